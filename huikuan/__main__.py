@@ -1,0 +1,3 @@
+from huikuan.cli.main import main
+
+main()

@@ -1,0 +1,61 @@
+"""huikuan import customers|invoices|payments|allocations|credit-notes FILE"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from huikuan.cli.output import to_json
+from huikuan.core.audit import audit_context
+from huikuan.core.errors import InputRejected
+from huikuan.ledger.imports import KINDS, ledger_import
+
+
+class Command(BaseCommand):
+    help = "Import a canonical CSV/XLSX file (SPEC §3): all of it, or nothing if any row is bad."
+
+    def add_arguments(self, parser):
+        parser.add_argument("kind", choices=list(KINDS))
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--mapping", type=Path, help="JSON/TOML: canonical column = file header")
+        parser.add_argument("--dry-run", action="store_true", help="validate and report; write nothing")
+        parser.add_argument("--json", action="store_true", help="machine-readable result on stdout")
+
+    def handle(self, *args, **options):
+        path: Path = options["file"]
+        if not path.is_file():
+            raise CommandError(f"no such file: {path}")
+        if options["mapping"] and not options["mapping"].is_file():
+            raise CommandError(f"no such mapping file: {options['mapping']}")
+        try:
+            with audit_context(source=f"import:{options['kind']}"):
+                result = ledger_import(
+                    kind=options["kind"],
+                    path=path,
+                    mapping_path=options["mapping"],
+                    dry_run=options["dry_run"],
+                    imported_by="cli",
+                )
+        except InputRejected as rejected:
+            if options["json"]:
+                self.stdout.write(to_json({
+                    "kind": options["kind"], "file": path.name, "imported": False,
+                    "message": rejected.message, "errors": [e.as_dict() for e in rejected.errors],
+                }))
+            else:
+                self.stderr.write(f"Refused: {rejected.message}")
+                for error in rejected.errors:
+                    self.stderr.write(f"  {error}")
+            sys.exit(1)
+        if options["json"]:
+            self.stdout.write(to_json({**result.as_dict(), "imported": not result.dry_run}))
+            return
+        verb = "Would import" if result.dry_run else "Imported"
+        self.stdout.write(
+            f"{verb} {result.file_name} ({result.kind}): {result.rows} rows — "
+            f"{result.created} created, {result.updated} updated, {result.unchanged} unchanged"
+        )
+        for warning in result.warnings:
+            self.stdout.write(f"  note: {warning}")

@@ -1,0 +1,33 @@
+"""Formatting for the command line: JSON for machines, aligned text for people."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from typing import Any
+
+
+def to_json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def display_width(text: str) -> int:
+    """Terminal columns: CJK characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def pad(text: str, width: int, *, right: bool = False) -> str:
+    gap = " " * max(width - display_width(text), 0)
+    return gap + text if right else text + gap
+
+
+def table(headers: list[str], rows: list[list[str]], *, numeric_from: int) -> str:
+    """Columns from ``numeric_from`` on are right-aligned."""
+    widths = [
+        max(display_width(str(r[i])) for r in [headers, *rows]) for i in range(len(headers))
+    ]
+    lines = []
+    for row in [headers, *rows]:
+        cells = [pad(str(c), w, right=i >= numeric_from) for i, (c, w) in enumerate(zip(row, widths, strict=True))]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)

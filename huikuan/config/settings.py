@@ -1,0 +1,150 @@
+"""Settings, read from the environment.
+
+Development defaults need nothing set: a SQLite file under ``HUIKUAN_HOME`` (default
+``./.huikuan/``). Production sets ``DATABASE_URL``, ``HUIKUAN_SECRET_KEY``,
+``HUIKUAN_ALLOWED_HOSTS`` and ``HUIKUAN_DEBUG=0``.
+"""
+
+from __future__ import annotations
+
+import os
+from decimal import Decimal
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if not raw:
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+HUIKUAN_HOME = Path(os.environ.get("HUIKUAN_HOME", ".huikuan")).resolve()
+
+DEBUG = _env_bool("HUIKUAN_DEBUG", True)
+SECRET_KEY = os.environ.get("HUIKUAN_SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("HUIKUAN_SECRET_KEY must be set when HUIKUAN_DEBUG is off")
+    SECRET_KEY = "huikuan-development-only-not-secret"  # noqa: S105 - refused in production above
+ALLOWED_HOSTS = _env_list("HUIKUAN_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "auditlog",
+    "huikuan.core",
+    "huikuan.ledger",
+    "huikuan.reporting",
+    "huikuan.cli",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
+]
+
+ROOT_URLCONF = "huikuan.config.urls"
+WSGI_APPLICATION = "huikuan.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+
+def _database_from_env() -> dict:
+    url = os.environ.get("DATABASE_URL", "")
+    if not url:
+        HUIKUAN_HOME.mkdir(parents=True, exist_ok=True)
+        url = f"sqlite:///{HUIKUAN_HOME / 'huikuan.sqlite3'}"
+    config = dj_database_url.parse(url, conn_max_age=0)
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # IMMEDIATE takes the write lock when a transaction starts, so two writers
+        # serialise instead of both reading a balance and one failing on write.
+        config["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 30,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    config["TEST"] = {"NAME": os.environ.get("HUIKUAN_TEST_DATABASE_NAME") or None}
+    return config
+
+
+DATABASES = {"default": _database_from_env()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+TIME_ZONE = os.environ.get("HUIKUAN_TIME_ZONE", "Asia/Shanghai")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = HUIKUAN_HOME / "static"
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+if not DEBUG:
+    SESSION_COOKIE_SECURE = _env_bool("HUIKUAN_SECURE_COOKIES", True)
+    CSRF_COOKIE_SECURE = _env_bool("HUIKUAN_SECURE_COOKIES", True)
+    SECURE_SSL_REDIRECT = _env_bool("HUIKUAN_SSL_REDIRECT", False)
+    SECURE_HSTS_SECONDS = int(os.environ.get("HUIKUAN_HSTS_SECONDS", "0"))
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("HUIKUAN_LOG_LEVEL", "WARNING")},
+}
+
+# --- Business defaults (SPEC §2, §4, §5.2). Each is a default a finance team may change.
+HUIKUAN = {
+    "FUNCTIONAL_CURRENCY": os.environ.get("HUIKUAN_FUNCTIONAL_CURRENCY", "CNY"),
+    # Seed 002: the credit term starts 5 days after the invoice is issued.
+    "TERM_START_DELAY_DAYS": int(os.environ.get("HUIKUAN_TERM_START_DELAY_DAYS", "5")),
+    # Used when neither the invoice nor the customer gives term days nor a class.
+    "DEFAULT_TERM_DAYS": int(os.environ.get("HUIKUAN_DEFAULT_TERM_DAYS", "30")),
+    "TERM_DAYS_BY_CLASS": {"A": 60, "B": 45, "C": 30, "D": 0},
+    "MAX_TERM_EXTENSION_DAYS": 30,
+    "OVERDUE_FEE_ANNUAL_RATE": Decimal(os.environ.get("HUIKUAN_OVERDUE_FEE_RATE", "0.0435")),
+}

@@ -1,0 +1,35 @@
+"""Who did it, and from where: the context every audited change is written in.
+
+The audit trail itself is django-auditlog's ``LogEntry`` (who, when, before → after for
+each changed field). Interfaces open an :func:`audit_context` so that entries written by
+the services inside carry the acting user, or for the command line the OS account.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+from collections.abc import Iterator
+from typing import Any
+
+from auditlog.context import set_extra_data
+
+
+@contextlib.contextmanager
+def audit_context(*, actor: Any = None, source: str) -> Iterator[None]:
+    """Attach ``actor`` (a user, or None) and ``source`` ("cli", "web", "import:…") to entries."""
+    # One context dict: auditlog keeps a single context, so nesting set_actor would lose it.
+    extra: dict[str, Any] = {"additional_data": {"source": source}}
+    if actor is None:
+        extra["actor_email"] = f"{source}:{_os_user()}"
+    else:
+        extra["actor"] = actor
+    with set_extra_data(extra):
+        yield
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"

@@ -1,0 +1,83 @@
+"""Money as a value: a ``Decimal`` amount with an ISO 4217 currency.
+
+Amounts are stored as whole minor units (cents) so that sums are exact on every
+database, SQLite included, whose own decimal type is a binary float.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+CENT = Decimal("0.01")
+RATE_PLACES = 6
+HUNDRED = Decimal(100)
+
+
+class CurrencyMismatch(ValueError):
+    """Two amounts in different currencies were combined."""
+
+
+def to_decimal(value: str | int | Decimal) -> Decimal:
+    """Read a decimal from a string or an int; floats are refused outright."""
+    if isinstance(value, float):
+        raise TypeError("money is never a float; pass a string or a Decimal")
+    try:
+        return Decimal(value)
+    except (InvalidOperation, ValueError) as exc:
+        raise ValueError(f"not a decimal number: {value!r}") from exc
+
+
+def quantize_cents(amount: Decimal) -> Decimal:
+    """The one rounding of money: to the cent, half away from zero."""
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    amount: Decimal
+    currency: str
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.amount, Decimal):
+            object.__setattr__(self, "amount", to_decimal(self.amount))
+        if len(self.currency) != 3 or not self.currency.isalpha() or not self.currency.isupper():
+            raise ValueError(f"not an ISO 4217 currency code: {self.currency!r}")
+
+    def _same_currency(self, other: Money) -> None:
+        if self.currency != other.currency:
+            raise CurrencyMismatch(f"cannot combine {self.currency} and {other.currency}")
+
+    def __add__(self, other: Money) -> Money:
+        self._same_currency(other)
+        return Money(self.amount + other.amount, self.currency)
+
+    def __sub__(self, other: Money) -> Money:
+        self._same_currency(other)
+        return Money(self.amount - other.amount, self.currency)
+
+    def __neg__(self) -> Money:
+        return Money(-self.amount, self.currency)
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency}"
+
+    def converted(self, rate: Decimal, currency: str) -> Money:
+        """This amount at ``rate`` units of ``currency`` per unit, rounded to the cent."""
+        return Money(quantize_cents(self.amount * rate), currency)
+
+
+def percentages_summing_to_100(parts: list[Decimal], total: Decimal) -> list[Decimal]:
+    """Each part's share of ``total`` in %, 2 decimals, by largest remainder.
+
+    The shares of parts that add up to ``total`` add up to exactly 100.00.
+    """
+    if total == 0:
+        return [Decimal("0.00") for _ in parts]
+    raw = [part * HUNDRED / total for part in parts]
+    floors = [share.quantize(CENT, rounding="ROUND_FLOOR") for share in raw]
+    missing_cents = int(((sum(raw) - sum(floors)) / CENT).to_integral_value(ROUND_HALF_UP))
+    by_remainder = sorted(range(len(parts)), key=lambda i: raw[i] - floors[i], reverse=True)
+    for index in by_remainder[: max(missing_cents, 0)]:
+        floors[index] += CENT
+    return floors

@@ -1,0 +1,65 @@
+"""``huikuan import KIND FILE``: the canonical import files of SPEC §3."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.db import transaction
+
+from huikuan.core.errors import InputRejected
+from huikuan.ledger.imports import credit_notes, customers, invoices, payments
+from huikuan.ledger.imports.columns import ALLOCATION_COLUMNS, PAYMENT_COLUMNS
+from huikuan.ledger.imports.pipeline import ImportResult, load_mapping, parse_table
+from huikuan.ledger.imports.reading import read_table
+from huikuan.ledger.models import ImportBatch
+
+KINDS = {
+    "customers": (customers.COLUMNS, customers.plan),
+    "invoices": (invoices.COLUMNS, invoices.plan),
+    "payments": (PAYMENT_COLUMNS, payments.plan_payments),
+    "allocations": (ALLOCATION_COLUMNS, payments.plan_allocations),
+    "credit-notes": (credit_notes.COLUMNS, credit_notes.plan),
+}
+
+
+def ledger_import(
+    *,
+    kind: str,
+    path: Path,
+    mapping_path: Path | None = None,
+    dry_run: bool = False,
+    imported_by: str = "",
+) -> ImportResult:
+    """Import one canonical file: all of it, or (on any bad row) none of it.
+
+    Raises ``InputRejected`` listing every bad row. Importing the same file again changes
+    nothing; a changed row updates its record, and the audit trail keeps before and after.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown import kind {kind!r}; one of {', '.join(KINDS)}")
+    columns, plan_kind = KINDS[kind]
+    mapping = load_mapping(mapping_path) if mapping_path else None
+    table = read_table(path)
+    result = ImportResult(kind=kind, file_name=path.name, sha256=table.sha256, dry_run=dry_run)
+    result.rows = len(table.rows)
+    with transaction.atomic():
+        parsed = parse_table(table, columns, mapping)
+        plan = plan_kind(parsed)
+        if parsed.errors:
+            raise InputRejected(
+                errors=sorted(parsed.errors, key=lambda e: e.line),
+                summary=f"{path.name}: {len(parsed.errors)} bad value(s) in "
+                f"{len({e.line for e in parsed.errors})} row(s); nothing was imported",
+            )
+        result.created, result.updated, result.unchanged = plan.created, plan.updated, plan.unchanged
+        result.warnings = plan.warnings
+        if dry_run:
+            return result
+        batch = ImportBatch.objects.create(
+            kind=kind, file_name=path.name, sha256=table.sha256, rows=result.rows,
+            created=plan.created, updated=plan.updated, unchanged=plan.unchanged,
+            imported_by=imported_by,
+        )
+        plan.write(batch.pk)
+        result.batch_id = batch.pk
+    return result

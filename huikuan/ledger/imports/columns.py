@@ -1,0 +1,211 @@
+"""The canonical columns of each import file (SPEC §3) and how each cell is read.
+
+A parser takes the cell's text (never empty) and returns the value or raises
+``ValueError`` with a reason a user understands.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from huikuan.ledger.models import CreditClass, CustomerStatus, PaymentMethod
+
+Parser = Callable[[str], Any]
+
+_THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
+
+
+def parse_text(max_length: int) -> Parser:
+    def parse(raw: str) -> str:
+        if len(raw) > max_length:
+            raise ValueError(f"longer than {max_length} characters")
+        return raw
+
+    return parse
+
+
+def parse_date(raw: str) -> date:
+    try:
+        if len(raw) != 10:
+            raise ValueError
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise ValueError("not a date in the form YYYY-MM-DD") from None
+
+
+def _decimal(raw: str) -> Decimal:
+    text = raw.replace(",", "") if _THOUSANDS.match(raw) else raw
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise ValueError("not a number (use . as the decimal point)") from None
+    if not value.is_finite():
+        raise ValueError("not a finite number")
+    return value
+
+
+def parse_decimal(*, places: int, minimum: Decimal | None, strictly_above: bool) -> Parser:
+    def parse(raw: str) -> Decimal:
+        value = _decimal(raw)
+        if value.as_tuple().exponent < -places:  # type: ignore[operator]
+            raise ValueError(f"more than {places} decimal places")
+        if minimum is not None:
+            if strictly_above and value <= minimum:
+                raise ValueError(f"must be greater than {minimum}")
+            if not strictly_above and value < minimum:
+                raise ValueError(f"must not be below {minimum}")
+        return value
+
+    return parse
+
+
+parse_amount = parse_decimal(places=2, minimum=Decimal(0), strictly_above=True)
+parse_limit = parse_decimal(places=2, minimum=Decimal(0), strictly_above=False)
+parse_rate = parse_decimal(places=6, minimum=Decimal(0), strictly_above=True)
+
+
+def parse_fraction(raw: str) -> Decimal:
+    value = parse_decimal(places=4, minimum=Decimal(-1), strictly_above=False)(raw)
+    if value > 1:
+        raise ValueError("a fraction such as 0.18, not a percentage")
+    return value
+
+
+def parse_currency(raw: str) -> str:
+    code = raw.upper()
+    if len(code) != 3 or not code.isascii() or not code.isalpha():
+        raise ValueError("not an ISO 4217 currency code such as CNY")
+    return code
+
+
+def parse_count(raw: str) -> int:
+    if not raw.isdigit():
+        raise ValueError("not a whole number of days")
+    return int(raw)
+
+
+_FLAGS = {"yes": True, "true": True, "1": True, "y": True, "是": True,
+          "no": False, "false": False, "0": False, "n": False, "否": False}
+
+
+def parse_flag(raw: str) -> bool:
+    try:
+        return _FLAGS[raw.lower()]
+    except KeyError:
+        raise ValueError("not one of yes/no/true/false/1/0") from None
+
+
+def parse_choice(choices: Mapping[str, str], what: str) -> Parser:
+    def parse(raw: str) -> str:
+        try:
+            return choices[raw.lower()]
+        except KeyError:
+            allowed = ", ".join(sorted(set(choices.values())))
+            raise ValueError(f"not a {what}; one of {allowed}") from None
+
+    return parse
+
+
+parse_credit_class = parse_choice({c.lower(): c for c in CreditClass.values}, "credit class")
+parse_status = parse_choice(
+    {**{s: s for s in CustomerStatus.values}, "hold": "credit_hold", "正常": "active",
+     "暂停发货": "credit_hold", "法务": "legal", "关闭": "closed"},
+    "customer status",
+)
+parse_method = parse_choice(
+    {**{m: m for m in PaymentMethod.values}, "transfer": "bank_transfer", "wire": "bank_transfer",
+     "银行转账": "bank_transfer", "电汇": "bank_transfer", "银行承兑汇票": "bank_acceptance_bill",
+     "银承": "bank_acceptance_bill", "商业承兑汇票": "commercial_acceptance_bill",
+     "商承": "commercial_acceptance_bill", "支票": "cheque", "现金": "cash", "其他": "other"},
+    "payment method",
+)
+INDUSTRY_POSITIONS = ("global500", "top5", "top20", "listed", "regional", "ordinary", "new")
+parse_industry_position = parse_choice(
+    {p: p for p in INDUSTRY_POSITIONS}, "industry position"
+)
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    parse: Parser
+    required: bool = False
+    # Chinese headers common in ERP exports, recognised without a mapping file.
+    aliases: tuple[str, ...] = ()
+
+
+_CODE = parse_text(64)
+_NAME = parse_text(300)
+_SHORT = parse_text(150)
+_LONG = parse_text(500)
+
+CUSTOMER_COLUMNS = (
+    Column("customer_code", _CODE, True, ("客户编码", "客户代码", "客户编号")),
+    Column("name", _NAME, True, ("客户名称", "名称")),
+    Column("credit_class", parse_credit_class, aliases=("信用等级", "客户等级")),
+    Column("credit_limit", parse_limit, aliases=("信用额度",)),
+    Column("term_days", parse_count, aliases=("账期", "账期天数", "信用期")),
+    Column("salesperson", _SHORT, aliases=("业务员", "销售员")),
+    Column("collector", _SHORT, aliases=("催收员", "催收专员")),
+    Column("department", _SHORT, aliases=("部门", "销售部门")),
+    Column("industry_position", parse_industry_position, aliases=("行业地位",)),
+    Column("email", parse_text(254), aliases=("邮箱", "电子邮件")),
+    Column("phone", parse_text(64), aliases=("电话", "联系电话")),
+    Column("address", _LONG, aliases=("地址",)),
+    Column("status", parse_status, aliases=("状态",)),
+    Column("currency", parse_currency, aliases=("币种",)),
+)
+
+INVOICE_COLUMNS = (
+    Column("invoice_number", _CODE, True, ("单据编号", "应收单号", "发票号")),
+    Column("customer_code", _CODE, True, ("客户编码", "客户代码", "客户编号")),
+    Column("invoice_date", parse_date, True, ("单据日期", "开票日期", "发票日期")),
+    Column("due_date", parse_date, aliases=("到期日", "到期日期")),
+    Column("amount", parse_amount, True, ("金额", "应收金额", "价税合计")),
+    Column("currency", parse_currency, aliases=("币种",)),
+    Column("exchange_rate", parse_rate, aliases=("汇率",)),
+    Column("order_number", _CODE, aliases=("订单号", "销售订单号")),
+    Column("contract_number", _CODE, aliases=("合同号", "合同编号")),
+    Column("vat_invoice_number", _LONG, aliases=("税票号", "增值税发票号")),
+    Column("salesperson", _SHORT, aliases=("业务员", "销售员")),
+    Column("department", _SHORT, aliases=("部门", "销售部门")),
+    Column("description", _LONG, aliases=("摘要", "备注")),
+    Column("disputed", parse_flag, aliases=("争议",)),
+    Column("gross_margin", parse_fraction, aliases=("毛利率",)),
+)
+
+PAYMENT_COLUMNS = (
+    Column("payment_ref", parse_text(100), True, ("收款单号", "流水号")),
+    Column("customer_code", _CODE, aliases=("客户编码", "客户代码", "客户编号")),
+    Column("payment_date", parse_date, True, ("收款日期", "到账日期")),
+    Column("amount", parse_amount, True, ("金额", "收款金额")),
+    Column("currency", parse_currency, aliases=("币种",)),
+    Column("exchange_rate", parse_rate, aliases=("汇率",)),
+    Column("method", parse_method, aliases=("结算方式", "收款方式")),
+    Column("payer_name", _NAME, aliases=("付款人", "付款单位", "对方户名")),
+    Column("memo", parse_text(1000), aliases=("摘要", "附言", "用途")),
+    Column("invoice_number", _CODE, aliases=("单据编号", "应收单号", "发票号")),
+)
+
+ALLOCATION_COLUMNS = (
+    Column("payment_ref", parse_text(100), True, ("收款单号", "流水号")),
+    Column("invoice_number", _CODE, True, ("单据编号", "应收单号", "发票号")),
+    Column("amount", parse_amount, True, ("核销金额", "金额")),
+    Column("allocation_date", parse_date, aliases=("核销日期",)),
+)
+
+CREDIT_NOTE_COLUMNS = (
+    Column("credit_note_number", _CODE, True, ("贷项单号", "红字单号")),
+    Column("customer_code", _CODE, True, ("客户编码", "客户代码", "客户编号")),
+    Column("invoice_number", _CODE, aliases=("单据编号", "应收单号", "发票号")),
+    Column("date", parse_date, True, ("日期", "单据日期")),
+    Column("amount", parse_amount, True, ("金额",)),
+    Column("currency", parse_currency, aliases=("币种",)),
+    Column("exchange_rate", parse_rate, aliases=("汇率",)),
+    Column("reason", _LONG, aliases=("原因", "备注")),
+)

@@ -1,0 +1,69 @@
+"""Importing customers (SPEC §3 ``customers``)."""
+
+from __future__ import annotations
+
+from huikuan.core.fields import to_minor_units
+from huikuan.ledger.bulk import bulk_insert_rows
+from huikuan.ledger.imports.columns import CUSTOMER_COLUMNS
+from huikuan.ledger.imports.pipeline import (
+    ParsedFile,
+    Plan,
+    changed_fields,
+    check_unique,
+    fetch_by_keys,
+    functional_currency,
+    now_for_db,
+    save_changes,
+)
+from huikuan.ledger.models import Customer, CustomerStatus
+
+COLUMNS = CUSTOMER_COLUMNS
+# File column → model field; every other column has the field's own name.
+_FIELDS = [
+    "credit_class", "credit_limit", "term_days", "salesperson", "collector", "department",
+    "industry_position", "email", "phone", "address", "status", "currency",
+]
+
+
+def plan(parsed: ParsedFile) -> Plan:
+    check_unique(parsed, lambda r: r.values.get("customer_code"), "customer_code", "customer_code")
+    existing = fetch_by_keys(
+        Customer, "code", (r.values.get("customer_code") for r in parsed.rows), ["id", "code", "name", *_FIELDS]
+    )
+    result = Plan()
+    creates: list[dict] = []
+    updates: list[tuple[int, dict]] = []
+    for row in parsed.rows:
+        values = row.values
+        if "customer_code" not in values or "name" not in values:
+            continue
+        record = {"name": values["name"], **{f: values[f] for f in _FIELDS if f in values}}
+        old = existing.get(values["customer_code"])
+        if old is None:
+            creates.append({"code": values["customer_code"], **record})
+        elif diffs := changed_fields(old, record):
+            updates.append((old["id"], diffs))
+        else:
+            result.unchanged += 1
+    result.created, result.updated = len(creates), len(updates)
+
+    def write(batch_id: int) -> None:
+        created_at = now_for_db()
+        columns = ["code", "name", *_FIELDS, "import_batch", "created_at"]
+        rows = []
+        for record in creates:
+            limit = record.get("credit_limit")
+            rows.append((
+                record["code"], record["name"], record.get("credit_class", ""),
+                None if limit is None else to_minor_units(limit), record.get("term_days"),
+                record.get("salesperson", ""), record.get("collector", ""),
+                record.get("department", ""), record.get("industry_position", ""),
+                record.get("email", ""), record.get("phone", ""), record.get("address", ""),
+                record.get("status", CustomerStatus.ACTIVE), record.get("currency", functional_currency()),
+                batch_id, created_at,
+            ))
+        bulk_insert_rows(Customer, columns, rows, prepared=True)
+        save_changes(Customer, updates)
+
+    result.write = write
+    return result

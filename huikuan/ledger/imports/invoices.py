@@ -1,0 +1,158 @@
+"""Importing invoices (SPEC §3 ``invoices``): the hot path of a million-row import."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+
+from huikuan.ledger.bulk import bulk_insert_rows
+from huikuan.ledger.imports.columns import INVOICE_COLUMNS
+from huikuan.ledger.imports.pipeline import (
+    ParsedFile,
+    Plan,
+    changed_fields,
+    check_unique,
+    fetch_by_keys,
+    functional_currency,
+    now_for_db,
+    save_changes,
+)
+from huikuan.ledger.models import Customer, Invoice
+from huikuan.ledger.terms import due_date_for, term_days_for
+
+COLUMNS = INVOICE_COLUMNS
+_TEXT_FIELDS = [
+    "order_number", "contract_number", "vat_invoice_number", "salesperson", "department",
+    "description",
+]
+_INSERT_COLUMNS = [
+    "number", "customer", "invoice_date", "due_date", "original_due_date", "amount", "currency",
+    "fx_rate", *_TEXT_FIELDS, "disputed", "gross_margin", "applied_amount", "closed_on",
+    "import_batch", "created_at",
+]
+ONE = Decimal(1)
+
+
+def exchange_rate(parsed: ParsedFile, row, currency: str) -> Decimal | None:
+    """The row's rate to the functional currency; 1 for the functional currency itself."""
+    rate = row.values.get("exchange_rate")
+    if currency == functional_currency():
+        if rate is not None and rate != ONE:
+            parsed.error(row, "exchange_rate", f"must be 1 (or empty) for the functional currency {currency}")
+            return None
+        return ONE
+    if rate is None:
+        parsed.error(
+            row, "currency",
+            f"{currency} is not the functional currency {functional_currency()}; give its exchange_rate",
+        )
+    return rate
+
+
+def plan(parsed: ParsedFile) -> Plan:
+    rules = settings.HUIKUAN
+    check_unique(parsed, lambda r: r.values.get("invoice_number"), "invoice_number", "invoice_number")
+    customers = fetch_by_keys(
+        Customer, "code", (r.values.get("customer_code") for r in parsed.rows),
+        ["id", "code", "term_days", "credit_class", "currency", "salesperson", "department"],
+    )
+    existing = fetch_by_keys(
+        Invoice, "number", (r.values.get("invoice_number") for r in parsed.rows),
+        ["id", "number", "customer_id", "invoice_date", "due_date", "original_due_date", "amount",
+         "currency", "fx_rate", *_TEXT_FIELDS, "disputed", "gross_margin", "applied_amount"],
+    )
+    term_days_by_customer = {
+        code: term_days_for(
+            customer_term_days=c["term_days"], credit_class=c["credit_class"],
+            term_days_by_class=rules["TERM_DAYS_BY_CLASS"], default_term_days=rules["DEFAULT_TERM_DAYS"],
+        )
+        for code, c in customers.items()
+    }
+    delay = rules["TERM_START_DELAY_DAYS"]
+    result = Plan()
+    creates: list[tuple] = []
+    updates: list[tuple[int, dict]] = []
+    for row in parsed.rows:
+        values = row.values
+        number, code = values.get("invoice_number"), values.get("customer_code")
+        invoice_date, amount = values.get("invoice_date"), values.get("amount")
+        if number is None or code is None or invoice_date is None or amount is None:
+            continue
+        customer = customers.get(code)
+        if customer is None:
+            parsed.error(row, "customer_code", "no customer has this code; import the customers first")
+            continue
+        currency = values.get("currency") or customer["currency"] or functional_currency()
+        rate = exchange_rate(parsed, row, currency)
+        if rate is None:
+            continue
+        due_date = values.get("due_date")
+        if due_date is None:
+            due_date = due_date_for(
+                invoice_date=invoice_date, term_days=term_days_by_customer[code], term_start_delay_days=delay
+            )
+        elif due_date < invoice_date:
+            parsed.error(row, "due_date", f"falls before the invoice date {invoice_date}")
+            continue
+        old = existing.get(number)
+        if old is None:
+            creates.append((
+                number, customer["id"], invoice_date, due_date, due_date, amount, currency, rate,
+                values.get("order_number", ""), values.get("contract_number", ""),
+                values.get("vat_invoice_number", ""),
+                values.get("salesperson") or customer["salesperson"],
+                values.get("department") or customer["department"],
+                values.get("description", ""), values.get("disputed", False),
+                values.get("gross_margin"),
+            ))
+            continue
+        record = {
+            "customer_id": customer["id"], "invoice_date": invoice_date, "amount": amount,
+            "currency": currency, "fx_rate": rate,
+            **{f: values[f] for f in (*_TEXT_FIELDS, "disputed", "gross_margin") if f in values},
+        }
+        if "due_date" in values:
+            record["original_due_date"] = due_date
+        diffs = changed_fields(old, record)
+        if not diffs:
+            result.unchanged += 1
+            continue
+        applied = old["applied_amount"]
+        if applied and amount < applied:
+            parsed.error(row, "amount", f"is below the {applied} already collected, credited or written off")
+            continue
+        if applied and ("customer_id" in diffs or "currency" in diffs):
+            column = "customer_code" if "customer_id" in diffs else "currency"
+            parsed.error(row, column, "cannot change on an invoice that already has payments or credits applied")
+            continue
+        if "original_due_date" in diffs:
+            # Granted extensions stay granted: they move the new due date as they moved the old.
+            extension = old["due_date"] - old["original_due_date"]
+            diffs["due_date"] = diffs["original_due_date"] + extension
+        updates.append((old["id"], diffs))
+    result.created, result.updated = len(creates), len(updates)
+
+    def write(batch_id: int) -> None:
+        created_at = now_for_db()
+        zero = 0
+        rows = [
+            (
+                number, customer_id, invoice_date.isoformat(), due.isoformat(), due.isoformat(),
+                int(amount.scaleb(2)), currency, int(rate.scaleb(6)), order, contract, vat,
+                salesperson, department, description, disputed,
+                None if margin is None else int(margin.scaleb(4)), zero, None, batch_id, created_at,
+            )
+            for (number, customer_id, invoice_date, due, _, amount, currency, rate, order, contract,
+                 vat, salesperson, department, description, disputed, margin) in creates
+        ]
+        bulk_insert_rows(Invoice, _INSERT_COLUMNS, rows, prepared=True)
+        save_changes(Invoice, updates)
+        if any("amount" in diffs for _, diffs in updates):
+            from huikuan.ledger.services import invoices_refresh_closure
+
+            invoices_refresh_closure(invoice_ids=[pk for pk, diffs in updates if "amount" in diffs])
+
+    result.write = write
+    return result
+

@@ -1,0 +1,266 @@
+"""Importing payments (with an optional invoice to allocate to) and allocations."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from huikuan.ledger.bulk import bulk_insert_rows
+from huikuan.ledger.imports.columns import ALLOCATION_COLUMNS, PAYMENT_COLUMNS
+from huikuan.ledger.imports.invoices import exchange_rate
+from huikuan.ledger.imports.pipeline import (
+    CHUNK,
+    ParsedFile,
+    Plan,
+    changed_fields,
+    check_unique,
+    fetch_by_keys,
+    functional_currency,
+    now_for_db,
+    save_changes,
+)
+from huikuan.ledger.models import Allocation, Customer, Invoice, Payment, PaymentMethod
+
+_INVOICE_FIELDS = ["id", "number", "customer_id", "currency", "amount", "applied_amount"]
+_PAYMENT_FIELDS = [
+    "id", "reference", "customer_id", "payment_date", "amount", "currency", "fx_rate", "method",
+    "payer_name", "memo", "allocated_amount",
+]
+
+
+def _existing_allocations(payment_ids: list[int]) -> dict[tuple[int, int], dict]:
+    found: dict[tuple[int, int], dict] = {}
+    for start in range(0, len(payment_ids), CHUNK):
+        for record in Allocation.objects.filter(payment_id__in=payment_ids[start : start + CHUNK]).values(
+            "id", "payment_id", "invoice_id", "amount", "allocation_date"
+        ):
+            found[(record["payment_id"], record["invoice_id"])] = record
+    return found
+
+
+def _refresh_caches(invoice_ids: set[int], payment_ids: set[int]) -> None:
+    from huikuan.ledger.services import invoices_refresh_closure, payments_refresh_allocated
+
+    payments_refresh_allocated(payment_ids=payment_ids)
+    invoices_refresh_closure(invoice_ids=invoice_ids)
+
+
+def _insert_allocations(allocations: list[tuple], batch_id: int, created_at: object) -> None:
+    """``allocations``: (payment_id, invoice_id, amount, allocation_date)."""
+    bulk_insert_rows(
+        Allocation,
+        ["payment", "invoice", "amount", "allocation_date", "import_batch", "created_at"],
+        [
+            (payment_id, invoice_id, int(amount.scaleb(2)), on.isoformat(), batch_id, created_at)
+            for payment_id, invoice_id, amount, on in allocations
+        ],
+        prepared=True,
+    )
+
+
+def plan_payments(parsed: ParsedFile) -> Plan:
+    check_unique(parsed, lambda r: r.values.get("payment_ref"), "payment_ref", "payment_ref")
+    rows = parsed.rows
+    customers = fetch_by_keys(Customer, "code", (r.values.get("customer_code") for r in rows), ["id", "code", "currency"])
+    invoices = fetch_by_keys(Invoice, "number", (r.values.get("invoice_number") for r in rows), _INVOICE_FIELDS)
+    existing = fetch_by_keys(Payment, "reference", (r.values.get("payment_ref") for r in rows), _PAYMENT_FIELDS)
+    allocated_pairs = _existing_allocations(sorted(p["id"] for p in existing.values()))
+    open_amount = {i["id"]: i["amount"] - i["applied_amount"] for i in invoices.values()}
+    result = Plan()
+    creates: list[tuple] = []
+    # New payments' allocations by reference; existing payments' by id.
+    new_allocations: list[tuple[str, int, Decimal]] = []
+    allocations_to_existing: list[tuple[int, int, Decimal, object]] = []
+    updates: list[tuple[int, dict]] = []
+    for row in rows:
+        values = row.values
+        reference, payment_date, amount = values.get("payment_ref"), values.get("payment_date"), values.get("amount")
+        if reference is None or payment_date is None or amount is None:
+            continue
+        customer = None
+        if "customer_code" in values:
+            customer = customers.get(values["customer_code"])
+            if customer is None:
+                parsed.error(row, "customer_code", "no customer has this code; import the customers first")
+                continue
+        invoice = None
+        if "invoice_number" in values:
+            invoice = invoices.get(values["invoice_number"])
+            if invoice is None:
+                parsed.error(row, "invoice_number", "no invoice has this number")
+                continue
+            if customer is not None and invoice["customer_id"] != customer["id"]:
+                parsed.error(row, "invoice_number", f"belongs to another customer than {customer['code']}")
+                continue
+        currency = values.get("currency") or (invoice and invoice["currency"]) or (
+            customer and customer["currency"]) or functional_currency()
+        if invoice is not None and invoice["currency"] != currency:
+            parsed.error(row, "currency", f"invoice {invoice['number']} is in {invoice['currency']}")
+            continue
+        rate = exchange_rate(parsed, row, currency)
+        if rate is None:
+            continue
+        customer_id = customer["id"] if customer else (invoice["customer_id"] if invoice else None)
+        old = existing.get(reference)
+        if old is None:
+            allocated = Decimal(0)
+            if invoice is not None:
+                allocated = min(amount, open_amount[invoice["id"]])
+                if allocated > 0:
+                    open_amount[invoice["id"]] -= allocated
+                    new_allocations.append((reference, invoice["id"], allocated))
+                else:
+                    result.warnings.append(
+                        f"line {row.line}: invoice {invoice['number']} is already settled; "
+                        f"payment {reference} stays unapplied on account"
+                    )
+            creates.append((
+                reference, customer_id, payment_date, amount, currency, rate,
+                values.get("method", PaymentMethod.BANK_TRANSFER), values.get("payer_name", ""),
+                values.get("memo", ""), allocated,
+            ))
+            continue
+        record = {"payment_date": payment_date, "amount": amount, "currency": currency, "fx_rate": rate,
+                  **{f: values[f] for f in ("method", "payer_name", "memo") if f in values}}
+        if customer_id is not None:
+            record["customer_id"] = customer_id
+        diffs = changed_fields(old, record)
+        if diffs.keys() & {"customer_id", "currency"} and old["allocated_amount"]:
+            parsed.error(row, "customer_code" if "customer_id" in diffs else "currency",
+                         "cannot change on a payment that is already allocated")
+            continue
+        if amount < old["allocated_amount"]:
+            parsed.error(row, "amount", f"is below the {old['allocated_amount']} already allocated")
+            continue
+        allocation_added = False
+        if invoice is not None and (old["id"], invoice["id"]) not in allocated_pairs:
+            rest = min(amount - old["allocated_amount"], open_amount[invoice["id"]])
+            if rest > 0:
+                open_amount[invoice["id"]] -= rest
+                allocations_to_existing.append((old["id"], invoice["id"], rest, payment_date))
+                allocation_added = True
+        if diffs:
+            updates.append((old["id"], diffs))
+        if diffs or allocation_added:
+            result.updated += 1
+        else:
+            result.unchanged += 1
+    result.created = len(creates)
+
+    def write(batch_id: int) -> None:
+        created_at = now_for_db()
+        bulk_insert_rows(
+            Payment,
+            ["reference", "customer", "payment_date", "amount", "currency", "fx_rate", "method",
+             "payer_name", "memo", "allocated_amount", "closed_on", "import_batch", "created_at"],
+            [
+                (ref, customer_id, on.isoformat(), int(amount.scaleb(2)), currency, int(rate.scaleb(6)),
+                 method, payer, memo, int(allocated.scaleb(2)),
+                 on.isoformat() if allocated == amount else None, batch_id, created_at)
+                for ref, customer_id, on, amount, currency, rate, method, payer, memo, allocated in creates
+            ],
+            prepared=True,
+        )
+        save_changes(Payment, updates)
+        ids = {
+            ref: (pk, on)
+            for ref, pk, on in _ids_and_dates([ref for ref, _, _ in new_allocations])
+        }
+        allocations = [
+            (ids[ref][0], invoice_id, amount, ids[ref][1]) for ref, invoice_id, amount in new_allocations
+        ] + allocations_to_existing
+        _insert_allocations(allocations, batch_id, created_at)
+        _refresh_caches(
+            {a[1] for a in allocations},
+            {a[0] for a in allocations_to_existing} | {pk for pk, _ in updates},
+        )
+
+    result.write = write
+    return result
+
+
+def _ids_and_dates(references: list[str]) -> list[tuple[str, int, object]]:
+    found = []
+    for start in range(0, len(references), CHUNK):
+        found.extend(
+            Payment.objects.filter(reference__in=references[start : start + CHUNK]).values_list(
+                "reference", "id", "payment_date"
+            )
+        )
+    return found
+
+
+def plan_allocations(parsed: ParsedFile) -> Plan:
+    rows = parsed.rows
+    check_unique(
+        parsed,
+        lambda r: (r.values.get("payment_ref"), r.values.get("invoice_number"))
+        if "payment_ref" in r.values and "invoice_number" in r.values else None,
+        "invoice_number",
+        "this payment_ref and invoice_number pair",
+    )
+    payments = fetch_by_keys(Payment, "reference", (r.values.get("payment_ref") for r in rows), _PAYMENT_FIELDS)
+    invoices = fetch_by_keys(Invoice, "number", (r.values.get("invoice_number") for r in rows), _INVOICE_FIELDS)
+    existing = _existing_allocations(sorted(p["id"] for p in payments.values()))
+    open_amount = {i["id"]: i["amount"] - i["applied_amount"] for i in invoices.values()}
+    unallocated = {p["id"]: p["amount"] - p["allocated_amount"] for p in payments.values()}
+    customer_of_payment = {p["id"]: p["customer_id"] for p in payments.values()}
+    result = Plan()
+    creates: list[tuple[int, int, Decimal, object]] = []
+    updates: list[tuple[int, dict]] = []
+    payment_customers: dict[int, int] = {}
+    for row in rows:
+        values = row.values
+        if not {"payment_ref", "invoice_number", "amount"} <= values.keys():
+            continue
+        payment = payments.get(values["payment_ref"])
+        invoice = invoices.get(values["invoice_number"])
+        if payment is None:
+            parsed.error(row, "payment_ref", "no payment has this reference; import the payments first")
+        if invoice is None:
+            parsed.error(row, "invoice_number", "no invoice has this number")
+        if payment is None or invoice is None:
+            continue
+        if payment["currency"] != invoice["currency"]:
+            parsed.error(row, "invoice_number", f"is in {invoice['currency']}, the payment in {payment['currency']}")
+            continue
+        owner = customer_of_payment[payment["id"]]
+        if owner is not None and owner != invoice["customer_id"]:
+            parsed.error(row, "invoice_number", "belongs to another customer than the payment")
+            continue
+        customer_of_payment[payment["id"]] = invoice["customer_id"]
+        if owner is None:
+            payment_customers[payment["id"]] = invoice["customer_id"]
+        amount = values["amount"]
+        on = values.get("allocation_date") or payment["payment_date"]
+        old = existing.get((payment["id"], invoice["id"]))
+        increase = amount - (old["amount"] if old else Decimal(0))
+        if increase > open_amount[invoice["id"]]:
+            parsed.error(row, "amount", f"exceeds the open balance {open_amount[invoice['id']]} of invoice {invoice['number']}")
+            continue
+        if increase > unallocated[payment["id"]]:
+            parsed.error(row, "amount", f"exceeds the unallocated {unallocated[payment['id']]} of payment {payment['reference']}")
+            continue
+        open_amount[invoice["id"]] -= increase
+        unallocated[payment["id"]] -= increase
+        if old is None:
+            creates.append((payment["id"], invoice["id"], amount, on))
+        elif diffs := changed_fields(old, {"amount": amount, "allocation_date": on}):
+            updates.append((old["id"], diffs))
+        else:
+            result.unchanged += 1
+    result.created, result.updated = len(creates), len(updates)
+
+    def write(batch_id: int) -> None:
+        for payment_id, customer_id in payment_customers.items():
+            save_changes(Payment, [(payment_id, {"customer_id": customer_id})])
+        _insert_allocations(creates, batch_id, now_for_db())
+        updated_allocations = Allocation.objects.filter(pk__in=[pk for pk, _ in updates])
+        save_changes(Allocation, updates)
+        pairs = list(updated_allocations.values_list("payment_id", "invoice_id"))
+        _refresh_caches(
+            {c[1] for c in creates} | {i for _, i in pairs},
+            {c[0] for c in creates} | {p for p, _ in pairs},
+        )
+
+    result.write = write
+    return result

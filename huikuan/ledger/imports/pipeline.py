@@ -1,0 +1,217 @@
+"""The import pipeline shared by every kind: read → map columns → parse cells →
+plan against the ledger → (unless a dry run) write everything in one transaction.
+
+Errors are collected as values, never raised one at a time: a file with any bad row is
+refused whole, with every bad row named (line, column, value, reason).
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, models
+from django.utils import timezone
+
+from huikuan.core.errors import InputRejected, RowError
+from huikuan.ledger.imports.columns import Column
+from huikuan.ledger.imports.reading import Table
+
+CHUNK = 5_000
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    file_name: str
+    sha256: str
+    dry_run: bool
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    warnings: list[str] = field(default_factory=list)
+    batch_id: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "file": self.file_name,
+            "sha256": self.sha256,
+            "dry_run": self.dry_run,
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "warnings": self.warnings,
+            "batch_id": self.batch_id,
+            "errors": [],
+        }
+
+
+@dataclass
+class Row:
+    """One parsed record: only the cells that held a value are in ``values``."""
+
+    line: int
+    values: dict[str, Any]
+
+
+@dataclass
+class ParsedFile:
+    rows: list[Row]
+    raw: dict[int, dict[str, str]]  # line → column → cell text, for error messages
+    header_of: dict[str, str]  # canonical name → the file's header
+    errors: list[RowError]
+
+    def error(self, row: Row, column: str, reason: str) -> None:
+        self.errors.append(
+            RowError(row.line, self.header_of.get(column, column), self.raw[row.line].get(column, ""), reason)
+        )
+
+
+def load_mapping(path: Path) -> dict[str, str]:
+    """A mapping file (JSON or TOML): canonical column → the header in the ERP's file."""
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = tomllib.loads(text) if path.suffix.lower() == ".toml" else json.loads(text)
+    except (ValueError, tomllib.TOMLDecodeError) as exc:
+        raise InputRejected(
+            errors=[RowError(0, "", path.name, f"mapping file is not valid: {exc}")],
+            summary=f"cannot read the mapping file {path}",
+        ) from exc
+    if not isinstance(data, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in data.items()
+    ):
+        raise InputRejected(
+            errors=[RowError(0, "", path.name, "mapping must be canonical_column = \"file header\" pairs")],
+            summary=f"cannot read the mapping file {path}",
+        )
+    return data
+
+
+def parse_table(
+    table: Table, columns: Sequence[Column], mapping: Mapping[str, str] | None = None
+) -> ParsedFile:
+    mapping = dict(mapping or {})
+    position = {header: index for index, header in reversed(list(enumerate(table.headers)))}
+    errors: list[RowError] = []
+    unknown = set(mapping) - {c.name for c in columns}
+    for name in sorted(unknown):
+        errors.append(RowError(1, name, mapping[name], "the mapping names a column this file kind does not have"))
+    located: list[tuple[Column, int, str]] = []
+    for column in columns:
+        if column.name in mapping:
+            candidates: tuple[str, ...] = (mapping[column.name],)
+        else:
+            candidates = (column.name, *column.aliases)
+        header = next((c for c in candidates if c in position), None)
+        if header is None:
+            if column.required:
+                errors.append(RowError(1, column.name, "", f"required column is missing (looked for {', '.join(candidates)})"))
+            continue
+        located.append((column, position[header], header))
+    header_of = {column.name: header for column, _, header in located}
+    if errors:
+        raise InputRejected(errors=errors, summary="the header row lacks required columns")
+
+    rows: list[Row] = []
+    raw: dict[int, dict[str, str]] = {}
+    for line, cells in table.rows:
+        values: dict[str, Any] = {}
+        texts: dict[str, str] = {}
+        width = len(cells)
+        for column, index, header in located:
+            text = cells[index].strip() if index < width else ""
+            if not text:
+                if column.required:
+                    errors.append(RowError(line, header, "", "a value is required"))
+                continue
+            texts[column.name] = text
+            try:
+                values[column.name] = column.parse(text)
+            except ValueError as exc:
+                errors.append(RowError(line, header, text, str(exc)))
+        rows.append(Row(line, values))
+        raw[line] = texts
+    return ParsedFile(rows=rows, raw=raw, header_of=header_of, errors=errors)
+
+
+def check_unique(parsed: ParsedFile, key_of: Any, column: str, what: str) -> None:
+    """Refuse a key that appears twice in the file, naming both lines."""
+    first_line: dict[Any, int] = {}
+    for row in parsed.rows:
+        key = key_of(row)
+        if key is None:
+            continue
+        if key in first_line:
+            parsed.error(row, column, f"{what} appears again; first on line {first_line[key]}")
+        else:
+            first_line[key] = row.line
+
+
+def fetch_by_keys(
+    model: type[models.Model], key_field: str, keys: Iterable[Any], fields: Sequence[str]
+) -> dict[Any, dict[str, Any]]:
+    """Existing records whose ``key_field`` is among ``keys``, as dicts, by key."""
+    found: dict[Any, dict[str, Any]] = {}
+    unique = list(dict.fromkeys(k for k in keys if k is not None))
+    for start in range(0, len(unique), CHUNK):
+        chunk = unique[start : start + CHUNK]
+        for record in model.objects.filter(**{f"{key_field}__in": chunk}).values(*fields):
+            found[record[key_field]] = record
+    return found
+
+
+def functional_currency() -> str:
+    return settings.HUIKUAN["FUNCTIONAL_CURRENCY"]
+
+
+def now_for_db() -> Any:
+    """The creation timestamp as the bulk writer passes it to this database."""
+    return connection.ops.adapt_datetimefield_value(timezone.now())
+
+
+def date_for_db(value: Any) -> Any:
+    return None if value is None else value.isoformat()
+
+
+def changed_fields(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:
+    """The entries of ``new`` whose value differs from ``old`` (empty text equals None)."""
+    diffs = {}
+    for name, value in new.items():
+        before = old.get(name)
+        if (before in (None, "")) and (value in (None, "")):
+            continue
+        if before != value:
+            diffs[name] = value
+    return diffs
+
+
+def save_changes(model: type[models.Model], updates: Sequence[tuple[int, dict[str, Any]]]) -> None:
+    """Apply field changes one record at a time, so the audit trail logs before → after."""
+    ids = [pk for pk, _ in updates]
+    objects = {}
+    for start in range(0, len(ids), CHUNK):
+        objects.update(model.objects.in_bulk(ids[start : start + CHUNK]))
+    for pk, diffs in updates:
+        instance = objects[pk]
+        for name, value in diffs.items():
+            setattr(instance, name, value)
+        instance.save(update_fields=list(diffs))
+
+
+@dataclass
+class Plan:
+    """What an import will do; ``write`` does it, given the import batch's id."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    warnings: list[str] = field(default_factory=list)
+    write: Any = None

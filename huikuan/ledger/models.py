@@ -1,0 +1,301 @@
+"""The receivables ledger (SPEC §2).
+
+History is append-only: allocations, credit notes and write-offs are records that reduce
+an invoice; the invoice keeps two cached figures (``applied_amount`` and ``closed_on``)
+that tests prove equal to the records they summarise. Every change is in the audit trail
+(django-auditlog, registered at the end of this module).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from auditlog.registry import auditlog
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from huikuan.core.fields import ScaledDecimalField
+
+
+class CreditClass(models.TextChoices):
+    A = "A", "A"
+    B = "B", "B"
+    C = "C", "C"
+    D = "D", "D"
+
+
+class CustomerStatus(models.TextChoices):
+    ACTIVE = "active", _("active")
+    CREDIT_HOLD = "credit_hold", _("credit hold")
+    LEGAL = "legal", _("legal")
+    CLOSED = "closed", _("closed")
+
+
+class PaymentMethod(models.TextChoices):
+    BANK_TRANSFER = "bank_transfer", _("bank transfer")
+    BANK_ACCEPTANCE_BILL = "bank_acceptance_bill", _("bank acceptance bill")
+    COMMERCIAL_ACCEPTANCE_BILL = "commercial_acceptance_bill", _("commercial acceptance bill")
+    CHEQUE = "cheque", _("cheque")
+    CASH = "cash", _("cash")
+    OTHER = "other", _("other")
+
+
+class ImportBatch(models.Model):
+    """One run of an import: what file, by whom, and what it changed.
+
+    Records created by an import point at their batch; that link is their creation entry
+    in the audit trail. Changes to existing records are logged field by field.
+    """
+
+    kind = models.CharField(max_length=32)
+    file_name = models.CharField(max_length=500)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    rows = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    imported_by = models.CharField(max_length=200, blank=True)
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.file_name} ({self.imported_at:%Y-%m-%d %H:%M})"
+
+
+class Customer(models.Model):
+    code = models.CharField(_("customer code"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=300)
+    credit_class = models.CharField(
+        _("credit class"), max_length=1, choices=CreditClass.choices, blank=True
+    )
+    credit_limit = ScaledDecimalField(_("credit limit"), null=True, blank=True)
+    term_days = models.PositiveIntegerField(_("term days"), null=True, blank=True)
+    salesperson = models.CharField(_("salesperson"), max_length=150, blank=True)
+    collector = models.CharField(_("collector"), max_length=150, blank=True)
+    department = models.CharField(_("department"), max_length=150, blank=True)
+    industry_position = models.CharField(_("industry position"), max_length=32, blank=True)
+    email = models.CharField(_("email"), max_length=254, blank=True)
+    phone = models.CharField(_("phone"), max_length=64, blank=True)
+    address = models.CharField(_("address"), max_length=500, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=CustomerStatus.choices, default=CustomerStatus.ACTIVE
+    )
+    currency = models.CharField(_("currency"), max_length=3, default="CNY")
+    import_batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.PROTECT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Invoice(models.Model):
+    """A receivable (应收单). Its open balance is amount − applied_amount."""
+
+    number = models.CharField(_("invoice number"), max_length=64, unique=True)
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="invoices")
+    invoice_date = models.DateField(_("invoice date"))
+    due_date = models.DateField(_("due date"))
+    # The due date before any granted extension; extensions are TermExtension records.
+    original_due_date = models.DateField(_("original due date"))
+    amount = ScaledDecimalField(_("amount"))
+    currency = models.CharField(_("currency"), max_length=3)
+    # Units of the functional currency per unit of ``currency``.
+    fx_rate = ScaledDecimalField(_("exchange rate"), places=6, default=Decimal("1"))
+    order_number = models.CharField(_("order number"), max_length=64, blank=True)
+    contract_number = models.CharField(_("contract number"), max_length=64, blank=True)
+    # Several VAT invoices may cover one receivable: numbers separated by ";".
+    vat_invoice_number = models.CharField(_("VAT invoice number"), max_length=500, blank=True)
+    salesperson = models.CharField(_("salesperson"), max_length=150, blank=True)
+    department = models.CharField(_("department"), max_length=150, blank=True)
+    description = models.CharField(_("description"), max_length=500, blank=True)
+    disputed = models.BooleanField(_("disputed"), default=False)
+    gross_margin = ScaledDecimalField(_("gross margin"), places=4, null=True, blank=True)
+    # Cached: sum of allocations, credit notes and write-offs against this invoice.
+    applied_amount = ScaledDecimalField(default=Decimal("0"))
+    # Cached: the date the applied records first covered the amount; null while open.
+    closed_on = models.DateField(null=True, blank=True)
+    import_batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.PROTECT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["invoice_date", "number"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="invoice_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(applied_amount__gte=0) & Q(applied_amount__lte=F("amount")),
+                name="invoice_never_applied_beyond_amount",
+            ),
+        ]
+        indexes = [
+            # Aging as of a date reads only the invoices open on that date.
+            models.Index(fields=["closed_on", "invoice_date"], name="invoice_open_interval"),
+            models.Index(fields=["customer", "invoice_date"], name="invoice_customer_date"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def open_amount(self) -> Decimal:
+        return self.amount - self.applied_amount
+
+
+class Payment(models.Model):
+    """A receipt (回款). What is not allocated stays on account as a customer credit."""
+
+    reference = models.CharField(_("payment reference"), max_length=100, unique=True)
+    customer = models.ForeignKey(
+        Customer, null=True, blank=True, on_delete=models.PROTECT, related_name="payments"
+    )
+    payment_date = models.DateField(_("payment date"))
+    amount = ScaledDecimalField(_("amount"))
+    currency = models.CharField(_("currency"), max_length=3)
+    fx_rate = ScaledDecimalField(_("exchange rate"), places=6, default=Decimal("1"))
+    method = models.CharField(
+        _("method"), max_length=32, choices=PaymentMethod.choices, default=PaymentMethod.BANK_TRANSFER
+    )
+    payer_name = models.CharField(_("payer name"), max_length=300, blank=True)
+    memo = models.CharField(_("memo"), max_length=1000, blank=True)
+    # Cached: sum of this payment's allocations.
+    allocated_amount = ScaledDecimalField(default=Decimal("0"))
+    # Cached: the date its allocations first used it up; null while money is on account.
+    closed_on = models.DateField(null=True, blank=True)
+    import_batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.PROTECT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["payment_date", "reference"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(allocated_amount__gte=0) & Q(allocated_amount__lte=F("amount")),
+                name="payment_never_allocated_beyond_amount",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["customer", "payment_date"], name="payment_customer_date"),
+            models.Index(fields=["closed_on", "payment_date"], name="payment_open_interval"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def unallocated_amount(self) -> Decimal:
+        return self.amount - self.allocated_amount
+
+
+class Allocation(models.Model):
+    """Part of a payment applied to an invoice, from ``allocation_date`` on."""
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="allocations")
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="allocations")
+    amount = ScaledDecimalField(_("amount"))
+    allocation_date = models.DateField(_("allocation date"))
+    import_batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.PROTECT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="allocation_amount_positive"),
+            models.UniqueConstraint(fields=["payment", "invoice"], name="allocation_once_per_pair"),
+        ]
+        indexes = [
+            models.Index(fields=["invoice", "allocation_date"], name="allocation_invoice_date")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.payment_id} → {self.invoice_id}: {self.amount}"
+
+
+class CreditNote(models.Model):
+    """A credit note (贷项通知单). Without an invoice it is a credit on the customer's account."""
+
+    number = models.CharField(_("credit note number"), max_length=64, unique=True)
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="credit_notes")
+    invoice = models.ForeignKey(
+        Invoice, null=True, blank=True, on_delete=models.PROTECT, related_name="credit_notes"
+    )
+    note_date = models.DateField(_("date"))
+    amount = ScaledDecimalField(_("amount"))
+    currency = models.CharField(_("currency"), max_length=3)
+    fx_rate = ScaledDecimalField(_("exchange rate"), places=6, default=Decimal("1"))
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    import_batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.PROTECT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="credit_note_amount_positive")
+        ]
+        indexes = [models.Index(fields=["invoice", "note_date"], name="credit_note_invoice_date")]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class WriteOff(models.Model):
+    """Bad debt written off (坏账核销) against one invoice."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="write_offs")
+    writeoff_date = models.DateField(_("write-off date"))
+    amount = ScaledDecimalField(_("amount"))
+    reason = models.CharField(_("reason"), max_length=500)
+    approved_by = models.CharField(_("approved by"), max_length=150, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="write_off_amount_positive")
+        ]
+        indexes = [models.Index(fields=["invoice", "writeoff_date"], name="write_off_invoice_date")]
+
+    def __str__(self) -> str:
+        return f"{self.invoice_id}: {self.amount}"
+
+
+class Recovery(models.Model):
+    """Money collected on a written-off amount (坏账收回). It does not reopen the invoice."""
+
+    write_off = models.ForeignKey(WriteOff, on_delete=models.PROTECT, related_name="recoveries")
+    recovery_date = models.DateField(_("recovery date"))
+    amount = ScaledDecimalField(_("amount"))
+    payment = models.ForeignKey(Payment, null=True, blank=True, on_delete=models.PROTECT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="recovery_amount_positive")
+        ]
+
+
+class TermExtension(models.Model):
+    """A granted extension of an invoice's due date (延期), kept; never an overwrite."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="term_extensions")
+    previous_due_date = models.DateField()
+    new_due_date = models.DateField()
+    reason = models.CharField(_("reason"), max_length=500)
+    approved_by = models.CharField(_("approved by"), max_length=150)
+    granted_on = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["invoice", "created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(new_due_date__gt=F("previous_due_date")),
+                name="term_extension_moves_due_date_later",
+            )
+        ]
+
+    @property
+    def days(self) -> int:
+        return (self.new_due_date - self.previous_due_date).days
+
+
+for audited in (Customer, Invoice, Payment, Allocation, CreditNote, WriteOff, Recovery, TermExtension):
+    auditlog.register(audited)

@@ -1,0 +1,254 @@
+"""Writes to the ledger. Each service is one transaction, validates before it saves,
+locks the rows whose cached totals it changes (in primary-key order), and is recorded
+in the audit trail by the models' auditlog registration.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+
+from huikuan.core.errors import RuleViolation
+from huikuan.ledger.balances import closing_date
+from huikuan.ledger.models import (
+    Allocation,
+    CreditNote,
+    Customer,
+    Invoice,
+    Payment,
+    TermExtension,
+    WriteOff,
+)
+
+
+def _lock_invoice(invoice_id: int) -> Invoice:
+    return Invoice.objects.select_for_update().get(pk=invoice_id)
+
+
+def _check_applicable(invoice: Invoice, amount: Decimal, what: str) -> None:
+    if amount <= 0:
+        raise RuleViolation(f"{what} amount must be positive, got {amount}")
+    if amount > invoice.open_amount:
+        raise RuleViolation(
+            f"{what} of {amount} {invoice.currency} exceeds the open balance "
+            f"{invoice.open_amount} {invoice.currency} of invoice {invoice.number}"
+        )
+
+
+def _apply_to_invoice(invoice: Invoice, amount: Decimal) -> None:
+    """Raise the invoice's cached applied amount and recompute when it closed."""
+    Invoice.objects.filter(pk=invoice.pk).update(applied_amount=F("applied_amount") + amount)
+    invoices_refresh_closure(invoice_ids=[invoice.pk])
+    invoice.refresh_from_db(fields=["applied_amount", "closed_on"])
+
+
+@transaction.atomic
+def payment_allocate(
+    *,
+    payment: Payment,
+    invoice: Invoice,
+    amount: Decimal,
+    allocation_date: date | None = None,
+) -> Allocation:
+    """Apply ``amount`` of ``payment`` to ``invoice``.
+
+    Never beyond the invoice's open balance nor the payment's unallocated rest, whatever
+    runs at the same time: both rows are locked, in primary-key order, before reading.
+    """
+    # Lock in a fixed order (payments before invoices, each by pk) so that two
+    # allocations touching the same rows can never deadlock.
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    invoice = _lock_invoice(invoice.pk)
+    if payment.currency != invoice.currency:
+        raise RuleViolation(
+            f"payment {payment.reference} is in {payment.currency}, "
+            f"invoice {invoice.number} in {invoice.currency}"
+        )
+    if payment.customer_id is not None and payment.customer_id != invoice.customer_id:
+        raise RuleViolation(
+            f"payment {payment.reference} belongs to another customer than invoice {invoice.number}"
+        )
+    _check_applicable(invoice, amount, "allocation")
+    if amount > payment.unallocated_amount:
+        raise RuleViolation(
+            f"allocation of {amount} {payment.currency} exceeds the unallocated "
+            f"{payment.unallocated_amount} {payment.currency} of payment {payment.reference}"
+        )
+    if Allocation.objects.filter(payment=payment, invoice=invoice).exists():
+        raise RuleViolation(
+            f"payment {payment.reference} is already allocated to invoice {invoice.number}"
+        )
+    if payment.customer_id is None:
+        payment.customer_id = invoice.customer_id
+        payment.save(update_fields=["customer"])
+    allocation = Allocation.objects.create(
+        payment=payment,
+        invoice=invoice,
+        amount=amount,
+        allocation_date=allocation_date or payment.payment_date,
+    )
+    Payment.objects.filter(pk=payment.pk).update(allocated_amount=F("allocated_amount") + amount)
+    payments_refresh_allocated(payment_ids=[payment.pk])
+    _apply_to_invoice(invoice, amount)
+    return allocation
+
+
+@transaction.atomic
+def credit_note_issue(
+    *,
+    number: str,
+    customer: Customer,
+    note_date: date,
+    amount: Decimal,
+    currency: str,
+    invoice: Invoice | None = None,
+    reason: str = "",
+    fx_rate: Decimal = Decimal(1),
+) -> CreditNote:
+    """Issue a credit note; against an invoice it reduces that invoice's balance."""
+    if invoice is not None:
+        invoice = _lock_invoice(invoice.pk)
+        if invoice.customer_id != customer.pk:
+            raise RuleViolation(f"invoice {invoice.number} is not customer {customer.code}'s")
+        if invoice.currency != currency:
+            raise RuleViolation(
+                f"credit note in {currency} cannot reduce invoice {invoice.number} in "
+                f"{invoice.currency}"
+            )
+        _check_applicable(invoice, amount, "credit note")
+    elif amount <= 0:
+        raise RuleViolation(f"credit note amount must be positive, got {amount}")
+    note = CreditNote.objects.create(
+        number=number,
+        customer=customer,
+        invoice=invoice,
+        note_date=note_date,
+        amount=amount,
+        currency=currency,
+        fx_rate=fx_rate,
+        reason=reason,
+    )
+    if invoice is not None:
+        _apply_to_invoice(invoice, amount)
+    return note
+
+
+@transaction.atomic
+def invoice_write_off(
+    *,
+    invoice: Invoice,
+    amount: Decimal,
+    writeoff_date: date,
+    reason: str,
+    approved_by: str = "",
+) -> WriteOff:
+    """Write off (part of) an invoice's open balance as bad debt."""
+    invoice = _lock_invoice(invoice.pk)
+    if not reason.strip():
+        raise RuleViolation("a write-off needs a reason")
+    _check_applicable(invoice, amount, "write-off")
+    write_off = WriteOff.objects.create(
+        invoice=invoice,
+        writeoff_date=writeoff_date,
+        amount=amount,
+        reason=reason,
+        approved_by=approved_by,
+    )
+    _apply_to_invoice(invoice, amount)
+    return write_off
+
+
+@transaction.atomic
+def invoice_extend_term(
+    *, invoice: Invoice, days: int, reason: str, approved_by: str, granted_on: date
+) -> TermExtension:
+    """Move an invoice's due date later by ``days``; the extension is kept as a record."""
+    invoice = _lock_invoice(invoice.pk)
+    limit = settings.HUIKUAN["MAX_TERM_EXTENSION_DAYS"]
+    if days <= 0:
+        raise RuleViolation(f"an extension moves the due date later; got {days} days")
+    if days > limit:
+        raise RuleViolation(f"an extension may add at most {limit} days; asked for {days}")
+    if not approved_by.strip():
+        raise RuleViolation("an extension needs the approver's name")
+    extension = TermExtension.objects.create(
+        invoice=invoice,
+        previous_due_date=invoice.due_date,
+        new_due_date=invoice.due_date + timedelta(days=days),
+        reason=reason,
+        approved_by=approved_by,
+        granted_on=granted_on,
+    )
+    invoice.due_date = extension.new_due_date
+    invoice.save(update_fields=["due_date"])
+    return extension
+
+
+def invoices_refresh_closure(*, invoice_ids: Iterable[int]) -> int:
+    """Recompute ``applied_amount`` and ``closed_on`` of these invoices from their records.
+
+    Returns how many invoices changed. Used after bulk imports and by the services above.
+    """
+    from huikuan.ledger.bulk import bulk_update_rows
+
+    ids = sorted(set(invoice_ids))
+    changed = 0
+    for start in range(0, len(ids), 20_000):
+        chunk = ids[start : start + 20_000]
+        applications: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
+        for model, date_field in (
+            (Allocation, "allocation_date"),
+            (CreditNote, "note_date"),
+            (WriteOff, "writeoff_date"),
+        ):
+            for invoice_id, applied_on, amount in model.objects.filter(
+                invoice_id__in=chunk
+            ).values_list("invoice_id", date_field, "amount"):
+                applications[invoice_id].append((applied_on, amount))
+        updates = []
+        for invoice_id, amount, applied, closed_on in Invoice.objects.filter(
+            pk__in=chunk
+        ).values_list("pk", "amount", "applied_amount", "closed_on"):
+            records = applications.get(invoice_id, [])
+            new_applied = sum((a for _, a in records), Decimal(0))
+            new_closed_on = closing_date(amount, records)
+            if new_applied > amount:
+                raise RuleViolation(f"invoice id {invoice_id} would be applied beyond its amount")
+            if (new_applied, new_closed_on) != (applied, closed_on):
+                updates.append((new_applied, new_closed_on, invoice_id))
+        bulk_update_rows(Invoice, ["applied_amount", "closed_on"], updates)
+        changed += len(updates)
+    return changed
+
+
+def payments_refresh_allocated(*, payment_ids: Iterable[int]) -> int:
+    """Recompute ``allocated_amount`` and ``closed_on`` of these payments from their allocations."""
+    from huikuan.ledger.bulk import bulk_update_rows
+
+    ids = sorted(set(payment_ids))
+    changed = 0
+    for start in range(0, len(ids), 20_000):
+        chunk = ids[start : start + 20_000]
+        allocations: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
+        for payment_id, allocated_on, amount in Allocation.objects.filter(
+            payment_id__in=chunk
+        ).values_list("payment_id", "allocation_date", "amount"):
+            allocations[payment_id].append((allocated_on, amount))
+        updates = []
+        for pk, amount, allocated, closed_on in Payment.objects.filter(pk__in=chunk).values_list(
+            "pk", "amount", "allocated_amount", "closed_on"
+        ):
+            records = allocations.get(pk, [])
+            new_allocated = sum((a for _, a in records), Decimal(0))
+            new_closed_on = closing_date(amount, records)
+            if (new_allocated, new_closed_on) != (allocated, closed_on):
+                updates.append((new_allocated, new_closed_on, pk))
+        bulk_update_rows(Payment, ["allocated_amount", "closed_on"], updates)
+        changed += len(updates)
+    return changed

@@ -1,0 +1,30 @@
+"""Payment terms: when an invoice falls due (SPEC §2, seed 002). Pure; no ORM."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, timedelta
+
+
+def term_days_for(
+    *,
+    customer_term_days: int | None,
+    credit_class: str,
+    term_days_by_class: Mapping[str, int],
+    default_term_days: int,
+) -> int:
+    """The customer's own term, else its class's, else the company default."""
+    if customer_term_days is not None:
+        return customer_term_days
+    if credit_class and credit_class in term_days_by_class:
+        return term_days_by_class[credit_class]
+    return default_term_days
+
+
+def due_date_for(*, invoice_date: date, term_days: int, term_start_delay_days: int) -> date:
+    """Due = invoice date + term-start delay + term days.
+
+    Seed 002: the credit period starts counting 5 days after the invoice is issued
+    (账期计算起始日为开发票5日后), so a 30-day customer invoiced on 1 March pays by 5 April.
+    """
+    return invoice_date + timedelta(days=term_start_delay_days + term_days)

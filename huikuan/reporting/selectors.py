@@ -1,0 +1,151 @@
+"""Aging as of a date, computed in the database (SPEC §4).
+
+An invoice is read only if it was open at the end of the as-of day: issued on or before
+it and not yet closed (``closed_on`` after it, or never). Each such invoice's balance is
+its amount less the allocations, credit notes and write-offs dated on or before the day;
+the database groups the balances by key and bucket. Amounts are in minor units here and
+converted to the functional currency at each item's own rate, rounded to the cent per
+item, half up.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import connection
+
+from huikuan.core.fields import from_minor_units
+from huikuan.ledger.models import Customer
+from huikuan.reporting.aging import GROUPINGS, AgingReport, assemble, bucket_earliest_dates
+
+_INVOICE_KEY = {
+    "customer": "c.code",
+    "salesperson": "COALESCE(NULLIF(b.salesperson, ''), c.salesperson)",
+    "department": "COALESCE(NULLIF(b.department, ''), c.department)",
+    "class": "c.credit_class",
+    "currency": "b.currency",
+}
+_ACCOUNT_KEY = {
+    "customer": "c.code",
+    "salesperson": "c.salesperson",
+    "department": "c.department",
+    "class": "c.credit_class",
+    "currency": "x.currency",
+}
+# Minor units times a rate in millionths, rounded half up to minor units of the functional
+# currency; integer arithmetic, so exact on SQLite and PostgreSQL.
+_FUNCTIONAL = (
+    "CASE WHEN {rate} = 1000000 THEN {amount} "
+    "ELSE ({amount} * {rate} + 500000) / 1000000 END"
+)
+
+_OPEN_BALANCES = """
+WITH open_invoices AS (
+    SELECT i.id, i.customer_id, i.amount, i.fx_rate, i.due_date, i.invoice_date, i.currency,
+           i.salesperson, i.department
+    FROM ledger_invoice i
+    WHERE i.invoice_date <= %(as_of)s AND (i.closed_on IS NULL OR i.closed_on > %(as_of)s)
+),
+applied AS (
+    SELECT r.invoice_id, SUM(r.amount) AS amount FROM (
+        SELECT a.invoice_id, a.amount FROM ledger_allocation a
+        WHERE a.allocation_date <= %(as_of)s AND a.invoice_id IN (SELECT id FROM open_invoices)
+        UNION ALL
+        SELECT n.invoice_id, n.amount FROM ledger_creditnote n
+        WHERE n.note_date <= %(as_of)s AND n.invoice_id IN (SELECT id FROM open_invoices)
+        UNION ALL
+        SELECT w.invoice_id, w.amount FROM ledger_writeoff w
+        WHERE w.writeoff_date <= %(as_of)s AND w.invoice_id IN (SELECT id FROM open_invoices)
+    ) r
+    GROUP BY r.invoice_id
+),
+balances AS (
+    SELECT o.customer_id, o.fx_rate, o.due_date, o.invoice_date, o.currency, o.salesperson,
+           o.department, o.amount - COALESCE(ap.amount, 0) AS balance
+    FROM open_invoices o LEFT JOIN applied ap ON ap.invoice_id = o.id
+)
+SELECT {key} AS group_key, {bucket} AS bucket, SUM({functional}) AS amount
+FROM balances b JOIN ledger_customer c ON c.id = b.customer_id
+WHERE b.balance <> 0
+GROUP BY 1, 2
+"""
+
+_UNAPPLIED = """
+SELECT {key} AS group_key, SUM({functional}) AS amount FROM (
+    SELECT p.customer_id, p.currency, p.fx_rate,
+           p.amount - COALESCE((SELECT SUM(a.amount) FROM ledger_allocation a
+                                WHERE a.payment_id = p.id AND a.allocation_date <= %(as_of)s), 0)
+           AS rest
+    FROM ledger_payment p
+    WHERE p.payment_date <= %(as_of)s AND (p.closed_on IS NULL OR p.closed_on > %(as_of)s)
+    UNION ALL
+    SELECT n.customer_id, n.currency, n.fx_rate, n.amount AS rest
+    FROM ledger_creditnote n
+    WHERE n.invoice_id IS NULL AND n.note_date <= %(as_of)s
+) x LEFT JOIN ledger_customer c ON c.id = x.customer_id
+WHERE x.rest <> 0
+GROUP BY 1
+"""
+
+
+def _bucket_case(as_of: date, basis: str, params: dict) -> str:
+    column = "b.due_date" if basis == "due" else "b.invoice_date"
+    parts = []
+    for index, (name, earliest) in enumerate(bucket_earliest_dates(as_of, basis)):
+        if earliest is None:
+            parts.append(f"ELSE '{name}'")
+        else:
+            params[f"bucket_{index}"] = connection.ops.adapt_datefield_value(earliest)
+            parts.append(f"WHEN {column} >= %(bucket_{index})s THEN '{name}'")
+    return "CASE " + " ".join(parts) + " END"
+
+
+def aging_report(*, as_of: date, group_by: str = "customer", basis: str = "due") -> AgingReport:
+    """The aging of receivables at the end of ``as_of``, grouped and bucketed."""
+    if group_by not in GROUPINGS:
+        raise ValueError(f"group_by must be one of {', '.join(GROUPINGS)}, not {group_by!r}")
+    params: dict = {"as_of": connection.ops.adapt_datefield_value(as_of)}
+    bucket = _bucket_case(as_of, basis, params)
+    open_sql = _OPEN_BALANCES.format(
+        key=_INVOICE_KEY[group_by],
+        bucket=bucket,
+        functional=_FUNCTIONAL.format(rate="b.fx_rate", amount="b.balance"),
+    )
+    unapplied_sql = _UNAPPLIED.format(
+        key=_ACCOUNT_KEY[group_by], functional=_FUNCTIONAL.format(rate="x.fx_rate", amount="x.rest")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(open_sql, params)
+        open_items = [
+            (key or "", bucket_name, from_minor_units(amount))
+            for key, bucket_name, amount in cursor.fetchall()
+        ]
+        cursor.execute(unapplied_sql, {"as_of": params["as_of"]})
+        account_rows = cursor.fetchall()
+    unapplied: dict[str, Decimal] = {}
+    unidentified = Decimal(0)
+    for key, amount in account_rows:
+        # A payment not yet matched to a customer has no group; it is reported apart.
+        if key is None and group_by != "currency":
+            unidentified += from_minor_units(amount)
+        else:
+            unapplied[key or ""] = unapplied.get(key or "", Decimal(0)) + from_minor_units(amount)
+    names: dict[str, str] = {}
+    if group_by == "customer":
+        codes = sorted({key for key, _, _ in open_items} | set(unapplied))
+        for start in range(0, len(codes), 5_000):
+            names.update(
+                Customer.objects.filter(code__in=codes[start : start + 5_000]).values_list("code", "name")
+            )
+    return assemble(
+        as_of=as_of,
+        basis=basis,
+        group_by=group_by,
+        currency=settings.HUIKUAN["FUNCTIONAL_CURRENCY"],
+        open_items=open_items,
+        unapplied=unapplied,
+        names_by_key=names,
+        unidentified=unidentified,
+    )
