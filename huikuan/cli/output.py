@@ -23,11 +23,11 @@ def pad(text: str, width: int, *, right: bool = False) -> str:
 
 def table(headers: list[str], rows: list[list[str]], *, numeric_from: int) -> str:
     """Columns from ``numeric_from`` on are right-aligned."""
-    widths = [
-        max(display_width(str(r[i])) for r in [headers, *rows]) for i in range(len(headers))
-    ]
+    widths = [max(display_width(str(r[i])) for r in [headers, *rows]) for i in range(len(headers))]
     lines = []
     for row in [headers, *rows]:
-        cells = [pad(str(c), w, right=i >= numeric_from) for i, (c, w) in enumerate(zip(row, widths, strict=True))]
+        cells = [
+            pad(str(c), w, right=i >= numeric_from) for i, (c, w) in enumerate(zip(row, widths, strict=True))
+        ]
         lines.append("  ".join(cells).rstrip())
     return "\n".join(lines)

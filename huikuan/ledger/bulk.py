@@ -75,6 +75,4 @@ def bulk_update_rows(model: type[models.Model], columns: Sequence[str], rows: Se
             cursor.execute("DROP TABLE huikuan_bulk_update")
         else:
             assignments = ", ".join(f"{c} = %s" for c in column_names)
-            cursor.executemany(
-                f"UPDATE {table} SET {assignments} WHERE {pk_column} = %s", values
-            )
+            cursor.executemany(f"UPDATE {table} SET {assignments} WHERE {pk_column} = %s", values)

@@ -65,9 +65,7 @@ class ImportBatch(models.Model):
 class Customer(models.Model):
     code = models.CharField(_("customer code"), max_length=64, unique=True)
     name = models.CharField(_("name"), max_length=300)
-    credit_class = models.CharField(
-        _("credit class"), max_length=1, choices=CreditClass.choices, blank=True
-    )
+    credit_class = models.CharField(_("credit class"), max_length=1, choices=CreditClass.choices, blank=True)
     credit_limit = ScaledDecimalField(_("credit limit"), null=True, blank=True)
     term_days = models.PositiveIntegerField(_("term days"), null=True, blank=True)
     salesperson = models.CharField(_("salesperson"), max_length=150, blank=True)
@@ -203,9 +201,7 @@ class Allocation(models.Model):
             models.CheckConstraint(condition=Q(amount__gt=0), name="allocation_amount_positive"),
             models.UniqueConstraint(fields=["payment", "invoice"], name="allocation_once_per_pair"),
         ]
-        indexes = [
-            models.Index(fields=["invoice", "allocation_date"], name="allocation_invoice_date")
-        ]
+        indexes = [models.Index(fields=["invoice", "allocation_date"], name="allocation_invoice_date")]
 
     def __str__(self) -> str:
         return f"{self.payment_id} → {self.invoice_id}: {self.amount}"
@@ -228,9 +224,7 @@ class CreditNote(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="credit_note_amount_positive")
-        ]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="credit_note_amount_positive")]
         indexes = [models.Index(fields=["invoice", "note_date"], name="credit_note_invoice_date")]
 
     def __str__(self) -> str:
@@ -248,9 +242,7 @@ class WriteOff(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="write_off_amount_positive")
-        ]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="write_off_amount_positive")]
         indexes = [models.Index(fields=["invoice", "writeoff_date"], name="write_off_invoice_date")]
 
     def __str__(self) -> str:
@@ -267,9 +259,10 @@ class Recovery(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="recovery_amount_positive")
-        ]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="recovery_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.write_off_id}: {self.amount}"
 
 
 class TermExtension(models.Model):
@@ -291,6 +284,9 @@ class TermExtension(models.Model):
                 name="term_extension_moves_due_date_later",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.invoice_id}: {self.previous_due_date} → {self.new_due_date}"
 
     @property
     def days(self) -> int:

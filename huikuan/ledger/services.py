@@ -81,9 +81,7 @@ def payment_allocate(
             f"{payment.unallocated_amount} {payment.currency} of payment {payment.reference}"
         )
     if Allocation.objects.filter(payment=payment, invoice=invoice).exists():
-        raise RuleViolation(
-            f"payment {payment.reference} is already allocated to invoice {invoice.number}"
-        )
+        raise RuleViolation(f"payment {payment.reference} is already allocated to invoice {invoice.number}")
     if payment.customer_id is None:
         payment.customer_id = invoice.customer_id
         payment.save(update_fields=["customer"])
@@ -118,8 +116,7 @@ def credit_note_issue(
             raise RuleViolation(f"invoice {invoice.number} is not customer {customer.code}'s")
         if invoice.currency != currency:
             raise RuleViolation(
-                f"credit note in {currency} cannot reduce invoice {invoice.number} in "
-                f"{invoice.currency}"
+                f"credit note in {currency} cannot reduce invoice {invoice.number} in {invoice.currency}"
             )
         _check_applicable(invoice, amount, "credit note")
     elif amount <= 0:
@@ -207,14 +204,14 @@ def invoices_refresh_closure(*, invoice_ids: Iterable[int]) -> int:
             (CreditNote, "note_date"),
             (WriteOff, "writeoff_date"),
         ):
-            for invoice_id, applied_on, amount in model.objects.filter(
-                invoice_id__in=chunk
-            ).values_list("invoice_id", date_field, "amount"):
+            for invoice_id, applied_on, amount in model.objects.filter(invoice_id__in=chunk).values_list(
+                "invoice_id", date_field, "amount"
+            ):
                 applications[invoice_id].append((applied_on, amount))
         updates = []
-        for invoice_id, amount, applied, closed_on in Invoice.objects.filter(
-            pk__in=chunk
-        ).values_list("pk", "amount", "applied_amount", "closed_on"):
+        for invoice_id, amount, applied, closed_on in Invoice.objects.filter(pk__in=chunk).values_list(
+            "pk", "amount", "applied_amount", "closed_on"
+        ):
             records = applications.get(invoice_id, [])
             new_applied = sum((a for _, a in records), Decimal(0))
             new_closed_on = closing_date(amount, records)
@@ -236,9 +233,9 @@ def payments_refresh_allocated(*, payment_ids: Iterable[int]) -> int:
     for start in range(0, len(ids), 20_000):
         chunk = ids[start : start + 20_000]
         allocations: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
-        for payment_id, allocated_on, amount in Allocation.objects.filter(
-            payment_id__in=chunk
-        ).values_list("payment_id", "allocation_date", "amount"):
+        for payment_id, allocated_on, amount in Allocation.objects.filter(payment_id__in=chunk).values_list(
+            "payment_id", "allocation_date", "amount"
+        ):
             allocations[payment_id].append((allocated_on, amount))
         updates = []
         for pk, amount, allocated, closed_on in Payment.objects.filter(pk__in=chunk).values_list(

@@ -14,12 +14,20 @@ GROUPINGS = ("customer", "salesperson", "department", "class", "currency")
 
 # (bucket, the largest age in days it holds); the last bucket holds everything older.
 DUE_BUCKETS: tuple[tuple[str, int | None], ...] = (
-    ("current", 0), ("1-30", 30), ("31-60", 60), ("61-90", 90), ("91-180", 180),
-    ("181-360", 360), ("361+", None),
+    ("current", 0),
+    ("1-30", 30),
+    ("31-60", 60),
+    ("61-90", 90),
+    ("91-180", 180),
+    ("181-360", 360),
+    ("361+", None),
 )
 # Days since the invoice date; a year is 365 days.
 INVOICE_BUCKETS: tuple[tuple[str, int | None], ...] = (
-    ("0-1y", 365), ("1-2y", 730), ("2-3y", 1095), ("3y+", None),
+    ("0-1y", 365),
+    ("1-2y", 730),
+    ("2-3y", 1095),
+    ("3y+", None),
 )
 
 
@@ -80,9 +88,7 @@ class AgingReport:
     names: list[str] = field(default_factory=list)
 
     def total_buckets(self) -> dict[str, Decimal]:
-        return {
-            name: sum((row.buckets[name] for row in self.rows), Decimal(0)) for name in self.names
-        }
+        return {name: sum((row.buckets[name] for row in self.rows), Decimal(0)) for name in self.names}
 
     def as_dict(self) -> dict:
         totals = self.total_buckets()

@@ -19,8 +19,9 @@ def aging_table(report: AgingReport) -> tuple[list[str], list[list[str]]]:
     ]
     total = data["total"]
     rows.append(["total", "", total["balance"], *total["buckets"].values(), total["unapplied"]])
-    rows.append(["share %", "", "100.00" if Decimal(total["balance"]) else "0.00",
-                 *data["share"].values(), ""])
+    rows.append(
+        ["share %", "", "100.00" if Decimal(total["balance"]) else "0.00", *data["share"].values(), ""]
+    )
     return header, rows
 
 

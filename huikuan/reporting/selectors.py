@@ -36,10 +36,7 @@ _ACCOUNT_KEY = {
 }
 # Minor units times a rate in millionths, rounded half up to minor units of the functional
 # currency; integer arithmetic, so exact on SQLite and PostgreSQL.
-_FUNCTIONAL = (
-    "CASE WHEN {rate} = 1000000 THEN {amount} "
-    "ELSE ({amount} * {rate} + 500000) / 1000000 END"
-)
+_FUNCTIONAL = "CASE WHEN {rate} = 1000000 THEN {amount} ELSE ({amount} * {rate} + 500000) / 1000000 END"
 
 _OPEN_BALANCES = """
 WITH open_invoices AS (

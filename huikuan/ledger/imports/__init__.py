@@ -56,8 +56,13 @@ def ledger_import(
         if dry_run:
             return result
         batch = ImportBatch.objects.create(
-            kind=kind, file_name=path.name, sha256=table.sha256, rows=result.rows,
-            created=plan.created, updated=plan.updated, unchanged=plan.unchanged,
+            kind=kind,
+            file_name=path.name,
+            sha256=table.sha256,
+            rows=result.rows,
+            created=plan.created,
+            updated=plan.updated,
+            unchanged=plan.unchanged,
             imported_by=imported_by,
         )
         plan.write(batch.pk)

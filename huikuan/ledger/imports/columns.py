@@ -89,8 +89,18 @@ def parse_count(raw: str) -> int:
     return int(raw)
 
 
-_FLAGS = {"yes": True, "true": True, "1": True, "y": True, "是": True,
-          "no": False, "false": False, "0": False, "n": False, "否": False}
+_FLAGS = {
+    "yes": True,
+    "true": True,
+    "1": True,
+    "y": True,
+    "是": True,
+    "no": False,
+    "false": False,
+    "0": False,
+    "n": False,
+    "否": False,
+}
 
 
 def parse_flag(raw: str) -> bool:
@@ -113,21 +123,35 @@ def parse_choice(choices: Mapping[str, str], what: str) -> Parser:
 
 parse_credit_class = parse_choice({c.lower(): c for c in CreditClass.values}, "credit class")
 parse_status = parse_choice(
-    {**{s: s for s in CustomerStatus.values}, "hold": "credit_hold", "正常": "active",
-     "暂停发货": "credit_hold", "法务": "legal", "关闭": "closed"},
+    {
+        **{s: s for s in CustomerStatus.values},
+        "hold": "credit_hold",
+        "正常": "active",
+        "暂停发货": "credit_hold",
+        "法务": "legal",
+        "关闭": "closed",
+    },
     "customer status",
 )
 parse_method = parse_choice(
-    {**{m: m for m in PaymentMethod.values}, "transfer": "bank_transfer", "wire": "bank_transfer",
-     "银行转账": "bank_transfer", "电汇": "bank_transfer", "银行承兑汇票": "bank_acceptance_bill",
-     "银承": "bank_acceptance_bill", "商业承兑汇票": "commercial_acceptance_bill",
-     "商承": "commercial_acceptance_bill", "支票": "cheque", "现金": "cash", "其他": "other"},
+    {
+        **{m: m for m in PaymentMethod.values},
+        "transfer": "bank_transfer",
+        "wire": "bank_transfer",
+        "银行转账": "bank_transfer",
+        "电汇": "bank_transfer",
+        "银行承兑汇票": "bank_acceptance_bill",
+        "银承": "bank_acceptance_bill",
+        "商业承兑汇票": "commercial_acceptance_bill",
+        "商承": "commercial_acceptance_bill",
+        "支票": "cheque",
+        "现金": "cash",
+        "其他": "other",
+    },
     "payment method",
 )
 INDUSTRY_POSITIONS = ("global500", "top5", "top20", "listed", "regional", "ordinary", "new")
-parse_industry_position = parse_choice(
-    {p: p for p in INDUSTRY_POSITIONS}, "industry position"
-)
+parse_industry_position = parse_choice({p: p for p in INDUSTRY_POSITIONS}, "industry position")
 
 
 @dataclass(frozen=True)

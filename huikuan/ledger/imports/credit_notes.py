@@ -22,14 +22,22 @@ COLUMNS = CREDIT_NOTE_COLUMNS
 
 def plan(parsed: ParsedFile) -> Plan:
     rows = parsed.rows
-    check_unique(parsed, lambda r: r.values.get("credit_note_number"), "credit_note_number", "credit_note_number")
-    customers = fetch_by_keys(Customer, "code", (r.values.get("customer_code") for r in rows), ["id", "code", "currency"])
+    check_unique(
+        parsed, lambda r: r.values.get("credit_note_number"), "credit_note_number", "credit_note_number"
+    )
+    customers = fetch_by_keys(
+        Customer, "code", (r.values.get("customer_code") for r in rows), ["id", "code", "currency"]
+    )
     invoices = fetch_by_keys(
-        Invoice, "number", (r.values.get("invoice_number") for r in rows),
+        Invoice,
+        "number",
+        (r.values.get("invoice_number") for r in rows),
         ["id", "number", "customer_id", "currency", "amount", "applied_amount"],
     )
     existing = fetch_by_keys(
-        CreditNote, "number", (r.values.get("credit_note_number") for r in rows),
+        CreditNote,
+        "number",
+        (r.values.get("credit_note_number") for r in rows),
         ["id", "number", "customer_id", "invoice_id", "note_date", "amount", "currency", "fx_rate", "reason"],
     )
     open_amount = {i["id"]: i["amount"] - i["applied_amount"] for i in invoices.values()}
@@ -53,7 +61,12 @@ def plan(parsed: ParsedFile) -> Plan:
             if invoice["customer_id"] != customer["id"]:
                 parsed.error(row, "invoice_number", f"is not customer {customer['code']}'s invoice")
                 continue
-        currency = values.get("currency") or (invoice and invoice["currency"]) or customer["currency"] or functional_currency()
+        currency = (
+            values.get("currency")
+            or (invoice and invoice["currency"])
+            or customer["currency"]
+            or functional_currency()
+        )
         if invoice is not None and currency != invoice["currency"]:
             parsed.error(row, "currency", f"invoice {invoice['number']} is in {invoice['currency']}")
             continue
@@ -64,16 +77,28 @@ def plan(parsed: ParsedFile) -> Plan:
         old = existing.get(values["credit_note_number"])
         invoice_id = invoice["id"] if invoice else None
         if old is not None and old["invoice_id"] != invoice_id:
-            parsed.error(row, "invoice_number", "a credit note cannot move to another invoice; issue a new one")
+            parsed.error(
+                row, "invoice_number", "a credit note cannot move to another invoice; issue a new one"
+            )
             continue
         if invoice is not None:
             increase = amount - (old["amount"] if old else 0)
             if increase > open_amount[invoice_id]:
-                parsed.error(row, "amount", f"exceeds the open balance {open_amount[invoice_id]} of invoice {invoice['number']}")
+                parsed.error(
+                    row,
+                    "amount",
+                    f"exceeds the open balance {open_amount[invoice_id]} of invoice {invoice['number']}",
+                )
                 continue
             open_amount[invoice_id] -= increase
-        record = {"customer_id": customer["id"], "note_date": values["date"], "amount": amount,
-                  "currency": currency, "fx_rate": rate, "reason": values.get("reason", "")}
+        record = {
+            "customer_id": customer["id"],
+            "note_date": values["date"],
+            "amount": amount,
+            "currency": currency,
+            "fx_rate": rate,
+            "reason": values.get("reason", ""),
+        }
         if old is None:
             creates.append((values["credit_note_number"], invoice_id, record))
         elif diffs := changed_fields(old, record):
@@ -88,19 +113,42 @@ def plan(parsed: ParsedFile) -> Plan:
         created_at = now_for_db()
         bulk_insert_rows(
             CreditNote,
-            ["number", "customer", "invoice", "note_date", "amount", "currency", "fx_rate", "reason",
-             "import_batch", "created_at"],
             [
-                (number, r["customer_id"], invoice_id, r["note_date"].isoformat(), int(r["amount"].scaleb(2)),
-                 r["currency"], int(r["fx_rate"].scaleb(6)), r["reason"], batch_id, created_at)
+                "number",
+                "customer",
+                "invoice",
+                "note_date",
+                "amount",
+                "currency",
+                "fx_rate",
+                "reason",
+                "import_batch",
+                "created_at",
+            ],
+            [
+                (
+                    number,
+                    r["customer_id"],
+                    invoice_id,
+                    r["note_date"].isoformat(),
+                    int(r["amount"].scaleb(2)),
+                    r["currency"],
+                    int(r["fx_rate"].scaleb(6)),
+                    r["reason"],
+                    batch_id,
+                    created_at,
+                )
                 for number, invoice_id, r in creates
             ],
             prepared=True,
         )
         save_changes(CreditNote, updates)
         touched = {invoice_id for _, invoice_id, _ in creates if invoice_id}
-        touched |= set(CreditNote.objects.filter(pk__in=[pk for pk, _ in updates], invoice__isnull=False)
-                       .values_list("invoice_id", flat=True))
+        touched |= set(
+            CreditNote.objects.filter(pk__in=[pk for pk, _ in updates], invoice__isnull=False).values_list(
+                "invoice_id", flat=True
+            )
+        )
         invoices_refresh_closure(invoice_ids=touched)
 
     result.write = write

@@ -20,15 +20,28 @@ from huikuan.ledger.models import Customer, CustomerStatus
 COLUMNS = CUSTOMER_COLUMNS
 # File column → model field; every other column has the field's own name.
 _FIELDS = [
-    "credit_class", "credit_limit", "term_days", "salesperson", "collector", "department",
-    "industry_position", "email", "phone", "address", "status", "currency",
+    "credit_class",
+    "credit_limit",
+    "term_days",
+    "salesperson",
+    "collector",
+    "department",
+    "industry_position",
+    "email",
+    "phone",
+    "address",
+    "status",
+    "currency",
 ]
 
 
 def plan(parsed: ParsedFile) -> Plan:
     check_unique(parsed, lambda r: r.values.get("customer_code"), "customer_code", "customer_code")
     existing = fetch_by_keys(
-        Customer, "code", (r.values.get("customer_code") for r in parsed.rows), ["id", "code", "name", *_FIELDS]
+        Customer,
+        "code",
+        (r.values.get("customer_code") for r in parsed.rows),
+        ["id", "code", "name", *_FIELDS],
     )
     result = Plan()
     creates: list[dict] = []
@@ -53,15 +66,26 @@ def plan(parsed: ParsedFile) -> Plan:
         rows = []
         for record in creates:
             limit = record.get("credit_limit")
-            rows.append((
-                record["code"], record["name"], record.get("credit_class", ""),
-                None if limit is None else to_minor_units(limit), record.get("term_days"),
-                record.get("salesperson", ""), record.get("collector", ""),
-                record.get("department", ""), record.get("industry_position", ""),
-                record.get("email", ""), record.get("phone", ""), record.get("address", ""),
-                record.get("status", CustomerStatus.ACTIVE), record.get("currency", functional_currency()),
-                batch_id, created_at,
-            ))
+            rows.append(
+                (
+                    record["code"],
+                    record["name"],
+                    record.get("credit_class", ""),
+                    None if limit is None else to_minor_units(limit),
+                    record.get("term_days"),
+                    record.get("salesperson", ""),
+                    record.get("collector", ""),
+                    record.get("department", ""),
+                    record.get("industry_position", ""),
+                    record.get("email", ""),
+                    record.get("phone", ""),
+                    record.get("address", ""),
+                    record.get("status", CustomerStatus.ACTIVE),
+                    record.get("currency", functional_currency()),
+                    batch_id,
+                    created_at,
+                )
+            )
         bulk_insert_rows(Customer, columns, rows, prepared=True)
         save_changes(Customer, updates)
 

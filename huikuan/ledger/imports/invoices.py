@@ -23,13 +23,29 @@ from huikuan.ledger.terms import due_date_for, term_days_for
 
 COLUMNS = INVOICE_COLUMNS
 _TEXT_FIELDS = [
-    "order_number", "contract_number", "vat_invoice_number", "salesperson", "department",
+    "order_number",
+    "contract_number",
+    "vat_invoice_number",
+    "salesperson",
+    "department",
     "description",
 ]
 _INSERT_COLUMNS = [
-    "number", "customer", "invoice_date", "due_date", "original_due_date", "amount", "currency",
-    "fx_rate", *_TEXT_FIELDS, "disputed", "gross_margin", "applied_amount", "closed_on",
-    "import_batch", "created_at",
+    "number",
+    "customer",
+    "invoice_date",
+    "due_date",
+    "original_due_date",
+    "amount",
+    "currency",
+    "fx_rate",
+    *_TEXT_FIELDS,
+    "disputed",
+    "gross_margin",
+    "applied_amount",
+    "closed_on",
+    "import_batch",
+    "created_at",
 ]
 ONE = Decimal(1)
 
@@ -44,7 +60,8 @@ def exchange_rate(parsed: ParsedFile, row, currency: str) -> Decimal | None:
         return ONE
     if rate is None:
         parsed.error(
-            row, "currency",
+            row,
+            "currency",
             f"{currency} is not the functional currency {functional_currency()}; give its exchange_rate",
         )
     return rate
@@ -54,18 +71,37 @@ def plan(parsed: ParsedFile) -> Plan:
     rules = settings.HUIKUAN
     check_unique(parsed, lambda r: r.values.get("invoice_number"), "invoice_number", "invoice_number")
     customers = fetch_by_keys(
-        Customer, "code", (r.values.get("customer_code") for r in parsed.rows),
+        Customer,
+        "code",
+        (r.values.get("customer_code") for r in parsed.rows),
         ["id", "code", "term_days", "credit_class", "currency", "salesperson", "department"],
     )
     existing = fetch_by_keys(
-        Invoice, "number", (r.values.get("invoice_number") for r in parsed.rows),
-        ["id", "number", "customer_id", "invoice_date", "due_date", "original_due_date", "amount",
-         "currency", "fx_rate", *_TEXT_FIELDS, "disputed", "gross_margin", "applied_amount"],
+        Invoice,
+        "number",
+        (r.values.get("invoice_number") for r in parsed.rows),
+        [
+            "id",
+            "number",
+            "customer_id",
+            "invoice_date",
+            "due_date",
+            "original_due_date",
+            "amount",
+            "currency",
+            "fx_rate",
+            *_TEXT_FIELDS,
+            "disputed",
+            "gross_margin",
+            "applied_amount",
+        ],
     )
     term_days_by_customer = {
         code: term_days_for(
-            customer_term_days=c["term_days"], credit_class=c["credit_class"],
-            term_days_by_class=rules["TERM_DAYS_BY_CLASS"], default_term_days=rules["DEFAULT_TERM_DAYS"],
+            customer_term_days=c["term_days"],
+            credit_class=c["credit_class"],
+            term_days_by_class=rules["TERM_DAYS_BY_CLASS"],
+            default_term_days=rules["DEFAULT_TERM_DAYS"],
         )
         for code, c in customers.items()
     }
@@ -97,19 +133,33 @@ def plan(parsed: ParsedFile) -> Plan:
             continue
         old = existing.get(number)
         if old is None:
-            creates.append((
-                number, customer["id"], invoice_date, due_date, due_date, amount, currency, rate,
-                values.get("order_number", ""), values.get("contract_number", ""),
-                values.get("vat_invoice_number", ""),
-                values.get("salesperson") or customer["salesperson"],
-                values.get("department") or customer["department"],
-                values.get("description", ""), values.get("disputed", False),
-                values.get("gross_margin"),
-            ))
+            creates.append(
+                (
+                    number,
+                    customer["id"],
+                    invoice_date,
+                    due_date,
+                    due_date,
+                    amount,
+                    currency,
+                    rate,
+                    values.get("order_number", ""),
+                    values.get("contract_number", ""),
+                    values.get("vat_invoice_number", ""),
+                    values.get("salesperson") or customer["salesperson"],
+                    values.get("department") or customer["department"],
+                    values.get("description", ""),
+                    values.get("disputed", False),
+                    values.get("gross_margin"),
+                )
+            )
             continue
         record = {
-            "customer_id": customer["id"], "invoice_date": invoice_date, "amount": amount,
-            "currency": currency, "fx_rate": rate,
+            "customer_id": customer["id"],
+            "invoice_date": invoice_date,
+            "amount": amount,
+            "currency": currency,
+            "fx_rate": rate,
             **{f: values[f] for f in (*_TEXT_FIELDS, "disputed", "gross_margin") if f in values},
         }
         if "due_date" in values:
@@ -124,7 +174,9 @@ def plan(parsed: ParsedFile) -> Plan:
             continue
         if applied and ("customer_id" in diffs or "currency" in diffs):
             column = "customer_code" if "customer_id" in diffs else "currency"
-            parsed.error(row, column, "cannot change on an invoice that already has payments or credits applied")
+            parsed.error(
+                row, column, "cannot change on an invoice that already has payments or credits applied"
+            )
             continue
         if "original_due_date" in diffs:
             # Granted extensions stay granted: they move the new due date as they moved the old.
@@ -138,13 +190,45 @@ def plan(parsed: ParsedFile) -> Plan:
         zero = 0
         rows = [
             (
-                number, customer_id, invoice_date.isoformat(), due.isoformat(), due.isoformat(),
-                int(amount.scaleb(2)), currency, int(rate.scaleb(6)), order, contract, vat,
-                salesperson, department, description, disputed,
-                None if margin is None else int(margin.scaleb(4)), zero, None, batch_id, created_at,
+                number,
+                customer_id,
+                invoice_date.isoformat(),
+                due.isoformat(),
+                due.isoformat(),
+                int(amount.scaleb(2)),
+                currency,
+                int(rate.scaleb(6)),
+                order,
+                contract,
+                vat,
+                salesperson,
+                department,
+                description,
+                disputed,
+                None if margin is None else int(margin.scaleb(4)),
+                zero,
+                None,
+                batch_id,
+                created_at,
             )
-            for (number, customer_id, invoice_date, due, _, amount, currency, rate, order, contract,
-                 vat, salesperson, department, description, disputed, margin) in creates
+            for (
+                number,
+                customer_id,
+                invoice_date,
+                due,
+                _,
+                amount,
+                currency,
+                rate,
+                order,
+                contract,
+                vat,
+                salesperson,
+                department,
+                description,
+                disputed,
+                margin,
+            ) in creates
         ]
         bulk_insert_rows(Invoice, _INSERT_COLUMNS, rows, prepared=True)
         save_changes(Invoice, updates)
@@ -155,4 +239,3 @@ def plan(parsed: ParsedFile) -> Plan:
 
     result.write = write
     return result
-

@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from huikuan.ledger.bulk import bulk_insert_rows
-from huikuan.ledger.imports.columns import ALLOCATION_COLUMNS, PAYMENT_COLUMNS
 from huikuan.ledger.imports.invoices import exchange_rate
 from huikuan.ledger.imports.pipeline import (
     CHUNK,
@@ -22,8 +21,17 @@ from huikuan.ledger.models import Allocation, Customer, Invoice, Payment, Paymen
 
 _INVOICE_FIELDS = ["id", "number", "customer_id", "currency", "amount", "applied_amount"]
 _PAYMENT_FIELDS = [
-    "id", "reference", "customer_id", "payment_date", "amount", "currency", "fx_rate", "method",
-    "payer_name", "memo", "allocated_amount",
+    "id",
+    "reference",
+    "customer_id",
+    "payment_date",
+    "amount",
+    "currency",
+    "fx_rate",
+    "method",
+    "payer_name",
+    "memo",
+    "allocated_amount",
 ]
 
 
@@ -60,9 +68,15 @@ def _insert_allocations(allocations: list[tuple], batch_id: int, created_at: obj
 def plan_payments(parsed: ParsedFile) -> Plan:
     check_unique(parsed, lambda r: r.values.get("payment_ref"), "payment_ref", "payment_ref")
     rows = parsed.rows
-    customers = fetch_by_keys(Customer, "code", (r.values.get("customer_code") for r in rows), ["id", "code", "currency"])
-    invoices = fetch_by_keys(Invoice, "number", (r.values.get("invoice_number") for r in rows), _INVOICE_FIELDS)
-    existing = fetch_by_keys(Payment, "reference", (r.values.get("payment_ref") for r in rows), _PAYMENT_FIELDS)
+    customers = fetch_by_keys(
+        Customer, "code", (r.values.get("customer_code") for r in rows), ["id", "code", "currency"]
+    )
+    invoices = fetch_by_keys(
+        Invoice, "number", (r.values.get("invoice_number") for r in rows), _INVOICE_FIELDS
+    )
+    existing = fetch_by_keys(
+        Payment, "reference", (r.values.get("payment_ref") for r in rows), _PAYMENT_FIELDS
+    )
     allocated_pairs = _existing_allocations(sorted(p["id"] for p in existing.values()))
     open_amount = {i["id"]: i["amount"] - i["applied_amount"] for i in invoices.values()}
     result = Plan()
@@ -73,7 +87,11 @@ def plan_payments(parsed: ParsedFile) -> Plan:
     updates: list[tuple[int, dict]] = []
     for row in rows:
         values = row.values
-        reference, payment_date, amount = values.get("payment_ref"), values.get("payment_date"), values.get("amount")
+        reference, payment_date, amount = (
+            values.get("payment_ref"),
+            values.get("payment_date"),
+            values.get("amount"),
+        )
         if reference is None or payment_date is None or amount is None:
             continue
         customer = None
@@ -91,8 +109,12 @@ def plan_payments(parsed: ParsedFile) -> Plan:
             if customer is not None and invoice["customer_id"] != customer["id"]:
                 parsed.error(row, "invoice_number", f"belongs to another customer than {customer['code']}")
                 continue
-        currency = values.get("currency") or (invoice and invoice["currency"]) or (
-            customer and customer["currency"]) or functional_currency()
+        currency = (
+            values.get("currency")
+            or (invoice and invoice["currency"])
+            or (customer and customer["currency"])
+            or functional_currency()
+        )
         if invoice is not None and invoice["currency"] != currency:
             parsed.error(row, "currency", f"invoice {invoice['number']} is in {invoice['currency']}")
             continue
@@ -113,20 +135,37 @@ def plan_payments(parsed: ParsedFile) -> Plan:
                         f"line {row.line}: invoice {invoice['number']} is already settled; "
                         f"payment {reference} stays unapplied on account"
                     )
-            creates.append((
-                reference, customer_id, payment_date, amount, currency, rate,
-                values.get("method", PaymentMethod.BANK_TRANSFER), values.get("payer_name", ""),
-                values.get("memo", ""), allocated,
-            ))
+            creates.append(
+                (
+                    reference,
+                    customer_id,
+                    payment_date,
+                    amount,
+                    currency,
+                    rate,
+                    values.get("method", PaymentMethod.BANK_TRANSFER),
+                    values.get("payer_name", ""),
+                    values.get("memo", ""),
+                    allocated,
+                )
+            )
             continue
-        record = {"payment_date": payment_date, "amount": amount, "currency": currency, "fx_rate": rate,
-                  **{f: values[f] for f in ("method", "payer_name", "memo") if f in values}}
+        record = {
+            "payment_date": payment_date,
+            "amount": amount,
+            "currency": currency,
+            "fx_rate": rate,
+            **{f: values[f] for f in ("method", "payer_name", "memo") if f in values},
+        }
         if customer_id is not None:
             record["customer_id"] = customer_id
         diffs = changed_fields(old, record)
         if diffs.keys() & {"customer_id", "currency"} and old["allocated_amount"]:
-            parsed.error(row, "customer_code" if "customer_id" in diffs else "currency",
-                         "cannot change on a payment that is already allocated")
+            parsed.error(
+                row,
+                "customer_code" if "customer_id" in diffs else "currency",
+                "cannot change on a payment that is already allocated",
+            )
             continue
         if amount < old["allocated_amount"]:
             parsed.error(row, "amount", f"is below the {old['allocated_amount']} already allocated")
@@ -150,21 +189,43 @@ def plan_payments(parsed: ParsedFile) -> Plan:
         created_at = now_for_db()
         bulk_insert_rows(
             Payment,
-            ["reference", "customer", "payment_date", "amount", "currency", "fx_rate", "method",
-             "payer_name", "memo", "allocated_amount", "closed_on", "import_batch", "created_at"],
             [
-                (ref, customer_id, on.isoformat(), int(amount.scaleb(2)), currency, int(rate.scaleb(6)),
-                 method, payer, memo, int(allocated.scaleb(2)),
-                 on.isoformat() if allocated == amount else None, batch_id, created_at)
+                "reference",
+                "customer",
+                "payment_date",
+                "amount",
+                "currency",
+                "fx_rate",
+                "method",
+                "payer_name",
+                "memo",
+                "allocated_amount",
+                "closed_on",
+                "import_batch",
+                "created_at",
+            ],
+            [
+                (
+                    ref,
+                    customer_id,
+                    on.isoformat(),
+                    int(amount.scaleb(2)),
+                    currency,
+                    int(rate.scaleb(6)),
+                    method,
+                    payer,
+                    memo,
+                    int(allocated.scaleb(2)),
+                    on.isoformat() if allocated == amount else None,
+                    batch_id,
+                    created_at,
+                )
                 for ref, customer_id, on, amount, currency, rate, method, payer, memo, allocated in creates
             ],
             prepared=True,
         )
         save_changes(Payment, updates)
-        ids = {
-            ref: (pk, on)
-            for ref, pk, on in _ids_and_dates([ref for ref, _, _ in new_allocations])
-        }
+        ids = {ref: (pk, on) for ref, pk, on in _ids_and_dates([ref for ref, _, _ in new_allocations])}
         allocations = [
             (ids[ref][0], invoice_id, amount, ids[ref][1]) for ref, invoice_id, amount in new_allocations
         ] + allocations_to_existing
@@ -193,13 +254,20 @@ def plan_allocations(parsed: ParsedFile) -> Plan:
     rows = parsed.rows
     check_unique(
         parsed,
-        lambda r: (r.values.get("payment_ref"), r.values.get("invoice_number"))
-        if "payment_ref" in r.values and "invoice_number" in r.values else None,
+        lambda r: (
+            (r.values.get("payment_ref"), r.values.get("invoice_number"))
+            if "payment_ref" in r.values and "invoice_number" in r.values
+            else None
+        ),
         "invoice_number",
         "this payment_ref and invoice_number pair",
     )
-    payments = fetch_by_keys(Payment, "reference", (r.values.get("payment_ref") for r in rows), _PAYMENT_FIELDS)
-    invoices = fetch_by_keys(Invoice, "number", (r.values.get("invoice_number") for r in rows), _INVOICE_FIELDS)
+    payments = fetch_by_keys(
+        Payment, "reference", (r.values.get("payment_ref") for r in rows), _PAYMENT_FIELDS
+    )
+    invoices = fetch_by_keys(
+        Invoice, "number", (r.values.get("invoice_number") for r in rows), _INVOICE_FIELDS
+    )
     existing = _existing_allocations(sorted(p["id"] for p in payments.values()))
     open_amount = {i["id"]: i["amount"] - i["applied_amount"] for i in invoices.values()}
     unallocated = {p["id"]: p["amount"] - p["allocated_amount"] for p in payments.values()}
@@ -221,7 +289,9 @@ def plan_allocations(parsed: ParsedFile) -> Plan:
         if payment is None or invoice is None:
             continue
         if payment["currency"] != invoice["currency"]:
-            parsed.error(row, "invoice_number", f"is in {invoice['currency']}, the payment in {payment['currency']}")
+            parsed.error(
+                row, "invoice_number", f"is in {invoice['currency']}, the payment in {payment['currency']}"
+            )
             continue
         owner = customer_of_payment[payment["id"]]
         if owner is not None and owner != invoice["customer_id"]:
@@ -235,10 +305,18 @@ def plan_allocations(parsed: ParsedFile) -> Plan:
         old = existing.get((payment["id"], invoice["id"]))
         increase = amount - (old["amount"] if old else Decimal(0))
         if increase > open_amount[invoice["id"]]:
-            parsed.error(row, "amount", f"exceeds the open balance {open_amount[invoice['id']]} of invoice {invoice['number']}")
+            parsed.error(
+                row,
+                "amount",
+                f"exceeds the open balance {open_amount[invoice['id']]} of invoice {invoice['number']}",
+            )
             continue
         if increase > unallocated[payment["id"]]:
-            parsed.error(row, "amount", f"exceeds the unallocated {unallocated[payment['id']]} of payment {payment['reference']}")
+            parsed.error(
+                row,
+                "amount",
+                f"exceeds the unallocated {unallocated[payment['id']]} of payment {payment['reference']}",
+            )
             continue
         open_amount[invoice["id"]] -= increase
         unallocated[payment["id"]] -= increase

@@ -89,7 +89,7 @@ def load_mapping(path: Path) -> dict[str, str]:
         isinstance(k, str) and isinstance(v, str) for k, v in data.items()
     ):
         raise InputRejected(
-            errors=[RowError(0, "", path.name, "mapping must be canonical_column = \"file header\" pairs")],
+            errors=[RowError(0, "", path.name, 'mapping must be canonical_column = "file header" pairs')],
             summary=f"cannot read the mapping file {path}",
         )
     return data
@@ -103,7 +103,9 @@ def parse_table(
     errors: list[RowError] = []
     unknown = set(mapping) - {c.name for c in columns}
     for name in sorted(unknown):
-        errors.append(RowError(1, name, mapping[name], "the mapping names a column this file kind does not have"))
+        errors.append(
+            RowError(1, name, mapping[name], "the mapping names a column this file kind does not have")
+        )
     located: list[tuple[Column, int, str]] = []
     for column in columns:
         if column.name in mapping:
@@ -113,7 +115,11 @@ def parse_table(
         header = next((c for c in candidates if c in position), None)
         if header is None:
             if column.required:
-                errors.append(RowError(1, column.name, "", f"required column is missing (looked for {', '.join(candidates)})"))
+                errors.append(
+                    RowError(
+                        1, column.name, "", f"required column is missing (looked for {', '.join(candidates)})"
+                    )
+                )
             continue
         located.append((column, position[header], header))
     header_of = {column.name: header for column, _, header in located}

@@ -86,9 +86,7 @@ def _read_spreadsheet(path: Path) -> tuple[list[str], list[tuple[int, list[str]]
     if not all_rows:
         return [], []
     headers = [_cell_text(v) for v in all_rows[0]]
-    rows = [
-        (index + 2, [_cell_text(v) for v in cells]) for index, cells in enumerate(all_rows[1:])
-    ]
+    rows = [(index + 2, [_cell_text(v) for v in cells]) for index, cells in enumerate(all_rows[1:])]
     return headers, rows
 
 

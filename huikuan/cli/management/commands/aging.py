@@ -26,8 +26,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--as-of", required=True, help="YYYY-MM-DD: balances at the end of this day")
         parser.add_argument("--by", choices=GROUPINGS, default="customer")
-        parser.add_argument("--basis", choices=BASES, default="due",
-                            help="due: days past due; invoice: years since the invoice date")
+        parser.add_argument(
+            "--basis",
+            choices=BASES,
+            default="due",
+            help="due: days past due; invoice: years since the invoice date",
+        )
         output = parser.add_mutually_exclusive_group()
         output.add_argument("--json", action="store_true")
         output.add_argument("--csv", type=Path, metavar="FILE")

@@ -40,10 +40,17 @@ class Command(BaseCommand):
                 )
         except InputRejected as rejected:
             if options["json"]:
-                self.stdout.write(to_json({
-                    "kind": options["kind"], "file": path.name, "imported": False,
-                    "message": rejected.message, "errors": [e.as_dict() for e in rejected.errors],
-                }))
+                self.stdout.write(
+                    to_json(
+                        {
+                            "kind": options["kind"],
+                            "file": path.name,
+                            "imported": False,
+                            "message": rejected.message,
+                            "errors": [e.as_dict() for e in rejected.errors],
+                        }
+                    )
+                )
             else:
                 self.stderr.write(f"Refused: {rejected.message}")
                 for error in rejected.errors:

@@ -1,0 +1,43 @@
+"""Shared fixtures: a CLI runner and the seed 002 ledger."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+class CliResult:
+    def __init__(self, code: int, stdout: str, stderr: str) -> None:
+        self.code, self.stdout, self.stderr = code, stdout, stderr
+
+    def json(self):
+        return json.loads(self.stdout)
+
+
+@pytest.fixture
+def huikuan():
+    """Run a ``huikuan`` command in-process: ``huikuan("aging", "--as-of", "2024-06-30")``."""
+
+    def run(*args: str) -> CliResult:
+        out, err = io.StringIO(), io.StringIO()
+        try:
+            call_command(*args, stdout=out, stderr=err)
+            code = 0
+        except SystemExit as exit_:
+            code = int(exit_.code or 0)
+        return CliResult(code, out.getvalue(), err.getvalue())
+
+    return run
+
+
+@pytest.fixture
+def seed002_ledger(db, huikuan):
+    """The four customers of seed 002 and invoices that age as its table shows on 2024-06-30."""
+    assert huikuan("import", "customers", str(FIXTURES / "seed002_customers.csv")).code == 0
+    assert huikuan("import", "invoices", str(FIXTURES / "seed002_invoices.csv")).code == 0
