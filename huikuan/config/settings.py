@@ -97,7 +97,10 @@ def _database_from_env() -> dict:
         config["OPTIONS"] = {
             "transaction_mode": "IMMEDIATE",
             "timeout": 30,
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                "PRAGMA cache_size=-131072; PRAGMA temp_store=MEMORY;"
+            ),
         }
     config["TEST"] = {"NAME": os.environ.get("HUIKUAN_TEST_DATABASE_NAME") or None}
     return config

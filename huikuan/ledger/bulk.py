@@ -24,21 +24,33 @@ def _column_names(model: type[models.Model], columns: Sequence[str]) -> list[str
 
 
 def bulk_insert_rows(
-    model: type[models.Model], columns: Sequence[str], rows: Sequence[tuple], *, prepared: bool = False
+    model: type[models.Model],
+    columns: Sequence[str],
+    rows: Sequence[tuple],
+    *,
+    prepared: bool = False,
+    constants: tuple = (),
 ) -> None:
-    """Insert ``rows`` (tuples in the order of ``columns``, model field names)."""
+    """Insert ``rows``: tuples in the order of ``columns`` (model field names).
+
+    ``prepared`` rows already hold database values (minor units, ISO dates). ``constants``
+    are the values of the last columns, the same for every row (batch, timestamp).
+    """
     if not rows:
         return
-    values = rows if prepared else _db_values(model, columns, rows)
+    values = rows if prepared else _db_values(model, columns[: len(columns) - len(constants)], rows)
     table = connection.ops.quote_name(model._meta.db_table)
     names = ", ".join(connection.ops.quote_name(c) for c in _column_names(model, columns))
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                write_row = copy.write_row
                 for row in values:
-                    copy.write_row(row)
+                    write_row(row + constants)
         else:
-            placeholders = ", ".join(["%s"] * len(columns))
+            placeholders = ", ".join(["%s"] * (len(columns) - len(constants)) + ["%s"] * len(constants))
+            if constants:
+                values = (row + constants for row in values)
             cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", values)
 
 

@@ -79,7 +79,9 @@ class Customer(models.Model):
         _("status"), max_length=16, choices=CustomerStatus.choices, default=CustomerStatus.ACTIVE
     )
     currency = models.CharField(_("currency"), max_length=3, default="CNY")
-    import_batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.PROTECT)
+    import_batch = models.ForeignKey(
+        ImportBatch, null=True, blank=True, on_delete=models.PROTECT, db_index=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -93,7 +95,8 @@ class Invoice(models.Model):
     """A receivable (应收单). Its open balance is amount − applied_amount."""
 
     number = models.CharField(_("invoice number"), max_length=64, unique=True)
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="invoices")
+    # Indexed by invoice_customer_date, whose first column is the customer.
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="invoices", db_index=False)
     invoice_date = models.DateField(_("invoice date"))
     due_date = models.DateField(_("due date"))
     # The due date before any granted extension; extensions are TermExtension records.
@@ -115,7 +118,9 @@ class Invoice(models.Model):
     applied_amount = ScaledDecimalField(default=Decimal("0"))
     # Cached: the date the applied records first covered the amount; null while open.
     closed_on = models.DateField(null=True, blank=True)
-    import_batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.PROTECT)
+    import_batch = models.ForeignKey(
+        ImportBatch, null=True, blank=True, on_delete=models.PROTECT, db_index=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -161,7 +166,9 @@ class Payment(models.Model):
     allocated_amount = ScaledDecimalField(default=Decimal("0"))
     # Cached: the date its allocations first used it up; null while money is on account.
     closed_on = models.DateField(null=True, blank=True)
-    import_batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.PROTECT)
+    import_batch = models.ForeignKey(
+        ImportBatch, null=True, blank=True, on_delete=models.PROTECT, db_index=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -193,7 +200,9 @@ class Allocation(models.Model):
     invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="allocations")
     amount = ScaledDecimalField(_("amount"))
     allocation_date = models.DateField(_("allocation date"))
-    import_batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.PROTECT)
+    import_batch = models.ForeignKey(
+        ImportBatch, null=True, blank=True, on_delete=models.PROTECT, db_index=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -220,7 +229,9 @@ class CreditNote(models.Model):
     currency = models.CharField(_("currency"), max_length=3)
     fx_rate = ScaledDecimalField(_("exchange rate"), places=6, default=Decimal("1"))
     reason = models.CharField(_("reason"), max_length=500, blank=True)
-    import_batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.PROTECT)
+    import_batch = models.ForeignKey(
+        ImportBatch, null=True, blank=True, on_delete=models.PROTECT, db_index=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -21,10 +21,15 @@ def term_days_for(
     return default_term_days
 
 
-def due_date_for(*, invoice_date: date, term_days: int, term_start_delay_days: int) -> date:
-    """Due = invoice date + term-start delay + term days.
+def due_date_offset(*, term_days: int, term_start_delay_days: int) -> timedelta:
+    """How long after the invoice date an invoice falls due: term-start delay + term days.
 
     Seed 002: the credit period starts counting 5 days after the invoice is issued
     (账期计算起始日为开发票5日后), so a 30-day customer invoiced on 1 March pays by 5 April.
     """
-    return invoice_date + timedelta(days=term_start_delay_days + term_days)
+    return timedelta(days=term_start_delay_days + term_days)
+
+
+def due_date_for(*, invoice_date: date, term_days: int, term_start_delay_days: int) -> date:
+    """Due = invoice date + term-start delay + term days."""
+    return invoice_date + due_date_offset(term_days=term_days, term_start_delay_days=term_start_delay_days)

@@ -39,7 +39,7 @@ def parse_date(raw: str) -> date:
 
 
 def _decimal(raw: str) -> Decimal:
-    text = raw.replace(",", "") if _THOUSANDS.match(raw) else raw
+    text = raw.replace(",", "") if "," in raw and _THOUSANDS.match(raw) else raw
     try:
         value = Decimal(text)
     except InvalidOperation:
@@ -53,7 +53,11 @@ def parse_decimal(*, places: int, minimum: Decimal | None, strictly_above: bool)
     def parse(raw: str) -> Decimal:
         value = _decimal(raw)
         if value.as_tuple().exponent < -places:  # type: ignore[operator]
-            raise ValueError(f"more than {places} decimal places")
+            # Trailing zeros (45200.0000, as some ERPs export) are no extra precision.
+            scaled = value.scaleb(places)
+            if scaled != scaled.to_integral_value():
+                raise ValueError(f"more than {places} decimal places")
+            value = scaled.to_integral_value().scaleb(-places)
         if minimum is not None:
             if strictly_above and value <= minimum:
                 raise ValueError(f"must be greater than {minimum}")

@@ -19,7 +19,7 @@ from huikuan.ledger.imports.pipeline import (
     save_changes,
 )
 from huikuan.ledger.models import Customer, Invoice
-from huikuan.ledger.terms import due_date_for, term_days_for
+from huikuan.ledger.terms import due_date_offset, term_days_for
 
 COLUMNS = INVOICE_COLUMNS
 _TEXT_FIELDS = [
@@ -69,6 +69,7 @@ def exchange_rate(parsed: ParsedFile, row, currency: str) -> Decimal | None:
 
 def plan(parsed: ParsedFile) -> Plan:
     rules = settings.HUIKUAN
+    functional = functional_currency()
     check_unique(parsed, lambda r: r.values.get("invoice_number"), "invoice_number", "invoice_number")
     customers = fetch_by_keys(
         Customer,
@@ -96,61 +97,75 @@ def plan(parsed: ParsedFile) -> Plan:
             "applied_amount",
         ],
     )
-    term_days_by_customer = {
-        code: term_days_for(
-            customer_term_days=c["term_days"],
-            credit_class=c["credit_class"],
-            term_days_by_class=rules["TERM_DAYS_BY_CLASS"],
-            default_term_days=rules["DEFAULT_TERM_DAYS"],
+    due_offset = {
+        code: due_date_offset(
+            term_days=term_days_for(
+                customer_term_days=c["term_days"],
+                credit_class=c["credit_class"],
+                term_days_by_class=rules["TERM_DAYS_BY_CLASS"],
+                default_term_days=rules["DEFAULT_TERM_DAYS"],
+            ),
+            term_start_delay_days=rules["TERM_START_DELAY_DAYS"],
         )
         for code, c in customers.items()
     }
-    delay = rules["TERM_START_DELAY_DAYS"]
     result = Plan()
+    # New invoices as rows ready for the database (minor units, ISO dates), built in the
+    # same pass that validates them: this loop runs once per row of a million-row file.
     creates: list[tuple] = []
     updates: list[tuple[int, dict]] = []
     for row in parsed.rows:
         values = row.values
-        number, code = values.get("invoice_number"), values.get("customer_code")
-        invoice_date, amount = values.get("invoice_date"), values.get("amount")
+        get = values.get
+        number, code, invoice_date, amount = (
+            get("invoice_number"),
+            get("customer_code"),
+            get("invoice_date"),
+            get("amount"),
+        )
         if number is None or code is None or invoice_date is None or amount is None:
             continue
         customer = customers.get(code)
         if customer is None:
             parsed.error(row, "customer_code", "no customer has this code; import the customers first")
             continue
-        currency = values.get("currency") or customer["currency"] or functional_currency()
-        rate = exchange_rate(parsed, row, currency)
-        if rate is None:
-            continue
-        due_date = values.get("due_date")
+        currency = get("currency") or customer["currency"] or functional
+        if currency == functional and "exchange_rate" not in values:
+            rate = ONE
+        else:
+            rate = exchange_rate(parsed, row, currency)
+            if rate is None:
+                continue
+        due_date = get("due_date")
         if due_date is None:
-            due_date = due_date_for(
-                invoice_date=invoice_date, term_days=term_days_by_customer[code], term_start_delay_days=delay
-            )
+            due_date = invoice_date + due_offset[code]
         elif due_date < invoice_date:
             parsed.error(row, "due_date", f"falls before the invoice date {invoice_date}")
             continue
         old = existing.get(number)
         if old is None:
+            due_text = due_date.isoformat()
+            margin = get("gross_margin")
             creates.append(
                 (
                     number,
                     customer["id"],
-                    invoice_date,
-                    due_date,
-                    due_date,
-                    amount,
+                    invoice_date.isoformat(),
+                    due_text,
+                    due_text,
+                    int(amount.scaleb(2)),
                     currency,
-                    rate,
-                    values.get("order_number", ""),
-                    values.get("contract_number", ""),
-                    values.get("vat_invoice_number", ""),
-                    values.get("salesperson") or customer["salesperson"],
-                    values.get("department") or customer["department"],
-                    values.get("description", ""),
-                    values.get("disputed", False),
-                    values.get("gross_margin"),
+                    int(rate.scaleb(6)),
+                    get("order_number", ""),
+                    get("contract_number", ""),
+                    get("vat_invoice_number", ""),
+                    get("salesperson") or customer["salesperson"],
+                    get("department") or customer["department"],
+                    get("description", ""),
+                    get("disputed", False),
+                    None if margin is None else int(margin.scaleb(4)),
+                    0,
+                    None,
                 )
             )
             continue
@@ -186,51 +201,7 @@ def plan(parsed: ParsedFile) -> Plan:
     result.created, result.updated = len(creates), len(updates)
 
     def write(batch_id: int) -> None:
-        created_at = now_for_db()
-        zero = 0
-        rows = [
-            (
-                number,
-                customer_id,
-                invoice_date.isoformat(),
-                due.isoformat(),
-                due.isoformat(),
-                int(amount.scaleb(2)),
-                currency,
-                int(rate.scaleb(6)),
-                order,
-                contract,
-                vat,
-                salesperson,
-                department,
-                description,
-                disputed,
-                None if margin is None else int(margin.scaleb(4)),
-                zero,
-                None,
-                batch_id,
-                created_at,
-            )
-            for (
-                number,
-                customer_id,
-                invoice_date,
-                due,
-                _,
-                amount,
-                currency,
-                rate,
-                order,
-                contract,
-                vat,
-                salesperson,
-                department,
-                description,
-                disputed,
-                margin,
-            ) in creates
-        ]
-        bulk_insert_rows(Invoice, _INSERT_COLUMNS, rows, prepared=True)
+        bulk_insert_rows(Invoice, _INSERT_COLUMNS, creates, prepared=True, constants=(batch_id, now_for_db()))
         save_changes(Invoice, updates)
         if any("amount" in diffs for _, diffs in updates):
             from huikuan.ledger.services import invoices_refresh_closure

@@ -68,8 +68,9 @@ def _cell_text(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        # Spreadsheets store numbers as doubles; the shortest repr is what the user typed.
-        return str(int(value)) if value.is_integer() else repr(value)
+        # Spreadsheets store numbers as doubles; Excel shows them to 15 significant digits,
+        # which is what the user typed, and hides a formula's float noise (11299.999999999998).
+        return str(int(value)) if value.is_integer() else f"{value:.15g}"
     if isinstance(value, datetime):
         return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
     if isinstance(value, date):

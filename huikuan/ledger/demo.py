@@ -1,0 +1,880 @@
+"""Demo data (issue 2): a believable receivables ledger for an empty database.
+
+The seller is an industrial-automation supplier with regional divisions; its customers
+range from Global 500 groups to small workshops, and each one pays after a habit taken
+from the overdue types of seed 002 (SPEC §6.3). :func:`demo_files` writes the canonical
+import files of SPEC §3; :func:`demo_load` imports them through the same pipeline as
+``huikuan import`` and then records a few write-offs and term extensions through the
+ledger's services.
+
+The files are streamed with the csv module from one ``random.Random(seed)``: the same
+seed and arguments give byte-identical files, and a million invoices take seconds.
+Amounts are integers of cents until they are written as text.
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import csv
+import itertools
+import math
+import random
+import tempfile
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from huikuan.core.errors import RuleViolation
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from huikuan.ledger.models import Invoice
+
+DEFAULT_INVOICES = 24_000
+MIN_CUSTOMERS = 300
+INVOICES_PER_CUSTOMER = 100
+WINDOW_DAYS = 730  # two years of invoices, the last one dated as_of
+
+# File name → canonical columns (SPEC §3), in the order the rows are written.
+HEADERS = {
+    "customers.csv": (
+        "customer_code name credit_class credit_limit term_days salesperson collector department "
+        "industry_position email phone address status currency"
+    ).split(),
+    "invoices.csv": (
+        "invoice_number customer_code invoice_date due_date amount currency exchange_rate order_number "
+        "contract_number vat_invoice_number salesperson department description disputed gross_margin"
+    ).split(),
+    "payments.csv": (
+        "payment_ref customer_code payment_date amount currency exchange_rate method payer_name memo "
+        "invoice_number"
+    ).split(),
+    "allocations.csv": "payment_ref invoice_number amount allocation_date".split(),
+    "credit_notes.csv": (
+        "credit_note_number customer_code invoice_number date amount currency exchange_rate reason"
+    ).split(),
+}
+# The order ``huikuan import`` needs them in: each file refers to the ones before it.
+IMPORT_ORDER = (
+    ("customers", "customers.csv"),
+    ("invoices", "invoices.csv"),
+    ("payments", "payments.csv"),
+    ("allocations", "allocations.csv"),
+    ("credit-notes", "credit_notes.csv"),
+)
+
+# Overdue types of seed 002 (SPEC §6.3), plus customers who simply pay on time.
+PROMPT = "prompt"
+HABITUAL = "habitual"  # 习惯性: always 20-40 days late
+DISORGANISED = "disorganised"  # 管理混乱型: random lateness, partial payments
+DECLINING = "declining"  # 衰落型: later and later, recent invoices left unpaid
+DISPUTE = "dispute"  # 纠纷型: disputed invoices, unpaid or credited
+EXPANDING = "over_expanding"  # 发展型: buys more and more, pays later and in lumps
+FRAUD = "fraud"  # 蓄意欺诈型: buys big, then stops paying
+HABIT_SHARES = (
+    (HABITUAL, 0.10),
+    (DISORGANISED, 0.07),
+    (DECLINING, 0.04),
+    (DISPUTE, 0.06),
+    (EXPANDING, 0.05),
+    (FRAUD, 0.012),
+)
+
+DEPARTMENT_HEADS = {
+    "华东事业部": "chen.jianguo",
+    "华南事业部": "huang.zhiqiang",
+    "华北事业部": "zhao.lijun",
+    "华中事业部": "liu.haitao",
+    "西南事业部": "yang.fan",
+    "海外事业部": "lin.wenjie",
+}
+CFO = "zhou.hong"
+CITIES = {
+    "华东事业部": ("上海", "苏州", "杭州", "南京", "宁波", "无锡", "常州", "合肥", "济南", "青岛", "温州"),
+    "华南事业部": ("深圳", "广州", "东莞", "佛山", "厦门", "福州", "中山", "珠海"),
+    "华北事业部": ("北京", "天津", "石家庄", "太原", "唐山", "保定"),
+    "华中事业部": ("武汉", "长沙", "郑州", "南昌", "洛阳"),
+    "西南事业部": ("成都", "重庆", "昆明", "贵阳", "绵阳"),
+}
+DOMESTIC_SHARES = (("华东事业部", 0.34), ("华南事业部", 0.24), ("华北事业部", 0.17), ("华中事业部", 0.14))
+INDUSTRIES = (
+    "精密机械",
+    "汽车零部件",
+    "电子科技",
+    "新能源科技",
+    "智能装备",
+    "电气设备",
+    "医疗器械",
+    "环保科技",
+    "包装材料",
+    "家用电器",
+    "光电科技",
+    "机器人",
+    "物流设备",
+    "轨道交通设备",
+    "通信设备",
+    "食品机械",
+    "纺织机械",
+    "半导体设备",
+    "化工装备",
+    "建设工程",
+)
+PRODUCTS = (
+    "伺服电机",
+    "变频器",
+    "PLC控制器",
+    "工业传感器",
+    "人机界面",
+    "精密减速机",
+    "工业线缆及连接器",
+    "运动控制器",
+    "工业机器人",
+    "产线系统集成",
+    "备品备件",
+    "设备维保服务",
+)
+# Industry position: share of customers, typical invoice in yuan, invoicing frequency.
+POSITIONS = (
+    ("global500", 0.03, 200_000, 3.0),
+    ("top5", 0.05, 150_000, 2.5),
+    ("top20", 0.10, 100_000, 2.0),
+    ("listed", 0.15, 70_000, 1.8),
+    ("regional", 0.30, 40_000, 1.2),
+    ("ordinary", 0.30, 20_000, 1.0),
+    ("new", 0.07, 15_000, 0.8),
+)
+# Where each industry position tends to sit on the A (0) … D (3) scale of credit classes.
+CLASS_RANK = {
+    "global500": 0,
+    "top5": 0,
+    "top20": 0.6,
+    "listed": 1,
+    "regional": 1.4,
+    "ordinary": 1.8,
+    "new": 2.2,
+}
+TERM_DAYS_BY_CLASS = {"A": 60, "B": 45, "C": 30, "D": 0}
+OTHER_TERMS = {"A": (90, 75, 45), "B": (60, 30), "C": (45, 15), "D": (7,)}
+# Payment methods of domestic receipts: upper bounds of a uniform draw, and the method.
+METHOD_BOUNDS = (0.64, 0.88, 0.95, 0.995)
+METHODS = ("bank_transfer", "bank_acceptance_bill", "commercial_acceptance_bill", "cheque", "cash")
+# Gross margin in basis points → its text, e.g. 1850 → "0.1850" (formatting is the hot path).
+MARGIN_TEXT = tuple(f"0.{basis_points:04d}" for basis_points in range(10_000))
+# How often each habit pays an invoice in two instalments.
+PARTIAL_PAYERS = {DISORGANISED: 0.2, DECLINING: 0.3, EXPANDING: 0.1}
+
+
+@dataclass
+class _Calendar:
+    """Day indexes from the first invoicing day; ``last`` is as_of."""
+
+    first: date
+    last: int
+    iso: list[str]
+    year: list[str]
+    compact: list[str]  # yymmdd, for document numbers
+    month: list[int]  # months since the first day's month
+    month_end: list[int]
+    business: list[int]  # the same day, or the Monday after a weekend
+    months: int
+
+    @classmethod
+    def ending(cls, as_of: date, horizon: int = 500) -> _Calendar:
+        first = as_of - timedelta(days=WINDOW_DAYS - 1)
+        days = [first + timedelta(days=i) for i in range(WINDOW_DAYS + horizon)]
+        month = [(d.year - first.year) * 12 + d.month - first.month for d in days]
+        month_end = [0] * len(days)
+        end = len(days) - 1
+        for i in range(len(days) - 1, -1, -1):
+            if i + 1 < len(days) and month[i + 1] != month[i]:
+                end = i
+            month_end[i] = end
+        business = [i + (7 - d.weekday() if d.weekday() >= 5 else 0) for i, d in enumerate(days)]
+        return cls(
+            first=first,
+            last=WINDOW_DAYS - 1,
+            iso=[d.isoformat() for d in days],
+            year=[str(d.year) for d in days],
+            compact=[d.strftime("%y%m%d") for d in days],
+            month=month,
+            month_end=month_end,
+            business=[min(b, len(days) - 1) for b in business],
+            months=month[WINDOW_DAYS - 1] + 1,
+        )
+
+
+@dataclass(slots=True)
+class _Customer:
+    code: str
+    department: str
+    position: str
+    currency: str
+    habit: str = PROMPT
+    name: str = ""
+    short_name: str = ""
+    credit_class: str = "B"
+    term_days: int = 45
+    salesperson: str = ""
+    collector: str = ""
+    email: str = ""
+    phone: str = ""
+    address: str = ""
+    status: str = "active"
+    credit_limit: int = 0  # cents
+    mean_cents: int = 0
+    weight: float = 1.0
+    margin_bp: int = 2000
+    late_days: int = 0
+    monthly: bool = False  # 月结: pays a month's invoices at once, due at month end + term
+    start_month: int = 0
+    stop_month: int = 10_000
+    stop_paying: int = 10_000  # day index; fraud only
+    products: tuple[str, str] = ("", "")
+
+    def trend(self, month: int, months: int) -> float:
+        """How much this customer buys in ``month`` relative to its usual volume."""
+        if month < self.start_month or month > self.stop_month:
+            return 0.0
+        t = month / max(months - 1, 1)
+        if self.habit == EXPANDING:
+            return 0.6 + 1.0 * t
+        if self.habit == DECLINING:
+            return 1.4 - 0.9 * t
+        if self.habit == FRAUD:
+            return 1.0 + max(0.0, 1.0 - (self.stop_month - month) / 4)
+        return 1.0
+
+
+def _term_start_delay() -> int:
+    try:
+        return settings.HUIKUAN["TERM_START_DELAY_DAYS"]
+    except ImproperlyConfigured:
+        return 5  # the default of SPEC §2, when generating files outside a configured project
+
+
+def _cents_text(cents: int) -> str:
+    return f"{cents // 100}.{cents % 100:02d}"
+
+
+def _shuffled_labels(rng: random.Random, count: int, shares: tuple, rest: str) -> list[str]:
+    """``count`` labels in the given shares (at least one each), the rest ``rest``, shuffled."""
+    labels = []
+    for label, share in shares:
+        labels += [label] * max(1, round(count * share))
+    labels = labels[:count] + [rest] * max(0, count - len(labels))
+    rng.shuffle(labels)
+    return labels
+
+
+def _usernames(fake, count: int) -> list[str]:
+    names: list[str] = []
+    taken: set[str] = set(DEPARTMENT_HEADS.values()) | {CFO}
+    while len(names) < count:
+        base = f"{fake.last_romanized_name()}.{fake.first_romanized_name()}".lower()
+        name = base
+        number = 1
+        while name in taken:
+            number += 1
+            name = f"{base}{number}"
+        taken.add(name)
+        names.append(name)
+    return names
+
+
+def _customers(rng: random.Random, count: int, seed: int, cal: _Calendar) -> list[_Customer]:
+    from faker import Faker
+
+    fake = Faker("zh_CN")
+    fake.seed_instance(seed)
+    overseas_fake = Faker("en_US")
+    overseas_fake.seed_instance(seed)
+    overseas = max(3, round(count * 0.03))
+    departments = ["海外事业部"] * overseas + _shuffled_labels(
+        rng, count - overseas, DOMESTIC_SHARES, "西南事业部"
+    )
+    rng.shuffle(departments)
+    position_shares = tuple((p, share) for p, share, _, _ in POSITIONS[1:])
+    positions = _shuffled_labels(rng, count, position_shares, POSITIONS[0][0])
+    sizes = {p: (mean, frequency) for p, _, mean, frequency in POSITIONS}
+    customers = []
+    for index, (department, position) in enumerate(zip(departments, positions, strict=True)):
+        currency = "CNY"
+        if department == "海外事业部":
+            position, currency = rng.choice(("global500", "top20", "listed")), "USD"
+        customer = _Customer(
+            code=f"C{index + 1:05d}", department=department, position=position, currency=currency
+        )
+        mean_yuan, frequency = sizes[position]
+        customer.mean_cents = int(mean_yuan * 100 * rng.lognormvariate(0, 0.4))
+        customer.weight = frequency * rng.lognormvariate(0, 0.35)
+        customers.append(customer)
+    _assign_habits(rng, customers)
+    salespeople = {d: _usernames(fake, max(2, round(count / 25 * share))) for d, share in DOMESTIC_SHARES}
+    salespeople["西南事业部"] = _usernames(fake, max(2, count // 250))
+    salespeople["海外事业部"] = _usernames(fake, max(1, overseas // 10))
+    collectors = _usernames(fake, max(4, count // 75))
+    names: set[str] = set()
+    for customer in customers:
+        if customer.currency == "USD":
+            while (name := overseas_fake.company()) in names:
+                pass
+            customer.short_name = name.split(",")[0].split(" ")[0]
+            customer.mean_cents //= 7  # dollars
+            customer.address = overseas_fake.address().replace("\n", ", ")
+            customer.phone = overseas_fake.phone_number()
+        else:
+            city = rng.choice(CITIES[customer.department])
+            while True:
+                customer.short_name = fake.company_prefix() + rng.choice(INDUSTRIES)
+                form = "集团有限公司" if customer.position in ("global500", "top5") else "有限公司"
+                if customer.position == "listed" or rng.random() < 0.15:
+                    form = "股份有限公司"
+                name = f"{city}{customer.short_name}{form}"
+                if name not in names:
+                    break
+            customer.address = f"{city}市{fake.district()}区{fake.street_name()}{rng.randint(1, 999)}号"
+            customer.phone = fake.phone_number()
+        names.add(name)
+        customer.name = name
+        _set_conduct(rng, customer, cal)
+        customer.salesperson = rng.choice(salespeople[customer.department])
+        customer.collector = rng.choice(collectors)
+        domain = f"{fake.domain_word()}.com" + (
+            ".cn" if customer.currency == "CNY" and rng.random() < 0.4 else ""
+        )
+        customer.email = f"{rng.choice(('caiwu', 'finance', 'ap', 'cw'))}@{domain}"
+    return customers
+
+
+def _assign_habits(rng: random.Random, customers: list[_Customer]) -> None:
+    """Give each habit its share of customers at every size.
+
+    Customers in order of volume draw from a golden-ratio sequence over the habits' shares
+    (a low-discrepancy sample), so no lucky draw of a few large customers decides how much of
+    the ledger is overdue. Large customers are never the fraud or declining ones.
+    """
+    by_volume = sorted(customers, key=lambda c: -c.weight * c.mean_cents * (7 if c.currency == "USD" else 1))
+    large = len(by_volume) // 5
+    offset = rng.random()
+    for rank, customer in enumerate(by_volume):
+        draw = (offset + rank * 0.6180339887498949) % 1.0
+        habit, cumulative = PROMPT, 0.0
+        for candidate, share in HABIT_SHARES:
+            cumulative += share
+            if draw < cumulative:
+                habit = candidate
+                break
+        if rank < large and habit in (FRAUD, DECLINING):
+            habit = PROMPT
+        customer.habit = habit
+
+
+def _set_conduct(rng: random.Random, customer: _Customer, cal: _Calendar) -> None:
+    """Class, terms, timing and status that follow from the customer's position and habit."""
+    habit, position = customer.habit, customer.position
+    customer.margin_bp = (
+        rng.randint(600, 1600) if position in ("global500", "top5") else rng.randint(900, 3600)
+    )
+    customer.late_days = rng.randint(20, 40)
+    customer.monthly = habit in (PROMPT, HABITUAL, EXPANDING) and rng.random() < 0.2
+    main_product, second_product = rng.sample(PRODUCTS, 2)
+    customer.products = (main_product, second_product)
+    if position == "new":
+        customer.start_month = cal.months - rng.randint(2, 6)
+    elif rng.random() < 0.15:
+        customer.start_month = rng.randint(1, cal.months - 6)
+    if habit == FRAUD:
+        customer.stop_paying = rng.randint(cal.last // 4, cal.last - 120)
+        customer.stop_month = cal.month[customer.stop_paying + 45]
+        customer.start_month = min(customer.start_month, customer.stop_month - 8)
+        customer.status = "legal" if customer.stop_paying < cal.last - 300 else "credit_hold"
+    elif habit == DECLINING and rng.random() < 0.5:
+        customer.status = "credit_hold"
+    customer.credit_class = _credit_class(rng, position, habit)
+    default_term = TERM_DAYS_BY_CLASS[customer.credit_class]
+    customer.term_days = (
+        default_term if rng.random() < 0.85 else rng.choice(OTHER_TERMS[customer.credit_class])
+    )
+
+
+def _credit_class(rng: random.Random, position: str, habit: str) -> str:
+    if habit == FRAUD:
+        return "D"
+    if habit == DECLINING:
+        return "C"
+    rank = CLASS_RANK[position] + rng.uniform(-0.6, 0.6)
+    rank += {DISORGANISED: 0.8, DISPUTE: 0.8, HABITUAL: 0.4, EXPANDING: 0.4}.get(habit, 0.0)
+    return "ABCD"[max(0, min(round(rank), 3))]
+
+
+def _set_credit_limits(customers: list[_Customer], invoices: int, cal: _Calendar) -> None:
+    """A limit of about the customer's expected exposure: monthly sales × (term + 30) days."""
+    total_weight = sum(c.weight for c in customers) or 1.0
+    for customer in customers:
+        monthly = invoices * customer.weight / total_weight / cal.months * customer.mean_cents
+        exposure = monthly * (customer.term_days + 30) / 30 * 1.2
+        ten_thousands = max(1, int(exposure / 1_000_000) + 1)  # round up to 10,000
+        customer.credit_limit = ten_thousands * 1_000_000 if customer.credit_class != "D" else 0
+
+
+def _daily_counts(total: int, cal: _Calendar) -> list[int]:
+    """How many invoices each day gets: weekdays, the Spring Festival lull, a growing business."""
+    season = {1: 0.9, 2: 0.65, 6: 1.05, 10: 0.85, 12: 1.2}
+    weights = []
+    for index in range(cal.last + 1):
+        day = cal.first + timedelta(days=index)
+        weekday = 1.0 if day.weekday() < 5 else (0.15 if day.weekday() == 5 else 0.04)
+        weights.append(weekday * season.get(day.month, 1.0) * (1 + 0.15 * index / cal.last))
+    cumulative = list(itertools.accumulate(weights))
+    counts, previous = [], 0
+    for value in cumulative:
+        upto = round(total * value / cumulative[-1])
+        counts.append(upto - previous)
+        previous = upto
+    return counts
+
+
+def _exchange_rates(rng: random.Random, cal: _Calendar) -> list[str]:
+    """CNY per USD each day: a random walk between 7.1000 and 7.3000, four places."""
+    rate, rates = 72_000, []
+    for _ in cal.iso:
+        rate = min(73_000, max(71_000, rate + rng.randint(-40, 40)))
+        rates.append(f"{rate // 10_000}.{rate % 10_000:04d}")
+    return rates
+
+
+class _Writer:
+    """Streams the invoices, payments, allocations and credit notes as they are decided."""
+
+    def __init__(
+        self, rng: random.Random, cal: _Calendar, writers: dict[str, Any], customers: list[_Customer]
+    ) -> None:
+        self.rng, self.cal, self.customers = rng, cal, customers
+        self.invoices = writers["invoices.csv"]
+        self.payments = writers["payments.csv"]
+        self.allocations = writers["allocations.csv"]
+        self.credit_notes = writers["credit_notes.csv"]
+        self.rates = _exchange_rates(rng, cal)
+        # Invoice amounts vary around the customer's mean, lognormally; drawn once, looked up after.
+        self.amount_factors = [math.exp(rng.gauss(0, 0.5)) for _ in range(4096)]
+        self.delay = _term_start_delay()
+        self.digital_vat_from = (date(2024, 12, 1) - cal.first).days
+        self.payment_count = self.credit_note_count = self.vat_count = 0
+        # 月结 customers: (month, due day, invoices) not yet paid, and those left to a later statement.
+        self.groups: dict[int, tuple[int, int, list[tuple[str, int]]]] = {}
+        self.carried: dict[int, list[tuple[str, int]]] = {}
+        self.endorsers = [c.name for c in rng.sample(customers, min(40, len(customers)))]
+        self.payers = ["王建国", "李秀英", "张伟", "刘洋", "陈静", "杨磊", "赵敏", "黄海"]
+        self.rebates: dict[tuple[int, str], int] = {}
+        self.key_accounts = {
+            i
+            for i, c in enumerate(customers)
+            if c.credit_class == "A" and c.position in ("global500", "top5")
+        }
+
+    def run(self, invoices: int) -> None:
+        cal, customers = self.cal, self.customers
+        random, bisect_right, invoice = self.rng.random, bisect.bisect_right, self.invoice
+        last_index = len(customers) - 1
+        counts = _daily_counts(invoices, cal)
+        number = 0
+        weights_month, cumulative = -1, [0.0]
+        for day, count in enumerate(counts):
+            if cal.month[day] != weights_month:
+                weights_month = cal.month[day]
+                cumulative = list(
+                    itertools.accumulate(c.weight * c.trend(weights_month, cal.months) for c in customers)
+                )
+                if cumulative[-1] <= 0:
+                    cumulative = list(itertools.accumulate(c.weight for c in customers))
+            total = cumulative[-1]
+            for _ in range(count):
+                number += 1
+                index = min(bisect_right(cumulative, random() * total), last_index)
+                invoice(index, customers[index], day, number)
+        for index in sorted(self.groups):
+            self.flush_group(index)
+        self.write_rebates()
+        self.write_on_account()
+
+    def invoice(self, index: int, customer: _Customer, day: int, number: int) -> None:
+        # The hot path of a million invoices: random() arithmetic instead of randint/choice.
+        random, cal = self.rng.random, self.cal
+        cents = max(50_000, int(customer.mean_cents * self.amount_factors[int(random() * 4096)]))
+        year = cal.year[day]
+        invoice_number = f"YS{year}{number:07d}"
+        explicit_due = ""
+        if customer.monthly:
+            due = cal.month_end[day] + customer.term_days
+            explicit_due = cal.iso[due]
+        else:
+            due = day + self.delay + customer.term_days
+            if random() < 0.05:  # project contracts: paid after acceptance (验收后付款)
+                due += 30 * (1 + int(random() * 3))
+                explicit_due = cal.iso[due]
+        disputed = self.settle(index, customer, invoice_number, day, due, cents)
+        if index in self.key_accounts:
+            self.rebates[index, year] = self.rebates.get((index, year), 0) + cents
+        vat = ""
+        if day < cal.last - 3 or random() < 0.5:
+            vat = self.vat_number(day)
+            for _ in range(cents // 113_000_000):  # a VAT invoice holds at most 1,000,000 net
+                vat += ";" + self.vat_number(day)
+        margin = min(4000, max(500, customer.margin_bp + int(random() * 1001) - 500))
+        order_day = max(0, day - int(random() * 13))
+        self.invoices.writerow(
+            (
+                invoice_number,
+                customer.code,
+                cal.iso[day],
+                explicit_due,
+                f"{cents // 100}.{cents % 100:02d}",
+                customer.currency,
+                self.rates[day] if customer.currency == "USD" else "",
+                f"SO{cal.compact[order_day]}{customer.code[1:]}",
+                f"HT{year}-{customer.code}",
+                vat,
+                customer.salesperson,
+                customer.department,
+                customer.products[0 if random() < 0.7 else 1],
+                "yes" if disputed else "no",
+                MARGIN_TEXT[margin],
+            )
+        )
+
+    def vat_number(self, day: int) -> str:
+        self.vat_count += 1
+        if day >= self.digital_vat_from:  # 数电发票: twenty digits
+            return f"{self.cal.compact[day][:2]}312000000{self.vat_count:09d}"
+        return f"{(3_100_000 + self.vat_count) % 100_000_000:08d}"
+
+    def lateness(self, customer: _Customer, due: int) -> int:
+        """Days after the due date this customer pays, by its habit."""
+        rng, habit, t = self.rng, customer.habit, due / self.cal.last
+        if habit == PROMPT:
+            return int(rng.triangular(-10, 5, -1))
+        if habit == HABITUAL:
+            return customer.late_days + int(rng.triangular(-6, 6, 0))
+        if habit == DISORGANISED:
+            return int(rng.expovariate(1 / 20)) - 6
+        if habit == DECLINING:
+            return 3 + int(50 * t * t) + int(rng.triangular(-6, 12, 0))
+        if habit == DISPUTE:
+            return int(rng.triangular(-5, 20, 3))
+        if habit == EXPANDING:
+            return int(16 * t) + int(rng.triangular(-8, 12, 0))
+        return int(rng.triangular(-3, 15, 2))  # fraud, while it still pays
+
+    def never_pays(self, customer: _Customer, due: int, paid_on: int) -> bool:
+        if customer.habit == FRAUD:
+            return paid_on > customer.stop_paying
+        if customer.habit == DECLINING:
+            return due > self.cal.last - 120 and self.rng.random() < 0.3
+        return False
+
+    def settle(self, index: int, customer: _Customer, number: str, day: int, due: int, cents: int) -> bool:
+        """Decide and write how the invoice was paid or credited; returns whether it is disputed."""
+        rng, habit, cal = self.rng, customer.habit, self.cal
+        if (habit == DISPUTE and rng.random() < 0.15) or rng.random() < 0.005:
+            resolved = due + 20 + int(rng.expovariate(1 / 40))
+            outcome = rng.random()
+            if outcome < 0.2:
+                self.credit_note(customer, number, resolved, cents, "质量问题退货")
+            elif outcome < 0.9:  # the rest stays in dispute, unpaid
+                credited = cents * rng.randint(5, 30) // 100
+                self.credit_note(customer, number, resolved, credited, "争议解决：价格折让")
+                self.pay(customer, number, day, resolved + rng.randint(0, 20), cents - credited)
+            return True
+        paid_on = max(day, due + self.lateness(customer, due))
+        if self.never_pays(customer, due, paid_on):
+            return False
+        if customer.monthly and rng.random() < 0.97:
+            month, _, items = self.groups.get(index, (-1, 0, []))
+            if month != cal.month[day]:
+                if items:
+                    self.flush_group(index)
+                self.groups[index] = (cal.month[day], due, [(number, cents)])
+            else:
+                items.append((number, cents))
+            return False
+        corrected = 0
+        if rng.random() < 0.006:  # a pricing error corrected by a credit note (开票错误)
+            corrected = cents * rng.randint(1, 5) // 100
+            self.credit_note(customer, number, day + rng.randint(10, 40), corrected, "开票价格错误更正")
+            cents -= corrected
+        partial = PARTIAL_PAYERS.get(habit, 0.0)
+        if partial and rng.random() < partial:
+            first = cents * rng.randint(30, 85) // 100
+            self.pay(customer, number, day, paid_on, first)
+            if habit != DECLINING or due < cal.last - 240 or rng.random() < 0.5:
+                self.pay(customer, number, day, paid_on + rng.randint(10, 45), cents - first)
+            return False
+        if habit == DISORGANISED and rng.random() < 0.03:
+            paid_on += rng.randint(60, 300)  # forgotten until the statement of account
+        elif not corrected and customer.currency == "CNY" and rng.random() < 0.003:
+            cents = (cents // 100_000 + 1) * 100_000  # paid a round sum: the rest stays on account
+        self.pay(customer, number, day, paid_on, cents)
+        return False
+
+    def pay(self, customer: _Customer, number: str, day: int, paid_on: int, cents: int) -> None:
+        rng, cal = self.rng, self.cal
+        if paid_on > cal.last or cents <= 0:
+            return  # not paid by as_of
+        paid_on = cal.business[max(paid_on, day)]
+        if paid_on > cal.last:
+            return
+        code, invoice_number, payer = customer.code, number, customer.name
+        draw = rng.random()
+        memo = (
+            "" if draw < 0.3 else "货款" if draw < 0.5 else f"付{number}" if draw < 0.8 else f"{number}货款"
+        )
+        if customer.currency == "CNY" and paid_on > cal.last - 20 and rng.random() < 0.015:
+            # Not yet identified: no customer, no invoice, a payer name the bank abbreviated.
+            code, invoice_number = "", ""
+            payer, memo = rng.choice((customer.short_name, rng.choice(self.payers))), "货款"
+        self.payment(customer, code, paid_on, cents, payer, memo, invoice_number)
+
+    def payment(
+        self, customer: _Customer, code: str, paid_on: int, cents: int, payer: str, memo: str, invoice: str
+    ) -> str:
+        rng, cal = self.rng, self.cal
+        self.payment_count += 1
+        reference = f"SK{cal.compact[paid_on]}{self.payment_count:07d}"
+        method = "bank_transfer"
+        if customer.currency == "CNY":
+            method = METHODS[bisect.bisect(METHOD_BOUNDS, rng.random())]
+            if method == "bank_acceptance_bill" and rng.random() < 0.3:
+                payer = rng.choice(self.endorsers)  # an endorsed bill (背书转让)
+        self.payments.writerow(
+            (
+                reference,
+                code,
+                cal.iso[paid_on],
+                f"{cents // 100}.{cents % 100:02d}",
+                customer.currency,
+                self.rates[paid_on] if customer.currency == "USD" else "",
+                method,
+                payer,
+                memo,
+                invoice,
+            )
+        )
+        return reference
+
+    def flush_group(self, index: int) -> None:
+        """Pay a month's invoices of a 月结 customer in one payment split by allocations."""
+        customer, cal, rng = self.customers[index], self.cal, self.rng
+        _, due, items = self.groups.pop(index)
+        # Paid after the statement of the month, however early the customer pays.
+        paid_on = max(due + self.lateness(customer, due), due - customer.term_days + 1)
+        if paid_on > cal.last or cal.business[paid_on] > cal.last:
+            return
+        paid_on = cal.business[paid_on]
+        carried = self.carried.pop(index, [])
+        if customer.habit == EXPANDING:
+            # Short-paid: some invoices wait for the next statement.
+            kept, waiting = [], []
+            for item in items:
+                (kept if rng.random() < 0.85 else waiting).append(item)
+            items, self.carried[index] = kept, waiting
+        items = carried + items
+        if not items:
+            return
+        total = sum(cents for _, cents in items)
+        first_day = cal.iso[due - customer.term_days]
+        memo = f"{first_day[:4]}年{int(first_day[5:7])}月对账单货款"
+        reference = self.payment(customer, customer.code, paid_on, total, customer.name, memo, "")
+        for number, cents in items:
+            self.allocations.writerow((reference, number, _cents_text(cents), ""))
+
+    def credit_note(self, customer: _Customer, invoice: str, on: int, cents: int, reason: str) -> None:
+        cal = self.cal
+        if on > cal.last or cal.business[on] > cal.last or cents <= 0:
+            return
+        on = cal.business[on]
+        self.credit_note_count += 1
+        self.credit_notes.writerow(
+            (
+                f"HZ{cal.iso[on][:4]}{self.credit_note_count:06d}",
+                customer.code,
+                invoice,
+                cal.iso[on],
+                _cents_text(cents),
+                customer.currency,
+                self.rates[on] if customer.currency == "USD" else "",
+                reason,
+            )
+        )
+
+    def write_rebates(self) -> None:
+        """Annual volume rebates (年度返利) of key accounts: 1%, credited on account in January."""
+        for (index, year), cents in sorted(self.rebates.items()):
+            on = (date(int(year) + 1, 1, 20) - self.cal.first).days
+            if on <= self.cal.last:
+                customer = self.customers[index]
+                self.credit_note(customer, "", on, cents // 100, f"{year}年度销售返利")
+
+    def write_on_account(self) -> None:
+        """Prepayments (预付货款) of cash-on-delivery customers, not yet matched to an invoice."""
+        for customer in self.customers:
+            if customer.position == "new" and customer.credit_class == "D" and self.rng.random() < 0.5:
+                paid_on = self.cal.business[self.cal.last - self.rng.randint(5, 60)]
+                cents = customer.mean_cents // 100 * 100
+                self.payment(customer, customer.code, paid_on, cents, customer.name, "预付货款", "")
+
+
+def _customer_row(customer: _Customer) -> tuple:
+    return (
+        customer.code,
+        customer.name,
+        customer.credit_class,
+        _cents_text(customer.credit_limit),
+        customer.term_days,
+        customer.salesperson,
+        customer.collector,
+        customer.department,
+        customer.position,
+        customer.email,
+        customer.phone,
+        customer.address,
+        customer.status,
+        customer.currency,
+    )
+
+
+def demo_files(
+    directory: Path, *, seed: int = 2026, invoices: int | None = None, as_of: date
+) -> dict[str, Path]:
+    """Write the canonical import files of a demo ledger ending ``as_of`` into ``directory``.
+
+    ``invoices`` makes exactly that many invoices (customers scale to one per hundred
+    invoices, at least 300); by default two years of about 24,000 invoices.
+    """
+    count = DEFAULT_INVOICES if invoices is None else invoices
+    if count < 1:
+        raise ValueError(f"invoices must be at least 1, not {count}")
+    directory.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(seed)  # noqa: S311 - reproducible demo data, not a secret
+    cal = _Calendar.ending(as_of)
+    customers = _customers(rng, max(MIN_CUSTOMERS, count // INVOICES_PER_CUSTOMER), seed, cal)
+    _set_credit_limits(customers, count, cal)
+    paths = {name: directory / name for name in HEADERS}
+    with contextlib.ExitStack() as stack:
+        writers = {}
+        for name, path in paths.items():
+            handle = stack.enter_context(path.open("w", encoding="utf-8", newline=""))
+            writers[name] = csv.writer(handle, lineterminator="\n")
+            writers[name].writerow(HEADERS[name])
+        writers["customers.csv"].writerows(_customer_row(c) for c in customers)
+        _Writer(rng, cal, writers, customers).run(count)
+    return paths
+
+
+def demo_load(*, seed: int = 2026, invoices: int | None = None, as_of: date) -> dict[str, int]:
+    """Fill an empty database with the demo ledger; returns how many records of each kind.
+
+    The files go through ``ledger_import``, the code path of ``huikuan import``; then the
+    ledger's services write off a few lost debts and grant a few term extensions.
+    """
+    # Imported here so that demo_files works without a configured Django project.
+    from django.db import transaction
+
+    from huikuan.ledger.imports import ledger_import
+    from huikuan.ledger.models import (
+        Allocation,
+        CreditNote,
+        Customer,
+        Invoice,
+        Payment,
+        TermExtension,
+        WriteOff,
+    )
+
+    customers, existing_invoices = Customer.objects.count(), Invoice.objects.count()
+    if customers or existing_invoices:
+        raise RuleViolation(
+            f"the database already holds {customers} customer(s) and {existing_invoices} invoice(s); "
+            "demo data is loaded only into an empty database"
+        )
+    rng = random.Random(f"{seed}:demo-load")  # noqa: S311 - reproducible, not a secret
+    with tempfile.TemporaryDirectory(prefix="huikuan-demo-") as directory, transaction.atomic():
+        paths = demo_files(Path(directory), seed=seed, invoices=invoices, as_of=as_of)
+        for kind, name in IMPORT_ORDER:
+            ledger_import(kind=kind, path=paths[name], imported_by="demo")
+        _write_off_lost_debts(rng, as_of)
+        _grant_extensions(rng, as_of)
+    return {
+        "customers": Customer.objects.count(),
+        "invoices": Invoice.objects.count(),
+        "payments": Payment.objects.count(),
+        "allocations": Allocation.objects.count(),
+        "credit_notes": CreditNote.objects.count(),
+        "write_offs": WriteOff.objects.count(),
+        "term_extensions": TermExtension.objects.count(),
+    }
+
+
+def _open_invoices(**filters: object) -> QuerySet[Invoice]:
+    from huikuan.ledger.models import Invoice
+
+    return (
+        Invoice.objects.filter(closed_on__isnull=True, **filters)
+        .select_related("customer")
+        .order_by("number")
+    )
+
+
+def _write_off_lost_debts(rng: random.Random, as_of: date, count: int = 6) -> int:
+    """Write off old unpaid invoices of customers gone to legal or on credit hold."""
+    from huikuan.ledger.services import invoice_write_off
+
+    candidates = list(
+        _open_invoices(
+            customer__status__in=["legal", "credit_hold"], due_date__lte=as_of - timedelta(days=300)
+        )
+    )
+    chosen = sorted(rng.sample(candidates, min(count, len(candidates))), key=lambda i: i.number)
+    for invoice in chosen:
+        fraud = invoice.customer.status == "legal"
+        invoice_write_off(
+            invoice=invoice,
+            amount=invoice.open_amount,
+            writeoff_date=max(invoice.due_date, as_of - timedelta(days=rng.randint(0, 60))),
+            reason="客户恶意拖欠、已失联，诉讼执行终结，经总裁批准核销"
+            if fraud
+            else "客户经营困难已停产，催收无果，经总裁批准核销",
+            approved_by=CFO,
+        )
+    return len(chosen)
+
+
+def _grant_extensions(rng: random.Random, as_of: date, count: int = 8) -> int:
+    """Extensions (延期) a department head granted good customers whose invoices fall due now."""
+    from huikuan.ledger.services import invoice_extend_term
+
+    candidates = list(
+        _open_invoices(
+            disputed=False,
+            customer__credit_class__in=["A", "B"],
+            customer__status="active",
+            due_date__range=(as_of - timedelta(days=10), as_of + timedelta(days=15)),
+        )
+    )
+    chosen = sorted(rng.sample(candidates, min(count, len(candidates))), key=lambda i: i.number)
+    for invoice in chosen:
+        invoice_extend_term(
+            invoice=invoice,
+            days=rng.choice((15, 20, 30)),
+            reason=rng.choice(
+                ("客户资金周转紧张，申请延期付款", "客户付款审批流程延迟", "项目验收推迟，约定延期")
+            ),
+            approved_by=DEPARTMENT_HEADS.get(invoice.customer.department, CFO),
+            granted_on=min(as_of, max(invoice.invoice_date, invoice.due_date - timedelta(days=3))),
+        )
+    return len(chosen)
