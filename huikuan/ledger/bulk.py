@@ -1,26 +1,81 @@
-"""Fast bulk writes for imports: ``executemany`` on SQLite, ``COPY`` on PostgreSQL.
+"""Fast bulk reads and writes for imports: ``executemany`` on SQLite, ``COPY`` on PostgreSQL.
 
-Django's ``bulk_create`` builds a model instance per row; a million-row import cannot
-afford that. These helpers take rows already validated by the importer; the database's
-constraints still check every row.
+Django's ``bulk_create`` and ``__in`` lookups build Python objects per row and per
+parameter; a million-row import cannot afford that. These helpers speak plain SQL and
+convert values with one small function per column. Rows written here have been
+validated by the importer; the database's constraints still check every one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date
 from typing import Any
 
 from django.db import connection, models
 
+from huikuan.core.fields import ScaledDecimalField, from_minor_units
 
-def _db_values(model: type[models.Model], columns: Sequence[str], rows: Sequence[tuple]) -> list:
-    fields = [model._meta.get_field(name) for name in columns]
-    preps = [field.get_db_prep_save for field in fields]
-    return [tuple(prep(value, connection) for prep, value in zip(preps, row, strict=True)) for row in rows]
+# Parameters per statement: under SQLite's limit of 32,766 (and PostgreSQL's 65,535).
+KEY_CHUNK = 30_000
 
 
-def _column_names(model: type[models.Model], columns: Sequence[str]) -> list[str]:
-    return [model._meta.get_field(name).column for name in columns]
+def _to_db(field: models.Field) -> Callable[[Any], Any]:
+    """A fast converter from a Python value to what this database stores for ``field``."""
+    if isinstance(field, ScaledDecimalField):
+        return field.get_prep_value
+    if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
+        if connection.vendor == "postgresql":
+            return lambda value: value
+        return lambda value: None if value is None else value.isoformat()
+    if isinstance(field, models.DateTimeField):
+        return lambda value: connection.ops.adapt_datetimefield_value(value)
+    return lambda value: value
+
+
+def _from_db(field: models.Field) -> Callable[[Any], Any]:
+    """A fast converter from what this database returns for ``field`` to the Python value."""
+    if isinstance(field, ScaledDecimalField):
+        places = field.places
+        return lambda value: None if value is None else from_minor_units(value, places)
+    if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
+        return lambda value: date.fromisoformat(value) if isinstance(value, str) else value
+    if isinstance(field, models.BooleanField):
+        return lambda value: None if value is None else bool(value)
+    return lambda value: value
+
+
+def _fields(model: type[models.Model], names: Sequence[str]) -> list[models.Field]:
+    return [model._meta.get_field(name) for name in names]
+
+
+def _quoted_columns(fields: Iterable[models.Field]) -> list[str]:
+    return [connection.ops.quote_name(f.column) for f in fields]
+
+
+def select_rows(
+    model: type[models.Model], fields: Sequence[str], *, where: str, values: Iterable[Any]
+) -> list[tuple]:
+    """Rows of ``fields`` for the records whose ``where`` field is among ``values``."""
+    wanted = _fields(model, fields)
+    readers = [_from_db(f) for f in wanted]
+    key_field = model._meta.get_field(where)
+    to_db = _to_db(key_field)
+    keys = [to_db(v) for v in dict.fromkeys(values) if v is not None]
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(_quoted_columns(wanted))
+    key_column = connection.ops.quote_name(key_field.column)
+    found: list[tuple] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(keys), KEY_CHUNK):
+            chunk = keys[start : start + KEY_CHUNK]
+            placeholders = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"SELECT {columns} FROM {table} WHERE {key_column} IN ({placeholders})", chunk)
+            found.extend(
+                tuple(read(value) for read, value in zip(readers, row, strict=True))
+                for row in cursor.fetchall()
+            )
+    return found
 
 
 def bulk_insert_rows(
@@ -38,9 +93,12 @@ def bulk_insert_rows(
     """
     if not rows:
         return
-    values = rows if prepared else _db_values(model, columns[: len(columns) - len(constants)], rows)
+    values: Iterable[tuple] = rows
+    if not prepared:
+        writers = [_to_db(f) for f in _fields(model, columns[: len(columns) - len(constants)])]
+        values = (tuple(w(v) for w, v in zip(writers, row, strict=True)) for row in rows)
     table = connection.ops.quote_name(model._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(c) for c in _column_names(model, columns))
+    names = ", ".join(_quoted_columns(_fields(model, columns)))
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
@@ -48,7 +106,7 @@ def bulk_insert_rows(
                 for row in values:
                     write_row(row + constants)
         else:
-            placeholders = ", ".join(["%s"] * (len(columns) - len(constants)) + ["%s"] * len(constants))
+            placeholders = ", ".join(["%s"] * len(columns))
             if constants:
                 values = (row + constants for row in values)
             cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", values)
@@ -58,15 +116,13 @@ def bulk_update_rows(model: type[models.Model], columns: Sequence[str], rows: Se
     """Set ``columns`` by primary key; each row is (*values, pk)."""
     if not rows:
         return
-    fields = [model._meta.get_field(name) for name in columns]
-    values: list[tuple[Any, ...]] = [
-        (*(f.get_db_prep_save(v, connection) for f, v in zip(fields, row[:-1], strict=True)), row[-1])
-        for row in rows
-    ]
+    fields = _fields(model, columns)
+    writers = [_to_db(f) for f in fields]
+    values = [(*(w(v) for w, v in zip(writers, row[:-1], strict=True)), row[-1]) for row in rows]
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     pk_column = quote(model._meta.pk.column)
-    column_names = [quote(f.column) for f in fields]
+    column_names = _quoted_columns(fields)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql" and len(values) > 1000:
             # A temporary table filled by COPY, then one UPDATE … FROM.

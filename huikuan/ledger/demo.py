@@ -32,8 +32,6 @@ from django.core.exceptions import ImproperlyConfigured
 from huikuan.core.errors import RuleViolation
 
 if TYPE_CHECKING:
-    from django.db.models import QuerySet
-
     from huikuan.ledger.models import Invoice
 
 DEFAULT_INVOICES = 24_000
@@ -95,6 +93,11 @@ DEPARTMENT_HEADS = {
     "海外事业部": "lin.wenjie",
 }
 CFO = "zhou.hong"
+WRITE_OFF_REASONS = {
+    "legal": "客户恶意拖欠、已失联，诉讼执行终结，经总裁批准核销",
+    "credit_hold": "客户经营困难已停产，催收无果，经总裁批准核销",
+}
+EXTENSION_REASONS = ("客户资金周转紧张，申请延期付款", "客户付款审批流程延迟", "项目验收推迟，约定延期")
 CITIES = {
     "华东事业部": ("上海", "苏州", "杭州", "南京", "宁波", "无锡", "常州", "合肥", "济南", "青岛", "温州"),
     "华南事业部": ("深圳", "广州", "东莞", "佛山", "厦门", "福州", "中山", "珠海"),
@@ -102,6 +105,7 @@ CITIES = {
     "华中事业部": ("武汉", "长沙", "郑州", "南昌", "洛阳"),
     "西南事业部": ("成都", "重庆", "昆明", "贵阳", "绵阳"),
 }
+PLACES = {city for cities in CITIES.values() for city in cities} | {"襄樊"}
 DOMESTIC_SHARES = (("华东事业部", 0.34), ("华南事业部", 0.24), ("华北事业部", 0.17), ("华中事业部", 0.14))
 INDUSTRIES = (
     "精密机械",
@@ -331,7 +335,10 @@ def _customers(rng: random.Random, count: int, seed: int, cal: _Calendar) -> lis
         else:
             city = rng.choice(CITIES[customer.department])
             while True:
-                customer.short_name = fake.company_prefix() + rng.choice(INDUSTRIES)
+                prefix = fake.company_prefix()
+                if "公司" in prefix or any(place in prefix for place in PLACES):
+                    continue  # a few of Faker's trade names carry a city or a company form already
+                customer.short_name = prefix + rng.choice(INDUSTRIES)
                 form = "集团有限公司" if customer.position in ("global500", "top5") else "有限公司"
                 if customer.position == "listed" or rng.random() < 0.15:
                     form = "股份有限公司"
@@ -420,7 +427,7 @@ def _set_credit_limits(customers: list[_Customer], invoices: int, cal: _Calendar
         monthly = invoices * customer.weight / total_weight / cal.months * customer.mean_cents
         exposure = monthly * (customer.term_days + 30) / 30 * 1.2
         ten_thousands = max(1, int(exposure / 1_000_000) + 1)  # round up to 10,000
-        customer.credit_limit = ten_thousands * 1_000_000 if customer.credit_class != "D" else 0
+        customer.credit_limit = ten_thousands * 1_000_000
 
 
 def _daily_counts(total: int, cal: _Calendar) -> list[int]:
@@ -461,8 +468,6 @@ class _Writer:
         self.allocations = writers["allocations.csv"]
         self.credit_notes = writers["credit_notes.csv"]
         self.rates = _exchange_rates(rng, cal)
-        # Invoice amounts vary around the customer's mean, lognormally; drawn once, looked up after.
-        self.amount_factors = [math.exp(rng.gauss(0, 0.5)) for _ in range(4096)]
         self.delay = _term_start_delay()
         self.digital_vat_from = (date(2024, 12, 1) - cal.first).days
         self.payment_count = self.credit_note_count = self.vat_count = 0
@@ -506,7 +511,7 @@ class _Writer:
     def invoice(self, index: int, customer: _Customer, day: int, number: int) -> None:
         # The hot path of a million invoices: random() arithmetic instead of randint/choice.
         random, cal = self.rng.random, self.cal
-        cents = max(50_000, int(customer.mean_cents * self.amount_factors[int(random() * 4096)]))
+        cents = max(50_000, int(customer.mean_cents * math.exp(self.rng.gauss(0, 0.5))))
         year = cal.year[day]
         invoice_number = f"YS{year}{number:07d}"
         explicit_due = ""
@@ -820,61 +825,53 @@ def demo_load(*, seed: int = 2026, invoices: int | None = None, as_of: date) -> 
     }
 
 
-def _open_invoices(**filters: object) -> QuerySet[Invoice]:
+def _sample_open_invoices(rng: random.Random, count: int, **filters: object) -> list[Invoice]:
+    """Up to ``count`` open invoices matching ``filters``, drawn reproducibly, by number."""
     from huikuan.ledger.models import Invoice
 
-    return (
+    numbers = list(
         Invoice.objects.filter(closed_on__isnull=True, **filters)
-        .select_related("customer")
         .order_by("number")
+        .values_list("number", flat=True)
     )
+    chosen = rng.sample(numbers, min(count, len(numbers)))
+    return list(Invoice.objects.filter(number__in=chosen).select_related("customer").order_by("number"))
 
 
-def _write_off_lost_debts(rng: random.Random, as_of: date, count: int = 6) -> int:
+def _write_off_lost_debts(rng: random.Random, as_of: date, count: int = 6) -> None:
     """Write off old unpaid invoices of customers gone to legal or on credit hold."""
     from huikuan.ledger.services import invoice_write_off
 
-    candidates = list(
-        _open_invoices(
-            customer__status__in=["legal", "credit_hold"], due_date__lte=as_of - timedelta(days=300)
-        )
+    lost = _sample_open_invoices(
+        rng, count, customer__status__in=["legal", "credit_hold"], due_date__lte=as_of - timedelta(days=300)
     )
-    chosen = sorted(rng.sample(candidates, min(count, len(candidates))), key=lambda i: i.number)
-    for invoice in chosen:
-        fraud = invoice.customer.status == "legal"
+    for invoice in lost:
         invoice_write_off(
             invoice=invoice,
             amount=invoice.open_amount,
             writeoff_date=max(invoice.due_date, as_of - timedelta(days=rng.randint(0, 60))),
-            reason="客户恶意拖欠、已失联，诉讼执行终结，经总裁批准核销"
-            if fraud
-            else "客户经营困难已停产，催收无果，经总裁批准核销",
+            reason=WRITE_OFF_REASONS[invoice.customer.status],
             approved_by=CFO,
         )
-    return len(chosen)
 
 
-def _grant_extensions(rng: random.Random, as_of: date, count: int = 8) -> int:
+def _grant_extensions(rng: random.Random, as_of: date, count: int = 8) -> None:
     """Extensions (延期) a department head granted good customers whose invoices fall due now."""
     from huikuan.ledger.services import invoice_extend_term
 
-    candidates = list(
-        _open_invoices(
-            disputed=False,
-            customer__credit_class__in=["A", "B"],
-            customer__status="active",
-            due_date__range=(as_of - timedelta(days=10), as_of + timedelta(days=15)),
-        )
+    falling_due = _sample_open_invoices(
+        rng,
+        count,
+        disputed=False,
+        customer__credit_class__in=["A", "B"],
+        customer__status="active",
+        due_date__range=(as_of - timedelta(days=10), as_of + timedelta(days=15)),
     )
-    chosen = sorted(rng.sample(candidates, min(count, len(candidates))), key=lambda i: i.number)
-    for invoice in chosen:
+    for invoice in falling_due:
         invoice_extend_term(
             invoice=invoice,
             days=rng.choice((15, 20, 30)),
-            reason=rng.choice(
-                ("客户资金周转紧张，申请延期付款", "客户付款审批流程延迟", "项目验收推迟，约定延期")
-            ),
+            reason=rng.choice(EXTENSION_REASONS),
             approved_by=DEPARTMENT_HEADS.get(invoice.customer.department, CFO),
             granted_on=min(as_of, max(invoice.invoice_date, invoice.due_date - timedelta(days=3))),
         )
-    return len(chosen)

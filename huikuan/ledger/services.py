@@ -16,6 +16,7 @@ from django.db.models import F
 
 from huikuan.core.errors import RuleViolation
 from huikuan.ledger.balances import closing_date
+from huikuan.ledger.bulk import KEY_CHUNK, bulk_update_rows, select_rows
 from huikuan.ledger.models import (
     Allocation,
     CreditNote,
@@ -25,6 +26,8 @@ from huikuan.ledger.models import (
     TermExtension,
     WriteOff,
 )
+
+REFRESH_CHUNK = KEY_CHUNK
 
 
 def _lock_invoice(invoice_id: int) -> Invoice:
@@ -192,25 +195,23 @@ def invoices_refresh_closure(*, invoice_ids: Iterable[int]) -> int:
 
     Returns how many invoices changed. Used after bulk imports and by the services above.
     """
-    from huikuan.ledger.bulk import bulk_update_rows
-
     ids = sorted(set(invoice_ids))
     changed = 0
-    for start in range(0, len(ids), 20_000):
-        chunk = ids[start : start + 20_000]
+    for start in range(0, len(ids), REFRESH_CHUNK):
+        chunk = ids[start : start + REFRESH_CHUNK]
         applications: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
         for model, date_field in (
             (Allocation, "allocation_date"),
             (CreditNote, "note_date"),
             (WriteOff, "writeoff_date"),
         ):
-            for invoice_id, applied_on, amount in model.objects.filter(invoice_id__in=chunk).values_list(
-                "invoice_id", date_field, "amount"
+            for invoice_id, applied_on, amount in select_rows(
+                model, ["invoice_id", date_field, "amount"], where="invoice_id", values=chunk
             ):
                 applications[invoice_id].append((applied_on, amount))
         updates = []
-        for invoice_id, amount, applied, closed_on in Invoice.objects.filter(pk__in=chunk).values_list(
-            "pk", "amount", "applied_amount", "closed_on"
+        for invoice_id, amount, applied, closed_on in select_rows(
+            Invoice, ["id", "amount", "applied_amount", "closed_on"], where="id", values=chunk
         ):
             records = applications.get(invoice_id, [])
             new_applied = sum((a for _, a in records), Decimal(0))
@@ -226,20 +227,18 @@ def invoices_refresh_closure(*, invoice_ids: Iterable[int]) -> int:
 
 def payments_refresh_allocated(*, payment_ids: Iterable[int]) -> int:
     """Recompute ``allocated_amount`` and ``closed_on`` of these payments from their allocations."""
-    from huikuan.ledger.bulk import bulk_update_rows
-
     ids = sorted(set(payment_ids))
     changed = 0
-    for start in range(0, len(ids), 20_000):
-        chunk = ids[start : start + 20_000]
+    for start in range(0, len(ids), REFRESH_CHUNK):
+        chunk = ids[start : start + REFRESH_CHUNK]
         allocations: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
-        for payment_id, allocated_on, amount in Allocation.objects.filter(payment_id__in=chunk).values_list(
-            "payment_id", "allocation_date", "amount"
+        for payment_id, allocated_on, amount in select_rows(
+            Allocation, ["payment_id", "allocation_date", "amount"], where="payment_id", values=chunk
         ):
             allocations[payment_id].append((allocated_on, amount))
         updates = []
-        for pk, amount, allocated, closed_on in Payment.objects.filter(pk__in=chunk).values_list(
-            "pk", "amount", "allocated_amount", "closed_on"
+        for pk, amount, allocated, closed_on in select_rows(
+            Payment, ["id", "amount", "allocated_amount", "closed_on"], where="id", values=chunk
         ):
             records = allocations.get(pk, [])
             new_allocated = sum((a for _, a in records), Decimal(0))

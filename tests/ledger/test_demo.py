@@ -99,12 +99,14 @@ def test_the_ledger_reads_like_an_erp_export(small_files):
     assert rows_of(small_files["credit_notes.csv"])
 
 
-def test_the_default_size_is_two_years_of_300_customers(tmp_path):
-    files = demo_files(tmp_path, as_of=AS_OF)
-    invoices = rows_of(files["invoices.csv"])
-    assert len(invoices) == DEFAULT_INVOICES
-    assert len(rows_of(files["customers.csv"])) == 300
-    assert min(row["invoice_date"] for row in invoices) == "2023-07-02"
+def test_the_default_ledger_is_two_years_of_300_customers_and_12_to_18_percent_overdue(db):
+    summary = demo_load(as_of=AS_OF)
+
+    assert (summary["customers"], summary["invoices"]) == (300, DEFAULT_INVOICES)
+    first_day = Invoice.objects.order_by("invoice_date").values_list("invoice_date", flat=True).first()
+    assert first_day >= date(2023, 7, 1)
+    report = aging_report(as_of=AS_OF, group_by="customer").as_dict()
+    assert Decimal(12) <= 100 - Decimal(report["share"]["current"]) <= Decimal(18)
 
 
 def test_demo_load_fills_an_empty_ledger_with_a_believable_overdue_share(db):

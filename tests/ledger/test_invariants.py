@@ -134,14 +134,13 @@ class LedgerMachine(RuleBasedStateMachine):
 
     def attempt(self, what: str, operation, refusal_expected: bool) -> None:
         event(f"{what} {'refused' if refusal_expected else 'applied'}")
+        if not refusal_expected:
+            operation()  # the invariants, checked after this step, say whether it was right
+            return
         before = ledger_snapshot()
-        if refusal_expected:
-            with pytest.raises(RuleViolation):
-                operation()
-            assert ledger_snapshot() == before, "a refused operation changed the ledger"
-        else:
+        with pytest.raises(RuleViolation):
             operation()
-            assert ledger_snapshot() != before
+        assert ledger_snapshot() == before, "a refused operation changed the ledger"
 
     # --- operations -----------------------------------------------------------------------
 
@@ -239,10 +238,27 @@ class LedgerMachine(RuleBasedStateMachine):
     def cached_balances_equal_the_records_they_summarise(self) -> None:
         by_invoice: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
         by_payment: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
-        for payment_id, invoice_id, on, amount in Allocation.objects.values_list(
-            "payment_id", "invoice_id", "allocation_date", "amount"
+        for (
+            payment_id,
+            invoice_id,
+            on,
+            amount,
+            payer,
+            owner,
+            paid_in,
+            billed_in,
+        ) in Allocation.objects.values_list(
+            "payment_id",
+            "invoice_id",
+            "allocation_date",
+            "amount",
+            "payment__customer_id",
+            "invoice__customer_id",
+            "payment__currency",
+            "invoice__currency",
         ):
-            assert amount > 0
+            # An allocation never crosses customers or currencies.
+            assert (amount > 0, payer, paid_in) == (True, owner, billed_in)
             by_invoice[invoice_id].append((on, amount))
             by_payment[payment_id].append((on, amount))
         for model, date_field in ((CreditNote, "note_date"), (WriteOff, "writeoff_date")):
@@ -264,19 +280,13 @@ class LedgerMachine(RuleBasedStateMachine):
             assert payment.allocated_amount == sum((a for _, a in records), Decimal(0))
             assert payment.closed_on == first_day_covering(payment.amount, records)
 
-    @invariant()
-    def allocations_never_cross_customers_or_currencies(self) -> None:
-        for allocation in Allocation.objects.select_related("payment", "invoice"):
-            assert allocation.payment.currency == allocation.invoice.currency
-            assert allocation.payment.customer_id == allocation.invoice.customer_id
-
 
 def test_cached_balances_equal_their_records_after_any_sequence_of_operations(db):
     run_state_machine_as_test(
         LedgerMachine,
         settings=settings(
-            max_examples=80,
-            stateful_step_count=15,
+            max_examples=40,
+            stateful_step_count=40,
             deadline=None,
             suppress_health_check=[HealthCheck.too_slow],
         ),

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from huikuan.ledger.bulk import bulk_insert_rows
+from huikuan.ledger.bulk import bulk_insert_rows, select_rows
 from huikuan.ledger.imports.invoices import exchange_rate
 from huikuan.ledger.imports.pipeline import (
-    CHUNK,
     ParsedFile,
     Plan,
     changed_fields,
@@ -36,13 +35,14 @@ _PAYMENT_FIELDS = [
 
 
 def _existing_allocations(payment_ids: list[int]) -> dict[tuple[int, int], dict]:
-    found: dict[tuple[int, int], dict] = {}
-    for start in range(0, len(payment_ids), CHUNK):
-        for record in Allocation.objects.filter(payment_id__in=payment_ids[start : start + CHUNK]).values(
-            "id", "payment_id", "invoice_id", "amount", "allocation_date"
-        ):
-            found[(record["payment_id"], record["invoice_id"])] = record
-    return found
+    fields = ["id", "payment_id", "invoice_id", "amount", "allocation_date"]
+    return {
+        (record["payment_id"], record["invoice_id"]): record
+        for record in (
+            dict(zip(fields, row, strict=True))
+            for row in select_rows(Allocation, fields, where="payment_id", values=payment_ids)
+        )
+    }
 
 
 def _refresh_caches(invoice_ids: set[int], payment_ids: set[int]) -> None:
@@ -240,14 +240,7 @@ def plan_payments(parsed: ParsedFile) -> Plan:
 
 
 def _ids_and_dates(references: list[str]) -> list[tuple[str, int, object]]:
-    found = []
-    for start in range(0, len(references), CHUNK):
-        found.extend(
-            Payment.objects.filter(reference__in=references[start : start + CHUNK]).values_list(
-                "reference", "id", "payment_date"
-            )
-        )
-    return found
+    return select_rows(Payment, ["reference", "id", "payment_date"], where="reference", values=references)
 
 
 def plan_allocations(parsed: ParsedFile) -> Plan:

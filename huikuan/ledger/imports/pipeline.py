@@ -19,12 +19,11 @@ from django.db import connection, models
 from django.utils import timezone
 
 from huikuan.core.errors import InputRejected, RowError
+from huikuan.ledger.bulk import select_rows
 from huikuan.ledger.imports.columns import Column
 from huikuan.ledger.imports.reading import Table, decode_text
 
 CHUNK = 5_000
-# Keys per existence query: under SQLite's limit of 32,766 parameters.
-KEY_CHUNK = 30_000
 
 
 @dataclass
@@ -121,7 +120,12 @@ def parse_table(
         if header is None:
             if column.name in mapping:
                 errors.append(
-                    RowError(1, column.name, mapping[column.name], "the mapping names a header the file does not have")
+                    RowError(
+                        1,
+                        column.name,
+                        mapping[column.name],
+                        "the mapping names a header the file does not have",
+                    )
                 )
             elif column.required:
                 errors.append(
@@ -173,30 +177,16 @@ def check_unique(parsed: ParsedFile, key_of: Any, column: str, what: str) -> Non
 def fetch_by_keys(
     model: type[models.Model], key_field: str, keys: Iterable[Any], fields: Sequence[str]
 ) -> dict[Any, dict[str, Any]]:
-    """Existing records whose ``key_field`` is among ``keys``, as dicts, by key.
-
-    A first pass asks the key's unique index which keys exist, in plain SQL (a million-row
-    import of new records must not build a million ORM lookups); the ORM then reads the
-    records that do exist.
-    """
-    unique = list(dict.fromkeys(k for k in keys if k is not None))
-    if not unique or not model.objects.exists():
+    """Existing records whose ``key_field`` is among ``keys``, as dicts, by key."""
+    if not model.objects.exists():
         return {}
-    table = connection.ops.quote_name(model._meta.db_table)
-    column = connection.ops.quote_name(model._meta.get_field(key_field).column)
-    existing: list[Any] = []
-    with connection.cursor() as cursor:
-        for start in range(0, len(unique), KEY_CHUNK):
-            chunk = unique[start : start + KEY_CHUNK]
-            placeholders = ", ".join(["%s"] * len(chunk))
-            cursor.execute(f"SELECT {column} FROM {table} WHERE {column} IN ({placeholders})", chunk)
-            existing.extend(key for (key,) in cursor.fetchall())
-    found: dict[Any, dict[str, Any]] = {}
-    for start in range(0, len(existing), CHUNK):
-        chunk = existing[start : start + CHUNK]
-        for record in model.objects.filter(**{f"{key_field}__in": chunk}).values(*fields):
-            found[record[key_field]] = record
-    return found
+    return {
+        record[key_field]: record
+        for record in (
+            dict(zip(fields, row, strict=True))
+            for row in select_rows(model, fields, where=key_field, values=keys)
+        )
+    }
 
 
 def functional_currency() -> str:
