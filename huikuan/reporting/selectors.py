@@ -35,7 +35,8 @@ _ACCOUNT_KEY = {
     "currency": "x.currency",
 }
 # Minor units times a rate in millionths, rounded half up to minor units of the functional
-# currency; integer arithmetic, so exact on SQLite and PostgreSQL.
+# currency; integer arithmetic, so exact on SQLite and PostgreSQL. (PostgreSQL's SUM of a
+# bigint is a numeric, whose division is not integral: sums are cast back to BIGINT.)
 _FUNCTIONAL = "CASE WHEN {rate} = 1000000 THEN {amount} ELSE ({amount} * {rate} + 500000) / 1000000 END"
 
 _OPEN_BALANCES = """
@@ -46,7 +47,7 @@ WITH open_invoices AS (
     WHERE i.invoice_date <= %(as_of)s AND (i.closed_on IS NULL OR i.closed_on > %(as_of)s)
 ),
 applied AS (
-    SELECT r.invoice_id, SUM(r.amount) AS amount FROM (
+    SELECT r.invoice_id, CAST(SUM(r.amount) AS BIGINT) AS amount FROM (
         SELECT a.invoice_id, a.amount FROM ledger_allocation a
         WHERE a.allocation_date <= %(as_of)s AND a.invoice_id IN (SELECT id FROM open_invoices)
         UNION ALL
@@ -72,7 +73,7 @@ GROUP BY 1, 2
 _UNAPPLIED = """
 SELECT {key} AS group_key, SUM({functional}) AS amount FROM (
     SELECT p.customer_id, p.currency, p.fx_rate,
-           p.amount - COALESCE((SELECT SUM(a.amount) FROM ledger_allocation a
+           p.amount - COALESCE((SELECT CAST(SUM(a.amount) AS BIGINT) FROM ledger_allocation a
                                 WHERE a.payment_id = p.id AND a.allocation_date <= %(as_of)s), 0)
            AS rest
     FROM ledger_payment p

@@ -34,7 +34,9 @@ AMOUNT_KINDS = st.sampled_from(
     + ["huge", "zero", "negative"]
 )
 part_cents = st.integers(min_value=1, max_value=6_000)
-day_offsets = st.integers(min_value=0, max_value=90)
+# Hypothesis favours "simple" draws (0); mapping them to the latest day makes records
+# entered later often carry earlier dates, the case closing dates get wrong.
+day_offsets = st.integers(min_value=0, max_value=90).map(lambda days: 90 - days)
 # Payment → invoice pairs of the same customer and currency (PAY-2 is unidentified, CNY),
 # drawn more often than arbitrary pairs so that allocations succeed often enough.
 SAME_CUSTOMER_PAIRS = [(0, 0), (0, 1), (1, 2), (2, 0), (2, 1), (2, 2), (3, 3)]

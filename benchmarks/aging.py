@@ -1,0 +1,367 @@
+"""Benchmark: import a 1,000,000-invoice ledger and age it, against bare inserts and DuckDB.
+
+    .venv/bin/python benchmarks/aging.py                      # 1M invoices, SQLite and PostgreSQL
+    .venv/bin/python benchmarks/aging.py --invoices 100000 --databases sqlite
+
+The demo generator writes the canonical files (customers, invoices, about a million payments,
+allocations, credit notes). For each database, a fresh process migrates an empty database,
+imports the files through the same code path as ``huikuan import`` (timed), inserts the very
+same invoice rows with a bare ``executemany`` (SQLite) or ``COPY`` (PostgreSQL) into an
+identical empty table (timed, the reference for import speed), and runs the as-of aging
+through the same code path as ``huikuan aging`` for several dates (timed, best of 3). DuckDB
+then computes the same aging over the same data (exported from that database; timed, best of
+3) and the two reports must agree to the cent. Figures are printed, and written as JSON with
+``--json-out``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/huikuan_bench"
+DUE_BUCKETS = [("current", 0), ("1-30", 30), ("31-60", 60), ("61-90", 90), ("91-180", 180), ("181-360", 360)]
+
+
+def aging_dates(as_of: date) -> list[date]:
+    return [as_of, as_of - timedelta(days=91), as_of - timedelta(days=365), as_of - timedelta(days=547)]
+
+
+def best_of(runs: int, work) -> tuple[float, object]:
+    best, result = float("inf"), None
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = work()
+        best = min(best, time.perf_counter() - started)
+    return best, result
+
+
+# --------------------------------------------------------------------------- child process
+
+
+def child(data: Path, out: Path, as_of: date) -> None:
+    """Runs with DATABASE_URL set: import, bare insert, aging, export for DuckDB."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "huikuan.config.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    from huikuan.ledger.imports import ledger_import
+    from huikuan.reporting.selectors import aging_report
+
+    call_command("migrate", verbosity=0)
+    figures: dict = {"database": connection.vendor, "import": {}, "aging": {}}
+
+    def timed_import(kind: str, name: str) -> None:
+        started = time.perf_counter()
+        result = ledger_import(kind=kind, path=data / name, imported_by="benchmark")
+        figures["import"][kind] = {"rows": result.rows, "seconds": time.perf_counter() - started}
+        print(
+            f"  import {kind}: {result.rows:,} rows in {figures['import'][kind]['seconds']:.1f} s", flush=True
+        )
+
+    timed_import("customers", "customers.csv")
+    timed_import("invoices", "invoices.csv")
+    figures["bare_insert"] = bare_insert(connection, transaction)
+    print(f"  bare {figures['bare_insert']['method']}: {figures['bare_insert']['seconds']:.1f} s", flush=True)
+    timed_import("payments", "payments.csv")
+    timed_import("allocations", "allocations.csv")
+    timed_import("credit-notes", "credit_notes.csv")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    for day in aging_dates(as_of):
+        seconds, report = best_of(3, lambda day=day: aging_report(as_of=day, group_by="customer"))
+        figures["aging"][day.isoformat()] = {"seconds": seconds, "report": report.as_dict()}
+        print(f"  aging {day}: {seconds:.3f} s", flush=True)
+    export_for_duckdb(connection, out.parent)
+    out.write_text(json.dumps(figures))
+
+
+def bare_insert(connection, transaction) -> dict:
+    """The same invoice rows, as stored, into an empty table with the same columns and indexes."""
+    from huikuan.ledger.models import Invoice
+
+    fields = [f for f in Invoice._meta.concrete_fields if f.column != "id"]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns} FROM ledger_invoice ORDER BY id")
+        rows = cursor.fetchall()
+        if connection.vendor == "postgresql":
+            cursor.execute("DROP TABLE IF EXISTS bench_bare_invoice")
+            cursor.execute("CREATE TABLE bench_bare_invoice (LIKE ledger_invoice INCLUDING ALL)")
+        else:
+            cursor.execute("DROP TABLE IF EXISTS bench_bare_invoice")
+            cursor.execute("SELECT type, name, sql FROM sqlite_master WHERE tbl_name = 'ledger_invoice'")
+            ddl = [(kind, name, sql) for kind, name, sql in cursor.fetchall() if sql]
+            for kind, name, sql in sorted(ddl, key=lambda item: item[0] != "table"):
+                sql = sql.replace('"ledger_invoice"', '"bench_bare_invoice"')
+                if kind == "index":
+                    sql = sql.replace(f'"{name}"', f'"bare_{name}"')
+                cursor.execute(sql)
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.copy(f"COPY bench_bare_invoice ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            method = "COPY"
+        else:
+            placeholders = ", ".join(["%s"] * len(fields))
+            cursor.executemany(f"INSERT INTO bench_bare_invoice ({columns}) VALUES ({placeholders})", rows)
+            method = "executemany"
+    seconds = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE bench_bare_invoice")
+    return {"method": method, "rows": len(rows), "seconds": seconds}
+
+
+EXPORTS = {
+    "invoices": "SELECT i.id, c.code, i.invoice_date, i.due_date, i.amount, i.fx_rate "
+    "FROM ledger_invoice i JOIN ledger_customer c ON c.id = i.customer_id",
+    "applications": "SELECT invoice_id, allocation_date, amount FROM ledger_allocation "
+    "UNION ALL SELECT invoice_id, note_date, amount FROM ledger_creditnote WHERE invoice_id IS NOT NULL "
+    "UNION ALL SELECT invoice_id, writeoff_date, amount FROM ledger_writeoff",
+    "payments": "SELECT p.id, c.code, p.payment_date, p.amount, p.fx_rate "
+    "FROM ledger_payment p LEFT JOIN ledger_customer c ON c.id = p.customer_id",
+    "allocations": "SELECT payment_id, allocation_date, amount FROM ledger_allocation",
+    "account_credits": "SELECT c.code, n.note_date, n.amount, n.fx_rate FROM ledger_creditnote n "
+    "JOIN ledger_customer c ON c.id = n.customer_id WHERE n.invoice_id IS NULL",
+}
+
+
+def export_for_duckdb(connection, directory: Path) -> None:
+    with connection.cursor() as cursor:
+        for name, sql in EXPORTS.items():
+            cursor.execute(sql)
+            with (directory / f"{name}.csv").open("w", newline="") as handle:
+                writer = csv.writer(handle)
+                while batch := cursor.fetchmany(100_000):
+                    writer.writerows(batch)
+
+
+# --------------------------------------------------------------------------- DuckDB reference
+
+
+def duckdb_aging(directory: Path, days: list[date]) -> dict:
+    import duckdb
+
+    db = duckdb.connect()
+    schemas = {
+        "invoices": "id BIGINT, code VARCHAR, invoice_date DATE, due_date DATE, amount BIGINT, fx_rate BIGINT",
+        "applications": "invoice_id BIGINT, applied_on DATE, amount BIGINT",
+        "payments": "id BIGINT, code VARCHAR, payment_date DATE, amount BIGINT, fx_rate BIGINT",
+        "allocations": "payment_id BIGINT, allocated_on DATE, amount BIGINT",
+        "account_credits": "code VARCHAR, note_date DATE, amount BIGINT, fx_rate BIGINT",
+    }
+    for name, columns in schemas.items():
+        spec = ", ".join(f"'{c.split()[0]}': '{c.split()[1]}'" for c in columns.split(", "))
+        db.execute(
+            f"CREATE TABLE {name} AS SELECT * FROM read_csv('{directory / (name + '.csv')}', "
+            f"header = false, columns = {{{spec}}})"
+        )
+    functional = "CASE WHEN fx_rate = 1000000 THEN {a} ELSE ({a} * fx_rate + 500000) // 1000000 END"
+    results = {}
+    for day in days:
+        cases = " ".join(
+            f"WHEN due_date >= DATE '{day - timedelta(days=largest)}' THEN '{name}'"
+            for name, largest in DUE_BUCKETS
+        )
+        open_sql = f"""
+            WITH applied AS (
+                SELECT invoice_id, SUM(amount) AS amount FROM applications
+                WHERE applied_on <= DATE '{day}' GROUP BY invoice_id
+            )
+            SELECT i.code, CASE {cases} ELSE '361+' END AS bucket,
+                   SUM({functional.format(a="(i.amount - COALESCE(a.amount, 0))")}) AS amount
+            FROM invoices i LEFT JOIN applied a ON a.invoice_id = i.id
+            WHERE i.invoice_date <= DATE '{day}' AND i.amount - COALESCE(a.amount, 0) <> 0
+            GROUP BY ALL
+        """
+        account_sql = f"""
+            WITH allocated AS (
+                SELECT payment_id, SUM(amount) AS amount FROM allocations
+                WHERE allocated_on <= DATE '{day}' GROUP BY payment_id
+            )
+            SELECT code, SUM({functional.format(a="rest")}) FROM (
+                SELECT p.code, p.fx_rate, p.amount - COALESCE(a.amount, 0) AS rest
+                FROM payments p LEFT JOIN allocated a ON a.payment_id = p.id
+                WHERE p.payment_date <= DATE '{day}'
+                UNION ALL
+                SELECT code, fx_rate, amount FROM account_credits WHERE note_date <= DATE '{day}'
+            ) WHERE rest <> 0 GROUP BY ALL
+        """
+        seconds, (open_rows, account_rows) = best_of(
+            3, lambda o=open_sql, a=account_sql: (db.execute(o).fetchall(), db.execute(a).fetchall())
+        )
+        results[day.isoformat()] = {"seconds": seconds, "open": open_rows, "account": account_rows}
+    return results
+
+
+def agrees(report: dict, reference: dict) -> bool:
+    """Huikuan's JSON report equals DuckDB's rows, cent for cent."""
+    cents = lambda text: int(Decimal(text).scaleb(2))  # noqa: E731
+    ours_open = {
+        (row["key"], bucket): cents(amount)
+        for row in report["rows"]
+        for bucket, amount in row["buckets"].items()
+        if cents(amount)
+    }
+    theirs_open = {(code, bucket): int(amount) for code, bucket, amount in reference["open"] if int(amount)}
+    ours_account = {row["key"]: cents(row["unapplied"]) for row in report["rows"] if cents(row["unapplied"])}
+    theirs_account = {code: int(amount) for code, amount in reference["account"] if code and int(amount)}
+    unidentified = sum(int(amount) for code, amount in reference["account"] if not code)
+    return (
+        ours_open == theirs_open
+        and ours_account == theirs_account
+        and cents(report["unidentified"]) == unidentified
+    )
+
+
+# --------------------------------------------------------------------------- main
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--invoices", type=int, default=1_000_000)
+    parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument("--postgres-url", default=os.environ.get("BENCH_POSTGRES_URL", DEFAULT_POSTGRES))
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--as-of", type=date.fromisoformat, default=date(2026, 11, 25))
+    parser.add_argument("--json-out", type=Path)
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.data, args.out, args.as_of)
+        return
+
+    work = Path(tempfile.mkdtemp(prefix="huikuan-bench-"))
+    data = work / "files"
+    data.mkdir()
+    print(
+        f"Generating {args.invoices:,} invoices (seed {args.seed}, as of {args.as_of}) in {data}", flush=True
+    )
+    started = time.perf_counter()
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import os, sys; from datetime import date; from pathlib import Path;"
+            "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'huikuan.config.settings');"
+            "import django; django.setup();"
+            "from huikuan.ledger.demo import demo_files;"
+            "demo_files(Path(sys.argv[1]), seed=int(sys.argv[2]), invoices=int(sys.argv[3]),"
+            " as_of=date.fromisoformat(sys.argv[4]))",
+            str(data),
+            str(args.seed),
+            str(args.invoices),
+            args.as_of.isoformat(),
+        ],
+        check=True,
+        env={**os.environ, "HUIKUAN_HOME": str(work / "gen"), "DATABASE_URL": ""},
+    )
+    print(f"  generated in {time.perf_counter() - started:.1f} s", flush=True)
+
+    summary = {"invoices": args.invoices, "as_of": args.as_of.isoformat(), "databases": {}}
+    for database in args.databases.split(","):
+        print(f"\n== {database} ==", flush=True)
+        run_dir = work / database
+        run_dir.mkdir()
+        env = {**os.environ, "HUIKUAN_HOME": str(run_dir)}
+        if database == "postgresql":
+            reset_postgres(args.postgres_url)
+            env["DATABASE_URL"] = args.postgres_url
+        else:
+            env["DATABASE_URL"] = ""
+        out = run_dir / "figures.json"
+        subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--child",
+                "--data",
+                str(data),
+                "--out",
+                str(out),
+                "--as-of",
+                args.as_of.isoformat(),
+            ],
+            check=True,
+            env=env,
+        )
+        figures = json.loads(out.read_text())
+        reference = duckdb_aging(run_dir, aging_dates(args.as_of))
+        summary["databases"][database] = report_figures(database, figures, reference)
+    if args.json_out:
+        args.json_out.write_text(json.dumps(summary, indent=2))
+    print("\nSummary")
+    for database, lines in summary["databases"].items():
+        for line in lines["lines"]:
+            print(f"  {database:<10} {line}")
+
+
+def report_figures(database: str, figures: dict, reference: dict) -> dict:
+    invoices = figures["import"]["invoices"]
+    bare = figures["bare_insert"]
+    speed_share = bare["seconds"] / invoices["seconds"]
+    lines = [
+        f"import {invoices['rows']:,} invoices: {invoices['seconds']:.1f} s "
+        f"({invoices['rows'] / invoices['seconds']:,.0f} rows/s); bare {bare['method']}: "
+        f"{bare['seconds']:.1f} s; import speed = {speed_share:.2f} of bare (target >= 0.20)",
+    ]
+    for kind in ("payments", "allocations", "credit-notes"):
+        item = figures["import"][kind]
+        lines.append(f"import {item['rows']:,} {kind}: {item['seconds']:.1f} s")
+    agings = {}
+    for day, item in figures["aging"].items():
+        ref = reference[day]
+        ok = agrees(item["report"], ref)
+        ratio = item["seconds"] / ref["seconds"]
+        agings[day] = {
+            "seconds": item["seconds"],
+            "duckdb_seconds": ref["seconds"],
+            "ratio": ratio,
+            "agrees": ok,
+        }
+        lines.append(
+            f"aging as of {day}: {item['seconds'] * 1000:.0f} ms; DuckDB {ref['seconds'] * 1000:.0f} ms; "
+            f"ratio {ratio:.2f}x (target <= 3); same figures: {'yes' if ok else 'NO'}"
+        )
+    for line in lines:
+        print(f"  {line}")
+    return {
+        "lines": lines,
+        "import_speed_share": speed_share,
+        "aging": agings,
+        "figures": {"import": figures["import"], "bare_insert": bare},
+    }
+
+
+def reset_postgres(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    main()
