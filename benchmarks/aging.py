@@ -159,7 +159,9 @@ def duckdb_aging(directory: Path, days: list[date]) -> dict:
 
     db = duckdb.connect()
     schemas = {
-        "invoices": "id BIGINT, code VARCHAR, invoice_date DATE, due_date DATE, amount BIGINT, fx_rate BIGINT",
+        "invoices": (
+            "id BIGINT, code VARCHAR, invoice_date DATE, due_date DATE, amount BIGINT, fx_rate BIGINT"
+        ),
         "applications": "invoice_id BIGINT, applied_on DATE, amount BIGINT",
         "payments": "id BIGINT, code VARCHAR, payment_date DATE, amount BIGINT, fx_rate BIGINT",
         "allocations": "payment_id BIGINT, allocated_on DATE, amount BIGINT",

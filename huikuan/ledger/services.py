@@ -173,8 +173,12 @@ def invoice_extend_term(
     limit = settings.HUIKUAN["MAX_TERM_EXTENSION_DAYS"]
     if days <= 0:
         raise RuleViolation(f"an extension moves the due date later; got {days} days")
-    if days > limit:
-        raise RuleViolation(f"an extension may add at most {limit} days; asked for {days}")
+    already = (invoice.due_date - invoice.original_due_date).days
+    if already + days > limit:
+        raise RuleViolation(
+            f"extensions may add at most {limit} days in all; invoice {invoice.number} already has "
+            f"{already}, asked for {days} more"
+        )
     if not approved_by.strip():
         raise RuleViolation("an extension needs the approver's name")
     extension = TermExtension.objects.create(

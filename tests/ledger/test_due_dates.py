@@ -113,7 +113,7 @@ def test_extension_moves_the_due_date_and_keeps_the_original(hupan_invoice):
 
 
 def test_extension_of_30_days_is_granted_but_31_is_refused(hupan_invoice):
-    with pytest.raises(RuleViolation, match="at most 30 days; asked for 31"):
+    with pytest.raises(RuleViolation, match="at most 30 days in all; .* already has 0, asked for 31"):
         _extend(hupan_invoice, 31)
 
     assert Invoice.objects.get(pk=hupan_invoice.pk).due_date == date(2024, 5, 5)
@@ -121,6 +121,17 @@ def test_extension_of_30_days_is_granted_but_31_is_refused(hupan_invoice):
 
     _extend(hupan_invoice, 30)
     assert Invoice.objects.get(pk=hupan_invoice.pk).due_date == date(2024, 6, 4)
+
+
+def test_extensions_add_up_to_30_days_at_most(hupan_invoice):
+    _extend(hupan_invoice, 20)
+    with pytest.raises(RuleViolation, match="already has 20, asked for 11 more"):
+        _extend(hupan_invoice, 11)
+    _extend(hupan_invoice, 10)
+
+    invoice = Invoice.objects.get(pk=hupan_invoice.pk)
+    assert (invoice.due_date - invoice.original_due_date).days == 30
+    assert invoice.term_extensions.count() == 2
 
 
 @pytest.mark.parametrize("days", [0, -3])

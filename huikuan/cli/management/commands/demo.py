@@ -1,4 +1,4 @@
-"""huikuan demo [--seed N] [--scale N] [--as-of YYYY-MM-DD] [--json]
+"""huikuan demo [--seed N] [--scale N] [--as-of YYYY-MM-DD] [--json] [--if-empty]
 
 Fills an empty database with the demo receivables ledger of issue 2; refuses a database
 that already holds customers or invoices.
@@ -16,6 +16,7 @@ from huikuan.cli.output import to_json
 from huikuan.core.audit import audit_context
 from huikuan.core.errors import ApplicationError
 from huikuan.ledger.demo import DEFAULT_INVOICES, demo_load
+from huikuan.ledger.models import Customer, Invoice
 
 
 def positive_count(text: str) -> int:
@@ -44,9 +45,17 @@ class Command(BaseCommand):
         )
         parser.add_argument("--as-of", help="YYYY-MM-DD: the ledger's last day (default: today)")
         parser.add_argument("--json", action="store_true", help="machine-readable summary on stdout")
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="on a database that already holds a ledger, say so and succeed instead of refusing",
+        )
 
     def handle(self, *args, **options):
         as_of = iso_date(options["as_of"]) if options["as_of"] else timezone.localdate()
+        if options["if_empty"] and (Customer.objects.exists() or Invoice.objects.exists()):
+            self.stdout.write("The database already holds a ledger; no demo data loaded.")
+            return
         try:
             with audit_context(source="demo"):
                 summary = demo_load(seed=options["seed"], invoices=options["scale"], as_of=as_of)
