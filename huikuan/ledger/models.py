@@ -1,7 +1,7 @@
 """The receivables ledger (SPEC §2).
 
 History is append-only: allocations, credit notes and write-offs are records that reduce
-an invoice; the invoice keeps two cached figures (``applied_amount`` and ``closed_on``)
+an invoice; the invoice keeps cached figures (``applied_amount``, ``closed_on`` …)
 that tests prove equal to the records they summarise. Every change is in the audit trail
 (django-auditlog, registered at the end of this module).
 """
@@ -118,6 +118,11 @@ class Invoice(models.Model):
     applied_amount = ScaledDecimalField(default=Decimal("0"))
     # Cached: the date the applied records first covered the amount; null while open.
     closed_on = models.DateField(null=True, blank=True)
+    # Cached: the date of the first allocation, credit note or write-off; null if none.
+    first_applied_on = models.DateField(null=True, blank=True)
+    # Cached: how long the invoice was open, as a power-of-two class (see balances.open_span);
+    # null while open. Lets aging find the invoices open on a date without scanning the rest.
+    open_span = models.PositiveSmallIntegerField(null=True, blank=True)
     import_batch = models.ForeignKey(
         ImportBatch, null=True, blank=True, on_delete=models.PROTECT, db_index=False
     )
@@ -135,6 +140,7 @@ class Invoice(models.Model):
         indexes = [
             # Aging as of a date reads only the invoices open on that date.
             models.Index(fields=["closed_on", "invoice_date"], name="invoice_open_interval"),
+            models.Index(fields=["open_span", "invoice_date", "closed_on"], name="invoice_open_span"),
             models.Index(fields=["customer", "invoice_date"], name="invoice_customer_date"),
         ]
 

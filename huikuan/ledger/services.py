@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import F
 
 from huikuan.core.errors import RuleViolation
-from huikuan.ledger.balances import closing_date
+from huikuan.ledger.balances import closing_date, open_span
 from huikuan.ledger.bulk import KEY_CHUNK, bulk_update_rows, select_rows
 from huikuan.ledger.models import (
     Allocation,
@@ -195,7 +195,8 @@ def invoice_extend_term(
 
 
 def invoices_refresh_closure(*, invoice_ids: Iterable[int]) -> int:
-    """Recompute ``applied_amount`` and ``closed_on`` of these invoices from their records.
+    """Recompute the cached ``applied_amount``, ``closed_on``, ``first_applied_on`` and
+    ``open_span`` of these invoices from their records.
 
     Returns how many invoices changed. Used after bulk imports and by the services above.
     """
@@ -214,17 +215,26 @@ def invoices_refresh_closure(*, invoice_ids: Iterable[int]) -> int:
             ):
                 applications[invoice_id].append((applied_on, amount))
         updates = []
-        for invoice_id, amount, applied, closed_on in select_rows(
-            Invoice, ["id", "amount", "applied_amount", "closed_on"], where="id", values=chunk
+        for invoice_id, invoice_date, amount, *cached in select_rows(
+            Invoice,
+            ["id", "invoice_date", "amount", "applied_amount", "closed_on", "first_applied_on", "open_span"],
+            where="id",
+            values=chunk,
         ):
             records = applications.get(invoice_id, [])
-            new_applied = sum((a for _, a in records), Decimal(0))
-            new_closed_on = closing_date(amount, records)
-            if new_applied > amount:
+            applied = sum((a for _, a in records), Decimal(0))
+            if applied > amount:
                 raise RuleViolation(f"invoice id {invoice_id} would be applied beyond its amount")
-            if (new_applied, new_closed_on) != (applied, closed_on):
-                updates.append((new_applied, new_closed_on, invoice_id))
-        bulk_update_rows(Invoice, ["applied_amount", "closed_on"], updates)
+            closed_on = closing_date(amount, records)
+            fresh = [
+                applied,
+                closed_on,
+                min((on for on, _ in records), default=None),
+                open_span(invoice_date, closed_on),
+            ]
+            if fresh != cached:
+                updates.append((*fresh, invoice_id))
+        bulk_update_rows(Invoice, ["applied_amount", "closed_on", "first_applied_on", "open_span"], updates)
         changed += len(updates)
     return changed
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from huikuan.ledger.imports import ledger_import
-from huikuan.ledger.models import Invoice, Payment
+from huikuan.ledger.models import Customer, Invoice, Payment
 from huikuan.ledger.services import credit_note_issue, invoice_write_off, payment_allocate
 from huikuan.reporting.selectors import aging_report
 
@@ -488,10 +488,11 @@ def build_ledger(rng: random.Random, folder: Path) -> Ledger:
             invoice = rng.choice(open_invoices)
             amount = some_amount(invoice.open_now())
             note_date = invoice.invoice_date + timedelta(rng.randint(0, 400))
+            invoice_record = Invoice.objects.select_related("customer").get(number=invoice.number)
             credit_note_issue(
                 number=f"CN-{step:03d}",
-                customer=Invoice.objects.get(number=invoice.number).customer,
-                invoice=Invoice.objects.get(number=invoice.number),
+                customer=invoice_record.customer,
+                invoice=invoice_record,
                 note_date=note_date,
                 amount=amount,
                 currency=invoice.currency,
@@ -510,7 +511,7 @@ def build_ledger(rng: random.Random, folder: Path) -> Ledger:
             )
             credit_note_issue(
                 number=f"CN-{step:03d}",
-                customer=Invoice.objects.filter(customer__code=customer.code).first().customer,
+                customer=Customer.objects.get(code=customer.code),
                 note_date=credit.note_date,
                 amount=credit.amount,
                 currency=credit.currency,
@@ -547,7 +548,7 @@ def as_of_dates(rng: random.Random, ledger: Ledger) -> list[date]:
     return sorted(chosen)
 
 
-@pytest.mark.parametrize("seed", [2024, 7, 31337])
+@pytest.mark.parametrize("seed", [2024, 7, 31337, 1, 86])
 def test_aging_report_equals_an_independent_computation_on_forty_dates(db, tmp_path, seed):
     rng = random.Random(seed)
     ledger = build_ledger(rng, tmp_path)

@@ -203,10 +203,12 @@ def plan(parsed: ParsedFile) -> Plan:
     def write(batch_id: int) -> None:
         bulk_insert_rows(Invoice, _INSERT_COLUMNS, creates, prepared=True, constants=(batch_id, now_for_db()))
         save_changes(Invoice, updates)
-        if any("amount" in diffs for _, diffs in updates):
+        # A new amount moves the day the invoice closed; a new date moves how long it was open.
+        refresh = [pk for pk, diffs in updates if diffs.keys() & {"amount", "invoice_date"}]
+        if refresh:
             from huikuan.ledger.services import invoices_refresh_closure
 
-            invoices_refresh_closure(invoice_ids=[pk for pk, diffs in updates if "amount" in diffs])
+            invoices_refresh_closure(invoice_ids=refresh)
 
     result.write = write
     return result
