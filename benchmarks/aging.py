@@ -118,8 +118,8 @@ def bare_insert(connection, transaction) -> dict:
                     copy.write_row(row)
             method = "COPY"
         else:
-            placeholders = ", ".join(["%s"] * len(fields))
-            cursor.executemany(f"INSERT INTO bench_bare_invoice ({columns}) VALUES ({placeholders})", rows)
+            parameter_marks = ", ".join(["%s"] * len(fields))
+            cursor.executemany(f"INSERT INTO bench_bare_invoice ({columns}) VALUES ({parameter_marks})", rows)
             method = "executemany"
     seconds = time.perf_counter() - started
     with connection.cursor() as cursor:

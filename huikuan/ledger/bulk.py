@@ -69,8 +69,8 @@ def select_rows(
     with connection.cursor() as cursor:
         for start in range(0, len(keys), KEY_CHUNK):
             chunk = keys[start : start + KEY_CHUNK]
-            placeholders = ", ".join(["%s"] * len(chunk))
-            cursor.execute(f"SELECT {columns} FROM {table} WHERE {key_column} IN ({placeholders})", chunk)
+            parameter_marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"SELECT {columns} FROM {table} WHERE {key_column} IN ({parameter_marks})", chunk)
             found.extend(
                 tuple(read(value) for read, value in zip(readers, row, strict=True))
                 for row in cursor.fetchall()
@@ -106,10 +106,10 @@ def bulk_insert_rows(
                 for row in values:
                     write_row(row + constants)
         else:
-            placeholders = ", ".join(["%s"] * len(columns))
+            parameter_marks = ", ".join(["%s"] * len(columns))
             if constants:
                 values = (row + constants for row in values)
-            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", values)
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({parameter_marks})", values)
 
 
 def bulk_update_rows(model: type[models.Model], columns: Sequence[str], rows: Sequence[tuple]) -> None:

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Sum
 
 from huikuan.core.errors import RuleViolation
 from huikuan.ledger.balances import closing_date, open_span
@@ -23,6 +23,7 @@ from huikuan.ledger.models import (
     Customer,
     Invoice,
     Payment,
+    Recovery,
     TermExtension,
     WriteOff,
 )
@@ -162,6 +163,29 @@ def invoice_write_off(
     )
     _apply_to_invoice(invoice, amount)
     return write_off
+
+
+@transaction.atomic
+def write_off_record_recovery(
+    *, write_off: WriteOff, amount: Decimal, recovery_date: date, payment: Payment | None = None
+) -> Recovery:
+    """Record money collected on a written-off debt (坏账收回).
+
+    The invoice stays written off; the recovery is income. Never more than was written off.
+    """
+    write_off = WriteOff.objects.select_for_update().get(pk=write_off.pk)
+    if amount <= 0:
+        raise RuleViolation(f"a recovery must be positive, got {amount}")
+    if recovery_date < write_off.writeoff_date:
+        raise RuleViolation(f"a recovery cannot precede the write-off of {write_off.writeoff_date}")
+    recovered = write_off.recoveries.aggregate(total=Sum("amount"))["total"] or Decimal(0)
+    if recovered + amount > write_off.amount:
+        raise RuleViolation(
+            f"recoveries would reach {recovered + amount}, more than the {write_off.amount} written off"
+        )
+    return Recovery.objects.create(
+        write_off=write_off, amount=amount, recovery_date=recovery_date, payment=payment
+    )
 
 
 @transaction.atomic

@@ -113,7 +113,7 @@ def test_extension_moves_the_due_date_and_keeps_the_original(hupan_invoice):
 
 
 def test_extension_of_30_days_is_granted_but_31_is_refused(hupan_invoice):
-    with pytest.raises(RuleViolation, match="at most 30 days in all; .* already has 0, asked for 31"):
+    with pytest.raises(RuleViolation, match=r"at most 30 days in all; .* already has 0, asked for 31"):
         _extend(hupan_invoice, 31)
 
     assert Invoice.objects.get(pk=hupan_invoice.pk).due_date == date(2024, 5, 5)

@@ -272,3 +272,36 @@ def test_cached_balances_equal_the_records_after_imports_and_services_mixed(
     # Recomputing every cache from the records finds nothing to correct.
     assert invoices_refresh_closure(invoice_ids=Invoice.objects.values_list("pk", flat=True)) == 0
     assert payments_refresh_allocated(payment_ids=Payment.objects.values_list("pk", flat=True)) == 0
+
+
+def test_a_recovery_on_a_written_off_debt_is_recorded_but_never_beyond_the_write_off(db):
+    from huikuan.ledger.models import Customer, Invoice
+    from huikuan.ledger.services import invoice_write_off, write_off_record_recovery
+
+    customer = Customer.objects.create(code="LOST01", name="衰落贸易有限公司")
+    invoice = Invoice.objects.create(
+        number="INV-LOST-1",
+        customer=customer,
+        invoice_date=date(2023, 1, 10),
+        due_date=date(2023, 2, 14),
+        original_due_date=date(2023, 2, 14),
+        amount=Decimal("8000.00"),
+        currency="CNY",
+    )
+    write_off = invoice_write_off(
+        invoice=invoice, amount=Decimal("8000.00"), writeoff_date=date(2024, 6, 30), reason="破产清算"
+    )
+
+    write_off_record_recovery(write_off=write_off, amount=Decimal("3000.00"), recovery_date=date(2025, 3, 1))
+    with pytest.raises(RuleViolation, match=r"more than the 8000\.00 written off"):
+        write_off_record_recovery(
+            write_off=write_off, amount=Decimal("5000.01"), recovery_date=date(2025, 4, 1)
+        )
+    with pytest.raises(RuleViolation, match="cannot precede the write-off"):
+        write_off_record_recovery(
+            write_off=write_off, amount=Decimal("10.00"), recovery_date=date(2024, 1, 1)
+        )
+
+    assert [r.amount for r in write_off.recoveries.all()] == [Decimal("3000.00")]
+    invoice.refresh_from_db()
+    assert invoice.open_amount == Decimal("0.00")  # a recovery does not reopen the invoice
