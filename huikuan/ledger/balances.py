@@ -22,18 +22,22 @@ def closing_date(amount: Decimal, applications: Iterable[tuple[date, Decimal]]) 
     return None
 
 
-def open_span(invoice_date: date, closed_on: date | None) -> int | None:
-    """The power-of-two class of how many days an invoice stayed open; None while open.
+# The span class of an item still open: above every class a closed item can have.
+STILL_OPEN = 64
 
-    Class k (k ≥ 1) holds invoices open for 2**(k-1) to 2**k - 1 days; class 0 those closed
-    on or before their invoice date. An invoice of class k open at the end of day D was
-    issued within the 2**k days up to D, so aging scans, for each class, only that window
-    of invoice dates: at most about twice the invoices actually open (interval stabbing by
-    length class).
+
+def open_span(opened_on: date, closed_on: date | None) -> int:
+    """The power-of-two class of how many days an item (invoice, payment) stayed open.
+
+    Class k (k ≥ 1) holds items open for 2**(k-1) to 2**k - 1 days; class 0 those closed
+    on or before the day they were dated; ``STILL_OPEN`` those not closed. An item of
+    class k open at the end of day D was dated within the 2**k days up to D, so aging
+    reads, for each class, only that window of dates: at most about twice the items
+    actually open (interval stabbing by length class), whatever the date.
     """
     if closed_on is None:
-        return None
-    return max((closed_on - invoice_date).days, 0).bit_length()
+        return STILL_OPEN
+    return max((closed_on - opened_on).days, 0).bit_length()
 
 
 def span_window_days(span: int) -> int:

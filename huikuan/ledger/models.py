@@ -16,6 +16,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from huikuan.core.fields import ScaledDecimalField
+from huikuan.ledger.balances import STILL_OPEN
 
 
 class CreditClass(models.TextChoices):
@@ -120,9 +121,9 @@ class Invoice(models.Model):
     closed_on = models.DateField(null=True, blank=True)
     # Cached: the date of the first allocation, credit note or write-off; null if none.
     first_applied_on = models.DateField(null=True, blank=True)
-    # Cached: how long the invoice was open, as a power-of-two class (see balances.open_span);
-    # null while open. Lets aging find the invoices open on a date without scanning the rest.
-    open_span = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Cached: how long the invoice was open, as a power-of-two class (balances.open_span).
+    # Lets aging find the invoices open on a date without reading the others.
+    open_span = models.PositiveSmallIntegerField(default=STILL_OPEN)
     import_batch = models.ForeignKey(
         ImportBatch, null=True, blank=True, on_delete=models.PROTECT, db_index=False
     )
@@ -139,8 +140,20 @@ class Invoice(models.Model):
         ]
         indexes = [
             # Aging as of a date reads only the invoices open on that date.
-            models.Index(fields=["closed_on", "invoice_date"], name="invoice_open_interval"),
-            models.Index(fields=["open_span", "invoice_date", "closed_on"], name="invoice_open_span"),
+            # Aging as of a date reads the invoices open on it from this index alone.
+            models.Index(
+                fields=[
+                    "open_span",
+                    "invoice_date",
+                    "closed_on",
+                    "first_applied_on",
+                    "customer",
+                    "due_date",
+                    "amount",
+                    "fx_rate",
+                ],
+                name="invoice_open_span",
+            ),
             models.Index(fields=["customer", "invoice_date"], name="invoice_customer_date"),
         ]
 
@@ -172,6 +185,8 @@ class Payment(models.Model):
     allocated_amount = ScaledDecimalField(default=Decimal("0"))
     # Cached: the date its allocations first used it up; null while money is on account.
     closed_on = models.DateField(null=True, blank=True)
+    # Cached: how long money stayed on account, as a power-of-two class (balances.open_span).
+    open_span = models.PositiveSmallIntegerField(default=STILL_OPEN)
     import_batch = models.ForeignKey(
         ImportBatch, null=True, blank=True, on_delete=models.PROTECT, db_index=False
     )
@@ -188,7 +203,10 @@ class Payment(models.Model):
         ]
         indexes = [
             models.Index(fields=["customer", "payment_date"], name="payment_customer_date"),
-            models.Index(fields=["closed_on", "payment_date"], name="payment_open_interval"),
+            models.Index(
+                fields=["open_span", "payment_date", "closed_on", "customer", "amount", "fx_rate"],
+                name="payment_open_span",
+            ),
         ]
 
     def __str__(self) -> str:

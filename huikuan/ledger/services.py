@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import F, Sum
 
 from huikuan.core.errors import RuleViolation
+from huikuan.core.money import CENT
 from huikuan.ledger.balances import closing_date, open_span
 from huikuan.ledger.bulk import KEY_CHUNK, bulk_update_rows, select_rows
 from huikuan.ledger.models import (
@@ -35,9 +36,15 @@ def _lock_invoice(invoice_id: int) -> Invoice:
     return Invoice.objects.select_for_update().get(pk=invoice_id)
 
 
-def _check_applicable(invoice: Invoice, amount: Decimal, what: str) -> None:
+def _check_amount(amount: Decimal, what: str) -> None:
     if amount <= 0:
         raise RuleViolation(f"{what} amount must be positive, got {amount}")
+    if amount != amount.quantize(CENT):
+        raise RuleViolation(f"{what} amount {amount} has more than 2 decimal places")
+
+
+def _check_applicable(invoice: Invoice, amount: Decimal, what: str) -> None:
+    _check_amount(amount, what)
     if amount > invoice.open_amount:
         raise RuleViolation(
             f"{what} of {amount} {invoice.currency} exceeds the open balance "
@@ -123,8 +130,8 @@ def credit_note_issue(
                 f"credit note in {currency} cannot reduce invoice {invoice.number} in {invoice.currency}"
             )
         _check_applicable(invoice, amount, "credit note")
-    elif amount <= 0:
-        raise RuleViolation(f"credit note amount must be positive, got {amount}")
+    else:
+        _check_amount(amount, "credit note")
     note = CreditNote.objects.create(
         number=number,
         customer=customer,
@@ -174,8 +181,7 @@ def write_off_record_recovery(
     The invoice stays written off; the recovery is income. Never more than was written off.
     """
     write_off = WriteOff.objects.select_for_update().get(pk=write_off.pk)
-    if amount <= 0:
-        raise RuleViolation(f"a recovery must be positive, got {amount}")
+    _check_amount(amount, "recovery")
     if recovery_date < write_off.writeoff_date:
         raise RuleViolation(f"a recovery cannot precede the write-off of {write_off.writeoff_date}")
     recovered = write_off.recoveries.aggregate(total=Sum("amount"))["total"] or Decimal(0)
@@ -264,7 +270,8 @@ def invoices_refresh_closure(*, invoice_ids: Iterable[int]) -> int:
 
 
 def payments_refresh_allocated(*, payment_ids: Iterable[int]) -> int:
-    """Recompute ``allocated_amount`` and ``closed_on`` of these payments from their allocations."""
+    """Recompute the cached ``allocated_amount``, ``closed_on`` and ``open_span`` of these
+    payments from their allocations."""
     ids = sorted(set(payment_ids))
     changed = 0
     for start in range(0, len(ids), REFRESH_CHUNK):
@@ -275,14 +282,17 @@ def payments_refresh_allocated(*, payment_ids: Iterable[int]) -> int:
         ):
             allocations[payment_id].append((allocated_on, amount))
         updates = []
-        for pk, amount, allocated, closed_on in select_rows(
-            Payment, ["id", "amount", "allocated_amount", "closed_on"], where="id", values=chunk
+        for pk, payment_date, amount, *cached in select_rows(
+            Payment,
+            ["id", "payment_date", "amount", "allocated_amount", "closed_on", "open_span"],
+            where="id",
+            values=chunk,
         ):
             records = allocations.get(pk, [])
-            new_allocated = sum((a for _, a in records), Decimal(0))
-            new_closed_on = closing_date(amount, records)
-            if (new_allocated, new_closed_on) != (allocated, closed_on):
-                updates.append((new_allocated, new_closed_on, pk))
-        bulk_update_rows(Payment, ["allocated_amount", "closed_on"], updates)
+            closed_on = closing_date(amount, records)
+            fresh = [sum((a for _, a in records), Decimal(0)), closed_on, open_span(payment_date, closed_on)]
+            if fresh != cached:
+                updates.append((*fresh, pk))
+        bulk_update_rows(Payment, ["allocated_amount", "closed_on", "open_span"], updates)
         changed += len(updates)
     return changed

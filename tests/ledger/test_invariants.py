@@ -14,7 +14,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
@@ -310,8 +309,7 @@ def test_a_sub_cent_allocation_is_refused_and_changes_nothing(db):
         reference="PAY-1", payment_date=FIRST_DAY, amount=Decimal("100.00"), currency="CNY"
     )
     before = ledger_snapshot()
-    # The field refuses it (a ValidationError); the service's savepoint undoes the rest.
-    with pytest.raises(ValidationError, match="more than 2 decimal places"):
+    with pytest.raises(RuleViolation, match="more than 2 decimal places"):
         payment_allocate(payment=payment, invoice=invoice, amount=Decimal("0.005"))
     assert ledger_snapshot() == before
 

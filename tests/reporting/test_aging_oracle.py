@@ -202,11 +202,9 @@ def oracle_aging(ledger: Ledger, as_of: date, group_by: str, basis: str) -> dict
         rest = payment.amount - sum((a for on, a in payment.allocations if on <= as_of), Decimal(0))
         if rest == 0:
             continue
-        if payment.customer is None and group_by != "currency":
-            # Cash nobody has matched to a customer belongs to no customer's row.
+        if payment.customer is None:
+            # Cash nobody has matched to a customer belongs to no row, whatever the grouping.
             unidentified += in_cny(rest, payment.fx_rate)
-        elif payment.customer is None:
-            unapplied[payment.currency] += in_cny(rest, payment.fx_rate)
         else:
             key = account_group(payment.customer, payment.currency, group_by)
             unapplied[key] += in_cny(rest, payment.fx_rate)

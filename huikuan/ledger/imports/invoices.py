@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.conf import settings
 
+from huikuan.ledger.balances import STILL_OPEN
 from huikuan.ledger.bulk import bulk_insert_rows
 from huikuan.ledger.imports.columns import INVOICE_COLUMNS
 from huikuan.ledger.imports.pipeline import (
@@ -44,6 +45,7 @@ _INSERT_COLUMNS = [
     "gross_margin",
     "applied_amount",
     "closed_on",
+    "open_span",
     "import_batch",
     "created_at",
 ]
@@ -166,6 +168,7 @@ def plan(parsed: ParsedFile) -> Plan:
                     None if margin is None else int(margin.scaleb(4)),
                     0,
                     None,
+                    STILL_OPEN,
                 )
             )
             continue

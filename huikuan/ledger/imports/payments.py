@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from huikuan.ledger.balances import STILL_OPEN
 from huikuan.ledger.bulk import bulk_insert_rows, select_rows
 from huikuan.ledger.imports.invoices import exchange_rate
 from huikuan.ledger.imports.pipeline import (
@@ -201,6 +202,7 @@ def plan_payments(parsed: ParsedFile) -> Plan:
                 "memo",
                 "allocated_amount",
                 "closed_on",
+                "open_span",
                 "import_batch",
                 "created_at",
             ],
@@ -217,6 +219,8 @@ def plan_payments(parsed: ParsedFile) -> Plan:
                     memo,
                     int(allocated.scaleb(2)),
                     on.isoformat() if allocated == amount else None,
+                    # Allocated in full on its own date: never open on account at a day's end.
+                    0 if allocated == amount else STILL_OPEN,
                     batch_id,
                     created_at,
                 )
