@@ -80,7 +80,9 @@ def child(data: Path, out: Path, as_of: date) -> None:
     timed_import("allocations", "allocations.csv")
     timed_import("credit-notes", "credit_notes.csv")
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        # What autovacuum does after a large load: statistics, and on PostgreSQL the
+        # visibility map that lets index-only scans skip the table.
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     for day in aging_dates(as_of):
         seconds, report = best_of(3, lambda day=day: aging_report(as_of=day, group_by="customer"))
         figures["aging"][day.isoformat()] = {"seconds": seconds, "report": report.as_dict()}

@@ -273,6 +273,8 @@ class LedgerMachine(RuleBasedStateMachine):
             assert invoice.applied_amount == sum((a for _, a in records), Decimal(0))
             assert invoice.closed_on == first_day_covering(invoice.amount, records)
             assert (invoice.closed_on is None) == (invoice.applied_amount < invoice.amount)
+            assert invoice.first_applied_on == min((on for on, _ in records), default=None)
+            assert_span_finds_every_open_day(invoice.open_span, invoice.invoice_date, invoice.closed_on)
             if invoice.closed_on is not None:
                 event("an invoice closed")
         for payment in Payment.objects.all():
@@ -280,6 +282,19 @@ class LedgerMachine(RuleBasedStateMachine):
             assert 0 <= payment.allocated_amount <= payment.amount
             assert payment.allocated_amount == sum((a for _, a in records), Decimal(0))
             assert payment.closed_on == first_day_covering(payment.amount, records)
+            assert_span_finds_every_open_day(payment.open_span, payment.payment_date, payment.closed_on)
+
+
+def assert_span_finds_every_open_day(span: int, dated: date, closed_on: date | None) -> None:
+    """Aging looks for an item of span class k only among items dated in the 2**k days up to
+    the as-of day: every day the item is open must fall in that window, and the class must be
+    the tightest (so the window stays small)."""
+    if closed_on is None:
+        assert span == 64  # still open: found on every day from its date on
+        return
+    open_days = max((closed_on - dated).days, 0)
+    assert open_days < 2**span
+    assert span == 0 or open_days >= 2 ** (span - 1)
 
 
 def test_cached_balances_equal_their_records_after_any_sequence_of_operations(db):
