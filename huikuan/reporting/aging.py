@@ -10,6 +10,7 @@ from decimal import Decimal
 from huikuan.core.money import percentages_summing_to_100
 
 BASES = ("due", "invoice")
+ZERO = Decimal(0)
 GROUPINGS = ("customer", "salesperson", "department", "class", "currency")
 
 # (bucket, the largest age in days it holds); the last bucket holds everything older.
@@ -137,7 +138,7 @@ def assemble(
 
     def row_for(key: str) -> AgingRow:
         if key not in rows:
-            rows[key] = AgingRow(key, names_by_key.get(key, key), {n: Decimal(0) for n in names})
+            rows[key] = AgingRow(key, names_by_key.get(key, key), dict.fromkeys(names, ZERO))
         return rows[key]
 
     for key, bucket, amount in open_items:
