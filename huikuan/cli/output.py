@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from datetime import date
 from typing import Any
+
+from django.core.management.base import CommandError
+
+
+def iso_date(text: str) -> date:
+    """A command-line date, YYYY-MM-DD, or a clear error."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(f"not a date in the form YYYY-MM-DD: {text!r}") from None
 
 
 def to_json(data: Any) -> str:

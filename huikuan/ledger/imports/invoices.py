@@ -31,9 +31,8 @@ _TEXT_FIELDS = [
     "department",
     "description",
 ]
-_INSERT_COLUMNS = [
-    "number",
-    "customer",
+# The invoice's own fields, as an import sets them; the insert adds the bookkeeping ones.
+_IMPORTED_FIELDS = [
     "invoice_date",
     "due_date",
     "original_due_date",
@@ -44,6 +43,11 @@ _INSERT_COLUMNS = [
     "disputed",
     "gross_margin",
     "applied_amount",
+]
+_INSERT_COLUMNS = [
+    "number",
+    "customer",
+    *_IMPORTED_FIELDS,
     "closed_on",
     "open_span",
     "import_batch",
@@ -83,21 +87,7 @@ def plan(parsed: ParsedFile) -> Plan:
         Invoice,
         "number",
         (r.values.get("invoice_number") for r in parsed.rows),
-        [
-            "id",
-            "number",
-            "customer_id",
-            "invoice_date",
-            "due_date",
-            "original_due_date",
-            "amount",
-            "currency",
-            "fx_rate",
-            *_TEXT_FIELDS,
-            "disputed",
-            "gross_margin",
-            "applied_amount",
-        ],
+        ["id", "number", "customer_id", *_IMPORTED_FIELDS],
     )
     due_offset = {
         code: due_date_offset(

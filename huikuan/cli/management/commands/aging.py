@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from huikuan.cli.output import table, to_json
+from huikuan.cli.output import iso_date, table, to_json
 from huikuan.reporting.aging import BASES, GROUPINGS
 from huikuan.reporting.exports import aging_table, aging_to_csv, aging_to_xlsx
 from huikuan.reporting.selectors import aging_report
-
-
-def iso_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"not a date in the form YYYY-MM-DD: {text!r}") from None
 
 
 class Command(BaseCommand):

@@ -7,12 +7,11 @@ that already holds customers or invoices.
 from __future__ import annotations
 
 import argparse
-from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from huikuan.cli.output import to_json
+from huikuan.cli.output import iso_date, to_json
 from huikuan.core.audit import audit_context
 from huikuan.core.errors import ApplicationError
 from huikuan.ledger.demo import DEFAULT_INVOICES, demo_load
@@ -23,13 +22,6 @@ def positive_count(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"not a whole number of invoices above 0: {text!r}")
     return int(text)
-
-
-def iso_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"not a date in the form YYYY-MM-DD: {text!r}") from None
 
 
 class Command(BaseCommand):
