@@ -69,8 +69,12 @@ def select_rows(
     with connection.cursor() as cursor:
         for start in range(0, len(keys), KEY_CHUNK):
             chunk = keys[start : start + KEY_CHUNK]
-            parameter_marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(f"SELECT {columns} FROM {table} WHERE {key_column} IN ({parameter_marks})", chunk)
+            if connection.vendor == "postgresql":
+                # One array parameter: the driver need not parse 30,000 markers per query.
+                cursor.execute(f"SELECT {columns} FROM {table} WHERE {key_column} = ANY(%s)", [chunk])
+            else:
+                marks = ", ".join(["%s"] * len(chunk))
+                cursor.execute(f"SELECT {columns} FROM {table} WHERE {key_column} IN ({marks})", chunk)
             found.extend(
                 tuple(read(value) for read, value in zip(readers, row, strict=True))
                 for row in cursor.fetchall()
