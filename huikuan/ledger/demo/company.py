@@ -1,0 +1,437 @@
+"""The demo company: its customers, their habits and the calendar they pay by."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+if TYPE_CHECKING:
+    pass
+
+
+DEFAULT_INVOICES = 24_000
+MIN_CUSTOMERS = 300
+INVOICES_PER_CUSTOMER = 100
+WINDOW_DAYS = 730  # two years of invoices, the last one dated as_of
+
+# File name → canonical columns (SPEC §3), in the order the rows are written.
+HEADERS = {
+    "customers.csv": (
+        "customer_code name credit_class credit_limit term_days salesperson collector department "
+        "industry_position email phone address status currency"
+    ).split(),
+    "invoices.csv": (
+        "invoice_number customer_code invoice_date due_date amount currency exchange_rate order_number "
+        "contract_number vat_invoice_number salesperson department description disputed gross_margin"
+    ).split(),
+    "payments.csv": (
+        "payment_ref customer_code payment_date amount currency exchange_rate method payer_name memo "
+        "invoice_number"
+    ).split(),
+    "allocations.csv": "payment_ref invoice_number amount allocation_date".split(),
+    "credit_notes.csv": (
+        "credit_note_number customer_code invoice_number date amount currency exchange_rate reason"
+    ).split(),
+}
+# The order ``huikuan import`` needs them in: each file refers to the ones before it.
+IMPORT_ORDER = (
+    ("customers", "customers.csv"),
+    ("invoices", "invoices.csv"),
+    ("payments", "payments.csv"),
+    ("allocations", "allocations.csv"),
+    ("credit-notes", "credit_notes.csv"),
+)
+
+# Overdue types of seed 002 (SPEC §6.3), plus customers who simply pay on time.
+PROMPT = "prompt"
+HABITUAL = "habitual"  # 习惯性: always 20-40 days late
+DISORGANISED = "disorganised"  # 管理混乱型: random lateness, partial payments
+DECLINING = "declining"  # 衰落型: later and later, recent invoices left unpaid
+DISPUTE = "dispute"  # 纠纷型: disputed invoices, unpaid or credited
+EXPANDING = "over_expanding"  # 发展型: buys more and more, pays later and in lumps
+FRAUD = "fraud"  # 蓄意欺诈型: buys big, then stops paying
+HABIT_SHARES = (
+    (HABITUAL, 0.10),
+    (DISORGANISED, 0.07),
+    (DECLINING, 0.04),
+    (DISPUTE, 0.06),
+    (EXPANDING, 0.05),
+    (FRAUD, 0.012),
+)
+
+DEPARTMENT_HEADS = {
+    "华东事业部": "chen.jianguo",
+    "华南事业部": "huang.zhiqiang",
+    "华北事业部": "zhao.lijun",
+    "华中事业部": "liu.haitao",
+    "西南事业部": "yang.fan",
+    "海外事业部": "lin.wenjie",
+}
+CFO = "zhou.hong"
+WRITE_OFF_REASONS = {
+    "legal": "客户恶意拖欠、已失联，诉讼执行终结，经总裁批准核销",
+    "credit_hold": "客户经营困难已停产，催收无果，经总裁批准核销",
+}
+EXTENSION_REASONS = ("客户资金周转紧张，申请延期付款", "客户付款审批流程延迟", "项目验收推迟，约定延期")
+CITIES = {
+    "华东事业部": ("上海", "苏州", "杭州", "南京", "宁波", "无锡", "常州", "合肥", "济南", "青岛", "温州"),
+    "华南事业部": ("深圳", "广州", "东莞", "佛山", "厦门", "福州", "中山", "珠海"),
+    "华北事业部": ("北京", "天津", "石家庄", "太原", "唐山", "保定"),
+    "华中事业部": ("武汉", "长沙", "郑州", "南昌", "洛阳"),
+    "西南事业部": ("成都", "重庆", "昆明", "贵阳", "绵阳"),
+}
+PLACES = {city for cities in CITIES.values() for city in cities} | {"襄樊"}
+DOMESTIC_SHARES = (("华东事业部", 0.34), ("华南事业部", 0.24), ("华北事业部", 0.17), ("华中事业部", 0.14))
+INDUSTRIES = (
+    "精密机械",
+    "汽车零部件",
+    "电子科技",
+    "新能源科技",
+    "智能装备",
+    "电气设备",
+    "医疗器械",
+    "环保科技",
+    "包装材料",
+    "家用电器",
+    "光电科技",
+    "机器人",
+    "物流设备",
+    "轨道交通设备",
+    "通信设备",
+    "食品机械",
+    "纺织机械",
+    "半导体设备",
+    "化工装备",
+    "建设工程",
+)
+PRODUCTS = (
+    "伺服电机",
+    "变频器",
+    "PLC控制器",
+    "工业传感器",
+    "人机界面",
+    "精密减速机",
+    "工业线缆及连接器",
+    "运动控制器",
+    "工业机器人",
+    "产线系统集成",
+    "备品备件",
+    "设备维保服务",
+)
+# Industry position: share of customers, typical invoice in yuan, invoicing frequency.
+POSITIONS = (
+    ("global500", 0.03, 200_000, 3.0),
+    ("top5", 0.05, 150_000, 2.5),
+    ("top20", 0.10, 100_000, 2.0),
+    ("listed", 0.15, 70_000, 1.8),
+    ("regional", 0.30, 40_000, 1.2),
+    ("ordinary", 0.30, 20_000, 1.0),
+    ("new", 0.07, 15_000, 0.8),
+)
+# Where each industry position tends to sit on the A (0) … D (3) scale of credit classes.
+CLASS_RANK = {
+    "global500": 0,
+    "top5": 0,
+    "top20": 0.6,
+    "listed": 1,
+    "regional": 1.4,
+    "ordinary": 1.8,
+    "new": 2.2,
+}
+TERM_DAYS_BY_CLASS = {"A": 60, "B": 45, "C": 30, "D": 0}
+OTHER_TERMS = {"A": (90, 75, 45), "B": (60, 30), "C": (45, 15), "D": (7,)}
+# Payment methods of domestic receipts: upper bounds of a uniform draw, and the method.
+METHOD_BOUNDS = (0.64, 0.88, 0.95, 0.995)
+METHODS = ("bank_transfer", "bank_acceptance_bill", "commercial_acceptance_bill", "cheque", "cash")
+# Gross margin in basis points → its text, e.g. 1850 → "0.1850" (formatting is the hot path).
+MARGIN_TEXT = tuple(f"0.{basis_points:04d}" for basis_points in range(10_000))
+# How often each habit pays an invoice in two instalments.
+PARTIAL_PAYERS = {DISORGANISED: 0.2, DECLINING: 0.3, EXPANDING: 0.1}
+
+
+@dataclass
+class _Calendar:
+    """Day indexes from the first invoicing day; ``last`` is as_of."""
+
+    first: date
+    last: int
+    iso: list[str]
+    year: list[str]
+    compact: list[str]  # yymmdd, for document numbers
+    month: list[int]  # months since the first day's month
+    month_end: list[int]
+    business: list[int]  # the same day, or the Monday after a weekend
+    months: int
+
+    @classmethod
+    def ending(cls, as_of: date, horizon: int = 500) -> _Calendar:
+        first = as_of - timedelta(days=WINDOW_DAYS - 1)
+        days = [first + timedelta(days=i) for i in range(WINDOW_DAYS + horizon)]
+        month = [(d.year - first.year) * 12 + d.month - first.month for d in days]
+        month_end = [0] * len(days)
+        end = len(days) - 1
+        for i in range(len(days) - 1, -1, -1):
+            if i + 1 < len(days) and month[i + 1] != month[i]:
+                end = i
+            month_end[i] = end
+        business = [i + (7 - d.weekday() if d.weekday() >= 5 else 0) for i, d in enumerate(days)]
+        return cls(
+            first=first,
+            last=WINDOW_DAYS - 1,
+            iso=[d.isoformat() for d in days],
+            year=[str(d.year) for d in days],
+            compact=[d.strftime("%y%m%d") for d in days],
+            month=month,
+            month_end=month_end,
+            business=[min(b, len(days) - 1) for b in business],
+            months=month[WINDOW_DAYS - 1] + 1,
+        )
+
+
+@dataclass(slots=True)
+class _Customer:
+    code: str
+    department: str
+    position: str
+    currency: str
+    habit: str = PROMPT
+    name: str = ""
+    short_name: str = ""
+    credit_class: str = "B"
+    term_days: int = 45
+    salesperson: str = ""
+    collector: str = ""
+    email: str = ""
+    phone: str = ""
+    address: str = ""
+    status: str = "active"
+    credit_limit: int = 0  # cents
+    mean_cents: int = 0
+    weight: float = 1.0
+    margin_bp: int = 2000
+    late_days: int = 0
+    monthly: bool = False  # 月结: pays a month's invoices at once, due at month end + term
+    start_month: int = 0
+    stop_month: int = 10_000
+    stop_paying: int = 10_000  # day index; fraud only
+    products: tuple[str, str] = ("", "")
+
+    def trend(self, month: int, months: int) -> float:
+        """How much this customer buys in ``month`` relative to its usual volume."""
+        if month < self.start_month or month > self.stop_month:
+            return 0.0
+        t = month / max(months - 1, 1)
+        if self.habit == EXPANDING:
+            return 0.6 + 1.0 * t
+        if self.habit == DECLINING:
+            return 1.4 - 0.9 * t
+        if self.habit == FRAUD:
+            return 1.0 + max(0.0, 1.0 - (self.stop_month - month) / 4)
+        return 1.0
+
+
+def _term_start_delay() -> int:
+    try:
+        return settings.HUIKUAN["TERM_START_DELAY_DAYS"]
+    except ImproperlyConfigured:
+        return 5  # the default of SPEC §2, when generating files outside a configured project
+
+
+def _cents_text(cents: int) -> str:
+    return f"{cents // 100}.{cents % 100:02d}"
+
+
+def _shuffled_labels(rng: random.Random, count: int, shares: tuple, rest: str) -> list[str]:
+    """``count`` labels in the given shares (at least one each), the rest ``rest``, shuffled."""
+    labels = []
+    for label, share in shares:
+        labels += [label] * max(1, round(count * share))
+    labels = labels[:count] + [rest] * max(0, count - len(labels))
+    rng.shuffle(labels)
+    return labels
+
+
+def _usernames(fake, count: int) -> list[str]:
+    names: list[str] = []
+    taken: set[str] = set(DEPARTMENT_HEADS.values()) | {CFO}
+    while len(names) < count:
+        base = f"{fake.last_romanized_name()}.{fake.first_romanized_name()}".lower()
+        name = base
+        number = 1
+        while name in taken:
+            number += 1
+            name = f"{base}{number}"
+        taken.add(name)
+        names.append(name)
+    return names
+
+
+def _customers(rng: random.Random, count: int, seed: int, cal: _Calendar) -> list[_Customer]:
+    from faker import Faker
+
+    fake = Faker("zh_CN")
+    fake.seed_instance(seed)
+    overseas_fake = Faker("en_US")
+    overseas_fake.seed_instance(seed)
+    overseas = max(3, round(count * 0.03))
+    departments = ["海外事业部"] * overseas + _shuffled_labels(
+        rng, count - overseas, DOMESTIC_SHARES, "西南事业部"
+    )
+    rng.shuffle(departments)
+    position_shares = tuple((p, share) for p, share, _, _ in POSITIONS[1:])
+    positions = _shuffled_labels(rng, count, position_shares, POSITIONS[0][0])
+    sizes = {p: (mean, frequency) for p, _, mean, frequency in POSITIONS}
+    customers = []
+    for index, (department, position) in enumerate(zip(departments, positions, strict=True)):
+        currency = "CNY"
+        if department == "海外事业部":
+            position, currency = rng.choice(("global500", "top20", "listed")), "USD"
+        customer = _Customer(
+            code=f"C{index + 1:05d}", department=department, position=position, currency=currency
+        )
+        mean_yuan, frequency = sizes[position]
+        customer.mean_cents = int(mean_yuan * 100 * rng.lognormvariate(0, 0.4))
+        customer.weight = frequency * rng.lognormvariate(0, 0.35)
+        customers.append(customer)
+    _assign_habits(rng, customers)
+    salespeople = {d: _usernames(fake, max(2, round(count / 25 * share))) for d, share in DOMESTIC_SHARES}
+    salespeople["西南事业部"] = _usernames(fake, max(2, count // 250))
+    salespeople["海外事业部"] = _usernames(fake, max(1, overseas // 10))
+    collectors = _usernames(fake, max(4, count // 75))
+    names: set[str] = set()
+    for customer in customers:
+        if customer.currency == "USD":
+            while (name := overseas_fake.company()) in names:
+                pass
+            customer.short_name = name.split(",")[0].split(" ")[0]
+            customer.mean_cents //= 7  # dollars
+            customer.address = overseas_fake.address().replace("\n", ", ")
+            customer.phone = overseas_fake.phone_number()
+        else:
+            city = rng.choice(CITIES[customer.department])
+            while True:
+                prefix = fake.company_prefix()
+                if "公司" in prefix or any(place in prefix for place in PLACES):
+                    continue  # a few of Faker's trade names carry a city or a company form already
+                customer.short_name = prefix + rng.choice(INDUSTRIES)
+                form = "集团有限公司" if customer.position in ("global500", "top5") else "有限公司"
+                if customer.position == "listed" or rng.random() < 0.15:
+                    form = "股份有限公司"
+                name = f"{city}{customer.short_name}{form}"
+                if name not in names:
+                    break
+            customer.address = f"{city}市{fake.district()}区{fake.street_name()}{rng.randint(1, 999)}号"
+            customer.phone = fake.phone_number()
+        names.add(name)
+        customer.name = name
+        _set_conduct(rng, customer, cal)
+        customer.salesperson = rng.choice(salespeople[customer.department])
+        customer.collector = rng.choice(collectors)
+        domain = f"{fake.domain_word()}.com" + (
+            ".cn" if customer.currency == "CNY" and rng.random() < 0.4 else ""
+        )
+        customer.email = f"{rng.choice(('caiwu', 'finance', 'ap', 'cw'))}@{domain}"
+    return customers
+
+
+def _assign_habits(rng: random.Random, customers: list[_Customer]) -> None:
+    """Give each habit its share of customers at every size.
+
+    Customers in order of volume draw from a golden-ratio sequence over the habits' shares
+    (a low-discrepancy sample), so no lucky draw of a few large customers decides how much of
+    the ledger is overdue. Large customers are never the fraud or declining ones.
+    """
+    by_volume = sorted(customers, key=lambda c: -c.weight * c.mean_cents * (7 if c.currency == "USD" else 1))
+    large = len(by_volume) // 5
+    offset = rng.random()
+    for rank, customer in enumerate(by_volume):
+        draw = (offset + rank * 0.6180339887498949) % 1.0
+        habit, cumulative = PROMPT, 0.0
+        for candidate, share in HABIT_SHARES:
+            cumulative += share
+            if draw < cumulative:
+                habit = candidate
+                break
+        if rank < large and habit in (FRAUD, DECLINING):
+            habit = PROMPT
+        customer.habit = habit
+
+
+def _set_conduct(rng: random.Random, customer: _Customer, cal: _Calendar) -> None:
+    """Class, terms, timing and status that follow from the customer's position and habit."""
+    habit, position = customer.habit, customer.position
+    customer.margin_bp = (
+        rng.randint(600, 1600) if position in ("global500", "top5") else rng.randint(900, 3600)
+    )
+    customer.late_days = rng.randint(20, 40)
+    customer.monthly = habit in (PROMPT, HABITUAL, EXPANDING) and rng.random() < 0.2
+    main_product, second_product = rng.sample(PRODUCTS, 2)
+    customer.products = (main_product, second_product)
+    if position == "new":
+        customer.start_month = cal.months - rng.randint(2, 6)
+    elif rng.random() < 0.15:
+        customer.start_month = rng.randint(1, cal.months - 6)
+    if habit == FRAUD:
+        customer.stop_paying = rng.randint(cal.last // 4, cal.last - 120)
+        customer.stop_month = cal.month[customer.stop_paying + 45]
+        customer.start_month = min(customer.start_month, customer.stop_month - 8)
+        customer.status = "legal" if customer.stop_paying < cal.last - 300 else "credit_hold"
+    elif habit == DECLINING and rng.random() < 0.5:
+        customer.status = "credit_hold"
+    customer.credit_class = _credit_class(rng, position, habit)
+    default_term = TERM_DAYS_BY_CLASS[customer.credit_class]
+    customer.term_days = (
+        default_term if rng.random() < 0.85 else rng.choice(OTHER_TERMS[customer.credit_class])
+    )
+
+
+def _credit_class(rng: random.Random, position: str, habit: str) -> str:
+    if habit == FRAUD:
+        return "D"
+    if habit == DECLINING:
+        return "C"
+    rank = CLASS_RANK[position] + rng.uniform(-0.6, 0.6)
+    rank += {DISORGANISED: 0.8, DISPUTE: 0.8, HABITUAL: 0.4, EXPANDING: 0.4}.get(habit, 0.0)
+    return "ABCD"[max(0, min(round(rank), 3))]
+
+
+def _set_credit_limits(customers: list[_Customer], invoices: int, cal: _Calendar) -> None:
+    """A limit of about the customer's expected exposure: monthly sales × (term + 30) days."""
+    total_weight = sum(c.weight for c in customers) or 1.0
+    for customer in customers:
+        monthly = invoices * customer.weight / total_weight / cal.months * customer.mean_cents
+        exposure = monthly * (customer.term_days + 30) / 30 * 1.2
+        ten_thousands = max(1, int(exposure / 1_000_000) + 1)  # round up to 10,000
+        customer.credit_limit = ten_thousands * 1_000_000
+
+
+def _daily_counts(total: int, cal: _Calendar) -> list[int]:
+    """How many invoices each day gets: weekdays, the Spring Festival lull, a growing business."""
+    season = {1: 0.9, 2: 0.65, 6: 1.05, 10: 0.85, 12: 1.2}
+    weights = []
+    for index in range(cal.last + 1):
+        day = cal.first + timedelta(days=index)
+        weekday = 1.0 if day.weekday() < 5 else (0.15 if day.weekday() == 5 else 0.04)
+        weights.append(weekday * season.get(day.month, 1.0) * (1 + 0.15 * index / cal.last))
+    cumulative = list(itertools.accumulate(weights))
+    counts, previous = [], 0
+    for value in cumulative:
+        upto = round(total * value / cumulative[-1])
+        counts.append(upto - previous)
+        previous = upto
+    return counts
+
+
+def _exchange_rates(rng: random.Random, cal: _Calendar) -> list[str]:
+    """CNY per USD each day: a random walk between 7.1000 and 7.3000, four places."""
+    rate, rates = 72_000, []
+    for _ in cal.iso:
+        rate = min(73_000, max(71_000, rate + rng.randint(-40, 40)))
+        rates.append(f"{rate // 10_000}.{rate % 10_000:04d}")
+    return rates
