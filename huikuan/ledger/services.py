@@ -28,8 +28,74 @@ from huikuan.ledger.models import (
     TermExtension,
     WriteOff,
 )
+from huikuan.ledger.terms import due_date_for, term_days_for
 
 REFRESH_CHUNK = KEY_CHUNK
+
+
+@transaction.atomic
+def customer_create(*, code: str, name: str, **fields) -> Customer:
+    """Create a customer; the model's validation names every bad field."""
+    customer = Customer(code=code, name=name, **fields)
+    customer.full_clean()
+    customer.save()
+    return customer
+
+
+@transaction.atomic
+def invoice_issue(
+    *,
+    number: str,
+    customer: Customer,
+    invoice_date: date,
+    amount: Decimal,
+    currency: str = "",
+    due_date: date | None = None,
+    fx_rate: Decimal | None = None,
+    **fields,
+) -> Invoice:
+    """Record one invoice, as an import row would be: without a due date it falls due by
+    the customer's terms (SPEC §2); outside the functional currency it needs its rate."""
+    rules = settings.HUIKUAN
+    functional = rules["FUNCTIONAL_CURRENCY"]
+    _check_amount(amount, "invoice")
+    currency = currency or customer.currency or functional
+    if currency == functional:
+        if fx_rate not in (None, Decimal(1)):
+            raise RuleViolation(f"the exchange rate of the functional currency {currency} is 1")
+        fx_rate = Decimal(1)
+    elif fx_rate is None or fx_rate <= 0:
+        raise RuleViolation(f"{currency} is not the functional currency {functional}; give its exchange rate")
+    if due_date is None:
+        term_days = term_days_for(
+            customer_term_days=customer.term_days,
+            credit_class=customer.credit_class,
+            term_days_by_class=rules["TERM_DAYS_BY_CLASS"],
+            default_term_days=rules["DEFAULT_TERM_DAYS"],
+        )
+        due_date = due_date_for(
+            invoice_date=invoice_date,
+            term_days=term_days,
+            term_start_delay_days=rules["TERM_START_DELAY_DAYS"],
+        )
+    elif due_date < invoice_date:
+        raise RuleViolation(f"due date {due_date} falls before the invoice date {invoice_date}")
+    fields.setdefault("salesperson", customer.salesperson)
+    fields.setdefault("department", customer.department)
+    invoice = Invoice(
+        number=number,
+        customer=customer,
+        invoice_date=invoice_date,
+        due_date=due_date,
+        original_due_date=due_date,
+        amount=amount,
+        currency=currency,
+        fx_rate=fx_rate,
+        **fields,
+    )
+    invoice.full_clean()
+    invoice.save()
+    return invoice
 
 
 def _lock_invoice(invoice_id: int) -> Invoice:

@@ -1,0 +1,60 @@
+"""The roles of SPEC §1 and what each may do. Pure; no ORM.
+
+A role is a Django group holding model permissions (``app_label.codename``). Which rows a
+user sees is a separate matter, the scope: see ``huikuan.accounts.access``.
+"""
+
+from __future__ import annotations
+
+ADMIN = "admin"
+CREDIT_MANAGER = "credit_manager"
+CREDIT_ANALYST = "credit_analyst"
+COLLECTOR = "collector"
+SALESPERSON = "salesperson"
+SALES_MANAGER = "sales_manager"
+DEPARTMENT_HEAD = "department_head"
+LEGAL = "legal"
+CFO = "cfo"
+AUDITOR = "auditor"
+CUSTOMER = "customer"
+
+_LEDGER_MODELS = (
+    "customer",
+    "invoice",
+    "payment",
+    "allocation",
+    "creditnote",
+    "writeoff",
+    "recovery",
+    "termextension",
+)
+_READ_LEDGER = tuple(f"ledger.view_{model}" for model in _LEDGER_MODELS)
+_PORTAL = ("ledger.view_customer", "ledger.view_invoice", "ledger.view_payment", "ledger.view_creditnote")
+
+
+def _may(*verbs_models: str) -> tuple[str, ...]:
+    return tuple(f"ledger.{verb_model}" for verb_model in verbs_models)
+
+
+# Permissions by role. Reading is granted to every staff role; writing only where the role
+# does that work. Auditors read everything and change nothing.
+ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    ADMIN: _READ_LEDGER
+    + tuple(f"ledger.{verb}_{model}" for verb in ("add", "change") for model in _LEDGER_MODELS)
+    + ("auth.view_user", "auth.add_user", "auth.change_user"),
+    CREDIT_MANAGER: _READ_LEDGER
+    + _may("add_customer", "change_customer", "add_invoice", "add_allocation", "add_creditnote"),
+    CREDIT_ANALYST: _READ_LEDGER + _may("change_customer"),
+    COLLECTOR: _READ_LEDGER + _may("add_allocation"),
+    SALESPERSON: _READ_LEDGER + _may("add_customer", "add_invoice"),
+    SALES_MANAGER: _READ_LEDGER + _may("add_customer", "add_invoice"),
+    DEPARTMENT_HEAD: _READ_LEDGER,
+    LEGAL: _READ_LEDGER,
+    CFO: _READ_LEDGER + _may("add_allocation", "add_creditnote", "add_writeoff"),
+    AUDITOR: _READ_LEDGER,
+    CUSTOMER: _PORTAL,
+}
+ROLES: tuple[str, ...] = tuple(ROLE_PERMISSIONS)
+
+# Roles that see only their assigned customers (SPEC §1); every other role sees all.
+SCOPED_ROLES = (COLLECTOR, SALESPERSON, CUSTOMER)

@@ -1,0 +1,197 @@
+"""What the API reads and writes. Amounts are decimal strings; records are named by their
+business keys (customer code, invoice number, payment reference), never by database ids."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from rest_framework import serializers
+
+from huikuan.ledger.models import Allocation, CreditNote, Customer, Invoice, Payment
+from huikuan.reporting.aging import BASES, GROUPINGS
+
+CENT = Decimal("0.01")
+
+
+def money(**kwargs) -> serializers.DecimalField:
+    return serializers.DecimalField(max_digits=18, decimal_places=2, **kwargs)
+
+
+def rate(**kwargs) -> serializers.DecimalField:
+    return serializers.DecimalField(max_digits=18, decimal_places=6, **kwargs)
+
+
+class CustomerSerializer(serializers.ModelSerializer):
+    credit_limit = money(required=False, allow_null=True, min_value=0)
+
+    class Meta:
+        model = Customer
+        fields = [
+            "code",
+            "name",
+            "credit_class",
+            "credit_limit",
+            "term_days",
+            "salesperson",
+            "collector",
+            "department",
+            "industry_position",
+            "email",
+            "phone",
+            "address",
+            "status",
+            "currency",
+            "created_at",
+        ]
+        read_only_fields = ["created_at"]
+        # Uniqueness is the model's to check, on create, through the service.
+        extra_kwargs = {"code": {"validators": []}}
+
+
+class InvoiceSerializer(serializers.ModelSerializer):
+    customer = serializers.SlugRelatedField(slug_field="code", queryset=Customer.objects.none())
+    customer_name = serializers.CharField(source="customer.name", read_only=True)
+    amount = money(min_value=CENT)
+    fx_rate = rate(required=False, allow_null=True, default=None)
+    due_date = serializers.DateField(required=False, allow_null=True, default=None)
+    applied_amount = money(read_only=True)
+    open_amount = money(read_only=True)
+    gross_margin = serializers.DecimalField(max_digits=18, decimal_places=4, required=False, allow_null=True)
+
+    class Meta:
+        model = Invoice
+        fields = [
+            "number",
+            "customer",
+            "customer_name",
+            "invoice_date",
+            "due_date",
+            "original_due_date",
+            "amount",
+            "currency",
+            "fx_rate",
+            "applied_amount",
+            "open_amount",
+            "closed_on",
+            "order_number",
+            "contract_number",
+            "vat_invoice_number",
+            "salesperson",
+            "department",
+            "description",
+            "disputed",
+            "gross_margin",
+            "created_at",
+        ]
+        read_only_fields = ["original_due_date", "closed_on", "created_at"]
+        extra_kwargs = {"number": {"validators": []}, "currency": {"required": False}}
+
+    def __init__(self, *args, customers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if customers is not None:
+            # Only the customers the user may see can be invoiced through the API.
+            self.fields["customer"].queryset = customers
+
+
+class PaymentSerializer(serializers.ModelSerializer):
+    reference = serializers.CharField(read_only=True)
+    customer = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    amount = money(read_only=True)
+    fx_rate = rate(read_only=True)
+    allocated_amount = money(read_only=True)
+    unallocated_amount = money(read_only=True)
+
+    class Meta:
+        model = Payment
+        fields = [
+            "reference",
+            "customer",
+            "payment_date",
+            "amount",
+            "currency",
+            "fx_rate",
+            "method",
+            "payer_name",
+            "memo",
+            "allocated_amount",
+            "unallocated_amount",
+            "closed_on",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class AllocationSerializer(serializers.ModelSerializer):
+    payment = serializers.SlugRelatedField(slug_field="reference", queryset=Payment.objects.none())
+    invoice = serializers.SlugRelatedField(slug_field="number", queryset=Invoice.objects.none())
+    customer = serializers.CharField(source="invoice.customer.code", read_only=True)
+    amount = money(min_value=CENT)
+    allocation_date = serializers.DateField(required=False, allow_null=True, default=None)
+
+    class Meta:
+        model = Allocation
+        fields = ["payment", "invoice", "customer", "amount", "allocation_date", "created_at"]
+        read_only_fields = ["created_at"]
+        # The service refuses a second allocation of the same pair, as a rule violation.
+        validators = []
+
+    def __init__(self, *args, payments=None, invoices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if payments is not None:
+            self.fields["payment"].queryset = payments
+        if invoices is not None:
+            self.fields["invoice"].queryset = invoices
+
+
+class CreditNoteSerializer(serializers.ModelSerializer):
+    customer = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    invoice = serializers.SlugRelatedField(slug_field="number", read_only=True, allow_null=True)
+    amount = money(read_only=True)
+    fx_rate = rate(read_only=True)
+
+    class Meta:
+        model = CreditNote
+        fields = [
+            "number",
+            "customer",
+            "invoice",
+            "note_date",
+            "amount",
+            "currency",
+            "fx_rate",
+            "reason",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class AgingQuerySerializer(serializers.Serializer):
+    as_of = serializers.DateField(help_text="Balances at the end of this day (YYYY-MM-DD).")
+    by = serializers.ChoiceField(choices=GROUPINGS, default="customer")
+    basis = serializers.ChoiceField(
+        choices=BASES, default="due", help_text="due: days past due; invoice: years since the invoice date"
+    )
+
+
+# The aging report's shape, for the schema: what ``huikuan aging --json`` prints.
+class AgingTotalSerializer(serializers.Serializer):
+    balance = money()
+    buckets = serializers.DictField(child=money(), help_text="Amount by bucket name.")
+    unapplied = money()
+
+
+class AgingRowSerializer(AgingTotalSerializer):
+    key = serializers.CharField(help_text="Customer code, salesperson, department, class or currency.")
+    name = serializers.CharField()
+
+
+class AgingReportSerializer(serializers.Serializer):
+    as_of = serializers.DateField()
+    basis = serializers.ChoiceField(choices=BASES)
+    group_by = serializers.ChoiceField(choices=GROUPINGS)
+    currency = serializers.CharField(help_text="The functional currency all amounts are in.")
+    buckets = serializers.ListField(child=serializers.CharField())
+    rows = AgingRowSerializer(many=True)
+    total = AgingTotalSerializer()
+    share = serializers.DictField(child=money(), help_text="Percent of the total balance by bucket.")
+    unidentified = money(help_text="Payments not yet matched to any customer.")

@@ -1,0 +1,24 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.permissions import AllowAny
+from rest_framework.routers import SimpleRouter
+
+from huikuan.api import views
+
+router = SimpleRouter()
+router.register("customers", views.CustomerViewSet, basename="customer")
+router.register("invoices", views.InvoiceViewSet, basename="invoice")
+router.register("payments", views.PaymentViewSet, basename="payment")
+router.register("allocations", views.AllocationViewSet, basename="allocation")
+router.register("credit-notes", views.CreditNoteViewSet, basename="credit-note")
+
+urlpatterns = [
+    path("", include(router.urls)),
+    path("aging/", views.AgingView.as_view(), name="aging"),
+    path("auth/token/", views.TokenView.as_view(), name="token"),
+    path("auth/", include("rest_framework.urls")),
+    path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="schema"),
+    path(
+        "docs/", SpectacularSwaggerView.as_view(url_name="schema", permission_classes=[AllowAny]), name="docs"
+    ),
+]
