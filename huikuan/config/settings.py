@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "huikuan.reporting",
     "huikuan.api",
     "huikuan.cli",
+    "huikuan.web",
+    "django_htmx",
 ]
 
 MIDDLEWARE = [
@@ -72,6 +74,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "huikuan.config.urls"
@@ -85,6 +88,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
@@ -134,6 +138,13 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 TIME_ZONE = os.environ.get("HUIKUAN_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_NAME = "huikuan_language"
+
+# --- Web application (SPEC §12): Django's own login; everything else needs it.
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:dashboard"
+LOGOUT_REDIRECT_URL = "web:login"
 USE_TZ = True
 
 STATIC_URL = "static/"

@@ -1,0 +1,72 @@
+"""The pages' filter and upload forms: each field checked before any query runs."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from huikuan.ledger.imports import KINDS
+from huikuan.reporting.aging import BASES, GROUPINGS, bucket_names
+
+STATUS_CHOICES = [("", _("all")), ("open", _("open")), ("settled", _("settled"))]
+BASIS_CHOICES = [("due", _("days past due")), ("invoice", _("years since invoice date"))]
+GROUPING_LABELS = {
+    "customer": _("customer"),
+    "salesperson": _("salesperson"),
+    "department": _("department"),
+    "class": _("credit class"),
+    "currency": _("currency"),
+}
+KIND_LABELS = {
+    "customers": _("customers"),
+    "invoices": _("invoices"),
+    "payments": _("payments"),
+    "allocations": _("allocations"),
+    "credit-notes": _("credit notes"),
+}
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class InvoiceFilter(forms.Form):
+    customer = forms.CharField(label=_("customer code"), required=False)
+    status = forms.ChoiceField(label=_("status"), choices=STATUS_CHOICES, required=False)
+    date_from = forms.DateField(label=_("invoice date from"), required=False, widget=DATE)
+    date_to = forms.DateField(label=_("invoice date to"), required=False, widget=DATE)
+    overdue_days = forms.IntegerField(label=_("at least days overdue"), required=False, min_value=1)
+    # The aging drill-down: the invoices making up one cell, with their balances on that day.
+    as_of = forms.DateField(label=_("as of"), required=False, widget=DATE)
+    basis = forms.ChoiceField(choices=[(b, b) for b in BASES], required=False, widget=forms.HiddenInput)
+    bucket = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("bucket"):
+            basis = data.get("basis") or "due"
+            if data["bucket"] not in bucket_names(basis):
+                self.add_error("bucket", _("no such aging bucket"))
+            if not data.get("as_of"):
+                self.add_error("as_of", _("an aging bucket needs its as-of date"))
+        return data
+
+
+class PaymentFilter(forms.Form):
+    customer = forms.CharField(label=_("customer code"), required=False)
+    date_from = forms.DateField(label=_("payment date from"), required=False, widget=DATE)
+    date_to = forms.DateField(label=_("payment date to"), required=False, widget=DATE)
+
+
+class AgingForm(forms.Form):
+    as_of = forms.DateField(label=_("as of"), widget=DATE)
+    by = forms.ChoiceField(
+        label=_("group by"), choices=[(g, GROUPING_LABELS[g]) for g in GROUPINGS], initial="customer"
+    )
+    basis = forms.ChoiceField(label=_("basis"), choices=BASIS_CHOICES, initial="due")
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(label=_("kind"), choices=[])
+    file = forms.FileField(label=_("file"))
+
+    def __init__(self, *args, kinds: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(k, KIND_LABELS[k]) for k in KINDS if k in kinds]

@@ -1,0 +1,18 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from huikuan.web.views import aging, customers, dashboard, imports, invoices
+
+app_name = "web"
+urlpatterns = [
+    path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", dashboard.dashboard, name="dashboard"),
+    path("customers/", customers.customer_list, name="customers"),
+    path("customers/<str:code>/", customers.customer_detail, name="customer"),
+    path("invoices/", invoices.invoice_list, name="invoices"),
+    path("invoices/<str:number>/", invoices.invoice_detail, name="invoice"),
+    path("payments/", invoices.payment_list, name="payments"),
+    path("aging/", aging.aging, name="aging"),
+    path("import/", imports.import_file, name="import"),
+]

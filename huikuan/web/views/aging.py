@@ -1,0 +1,84 @@
+"""The aging report as of any date, with drill-down to invoices and CSV/XLSX export."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from urllib.parse import urlencode
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from huikuan.accounts.access import access_customer_ids
+from huikuan.reporting.exports import aging_table, aging_to_csv, aging_to_xlsx
+from huikuan.reporting.selectors import aging_report
+from huikuan.web.forms import AgingForm
+from huikuan.web.views.common import staff_page
+
+EXPORTS = {
+    "csv": (aging_to_csv, "text/csv; charset=utf-8"),
+    "xlsx": (aging_to_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+}
+
+
+@staff_page
+def aging(request):
+    form = AgingForm(request.GET or {"as_of": timezone.localdate(), "by": "customer", "basis": "due"})
+    if not form.is_valid():
+        return render(request, "web/aging.html", {"form": form}, status=400)
+    as_of, group_by, basis = (form.cleaned_data[k] for k in ("as_of", "by", "basis"))
+    report = aging_report(
+        as_of=as_of, group_by=group_by, basis=basis, customer_ids=access_customer_ids(user=request.user)
+    )
+    export = request.GET.get("export")
+    if export in EXPORTS:
+        return _exported(report, export)
+    header, rows = aging_table(report)
+    context = {
+        "form": form,
+        "report": report,
+        "header": header,
+        "rows": _with_drill_down(rows, header, report) if group_by == "customer" else _plain(rows),
+        "query": urlencode({"as_of": as_of.isoformat(), "by": group_by, "basis": basis}),
+    }
+    return render(request, "web/aging.html", context)
+
+
+def _plain(rows: list[list[str]]) -> list[list[dict]]:
+    return [[{"text": cell, "href": ""} for cell in row] for row in rows]
+
+
+def _with_drill_down(rows: list[list[str]], header: list[str], report) -> list[list[dict]]:
+    """Each bucket amount of a customer row links to the invoices that make it up."""
+    invoices_url = reverse("web:invoices")
+    bucket_columns = {header.index(name): name for name in report.names}
+    linked = []
+    for index, row in enumerate(rows):
+        is_customer_row = index < len(report.rows)
+        cells = []
+        for column, cell in enumerate(row):
+            href = ""
+            if is_customer_row and column in bucket_columns and cell != "0.00":
+                query = {
+                    "customer": row[0],
+                    "as_of": report.as_of.isoformat(),
+                    "basis": report.basis,
+                    "bucket": bucket_columns[column],
+                }
+                href = f"{invoices_url}?{urlencode(query)}"
+            cells.append({"text": cell, "href": href})
+        linked.append(cells)
+    return linked
+
+
+def _exported(report, export: str) -> HttpResponse:
+    write, content_type = EXPORTS[export]
+    with tempfile.TemporaryDirectory(prefix="huikuan-aging-") as directory:
+        path = Path(directory) / f"aging-{report.as_of.isoformat()}.{export}"
+        write(report, path)
+        content = path.read_bytes()
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{path.name}"'
+    return response

@@ -1,0 +1,81 @@
+"""Invoices (filterable; the aging's drill-down lands here) and payments."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from huikuan.accounts.access import access_invoices, access_payments
+from huikuan.reporting.receivables import invoices_open_on
+from huikuan.web.forms import InvoiceFilter, PaymentFilter
+from huikuan.web.views.common import page_of, staff_page, template_for
+
+
+@staff_page
+def invoice_list(request):
+    today = timezone.localdate()
+    form = InvoiceFilter(request.GET or None)
+    invoices = access_invoices(user=request.user)
+    drill_down = None
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["customer"]:
+            invoices = invoices.filter(customer__code=data["customer"])
+        if data["status"] == "open":
+            invoices = invoices.filter(closed_on__isnull=True)
+        elif data["status"] == "settled":
+            invoices = invoices.filter(closed_on__isnull=False)
+        if data["date_from"]:
+            invoices = invoices.filter(invoice_date__gte=data["date_from"])
+        if data["date_to"]:
+            invoices = invoices.filter(invoice_date__lte=data["date_to"])
+        if data["overdue_days"]:
+            invoices = invoices.filter(
+                closed_on__isnull=True, due_date__lte=today - timedelta(days=data["overdue_days"])
+            )
+        if data["as_of"]:
+            basis = data["basis"] or "due"
+            invoices = invoices_open_on(
+                invoices=invoices, as_of=data["as_of"], basis=basis, bucket=data["bucket"]
+            )
+            drill_down = {"as_of": data["as_of"], "basis": basis, "bucket": data["bucket"]}
+    elif form.is_bound:
+        invoices = invoices.none()
+    invoices = invoices.order_by("due_date", "number")
+    context = {"form": form, "page": page_of(request, invoices), "drill_down": drill_down, "as_of": today}
+    return render(request, template_for(request, "web/invoices.html", "web/_invoices_table.html"), context)
+
+
+@staff_page
+def invoice_detail(request, number: str):
+    invoice = get_object_or_404(access_invoices(user=request.user), number=number)
+    context = {
+        "invoice": invoice,
+        "allocations": invoice.allocations.select_related("payment").order_by("allocation_date", "pk"),
+        "credit_notes": invoice.credit_notes.order_by("note_date", "number"),
+        "write_offs": invoice.write_offs.order_by("writeoff_date", "pk"),
+        "extensions": invoice.term_extensions.all(),
+        "days_overdue": max((timezone.localdate() - invoice.due_date).days, 0)
+        if not invoice.closed_on
+        else 0,
+    }
+    return render(request, "web/invoice.html", context)
+
+
+@staff_page
+def payment_list(request):
+    form = PaymentFilter(request.GET or None)
+    payments = access_payments(user=request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["customer"]:
+            payments = payments.filter(customer__code=data["customer"])
+        if data["date_from"]:
+            payments = payments.filter(payment_date__gte=data["date_from"])
+        if data["date_to"]:
+            payments = payments.filter(payment_date__lte=data["date_to"])
+    payments = payments.order_by("-payment_date", "reference")
+    context = {"form": form, "page": page_of(request, payments)}
+    return render(request, template_for(request, "web/payments.html", "web/_payments_table.html"), context)
