@@ -127,6 +127,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # SQLite has no INCLUDE columns; its indexes hold the rowid that the PostgreSQL ones include.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
+AUTHENTICATION_BACKENDS = ["huikuan.accounts.throttle.ThrottledModelBackend"]
+# Failed sign-ins allowed per username and address within the window, then refused.
+HUIKUAN_LOGIN_FAILURES_ALLOWED = int(os.environ.get("HUIKUAN_LOGIN_FAILURES_ALLOWED", "10"))
+HUIKUAN_LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("HUIKUAN_LOGIN_FAILURE_WINDOW_SECONDS", "900"))
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -164,8 +169,15 @@ X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
     SESSION_COOKIE_SECURE = _env_bool("HUIKUAN_SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = _env_bool("HUIKUAN_SECURE_COOKIES", True)
-    SECURE_SSL_REDIRECT = _env_bool("HUIKUAN_SSL_REDIRECT", False)
-    SECURE_HSTS_SECONDS = int(os.environ.get("HUIKUAN_HSTS_SECONDS", "0"))
+    # Production is served over HTTPS: plain HTTP is redirected, and browsers told to stay on
+    # HTTPS for a year. Behind a TLS-terminating proxy, set HUIKUAN_BEHIND_TLS_PROXY=1.
+    SECURE_SSL_REDIRECT = _env_bool("HUIKUAN_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = int(os.environ.get("HUIKUAN_HSTS_SECONDS", "31536000"))
+    # Django's checklist asks for both; turn them off if a subdomain must stay on plain HTTP.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("HUIKUAN_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = _env_bool("HUIKUAN_HSTS_PRELOAD", True)
+    if _env_bool("HUIKUAN_BEHIND_TLS_PROXY", False):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
     "version": 1,

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from huikuan.accounts.throttle import login_throttled
 from huikuan.ledger.imports import KINDS
 from huikuan.reporting.aging import BASES, GROUPINGS, bucket_names
 
@@ -70,3 +72,15 @@ class ImportForm(forms.Form):
     def __init__(self, *args, kinds: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [(k, KIND_LABELS[k]) for k in KINDS if k in kinds]
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, saying so when too many failures have blocked the sign-in."""
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        if username and login_throttled(username, self.request):
+            raise forms.ValidationError(
+                _("Too many failed sign-ins. Try again in a quarter of an hour."), code="throttled"
+            )
+        return super().clean()

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
+import json
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from auditlog.models import LogEntry
+from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from huikuan.core.errors import RuleViolation
@@ -152,3 +155,20 @@ def test_demo_command_refuses_a_scale_below_one(db, huikuan):
     with pytest.raises(CommandError, match="whole number of invoices"):
         huikuan("demo", "--scale", "0")
     assert not Customer.objects.exists()
+
+
+def test_demo_users_can_sign_in_and_the_collector_sees_only_their_customers(db, client):
+    out = io.StringIO()
+    call_command("demo", "--scale", "600", "--as-of", "2025-06-30", "--users", "--json", stdout=out)
+    users = {u["role"]: u for u in json.loads(out.getvalue())["users"]}
+    assert set(users) == {"credit_manager", "collector", "auditor"}
+
+    collector = users["collector"]
+    assert client.login(username=collector["username"], password=collector["password"])
+    listed = client.get("/api/customers/?page_size=500").json()["results"]
+    assert listed
+    assert {c["collector"] for c in listed} == {collector["username"]}
+
+    again = io.StringIO()
+    call_command("demo", "--if-empty", "--users", "--json", stdout=again)
+    assert all(u["password"] is None for u in json.loads(again.getvalue())["users"])

@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import argparse
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Count
 from django.utils import timezone
 
+from huikuan.accounts.roles import AUDITOR, COLLECTOR, CREDIT_MANAGER
+from huikuan.accounts.services import user_create
 from huikuan.cli.output import iso_date, to_json
 from huikuan.core.audit import audit_context
 from huikuan.core.errors import ApplicationError
@@ -42,20 +46,58 @@ class Command(BaseCommand):
             action="store_true",
             help="on a database that already holds a ledger, say so and succeed instead of refusing",
         )
+        parser.add_argument(
+            "--users",
+            action="store_true",
+            help="also create demo users (credit manager, a collector, an auditor) if missing, "
+            "and print their passwords once",
+        )
 
     def handle(self, *args, **options):
         as_of = iso_date(options["as_of"]) if options["as_of"] else timezone.localdate()
+        summary: dict = {}
         if options["if_empty"] and (Customer.objects.exists() or Invoice.objects.exists()):
-            self.stdout.write("The database already holds a ledger; no demo data loaded.")
-            return
-        try:
-            with audit_context(source="demo"):
-                summary = demo_load(seed=options["seed"], invoices=options["scale"], as_of=as_of)
-        except ApplicationError as refused:
-            raise CommandError(f"Refused: {refused.message}") from refused
+            if not options["json"]:
+                self.stdout.write("The database already holds a ledger; no demo data loaded.")
+        else:
+            try:
+                with audit_context(source="demo"):
+                    summary = demo_load(seed=options["seed"], invoices=options["scale"], as_of=as_of)
+            except ApplicationError as refused:
+                raise CommandError(f"Refused: {refused.message}") from refused
+        users = self._demo_users() if options["users"] else []
         if options["json"]:
-            self.stdout.write(to_json({"as_of": as_of.isoformat(), "seed": options["seed"], **summary}))
+            self.stdout.write(
+                to_json({"as_of": as_of.isoformat(), "seed": options["seed"], **summary, "users": users})
+            )
             return
-        self.stdout.write(f"Loaded the demo ledger as of {as_of} (seed {options['seed']}):")
-        for kind, count in summary.items():
-            self.stdout.write(f"  {kind.replace('_', ' ')}: {count:,}")
+        if summary:
+            self.stdout.write(f"Loaded the demo ledger as of {as_of} (seed {options['seed']}):")
+            for kind, count in summary.items():
+                self.stdout.write(f"  {kind.replace('_', ' ')}: {count:,}")
+        for user in users:
+            password = user["password"] or "(unchanged; set when it was created)"
+            self.stdout.write(f"  user {user['username']:<14} role {user['role']:<15} password {password}")
+
+    def _demo_users(self) -> list[dict]:
+        """A credit manager, the collector with the most customers, and an auditor."""
+        collector = (
+            Customer.objects.exclude(collector="")
+            .values("collector")
+            .annotate(customers=Count("id"))
+            .order_by("-customers", "collector")
+            .values_list("collector", flat=True)
+            .first()
+        )
+        wanted = [("demo.manager", CREDIT_MANAGER), ("demo.auditor", AUDITOR)]
+        if collector:
+            wanted.insert(1, (collector, COLLECTOR))
+        users = []
+        for username, role in wanted:
+            if get_user_model().objects.filter(username=username).exists():
+                users.append({"username": username, "role": role, "password": None})
+                continue
+            with audit_context(source="demo"):
+                created = user_create(username=username, role=role)
+            users.append({"username": username, "role": role, "password": created.password})
+        return users
