@@ -209,3 +209,11 @@ def test_only_unscoped_roles_with_add_permission_may_import(web_as):
     assert web_as("auditor").get("/import/").status_code == 403
     assert web_as("collector_wang").get("/import/").status_code == 403
     assert web_as("credit_manager").get("/import/").status_code == 200
+
+
+def test_every_page_carries_a_progress_bar_for_slow_requests_and_the_import_shows_it(web_as):
+    chinese = web_as("credit_manager", "zh-hans").get("/import/").content.decode()
+    assert 'hx-indicator="#busy"' in chinese
+    assert 'role="progressbar" aria-label="处理中…"' in chinese
+    # The upload is an ordinary form post: it lights the bar itself.
+    assert "getElementById('busy').classList.add('htmx-request')" in chinese
