@@ -8,6 +8,7 @@ import django_filters
 from django.db.models import F
 from django.utils import timezone
 
+from huikuan.ledger.balances import STILL_OPEN
 from huikuan.ledger.models import Allocation, CreditNote, Customer, CustomerStatus, Invoice, Payment
 
 
@@ -45,7 +46,7 @@ class InvoiceFilter(django_filters.FilterSet):
         fields = ["customer", "open", "disputed", "currency"]
 
     def filter_open(self, queryset, name, value):
-        still_open = {"applied_amount__lt": F("amount")}
+        still_open = {"open_span": STILL_OPEN}  # indexed: no scan of the settled ledger
         return queryset.filter(**still_open) if value else queryset.exclude(**still_open)
 
     def filter_nothing(self, queryset, name, value):

@@ -124,7 +124,7 @@ class InvoiceViewSet(
     lookup_value_regex = "[^/]+"
     filterset_class = filters.InvoiceFilter
     ordering_fields = ["number", "invoice_date", "due_date", "amount", "applied_amount", "created_at"]
-    ordering = ["invoice_date", "number"]
+    ordering = ["id"]  # in the order recorded, off the primary key: no sort of the whole ledger
 
     def scoped(self):
         return access_invoices(user=self.request.user)
@@ -150,7 +150,7 @@ class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, LedgerVie
     lookup_value_regex = "[^/]+"
     filterset_class = filters.PaymentFilter
     ordering_fields = ["reference", "payment_date", "amount", "created_at"]
-    ordering = ["payment_date", "reference"]
+    ordering = ["id"]
 
     def scoped(self):
         return access_payments(user=self.request.user)
@@ -169,7 +169,7 @@ class AllocationViewSet(IdempotentCreateMixin, mixins.ListModelMixin, mixins.Cre
     serializer_class = AllocationSerializer
     filterset_class = filters.AllocationFilter
     ordering_fields = ["allocation_date", "amount", "created_at"]
-    ordering = ["allocation_date", "id"]
+    ordering = ["id"]
 
     def scoped(self):
         return access_allocations(user=self.request.user)
@@ -201,7 +201,7 @@ class CreditNoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Ledger
     lookup_value_regex = "[^/]+"
     filterset_class = filters.CreditNoteFilter
     ordering_fields = ["number", "note_date", "amount", "created_at"]
-    ordering = ["note_date", "number"]
+    ordering = ["id"]
 
     def scoped(self):
         return access_credit_notes(user=self.request.user)

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from huikuan.accounts.access import access_invoices, access_payments
+from huikuan.ledger.balances import STILL_OPEN
 from huikuan.reporting.receivables import invoices_open_on
 from huikuan.web.forms import InvoiceFilter, PaymentFilter
 from huikuan.web.views.common import page_of, staff_page, template_for
@@ -19,31 +20,38 @@ def invoice_list(request):
     form = InvoiceFilter(request.GET or None)
     invoices = access_invoices(user=request.user)
     drill_down = None
+    narrowed = False
     if form.is_valid():
         data = form.cleaned_data
         if data["customer"]:
             invoices = invoices.filter(customer__code=data["customer"])
+        # Open means still open today: the open_span index finds those without a scan.
         if data["status"] == "open":
-            invoices = invoices.filter(closed_on__isnull=True)
+            invoices = invoices.filter(open_span=STILL_OPEN)
+            narrowed = True
         elif data["status"] == "settled":
-            invoices = invoices.filter(closed_on__isnull=False)
+            invoices = invoices.exclude(open_span=STILL_OPEN)
         if data["date_from"]:
             invoices = invoices.filter(invoice_date__gte=data["date_from"])
         if data["date_to"]:
             invoices = invoices.filter(invoice_date__lte=data["date_to"])
         if data["overdue_days"]:
             invoices = invoices.filter(
-                closed_on__isnull=True, due_date__lte=today - timedelta(days=data["overdue_days"])
+                open_span=STILL_OPEN, due_date__lte=today - timedelta(days=data["overdue_days"])
             )
+            narrowed = True
         if data["as_of"]:
             basis = data["basis"] or "due"
             invoices = invoices_open_on(
                 invoices=invoices, as_of=data["as_of"], basis=basis, bucket=data["bucket"]
             )
             drill_down = {"as_of": data["as_of"], "basis": basis, "bucket": data["bucket"]}
+            narrowed = True
     elif form.is_bound:
         invoices = invoices.none()
-    invoices = invoices.order_by("due_date", "number")
+    # Open invoices, oldest due first; the whole ledger newest first, straight off the
+    # primary key, so that a page of a million invoices does not sort them all.
+    invoices = invoices.order_by("due_date", "number") if narrowed else invoices.order_by("-id")
     context = {"form": form, "page": page_of(request, invoices), "drill_down": drill_down, "as_of": today}
     return render(request, template_for(request, "web/invoices.html", "web/_invoices_table.html"), context)
 
@@ -76,6 +84,6 @@ def payment_list(request):
             payments = payments.filter(payment_date__gte=data["date_from"])
         if data["date_to"]:
             payments = payments.filter(payment_date__lte=data["date_to"])
-    payments = payments.order_by("-payment_date", "reference")
+    payments = payments.order_by("-id")  # newest first, off the primary key
     context = {"form": form, "page": page_of(request, payments)}
     return render(request, template_for(request, "web/payments.html", "web/_payments_table.html"), context)
