@@ -54,9 +54,11 @@ class InvoiceFilter(django_filters.FilterSet):
 
     def filter_overdue(self, queryset, name, value):
         as_of = self.form.cleaned_data.get("as_of") or timezone.localdate()
-        return queryset.filter(
-            applied_amount__lt=F("amount"), due_date__lt=as_of - timedelta(days=int(value))
-        )
+        try:
+            before = as_of - timedelta(days=int(value))
+        except OverflowError:  # more days back than the calendar goes: nothing is due before then
+            return queryset.none()
+        return queryset.filter(applied_amount__lt=F("amount"), due_date__lt=before)
 
 
 class PaymentFilter(django_filters.FilterSet):

@@ -43,6 +43,8 @@ class IdempotentCreateMixin:
             return super().create(request, *args, **kwargs)
         if len(key) > 255:
             raise KeyReused(f"{HEADER} is longer than 255 characters")
+        if "\x00" in key:  # not valid in HTTP, and PostgreSQL cannot store it
+            raise KeyReused(f"{HEADER} holds a NUL character")
         digest = _request_hash(request)
         earlier = IdempotencyKey.objects.filter(user=request.user, key=key).first()
         if earlier is not None:

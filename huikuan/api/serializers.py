@@ -8,7 +8,7 @@ from decimal import Decimal
 from rest_framework import serializers
 
 from huikuan.ledger.models import Allocation, CreditNote, Customer, Invoice, Payment
-from huikuan.reporting.aging import BASES, GROUPINGS
+from huikuan.reporting.aging import BASES, GROUPINGS, bucket_earliest_dates
 
 CENT = Decimal("0.01")
 
@@ -19,6 +19,16 @@ def money(**kwargs) -> serializers.DecimalField:
 
 def rate(**kwargs) -> serializers.DecimalField:
     return serializers.DecimalField(max_digits=18, decimal_places=6, **kwargs)
+
+
+class KeyRelatedField(serializers.SlugRelatedField):
+    """A record named by its business key. No key holds a NUL character, and PostgreSQL cannot
+    even compare one, so such a key names no record rather than failing the query."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data.replace("\x00", "\\x00"))
+        return super().to_internal_value(data)
 
 
 class CustomerSerializer(serializers.ModelSerializer):
@@ -49,7 +59,7 @@ class CustomerSerializer(serializers.ModelSerializer):
 
 
 class InvoiceSerializer(serializers.ModelSerializer):
-    customer = serializers.SlugRelatedField(slug_field="code", queryset=Customer.objects.none())
+    customer = KeyRelatedField(slug_field="code", queryset=Customer.objects.none())
     customer_name = serializers.CharField(source="customer.name", read_only=True)
     amount = money(min_value=CENT)
     fx_rate = rate(required=False, allow_null=True, default=None)
@@ -122,8 +132,8 @@ class PaymentSerializer(serializers.ModelSerializer):
 
 
 class AllocationSerializer(serializers.ModelSerializer):
-    payment = serializers.SlugRelatedField(slug_field="reference", queryset=Payment.objects.none())
-    invoice = serializers.SlugRelatedField(slug_field="number", queryset=Invoice.objects.none())
+    payment = KeyRelatedField(slug_field="reference", queryset=Payment.objects.none())
+    invoice = KeyRelatedField(slug_field="number", queryset=Invoice.objects.none())
     customer = serializers.CharField(source="invoice.customer.code", read_only=True)
     amount = money(min_value=CENT)
     allocation_date = serializers.DateField(required=False, allow_null=True, default=None)
@@ -171,6 +181,13 @@ class AgingQuerySerializer(serializers.Serializer):
     basis = serializers.ChoiceField(
         choices=BASES, default="due", help_text="due: days past due; invoice: years since the invoice date"
     )
+
+    def validate(self, attrs):
+        try:  # the oldest bucket's boundary must be a date too: not so for 0001-01-01
+            bucket_earliest_dates(attrs["as_of"], attrs["basis"])
+        except OverflowError:
+            raise serializers.ValidationError({"as_of": "Too early a date to age from."}) from None
+        return attrs
 
 
 # The aging report's shape, for the schema: what ``huikuan aging --json`` prints.

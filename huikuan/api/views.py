@@ -8,6 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -58,6 +59,11 @@ class LedgerViewSet(viewsets.GenericViewSet):
 
     def get_queryset(self):
         return self.scoped()
+
+    def get_object(self):
+        if "\x00" in self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, ""):
+            raise NotFound()  # no key holds a NUL character, and PostgreSQL cannot even compare one
+        return super().get_object()
 
 
 @extend_schema_view(

@@ -119,6 +119,37 @@ def test_bad_filter_values_are_named_in_a_400(manager):
     assert "invoice_date_from" in response.json()
 
 
+def test_an_aging_too_early_for_its_oldest_bucket_is_a_400_not_a_500(manager):
+    # Found by the fuzzer: 0001-01-01 less 360 days is no date, and that was an OverflowError.
+    for basis in ("due", "invoice"):
+        response = manager.get("/api/aging/", {"as_of": "0001-01-01", "basis": basis})
+        assert response.status_code == 400, response.content
+        assert "as_of" in response.json()
+    assert manager.get("/api/aging/", {"as_of": "0002-01-01"}).status_code == 200
+
+
+def test_overdue_days_further_back_than_the_calendar_find_nothing(manager):
+    # More days than date arithmetic can take was an OverflowError, hence a 500.
+    for query in ({"overdue_days": "99999999999"}, {"as_of": "0001-01-01", "overdue_days": 1}):
+        assert keys(manager.get("/api/invoices/", query), "number") == []
+
+
+def test_a_key_with_a_nul_character_names_no_record(manager):
+    # Found by the fuzzer on PostgreSQL, whose text cannot hold NUL: the lookups were 500s.
+    for url in ("/api/customers/HZ%00/", "/api/invoices/YS-0301%00/", "/api/payments/%00/"):
+        assert manager.get(url).status_code == 404
+    allocation = {"payment": "HK-002\x00", "invoice": "YS-0401", "amount": "1.00"}
+    response = manager.post("/api/allocations/", allocation, format="json")
+    assert response.status_code == 400 and "payment" in response.json()
+    invoice = {"customer": "HZ001\x00", "number": "X-1", "invoice_date": "2024-07-01", "amount": "1.00"}
+    response = manager.post("/api/invoices/", invoice, format="json")
+    assert response.status_code == 400 and "customer" in response.json()
+    response = manager.post(
+        "/api/customers/", {"code": "NUL1", "name": "n"}, format="json", HTTP_IDEMPOTENCY_KEY="k\x00"
+    )
+    assert response.status_code == 422
+
+
 def test_lists_are_ordered_on_request(manager):
     by_amount = keys(manager.get("/api/invoices/", {"ordering": "-amount"}), "number")
     assert by_amount[:2] == ["YS-0301", "YS-0303"]
