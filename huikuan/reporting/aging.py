@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
+from huikuan.core.dates import days_before
 from huikuan.core.money import percentages_summing_to_100
 
 BASES = ("due", "invoice")
@@ -57,7 +58,7 @@ def bucket_earliest_dates(as_of: date, basis: str) -> list[tuple[str, date | Non
     date; comparing dates, not day counts, keeps the SQL the same on every database.
     """
     return [
-        (name, None if largest is None else as_of - timedelta(days=largest))
+        (name, None if largest is None else days_before(as_of, largest))
         for name, largest in buckets_for(basis)
     ]
 

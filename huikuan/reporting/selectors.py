@@ -14,12 +14,13 @@ and the same on SQLite and PostgreSQL.
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection
 
+from huikuan.core.dates import days_before
 from huikuan.core.fields import from_minor_units
 from huikuan.ledger.balances import STILL_OPEN, span_window_days
 from huikuan.reporting.aging import GROUPINGS, AgingReport, assemble, bucket_earliest_dates
@@ -75,7 +76,7 @@ def _open_on_day(alias: str, dated: str, largest_span: int, params: dict) -> lis
     clauses = [f"{alias}.open_span = {STILL_OPEN} AND {alias}.{dated} <= %(as_of)s"]
     for span in range(1, largest_span + 1):
         params[f"window_{span}"] = connection.ops.adapt_datefield_value(
-            params["as_of_date"] - timedelta(days=span_window_days(span))
+            days_before(params["as_of_date"], span_window_days(span))
         )
         clauses.append(
             f"{alias}.open_span = {span} AND {alias}.{dated} > %(window_{span})s "

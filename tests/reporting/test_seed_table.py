@@ -42,3 +42,10 @@ def test_aging_reproduces_the_seed_002_table_to_the_cent(seed002_ledger, huikuan
         "181-360": "0.00",
         "361+": "0.00",
     }
+
+
+def test_aging_on_the_first_day_of_the_calendar_is_empty_not_an_error(seed002_ledger, huikuan):
+    for basis in ("due", "invoice"):
+        result = huikuan("aging", "--as-of", "0001-01-01", "--basis", basis, "--json")
+        assert result.code == 0
+        assert result.json()["total"]["balance"] == "0.00"
