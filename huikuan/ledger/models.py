@@ -158,6 +158,12 @@ class Invoice(models.Model):
                 name="invoice_open_span",
             ),
             models.Index(fields=["customer", "invoice_date"], name="invoice_customer_date"),
+            # Each customer's open invoices, for balances per customer: only open rows.
+            models.Index(
+                fields=["customer", "due_date"],
+                condition=Q(open_span=STILL_OPEN),
+                name="invoice_open_by_customer",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -29,6 +29,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce
 
 from huikuan.core.fields import ScaledDecimalField
+from huikuan.ledger.balances import STILL_OPEN
 from huikuan.ledger.models import Allocation, CreditNote, Customer, Invoice, Payment, WriteOff
 from huikuan.reporting.aging import bucket_earliest_dates, bucket_names
 
@@ -66,7 +67,8 @@ def customers_with_balances(*, customers: QuerySet[Customer], as_of: date) -> Qu
 
     The figures are today's: each open invoice's amount less everything applied to it.
     """
-    open_invoices = Invoice.objects.filter(customer=OuterRef("pk"), closed_on__isnull=True)
+    # open_span = STILL_OPEN is the condition of the partial index of open invoices by customer.
+    open_invoices = Invoice.objects.filter(customer=OuterRef("pk"), open_span=STILL_OPEN)
     open_left = _functional(F("amount") - F("applied_amount"))
     return customers.annotate(
         open_balance=_money(Coalesce(_summed(open_invoices, open_left), Value(0))),
