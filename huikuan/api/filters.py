@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import django_filters
-from django.db.models import F
 from django.utils import timezone
 
+from huikuan.core.dates import days_before
 from huikuan.ledger.balances import STILL_OPEN
 from huikuan.ledger.models import Allocation, CreditNote, Customer, CustomerStatus, Invoice, Payment
 
@@ -54,11 +52,9 @@ class InvoiceFilter(django_filters.FilterSet):
 
     def filter_overdue(self, queryset, name, value):
         as_of = self.form.cleaned_data.get("as_of") or timezone.localdate()
-        try:
-            before = as_of - timedelta(days=int(value))
-        except OverflowError:  # more days back than the calendar goes: nothing is due before then
-            return queryset.none()
-        return queryset.filter(applied_amount__lt=F("amount"), due_date__lt=before)
+        # More days back than the calendar goes leaves the calendar's first day: nothing is due before.
+        before = days_before(as_of, int(value))
+        return queryset.filter(open_span=STILL_OPEN, due_date__lt=before)
 
 
 class PaymentFilter(django_filters.FilterSet):
@@ -72,7 +68,7 @@ class PaymentFilter(django_filters.FilterSet):
         fields = ["customer", "open", "method", "currency"]
 
     def filter_open(self, queryset, name, value):
-        on_account = {"allocated_amount__lt": F("amount")}
+        on_account = {"open_span": STILL_OPEN}  # money left on account; indexed
         return queryset.filter(**on_account) if value else queryset.exclude(**on_account)
 
 

@@ -217,3 +217,9 @@ def test_every_page_carries_a_progress_bar_for_slow_requests_and_the_import_show
     assert 'role="progressbar" aria-label="处理中…"' in chinese
     # The upload is an ordinary form post: it lights the bar itself.
     assert "getElementById('busy').classList.add('htmx-request')" in chinese
+
+
+def test_more_overdue_days_than_the_calendar_holds_lists_nothing_instead_of_failing(web_as):
+    response = web_as("credit_manager", "en").get("/invoices/", {"overdue_days": "99999999"})
+    assert response.status_code == 200
+    assert "YS-0301" not in response.content.decode()

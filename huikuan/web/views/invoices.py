@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from huikuan.accounts.access import access_invoices, access_payments
+from huikuan.core.dates import days_before
 from huikuan.ledger.balances import STILL_OPEN
 from huikuan.reporting.receivables import invoices_open_on
 from huikuan.web.forms import InvoiceFilter, PaymentFilter
@@ -37,7 +36,7 @@ def invoice_list(request):
             invoices = invoices.filter(invoice_date__lte=data["date_to"])
         if data["overdue_days"]:
             invoices = invoices.filter(
-                open_span=STILL_OPEN, due_date__lte=today - timedelta(days=data["overdue_days"])
+                open_span=STILL_OPEN, due_date__lte=days_before(today, data["overdue_days"])
             )
             narrowed = True
         if data["as_of"]:
