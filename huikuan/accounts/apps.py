@@ -1,4 +1,24 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _refresh_roles(sender, app_config=None, using="default", **kwargs) -> None:
+    """After every migrate, each role's group holds exactly the permissions of ``roles.py``.
+
+    Apps added later bring their own permissions; the groups pick them up here, so a new
+    role or permission needs no data migration.
+    """
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+
+    from huikuan.accounts.services import roles_install
+
+    # Runs once, after the last app's migrations: every permission must exist by then.
+    if app_config is not None and app_config is not list(apps.get_app_configs())[-1]:
+        return
+    for config in apps.get_app_configs():
+        create_permissions(config, verbosity=0, using=using)
+    roles_install()
 
 
 class AccountsConfig(AppConfig):
@@ -8,3 +28,5 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from huikuan.accounts import throttle  # noqa: F401 - connects the sign-in signal receivers
+
+        post_migrate.connect(_refresh_roles, dispatch_uid="huikuan.accounts.refresh_roles")

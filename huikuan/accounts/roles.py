@@ -15,6 +15,8 @@ SALES_MANAGER = "sales_manager"
 DEPARTMENT_HEAD = "department_head"
 LEGAL = "legal"
 CFO = "cfo"
+# SPEC §5.3: above a second threshold the president approves, after the CFO.
+PRESIDENT = "president"
 AUDITOR = "auditor"
 CUSTOMER = "customer"
 
@@ -51,6 +53,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     DEPARTMENT_HEAD: _READ_LEDGER,
     LEGAL: _READ_LEDGER,
     CFO: _READ_LEDGER + _may("add_allocation", "add_creditnote", "add_writeoff"),
+    PRESIDENT: _READ_LEDGER,
     AUDITOR: _READ_LEDGER,
     CUSTOMER: _PORTAL,
 }

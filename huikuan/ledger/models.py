@@ -33,6 +33,11 @@ class CustomerStatus(models.TextChoices):
     CLOSED = "closed", _("closed")
 
 
+class Language(models.TextChoices):
+    ZH_HANS = "zh-hans", "简体中文"
+    EN = "en", "English"
+
+
 class PaymentMethod(models.TextChoices):
     BANK_TRANSFER = "bank_transfer", _("bank transfer")
     BANK_ACCEPTANCE_BILL = "bank_acceptance_bill", _("bank acceptance bill")
@@ -80,6 +85,8 @@ class Customer(models.Model):
         _("status"), max_length=16, choices=CustomerStatus.choices, default=CustomerStatus.ACTIVE
     )
     currency = models.CharField(_("currency"), max_length=3, default="CNY")
+    # The language of letters and emails to this customer (zh-Hans by default, or en).
+    language = models.CharField(_("language"), max_length=8, choices=Language.choices, default="zh-hans")
     import_batch = models.ForeignKey(
         ImportBatch, null=True, blank=True, on_delete=models.PROTECT, db_index=False
     )

@@ -10,12 +10,12 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Sum
 
 from huikuan.core.errors import RuleViolation
 from huikuan.core.money import CENT
+from huikuan.core.policy import policy_value, policy_values
 from huikuan.ledger.balances import closing_date, open_span
 from huikuan.ledger.bulk import KEY_CHUNK, bulk_update_rows, select_rows
 from huikuan.ledger.models import (
@@ -56,7 +56,7 @@ def invoice_issue(
 ) -> Invoice:
     """Record one invoice, as an import row would be: without a due date it falls due by
     the customer's terms (SPEC §2); outside the functional currency it needs its rate."""
-    rules = settings.HUIKUAN
+    rules = policy_values()
     functional = rules["FUNCTIONAL_CURRENCY"]
     _check_amount(amount, "invoice")
     currency = currency or customer.currency or functional
@@ -266,7 +266,7 @@ def invoice_extend_term(
 ) -> TermExtension:
     """Move an invoice's due date later by ``days``; the extension is kept as a record."""
     invoice = _lock_invoice(invoice.pk)
-    limit = settings.HUIKUAN["MAX_TERM_EXTENSION_DAYS"]
+    limit = policy_value("MAX_TERM_EXTENSION_DAYS")
     if days <= 0:
         raise RuleViolation(f"an extension moves the due date later; got {days} days")
     already = (invoice.due_date - invoice.original_due_date).days

@@ -154,6 +154,18 @@ parse_method = parse_choice(
     },
     "payment method",
 )
+parse_language = parse_choice(
+    {
+        "zh-hans": "zh-hans",
+        "zh": "zh-hans",
+        "zh-cn": "zh-hans",
+        "中文": "zh-hans",
+        "en": "en",
+        "english": "en",
+        "英文": "en",
+    },
+    "language",
+)
 INDUSTRY_POSITIONS = ("global500", "top5", "top20", "listed", "regional", "ordinary", "new")
 parse_industry_position = parse_choice({p: p for p in INDUSTRY_POSITIONS}, "industry position")
 
@@ -187,6 +199,7 @@ CUSTOMER_COLUMNS = (
     Column("address", _LONG, aliases=("地址",)),
     Column("status", parse_status, aliases=("状态",)),
     Column("currency", parse_currency, aliases=("币种",)),
+    Column("language", parse_language, aliases=("语言",)),
 )
 
 INVOICE_COLUMNS = (

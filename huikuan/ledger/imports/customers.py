@@ -32,6 +32,7 @@ _FIELDS = [
     "address",
     "status",
     "currency",
+    "language",
 ]
 
 
@@ -82,6 +83,7 @@ def plan(parsed: ParsedFile) -> Plan:
                     record.get("address", ""),
                     record.get("status", CustomerStatus.ACTIVE),
                     record.get("currency", functional_currency()),
+                    record.get("language", "zh-hans"),
                     batch_id,
                     created_at,
                 )

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
-
+from huikuan.core.policy import policy_values
 from huikuan.ledger.balances import STILL_OPEN
 from huikuan.ledger.bulk import bulk_insert_rows
 from huikuan.ledger.imports.columns import INVOICE_COLUMNS
@@ -74,7 +73,7 @@ def exchange_rate(parsed: ParsedFile, row, currency: str) -> Decimal | None:
 
 
 def plan(parsed: ParsedFile) -> Plan:
-    rules = settings.HUIKUAN
+    rules = policy_values()
     functional = functional_currency()
     check_unique(parsed, lambda r: r.values.get("invoice_number"), "invoice_number", "invoice_number")
     customers = fetch_by_keys(
