@@ -14,6 +14,9 @@ router.register("credit-notes", views.CreditNoteViewSet, basename="credit-note")
 
 urlpatterns = [
     path("", include(router.urls)),
+    path("", include("huikuan.api.urls_approvals")),
+    path("", include("huikuan.api.urls_credit")),
+    path("", include("huikuan.api.urls_collections")),
     path("aging/", views.AgingView.as_view(), name="aging"),
     path("auth/token/", views.TokenView.as_view(), name="token"),
     path("auth/", include("rest_framework.urls")),

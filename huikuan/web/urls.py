@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from huikuan.web.forms import SignInForm
 from huikuan.web.views import aging, customers, dashboard, imports, invoices
@@ -20,4 +20,7 @@ urlpatterns = [
     path("payments/", invoices.payment_list, name="payments"),
     path("aging/", aging.aging, name="aging"),
     path("import/", imports.import_file, name="import"),
+    path("", include("huikuan.web.urls_approvals")),
+    path("", include("huikuan.web.urls_credit")),
+    path("", include("huikuan.web.urls_collections")),
 ]

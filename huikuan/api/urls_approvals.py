@@ -1,0 +1,3 @@
+"""Approvals routes of the REST API."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Collections routes of the REST API."""
+
+urlpatterns: list = []

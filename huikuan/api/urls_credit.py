@@ -1,0 +1,3 @@
+"""Credit routes of the REST API."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Approvals pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Collections pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Credit pages."""
+
+urlpatterns: list = []
