@@ -40,7 +40,8 @@ def test_every_string_in_the_code_is_translated_into_chinese(tmp_path):
     for po in _catalogues(copy):
         missing = _run("msgattrib", "--untranslated", "--no-wrap", str(po))
         fuzzy = _run("msgattrib", "--only-fuzzy", "--no-wrap", str(po))
-        ids = [line for line in (missing + fuzzy).splitlines() if line.startswith("msgid ") and line != 'msgid ""']
+        lines = (missing + fuzzy).splitlines()
+        ids = [line for line in lines if line.startswith("msgid ") and line != 'msgid ""']
         if ids:
             untranslated[str(po.relative_to(copy))] = ids
     assert not untranslated, f"strings without a zh-Hans translation: {untranslated}"
