@@ -122,4 +122,11 @@ def test_a_credit_manager_edits_a_chain_and_others_may_only_read_it(browser_as, 
 
 def test_the_pages_speak_chinese(browser_as, pending):
     html = browser_as("cm_sun", "zh-hans").get("/approvals/").content.decode()
-    assert "审批" in html
+    assert "待我审批" in html and "审批" in html
+
+
+def test_a_refusal_is_explained_in_chinese(browser_as, pending):
+    refused = browser_as("cm_sun", "zh-hans").post(
+        f"/approvals/{pending.number}/decide/", {"decision": "reject"}
+    )
+    assert "驳回或申请复议必须填写意见" in refused.content.decode()
