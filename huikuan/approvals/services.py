@@ -163,7 +163,11 @@ def approval_decide(
     if decision in (Decision.REJECT, Decision.RECONSIDER) and not comment:
         raise ApplicationError(_("a comment is required to reject or to ask for reconsideration"))
     # Lock the request: two approvers pressing at once decide one after the other.
-    request = ApprovalRequest.objects.select_for_update().select_related("current_step").get(pk=request.pk)
+    request = (
+        ApprovalRequest.objects.select_for_update(of=("self",))
+        .select_related("current_step")
+        .get(pk=request.pk)
+    )
     if decision == Decision.RECONSIDER:
         return _reconsider(request, actor, comment)
 
