@@ -220,6 +220,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"ApprovalStatusEnum": "huikuan.approvals.models.Status.choices"},
 }
 
 # --- Business defaults (SPEC §2, §4, §5.2). Each is a default a finance team may change.
