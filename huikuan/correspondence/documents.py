@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.template import Context, Engine, TemplateSyntaxError
+from django.template import Context, Engine, TemplateDoesNotExist, TemplateSyntaxError
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.html import linebreaks, strip_tags
@@ -143,23 +143,28 @@ def _collapse(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
 
 
+def _render(engine: Engine, source: str, values: dict) -> str:
+    return engine.from_string(source).render(Context(values, autoescape=engine.autoescape))
+
+
 def document_render(*, template_code: str, language: str, context: dict) -> RenderedDocument:
     """Subject, plain text and HTML of a template, rendered in ``language`` (dates, month names)."""
     template = document_template(template_code=template_code, language=language)
     values = _full_context(context)
     with translation.override(template.language):
         try:
-            subject = " ".join(_TEXT_ENGINE.from_string(template.subject).render(Context(values)).split())
+            subject = " ".join(_render(_TEXT_ENGINE, template.subject, values).split())
             if template.kind == TemplateKind.LETTER:
-                html = _HTML_ENGINE.from_string(template.body).render(Context(values))
+                html = _render(_HTML_ENGINE, template.body, values)
                 lines = re.sub(r"<br\s*/?>|</(p|tr|h1|h2|li)>", "\n", html)
                 text = _collapse(strip_tags(re.sub(r"</t[dh]>", "  ", lines)))
             else:
-                rendered = _TEXT_ENGINE.from_string(template.body).render(Context(values))
+                rendered = _render(_TEXT_ENGINE, template.body, values)
                 text = re.sub(r"\n{3,}", "\n\n", rendered).strip() + "\n"
-                escaped = _HTML_ENGINE.from_string(template.body).render(Context(values)).strip()
+                escaped = _render(_HTML_ENGINE, template.body, values).strip()
                 html = f'<div lang="{template.language}">{linebreaks(escaped)}</div>'
-        except TemplateSyntaxError as error:
+        except (TemplateSyntaxError, TemplateDoesNotExist) as error:
+            # A template reaching for a file (include, extends) finds none: the engine has no loaders.
             raise RuleViolation(f"template {template} cannot be rendered: {error}") from None
     return RenderedDocument(
         code=template.code,
