@@ -262,6 +262,8 @@ HUIKUAN = {
         "new": Decimal("3"),
         "": Decimal("3"),
     },
+    # Classes whose customers may ask for a term extension (SPEC §5.2); C and D may not.
+    "CREDIT_EXTENSION_CLASSES": "AB",
     # Apply a proposed class at once instead of asking the credit manager.
     "CREDIT_CLASS_AUTO_APPLY": False,
     # An order is blocked while anything is overdue beyond this many days (SPEC §5.3).

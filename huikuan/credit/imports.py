@@ -72,7 +72,12 @@ def plan(parsed: ParsedFile) -> Plan:
     updates: list[tuple[int, dict]] = []
     for row in parsed.rows:
         get = row.values.get
-        number, code, order_date, amount = get("order_number"), get("customer_code"), get("order_date"), get("amount")
+        number, code, order_date, amount = (
+            get("order_number"),
+            get("customer_code"),
+            get("order_date"),
+            get("amount"),
+        )
         if number is None or code is None or order_date is None or amount is None:
             continue
         customer = customers.get(code)

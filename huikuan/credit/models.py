@@ -123,7 +123,9 @@ class Order(models.Model):
     amount = ScaledDecimalField(_("amount"))
     currency = models.CharField(_("currency"), max_length=3)
     fx_rate = ScaledDecimalField(_("exchange rate"), places=6, default=Decimal("1"))
-    status = models.CharField(_("status"), max_length=16, choices=OrderStatus.choices, default=OrderStatus.OPEN)
+    status = models.CharField(
+        _("status"), max_length=16, choices=OrderStatus.choices, default=OrderStatus.OPEN
+    )
     prepaid = models.BooleanField(_("prepaid"), default=False)
     check_status = models.CharField(
         _("credit check"), max_length=16, choices=CheckStatus.choices, default=CheckStatus.UNCHECKED
@@ -238,7 +240,9 @@ class CreditLimitApplication(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="limit_application_not_negative")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="limit_application_not_negative")
+        ]
 
     def __str__(self) -> str:
         return f"{self.customer_id} limit {self.amount} ({self.status})"

@@ -30,7 +30,9 @@ NOTE_KEPT = {
     "profitability": gettext_noop("kept last month's profitability score: no revenue in the month"),
     "payment": gettext_noop("kept last month's payment score: nothing due in the month"),
 }
-NOTE_NO_MARGIN = gettext_noop("kept last month's profitability score: no gross margin on the month's invoices")
+NOTE_NO_MARGIN = gettext_noop(
+    "kept last month's profitability score: no gross margin on the month's invoices"
+)
 NOTE_NO_EARLIER = gettext_noop("no earlier score to keep: counted as 0")
 
 

@@ -134,8 +134,7 @@ def credit_check(
         check.reasons.append(
             CheckReason(
                 "on_hold",
-                _("the customer is on credit hold")
-                + (f": {holds[0].reason}" if holds else ""),
+                _("the customer is on credit hold") + (f": {holds[0].reason}" if holds else ""),
                 {"holds": [{"placed_on": h.placed_on.isoformat(), "reason": h.reason} for h in holds]},
             )
         )
@@ -396,7 +395,7 @@ def credit_dashboard(*, as_of: date, customers: QuerySet[Customer], top: int = 2
     """The credit dashboard over ``customers`` (the user's scope): customers by class, exposure
     against limit (the most used first), customers on hold and blocked orders."""
     by_class: dict[str, int] = {c: 0 for c in (*CreditClass.values, "")}
-    for credit_class, in customers.values_list("credit_class"):
+    for (credit_class,) in customers.values_list("credit_class"):
         by_class[credit_class] = by_class.get(credit_class, 0) + 1
     # Grouped over the whole ledger in two queries, then narrowed to the scope.
     receivables = figures.open_receivables_by_customer(as_of=as_of)

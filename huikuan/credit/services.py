@@ -11,7 +11,6 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Max
 
 from huikuan.core.errors import RuleViolation
 from huikuan.core.money import CENT
@@ -28,7 +27,7 @@ from huikuan.credit.models import (
     Order,
     OrderStatus,
 )
-from huikuan.credit.scoring import MonthInputs, Scores, ScoreRules, score_month
+from huikuan.credit.scoring import MonthInputs, ScoreRules, Scores, score_month
 from huikuan.credit.selectors import credit_check
 from huikuan.ledger.models import CreditClass, Customer, CustomerStatus
 
@@ -192,7 +191,7 @@ def credit_evaluate(*, period: str, evaluated_by: str = "") -> EvaluationRun:
         )
         latest = existing.get(customer.id)
         if latest is not None and all(
-            _same(getattr(latest, name), getattr(candidate, name)) for name in _COMPARED
+            getattr(latest, name) == getattr(candidate, name) for name in _COMPARED
         ):
             latest.customer = customer
             run.evaluations.append(latest)
@@ -204,12 +203,6 @@ def credit_evaluate(*, period: str, evaluated_by: str = "") -> EvaluationRun:
     CreditEvaluation.objects.bulk_create(new_rows, batch_size=2000)
     run.created = len(new_rows)
     return run
-
-
-def _same(stored: object, computed: object) -> bool:
-    if isinstance(stored, Decimal) and isinstance(computed, Decimal):
-        return stored == computed
-    return stored == computed
 
 
 @transaction.atomic
@@ -453,9 +446,3 @@ def financial_statement_record(
         statement.full_clean()
         statement.save(update_fields=changed)
     return statement
-
-
-def latest_version(*, customer: Customer, period: str) -> int:
-    return (
-        CreditEvaluation.objects.filter(customer=customer, period=period).aggregate(v=Max("version"))["v"] or 0
-    )
