@@ -85,7 +85,11 @@ def customers(db) -> dict[str, Customer]:
             collector="collector_wang",
         ),
         "NB002": make_customer(
-            "NB002", name="宁波港机", credit_class="C", credit_limit=Decimal("100000"), industry_position="ordinary"
+            "NB002",
+            name="宁波港机",
+            credit_class="C",
+            credit_limit=Decimal("100000"),
+            industry_position="ordinary",
         ),
         "WZ003": make_customer("WZ003", name="温州小件", credit_class="C", industry_position="new"),
         "SG005": make_customer(

@@ -70,14 +70,19 @@ def test_a_month_without_revenue_or_anything_due_keeps_last_months_scores(march,
     assert not any("payment" in note for note in nb.notes)
     # SG005 had nothing due in April: it keeps March's payment score and says so.
     sg = april["SG005"]
-    assert sg.payment_score == CreditEvaluation.objects.get(customer__code="SG005", period="2026-03").payment_score
+    assert (
+        sg.payment_score
+        == CreditEvaluation.objects.get(customer__code="SG005", period="2026-03").payment_score
+    )
     assert "kept last month's payment score: nothing due in the month" in sg.notes
 
 
 def test_a_kept_score_is_last_months_own_not_zero(march):
     credit_evaluate(period="2026-03")
     # Give SG005 a March payment score to keep, as if it had paid everything due.
-    CreditEvaluation.objects.filter(customer__code="SG005", period="2026-03").update(payment_score=Decimal("25.00"))
+    CreditEvaluation.objects.filter(customer__code="SG005", period="2026-03").update(
+        payment_score=Decimal("25.00")
+    )
     april = by_code(credit_evaluate(period="2026-04"))
     assert april["SG005"].payment_score == Decimal("25.00")
 
@@ -117,7 +122,12 @@ def test_evaluate_json_has_exactly_the_contracted_shape(march, huikuan):
     assert data["period"] == "2026-03"
     hz = next(c for c in data["customers"] if c["customer_code"] == "HZ001")
     assert set(hz) == {"customer_code", "scores", "total", "proposed_class", "current_class", "notes"}
-    assert hz["scores"] == {"revenue": "35.00", "profitability": "25.00", "payment": "18.75", "industry": "12.00"}
+    assert hz["scores"] == {
+        "revenue": "35.00",
+        "profitability": "25.00",
+        "payment": "18.75",
+        "industry": "12.00",
+    }
     assert (hz["total"], hz["proposed_class"], hz["current_class"]) == ("90.75", "D", "B")
 
 
