@@ -220,6 +220,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets that share a field name ("status") get names of their own.
+    "ENUM_NAME_OVERRIDES": {
+        "CreditOrderStatusEnum": "huikuan.credit.models.OrderStatus",
+        "CreditRequestStatusEnum": "huikuan.credit.models.RequestStatus",
+    },
 }
 
 # --- Business defaults (SPEC §2, §4, §5.2). Each is a default a finance team may change.
@@ -241,9 +246,27 @@ HUIKUAN = {
     },
     # Class = the first of A, B, C whose thresholds are all met, else D (SPEC §5.1).
     "CREDIT_CLASS_THRESHOLDS": {
-        "A": {"revenue": Decimal("28"), "profitability": Decimal("20"), "payment": Decimal("24"), "industry": Decimal("12"), "total": Decimal("84")},
-        "B": {"revenue": Decimal("21"), "profitability": Decimal("15"), "payment": Decimal("23"), "industry": Decimal("9"), "total": Decimal("68")},
-        "C": {"revenue": Decimal("18"), "profitability": Decimal("10"), "payment": Decimal("21"), "industry": Decimal("6"), "total": Decimal("55")},
+        "A": {
+            "revenue": Decimal("28"),
+            "profitability": Decimal("20"),
+            "payment": Decimal("24"),
+            "industry": Decimal("12"),
+            "total": Decimal("84"),
+        },
+        "B": {
+            "revenue": Decimal("21"),
+            "profitability": Decimal("15"),
+            "payment": Decimal("23"),
+            "industry": Decimal("9"),
+            "total": Decimal("68"),
+        },
+        "C": {
+            "revenue": Decimal("18"),
+            "profitability": Decimal("10"),
+            "payment": Decimal("21"),
+            "industry": Decimal("6"),
+            "total": Decimal("55"),
+        },
     },
     # Revenue score = (customer's share of its department's revenue / base) × factor.
     "CREDIT_REVENUE_SHARE_BASE": Decimal("0.10"),

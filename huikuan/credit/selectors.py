@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from huikuan.accounts.access import access_customers, customer_filter
 from huikuan.core.policy import policy_value
 from huikuan.credit import figures
 from huikuan.credit.altman import AltmanResult, Statement, altman_score
@@ -221,6 +222,44 @@ def overdue_fees(*, as_of: date, customer_ids: Collection[int] | None = None) ->
             )
         )
     return sorted(by_customer.values(), key=lambda entry: entry.customer_code)
+
+
+# ---------------------------------------------------------------- scope
+
+
+def _in_scope(queryset: QuerySet, user, path: str = "customer") -> QuerySet:
+    """``queryset`` narrowed to the customers ``user`` may see (SPEC §1)."""
+    if customer_filter(user) is None:
+        return queryset
+    return queryset.filter(**{f"{path}__in": access_customers(user=user)})
+
+
+def access_orders(*, user) -> QuerySet[Order]:
+    return _in_scope(Order.objects.select_related("customer"), user)
+
+
+def access_evaluations(*, user) -> QuerySet[CreditEvaluation]:
+    return _in_scope(CreditEvaluation.objects.select_related("customer"), user)
+
+
+def access_credit_holds(*, user) -> QuerySet[CreditHold]:
+    return _in_scope(CreditHold.objects.select_related("customer"), user)
+
+
+def access_extension_requests(*, user) -> QuerySet[TermExtensionRequest]:
+    return _in_scope(
+        TermExtensionRequest.objects.select_related("invoice__customer", "requested_by"),
+        user,
+        "invoice__customer",
+    )
+
+
+def access_limit_applications(*, user) -> QuerySet[CreditLimitApplication]:
+    return _in_scope(CreditLimitApplication.objects.select_related("customer", "requested_by"), user)
+
+
+def access_statements(*, user) -> QuerySet[FinancialStatement]:
+    return _in_scope(FinancialStatement.objects.select_related("customer"), user)
 
 
 # ---------------------------------------------------------------- pages and API reads
