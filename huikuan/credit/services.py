@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from huikuan.core.errors import RuleViolation
-from huikuan.core.money import CENT
+from huikuan.core.money import CENT, quantize_cents
 from huikuan.core.policy import policy_value, policy_values
 from huikuan.credit import figures
 from huikuan.credit.altman import Statement, altman_score
@@ -322,7 +322,7 @@ def order_check(*, order: Order, as_of: date) -> Order:
         raise RuleViolation(
             f"order {order.number} already has shipment approval {order.shipment_approval_number}"
         )
-    amount = (order.amount * order.fx_rate).quantize(CENT)
+    amount = quantize_cents(order.amount * order.fx_rate)
     result = credit_check(
         customer=order.customer, amount=amount, as_of=as_of, prepaid=order.prepaid, exclude_order_id=order.pk
     )
