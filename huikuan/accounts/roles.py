@@ -61,3 +61,33 @@ ROLES: tuple[str, ...] = tuple(ROLE_PERMISSIONS)
 
 # Roles that see only their assigned customers (SPEC §1); every other role sees all.
 SCOPED_ROLES = (COLLECTOR, SALESPERSON, CUSTOMER)
+
+# Credit management (SPEC §5, huikuan.credit): every staff role reads it; these roles also
+# file requests or record figures (decisions themselves go through approvals).
+_CREDIT_MODELS = (
+    "creditevaluation",
+    "classchange",
+    "order",
+    "credithold",
+    "termextensionrequest",
+    "creditlimitapplication",
+    "financialstatement",
+)
+_CREDIT_WRITES: dict[str, tuple[str, ...]] = {
+    ADMIN: ("add_order", "add_credithold", "add_financialstatement"),
+    CREDIT_MANAGER: (
+        "add_order",
+        "add_credithold",
+        "add_termextensionrequest",
+        "add_creditlimitapplication",
+        "add_financialstatement",
+    ),
+    CREDIT_ANALYST: ("add_creditlimitapplication", "add_financialstatement", "add_credithold"),
+    SALESPERSON: ("add_order", "add_termextensionrequest", "add_creditlimitapplication"),
+    SALES_MANAGER: ("add_order", "add_termextensionrequest", "add_creditlimitapplication"),
+}
+for _role in ROLE_PERMISSIONS:
+    if _role != CUSTOMER:
+        ROLE_PERMISSIONS[_role] += tuple(f"credit.view_{model}" for model in _CREDIT_MODELS) + tuple(
+            f"credit.{permission}" for permission in _CREDIT_WRITES.get(_role, ())
+        )
