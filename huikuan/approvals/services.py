@@ -39,7 +39,6 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -70,8 +69,10 @@ def _functional_currency() -> str:
 
 
 def _next_number() -> str:
-    last = ApprovalRequest.objects.aggregate(last=Max("id"))["last"] or 0
-    return f"{NUMBER_PREFIX}{last + 1:06d}"
+    """The number after the last request's: AP-000001, AP-000002, … (gaps in ids do not show)."""
+    last = ApprovalRequest.objects.order_by("-id").values_list("number", flat=True).first()
+    following = int(last.removeprefix(NUMBER_PREFIX)) + 1 if last else 1
+    return f"{NUMBER_PREFIX}{following:06d}"
 
 
 @transaction.atomic
@@ -163,7 +164,11 @@ def approval_decide(
     if decision in (Decision.REJECT, Decision.RECONSIDER) and not comment:
         raise ApplicationError(_("a comment is required to reject or to ask for reconsideration"))
     # Lock the request: two approvers pressing at once decide one after the other.
-    request = ApprovalRequest.objects.select_for_update().select_related("current_step").get(pk=request.pk)
+    request = (
+        ApprovalRequest.objects.select_for_update(of=("self",))
+        .select_related("current_step")
+        .get(pk=request.pk)
+    )
     if decision == Decision.RECONSIDER:
         return _reconsider(request, actor, comment)
 

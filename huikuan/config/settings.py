@@ -222,6 +222,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Choice sets that share a field name ("status") get names of their own.
     "ENUM_NAME_OVERRIDES": {
+        "ApprovalStatusEnum": "huikuan.approvals.models.Status.choices",
         "CreditOrderStatusEnum": "huikuan.credit.models.OrderStatus",
         "CreditRequestStatusEnum": "huikuan.credit.models.RequestStatus",
     },

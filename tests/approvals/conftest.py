@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from huikuan.accounts.services import user_create
 from huikuan.approvals import registry
@@ -36,6 +37,13 @@ TEST_KIND = "test_limit"
 @pytest.fixture(autouse=True)
 def fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """Refusals are read in English here (the default language is zh-Hans)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
