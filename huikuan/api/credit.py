@@ -159,7 +159,7 @@ class OrderSerializer(serializers.ModelSerializer):
     customer = KeyRelatedField(slug_field="code", queryset=Customer.objects.none())
     amount = money(min_value=0)
     fx_rate = rate(required=False, allow_null=True, default=None)
-    currency = serializers.CharField(max_length=3, required=False, default="")
+    currency = serializers.CharField(max_length=3, required=False, allow_blank=True, default="")
 
     class Meta:
         model = Order
@@ -299,7 +299,7 @@ class StatementSerializer(serializers.ModelSerializer):
     total_liabilities = money()
     sales = money()
     total_assets = money()
-    currency = serializers.CharField(max_length=3, required=False, default="")
+    currency = serializers.CharField(max_length=3, required=False, allow_blank=True, default="")
     altman = serializers.SerializerMethodField()
 
     class Meta:

@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from huikuan.accounts.services import user_create
 from huikuan.ledger.models import Customer, Payment
@@ -35,6 +36,13 @@ PEOPLE = {
 @pytest.fixture(autouse=True)
 def fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """Messages are asserted in English; the zh-Hans catalog is checked on its own."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

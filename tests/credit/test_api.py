@@ -18,7 +18,7 @@ D = Decimal
 @pytest.fixture
 def as_user(people):
     def client(name: str) -> APIClient:
-        api = APIClient()
+        api = APIClient(HTTP_ACCEPT_LANGUAGE="en")
         api.force_authenticate(people[name])
         return api
 
@@ -202,3 +202,13 @@ def test_the_credit_endpoints_are_in_the_schema(db):
     schema = APIClient().get("/api/schema/", HTTP_ACCEPT="application/json").content.decode()
     for endpoint in ("/api/credit/check/", "/api/credit/orders/", "/api/credit/customers/{customer_code}/"):
         assert endpoint in schema
+
+
+def test_refusals_speak_chinese_by_default(march, people):
+    api = APIClient()
+    api.force_authenticate(people["cm_sun"])
+    response = api.post(
+        "/api/credit/term-extensions/", {"invoice": "N-0310", "days": 10, "reason": "slow"}, format="json"
+    )
+    assert response.status_code == 409
+    assert response.json()["detail"].startswith("C 类客户不得延期")
