@@ -53,9 +53,7 @@ def test_a_salesperson_sees_only_their_customers(web_as, march):
     assert client.get("/credit/customers/HZ001/").status_code == 200
     assert client.get("/credit/customers/NB002/").status_code == 404
     assert client.post("/credit/customers/NB002/hold/", {"hold-reason": "x"}).status_code in (403, 404)
-    order_create(
-        number="O-NB", customer=march["NB002"], order_date=date(2026, 4, 1), amount=Decimal("1000")
-    )
+    order_create(number="O-NB", customer=march["NB002"], order_date=date(2026, 4, 1), amount=Decimal("1000"))
     assert client.get("/credit/orders/O-NB/").status_code == 404
     assert "O-NB" not in client.get("/credit/orders/").content.decode()
     dashboard = client.get("/credit/")
@@ -132,7 +130,8 @@ def test_a_blocked_order_is_released_through_its_approval(web_as, march):
     page = web_as("sales_zhang").get("/credit/orders/SO-1/")
     reasons = [reason["code"] for reason in page.context["order"].check_reasons]
     assert "over_limit" in reasons and "overdue" in reasons
-    assert web_as("sales_zhang").post("/credit/orders/SO-1/release/", {"reason": "key project"}).status_code == 302
+    released = web_as("sales_zhang").post("/credit/orders/SO-1/release/", {"reason": "key project"})
+    assert released.status_code == 302
     order = Order.objects.get(number="SO-1")
     web_as("cm_sun").post(f"/approvals/{order.release_approval_number}/decide/", {"decision": "approve"})
     page = web_as("sales_zhang").get("/credit/orders/SO-1/")
@@ -147,7 +146,8 @@ def test_a_hold_is_placed_then_lifted_by_approval(web_as, march):
     hold = CreditHold.objects.get(customer__code="NB002")
     check = web_as("cm_sun").get("/credit/customers/NB002/?check-amount=10")
     assert "the customer is on credit hold" in check.content.decode()
-    web_as("analyst_qian").post("/credit/customers/NB002/lift/", {"lift-hold": hold.pk, "lift-reason": "paid"})
+    lift = {"lift-hold": hold.pk, "lift-reason": "paid"}
+    web_as("analyst_qian").post("/credit/customers/NB002/lift/", lift)
     hold.refresh_from_db()
     web_as("cm_sun").post(f"/approvals/{hold.lift_approval_number}/decide/", {"decision": "approve"})
     hold.refresh_from_db()
@@ -201,7 +201,8 @@ def test_a_credit_manager_changes_the_fee_rate_and_the_fee_follows(web_as, march
     before = client.get("/credit/customers/HZ001/").context["summary"].overdue_fee
     page = client.get("/credit/settings/").content.decode()
     assert "OVERDUE_FEE_ANNUAL_RATE" in page and "CREDIT_CLASS_THRESHOLDS" in page and "0.0435" in page
-    response = client.post("/credit/settings/OVERDUE_FEE_ANNUAL_RATE/", {"v:OVERDUE_FEE_ANNUAL_RATE": "0.087"})
+    rate = {"v:OVERDUE_FEE_ANNUAL_RATE": "0.087"}
+    response = client.post("/credit/settings/OVERDUE_FEE_ANNUAL_RATE/", rate)
     assert response.status_code == 302
     assert policy_value("OVERDUE_FEE_ANNUAL_RATE") == Decimal("0.087")
     after = client.get("/credit/customers/HZ001/").context["summary"].overdue_fee
@@ -212,13 +213,16 @@ def test_a_credit_manager_changes_the_fee_rate_and_the_fee_follows(web_as, march
 
 def test_nested_settings_are_edited_number_by_number_and_bad_values_are_refused(web_as, march):
     client = web_as("cm_sun")
-    posted = {f"v:TERM_DAYS_BY_CLASS:{c}": days for c, days in zip("ABCD", ("90", "45", "30", "0"), strict=True)}
+    days = ("90", "45", "30", "0")
+    posted = {f"v:TERM_DAYS_BY_CLASS:{c}": n for c, n in zip("ABCD", days, strict=True)}
     assert client.post("/credit/settings/TERM_DAYS_BY_CLASS/", posted).status_code == 302
     assert policy_value("TERM_DAYS_BY_CLASS") == {"A": 90, "B": 45, "C": 30, "D": 0}
-    refused = client.post("/credit/settings/CREDIT_BLOCK_OVERDUE_DAYS/", {"v:CREDIT_BLOCK_OVERDUE_DAYS": "soon"})
+    soon = {"v:CREDIT_BLOCK_OVERDUE_DAYS": "soon"}
+    refused = client.post("/credit/settings/CREDIT_BLOCK_OVERDUE_DAYS/", soon)
     assert refused.status_code == 409
     assert policy_value("CREDIT_BLOCK_OVERDUE_DAYS") == 30
-    assert client.post("/credit/settings/FUNCTIONAL_CURRENCY/", {"v:FUNCTIONAL_CURRENCY": "USD"}).status_code == 302
+    usd = {"v:FUNCTIONAL_CURRENCY": "USD"}
+    assert client.post("/credit/settings/FUNCTIONAL_CURRENCY/", usd).status_code == 302
     assert policy_value("FUNCTIONAL_CURRENCY") == "CNY"
     assert web_as("analyst_qian").post("/credit/settings/TERM_DAYS_BY_CLASS/", posted).status_code == 403
 
