@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from huikuan.credit.models import StatementKind
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # what a date input reads
 MONEY = {"max_digits": 18, "decimal_places": 2}
 PERIOD = forms.TextInput(attrs={"type": "month"})
 
