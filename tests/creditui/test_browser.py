@@ -15,6 +15,7 @@ from decimal import Decimal
 import pytest
 
 from huikuan.approvals.models import ApprovalRequest, Status
+from huikuan.approvals.services import approval_chains_install
 from huikuan.credit.models import CreditHold, Order, TermExtensionRequest
 from huikuan.credit.services import customer_hold_place
 from huikuan.ledger.models import Customer, Invoice
@@ -28,6 +29,8 @@ pytestmark = [
 
 @pytest.fixture
 def page_as(chromium, live_server, people):  # noqa: F811 - the fixture imported above
+    # A live server's test empties the tables afterwards, the seeded approval chains too.
+    approval_chains_install()
     contexts = []
 
     def log_in(username: str):
