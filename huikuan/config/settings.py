@@ -220,11 +220,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    # Choice sets that share a field name ("status") get names of their own.
+    # Choice sets that share a field name ("status") get names of their own; credit requests
+    # (pending/approved/rejected) share the approvals' set.
     "ENUM_NAME_OVERRIDES": {
         "ApprovalStatusEnum": "huikuan.approvals.models.Status.choices",
         "CreditOrderStatusEnum": "huikuan.credit.models.OrderStatus",
-        "CreditRequestStatusEnum": "huikuan.credit.models.RequestStatus",
     },
 }
 

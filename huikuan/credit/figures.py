@@ -156,11 +156,15 @@ def overdue_beyond_by_customer(
 def open_orders_by_customer(
     *, as_of: date, customer_ids: Collection[int] | None = None, exclude_order_id: int | None = None
 ) -> dict[int, Decimal]:
-    """Orders not yet invoiced nor cancelled, dated up to ``as_of``, per customer (functional currency)."""
+    """Orders not yet invoiced nor cancelled, dated up to ``as_of``, per customer (functional currency).
+
+    A blocked order is not counted: it has not been accepted, and counting it would block the
+    customer's next order for an order that may never ship. Released ones count again.
+    """
     exclude = "" if exclude_order_id is None else f" AND o.id <> {int(exclude_order_id)}"
     sql = (
         f"SELECT o.customer_id, CAST(SUM({functional_sql('o', 'o.amount')}) AS BIGINT) FROM credit_order o "
-        f"WHERE o.status IN ('open', 'shipped') AND o.order_date <= %(as_of)s"
+        "WHERE o.status IN ('open', 'shipped') AND o.check_status <> 'blocked' AND o.order_date <= %(as_of)s"
         f"{_only('o.customer_id', customer_ids)}{exclude} GROUP BY o.customer_id"
     )
     rows = _fetch(sql, {"as_of": _day(as_of)})

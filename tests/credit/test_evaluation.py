@@ -142,3 +142,83 @@ def test_evaluate_refuses_a_bad_period_on_stderr(db, huikuan):
     result = huikuan("credit", "evaluate", "--period", "March")
     assert result.code == 1
     assert "YYYY-MM" in result.stderr
+
+
+def test_evaluating_costs_the_same_queries_for_many_customers_as_for_few(
+    march, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.credit.conftest import invoice, make_customer
+
+    with CaptureQueriesContext(connection) as few:
+        credit_evaluate(period="2026-03")
+    for number in range(40):
+        customer = make_customer(f"X{number:03d}", industry_position="regional")
+        invoice(f"X-{number}", customer, "2026-03-02", "100.00", "2026-03-20")
+    CreditEvaluation.objects.all().delete()
+    with CaptureQueriesContext(connection) as many:
+        run = credit_evaluate(period="2026-03")
+    assert len(run.evaluations) == 44
+
+    # Reads are a fixed set of grouped queries; only the bulk insert grows, in batches.
+    def reads(context):
+        return [q for q in context.captured_queries if not q["sql"].startswith("INSERT")]
+
+    assert len(reads(many)) == len(reads(few))
+
+
+def test_the_statement_command_prints_the_z_score(customers, huikuan):
+    result = huikuan(
+        "credit",
+        "statement",
+        "--customer",
+        "HZ001",
+        "--date",
+        "2025-12-31",
+        "--kind",
+        "non_manufacturer",
+        "--working-capital",
+        "100",
+        "--retained-earnings",
+        "100",
+        "--ebit",
+        "100",
+        "--book-equity",
+        "500",
+        "--total-liabilities",
+        "1000",
+        "--sales",
+        "1000",
+        "--total-assets",
+        "1000",
+        "--json",
+    )
+    assert result.code == 0, result.stderr
+    data = result.json()
+    assert (data["model"], data["score"], data["zone"]) == ("Z″", "2.18", "grey")
+    assert set(data["ratios"]) == {
+        "x1_working_capital_to_assets",
+        "x2_retained_earnings_to_assets",
+        "x3_ebit_to_assets",
+        "x4_equity_to_liabilities",
+    }
+
+
+def test_a_listed_manufacturer_without_market_value_is_refused(customers, huikuan):
+    args = ["--working-capital", "1", "--retained-earnings", "1", "--ebit", "1", "--book-equity", "1"]
+    args += ["--total-liabilities", "1", "--sales", "1", "--total-assets", "1"]
+    result = huikuan(
+        "credit",
+        "statement",
+        "--customer",
+        "HZ001",
+        "--date",
+        "2025-12-31",
+        "--kind",
+        "listed_manufacturer",
+        *args,
+    )
+    assert result.code == 1
+    assert "market value" in result.stderr

@@ -208,3 +208,25 @@ def test_a_foreign_invoice_fee_is_on_its_functional_balance(db):
     # 7,100 × 4.35% × 30 / 365 = 25.38
     assert entry.invoices[0].functional_balance == D("7100.00")
     assert entry.total == D("25.38")
+
+
+def test_the_dashboard_counts_classes_and_ranks_exposure_against_limit(clean):
+    from huikuan.credit.selectors import credit_dashboard
+    from huikuan.ledger.models import Customer
+
+    small = make_customer("SM1", credit_class="A", credit_limit=D("1000.00"))
+    invoice("S-1", small, "2026-04-01", "900.00", "2026-05-31")
+    order_create(number="SO-5", customer=small, order_date=date(2026, 4, 2), amount=D("500.00"))
+    board = credit_dashboard(as_of=APRIL, customers=Customer.objects.all())
+    assert board.customers_by_class["A"] == 1 and board.customers_by_class["B"] == 1
+    # SM1 uses 90% of its limit; JX010 60%.
+    assert [row.customer.code for row in board.over_limit] == ["SM1", "JX010"]
+    assert board.over_limit[0].utilisation == D("0.9000")
+    assert [order.number for order in board.blocked_orders] == ["SO-5"]
+
+
+def test_a_blocked_order_does_not_count_in_exposure_until_released(clean):
+    order_create(number="SO-8", customer=clean, order_date=date(2026, 4, 2), amount=D("50000.00"))
+    assert credit_check(customer=clean, amount=D("1"), as_of=APRIL).open_orders == 0
+    Order.objects.filter(number="SO-8").update(check_status="released")
+    assert credit_check(customer=clean, amount=D("1"), as_of=APRIL).open_orders == D("50000.00")
