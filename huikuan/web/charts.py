@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -39,3 +40,24 @@ def bar_chart(values: list[tuple[str, Decimal]]) -> BarChart:
             Bar(label, amount, index * slot + slot // 6, BAR_AREA + 20 - height, slot * 2 // 3, height)
         )
     return BarChart(bars)
+
+
+@dataclass(frozen=True)
+class Gauge:
+    """A half-circle gauge of how much of a credit limit is used (the arc stops at 100 %)."""
+
+    share: Decimal | None  # used / limit; None without a positive limit
+    arc: str  # SVG path of the used part
+    over: bool
+    track: str = "M 20 100 A 80 80 0 0 1 180 100"
+
+
+def gauge(*, used: Decimal, limit: Decimal | None) -> Gauge:
+    """The gauge of ``used`` against ``limit``: drawing coordinates only, the figures stay Decimal."""
+    if not limit or limit <= 0:
+        return Gauge(None, "", used > 0)
+    share = used / limit
+    angle = math.pi * float(min(max(share, Decimal(0)), Decimal(1)))
+    x, y = 100 - 80 * math.cos(angle), 100 - 80 * math.sin(angle)
+    arc = f"M 20 100 A 80 80 0 0 1 {x:.2f} {y:.2f}" if share > 0 else ""
+    return Gauge(share.quantize(Decimal("0.0001")), arc, share > 1)

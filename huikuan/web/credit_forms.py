@@ -1,0 +1,72 @@
+"""Forms of the credit pages: each checks its fields before a service is called; the rules
+themselves (who may ask, for how much, how long) are the services'."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from huikuan.credit.models import StatementKind
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # what a date input reads
+MONEY = {"max_digits": 18, "decimal_places": 2}
+PERIOD = forms.TextInput(attrs={"type": "month"})
+
+
+class LimitApplicationForm(forms.Form):
+    amount = forms.DecimalField(label=_("Requested limit"), min_value=0, **MONEY)
+    reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
+
+
+class ExtensionForm(forms.Form):
+    invoice = forms.ChoiceField(label=_("Invoice"), choices=[])
+    days = forms.IntegerField(label=_("Days"), min_value=1, max_value=3650)
+    reason = forms.CharField(label=_("Reason"), max_length=500)
+
+    def __init__(self, *args, invoices: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["invoice"].choices = [(number, number) for number in invoices]
+
+
+class HoldForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500)
+
+
+class LiftForm(forms.Form):
+    hold = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Reason"), max_length=500)
+
+
+class ReleaseForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
+
+
+class CheckForm(forms.Form):
+    amount = forms.DecimalField(label=_("Order amount (CNY)"), min_value=0, **MONEY)
+    prepaid = forms.BooleanField(label=_("Prepaid"), required=False)
+
+
+class OrderForm(forms.Form):
+    number = forms.CharField(label=_("Order number"), max_length=64)
+    order_date = forms.DateField(label=_("Order date"), widget=DATE)
+    amount = forms.DecimalField(label=_("Amount"), min_value=0, **MONEY)
+    currency = forms.CharField(label=_("Currency"), max_length=3, required=False)
+    fx_rate = forms.DecimalField(label=_("Exchange rate"), required=False, max_digits=18, decimal_places=6)
+    prepaid = forms.BooleanField(label=_("Prepaid"), required=False)
+
+
+class StatementForm(forms.Form):
+    statement_date = forms.DateField(label=_("Statement date"), widget=DATE)
+    kind = forms.ChoiceField(label=_("Kind of company"), choices=StatementKind.choices)
+    working_capital = forms.DecimalField(label=_("Working capital"), **MONEY)
+    retained_earnings = forms.DecimalField(label=_("Retained earnings"), **MONEY)
+    ebit = forms.DecimalField(label=_("EBIT"), **MONEY)
+    book_equity = forms.DecimalField(label=_("Book value of equity"), **MONEY)
+    market_equity = forms.DecimalField(label=_("Market value of equity"), required=False, **MONEY)
+    total_liabilities = forms.DecimalField(label=_("Total liabilities"), **MONEY)
+    sales = forms.DecimalField(label=_("Sales"), **MONEY)
+    total_assets = forms.DecimalField(label=_("Total assets"), **MONEY)
+
+
+class EvaluateForm(forms.Form):
+    period = forms.RegexField(label=_("Month"), regex=r"^\d{4}-\d{2}$", widget=PERIOD)

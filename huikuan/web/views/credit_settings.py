@@ -1,0 +1,181 @@
+"""Business settings: every number of credit management, the value in force beside its default.
+
+A credit manager or an administrator changes a value or puts back its default; the change
+goes through ``huikuan.core.policy`` (audited). Nested settings (thresholds by class, term
+days by class…) show one field per number. Approval thresholds are steps of the approval
+chains, edited on the chains page.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from huikuan.accounts.access import user_roles
+from huikuan.accounts.roles import ADMIN, CREDIT_MANAGER
+from huikuan.approvals.registry import kind_label
+from huikuan.approvals.selectors import approval_chains
+from huikuan.core.audit import audit_context
+from huikuan.core.errors import ApplicationError
+from huikuan.core.policy import policy_defaults, policy_reset, policy_set, policy_values
+from huikuan.web.views.common import staff_page
+
+EDITORS = frozenset({ADMIN, CREDIT_MANAGER})
+# The functional currency changes the meaning of every stored amount: shown, not edited here.
+READ_ONLY = frozenset({"FUNCTIONAL_CURRENCY"})
+GROUPS: tuple[tuple[Any, tuple[str, ...]], ...] = (
+    (
+        _("Credit terms"),
+        (
+            "TERM_DAYS_BY_CLASS",
+            "DEFAULT_TERM_DAYS",
+            "TERM_START_DELAY_DAYS",
+            "MAX_TERM_EXTENSION_DAYS",
+            "CREDIT_EXTENSION_CLASSES",
+        ),
+    ),
+    (
+        _("Overdue, fees and holds"),
+        ("OVERDUE_FEE_ANNUAL_RATE", "CREDIT_BLOCK_OVERDUE_DAYS", "CREDIT_HOLD_OVERDUE_DAYS"),
+    ),
+    (
+        _("Monthly classification"),
+        (
+            "CREDIT_SCORE_MAXIMA",
+            "CREDIT_CLASS_THRESHOLDS",
+            "CREDIT_REVENUE_SHARE_BASE",
+            "CREDIT_REVENUE_FACTOR",
+            "CREDIT_BENCHMARK_MARGIN",
+            "CREDIT_PAYMENT_TARGET_RATE",
+            "CREDIT_INDUSTRY_POINTS",
+            "CREDIT_CLASS_AUTO_APPLY",
+        ),
+    ),
+)
+LABELS = {
+    "TERM_DAYS_BY_CLASS": _("Credit term in days, by class"),
+    "DEFAULT_TERM_DAYS": _("Credit term in days without a class"),
+    "TERM_START_DELAY_DAYS": _("Days from the invoice date to the start of the term"),
+    "MAX_TERM_EXTENSION_DAYS": _("Most days all extensions of an invoice may add"),
+    "CREDIT_EXTENSION_CLASSES": _("Classes that may ask for a term extension"),
+    "OVERDUE_FEE_ANNUAL_RATE": _("Overdue capital-occupation fee, annual rate"),
+    "CREDIT_BLOCK_OVERDUE_DAYS": _("Orders are blocked while anything is overdue beyond (days)"),
+    "CREDIT_HOLD_OVERDUE_DAYS": _("The quarterly review puts on hold customers overdue (days)"),
+    "CREDIT_SCORE_MAXIMA": _("Maximum of each score"),
+    "CREDIT_CLASS_THRESHOLDS": _("Class thresholds: the least of each score and of the total"),
+    "CREDIT_REVENUE_SHARE_BASE": _("Revenue score: share of the department's revenue taken as the base"),
+    "CREDIT_REVENUE_FACTOR": _("Revenue score: factor"),
+    "CREDIT_BENCHMARK_MARGIN": _("Profitability score: benchmark gross margin"),
+    "CREDIT_PAYMENT_TARGET_RATE": _("Payment score: target collection rate"),
+    "CREDIT_INDUSTRY_POINTS": _("Industry score by position"),
+    "CREDIT_CLASS_AUTO_APPLY": _("Apply proposed classes without approval"),
+    "FUNCTIONAL_CURRENCY": _("Functional currency"),
+}
+
+
+def _may_edit(user) -> bool:
+    return user.is_superuser or bool(user_roles(user) & EDITORS)
+
+
+def _leaves(value: Any, path: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], Any]]:
+    """A setting as (path, number) pairs: a dict of dicts gives one pair per number."""
+    if isinstance(value, dict):
+        pairs = []
+        for name, inner in value.items():
+            pairs.extend(_leaves(inner, (*path, str(name))))
+        return pairs
+    return [(path, value)]
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, Decimal | int):
+        return "number"
+    return "text"
+
+
+def _rows(values: dict[str, Any], defaults: dict[str, Any], key: str) -> list[dict]:
+    default_at = dict(_leaves(defaults[key]))
+    return [
+        {
+            "name": ":".join(("v", key, *path)),
+            "label": " · ".join(path),
+            "value": value,
+            "default": default_at.get(path),
+            "changed": default_at.get(path) != value,
+            "kind": _kind(value),
+        }
+        for path, value in _leaves(values[key])
+    ]
+
+
+def _posted(value: Any, post, prefix: tuple[str, ...]) -> Any:
+    """The posted setting, shaped like the value in force."""
+    if isinstance(value, dict):
+        return {name: _posted(inner, post, (*prefix, str(name))) for name, inner in value.items()}
+    return post.get(":".join(prefix), "").strip()
+
+
+def _settings_context(request) -> dict:
+    values, defaults = policy_values(), policy_defaults()
+    grouped = {key for _title, keys in GROUPS for key in keys}
+    others = tuple(sorted(key for key in defaults if key not in grouped))
+    groups = [
+        {
+            "title": title,
+            "settings": [
+                {
+                    "key": key,
+                    "label": LABELS.get(key, key),
+                    "rows": _rows(values, defaults, key),
+                    "read_only": key in READ_ONLY,
+                }
+                for key in keys
+                if key in defaults
+            ],
+        }
+        for title, keys in (*GROUPS, (_("Other settings"), others))
+        if keys
+    ]
+    chains = [
+        {"kind": kind, "label": kind_label(kind), "steps": steps}
+        for kind, steps in sorted(approval_chains().items())
+    ]
+    return {"groups": groups, "chains": chains, "may_edit": _may_edit(request.user)}
+
+
+@staff_page
+def business_settings(request):
+    return render(request, "web/credit/settings.html", _settings_context(request))
+
+
+@staff_page
+@require_POST
+def business_setting_save(request, key: str):
+    """Change one setting, or put its default back (``reset``)."""
+    if not _may_edit(request.user):
+        raise PermissionDenied
+    defaults = policy_defaults()
+    if key not in defaults or key in READ_ONLY:
+        messages.error(request, _("No such setting: %(key)s") % {"key": key})
+        return redirect("web:business-settings")
+    try:
+        with audit_context(actor=request.user, source="web"):
+            if request.POST.get("reset"):
+                policy_reset(key=key)
+            else:
+                value = _posted(policy_values()[key], request.POST, ("v", key))
+                policy_set(key=key, value=value, updated_by=request.user.get_username())
+    except ApplicationError as refused:
+        messages.error(request, refused.message)
+        return render(request, "web/credit/settings.html", _settings_context(request), status=409)
+    messages.success(request, _("Saved: %(label)s") % {"label": LABELS.get(key, key)})
+    return redirect(reverse("web:business-settings") + f"#setting-{key}")
