@@ -35,7 +35,10 @@ def test_serve_answers_with_the_api_schema_and_static_files(tmp_path):
     )
     try:
         base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
+        # Serving starts with migrate and collectstatic: slow on a busy machine, so wait long
+        # but stop at once if the server has died.
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline and server.poll() is None:
             try:
                 status, schema = get(f"{base}/api/schema/")
                 break
