@@ -444,11 +444,15 @@ def _actions_insert(stepped, policies, customers, rules, run, run_date: date, to
 def _holds_record(customer_ids: list[int], run_date: date, token: str) -> None:
     """The legal step suspends credit sales (SPEC §5.3): recorded as a penalty on the action.
     Carrying out the hold is the credit app's ``customer_hold_place`` (wired when merged)."""
-    actions = dict(
+    actions: dict[int, int] = {}
+    # The penalty points at the letter where there is one (the formal demand), else any action.
+    for customer_id, action_id, channel in (
         DunningAction.objects.filter(token=token, customer_id__in=customer_ids, credit_hold=True)
         .order_by("customer_id", "id")
-        .values_list("customer_id", "id")
-    )
+        .values_list("customer_id", "id", "channel")
+    ):
+        if customer_id not in actions or channel == "letter":
+            actions[customer_id] = action_id
     Penalty.objects.bulk_create(
         Penalty(
             customer_id=customer_id,
