@@ -161,7 +161,11 @@ def _pauses(run_date: date) -> tuple[set[int], dict[int, int], set[int], set[int
     promise, customers under an open promise naming no invoice)."""
     from huikuan.collections.models import Dispute, PaymentPlan, PromiseToPay
 
-    planned = set(PaymentPlan.objects.filter(status=PlanStatus.ACTIVE).values_list("customer_id", flat=True))
+    planned = set(
+        PaymentPlan.objects.filter(status=PlanStatus.ACTIVE, starts_on__lte=run_date).values_list(
+            "customer_id", flat=True
+        )
+    )
     disputed: dict[int, int] = defaultdict(int)
     for invoice_id, amount in Dispute.objects.filter(status=DisputeStatus.OPEN).values_list(
         "invoice_id", "amount"

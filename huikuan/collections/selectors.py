@@ -21,6 +21,7 @@ from decimal import Decimal
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from huikuan.collections.models import (
     ActionStatus,
@@ -237,10 +238,18 @@ def customer_timeline(*, customer: Customer, limit: int | None = None) -> list[T
             action.pk,
         )
     for entry in LogEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(Customer), object_id=customer.pk
+        content_type=ContentType.objects.get_for_model(Customer),
+        object_id=customer.pk,
+        action=LogEntry.Action.UPDATE,
     ).order_by("timestamp"):
         change = (entry.changes_dict or {}).get("status")
         if change:
-            add(entry.timestamp.date(), "status", f"status {change[0]} → {change[1]}", entry, entry.pk)
+            add(
+                timezone.localdate(entry.timestamp),
+                "status",
+                f"status {change[0]} → {change[1]}",
+                entry,
+                entry.pk,
+            )
     entries.sort(key=lambda entry: entry.sort_key, reverse=True)
     return entries[:limit] if limit else entries
