@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "huikuan.credit",
     "huikuan.correspondence",
     "huikuan.collections",
+    "huikuan.jobs",
     "huikuan.reporting",
     "huikuan.api",
     "huikuan.cli",
@@ -221,6 +222,14 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
 }
+
+# --- Scheduled jobs (huikuan.jobs): in-process by default, Celery workers in production.
+HUIKUAN_SCHEDULER = os.environ.get("HUIKUAN_SCHEDULER", "inprocess")  # inprocess | celery | off
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "huikuan")
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # --- Business defaults (SPEC §2, §4, §5.2). Each is a default a finance team may change.
 HUIKUAN = {
