@@ -239,3 +239,15 @@ def test_the_timeline_merges_everything_newest_first(customer, pay):
     ]
     dates = [entry.on for entry in timeline]
     assert dates == sorted(dates, reverse=True)
+
+
+def test_collections_speaks_chinese_by_default(db):
+    from django.utils import translation
+
+    from huikuan.collections.models import DunningPolicy, PromiseStatus
+
+    with translation.override("zh-hans"):
+        assert str(DunningPolicy._meta.verbose_name) == "催收策略"
+        assert str(PromiseStatus.BROKEN.label) == "已违约"
+    with translation.override("en"):
+        assert str(PromiseStatus.BROKEN.label) == "broken"
