@@ -125,8 +125,10 @@ class DunningClaim(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["invoice", "step_code"], name="dunning_claim_once_per_step"),
         ]
-        # The unique index alone: the run reads an invoice's claims by its prefix, and every
-        # other index would slow the daily insert of up to a million claims.
+        indexes = [
+            # The run reads each open invoice's last step from this index alone.
+            models.Index(fields=["invoice", "sequence"], name="dunning_claim_invoice_seq"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.invoice_id}:{self.step_code} on {self.run_date}"
