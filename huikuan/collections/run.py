@@ -49,7 +49,7 @@ from huikuan.core.errors import RuleViolation
 from huikuan.core.policy import policy_values
 from huikuan.ledger.balances import STILL_OPEN
 from huikuan.ledger.bulk import bulk_insert_rows
-from huikuan.ledger.models import CustomerStatus
+from huikuan.ledger.models import Customer, CustomerStatus
 
 
 class PlannedAction(NamedTuple):
@@ -454,9 +454,10 @@ def _claims_insert(claims: list[tuple]) -> int:
         return connection.connection.total_changes - before
 
 
-def _holds_record(customer_ids: list[int], run_date: date, token: str) -> None:
-    """The legal step suspends credit sales (SPEC §5.3): recorded as a penalty on the action.
-    Carrying out the hold is the credit app's ``customer_hold_place`` (wired when merged)."""
+def _holds_record(customer_ids: list[int], run_date: date, token: int) -> None:
+    """The legal step suspends credit sales (SPEC §5.3): a penalty on the step's action, and
+    the credit hold itself placed through credit (``customer_hold_place``, idempotent per
+    source) for each customer not already on hold or in legal or closed."""
     actions: dict[int, int] = {}
     # The penalty points at the letter where there is one (the formal demand), else any action.
     for customer_id, action_id, channel in (
@@ -481,3 +482,10 @@ def _holds_record(customer_ids: list[int], run_date: date, token: str) -> None:
             connection.ops.adapt_datetimefield_value(timezone.now()),
         ),
     )
+    from huikuan.credit.services import customer_hold_place
+
+    reason = "legal step of the dunning ladder (SPEC §6.1)"
+    for customer in Customer.objects.filter(pk__in=set(customer_ids), status=CustomerStatus.ACTIVE).order_by(
+        "pk"
+    ):
+        customer_hold_place(customer=customer, reason=reason, source="dunning", on=run_date)

@@ -153,6 +153,13 @@ def test_the_legal_step_records_a_credit_hold(month_ledger):
     assert legal.credit_hold and legal.case_to_legal
     assert Penalty.objects.filter(customer__code="H", kind="credit_hold", action=legal).exists()
     assert not Penalty.objects.filter(customer__code="S").exists()
+    from huikuan.credit.models import CreditHold
+    from huikuan.ledger.models import Customer
+
+    [hold] = CreditHold.objects.filter(customer__code="H")
+    assert (hold.source, hold.placed_on) == ("dunning", day(0))
+    assert Customer.objects.get(code="H").status == "credit_hold"
+    assert not CreditHold.objects.filter(customer__code="S").exists()
 
 
 def test_running_a_day_twice_or_a_past_day_again_does_nothing_new(month_ledger):

@@ -193,6 +193,12 @@ def test_reason_codes_and_penalties_are_checked(customer):
         proposed_class="C",
     )
     assert penalty.proposed_class == "C"
+    penalty_apply(
+        customer=customer, kind="credit_hold", decided_on=day(1), decided_by="zhang.wei", reason="90 days"
+    )
+    customer.refresh_from_db()
+    assert customer.status == "credit_hold"
+    assert customer.credit_holds.get().source == "collections"
 
 
 def test_the_timeline_merges_everything_newest_first(customer, pay):
