@@ -46,6 +46,7 @@ from huikuan.collections.models import (
 )
 from huikuan.collections.segments import risk_segment
 from huikuan.core.errors import RuleViolation
+from huikuan.core.fields import to_minor_units
 from huikuan.core.policy import policy_values
 from huikuan.ledger.balances import STILL_OPEN
 from huikuan.ledger.bulk import bulk_insert_rows
@@ -165,10 +166,6 @@ def policy_for(policies: list[_Policy], default: _Policy, credit_class: str, seg
     return default
 
 
-def _as_date(value) -> date:
-    return date.fromisoformat(value) if isinstance(value, str) else value
-
-
 def _pauses(run_date: date) -> tuple[set[int], dict[int, int], set[int], set[int]]:
     """(customers with an active plan, disputed minor units by invoice, invoices under an open
     promise, customers under an open promise naming no invoice)."""
@@ -183,7 +180,7 @@ def _pauses(run_date: date) -> tuple[set[int], dict[int, int], set[int], set[int
     for invoice_id, amount in Dispute.objects.filter(status=DisputeStatus.OPEN).values_list(
         "invoice_id", "amount"
     ):
-        disputed[invoice_id] += int(amount * 100)
+        disputed[invoice_id] += to_minor_units(amount)
     promised_customers: set[int] = set()
     open_promises = PromiseToPay.objects.filter(status=PromiseStatus.OPEN, made_on__lte=run_date)
     covered = set(
@@ -274,7 +271,7 @@ def dunning_run(*, date: date, dry_run: bool = False) -> RunResult:
     token = secrets.randbits(62)
     result = RunResult(date=run_date, dry_run=dry_run, token=token)
 
-    # (customer_id, policy code, step code) → invoice (id, number) list
+    # (customer_id, policy code, step code) → the numbers of the invoices taking that step
     stepped: dict[tuple[int, str, str], list[str]] = defaultdict(list)
     claim_day = run_date if connection.vendor == "postgresql" else run_date.isoformat()
     claims: list[tuple] = []
