@@ -142,3 +142,13 @@ def test_a_real_celery_worker_runs_the_dunning_job(tmp_path):
             worker.wait(timeout=10)
         except subprocess.TimeoutExpired:
             worker.kill()
+
+
+def test_the_cli_runs_a_job_once_per_date_and_lists_them(db, huikuan):
+    first = huikuan("jobs", "run", "dunning", "--date", "2026-03-02", "--json")
+    assert first.code == 0, first.stderr
+    assert first.json()["ran"] is True and first.json()["result"]["actions"] == 0
+    assert huikuan("jobs", "run", "dunning", "--date", "2026-03-02", "--json").json()["ran"] is False
+    listing = {row["job"]: row for row in huikuan("jobs", "list", "--json").json()}
+    assert listing["dunning"]["last_date"] == "2026-03-02"
+    assert listing["promises"]["last_status"] is None
