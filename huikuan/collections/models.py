@@ -392,6 +392,8 @@ class Penalty(models.Model):
     reason = models.TextField(_("reason"))
     proposed_class = models.CharField(max_length=1, blank=True)
     action = models.ForeignKey(DunningAction, null=True, blank=True, on_delete=models.PROTECT)
+    # Set once credit has carried it out (a hold placed); a dunning hold waits for it after the run.
+    carried_out = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -50,7 +50,7 @@ from huikuan.core.fields import to_minor_units
 from huikuan.core.policy import policy_values
 from huikuan.ledger.balances import STILL_OPEN
 from huikuan.ledger.bulk import bulk_insert_rows
-from huikuan.ledger.models import Customer, CustomerStatus
+from huikuan.ledger.models import CustomerStatus
 
 
 class PlannedAction(NamedTuple):
@@ -125,7 +125,12 @@ class _Policy:
 
 
 def _policies() -> tuple[list[_Policy], _Policy]:
-    """Active policies by priority, and the default one."""
+    """Active policies by priority, and the default one. A database without any policy (new,
+    or emptied) gets the default ladder first; deactivated policies are left alone."""
+    if not DunningPolicy.objects.exists():
+        from huikuan.collections.services import policies_install
+
+        policies_install()
     loaded: list[_Policy] = []
     default = None
     for policy in DunningPolicy.objects.filter(active=True).prefetch_related("steps").order_by("priority"):
@@ -349,9 +354,7 @@ def dunning_run(*, date: date, dry_run: bool = False) -> RunResult:
             invoices_paused=result.invoices_paused,
             actions_created=len(rows),
         )
-        from huikuan.collections.delivery import deliveries_after_run
-
-        transaction.on_commit(lambda: deliveries_after_run(token=token))
+        transaction.on_commit(lambda: after_run(token=token))
     return result
 
 
@@ -452,13 +455,12 @@ def _claims_insert(claims: list[tuple]) -> int:
 
 
 def _holds_record(customer_ids: list[int], run_date: date, token: int) -> None:
-    """The legal step suspends credit sales (SPEC §5.3): a penalty on the step's action, and
-    the credit hold itself placed through credit (``customer_hold_place``, idempotent per
-    source) for each customer not already on hold or in legal or closed."""
+    """The legal step suspends credit sales (SPEC §5.3): a penalty on the step's action, in the
+    run's transaction. The hold itself is placed after commit by :func:`holds_place`."""
     actions: dict[int, int] = {}
     # The penalty points at the letter where there is one (the formal demand), else any action.
     for customer_id, action_id, channel in (
-        DunningAction.objects.filter(token=token, customer_id__in=customer_ids, credit_hold=True)
+        DunningAction.objects.filter(token=token, credit_hold=True)
         .order_by("customer_id", "id")
         .values_list("customer_id", "id", "channel")
     ):
@@ -467,22 +469,62 @@ def _holds_record(customer_ids: list[int], run_date: date, token: int) -> None:
     day = run_date if connection.vendor == "postgresql" else run_date.isoformat()
     bulk_insert_rows(
         Penalty,
-        ["customer", "action", "kind", "decided_on", "decided_by", "reason", "proposed_class", "created_at"],
+        [
+            "customer",
+            "action",
+            "kind",
+            "decided_on",
+            "decided_by",
+            "reason",
+            "proposed_class",
+            "carried_out",
+            "created_at",
+        ],
         [(customer_id, actions.get(customer_id)) for customer_id in sorted(set(customer_ids))],
         prepared=True,
         constants=(
             PenaltyKind.CREDIT_HOLD.value,
             day,
             "dunning",
-            "legal step of the dunning ladder",
+            HOLD_REASON,
             "",
+            False,
             connection.ops.adapt_datetimefield_value(timezone.now()),
         ),
     )
+
+
+HOLD_REASON = "legal step of the dunning ladder (SPEC §6.1)"
+
+
+def holds_place() -> int:
+    """Carry out the credit holds the runs decided (legal-step penalties not yet carried out)
+    through credit's ``customer_hold_place`` (source "dunning", idempotent per source) for each
+    customer still active; one on hold, in legal or closed keeps its status. How many placed."""
     from huikuan.credit.services import customer_hold_place
 
-    reason = "legal step of the dunning ladder (SPEC §6.1)"
-    for customer in Customer.objects.filter(pk__in=set(customer_ids), status=CustomerStatus.ACTIVE).order_by(
-        "pk"
-    ):
-        customer_hold_place(customer=customer, reason=reason, source="dunning", on=run_date)
+    placed = 0
+    pending = list(
+        Penalty.objects.filter(kind=PenaltyKind.CREDIT_HOLD, decided_by="dunning", carried_out=False)
+        .select_related("customer")
+        .order_by("customer_id", "id")
+    )
+    for penalty in pending:
+        with transaction.atomic():
+            if penalty.customer.status == CustomerStatus.ACTIVE:
+                customer_hold_place(
+                    customer=penalty.customer, reason=HOLD_REASON, source="dunning", on=penalty.decided_on
+                )
+                penalty.customer.status = CustomerStatus.CREDIT_HOLD
+                placed += 1
+            Penalty.objects.filter(pk=penalty.pk).update(carried_out=True)
+    return placed
+
+
+def after_run(*, token: int) -> None:
+    """What a run does after its commit: the holds (any not yet carried out), then this run's
+    deliveries (those that fail are retried by the ``email_retry`` job)."""
+    from huikuan.collections.delivery import deliveries_after_run
+
+    holds_place()
+    deliveries_after_run(token=token)

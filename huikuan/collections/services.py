@@ -423,6 +423,7 @@ def penalty_apply(
         decided_by=_username(decided_by),
         reason=reason,
         proposed_class=proposed_class if kind == PenaltyKind.CLASS_DOWNGRADE else "",
+        carried_out=kind == PenaltyKind.CREDIT_HOLD,
     )
     if kind == PenaltyKind.CREDIT_HOLD:
         customer_hold_place(

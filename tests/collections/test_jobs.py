@@ -62,7 +62,7 @@ def test_the_in_process_scheduler_thread_runs_the_daily_jobs(settings):
     settings.HUIKUAN = {**settings.HUIKUAN, "JOBS_DAILY_AT": "00:00"}
     scheduler_start(interval_seconds=0.2)
     try:
-        for _ in range(100):
+        for _ in range(600):
             if JobRun.objects.filter(status=JobStatus.DONE).count() == 3:
                 break
             time.sleep(0.1)
