@@ -435,7 +435,8 @@ def _claims_insert(claims: list[tuple]) -> int:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                f"CREATE TEMPORARY TABLE dunning_claim_new (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP"
+                f"CREATE TEMPORARY TABLE dunning_claim_new ON COMMIT DROP AS "
+                f"SELECT {columns} FROM {table} WITH NO DATA"
             )
             with cursor.copy(f"COPY dunning_claim_new ({columns}) FROM STDIN") as copy:
                 for claim in claims:
@@ -444,7 +445,9 @@ def _claims_insert(claims: list[tuple]) -> int:
                 f"INSERT INTO {table} ({columns}) SELECT {columns} FROM dunning_claim_new "
                 f"ON CONFLICT (invoice_id, step_code) DO NOTHING"
             )
-            return cursor.rowcount
+            inserted = cursor.rowcount
+            cursor.execute("DROP TABLE dunning_claim_new")
+            return inserted
         before = connection.connection.total_changes
         cursor.executemany(
             f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s) "
