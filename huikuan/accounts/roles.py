@@ -73,6 +73,58 @@ ROLES: tuple[str, ...] = tuple(ROLE_PERMISSIONS)
 # Roles that see only their assigned customers (SPEC §1); every other role sees all.
 SCOPED_ROLES = (COLLECTOR, SALESPERSON, CUSTOMER)
 
+# --- Collections (SPEC §6): policies are the credit manager's; the tools are the collectors'.
+_COLLECTIONS_MODELS = (
+    "dunningpolicy",
+    "dunningstep",
+    "dunningrun",
+    "dunningaction",
+    "activity",
+    "promisetopay",
+    "paymentplan",
+    "planinstalment",
+    "dispute",
+    "overduereason",
+    "penalty",
+)
+_READ_COLLECTIONS = tuple(f"collections.view_{model}" for model in _COLLECTIONS_MODELS)
+_COLLECTOR_TOOLS = (
+    "collections.change_dunningaction",
+    "collections.add_activity",
+    "collections.add_promisetopay",
+    "collections.add_paymentplan",
+    "collections.add_dispute",
+    "collections.change_dispute",
+    "collections.add_overduereason",
+    "collections.add_penalty",
+)
+_COLLECTIONS_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    ADMIN: _READ_COLLECTIONS
+    + tuple(
+        f"collections.{verb}_{model}"
+        for verb in ("add", "change")
+        for model in ("dunningpolicy", "dunningstep")
+    ),
+    CREDIT_MANAGER: _READ_COLLECTIONS
+    + _COLLECTOR_TOOLS
+    + tuple(
+        f"collections.{verb}_{model}"
+        for verb in ("add", "change")
+        for model in ("dunningpolicy", "dunningstep")
+    ),
+    CREDIT_ANALYST: _READ_COLLECTIONS,
+    COLLECTOR: _READ_COLLECTIONS + _COLLECTOR_TOOLS,
+    SALESPERSON: (*_READ_COLLECTIONS, "collections.change_dunningaction", "collections.add_activity"),
+    SALES_MANAGER: _READ_COLLECTIONS,
+    DEPARTMENT_HEAD: _READ_COLLECTIONS,
+    LEGAL: _READ_COLLECTIONS + _COLLECTOR_TOOLS,
+    CFO: _READ_COLLECTIONS,
+    PRESIDENT: _READ_COLLECTIONS,
+    AUDITOR: _READ_COLLECTIONS,
+}
+for _role, _extra in _COLLECTIONS_PERMISSIONS.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] + _extra
+
 # Credit management (SPEC §5, huikuan.credit): every staff role reads it; these roles also
 # file requests or record figures (decisions themselves go through approvals).
 _CREDIT_MODELS = (

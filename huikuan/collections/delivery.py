@@ -1,0 +1,148 @@
+"""The delivery stage of the dunning run: emails and letters for the actions a run created.
+
+    deliveries_after_run(*, token: int) -> dict[str, int]
+    deliveries_send(*, actions: QuerySet[DunningAction] | None = None) -> dict[str, int]
+    dunning_context(action, invoices) -> dict     # the documents' context (SPEC §6)
+
+Runs after the run's transaction has committed, so a failed delivery never undoes a step.
+This is the one module that talks to the correspondence app:
+
+- email: the step's email template rendered in the customer's language (zh-Hans by default),
+  ONE email per customer and step listing all its invoices at that step, with the statement
+  of account attached as PDF, queued in the correspondence outbox (``email_send``) under the
+  idempotency key ``dunning:<action id>``; the outbox sends it after commit and retries a
+  failure (job ``email_retry``), never losing it;
+- letter: the step's letter template rendered to PDF and kept (``letter_create``, reference
+  ``dunning:<action id>``);
+- SMS: the SMS-ready text is written on the action for the collector to send.
+
+An action leaves the ``open`` status once delivered, so each is delivered at most once; an
+action that could not be delivered (no email address, a template error) keeps its error in
+``delivery_note`` and is tried again by the next call.
+"""
+
+from __future__ import annotations
+
+import logging
+from decimal import Decimal
+
+from django.db.models import QuerySet
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from huikuan.collections.models import ActionStatus, Channel, DunningAction, DunningStep
+from huikuan.core.errors import ApplicationError
+from huikuan.correspondence.documents import document_render, language_code, statement_pdf
+from huikuan.correspondence.services import email_send, letter_create
+from huikuan.ledger.models import Invoice
+
+logger = logging.getLogger(__name__)
+
+
+def deliveries_after_run(*, token: int) -> dict[str, int]:
+    return deliveries_send(actions=DunningAction.objects.filter(token=token))
+
+
+def dunning_context(action: DunningAction, invoices: list[Invoice]) -> dict:
+    """The template context of SPEC §6 documents: customer, invoices, total_open, currency, as_of, step."""
+    rows = [
+        {
+            "number": invoice.number,
+            "invoice_date": invoice.invoice_date,
+            "due_date": invoice.due_date,
+            "amount": invoice.amount,
+            "open_amount": invoice.open_amount,
+            "currency": invoice.currency,
+            "days_overdue": max((action.action_date - invoice.due_date).days, 0),
+        }
+        for invoice in invoices
+    ]
+    return {
+        "customer": action.customer,
+        "invoices": rows,
+        "total_open": sum((row["open_amount"] for row in rows), Decimal(0)),
+        "currency": rows[0]["currency"] if rows else action.customer.currency,
+        "as_of": action.action_date,
+        "step": action.step_code,
+    }
+
+
+def deliveries_send(*, actions: QuerySet[DunningAction] | None = None) -> dict[str, int]:
+    """Deliver the open email, letter and SMS actions (all of them by default)."""
+    counts = {"sent": 0, "failed": 0}
+    pending = (actions if actions is not None else DunningAction.objects.all()).filter(
+        status=ActionStatus.OPEN, channel__in=[Channel.EMAIL, Channel.LETTER, Channel.SMS]
+    )
+    templates = {
+        (policy_code, code): (email, letter, sms)
+        for policy_code, code, email, letter, sms in DunningStep.objects.values_list(
+            "policy__code", "code", "email_template", "letter_template", "sms_text"
+        )
+    }
+    for action in pending.select_related("customer").order_by("id").iterator(chunk_size=2000):
+        invoices = list(
+            Invoice.objects.filter(customer_id=action.customer_id, number__in=action.invoice_number_list)
+        )
+        context = dunning_context(action, invoices)
+        email_template, letter_template, sms_text = templates.get(
+            (action.policy_code, action.step_code), ("", "", "")
+        )
+        try:
+            outcome = _deliver(action, context, email_template, letter_template, sms_text)
+        except (ApplicationError, ValueError, OSError) as error:
+            logger.warning("dunning delivery %s failed: %s", action.pk, error)
+            DunningAction.objects.filter(pk=action.pk, status=ActionStatus.OPEN).update(
+                delivery_note=f"failed: {getattr(error, 'message', error)}"[:500]
+            )
+            counts["failed"] += 1
+            continue
+        DunningAction.objects.filter(pk=action.pk, status=ActionStatus.OPEN).update(
+            status=ActionStatus.DONE, delivery_note=outcome[:500], completed_on=action.action_date
+        )
+        counts["sent"] += 1
+    return counts
+
+
+def _deliver(
+    action: DunningAction, context: dict, email_template: str, letter_template: str, sms: str
+) -> str:
+    """What was done, as a note for the action."""
+    customer = action.customer
+    key = f"dunning:{action.pk}"
+    if action.channel == Channel.SMS:
+        return "sms: " + (sms or _sms_text(context))
+    if action.channel == Channel.LETTER:
+        if not letter_template:
+            raise ValueError(f"step {action.step_code} has no letter template")
+        letter = letter_create(
+            customer=customer, template_code=letter_template, context=context, reference=key
+        )
+        return f"letter {letter.reference}"
+    if not customer.email:
+        raise ValueError(_("customer %(code)s has no email address") % {"code": customer.code})
+    if not email_template:
+        raise ValueError(f"step {action.step_code} has no email template")
+    language = language_code(customer.language)
+    document = document_render(template_code=email_template, language=language, context=context)
+    statement = statement_pdf(customer=customer, as_of=action.action_date, language=language)
+    email = email_send(
+        to=[address.strip() for address in customer.email.replace(";", ",").split(",")],
+        subject=document.subject,
+        body=document.text,
+        html=document.html,
+        purpose="dunning",
+        idempotency_key=key,
+        customer=customer,
+        attachments=[(f"statement-{customer.code}-{action.action_date}.pdf", statement, "application/pdf")],
+    )
+    return f"email {email.pk}"
+
+
+def _sms_text(context: dict) -> str:
+    with translation.override(context["customer"].language or "zh-hans"):
+        return _("%(name)s: %(total)s %(currency)s is overdue. Please pay. (%(date)s)") % {
+            "name": context["customer"].name,
+            "total": context["total_open"],
+            "currency": context["currency"],
+            "date": context["as_of"],
+        }
