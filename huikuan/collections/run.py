@@ -502,25 +502,29 @@ HOLD_REASON = "legal step of the dunning ladder (SPEC §6.1)"
 
 def holds_place() -> int:
     """Carry out the credit holds the runs decided (legal-step penalties not yet carried out)
-    through credit's ``customer_hold_place`` (source "dunning", idempotent per source) for each
-    customer still active; one on hold, in legal or closed keeps its status. How many placed."""
-    from huikuan.credit.services import customer_hold_place
+    through credit's ``customers_hold_place`` (source "dunning", idempotent per source) for the
+    customers still active; one on hold, in legal or closed keeps its status. How many placed."""
+    from huikuan.credit.services import customers_hold_place
 
     placed = 0
-    pending = list(
+    pending: dict[date, list[tuple[int, int]]] = defaultdict(list)
+    for penalty_id, customer_id, decided_on, status in (
         Penalty.objects.filter(kind=PenaltyKind.CREDIT_HOLD, decided_by="dunning", carried_out=False)
-        .select_related("customer")
         .order_by("customer_id", "id")
-    )
-    for penalty in pending:
+        .values_list("id", "customer_id", "decided_on", "customer__status")
+    ):
+        pending[decided_on].append((penalty_id, customer_id if status == CustomerStatus.ACTIVE else None))
+    for decided_on, penalties in sorted(pending.items()):
         with transaction.atomic():
-            if penalty.customer.status == CustomerStatus.ACTIVE:
-                customer_hold_place(
-                    customer=penalty.customer, reason=HOLD_REASON, source="dunning", on=penalty.decided_on
-                )
-                penalty.customer.status = CustomerStatus.CREDIT_HOLD
-                placed += 1
-            Penalty.objects.filter(pk=penalty.pk).update(carried_out=True)
+            placed += customers_hold_place(
+                customer_ids=[customer_id for _, customer_id in penalties if customer_id is not None],
+                reason=HOLD_REASON,
+                source="dunning",
+                on=decided_on,
+            )
+            ids = [penalty_id for penalty_id, _ in penalties]
+            for start in range(0, len(ids), 900):
+                Penalty.objects.filter(pk__in=ids[start : start + 900]).update(carried_out=True)
     return placed
 
 

@@ -33,3 +33,34 @@ def _os_user() -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return "unknown"
+
+
+def audit_bulk_changes(
+    *, model: type, changes: list[tuple[int, str, dict[str, list[str]]]], source: str, actor: Any = None
+) -> None:
+    """Write the audit entries of changes made in bulk (one UPDATE for many rows), which the
+    model signals of django-auditlog do not see: one entry per (pk, repr, {field: [before, after]})."""
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    if not changes:
+        return
+    content_type = ContentType.objects.get_for_model(model)
+    who: dict[str, Any] = {"actor": actor} if actor is not None else {"actor_email": f"{source}:{_os_user()}"}
+    LogEntry.objects.bulk_create(
+        [
+            LogEntry(
+                content_type=content_type,
+                object_pk=str(pk),
+                object_id=pk,
+                object_repr=representation,
+                action=LogEntry.Action.UPDATE,
+                changes=fields,
+                changes_text="",
+                additional_data={"source": source},
+                **who,
+            )
+            for pk, representation, fields in changes
+        ],
+        batch_size=2000,
+    )
