@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 
@@ -49,11 +49,38 @@ def _email_retry(day: date) -> dict:
     return {"emails_retried": emails_retry(), "dunning_deliveries": deliveries_send()}
 
 
+def _credit_monthly(day: date) -> dict:
+    """On the first day of a month: score every customer for the month just ended (SPEC §5.1)
+    and send the proposed changes of class for approval (or apply them, by the setting)."""
+    if day.day != 1:
+        return {"skipped": "runs on the first day of a month"}
+    from huikuan.credit.flows import evaluations_propose
+    from huikuan.credit.services import credit_evaluate
+
+    period = (day - timedelta(days=1)).strftime("%Y-%m")
+    run = credit_evaluate(period=period, evaluated_by="job")
+    proposals = evaluations_propose(evaluations=run.evaluations)
+    return {"period": period, "evaluated": len(run.evaluations), "proposed": len(proposals)}
+
+
+def _credit_quarterly(day: date) -> dict:
+    """On the first day of a quarter: the quarterly review (SPEC §5.3): downgrades for worsening
+    payment behaviour, credit hold for customers 90+ days overdue."""
+    if day.day != 1 or day.month not in (1, 4, 7, 10):
+        return {"skipped": "runs on the first day of a quarter"}
+    from huikuan.credit.flows import credit_review
+
+    result = credit_review(as_of=day)
+    return {"period": result.period, "downgrades": len(result.downgrades), "holds": len(result.holds)}
+
+
 JOBS: dict[str, Job] = {
     job.name: job
     for job in (
         Job("promises", "mark promises to pay and payment plans kept or broken", _promises),
         Job("dunning", "the daily dunning run (SPEC §6.2)", _dunning),
         Job("email_retry", "retry emails that failed", _email_retry),
+        Job("credit_monthly", "monthly customer classification, first day of the month", _credit_monthly),
+        Job("credit_quarterly", "quarterly credit review, first day of the quarter", _credit_quarterly),
     )
 }

@@ -16,6 +16,7 @@ import pytest
 
 from huikuan.collections.models import DunningRun
 from huikuan.jobs.models import JobRun, JobStatus
+from huikuan.jobs.registry import JOBS
 from huikuan.jobs.scheduler import scheduler_start, scheduler_stop, scheduler_tick
 from huikuan.jobs.services import job_run
 
@@ -31,12 +32,32 @@ def test_nothing_runs_before_the_daily_time_then_each_job_once(db, settings):
         "promises",
         "dunning",
         "email_retry",
+        "credit_monthly",
+        "credit_quarterly",
     ]
     assert scheduler_tick(now=datetime(2026, 3, 1, 23, 0, tzinfo=UTC)) == []
     assert DunningRun.objects.get().run_date == date(2026, 3, 2)
     assert set(JobRun.objects.values_list("job", "run_date", "status")) == {
-        (name, date(2026, 3, 2), JobStatus.DONE) for name in ("promises", "dunning", "email_retry")
+        (name, date(2026, 3, 2), JobStatus.DONE)
+        for name in ("promises", "dunning", "email_retry", "credit_monthly", "credit_quarterly")
     }
+
+
+def test_credit_scoring_runs_on_the_first_of_the_month_and_the_review_on_the_first_of_the_quarter(db):
+    from huikuan.credit.models import CreditEvaluation
+    from huikuan.ledger.services import customer_create
+
+    customer_create(code="HZ001", name="杭州湖畔机电有限公司", credit_class="B")
+    assert job_run(name="credit_monthly", date=date(2026, 3, 2)).result == {
+        "skipped": "runs on the first day of a month"
+    }
+    assert not CreditEvaluation.objects.exists()
+    monthly = job_run(name="credit_monthly", date=date(2026, 3, 1))
+    assert monthly.result["period"] == "2026-02" and monthly.result["evaluated"] == 1
+    assert job_run(name="credit_quarterly", date=date(2026, 3, 1)).result["skipped"]
+    quarterly = job_run(name="credit_quarterly", date=date(2026, 4, 1))
+    assert quarterly.result["period"] == "2026-03"
+    assert set(CreditEvaluation.objects.values_list("period", flat=True)) == {"2026-02", "2026-03"}
 
 
 def test_a_claimed_job_does_not_run_again_but_a_failed_one_is_retried(db, monkeypatch):
@@ -63,12 +84,12 @@ def test_the_in_process_scheduler_thread_runs_the_daily_jobs(settings):
     scheduler_start(interval_seconds=0.2)
     try:
         for _ in range(600):
-            if JobRun.objects.filter(status=JobStatus.DONE).count() == 3:
+            if JobRun.objects.filter(status=JobStatus.DONE).count() == len(JOBS):
                 break
             time.sleep(0.1)
     finally:
         scheduler_stop()
-    assert JobRun.objects.filter(status=JobStatus.DONE).count() == 3
+    assert JobRun.objects.filter(status=JobStatus.DONE).count() == len(JOBS)
 
 
 def _redis_reachable() -> bool:
