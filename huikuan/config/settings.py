@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "huikuan.credit",
     "huikuan.correspondence",
     "huikuan.collections",
+    "huikuan.jobs",
     "huikuan.reporting",
     "huikuan.api",
     "huikuan.cli",
@@ -222,6 +223,14 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
+# --- Scheduled jobs (huikuan.jobs): in-process by default, Celery workers in production.
+HUIKUAN_SCHEDULER = os.environ.get("HUIKUAN_SCHEDULER", "inprocess")  # inprocess | celery | off
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "huikuan")
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
 # --- Business defaults (SPEC §2, §4, §5.2). Each is a default a finance team may change.
 HUIKUAN = {
     "FUNCTIONAL_CURRENCY": os.environ.get("HUIKUAN_FUNCTIONAL_CURRENCY", "CNY"),
@@ -232,4 +241,26 @@ HUIKUAN = {
     "TERM_DAYS_BY_CLASS": {"A": 60, "B": 45, "C": 30, "D": 0},
     "MAX_TERM_EXTENSION_DAYS": 30,
     "OVERDUE_FEE_ANNUAL_RATE": Decimal(os.environ.get("HUIKUAN_OVERDUE_FEE_RATE", "0.0435")),
+    # --- Collections (SPEC §6). Risk segments: premium = class A with nothing overdue beyond
+    # this many days; high-risk = class D, or overdue beyond this many, or a promise broken
+    # within the lookback.
+    "COLLECTIONS_PREMIUM_MAX_DAYS_OVERDUE": 30,
+    "COLLECTIONS_HIGH_RISK_DAYS_OVERDUE": 60,
+    "COLLECTIONS_BROKEN_PROMISE_LOOKBACK_DAYS": 90,
+    # Who gets actions of the collections team and of legal (usernames).
+    "COLLECTIONS_TEAM_ASSIGNEE": os.environ.get("HUIKUAN_COLLECTIONS_TEAM", "collections"),
+    "COLLECTIONS_LEGAL_ASSIGNEE": os.environ.get("HUIKUAN_LEGAL_TEAM", "legal"),
+    # Heuristic late-payment probability until the risk model (SPEC §10): by segment, plus
+    # this much for every full 30 days overdue, capped at 0.99.
+    "COLLECTIONS_LATE_PROBABILITY_BY_SEGMENT": {
+        "premium": Decimal("0.10"),
+        "normal": Decimal("0.30"),
+        "high_risk": Decimal("0.60"),
+    },
+    "COLLECTIONS_LATE_PROBABILITY_PER_30_DAYS": Decimal("0.10"),
+    "COLLECTIONS_WORKLIST_CONTACTS": 3,
+    # Receipts within this many days after an action count as collected after it.
+    "COLLECTIONS_ATTRIBUTION_DAYS": 14,
+    # The in-process scheduler runs the daily jobs at this local time (HH:MM).
+    "JOBS_DAILY_AT": os.environ.get("HUIKUAN_JOBS_DAILY_AT", "06:00"),
 }

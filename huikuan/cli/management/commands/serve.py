@@ -47,5 +47,8 @@ class Command(BaseCommand):
                 "-",
                 "--graceful-timeout",
                 "10",
+                # Starts the in-process scheduler of the daily jobs (HUIKUAN_SCHEDULER).
+                "--config",
+                "python:huikuan.jobs.gunicorn",
             ],
         )

@@ -1,0 +1,470 @@
+"""The daily dunning run (SPEC §6.2).
+
+    dunning_run(*, date: date, dry_run: bool = False) -> RunResult
+
+For every open invoice of every customer not closed: the customer's risk segment (from its
+class and payment behaviour as of ``date``) picks its policy; the invoice's days past due
+pick the step it has reached; a step beyond every step already taken for the invoice is
+claimed (one ``DunningClaim`` per invoice and step code, inserted conditionally so that
+re-runs and parallel runs never take a step twice). Then, per customer and step, ONE
+``DunningAction`` per channel lists all the invoices at that step; phone actions are the
+collector's call tasks; legal-step actions carry the credit-hold decision. Deliveries
+(emails, letters) happen after commit in ``huikuan.collections.delivery``.
+
+Paused (not escalated, SPEC §6.1): invoices flagged disputed in the ledger or with open
+disputes covering their open balance (a partly disputed invoice is dunned for the
+undisputed rest, as SPEC §13's SME regulation requires); invoices under an open promise
+to pay (one not yet kept or broken; a promise naming no invoices covers all the
+customer's); every invoice of a customer with an active payment plan.
+
+The hot path is plain SQL over the open-invoice index and bulk inserts: no per-row ORM.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from huikuan.collections.ladder import Ladder, LadderStep
+from huikuan.collections.models import (
+    DisputeStatus,
+    DunningAction,
+    DunningClaim,
+    DunningPolicy,
+    DunningRun,
+    Penalty,
+    PenaltyKind,
+    PlanStatus,
+    PromiseStatus,
+)
+from huikuan.collections.segments import risk_segment
+from huikuan.core.errors import RuleViolation
+from huikuan.core.policy import policy_values
+from huikuan.ledger.balances import STILL_OPEN
+from huikuan.ledger.bulk import bulk_insert_rows
+from huikuan.ledger.models import CustomerStatus
+
+
+@dataclass(frozen=True)
+class PlannedAction:
+    customer_code: str
+    step: str
+    channel: str
+    invoice_numbers: tuple[str, ...]
+    assigned_to: str
+
+    def as_dict(self) -> dict:
+        return {
+            "customer_code": self.customer_code,
+            "step": self.step,
+            "channel": self.channel,
+            "invoice_numbers": list(self.invoice_numbers),
+            "assigned_to": self.assigned_to,
+        }
+
+
+@dataclass
+class RunResult:
+    date: date
+    dry_run: bool
+    actions: list[PlannedAction] = field(default_factory=list)
+    invoices_considered: int = 0
+    invoices_stepped: int = 0
+    invoices_paused: int = 0
+    token: str = ""
+
+    def as_dict(self) -> dict:
+        return {
+            "date": self.date.isoformat(),
+            "dry_run": self.dry_run,
+            "invoices_considered": self.invoices_considered,
+            "invoices_stepped": self.invoices_stepped,
+            "invoices_paused": self.invoices_paused,
+            "actions": [action.as_dict() for action in self.actions],
+        }
+
+
+@dataclass(frozen=True)
+class _Step:
+    code: str
+    sequence: int
+    day_offset: int
+    channels: tuple[str, ...]
+    owner_role: str
+    credit_hold: bool
+    case_to_legal: bool
+    write_off_review: bool
+
+
+@dataclass
+class _Policy:
+    code: str
+    classes: frozenset[str]
+    segments: frozenset[str]
+    ladder: Ladder
+    steps: dict[str, _Step]
+
+
+def _policies() -> tuple[list[_Policy], _Policy]:
+    """Active policies by priority, and the default one."""
+    loaded: list[_Policy] = []
+    default = None
+    for policy in DunningPolicy.objects.filter(active=True).prefetch_related("steps").order_by("priority"):
+        steps = {
+            s.code: _Step(
+                s.code,
+                s.sequence,
+                s.day_offset,
+                tuple(s.channels),
+                s.owner_role,
+                s.credit_hold,
+                s.case_to_legal,
+                s.write_off_review,
+            )
+            for s in policy.steps.all()
+        }
+        if not steps:
+            continue
+        item = _Policy(
+            policy.code,
+            frozenset(policy.credit_classes),
+            frozenset(policy.risk_segments),
+            Ladder([LadderStep(s.code, s.sequence, s.day_offset) for s in steps.values()]),
+            steps,
+        )
+        loaded.append(item)
+        if policy.is_default:
+            default = item
+    if default is None:
+        raise RuleViolation("no active default dunning policy with steps: install the default ladder")
+    return loaded, default
+
+
+def policy_for(policies: list[_Policy], default: _Policy, credit_class: str, segment: str) -> _Policy:
+    for policy in policies:
+        if credit_class in policy.classes or segment in policy.segments:
+            return policy
+    return default
+
+
+def _as_date(value) -> date:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _pauses(run_date: date) -> tuple[set[int], dict[int, int], set[int], set[int]]:
+    """(customers with an active plan, disputed minor units by invoice, invoices under an open
+    promise, customers under an open promise naming no invoice)."""
+    from huikuan.collections.models import Dispute, PaymentPlan, PromiseToPay
+
+    planned = set(
+        PaymentPlan.objects.filter(status=PlanStatus.ACTIVE, starts_on__lte=run_date).values_list(
+            "customer_id", flat=True
+        )
+    )
+    disputed: dict[int, int] = defaultdict(int)
+    for invoice_id, amount in Dispute.objects.filter(status=DisputeStatus.OPEN).values_list(
+        "invoice_id", "amount"
+    ):
+        disputed[invoice_id] += int(amount * 100)
+    promised_customers: set[int] = set()
+    open_promises = PromiseToPay.objects.filter(status=PromiseStatus.OPEN, made_on__lte=run_date)
+    covered = set(
+        PromiseToPay.invoices.through.objects.filter(promisetopay__in=open_promises).values_list(
+            "promisetopay_id", "invoice_id"
+        )
+    )
+    with_invoices = {promise_id for promise_id, _ in covered}
+    promised_invoices = {invoice_id for _, invoice_id in covered}
+    for promise_id, customer_id in open_promises.values_list("id", "customer_id"):
+        if promise_id not in with_invoices:
+            promised_customers.add(customer_id)
+    return planned, disputed, promised_invoices, promised_customers
+
+
+def _open_invoice_rows(run_date: date):
+    """(id, customer_id, number, due_date, disputed, open minor units, last sequence taken),
+    of the invoices open at the end of ``run_date``, by customer."""
+    quote = connection.ops.quote_name
+    invoice = quote("ledger_invoice")
+    claim = quote(DunningClaim._meta.db_table)
+    day = run_date if connection.vendor == "postgresql" else run_date.isoformat()
+    sql = (
+        f"SELECT i.id, i.customer_id, i.number, i.due_date, i.disputed, i.amount - i.applied_amount, "
+        f"(SELECT MAX(c.sequence) FROM {claim} c WHERE c.invoice_id = i.id) "
+        f"FROM {invoice} i WHERE i.open_span = %s AND i.invoice_date <= %s "
+        f"UNION ALL "
+        f"SELECT i.id, i.customer_id, i.number, i.due_date, i.disputed, i.amount, "
+        f"(SELECT MAX(c.sequence) FROM {claim} c WHERE c.invoice_id = i.id) "
+        f"FROM {invoice} i WHERE i.open_span < %s AND i.invoice_date <= %s AND i.closed_on > %s "
+        f"ORDER BY 2"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [STILL_OPEN, day, STILL_OPEN, day, day])
+        while True:
+            rows = cursor.fetchmany(50_000)
+            if not rows:
+                break
+            yield from rows
+
+
+def _customers() -> dict[int, tuple]:
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, code, credit_class, salesperson, collector, status FROM {quote('ledger_customer')}"
+        )
+        return {row[0]: row[1:] for row in cursor.fetchall()}
+
+
+def _assignee(owner_role: str, salesperson: str, collector: str, rules: dict) -> str:
+    team = rules["COLLECTIONS_TEAM_ASSIGNEE"]
+    if owner_role == "legal":
+        return rules["COLLECTIONS_LEGAL_ASSIGNEE"]
+    if owner_role == "salesperson":
+        return salesperson or collector or team
+    return collector or team
+
+
+def dunning_run(*, date: date, dry_run: bool = False) -> RunResult:
+    """Decide and take today's dunning steps; see the module docstring. Idempotent by date."""
+    run_date = date
+    rules = policy_values()
+    if not dry_run:
+        from huikuan.collections.services import plans_evaluate, promises_evaluate
+
+        promises_evaluate(as_of=run_date)
+        plans_evaluate(as_of=run_date)
+    policies, default = _policies()
+    customers = _customers()
+    planned, disputed, promised_invoices, promised_customers = _pauses(run_date)
+    broken_recently = _broken_recently(run_date, rules["COLLECTIONS_BROKEN_PROMISE_LOOKBACK_DAYS"])
+    premium_days = rules["COLLECTIONS_PREMIUM_MAX_DAYS_OVERDUE"]
+    high_risk_days = rules["COLLECTIONS_HIGH_RISK_DAYS_OVERDUE"]
+    closed = CustomerStatus.CLOSED.value
+    ordinal = run_date.toordinal()
+    token = uuid.uuid4().hex
+    result = RunResult(date=run_date, dry_run=dry_run, token=token)
+
+    # (customer_id, policy code, step code) → invoice (id, number) list
+    stepped: dict[tuple[int, str, str], list[tuple[int, str]]] = defaultdict(list)
+    claims: list[tuple] = []
+
+    def decide(customer_id: int, rows: list) -> None:
+        customer = customers.get(customer_id)
+        if customer is None or customer[4] == closed:
+            return
+        days = [ordinal - _as_date(row[3]).toordinal() for row in rows]
+        result.invoices_considered += len(rows)
+        segment = risk_segment(
+            credit_class=customer[1] or "",
+            max_days_overdue=max(max(days), 0),
+            broken_promise_recently=customer_id in broken_recently,
+            premium_max_days_overdue=premium_days,
+            high_risk_days_overdue=high_risk_days,
+        )
+        policy = policy_for(policies, default, customer[1] or "", segment)
+        whole_customer_paused = customer_id in planned or customer_id in promised_customers
+        for row, days_past_due in zip(rows, days, strict=True):
+            step = policy.ladder.step_due(days_past_due, row[6])
+            if step is None:
+                continue
+            invoice_id = row[0]
+            if (
+                whole_customer_paused
+                or row[4]
+                or invoice_id in promised_invoices
+                or (invoice_id in disputed and disputed[invoice_id] >= _minor(row[5]))
+            ):
+                result.invoices_paused += 1
+                continue
+            stepped[(customer_id, policy.code, step.code)].append((invoice_id, row[2]))
+            claims.append((invoice_id, step.code, step.sequence, customer_id))
+
+    current, batch = None, []
+    for row in _open_invoice_rows(run_date):
+        if row[1] != current:
+            if batch:
+                decide(current, batch)
+            current, batch = row[1], []
+        batch.append(row)
+    if batch:
+        decide(current, batch)
+
+    if dry_run:
+        result.invoices_stepped = len(claims)
+        result.actions = _plan_actions(stepped, policies, customers, rules)
+        return result
+
+    with transaction.atomic():
+        run, _ = DunningRun.objects.get_or_create(run_date=run_date, defaults={"started_at": timezone.now()})
+        inserted = _claims_insert(claims, run_date, token)
+        if inserted != len(claims):
+            # Another run took some of these steps first: keep only our own claims.
+            ours = set(DunningClaim.objects.filter(token=token).values_list("invoice_id", "step_code"))
+            stepped = {
+                key: kept
+                for key, invoices in stepped.items()
+                if (kept := [inv for inv in invoices if (inv[0], key[2]) in ours])
+            }
+        result.invoices_stepped = inserted
+        result.actions = _plan_actions(stepped, policies, customers, rules)
+        created = _actions_insert(stepped, policies, customers, rules, run, run_date, token)
+        DunningRun.objects.filter(pk=run.pk).update(
+            finished_at=timezone.now(),
+            invocations=run.invocations + 1,
+            invoices_considered=result.invoices_considered,
+            invoices_stepped=result.invoices_stepped,
+            invoices_paused=result.invoices_paused,
+            actions_created=created,
+        )
+        from huikuan.collections.delivery import deliveries_after_run
+
+        transaction.on_commit(lambda: deliveries_after_run(token=token))
+    return result
+
+
+def _minor(amount) -> int:
+    # Open amounts come from SQL in minor units (integers); decimals only in odd back-ends.
+    return int(amount)
+
+
+def _broken_recently(run_date: date, lookback_days: int) -> set[int]:
+    from huikuan.collections.models import PromiseToPay
+
+    return set(
+        PromiseToPay.objects.filter(
+            status=PromiseStatus.BROKEN,
+            resolved_on__lte=run_date,
+            resolved_on__gt=run_date - timedelta(days=lookback_days),
+        ).values_list("customer_id", flat=True)
+    )
+
+
+def _plan_actions(stepped, policies, customers, rules) -> list[PlannedAction]:
+    by_code = {policy.code: policy for policy in policies}
+    planned = []
+    for (customer_id, policy_code, step_code), invoices in sorted(
+        stepped.items(), key=lambda item: (customers[item[0][0]][0], item[0][2])
+    ):
+        step = by_code[policy_code].steps[step_code]
+        code, _class, salesperson, collector, _status = customers[customer_id]
+        numbers = tuple(sorted(number for _, number in invoices))
+        assigned_to = _assignee(step.owner_role, salesperson, collector, rules)
+        planned.extend(
+            PlannedAction(code, step_code, channel, numbers, assigned_to) for channel in step.channels
+        )
+    return planned
+
+
+def _claims_insert(claims: list[tuple], run_date: date, token: str) -> int:
+    """Insert the claims that do not exist yet; how many were inserted."""
+    if not claims:
+        return 0
+    table = connection.ops.quote_name(DunningClaim._meta.db_table)
+    columns = "invoice_id, step_code, sequence, customer_id, run_date, token"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE dunning_claim_new (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP"
+            )
+            with cursor.copy(f"COPY dunning_claim_new ({columns}) FROM STDIN") as copy:
+                for claim in claims:
+                    copy.write_row((*claim, run_date, token))
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT {columns} FROM dunning_claim_new "
+                f"ON CONFLICT (invoice_id, step_code) DO NOTHING"
+            )
+            return cursor.rowcount
+        before = connection.connection.total_changes
+        day = run_date.isoformat()
+        cursor.executemany(
+            f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s) "
+            f"ON CONFLICT (invoice_id, step_code) DO NOTHING",
+            [(*claim, day, token) for claim in claims],
+        )
+        return connection.connection.total_changes - before
+
+
+def _actions_insert(stepped, policies, customers, rules, run, run_date: date, token: str) -> int:
+    by_code = {policy.code: policy for policy in policies}
+    rows = []
+    holds = []
+    for (customer_id, policy_code, step_code), invoices in stepped.items():
+        step = by_code[policy_code].steps[step_code]
+        _code, _class, salesperson, collector, _status = customers[customer_id]
+        numbers = "\n".join(sorted(number for _, number in invoices))
+        assigned_to = _assignee(step.owner_role, salesperson, collector, rules)
+        for channel in step.channels:
+            rows.append(
+                (
+                    customer_id,
+                    run.pk,
+                    run_date,
+                    policy_code,
+                    step_code,
+                    channel,
+                    assigned_to,
+                    numbers,
+                    step.credit_hold,
+                    step.case_to_legal,
+                    step.write_off_review,
+                )
+            )
+        if step.credit_hold:
+            holds.append(customer_id)
+    bulk_insert_rows(
+        DunningAction,
+        [
+            "customer",
+            "run",
+            "action_date",
+            "policy_code",
+            "step_code",
+            "channel",
+            "assigned_to",
+            "invoice_numbers",
+            "credit_hold",
+            "case_to_legal",
+            "write_off_review",
+            "status",
+            "outcome",
+            "completed_by",
+            "delivery_note",
+            "token",
+        ],
+        rows,
+        constants=("open", "", "", "", token),
+    )
+    if holds:
+        _holds_record(holds, run_date, token)
+    return len(rows)
+
+
+def _holds_record(customer_ids: list[int], run_date: date, token: str) -> None:
+    """The legal step suspends credit sales (SPEC §5.3): recorded as a penalty on the action.
+    Carrying out the hold is the credit app's ``customer_hold_place`` (wired when merged)."""
+    actions: dict[int, int] = {}
+    # The penalty points at the letter where there is one (the formal demand), else any action.
+    for customer_id, action_id, channel in (
+        DunningAction.objects.filter(token=token, customer_id__in=customer_ids, credit_hold=True)
+        .order_by("customer_id", "id")
+        .values_list("customer_id", "id", "channel")
+    ):
+        if customer_id not in actions or channel == "letter":
+            actions[customer_id] = action_id
+    Penalty.objects.bulk_create(
+        Penalty(
+            customer_id=customer_id,
+            kind=PenaltyKind.CREDIT_HOLD,
+            decided_on=run_date,
+            decided_by="dunning",
+            reason="legal step of the dunning ladder (90+ days overdue)",
+            action_id=actions.get(customer_id),
+        )
+        for customer_id in sorted(set(customer_ids))
+    )

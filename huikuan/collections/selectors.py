@@ -1,0 +1,255 @@
+"""Reads for collections: the collector's worklist and a customer's timeline.
+
+    worklist_for(*, user, date: date) -> list[WorklistItem]
+    customer_timeline(*, customer: Customer, limit: int | None = None) -> list[TimelineEntry]
+    customer_segment(*, customer: Customer, as_of: date) -> str
+    dunning_policies() -> QuerySet[DunningPolicy]   # with their steps
+
+Worklist order (SPEC §6.2): risk-weighted overdue amount (late-payment probability ×
+overdue balance, the probability from :mod:`huikuan.collections.segments` until the risk
+model exists), then days overdue, both descending. Each item carries the customer's open
+invoices, last contacts and open promises, fetched in bulk (a fixed number of queries).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from huikuan.collections.models import (
+    ActionStatus,
+    Activity,
+    Channel,
+    Dispute,
+    DunningAction,
+    DunningPolicy,
+    OverdueReason,
+    PaymentPlan,
+    Penalty,
+    PromiseStatus,
+    PromiseToPay,
+)
+from huikuan.collections.segments import late_payment_probability, risk_segment
+from huikuan.core.policy import policy_values
+from huikuan.ledger.models import Customer, Invoice
+
+
+@dataclass
+class WorklistItem:
+    task: DunningAction
+    customer: Customer
+    segment: str
+    overdue_balance: Decimal
+    days_overdue: int
+    late_probability: Decimal
+    risk_weighted_amount: Decimal
+    open_invoices: list[Invoice] = field(default_factory=list)
+    last_contacts: list[Activity] = field(default_factory=list)
+    promises: list[PromiseToPay] = field(default_factory=list)
+
+
+def dunning_policies() -> QuerySet[DunningPolicy]:
+    return DunningPolicy.objects.prefetch_related("steps")
+
+
+def _broken_recently(customer_ids, as_of: date, lookback_days: int) -> set[int]:
+    return set(
+        PromiseToPay.objects.filter(
+            customer_id__in=customer_ids,
+            status=PromiseStatus.BROKEN,
+            resolved_on__lte=as_of,
+            resolved_on__gt=as_of - timedelta(days=lookback_days),
+        ).values_list("customer_id", flat=True)
+    )
+
+
+def customer_segment(*, customer: Customer, as_of: date) -> str:
+    rules = policy_values()
+    oldest_due = (
+        Invoice.objects.filter(customer=customer, closed_on__isnull=True, due_date__lt=as_of)
+        .order_by("due_date")
+        .values_list("due_date", flat=True)
+        .first()
+    )
+    return risk_segment(
+        credit_class=customer.credit_class,
+        max_days_overdue=(as_of - oldest_due).days if oldest_due else 0,
+        broken_promise_recently=bool(
+            _broken_recently([customer.pk], as_of, rules["COLLECTIONS_BROKEN_PROMISE_LOOKBACK_DAYS"])
+        ),
+        premium_max_days_overdue=rules["COLLECTIONS_PREMIUM_MAX_DAYS_OVERDUE"],
+        high_risk_days_overdue=rules["COLLECTIONS_HIGH_RISK_DAYS_OVERDUE"],
+    )
+
+
+def worklist_for(*, user, date: date) -> list[WorklistItem]:
+    """Today's open call tasks assigned to ``user`` (username or user), riskiest first."""
+    as_of = date
+    username = user if isinstance(user, str) else user.get_username()
+    rules = policy_values()
+    tasks = list(
+        DunningAction.objects.filter(
+            assigned_to=username, status=ActionStatus.OPEN, channel=Channel.PHONE, action_date__lte=as_of
+        )
+        .select_related("customer")
+        .order_by("action_date", "id")
+    )
+    customer_ids = {task.customer_id for task in tasks}
+    invoices: dict[int, list[Invoice]] = defaultdict(list)
+    for invoice in Invoice.objects.filter(
+        customer_id__in=customer_ids, closed_on__isnull=True, invoice_date__lte=as_of
+    ).order_by("due_date", "number"):
+        invoices[invoice.customer_id].append(invoice)
+    contacts: dict[int, list[Activity]] = defaultdict(list)
+    keep = rules["COLLECTIONS_WORKLIST_CONTACTS"]
+    for activity in Activity.objects.filter(customer_id__in=customer_ids, occurred_on__lte=as_of).order_by(
+        "customer_id", "-occurred_on", "-id"
+    ):
+        if len(contacts[activity.customer_id]) < keep:
+            contacts[activity.customer_id].append(activity)
+    promises: dict[int, list[PromiseToPay]] = defaultdict(list)
+    for promise in PromiseToPay.objects.filter(
+        customer_id__in=customer_ids, status=PromiseStatus.OPEN
+    ).order_by("promised_date"):
+        promises[promise.customer_id].append(promise)
+    broken = _broken_recently(customer_ids, as_of, rules["COLLECTIONS_BROKEN_PROMISE_LOOKBACK_DAYS"])
+
+    items = []
+    for task in tasks:
+        customer = task.customer
+        overdue = [invoice for invoice in invoices[customer.pk] if invoice.due_date < as_of]
+        balance = sum((invoice.open_amount * invoice.fx_rate for invoice in overdue), Decimal(0))
+        days = max(((as_of - invoice.due_date).days for invoice in overdue), default=0)
+        segment = risk_segment(
+            credit_class=customer.credit_class,
+            max_days_overdue=days,
+            broken_promise_recently=customer.pk in broken,
+            premium_max_days_overdue=rules["COLLECTIONS_PREMIUM_MAX_DAYS_OVERDUE"],
+            high_risk_days_overdue=rules["COLLECTIONS_HIGH_RISK_DAYS_OVERDUE"],
+        )
+        probability = late_payment_probability(
+            segment=segment,
+            days_overdue=days,
+            base_by_segment=rules["COLLECTIONS_LATE_PROBABILITY_BY_SEGMENT"],
+            per_30_days=rules["COLLECTIONS_LATE_PROBABILITY_PER_30_DAYS"],
+        )
+        items.append(
+            WorklistItem(
+                task=task,
+                customer=customer,
+                segment=segment,
+                overdue_balance=balance.quantize(Decimal("0.01")),
+                days_overdue=days,
+                late_probability=probability,
+                risk_weighted_amount=(balance * probability).quantize(Decimal("0.01")),
+                open_invoices=invoices[customer.pk],
+                last_contacts=contacts[customer.pk],
+                promises=promises[customer.pk],
+            )
+        )
+    items.sort(
+        key=lambda item: (-item.risk_weighted_amount, -item.days_overdue, item.customer.code, item.task.pk)
+    )
+    return items
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    on: date
+    kind: str  # activity, promise, plan, dispute, overdue_reason, penalty, dunning, status
+    summary: str
+    record: object = None
+    sort_key: tuple = ()
+
+
+def customer_timeline(*, customer: Customer, limit: int | None = None) -> list[TimelineEntry]:
+    """Everything collections knows about a customer, newest first: activities, promises,
+    plans, disputes, overdue reasons, penalties, dunning actions and status changes."""
+    entries: list[TimelineEntry] = []
+
+    def add(on: date, kind: str, summary: str, record, pk: int) -> None:
+        entries.append(TimelineEntry(on, kind, summary, record, (on, kind, pk)))
+
+    for activity in Activity.objects.filter(customer=customer):
+        add(
+            activity.occurred_on,
+            "activity",
+            f"{activity.kind} {activity.outcome} {activity.note}".strip(),
+            activity,
+            activity.pk,
+        )
+    for promise in PromiseToPay.objects.filter(customer=customer):
+        add(
+            promise.made_on,
+            "promise",
+            f"{promise.amount} {promise.currency} by {promise.promised_date}: {promise.status}",
+            promise,
+            promise.pk,
+        )
+    for plan in PaymentPlan.objects.filter(customer=customer).prefetch_related("instalments"):
+        total = sum((i.amount for i in plan.instalments.all()), Decimal(0))
+        add(
+            plan.starts_on,
+            "plan",
+            f"{len(plan.instalments.all())} instalments, {total} {plan.currency}: {plan.status}",
+            plan,
+            plan.pk,
+        )
+    for dispute in Dispute.objects.filter(customer=customer).select_related("invoice"):
+        add(
+            dispute.opened_on,
+            "dispute",
+            f"{dispute.invoice.number} {dispute.amount} {dispute.currency} "
+            f"{dispute.reason_code}: {dispute.status}",
+            dispute,
+            dispute.pk,
+        )
+        if dispute.resolved_on:
+            add(
+                dispute.resolved_on,
+                "dispute",
+                f"{dispute.invoice.number} resolved: {dispute.resolution}",
+                dispute,
+                dispute.pk,
+            )
+    for reason in OverdueReason.objects.filter(customer=customer):
+        add(reason.noted_on, "overdue_reason", reason.get_code_display(), reason, reason.pk)
+    for penalty in Penalty.objects.filter(customer=customer):
+        add(
+            penalty.decided_on,
+            "penalty",
+            f"{penalty.get_kind_display()} {penalty.proposed_class} {penalty.reason}".strip(),
+            penalty,
+            penalty.pk,
+        )
+    for action in DunningAction.objects.filter(customer=customer):
+        add(
+            action.action_date,
+            "dunning",
+            f"{action.step_code}/{action.channel} {', '.join(action.invoice_number_list)}: {action.status}",
+            action,
+            action.pk,
+        )
+    for entry in LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Customer),
+        object_id=customer.pk,
+        action=LogEntry.Action.UPDATE,
+    ).order_by("timestamp"):
+        change = (entry.changes_dict or {}).get("status")
+        if change:
+            add(
+                timezone.localdate(entry.timestamp),
+                "status",
+                f"status {change[0]} → {change[1]}",
+                entry,
+                entry.pk,
+            )
+    entries.sort(key=lambda entry: entry.sort_key, reverse=True)
+    return entries[:limit] if limit else entries

@@ -1,0 +1,44 @@
+"""Celery for production (SPEC §12): workers run the scheduled jobs, beat schedules them.
+
+    celery -A huikuan.config.celery worker
+    celery -A huikuan.config.celery beat
+
+The broker is ``CELERY_BROKER_URL`` (Redis, e.g. redis://127.0.0.1:6379/0). Beat sends
+``huikuan.run_job`` for every job of :data:`huikuan.jobs.registry.JOBS` daily at
+``JOBS_DAILY_AT`` (the settings default, read when beat starts), in the company's time zone.
+Set ``HUIKUAN_SCHEDULER=celery`` so that ``huikuan serve`` does not also run them in-process
+(harmless if it does: each (job, date) runs once).
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import time
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "huikuan.config.settings")
+
+app = Celery("huikuan")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks(["huikuan.jobs"])
+
+
+def beat_schedule() -> dict:
+    from django.conf import settings
+
+    from huikuan.jobs.registry import JOBS
+
+    at = time.fromisoformat(settings.HUIKUAN["JOBS_DAILY_AT"])
+    return {
+        f"daily-{name}": {
+            "task": "huikuan.run_job",
+            "schedule": crontab(hour=at.hour, minute=at.minute),
+            "args": (name,),
+        }
+        for name in JOBS
+    }
+
+
+app.conf.beat_schedule = beat_schedule()

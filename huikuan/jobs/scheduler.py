@@ -1,0 +1,91 @@
+"""The embedded scheduler: a daemon thread in the server that runs the daily jobs.
+
+    scheduler_tick(*, now: datetime, runner: str = "inprocess") -> list[str]
+    scheduler_start(*, interval_seconds: float = 30) -> threading.Thread
+
+Once the local time of day passes ``JOBS_DAILY_AT`` (a setting, HH:MM), each job of
+:data:`huikuan.jobs.registry.JOBS` runs for that business date, once: the (job, date)
+claim in :func:`huikuan.jobs.services.job_run` makes every later tick, and every other
+process's scheduler, do nothing. Production uses Celery beat instead
+(``HUIKUAN_SCHEDULER=celery``).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time as clock
+from datetime import datetime, time
+
+from django.db import close_old_connections
+from django.utils import timezone
+
+from huikuan.core.policy import policy_value
+from huikuan.jobs.models import JobRun, JobStatus
+from huikuan.jobs.registry import JOBS
+from huikuan.jobs.services import job_run
+
+logger = logging.getLogger(__name__)
+
+
+def daily_at() -> time:
+    return time.fromisoformat(policy_value("JOBS_DAILY_AT"))
+
+
+def scheduler_tick(*, now: datetime, runner: str = "inprocess") -> list[str]:
+    """Run the jobs due at ``now`` (aware) that have not run for its date; their names."""
+    local = timezone.localtime(now)
+    if local.time() < daily_at():
+        return []
+    day = local.date()
+    done = set(
+        JobRun.objects.filter(run_date=day, status__in=[JobStatus.DONE, JobStatus.RUNNING]).values_list(
+            "job", flat=True
+        )
+    )
+    ran = []
+    for name in JOBS:
+        if name in done:
+            continue
+        try:
+            if job_run(name=name, date=day, runner=runner) is not None:
+                ran.append(name)
+        except Exception:  # recorded on the job's row; the next tick retries it
+            logger.warning("scheduled job %s failed for %s", name, day)
+    return ran
+
+
+def _loop(interval_seconds: float, stop: threading.Event) -> None:
+    while not stop.is_set():
+        try:
+            close_old_connections()
+            scheduler_tick(now=timezone.now())
+        except Exception:  # the scheduler must outlive one bad tick
+            logger.exception("scheduler tick failed")
+        finally:
+            close_old_connections()
+        stop.wait(interval_seconds)
+
+
+_started: list[tuple[threading.Thread, threading.Event]] = []
+
+
+def scheduler_start(*, interval_seconds: float = 30) -> threading.Thread:
+    """Start the daemon thread (once per process); returns it. ``scheduler_stop`` ends it."""
+    if _started and _started[0][0].is_alive():
+        return _started[0][0]
+    stop = threading.Event()
+    thread = threading.Thread(
+        target=_loop, args=(interval_seconds, stop), name="huikuan-scheduler", daemon=True
+    )
+    thread.start()
+    _started[:] = [(thread, stop)]
+    return thread
+
+
+def scheduler_stop(timeout: float = 5) -> None:
+    for thread, stop in _started:
+        stop.set()
+        thread.join(timeout)
+    _started.clear()
+    clock.sleep(0)

@@ -1,0 +1,20 @@
+"""Celery tasks: thin interfaces to :func:`huikuan.jobs.services.job_run`."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from celery import shared_task
+from django.utils import timezone
+
+from huikuan.jobs.services import job_run
+
+
+@shared_task(name="huikuan.run_job")
+def run_job(name: str, run_date: str | None = None) -> dict:
+    """Run a scheduled job for ``run_date`` (YYYY-MM-DD; default today in the company's zone)."""
+    day = date.fromisoformat(run_date) if run_date else timezone.localdate()
+    finished = job_run(name=name, date=day, runner="celery")
+    if finished is None:
+        return {"job": name, "date": day.isoformat(), "ran": False}
+    return {"job": name, "date": day.isoformat(), "ran": True, "result": finished.result}
