@@ -191,6 +191,23 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("HUIKUAN_LOG_LEVEL", "WARNING")},
 }
 
+# --- Email (issue 5). With EMAIL_HOST set, mail goes to that SMTP server; without it (the
+# embedded, single-machine default) the console backend prints each message, so nothing is
+# lost and nothing leaves the machine by accident. EMAIL_BACKEND overrides either choice.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "huikuan@localhost")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+
 # --- REST API (SPEC §12): token or session auth, pages of at most 500, errors as JSON.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -263,4 +280,10 @@ HUIKUAN = {
     "COLLECTIONS_ATTRIBUTION_DAYS": 14,
     # The in-process scheduler runs the daily jobs at this local time (HH:MM).
     "JOBS_DAILY_AT": os.environ.get("HUIKUAN_JOBS_DAILY_AT", "06:00"),
+    # Email delivery: attempts before an email is marked failed, and the first retry delay
+    # (doubled after each further failure).
+    "EMAIL_MAX_ATTEMPTS": int(os.environ.get("HUIKUAN_EMAIL_MAX_ATTEMPTS", "5")),
+    "EMAIL_RETRY_MINUTES": int(os.environ.get("HUIKUAN_EMAIL_RETRY_MINUTES", "10")),
+    # The payment deadline a letter states when its caller gives none: the letter's date + N days.
+    "LETTER_PAYMENT_DAYS": 10,
 }

@@ -1,0 +1,222 @@
+"""Rendering texts and PDFs from the editable templates.
+
+The templates are data an admin edits, so they run in a sandboxed engine: Django's template
+language with no loaders (no ``include``/``extends`` of files), no tag libraries beyond the
+built-ins and ``money``, and a context of plain values only (a ``Customer`` becomes a
+dict), so a template can read what it is given and nothing else. HTML is autoescaped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.template import Context, Engine, TemplateDoesNotExist, TemplateSyntaxError
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.html import linebreaks, strip_tags
+
+from huikuan.core.errors import NotFound, RuleViolation
+from huikuan.core.policy import policy_value
+from huikuan.correspondence.models import DocumentTemplate, Letterhead, TemplateKind
+from huikuan.ledger.models import Customer, Language
+
+DEFAULT_LANGUAGE = Language.ZH_HANS
+_FILTERS = "huikuan.correspondence.filters"
+
+
+def _engine(*, autoescape: bool) -> Engine:
+    return Engine(
+        loaders=[("django.template.loaders.locmem.Loader", {})],
+        builtins=[_FILTERS],
+        libraries={},
+        autoescape=autoescape,
+        string_if_invalid="",
+    )
+
+
+_TEXT_ENGINE = _engine(autoescape=False)
+_HTML_ENGINE = _engine(autoescape=True)
+
+
+@dataclass(frozen=True)
+class RenderedDocument:
+    code: str
+    language: str
+    kind: str
+    subject: str
+    text: str
+    html: str
+
+
+def language_code(language: str | None) -> str:
+    """``zh-Hans``, ``zh_CN``, ``zh`` → "zh-hans"; ``en-GB`` → "en"; None → the default."""
+    if not language:
+        return DEFAULT_LANGUAGE
+    normalised = language.strip().lower().replace("_", "-")
+    if normalised.startswith("zh"):
+        return Language.ZH_HANS
+    if normalised.startswith("en"):
+        return Language.EN
+    raise RuleViolation(f"no letters in language {language!r}: use zh-hans or en")
+
+
+def template_check(*, subject: str, body: str, kind: str) -> None:
+    """Refuse a template that does not compile, with the engine's message."""
+    try:
+        _TEXT_ENGINE.from_string(subject)
+        (_HTML_ENGINE if kind == TemplateKind.LETTER else _TEXT_ENGINE).from_string(body)
+    except TemplateSyntaxError as error:
+        raise RuleViolation(f"template error: {error}") from None
+
+
+def document_template(*, template_code: str, language: str) -> DocumentTemplate:
+    """The template in ``language``, else in the default language."""
+    wanted = language_code(language)
+    found = {t.language: t for t in DocumentTemplate.objects.filter(code=template_code)}
+    template = found.get(wanted) or found.get(DEFAULT_LANGUAGE) or next(iter(found.values()), None)
+    if template is None:
+        raise NotFound(f"no document template {template_code!r}")
+    return template
+
+
+def letterhead_values() -> dict[str, str]:
+    letterhead = Letterhead.objects.filter(pk=1).first() or Letterhead()
+    return {
+        field: getattr(letterhead, field)
+        for field in (
+            "company_name_zh",
+            "company_name_en",
+            "address",
+            "phone",
+            "email",
+            "bank_name",
+            "bank_account",
+            "tax_id",
+            "signature",
+        )
+    }
+
+
+def _customer_values(customer: Customer) -> dict[str, str]:
+    return {
+        "code": customer.code,
+        "name": customer.name,
+        "address": customer.address,
+        "email": customer.email,
+        "phone": customer.phone,
+        "currency": customer.currency,
+        "language": customer.language,
+    }
+
+
+_PLAIN = (str, int, Decimal, date, datetime, bool, type(None))
+
+
+def _plain(value: Any) -> Any:
+    """Only plain values reach a template: no model instance, manager or method."""
+    if isinstance(value, Customer):
+        return _customer_values(value)
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, _PLAIN):
+        return value
+    return str(value)
+
+
+def _full_context(context: dict) -> dict:
+    full = dict(context)
+    as_of = full.get("as_of")
+    if "deadline" not in full and isinstance(as_of, date):
+        full["deadline"] = as_of + timedelta(days=policy_value("LETTER_PAYMENT_DAYS"))
+    full["letterhead"] = letterhead_values()
+    return _plain(full)
+
+
+def _collapse(text: str) -> str:
+    lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
+
+
+def _render(engine: Engine, source: str, values: dict) -> str:
+    return engine.from_string(source).render(Context(values, autoescape=engine.autoescape))
+
+
+def document_render(*, template_code: str, language: str, context: dict) -> RenderedDocument:
+    """Subject, plain text and HTML of a template, rendered in ``language`` (dates, month names)."""
+    template = document_template(template_code=template_code, language=language)
+    values = _full_context(context)
+    with translation.override(template.language):
+        try:
+            subject = " ".join(_render(_TEXT_ENGINE, template.subject, values).split())
+            if template.kind == TemplateKind.LETTER:
+                html = _render(_HTML_ENGINE, template.body, values)
+                lines = re.sub(r"<br\s*/?>|</(p|tr|h1|h2|li)>", "\n", html)
+                text = _collapse(strip_tags(re.sub(r"</t[dh]>", "  ", lines)))
+            else:
+                rendered = _render(_TEXT_ENGINE, template.body, values)
+                text = re.sub(r"\n{3,}", "\n\n", rendered).strip() + "\n"
+                escaped = _render(_HTML_ENGINE, template.body, values).strip()
+                html = f'<div lang="{template.language}">{linebreaks(escaped)}</div>'
+        except (TemplateSyntaxError, TemplateDoesNotExist) as error:
+            # A template reaching for a file (include, extends) finds none: the engine has no loaders.
+            raise RuleViolation(f"template {template} cannot be rendered: {error}") from None
+    return RenderedDocument(
+        code=template.code,
+        language=template.language,
+        kind=template.kind,
+        subject=subject,
+        text=text,
+        html=html,
+    )
+
+
+def letter_html(*, document: RenderedDocument) -> str:
+    """The full page of a letter: letterhead, then the rendered body."""
+    with translation.override(document.language):
+        return render_to_string(
+            "correspondence/letter.html",
+            {"document": document, "letterhead": letterhead_values(), "language": document.language},
+        )
+
+
+def pdf_from_html(html: str) -> bytes:
+    from weasyprint import HTML  # imported here: loading Pango takes a moment, most commands never need it
+
+    return HTML(string=html).write_pdf()
+
+
+def pdf_render(*, template_code: str, language: str, context: dict) -> bytes:
+    """A letter as PDF, with the CJK font embedded."""
+    document = document_render(template_code=template_code, language=language, context=context)
+    return pdf_from_html(letter_html(document=document))
+
+
+def statement_context(*, customer: Customer, as_of: date) -> dict:
+    from huikuan.correspondence.selectors import customer_open_items, open_items_total
+
+    invoices = customer_open_items(customer=customer, as_of=as_of)
+    total, currency = open_items_total(invoices)
+    return {
+        "customer": customer,
+        "invoices": invoices,
+        "total_open": total,
+        "currency": currency if invoices else customer.currency,
+        "as_of": as_of,
+        "step": "statement",
+        "deadline": None,
+    }
+
+
+def statement_pdf(*, customer: Customer, as_of: date, language: str | None = None) -> bytes:
+    """The statement of account (对账单): the open items at the end of ``as_of``, their ages and total."""
+    return pdf_render(
+        template_code="statement",
+        language=language or customer.language,
+        context=statement_context(customer=customer, as_of=as_of),
+    )

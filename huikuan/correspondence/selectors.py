@@ -1,0 +1,92 @@
+"""Reads for letters and email: a customer's open items as of a date, the outbox."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db.models import Prefetch, Q, QuerySet
+
+from huikuan.core.policy import policy_value
+from huikuan.correspondence.models import EmailStatus, OutboundEmail
+from huikuan.ledger.models import Allocation, CreditNote, Customer, Invoice, WriteOff
+
+CENT = Decimal("0.01")
+
+
+def customer_open_items(*, customer: Customer, as_of: date) -> list[dict]:
+    """The customer's invoices with a balance at the end of ``as_of``, oldest due first.
+
+    Each is a dict of the letters' context contract: number, invoice_date, due_date,
+    amount, open_amount, currency, days_overdue (0 while not yet due), fx_rate.
+    """
+    invoices = (
+        Invoice.objects.filter(customer=customer, invoice_date__lte=as_of)
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=as_of))
+        .order_by("due_date", "number")
+        .prefetch_related(
+            Prefetch("allocations", queryset=Allocation.objects.filter(allocation_date__lte=as_of)),
+            Prefetch("credit_notes", queryset=CreditNote.objects.filter(note_date__lte=as_of)),
+            Prefetch("write_offs", queryset=WriteOff.objects.filter(writeoff_date__lte=as_of)),
+        )
+    )
+    items = []
+    for invoice in invoices:
+        applied = sum(
+            (
+                record.amount
+                for records in (
+                    invoice.allocations.all(),
+                    invoice.credit_notes.all(),
+                    invoice.write_offs.all(),
+                )
+                for record in records
+            ),
+            Decimal(0),
+        )
+        open_amount = invoice.amount - applied
+        if open_amount <= 0:
+            continue
+        items.append(
+            {
+                "number": invoice.number,
+                "invoice_date": invoice.invoice_date,
+                "due_date": invoice.due_date,
+                "amount": invoice.amount,
+                "open_amount": open_amount,
+                "currency": invoice.currency,
+                "days_overdue": max((as_of - invoice.due_date).days, 0),
+                "fx_rate": invoice.fx_rate,
+            }
+        )
+    return items
+
+
+def open_items_total(items: list[dict]) -> tuple[Decimal, str]:
+    """The total of ``items``: in their currency when they share one, else in the functional currency."""
+    currencies = {item["currency"] for item in items}
+    if len(currencies) == 1:
+        return sum((item["open_amount"] for item in items), Decimal(0)), currencies.pop()
+    functional = policy_value("FUNCTIONAL_CURRENCY") or settings.HUIKUAN["FUNCTIONAL_CURRENCY"]
+    total = sum(
+        (
+            (item["open_amount"] * item.get("fx_rate", Decimal(1))).quantize(CENT, rounding=ROUND_HALF_UP)
+            for item in items
+        ),
+        Decimal(0),
+    )
+    return total, functional
+
+
+def outbound_emails(*, status: str = "") -> QuerySet[OutboundEmail]:
+    emails = OutboundEmail.objects.select_related("customer").order_by("-created_at", "-id")
+    if status:
+        emails = emails.filter(status=status)
+    return emails
+
+
+def emails_due_for_retry(*, now) -> QuerySet[OutboundEmail]:
+    return OutboundEmail.objects.filter(
+        status__in=[EmailStatus.QUEUED, EmailStatus.RETRYING], next_attempt_at__lte=now
+    ).order_by("next_attempt_at", "id")

@@ -1,0 +1,112 @@
+"""Letters and email settings: the document templates and the letterhead (admin, credit manager)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from huikuan.core.audit import audit_context
+from huikuan.core.errors import ApplicationError
+from huikuan.correspondence.models import DocumentTemplate, Letterhead
+from huikuan.correspondence.services import (
+    LETTERHEAD_FIELDS,
+    document_template_update,
+    letterhead_get,
+    letterhead_update,
+)
+
+
+def correspondence_page(permission: str) -> Callable:
+    def decorate(view: Callable) -> Callable:
+        @login_required
+        @wraps(view)
+        def guarded(request: HttpRequest, *args, **kwargs):
+            if not request.user.has_perm(permission):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return guarded
+
+    return decorate
+
+
+class TemplateForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
+    subject = forms.CharField(label=gettext_lazy("Subject"), max_length=500)
+    body = forms.CharField(label=gettext_lazy("Body"), widget=forms.Textarea(attrs={"rows": 24, "cols": 100}))
+
+
+class LetterheadForm(forms.ModelForm):
+    class Meta:
+        model = Letterhead
+        fields = list(LETTERHEAD_FIELDS)
+
+
+@correspondence_page("correspondence.change_documenttemplate")
+def template_list(request: HttpRequest) -> HttpResponse:
+    templates = DocumentTemplate.objects.order_by("kind", "code", "language")
+    return render(request, "web/correspondence/templates.html", {"templates": templates})
+
+
+@correspondence_page("correspondence.change_documenttemplate")
+def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    template = get_object_or_404(DocumentTemplate, pk=pk)
+    status = 200
+    if request.method == "POST":
+        form = TemplateForm(request.POST)
+        if form.is_valid():
+            try:
+                with audit_context(actor=request.user, source="web:correspondence"):
+                    document_template_update(
+                        template=template,
+                        name=form.cleaned_data["name"],
+                        subject=form.cleaned_data["subject"],
+                        body=form.cleaned_data["body"],
+                        updated_by=request.user.get_username(),
+                    )
+            except ApplicationError as refused:
+                form.add_error(None, refused.message)
+            else:
+                messages.success(request, _("Template %(template)s saved.") % {"template": template})
+                return redirect("web:correspondence_templates")
+        status = 422
+    else:
+        form = TemplateForm(
+            initial={"name": template.name, "subject": template.subject, "body": template.body}
+        )
+    return render(
+        request, "web/correspondence/template_edit.html", {"template": template, "form": form}, status=status
+    )
+
+
+@correspondence_page("correspondence.change_letterhead")
+def letterhead_edit(request: HttpRequest) -> HttpResponse:
+    letterhead = letterhead_get()
+    status = 200
+    if request.method == "POST":
+        form = LetterheadForm(request.POST, instance=Letterhead(pk=letterhead.pk))
+        if form.is_valid():
+            try:
+                with audit_context(actor=request.user, source="web:correspondence"):
+                    letterhead_update(
+                        updated_by=request.user.get_username(),
+                        **{field: form.cleaned_data[field] for field in LETTERHEAD_FIELDS},
+                    )
+            except ApplicationError as refused:
+                form.add_error(None, refused.message)
+            else:
+                messages.success(request, _("Letterhead saved."))
+                return redirect("web:correspondence_letterhead")
+        status = 422
+    else:
+        form = LetterheadForm(instance=letterhead)
+    return render(request, "web/correspondence/letterhead.html", {"form": form}, status=status)
