@@ -72,3 +72,41 @@ ROLES: tuple[str, ...] = tuple(ROLE_PERMISSIONS)
 
 # Roles that see only their assigned customers (SPEC §1); every other role sees all.
 SCOPED_ROLES = (COLLECTOR, SALESPERSON, CUSTOMER)
+
+# Collections (SPEC §6): every staff role reads it; collectors and salespeople log their
+# work; credit managers and admins also edit the dunning ladder, run it and decide penalties.
+_COLLECTIONS_MODELS = (
+    "dunningpolicy",
+    "dunningstep",
+    "dunningrun",
+    "dunningaction",
+    "activity",
+    "promisetopay",
+    "paymentplan",
+    "dispute",
+    "overduereason",
+    "penalty",
+)
+_COLLECTIONS_READ = tuple(f"collections.view_{model}" for model in _COLLECTIONS_MODELS)
+_COLLECTIONS_WORK = (
+    "collections.change_dunningaction",
+    "collections.add_activity",
+    "collections.add_promisetopay",
+    "collections.add_paymentplan",
+    "collections.add_dispute",
+    "collections.change_dispute",
+    "collections.add_overduereason",
+)
+_COLLECTIONS_MANAGE = (
+    "collections.change_dunningpolicy",
+    "collections.change_dunningstep",
+    "collections.add_dunningrun",
+    "collections.add_penalty",
+)
+for _role in ROLES:
+    if _role != CUSTOMER:
+        ROLE_PERMISSIONS[_role] += _COLLECTIONS_READ
+for _role in (ADMIN, CREDIT_MANAGER, COLLECTOR, SALESPERSON):
+    ROLE_PERMISSIONS[_role] += _COLLECTIONS_WORK
+for _role in (ADMIN, CREDIT_MANAGER):
+    ROLE_PERMISSIONS[_role] += _COLLECTIONS_MANAGE

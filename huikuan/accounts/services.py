@@ -36,6 +36,8 @@ def roles_install(*, apps=global_apps) -> int:
             permission = permission_model.objects.filter(
                 content_type__app_label=app_label, codename=codename
             ).first()
+            if permission is None and apps is not global_apps:
+                continue  # an app migrated later: the refresh after migrate adds it
             if permission is None:
                 raise ApplicationError(f"permission {dotted} of role {role} does not exist; run migrate")
             permissions.append(permission)
