@@ -96,3 +96,9 @@ def access_credit_notes(*, user) -> QuerySet[CreditNote]:
     return CreditNote.objects.select_related("customer", "invoice").filter(
         _through("customer", customer_filter(user))
     )
+
+
+def access_customer_scoped(*, user, queryset: QuerySet, via: str = "customer") -> QuerySet:
+    """``queryset`` (of any model reaching Customer by the path ``via``) cut to what ``user``
+    may see. Apps above accounts (collections, credit…) scope their own models with it."""
+    return queryset.filter(_through(via, customer_filter(user)))

@@ -14,7 +14,7 @@ def _refresh_roles(sender, app_config=None, using="default", **kwargs) -> None:
     from huikuan.accounts.services import roles_install
 
     # Runs once, after the last app's migrations: every permission must exist by then.
-    # post_migrate is sent only for apps with models, so the last of those.
+    # (post_migrate is sent only for apps with models: the last of those.)
     with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
     if app_config is not None and app_config is not with_models[-1]:
         return

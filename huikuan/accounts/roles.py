@@ -57,24 +57,12 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     AUDITOR: _READ_LEDGER,
     CUSTOMER: _PORTAL,
 }
-# Letters and email: admins and credit managers edit the templates and the letterhead.
-_CORRESPONDENCE = (
-    "correspondence.view_documenttemplate",
-    "correspondence.change_documenttemplate",
-    "correspondence.view_letterhead",
-    "correspondence.change_letterhead",
-    "correspondence.view_outboundemail",
-    "correspondence.view_letter",
-)
-ROLE_PERMISSIONS[ADMIN] += _CORRESPONDENCE
-ROLE_PERMISSIONS[CREDIT_MANAGER] += _CORRESPONDENCE
 ROLES: tuple[str, ...] = tuple(ROLE_PERMISSIONS)
 
 # Roles that see only their assigned customers (SPEC §1); every other role sees all.
 SCOPED_ROLES = (COLLECTOR, SALESPERSON, CUSTOMER)
 
-# Collections (SPEC §6): every staff role reads it; collectors and salespeople log their
-# work; credit managers and admins also edit the dunning ladder, run it and decide penalties.
+# --- Collections (SPEC §6): policies are the credit manager's; the tools are the collectors'.
 _COLLECTIONS_MODELS = (
     "dunningpolicy",
     "dunningstep",
@@ -83,12 +71,13 @@ _COLLECTIONS_MODELS = (
     "activity",
     "promisetopay",
     "paymentplan",
+    "planinstalment",
     "dispute",
     "overduereason",
     "penalty",
 )
-_COLLECTIONS_READ = tuple(f"collections.view_{model}" for model in _COLLECTIONS_MODELS)
-_COLLECTIONS_WORK = (
+_READ_COLLECTIONS = tuple(f"collections.view_{model}" for model in _COLLECTIONS_MODELS)
+_COLLECTOR_TOOLS = (
     "collections.change_dunningaction",
     "collections.add_activity",
     "collections.add_promisetopay",
@@ -96,17 +85,34 @@ _COLLECTIONS_WORK = (
     "collections.add_dispute",
     "collections.change_dispute",
     "collections.add_overduereason",
-)
-_COLLECTIONS_MANAGE = (
-    "collections.change_dunningpolicy",
-    "collections.change_dunningstep",
-    "collections.add_dunningrun",
     "collections.add_penalty",
 )
-for _role in ROLES:
-    if _role != CUSTOMER:
-        ROLE_PERMISSIONS[_role] += _COLLECTIONS_READ
-for _role in (ADMIN, CREDIT_MANAGER, COLLECTOR, SALESPERSON):
-    ROLE_PERMISSIONS[_role] += _COLLECTIONS_WORK
+_COLLECTIONS_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    ADMIN: _READ_COLLECTIONS
+    + tuple(
+        f"collections.{verb}_{model}"
+        for verb in ("add", "change")
+        for model in ("dunningpolicy", "dunningstep")
+    ),
+    CREDIT_MANAGER: _READ_COLLECTIONS
+    + _COLLECTOR_TOOLS
+    + tuple(
+        f"collections.{verb}_{model}"
+        for verb in ("add", "change")
+        for model in ("dunningpolicy", "dunningstep")
+    ),
+    CREDIT_ANALYST: _READ_COLLECTIONS,
+    COLLECTOR: _READ_COLLECTIONS + _COLLECTOR_TOOLS,
+    SALESPERSON: (*_READ_COLLECTIONS, "collections.change_dunningaction", "collections.add_activity"),
+    SALES_MANAGER: _READ_COLLECTIONS,
+    DEPARTMENT_HEAD: _READ_COLLECTIONS,
+    LEGAL: _READ_COLLECTIONS + _COLLECTOR_TOOLS,
+    CFO: _READ_COLLECTIONS,
+    PRESIDENT: _READ_COLLECTIONS,
+    AUDITOR: _READ_COLLECTIONS,
+}
+for _role, _extra in _COLLECTIONS_PERMISSIONS.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] + _extra
+# The dunning runs page and POST /api/dunning/run: whoever edits the ladder runs it.
 for _role in (ADMIN, CREDIT_MANAGER):
-    ROLE_PERMISSIONS[_role] += _COLLECTIONS_MANAGE
+    ROLE_PERMISSIONS[_role] += ("collections.add_dunningrun",)

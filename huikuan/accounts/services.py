@@ -18,11 +18,12 @@ from huikuan.core.errors import ApplicationError, NotFound, RuleViolation
 from huikuan.ledger.models import Customer
 
 
-def roles_install(*, apps=global_apps) -> int:
+def roles_install(*, apps=global_apps, skip_missing: bool = False) -> int:
     """Create or refresh one group per role with exactly its permissions.
 
-    Takes the migration's historical ``apps`` from the data migration. Returns how many
-    groups were created.
+    Takes the migration's historical ``apps`` from the data migration, which skips the
+    permissions of apps not migrated yet (``skip_missing``): the refresh after migrate adds
+    them. Returns how many groups were created.
     """
     group_model = apps.get_model("auth", "Group")
     permission_model = apps.get_model("auth", "Permission")
@@ -36,9 +37,9 @@ def roles_install(*, apps=global_apps) -> int:
             permission = permission_model.objects.filter(
                 content_type__app_label=app_label, codename=codename
             ).first()
-            if permission is None and apps is not global_apps:
-                continue  # an app migrated later: the refresh after migrate adds it
             if permission is None:
+                if skip_missing:
+                    continue
                 raise ApplicationError(f"permission {dotted} of role {role} does not exist; run migrate")
             permissions.append(permission)
         group.permissions.set(permissions)

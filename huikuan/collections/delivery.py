@@ -1,6 +1,6 @@
 """The delivery stage of the dunning run: emails and letters for the actions a run created.
 
-    deliveries_after_run(*, token: str) -> dict[str, int]
+    deliveries_after_run(*, token: int) -> dict[str, int]
     deliveries_send(*, actions: QuerySet[DunningAction] | None = None) -> dict[str, int]
 
 Runs after the run's transaction has committed, so a failed delivery never undoes a step;
@@ -31,7 +31,7 @@ from huikuan.ledger.models import Invoice
 logger = logging.getLogger(__name__)
 
 
-def deliveries_after_run(*, token: str) -> dict[str, int]:
+def deliveries_after_run(*, token: int) -> dict[str, int]:
     return deliveries_send(actions=DunningAction.objects.filter(token=token))
 
 

@@ -118,17 +118,15 @@ class DunningClaim(models.Model):
     sequence = models.PositiveIntegerField()
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="+", db_index=False)
     run_date = models.DateField()
-    # Which invocation inserted it: parallel runs read back only their own claims.
-    token = models.CharField(max_length=32)
+    # Which invocation inserted it (a random number): parallel runs read back only their own claims.
+    token = models.BigIntegerField()
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["invoice", "step_code"], name="dunning_claim_once_per_step"),
         ]
-        indexes = [
-            models.Index(fields=["invoice", "sequence"], name="dunning_claim_invoice_seq"),
-            models.Index(fields=["customer", "run_date"], name="dunning_claim_customer_date"),
-        ]
+        # The unique index alone: the run reads an invoice's claims by its prefix, and every
+        # other index would slow the daily insert of up to a million claims.
 
     def __str__(self) -> str:
         return f"{self.invoice_id}:{self.step_code} on {self.run_date}"
@@ -163,14 +161,20 @@ class DunningAction(models.Model):
     completed_by = models.CharField(max_length=150, blank=True)
     # What the delivery stage did: an email's idempotency key, a letter's reference, an error.
     delivery_note = models.CharField(max_length=500, blank=True)
-    token = models.CharField(max_length=32)
+    # The run invocation that created it (see DunningClaim.token).
+    token = models.BigIntegerField()
 
     class Meta:
         ordering = ["-action_date", "customer_id", "step_code", "channel"]
         indexes = [
             models.Index(fields=["assigned_to", "status", "action_date"], name="dunning_action_worklist"),
             models.Index(fields=["customer", "action_date"], name="dunning_action_customer"),
-            models.Index(fields=["status", "channel"], name="dunning_action_delivery"),
+            # Deliveries still to make (retried until done): only open email/letter/SMS rows.
+            models.Index(
+                fields=["channel"],
+                condition=Q(status="open", channel__in=["email", "letter", "sms"]),
+                name="dunning_action_undelivered",
+            ),
             models.Index(fields=["token"], name="dunning_action_token"),
         ]
 

@@ -22,10 +22,11 @@ The hot path is plain SQL over the open-invoice index and bulk inserts: no per-r
 
 from __future__ import annotations
 
-import uuid
+import secrets
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -50,8 +51,7 @@ from huikuan.ledger.bulk import bulk_insert_rows
 from huikuan.ledger.models import CustomerStatus
 
 
-@dataclass(frozen=True)
-class PlannedAction:
+class PlannedAction(NamedTuple):
     customer_code: str
     step: str
     channel: str
@@ -76,7 +76,7 @@ class RunResult:
     invoices_considered: int = 0
     invoices_stepped: int = 0
     invoices_paused: int = 0
-    token: str = ""
+    token: int = 0
 
     def as_dict(self) -> dict:
         return {
@@ -108,6 +108,18 @@ class _Policy:
     segments: frozenset[str]
     ladder: Ladder
     steps: dict[str, _Step]
+    # The step reached at each day past due from the first offset to the last (the hot path's
+    # lookup instead of a search): ``table[min(days, last) - first]``.
+    first: int = 0
+    last: int = 0
+    table: tuple = ()
+
+    def __post_init__(self) -> None:
+        offsets = [step.day_offset for step in self.ladder.steps]
+        self.first, self.last = min(offsets), max(offsets)
+        self.table = tuple(
+            self.steps[self.ladder.reached(days).code] for days in range(self.first, self.last + 1)
+        )
 
 
 def _policies() -> tuple[list[_Policy], _Policy]:
@@ -187,24 +199,26 @@ def _pauses(run_date: date) -> tuple[set[int], dict[int, int], set[int], set[int
 
 
 def _open_invoice_rows(run_date: date):
-    """(id, customer_id, number, due_date, disputed, open minor units, last sequence taken),
+    """(id, customer_id, number, days past due, disputed, open minor units, last sequence taken)
     of the invoices open at the end of ``run_date``, by customer."""
     quote = connection.ops.quote_name
     invoice = quote("ledger_invoice")
     claim = quote(DunningClaim._meta.db_table)
-    day = run_date if connection.vendor == "postgresql" else run_date.isoformat()
+    if connection.vendor == "postgresql":
+        day, days_past_due = run_date, "(%s::date - i.due_date)"
+    else:
+        day, days_past_due = run_date.isoformat(), "CAST(julianday(%s) - julianday(i.due_date) AS INTEGER)"
+    last_taken = f"(SELECT MAX(c.sequence) FROM {claim} c WHERE c.invoice_id = i.id)"
     sql = (
-        f"SELECT i.id, i.customer_id, i.number, i.due_date, i.disputed, i.amount - i.applied_amount, "
-        f"(SELECT MAX(c.sequence) FROM {claim} c WHERE c.invoice_id = i.id) "
-        f"FROM {invoice} i WHERE i.open_span = %s AND i.invoice_date <= %s "
+        f"SELECT i.id, i.customer_id, i.number, {days_past_due}, i.disputed, i.amount - i.applied_amount, "
+        f"{last_taken} FROM {invoice} i WHERE i.open_span = %s AND i.invoice_date <= %s "
         f"UNION ALL "
-        f"SELECT i.id, i.customer_id, i.number, i.due_date, i.disputed, i.amount, "
-        f"(SELECT MAX(c.sequence) FROM {claim} c WHERE c.invoice_id = i.id) "
-        f"FROM {invoice} i WHERE i.open_span < %s AND i.invoice_date <= %s AND i.closed_on > %s "
+        f"SELECT i.id, i.customer_id, i.number, {days_past_due}, i.disputed, i.amount, "
+        f"{last_taken} FROM {invoice} i WHERE i.open_span < %s AND i.invoice_date <= %s AND i.closed_on > %s "
         f"ORDER BY 2"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [STILL_OPEN, day, STILL_OPEN, day, day])
+        cursor.execute(sql, [day, STILL_OPEN, day, day, STILL_OPEN, day, day])
         while True:
             rows = cursor.fetchmany(50_000)
             if not rows:
@@ -246,44 +260,45 @@ def dunning_run(*, date: date, dry_run: bool = False) -> RunResult:
     premium_days = rules["COLLECTIONS_PREMIUM_MAX_DAYS_OVERDUE"]
     high_risk_days = rules["COLLECTIONS_HIGH_RISK_DAYS_OVERDUE"]
     closed = CustomerStatus.CLOSED.value
-    ordinal = run_date.toordinal()
-    token = uuid.uuid4().hex
+    token = secrets.randbits(62)
     result = RunResult(date=run_date, dry_run=dry_run, token=token)
 
     # (customer_id, policy code, step code) → invoice (id, number) list
-    stepped: dict[tuple[int, str, str], list[tuple[int, str]]] = defaultdict(list)
+    stepped: dict[tuple[int, str, str], list[str]] = defaultdict(list)
+    claim_day = run_date if connection.vendor == "postgresql" else run_date.isoformat()
     claims: list[tuple] = []
 
     def decide(customer_id: int, rows: list) -> None:
         customer = customers.get(customer_id)
         if customer is None or customer[4] == closed:
             return
-        days = [ordinal - _as_date(row[3]).toordinal() for row in rows]
         result.invoices_considered += len(rows)
         segment = risk_segment(
             credit_class=customer[1] or "",
-            max_days_overdue=max(max(days), 0),
+            max_days_overdue=max(max(row[3] for row in rows), 0),
             broken_promise_recently=customer_id in broken_recently,
             premium_max_days_overdue=premium_days,
             high_risk_days_overdue=high_risk_days,
         )
         policy = policy_for(policies, default, customer[1] or "", segment)
+        first, last, table, code = policy.first, policy.last, policy.table, policy.code
         whole_customer_paused = customer_id in planned or customer_id in promised_customers
-        for row, days_past_due in zip(rows, days, strict=True):
-            step = policy.ladder.step_due(days_past_due, row[6])
-            if step is None:
+        for invoice_id, _customer, number, days_past_due, flagged, open_minor, last_taken in rows:
+            if days_past_due < first:
                 continue
-            invoice_id = row[0]
+            step = table[(days_past_due if days_past_due < last else last) - first]
+            if last_taken is not None and step.sequence <= last_taken:
+                continue
             if (
                 whole_customer_paused
-                or row[4]
+                or flagged
                 or invoice_id in promised_invoices
-                or (invoice_id in disputed and disputed[invoice_id] >= _minor(row[5]))
+                or (invoice_id in disputed and disputed[invoice_id] >= open_minor)
             ):
                 result.invoices_paused += 1
                 continue
-            stepped[(customer_id, policy.code, step.code)].append((invoice_id, row[2]))
-            claims.append((invoice_id, step.code, step.sequence, customer_id))
+            stepped[(customer_id, code, step.code)].append(number)
+            claims.append((invoice_id, step.code, step.sequence, customer_id, claim_day, token))
 
     current, batch = None, []
     for row in _open_invoice_rows(run_date):
@@ -297,30 +312,34 @@ def dunning_run(*, date: date, dry_run: bool = False) -> RunResult:
 
     if dry_run:
         result.invoices_stepped = len(claims)
-        result.actions = _plan_actions(stepped, policies, customers, rules)
+        result.actions, _rows, _holds = _actions(stepped, policies, customers, rules, None, run_date)
         return result
 
     with transaction.atomic():
         run, _ = DunningRun.objects.get_or_create(run_date=run_date, defaults={"started_at": timezone.now()})
-        inserted = _claims_insert(claims, run_date, token)
+        inserted = _claims_insert(claims)
         if inserted != len(claims):
             # Another run took some of these steps first: keep only our own claims.
-            ours = set(DunningClaim.objects.filter(token=token).values_list("invoice_id", "step_code"))
+            ours = set(DunningClaim.objects.filter(token=token).values_list("invoice__number", "step_code"))
             stepped = {
                 key: kept
-                for key, invoices in stepped.items()
-                if (kept := [inv for inv in invoices if (inv[0], key[2]) in ours])
+                for key, numbers in stepped.items()
+                if (kept := [number for number in numbers if (number, key[2]) in ours])
             }
         result.invoices_stepped = inserted
-        result.actions = _plan_actions(stepped, policies, customers, rules)
-        created = _actions_insert(stepped, policies, customers, rules, run, run_date, token)
+        result.actions, rows, holds = _actions(stepped, policies, customers, rules, run.pk, run_date)
+        bulk_insert_rows(
+            DunningAction, ACTION_COLUMNS, rows, prepared=True, constants=("open", "", "", "", token)
+        )
+        if holds:
+            _holds_record(holds, run_date, token)
         DunningRun.objects.filter(pk=run.pk).update(
             finished_at=timezone.now(),
             invocations=run.invocations + 1,
             invoices_considered=result.invoices_considered,
             invoices_stepped=result.invoices_stepped,
             invoices_paused=result.invoices_paused,
-            actions_created=created,
+            actions_created=len(rows),
         )
         from huikuan.collections.delivery import deliveries_after_run
 
@@ -328,9 +347,60 @@ def dunning_run(*, date: date, dry_run: bool = False) -> RunResult:
     return result
 
 
-def _minor(amount) -> int:
-    # Open amounts come from SQL in minor units (integers); decimals only in odd back-ends.
-    return int(amount)
+ACTION_COLUMNS = [
+    "customer",
+    "run",
+    "action_date",
+    "policy_code",
+    "step_code",
+    "channel",
+    "assigned_to",
+    "invoice_numbers",
+    "credit_hold",
+    "case_to_legal",
+    "write_off_review",
+    "status",
+    "outcome",
+    "completed_by",
+    "delivery_note",
+    "token",
+]
+
+
+def _actions(stepped, policies, customers, rules, run_id, run_date: date):
+    """The planned actions (sorted for people), the action rows ready for the database, and
+    the customers put on hold. ONE action per customer, step and channel."""
+    by_code = {policy.code: policy for policy in policies}
+    day = run_date if connection.vendor == "postgresql" else run_date.isoformat()
+    planned, rows, holds = [], [], []
+    for (customer_id, policy_code, step_code), numbers in sorted(
+        stepped.items(), key=lambda item: (customers[item[0][0]][0], item[0][2])
+    ):
+        step = by_code[policy_code].steps[step_code]
+        code, _class, salesperson, collector, _status = customers[customer_id]
+        numbers = tuple(sorted(numbers))
+        joined = "\n".join(numbers)
+        assigned_to = _assignee(step.owner_role, salesperson, collector, rules)
+        for channel in step.channels:
+            planned.append(PlannedAction(code, step_code, channel, numbers, assigned_to))
+            rows.append(
+                (
+                    customer_id,
+                    run_id,
+                    day,
+                    policy_code,
+                    step_code,
+                    channel,
+                    assigned_to,
+                    joined,
+                    step.credit_hold,
+                    step.case_to_legal,
+                    step.write_off_review,
+                )
+            )
+        if step.credit_hold:
+            holds.append(customer_id)
+    return planned, rows, holds
 
 
 def _broken_recently(run_date: date, lookback_days: int) -> set[int]:
@@ -345,24 +415,8 @@ def _broken_recently(run_date: date, lookback_days: int) -> set[int]:
     )
 
 
-def _plan_actions(stepped, policies, customers, rules) -> list[PlannedAction]:
-    by_code = {policy.code: policy for policy in policies}
-    planned = []
-    for (customer_id, policy_code, step_code), invoices in sorted(
-        stepped.items(), key=lambda item: (customers[item[0][0]][0], item[0][2])
-    ):
-        step = by_code[policy_code].steps[step_code]
-        code, _class, salesperson, collector, _status = customers[customer_id]
-        numbers = tuple(sorted(number for _, number in invoices))
-        assigned_to = _assignee(step.owner_role, salesperson, collector, rules)
-        planned.extend(
-            PlannedAction(code, step_code, channel, numbers, assigned_to) for channel in step.channels
-        )
-    return planned
-
-
-def _claims_insert(claims: list[tuple], run_date: date, token: str) -> int:
-    """Insert the claims that do not exist yet; how many were inserted."""
+def _claims_insert(claims: list[tuple]) -> int:
+    """Insert the claims (rows ready for the database) that do not exist yet; how many were."""
     if not claims:
         return 0
     table = connection.ops.quote_name(DunningClaim._meta.db_table)
@@ -374,75 +428,19 @@ def _claims_insert(claims: list[tuple], run_date: date, token: str) -> int:
             )
             with cursor.copy(f"COPY dunning_claim_new ({columns}) FROM STDIN") as copy:
                 for claim in claims:
-                    copy.write_row((*claim, run_date, token))
+                    copy.write_row(claim)
             cursor.execute(
                 f"INSERT INTO {table} ({columns}) SELECT {columns} FROM dunning_claim_new "
                 f"ON CONFLICT (invoice_id, step_code) DO NOTHING"
             )
             return cursor.rowcount
         before = connection.connection.total_changes
-        day = run_date.isoformat()
         cursor.executemany(
             f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s) "
             f"ON CONFLICT (invoice_id, step_code) DO NOTHING",
-            [(*claim, day, token) for claim in claims],
+            claims,
         )
         return connection.connection.total_changes - before
-
-
-def _actions_insert(stepped, policies, customers, rules, run, run_date: date, token: str) -> int:
-    by_code = {policy.code: policy for policy in policies}
-    rows = []
-    holds = []
-    for (customer_id, policy_code, step_code), invoices in stepped.items():
-        step = by_code[policy_code].steps[step_code]
-        _code, _class, salesperson, collector, _status = customers[customer_id]
-        numbers = "\n".join(sorted(number for _, number in invoices))
-        assigned_to = _assignee(step.owner_role, salesperson, collector, rules)
-        for channel in step.channels:
-            rows.append(
-                (
-                    customer_id,
-                    run.pk,
-                    run_date,
-                    policy_code,
-                    step_code,
-                    channel,
-                    assigned_to,
-                    numbers,
-                    step.credit_hold,
-                    step.case_to_legal,
-                    step.write_off_review,
-                )
-            )
-        if step.credit_hold:
-            holds.append(customer_id)
-    bulk_insert_rows(
-        DunningAction,
-        [
-            "customer",
-            "run",
-            "action_date",
-            "policy_code",
-            "step_code",
-            "channel",
-            "assigned_to",
-            "invoice_numbers",
-            "credit_hold",
-            "case_to_legal",
-            "write_off_review",
-            "status",
-            "outcome",
-            "completed_by",
-            "delivery_note",
-            "token",
-        ],
-        rows,
-        constants=("open", "", "", "", token),
-    )
-    if holds:
-        _holds_record(holds, run_date, token)
-    return len(rows)
 
 
 def _holds_record(customer_ids: list[int], run_date: date, token: str) -> None:
@@ -457,14 +455,18 @@ def _holds_record(customer_ids: list[int], run_date: date, token: str) -> None:
     ):
         if customer_id not in actions or channel == "letter":
             actions[customer_id] = action_id
-    Penalty.objects.bulk_create(
-        Penalty(
-            customer_id=customer_id,
-            kind=PenaltyKind.CREDIT_HOLD,
-            decided_on=run_date,
-            decided_by="dunning",
-            reason="legal step of the dunning ladder (90+ days overdue)",
-            action_id=actions.get(customer_id),
-        )
-        for customer_id in sorted(set(customer_ids))
+    day = run_date if connection.vendor == "postgresql" else run_date.isoformat()
+    bulk_insert_rows(
+        Penalty,
+        ["customer", "action", "kind", "decided_on", "decided_by", "reason", "proposed_class", "created_at"],
+        [(customer_id, actions.get(customer_id)) for customer_id in sorted(set(customer_ids))],
+        prepared=True,
+        constants=(
+            PenaltyKind.CREDIT_HOLD.value,
+            day,
+            "dunning",
+            "legal step of the dunning ladder",
+            "",
+            connection.ops.adapt_datetimefield_value(timezone.now()),
+        ),
     )

@@ -4,6 +4,9 @@
     customer_timeline(*, customer: Customer, limit: int | None = None) -> list[TimelineEntry]
     customer_segment(*, customer: Customer, as_of: date) -> str
     dunning_policies() -> QuerySet[DunningPolicy]   # with their steps
+    access_dunning_actions / access_collection_activities / access_promises_to_pay /
+    access_payment_plans / access_disputes / access_overdue_reasons (*, user) -> QuerySet
+        # the records of the customers ``user`` may see (collectors: their own customers)
 
 Worklist order (SPEC §6.2): risk-weighted overdue amount (late-payment probability ×
 overdue balance, the probability from :mod:`huikuan.collections.segments` until the risk
@@ -23,6 +26,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from huikuan.accounts.access import access_customer_scoped
 from huikuan.collections.models import (
     ActionStatus,
     Activity,
@@ -53,6 +57,32 @@ class WorklistItem:
     open_invoices: list[Invoice] = field(default_factory=list)
     last_contacts: list[Activity] = field(default_factory=list)
     promises: list[PromiseToPay] = field(default_factory=list)
+
+
+def access_dunning_actions(*, user) -> QuerySet[DunningAction]:
+    return access_customer_scoped(user=user, queryset=DunningAction.objects.select_related("customer"))
+
+
+def access_collection_activities(*, user) -> QuerySet[Activity]:
+    return access_customer_scoped(user=user, queryset=Activity.objects.select_related("customer"))
+
+
+def access_promises_to_pay(*, user) -> QuerySet[PromiseToPay]:
+    return access_customer_scoped(user=user, queryset=PromiseToPay.objects.select_related("customer"))
+
+
+def access_payment_plans(*, user) -> QuerySet[PaymentPlan]:
+    return access_customer_scoped(
+        user=user, queryset=PaymentPlan.objects.select_related("customer").prefetch_related("instalments")
+    )
+
+
+def access_disputes(*, user) -> QuerySet[Dispute]:
+    return access_customer_scoped(user=user, queryset=Dispute.objects.select_related("customer", "invoice"))
+
+
+def access_overdue_reasons(*, user) -> QuerySet[OverdueReason]:
+    return access_customer_scoped(user=user, queryset=OverdueReason.objects.select_related("customer"))
 
 
 def dunning_policies() -> QuerySet[DunningPolicy]:

@@ -12,7 +12,7 @@ def install_roles(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
-    roles_install(apps=apps)
+    roles_install(apps=apps, skip_missing=True)
 
 
 def remove_roles(apps, schema_editor):

@@ -1,0 +1,262 @@
+"""Benchmark: the daily dunning run over 100,000 customers and 1,000,000 open invoices.
+
+    .venv/bin/python benchmarks/dunning.py                          # SQLite (and PostgreSQL)
+    .venv/bin/python benchmarks/dunning.py --customers 10000 --invoices 100000 --databases sqlite
+
+For each database a fresh process migrates an empty database and inserts the ledger in
+bulk: customers of every class, open invoices whose due dates spread from 10 days ahead to
+200 days past the run date (every rung of the ladder). Then it times, through the same code
+path as ``huikuan dunning run``:
+
+1. the first daily run (decision + claims + actions: nearly every invoice takes a step);
+2. the same day again (nothing new: the (invoice, step) claims);
+3. the next day (the usual daily increment);
+
+and, separately, the delivery stage on a sample of the email actions (Django's in-memory
+mail backend: what the run costs, not the mail server). Figures are printed, and written
+as JSON with ``--json-out``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/huikuan_bench_dunning"
+CLASSES = ["A"] * 20 + ["B"] * 40 + ["C"] * 25 + ["D"] * 15
+
+
+def generate(customers: int, invoices: int, as_of: date, seed: int) -> dict:
+    """Insert the ledger straight into the tables (no import checks: this is not what is timed)."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from huikuan.ledger.balances import STILL_OPEN
+    from huikuan.ledger.bulk import bulk_insert_rows
+    from huikuan.ledger.models import Customer, Invoice
+
+    rng = random.Random(seed)
+    now = timezone.now()
+    collectors = [f"collector{n:02d}" for n in range(50)]
+    salespeople = [f"sales{n:03d}" for n in range(200)]
+    started = time.perf_counter()
+    with transaction.atomic():
+        bulk_insert_rows(
+            Customer,
+            [
+                "code",
+                "name",
+                "credit_class",
+                "salesperson",
+                "collector",
+                "department",
+                "email",
+                "industry_position",
+                "phone",
+                "address",
+                "status",
+                "currency",
+                "language",
+                "created_at",
+            ],
+            [
+                (
+                    f"C{n:06d}",
+                    f"客户{n:06d}",
+                    rng.choice(CLASSES),
+                    rng.choice(salespeople),
+                    rng.choice(collectors),
+                    f"部门{n % 12:02d}",
+                    f"c{n:06d}@example.cn",
+                )
+                for n in range(customers)
+            ],
+            constants=("", "", "", "active", "CNY", "zh-hans", now),
+        )
+        ids = list(Customer.objects.order_by("id").values_list("id", flat=True))
+        rows = []
+        for n in range(invoices):
+            due = as_of + timedelta(days=rng.randint(-200, 10))
+            amount = f"{rng.randint(10_000, 5_000_000) / 100:.2f}"
+            rows.append((f"YS{n:08d}", ids[n % len(ids)], due - timedelta(days=35), due, due, amount))
+        from decimal import Decimal
+
+        rows = [(*row[:5], Decimal(row[5])) for row in rows]
+        bulk_insert_rows(
+            Invoice,
+            [
+                "number",
+                "customer",
+                "invoice_date",
+                "due_date",
+                "original_due_date",
+                "amount",
+                "currency",
+                "fx_rate",
+                "order_number",
+                "contract_number",
+                "vat_invoice_number",
+                "salesperson",
+                "department",
+                "description",
+                "disputed",
+                "applied_amount",
+                "open_span",
+                "created_at",
+            ],
+            rows,
+            constants=("CNY", 1_000_000, "", "", "", "", "", "", False, 0, STILL_OPEN, now),
+        )
+    return {"customers": customers, "invoices": invoices, "seconds": time.perf_counter() - started}
+
+
+def child(out: Path, customers: int, invoices: int, as_of: date, seed: int, sample: int) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "huikuan.config.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    import huikuan.collections.delivery as delivery
+    from huikuan.collections.models import DunningAction, DunningClaim
+    from huikuan.collections.run import dunning_run
+
+    call_command("migrate", verbosity=0)
+    figures: dict = {"database": connection.vendor, "runs": {}}
+    figures["generate"] = generate(customers, invoices, as_of, seed)
+    print(f"  ledger inserted in {figures['generate']['seconds']:.1f} s", flush=True)
+    connection.close()
+
+    # Deliveries are their own stage, timed below on a sample.
+    deliveries_after_run = delivery.deliveries_after_run
+    delivery.deliveries_after_run = lambda *, token: {}
+    for label, day in (
+        ("first run", as_of),
+        ("same day again", as_of),
+        ("next day", as_of + timedelta(days=1)),
+    ):
+        started = time.perf_counter()
+        result = dunning_run(date=day)
+        seconds = time.perf_counter() - started
+        figures["runs"][label] = {
+            "date": day.isoformat(),
+            "seconds": seconds,
+            "invoices_considered": result.invoices_considered,
+            "invoices_stepped": result.invoices_stepped,
+            "actions": len(result.actions),
+        }
+        print(
+            f"  {label} ({day}): {seconds:.1f} s; {result.invoices_considered:,} open invoices, "
+            f"{result.invoices_stepped:,} steps, {len(result.actions):,} actions",
+            flush=True,
+        )
+    delivery.deliveries_after_run = deliveries_after_run
+    figures["claims"] = DunningClaim.objects.count()
+    figures["actions"] = DunningAction.objects.count()
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    ids = list(
+        DunningAction.objects.filter(channel="email", status="open")
+        .order_by("id")
+        .values_list("id", flat=True)[:sample]
+    )
+    started = time.perf_counter()
+    counts = delivery.deliveries_send(actions=DunningAction.objects.filter(id__in=ids))
+    seconds = time.perf_counter() - started
+    figures["deliveries"] = {"emails": len(ids), "seconds": seconds, "counts": counts}
+    print(f"  deliveries: {len(ids):,} emails in {seconds:.1f} s ({len(ids) / seconds:,.0f}/s)", flush=True)
+    out.write_text(json.dumps(figures, indent=2))
+
+
+def reset_postgres(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--customers", type=int, default=100_000)
+    parser.add_argument("--invoices", type=int, default=1_000_000)
+    parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument("--postgres-url", default=os.environ.get("BENCH_POSTGRES_URL", DEFAULT_POSTGRES))
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--as-of", type=date.fromisoformat, default=date(2026, 11, 25))
+    parser.add_argument("--delivery-sample", type=int, default=5000)
+    parser.add_argument("--json-out", type=Path)
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.out, args.customers, args.invoices, args.as_of, args.seed, args.delivery_sample)
+        return
+    work = Path(tempfile.mkdtemp(prefix="huikuan-bench-dunning-"))
+    summary: dict = {"customers": args.customers, "invoices": args.invoices, "databases": {}}
+    for database in args.databases.split(","):
+        print(
+            f"\n== {database}: {args.customers:,} customers, {args.invoices:,} open invoices ==", flush=True
+        )
+        run_dir = work / database
+        run_dir.mkdir()
+        env = {**os.environ, "HUIKUAN_HOME": str(run_dir), "DATABASE_URL": ""}
+        if database == "postgresql":
+            reset_postgres(args.postgres_url)
+            env["DATABASE_URL"] = args.postgres_url
+        out = run_dir / "figures.json"
+        subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--child",
+                "--out",
+                str(out),
+                "--customers",
+                str(args.customers),
+                "--invoices",
+                str(args.invoices),
+                "--as-of",
+                args.as_of.isoformat(),
+                "--seed",
+                str(args.seed),
+                "--delivery-sample",
+                str(args.delivery_sample),
+            ],
+            check=True,
+            env=env,
+        )
+        summary["databases"][database] = json.loads(out.read_text())
+    if args.json_out:
+        args.json_out.write_text(json.dumps(summary, indent=2))
+    print("\nSummary")
+    for database, figures in summary["databases"].items():
+        for label, run in figures["runs"].items():
+            print(
+                f"  {database:<10} {label:<15} {run['seconds']:6.1f} s  ({run['invoices_stepped']:,} steps)"
+            )
+        d = figures["deliveries"]
+        print(
+            f"  {database:<10} deliveries      {d['emails'] / d['seconds']:6.0f} emails/s "
+            f"(sample {d['emails']:,})"
+        )
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    main()
