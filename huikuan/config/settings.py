@@ -164,9 +164,9 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise expects it, even be
 WHITENOISE_USE_FINDERS = DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    # Compressed static files, served by WhiteNoise from the app server. (The manifest
+    # Compressed static files (gzip), served by WhiteNoise from the app server. (The manifest
     # variant would make every test depend on a collectstatic run.)
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "huikuan.config.storage.GzipStaticFilesStorage"},
 }
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
