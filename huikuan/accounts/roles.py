@@ -57,6 +57,17 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     AUDITOR: _READ_LEDGER,
     CUSTOMER: _PORTAL,
 }
+# Letters and email: admins and credit managers edit the templates and the letterhead.
+_CORRESPONDENCE = (
+    "correspondence.view_documenttemplate",
+    "correspondence.change_documenttemplate",
+    "correspondence.view_letterhead",
+    "correspondence.change_letterhead",
+    "correspondence.view_outboundemail",
+    "correspondence.view_letter",
+)
+ROLE_PERMISSIONS[ADMIN] += _CORRESPONDENCE
+ROLE_PERMISSIONS[CREDIT_MANAGER] += _CORRESPONDENCE
 ROLES: tuple[str, ...] = tuple(ROLE_PERMISSIONS)
 
 # Roles that see only their assigned customers (SPEC §1); every other role sees all.

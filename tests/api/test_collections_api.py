@@ -116,10 +116,9 @@ def test_customer_records_and_writes(api_as, tasks):
     assert records["payment_plans"][0]["instalments"][0]["amount"] == "100.00"
     assert {entry["kind"] for entry in records["timeline"]} >= {"activity", "dispute", "plan", "dunning"}
     assert Dispute.objects.get().status == "resolved"
-    assert (
-        client.post(base + "penalties/", {"kind": "credit_hold", "reason": "x"}, format="json").status_code
-        == 403
-    )
+    penalty = {"kind": "credit_hold", "reason": "broke two promises"}
+    assert api_as("auditor").post(base + "penalties/", penalty, format="json").status_code == 403
+    assert client.post(base + "penalties/", penalty, format="json").status_code == 201
 
 
 def test_policies_get_and_put(api_as, personas):

@@ -437,7 +437,8 @@ def penalty_add(request, customer, data) -> str:
     return _("Penalty proposed.")
 
 
-@collections_page("correspondence.view_letter")
+# Anyone who works the customer reads its letters; the scope decides which.
+@collections_page("collections.view_dunningaction")
 def letter_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     letter = get_object_or_404(
         Letter.objects.filter(customer__in=access_collection_customers(user=request.user)), pk=pk
