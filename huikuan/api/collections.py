@@ -61,6 +61,16 @@ SOURCE = "api:collections"
 # --- Serializers -------------------------------------------------------------------------------
 
 
+class BusinessDateField(serializers.DateField):
+    """A business date the ladder can count back and forth from (its offsets, look-backs)."""
+
+    def to_internal_value(self, value):
+        day = super().to_internal_value(value)
+        if not 1900 <= day.year <= 9000:
+            raise serializers.ValidationError("a business date between 1900 and 9000")
+        return day
+
+
 class InvoiceBriefSerializer(serializers.Serializer):
     number = serializers.CharField()
     due_date = serializers.DateField()
@@ -166,7 +176,7 @@ class WorklistItemSerializer(serializers.Serializer):
 
 
 class WorklistQuerySerializer(serializers.Serializer):
-    date = serializers.DateField(required=False)
+    date = BusinessDateField(required=False)
 
 
 class CallSerializer(serializers.Serializer):
@@ -226,7 +236,7 @@ class PolicySerializer(serializers.Serializer):
 
 
 class RunRequestSerializer(serializers.Serializer):
-    date = serializers.DateField()
+    date = BusinessDateField()
     dry_run = serializers.BooleanField(default=False)
 
 

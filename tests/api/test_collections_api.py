@@ -168,3 +168,9 @@ def test_the_schema_lists_the_collections_endpoints(api_as, personas):
         "/api/dunning/policies/{code}/",
     ):
         assert path in schema["paths"], path
+
+
+def test_a_date_off_the_calendars_edge_is_refused(api_as, personas):
+    manager = api_as("credit_manager")
+    assert manager.post("/api/dunning/run", {"date": "0001-01-01"}, format="json").status_code == 400
+    assert api_as("collector_wang").get("/api/worklist/", {"date": "9999-12-31"}).status_code == 400

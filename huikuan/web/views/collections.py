@@ -98,9 +98,13 @@ def collections_page(permission: str) -> Callable:
 def _day(request: HttpRequest, name: str = "date", default: date | None = None) -> date:
     text = request.GET.get(name, "")
     try:
-        return date.fromisoformat(text) if text else (default or timezone.localdate())
+        day = date.fromisoformat(text) if text else None
     except ValueError:
+        day = None
+    # The ladder counts back and forth from the day: keep it well inside the calendar.
+    if day is None or not 1900 <= day.year <= 9000:
         return default or timezone.localdate()
+    return day
 
 
 def _money(required: bool = True) -> forms.DecimalField:
