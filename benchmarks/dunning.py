@@ -8,13 +8,17 @@ bulk: customers of every class, open invoices whose due dates spread from 10 day
 200 days past the run date (every rung of the ladder). Then it times, through the same code
 path as ``huikuan dunning run``:
 
-1. the first daily run (decision + claims + actions: nearly every invoice takes a step);
+1. the first daily run (decision + claims + actions + penalties: nearly every invoice takes
+   a step, as on the day a company starts with Huikuan);
 2. the same day again (nothing new: the (invoice, step) claims);
 3. the next day (the usual daily increment);
 
-and, separately, the delivery stage on a sample of the email actions (Django's in-memory
-mail backend: what the run costs, not the mail server). Figures are printed, and written
-as JSON with ``--json-out``.
+and, separately, the stage after the run's commit: the credit holds of the legal step
+(placed one customer at a time through credit, with its audit trail) and the delivery stage
+on a sample of the email actions: each email rendered from its template with the statement
+PDF attached, queued in the outbox and sent through Django's in-memory mail backend (what
+Huikuan costs, not the mail server). The machine's load is printed with the figures, and
+every time is also given as the process's CPU time. ``--json-out`` writes them as JSON.
 """
 
 from __future__ import annotations
@@ -129,8 +133,9 @@ def child(out: Path, customers: int, invoices: int, as_of: date, seed: int, samp
     from django.db import connection
 
     import huikuan.collections.delivery as delivery
+    import huikuan.collections.run as run_module
     from huikuan.collections.models import DunningAction, DunningClaim
-    from huikuan.collections.run import dunning_run
+    from huikuan.collections.run import dunning_run, holds_place
 
     call_command("migrate", verbosity=0)
     figures: dict = {"database": connection.vendor, "runs": {}}
@@ -138,30 +143,44 @@ def child(out: Path, customers: int, invoices: int, as_of: date, seed: int, samp
     print(f"  ledger inserted in {figures['generate']['seconds']:.1f} s", flush=True)
     connection.close()
 
-    # Deliveries are their own stage, timed below on a sample.
-    deliveries_after_run = delivery.deliveries_after_run
-    delivery.deliveries_after_run = lambda *, token: {}
+    # Holds and deliveries are their own stage after the run's commit, timed below.
+    after_run = run_module.after_run
+    run_module.after_run = lambda *, token: None
     for label, day in (
         ("first run", as_of),
         ("same day again", as_of),
         ("next day", as_of + timedelta(days=1)),
     ):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         result = dunning_run(date=day)
-        seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
         figures["runs"][label] = {
             "date": day.isoformat(),
             "seconds": seconds,
+            "cpu_seconds": cpu,
             "invoices_considered": result.invoices_considered,
             "invoices_stepped": result.invoices_stepped,
             "actions": len(result.actions),
         }
         print(
-            f"  {label} ({day}): {seconds:.1f} s; {result.invoices_considered:,} open invoices, "
+            f"  {label} ({day}): {seconds:.1f} s (CPU {cpu:.1f} s); "
+            f"{result.invoices_considered:,} open invoices, "
             f"{result.invoices_stepped:,} steps, {len(result.actions):,} actions",
             flush=True,
         )
-    delivery.deliveries_after_run = deliveries_after_run
+    run_module.after_run = after_run
+    started, cpu = time.perf_counter(), time.process_time()
+    placed = holds_place()
+    figures["holds"] = {
+        "placed": placed,
+        "seconds": time.perf_counter() - started,
+        "cpu_seconds": time.process_time() - cpu,
+    }
+    print(
+        f"  credit holds placed after the runs: {placed:,} in {figures['holds']['seconds']:.1f} s "
+        f"(CPU {figures['holds']['cpu_seconds']:.1f} s)",
+        flush=True,
+    )
     figures["claims"] = DunningClaim.objects.count()
     figures["actions"] = DunningAction.objects.count()
 
@@ -199,7 +218,7 @@ def main() -> None:
     parser.add_argument("--postgres-url", default=os.environ.get("BENCH_POSTGRES_URL", DEFAULT_POSTGRES))
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--as-of", type=date.fromisoformat, default=date(2026, 11, 25))
-    parser.add_argument("--delivery-sample", type=int, default=5000)
+    parser.add_argument("--delivery-sample", type=int, default=300)
     parser.add_argument("--json-out", type=Path)
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
@@ -208,6 +227,7 @@ def main() -> None:
         child(args.out, args.customers, args.invoices, args.as_of, args.seed, args.delivery_sample)
         return
     work = Path(tempfile.mkdtemp(prefix="huikuan-bench-dunning-"))
+    print(f"load average before: {os.getloadavg()} on {os.cpu_count()} CPUs", flush=True)
     summary: dict = {"customers": args.customers, "invoices": args.invoices, "databases": {}}
     for database in args.databases.split(","):
         print(
@@ -242,17 +262,25 @@ def main() -> None:
             env=env,
         )
         summary["databases"][database] = json.loads(out.read_text())
+    summary["load_average_after"] = os.getloadavg()
+    print(f"load average after: {summary['load_average_after']}")
     if args.json_out:
         args.json_out.write_text(json.dumps(summary, indent=2))
     print("\nSummary")
     for database, figures in summary["databases"].items():
         for label, run in figures["runs"].items():
             print(
-                f"  {database:<10} {label:<15} {run['seconds']:6.1f} s  ({run['invoices_stepped']:,} steps)"
+                f"  {database:<10} {label:<15} {run['seconds']:6.1f} s (CPU {run['cpu_seconds']:5.1f} s)  "
+                f"({run['invoices_stepped']:,} steps)"
             )
+        h = figures["holds"]
+        print(
+            f"  {database:<10} holds placed    {h['seconds']:6.1f} s (CPU {h['cpu_seconds']:5.1f} s)  "
+            f"({h['placed']:,})"
+        )
         d = figures["deliveries"]
         print(
-            f"  {database:<10} deliveries      {d['emails'] / d['seconds']:6.0f} emails/s "
+            f"  {database:<10} deliveries      {d['emails'] / d['seconds']:6.1f} emails/s "
             f"(sample {d['emails']:,})"
         )
 

@@ -127,3 +127,33 @@ for _role, _extra in _COLLECTIONS_PERMISSIONS.items():
 # The dunning runs page and POST /api/dunning/run: whoever edits the ladder runs it.
 for _role in (ADMIN, CREDIT_MANAGER):
     ROLE_PERMISSIONS[_role] += ("collections.add_dunningrun",)
+
+# Credit management (SPEC §5, huikuan.credit): every staff role reads it; these roles also
+# file requests or record figures (decisions themselves go through approvals).
+_CREDIT_MODELS = (
+    "creditevaluation",
+    "classchange",
+    "order",
+    "credithold",
+    "termextensionrequest",
+    "creditlimitapplication",
+    "financialstatement",
+)
+_CREDIT_WRITES: dict[str, tuple[str, ...]] = {
+    ADMIN: ("add_order", "add_credithold", "add_financialstatement"),
+    CREDIT_MANAGER: (
+        "add_order",
+        "add_credithold",
+        "add_termextensionrequest",
+        "add_creditlimitapplication",
+        "add_financialstatement",
+    ),
+    CREDIT_ANALYST: ("add_creditlimitapplication", "add_financialstatement", "add_credithold"),
+    SALESPERSON: ("add_order", "add_termextensionrequest", "add_creditlimitapplication"),
+    SALES_MANAGER: ("add_order", "add_termextensionrequest", "add_creditlimitapplication"),
+}
+for _role in ROLE_PERMISSIONS:
+    if _role != CUSTOMER:
+        ROLE_PERMISSIONS[_role] += tuple(f"credit.view_{model}" for model in _CREDIT_MODELS) + tuple(
+            f"credit.{permission}" for permission in _CREDIT_WRITES.get(_role, ())
+        )

@@ -2,30 +2,38 @@
 
     deliveries_after_run(*, token: int) -> dict[str, int]
     deliveries_send(*, actions: QuerySet[DunningAction] | None = None) -> dict[str, int]
+    dunning_context(action, invoices) -> dict     # the documents' context (SPEC §6)
 
-Runs after the run's transaction has committed, so a failed delivery never undoes a step;
-each action is delivered at most once (it leaves the ``open`` status, keyed by
-``dunning:<action id>``), failures are recorded on the action and retried by the next
-call. Phone actions are call tasks, never delivered here; SMS actions carry SMS-ready
-text for the collector and are marked done.
+Runs after the run's transaction has committed, so a failed delivery never undoes a step.
+This is the one module that talks to the correspondence app:
 
-This is the one module that talks to the correspondence app. Until that app's services
-(``email_send``, ``letter_create``) are merged, emails go through Django's mail backend
-with a plain-text list of the invoices and letters wait (status open) for it.
+- email: the step's email template rendered in the customer's language (zh-Hans by default),
+  ONE email per customer and step listing all its invoices at that step, with the statement
+  of account attached as PDF, queued in the correspondence outbox (``email_send``) under the
+  idempotency key ``dunning:<action id>``; the outbox sends it after commit and retries a
+  failure (job ``email_retry``), never losing it;
+- letter: the step's letter template rendered to PDF and kept (``letter_create``, reference
+  ``dunning:<action id>``);
+- SMS: the SMS-ready text is written on the action for the collector to send.
+
+An action leaves the ``open`` status once delivered, so each is delivered at most once; an
+action that could not be delivered (no email address, a template error) keeps its error in
+``delivery_note`` and is tried again by the next call.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import date
 from decimal import Decimal
 
-from django.core.mail import EmailMessage
 from django.db.models import QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from huikuan.collections.models import ActionStatus, Channel, DunningAction
+from huikuan.collections.models import ActionStatus, Channel, DunningAction, DunningStep
+from huikuan.core.errors import ApplicationError
+from huikuan.correspondence.documents import document_render, language_code, statement_pdf
+from huikuan.correspondence.services import email_send, letter_create
 from huikuan.ledger.models import Invoice
 
 logger = logging.getLogger(__name__)
@@ -61,30 +69,32 @@ def dunning_context(action: DunningAction, invoices: list[Invoice]) -> dict:
 
 def deliveries_send(*, actions: QuerySet[DunningAction] | None = None) -> dict[str, int]:
     """Deliver the open email, letter and SMS actions (all of them by default)."""
-    counts = {"sent": 0, "failed": 0, "waiting": 0}
+    counts = {"sent": 0, "failed": 0}
     pending = (actions if actions is not None else DunningAction.objects.all()).filter(
         status=ActionStatus.OPEN, channel__in=[Channel.EMAIL, Channel.LETTER, Channel.SMS]
     )
+    templates = {
+        (policy_code, code): (email, letter, sms)
+        for policy_code, code, email, letter, sms in DunningStep.objects.values_list(
+            "policy__code", "code", "email_template", "letter_template", "sms_text"
+        )
+    }
     for action in pending.select_related("customer").order_by("id").iterator(chunk_size=2000):
         invoices = list(
             Invoice.objects.filter(customer_id=action.customer_id, number__in=action.invoice_number_list)
         )
         context = dunning_context(action, invoices)
+        email_template, letter_template, sms_text = templates.get(
+            (action.policy_code, action.step_code), ("", "", "")
+        )
         try:
-            outcome = _deliver(action, context)
-        except OSError as error:
-            # The mail server is unreachable: every other email would fail the same way.
-            logger.warning("dunning deliveries stopped at action %s: %s", action.pk, error)
-            _failed(action, error)
-            counts["failed"] += 1
-            break
-        except Exception as error:
+            outcome = _deliver(action, context, email_template, letter_template, sms_text)
+        except (ApplicationError, ValueError, OSError) as error:
             logger.warning("dunning delivery %s failed: %s", action.pk, error)
-            _failed(action, error)
+            DunningAction.objects.filter(pk=action.pk, status=ActionStatus.OPEN).update(
+                delivery_note=f"failed: {getattr(error, 'message', error)}"[:500]
+            )
             counts["failed"] += 1
-            continue
-        if outcome is None:
-            counts["waiting"] += 1
             continue
         DunningAction.objects.filter(pk=action.pk, status=ActionStatus.OPEN).update(
             status=ActionStatus.DONE, delivery_note=outcome[:500], completed_on=action.action_date
@@ -93,35 +103,39 @@ def deliveries_send(*, actions: QuerySet[DunningAction] | None = None) -> dict[s
     return counts
 
 
-def _failed(action: DunningAction, error: Exception) -> None:
-    DunningAction.objects.filter(pk=action.pk, status=ActionStatus.OPEN).update(
-        delivery_note=f"failed: {error}"[:500]
-    )
-
-
-def _deliver(action: DunningAction, context: dict) -> str | None:
-    """What was done (a note), or None when the channel cannot be delivered yet."""
+def _deliver(
+    action: DunningAction, context: dict, email_template: str, letter_template: str, sms: str
+) -> str:
+    """What was done, as a note for the action."""
+    customer = action.customer
+    key = f"dunning:{action.pk}"
     if action.channel == Channel.SMS:
-        return "sms text ready: " + _sms_text(context)
+        return "sms: " + (sms or _sms_text(context))
     if action.channel == Channel.LETTER:
-        return None  # rendered by correspondence.letter_create once merged
-    customer = context["customer"]
+        if not letter_template:
+            raise ValueError(f"step {action.step_code} has no letter template")
+        letter = letter_create(
+            customer=customer, template_code=letter_template, context=context, reference=key
+        )
+        return f"letter {letter.reference}"
     if not customer.email:
         raise ValueError(_("customer %(code)s has no email address") % {"code": customer.code})
-    with translation.override(customer.language or "zh-hans"):
-        subject = _("Payment reminder: %(count)d invoice(s), %(total)s %(currency)s open") % {
-            "count": len(context["invoices"]),
-            "total": context["total_open"],
-            "currency": context["currency"],
-        }
-        lines = [
-            f"{row['number']}  {row['due_date']}  {row['open_amount']} {row['currency']}"
-            for row in context["invoices"]
-        ]
-        body = "\n".join([customer.name, "", *lines])
-    key = f"dunning:{action.pk}"
-    EmailMessage(subject=subject, body=body, to=[customer.email], headers={"X-Huikuan-Key": key}).send()
-    return f"email {key}"
+    if not email_template:
+        raise ValueError(f"step {action.step_code} has no email template")
+    language = language_code(customer.language)
+    document = document_render(template_code=email_template, language=language, context=context)
+    statement = statement_pdf(customer=customer, as_of=action.action_date, language=language)
+    email = email_send(
+        to=[address.strip() for address in customer.email.replace(";", ",").split(",")],
+        subject=document.subject,
+        body=document.text,
+        html=document.html,
+        purpose="dunning",
+        idempotency_key=key,
+        customer=customer,
+        attachments=[(f"statement-{customer.code}-{action.action_date}.pdf", statement, "application/pdf")],
+    )
+    return f"email {email.pk}"
 
 
 def _sms_text(context: dict) -> str:
@@ -130,5 +144,5 @@ def _sms_text(context: dict) -> str:
             "name": context["customer"].name,
             "total": context["total_open"],
             "currency": context["currency"],
-            "date": context["as_of"] if isinstance(context["as_of"], date) else "",
+            "date": context["as_of"],
         }

@@ -125,8 +125,10 @@ class DunningClaim(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["invoice", "step_code"], name="dunning_claim_once_per_step"),
         ]
-        # The unique index alone: the run reads an invoice's claims by its prefix, and every
-        # other index would slow the daily insert of up to a million claims.
+        indexes = [
+            # The run reads each open invoice's last step from this index alone.
+            models.Index(fields=["invoice", "sequence"], name="dunning_claim_invoice_seq"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.invoice_id}:{self.step_code} on {self.run_date}"
@@ -390,6 +392,8 @@ class Penalty(models.Model):
     reason = models.TextField(_("reason"))
     proposed_class = models.CharField(max_length=1, blank=True)
     action = models.ForeignKey(DunningAction, null=True, blank=True, on_delete=models.PROTECT)
+    # Set once credit has carried it out (a hold placed); a dunning hold waits for it after the run.
+    carried_out = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -22,6 +22,7 @@ The hot path is plain SQL over the open-invoice index and bulk inserts: no per-r
 
 from __future__ import annotations
 
+import heapq
 import secrets
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -45,6 +46,7 @@ from huikuan.collections.models import (
 )
 from huikuan.collections.segments import risk_segment
 from huikuan.core.errors import RuleViolation
+from huikuan.core.fields import to_minor_units
 from huikuan.core.policy import policy_values
 from huikuan.ledger.balances import STILL_OPEN
 from huikuan.ledger.bulk import bulk_insert_rows
@@ -123,7 +125,12 @@ class _Policy:
 
 
 def _policies() -> tuple[list[_Policy], _Policy]:
-    """Active policies by priority, and the default one."""
+    """Active policies by priority, and the default one. A database without any policy (new,
+    or emptied) gets the default ladder first; deactivated policies are left alone."""
+    if not DunningPolicy.objects.exists():
+        from huikuan.collections.services import policies_install
+
+        policies_install()
     loaded: list[_Policy] = []
     default = None
     for policy in DunningPolicy.objects.filter(active=True).prefetch_related("steps").order_by("priority"):
@@ -164,10 +171,6 @@ def policy_for(policies: list[_Policy], default: _Policy, credit_class: str, seg
     return default
 
 
-def _as_date(value) -> date:
-    return date.fromisoformat(value) if isinstance(value, str) else value
-
-
 def _pauses(run_date: date) -> tuple[set[int], dict[int, int], set[int], set[int]]:
     """(customers with an active plan, disputed minor units by invoice, invoices under an open
     promise, customers under an open promise naming no invoice)."""
@@ -182,7 +185,7 @@ def _pauses(run_date: date) -> tuple[set[int], dict[int, int], set[int], set[int
     for invoice_id, amount in Dispute.objects.filter(status=DisputeStatus.OPEN).values_list(
         "invoice_id", "amount"
     ):
-        disputed[invoice_id] += int(amount * 100)
+        disputed[invoice_id] += to_minor_units(amount)
     promised_customers: set[int] = set()
     open_promises = PromiseToPay.objects.filter(status=PromiseStatus.OPEN, made_on__lte=run_date)
     covered = set(
@@ -200,7 +203,12 @@ def _pauses(run_date: date) -> tuple[set[int], dict[int, int], set[int], set[int
 
 def _open_invoice_rows(run_date: date):
     """(id, customer_id, number, days past due, disputed, open minor units, last sequence taken)
-    of the invoices open at the end of ``run_date``, by customer."""
+    of the invoices open at the end of ``run_date``, by customer.
+
+    Two reads merged by customer: the invoices open now (all of them on a normal day), and,
+    when ``run_date`` is past, those closed since (few); each in one statement whose plan
+    reads its own index (one statement with both lets SQLite scan the whole table).
+    """
     quote = connection.ops.quote_name
     invoice = quote("ledger_invoice")
     claim = quote(DunningClaim._meta.db_table)
@@ -209,21 +217,26 @@ def _open_invoice_rows(run_date: date):
     else:
         day, days_past_due = run_date.isoformat(), "CAST(julianday(%s) - julianday(i.due_date) AS INTEGER)"
     last_taken = f"(SELECT MAX(c.sequence) FROM {claim} c WHERE c.invoice_id = i.id)"
-    sql = (
+    open_now = (
         f"SELECT i.id, i.customer_id, i.number, {days_past_due}, i.disputed, i.amount - i.applied_amount, "
         f"{last_taken} FROM {invoice} i WHERE i.open_span = %s AND i.invoice_date <= %s "
-        f"UNION ALL "
+        f"ORDER BY i.customer_id"
+    )
+    closed_since = (
         f"SELECT i.id, i.customer_id, i.number, {days_past_due}, i.disputed, i.amount, "
-        f"{last_taken} FROM {invoice} i WHERE i.open_span < %s AND i.invoice_date <= %s AND i.closed_on > %s "
-        f"ORDER BY 2"
+        f"{last_taken} FROM {invoice} i WHERE i.open_span < %s AND i.invoice_date <= %s AND i.closed_on > %s"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [day, STILL_OPEN, day, day, STILL_OPEN, day, day])
-        while True:
-            rows = cursor.fetchmany(50_000)
-            if not rows:
-                break
-            yield from rows
+        cursor.execute(closed_since, [day, STILL_OPEN, day, day])
+        reopened = sorted(cursor.fetchall(), key=lambda row: row[1])
+    with connection.cursor() as cursor:
+        cursor.execute(open_now, [day, STILL_OPEN, day])
+
+        def batches():
+            while rows := cursor.fetchmany(50_000):
+                yield from rows
+
+        yield from heapq.merge(batches(), reopened, key=lambda row: row[1])
 
 
 def _customers() -> dict[int, tuple]:
@@ -263,7 +276,7 @@ def dunning_run(*, date: date, dry_run: bool = False) -> RunResult:
     token = secrets.randbits(62)
     result = RunResult(date=run_date, dry_run=dry_run, token=token)
 
-    # (customer_id, policy code, step code) → invoice (id, number) list
+    # (customer_id, policy code, step code) → the numbers of the invoices taking that step
     stepped: dict[tuple[int, str, str], list[str]] = defaultdict(list)
     claim_day = run_date if connection.vendor == "postgresql" else run_date.isoformat()
     claims: list[tuple] = []
@@ -341,9 +354,7 @@ def dunning_run(*, date: date, dry_run: bool = False) -> RunResult:
             invoices_paused=result.invoices_paused,
             actions_created=len(rows),
         )
-        from huikuan.collections.delivery import deliveries_after_run
-
-        transaction.on_commit(lambda: deliveries_after_run(token=token))
+        transaction.on_commit(lambda: after_run(token=token))
     return result
 
 
@@ -424,7 +435,8 @@ def _claims_insert(claims: list[tuple]) -> int:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                f"CREATE TEMPORARY TABLE dunning_claim_new (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP"
+                f"CREATE TEMPORARY TABLE dunning_claim_new ON COMMIT DROP AS "
+                f"SELECT {columns} FROM {table} WITH NO DATA"
             )
             with cursor.copy(f"COPY dunning_claim_new ({columns}) FROM STDIN") as copy:
                 for claim in claims:
@@ -433,7 +445,9 @@ def _claims_insert(claims: list[tuple]) -> int:
                 f"INSERT INTO {table} ({columns}) SELECT {columns} FROM dunning_claim_new "
                 f"ON CONFLICT (invoice_id, step_code) DO NOTHING"
             )
-            return cursor.rowcount
+            inserted = cursor.rowcount
+            cursor.execute("DROP TABLE dunning_claim_new")
+            return inserted
         before = connection.connection.total_changes
         cursor.executemany(
             f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s) "
@@ -443,13 +457,13 @@ def _claims_insert(claims: list[tuple]) -> int:
         return connection.connection.total_changes - before
 
 
-def _holds_record(customer_ids: list[int], run_date: date, token: str) -> None:
-    """The legal step suspends credit sales (SPEC §5.3): recorded as a penalty on the action.
-    Carrying out the hold is the credit app's ``customer_hold_place`` (wired when merged)."""
+def _holds_record(customer_ids: list[int], run_date: date, token: int) -> None:
+    """The legal step suspends credit sales (SPEC §5.3): a penalty on the step's action, in the
+    run's transaction. The hold itself is placed after commit by :func:`holds_place`."""
     actions: dict[int, int] = {}
     # The penalty points at the letter where there is one (the formal demand), else any action.
     for customer_id, action_id, channel in (
-        DunningAction.objects.filter(token=token, customer_id__in=customer_ids, credit_hold=True)
+        DunningAction.objects.filter(token=token, credit_hold=True)
         .order_by("customer_id", "id")
         .values_list("customer_id", "id", "channel")
     ):
@@ -458,15 +472,62 @@ def _holds_record(customer_ids: list[int], run_date: date, token: str) -> None:
     day = run_date if connection.vendor == "postgresql" else run_date.isoformat()
     bulk_insert_rows(
         Penalty,
-        ["customer", "action", "kind", "decided_on", "decided_by", "reason", "proposed_class", "created_at"],
+        [
+            "customer",
+            "action",
+            "kind",
+            "decided_on",
+            "decided_by",
+            "reason",
+            "proposed_class",
+            "carried_out",
+            "created_at",
+        ],
         [(customer_id, actions.get(customer_id)) for customer_id in sorted(set(customer_ids))],
         prepared=True,
         constants=(
             PenaltyKind.CREDIT_HOLD.value,
             day,
             "dunning",
-            "legal step of the dunning ladder",
+            HOLD_REASON,
             "",
+            False,
             connection.ops.adapt_datetimefield_value(timezone.now()),
         ),
     )
+
+
+HOLD_REASON = "legal step of the dunning ladder (SPEC §6.1)"
+
+
+def holds_place() -> int:
+    """Carry out the credit holds the runs decided (legal-step penalties not yet carried out)
+    through credit's ``customer_hold_place`` (source "dunning", idempotent per source) for each
+    customer still active; one on hold, in legal or closed keeps its status. How many placed."""
+    from huikuan.credit.services import customer_hold_place
+
+    placed = 0
+    pending = list(
+        Penalty.objects.filter(kind=PenaltyKind.CREDIT_HOLD, decided_by="dunning", carried_out=False)
+        .select_related("customer")
+        .order_by("customer_id", "id")
+    )
+    for penalty in pending:
+        with transaction.atomic():
+            if penalty.customer.status == CustomerStatus.ACTIVE:
+                customer_hold_place(
+                    customer=penalty.customer, reason=HOLD_REASON, source="dunning", on=penalty.decided_on
+                )
+                penalty.customer.status = CustomerStatus.CREDIT_HOLD
+                placed += 1
+            Penalty.objects.filter(pk=penalty.pk).update(carried_out=True)
+    return placed
+
+
+def after_run(*, token: int) -> None:
+    """What a run does after its commit: the holds (any not yet carried out), then this run's
+    deliveries (those that fail are retried by the ``email_retry`` job)."""
+    from huikuan.collections.delivery import deliveries_after_run
+
+    holds_place()
+    deliveries_after_run(token=token)

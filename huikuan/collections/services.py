@@ -54,6 +54,7 @@ from huikuan.collections.models import (
 )
 from huikuan.core.errors import RuleViolation
 from huikuan.core.money import CENT
+from huikuan.credit.services import customer_hold_place
 from huikuan.ledger.models import CreditClass, Customer, Invoice, Payment
 
 
@@ -399,8 +400,9 @@ def overdue_reason_set(
 def penalty_apply(
     *, customer: Customer, kind: str, decided_on: date, decided_by, reason: str, proposed_class: str = ""
 ) -> Penalty:
-    """Decide a penalty: a credit hold (暂停发货) or a class downgrade proposal. Recorded here;
-    the credit app carries it out (``customer_hold_place``, class proposals) once merged."""
+    """Decide a penalty: a credit hold (暂停发货), placed at once through credit
+    (``customer_hold_place``, source "collections"), or a class downgrade proposal, recorded
+    here for the credit manager (credit's class changes go through approvals)."""
     if kind not in PenaltyKind.values:
         raise RuleViolation(f"unknown penalty {kind!r}; one of {', '.join(PenaltyKind.values)}")
     if not reason.strip():
@@ -414,14 +416,24 @@ def penalty_apply(
                 f"{proposed_class} is no downgrade from customer {customer.code}'s "
                 f"class {customer.credit_class}"
             )
-    return Penalty.objects.create(
+    penalty = Penalty.objects.create(
         customer=customer,
         kind=kind,
         decided_on=decided_on,
         decided_by=_username(decided_by),
         reason=reason,
         proposed_class=proposed_class if kind == PenaltyKind.CLASS_DOWNGRADE else "",
+        carried_out=kind == PenaltyKind.CREDIT_HOLD,
     )
+    if kind == PenaltyKind.CREDIT_HOLD:
+        customer_hold_place(
+            customer=customer,
+            reason=reason,
+            source="collections",
+            on=decided_on,
+            actor=None if isinstance(decided_by, str) else decided_by,
+        )
+    return penalty
 
 
 @transaction.atomic

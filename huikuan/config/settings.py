@@ -238,6 +238,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets that share a field name ("status") get names of their own; credit requests
+    # (pending/approved/rejected) share the approvals' set.
+    "ENUM_NAME_OVERRIDES": {
+        "ApprovalStatusEnum": "huikuan.approvals.models.Status.choices",
+        "CreditOrderStatusEnum": "huikuan.credit.models.OrderStatus",
+    },
 }
 
 # --- Scheduled jobs (huikuan.jobs): in-process by default, Celery workers in production.
@@ -286,4 +292,60 @@ HUIKUAN = {
     "EMAIL_RETRY_MINUTES": int(os.environ.get("HUIKUAN_EMAIL_RETRY_MINUTES", "10")),
     # The payment deadline a letter states when its caller gives none: the letter's date + N days.
     "LETTER_PAYMENT_DAYS": 10,
+    # Credit management (SPEC §5, huikuan.credit). Scores are capped at their maxima.
+    "CREDIT_SCORE_MAXIMA": {
+        "revenue": Decimal("35"),
+        "profitability": Decimal("25"),
+        "payment": Decimal("25"),
+        "industry": Decimal("15"),
+    },
+    # Class = the first of A, B, C whose thresholds are all met, else D (SPEC §5.1).
+    "CREDIT_CLASS_THRESHOLDS": {
+        "A": {
+            "revenue": Decimal("28"),
+            "profitability": Decimal("20"),
+            "payment": Decimal("24"),
+            "industry": Decimal("12"),
+            "total": Decimal("84"),
+        },
+        "B": {
+            "revenue": Decimal("21"),
+            "profitability": Decimal("15"),
+            "payment": Decimal("23"),
+            "industry": Decimal("9"),
+            "total": Decimal("68"),
+        },
+        "C": {
+            "revenue": Decimal("18"),
+            "profitability": Decimal("10"),
+            "payment": Decimal("21"),
+            "industry": Decimal("6"),
+            "total": Decimal("55"),
+        },
+    },
+    # Revenue score = (customer's share of its department's revenue / base) × factor.
+    "CREDIT_REVENUE_SHARE_BASE": Decimal("0.10"),
+    "CREDIT_REVENUE_FACTOR": Decimal("100"),
+    # Profitability score = weighted gross margin / benchmark × its maximum.
+    "CREDIT_BENCHMARK_MARGIN": Decimal("0.20"),
+    # Payment score = collection completion rate / target × its maximum.
+    "CREDIT_PAYMENT_TARGET_RATE": Decimal("1"),
+    "CREDIT_INDUSTRY_POINTS": {
+        "global500": Decimal("15"),
+        "top5": Decimal("15"),
+        "top20": Decimal("12"),
+        "listed": Decimal("12"),
+        "regional": Decimal("9"),
+        "ordinary": Decimal("6"),
+        "new": Decimal("3"),
+        "": Decimal("3"),
+    },
+    # Classes whose customers may ask for a term extension (SPEC §5.2); C and D may not.
+    "CREDIT_EXTENSION_CLASSES": "AB",
+    # Apply a proposed class at once instead of asking the credit manager.
+    "CREDIT_CLASS_AUTO_APPLY": False,
+    # An order is blocked while anything is overdue beyond this many days (SPEC §5.3).
+    "CREDIT_BLOCK_OVERDUE_DAYS": 30,
+    # The quarterly review puts customers overdue this long on credit hold.
+    "CREDIT_HOLD_OVERDUE_DAYS": 90,
 }

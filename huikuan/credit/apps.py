@@ -6,3 +6,13 @@ class CreditConfig(AppConfig):
     name = "huikuan.credit"
     label = "credit"
     verbose_name = _("Credit management")
+
+    def ready(self) -> None:
+        from huikuan.credit import imports
+        from huikuan.ledger.imports import register_import_kind
+
+        register_import_kind("orders", imports.COLUMNS, imports.plan)
+
+        from huikuan.credit.flows import register_approval_kinds
+
+        register_approval_kinds()

@@ -41,11 +41,12 @@ def _dunning(day: date) -> dict:
 
 
 def _email_retry(day: date) -> dict:
-    # The correspondence app's emails_retry() replaces this once merged; until then the
-    # dunning deliveries that failed (mail server down) are retried here.
+    """Emails that failed are sent again (the outbox), and dunning actions not yet delivered
+    (no address then, a template error) are delivered."""
     from huikuan.collections.delivery import deliveries_send
+    from huikuan.correspondence.services import emails_retry
 
-    return deliveries_send()
+    return {"emails_retried": emails_retry(), "dunning_deliveries": deliveries_send()}
 
 
 JOBS: dict[str, Job] = {

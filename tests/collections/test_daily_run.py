@@ -153,6 +153,17 @@ def test_the_legal_step_records_a_credit_hold(month_ledger):
     assert legal.credit_hold and legal.case_to_legal
     assert Penalty.objects.filter(customer__code="H", kind="credit_hold", action=legal).exists()
     assert not Penalty.objects.filter(customer__code="S").exists()
+    from huikuan.collections.run import holds_place
+    from huikuan.credit.models import CreditHold
+    from huikuan.ledger.models import Customer
+
+    assert Customer.objects.get(code="H").status == "active"  # until the run has committed
+    assert holds_place() == 1
+    assert holds_place() == 0  # carried out once
+    [hold] = CreditHold.objects.filter(customer__code="H")
+    assert (hold.source, hold.placed_on) == ("dunning", day(0))
+    assert Customer.objects.get(code="H").status == "credit_hold"
+    assert not CreditHold.objects.filter(customer__code="S").exists()
 
 
 def test_running_a_day_twice_or_a_past_day_again_does_nothing_new(month_ledger):
@@ -204,3 +215,13 @@ def test_the_cli_refuses_a_bad_date(db, huikuan):
 
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         huikuan("dunning", "run", "--date", "1.3.2026")
+
+
+def test_a_database_without_any_policy_gets_the_default_ladder(month_ledger):
+    from huikuan.collections.models import DunningPolicy, DunningStep
+
+    DunningStep.objects.all().delete()
+    DunningPolicy.objects.all().delete()
+    dunning_run(date=day(0))
+    assert set(DunningPolicy.objects.values_list("code", flat=True)) == {"standard", "accelerated", "premium"}
+    assert ("S-28", "first", day(0)) in steps_taken()

@@ -62,7 +62,7 @@ def test_the_in_process_scheduler_thread_runs_the_daily_jobs(settings):
     settings.HUIKUAN = {**settings.HUIKUAN, "JOBS_DAILY_AT": "00:00"}
     scheduler_start(interval_seconds=0.2)
     try:
-        for _ in range(100):
+        for _ in range(600):
             if JobRun.objects.filter(status=JobStatus.DONE).count() == 3:
                 break
             time.sleep(0.1)
@@ -142,3 +142,13 @@ def test_a_real_celery_worker_runs_the_dunning_job(tmp_path):
             worker.wait(timeout=10)
         except subprocess.TimeoutExpired:
             worker.kill()
+
+
+def test_the_cli_runs_a_job_once_per_date_and_lists_them(db, huikuan):
+    first = huikuan("jobs", "run", "dunning", "--date", "2026-03-02", "--json")
+    assert first.code == 0, first.stderr
+    assert first.json()["ran"] is True and first.json()["result"]["actions"] == 0
+    assert huikuan("jobs", "run", "dunning", "--date", "2026-03-02", "--json").json()["ran"] is False
+    listing = {row["job"]: row for row in huikuan("jobs", "list", "--json").json()}
+    assert listing["dunning"]["last_date"] == "2026-03-02"
+    assert listing["promises"]["last_status"] is None

@@ -193,6 +193,12 @@ def test_reason_codes_and_penalties_are_checked(customer):
         proposed_class="C",
     )
     assert penalty.proposed_class == "C"
+    penalty_apply(
+        customer=customer, kind="credit_hold", decided_on=day(1), decided_by="zhang.wei", reason="90 days"
+    )
+    customer.refresh_from_db()
+    assert customer.status == "credit_hold"
+    assert customer.credit_holds.get().source == "collections"
 
 
 def test_the_timeline_merges_everything_newest_first(customer, pay):
@@ -239,3 +245,15 @@ def test_the_timeline_merges_everything_newest_first(customer, pay):
     ]
     dates = [entry.on for entry in timeline]
     assert dates == sorted(dates, reverse=True)
+
+
+def test_collections_speaks_chinese_by_default(db):
+    from django.utils import translation
+
+    from huikuan.collections.models import DunningPolicy, PromiseStatus
+
+    with translation.override("zh-hans"):
+        assert str(DunningPolicy._meta.verbose_name) == "催收策略"
+        assert str(PromiseStatus.BROKEN.label) == "已违约"
+    with translation.override("en"):
+        assert str(PromiseStatus.BROKEN.label) == "broken"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from django.db import transaction
@@ -20,6 +21,11 @@ KINDS = {
     "allocations": (ALLOCATION_COLUMNS, payments.plan_allocations),
     "credit-notes": (credit_notes.COLUMNS, credit_notes.plan),
 }
+
+
+def register_import_kind(kind: str, columns: tuple, plan: Callable) -> None:
+    """Let an app above the ledger add a kind of file (credit adds ``orders`` in its ready())."""
+    KINDS[kind] = (columns, plan)
 
 
 def ledger_import(

@@ -30,7 +30,7 @@ def importable_kinds(user) -> list[str]:
     """What the user may import. A file may name any customer, so scoped users import nothing."""
     if is_scoped(user):
         return []
-    return [kind for kind in KINDS if user.has_perm(PERMISSION[kind])]
+    return [kind for kind in KINDS if kind in PERMISSION and user.has_perm(PERMISSION[kind])]
 
 
 @staff_page

@@ -32,23 +32,7 @@ class Command(BaseCommand):
             raise CommandError(error.message) from None
         if options["json"]:
             data = result.as_dict()
-            self.stdout.write(
-                to_json(
-                    {
-                        "date": data["date"],
-                        "actions": data["actions"],
-                        **{
-                            key: data[key]
-                            for key in (
-                                "dry_run",
-                                "invoices_considered",
-                                "invoices_stepped",
-                                "invoices_paused",
-                            )
-                        },
-                    }
-                )
-            )
+            self.stdout.write(to_json({"date": data["date"], "actions": data["actions"]}))
             return
         what = "would take" if result.dry_run else "took"
         self.stdout.write(

@@ -1,0 +1,186 @@
+"""Monthly customer classification (SPEC §5.1, seed 002). Pure; no ORM.
+
+Four scores, each capped at its maximum and rounded once to 2 places (half up):
+revenue contribution, profitability, payment credit and industry position. The class is
+the first of A, B, C whose thresholds are all met, else D. A month without revenue keeps
+last month's revenue and profitability scores; a month with nothing due keeps last month's
+payment score; each kept score says so in the notes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils.translation import gettext_noop
+
+ITEMS = ("revenue", "profitability", "payment", "industry")
+CLASSES_IN_ORDER = ("A", "B", "C")
+LOWEST_CLASS = "D"
+# Worse classes come later: A < B < C < D.
+CLASS_RANK = {"A": 0, "B": 1, "C": 2, "D": 3, "": 4}
+SCORE_PLACES = Decimal("0.01")
+RATE_PLACES = Decimal("0.000001")
+ZERO = Decimal(0)
+
+# Notes are stored in English and translated when shown (gettext_noop marks them).
+NOTE_KEPT = {
+    "revenue": gettext_noop("kept last month's revenue score: no revenue in the month"),
+    "profitability": gettext_noop("kept last month's profitability score: no revenue in the month"),
+    "payment": gettext_noop("kept last month's payment score: nothing due in the month"),
+}
+NOTE_NO_MARGIN = gettext_noop(
+    "kept last month's profitability score: no gross margin on the month's invoices"
+)
+NOTE_NO_EARLIER = gettext_noop("no earlier score to keep: counted as 0")
+
+
+@dataclass(frozen=True)
+class ScoreRules:
+    """The settings that score a month (all from ``policy_value``)."""
+
+    maxima: Mapping[str, Decimal]
+    thresholds: Mapping[str, Mapping[str, Decimal]]
+    revenue_share_base: Decimal
+    revenue_factor: Decimal
+    benchmark_margin: Decimal
+    payment_target_rate: Decimal
+    industry_points: Mapping[str, Decimal]
+
+
+@dataclass(frozen=True)
+class MonthInputs:
+    """What one customer's month is scored from; amounts in the functional currency."""
+
+    customer_revenue: Decimal
+    department_revenue: Decimal
+    # Revenue of the invoices that carry a gross margin, and that revenue × margin.
+    margin_revenue: Decimal
+    margin_weighted: Decimal
+    receipts: Decimal
+    overdue_at_start: Decimal
+    falling_due: Decimal
+    industry_position: str
+
+    @property
+    def weighted_margin(self) -> Decimal | None:
+        """Revenue-weighted gross margin, 6 places (stored as an input; scored from it)."""
+        if self.margin_revenue <= 0:
+            return None
+        return (self.margin_weighted / self.margin_revenue).quantize(RATE_PLACES, rounding=ROUND_HALF_UP)
+
+    @property
+    def collectible(self) -> Decimal:
+        return self.overdue_at_start + self.falling_due
+
+    @property
+    def collection_rate(self) -> Decimal | None:
+        if self.collectible <= 0:
+            return None
+        return (self.receipts / self.collectible).quantize(RATE_PLACES, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Scores:
+    revenue: Decimal
+    profitability: Decimal
+    payment: Decimal
+    industry: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.revenue + self.profitability + self.payment + self.industry
+
+    def as_dict(self) -> dict[str, Decimal]:
+        return {item: getattr(self, item) for item in ITEMS}
+
+
+@dataclass(frozen=True)
+class MonthScore:
+    scores: Scores
+    proposed_class: str
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> Decimal:
+        return self.scores.total
+
+
+def capped(score: Decimal, maximum: Decimal) -> Decimal:
+    """The score within 0 … maximum, rounded once to 2 places, half up."""
+    return min(max(score, ZERO), maximum).quantize(SCORE_PLACES, rounding=ROUND_HALF_UP)
+
+
+def revenue_score(*, customer_revenue: Decimal, department_revenue: Decimal, rules: ScoreRules) -> Decimal:
+    """(customer's revenue / its department's revenue) / base × factor, capped."""
+    share = customer_revenue / department_revenue if department_revenue > 0 else ZERO
+    return capped(share / rules.revenue_share_base * rules.revenue_factor, rules.maxima["revenue"])
+
+
+def profitability_score(*, weighted_margin: Decimal, rules: ScoreRules) -> Decimal:
+    """Revenue-weighted gross margin / benchmark margin × maximum, capped."""
+    maximum = rules.maxima["profitability"]
+    return capped(weighted_margin / rules.benchmark_margin * maximum, maximum)
+
+
+def payment_score(*, collection_rate: Decimal, rules: ScoreRules) -> Decimal:
+    """Collection completion rate / target rate × maximum, capped."""
+    maximum = rules.maxima["payment"]
+    return capped(collection_rate / rules.payment_target_rate * maximum, maximum)
+
+
+def industry_score(*, industry_position: str, rules: ScoreRules) -> Decimal:
+    points = rules.industry_points.get(industry_position, rules.industry_points.get("", ZERO))
+    return capped(Decimal(points), rules.maxima["industry"])
+
+
+def class_for(scores: Scores, thresholds: Mapping[str, Mapping[str, Decimal]]) -> str:
+    """The first of A, B, C whose five thresholds (four items and the total) are all met, else D."""
+    values = {**scores.as_dict(), "total": scores.total}
+    for credit_class in CLASSES_IN_ORDER:
+        minima = thresholds.get(credit_class)
+        if minima and all(values[item] >= Decimal(minima[item]) for item in (*ITEMS, "total")):
+            return credit_class
+    return LOWEST_CLASS
+
+
+def score_month(inputs: MonthInputs, *, previous: Scores | None, rules: ScoreRules) -> MonthScore:
+    """Score one customer's month; items without data keep ``previous`` (last month's) scores."""
+    notes: list[str] = []
+
+    def kept(item: str, note: str) -> Decimal:
+        notes.append(note)
+        if previous is None:
+            if NOTE_NO_EARLIER not in notes:
+                notes.append(NOTE_NO_EARLIER)
+            return ZERO
+        return getattr(previous, item)
+
+    if inputs.customer_revenue > 0:
+        revenue = revenue_score(
+            customer_revenue=inputs.customer_revenue,
+            department_revenue=inputs.department_revenue,
+            rules=rules,
+        )
+        margin = inputs.weighted_margin
+        if margin is None:
+            profitability = kept("profitability", NOTE_NO_MARGIN)
+        else:
+            profitability = profitability_score(weighted_margin=margin, rules=rules)
+    else:
+        revenue = kept("revenue", NOTE_KEPT["revenue"])
+        profitability = kept("profitability", NOTE_KEPT["profitability"])
+    rate = inputs.collection_rate
+    if rate is None:
+        payment = kept("payment", NOTE_KEPT["payment"])
+    else:
+        payment = payment_score(collection_rate=rate, rules=rules)
+    industry = industry_score(industry_position=inputs.industry_position, rules=rules)
+    scores = Scores(revenue=revenue, profitability=profitability, payment=payment, industry=industry)
+    return MonthScore(scores=scores, proposed_class=class_for(scores, rules.thresholds), notes=notes)
+
+
+def is_below(credit_class: str, other: str) -> bool:
+    """Whether ``credit_class`` is a worse class than ``other`` (no class counts as worst)."""
+    return CLASS_RANK.get(credit_class, 4) > CLASS_RANK.get(other, 4)

@@ -1,0 +1,448 @@
+"""Writes of credit management (SPEC §5). Each service is one transaction, validates before
+its first save, and is recorded in the audit trail by the models' auditlog registration.
+Decisions that need an approval are in ``huikuan.credit.flows``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from huikuan.core.errors import RuleViolation
+from huikuan.core.money import CENT
+from huikuan.core.policy import policy_value, policy_values
+from huikuan.credit import figures
+from huikuan.credit.altman import Statement, altman_score
+from huikuan.credit.models import (
+    CheckStatus,
+    ClassChange,
+    CreditEvaluation,
+    CreditHold,
+    FinancialStatement,
+    NumberSequence,
+    Order,
+    OrderStatus,
+)
+from huikuan.credit.scoring import MonthInputs, ScoreRules, Scores, score_month
+from huikuan.credit.selectors import credit_check
+from huikuan.ledger.models import CreditClass, Customer, CustomerStatus
+
+SYSTEM_USERNAME = "huikuan-system"
+
+
+def system_user():
+    """The account that files requests raised by scheduled jobs; it can never sign in."""
+    user, created = get_user_model().objects.get_or_create(username=SYSTEM_USERNAME)
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+# ---------------------------------------------------------------- monthly classification
+
+
+def period_bounds(period: str) -> tuple[date, date]:
+    """``"2026-03"`` → (2026-03-01, 2026-03-31); a clear error for anything else."""
+    try:
+        if len(period) != 7 or period[4] != "-":
+            raise ValueError
+        first = date(int(period[:4]), int(period[5:]), 1)
+    except ValueError:
+        raise RuleViolation(f"not a period in the form YYYY-MM: {period!r}") from None
+    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return first, following - timedelta(days=1)
+
+
+def previous_period(period: str) -> str:
+    first, _ = period_bounds(period)
+    return (first - timedelta(days=1)).strftime("%Y-%m")
+
+
+def score_rules() -> ScoreRules:
+    rules = policy_values()
+    return ScoreRules(
+        maxima=rules["CREDIT_SCORE_MAXIMA"],
+        thresholds=rules["CREDIT_CLASS_THRESHOLDS"],
+        revenue_share_base=rules["CREDIT_REVENUE_SHARE_BASE"],
+        revenue_factor=rules["CREDIT_REVENUE_FACTOR"],
+        benchmark_margin=rules["CREDIT_BENCHMARK_MARGIN"],
+        payment_target_rate=rules["CREDIT_PAYMENT_TARGET_RATE"],
+        industry_points=rules["CREDIT_INDUSTRY_POINTS"],
+    )
+
+
+# The fields that make two evaluations of a month the same evaluation.
+_COMPARED = (
+    "customer_revenue",
+    "department",
+    "department_revenue",
+    "weighted_margin",
+    "benchmark_margin",
+    "receipts",
+    "overdue_at_start",
+    "falling_due",
+    "collection_rate",
+    "industry_position",
+    "revenue_score",
+    "profitability_score",
+    "payment_score",
+    "industry_score",
+    "total_score",
+    "proposed_class",
+    "notes",
+)
+
+
+@dataclass
+class EvaluationRun:
+    period: str
+    evaluations: list[CreditEvaluation] = field(default_factory=list)
+    created: int = 0
+    unchanged: int = 0
+
+
+def _latest_by_customer(period: str) -> dict[int, CreditEvaluation]:
+    latest: dict[int, CreditEvaluation] = {}
+    for evaluation in CreditEvaluation.objects.filter(period=period).order_by("customer_id", "version"):
+        latest[evaluation.customer_id] = evaluation
+    return latest
+
+
+@transaction.atomic
+def credit_evaluate(*, period: str, evaluated_by: str = "") -> EvaluationRun:
+    """Score every customer (not closed) for ``period`` (SPEC §5.1) and store the result.
+
+    Figures come from a handful of grouped queries over the ledger, whatever the number of
+    customers. A customer whose inputs and scores equal the period's latest evaluation keeps
+    it; otherwise a new version is added and the earlier ones stay as history.
+    """
+    first, last = period_bounds(period)
+    rules = score_rules()
+    customers = list(
+        Customer.objects.exclude(status=CustomerStatus.CLOSED)
+        .order_by("code")
+        .only("id", "code", "department", "industry_position", "credit_class")
+    )
+    revenue = figures.revenue_by_customer(first_day=first, last_day=last)
+    receipts = figures.receipts_by_customer(first_day=first, last_day=last)
+    collectible = figures.collectible_by_customer(first_day=first, last_day=last)
+    department_revenue: dict[str, Decimal] = {}
+    department_of = dict(Customer.objects.values_list("id", "department"))
+    for customer_id, (amount, _, _) in revenue.items():
+        department = department_of.get(customer_id, "")
+        department_revenue[department] = department_revenue.get(department, Decimal(0)) + amount
+    previous = _latest_by_customer(previous_period(period))
+    existing = _latest_by_customer(period)
+    zero = Decimal("0.00")
+    run = EvaluationRun(period=period)
+    new_rows: list[CreditEvaluation] = []
+    for customer in customers:
+        customer_revenue, margin_revenue, margin_weighted = revenue.get(customer.id, (zero, zero, zero))
+        overdue, due = collectible.get(customer.id, (zero, zero))
+        inputs = MonthInputs(
+            customer_revenue=customer_revenue,
+            department_revenue=department_revenue.get(customer.department, zero),
+            margin_revenue=margin_revenue,
+            margin_weighted=margin_weighted,
+            receipts=receipts.get(customer.id, zero),
+            overdue_at_start=overdue,
+            falling_due=due,
+            industry_position=customer.industry_position,
+        )
+        before = previous.get(customer.id)
+        last_scores = (
+            None
+            if before is None
+            else Scores(
+                revenue=before.revenue_score,
+                profitability=before.profitability_score,
+                payment=before.payment_score,
+                industry=before.industry_score,
+            )
+        )
+        month = score_month(inputs, previous=last_scores, rules=rules)
+        candidate = CreditEvaluation(
+            customer=customer,
+            period=period,
+            customer_revenue=inputs.customer_revenue,
+            department=customer.department,
+            department_revenue=inputs.department_revenue,
+            weighted_margin=inputs.weighted_margin,
+            benchmark_margin=rules.benchmark_margin,
+            receipts=inputs.receipts,
+            overdue_at_start=inputs.overdue_at_start,
+            falling_due=inputs.falling_due,
+            collection_rate=inputs.collection_rate,
+            industry_position=customer.industry_position,
+            revenue_score=month.scores.revenue,
+            profitability_score=month.scores.profitability,
+            payment_score=month.scores.payment,
+            industry_score=month.scores.industry,
+            total_score=month.total,
+            proposed_class=month.proposed_class,
+            current_class=customer.credit_class,
+            notes=month.notes,
+            evaluated_by=evaluated_by,
+        )
+        latest = existing.get(customer.id)
+        if latest is not None and all(
+            getattr(latest, name) == getattr(candidate, name) for name in _COMPARED
+        ):
+            latest.customer = customer
+            run.evaluations.append(latest)
+            run.unchanged += 1
+            continue
+        candidate.version = 1 if latest is None else latest.version + 1
+        new_rows.append(candidate)
+        run.evaluations.append(candidate)
+    CreditEvaluation.objects.bulk_create(new_rows, batch_size=2000)
+    run.created = len(new_rows)
+    return run
+
+
+@transaction.atomic
+def customer_class_change(
+    *,
+    customer: Customer,
+    to_class: str,
+    source: str,
+    evaluation: CreditEvaluation | None = None,
+    approval_number: str = "",
+    actor=None,
+) -> ClassChange | None:
+    """Set a customer's credit class and record the change (from, to, evaluation, approval, who).
+
+    Nothing is recorded when the customer already has that class.
+    """
+    if to_class not in CreditClass.values:
+        raise RuleViolation(f"not a credit class: {to_class!r}")
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    if customer.credit_class == to_class:
+        return None
+    change = ClassChange.objects.create(
+        customer=customer,
+        from_class=customer.credit_class,
+        to_class=to_class,
+        evaluation=evaluation,
+        approval_number=approval_number,
+        source=source,
+        changed_by=actor,
+    )
+    customer.credit_class = to_class
+    customer.save(update_fields=["credit_class"])
+    return change
+
+
+# ---------------------------------------------------------------- orders and shipment approvals
+
+
+def _next_number(series: str) -> int:
+    sequence, _ = NumberSequence.objects.get_or_create(name=series)
+    sequence = NumberSequence.objects.select_for_update().get(pk=sequence.pk)
+    sequence.last += 1
+    sequence.save(update_fields=["last"])
+    return sequence.last
+
+
+def shipment_approval_number(*, on: date) -> str:
+    """The next shipment approval number (发货批准单) of the year: SA-2026-000001."""
+    return f"SA-{on.year}-{_next_number(f'SA-{on.year}'):06d}"
+
+
+@transaction.atomic
+def order_create(
+    *,
+    number: str,
+    customer: Customer,
+    order_date: date,
+    amount: Decimal,
+    currency: str = "",
+    fx_rate: Decimal | None = None,
+    prepaid: bool = False,
+    created_by: str = "",
+) -> Order:
+    """Record an order and run the credit check on its date (SPEC §5.3).
+
+    A passed order gets its shipment approval number; a blocked one keeps every reason and
+    may be sent for release (``flows.order_release_request``).
+    """
+    functional = policy_value("FUNCTIONAL_CURRENCY")
+    if amount <= 0 or amount != amount.quantize(CENT):
+        raise RuleViolation(f"an order amount is positive with at most 2 decimal places, got {amount}")
+    if Order.objects.filter(number=number).exists():
+        raise RuleViolation(f"order {number} already exists")
+    currency = currency or customer.currency or functional
+    if currency == functional:
+        if fx_rate not in (None, Decimal(1)):
+            raise RuleViolation(f"the exchange rate of the functional currency {currency} is 1")
+        fx_rate = Decimal(1)
+    elif fx_rate is None or fx_rate <= 0:
+        raise RuleViolation(f"{currency} is not the functional currency {functional}; give its exchange rate")
+    order = Order(
+        number=number,
+        customer=customer,
+        order_date=order_date,
+        amount=amount,
+        currency=currency,
+        fx_rate=fx_rate,
+        prepaid=prepaid,
+        created_by=created_by,
+    )
+    order.full_clean()
+    order.save()
+    return order_check(order=order, as_of=order_date)
+
+
+@transaction.atomic
+def order_check(*, order: Order, as_of: date) -> Order:
+    """Check an open order against the customer's credit; a pass issues its shipment approval."""
+    if order.status not in (OrderStatus.OPEN,):
+        raise RuleViolation(f"order {order.number} is {order.status}; only open orders are checked")
+    if order.shipment_approval_number:
+        raise RuleViolation(
+            f"order {order.number} already has shipment approval {order.shipment_approval_number}"
+        )
+    amount = (order.amount * order.fx_rate).quantize(CENT)
+    result = credit_check(
+        customer=order.customer, amount=amount, as_of=as_of, prepaid=order.prepaid, exclude_order_id=order.pk
+    )
+    order.check_reasons = [reason.as_dict() for reason in result.reasons]
+    order.checked_on = as_of
+    if result.passed:
+        order.check_status = CheckStatus.PASSED
+        order.shipment_approval_number = shipment_approval_number(on=as_of)
+    else:
+        order.check_status = CheckStatus.BLOCKED
+    order.save(update_fields=["check_reasons", "checked_on", "check_status", "shipment_approval_number"])
+    return order
+
+
+@transaction.atomic
+def order_release(*, order: Order, approval_number: str, on: date) -> Order:
+    """Release a blocked order by approval: it gets its shipment approval number."""
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    if order.check_status != CheckStatus.BLOCKED:
+        raise RuleViolation(f"order {order.number} is not blocked ({order.check_status})")
+    order.check_status = CheckStatus.RELEASED
+    order.release_approval_number = approval_number
+    order.shipment_approval_number = shipment_approval_number(on=on)
+    order.save(update_fields=["check_status", "release_approval_number", "shipment_approval_number"])
+    return order
+
+
+# ---------------------------------------------------------------- credit holds
+
+
+@transaction.atomic
+def customer_hold_place(*, customer: Customer, reason: str, source: str, on: date, actor=None) -> CreditHold:
+    """Put a customer on credit hold (暂停发货): orders are blocked until the hold is lifted.
+
+    Idempotent per source: while a hold from the same source is in force, it is returned as
+    it is. An active customer's status becomes ``credit_hold`` (a customer already with legal
+    or closed keeps that status).
+    """
+    if not reason.strip():
+        raise RuleViolation("a credit hold needs its reason")
+    if not source.strip():
+        raise RuleViolation("a credit hold needs its source")
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    existing = CreditHold.objects.filter(customer=customer, source=source, lifted_on__isnull=True).first()
+    if existing is not None:
+        return existing
+    hold = CreditHold.objects.create(
+        customer=customer,
+        reason=reason,
+        source=source,
+        placed_on=on,
+        placed_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    if customer.status == CustomerStatus.ACTIVE:
+        customer.status = CustomerStatus.CREDIT_HOLD
+        customer.save(update_fields=["status"])
+    return hold
+
+
+@transaction.atomic
+def customer_hold_lift(*, hold: CreditHold, on: date, approval_number: str, actor=None) -> CreditHold:
+    """Lift a hold (after its approval); with no other hold in force the customer is active again."""
+    hold = CreditHold.objects.select_for_update().get(pk=hold.pk)
+    if hold.lifted_on is not None:
+        raise RuleViolation(f"this hold was already lifted on {hold.lifted_on}")
+    hold.lifted_on = on
+    hold.lift_approval_number = approval_number
+    hold.lifted_by = actor
+    hold.save(update_fields=["lifted_on", "lift_approval_number", "lifted_by"])
+    customer = Customer.objects.select_for_update().get(pk=hold.customer_id)
+    others = CreditHold.objects.filter(customer=customer, lifted_on__isnull=True).exists()
+    if not others and customer.status == CustomerStatus.CREDIT_HOLD:
+        customer.status = CustomerStatus.ACTIVE
+        customer.save(update_fields=["status"])
+    return hold
+
+
+# ---------------------------------------------------------------- financial statements
+
+
+@transaction.atomic
+def financial_statement_record(
+    *,
+    customer: Customer,
+    statement_date: date,
+    kind: str,
+    working_capital: Decimal,
+    retained_earnings: Decimal,
+    ebit: Decimal,
+    book_equity: Decimal,
+    total_liabilities: Decimal,
+    sales: Decimal,
+    total_assets: Decimal,
+    market_equity: Decimal | None = None,
+    currency: str = "",
+    entered_by: str = "",
+) -> FinancialStatement:
+    """Enter (or correct) a customer's statement on a date; refused if its Z-score cannot be computed."""
+    figures_given = Statement(
+        working_capital=working_capital,
+        retained_earnings=retained_earnings,
+        ebit=ebit,
+        book_equity=book_equity,
+        total_liabilities=total_liabilities,
+        sales=sales,
+        total_assets=total_assets,
+        market_equity=market_equity,
+    )
+    try:
+        altman_score(figures_given, kind)
+    except ValueError as error:
+        raise RuleViolation(str(error)) from None
+    values = {
+        "kind": kind,
+        "currency": currency or customer.currency or policy_value("FUNCTIONAL_CURRENCY"),
+        "working_capital": working_capital,
+        "retained_earnings": retained_earnings,
+        "ebit": ebit,
+        "book_equity": book_equity,
+        "market_equity": market_equity,
+        "total_liabilities": total_liabilities,
+        "sales": sales,
+        "total_assets": total_assets,
+        "entered_by": entered_by,
+    }
+    statement = FinancialStatement.objects.filter(customer=customer, statement_date=statement_date).first()
+    if statement is None:
+        statement = FinancialStatement(customer=customer, statement_date=statement_date, **values)
+        statement.full_clean()
+        statement.save()
+        return statement
+    changed = [name for name, value in values.items() if getattr(statement, name) != value]
+    for name in changed:
+        setattr(statement, name, values[name])
+    if changed:
+        statement.full_clean()
+        statement.save(update_fields=changed)
+    return statement
