@@ -124,6 +124,9 @@ _COLLECTIONS_PERMISSIONS: dict[str, tuple[str, ...]] = {
 }
 for _role, _extra in _COLLECTIONS_PERMISSIONS.items():
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] + _extra
+# The dunning runs page and POST /api/dunning/run: whoever edits the ladder runs it.
+for _role in (ADMIN, CREDIT_MANAGER):
+    ROLE_PERMISSIONS[_role] += ("collections.add_dunningrun",)
 
 # Credit management (SPEC §5, huikuan.credit): every staff role reads it; these roles also
 # file requests or record figures (decisions themselves go through approvals).
