@@ -268,3 +268,10 @@ def test_outsiders_see_no_collections_page(web_as, tasks):
         "/collections/reports/",
     ):
         assert client.get(url).status_code == 403
+
+
+def test_a_collector_sees_only_their_own_figures_in_the_reports(web_as, tasks):
+    manager = web_as("credit_manager", "en").get("/collections/reports/", {"end": "2024-06-30"})
+    assert "collector_wang" in manager.content.decode() and "collector_zhao" in manager.content.decode()
+    html = web_as("collector_zhao", "en").get("/collections/reports/", {"end": "2024-06-30"}).content.decode()
+    assert "collector_zhao" in html and "collector_wang" not in html

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from huikuan.accounts.access import is_scoped
 from huikuan.collections.desk import (
     access_collection_customers,
     access_tasks,
@@ -612,9 +613,18 @@ def reports(request: HttpRequest) -> HttpResponse:
     by = request.GET.get("by", "collector")
     if by not in ("collector", "team"):
         by = "collector"
+    scoped = is_scoped(request.user)
+    if scoped:
+        by = "collector"
     performance = collections_performance(start=start, end=end, by=by)
     clearance = overdue_clearance(start=start, as_of=end, by=by)
-    reasons = overdue_reason_breakdown(as_of=end)
+    reasons = overdue_reason_breakdown(as_of=end, by=by if scoped else None)
+    if scoped:
+        # Collectors and salespeople see their own figures only (SPEC §1), never a colleague's.
+        mine = request.user.get_username()
+        performance = [row for row in performance if row.group == mine]
+        clearance = [row for row in clearance if row.group == mine]
+        reasons = [row for row in reasons if row.group == mine]
     if request.GET.get("format") == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="collections-{start}-{end}.csv"'
