@@ -18,6 +18,7 @@ allocations dated after ``start`` up to ``as_of`` count.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -59,14 +60,24 @@ class PerformanceRow:
         }
 
 
+def _only(customer_ids: Collection[int] | None) -> Q:
+    """All customers (None), or only these."""
+    return Q() if customer_ids is None else Q(customer_id__in=list(customer_ids))
+
+
 def _group_of(by: str) -> dict[int, str]:
     if by not in GROUPINGS:
         raise ValueError(f"group by one of {GROUPINGS}, not {by!r}")
     return dict(Customer.objects.values_list("id", _FIELD[by]))
 
 
-def collections_performance(*, start: date, end: date, by: str = "collector") -> list[PerformanceRow]:
+def collections_performance(
+    *, start: date, end: date, by: str = "collector", customer_ids: Collection[int] | None = None
+) -> list[PerformanceRow]:
+    """Per group: actions done, receipts after an action, promises kept and broken. With
+    ``customer_ids``, only those customers count (a collector's or salesperson's own)."""
     group_of = _group_of(by)
+    mine = _only(customer_ids)
     rows: dict[str, PerformanceRow] = {}
 
     def row(customer_id: int) -> PerformanceRow:
@@ -74,7 +85,7 @@ def collections_performance(*, start: date, end: date, by: str = "collector") ->
         return rows.setdefault(group, PerformanceRow(group))
 
     done = DunningAction.objects.filter(
-        status=ActionStatus.DONE, completed_on__gte=start, completed_on__lte=end
+        mine, status=ActionStatus.DONE, completed_on__gte=start, completed_on__lte=end
     )
     for customer_id in done.values_list("customer_id", flat=True):
         row(customer_id).actions_done += 1
@@ -82,7 +93,7 @@ def collections_performance(*, start: date, end: date, by: str = "collector") ->
     window = timedelta(days=policy_value("COLLECTIONS_ATTRIBUTION_DAYS"))
     action_days: dict[int, list[date]] = defaultdict(list)
     for customer_id, day in (
-        DunningAction.objects.filter(action_date__gte=start, action_date__lte=end)
+        DunningAction.objects.filter(mine, action_date__gte=start, action_date__lte=end)
         .exclude(status=ActionStatus.CANCELLED)
         .values_list("customer_id", "action_date")
         .distinct()
@@ -95,7 +106,10 @@ def collections_performance(*, start: date, end: date, by: str = "collector") ->
             row(customer_id).collected_after_action += (amount * fx_rate).quantize(Decimal("0.01"))
 
     for customer_id, status in PromiseToPay.objects.filter(
-        resolved_on__gte=start, resolved_on__lte=end, status__in=[PromiseStatus.KEPT, PromiseStatus.BROKEN]
+        mine,
+        resolved_on__gte=start,
+        resolved_on__lte=end,
+        status__in=[PromiseStatus.KEPT, PromiseStatus.BROKEN],
     ).values_list("customer_id", "status"):
         if status == PromiseStatus.KEPT:
             row(customer_id).promises_kept += 1
@@ -126,10 +140,12 @@ class ClearanceRow:
         }
 
 
-def overdue_clearance(*, start: date, as_of: date, by: str | None = None) -> list[ClearanceRow]:
+def overdue_clearance(
+    *, start: date, as_of: date, by: str | None = None, customer_ids: Collection[int] | None = None
+) -> list[ClearanceRow]:
     """清欠率: of the balance overdue at the end of ``start``, the share collected up to ``as_of``."""
     group_of = _group_of(by) if by else {}
-    overdue = Invoice.objects.filter(due_date__lt=start, invoice_date__lte=start).filter(
+    overdue = Invoice.objects.filter(_only(customer_ids), due_date__lt=start, invoice_date__lte=start).filter(
         Q(closed_on__isnull=True) | Q(closed_on__gt=start)
     )
     applied_by_start: dict[int, Decimal] = defaultdict(Decimal)
@@ -176,13 +192,15 @@ class ReasonRow:
         }
 
 
-def overdue_reason_breakdown(*, as_of: date, by: str | None = None) -> list[ReasonRow]:
+def overdue_reason_breakdown(
+    *, as_of: date, by: str | None = None, customer_ids: Collection[int] | None = None
+) -> list[ReasonRow]:
     """Overdue customers (open invoices due before ``as_of``) by their latest overdue reason
     noted up to ``as_of`` ("" when none), with their overdue balance."""
     group_of = _group_of(by) if by else {}
     balances: dict[int, Decimal] = defaultdict(Decimal)
     for customer_id, amount, applied, fx_rate in Invoice.objects.filter(
-        due_date__lt=as_of, closed_on__isnull=True
+        _only(customer_ids), due_date__lt=as_of, closed_on__isnull=True
     ).values_list("customer_id", "amount", "applied_amount", "fx_rate"):
         balances[customer_id] += (amount - applied) * fx_rate
     latest: dict[int, str] = {}

@@ -502,8 +502,8 @@ HOLD_REASON = "legal step of the dunning ladder (SPEC §6.1)"
 
 def holds_place() -> int:
     """Carry out the credit holds the runs decided (legal-step penalties not yet carried out)
-    through credit's ``customers_hold_place`` (source "dunning", idempotent per source) for the
-    customers still active; one on hold, in legal or closed keeps its status. How many placed."""
+    through credit's ``customers_hold_place`` (source "dunning", idempotent per source) for every
+    customer not closed; one already on hold or in legal keeps its status. How many placed."""
     from huikuan.credit.services import customers_hold_place
 
     placed = 0
@@ -513,7 +513,9 @@ def holds_place() -> int:
         .order_by("customer_id", "id")
         .values_list("id", "customer_id", "decided_on", "customer__status")
     ):
-        pending[decided_on].append((penalty_id, customer_id if status == CustomerStatus.ACTIVE else None))
+        # Every customer not closed gets the hold record; customers_hold_place changes the
+        # status of active ones only (one already on hold or in legal keeps its status).
+        pending[decided_on].append((penalty_id, customer_id if status != CustomerStatus.CLOSED else None))
     for decided_on, penalties in sorted(pending.items()):
         with transaction.atomic():
             placed += customers_hold_place(

@@ -159,12 +159,14 @@ def open_orders_by_customer(
     """Orders not yet invoiced nor cancelled, dated up to ``as_of``, per customer (functional currency).
 
     A blocked order is not counted: it has not been accepted, and counting it would block the
-    customer's next order for an order that may never ship. Released ones count again.
+    customer's next order for an order that may never ship. Released ones count again. A
+    prepaid order is not counted either: it is paid before it ships.
     """
     exclude = "" if exclude_order_id is None else f" AND o.id <> {int(exclude_order_id)}"
     sql = (
         f"SELECT o.customer_id, CAST(SUM({functional_sql('o', 'o.amount')}) AS BIGINT) FROM credit_order o "
-        "WHERE o.status IN ('open', 'shipped') AND o.check_status <> 'blocked' AND o.order_date <= %(as_of)s"
+        "WHERE o.status IN ('open', 'shipped') AND o.check_status <> 'blocked' AND NOT o.prepaid "
+        "AND o.order_date <= %(as_of)s"
         f"{_only('o.customer_id', customer_ids)}{exclude} GROUP BY o.customer_id"
     )
     rows = _fetch(sql, {"as_of": _day(as_of)})

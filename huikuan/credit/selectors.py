@@ -103,7 +103,8 @@ def credit_check(
         open_orders=orders,
     )
     after = check.exposure + amount
-    if after > limit:
+    # A prepaid order is paid before it ships: it adds nothing to what the customer owes.
+    if not prepaid and after > limit:
         check.reasons.append(
             CheckReason(
                 "over_limit",
@@ -131,7 +132,8 @@ def credit_check(
             )
         )
     holds = list(CreditHold.objects.filter(customer=customer, lifted_on__isnull=True).order_by("placed_on"))
-    if holds or customer.status == CustomerStatus.CREDIT_HOLD:
+    # A customer handed to legal (SPEC §6.1: the legal step suspends credit sales) is held too.
+    if holds or customer.status in (CustomerStatus.CREDIT_HOLD, CustomerStatus.LEGAL):
         check.reasons.append(
             CheckReason(
                 "on_hold",

@@ -77,6 +77,24 @@ def test_class_d_ships_only_prepaid(clean):
     assert credit_check(customer=clean, amount=D("1"), as_of=APRIL, prepaid=True).passed
 
 
+def test_a_cash_before_delivery_customer_without_a_limit_ships_when_prepaid(db):
+    cash = make_customer("XJ001", name="现款客户", credit_class="D")  # no credit limit at all
+    assert codes(credit_check(customer=cash, amount=D("8000.00"), as_of=APRIL)) == [
+        "over_limit",
+        "class_d_not_prepaid",
+    ]
+    assert credit_check(customer=cash, amount=D("8000.00"), as_of=APRIL, prepaid=True).passed
+    # A prepaid order owes nothing: it does not use up credit for the next one.
+    order_create(number="SO-P", customer=cash, order_date=APRIL, amount=D("8000.00"), prepaid=True)
+    assert credit_check(customer=cash, amount=D("1"), as_of=APRIL, prepaid=True).open_orders == 0
+
+
+def test_a_customer_handed_to_legal_is_held(clean):
+    clean.status = "legal"
+    clean.save()
+    assert codes(credit_check(customer=clean, amount=D("1"), as_of=APRIL)) == ["on_hold"]
+
+
 def test_every_reason_is_given_together(clean):
     invoice("J-0", clean, "2026-01-01", "5000.00", "2026-02-01")
     customer_hold_place(customer=clean, reason="review", source="review", on=APRIL)
@@ -137,7 +155,7 @@ SO-102,JX010,2026-04-12,1000.00,USD,open,yes
 
 def test_orders_import_and_count_in_exposure(clean, huikuan, tmp_path):
     path = tmp_path / "orders.csv"
-    path.write_text(ORDERS.replace("USD,open,yes", "CNY,shipped,yes"), encoding="utf-8")
+    path.write_text(ORDERS.replace("USD,open,yes", "CNY,shipped,no"), encoding="utf-8")
     result = huikuan("import", "orders", str(path), "--json")
     assert result.code == 0, result.stdout + result.stderr
     assert result.json()["created"] == 3

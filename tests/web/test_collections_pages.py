@@ -275,3 +275,9 @@ def test_a_collector_sees_only_their_own_figures_in_the_reports(web_as, tasks):
     assert "collector_wang" in manager.content.decode() and "collector_zhao" in manager.content.decode()
     html = web_as("collector_zhao", "en").get("/collections/reports/", {"end": "2024-06-30"}).content.decode()
     assert "collector_zhao" in html and "collector_wang" not in html
+
+
+def test_the_runs_page_lists_a_collector_only_their_own_customers_actions(web_as, tasks):
+    html = web_as("collector_zhao", "en").get("/collections/runs/", {"date": RUN_DAY.isoformat()})
+    assert "CD003" in html.content.decode()
+    assert "HZ001" not in html.content.decode() and "SZ002" not in html.content.decode()

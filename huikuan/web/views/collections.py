@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from huikuan.accounts.access import is_scoped
+from huikuan.accounts.access import access_customer_ids
 from huikuan.collections.desk import (
     access_collection_customers,
     access_tasks,
@@ -55,7 +55,7 @@ from huikuan.collections.performance import (
 )
 from huikuan.collections.run import dunning_run
 from huikuan.collections.segments import SEGMENTS
-from huikuan.collections.selectors import customer_timeline, worklist_for
+from huikuan.collections.selectors import access_dunning_actions, customer_timeline, worklist_for
 from huikuan.collections.services import (
     activity_log,
     dispute_open,
@@ -585,7 +585,7 @@ def runs(request: HttpRequest) -> HttpResponse:
             else:
                 day = result.date
     actions = (
-        DunningAction.objects.filter(action_date=day).select_related("customer").order_by("customer__code")
+        access_dunning_actions(user=request.user).filter(action_date=day).order_by("customer__code")
         if day
         else []
     )
@@ -613,18 +613,11 @@ def reports(request: HttpRequest) -> HttpResponse:
     by = request.GET.get("by", "collector")
     if by not in ("collector", "team"):
         by = "collector"
-    scoped = is_scoped(request.user)
-    if scoped:
-        by = "collector"
-    performance = collections_performance(start=start, end=end, by=by)
-    clearance = overdue_clearance(start=start, as_of=end, by=by)
-    reasons = overdue_reason_breakdown(as_of=end, by=by if scoped else None)
-    if scoped:
-        # Collectors and salespeople see their own figures only (SPEC §1), never a colleague's.
-        mine = request.user.get_username()
-        performance = [row for row in performance if row.group == mine]
-        clearance = [row for row in clearance if row.group == mine]
-        reasons = [row for row in reasons if row.group == mine]
+    # Collectors and salespeople see the figures of their own customers only (SPEC §1).
+    mine = access_customer_ids(user=request.user)
+    performance = collections_performance(start=start, end=end, by=by, customer_ids=mine)
+    clearance = overdue_clearance(start=start, as_of=end, by=by, customer_ids=mine)
+    reasons = overdue_reason_breakdown(as_of=end, customer_ids=mine)
     if request.GET.get("format") == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="collections-{start}-{end}.csv"'
