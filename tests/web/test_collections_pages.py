@@ -275,3 +275,24 @@ def test_a_collector_sees_only_their_own_figures_in_the_reports(web_as, tasks):
     assert "collector_wang" in manager.content.decode() and "collector_zhao" in manager.content.decode()
     html = web_as("collector_zhao", "en").get("/collections/reports/", {"end": "2024-06-30"}).content.decode()
     assert "collector_zhao" in html and "collector_wang" not in html
+
+
+def test_the_timeline_reads_in_chinese(web_as, tasks):
+    client = web_as("collector_wang", "en")
+    due = timezone.localdate() + timedelta(days=7)
+    client.post(
+        f"/worklist/{tasks['HZ001'].pk}/complete/",
+        {"outcome": "promised", "promised_date": due.isoformat(), "amount": "50000.00", "note": "ok"},
+    )
+    page = web_as("collector_wang").get("/collections/customers/HZ001/")
+    kinds = {entry.kind: entry for entry in page.context["timeline"]}
+    assert {"activity", "promise", "dunning"} <= set(kinds)
+    html = page.content.decode()
+    assert "<td>付款承诺</td>" in html and "<td>催收</td>" in html  # the kinds, translated
+    assert "<td>promise</td>" not in html and "<td>dunning</td>" not in html
+    assert kinds["activity"].summary.startswith("电话 承诺付款")
+    assert f"于 {due} 前支付：" in kinds["promise"].summary and "open" not in kinds["promise"].summary
+    assert " by " not in kinds["promise"].summary
+    dunning = [entry.summary for entry in page.context["timeline"] if entry.kind == "dunning"]
+    assert any("/电话 " in summary for summary in dunning)
+    assert not any("/phone" in summary or "/email" in summary or ": " in summary for summary in dunning)
