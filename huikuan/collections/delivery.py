@@ -24,15 +24,24 @@ action that could not be delivered (no email address, a template error) keeps it
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from huikuan.collections.models import ActionStatus, Channel, DunningAction, DunningStep
+from huikuan.collections.models import (
+    ActionStatus,
+    Channel,
+    Dispute,
+    DisputeStatus,
+    DunningAction,
+    DunningStep,
+)
 from huikuan.core.errors import ApplicationError
 from huikuan.correspondence.documents import document_render, language_code, statement_pdf
+from huikuan.correspondence.selectors import open_items_total
 from huikuan.correspondence.services import email_send, letter_create
 from huikuan.ledger.models import Invoice
 
@@ -44,24 +53,37 @@ def deliveries_after_run(*, token: int) -> dict[str, int]:
 
 
 def dunning_context(action: DunningAction, invoices: list[Invoice]) -> dict:
-    """The template context of SPEC §6 documents: customer, invoices, total_open, currency, as_of, step."""
+    """The template context of SPEC §6 documents: customer, invoices, total_open, currency, as_of, step.
+
+    Each invoice's ``open_amount`` is what is dunned: its open balance less the amount under
+    open disputes (the run duns a partly disputed invoice for the undisputed rest only). The
+    total is in the invoices' currency when they share one, else in the functional currency
+    at each invoice's exchange rate (``open_items_total``): a letter never adds two currencies.
+    """
+    disputed: dict[int, Decimal] = defaultdict(Decimal)
+    for invoice_id, amount in Dispute.objects.filter(
+        status=DisputeStatus.OPEN, invoice__in=[invoice.pk for invoice in invoices]
+    ).values_list("invoice_id", "amount"):
+        disputed[invoice_id] += amount
     rows = [
         {
             "number": invoice.number,
             "invoice_date": invoice.invoice_date,
             "due_date": invoice.due_date,
             "amount": invoice.amount,
-            "open_amount": invoice.open_amount,
+            "open_amount": max(invoice.open_amount - disputed[invoice.pk], Decimal(0)),
             "currency": invoice.currency,
+            "fx_rate": invoice.fx_rate,
             "days_overdue": max((action.action_date - invoice.due_date).days, 0),
         }
         for invoice in invoices
     ]
+    total, currency = open_items_total(rows) if rows else (Decimal(0), action.customer.currency)
     return {
         "customer": action.customer,
         "invoices": rows,
-        "total_open": sum((row["open_amount"] for row in rows), Decimal(0)),
-        "currency": rows[0]["currency"] if rows else action.customer.currency,
+        "total_open": total,
+        "currency": currency,
         "as_of": action.action_date,
         "step": action.step_code,
     }

@@ -31,6 +31,7 @@ from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from huikuan.collections.ladder import Ladder, LadderStep
 from huikuan.collections.models import (
@@ -497,7 +498,8 @@ def _holds_record(customer_ids: list[int], run_date: date, token: int) -> None:
     )
 
 
-HOLD_REASON = "legal step of the dunning ladder (SPEC §6.1)"
+# Stored in English on the penalty and the hold (gettext_noop marks it); pages translate it.
+HOLD_REASON = gettext_noop("legal step of the dunning ladder (SPEC §6.1)")
 
 
 def holds_place() -> int:

@@ -23,13 +23,16 @@ from decimal import Decimal
 
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import QuerySet
+from django.db.models import QuerySet, TextChoices
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from huikuan.accounts.access import access_customer_scoped
 from huikuan.collections.models import (
     ActionStatus,
     Activity,
+    CallOutcome,
     Channel,
     Dispute,
     DunningAction,
@@ -42,7 +45,7 @@ from huikuan.collections.models import (
 )
 from huikuan.collections.segments import late_payment_probability, risk_segment
 from huikuan.core.policy import policy_values
-from huikuan.ledger.models import Customer, Invoice
+from huikuan.ledger.models import Customer, CustomerStatus, Invoice
 
 
 @dataclass
@@ -190,6 +193,18 @@ def worklist_for(*, user, date: date) -> list[WorklistItem]:
     return items
 
 
+TIMELINE_KINDS = {
+    "activity": gettext_lazy("activity"),
+    "promise": gettext_lazy("promise to pay"),
+    "plan": gettext_lazy("payment plan"),
+    "dispute": gettext_lazy("dispute"),
+    "overdue_reason": gettext_lazy("overdue reason"),
+    "penalty": gettext_lazy("penalty"),
+    "dunning": gettext_lazy("dunning"),
+    "status": gettext_lazy("status change"),
+}
+
+
 @dataclass(frozen=True)
 class TimelineEntry:
     on: date
@@ -198,10 +213,20 @@ class TimelineEntry:
     record: object = None
     sort_key: tuple = ()
 
+    @property
+    def kind_label(self) -> str:
+        return str(TIMELINE_KINDS.get(self.kind, self.kind))
+
+
+def _label(choices: type[TextChoices], value: str) -> str:
+    """The label of ``value`` among ``choices`` in the active language, else the value itself."""
+    return str(dict(choices.choices).get(value, value))
+
 
 def customer_timeline(*, customer: Customer, limit: int | None = None) -> list[TimelineEntry]:
     """Everything collections knows about a customer, newest first: activities, promises,
-    plans, disputes, overdue reasons, penalties, dunning actions and status changes."""
+    plans, disputes, overdue reasons, penalties, dunning actions and status changes; the
+    summaries are in the active language."""
     entries: list[TimelineEntry] = []
 
     def add(on: date, kind: str, summary: str, record, pk: int) -> None:
@@ -211,7 +236,15 @@ def customer_timeline(*, customer: Customer, limit: int | None = None) -> list[T
         add(
             activity.occurred_on,
             "activity",
-            f"{activity.kind} {activity.outcome} {activity.note}".strip(),
+            " ".join(
+                part
+                for part in (
+                    activity.get_kind_display(),
+                    _label(CallOutcome, activity.outcome) if activity.outcome else "",
+                    activity.note,
+                )
+                if part
+            ),
             activity,
             activity.pk,
         )
@@ -219,16 +252,33 @@ def customer_timeline(*, customer: Customer, limit: int | None = None) -> list[T
         add(
             promise.made_on,
             "promise",
-            f"{promise.amount} {promise.currency} by {promise.promised_date}: {promise.status}",
+            _("%(amount)s %(currency)s by %(date)s: %(status)s")
+            % {
+                "amount": promise.amount,
+                "currency": promise.currency,
+                "date": promise.promised_date,
+                "status": promise.get_status_display(),
+            },
             promise,
             promise.pk,
         )
     for plan in PaymentPlan.objects.filter(customer=customer).prefetch_related("instalments"):
-        total = sum((i.amount for i in plan.instalments.all()), Decimal(0))
+        instalments = plan.instalments.all()
+        total = sum((i.amount for i in instalments), Decimal(0))
         add(
             plan.starts_on,
             "plan",
-            f"{len(plan.instalments.all())} instalments, {total} {plan.currency}: {plan.status}",
+            ngettext(
+                "%(count)s instalment, %(total)s %(currency)s: %(status)s",
+                "%(count)s instalments, %(total)s %(currency)s: %(status)s",
+                len(instalments),
+            )
+            % {
+                "count": len(instalments),
+                "total": total,
+                "currency": plan.currency,
+                "status": plan.get_status_display(),
+            },
             plan,
             plan.pk,
         )
@@ -236,8 +286,14 @@ def customer_timeline(*, customer: Customer, limit: int | None = None) -> list[T
         add(
             dispute.opened_on,
             "dispute",
-            f"{dispute.invoice.number} {dispute.amount} {dispute.currency} "
-            f"{dispute.reason_code}: {dispute.status}",
+            _("%(invoice)s %(amount)s %(currency)s %(reason)s: %(status)s")
+            % {
+                "invoice": dispute.invoice.number,
+                "amount": dispute.amount,
+                "currency": dispute.currency,
+                "reason": dispute.get_reason_code_display(),
+                "status": dispute.get_status_display(),
+            },
             dispute,
             dispute.pk,
         )
@@ -245,17 +301,27 @@ def customer_timeline(*, customer: Customer, limit: int | None = None) -> list[T
             add(
                 dispute.resolved_on,
                 "dispute",
-                f"{dispute.invoice.number} resolved: {dispute.resolution}",
+                _("%(invoice)s resolved: %(resolution)s")
+                % {"invoice": dispute.invoice.number, "resolution": dispute.resolution},
                 dispute,
                 dispute.pk,
             )
     for reason in OverdueReason.objects.filter(customer=customer):
         add(reason.noted_on, "overdue_reason", reason.get_code_display(), reason, reason.pk)
     for penalty in Penalty.objects.filter(customer=customer):
+        # A penalty the run decided carries its reason in English (gettext_noop): shown translated.
         add(
             penalty.decided_on,
             "penalty",
-            f"{penalty.get_kind_display()} {penalty.proposed_class} {penalty.reason}".strip(),
+            " ".join(
+                part
+                for part in (
+                    penalty.get_kind_display(),
+                    penalty.proposed_class,
+                    _(penalty.reason) if penalty.reason else "",
+                )
+                if part
+            ),
             penalty,
             penalty.pk,
         )
@@ -263,7 +329,13 @@ def customer_timeline(*, customer: Customer, limit: int | None = None) -> list[T
         add(
             action.action_date,
             "dunning",
-            f"{action.step_code}/{action.channel} {', '.join(action.invoice_number_list)}: {action.status}",
+            _("%(step)s/%(channel)s %(invoices)s: %(status)s")
+            % {
+                "step": action.step_code,
+                "channel": action.get_channel_display(),
+                "invoices": ", ".join(action.invoice_number_list),
+                "status": action.get_status_display(),
+            },
             action,
             action.pk,
         )
@@ -277,7 +349,8 @@ def customer_timeline(*, customer: Customer, limit: int | None = None) -> list[T
             add(
                 timezone.localdate(entry.timestamp),
                 "status",
-                f"status {change[0]} → {change[1]}",
+                _("status %(old)s → %(new)s")
+                % {"old": _label(CustomerStatus, change[0]), "new": _label(CustomerStatus, change[1])},
                 entry,
                 entry.pk,
             )

@@ -299,7 +299,7 @@ def hold_lift_request(*, hold: CreditHold, requested_by, reason: str) -> Approva
         kind=HOLD_LIFT,
         requested_by=requested_by,
         summary=_("lift the credit hold of %(code)s (%(hold)s): %(reason)s")
-        % {"code": hold.customer.code, "hold": hold.reason, "reason": reason},
+        % {"code": hold.customer.code, "hold": _(hold.reason) if hold.reason else "", "reason": reason},
         customer=hold.customer,
         payload={"hold_id": hold.pk, "reason": reason},
         subject_ref=f"hold:{hold.pk}",

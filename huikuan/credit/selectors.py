@@ -137,7 +137,9 @@ def credit_check(
         check.reasons.append(
             CheckReason(
                 "on_hold",
-                _("the customer is on credit hold") + (f": {holds[0].reason}" if holds else ""),
+                # The dunning run's hold reason is stored in English (gettext_noop): translated.
+                _("the customer is on credit hold")
+                + (f": {_(holds[0].reason)}" if holds and holds[0].reason else ""),
                 {"holds": [{"placed_on": h.placed_on.isoformat(), "reason": h.reason} for h in holds]},
             )
         )

@@ -64,3 +64,55 @@ def test_a_customer_without_an_address_is_recorded_and_delivered_later(
     assert [m.to for m in mail.outbox] == [["finance@e3.example.cn"]]
     with django_capture_on_commit_callbacks(execute=True):
         assert deliveries_send() == {"sent": 0, "failed": 0}
+
+
+def _action(customer, numbers: list[str]) -> DunningAction:
+    return DunningAction(
+        customer=customer, action_date=MARCH_1, step_code="R1", invoice_numbers="\n".join(numbers)
+    )
+
+
+def test_a_letter_never_adds_two_currencies(make_customer, make_invoice):
+    from decimal import Decimal
+
+    from huikuan.collections.delivery import dunning_context
+    from huikuan.ledger.services import invoice_issue
+
+    customer = make_customer("E4")
+    cny = make_invoice(customer, "E4-A", MARCH_1 - timedelta(days=3), "1000.00")
+    usd = invoice_issue(
+        number="E4-B",
+        customer=customer,
+        invoice_date=MARCH_1 - timedelta(days=40),
+        due_date=MARCH_1 - timedelta(days=10),
+        amount=Decimal("100.00"),
+        currency="USD",
+        fx_rate=Decimal("7.1"),
+    )
+    context = dunning_context(_action(customer, ["E4-A", "E4-B"]), [usd, cny])
+    assert [row["currency"] for row in context["invoices"]] == ["USD", "CNY"]
+    assert (context["total_open"], context["currency"]) == (Decimal("1710.00"), "CNY")
+    single = dunning_context(_action(customer, ["E4-B"]), [usd])
+    assert (single["total_open"], single["currency"]) == (Decimal("100.00"), "USD")
+
+
+def test_a_partly_disputed_invoice_is_dunned_for_the_undisputed_rest(make_customer, make_invoice):
+    from decimal import Decimal
+
+    from huikuan.collections.delivery import dunning_context
+    from huikuan.collections.services import dispute_open
+
+    customer = make_customer("E5")
+    invoice = make_invoice(customer, "E5-A", MARCH_1 - timedelta(days=3), "1000.00")
+    other = make_invoice(customer, "E5-B", MARCH_1 - timedelta(days=3), "500.00")
+    dispute_open(
+        invoice=invoice,
+        amount=Decimal("300.00"),
+        reason_code="price",
+        owner="zhang.wei",
+        opened_on=MARCH_1 - timedelta(days=2),
+        opened_by="zhang.wei",
+    )
+    context = dunning_context(_action(customer, ["E5-A", "E5-B"]), [invoice, other])
+    assert [row["open_amount"] for row in context["invoices"]] == [Decimal("700.00"), Decimal("500.00")]
+    assert context["total_open"] == Decimal("1200.00")

@@ -231,7 +231,7 @@ def test_the_timeline_merges_everything_newest_first(customer, pay):
     dunning_run(date=day(0))  # before the plan: the first collection of K-1 (+10 days)
     timeline = customer_timeline(customer=customer)
     status = [entry for entry in timeline if entry.kind == "status"]
-    assert [entry.summary for entry in status] == ["status active → credit_hold"]
+    assert [entry.summary for entry in status] == ["状态 正常 → 信用冻结"]  # zh-Hans by default
     kinds = [entry.kind for entry in timeline if entry.kind != "status"]
     assert kinds == [
         "plan",

@@ -231,3 +231,21 @@ def test_pages_in_chinese(web_as, march):
     client = web_as("cm_sun", "zh-hans")
     assert "信用" in client.get("/credit/").content.decode()
     assert "业务参数" in client.get("/credit/settings/").content.decode()
+
+
+def test_evaluation_notes_and_the_dunning_runs_hold_reason_read_in_chinese(web_as, march):
+    from huikuan.collections.run import HOLD_REASON
+    from huikuan.credit.scoring import NOTE_NO_EARLIER
+
+    credit_evaluate(period="2026-03")
+    CreditEvaluation.objects.filter(customer=march["NB002"]).update(notes=[NOTE_NO_EARLIER])
+    customer_hold_place(customer=march["NB002"], reason=HOLD_REASON, source="dunning", on=date(2026, 4, 1))
+    client = web_as("cm_sun", "zh-hans")
+    page = client.get("/credit/customers/NB002/?check-amount=10").content.decode()
+    assert "无上月得分可沿用：按 0 分计" in page and NOTE_NO_EARLIER not in page
+    assert "催收阶梯的法律步骤" in page and HOLD_REASON not in page  # the hold list and the check
+    assert page.count("催收阶梯的法律步骤") == 2
+    dashboard = client.get("/credit/").content.decode()
+    assert "催收阶梯的法律步骤" in dashboard and HOLD_REASON not in dashboard
+    # The stored reason stays the English text: the hold is found again by its source.
+    assert CreditHold.objects.get(customer=march["NB002"]).reason == HOLD_REASON

@@ -281,3 +281,24 @@ def test_the_runs_page_lists_a_collector_only_their_own_customers_actions(web_as
     html = web_as("collector_zhao", "en").get("/collections/runs/", {"date": RUN_DAY.isoformat()})
     assert "CD003" in html.content.decode()
     assert "HZ001" not in html.content.decode() and "SZ002" not in html.content.decode()
+
+
+def test_the_timeline_reads_in_chinese(web_as, tasks):
+    client = web_as("collector_wang", "en")
+    due = timezone.localdate() + timedelta(days=7)
+    client.post(
+        f"/worklist/{tasks['HZ001'].pk}/complete/",
+        {"outcome": "promised", "promised_date": due.isoformat(), "amount": "50000.00", "note": "ok"},
+    )
+    page = web_as("collector_wang").get("/collections/customers/HZ001/")
+    kinds = {entry.kind: entry for entry in page.context["timeline"]}
+    assert {"activity", "promise", "dunning"} <= set(kinds)
+    html = page.content.decode()
+    assert "<td>付款承诺</td>" in html and "<td>催收</td>" in html  # the kinds, translated
+    assert "<td>promise</td>" not in html and "<td>dunning</td>" not in html
+    assert kinds["activity"].summary.startswith("电话 承诺付款")
+    assert f"于 {due} 前支付：" in kinds["promise"].summary and "open" not in kinds["promise"].summary
+    assert " by " not in kinds["promise"].summary
+    dunning = [entry.summary for entry in page.context["timeline"] if entry.kind == "dunning"]
+    assert any("/电话 " in summary for summary in dunning)
+    assert not any("/phone" in summary or "/email" in summary or ": " in summary for summary in dunning)

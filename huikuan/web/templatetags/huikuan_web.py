@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django import template
 from django.http import QueryDict
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -16,6 +17,13 @@ def money(value) -> str:
     if value is None or value == "":
         return ""
     return f"{Decimal(value):,.2f}"
+
+
+@register.filter
+def translated(value) -> str:
+    """A text stored in English and marked with ``gettext_noop`` (evaluation notes, the
+    dunning run's hold reason), in the active language; any other text unchanged."""
+    return gettext(value) if value else value
 
 
 @register.simple_tag(takes_context=True)
