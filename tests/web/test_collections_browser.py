@@ -1,6 +1,6 @@
 """The collector's morning in a real browser: the worklist in order, a task opened, a call
 with a promise to pay logged in one go, the task gone, the promise on the customer's timeline.
-Screenshots for the README land in docs/screenshots/."""
+Screenshots land in test-artifacts/ (not committed; the README's are copied from there)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.utils import timezone
 from huikuan.collections.run import dunning_run
 from tests.web.test_browser import chromium, page_as, pytestmark  # noqa: F401 - fixtures and marks shared
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 def test_collector_logs_a_promise_from_the_worklist(page_as, live_server):  # noqa: F811
