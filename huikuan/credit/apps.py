@@ -12,6 +12,7 @@ class CreditConfig(AppConfig):
         from huikuan.ledger.imports import register_import_kind
 
         register_import_kind("orders", imports.COLUMNS, imports.plan)
+        register_import_kind("statements", imports.STATEMENT_COLUMNS, imports.statements_plan)
 
         from huikuan.credit.flows import register_approval_kinds
 

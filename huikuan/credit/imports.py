@@ -1,5 +1,5 @@
-"""Importing orders (SPEC §3 ``orders``) through the ledger's import pipeline: atomic,
-idempotent, every bad row reported. Open orders count in credit exposure.
+"""Importing orders (SPEC §3 ``orders``) and customers' financial statements through the ledger's
+import pipeline: atomic, idempotent, every bad row reported. Open orders count in credit exposure.
 
 Imported orders are the ERP's record of what was ordered; they are not credit-checked on
 import (an order created through the API is).
@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from huikuan.credit.models import Order, OrderStatus
+from huikuan.credit.altman import KINDS as STATEMENT_KINDS
+from huikuan.credit.altman import Statement, altman_score
+from huikuan.credit.models import FinancialStatement, Order, OrderStatus
 from huikuan.ledger.imports.columns import (
     Column,
     parse_amount,
     parse_choice,
     parse_currency,
     parse_date,
+    parse_decimal,
     parse_flag,
     parse_rate,
     parse_text,
@@ -113,6 +116,115 @@ def plan(parsed: ParsedFile) -> Plan:
             order.import_batch_id = batch_id
         Order.objects.bulk_create(creates, batch_size=2000)
         save_changes(Order, updates)
+
+    result.write = write
+    return result
+
+
+# --------------------------------------------------------------------------- statements
+
+parse_signed = parse_decimal(places=2, minimum=None, strictly_above=False)
+parse_statement_kind = parse_choice(
+    {
+        **{kind: kind for kind in STATEMENT_KINDS},
+        "上市制造业": STATEMENT_KINDS[0],
+        "非上市制造业": STATEMENT_KINDS[1],
+        "非制造业": STATEMENT_KINDS[2],
+    },
+    "kind of company",
+)
+STATEMENT_COLUMNS = (
+    Column("customer_code", parse_text(64), True, ("客户编码", "客户代码", "客户编号")),
+    Column("statement_date", parse_date, True, ("报表日期", "日期")),
+    Column("kind", parse_statement_kind, True, ("企业类型",)),
+    Column("working_capital", parse_signed, True, ("营运资本",)),
+    Column("retained_earnings", parse_signed, True, ("留存收益",)),
+    Column("ebit", parse_signed, True, ("息税前利润",)),
+    Column("book_equity", parse_signed, True, ("所有者权益", "净资产")),
+    Column("market_equity", parse_signed, aliases=("股权市值",)),
+    Column("total_liabilities", parse_signed, True, ("负债总额", "总负债")),
+    Column("sales", parse_signed, True, ("销售收入", "营业收入")),
+    Column("total_assets", parse_signed, True, ("资产总额", "总资产")),
+    Column("currency", parse_currency, aliases=("币种",)),
+)
+_FIGURES = (
+    "working_capital",
+    "retained_earnings",
+    "ebit",
+    "book_equity",
+    "market_equity",
+    "total_liabilities",
+    "sales",
+    "total_assets",
+)
+
+
+def statements_plan(parsed: ParsedFile) -> Plan:
+    """Customers' financial statements (SPEC §5.3), one row per customer and date: a new date is
+    added, a known one corrected; a row whose Z-score cannot be computed is reported."""
+    check_unique(
+        parsed,
+        lambda r: (r.values.get("customer_code"), r.values.get("statement_date")),
+        "statement_date",
+        "customer_code and statement_date",
+    )
+    customers = fetch_by_keys(
+        Customer, "code", (r.values.get("customer_code") for r in parsed.rows), ["id", "code", "currency"]
+    )
+    existing = {
+        (customer_id, day): statement
+        for statement in FinancialStatement.objects.filter(
+            customer_id__in=[c["id"] for c in customers.values()]
+        )
+        for customer_id, day in [(statement.customer_id, statement.statement_date)]
+    }
+    result = Plan()
+    writes: list[FinancialStatement] = []
+    for row in parsed.rows:
+        values = row.values
+        if any(name not in values for name in ("customer_code", "statement_date", "kind")):
+            continue
+        customer = customers.get(values["customer_code"])
+        if customer is None:
+            parsed.error(row, "customer_code", "no customer has this code; import the customers first")
+            continue
+        figures = {name: values.get(name) for name in _FIGURES}
+        if any(figures[name] is None for name in _FIGURES if name != "market_equity"):
+            continue
+        try:
+            altman_score(Statement(**figures), values["kind"])
+        except ValueError as error:
+            column = "market_equity" if "market" in str(error) else "total_assets"
+            if "liabilities" in str(error):
+                column = "total_liabilities"
+            parsed.error(row, column, str(error))
+            continue
+        record = {
+            "kind": values["kind"],
+            "currency": values.get("currency") or customer["currency"] or functional_currency(),
+            **figures,
+        }
+        statement = existing.get((customer["id"], values["statement_date"]))
+        if statement is None:
+            writes.append(
+                FinancialStatement(
+                    customer_id=customer["id"], statement_date=values["statement_date"], **record
+                )
+            )
+            result.created += 1
+        elif changed := [name for name, value in record.items() if getattr(statement, name) != value]:
+            for name in changed:
+                setattr(statement, name, record[name])
+            writes.append(statement)
+            result.updated += 1
+        else:
+            result.unchanged += 1
+
+    def write(batch_id: int) -> None:
+        # Few rows (one per customer and year): saved one by one, so the audit trail logs each.
+        for statement in writes:
+            statement.entered_by = statement.entered_by or f"import:{batch_id}"
+            statement.save()
 
     result.write = write
     return result

@@ -23,6 +23,8 @@ PERMISSION = {
     "payments": "ledger.add_payment",
     "allocations": "ledger.add_allocation",
     "credit-notes": "ledger.add_creditnote",
+    "orders": "credit.add_order",
+    "statements": "credit.add_financialstatement",
 }
 
 
