@@ -25,6 +25,8 @@ KIND_LABELS = {
     "payments": _("payments"),
     "allocations": _("allocations"),
     "credit-notes": _("credit notes"),
+    "orders": _("orders"),
+    "statements": _("financial statements"),
 }
 DATE = forms.DateInput(attrs={"type": "date"})
 
