@@ -43,5 +43,5 @@ def test_collector_logs_a_promise_from_the_worklist(page_as, live_server):  # no
     page.goto(f"{live_server.url}/collections/customers/HZ001/")
     promises = page.locator("#promises").inner_text()
     assert due in promises and "50,000.00" in promises
-    assert "promised" in page.locator("#timeline").inner_text()
+    assert "承诺付款" in page.locator("#timeline").inner_text()  # the call outcome "promised"
     page.screenshot(path=str(SCREENSHOTS / "collections-timeline.png"), full_page=True)
