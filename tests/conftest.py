@@ -41,3 +41,23 @@ def seed002_ledger(db, huikuan):
     """The four customers of seed 002 and invoices that age as its table shows on 2024-06-30."""
     assert huikuan("import", "customers", str(FIXTURES / "seed002_customers.csv")).code == 0
     assert huikuan("import", "invoices", str(FIXTURES / "seed002_invoices.csv")).code == 0
+
+
+# The fast lane (`./scripts/test --fast`) leaves out what a subprocess, a browser, a broker or a
+# long random search makes slow. Those tests get the `slow` marker here, by where they live,
+# so that a new test in one of these places is slow without anyone remembering to say so.
+SLOW_MARKERS = {"browser", "fuzz", "smtp_e2e", "celery", "serve", "statemachine", "memcap"}
+SLOW_PLACES = (
+    "tests/test_serve.py",
+    "tests/api/test_fuzz.py",
+    "tests/ledger/test_invariants.py::test_cached_balances_equal_their_records",
+    "tests/collections/test_run_invariants.py",
+    "tests/collections/test_jobs.py::test_a_real_celery_worker",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        marked = {mark.name for mark in item.iter_markers()}
+        if marked & SLOW_MARKERS or item.nodeid.startswith(SLOW_PLACES):
+            item.add_marker(pytest.mark.slow)
