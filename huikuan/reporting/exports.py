@@ -45,7 +45,8 @@ def _aging_words() -> dict[str, str]:
         "current": _("current"),
         "unapplied": _("Unapplied"),
         "total": _("total"),
-        "share %": _("share %"),
+        # As the page's template has them: "%%" is a percent sign.
+        "share %": _("share %%") % {},
         "unidentified": _("Unidentified cash (not matched to a customer)"),
     }
 
@@ -97,7 +98,7 @@ def performance_sheet(rows: list[PerformanceRow], *, by: str) -> Sheet:
         Column(_("Collected after an action"), "money"),
         Column(_("Promises kept"), "count"),
         Column(_("Promises broken"), "count"),
-        Column(_("Kept %"), "percent"),
+        Column(_("Kept %%") % {}, "percent"),
     ]
     return Sheet(
         title=_("Actions and promises"),
