@@ -13,6 +13,7 @@ formula when a finance user opens the file. So:
   OWASP recommends. In an XLSX, every text is an inline string cell (never a ``<f>``
   formula), and formula-like text also carries Excel's "quote prefix" so that editing the
   cell does not turn it into a formula either; the text itself is kept unchanged.
+- **Control characters** that XML cannot hold (a NUL byte in a name) are written as U+FFFD.
 - **Numbers stay numbers.** ``Decimal`` and ``int`` values are numeric cells (with a number
   format such as ``#,##0.00``); a negative amount is a number, not text. Dates are dates.
 """
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -43,6 +45,9 @@ NUMBER_FORMATS: dict[str, str] = {
     "date": "yyyy-mm-dd",
 }
 _MIN_WIDTH, _MAX_WIDTH = 8, 60
+# Control characters XML (so XLSX) cannot hold and CSV readers stumble on, e.g. a NUL byte in a
+# name: each is written as U+FFFD, so the reader sees that something was there.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 @dataclass(frozen=True)
@@ -90,8 +95,12 @@ def csv_text(value: Any, kind: Kind = "text") -> str:
         return value.isoformat()
     if isinstance(value, date):
         return value.isoformat()
-    text = str(value)
+    text = _readable(str(value))
     return f"'{text}" if looks_like_formula(text) else text
+
+
+def _readable(text: str) -> str:
+    return _CONTROL.sub("\ufffd", text)
 
 
 def write_csv(sheet: Sheet, handle: IO[str]) -> None:
@@ -155,7 +164,7 @@ def _xlsx_cell(worksheet, value: Any, kind: Kind, *, bold: bool = False):
         cell.value = value
         cell.number_format = NUMBER_FORMATS["date"]
     else:
-        text = str(value)
+        text = _readable(str(value))
         cell.value = text
         # openpyxl makes any text starting with "=" a formula: force a plain string cell.
         cell.data_type = "s"

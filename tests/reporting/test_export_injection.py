@@ -189,3 +189,10 @@ def test_no_code_writes_csv_or_xlsx_around_the_safe_writer():
 def test_the_readers_and_fixtures_allowed_to_bypass_the_writer_write_no_export():
     reading = (REPO / "huikuan/ledger/imports/reading.py").read_text(encoding="utf-8")
     assert "csv.writer" not in reading and "openpyxl" not in reading
+
+
+def test_a_name_with_a_nul_byte_is_written_not_refused():
+    sheet = Sheet("t", [Column("name"), Column("amount", "money")], [["甲\x00公司\x07", Decimal("1.00")]])
+    assert csv_bytes(sheet).decode("utf-8-sig").splitlines()[1] == "甲\ufffd公司\ufffd,1.00"
+    cell = load_workbook(io.BytesIO(xlsx_bytes(sheet))).active["A2"]
+    assert cell.value == "甲\ufffd公司\ufffd"
