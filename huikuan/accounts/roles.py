@@ -44,8 +44,11 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     ADMIN: _READ_LEDGER
     + tuple(f"ledger.{verb}_{model}" for verb in ("add", "change") for model in _LEDGER_MODELS)
     + ("auth.view_user", "auth.add_user", "auth.change_user"),
+    # The credit manager keeps the ledger from the ERP's files, receipts included.
     CREDIT_MANAGER: _READ_LEDGER
-    + _may("add_customer", "change_customer", "add_invoice", "add_allocation", "add_creditnote"),
+    + _may(
+        "add_customer", "change_customer", "add_invoice", "add_payment", "add_allocation", "add_creditnote"
+    ),
     CREDIT_ANALYST: _READ_LEDGER + _may("change_customer"),
     COLLECTOR: _READ_LEDGER + _may("add_allocation"),
     SALESPERSON: _READ_LEDGER + _may("add_customer", "add_invoice"),

@@ -1,12 +1,24 @@
-"""Writing reports to CSV and XLSX files, exactly as the report shows them."""
+"""Reports as sheets for CSV and XLSX files, holding the same lines as the page or the JSON.
+
+Every file is written by :mod:`huikuan.core.exports` (text stays text, numbers stay numbers).
+Headers are either the canonical keys of the JSON (``labels="keys"``, the command line's
+contract) or words in the active language (``labels="words"``, the web pages).
+"""
 
 from __future__ import annotations
 
-import csv
 from decimal import Decimal
 from pathlib import Path
+from typing import Literal
 
+from django.utils.translation import gettext as _
+
+from huikuan.collections.performance import ClearanceRow, PerformanceRow, ReasonRow
+from huikuan.core.exports import Column, Sheet, save_csv, save_xlsx
 from huikuan.reporting.aging import AgingReport
+
+Labels = Literal["keys", "words"]
+ZERO = Decimal(0)
 
 
 def aging_table(report: AgingReport) -> tuple[list[str], list[list[str]]]:
@@ -25,23 +37,104 @@ def aging_table(report: AgingReport) -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
-def aging_to_csv(report: AgingReport, path: Path) -> None:
-    header, rows = aging_table(report)
-    # UTF-8 with BOM so that Excel shows the Chinese names.
-    with path.open("w", newline="", encoding="utf-8-sig") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
+def _aging_words() -> dict[str, str]:
+    return {
+        "key": _("Key"),
+        "name": _("Name"),
+        "balance": _("Balance"),
+        "current": _("current"),
+        "unapplied": _("Unapplied"),
+        "total": _("total"),
+        # As the page's template has them: "%%" is a percent sign.
+        "share %": _("share %%") % {},
+        "unidentified": _("Unidentified cash (not matched to a customer)"),
+    }
 
 
-def aging_to_xlsx(report: AgingReport, path: Path) -> None:
-    from openpyxl import Workbook
+def aging_sheet(report: AgingReport, *, labels: Labels = "keys") -> Sheet:
+    """The aging's lines as the page shows them: groups, total, share and, when there is
+    any, the cash not matched to a customer (in the balance column, outside the total)."""
+    words = _aging_words() if labels == "words" else {}
 
-    header, rows = aging_table(report)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(f"aging {report.as_of.isoformat()}")
-    sheet.append(header)
-    for row in rows:
-        # Amounts go in as Decimals: openpyxl writes them as exact numbers.
-        sheet.append([row[0], row[1], *(Decimal(v) if v else None for v in row[2:])])
-    workbook.save(path)
+    def word(key: str) -> str:
+        return words.get(key, key)
+
+    header, text_rows = aging_table(report)
+    columns = [Column(word(header[0])), Column(word(header[1]))]
+    columns += [Column(word(name), "money") for name in header[2:]]
+    rows: list[list] = [[key, name, *(Decimal(v) for v in amounts)] for key, name, *amounts in text_rows[:-2]]
+    total, share = text_rows[-2], text_rows[-1]
+    rows.append([word("total"), "", *(Decimal(v) for v in total[2:])])
+    share_row: list = [word("share %"), "", *(Decimal(v) for v in share[2:-1]), None]
+    rows.append(share_row)
+    if report.unidentified:
+        rows.append([word("unidentified"), "", report.unidentified, *([None] * (len(columns) - 3))])
+    title = f"{_('Aging') if labels == 'words' else 'aging'} {report.as_of.isoformat()}"
+    share_index = len(text_rows) - 1
+    return Sheet(
+        title=title,
+        columns=columns,
+        rows=rows,
+        row_kinds={share_index: "percent"},
+        bold_rows={share_index - 1, share_index},
+    )
+
+
+def aging_to_csv(report: AgingReport, path: Path, *, labels: Labels = "keys") -> None:
+    save_csv(aging_sheet(report, labels=labels), path)
+
+
+def aging_to_xlsx(report: AgingReport, path: Path, *, labels: Labels = "keys") -> None:
+    save_xlsx(aging_sheet(report, labels=labels), path)
+
+
+# --- Collections reporting (the web page's three tables) ----------------------------------
+
+
+def performance_sheet(rows: list[PerformanceRow], *, by: str) -> Sheet:
+    columns = [
+        Column(_("Team") if by == "team" else _("Collector")),
+        Column(_("Actions done"), "count"),
+        Column(_("Collected after an action"), "money"),
+        Column(_("Promises kept"), "count"),
+        Column(_("Promises broken"), "count"),
+        Column(_("Kept %%") % {}, "percent"),
+    ]
+    return Sheet(
+        title=_("Actions and promises"),
+        columns=columns,
+        rows=[
+            [
+                row.group,
+                row.actions_done,
+                row.collected_after_action,
+                row.promises_kept,
+                row.promises_broken,
+                row.promises_kept_percent,
+            ]
+            for row in rows
+        ],
+    )
+
+
+def clearance_sheet(rows: list[ClearanceRow], *, by: str) -> Sheet:
+    columns = [
+        Column(_("Team") if by == "team" else _("Collector")),
+        Column(_("Overdue at the start"), "money"),
+        Column(_("Collected since"), "money"),
+        Column("%", "percent"),
+    ]
+    return Sheet(
+        title=_("Overdue clearance"),
+        columns=columns,
+        rows=[[row.group, row.overdue_at_start, row.collected_since, row.clearance_percent] for row in rows],
+    )
+
+
+def reasons_sheet(rows: list[tuple[str, ReasonRow]]) -> Sheet:
+    columns = [Column(_("Overdue reason")), Column(_("Customers"), "count"), Column(_("Overdue"), "money")]
+    return Sheet(
+        title=_("Overdue by reason"),
+        columns=columns,
+        rows=[[str(label), row.customers, row.overdue_balance] for label, row in rows],
+    )

@@ -20,6 +20,7 @@ urlpatterns = [
     path("payments/", invoices.payment_list, name="payments"),
     path("aging/", aging.aging, name="aging"),
     path("import/", imports.import_file, name="import"),
+    path("import/templates/<str:kind>.<str:extension>", imports.template, name="import-template"),
     path("", include("huikuan.web.urls_approvals")),
     path("", include("huikuan.web.urls_credit")),
     path("", include("huikuan.web.urls_collections")),

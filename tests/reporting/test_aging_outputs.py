@@ -216,3 +216,17 @@ def test_export_file_is_written_where_asked(seed002_ledger, huikuan, tmp_path: P
 
     assert huikuan("aging", "--as-of", "2024-06-30", "--csv", str(target)).code == 0
     assert target.read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_the_command_line_exports_use_words_of_a_language_when_asked(ledger_with_extras, huikuan, tmp_path):
+    keys, words = tmp_path / "keys.xlsx", tmp_path / "words.csv"
+
+    assert huikuan("aging", "--as-of", "2024-06-30", "--xlsx", str(keys)).code == 0
+    assert huikuan("aging", "--as-of", "2024-06-30", "--language", "zh-hans", "--csv", str(words)).code == 0
+
+    sheet = load_workbook(keys).worksheets[0]
+    assert sheet.freeze_panes == "A2" and sheet["C2"].number_format == "#,##0.00"
+    with words.open(encoding="utf-8-sig", newline="") as handle:
+        header, *rows = list(csv.reader(handle))
+    assert header == ["编码", "名称", "余额", "信用期内", *DUE_BUCKETS[1:], "未核销款"]
+    assert [row[0] for row in rows[-2:]] == ["合计", "占比 %"]

@@ -3,6 +3,7 @@ the runs and the reporting, each through the signed-in user's scope."""
 
 from __future__ import annotations
 
+import io
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -256,7 +257,17 @@ def test_reports_show_figures_chart_and_csv(web_as, tasks):
     assert page.status_code == 200 and "<svg" in html and "declining" in html
     csv = client.get("/collections/reports/", {"start": "2024-05-01", "end": "2024-06-30", "format": "csv"})
     assert csv["Content-Type"].startswith("text/csv")
-    assert csv.content.decode().splitlines()[0].startswith("collector,actions_done")
+    assert csv.content.decode("utf-8-sig").splitlines()[0].startswith("Collector,Actions done")
+    period = {"start": "2024-05-01", "end": "2024-06-30"}
+    reasons = client.get("/collections/reports/", {**period, "format": "csv", "table": "reasons"})
+    assert "declining" in reasons.content.decode("utf-8-sig")
+    workbook = client.get("/collections/reports/", {**period, "format": "xlsx"})
+    from openpyxl import load_workbook
+
+    sheets = load_workbook(io.BytesIO(workbook.content)).worksheets
+    titles = ["Actions and promises", "Overdue clearance", "Overdue by reason"]
+    assert [sheet.title for sheet in sheets] == titles
+    assert all(sheet.freeze_panes == "A2" for sheet in sheets)
 
 
 def test_outsiders_see_no_collections_page(web_as, tasks):

@@ -155,18 +155,25 @@ def test_the_drill_down_uses_balances_as_they_stood_on_the_day(web_as):
 def test_the_aging_export_holds_exactly_what_the_page_shows(web_as):
     browser = web_as("credit_manager", "en")
     query = "/aging/?as_of=2024-06-30&by=customer&basis=due"
-    shown = cells(browser.get(query).content.decode(), "aging")
+    html = browser.get(query).content.decode()
+    shown = cells(html, "aging")
     exported = list(csv.reader(io.StringIO(browser.get(query + "&export=csv").content.decode("utf-8-sig"))))
+    # The page's table, then the cash not matched to a customer shown below it.
+    unidentified = re.search(r"Unidentified cash \(not matched to a customer\): ([\d,.]+)", html).group(1)
+    label = "Unidentified cash (not matched to a customer)"
+    assert exported[-1][:3] == [label, "", unidentified.replace(",", "")]
+    exported = exported[:-1]
+    assert exported[0] == shown[0]
     shown_numbers = [[cell.replace(",", "") for cell in row[2:]] for row in shown[1:]]
     assert shown_numbers == [row[2:] for row in exported[1:]]
-    assert [row[0] for row in shown[1:-2]] == [row[0] for row in exported[1:-2]]
+    assert [row[0] for row in shown[1:]] == [row[0] for row in exported[1:]]
     workbook = browser.get(query + "&export=xlsx")
     assert workbook["Content-Type"].startswith("application/vnd.openxmlformats")
     from openpyxl import load_workbook
 
     sheet = load_workbook(io.BytesIO(workbook.content)).active
     assert [c.value for c in next(sheet.iter_rows())] == exported[0]
-    assert sheet.max_row == len(exported)
+    assert sheet.max_row == len(exported) + 1
 
 
 BAD_INVOICES = """\

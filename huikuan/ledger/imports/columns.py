@@ -20,13 +20,19 @@ Parser = Callable[[str], Any]
 _THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
 
 
+def described(parser: Parser, kind: str, **facts: Any) -> Parser:
+    """Mark a parser with the format it accepts, for the import help (docs/imports.md)."""
+    parser.format = (kind, facts)  # type: ignore[attr-defined]
+    return parser
+
+
 def parse_text(max_length: int) -> Parser:
     def parse(raw: str) -> str:
         if len(raw) > max_length:
             raise ValueError(f"longer than {max_length} characters")
         return raw
 
-    return parse
+    return described(parse, "text", max_length=max_length)
 
 
 def parse_date(raw: str) -> date:
@@ -36,6 +42,9 @@ def parse_date(raw: str) -> date:
         return date.fromisoformat(raw)
     except ValueError:
         raise ValueError("not a date in the form YYYY-MM-DD") from None
+
+
+described(parse_date, "date")
 
 
 def _decimal(raw: str) -> Decimal:
@@ -65,7 +74,7 @@ def parse_decimal(*, places: int, minimum: Decimal | None, strictly_above: bool)
                 raise ValueError(f"must not be below {minimum}")
         return value
 
-    return parse
+    return described(parse, "decimal", places=places, minimum=minimum, strictly_above=strictly_above)
 
 
 parse_amount = parse_decimal(places=2, minimum=Decimal(0), strictly_above=True)
@@ -80,6 +89,9 @@ def parse_fraction(raw: str) -> Decimal:
     return value
 
 
+described(parse_fraction, "fraction")
+
+
 def parse_currency(raw: str) -> str:
     code = raw.upper()
     if len(code) != 3 or not code.isascii() or not code.isalpha():
@@ -87,10 +99,16 @@ def parse_currency(raw: str) -> str:
     return code
 
 
+described(parse_currency, "currency")
+
+
 def parse_count(raw: str) -> int:
     if not raw.isdigit():
         raise ValueError("not a whole number of days")
     return int(raw)
+
+
+described(parse_count, "days")
 
 
 _FLAGS = {
@@ -114,6 +132,9 @@ def parse_flag(raw: str) -> bool:
         raise ValueError("not one of yes/no/true/false/1/0") from None
 
 
+described(parse_flag, "flag", accepted=tuple(_FLAGS))
+
+
 def parse_choice(choices: Mapping[str, str], what: str) -> Parser:
     def parse(raw: str) -> str:
         try:
@@ -122,7 +143,10 @@ def parse_choice(choices: Mapping[str, str], what: str) -> Parser:
             allowed = ", ".join(sorted(set(choices.values())))
             raise ValueError(f"not a {what}; one of {allowed}") from None
 
-    return parse
+    values = tuple(dict.fromkeys(choices.values()))
+    # Values are matched whatever their case: "a" is no synonym of "A".
+    synonyms = tuple(key for key in choices if key not in {value.lower() for value in values})
+    return described(parse, "choice", values=values, synonyms=synonyms)
 
 
 parse_credit_class = parse_choice({c.lower(): c for c in CreditClass.values}, "credit class")

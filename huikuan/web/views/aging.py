@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from urllib.parse import urlencode
 
 from django.http import HttpResponse
@@ -12,15 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from huikuan.accounts.access import access_customer_ids
-from huikuan.reporting.exports import aging_table, aging_to_csv, aging_to_xlsx
+from huikuan.core.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, csv_bytes, xlsx_bytes
+from huikuan.reporting.exports import aging_sheet, aging_table
 from huikuan.reporting.selectors import aging_report
 from huikuan.web.forms import AgingForm
 from huikuan.web.views.common import staff_page
 
-EXPORTS = {
-    "csv": (aging_to_csv, "text/csv; charset=utf-8"),
-    "xlsx": (aging_to_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-}
+EXPORTS = {"csv": (csv_bytes, CSV_CONTENT_TYPE), "xlsx": (xlsx_bytes, XLSX_CONTENT_TYPE)}
 
 
 @staff_page
@@ -74,11 +70,9 @@ def _with_drill_down(rows: list[list[str]], header: list[str], report) -> list[l
 
 
 def _exported(report, export: str) -> HttpResponse:
-    write, content_type = EXPORTS[export]
-    with tempfile.TemporaryDirectory(prefix="huikuan-aging-") as directory:
-        path = Path(directory) / f"aging-{report.as_of.isoformat()}.{export}"
-        write(report, path)
-        content = path.read_bytes()
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{path.name}"'
+    """The page's lines, with headers in the user's language."""
+    encode, content_type = EXPORTS[export]
+    response = HttpResponse(encode(aging_sheet(report, labels="words")), content_type=content_type)
+    name = f"aging-{report.as_of.isoformat()}-{report.group_by}-{report.basis}.{export}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

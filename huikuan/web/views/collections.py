@@ -7,7 +7,6 @@ one out of it is 404. Writes call one collections service inside ``audit_context
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable
 from datetime import date, timedelta
 from functools import wraps
@@ -67,8 +66,10 @@ from huikuan.collections.services import (
 )
 from huikuan.core.audit import audit_context
 from huikuan.core.errors import ApplicationError
+from huikuan.core.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, Sheet, csv_bytes, xlsx_bytes
 from huikuan.correspondence.models import Letter, OutboundEmail
 from huikuan.ledger.models import CreditClass, Invoice
+from huikuan.reporting.exports import clearance_sheet, performance_sheet, reasons_sheet
 from huikuan.web.charts import bar_chart
 
 SOURCE = "web:collections"
@@ -618,37 +619,15 @@ def reports(request: HttpRequest) -> HttpResponse:
     performance = collections_performance(start=start, end=end, by=by, customer_ids=mine)
     clearance = overdue_clearance(start=start, as_of=end, by=by, customer_ids=mine)
     reasons = overdue_reason_breakdown(as_of=end, customer_ids=mine)
-    if request.GET.get("format") == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="collections-{start}-{end}.csv"'
-        writer = csv.writer(response)
-        writer.writerow(
-            [
-                by,
-                "actions_done",
-                "collected_after_action",
-                "promises_kept",
-                "promises_broken",
-                "promises_kept_percent",
-            ]
-        )
-        for row in performance:
-            data = row.as_dict()
-            writer.writerow(
-                [
-                    data[key]
-                    for key in (
-                        "group",
-                        "actions_done",
-                        "collected_after_action",
-                        "promises_kept",
-                        "promises_broken",
-                        "promises_kept_percent",
-                    )
-                ]
-            )
-        return response
     labels = dict(OverdueReasonCode.choices)
+    labelled_reasons = [(labels.get(row.reason, row.reason or _("none")), row) for row in reasons]
+    if request.GET.get("format") in ("csv", "xlsx"):
+        sheets = {
+            "performance": performance_sheet(performance, by=by),
+            "clearance": clearance_sheet(clearance, by=by),
+            "reasons": reasons_sheet(labelled_reasons),
+        }
+        return _report_file(request, sheets, f"collections-{start}-{end}-{by}")
     chart = bar_chart(
         [(str(labels.get(row.reason, row.reason or _("none"))), row.overdue_balance) for row in reasons]
     )
@@ -658,10 +637,27 @@ def reports(request: HttpRequest) -> HttpResponse:
         {
             "start": start,
             "end": end,
+            "start_iso": start.isoformat(),
+            "end_iso": end.isoformat(),
             "by": by,
             "performance": performance,
             "clearance": clearance,
-            "reasons": [(labels.get(row.reason, row.reason or _("none")), row) for row in reasons],
+            "reasons": labelled_reasons,
             "chart": chart,
         },
     )
+
+
+def _report_file(request: HttpRequest, sheets: dict[str, Sheet], name: str) -> HttpResponse:
+    """format=xlsx: one workbook with every table of the page; format=csv: one table
+    (``table=performance|clearance|reasons``, performance by default)."""
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(xlsx_bytes(*sheets.values()), content_type=XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        return response
+    table = request.GET.get("table", "performance")
+    if table not in sheets:
+        table = "performance"
+    response = HttpResponse(csv_bytes(sheets[table]), content_type=CSV_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{name}-{table}.csv"'
+    return response

@@ -6,14 +6,17 @@ import tempfile
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.text import get_valid_filename
 
 from huikuan.accounts.access import is_scoped
 from huikuan.core.audit import audit_context
 from huikuan.core.errors import ApplicationError, InputRejected
+from huikuan.core.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, csv_bytes, xlsx_bytes
 from huikuan.ledger.imports import KINDS, ledger_import
-from huikuan.web.forms import ImportForm
+from huikuan.ledger.imports.help import SUMMARY, kind_help, kinds, template_sheet
+from huikuan.web.forms import KIND_LABELS, ImportForm
 from huikuan.web.views.common import staff_page
 
 # The permission each kind of file needs: creating its records.
@@ -58,7 +61,38 @@ def import_file(request):
     else:
         form = ImportForm(kinds=kinds)
     context["form"] = form
+    context["help"] = _help(kinds)
     return render(request, "web/import.html", context, status=status)
+
+
+def _help(importable: list[str]) -> list[dict]:
+    """Each kind the user may import, with its columns, in the order to import them."""
+    return [
+        {
+            "kind": kind,
+            "label": KIND_LABELS.get(kind, kind),
+            "summary": SUMMARY.get(kind, ""),
+            "columns": kind_help(kind),
+        }
+        for kind in kinds()
+        if kind in importable
+    ]
+
+
+TEMPLATE_FORMATS = {"csv": (csv_bytes, CSV_CONTENT_TYPE), "xlsx": (xlsx_bytes, XLSX_CONTENT_TYPE)}
+
+
+@staff_page
+def template(request, kind: str, extension: str):
+    """A template of one kind of import file: the canonical header and an example row."""
+    if kind not in KINDS or extension not in TEMPLATE_FORMATS:
+        raise Http404
+    if kind not in importable_kinds(request.user):
+        raise PermissionDenied
+    encode, content_type = TEMPLATE_FORMATS[extension]
+    response = HttpResponse(encode(template_sheet(kind)), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="huikuan-{kind}-template.{extension}"'
+    return response
 
 
 def _imported(user, kind: str, upload):

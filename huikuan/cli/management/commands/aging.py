@@ -1,10 +1,12 @@
-"""huikuan aging --as-of YYYY-MM-DD [--by …] [--basis due|invoice] [--json | --csv F | --xlsx F]"""
+"""huikuan aging --as-of YYYY-MM-DD [--by …] [--basis due|invoice] [--json | --csv F | --xlsx F]
+[--language zh-hans|en]"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
+from django.utils import translation
 
 from huikuan.cli.output import iso_date, table, to_json
 from huikuan.reporting.aging import BASES, GROUPINGS
@@ -28,6 +30,12 @@ class Command(BaseCommand):
         output.add_argument("--json", action="store_true")
         output.add_argument("--csv", type=Path, metavar="FILE")
         output.add_argument("--xlsx", type=Path, metavar="FILE")
+        parser.add_argument(
+            "--language",
+            choices=("zh-hans", "en"),
+            help="CSV/XLSX headers and row labels in words of this language "
+            "(default: the JSON's keys, e.g. key, name, balance, total, share %%)",
+        )
 
     def handle(self, *args, **options):
         report = aging_report(
@@ -35,12 +43,14 @@ class Command(BaseCommand):
         )
         if options["json"]:
             self.stdout.write(to_json(report.as_dict()))
-        elif options["csv"]:
-            aging_to_csv(report, options["csv"])
-            self.stdout.write(f"Wrote {options['csv']}")
-        elif options["xlsx"]:
-            aging_to_xlsx(report, options["xlsx"])
-            self.stdout.write(f"Wrote {options['xlsx']}")
+        elif options["csv"] or options["xlsx"]:
+            write, path = (
+                (aging_to_csv, options["csv"]) if options["csv"] else (aging_to_xlsx, options["xlsx"])
+            )
+            language = options["language"]
+            with translation.override(language):
+                write(report, path, labels="words" if language else "keys")
+            self.stdout.write(f"Wrote {path}")
         else:
             header, rows = aging_table(report)
             self.stdout.write(
