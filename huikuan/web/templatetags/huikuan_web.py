@@ -8,6 +8,10 @@ from django import template
 from django.http import QueryDict
 from django.utils.translation import gettext
 
+from huikuan.core.money import amount_text
+from huikuan.core.policy import policy_value
+from huikuan.credit.reasons import reason_sentence
+
 register = template.Library()
 
 
@@ -16,7 +20,18 @@ def money(value) -> str:
     """``Decimal("1234567.5")`` → ``1,234,567.50``; empty for None."""
     if value is None or value == "":
         return ""
-    return f"{Decimal(value):,.2f}"
+    return amount_text(Decimal(value))
+
+
+@register.filter
+def check_reason(reason: dict) -> str:
+    """A stored credit-check reason (code, figures) as a sentence in the active language."""
+    return reason_sentence(
+        code=reason.get("code", ""),
+        figures=reason.get("figures") or {},
+        currency=policy_value("FUNCTIONAL_CURRENCY"),
+        message=reason.get("message", ""),
+    )
 
 
 @register.filter
