@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from huikuan.core.money import amount_text
 from huikuan.core.policy import policy_value
 from huikuan.credit.reasons import reason_sentence
+from huikuan.web.views.imports import importable_kinds
 
 register = template.Library()
 
@@ -51,3 +52,11 @@ def query_with(context, **changes) -> str:
         else:
             query[name] = value
     return "?" + query.urlencode() if query else "?"
+
+
+@register.simple_tag(takes_context=True)
+def may_import(context) -> bool:
+    """Whether the signed-in user may import any kind of file (the navigation's Import link)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated and importable_kinds(user))
