@@ -162,7 +162,8 @@ class ActionSerializer(serializers.Serializer):
 
 
 class WorklistItemSerializer(serializers.Serializer):
-    task = ActionSerializer()
+    task = ActionSerializer(help_text="The oldest of the customer's due call tasks: post the call to it.")
+    tasks = ActionSerializer(many=True, help_text="Every call task due for the customer (one per step).")
     customer_code = serializers.CharField(source="customer.code")
     customer_name = serializers.CharField(source="customer.name")
     segment = serializers.CharField()

@@ -8,9 +8,10 @@
     dunning_step_update(*, step, **fields) -> DunningStep
 
 ``call_log`` is the collector's one click: the task completed with its call activity
-(``task_complete``), with a promise to pay or a dispute on one of the task's invoices in
-the same transaction. The policy editors validate before the first save: a ladder whose
-offsets decrease along its sequence is refused, as the daily run would refuse it.
+(``task_complete``), with a promise to pay or a dispute on one of the customer's invoices
+in the same transaction; one call completes every step due for the customer. The policy
+editors validate before the first save: a ladder whose offsets decrease along its sequence
+is refused, as the daily run would refuse it.
 """
 
 from __future__ import annotations
@@ -83,8 +84,9 @@ def call_log(
     activity = task_complete(task=task, user=user, outcome=outcome, note=note, promise=promise, on=on)
     if dispute is not None:
         invoice: Invoice = dispute["invoice"]
-        if invoice.number not in task.invoice_number_list:
-            raise RuleViolation(f"invoice {invoice.number} is not one of this task's invoices")
+        # One call covers all the customer's due steps: any of its invoices may be disputed.
+        if invoice.customer_id != task.customer_id:
+            raise RuleViolation(f"invoice {invoice.number} is not an invoice of this customer")
         dispute_open(
             invoice=invoice,
             amount=dispute["amount"],

@@ -26,6 +26,7 @@ from decimal import Decimal
 from django.db.models import Q
 
 from huikuan.collections.models import ActionStatus, DunningAction, OverdueReason, PromiseStatus, PromiseToPay
+from huikuan.core.money import functional_amount
 from huikuan.core.policy import policy_value
 from huikuan.ledger.models import Allocation, CreditNote, Customer, Invoice, Payment, WriteOff
 
@@ -103,7 +104,7 @@ def collections_performance(
         customer_id__in=list(action_days), payment_date__gt=start, payment_date__lte=end + window
     ).values_list("customer_id", "payment_date", "amount", "fx_rate"):
         if any(day < paid_on <= day + window for day in action_days[customer_id]):
-            row(customer_id).collected_after_action += (amount * fx_rate).quantize(Decimal("0.01"))
+            row(customer_id).collected_after_action += functional_amount(amount, fx_rate)
 
     for customer_id, status in PromiseToPay.objects.filter(
         mine,
@@ -163,15 +164,16 @@ def overdue_clearance(
     for invoice_id, customer_id, amount, fx_rate in overdue.values_list(
         "id", "customer_id", "amount", "fx_rate"
     ):
-        at_start[group_of.get(customer_id, "")] += (amount - applied_by_start[invoice_id]) * fx_rate
+        at_start[group_of.get(customer_id, "")] += functional_amount(
+            amount - applied_by_start[invoice_id], fx_rate
+        )
     collected: dict[str, Decimal] = defaultdict(Decimal)
     for customer_id, amount, fx_rate in Allocation.objects.filter(
         invoice__in=overdue, allocation_date__gt=start, allocation_date__lte=as_of
     ).values_list("invoice__customer_id", "amount", "invoice__fx_rate"):
-        collected[group_of.get(customer_id, "")] += amount * fx_rate
-    cent = Decimal("0.01")
+        collected[group_of.get(customer_id, "")] += functional_amount(amount, fx_rate)
     return [
-        ClearanceRow(group, at_start[group].quantize(cent), collected[group].quantize(cent))
+        ClearanceRow(group, at_start[group], collected[group])
         for group in sorted(set(at_start) | set(collected))
     ]
 
@@ -202,7 +204,8 @@ def overdue_reason_breakdown(
     for customer_id, amount, applied, fx_rate in Invoice.objects.filter(
         _only(customer_ids), due_date__lt=as_of, closed_on__isnull=True
     ).values_list("customer_id", "amount", "applied_amount", "fx_rate"):
-        balances[customer_id] += (amount - applied) * fx_rate
+        # Each invoice converted and rounded once, as the aging (and so the dashboard) does.
+        balances[customer_id] += functional_amount(amount - applied, fx_rate)
     latest: dict[int, str] = {}
     for customer_id, code in (
         OverdueReason.objects.filter(customer_id__in=list(balances), noted_on__lte=as_of)
@@ -215,5 +218,5 @@ def overdue_reason_breakdown(
         key = (group_of.get(customer_id, ""), latest.get(customer_id, ""))
         row = rows.setdefault(key, ReasonRow(key[0], key[1], 0, Decimal(0)))
         row.customers += 1
-        row.overdue_balance += balance.quantize(Decimal("0.01"))
+        row.overdue_balance += balance
     return sorted(rows.values(), key=lambda r: (r.group, -r.overdue_balance, r.reason))

@@ -1,6 +1,7 @@
 """Reads for collections: the collector's worklist and a customer's timeline.
 
-    worklist_for(*, user, date: date) -> list[WorklistItem]
+    worklist_for(*, user, date: date) -> list[WorklistItem]    # one item per customer
+    promise_duplicate(*, customer, amount, promised_date) -> PromiseToPay | None
     customer_timeline(*, customer: Customer, limit: int | None = None) -> list[TimelineEntry]
     customer_segment(*, customer: Customer, as_of: date) -> str
     dunning_policies() -> QuerySet[DunningPolicy]   # with their steps
@@ -44,12 +45,16 @@ from huikuan.collections.models import (
     PromiseToPay,
 )
 from huikuan.collections.segments import late_payment_probability, risk_segment
+from huikuan.core.money import functional_amount, quantize_cents
 from huikuan.core.policy import policy_values
 from huikuan.ledger.models import Customer, CustomerStatus, Invoice
 
 
 @dataclass
 class WorklistItem:
+    """One customer's call for the day, with every step due: ``task`` is the oldest of
+    ``tasks`` (the item's handle on the page), and logging the call completes them all."""
+
     task: DunningAction
     customer: Customer
     segment: str
@@ -60,6 +65,15 @@ class WorklistItem:
     open_invoices: list[Invoice] = field(default_factory=list)
     last_contacts: list[Activity] = field(default_factory=list)
     promises: list[PromiseToPay] = field(default_factory=list)
+    tasks: list[DunningAction] = field(default_factory=list)
+
+    @property
+    def step_codes(self) -> list[str]:
+        return list(dict.fromkeys(task.step_code for task in self.tasks))
+
+    @property
+    def invoice_numbers(self) -> list[str]:
+        return list(dict.fromkeys(number for task in self.tasks for number in task.invoice_number_list))
 
 
 def access_dunning_actions(*, user) -> QuerySet[DunningAction]:
@@ -154,11 +168,17 @@ def worklist_for(*, user, date: date) -> list[WorklistItem]:
         promises[promise.customer_id].append(promise)
     broken = _broken_recently(customer_ids, as_of, rules["COLLECTIONS_BROKEN_PROMISE_LOOKBACK_DAYS"])
 
-    items = []
+    tasks_by_customer: dict[int, list[DunningAction]] = {}
     for task in tasks:
+        tasks_by_customer.setdefault(task.customer_id, []).append(task)
+    items = []
+    for customer_tasks in tasks_by_customer.values():
+        task = customer_tasks[0]
         customer = task.customer
         overdue = [invoice for invoice in invoices[customer.pk] if invoice.due_date < as_of]
-        balance = sum((invoice.open_amount * invoice.fx_rate for invoice in overdue), Decimal(0))
+        balance = sum(
+            (functional_amount(invoice.open_amount, invoice.fx_rate) for invoice in overdue), Decimal(0)
+        )
         days = max(((as_of - invoice.due_date).days for invoice in overdue), default=0)
         segment = risk_segment(
             credit_class=customer.credit_class,
@@ -178,19 +198,32 @@ def worklist_for(*, user, date: date) -> list[WorklistItem]:
                 task=task,
                 customer=customer,
                 segment=segment,
-                overdue_balance=balance.quantize(Decimal("0.01")),
+                overdue_balance=balance,
                 days_overdue=days,
                 late_probability=probability,
-                risk_weighted_amount=(balance * probability).quantize(Decimal("0.01")),
+                risk_weighted_amount=quantize_cents(balance * probability),
                 open_invoices=invoices[customer.pk],
                 last_contacts=contacts[customer.pk],
                 promises=promises[customer.pk],
+                tasks=customer_tasks,
             )
         )
     items.sort(
         key=lambda item: (-item.risk_weighted_amount, -item.days_overdue, item.customer.code, item.task.pk)
     )
     return items
+
+
+def promise_duplicate(*, customer: Customer, amount: Decimal, promised_date: date) -> PromiseToPay | None:
+    """The customer's open promise of the same amount by the same date, if one is recorded:
+    the same promise noted twice (two collectors, a double click) would count twice."""
+    return (
+        PromiseToPay.objects.filter(
+            customer=customer, amount=amount, promised_date=promised_date, status=PromiseStatus.OPEN
+        )
+        .order_by("id")
+        .first()
+    )
 
 
 TIMELINE_KINDS = {

@@ -52,6 +52,7 @@ from huikuan.collections.models import (
     PromiseStatus,
     PromiseToPay,
 )
+from huikuan.collections.selectors import promise_duplicate
 from huikuan.core.errors import RuleViolation
 from huikuan.core.money import CENT
 from huikuan.credit.services import customer_hold_place
@@ -166,10 +167,15 @@ def promise_make(
     invoices: Iterable[Invoice] = (),
     activity: Activity | None = None,
 ) -> PromiseToPay:
-    """The customer promises to pay ``amount`` by ``promised_date``; its invoices pause meanwhile."""
+    """The customer promises to pay ``amount`` by ``promised_date``; its invoices pause meanwhile.
+    The same promise (an open one of the same amount by the same date) is kept once: recording
+    it again returns the first (callers warn with ``promise_duplicate`` beforehand)."""
     _amount(amount, "promised amount")
     if promised_date < made_on:
         raise RuleViolation(f"a promise made on {made_on} cannot fall due before it ({promised_date})")
+    existing = promise_duplicate(customer=customer, amount=amount, promised_date=promised_date)
+    if existing is not None:
+        return existing
     invoices = _own_invoices(customer, invoices)
     currencies = {invoice.currency for invoice in invoices} or {customer.currency}
     if len(currencies) > 1:
@@ -447,7 +453,9 @@ def task_complete(
     on: date | None = None,
 ) -> Activity:
     """Log a call task's outcome in one step: the call activity, the task done, and optionally
-    a promise to pay (``{"promised_date": date, "amount": Decimal}``) covering its invoices."""
+    a promise to pay (``{"promised_date": date, "amount": Decimal}``) covering its invoices.
+    One call covers the customer: the collector's other open call tasks for the customer due
+    by that day (other steps of the ladder) are completed with it."""
     task = DunningAction.objects.select_for_update().select_related("customer").get(pk=task.pk)
     if task.channel != Channel.PHONE:
         raise RuleViolation("only call tasks are completed by logging a call")
@@ -459,7 +467,22 @@ def task_complete(
         raise RuleViolation("a promise goes with the outcome 'promised'")
     username = _username(user)
     day = on or task.action_date
-    invoices = list(Invoice.objects.filter(customer_id=task.customer_id, number__in=task.invoice_number_list))
+    together = list(
+        DunningAction.objects.select_for_update()
+        .filter(
+            customer_id=task.customer_id,
+            assigned_to=task.assigned_to,
+            channel=Channel.PHONE,
+            status=ActionStatus.OPEN,
+            action_date__lte=max(day, task.action_date),
+        )
+        .exclude(pk=task.pk)
+        .order_by("pk")
+    )
+    numbers = list(
+        dict.fromkeys([*task.invoice_number_list, *(n for t in together for n in t.invoice_number_list)])
+    )
+    invoices = list(Invoice.objects.filter(customer_id=task.customer_id, number__in=numbers))
     activity = activity_log(
         customer=task.customer,
         kind=ActivityKind.CALL,
@@ -480,11 +503,12 @@ def task_complete(
             invoices=[invoice for invoice in invoices if invoice.open_amount > 0],
             activity=activity,
         )
-    task.status = ActionStatus.DONE
-    task.outcome = outcome
-    task.completed_on = day
-    task.completed_by = username
-    task.save(update_fields=["status", "outcome", "completed_on", "completed_by"])
+    for done in (task, *together):
+        done.status = ActionStatus.DONE
+        done.outcome = outcome
+        done.completed_on = day
+        done.completed_by = username
+        done.save(update_fields=["status", "outcome", "completed_on", "completed_by"])
     return activity
 
 

@@ -33,6 +33,18 @@ def quantize_cents(amount: Decimal) -> Decimal:
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def functional_amount(amount: Decimal, fx_rate: Decimal) -> Decimal:
+    """One item's amount in the functional currency: converted at its own rate and rounded
+    to the cent once; totals are sums of these (as the aging's SQL sums them)."""
+    return quantize_cents(amount * fx_rate)
+
+
+def amount_text(amount: Decimal | str, currency: str = "") -> str:
+    """``Decimal("1234567.5"), "CNY"`` → ``1,234,567.50 CNY``: what people read."""
+    text = f"{quantize_cents(Decimal(amount)):,.2f}"
+    return f"{text} {currency}" if currency else text
+
+
 @dataclass(frozen=True, slots=True)
 class Money:
     amount: Decimal

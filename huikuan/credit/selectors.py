@@ -10,7 +10,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils.translation import gettext as _
 
 from huikuan.accounts.access import access_customers, customer_filter
 from huikuan.core.policy import policy_value
@@ -26,6 +25,7 @@ from huikuan.credit.models import (
     Order,
     TermExtensionRequest,
 )
+from huikuan.credit.reasons import reason_sentence
 from huikuan.ledger.models import CreditClass, Customer, CustomerStatus
 
 ZERO = Decimal("0.00")
@@ -103,13 +103,17 @@ def credit_check(
         open_orders=orders,
     )
     after = check.exposure + amount
+    currency = policy_value("FUNCTIONAL_CURRENCY")
+
+    def reason(code: str, reason_figures: dict[str, Any]) -> CheckReason:
+        sentence = reason_sentence(code=code, figures=reason_figures, currency=currency)
+        return CheckReason(code, sentence, reason_figures)
+
     # A prepaid order is paid before it ships: it adds nothing to what the customer owes.
     if not prepaid and after > limit:
         check.reasons.append(
-            CheckReason(
+            reason(
                 "over_limit",
-                _("exposure %(after)s with this order exceeds the credit limit %(limit)s by %(excess)s")
-                % {"after": _money(after), "limit": _money(limit), "excess": _money(after - limit)},
                 {
                     "credit_limit": _money(limit),
                     "exposure": _money(check.exposure),
@@ -124,10 +128,8 @@ def credit_check(
         overdue_amount, oldest_due = overdue
         oldest_days = (as_of - oldest_due).days
         check.reasons.append(
-            CheckReason(
+            reason(
                 "overdue",
-                _("%(amount)s is overdue more than %(days)s days (the oldest %(oldest)s days)")
-                % {"amount": _money(overdue_amount), "days": beyond, "oldest": oldest_days},
                 {"overdue_amount": _money(overdue_amount), "beyond_days": beyond, "oldest_days": oldest_days},
             )
         )
@@ -135,22 +137,13 @@ def credit_check(
     # A customer handed to legal (SPEC §6.1: the legal step suspends credit sales) is held too.
     if holds or customer.status in (CustomerStatus.CREDIT_HOLD, CustomerStatus.LEGAL):
         check.reasons.append(
-            CheckReason(
+            reason(
                 "on_hold",
-                # The dunning run's hold reason is stored in English (gettext_noop): translated.
-                _("the customer is on credit hold")
-                + (f": {_(holds[0].reason)}" if holds and holds[0].reason else ""),
                 {"holds": [{"placed_on": h.placed_on.isoformat(), "reason": h.reason} for h in holds]},
             )
         )
     if customer.credit_class == CreditClass.D and not prepaid:
-        check.reasons.append(
-            CheckReason(
-                "class_d_not_prepaid",
-                _("class D customers ship only against prepayment (现款现货)"),
-                {"credit_class": "D", "prepaid": False},
-            )
-        )
+        check.reasons.append(reason("class_d_not_prepaid", {"credit_class": "D", "prepaid": False}))
     return check
 
 

@@ -219,6 +219,7 @@ class Payment(models.Model):
         ]
         indexes = [
             models.Index(fields=["customer", "payment_date"], name="payment_customer_date"),
+            models.Index(fields=["payment_date", "id"], name="payment_date_id"),  # the list, newest first
             models.Index(
                 fields=["open_span", "payment_date", "closed_on", "customer", "amount", "fx_rate"],
                 include=["id"],

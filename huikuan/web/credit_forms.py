@@ -7,8 +7,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from huikuan.credit.models import StatementKind
+from huikuan.web.widgets import IsoDateInput
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # what a date input reads
+DATE = IsoDateInput()
 MONEY = {"max_digits": 18, "decimal_places": 2}
 PERIOD = forms.TextInput(attrs={"type": "month"})
 

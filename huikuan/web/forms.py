@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from huikuan.accounts.throttle import login_throttled
 from huikuan.ledger.imports import KINDS
 from huikuan.reporting.aging import BASES, GROUPINGS, bucket_names
+from huikuan.web.widgets import IsoDateInput
 
 STATUS_CHOICES = [("", _("all")), ("open", _("open")), ("settled", _("settled"))]
 BASIS_CHOICES = [("due", _("days past due")), ("invoice", _("years since invoice date"))]
@@ -28,7 +29,7 @@ KIND_LABELS = {
     "orders": _("orders"),
     "statements": _("financial statements"),
 }
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = IsoDateInput()
 
 
 class InvoiceFilter(forms.Form):

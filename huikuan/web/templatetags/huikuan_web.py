@@ -8,6 +8,11 @@ from django import template
 from django.http import QueryDict
 from django.utils.translation import gettext
 
+from huikuan.core.money import amount_text
+from huikuan.core.policy import policy_value
+from huikuan.credit.reasons import reason_sentence
+from huikuan.web.views.imports import importable_kinds
+
 register = template.Library()
 
 
@@ -16,7 +21,18 @@ def money(value) -> str:
     """``Decimal("1234567.5")`` → ``1,234,567.50``; empty for None."""
     if value is None or value == "":
         return ""
-    return f"{Decimal(value):,.2f}"
+    return amount_text(Decimal(value))
+
+
+@register.filter
+def check_reason(reason: dict) -> str:
+    """A stored credit-check reason (code, figures) as a sentence in the active language."""
+    return reason_sentence(
+        code=reason.get("code", ""),
+        figures=reason.get("figures") or {},
+        currency=policy_value("FUNCTIONAL_CURRENCY"),
+        message=reason.get("message", ""),
+    )
 
 
 @register.filter
@@ -36,3 +52,11 @@ def query_with(context, **changes) -> str:
         else:
             query[name] = value
     return "?" + query.urlencode() if query else "?"
+
+
+@register.simple_tag(takes_context=True)
+def may_import(context) -> bool:
+    """Whether the signed-in user may import any kind of file (the navigation's Import link)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated and importable_kinds(user))

@@ -24,6 +24,7 @@ from huikuan.approvals.selectors import (
 from huikuan.approvals.services import approval_chain_set, approval_decide, notification_mark_read
 from huikuan.core.audit import audit_context
 from huikuan.core.errors import ApplicationError
+from huikuan.web.approval_details import approval_details, approval_subject
 from huikuan.web.views.common import page_of, staff_page, template_for
 
 SHOWS = ("inbox", "mine", "all")
@@ -59,6 +60,8 @@ def _detail(request, approval, *, error: str = "", status: int = 200):
     context = {
         "approval": approval,
         "kind_label": kind_label(approval.kind),
+        "subject": approval_subject(approval),
+        "details": approval_details(approval),
         "steps": approval.steps.select_related("approved_by").order_by("position"),
         "history": approval_history(request=approval),
         "may_decide": approvals_inbox(user=request.user).filter(pk=approval.pk).exists(),

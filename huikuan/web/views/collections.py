@@ -54,7 +54,12 @@ from huikuan.collections.performance import (
 )
 from huikuan.collections.run import dunning_run
 from huikuan.collections.segments import SEGMENTS
-from huikuan.collections.selectors import access_dunning_actions, customer_timeline, worklist_for
+from huikuan.collections.selectors import (
+    access_dunning_actions,
+    customer_timeline,
+    promise_duplicate,
+    worklist_for,
+)
 from huikuan.collections.services import (
     activity_log,
     dispute_open,
@@ -67,10 +72,12 @@ from huikuan.collections.services import (
 from huikuan.core.audit import audit_context
 from huikuan.core.errors import ApplicationError
 from huikuan.core.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, Sheet, csv_bytes, xlsx_bytes
+from huikuan.core.money import amount_text
 from huikuan.correspondence.models import Letter, OutboundEmail
 from huikuan.ledger.models import CreditClass, Invoice
 from huikuan.reporting.exports import clearance_sheet, performance_sheet, reasons_sheet
 from huikuan.web.charts import bar_chart
+from huikuan.web.widgets import IsoDateInput
 
 SOURCE = "web:collections"
 # The outcomes of the worklist's one-click form (the rest are logged on the timeline).
@@ -116,7 +123,7 @@ def _money(required: bool = True) -> forms.DecimalField:
 
 
 def _date_field(label: str, required: bool = True) -> forms.DateField:
-    return forms.DateField(label=label, required=required, widget=forms.DateInput(attrs={"type": "date"}))
+    return forms.DateField(label=label, required=required, widget=IsoDateInput())
 
 
 # --- 1. The worklist -------------------------------------------------------------------------
@@ -142,6 +149,17 @@ class CallForm(forms.Form):
         if outcome == CallOutcome.DISPUTED and not (data.get("amount") and data.get("reason_code")):
             raise forms.ValidationError(_("A dispute needs its amount and reason."))
         return data
+
+
+def _duplicate_warning(promise: PromiseToPay) -> str:
+    return _(
+        "This customer's promise of %(amount)s by %(date)s was already recorded on %(made_on)s: "
+        "it is not recorded twice."
+    ) % {
+        "amount": amount_text(promise.amount, promise.currency),
+        "date": promise.promised_date.isoformat(),
+        "made_on": promise.made_on.isoformat(),
+    }
 
 
 def _task_item(task: DunningAction, day: date):
@@ -187,6 +205,13 @@ def worklist_complete(request: HttpRequest, pk: int) -> HttpResponse:
             dispute = {"invoice": invoice, "amount": data["amount"], "reason_code": data["reason_code"]}
             if invoice is None:
                 form.add_error("invoice", _("No such invoice of this customer."))
+        duplicate = (
+            promise_duplicate(
+                customer=task.customer, amount=data["amount"], promised_date=data["promised_date"]
+            )
+            if promise
+            else None
+        )
         if form.is_valid():
             try:
                 with audit_context(actor=request.user, source=SOURCE):
@@ -206,9 +231,16 @@ def worklist_complete(request: HttpRequest, pk: int) -> HttpResponse:
                     "customer": task.customer.name,
                     "outcome": CallOutcome(data["outcome"]).label,
                 }
+                warning = _duplicate_warning(duplicate) if duplicate else ""
                 if request.htmx:
-                    return render(request, "web/collections/_task_done.html", {"task": task, "done": done})
+                    return render(
+                        request,
+                        "web/collections/_task_done.html",
+                        {"task": task, "done": done, "warning": warning},
+                    )
                 messages.success(request, done)
+                if warning:
+                    messages.warning(request, warning)
                 return redirect("web:worklist")
     if not error:
         error = "; ".join(message for messages_ in form.errors.values() for message in messages_)
@@ -344,7 +376,8 @@ def _customer_write(permission: str, form_class: type[forms.Form]) -> Callable:
                 except ApplicationError as refused:
                     messages.error(request, refused.message)
                 else:
-                    messages.success(request, done)
+                    if done:
+                        messages.success(request, done)
             return redirect("web:customer_collections", code=customer.code)
 
         return view
@@ -367,6 +400,12 @@ def activity_add(request, customer, data) -> str:
 
 @_customer_write("collections.add_promisetopay", PromiseForm)
 def promise_add(request, customer, data) -> str:
+    duplicate = promise_duplicate(
+        customer=customer, amount=data["amount"], promised_date=data["promised_date"]
+    )
+    if duplicate is not None:
+        messages.warning(request, _duplicate_warning(duplicate))
+        return ""
     promise_make(
         customer=customer,
         promised_date=data["promised_date"],

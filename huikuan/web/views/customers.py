@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -11,6 +12,9 @@ from huikuan.reporting.receivables import customer_audit_entries, customer_ledge
 from huikuan.web.views.common import page_of, staff_page, template_for
 
 SORTS = {"code", "name", "open_balance", "overdue"}
+LEDGER_PAGE = 25  # ledger entries a page; the customer page opens on the latest
+HISTORY_SHOWN = 20
+OPEN_SHOWN = 20  # the oldest due; the rest on the invoice list
 
 
 @staff_page
@@ -35,12 +39,17 @@ def customer_detail(request, code: str):
     customer = get_object_or_404(scoped, code=code)
     invoices = access_invoices(user=request.user)
     open_invoices = invoices.filter(customer=customer, closed_on__isnull=True).order_by("due_date", "number")
+    # The running balance needs every entry before the page: the whole ledger is read, one page shown.
+    ledger = Paginator(customer_ledger(customer=customer), LEDGER_PAGE)
+    ledger_page = ledger.get_page(request.GET.get("ledger_page") or ledger.num_pages)
     context = {
         "customer": customer,
         "as_of": today,
-        "open_invoices": open_invoices,
-        "ledger": customer_ledger(customer=customer),
+        "open_invoices": open_invoices[:OPEN_SHOWN],
+        "open_count": open_invoices.count(),
+        "ledger": ledger_page,
         "portal_users": customer.portal_users.select_related("user"),
-        "history": customer_audit_entries(customer=customer, invoices=invoices),
+        "history": customer_audit_entries(customer=customer, invoices=invoices, limit=HISTORY_SHOWN),
+        "history_shown": HISTORY_SHOWN,
     }
     return render(request, "web/customer.html", context)

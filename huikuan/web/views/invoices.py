@@ -83,6 +83,7 @@ def payment_list(request):
             payments = payments.filter(payment_date__gte=data["date_from"])
         if data["date_to"]:
             payments = payments.filter(payment_date__lte=data["date_to"])
-    payments = payments.order_by("-id")  # newest first, off the primary key
+    # Newest first by payment date (the payment_date_id index), not by reference or import order.
+    payments = payments.order_by("-payment_date", "-id")
     context = {"form": form, "page": page_of(request, payments)}
     return render(request, template_for(request, "web/payments.html", "web/_payments_table.html"), context)

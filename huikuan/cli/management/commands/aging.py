@@ -53,9 +53,14 @@ class Command(BaseCommand):
             self.stdout.write(f"Wrote {path}")
         else:
             header, rows = aging_table(report)
+            numeric_from = 2
+            if report.group_by != "customer":
+                # A department, salesperson, class or currency is its own name: show it once.
+                header, rows = header[:1] + header[2:], [row[:1] + row[2:] for row in rows]
+                numeric_from = 1
             self.stdout.write(
                 f"Aging as of {report.as_of} by {report.group_by} ({report.basis} basis, {report.currency})"
             )
-            self.stdout.write(table(header, rows, numeric_from=2))
+            self.stdout.write(table(header, rows, numeric_from=numeric_from))
             if report.unidentified:
                 self.stdout.write(f"Payments not yet matched to a customer: {report.unidentified:.2f}")
