@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from huikuan.approvals.registry import kind_label
+from huikuan.web.labels import approval_kind as kind_label
 from huikuan.approvals.selectors import approvals_inbox
 
 register = template.Library()

@@ -11,7 +11,8 @@ from django.views.decorators.http import require_POST
 from huikuan.accounts.access import user_roles
 from huikuan.accounts.roles import ROLES, SALES_MANAGER
 from huikuan.approvals.models import Status
-from huikuan.approvals.registry import kind_label, registered_kinds
+from huikuan.approvals.registry import registered_kinds
+from huikuan.web.labels import approval_kind as kind_label
 from huikuan.approvals.selectors import (
     access_approval_requests,
     approval_chain,
