@@ -174,7 +174,9 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     ),
     "CREDIT_CLASS_AUTO_APPLY": (
         _("Apply proposed classes without approval"),
-        _("When set, a class proposed by the monthly evaluation applies at once instead of going for approval."),
+        _(
+            "When set, a class proposed by the monthly evaluation applies at once instead of going for approval."
+        ),
     ),
     "FUNCTIONAL_CURRENCY": (
         _("Functional currency"),

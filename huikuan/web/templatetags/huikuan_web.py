@@ -36,8 +36,12 @@ def label(value, kind: str) -> str:
 
 @register.filter
 def labels_joined(values, kind: str) -> str:
-    """A list of codes in words, separated by commas: ``{{ policy.risk_segments|labels_joined:"segment" }}``."""
-    return pgettext("list separator", ", ").join(labels.label(value, kind) for value in values or ()) if values else ""
+    """Codes in words, comma-separated: ``{{ policy.risk_segments|labels_joined:"segment" }}``."""
+    return (
+        pgettext("list separator", ", ").join(labels.label(value, kind) for value in values or ())
+        if values
+        else ""
+    )
 
 
 @register.simple_tag(takes_context=True)

@@ -12,7 +12,6 @@ from huikuan.accounts.access import user_roles
 from huikuan.accounts.roles import ROLES, SALES_MANAGER
 from huikuan.approvals.models import Status
 from huikuan.approvals.registry import registered_kinds
-from huikuan.web.labels import approval_kind as kind_label
 from huikuan.approvals.selectors import (
     access_approval_requests,
     approval_chain,
@@ -25,6 +24,7 @@ from huikuan.approvals.selectors import (
 from huikuan.approvals.services import approval_chain_set, approval_decide, notification_mark_read
 from huikuan.core.audit import audit_context
 from huikuan.core.errors import ApplicationError
+from huikuan.web.labels import approval_kind as kind_label
 from huikuan.web.views.common import page_of, staff_page, template_for
 
 SHOWS = ("inbox", "mine", "all")

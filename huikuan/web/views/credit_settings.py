@@ -20,12 +20,12 @@ from django.views.decorators.http import require_POST
 
 from huikuan.accounts.access import user_roles
 from huikuan.accounts.roles import ADMIN, CREDIT_MANAGER
-from huikuan.web import labels
-from huikuan.web.labels import approval_kind as kind_label
 from huikuan.approvals.selectors import approval_chains
 from huikuan.core.audit import audit_context
 from huikuan.core.errors import ApplicationError
 from huikuan.core.policy import policy_defaults, policy_reset, policy_set, policy_values
+from huikuan.web import labels
+from huikuan.web.labels import approval_kind as kind_label
 from huikuan.web.views.common import staff_page
 
 EDITORS = frozenset({ADMIN, CREDIT_MANAGER})
