@@ -174,9 +174,7 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     ),
     "CREDIT_CLASS_AUTO_APPLY": (
         _("Apply proposed classes without approval"),
-        _(
-            "When set, a class proposed by the monthly evaluation applies at once instead of going for approval."
-        ),
+        _("When set, a class the monthly evaluation proposes applies at once, without approval."),
     ),
     "FUNCTIONAL_CURRENCY": (
         _("Functional currency"),
