@@ -16,18 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from huikuan.approvals.registry import kind_label
+from huikuan.collections.labels import SEGMENTS, STEPS
 from huikuan.collections.models import ActivityKind, CallOutcome, Channel
-
-# Dunning steps of the default ladder, by code.
-STEPS = {
-    "pre_due": pgettext_lazy("dunning step", "pre-due reminder"),
-    "due": pgettext_lazy("dunning step", "due notice"),
-    "first": pgettext_lazy("dunning step", "first collection"),
-    "second": pgettext_lazy("dunning step", "second collection"),
-    "letter": pgettext_lazy("dunning step", "dunning letter"),
-    "legal": pgettext_lazy("dunning step", "legal demand"),
-    "lawyer": pgettext_lazy("dunning step", "lawyer's letter"),
-}
 
 # The default dunning policies: their codes and the names they were installed with.
 POLICIES = {
@@ -41,12 +31,6 @@ POLICIES = {
     "A and premium customers: no phone call before +30 days": _(
         "A and premium customers: no phone call before +30 days"
     ),
-}
-
-SEGMENTS = {
-    "premium": pgettext_lazy("risk segment", "premium"),
-    "normal": pgettext_lazy("risk segment", "normal"),
-    "high_risk": pgettext_lazy("risk segment", "high risk"),
 }
 
 ROLES = {
@@ -134,7 +118,7 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     ),
     "OVERDUE_FEE_ANNUAL_RATE": (
         _("Overdue capital-occupation fee, annual rate"),
-        _("A fraction: 0.0435 is 4.35% a year, charged on overdue amounts by the day."),
+        _("A fraction: 0.0435 is 4.35 percent a year, charged on overdue amounts by the day."),
     ),
     "CREDIT_BLOCK_OVERDUE_DAYS": (
         _("Orders are blocked while anything is overdue beyond (days)"),
