@@ -285,7 +285,7 @@ class WorklistView(CollectionsView):
     queryset = DunningAction.objects.none()
 
     @extend_schema(
-        summary="The signed-in user's call tasks for a date, riskiest first (SPEC §6.2)",
+        summary="The signed-in user's call tasks for a date, riskiest first",
         parameters=[WorklistQuerySerializer],
         responses={200: WorklistItemSerializer(many=True)},
     )

@@ -546,7 +546,7 @@ class CreditCheckView(APIView):
     permission_classes = [ReadsCredit]
 
     @extend_schema(
-        summary="Credit check of an order amount (SPEC §5.3): pass or blocked with every reason",
+        summary="Credit check of an order amount: pass or blocked with every reason",
         request=CheckSerializer,
         responses={200: OpenApiTypes.OBJECT, **ERRORS},
     )
@@ -603,7 +603,7 @@ class ClassHistoryView(APIView):
 
 
 class FeesView(APIView):
-    """Overdue capital-occupation fees per invoice and customer, as of a date (SPEC §5.2)."""
+    """Overdue capital-occupation fees per invoice and customer, as of a date."""
 
     permission_classes = [ReadsCredit]
 

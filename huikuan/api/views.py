@@ -217,7 +217,7 @@ class AgingView(APIView):
     queryset = Invoice.objects.none()
 
     @extend_schema(
-        summary="Aging of receivables as of a date (SPEC §4)",
+        summary="Aging of receivables as of a date",
         parameters=[AgingQuerySerializer],
         responses={200: AgingReportSerializer, 400: OpenApiTypes.OBJECT},
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import unicodedata
 from datetime import date
 from typing import Any
@@ -16,6 +17,18 @@ def iso_date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise CommandError(f"not a date in the form YYYY-MM-DD: {text!r}") from None
+
+
+def cli_language() -> str:
+    """The language of the command's messages: English, unless the gettext ``LANGUAGE``
+    variable asks for Chinese first (``LANGUAGE=zh_CN:en``)."""
+    for wanted in os.environ.get("LANGUAGE", "").split(":"):
+        code = wanted.strip().lower().replace("_", "-")
+        if code.startswith("zh"):
+            return "zh-hans"
+        if code.startswith("en"):
+            return "en"
+    return "en"
 
 
 def to_json(data: Any) -> str:

@@ -11,13 +11,14 @@ from auditlog.registry import auditlog
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from huikuan.core.fields import ScaledDecimalField
 from huikuan.ledger.models import Customer, Invoice
 
 
 class Channel(models.TextChoices):
-    EMAIL = "email", _("email")
+    EMAIL = "email", pgettext_lazy("channel", "email")
     LETTER = "letter", _("letter")
     PHONE = "phone", _("phone call")
     SMS = "sms", _("SMS")
@@ -135,7 +136,10 @@ class DunningClaim(models.Model):
 
 
 class ActionStatus(models.TextChoices):
-    OPEN = "open", _("open")  # a call task still to do, or a delivery still to make
+    OPEN = (
+        "open",
+        pgettext_lazy("action status", "open"),
+    )  # a call task still to do, or a delivery still to make
     DONE = "done", _("done")  # call logged, email queued, letter rendered
     FAILED = "failed", _("failed")
     CANCELLED = "cancelled", _("cancelled")
@@ -190,7 +194,7 @@ class DunningAction(models.Model):
 
 class ActivityKind(models.TextChoices):
     CALL = "call", _("call")
-    EMAIL = "email", _("email")
+    EMAIL = "email", pgettext_lazy("channel", "email")
     VISIT = "visit", _("visit")
     LETTER = "letter", _("letter")
     NOTE = "note", _("note")
@@ -230,7 +234,7 @@ class Activity(models.Model):
 
 
 class PromiseStatus(models.TextChoices):
-    OPEN = "open", _("open")
+    OPEN = "open", pgettext_lazy("promise status", "open")
     KEPT = "kept", _("kept")
     BROKEN = "broken", _("broken")
 
@@ -317,7 +321,7 @@ class DisputeReason(models.TextChoices):
 
 
 class DisputeStatus(models.TextChoices):
-    OPEN = "open", _("open")
+    OPEN = "open", pgettext_lazy("dispute status", "open")
     RESOLVED = "resolved", _("resolved")
 
 

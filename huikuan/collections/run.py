@@ -499,7 +499,7 @@ def _holds_record(customer_ids: list[int], run_date: date, token: int) -> None:
 
 
 # Stored in English on the penalty and the hold (gettext_noop marks it); pages translate it.
-HOLD_REASON = gettext_noop("legal step of the dunning ladder (SPEC §6.1)")
+HOLD_REASON = gettext_noop("legal step of the dunning ladder")
 
 
 def holds_place() -> int:

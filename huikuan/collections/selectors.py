@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from huikuan.accounts.access import access_customer_scoped
+from huikuan.collections.labels import step_label
 from huikuan.collections.models import (
     ActionStatus,
     Activity,
@@ -364,7 +365,7 @@ def customer_timeline(*, customer: Customer, limit: int | None = None) -> list[T
             "dunning",
             _("%(step)s/%(channel)s %(invoices)s: %(status)s")
             % {
-                "step": action.step_code,
+                "step": step_label(action.step_code),
                 "channel": action.get_channel_display(),
                 "invoices": ", ".join(action.invoice_number_list),
                 "status": action.get_status_display(),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext
+
 
 class ApplicationError(Exception):
     """A refusal a user can act on: the message says what and why."""
@@ -35,7 +37,7 @@ class RowError:
         return {"line": self.line, "column": self.column, "value": self.value, "reason": self.reason}
 
     def __str__(self) -> str:
-        return f"line {self.line}, column {self.column!r}, value {self.value!r}: {self.reason}"
+        return gettext("line %(line)s, column %(column)r, value %(value)r: %(reason)s") % self.as_dict()
 
 
 @dataclass
@@ -46,5 +48,7 @@ class InputRejected(ApplicationError):
     summary: str = ""
 
     def __post_init__(self) -> None:
-        message = self.summary or f"{len(self.errors)} bad row value(s); nothing was imported"
+        message = self.summary or gettext("%(count)s bad row value(s); nothing was imported") % {
+            "count": len(self.errors)
+        }
         super().__init__(message)

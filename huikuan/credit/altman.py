@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext_noop
+
 LISTED_MANUFACTURER = "listed_manufacturer"
 PRIVATE_MANUFACTURER = "private_manufacturer"
 NON_MANUFACTURER = "non_manufacturer"
@@ -98,13 +100,13 @@ def altman_score(statement: Statement, kind: str) -> AltmanResult:
         raise ValueError(f"unknown company kind {kind!r}; one of {', '.join(KINDS)}")
     model = MODEL_BY_KIND[kind]
     if statement.total_assets <= 0:
-        raise ValueError("total assets must be positive")
+        raise ValueError(gettext_noop("total assets must be positive"))
     if statement.total_liabilities <= 0:
-        raise ValueError("total liabilities must be positive")
+        raise ValueError(gettext_noop("total liabilities must be positive"))
     equity = statement.book_equity
     if model.uses_market_equity:
         if statement.market_equity is None:
-            raise ValueError("a listed manufacturer's Z-score needs the market value of equity")
+            raise ValueError(gettext_noop("a listed manufacturer's Z-score needs the market value of equity"))
         equity = statement.market_equity
     assets = statement.total_assets
     exact = {

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils.translation import gettext, gettext_lazy
+
 from huikuan.credit.altman import KINDS as STATEMENT_KINDS
 from huikuan.credit.altman import Statement, altman_score
 from huikuan.credit.models import FinancialStatement, Order, OrderStatus
@@ -44,7 +46,7 @@ parse_order_status = parse_choice(
         "已取消": "cancelled",
         "取消": "cancelled",
     },
-    "order status",
+    gettext_lazy("order status"),
 )
 
 COLUMNS = (
@@ -85,7 +87,9 @@ def plan(parsed: ParsedFile) -> Plan:
             continue
         customer = customers.get(code)
         if customer is None:
-            parsed.error(row, "customer_code", "no customer has this code; import the customers first")
+            parsed.error(
+                row, "customer_code", gettext("no customer has this code; import the customers first")
+            )
             continue
         currency = get("currency") or customer["currency"] or functional
         if currency == functional and "exchange_rate" not in row.values:
@@ -131,7 +135,7 @@ parse_statement_kind = parse_choice(
         "非上市制造业": STATEMENT_KINDS[1],
         "非制造业": STATEMENT_KINDS[2],
     },
-    "kind of company",
+    gettext_lazy("kind of company"),
 )
 STATEMENT_COLUMNS = (
     Column("customer_code", parse_text(64), True, ("客户编码", "客户代码", "客户编号")),
@@ -186,7 +190,9 @@ def statements_plan(parsed: ParsedFile) -> Plan:
             continue
         customer = customers.get(values["customer_code"])
         if customer is None:
-            parsed.error(row, "customer_code", "no customer has this code; import the customers first")
+            parsed.error(
+                row, "customer_code", gettext("no customer has this code; import the customers first")
+            )
             continue
         figures = {name: values.get(name) for name in _FIGURES}
         if any(figures[name] is None for name in _FIGURES if name != "market_equity"):
@@ -197,7 +203,7 @@ def statements_plan(parsed: ParsedFile) -> Plan:
             column = "market_equity" if "market" in str(error) else "total_assets"
             if "liabilities" in str(error):
                 column = "total_liabilities"
-            parsed.error(row, column, str(error))
+            parsed.error(row, column, gettext(str(error)))  # marked with gettext_noop in altman
             continue
         record = {
             "kind": values["kind"],

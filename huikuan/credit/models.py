@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from huikuan.core.fields import ScaledDecimalField
 from huikuan.credit.altman import KINDS as STATEMENT_KINDS
@@ -97,7 +98,7 @@ class ClassChange(models.Model):
 
 
 class OrderStatus(models.TextChoices):
-    OPEN = "open", _("open")
+    OPEN = "open", pgettext_lazy("order status", "open")
     SHIPPED = "shipped", _("shipped, not invoiced")
     INVOICED = "invoiced", _("invoiced")
     CANCELLED = "cancelled", _("cancelled")

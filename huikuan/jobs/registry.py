@@ -78,7 +78,7 @@ JOBS: dict[str, Job] = {
     job.name: job
     for job in (
         Job("promises", "mark promises to pay and payment plans kept or broken", _promises),
-        Job("dunning", "the daily dunning run (SPEC §6.2)", _dunning),
+        Job("dunning", "the daily dunning run", _dunning),
         Job("email_retry", "retry emails that failed", _email_retry),
         Job("credit_monthly", "monthly customer classification, first day of the month", _credit_monthly),
         Job("credit_quarterly", "quarterly credit review, first day of the quarter", _credit_quarterly),

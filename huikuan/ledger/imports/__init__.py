@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from huikuan.core.errors import InputRejected
 from huikuan.ledger.imports import credit_notes, customers, invoices, payments
@@ -54,8 +55,12 @@ def ledger_import(
         if parsed.errors:
             raise InputRejected(
                 errors=sorted(parsed.errors, key=lambda e: e.line),
-                summary=f"{path.name}: {len(parsed.errors)} bad value(s) in "
-                f"{len({e.line for e in parsed.errors})} row(s); nothing was imported",
+                summary=gettext("%(file)s: %(values)s bad value(s) in %(rows)s row(s); nothing was imported")
+                % {
+                    "file": path.name,
+                    "values": len(parsed.errors),
+                    "rows": len({e.line for e in parsed.errors}),
+                },
             )
         result.created, result.updated, result.unchanged = plan.created, plan.updated, plan.unchanged
         result.warnings = plan.warnings

@@ -13,6 +13,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.translation import gettext, gettext_lazy
+
 from huikuan.ledger.models import CreditClass, CustomerStatus, PaymentMethod
 
 Parser = Callable[[str], Any]
@@ -29,7 +31,7 @@ def described(parser: Parser, kind: str, **facts: Any) -> Parser:
 def parse_text(max_length: int) -> Parser:
     def parse(raw: str) -> str:
         if len(raw) > max_length:
-            raise ValueError(f"longer than {max_length} characters")
+            raise ValueError(gettext("longer than %(n)s characters") % {"n": max_length})
         return raw
 
     return described(parse, "text", max_length=max_length)
@@ -41,7 +43,7 @@ def parse_date(raw: str) -> date:
             raise ValueError
         return date.fromisoformat(raw)
     except ValueError:
-        raise ValueError("not a date in the form YYYY-MM-DD") from None
+        raise ValueError(gettext("not a date in the form YYYY-MM-DD")) from None
 
 
 described(parse_date, "date")
@@ -52,9 +54,9 @@ def _decimal(raw: str) -> Decimal:
     try:
         value = Decimal(text)
     except InvalidOperation:
-        raise ValueError("not a number (use . as the decimal point)") from None
+        raise ValueError(gettext("not a number (use . as the decimal point)")) from None
     if not value.is_finite():
-        raise ValueError("not a finite number")
+        raise ValueError(gettext("not a finite number"))
     return value
 
 
@@ -65,13 +67,13 @@ def parse_decimal(*, places: int, minimum: Decimal | None, strictly_above: bool)
             # Trailing zeros (45200.0000, as some ERPs export) are no extra precision.
             scaled = value.scaleb(places)
             if scaled != scaled.to_integral_value():
-                raise ValueError(f"more than {places} decimal places")
+                raise ValueError(gettext("more than %(places)s decimal places") % {"places": places})
             value = scaled.to_integral_value().scaleb(-places)
         if minimum is not None:
             if strictly_above and value <= minimum:
-                raise ValueError(f"must be greater than {minimum}")
+                raise ValueError(gettext("must be greater than %(minimum)s") % {"minimum": minimum})
             if not strictly_above and value < minimum:
-                raise ValueError(f"must not be below {minimum}")
+                raise ValueError(gettext("must not be below %(minimum)s") % {"minimum": minimum})
         return value
 
     return described(parse, "decimal", places=places, minimum=minimum, strictly_above=strictly_above)
@@ -85,7 +87,7 @@ parse_rate = parse_decimal(places=6, minimum=Decimal(0), strictly_above=True)
 def parse_fraction(raw: str) -> Decimal:
     value = parse_decimal(places=4, minimum=Decimal(-1), strictly_above=False)(raw)
     if value > 1:
-        raise ValueError("a fraction such as 0.18, not a percentage")
+        raise ValueError(gettext("a fraction such as 0.18, not a percentage"))
     return value
 
 
@@ -95,7 +97,7 @@ described(parse_fraction, "fraction")
 def parse_currency(raw: str) -> str:
     code = raw.upper()
     if len(code) != 3 or not code.isascii() or not code.isalpha():
-        raise ValueError("not an ISO 4217 currency code such as CNY")
+        raise ValueError(gettext("not an ISO 4217 currency code such as CNY"))
     return code
 
 
@@ -104,7 +106,7 @@ described(parse_currency, "currency")
 
 def parse_count(raw: str) -> int:
     if not raw.isdigit():
-        raise ValueError("not a whole number of days")
+        raise ValueError(gettext("not a whole number of days"))
     return int(raw)
 
 
@@ -129,19 +131,23 @@ def parse_flag(raw: str) -> bool:
     try:
         return _FLAGS[raw.lower()]
     except KeyError:
-        raise ValueError("not one of yes/no/true/false/1/0") from None
+        raise ValueError(gettext("not one of yes/no/true/false/1/0")) from None
 
 
 described(parse_flag, "flag", accepted=tuple(_FLAGS))
 
 
-def parse_choice(choices: Mapping[str, str], what: str) -> Parser:
+def parse_choice(choices: Mapping[str, str], what: Any) -> Parser:
+    """``what`` names the kind of value in the error message (a lazily translated text)."""
+
     def parse(raw: str) -> str:
         try:
             return choices[raw.lower()]
         except KeyError:
             allowed = ", ".join(sorted(set(choices.values())))
-            raise ValueError(f"not a {what}; one of {allowed}") from None
+            raise ValueError(
+                gettext("not a %(what)s; one of %(allowed)s") % {"what": what, "allowed": allowed}
+            ) from None
 
     values = tuple(dict.fromkeys(choices.values()))
     # Values are matched whatever their case: "a" is no synonym of "A".
@@ -149,7 +155,7 @@ def parse_choice(choices: Mapping[str, str], what: str) -> Parser:
     return described(parse, "choice", values=values, synonyms=synonyms)
 
 
-parse_credit_class = parse_choice({c.lower(): c for c in CreditClass.values}, "credit class")
+parse_credit_class = parse_choice({c.lower(): c for c in CreditClass.values}, gettext_lazy("credit class"))
 parse_status = parse_choice(
     {
         **{s: s for s in CustomerStatus.values},
@@ -159,7 +165,7 @@ parse_status = parse_choice(
         "法务": "legal",
         "关闭": "closed",
     },
-    "customer status",
+    gettext_lazy("customer status"),
 )
 parse_method = parse_choice(
     {
@@ -176,7 +182,7 @@ parse_method = parse_choice(
         "现金": "cash",
         "其他": "other",
     },
-    "payment method",
+    gettext_lazy("payment method"),
 )
 parse_language = parse_choice(
     {
@@ -188,10 +194,10 @@ parse_language = parse_choice(
         "english": "en",
         "英文": "en",
     },
-    "language",
+    gettext_lazy("language"),
 )
 INDUSTRY_POSITIONS = ("global500", "top5", "top20", "listed", "regional", "ordinary", "new")
-parse_industry_position = parse_choice({p: p for p in INDUSTRY_POSITIONS}, "industry position")
+parse_industry_position = parse_choice({p: p for p in INDUSTRY_POSITIONS}, gettext_lazy("industry position"))
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
+
 from huikuan.ledger.bulk import bulk_insert_rows
 from huikuan.ledger.imports.columns import CREDIT_NOTE_COLUMNS
 from huikuan.ledger.imports.invoices import exchange_rate
@@ -50,16 +52,22 @@ def plan(parsed: ParsedFile) -> Plan:
             continue
         customer = customers.get(values["customer_code"])
         if customer is None:
-            parsed.error(row, "customer_code", "no customer has this code; import the customers first")
+            parsed.error(
+                row, "customer_code", gettext("no customer has this code; import the customers first")
+            )
             continue
         invoice = None
         if "invoice_number" in values:
             invoice = invoices.get(values["invoice_number"])
             if invoice is None:
-                parsed.error(row, "invoice_number", "no invoice has this number")
+                parsed.error(row, "invoice_number", gettext("no invoice has this number"))
                 continue
             if invoice["customer_id"] != customer["id"]:
-                parsed.error(row, "invoice_number", f"is not customer {customer['code']}'s invoice")
+                parsed.error(
+                    row,
+                    "invoice_number",
+                    gettext("is not customer %(code)s's invoice") % {"code": customer["code"]},
+                )
                 continue
         currency = (
             values.get("currency")
@@ -68,7 +76,12 @@ def plan(parsed: ParsedFile) -> Plan:
             or functional_currency()
         )
         if invoice is not None and currency != invoice["currency"]:
-            parsed.error(row, "currency", f"invoice {invoice['number']} is in {invoice['currency']}")
+            parsed.error(
+                row,
+                "currency",
+                gettext("invoice %(number)s is in %(currency)s")
+                % {"number": invoice["number"], "currency": invoice["currency"]},
+            )
             continue
         rate = exchange_rate(parsed, row, currency)
         if rate is None:
@@ -78,7 +91,9 @@ def plan(parsed: ParsedFile) -> Plan:
         invoice_id = invoice["id"] if invoice else None
         if old is not None and old["invoice_id"] != invoice_id:
             parsed.error(
-                row, "invoice_number", "a credit note cannot move to another invoice; issue a new one"
+                row,
+                "invoice_number",
+                gettext("a credit note cannot move to another invoice; issue a new one"),
             )
             continue
         if invoice is not None:
@@ -87,7 +102,8 @@ def plan(parsed: ParsedFile) -> Plan:
                 parsed.error(
                     row,
                     "amount",
-                    f"exceeds the open balance {open_amount[invoice_id]} of invoice {invoice['number']}",
+                    gettext("exceeds the open balance %(open)s of invoice %(number)s")
+                    % {"open": open_amount[invoice_id], "number": invoice["number"]},
                 )
                 continue
             open_amount[invoice_id] -= increase

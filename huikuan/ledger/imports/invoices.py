@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils.translation import gettext
+
 from huikuan.core.policy import policy_values
 from huikuan.ledger.balances import STILL_OPEN
 from huikuan.ledger.bulk import bulk_insert_rows
@@ -60,14 +62,20 @@ def exchange_rate(parsed: ParsedFile, row, currency: str) -> Decimal | None:
     rate = row.values.get("exchange_rate")
     if currency == functional_currency():
         if rate is not None and rate != ONE:
-            parsed.error(row, "exchange_rate", f"must be 1 (or empty) for the functional currency {currency}")
+            parsed.error(
+                row,
+                "exchange_rate",
+                gettext("must be 1 (or empty) for the functional currency %(currency)s")
+                % {"currency": currency},
+            )
             return None
         return ONE
     if rate is None:
         parsed.error(
             row,
             "currency",
-            f"{currency} is not the functional currency {functional_currency()}; give its exchange_rate",
+            gettext("%(currency)s is not the functional currency %(functional)s; give its exchange_rate")
+            % {"currency": currency, "functional": functional_currency()},
         )
     return rate
 
@@ -118,7 +126,9 @@ def plan(parsed: ParsedFile) -> Plan:
             continue
         customer = customers.get(code)
         if customer is None:
-            parsed.error(row, "customer_code", "no customer has this code; import the customers first")
+            parsed.error(
+                row, "customer_code", gettext("no customer has this code; import the customers first")
+            )
             continue
         currency = get("currency") or customer["currency"] or functional
         if currency == functional and "exchange_rate" not in values:
@@ -131,7 +141,9 @@ def plan(parsed: ParsedFile) -> Plan:
         if due_date is None:
             due_date = invoice_date + due_offset[code]
         elif due_date < invoice_date:
-            parsed.error(row, "due_date", f"falls before the invoice date {invoice_date}")
+            parsed.error(
+                row, "due_date", gettext("falls before the invoice date %(date)s") % {"date": invoice_date}
+            )
             continue
         old = existing.get(number)
         if old is None:
@@ -177,12 +189,19 @@ def plan(parsed: ParsedFile) -> Plan:
             continue
         applied = old["applied_amount"]
         if applied and amount < applied:
-            parsed.error(row, "amount", f"is below the {applied} already collected, credited or written off")
+            parsed.error(
+                row,
+                "amount",
+                gettext("is below the %(applied)s already collected, credited or written off")
+                % {"applied": applied},
+            )
             continue
         if applied and ("customer_id" in diffs or "currency" in diffs):
             column = "customer_code" if "customer_id" in diffs else "currency"
             parsed.error(
-                row, column, "cannot change on an invoice that already has payments or credits applied"
+                row,
+                column,
+                gettext("cannot change on an invoice that already has payments or credits applied"),
             )
             continue
         if "original_due_date" in diffs:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils.translation import gettext
+
 from huikuan.ledger.balances import STILL_OPEN
 from huikuan.ledger.bulk import bulk_insert_rows, select_rows
 from huikuan.ledger.imports.invoices import exchange_rate
@@ -99,16 +101,22 @@ def plan_payments(parsed: ParsedFile) -> Plan:
         if "customer_code" in values:
             customer = customers.get(values["customer_code"])
             if customer is None:
-                parsed.error(row, "customer_code", "no customer has this code; import the customers first")
+                parsed.error(
+                    row, "customer_code", gettext("no customer has this code; import the customers first")
+                )
                 continue
         invoice = None
         if "invoice_number" in values:
             invoice = invoices.get(values["invoice_number"])
             if invoice is None:
-                parsed.error(row, "invoice_number", "no invoice has this number")
+                parsed.error(row, "invoice_number", gettext("no invoice has this number"))
                 continue
             if customer is not None and invoice["customer_id"] != customer["id"]:
-                parsed.error(row, "invoice_number", f"belongs to another customer than {customer['code']}")
+                parsed.error(
+                    row,
+                    "invoice_number",
+                    gettext("belongs to another customer than %(code)s") % {"code": customer["code"]},
+                )
                 continue
         currency = (
             values.get("currency")
@@ -117,7 +125,12 @@ def plan_payments(parsed: ParsedFile) -> Plan:
             or functional_currency()
         )
         if invoice is not None and invoice["currency"] != currency:
-            parsed.error(row, "currency", f"invoice {invoice['number']} is in {invoice['currency']}")
+            parsed.error(
+                row,
+                "currency",
+                gettext("invoice %(number)s is in %(currency)s")
+                % {"number": invoice["number"], "currency": invoice["currency"]},
+            )
             continue
         rate = exchange_rate(parsed, row, currency)
         if rate is None:
@@ -133,8 +146,11 @@ def plan_payments(parsed: ParsedFile) -> Plan:
                     new_allocations.append((reference, invoice["id"], allocated))
                 else:
                     result.warnings.append(
-                        f"line {row.line}: invoice {invoice['number']} is already settled; "
-                        f"payment {reference} stays unapplied on account"
+                        gettext(
+                            "line %(line)s: invoice %(number)s is already settled; "
+                            "payment %(reference)s stays unapplied on account"
+                        )
+                        % {"line": row.line, "number": invoice["number"], "reference": reference}
                     )
             creates.append(
                 (
@@ -165,11 +181,16 @@ def plan_payments(parsed: ParsedFile) -> Plan:
             parsed.error(
                 row,
                 "customer_code" if "customer_id" in diffs else "currency",
-                "cannot change on a payment that is already allocated",
+                gettext("cannot change on a payment that is already allocated"),
             )
             continue
         if amount < old["allocated_amount"]:
-            parsed.error(row, "amount", f"is below the {old['allocated_amount']} already allocated")
+            parsed.error(
+                row,
+                "amount",
+                gettext("is below the %(allocated)s already allocated")
+                % {"allocated": old["allocated_amount"]},
+            )
             continue
         allocation_added = False
         if invoice is not None and (old["id"], invoice["id"]) not in allocated_pairs:
@@ -280,19 +301,24 @@ def plan_allocations(parsed: ParsedFile) -> Plan:
         payment = payments.get(values["payment_ref"])
         invoice = invoices.get(values["invoice_number"])
         if payment is None:
-            parsed.error(row, "payment_ref", "no payment has this reference; import the payments first")
+            parsed.error(
+                row, "payment_ref", gettext("no payment has this reference; import the payments first")
+            )
         if invoice is None:
-            parsed.error(row, "invoice_number", "no invoice has this number")
+            parsed.error(row, "invoice_number", gettext("no invoice has this number"))
         if payment is None or invoice is None:
             continue
         if payment["currency"] != invoice["currency"]:
             parsed.error(
-                row, "invoice_number", f"is in {invoice['currency']}, the payment in {payment['currency']}"
+                row,
+                "invoice_number",
+                gettext("is in %(invoice)s, the payment in %(payment)s")
+                % {"invoice": invoice["currency"], "payment": payment["currency"]},
             )
             continue
         owner = customer_of_payment[payment["id"]]
         if owner is not None and owner != invoice["customer_id"]:
-            parsed.error(row, "invoice_number", "belongs to another customer than the payment")
+            parsed.error(row, "invoice_number", gettext("belongs to another customer than the payment"))
             continue
         customer_of_payment[payment["id"]] = invoice["customer_id"]
         if owner is None:
@@ -305,14 +331,16 @@ def plan_allocations(parsed: ParsedFile) -> Plan:
             parsed.error(
                 row,
                 "amount",
-                f"exceeds the open balance {open_amount[invoice['id']]} of invoice {invoice['number']}",
+                gettext("exceeds the open balance %(open)s of invoice %(number)s")
+                % {"open": open_amount[invoice["id"]], "number": invoice["number"]},
             )
             continue
         if increase > unallocated[payment["id"]]:
             parsed.error(
                 row,
                 "amount",
-                f"exceeds the unallocated {unallocated[payment['id']]} of payment {payment['reference']}",
+                gettext("exceeds the unallocated %(rest)s of payment %(reference)s")
+                % {"rest": unallocated[payment["id"]], "reference": payment["reference"]},
             )
             continue
         open_amount[invoice["id"]] -= increase

@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, models
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from huikuan.core.errors import InputRejected, RowError
 from huikuan.ledger.bulk import select_rows
@@ -86,15 +87,19 @@ def load_mapping(path: Path) -> dict[str, str]:
         data = tomllib.loads(text) if path.suffix.lower() == ".toml" else json.loads(text)
     except (ValueError, tomllib.TOMLDecodeError) as exc:
         raise InputRejected(
-            errors=[RowError(0, "", path.name, f"mapping file is not valid: {exc}")],
-            summary=f"cannot read the mapping file {path}",
+            errors=[
+                RowError(0, "", path.name, gettext("mapping file is not valid: %(error)s") % {"error": exc})
+            ],
+            summary=gettext("cannot read the mapping file %(path)s") % {"path": path},
         ) from exc
     if not isinstance(data, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in data.items()
     ):
         raise InputRejected(
-            errors=[RowError(0, "", path.name, 'mapping must be canonical_column = "file header" pairs')],
-            summary=f"cannot read the mapping file {path}",
+            errors=[
+                RowError(0, "", path.name, gettext('mapping must be canonical_column = "file header" pairs'))
+            ],
+            summary=gettext("cannot read the mapping file %(path)s") % {"path": path},
         )
     return data
 
@@ -108,7 +113,9 @@ def parse_table(
     unknown = set(mapping) - {c.name for c in columns}
     for name in sorted(unknown):
         errors.append(
-            RowError(1, name, mapping[name], "the mapping names a column this file kind does not have")
+            RowError(
+                1, name, mapping[name], gettext("the mapping names a column this file kind does not have")
+            )
         )
     located: list[tuple[Column, int, str]] = []
     for column in columns:
@@ -124,13 +131,17 @@ def parse_table(
                         1,
                         column.name,
                         mapping[column.name],
-                        "the mapping names a header the file does not have",
+                        gettext("the mapping names a header the file does not have"),
                     )
                 )
             elif column.required:
                 errors.append(
                     RowError(
-                        1, column.name, "", f"required column is missing (looked for {', '.join(candidates)})"
+                        1,
+                        column.name,
+                        "",
+                        gettext("required column is missing (looked for %(headers)s)")
+                        % {"headers": ", ".join(candidates)},
                     )
                 )
             continue
@@ -138,7 +149,7 @@ def parse_table(
     header_of = {column.name: header for column, _, header in located}
     index_of = {column.name: index for column, index, _ in located}
     if errors:
-        raise InputRejected(errors=errors, summary="the header row does not fit this kind of file")
+        raise InputRejected(errors=errors, summary=gettext("the header row does not fit this kind of file"))
 
     # The hot loop of every import: one pass over the cells, nothing built twice.
     readers = [(c.name, c.parse, c.required, index, header) for c, index, header in located]
@@ -151,7 +162,7 @@ def parse_table(
             text = cells[index].strip() if index < width else ""
             if not text:
                 if required:
-                    errors.append(RowError(line, header, "", "a value is required"))
+                    errors.append(RowError(line, header, "", gettext("a value is required")))
                 continue
             try:
                 values[name] = parse(text)
@@ -169,7 +180,12 @@ def check_unique(parsed: ParsedFile, key_of: Any, column: str, what: str) -> Non
         if key is None:
             continue
         if key in first_line:
-            parsed.error(row, column, f"{what} appears again; first on line {first_line[key]}")
+            parsed.error(
+                row,
+                column,
+                gettext("%(what)s appears again; first on line %(line)s")
+                % {"what": what, "line": first_line[key]},
+            )
         else:
             first_line[key] = row.line
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from django.utils.translation import gettext
+
 from huikuan.core.errors import InputRejected, RowError
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
@@ -39,8 +41,9 @@ def decode_text(data: bytes) -> str:
         return data.decode("gb18030")
     except UnicodeDecodeError as exc:
         raise InputRejected(
-            errors=[RowError(0, "", "", "the file is neither UTF-8 nor GBK/GB18030 text")],
-            summary=f"cannot decode the file: {exc.reason} at byte {exc.start}",
+            errors=[RowError(0, "", "", gettext("the file is neither UTF-8 nor GBK/GB18030 text"))],
+            summary=gettext("cannot decode the file: %(reason)s at byte %(at)s")
+            % {"reason": exc.reason, "at": exc.start},
         ) from exc
 
 

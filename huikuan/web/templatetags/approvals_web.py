@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django import template
 
-from huikuan.approvals.registry import kind_label
 from huikuan.approvals.selectors import approvals_inbox
+from huikuan.web.labels import approval_kind as kind_label
 
 register = template.Library()
 

@@ -6,7 +6,9 @@ from decimal import Decimal
 
 from django import template
 from django.http import QueryDict
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
+
+from huikuan.web import labels
 
 from huikuan.core.money import amount_text
 from huikuan.core.policy import policy_value
@@ -40,6 +42,22 @@ def translated(value) -> str:
     """A text stored in English and marked with ``gettext_noop`` (evaluation notes, the
     dunning run's hold reason), in the active language; any other text unchanged."""
     return gettext(value) if value else value
+
+
+@register.filter
+def label(value, kind: str) -> str:
+    """A stored code in words: ``{{ action.step_code|label:"step" }}`` (see ``huikuan.web.labels``)."""
+    return labels.label(value, kind)
+
+
+@register.filter
+def labels_joined(values, kind: str) -> str:
+    """Codes in words, comma-separated: ``{{ policy.risk_segments|labels_joined:"segment" }}``."""
+    return (
+        pgettext("list separator", ", ").join(labels.label(value, kind) for value in values or ())
+        if values
+        else ""
+    )
 
 
 @register.simple_tag(takes_context=True)

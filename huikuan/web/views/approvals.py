@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from huikuan.accounts.access import user_roles
 from huikuan.accounts.roles import ROLES, SALES_MANAGER
 from huikuan.approvals.models import Status
-from huikuan.approvals.registry import kind_label, registered_kinds
+from huikuan.approvals.registry import registered_kinds
 from huikuan.approvals.selectors import (
     access_approval_requests,
     approval_chain,
@@ -25,6 +25,7 @@ from huikuan.approvals.services import approval_chain_set, approval_decide, noti
 from huikuan.core.audit import audit_context
 from huikuan.core.errors import ApplicationError
 from huikuan.web.approval_details import approval_details, approval_subject
+from huikuan.web.labels import approval_kind as kind_label
 from huikuan.web.views.common import page_of, staff_page, template_for
 
 SHOWS = ("inbox", "mine", "all")

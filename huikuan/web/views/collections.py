@@ -30,6 +30,7 @@ from huikuan.collections.desk import (
     dunning_policy_update,
     dunning_step_update,
 )
+from huikuan.collections.labels import SEGMENTS as SEGMENT_LABELS
 from huikuan.collections.models import (
     ActivityKind,
     CallOutcome,
@@ -506,7 +507,7 @@ class PolicyForm(forms.Form):
     )
     risk_segments = forms.MultipleChoiceField(
         label=gettext_lazy("Risk segments"),
-        choices=[(segment, segment) for segment in SEGMENTS],
+        choices=[(segment, SEGMENT_LABELS.get(segment, segment)) for segment in SEGMENTS],
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from huikuan.core.audit import audit_context
 from huikuan.core.errors import ApplicationError
@@ -41,7 +41,7 @@ def correspondence_page(permission: str) -> Callable:
 
 class TemplateForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
-    subject = forms.CharField(label=gettext_lazy("Subject"), max_length=500)
+    subject = forms.CharField(label=pgettext_lazy("email", "Subject"), max_length=500)
     body = forms.CharField(label=gettext_lazy("Body"), widget=forms.Textarea(attrs={"rows": 24, "cols": 100}))
 
 

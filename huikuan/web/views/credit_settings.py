@@ -20,11 +20,12 @@ from django.views.decorators.http import require_POST
 
 from huikuan.accounts.access import user_roles
 from huikuan.accounts.roles import ADMIN, CREDIT_MANAGER
-from huikuan.approvals.registry import kind_label
 from huikuan.approvals.selectors import approval_chains
 from huikuan.core.audit import audit_context
 from huikuan.core.errors import ApplicationError
 from huikuan.core.policy import policy_defaults, policy_reset, policy_set, policy_values
+from huikuan.web import labels
+from huikuan.web.labels import approval_kind as kind_label
 from huikuan.web.views.common import staff_page
 
 EDITORS = frozenset({ADMIN, CREDIT_MANAGER})
@@ -58,26 +59,22 @@ GROUPS: tuple[tuple[Any, tuple[str, ...]], ...] = (
             "CREDIT_CLASS_AUTO_APPLY",
         ),
     ),
+    (
+        _("Collections"),
+        (
+            "COLLECTIONS_PREMIUM_MAX_DAYS_OVERDUE",
+            "COLLECTIONS_HIGH_RISK_DAYS_OVERDUE",
+            "COLLECTIONS_BROKEN_PROMISE_LOOKBACK_DAYS",
+            "COLLECTIONS_LATE_PROBABILITY_BY_SEGMENT",
+            "COLLECTIONS_LATE_PROBABILITY_PER_30_DAYS",
+            "COLLECTIONS_WORKLIST_CONTACTS",
+            "COLLECTIONS_ATTRIBUTION_DAYS",
+            "COLLECTIONS_TEAM_ASSIGNEE",
+            "COLLECTIONS_LEGAL_ASSIGNEE",
+            "LETTER_PAYMENT_DAYS",
+        ),
+    ),
 )
-LABELS = {
-    "TERM_DAYS_BY_CLASS": _("Credit term in days, by class"),
-    "DEFAULT_TERM_DAYS": _("Credit term in days without a class"),
-    "TERM_START_DELAY_DAYS": _("Days from the invoice date to the start of the term"),
-    "MAX_TERM_EXTENSION_DAYS": _("Most days all extensions of an invoice may add"),
-    "CREDIT_EXTENSION_CLASSES": _("Classes that may ask for a term extension"),
-    "OVERDUE_FEE_ANNUAL_RATE": _("Overdue capital-occupation fee, annual rate"),
-    "CREDIT_BLOCK_OVERDUE_DAYS": _("Orders are blocked while anything is overdue beyond (days)"),
-    "CREDIT_HOLD_OVERDUE_DAYS": _("The quarterly review puts on hold customers overdue (days)"),
-    "CREDIT_SCORE_MAXIMA": _("Maximum of each score"),
-    "CREDIT_CLASS_THRESHOLDS": _("Class thresholds: the least of each score and of the total"),
-    "CREDIT_REVENUE_SHARE_BASE": _("Revenue score: share of the department's revenue taken as the base"),
-    "CREDIT_REVENUE_FACTOR": _("Revenue score: factor"),
-    "CREDIT_BENCHMARK_MARGIN": _("Profitability score: benchmark gross margin"),
-    "CREDIT_PAYMENT_TARGET_RATE": _("Payment score: target collection rate"),
-    "CREDIT_INDUSTRY_POINTS": _("Industry score by position"),
-    "CREDIT_CLASS_AUTO_APPLY": _("Apply proposed classes without approval"),
-    "FUNCTIONAL_CURRENCY": _("Functional currency"),
-}
 
 
 def _may_edit(user) -> bool:
@@ -107,7 +104,7 @@ def _rows(values: dict[str, Any], defaults: dict[str, Any], key: str) -> list[di
     return [
         {
             "name": ":".join(("v", key, *path)),
-            "label": " · ".join(path),
+            "label": " · ".join(labels.label(name, "sub_key") for name in path),
             "value": value,
             "default": default_at.get(path),
             "changed": default_at.get(path) != value,
@@ -134,7 +131,8 @@ def _settings_context(request) -> dict:
             "settings": [
                 {
                     "key": key,
-                    "label": LABELS.get(key, key),
+                    "label": labels.setting_label(key),
+                    "help": labels.setting_help(key),
                     "rows": _rows(values, defaults, key),
                     "read_only": key in READ_ONLY,
                 }
@@ -177,5 +175,5 @@ def business_setting_save(request, key: str):
     except ApplicationError as refused:
         messages.error(request, refused.message)
         return render(request, "web/credit/settings.html", _settings_context(request), status=409)
-    messages.success(request, _("Saved: %(label)s") % {"label": LABELS.get(key, key)})
+    messages.success(request, _("Saved: %(label)s") % {"label": labels.setting_label(key)})
     return redirect(reverse("web:business-settings") + f"#setting-{key}")

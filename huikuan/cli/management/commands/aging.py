@@ -15,7 +15,7 @@ from huikuan.reporting.selectors import aging_report
 
 
 class Command(BaseCommand):
-    help = "Aging of receivables as of a date (SPEC §4)."
+    help = "Aging of receivables as of a date."
 
     def add_arguments(self, parser):
         parser.add_argument("--as-of", required=True, help="YYYY-MM-DD: balances at the end of this day")

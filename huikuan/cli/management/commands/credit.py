@@ -51,7 +51,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
 
-        evaluate = actions.add_parser("evaluate", help="score every customer for a month (SPEC §5.1)")
+        evaluate = actions.add_parser("evaluate", help="score every customer for a month")
         evaluate.add_argument("--period", required=True, help="YYYY-MM")
         evaluate.add_argument(
             "--apply",
@@ -61,7 +61,7 @@ class Command(BaseCommand):
         evaluate.add_argument("--requested-by", help="username filing the class-change requests")
         evaluate.add_argument("--json", action="store_true")
 
-        check = actions.add_parser("check", help="would an order of this amount pass? (SPEC §5.3)")
+        check = actions.add_parser("check", help="would an order of this amount pass?")
         check.add_argument("--customer", required=True, help="customer code")
         check.add_argument("--amount", required=True, help="in the functional currency")
         check.add_argument("--as-of", help="YYYY-MM-DD (default: today)")
@@ -73,7 +73,7 @@ class Command(BaseCommand):
         review.add_argument("--requested-by", help="username filing the downgrade requests")
         review.add_argument("--json", action="store_true")
 
-        fees = actions.add_parser("fees", help="overdue capital-occupation fees (SPEC §5.2)")
+        fees = actions.add_parser("fees", help="overdue capital-occupation fees")
         fees.add_argument("--as-of", required=True, help="YYYY-MM-DD")
         fees.add_argument("--customer", help="customer code (default: every customer)")
         fees.add_argument("--json", action="store_true")

@@ -12,7 +12,7 @@ from huikuan.core.errors import ApplicationError
 
 
 class Command(BaseCommand):
-    help = "The collections ladder (SPEC §6): run the daily dunning run."
+    help = "The collections ladder: run the daily dunning run."
 
     def add_arguments(self, parser):
         verbs = parser.add_subparsers(dest="verb", required=True)

@@ -6,15 +6,16 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
-from huikuan.cli.output import to_json
+from huikuan.cli.output import cli_language, to_json
 from huikuan.core.audit import audit_context
 from huikuan.core.errors import InputRejected
 from huikuan.ledger.imports import KINDS, ledger_import
 
 
 class Command(BaseCommand):
-    help = "Import a canonical CSV/XLSX file (SPEC §3): all of it, or nothing if any row is bad."
+    help = "Import a canonical CSV/XLSX file: all of it, or nothing if any row is bad."
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=list(KINDS))
@@ -24,6 +25,11 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="machine-readable result on stdout")
 
     def handle(self, *args, **options):
+        # Refusals are worded in the CLI's language (English unless LANGUAGE asks for Chinese).
+        with translation.override(cli_language()):
+            self._import(**options)
+
+    def _import(self, **options) -> None:
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(f"no such file: {path}")

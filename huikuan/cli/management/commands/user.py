@@ -15,7 +15,7 @@ from huikuan.core.errors import ApplicationError
 
 
 class Command(BaseCommand):
-    help = "Create users in a role (SPEC §1) and hand out their API tokens."
+    help = "Create users in a role and hand out their API tokens."
 
     def add_arguments(self, parser):
         actions = parser.add_subparsers(dest="action", required=True)

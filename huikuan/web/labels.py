@@ -1,0 +1,261 @@
+"""Display labels of the codes the pages show: the one place that turns a stored code into
+words in the user's language.
+
+Codes with Django choices (channels, statuses, outcomes…) use their model's choices; this
+module covers the codes that are data or settings: dunning steps and policies, risk
+segments, roles, approval kinds and steps, industry positions, score names, and the
+business settings with their help texts. A code without a label shows as it is (a step or
+chain a credit manager added keeps the name they gave it).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from huikuan.approvals.registry import kind_label
+from huikuan.collections.labels import SEGMENTS, STEPS
+from huikuan.collections.models import ActivityKind, CallOutcome, Channel
+
+# The default dunning policies: their codes and the names they were installed with.
+POLICIES = {
+    "standard": _("Standard ladder"),
+    "accelerated": _("Accelerated ladder"),
+    "premium": _("Ladder for premium customers"),
+    "Standard ladder": _("Standard ladder"),
+    "C, D and high-risk customers: each step at half the days": _(
+        "C, D and high-risk customers: each step at half the days"
+    ),
+    "A and premium customers: no phone call before +30 days": _(
+        "A and premium customers: no phone call before +30 days"
+    ),
+}
+
+ROLES = {
+    "admin": _("administrator"),
+    "credit_manager": _("credit manager"),
+    "credit_analyst": _("credit analyst"),
+    "collector": _("collector"),
+    "salesperson": _("salesperson"),
+    "sales_manager": _("sales manager"),
+    "department_head": _("department head"),
+    "legal": pgettext_lazy("role", "legal"),
+    "cfo": _("CFO"),
+    "president": _("president"),
+    "auditor": _("auditor"),
+    "customer": _("customer"),
+    # Who the dunning run assigns actions to when no person is named.
+    "collections": _("collections team"),
+    "collections_team": _("collections team"),
+}
+
+# The names of the default approval steps, as the chains were installed with them.
+APPROVAL_STEPS = {
+    "sales manager": _("sales manager"),
+    "credit analyst": _("credit analyst"),
+    "credit manager": _("credit manager"),
+    "CFO": _("CFO"),
+    "president": _("president"),
+    "department head or above": _("department head or above"),
+}
+
+# Approval kinds that no app registers a label for (the rest come from the registry).
+APPROVAL_KINDS = {
+    "write_off": _("write-off"),
+    "credit_limit": _("credit limit"),
+    "class_change": _("credit class change"),
+    "term_extension": _("term extension"),
+    "order_release": _("order release"),
+    "hold_lift": _("credit hold lift"),
+}
+
+INDUSTRY_POSITIONS = {
+    "global500": _("Fortune Global 500"),
+    "top5": _("top 5 of its industry"),
+    "top20": _("top 20 of its industry"),
+    "listed": _("listed company"),
+    "regional": _("regional leader"),
+    "ordinary": _("ordinary company"),
+    "new": _("new company"),
+    "": _("not given"),
+}
+
+SCORES = {
+    "revenue": _("revenue score"),
+    "profitability": _("profitability score"),
+    "payment": _("payment score"),
+    "industry": _("industry score"),
+    "total": _("total score"),
+}
+
+# Other codes of the collections pages.
+CHANNELS = dict(Channel.choices)
+OUTCOMES = {**dict(CallOutcome.choices), **dict(ActivityKind.choices)}
+
+# Business settings: a label and a help text for each key.
+SETTINGS: dict[str, tuple[Any, Any]] = {
+    "TERM_DAYS_BY_CLASS": (
+        _("Credit term in days, by class"),
+        _("Days of credit each class gets from the start of the term."),
+    ),
+    "DEFAULT_TERM_DAYS": (
+        _("Credit term in days without a class"),
+        _("Used when neither the invoice nor the customer gives term days nor a class."),
+    ),
+    "TERM_START_DELAY_DAYS": (
+        _("Days from the invoice date to the start of the term"),
+        _("The credit term starts this many days after the invoice is issued."),
+    ),
+    "MAX_TERM_EXTENSION_DAYS": (
+        _("Most days all extensions of an invoice may add"),
+        _("A term extension request beyond this total is refused."),
+    ),
+    "CREDIT_EXTENSION_CLASSES": (
+        _("Classes that may ask for a term extension"),
+        _("The class letters, for example AB; customers of other classes get no extension."),
+    ),
+    "OVERDUE_FEE_ANNUAL_RATE": (
+        _("Overdue capital-occupation fee, annual rate"),
+        _("A fraction: 0.0435 is 4.35 percent a year, charged on overdue amounts by the day."),
+    ),
+    "CREDIT_BLOCK_OVERDUE_DAYS": (
+        _("Orders are blocked while anything is overdue beyond (days)"),
+        _("An order of a customer with an invoice overdue longer than this fails the credit check."),
+    ),
+    "CREDIT_HOLD_OVERDUE_DAYS": (
+        _("The quarterly review puts on hold customers overdue (days)"),
+        _("Customers with an invoice overdue this long are put on credit hold by the quarterly review."),
+    ),
+    "CREDIT_SCORE_MAXIMA": (
+        _("Maximum of each score"),
+        _("Each of the four scores of the monthly classification is capped at its maximum."),
+    ),
+    "CREDIT_CLASS_THRESHOLDS": (
+        _("Class thresholds: the least of each score and of the total"),
+        _("A customer gets the first of A, B, C whose thresholds it all meets, else D."),
+    ),
+    "CREDIT_REVENUE_SHARE_BASE": (
+        _("Revenue score: share of the department's revenue taken as the base"),
+        _("Revenue score = (customer's share of its department's revenue ÷ base) × factor."),
+    ),
+    "CREDIT_REVENUE_FACTOR": (
+        _("Revenue score: factor"),
+        _("Revenue score = (customer's share of its department's revenue ÷ base) × factor."),
+    ),
+    "CREDIT_BENCHMARK_MARGIN": (
+        _("Profitability score: benchmark gross margin"),
+        _("Profitability score = weighted gross margin ÷ benchmark × its maximum."),
+    ),
+    "CREDIT_PAYMENT_TARGET_RATE": (
+        _("Payment score: target collection rate"),
+        _("Payment score = collection completion rate ÷ target × its maximum."),
+    ),
+    "CREDIT_INDUSTRY_POINTS": (
+        _("Industry score by position"),
+        _("Points for the customer's position in its industry."),
+    ),
+    "CREDIT_CLASS_AUTO_APPLY": (
+        _("Apply proposed classes without approval"),
+        _("When set, a class the monthly evaluation proposes applies at once, without approval."),
+    ),
+    "FUNCTIONAL_CURRENCY": (
+        _("Functional currency"),
+        _("The currency of every amount in the books; set when the system is installed."),
+    ),
+    "COLLECTIONS_PREMIUM_MAX_DAYS_OVERDUE": (
+        _("Premium segment: most days overdue"),
+        _("A class A customer with nothing overdue beyond this many days is in the premium segment."),
+    ),
+    "COLLECTIONS_HIGH_RISK_DAYS_OVERDUE": (
+        _("High-risk segment: days overdue"),
+        _("A customer of class D, or overdue beyond this many days, is in the high-risk segment."),
+    ),
+    "COLLECTIONS_BROKEN_PROMISE_LOOKBACK_DAYS": (
+        _("High-risk segment: broken promises within (days)"),
+        _("A customer who broke a promise to pay within this many days is in the high-risk segment."),
+    ),
+    "COLLECTIONS_TEAM_ASSIGNEE": (
+        _("User who gets the collections team's actions"),
+        _("The username that dunning steps owned by the collections team are assigned to."),
+    ),
+    "COLLECTIONS_LEGAL_ASSIGNEE": (
+        _("User who gets the legal department's actions"),
+        _("The username that dunning steps owned by legal are assigned to."),
+    ),
+    "COLLECTIONS_LATE_PROBABILITY_BY_SEGMENT": (
+        _("Late-payment probability by segment"),
+        _("The starting probability that an overdue balance stays unpaid, for each risk segment."),
+    ),
+    "COLLECTIONS_LATE_PROBABILITY_PER_30_DAYS": (
+        _("Late-payment probability added per 30 days overdue"),
+        _("Added for every full 30 days overdue; the probability is capped at 0.99."),
+    ),
+    "COLLECTIONS_WORKLIST_CONTACTS": (
+        _("Contacts shown per worklist task"),
+        _("How many of the customer's latest contacts a worklist task shows."),
+    ),
+    "COLLECTIONS_ATTRIBUTION_DAYS": (
+        _("Days a receipt counts toward an action"),
+        _("Receipts within this many days after a dunning action count as collected after it."),
+    ),
+    "JOBS_DAILY_AT": (
+        _("Time of the daily jobs"),
+        _("Local time (HH:MM) at which the built-in scheduler runs the daily jobs."),
+    ),
+    "EMAIL_MAX_ATTEMPTS": (
+        _("Email delivery attempts"),
+        _("Attempts before an email is marked failed."),
+    ),
+    "EMAIL_RETRY_MINUTES": (
+        _("Minutes before the first email retry"),
+        _("The delay before the first retry, doubled after each further failure."),
+    ),
+    "LETTER_PAYMENT_DAYS": (
+        _("Payment deadline of a letter (days)"),
+        _("A letter asks for payment within this many days of its date unless its step gives a date."),
+    ),
+}
+
+# Sub-keys of nested settings: classes stay as letters; the rest get words.
+SUB_KEYS = {**SCORES, **SEGMENTS, **INDUSTRY_POSITIONS}
+
+_MAPS: dict[str, dict] = {
+    "step": STEPS,
+    "policy": POLICIES,
+    "segment": SEGMENTS,
+    "role": ROLES,
+    "approval_step": APPROVAL_STEPS,
+    "approval_kind": APPROVAL_KINDS,
+    "industry": INDUSTRY_POSITIONS,
+    "score": SCORES,
+    "channel": CHANNELS,
+    "outcome": OUTCOMES,
+    "sub_key": SUB_KEYS,
+}
+
+
+def label(value: Any, kind: str) -> str:
+    """The display label of ``value``, a code of ``kind`` (a key of ``_MAPS``); unknown
+    codes as they are."""
+    if value is None:
+        return ""
+    found = _MAPS[kind].get(value)
+    return str(found) if found is not None else str(value)
+
+
+def setting_label(key: str) -> str:
+    found = SETTINGS.get(key)
+    return str(found[0]) if found else key
+
+
+def setting_help(key: str) -> str:
+    found = SETTINGS.get(key)
+    return str(found[1]) if found else ""
+
+
+def approval_kind(kind: str) -> str:
+    """A kind of approval request in words: the label its app registered, else ours."""
+    found = APPROVAL_KINDS.get(kind)
+    return str(found) if found is not None else kind_label(kind)
