@@ -8,11 +8,10 @@ from django import template
 from django.http import QueryDict
 from django.utils.translation import gettext, pgettext
 
-from huikuan.web import labels
-
 from huikuan.core.money import amount_text
 from huikuan.core.policy import policy_value
 from huikuan.credit.reasons import reason_sentence
+from huikuan.web import labels
 from huikuan.web.views.imports import importable_kinds
 
 register = template.Library()
