@@ -80,14 +80,19 @@ class RunResult:
     invoices_stepped: int = 0
     invoices_paused: int = 0
     token: int = 0
+    # A run for this date had already been taken before this one (or, for a dry run, before
+    # now): its steps are not taken again, so an empty list of actions is no surprise.
+    already_ran: bool = False
 
     def as_dict(self) -> dict:
         return {
             "date": self.date.isoformat(),
             "dry_run": self.dry_run,
+            "already_ran": self.already_ran,
             "invoices_considered": self.invoices_considered,
             "invoices_stepped": self.invoices_stepped,
             "invoices_paused": self.invoices_paused,
+            "actions_count": len(self.actions),
             "actions": [action.as_dict() for action in self.actions],
         }
 
@@ -325,12 +330,16 @@ def dunning_run(*, date: date, dry_run: bool = False) -> RunResult:
         decide(current, batch)
 
     if dry_run:
+        result.already_ran = DunningRun.objects.filter(run_date=run_date).exists()
         result.invoices_stepped = len(claims)
         result.actions, _rows, _holds = _actions(stepped, policies, customers, rules, None, run_date)
         return result
 
     with transaction.atomic():
-        run, _ = DunningRun.objects.get_or_create(run_date=run_date, defaults={"started_at": timezone.now()})
+        run, created = DunningRun.objects.get_or_create(
+            run_date=run_date, defaults={"started_at": timezone.now()}
+        )
+        result.already_ran = not created
         inserted = _claims_insert(claims)
         if inserted != len(claims):
             # Another run took some of these steps first: keep only our own claims.
