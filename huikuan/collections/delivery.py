@@ -1,6 +1,6 @@
 """The delivery stage of the dunning run: emails and letters for the actions a run created.
 
-    deliveries_after_run(*, token: int) -> dict[str, int]
+    deliveries_after_run(*, run_date: date) -> dict[str, int]
     deliveries_send(*, actions: QuerySet[DunningAction] | None = None) -> dict[str, int]
     dunning_context(action, invoices) -> dict     # the documents' context (SPEC §6)
 
@@ -19,16 +19,24 @@ This is the one module that talks to the correspondence app:
 An action leaves the ``open`` status once delivered, so each is delivered at most once; an
 action that could not be delivered (no email address, a template error) keeps its error in
 ``delivery_note`` and is tried again by the next call.
+
+Resumable: a run killed halfway through its deliveries (kill -9) is taken over by the next
+attempt of its job, whose run takes no new step and calls this again for the date. Actions
+still open are delivered then; an email already in the outbox is not recorded twice (its
+idempotency key) and is attempted only if no attempt of it is under way or done: an attempt
+the kill interrupted is first reconciled (``emails_reconcile``: sent again only if it had
+not reached the SMTP DATA command).
 """
 
 from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import QuerySet
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from huikuan.collections.models import (
@@ -41,15 +49,22 @@ from huikuan.collections.models import (
 )
 from huikuan.core.errors import ApplicationError
 from huikuan.correspondence.documents import document_render, language_code, statement_pdf
-from huikuan.correspondence.selectors import open_items_total
-from huikuan.correspondence.services import email_send, letter_create
+from huikuan.correspondence.selectors import email_find, open_items_total
+from huikuan.correspondence.services import (
+    email_attempt,
+    email_send,
+    emails_reconcile,
+    letter_create,
+)
 from huikuan.ledger.models import Invoice
 
 logger = logging.getLogger(__name__)
 
 
-def deliveries_after_run(*, token: int) -> dict[str, int]:
-    return deliveries_send(actions=DunningAction.objects.filter(token=token))
+def deliveries_after_run(*, run_date: date) -> dict[str, int]:
+    """Deliver the date's actions not yet delivered: this run's, and those of an earlier run
+    of the date that stopped before delivering them all."""
+    return deliveries_send(actions=DunningAction.objects.filter(action_date=run_date))
 
 
 def dunning_context(action: DunningAction, invoices: list[Invoice]) -> dict:
@@ -92,6 +107,7 @@ def dunning_context(action: DunningAction, invoices: list[Invoice]) -> dict:
 def deliveries_send(*, actions: QuerySet[DunningAction] | None = None) -> dict[str, int]:
     """Deliver the open email, letter and SMS actions (all of them by default)."""
     counts = {"sent": 0, "failed": 0}
+    emails_reconcile()
     pending = (actions if actions is not None else DunningAction.objects.all()).filter(
         status=ActionStatus.OPEN, channel__in=[Channel.EMAIL, Channel.LETTER, Channel.SMS]
     )
@@ -147,6 +163,12 @@ def _deliver(
     language = language_code(customer.language)
     document = document_render(template_code=email_template, language=language, context=context)
     statement = statement_pdf(customer=customer, as_of=action.action_date, language=language)
+    existing = email_find(idempotency_key=key)
+    if existing is not None:
+        # Recorded before the process delivering it stopped: send it if no attempt of it is
+        # under way or done (the attempt's own claim decides), without rendering it again.
+        email_attempt(email_id=existing.pk, now=timezone.now())
+        return f"email {existing.pk}"
     email = email_send(
         to=[address.strip() for address in customer.email.replace(";", ",").split(",")],
         subject=document.subject,

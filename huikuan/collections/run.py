@@ -364,7 +364,7 @@ def dunning_run(*, date: date, dry_run: bool = False) -> RunResult:
             invoices_paused=result.invoices_paused,
             actions_created=len(rows),
         )
-        transaction.on_commit(lambda: after_run(token=token))
+        transaction.on_commit(lambda: after_run(run_date=run_date))
     return result
 
 
@@ -541,10 +541,11 @@ def holds_place() -> int:
     return placed
 
 
-def after_run(*, token: int) -> None:
-    """What a run does after its commit: the holds (any not yet carried out), then this run's
-    deliveries (those that fail are retried by the ``email_retry`` job)."""
+def after_run(*, run_date: date) -> None:
+    """What a run does after its commit: the holds (any not yet carried out), then the date's
+    deliveries not yet done (those that fail are retried by the ``email_retry`` job). Both
+    are idempotent, so a run stopped halfway here is resumed by running the date again."""
     from huikuan.collections.delivery import deliveries_after_run
 
     holds_place()
-    deliveries_after_run(token=token)
+    deliveries_after_run(run_date=run_date)
