@@ -1,6 +1,7 @@
 """The delivery stage of the dunning run: emails and letters for the actions a run created.
 
     deliveries_after_run(*, run_date: date) -> dict[str, int]
+    outbox_queue(*, token: int) -> int            # in the run's transaction
     deliveries_send(*, actions: QuerySet[DunningAction] | None = None) -> dict[str, int]
     dunning_context(action, invoices) -> dict     # the documents' context (SPEC §6)
 
@@ -9,9 +10,11 @@ This is the one module that talks to the correspondence app:
 
 - email: the step's email template rendered in the customer's language (zh-Hans by default),
   ONE email per customer and step listing all its invoices at that step, with the statement
-  of account attached as PDF, queued in the correspondence outbox (``email_send``) under the
-  idempotency key ``dunning:<action id>``; the outbox sends it after commit and retries a
-  failure (job ``email_retry``), never losing it;
+  of account attached as PDF. The run's transaction puts each email in the outbox as
+  ``queued`` (``outbox_queue``: no text yet, idempotency key ``dunning:<action id>``), so
+  nothing to be sent is invisible from the moment the run commits; delivery writes it
+  (``email_compose``) and sends it (queued → sending → sent, or retrying/failed); the
+  outbox retries a failure (job ``email_retry``), never losing it;
 - letter: the step's letter template rendered to PDF and kept (``letter_create``, reference
   ``dunning:<action id>``);
 - SMS: the SMS-ready text is written on the action for the collector to send.
@@ -52,7 +55,9 @@ from huikuan.correspondence.documents import document_render, language_code, sta
 from huikuan.correspondence.selectors import email_find, open_items_total
 from huikuan.correspondence.services import (
     email_attempt,
+    email_compose,
     email_send,
+    emails_queue,
     emails_reconcile,
     letter_create,
 )
@@ -156,6 +161,12 @@ def _deliver(
             customer=customer, template_code=letter_template, context=context, reference=key
         )
         return f"letter {letter.reference}"
+    existing = email_find(idempotency_key=key)
+    if existing is not None and not existing.awaiting_content:
+        # Written before the process delivering it stopped: send it if no attempt of it is
+        # under way or done (the attempt's own claim decides), without rendering it again.
+        email_attempt(email_id=existing.pk, now=timezone.now())
+        return f"email {existing.pk}"
     if not customer.email:
         raise ValueError(_("customer %(code)s has no email address") % {"code": customer.code})
     if not email_template:
@@ -163,23 +174,39 @@ def _deliver(
     language = language_code(customer.language)
     document = document_render(template_code=email_template, language=language, context=context)
     statement = statement_pdf(customer=customer, as_of=action.action_date, language=language)
-    existing = email_find(idempotency_key=key)
-    if existing is not None:
-        # Recorded before the process delivering it stopped: send it if no attempt of it is
-        # under way or done (the attempt's own claim decides), without rendering it again.
-        email_attempt(email_id=existing.pk, now=timezone.now())
-        return f"email {existing.pk}"
-    email = email_send(
-        to=[address.strip() for address in customer.email.replace(";", ",").split(",")],
-        subject=document.subject,
-        body=document.text,
-        html=document.html,
-        purpose="dunning",
-        idempotency_key=key,
-        customer=customer,
-        attachments=[(f"statement-{customer.code}-{action.action_date}.pdf", statement, "application/pdf")],
-    )
+    content = {
+        "to": email_addresses(customer.email),
+        "subject": document.subject,
+        "body": document.text,
+        "html": document.html,
+        "attachments": [
+            (f"statement-{customer.code}-{action.action_date}.pdf", statement, "application/pdf")
+        ],
+    }
+    if existing is not None:  # queued by the run at its commit
+        email = email_compose(email=existing, **content)
+    else:  # an action of a run from before emails were queued at commit
+        email = email_send(purpose="dunning", idempotency_key=key, customer=customer, **content)
     return f"email {email.pk}"
+
+
+def email_addresses(field: str) -> list[str]:
+    """A customer's email field as addresses (separated by commas or semicolons)."""
+    return [address.strip() for address in field.replace(";", ",").split(",") if address.strip()]
+
+
+def outbox_queue(*, token: int) -> int:
+    """In the run's transaction: every email action of the run (``token``) gets its outbox row,
+    ``queued`` from the moment the run commits, written and sent by the delivery. How many."""
+    return emails_queue(
+        purpose="dunning",
+        entries=[
+            (f"dunning:{action_id}", email_addresses(address or ""), customer_id)
+            for action_id, customer_id, address in DunningAction.objects.filter(
+                token=token, channel=Channel.EMAIL
+            ).values_list("id", "customer_id", "customer__email")
+        ],
+    )
 
 
 def _sms_text(context: dict) -> str:

@@ -356,6 +356,10 @@ def dunning_run(*, date: date, dry_run: bool = False) -> RunResult:
         )
         if holds:
             _holds_record(holds, run_date, token)
+        # Delivery renders documents (WeasyPrint): imported when a run commits, not before.
+        from huikuan.collections.delivery import outbox_queue
+
+        outbox_queue(token=token)
         DunningRun.objects.filter(pk=run.pk).update(
             finished_at=timezone.now(),
             invocations=run.invocations + 1,

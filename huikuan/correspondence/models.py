@@ -123,6 +123,11 @@ class OutboundEmail(models.Model):
     def __str__(self) -> str:
         return f"{self.subject} → {', '.join(self.to)}"
 
+    @property
+    def awaiting_content(self) -> bool:
+        """Queued before its text was written (``emails_queue``): not sent until composed."""
+        return self.status == EmailStatus.QUEUED and not self.subject
+
 
 class AttemptOutcome(models.TextChoices):
     SENT = "sent", _("sent")

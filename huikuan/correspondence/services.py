@@ -124,6 +124,59 @@ def email_send(
     return email
 
 
+def emails_queue(*, purpose: str, entries: Sequence[tuple[str, list[str], int | None]]) -> int:
+    """Put emails in the outbox before their text exists: one ``queued`` row per
+    (idempotency key, recipients, customer id), without subject or body and not due, so a
+    caller's transaction makes every email it will send visible at once. Each is sent once
+    :func:`email_compose` has written it. Keys already in the outbox are left as they are.
+    How many entries were given."""
+    OutboundEmail.objects.bulk_create(
+        [
+            OutboundEmail(
+                idempotency_key=key,
+                to=to,
+                subject="",
+                body="",
+                purpose=purpose,
+                customer_id=customer_id,
+                status=EmailStatus.QUEUED,
+                next_attempt_at=None,
+            )
+            for key, to, customer_id in entries
+        ],
+        ignore_conflicts=True,
+        batch_size=2000,
+    )
+    return len(entries)
+
+
+@transaction.atomic
+def email_compose(
+    *,
+    email: OutboundEmail,
+    to: list[str],
+    subject: str,
+    body: str,
+    html: str = "",
+    attachments: Sequence[tuple[str, bytes, str]] = (),
+    now: datetime | None = None,
+) -> OutboundEmail:
+    """Write the text of an email queued by :func:`emails_queue` and send it after commit.
+    An email already written is returned as it is (two workers composing it: one wins)."""
+    to = [address.strip() for address in to if address and address.strip()]
+    _check_email(to=to, subject=subject, idempotency_key=email.idempotency_key, attachments=attachments)
+    written = OutboundEmail.objects.filter(pk=email.pk, status=EmailStatus.QUEUED, subject="").update(
+        to=to, subject=subject.strip(), body=body, html=html, next_attempt_at=now or timezone.now()
+    )
+    if written:
+        EmailAttachment.objects.bulk_create(
+            EmailAttachment(email_id=email.pk, filename=name, content=bytes(content), mimetype=mimetype)
+            for name, content, mimetype in attachments
+        )
+        transaction.on_commit(partial(_attempt_after_commit, email.pk))
+    return OutboundEmail.objects.get(pk=email.pk)
+
+
 def _attempt_after_commit(email_id: int) -> None:
     email_attempt(email_id=email_id, now=timezone.now())
 
