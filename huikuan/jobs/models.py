@@ -21,6 +21,7 @@ class JobStatus(models.TextChoices):
 
 # Shown, not stored: a ``running`` row whose lease has expired.
 STALE = "stale"
+STATE_LABELS = {**dict(JobStatus.choices), STALE: _("stale: stopped, resumed by the next attempt")}
 
 
 class JobRun(models.Model):
