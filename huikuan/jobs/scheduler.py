@@ -25,7 +25,7 @@ from django.utils import timezone
 from huikuan.core.policy import policy_value
 from huikuan.jobs.models import JobRun, JobStatus
 from huikuan.jobs.registry import JOBS
-from huikuan.jobs.services import job_run
+from huikuan.jobs.services import job_run, jobs_resume_stale
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +64,7 @@ def _loop(interval_seconds: float, stop: threading.Event) -> None:
         try:
             close_old_connections()
             scheduler_tick(now=timezone.now())
+            jobs_resume_stale(runner="inprocess")
         except Exception:  # the scheduler must outlive one bad tick
             logger.exception("scheduler tick failed")
         finally:

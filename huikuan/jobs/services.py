@@ -1,6 +1,7 @@
 """Run a scheduled job once per (job, business date), under a lease.
 
     job_run(*, name: str, date: date, runner: str = "cli") -> JobRun | None
+    jobs_resume_stale(*, runner: str) -> list[tuple[str, date]]
 
 Claims the (job, date) row with a conditional insert, so that the in-process scheduler of
 every server process, Celery workers and beat, and a person at the command line can all ask:
@@ -167,3 +168,26 @@ def job_run(*, name: str, date: date, runner: str = "cli") -> JobRun | None:
         logger.warning("job %s for %s finished after another runner took its lease over", name, date)
     claimed.refresh_from_db()
     return claimed
+
+
+def jobs_resume_stale(*, runner: str) -> list[tuple[str, date]]:
+    """Take over and resume every stale run, whatever its date (the daily trigger of a job
+    comes once a day: without this, a run killed in the morning waits until the next day).
+    The (job, date) of each resumed; a failure is recorded on its row and not raised."""
+    now = timezone.now()
+    stale = (
+        JobRun.objects.filter(status=JobStatus.RUNNING)
+        .filter(Q(lease_expires_at__lt=now) | Q(lease_expires_at__isnull=True))
+        .order_by("run_date", "id")
+        .values_list("job", "run_date")
+    )
+    resumed = []
+    for name, day in list(stale):
+        if name not in JOBS:
+            continue
+        try:
+            if job_run(name=name, date=day, runner=runner) is not None:
+                resumed.append((name, day))
+        except Exception:  # recorded on the job's row; a person or the next trigger retries it
+            logger.warning("resuming job %s for %s failed", name, day)
+    return resumed

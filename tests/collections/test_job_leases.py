@@ -156,3 +156,24 @@ def test_an_attempt_under_way_is_not_reconciled_before_its_lease_ends(outbox_ema
     )
     assert emails_reconcile() == {"requeued": 0, "held": 0}
     assert emails_retry() == 0 and mail.outbox == []
+
+
+def test_stale_runs_of_any_date_are_resumed_by_the_periodic_sweep(db):
+    from huikuan.jobs.services import jobs_resume_stale
+    from huikuan.jobs.tasks import resume_stale_jobs
+
+    running_row(lease_left=timedelta(seconds=-1), job="dunning")
+    running_row(lease_left=timedelta(minutes=5), job="promises")
+    assert resume_stale_jobs() == {"resumed": [["dunning", DAY.isoformat()]]}
+    assert JobRun.objects.get(job="dunning").status == JobStatus.DONE
+    assert JobRun.objects.get(job="promises").status == JobStatus.RUNNING
+    assert jobs_resume_stale(runner="celery") == []
+
+
+def test_beat_sends_the_stale_sweep_every_lease(settings):
+    from huikuan.config.celery import beat_schedule
+
+    assert beat_schedule()["resume-stale-jobs"] == {
+        "task": "huikuan.resume_stale_jobs",
+        "schedule": settings.JOBS_LEASE_SECONDS,
+    }
