@@ -180,6 +180,14 @@ def test_a_job_killed_mid_delivery_is_resumed_after_its_lease_and_sends_each_ema
         database, "SELECT number, outcome FROM correspondence_emailattempt WHERE outcome != 'sent'"
     )
     assert interrupted == [(1, "interrupted")]
+    # Each attempt that sent its email recorded the start of its DATA command first.
+    assert query(
+        database,
+        "SELECT COUNT(*) FROM correspondence_emailattempt WHERE outcome = 'sent' AND data_at IS NULL",
+    ) == [(0,)]
+    assert query(database, "SELECT COUNT(*) FROM correspondence_emailattempt WHERE outcome = 'sent'") == [
+        (len(CUSTOMERS),)
+    ]
     assert dunning_state(env) == "done"
     again = json.loads(huikuan(env, "jobs", "run", "dunning", "--date", RUN_DAY, "--json").stdout)
     assert again["ran"] is False and again["run"]["state"] == "done"
