@@ -260,9 +260,13 @@ class PlannedActionSerializer(serializers.Serializer):
 class RunResultSerializer(serializers.Serializer):
     date = serializers.DateField()
     dry_run = serializers.BooleanField()
+    already_ran = serializers.BooleanField(
+        help_text="A run for this date was taken before: its steps are not taken again."
+    )
     invoices_considered = serializers.IntegerField()
     invoices_stepped = serializers.IntegerField()
     invoices_paused = serializers.IntegerField()
+    actions_count = serializers.IntegerField()
     actions = PlannedActionSerializer(many=True)
 
 

@@ -1,6 +1,7 @@
 """The delivery stage of the dunning run: emails and letters for the actions a run created.
 
-    deliveries_after_run(*, token: int) -> dict[str, int]
+    deliveries_after_run(*, run_date: date) -> dict[str, int]
+    outbox_queue(*, token: int) -> int            # in the run's transaction
     deliveries_send(*, actions: QuerySet[DunningAction] | None = None) -> dict[str, int]
     dunning_context(action, invoices) -> dict     # the documents' context (SPEC §6)
 
@@ -9,9 +10,11 @@ This is the one module that talks to the correspondence app:
 
 - email: the step's email template rendered in the customer's language (zh-Hans by default),
   ONE email per customer and step listing all its invoices at that step, with the statement
-  of account attached as PDF, queued in the correspondence outbox (``email_send``) under the
-  idempotency key ``dunning:<action id>``; the outbox sends it after commit and retries a
-  failure (job ``email_retry``), never losing it;
+  of account attached as PDF. The run's transaction puts each email in the outbox as
+  ``queued`` (``outbox_queue``: no text yet, idempotency key ``dunning:<action id>``), so
+  nothing to be sent is invisible from the moment the run commits; delivery writes it
+  (``email_compose``) and sends it (queued → sending → sent, or retrying/failed); the
+  outbox retries a failure (job ``email_retry``), never losing it;
 - letter: the step's letter template rendered to PDF and kept (``letter_create``, reference
   ``dunning:<action id>``);
 - SMS: the SMS-ready text is written on the action for the collector to send.
@@ -19,16 +22,24 @@ This is the one module that talks to the correspondence app:
 An action leaves the ``open`` status once delivered, so each is delivered at most once; an
 action that could not be delivered (no email address, a template error) keeps its error in
 ``delivery_note`` and is tried again by the next call.
+
+Resumable: a run killed halfway through its deliveries (kill -9) is taken over by the next
+attempt of its job, whose run takes no new step and calls this again for the date. Actions
+still open are delivered then; an email already in the outbox is not recorded twice (its
+idempotency key) and is attempted only if no attempt of it is under way or done: an attempt
+the kill interrupted is first reconciled (``emails_reconcile``: sent again only if it had
+not reached the SMTP DATA command).
 """
 
 from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import QuerySet
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from huikuan.collections.models import (
@@ -41,15 +52,24 @@ from huikuan.collections.models import (
 )
 from huikuan.core.errors import ApplicationError
 from huikuan.correspondence.documents import document_render, language_code, statement_pdf
-from huikuan.correspondence.selectors import open_items_total
-from huikuan.correspondence.services import email_send, letter_create
+from huikuan.correspondence.selectors import email_find, open_items_total
+from huikuan.correspondence.services import (
+    email_attempt,
+    email_compose,
+    email_send,
+    emails_queue,
+    emails_reconcile,
+    letter_create,
+)
 from huikuan.ledger.models import Invoice
 
 logger = logging.getLogger(__name__)
 
 
-def deliveries_after_run(*, token: int) -> dict[str, int]:
-    return deliveries_send(actions=DunningAction.objects.filter(token=token))
+def deliveries_after_run(*, run_date: date) -> dict[str, int]:
+    """Deliver the date's actions not yet delivered: this run's, and those of an earlier run
+    of the date that stopped before delivering them all."""
+    return deliveries_send(actions=DunningAction.objects.filter(action_date=run_date))
 
 
 def dunning_context(action: DunningAction, invoices: list[Invoice]) -> dict:
@@ -92,6 +112,7 @@ def dunning_context(action: DunningAction, invoices: list[Invoice]) -> dict:
 def deliveries_send(*, actions: QuerySet[DunningAction] | None = None) -> dict[str, int]:
     """Deliver the open email, letter and SMS actions (all of them by default)."""
     counts = {"sent": 0, "failed": 0}
+    emails_reconcile()
     pending = (actions if actions is not None else DunningAction.objects.all()).filter(
         status=ActionStatus.OPEN, channel__in=[Channel.EMAIL, Channel.LETTER, Channel.SMS]
     )
@@ -140,6 +161,12 @@ def _deliver(
             customer=customer, template_code=letter_template, context=context, reference=key
         )
         return f"letter {letter.reference}"
+    existing = email_find(idempotency_key=key)
+    if existing is not None and not existing.awaiting_content:
+        # Written before the process delivering it stopped: send it if no attempt of it is
+        # under way or done (the attempt's own claim decides), without rendering it again.
+        email_attempt(email_id=existing.pk, now=timezone.now())
+        return f"email {existing.pk}"
     if not customer.email:
         raise ValueError(_("customer %(code)s has no email address") % {"code": customer.code})
     if not email_template:
@@ -147,17 +174,39 @@ def _deliver(
     language = language_code(customer.language)
     document = document_render(template_code=email_template, language=language, context=context)
     statement = statement_pdf(customer=customer, as_of=action.action_date, language=language)
-    email = email_send(
-        to=[address.strip() for address in customer.email.replace(";", ",").split(",")],
-        subject=document.subject,
-        body=document.text,
-        html=document.html,
-        purpose="dunning",
-        idempotency_key=key,
-        customer=customer,
-        attachments=[(f"statement-{customer.code}-{action.action_date}.pdf", statement, "application/pdf")],
-    )
+    content = {
+        "to": email_addresses(customer.email),
+        "subject": document.subject,
+        "body": document.text,
+        "html": document.html,
+        "attachments": [
+            (f"statement-{customer.code}-{action.action_date}.pdf", statement, "application/pdf")
+        ],
+    }
+    if existing is not None:  # queued by the run at its commit
+        email = email_compose(email=existing, **content)
+    else:  # an action of a run from before emails were queued at commit
+        email = email_send(purpose="dunning", idempotency_key=key, customer=customer, **content)
     return f"email {email.pk}"
+
+
+def email_addresses(field: str) -> list[str]:
+    """A customer's email field as addresses (separated by commas or semicolons)."""
+    return [address.strip() for address in field.replace(";", ",").split(",") if address.strip()]
+
+
+def outbox_queue(*, token: int) -> int:
+    """In the run's transaction: every email action of the run (``token``) gets its outbox row,
+    ``queued`` from the moment the run commits, written and sent by the delivery. How many."""
+    return emails_queue(
+        purpose="dunning",
+        entries=[
+            (f"dunning:{action_id}", email_addresses(address or ""), customer_id)
+            for action_id, customer_id, address in DunningAction.objects.filter(
+                token=token, channel=Channel.EMAIL
+            ).values_list("id", "customer_id", "customer__email")
+        ],
+    )
 
 
 def _sms_text(context: dict) -> str:

@@ -80,14 +80,19 @@ class RunResult:
     invoices_stepped: int = 0
     invoices_paused: int = 0
     token: int = 0
+    # A run for this date had already been taken before this one (or, for a dry run, before
+    # now): its steps are not taken again, so an empty list of actions is no surprise.
+    already_ran: bool = False
 
     def as_dict(self) -> dict:
         return {
             "date": self.date.isoformat(),
             "dry_run": self.dry_run,
+            "already_ran": self.already_ran,
             "invoices_considered": self.invoices_considered,
             "invoices_stepped": self.invoices_stepped,
             "invoices_paused": self.invoices_paused,
+            "actions_count": len(self.actions),
             "actions": [action.as_dict() for action in self.actions],
         }
 
@@ -325,12 +330,16 @@ def dunning_run(*, date: date, dry_run: bool = False) -> RunResult:
         decide(current, batch)
 
     if dry_run:
+        result.already_ran = DunningRun.objects.filter(run_date=run_date).exists()
         result.invoices_stepped = len(claims)
         result.actions, _rows, _holds = _actions(stepped, policies, customers, rules, None, run_date)
         return result
 
     with transaction.atomic():
-        run, _ = DunningRun.objects.get_or_create(run_date=run_date, defaults={"started_at": timezone.now()})
+        run, created = DunningRun.objects.get_or_create(
+            run_date=run_date, defaults={"started_at": timezone.now()}
+        )
+        result.already_ran = not created
         inserted = _claims_insert(claims)
         if inserted != len(claims):
             # Another run took some of these steps first: keep only our own claims.
@@ -347,6 +356,10 @@ def dunning_run(*, date: date, dry_run: bool = False) -> RunResult:
         )
         if holds:
             _holds_record(holds, run_date, token)
+        # Delivery renders documents (WeasyPrint): imported when a run commits, not before.
+        from huikuan.collections.delivery import outbox_queue
+
+        outbox_queue(token=token)
         DunningRun.objects.filter(pk=run.pk).update(
             finished_at=timezone.now(),
             invocations=run.invocations + 1,
@@ -355,7 +368,7 @@ def dunning_run(*, date: date, dry_run: bool = False) -> RunResult:
             invoices_paused=result.invoices_paused,
             actions_created=len(rows),
         )
-        transaction.on_commit(lambda: after_run(token=token))
+        transaction.on_commit(lambda: after_run(run_date=run_date))
     return result
 
 
@@ -532,10 +545,11 @@ def holds_place() -> int:
     return placed
 
 
-def after_run(*, token: int) -> None:
-    """What a run does after its commit: the holds (any not yet carried out), then this run's
-    deliveries (those that fail are retried by the ``email_retry`` job)."""
+def after_run(*, run_date: date) -> None:
+    """What a run does after its commit: the holds (any not yet carried out), then the date's
+    deliveries not yet done (those that fail are retried by the ``email_retry`` job). Both
+    are idempotent, so a run stopped halfway here is resumed by running the date again."""
     from huikuan.collections.delivery import deliveries_after_run
 
     holds_place()
-    deliveries_after_run(token=token)
+    deliveries_after_run(run_date=run_date)

@@ -5,7 +5,8 @@
 
 The broker is ``CELERY_BROKER_URL`` (Redis, e.g. redis://127.0.0.1:6379/0). Beat sends
 ``huikuan.run_job`` for every job of :data:`huikuan.jobs.registry.JOBS` daily at
-``JOBS_DAILY_AT`` (the settings default, read when beat starts), in the company's time zone.
+``JOBS_DAILY_AT`` (the settings default, read when beat starts), in the company's time zone,
+and ``huikuan.resume_stale_jobs`` every ``JOBS_LEASE_SECONDS`` (a run whose worker died).
 Set ``HUIKUAN_SCHEDULER=celery`` so that ``huikuan serve`` does not also run them in-process
 (harmless if it does: each (job, date) runs once).
 """
@@ -31,7 +32,7 @@ def beat_schedule() -> dict:
     from huikuan.jobs.registry import JOBS
 
     at = time.fromisoformat(settings.HUIKUAN["JOBS_DAILY_AT"])
-    return {
+    schedule = {
         f"daily-{name}": {
             "task": "huikuan.run_job",
             "schedule": crontab(hour=at.hour, minute=at.minute),
@@ -39,6 +40,12 @@ def beat_schedule() -> dict:
         }
         for name in JOBS
     }
+    # A run whose worker was killed is resumed within a lease of its last heartbeat.
+    schedule["resume-stale-jobs"] = {
+        "task": "huikuan.resume_stale_jobs",
+        "schedule": settings.JOBS_LEASE_SECONDS,
+    }
+    return schedule
 
 
 app.conf.beat_schedule = beat_schedule()

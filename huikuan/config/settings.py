@@ -349,3 +349,11 @@ HUIKUAN = {
     # The quarterly review puts customers overdue this long on credit hold.
     "CREDIT_HOLD_OVERDUE_DAYS": 90,
 }
+
+# --- Job leases and delivery attempts (issue 10, stuck jobs). A running job renews its lease
+# every third of JOBS_LEASE_SECONDS; a lease not renewed for that long is stale and the next
+# attempt (scheduler tick, `huikuan jobs run`, Celery task) takes the job over and resumes it.
+# An email being sent holds its claim for EMAIL_SENDING_LEASE_SECONDS; after that a stopped
+# attempt is reconciled (sent again only if it never reached the SMTP DATA command).
+JOBS_LEASE_SECONDS = float(os.environ.get("HUIKUAN_JOBS_LEASE_SECONDS", "300"))
+EMAIL_SENDING_LEASE_SECONDS = float(os.environ.get("HUIKUAN_EMAIL_SENDING_LEASE_SECONDS", "300"))

@@ -87,6 +87,8 @@ class Letter(models.Model):
 
 class EmailStatus(models.TextChoices):
     QUEUED = "queued", _("queued")
+    # Claimed by one attempt (until ``next_attempt_at``, the attempt's lease).
+    SENDING = "sending", _("sending")
     SENT = "sent", _("sent")
     RETRYING = "retrying", _("retrying")
     FAILED = "failed", _("failed")
@@ -120,6 +122,43 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {', '.join(self.to)}"
+
+    @property
+    def awaiting_content(self) -> bool:
+        """Queued before its text was written (``emails_queue``): not sent until composed."""
+        return self.status == EmailStatus.QUEUED and not self.subject
+
+
+class AttemptOutcome(models.TextChoices):
+    SENT = "sent", _("sent")
+    FAILED = "failed", _("failed")
+    # The process stopped (kill -9, a lost machine) before the attempt ended.
+    INTERRUPTED = "interrupted", _("interrupted")
+
+
+class EmailAttempt(models.Model):
+    """One attempt to send an outbound email, recorded before it talks to the mail server.
+
+    ``data_at`` is written just before the SMTP DATA command: an attempt interrupted without
+    it never handed the message over, so the message is sent again; one interrupted with it
+    may have been delivered, so it is not sent again (at most once) and a person decides.
+    """
+
+    email = models.ForeignKey(OutboundEmail, on_delete=models.CASCADE, related_name="attempt_log")
+    number = models.PositiveIntegerField(_("attempt"))
+    owner = models.CharField(_("sent by"), max_length=200, blank=True)
+    started_at = models.DateTimeField(_("started"))
+    data_at = models.DateTimeField(_("DATA started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=12, choices=AttemptOutcome.choices, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["email", "number"]
+        constraints = [models.UniqueConstraint(fields=["email", "number"], name="email_attempt_once")]
+
+    def __str__(self) -> str:
+        return f"{self.email_id} #{self.number}: {self.outcome or 'in progress'}"
 
 
 class EmailAttachment(models.Model):

@@ -90,3 +90,8 @@ def emails_due_for_retry(*, now) -> QuerySet[OutboundEmail]:
     return OutboundEmail.objects.filter(
         status__in=[EmailStatus.QUEUED, EmailStatus.RETRYING], next_attempt_at__lte=now
     ).order_by("next_attempt_at", "id")
+
+
+def email_find(*, idempotency_key: str) -> OutboundEmail | None:
+    """The outbox row recorded under ``idempotency_key``, if any."""
+    return OutboundEmail.objects.filter(idempotency_key=idempotency_key).first()

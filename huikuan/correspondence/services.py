@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import socket
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from functools import partial
@@ -19,7 +21,6 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from huikuan.core.errors import RuleViolation
@@ -32,8 +33,10 @@ from huikuan.correspondence.documents import (
     template_check,
 )
 from huikuan.correspondence.models import (
+    AttemptOutcome,
     DocumentTemplate,
     EmailAttachment,
+    EmailAttempt,
     EmailStatus,
     Letter,
     Letterhead,
@@ -41,6 +44,7 @@ from huikuan.correspondence.models import (
     TemplateKind,
 )
 from huikuan.correspondence.selectors import emails_due_for_retry
+from huikuan.correspondence.smtp import before_data, mail_connection
 from huikuan.ledger.models import Customer
 
 logger = logging.getLogger(__name__)
@@ -120,6 +124,59 @@ def email_send(
     return email
 
 
+def emails_queue(*, purpose: str, entries: Sequence[tuple[str, list[str], int | None]]) -> int:
+    """Put emails in the outbox before their text exists: one ``queued`` row per
+    (idempotency key, recipients, customer id), without subject or body and not due, so a
+    caller's transaction makes every email it will send visible at once. Each is sent once
+    :func:`email_compose` has written it. Keys already in the outbox are left as they are.
+    How many entries were given."""
+    OutboundEmail.objects.bulk_create(
+        [
+            OutboundEmail(
+                idempotency_key=key,
+                to=to,
+                subject="",
+                body="",
+                purpose=purpose,
+                customer_id=customer_id,
+                status=EmailStatus.QUEUED,
+                next_attempt_at=None,
+            )
+            for key, to, customer_id in entries
+        ],
+        ignore_conflicts=True,
+        batch_size=2000,
+    )
+    return len(entries)
+
+
+@transaction.atomic
+def email_compose(
+    *,
+    email: OutboundEmail,
+    to: list[str],
+    subject: str,
+    body: str,
+    html: str = "",
+    attachments: Sequence[tuple[str, bytes, str]] = (),
+    now: datetime | None = None,
+) -> OutboundEmail:
+    """Write the text of an email queued by :func:`emails_queue` and send it after commit.
+    An email already written is returned as it is (two workers composing it: one wins)."""
+    to = [address.strip() for address in to if address and address.strip()]
+    _check_email(to=to, subject=subject, idempotency_key=email.idempotency_key, attachments=attachments)
+    written = OutboundEmail.objects.filter(pk=email.pk, status=EmailStatus.QUEUED, subject="").update(
+        to=to, subject=subject.strip(), body=body, html=html, next_attempt_at=now or timezone.now()
+    )
+    if written:
+        EmailAttachment.objects.bulk_create(
+            EmailAttachment(email_id=email.pk, filename=name, content=bytes(content), mimetype=mimetype)
+            for name, content, mimetype in attachments
+        )
+        transaction.on_commit(partial(_attempt_after_commit, email.pk))
+    return OutboundEmail.objects.get(pk=email.pk)
+
+
 def _attempt_after_commit(email_id: int) -> None:
     email_attempt(email_id=email_id, now=timezone.now())
 
@@ -131,7 +188,11 @@ def _retry_delay(attempts: int) -> timedelta:
 
 def _message(email: OutboundEmail) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
-        subject=email.subject, body=email.body, from_email=settings.DEFAULT_FROM_EMAIL, to=list(email.to)
+        subject=email.subject,
+        body=email.body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=list(email.to),
+        headers={"Message-ID": message_id(email)},
     )
     if email.html:
         message.attach_alternative(email.html, "text/html")
@@ -140,27 +201,66 @@ def _message(email: OutboundEmail) -> EmailMultiAlternatives:
     return message
 
 
-def email_attempt(*, email_id: int, now: datetime) -> bool:
-    """One delivery attempt, if the email is due; True when it was sent.
+def message_id(email: OutboundEmail) -> str:
+    """The same Message-ID for every attempt of one outbox row, so a receiver can tell a
+    message it already has (and a test can count deliveries per message)."""
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost"
+    digest = hashlib.sha256(email.idempotency_key.encode()).hexdigest()[:12]
+    return f"<huikuan.outbox.{email.pk}.{digest}@{domain}>"
 
-    The attempt is claimed with a conditional UPDATE that also moves ``next_attempt_at`` to
-    when a retry would be due, so parallel workers never send twice and a crash mid-send
-    leaves the email to be retried, not lost.
-    """
+
+def _sending_lease() -> timedelta:
+    return timedelta(seconds=float(settings.EMAIL_SENDING_LEASE_SECONDS))
+
+
+def _attempt_claim(email_id: int, now: datetime) -> EmailAttempt | None:
+    """Claim the email for one attempt: queued/retrying and due → sending, with the attempt
+    recorded in the same transaction. None when it is not due or another worker has it."""
     claim = OutboundEmail.objects.filter(
         pk=email_id, status__in=[EmailStatus.QUEUED, EmailStatus.RETRYING], next_attempt_at__lte=now
     )
     current = claim.values_list("attempts", flat=True).first()
     if current is None:
-        return False
-    claimed = claim.filter(attempts=current).update(
-        attempts=F("attempts") + 1, next_attempt_at=now + _retry_delay(current + 1)
-    )
-    if not claimed:
+        return None
+    with transaction.atomic():
+        claimed = claim.filter(attempts=current).update(
+            status=EmailStatus.SENDING, attempts=current + 1, next_attempt_at=now + _sending_lease()
+        )
+        if not claimed:
+            return None
+        return EmailAttempt.objects.create(
+            email_id=email_id, number=current + 1, owner=_process_name(), started_at=now
+        )
+
+
+def _process_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def email_attempt(*, email_id: int, now: datetime) -> bool:
+    """One delivery attempt, if the email is due; True when it was sent.
+
+    The attempt is claimed with a conditional UPDATE (queued or retrying → sending) that
+    records the attempt and holds the email until ``EMAIL_SENDING_LEASE_SECONDS`` from now, so
+    parallel workers never send it twice. Just before the SMTP DATA command the attempt's
+    ``data_at`` is written; a process killed mid-attempt is reconciled by
+    :func:`emails_reconcile` from that record.
+    """
+    attempt = _attempt_claim(email_id, now)
+    if attempt is None:
         return False
     email = OutboundEmail.objects.get(pk=email_id)
+    attempts = EmailAttempt.objects.filter(pk=attempt.pk)
+
+    def data_started() -> None:
+        attempts.update(data_at=timezone.now())
+
     try:
-        _message(email).send(fail_silently=False)
+        connection = mail_connection()
+        with before_data(data_started):
+            if not getattr(connection, "supports_before_data", False):
+                data_started()
+            connection.send_messages([_message(email)])
     except Exception as error:  # every failure (SMTP, refused, network) is recorded, never raised away
         email.last_error = f"{type(error).__name__}: {error}"[:2000]
         if email.attempts >= policy_value("EMAIL_MAX_ATTEMPTS"):
@@ -168,19 +268,72 @@ def email_attempt(*, email_id: int, now: datetime) -> bool:
             email.next_attempt_at = None
         else:
             email.status = EmailStatus.RETRYING
+            email.next_attempt_at = now + _retry_delay(email.attempts)
         email.save(update_fields=["status", "last_error", "next_attempt_at"])
+        attempts.update(finished_at=timezone.now(), outcome=AttemptOutcome.FAILED, error=email.last_error)
         logger.warning("email %s to %s failed (attempt %s): %s", email.pk, email.to, email.attempts, error)
         return False
     email.status = EmailStatus.SENT
     email.sent_at = now
     email.next_attempt_at = None
     email.save(update_fields=["status", "sent_at", "next_attempt_at"])
+    attempts.update(finished_at=timezone.now(), outcome=AttemptOutcome.SENT)
     return True
 
 
-def emails_retry(*, now: datetime | None = None) -> int:
-    """Attempt every email that is due (queued or retrying, its time come); how many were sent."""
+INTERRUPTED_AFTER_DATA = (
+    "the attempt stopped during the SMTP DATA exchange (its process ended): the message may "
+    "have been delivered, so it is not sent again; check with the recipient and send it again "
+    "by hand if needed"
+)
+
+
+def emails_reconcile(*, now: datetime | None = None) -> dict[str, int]:
+    """Settle the attempts whose process stopped (an email ``sending`` past its lease).
+
+    Stopped before the DATA command: the server never had the message; it is queued again,
+    due now. Stopped after it: the server may have it; it is marked failed with why, never
+    sent twice. Counts of each.
+    """
     now = now or timezone.now()
+    counts = {"requeued": 0, "held": 0}
+    for email_id in list(
+        OutboundEmail.objects.filter(status=EmailStatus.SENDING, next_attempt_at__lt=now).values_list(
+            "pk", flat=True
+        )
+    ):
+        with transaction.atomic():
+            email = (
+                OutboundEmail.objects.select_for_update()
+                .filter(pk=email_id, status=EmailStatus.SENDING, next_attempt_at__lt=now)
+                .first()
+            )
+            if email is None:
+                continue
+            attempt = email.attempt_log.order_by("-number").first()
+            reached_data = attempt is None or attempt.data_at is not None
+            if reached_data:
+                email.status, email.next_attempt_at = EmailStatus.FAILED, None
+                email.last_error = INTERRUPTED_AFTER_DATA
+                counts["held"] += 1
+            else:
+                email.status, email.next_attempt_at = EmailStatus.RETRYING, now
+                email.last_error = "the attempt stopped before the SMTP DATA command; sent again"
+                counts["requeued"] += 1
+            email.save(update_fields=["status", "next_attempt_at", "last_error"])
+            if attempt is not None:
+                EmailAttempt.objects.filter(pk=attempt.pk, finished_at__isnull=True).update(
+                    finished_at=now, outcome=AttemptOutcome.INTERRUPTED, error=email.last_error
+                )
+        logger.warning("email %s: %s", email_id, email.last_error)
+    return counts
+
+
+def emails_retry(*, now: datetime | None = None) -> int:
+    """Settle interrupted attempts, then attempt every email that is due (queued or retrying,
+    its time come); how many were sent."""
+    now = now or timezone.now()
+    emails_reconcile(now=now)
     sent = 0
     for email_id in list(emails_due_for_retry(now=now).values_list("pk", flat=True)):
         sent += email_attempt(email_id=email_id, now=now)

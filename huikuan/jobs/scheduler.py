@@ -6,7 +6,8 @@
 Once the local time of day passes ``JOBS_DAILY_AT`` (a setting, HH:MM), each job of
 :data:`huikuan.jobs.registry.JOBS` runs for that business date, once: the (job, date)
 claim in :func:`huikuan.jobs.services.job_run` makes every later tick, and every other
-process's scheduler, do nothing. Production uses Celery beat instead
+process's scheduler, do nothing, unless the run's lease went stale (its process died): then
+the next tick takes it over and the job resumes. Production uses Celery beat instead
 (``HUIKUAN_SCHEDULER=celery``).
 """
 
@@ -18,12 +19,13 @@ import time as clock
 from datetime import datetime, time
 
 from django.db import close_old_connections
+from django.db.models import Q
 from django.utils import timezone
 
 from huikuan.core.policy import policy_value
 from huikuan.jobs.models import JobRun, JobStatus
 from huikuan.jobs.registry import JOBS
-from huikuan.jobs.services import job_run
+from huikuan.jobs.services import job_run, jobs_resume_stale
 
 logger = logging.getLogger(__name__)
 
@@ -38,10 +40,12 @@ def scheduler_tick(*, now: datetime, runner: str = "inprocess") -> list[str]:
     if local.time() < daily_at():
         return []
     day = local.date()
+    # Done, or running under a live lease; a stale run (its process died) is taken over.
     done = set(
-        JobRun.objects.filter(run_date=day, status__in=[JobStatus.DONE, JobStatus.RUNNING]).values_list(
-            "job", flat=True
-        )
+        JobRun.objects.filter(
+            Q(status=JobStatus.DONE) | Q(status=JobStatus.RUNNING, lease_expires_at__gte=timezone.now()),
+            run_date=day,
+        ).values_list("job", flat=True)
     )
     ran = []
     for name in JOBS:
@@ -60,6 +64,7 @@ def _loop(interval_seconds: float, stop: threading.Event) -> None:
         try:
             close_old_connections()
             scheduler_tick(now=timezone.now())
+            jobs_resume_stale(runner="inprocess")
         except Exception:  # the scheduler must outlive one bad tick
             logger.exception("scheduler tick failed")
         finally:

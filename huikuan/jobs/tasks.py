@@ -1,4 +1,4 @@
-"""Celery tasks: thin interfaces to :func:`huikuan.jobs.services.job_run`."""
+"""Celery tasks: thin interfaces to :mod:`huikuan.jobs.services`."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import date
 from celery import shared_task
 from django.utils import timezone
 
-from huikuan.jobs.services import job_run
+from huikuan.jobs.services import job_run, jobs_resume_stale
 
 
 @shared_task(name="huikuan.run_job")
@@ -18,3 +18,10 @@ def run_job(name: str, run_date: str | None = None) -> dict:
     if finished is None:
         return {"job": name, "date": day.isoformat(), "ran": False}
     return {"job": name, "date": day.isoformat(), "ran": True, "result": finished.result}
+
+
+@shared_task(name="huikuan.resume_stale_jobs")
+def resume_stale_jobs() -> dict:
+    """Resume the runs whose worker died (their lease expired); beat sends it every lease."""
+    resumed = jobs_resume_stale(runner="celery")
+    return {"resumed": [[name, day.isoformat()] for name, day in resumed]}

@@ -207,7 +207,39 @@ def test_the_cli_lists_the_actions_as_json(month_ledger, huikuan):
     first = next(a for a in data["actions"] if a["customer_code"] == "S" and a["step"] == "first")
     assert set(first) == {"customer_code", "step", "channel", "invoice_numbers", "assigned_to"}
     assert first["invoice_numbers"] == ["S-28", "S-28B"]
-    assert huikuan("dunning", "run", "--date", "2026-03-01", "--json").json()["actions"] == []
+    assert data["already_ran"] is False
+    assert data["actions_count"] == len(data["actions"])
+    assert data["invoices_stepped"] > 0 and data["invoices_considered"] >= data["invoices_stepped"]
+
+
+def test_a_run_for_a_date_already_run_says_so_with_its_counts(month_ledger, huikuan):
+    first = huikuan("dunning", "run", "--date", "2026-03-01", "--json").json()
+    for dry_run in (["--dry-run"], []):
+        again = huikuan("dunning", "run", "--date", "2026-03-01", "--json", *dry_run).json()
+        assert again["actions"] == [] and again["actions_count"] == 0
+        assert again["already_ran"] is True, dry_run
+        assert again["dry_run"] is bool(dry_run)
+        assert again["invoices_considered"] == first["invoices_considered"]
+        assert again["invoices_stepped"] == 0
+        assert again["invoices_paused"] == first["invoices_paused"]
+    text = huikuan("dunning", "run", "--date", "2026-03-01", "--dry-run").stdout
+    assert "would take 0 step(s)" in text and "Already ran for 2026-03-01" in text
+    # A date not run yet: a dry run says it has not.
+    fresh = huikuan("dunning", "run", "--date", "2026-03-02", "--dry-run", "--json").json()
+    assert fresh["already_ran"] is False
+
+
+def test_the_api_run_says_whether_the_date_already_ran(month_ledger, client, django_user_model):
+    from rest_framework.test import APIClient
+
+    manager = django_user_model.objects.create_superuser("boss", "boss@example.com", "x")
+    api = APIClient()
+    api.force_authenticate(manager)
+    first = api.post("/api/dunning/run", {"date": "2026-03-01"}, format="json")
+    assert first.status_code == 200, first.content
+    assert first.json()["already_ran"] is False and first.json()["actions_count"] > 0
+    again = api.post("/api/dunning/run", {"date": "2026-03-01", "dry_run": True}, format="json").json()
+    assert (again["already_ran"], again["actions"], again["invoices_stepped"]) == (True, [], 0)
 
 
 def test_the_cli_refuses_a_bad_date(db, huikuan):

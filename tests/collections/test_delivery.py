@@ -116,3 +116,28 @@ def test_a_partly_disputed_invoice_is_dunned_for_the_undisputed_rest(make_custom
     context = dunning_context(_action(customer, ["E5-A", "E5-B"]), [invoice, other])
     assert [row["open_amount"] for row in context["invoices"]] == [Decimal("700.00"), Decimal("500.00")]
     assert context["total_open"] == Decimal("1200.00")
+
+
+def test_every_email_is_in_the_outbox_as_queued_from_the_moment_the_run_commits(
+    make_customer, make_invoice, django_capture_on_commit_callbacks
+):
+    make_invoice(make_customer("Q1"), "Q1-A", MARCH_1 - timedelta(days=3))
+    make_invoice(make_customer("Q2", email=""), "Q2-A", MARCH_1 - timedelta(days=3))
+    with django_capture_on_commit_callbacks(execute=False) as after_commit:
+        dunning_run(date=MARCH_1)
+    # Committed, nothing delivered yet: both emails are in the outbox, queued, not yet written.
+    queued = OutboundEmail.objects.filter(purpose="dunning").order_by("customer__code")
+    assert [(e.customer.code, e.status, e.awaiting_content) for e in queued] == [
+        ("Q1", "queued", True),
+        ("Q2", "queued", True),
+    ]
+    assert mail.outbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in after_commit:
+            callback()
+    assert [(e.customer.code, e.status) for e in queued.all()] == [("Q1", "sent"), ("Q2", "queued")]
+    [sent] = mail.outbox
+    assert sent.to == ["q1@example.cn"] and "Q1-A" in sent.body
+    # The customer without an address: the action says why, the email waits for an address.
+    action = DunningAction.objects.get(customer__code="Q2", channel="email")
+    assert action.status == "open" and action.delivery_note.startswith("failed:")

@@ -313,3 +313,22 @@ def test_the_timeline_reads_in_chinese(web_as, tasks):
     dunning = [entry.summary for entry in page.context["timeline"] if entry.kind == "dunning"]
     assert any("/电话 " in summary for summary in dunning)
     assert not any("/phone" in summary or "/email" in summary or ": " in summary for summary in dunning)
+
+
+def test_runs_page_shows_each_scheduled_job_with_a_stale_run_marked_stale(web_as):
+    from huikuan.jobs.models import JobRun, JobStatus
+
+    now = timezone.now()
+    JobRun.objects.create(
+        job="dunning",
+        run_date=RUN_DAY,
+        status=JobStatus.RUNNING,
+        started_at=now - timedelta(hours=1),
+        lease_owner="cli@host:1:x",
+        lease_expires_at=now - timedelta(minutes=5),
+    )
+    JobRun.objects.create(job="promises", run_date=RUN_DAY, status=JobStatus.DONE, started_at=now)
+    html = web_as("credit_manager", "zh-hans").get("/collections/runs/").content.decode()
+    assert 'data-job="dunning" data-state="stale"' in html and "已停滞" in html
+    assert 'data-job="promises" data-state="done"' in html
+    assert 'data-job="email_retry" data-state=""' in html

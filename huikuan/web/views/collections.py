@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -75,6 +76,8 @@ from huikuan.core.errors import ApplicationError
 from huikuan.core.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, Sheet, csv_bytes, xlsx_bytes
 from huikuan.core.money import amount_text
 from huikuan.correspondence.models import Letter, OutboundEmail
+from huikuan.jobs.models import STATE_LABELS
+from huikuan.jobs.selectors import jobs_overview
 from huikuan.ledger.models import CreditClass, Invoice
 from huikuan.reporting.exports import clearance_sheet, performance_sheet, reasons_sheet
 from huikuan.web.charts import bar_chart
@@ -640,6 +643,14 @@ def runs(request: HttpRequest) -> HttpResponse:
             "result": result,
             "form": form,
             "may_run": request.user.has_perm("collections.add_dunningrun"),
+            "jobs": [
+                {
+                    **job,
+                    "state_label": STATE_LABELS.get(job["last_status"], ""),
+                    "lease_until": parse_datetime((job["last_run"] or {}).get("lease_expires_at") or ""),
+                }
+                for job in jobs_overview()
+            ],
         },
     )
 

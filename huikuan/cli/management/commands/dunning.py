@@ -31,8 +31,7 @@ class Command(BaseCommand):
         except ApplicationError as error:
             raise CommandError(error.message) from None
         if options["json"]:
-            data = result.as_dict()
-            self.stdout.write(to_json({"date": data["date"], "actions": data["actions"]}))
+            self.stdout.write(to_json(result.as_dict()))
             return
         what = "would take" if result.dry_run else "took"
         self.stdout.write(
@@ -40,6 +39,11 @@ class Command(BaseCommand):
             f"{result.invoices_considered} open invoice(s); {result.invoices_paused} paused; "
             f"{len(result.actions)} action(s)"
         )
+        if result.already_ran:
+            self.stdout.write(
+                f"Already ran for {result.date}: the steps taken then are not taken again; "
+                f"only steps not yet taken are listed."
+            )
         if result.actions:
             rows = [
                 [a.customer_code, a.step, a.channel, a.assigned_to, ", ".join(a.invoice_numbers)]

@@ -8,8 +8,9 @@ from django.utils import timezone
 from huikuan.cli.output import iso_date, table, to_json
 from huikuan.core.audit import audit_context
 from huikuan.core.errors import ApplicationError
-from huikuan.jobs.models import JobRun
+from huikuan.jobs.models import JobStatus
 from huikuan.jobs.registry import JOBS
+from huikuan.jobs.selectors import job_run_as_dict, job_run_get, jobs_overview
 from huikuan.jobs.services import job_run
 
 
@@ -20,7 +21,9 @@ class Command(BaseCommand):
         verbs = parser.add_subparsers(dest="verb", required=True)
         listing = verbs.add_parser("list", help="the jobs and their last runs")
         listing.add_argument("--json", action="store_true")
-        run = verbs.add_parser("run", help="run a job for a date, unless it already ran for it")
+        run = verbs.add_parser(
+            "run", help="run a job for a date, unless it already ran for it (a stale run is resumed)"
+        )
         run.add_argument("name", choices=list(JOBS))
         run.add_argument(
             "--date", help="YYYY-MM-DD business date (default: today in the company's time zone)"
@@ -29,25 +32,23 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if options["verb"] == "list":
-            last = {}
-            for row in JobRun.objects.order_by("job", "-run_date"):
-                last.setdefault(row.job, row)
-            data = [
-                {
-                    "job": name,
-                    "description": job.description,
-                    "last_date": last[name].run_date.isoformat() if name in last else None,
-                    "last_status": last[name].status if name in last else None,
-                }
-                for name, job in JOBS.items()
-            ]
+            data = jobs_overview()
             if options["json"]:
                 self.stdout.write(to_json(data))
             else:
                 rows = [
-                    [d["job"], d["last_date"] or "-", d["last_status"] or "-", d["description"]] for d in data
+                    [
+                        d["job"],
+                        d["last_date"] or "-",
+                        d["last_status"] or "-",
+                        (d["last_run"] or {}).get("lease_expires_at") or "-",
+                        d["description"],
+                    ]
+                    for d in data
                 ]
-                self.stdout.write(table(["job", "last date", "status", "what"], rows, numeric_from=9))
+                self.stdout.write(
+                    table(["job", "last date", "status", "lease until", "what"], rows, numeric_from=9)
+                )
             return
         day = iso_date(options["date"]) if options.get("date") else timezone.localdate()
         try:
@@ -55,14 +56,23 @@ class Command(BaseCommand):
                 finished = job_run(name=options["name"], date=day, runner="cli")
         except ApplicationError as error:
             raise CommandError(error.message) from None
+        existing = None if finished is not None else job_run_get(name=options["name"], date=day)
+        now = timezone.now()
         data = {
             "job": options["name"],
             "date": day.isoformat(),
             "ran": finished is not None,
             "result": finished.result if finished else None,
+            "run": job_run_as_dict(finished or existing, now=now) if (finished or existing) else None,
         }
         if options["json"]:
             self.stdout.write(to_json(data))
+        elif finished is None and existing is not None and existing.state(now) == JobStatus.RUNNING:
+            self.stdout.write(
+                f"{options['name']} for {day} is running ({existing.lease_owner}, lease until "
+                f"{timezone.localtime(existing.lease_expires_at):%Y-%m-%d %H:%M:%S}): nothing done; "
+                f"if that process has died, the job resumes once its lease expires"
+            )
         elif finished is None:
             self.stdout.write(f"{options['name']} already ran for {day}: nothing done")
         else:
