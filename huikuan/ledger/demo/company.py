@@ -469,9 +469,7 @@ def _set_conduct(rng: random.Random, customer: _Customer, cal: _Calendar) -> Non
     low, high = MARGIN_BANDS[band]
     customer.margin_bp = rng.randint(low, high)
     if habit == HABITUAL:
-        customer.late_days = {"A": 0, "B": 1, "C": rng.randint(2, 3)}.get(
-            target, rng.randint(8, 30)
-        )
+        customer.late_days = {"A": 0, "B": 1, "C": rng.randint(2, 3)}.get(target, rng.randint(8, 30))
     else:
         customer.late_days = rng.randint(20, 40)
     customer.monthly = habit == PROMPT and target in ("A", "B") and rng.random() < 0.2

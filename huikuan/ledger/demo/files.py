@@ -348,6 +348,19 @@ def _customer_row(customer: _Customer) -> tuple:
     )
 
 
+def demo_profiles(
+    *, seed: int = 2026, invoices: int | None = None, as_of: date
+) -> dict[str, tuple[str, str]]:
+    """Each demo customer's (payment habit, the class its conduct earns), by customer code:
+    the same customers :func:`demo_files` writes for these arguments."""
+    count = DEFAULT_INVOICES if invoices is None else invoices
+    rng = random.Random(seed)  # noqa: S311 - the same draws as demo_files
+    customers = _customers(
+        rng, max(MIN_CUSTOMERS, count // INVOICES_PER_CUSTOMER), seed, _Calendar.ending(as_of)
+    )
+    return {customer.code: (customer.habit, customer.target_class) for customer in customers}
+
+
 def demo_files(
     directory: Path, *, seed: int = 2026, invoices: int | None = None, as_of: date
 ) -> dict[str, Path]:
