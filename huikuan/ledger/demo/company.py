@@ -67,6 +67,8 @@ HABIT_SHARES = (
     (EXPANDING, 0.01),
     (FRAUD, 0.01),
 )
+# How much more than its peers a customer with a D habit buys.
+D_BUYER_WEIGHT = 5.5
 # The class each customer's conduct earns in the monthly evaluation (SPEC §5.1), by industry
 # position: the industry score caps it (regional at most B, ordinary at most C, new D).
 TARGET_CLASS_SHARES = {
@@ -438,6 +440,8 @@ def _assign_habits(rng: random.Random, customers: list[_Customer]) -> None:
         wanted = max(1, round(len(customers) * share))
         for customer in candidates[taken : taken + wanted]:
             customer.habit, customer.target_class = habit, "D"
+            # Late payers are often good buyers: what they owe is most of the overdue ledger.
+            customer.weight *= D_BUYER_WEIGHT
         taken += wanted
 
 
@@ -469,7 +473,7 @@ def _set_conduct(rng: random.Random, customer: _Customer, cal: _Calendar) -> Non
     low, high = MARGIN_BANDS[band]
     customer.margin_bp = rng.randint(low, high)
     if habit == HABITUAL:
-        customer.late_days = {"A": 0, "B": 1, "C": rng.randint(2, 3)}.get(target, rng.randint(8, 30))
+        customer.late_days = {"A": 0, "B": 1, "C": rng.randint(2, 3)}.get(target, rng.randint(15, 45))
     else:
         customer.late_days = rng.randint(20, 40)
     customer.monthly = habit == PROMPT and target in ("A", "B") and rng.random() < 0.2
