@@ -74,7 +74,7 @@ def _backdate(numbers: list[str], when: datetime, evaluations: list[int], change
 def evaluations_year(*, as_of: date) -> dict[str, int]:
     """Twelve monthly evaluations up to the last complete month. A class proposed three months
     running is filed for approval, and the credit manager approves it early the next month;
-    the last month's proposals wait in the inbox."""
+    the last month's proposals (two months running) wait in the inbox."""
     manager = demo_user("demo.manager")
     periods = _periods(last_complete_period(as_of), MONTHS_EVALUATED)
     proposed_before: dict[int, list[str]] = {}
@@ -82,12 +82,14 @@ def evaluations_year(*, as_of: date) -> dict[str, int]:
     for period in periods:
         run = credit_evaluate(period=period, evaluated_by="demo")
         counts["evaluations"] += len(run.evaluations)
+        # The last month's proposals are filed after two months running: the inbox has some.
+        earlier = MONTHS_TO_CONFIRM - 1 if period != periods[-1] else 1
         confirmed = [
             evaluation
             for evaluation in run.evaluations
             if evaluation.proposed_class != evaluation.current_class
-            and proposed_before.get(evaluation.customer_id, [])[-(MONTHS_TO_CONFIRM - 1) :]
-            == [evaluation.proposed_class] * (MONTHS_TO_CONFIRM - 1)
+            and proposed_before.get(evaluation.customer_id, [])[-earlier:]
+            == [evaluation.proposed_class] * earlier
         ]
         for evaluation in run.evaluations:
             proposed_before.setdefault(evaluation.customer_id, []).append(evaluation.proposed_class)
