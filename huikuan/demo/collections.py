@@ -48,6 +48,7 @@ DISPUTE_DESCRIPTIONS = {
     DisputeReason.DOCUMENTS: "发票抬头有误，需重开",
 }
 CENT = Decimal("0.01")
+MAX_DISPUTES = 40
 
 
 def overdue_reasons_note(
@@ -74,7 +75,7 @@ def disputes_open(*, rng: random.Random, as_of: date) -> int:
     """The invoices marked disputed that are still open get their dispute; a quarter is settled."""
     invoices = Invoice.objects.filter(disputed=True, closed_on__isnull=True).select_related("customer")
     count = 0
-    for invoice in invoices.order_by("number"):
+    for invoice in invoices.order_by("number")[:MAX_DISPUTES]:
         reason = rng.choice(list(DISPUTE_DESCRIPTIONS))
         opened_on = min(
             as_of, max(invoice.invoice_date, invoice.due_date - timedelta(days=rng.randint(0, 10)))

@@ -33,6 +33,11 @@ HEALTH = {"A": (0.75, 1.0), "B": (0.5, 0.85), "C": (0.3, 0.6), "D": (0.0, 0.35)}
 APPROVE_CLASS_CHANGE = "连续三个月评估结果一致，同意调整信用等级"
 # A class is proposed for approval once the evaluation has proposed it this many months running.
 MONTHS_TO_CONFIRM = 3
+# At most this many class changes a month, statements and orders: a large demo (--scale) stays
+# quick to load; the rest of the proposals are confirmed in later months.
+MONTHLY_CHANGES = 40
+LARGE_CUSTOMERS_WITH_STATEMENTS = 120
+ORDERS = 50
 
 
 def last_complete_period(as_of: date) -> str:
@@ -93,7 +98,7 @@ def evaluations_year(*, as_of: date) -> dict[str, int]:
         ]
         for evaluation in run.evaluations:
             proposed_before.setdefault(evaluation.customer_id, []).append(evaluation.proposed_class)
-        proposals = evaluations_propose(evaluations=confirmed)
+        proposals = evaluations_propose(evaluations=confirmed[:MONTHLY_CHANGES])
         numbers = [proposal.approval_number for proposal in proposals if proposal.approval_number]
         year, month = int(period[:4]), int(period[5:])
         first_next = date(year + month // 12, month % 12 + 1, 1)
@@ -120,7 +125,9 @@ def statements_record(*, rng: random.Random, as_of: date, targets: dict[str, str
     """Two year-end statements of every large customer, as healthy as its conduct suggests."""
     count = 0
     year_ends = [date(as_of.year - 2, 12, 31), date(as_of.year - 1, 12, 31)]
-    customers = Customer.objects.filter(industry_position__in=LARGE_POSITIONS).order_by("code")
+    customers = Customer.objects.filter(industry_position__in=LARGE_POSITIONS).order_by("code")[
+        :LARGE_CUSTOMERS_WITH_STATEMENTS
+    ]
     for customer in customers:
         low, high = HEALTH[targets.get(customer.code, "B")]
         health = rng.uniform(low, high)
@@ -164,7 +171,7 @@ def orders_place(*, rng: random.Random, as_of: date, salesperson: str) -> dict[s
         .exclude(status=CustomerStatus.LEGAL)
         .order_by("code")
     )
-    chosen = set(rng.sample(active, min(len(active), max(40, len(active) // 6))))
+    chosen = set(rng.sample(active, min(len(active), ORDERS)))
     # A few orders of customers the check will stop: class D or paying very late.
     late = figures.overdue_beyond_by_customer(as_of=as_of, days=policy_value("CREDIT_BLOCK_OVERDUE_DAYS"))
     risky = [c for c in active if c.pk in late or c.credit_class == "D"]
