@@ -160,8 +160,19 @@ def test_demo_command_refuses_a_scale_below_one(db, huikuan):
 def test_demo_users_can_sign_in_and_the_collector_sees_only_their_customers(db, client):
     out = io.StringIO()
     call_command("demo", "--scale", "600", "--as-of", "2025-06-30", "--users", "--json", stdout=out)
-    users = {u["role"]: u for u in json.loads(out.getvalue())["users"]}
-    assert set(users) == {"credit_manager", "collector", "auditor"}
+    listed_users = json.loads(out.getvalue())["users"]
+    users = {u["role"]: u for u in listed_users}
+    assert {
+        "credit_manager",
+        "credit_analyst",
+        "sales_manager",
+        "department_head",
+        "cfo",
+        "president",
+    } <= set(users)
+    assert {"collector", "salesperson", "auditor"} <= set(users)
+    assert {"demo.manager", "demo.manager2"} <= {u["username"] for u in listed_users}
+    assert all(u["password"] for u in listed_users), "each password is shown once, when created"
 
     collector = users["collector"]
     assert client.login(username=collector["username"], password=collector["password"])

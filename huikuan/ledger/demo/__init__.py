@@ -13,7 +13,7 @@ Amounts are integers of cents until they are written as text.
 """
 
 from huikuan.ledger.demo.company import DEFAULT_INVOICES, HEADERS, IMPORT_ORDER
-from huikuan.ledger.demo.files import demo_files
+from huikuan.ledger.demo.files import demo_files, demo_profiles
 from huikuan.ledger.demo.load import demo_load
 
-__all__ = ["DEFAULT_INVOICES", "HEADERS", "IMPORT_ORDER", "demo_files", "demo_load"]
+__all__ = ["DEFAULT_INVOICES", "HEADERS", "IMPORT_ORDER", "demo_files", "demo_load", "demo_profiles"]

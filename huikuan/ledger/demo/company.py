@@ -50,20 +50,36 @@ IMPORT_ORDER = (
 
 # Overdue types of seed 002 (SPEC §6.3), plus customers who simply pay on time.
 PROMPT = "prompt"
-HABITUAL = "habitual"  # 习惯性: always 20-40 days late
+HABITUAL = "habitual"  # 习惯性: always late by the customer's own number of days (late_days)
 DISORGANISED = "disorganised"  # 管理混乱型: random lateness, partial payments
 DECLINING = "declining"  # 衰落型: later and later, recent invoices left unpaid
 DISPUTE = "dispute"  # 纠纷型: disputed invoices, unpaid or credited
 EXPANDING = "over_expanding"  # 发展型: buys more and more, pays later and in lumps
 FRAUD = "fraud"  # 蓄意欺诈型: buys big, then stops paying
+SEASONAL = "seasonal"  # on time, except a month late around the Spring Festival and year end
+# The habits of the customers whose target class is D (the rest are prompt, a few days late
+# or seasonal, see _set_conduct), in these shares of all customers.
 HABIT_SHARES = (
-    (HABITUAL, 0.10),
-    (DISORGANISED, 0.07),
-    (DECLINING, 0.04),
-    (DISPUTE, 0.06),
-    (EXPANDING, 0.05),
-    (FRAUD, 0.012),
+    (HABITUAL, 0.045),
+    (DISORGANISED, 0.03),
+    (DECLINING, 0.02),
+    (DISPUTE, 0.015),
+    (EXPANDING, 0.01),
+    (FRAUD, 0.01),
 )
+# How much more than its peers a customer with a D habit buys.
+D_BUYER_WEIGHT = 5.5
+# The class each customer's conduct earns in the monthly evaluation (SPEC §5.1), by industry
+# position: the industry score caps it (regional at most B, ordinary at most C, new D).
+TARGET_CLASS_SHARES = {
+    "global500": (("A", 0.62), ("B", 0.30), ("C", 0.08)),
+    "top5": (("A", 0.55), ("B", 0.35), ("C", 0.10)),
+    "top20": (("A", 0.45), ("B", 0.40), ("C", 0.15)),
+    "listed": (("A", 0.38), ("B", 0.42), ("C", 0.20)),
+    "regional": (("B", 0.62), ("C", 0.38)),
+    "ordinary": (("C", 1.0),),
+    "new": (("D", 1.0),),
+}
 
 DEPARTMENT_HEADS = {
     "华东事业部": "chen.jianguo",
@@ -128,22 +144,12 @@ PRODUCTS = (
 POSITIONS = (
     ("global500", 0.03, 200_000, 3.0),
     ("top5", 0.05, 150_000, 2.5),
-    ("top20", 0.10, 100_000, 2.0),
-    ("listed", 0.15, 70_000, 1.8),
-    ("regional", 0.30, 40_000, 1.2),
-    ("ordinary", 0.30, 20_000, 1.0),
-    ("new", 0.07, 15_000, 0.8),
+    ("top20", 0.11, 100_000, 2.0),
+    ("listed", 0.16, 70_000, 1.8),
+    ("regional", 0.35, 40_000, 1.2),
+    ("ordinary", 0.26, 25_000, 1.1),
+    ("new", 0.04, 15_000, 0.8),
 )
-# Where each industry position tends to sit on the A (0) … D (3) scale of credit classes.
-CLASS_RANK = {
-    "global500": 0,
-    "top5": 0,
-    "top20": 0.6,
-    "listed": 1,
-    "regional": 1.4,
-    "ordinary": 1.8,
-    "new": 2.2,
-}
 TERM_DAYS_BY_CLASS = {"A": 60, "B": 45, "C": 30, "D": 0}
 OTHER_TERMS = {"A": (90, 75, 45), "B": (60, 30), "C": (45, 15), "D": (7,)}
 # Payment methods of domestic receipts: upper bounds of a uniform draw, and the method.
@@ -151,6 +157,14 @@ METHOD_BOUNDS = (0.64, 0.88, 0.95, 0.995)
 METHODS = ("bank_transfer", "bank_acceptance_bill", "commercial_acceptance_bill", "cheque", "cash")
 # Gross margin in basis points → its text, e.g. 1850 → "0.1850" (formatting is the hot path).
 MARGIN_TEXT = tuple(f"0.{basis_points:04d}" for basis_points in range(10_000))
+# Gross margin in basis points by target class: the profitability score (margin / 20% × 25)
+# meets class A's threshold from 16%, B's from 12% and C's from 8% (SPEC §5.1). A customer
+# whose margin is what holds it back ("bound") gets the lower band.
+MARGIN_BANDS = {"high": (1800, 2800), "B": (1330, 1520), "C": (900, 1080), "D": (900, 2600)}
+# A sales office (销售部) serves about this many customers: the revenue score compares a
+# customer's revenue with its department's.
+CUSTOMERS_PER_OFFICE = 10
+CHINESE_NUMERALS = "一二三四五六七八九十"
 # How often each habit pays an invoice in two instalments.
 PARTIAL_PAYERS = {DISORGANISED: 0.2, DECLINING: 0.3, EXPANDING: 0.1}
 
@@ -165,6 +179,7 @@ class _Calendar:
     year: list[str]
     compact: list[str]  # yymmdd, for document numbers
     month: list[int]  # months since the first day's month
+    calendar_month: list[int]  # 1 … 12
     month_end: list[int]
     business: list[int]  # the same day, or the Monday after a weekend
     months: int
@@ -188,6 +203,7 @@ class _Calendar:
             year=[str(d.year) for d in days],
             compact=[d.strftime("%y%m%d") for d in days],
             month=month,
+            calendar_month=[d.month for d in days],
             month_end=month_end,
             business=[min(b, len(days) - 1) for b in business],
             months=month[WINDOW_DAYS - 1] + 1,
@@ -201,6 +217,9 @@ class _Customer:
     position: str
     currency: str
     habit: str = PROMPT
+    target_class: str = "B"  # the class its conduct earns; credit_class is where it starts
+    region: str = ""
+    city: str = ""
     name: str = ""
     short_name: str = ""
     credit_class: str = "B"
@@ -280,24 +299,24 @@ def _customers(rng: random.Random, count: int, seed: int, cal: _Calendar) -> lis
     overseas_fake = Faker("en_US")
     overseas_fake.seed_instance(seed)
     overseas = max(3, round(count * 0.03))
-    departments = ["海外事业部"] * overseas + _shuffled_labels(
+    regions = ["海外事业部"] * overseas + _shuffled_labels(
         rng, count - overseas, DOMESTIC_SHARES, "西南事业部"
     )
-    rng.shuffle(departments)
+    rng.shuffle(regions)
     position_shares = tuple((p, share) for p, share, _, _ in POSITIONS[1:])
     positions = _shuffled_labels(rng, count, position_shares, POSITIONS[0][0])
     sizes = {p: (mean, frequency) for p, _, mean, frequency in POSITIONS}
     customers = []
-    for index, (department, position) in enumerate(zip(departments, positions, strict=True)):
+    for index, (region, position) in enumerate(zip(regions, positions, strict=True)):
         currency = "CNY"
-        if department == "海外事业部":
+        if region == "海外事业部":
             position, currency = rng.choice(("global500", "top20", "listed")), "USD"
         customer = _Customer(
-            code=f"C{index + 1:05d}", department=department, position=position, currency=currency
+            code=f"C{index + 1:05d}", department=region, position=position, currency=currency, region=region
         )
         mean_yuan, frequency = sizes[position]
-        customer.mean_cents = int(mean_yuan * 100 * rng.lognormvariate(0, 0.4))
-        customer.weight = frequency * rng.lognormvariate(0, 0.35)
+        customer.mean_cents = int(mean_yuan * 100 * rng.lognormvariate(0, 0.3))
+        customer.weight = frequency * rng.lognormvariate(0, 0.25)
         customers.append(customer)
     _assign_habits(rng, customers)
     salespeople = {d: _usernames(fake, max(2, round(count / 25 * share))) for d, share in DOMESTIC_SHARES}
@@ -313,8 +332,9 @@ def _customers(rng: random.Random, count: int, seed: int, cal: _Calendar) -> lis
             customer.mean_cents //= 7  # dollars
             customer.address = overseas_fake.address().replace("\n", ", ")
             customer.phone = overseas_fake.phone_number()
+            customer.city = "海外"
         else:
-            city = rng.choice(CITIES[customer.department])
+            city = customer.city = rng.choice(CITIES[customer.region])
             while True:
                 prefix = fake.company_prefix()
                 if "公司" in prefix or any(place in prefix for place in PLACES):
@@ -331,52 +351,138 @@ def _customers(rng: random.Random, count: int, seed: int, cal: _Calendar) -> lis
         names.add(name)
         customer.name = name
         _set_conduct(rng, customer, cal)
-        customer.salesperson = rng.choice(salespeople[customer.department])
+        customer.salesperson = rng.choice(salespeople[customer.region])
         customer.collector = rng.choice(collectors)
         domain = f"{fake.domain_word()}.com" + (
             ".cn" if customer.currency == "CNY" and rng.random() < 0.4 else ""
         )
         customer.email = f"{rng.choice(('caiwu', 'finance', 'ap', 'cw'))}@{domain}"
+    _assign_offices(customers)
     return customers
 
 
-def _assign_habits(rng: random.Random, customers: list[_Customer]) -> None:
-    """Give each habit its share of customers at every size.
+def _assign_offices(customers: list[_Customer]) -> None:
+    """Each city's customers go to its sales office(s) (上海销售部, or 上海销售一部, 二部 … when
+    a city has more customers than one office serves), the overseas ones to 海外销售部."""
+    by_city: dict[str, list[_Customer]] = {}
+    for customer in customers:
+        by_city.setdefault(customer.city, []).append(customer)
+    for city, members in by_city.items():
+        offices = max(1, round(len(members) / CUSTOMERS_PER_OFFICE))
+        for position, customer in enumerate(members):
+            if offices == 1:
+                customer.department = f"{city}销售部"
+                continue
+            number = position % offices + 1
+            numeral = CHINESE_NUMERALS[number - 1] if number <= len(CHINESE_NUMERALS) else str(number)
+            customer.department = f"{city}销售{numeral}部"
+    _balance_offices(customers)
 
-    Customers in order of volume draw from a golden-ratio sequence over the habits' shares
-    (a low-discrepancy sample), so no lucky draw of a few large customers decides how much of
-    the ledger is overdue. Large customers are never the fraud or declining ones.
+
+# The revenue share of its office a customer of each target class keeps even in a slow month:
+# the revenue score (share / 10% × 100, SPEC §5.1) reaches A's threshold from 2.8%, B's from
+# 2.1% and C's from 1.8%.
+MIN_OFFICE_SHARE = {"A": 0.09, "B": 0.07, "C": 0.06}
+
+
+def _balance_offices(customers: list[_Customer]) -> None:
+    """Customers too small for their class within their office buy more often."""
+    offices: dict[str, list[_Customer]] = {}
+    for customer in customers:
+        offices.setdefault(customer.department, []).append(customer)
+    for members in offices.values():
+        for _ in range(3):
+            total = sum(c.weight * c.mean_cents for c in members)
+            for customer in members:
+                wanted = MIN_OFFICE_SHARE.get(customer.target_class)
+                share = customer.weight * customer.mean_cents / total
+                if wanted and share < wanted:
+                    customer.weight *= wanted / share * 1.05
+
+
+def department_head(department: str) -> str:
+    """The head of the region a sales office belongs to (the CFO for an unknown office)."""
+    for region, cities in CITIES.items():
+        if any(department.startswith(city) for city in cities):
+            return DEPARTMENT_HEADS[region]
+    if department.startswith("海外"):
+        return DEPARTMENT_HEADS["海外事业部"]
+    return CFO
+
+
+def _draw(rng: random.Random, shares: tuple[tuple[str, float], ...]) -> str:
+    draw, cumulative = rng.random(), 0.0
+    for label, share in shares:
+        cumulative += share
+        if draw < cumulative:
+            return label
+    return shares[-1][0]
+
+
+def _assign_habits(rng: random.Random, customers: list[_Customer]) -> None:
+    """Give each customer the class its conduct will earn, and the D-class habits their shares.
+
+    The target class follows the industry position (TARGET_CLASS_SHARES). The customers who
+    pay badly (habitual, disorganised, declining, disputing, over-expanding, fraud) are drawn
+    from the smaller regional and ordinary customers, so that no lucky draw of a few large
+    customers decides how much of the ledger is overdue; their target class is D.
     """
+    for customer in customers:
+        customer.target_class = _draw(rng, TARGET_CLASS_SHARES[customer.position])
     by_volume = sorted(customers, key=lambda c: -c.weight * c.mean_cents * (7 if c.currency == "USD" else 1))
-    large = len(by_volume) // 5
-    offset = rng.random()
-    for rank, customer in enumerate(by_volume):
-        draw = (offset + rank * 0.6180339887498949) % 1.0
-        habit, cumulative = PROMPT, 0.0
-        for candidate, share in HABIT_SHARES:
-            cumulative += share
-            if draw < cumulative:
-                habit = candidate
-                break
-        if rank < large and habit in (FRAUD, DECLINING):
-            habit = PROMPT
-        customer.habit = habit
+    large = set(id(c) for c in by_volume[: len(by_volume) // 5])
+    candidates = [
+        c for c in customers if c.position in ("regional", "ordinary", "listed") and id(c) not in large
+    ]
+    rng.shuffle(candidates)
+    taken = 0
+    for habit, share in HABIT_SHARES:
+        wanted = max(1, round(len(customers) * share))
+        for customer in candidates[taken : taken + wanted]:
+            customer.habit, customer.target_class = habit, "D"
+            # Late payers are often good buyers: what they owe is most of the overdue ledger.
+            customer.weight *= D_BUYER_WEIGHT
+        taken += wanted
 
 
 def _set_conduct(rng: random.Random, customer: _Customer, cal: _Calendar) -> None:
-    """Class, terms, timing and status that follow from the customer's position and habit."""
-    habit, position = customer.habit, customer.position
-    customer.margin_bp = (
-        rng.randint(600, 1600) if position in ("global500", "top5") else rng.randint(900, 3600)
+    """Terms, margin, timing and status that earn the customer its target class.
+
+    The monthly evaluation's thresholds (SPEC §5.1) decide what earns what: a customer's class
+    is held back by its industry position, its gross margin (MARGIN_BANDS) or its payment
+    (a collection rate under 96% is no longer A, under 92% no longer B, under 84% D: paying
+    1-2 days late on average is B, 3-4 days C, a week or more D).
+    """
+    habit, position, target = customer.habit, customer.position, customer.target_class
+    capped_by_position = (target == "B" and position == "regional") or (
+        target == "C" and position == "ordinary"
     )
-    customer.late_days = rng.randint(20, 40)
-    customer.monthly = habit in (PROMPT, HABITUAL, EXPANDING) and rng.random() < 0.2
+    band = "high"
+    if habit == PROMPT and target in ("B", "C") and not capped_by_position:
+        if rng.random() < 0.6:
+            band = target  # held back by its margin
+        else:
+            habit = HABITUAL  # held back by paying a few days late
+    elif target == "D":
+        band = "D"
+    if habit == PROMPT and target != "A" and rng.random() < 0.12:
+        habit = SEASONAL
+    elif habit == PROMPT and target in ("B", "C") and rng.random() < 0.2:
+        habit = HABITUAL
+    customer.habit = habit
+    low, high = MARGIN_BANDS[band]
+    customer.margin_bp = rng.randint(low, high)
+    if habit == HABITUAL:
+        customer.late_days = {"A": 0, "B": 1, "C": rng.randint(2, 3)}.get(target, rng.randint(15, 45))
+    else:
+        customer.late_days = rng.randint(20, 40)
+    customer.monthly = habit == PROMPT and target in ("A", "B") and rng.random() < 0.2
     main_product, second_product = rng.sample(PRODUCTS, 2)
     customer.products = (main_product, second_product)
     if position == "new":
         customer.start_month = cal.months - rng.randint(2, 6)
     elif rng.random() < 0.15:
-        customer.start_month = rng.randint(1, cal.months - 6)
+        customer.start_month = rng.randint(1, cal.months - 15)
     if habit == FRAUD:
         customer.stop_paying = rng.randint(cal.last // 4, cal.last - 120)
         customer.stop_month = cal.month[customer.stop_paying + 45]
@@ -384,29 +490,39 @@ def _set_conduct(rng: random.Random, customer: _Customer, cal: _Calendar) -> Non
         customer.status = "legal" if customer.stop_paying < cal.last - 300 else "credit_hold"
     elif habit == DECLINING and rng.random() < 0.5:
         customer.status = "credit_hold"
-    customer.credit_class = _credit_class(rng, position, habit)
+    customer.credit_class = _starting_class(rng, customer)
     default_term = TERM_DAYS_BY_CLASS[customer.credit_class]
     customer.term_days = (
         default_term if rng.random() < 0.85 else rng.choice(OTHER_TERMS[customer.credit_class])
     )
 
 
-def _credit_class(rng: random.Random, position: str, habit: str) -> str:
-    if habit == FRAUD:
+def _starting_class(rng: random.Random, customer: _Customer) -> str:
+    """The class the customer holds at the start of the year of evaluations: mostly its target
+    already, sometimes a class off (the evaluations then move it), declining ones from C."""
+    if customer.habit == FRAUD:
         return "D"
-    if habit == DECLINING:
+    if customer.habit == DECLINING:
         return "C"
-    rank = CLASS_RANK[position] + rng.uniform(-0.6, 0.6)
-    rank += {DISORGANISED: 0.8, DISPUTE: 0.8, HABITUAL: 0.4, EXPANDING: 0.4}.get(habit, 0.0)
-    return "ABCD"[max(0, min(round(rank), 3))]
+    rank = "ABCD".index(customer.target_class)
+    draw = rng.random()
+    if draw < 0.1:
+        rank -= 1
+    elif draw < 0.2:
+        rank += 1
+    return "ABCD"[max(0, min(rank, 3))]
 
 
 def _set_credit_limits(customers: list[_Customer], invoices: int, cal: _Calendar) -> None:
-    """A limit of about the customer's expected exposure: monthly sales × (term + 30) days."""
+    """A limit of about the customer's expected exposure: monthly sales × (term + 30) days,
+    in the functional currency (a dollar customer's sales at about 7.2 yuan)."""
     total_weight = sum(c.weight for c in customers) or 1.0
     for customer in customers:
         monthly = invoices * customer.weight / total_weight / cal.months * customer.mean_cents
-        exposure = monthly * (customer.term_days + 30) / 30 * 1.2
+        if customer.currency == "USD":
+            monthly *= 7.2
+        term = customer.term_days + (_term_start_delay() if not customer.monthly else 30)
+        exposure = monthly * (term + 45) / 30 * 1.3
         ten_thousands = max(1, int(exposure / 1_000_000) + 1)  # round up to 10,000
         customer.credit_limit = ten_thousands * 1_000_000
 

@@ -31,6 +31,7 @@ from huikuan.ledger.demo.company import (
     MIN_CUSTOMERS,
     PARTIAL_PAYERS,
     PROMPT,
+    SEASONAL,
     _Calendar,
     _cents_text,
     _Customer,
@@ -117,7 +118,7 @@ class _Writer:
             vat = self.vat_number(day)
             for _ in range(cents // 113_000_000):  # a VAT invoice holds at most 1,000,000 net
                 vat += ";" + self.vat_number(day)
-        margin = min(4000, max(500, customer.margin_bp + int(random() * 1001) - 500))
+        margin = min(4000, max(500, customer.margin_bp + int(random() * 401) - 200))
         order_day = max(0, day - int(random() * 13))
         self.invoices.writerow(
             (
@@ -149,9 +150,16 @@ class _Writer:
         """Days after the due date this customer pays, by its habit."""
         rng, habit, t = self.rng, customer.habit, due / self.cal.last
         if habit == PROMPT:
-            return int(rng.triangular(-10, 5, -1))
+            if customer.monthly or customer.target_class == "A":
+                return int(rng.triangular(-10, 0, -3))
+            return int(rng.triangular(-10, 3, -2))
+        if habit == SEASONAL:
+            if self.cal.calendar_month[due] in (1, 2):  # the Spring Festival: a month late
+                return int(rng.triangular(15, 45, 25))
+            return int(rng.triangular(-10, 3, -2))
         if habit == HABITUAL:
-            return customer.late_days + int(rng.triangular(-6, 6, 0))
+            spread = max(2, customer.late_days // 4)
+            return customer.late_days + int(rng.triangular(-spread, spread, 0))
         if habit == DISORGANISED:
             return int(rng.expovariate(1 / 20)) - 6
         if habit == DECLINING:
@@ -172,9 +180,10 @@ class _Writer:
     def settle(self, index: int, customer: _Customer, number: str, day: int, due: int, cents: int) -> bool:
         """Decide and write how the invoice was paid or credited; returns whether it is disputed."""
         rng, habit, cal = self.rng, customer.habit, self.cal
-        if (habit == DISPUTE and rng.random() < 0.15) or rng.random() < 0.005:
+        if (habit == DISPUTE and rng.random() < 0.15) or rng.random() < 0.002:
             resolved = due + 20 + int(rng.expovariate(1 / 40))
-            outcome = rng.random()
+            # A dispute of a good customer is settled: credited, or credited in part and paid.
+            outcome = rng.random() * (1.0 if habit == DISPUTE else 0.9)
             if outcome < 0.2:
                 self.credit_note(customer, number, resolved, cents, "质量问题退货")
             elif outcome < 0.9:  # the rest stays in dispute, unpaid
@@ -337,6 +346,19 @@ def _customer_row(customer: _Customer) -> tuple:
         customer.status,
         customer.currency,
     )
+
+
+def demo_profiles(
+    *, seed: int = 2026, invoices: int | None = None, as_of: date
+) -> dict[str, tuple[str, str]]:
+    """Each demo customer's (payment habit, the class its conduct earns), by customer code:
+    the same customers :func:`demo_files` writes for these arguments."""
+    count = DEFAULT_INVOICES if invoices is None else invoices
+    rng = random.Random(seed)  # noqa: S311 - the same draws as demo_files
+    customers = _customers(
+        rng, max(MIN_CUSTOMERS, count // INVOICES_PER_CUSTOMER), seed, _Calendar.ending(as_of)
+    )
+    return {customer.code: (customer.habit, customer.target_class) for customer in customers}
 
 
 def demo_files(

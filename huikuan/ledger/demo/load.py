@@ -15,10 +15,10 @@ if TYPE_CHECKING:
 
 from huikuan.ledger.demo.company import (
     CFO,
-    DEPARTMENT_HEADS,
     EXTENSION_REASONS,
     IMPORT_ORDER,
     WRITE_OFF_REASONS,
+    department_head,
 )
 from huikuan.ledger.demo.files import demo_files
 
@@ -114,6 +114,6 @@ def _grant_extensions(rng: random.Random, as_of: date, count: int = 8) -> None:
             invoice=invoice,
             days=rng.choice((15, 20, 30)),
             reason=rng.choice(EXTENSION_REASONS),
-            approved_by=DEPARTMENT_HEADS.get(invoice.customer.department, CFO),
+            approved_by=department_head(invoice.customer.department),
             granted_on=min(as_of, max(invoice.invoice_date, invoice.due_date - timedelta(days=3))),
         )

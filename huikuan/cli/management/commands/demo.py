@@ -1,24 +1,23 @@
-"""huikuan demo [--seed N] [--scale N] [--as-of YYYY-MM-DD] [--json] [--if-empty]
+"""huikuan demo [--seed N] [--scale N] [--as-of YYYY-MM-DD] [--json] [--if-empty] [--users]
 
-Fills an empty database with the demo receivables ledger of issue 2; refuses a database
-that already holds customers or invoices.
+Fills an empty database with the demo company (issues 2 and 9): its receivables ledger, the
+demo users of every approval step and a year of credit and collections work; refuses a
+database that already holds customers or invoices. Passwords are printed once, when the
+users are created.
 """
 
 from __future__ import annotations
 
 import argparse
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import Count
 from django.utils import timezone
 
-from huikuan.accounts.roles import AUDITOR, COLLECTOR, CREDIT_MANAGER
-from huikuan.accounts.services import user_create
 from huikuan.cli.output import iso_date, to_json
 from huikuan.core.audit import audit_context
 from huikuan.core.errors import ApplicationError
-from huikuan.ledger.demo import DEFAULT_INVOICES, demo_load
+from huikuan.demo import demo_company_load, demo_users_ensure
+from huikuan.ledger.demo import DEFAULT_INVOICES
 from huikuan.ledger.models import Customer, Invoice
 
 
@@ -29,7 +28,10 @@ def positive_count(text: str) -> int:
 
 
 class Command(BaseCommand):
-    help = "Fill an EMPTY database with a believable demo receivables ledger (customers to write-offs)."
+    help = (
+        "Fill an EMPTY database with the demo company: its ledger, users for every approval step, "
+        "a year of evaluations, orders, promises and disputes."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=2026, help="the same seed gives the same ledger")
@@ -49,55 +51,39 @@ class Command(BaseCommand):
         parser.add_argument(
             "--users",
             action="store_true",
-            help="also create demo users (credit manager, a collector, an auditor) if missing, "
-            "and print their passwords once",
+            help="list the demo users (they are created with the demo; on a loaded database the "
+            "missing ones are created), with a password for each one created now",
         )
 
     def handle(self, *args, **options):
         as_of = iso_date(options["as_of"]) if options["as_of"] else timezone.localdate()
         summary: dict = {}
+        users: list[dict] = []
         if options["if_empty"] and (Customer.objects.exists() or Invoice.objects.exists()):
             if not options["json"]:
                 self.stdout.write("The database already holds a ledger; no demo data loaded.")
+            if options["users"]:
+                with audit_context(source="demo"):
+                    users = demo_users_ensure()
         else:
             try:
                 with audit_context(source="demo"):
-                    summary = demo_load(seed=options["seed"], invoices=options["scale"], as_of=as_of)
+                    summary, users = demo_company_load(
+                        seed=options["seed"], invoices=options["scale"], as_of=as_of
+                    )
             except ApplicationError as refused:
                 raise CommandError(f"Refused: {refused.message}") from refused
-        users = self._demo_users() if options["users"] else []
         if options["json"]:
             self.stdout.write(
                 to_json({"as_of": as_of.isoformat(), "seed": options["seed"], **summary, "users": users})
             )
             return
         if summary:
-            self.stdout.write(f"Loaded the demo ledger as of {as_of} (seed {options['seed']}):")
+            self.stdout.write(f"Loaded the demo company as of {as_of} (seed {options['seed']}):")
             for kind, count in summary.items():
                 self.stdout.write(f"  {kind.replace('_', ' ')}: {count:,}")
+        if users:
+            self.stdout.write("Demo users (a password is shown once, when the user is created):")
         for user in users:
             password = user["password"] or "(unchanged; set when it was created)"
-            self.stdout.write(f"  user {user['username']:<14} role {user['role']:<15} password {password}")
-
-    def _demo_users(self) -> list[dict]:
-        """A credit manager, the collector with the most customers, and an auditor."""
-        collector = (
-            Customer.objects.exclude(collector="")
-            .values("collector")
-            .annotate(customers=Count("id"))
-            .order_by("-customers", "collector")
-            .values_list("collector", flat=True)
-            .first()
-        )
-        wanted = [("demo.manager", CREDIT_MANAGER), ("demo.auditor", AUDITOR)]
-        if collector:
-            wanted.insert(1, (collector, COLLECTOR))
-        users = []
-        for username, role in wanted:
-            if get_user_model().objects.filter(username=username).exists():
-                users.append({"username": username, "role": role, "password": None})
-                continue
-            with audit_context(source="demo"):
-                created = user_create(username=username, role=role)
-            users.append({"username": username, "role": role, "password": created.password})
-        return users
+            self.stdout.write(f"  user {user['username']:<18} role {user['role']:<15} password {password}")

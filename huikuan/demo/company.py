@@ -1,0 +1,56 @@
+"""Loading the whole demo company into an empty database."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+
+from django.db import transaction
+
+from huikuan.correspondence.services import letterhead_update
+from huikuan.demo.collections import disputes_open, overdue_reasons_note, plans_agree, promises_make
+from huikuan.demo.credit import evaluations_year, orders_place, statements_record
+from huikuan.demo.users import demo_users_ensure
+from huikuan.ledger.demo import demo_load, demo_profiles
+from huikuan.ledger.models import Customer
+
+# The seller (a made-up company): its details on every letter and statement of account.
+LETTERHEAD = {
+    "company_name_zh": "苏州澜拓智能装备股份有限公司",
+    "company_name_en": "Suzhou Lantuo Intelligent Equipment Co., Ltd.",
+    "address": "江苏省苏州市工业园区星湖街328号创意产业园A2栋（邮编215123）",
+    "phone": "0512-6288 5300",
+    "email": "ar@lantuo-demo.cn",
+    "bank_name": "中国工商银行苏州工业园区支行",
+    "bank_account": "1102 0203 0900 0188 866",
+    "tax_id": "91320594MA1N8C4K2T",
+    "signature": "应收账款部 林晓雯（0512-6288 5318）",
+}
+
+
+def demo_company_load(
+    *, seed: int = 2026, invoices: int | None = None, as_of: date
+) -> tuple[dict, list[dict]]:
+    """The demo ledger (``huikuan.ledger.demo``), then a year of the credit department's work
+    on it; returns how many records of each kind, and the demo users (a password only for a
+    user created now). One transaction: refused or failed, nothing is kept."""
+    with transaction.atomic():
+        summary = demo_load(seed=seed, invoices=invoices, as_of=as_of)
+        users = demo_users_ensure()
+        letterhead_update(updated_by="demo", **LETTERHEAD)
+        profiles = demo_profiles(seed=seed, invoices=invoices, as_of=as_of)
+        habits = {code: habit for code, (habit, _) in profiles.items()}
+        targets = {code: target for code, (_, target) in profiles.items()}
+        collectors = dict(Customer.objects.values_list("pk", "collector"))
+        salesperson = next(user["username"] for user in users if user["role"] == "salesperson")
+        rng = random.Random(f"{seed}:demo-company")  # noqa: S311 - reproducible, not a secret
+        summary.update(evaluations_year(as_of=as_of))
+        summary["financial_statements"] = statements_record(rng=rng, as_of=as_of, targets=targets)
+        summary.update(orders_place(rng=rng, as_of=as_of, salesperson=salesperson))
+        summary["overdue_reasons"] = overdue_reasons_note(
+            rng=rng, as_of=as_of, habits=habits, collectors=collectors
+        )
+        summary["disputes"] = disputes_open(rng=rng, as_of=as_of)
+        summary.update(promises_make(rng=rng, as_of=as_of, collectors=collectors))
+        summary["payment_plans"] = plans_agree(as_of=as_of, collectors=collectors)
+    return summary, users

@@ -1,0 +1,156 @@
+"""Issue 9: the demo company looks like a year of a credit department's work.
+
+One default-size demo company is loaded for the whole module (in a transaction rolled back
+at the end); each test reads it, or changes it inside its own savepoint.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from huikuan.accounts.access import user_roles
+from huikuan.approvals.chains import DEFAULT_CHAINS
+from huikuan.approvals.models import ApprovalRequest, Status
+from huikuan.approvals.services import approval_decide
+from huikuan.collections.models import Dispute, PaymentPlan, PromiseToPay
+from huikuan.collections.performance import overdue_reason_breakdown
+from huikuan.core.errors import RuleViolation
+from huikuan.correspondence.services import LETTERHEAD_FIELDS, letterhead_get
+from huikuan.credit.models import CheckStatus, ClassChange, CreditEvaluation, FinancialStatement, Order
+from huikuan.credit.selectors import credit_dashboard
+from huikuan.credit.services import credit_evaluate
+from huikuan.demo import demo_company_load
+from huikuan.ledger.models import Customer
+
+AS_OF = date(2025, 6, 30)
+LAST_PERIOD = "2025-06"
+
+
+@pytest.fixture(scope="module")
+def company(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        summary, users = demo_company_load(as_of=AS_OF)
+        yield summary, {user["username"]: user for user in users}
+        transaction.set_rollback(True)
+
+
+def shares(classes: list[str]) -> dict[str, Decimal]:
+    counts = Counter(classes)
+    return {c: Decimal(counts[c]) / len(classes) for c in "ABCD"}
+
+
+def test_a_year_of_monthly_evaluations_and_an_approved_class_history(company, db):
+    periods = sorted(set(CreditEvaluation.objects.values_list("period", flat=True)))
+    assert len(periods) == 12 and periods[-1] == LAST_PERIOD
+    changes = ClassChange.objects.filter(source="approval").exclude(approval_number="")
+    assert changes.count() >= 20
+    # Each change is dated early in the month after its evaluation, not on the day of loading.
+    assert min(change.changed_at.date() for change in changes) < AS_OF - timedelta(days=150)
+    pending = ApprovalRequest.objects.filter(kind="class_change", status=Status.PENDING)
+    assert pending.exists(), "last month's proposals wait for the credit manager"
+
+
+def test_the_monthly_classification_proposes_a_plausible_mix_of_classes(company, db):
+    run = credit_evaluate(period=LAST_PERIOD)
+    mix = shares([evaluation.proposed_class for evaluation in run.evaluations])
+
+    assert Decimal("0.08") <= mix["A"] <= Decimal("0.25"), mix
+    assert Decimal("0.22") <= mix["B"] <= Decimal("0.45"), mix
+    assert Decimal("0.22") <= mix["C"] <= Decimal("0.48"), mix
+    assert Decimal("0.07") <= mix["D"] <= Decimal("0.25"), mix
+    # The customers' own classes, after a year of approved changes, have a like mix.
+    held = shares(list(Customer.objects.values_list("credit_class", flat=True)))
+    assert all(Decimal("0.07") <= held[c] <= Decimal("0.48") for c in "ABCD"), held
+
+
+def test_a_handful_of_customers_are_over_their_limit_and_none_far_over(company, db):
+    dashboard = credit_dashboard(as_of=AS_OF, customers=Customer.objects.all(), top=10_000)
+    over = [row for row in dashboard.over_limit if row.utilisation > 1]
+
+    assert 0 < len(over) < Customer.objects.count() / 10
+    assert max(row.utilisation for row in dashboard.over_limit) <= 3
+    # Dollar customers' limits are in yuan: none of them tops the list for want of conversion.
+    assert all(row.customer.currency == "CNY" for row in dashboard.over_limit[:3])
+
+
+def test_the_letterhead_is_filled_in(company, db):
+    letterhead = letterhead_get()
+    assert all(getattr(letterhead, field) for field in LETTERHEAD_FIELDS)
+    assert "有限公司" in letterhead.company_name_zh
+
+
+def test_large_customers_have_statements_and_orders_are_checked(company, db):
+    assert FinancialStatement.objects.filter(customer__industry_position="global500").exists()
+    orders = Order.objects.all()
+    assert orders.filter(check_status=CheckStatus.PASSED).exclude(shipment_approval_number="").count() >= 20
+    blocked = orders.filter(check_status=CheckStatus.BLOCKED)
+    assert blocked.count() >= 3
+    assert all(order.release_approval_number and order.check_reasons for order in blocked)
+
+
+def test_every_default_approval_step_has_a_demo_user(company, db):
+    users = get_user_model().objects.filter(username__in=company[1])
+    roles = Counter(role for user in users for role in user_roles(user))
+    for kind, steps in DEFAULT_CHAINS.items():
+        for step in steps:
+            assert any(roles[role] for role in step.roles), (kind, step.name)
+    assert roles["credit_manager"] >= 2
+    assert {"collector", "salesperson", "auditor"} <= set(roles)
+
+
+def test_a_second_credit_manager_releases_the_order_the_first_asked_for(company, db):
+    manager, second = (
+        get_user_model().objects.get(username=name) for name in ("demo.manager", "demo.manager2")
+    )
+    request = ApprovalRequest.objects.filter(
+        kind="order_release", status=Status.PENDING, requested_by=manager
+    ).first()
+    assert request is not None
+
+    with pytest.raises(RuleViolation):  # the requester may not decide their own request
+        approval_decide(request=request, actor=manager, decision="approve")
+    approval_decide(request=request, actor=second, decision="approve")
+
+    order = Order.objects.get(number=request.payload["order_number"])
+    assert order.check_status == CheckStatus.RELEASED
+    assert order.shipment_approval_number.startswith("SA-")
+
+
+def test_the_collections_desk_has_reasons_promises_disputes_and_plans(company, db):
+    reasons = overdue_reason_breakdown(as_of=AS_OF)
+    named = {row.reason for row in reasons if row.reason}
+    assert len(named) >= 4, reasons
+    unexplained = sum(row.customers for row in reasons if not row.reason)
+    assert unexplained <= sum(row.customers for row in reasons) / 10
+    statuses = set(PromiseToPay.objects.values_list("status", flat=True))
+    assert statuses == {"open", "kept", "broken"}
+    assert Dispute.objects.filter(status="open").exists()
+    assert PaymentPlan.objects.filter(status="active").exists()
+
+
+def test_the_credit_and_collections_pages_show_the_demo(company, db, client):
+    users = company[1]
+    assert client.login(username="demo.manager", password=users["demo.manager"]["password"])
+    blocked = Order.objects.filter(check_status=CheckStatus.BLOCKED).order_by("number").first()
+    large = FinancialStatement.objects.order_by("customer__code").first().customer
+
+    assert blocked.number in client.get("/credit/").content.decode()
+    assert blocked.number in client.get("/credit/orders/?check=blocked").content.decode()
+    assert "SA-" in client.get("/credit/orders/").content.decode()
+    page = client.get(f"/credit/customers/{large.code}/").content.decode()
+    assert LAST_PERIOD in page and "Z" in page
+    # demo.manager2 may decide every pending release, those demo.manager asked for too.
+    assert client.login(username="demo.manager2", password=users["demo.manager2"]["password"])
+    inbox = client.get("/approvals/").content.decode()
+    assert all(
+        order.release_approval_number in inbox for order in Order.objects.filter(check_status="blocked")
+    )
+    reports = client.get(f"/collections/reports/?end={AS_OF.isoformat()}", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert reports.status_code == 200
+    assert "习惯性" in reports.content.decode()
