@@ -220,6 +220,14 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
 
 # Sub-keys of nested settings: classes stay as letters; the rest get words.
 SUB_KEYS = {**SCORES, **SEGMENTS, **INDUSTRY_POSITIONS}
+# The scheduled jobs of huikuan/jobs/registry.py, by name.
+JOBS = {
+    "promises": _("Promises and payment plans checked"),
+    "dunning": _("Daily dunning run"),
+    "email_retry": _("Failed emails retried"),
+    "credit_monthly": _("Monthly credit classification"),
+    "credit_quarterly": _("Quarterly credit review"),
+}
 
 _MAPS: dict[str, dict] = {
     "step": STEPS,
@@ -233,6 +241,7 @@ _MAPS: dict[str, dict] = {
     "channel": CHANNELS,
     "outcome": OUTCOMES,
     "sub_key": SUB_KEYS,
+    "job": JOBS,
 }
 
 
