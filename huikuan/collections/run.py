@@ -263,8 +263,12 @@ def _assignee(owner_role: str, salesperson: str, collector: str, rules: dict) ->
     return collector or team
 
 
-def dunning_run(*, date: date, dry_run: bool = False) -> RunResult:
-    """Decide and take today's dunning steps; see the module docstring. Idempotent by date."""
+def dunning_run(*, date: date, dry_run: bool = False, after_commit: bool = True) -> RunResult:
+    """Decide and take today's dunning steps; see the module docstring. Idempotent by date.
+
+    ``after_commit=False`` leaves what :func:`after_run` does after the commit (the holds, the
+    delivery of the queued emails and letters) to the caller: the demo company places the
+    holds itself and leaves its emails in the outbox, so that loading it renders nothing."""
     run_date = date
     rules = policy_values()
     if not dry_run:
@@ -368,7 +372,8 @@ def dunning_run(*, date: date, dry_run: bool = False) -> RunResult:
             invoices_paused=result.invoices_paused,
             actions_created=len(rows),
         )
-        transaction.on_commit(lambda: after_run(run_date=run_date))
+        if after_commit:
+            transaction.on_commit(lambda: after_run(run_date=run_date))
     return result
 
 

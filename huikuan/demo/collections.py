@@ -1,4 +1,5 @@
-"""The demo's collections desk: overdue reasons, promises, disputes and payment plans."""
+"""The demo's collections desk: overdue reasons, promises, disputes, payment plans and the
+last days' dunning runs."""
 
 from __future__ import annotations
 
@@ -6,7 +7,17 @@ import random
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 
-from huikuan.collections.models import ActivityKind, CallOutcome, DisputeReason, OverdueReasonCode
+from django.db.models import Count
+
+from huikuan.collections.models import (
+    ActivityKind,
+    CallOutcome,
+    Channel,
+    DisputeReason,
+    DunningAction,
+    OverdueReasonCode,
+)
+from huikuan.collections.run import dunning_run, holds_place
 from huikuan.collections.services import (
     activity_log,
     dispute_open,
@@ -196,3 +207,28 @@ def plans_agree(*, as_of: date, collectors: dict[int, str], count: int = 2) -> i
             note="客户资金紧张，经协商分三期偿还逾期货款",
         )
     return len(largest)
+
+
+# The daily dunning run of the demo's last days: the first takes the steps the overdue
+# invoices have reached, the next ones those reached since, as the scheduled job does.
+DUNNING_DAYS = 5
+
+
+def dunning_days(*, as_of: date, days: int = DUNNING_DAYS) -> dict[str, int]:
+    """The daily dunning run for the ``days`` days up to ``as_of``: its steps and actions (the
+    collectors' call tasks, the entries of the timelines), the emails queued in the outbox and
+    the legal step's credit holds. Nothing is rendered or sent while the demo loads: the
+    emails and letters wait in the outbox for delivery."""
+    for offset in range(days - 1, -1, -1):
+        dunning_run(date=as_of - timedelta(days=offset), after_commit=False)
+    holds = holds_place()
+    by_channel = dict(
+        DunningAction.objects.values("channel").annotate(count=Count("id")).values_list("channel", "count")
+    )
+    return {
+        "dunning_runs": days,
+        "dunning_actions": sum(by_channel.values()),
+        "call_tasks": by_channel.get(Channel.PHONE, 0),
+        "emails_queued": by_channel.get(Channel.EMAIL, 0),
+        "credit_holds_placed": holds,
+    }

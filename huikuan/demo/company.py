@@ -8,7 +8,13 @@ from datetime import date
 from django.db import transaction
 
 from huikuan.correspondence.services import letterhead_update
-from huikuan.demo.collections import disputes_open, overdue_reasons_note, plans_agree, promises_make
+from huikuan.demo.collections import (
+    disputes_open,
+    dunning_days,
+    overdue_reasons_note,
+    plans_agree,
+    promises_make,
+)
 from huikuan.demo.credit import evaluations_year, orders_place, statements_record
 from huikuan.demo.users import demo_users_ensure
 from huikuan.ledger.demo import demo_load, demo_profiles
@@ -53,4 +59,5 @@ def demo_company_load(
         summary["disputes"] = disputes_open(rng=rng, as_of=as_of)
         summary.update(promises_make(rng=rng, as_of=as_of, collectors=collectors))
         summary["payment_plans"] = plans_agree(as_of=as_of, collectors=collectors)
+        summary.update(dunning_days(as_of=as_of))
     return summary, users

@@ -12,20 +12,30 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 
 from huikuan.accounts.access import user_roles
 from huikuan.approvals.chains import DEFAULT_CHAINS
 from huikuan.approvals.models import ApprovalRequest, Status
 from huikuan.approvals.services import approval_decide
-from huikuan.collections.models import Dispute, PaymentPlan, PromiseToPay
+from huikuan.collections.models import Channel, Dispute, DunningAction, DunningRun, PaymentPlan, PromiseToPay
+from huikuan.collections.selectors import worklist_for
+from huikuan.correspondence.models import EmailStatus, Letter, OutboundEmail
 from huikuan.collections.performance import overdue_reason_breakdown
 from huikuan.core.errors import RuleViolation
 from huikuan.correspondence.services import LETTERHEAD_FIELDS, letterhead_get
-from huikuan.credit.models import CheckStatus, ClassChange, CreditEvaluation, FinancialStatement, Order
+from huikuan.credit.models import (
+    CheckStatus,
+    CreditHold,
+    ClassChange,
+    CreditEvaluation,
+    FinancialStatement,
+    Order,
+)
 from huikuan.credit.selectors import credit_dashboard
 from huikuan.credit.services import credit_evaluate
 from huikuan.demo import demo_company_load
+from huikuan.demo.users import demo_users_wanted
 from huikuan.ledger.models import Customer
 
 AS_OF = date(2025, 6, 30)
@@ -36,6 +46,10 @@ LAST_PERIOD = "2025-06"
 def company(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         summary, users = demo_company_load(as_of=AS_OF)
+        # What would run once the load commits: nothing of the dunning runs' delivery.
+        summary["after_commit"] = [
+            getattr(call, "__qualname__", "") for _ids, call, _robust in connection.run_on_commit
+        ]
         yield summary, {user["username"]: user for user in users}
         transaction.set_rollback(True)
 
@@ -154,3 +168,29 @@ def test_the_credit_and_collections_pages_show_the_demo(company, db, client):
     reports = client.get(f"/collections/reports/?end={AS_OF.isoformat()}", HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert reports.status_code == 200
     assert "习惯性" in reports.content.decode()
+
+
+def test_the_last_days_dunning_runs_fill_the_busiest_collectors_worklist(company, db):
+    runs = sorted(DunningRun.objects.values_list("run_date", flat=True))
+    assert runs[-1] == AS_OF and len(runs) == company[0]["dunning_runs"] >= 3
+    collector = next(name for name, role in demo_users_wanted() if role == "collector")
+    worklist = worklist_for(user=collector, date=AS_OF)
+
+    assert len(worklist) >= 3, "the busiest collector has calls to make"
+    codes = [item.customer.code for item in worklist]
+    assert len(codes) == len(set(codes)), "one row per customer"
+    assert any(len(item.tasks) > 1 for item in worklist), "a customer's steps in one row"
+    assert DunningAction.objects.filter(step_code="legal").exists()
+    # The legal step's credit holds are placed, not left for a delivery that never ran.
+    legal = set(DunningAction.objects.filter(credit_hold=True).values_list("customer_id", flat=True))
+    held = set(CreditHold.objects.filter(source="dunning").values_list("customer_id", flat=True))
+    assert legal and legal <= held
+
+
+def test_loading_the_demo_renders_and_sends_nothing_its_emails_wait_in_the_outbox(company, db):
+    emails = OutboundEmail.objects.all()
+    assert emails.count() == DunningAction.objects.filter(channel=Channel.EMAIL).count() > 0
+    assert set(emails.values_list("status", flat=True)) == {EmailStatus.QUEUED}
+    assert not emails.exclude(subject="").exists(), "no email written yet"
+    assert not Letter.objects.exists(), "no letter rendered"
+    assert not [name for name in company[0]["after_commit"] if name.startswith("dunning_run")]
