@@ -21,8 +21,12 @@ Labels = Literal["keys", "words"]
 ZERO = Decimal(0)
 
 
-def aging_table(report: AgingReport) -> tuple[list[str], list[list[str]]]:
-    """The aging as a header and rows: one per group, then total and share."""
+def aging_table(report: AgingReport, *, one_label: bool = False) -> tuple[list[str], list[list[str]]]:
+    """The aging as a header and rows: one per group, then total and share.
+
+    A customer has a code and a name; a department, salesperson, class or currency is its own
+    name, shown twice (``key`` and ``name``) in the JSON's layout, and ``one_label`` shows it
+    once instead, in a column named after the grouping (the page and the files in words)."""
     data = report.as_dict()
     header = ["key", "name", "balance", *data["buckets"], "unapplied"]
     rows = [
@@ -34,13 +38,21 @@ def aging_table(report: AgingReport) -> tuple[list[str], list[list[str]]]:
     rows.append(
         ["share %", "", "100.00" if Decimal(total["balance"]) else "0.00", *data["share"].values(), ""]
     )
+    if one_label and report.group_by != "customer":
+        header = [report.group_by, *header[2:]]
+        rows = [[row[0], *row[2:]] for row in rows]
     return header, rows
 
 
-def _aging_words() -> dict[str, str]:
+def aging_words() -> dict[str, str]:
+    """The aging's column and line keys in words of the active language."""
     return {
         "key": _("Key"),
         "name": _("Name"),
+        "salesperson": _("Salesperson"),
+        "department": _("Department"),
+        "class": _("Credit class"),
+        "currency": _("Currency"),
         "balance": _("Balance"),
         "current": _("current"),
         "unapplied": _("Unapplied"),
@@ -54,21 +66,23 @@ def _aging_words() -> dict[str, str]:
 def aging_sheet(report: AgingReport, *, labels: Labels = "keys") -> Sheet:
     """The aging's lines as the page shows them: groups, total, share and, when there is
     any, the cash not matched to a customer (in the balance column, outside the total)."""
-    words = _aging_words() if labels == "words" else {}
+    words = aging_words() if labels == "words" else {}
 
     def word(key: str) -> str:
         return words.get(key, key)
 
-    header, text_rows = aging_table(report)
-    columns = [Column(word(header[0])), Column(word(header[1]))]
-    columns += [Column(word(name), "money") for name in header[2:]]
-    rows: list[list] = [[key, name, *(Decimal(v) for v in amounts)] for key, name, *amounts in text_rows[:-2]]
+    header, text_rows = aging_table(report, one_label=labels == "words")
+    named = header.index("balance")  # the columns that name the line: code and name, or one
+    blank = [""] * (named - 1)
+    columns = [Column(word(name)) for name in header[:named]]
+    columns += [Column(word(name), "money") for name in header[named:]]
+    rows: list[list] = [[*row[:named], *(Decimal(v) for v in row[named:])] for row in text_rows[:-2]]
     total, share = text_rows[-2], text_rows[-1]
-    rows.append([word("total"), "", *(Decimal(v) for v in total[2:])])
-    share_row: list = [word("share %"), "", *(Decimal(v) for v in share[2:-1]), None]
+    rows.append([word("total"), *blank, *(Decimal(v) for v in total[named:])])
+    share_row: list = [word("share %"), *blank, *(Decimal(v) for v in share[named:-1]), None]
     rows.append(share_row)
     if report.unidentified:
-        rows.append([word("unidentified"), "", report.unidentified, *([None] * (len(columns) - 3))])
+        rows.append([word("unidentified"), *blank, report.unidentified, *([None] * (len(columns) - named - 1))])
     title = f"{_('Aging') if labels == 'words' else 'aging'} {report.as_of.isoformat()}"
     share_index = len(text_rows) - 1
     return Sheet(

@@ -56,7 +56,9 @@ def test_the_csv_aging_from_the_chinese_page_has_chinese_headers(web_as):
     content = browser.get("/aging/?as_of=2024-06-30&by=department&basis=due&export=csv").content
     assert content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
-    assert rows[0][:3] == ["编码", "名称", "余额"] and rows[0][-1] == "未核销款"
+    # A department is its own name: one column, named after the grouping.
+    assert rows[0][:2] == ["部门", "余额"] and rows[0][-1] == "未核销款"
+    assert all(row[0].endswith("部") and row[1][0].isdigit() for row in rows[1:-3])
     assert [row[0] for row in rows[-3:]] == ["合计", "占比 %", "未认领款项（未匹配客户）"]
 
 
@@ -66,3 +68,10 @@ def test_the_collections_reports_export_in_chinese(web_as):
     sheets = load_workbook(io.BytesIO(response.content)).worksheets
     assert [c.value for c in next(sheets[0].iter_rows())][:2] == ["催收专员", "已完成行动"]
     assert len(sheets) == 3
+
+
+def test_the_aging_page_by_department_names_each_department_once(web_as):
+    browser = web_as("credit_manager", "zh-hans")
+    shown = cells(browser.get("/aging/?as_of=2024-06-30&by=department&basis=due").content.decode(), "aging")
+    assert shown[0][:2] == ["部门", "余额"]
+    assert all(not row[1][0].isalpha() for row in shown[1:]), "the second column is the balance"

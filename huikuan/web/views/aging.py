@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from huikuan.accounts.access import access_customer_ids
 from huikuan.core.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, csv_bytes, xlsx_bytes
-from huikuan.reporting.exports import aging_sheet, aging_table
+from huikuan.reporting.exports import aging_sheet, aging_table, aging_words
 from huikuan.reporting.selectors import aging_report
 from huikuan.web.forms import AgingForm
 from huikuan.web.views.common import staff_page
@@ -31,11 +31,13 @@ def aging(request):
     export = request.GET.get("export")
     if export in EXPORTS:
         return _exported(report, export)
-    header, rows = aging_table(report)
+    header, rows = aging_table(report, one_label=True)
+    words = aging_words()
     context = {
         "form": form,
         "report": report,
-        "header": header,
+        "header": [words.get(column, column) for column in header],
+        "label_columns": header.index("balance"),
         "rows": _with_drill_down(rows, header, report) if group_by == "customer" else _plain(rows),
         "query": urlencode({"as_of": as_of.isoformat(), "by": group_by, "basis": basis}),
     }
