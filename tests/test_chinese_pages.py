@@ -90,7 +90,8 @@ def data_words() -> set[str]:
         words |= _words(*row)
     words |= _words(*Invoice.objects.values_list("number", flat=True))
     words |= _words(*Payment.objects.values_list("reference", "payer_name"))
-    words |= _words(*Order.objects.values_list("number", flat=True))
+    for row in Order.objects.values_list("number", "shipment_approval_number"):
+        words |= _words(*row)
     words |= _words(*get_user_model().objects.values_list("username", flat=True))
     words |= _words(*DunningAction.objects.values_list("delivery_note", "assigned_to"))
     words |= _words(*DunningStep.objects.values_list("email_template", "letter_template", "name_en"))

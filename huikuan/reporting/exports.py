@@ -82,7 +82,9 @@ def aging_sheet(report: AgingReport, *, labels: Labels = "keys") -> Sheet:
     share_row: list = [word("share %"), *blank, *(Decimal(v) for v in share[named:-1]), None]
     rows.append(share_row)
     if report.unidentified:
-        rows.append([word("unidentified"), *blank, report.unidentified, *([None] * (len(columns) - named - 1))])
+        rows.append(
+            [word("unidentified"), *blank, report.unidentified, *([None] * (len(columns) - named - 1))]
+        )
     title = f"{_('Aging') if labels == 'words' else 'aging'} {report.as_of.isoformat()}"
     share_index = len(text_rows) - 1
     return Sheet(

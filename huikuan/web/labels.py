@@ -229,6 +229,16 @@ JOBS = {
     "credit_quarterly": _("Quarterly credit review"),
 }
 
+# Who changed a record when no signed-in user did (``huikuan.core.audit``): the source of the
+# change, then the operating-system user that ran it, "dunning:root" or "import:invoices:root".
+AUDIT_SOURCES = {
+    "dunning": _("dunning run"),
+    "demo": _("demo data"),
+    "cli": _("command line"),
+    "import": _("import"),
+    "queued": _("background task"),
+}
+
 _MAPS: dict[str, dict] = {
     "step": STEPS,
     "policy": POLICIES,
@@ -268,3 +278,11 @@ def approval_kind(kind: str) -> str:
     """A kind of approval request in words: the label its app registered, else ours."""
     found = APPROVAL_KINDS.get(kind)
     return str(found) if found is not None else kind_label(kind)
+
+
+def audit_who(actor_email: str) -> str:
+    """The "who" of an audit entry without a user, in words: ``dunning:root`` → 催收运行（root）."""
+    source, _sep, rest = (actor_email or "").partition(":")
+    if source not in AUDIT_SOURCES or not rest:
+        return actor_email
+    return _("%(source)s (%(user)s)") % {"source": AUDIT_SOURCES[source], "user": rest.rsplit(":", 1)[-1]}

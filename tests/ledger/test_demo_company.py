@@ -19,16 +19,16 @@ from huikuan.approvals.chains import DEFAULT_CHAINS
 from huikuan.approvals.models import ApprovalRequest, Status
 from huikuan.approvals.services import approval_decide
 from huikuan.collections.models import Channel, Dispute, DunningAction, DunningRun, PaymentPlan, PromiseToPay
-from huikuan.collections.selectors import worklist_for
-from huikuan.correspondence.models import EmailStatus, Letter, OutboundEmail
 from huikuan.collections.performance import overdue_reason_breakdown
+from huikuan.collections.selectors import worklist_for
 from huikuan.core.errors import RuleViolation
+from huikuan.correspondence.models import EmailStatus, Letter, OutboundEmail
 from huikuan.correspondence.services import LETTERHEAD_FIELDS, letterhead_get
 from huikuan.credit.models import (
     CheckStatus,
-    CreditHold,
     ClassChange,
     CreditEvaluation,
+    CreditHold,
     FinancialStatement,
     Order,
 )

@@ -37,6 +37,12 @@ def check_reason(reason: dict) -> str:
 
 
 @register.filter
+def audit_who(actor_email: str) -> str:
+    """Who made an audited change when no user did, in words (see ``huikuan.web.labels``)."""
+    return labels.audit_who(actor_email)
+
+
+@register.filter
 def translated(value) -> str:
     """A text stored in English and marked with ``gettext_noop`` (evaluation notes, the
     dunning run's hold reason), in the active language; any other text unchanged."""
