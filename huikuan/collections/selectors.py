@@ -46,7 +46,7 @@ from huikuan.collections.models import (
     PromiseToPay,
 )
 from huikuan.collections.segments import late_payment_probability, risk_segment
-from huikuan.core.money import functional_amount, quantize_cents
+from huikuan.core.money import amount_text, functional_amount, quantize_cents
 from huikuan.core.policy import policy_values
 from huikuan.ledger.models import Customer, CustomerStatus, Invoice
 
@@ -288,7 +288,7 @@ def customer_timeline(*, customer: Customer, limit: int | None = None) -> list[T
             "promise",
             _("%(amount)s %(currency)s by %(date)s: %(status)s")
             % {
-                "amount": promise.amount,
+                "amount": amount_text(promise.amount),
                 "currency": promise.currency,
                 "date": promise.promised_date,
                 "status": promise.get_status_display(),
@@ -309,7 +309,7 @@ def customer_timeline(*, customer: Customer, limit: int | None = None) -> list[T
             )
             % {
                 "count": len(instalments),
-                "total": total,
+                "total": amount_text(total),
                 "currency": plan.currency,
                 "status": plan.get_status_display(),
             },
@@ -323,7 +323,7 @@ def customer_timeline(*, customer: Customer, limit: int | None = None) -> list[T
             _("%(invoice)s %(amount)s %(currency)s %(reason)s: %(status)s")
             % {
                 "invoice": dispute.invoice.number,
-                "amount": dispute.amount,
+                "amount": amount_text(dispute.amount),
                 "currency": dispute.currency,
                 "reason": dispute.get_reason_code_display(),
                 "status": dispute.get_status_display(),

@@ -232,7 +232,8 @@ def test_the_quickstarts_demo_walked_in_chinese(browser_as, live_server, demo, t
     assert Activity.objects.filter(customer__code=called, note="财务经理承诺下周付款").exists()
     pages.check(desk, "worklist after the call")
     desk.goto(f"{url}/collections/customers/{called}/")
-    assert "财务经理承诺下周付款" in desk.locator("#timeline").inner_text()
+    timeline = desk.locator("#timeline").inner_text()
+    assert "财务经理承诺下周付款" in timeline and "20,000.00 CNY" in timeline
     pages.check(desk, "collections timeline")
     snap(desk, "walk-08-timeline-zh")
 
