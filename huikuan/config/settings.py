@@ -349,3 +349,10 @@ HUIKUAN = {
     # The quarterly review puts customers overdue this long on credit hold.
     "CREDIT_HOLD_OVERDUE_DAYS": 90,
 }
+
+# --- Range rules (issue 10, huikuan.core.limits): the business dates Huikuan accepts, at the
+# API, the imports and the web alike. Date arithmetic on them stays within the calendar.
+HUIKUAN["DATE_RANGE"] = (
+    os.environ.get("HUIKUAN_EARLIEST_DATE", "1900-01-01"),
+    os.environ.get("HUIKUAN_LATEST_DATE", "2199-12-31"),
+)

@@ -13,6 +13,14 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from huikuan.core.limits import (
+    GROSS_MARGIN_MAX,
+    GROSS_MARGIN_MIN,
+    TERM_DAYS_MAX,
+    check,
+    validate_business_date,
+    validate_plain_text,
+)
 from huikuan.ledger.models import CreditClass, CustomerStatus, PaymentMethod
 
 Parser = Callable[[str], Any]
@@ -24,7 +32,7 @@ def parse_text(max_length: int) -> Parser:
     def parse(raw: str) -> str:
         if len(raw) > max_length:
             raise ValueError(f"longer than {max_length} characters")
-        return raw
+        return check(validate_plain_text, raw)
 
     return parse
 
@@ -33,9 +41,10 @@ def parse_date(raw: str) -> date:
     try:
         if len(raw) != 10:
             raise ValueError
-        return date.fromisoformat(raw)
+        day = date.fromisoformat(raw)
     except ValueError:
         raise ValueError("not a date in the form YYYY-MM-DD") from None
+    return check(validate_business_date, day)
 
 
 def _decimal(raw: str) -> Decimal:
@@ -74,9 +83,11 @@ parse_rate = parse_decimal(places=6, minimum=Decimal(0), strictly_above=True)
 
 
 def parse_fraction(raw: str) -> Decimal:
-    value = parse_decimal(places=4, minimum=Decimal(-1), strictly_above=False)(raw)
-    if value > 1:
+    value = parse_decimal(places=4, minimum=None, strictly_above=False)(raw)
+    if value > GROSS_MARGIN_MAX:
         raise ValueError("a fraction such as 0.18, not a percentage")
+    if value < GROSS_MARGIN_MIN:
+        raise ValueError(f"must not be below {GROSS_MARGIN_MIN}")
     return value
 
 
@@ -90,6 +101,8 @@ def parse_currency(raw: str) -> str:
 def parse_count(raw: str) -> int:
     if not raw.isdigit():
         raise ValueError("not a whole number of days")
+    if len(raw) > 6 or int(raw) > TERM_DAYS_MAX:
+        raise ValueError(f"more than {TERM_DAYS_MAX} days")
     return int(raw)
 
 
