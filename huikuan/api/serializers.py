@@ -78,7 +78,7 @@ class InvoiceSerializer(ModelSerializer):
         allow_null=True,
         min_value=GROSS_MARGIN_MIN,
         max_value=GROSS_MARGIN_MAX,
-        help_text="A fraction of the price, such as 0.18.",
+        help_text=f"A fraction of the price, such as 0.18, from {GROSS_MARGIN_MIN} to {GROSS_MARGIN_MAX}.",
     )
 
     class Meta:
