@@ -390,3 +390,8 @@ HUIKUAN["DATE_RANGE"] = (
     os.environ.get("HUIKUAN_EARLIEST_DATE", "1900-01-01"),
     os.environ.get("HUIKUAN_LATEST_DATE", "2199-12-31"),
 )
+# Text fields that may be blank and refuse control characters: "blank or pattern" as anyOf.
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "huikuan.api.schema.blank_or_pattern",
+]
