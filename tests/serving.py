@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+ROOT = Path(__file__).resolve().parent.parent
+
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -25,6 +27,8 @@ def free_port() -> int:
 def served_env(home: Path, **extra: str) -> dict[str, str]:
     """The environment of a fresh data folder on SQLite, with no HUIKUAN_DEBUG: serve's defaults."""
     env = {**os.environ, "HUIKUAN_HOME": str(home), "DATABASE_URL": "", "HUIKUAN_SCHEDULER": "off", **extra}
+    # This checkout's code, whatever folder a command runs from.
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
     env.pop("HUIKUAN_DEBUG", None)
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     return env
