@@ -47,12 +47,18 @@ def huikuan(env: dict[str, str], *args: str, cwd: Path | None = None) -> subproc
 
 @contextmanager
 def serving(env: dict[str, str], workers: int = 1) -> Iterator[str]:
-    """``huikuan serve`` in ``env``; yields its base URL, stops it after."""
+    """``huikuan serve`` in ``env``; yields its base URL, stops it after.
+
+    The server's output (its access log) goes to ``serve.log`` in the data folder: a pipe
+    nobody reads would fill and stop the server.
+    """
     port = free_port()
+    log_path = Path(env["HUIKUAN_HOME"]) / "serve.log"
+    log = log_path.open("wb")
     server = subprocess.Popen(
         [sys.executable, "-m", "huikuan", "serve", "--port", str(port), "--workers", str(workers)],
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
@@ -68,8 +74,9 @@ def serving(env: dict[str, str], workers: int = 1) -> Iterator[str]:
                 time.sleep(0.2)
         else:
             server.kill()
-            pytest.fail(f"the server did not answer: {server.stdout.read().decode()}")
+            pytest.fail(f"the server did not answer: {log_path.read_text(errors='replace')[-5000:]}")
         yield base
     finally:
         server.terminate()
         server.wait(timeout=15)
+        log.close()

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 
 import pytest
 import schemathesis
@@ -19,7 +21,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from tests.api.conftest import ALLOCATIONS, CREDIT_NOTES, CUSTOMERS, INVOICES, PAYMENTS
-from tests.serving import huikuan, served_env, serving
+from tests.serving import served_env, serving
 
 pytestmark = [
     pytest.mark.fuzz,
@@ -34,7 +36,7 @@ def server(tmp_path_factory):
     """A served data folder with the API tests' ledger and a credit manager: (URL, token)."""
     home = tmp_path_factory.mktemp("fuzz-home")
     env = served_env(home)
-    assert huikuan(env, "migrate", "--verbosity", "0").returncode == 0
+    files = []
     for kind, text in (
         ("customers", CUSTOMERS),
         ("invoices", INVOICES),
@@ -44,13 +46,29 @@ def server(tmp_path_factory):
     ):
         path = home / f"{kind}.csv"
         path.write_text(text, encoding="utf-8")
-        result = huikuan(env, "import", kind, str(path))
-        assert result.returncode == 0, result.stderr
-    created = huikuan(
-        env, "user", "create", "credit_manager", "--role", "credit_manager", "--password", "Fuzz-pw-2026"
+        files.append((kind, str(path)))
+    # One process for the set-up (each command would start Django anew): migrate, import,
+    # and the credit manager with their token.
+    setup = f"""
+import django, json
+django.setup()
+from django.core.management import call_command
+from huikuan.accounts.services import user_create, user_token
+call_command("migrate", verbosity=0)
+for kind, path in {files!r}:
+    call_command("import", kind, path, verbosity=0)
+user_create(username="credit_manager", role="credit_manager", password="Fuzz-pw-2026")
+print(json.dumps(user_token(username="credit_manager")))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", setup],
+        env={**env, "DJANGO_SETTINGS_MODULE": "huikuan.config.settings"},
+        capture_output=True,
+        text=True,
+        check=False,
     )
-    assert created.returncode == 0, created.stderr
-    token = json.loads(huikuan(env, "user", "token", "credit_manager", "--json").stdout)["token"]
+    assert done.returncode == 0, done.stderr
+    token = json.loads(done.stdout.strip().splitlines()[-1])
     with serving(env, workers=2) as base:
         yield base, token
 
