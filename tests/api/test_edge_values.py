@@ -90,7 +90,7 @@ def test_the_import_refuses_the_same_values(huikuan, db, tmp_path):
     result = huikuan("import", "customers", str(path))
     assert result.code != 0
     assert "more than 3650 days" in result.stderr
-    assert "control character" in result.stderr
+    assert "line 3, column 'name'" in result.stderr  # a control character (the message is translated)
     invoices = tmp_path / "invoices.csv"
     invoices.write_text(
         "invoice_number,customer_code,invoice_date,amount,gross_margin\nI1,A1,9999-12-31,10,-1.00\n",
@@ -98,10 +98,10 @@ def test_the_import_refuses_the_same_values(huikuan, db, tmp_path):
     )
     result = huikuan("import", "invoices", str(invoices))
     assert result.code != 0
-    assert "a date between 1900-01-01 and 2199-12-31" in result.stderr
+    assert "1900-01-01" in result.stderr and "2199-12-31" in result.stderr
     assert "must not be below -0.9999" in result.stderr
 
 
 def test_the_command_line_refuses_a_date_outside_the_range(huikuan, db):
-    with pytest.raises(CommandError, match="a date between 1900-01-01 and 2199-12-31"):
+    with pytest.raises(CommandError, match=r"1900-01-01.*2199-12-31"):
         huikuan("aging", "--as-of", "0001-01-01")
