@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from huikuan.accounts.access import user_roles
 from huikuan.accounts.roles import CUSTOMER, ROLES
+from huikuan.api.fields import ModelSerializer, TextField
 from huikuan.approvals.models import ApprovalDecision, ApprovalRequest, ApprovalStep, Decision, Status
 from huikuan.approvals.registry import kind_label
 from huikuan.approvals.selectors import (
@@ -49,9 +50,9 @@ class StaffOnly(BasePermission):
         return user.is_superuser or bool(user_roles(user) - {CUSTOMER})
 
 
-class DecisionSerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.get_username")
-    step = serializers.CharField(source="step.name", default=None)
+class DecisionSerializer(ModelSerializer):
+    actor = TextField(source="actor.get_username")
+    step = TextField(source="step.name", default=None)
     step_position = serializers.IntegerField(source="step.position", default=None)
 
     class Meta:
@@ -61,17 +62,17 @@ class DecisionSerializer(serializers.ModelSerializer):
 
 class StepSnapshotSerializer(serializers.Serializer):
     position = serializers.IntegerField()
-    name = serializers.CharField()
-    roles = serializers.ListField(child=serializers.CharField(), source="role_names")
-    approved_by = serializers.CharField(source="approved_by.get_username", default=None)
+    name = TextField()
+    roles = serializers.ListField(child=TextField(), source="role_names")
+    approved_by = TextField(source="approved_by.get_username", default=None)
     approved_at = serializers.DateTimeField(allow_null=True)
 
 
-class ApprovalRequestSerializer(serializers.ModelSerializer):
+class ApprovalRequestSerializer(ModelSerializer):
     amount = serializers.DecimalField(max_digits=18, decimal_places=2, allow_null=True)
     fx_rate = serializers.DecimalField(max_digits=18, decimal_places=6)
-    customer = serializers.CharField(source="customer.code", default=None)
-    requested_by = serializers.CharField(source="requested_by.get_username")
+    customer = TextField(source="customer.code", default=None)
+    requested_by = TextField(source="requested_by.get_username")
     kind_label = serializers.SerializerMethodField()
     current_step = serializers.SerializerMethodField()
 
@@ -124,13 +125,13 @@ class DecideSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(
         choices=[d.value for d in (Decision.APPROVE, Decision.REJECT, Decision.RECONSIDER)]
     )
-    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    comment = TextField(required=False, allow_blank=True, default="", max_length=2000)
 
 
 class ListQuerySerializer(serializers.Serializer):
     inbox = serializers.BooleanField(required=False, default=False)
     status = serializers.ChoiceField(choices=Status.values, required=False)
-    kind = serializers.CharField(required=False, max_length=64)
+    kind = TextField(required=False, max_length=64)
 
 
 @extend_schema_view(
@@ -207,7 +208,7 @@ class ApprovalRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
 
 
 class ChainStepSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=100)
+    name = TextField(max_length=100)
     roles = serializers.ListField(child=serializers.ChoiceField(choices=ROLES), min_length=1)
     min_amount = serializers.DecimalField(
         max_digits=18, decimal_places=2, min_value=0, allow_null=True, required=False
@@ -215,8 +216,8 @@ class ChainStepSerializer(serializers.Serializer):
 
 
 class ChainSerializer(serializers.Serializer):
-    kind = serializers.CharField(read_only=True)
-    label = serializers.CharField(read_only=True)
+    kind = TextField(read_only=True)
+    label = TextField(read_only=True)
     steps = ChainStepSerializer(many=True)
 
 

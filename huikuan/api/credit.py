@@ -22,10 +22,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from huikuan.accounts.access import access_customers, access_invoices
+from huikuan.api.fields import BusinessDateField, ModelSerializer, TextField
 from huikuan.api.idempotency import IdempotentCreateMixin
 from huikuan.api.serializers import KeyRelatedField, money, rate
 from huikuan.api.views import IDEMPOTENCY_KEY
 from huikuan.core.audit import audit_context
+from huikuan.core.limits import DAYS_MAX
 from huikuan.credit.altman import KINDS
 from huikuan.credit.flows import (
     credit_limit_apply,
@@ -78,9 +80,9 @@ def _as_of(request):
     text = request.query_params.get("as_of")
     if not text:
         return timezone.localdate()
-    field = serializers.DateField()
+    field = BusinessDateField()
     try:
-        return field.to_internal_value(text)
+        return field.run_validation(text)
     except serializers.ValidationError as error:
         raise serializers.ValidationError({"as_of": error.detail}) from None
 
@@ -95,8 +97,8 @@ def _scoped_customer(request, code: str):
 # ---------------------------------------------------------------- serializers
 
 
-class EvaluationSerializer(serializers.ModelSerializer):
-    customer = serializers.CharField(source="customer.code")
+class EvaluationSerializer(ModelSerializer):
+    customer = TextField(source="customer.code")
     scores = serializers.SerializerMethodField()
     total = money(source="total_score")
     customer_revenue = money()
@@ -137,9 +139,9 @@ class EvaluationSerializer(serializers.ModelSerializer):
         return {item: str(value) for item, value in evaluation.scores.items()}
 
 
-class ClassChangeSerializer(serializers.ModelSerializer):
-    period = serializers.CharField(source="evaluation.period", default=None)
-    changed_by = serializers.CharField(source="changed_by.get_username", default=None)
+class ClassChangeSerializer(ModelSerializer):
+    period = TextField(source="evaluation.period", default=None)
+    changed_by = TextField(source="changed_by.get_username", default=None)
 
     class Meta:
         model = ClassChange
@@ -147,19 +149,19 @@ class ClassChangeSerializer(serializers.ModelSerializer):
 
 
 class CheckSerializer(serializers.Serializer):
-    customer = serializers.CharField(max_length=64)
+    customer = TextField(max_length=64)
     amount = money(min_value=0)
-    as_of = serializers.DateField(required=False)
+    as_of = BusinessDateField(required=False)
     prepaid = serializers.BooleanField(required=False, default=False)
 
 
-class OrderSerializer(serializers.ModelSerializer):
+class OrderSerializer(ModelSerializer):
     takes_customers = True
-    order_number = serializers.CharField(source="number", max_length=64)
+    order_number = TextField(source="number", max_length=64)
     customer = KeyRelatedField(slug_field="code", queryset=Customer.objects.none())
     amount = money(min_value=0)
     fx_rate = rate(required=False, allow_null=True, default=None)
-    currency = serializers.CharField(max_length=3, required=False, allow_blank=True, default="")
+    currency = TextField(max_length=3, required=False, allow_blank=True, default="")
 
     class Meta:
         model = Order
@@ -196,18 +198,18 @@ class OrderSerializer(serializers.ModelSerializer):
 
 
 class ReleaseSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    reason = TextField(max_length=500, required=False, allow_blank=True, default="")
 
 
 class ApprovalFiledSerializer(serializers.Serializer):
-    approval_number = serializers.CharField()
+    approval_number = TextField()
 
 
-class ExtensionRequestSerializer(serializers.ModelSerializer):
+class ExtensionRequestSerializer(ModelSerializer):
     invoice = KeyRelatedField(slug_field="number", queryset=Invoice.objects.none())
-    customer = serializers.CharField(source="invoice.customer.code", read_only=True)
-    requested_by = serializers.CharField(source="requested_by.get_username", read_only=True)
-    days = serializers.IntegerField(min_value=1, max_value=3650)
+    customer = TextField(source="invoice.customer.code", read_only=True)
+    requested_by = TextField(source="requested_by.get_username", read_only=True)
+    days = serializers.IntegerField(min_value=1, max_value=DAYS_MAX)
 
     class Meta:
         model = TermExtensionRequest
@@ -231,12 +233,12 @@ class ExtensionRequestSerializer(serializers.ModelSerializer):
             self.fields["invoice"].queryset = invoices
 
 
-class LimitApplicationSerializer(serializers.ModelSerializer):
+class LimitApplicationSerializer(ModelSerializer):
     takes_customers = True
     customer = KeyRelatedField(slug_field="code", queryset=Customer.objects.none())
     amount = money(min_value=0)
     previous_limit = money(read_only=True, allow_null=True)
-    requested_by = serializers.CharField(source="requested_by.get_username", read_only=True)
+    requested_by = TextField(source="requested_by.get_username", read_only=True)
 
     class Meta:
         model = CreditLimitApplication
@@ -261,10 +263,10 @@ class LimitApplicationSerializer(serializers.ModelSerializer):
             self.fields["customer"].queryset = customers
 
 
-class HoldSerializer(serializers.ModelSerializer):
+class HoldSerializer(ModelSerializer):
     takes_customers = True
     customer = KeyRelatedField(slug_field="code", queryset=Customer.objects.none())
-    placed_on = serializers.DateField(required=False)
+    placed_on = BusinessDateField(required=False)
     active = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -287,7 +289,7 @@ class HoldSerializer(serializers.ModelSerializer):
             self.fields["customer"].queryset = customers
 
 
-class StatementSerializer(serializers.ModelSerializer):
+class StatementSerializer(ModelSerializer):
     takes_customers = True
     customer = KeyRelatedField(slug_field="code", queryset=Customer.objects.none())
     kind = serializers.ChoiceField(choices=KINDS)
@@ -299,7 +301,7 @@ class StatementSerializer(serializers.ModelSerializer):
     total_liabilities = money()
     sales = money()
     total_assets = money()
-    currency = serializers.CharField(max_length=3, required=False, allow_blank=True, default="")
+    currency = TextField(max_length=3, required=False, allow_blank=True, default="")
     altman = serializers.SerializerMethodField()
 
     class Meta:

@@ -40,6 +40,7 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from huikuan.accounts.access import user_roles
@@ -59,6 +60,8 @@ from huikuan.approvals.registry import kind_get, kind_label
 from huikuan.core.errors import ApplicationError, RuleViolation
 from huikuan.core.money import Money
 from huikuan.core.policy import policy_value
+
+SUMMARY_LENGTH = ApprovalRequest._meta.get_field("summary").max_length
 
 DECISIONS = (Decision.APPROVE, Decision.REJECT, Decision.RECONSIDER)
 NUMBER_PREFIX = "AP-"
@@ -130,7 +133,9 @@ def approval_request_submit(
                     amount=amount,
                     currency=currency,
                     fx_rate=rate,
-                    summary=summary.strip(),
+                    # A summary names records (a customer's name can be 300 characters): cut to
+                    # what the field and the API's schema hold, not refused.
+                    summary=Truncator(summary.strip()).chars(SUMMARY_LENGTH),
                     payload=payload or {},
                     subject_ref=subject_ref,
                     requested_by=requested_by,

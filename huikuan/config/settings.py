@@ -1,8 +1,10 @@
-"""Settings, read from the environment.
+"""Settings, read from the environment (every variable is listed in docs/deployment.md).
 
-Development defaults need nothing set: a SQLite file under ``HUIKUAN_HOME`` (default
-``./.huikuan/``). Production sets ``DATABASE_URL``, ``HUIKUAN_SECRET_KEY``,
-``HUIKUAN_ALLOWED_HOSTS`` and ``HUIKUAN_DEBUG=0``.
+Nothing needs to be set: the data folder ``HUIKUAN_HOME`` (default
+``$XDG_DATA_HOME/huikuan``, i.e. ``~/.local/share/huikuan``, whatever the current folder)
+holds the SQLite database and a secret key generated once. ``huikuan serve`` runs with debug
+off; development (``huikuan runserver``, the tests) with debug on unless ``HUIKUAN_DEBUG=0``.
+Production sets ``DATABASE_URL`` and ``HUIKUAN_ALLOWED_HOSTS`` (and then HTTPS applies).
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
+
+from huikuan.config.home import LOOPBACK_HOSTS, default_home, secret_key_in
 
 
 def _env_bool(name: str, default: bool) -> bool:
@@ -30,15 +33,17 @@ def _env_list(name: str, default: list[str]) -> list[str]:
 
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-HUIKUAN_HOME = Path(os.environ.get("HUIKUAN_HOME", ".huikuan")).resolve()
 
+# --- Data folder, debug and secret key (issue 9 item 5, issue 10 item 4) -------------------
+# One data folder whatever the current directory: HUIKUAN_HOME, else the per-user data
+# folder of the XDG convention. ``huikuan serve`` sets HUIKUAN_DEBUG=0 unless it is set.
+HUIKUAN_HOME = default_home()
 DEBUG = _env_bool("HUIKUAN_DEBUG", True)
-SECRET_KEY = os.environ.get("HUIKUAN_SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("HUIKUAN_SECRET_KEY must be set when HUIKUAN_DEBUG is off")
-    SECRET_KEY = "huikuan-development-only-not-secret"  # noqa: S105 - refused in production above
-ALLOWED_HOSTS = _env_list("HUIKUAN_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+# HUIKUAN_SECRET_KEY, else a key generated once in the data folder (mode 0600). Several
+# servers sharing one database must share one key: set HUIKUAN_SECRET_KEY on each.
+SECRET_KEY = os.environ.get("HUIKUAN_SECRET_KEY", "") or secret_key_in(HUIKUAN_HOME)
+ALLOWED_HOSTS = _env_list("HUIKUAN_ALLOWED_HOSTS", list(LOOPBACK_HOSTS))
+# --- end of data folder, debug and secret key ----------------------------------------------
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -66,6 +71,7 @@ INSTALLED_APPS = [
     "huikuan.cli",
     "huikuan.web",
     "django_htmx",
+    "csp",
 ]
 
 MIDDLEWARE = [
@@ -80,6 +86,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "huikuan.config.urls"
@@ -169,20 +176,47 @@ STORAGES = {
     "staticfiles": {"BACKEND": "huikuan.config.storage.GzipStaticFilesStorage"},
 }
 
+# --- HTTPS and the deployment checklist (issue 10 item 4) ----------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if not DEBUG:
-    SESSION_COOKIE_SECURE = _env_bool("HUIKUAN_SECURE_COOKIES", True)
-    CSRF_COOKIE_SECURE = _env_bool("HUIKUAN_SECURE_COOKIES", True)
-    # Production is served over HTTPS: plain HTTP is redirected, and browsers told to stay on
-    # HTTPS for a year. Behind a TLS-terminating proxy, set HUIKUAN_BEHIND_TLS_PROXY=1.
+# Served over HTTPS (HUIKUAN_HTTPS=1): secure cookies, plain HTTP redirected, browsers told by
+# HSTS to stay on HTTPS. The default is on as soon as HUIKUAN_ALLOWED_HOSTS names a host other
+# than this machine's loopback addresses; off for the Quickstart's http://127.0.0.1:8000/.
+HUIKUAN_HTTPS = _env_bool("HUIKUAN_HTTPS", not set(ALLOWED_HOSTS) <= set(LOOPBACK_HOSTS))
+if HUIKUAN_HTTPS:
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = _env_bool("HUIKUAN_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = int(os.environ.get("HUIKUAN_HSTS_SECONDS", "31536000"))
     # Django's checklist asks for both; turn them off if a subdomain must stay on plain HTTP.
     SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("HUIKUAN_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = _env_bool("HUIKUAN_HSTS_PRELOAD", True)
-    if _env_bool("HUIKUAN_BEHIND_TLS_PROXY", False):
-        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+else:
+    # Plain HTTP on loopback: a secure cookie would never come back, a redirect to HTTPS and
+    # HSTS would lock the browser out of a server that has no certificate. These four checks
+    # of the checklist (HSTS, SSL redirect, secure session and CSRF cookies) cannot apply.
+    SILENCED_SYSTEM_CHECKS += ["security.W004", "security.W008", "security.W012", "security.W016"]
+if _env_bool("HUIKUAN_BEHIND_TLS_PROXY", False):
+    # The proxy terminates TLS and says so in X-Forwarded-Proto (it must strip the client's own).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Content-Security-Policy (django-csp): scripts, styles, fonts and images from this server only
+# (Swagger UI's page at /api/docs/ adds its one inline style); no frames, no plugins.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+# --- end of HTTPS and the deployment checklist ---------------------------------------------
 
 LOGGING = {
     "version": 1,
@@ -357,3 +391,14 @@ HUIKUAN = {
 # attempt is reconciled (sent again only if it never reached the SMTP DATA command).
 JOBS_LEASE_SECONDS = float(os.environ.get("HUIKUAN_JOBS_LEASE_SECONDS", "300"))
 EMAIL_SENDING_LEASE_SECONDS = float(os.environ.get("HUIKUAN_EMAIL_SENDING_LEASE_SECONDS", "300"))
+# --- Range rules (issue 10, huikuan.core.limits): the business dates Huikuan accepts, at the
+# API, the imports and the web alike. Date arithmetic on them stays within the calendar.
+HUIKUAN["DATE_RANGE"] = (
+    os.environ.get("HUIKUAN_EARLIEST_DATE", "1900-01-01"),
+    os.environ.get("HUIKUAN_LATEST_DATE", "2199-12-31"),
+)
+# Text fields that may be blank and refuse control characters: "blank or pattern" as anyOf.
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "huikuan.api.schema.blank_or_pattern",
+]

@@ -74,6 +74,7 @@ from huikuan.collections.services import (
 from huikuan.core.audit import audit_context
 from huikuan.core.errors import ApplicationError
 from huikuan.core.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, Sheet, csv_bytes, xlsx_bytes
+from huikuan.core.limits import COUNT_MAX, DAYS_MAX
 from huikuan.core.money import amount_text
 from huikuan.correspondence.models import Letter, OutboundEmail
 from huikuan.jobs.models import STATE_LABELS
@@ -81,6 +82,7 @@ from huikuan.jobs.selectors import jobs_overview
 from huikuan.ledger.models import CreditClass, Invoice
 from huikuan.reporting.exports import clearance_sheet, performance_sheet, reasons_sheet
 from huikuan.web.charts import bar_chart
+from huikuan.web.fields import BusinessDateField, TextField
 from huikuan.web.widgets import IsoDateInput
 
 SOURCE = "web:collections"
@@ -127,7 +129,7 @@ def _money(required: bool = True) -> forms.DecimalField:
 
 
 def _date_field(label: str, required: bool = True) -> forms.DateField:
-    return forms.DateField(label=label, required=required, widget=IsoDateInput())
+    return BusinessDateField(label=label, required=required, widget=IsoDateInput())
 
 
 # --- 1. The worklist -------------------------------------------------------------------------
@@ -137,10 +139,10 @@ class CallForm(forms.Form):
     outcome = forms.ChoiceField(
         label=gettext_lazy("Outcome"), choices=[(o.value, o.label) for o in WORKLIST_OUTCOMES]
     )
-    note = forms.CharField(label=gettext_lazy("Note"), required=False, max_length=2000)
+    note = TextField(label=gettext_lazy("Note"), required=False, max_length=2000)
     promised_date = _date_field(gettext_lazy("Promised date"), required=False)
     amount = _money(required=False)
-    invoice = forms.CharField(label=gettext_lazy("Invoice"), required=False)
+    invoice = TextField(label=gettext_lazy("Invoice"), required=False)
     reason_code = forms.ChoiceField(
         label=gettext_lazy("Reason"), choices=[("", "—"), *DisputeReason.choices], required=False
     )
@@ -264,9 +266,7 @@ class ActivityForm(forms.Form):
         label=gettext_lazy("Outcome"), choices=[("", "—"), *CallOutcome.choices], required=False
     )
     occurred_on = _date_field(gettext_lazy("Date"))
-    note = forms.CharField(
-        label=gettext_lazy("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    note = TextField(label=gettext_lazy("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class PromiseForm(forms.Form):
@@ -275,25 +275,25 @@ class PromiseForm(forms.Form):
 
 
 class DisputeForm(forms.Form):
-    invoice = forms.CharField(label=gettext_lazy("Invoice"))
+    invoice = TextField(label=gettext_lazy("Invoice"))
     amount = _money()
     reason_code = forms.ChoiceField(label=gettext_lazy("Reason"), choices=DisputeReason.choices)
-    description = forms.CharField(label=gettext_lazy("Description"), required=False)
+    description = TextField(label=gettext_lazy("Description"), required=False)
 
 
 class ResolveForm(forms.Form):
-    resolution = forms.CharField(label=gettext_lazy("Resolution"))
-    root_cause = forms.CharField(label=gettext_lazy("Root cause"), required=False)
+    resolution = TextField(label=gettext_lazy("Resolution"))
+    root_cause = TextField(label=gettext_lazy("Root cause"), required=False)
 
 
 class PlanForm(forms.Form):
     starts_on = _date_field(gettext_lazy("Starts on"))
-    instalments = forms.CharField(
+    instalments = TextField(
         label=gettext_lazy("Instalments"),
         help_text=gettext_lazy("One a line: date amount, e.g. 2026-04-30 5000.00"),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    note = forms.CharField(label=gettext_lazy("Note"), required=False)
+    note = TextField(label=gettext_lazy("Note"), required=False)
 
     def clean_instalments(self):
         rows = []
@@ -321,7 +321,7 @@ def _decimal(text: str):
 
 class ReasonForm(forms.Form):
     code = forms.ChoiceField(label=gettext_lazy("Overdue reason"), choices=OverdueReasonCode.choices)
-    note = forms.CharField(label=gettext_lazy("Note"), required=False)
+    note = TextField(label=gettext_lazy("Note"), required=False)
 
 
 class PenaltyForm(forms.Form):
@@ -329,7 +329,7 @@ class PenaltyForm(forms.Form):
     proposed_class = forms.ChoiceField(
         label=gettext_lazy("Proposed class"), choices=[("", "—"), *CreditClass.choices], required=False
     )
-    reason = forms.CharField(label=gettext_lazy("Reason"))
+    reason = TextField(label=gettext_lazy("Reason"))
 
 
 @collections_page("collections.view_activity")
@@ -501,7 +501,7 @@ def letter_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 class PolicyForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
+    name = TextField(label=gettext_lazy("Name"), max_length=200)
     credit_classes = forms.MultipleChoiceField(
         label=gettext_lazy("Credit classes"),
         choices=CreditClass.choices,
@@ -514,20 +514,22 @@ class PolicyForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    priority = forms.IntegerField(label=gettext_lazy("Priority"), min_value=0)
+    priority = forms.IntegerField(label=gettext_lazy("Priority"), min_value=0, max_value=COUNT_MAX)
     active = forms.BooleanField(label=gettext_lazy("Active"), required=False)
 
 
 class StepForm(forms.Form):
-    name_zh = forms.CharField(label=gettext_lazy("Name (Chinese)"), max_length=100)
-    name_en = forms.CharField(label=gettext_lazy("Name (English)"), max_length=100)
-    day_offset = forms.IntegerField(label=gettext_lazy("Days after the due date"))
+    name_zh = TextField(label=gettext_lazy("Name (Chinese)"), max_length=100)
+    name_en = TextField(label=gettext_lazy("Name (English)"), max_length=100)
+    day_offset = forms.IntegerField(
+        label=gettext_lazy("Days after the due date"), min_value=-DAYS_MAX, max_value=DAYS_MAX
+    )
     channels = forms.MultipleChoiceField(
         label=gettext_lazy("Channels"), choices=Channel.choices, widget=forms.CheckboxSelectMultiple
     )
     owner_role = forms.ChoiceField(label=gettext_lazy("Owner"), choices=OwnerRole.choices)
-    email_template = forms.CharField(label=gettext_lazy("Email template"), max_length=64, required=False)
-    letter_template = forms.CharField(label=gettext_lazy("Letter template"), max_length=64, required=False)
+    email_template = TextField(label=gettext_lazy("Email template"), max_length=64, required=False)
+    letter_template = TextField(label=gettext_lazy("Letter template"), max_length=64, required=False)
     credit_hold = forms.BooleanField(label=gettext_lazy("Credit hold"), required=False)
     case_to_legal = forms.BooleanField(label=gettext_lazy("Case to legal"), required=False)
     write_off_review = forms.BooleanField(label=gettext_lazy("Write-off review"), required=False)
