@@ -10,7 +10,7 @@ from django.db import transaction
 from huikuan.core.errors import InputRejected
 from huikuan.ledger.imports import credit_notes, customers, invoices, payments
 from huikuan.ledger.imports.columns import ALLOCATION_COLUMNS, PAYMENT_COLUMNS
-from huikuan.ledger.imports.pipeline import ImportResult, load_mapping, parse_table
+from huikuan.ledger.imports.pipeline import CappedErrors, ImportResult, load_mapping, parse_table
 from huikuan.ledger.imports.reading import read_table
 from huikuan.ledger.models import ImportBatch
 
@@ -35,28 +35,35 @@ def ledger_import(
     mapping_path: Path | None = None,
     dry_run: bool = False,
     imported_by: str = "",
+    progress: Callable[[str, int], None] | None = None,
 ) -> ImportResult:
     """Import one canonical file: all of it, or (on any bad row) none of it.
 
-    Raises ``InputRejected`` listing every bad row. Importing the same file again changes
-    nothing; a changed row updates its record, and the audit trail keeps before and after.
+    Raises ``InputRejected`` listing the bad rows (the first ``MAX_ERRORS``, the rest
+    counted), or naming the import limit a hostile file passes. Importing the same file again
+    changes nothing; a changed row updates its record, and the audit trail keeps before and
+    after. ``progress(stage, rows)`` is told how far it got: stage ``reading``, ``checking``
+    or ``writing``.
     """
+    report = progress or (lambda _stage, _rows: None)
     if kind not in KINDS:
         raise ValueError(f"unknown import kind {kind!r}; one of {', '.join(KINDS)}")
     columns, plan_kind = KINDS[kind]
     mapping = load_mapping(mapping_path) if mapping_path else None
-    table = read_table(path)
+    table = read_table(path, progress=lambda rows: report("reading", rows))
     result = ImportResult(kind=kind, file_name=path.name, sha256=table.sha256, dry_run=dry_run)
     result.rows = len(table.rows)
     with transaction.atomic():
-        parsed = parse_table(table, columns, mapping)
-        plan = plan_kind(parsed)
+        report("checking", 0)
+        parsed = parse_table(table, columns, mapping, progress=lambda rows: report("checking", rows))
+        del table
+        # With the list of errors already full, checking against the ledger would add only
+        # errors nobody reads.
+        plan = None if parsed.errors.full else plan_kind(parsed)
         if parsed.errors:
-            raise InputRejected(
-                errors=sorted(parsed.errors, key=lambda e: e.line),
-                summary=f"{path.name}: {len(parsed.errors)} bad value(s) in "
-                f"{len({e.line for e in parsed.errors})} row(s); nothing was imported",
-            )
+            raise _rejected(path.name, parsed.errors, checked=plan is not None)
+        assert plan is not None
+        report("writing", result.rows)
         result.created, result.updated, result.unchanged = plan.created, plan.updated, plan.unchanged
         result.warnings = plan.warnings
         if dry_run:
@@ -64,7 +71,7 @@ def ledger_import(
         batch = ImportBatch.objects.create(
             kind=kind,
             file_name=path.name,
-            sha256=table.sha256,
+            sha256=result.sha256,
             rows=result.rows,
             created=plan.created,
             updated=plan.updated,
@@ -74,3 +81,18 @@ def ledger_import(
         plan.write(batch.pk)
         result.batch_id = batch.pk
     return result
+
+
+def _rejected(file_name: str, errors: CappedErrors, *, checked: bool) -> InputRejected:
+    listed = sorted(errors, key=lambda e: e.line)
+    if errors.total > len(listed):
+        counted = f"{errors.total}" if checked else f"at least {errors.total}"
+        summary = (
+            f"{file_name}: {counted} bad value(s); the first {len(listed)} are listed; nothing was imported"
+        )
+    else:
+        summary = (
+            f"{file_name}: {len(listed)} bad value(s) in "
+            f"{len({e.line for e in listed})} row(s); nothing was imported"
+        )
+    return InputRejected(errors=listed, summary=summary)
