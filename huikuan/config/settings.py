@@ -254,6 +254,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
+
 # --- Limits on an imported file (docs/import-limits.md), checked before it is parsed. Each
 # has an environment override; sizes are in megabytes there.
 def _env_int(name: str, default: int) -> int:
@@ -279,6 +280,8 @@ HUIKUAN_IMPORT_LIMITS = {
     # Uploads larger than this are imported by a background job, its progress on the page.
     "BACKGROUND_BYTES": _env_int("HUIKUAN_IMPORT_BACKGROUND_MB", 2) * _MB,
 }
+# Run a background import at once, inside the request (tests only).
+HUIKUAN_IMPORT_JOBS_INLINE = _env_bool("HUIKUAN_IMPORT_JOBS_INLINE", False)
 
 # --- Business defaults (SPEC §2, §4, §5.2). Each is a default a finance team may change.
 HUIKUAN = {

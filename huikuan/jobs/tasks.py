@@ -8,6 +8,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from huikuan.jobs.services import job_run
+from huikuan.ledger.imports.jobs import import_job_run
 
 
 @shared_task(name="huikuan.run_job")
@@ -18,3 +19,10 @@ def run_job(name: str, run_date: str | None = None) -> dict:
     if finished is None:
         return {"job": name, "date": day.isoformat(), "ran": False}
     return {"job": name, "date": day.isoformat(), "ran": True, "result": finished.result}
+
+
+@shared_task(name="huikuan.import_file")
+def import_file(job_id: int) -> dict:
+    """Import an uploaded file in the background (queued by the web import page)."""
+    job = import_job_run(job_id=job_id)
+    return {"job": job_id, "status": job.status}

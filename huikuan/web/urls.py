@@ -20,6 +20,7 @@ urlpatterns = [
     path("payments/", invoices.payment_list, name="payments"),
     path("aging/", aging.aging, name="aging"),
     path("import/", imports.import_file, name="import"),
+    path("import/jobs/<int:job_id>/", imports.import_job, name="import-job"),
     path("", include("huikuan.web.urls_approvals")),
     path("", include("huikuan.web.urls_credit")),
     path("", include("huikuan.web.urls_collections")),

@@ -46,6 +46,11 @@ class LimitExceeded(InputRejected):
     """A file refused whole, before or while reading it, because it passes a limit."""
 
 
+def refused_whole(rejected: InputRejected) -> bool:
+    """A refusal of the whole file (a limit, an unreadable file): no row to point at."""
+    return isinstance(rejected, LimitExceeded) or all(not e.line and not e.column for e in rejected.errors)
+
+
 def limit_refused(reason: str, *, file_name: str) -> LimitExceeded:
     return LimitExceeded(
         errors=[RowError(0, "", "", reason)],

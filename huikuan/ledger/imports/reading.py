@@ -61,7 +61,10 @@ def decode_text(data: bytes) -> str:
         # A BOM promised the encoding: a truncated or damaged file, not another encoding.
         raise InputRejected(
             errors=[RowError(0, "", "", _("the text is damaged or cut short"))],
-            summary=_("cannot decode the file as %(encoding)s: %(reason)s at byte %(byte)s")
+            summary=_(
+                "cannot decode the file as %(encoding)s: %(reason)s at byte %(byte)s "
+                "(the text is damaged or cut short)"
+            )
             % {"encoding": exc.encoding.upper(), "reason": exc.reason, "byte": f"{exc.start:,}"},
         ) from None
     try:

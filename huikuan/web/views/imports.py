@@ -6,13 +6,21 @@ import tempfile
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.utils.text import get_valid_filename
 
 from huikuan.accounts.access import is_scoped
 from huikuan.core.audit import audit_context
-from huikuan.core.errors import ApplicationError, InputRejected
+from huikuan.core.errors import ApplicationError, InputRejected, NotFound
 from huikuan.ledger.imports import KINDS, ledger_import
+from huikuan.ledger.imports.jobs import (
+    import_job_for,
+    import_job_submit,
+    import_upload_check,
+    runs_in_background,
+)
+from huikuan.ledger.imports.limits import refused_whole
 from huikuan.web.forms import ImportForm
 from huikuan.web.views.common import staff_page
 
@@ -48,9 +56,18 @@ def import_file(request):
             upload = form.cleaned_data["file"]
             kind = form.cleaned_data["kind"]
             try:
+                import_upload_check(file_name=upload.name, size=upload.size)
+                if runs_in_background(size=upload.size):
+                    job = import_job_submit(
+                        kind=kind, file_name=upload.name, chunks=upload.chunks(), user=request.user
+                    )
+                    return redirect("web:import-job", job_id=job.pk)
                 context["result"] = _imported(request.user, kind, upload)
             except InputRejected as rejected:
-                context["rejected"] = rejected
+                if refused_whole(rejected):  # a limit, an unreadable file: one reason, no rows
+                    context["refused"] = rejected.message
+                else:
+                    context["rejected"] = rejected
                 status = 422
             except ApplicationError as refused:
                 context["refused"] = refused.message
@@ -70,3 +87,17 @@ def _imported(user, kind: str, upload):
                 handle.write(chunk)
         with audit_context(actor=user, source=f"web:import:{kind}"):
             return ledger_import(kind=kind, path=path, imported_by=user.get_username())
+
+
+@staff_page
+def import_job(request, job_id: int):
+    """A background import: its progress while it runs (polled by HTMX), then its outcome."""
+    if not importable_kinds(request.user):
+        raise PermissionDenied
+    try:
+        job = import_job_for(user=request.user, job_id=job_id)
+    except NotFound:
+        raise Http404 from None
+    template = "web/_import_job.html" if getattr(request, "htmx", False) else "web/import_job.html"
+    status = 422 if job.status in ("refused", "failed") and not request.htmx else 200
+    return render(request, template, {"job": job}, status=status)

@@ -11,6 +11,7 @@ from huikuan.cli.output import to_json
 from huikuan.core.audit import audit_context
 from huikuan.core.errors import InputRejected
 from huikuan.ledger.imports import KINDS, ledger_import
+from huikuan.ledger.imports.limits import refused_whole
 
 
 class Command(BaseCommand):
@@ -53,8 +54,9 @@ class Command(BaseCommand):
                 )
             else:
                 self.stderr.write(f"Refused: {rejected.message}")
-                for error in rejected.errors:
-                    self.stderr.write(f"  {error}")
+                if not refused_whole(rejected):  # a file refused whole: one line
+                    for error in rejected.errors:
+                        self.stderr.write(f"  {error}")
             sys.exit(1)
         if options["json"]:
             self.stdout.write(to_json({**result.as_dict(), "imported": not result.dry_run}))
