@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.utils import translation
 
 from huikuan.core.errors import InputRejected
@@ -260,3 +260,12 @@ def test_a_large_file_of_bad_rows_is_checked_by_a_background_job_and_the_page_sh
     # Nobody else may follow it.
     assert web_as("auditor", "en").get(job_page).status_code == 403
     assert web_as("collector_wang", "en").get(job_page).status_code == 403
+
+
+def test_the_import_page_still_asks_for_its_csrf_token(personas, tmp_path):  # noqa: F811
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(personas["credit_manager"])
+    path = too_many_rows(tmp_path)
+    with path.open("rb") as upload:
+        response = browser.post("/import/", {"kind": "customers", "file": upload})
+    assert response.status_code == 403

@@ -72,6 +72,15 @@ def check_file_size(size: int, limits: ImportLimits, *, file_name: str) -> None:
         )
 
 
+def upload_too_large(*, file_name: str) -> LimitExceeded:
+    """An upload stopped as it passed the size limit (its full size is not known)."""
+    return limit_refused(
+        _("the file is larger than the limit of %(limit)s")
+        % {"limit": megabytes(import_limits().max_file_bytes)},
+        file_name=file_name,
+    )
+
+
 def check_archive(path: Path, limits: ImportLimits) -> zipfile.ZipFile:
     """Open a spreadsheet's zip after checking its central directory (nothing inflated yet).
 

@@ -6,9 +6,11 @@ import tempfile
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.text import get_valid_filename
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from huikuan.accounts.access import is_scoped
 from huikuan.core.audit import audit_context
@@ -20,7 +22,7 @@ from huikuan.ledger.imports.jobs import (
     import_upload_check,
     runs_in_background,
 )
-from huikuan.ledger.imports.limits import refused_whole
+from huikuan.ledger.imports.limits import import_limits, refused_whole, upload_too_large
 from huikuan.web.forms import ImportForm
 from huikuan.web.views.common import staff_page
 
@@ -43,14 +45,49 @@ def importable_kinds(user) -> list[str]:
     return [kind for kind in KINDS if kind in PERMISSION and user.has_perm(PERMISSION[kind])]
 
 
-@staff_page
+class SizeLimitedUpload(FileUploadHandler):
+    """Stops taking an uploaded file once it passes the import size limit: the rest of it is
+    read and dropped, never written to disk."""
+
+    def __init__(self, request) -> None:
+        super().__init__(request)
+        self.limit, self.received = import_limits().max_file_bytes, 0
+
+    def new_file(self, *args, **kwargs) -> None:
+        super().new_file(*args, **kwargs)
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        self.received += len(raw_data)
+        if self.received > self.limit:
+            self.request.upload_too_large = self.file_name
+            raise SkipFile
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
+
+
+@csrf_exempt  # the check is made below, once the upload handler is in place
 def import_file(request):
+    request.upload_handlers.insert(0, SizeLimitedUpload(request))
+    return _import_page(request)
+
+
+@csrf_protect
+@staff_page
+def _import_page(request):
     kinds = importable_kinds(request.user)
     if not kinds:
         raise PermissionDenied
     context: dict = {}
     status = 200
-    if request.method == "POST":
+    # Reading FILES parses the upload, which tells whether it passed the size limit.
+    if request.method == "POST" and request.FILES is not None and getattr(request, "upload_too_large", None):
+        form = ImportForm(kinds=kinds)
+        context["refused"] = upload_too_large(file_name=request.upload_too_large).message
+        status = 422
+    elif request.method == "POST":
         form = ImportForm(request.POST, request.FILES, kinds=kinds)
         if form.is_valid():
             upload = form.cleaned_data["file"]
