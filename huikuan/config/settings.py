@@ -276,7 +276,7 @@ HUIKUAN_IMPORT_LIMITS = {
     # Bad values listed (and kept) for a refused file; the rest are counted.
     "MAX_ERRORS": _env_int("HUIKUAN_IMPORT_MAX_ERRORS", 1_000),
     # The memory ceiling of the child process that reads a spreadsheet.
-    "READER_MEMORY_BYTES": _env_int("HUIKUAN_IMPORT_READER_MEMORY_MB", 4_096) * _MB,
+    "READER_MEMORY_BYTES": _env_int("HUIKUAN_IMPORT_READER_MEMORY_MB", 2_048) * _MB,
     # Uploads larger than this are imported by a background job, its progress on the page.
     "BACKGROUND_BYTES": _env_int("HUIKUAN_IMPORT_BACKGROUND_MB", 2) * _MB,
 }

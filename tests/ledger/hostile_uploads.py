@@ -81,6 +81,44 @@ def ratio_bomb(folder: Path) -> Path:
     return write_zip(folder / "ratio-bomb.xlsx", parts, raw={SHEET: bomb})
 
 
+ODS_CONTENT = (
+    b'<?xml version="1.0" encoding="UTF-8"?>'
+    b'<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+    b' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
+    b' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+    b'<office:body><office:spreadsheet><table:table table:name="kehu">'
+    b'<table:table-row><table:table-cell office:value-type="string"><text:p>customer_code</text:p>'
+    b'</table:table-cell><table:table-cell office:value-type="string"><text:p>name</text:p>'
+    b"</table:table-cell></table:table-row>"
+    b'<table:table-row table:number-rows-repeated="99000">'
+    b'<table:table-cell table:number-columns-repeated="1000" office:value-type="float" office:value="1">'
+    b"<text:p>1</text:p></table:table-cell></table:table-row>"
+    b"</table:table></office:spreadsheet></office:body></office:document-content>"
+)
+
+
+ODS_MANIFEST = (
+    b'<?xml version="1.0" encoding="UTF-8"?>'
+    b'<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"'
+    b' manifest:version="1.2"><manifest:file-entry manifest:full-path="/"'
+    b' manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+    b'<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+    b"</manifest:manifest>"
+)
+
+
+def repeated_cells_ods(folder: Path) -> Path:
+    """Under 1 KB: one cell repeated 1,000 times across and 99,000 times down."""
+    return write_zip(
+        folder / "repeated.ods",
+        {
+            "mimetype": b"application/vnd.oasis.opendocument.spreadsheet",
+            "META-INF/manifest.xml": ODS_MANIFEST,
+            "content.xml": ODS_CONTENT,
+        },
+    )
+
+
 def huge_cell_csv(folder: Path) -> Path:
     path = folder / "huge-cell.csv"
     path.write_text(f'customer_code,name\nHB001,"{"长" * 200_000}"\n', encoding="utf-8")
@@ -146,6 +184,7 @@ HOSTILE = {
     "far column": Hostile(far_column, f"cells in column 16,384, more than the limit of {LIMITS['columns']}"),
     "zip bomb": Hostile(zip_bomb, "more than the limit of 1,000 MB"),
     "ratio bomb": Hostile(ratio_bomb, "more than the limit of 100"),
+    "repeated cells (ODS)": Hostile(repeated_cells_ods, "of memory"),
     "huge cell (CSV)": Hostile(huge_cell_csv, f"longer than the limit of {LIMITS['cell']} characters"),
     "huge cell (XLSX)": Hostile(huge_cell_xlsx, f"longer than the limit of {LIMITS['cell']} characters"),
     "truncated XLSX": Hostile(truncated_xlsx, "not a readable Excel file"),

@@ -13,7 +13,9 @@ import csv
 import hashlib
 import io
 import json
+import os
 import re
+import resource
 import subprocess
 import sys
 import zipfile
@@ -243,14 +245,21 @@ def _check_spreadsheet_archive(path: Path, bounds: _Bounded) -> None:
             ) from None
 
 
+def _reader_memory(wanted: int) -> int:
+    """The child's ceiling: the setting, or less when this process is itself limited."""
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    return wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+
+
 def _read_spreadsheet(path: Path, bounds: _Bounded) -> tuple[list[str], list[tuple[int, list[str]]]]:
     if path.suffix.lower() in ZIPPED_SUFFIXES:
         _check_spreadsheet_archive(path, bounds)
-    memory = bounds.limits.reader_memory_bytes
+    memory = _reader_memory(bounds.limits.reader_memory_bytes)
     child = subprocess.Popen(  # noqa: S603 - our own script, the path as an argument
         [sys.executable, str(SHEET_READER), str(path), str(memory)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        env={**os.environ, "RUST_BACKTRACE": "0"},
         text=True,
         encoding="utf-8",
     )
@@ -270,7 +279,7 @@ def _read_spreadsheet(path: Path, bounds: _Bounded) -> tuple[list[str], list[tup
     finally:
         if not finished:  # refused while reading: the rest is not wanted
             child.kill()
-        _, error = child.communicate()
+        _output, error = child.communicate()
     if child.returncode:
         reason = (error or "").strip().splitlines()[-1:] or [""]
         if child.returncode < 0 or child.returncode == 3 or "memory" in reason[0].lower():
