@@ -8,12 +8,15 @@
 The file is kept in the data folder (``HUIKUAN_HOME/imports/``) until its job has run.
 With ``HUIKUAN_SCHEDULER=celery`` a Celery worker runs the job (task ``huikuan.import_file``);
 otherwise a thread of the web process does, after the request has answered. Progress
-(stage and rows) is written on the job's row, which the import page polls.
+(stage and rows) is written beside the stored file; the import page polls it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
 import logging
+import os
 import threading
 import time
 import uuid
@@ -88,17 +91,27 @@ def _run_in_thread(job_id: int) -> None:
 
 
 class _Progress:
-    """Writes the stage and rows on the job's row, at most once a second."""
+    """Writes the stage and rows beside the stored file, at most once a second.
 
-    def __init__(self, job_id: int) -> None:
-        self.job_id, self.last = job_id, 0.0
+    Not on the job's row: most of an import runs inside its one transaction, where a row
+    written would stay invisible to the page (and, on SQLite, wait for the write lock).
+    """
+
+    def __init__(self, job: ImportJob) -> None:
+        self.path, self.last = _progress_path(job), 0.0
 
     def __call__(self, stage: str, rows: int) -> None:
         now = time.monotonic()
         if now - self.last < PROGRESS_SECONDS and rows:
             return
         self.last = now
-        ImportJob.objects.filter(pk=self.job_id).update(stage=stage, rows_done=rows)
+        partial = self.path.with_suffix(".tmp")
+        partial.write_text(json.dumps({"stage": stage, "rows": rows}), encoding="utf-8")
+        os.replace(partial, self.path)
+
+
+def _progress_path(job: ImportJob) -> Path:
+    return Path(job.stored_path).parent / "progress.json"
 
 
 def import_job_run(*, job_id: int) -> ImportJob:
@@ -117,7 +130,7 @@ def import_job_run(*, job_id: int) -> ImportJob:
                 kind=job.kind,
                 path=Path(job.stored_path),
                 imported_by=user.get_username() if user else "",
-                progress=_Progress(job.pk),
+                progress=_Progress(job),
             )
     except InputRejected as rejected:
         outcome.update(
@@ -132,10 +145,9 @@ def import_job_run(*, job_id: int) -> ImportJob:
         outcome.update(status=ImportJobStatus.DONE, result=result.as_dict(), rows_done=result.rows)
     finally:
         Path(job.stored_path).unlink(missing_ok=True)
-        try:
+        _progress_path(job).unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
             Path(job.stored_path).parent.rmdir()
-        except OSError:
-            pass
     outcome["finished_at"] = timezone.now()
     ImportJob.objects.filter(pk=job.pk).update(**outcome)
     job.refresh_from_db()
@@ -147,4 +159,8 @@ def import_job_for(*, user, job_id: int) -> ImportJob:
     job = ImportJob.objects.filter(pk=job_id, submitted_by=user).first()
     if job is None:
         raise NotFound(f"no import job {job_id}")
+    if not job.finished:
+        with contextlib.suppress(OSError, ValueError):
+            progress = json.loads(_progress_path(job).read_text(encoding="utf-8"))
+            job.stage, job.rows_done = str(progress["stage"]), int(progress["rows"])
     return job
