@@ -91,21 +91,23 @@ class _Bounded:
         self.rows_read = 0
 
     def row(self, line: int, cells: list[str]) -> None:
+        # Called for every row of every file: the common case is three comparisons.
         self.rows_read += 1
-        if self.rows_read > self.limits.max_rows + 1:  # + the header
+        limits = self.limits
+        if self.rows_read > limits.max_rows + 1:  # + the header
             raise limit_refused(
-                _("it has more than %(limit)s rows") % {"limit": f"{self.limits.max_rows:,}"},
+                _("it has more than %(limit)s rows") % {"limit": f"{limits.max_rows:,}"},
                 file_name=self.file_name,
             )
-        if len(cells) > self.limits.max_columns and any(c.strip() for c in cells[self.limits.max_columns :]):
+        if len(cells) > limits.max_columns and any(c.strip() for c in cells[limits.max_columns :]):
             raise limit_refused(
                 _("line %(line)s has %(count)s columns, more than the limit of %(limit)s")
-                % {"line": line, "count": f"{len(cells):,}", "limit": f"{self.limits.max_columns:,}"},
+                % {"line": line, "count": f"{len(cells):,}", "limit": f"{limits.max_columns:,}"},
                 file_name=self.file_name,
             )
-        for index, cell in enumerate(cells):
-            if len(cell) > self.limits.max_cell_chars:
-                raise self.cell_too_long(line, index + 1)
+        if cells and max(map(len, cells)) > limits.max_cell_chars:
+            column = next(i for i, cell in enumerate(cells, start=1) if len(cell) > limits.max_cell_chars)
+            raise self.cell_too_long(line, column)
         if self.progress and self.rows_read % PROGRESS_EVERY == 0:
             self.progress(self.rows_read)
 
@@ -122,12 +124,50 @@ class _Bounded:
         )
 
 
+def _csv_encodings(data: bytes) -> tuple[str, ...]:
+    """The encodings to try, in order: the BOM's, else UTF-8 then GB18030."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return ("utf-8-sig",)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return ("utf-16",)
+    return ("utf-8", "gb18030")
+
+
 def _read_csv(data: bytes, bounds: _Bounded) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    text = decode_text(data)
-    first_line = text.split("\n", 1)[0]
+    """Decoded as it is read (never the whole text at once), in the first encoding that fits."""
+    encodings = _csv_encodings(data)
+    for attempt, encoding in enumerate(encodings, start=1):
+        try:
+            return _read_csv_as(data, encoding, bounds)
+        except UnicodeDecodeError as exc:
+            if attempt < len(encodings):
+                bounds.rows_read = 0
+                continue
+            if len(encodings) == 1:  # a BOM promised the encoding: damaged, not another one
+                raise InputRejected(
+                    errors=[RowError(0, "", "", _("the text is damaged or cut short"))],
+                    summary=_(
+                        "cannot decode the file as %(encoding)s: %(reason)s at byte %(byte)s "
+                        "(the text is damaged or cut short)"
+                    )
+                    % {"encoding": exc.encoding.upper(), "reason": exc.reason, "byte": f"{exc.start:,}"},
+                ) from None
+            raise InputRejected(
+                errors=[RowError(0, "", "", _("the file is neither UTF-8 nor GBK/GB18030 text"))],
+                summary=_("cannot decode the file: %(reason)s at byte %(byte)s")
+                % {"reason": exc.reason, "byte": f"{exc.start:,}"},
+            ) from None
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _read_csv_as(
+    data: bytes, encoding: str, bounds: _Bounded
+) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    stream = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, errors="strict", newline="")
+    first_line = stream.readline()
+    stream.seek(0)
     delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    del text  # the StringIO holds its own copy
+    reader = csv.reader(stream, delimiter=delimiter)
     headers: list[str] | None = None
     rows: list[tuple[int, list[str]]] = []
     previous_end = 0
