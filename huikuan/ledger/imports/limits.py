@@ -54,7 +54,7 @@ def refused_whole(rejected: InputRejected) -> bool:
 def limit_refused(reason: str, *, file_name: str) -> LimitExceeded:
     return LimitExceeded(
         errors=[RowError(0, "", "", reason)],
-        summary=_("%(file)s was refused: %(reason)s; nothing was imported")
+        summary=_("%(file)s: %(reason)s; nothing was imported")
         % {"file": file_name, "reason": reason},
     )
 

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from huikuan.cli.output import to_json
 from huikuan.core.audit import audit_context
@@ -31,7 +32,8 @@ class Command(BaseCommand):
         if options["mapping"] and not options["mapping"].is_file():
             raise CommandError(f"no such mapping file: {options['mapping']}")
         try:
-            with audit_context(source=f"import:{options['kind']}"):
+            # The command line speaks English, as every other message of the command does.
+            with translation.override("en"), audit_context(source=f"import:{options['kind']}"):
                 result = ledger_import(
                     kind=options["kind"],
                     path=path,
