@@ -54,8 +54,7 @@ def refused_whole(rejected: InputRejected) -> bool:
 def limit_refused(reason: str, *, file_name: str) -> LimitExceeded:
     return LimitExceeded(
         errors=[RowError(0, "", "", reason)],
-        summary=_("%(file)s: %(reason)s; nothing was imported")
-        % {"file": file_name, "reason": reason},
+        summary=_("%(file)s: %(reason)s; nothing was imported") % {"file": file_name, "reason": reason},
     )
 
 

@@ -195,10 +195,13 @@ def _read_csv_as(
 
 
 # The sheet XML is scanned, never parsed, before the reader sees it: what matters is which
-# cells are really there, how far apart they lie, and how long their texts are.
-_CELL_REF = re.compile(rb"<(?:\w+:)?c\b[^>]*?\sr=\"([A-Z]{1,4})([0-9]{1,9})\"")
-_ROW_REF = re.compile(rb"<(?:\w+:)?row\b[^>]*?\sr=\"([0-9]{1,9})\"")
-_CHUNK = 1024 * 1024
+# cells are really there, how far apart they lie, and how long their texts are. Writers put
+# ` r="B7"` on every cell, and a literal prefix keeps the search fast. A file spelling the
+# attribute otherwise (other white space, single quotes) passes this scan and meets the
+# reader's memory ceiling instead: refused all the same.
+_CELL_COLUMNS = re.compile(rb' r="([A-Z]{1,4})[0-9]')
+_CELL_ROWS = re.compile(rb' r="[A-Z]{1,4}([0-9]{1,9})"')
+_CHUNK = 4 * 1024 * 1024
 
 
 def _column_number(letters: bytes) -> int:
@@ -217,7 +220,6 @@ def _scan_xml(stream: Iterable[bytes], bounds: _Bounded, *, cells: bool) -> None
     limits = bounds.limits
     long_text = re.compile(rb">([^<]{%d,})(?:<|$)" % (limits.max_cell_chars + 1))
     max_row = max_column = 0
-    min_row = min_column = sys.maxsize
     carry = b""
     for chunk in stream:
         data = carry + chunk
@@ -232,13 +234,11 @@ def _scan_xml(stream: Iterable[bytes], bounds: _Bounded, *, cells: bool) -> None
             raise bounds.cell_too_long(None, None)
         if not cells:
             continue
-        for match in _CELL_REF.finditer(body):
-            column, row = _column_number(match.group(1)), int(match.group(2))
-            max_row, min_row = max(max_row, row), min(min_row, row)
-            max_column, min_column = max(max_column, column), min(min_column, column)
-        for match in _ROW_REF.finditer(body):
-            row = int(match.group(1))
-            max_row, min_row = max(max_row, row), min(min_row, row)
+        rows = _CELL_ROWS.findall(body)
+        if rows:
+            max_row = max(max_row, max(map(int, rows)))
+            columns = set(_CELL_COLUMNS.findall(body))
+            max_column = max(max_column, max(map(_column_number, columns)))
     if not cells or not max_row:
         return
     if max_row > limits.max_rows + 1:
@@ -308,7 +308,13 @@ def _read_spreadsheet(path: Path, bounds: _Bounded) -> tuple[list[str], list[tup
     finished = False
     try:
         assert child.stdout is not None
-        for line, text in enumerate(child.stdout, start=1):
+        # A row's JSON, every cell at its longest and escaped: nothing longer is read whole.
+        longest = (6 * bounds.limits.max_cell_chars + 4) * bounds.limits.max_columns + 2
+        line = 0
+        while text := child.stdout.readline(longest + 1):
+            line += 1
+            if not text.endswith("\n"):
+                raise bounds.cell_too_long(line, None)
             cells = json.loads(text)
             bounds.row(line, cells)
             if headers is None:
