@@ -187,7 +187,7 @@ HOSTILE = {
     "repeated cells (ODS)": Hostile(repeated_cells_ods, "of memory"),
     "huge cell (CSV)": Hostile(huge_cell_csv, f"longer than the limit of {LIMITS['cell']} characters"),
     "huge cell (XLSX)": Hostile(huge_cell_xlsx, f"longer than the limit of {LIMITS['cell']} characters"),
-    "truncated XLSX": Hostile(truncated_xlsx, "not a readable Excel file"),
+    "truncated XLSX": Hostile(truncated_xlsx, "not a readable spreadsheet"),
     "truncated UTF-16": Hostile(truncated_utf16, "cannot decode the file as UTF-16"),
     "too many columns": Hostile(too_many_columns, "has 252 columns, more than the limit of 200"),
     "too many rows": Hostile(too_many_rows, "more than 1,000 rows", _limits(MAX_ROWS=1_000)),

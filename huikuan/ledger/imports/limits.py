@@ -90,7 +90,7 @@ def check_archive(path: Path, limits: ImportLimits) -> zipfile.ZipFile:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         raise limit_refused(
-            _("it is not a readable Excel file (the zip archive is damaged or truncated)"),
+            _("it is not a readable spreadsheet (the zip archive is damaged or truncated)"),
             file_name=path.name,
         ) from None
     entries = archive.infolist()

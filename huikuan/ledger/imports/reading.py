@@ -280,7 +280,7 @@ def _check_spreadsheet_archive(path: Path, bounds: _Bounded) -> None:
                     _scan_xml(_chunks(archive, name), bounds, cells=False)
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
             raise limit_refused(
-                _("it is not a readable Excel file (the zip archive is damaged or truncated)"),
+                _("it is not a readable spreadsheet (the zip archive is damaged or truncated)"),
                 file_name=path.name,
             ) from None
 
