@@ -288,6 +288,35 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
+
+# --- Limits on an imported file (docs/import-limits.md), checked before it is parsed. Each
+# has an environment override; sizes are in megabytes there.
+def _env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name) or default)
+
+
+_MB = 1024 * 1024
+HUIKUAN_IMPORT_LIMITS = {
+    "MAX_FILE_BYTES": _env_int("HUIKUAN_IMPORT_MAX_FILE_MB", 100) * _MB,
+    "MAX_ROWS": _env_int("HUIKUAN_IMPORT_MAX_ROWS", 1_000_000),
+    "MAX_COLUMNS": _env_int("HUIKUAN_IMPORT_MAX_COLUMNS", 200),
+    # A spreadsheet's used range (rows × columns, empty cells included).
+    "MAX_CELLS": _env_int("HUIKUAN_IMPORT_MAX_CELLS", 20_000_000),
+    "MAX_CELL_CHARS": _env_int("HUIKUAN_IMPORT_MAX_CELL_CHARS", 32_767),  # Excel's own limit
+    # XLSX/ODS are zip archives: their size once inflated, and the inflation of one entry.
+    "MAX_UNCOMPRESSED_BYTES": _env_int("HUIKUAN_IMPORT_MAX_UNCOMPRESSED_MB", 1_000) * _MB,
+    "MAX_COMPRESSION_RATIO": _env_int("HUIKUAN_IMPORT_MAX_COMPRESSION_RATIO", 100),
+    "MAX_ARCHIVE_ENTRIES": _env_int("HUIKUAN_IMPORT_MAX_ARCHIVE_ENTRIES", 1_000),
+    # Bad values listed (and kept) for a refused file; the rest are counted.
+    "MAX_ERRORS": _env_int("HUIKUAN_IMPORT_MAX_ERRORS", 1_000),
+    # The memory ceiling of the child process that reads a spreadsheet.
+    "READER_MEMORY_BYTES": _env_int("HUIKUAN_IMPORT_READER_MEMORY_MB", 2_048) * _MB,
+    # Uploads larger than this are imported by a background job, its progress on the page.
+    "BACKGROUND_BYTES": _env_int("HUIKUAN_IMPORT_BACKGROUND_MB", 2) * _MB,
+}
+# Run a background import at once, inside the request (tests only).
+HUIKUAN_IMPORT_JOBS_INLINE = _env_bool("HUIKUAN_IMPORT_JOBS_INLINE", False)
+
 # --- Business defaults (SPEC §2, §4, §5.2). Each is a default a finance team may change.
 HUIKUAN = {
     "FUNCTIONAL_CURRENCY": os.environ.get("HUIKUAN_FUNCTIONAL_CURRENCY", "CNY"),

@@ -8,6 +8,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from huikuan.jobs.services import job_run, jobs_resume_stale
+from huikuan.ledger.imports.jobs import import_job_run
 
 
 @shared_task(name="huikuan.run_job")
@@ -25,3 +26,10 @@ def resume_stale_jobs() -> dict:
     """Resume the runs whose worker died (their lease expired); beat sends it every lease."""
     resumed = jobs_resume_stale(runner="celery")
     return {"resumed": [[name, day.isoformat()] for name, day in resumed]}
+
+
+@shared_task(name="huikuan.import_file")
+def import_file(job_id: int) -> dict:
+    """Import an uploaded file in the background (queued by the web import page)."""
+    job = import_job_run(job_id=job_id)
+    return {"job": job_id, "status": job.status}
