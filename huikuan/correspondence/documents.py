@@ -15,12 +15,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.template import Context, Engine, TemplateDoesNotExist, TemplateSyntaxError
-from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.html import linebreaks, strip_tags
 
 from huikuan.core.errors import NotFound, RuleViolation
 from huikuan.core.policy import policy_value
+from huikuan.correspondence import pdf
 from huikuan.correspondence.models import DocumentTemplate, Letterhead, TemplateKind
 from huikuan.ledger.models import Customer, Language
 
@@ -176,25 +176,21 @@ def document_render(*, template_code: str, language: str, context: dict) -> Rend
     )
 
 
-def letter_html(*, document: RenderedDocument) -> str:
-    """The full page of a letter: letterhead, then the rendered body."""
-    with translation.override(document.language):
-        return render_to_string(
-            "correspondence/letter.html",
-            {"document": document, "letterhead": letterhead_values(), "language": document.language},
-        )
-
-
-def pdf_from_html(html: str) -> bytes:
-    from weasyprint import HTML  # imported here: loading Pango takes a moment, most commands never need it
-
-    return HTML(string=html).write_pdf()
+def document_pdf(*, document: RenderedDocument) -> bytes:
+    """A letter (or statement) as PDF: the letterhead, then the rendered body, the CJK font embedded."""
+    return pdf.document_pdf(
+        subject=document.subject,
+        html=document.html,
+        letterhead=letterhead_values(),
+        language=document.language,
+    )
 
 
 def pdf_render(*, template_code: str, language: str, context: dict) -> bytes:
     """A letter as PDF, with the CJK font embedded."""
-    document = document_render(template_code=template_code, language=language, context=context)
-    return pdf_from_html(letter_html(document=document))
+    return document_pdf(
+        document=document_render(template_code=template_code, language=language, context=context)
+    )
 
 
 def statement_context(*, customer: Customer, as_of: date) -> dict:
