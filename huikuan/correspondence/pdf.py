@@ -49,6 +49,8 @@ from reportlab.platypus import (
 
 from huikuan.core.errors import ApplicationError
 
+# Part of a kept statement's hash: a change to the drawing renders kept statements again.
+RENDERER_VERSION = "reportlab-1"
 FONT = "HuikuanCJK"
 # Debian's TrueType CJK fonts, in order of preference (ReportLab embeds TrueType outlines,
 # not the CFF outlines of Noto Sans CJK).
