@@ -209,6 +209,9 @@ class StepSerializer(serializers.Serializer):
     email_template = TextField(allow_blank=True)
     letter_template = TextField(allow_blank=True)
     sms_text = TextField(allow_blank=True, required=False)
+    attach_statement = serializers.BooleanField(
+        required=False, help_text="The step's emails carry the statement of account as PDF."
+    )
     credit_hold = serializers.BooleanField()
     case_to_legal = serializers.BooleanField()
     litigation_decision = serializers.BooleanField()

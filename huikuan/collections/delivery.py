@@ -10,7 +10,9 @@ This is the one module that talks to the correspondence app:
 
 - email: the step's email template rendered in the customer's language (zh-Hans by default),
   ONE email per customer and step listing all its invoices at that step, with the statement
-  of account attached as PDF. The run's transaction puts each email in the outbox as
+  of account attached as PDF when the step says so (``DunningStep.attach_statement``: the
+  formal-letter steps by default, not the reminders); the statement is rendered once per
+  customer and day (``statement_pdf``). The run's transaction puts each email in the outbox as
   ``queued`` (``outbox_queue``: no text yet, idempotency key ``dunning:<action id>``), so
   nothing to be sent is invisible from the moment the run commits; delivery writes it
   (``email_compose``) and sends it (queued → sending → sent, or retrying/failed); the
@@ -117,9 +119,9 @@ def deliveries_send(*, actions: QuerySet[DunningAction] | None = None) -> dict[s
         status=ActionStatus.OPEN, channel__in=[Channel.EMAIL, Channel.LETTER, Channel.SMS]
     )
     templates = {
-        (policy_code, code): (email, letter, sms)
-        for policy_code, code, email, letter, sms in DunningStep.objects.values_list(
-            "policy__code", "code", "email_template", "letter_template", "sms_text"
+        (policy_code, code): (email, letter, sms, attach)
+        for policy_code, code, email, letter, sms, attach in DunningStep.objects.values_list(
+            "policy__code", "code", "email_template", "letter_template", "sms_text", "attach_statement"
         )
     }
     for action in pending.select_related("customer").order_by("id").iterator(chunk_size=2000):
@@ -127,11 +129,11 @@ def deliveries_send(*, actions: QuerySet[DunningAction] | None = None) -> dict[s
             Invoice.objects.filter(customer_id=action.customer_id, number__in=action.invoice_number_list)
         )
         context = dunning_context(action, invoices)
-        email_template, letter_template, sms_text = templates.get(
-            (action.policy_code, action.step_code), ("", "", "")
+        email_template, letter_template, sms_text, attach_statement = templates.get(
+            (action.policy_code, action.step_code), ("", "", "", False)
         )
         try:
-            outcome = _deliver(action, context, email_template, letter_template, sms_text)
+            outcome = _deliver(action, context, email_template, letter_template, sms_text, attach_statement)
         except (ApplicationError, ValueError, OSError) as error:
             logger.warning("dunning delivery %s failed: %s", action.pk, error)
             DunningAction.objects.filter(pk=action.pk, status=ActionStatus.OPEN).update(
@@ -147,7 +149,12 @@ def deliveries_send(*, actions: QuerySet[DunningAction] | None = None) -> dict[s
 
 
 def _deliver(
-    action: DunningAction, context: dict, email_template: str, letter_template: str, sms: str
+    action: DunningAction,
+    context: dict,
+    email_template: str,
+    letter_template: str,
+    sms: str,
+    attach_statement: bool = False,
 ) -> str:
     """What was done, as a note for the action."""
     customer = action.customer
@@ -173,15 +180,18 @@ def _deliver(
         raise ValueError(f"step {action.step_code} has no email template")
     language = language_code(customer.language)
     document = document_render(template_code=email_template, language=language, context=context)
-    statement = statement_pdf(customer=customer, as_of=action.action_date, language=language)
+    attachments = []
+    if attach_statement:
+        statement = statement_pdf(customer=customer, as_of=action.action_date, language=language)
+        attachments.append(
+            (f"statement-{customer.code}-{action.action_date}.pdf", statement, "application/pdf")
+        )
     content = {
         "to": email_addresses(customer.email),
         "subject": document.subject,
         "body": document.text,
         "html": document.html,
-        "attachments": [
-            (f"statement-{customer.code}-{action.action_date}.pdf", statement, "application/pdf")
-        ],
+        "attachments": attachments,
     }
     if existing is not None:  # queued by the run at its commit
         email = email_compose(email=existing, **content)

@@ -114,6 +114,7 @@ def policies_install() -> int:
                     "owner_role": step["owner_role"],
                     "email_template": step["email_template"],
                     "letter_template": step["letter_template"],
+                    "attach_statement": step.get("attach_statement", False),
                     "credit_hold": step.get("credit_hold", False),
                     "case_to_legal": step.get("case_to_legal", False),
                     "litigation_decision": step.get("litigation_decision", False),

@@ -26,10 +26,9 @@ from django.utils import timezone
 from huikuan.core.errors import RuleViolation
 from huikuan.core.policy import policy_value
 from huikuan.correspondence.documents import (
+    document_pdf,
     document_render,
     language_code,
-    letter_html,
-    pdf_from_html,
     template_check,
 )
 from huikuan.correspondence.models import (
@@ -374,7 +373,7 @@ def letter_create(
     )
     if document.kind != TemplateKind.LETTER:
         raise RuleViolation(f"{template_code!r} is an email template, not a letter")
-    pdf = pdf_from_html(letter_html(document=document))
+    pdf = document_pdf(document=document)
     try:
         with transaction.atomic():
             return Letter.objects.create(

@@ -530,6 +530,7 @@ class StepForm(forms.Form):
     owner_role = forms.ChoiceField(label=gettext_lazy("Owner"), choices=OwnerRole.choices)
     email_template = TextField(label=gettext_lazy("Email template"), max_length=64, required=False)
     letter_template = TextField(label=gettext_lazy("Letter template"), max_length=64, required=False)
+    attach_statement = forms.BooleanField(label=gettext_lazy("Attach the statement (PDF)"), required=False)
     credit_hold = forms.BooleanField(label=gettext_lazy("Credit hold"), required=False)
     case_to_legal = forms.BooleanField(label=gettext_lazy("Case to legal"), required=False)
     write_off_review = forms.BooleanField(label=gettext_lazy("Write-off review"), required=False)
