@@ -422,7 +422,7 @@ JOBS_LEASE_SECONDS = float(os.environ.get("HUIKUAN_JOBS_LEASE_SECONDS", "300"))
 EMAIL_SENDING_LEASE_SECONDS = float(os.environ.get("HUIKUAN_EMAIL_SENDING_LEASE_SECONDS", "300"))
 # --- Range rules (issue 10, huikuan.core.limits): the business dates Huikuan accepts, at the
 # API, the imports and the web alike. Date arithmetic on them stays within the calendar.
-HUIKUAN["DATE_RANGE"] = (
+HUIKUAN_DATE_RANGE = (
     os.environ.get("HUIKUAN_EARLIEST_DATE", "1900-01-01"),
     os.environ.get("HUIKUAN_LATEST_DATE", "2199-12-31"),
 )

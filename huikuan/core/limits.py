@@ -5,7 +5,7 @@ The API (its serializer fields, so the OpenAPI schema states the bounds), the im
 is refused in the others with the same reason. The rules are documented in docs/limits.md.
 
 - **Business dates** (invoice, due, payment, order, promise, activity, as-of …) lie within
-  ``HUIKUAN["DATE_RANGE"]`` (default 1900-01-01 … 2199-12-31): date arithmetic on them
+  ``settings.HUIKUAN_DATE_RANGE`` (default 1900-01-01 … 2199-12-31): date arithmetic on them
   (terms, look-backs, ladder offsets) then always stays within the calendar.
 - **Term days** 0 … 3650; other day counts (extensions, offsets, look-backs) within ±3650.
 - **Gross margin**: a fraction of the price above -1 (a loss of the whole price) and at most 1.
@@ -33,8 +33,8 @@ COUNT_MAX = 1_000_000
 
 
 def date_range() -> tuple[date, date]:
-    """The first and last business date Huikuan accepts (``HUIKUAN["DATE_RANGE"]``)."""
-    first, last = settings.HUIKUAN.get("DATE_RANGE", ("1900-01-01", "2199-12-31"))
+    """The first and last business date Huikuan accepts (``settings.HUIKUAN_DATE_RANGE``)."""
+    first, last = getattr(settings, "HUIKUAN_DATE_RANGE", ("1900-01-01", "2199-12-31"))
     return date.fromisoformat(str(first)), date.fromisoformat(str(last))
 
 
