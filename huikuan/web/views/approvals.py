@@ -24,12 +24,12 @@ from huikuan.approvals.selectors import (
 from huikuan.approvals.services import approval_chain_set, approval_decide, notification_mark_read
 from huikuan.core.audit import audit_context
 from huikuan.core.errors import ApplicationError
-from huikuan.web.views.common import page_of, staff_page, template_for
+from huikuan.web.views.common import page_for, page_of, template_for
 
 SHOWS = ("inbox", "mine", "all")
 
 
-@staff_page
+@page_for("staff.read")
 def approval_list(request):
     show = request.GET.get("show") if request.GET.get("show") in SHOWS else "inbox"
     if show == "inbox":
@@ -68,7 +68,7 @@ def _detail(request, approval, *, error: str = "", status: int = 200):
     return render(request, "web/approvals/detail.html", context, status=status)
 
 
-@staff_page
+@page_for("staff.read")
 def approval_detail(request, number: str):
     approval = get_object_or_404(access_approval_requests(user=request.user), number=number)
     read = list(
@@ -79,7 +79,7 @@ def approval_detail(request, number: str):
     return _detail(request, approval)
 
 
-@staff_page
+@page_for("approval.decide")
 @require_POST
 def approval_decide_view(request, number: str):
     approval = get_object_or_404(access_approval_requests(user=request.user), number=number)
@@ -115,7 +115,7 @@ def _chain_editor(request) -> None:
         raise PermissionDenied
 
 
-@staff_page
+@page_for("staff.read")
 def chain_list(request):
     chains = approval_chains()
     kinds = sorted(set(chains) | set(registered_kinds()))
@@ -125,7 +125,7 @@ def chain_list(request):
     )
 
 
-@staff_page
+@page_for("staff.read")
 def chain_edit(request, kind: str):
     _chain_editor(request)
     error = ""

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from huikuan.accounts.access import access_customer_ids
+from huikuan.accounts.permissions import may, require
 from huikuan.collections.desk import (
     access_collection_customers,
     access_tasks,
@@ -70,6 +71,7 @@ from huikuan.core.errors import ApplicationError
 from huikuan.correspondence.models import Letter, OutboundEmail
 from huikuan.ledger.models import CreditClass, Invoice
 from huikuan.web.charts import bar_chart
+from huikuan.web.views.common import page_for
 
 SOURCE = "web:collections"
 # The outcomes of the worklist's one-click form (the rest are logged on the timeline).
@@ -170,7 +172,7 @@ def worklist_task(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@collections_page("collections.change_dunningaction")
+@page_for("task.complete")
 def worklist_complete(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_object_or_404(access_tasks(user=request.user), pk=pk, channel=Channel.PHONE)
     form = CallForm(request.POST)
@@ -317,18 +319,18 @@ def customer_collections(request: HttpRequest, code: str) -> HttpResponse:
         "plan_form": PlanForm(initial={"starts_on": today}),
         "reason_form": ReasonForm(),
         "penalty_form": PenaltyForm(),
-        "may_penalise": request.user.has_perm("collections.add_penalty"),
-        "may_work": request.user.has_perm("collections.add_activity"),
+        "may_penalise": may(request.user, "penalty.propose"),
+        "may_work": may(request.user, "activity.log"),
     }
     return render(request, "web/collections/customer.html", context)
 
 
-def _customer_write(permission: str, form_class: type[forms.Form]) -> Callable:
+def _customer_write(action: str, form_class: type[forms.Form]) -> Callable:
     """A POST on a customer's timeline: scope, form, one service call audited, back to the page."""
 
     def decorate(write: Callable) -> Callable:
         @require_POST
-        @collections_page(permission)
+        @page_for(action)
         @wraps(write)
         def view(request: HttpRequest, code: str, **kwargs) -> HttpResponse:
             customer = get_object_or_404(access_collection_customers(user=request.user), code=code)
@@ -351,7 +353,7 @@ def _customer_write(permission: str, form_class: type[forms.Form]) -> Callable:
     return decorate
 
 
-@_customer_write("collections.add_activity", ActivityForm)
+@_customer_write("activity.log", ActivityForm)
 def activity_add(request, customer, data) -> str:
     activity_log(
         customer=customer,
@@ -364,7 +366,7 @@ def activity_add(request, customer, data) -> str:
     return _("Activity logged.")
 
 
-@_customer_write("collections.add_promisetopay", PromiseForm)
+@_customer_write("promise.make", PromiseForm)
 def promise_add(request, customer, data) -> str:
     promise_make(
         customer=customer,
@@ -376,7 +378,7 @@ def promise_add(request, customer, data) -> str:
     return _("Promise to pay recorded.")
 
 
-@_customer_write("collections.add_dispute", DisputeForm)
+@_customer_write("dispute.open", DisputeForm)
 def dispute_add(request, customer, data) -> str:
     invoice = Invoice.objects.filter(customer=customer, number=data["invoice"]).first()
     if invoice is None:
@@ -393,7 +395,7 @@ def dispute_add(request, customer, data) -> str:
     return _("Dispute opened.")
 
 
-@_customer_write("collections.change_dispute", ResolveForm)
+@_customer_write("dispute.resolve", ResolveForm)
 def dispute_close(request, customer, data, pk: int) -> str:
     dispute = get_object_or_404(Dispute, pk=pk, customer=customer, status=DisputeStatus.OPEN)
     dispute_resolve(
@@ -405,7 +407,7 @@ def dispute_close(request, customer, data, pk: int) -> str:
     return _("Dispute resolved.")
 
 
-@_customer_write("collections.add_paymentplan", PlanForm)
+@_customer_write("plan.create", PlanForm)
 def plan_add(request, customer, data) -> str:
     plan_create(
         customer=customer,
@@ -417,7 +419,7 @@ def plan_add(request, customer, data) -> str:
     return _("Payment plan set.")
 
 
-@_customer_write("collections.add_overduereason", ReasonForm)
+@_customer_write("overdue_reason.set", ReasonForm)
 def reason_set(request, customer, data) -> str:
     overdue_reason_set(
         customer=customer,
@@ -429,7 +431,7 @@ def reason_set(request, customer, data) -> str:
     return _("Overdue reason set.")
 
 
-@_customer_write("collections.add_penalty", PenaltyForm)
+@_customer_write("penalty.propose", PenaltyForm)
 def penalty_add(request, customer, data) -> str:
     penalty_apply(
         customer=customer,
@@ -515,7 +517,7 @@ def policies(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/collections/policies.html",
-        {"rows": rows, "may_edit": request.user.has_perm("collections.change_dunningpolicy")},
+        {"rows": rows, "may_edit": may(request.user, "policy.edit")},
     )
 
 
@@ -536,7 +538,7 @@ def _apply(
 
 
 @require_POST
-@collections_page("collections.change_dunningpolicy")
+@page_for("policy.edit")
 def policy_edit(request: HttpRequest, pk: int) -> HttpResponse:
     policy = get_object_or_404(DunningPolicy, pk=pk)
     return _apply(
@@ -548,7 +550,7 @@ def policy_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@collections_page("collections.change_dunningstep")
+@page_for("step.edit")
 def step_edit(request: HttpRequest, pk: int) -> HttpResponse:
     step = get_object_or_404(DunningStep, pk=pk)
     return _apply(
@@ -573,8 +575,7 @@ def runs(request: HttpRequest) -> HttpResponse:
     result = None
     form = RunForm(initial={"date": timezone.localdate(), "dry_run": True})
     if request.method == "POST":
-        if not request.user.has_perm("collections.add_dunningrun"):
-            raise PermissionDenied
+        require(request.user, "dunning.run")
         form = RunForm(request.POST)
         if form.is_valid():
             try:
@@ -598,7 +599,7 @@ def runs(request: HttpRequest) -> HttpResponse:
             "actions": actions,
             "result": result,
             "form": form,
-            "may_run": request.user.has_perm("collections.add_dunningrun"),
+            "may_run": may(request.user, "dunning.run"),
         },
     )
 
