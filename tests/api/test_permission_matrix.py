@@ -318,3 +318,19 @@ def test_a_customer_user_reads_through_the_api_only_its_own_ledger(people, recor
             assert response.status_code == 404, (path, response.status_code)  # another customer's record
         else:
             assert response.status_code == 403, (path, response.status_code)
+
+
+# --- The CLI asks the same rules when it acts as a user ----------------------------------------
+
+
+def test_the_cli_files_no_class_change_as_a_read_only_user(people, huikuan):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="may not file"):
+        huikuan("credit", "evaluate", "--period", "2024-05", "--apply", "--requested-by", AUDITOR)
+
+
+def test_the_cli_decides_no_approval_as_an_auditor(people, records, huikuan):
+    result = huikuan("approvals", "decide", records["{number}"], "--user", AUDITOR, "--approve")
+    assert result.code == 1
+    assert "may not decide" in result.stderr
