@@ -16,9 +16,10 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from huikuan.accounts.access import user_roles
-from huikuan.accounts.roles import CUSTOMER, ROLES
+from huikuan.accounts.permissions import may
+from huikuan.accounts.roles import ROLES
 from huikuan.api.fields import ModelSerializer, TextField
+from huikuan.api.permissions import WriteAction
 from huikuan.approvals.models import ApprovalDecision, ApprovalRequest, ApprovalStep, Decision, Status
 from huikuan.approvals.registry import kind_label
 from huikuan.approvals.selectors import (
@@ -27,7 +28,6 @@ from huikuan.approvals.selectors import (
     approval_chains,
     approval_history,
     approvals_inbox,
-    may_edit_chains,
 )
 from huikuan.approvals.services import approval_chain_set, approval_decide
 from huikuan.core.audit import audit_context
@@ -44,10 +44,7 @@ class StaffOnly(BasePermission):
     """A staff role (anything but a customer user), or a superuser."""
 
     def has_permission(self, request, view) -> bool:
-        user = request.user
-        if not user or not user.is_authenticated:
-            return False
-        return user.is_superuser or bool(user_roles(user) - {CUSTOMER})
+        return may(request.user, "staff.read")
 
 
 class DecisionSerializer(ModelSerializer):
@@ -148,7 +145,8 @@ class ListQuerySerializer(serializers.Serializer):
     ),
 )
 class ApprovalRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    permission_classes = [StaffOnly]
+    permission_classes = [StaffOnly, WriteAction]
+    write_actions = {"decide": "approval.decide"}
     serializer_class = ApprovalRequestSerializer
     lookup_field = "number"
     lookup_url_kwarg = "number"
@@ -229,13 +227,6 @@ def _chain_data(kind: str, steps: list[ApprovalStep]) -> dict:
     }
 
 
-class ChainEditors(StaffOnly):
-    def has_permission(self, request, view) -> bool:
-        if not super().has_permission(request, view):
-            return False
-        return request.method in ("GET", "HEAD", "OPTIONS") or may_edit_chains(request.user)
-
-
 class ApprovalChainListView(APIView):
     permission_classes = [StaffOnly]
 
@@ -246,7 +237,8 @@ class ApprovalChainListView(APIView):
 
 
 class ApprovalChainView(APIView):
-    permission_classes = [ChainEditors]
+    permission_classes = [StaffOnly, WriteAction]
+    write_actions = {"PUT": "chain.edit"}
 
     @extend_schema(
         summary="The approval chain of one kind", responses={200: ChainSerializer, 404: OpenApiTypes.OBJECT}

@@ -294,6 +294,7 @@ class WorklistView(CollectionsView):
 class WorklistCompleteView(CollectionsView):
     # Logging a call adds an activity and changes the task.
     queryset = Activity.objects.none()
+    write_actions = {"POST": "task.complete"}
 
     @extend_schema(
         summary="Log a call task's outcome: the task done, its activity, any promise or dispute",
@@ -301,8 +302,6 @@ class WorklistCompleteView(CollectionsView):
         responses={201: ActivitySerializer},
     )
     def post(self, request, pk: int):
-        if not request.user.has_perm("collections.change_dunningaction"):
-            self.permission_denied(request)
         task = get_object_or_404(access_tasks(user=request.user), pk=pk, channel=Channel.PHONE)
         data = self.valid(CallSerializer)
         promise = dispute = None
@@ -353,6 +352,7 @@ class CustomerCollectionsView(CollectionsView):
 
 class ActivityCreateView(CollectionsView):
     queryset = Activity.objects.none()
+    write_actions = {"POST": "activity.log"}
 
     @extend_schema(
         summary="Log an activity with a customer",
@@ -369,6 +369,7 @@ class ActivityCreateView(CollectionsView):
 
 class PromiseCreateView(CollectionsView):
     queryset = PromiseToPay.objects.none()
+    write_actions = {"POST": "promise.make"}
 
     @extend_schema(
         summary="Record a promise to pay", request=PromiseSerializer, responses={201: PromiseSerializer}
@@ -389,6 +390,7 @@ class PromiseCreateView(CollectionsView):
 
 class PlanCreateView(CollectionsView):
     queryset = PaymentPlan.objects.none()
+    write_actions = {"POST": "plan.create"}
 
     @extend_schema(summary="Set a payment plan", request=PlanSerializer, responses={201: PlanSerializer})
     def post(self, request, code: str):
@@ -407,6 +409,7 @@ class PlanCreateView(CollectionsView):
 
 class DisputeCreateView(CollectionsView):
     queryset = Dispute.objects.none()
+    write_actions = {"POST": "dispute.open"}
 
     @extend_schema(
         summary="Open a dispute on an invoice", request=DisputeSerializer, responses={201: DisputeSerializer}
@@ -432,11 +435,10 @@ class DisputeCreateView(CollectionsView):
 
 class DisputeResolveView(CollectionsView):
     queryset = Dispute.objects.none()
+    write_actions = {"POST": "dispute.resolve"}
 
     @extend_schema(summary="Resolve a dispute", request=ResolveSerializer, responses={200: DisputeSerializer})
     def post(self, request, pk: int):
-        if not request.user.has_perm("collections.change_dispute"):
-            self.permission_denied(request)
         dispute = get_object_or_404(
             Dispute.objects.filter(customer__in=access_collection_customers(user=request.user)), pk=pk
         )
@@ -453,6 +455,7 @@ class DisputeResolveView(CollectionsView):
 
 class OverdueReasonView(CollectionsView):
     queryset = OverdueReason.objects.none()
+    write_actions = {"POST": "overdue_reason.set"}
 
     @extend_schema(
         summary="Set a customer's overdue-reason code",
@@ -475,6 +478,7 @@ class OverdueReasonView(CollectionsView):
 
 class PenaltyView(CollectionsView):
     queryset = Penalty.objects.none()
+    write_actions = {"POST": "penalty.propose"}
 
     @extend_schema(
         summary="Propose a penalty: credit hold or class downgrade",
@@ -509,6 +513,7 @@ class PolicyListView(CollectionsView):
 
 class PolicyDetailView(CollectionsView):
     queryset = DunningPolicy.objects.none()
+    write_actions = {"PUT": "policy.edit"}
 
     @extend_schema(summary="One dunning policy with its ladder", responses={200: PolicySerializer})
     def get(self, request, code: str):
@@ -546,6 +551,7 @@ class PolicyDetailView(CollectionsView):
 
 class RunView(CollectionsView):
     queryset = DunningRun.objects.none()
+    write_actions = {"POST": "dunning.run"}
 
     @extend_schema(summary="Past dunning runs, newest first", responses={200: RunSerializer(many=True)})
     def get(self, request):

@@ -22,8 +22,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from huikuan.accounts.access import access_customers, access_invoices
+from huikuan.accounts.permissions import may
 from huikuan.api.fields import BusinessDateField, ModelSerializer, TextField
 from huikuan.api.idempotency import IdempotentCreateMixin
+from huikuan.api.permissions import WriteAction
 from huikuan.api.serializers import KeyRelatedField, money, rate
 from huikuan.api.views import IDEMPOTENCY_KEY
 from huikuan.core.audit import audit_context
@@ -73,7 +75,7 @@ class ReadsCredit(BasePermission):
     """Any role that may read credit records (every staff role); writes check their own permission."""
 
     def has_permission(self, request, view) -> bool:
-        return request.user.is_authenticated and request.user.has_perm("credit.view_order")
+        return may(request.user, "credit.read")
 
 
 def _as_of(request):
@@ -387,6 +389,7 @@ class OrderViewSet(
     ScopedCreditViewSet,
 ):
     serializer_class = OrderSerializer
+    write_actions = {"create": "order.create", "release": "order.release"}
     lookup_field = "number"
     lookup_url_kwarg = "order_number"
     lookup_value_regex = "[^/]+"
@@ -423,7 +426,7 @@ class OrderViewSet(
         request=ReleaseSerializer,
         responses={201: ApprovalFiledSerializer, **ERRORS},
     )
-    @action(detail=True, methods=["post"], permission_classes=[ReadsCredit])
+    @action(detail=True, methods=["post"], permission_classes=[ReadsCredit, WriteAction])
     def release(self, request, order_number=None):
         order = self.get_object()
         body = ReleaseSerializer(data=request.data)
@@ -444,6 +447,7 @@ class OrderViewSet(
 )
 class ExtensionRequestViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, ScopedCreditViewSet):
     serializer_class = ExtensionRequestSerializer
+    write_actions = {"create": "extension.request"}
     access = staticmethod(access_extension_requests)
 
     def filter_queryset(self, queryset):
@@ -474,6 +478,7 @@ class ExtensionRequestViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, Sc
 )
 class LimitApplicationViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, ScopedCreditViewSet):
     serializer_class = LimitApplicationSerializer
+    write_actions = {"create": "limit.apply"}
     access = staticmethod(access_limit_applications)
 
     def perform_create(self, serializer):
@@ -493,6 +498,7 @@ class LimitApplicationViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, Sc
 )
 class HoldViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, ScopedCreditViewSet):
     serializer_class = HoldSerializer
+    write_actions = {"create": "hold.place", "lift": "hold.lift"}
     access = staticmethod(access_credit_holds)
 
     def perform_create(self, serializer):
@@ -511,7 +517,7 @@ class HoldViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, ScopedCreditVi
         request=ReleaseSerializer,
         responses={201: ApprovalFiledSerializer, **ERRORS},
     )
-    @action(detail=True, methods=["post"], permission_classes=[ReadsCredit])
+    @action(detail=True, methods=["post"], permission_classes=[ReadsCredit, WriteAction])
     def lift(self, request, pk=None):
         hold = self.get_object()
         body = ReleaseSerializer(data=request.data)
@@ -532,6 +538,7 @@ class HoldViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, ScopedCreditVi
 )
 class StatementViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, ScopedCreditViewSet):
     serializer_class = StatementSerializer
+    write_actions = {"create": "statement.record"}
     access = staticmethod(access_statements)
 
     def perform_create(self, serializer):
@@ -545,7 +552,8 @@ class StatementViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, ScopedCre
 class CreditCheckView(APIView):
     """Would an order of this amount pass the credit check, and if not, every reason why."""
 
-    permission_classes = [ReadsCredit]
+    permission_classes = [ReadsCredit, WriteAction]
+    write_actions = {"POST": "credit.check"}
 
     @extend_schema(
         summary="Credit check of an order amount: pass or blocked with every reason",

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from huikuan.accounts.access import customer_filter, user_roles
-from huikuan.accounts.roles import ADMIN, CREDIT_MANAGER, CUSTOMER
+from huikuan.accounts.permissions import may
+from huikuan.accounts.roles import CUSTOMER
 from huikuan.approvals.models import (
     ApprovalDecision,
     ApprovalRequest,
@@ -91,4 +92,4 @@ def notifications_unread(*, user) -> QuerySet[Notification]:
 
 
 def may_edit_chains(user) -> bool:
-    return user.is_authenticated and (user.is_superuser or bool(user_roles(user) & {ADMIN, CREDIT_MANAGER}))
+    return may(user, "chain.edit")

@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from huikuan.config.home import LOOPBACK_HOSTS, default_home, secret_key_in
 
@@ -431,3 +432,36 @@ SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
     "drf_spectacular.hooks.postprocess_schema_enums",
     "huikuan.api.schema.blank_or_pattern",
 ]
+# --- Shared cache and client addresses (issue 10: throttling that holds) -----------------------
+# Sign-in throttles count in the default cache, which every worker process must share: the
+# database cache by default (its table is made by a migration, so `migrate`, `huikuan serve`
+# and the quickstart have it), Redis when HUIKUAN_REDIS_URL (or CACHE_URL) names a server.
+_CACHE_URL = os.environ.get("HUIKUAN_REDIS_URL") or os.environ.get("CACHE_URL", "")
+if _CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _CACHE_URL,
+            "KEY_PREFIX": "huikuan",
+        }
+    }
+elif _CACHE_URL:
+    raise ImproperlyConfigured(f"HUIKUAN_REDIS_URL/CACHE_URL must be a redis:// URL, not {_CACHE_URL!r}")
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "huikuan_cache",
+            # Culling past MAX_ENTRIES drops live entries: keep it far above any real load.
+            "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+        }
+    }
+# How many reverse proxies in front of Huikuan append to X-Forwarded-For. 0 (the default): the
+# header is ignored and the client is the connection's address, so a forged header cannot
+# dodge a throttle. N: the N-th address from the right. DRF's throttles use the same number.
+HUIKUAN_TRUSTED_PROXIES = int(os.environ.get("HUIKUAN_TRUSTED_PROXIES", "0"))
+REST_FRAMEWORK["NUM_PROXIES"] = HUIKUAN_TRUSTED_PROXIES
+# Idempotency-Key: how long a request waits for a concurrent one with the same key before a
+# 409, and after how long a reservation without a response (its process died) is taken over.
+HUIKUAN_IDEMPOTENCY_WAIT_SECONDS = int(os.environ.get("HUIKUAN_IDEMPOTENCY_WAIT_SECONDS", "20"))
+HUIKUAN_IDEMPOTENCY_STALE_SECONDS = int(os.environ.get("HUIKUAN_IDEMPOTENCY_STALE_SECONDS", "300"))

@@ -49,5 +49,5 @@ def test_aging_reproduces_the_seed_002_table_to_the_cent(seed002_ledger, huikuan
 
 def test_aging_on_a_date_outside_the_business_range_is_refused_naming_the_range(seed002_ledger, huikuan):
     for basis in ("due", "invoice"):
-        with pytest.raises(CommandError, match="1900-01-01.*2199-12-31"):
+        with pytest.raises(CommandError, match=r"1900-01-01.*2199-12-31"):
             huikuan("aging", "--as-of", "0001-01-01", "--basis", basis, "--json")

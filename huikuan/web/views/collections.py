@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from huikuan.accounts.access import access_customer_ids
+from huikuan.accounts.permissions import may, require
 from huikuan.collections.desk import (
     access_collection_customers,
     access_tasks,
@@ -83,6 +84,7 @@ from huikuan.ledger.models import CreditClass, Invoice
 from huikuan.reporting.exports import clearance_sheet, performance_sheet, reasons_sheet
 from huikuan.web.charts import bar_chart
 from huikuan.web.fields import BusinessDateField, TextField
+from huikuan.web.views.common import page_for
 from huikuan.web.widgets import IsoDateInput
 
 SOURCE = "web:collections"
@@ -195,7 +197,7 @@ def worklist_task(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@collections_page("collections.change_dunningaction")
+@page_for("task.complete")
 def worklist_complete(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_object_or_404(access_tasks(user=request.user), pk=pk, channel=Channel.PHONE)
     form = CallForm(request.POST)
@@ -354,18 +356,18 @@ def customer_collections(request: HttpRequest, code: str) -> HttpResponse:
         "plan_form": PlanForm(initial={"starts_on": today}),
         "reason_form": ReasonForm(),
         "penalty_form": PenaltyForm(),
-        "may_penalise": request.user.has_perm("collections.add_penalty"),
-        "may_work": request.user.has_perm("collections.add_activity"),
+        "may_penalise": may(request.user, "penalty.propose"),
+        "may_work": may(request.user, "activity.log"),
     }
     return render(request, "web/collections/customer.html", context)
 
 
-def _customer_write(permission: str, form_class: type[forms.Form]) -> Callable:
+def _customer_write(action: str, form_class: type[forms.Form]) -> Callable:
     """A POST on a customer's timeline: scope, form, one service call audited, back to the page."""
 
     def decorate(write: Callable) -> Callable:
         @require_POST
-        @collections_page(permission)
+        @page_for(action)
         @wraps(write)
         def view(request: HttpRequest, code: str, **kwargs) -> HttpResponse:
             customer = get_object_or_404(access_collection_customers(user=request.user), code=code)
@@ -389,7 +391,7 @@ def _customer_write(permission: str, form_class: type[forms.Form]) -> Callable:
     return decorate
 
 
-@_customer_write("collections.add_activity", ActivityForm)
+@_customer_write("activity.log", ActivityForm)
 def activity_add(request, customer, data) -> str:
     activity_log(
         customer=customer,
@@ -402,7 +404,7 @@ def activity_add(request, customer, data) -> str:
     return _("Activity logged.")
 
 
-@_customer_write("collections.add_promisetopay", PromiseForm)
+@_customer_write("promise.make", PromiseForm)
 def promise_add(request, customer, data) -> str:
     duplicate = promise_duplicate(
         customer=customer, amount=data["amount"], promised_date=data["promised_date"]
@@ -420,7 +422,7 @@ def promise_add(request, customer, data) -> str:
     return _("Promise to pay recorded.")
 
 
-@_customer_write("collections.add_dispute", DisputeForm)
+@_customer_write("dispute.open", DisputeForm)
 def dispute_add(request, customer, data) -> str:
     invoice = Invoice.objects.filter(customer=customer, number=data["invoice"]).first()
     if invoice is None:
@@ -437,7 +439,7 @@ def dispute_add(request, customer, data) -> str:
     return _("Dispute opened.")
 
 
-@_customer_write("collections.change_dispute", ResolveForm)
+@_customer_write("dispute.resolve", ResolveForm)
 def dispute_close(request, customer, data, pk: int) -> str:
     dispute = get_object_or_404(Dispute, pk=pk, customer=customer, status=DisputeStatus.OPEN)
     dispute_resolve(
@@ -449,7 +451,7 @@ def dispute_close(request, customer, data, pk: int) -> str:
     return _("Dispute resolved.")
 
 
-@_customer_write("collections.add_paymentplan", PlanForm)
+@_customer_write("plan.create", PlanForm)
 def plan_add(request, customer, data) -> str:
     plan_create(
         customer=customer,
@@ -461,7 +463,7 @@ def plan_add(request, customer, data) -> str:
     return _("Payment plan set.")
 
 
-@_customer_write("collections.add_overduereason", ReasonForm)
+@_customer_write("overdue_reason.set", ReasonForm)
 def reason_set(request, customer, data) -> str:
     overdue_reason_set(
         customer=customer,
@@ -473,7 +475,7 @@ def reason_set(request, customer, data) -> str:
     return _("Overdue reason set.")
 
 
-@_customer_write("collections.add_penalty", PenaltyForm)
+@_customer_write("penalty.propose", PenaltyForm)
 def penalty_add(request, customer, data) -> str:
     penalty_apply(
         customer=customer,
@@ -562,7 +564,7 @@ def policies(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/collections/policies.html",
-        {"rows": rows, "may_edit": request.user.has_perm("collections.change_dunningpolicy")},
+        {"rows": rows, "may_edit": may(request.user, "policy.edit")},
     )
 
 
@@ -583,7 +585,7 @@ def _apply(
 
 
 @require_POST
-@collections_page("collections.change_dunningpolicy")
+@page_for("policy.edit")
 def policy_edit(request: HttpRequest, pk: int) -> HttpResponse:
     policy = get_object_or_404(DunningPolicy, pk=pk)
     return _apply(
@@ -595,7 +597,7 @@ def policy_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@collections_page("collections.change_dunningstep")
+@page_for("step.edit")
 def step_edit(request: HttpRequest, pk: int) -> HttpResponse:
     step = get_object_or_404(DunningStep, pk=pk)
     return _apply(
@@ -620,8 +622,7 @@ def runs(request: HttpRequest) -> HttpResponse:
     result = None
     form = RunForm(initial={"date": timezone.localdate(), "dry_run": True})
     if request.method == "POST":
-        if not request.user.has_perm("collections.add_dunningrun"):
-            raise PermissionDenied
+        require(request.user, "dunning.run")
         form = RunForm(request.POST)
         if form.is_valid():
             try:
@@ -645,7 +646,7 @@ def runs(request: HttpRequest) -> HttpResponse:
             "actions": actions,
             "result": result,
             "form": form,
-            "may_run": request.user.has_perm("collections.add_dunningrun"),
+            "may_run": may(request.user, "dunning.run"),
             "jobs": [
                 {
                     **job,

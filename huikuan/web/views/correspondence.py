@@ -23,6 +23,7 @@ from huikuan.correspondence.services import (
     letterhead_get,
     letterhead_update,
 )
+from huikuan.web.views.common import page_for
 
 
 def correspondence_page(permission: str) -> Callable:
@@ -57,7 +58,7 @@ def template_list(request: HttpRequest) -> HttpResponse:
     return render(request, "web/correspondence/templates.html", {"templates": templates})
 
 
-@correspondence_page("correspondence.change_documenttemplate")
+@page_for("template.edit")
 def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
     template = get_object_or_404(DocumentTemplate, pk=pk)
     status = 200
@@ -88,7 +89,7 @@ def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@correspondence_page("correspondence.change_letterhead")
+@page_for("letterhead.edit")
 def letterhead_edit(request: HttpRequest) -> HttpResponse:
     letterhead = letterhead_get()
     status = 200
