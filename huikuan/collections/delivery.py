@@ -47,6 +47,7 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Count, QuerySet
 from django.utils import timezone, translation
@@ -77,8 +78,6 @@ from huikuan.ledger.models import Invoice
 logger = logging.getLogger(__name__)
 
 
-# Actions per delivery task: small enough that a task ends well within its lease.
-DELIVERY_CHUNK = 20
 CHUNK_TASK = "huikuan.collections.delivery.delivery_chunk_send"
 DELIVERED = [Channel.EMAIL, Channel.LETTER, Channel.SMS]
 
@@ -91,9 +90,9 @@ def deliveries_enqueue(*, run_date: date) -> int:
         .order_by("id")
         .values_list("id", flat=True)
     )
-    chunks = [
-        {"action_ids": ids[start : start + DELIVERY_CHUNK]} for start in range(0, len(ids), DELIVERY_CHUNK)
-    ]
+    # Actions per task (HUIKUAN_DELIVERY_CHUNK): small enough to end well within a lease.
+    size = settings.DELIVERY_CHUNK
+    chunks = [{"action_ids": ids[start : start + size]} for start in range(0, len(ids), size)]
     return len(tasks_enqueue(func=CHUNK_TASK, kwargs_list=chunks, run_date=run_date))
 
 

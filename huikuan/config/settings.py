@@ -366,4 +366,6 @@ HUIKUAN = {
 # An email being sent holds its claim for EMAIL_SENDING_LEASE_SECONDS; after that a stopped
 # attempt is reconciled (sent again only if it never reached the SMTP DATA command).
 JOBS_LEASE_SECONDS = float(os.environ.get("HUIKUAN_JOBS_LEASE_SECONDS", "300"))
+# A dunning run's deliveries are queued in tasks of this many actions (issue 11).
+DELIVERY_CHUNK = int(os.environ.get("HUIKUAN_DELIVERY_CHUNK", "20"))
 EMAIL_SENDING_LEASE_SECONDS = float(os.environ.get("HUIKUAN_EMAIL_SENDING_LEASE_SECONDS", "300"))
