@@ -6,17 +6,22 @@ Amounts are strings; a customer or task out of the user's scope is 404.
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db import transaction
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from huikuan.api.fields import BusinessDateField, TextField
 from huikuan.api.permissions import RolePermissions
 from huikuan.api.serializers import money
+from huikuan.collections.delivery import delivery_progress
 from huikuan.collections.desk import (
     access_collection_customers,
     access_tasks,
@@ -42,7 +47,7 @@ from huikuan.collections.models import (
     PenaltyKind,
     PromiseToPay,
 )
-from huikuan.collections.run import dunning_run
+from huikuan.collections.run import dunning_run, dunning_run_enqueue
 from huikuan.collections.selectors import customer_timeline, worklist_for
 from huikuan.collections.services import (
     activity_log,
@@ -264,6 +269,26 @@ class RunResultSerializer(serializers.Serializer):
 
 
 # --- Views -------------------------------------------------------------------------------------
+
+
+class RunQueuedSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    queued = serializers.BooleanField()
+    task = serializers.IntegerField(help_text="The queued task of the run.")
+    progress = serializers.CharField(help_text="Where to follow its delivery.")
+
+
+class DeliveryProgressSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    emails = serializers.DictField(
+        child=serializers.IntegerField(), help_text="queued, sending, sent, retrying, failed"
+    )
+    letters = serializers.DictField(child=serializers.IntegerField(), help_text="done, open")
+    undelivered = serializers.IntegerField(
+        help_text="Actions tried and refused (no email address, a template error); retried by email_retry."
+    )
+    tasks_pending = serializers.IntegerField(help_text="Delivery tasks queued or running.")
+    finished = serializers.BooleanField()
 
 
 class CollectionsView(APIView):
@@ -558,12 +583,35 @@ class RunView(CollectionsView):
         return Response(RunSerializer(DunningRun.objects.all()[:100], many=True).data)
 
     @extend_schema(
-        summary="Run the dunning ladder for a date, or a dry run of it",
+        summary="Run the dunning ladder for a date (queued: 202), or a dry run of it (200)",
         request=RunRequestSerializer,
-        responses={200: RunResultSerializer},
+        responses={200: RunResultSerializer, 202: RunQueuedSerializer},
     )
     def post(self, request):
         data = self.valid(RunRequestSerializer)
-        with audit_context(actor=request.user, source=SOURCE):
-            result = dunning_run(date=data["date"], dry_run=data["dry_run"])
-        return Response(RunResultSerializer(result.as_dict()).data)
+        if data["dry_run"]:
+            with audit_context(actor=request.user, source=SOURCE):
+                result = dunning_run(date=data["date"], dry_run=True)
+            return Response(RunResultSerializer(result.as_dict()).data)
+        # The run and its deliveries are done by a worker; the answer comes at once.
+        task = dunning_run_enqueue(date=data["date"], started_by=request.user.get_username())
+        progress = reverse("dunning-progress", args=[data["date"].isoformat()])
+        body = {"date": data["date"], "queued": True, "task": task, "progress": progress}
+        return Response(
+            RunQueuedSerializer(body).data, status=status.HTTP_202_ACCEPTED, headers={"Location": progress}
+        )
+
+
+class RunProgressView(CollectionsView):
+    queryset = DunningRun.objects.none()
+
+    @extend_schema(
+        summary="A date's delivery: emails by status, letters, delivery tasks still to do",
+        responses={200: DeliveryProgressSerializer},
+    )
+    def get(self, request, day: str):
+        try:
+            run_date = date.fromisoformat(day)
+        except ValueError:
+            raise ValidationError({"date": "give the date as YYYY-MM-DD"}) from None
+        return Response(DeliveryProgressSerializer(delivery_progress(run_date=run_date)).data)

@@ -1,7 +1,9 @@
 """Celery for production (SPEC §12): workers run the scheduled jobs, beat schedules them.
 
-    celery -A huikuan.config.celery worker
+    celery -A huikuan.config.celery worker --concurrency $(nproc)
     celery -A huikuan.config.celery beat
+
+Both need the server's environment (``DATABASE_URL``, ``HUIKUAN_SECRET_KEY``, ``EMAIL_*``...).
 
 The broker is ``CELERY_BROKER_URL`` (Redis, e.g. redis://127.0.0.1:6379/0). Beat sends
 ``huikuan.run_job`` for every job of :data:`huikuan.jobs.registry.JOBS` daily at
@@ -9,6 +11,11 @@ The broker is ``CELERY_BROKER_URL`` (Redis, e.g. redis://127.0.0.1:6379/0). Beat
 and ``huikuan.resume_stale_jobs`` every ``JOBS_LEASE_SECONDS`` (a run whose worker died).
 Set ``HUIKUAN_SCHEDULER=celery`` so that ``huikuan serve`` does not also run them in-process
 (harmless if it does: each (job, date) runs once).
+
+A dunning run's deliveries are chunks, each a ``huikuan.execute_task`` message: with one
+message reserved per worker process at a time (prefetch 1) the chunks spread over every
+process of every worker; a message is acknowledged after its task ends (late acks), and a
+task whose worker died is sent again by ``huikuan.resume_stale_jobs`` once its lease lapses.
 """
 
 from __future__ import annotations

@@ -226,9 +226,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("HUIKUAN_LOG_LEVEL", "WARNING")},
 }
 
-# --- Email (issue 5). With EMAIL_HOST set, mail goes to that SMTP server; without it (the
-# embedded, single-machine default) the console backend prints each message, so nothing is
-# lost and nothing leaves the machine by accident. EMAIL_BACKEND overrides either choice.
+# --- Email (issue 5). With EMAIL_HOST set, mail goes to that SMTP server. Without it, the
+# demo and development (HUIKUAN_EMAIL_BACKEND=outbox, or DEBUG on) keep every email in the
+# outbox, shown by the web app, and send nothing; production (DEBUG off) fails each attempt,
+# and `huikuan check --deploy` and `huikuan serve` refuse (huikuan/correspondence/backends.py).
+# EMAIL_BACKEND overrides the choice.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
@@ -237,11 +239,15 @@ EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = _env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "huikuan@localhost")
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
-    "django.core.mail.backends.smtp.EmailBackend"
-    if EMAIL_HOST
-    else "django.core.mail.backends.console.EmailBackend"
-)
+HUIKUAN_EMAIL_BACKEND = os.environ.get("HUIKUAN_EMAIL_BACKEND", "")  # "outbox": send nothing
+if os.environ.get("EMAIL_BACKEND"):
+    EMAIL_BACKEND = os.environ["EMAIL_BACKEND"]
+elif EMAIL_HOST and HUIKUAN_EMAIL_BACKEND != "outbox":
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+elif HUIKUAN_EMAIL_BACKEND == "outbox" or DEBUG:
+    EMAIL_BACKEND = "huikuan.correspondence.backends.OutboxBackend"
+else:
+    EMAIL_BACKEND = "huikuan.correspondence.backends.NotConfiguredBackend"
 
 # --- REST API (SPEC §12): token or session auth, pages of at most 500, errors as JSON.
 REST_FRAMEWORK = {
@@ -288,6 +294,10 @@ CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "huikuan
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Delivery chunks spread over every worker process, and a killed worker's task is not lost.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 
 
 # --- Limits on an imported file (docs/import-limits.md), checked before it is parsed. Each
@@ -420,6 +430,8 @@ HUIKUAN = {
 # An email being sent holds its claim for EMAIL_SENDING_LEASE_SECONDS; after that a stopped
 # attempt is reconciled (sent again only if it never reached the SMTP DATA command).
 JOBS_LEASE_SECONDS = float(os.environ.get("HUIKUAN_JOBS_LEASE_SECONDS", "300"))
+# A dunning run's deliveries are queued in tasks of this many actions (issue 11).
+DELIVERY_CHUNK = int(os.environ.get("HUIKUAN_DELIVERY_CHUNK", "20"))
 EMAIL_SENDING_LEASE_SECONDS = float(os.environ.get("HUIKUAN_EMAIL_SENDING_LEASE_SECONDS", "300"))
 # --- Range rules (issue 10, huikuan.core.limits): the business dates Huikuan accepts, at the
 # API, the imports and the web alike. Date arithmetic on them stays within the calendar.

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 
 from huikuan.core.policy import policy_value
-from huikuan.correspondence.models import EmailStatus, OutboundEmail
+from huikuan.correspondence.models import EmailAttachment, EmailStatus, OutboundEmail
 from huikuan.ledger.models import Allocation, CreditNote, Customer, Invoice, WriteOff
 
 CENT = Decimal("0.01")
@@ -95,3 +95,16 @@ def emails_due_for_retry(*, now) -> QuerySet[OutboundEmail]:
 def email_find(*, idempotency_key: str) -> OutboundEmail | None:
     """The outbox row recorded under ``idempotency_key``, if any."""
     return OutboundEmail.objects.filter(idempotency_key=idempotency_key).first()
+
+
+def outbox_list(*, status: str = "", created_on: date | None = None) -> QuerySet[OutboundEmail]:
+    """The outbox, newest first: every email queued, being sent, sent, retrying or failed,
+    with its attachments' names (``attachment_names``), optionally of one status and day."""
+    emails = OutboundEmail.objects.select_related("customer").prefetch_related(
+        Prefetch("attachments", queryset=EmailAttachment.objects.only("id", "email_id", "filename"))
+    )
+    if status:
+        emails = emails.filter(status=status)
+    if created_on is not None:
+        emails = emails.filter(created_at__date=created_on)
+    return emails.order_by("-created_at", "-id")

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from huikuan.core.errors import RuleViolation
 from huikuan.core.policy import policy_value
+from huikuan.core.tasks import tasks_enqueue
 from huikuan.correspondence.documents import (
     document_pdf,
     document_render,
@@ -337,6 +338,30 @@ def emails_retry(*, now: datetime | None = None) -> int:
     for email_id in list(emails_due_for_retry(now=now).values_list("pk", flat=True)):
         sent += email_attempt(email_id=email_id, now=now)
     return sent
+
+
+RETRY_CHUNK = 50
+
+
+def emails_retry_enqueue(*, now: datetime | None = None) -> int:
+    """Settle interrupted attempts, then enqueue the emails due (queued or retrying, their
+    time come) in chunks, one task each (``huikuan.core.tasks``), spread over the workers.
+    Each attempt claims its email, so two retry passes never send one twice. Tasks made."""
+    now = now or timezone.now()
+    emails_reconcile(now=now)
+    ids = list(emails_due_for_retry(now=now).values_list("pk", flat=True))
+    return len(
+        tasks_enqueue(
+            func="huikuan.correspondence.services.emails_attempt",
+            kwargs_list=[{"email_ids": ids[at : at + RETRY_CHUNK]} for at in range(0, len(ids), RETRY_CHUNK)],
+        )
+    )
+
+
+def emails_attempt(*, email_ids: list[int]) -> int:
+    """One retry task: an attempt at each email still due (each claimed first); how many sent."""
+    now = timezone.now()
+    return sum(email_attempt(email_id=email_id, now=now) for email_id in email_ids)
 
 
 @transaction.atomic

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 
 from huikuan.accounts.access import access_customer_ids
 from huikuan.accounts.permissions import may, require
+from huikuan.collections.delivery import delivery_progress
 from huikuan.collections.desk import (
     access_collection_customers,
     access_tasks,
@@ -55,7 +56,7 @@ from huikuan.collections.performance import (
     overdue_clearance,
     overdue_reason_breakdown,
 )
-from huikuan.collections.run import dunning_run
+from huikuan.collections.run import dunning_run, dunning_run_enqueue
 from huikuan.collections.segments import SEGMENTS
 from huikuan.collections.selectors import (
     access_dunning_actions,
@@ -624,10 +625,21 @@ def runs(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         require(request.user, "dunning.run")
         form = RunForm(request.POST)
+        if form.is_valid() and not form.cleaned_data["dry_run"]:
+            # The run and its deliveries are done by a worker: the page answers at once and
+            # shows the delivery's progress.
+            run_date = form.cleaned_data["date"]
+            dunning_run_enqueue(date=run_date, started_by=request.user.get_username())
+            messages.success(
+                request,
+                _("The run for %(date)s is queued; its delivery is shown below as it goes.")
+                % {"date": run_date.isoformat()},
+            )
+            return redirect(f"{request.path}?date={run_date.isoformat()}")
         if form.is_valid():
             try:
                 with audit_context(actor=request.user, source=SOURCE):
-                    result = dunning_run(date=form.cleaned_data["date"], dry_run=form.cleaned_data["dry_run"])
+                    result = dunning_run(date=form.cleaned_data["date"], dry_run=True)
             except ApplicationError as refused:
                 messages.error(request, refused.message)
             else:
@@ -647,6 +659,7 @@ def runs(request: HttpRequest) -> HttpResponse:
             "result": result,
             "form": form,
             "may_run": may(request.user, "dunning.run"),
+            "progress": delivery_progress(run_date=day) if day else None,
             "jobs": [
                 {
                     **job,
@@ -656,6 +669,17 @@ def runs(request: HttpRequest) -> HttpResponse:
                 for job in jobs_overview()
             ],
         },
+    )
+
+
+@collections_page("collections.view_dunningrun")
+def run_progress(request: HttpRequest) -> HttpResponse:
+    """The delivery of a date, polled by the runs page (HTMX) until it has finished."""
+    day = _day(request)
+    return render(
+        request,
+        "web/collections/_run_progress.html",
+        {"day": day, "progress": delivery_progress(run_date=day)},
     )
 
 
