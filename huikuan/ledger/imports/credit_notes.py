@@ -23,6 +23,7 @@ COLUMNS = CREDIT_NOTE_COLUMNS
 
 
 def plan(parsed: ParsedFile) -> Plan:
+    functional = functional_currency()
     rows = parsed.rows
     check_unique(
         parsed, lambda r: r.values.get("credit_note_number"), "credit_note_number", "credit_note_number"
@@ -70,10 +71,7 @@ def plan(parsed: ParsedFile) -> Plan:
                 )
                 continue
         currency = (
-            values.get("currency")
-            or (invoice and invoice["currency"])
-            or customer["currency"]
-            or functional_currency()
+            values.get("currency") or (invoice and invoice["currency"]) or customer["currency"] or functional
         )
         if invoice is not None and currency != invoice["currency"]:
             parsed.error(
@@ -83,7 +81,7 @@ def plan(parsed: ParsedFile) -> Plan:
                 % {"number": invoice["number"], "currency": invoice["currency"]},
             )
             continue
-        rate = exchange_rate(parsed, row, currency)
+        rate = exchange_rate(parsed, row, currency, functional)
         if rate is None:
             continue
         amount = values["amount"]

@@ -69,6 +69,7 @@ def _insert_allocations(allocations: list[tuple], batch_id: int, created_at: obj
 
 
 def plan_payments(parsed: ParsedFile) -> Plan:
+    functional = functional_currency()
     check_unique(parsed, lambda r: r.values.get("payment_ref"), "payment_ref", "payment_ref")
     rows = parsed.rows
     customers = fetch_by_keys(
@@ -122,7 +123,7 @@ def plan_payments(parsed: ParsedFile) -> Plan:
             values.get("currency")
             or (invoice and invoice["currency"])
             or (customer and customer["currency"])
-            or functional_currency()
+            or functional
         )
         if invoice is not None and invoice["currency"] != currency:
             parsed.error(
@@ -132,7 +133,7 @@ def plan_payments(parsed: ParsedFile) -> Plan:
                 % {"number": invoice["number"], "currency": invoice["currency"]},
             )
             continue
-        rate = exchange_rate(parsed, row, currency)
+        rate = exchange_rate(parsed, row, currency, functional)
         if rate is None:
             continue
         customer_id = customer["id"] if customer else (invoice["customer_id"] if invoice else None)

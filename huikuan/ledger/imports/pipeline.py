@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.db import connection, models
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from huikuan.core.errors import InputRejected, RowError
+from huikuan.core.policy import policy_value
 from huikuan.ledger.bulk import select_rows
 from huikuan.ledger.imports.columns import Column
 from huikuan.ledger.imports.reading import Table, decode_text
@@ -206,7 +206,8 @@ def fetch_by_keys(
 
 
 def functional_currency() -> str:
-    return settings.HUIKUAN["FUNCTIONAL_CURRENCY"]
+    """The functional currency in force; read once per file, not per row."""
+    return policy_value("FUNCTIONAL_CURRENCY")
 
 
 def now_for_db() -> Any:
