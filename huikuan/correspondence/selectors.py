@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 
 from huikuan.core.policy import policy_value
@@ -68,7 +67,7 @@ def open_items_total(items: list[dict]) -> tuple[Decimal, str]:
     currencies = {item["currency"] for item in items}
     if len(currencies) == 1:
         return sum((item["open_amount"] for item in items), Decimal(0)), currencies.pop()
-    functional = policy_value("FUNCTIONAL_CURRENCY") or settings.HUIKUAN["FUNCTIONAL_CURRENCY"]
+    functional = policy_value("FUNCTIONAL_CURRENCY")
     total = sum(
         (
             (item["open_amount"] * item.get("fx_rate", Decimal(1))).quantize(CENT, rounding=ROUND_HALF_UP)

@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import AppRegistryNotReady, ImproperlyConfigured
+from django.db import DatabaseError
+
+from huikuan.core.policy import policy_value
 
 if TYPE_CHECKING:
     pass
@@ -237,10 +239,11 @@ class _Customer:
 
 
 def _term_start_delay() -> int:
+    """The term-start delay in force (so the files' due dates are those the import would give)."""
     try:
-        return settings.HUIKUAN["TERM_START_DELAY_DAYS"]
-    except ImproperlyConfigured:
-        return 5  # the default of SPEC §2, when generating files outside a configured project
+        return policy_value("TERM_START_DELAY_DAYS")
+    except (ImproperlyConfigured, AppRegistryNotReady, DatabaseError):
+        return 5  # the default of SPEC §2, when generating files outside a configured database
 
 
 def _cents_text(cents: int) -> str:
