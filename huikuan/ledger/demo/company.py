@@ -8,11 +8,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import AppRegistryNotReady, ImproperlyConfigured
-from django.db import DatabaseError
-
-from huikuan.core.policy import policy_value
-
 if TYPE_CHECKING:
     pass
 
@@ -238,12 +233,9 @@ class _Customer:
         return 1.0
 
 
-def _term_start_delay() -> int:
-    """The term-start delay in force (so the files' due dates are those the import would give)."""
-    try:
-        return policy_value("TERM_START_DELAY_DAYS")
-    except (ImproperlyConfigured, AppRegistryNotReady, DatabaseError):
-        return 5  # the default of SPEC §2, when generating files outside a configured database
+# The term-start delay of SPEC §2, for files written without a database (the demo load passes
+# the value in force, so the files' due dates are those the import gives).
+TERM_START_DELAY_DAYS = 5
 
 
 def _cents_text(cents: int) -> str:
