@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from huikuan.accounts.access import access_customers, customer_filter
+from huikuan.core.money import quantize_ratio
 from huikuan.core.policy import policy_value
 from huikuan.credit import figures
 from huikuan.credit.altman import AltmanResult, Statement, altman_score
@@ -415,7 +416,7 @@ class DashboardRow:
         limit = self.customer.credit_limit
         if not limit:
             return None
-        return (self.exposure / limit).quantize(Decimal("0.0001"))
+        return quantize_ratio(self.exposure / limit, Decimal("0.0001"))
 
 
 @dataclass

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import F, Sum
 
 from huikuan.core.errors import RuleViolation
-from huikuan.core.money import CENT
+from huikuan.core.money import is_whole_cents
 from huikuan.core.policy import policy_value, policy_values
 from huikuan.ledger.balances import closing_date, open_span
 from huikuan.ledger.bulk import KEY_CHUNK, bulk_update_rows, select_rows
@@ -102,7 +102,7 @@ def _lock_invoice(invoice_id: int) -> Invoice:
 def _check_amount(amount: Decimal, what: str) -> None:
     if amount <= 0:
         raise RuleViolation(f"{what} amount must be positive, got {amount}")
-    if amount != amount.quantize(CENT):
+    if not is_whole_cents(amount):
         raise RuleViolation(f"{what} amount {amount} has more than 2 decimal places")
 
 
