@@ -322,10 +322,6 @@ class CreditSummary:
     def available(self) -> Decimal | None:
         return None if self.credit_limit is None else self.credit_limit - self.exposure
 
-    @property
-    def active_holds(self) -> list[CreditHold]:
-        return [hold for hold in self.holds if hold.lifted_on is None]
-
     def as_dict(self) -> dict[str, Any]:
         customer = self.customer
         latest = self.evaluations[0] if self.evaluations else None

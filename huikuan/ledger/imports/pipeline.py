@@ -215,10 +215,6 @@ def now_for_db() -> Any:
     return connection.ops.adapt_datetimefield_value(timezone.now())
 
 
-def date_for_db(value: Any) -> Any:
-    return None if value is None else value.isoformat()
-
-
 def changed_fields(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:
     """The entries of ``new`` whose value differs from ``old`` (empty text equals None)."""
     diffs = {}
