@@ -31,6 +31,7 @@ from huikuan.ledger.imports.pipeline import (
     check_unique,
     fetch_by_keys,
     functional_currency,
+    known_customer,
     save_changes,
 )
 from huikuan.ledger.models import Customer
@@ -82,11 +83,8 @@ def plan(parsed: ParsedFile) -> Plan:
         )
         if number is None or code is None or order_date is None or amount is None:
             continue
-        customer = customers.get(code)
+        customer = known_customer(parsed, row, customers)
         if customer is None:
-            parsed.error(
-                row, "customer_code", gettext("no customer has this code; import the customers first")
-            )
             continue
         money = currency_and_rate(parsed, row, customer["currency"], functional)
         if money is None:

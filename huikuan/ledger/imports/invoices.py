@@ -16,6 +16,7 @@ from huikuan.ledger.imports.pipeline import (
     changed_fields,
     check_unique,
     fetch_by_keys,
+    known_customer,
     now_for_db,
     save_changes,
 )
@@ -88,6 +89,27 @@ def currency_and_rate(
     return None if rate is None else (currency, rate)
 
 
+def currency_and_rate_against(
+    parsed: ParsedFile, row, invoice: dict | None, customer_currency: str, functional: str
+) -> tuple[str, Decimal] | None:
+    """A payment's or credit note's currency (its own, else its invoice's, else its customer's,
+    else the functional one), which must be its invoice's, and its rate; None, with the row's
+    error recorded, when they break a rule."""
+    currency = (
+        row.values.get("currency") or (invoice and invoice["currency"]) or customer_currency or functional
+    )
+    if invoice is not None and currency != invoice["currency"]:
+        parsed.error(
+            row,
+            "currency",
+            gettext("invoice %(number)s is in %(currency)s")
+            % {"number": invoice["number"], "currency": invoice["currency"]},
+        )
+        return None
+    rate = exchange_rate(parsed, row, currency, functional)
+    return None if rate is None else (currency, rate)
+
+
 def plan(parsed: ParsedFile) -> Plan:
     rules = policy_values()
     functional = rules["FUNCTIONAL_CURRENCY"]
@@ -124,11 +146,8 @@ def plan(parsed: ParsedFile) -> Plan:
         )
         if number is None or code is None or invoice_date is None or amount is None:
             continue
-        customer = customers.get(code)
+        customer = known_customer(parsed, row, customers)
         if customer is None:
-            parsed.error(
-                row, "customer_code", gettext("no customer has this code; import the customers first")
-            )
             continue
         money = currency_and_rate(parsed, row, customer["currency"], functional)
         if money is None:

@@ -215,6 +215,22 @@ def now_for_db() -> Any:
     return connection.ops.adapt_datetimefield_value(timezone.now())
 
 
+def known_customer(parsed: ParsedFile, row, customers: Mapping[str, dict]) -> dict | None:
+    """The row's customer (by ``customer_code``); None, with the row's error, when unknown."""
+    customer = customers.get(row.values["customer_code"])
+    if customer is None:
+        parsed.error(row, "customer_code", gettext("no customer has this code; import the customers first"))
+    return customer
+
+
+def known_invoice(parsed: ParsedFile, row, invoices: Mapping[str, dict]) -> dict | None:
+    """The row's invoice (by ``invoice_number``); None, with the row's error, when unknown."""
+    invoice = invoices.get(row.values["invoice_number"])
+    if invoice is None:
+        parsed.error(row, "invoice_number", gettext("no invoice has this number"))
+    return invoice
+
+
 def changed_fields(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:
     """The entries of ``new`` whose value differs from ``old`` (empty text equals None)."""
     diffs = {}
