@@ -38,7 +38,10 @@ def test_a_promise_broken_within_the_lookback_is_recent_and_one_a_day_older_is_n
     assert recent == {inside.pk, edge.pk}
     assert customers_with_broken_promise(as_of=AS_OF, lookback_days=90, customer_ids=[edge.pk]) == {edge.pk}
     # A day earlier: the promise broken on the as-of date was not yet broken; the oldest was recent.
-    assert customers_with_broken_promise(as_of=AS_OF - timedelta(days=1), lookback_days=90) == {edge.pk, outside.pk}
+    assert customers_with_broken_promise(as_of=AS_OF - timedelta(days=1), lookback_days=90) == {
+        edge.pk,
+        outside.pk,
+    }
 
 
 def test_the_disputed_amount_adds_the_open_disputes_of_an_invoice(db):
