@@ -12,7 +12,6 @@ from huikuan.approvals.models import (
     ApprovalRequest,
     ApprovalStep,
     Decision,
-    Notification,
     Status,
 )
 from huikuan.ledger.models import Customer
@@ -85,10 +84,6 @@ def approval_chains() -> dict[str, list[ApprovalStep]]:
 
 def approval_chain(*, kind: str) -> list[ApprovalStep]:
     return list(ApprovalStep.objects.filter(kind=kind).order_by("position"))
-
-
-def notifications_unread(*, user) -> QuerySet[Notification]:
-    return Notification.objects.filter(user=user, read_at__isnull=True).select_related("request")
 
 
 def may_edit_chains(user) -> bool:

@@ -58,7 +58,7 @@ from huikuan.approvals.models import (
 )
 from huikuan.approvals.registry import kind_get, kind_label
 from huikuan.core.errors import ApplicationError, RuleViolation
-from huikuan.core.money import Money
+from huikuan.core.money import Money, is_whole_cents
 from huikuan.core.policy import policy_value
 
 SUMMARY_LENGTH = ApprovalRequest._meta.get_field("summary").max_length
@@ -347,11 +347,7 @@ def approval_chain_set(*, kind: str, steps: list[dict], updated_by: str = "") ->
                 min_amount = Decimal(str(min_amount))
             except ArithmeticError:
                 raise ApplicationError(_("step %(n)s: not an amount") % {"n": number}) from None
-            if (
-                not min_amount.is_finite()
-                or min_amount < 0
-                or min_amount != min_amount.quantize(Decimal("0.01"))
-            ):
+            if not min_amount.is_finite() or min_amount < 0 or not is_whole_cents(min_amount):
                 raise ApplicationError(
                     _("step %(n)s: the minimum amount is a positive amount in cents") % {"n": number}
                 )

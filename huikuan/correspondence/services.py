@@ -365,18 +365,6 @@ def emails_attempt(*, email_ids: list[int]) -> int:
 
 
 @transaction.atomic
-def email_requeue(*, email: OutboundEmail, now: datetime | None = None) -> OutboundEmail:
-    """Give a failed email a fresh round of attempts (after fixing an address or the server)."""
-    if email.status != EmailStatus.FAILED:
-        raise RuleViolation(f"email {email.pk} is {email.status}, not failed")
-    email.status = EmailStatus.RETRYING
-    email.attempts = 0
-    email.next_attempt_at = now or timezone.now()
-    email.save(update_fields=["status", "attempts", "next_attempt_at"])
-    return email
-
-
-@transaction.atomic
 def letter_create(
     *,
     customer: Customer,

@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.db import connection, models
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from huikuan.core.errors import InputRejected, RowError
+from huikuan.core.policy import policy_value
 from huikuan.ledger.bulk import select_rows
 from huikuan.ledger.imports.columns import Column
 from huikuan.ledger.imports.limits import import_limits
@@ -236,7 +236,8 @@ def fetch_by_keys(
 
 
 def functional_currency() -> str:
-    return settings.HUIKUAN["FUNCTIONAL_CURRENCY"]
+    """The functional currency in force; read once per file, not per row."""
+    return policy_value("FUNCTIONAL_CURRENCY")
 
 
 def now_for_db() -> Any:
@@ -244,8 +245,20 @@ def now_for_db() -> Any:
     return connection.ops.adapt_datetimefield_value(timezone.now())
 
 
-def date_for_db(value: Any) -> Any:
-    return None if value is None else value.isoformat()
+def known_customer(parsed: ParsedFile, row, customers: Mapping[str, dict]) -> dict | None:
+    """The row's customer (by ``customer_code``); None, with the row's error, when unknown."""
+    customer = customers.get(row.values["customer_code"])
+    if customer is None:
+        parsed.error(row, "customer_code", gettext("no customer has this code; import the customers first"))
+    return customer
+
+
+def known_invoice(parsed: ParsedFile, row, invoices: Mapping[str, dict]) -> dict | None:
+    """The row's invoice (by ``invoice_number``); None, with the row's error, when unknown."""
+    invoice = invoices.get(row.values["invoice_number"])
+    if invoice is None:
+        parsed.error(row, "invoice_number", gettext("no invoice has this number"))
+    return invoice
 
 
 def changed_fields(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:
