@@ -1,58 +1,59 @@
-"""``huikuan serve`` runs a real server: pages, the API schema and static files answer."""
+"""``huikuan serve`` runs a real server with debug off: pages, the API schema and static files
+answer; a missing page or API path shows no debug information; a Content-Security-Policy."""
 
+import json
 import os
-import socket
-import subprocess
-import sys
-import time
+import urllib.error
 import urllib.request
 
 import pytest
 
+from tests.serving import served_env, serving
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def get(url: str) -> tuple[int, bytes]:
-    with urllib.request.urlopen(url, timeout=5) as response:
-        return response.status, response.read()
-
-
-@pytest.mark.skipif(
+pytestmark = pytest.mark.skipif(
     os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="runs on its own SQLite"
 )
-def test_serve_answers_with_the_api_schema_and_static_files(tmp_path):
-    port = free_port()
-    env = {**os.environ, "HUIKUAN_HOME": str(tmp_path), "DATABASE_URL": ""}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "huikuan", "serve", "--port", str(port), "--workers", "1"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
+
+
+def get(url: str, **headers: str):
+    request = urllib.request.Request(url, headers=headers)
     try:
-        base = f"http://127.0.0.1:{port}"
-        # Serving starts with migrate and collectstatic: slow on a busy machine, so wait long
-        # but stop at once if the server has died.
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline and server.poll() is None:
-            try:
-                status, schema = get(f"{base}/api/schema/")
-                break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            server.kill()
-            pytest.fail(f"the server did not answer: {server.stdout.read().decode()}")
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+def test_serve_answers_with_debug_off_and_a_content_security_policy(tmp_path):
+    with serving(served_env(tmp_path)) as base:
+        status, _, schema = get(f"{base}/api/schema/")
         assert status == 200
         assert b"openapi: 3" in schema
         # Static files come from the app server itself (WhiteNoise), compressed and hashed.
-        status, css = get(f"{base}/static/admin/css/base.css")
+        status, _, css = get(f"{base}/static/admin/css/base.css")
         assert status == 200
         assert b"body" in css
-    finally:
-        server.terminate()
-        server.wait(timeout=15)
+
+        # A missing page: the translated 404 page, not Django's debug page listing the URLs.
+        status, headers, page = get(f"{base}/no-such-page/", **{"Accept-Language": "zh-hans"})
+        text = page.decode()
+        assert status == 404
+        assert "找不到页面" in text
+        assert "URLconf" not in text and "huikuan.config.urls" not in text
+        policy = headers["Content-Security-Policy"]
+        assert "script-src 'self'" in policy and "unsafe-inline" not in policy.split("style-src")[0]
+
+        # Under /api/ errors are JSON, not HTML.
+        status, headers, body = get(f"{base}/api/no-such-endpoint/")
+        assert status == 404
+        assert headers["Content-Type"].startswith("application/json")
+        assert json.loads(body)["code"] == "NotFound"
+
+        # Swagger UI's script comes from its own URL: the policy allows it.
+        status, headers, page = get(f"{base}/api/docs/")
+        assert status == 200
+        assert b"<script>" not in page
+
+    key = tmp_path / "secret_key"
+    assert key.stat().st_mode & 0o777 == 0o600
+    assert len(key.read_text().strip()) >= 50

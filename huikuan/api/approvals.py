@@ -16,8 +16,10 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from huikuan.accounts.access import user_roles
-from huikuan.accounts.roles import CUSTOMER, ROLES
+from huikuan.accounts.permissions import may
+from huikuan.accounts.roles import ROLES
+from huikuan.api.fields import ModelSerializer, TextField
+from huikuan.api.permissions import WriteAction
 from huikuan.approvals.models import ApprovalDecision, ApprovalRequest, ApprovalStep, Decision, Status
 from huikuan.approvals.registry import kind_label
 from huikuan.approvals.selectors import (
@@ -26,7 +28,6 @@ from huikuan.approvals.selectors import (
     approval_chains,
     approval_history,
     approvals_inbox,
-    may_edit_chains,
 )
 from huikuan.approvals.services import approval_chain_set, approval_decide
 from huikuan.core.audit import audit_context
@@ -43,15 +44,12 @@ class StaffOnly(BasePermission):
     """A staff role (anything but a customer user), or a superuser."""
 
     def has_permission(self, request, view) -> bool:
-        user = request.user
-        if not user or not user.is_authenticated:
-            return False
-        return user.is_superuser or bool(user_roles(user) - {CUSTOMER})
+        return may(request.user, "staff.read")
 
 
-class DecisionSerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.get_username")
-    step = serializers.CharField(source="step.name", default=None)
+class DecisionSerializer(ModelSerializer):
+    actor = TextField(source="actor.get_username")
+    step = TextField(source="step.name", default=None)
     step_position = serializers.IntegerField(source="step.position", default=None)
 
     class Meta:
@@ -61,17 +59,17 @@ class DecisionSerializer(serializers.ModelSerializer):
 
 class StepSnapshotSerializer(serializers.Serializer):
     position = serializers.IntegerField()
-    name = serializers.CharField()
-    roles = serializers.ListField(child=serializers.CharField(), source="role_names")
-    approved_by = serializers.CharField(source="approved_by.get_username", default=None)
+    name = TextField()
+    roles = serializers.ListField(child=TextField(), source="role_names")
+    approved_by = TextField(source="approved_by.get_username", default=None)
     approved_at = serializers.DateTimeField(allow_null=True)
 
 
-class ApprovalRequestSerializer(serializers.ModelSerializer):
+class ApprovalRequestSerializer(ModelSerializer):
     amount = serializers.DecimalField(max_digits=18, decimal_places=2, allow_null=True)
     fx_rate = serializers.DecimalField(max_digits=18, decimal_places=6)
-    customer = serializers.CharField(source="customer.code", default=None)
-    requested_by = serializers.CharField(source="requested_by.get_username")
+    customer = TextField(source="customer.code", default=None)
+    requested_by = TextField(source="requested_by.get_username")
     kind_label = serializers.SerializerMethodField()
     current_step = serializers.SerializerMethodField()
 
@@ -124,13 +122,13 @@ class DecideSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(
         choices=[d.value for d in (Decision.APPROVE, Decision.REJECT, Decision.RECONSIDER)]
     )
-    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    comment = TextField(required=False, allow_blank=True, default="", max_length=2000)
 
 
 class ListQuerySerializer(serializers.Serializer):
     inbox = serializers.BooleanField(required=False, default=False)
     status = serializers.ChoiceField(choices=Status.values, required=False)
-    kind = serializers.CharField(required=False, max_length=64)
+    kind = TextField(required=False, max_length=64)
 
 
 @extend_schema_view(
@@ -147,7 +145,8 @@ class ListQuerySerializer(serializers.Serializer):
     ),
 )
 class ApprovalRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    permission_classes = [StaffOnly]
+    permission_classes = [StaffOnly, WriteAction]
+    write_actions = {"decide": "approval.decide"}
     serializer_class = ApprovalRequestSerializer
     lookup_field = "number"
     lookup_url_kwarg = "number"
@@ -207,7 +206,7 @@ class ApprovalRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
 
 
 class ChainStepSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=100)
+    name = TextField(max_length=100)
     roles = serializers.ListField(child=serializers.ChoiceField(choices=ROLES), min_length=1)
     min_amount = serializers.DecimalField(
         max_digits=18, decimal_places=2, min_value=0, allow_null=True, required=False
@@ -215,8 +214,8 @@ class ChainStepSerializer(serializers.Serializer):
 
 
 class ChainSerializer(serializers.Serializer):
-    kind = serializers.CharField(read_only=True)
-    label = serializers.CharField(read_only=True)
+    kind = TextField(read_only=True)
+    label = TextField(read_only=True)
     steps = ChainStepSerializer(many=True)
 
 
@@ -226,13 +225,6 @@ def _chain_data(kind: str, steps: list[ApprovalStep]) -> dict:
         "label": kind_label(kind),
         "steps": [{"name": s.name, "roles": s.roles, "min_amount": s.min_amount} for s in steps],
     }
-
-
-class ChainEditors(StaffOnly):
-    def has_permission(self, request, view) -> bool:
-        if not super().has_permission(request, view):
-            return False
-        return request.method in ("GET", "HEAD", "OPTIONS") or may_edit_chains(request.user)
 
 
 class ApprovalChainListView(APIView):
@@ -245,7 +237,8 @@ class ApprovalChainListView(APIView):
 
 
 class ApprovalChainView(APIView):
-    permission_classes = [ChainEditors]
+    permission_classes = [StaffOnly, WriteAction]
+    write_actions = {"PUT": "chain.edit"}
 
     @extend_schema(
         summary="The approval chain of one kind", responses={200: ChainSerializer, 404: OpenApiTypes.OBJECT}

@@ -6,16 +6,22 @@ Amounts are strings; a customer or task out of the user's scope is 404.
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db import transaction
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from huikuan.api.fields import BusinessDateField, TextField
 from huikuan.api.permissions import RolePermissions
 from huikuan.api.serializers import money
+from huikuan.collections.delivery import delivery_progress
 from huikuan.collections.desk import (
     access_collection_customers,
     access_tasks,
@@ -41,7 +47,7 @@ from huikuan.collections.models import (
     PenaltyKind,
     PromiseToPay,
 )
-from huikuan.collections.run import dunning_run
+from huikuan.collections.run import dunning_run, dunning_run_enqueue
 from huikuan.collections.selectors import customer_timeline, worklist_for
 from huikuan.collections.services import (
     activity_log,
@@ -54,6 +60,7 @@ from huikuan.collections.services import (
 )
 from huikuan.core.audit import audit_context
 from huikuan.core.errors import NotFound
+from huikuan.core.limits import COUNT_MAX, DAYS_MAX
 from huikuan.ledger.models import Invoice
 
 SOURCE = "api:collections"
@@ -61,21 +68,11 @@ SOURCE = "api:collections"
 # --- Serializers -------------------------------------------------------------------------------
 
 
-class BusinessDateField(serializers.DateField):
-    """A business date the ladder can count back and forth from (its offsets, look-backs)."""
-
-    def to_internal_value(self, value):
-        day = super().to_internal_value(value)
-        if not 1900 <= day.year <= 9000:
-            raise serializers.ValidationError("a business date between 1900 and 9000")
-        return day
-
-
 class InvoiceBriefSerializer(serializers.Serializer):
-    number = serializers.CharField()
-    due_date = serializers.DateField()
+    number = TextField()
+    due_date = BusinessDateField()
     open_amount = money()
-    currency = serializers.CharField()
+    currency = TextField()
 
 
 class ActivitySerializer(serializers.Serializer):
@@ -84,89 +81,89 @@ class ActivitySerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(
         choices=CallOutcome.choices, required=False, allow_blank=True, default=""
     )
-    occurred_on = serializers.DateField()
-    user = serializers.CharField(read_only=True)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    occurred_on = BusinessDateField()
+    user = TextField(read_only=True)
+    note = TextField(required=False, allow_blank=True, default="")
 
 
 class PromiseSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
-    made_on = serializers.DateField(required=False)
-    promised_date = serializers.DateField()
+    made_on = BusinessDateField(required=False)
+    promised_date = BusinessDateField()
     amount = money()
-    currency = serializers.CharField(read_only=True)
-    status = serializers.CharField(read_only=True)
+    currency = TextField(read_only=True)
+    status = TextField(read_only=True)
     paid_amount = money(read_only=True)
-    made_by = serializers.CharField(read_only=True)
+    made_by = TextField(read_only=True)
 
 
 class InstalmentSerializer(serializers.Serializer):
-    due_date = serializers.DateField()
+    due_date = BusinessDateField()
     amount = money()
-    paid_on = serializers.DateField(read_only=True, allow_null=True)
+    paid_on = BusinessDateField(read_only=True, allow_null=True)
 
 
 class PlanSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
-    starts_on = serializers.DateField()
-    currency = serializers.CharField(read_only=True)
-    status = serializers.CharField(read_only=True)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    starts_on = BusinessDateField()
+    currency = TextField(read_only=True)
+    status = TextField(read_only=True)
+    note = TextField(required=False, allow_blank=True, default="")
     instalments = InstalmentSerializer(many=True)
 
 
 class DisputeSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
-    invoice = serializers.CharField(source="invoice.number")
+    invoice = TextField(source="invoice.number")
     amount = money()
-    currency = serializers.CharField(read_only=True)
+    currency = TextField(read_only=True)
     reason_code = serializers.ChoiceField(choices=DisputeReason.choices)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
-    status = serializers.CharField(read_only=True)
-    opened_on = serializers.DateField(read_only=True)
-    resolved_on = serializers.DateField(read_only=True, allow_null=True)
-    resolution = serializers.CharField(read_only=True)
-    root_cause = serializers.CharField(read_only=True)
+    description = TextField(required=False, allow_blank=True, default="")
+    status = TextField(read_only=True)
+    opened_on = BusinessDateField(read_only=True)
+    resolved_on = BusinessDateField(read_only=True, allow_null=True)
+    resolution = TextField(read_only=True)
+    root_cause = TextField(read_only=True)
 
 
 class ResolveSerializer(serializers.Serializer):
-    resolution = serializers.CharField()
-    root_cause = serializers.CharField(required=False, allow_blank=True, default="")
-    resolved_on = serializers.DateField(required=False)
+    resolution = TextField()
+    root_cause = TextField(required=False, allow_blank=True, default="")
+    resolved_on = BusinessDateField(required=False)
 
 
 class OverdueReasonSerializer(serializers.Serializer):
     code = serializers.ChoiceField(choices=OverdueReasonCode.choices)
-    noted_on = serializers.DateField(required=False)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    noted_on = BusinessDateField(required=False)
+    note = TextField(required=False, allow_blank=True, default="")
 
 
 class PenaltySerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=PenaltyKind.choices)
-    reason = serializers.CharField()
-    proposed_class = serializers.CharField(required=False, allow_blank=True, default="")
-    decided_on = serializers.DateField(required=False)
+    reason = TextField()
+    proposed_class = TextField(required=False, allow_blank=True, default="")
+    decided_on = BusinessDateField(required=False)
 
 
 class ActionSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    action_date = serializers.DateField()
-    policy_code = serializers.CharField()
-    step_code = serializers.CharField()
-    channel = serializers.CharField()
-    assigned_to = serializers.CharField()
-    invoice_numbers = serializers.ListField(child=serializers.CharField(), source="invoice_number_list")
-    status = serializers.CharField()
-    outcome = serializers.CharField()
-    delivery_note = serializers.CharField()
+    action_date = BusinessDateField()
+    policy_code = TextField()
+    step_code = TextField()
+    channel = TextField()
+    assigned_to = TextField()
+    invoice_numbers = serializers.ListField(child=TextField(), source="invoice_number_list")
+    status = TextField()
+    outcome = TextField()
+    delivery_note = TextField()
 
 
 class WorklistItemSerializer(serializers.Serializer):
     task = ActionSerializer(help_text="The oldest of the customer's due call tasks: post the call to it.")
     tasks = ActionSerializer(many=True, help_text="Every call task due for the customer (one per step).")
-    customer_code = serializers.CharField(source="customer.code")
-    customer_name = serializers.CharField(source="customer.name")
-    segment = serializers.CharField()
+    customer_code = TextField(source="customer.code")
+    customer_name = TextField(source="customer.name")
+    segment = TextField()
     overdue_balance = money()
     days_overdue = serializers.IntegerField()
     late_probability = serializers.DecimalField(max_digits=4, decimal_places=2)
@@ -182,25 +179,23 @@ class WorklistQuerySerializer(serializers.Serializer):
 
 class CallSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=CallOutcome.choices)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
-    on = serializers.DateField(required=False)
-    promised_date = serializers.DateField(required=False)
+    note = TextField(required=False, allow_blank=True, default="")
+    on = BusinessDateField(required=False)
+    promised_date = BusinessDateField(required=False)
     amount = money(required=False)
-    invoice = serializers.CharField(
-        required=False, help_text="The disputed invoice (default: the task's first)."
-    )
+    invoice = TextField(required=False, help_text="The disputed invoice (default: the task's first).")
     reason_code = serializers.ChoiceField(choices=DisputeReason.choices, required=False)
 
 
 class TimelineEntrySerializer(serializers.Serializer):
-    on = serializers.DateField()
-    kind = serializers.CharField()
-    summary = serializers.CharField()
+    on = BusinessDateField()
+    kind = TextField()
+    summary = TextField()
 
 
 class CustomerCollectionsSerializer(serializers.Serializer):
-    customer_code = serializers.CharField()
-    overdue_reason = serializers.CharField(allow_blank=True)
+    customer_code = TextField()
+    overdue_reason = TextField(allow_blank=True)
     timeline = TimelineEntrySerializer(many=True)
     promises = PromiseSerializer(many=True)
     payment_plans = PlanSerializer(many=True)
@@ -209,16 +204,19 @@ class CustomerCollectionsSerializer(serializers.Serializer):
 
 
 class StepSerializer(serializers.Serializer):
-    code = serializers.CharField()
+    code = TextField()
     sequence = serializers.IntegerField(read_only=True)
-    name_zh = serializers.CharField()
-    name_en = serializers.CharField()
-    day_offset = serializers.IntegerField()
+    name_zh = TextField()
+    name_en = TextField()
+    day_offset = serializers.IntegerField(min_value=-DAYS_MAX, max_value=DAYS_MAX)
     channels = serializers.ListField(child=serializers.ChoiceField(choices=Channel.choices))
     owner_role = serializers.ChoiceField(choices=OwnerRole.choices)
-    email_template = serializers.CharField(allow_blank=True)
-    letter_template = serializers.CharField(allow_blank=True)
-    sms_text = serializers.CharField(allow_blank=True, required=False)
+    email_template = TextField(allow_blank=True)
+    letter_template = TextField(allow_blank=True)
+    sms_text = TextField(allow_blank=True, required=False)
+    attach_statement = serializers.BooleanField(
+        required=False, help_text="The step's emails carry the statement of account as PDF."
+    )
     credit_hold = serializers.BooleanField()
     case_to_legal = serializers.BooleanField()
     litigation_decision = serializers.BooleanField()
@@ -226,11 +224,11 @@ class StepSerializer(serializers.Serializer):
 
 
 class PolicySerializer(serializers.Serializer):
-    code = serializers.CharField(read_only=True)
-    name = serializers.CharField()
-    credit_classes = serializers.ListField(child=serializers.CharField())
-    risk_segments = serializers.ListField(child=serializers.CharField())
-    priority = serializers.IntegerField(min_value=0)
+    code = TextField(read_only=True)
+    name = TextField()
+    credit_classes = serializers.ListField(child=TextField())
+    risk_segments = serializers.ListField(child=TextField())
+    priority = serializers.IntegerField(min_value=0, max_value=COUNT_MAX)
     is_default = serializers.BooleanField(read_only=True)
     active = serializers.BooleanField()
     steps = StepSerializer(many=True, required=False)
@@ -242,7 +240,7 @@ class RunRequestSerializer(serializers.Serializer):
 
 
 class RunSerializer(serializers.Serializer):
-    run_date = serializers.DateField()
+    run_date = BusinessDateField()
     invoices_considered = serializers.IntegerField()
     invoices_stepped = serializers.IntegerField()
     invoices_paused = serializers.IntegerField()
@@ -250,15 +248,15 @@ class RunSerializer(serializers.Serializer):
 
 
 class PlannedActionSerializer(serializers.Serializer):
-    customer_code = serializers.CharField()
-    step = serializers.CharField()
-    channel = serializers.CharField()
-    invoice_numbers = serializers.ListField(child=serializers.CharField())
-    assigned_to = serializers.CharField()
+    customer_code = TextField()
+    step = TextField()
+    channel = TextField()
+    invoice_numbers = serializers.ListField(child=TextField())
+    assigned_to = TextField()
 
 
 class RunResultSerializer(serializers.Serializer):
-    date = serializers.DateField()
+    date = BusinessDateField()
     dry_run = serializers.BooleanField()
     already_ran = serializers.BooleanField(
         help_text="A run for this date was taken before: its steps are not taken again."
@@ -271,6 +269,26 @@ class RunResultSerializer(serializers.Serializer):
 
 
 # --- Views -------------------------------------------------------------------------------------
+
+
+class RunQueuedSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    queued = serializers.BooleanField()
+    task = serializers.IntegerField(help_text="The queued task of the run.")
+    progress = serializers.CharField(help_text="Where to follow its delivery.")
+
+
+class DeliveryProgressSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    emails = serializers.DictField(
+        child=serializers.IntegerField(), help_text="queued, sending, sent, retrying, failed"
+    )
+    letters = serializers.DictField(child=serializers.IntegerField(), help_text="done, open")
+    undelivered = serializers.IntegerField(
+        help_text="Actions tried and refused (no email address, a template error); retried by email_retry."
+    )
+    tasks_pending = serializers.IntegerField(help_text="Delivery tasks queued or running.")
+    finished = serializers.BooleanField()
 
 
 class CollectionsView(APIView):
@@ -301,6 +319,7 @@ class WorklistView(CollectionsView):
 class WorklistCompleteView(CollectionsView):
     # Logging a call adds an activity and changes the task.
     queryset = Activity.objects.none()
+    write_actions = {"POST": "task.complete"}
 
     @extend_schema(
         summary="Log a call task's outcome: the task done, its activity, any promise or dispute",
@@ -308,8 +327,6 @@ class WorklistCompleteView(CollectionsView):
         responses={201: ActivitySerializer},
     )
     def post(self, request, pk: int):
-        if not request.user.has_perm("collections.change_dunningaction"):
-            self.permission_denied(request)
         task = get_object_or_404(access_tasks(user=request.user), pk=pk, channel=Channel.PHONE)
         data = self.valid(CallSerializer)
         promise = dispute = None
@@ -360,6 +377,7 @@ class CustomerCollectionsView(CollectionsView):
 
 class ActivityCreateView(CollectionsView):
     queryset = Activity.objects.none()
+    write_actions = {"POST": "activity.log"}
 
     @extend_schema(
         summary="Log an activity with a customer",
@@ -376,6 +394,7 @@ class ActivityCreateView(CollectionsView):
 
 class PromiseCreateView(CollectionsView):
     queryset = PromiseToPay.objects.none()
+    write_actions = {"POST": "promise.make"}
 
     @extend_schema(
         summary="Record a promise to pay", request=PromiseSerializer, responses={201: PromiseSerializer}
@@ -396,6 +415,7 @@ class PromiseCreateView(CollectionsView):
 
 class PlanCreateView(CollectionsView):
     queryset = PaymentPlan.objects.none()
+    write_actions = {"POST": "plan.create"}
 
     @extend_schema(summary="Set a payment plan", request=PlanSerializer, responses={201: PlanSerializer})
     def post(self, request, code: str):
@@ -414,6 +434,7 @@ class PlanCreateView(CollectionsView):
 
 class DisputeCreateView(CollectionsView):
     queryset = Dispute.objects.none()
+    write_actions = {"POST": "dispute.open"}
 
     @extend_schema(
         summary="Open a dispute on an invoice", request=DisputeSerializer, responses={201: DisputeSerializer}
@@ -439,11 +460,10 @@ class DisputeCreateView(CollectionsView):
 
 class DisputeResolveView(CollectionsView):
     queryset = Dispute.objects.none()
+    write_actions = {"POST": "dispute.resolve"}
 
     @extend_schema(summary="Resolve a dispute", request=ResolveSerializer, responses={200: DisputeSerializer})
     def post(self, request, pk: int):
-        if not request.user.has_perm("collections.change_dispute"):
-            self.permission_denied(request)
         dispute = get_object_or_404(
             Dispute.objects.filter(customer__in=access_collection_customers(user=request.user)), pk=pk
         )
@@ -460,6 +480,7 @@ class DisputeResolveView(CollectionsView):
 
 class OverdueReasonView(CollectionsView):
     queryset = OverdueReason.objects.none()
+    write_actions = {"POST": "overdue_reason.set"}
 
     @extend_schema(
         summary="Set a customer's overdue-reason code",
@@ -482,6 +503,7 @@ class OverdueReasonView(CollectionsView):
 
 class PenaltyView(CollectionsView):
     queryset = Penalty.objects.none()
+    write_actions = {"POST": "penalty.propose"}
 
     @extend_schema(
         summary="Propose a penalty: credit hold or class downgrade",
@@ -516,6 +538,7 @@ class PolicyListView(CollectionsView):
 
 class PolicyDetailView(CollectionsView):
     queryset = DunningPolicy.objects.none()
+    write_actions = {"PUT": "policy.edit"}
 
     @extend_schema(summary="One dunning policy with its ladder", responses={200: PolicySerializer})
     def get(self, request, code: str):
@@ -553,18 +576,42 @@ class PolicyDetailView(CollectionsView):
 
 class RunView(CollectionsView):
     queryset = DunningRun.objects.none()
+    write_actions = {"POST": "dunning.run"}
 
     @extend_schema(summary="Past dunning runs, newest first", responses={200: RunSerializer(many=True)})
     def get(self, request):
         return Response(RunSerializer(DunningRun.objects.all()[:100], many=True).data)
 
     @extend_schema(
-        summary="Run the dunning ladder for a date, or a dry run of it",
+        summary="Run the dunning ladder for a date (queued: 202), or a dry run of it (200)",
         request=RunRequestSerializer,
-        responses={200: RunResultSerializer},
+        responses={200: RunResultSerializer, 202: RunQueuedSerializer},
     )
     def post(self, request):
         data = self.valid(RunRequestSerializer)
-        with audit_context(actor=request.user, source=SOURCE):
-            result = dunning_run(date=data["date"], dry_run=data["dry_run"])
-        return Response(RunResultSerializer(result.as_dict()).data)
+        if data["dry_run"]:
+            with audit_context(actor=request.user, source=SOURCE):
+                result = dunning_run(date=data["date"], dry_run=True)
+            return Response(RunResultSerializer(result.as_dict()).data)
+        # The run and its deliveries are done by a worker; the answer comes at once.
+        task = dunning_run_enqueue(date=data["date"], started_by=request.user.get_username())
+        progress = reverse("dunning-progress", args=[data["date"].isoformat()])
+        body = {"date": data["date"], "queued": True, "task": task, "progress": progress}
+        return Response(
+            RunQueuedSerializer(body).data, status=status.HTTP_202_ACCEPTED, headers={"Location": progress}
+        )
+
+
+class RunProgressView(CollectionsView):
+    queryset = DunningRun.objects.none()
+
+    @extend_schema(
+        summary="A date's delivery: emails by status, letters, delivery tasks still to do",
+        responses={200: DeliveryProgressSerializer},
+    )
+    def get(self, request, day: str):
+        try:
+            run_date = date.fromisoformat(day)
+        except ValueError:
+            raise ValidationError({"date": "give the date as YYYY-MM-DD"}) from None
+        return Response(DeliveryProgressSerializer(delivery_progress(run_date=run_date)).data)

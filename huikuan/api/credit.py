@@ -22,10 +22,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from huikuan.accounts.access import access_customers, access_invoices
+from huikuan.accounts.permissions import may
+from huikuan.api.fields import BusinessDateField, ModelSerializer, TextField
 from huikuan.api.idempotency import IdempotentCreateMixin
+from huikuan.api.permissions import WriteAction
 from huikuan.api.serializers import KeyRelatedField, money, rate
 from huikuan.api.views import IDEMPOTENCY_KEY
 from huikuan.core.audit import audit_context
+from huikuan.core.limits import DAYS_MAX
 from huikuan.credit.altman import KINDS
 from huikuan.credit.flows import (
     credit_limit_apply,
@@ -71,16 +75,16 @@ class ReadsCredit(BasePermission):
     """Any role that may read credit records (every staff role); writes check their own permission."""
 
     def has_permission(self, request, view) -> bool:
-        return request.user.is_authenticated and request.user.has_perm("credit.view_order")
+        return may(request.user, "credit.read")
 
 
 def _as_of(request):
     text = request.query_params.get("as_of")
     if not text:
         return timezone.localdate()
-    field = serializers.DateField()
+    field = BusinessDateField()
     try:
-        return field.to_internal_value(text)
+        return field.run_validation(text)
     except serializers.ValidationError as error:
         raise serializers.ValidationError({"as_of": error.detail}) from None
 
@@ -95,8 +99,8 @@ def _scoped_customer(request, code: str):
 # ---------------------------------------------------------------- serializers
 
 
-class EvaluationSerializer(serializers.ModelSerializer):
-    customer = serializers.CharField(source="customer.code")
+class EvaluationSerializer(ModelSerializer):
+    customer = TextField(source="customer.code")
     scores = serializers.SerializerMethodField()
     total = money(source="total_score")
     customer_revenue = money()
@@ -137,9 +141,9 @@ class EvaluationSerializer(serializers.ModelSerializer):
         return {item: str(value) for item, value in evaluation.scores.items()}
 
 
-class ClassChangeSerializer(serializers.ModelSerializer):
-    period = serializers.CharField(source="evaluation.period", default=None)
-    changed_by = serializers.CharField(source="changed_by.get_username", default=None)
+class ClassChangeSerializer(ModelSerializer):
+    period = TextField(source="evaluation.period", default=None)
+    changed_by = TextField(source="changed_by.get_username", default=None)
 
     class Meta:
         model = ClassChange
@@ -147,19 +151,19 @@ class ClassChangeSerializer(serializers.ModelSerializer):
 
 
 class CheckSerializer(serializers.Serializer):
-    customer = serializers.CharField(max_length=64)
+    customer = TextField(max_length=64)
     amount = money(min_value=0)
-    as_of = serializers.DateField(required=False)
+    as_of = BusinessDateField(required=False)
     prepaid = serializers.BooleanField(required=False, default=False)
 
 
-class OrderSerializer(serializers.ModelSerializer):
+class OrderSerializer(ModelSerializer):
     takes_customers = True
-    order_number = serializers.CharField(source="number", max_length=64)
+    order_number = TextField(source="number", max_length=64)
     customer = KeyRelatedField(slug_field="code", queryset=Customer.objects.none())
     amount = money(min_value=0)
     fx_rate = rate(required=False, allow_null=True, default=None)
-    currency = serializers.CharField(max_length=3, required=False, allow_blank=True, default="")
+    currency = TextField(max_length=3, required=False, allow_blank=True, default="")
 
     class Meta:
         model = Order
@@ -196,18 +200,18 @@ class OrderSerializer(serializers.ModelSerializer):
 
 
 class ReleaseSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    reason = TextField(max_length=500, required=False, allow_blank=True, default="")
 
 
 class ApprovalFiledSerializer(serializers.Serializer):
-    approval_number = serializers.CharField()
+    approval_number = TextField()
 
 
-class ExtensionRequestSerializer(serializers.ModelSerializer):
+class ExtensionRequestSerializer(ModelSerializer):
     invoice = KeyRelatedField(slug_field="number", queryset=Invoice.objects.none())
-    customer = serializers.CharField(source="invoice.customer.code", read_only=True)
-    requested_by = serializers.CharField(source="requested_by.get_username", read_only=True)
-    days = serializers.IntegerField(min_value=1, max_value=3650)
+    customer = TextField(source="invoice.customer.code", read_only=True)
+    requested_by = TextField(source="requested_by.get_username", read_only=True)
+    days = serializers.IntegerField(min_value=1, max_value=DAYS_MAX)
 
     class Meta:
         model = TermExtensionRequest
@@ -231,12 +235,12 @@ class ExtensionRequestSerializer(serializers.ModelSerializer):
             self.fields["invoice"].queryset = invoices
 
 
-class LimitApplicationSerializer(serializers.ModelSerializer):
+class LimitApplicationSerializer(ModelSerializer):
     takes_customers = True
     customer = KeyRelatedField(slug_field="code", queryset=Customer.objects.none())
     amount = money(min_value=0)
     previous_limit = money(read_only=True, allow_null=True)
-    requested_by = serializers.CharField(source="requested_by.get_username", read_only=True)
+    requested_by = TextField(source="requested_by.get_username", read_only=True)
 
     class Meta:
         model = CreditLimitApplication
@@ -261,10 +265,10 @@ class LimitApplicationSerializer(serializers.ModelSerializer):
             self.fields["customer"].queryset = customers
 
 
-class HoldSerializer(serializers.ModelSerializer):
+class HoldSerializer(ModelSerializer):
     takes_customers = True
     customer = KeyRelatedField(slug_field="code", queryset=Customer.objects.none())
-    placed_on = serializers.DateField(required=False)
+    placed_on = BusinessDateField(required=False)
     active = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -287,7 +291,7 @@ class HoldSerializer(serializers.ModelSerializer):
             self.fields["customer"].queryset = customers
 
 
-class StatementSerializer(serializers.ModelSerializer):
+class StatementSerializer(ModelSerializer):
     takes_customers = True
     customer = KeyRelatedField(slug_field="code", queryset=Customer.objects.none())
     kind = serializers.ChoiceField(choices=KINDS)
@@ -299,7 +303,7 @@ class StatementSerializer(serializers.ModelSerializer):
     total_liabilities = money()
     sales = money()
     total_assets = money()
-    currency = serializers.CharField(max_length=3, required=False, allow_blank=True, default="")
+    currency = TextField(max_length=3, required=False, allow_blank=True, default="")
     altman = serializers.SerializerMethodField()
 
     class Meta:
@@ -385,6 +389,7 @@ class OrderViewSet(
     ScopedCreditViewSet,
 ):
     serializer_class = OrderSerializer
+    write_actions = {"create": "order.create", "release": "order.release"}
     lookup_field = "number"
     lookup_url_kwarg = "order_number"
     lookup_value_regex = "[^/]+"
@@ -421,7 +426,7 @@ class OrderViewSet(
         request=ReleaseSerializer,
         responses={201: ApprovalFiledSerializer, **ERRORS},
     )
-    @action(detail=True, methods=["post"], permission_classes=[ReadsCredit])
+    @action(detail=True, methods=["post"], permission_classes=[ReadsCredit, WriteAction])
     def release(self, request, order_number=None):
         order = self.get_object()
         body = ReleaseSerializer(data=request.data)
@@ -442,6 +447,7 @@ class OrderViewSet(
 )
 class ExtensionRequestViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, ScopedCreditViewSet):
     serializer_class = ExtensionRequestSerializer
+    write_actions = {"create": "extension.request"}
     access = staticmethod(access_extension_requests)
 
     def filter_queryset(self, queryset):
@@ -472,6 +478,7 @@ class ExtensionRequestViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, Sc
 )
 class LimitApplicationViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, ScopedCreditViewSet):
     serializer_class = LimitApplicationSerializer
+    write_actions = {"create": "limit.apply"}
     access = staticmethod(access_limit_applications)
 
     def perform_create(self, serializer):
@@ -491,6 +498,7 @@ class LimitApplicationViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, Sc
 )
 class HoldViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, ScopedCreditViewSet):
     serializer_class = HoldSerializer
+    write_actions = {"create": "hold.place", "lift": "hold.lift"}
     access = staticmethod(access_credit_holds)
 
     def perform_create(self, serializer):
@@ -509,7 +517,7 @@ class HoldViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, ScopedCreditVi
         request=ReleaseSerializer,
         responses={201: ApprovalFiledSerializer, **ERRORS},
     )
-    @action(detail=True, methods=["post"], permission_classes=[ReadsCredit])
+    @action(detail=True, methods=["post"], permission_classes=[ReadsCredit, WriteAction])
     def lift(self, request, pk=None):
         hold = self.get_object()
         body = ReleaseSerializer(data=request.data)
@@ -530,6 +538,7 @@ class HoldViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, ScopedCreditVi
 )
 class StatementViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, ScopedCreditViewSet):
     serializer_class = StatementSerializer
+    write_actions = {"create": "statement.record"}
     access = staticmethod(access_statements)
 
     def perform_create(self, serializer):
@@ -543,7 +552,8 @@ class StatementViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, ScopedCre
 class CreditCheckView(APIView):
     """Would an order of this amount pass the credit check, and if not, every reason why."""
 
-    permission_classes = [ReadsCredit]
+    permission_classes = [ReadsCredit, WriteAction]
+    write_actions = {"POST": "credit.check"}
 
     @extend_schema(
         summary="Credit check of an order amount: pass or blocked with every reason",

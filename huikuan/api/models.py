@@ -15,8 +15,9 @@ class IdempotencyKey(models.Model):
     path = models.CharField(max_length=500)
     # SHA-256 of the canonical JSON body: a key reused for another request is refused.
     request_hash = models.CharField(max_length=64)
-    status_code = models.PositiveSmallIntegerField()
-    response_body = models.JSONField()
+    # Empty while the first request with the key is being processed (a reservation).
+    status_code = models.PositiveSmallIntegerField(null=True)
+    response_body = models.JSONField(null=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
+from huikuan.api.fields import BusinessDateField, ModelSerializer, TextField
+from huikuan.core.limits import GROSS_MARGIN_MAX, GROSS_MARGIN_MIN, TERM_DAYS_MAX
 from huikuan.ledger.models import Allocation, CreditNote, Customer, Invoice, Payment
 from huikuan.reporting.aging import BASES, GROUPINGS
 
@@ -31,7 +33,7 @@ class KeyRelatedField(serializers.SlugRelatedField):
         return super().to_internal_value(data)
 
 
-class CustomerSerializer(serializers.ModelSerializer):
+class CustomerSerializer(ModelSerializer):
     credit_limit = money(required=False, allow_null=True, min_value=0)
 
     class Meta:
@@ -55,18 +57,29 @@ class CustomerSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["created_at"]
         # Uniqueness is the model's to check, on create, through the service.
-        extra_kwargs = {"code": {"validators": []}}
+        extra_kwargs = {
+            "code": {"validators": []},
+            "term_days": {"min_value": 0, "max_value": TERM_DAYS_MAX},
+        }
 
 
-class InvoiceSerializer(serializers.ModelSerializer):
+class InvoiceSerializer(ModelSerializer):
     customer = KeyRelatedField(slug_field="code", queryset=Customer.objects.none())
-    customer_name = serializers.CharField(source="customer.name", read_only=True)
+    customer_name = TextField(source="customer.name", read_only=True)
     amount = money(min_value=CENT)
     fx_rate = rate(required=False, allow_null=True, default=None)
-    due_date = serializers.DateField(required=False, allow_null=True, default=None)
+    due_date = BusinessDateField(required=False, allow_null=True, default=None)
     applied_amount = money(read_only=True)
     open_amount = money(read_only=True)
-    gross_margin = serializers.DecimalField(max_digits=18, decimal_places=4, required=False, allow_null=True)
+    gross_margin = serializers.DecimalField(
+        max_digits=18,
+        decimal_places=4,
+        required=False,
+        allow_null=True,
+        min_value=GROSS_MARGIN_MIN,
+        max_value=GROSS_MARGIN_MAX,
+        help_text=f"A fraction of the price, such as 0.18, from {GROSS_MARGIN_MIN} to {GROSS_MARGIN_MAX}.",
+    )
 
     class Meta:
         model = Invoice
@@ -103,8 +116,8 @@ class InvoiceSerializer(serializers.ModelSerializer):
             self.fields["customer"].queryset = customers
 
 
-class PaymentSerializer(serializers.ModelSerializer):
-    reference = serializers.CharField(read_only=True)
+class PaymentSerializer(ModelSerializer):
+    reference = TextField(read_only=True)
     customer = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     amount = money(read_only=True)
     fx_rate = rate(read_only=True)
@@ -131,12 +144,12 @@ class PaymentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AllocationSerializer(serializers.ModelSerializer):
+class AllocationSerializer(ModelSerializer):
     payment = KeyRelatedField(slug_field="reference", queryset=Payment.objects.none())
     invoice = KeyRelatedField(slug_field="number", queryset=Invoice.objects.none())
-    customer = serializers.CharField(source="invoice.customer.code", read_only=True)
+    customer = TextField(source="invoice.customer.code", read_only=True)
     amount = money(min_value=CENT)
-    allocation_date = serializers.DateField(required=False, allow_null=True, default=None)
+    allocation_date = BusinessDateField(required=False, allow_null=True, default=None)
 
     class Meta:
         model = Allocation
@@ -153,7 +166,7 @@ class AllocationSerializer(serializers.ModelSerializer):
             self.fields["invoice"].queryset = invoices
 
 
-class CreditNoteSerializer(serializers.ModelSerializer):
+class CreditNoteSerializer(ModelSerializer):
     customer = serializers.SlugRelatedField(slug_field="code", read_only=True)
     invoice = serializers.SlugRelatedField(slug_field="number", read_only=True, allow_null=True)
     amount = money(read_only=True)
@@ -176,7 +189,7 @@ class CreditNoteSerializer(serializers.ModelSerializer):
 
 
 class AgingQuerySerializer(serializers.Serializer):
-    as_of = serializers.DateField(help_text="Balances at the end of this day (YYYY-MM-DD).")
+    as_of = BusinessDateField(help_text="Balances at the end of this day (YYYY-MM-DD).")
     by = serializers.ChoiceField(choices=GROUPINGS, default="customer")
     basis = serializers.ChoiceField(
         choices=BASES, default="due", help_text="due: days past due; invoice: years since the invoice date"
@@ -191,16 +204,16 @@ class AgingTotalSerializer(serializers.Serializer):
 
 
 class AgingRowSerializer(AgingTotalSerializer):
-    key = serializers.CharField(help_text="Customer code, salesperson, department, class or currency.")
-    name = serializers.CharField()
+    key = TextField(help_text="Customer code, salesperson, department, class or currency.")
+    name = TextField()
 
 
 class AgingReportSerializer(serializers.Serializer):
-    as_of = serializers.DateField()
+    as_of = BusinessDateField()
     basis = serializers.ChoiceField(choices=BASES)
     group_by = serializers.ChoiceField(choices=GROUPINGS)
-    currency = serializers.CharField(help_text="The functional currency all amounts are in.")
-    buckets = serializers.ListField(child=serializers.CharField())
+    currency = TextField(help_text="The functional currency all amounts are in.")
+    buckets = serializers.ListField(child=TextField())
     rows = AgingRowSerializer(many=True)
     total = AgingTotalSerializer()
     share = serializers.DictField(child=money(), help_text="Percent of the total balance by bucket.")

@@ -50,4 +50,5 @@ urlpatterns: list = [
     path("dunning/policies/", collections.PolicyListView.as_view(), name="dunning-policies"),
     path("dunning/policies/<slug:code>/", collections.PolicyDetailView.as_view(), name="dunning-policy"),
     path("dunning/run", collections.RunView.as_view(), name="dunning-run"),
+    path("dunning/runs/<str:day>/progress", collections.RunProgressView.as_view(), name="dunning-progress"),
 ]

@@ -85,6 +85,7 @@ class CustomerViewSet(
     LedgerViewSet,
 ):
     serializer_class = CustomerSerializer
+    write_actions = {"create": "customer.create"}
     lookup_field = "code"
     lookup_url_kwarg = "customer_code"
     lookup_value_regex = "[^/]+"
@@ -126,6 +127,7 @@ class InvoiceViewSet(
     LedgerViewSet,
 ):
     serializer_class = InvoiceSerializer
+    write_actions = {"create": "invoice.create"}
     lookup_field = "number"
     lookup_url_kwarg = "invoice_number"
     lookup_value_regex = "[^/]+"
@@ -172,6 +174,7 @@ class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, LedgerVie
 )
 class AllocationViewSet(IdempotentCreateMixin, mixins.ListModelMixin, mixins.CreateModelMixin, LedgerViewSet):
     serializer_class = AllocationSerializer
+    write_actions = {"create": "allocation.create"}
     filterset_class = filters.AllocationFilter
     ordering_fields = ["allocation_date", "amount", "created_at"]
     ordering = ["id"]

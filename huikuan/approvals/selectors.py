@@ -5,13 +5,13 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from huikuan.accounts.access import customer_filter, user_roles
-from huikuan.accounts.roles import ADMIN, CREDIT_MANAGER, CUSTOMER
+from huikuan.accounts.permissions import may
+from huikuan.accounts.roles import CUSTOMER
 from huikuan.approvals.models import (
     ApprovalDecision,
     ApprovalRequest,
     ApprovalStep,
     Decision,
-    Notification,
     Status,
 )
 from huikuan.ledger.models import Customer
@@ -86,9 +86,5 @@ def approval_chain(*, kind: str) -> list[ApprovalStep]:
     return list(ApprovalStep.objects.filter(kind=kind).order_by("position"))
 
 
-def notifications_unread(*, user) -> QuerySet[Notification]:
-    return Notification.objects.filter(user=user, read_at__isnull=True).select_related("request")
-
-
 def may_edit_chains(user) -> bool:
-    return user.is_authenticated and (user.is_superuser or bool(user_roles(user) & {ADMIN, CREDIT_MANAGER}))
+    return may(user, "chain.edit")

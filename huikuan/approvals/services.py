@@ -40,6 +40,7 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from huikuan.accounts.access import user_roles
@@ -57,8 +58,10 @@ from huikuan.approvals.models import (
 )
 from huikuan.approvals.registry import kind_get, kind_label
 from huikuan.core.errors import ApplicationError, RuleViolation
-from huikuan.core.money import Money
+from huikuan.core.money import Money, is_whole_cents
 from huikuan.core.policy import policy_value
+
+SUMMARY_LENGTH = ApprovalRequest._meta.get_field("summary").max_length
 
 DECISIONS = (Decision.APPROVE, Decision.REJECT, Decision.RECONSIDER)
 NUMBER_PREFIX = "AP-"
@@ -130,7 +133,9 @@ def approval_request_submit(
                     amount=amount,
                     currency=currency,
                     fx_rate=rate,
-                    summary=summary.strip(),
+                    # A summary names records (a customer's name can be 300 characters): cut to
+                    # what the field and the API's schema hold, not refused.
+                    summary=Truncator(summary.strip()).chars(SUMMARY_LENGTH),
                     payload=payload or {},
                     subject_ref=subject_ref,
                     requested_by=requested_by,
@@ -342,11 +347,7 @@ def approval_chain_set(*, kind: str, steps: list[dict], updated_by: str = "") ->
                 min_amount = Decimal(str(min_amount))
             except ArithmeticError:
                 raise ApplicationError(_("step %(n)s: not an amount") % {"n": number}) from None
-            if (
-                not min_amount.is_finite()
-                or min_amount < 0
-                or min_amount != min_amount.quantize(Decimal("0.01"))
-            ):
+            if not min_amount.is_finite() or min_amount < 0 or not is_whole_cents(min_amount):
                 raise ApplicationError(
                     _("step %(n)s: the minimum amount is a positive amount in cents") % {"n": number}
                 )

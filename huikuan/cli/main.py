@@ -3,6 +3,10 @@
 ``huikuan migrate``, ``huikuan import invoices FILE``, ``huikuan aging --as-of …`` and every
 other command are Django management commands; exit status 0 on success, non-zero with a
 message on stderr otherwise.
+
+``huikuan serve`` runs with debug off unless ``HUIKUAN_DEBUG`` says otherwise. A command that
+works on the ledger first checks that the database exists and is migrated, and says so in
+one line with the fix when it is not, without creating an empty database file.
 """
 
 from __future__ import annotations
@@ -10,12 +14,37 @@ from __future__ import annotations
 import os
 import sys
 
+# Django's own commands that read or write the ledger (Huikuan's own commands all do).
+_DJANGO_DATABASE_COMMANDS = {"createsuperuser", "changepassword", "dumpdata", "loaddata", "drf_create_token"}
+
+
+def _needs_database(command: str) -> bool:
+    from pathlib import Path
+
+    from django.core.management import find_commands
+
+    own = find_commands(str(Path(__file__).parent / "management"))
+    return (command in own and command != "serve") or command in _DJANGO_DATABASE_COMMANDS
+
 
 def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "huikuan.config.settings")
+    if args[:1] == ["serve"]:
+        # What a server runs: debug off (its gunicorn workers inherit the environment).
+        os.environ.setdefault("HUIKUAN_DEBUG", "0")
+    import django
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["huikuan", *(sys.argv[1:] if argv is None else argv)])
+    if args and _needs_database(args[0]):
+        django.setup()
+        from huikuan.cli.database import database_problem
+
+        problem = database_problem()
+        if problem:
+            sys.stderr.write(f"huikuan: {problem}\n")
+            raise SystemExit(1)
+    execute_from_command_line(["huikuan", *args])
 
 
 if __name__ == "__main__":

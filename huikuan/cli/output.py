@@ -10,13 +10,19 @@ from typing import Any
 
 from django.core.management.base import CommandError
 
+from huikuan.core.limits import check, validate_business_date
+
 
 def iso_date(text: str) -> date:
     """A command-line date, YYYY-MM-DD, or a clear error."""
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise CommandError(f"not a date in the form YYYY-MM-DD: {text!r}") from None
+    try:
+        return check(validate_business_date, day)
+    except ValueError as error:
+        raise CommandError(f"{text}: {error}") from None
 
 
 def cli_language() -> str:

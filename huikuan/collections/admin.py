@@ -24,6 +24,7 @@ class DunningStepForm(forms.ModelForm):
             "email_template",
             "letter_template",
             "sms_text",
+            "attach_statement",
             "credit_hold",
             "case_to_legal",
             "litigation_decision",

@@ -1,5 +1,9 @@
 """The delivery stage of the dunning run: emails and letters for the actions a run created.
 
+    deliveries_enqueue(*, run_date: date) -> int     # after the run's commit: chunks as tasks
+    delivery_chunk_send(*, action_ids: list[int]) -> dict[str, int]   # one task
+    deliveries_resume() -> int                        # open actions no task covers, enqueued
+    delivery_progress(*, run_date: date) -> dict      # queued / sending / sent / failed
     deliveries_after_run(*, run_date: date) -> dict[str, int]
     outbox_queue(*, token: int) -> int            # in the run's transaction
     deliveries_send(*, actions: QuerySet[DunningAction] | None = None) -> dict[str, int]
@@ -10,7 +14,9 @@ This is the one module that talks to the correspondence app:
 
 - email: the step's email template rendered in the customer's language (zh-Hans by default),
   ONE email per customer and step listing all its invoices at that step, with the statement
-  of account attached as PDF. The run's transaction puts each email in the outbox as
+  of account attached as PDF when the step says so (``DunningStep.attach_statement``: the
+  formal-letter steps by default, not the reminders); the statement is rendered once per
+  customer and day (``statement_pdf``). The run's transaction puts each email in the outbox as
   ``queued`` (``outbox_queue``: no text yet, idempotency key ``dunning:<action id>``), so
   nothing to be sent is invisible from the moment the run commits; delivery writes it
   (``email_compose``) and sends it (queued → sending → sent, or retrying/failed); the
@@ -22,6 +28,11 @@ This is the one module that talks to the correspondence app:
 An action leaves the ``open`` status once delivered, so each is delivered at most once; an
 action that could not be delivered (no email address, a template error) keeps its error in
 ``delivery_note`` and is tried again by the next call.
+
+Queued: after the run's commit, the date's open actions are enqueued in chunks of
+``DELIVERY_CHUNK`` (``huikuan.core.tasks``): on Celery each chunk is a task any worker process
+takes, so a day's delivery is spread over all of them; without Celery the in-process
+scheduler's worker process does them, never a web request.
 
 Resumable: a run killed halfway through its deliveries (kill -9) is taken over by the next
 attempt of its job, whose run takes no new step and calls this again for the date. Actions
@@ -38,7 +49,9 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -51,6 +64,7 @@ from huikuan.collections.models import (
     DunningStep,
 )
 from huikuan.core.errors import ApplicationError
+from huikuan.core.tasks import tasks_enqueue, tasks_pending
 from huikuan.correspondence.documents import document_render, language_code, statement_pdf
 from huikuan.correspondence.selectors import email_find, open_items_total
 from huikuan.correspondence.services import (
@@ -64,6 +78,84 @@ from huikuan.correspondence.services import (
 from huikuan.ledger.models import Invoice
 
 logger = logging.getLogger(__name__)
+
+
+CHUNK_TASK = "huikuan.collections.delivery.delivery_chunk_send"
+DELIVERED = [Channel.EMAIL, Channel.LETTER, Channel.SMS]
+
+
+def deliveries_enqueue(*, run_date: date) -> int:
+    """Enqueue the date's open email, letter and SMS actions in chunks (one task each); how
+    many tasks. Called after a run commits, and by :func:`deliveries_resume`."""
+    ids = list(
+        DunningAction.objects.filter(action_date=run_date, status=ActionStatus.OPEN, channel__in=DELIVERED)
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+    # Actions per task (HUIKUAN_DELIVERY_CHUNK): small enough to end well within a lease.
+    size = settings.DELIVERY_CHUNK
+    chunks = [{"action_ids": ids[start : start + size]} for start in range(0, len(ids), size)]
+    return len(tasks_enqueue(func=CHUNK_TASK, kwargs_list=chunks, run_date=run_date))
+
+
+def delivery_chunk_send(*, action_ids: list[int]) -> dict[str, int]:
+    """One delivery task: the given actions still open (idempotent: run again, it sends
+    nothing twice)."""
+    return deliveries_send(actions=DunningAction.objects.filter(pk__in=action_ids))
+
+
+def deliveries_resume() -> int:
+    """Enqueue the open actions of every date whose delivery tasks have all ended (those that
+    could not be delivered then: no address, a template error); dates with delivery still
+    queued or running are left to it, so retries never repeat a worker's work. Tasks made."""
+    dates = (
+        DunningAction.objects.filter(status=ActionStatus.OPEN, channel__in=DELIVERED)
+        .values_list("action_date", flat=True)
+        .distinct()
+    )
+    return sum(
+        deliveries_enqueue(run_date=day)
+        for day in sorted(set(dates))
+        if not tasks_pending(func=CHUNK_TASK, run_date=day)
+    )
+
+
+def delivery_progress(*, run_date: date) -> dict:
+    """The date's delivery: its emails by outbox status (queued, sending, sent, retrying,
+    failed), its letters (done / open), the actions tried and refused (``undelivered``) and
+    its delivery tasks still to do; ``finished`` once no task is left and nothing is being
+    sent."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT e.status, COUNT(*) FROM correspondence_outboundemail e "
+            "JOIN collections_dunningaction a ON e.idempotency_key = ('dunning:' || a.id) "
+            "WHERE a.action_date = %s GROUP BY e.status",
+            [run_date],
+        )
+        emails = dict(cursor.fetchall())
+    letters = dict(
+        DunningAction.objects.filter(action_date=run_date, channel=Channel.LETTER)
+        .values("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    tasks = tasks_pending(func=CHUNK_TASK, run_date=run_date)
+    counts = {status: emails.get(status, 0) for status in ("queued", "sending", "sent", "retrying", "failed")}
+    undelivered = DunningAction.objects.filter(
+        action_date=run_date,
+        status=ActionStatus.OPEN,
+        channel__in=DELIVERED,
+        delivery_note__startswith="failed",
+    ).count()
+    return {
+        "date": run_date.isoformat(),
+        "emails": counts,
+        "letters": {"done": letters.get(ActionStatus.DONE, 0), "open": letters.get(ActionStatus.OPEN, 0)},
+        # Tried and refused (no email address, a template error): the email_retry job tries again.
+        "undelivered": undelivered,
+        "tasks_pending": tasks,
+        "finished": tasks == 0 and counts["sending"] == 0,
+    }
 
 
 def deliveries_after_run(*, run_date: date) -> dict[str, int]:
@@ -117,9 +209,9 @@ def deliveries_send(*, actions: QuerySet[DunningAction] | None = None) -> dict[s
         status=ActionStatus.OPEN, channel__in=[Channel.EMAIL, Channel.LETTER, Channel.SMS]
     )
     templates = {
-        (policy_code, code): (email, letter, sms)
-        for policy_code, code, email, letter, sms in DunningStep.objects.values_list(
-            "policy__code", "code", "email_template", "letter_template", "sms_text"
+        (policy_code, code): (email, letter, sms, attach)
+        for policy_code, code, email, letter, sms, attach in DunningStep.objects.values_list(
+            "policy__code", "code", "email_template", "letter_template", "sms_text", "attach_statement"
         )
     }
     for action in pending.select_related("customer").order_by("id").iterator(chunk_size=2000):
@@ -127,11 +219,11 @@ def deliveries_send(*, actions: QuerySet[DunningAction] | None = None) -> dict[s
             Invoice.objects.filter(customer_id=action.customer_id, number__in=action.invoice_number_list)
         )
         context = dunning_context(action, invoices)
-        email_template, letter_template, sms_text = templates.get(
-            (action.policy_code, action.step_code), ("", "", "")
+        email_template, letter_template, sms_text, attach_statement = templates.get(
+            (action.policy_code, action.step_code), ("", "", "", False)
         )
         try:
-            outcome = _deliver(action, context, email_template, letter_template, sms_text)
+            outcome = _deliver(action, context, email_template, letter_template, sms_text, attach_statement)
         except (ApplicationError, ValueError, OSError) as error:
             logger.warning("dunning delivery %s failed: %s", action.pk, error)
             DunningAction.objects.filter(pk=action.pk, status=ActionStatus.OPEN).update(
@@ -147,7 +239,12 @@ def deliveries_send(*, actions: QuerySet[DunningAction] | None = None) -> dict[s
 
 
 def _deliver(
-    action: DunningAction, context: dict, email_template: str, letter_template: str, sms: str
+    action: DunningAction,
+    context: dict,
+    email_template: str,
+    letter_template: str,
+    sms: str,
+    attach_statement: bool = False,
 ) -> str:
     """What was done, as a note for the action."""
     customer = action.customer
@@ -173,15 +270,18 @@ def _deliver(
         raise ValueError(f"step {action.step_code} has no email template")
     language = language_code(customer.language)
     document = document_render(template_code=email_template, language=language, context=context)
-    statement = statement_pdf(customer=customer, as_of=action.action_date, language=language)
+    attachments = []
+    if attach_statement:
+        statement = statement_pdf(customer=customer, as_of=action.action_date, language=language)
+        attachments.append(
+            (f"statement-{customer.code}-{action.action_date}.pdf", statement, "application/pdf")
+        )
     content = {
         "to": email_addresses(customer.email),
         "subject": document.subject,
         "body": document.text,
         "html": document.html,
-        "attachments": [
-            (f"statement-{customer.code}-{action.action_date}.pdf", statement, "application/pdf")
-        ],
+        "attachments": attachments,
     }
     if existing is not None:  # queued by the run at its commit
         email = email_compose(email=existing, **content)

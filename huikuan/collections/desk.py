@@ -46,6 +46,7 @@ STEP_FIELDS = (
     "email_template",
     "letter_template",
     "sms_text",
+    "attach_statement",
     "credit_hold",
     "case_to_legal",
     "litigation_decision",

@@ -48,7 +48,8 @@ class Ladder:
 
 
 # The default ladder of SPEC §6.1: (code, sequence, day offset, channels, owner role,
-# email template, letter template, effects, names).
+# email template, letter template, whether its emails attach the statement PDF, effects, names).
+# The reminders (pre-due to second collection) send no PDF; the formal-letter steps attach it.
 DEFAULT_LADDER = (
     {
         "code": "pre_due",
@@ -102,6 +103,7 @@ DEFAULT_LADDER = (
         "owner_role": "collections_team",
         "email_template": "email_letter",
         "letter_template": "letter_dunning",
+        "attach_statement": True,
         "name_zh": "催款函",
         "name_en": "Dunning letter",
     },
@@ -113,6 +115,7 @@ DEFAULT_LADDER = (
         "owner_role": "legal",
         "email_template": "email_legal",
         "letter_template": "letter_legal",
+        "attach_statement": True,
         "credit_hold": True,
         "case_to_legal": True,
         "name_zh": "追款函",
@@ -126,6 +129,7 @@ DEFAULT_LADDER = (
         "owner_role": "legal",
         "email_template": "email_lawyer",
         "letter_template": "letter_lawyer",
+        "attach_statement": True,
         "litigation_decision": True,
         "write_off_review": True,
         "name_zh": "律师函",

@@ -74,6 +74,8 @@ class DunningStep(models.Model):
     email_template = models.CharField(_("email template"), max_length=64, blank=True)
     letter_template = models.CharField(_("letter template"), max_length=64, blank=True)
     sms_text = models.CharField(_("SMS text"), max_length=500, blank=True)
+    # The step's emails carry the statement of account as PDF (the formal-letter steps by default).
+    attach_statement = models.BooleanField(_("attach the statement (PDF)"), default=False)
     credit_hold = models.BooleanField(_("credit hold"), default=False)
     case_to_legal = models.BooleanField(_("case to legal"), default=False)
     litigation_decision = models.BooleanField(_("litigation decision"), default=False)

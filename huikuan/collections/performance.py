@@ -26,7 +26,7 @@ from decimal import Decimal
 from django.db.models import Q
 
 from huikuan.collections.models import ActionStatus, DunningAction, OverdueReason, PromiseStatus, PromiseToPay
-from huikuan.core.money import functional_amount
+from huikuan.core.money import PERCENT_PLACES, functional_amount, quantize_ratio
 from huikuan.core.policy import policy_value
 from huikuan.ledger.models import Allocation, CreditNote, Customer, Invoice, Payment, WriteOff
 
@@ -47,7 +47,7 @@ class PerformanceRow:
         resolved = self.promises_kept + self.promises_broken
         if not resolved:
             return None
-        return (Decimal(100) * self.promises_kept / resolved).quantize(Decimal("0.01"))
+        return quantize_ratio(Decimal(100) * self.promises_kept / resolved, PERCENT_PLACES)
 
     def as_dict(self) -> dict:
         kept = self.promises_kept_percent
@@ -129,7 +129,7 @@ class ClearanceRow:
     def clearance_percent(self) -> Decimal | None:
         if not self.overdue_at_start:
             return None
-        return (Decimal(100) * self.collected_since / self.overdue_at_start).quantize(Decimal("0.01"))
+        return quantize_ratio(Decimal(100) * self.collected_since / self.overdue_at_start, PERCENT_PLACES)
 
     def as_dict(self) -> dict:
         percent = self.clearance_percent

@@ -1,6 +1,7 @@
 """The daily dunning run (SPEC §6.2).
 
     dunning_run(*, date: date, dry_run: bool = False) -> RunResult
+    dunning_run_enqueue(*, date: date, started_by: str = "") -> int   # "run now": queued
 
 For every open invoice of every customer not closed: the customer's risk segment (from its
 class and payment behaviour as of ``date``) picks its policy; the invoice's days past due
@@ -46,9 +47,11 @@ from huikuan.collections.models import (
     PromiseStatus,
 )
 from huikuan.collections.segments import risk_segment
+from huikuan.core.audit import audit_context
 from huikuan.core.errors import RuleViolation
 from huikuan.core.fields import to_minor_units
 from huikuan.core.policy import policy_values
+from huikuan.core.tasks import task_enqueue
 from huikuan.ledger.balances import STILL_OPEN
 from huikuan.ledger.bulk import bulk_insert_rows
 from huikuan.ledger.models import CustomerStatus
@@ -551,10 +554,29 @@ def holds_place() -> int:
 
 
 def after_run(*, run_date: date) -> None:
-    """What a run does after its commit: the holds (any not yet carried out), then the date's
-    deliveries not yet done (those that fail are retried by the ``email_retry`` job). Both
-    are idempotent, so a run stopped halfway here is resumed by running the date again."""
-    from huikuan.collections.delivery import deliveries_after_run
+    """What a run does after its commit: enqueue the holds (any not yet carried out) and the
+    date's deliveries not yet done, in chunks (``huikuan.core.tasks``: Celery workers, the
+    in-process scheduler's worker, or this process when it is a command). Both are
+    idempotent, so a run stopped halfway is resumed by running the date again."""
+    from huikuan.collections.delivery import deliveries_enqueue
 
-    holds_place()
-    deliveries_after_run(run_date=run_date)
+    task_enqueue(func="huikuan.collections.run.holds_place", run_date=run_date)
+    deliveries_enqueue(run_date=run_date)
+
+
+RUN_TASK = "huikuan.collections.run.dunning_run_queued"
+
+
+def dunning_run_enqueue(*, date: date, started_by: str = "") -> int:
+    """The web and API "run now": the run for ``date`` is queued and done by a worker (Celery,
+    or the in-process scheduler's worker), never in the request. The task's id."""
+    return task_enqueue(
+        func=RUN_TASK, kwargs={"run_date": date.isoformat(), "started_by": started_by}, run_date=date
+    ).pk
+
+
+def dunning_run_queued(*, run_date: str, started_by: str = "") -> dict:
+    """The queued run (see :func:`dunning_run_enqueue`); its figures."""
+    with audit_context(source=f"queued:{started_by}" if started_by else "queued"):
+        result = dunning_run(date=date.fromisoformat(run_date))
+    return {"actions": len(result.actions), "invoices_stepped": result.invoices_stepped}

@@ -18,6 +18,7 @@ invoices, last contacts and open promises, fetched in bulk (a fixed number of qu
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -37,6 +38,7 @@ from huikuan.collections.models import (
     CallOutcome,
     Channel,
     Dispute,
+    DisputeStatus,
     DunningAction,
     DunningPolicy,
     OverdueReason,
@@ -107,15 +109,31 @@ def dunning_policies() -> QuerySet[DunningPolicy]:
     return DunningPolicy.objects.prefetch_related("steps")
 
 
-def _broken_recently(customer_ids, as_of: date, lookback_days: int) -> set[int]:
-    return set(
-        PromiseToPay.objects.filter(
-            customer_id__in=customer_ids,
-            status=PromiseStatus.BROKEN,
-            resolved_on__lte=as_of,
-            resolved_on__gt=as_of - timedelta(days=lookback_days),
-        ).values_list("customer_id", flat=True)
+def customers_with_broken_promise(
+    *, as_of: date, lookback_days: int, customer_ids: Collection[int] | None = None
+) -> set[int]:
+    """The customers (of ``customer_ids``; None: all) who broke a promise to pay "recently":
+    within the ``lookback_days`` days ending ``as_of`` (COLLECTIONS_BROKEN_PROMISE_LOOKBACK_DAYS)."""
+    broken = PromiseToPay.objects.filter(
+        status=PromiseStatus.BROKEN,
+        resolved_on__lte=as_of,
+        resolved_on__gt=as_of - timedelta(days=lookback_days),
     )
+    if customer_ids is not None:
+        broken = broken.filter(customer_id__in=customer_ids)
+    return set(broken.values_list("customer_id", flat=True))
+
+
+def disputed_amounts(*, invoice_ids: Collection[int] | None = None) -> dict[int, Decimal]:
+    """The amount under open disputes, by invoice (of ``invoice_ids``; None: all): what the
+    dunning leaves out of an invoice's open balance."""
+    disputes = Dispute.objects.filter(status=DisputeStatus.OPEN)
+    if invoice_ids is not None:
+        disputes = disputes.filter(invoice_id__in=invoice_ids)
+    disputed: dict[int, Decimal] = defaultdict(Decimal)
+    for invoice_id, amount in disputes.values_list("invoice_id", "amount"):
+        disputed[invoice_id] += amount
+    return dict(disputed)
 
 
 def customer_segment(*, customer: Customer, as_of: date) -> str:
@@ -130,7 +148,11 @@ def customer_segment(*, customer: Customer, as_of: date) -> str:
         credit_class=customer.credit_class,
         max_days_overdue=(as_of - oldest_due).days if oldest_due else 0,
         broken_promise_recently=bool(
-            _broken_recently([customer.pk], as_of, rules["COLLECTIONS_BROKEN_PROMISE_LOOKBACK_DAYS"])
+            customers_with_broken_promise(
+                as_of=as_of,
+                lookback_days=rules["COLLECTIONS_BROKEN_PROMISE_LOOKBACK_DAYS"],
+                customer_ids=[customer.pk],
+            )
         ),
         premium_max_days_overdue=rules["COLLECTIONS_PREMIUM_MAX_DAYS_OVERDUE"],
         high_risk_days_overdue=rules["COLLECTIONS_HIGH_RISK_DAYS_OVERDUE"],
@@ -167,7 +189,11 @@ def worklist_for(*, user, date: date) -> list[WorklistItem]:
         customer_id__in=customer_ids, status=PromiseStatus.OPEN
     ).order_by("promised_date"):
         promises[promise.customer_id].append(promise)
-    broken = _broken_recently(customer_ids, as_of, rules["COLLECTIONS_BROKEN_PROMISE_LOOKBACK_DAYS"])
+    broken = customers_with_broken_promise(
+        as_of=as_of,
+        lookback_days=rules["COLLECTIONS_BROKEN_PROMISE_LOOKBACK_DAYS"],
+        customer_ids=customer_ids,
+    )
 
     tasks_by_customer: dict[int, list[DunningAction]] = {}
     for task in tasks:

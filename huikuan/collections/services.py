@@ -54,7 +54,7 @@ from huikuan.collections.models import (
 )
 from huikuan.collections.selectors import promise_duplicate
 from huikuan.core.errors import RuleViolation
-from huikuan.core.money import CENT
+from huikuan.core.money import is_whole_cents
 from huikuan.credit.services import customer_hold_place
 from huikuan.ledger.models import CreditClass, Customer, Invoice, Payment
 
@@ -71,7 +71,7 @@ def _amount(amount: Decimal, what: str) -> Decimal:
         raise RuleViolation(f"{what} must be a Decimal, got {type(amount).__name__}")
     if amount <= 0:
         raise RuleViolation(f"{what} must be positive, got {amount}")
-    if amount != amount.quantize(CENT):
+    if not is_whole_cents(amount):
         raise RuleViolation(f"{what} {amount} has more than 2 decimal places")
     return amount
 
@@ -114,6 +114,7 @@ def policies_install() -> int:
                     "owner_role": step["owner_role"],
                     "email_template": step["email_template"],
                     "letter_template": step["letter_template"],
+                    "attach_statement": step.get("attach_statement", False),
                     "credit_hold": step.get("credit_hold", False),
                     "case_to_legal": step.get("case_to_legal", False),
                     "litigation_decision": step.get("litigation_decision", False),

@@ -1,8 +1,10 @@
-"""Settings, read from the environment.
+"""Settings, read from the environment (every variable is listed in docs/deployment.md).
 
-Development defaults need nothing set: a SQLite file under ``HUIKUAN_HOME`` (default
-``./.huikuan/``). Production sets ``DATABASE_URL``, ``HUIKUAN_SECRET_KEY``,
-``HUIKUAN_ALLOWED_HOSTS`` and ``HUIKUAN_DEBUG=0``.
+Nothing needs to be set: the data folder ``HUIKUAN_HOME`` (default
+``$XDG_DATA_HOME/huikuan``, i.e. ``~/.local/share/huikuan``, whatever the current folder)
+holds the SQLite database and a secret key generated once. ``huikuan serve`` runs with debug
+off; development (``huikuan runserver``, the tests) with debug on unless ``HUIKUAN_DEBUG=0``.
+Production sets ``DATABASE_URL`` and ``HUIKUAN_ALLOWED_HOSTS`` (and then HTTPS applies).
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+
+from huikuan.config.home import LOOPBACK_HOSTS, default_home, secret_key_in
 
 
 def _env_bool(name: str, default: bool) -> bool:
@@ -30,15 +34,17 @@ def _env_list(name: str, default: list[str]) -> list[str]:
 
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-HUIKUAN_HOME = Path(os.environ.get("HUIKUAN_HOME", ".huikuan")).resolve()
 
+# --- Data folder, debug and secret key (issue 9 item 5, issue 10 item 4) -------------------
+# One data folder whatever the current directory: HUIKUAN_HOME, else the per-user data
+# folder of the XDG convention. ``huikuan serve`` sets HUIKUAN_DEBUG=0 unless it is set.
+HUIKUAN_HOME = default_home()
 DEBUG = _env_bool("HUIKUAN_DEBUG", True)
-SECRET_KEY = os.environ.get("HUIKUAN_SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("HUIKUAN_SECRET_KEY must be set when HUIKUAN_DEBUG is off")
-    SECRET_KEY = "huikuan-development-only-not-secret"  # noqa: S105 - refused in production above
-ALLOWED_HOSTS = _env_list("HUIKUAN_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+# HUIKUAN_SECRET_KEY, else a key generated once in the data folder (mode 0600). Several
+# servers sharing one database must share one key: set HUIKUAN_SECRET_KEY on each.
+SECRET_KEY = os.environ.get("HUIKUAN_SECRET_KEY", "") or secret_key_in(HUIKUAN_HOME)
+ALLOWED_HOSTS = _env_list("HUIKUAN_ALLOWED_HOSTS", list(LOOPBACK_HOSTS))
+# --- end of data folder, debug and secret key ----------------------------------------------
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -66,6 +72,7 @@ INSTALLED_APPS = [
     "huikuan.cli",
     "huikuan.web",
     "django_htmx",
+    "csp",
 ]
 
 MIDDLEWARE = [
@@ -80,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "huikuan.config.urls"
@@ -169,20 +177,47 @@ STORAGES = {
     "staticfiles": {"BACKEND": "huikuan.config.storage.GzipStaticFilesStorage"},
 }
 
+# --- HTTPS and the deployment checklist (issue 10 item 4) ----------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if not DEBUG:
-    SESSION_COOKIE_SECURE = _env_bool("HUIKUAN_SECURE_COOKIES", True)
-    CSRF_COOKIE_SECURE = _env_bool("HUIKUAN_SECURE_COOKIES", True)
-    # Production is served over HTTPS: plain HTTP is redirected, and browsers told to stay on
-    # HTTPS for a year. Behind a TLS-terminating proxy, set HUIKUAN_BEHIND_TLS_PROXY=1.
+# Served over HTTPS (HUIKUAN_HTTPS=1): secure cookies, plain HTTP redirected, browsers told by
+# HSTS to stay on HTTPS. The default is on as soon as HUIKUAN_ALLOWED_HOSTS names a host other
+# than this machine's loopback addresses; off for the Quickstart's http://127.0.0.1:8000/.
+HUIKUAN_HTTPS = _env_bool("HUIKUAN_HTTPS", not set(ALLOWED_HOSTS) <= set(LOOPBACK_HOSTS))
+if HUIKUAN_HTTPS:
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = _env_bool("HUIKUAN_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = int(os.environ.get("HUIKUAN_HSTS_SECONDS", "31536000"))
     # Django's checklist asks for both; turn them off if a subdomain must stay on plain HTTP.
     SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("HUIKUAN_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = _env_bool("HUIKUAN_HSTS_PRELOAD", True)
-    if _env_bool("HUIKUAN_BEHIND_TLS_PROXY", False):
-        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+else:
+    # Plain HTTP on loopback: a secure cookie would never come back, a redirect to HTTPS and
+    # HSTS would lock the browser out of a server that has no certificate. These four checks
+    # of the checklist (HSTS, SSL redirect, secure session and CSRF cookies) cannot apply.
+    SILENCED_SYSTEM_CHECKS += ["security.W004", "security.W008", "security.W012", "security.W016"]
+if _env_bool("HUIKUAN_BEHIND_TLS_PROXY", False):
+    # The proxy terminates TLS and says so in X-Forwarded-Proto (it must strip the client's own).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Content-Security-Policy (django-csp): scripts, styles, fonts and images from this server only
+# (Swagger UI's page at /api/docs/ adds its one inline style); no frames, no plugins.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+# --- end of HTTPS and the deployment checklist ---------------------------------------------
 
 LOGGING = {
     "version": 1,
@@ -191,9 +226,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("HUIKUAN_LOG_LEVEL", "WARNING")},
 }
 
-# --- Email (issue 5). With EMAIL_HOST set, mail goes to that SMTP server; without it (the
-# embedded, single-machine default) the console backend prints each message, so nothing is
-# lost and nothing leaves the machine by accident. EMAIL_BACKEND overrides either choice.
+# --- Email (issue 5). With EMAIL_HOST set, mail goes to that SMTP server. Without it, the
+# demo and development (HUIKUAN_EMAIL_BACKEND=outbox, or DEBUG on) keep every email in the
+# outbox, shown by the web app, and send nothing; production (DEBUG off) fails each attempt,
+# and `huikuan check --deploy` and `huikuan serve` refuse (huikuan/correspondence/backends.py).
+# EMAIL_BACKEND overrides the choice.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
@@ -202,11 +239,15 @@ EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = _env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "huikuan@localhost")
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
-    "django.core.mail.backends.smtp.EmailBackend"
-    if EMAIL_HOST
-    else "django.core.mail.backends.console.EmailBackend"
-)
+HUIKUAN_EMAIL_BACKEND = os.environ.get("HUIKUAN_EMAIL_BACKEND", "")  # "outbox": send nothing
+if os.environ.get("EMAIL_BACKEND"):
+    EMAIL_BACKEND = os.environ["EMAIL_BACKEND"]
+elif EMAIL_HOST and HUIKUAN_EMAIL_BACKEND != "outbox":
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+elif HUIKUAN_EMAIL_BACKEND == "outbox" or DEBUG:
+    EMAIL_BACKEND = "huikuan.correspondence.backends.OutboxBackend"
+else:
+    EMAIL_BACKEND = "huikuan.correspondence.backends.NotConfiguredBackend"
 
 # --- REST API (SPEC §12): token or session auth, pages of at most 500, errors as JSON.
 REST_FRAMEWORK = {
@@ -253,6 +294,39 @@ CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "huikuan
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Delivery chunks spread over every worker process, and a killed worker's task is not lost.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+
+
+# --- Limits on an imported file (docs/import-limits.md), checked before it is parsed. Each
+# has an environment override; sizes are in megabytes there.
+def _env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name) or default)
+
+
+_MB = 1024 * 1024
+HUIKUAN_IMPORT_LIMITS = {
+    "MAX_FILE_BYTES": _env_int("HUIKUAN_IMPORT_MAX_FILE_MB", 100) * _MB,
+    "MAX_ROWS": _env_int("HUIKUAN_IMPORT_MAX_ROWS", 1_000_000),
+    "MAX_COLUMNS": _env_int("HUIKUAN_IMPORT_MAX_COLUMNS", 200),
+    # A spreadsheet's used range (rows × columns, empty cells included).
+    "MAX_CELLS": _env_int("HUIKUAN_IMPORT_MAX_CELLS", 20_000_000),
+    "MAX_CELL_CHARS": _env_int("HUIKUAN_IMPORT_MAX_CELL_CHARS", 32_767),  # Excel's own limit
+    # XLSX/ODS are zip archives: their size once inflated, and the inflation of one entry.
+    "MAX_UNCOMPRESSED_BYTES": _env_int("HUIKUAN_IMPORT_MAX_UNCOMPRESSED_MB", 1_000) * _MB,
+    "MAX_COMPRESSION_RATIO": _env_int("HUIKUAN_IMPORT_MAX_COMPRESSION_RATIO", 100),
+    "MAX_ARCHIVE_ENTRIES": _env_int("HUIKUAN_IMPORT_MAX_ARCHIVE_ENTRIES", 1_000),
+    # Bad values listed (and kept) for a refused file; the rest are counted.
+    "MAX_ERRORS": _env_int("HUIKUAN_IMPORT_MAX_ERRORS", 1_000),
+    # The memory ceiling of the child process that reads a spreadsheet.
+    "READER_MEMORY_BYTES": _env_int("HUIKUAN_IMPORT_READER_MEMORY_MB", 2_048) * _MB,
+    # Uploads larger than this are imported by a background job, its progress on the page.
+    "BACKGROUND_BYTES": _env_int("HUIKUAN_IMPORT_BACKGROUND_MB", 2) * _MB,
+}
+# Run a background import at once, inside the request (tests only).
+HUIKUAN_IMPORT_JOBS_INLINE = _env_bool("HUIKUAN_IMPORT_JOBS_INLINE", False)
 
 # --- Business defaults (SPEC §2, §4, §5.2). Each is a default a finance team may change.
 HUIKUAN = {
@@ -356,4 +430,50 @@ HUIKUAN = {
 # An email being sent holds its claim for EMAIL_SENDING_LEASE_SECONDS; after that a stopped
 # attempt is reconciled (sent again only if it never reached the SMTP DATA command).
 JOBS_LEASE_SECONDS = float(os.environ.get("HUIKUAN_JOBS_LEASE_SECONDS", "300"))
+# A dunning run's deliveries are queued in tasks of this many actions (issue 11).
+DELIVERY_CHUNK = int(os.environ.get("HUIKUAN_DELIVERY_CHUNK", "20"))
 EMAIL_SENDING_LEASE_SECONDS = float(os.environ.get("HUIKUAN_EMAIL_SENDING_LEASE_SECONDS", "300"))
+# --- Range rules (issue 10, huikuan.core.limits): the business dates Huikuan accepts, at the
+# API, the imports and the web alike. Date arithmetic on them stays within the calendar.
+HUIKUAN_DATE_RANGE = (
+    os.environ.get("HUIKUAN_EARLIEST_DATE", "1900-01-01"),
+    os.environ.get("HUIKUAN_LATEST_DATE", "2199-12-31"),
+)
+# Text fields that may be blank and refuse control characters: "blank or pattern" as anyOf.
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "huikuan.api.schema.blank_or_pattern",
+]
+# --- Shared cache and client addresses (issue 10: throttling that holds) -----------------------
+# Sign-in throttles count in the default cache, which every worker process must share: the
+# database cache by default (its table is made by a migration, so `migrate`, `huikuan serve`
+# and the quickstart have it), Redis when HUIKUAN_REDIS_URL (or CACHE_URL) names a server.
+_CACHE_URL = os.environ.get("HUIKUAN_REDIS_URL") or os.environ.get("CACHE_URL", "")
+if _CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _CACHE_URL,
+            "KEY_PREFIX": "huikuan",
+        }
+    }
+elif _CACHE_URL:
+    raise ImproperlyConfigured(f"HUIKUAN_REDIS_URL/CACHE_URL must be a redis:// URL, not {_CACHE_URL!r}")
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "huikuan_cache",
+            # Culling past MAX_ENTRIES drops live entries: keep it far above any real load.
+            "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+        }
+    }
+# How many reverse proxies in front of Huikuan append to X-Forwarded-For. 0 (the default): the
+# header is ignored and the client is the connection's address, so a forged header cannot
+# dodge a throttle. N: the N-th address from the right. DRF's throttles use the same number.
+HUIKUAN_TRUSTED_PROXIES = int(os.environ.get("HUIKUAN_TRUSTED_PROXIES", "0"))
+REST_FRAMEWORK["NUM_PROXIES"] = HUIKUAN_TRUSTED_PROXIES
+# Idempotency-Key: how long a request waits for a concurrent one with the same key before a
+# 409, and after how long a reservation without a response (its process died) is taken over.
+HUIKUAN_IDEMPOTENCY_WAIT_SECONDS = int(os.environ.get("HUIKUAN_IDEMPOTENCY_WAIT_SECONDS", "20"))
+HUIKUAN_IDEMPOTENCY_STALE_SECONDS = int(os.environ.get("HUIKUAN_IDEMPOTENCY_STALE_SECONDS", "300"))

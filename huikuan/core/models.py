@@ -28,3 +28,40 @@ class PolicySetting(models.Model):
 
 
 auditlog.register(PolicySetting)
+
+
+class TaskStatus(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    RUNNING = "running", _("running")
+    DONE = "done", _("done")
+    FAILED = "failed", _("failed")
+
+
+class QueuedTask(models.Model):
+    """A piece of queued work (``huikuan.core.tasks``): the function to call and its arguments.
+
+    The row is the record; Celery (or the in-process worker) only carries its id. A worker
+    claims it with a conditional UPDATE under a lease, so a task whose worker died (kill -9)
+    is claimed again once the lease lapses, and two workers never run it at once.
+    """
+
+    func = models.CharField(_("function"), max_length=200)
+    kwargs = models.JSONField(_("arguments"), default=dict, blank=True)
+    # The business date the work belongs to (a dunning run's deliveries): progress and order.
+    run_date = models.DateField(_("date"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=TaskStatus.choices, default=TaskStatus.QUEUED
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    lease_owner = models.CharField(max_length=200, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["status", "func", "run_date"], name="queued_task_state")]
+
+    def __str__(self) -> str:
+        return f"{self.func} #{self.pk}: {self.status}"

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
+PERCENT_PLACES = Decimal("0.01")  # percentages to two decimals: 12.35 %
 RATE_PLACES = 6
 HUNDRED = Decimal(100)
 
@@ -31,6 +32,17 @@ def to_decimal(value: str | int | Decimal) -> Decimal:
 def quantize_cents(amount: Decimal) -> Decimal:
     """The one rounding of money: to the cent, half away from zero."""
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def is_whole_cents(amount: Decimal) -> bool:
+    """Whether ``amount`` is a whole number of cents (an amount a person may enter or pay)."""
+    return amount == amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def quantize_ratio(value: Decimal, places: Decimal) -> Decimal:
+    """A ratio, percentage or score (not money) to ``places`` (e.g. ``Decimal("0.0001")``),
+    rounded by the same rule as money: half away from zero."""
+    return value.quantize(places, rounding=ROUND_HALF_UP)
 
 
 def functional_amount(amount: Decimal, fx_rate: Decimal) -> Decimal:

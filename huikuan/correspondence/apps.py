@@ -6,3 +6,6 @@ class CorrespondenceConfig(AppConfig):
     name = "huikuan.correspondence"
     label = "correspondence"
     verbose_name = _("Letters and email")
+
+    def ready(self) -> None:
+        from huikuan.correspondence import backends  # noqa: F401 - registers the deployment check

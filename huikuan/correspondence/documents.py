@@ -8,6 +8,8 @@ dict), so a template can read what it is given and nothing else. HTML is autoesc
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -15,17 +17,19 @@ from decimal import Decimal
 from typing import Any
 
 from django.template import Context, Engine, TemplateDoesNotExist, TemplateSyntaxError
-from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.html import linebreaks, strip_tags
 
 from huikuan.core.errors import NotFound, RuleViolation
 from huikuan.core.policy import policy_value
-from huikuan.correspondence.models import DocumentTemplate, Letterhead, TemplateKind
+from huikuan.correspondence import pdf
+from huikuan.correspondence.models import DocumentTemplate, Letterhead, StatementPdf, TemplateKind
 from huikuan.ledger.models import Customer, Language
 
 DEFAULT_LANGUAGE = Language.ZH_HANS
 _FILTERS = "huikuan.correspondence.filters"
+# Kept statements of days before the last this many are deleted when a new one is kept.
+STATEMENT_KEEP_DAYS = 1
 
 
 def _engine(*, autoescape: bool) -> Engine:
@@ -176,25 +180,21 @@ def document_render(*, template_code: str, language: str, context: dict) -> Rend
     )
 
 
-def letter_html(*, document: RenderedDocument) -> str:
-    """The full page of a letter: letterhead, then the rendered body."""
-    with translation.override(document.language):
-        return render_to_string(
-            "correspondence/letter.html",
-            {"document": document, "letterhead": letterhead_values(), "language": document.language},
-        )
-
-
-def pdf_from_html(html: str) -> bytes:
-    from weasyprint import HTML  # imported here: loading Pango takes a moment, most commands never need it
-
-    return HTML(string=html).write_pdf()
+def document_pdf(*, document: RenderedDocument) -> bytes:
+    """A letter (or statement) as PDF: the letterhead, then the rendered body, the CJK font embedded."""
+    return pdf.document_pdf(
+        subject=document.subject,
+        html=document.html,
+        letterhead=letterhead_values(),
+        language=document.language,
+    )
 
 
 def pdf_render(*, template_code: str, language: str, context: dict) -> bytes:
     """A letter as PDF, with the CJK font embedded."""
-    document = document_render(template_code=template_code, language=language, context=context)
-    return pdf_from_html(letter_html(document=document))
+    return document_pdf(
+        document=document_render(template_code=template_code, language=language, context=context)
+    )
 
 
 def statement_context(*, customer: Customer, as_of: date) -> dict:
@@ -214,9 +214,47 @@ def statement_context(*, customer: Customer, as_of: date) -> dict:
 
 
 def statement_pdf(*, customer: Customer, as_of: date, language: str | None = None) -> bytes:
-    """The statement of account (对账单): the open items at the end of ``as_of``, their ages and total."""
-    return pdf_render(
+    """The statement of account (对账单): the open items at the end of ``as_of``, their ages and total.
+
+    Rendered once per customer, day and language and kept (``StatementPdf``): every email of
+    the customer that day attaches the same bytes. The text is rendered each time (a few ms)
+    and hashed with the letterhead; when it differs from the kept one (a new invoice, a
+    payment, an edited template or letterhead), the PDF is rendered again and replaces it.
+    """
+    document = document_render(
         template_code="statement",
         language=language or customer.language,
         context=statement_context(customer=customer, as_of=as_of),
     )
+    letterhead = letterhead_values()
+    digest = hashlib.sha256(
+        json.dumps(
+            [pdf.RENDERER_VERSION, document.code, document.subject, document.html, letterhead],
+            ensure_ascii=False,
+        ).encode()
+    ).hexdigest()
+    kept = StatementPdf.objects.filter(customer=customer, as_of=as_of, language=document.language)
+    found = kept.values_list("content_sha256", "pdf").first()
+    if found is not None and found[0] == digest:
+        return bytes(found[1])
+    content = pdf.document_pdf(
+        subject=document.subject, html=document.html, letterhead=letterhead, language=document.language
+    )
+    if found is None:
+        # Another worker may have rendered it meanwhile: the same content, kept once.
+        StatementPdf.objects.bulk_create(
+            [
+                StatementPdf(
+                    customer=customer,
+                    as_of=as_of,
+                    language=document.language,
+                    content_sha256=digest,
+                    pdf=content,
+                )
+            ],
+            ignore_conflicts=True,
+        )
+        StatementPdf.objects.filter(as_of__lt=as_of - timedelta(days=STATEMENT_KEEP_DAYS)).delete()
+    else:
+        kept.update(content_sha256=digest, pdf=content, rendered_at=timezone.now())
+    return content

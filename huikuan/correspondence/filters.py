@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 from django import template
 
-register = template.Library()
+from huikuan.core.money import quantize_cents
 
-CENT = Decimal("0.01")
+register = template.Library()
 
 
 @register.filter
@@ -18,6 +18,6 @@ def money(value: object) -> str:
         return ""
     try:
         amount = value if isinstance(value, Decimal) else Decimal(str(value))
-        return f"{amount.quantize(CENT, rounding=ROUND_HALF_UP):,}"
+        return f"{quantize_cents(amount):,}"
     except (InvalidOperation, ValueError):
         return str(value)

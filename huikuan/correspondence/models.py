@@ -85,6 +85,31 @@ class Letter(models.Model):
         return self.reference
 
 
+class StatementPdf(models.Model):
+    """A customer's statement of account as of one day, rendered once and attached to each of
+    that customer's emails of the day. ``content_sha256`` is the hash of what it shows (the
+    rendered text, the letterhead, the renderer's version): a new invoice, payment or edit
+    changes it and the statement is rendered again. Rows of past days are pruned."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="+")
+    as_of = models.DateField()
+    language = models.CharField(max_length=8, choices=Language.choices)
+    content_sha256 = models.CharField(max_length=64)
+    pdf = models.BinaryField()
+    rendered_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer", "as_of", "language"], name="statement_pdf_once_per_customer_day"
+            )
+        ]
+        indexes = [models.Index(fields=["as_of"], name="statement_pdf_as_of")]
+
+    def __str__(self) -> str:
+        return f"statement {self.customer_id} {self.as_of} {self.language}"
+
+
 class EmailStatus(models.TextChoices):
     QUEUED = "queued", _("queued")
     # Claimed by one attempt (until ``next_attempt_at``, the attempt's lease).

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 
+from huikuan.core.money import functional_amount
 from huikuan.core.policy import policy_value
-from huikuan.correspondence.models import EmailStatus, OutboundEmail
+from huikuan.correspondence.models import EmailAttachment, EmailStatus, OutboundEmail
 from huikuan.ledger.models import Allocation, CreditNote, Customer, Invoice, WriteOff
-
-CENT = Decimal("0.01")
 
 
 def customer_open_items(*, customer: Customer, as_of: date) -> list[dict]:
@@ -68,12 +66,9 @@ def open_items_total(items: list[dict]) -> tuple[Decimal, str]:
     currencies = {item["currency"] for item in items}
     if len(currencies) == 1:
         return sum((item["open_amount"] for item in items), Decimal(0)), currencies.pop()
-    functional = policy_value("FUNCTIONAL_CURRENCY") or settings.HUIKUAN["FUNCTIONAL_CURRENCY"]
+    functional = policy_value("FUNCTIONAL_CURRENCY")
     total = sum(
-        (
-            (item["open_amount"] * item.get("fx_rate", Decimal(1))).quantize(CENT, rounding=ROUND_HALF_UP)
-            for item in items
-        ),
+        (functional_amount(item["open_amount"], item.get("fx_rate", Decimal(1))) for item in items),
         Decimal(0),
     )
     return total, functional
@@ -95,3 +90,16 @@ def emails_due_for_retry(*, now) -> QuerySet[OutboundEmail]:
 def email_find(*, idempotency_key: str) -> OutboundEmail | None:
     """The outbox row recorded under ``idempotency_key``, if any."""
     return OutboundEmail.objects.filter(idempotency_key=idempotency_key).first()
+
+
+def outbox_list(*, status: str = "", created_on: date | None = None) -> QuerySet[OutboundEmail]:
+    """The outbox, newest first: every email queued, being sent, sent, retrying or failed,
+    with its attachments' names (``attachment_names``), optionally of one status and day."""
+    emails = OutboundEmail.objects.select_related("customer").prefetch_related(
+        Prefetch("attachments", queryset=EmailAttachment.objects.only("id", "email_id", "filename"))
+    )
+    if status:
+        emails = emails.filter(status=status)
+    if created_on is not None:
+        emails = emails.filter(created_at__date=created_on)
+    return emails.order_by("-created_at", "-id")

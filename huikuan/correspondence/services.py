@@ -25,11 +25,11 @@ from django.utils import timezone
 
 from huikuan.core.errors import RuleViolation
 from huikuan.core.policy import policy_value
+from huikuan.core.tasks import tasks_enqueue
 from huikuan.correspondence.documents import (
+    document_pdf,
     document_render,
     language_code,
-    letter_html,
-    pdf_from_html,
     template_check,
 )
 from huikuan.correspondence.models import (
@@ -340,16 +340,28 @@ def emails_retry(*, now: datetime | None = None) -> int:
     return sent
 
 
-@transaction.atomic
-def email_requeue(*, email: OutboundEmail, now: datetime | None = None) -> OutboundEmail:
-    """Give a failed email a fresh round of attempts (after fixing an address or the server)."""
-    if email.status != EmailStatus.FAILED:
-        raise RuleViolation(f"email {email.pk} is {email.status}, not failed")
-    email.status = EmailStatus.RETRYING
-    email.attempts = 0
-    email.next_attempt_at = now or timezone.now()
-    email.save(update_fields=["status", "attempts", "next_attempt_at"])
-    return email
+RETRY_CHUNK = 50
+
+
+def emails_retry_enqueue(*, now: datetime | None = None) -> int:
+    """Settle interrupted attempts, then enqueue the emails due (queued or retrying, their
+    time come) in chunks, one task each (``huikuan.core.tasks``), spread over the workers.
+    Each attempt claims its email, so two retry passes never send one twice. Tasks made."""
+    now = now or timezone.now()
+    emails_reconcile(now=now)
+    ids = list(emails_due_for_retry(now=now).values_list("pk", flat=True))
+    return len(
+        tasks_enqueue(
+            func="huikuan.correspondence.services.emails_attempt",
+            kwargs_list=[{"email_ids": ids[at : at + RETRY_CHUNK]} for at in range(0, len(ids), RETRY_CHUNK)],
+        )
+    )
+
+
+def emails_attempt(*, email_ids: list[int]) -> int:
+    """One retry task: an attempt at each email still due (each claimed first); how many sent."""
+    now = timezone.now()
+    return sum(email_attempt(email_id=email_id, now=now) for email_id in email_ids)
 
 
 @transaction.atomic
@@ -374,7 +386,7 @@ def letter_create(
     )
     if document.kind != TemplateKind.LETTER:
         raise RuleViolation(f"{template_code!r} is an email template, not a letter")
-    pdf = pdf_from_html(letter_html(document=document))
+    pdf = document_pdf(document=document)
     try:
         with transaction.atomic():
             return Letter.objects.create(

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.backends.smtp import EmailBackend as DjangoSmtpBackend
@@ -54,6 +55,12 @@ class EmailBackend(DjangoSmtpBackend):
 
 
 def mail_connection() -> BaseEmailBackend:
+    """The connection an attempt sends through. The console backend with DEBUG off is
+    refused (the attempt fails): printing an email is not delivering it."""
+    if not settings.DEBUG and settings.EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend":
+        raise ImproperlyConfigured(
+            "the console email backend delivers nothing; configure EMAIL_HOST for production"
+        )
     if settings.EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend":
         return EmailBackend(fail_silently=False)
     return get_connection(fail_silently=False)

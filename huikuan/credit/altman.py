@@ -10,9 +10,11 @@ both cut-offs themselves belong to the grey zone.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.utils.translation import gettext_noop
+
+from huikuan.core.money import quantize_ratio
 
 LISTED_MANUFACTURER = "listed_manufacturer"
 PRIVATE_MANUFACTURER = "private_manufacturer"
@@ -118,6 +120,6 @@ def altman_score(statement: Statement, kind: str) -> AltmanResult:
     }
     used = list(exact.items())[: len(model.coefficients)]
     raw = sum((c * value for c, (_, value) in zip(model.coefficients, used, strict=True)), Decimal(0))
-    score = raw.quantize(SCORE_PLACES, rounding=ROUND_HALF_UP)
-    ratios = {name: value.quantize(RATIO_PLACES, rounding=ROUND_HALF_UP) for name, value in used}
+    score = quantize_ratio(raw, SCORE_PLACES)
+    ratios = {name: quantize_ratio(value, RATIO_PLACES) for name, value in used}
     return AltmanResult(model=model.name, ratios=ratios, score=score, zone=zone_for(score, model))

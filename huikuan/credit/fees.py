@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from huikuan.core.money import CENT
+from huikuan.core.money import quantize_cents
 
 DAYS_IN_YEAR = Decimal(365)
 
@@ -20,7 +20,7 @@ def overdue_fee(*, balance: Decimal, annual_rate: Decimal, days: int) -> Decimal
     """balance × annual rate × days / 365, rounded once to the cent, half up."""
     if balance <= 0 or days <= 0:
         return Decimal("0.00")
-    return (balance * annual_rate * days / DAYS_IN_YEAR).quantize(CENT, rounding=ROUND_HALF_UP)
+    return quantize_cents(balance * annual_rate * days / DAYS_IN_YEAR)
 
 
 def total_fee(fees: Iterable[Decimal]) -> Decimal:

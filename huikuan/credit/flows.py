@@ -22,7 +22,7 @@ from huikuan.approvals.models import ApprovalRequest, Status
 from huikuan.approvals.registry import register_kind
 from huikuan.approvals.services import approval_request_submit
 from huikuan.core.errors import RuleViolation
-from huikuan.core.money import CENT
+from huikuan.core.money import is_whole_cents
 from huikuan.core.policy import policy_value
 from huikuan.credit import figures
 from huikuan.credit.models import (
@@ -323,7 +323,7 @@ def credit_limit_apply(
 ) -> CreditLimitApplication:
     """Apply for a new credit limit (信用额度申请): the chain of SPEC §5.3, with the CFO above
     the first threshold and the president above the second (the chain's own settings)."""
-    if amount < 0 or amount != amount.quantize(CENT):
+    if amount < 0 or not is_whole_cents(amount):
         raise RuleViolation(_("a credit limit is a non-negative amount with at most 2 decimal places"))
     if CreditLimitApplication.objects.filter(customer=customer, status=RequestStatus.PENDING).exists():
         raise RuleViolation(

@@ -7,8 +7,6 @@ import (an order created through the API is).
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.utils.translation import gettext, gettext_lazy
 
 from huikuan.credit.altman import KINDS as STATEMENT_KINDS
@@ -25,7 +23,7 @@ from huikuan.ledger.imports.columns import (
     parse_rate,
     parse_text,
 )
-from huikuan.ledger.imports.invoices import exchange_rate
+from huikuan.ledger.imports.invoices import currency_and_rate
 from huikuan.ledger.imports.pipeline import (
     ParsedFile,
     Plan,
@@ -33,6 +31,7 @@ from huikuan.ledger.imports.pipeline import (
     check_unique,
     fetch_by_keys,
     functional_currency,
+    known_customer,
     save_changes,
 )
 from huikuan.ledger.models import Customer
@@ -60,7 +59,6 @@ COLUMNS = (
     Column("prepaid", parse_flag, aliases=("预付", "款到发货")),
 )
 _FIELDS = ["customer_id", "order_date", "amount", "currency", "fx_rate", "status", "prepaid"]
-ONE = Decimal(1)
 
 
 def plan(parsed: ParsedFile) -> Plan:
@@ -85,19 +83,13 @@ def plan(parsed: ParsedFile) -> Plan:
         )
         if number is None or code is None or order_date is None or amount is None:
             continue
-        customer = customers.get(code)
+        customer = known_customer(parsed, row, customers)
         if customer is None:
-            parsed.error(
-                row, "customer_code", gettext("no customer has this code; import the customers first")
-            )
             continue
-        currency = get("currency") or customer["currency"] or functional
-        if currency == functional and "exchange_rate" not in row.values:
-            rate = ONE
-        else:
-            rate = exchange_rate(parsed, row, currency)
-            if rate is None:
-                continue
+        money = currency_and_rate(parsed, row, customer["currency"], functional)
+        if money is None:
+            continue
+        currency, rate = money
         record = {
             "customer_id": customer["id"],
             "order_date": order_date,
@@ -182,6 +174,7 @@ def statements_plan(parsed: ParsedFile) -> Plan:
         )
         for customer_id, day in [(statement.customer_id, statement.statement_date)]
     }
+    functional = functional_currency()
     result = Plan()
     writes: list[FinancialStatement] = []
     for row in parsed.rows:
@@ -207,7 +200,7 @@ def statements_plan(parsed: ParsedFile) -> Plan:
             continue
         record = {
             "kind": values["kind"],
-            "currency": values.get("currency") or customer["currency"] or functional_currency(),
+            "currency": values.get("currency") or customer["currency"] or functional,
             **figures,
         }
         statement = existing.get((customer["id"], values["statement_date"]))

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.utils.translation import gettext_noop
+
+from huikuan.core.money import quantize_ratio
 
 ITEMS = ("revenue", "profitability", "payment", "industry")
 CLASSES_IN_ORDER = ("A", "B", "C")
@@ -68,7 +70,7 @@ class MonthInputs:
         """Revenue-weighted gross margin, 6 places (stored as an input; scored from it)."""
         if self.margin_revenue <= 0:
             return None
-        return (self.margin_weighted / self.margin_revenue).quantize(RATE_PLACES, rounding=ROUND_HALF_UP)
+        return quantize_ratio(self.margin_weighted / self.margin_revenue, RATE_PLACES)
 
     @property
     def collectible(self) -> Decimal:
@@ -78,7 +80,7 @@ class MonthInputs:
     def collection_rate(self) -> Decimal | None:
         if self.collectible <= 0:
             return None
-        return (self.receipts / self.collectible).quantize(RATE_PLACES, rounding=ROUND_HALF_UP)
+        return quantize_ratio(self.receipts / self.collectible, RATE_PLACES)
 
 
 @dataclass(frozen=True)
@@ -109,7 +111,7 @@ class MonthScore:
 
 def capped(score: Decimal, maximum: Decimal) -> Decimal:
     """The score within 0 … maximum, rounded once to 2 places, half up."""
-    return min(max(score, ZERO), maximum).quantize(SCORE_PLACES, rounding=ROUND_HALF_UP)
+    return quantize_ratio(min(max(score, ZERO), maximum), SCORE_PLACES)
 
 
 def revenue_score(*, customer_revenue: Decimal, department_revenue: Decimal, rules: ScoreRules) -> Decimal:

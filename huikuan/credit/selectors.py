@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from huikuan.accounts.access import access_customers, customer_filter
+from huikuan.core.money import quantize_ratio
 from huikuan.core.policy import policy_value
 from huikuan.credit import figures
 from huikuan.credit.altman import AltmanResult, Statement, altman_score
@@ -321,10 +322,6 @@ class CreditSummary:
     def available(self) -> Decimal | None:
         return None if self.credit_limit is None else self.credit_limit - self.exposure
 
-    @property
-    def active_holds(self) -> list[CreditHold]:
-        return [hold for hold in self.holds if hold.lifted_on is None]
-
     def as_dict(self) -> dict[str, Any]:
         customer = self.customer
         latest = self.evaluations[0] if self.evaluations else None
@@ -415,7 +412,7 @@ class DashboardRow:
         limit = self.customer.credit_limit
         if not limit:
             return None
-        return (self.exposure / limit).quantize(Decimal("0.0001"))
+        return quantize_ratio(self.exposure / limit, Decimal("0.0001"))
 
 
 @dataclass

@@ -14,7 +14,7 @@ from django.db import transaction
 
 from huikuan.core.audit import audit_bulk_changes
 from huikuan.core.errors import RuleViolation
-from huikuan.core.money import CENT, quantize_cents
+from huikuan.core.money import is_whole_cents, quantize_cents
 from huikuan.core.policy import policy_value, policy_values
 from huikuan.credit import figures
 from huikuan.credit.altman import Statement, altman_score
@@ -288,7 +288,7 @@ def order_create(
     may be sent for release (``flows.order_release_request``).
     """
     functional = policy_value("FUNCTIONAL_CURRENCY")
-    if amount <= 0 or amount != amount.quantize(CENT):
+    if amount <= 0 or not is_whole_cents(amount):
         raise RuleViolation(f"an order amount is positive with at most 2 decimal places, got {amount}")
     if Order.objects.filter(number=number).exists():
         raise RuleViolation(f"order {number} already exists")

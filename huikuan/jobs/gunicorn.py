@@ -1,23 +1,49 @@
-"""gunicorn hooks for ``huikuan serve``: the in-process scheduler runs in the master process.
+"""gunicorn hooks for ``huikuan serve``: the in-process scheduler's own worker process.
 
-Started when the server is ready unless ``HUIKUAN_SCHEDULER`` is ``celery`` or ``off``;
-one thread per server, whatever the number of workers (and the (job, date) claims keep
-several servers on one database from running a job twice).
+When the server is ready, unless ``HUIKUAN_SCHEDULER`` is ``celery`` or ``off``, the master
+starts ``huikuan jobs worker`` as a child process: it runs the daily jobs and the queued
+tasks (a day's delivery). The master only starts it, starts it again if it dies, and stops
+it with the server; it never runs a job itself, nor does any web worker. Several servers on
+one database run a job once: the (job, date) claims and the task claims decide.
 """
 
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import threading
+
+_worker: dict = {"process": None, "stopping": False}
+
+
+def _start(server) -> None:
+    process = subprocess.Popen([sys.executable, "-m", "huikuan", "jobs", "worker"])
+    _worker["process"] = process
+    server.log.info("Huikuan scheduler started (daily jobs and deliveries, process %s)", process.pid)
+
+
+def _watch(server) -> None:
+    while not _worker["stopping"]:
+        if _worker["process"].wait() is not None and not _worker["stopping"]:
+            server.log.warning("Huikuan scheduler process ended; starting it again")
+            threading.Event().wait(2)
+            _start(server)
 
 
 def when_ready(server) -> None:
     if os.environ.get("HUIKUAN_SCHEDULER", "inprocess") != "inprocess":
         return
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "huikuan.config.settings")
-    import django
+    _start(server)
+    threading.Thread(target=_watch, args=(server,), name="huikuan-scheduler-watch", daemon=True).start()
 
-    django.setup()
-    from huikuan.jobs.scheduler import scheduler_start
 
-    scheduler_start()
-    server.log.info("Huikuan scheduler started (daily jobs in-process)")
+def on_exit(server) -> None:
+    _worker["stopping"] = True
+    process = _worker["process"]
+    if process is not None and process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()

@@ -2,6 +2,10 @@
 
     JOBS: dict[str, Job]     # name → job, in the order they run each day
 
+A job runs for a date only after the jobs it names in ``after`` are done for that date
+(``email_retry`` after ``dunning``): a trigger that comes too early (beat sends every job in
+the same minute) is refused with :class:`JobNotReady` and tried again.
+
 The in-process scheduler (:mod:`huikuan.jobs.scheduler`) and the Celery beat schedule
 (:mod:`huikuan.config.celery`) both read this list; both run a job through
 :func:`huikuan.jobs.services.job_run`, once per (job, date).
@@ -20,6 +24,7 @@ class Job:
     name: str
     description: str
     work: Callable[[date], Any]
+    after: tuple[str, ...] = ()
 
 
 def _promises(day: date) -> dict:
@@ -42,11 +47,11 @@ def _dunning(day: date) -> dict:
 
 def _email_retry(day: date) -> dict:
     """Emails that failed are sent again (the outbox), and dunning actions not yet delivered
-    (no address then, a template error) are delivered."""
-    from huikuan.collections.delivery import deliveries_send
-    from huikuan.correspondence.services import emails_retry
+    (no address then, a template error) are delivered: both enqueued in chunks."""
+    from huikuan.collections.delivery import deliveries_resume
+    from huikuan.correspondence.services import emails_retry_enqueue
 
-    return {"emails_retried": emails_retry(), "dunning_deliveries": deliveries_send()}
+    return {"email_tasks": emails_retry_enqueue(), "delivery_tasks": deliveries_resume()}
 
 
 def _credit_monthly(day: date) -> dict:
@@ -79,7 +84,7 @@ JOBS: dict[str, Job] = {
     for job in (
         Job("promises", "mark promises to pay and payment plans kept or broken", _promises),
         Job("dunning", "the daily dunning run", _dunning),
-        Job("email_retry", "retry emails that failed", _email_retry),
+        Job("email_retry", "retry emails that failed", _email_retry, after=("dunning",)),
         Job("credit_monthly", "monthly customer classification, first day of the month", _credit_monthly),
         Job("credit_quarterly", "quarterly credit review, first day of the quarter", _credit_quarterly),
     )

@@ -2,6 +2,13 @@
 
     scheduler_tick(*, now: datetime, runner: str = "inprocess") -> list[str]
     scheduler_start(*, interval_seconds: float = 30) -> threading.Thread
+    scheduler_loop(*, interval_seconds: float = 30, stop: threading.Event) -> None
+
+The loop also works the queued tasks (``huikuan.core.tasks``: a dunning run's delivery
+chunks, a run started from the web), one after another, checking for new ones every second.
+``huikuan serve`` runs it in a process of its own (``huikuan jobs worker``, started by the
+gunicorn hooks), never in gunicorn's master or a web worker, so a day's delivery never
+holds up a request.
 
 Once the local time of day passes ``JOBS_DAILY_AT`` (a setting, HH:MM), each job of
 :data:`huikuan.jobs.registry.JOBS` runs for that business date, once: the (job, date)
@@ -23,6 +30,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from huikuan.core.policy import policy_value
+from huikuan.core.tasks import task_next
 from huikuan.jobs.models import JobRun, JobStatus
 from huikuan.jobs.registry import JOBS
 from huikuan.jobs.services import job_run, jobs_resume_stale
@@ -59,17 +67,23 @@ def scheduler_tick(*, now: datetime, runner: str = "inprocess") -> list[str]:
     return ran
 
 
-def _loop(interval_seconds: float, stop: threading.Event) -> None:
+def scheduler_loop(*, interval_seconds: float = 30, stop: threading.Event) -> None:
+    """Until ``stop`` is set: the due jobs every ``interval_seconds``, queued tasks between."""
+    next_tick = 0.0
     while not stop.is_set():
         try:
             close_old_connections()
-            scheduler_tick(now=timezone.now())
-            jobs_resume_stale(runner="inprocess")
+            if clock.monotonic() >= next_tick:
+                next_tick = clock.monotonic() + interval_seconds
+                scheduler_tick(now=timezone.now())
+                jobs_resume_stale(runner="inprocess")
+            while not stop.is_set() and clock.monotonic() < next_tick and task_next(runner="inprocess"):
+                close_old_connections()
         except Exception:  # the scheduler must outlive one bad tick
             logger.exception("scheduler tick failed")
         finally:
             close_old_connections()
-        stop.wait(interval_seconds)
+        stop.wait(min(1.0, interval_seconds))
 
 
 _started: list[tuple[threading.Thread, threading.Event]] = []
@@ -81,7 +95,10 @@ def scheduler_start(*, interval_seconds: float = 30) -> threading.Thread:
         return _started[0][0]
     stop = threading.Event()
     thread = threading.Thread(
-        target=_loop, args=(interval_seconds, stop), name="huikuan-scheduler", daemon=True
+        target=scheduler_loop,
+        kwargs={"interval_seconds": interval_seconds, "stop": stop},
+        name="huikuan-scheduler",
+        daemon=True,
     )
     thread.start()
     _started[:] = [(thread, stop)]

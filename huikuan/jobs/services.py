@@ -33,7 +33,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from huikuan.core.errors import NotFound
+from huikuan.core.errors import ApplicationError, NotFound
 from huikuan.jobs.models import JobRun, JobStatus
 from huikuan.jobs.registry import JOBS
 
@@ -136,11 +136,22 @@ def _heartbeat(pk: int, owner: str) -> Iterator[None]:
         thread.join(timeout=10)
 
 
+class JobNotReady(ApplicationError):
+    """A job whose predecessors (``Job.after``) are not done for the date: try again later."""
+
+
 def job_run(*, name: str, date: date, runner: str = "cli") -> JobRun | None:
     try:
         job = JOBS[name]
     except KeyError:
         raise NotFound(f"no scheduled job named {name!r}; one of {', '.join(JOBS)}") from None
+    done = set(
+        JobRun.objects.filter(job__in=job.after, run_date=date, status=JobStatus.DONE).values_list(
+            "job", flat=True
+        )
+    )
+    if missing := [before for before in job.after if before not in done]:
+        raise JobNotReady(f"{name} for {date} runs after {', '.join(missing)}, not done yet for that date")
     owner = _owner(runner)
     claimed = _claim(name, date, runner, owner)
     if claimed is None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from auditlog.registry import auditlog
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -66,6 +67,47 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.file_name} ({self.imported_at:%Y-%m-%d %H:%M})"
+
+
+class ImportJobStatus(models.TextChoices):
+    QUEUED = "queued", _("waiting")
+    RUNNING = "running", _("importing")
+    DONE = "done", _("imported")
+    REFUSED = "refused", _("refused")
+    FAILED = "failed", _("failed")
+
+
+class ImportJob(models.Model):
+    """A large uploaded file imported in the background, its progress shown on the page.
+
+    The file waits in the data folder (``HUIKUAN_HOME/imports/``) until the job has run.
+    """
+
+    kind = models.CharField(max_length=32)
+    file_name = models.CharField(max_length=500)
+    stored_path = models.CharField(max_length=1000)
+    size = models.PositiveBigIntegerField(default=0)
+    status = models.CharField(max_length=16, choices=ImportJobStatus.choices, default=ImportJobStatus.QUEUED)
+    stage = models.CharField(max_length=16, blank=True)  # reading, checking, writing
+    rows_done = models.PositiveIntegerField(default=0)
+    result = models.JSONField(default=dict, blank=True)
+    message = models.TextField(blank=True)
+    errors = models.JSONField(default=list, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.file_name}: {self.status}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (ImportJobStatus.DONE, ImportJobStatus.REFUSED, ImportJobStatus.FAILED)
 
 
 class Customer(models.Model):

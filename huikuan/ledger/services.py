@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import F, Sum
 
 from huikuan.core.errors import RuleViolation
-from huikuan.core.money import CENT
+from huikuan.core.money import is_whole_cents
 from huikuan.core.policy import policy_value, policy_values
 from huikuan.ledger.balances import closing_date, open_span
 from huikuan.ledger.bulk import KEY_CHUNK, bulk_update_rows, select_rows
@@ -28,7 +28,13 @@ from huikuan.ledger.models import (
     TermExtension,
     WriteOff,
 )
-from huikuan.ledger.terms import due_date_for, term_days_for
+from huikuan.ledger.rules import (
+    InvoiceRuleBroken,
+    due_offset_for,
+    exchange_rate_for,
+    invoice_currency,
+    invoice_due_date,
+)
 
 REFRESH_CHUNK = KEY_CHUNK
 
@@ -59,27 +65,18 @@ def invoice_issue(
     rules = policy_values()
     functional = rules["FUNCTIONAL_CURRENCY"]
     _check_amount(amount, "invoice")
-    currency = currency or customer.currency or functional
-    if currency == functional:
-        if fx_rate not in (None, Decimal(1)):
-            raise RuleViolation(f"the exchange rate of the functional currency {currency} is 1")
-        fx_rate = Decimal(1)
-    elif fx_rate is None or fx_rate <= 0:
-        raise RuleViolation(f"{currency} is not the functional currency {functional}; give its exchange rate")
-    if due_date is None:
-        term_days = term_days_for(
-            customer_term_days=customer.term_days,
-            credit_class=customer.credit_class,
-            term_days_by_class=rules["TERM_DAYS_BY_CLASS"],
-            default_term_days=rules["DEFAULT_TERM_DAYS"],
-        )
-        due_date = due_date_for(
+    currency = invoice_currency(given=currency, customer_currency=customer.currency, functional=functional)
+    try:
+        fx_rate = exchange_rate_for(currency=currency, functional=functional, given=fx_rate)
+        due_date = invoice_due_date(
             invoice_date=invoice_date,
-            term_days=term_days,
-            term_start_delay_days=rules["TERM_START_DELAY_DAYS"],
+            given=due_date,
+            due_offset=due_offset_for(
+                customer_term_days=customer.term_days, credit_class=customer.credit_class, rules=rules
+            ),
         )
-    elif due_date < invoice_date:
-        raise RuleViolation(f"due date {due_date} falls before the invoice date {invoice_date}")
+    except InvoiceRuleBroken as broken:
+        raise RuleViolation(str(broken)) from None
     fields.setdefault("salesperson", customer.salesperson)
     fields.setdefault("department", customer.department)
     invoice = Invoice(
@@ -105,7 +102,7 @@ def _lock_invoice(invoice_id: int) -> Invoice:
 def _check_amount(amount: Decimal, what: str) -> None:
     if amount <= 0:
         raise RuleViolation(f"{what} amount must be positive, got {amount}")
-    if amount != amount.quantize(CENT):
+    if not is_whole_cents(amount):
         raise RuleViolation(f"{what} amount {amount} has more than 2 decimal places")
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
@@ -29,6 +29,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce
 
 from huikuan.core.fields import ScaledDecimalField
+from huikuan.core.money import functional_amount
 from huikuan.ledger.balances import STILL_OPEN
 from huikuan.ledger.models import Allocation, CreditNote, Customer, Invoice, Payment, WriteOff
 from huikuan.reporting.aging import bucket_earliest_dates, bucket_names
@@ -146,7 +147,7 @@ class LedgerEntry:
 
 
 def _to_functional(amount: Decimal, fx_rate: Decimal) -> Decimal:
-    return (amount * fx_rate).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return functional_amount(amount, fx_rate)
 
 
 _KIND_ORDER = {"invoice": 0, "payment": 1, "credit_note": 2, "write_off": 3}

@@ -17,11 +17,11 @@ from collections.abc import Collection
 from datetime import date
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import connection
 
 from huikuan.core.dates import days_before
 from huikuan.core.fields import from_minor_units
+from huikuan.core.policy import policy_value
 from huikuan.ledger.balances import STILL_OPEN, span_window_days
 from huikuan.reporting.aging import GROUPINGS, AgingReport, assemble, bucket_earliest_dates
 
@@ -214,7 +214,7 @@ def aging_report(
         as_of=as_of,
         basis=basis,
         group_by=group_by,
-        currency=settings.HUIKUAN["FUNCTIONAL_CURRENCY"],
+        currency=policy_value("FUNCTIONAL_CURRENCY"),
         open_items=open_items,
         unapplied=unapplied,
         names_by_key=names,

@@ -6,6 +6,8 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 
+from huikuan.core.money import quantize_ratio
+
 WIDTH = 640
 HEIGHT = 220
 BAR_AREA = 160  # the tallest bar; the rest holds the labels
@@ -60,4 +62,4 @@ def gauge(*, used: Decimal, limit: Decimal | None) -> Gauge:
     angle = math.pi * float(min(max(share, Decimal(0)), Decimal(1)))
     x, y = 100 - 80 * math.cos(angle), 100 - 80 * math.sin(angle)
     arc = f"M 20 100 A 80 80 0 0 1 {x:.2f} {y:.2f}" if share > 0 else ""
-    return Gauge(share.quantize(Decimal("0.0001")), arc, share > 1)
+    return Gauge(quantize_ratio(share, Decimal("0.0001")), arc, share > 1)

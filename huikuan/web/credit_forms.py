@@ -6,7 +6,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from huikuan.core.limits import DAYS_MAX
 from huikuan.credit.models import StatementKind
+from huikuan.web.fields import BusinessDateField, TextField
 from huikuan.web.widgets import IsoDateInput
 
 DATE = IsoDateInput()
@@ -16,13 +18,13 @@ PERIOD = forms.TextInput(attrs={"type": "month"})
 
 class LimitApplicationForm(forms.Form):
     amount = forms.DecimalField(label=_("Requested limit"), min_value=0, **MONEY)
-    reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
+    reason = TextField(label=_("Reason"), max_length=500, required=False)
 
 
 class ExtensionForm(forms.Form):
     invoice = forms.ChoiceField(label=_("Invoice"), choices=[])
-    days = forms.IntegerField(label=_("Days"), min_value=1, max_value=3650)
-    reason = forms.CharField(label=_("Reason"), max_length=500)
+    days = forms.IntegerField(label=_("Days"), min_value=1, max_value=DAYS_MAX)
+    reason = TextField(label=_("Reason"), max_length=500)
 
     def __init__(self, *args, invoices: list[str], **kwargs):
         super().__init__(*args, **kwargs)
@@ -30,16 +32,16 @@ class ExtensionForm(forms.Form):
 
 
 class HoldForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=500)
+    reason = TextField(label=_("Reason"), max_length=500)
 
 
 class LiftForm(forms.Form):
     hold = forms.IntegerField(widget=forms.HiddenInput)
-    reason = forms.CharField(label=_("Reason"), max_length=500)
+    reason = TextField(label=_("Reason"), max_length=500)
 
 
 class ReleaseForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
+    reason = TextField(label=_("Reason"), max_length=500, required=False)
 
 
 class CheckForm(forms.Form):
@@ -48,16 +50,16 @@ class CheckForm(forms.Form):
 
 
 class OrderForm(forms.Form):
-    number = forms.CharField(label=_("Order number"), max_length=64)
-    order_date = forms.DateField(label=_("Order date"), widget=DATE)
+    number = TextField(label=_("Order number"), max_length=64)
+    order_date = BusinessDateField(label=_("Order date"), widget=DATE)
     amount = forms.DecimalField(label=_("Amount"), min_value=0, **MONEY)
-    currency = forms.CharField(label=_("Currency"), max_length=3, required=False)
+    currency = TextField(label=_("Currency"), max_length=3, required=False)
     fx_rate = forms.DecimalField(label=_("Exchange rate"), required=False, max_digits=18, decimal_places=6)
     prepaid = forms.BooleanField(label=_("Prepaid"), required=False)
 
 
 class StatementForm(forms.Form):
-    statement_date = forms.DateField(label=_("Statement date"), widget=DATE)
+    statement_date = BusinessDateField(label=_("Statement date"), widget=DATE)
     kind = forms.ChoiceField(label=_("Kind of company"), choices=StatementKind.choices)
     working_capital = forms.DecimalField(label=_("Working capital"), **MONEY)
     retained_earnings = forms.DecimalField(label=_("Retained earnings"), **MONEY)

@@ -7,8 +7,10 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from huikuan.accounts.throttle import login_throttled
+from huikuan.core.limits import DAYS_MAX
 from huikuan.ledger.imports import KINDS
 from huikuan.reporting.aging import BASES, GROUPINGS, bucket_names
+from huikuan.web.fields import BusinessDateField, TextField
 from huikuan.web.widgets import IsoDateInput
 
 STATUS_CHOICES = [("", _("all")), ("open", _("open")), ("settled", _("settled"))]
@@ -33,15 +35,17 @@ DATE = IsoDateInput()
 
 
 class InvoiceFilter(forms.Form):
-    customer = forms.CharField(label=_("customer code"), required=False)
+    customer = TextField(label=_("customer code"), required=False)
     status = forms.ChoiceField(label=_("status"), choices=STATUS_CHOICES, required=False)
-    date_from = forms.DateField(label=_("invoice date from"), required=False, widget=DATE)
-    date_to = forms.DateField(label=_("invoice date to"), required=False, widget=DATE)
-    overdue_days = forms.IntegerField(label=_("at least days overdue"), required=False, min_value=1)
+    date_from = BusinessDateField(label=_("invoice date from"), required=False, widget=DATE)
+    date_to = BusinessDateField(label=_("invoice date to"), required=False, widget=DATE)
+    overdue_days = forms.IntegerField(
+        label=_("at least days overdue"), required=False, min_value=1, max_value=DAYS_MAX * 100
+    )
     # The aging drill-down: the invoices making up one cell, with their balances on that day.
-    as_of = forms.DateField(label=_("as of"), required=False, widget=DATE)
+    as_of = BusinessDateField(label=_("as of"), required=False, widget=DATE)
     basis = forms.ChoiceField(choices=[(b, b) for b in BASES], required=False, widget=forms.HiddenInput)
-    bucket = forms.CharField(required=False, widget=forms.HiddenInput)
+    bucket = TextField(required=False, widget=forms.HiddenInput)
 
     def clean(self):
         data = super().clean()
@@ -55,13 +59,13 @@ class InvoiceFilter(forms.Form):
 
 
 class PaymentFilter(forms.Form):
-    customer = forms.CharField(label=_("customer code"), required=False)
-    date_from = forms.DateField(label=_("payment date from"), required=False, widget=DATE)
-    date_to = forms.DateField(label=_("payment date to"), required=False, widget=DATE)
+    customer = TextField(label=_("customer code"), required=False)
+    date_from = BusinessDateField(label=_("payment date from"), required=False, widget=DATE)
+    date_to = BusinessDateField(label=_("payment date to"), required=False, widget=DATE)
 
 
 class AgingForm(forms.Form):
-    as_of = forms.DateField(label=_("as of"), widget=DATE)
+    as_of = BusinessDateField(label=_("as of"), widget=DATE)
     by = forms.ChoiceField(
         label=_("group by"), choices=[(g, GROUPING_LABELS[g]) for g in GROUPINGS], initial="customer"
     )

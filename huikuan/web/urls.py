@@ -21,6 +21,7 @@ urlpatterns = [
     path("aging/", aging.aging, name="aging"),
     path("import/", imports.import_file, name="import"),
     path("import/templates/<str:kind>.<str:extension>", imports.template, name="import-template"),
+    path("import/jobs/<int:job_id>/", imports.import_job, name="import-job"),
     path("", include("huikuan.web.urls_approvals")),
     path("", include("huikuan.web.urls_credit")),
     path("", include("huikuan.web.urls_collections")),

@@ -8,6 +8,8 @@ urlpatterns: list = [
     path("correspondence/templates/", correspondence.template_list, name="correspondence_templates"),
     path("correspondence/templates/<int:pk>/", correspondence.template_edit, name="correspondence_template"),
     path("correspondence/letterhead/", correspondence.letterhead_edit, name="correspondence_letterhead"),
+    path("correspondence/outbox/", correspondence.outbox, name="outbox"),
+    path("correspondence/outbox/<int:pk>/", correspondence.outbox_email, name="outbox_email"),
     path("worklist/", collections.worklist, name="worklist"),
     path("worklist/<int:pk>/", collections.worklist_task, name="worklist_task"),
     path("worklist/<int:pk>/complete/", collections.worklist_complete, name="worklist_complete"),
@@ -28,5 +30,6 @@ urlpatterns: list = [
     path("collections/policies/<int:pk>/", collections.policy_edit, name="dunning_policy"),
     path("collections/steps/<int:pk>/", collections.step_edit, name="dunning_step"),
     path("collections/runs/", collections.runs, name="dunning_runs"),
+    path("collections/runs/progress/", collections.run_progress, name="dunning_run_progress"),
     path("collections/reports/", collections.reports, name="collections_reports"),
 ]

@@ -145,13 +145,18 @@ def test_policies_get_and_put(api_as, personas):
     )
 
 
-def test_dunning_run_endpoint(api_as, personas):
+def test_dunning_run_endpoint(api_as, personas, django_capture_on_commit_callbacks):
     manager = api_as("credit_manager")
     dry = manager.post("/api/dunning/run", {"date": "2024-06-10", "dry_run": True}, format="json")
     assert dry.status_code == 200 and dry.data["dry_run"] is True and dry.data["actions"]
     assert not DunningAction.objects.exists()
-    real = manager.post("/api/dunning/run", {"date": "2024-06-10"}, format="json")
-    assert real.status_code == 200 and DunningAction.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        real = manager.post("/api/dunning/run", {"date": "2024-06-10"}, format="json")
+    assert real.status_code == 202 and real.data["queued"] is True
+    assert real["Location"] == real.data["progress"] == "/api/dunning/runs/2024-06-10/progress"
+    assert DunningAction.objects.exists()  # the test process is its own worker: done on commit
+    progress = manager.get(real.data["progress"]).data
+    assert progress["finished"] is True and progress["tasks_pending"] == 0
     assert manager.get("/api/dunning/run").data[0]["run_date"] == "2024-06-10"
     assert (
         api_as("collector_wang").post("/api/dunning/run", {"date": "2024-06-11"}, format="json").status_code

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.core import mail
 
-from huikuan.collections.models import DunningAction
+from huikuan.collections.models import DunningAction, DunningStep
 from huikuan.collections.run import dunning_run
 from huikuan.correspondence.models import Letter, OutboundEmail
 from tests.collections.conftest import MARCH_1
@@ -15,6 +15,8 @@ from tests.collections.conftest import MARCH_1
 def test_one_email_per_customer_and_step_lists_all_its_invoices_with_the_statement(
     make_customer, make_invoice, django_capture_on_commit_callbacks
 ):
+    # The first collection attaches no PDF by default; this policy's step asks for the statement.
+    DunningStep.objects.filter(code="first").update(attach_statement=True)
     customer = make_customer("E1")
     make_invoice(customer, "E1-A", MARCH_1 - timedelta(days=3), "1200.00")
     make_invoice(customer, "E1-B", MARCH_1 - timedelta(days=5), "800.50")

@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from pypdf import PdfReader
 
+from huikuan.collections.models import DunningStep
 from huikuan.collections.run import dunning_run
 from huikuan.correspondence.models import OutboundEmail
 from tests.correspondence.conftest import running_smtp, smtp_server  # noqa: F401 - the SMTP fixtures
@@ -28,6 +29,7 @@ def test_each_customer_gets_one_email_per_step_with_all_its_invoices(
     make_invoice,
     django_capture_on_commit_callbacks,
 ):
+    DunningStep.objects.filter(code="first").update(attach_statement=True)  # the statement PDF too
     hupan = make_customer("HZ", email="finance@hupan.example")
     lion = make_customer("SG", email="ap@lion.example", language="en")
     # Both of 湖畔's invoices reach the first collection (+1 … +7) today; Lion's one too.

@@ -164,7 +164,7 @@ def test_stale_runs_of_any_date_are_resumed_by_the_periodic_sweep(db):
 
     running_row(lease_left=timedelta(seconds=-1), job="dunning")
     running_row(lease_left=timedelta(minutes=5), job="promises")
-    assert resume_stale_jobs() == {"resumed": [["dunning", DAY.isoformat()]]}
+    assert resume_stale_jobs() == {"resumed": [["dunning", DAY.isoformat()]], "tasks": 0}
     assert JobRun.objects.get(job="dunning").status == JobStatus.DONE
     assert JobRun.objects.get(job="promises").status == JobStatus.RUNNING
     assert jobs_resume_stale(runner="celery") == []

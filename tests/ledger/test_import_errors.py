@@ -37,7 +37,7 @@ EXPECTED_ERRORS = [
     (8, "invoice_number", "YS-2024-0501", "appears again; first on line 2"),
     (9, "customer_code", "", "a value is required"),
     (10, "due_date", "2024-05-01", "falls before the invoice date 2024-05-10"),
-    (11, "currency", "USD", "give its exchange_rate"),
+    (11, "currency", "USD", "give its exchange rate"),
 ]
 
 

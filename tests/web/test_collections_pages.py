@@ -233,15 +233,23 @@ def test_a_credit_manager_edits_a_policys_segments(web_as, tasks):
     )
 
 
-def test_runs_page_dry_run_writes_nothing_and_a_run_makes_actions(web_as, personas):
+def test_runs_page_dry_run_writes_nothing_and_a_run_makes_actions(
+    web_as, personas, django_capture_on_commit_callbacks
+):
     client = web_as("credit_manager", "en")
     dry = client.post("/collections/runs/", {"date": "2024-06-10", "dry_run": "on"})
     assert dry.status_code == 200 and "HZ001" in dry.content.decode()
     assert not DunningAction.objects.exists()
-    client.post("/collections/runs/", {"date": "2024-06-10"})
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = client.post("/collections/runs/", {"date": "2024-06-10"})
+    # The run is queued and the page answers at once, pointing at the date's progress.
+    assert queued.status_code == 302 and queued["Location"].endswith("?date=2024-06-10")
     assert DunningAction.objects.filter(action_date=RUN_DAY).exists()
     listing = client.get("/collections/runs/", {"date": "2024-06-10"}).content.decode()
     assert "2024-06-10" in listing and "SZ002" in listing
+    assert 'id="run-progress" data-finished="yes"' in listing
+    progress = client.get("/collections/runs/progress/", {"date": "2024-06-10"}).content.decode()
+    assert 'data-count="tasks">0<' in progress
     assert (
         web_as("collector_wang", "en").post("/collections/runs/", {"date": "2024-06-11"}).status_code == 403
     )

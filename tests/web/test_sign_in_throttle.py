@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 
 
 @pytest.fixture(autouse=True)
-def fresh_counts():
+def fresh_counts(db):
     cache.clear()
     yield
     cache.clear()

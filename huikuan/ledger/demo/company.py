@@ -8,9 +8,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
-
 if TYPE_CHECKING:
     pass
 
@@ -255,11 +252,9 @@ class _Customer:
         return 1.0
 
 
-def _term_start_delay() -> int:
-    try:
-        return settings.HUIKUAN["TERM_START_DELAY_DAYS"]
-    except ImproperlyConfigured:
-        return 5  # the default of SPEC §2, when generating files outside a configured project
+# The term-start delay of SPEC §2, for files written without a database (the demo load passes
+# the value in force, so the files' due dates are those the import gives).
+TERM_START_DELAY_DAYS = 5
 
 
 def _cents_text(cents: int) -> str:
@@ -521,7 +516,7 @@ def _set_credit_limits(customers: list[_Customer], invoices: int, cal: _Calendar
         monthly = invoices * customer.weight / total_weight / cal.months * customer.mean_cents
         if customer.currency == "USD":
             monthly *= 7.2
-        term = customer.term_days + (_term_start_delay() if not customer.monthly else 30)
+        term = customer.term_days + (TERM_START_DELAY_DAYS if not customer.monthly else 30)
         exposure = monthly * (term + 45) / 30 * 1.3
         ten_thousands = max(1, int(exposure / 1_000_000) + 1)  # round up to 10,000
         customer.credit_limit = ten_thousands * 1_000_000

@@ -32,6 +32,7 @@ from huikuan.ledger.demo.company import (
     PARTIAL_PAYERS,
     PROMPT,
     SEASONAL,
+    TERM_START_DELAY_DAYS,
     _Calendar,
     _cents_text,
     _Customer,
@@ -39,7 +40,6 @@ from huikuan.ledger.demo.company import (
     _daily_counts,
     _exchange_rates,
     _set_credit_limits,
-    _term_start_delay,
 )
 
 
@@ -47,7 +47,12 @@ class _Writer:
     """Streams the invoices, payments, allocations and credit notes as they are decided."""
 
     def __init__(
-        self, rng: random.Random, cal: _Calendar, writers: dict[str, Any], customers: list[_Customer]
+        self,
+        rng: random.Random,
+        cal: _Calendar,
+        writers: dict[str, Any],
+        customers: list[_Customer],
+        term_start_delay_days: int,
     ) -> None:
         self.rng, self.cal, self.customers = rng, cal, customers
         self.invoices = writers["invoices.csv"]
@@ -55,7 +60,7 @@ class _Writer:
         self.allocations = writers["allocations.csv"]
         self.credit_notes = writers["credit_notes.csv"]
         self.rates = _exchange_rates(rng, cal)
-        self.delay = _term_start_delay()
+        self.delay = term_start_delay_days
         self.digital_vat_from = (date(2024, 12, 1) - cal.first).days
         self.payment_count = self.credit_note_count = self.vat_count = 0
         # 月结 customers: (month, due day, invoices) not yet paid, and those left to a later statement.
@@ -362,7 +367,12 @@ def demo_profiles(
 
 
 def demo_files(
-    directory: Path, *, seed: int = 2026, invoices: int | None = None, as_of: date
+    directory: Path,
+    *,
+    seed: int = 2026,
+    invoices: int | None = None,
+    as_of: date,
+    term_start_delay_days: int = TERM_START_DELAY_DAYS,
 ) -> dict[str, Path]:
     """Write the canonical import files of a demo ledger ending ``as_of`` into ``directory``.
 
@@ -385,5 +395,5 @@ def demo_files(
             writers[name] = csv.writer(handle, lineterminator="\n")
             writers[name].writerow(HEADERS[name])
         writers["customers.csv"].writerows(_customer_row(c) for c in customers)
-        _Writer(rng, cal, writers, customers).run(count)
+        _Writer(rng, cal, writers, customers, term_start_delay_days).run(count)
     return paths

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from huikuan.core.errors import RuleViolation
+from huikuan.core.policy import policy_value
 
 if TYPE_CHECKING:
     from huikuan.ledger.models import Invoice
@@ -51,7 +52,13 @@ def demo_load(*, seed: int = 2026, invoices: int | None = None, as_of: date) -> 
         )
     rng = random.Random(f"{seed}:demo-load")  # noqa: S311 - reproducible, not a secret
     with tempfile.TemporaryDirectory(prefix="huikuan-demo-") as directory, transaction.atomic():
-        paths = demo_files(Path(directory), seed=seed, invoices=invoices, as_of=as_of)
+        paths = demo_files(
+            Path(directory),
+            seed=seed,
+            invoices=invoices,
+            as_of=as_of,
+            term_start_delay_days=policy_value("TERM_START_DELAY_DAYS"),
+        )
         for kind, name in IMPORT_ORDER:
             ledger_import(kind=kind, path=paths[name], imported_by="demo")
         _write_off_lost_debts(rng, as_of)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 from huikuan.core.errors import InputRejected
 from huikuan.ledger.imports import credit_notes, customers, invoices, payments
 from huikuan.ledger.imports.columns import ALLOCATION_COLUMNS, PAYMENT_COLUMNS
-from huikuan.ledger.imports.pipeline import ImportResult, load_mapping, parse_table
+from huikuan.ledger.imports.pipeline import CappedErrors, ImportResult, load_mapping, parse_table
 from huikuan.ledger.imports.reading import read_table
 from huikuan.ledger.models import ImportBatch
 
@@ -36,32 +36,35 @@ def ledger_import(
     mapping_path: Path | None = None,
     dry_run: bool = False,
     imported_by: str = "",
+    progress: Callable[[str, int], None] | None = None,
 ) -> ImportResult:
     """Import one canonical file: all of it, or (on any bad row) none of it.
 
-    Raises ``InputRejected`` listing every bad row. Importing the same file again changes
-    nothing; a changed row updates its record, and the audit trail keeps before and after.
+    Raises ``InputRejected`` listing the bad rows (the first ``MAX_ERRORS``, the rest
+    counted), or naming the import limit a hostile file passes. Importing the same file again
+    changes nothing; a changed row updates its record, and the audit trail keeps before and
+    after. ``progress(stage, rows)`` is told how far it got: stage ``reading``, ``checking``
+    or ``writing``.
     """
+    report = progress or (lambda _stage, _rows: None)
     if kind not in KINDS:
         raise ValueError(f"unknown import kind {kind!r}; one of {', '.join(KINDS)}")
     columns, plan_kind = KINDS[kind]
     mapping = load_mapping(mapping_path) if mapping_path else None
-    table = read_table(path)
+    table = read_table(path, progress=lambda rows: report("reading", rows))
     result = ImportResult(kind=kind, file_name=path.name, sha256=table.sha256, dry_run=dry_run)
     result.rows = len(table.rows)
     with transaction.atomic():
-        parsed = parse_table(table, columns, mapping)
-        plan = plan_kind(parsed)
+        report("checking", 0)
+        parsed = parse_table(table, columns, mapping, progress=lambda rows: report("checking", rows))
+        del table
+        # With the list of errors already full, checking against the ledger would add only
+        # errors nobody reads.
+        plan = None if parsed.errors.full else plan_kind(parsed)
         if parsed.errors:
-            raise InputRejected(
-                errors=sorted(parsed.errors, key=lambda e: e.line),
-                summary=gettext("%(file)s: %(values)s bad value(s) in %(rows)s row(s); nothing was imported")
-                % {
-                    "file": path.name,
-                    "values": len(parsed.errors),
-                    "rows": len({e.line for e in parsed.errors}),
-                },
-            )
+            raise _rejected(path.name, parsed.errors, checked=plan is not None)
+        assert plan is not None
+        report("writing", result.rows)
         result.created, result.updated, result.unchanged = plan.created, plan.updated, plan.unchanged
         result.warnings = plan.warnings
         if dry_run:
@@ -69,7 +72,7 @@ def ledger_import(
         batch = ImportBatch.objects.create(
             kind=kind,
             file_name=path.name,
-            sha256=table.sha256,
+            sha256=result.sha256,
             rows=result.rows,
             created=plan.created,
             updated=plan.updated,
@@ -79,3 +82,25 @@ def ledger_import(
         plan.write(batch.pk)
         result.batch_id = batch.pk
     return result
+
+
+def _rejected(file_name: str, errors: CappedErrors, *, checked: bool) -> InputRejected:
+    listed = sorted(errors, key=lambda e: e.line)
+    if errors.total > len(listed):
+        if checked:
+            text = gettext(
+                "%(file)s: %(total)s bad value(s); the first %(listed)s are listed; nothing was imported"
+            )
+        else:
+            text = gettext(
+                "%(file)s: at least %(total)s bad value(s); the first %(listed)s are listed; "
+                "nothing was imported"
+            )
+        summary = text % {"file": file_name, "total": errors.total, "listed": len(listed)}
+    else:
+        summary = gettext("%(file)s: %(values)s bad value(s) in %(rows)s row(s); nothing was imported") % {
+            "file": file_name,
+            "values": len(listed),
+            "rows": len({e.line for e in listed}),
+        }
+    return InputRejected(errors=listed, summary=summary)

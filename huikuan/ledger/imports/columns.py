@@ -15,6 +15,14 @@ from typing import Any
 
 from django.utils.translation import gettext, gettext_lazy
 
+from huikuan.core.limits import (
+    GROSS_MARGIN_MAX,
+    GROSS_MARGIN_MIN,
+    TERM_DAYS_MAX,
+    check,
+    validate_business_date,
+    validate_plain_text,
+)
 from huikuan.ledger.models import CreditClass, CustomerStatus, PaymentMethod
 
 Parser = Callable[[str], Any]
@@ -32,7 +40,7 @@ def parse_text(max_length: int) -> Parser:
     def parse(raw: str) -> str:
         if len(raw) > max_length:
             raise ValueError(gettext("longer than %(n)s characters") % {"n": max_length})
-        return raw
+        return check(validate_plain_text, raw)
 
     return described(parse, "text", max_length=max_length)
 
@@ -41,9 +49,10 @@ def parse_date(raw: str) -> date:
     try:
         if len(raw) != 10:
             raise ValueError
-        return date.fromisoformat(raw)
+        day = date.fromisoformat(raw)
     except ValueError:
         raise ValueError(gettext("not a date in the form YYYY-MM-DD")) from None
+    return check(validate_business_date, day)
 
 
 described(parse_date, "date")
@@ -85,9 +94,11 @@ parse_rate = parse_decimal(places=6, minimum=Decimal(0), strictly_above=True)
 
 
 def parse_fraction(raw: str) -> Decimal:
-    value = parse_decimal(places=4, minimum=Decimal(-1), strictly_above=False)(raw)
-    if value > 1:
+    value = parse_decimal(places=4, minimum=None, strictly_above=False)(raw)
+    if value > GROSS_MARGIN_MAX:
         raise ValueError(gettext("a fraction such as 0.18, not a percentage"))
+    if value < GROSS_MARGIN_MIN:
+        raise ValueError(gettext("must not be below %(minimum)s") % {"minimum": GROSS_MARGIN_MIN})
     return value
 
 
@@ -107,6 +118,8 @@ described(parse_currency, "currency")
 def parse_count(raw: str) -> int:
     if not raw.isdigit():
         raise ValueError(gettext("not a whole number of days"))
+    if len(raw) > 6 or int(raw) > TERM_DAYS_MAX:
+        raise ValueError(gettext("more than %(n)s days") % {"n": TERM_DAYS_MAX})
     return int(raw)
 
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext
 
 from huikuan.ledger.bulk import bulk_insert_rows
 from huikuan.ledger.imports.columns import CREDIT_NOTE_COLUMNS
-from huikuan.ledger.imports.invoices import exchange_rate
+from huikuan.ledger.imports.invoices import currency_and_rate_against
 from huikuan.ledger.imports.pipeline import (
     ParsedFile,
     Plan,
@@ -14,6 +14,8 @@ from huikuan.ledger.imports.pipeline import (
     check_unique,
     fetch_by_keys,
     functional_currency,
+    known_customer,
+    known_invoice,
     now_for_db,
     save_changes,
 )
@@ -23,6 +25,7 @@ COLUMNS = CREDIT_NOTE_COLUMNS
 
 
 def plan(parsed: ParsedFile) -> Plan:
+    functional = functional_currency()
     rows = parsed.rows
     check_unique(
         parsed, lambda r: r.values.get("credit_note_number"), "credit_note_number", "credit_note_number"
@@ -50,17 +53,13 @@ def plan(parsed: ParsedFile) -> Plan:
         values = row.values
         if not {"credit_note_number", "customer_code", "date", "amount"} <= values.keys():
             continue
-        customer = customers.get(values["customer_code"])
+        customer = known_customer(parsed, row, customers)
         if customer is None:
-            parsed.error(
-                row, "customer_code", gettext("no customer has this code; import the customers first")
-            )
             continue
         invoice = None
         if "invoice_number" in values:
-            invoice = invoices.get(values["invoice_number"])
+            invoice = known_invoice(parsed, row, invoices)
             if invoice is None:
-                parsed.error(row, "invoice_number", gettext("no invoice has this number"))
                 continue
             if invoice["customer_id"] != customer["id"]:
                 parsed.error(
@@ -69,23 +68,10 @@ def plan(parsed: ParsedFile) -> Plan:
                     gettext("is not customer %(code)s's invoice") % {"code": customer["code"]},
                 )
                 continue
-        currency = (
-            values.get("currency")
-            or (invoice and invoice["currency"])
-            or customer["currency"]
-            or functional_currency()
-        )
-        if invoice is not None and currency != invoice["currency"]:
-            parsed.error(
-                row,
-                "currency",
-                gettext("invoice %(number)s is in %(currency)s")
-                % {"number": invoice["number"], "currency": invoice["currency"]},
-            )
+        money = currency_and_rate_against(parsed, row, invoice, customer["currency"], functional)
+        if money is None:
             continue
-        rate = exchange_rate(parsed, row, currency)
-        if rate is None:
-            continue
+        currency, rate = money
         amount = values["amount"]
         old = existing.get(values["credit_note_number"])
         invoice_id = invoice["id"] if invoice else None

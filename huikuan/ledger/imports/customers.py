@@ -37,6 +37,7 @@ _FIELDS = [
 
 
 def plan(parsed: ParsedFile) -> Plan:
+    functional = functional_currency()
     check_unique(parsed, lambda r: r.values.get("customer_code"), "customer_code", "customer_code")
     existing = fetch_by_keys(
         Customer,
@@ -82,7 +83,7 @@ def plan(parsed: ParsedFile) -> Plan:
                     record.get("phone", ""),
                     record.get("address", ""),
                     record.get("status", CustomerStatus.ACTIVE),
-                    record.get("currency", functional_currency()),
+                    record.get("currency", functional),
                     record.get("language", "zh-hans"),
                     batch_id,
                     created_at,

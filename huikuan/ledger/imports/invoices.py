@@ -16,12 +16,19 @@ from huikuan.ledger.imports.pipeline import (
     changed_fields,
     check_unique,
     fetch_by_keys,
-    functional_currency,
+    known_customer,
     now_for_db,
     save_changes,
 )
 from huikuan.ledger.models import Customer, Invoice
-from huikuan.ledger.terms import due_date_offset, term_days_for
+from huikuan.ledger.rules import (
+    ONE,
+    InvoiceRuleBroken,
+    due_offset_for,
+    exchange_rate_for,
+    invoice_currency,
+    invoice_due_date,
+)
 
 COLUMNS = INVOICE_COLUMNS
 _TEXT_FIELDS = [
@@ -54,35 +61,58 @@ _INSERT_COLUMNS = [
     "import_batch",
     "created_at",
 ]
-ONE = Decimal(1)
 
 
-def exchange_rate(parsed: ParsedFile, row, currency: str) -> Decimal | None:
-    """The row's rate to the functional currency; 1 for the functional currency itself."""
-    rate = row.values.get("exchange_rate")
-    if currency == functional_currency():
-        if rate is not None and rate != ONE:
-            parsed.error(
-                row,
-                "exchange_rate",
-                gettext("must be 1 (or empty) for the functional currency %(currency)s")
-                % {"currency": currency},
-            )
-            return None
-        return ONE
-    if rate is None:
+def exchange_rate(parsed: ParsedFile, row, currency: str, functional: str) -> Decimal | None:
+    """The row's rate to the functional currency (the invoice rule, shared by every import that
+    carries an ``exchange_rate`` column); None, with the row's error recorded, when it breaks it."""
+    try:
+        return exchange_rate_for(
+            currency=currency, functional=functional, given=row.values.get("exchange_rate")
+        )
+    except InvoiceRuleBroken as broken:
+        parsed.error(row, broken.field, broken.message)
+        return None
+
+
+def currency_and_rate(
+    parsed: ParsedFile, row, customer_currency: str, functional: str
+) -> tuple[str, Decimal] | None:
+    """The row's currency (its own, else its customer's, else the functional one) and rate;
+    None, with the row's error recorded, when they break the invoice rules."""
+    currency = invoice_currency(
+        given=row.values.get("currency"), customer_currency=customer_currency, functional=functional
+    )
+    if currency == functional and "exchange_rate" not in row.values:
+        return currency, ONE  # the common case of a million-row file, without a call
+    rate = exchange_rate(parsed, row, currency, functional)
+    return None if rate is None else (currency, rate)
+
+
+def currency_and_rate_against(
+    parsed: ParsedFile, row, invoice: dict | None, customer_currency: str, functional: str
+) -> tuple[str, Decimal] | None:
+    """A payment's or credit note's currency (its own, else its invoice's, else its customer's,
+    else the functional one), which must be its invoice's, and its rate; None, with the row's
+    error recorded, when they break a rule."""
+    currency = (
+        row.values.get("currency") or (invoice and invoice["currency"]) or customer_currency or functional
+    )
+    if invoice is not None and currency != invoice["currency"]:
         parsed.error(
             row,
             "currency",
-            gettext("%(currency)s is not the functional currency %(functional)s; give its exchange_rate")
-            % {"currency": currency, "functional": functional_currency()},
+            gettext("invoice %(number)s is in %(currency)s")
+            % {"number": invoice["number"], "currency": invoice["currency"]},
         )
-    return rate
+        return None
+    rate = exchange_rate(parsed, row, currency, functional)
+    return None if rate is None else (currency, rate)
 
 
 def plan(parsed: ParsedFile) -> Plan:
     rules = policy_values()
-    functional = functional_currency()
+    functional = rules["FUNCTIONAL_CURRENCY"]
     check_unique(parsed, lambda r: r.values.get("invoice_number"), "invoice_number", "invoice_number")
     customers = fetch_by_keys(
         Customer,
@@ -97,15 +127,7 @@ def plan(parsed: ParsedFile) -> Plan:
         ["id", "number", "customer_id", *_IMPORTED_FIELDS],
     )
     due_offset = {
-        code: due_date_offset(
-            term_days=term_days_for(
-                customer_term_days=c["term_days"],
-                credit_class=c["credit_class"],
-                term_days_by_class=rules["TERM_DAYS_BY_CLASS"],
-                default_term_days=rules["DEFAULT_TERM_DAYS"],
-            ),
-            term_start_delay_days=rules["TERM_START_DELAY_DAYS"],
-        )
+        code: due_offset_for(customer_term_days=c["term_days"], credit_class=c["credit_class"], rules=rules)
         for code, c in customers.items()
     }
     result = Plan()
@@ -124,26 +146,19 @@ def plan(parsed: ParsedFile) -> Plan:
         )
         if number is None or code is None or invoice_date is None or amount is None:
             continue
-        customer = customers.get(code)
+        customer = known_customer(parsed, row, customers)
         if customer is None:
-            parsed.error(
-                row, "customer_code", gettext("no customer has this code; import the customers first")
-            )
             continue
-        currency = get("currency") or customer["currency"] or functional
-        if currency == functional and "exchange_rate" not in values:
-            rate = ONE
-        else:
-            rate = exchange_rate(parsed, row, currency)
-            if rate is None:
-                continue
-        due_date = get("due_date")
-        if due_date is None:
-            due_date = invoice_date + due_offset[code]
-        elif due_date < invoice_date:
-            parsed.error(
-                row, "due_date", gettext("falls before the invoice date %(date)s") % {"date": invoice_date}
+        money = currency_and_rate(parsed, row, customer["currency"], functional)
+        if money is None:
+            continue
+        currency, rate = money
+        try:
+            due_date = invoice_due_date(
+                invoice_date=invoice_date, given=get("due_date"), due_offset=due_offset[code]
             )
+        except InvoiceRuleBroken as broken:
+            parsed.error(row, broken.field, broken.message)
             continue
         old = existing.get(number)
         if old is None:

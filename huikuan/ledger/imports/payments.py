@@ -8,7 +8,7 @@ from django.utils.translation import gettext
 
 from huikuan.ledger.balances import STILL_OPEN
 from huikuan.ledger.bulk import bulk_insert_rows, select_rows
-from huikuan.ledger.imports.invoices import exchange_rate
+from huikuan.ledger.imports.invoices import currency_and_rate_against
 from huikuan.ledger.imports.pipeline import (
     ParsedFile,
     Plan,
@@ -16,6 +16,8 @@ from huikuan.ledger.imports.pipeline import (
     check_unique,
     fetch_by_keys,
     functional_currency,
+    known_customer,
+    known_invoice,
     now_for_db,
     save_changes,
 )
@@ -69,6 +71,7 @@ def _insert_allocations(allocations: list[tuple], batch_id: int, created_at: obj
 
 
 def plan_payments(parsed: ParsedFile) -> Plan:
+    functional = functional_currency()
     check_unique(parsed, lambda r: r.values.get("payment_ref"), "payment_ref", "payment_ref")
     rows = parsed.rows
     customers = fetch_by_keys(
@@ -99,17 +102,13 @@ def plan_payments(parsed: ParsedFile) -> Plan:
             continue
         customer = None
         if "customer_code" in values:
-            customer = customers.get(values["customer_code"])
+            customer = known_customer(parsed, row, customers)
             if customer is None:
-                parsed.error(
-                    row, "customer_code", gettext("no customer has this code; import the customers first")
-                )
                 continue
         invoice = None
         if "invoice_number" in values:
-            invoice = invoices.get(values["invoice_number"])
+            invoice = known_invoice(parsed, row, invoices)
             if invoice is None:
-                parsed.error(row, "invoice_number", gettext("no invoice has this number"))
                 continue
             if customer is not None and invoice["customer_id"] != customer["id"]:
                 parsed.error(
@@ -118,23 +117,12 @@ def plan_payments(parsed: ParsedFile) -> Plan:
                     gettext("belongs to another customer than %(code)s") % {"code": customer["code"]},
                 )
                 continue
-        currency = (
-            values.get("currency")
-            or (invoice and invoice["currency"])
-            or (customer and customer["currency"])
-            or functional_currency()
+        money = currency_and_rate_against(
+            parsed, row, invoice, customer["currency"] if customer else "", functional
         )
-        if invoice is not None and invoice["currency"] != currency:
-            parsed.error(
-                row,
-                "currency",
-                gettext("invoice %(number)s is in %(currency)s")
-                % {"number": invoice["number"], "currency": invoice["currency"]},
-            )
+        if money is None:
             continue
-        rate = exchange_rate(parsed, row, currency)
-        if rate is None:
-            continue
+        currency, rate = money
         customer_id = customer["id"] if customer else (invoice["customer_id"] if invoice else None)
         old = existing.get(reference)
         if old is None:

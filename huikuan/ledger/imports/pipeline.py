@@ -14,15 +14,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.db import connection, models
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from huikuan.core.errors import InputRejected, RowError
+from huikuan.core.policy import policy_value
 from huikuan.ledger.bulk import select_rows
 from huikuan.ledger.imports.columns import Column
-from huikuan.ledger.imports.reading import Table, decode_text
+from huikuan.ledger.imports.limits import import_limits
+from huikuan.ledger.imports.reading import PROGRESS_EVERY, Table, decode_text
 
 CHUNK = 5_000
 
@@ -66,6 +67,26 @@ class Row:
         self.line, self.values, self.cells = line, values, cells
 
 
+class CappedErrors(list):
+    """The bad values of a file: the first ``cap`` kept, the rest only counted.
+
+    A file whose every row is bad answers as fast as a good one, with a list a person reads.
+    """
+
+    def __init__(self, cap: int) -> None:
+        super().__init__()
+        self.cap, self.total = cap, 0
+
+    def append(self, error: RowError) -> None:
+        self.total += 1
+        if len(self) < self.cap:
+            super().append(error)
+
+    @property
+    def full(self) -> bool:
+        return self.total >= self.cap
+
+
 @dataclass
 class ParsedFile:
     rows: list[Row]
@@ -105,11 +126,16 @@ def load_mapping(path: Path) -> dict[str, str]:
 
 
 def parse_table(
-    table: Table, columns: Sequence[Column], mapping: Mapping[str, str] | None = None
+    table: Table,
+    columns: Sequence[Column],
+    mapping: Mapping[str, str] | None = None,
+    *,
+    progress: Any = None,
 ) -> ParsedFile:
     mapping = dict(mapping or {})
+    progress = progress or (lambda _rows: None)
     position = {header: index for index, header in reversed(list(enumerate(table.headers)))}
-    errors: list[RowError] = []
+    errors = CappedErrors(import_limits().max_errors)
     unknown = set(mapping) - {c.name for c in columns}
     for name in sorted(unknown):
         errors.append(
@@ -149,13 +175,17 @@ def parse_table(
     header_of = {column.name: header for column, _, header in located}
     index_of = {column.name: index for column, index, _ in located}
     if errors:
-        raise InputRejected(errors=errors, summary=gettext("the header row does not fit this kind of file"))
+        raise InputRejected(
+            errors=list(errors), summary=gettext("the header row does not fit this kind of file")
+        )
 
     # The hot loop of every import: one pass over the cells, nothing built twice.
     readers = [(c.name, c.parse, c.required, index, header) for c, index, header in located]
     rows: list[Row] = []
     append = rows.append
-    for line, cells in table.rows:
+    for count, (line, cells) in enumerate(table.rows, start=1):
+        if count % PROGRESS_EVERY == 0:
+            progress(count)
         values: dict[str, Any] = {}
         width = len(cells)
         for name, parse, required, index, header in readers:
@@ -206,7 +236,8 @@ def fetch_by_keys(
 
 
 def functional_currency() -> str:
-    return settings.HUIKUAN["FUNCTIONAL_CURRENCY"]
+    """The functional currency in force; read once per file, not per row."""
+    return policy_value("FUNCTIONAL_CURRENCY")
 
 
 def now_for_db() -> Any:
@@ -214,8 +245,20 @@ def now_for_db() -> Any:
     return connection.ops.adapt_datetimefield_value(timezone.now())
 
 
-def date_for_db(value: Any) -> Any:
-    return None if value is None else value.isoformat()
+def known_customer(parsed: ParsedFile, row, customers: Mapping[str, dict]) -> dict | None:
+    """The row's customer (by ``customer_code``); None, with the row's error, when unknown."""
+    customer = customers.get(row.values["customer_code"])
+    if customer is None:
+        parsed.error(row, "customer_code", gettext("no customer has this code; import the customers first"))
+    return customer
+
+
+def known_invoice(parsed: ParsedFile, row, invoices: Mapping[str, dict]) -> dict | None:
+    """The row's invoice (by ``invoice_number``); None, with the row's error, when unknown."""
+    invoice = invoices.get(row.values["invoice_number"])
+    if invoice is None:
+        parsed.error(row, "invoice_number", gettext("no invoice has this number"))
+    return invoice
 
 
 def changed_fields(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:

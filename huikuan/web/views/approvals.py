@@ -26,12 +26,12 @@ from huikuan.core.audit import audit_context
 from huikuan.core.errors import ApplicationError
 from huikuan.web.approval_details import approval_details, approval_subject
 from huikuan.web.labels import approval_kind as kind_label
-from huikuan.web.views.common import page_of, staff_page, template_for
+from huikuan.web.views.common import page_for, page_of, template_for
 
 SHOWS = ("inbox", "mine", "all")
 
 
-@staff_page
+@page_for("staff.read")
 def approval_list(request):
     show = request.GET.get("show") if request.GET.get("show") in SHOWS else "inbox"
     if show == "inbox":
@@ -72,7 +72,7 @@ def _detail(request, approval, *, error: str = "", status: int = 200):
     return render(request, "web/approvals/detail.html", context, status=status)
 
 
-@staff_page
+@page_for("staff.read")
 def approval_detail(request, number: str):
     approval = get_object_or_404(access_approval_requests(user=request.user), number=number)
     read = list(
@@ -83,7 +83,7 @@ def approval_detail(request, number: str):
     return _detail(request, approval)
 
 
-@staff_page
+@page_for("approval.decide")
 @require_POST
 def approval_decide_view(request, number: str):
     approval = get_object_or_404(access_approval_requests(user=request.user), number=number)
@@ -119,7 +119,7 @@ def _chain_editor(request) -> None:
         raise PermissionDenied
 
 
-@staff_page
+@page_for("staff.read")
 def chain_list(request):
     chains = approval_chains()
     kinds = sorted(set(chains) | set(registered_kinds()))
@@ -129,7 +129,7 @@ def chain_list(request):
     )
 
 
-@staff_page
+@page_for("staff.read")
 def chain_edit(request, kind: str):
     _chain_editor(request)
     error = ""

@@ -24,6 +24,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from huikuan.accounts.access import access_customer_ids
+from huikuan.accounts.permissions import may, require
+from huikuan.collections.delivery import delivery_progress
 from huikuan.collections.desk import (
     access_collection_customers,
     access_tasks,
@@ -54,7 +56,7 @@ from huikuan.collections.performance import (
     overdue_clearance,
     overdue_reason_breakdown,
 )
-from huikuan.collections.run import dunning_run
+from huikuan.collections.run import dunning_run, dunning_run_enqueue
 from huikuan.collections.segments import SEGMENTS
 from huikuan.collections.selectors import (
     access_dunning_actions,
@@ -74,6 +76,7 @@ from huikuan.collections.services import (
 from huikuan.core.audit import audit_context
 from huikuan.core.errors import ApplicationError
 from huikuan.core.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, Sheet, csv_bytes, xlsx_bytes
+from huikuan.core.limits import COUNT_MAX, DAYS_MAX
 from huikuan.core.money import amount_text
 from huikuan.correspondence.models import Letter, OutboundEmail
 from huikuan.jobs.models import STATE_LABELS
@@ -81,6 +84,8 @@ from huikuan.jobs.selectors import jobs_overview
 from huikuan.ledger.models import CreditClass, Invoice
 from huikuan.reporting.exports import clearance_sheet, performance_sheet, reasons_sheet
 from huikuan.web.charts import bar_chart
+from huikuan.web.fields import BusinessDateField, TextField
+from huikuan.web.views.common import page_for
 from huikuan.web.widgets import IsoDateInput
 
 SOURCE = "web:collections"
@@ -127,7 +132,7 @@ def _money(required: bool = True) -> forms.DecimalField:
 
 
 def _date_field(label: str, required: bool = True) -> forms.DateField:
-    return forms.DateField(label=label, required=required, widget=IsoDateInput())
+    return BusinessDateField(label=label, required=required, widget=IsoDateInput())
 
 
 # --- 1. The worklist -------------------------------------------------------------------------
@@ -137,10 +142,10 @@ class CallForm(forms.Form):
     outcome = forms.ChoiceField(
         label=gettext_lazy("Outcome"), choices=[(o.value, o.label) for o in WORKLIST_OUTCOMES]
     )
-    note = forms.CharField(label=gettext_lazy("Note"), required=False, max_length=2000)
+    note = TextField(label=gettext_lazy("Note"), required=False, max_length=2000)
     promised_date = _date_field(gettext_lazy("Promised date"), required=False)
     amount = _money(required=False)
-    invoice = forms.CharField(label=gettext_lazy("Invoice"), required=False)
+    invoice = TextField(label=gettext_lazy("Invoice"), required=False)
     reason_code = forms.ChoiceField(
         label=gettext_lazy("Reason"), choices=[("", "—"), *DisputeReason.choices], required=False
     )
@@ -193,7 +198,7 @@ def worklist_task(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@collections_page("collections.change_dunningaction")
+@page_for("task.complete")
 def worklist_complete(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_object_or_404(access_tasks(user=request.user), pk=pk, channel=Channel.PHONE)
     form = CallForm(request.POST)
@@ -264,9 +269,7 @@ class ActivityForm(forms.Form):
         label=gettext_lazy("Outcome"), choices=[("", "—"), *CallOutcome.choices], required=False
     )
     occurred_on = _date_field(gettext_lazy("Date"))
-    note = forms.CharField(
-        label=gettext_lazy("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    note = TextField(label=gettext_lazy("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class PromiseForm(forms.Form):
@@ -275,25 +278,25 @@ class PromiseForm(forms.Form):
 
 
 class DisputeForm(forms.Form):
-    invoice = forms.CharField(label=gettext_lazy("Invoice"))
+    invoice = TextField(label=gettext_lazy("Invoice"))
     amount = _money()
     reason_code = forms.ChoiceField(label=gettext_lazy("Reason"), choices=DisputeReason.choices)
-    description = forms.CharField(label=gettext_lazy("Description"), required=False)
+    description = TextField(label=gettext_lazy("Description"), required=False)
 
 
 class ResolveForm(forms.Form):
-    resolution = forms.CharField(label=gettext_lazy("Resolution"))
-    root_cause = forms.CharField(label=gettext_lazy("Root cause"), required=False)
+    resolution = TextField(label=gettext_lazy("Resolution"))
+    root_cause = TextField(label=gettext_lazy("Root cause"), required=False)
 
 
 class PlanForm(forms.Form):
     starts_on = _date_field(gettext_lazy("Starts on"))
-    instalments = forms.CharField(
+    instalments = TextField(
         label=gettext_lazy("Instalments"),
         help_text=gettext_lazy("One a line: date amount, e.g. 2026-04-30 5000.00"),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    note = forms.CharField(label=gettext_lazy("Note"), required=False)
+    note = TextField(label=gettext_lazy("Note"), required=False)
 
     def clean_instalments(self):
         rows = []
@@ -321,7 +324,7 @@ def _decimal(text: str):
 
 class ReasonForm(forms.Form):
     code = forms.ChoiceField(label=gettext_lazy("Overdue reason"), choices=OverdueReasonCode.choices)
-    note = forms.CharField(label=gettext_lazy("Note"), required=False)
+    note = TextField(label=gettext_lazy("Note"), required=False)
 
 
 class PenaltyForm(forms.Form):
@@ -329,7 +332,7 @@ class PenaltyForm(forms.Form):
     proposed_class = forms.ChoiceField(
         label=gettext_lazy("Proposed class"), choices=[("", "—"), *CreditClass.choices], required=False
     )
-    reason = forms.CharField(label=gettext_lazy("Reason"))
+    reason = TextField(label=gettext_lazy("Reason"))
 
 
 @collections_page("collections.view_activity")
@@ -354,18 +357,18 @@ def customer_collections(request: HttpRequest, code: str) -> HttpResponse:
         "plan_form": PlanForm(initial={"starts_on": today}),
         "reason_form": ReasonForm(),
         "penalty_form": PenaltyForm(),
-        "may_penalise": request.user.has_perm("collections.add_penalty"),
-        "may_work": request.user.has_perm("collections.add_activity"),
+        "may_penalise": may(request.user, "penalty.propose"),
+        "may_work": may(request.user, "activity.log"),
     }
     return render(request, "web/collections/customer.html", context)
 
 
-def _customer_write(permission: str, form_class: type[forms.Form]) -> Callable:
+def _customer_write(action: str, form_class: type[forms.Form]) -> Callable:
     """A POST on a customer's timeline: scope, form, one service call audited, back to the page."""
 
     def decorate(write: Callable) -> Callable:
         @require_POST
-        @collections_page(permission)
+        @page_for(action)
         @wraps(write)
         def view(request: HttpRequest, code: str, **kwargs) -> HttpResponse:
             customer = get_object_or_404(access_collection_customers(user=request.user), code=code)
@@ -389,7 +392,7 @@ def _customer_write(permission: str, form_class: type[forms.Form]) -> Callable:
     return decorate
 
 
-@_customer_write("collections.add_activity", ActivityForm)
+@_customer_write("activity.log", ActivityForm)
 def activity_add(request, customer, data) -> str:
     activity_log(
         customer=customer,
@@ -402,7 +405,7 @@ def activity_add(request, customer, data) -> str:
     return _("Activity logged.")
 
 
-@_customer_write("collections.add_promisetopay", PromiseForm)
+@_customer_write("promise.make", PromiseForm)
 def promise_add(request, customer, data) -> str:
     duplicate = promise_duplicate(
         customer=customer, amount=data["amount"], promised_date=data["promised_date"]
@@ -420,7 +423,7 @@ def promise_add(request, customer, data) -> str:
     return _("Promise to pay recorded.")
 
 
-@_customer_write("collections.add_dispute", DisputeForm)
+@_customer_write("dispute.open", DisputeForm)
 def dispute_add(request, customer, data) -> str:
     invoice = Invoice.objects.filter(customer=customer, number=data["invoice"]).first()
     if invoice is None:
@@ -437,7 +440,7 @@ def dispute_add(request, customer, data) -> str:
     return _("Dispute opened.")
 
 
-@_customer_write("collections.change_dispute", ResolveForm)
+@_customer_write("dispute.resolve", ResolveForm)
 def dispute_close(request, customer, data, pk: int) -> str:
     dispute = get_object_or_404(Dispute, pk=pk, customer=customer, status=DisputeStatus.OPEN)
     dispute_resolve(
@@ -449,7 +452,7 @@ def dispute_close(request, customer, data, pk: int) -> str:
     return _("Dispute resolved.")
 
 
-@_customer_write("collections.add_paymentplan", PlanForm)
+@_customer_write("plan.create", PlanForm)
 def plan_add(request, customer, data) -> str:
     plan_create(
         customer=customer,
@@ -461,7 +464,7 @@ def plan_add(request, customer, data) -> str:
     return _("Payment plan set.")
 
 
-@_customer_write("collections.add_overduereason", ReasonForm)
+@_customer_write("overdue_reason.set", ReasonForm)
 def reason_set(request, customer, data) -> str:
     overdue_reason_set(
         customer=customer,
@@ -473,7 +476,7 @@ def reason_set(request, customer, data) -> str:
     return _("Overdue reason set.")
 
 
-@_customer_write("collections.add_penalty", PenaltyForm)
+@_customer_write("penalty.propose", PenaltyForm)
 def penalty_add(request, customer, data) -> str:
     penalty_apply(
         customer=customer,
@@ -501,7 +504,7 @@ def letter_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 class PolicyForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
+    name = TextField(label=gettext_lazy("Name"), max_length=200)
     credit_classes = forms.MultipleChoiceField(
         label=gettext_lazy("Credit classes"),
         choices=CreditClass.choices,
@@ -514,20 +517,23 @@ class PolicyForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    priority = forms.IntegerField(label=gettext_lazy("Priority"), min_value=0)
+    priority = forms.IntegerField(label=gettext_lazy("Priority"), min_value=0, max_value=COUNT_MAX)
     active = forms.BooleanField(label=gettext_lazy("Active"), required=False)
 
 
 class StepForm(forms.Form):
-    name_zh = forms.CharField(label=gettext_lazy("Name (Chinese)"), max_length=100)
-    name_en = forms.CharField(label=gettext_lazy("Name (English)"), max_length=100)
-    day_offset = forms.IntegerField(label=gettext_lazy("Days after the due date"))
+    name_zh = TextField(label=gettext_lazy("Name (Chinese)"), max_length=100)
+    name_en = TextField(label=gettext_lazy("Name (English)"), max_length=100)
+    day_offset = forms.IntegerField(
+        label=gettext_lazy("Days after the due date"), min_value=-DAYS_MAX, max_value=DAYS_MAX
+    )
     channels = forms.MultipleChoiceField(
         label=gettext_lazy("Channels"), choices=Channel.choices, widget=forms.CheckboxSelectMultiple
     )
     owner_role = forms.ChoiceField(label=gettext_lazy("Owner"), choices=OwnerRole.choices)
-    email_template = forms.CharField(label=gettext_lazy("Email template"), max_length=64, required=False)
-    letter_template = forms.CharField(label=gettext_lazy("Letter template"), max_length=64, required=False)
+    email_template = TextField(label=gettext_lazy("Email template"), max_length=64, required=False)
+    letter_template = TextField(label=gettext_lazy("Letter template"), max_length=64, required=False)
+    attach_statement = forms.BooleanField(label=gettext_lazy("Attach the statement (PDF)"), required=False)
     credit_hold = forms.BooleanField(label=gettext_lazy("Credit hold"), required=False)
     case_to_legal = forms.BooleanField(label=gettext_lazy("Case to legal"), required=False)
     write_off_review = forms.BooleanField(label=gettext_lazy("Write-off review"), required=False)
@@ -559,7 +565,7 @@ def policies(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/collections/policies.html",
-        {"rows": rows, "may_edit": request.user.has_perm("collections.change_dunningpolicy")},
+        {"rows": rows, "may_edit": may(request.user, "policy.edit")},
     )
 
 
@@ -580,7 +586,7 @@ def _apply(
 
 
 @require_POST
-@collections_page("collections.change_dunningpolicy")
+@page_for("policy.edit")
 def policy_edit(request: HttpRequest, pk: int) -> HttpResponse:
     policy = get_object_or_404(DunningPolicy, pk=pk)
     return _apply(
@@ -592,7 +598,7 @@ def policy_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@collections_page("collections.change_dunningstep")
+@page_for("step.edit")
 def step_edit(request: HttpRequest, pk: int) -> HttpResponse:
     step = get_object_or_404(DunningStep, pk=pk)
     return _apply(
@@ -617,13 +623,23 @@ def runs(request: HttpRequest) -> HttpResponse:
     result = None
     form = RunForm(initial={"date": timezone.localdate(), "dry_run": True})
     if request.method == "POST":
-        if not request.user.has_perm("collections.add_dunningrun"):
-            raise PermissionDenied
+        require(request.user, "dunning.run")
         form = RunForm(request.POST)
+        if form.is_valid() and not form.cleaned_data["dry_run"]:
+            # The run and its deliveries are done by a worker: the page answers at once and
+            # shows the delivery's progress.
+            run_date = form.cleaned_data["date"]
+            dunning_run_enqueue(date=run_date, started_by=request.user.get_username())
+            messages.success(
+                request,
+                _("The run for %(date)s is queued; its delivery is shown below as it goes.")
+                % {"date": run_date.isoformat()},
+            )
+            return redirect(f"{request.path}?date={run_date.isoformat()}")
         if form.is_valid():
             try:
                 with audit_context(actor=request.user, source=SOURCE):
-                    result = dunning_run(date=form.cleaned_data["date"], dry_run=form.cleaned_data["dry_run"])
+                    result = dunning_run(date=form.cleaned_data["date"], dry_run=True)
             except ApplicationError as refused:
                 messages.error(request, refused.message)
             else:
@@ -642,7 +658,8 @@ def runs(request: HttpRequest) -> HttpResponse:
             "actions": actions,
             "result": result,
             "form": form,
-            "may_run": request.user.has_perm("collections.add_dunningrun"),
+            "may_run": may(request.user, "dunning.run"),
+            "progress": delivery_progress(run_date=day) if day else None,
             "jobs": [
                 {
                     **job,
@@ -652,6 +669,17 @@ def runs(request: HttpRequest) -> HttpResponse:
                 for job in jobs_overview()
             ],
         },
+    )
+
+
+@collections_page("collections.view_dunningrun")
+def run_progress(request: HttpRequest) -> HttpResponse:
+    """The delivery of a date, polled by the runs page (HTMX) until it has finished."""
+    day = _day(request)
+    return render(
+        request,
+        "web/collections/_run_progress.html",
+        {"day": day, "progress": delivery_progress(run_date=day)},
     )
 
 

@@ -6,25 +6,34 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from huikuan.accounts.permissions import require
+
 PAGE_SIZE = 50
 
 
+def page_for(action: str) -> Callable[[Callable], Callable]:
+    """Logged in, and allowed ``action`` (``huikuan.accounts.permissions``), else 403."""
+
+    def decorate(view: Callable) -> Callable:
+        @login_required
+        @wraps(view)
+        def guarded(request: HttpRequest, *args, **kwargs):
+            require(request.user, action)
+            return view(request, *args, **kwargs)
+
+        return guarded
+
+    return decorate
+
+
 def staff_page(view: Callable) -> Callable:
-    """Logged in, and a role that reads the ledger; the rows shown are then the user's scope."""
-
-    @login_required
-    @wraps(view)
-    def guarded(request: HttpRequest, *args, **kwargs):
-        if not request.user.has_perm("ledger.view_customer"):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return guarded
+    """Logged in, and a role that reads the ledger; the rows shown are then the user's scope
+    (a customer user's: their own customer)."""
+    return page_for("ledger.read")(view)
 
 
 def page_of(request: HttpRequest, queryset: QuerySet, per_page: int = PAGE_SIZE) -> Page:

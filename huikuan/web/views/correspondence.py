@@ -1,4 +1,5 @@
-"""Letters and email settings: the document templates and the letterhead (admin, credit manager)."""
+"""Letters and email: the document templates, the letterhead, and the outbox (every email
+queued, being sent, sent, retrying or failed, with its text and attachments' names)."""
 
 from __future__ import annotations
 
@@ -9,20 +10,24 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from huikuan.core.audit import audit_context
 from huikuan.core.errors import ApplicationError
-from huikuan.correspondence.models import DocumentTemplate, Letterhead
+from huikuan.correspondence.models import DocumentTemplate, EmailStatus, Letterhead
+from huikuan.correspondence.selectors import outbox_list
 from huikuan.correspondence.services import (
     LETTERHEAD_FIELDS,
     document_template_update,
     letterhead_get,
     letterhead_update,
 )
+from huikuan.web.views.common import page_for
 
 
 def correspondence_page(permission: str) -> Callable:
@@ -57,7 +62,7 @@ def template_list(request: HttpRequest) -> HttpResponse:
     return render(request, "web/correspondence/templates.html", {"templates": templates})
 
 
-@correspondence_page("correspondence.change_documenttemplate")
+@page_for("template.edit")
 def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
     template = get_object_or_404(DocumentTemplate, pk=pk)
     status = 200
@@ -88,7 +93,7 @@ def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@correspondence_page("correspondence.change_letterhead")
+@page_for("letterhead.edit")
 def letterhead_edit(request: HttpRequest) -> HttpResponse:
     letterhead = letterhead_get()
     status = 200
@@ -110,3 +115,26 @@ def letterhead_edit(request: HttpRequest) -> HttpResponse:
     else:
         form = LetterheadForm(instance=letterhead)
     return render(request, "web/correspondence/letterhead.html", {"form": form}, status=status)
+
+
+@correspondence_page("correspondence.view_outboundemail")
+def outbox(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    if status not in EmailStatus.values:
+        status = ""
+    try:
+        day = parse_date(request.GET.get("date", ""))
+    except ValueError:
+        day = None
+    page = Paginator(outbox_list(status=status, created_on=day), 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "web/correspondence/outbox.html",
+        {"page": page, "status": status, "day": day, "statuses": EmailStatus.choices},
+    )
+
+
+@correspondence_page("correspondence.view_outboundemail")
+def outbox_email(request: HttpRequest, pk: int) -> HttpResponse:
+    email = get_object_or_404(outbox_list(), pk=pk)
+    return render(request, "web/correspondence/outbox_email.html", {"email": email})

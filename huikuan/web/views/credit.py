@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Max, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from huikuan.accounts.access import access_customers, access_invoices, user_roles
-from huikuan.accounts.roles import ADMIN, CREDIT_ANALYST, CREDIT_MANAGER
+from huikuan.accounts.access import access_customers, access_invoices
+from huikuan.accounts.permissions import may, require
 from huikuan.approvals.models import Status
 from huikuan.approvals.selectors import access_approval_requests
 from huikuan.core.audit import audit_context
@@ -68,38 +67,23 @@ from huikuan.web.credit_forms import (
 from huikuan.web.views.common import page_of, staff_page
 
 CREDIT_KINDS = (CLASS_CHANGE, TERM_EXTENSION, ORDER_RELEASE, HOLD_LIFT, CREDIT_LIMIT)
-# Who runs the monthly evaluation and proposes class changes (the decision is the credit manager's).
-EVALUATORS = frozenset({ADMIN, CREDIT_MANAGER, CREDIT_ANALYST})
-# Any of these lets a user file a credit request (a hold lift, an order release).
-REQUEST_PERMISSIONS = (
-    "credit.add_order",
-    "credit.add_credithold",
-    "credit.add_termextensionrequest",
-    "credit.add_creditlimitapplication",
-)
-ACTION_PERMISSIONS = {
-    "limit": "credit.add_creditlimitapplication",
-    "extension": "credit.add_termextensionrequest",
-    "hold": "credit.add_credithold",
-    "statement": "credit.add_financialstatement",
-    "order": "credit.add_order",
+# The credit pages' forms and the action of huikuan.accounts.permissions each one is.
+PAGE_ACTIONS = {
+    "limit": "limit.apply",
+    "extension": "extension.request",
+    "hold": "hold.place",
+    "lift": "hold.lift",
+    "statement": "statement.record",
+    "order": "order.create",
+    "propose": "class.propose",
+    "evaluate": "credit.evaluate",
+    "release": "order.release",
 }
 
 
-def _is_evaluator(user) -> bool:
-    return user.is_superuser or bool(user_roles(user) & EVALUATORS)
-
-
-def _may_request(user) -> bool:
-    return any(user.has_perm(permission) for permission in REQUEST_PERMISSIONS)
-
-
 def _may(user) -> dict[str, bool]:
-    """What the user may do on the credit pages, by action."""
-    may = {action: user.has_perm(permission) for action, permission in ACTION_PERMISSIONS.items()}
-    may["propose"] = may["evaluate"] = _is_evaluator(user)
-    may["lift"] = may["release"] = _may_request(user)
-    return may
+    """What the user may do on the credit pages, by form."""
+    return {form: may(user, action) for form, action in PAGE_ACTIONS.items()}
 
 
 def _credit_reader(view: Callable) -> Callable:
@@ -107,8 +91,7 @@ def _credit_reader(view: Callable) -> Callable:
 
     @staff_page
     def guarded(request, *args, **kwargs):
-        if not request.user.has_perm("credit.view_order"):
-            raise PermissionDenied
+        require(request.user, "credit.read")
         return view(request, *args, **kwargs)
 
     guarded.__name__ = view.__name__
@@ -282,9 +265,8 @@ def credit_customer_action(request, code: str, action: str):
     """One of the customer page's forms: check the form, call its service, back to the page."""
     if action not in ACTIONS:
         raise Http404
+    require(request.user, PAGE_ACTIONS[action])
     customer = _customer(request, code)
-    if not _may(request.user).get(action):
-        raise PermissionDenied
     form_class, handler = ACTIONS[action]
     form = None
     if form_class is ExtensionForm:
@@ -365,8 +347,7 @@ def credit_dashboard_page(request):
 @require_POST
 def credit_evaluate_view(request):
     """Run the monthly evaluation for a month (credit manager or analyst)."""
-    if not _is_evaluator(request.user):
-        raise PermissionDenied
+    require(request.user, "credit.evaluate")
     form = EvaluateForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the month as YYYY-MM."))
@@ -391,8 +372,7 @@ def credit_evaluate_view(request):
 @require_POST
 def credit_propose_view(request):
     """File the latest period's proposed class changes as approval requests."""
-    if not _is_evaluator(request.user):
-        raise PermissionDenied
+    require(request.user, "class.propose")
     period = _latest_period()
     if period is None:
         messages.error(request, _("No evaluation yet."))
@@ -435,7 +415,7 @@ def _order_page(request, order, *, form=None, error: str = "", status: int = 200
         "order": order,
         "form": form or ReleaseForm(),
         "error": error,
-        "may_release": order.check_status == CheckStatus.BLOCKED and _may_request(request.user),
+        "may_release": order.check_status == CheckStatus.BLOCKED and may(request.user, "order.release"),
         "approval": access_approval_requests(user=request.user)
         .filter(number=order.release_approval_number)
         .first()
@@ -460,9 +440,8 @@ def order_detail(request, number: str):
 @require_POST
 def order_release_view(request, number: str):
     """Send a blocked order to the credit manager for release."""
+    require(request.user, "order.release")
     order = _order(request, number)
-    if not _may_request(request.user):
-        raise PermissionDenied
     form = ReleaseForm(request.POST)
     if not form.is_valid():
         return _order_page(request, order, form=form, status=400)

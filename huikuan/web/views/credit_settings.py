@@ -12,14 +12,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from huikuan.accounts.access import user_roles
-from huikuan.accounts.roles import ADMIN, CREDIT_MANAGER
+from huikuan.accounts.permissions import may, require
 from huikuan.approvals.selectors import approval_chains
 from huikuan.core.audit import audit_context
 from huikuan.core.errors import ApplicationError
@@ -28,7 +26,6 @@ from huikuan.web import labels
 from huikuan.web.labels import approval_kind as kind_label
 from huikuan.web.views.common import staff_page
 
-EDITORS = frozenset({ADMIN, CREDIT_MANAGER})
 # The functional currency changes the meaning of every stored amount: shown, not edited here.
 READ_ONLY = frozenset({"FUNCTIONAL_CURRENCY"})
 GROUPS: tuple[tuple[Any, tuple[str, ...]], ...] = (
@@ -78,7 +75,7 @@ GROUPS: tuple[tuple[Any, tuple[str, ...]], ...] = (
 
 
 def _may_edit(user) -> bool:
-    return user.is_superuser or bool(user_roles(user) & EDITORS)
+    return may(user, "settings.edit")
 
 
 def _leaves(value: Any, path: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], Any]]:
@@ -152,6 +149,8 @@ def _settings_context(request) -> dict:
 
 @staff_page
 def business_settings(request):
+    # Thresholds and fee rates are the business's own: staff only, not customer users.
+    require(request.user, "staff.read")
     return render(request, "web/credit/settings.html", _settings_context(request))
 
 
@@ -159,8 +158,7 @@ def business_settings(request):
 @require_POST
 def business_setting_save(request, key: str):
     """Change one setting, or put its default back (``reset``)."""
-    if not _may_edit(request.user):
-        raise PermissionDenied
+    require(request.user, "settings.edit")
     defaults = policy_defaults()
     if key not in defaults or key in READ_ONLY:
         messages.error(request, _("No such setting: %(key)s") % {"key": key})

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from huikuan.accounts.access import access_customer_ids, access_payments
+from huikuan.core.money import PERCENT_PLACES, quantize_ratio
 from huikuan.reporting.receivables import payments_received
 from huikuan.reporting.selectors import aging_report
 from huikuan.web.charts import bar_chart
@@ -40,7 +41,7 @@ def dashboard(request):
         "currency": report.currency,
         "total": total,
         "overdue": overdue,
-        "overdue_ratio": (overdue * 100 / total).quantize(Decimal("0.01")) if total else Decimal("0.00"),
+        "overdue_ratio": quantize_ratio(overdue * 100 / total, PERCENT_PLACES) if total else Decimal("0.00"),
         "chart": bar_chart(list(totals.items())),
         "top_overdue": top_overdue,
         "collected": collected,

@@ -6,16 +6,25 @@ import tempfile
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.text import get_valid_filename
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from huikuan.accounts.access import is_scoped
 from huikuan.core.audit import audit_context
-from huikuan.core.errors import ApplicationError, InputRejected
+from huikuan.core.errors import ApplicationError, InputRejected, NotFound
 from huikuan.core.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, csv_bytes, xlsx_bytes
 from huikuan.ledger.imports import KINDS, ledger_import
 from huikuan.ledger.imports.help import SUMMARY, kind_help, kinds, template_sheet
+from huikuan.ledger.imports.jobs import (
+    import_job_for,
+    import_job_submit,
+    import_upload_check,
+    runs_in_background,
+)
+from huikuan.ledger.imports.limits import import_limits, refused_whole, upload_too_large
 from huikuan.web.forms import KIND_LABELS, ImportForm
 from huikuan.web.views.common import staff_page
 
@@ -38,22 +47,66 @@ def importable_kinds(user) -> list[str]:
     return [kind for kind in KINDS if kind in PERMISSION and user.has_perm(PERMISSION[kind])]
 
 
-@staff_page
+class SizeLimitedUpload(FileUploadHandler):
+    """Stops taking an uploaded file once it passes the import size limit: the rest of it is
+    read and dropped, never written to disk."""
+
+    def __init__(self, request) -> None:
+        super().__init__(request)
+        self.limit, self.received = import_limits().max_file_bytes, 0
+
+    def new_file(self, *args, **kwargs) -> None:
+        super().new_file(*args, **kwargs)
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        self.received += len(raw_data)
+        if self.received > self.limit:
+            self.request.upload_too_large = self.file_name
+            raise SkipFile
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
+
+
+@csrf_exempt  # the check is made below, once the upload handler is in place
 def import_file(request):
+    request.upload_handlers.insert(0, SizeLimitedUpload(request))
+    return _import_page(request)
+
+
+@csrf_protect
+@staff_page
+def _import_page(request):
     kinds = importable_kinds(request.user)
     if not kinds:
         raise PermissionDenied
     context: dict = {}
     status = 200
-    if request.method == "POST":
+    # Reading FILES parses the upload, which tells whether it passed the size limit.
+    if request.method == "POST" and request.FILES is not None and getattr(request, "upload_too_large", None):
+        form = ImportForm(kinds=kinds)
+        context["refused"] = upload_too_large(file_name=request.upload_too_large).message
+        status = 422
+    elif request.method == "POST":
         form = ImportForm(request.POST, request.FILES, kinds=kinds)
         if form.is_valid():
             upload = form.cleaned_data["file"]
             kind = form.cleaned_data["kind"]
             try:
+                import_upload_check(file_name=upload.name, size=upload.size)
+                if runs_in_background(size=upload.size):
+                    job = import_job_submit(
+                        kind=kind, file_name=upload.name, chunks=upload.chunks(), user=request.user
+                    )
+                    return redirect("web:import-job", job_id=job.pk)
                 context["result"] = _imported(request.user, kind, upload)
             except InputRejected as rejected:
-                context["rejected"] = rejected
+                if refused_whole(rejected):  # a limit, an unreadable file: one reason, no rows
+                    context["refused"] = rejected.message
+                else:
+                    context["rejected"] = rejected
                 status = 422
             except ApplicationError as refused:
                 context["refused"] = refused.message
@@ -104,3 +157,17 @@ def _imported(user, kind: str, upload):
                 handle.write(chunk)
         with audit_context(actor=user, source=f"web:import:{kind}"):
             return ledger_import(kind=kind, path=path, imported_by=user.get_username())
+
+
+@staff_page
+def import_job(request, job_id: int):
+    """A background import: its progress while it runs (polled by HTMX), then its outcome."""
+    if not importable_kinds(request.user):
+        raise PermissionDenied
+    try:
+        job = import_job_for(user=request.user, job_id=job_id)
+    except NotFound:
+        raise Http404 from None
+    template = "web/_import_job.html" if getattr(request, "htmx", False) else "web/import_job.html"
+    status = 422 if job.status in ("refused", "failed") and not request.htmx else 200
+    return render(request, template, {"job": job}, status=status)

@@ -8,6 +8,7 @@ import sys
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
+from huikuan.accounts.permissions import may
 from huikuan.approvals.models import ApprovalRequest, Status
 from huikuan.approvals.registry import kind_label
 from huikuan.approvals.selectors import access_approval_requests, approval_history, approvals_inbox
@@ -113,6 +114,8 @@ class Command(BaseCommand):
 
     def decide(self, options):
         user = self._user(options["user"])
+        if not may(user, "approval.decide"):
+            raise ApplicationError(f"{user.get_username()} may not decide approval requests")
         request = access_approval_requests(user=user).filter(number=options["number"]).first()
         if request is None:
             raise NotFound(f"no approval request {options['number']!r} for {options['user']}")

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from huikuan.accounts.permissions import may
 from huikuan.cli.output import iso_date, table, to_json
 from huikuan.core.audit import audit_context
 from huikuan.core.errors import ApplicationError
@@ -36,12 +37,15 @@ def _customer(code: str) -> Customer:
     return customer
 
 
-def _user(username: str | None):
+def _user(username: str | None, *, action: str):
+    """The user a request is filed as: one allowed ``action``, like on the web and the API."""
     if not username:
         return None
     user = get_user_model().objects.filter(username=username).first()
     if user is None:
         raise CommandError(f"no user named {username!r}")
+    if not may(user, action):
+        raise CommandError(f"{username} may not file these requests ({action})")
     return user
 
 
@@ -105,7 +109,7 @@ class Command(BaseCommand):
             sys.exit(1)
 
     def _evaluate(self, options):
-        requested_by = _user(options["requested_by"])
+        requested_by = _user(options["requested_by"], action="class.propose")
         run = credit_evaluate(period=options["period"], evaluated_by="cli")
         current = {evaluation.customer_id: evaluation.customer.credit_class for evaluation in run.evaluations}
         proposals = []
@@ -179,7 +183,10 @@ class Command(BaseCommand):
             self.stdout.write(f"  {reason.code}: {reason.message}")
 
     def _review(self, options):
-        result = credit_review(as_of=iso_date(options["as_of"]), requested_by=_user(options["requested_by"]))
+        result = credit_review(
+            as_of=iso_date(options["as_of"]),
+            requested_by=_user(options["requested_by"], action="class.propose"),
+        )
         if options["json"]:
             self.stdout.write(to_json(result.as_dict()))
             return

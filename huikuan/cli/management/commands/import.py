@@ -12,6 +12,7 @@ from huikuan.cli.output import cli_language, to_json
 from huikuan.core.audit import audit_context
 from huikuan.core.errors import InputRejected
 from huikuan.ledger.imports import KINDS, ledger_import
+from huikuan.ledger.imports.limits import refused_whole
 
 
 class Command(BaseCommand):
@@ -36,7 +37,8 @@ class Command(BaseCommand):
         if options["mapping"] and not options["mapping"].is_file():
             raise CommandError(f"no such mapping file: {options['mapping']}")
         try:
-            with audit_context(source=f"import:{options['kind']}"):
+            # The command line speaks English, as every other message of the command does.
+            with translation.override("en"), audit_context(source=f"import:{options['kind']}"):
                 result = ledger_import(
                     kind=options["kind"],
                     path=path,
@@ -59,8 +61,9 @@ class Command(BaseCommand):
                 )
             else:
                 self.stderr.write(f"Refused: {rejected.message}")
-                for error in rejected.errors:
-                    self.stderr.write(f"  {error}")
+                if not refused_whole(rejected):  # a file refused whole: one line
+                    for error in rejected.errors:
+                        self.stderr.write(f"  {error}")
             sys.exit(1)
         if options["json"]:
             self.stdout.write(to_json({**result.as_dict(), "imported": not result.dry_run}))

@@ -1,7 +1,18 @@
-"""huikuan jobs list [--json] | huikuan jobs run NAME [--date YYYY-MM-DD] [--json]"""
+"""huikuan jobs list [--json] | huikuan jobs run NAME [--date YYYY-MM-DD] [--wait] [--json]
+| huikuan jobs worker
+
+``run`` runs the job in this process, or, when Celery is the scheduler
+(``HUIKUAN_SCHEDULER=celery``), sends it to the Celery workers (``--wait``: until it ends).
+``worker`` is the in-process scheduler's worker: the daily jobs and the queued tasks.
+"""
 
 from __future__ import annotations
 
+import signal
+import threading
+import time
+
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
@@ -28,9 +39,19 @@ class Command(BaseCommand):
         run.add_argument(
             "--date", help="YYYY-MM-DD business date (default: today in the company's time zone)"
         )
+        run.add_argument(
+            "--wait", action="store_true", help="on Celery: wait until the job has run for the date"
+        )
         run.add_argument("--json", action="store_true")
+        verbs.add_parser(
+            "worker", help="run the daily jobs and the queued tasks (what `huikuan serve` starts)"
+        )
 
     def handle(self, *args, **options):
+        self.started = timezone.now()
+        if options["verb"] == "worker":
+            self.worker()
+            return
         if options["verb"] == "list":
             data = jobs_overview()
             if options["json"]:
@@ -51,6 +72,9 @@ class Command(BaseCommand):
                 )
             return
         day = iso_date(options["date"]) if options.get("date") else timezone.localdate()
+        if settings.HUIKUAN_SCHEDULER == "celery":
+            self.enqueue(options["name"], day, wait=options["wait"], as_json=options["json"])
+            return
         try:
             with audit_context(source="cli"):
                 finished = job_run(name=options["name"], date=day, runner="cli")
@@ -77,3 +101,36 @@ class Command(BaseCommand):
             self.stdout.write(f"{options['name']} already ran for {day}: nothing done")
         else:
             self.stdout.write(f"{options['name']} for {day}: {finished.status} {to_json(finished.result)}")
+
+    def enqueue(self, name: str, day, *, wait: bool, as_json: bool) -> None:
+        """Send the job to the Celery workers; with ``wait``, follow its run until it ends."""
+        from huikuan.config.celery import app
+
+        before = job_run_get(name=name, date=day)
+        already_done = before is not None and before.status == JobStatus.DONE
+        app.send_task("huikuan.run_job", args=[name, day.isoformat()])
+        data = {"job": name, "date": day.isoformat(), "queued": True, "run": None}
+        while wait:
+            run = job_run_get(name=name, date=day)
+            ended = run is not None and run.status in (JobStatus.DONE, JobStatus.FAILED)
+            if ended and (already_done or (run.finished_at or self.started) >= self.started):
+                data["run"] = job_run_as_dict(run, now=timezone.now())
+                data["result"] = run.result
+                break
+            time.sleep(1)
+        if as_json:
+            self.stdout.write(to_json(data))
+        elif data["run"]:
+            self.stdout.write(f"{name} for {day}: {data['run']['state']} {to_json(data['result'])}")
+        else:
+            self.stdout.write(f"{name} for {day}: sent to the Celery workers (huikuan jobs list shows it)")
+
+    def worker(self) -> None:
+        from huikuan.jobs.scheduler import scheduler_loop
+
+        stop = threading.Event()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_: stop.set())
+        self.stdout.write("Huikuan worker: daily jobs and queued tasks (stop with Ctrl-C)")
+        self.stdout.flush()
+        scheduler_loop(stop=stop)

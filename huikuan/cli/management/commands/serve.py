@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 import sys
 
+from django.conf import settings
+from django.core import checks
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
@@ -25,6 +27,16 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not 0 < options["port"] < 65536:
             raise CommandError(f"not a TCP port: {options['port']}")
+        if not settings.DEBUG:
+            # Production refuses to start without a real email backend (and other errors of
+            # the deployment checks): `huikuan check --deploy` says the same.
+            errors = [
+                message
+                for message in checks.run_checks(include_deployment_checks=True)
+                if message.level >= checks.ERROR
+            ]
+            if errors:
+                raise CommandError("\n".join(str(message) for message in errors))
         if not options["no_migrate"]:
             call_command("migrate", verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
