@@ -76,7 +76,9 @@ def test_the_web_unit_runs_huikuan_serve_with_options_it_has():
     assert (options.host, options.port) == ("127.0.0.1", 8000)
 
 
-@pytest.mark.parametrize("unit, subcommand", [("huikuan-worker.service", "worker"), ("huikuan-beat.service", "beat")])
+@pytest.mark.parametrize(
+    "unit, subcommand", [("huikuan-worker.service", "worker"), ("huikuan-beat.service", "beat")]
+)
 def test_the_celery_units_run_the_app_with_options_celery_has(unit, subcommand):
     from celery.bin.celery import celery
 
@@ -96,34 +98,65 @@ def test_the_celery_tasks_the_guide_names_are_registered():
 
     app.loader.import_default_modules()
     # `huikuan.run_job` or `huikuan.run_job("dunning")`; not modules (`huikuan.config.celery`).
-    tasks = set(re.findall(r"`(huikuan\.[a-z_]+)[`(]", GUIDE.read_text(encoding="utf-8")))
+    tasks = set(re.findall(r"`(huikuan\.[a-z]+_[a-z_]+)[`(]", GUIDE.read_text(encoding="utf-8")))
     assert {"huikuan.run_job", "huikuan.execute_task", "huikuan.resume_stale_jobs"} <= tasks
     assert tasks <= set(app.tasks), tasks - set(app.tasks)
 
 
-@pytest.mark.skipif(not (shutil.which("nginx") and shutil.which("openssl")), reason="nginx or openssl not installed")
+@pytest.mark.skipif(
+    not (shutil.which("nginx") and shutil.which("openssl")), reason="nginx or openssl not installed"
+)
 def test_nginx_accepts_the_site_file(tmp_path):
     """``nginx -t`` on the shipped site file, its certificate paths pointed at a self-signed
     certificate made here."""
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=huikuan.test",
-         "-keyout", str(tmp_path / "privkey.pem"), "-out", str(tmp_path / "fullchain.pem")],
-        check=True, capture_output=True,
-    )  # fmt: skip
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=huikuan.test",
+            "-keyout",
+            str(tmp_path / "privkey.pem"),
+            "-out",
+            str(tmp_path / "fullchain.pem"),
+        ],
+        check=True,
+        capture_output=True,
+    )
     site = (DEPLOY / "nginx" / "huikuan.conf").read_text(encoding="utf-8")
     site = site.replace("/etc/letsencrypt/live/huikuan.example.com", str(tmp_path))
     assert str(tmp_path) in site
     (tmp_path / "huikuan.conf").write_text(site, encoding="utf-8")
-    temp = "\n".join(f"    {kind}_temp_path {tmp_path}/{kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    temp = "\n".join(
+        f"    {kind}_temp_path {tmp_path}/{kind};"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
     (tmp_path / "nginx.conf").write_text(
         f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\nevents {{}}\n"
         f"http {{\n    access_log off;\n{temp}\n    include {tmp_path}/huikuan.conf;\n}}\n",
         encoding="utf-8",
     )
     result = subprocess.run(
-        ["nginx", "-t", "-p", str(tmp_path), "-e", str(tmp_path / "error.log"), "-c", str(tmp_path / "nginx.conf")],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        [
+            "nginx",
+            "-t",
+            "-p",
+            str(tmp_path),
+            "-e",
+            str(tmp_path / "error.log"),
+            "-c",
+            str(tmp_path / "nginx.conf"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert "test is successful" in result.stderr
 
@@ -156,11 +189,17 @@ def test_a_worker_started_with_a_production_environment_runs_with_debug_off(tmp_
     # Development on loopback keeps debug on, and HUIKUAN_DEBUG still decides when set.
     env.pop("HUIKUAN_ALLOWED_HOSTS")
     assert _settings_in(env, "DEBUG") == ["True"]
-    assert _settings_in({**env, "HUIKUAN_ALLOWED_HOSTS": "huikuan.example.com", "HUIKUAN_DEBUG": "1"}, "DEBUG") == ["True"]
+    assert _settings_in(
+        {**env, "HUIKUAN_ALLOWED_HOSTS": "huikuan.example.com", "HUIKUAN_DEBUG": "1"}, "DEBUG"
+    ) == ["True"]
 
 
 def test_csrf_trusted_origins_come_from_the_environment(tmp_path):
-    env = {**os.environ, "HUIKUAN_HOME": str(tmp_path), "HUIKUAN_CSRF_TRUSTED_ORIGINS": "https://a.example, https://b.example:8443"}
+    env = {
+        **os.environ,
+        "HUIKUAN_HOME": str(tmp_path),
+        "HUIKUAN_CSRF_TRUSTED_ORIGINS": "https://a.example, https://b.example:8443",
+    }
     assert _settings_in(env, "CSRF_TRUSTED_ORIGINS") == ["['https://a.example', 'https://b.example:8443']"]
 
 
