@@ -14,6 +14,7 @@ def test_production_settings_pass_the_deployment_checklist(tmp_path):
         "HUIKUAN_DEBUG": "0",
         "HUIKUAN_SECRET_KEY": secrets.token_urlsafe(50),
         "HUIKUAN_ALLOWED_HOSTS": "huikuan.example.com",
+        "EMAIL_HOST": "smtp.example.com",
     }
     # The browser tests allow Django's sync calls from Playwright's event loop; a deployment
     # would not, and Django's checklist says so.
@@ -32,7 +33,13 @@ def test_production_settings_pass_the_deployment_checklist(tmp_path):
 def test_what_serve_runs_by_default_passes_the_checklist(tmp_path):
     """``huikuan serve`` with no environment: debug off, a generated key, plain HTTP on
     loopback. Only the four HTTPS checks are silenced, and only while serving plain HTTP."""
-    env = {**os.environ, "HUIKUAN_HOME": str(tmp_path), "HUIKUAN_DEBUG": "0"}
+    # The Quickstart keeps emails in the outbox (production needs EMAIL_HOST: huikuan.E001).
+    env = {
+        **os.environ,
+        "HUIKUAN_HOME": str(tmp_path),
+        "HUIKUAN_DEBUG": "0",
+        "HUIKUAN_EMAIL_BACKEND": "outbox",
+    }
     for name in ("HUIKUAN_SECRET_KEY", "HUIKUAN_ALLOWED_HOSTS", "HUIKUAN_HTTPS", "DJANGO_ALLOW_ASYNC_UNSAFE"):
         env.pop(name, None)
     result = subprocess.run(

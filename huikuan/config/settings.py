@@ -4,7 +4,8 @@ Nothing needs to be set: the data folder ``HUIKUAN_HOME`` (default
 ``$XDG_DATA_HOME/huikuan``, i.e. ``~/.local/share/huikuan``, whatever the current folder)
 holds the SQLite database and a secret key generated once. ``huikuan serve`` runs with debug
 off; development (``huikuan runserver``, the tests) with debug on unless ``HUIKUAN_DEBUG=0``.
-Production sets ``DATABASE_URL`` and ``HUIKUAN_ALLOWED_HOSTS`` (and then HTTPS applies).
+Production sets ``DATABASE_URL`` and ``HUIKUAN_ALLOWED_HOSTS`` (and then HTTPS applies and
+debug is off by default, in every process: see deploy/huikuan.env.example).
 """
 
 from __future__ import annotations
@@ -39,11 +40,14 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 # One data folder whatever the current directory: HUIKUAN_HOME, else the per-user data
 # folder of the XDG convention. ``huikuan serve`` sets HUIKUAN_DEBUG=0 unless it is set.
 HUIKUAN_HOME = default_home()
-DEBUG = _env_bool("HUIKUAN_DEBUG", True)
+ALLOWED_HOSTS = _env_list("HUIKUAN_ALLOWED_HOSTS", list(LOOPBACK_HOSTS))
+# Debug is off by default for a production environment (allowed hosts naming a host other
+# than loopback), so that a Celery worker or beat started with the server's environment file
+# runs as the server does even when HUIKUAN_DEBUG is forgotten there.
+DEBUG = _env_bool("HUIKUAN_DEBUG", set(ALLOWED_HOSTS) <= set(LOOPBACK_HOSTS))
 # HUIKUAN_SECRET_KEY, else a key generated once in the data folder (mode 0600). Several
 # servers sharing one database must share one key: set HUIKUAN_SECRET_KEY on each.
 SECRET_KEY = os.environ.get("HUIKUAN_SECRET_KEY", "") or secret_key_in(HUIKUAN_HOME)
-ALLOWED_HOSTS = _env_list("HUIKUAN_ALLOWED_HOSTS", list(LOOPBACK_HOSTS))
 # --- end of data folder, debug and secret key ----------------------------------------------
 
 INSTALLED_APPS = [
@@ -201,6 +205,9 @@ else:
 if _env_bool("HUIKUAN_BEHIND_TLS_PROXY", False):
     # The proxy terminates TLS and says so in X-Forwarded-Proto (it must strip the client's own).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Origins (scheme://host[:port]) trusted for unsafe requests besides the request's own host:
+# only needed when a proxy does not pass the Host the browser used (docs/deployment.md).
+CSRF_TRUSTED_ORIGINS = _env_list("HUIKUAN_CSRF_TRUSTED_ORIGINS", [])
 # Content-Security-Policy (django-csp): scripts, styles, fonts and images from this server only
 # (Swagger UI's page at /api/docs/ adds its one inline style); no frames, no plugins.
 CONTENT_SECURITY_POLICY = {

@@ -14,6 +14,7 @@ import os
 import socket
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from email.utils import parseaddr
 from functools import partial
 
 from django.conf import settings
@@ -204,7 +205,8 @@ def _message(email: OutboundEmail) -> EmailMultiAlternatives:
 def message_id(email: OutboundEmail) -> str:
     """The same Message-ID for every attempt of one outbox row, so a receiver can tell a
     message it already has (and a test can count deliveries per message)."""
-    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost"
+    # The sender's address, also when DEFAULT_FROM_EMAIL carries a display name ("应收账款 <ar@x.cn>").
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
     digest = hashlib.sha256(email.idempotency_key.encode()).hexdigest()[:12]
     return f"<huikuan.outbox.{email.pk}.{digest}@{domain}>"
 
