@@ -19,6 +19,14 @@ on a sample of the email actions: each email rendered from its template with the
 PDF attached, queued in the outbox and sent through Django's in-memory mail backend (what
 Huikuan costs, not the mail server). The machine's load is printed with the figures, and
 every time is also given as the process's CPU time. ``--json-out`` writes them as JSON.
+
+``--celery-concurrency N`` (default 2; 0 skips it) also
+times a usual day's delivery as production does it: the next day's email, letter and SMS
+actions queued in chunks (``deliveries_enqueue``) and done by a real Celery worker
+(``celery worker --concurrency 2``, broker ``--broker``: the local Redis) that sends every
+email over SMTP to an aiosmtpd sink on loopback, from the queueing until the last task ends:
+
+    .venv/bin/python benchmarks/dunning.py --customers 10000 --invoices 100000 --databases sqlite
 """
 
 from __future__ import annotations
@@ -27,6 +35,8 @@ import argparse
 import json
 import os
 import random
+import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -123,7 +133,81 @@ def generate(customers: int, invoices: int, as_of: date, seed: int) -> dict:
     return {"customers": customers, "invoices": invoices, "seconds": time.perf_counter() - started}
 
 
-def child(out: Path, customers: int, invoices: int, as_of: date, seed: int, sample: int) -> None:
+def celery_delivery(day: date, concurrency: int) -> dict:
+    """The day's open actions, queued in chunks and delivered by a Celery worker over SMTP."""
+    from aiosmtpd.controller import Controller
+    from django.conf import settings
+
+    from huikuan.collections.delivery import DELIVERED, deliveries_enqueue
+    from huikuan.collections.models import DunningAction
+    from huikuan.core.tasks import tasks_pending
+
+    class Sink:
+        received = 0
+
+        async def handle_DATA(self, server, session, envelope) -> str:
+            Sink.received += 1
+            return "250 OK"
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    smtp = Controller(Sink(), hostname="127.0.0.1", port=port)
+    smtp.start()
+    env = {
+        **os.environ,
+        "HUIKUAN_SCHEDULER": "celery",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(port),
+        "DEFAULT_FROM_EMAIL": "ar@huikuan.example",
+    }
+    worker = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "celery"),
+            "-A",
+            "huikuan.config.celery",
+            "worker",
+            f"--concurrency={concurrency}",
+            "-Q",
+            settings.CELERY_TASK_DEFAULT_QUEUE,
+            "--loglevel=WARNING",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        env=env,
+        cwd=ROOT,
+        start_new_session=True,
+    )
+    try:
+        time.sleep(5)  # the worker's start-up is not what is timed
+        actions = DunningAction.objects.filter(action_date=day, status="open", channel__in=DELIVERED).count()
+        settings.HUIKUAN_SCHEDULER = "celery"  # this process queues; the worker delivers
+        started = time.perf_counter()
+        tasks = deliveries_enqueue(run_date=day)
+        while tasks_pending(func="huikuan.collections.delivery.delivery_chunk_send", run_date=day):
+            time.sleep(0.2)
+        seconds = time.perf_counter() - started
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(timeout=60)
+        smtp.stop()
+    # Left open: actions refused (no email address), kept for the email_retry job.
+    left = DunningAction.objects.filter(action_date=day, status="open", channel__in=DELIVERED).count()
+    return {
+        "date": day.isoformat(),
+        "actions": actions,
+        "tasks": tasks,
+        "emails_received": Sink.received,
+        "left_open": left,
+        "seconds": seconds,
+        "concurrency": concurrency,
+    }
+
+
+def child(
+    out: Path, customers: int, invoices: int, as_of: date, seed: int, sample: int, concurrency: int
+) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "huikuan.config.settings")
     import django
 
@@ -195,6 +279,14 @@ def child(out: Path, customers: int, invoices: int, as_of: date, seed: int, samp
     seconds = time.perf_counter() - started
     figures["deliveries"] = {"emails": len(ids), "seconds": seconds, "counts": counts}
     print(f"  deliveries: {len(ids):,} emails in {seconds:.1f} s ({len(ids) / seconds:,.0f}/s)", flush=True)
+    if concurrency:
+        figures["celery_delivery"] = d = celery_delivery(as_of + timedelta(days=1), concurrency)
+        print(
+            f"  the next day's delivery on Celery (--concurrency {concurrency}, SMTP on loopback): "
+            f"{d['actions']:,} actions, {d['emails_received']:,} emails in {d['seconds']:.1f} s "
+            f"({d['emails_received'] / d['seconds']:,.1f} emails/s; {d['left_open']} left open)",
+            flush=True,
+        )
     out.write_text(json.dumps(figures, indent=2))
 
 
@@ -219,12 +311,21 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--as-of", type=date.fromisoformat, default=date(2026, 11, 25))
     parser.add_argument("--delivery-sample", type=int, default=300)
+    parser.add_argument("--celery-concurrency", type=int, default=2, help="0: no Celery delivery")
     parser.add_argument("--json-out", type=Path)
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.out, args.customers, args.invoices, args.as_of, args.seed, args.delivery_sample)
+        child(
+            args.out,
+            args.customers,
+            args.invoices,
+            args.as_of,
+            args.seed,
+            args.delivery_sample,
+            args.celery_concurrency,
+        )
         return
     work = Path(tempfile.mkdtemp(prefix="huikuan-bench-dunning-"))
     print(f"load average before: {os.getloadavg()} on {os.cpu_count()} CPUs", flush=True)
@@ -235,7 +336,12 @@ def main() -> None:
         )
         run_dir = work / database
         run_dir.mkdir()
-        env = {**os.environ, "HUIKUAN_HOME": str(run_dir), "DATABASE_URL": ""}
+        env = {
+            **os.environ,
+            "HUIKUAN_HOME": str(run_dir),
+            "DATABASE_URL": "",
+            "CELERY_TASK_DEFAULT_QUEUE": f"huikuan-bench-{os.getpid()}-{database}",
+        }
         if database == "postgresql":
             reset_postgres(args.postgres_url)
             env["DATABASE_URL"] = args.postgres_url
@@ -257,6 +363,8 @@ def main() -> None:
                 str(args.seed),
                 "--delivery-sample",
                 str(args.delivery_sample),
+                "--celery-concurrency",
+                str(args.celery_concurrency),
             ],
             check=True,
             env=env,
@@ -283,6 +391,12 @@ def main() -> None:
             f"  {database:<10} deliveries      {d['emails'] / d['seconds']:6.1f} emails/s "
             f"(sample {d['emails']:,})"
         )
+        if "celery_delivery" in figures:
+            c = figures["celery_delivery"]
+            print(
+                f"  {database:<10} next day on Celery {c['emails_received'] / c['seconds']:6.1f} emails/s "
+                f"({c['emails_received']:,} emails, {c['actions']:,} actions in {c['seconds']:.1f} s)"
+            )
 
 
 if __name__ == "__main__":

@@ -10,10 +10,11 @@ import sys
 import time
 import urllib.parse
 import urllib.request
+from pathlib import Path
 
 import pytest
 
-from tests.test_serve import free_port
+from tests.serving import free_port
 
 pytestmark = [
     pytest.mark.serve,
@@ -32,6 +33,24 @@ def login(base: str, username: str, password: str) -> tuple[float, int, str]:
     ).encode()
     answer = opener.open(urllib.request.Request(f"{base}/login/", data=data, headers={"Referer": base}))
     return time.perf_counter() - started, answer.status, answer.url
+
+
+def scheduler_workers(home) -> list[int]:
+    """The ``huikuan jobs worker`` processes serving the data folder ``home``."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            command = (proc / "cmdline").read_bytes().split(b"\0")
+            environ = (proc / "environ").read_bytes().split(b"\0")
+        except OSError:  # not a process, gone, or not ours
+            continue
+        if b"jobs" in command and b"worker" in command and f"HUIKUAN_HOME={home}".encode() in environ:
+            found.append(int(proc.name))
+    return found
+
+
+def worker_niceness(pid: int) -> int:
+    return os.getpriority(os.PRIO_PROCESS, pid)
 
 
 def test_logins_answer_in_under_a_second_while_the_days_run_is_delivered(tmp_path):
@@ -79,6 +98,8 @@ def test_logins_answer_in_under_a_second_while_the_days_run_is_delivered(tmp_pat
                 ).fetchall()
             return pending, sent
 
+        # The scheduler's worker process runs at a lower priority than the web workers.
+        assert [worker_niceness(pid) for pid in scheduler_workers(tmp_path)] == [10]
         # Wait for the day's delivery to be under way in the scheduler's worker process.
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and delivery()[0] == 0:
@@ -97,11 +118,10 @@ def test_logins_answer_in_under_a_second_while_the_days_run_is_delivered(tmp_pat
             f"logins during delivery: {', '.join(f'{t:.3f}' for t in timings)} s; "
             f"after it: {', '.join(f'{t:.3f}' for t in idle)} s; delivered {delivery()}"
         )
-        # Every login answers, none held up by the delivery (it runs in another process, at a
-        # lower priority). The target is under a second; on this shared 2-core machine the
-        # figures printed above are what the README reports.
+        # Every login answers, none held up by the delivery (it runs in another, niced process,
+        # and a password costs milliseconds to check, not PBKDF2's second).
         during, after = statistics.median(timings), statistics.median(idle)
-        assert timings and max(timings) < 10.0, (during, after)  # no hang (gunicorn times out at 30 s)
+        assert timings and during < 1.0 and max(timings) < 5.0, (during, after)
     finally:
         server.terminate()
         server.wait(timeout=20)

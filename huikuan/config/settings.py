@@ -149,6 +149,16 @@ AUTHENTICATION_BACKENDS = ["huikuan.accounts.throttle.ThrottledModelBackend"]
 HUIKUAN_LOGIN_FAILURES_ALLOWED = int(os.environ.get("HUIKUAN_LOGIN_FAILURES_ALLOWED", "10"))
 HUIKUAN_LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("HUIKUAN_LOGIN_FAILURE_WINDOW_SECONDS", "900"))
 
+# --- Password storage (perf11): Argon2id, fast enough that a sign-in takes milliseconds;
+# PBKDF2 hashes stored before are still checked and upgraded at the next sign-in.
+PASSWORD_HASHERS = [
+    "huikuan.accounts.passwords.Argon2idPasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# --- end perf11
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

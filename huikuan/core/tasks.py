@@ -7,6 +7,7 @@
     tasks_resume(*, now: datetime | None = None) -> int
     tasks_pending(*, func: str, run_date: date) -> int
     tasks_inline() / tasks_background()         # how this process dispatches
+    lease_kept(renew, *, name)                  # renew a lease while a body runs
 
 Every task is a :class:`~huikuan.core.models.QueuedTask` row first (``func`` is a dotted path
 to a function taking keyword arguments; ``run_date`` groups a day's work). It is dispatched
@@ -21,7 +22,9 @@ after the enqueuing transaction commits, one of three ways:
 
 A worker claims a row with a conditional UPDATE under a lease (``JOBS_LEASE_SECONDS``); a row
 whose worker died (kill -9) is claimed again once the lease lapses: by the in-process worker
-at once, on Celery by :func:`tasks_resume` (beat's ``huikuan.resume_stale_jobs``). Tasks are
+at once, on Celery by :func:`tasks_resume` (beat's ``huikuan.resume_stale_jobs``). A running
+task's lease is renewed by a heartbeat thread (:func:`lease_kept`), so a long task (a large
+import) is never taken for dead while its process lives. Tasks are
 idempotent (delivery claims each email), so running one again resumes it.
 """
 
@@ -31,14 +34,15 @@ import functools
 import logging
 import os
 import socket
+import threading
 import traceback
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -76,6 +80,37 @@ def dispatch_mode() -> str:
 
 def _lease() -> timedelta:
     return timedelta(seconds=float(settings.JOBS_LEASE_SECONDS))
+
+
+@contextmanager
+def lease_kept(renew: Callable[[], bool], *, name: str) -> Iterator[None]:
+    """While the body runs, call ``renew`` (move a lease forward; False when it is no longer
+    ours) every third of ``JOBS_LEASE_SECONDS`` from a daemon thread.
+
+    A thread (not calls at chunk boundaries) so that every job and task keeps its lease
+    without knowing of it, however long it runs (a large import); it dies with its process,
+    which is exactly when the lease must lapse.
+    """
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(_lease().total_seconds() / 3):
+                try:
+                    if not renew():
+                        logger.warning("%s: the lease was taken over", name)
+                except DatabaseError as error:  # a busy database: the next beat tries again
+                    logger.info("%s: lease not renewed (%s)", name, error)
+        finally:
+            connection.close()  # this thread's own connection
+
+    thread = threading.Thread(target=beat, name=f"huikuan-lease-{name}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=10)
 
 
 def _owner(runner: str) -> str:
@@ -147,8 +182,13 @@ def task_execute(*, pk: int | None, runner: str) -> bool:
     if task is None:
         return False
     mine = QueuedTask.objects.filter(pk=task.pk, lease_owner=owner)
+
+    def renew() -> bool:
+        return bool(mine.filter(status=TaskStatus.RUNNING).update(lease_expires_at=timezone.now() + _lease()))
+
     try:
-        import_string(task.func)(**task.kwargs)
+        with lease_kept(renew, name=f"task {task.pk}"):
+            import_string(task.func)(**task.kwargs)
     except Exception:
         logger.exception("task %s (%s) failed", task.pk, task.func)
         mine.update(

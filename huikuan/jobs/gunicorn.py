@@ -5,20 +5,33 @@ starts ``huikuan jobs worker`` as a child process: it runs the daily jobs and th
 tasks (a day's delivery). The master only starts it, starts it again if it dies, and stops
 it with the server; it never runs a job itself, nor does any web worker. Several servers on
 one database run a job once: the (job, date) claims and the task claims decide.
+
+The worker runs at a lower CPU priority (``nice`` 10): on a small machine a day's delivery
+(rendering and sending) then takes the cores only when no request needs them, so sign-ins
+and pages answer at their usual speed while it runs.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import threading
 
 _worker: dict = {"process": None, "stopping": False}
+WORKER_NICENESS = 10
+
+
+def worker_command() -> list[str]:
+    """``huikuan jobs worker``, under ``nice`` where the system has it."""
+    command = [sys.executable, "-m", "huikuan", "jobs", "worker"]
+    nice = shutil.which("nice")
+    return [nice, "-n", str(WORKER_NICENESS), *command] if nice else command
 
 
 def _start(server) -> None:
-    process = subprocess.Popen([sys.executable, "-m", "huikuan", "jobs", "worker"])
+    process = subprocess.Popen(worker_command())  # noqa: S603 - our own command, no user input
     _worker["process"] = process
     server.log.info("Huikuan scheduler started (daily jobs and deliveries, process %s)", process.pid)
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 import logging
 import os
 import socket
-import threading
 import traceback
 import uuid
 from collections.abc import Iterator
@@ -29,11 +28,12 @@ from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from huikuan.core.errors import ApplicationError, NotFound
+from huikuan.core.tasks import lease_kept
 from huikuan.jobs.models import JobRun, JobStatus
 from huikuan.jobs.registry import JOBS
 
@@ -109,31 +109,9 @@ def _heartbeat_renew(pk: int, owner: str) -> bool:
 
 @contextmanager
 def _heartbeat(pk: int, owner: str) -> Iterator[None]:
-    """Renew the lease every third of its length from a daemon thread while the body runs.
-
-    A thread (not calls at chunk boundaries) so that every job keeps its lease without
-    knowing of it; it dies with its process, which is exactly when the lease must lapse.
-    """
-    stop = threading.Event()
-
-    def beat() -> None:
-        try:
-            while not stop.wait(lease_seconds() / 3):
-                try:
-                    if not _heartbeat_renew(pk, owner):
-                        logger.warning("job run %s: the lease of %s was taken over", pk, owner)
-                except DatabaseError as error:  # a busy database: the next beat tries again
-                    logger.info("job run %s: heartbeat not recorded (%s)", pk, error)
-        finally:
-            connection.close()  # this thread's own connection
-
-    thread = threading.Thread(target=beat, name=f"huikuan-lease-{pk}", daemon=True)
-    thread.start()
-    try:
+    """Renew the run's lease while the body runs (:func:`~huikuan.core.tasks.lease_kept`)."""
+    with lease_kept(lambda: _heartbeat_renew(pk, owner), name=f"job run {pk}"):
         yield
-    finally:
-        stop.set()
-        thread.join(timeout=10)
 
 
 class JobNotReady(ApplicationError):

@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from huikuan.core.tasks import task_execute, tasks_resume
 from huikuan.jobs.services import JobNotReady, job_run, jobs_resume_stale
-from huikuan.ledger.imports.jobs import import_job_run
 
 # A job sent before its predecessors are done (beat sends every job in the same minute) asks
 # again every minute, for a day at most.
@@ -48,10 +47,3 @@ def resume_stale_jobs() -> dict:
     it every lease."""
     resumed = jobs_resume_stale(runner="celery")
     return {"resumed": [[name, day.isoformat()] for name, day in resumed], "tasks": tasks_resume()}
-
-
-@shared_task(name="huikuan.import_file")
-def import_file(job_id: int) -> dict:
-    """Import an uploaded file in the background (queued by the web import page)."""
-    job = import_job_run(job_id=job_id)
-    return {"job": job_id, "status": job.status}

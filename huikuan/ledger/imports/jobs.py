@@ -3,12 +3,16 @@
     import_upload_check(*, file_name: str, size: int) -> None       # refuse a file too large
     import_job_submit(*, kind, file_name, chunks, user) -> ImportJob  # store it, queue the job
     import_job_run(*, job_id: int) -> ImportJob                      # claim it and import
+    import_job_task(*, job_id: int) -> None                          # the queued task
     import_job_for(*, user, job_id: int) -> ImportJob                # the submitter's own job
 
 The file is kept in the data folder (``HUIKUAN_HOME/imports/``) until its job has run.
-With ``HUIKUAN_SCHEDULER=celery`` a Celery worker runs the job (task ``huikuan.import_file``);
-otherwise a thread of the web process does, after the request has answered. Progress
-(stage and rows) is written beside the stored file; the import page polls it.
+The job is queued work (``huikuan.core.tasks``), never run inside the request or the web
+server's process: with ``HUIKUAN_SCHEDULER=celery`` a Celery worker process runs it, under
+``huikuan serve`` the in-process scheduler's worker process (``huikuan jobs worker``). A
+worker killed halfway leaves nothing imported (the import is one transaction) and the file
+stored: once the task's lease lapses it is run again. Progress (stage and rows) is written
+beside the stored file; the import page polls it.
 """
 
 from __future__ import annotations
@@ -17,25 +21,25 @@ import contextlib
 import json
 import logging
 import os
-import threading
 import time
 import uuid
 from collections.abc import Iterable
 from pathlib import Path
 
 from django.conf import settings
-from django.db import close_old_connections, transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
 from huikuan.core.audit import audit_context
 from huikuan.core.errors import InputRejected, NotFound
+from huikuan.core.tasks import task_enqueue
 from huikuan.ledger.imports import ledger_import
 from huikuan.ledger.imports.limits import check_file_size, import_limits
 from huikuan.ledger.models import ImportJob, ImportJobStatus
 
 logger = logging.getLogger(__name__)
 PROGRESS_SECONDS = 1.0
+IMPORT_TASK = "huikuan.ledger.imports.jobs.import_job_task"
 
 
 def import_upload_check(*, file_name: str, size: int) -> None:
@@ -66,28 +70,14 @@ def import_job_submit(*, kind: str, file_name: str, chunks: Iterable[bytes], use
     )
     if settings.HUIKUAN_IMPORT_JOBS_INLINE:  # tests: the job runs before the page answers
         return import_job_run(job_id=job.pk)
-    transaction.on_commit(lambda: _dispatch(job.pk))
+    task_enqueue(func=IMPORT_TASK, kwargs={"job_id": job.pk})
     return job
 
 
-def _dispatch(job_id: int) -> None:
-    if settings.HUIKUAN_SCHEDULER == "celery":
-        from celery import current_app  # only when Celery runs the jobs
-
-        current_app.send_task("huikuan.import_file", args=[job_id])
-    else:
-        threading.Thread(
-            target=_run_in_thread, args=(job_id,), name=f"huikuan-import-{job_id}", daemon=True
-        ).start()
-
-
-def _run_in_thread(job_id: int) -> None:
-    try:
-        import_job_run(job_id=job_id)
-    except Exception:  # recorded on the job's row
-        logger.exception("import job %s failed", job_id)
-    finally:
-        close_old_connections()
+def import_job_task(*, job_id: int) -> None:
+    """The queued task: import the job's file. The task's own claim lets one worker at a time
+    run it, so a job left ``running`` by a killed worker (nothing of it committed) is resumed."""
+    import_job_run(job_id=job_id, resume=True)
 
 
 class _Progress:
@@ -114,9 +104,11 @@ def _progress_path(job: ImportJob) -> Path:
     return Path(job.stored_path).parent / "progress.json"
 
 
-def import_job_run(*, job_id: int) -> ImportJob:
-    """Claim a queued job (a conditional update: it runs once) and import its file."""
-    claimed = ImportJob.objects.filter(pk=job_id, status=ImportJobStatus.QUEUED).update(
+def import_job_run(*, job_id: int, resume: bool = False) -> ImportJob:
+    """Claim a queued job (a conditional update: it runs once) and import its file; with
+    ``resume`` also a ``running`` one whose worker died (the task's claim decided)."""
+    claimable = [ImportJobStatus.QUEUED, ImportJobStatus.RUNNING] if resume else [ImportJobStatus.QUEUED]
+    claimed = ImportJob.objects.filter(pk=job_id, status__in=claimable).update(
         status=ImportJobStatus.RUNNING, stage="reading"
     )
     job = ImportJob.objects.select_related("submitted_by").get(pk=job_id)
