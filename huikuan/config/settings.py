@@ -244,8 +244,8 @@ LOGGING = {
 }
 
 # --- Email (issue 5). With EMAIL_HOST set, mail goes to that SMTP server. Without it, the
-# demo and development (HUIKUAN_EMAIL_BACKEND=outbox, or DEBUG on) keep every email in the
-# outbox, shown by the web app, and send nothing; production (DEBUG off) fails each attempt,
+# demo and development (HUIKUAN_EMAIL_BACKEND=outbox, DEBUG on, or served on loopback only)
+# keep every email in the outbox, shown by the web app, and send nothing; production fails each attempt,
 # and `huikuan check --deploy` and `huikuan serve` refuse (huikuan/correspondence/backends.py).
 # EMAIL_BACKEND overrides the choice.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
@@ -261,7 +261,9 @@ if os.environ.get("EMAIL_BACKEND"):
     EMAIL_BACKEND = os.environ["EMAIL_BACKEND"]
 elif EMAIL_HOST and HUIKUAN_EMAIL_BACKEND != "outbox":
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-elif HUIKUAN_EMAIL_BACKEND == "outbox" or DEBUG:
+elif HUIKUAN_EMAIL_BACKEND == "outbox" or DEBUG or set(ALLOWED_HOSTS) <= set(LOOPBACK_HOSTS):
+    # Served on this machine only (the Quickstart's `huikuan serve`): nobody outside can be
+    # meant, so every email stays in the outbox. A server for others must name its mail server.
     EMAIL_BACKEND = "huikuan.correspondence.backends.OutboxBackend"
 else:
     EMAIL_BACKEND = "huikuan.correspondence.backends.NotConfiguredBackend"

@@ -7,7 +7,7 @@ database, SQLite included, whose own decimal type is a binary float.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
 PERCENT_PLACES = Decimal("0.01")  # percentages to two decimals: 12.35 %
@@ -32,6 +32,12 @@ def to_decimal(value: str | int | Decimal) -> Decimal:
 def quantize_cents(amount: Decimal) -> Decimal:
     """The one rounding of money: to the cent, half away from zero."""
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def money_floor(amount: Decimal, unit: Decimal = CENT) -> Decimal:
+    """``amount`` rounded down to ``unit`` (a cent, or e.g. 100 for round figures): a share or
+    part that must never exceed the whole it is taken from."""
+    return amount.quantize(unit, rounding=ROUND_DOWN) if unit == CENT else (amount // unit) * unit
 
 
 def is_whole_cents(amount: Decimal) -> bool:

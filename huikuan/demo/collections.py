@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 
 from django.db.models import Count
 
@@ -27,6 +27,7 @@ from huikuan.collections.services import (
     promise_make,
     promises_evaluate,
 )
+from huikuan.core.money import money_floor
 from huikuan.credit import figures
 from huikuan.ledger.models import Customer, CustomerStatus, Invoice, Payment
 
@@ -93,7 +94,7 @@ def disputes_open(*, rng: random.Random, as_of: date) -> int:
         )
         amount = invoice.open_amount
         if rng.random() < 0.4:
-            amount = (amount * Decimal(str(rng.uniform(0.1, 0.5)))).quantize(CENT, rounding=ROUND_DOWN)
+            amount = money_floor(amount * Decimal(str(rng.uniform(0.1, 0.5))))
         if amount <= 0:
             continue
         dispute = dispute_open(
@@ -179,7 +180,7 @@ def promises_make(*, rng: random.Random, as_of: date, collectors: dict[int, str]
 def _in_currency(customer: Customer, functional: Decimal) -> Decimal:
     """A functional-currency amount in the customer's currency (dollars at about 7.2)."""
     amount = functional if customer.currency == "CNY" else functional / Decimal("7.2")
-    return amount.quantize(Decimal("100"), rounding=ROUND_DOWN) or amount.quantize(CENT, rounding=ROUND_DOWN)
+    return money_floor(amount, Decimal("100")) or money_floor(amount)
 
 
 def plans_agree(*, as_of: date, collectors: dict[int, str], count: int = 2) -> int:
@@ -194,7 +195,7 @@ def plans_agree(*, as_of: date, collectors: dict[int, str], count: int = 2) -> i
     for customer_id in largest:
         customer = Customer.objects.get(pk=customer_id)
         total = _in_currency(customer, overdue[customer_id][0])
-        share = (total / 3).quantize(CENT, rounding=ROUND_DOWN)
+        share = money_floor(total / 3)
         plan_create(
             customer=customer,
             starts_on=as_of - timedelta(days=10),

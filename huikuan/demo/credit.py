@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import random
 from datetime import date, datetime, time, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.utils import timezone
 
 from huikuan.approvals.models import ApprovalDecision, ApprovalRequest, ApprovalRequestStep, Notification
 from huikuan.approvals.services import approval_decide
+from huikuan.core.money import money_floor, quantize_cents
 from huikuan.core.policy import policy_value
 from huikuan.credit import figures
 from huikuan.credit.altman import LISTED_MANUFACTURER, NON_MANUFACTURER, PRIVATE_MANUFACTURER
@@ -118,7 +119,7 @@ def evaluations_year(*, as_of: date) -> dict[str, int]:
 
 
 def _money(value: float) -> Decimal:
-    return Decimal(str(round(value, 2))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return quantize_cents(Decimal(str(value)))
 
 
 def statements_record(*, rng: random.Random, as_of: date, targets: dict[str, str]) -> int:
@@ -193,9 +194,7 @@ def orders_place(*, rng: random.Random, as_of: date, salesperson: str) -> dict[s
         if not recent:
             continue
         typical = sum(amount for amount, _ in recent) / len(recent)
-        amount = (typical * Decimal(str(rng.uniform(0.5, 1.4)))).quantize(
-            Decimal("100"), rounding=ROUND_HALF_UP
-        )
+        amount = money_floor(typical * Decimal(str(rng.uniform(0.5, 1.4))), Decimal("100"))
         order_date = as_of - timedelta(days=rng.randint(0, 6))
         prepaid = customer.credit_class == "D" and rng.random() < 0.5
         order = order_create(

@@ -130,6 +130,7 @@ def records(people) -> dict[str, str]:
         "worklist/{id}": "worklist/999999",  # no such task: allowed roles get 404, never 403
         "{number}": approval.number,
         "{kind}": HOLD_LIFT,
+        "runs/{day}": "runs/2024-06-30",
         "policies/{code}": f"policies/{policy.code if policy else 'standard'}",
     }
 
