@@ -45,7 +45,6 @@ not reached the SMTP DATA command).
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
@@ -58,11 +57,10 @@ from django.utils.translation import gettext as _
 from huikuan.collections.models import (
     ActionStatus,
     Channel,
-    Dispute,
-    DisputeStatus,
     DunningAction,
     DunningStep,
 )
+from huikuan.collections.selectors import disputed_amounts
 from huikuan.core.errors import ApplicationError
 from huikuan.core.tasks import tasks_enqueue, tasks_pending
 from huikuan.correspondence.documents import document_render, language_code, statement_pdf
@@ -172,18 +170,14 @@ def dunning_context(action: DunningAction, invoices: list[Invoice]) -> dict:
     total is in the invoices' currency when they share one, else in the functional currency
     at each invoice's exchange rate (``open_items_total``): a letter never adds two currencies.
     """
-    disputed: dict[int, Decimal] = defaultdict(Decimal)
-    for invoice_id, amount in Dispute.objects.filter(
-        status=DisputeStatus.OPEN, invoice__in=[invoice.pk for invoice in invoices]
-    ).values_list("invoice_id", "amount"):
-        disputed[invoice_id] += amount
+    disputed = disputed_amounts(invoice_ids=[invoice.pk for invoice in invoices])
     rows = [
         {
             "number": invoice.number,
             "invoice_date": invoice.invoice_date,
             "due_date": invoice.due_date,
             "amount": invoice.amount,
-            "open_amount": max(invoice.open_amount - disputed[invoice.pk], Decimal(0)),
+            "open_amount": max(invoice.open_amount - disputed.get(invoice.pk, Decimal(0)), Decimal(0)),
             "currency": invoice.currency,
             "fx_rate": invoice.fx_rate,
             "days_overdue": max((action.action_date - invoice.due_date).days, 0),

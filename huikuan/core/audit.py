@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from auditlog.context import set_extra_data
+from django.db.models.signals import pre_save
 
 
 @contextlib.contextmanager
@@ -36,10 +37,19 @@ def _os_user() -> str:
 
 
 def audit_bulk_changes(
-    *, model: type, changes: list[tuple[int, str, dict[str, list[str]]]], source: str, actor: Any = None
+    *,
+    model: type,
+    changes: list[tuple[int, str, dict[str, list[Any]]]],
+    source: str,
+    actor: Any = None,
+    action: int | None = None,
 ) -> None:
-    """Write the audit entries of changes made in bulk (one UPDATE for many rows), which the
-    model signals of django-auditlog do not see: one entry per (pk, repr, {field: [before, after]})."""
+    """Write the audit entries of changes made in bulk (one UPDATE or bulk INSERT for many
+    rows), which the model signals of django-auditlog do not see: one entry per (pk, repr,
+    {field: [before, after]}); ``action`` is an update unless given (``LogEntry.Action``).
+    An interface's :func:`audit_context` (or auditlog's request actor) fills in who and from
+    where as it does for entries of saved objects; without one, ``actor`` or the OS account
+    and ``source``."""
     from auditlog.models import LogEntry
     from django.contrib.contenttypes.models import ContentType
 
@@ -47,20 +57,21 @@ def audit_bulk_changes(
         return
     content_type = ContentType.objects.get_for_model(model)
     who: dict[str, Any] = {"actor": actor} if actor is not None else {"actor_email": f"{source}:{_os_user()}"}
-    LogEntry.objects.bulk_create(
-        [
-            LogEntry(
-                content_type=content_type,
-                object_pk=str(pk),
-                object_id=pk,
-                object_repr=representation,
-                action=LogEntry.Action.UPDATE,
-                changes=fields,
-                changes_text="",
-                additional_data={"source": source},
-                **who,
-            )
-            for pk, representation, fields in changes
-        ],
-        batch_size=2000,
-    )
+    entries = [
+        LogEntry(
+            content_type=content_type,
+            object_pk=str(pk),
+            object_id=pk,
+            object_repr=representation,
+            action=LogEntry.Action.UPDATE if action is None else action,
+            changes=fields,
+            changes_text="",
+            additional_data={"source": source},
+            **who,
+        )
+        for pk, representation, fields in changes
+    ]
+    for entry in entries:
+        # What LogEntry.save() would send: the audit context's receivers set actor and source.
+        pre_save.send(sender=LogEntry, instance=entry, raw=False, using="default", update_fields=None)
+    LogEntry.objects.bulk_create(entries, batch_size=2000)

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from auditlog.diff import model_instance_diff
+from auditlog.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
@@ -357,78 +359,75 @@ def order_release(*, order: Order, approval_number: str, on: date) -> Order:
 @transaction.atomic
 def customer_hold_place(*, customer: Customer, reason: str, source: str, on: date, actor=None) -> CreditHold:
     """Put a customer on credit hold (暂停发货): orders are blocked until the hold is lifted.
+    :func:`customers_hold_place` for one customer; returns the hold in force from ``source``
+    (the one placed now, or the one already in force: idempotent per source)."""
+    customers_hold_place(customer_ids=[customer.pk], reason=reason, source=source, on=on, actor=actor)
+    return CreditHold.objects.get(customer_id=customer.pk, source=source, lifted_on__isnull=True)
 
-    Idempotent per source: while a hold from the same source is in force, it is returned as
-    it is. An active customer's status becomes ``credit_hold`` (a customer already with legal
-    or closed keeps that status).
+
+@transaction.atomic
+def customers_hold_place(*, customer_ids: list[int], reason: str, source: str, on: date, actor=None) -> int:
+    """Put customers on credit hold (暂停发货), one or many at once (the dunning run's legal
+    step on the first day may hold tens of thousands). How many holds were placed.
+
+    Idempotent per source: a customer with a hold from the same source in force gets no
+    other. An active customer's status becomes ``credit_hold`` (one already with legal or
+    closed keeps its status). The customers are locked first (in id order), so a concurrent
+    placement for one of them waits and then finds this hold. The new holds and the status
+    changes are in the audit trail, written in bulk, with ``actor`` and the interface's
+    audit context (who, from where) as for any audited change.
     """
     if not reason.strip():
         raise RuleViolation("a credit hold needs its reason")
     if not source.strip():
         raise RuleViolation("a credit hold needs its source")
-    customer = Customer.objects.select_for_update().get(pk=customer.pk)
-    existing = CreditHold.objects.filter(customer=customer, source=source, lifted_on__isnull=True).first()
-    if existing is not None:
-        return existing
-    hold = CreditHold.objects.create(
-        customer=customer,
-        reason=reason,
-        source=source,
-        placed_on=on,
-        placed_by=actor if actor is not None and actor.is_authenticated else None,
-    )
-    if customer.status == CustomerStatus.ACTIVE:
-        customer.status = CustomerStatus.CREDIT_HOLD
-        customer.save(update_fields=["status"])
-    return hold
-
-
-@transaction.atomic
-def customers_hold_place(*, customer_ids: list[int], reason: str, source: str, on: date) -> int:
-    """:func:`customer_hold_place` for many customers at once (the dunning run's legal step on
-    the first day may hold tens of thousands): the same rules, bulk writes, the status changes
-    in the audit trail. Returns how many holds were placed."""
-    if not reason.strip() or not source.strip():
-        raise RuleViolation("a credit hold needs its reason and its source")
     wanted = sorted(set(customer_ids))
-    held = (
-        set(
-            CreditHold.objects.filter(
-                customer_id__in=wanted, source=source, lifted_on__isnull=True
-            ).values_list("customer_id", flat=True)
-        )
-        if len(wanted) <= 900
-        else set(
-            CreditHold.objects.filter(source=source, lifted_on__isnull=True).values_list(
-                "customer_id", flat=True
-            )
+    customers: dict[int, tuple[str, str]] = {}
+    for start in range(0, len(wanted), 900):
+        for pk, code, name, status in (
+            Customer.objects.select_for_update()
+            .filter(pk__in=wanted[start : start + 900])
+            .order_by("pk")
+            .values_list("pk", "code", "name", "status")
+        ):
+            customers[pk] = (f"{code} {name}", status)
+    in_force = CreditHold.objects.filter(source=source, lifted_on__isnull=True)
+    held = set(
+        (in_force.filter(customer_id__in=wanted) if len(wanted) <= 900 else in_force).values_list(
+            "customer_id", flat=True
         )
     )
-    new = [pk for pk in wanted if pk not in held]
+    new = [pk for pk in wanted if pk in customers and pk not in held]
     if not new:
         return 0
-    CreditHold.objects.bulk_create(
-        [CreditHold(customer_id=pk, reason=reason, source=source, placed_on=on) for pk in new],
+    placed_by = actor if actor is not None and actor.is_authenticated else None
+    holds = CreditHold.objects.bulk_create(
+        [
+            CreditHold(customer_id=pk, reason=reason, source=source, placed_on=on, placed_by=placed_by)
+            for pk in new
+        ],
         batch_size=2000,
     )
     active = CustomerStatus.ACTIVE.value
-    changed = []
-    for start in range(0, len(new), 900):
-        chunk = new[start : start + 900]
-        rows = list(
-            Customer.objects.select_for_update()
-            .filter(pk__in=chunk, status=active)
-            .values_list("pk", "code", "name")
+    suspended = [pk for pk in new if customers[pk][1] == active]
+    for start in range(0, len(suspended), 900):
+        Customer.objects.filter(pk__in=suspended[start : start + 900]).update(
+            status=CustomerStatus.CREDIT_HOLD
         )
-        Customer.objects.filter(pk__in=[pk for pk, _, _ in rows]).update(status=CustomerStatus.CREDIT_HOLD)
-        changed += rows
+    audit_bulk_changes(
+        model=CreditHold,
+        changes=[(hold.pk, str(hold), model_instance_diff(None, hold)) for hold in holds],
+        source=source,
+        actor=placed_by,
+        action=LogEntry.Action.CREATE,
+    )
     audit_bulk_changes(
         model=Customer,
         changes=[
-            (pk, f"{code} {name}", {"status": [active, CustomerStatus.CREDIT_HOLD.value]})
-            for pk, code, name in changed
+            (pk, customers[pk][0], {"status": [active, CustomerStatus.CREDIT_HOLD.value]}) for pk in suspended
         ],
         source=source,
+        actor=placed_by,
     )
     return len(new)
 

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from auditlog.models import LogEntry
 
+from huikuan.core.audit import audit_context
 from huikuan.credit.models import CreditHold
 from huikuan.credit.services import customer_hold_place, customers_hold_place
 from huikuan.ledger.models import Customer
@@ -32,3 +33,30 @@ def test_bulk_holds_suspend_active_customers_once_and_audit_the_status_change():
     )
     assert entry.changes["status"] == ["active", "credit_hold"]
     assert entry.additional_data == {"source": "dunning"}
+
+
+def test_one_hold_and_many_are_one_implementation_with_the_same_audit_trail(django_user_model):
+    """A hold placed alone or with others: the same hold, status change, placed_by, and
+    audit entries carrying who and from where (the interface's audit context)."""
+    manager = django_user_model.objects.create_user(username="cm", password="x-Very-long-pass-9")
+    alone, together = customer_create(code="A1", name="单独"), customer_create(code="B1", name="批量")
+    with audit_context(actor=manager, source="web"):
+        hold = customer_hold_place(customer=alone, reason="逾期", source="manual", on=DAY, actor=manager)
+        assert (
+            customers_hold_place(
+                customer_ids=[together.pk], reason="逾期", source="manual", on=DAY, actor=manager
+            )
+            == 1
+        )
+    assert customer_hold_place(customer=alone, reason="again", source="manual", on=DAY) == hold  # idempotent
+
+    for customer in (alone, together):
+        placed = CreditHold.objects.get(customer=customer)
+        assert (placed.reason, placed.placed_by, placed.placed_on) == ("逾期", manager, DAY)
+        assert Customer.objects.get(pk=customer.pk).status == "credit_hold"
+        [created] = LogEntry.objects.get_for_object(placed).filter(action=LogEntry.Action.CREATE)
+        [changed] = LogEntry.objects.get_for_object(customer).filter(action=LogEntry.Action.UPDATE)
+        for entry in (created, changed):
+            assert entry.actor == manager and entry.additional_data == {"source": "web"}
+        assert created.changes["reason"][1] == "逾期"
+        assert changed.changes["status"] == ["active", "credit_hold"]
