@@ -8,8 +8,9 @@ from datetime import date
 import pytest
 from django.core import checks
 
+from huikuan.core import tasks as core_tasks
 from huikuan.core.models import QueuedTask, TaskStatus
-from huikuan.core.tasks import task_enqueue, task_execute, task_next, tasks_background, tasks_inline
+from huikuan.core.tasks import task_enqueue, task_execute, task_next, tasks_background
 from huikuan.correspondence.backends import NOT_CONFIGURED, OUTBOX, email_backend_check
 from huikuan.jobs.models import JobRun, JobStatus
 from huikuan.jobs.services import JobNotReady, job_run
@@ -26,13 +27,11 @@ def test_retries_wait_for_the_days_dunning_run(db):
     assert job_run(name="email_retry", date=DAY).status == JobStatus.DONE
 
 
-def test_a_web_process_only_queues_and_the_worker_does_the_work(db):
+def test_a_web_process_only_queues_and_the_worker_does_the_work(db, monkeypatch):
+    # The dispatch mode is the process's: put it back for the tests that run after this one.
+    monkeypatch.setitem(core_tasks._dispatch, "mode", core_tasks._dispatch["mode"])
     tasks_background()
-    try:
-        task = task_enqueue(func="huikuan.collections.run.holds_place", run_date=DAY)
-    finally:
-        with tasks_inline():
-            pass
+    task = task_enqueue(func="huikuan.collections.run.holds_place", run_date=DAY)
     task.refresh_from_db()
     assert task.status == TaskStatus.QUEUED  # nothing ran in the "request"
     assert task_next(runner="test") is True
