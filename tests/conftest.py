@@ -43,12 +43,20 @@ def seed002_ledger(db, huikuan):
     assert huikuan("import", "invoices", str(FIXTURES / "seed002_invoices.csv")).code == 0
 
 
-# The fast lane (`./scripts/test --fast`) leaves out what a subprocess, a browser, a broker or a
-# long random search makes slow. Those tests get the `slow` marker here, by where they live,
+# The fast lane (`./scripts/test --fast`) leaves out what a subprocess, a browser, a broker, a
+# whole demo company or a long random search makes slow. Those tests get the `slow` marker here, by where they live,
 # so that a new test in one of these places is slow without anyone remembering to say so.
 SLOW_MARKERS = {"browser", "fuzz", "smtp_e2e", "celery", "serve", "statemachine", "memcap"}
 SLOW_PLACES = (
     "tests/test_serve.py",
+    "tests/test_serve_delivery.py",
+    "tests/test_data_folder.py",
+    "tests/test_duplicate_code.py",
+    "tests/ledger/test_hostile_uploads.py",
+    "tests/ledger/test_demo.py",
+    "tests/ledger/test_demo_company.py",
+    "tests/collections/test_stuck_jobs.py",
+    "tests/collections/test_celery_delivery.py",
     "tests/api/test_fuzz.py",
     "tests/ledger/test_invariants.py::test_cached_balances_equal_their_records",
     "tests/collections/test_run_invariants.py",
