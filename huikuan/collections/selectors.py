@@ -7,6 +7,8 @@
     dunning_policies() -> QuerySet[DunningPolicy]   # with their steps
     access_collection_customers / access_tasks (*, user) -> QuerySet   # customers; their actions
     customer_collections(*, customer, limit=None) -> CustomerCollections   # the timeline page's bundle
+    customer_invoice(*, customer_id, number) -> Invoice       # NotFound when not the customer's
+    dunning_runs(*, limit) -> list[DunningRun]                # newest first
     access_dunning_actions / access_collection_activities / access_promises_to_pay /
     access_payment_plans / access_disputes / access_overdue_reasons (*, user) -> QuerySet
         # the records of the customers ``user`` may see (collectors: their own customers)
@@ -43,6 +45,7 @@ from huikuan.collections.models import (
     DisputeStatus,
     DunningAction,
     DunningPolicy,
+    DunningRun,
     OverdueReason,
     PaymentPlan,
     Penalty,
@@ -50,6 +53,7 @@ from huikuan.collections.models import (
     PromiseToPay,
 )
 from huikuan.collections.segments import late_payment_probability, risk_segment
+from huikuan.core.errors import NotFound
 from huikuan.core.money import functional_amount, quantize_cents
 from huikuan.core.policy import policy_values
 from huikuan.correspondence.models import Letter, OutboundEmail
@@ -473,3 +477,16 @@ def customer_collections(*, customer: Customer, limit: int | None = None) -> Cus
         letters=newest(Letter.objects.filter(customer=customer).defer("pdf").order_by("-id")),
         emails=newest(OutboundEmail.objects.filter(customer=customer).order_by("-id")),
     )
+
+
+def customer_invoice(*, customer_id: int, number: str) -> Invoice:
+    """The customer's invoice numbered ``number``; NotFound when the customer has none such."""
+    invoice = Invoice.objects.filter(customer_id=customer_id, number=number).first()
+    if invoice is None:
+        raise NotFound(_("No such invoice of this customer.") + f" ({number})", extra={"invoice": number})
+    return invoice
+
+
+def dunning_runs(*, limit: int) -> list[DunningRun]:
+    """The latest ``limit`` dunning runs, newest first."""
+    return list(DunningRun.objects.order_by("-run_date")[:limit])

@@ -67,8 +67,8 @@ from huikuan.collections.models import (
     PromiseToPay,
 )
 from huikuan.collections.segments import SEGMENTS
-from huikuan.collections.selectors import promise_duplicate
-from huikuan.core.errors import ApplicationError, NotFound, RuleViolation
+from huikuan.collections.selectors import customer_invoice, promise_duplicate
+from huikuan.core.errors import ApplicationError, RuleViolation
 from huikuan.core.money import is_whole_cents
 from huikuan.credit.services import customer_hold_place
 from huikuan.ledger.models import CreditClass, Customer, Invoice, Payment
@@ -603,9 +603,7 @@ def call_log(
                 % {"fields": ", ".join(missing)},
                 extra={"missing": missing},
             )
-        disputed = Invoice.objects.filter(customer_id=customer_id, number=number).first()
-        if disputed is None:
-            raise NotFound(_("No such invoice of this customer.") + f" ({number})", extra={"invoice": number})
+        disputed = customer_invoice(customer_id=customer_id, number=number)
     if task is not None:
         activity = task_complete(task=task, user=user, outcome=outcome, note=note, promise=promise, on=on)
     else:

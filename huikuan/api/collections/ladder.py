@@ -14,6 +14,7 @@ from huikuan.api.collections.serializers import (
 from huikuan.collections.models import (
     DunningPolicy,
 )
+from huikuan.collections.selectors import dunning_policies
 from huikuan.collections.services import (
     dunning_policy_update,
     dunning_step_update,
@@ -29,7 +30,7 @@ class PolicyListView(CollectionsView):
         summary="The dunning policies with their ladders", responses={200: PolicySerializer(many=True)}
     )
     def get(self, request):
-        policies = DunningPolicy.objects.prefetch_related("steps")
+        policies = dunning_policies()
         return Response(PolicySerializer(policies, many=True).data)
 
 
@@ -39,7 +40,7 @@ class PolicyDetailView(CollectionsView):
 
     @extend_schema(summary="One dunning policy with its ladder", responses={200: PolicySerializer})
     def get(self, request, code: str):
-        return Response(PolicySerializer(get_object_or_404(DunningPolicy, code=code)).data)
+        return Response(PolicySerializer(get_object_or_404(dunning_policies(), code=code)).data)
 
     @extend_schema(
         summary="Change a policy and its steps (steps named by code; those not given stay as they are)",
@@ -48,7 +49,7 @@ class PolicyDetailView(CollectionsView):
     )
     @transaction.atomic
     def put(self, request, code: str):
-        policy = get_object_or_404(DunningPolicy, code=code)
+        policy = get_object_or_404(dunning_policies(), code=code)
         data = self.valid(PolicySerializer)
         steps = {step.code: step for step in policy.steps.all()}
         with audit_context(actor=request.user, source=SOURCE):
@@ -66,6 +67,4 @@ class PolicyDetailView(CollectionsView):
                 if step is None:
                     raise NotFound("no such step in this policy")
                 dunning_step_update(step=step, **row)
-        return Response(
-            PolicySerializer(DunningPolicy.objects.prefetch_related("steps").get(pk=policy.pk)).data
-        )
+        return Response(PolicySerializer(dunning_policies().get(pk=policy.pk)).data)

@@ -28,7 +28,7 @@ from huikuan.collections.models import (
     Penalty,
     PromiseToPay,
 )
-from huikuan.collections.selectors import access_collection_customers, customer_collections
+from huikuan.collections.selectors import access_disputes, customer_collections, customer_invoice
 from huikuan.collections.services import (
     call_log,
     dispute_open,
@@ -39,8 +39,6 @@ from huikuan.collections.services import (
     promise_make,
 )
 from huikuan.core.audit import audit_context
-from huikuan.core.errors import NotFound
-from huikuan.ledger.models import Invoice
 
 
 class CustomerCollectionsView(CollectionsView):
@@ -122,9 +120,7 @@ class DisputeCreateView(CollectionsView):
     def post(self, request, code: str):
         customer = self.customer(code)
         data = self.valid(DisputeSerializer)
-        invoice = Invoice.objects.filter(customer=customer, number=data["invoice"]["number"]).first()
-        if invoice is None:
-            raise NotFound(f"no invoice {data['invoice']['number']} of customer {customer.code}")
+        invoice = customer_invoice(customer_id=customer.pk, number=data["invoice"]["number"])
         with audit_context(actor=request.user, source=SOURCE):
             dispute = dispute_open(
                 invoice=invoice,
@@ -144,9 +140,7 @@ class DisputeResolveView(CollectionsView):
 
     @extend_schema(summary="Resolve a dispute", request=ResolveSerializer, responses={200: DisputeSerializer})
     def post(self, request, pk: int):
-        dispute = get_object_or_404(
-            Dispute.objects.filter(customer__in=access_collection_customers(user=request.user)), pk=pk
-        )
+        dispute = get_object_or_404(access_disputes(user=request.user), pk=pk)
         data = self.valid(ResolveSerializer)
         with audit_context(actor=request.user, source=SOURCE):
             dispute = dispute_resolve(

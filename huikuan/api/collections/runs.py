@@ -23,6 +23,7 @@ from huikuan.collections.models import (
     DunningRun,
 )
 from huikuan.collections.run import dunning_run, dunning_run_enqueue
+from huikuan.collections.selectors import dunning_runs
 from huikuan.core.audit import audit_context
 
 
@@ -32,7 +33,7 @@ class RunView(CollectionsView):
 
     @extend_schema(summary="Past dunning runs, newest first", responses={200: RunSerializer(many=True)})
     def get(self, request):
-        return Response(RunSerializer(DunningRun.objects.all()[:100], many=True).data)
+        return Response(RunSerializer(dunning_runs(limit=100), many=True).data)
 
     @extend_schema(
         summary="Run the dunning ladder for a date (queued: 202), or a dry run of it (200)",

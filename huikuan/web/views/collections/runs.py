@@ -13,9 +13,8 @@ from django.utils.translation import gettext_lazy
 
 from huikuan.accounts.permissions import may, require
 from huikuan.collections.delivery import delivery_progress
-from huikuan.collections.models import DunningRun
 from huikuan.collections.run import dunning_run, dunning_run_enqueue
-from huikuan.collections.selectors import access_dunning_actions
+from huikuan.collections.selectors import access_dunning_actions, dunning_runs
 from huikuan.core.audit import audit_context
 from huikuan.core.errors import ApplicationError
 from huikuan.jobs.models import STATE_LABELS
@@ -64,7 +63,7 @@ def runs(request: HttpRequest) -> HttpResponse:
         request,
         "web/collections/runs.html",
         {
-            "runs": DunningRun.objects.all()[:60],
+            "runs": dunning_runs(limit=60),
             "day": day,
             "actions": actions,
             "result": result,

@@ -27,7 +27,12 @@ from huikuan.collections.models import (
     OverdueReasonCode,
     PenaltyKind,
 )
-from huikuan.collections.selectors import access_collection_customers, customer_collections, promise_duplicate
+from huikuan.collections.selectors import (
+    access_collection_customers,
+    customer_collections,
+    customer_invoice,
+    promise_duplicate,
+)
 from huikuan.collections.services import (
     call_log,
     dispute_open,
@@ -40,7 +45,7 @@ from huikuan.collections.services import (
 from huikuan.core.audit import audit_context
 from huikuan.core.errors import ApplicationError
 from huikuan.correspondence.models import Letter
-from huikuan.ledger.models import CreditClass, Invoice
+from huikuan.ledger.models import CreditClass
 from huikuan.web.fields import TextField
 from huikuan.web.views.collections.common import (
     SOURCE,
@@ -221,11 +226,8 @@ def promise_add(request, customer, data) -> str:
 
 @_customer_write("dispute.open", DisputeForm)
 def dispute_add(request, customer, data) -> str:
-    invoice = Invoice.objects.filter(customer=customer, number=data["invoice"]).first()
-    if invoice is None:
-        raise ApplicationError(_("No such invoice of this customer."))
     dispute_open(
-        invoice=invoice,
+        invoice=customer_invoice(customer_id=customer.pk, number=data["invoice"]),
         amount=data["amount"],
         reason_code=data["reason_code"],
         owner=request.user,
