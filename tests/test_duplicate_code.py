@@ -15,11 +15,6 @@ MIN_SIMILARITY_LINES = 8
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=False,
-    reason="duplicates remain in files being rewritten by other branches (api/credit.py); "
-    "the lead turns this strict after the merge",
-)
 def test_no_block_of_code_is_written_twice():
     result = subprocess.run(
         [

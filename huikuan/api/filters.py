@@ -1,13 +1,12 @@
-"""Query-string filters of the list endpoints: customer code, open only, date ranges."""
+"""Query-string filters of the list endpoints: customer code, open only, date ranges. The
+invoices' filter set is the ledger's own (``huikuan.ledger.filters``), shared with the web."""
 
 from __future__ import annotations
 
 import django_filters
-from django.utils import timezone
 
-from huikuan.core.dates import days_before
 from huikuan.ledger.balances import STILL_OPEN
-from huikuan.ledger.models import Allocation, CreditNote, Customer, CustomerStatus, Invoice, Payment
+from huikuan.ledger.models import Allocation, CreditNote, Customer, CustomerStatus, Payment
 
 
 class CustomerFilter(django_filters.FilterSet):
@@ -20,41 +19,6 @@ class CustomerFilter(django_filters.FilterSet):
     class Meta:
         model = Customer
         fields = ["status", "credit_class", "collector", "salesperson", "department"]
-
-
-class InvoiceFilter(django_filters.FilterSet):
-    customer = django_filters.CharFilter(field_name="customer__code", help_text="Customer code.")
-    open = django_filters.BooleanFilter(method="filter_open", help_text="true: open balance above zero.")
-    disputed = django_filters.BooleanFilter()
-    invoice_date_from = django_filters.DateFilter(field_name="invoice_date", lookup_expr="gte")
-    invoice_date_to = django_filters.DateFilter(field_name="invoice_date", lookup_expr="lte")
-    due_date_from = django_filters.DateFilter(field_name="due_date", lookup_expr="gte")
-    due_date_to = django_filters.DateFilter(field_name="due_date", lookup_expr="lte")
-    as_of = django_filters.DateFilter(
-        method="filter_nothing", help_text="The day overdue_days counts back from; default today."
-    )
-    overdue_days = django_filters.NumberFilter(
-        method="filter_overdue",
-        min_value=0,
-        help_text="Open balance above zero and due more than this many days before as_of.",
-    )
-
-    class Meta:
-        model = Invoice
-        fields = ["customer", "open", "disputed", "currency"]
-
-    def filter_open(self, queryset, name, value):
-        still_open = {"open_span": STILL_OPEN}  # indexed: no scan of the settled ledger
-        return queryset.filter(**still_open) if value else queryset.exclude(**still_open)
-
-    def filter_nothing(self, queryset, name, value):
-        return queryset
-
-    def filter_overdue(self, queryset, name, value):
-        as_of = self.form.cleaned_data.get("as_of") or timezone.localdate()
-        # More days back than the calendar goes leaves the calendar's first day: nothing is due before.
-        before = days_before(as_of, int(value))
-        return queryset.filter(open_span=STILL_OPEN, due_date__lt=before)
 
 
 class PaymentFilter(django_filters.FilterSet):

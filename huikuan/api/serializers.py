@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from huikuan.api.fields import BusinessDateField, ModelSerializer, TextField
 from huikuan.core.limits import GROSS_MARGIN_MAX, GROSS_MARGIN_MIN, TERM_DAYS_MAX
+from huikuan.ledger.fields import CUSTOMER_FIELDS, PAYMENT_FIELDS
 from huikuan.ledger.models import Allocation, CreditNote, Customer, Invoice, Payment
 from huikuan.reporting.aging import BASES, GROUPINGS
 
@@ -38,23 +39,7 @@ class CustomerSerializer(ModelSerializer):
 
     class Meta:
         model = Customer
-        fields = [
-            "code",
-            "name",
-            "credit_class",
-            "credit_limit",
-            "term_days",
-            "salesperson",
-            "collector",
-            "department",
-            "industry_position",
-            "email",
-            "phone",
-            "address",
-            "status",
-            "currency",
-            "created_at",
-        ]
+        fields = ["code", "name", *CUSTOMER_FIELDS, "created_at"]
         read_only_fields = ["created_at"]
         # Uniqueness is the model's to check, on create, through the service.
         extra_kwargs = {
@@ -126,21 +111,7 @@ class PaymentSerializer(ModelSerializer):
 
     class Meta:
         model = Payment
-        fields = [
-            "reference",
-            "customer",
-            "payment_date",
-            "amount",
-            "currency",
-            "fx_rate",
-            "method",
-            "payer_name",
-            "memo",
-            "allocated_amount",
-            "unallocated_amount",
-            "closed_on",
-            "created_at",
-        ]
+        fields = [*PAYMENT_FIELDS, "unallocated_amount", "closed_on", "created_at"]
         read_only_fields = fields
 
 

@@ -2,53 +2,53 @@
 
 from django.urls import path
 
-from huikuan.api import collections
+from huikuan.api.collections import ladder, records, runs, worklist
 
 urlpatterns: list = [
-    path("worklist/", collections.WorklistView.as_view(), name="worklist"),
-    path("worklist/<int:pk>/complete/", collections.WorklistCompleteView.as_view(), name="worklist-complete"),
+    path("worklist/", worklist.WorklistView.as_view(), name="worklist"),
+    path("worklist/<int:pk>/complete/", worklist.WorklistCompleteView.as_view(), name="worklist-complete"),
     path(
         "collections/customers/<str:code>/",
-        collections.CustomerCollectionsView.as_view(),
+        records.CustomerCollectionsView.as_view(),
         name="customer-collections",
     ),
     path(
         "collections/customers/<str:code>/activities/",
-        collections.ActivityCreateView.as_view(),
+        records.ActivityCreateView.as_view(),
         name="collections-activities",
     ),
     path(
         "collections/customers/<str:code>/promises/",
-        collections.PromiseCreateView.as_view(),
+        records.PromiseCreateView.as_view(),
         name="collections-promises",
     ),
     path(
         "collections/customers/<str:code>/payment-plans/",
-        collections.PlanCreateView.as_view(),
+        records.PlanCreateView.as_view(),
         name="collections-plans",
     ),
     path(
         "collections/customers/<str:code>/disputes/",
-        collections.DisputeCreateView.as_view(),
+        records.DisputeCreateView.as_view(),
         name="collections-disputes",
     ),
     path(
         "collections/customers/<str:code>/overdue-reason/",
-        collections.OverdueReasonView.as_view(),
+        records.OverdueReasonView.as_view(),
         name="collections-overdue-reason",
     ),
     path(
         "collections/customers/<str:code>/penalties/",
-        collections.PenaltyView.as_view(),
+        records.PenaltyView.as_view(),
         name="collections-penalties",
     ),
     path(
         "collections/disputes/<int:pk>/resolve/",
-        collections.DisputeResolveView.as_view(),
+        records.DisputeResolveView.as_view(),
         name="collections-dispute-resolve",
     ),
-    path("dunning/policies/", collections.PolicyListView.as_view(), name="dunning-policies"),
-    path("dunning/policies/<slug:code>/", collections.PolicyDetailView.as_view(), name="dunning-policy"),
-    path("dunning/run", collections.RunView.as_view(), name="dunning-run"),
-    path("dunning/runs/<str:day>/progress", collections.RunProgressView.as_view(), name="dunning-progress"),
+    path("dunning/policies/", ladder.PolicyListView.as_view(), name="dunning-policies"),
+    path("dunning/policies/<slug:code>/", ladder.PolicyDetailView.as_view(), name="dunning-policy"),
+    path("dunning/run", runs.RunView.as_view(), name="dunning-run"),
+    path("dunning/runs/<str:day>/progress", runs.RunProgressView.as_view(), name="dunning-progress"),
 ]

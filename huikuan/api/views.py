@@ -34,6 +34,7 @@ from huikuan.api.serializers import (
     PaymentSerializer,
 )
 from huikuan.core.audit import audit_context
+from huikuan.ledger.filters import InvoiceFilter
 from huikuan.ledger.models import Customer, Invoice
 from huikuan.ledger.services import customer_create, invoice_issue, payment_allocate
 from huikuan.reporting.selectors import aging_report
@@ -131,7 +132,7 @@ class InvoiceViewSet(
     lookup_field = "number"
     lookup_url_kwarg = "invoice_number"
     lookup_value_regex = "[^/]+"
-    filterset_class = filters.InvoiceFilter
+    filterset_class = InvoiceFilter
     ordering_fields = ["number", "invoice_date", "due_date", "amount", "applied_amount", "created_at"]
     ordering = ["id"]  # in the order recorded, off the primary key: no sort of the whole ledger
 

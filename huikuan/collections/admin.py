@@ -8,28 +8,13 @@ from django.contrib import admin
 
 from huikuan.collections.ladder import Ladder, LadderStep
 from huikuan.collections.models import Channel, DunningAction, DunningPolicy, DunningRun, DunningStep
+from huikuan.collections.services import STEP_FIELDS
 
 
 class DunningStepForm(forms.ModelForm):
     class Meta:
         model = DunningStep
-        fields = (
-            "code",
-            "name_zh",
-            "name_en",
-            "sequence",
-            "day_offset",
-            "channels",
-            "owner_role",
-            "email_template",
-            "letter_template",
-            "sms_text",
-            "attach_statement",
-            "credit_hold",
-            "case_to_legal",
-            "litigation_decision",
-            "write_off_review",
-        )
+        fields = ("code", "sequence", *STEP_FIELDS)
 
     def clean_channels(self):
         channels = self.cleaned_data["channels"] or []

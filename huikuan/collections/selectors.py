@@ -5,6 +5,10 @@
     customer_timeline(*, customer: Customer, limit: int | None = None) -> list[TimelineEntry]
     customer_segment(*, customer: Customer, as_of: date) -> str
     dunning_policies() -> QuerySet[DunningPolicy]   # with their steps
+    access_collection_customers / access_tasks (*, user) -> QuerySet   # customers; their actions
+    customer_collections(*, customer, limit=None) -> CustomerCollections   # the timeline page's bundle
+    customer_invoice(*, customer_id, number) -> Invoice       # NotFound when not the customer's
+    dunning_runs(*, limit) -> list[DunningRun]                # newest first
     access_dunning_actions / access_collection_activities / access_promises_to_pay /
     access_payment_plans / access_disputes / access_overdue_reasons (*, user) -> QuerySet
         # the records of the customers ``user`` may see (collectors: their own customers)
@@ -30,7 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from huikuan.accounts.access import access_customer_scoped
+from huikuan.accounts.access import access_customer_scoped, access_customers
 from huikuan.collections.labels import step_label
 from huikuan.collections.models import (
     ActionStatus,
@@ -41,6 +45,7 @@ from huikuan.collections.models import (
     DisputeStatus,
     DunningAction,
     DunningPolicy,
+    DunningRun,
     OverdueReason,
     PaymentPlan,
     Penalty,
@@ -48,8 +53,10 @@ from huikuan.collections.models import (
     PromiseToPay,
 )
 from huikuan.collections.segments import late_payment_probability, risk_segment
+from huikuan.core.errors import NotFound
 from huikuan.core.money import amount_text, functional_amount, quantize_cents
 from huikuan.core.policy import policy_values
+from huikuan.correspondence.models import Letter, OutboundEmail
 from huikuan.ledger.models import Customer, CustomerStatus, Invoice
 
 
@@ -416,3 +423,70 @@ def customer_timeline(*, customer: Customer, limit: int | None = None) -> list[T
             )
     entries.sort(key=lambda entry: entry.sort_key, reverse=True)
     return entries[:limit] if limit else entries
+
+
+def access_collection_customers(*, user) -> QuerySet[Customer]:
+    """The customers whose collections ``user`` may see and work (a collector: only theirs)."""
+    return access_customers(user=user)
+
+
+def access_tasks(*, user) -> QuerySet[DunningAction]:
+    """Dunning actions of the customers ``user`` may see (a collector: only theirs)."""
+    return DunningAction.objects.select_related("customer").filter(customer__in=access_customers(user=user))
+
+
+@dataclass
+class CustomerCollections:
+    """Everything the collections timeline shows of one customer (the web page and the API)."""
+
+    customer: Customer
+    overdue_reason: OverdueReason | None
+    timeline: list[TimelineEntry]
+    promises: list[PromiseToPay]
+    payment_plans: list[PaymentPlan]
+    disputes: list[Dispute]
+    actions: list[DunningAction]
+    letters: list[Letter]
+    emails: list[OutboundEmail]
+
+    @property
+    def customer_code(self) -> str:
+        return self.customer.code
+
+    @property
+    def overdue_reason_code(self) -> str:
+        return self.overdue_reason.code if self.overdue_reason else ""
+
+
+def customer_collections(*, customer: Customer, limit: int | None = None) -> CustomerCollections:
+    """A customer's collections records in a fixed number of queries: the timeline, promises,
+    payment plans (with instalments), disputes (with their invoices), the latest overdue
+    reason, and the dunning actions, letters and emails (newest ``limit`` of each; None: all)."""
+
+    def newest(queryset: QuerySet) -> list:
+        return list(queryset[:limit] if limit else queryset)
+
+    return CustomerCollections(
+        customer=customer,
+        overdue_reason=OverdueReason.objects.filter(customer=customer).first(),
+        timeline=customer_timeline(customer=customer),
+        promises=list(PromiseToPay.objects.filter(customer=customer)),
+        payment_plans=list(PaymentPlan.objects.filter(customer=customer).prefetch_related("instalments")),
+        disputes=list(Dispute.objects.filter(customer=customer).select_related("invoice")),
+        actions=newest(DunningAction.objects.filter(customer=customer)),
+        letters=newest(Letter.objects.filter(customer=customer).defer("pdf").order_by("-id")),
+        emails=newest(OutboundEmail.objects.filter(customer=customer).order_by("-id")),
+    )
+
+
+def customer_invoice(*, customer_id: int, number: str) -> Invoice:
+    """The customer's invoice numbered ``number``; NotFound when the customer has none such."""
+    invoice = Invoice.objects.filter(customer_id=customer_id, number=number).first()
+    if invoice is None:
+        raise NotFound(_("No such invoice of this customer.") + f" ({number})", extra={"invoice": number})
+    return invoice
+
+
+def dunning_runs(*, limit: int) -> list[DunningRun]:
+    """The latest ``limit`` dunning runs, newest first."""
+    return list(DunningRun.objects.order_by("-run_date")[:limit])

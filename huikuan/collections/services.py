@@ -14,6 +14,18 @@
     overdue_reason_set(*, customer, code, noted_on, noted_by, note="") -> OverdueReason
     penalty_apply(*, customer, kind, decided_on, decided_by, reason, proposed_class="") -> Penalty
     task_complete(*, task, user, outcome, note="", promise=None, on=None) -> Activity
+    call_log(*, user, outcome, task=None, customer=None, kind="call", note="", promised_date=None,
+             amount=None, invoice="", reason_code="", on=None) -> Activity
+    dunning_policy_update(*, policy, name, credit_classes, risk_segments, priority, active)
+        -> DunningPolicy
+    dunning_step_update(*, step, **fields) -> DunningStep      # fields: STEP_FIELDS
+
+``call_log`` is the collector's one click, from the raw input of a form or an API request:
+it decides what the outcome needs (a promise: its date and amount; a dispute: its amount
+and reason, on the invoice named or the task's first) and refuses an incomplete one naming
+the missing fields, then completes the task (``task_complete``) with the promise or the
+dispute in the same transaction. The policy editors validate before the first save: a
+ladder whose offsets decrease along its sequence is refused, as the daily run would refuse it.
 
 ``user`` arguments are usernames (strings) or users. Promise and plan payments are the
 customer's receipts (``ledger.Payment``) dated from the promise/plan on, whether
@@ -28,8 +40,9 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Sum
+from django.utils.translation import gettext as _
 
-from huikuan.collections.ladder import default_policies
+from huikuan.collections.ladder import Ladder, LadderStep, default_policies
 from huikuan.collections.models import (
     ActionStatus,
     Activity,
@@ -44,6 +57,7 @@ from huikuan.collections.models import (
     DunningStep,
     OverdueReason,
     OverdueReasonCode,
+    OwnerRole,
     PaymentPlan,
     Penalty,
     PenaltyKind,
@@ -52,8 +66,9 @@ from huikuan.collections.models import (
     PromiseStatus,
     PromiseToPay,
 )
-from huikuan.collections.selectors import promise_duplicate
-from huikuan.core.errors import RuleViolation
+from huikuan.collections.segments import SEGMENTS
+from huikuan.collections.selectors import customer_invoice, promise_duplicate
+from huikuan.core.errors import ApplicationError, RuleViolation
 from huikuan.core.money import is_whole_cents
 from huikuan.credit.services import customer_hold_place
 from huikuan.ledger.models import CreditClass, Customer, Invoice, Payment
@@ -514,3 +529,165 @@ def task_complete(
 
 
 _ONE_DAY = date(2000, 1, 2) - date(2000, 1, 1)
+
+
+# The fields of a dunning step its editors change (the web page, the API, the admin).
+STEP_FIELDS = (
+    "name_zh",
+    "name_en",
+    "day_offset",
+    "channels",
+    "owner_role",
+    "email_template",
+    "letter_template",
+    "sms_text",
+    "attach_statement",
+    "credit_hold",
+    "case_to_legal",
+    "litigation_decision",
+    "write_off_review",
+)
+
+
+class CallIncomplete(ApplicationError):
+    """A call outcome without what it needs (a promise's date or amount, a dispute's amount or
+    reason): ``extra["missing"]`` names the fields."""
+
+
+def _missing(**values) -> list[str]:
+    return [name for name, value in values.items() if value is None or value == ""]
+
+
+@transaction.atomic
+def call_log(
+    *,
+    user,
+    outcome: str,
+    task: DunningAction | None = None,
+    customer: Customer | None = None,
+    kind: str = ActivityKind.CALL,
+    note: str = "",
+    promised_date: date | None = None,
+    amount: Decimal | None = None,
+    invoice: str = "",
+    reason_code: str = "",
+    on: date | None = None,
+) -> Activity:
+    """Log a contact's outcome from raw input: a call ``task`` completed (its customer's other
+    due call tasks with it), or an activity of ``kind`` with ``customer`` on the day ``on``.
+    'promised' records a promise to pay (``promised_date``, ``amount``); 'disputed' opens a
+    dispute (``amount``, ``reason_code``) on the customer's invoice numbered ``invoice``
+    (default: the task's first). Fields another outcome does not use are ignored; an
+    incomplete outcome is refused (:class:`CallIncomplete`) before anything is written."""
+    if task is None and (customer is None or on is None):
+        raise ValueError("call_log needs a task, or a customer and the day")
+    customer_id = task.customer_id if task is not None else customer.pk
+    promise = None
+    if outcome == CallOutcome.PROMISED:
+        missing = _missing(promised_date=promised_date, amount=amount)
+        if missing:
+            raise CallIncomplete(
+                _("A promise to pay needs its date and amount; missing: %(fields)s.")
+                % {"fields": ", ".join(missing)},
+                extra={"missing": missing},
+            )
+        promise = {"promised_date": promised_date, "amount": amount}
+    disputed = None
+    if outcome == CallOutcome.DISPUTED:
+        # One call covers all the customer's due steps: any of its invoices may be disputed.
+        number = invoice or (task.invoice_number_list[0] if task and task.invoice_number_list else "")
+        missing = _missing(amount=amount, reason_code=reason_code, invoice=number)
+        if missing:
+            raise CallIncomplete(
+                _("A dispute needs its invoice, amount and reason; missing: %(fields)s.")
+                % {"fields": ", ".join(missing)},
+                extra={"missing": missing},
+            )
+        disputed = customer_invoice(customer_id=customer_id, number=number)
+    if task is not None:
+        activity = task_complete(task=task, user=user, outcome=outcome, note=note, promise=promise, on=on)
+    else:
+        activity = activity_log(
+            customer=customer, kind=kind, occurred_on=on, user=user, outcome=outcome, note=note
+        )
+        if promise is not None:
+            promise_make(customer=customer, made_on=on, made_by=user, activity=activity, **promise)
+    if disputed is not None:
+        dispute_open(
+            invoice=disputed,
+            amount=amount,
+            reason_code=reason_code,
+            owner=user,
+            opened_on=activity.occurred_on,
+            opened_by=user,
+            description=note,
+        )
+    return activity
+
+
+@transaction.atomic
+def dunning_policy_update(
+    *,
+    policy: DunningPolicy,
+    name: str,
+    credit_classes: list[str],
+    risk_segments: list[str],
+    priority: int,
+    active: bool,
+) -> DunningPolicy:
+    """Change which customers a policy (a ladder variant) applies to."""
+    if not name.strip():
+        raise RuleViolation("a policy needs a name")
+    unknown = set(credit_classes) - set(CreditClass.values)
+    if unknown:
+        raise RuleViolation(f"unknown credit class(es) {', '.join(sorted(unknown))}")
+    unknown = set(risk_segments) - set(SEGMENTS)
+    if unknown:
+        raise RuleViolation(f"unknown risk segment(s) {', '.join(sorted(unknown))}")
+    if priority < 0:
+        raise RuleViolation("the priority is a whole number from 0")
+    if policy.is_default and not active:
+        raise RuleViolation("the default policy stays active: every customer needs a ladder")
+    policy = DunningPolicy.objects.select_for_update().get(pk=policy.pk)
+    policy.name = name
+    policy.credit_classes = sorted(set(credit_classes))
+    policy.risk_segments = sorted(set(risk_segments))
+    policy.priority = priority
+    policy.active = active
+    policy.save(update_fields=["name", "credit_classes", "risk_segments", "priority", "active"])
+    return policy
+
+
+@transaction.atomic
+def dunning_step_update(*, step: DunningStep, **fields) -> DunningStep:
+    """Change one rung of a ladder: offset, channels, owner, templates, effects."""
+    unknown = set(fields) - set(STEP_FIELDS)
+    if unknown:
+        raise RuleViolation(f"a step has no field(s) {', '.join(sorted(unknown))}")
+    step = DunningStep.objects.select_for_update().get(pk=step.pk)
+    for name, value in fields.items():
+        setattr(step, name, value)
+    if not step.channels or set(step.channels) - set(Channel.values):
+        raise RuleViolation(f"a step's channels are one or more of {', '.join(Channel.values)}")
+    if step.owner_role not in OwnerRole.values:
+        raise RuleViolation(f"unknown owner {step.owner_role!r}; one of {', '.join(OwnerRole.values)}")
+    if Channel.EMAIL in step.channels and not step.email_template:
+        raise RuleViolation("an email step names its email template")
+    if Channel.LETTER in step.channels and not step.letter_template:
+        raise RuleViolation("a letter step names its letter template")
+    if not isinstance(step.day_offset, int):
+        raise RuleViolation("the day offset is a whole number of days")
+    siblings = [
+        LadderStep(other.code, other.sequence, other.day_offset)
+        for other in DunningStep.objects.filter(policy_id=step.policy_id).exclude(pk=step.pk)
+    ]
+    try:
+        Ladder([*siblings, LadderStep(step.code, step.sequence, step.day_offset)])
+    except ValueError:
+        raise RuleViolation(
+            f"day {step.day_offset:+d} puts step {step.code} out of order: offsets must not "
+            "decrease along the ladder"
+        ) from None
+    step.channels = list(dict.fromkeys(step.channels))
+    step.save(update_fields=[*fields])
+    return step

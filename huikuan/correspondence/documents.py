@@ -87,22 +87,23 @@ def document_template(*, template_code: str, language: str) -> DocumentTemplate:
     return template
 
 
+# The company's details on every letter and statement, as the letterhead editor changes them.
+LETTERHEAD_FIELDS = (
+    "company_name_zh",
+    "company_name_en",
+    "address",
+    "phone",
+    "email",
+    "bank_name",
+    "bank_account",
+    "tax_id",
+    "signature",
+)
+
+
 def letterhead_values() -> dict[str, str]:
     letterhead = Letterhead.objects.filter(pk=1).first() or Letterhead()
-    return {
-        field: getattr(letterhead, field)
-        for field in (
-            "company_name_zh",
-            "company_name_en",
-            "address",
-            "phone",
-            "email",
-            "bank_name",
-            "bank_account",
-            "tax_id",
-            "signature",
-        )
-    }
+    return {field: getattr(letterhead, field) for field in LETTERHEAD_FIELDS}
 
 
 def _customer_values(customer: Customer) -> dict[str, str]:

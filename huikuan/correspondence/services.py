@@ -28,6 +28,7 @@ from huikuan.core.errors import RuleViolation
 from huikuan.core.policy import policy_value
 from huikuan.core.tasks import tasks_enqueue
 from huikuan.correspondence.documents import (
+    LETTERHEAD_FIELDS,
     document_pdf,
     document_render,
     language_code,
@@ -49,18 +50,6 @@ from huikuan.correspondence.smtp import before_data, mail_connection
 from huikuan.ledger.models import Customer
 
 logger = logging.getLogger(__name__)
-
-LETTERHEAD_FIELDS = (
-    "company_name_zh",
-    "company_name_en",
-    "address",
-    "phone",
-    "email",
-    "bank_name",
-    "bank_account",
-    "tax_id",
-    "signature",
-)
 
 
 def _check_email(

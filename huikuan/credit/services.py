@@ -79,8 +79,8 @@ def score_rules() -> ScoreRules:
     )
 
 
-# The fields that make two evaluations of a month the same evaluation.
-_COMPARED = (
+# What an evaluation is computed from (stored with it, shown by the API).
+EVALUATION_INPUTS = (
     "customer_revenue",
     "department",
     "department_revenue",
@@ -91,6 +91,10 @@ _COMPARED = (
     "falling_due",
     "collection_rate",
     "industry_position",
+)
+# The fields that make two evaluations of a month the same evaluation.
+_COMPARED = (
+    *EVALUATION_INPUTS,
     "revenue_score",
     "profitability_score",
     "payment_score",

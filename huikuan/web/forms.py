@@ -39,8 +39,9 @@ class InvoiceFilter(forms.Form):
     status = forms.ChoiceField(label=_("status"), choices=STATUS_CHOICES, required=False)
     date_from = BusinessDateField(label=_("invoice date from"), required=False, widget=DATE)
     date_to = BusinessDateField(label=_("invoice date to"), required=False, widget=DATE)
+    # More than N days overdue, as the API's overdue_days (huikuan.ledger.filters).
     overdue_days = forms.IntegerField(
-        label=_("at least days overdue"), required=False, min_value=1, max_value=DAYS_MAX * 100
+        label=_("more than days overdue"), required=False, min_value=0, max_value=DAYS_MAX * 100
     )
     # The aging drill-down: the invoices making up one cell, with their balances on that day.
     as_of = BusinessDateField(label=_("as of"), required=False, widget=DATE)

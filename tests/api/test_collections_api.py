@@ -60,8 +60,46 @@ def test_a_promise_needs_date_and_amount(api_as, tasks):
     answer = api_as("collector_wang").post(
         f"/api/worklist/{tasks['SZ002'].pk}/complete/", {"outcome": "promised"}, format="json"
     )
-    assert answer.status_code == 409
+    assert answer.status_code == 400
+    assert answer.json()["missing"] == ["promised_date", "amount"]
     assert DunningAction.objects.get(pk=tasks["SZ002"].pk).status == ActionStatus.OPEN
+
+
+def test_an_incomplete_promise_is_a_400_naming_the_missing_field_and_writes_nothing(api_as, tasks):
+    task = tasks["SZ002"]
+    answer = api_as("collector_wang").post(
+        f"/api/worklist/{task.pk}/complete/",
+        {"outcome": "promised", "promised_date": task.action_date.isoformat()},
+        format="json",
+    )
+    assert answer.status_code == 400
+    assert answer.json()["missing"] == ["amount"] and "amount" in answer.json()["detail"]
+    assert DunningAction.objects.get(pk=task.pk).status == ActionStatus.OPEN
+    assert not PromiseToPay.objects.exists()
+
+
+def test_an_incomplete_dispute_is_a_400_naming_the_reason(api_as, tasks):
+    task = tasks["SZ002"]
+    answer = api_as("collector_wang").post(
+        f"/api/worklist/{task.pk}/complete/", {"outcome": "disputed", "amount": "10.00"}, format="json"
+    )
+    assert answer.status_code == 400 and answer.json()["missing"] == ["reason_code"]
+    assert DunningAction.objects.get(pk=task.pk).status == ActionStatus.OPEN
+
+
+def test_an_activity_logged_as_promised_records_the_promise_and_needs_its_fields(api_as, tasks):
+    client = api_as("collector_wang")
+    day = tasks["SZ002"].action_date.isoformat()
+    url = "/api/collections/customers/SZ002/activities/"
+    refused = client.post(url, {"kind": "call", "outcome": "promised", "occurred_on": day}, format="json")
+    assert refused.status_code == 400 and refused.json()["missing"] == ["promised_date", "amount"]
+    answer = client.post(
+        url,
+        {"kind": "call", "outcome": "promised", "occurred_on": day, "promised_date": day, "amount": "300.00"},
+        format="json",
+    )
+    assert answer.status_code == 201, answer.json()
+    assert PromiseToPay.objects.get(customer__code="SZ002").amount == Decimal("300.00")
 
 
 def test_another_collectors_task_and_customer_are_404(api_as, tasks):

@@ -10,9 +10,9 @@ from datetime import timedelta
 from django.core import mail
 from pypdf import PdfReader
 
-from huikuan.collections.desk import dunning_step_update
 from huikuan.collections.models import DunningStep
 from huikuan.collections.run import dunning_run
+from huikuan.collections.services import dunning_step_update
 from tests.collections.conftest import MARCH_1
 
 

@@ -340,3 +340,26 @@ def test_runs_page_shows_each_scheduled_job_with_a_stale_run_marked_stale(web_as
     assert 'data-job="dunning" data-state="stale"' in html and "已停滞" in html
     assert 'data-job="promises" data-state="done"' in html
     assert 'data-job="email_retry" data-state=""' in html
+
+
+def test_a_call_logged_on_the_timeline_as_promised_records_the_promise_or_says_what_is_missing(web_as, tasks):
+    client = web_as("collector_wang", "en")
+    today = timezone.localdate().isoformat()
+    base = "/collections/customers/SZ002/activity/"
+    refused = client.post(
+        base, {"kind": "call", "outcome": "promised", "occurred_on": today, "amount": "700"}, follow=True
+    )
+    assert "missing: promised_date" in refused.content.decode()
+    assert not PromiseToPay.objects.exists() and not Activity.objects.filter(customer__code="SZ002").exists()
+    client.post(
+        base,
+        {
+            "kind": "call",
+            "outcome": "promised",
+            "occurred_on": today,
+            "promised_date": today,
+            "amount": "700",
+        },
+    )
+    promise = PromiseToPay.objects.get(customer__code="SZ002")
+    assert promise.amount == Decimal(700) and promise.activity.outcome == "promised"

@@ -9,7 +9,9 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
+from huikuan.ledger.balances import STILL_OPEN
 from huikuan.ledger.models import Invoice
 from tests.web.conftest import PASSWORD
 
@@ -230,3 +232,14 @@ def test_more_overdue_days_than_the_calendar_holds_lists_nothing_instead_of_fail
     response = web_as("credit_manager", "en").get("/invoices/", {"overdue_days": "99999999"})
     assert response.status_code == 200
     assert "YS-0301" not in response.content.decode()
+
+
+def test_overdue_days_means_more_than_n_days_on_the_web_and_in_the_api_alike(web_as):
+    invoice = Invoice.objects.filter(open_span=STILL_OPEN).order_by("due_date").first()
+    days = (timezone.localdate() - invoice.due_date).days
+    client = web_as("credit_manager", "en")
+    for n, listed in ((days, False), (days - 1, True)):
+        page = client.get("/invoices/", {"overdue_days": n, "customer": invoice.customer.code})
+        assert (invoice.number in page.content.decode()) is listed, n
+        api = client.get("/api/invoices/", {"overdue_days": n, "customer": invoice.customer.code})
+        assert (invoice.number in [row["number"] for row in api.json()["results"]]) is listed, n

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from huikuan.core.fields import to_minor_units
 from huikuan.ledger.bulk import bulk_insert_rows
+from huikuan.ledger.fields import CUSTOMER_FIELDS
 from huikuan.ledger.imports.columns import CUSTOMER_COLUMNS
 from huikuan.ledger.imports.pipeline import (
     ParsedFile,
@@ -19,21 +20,7 @@ from huikuan.ledger.models import Customer, CustomerStatus
 
 COLUMNS = CUSTOMER_COLUMNS
 # File column → model field; every other column has the field's own name.
-_FIELDS = [
-    "credit_class",
-    "credit_limit",
-    "term_days",
-    "salesperson",
-    "collector",
-    "department",
-    "industry_position",
-    "email",
-    "phone",
-    "address",
-    "status",
-    "currency",
-    "language",
-]
+_FIELDS = [*CUSTOMER_FIELDS, "language"]
 
 
 def plan(parsed: ParsedFile) -> Plan:

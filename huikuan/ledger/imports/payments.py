@@ -8,6 +8,7 @@ from django.utils.translation import gettext
 
 from huikuan.ledger.balances import STILL_OPEN
 from huikuan.ledger.bulk import bulk_insert_rows, select_rows
+from huikuan.ledger.fields import PAYMENT_FIELDS
 from huikuan.ledger.imports.invoices import currency_and_rate_against
 from huikuan.ledger.imports.pipeline import (
     ParsedFile,
@@ -199,22 +200,7 @@ def plan_payments(parsed: ParsedFile) -> Plan:
         created_at = now_for_db()
         bulk_insert_rows(
             Payment,
-            [
-                "reference",
-                "customer",
-                "payment_date",
-                "amount",
-                "currency",
-                "fx_rate",
-                "method",
-                "payer_name",
-                "memo",
-                "allocated_amount",
-                "closed_on",
-                "open_span",
-                "import_batch",
-                "created_at",
-            ],
+            [*PAYMENT_FIELDS, "closed_on", "open_span", "import_batch", "created_at"],
             [
                 (
                     ref,

@@ -6,8 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from huikuan.accounts.access import access_invoices, access_payments
-from huikuan.core.dates import days_before
-from huikuan.ledger.balances import STILL_OPEN
+from huikuan.ledger.filters import InvoiceFilter as LedgerInvoiceFilter
 from huikuan.reporting.receivables import invoices_open_on
 from huikuan.web.forms import InvoiceFilter, PaymentFilter
 from huikuan.web.views.common import page_of, staff_page, template_for
@@ -15,30 +14,22 @@ from huikuan.web.views.common import page_of, staff_page, template_for
 
 @staff_page
 def invoice_list(request):
-    today = timezone.localdate()
     form = InvoiceFilter(request.GET or None)
     invoices = access_invoices(user=request.user)
     drill_down = None
     narrowed = False
     if form.is_valid():
         data = form.cleaned_data
-        if data["customer"]:
-            invoices = invoices.filter(customer__code=data["customer"])
-        # Open means still open today: the open_span index finds those without a scan.
-        if data["status"] == "open":
-            invoices = invoices.filter(open_span=STILL_OPEN)
-            narrowed = True
-        elif data["status"] == "settled":
-            invoices = invoices.exclude(open_span=STILL_OPEN)
-        if data["date_from"]:
-            invoices = invoices.filter(invoice_date__gte=data["date_from"])
-        if data["date_to"]:
-            invoices = invoices.filter(invoice_date__lte=data["date_to"])
-        if data["overdue_days"]:
-            invoices = invoices.filter(
-                open_span=STILL_OPEN, due_date__lte=days_before(today, data["overdue_days"])
-            )
-            narrowed = True
+        # The ledger's one filter set (the API's too): one meaning of each parameter.
+        params = {
+            "customer": data["customer"],
+            "open": {"open": "true", "settled": "false"}.get(data["status"], ""),
+            "invoice_date_from": data["date_from"].isoformat() if data["date_from"] else "",
+            "invoice_date_to": data["date_to"].isoformat() if data["date_to"] else "",
+            "overdue_days": "" if data["overdue_days"] is None else str(data["overdue_days"]),
+        }
+        invoices = LedgerInvoiceFilter(params, queryset=invoices).qs
+        narrowed = data["status"] == "open" or data["overdue_days"] is not None
         if data["as_of"]:
             basis = data["basis"] or "due"
             invoices = invoices_open_on(
@@ -51,7 +42,12 @@ def invoice_list(request):
     # Open invoices, oldest due first; the whole ledger newest first, straight off the
     # primary key, so that a page of a million invoices does not sort them all.
     invoices = invoices.order_by("due_date", "number") if narrowed else invoices.order_by("-id")
-    context = {"form": form, "page": page_of(request, invoices), "drill_down": drill_down, "as_of": today}
+    context = {
+        "form": form,
+        "page": page_of(request, invoices),
+        "drill_down": drill_down,
+        "as_of": timezone.localdate(),
+    }
     return render(request, template_for(request, "web/invoices.html", "web/_invoices_table.html"), context)
 
 
