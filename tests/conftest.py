@@ -44,8 +44,9 @@ def seed002_ledger(db, huikuan):
 
 
 # The fast lane (`./scripts/test --fast`) leaves out what a subprocess, a browser, a broker, a
-# whole demo company or a long random search makes slow. Those tests get the `slow` marker here, by where they live,
-# so that a new test in one of these places is slow without anyone remembering to say so.
+# whole demo company or a long random search makes slow. Those tests get the `slow` marker
+# here, by where they live, so that a new test in one of these places is slow without anyone
+# remembering to say so.
 SLOW_MARKERS = {"browser", "fuzz", "smtp_e2e", "celery", "serve", "statemachine", "memcap"}
 SLOW_PLACES = (
     "tests/test_serve.py",
