@@ -47,7 +47,7 @@ ALLOWED_HOSTS = _env_list("HUIKUAN_ALLOWED_HOSTS", list(LOOPBACK_HOSTS))
 # --- end of data folder, debug and secret key ----------------------------------------------
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "huikuan.config.admin.AdminConfig",  # django.contrib.admin, its admin.py modules loaded by the URLconf
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
