@@ -20,6 +20,7 @@ import argparse
 import csv
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -30,7 +31,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/huikuan_bench"
-DUE_BUCKETS = [("current", 0), ("1-30", 30), ("31-60", 60), ("61-90", 90), ("91-180", 180), ("181-360", 360)]
 
 
 def aging_dates(as_of: date) -> list[date]:
@@ -157,60 +157,70 @@ def export_for_duckdb(connection, directory: Path) -> None:
 
 
 def duckdb_aging(directory: Path, days: list[date]) -> dict:
+    """The same aging in-process over a DuckDB file of the exported rows (built once)."""
     import duckdb
+    from aging_duckdb import aging, build
 
-    db = duckdb.connect()
-    schemas = {
-        "invoices": (
-            "id BIGINT, code VARCHAR, invoice_date DATE, due_date DATE, amount BIGINT, fx_rate BIGINT"
-        ),
-        "applications": "invoice_id BIGINT, applied_on DATE, amount BIGINT",
-        "payments": "id BIGINT, code VARCHAR, payment_date DATE, amount BIGINT, fx_rate BIGINT",
-        "allocations": "payment_id BIGINT, allocated_on DATE, amount BIGINT",
-        "account_credits": "code VARCHAR, note_date DATE, amount BIGINT, fx_rate BIGINT",
-    }
-    for name, columns in schemas.items():
-        spec = ", ".join(f"'{c.split()[0]}': '{c.split()[1]}'" for c in columns.split(", "))
-        db.execute(
-            f"CREATE TABLE {name} AS SELECT * FROM read_csv('{directory / (name + '.csv')}', "
-            f"header = false, columns = {{{spec}}})"
-        )
-    functional = "CASE WHEN fx_rate = 1000000 THEN {a} ELSE ({a} * fx_rate + 500000) // 1000000 END"
+    path = directory / "aging.duckdb"
+    if not path.exists():
+        build(path, directory)
+    db = duckdb.connect(str(path), read_only=True)
     results = {}
     for day in days:
-        cases = " ".join(
-            f"WHEN due_date >= DATE '{day - timedelta(days=largest)}' THEN '{name}'"
-            for name, largest in DUE_BUCKETS
-        )
-        open_sql = f"""
-            WITH applied AS (
-                SELECT invoice_id, SUM(amount) AS amount FROM applications
-                WHERE applied_on <= DATE '{day}' GROUP BY invoice_id
-            )
-            SELECT i.code, CASE {cases} ELSE '361+' END AS bucket,
-                   SUM({functional.format(a="(i.amount - COALESCE(a.amount, 0))")}) AS amount
-            FROM invoices i LEFT JOIN applied a ON a.invoice_id = i.id
-            WHERE i.invoice_date <= DATE '{day}' AND i.amount - COALESCE(a.amount, 0) <> 0
-            GROUP BY ALL
-        """
-        account_sql = f"""
-            WITH allocated AS (
-                SELECT payment_id, SUM(amount) AS amount FROM allocations
-                WHERE allocated_on <= DATE '{day}' GROUP BY payment_id
-            )
-            SELECT code, SUM({functional.format(a="rest")}) FROM (
-                SELECT p.code, p.fx_rate, p.amount - COALESCE(a.amount, 0) AS rest
-                FROM payments p LEFT JOIN allocated a ON a.payment_id = p.id
-                WHERE p.payment_date <= DATE '{day}'
-                UNION ALL
-                SELECT code, fx_rate, amount FROM account_credits WHERE note_date <= DATE '{day}'
-            ) WHERE rest <> 0 GROUP BY ALL
-        """
-        seconds, (open_rows, account_rows) = best_of(
-            3, lambda o=open_sql, a=account_sql: (db.execute(o).fetchall(), db.execute(a).fetchall())
-        )
+        seconds, (open_rows, account_rows) = best_of(3, lambda day=day: aging(db, day))
         results[day.isoformat()] = {"seconds": seconds, "open": open_rows, "account": account_rows}
+    db.close()
     return results
+
+
+def whole_process(run_dir: Path, env: dict, as_of: date, runs: int) -> dict:
+    """``huikuan aging --as-of D --json`` and ``python aging_duckdb.py FILE --as-of D``, each as a
+    whole process (start-up, query, JSON out), run alternately ``runs`` times: min and median."""
+    script = Path(sys.executable).with_name("huikuan")
+    huikuan = [str(script)] if script.exists() else [sys.executable, "-m", "huikuan.cli.main"]
+    commands = {
+        "huikuan": [*huikuan, "aging", "--as-of", as_of.isoformat(), "--json"],
+        "duckdb": [
+            sys.executable,
+            str(Path(__file__).with_name("aging_duckdb.py")),
+            str(run_dir / "aging.duckdb"),
+            "--as-of",
+            as_of.isoformat(),
+        ],
+    }
+    env = {**env, "PYTHONPATH": os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
+    seconds: dict[str, list[float]] = {name: [] for name in commands}
+    outputs: dict[str, str] = {}
+    load_before = os.getloadavg()[0]
+    for _ in range(runs):
+        for name, command in commands.items():
+            started = time.perf_counter()
+            done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+            seconds[name].append(time.perf_counter() - started)
+            outputs[name] = done.stdout
+    load_after = os.getloadavg()[0]
+    ok = agrees(json.loads(outputs["huikuan"]), json.loads(outputs["duckdb"]))
+    figures = {
+        name: {"min": min(times), "median": statistics.median(times), "runs": times}
+        for name, times in seconds.items()
+    }
+    ratio = figures["huikuan"]["min"] / figures["duckdb"]["min"]
+    lines = [
+        f"whole process, as of {as_of} ({runs} runs each, load average {load_before:.1f}-{load_after:.1f}): "
+        f"huikuan aging --json min {figures['huikuan']['min']:.2f} s, "
+        f"median {figures['huikuan']['median']:.2f} s; "
+        f"DuckDB script min {figures['duckdb']['min']:.2f} s, median {figures['duckdb']['median']:.2f} s; "
+        f"ratio {ratio:.2f}x (target <= 1); same figures: {'yes' if ok else 'NO'}"
+    ]
+    print(f"  {lines[0]}", flush=True)
+    return {
+        "lines": lines,
+        "figures": figures,
+        "ratio": ratio,
+        "agrees": ok,
+        "load_average": [load_before, load_after],
+        "commands": commands,
+    }
 
 
 def agrees(report: dict, reference: dict) -> bool:
@@ -246,6 +256,15 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--as-of", type=date.fromisoformat, default=date(2026, 11, 25))
     parser.add_argument("--json-out", type=Path)
+    parser.add_argument(
+        "--work",
+        type=Path,
+        help="keep the files, databases and DuckDB file here; run again to reuse them "
+        "(only the timings run again)",
+    )
+    parser.add_argument(
+        "--runs", type=int, default=7, help="whole-process runs of each command (min and median)"
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
@@ -254,9 +273,61 @@ def main() -> None:
         child(args.data, args.out, args.as_of)
         return
 
-    work = Path(tempfile.mkdtemp(prefix="huikuan-bench-"))
+    work = args.work or Path(tempfile.mkdtemp(prefix="huikuan-bench-"))
     data = work / "files"
-    data.mkdir()
+    if (data / "invoices.csv").exists():
+        print(f"Reusing the files in {data}", flush=True)
+    else:
+        generate(data, args)
+    summary = {"invoices": args.invoices, "as_of": args.as_of.isoformat(), "databases": {}}
+    for database in args.databases.split(","):
+        print(f"\n== {database} ==", flush=True)
+        run_dir = work / database
+        env = {**os.environ, "HUIKUAN_HOME": str(run_dir), "DATABASE_URL": ""}
+        if database == "postgresql":
+            env["DATABASE_URL"] = args.postgres_url
+        out = run_dir / "figures.json"
+        if out.exists():
+            # --work again: the database and its in-process figures are kept; only time again.
+            print(f"  reusing the database and in-process figures in {run_dir}", flush=True)
+        else:
+            run_dir.mkdir(parents=True, exist_ok=True)
+            if database == "postgresql":
+                reset_postgres(args.postgres_url)
+            run_child(data, out, args.as_of, env)
+        figures = json.loads(out.read_text())
+        reference = duckdb_aging(run_dir, aging_dates(args.as_of))
+        result = report_figures(database, figures, reference)
+        result["whole_process"] = whole_process(run_dir, env, args.as_of, args.runs)
+        summary["databases"][database] = result
+    if args.json_out:
+        args.json_out.write_text(json.dumps(summary, indent=2))
+    print("\nSummary")
+    for database, lines in summary["databases"].items():
+        for line in lines["lines"] + lines["whole_process"]["lines"]:
+            print(f"  {database:<10} {line}")
+
+
+def run_child(data: Path, out: Path, as_of: date, env: dict) -> None:
+    subprocess.run(
+        [
+            sys.executable,
+            __file__,
+            "--child",
+            "--data",
+            str(data),
+            "--out",
+            str(out),
+            "--as-of",
+            as_of.isoformat(),
+        ],
+        check=True,
+        env=env,
+    )
+
+
+def generate(data: Path, args: argparse.Namespace) -> None:
+    data.mkdir(parents=True, exist_ok=True)
     print(
         f"Generating {args.invoices:,} invoices (seed {args.seed}, as of {args.as_of}) in {data}", flush=True
     )
@@ -277,46 +348,9 @@ def main() -> None:
             args.as_of.isoformat(),
         ],
         check=True,
-        env={**os.environ, "HUIKUAN_HOME": str(work / "gen"), "DATABASE_URL": ""},
+        env={**os.environ, "HUIKUAN_HOME": str(data.parent / "gen"), "DATABASE_URL": ""},
     )
     print(f"  generated in {time.perf_counter() - started:.1f} s", flush=True)
-
-    summary = {"invoices": args.invoices, "as_of": args.as_of.isoformat(), "databases": {}}
-    for database in args.databases.split(","):
-        print(f"\n== {database} ==", flush=True)
-        run_dir = work / database
-        run_dir.mkdir()
-        env = {**os.environ, "HUIKUAN_HOME": str(run_dir)}
-        if database == "postgresql":
-            reset_postgres(args.postgres_url)
-            env["DATABASE_URL"] = args.postgres_url
-        else:
-            env["DATABASE_URL"] = ""
-        out = run_dir / "figures.json"
-        subprocess.run(
-            [
-                sys.executable,
-                __file__,
-                "--child",
-                "--data",
-                str(data),
-                "--out",
-                str(out),
-                "--as-of",
-                args.as_of.isoformat(),
-            ],
-            check=True,
-            env=env,
-        )
-        figures = json.loads(out.read_text())
-        reference = duckdb_aging(run_dir, aging_dates(args.as_of))
-        summary["databases"][database] = report_figures(database, figures, reference)
-    if args.json_out:
-        args.json_out.write_text(json.dumps(summary, indent=2))
-    print("\nSummary")
-    for database, lines in summary["databases"].items():
-        for line in lines["lines"]:
-            print(f"  {database:<10} {line}")
 
 
 def report_figures(database: str, figures: dict, reference: dict) -> dict:
