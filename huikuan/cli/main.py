@@ -16,6 +16,24 @@ import sys
 
 # Django's own commands that read or write the ledger (Huikuan's own commands all do).
 _DJANGO_DATABASE_COMMANDS = {"createsuperuser", "changepassword", "dumpdata", "loaddata", "drf_create_token"}
+# Commands that only read the ledger: Django starts without the apps of the web app, the API and
+# the admin (and their libraries), which they never use. The ledger's models are all there.
+_LEDGER_READ_COMMANDS = {"aging"}
+_WEB_APPS = {
+    "huikuan.config.admin.AdminConfig",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "huikuan.api",
+    "huikuan.web",
+    "django_htmx",
+    "csp",
+}
 
 
 def _needs_database(command: str) -> bool:
@@ -37,6 +55,10 @@ def main(argv: list[str] | None = None) -> None:
     from django.core.management import execute_from_command_line
 
     if args and _needs_database(args[0]):
+        if args[0] in _LEDGER_READ_COMMANDS:
+            from django.conf import settings
+
+            settings.INSTALLED_APPS = [app for app in settings.INSTALLED_APPS if app not in _WEB_APPS]
         django.setup()
         from huikuan.cli.database import database_problem
 
