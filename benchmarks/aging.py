@@ -10,8 +10,17 @@ same invoice rows with a bare ``executemany`` (SQLite) or ``COPY`` (PostgreSQL) 
 identical empty table (timed, the reference for import speed), and runs the as-of aging
 through the same code path as ``huikuan aging`` for several dates (timed, best of 3). DuckDB
 then computes the same aging over the same data (exported from that database; timed, best of
-3) and the two reports must agree to the cent. Figures are printed, and written as JSON with
-``--json-out``.
+3) and the two reports must agree to the cent. Last, the same aging as whole processes, each
+run alternately ``--runs`` times: ``huikuan aging --as-of D --json`` against
+``python benchmarks/aging_duckdb.py aging.duckdb --as-of D`` over a DuckDB file of the same
+rows (start-up, query and JSON output each; min and median, with the load average). Figures
+are printed, and written as JSON with ``--json-out``.
+
+    .venv/bin/python benchmarks/aging.py --databases sqlite --work /tmp/bench1m   # keep the files
+    .venv/bin/python benchmarks/aging.py --databases sqlite --work /tmp/bench1m   # again: reuse them
+
+With ``--work`` the generated files, each database and the DuckDB file are kept; a second run
+reuses them and only times the agings again (in-process and whole-process).
 """
 
 from __future__ import annotations

@@ -7,6 +7,12 @@ message on stderr otherwise.
 ``huikuan serve`` runs with debug off unless ``HUIKUAN_DEBUG`` says otherwise. A command that
 works on the ledger first checks that the database exists and is migrated, and says so in
 one line with the fix when it is not, without creating an empty database file.
+
+Start-up is kept short (cron jobs and scripts call these commands many times a day): Huikuan's
+ledger commands run no system checks (they would import the URLconf, the API and every view),
+the check for a migrated database reads migration file names instead of loading them, and
+``aging`` starts Django without the web, API and admin apps. ``tests/test_cli_startup.py``
+fails if ``aging`` or ``import`` loads the web app, the API schema, the PDF renderer or Celery.
 """
 
 from __future__ import annotations
