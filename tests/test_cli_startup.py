@@ -126,3 +126,31 @@ def test_a_database_missing_one_migration_is_reported_as_not_migrated(tmp_path):
     )
     assert done.returncode == 1
     assert "is not migrated (1 migrations to apply): run `huikuan migrate`" in done.stderr
+
+
+def test_json_output_is_one_row_a_line_and_the_same_data():
+    """``--json`` output is written by json's C encoder (indent= would use the slow Python one)
+    and stays readable: each member of the top level on its own line, each row of a list too."""
+    import json
+
+    from huikuan.cli.output import to_json
+
+    report = {
+        "as_of": "2026-11-25",
+        "rows": [{"key": "C1", "name": "甲公司", "buckets": {"current": "1.00"}}, {"key": "C2"}],
+        "total": {"balance": "1.00"},
+        "empty": [],
+    }
+    text = to_json(report)
+    assert json.loads(text) == report
+    assert text.splitlines() == [
+        "{",
+        '  "as_of": "2026-11-25",',
+        '  "rows": [',
+        '    {"key": "C1", "name": "甲公司", "buckets": {"current": "1.00"}},',
+        '    {"key": "C2"}',
+        "  ],",
+        '  "total": {"balance": "1.00"},',
+        '  "empty": []',
+        "}",
+    ]
