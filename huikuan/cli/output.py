@@ -37,8 +37,11 @@ def cli_language() -> str:
     return "en"
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False)  # one encoder for every row, not one per json.dumps
+
+
 def _compact(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    return _ENCODER.encode(value)
 
 
 def _member(value: Any, indent: str) -> str:
