@@ -10,8 +10,17 @@ same invoice rows with a bare ``executemany`` (SQLite) or ``COPY`` (PostgreSQL) 
 identical empty table (timed, the reference for import speed), and runs the as-of aging
 through the same code path as ``huikuan aging`` for several dates (timed, best of 3). DuckDB
 then computes the same aging over the same data (exported from that database; timed, best of
-3) and the two reports must agree to the cent. Figures are printed, and written as JSON with
-``--json-out``.
+3) and the two reports must agree to the cent. Last, the same aging as whole processes, each
+run alternately ``--runs`` times: ``huikuan aging --as-of D --json`` against
+``python benchmarks/aging_duckdb.py aging.duckdb --as-of D`` over a DuckDB file of the same
+rows (start-up, query and JSON output each; min and median, with the load average). Figures
+are printed, and written as JSON with ``--json-out``.
+
+    .venv/bin/python benchmarks/aging.py --databases sqlite --work /tmp/bench1m   # keep the files
+    .venv/bin/python benchmarks/aging.py --databases sqlite --work /tmp/bench1m   # again: reuse them
+
+With ``--work`` the generated files, each database and the DuckDB file are kept; a second run
+reuses them and only times the agings again (in-process and whole-process).
 """
 
 from __future__ import annotations
@@ -20,6 +29,7 @@ import argparse
 import csv
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -30,7 +40,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/huikuan_bench"
-DUE_BUCKETS = [("current", 0), ("1-30", 30), ("31-60", 60), ("61-90", 90), ("91-180", 180), ("181-360", 360)]
 
 
 def aging_dates(as_of: date) -> list[date]:
@@ -49,7 +58,7 @@ def best_of(runs: int, work) -> tuple[float, object]:
 # --------------------------------------------------------------------------- child process
 
 
-def child(data: Path, out: Path, as_of: date) -> None:
+def child(data: Path, out: Path, as_of: date, aging_only: bool = False) -> None:
     """Runs with DATABASE_URL set: import, bare insert, aging, export for DuckDB."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "huikuan.config.settings")
     import django
@@ -61,6 +70,12 @@ def child(data: Path, out: Path, as_of: date) -> None:
     from huikuan.ledger.imports import ledger_import
     from huikuan.reporting.selectors import aging_report
 
+    if aging_only:
+        # --work again: the database is imported; time the agings again beside DuckDB's.
+        figures = json.loads(out.read_text())
+        time_agings(figures, as_of, aging_report)
+        out.write_text(json.dumps(figures))
+        return
     call_command("migrate", verbosity=0)
     figures: dict = {"database": connection.vendor, "import": {}, "aging": {}}
 
@@ -83,12 +98,16 @@ def child(data: Path, out: Path, as_of: date) -> None:
         # What autovacuum does after a large load: statistics, and on PostgreSQL the
         # visibility map that lets index-only scans skip the table.
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+    time_agings(figures, as_of, aging_report)
+    export_for_duckdb(connection, out.parent)
+    out.write_text(json.dumps(figures))
+
+
+def time_agings(figures: dict, as_of: date, aging_report) -> None:
     for day in aging_dates(as_of):
         seconds, report = best_of(3, lambda day=day: aging_report(as_of=day, group_by="customer"))
         figures["aging"][day.isoformat()] = {"seconds": seconds, "report": report.as_dict()}
         print(f"  aging {day}: {seconds:.3f} s", flush=True)
-    export_for_duckdb(connection, out.parent)
-    out.write_text(json.dumps(figures))
 
 
 def bare_insert(connection, transaction) -> dict:
@@ -157,60 +176,70 @@ def export_for_duckdb(connection, directory: Path) -> None:
 
 
 def duckdb_aging(directory: Path, days: list[date]) -> dict:
+    """The same aging in-process over a DuckDB file of the exported rows (built once)."""
     import duckdb
+    from aging_duckdb import aging, build
 
-    db = duckdb.connect()
-    schemas = {
-        "invoices": (
-            "id BIGINT, code VARCHAR, invoice_date DATE, due_date DATE, amount BIGINT, fx_rate BIGINT"
-        ),
-        "applications": "invoice_id BIGINT, applied_on DATE, amount BIGINT",
-        "payments": "id BIGINT, code VARCHAR, payment_date DATE, amount BIGINT, fx_rate BIGINT",
-        "allocations": "payment_id BIGINT, allocated_on DATE, amount BIGINT",
-        "account_credits": "code VARCHAR, note_date DATE, amount BIGINT, fx_rate BIGINT",
-    }
-    for name, columns in schemas.items():
-        spec = ", ".join(f"'{c.split()[0]}': '{c.split()[1]}'" for c in columns.split(", "))
-        db.execute(
-            f"CREATE TABLE {name} AS SELECT * FROM read_csv('{directory / (name + '.csv')}', "
-            f"header = false, columns = {{{spec}}})"
-        )
-    functional = "CASE WHEN fx_rate = 1000000 THEN {a} ELSE ({a} * fx_rate + 500000) // 1000000 END"
+    path = directory / "aging.duckdb"
+    if not path.exists():
+        build(path, directory)
+    db = duckdb.connect(str(path), read_only=True)
     results = {}
     for day in days:
-        cases = " ".join(
-            f"WHEN due_date >= DATE '{day - timedelta(days=largest)}' THEN '{name}'"
-            for name, largest in DUE_BUCKETS
-        )
-        open_sql = f"""
-            WITH applied AS (
-                SELECT invoice_id, SUM(amount) AS amount FROM applications
-                WHERE applied_on <= DATE '{day}' GROUP BY invoice_id
-            )
-            SELECT i.code, CASE {cases} ELSE '361+' END AS bucket,
-                   SUM({functional.format(a="(i.amount - COALESCE(a.amount, 0))")}) AS amount
-            FROM invoices i LEFT JOIN applied a ON a.invoice_id = i.id
-            WHERE i.invoice_date <= DATE '{day}' AND i.amount - COALESCE(a.amount, 0) <> 0
-            GROUP BY ALL
-        """
-        account_sql = f"""
-            WITH allocated AS (
-                SELECT payment_id, SUM(amount) AS amount FROM allocations
-                WHERE allocated_on <= DATE '{day}' GROUP BY payment_id
-            )
-            SELECT code, SUM({functional.format(a="rest")}) FROM (
-                SELECT p.code, p.fx_rate, p.amount - COALESCE(a.amount, 0) AS rest
-                FROM payments p LEFT JOIN allocated a ON a.payment_id = p.id
-                WHERE p.payment_date <= DATE '{day}'
-                UNION ALL
-                SELECT code, fx_rate, amount FROM account_credits WHERE note_date <= DATE '{day}'
-            ) WHERE rest <> 0 GROUP BY ALL
-        """
-        seconds, (open_rows, account_rows) = best_of(
-            3, lambda o=open_sql, a=account_sql: (db.execute(o).fetchall(), db.execute(a).fetchall())
-        )
+        seconds, (open_rows, account_rows) = best_of(3, lambda day=day: aging(db, day))
         results[day.isoformat()] = {"seconds": seconds, "open": open_rows, "account": account_rows}
+    db.close()
     return results
+
+
+def whole_process(run_dir: Path, env: dict, as_of: date, runs: int) -> dict:
+    """``huikuan aging --as-of D --json`` and ``python aging_duckdb.py FILE --as-of D``, each as a
+    whole process (start-up, query, JSON out), run alternately ``runs`` times: min and median."""
+    script = Path(sys.executable).with_name("huikuan")
+    huikuan = [str(script)] if script.exists() else [sys.executable, "-m", "huikuan.cli.main"]
+    commands = {
+        "huikuan": [*huikuan, "aging", "--as-of", as_of.isoformat(), "--json"],
+        "duckdb": [
+            sys.executable,
+            str(Path(__file__).with_name("aging_duckdb.py")),
+            str(run_dir / "aging.duckdb"),
+            "--as-of",
+            as_of.isoformat(),
+        ],
+    }
+    env = {**env, "PYTHONPATH": os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
+    seconds: dict[str, list[float]] = {name: [] for name in commands}
+    outputs: dict[str, str] = {}
+    load_before = os.getloadavg()[0]
+    for _ in range(runs):
+        for name, command in commands.items():
+            started = time.perf_counter()
+            done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+            seconds[name].append(time.perf_counter() - started)
+            outputs[name] = done.stdout
+    load_after = os.getloadavg()[0]
+    ok = agrees(json.loads(outputs["huikuan"]), json.loads(outputs["duckdb"]))
+    figures = {
+        name: {"min": min(times), "median": statistics.median(times), "runs": times}
+        for name, times in seconds.items()
+    }
+    ratio = figures["huikuan"]["min"] / figures["duckdb"]["min"]
+    lines = [
+        f"whole process, as of {as_of} ({runs} runs each, load average {load_before:.1f}-{load_after:.1f}): "
+        f"huikuan aging --json min {figures['huikuan']['min']:.2f} s, "
+        f"median {figures['huikuan']['median']:.2f} s; "
+        f"DuckDB script min {figures['duckdb']['min']:.2f} s, median {figures['duckdb']['median']:.2f} s; "
+        f"ratio {ratio:.2f}x (target <= 1); same figures: {'yes' if ok else 'NO'}"
+    ]
+    print(f"  {lines[0]}", flush=True)
+    return {
+        "lines": lines,
+        "figures": figures,
+        "ratio": ratio,
+        "agrees": ok,
+        "load_average": [load_before, load_after],
+        "commands": commands,
+    }
 
 
 def agrees(report: dict, reference: dict) -> bool:
@@ -246,17 +275,88 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--as-of", type=date.fromisoformat, default=date(2026, 11, 25))
     parser.add_argument("--json-out", type=Path)
+    parser.add_argument(
+        "--work",
+        type=Path,
+        help="keep the files, databases and DuckDB file here; run again to reuse them "
+        "(only the timings run again)",
+    )
+    parser.add_argument(
+        "--runs", type=int, default=7, help="whole-process runs of each command (min and median)"
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--aging-only", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.data, args.out, args.as_of)
+        child(args.data, args.out, args.as_of, args.aging_only)
         return
 
-    work = Path(tempfile.mkdtemp(prefix="huikuan-bench-"))
+    work = args.work or Path(tempfile.mkdtemp(prefix="huikuan-bench-"))
     data = work / "files"
-    data.mkdir()
+    if (data / "invoices.csv").exists():
+        print(f"Reusing the files in {data}", flush=True)
+    else:
+        generate(data, args)
+    summary = {"invoices": args.invoices, "as_of": args.as_of.isoformat(), "databases": {}}
+    for database in args.databases.split(","):
+        print(f"\n== {database} ==", flush=True)
+        run_dir = work / database
+        # The benchmark's files are above the default import limits (docs/import-limits.md).
+        env = {
+            **os.environ,
+            "HUIKUAN_HOME": str(run_dir),
+            "DATABASE_URL": "",
+            "HUIKUAN_IMPORT_MAX_FILE_MB": "4096",
+            "HUIKUAN_IMPORT_MAX_ROWS": "100000000",
+        }
+        if database == "postgresql":
+            env["DATABASE_URL"] = args.postgres_url
+        out = run_dir / "figures.json"
+        if out.exists():
+            # --work again: the files, the database and the DuckDB file are kept; only time again.
+            print(f"  reusing the database in {run_dir}", flush=True)
+            run_child(data, out, args.as_of, env, "--aging-only")
+        else:
+            run_dir.mkdir(parents=True, exist_ok=True)
+            if database == "postgresql":
+                reset_postgres(args.postgres_url)
+            run_child(data, out, args.as_of, env)
+        figures = json.loads(out.read_text())
+        reference = duckdb_aging(run_dir, aging_dates(args.as_of))
+        result = report_figures(database, figures, reference)
+        result["whole_process"] = whole_process(run_dir, env, args.as_of, args.runs)
+        summary["databases"][database] = result
+    if args.json_out:
+        args.json_out.write_text(json.dumps(summary, indent=2))
+    print("\nSummary")
+    for database, lines in summary["databases"].items():
+        for line in lines["lines"] + lines["whole_process"]["lines"]:
+            print(f"  {database:<10} {line}")
+
+
+def run_child(data: Path, out: Path, as_of: date, env: dict, *flags: str) -> None:
+    subprocess.run(
+        [
+            sys.executable,
+            __file__,
+            "--child",
+            "--data",
+            str(data),
+            "--out",
+            str(out),
+            "--as-of",
+            as_of.isoformat(),
+            *flags,
+        ],
+        check=True,
+        env=env,
+    )
+
+
+def generate(data: Path, args: argparse.Namespace) -> None:
+    data.mkdir(parents=True, exist_ok=True)
     print(
         f"Generating {args.invoices:,} invoices (seed {args.seed}, as of {args.as_of}) in {data}", flush=True
     )
@@ -277,46 +377,9 @@ def main() -> None:
             args.as_of.isoformat(),
         ],
         check=True,
-        env={**os.environ, "HUIKUAN_HOME": str(work / "gen"), "DATABASE_URL": ""},
+        env={**os.environ, "HUIKUAN_HOME": str(data.parent / "gen"), "DATABASE_URL": ""},
     )
     print(f"  generated in {time.perf_counter() - started:.1f} s", flush=True)
-
-    summary = {"invoices": args.invoices, "as_of": args.as_of.isoformat(), "databases": {}}
-    for database in args.databases.split(","):
-        print(f"\n== {database} ==", flush=True)
-        run_dir = work / database
-        run_dir.mkdir()
-        env = {**os.environ, "HUIKUAN_HOME": str(run_dir)}
-        if database == "postgresql":
-            reset_postgres(args.postgres_url)
-            env["DATABASE_URL"] = args.postgres_url
-        else:
-            env["DATABASE_URL"] = ""
-        out = run_dir / "figures.json"
-        subprocess.run(
-            [
-                sys.executable,
-                __file__,
-                "--child",
-                "--data",
-                str(data),
-                "--out",
-                str(out),
-                "--as-of",
-                args.as_of.isoformat(),
-            ],
-            check=True,
-            env=env,
-        )
-        figures = json.loads(out.read_text())
-        reference = duckdb_aging(run_dir, aging_dates(args.as_of))
-        summary["databases"][database] = report_figures(database, figures, reference)
-    if args.json_out:
-        args.json_out.write_text(json.dumps(summary, indent=2))
-    print("\nSummary")
-    for database, lines in summary["databases"].items():
-        for line in lines["lines"]:
-            print(f"  {database:<10} {line}")
 
 
 def report_figures(database: str, figures: dict, reference: dict) -> dict:

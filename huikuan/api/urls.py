@@ -5,7 +5,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import SimpleRouter
 
-from huikuan.api import views
+from huikuan.api import (
+    schema,  # noqa: F401 - registers the Bearer scheme's description
+    views,
+)
 
 router = SimpleRouter()
 router.register("customers", views.CustomerViewSet, basename="customer")

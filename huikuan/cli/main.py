@@ -7,6 +7,12 @@ message on stderr otherwise.
 ``huikuan serve`` runs with debug off unless ``HUIKUAN_DEBUG`` says otherwise. A command that
 works on the ledger first checks that the database exists and is migrated, and says so in
 one line with the fix when it is not, without creating an empty database file.
+
+Start-up is kept short (cron jobs and scripts call these commands many times a day): Huikuan's
+ledger commands run no system checks (they would import the URLconf, the API and every view),
+the check for a migrated database reads migration file names instead of loading them, and
+``aging`` starts Django without the web, API and admin apps. ``tests/test_cli_startup.py``
+fails if ``aging`` or ``import`` loads the web app, the API schema, the PDF renderer or Celery.
 """
 
 from __future__ import annotations
@@ -16,6 +22,24 @@ import sys
 
 # Django's own commands that read or write the ledger (Huikuan's own commands all do).
 _DJANGO_DATABASE_COMMANDS = {"createsuperuser", "changepassword", "dumpdata", "loaddata", "drf_create_token"}
+# Commands that only read the ledger: Django starts without the apps of the web app, the API and
+# the admin (and their libraries), which they never use. The ledger's models are all there.
+_LEDGER_READ_COMMANDS = {"aging"}
+_WEB_APPS = {
+    "huikuan.config.admin.AdminConfig",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "huikuan.api",
+    "huikuan.web",
+    "django_htmx",
+    "csp",
+}
 
 
 def _needs_database(command: str) -> bool:
@@ -37,6 +61,10 @@ def main(argv: list[str] | None = None) -> None:
     from django.core.management import execute_from_command_line
 
     if args and _needs_database(args[0]):
+        if args[0] in _LEDGER_READ_COMMANDS:
+            from django.conf import settings
+
+            settings.INSTALLED_APPS = [app for app in settings.INSTALLED_APPS if app not in _WEB_APPS]
         django.setup()
         from huikuan.cli.database import database_problem
 

@@ -37,8 +37,27 @@ def cli_language() -> str:
     return "en"
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False)  # one encoder for every row, not one per json.dumps
+
+
+def _compact(value: Any) -> str:
+    return _ENCODER.encode(value)
+
+
+def _member(value: Any, indent: str) -> str:
+    if isinstance(value, list) and value:
+        return "[\n" + ",\n".join(f"{indent}  {_compact(item)}" for item in value) + f"\n{indent}]"
+    return _compact(value)
+
+
 def to_json(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2)
+    """JSON for machines that people can read: the top level's members one a line, and a list
+    among them one item a line, each item compact. Written by json's C encoder (``indent=``
+    would use its Python one: over a second for the aging of 10,000 customers)."""
+    if isinstance(data, dict) and data:
+        members = (f"  {_compact(str(key))}: {_member(value, '  ')}" for key, value in data.items())
+        return "{\n" + ",\n".join(members) + "\n}"
+    return _member(data, "")
 
 
 def display_width(text: str) -> int:

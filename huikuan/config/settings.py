@@ -51,7 +51,7 @@ SECRET_KEY = os.environ.get("HUIKUAN_SECRET_KEY", "") or secret_key_in(HUIKUAN_H
 # --- end of data folder, debug and secret key ----------------------------------------------
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "huikuan.config.admin.AdminConfig",  # django.contrib.admin, its admin.py modules loaded by the URLconf
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

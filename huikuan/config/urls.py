@@ -1,6 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
 
+# Every app's admin.py, imported here rather than at start-up (huikuan.config.admin).
+admin.autodiscover()
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("huikuan.api.urls")),

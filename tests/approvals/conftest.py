@@ -89,7 +89,7 @@ class Effects:
 
 
 def _register(kind: str, effects: Effects):
-    previous = registry._KINDS.get(kind)
+    previous = registry._kinds().get(kind)
     registry.register_kind(kind, label=kind, on_approved=effects.on_approved, on_rejected=effects.on_rejected)
     return previous
 
@@ -112,4 +112,4 @@ def effects(db):
         if previous is None:
             registry.unregister_kind(kind)
         else:
-            registry._KINDS[kind] = previous
+            registry._kinds()[kind] = previous

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from django.apps import apps
 from django.db import transaction
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext
 
 from huikuan.core.errors import InputRejected
@@ -25,8 +27,15 @@ KINDS = {
 
 
 def register_import_kind(kind: str, columns: tuple, plan: Callable) -> None:
-    """Let an app above the ledger add a kind of file (credit adds ``orders`` in its ready())."""
+    """Let an app above the ledger add a kind of file (credit adds ``orders``): called by the
+    function its AppConfig names in ``import_kinds``, run when this module is first imported."""
     KINDS[kind] = (columns, plan)
+
+
+def _register_declared_kinds() -> None:
+    for config in apps.get_app_configs():
+        if registrar := getattr(config, "import_kinds", None):
+            import_string(registrar)()
 
 
 def ledger_import(
@@ -104,3 +113,7 @@ def _rejected(file_name: str, errors: CappedErrors, *, checked: bool) -> InputRe
             "rows": len({e.line for e in listed}),
         }
     return InputRejected(errors=listed, summary=summary)
+
+
+# Last, once everything above is defined: the kinds of file the apps above the ledger declare.
+_register_declared_kinds()

@@ -15,6 +15,8 @@ from huikuan.reporting.selectors import aging_report
 
 
 class Command(BaseCommand):
+    # No system checks: they would import the URLconf, the API and every view (slow start-up).
+    requires_system_checks: list[str] = []
     help = "Aging of receivables as of a date."
 
     def add_arguments(self, parser):

@@ -40,6 +40,8 @@ def request_as_dict(request: ApprovalRequest) -> dict:
 
 
 class Command(BaseCommand):
+    # No system checks: they would import the URLconf, the API and every view (slow start-up).
+    requires_system_checks: list[str] = []
     help = "List approval requests and decide them (approve, reject, ask for reconsideration)."
 
     def add_arguments(self, parser):

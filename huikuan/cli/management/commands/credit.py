@@ -50,6 +50,8 @@ def _user(username: str | None, *, action: str):
 
 
 class Command(BaseCommand):
+    # No system checks: they would import the URLconf, the API and every view (slow start-up).
+    requires_system_checks: list[str] = []
     help = "Credit management: monthly evaluation, order credit check, quarterly review, overdue fees."
 
     def add_arguments(self, parser):

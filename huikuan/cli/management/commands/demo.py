@@ -28,6 +28,8 @@ def positive_count(text: str) -> int:
 
 
 class Command(BaseCommand):
+    # No system checks: they would import the URLconf, the API and every view (slow start-up).
+    requires_system_checks: list[str] = []
     help = (
         "Fill an EMPTY database with the demo company: its ledger, users for every approval step, "
         "a year of evaluations, orders, promises and disputes."

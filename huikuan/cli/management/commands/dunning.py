@@ -12,6 +12,8 @@ from huikuan.core.errors import ApplicationError
 
 
 class Command(BaseCommand):
+    # No system checks: they would import the URLconf, the API and every view (slow start-up).
+    requires_system_checks: list[str] = []
     help = "The collections ladder: run the daily dunning run."
 
     def add_arguments(self, parser):

@@ -31,6 +31,8 @@ def _email_dict(email) -> dict:
 
 
 class Command(BaseCommand):
+    # No system checks: they would import the URLconf, the API and every view (slow start-up).
+    requires_system_checks: list[str] = []
     help = "The email outbox: send what is due for retry, or list emails by status."
 
     def add_arguments(self, parser):

@@ -16,6 +16,8 @@ from huikuan.ledger.imports.limits import refused_whole
 
 
 class Command(BaseCommand):
+    # No system checks: they would import the URLconf, the API and every view (slow start-up).
+    requires_system_checks: list[str] = []
     help = "Import a canonical CSV/XLSX file: all of it, or nothing if any row is bad."
 
     def add_arguments(self, parser):

@@ -26,6 +26,8 @@ from huikuan.jobs.services import job_run
 
 
 class Command(BaseCommand):
+    # No system checks: they would import the URLconf, the API and every view (slow start-up).
+    requires_system_checks: list[str] = []
     help = "The scheduled jobs: list them and their last runs, or run one for a date (once per date)."
 
     def add_arguments(self, parser):

@@ -15,6 +15,8 @@ from huikuan.core.errors import ApplicationError
 
 
 class Command(BaseCommand):
+    # No system checks: they would import the URLconf, the API and every view (slow start-up).
+    requires_system_checks: list[str] = []
     help = "Create users in a role and hand out their API tokens."
 
     def add_arguments(self, parser):
