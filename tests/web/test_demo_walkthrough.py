@@ -20,14 +20,19 @@ import getpass
 import os
 import re
 from datetime import timedelta
+from importlib import import_module
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from huikuan.accounts.services import roles_install
 from huikuan.approvals.models import ApprovalRequest, Status
+from huikuan.approvals.services import approval_chains_install
 from huikuan.collections.models import Activity
+from huikuan.collections.services import policies_install
 from huikuan.credit.models import CheckStatus, Order
 from huikuan.demo import demo_company_load
 from huikuan.demo.users import demo_users_wanted
@@ -80,6 +85,11 @@ def chromium_zh():
 @pytest.fixture
 def demo(live_server):
     """The demo company as of today, as the Quickstart loads it, and the demo users' passwords."""
+    # A live server's database is flushed between tests: put back what the migrations seed.
+    roles_install()
+    approval_chains_install()
+    policies_install()
+    import_module("huikuan.correspondence.migrations.0002_default_templates").seed(django_apps, None)
     summary, users = demo_company_load(as_of=timezone.localdate())
     return summary, {user["username"]: user["password"] for user in users}
 
