@@ -52,6 +52,8 @@ SLOW_PLACES = (
     "tests/test_serve.py",
     "tests/test_serve_delivery.py",
     "tests/test_data_folder.py",
+    "tests/test_cli_startup.py",
+    "tests/test_deployment_files.py",
     "tests/test_duplicate_code.py",
     "tests/ledger/test_hostile_uploads.py",
     "tests/ledger/test_demo.py",
