@@ -103,3 +103,11 @@ def outbox_list(*, status: str = "", created_on: date | None = None) -> QuerySet
     if created_on is not None:
         emails = emails.filter(created_at__date=created_on)
     return emails.order_by("-created_at", "-id")
+
+
+def emails_by_key(*, idempotency_keys: list[str]) -> dict[str, OutboundEmail]:
+    """The outbox rows recorded under these keys (one query), by key."""
+    return {
+        email.idempotency_key: email
+        for email in OutboundEmail.objects.filter(idempotency_key__in=idempotency_keys)
+    }
