@@ -115,14 +115,21 @@ def template_check(*, subject: str, body: str, kind: str) -> None:
 def document_template(*, template_code: str, language: str) -> DocumentTemplate:
     """The template in ``language``, else in the default language."""
     wanted = language_code(language)
-    found = _cached(
-        ("template", template_code),
-        lambda: {t.language: t for t in DocumentTemplate.objects.filter(code=template_code)},
-    )
+    if _block_cache.get() is None:
+        found = {t.language: t for t in DocumentTemplate.objects.filter(code=template_code)}
+    else:  # a block renders many documents: every template read at once (a few dozen rows)
+        found = _cached(("templates",), _all_templates).get(template_code, {})
     template = found.get(wanted) or found.get(DEFAULT_LANGUAGE) or next(iter(found.values()), None)
     if template is None:
         raise NotFound(f"no document template {template_code!r}")
     return template
+
+
+def _all_templates() -> dict[str, dict[str, DocumentTemplate]]:
+    templates: dict[str, dict[str, DocumentTemplate]] = {}
+    for template in DocumentTemplate.objects.all():
+        templates.setdefault(template.code, {})[template.language] = template
+    return templates
 
 
 def letterhead_values() -> dict[str, str]:
@@ -256,6 +263,11 @@ def statement_context(*, customer: Customer, as_of: date) -> dict:
     }
 
 
+def _statements_prune(as_of: date) -> bool:
+    StatementPdf.objects.filter(as_of__lt=as_of - timedelta(days=STATEMENT_KEEP_DAYS)).delete()
+    return True
+
+
 def statement_pdf(*, customer: Customer, as_of: date, language: str | None = None) -> bytes:
     """The statement of account (对账单): the open items at the end of ``as_of``, their ages and total.
 
@@ -297,7 +309,8 @@ def statement_pdf(*, customer: Customer, as_of: date, language: str | None = Non
             ],
             ignore_conflicts=True,
         )
-        StatementPdf.objects.filter(as_of__lt=as_of - timedelta(days=STATEMENT_KEEP_DAYS)).delete()
+        # Older days pruned (once per block of documents_cached()).
+        _cached(("statements pruned", as_of), lambda: _statements_prune(as_of))
     else:
         kept.update(content_sha256=digest, pdf=content, rendered_at=timezone.now())
     return content

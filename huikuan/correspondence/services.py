@@ -462,7 +462,6 @@ def emails_retry_enqueue(*, now: datetime | None = None) -> int:
     )
 
 
-@transaction.atomic
 def letter_create(
     *,
     customer: Customer,
@@ -471,7 +470,9 @@ def letter_create(
     reference: str,
     language: str | None = None,
 ) -> Letter:
-    """Render a letter to PDF and keep it; the same ``reference`` again returns the kept letter."""
+    """Render a letter to PDF and keep it; the same ``reference`` again returns the kept letter.
+    The PDF is drawn outside any transaction of this function (on SQLite a transaction holds
+    the database's write lock, and parallel workers would wait for the drawing)."""
     existing = Letter.objects.filter(reference=reference).first()
     if existing is not None:
         return existing
