@@ -173,6 +173,8 @@ def celery_delivery(day: date, concurrency: int) -> dict:
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(port),
         "DEFAULT_FROM_EMAIL": "ar@huikuan.example",
+        # As in production (a server's environment file): debug off, so no query is logged.
+        "HUIKUAN_DEBUG": "0",
     }
     worker = subprocess.Popen(
         [
