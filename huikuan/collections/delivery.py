@@ -273,15 +273,25 @@ def _batch_send(actions: list[DunningAction], templates: dict) -> dict[str, int]
                 logger.warning("dunning delivery %s failed: %s", action.pk, error)
                 failed[action.pk] = f"failed: {getattr(error, 'message', error)}"[:500]
     dates = {action.pk: action.action_date for action in actions}
+    emailed = {action.pk for action in actions if action.channel == Channel.EMAIL}
+
+    def mark_done(pks: set[int]) -> None:
+        for pk in pks:
+            DunningAction.objects.filter(pk=pk, status=ActionStatus.OPEN).update(
+                status=ActionStatus.DONE, delivery_note=done[pk][:500], completed_on=dates[pk]
+            )
+
     with transaction.atomic():
         written = emails_compose(entries=composed)
-        for pk, note in done.items():
-            DunningAction.objects.filter(pk=pk, status=ActionStatus.OPEN).update(
-                status=ActionStatus.DONE, delivery_note=note[:500], completed_on=dates[pk]
-            )
+        mark_done(set(done) - emailed)
         for pk, note in failed.items():
             DunningAction.objects.filter(pk=pk, status=ActionStatus.OPEN).update(delivery_note=note)
     emails_attempt(email_ids=[*written, *to_attempt])
+    # An email action is done once its email has had its attempt (sent, or left to the
+    # retries): a batch stopped while sending leaves its actions open, and the next pass
+    # sends the emails it had claimed but not sent (each once: the claims decide).
+    with transaction.atomic():
+        mark_done(set(done) & emailed)
     return {"sent": len(done), "failed": len(failed)}
 
 
