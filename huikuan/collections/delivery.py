@@ -19,8 +19,9 @@ This is the one module that talks to the correspondence app:
   customer and day (``statement_pdf``). The run's transaction puts each email in the outbox as
   ``queued`` (``outbox_queue``: no text yet, idempotency key ``dunning:<action id>``), so
   nothing to be sent is invisible from the moment the run commits; delivery writes it
-  (``email_compose``) and sends it (queued → sending → sent, or retrying/failed); the
-  outbox retries a failure (job ``email_retry``), never losing it;
+  (``emails_compose``, a chunk at a time) and sends it over one connection per chunk
+  (queued → sending → sent, or retrying/failed); the outbox retries a failure (job
+  ``email_retry``), never losing it;
 - letter: the step's letter template rendered to PDF and kept (``letter_create``, reference
   ``dunning:<action id>``);
 - SMS: the SMS-ready text is written on the action for the collector to send.

@@ -131,7 +131,7 @@ def emails_queue(*, purpose: str, entries: Sequence[tuple[str, list[str], int | 
     """Put emails in the outbox before their text exists: one ``queued`` row per
     (idempotency key, recipients, customer id), without subject or body and not due, so a
     caller's transaction makes every email it will send visible at once. Each is sent once
-    :func:`email_compose` has written it. Keys already in the outbox are left as they are.
+    :func:`emails_compose` has written it. Keys already in the outbox are left as they are.
     How many entries were given."""
     OutboundEmail.objects.bulk_create(
         [
