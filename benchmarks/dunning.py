@@ -133,6 +133,19 @@ def generate(customers: int, invoices: int, as_of: date, seed: int) -> dict:
     return {"customers": customers, "invoices": invoices, "seconds": time.perf_counter() - started}
 
 
+def group_cpu_seconds(pgid: int) -> float:
+    """CPU time (user + system) used so far by the live processes of a process group (Linux)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # pgrp; utime and stime are fields 14 and 15 of the stat line
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def celery_delivery(day: date, concurrency: int) -> dict:
     """The day's open actions, queued in chunks and delivered by a Celery worker over SMTP."""
     from aiosmtpd.controller import Controller
@@ -160,6 +173,8 @@ def celery_delivery(day: date, concurrency: int) -> dict:
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(port),
         "DEFAULT_FROM_EMAIL": "ar@huikuan.example",
+        # As in production (a server's environment file): debug off, so no query is logged.
+        "HUIKUAN_DEBUG": "0",
     }
     worker = subprocess.Popen(
         [
@@ -183,11 +198,13 @@ def celery_delivery(day: date, concurrency: int) -> dict:
         time.sleep(5)  # the worker's start-up is not what is timed
         actions = DunningAction.objects.filter(action_date=day, status="open", channel__in=DELIVERED).count()
         settings.HUIKUAN_SCHEDULER = "celery"  # this process queues; the worker delivers
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), group_cpu_seconds(worker.pid)
         tasks = deliveries_enqueue(run_date=day)
         while tasks_pending(func="huikuan.collections.delivery.delivery_chunk_send", run_date=day):
             time.sleep(0.2)
         seconds = time.perf_counter() - started
+        # The worker processes' CPU time for the delivery (not the SMTP sink's, in this process).
+        cpu = group_cpu_seconds(worker.pid) - cpu
     finally:
         os.killpg(worker.pid, signal.SIGTERM)
         worker.wait(timeout=60)
@@ -201,6 +218,7 @@ def celery_delivery(day: date, concurrency: int) -> dict:
         "emails_received": Sink.received,
         "left_open": left,
         "seconds": seconds,
+        "worker_cpu_seconds": cpu,
         "concurrency": concurrency,
     }
 
@@ -284,7 +302,9 @@ def child(
         print(
             f"  the next day's delivery on Celery (--concurrency {concurrency}, SMTP on loopback): "
             f"{d['actions']:,} actions, {d['emails_received']:,} emails in {d['seconds']:.1f} s "
-            f"({d['emails_received'] / d['seconds']:,.1f} emails/s; {d['left_open']} left open)",
+            f"({d['emails_received'] / d['seconds']:,.1f} emails/s; {d['left_open']} left open); "
+            f"workers' CPU {d['worker_cpu_seconds']:.1f} s = "
+            f"{1000 * d['worker_cpu_seconds'] / d['actions']:.1f} ms per action",
             flush=True,
         )
     out.write_text(json.dumps(figures, indent=2))
@@ -395,7 +415,8 @@ def main() -> None:
             c = figures["celery_delivery"]
             print(
                 f"  {database:<10} next day on Celery {c['emails_received'] / c['seconds']:6.1f} emails/s "
-                f"({c['emails_received']:,} emails, {c['actions']:,} actions in {c['seconds']:.1f} s)"
+                f"({c['emails_received']:,} emails, {c['actions']:,} actions in {c['seconds']:.1f} s; "
+                f"workers' CPU {c['worker_cpu_seconds']:.1f} s)"
             )
 
 

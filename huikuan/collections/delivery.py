@@ -19,8 +19,9 @@ This is the one module that talks to the correspondence app:
   customer and day (``statement_pdf``). The run's transaction puts each email in the outbox as
   ``queued`` (``outbox_queue``: no text yet, idempotency key ``dunning:<action id>``), so
   nothing to be sent is invisible from the moment the run commits; delivery writes it
-  (``email_compose``) and sends it (queued → sending → sent, or retrying/failed); the
-  outbox retries a failure (job ``email_retry``), never losing it;
+  (``emails_compose``, a chunk at a time) and sends it over one connection per chunk
+  (queued → sending → sent, or retrying/failed); the outbox retries a failure (job
+  ``email_retry``), never losing it;
 - letter: the step's letter template rendered to PDF and kept (``letter_create``, reference
   ``dunning:<action id>``);
 - SMS: the SMS-ready text is written on the action for the collector to send.
@@ -49,9 +50,9 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, QuerySet
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from huikuan.collections.models import (
@@ -63,12 +64,20 @@ from huikuan.collections.models import (
 from huikuan.collections.selectors import disputed_amounts
 from huikuan.core.errors import ApplicationError
 from huikuan.core.tasks import tasks_enqueue, tasks_pending
-from huikuan.correspondence.documents import document_render, language_code, statement_pdf
-from huikuan.correspondence.selectors import email_find, open_items_total
+from huikuan.correspondence.documents import (
+    document_render,
+    documents_cached,
+    language_code,
+    statement_pdf,
+)
+from huikuan.correspondence.models import OutboundEmail
+from huikuan.correspondence.selectors import emails_by_key, open_items_total
 from huikuan.correspondence.services import (
-    email_attempt,
-    email_compose,
+    EmailContent,
+    email_content,
     email_send,
+    emails_attempt,
+    emails_compose,
     emails_queue,
     emails_reconcile,
     letter_create,
@@ -162,7 +171,9 @@ def deliveries_after_run(*, run_date: date) -> dict[str, int]:
     return deliveries_send(actions=DunningAction.objects.filter(action_date=run_date))
 
 
-def dunning_context(action: DunningAction, invoices: list[Invoice]) -> dict:
+def dunning_context(
+    action: DunningAction, invoices: list[Invoice], *, disputed: dict[int, Decimal] | None = None
+) -> dict:
     """The template context of SPEC §6 documents: customer, invoices, total_open, currency, as_of, step.
 
     Each invoice's ``open_amount`` is what is dunned: its open balance less the amount under
@@ -170,7 +181,8 @@ def dunning_context(action: DunningAction, invoices: list[Invoice]) -> dict:
     total is in the invoices' currency when they share one, else in the functional currency
     at each invoice's exchange rate (``open_items_total``): a letter never adds two currencies.
     """
-    disputed = disputed_amounts(invoice_ids=[invoice.pk for invoice in invoices])
+    if disputed is None:
+        disputed = disputed_amounts(invoice_ids=[invoice.pk for invoice in invoices])
     rows = [
         {
             "number": invoice.number,
@@ -196,40 +208,92 @@ def dunning_context(action: DunningAction, invoices: list[Invoice]) -> dict:
 
 
 def deliveries_send(*, actions: QuerySet[DunningAction] | None = None) -> dict[str, int]:
-    """Deliver the open email, letter and SMS actions (all of them by default)."""
+    """Deliver the open email, letter and SMS actions (all of them by default), a batch of
+    ``DELIVERY_CHUNK`` at a time."""
     counts = {"sent": 0, "failed": 0}
     emails_reconcile()
-    pending = (actions if actions is not None else DunningAction.objects.all()).filter(
-        status=ActionStatus.OPEN, channel__in=[Channel.EMAIL, Channel.LETTER, Channel.SMS]
+    ids = list(
+        (actions if actions is not None else DunningAction.objects.all())
+        .filter(status=ActionStatus.OPEN, channel__in=DELIVERED)
+        .order_by("id")
+        .values_list("id", flat=True)
     )
+    if not ids:
+        return counts
     templates = {
         (policy_code, code): (email, letter, sms, attach)
         for policy_code, code, email, letter, sms, attach in DunningStep.objects.values_list(
             "policy__code", "code", "email_template", "letter_template", "sms_text", "attach_statement"
         )
     }
-    for action in pending.select_related("customer").order_by("id").iterator(chunk_size=2000):
-        invoices = list(
-            Invoice.objects.filter(customer_id=action.customer_id, number__in=action.invoice_number_list)
-        )
-        context = dunning_context(action, invoices)
-        email_template, letter_template, sms_text, attach_statement = templates.get(
-            (action.policy_code, action.step_code), ("", "", "", False)
-        )
-        try:
-            outcome = _deliver(action, context, email_template, letter_template, sms_text, attach_statement)
-        except (ApplicationError, ValueError, OSError) as error:
-            logger.warning("dunning delivery %s failed: %s", action.pk, error)
-            DunningAction.objects.filter(pk=action.pk, status=ActionStatus.OPEN).update(
-                delivery_note=f"failed: {getattr(error, 'message', error)}"[:500]
-            )
-            counts["failed"] += 1
-            continue
-        DunningAction.objects.filter(pk=action.pk, status=ActionStatus.OPEN).update(
-            status=ActionStatus.DONE, delivery_note=outcome[:500], completed_on=action.action_date
-        )
-        counts["sent"] += 1
+    size = max(settings.DELIVERY_CHUNK, 1)
+    for start in range(0, len(ids), size):
+        batch = DunningAction.objects.filter(pk__in=ids[start : start + size], status=ActionStatus.OPEN)
+        for outcome, n in _batch_send(
+            list(batch.select_related("customer").order_by("id")), templates
+        ).items():
+            counts[outcome] += n
     return counts
+
+
+def _batch_send(actions: list[DunningAction], templates: dict) -> dict[str, int]:
+    """Deliver a batch: its rows read in a few queries, its documents rendered, its emails
+    written and its actions marked in one transaction, then its emails sent over one mail
+    connection (each claimed and its attempt recorded before its DATA)."""
+    numbers = {(action.customer_id, number) for action in actions for number in action.invoice_number_list}
+    invoices = {
+        (invoice.customer_id, invoice.number): invoice
+        for invoice in Invoice.objects.filter(
+            customer_id__in={customer_id for customer_id, _ in numbers},
+            number__in={number for _, number in numbers},
+        )
+    }
+    disputed = disputed_amounts(invoice_ids=[invoice.pk for invoice in invoices.values()])
+    outbox = emails_by_key(idempotency_keys=[f"dunning:{action.pk}" for action in actions])
+    composed: list[tuple[int, EmailContent]] = []
+    to_attempt: list[int] = []
+    done: dict[int, str] = {}
+    failed: dict[int, str] = {}
+    with documents_cached():
+        for action in actions:
+            rows = sorted(
+                (
+                    invoices[(action.customer_id, number)]
+                    for number in set(action.invoice_number_list)
+                    if (action.customer_id, number) in invoices
+                ),
+                key=lambda invoice: (invoice.invoice_date, invoice.number),  # Invoice's ordering
+            )
+            context = dunning_context(action, rows, disputed=disputed)
+            step = templates.get((action.policy_code, action.step_code), ("", "", "", False))
+            try:
+                done[action.pk] = _deliver(
+                    action, context, *step, outbox=outbox, composed=composed, to_attempt=to_attempt
+                )
+            except (ApplicationError, ValueError, OSError) as error:
+                logger.warning("dunning delivery %s failed: %s", action.pk, error)
+                failed[action.pk] = f"failed: {getattr(error, 'message', error)}"[:500]
+    dates = {action.pk: action.action_date for action in actions}
+    emailed = {action.pk for action in actions if action.channel == Channel.EMAIL}
+
+    def mark_done(pks: set[int]) -> None:
+        for pk in pks:
+            DunningAction.objects.filter(pk=pk, status=ActionStatus.OPEN).update(
+                status=ActionStatus.DONE, delivery_note=done[pk][:500], completed_on=dates[pk]
+            )
+
+    with transaction.atomic():
+        written = emails_compose(entries=composed)
+        mark_done(set(done) - emailed)
+        for pk, note in failed.items():
+            DunningAction.objects.filter(pk=pk, status=ActionStatus.OPEN).update(delivery_note=note)
+    emails_attempt(email_ids=[*written, *to_attempt])
+    # An email action is done once its email has had its attempt (sent, or left to the
+    # retries): a batch stopped while sending leaves its actions open, and the next pass
+    # sends the emails it had claimed but not sent (each once: the claims decide).
+    with transaction.atomic():
+        mark_done(set(done) & emailed)
+    return {"sent": len(done), "failed": len(failed)}
 
 
 def _deliver(
@@ -239,8 +303,13 @@ def _deliver(
     letter_template: str,
     sms: str,
     attach_statement: bool = False,
+    *,
+    outbox: dict[str, OutboundEmail],
+    composed: list[tuple[int, EmailContent]],
+    to_attempt: list[int],
 ) -> str:
-    """What was done, as a note for the action."""
+    """What was done, as a note for the action. An email queued in the outbox is rendered
+    into ``composed`` (written by the caller); one already written, into ``to_attempt``."""
     customer = action.customer
     key = f"dunning:{action.pk}"
     if action.channel == Channel.SMS:
@@ -252,11 +321,11 @@ def _deliver(
             customer=customer, template_code=letter_template, context=context, reference=key
         )
         return f"letter {letter.reference}"
-    existing = email_find(idempotency_key=key)
+    existing = outbox.get(key)
     if existing is not None and not existing.awaiting_content:
         # Written before the process delivering it stopped: send it if no attempt of it is
         # under way or done (the attempt's own claim decides), without rendering it again.
-        email_attempt(email_id=existing.pk, now=timezone.now())
+        to_attempt.append(existing.pk)
         return f"email {existing.pk}"
     if not customer.email:
         raise ValueError(_("customer %(code)s has no email address") % {"code": customer.code})
@@ -277,10 +346,11 @@ def _deliver(
         "html": document.html,
         "attachments": attachments,
     }
-    if existing is not None:  # queued by the run at its commit
-        email = email_compose(email=existing, **content)
-    else:  # an action of a run from before emails were queued at commit
-        email = email_send(purpose="dunning", idempotency_key=key, customer=customer, **content)
+    if existing is not None:  # queued by the run at its commit: written by the caller
+        composed.append((existing.pk, email_content(idempotency_key=key, **content)))
+        return f"email {existing.pk}"
+    # An action of a run from before emails were queued at commit.
+    email = email_send(purpose="dunning", idempotency_key=key, customer=customer, **content)
     return f"email {email.pk}"
 
 

@@ -11,12 +11,16 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from functools import lru_cache
+from typing import Any, TypeVar
 
-from django.template import Context, Engine, TemplateDoesNotExist, TemplateSyntaxError
+from django.template import Context, Engine, Template, TemplateDoesNotExist, TemplateSyntaxError
 from django.utils import timezone, translation
 from django.utils.html import linebreaks, strip_tags
 
@@ -44,6 +48,37 @@ def _engine(*, autoescape: bool) -> Engine:
 
 _TEXT_ENGINE = _engine(autoescape=False)
 _HTML_ENGINE = _engine(autoescape=True)
+
+# Rows read once per block of documents_cached() (one delivery chunk), else on every call.
+_block_cache: ContextVar[dict | None] = ContextVar("huikuan_documents_cached", default=None)
+_T = TypeVar("_T")
+
+
+@contextmanager
+def documents_cached() -> Iterator[None]:
+    """Within the block, the templates, the letterhead and the payment days are read from the
+    database once: a delivery chunk renders many documents from the same rows. An edit made
+    meanwhile is seen by the next block."""
+    token = _block_cache.set({})
+    try:
+        yield
+    finally:
+        _block_cache.reset(token)
+
+
+def _cached(key: tuple, load: Callable[[], _T]) -> _T:
+    cache = _block_cache.get()
+    if cache is None:
+        return load()
+    if key not in cache:
+        cache[key] = load()
+    return cache[key]
+
+
+@lru_cache(maxsize=512)
+def _compiled(autoescape: bool, source: str) -> Template:
+    """A template's source compiled once per process (compiling costs more than rendering)."""
+    return (_HTML_ENGINE if autoescape else _TEXT_ENGINE).from_string(source)
 
 
 @dataclass(frozen=True)
@@ -80,7 +115,10 @@ def template_check(*, subject: str, body: str, kind: str) -> None:
 def document_template(*, template_code: str, language: str) -> DocumentTemplate:
     """The template in ``language``, else in the default language."""
     wanted = language_code(language)
-    found = {t.language: t for t in DocumentTemplate.objects.filter(code=template_code)}
+    if _block_cache.get() is None:
+        found = {t.language: t for t in DocumentTemplate.objects.filter(code=template_code)}
+    else:  # a block renders many documents: every template read at once (a few dozen rows)
+        found = _cached(("templates",), _all_templates).get(template_code, {})
     template = found.get(wanted) or found.get(DEFAULT_LANGUAGE) or next(iter(found.values()), None)
     if template is None:
         raise NotFound(f"no document template {template_code!r}")
@@ -101,7 +139,18 @@ LETTERHEAD_FIELDS = (
 )
 
 
+def _all_templates() -> dict[str, dict[str, DocumentTemplate]]:
+    templates: dict[str, dict[str, DocumentTemplate]] = {}
+    for template in DocumentTemplate.objects.all():
+        templates.setdefault(template.code, {})[template.language] = template
+    return templates
+
+
 def letterhead_values() -> dict[str, str]:
+    return dict(_cached(("letterhead",), _letterhead_values))
+
+
+def _letterhead_values() -> dict[str, str]:
     letterhead = Letterhead.objects.filter(pk=1).first() or Letterhead()
     return {field: getattr(letterhead, field) for field in LETTERHEAD_FIELDS}
 
@@ -138,7 +187,8 @@ def _full_context(context: dict) -> dict:
     full = dict(context)
     as_of = full.get("as_of")
     if "deadline" not in full and isinstance(as_of, date):
-        full["deadline"] = as_of + timedelta(days=policy_value("LETTER_PAYMENT_DAYS"))
+        days = _cached(("policy", "LETTER_PAYMENT_DAYS"), lambda: policy_value("LETTER_PAYMENT_DAYS"))
+        full["deadline"] = as_of + timedelta(days=days)
     full["letterhead"] = letterhead_values()
     return _plain(full)
 
@@ -149,7 +199,7 @@ def _collapse(text: str) -> str:
 
 
 def _render(engine: Engine, source: str, values: dict) -> str:
-    return engine.from_string(source).render(Context(values, autoescape=engine.autoescape))
+    return _compiled(engine.autoescape, source).render(Context(values, autoescape=engine.autoescape))
 
 
 def document_render(*, template_code: str, language: str, context: dict) -> RenderedDocument:
@@ -214,6 +264,11 @@ def statement_context(*, customer: Customer, as_of: date) -> dict:
     }
 
 
+def _statements_prune(as_of: date) -> bool:
+    StatementPdf.objects.filter(as_of__lt=as_of - timedelta(days=STATEMENT_KEEP_DAYS)).delete()
+    return True
+
+
 def statement_pdf(*, customer: Customer, as_of: date, language: str | None = None) -> bytes:
     """The statement of account (对账单): the open items at the end of ``as_of``, their ages and total.
 
@@ -255,7 +310,8 @@ def statement_pdf(*, customer: Customer, as_of: date, language: str | None = Non
             ],
             ignore_conflicts=True,
         )
-        StatementPdf.objects.filter(as_of__lt=as_of - timedelta(days=STATEMENT_KEEP_DAYS)).delete()
+        # Older days pruned (once per block of documents_cached()).
+        _cached(("statements pruned", as_of), lambda: _statements_prune(as_of))
     else:
         kept.update(content_sha256=digest, pdf=content, rendered_at=timezone.now())
     return content

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 
 from huikuan.core.money import functional_amount
 from huikuan.core.policy import policy_value
@@ -19,30 +19,42 @@ def customer_open_items(*, customer: Customer, as_of: date) -> list[dict]:
     Each is a dict of the letters' context contract: number, invoice_date, due_date,
     amount, open_amount, currency, days_overdue (0 while not yet due), fx_rate.
     """
-    invoices = (
+    invoices = list(
         Invoice.objects.filter(customer=customer, invoice_date__lte=as_of)
         .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=as_of))
         .order_by("due_date", "number")
-        .prefetch_related(
-            Prefetch("allocations", queryset=Allocation.objects.filter(allocation_date__lte=as_of)),
-            Prefetch("credit_notes", queryset=CreditNote.objects.filter(note_date__lte=as_of)),
-            Prefetch("write_offs", queryset=WriteOff.objects.filter(writeoff_date__lte=as_of)),
-        )
     )
+    # Only an invoice with something applied by then (its cached first application) needs
+    # its records read: most open invoices have none, and then this is one query.
+    applied_by_then = [
+        invoice
+        for invoice in invoices
+        if invoice.first_applied_on is not None and invoice.first_applied_on <= as_of
+    ]
+    prefetch_related_objects(
+        applied_by_then,
+        Prefetch("allocations", queryset=Allocation.objects.filter(allocation_date__lte=as_of)),
+        Prefetch("credit_notes", queryset=CreditNote.objects.filter(note_date__lte=as_of)),
+        Prefetch("write_offs", queryset=WriteOff.objects.filter(writeoff_date__lte=as_of)),
+    )
+    with_records = {invoice.pk for invoice in applied_by_then}
     items = []
     for invoice in invoices:
-        applied = sum(
-            (
-                record.amount
-                for records in (
-                    invoice.allocations.all(),
-                    invoice.credit_notes.all(),
-                    invoice.write_offs.all(),
-                )
-                for record in records
-            ),
-            Decimal(0),
-        )
+        if invoice.pk not in with_records:
+            applied = Decimal(0)
+        else:
+            applied = sum(
+                (
+                    record.amount
+                    for records in (
+                        invoice.allocations.all(),
+                        invoice.credit_notes.all(),
+                        invoice.write_offs.all(),
+                    )
+                    for record in records
+                ),
+                Decimal(0),
+            )
         open_amount = invoice.amount - applied
         if open_amount <= 0:
             continue
@@ -103,3 +115,11 @@ def outbox_list(*, status: str = "", created_on: date | None = None) -> QuerySet
     if created_on is not None:
         emails = emails.filter(created_at__date=created_on)
     return emails.order_by("-created_at", "-id")
+
+
+def emails_by_key(*, idempotency_keys: list[str]) -> dict[str, OutboundEmail]:
+    """The outbox rows recorded under these keys (one query), by key."""
+    return {
+        email.idempotency_key: email
+        for email in OutboundEmail.objects.filter(idempotency_key__in=idempotency_keys)
+    }

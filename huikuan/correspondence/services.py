@@ -12,7 +12,9 @@ import hashlib
 import logging
 import os
 import socket
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import parseaddr
 from functools import partial
@@ -118,7 +120,7 @@ def emails_queue(*, purpose: str, entries: Sequence[tuple[str, list[str], int | 
     """Put emails in the outbox before their text exists: one ``queued`` row per
     (idempotency key, recipients, customer id), without subject or body and not due, so a
     caller's transaction makes every email it will send visible at once. Each is sent once
-    :func:`email_compose` has written it. Keys already in the outbox are left as they are.
+    :func:`emails_compose` has written it. Keys already in the outbox are left as they are.
     How many entries were given."""
     OutboundEmail.objects.bulk_create(
         [
@@ -140,31 +142,59 @@ def emails_queue(*, purpose: str, entries: Sequence[tuple[str, list[str], int | 
     return len(entries)
 
 
-@transaction.atomic
-def email_compose(
+@dataclass(frozen=True)
+class EmailContent:
+    """An email's text, checked (:func:`email_content`), to be written by :func:`emails_compose`."""
+
+    to: list[str]
+    subject: str
+    body: str
+    html: str
+    attachments: tuple[tuple[str, bytes, str], ...]
+
+
+def email_content(
     *,
-    email: OutboundEmail,
+    idempotency_key: str,
     to: list[str],
     subject: str,
     body: str,
     html: str = "",
     attachments: Sequence[tuple[str, bytes, str]] = (),
-    now: datetime | None = None,
-) -> OutboundEmail:
-    """Write the text of an email queued by :func:`emails_queue` and send it after commit.
-    An email already written is returned as it is (two workers composing it: one wins)."""
+) -> EmailContent:
+    """The text of the email ``idempotency_key``, refused (RuleViolation) when it cannot be sent."""
     to = [address.strip() for address in to if address and address.strip()]
-    _check_email(to=to, subject=subject, idempotency_key=email.idempotency_key, attachments=attachments)
-    written = OutboundEmail.objects.filter(pk=email.pk, status=EmailStatus.QUEUED, subject="").update(
-        to=to, subject=subject.strip(), body=body, html=html, next_attempt_at=now or timezone.now()
+    _check_email(to=to, subject=subject, idempotency_key=idempotency_key, attachments=attachments)
+    return EmailContent(
+        to=to,
+        subject=subject.strip(),
+        body=body,
+        html=html,
+        attachments=tuple((name, bytes(content), mimetype) for name, content, mimetype in attachments),
     )
-    if written:
-        EmailAttachment.objects.bulk_create(
-            EmailAttachment(email_id=email.pk, filename=name, content=bytes(content), mimetype=mimetype)
-            for name, content, mimetype in attachments
+
+
+@transaction.atomic
+def emails_compose(*, entries: Sequence[tuple[int, EmailContent]], now: datetime | None = None) -> list[int]:
+    """Write the text of emails queued by :func:`emails_queue` (id, content), in one
+    transaction, and make them due; the caller attempts them after its commit
+    (:func:`emails_attempt`). An email already written is left as it is (two workers
+    composing it: one wins). The ids written."""
+    now = now or timezone.now()
+    written = [
+        email_id
+        for email_id, content in entries
+        if OutboundEmail.objects.filter(pk=email_id, status=EmailStatus.QUEUED, subject="").update(
+            to=content.to, subject=content.subject, body=content.body, html=content.html, next_attempt_at=now
         )
-        transaction.on_commit(partial(_attempt_after_commit, email.pk))
-    return OutboundEmail.objects.get(pk=email.pk)
+    ]
+    contents = dict(entries)
+    EmailAttachment.objects.bulk_create(
+        EmailAttachment(email_id=email_id, filename=name, content=content, mimetype=mimetype)
+        for email_id in written
+        for name, content, mimetype in contents[email_id].attachments
+    )
+    return written
 
 
 def _attempt_after_commit(email_id: int) -> None:
@@ -204,24 +234,36 @@ def _sending_lease() -> timedelta:
     return timedelta(seconds=float(settings.EMAIL_SENDING_LEASE_SECONDS))
 
 
-def _attempt_claim(email_id: int, now: datetime) -> EmailAttempt | None:
-    """Claim the email for one attempt: queued/retrying and due → sending, with the attempt
-    recorded in the same transaction. None when it is not due or another worker has it."""
-    claim = OutboundEmail.objects.filter(
-        pk=email_id, status__in=[EmailStatus.QUEUED, EmailStatus.RETRYING], next_attempt_at__lte=now
+def _attempts_claim(email_ids: Sequence[int], now: datetime) -> dict[int, int]:
+    """Claim each email for one attempt: queued/retrying and due → sending, its attempt
+    recorded, all in one transaction committed before anything is sent. {email id: attempt
+    number} of those claimed; an email not due or that another worker has is left out."""
+    due = list(
+        OutboundEmail.objects.filter(
+            pk__in=email_ids, status__in=[EmailStatus.QUEUED, EmailStatus.RETRYING], next_attempt_at__lte=now
+        ).values_list("pk", "attempts")
     )
-    current = claim.values_list("attempts", flat=True).first()
-    if current is None:
-        return None
+    if not due:
+        return {}
+    claimed: dict[int, int] = {}
     with transaction.atomic():
-        claimed = claim.filter(attempts=current).update(
-            status=EmailStatus.SENDING, attempts=current + 1, next_attempt_at=now + _sending_lease()
+        for email_id, current in due:
+            # Conditional on the attempts read: of two workers claiming it, one wins.
+            if OutboundEmail.objects.filter(
+                pk=email_id,
+                status__in=[EmailStatus.QUEUED, EmailStatus.RETRYING],
+                next_attempt_at__lte=now,
+                attempts=current,
+            ).update(
+                status=EmailStatus.SENDING, attempts=current + 1, next_attempt_at=now + _sending_lease()
+            ):
+                claimed[email_id] = current + 1
+        owner = _process_name()
+        EmailAttempt.objects.bulk_create(
+            EmailAttempt(email_id=email_id, number=number, owner=owner, started_at=now)
+            for email_id, number in claimed.items()
         )
-        if not claimed:
-            return None
-        return EmailAttempt.objects.create(
-            email_id=email_id, number=current + 1, owner=_process_name(), started_at=now
-        )
+    return claimed
 
 
 def _process_name() -> str:
@@ -229,29 +271,86 @@ def _process_name() -> str:
 
 
 def email_attempt(*, email_id: int, now: datetime) -> bool:
-    """One delivery attempt, if the email is due; True when it was sent.
+    """One delivery attempt, if the email is due; True when it was sent (see :func:`emails_attempt`)."""
+    return emails_attempt(email_ids=[email_id], now=now) == 1
 
-    The attempt is claimed with a conditional UPDATE (queued or retrying → sending) that
-    records the attempt and holds the email until ``EMAIL_SENDING_LEASE_SECONDS`` from now, so
-    parallel workers never send it twice. Just before the SMTP DATA command the attempt's
-    ``data_at`` is written; a process killed mid-attempt is reconciled by
-    :func:`emails_reconcile` from that record.
+
+def emails_attempt(*, email_ids: Sequence[int], now: datetime | None = None) -> int:
+    """An attempt at each email still due, over one mail connection; how many were sent.
+    Also the retry task (``emails_retry_enqueue``).
+
+    Each attempt is claimed first with a conditional UPDATE (queued or retrying → sending)
+    that records the attempt and holds the email until ``EMAIL_SENDING_LEASE_SECONDS`` from
+    now (renewed while the batch is being sent), so parallel workers never send it twice.
+    Just before the SMTP DATA command of each message its attempt's ``data_at`` is written
+    and committed; a process killed mid-attempt is reconciled by :func:`emails_reconcile`
+    from that record. A failed message closes the connection; the next opens a new one.
     """
-    attempt = _attempt_claim(email_id, now)
-    if attempt is None:
-        return False
-    email = OutboundEmail.objects.get(pk=email_id)
-    attempts = EmailAttempt.objects.filter(pk=attempt.pk)
+    now = now or timezone.now()
+    claimed = _attempts_claim(email_ids, now)
+    if not claimed:
+        return 0
+    emails = OutboundEmail.objects.filter(pk__in=claimed).prefetch_related("attachments").order_by("pk")
+    renewed_at, sent = time.monotonic(), 0
+    remaining = set(claimed)
+    connection = None
+    try:
+        for email in emails:
+            if time.monotonic() - renewed_at > _sending_lease().total_seconds() / 3:
+                # A long batch (a slow server): keep the claims of those not yet sent.
+                OutboundEmail.objects.filter(pk__in=remaining, status=EmailStatus.SENDING).update(
+                    next_attempt_at=timezone.now() + _sending_lease()
+                )
+                renewed_at = time.monotonic()
+            remaining.discard(email.pk)
+            if connection is None:
+                connection = _AttemptConnection()
+            if _attempt_send(email, claimed[email.pk], connection, now):
+                sent += 1
+            else:
+                connection.close()
+                connection = None
+    finally:
+        if connection is not None:
+            connection.close()
+    return sent
+
+
+class _AttemptConnection:
+    """The mail connection of a batch of attempts, opened at its first message; an error
+    opening it is the failure of that message's attempt."""
+
+    def __init__(self) -> None:
+        self.backend = None
+
+    def send(self, message: EmailMultiAlternatives, data_started: Callable[[], None]) -> None:
+        if self.backend is None:
+            backend = mail_connection()
+            backend.open()
+            self.backend = backend
+        with before_data(data_started):
+            if not getattr(self.backend, "supports_before_data", False):
+                data_started()
+            self.backend.send_messages([message])
+
+    def close(self) -> None:
+        if self.backend is not None:
+            try:
+                self.backend.close()
+            except Exception as error:  # a connection already broken: nothing left to close
+                logger.info("closing the mail connection: %s", error)
+            self.backend = None
+
+
+def _attempt_send(email: OutboundEmail, number: int, connection: _AttemptConnection, now: datetime) -> bool:
+    """The claimed attempt ``number`` of ``email``: sent (True) or recorded as failed."""
+    attempts = EmailAttempt.objects.filter(email_id=email.pk, number=number)
 
     def data_started() -> None:
         attempts.update(data_at=timezone.now())
 
     try:
-        connection = mail_connection()
-        with before_data(data_started):
-            if not getattr(connection, "supports_before_data", False):
-                data_started()
-            connection.send_messages([_message(email)])
+        connection.send(_message(email), data_started)
     except Exception as error:  # every failure (SMTP, refused, network) is recorded, never raised away
         email.last_error = f"{type(error).__name__}: {error}"[:2000]
         if email.attempts >= policy_value("EMAIL_MAX_ATTEMPTS"):
@@ -260,15 +359,17 @@ def email_attempt(*, email_id: int, now: datetime) -> bool:
         else:
             email.status = EmailStatus.RETRYING
             email.next_attempt_at = now + _retry_delay(email.attempts)
-        email.save(update_fields=["status", "last_error", "next_attempt_at"])
-        attempts.update(finished_at=timezone.now(), outcome=AttemptOutcome.FAILED, error=email.last_error)
+        with transaction.atomic():
+            email.save(update_fields=["status", "last_error", "next_attempt_at"])
+            attempts.update(finished_at=timezone.now(), outcome=AttemptOutcome.FAILED, error=email.last_error)
         logger.warning("email %s to %s failed (attempt %s): %s", email.pk, email.to, email.attempts, error)
         return False
     email.status = EmailStatus.SENT
     email.sent_at = now
     email.next_attempt_at = None
-    email.save(update_fields=["status", "sent_at", "next_attempt_at"])
-    attempts.update(finished_at=timezone.now(), outcome=AttemptOutcome.SENT)
+    with transaction.atomic():
+        email.save(update_fields=["status", "sent_at", "next_attempt_at"])
+        attempts.update(finished_at=timezone.now(), outcome=AttemptOutcome.SENT)
     return True
 
 
@@ -326,8 +427,9 @@ def emails_retry(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     emails_reconcile(now=now)
     sent = 0
-    for email_id in list(emails_due_for_retry(now=now).values_list("pk", flat=True)):
-        sent += email_attempt(email_id=email_id, now=now)
+    ids = list(emails_due_for_retry(now=now).values_list("pk", flat=True))
+    for at in range(0, len(ids), RETRY_CHUNK):
+        sent += emails_attempt(email_ids=ids[at : at + RETRY_CHUNK], now=now)
     return sent
 
 
@@ -349,13 +451,6 @@ def emails_retry_enqueue(*, now: datetime | None = None) -> int:
     )
 
 
-def emails_attempt(*, email_ids: list[int]) -> int:
-    """One retry task: an attempt at each email still due (each claimed first); how many sent."""
-    now = timezone.now()
-    return sum(email_attempt(email_id=email_id, now=now) for email_id in email_ids)
-
-
-@transaction.atomic
 def letter_create(
     *,
     customer: Customer,
@@ -364,7 +459,9 @@ def letter_create(
     reference: str,
     language: str | None = None,
 ) -> Letter:
-    """Render a letter to PDF and keep it; the same ``reference`` again returns the kept letter."""
+    """Render a letter to PDF and keep it; the same ``reference`` again returns the kept letter.
+    The PDF is drawn outside any transaction of this function (on SQLite a transaction holds
+    the database's write lock, and parallel workers would wait for the drawing)."""
     existing = Letter.objects.filter(reference=reference).first()
     if existing is not None:
         return existing

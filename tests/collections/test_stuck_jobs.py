@@ -138,19 +138,20 @@ def test_a_job_killed_mid_delivery_is_resumed_after_its_lease_and_sends_each_ema
     assert job.returncode == -signal.SIGKILL
     assert len(mail_server.messages) == 2
 
-    # What the kill left: the job running (its lease soon stale), two emails sent, the third
-    # being sent (its attempt recorded, the DATA command never reached), the rest queued.
+    # What the kill left: the job running (its lease soon stale), two emails sent, the other
+    # three claimed by the chunk being sent (their attempts recorded before the first was
+    # sent), the third's DATA command never reached and the last two not yet started.
     [(status, attempts)] = query(database, "SELECT status, attempts FROM jobs_jobrun WHERE job = 'dunning'")
     assert (status, attempts) == ("running", 1)
     outbox = query(database, "SELECT status FROM correspondence_outboundemail")
     emails = Counter(status for (status,) in outbox)
-    assert emails == {"sent": 2, "sending": 1, "queued": 2}  # none unsent is out of sight
-    [(data_at,)] = query(
+    assert emails == {"sent": 2, "sending": 3}  # none unsent is out of sight
+    claimed = query(
         database,
         "SELECT a.data_at FROM correspondence_emailattempt a JOIN correspondence_outboundemail e "
         "ON e.id = a.email_id WHERE e.status = 'sending'",
     )
-    assert data_at is None
+    assert claimed == [(None,)] * 3
 
     # Nobody renews the lease now: it goes stale, and the next attempt takes the job over.
     deadline = time.monotonic() + 60
@@ -179,7 +180,7 @@ def test_a_job_killed_mid_delivery_is_resumed_after_its_lease_and_sends_each_ema
     interrupted = query(
         database, "SELECT number, outcome FROM correspondence_emailattempt WHERE outcome != 'sent'"
     )
-    assert interrupted == [(1, "interrupted")]
+    assert interrupted == [(1, "interrupted")] * 3  # the three claimed when the kill came
     # Each attempt that sent its email recorded the start of its DATA command first.
     assert query(
         database,
