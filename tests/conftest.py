@@ -72,3 +72,32 @@ def pytest_collection_modifyitems(config, items):
         marked = {mark.name for mark in item.iter_markers()}
         if marked & SLOW_MARKERS or item.nodeid.startswith(SLOW_PLACES):
             item.add_marker(pytest.mark.slow)
+
+
+def _seed_again(sender, app_config=None, using="default", **kwargs):
+    """After a transactional test's flush (Django sends post_migrate then), put back what the
+    data migrations seeded: approval chains, dunning policies, document templates and the
+    letterhead. Without it, a test that runs after a browser test on the same xdist worker
+    finds no approval chain. Runs once per flush, after the last app's signal."""
+    from django.apps import apps
+
+    with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
+    if app_config is not None and app_config is not with_models[-1]:
+        return
+    from importlib import import_module
+
+    from huikuan.approvals.services import approval_chains_install
+    from huikuan.collections.services import policies_install
+
+    approval_chains_install()
+    policies_install()
+    import_module("huikuan.correspondence.migrations.0002_default_templates").seed(apps, None)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _seeded_after_every_flush():
+    from django.db.models.signals import post_migrate
+
+    post_migrate.connect(_seed_again, dispatch_uid="huikuan.tests.seed_again")
+    yield
+    post_migrate.disconnect(dispatch_uid="huikuan.tests.seed_again")
