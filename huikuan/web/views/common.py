@@ -6,6 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -23,6 +24,23 @@ def page_for(action: str) -> Callable[[Callable], Callable]:
         @wraps(view)
         def guarded(request: HttpRequest, *args, **kwargs):
             require(request.user, action)
+            return view(request, *args, **kwargs)
+
+        return guarded
+
+    return decorate
+
+
+def model_page(permission: str) -> Callable[[Callable], Callable]:
+    """A page that reads records: the user must be signed in and hold the model's ``permission``
+    (``app.view_model``); writes on the page ask :func:`page_for` / ``require`` per action."""
+
+    def decorate(view: Callable) -> Callable:
+        @login_required
+        @wraps(view)
+        def guarded(request: HttpRequest, *args, **kwargs):
+            if not request.user.has_perm(permission):
+                raise PermissionDenied
             return view(request, *args, **kwargs)
 
         return guarded

@@ -3,13 +3,8 @@ queued, being sent, sent, retrying or failed, with its text and attachments' nam
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,21 +22,9 @@ from huikuan.correspondence.services import (
     letterhead_get,
     letterhead_update,
 )
-from huikuan.web.views.common import page_for
+from huikuan.web.views.common import model_page, page_for
 
-
-def correspondence_page(permission: str) -> Callable:
-    def decorate(view: Callable) -> Callable:
-        @login_required
-        @wraps(view)
-        def guarded(request: HttpRequest, *args, **kwargs):
-            if not request.user.has_perm(permission):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return guarded
-
-    return decorate
+correspondence_page = model_page  # a page that reads records: see huikuan.web.views.common
 
 
 class TemplateForm(forms.Form):

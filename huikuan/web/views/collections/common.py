@@ -3,35 +3,19 @@ form fields for money and dates."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
-from functools import wraps
 
 from django import forms
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from huikuan.web.fields import BusinessDateField
+from huikuan.web.views.common import model_page
 from huikuan.web.widgets import IsoDateInput
 
 SOURCE = "web:collections"
-
-
-def collections_page(permission: str) -> Callable:
-    def decorate(view: Callable) -> Callable:
-        @login_required
-        @wraps(view)
-        def guarded(request: HttpRequest, *args, **kwargs):
-            if not request.user.has_perm(permission):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return guarded
-
-    return decorate
+collections_page = model_page  # a page that reads records: see huikuan.web.views.common
 
 
 def day_of(request: HttpRequest, name: str = "date", default: date | None = None) -> date:
