@@ -101,3 +101,14 @@ def _seeded_after_every_flush():
     post_migrate.connect(_seed_again, dispatch_uid="huikuan.tests.seed_again")
     yield
     post_migrate.disconnect(dispatch_uid="huikuan.tests.seed_again")
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language (Chinese): a language activated by an earlier
+    test on the same worker does not leak into records this test creates."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
