@@ -69,23 +69,35 @@ def test_logins_answer_in_under_a_second_while_the_days_run_is_delivered(tmp_pat
     )
     assert demo.returncode == 0, demo.stderr
     username, password = re.search(r"user (demo\.manager)\s+role \S+\s+password (\S+)", demo.stdout).groups()
-    port = free_port()
-    server = subprocess.Popen(
-        [*huikuan, "serve", "--port", str(port), "--workers", "2"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
+    log = tmp_path / "serve.log"
+
+    def start() -> tuple[subprocess.Popen, str]:
+        """``huikuan serve`` on a free port; another test's server may take the port between
+        the choice and the bind, so a server that dies while starting is started again."""
+        for _ in range(3):
+            port = free_port()
+            with log.open("ab") as output:
+                process = subprocess.Popen(
+                    [*huikuan, "serve", "--port", str(port), "--workers", "2"],
+                    env=env,
+                    stdout=output,
+                    stderr=subprocess.STDOUT,
+                )
+            url = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + 180
+            while time.monotonic() < deadline and process.poll() is None:
+                try:
+                    urllib.request.urlopen(f"{url}/login/", timeout=5)
+                    return process, url
+                except OSError:
+                    time.sleep(0.3)
+            process.terminate()
+            process.wait(timeout=30)
+        pytest.fail(f"huikuan serve did not start: {log.read_text(errors='replace')[-2000:]}")
+
+    server, base = start()
     database = tmp_path / "huikuan.sqlite3"
     try:
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline and server.poll() is None:
-            try:
-                urllib.request.urlopen(f"{base}/login/", timeout=5)
-                break
-            except OSError:
-                time.sleep(0.3)
         import sqlite3
 
         def delivery() -> tuple[int, int]:
