@@ -1,7 +1,7 @@
 """Static files storage: WhiteNoise's compressed files, gzip only.
 
-WeasyPrint (letters) installs ``brotli``, and WhiteNoise then brotli-compresses every static
-file at the highest quality on each ``collectstatic``: minutes over the API docs' scripts
+Where ``brotli`` is installed (another package may bring it), WhiteNoise brotli-compresses
+every static file at the highest quality on each ``collectstatic``: minutes over the API docs' scripts
 at every ``huikuan serve``. Gzip is enough for an intranet application.
 """
 
