@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "huikuan.credit",
     "huikuan.correspondence",
     "huikuan.collections",
+    "huikuan.cash",
+    "huikuan.statements",
     "huikuan.jobs",
     "huikuan.reporting",
     "huikuan.api",

@@ -1,0 +1,1 @@
+"""Cash application: bank statements in, receipts matched to customers and invoices."""
