@@ -135,8 +135,9 @@ def test_the_writer_writes_each_formula_like_text_as_text(name):
     content = xlsx_bytes(sheet)
     assert_no_formula(content)
     cell, amount = next(load_workbook(io.BytesIO(content)).active.iter_rows(min_row=2))
-    # XML reads a carriage return back as a line feed.
-    assert (cell.value, cell.data_type, cell.quotePrefix) == (name.replace("\r", "\n"), "s", True)
+    # Older writers let XML read a carriage return back as a line feed; newer ones escape it.
+    assert cell.value in (name, name.replace("\r", "\n"))
+    assert (cell.data_type, cell.quotePrefix) == ("s", True)
     assert amount.value == -5 and amount.data_type == "n" and amount.number_format == "#,##0.00"
 
 
