@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "huikuan.collections",
     "huikuan.cash",
     "huikuan.statements",
+    "huikuan.finance",
     "huikuan.jobs",
     "huikuan.reporting",
     "huikuan.api",

@@ -1,0 +1,1 @@
+"""Finance control: KPIs, bad-debt provision, write-off proposals, clearance plans."""
