@@ -1,4 +1,4 @@
-"""Credit pages (SPEC §5): a customer's credit, the credit dashboard, orders.
+"""A customer's credit page and its forms (limit, extension, hold, lift, statement, order, class).
 
 Every page reads through the access selectors (a salesperson sees only their customers);
 every form calls one credit service inside ``audit_context``; decisions are made in the
@@ -7,10 +7,7 @@ approvals inbox, never here.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.contrib import messages
-from django.db.models import Max, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,85 +15,39 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from huikuan.accounts.access import access_customers, access_invoices
-from huikuan.accounts.permissions import may, require
-from huikuan.approvals.models import Status
+from huikuan.accounts.permissions import require
 from huikuan.approvals.selectors import access_approval_requests
 from huikuan.core.audit import audit_context
 from huikuan.core.errors import ApplicationError, RuleViolation
 from huikuan.credit.flows import (
-    CLASS_CHANGE,
-    CREDIT_LIMIT,
-    HOLD_LIFT,
-    ORDER_RELEASE,
-    TERM_EXTENSION,
     credit_limit_apply,
     evaluations_propose,
     hold_lift_request,
-    order_release_request,
     term_extension_request,
 )
-from huikuan.credit.models import CheckStatus, CreditEvaluation, OrderStatus
+from huikuan.credit.models import CreditEvaluation
 from huikuan.credit.selectors import (
     access_credit_holds,
-    access_orders,
     credit_check,
-    credit_dashboard,
     customer_credit_summary,
-    evaluations_of_period,
 )
 from huikuan.credit.services import (
-    credit_evaluate,
     customer_hold_place,
     financial_statement_record,
     order_create,
 )
-from huikuan.ledger.models import CreditClass, Customer
-from huikuan.reporting.receivables import customers_with_balances
+from huikuan.ledger.models import Customer
 from huikuan.web.charts import gauge
 from huikuan.web.credit_forms import (
     CheckForm,
-    EvaluateForm,
     ExtensionForm,
     HoldForm,
     LiftForm,
     LimitApplicationForm,
     OrderForm,
-    ReleaseForm,
     StatementForm,
 )
-from huikuan.web.views.common import page_of, staff_page
-
-CREDIT_KINDS = (CLASS_CHANGE, TERM_EXTENSION, ORDER_RELEASE, HOLD_LIFT, CREDIT_LIMIT)
-# The credit pages' forms and the action of huikuan.accounts.permissions each one is.
-PAGE_ACTIONS = {
-    "limit": "limit.apply",
-    "extension": "extension.request",
-    "hold": "hold.place",
-    "lift": "hold.lift",
-    "statement": "statement.record",
-    "order": "order.create",
-    "propose": "class.propose",
-    "evaluate": "credit.evaluate",
-    "release": "order.release",
-}
-
-
-def _may(user) -> dict[str, bool]:
-    """What the user may do on the credit pages, by form."""
-    return {form: may(user, action) for form, action in PAGE_ACTIONS.items()}
-
-
-def _credit_reader(view: Callable) -> Callable:
-    """A staff page that also needs to read credit records (every staff role may)."""
-
-    @staff_page
-    def guarded(request, *args, **kwargs):
-        require(request.user, "credit.read")
-        return view(request, *args, **kwargs)
-
-    guarded.__name__ = view.__name__
-    guarded.__doc__ = view.__doc__
-    return guarded
+from huikuan.web.views.credit_common import PAGE_ACTIONS, credit_reader, page_permissions
 
 
 def _customer(request, code: str) -> Customer:
@@ -153,14 +104,14 @@ def _customer_page(request, customer: Customer, *, bound: dict | None = None, er
         .order_by("-id")[:30],
         "forms": forms,
         "check": check,
-        "may": _may(request.user),
+        "may": page_permissions(request.user),
         "error": error,
         "error_action": (bound or {}).get("_action", ""),
     }
     return render(request, "web/credit/customer.html", context, status=status)
 
 
-@_credit_reader
+@credit_reader
 def credit_customer(request, code: str):
     """A customer's credit: class and scores, limit and exposure, fee, Z-score, holds, actions."""
     return _customer_page(request, _customer(request, code))
@@ -259,7 +210,7 @@ ACTIONS = {
 }
 
 
-@_credit_reader
+@credit_reader
 @require_POST
 def credit_customer_action(request, code: str, action: str):
     """One of the customer page's forms: check the form, call its service, back to the page."""
@@ -286,172 +237,3 @@ def credit_customer_action(request, code: str, action: str):
     if action == "order":
         return redirect("web:credit-order", number=request.session.pop("credit_new_order"))
     return redirect("web:credit-customer", code=customer.code)
-
-
-# ---------------------------------------------------------------- dashboard
-
-
-def _latest_period() -> str | None:
-    return CreditEvaluation.objects.aggregate(period=Max("period"))["period"]
-
-
-@_credit_reader
-def credit_dashboard_page(request):
-    """Customers by class, exposure against limit, holds, pending approvals, the latest evaluation."""
-    today = timezone.localdate()
-    customers = access_customers(user=request.user)
-    board = credit_dashboard(as_of=today, customers=customers)
-    ar_by_class = dict(
-        customers_with_balances(customers=customers, as_of=today)
-        .order_by()
-        .values_list("credit_class")
-        .annotate(ar=Sum("open_balance"))
-        .values_list("credit_class", "ar")
-    )
-    classes = [
-        {
-            "name": name or "—",
-            "count": board.customers_by_class.get(name, 0),
-            "ar": ar_by_class.get(name) or 0,
-        }
-        for name in (*CreditClass.values, "")
-    ]
-    period = _latest_period()
-    evaluations = evaluations_of_period(period=period, customers=customers) if period else []
-    proposed = [e for e in evaluations if e.proposed_class != e.customer.credit_class]
-    pending = (
-        access_approval_requests(user=request.user)
-        .filter(status=Status.PENDING, kind__in=CREDIT_KINDS)
-        .order_by("created_at", "id")[:20]
-    )
-    context = {
-        "board": board,
-        "classes": classes,
-        "period": period,
-        "evaluated": len(evaluations),
-        "proposed": proposed[:50],
-        "proposed_count": len(proposed),
-        "unfiled_count": sum(1 for e in proposed if not e.approval_number),
-        "pending": pending,
-        "holds": access_credit_holds(user=request.user)
-        .filter(lifted_on__isnull=True)
-        .order_by("-placed_on")[:20],
-        "evaluate_form": EvaluateForm(initial={"period": f"{today:%Y-%m}"}),
-        "may": _may(request.user),
-        "as_of": today,
-    }
-    return render(request, "web/credit/dashboard.html", context)
-
-
-@_credit_reader
-@require_POST
-def credit_evaluate_view(request):
-    """Run the monthly evaluation for a month (credit manager or analyst)."""
-    require(request.user, "credit.evaluate")
-    form = EvaluateForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Give the month as YYYY-MM."))
-        return redirect("web:credit-dashboard")
-    try:
-        with audit_context(actor=request.user, source="web"):
-            run = credit_evaluate(
-                period=form.cleaned_data["period"], evaluated_by=request.user.get_username()
-            )
-    except ApplicationError as refused:
-        messages.error(request, refused.message)
-    else:
-        messages.success(
-            request,
-            _("Evaluated %(period)s: %(created)s new, %(unchanged)s unchanged.")
-            % {"period": run.period, "created": run.created, "unchanged": run.unchanged},
-        )
-    return redirect("web:credit-dashboard")
-
-
-@_credit_reader
-@require_POST
-def credit_propose_view(request):
-    """File the latest period's proposed class changes as approval requests."""
-    require(request.user, "class.propose")
-    period = _latest_period()
-    if period is None:
-        messages.error(request, _("No evaluation yet."))
-        return redirect("web:credit-dashboard")
-    try:
-        with audit_context(actor=request.user, source="web"):
-            evaluations = evaluations_of_period(period=period, customers=Customer.objects.all())
-            proposals = evaluations_propose(evaluations=evaluations, requested_by=request.user)
-    except ApplicationError as refused:
-        messages.error(request, refused.message)
-    else:
-        messages.success(request, _("%(count)s class changes sent for approval.") % {"count": len(proposals)})
-    return redirect("web:credit-dashboard")
-
-
-# ---------------------------------------------------------------- orders
-
-
-@_credit_reader
-def order_list(request):
-    orders = access_orders(user=request.user).order_by("-order_date", "-id")
-    status = request.GET.get("status")
-    if status in OrderStatus.values:
-        orders = orders.filter(status=status)
-    check = request.GET.get("check")
-    if check in CheckStatus.values:
-        orders = orders.filter(check_status=check)
-    context = {
-        "page": page_of(request, orders),
-        "status": status,
-        "check": check,
-        "statuses": OrderStatus.choices,
-        "checks": CheckStatus.choices,
-    }
-    return render(request, "web/credit/orders.html", context)
-
-
-def _order_page(request, order, *, form=None, error: str = "", status: int = 200):
-    context = {
-        "order": order,
-        "form": form or ReleaseForm(),
-        "error": error,
-        "may_release": order.check_status == CheckStatus.BLOCKED and may(request.user, "order.release"),
-        "approval": access_approval_requests(user=request.user)
-        .filter(number=order.release_approval_number)
-        .first()
-        if order.release_approval_number
-        else None,
-    }
-    return render(request, "web/credit/order.html", context, status=status)
-
-
-def _order(request, number: str):
-    if "\x00" in number:
-        raise Http404
-    return get_object_or_404(access_orders(user=request.user), number=number)
-
-
-@_credit_reader
-def order_detail(request, number: str):
-    return _order_page(request, _order(request, number))
-
-
-@_credit_reader
-@require_POST
-def order_release_view(request, number: str):
-    """Send a blocked order to the credit manager for release."""
-    require(request.user, "order.release")
-    order = _order(request, number)
-    form = ReleaseForm(request.POST)
-    if not form.is_valid():
-        return _order_page(request, order, form=form, status=400)
-    try:
-        with audit_context(actor=request.user, source="web"):
-            approval = order_release_request(
-                order=order, requested_by=request.user, reason=form.cleaned_data["reason"]
-            )
-    except ApplicationError as refused:
-        order.refresh_from_db()
-        return _order_page(request, order, form=form, error=refused.message, status=409)
-    messages.success(request, _("Release requested: %(number)s") % {"number": approval.number})
-    return redirect("web:credit-order", number=order.number)
