@@ -364,11 +364,13 @@ def _attempt_send(email: OutboundEmail, number: int, connection: _AttemptConnect
             attempts.update(finished_at=timezone.now(), outcome=AttemptOutcome.FAILED, error=email.last_error)
         logger.warning("email %s to %s failed (attempt %s): %s", email.pk, email.to, email.attempts, error)
         return False
-    email.status = EmailStatus.SENT
-    email.sent_at = now
-    email.next_attempt_at = None
+    # The attempt row is the trail of the sending (who, when, the outcome): the email's own
+    # status follows it by a plain UPDATE, without a second audit entry that would read and
+    # diff the whole message again for every email of a day's delivery.
     with transaction.atomic():
-        email.save(update_fields=["status", "sent_at", "next_attempt_at"])
+        OutboundEmail.objects.filter(pk=email.pk).update(
+            status=EmailStatus.SENT, sent_at=now, next_attempt_at=None
+        )
         attempts.update(finished_at=timezone.now(), outcome=AttemptOutcome.SENT)
     return True
 
