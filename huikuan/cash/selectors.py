@@ -88,7 +88,9 @@ def bank_line_queue(*, user, filters: LineFilters = LineFilters()) -> QuerySet[B
         .prefetch_related(
             Prefetch(
                 "decisions",
-                queryset=LineDecision.objects.filter(undone_at__isnull=True).order_by("-decided_at", "-pk"),
+                queryset=LineDecision.objects.filter(undone_at__isnull=True)
+                .select_related("customer")
+                .order_by("-decided_at", "-pk"),
                 to_attr="current_decisions",
             )
         )
