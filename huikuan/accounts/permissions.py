@@ -93,6 +93,9 @@ ACTIONS: dict[str, Rule] = {
     "policy.edit": _any_permission("collections.change_dunningpolicy"),
     "step.edit": _any_permission("collections.change_dunningstep"),
     "dunning.run": _any_permission("collections.add_dunningrun"),
+    # Cash application: the bank lines and the decisions on them.
+    "cash.read": _any_permission("cash.view_bankline"),
+    "cash.decide": _any_permission("cash.change_bankline"),
     # Letters and email.
     "template.edit": _any_permission("correspondence.change_documenttemplate"),
     "letterhead.edit": _any_permission("correspondence.change_letterhead"),

@@ -160,3 +160,13 @@ for _role in ROLE_PERMISSIONS:
         ROLE_PERMISSIONS[_role] += tuple(f"credit.view_{model}" for model in _CREDIT_MODELS) + tuple(
             f"credit.{permission}" for permission in _CREDIT_WRITES.get(_role, ())
         )
+
+# Cash application (SPEC §7, huikuan.cash): every staff role reads the bank lines (scoped
+# users only their customers'); the finance roles decide them on the workbench.
+_CASH_READ = ("cash.view_bankline", "cash.view_linedecision", "cash.view_payeralias")
+_CASH_DECIDERS = (ADMIN, CREDIT_MANAGER, CFO)
+for _role in ROLE_PERMISSIONS:
+    if _role != CUSTOMER:
+        ROLE_PERMISSIONS[_role] += _CASH_READ
+for _role in _CASH_DECIDERS:
+    ROLE_PERMISSIONS[_role] += ("cash.change_bankline",)

@@ -8,6 +8,8 @@ come from the decisions people make on the workbench.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from auditlog.registry import auditlog
 from django.db import models
 from django.db.models import Q
@@ -168,3 +170,48 @@ class PayerAlias(models.Model):
 auditlog.register(BankProfile)
 auditlog.register(BankLine, exclude_fields=["proposal"])
 auditlog.register(PayerAlias)
+
+
+class DecisionKind(models.TextChoices):
+    AUTO = "auto", _("applied automatically")
+    ACCEPT = "accept", _("candidate accepted")
+    SPLIT = "split", _("split by hand")
+    ON_ACCOUNT = "on_account", _("put on account")
+    WRITE_OFF = "write_off", _("difference written off")
+    NOT_CUSTOMER = "not_customer", _("not a customer receipt")
+
+
+class LineDecision(models.Model):
+    """What was decided about a bank line, kept after an undo (which only marks it undone).
+
+    ``allocations`` and ``write_offs`` list what the decision posted to the ledger, with
+    the ids of the records, so that an undo reverses exactly those.
+    """
+
+    line = models.ForeignKey(BankLine, on_delete=models.PROTECT, related_name="decisions")
+    kind = models.CharField(_("decision"), max_length=16, choices=DecisionKind.choices)
+    customer = models.ForeignKey(Customer, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # The payment is removed (audited) by an undo; its reference stays here.
+    payment = models.ForeignKey(Payment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    payment_reference = models.CharField(max_length=100, blank=True)
+    # [{"invoice_number": "YS-1", "amount": "100.00", "allocation_id": 7}]
+    allocations = models.JSONField(default=list, blank=True)
+    # [{"invoice_number": "YS-1", "amount": "5.00", "reason": "bank fee", "write_off_id": 3}]
+    write_offs = models.JSONField(default=list, blank=True)
+    on_account = ScaledDecimalField(_("on account"), default=Decimal("0"))
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    decided_by = models.CharField(max_length=200)
+    decided_at = models.DateTimeField(auto_now_add=True)
+    undone_by = models.CharField(max_length=200, blank=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undo_reason = models.CharField(_("reason for the undo"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["line", "decided_at", "id"]
+        indexes = [models.Index(fields=["line", "undone_at"], name="line_decision_current")]
+
+    def __str__(self) -> str:
+        return f"{self.line_id} {self.kind} by {self.decided_by}"
+
+
+auditlog.register(LineDecision)

@@ -444,6 +444,9 @@ HUIKUAN = {
     "CREDIT_BLOCK_OVERDUE_DAYS": 30,
     # The quarterly review puts customers overdue this long on credit hold.
     "CREDIT_HOLD_OVERDUE_DAYS": 90,
+    # Cash application (SPEC §7): the largest short-pay (bank fee, small deduction) written
+    # off when a bank line is applied, in the line's currency; more stays open on the invoice.
+    "CASH_WRITE_OFF_TOLERANCE": Decimal("50.00"),
 }
 
 # --- Job leases and delivery attempts (issue 10, stuck jobs). A running job renews its lease

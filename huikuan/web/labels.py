@@ -216,6 +216,10 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
         _("Payment deadline of a letter (days)"),
         _("A letter asks for payment within this many days of its date unless its step gives a date."),
     ),
+    "CASH_WRITE_OFF_TOLERANCE": (
+        _("Largest difference written off when a bank receipt is applied"),
+        _("A short-pay up to this amount (bank fees, small deductions) may be written off, with a reason."),
+    ),
 }
 
 # Sub-keys of nested settings: classes stay as letters; the rest get words.

@@ -25,4 +25,5 @@ urlpatterns = [
     path("", include("huikuan.web.urls_approvals")),
     path("", include("huikuan.web.urls_credit")),
     path("", include("huikuan.web.urls_collections")),
+    path("", include("huikuan.web.urls_cash")),
 ]

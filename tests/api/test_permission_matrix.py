@@ -44,6 +44,8 @@ CREDIT_REQUESTERS = frozenset({ADMIN, CREDIT_MANAGER, CREDIT_ANALYST, SALESPERSO
 COLLECTIONS_TEAM = frozenset({CREDIT_MANAGER, COLLECTOR, LEGAL})
 CONFIGURATION = frozenset({ADMIN, CREDIT_MANAGER})
 EVALUATORS = frozenset({ADMIN, CREDIT_MANAGER, CREDIT_ANALYST})
+CASH_DECIDERS = frozenset({ADMIN, CREDIT_MANAGER, CFO})
+CASH_DECISIONS = ("accept", "split", "write-off", "on-account", "not-customer", "undo")
 
 # The table: every write endpoint of the API and the roles that may use it.
 API_WRITES: dict[tuple[str, str], frozenset[str]] = {
@@ -72,6 +74,7 @@ API_WRITES: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/api/collections/disputes/{id}/resolve/"): COLLECTIONS_TEAM,
     ("PUT", "/api/dunning/policies/{code}/"): CONFIGURATION,
     ("POST", "/api/dunning/run"): CONFIGURATION,
+    **{("POST", f"/api/cash/lines/{{id}}/{decision}/"): CASH_DECIDERS for decision in CASH_DECISIONS},
 }
 # Endpoints anyone may call: signing in.
 API_PUBLIC = {("POST", "/api/auth/token/")}
@@ -128,6 +131,7 @@ def records(people) -> dict[str, str]:
         "{order_number}": order.number,
         "disputes/{id}": f"disputes/{dispute.pk}",
         "worklist/{id}": "worklist/999999",  # no such task: allowed roles get 404, never 403
+        "lines/{id}": "lines/999999",  # no such bank line: the same
         "{number}": approval.number,
         "{kind}": HOLD_LIFT,
         "runs/{day}": "runs/2024-06-30",
@@ -241,6 +245,7 @@ WEB_POSTS: dict[str, frozenset[str]] = {
     "/collections/runs/": CONFIGURATION,
     "/correspondence/letterhead/": CONFIGURATION,
     "/correspondence/templates/{template}/": CONFIGURATION,
+    **{f"/cash/lines/{{line}}/{decision}/": CASH_DECIDERS for decision in CASH_DECISIONS},
 }
 
 
@@ -250,6 +255,7 @@ def test_each_role_gets_what_the_table_says_from_every_web_form(people, records,
         "{id}/resolve": records["disputes/{id}"].split("/")[1] + "/resolve",
         "worklist/{id}": "worklist/999999",
         "{template}": str(DocumentTemplate.objects.order_by("pk").values_list("pk", flat=True).first()),
+        "{line}": "999999",
     }
     url = concrete(path, records)
     wrong = []
@@ -286,6 +292,7 @@ def test_each_role_gets_what_the_table_says_from_every_web_form(people, records,
         "/collections/reports/",
         "/correspondence/templates/",
         "/import/",
+        "/cash/",
     ],
 )
 def test_a_customer_user_sees_no_staff_page(people, path):

@@ -1,0 +1,42 @@
+"""The workbench costs the same number of queries with 2 lines as with 12, decided or not,
+each with its candidates: an N+1 would add a query a line."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from huikuan.cash.services import line_accept
+from tests.cash.conftest import proposal
+from tests.web.conftest import web_as  # noqa: F401 - fixture
+
+
+def add_lines(bank_line, count: int) -> None:
+    for i in range(count):
+        line = bank_line(
+            f"{i + 1}.00",
+            proposal(
+                "review",
+                "HZ001",
+                [("YS-0302", f"{i + 1}.00")],
+                candidates=[{"customer_code": "CD003", "customer_name": "成都锦江", "confidence": "0.4"}],
+            ),
+        )
+        if i % 2:
+            line_accept(line=line, decided_by="credit_manager")
+        bank_line(f"{i + 100}.00", proposal("unmatched"))
+
+
+def queries(browser, path: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert browser.get(path).status_code == 200
+    return len(captured)
+
+
+def test_the_queue_page_needs_no_query_per_line(web_as, bank_line):  # noqa: F811
+    browser = web_as("credit_manager")
+    add_lines(bank_line, 2)
+    few = {path: queries(browser, path) for path in ("/cash/", "/cash/?status=decided", "/cash/?status=")}
+    add_lines(bank_line, 10)
+    more = {path: queries(browser, path) for path in few}
+    assert more == few
