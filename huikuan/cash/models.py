@@ -20,8 +20,8 @@ from huikuan.ledger.models import Customer, Payment
 
 
 class StatementFormat(models.TextChoices):
-    CAMT053 = "camt053", "ISO 20022 camt.053"
-    CAMT054 = "camt054", "ISO 20022 camt.054"
+    CAMT053 = "camt053", _("ISO 20022 camt.053 statement")
+    CAMT054 = "camt054", _("ISO 20022 camt.054 notification")
     MT940 = "mt940", "SWIFT MT940"
     BAI2 = "bai2", "BAI2"
     OFX = "ofx", "OFX"
