@@ -25,6 +25,7 @@ from huikuan.cash.matching.model import (
     OpenInvoice,
     Proposal,
     Reason,
+    settings_from,
 )
 from huikuan.cash.matching.reasons import reason_text
 
@@ -50,4 +51,5 @@ __all__ = [
     "Reason",
     "match_lines",
     "reason_text",
+    "settings_from",
 ]

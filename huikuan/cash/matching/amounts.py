@@ -14,6 +14,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from math import comb
 
 from huikuan.cash.matching.model import (
     ZERO,
@@ -25,6 +26,8 @@ from huikuan.cash.matching.model import (
 )
 
 CENTS = Decimal(100)
+# Combinations within the tolerance are searched among fewer invoices (a range search is slower).
+WINDOW_POOL = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,39 +83,76 @@ def _paid(
     return Fit(kind, allocations, max(rest, ZERO), difference, certainty, corroboration, ties, reasons)
 
 
+def _half_sums(items: Sequence[int], offset: int) -> tuple[list[int], list[int]]:
+    sums, masks = [0], [0]
+    for i, value in enumerate(items):
+        bit = 1 << (offset + i)
+        sums += [total + value for total in sums]
+        masks += [mask | bit for mask in masks]
+    return sums, masks
+
+
 def subset_solutions(
     amounts: Sequence[int], low: int, high: int, max_size: int, limit: int = 2
 ) -> list[tuple[int, ...]]:
     """Index tuples of subsets (2 to ``max_size`` items) whose sum lies in ``[low, high]``:
-    those with the sum closest to ``low``, at most ``limit`` of them."""
+    those with the sum closest to ``low``, at most ``limit`` of them (meet in the middle)."""
     half = len(amounts) // 2
-
-    def enumerate_half(offset: int, items: Sequence[int]) -> list[tuple[int, int]]:
-        sums = [(0, 0)]
-        for i, value in enumerate(items):
-            bit = 1 << (offset + i)
-            sums += [(total + value, mask | bit) for total, mask in sums]
-        return sums
-
-    left = enumerate_half(0, amounts[:half])
-    right = sorted(enumerate_half(half, amounts[half:]))
-    right_sums = [total for total, _mask in right]
+    left_sums, left_masks = _half_sums(amounts[:half], 0)
+    right_sums, right_masks = _half_sums(amounts[half:], half)
     found: list[tuple[int, int]] = []
-    for total, mask in left:
-        start = bisect_left(right_sums, low - total)
-        stop = bisect_right(right_sums, high - total)
-        for position in range(start, stop):
-            combined = mask | right[position][1]
-            if 2 <= combined.bit_count() <= max_size:
-                found.append((total + right_sums[position] - low, combined))
-                if len(found) > 64:
-                    break
-    found.sort()
+    if low == high:
+        right_at: dict[int, list[int]] = {}
+        hits = set(right_sums).intersection([low - total for total in left_sums])
+        if not hits:
+            return []
+        for total, mask in zip(right_sums, right_masks, strict=True):
+            if total in hits:
+                right_at.setdefault(total, []).append(mask)
+        for total, mask in zip(left_sums, left_masks, strict=True):
+            for other in right_at.get(low - total, ()):
+                if 2 <= (mask | other).bit_count() <= max_size:
+                    found.append((0, mask | other))
+    else:
+        order = sorted(range(len(right_sums)), key=right_sums.__getitem__)
+        ordered = [right_sums[i] for i in order]
+        for total, mask in zip(left_sums, left_masks, strict=True):
+            start = bisect_left(ordered, low - total)
+            stop = bisect_right(ordered, high - total)
+            for position in range(start, min(stop, start + 64)):
+                combined = mask | right_masks[order[position]]
+                if 2 <= combined.bit_count() <= max_size:
+                    found.append((total + ordered[position] - low, combined))
     if not found:
         return []
+    found.sort()
     best_gap = found[0][0]
-    chosen = [mask for gap, mask in found if gap == best_gap][:limit] or [found[0][1]]
+    chosen = [mask for gap, mask in found if gap == best_gap][:limit]
     return [tuple(i for i in range(len(amounts)) if mask >> i & 1) for mask in chosen]
+
+
+def _combinations_considered(pool_size: int, max_size: int) -> int:
+    return sum(comb(pool_size, size) for size in range(2, min(pool_size, max_size) + 1))
+
+
+def _combination_certainty(amount: Decimal, pool_size: int, eligible: int, settings: MatchSettings) -> float:
+    """How sure a unique exact combination is: the more subsets were tried against a small
+    amount, the likelier one sums to it by chance (round amounts collide far more often);
+    a pool that left eligible invoices out cannot prove the combination unique."""
+    tried = _combinations_considered(pool_size, settings.combination_max_invoices)
+    cents = max(_cents(amount), 1)
+    chance = tried / cents * (100 if cents % 10_000 == 0 else 1)
+    certainty = 0.95 if chance <= 0.002 else 0.88 if chance <= 0.02 else 0.7
+    return certainty if eligible <= pool_size else min(certainty, 0.85)
+
+
+def _tie(count: int) -> tuple[Reason, ...]:
+    return (reason("amount_tie", count=count),) if count > 1 else ()
+
+
+def _share(certainty: float, ties: int) -> float:
+    """A tie halves the certainty: the line is a review whatever its confidence."""
+    return certainty if ties == 1 else certainty / 2
 
 
 def fit_referenced(amount: Decimal, referenced: Sequence[OpenInvoice], settings: MatchSettings) -> Fit:
@@ -153,22 +193,18 @@ def fit_referenced(amount: Decimal, referenced: Sequence[OpenInvoice], settings:
             reasons=(reason("overpayment", on_account=amount - total),),
         )
     if count > 1:
-        solutions = subset_solutions(
-            [_cents(i.open_amount) for i in referenced],
-            _cents(amount),
-            _cents(amount),
-            settings.combination_max_invoices,
-        )
-        if len(solutions) == 1:
-            chosen = [referenced[i] for i in solutions[0]]
-            return _paid(
-                amount,
-                chosen,
-                "exact_combination_reference",
-                0.95,
-                0.8,
-                settings,
-                reasons=(reason("amount_combination", count=len(chosen)),),
+        # An order or a list named more than was paid: the part of them the amount fits.
+        best = fit_open_items(amount, referenced, settings)[0]
+        if best.kind.startswith(("exact", "tolerance")):
+            return Fit(
+                best.kind + "_reference",
+                best.allocations,
+                best.on_account,
+                best.difference,
+                min(0.97, best.certainty + 0.02),
+                best.corroboration,
+                best.ties,
+                best.reasons,
             )
         allocations, _rest = _fifo(amount, referenced)
         return Fit(
@@ -197,41 +233,41 @@ def fit_open_items(amount: Decimal, invoices: Sequence[OpenInvoice], settings: M
     more than one fit of the same kind is a tie."""
     if not invoices:
         return [Fit("no_open_items", (), amount, ZERO, 0.45, 0.0, reasons=(reason("no_open_invoices"),))]
-    singles = [invoice for invoice in invoices if invoice.open_amount == amount]
+    singles = sorted((i for i in invoices if i.open_amount == amount), key=_age_key)
     if singles:
-        singles.sort(key=_age_key)
+        n = len(singles)
         return [
             Fit(
                 "exact_single",
                 (Allocation(i.number, amount),),
                 ZERO,
                 ZERO,
-                0.97 / len(singles),
+                _share(0.97, n),
                 0.8,
-                len(singles),
-                (reason("amount_equals_invoice", invoice=i.number),)
-                + ((reason("amount_tie", count=len(singles)),) if len(singles) > 1 else ()),
+                n,
+                (reason("amount_equals_invoice", invoice=i.number), *_tie(n)),
             )
-            for i in singles
+            for i in singles[:2]
         ]
-    tolerance_cap = settings.tolerance_for(amount * 2)  # an upper bound for the search window
-    pool = sorted((i for i in invoices if i.open_amount <= amount + tolerance_cap), key=_age_key)
-    pool = pool[: settings.combination_pool]
-    cents = [_cents(i.open_amount) for i in pool]
     target = _cents(amount)
+    window_top = target + _cents(settings.tolerance_for(amount))
+    eligible = sorted((i for i in invoices if _cents(i.open_amount) <= window_top), key=_age_key)
+    pool = eligible[: settings.combination_pool]
+    cents = [_cents(i.open_amount) for i in pool]
     exact = subset_solutions(cents, target, target, settings.combination_max_invoices)
     if exact:
+        n = len(exact)
+        certainty = _combination_certainty(amount, len(pool), len(eligible), settings)
         return [
             _paid(
                 amount,
                 [pool[i] for i in solution],
                 "exact_combination",
-                0.95 / len(exact),
+                _share(certainty, n),
                 0.8,
                 settings,
-                len(exact),
-                (reason("amount_combination", count=len(solution)),)
-                + ((reason("amount_tie", count=len(exact)),) if len(exact) > 1 else ()),
+                n,
+                (reason("amount_combination", count=len(solution)), *_tie(n)),
             )
             for solution in exact
         ]
@@ -249,30 +285,30 @@ def fit_open_items(amount: Decimal, invoices: Sequence[OpenInvoice], settings: M
             )
         ]
     near = sorted(
-        (i for i in pool if ZERO < i.open_amount - amount <= settings.tolerance_for(i.open_amount)),
+        (i for i in eligible if ZERO < i.open_amount - amount <= settings.tolerance_for(i.open_amount)),
         key=lambda i: (i.open_amount - amount, _age_key(i)),
     )
     if near:
-        best_gap = near[0].open_amount - amount
-        tied = [i for i in near if i.open_amount - amount == best_gap]
+        # Unique only when a single invoice lies within the tolerance: a closer one is no proof.
+        n = len(near)
         return [
             _paid(
                 amount,
                 [i],
                 "tolerance_single",
-                0.93 / len(tied),
+                _share(0.93, n),
                 0.6,
                 settings,
-                len(tied),
-                (reason("amount_within_tolerance", difference=best_gap),)
-                + ((reason("amount_tie", count=len(tied)),) if len(tied) > 1 else ()),
+                n,
+                (reason("amount_within_tolerance", difference=i.open_amount - amount), *_tie(n)),
             )
-            for i in tied
+            for i in near[:2]
         ]
-    window = subset_solutions(
-        cents, target, target + _cents(settings.tolerance_for(amount)), settings.combination_max_invoices
-    )
+    window = subset_solutions(cents[:WINDOW_POOL], target, window_top, settings.combination_max_invoices)
     if window:
+        n = len(window)
+        searched = min(len(pool), WINDOW_POOL)
+        certainty = min(0.9, _combination_certainty(amount, searched, len(eligible), settings)) - 0.05
         fits = []
         for solution in window:
             chosen = [pool[i] for i in solution]
@@ -282,13 +318,14 @@ def fit_open_items(amount: Decimal, invoices: Sequence[OpenInvoice], settings: M
                     amount,
                     chosen,
                     "tolerance_combination",
-                    0.9 / len(window),
+                    _share(certainty, n),
                     0.5,
                     settings,
-                    len(window),
+                    n,
                     (
                         reason("amount_combination", count=len(chosen)),
                         reason("amount_within_tolerance", difference=gap),
+                        *_tie(n),
                     ),
                 )
             )

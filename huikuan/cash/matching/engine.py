@@ -37,7 +37,15 @@ from huikuan.cash.matching.model import (
     reason,
 )
 from huikuan.cash.matching.names import NameHit, NameIndex, squeeze
-from huikuan.cash.matching.references import CUSTOMER, INVOICE, ORDER, digits_of, memo_numbers, number_key
+from huikuan.cash.matching.references import (
+    CUSTOMER,
+    INVOICE,
+    ORDER,
+    MemoNumber,
+    digits_of,
+    memo_numbers,
+    number_key,
+)
 from huikuan.core.money import quantize_ratio
 
 CONFIDENCE_PLACES = Decimal("0.01")
@@ -83,6 +91,14 @@ WEIGHT_ACCOUNT, WEIGHT_NAME_ALIAS, WEIGHT_REFERENCE, WEIGHT_WEAK_REFERENCE, WEIG
 
 def account_key(account: str) -> str:
     return "".join(ch for ch in account.upper() if ch.isalnum())
+
+
+def _strong(number: MemoNumber, prefix: str, kind: str, written: str) -> bool:
+    """A memo number names a ledger number for sure when written with its prefix, after a word
+    saying what it is (发票, 订单), or without prefix with all its digits (zeros included)."""
+    if number.prefix:
+        return number.prefix == prefix and bool(prefix)
+    return number.hint == kind or (len(number.digits) >= 5 and number.digits == digits_of(written))
 
 
 @dataclass(slots=True)
@@ -158,11 +174,7 @@ class MatchIndex:
                 for position in [] if found is None else found if isinstance(found, list) else [found]:
                     invoice = self.invoices[position]
                     prefix = number_key(invoice.number)[0]
-                    strong = (
-                        (number.prefix == prefix and bool(prefix))
-                        or number.hint == INVOICE
-                        or (len(number.digits) >= 5 and number.digits == digits_of(invoice.number))
-                    )
+                    strong = _strong(number, prefix, INVOICE, invoice.number)
                     why = reason("reference_invoice", invoice=invoice.number)
                     target = evidence.setdefault(invoice.customer_code, _Evidence())
                     (target.strong if strong else target.weak)[position] = why
@@ -170,11 +182,7 @@ class MatchIndex:
                 for position in self.order_body.get(body, ()):
                     invoice = self.invoices[position]
                     prefix = number_key(invoice.order_number)[0]
-                    strong = (
-                        (number.prefix == prefix and bool(prefix))
-                        or number.hint == ORDER
-                        or (len(number.digits) >= 5 and number.digits == digits_of(invoice.order_number))
-                    )
+                    strong = _strong(number, prefix, ORDER, invoice.order_number)
                     why = reason("reference_order", order=invoice.order_number, invoice=invoice.number)
                     target = evidence.setdefault(invoice.customer_code, _Evidence())
                     (target.strong if strong else target.weak)[position] = why

@@ -3,7 +3,7 @@ learned aliases, settings) and what comes out (a proposal per line). No ORM."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -91,7 +91,7 @@ class MatchSettings:
     difference_treatment: str = LEAVE_OPEN
     write_off_reason: str = "bank_charges"
     combination_max_invoices: int = 6
-    combination_pool: int = 20
+    combination_pool: int = 24
     fuzzy_name_cutoff: int = 85
     max_candidates: int = 5
 
@@ -195,3 +195,22 @@ class Proposal:
             "candidates": [c.as_dict() for c in self.candidates],
             "reasons": [r.as_dict() for r in self.reasons],
         }
+
+
+# The settings.HUIKUAN keys behind each field (the caller reads them with policy_value).
+SETTING_KEYS = {
+    "auto_threshold": "CASH_AUTO_THRESHOLD",
+    "review_threshold": "CASH_REVIEW_THRESHOLD",
+    "tolerance_abs": "CASH_TOLERANCE_ABS",
+    "tolerance_rel": "CASH_TOLERANCE_REL",
+    "difference_treatment": "CASH_DIFFERENCE_TREATMENT",
+    "write_off_reason": "CASH_WRITE_OFF_REASON",
+    "combination_max_invoices": "CASH_COMBINATION_MAX_INVOICES",
+    "combination_pool": "CASH_COMBINATION_POOL",
+    "fuzzy_name_cutoff": "CASH_FUZZY_NAME_CUTOFF",
+}
+
+
+def settings_from(read: Callable[[str], Any]) -> MatchSettings:
+    """The settings from a reader of business settings, e.g. ``settings_from(policy_value)``."""
+    return MatchSettings(**{field_name: read(key) for field_name, key in SETTING_KEYS.items()})

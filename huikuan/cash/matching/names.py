@@ -14,6 +14,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import chain
 
 from pypinyin import lazy_pinyin
 from rapidfuzz import fuzz, process
@@ -60,12 +61,15 @@ _PLACES = tuple(
         reverse=True,
     )
 )
+_PLACE = "(?:" + "|".join(_PLACES) + ")(?:省|市)?"
+_LEADING_PLACE = re.compile("^" + _PLACE)
+_TRAILING_PLACE = re.compile(_PLACE + "$")
 _BRACKETED = re.compile(r"[(\[【〔][^)\]】〕]*[)\]】〕]")
 _NOT_WORD = re.compile(r"[^0-9a-z\u3400-\u9fff]+")
 _LATIN_WORDS = re.compile(r"[0-9a-z]+")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _PINYIN: dict[str, str] = {}
-_FREQUENT_GRAM = 3000
+_POSTING_BUDGET = 6000
 _FUZZY_POOL = 3000
 
 
@@ -83,13 +87,11 @@ def squeeze(text: str) -> str:
 
 
 def _strip_place(text: str, *, leading: bool) -> str:
-    for place in _PLACES:
-        for form in (place + "省", place + "市", place):
-            if leading and text.startswith(form) and len(text) - len(form) >= 2:
-                return text[len(form) :]
-            if not leading and text.endswith(form) and len(text) - len(form) >= 2:
-                return text[: -len(form)]
-    return text
+    pattern = _LEADING_PLACE if leading else _TRAILING_PLACE
+    match = pattern.search(text)
+    if match is None or len(text) - len(match.group()) < 2:
+        return text
+    return text[len(match.group()) :] if leading else text[: -len(match.group())]
 
 
 def chinese_core(name: str) -> str:
@@ -249,12 +251,18 @@ class NameIndex:
                 for gram in self._ngrams(choice):
                     grams[gram].append(position)
             self._grams = dict(grams)
-        postings = sorted((self._grams.get(gram, []) for gram in self._ngrams(query)), key=len)
-        postings = [p for p in postings if p]
+        postings = sorted((p for p in map(self._grams.get, self._ngrams(query)) if p), key=len)
         if not postings:
             return {}
-        rare = [p for p in postings if len(p) <= _FREQUENT_GRAM] or postings[:2]
-        counts = Counter(position for posting in rare for position in posting)
-        needed = 1 if len(rare) <= 2 else 2
-        chosen = [position for position, n in counts.most_common(_FUZZY_POOL) if n >= needed]
+        taken, budget = [], _POSTING_BUDGET
+        for posting in postings:
+            if len(taken) >= 2 and len(posting) > budget:
+                break
+            taken.append(posting)
+            budget -= len(posting)
+        counts = Counter(chain.from_iterable(taken))
+        needed = 1 if len(taken) <= 2 else 2
+        chosen = [position for position, n in counts.items() if n >= needed]
+        if len(chosen) > _FUZZY_POOL:
+            chosen = [position for position, _n in counts.most_common(_FUZZY_POOL)]
         return {position: self.choices[position] for position in chosen}

@@ -22,6 +22,7 @@ MAX_RANGE = 50
 
 _NOT_ALNUM = re.compile(r"[^0-9A-Z]+")
 _PREFIX = re.compile(r"([A-Z]*)(.*)")
+_SIMPLE = re.compile(r"([A-Za-z]*)[-_ /.#]?(\d+)")
 
 # Chinese words that say what the number after them is.
 _HINT_WORDS = {
@@ -45,12 +46,16 @@ _TOKENS = re.compile(
     r"|(?P<range>~|至|到|—|–|-)|(?P<list>[/、,;&+]|和|及|与)"
     r"|(?P<sep>[\s#:._()\[\]【】〔〕'\"“”]+|号|第|张)|(?P<other>.)"
 )
+_GENERIC_WORDS = frozenset({"NO", "NR", "NUM", "NUMBER", "REF", "INVOICE", "INVOICES"})
 _JOINERS = {"-", "–", "—"}
 _RANGE_SIGNS = {"~", "至", "到", *_JOINERS}
 
 
 def number_key(number: str) -> tuple[str, str]:
     """``("INV", "12345")`` for ``inv-0012345``, ``INV 12345``, ``INV0012345``..."""
+    simple = _SIMPLE.fullmatch(number)
+    if simple is not None:  # the common shape, one regex call (1,000,000 invoices a batch)
+        return simple.group(1).upper(), simple.group(2).lstrip("0") or "0"
     text = number.upper() if number.isascii() else unicodedata.normalize("NFKC", number).upper()
     prefix, rest = _PREFIX.fullmatch(_NOT_ALNUM.sub("", text)).groups()
     if rest.isdigit():
@@ -96,6 +101,10 @@ def memo_numbers(memo: str) -> list[MemoNumber]:
     for match in _TOKENS.finditer(text):
         kind, value = match.lastgroup, match.group()
         if kind == "word":
+            if value in _GENERIC_WORDS:  # "NO.", "Invoice No", "Ref": a number follows, no prefix
+                prefix, last, joiner = "", None, ""
+                hint = INVOICE if value.startswith("INVOICE") else hint
+                continue
             prefix, hint, last, joiner = value, None, None, ""
         elif kind == "hint":
             prefix, hint, last, joiner = "", _HINT_WORDS[value], None, ""
