@@ -458,7 +458,7 @@ HUIKUAN = {
     "CASH_COMBINATION_MAX_INVOICES": 6,
     "CASH_COMBINATION_POOL": 24,
     # Fuzzy payer names: the least rapidfuzz ratio (0-100) that makes a name a candidate.
-    "CASH_FUZZY_NAME_CUTOFF": 85,
+    "CASH_FUZZY_NAME_CUTOFF": 80,
 }
 
 # --- Job leases and delivery attempts (issue 10, stuck jobs). A running job renews its lease

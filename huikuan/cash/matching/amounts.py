@@ -151,8 +151,8 @@ def _tie(count: int) -> tuple[Reason, ...]:
 
 
 def _share(certainty: float, ties: int) -> float:
-    """A tie halves the certainty: the line is a review whatever its confidence."""
-    return certainty if ties == 1 else certainty / 2
+    """A tie lowers the certainty (and the line is a review whatever its confidence)."""
+    return certainty if ties == 1 else certainty * 0.6
 
 
 def fit_referenced(amount: Decimal, referenced: Sequence[OpenInvoice], settings: MatchSettings) -> Fit:

@@ -111,6 +111,7 @@ class _Evidence:
     strong: dict[int, Reason] = field(default_factory=dict)  # invoice position -> why
     weak: dict[int, Reason] = field(default_factory=dict)
     code_in_memo: bool = False
+    explicit: bool = False  # a reference written with its prefix or after 发票/订单
 
     def level(self, memo_counts: bool) -> int:
         if self.account:
@@ -167,7 +168,7 @@ class MatchIndex:
         for number in memo_numbers(memo):
             body = number.body
             explicit = bool(number.prefix) or number.hint is not None
-            if len(body) < (1 if explicit else 4):
+            if not explicit and len(number.digits) < 4:
                 continue
             if number.hint in (None, INVOICE):
                 found = self.invoice_body.get(body)
@@ -178,6 +179,7 @@ class MatchIndex:
                     why = reason("reference_invoice", invoice=invoice.number)
                     target = evidence.setdefault(invoice.customer_code, _Evidence())
                     (target.strong if strong else target.weak)[position] = why
+                    target.explicit |= strong and explicit
             if number.hint in (None, ORDER):
                 for position in self.order_body.get(body, ()):
                     invoice = self.invoices[position]
@@ -186,6 +188,7 @@ class MatchIndex:
                     why = reason("reference_order", order=invoice.order_number, invoice=invoice.number)
                     target = evidence.setdefault(invoice.customer_code, _Evidence())
                     (target.strong if strong else target.weak)[position] = why
+                    target.explicit |= strong and explicit
             if number.prefix and (number.prefix, body) in self.customer_key:
                 evidence.setdefault(self.customer_key[(number.prefix, body)], _Evidence()).code_in_memo = True
             elif number.hint == CUSTOMER:
@@ -316,8 +319,8 @@ class MatchIndex:
         evidence = self._evidence(line)
         firm = any(
             ev.account
+            or ev.explicit
             or ev.name_alias
-            or ev.strong
             or ev.code_in_memo
             or (ev.name is not None and ev.name.kind != "fuzzy")
             for ev in evidence.values()

@@ -92,7 +92,7 @@ class MatchSettings:
     write_off_reason: str = "bank_charges"
     combination_max_invoices: int = 6
     combination_pool: int = 24
-    fuzzy_name_cutoff: int = 85
+    fuzzy_name_cutoff: int = 80
     max_candidates: int = 5
 
     def __post_init__(self) -> None:
@@ -124,7 +124,7 @@ class Reason:
         return {"code": self.code, "params": dict(self.params), "text": self.text()}
 
 
-def reason(code: str, **params: object) -> Reason:
+def reason(code: str, /, **params: object) -> Reason:
     return Reason(code, tuple((key, str(value)) for key, value in params.items()))
 
 

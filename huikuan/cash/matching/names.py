@@ -180,7 +180,7 @@ class NameHit:
 class NameIndex:
     """Customers' name forms, built once per batch; lookups cached per payer name."""
 
-    def __init__(self, customers: Iterable[CustomerRef], *, fuzzy_cutoff: int = 85) -> None:
+    def __init__(self, customers: Iterable[CustomerRef], *, fuzzy_cutoff: int = 80) -> None:
         self.fuzzy_cutoff = fuzzy_cutoff
         self.exact: dict[str, dict[str, str]] = defaultdict(dict)  # key -> code -> strongest kind
         self.choices: list[str] = []
