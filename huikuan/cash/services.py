@@ -58,7 +58,8 @@ def payment_reference_for(line: BankLine) -> str:
 
 
 def write_off_tolerance() -> Decimal:
-    return policy_value("CASH_WRITE_OFF_TOLERANCE")
+    """The most a person may write off when applying a line: the matcher's own tolerance."""
+    return policy_value("CASH_TOLERANCE_ABS")
 
 
 def _lock(line: BankLine) -> BankLine:
@@ -114,7 +115,7 @@ def _check_splits(
     if written_off > tolerance:
         raise RuleViolation(
             f"bank line {line.pk}: a difference of {written_off} {line.currency} is more than the "
-            f"{tolerance} that may be written off (setting CASH_WRITE_OFF_TOLERANCE)"
+            f"{tolerance} that may be written off (setting CASH_TOLERANCE_ABS)"
         )
     return invoices
 

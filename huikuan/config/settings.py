@@ -444,9 +444,22 @@ HUIKUAN = {
     "CREDIT_BLOCK_OVERDUE_DAYS": 30,
     # The quarterly review puts customers overdue this long on credit hold.
     "CREDIT_HOLD_OVERDUE_DAYS": 90,
-    # Cash application (SPEC §7): the largest short-pay (bank fee, small deduction) written
-    # off when a bank line is applied, in the line's currency; more stays open on the invoice.
-    "CASH_WRITE_OFF_TOLERANCE": Decimal("50.00"),
+    # Cash application (SPEC §7, huikuan.cash.matching): a proposal at or above the threshold is
+    # applied automatically; between the review threshold and it, it waits for a person.
+    "CASH_AUTO_THRESHOLD": Decimal("0.90"),
+    "CASH_REVIEW_THRESHOLD": Decimal("0.40"),
+    # Bank fees and small short-pays: a receipt this much below its invoices still settles them
+    # (the smaller of the absolute amount and the share of the invoices' open amount; 0 = unused).
+    "CASH_TOLERANCE_ABS": Decimal("200.00"),
+    "CASH_TOLERANCE_REL": Decimal("0.02"),
+    # What happens to such a difference: "leave_open" on the invoice, or "write_off" with the reason.
+    "CASH_DIFFERENCE_TREATMENT": "leave_open",
+    "CASH_WRITE_OFF_REASON": "bank_charges",
+    # Combinations of open invoices: at most this many invoices in one, among this many oldest.
+    "CASH_COMBINATION_MAX_INVOICES": 6,
+    "CASH_COMBINATION_POOL": 24,
+    # Fuzzy payer names: the least rapidfuzz ratio (0-100) that makes a name a candidate.
+    "CASH_FUZZY_NAME_CUTOFF": 80,
 }
 
 # --- Job leases and delivery attempts (issue 10, stuck jobs). A running job renews its lease

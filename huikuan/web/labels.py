@@ -216,9 +216,44 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
         _("Payment deadline of a letter (days)"),
         _("A letter asks for payment within this many days of its date unless its step gives a date."),
     ),
-    "CASH_WRITE_OFF_TOLERANCE": (
-        _("Largest difference written off when a bank receipt is applied"),
-        _("A short-pay up to this amount (bank fees, small deductions) may be written off, with a reason."),
+    "CASH_AUTO_THRESHOLD": (
+        _("Confidence to apply a bank receipt automatically"),
+        _("A match at or above this confidence (0 to 1) is posted without a person."),
+    ),
+    "CASH_REVIEW_THRESHOLD": (
+        _("Confidence to propose a match for review"),
+        _("Below it a receipt is unmatched; between it and the automatic level it waits for review."),
+    ),
+    "CASH_TOLERANCE_ABS": (
+        _("Largest short-pay settled with a bank receipt"),
+        _(
+            "A receipt this much below its invoices (bank fees, small deductions) still settles them; "
+            "also the most a person may write off when applying a receipt."
+        ),
+    ),
+    "CASH_TOLERANCE_REL": (
+        _("Largest short-pay as a share of the invoices"),
+        _("The short-pay may not exceed this share of the invoices' open amount either (0 = no limit)."),
+    ),
+    "CASH_DIFFERENCE_TREATMENT": (
+        _("What happens to a short-pay within the tolerance"),
+        _("leave_open: it stays open on the invoice; write_off: it is written off with the reason below."),
+    ),
+    "CASH_WRITE_OFF_REASON": (
+        _("Reason recorded for a short-pay written off"),
+        _("The write-off reason used when short-pays are written off automatically."),
+    ),
+    "CASH_COMBINATION_MAX_INVOICES": (
+        _("Most invoices paid by one receipt"),
+        _("The matcher looks for combinations of at most this many open invoices."),
+    ),
+    "CASH_COMBINATION_POOL": (
+        _("Invoices searched for combinations"),
+        _("How many of a customer's open invoices, oldest first, the combination search considers."),
+    ),
+    "CASH_FUZZY_NAME_CUTOFF": (
+        _("Least similarity of a payer's name"),
+        _("A customer name less similar than this (0 to 100) is not a candidate for the payer."),
     ),
 }
 

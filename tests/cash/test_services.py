@@ -202,7 +202,7 @@ def test_a_write_off_needs_a_reason_and_stays_within_the_tolerance(ledger, bank_
             reason="短付",
             decided_by="x",
         )
-    policy_set(key="CASH_WRITE_OFF_TOLERANCE", value="100.00")
+    policy_set(key="CASH_TOLERANCE_ABS", value="100.00")
     line_write_off_difference(
         line=bank_line("49949.99"), customer=customer, invoice_number="YS-0302", reason="短付", decided_by="x"
     )

@@ -1,0 +1,347 @@
+"""How much a receipt pays of one customer's open invoices: the ways the amount fits.
+
+A fit says which invoices get what, what stays on account, the short-paid difference, how
+sure the allocation is once the customer is known (``certainty``) and how much the fit by
+itself points at this customer (``corroboration``: a receipt equal to one of a customer's
+open invoices to the cent is itself evidence of who paid). Combinations are exact sums over
+integer cents, found meet-in-the-middle among a bounded pool of the oldest open invoices;
+at most two solutions are counted, since a second one already makes the fit a tie.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from math import comb
+
+from huikuan.cash.matching.model import (
+    ZERO,
+    Allocation,
+    MatchSettings,
+    OpenInvoice,
+    Reason,
+    reason,
+)
+
+CENTS = Decimal(100)
+# Combinations within the tolerance are searched among fewer invoices (a range search is slower).
+WINDOW_POOL = 16
+
+
+@dataclass(frozen=True, slots=True)
+class Fit:
+    kind: str
+    allocations: tuple[Allocation, ...]
+    on_account: Decimal
+    difference: Decimal
+    certainty: float
+    corroboration: float
+    ties: int = 1
+    reasons: tuple[Reason, ...] = ()
+
+    @property
+    def exact_or_tolerance(self) -> bool:
+        return self.kind.startswith(("exact", "tolerance"))
+
+
+def _cents(amount: Decimal) -> int:
+    return int(amount * CENTS)
+
+
+def _age_key(invoice: OpenInvoice) -> tuple:
+    return (invoice.due_date or invoice.invoice_date, invoice.invoice_date, invoice.number)
+
+
+def _fifo(amount: Decimal, invoices: Sequence[OpenInvoice]) -> tuple[tuple[Allocation, ...], Decimal]:
+    """Oldest first, each invoice at most its open amount; returns the allocations and the rest."""
+    allocations, rest = [], amount
+    for invoice in sorted(invoices, key=_age_key):
+        if rest <= 0:
+            break
+        part = min(rest, invoice.open_amount)
+        allocations.append(Allocation(invoice.number, part))
+        rest -= part
+    return tuple(allocations), rest
+
+
+def _paid(
+    amount: Decimal,
+    invoices: Sequence[OpenInvoice],
+    kind: str,
+    certainty: float,
+    corroboration: float,
+    settings: MatchSettings,
+    ties: int = 1,
+    reasons: tuple[Reason, ...] = (),
+) -> Fit:
+    """``amount`` paid against ``invoices`` (their sum, or less within the tolerance)."""
+    allocations, rest = _fifo(amount, invoices)
+    total = sum((invoice.open_amount for invoice in invoices), ZERO)
+    difference = total - amount if total > amount else ZERO
+    return Fit(kind, allocations, max(rest, ZERO), difference, certainty, corroboration, ties, reasons)
+
+
+def _half_sums(items: Sequence[int], offset: int) -> tuple[list[int], list[int]]:
+    sums, masks = [0], [0]
+    for i, value in enumerate(items):
+        bit = 1 << (offset + i)
+        sums += [total + value for total in sums]
+        masks += [mask | bit for mask in masks]
+    return sums, masks
+
+
+def subset_solutions(
+    amounts: Sequence[int], low: int, high: int, max_size: int, limit: int = 2
+) -> list[tuple[int, ...]]:
+    """Index tuples of subsets (2 to ``max_size`` items) whose sum lies in ``[low, high]``:
+    those with the sum closest to ``low``, at most ``limit`` of them (meet in the middle)."""
+    half = len(amounts) // 2
+    left_sums, left_masks = _half_sums(amounts[:half], 0)
+    right_sums, right_masks = _half_sums(amounts[half:], half)
+    found: list[tuple[int, int]] = []
+    if low == high:
+        right_at: dict[int, list[int]] = {}
+        hits = set(right_sums).intersection([low - total for total in left_sums])
+        if not hits:
+            return []
+        for total, mask in zip(right_sums, right_masks, strict=True):
+            if total in hits:
+                right_at.setdefault(total, []).append(mask)
+        for total, mask in zip(left_sums, left_masks, strict=True):
+            for other in right_at.get(low - total, ()):
+                if 2 <= (mask | other).bit_count() <= max_size:
+                    found.append((0, mask | other))
+    else:
+        order = sorted(range(len(right_sums)), key=right_sums.__getitem__)
+        ordered = [right_sums[i] for i in order]
+        for total, mask in zip(left_sums, left_masks, strict=True):
+            start = bisect_left(ordered, low - total)
+            stop = bisect_right(ordered, high - total)
+            for position in range(start, min(stop, start + 64)):
+                combined = mask | right_masks[order[position]]
+                if 2 <= combined.bit_count() <= max_size:
+                    found.append((total + ordered[position] - low, combined))
+    if not found:
+        return []
+    found.sort()
+    best_gap = found[0][0]
+    chosen = [mask for gap, mask in found if gap == best_gap][:limit]
+    return [tuple(i for i in range(len(amounts)) if mask >> i & 1) for mask in chosen]
+
+
+def _combinations_considered(pool_size: int, max_size: int) -> int:
+    return sum(comb(pool_size, size) for size in range(2, min(pool_size, max_size) + 1))
+
+
+def _combination_certainty(amount: Decimal, pool_size: int, eligible: int, settings: MatchSettings) -> float:
+    """How sure a unique exact combination is: the more subsets were tried against a small
+    amount, the likelier one sums to it by chance (round amounts collide far more often);
+    a pool that left eligible invoices out cannot prove the combination unique."""
+    tried = _combinations_considered(pool_size, settings.combination_max_invoices)
+    cents = max(_cents(amount), 1)
+    chance = tried / cents * (100 if cents % 10_000 == 0 else 1)
+    certainty = 0.95 if chance <= 0.002 else 0.88 if chance <= 0.02 else 0.7
+    return certainty if eligible <= pool_size else min(certainty, 0.85)
+
+
+def _tie(count: int) -> tuple[Reason, ...]:
+    return (reason("amount_tie", count=count),) if count > 1 else ()
+
+
+def _share(certainty: float, ties: int) -> float:
+    """A tie lowers the certainty (and the line is a review whatever its confidence)."""
+    return certainty if ties == 1 else certainty * 0.6
+
+
+def fit_referenced(amount: Decimal, referenced: Sequence[OpenInvoice], settings: MatchSettings) -> Fit:
+    """The receipt against the invoices its memo names."""
+    total = sum((invoice.open_amount for invoice in referenced), ZERO)
+    count = len(referenced)
+    if amount == total:
+        return _paid(
+            amount,
+            referenced,
+            "exact_reference",
+            1.0,
+            0.9,
+            settings,
+            reasons=(reason("amount_exact_reference", count=count),),
+        )
+    if amount < total and total - amount <= settings.tolerance_for(total):
+        return _paid(
+            amount,
+            referenced,
+            "tolerance_reference",
+            0.97,
+            0.8,
+            settings,
+            reasons=(reason("amount_within_tolerance", difference=total - amount),),
+        )
+    if amount > total:
+        allocations = tuple(
+            Allocation(invoice.number, invoice.open_amount) for invoice in sorted(referenced, key=_age_key)
+        )
+        return Fit(
+            "over_reference",
+            allocations,
+            amount - total,
+            ZERO,
+            0.95,
+            0.5,
+            reasons=(reason("overpayment", on_account=amount - total),),
+        )
+    if count > 1:
+        # An order or a list named more than was paid: the part of them the amount fits.
+        best = fit_open_items(amount, referenced, settings)[0]
+        if best.kind.startswith(("exact", "tolerance")):
+            return Fit(
+                best.kind + "_reference",
+                best.allocations,
+                best.on_account,
+                best.difference,
+                min(0.97, best.certainty + 0.02),
+                best.corroboration,
+                best.ties,
+                best.reasons,
+            )
+        allocations, _rest = _fifo(amount, referenced)
+        return Fit(
+            "partial_references",
+            allocations,
+            ZERO,
+            ZERO,
+            0.6,
+            0.4,
+            reasons=(reason("partial_payment_several", count=count),),
+        )
+    invoice = referenced[0]
+    return Fit(
+        "partial_reference",
+        (Allocation(invoice.number, amount),),
+        ZERO,
+        ZERO,
+        0.96,
+        0.5,
+        reasons=(reason("partial_payment", invoice=invoice.number, remaining=invoice.open_amount - amount),),
+    )
+
+
+def fit_open_items(amount: Decimal, invoices: Sequence[OpenInvoice], settings: MatchSettings) -> list[Fit]:
+    """The receipt against all of a customer's open invoices (none named): best fits first;
+    more than one fit of the same kind is a tie."""
+    if not invoices:
+        return [Fit("no_open_items", (), amount, ZERO, 0.45, 0.0, reasons=(reason("no_open_invoices"),))]
+    singles = sorted((i for i in invoices if i.open_amount == amount), key=_age_key)
+    if singles:
+        n = len(singles)
+        return [
+            Fit(
+                "exact_single",
+                (Allocation(i.number, amount),),
+                ZERO,
+                ZERO,
+                _share(0.97, n),
+                0.8,
+                n,
+                (reason("amount_equals_invoice", invoice=i.number), *_tie(n)),
+            )
+            for i in singles[:2]
+        ]
+    target = _cents(amount)
+    window_top = target + _cents(settings.tolerance_for(amount))
+    eligible = sorted((i for i in invoices if _cents(i.open_amount) <= window_top), key=_age_key)
+    pool = eligible[: settings.combination_pool]
+    cents = [_cents(i.open_amount) for i in pool]
+    exact = subset_solutions(cents, target, target, settings.combination_max_invoices)
+    if exact:
+        n = len(exact)
+        certainty = _combination_certainty(amount, len(pool), len(eligible), settings)
+        return [
+            _paid(
+                amount,
+                [pool[i] for i in solution],
+                "exact_combination",
+                _share(certainty, n),
+                0.8,
+                settings,
+                n,
+                (reason("amount_combination", count=len(solution)), *_tie(n)),
+            )
+            for solution in exact
+        ]
+    total = sum((i.open_amount for i in invoices), ZERO)
+    if amount == total:
+        return [
+            _paid(
+                amount,
+                invoices,
+                "exact_all",
+                0.95,
+                0.8,
+                settings,
+                reasons=(reason("amount_all_open", count=len(invoices)),),
+            )
+        ]
+    near = sorted(
+        (i for i in eligible if ZERO < i.open_amount - amount <= settings.tolerance_for(i.open_amount)),
+        key=lambda i: (i.open_amount - amount, _age_key(i)),
+    )
+    if near:
+        # Unique only when a single invoice lies within the tolerance: a closer one is no proof.
+        n = len(near)
+        return [
+            _paid(
+                amount,
+                [i],
+                "tolerance_single",
+                _share(0.93, n),
+                0.6,
+                settings,
+                n,
+                (reason("amount_within_tolerance", difference=i.open_amount - amount), *_tie(n)),
+            )
+            for i in near[:2]
+        ]
+    window = subset_solutions(cents[:WINDOW_POOL], target, window_top, settings.combination_max_invoices)
+    if window:
+        n = len(window)
+        searched = min(len(pool), WINDOW_POOL)
+        certainty = min(0.9, _combination_certainty(amount, searched, len(eligible), settings)) - 0.05
+        fits = []
+        for solution in window:
+            chosen = [pool[i] for i in solution]
+            gap = sum((i.open_amount for i in chosen), ZERO) - amount
+            fits.append(
+                _paid(
+                    amount,
+                    chosen,
+                    "tolerance_combination",
+                    _share(certainty, n),
+                    0.5,
+                    settings,
+                    n,
+                    (
+                        reason("amount_combination", count=len(chosen)),
+                        reason("amount_within_tolerance", difference=gap),
+                        *_tie(n),
+                    ),
+                )
+            )
+        return fits
+    if amount > total:
+        allocations = tuple(Allocation(i.number, i.open_amount) for i in sorted(invoices, key=_age_key))
+        return [
+            Fit(
+                "over_all",
+                allocations,
+                amount - total,
+                ZERO,
+                0.6,
+                0.0,
+                reasons=(reason("overpayment", on_account=amount - total),),
+            )
+        ]
+    allocations, rest = _fifo(amount, invoices)
+    return [Fit("no_fit", allocations, rest, ZERO, 0.45, 0.0, reasons=(reason("amount_no_fit"),))]

@@ -1,0 +1,376 @@
+"""Match bank lines to customers and open invoices: indexes built once per batch, then one
+proposal per line.
+
+Who paid, by precedence: the payer's account (a learned alias), a learned payer name, the
+invoice/order numbers or customer codes in the memo, the payer name against the customers'
+names. What it pays: the invoices named, else the customer's open invoices the amount fits.
+The confidence of a candidate is ``(1 − (1 − identity) × (1 − corroboration)) × certainty``:
+identity from the evidence about who paid (independent pieces combined), corroboration
+from how much the amount fit itself singles the customer out, certainty from how sure the
+allocation is once the customer is known (a tie between n equal fits divides it by n).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from huikuan.cash.matching.amounts import Fit, fit_open_items, fit_referenced
+from huikuan.cash.matching.model import (
+    AUTO,
+    DEBIT,
+    IGNORED,
+    LEAVE_OPEN,
+    REVIEW,
+    UNMATCHED,
+    ZERO,
+    Aliases,
+    BankLine,
+    Candidate,
+    CustomerRef,
+    MatchSettings,
+    OpenInvoice,
+    Proposal,
+    Reason,
+    reason,
+)
+from huikuan.cash.matching.names import NameHit, NameIndex, squeeze
+from huikuan.cash.matching.references import (
+    CUSTOMER,
+    INVOICE,
+    ORDER,
+    MemoNumber,
+    digits_of,
+    memo_numbers,
+    number_key,
+)
+from huikuan.core.money import quantize_ratio
+
+CONFIDENCE_PLACES = Decimal("0.01")
+# A second candidate this close to the best one makes the line a review.
+COMPETITOR_MARGIN = 0.05
+# Payers and memos that are not customers paying: interest, tax refunds, insurers, payroll.
+NON_CUSTOMER_WORDS = (
+    "利息",
+    "结息",
+    "存息",
+    "退税",
+    "税务局",
+    "税务总局",
+    "国库",
+    "保险",
+    "理赔",
+    "赔款",
+    "工资",
+    "薪资",
+    "薪金",
+    "报销",
+    "社保",
+    "公积金",
+    "财政",
+    "补贴",
+    "补助",
+    "INTEREST",
+    "TAX REFUND",
+    "INSURANCE",
+    "SALARY",
+    "PAYROLL",
+)
+# Evidence precedence (who paid): higher beats lower when they disagree.
+LEVEL_ACCOUNT, LEVEL_NAME_ALIAS, LEVEL_MEMO, LEVEL_NAME = 4, 3, 2, 1
+WEIGHT_ACCOUNT, WEIGHT_NAME_ALIAS, WEIGHT_REFERENCE, WEIGHT_WEAK_REFERENCE, WEIGHT_CODE = (
+    0.99,
+    0.97,
+    0.90,
+    0.50,
+    0.90,
+)
+
+
+def account_key(account: str) -> str:
+    return "".join(ch for ch in account.upper() if ch.isalnum())
+
+
+def _strong(number: MemoNumber, prefix: str, kind: str, written: str) -> bool:
+    """A memo number names a ledger number for sure when written with its prefix, after a word
+    saying what it is (发票, 订单), or without prefix with all its digits (zeros included)."""
+    if number.prefix:
+        return number.prefix == prefix and bool(prefix)
+    return number.hint == kind or (len(number.digits) >= 5 and number.digits == digits_of(written))
+
+
+@dataclass(slots=True)
+class _Evidence:
+    """What one line says about one customer."""
+
+    account: bool = False
+    name_alias: bool = False
+    name: NameHit | None = None
+    strong: dict[int, Reason] = field(default_factory=dict)  # invoice position -> why
+    weak: dict[int, Reason] = field(default_factory=dict)
+    code_in_memo: bool = False
+    explicit: bool = False  # a reference written with its prefix or after 发票/订单
+
+    def level(self, memo_counts: bool) -> int:
+        if self.account:
+            return LEVEL_ACCOUNT
+        if self.name_alias:
+            return LEVEL_NAME_ALIAS
+        if self.strong or self.code_in_memo or memo_counts:
+            return LEVEL_MEMO
+        return LEVEL_NAME if self.name else 0
+
+
+class MatchIndex:
+    """Customers, open invoices and aliases indexed once; ``match`` then answers per line."""
+
+    def __init__(
+        self,
+        customers: Iterable[CustomerRef],
+        invoices: Iterable[OpenInvoice],
+        aliases: Aliases | None = None,
+        settings: MatchSettings | None = None,
+    ) -> None:
+        self.settings = settings or MatchSettings()
+        self.customers = {customer.code: customer for customer in customers}
+        self.names = NameIndex(self.customers.values(), fuzzy_cutoff=self.settings.fuzzy_name_cutoff)
+        self.invoices: list[OpenInvoice] = []
+        self.by_customer: dict[str, list[int]] = defaultdict(list)
+        self.invoice_body: dict[str, int | list[int]] = {}
+        self.order_body: dict[str, list[int]] = defaultdict(list)
+        order_keys: dict[str, str] = {}
+        for position, invoice in enumerate(invoices):
+            self.invoices.append(invoice)
+            self.by_customer[invoice.customer_code].append(position)
+            body = number_key(invoice.number)[1]
+            known = self.invoice_body.get(body)
+            if known is None:
+                self.invoice_body[body] = position
+            else:
+                self.invoice_body[body] = [*(known if isinstance(known, list) else [known]), position]
+            if invoice.order_number:
+                order = order_keys.get(invoice.order_number)
+                if order is None:
+                    order = order_keys[invoice.order_number] = number_key(invoice.order_number)[1]
+                self.order_body[order].append(position)
+        self.customer_key = {number_key(code): code for code in self.customers}
+        self.customer_body: dict[str, list[str]] = defaultdict(list)
+        for (_prefix, body), code in self.customer_key.items():
+            self.customer_body[body].append(code)
+        aliases = aliases or Aliases()
+        self.alias_account = {account_key(k): v for k, v in aliases.by_account.items() if account_key(k)}
+        self.alias_name = {squeeze(k): v for k, v in aliases.by_name.items() if squeeze(k)}
+
+    # ------------------------------------------------------------------ evidence
+    def _memo_evidence(self, memo: str, evidence: dict[str, _Evidence]) -> None:
+        for number in memo_numbers(memo):
+            body = number.body
+            explicit = bool(number.prefix) or number.hint is not None
+            if not explicit and len(number.digits) < 4:
+                continue
+            if number.hint in (None, INVOICE):
+                found = self.invoice_body.get(body)
+                for position in [] if found is None else found if isinstance(found, list) else [found]:
+                    invoice = self.invoices[position]
+                    prefix = number_key(invoice.number)[0]
+                    strong = _strong(number, prefix, INVOICE, invoice.number)
+                    why = reason("reference_invoice", invoice=invoice.number)
+                    target = evidence.setdefault(invoice.customer_code, _Evidence())
+                    (target.strong if strong else target.weak)[position] = why
+                    target.explicit |= strong and explicit
+            if number.hint in (None, ORDER):
+                for position in self.order_body.get(body, ()):
+                    invoice = self.invoices[position]
+                    prefix = number_key(invoice.order_number)[0]
+                    strong = _strong(number, prefix, ORDER, invoice.order_number)
+                    why = reason("reference_order", order=invoice.order_number, invoice=invoice.number)
+                    target = evidence.setdefault(invoice.customer_code, _Evidence())
+                    (target.strong if strong else target.weak)[position] = why
+                    target.explicit |= strong and explicit
+            if number.prefix and (number.prefix, body) in self.customer_key:
+                evidence.setdefault(self.customer_key[(number.prefix, body)], _Evidence()).code_in_memo = True
+            elif number.hint == CUSTOMER:
+                for code in self.customer_body.get(body, ()):
+                    evidence.setdefault(code, _Evidence()).code_in_memo = True
+
+    def _evidence(self, line: BankLine) -> dict[str, _Evidence]:
+        evidence: dict[str, _Evidence] = {}
+        by_account = self.alias_account.get(account_key(line.payer_account)) if line.payer_account else None
+        if by_account in self.customers:
+            evidence.setdefault(by_account, _Evidence()).account = True
+        by_name = self.alias_name.get(squeeze(line.payer_name)) if line.payer_name else None
+        if by_name in self.customers:
+            evidence.setdefault(by_name, _Evidence()).name_alias = True
+        for hit in self.names.lookup(line.payer_name):
+            evidence.setdefault(hit.customer_code, _Evidence()).name = hit
+        if line.memo:
+            self._memo_evidence(line.memo, evidence)
+        return evidence
+
+    # ------------------------------------------------------------------ candidates
+    def _identity(
+        self, line: BankLine, code: str, evidence: _Evidence, fit_uses_weak: bool
+    ) -> tuple[float, list[Reason]]:
+        doubt, reasons = 1.0, []
+        if evidence.account:
+            doubt *= 1 - WEIGHT_ACCOUNT
+            reasons.append(reason("account_alias", account=line.payer_account))
+        if evidence.name_alias:
+            doubt *= 1 - WEIGHT_NAME_ALIAS
+            reasons.append(reason("name_alias", name=line.payer_name))
+        hit = evidence.name
+        if hit is not None:
+            doubt *= 1 - hit.weight / hit.shared_by
+            if hit.kind == "fuzzy":
+                reasons.append(reason("name_fuzzy", name=line.payer_name, score=hit.score))
+            elif hit.shared_by > 1:
+                reasons.append(reason("name_shared", name=line.payer_name, count=hit.shared_by))
+            else:
+                reasons.append(reason("name_exact", name=line.payer_name, form=hit.kind))
+        if evidence.strong:
+            doubt *= 1 - WEIGHT_REFERENCE
+            reasons.extend(list(evidence.strong.values())[:5])
+        if fit_uses_weak and evidence.weak:
+            doubt *= 1 - WEIGHT_WEAK_REFERENCE
+            reasons.extend(list(evidence.weak.values())[:5])
+        if evidence.code_in_memo:
+            doubt *= 1 - WEIGHT_CODE
+            reasons.append(reason("customer_code", code=code))
+        return 1 - doubt, reasons
+
+    def _fits(self, line: BankLine, code: str, evidence: _Evidence) -> tuple[list[Fit], bool]:
+        """The amount's fits for this customer, and whether they rest on weak references."""
+        invoices = [self.invoices[p] for p in self.by_customer.get(code, ())]
+        same_currency = [i for i in invoices if i.currency == line.currency]
+        if invoices and not same_currency:
+            return [
+                Fit(
+                    "currency",
+                    (),
+                    line.amount,
+                    ZERO,
+                    0.45,
+                    0.0,
+                    reasons=(reason("currency_mismatch", currency=line.currency),),
+                )
+            ], False
+        for positions, weak in ((evidence.strong, False), ({**evidence.strong, **evidence.weak}, True)):
+            if weak and not evidence.weak:
+                break
+            referenced = [
+                self.invoices[p] for p in sorted(positions) if self.invoices[p].currency == line.currency
+            ]
+            if referenced:
+                fit = fit_referenced(line.amount, referenced, self.settings)
+                if not weak or fit.exact_or_tolerance:
+                    return [fit], weak
+        return fit_open_items(line.amount, same_currency, self.settings), False
+
+    def _candidates(self, line: BankLine, evidence: dict[str, _Evidence]) -> list[Candidate]:
+        scored: list[tuple[float, int, Candidate]] = []
+        drafts = []
+        for code, ev in evidence.items():
+            fits, weak_used = self._fits(line, code, ev)
+            if not (ev.account or ev.name_alias or ev.name or ev.strong or ev.code_in_memo or weak_used):
+                continue  # only weak references that the amount does not bear out
+            identity, who = self._identity(line, code, ev, weak_used)
+            drafts.append((code, ev, fits, identity, who, ev.level(weak_used)))
+        top_level = max((draft[5] for draft in drafts), default=0)
+        for code, _ev, fits, identity, who, level in drafts:
+            penalty = 1.0
+            conflict: list[Reason] = []
+            if level < top_level:
+                penalty = 0.6
+                leader = next(d[0] for d in drafts if d[5] == top_level)
+                conflict = [reason("identity_conflict", other=leader)]
+            for fit in fits:
+                raw = (1 - (1 - identity) * (1 - fit.corroboration)) * fit.certainty * penalty
+                scored.append((raw, fit.ties, self._candidate(code, raw, fit, who + conflict)))
+        scored.sort(key=lambda item: (-item[0], item[2].customer_code))
+        return [candidate for _raw, _ties, candidate in scored]
+
+    def _candidate(self, code: str, raw: float, fit: Fit, who: list[Reason]) -> Candidate:
+        reasons = [*who, *fit.reasons]
+        treatment = ""
+        if fit.difference > 0:
+            treatment = self.settings.difference_treatment
+            if treatment == LEAVE_OPEN:
+                reasons.append(reason("difference_leave_open", difference=fit.difference))
+            else:
+                reasons.append(
+                    reason(
+                        "difference_write_off",
+                        difference=fit.difference,
+                        reason=self.settings.write_off_reason,
+                    )
+                )
+        confidence = quantize_ratio(Decimal(repr(round(raw, 6))), CONFIDENCE_PLACES)
+        return Candidate(
+            code, confidence, fit.allocations, fit.on_account, fit.difference, treatment, tuple(reasons)
+        )
+
+    # ------------------------------------------------------------------ the answer
+    def match(self, line: BankLine) -> Proposal:
+        """The proposal for one bank line."""
+        if line.direction == DEBIT:
+            return Proposal(line.bank_ref, IGNORED, reasons=(reason("debit_line"),))
+        evidence = self._evidence(line)
+        firm = any(
+            ev.account
+            or ev.explicit
+            or ev.name_alias
+            or ev.code_in_memo
+            or (ev.name is not None and ev.name.kind != "fuzzy")
+            for ev in evidence.values()
+        )
+        if not firm:
+            text = f"{line.payer_name} {line.memo}".upper()
+            word = next((w for w in NON_CUSTOMER_WORDS if w in text), None)
+            if word is not None:
+                return Proposal(line.bank_ref, IGNORED, reasons=(reason("non_customer", keyword=word),))
+        candidates = self._candidates(line, evidence)[: self.settings.max_candidates]
+        settings = self.settings
+        if not candidates or candidates[0].confidence < settings.review_threshold:
+            return Proposal(
+                line.bank_ref, UNMATCHED, candidates=tuple(candidates), reasons=(reason("no_customer"),)
+            )
+        best = candidates[0]
+        status = AUTO if best.confidence >= settings.auto_threshold else REVIEW
+        reasons = best.reasons
+        tie = any(r.code == "amount_tie" for r in best.reasons)
+        if len(candidates) > 1 and candidates[1].confidence >= best.confidence - Decimal(
+            str(COMPETITOR_MARGIN)
+        ):
+            if status == AUTO:
+                status = REVIEW
+                reasons = (*reasons, reason("close_competitor", other=candidates[1].customer_code))
+        if tie:
+            status = REVIEW
+        return Proposal(
+            line.bank_ref,
+            status,
+            best.customer_code,
+            best.confidence,
+            best.allocations,
+            best.on_account,
+            best.difference,
+            best.difference_treatment,
+            tuple(candidates),
+            reasons,
+        )
+
+    def match_all(self, lines: Sequence[BankLine]) -> list[Proposal]:
+        return [self.match(line) for line in lines]
+
+
+def match_lines(
+    lines: Sequence[BankLine],
+    customers: Iterable[CustomerRef],
+    invoices: Iterable[OpenInvoice],
+    aliases: Aliases | None = None,
+    settings: MatchSettings | None = None,
+) -> list[Proposal]:
+    """Proposals for ``lines`` against the open ledger (the indexes are built once)."""
+    return MatchIndex(customers, invoices, aliases, settings).match_all(lines)

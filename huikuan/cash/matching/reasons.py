@@ -1,0 +1,68 @@
+"""The reasons a proposal gives: stable codes with parameters, and the sentence for each.
+
+The codes are an interface (the workbench, the API and the CLI's JSON carry them); the
+sentences are for people and are translated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.utils.translation import gettext_lazy as _
+
+REASON_TEXTS = {
+    "debit_line": _("A debit (money going out) is not a customer receipt."),
+    "non_customer": _("The payer or memo says “{keyword}”: not a customer receipt."),
+    "account_alias": _(
+        "Paid from account {account}, which earlier receipts taught belongs to this customer."
+    ),
+    "name_alias": _("The payer name “{name}” was learned for this customer."),
+    "name_exact": _("The payer name “{name}” is this customer's name ({form})."),
+    "name_shared": _("The payer name “{name}” fits {count} customers."),
+    "name_fuzzy": _("The payer name “{name}” resembles this customer's name ({score}% alike)."),
+    "reference_invoice": _("The memo names invoice {invoice}."),
+    "reference_order": _("The memo names order {order} (invoice {invoice})."),
+    "customer_code": _("The memo gives the customer code {code}."),
+    "identity_conflict": _("Stronger evidence points at another customer ({other})."),
+    "close_competitor": _("Another candidate is almost as likely ({other})."),
+    "amount_exact_reference": _("The amount equals the open amount of the {count} invoice(s) named."),
+    "amount_equals_invoice": _("The amount equals the open amount of invoice {invoice}."),
+    "amount_combination": _("The amount equals the sum of {count} open invoices."),
+    "amount_all_open": _("The amount equals all {count} open invoices together."),
+    "amount_within_tolerance": _(
+        "The amount is {difference} short of the open amount, within the tolerance."
+    ),
+    "amount_tie": _("The amount fits {count} invoices equally well: a person must choose."),
+    "partial_payment": _("A part payment of invoice {invoice}; {remaining} stays open."),
+    "partial_payment_several": _("Less than the {count} invoices named: allocated oldest first."),
+    "overpayment": _("More than the invoices: {on_account} stays on account."),
+    "amount_no_fit": _("The amount fits none of the customer's open invoices."),
+    "no_open_invoices": _("The customer has no open invoices in this currency."),
+    "currency_mismatch": _("The customer's open invoices are not in {currency}."),
+    "no_customer": _("No customer could be identified from the account, name or memo."),
+    "difference_write_off": _("The difference of {difference} is to be written off ({reason})."),
+    "difference_leave_open": _("The difference of {difference} stays open on the invoice."),
+}
+
+FORM_LABELS = {
+    "full": _("full name"),
+    "core": _("name without legal form"),
+    "short": _("short name"),
+    "english": _("English name"),
+    "pinyin": _("pinyin"),
+    "placeless": _("name without place"),
+}
+
+
+def reason_text(code: str, params: Mapping[str, str]) -> str:
+    """The sentence for a reason code, in the active language."""
+    template = REASON_TEXTS.get(code)
+    if template is None:
+        return code
+    values = dict(params)
+    if "form" in values and values["form"] in FORM_LABELS:
+        values["form"] = str(FORM_LABELS[values["form"]])
+    try:
+        return str(template).format(**values)
+    except (KeyError, IndexError):
+        return str(template)

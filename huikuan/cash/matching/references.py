@@ -1,0 +1,144 @@
+"""Invoice, order and customer numbers as payers write them in a memo.
+
+A number is reduced to a key: letters, digits and nothing else, upper-case, split into the
+alphabetic prefix and the body, the body without leading zeros (``inv-0012345`` →
+``("INV", "12345")``). The ledger's numbers are keyed once per batch; a memo gives every
+number it contains, with the prefix or the Chinese word (发票, 订单...) written before it,
+lists (``INV-1/2/3``, ``发票123、124``) and ranges (``INV-0001~0003``, ``12345-47``)
+expanded. Which of them are real references is decided against the index, not here.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+INVOICE = "invoice"
+ORDER = "order"
+CUSTOMER = "customer"
+
+MAX_RANGE = 50
+
+_NOT_ALNUM = re.compile(r"[^0-9A-Z]+")
+_PREFIX = re.compile(r"([A-Z]*)(.*)")
+_SIMPLE = re.compile(r"([A-Za-z]*)[-_ /.#]?(\d+)")
+
+# Chinese words that say what the number after them is.
+_HINT_WORDS = {
+    "发票号码": INVOICE,
+    "发票号": INVOICE,
+    "发票": INVOICE,
+    "票号": INVOICE,
+    "应收单": INVOICE,
+    "订单号": ORDER,
+    "订单": ORDER,
+    "销售订单": ORDER,
+    "合同号": ORDER,
+    "单号": None,
+    "客户编号": CUSTOMER,
+    "客户编码": CUSTOMER,
+    "客户号": CUSTOMER,
+}
+_TOKENS = re.compile(
+    r"(?P<word>[A-Z]+)|(?P<num>\d+)"
+    r"|(?P<hint>" + "|".join(sorted(_HINT_WORDS, key=len, reverse=True)) + r")"
+    r"|(?P<range>~|至|到|—|–|-)|(?P<list>[/、,;&+]|和|及|与)"
+    r"|(?P<sep>[\s#:._()\[\]【】〔〕'\"“”]+|号|第|张)|(?P<other>.)"
+)
+_GENERIC_WORDS = frozenset({"NO", "NR", "NUM", "NUMBER", "REF", "INVOICE", "INVOICES"})
+_JOINERS = {"-", "–", "—"}
+_RANGE_SIGNS = {"~", "至", "到", *_JOINERS}
+
+
+def number_key(number: str) -> tuple[str, str]:
+    """``("INV", "12345")`` for ``inv-0012345``, ``INV 12345``, ``INV0012345``..."""
+    simple = _SIMPLE.fullmatch(number)
+    if simple is not None:  # the common shape, one regex call (1,000,000 invoices a batch)
+        return simple.group(1).upper(), simple.group(2).lstrip("0") or "0"
+    text = number.upper() if number.isascii() else unicodedata.normalize("NFKC", number).upper()
+    prefix, rest = _PREFIX.fullmatch(_NOT_ALNUM.sub("", text)).groups()
+    if rest.isdigit():
+        rest = rest.lstrip("0") or "0"
+    return prefix, rest
+
+
+def digits_of(number: str) -> str:
+    """The digits of a number as written, leading zeros kept (``INV-0012345`` → ``0012345``)."""
+    return "".join(ch for ch in number if ch.isdigit())
+
+
+@dataclass(frozen=True, slots=True)
+class MemoNumber:
+    """A number found in a memo: the prefix or hint before it and its digits as written."""
+
+    prefix: str
+    digits: str
+    hint: str | None = None
+
+    @property
+    def body(self) -> str:
+        return self.digits.lstrip("0") or "0"
+
+
+def _expand_short(previous: str, short: str) -> str:
+    """``12345`` then ``47`` → ``12347`` (a payer abbreviating the next number)."""
+    return previous[: len(previous) - len(short)] + short
+
+
+def memo_numbers(memo: str) -> list[MemoNumber]:
+    """Every number in ``memo``, with lists and ranges expanded (duplicates dropped)."""
+    text = unicodedata.normalize("NFKC", memo).upper()
+    found: dict[tuple[str, str, str | None], MemoNumber] = {}
+
+    def add(prefix: str, digits: str, hint: str | None) -> None:
+        item = MemoNumber(prefix, digits, hint)
+        found.setdefault((prefix, digits, hint), item)
+
+    prefix, hint = "", None
+    last: str | None = None
+    joiner = ""  # the range or list sign seen after ``last``
+    for match in _TOKENS.finditer(text):
+        kind, value = match.lastgroup, match.group()
+        if kind == "word":
+            if value in _GENERIC_WORDS:  # "NO.", "Invoice No", "Ref": a number follows, no prefix
+                prefix, last, joiner = "", None, ""
+                hint = INVOICE if value.startswith("INVOICE") else hint
+                continue
+            prefix, hint, last, joiner = value, None, None, ""
+        elif kind == "hint":
+            prefix, hint, last, joiner = "", _HINT_WORDS[value], None, ""
+        elif kind == "num":
+            if last is not None and joiner in _RANGE_SIGNS:
+                _add_range(add, prefix, hint, last, value, joined=joiner in _JOINERS)
+            elif last is not None and joiner == "list" and len(value) < len(last) and len(value) <= 3:
+                add(prefix, value, hint)
+                value = _expand_short(last, value)
+                add(prefix, value, hint)
+            else:
+                add(prefix, value, hint)
+            last, joiner = value, ""
+        elif kind == "range":
+            joiner = value if last is not None else ""
+        elif kind == "list":
+            joiner = "list" if last is not None else ""
+        elif kind == "sep":
+            continue
+        else:
+            prefix, hint, last, joiner = "", None, None, ""
+    return list(found.values())
+
+
+def _add_range(add, prefix: str, hint: str | None, start: str, end: str, *, joined: bool) -> None:
+    """``start``~``end``: every number between when it is a plausible range; the end alone
+    (and, for a hyphen, the two joined, as in ``2024-000123``) otherwise."""
+    full_end = _expand_short(start, end) if len(end) < len(start) else end
+    low, high = int(start), int(full_end)
+    if low < high <= low + MAX_RANGE:
+        width = len(start)
+        for value in range(low + 1, high + 1):
+            add(prefix, str(value).zfill(width), hint)
+    else:
+        add(prefix, end, hint)
+    if joined:
+        add(prefix, start + end, hint)

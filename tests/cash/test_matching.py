@@ -1,0 +1,256 @@
+"""The matching engine's rules, one test each: who paid, what it pays, how much, what status."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from huikuan.cash.matching import (
+    AUTO,
+    IGNORED,
+    REVIEW,
+    UNMATCHED,
+    WRITE_OFF,
+    Aliases,
+    BankLine,
+    CustomerRef,
+    MatchIndex,
+    MatchSettings,
+    OpenInvoice,
+)
+
+D = Decimal
+HUADONG = CustomerRef("C001", "上海华东机械有限公司", "华东机械", "East China Machinery Co., Ltd.", "CNY")
+CHANGCHENG = CustomerRef("C002", "北京长城电子科技股份有限公司", "", "", "CNY")
+ACME = CustomerRef("C003", "深圳嘉禾贸易有限公司", "", "Jiahe Trading Co., Ltd.", "USD")
+
+
+def invoice(number, customer, amount, *, day=1, order="", currency="CNY"):
+    return OpenInvoice(number, customer, D(amount), currency, date(2024, 1, day), date(2024, 2, day), order)
+
+
+LEDGER = [
+    invoice("INV-0000101", "C001", "1000.00", day=1, order="SO-0000501"),
+    invoice("INV-0000102", "C001", "2500.00", day=2, order="SO-0000501"),
+    invoice("INV-0000103", "C001", "4321.50", day=3, order="SO-0000502"),
+    invoice("INV-0000104", "C001", "780.25", day=4),
+    invoice("INV-0000201", "C002", "777.00", day=1),
+    invoice("INV-0000202", "C002", "5000.00", day=2),
+    invoice("INV-0000203", "C002", "5000.00", day=3),
+    invoice("INV-0000301", "C003", "900.00", day=1, currency="USD"),
+]
+
+
+def match(
+    amount,
+    *,
+    payer="",
+    account="",
+    memo="",
+    currency="CNY",
+    direction="credit",
+    ledger=LEDGER,
+    aliases=None,
+    settings=None,
+):
+    index = MatchIndex([HUADONG, CHANGCHENG, ACME], ledger, aliases, settings)
+    return index.match(BankLine("B1", date(2024, 3, 1), D(amount), currency, direction, payer, account, memo))
+
+
+def allocations(proposal):
+    return {a.invoice_number: a.amount for a in proposal.allocations}
+
+
+# --- who paid -------------------------------------------------------------------------------
+def test_a_debit_is_always_ignored():
+    proposal = match("1000.00", payer="上海华东机械有限公司", memo="INV-0000101", direction="debit")
+    assert proposal.status == IGNORED and proposal.allocations == ()
+
+
+def test_the_payers_learned_account_outranks_the_payer_name():
+    aliases = Aliases(by_account={"6222 0000 1111": "C002"})
+    proposal = match("777.00", payer="上海华东机械有限公司", account="622200001111", aliases=aliases)
+    assert proposal.customer_code == "C002"
+    assert proposal.status == AUTO
+    assert "account_alias" in [r.code for r in proposal.reasons]
+
+
+def test_a_learned_payer_name_identifies_the_customer():
+    aliases = Aliases(by_name={"华东老王": "C001"})
+    proposal = match("780.25", payer="华东老王", aliases=aliases)
+    assert (proposal.status, proposal.customer_code) == (AUTO, "C001")
+
+
+def test_an_invoice_number_in_the_memo_identifies_a_third_party_payment():
+    proposal = match("4321.50", payer="王伟", memo="代付 INV-0000103")
+    assert (proposal.status, proposal.customer_code) == (AUTO, "C001")
+    assert allocations(proposal) == {"INV-0000103": D("4321.50")}
+
+
+def test_a_customer_code_in_the_memo_identifies_the_customer():
+    proposal = match("780.25", payer="王伟", memo="客户C001 货款")
+    assert proposal.customer_code == "C001"
+    assert allocations(proposal) == {"INV-0000104": D("780.25")}
+
+
+@pytest.mark.parametrize(
+    "payer",
+    [
+        "上海华东机械有限公司",  # full
+        "华东机械",  # short
+        "上海华东机械",  # without legal form
+        "上海华东机械有限公司江苏分公司",  # branch
+        "上海华东机械(中国)有限公司",  # bracketed
+        "SHANGHAI HUADONG JIXIE YOUXIAN GONGSI",  # pinyin
+        "EAST CHINA MACHINERY CO LTD",  # English, case and punctuation
+        "east china machinery co., ltd.",
+        "上海华东机城有限公司",  # a typo
+    ],
+)
+def test_payer_name_forms_identify_the_customer(payer):
+    proposal = match("780.25", payer=payer, memo="货款")
+    assert proposal.customer_code == "C001"
+    assert allocations(proposal) == {"INV-0000104": D("780.25")}
+
+
+@pytest.mark.parametrize(
+    ("payer", "memo", "status"),
+    [
+        ("中国工商银行股份有限公司上海分行", "结息", IGNORED),
+        ("国家税务总局上海市税务局", "出口退税", IGNORED),
+        ("中国平安财产保险股份有限公司", "理赔款 报案号0000101", IGNORED),
+        ("张伟", "还款", UNMATCHED),
+        ("上海华南建材有限公司", "货款", UNMATCHED),
+    ],
+)
+def test_a_payer_that_is_no_customer_is_never_applied(payer, memo, status):
+    proposal = match("1000.00", payer=payer, memo=memo)
+    assert proposal.status == status
+    assert proposal.allocations == ()
+
+
+# --- what it pays ---------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "memo",
+    [
+        "INV-0000103",
+        "inv0000103",
+        "INV 103",
+        "inv_103",
+        "Inv#103",
+        "0000103",
+        "发票103",
+        "发票号：0000103",
+        "NO.0000103",
+        "ＩＮＶ－０００００１０３",
+    ],
+)
+def test_invoice_numbers_are_found_however_they_are_written(memo):
+    proposal = match("4321.50", payer="某某", memo=f"货款 {memo}")
+    assert allocations(proposal) == {"INV-0000103": D("4321.50")}
+    assert proposal.status == AUTO
+
+
+@pytest.mark.parametrize(
+    "memo",
+    ["INV-101/102", "INV-0000101~0000102", "发票101、102", "发票号：101,102", "INV101-02", "SO-0000501"],
+)
+def test_lists_ranges_and_order_numbers_name_several_invoices(memo):
+    proposal = match("3500.00", payer="上海华东机械有限公司", memo=memo)
+    assert allocations(proposal) == {"INV-0000101": D("1000.00"), "INV-0000102": D("2500.00")}
+    assert proposal.status == AUTO
+
+
+# --- how much -------------------------------------------------------------------------------
+def test_an_amount_equal_to_one_open_invoice_settles_it():
+    proposal = match("4321.50", payer="上海华东机械有限公司")
+    assert (proposal.status, allocations(proposal)) == (AUTO, {"INV-0000103": D("4321.50")})
+
+
+def test_an_amount_equal_to_a_unique_combination_settles_it():
+    proposal = match("5101.75", payer="上海华东机械有限公司")  # 4321.50 + 780.25
+    assert proposal.status == AUTO
+    assert allocations(proposal) == {"INV-0000103": D("4321.50"), "INV-0000104": D("780.25")}
+
+
+def test_a_combination_that_is_not_unique_waits_for_review():
+    ledger = [
+        invoice("A-1", "C001", "100.00"),
+        invoice("A-2", "C001", "200.00", day=2),
+        invoice("A-3", "C001", "150.00", day=3),
+        invoice("A-4", "C001", "150.00", day=4),
+    ]
+    proposal = match("300.00", payer="上海华东机械有限公司", ledger=ledger)  # 100+200 or 150+150
+    assert proposal.status == REVIEW
+    assert len(proposal.candidates) >= 2
+
+
+def test_a_bank_fee_within_tolerance_allocates_what_was_paid_and_reports_the_difference():
+    proposal = match("4306.50", payer="上海华东机械有限公司", memo="INV-0000103")
+    assert proposal.status == AUTO
+    assert allocations(proposal) == {"INV-0000103": D("4306.50")}
+    assert (proposal.difference, proposal.difference_treatment) == (D("15.00"), "leave_open")
+
+
+def test_the_difference_is_written_off_when_the_settings_say_so():
+    settings = MatchSettings(difference_treatment=WRITE_OFF)
+    proposal = match("4306.50", payer="上海华东机械有限公司", memo="INV-0000103", settings=settings)
+    assert (proposal.difference, proposal.difference_treatment) == (D("15.00"), WRITE_OFF)
+
+
+def test_a_short_pay_beyond_the_tolerance_is_no_tolerance_match():
+    settings = MatchSettings(tolerance_abs=D("10.00"), tolerance_rel=D("0"))
+    proposal = match("4306.50", payer="上海华东机械有限公司", settings=settings)
+    assert proposal.status != AUTO
+
+
+def test_a_part_payment_of_an_invoice_named_explicitly_is_applied_to_it():
+    proposal = match("2000.00", payer="上海华东机械有限公司", memo="INV-0000103")
+    assert proposal.status == AUTO
+    assert allocations(proposal) == {"INV-0000103": D("2000.00")}
+
+
+def test_a_part_payment_without_reference_waits_for_review():
+    proposal = match("2000.00", payer="上海华东机械有限公司")
+    assert proposal.status == REVIEW
+
+
+def test_an_overpayment_allocates_the_invoices_and_keeps_the_rest_on_account():
+    proposal = match("1500.00", payer="上海华东机械有限公司", memo="INV-0000101")
+    assert allocations(proposal) == {"INV-0000101": D("1000.00")}
+    assert proposal.on_account == D("500.00")
+    assert proposal.status == AUTO
+
+
+def test_an_amount_fitting_two_invoices_equally_is_never_automatic():
+    proposal = match("5000.00", payer="北京长城电子科技股份有限公司")
+    assert proposal.status == REVIEW
+    numbers = {a.invoice_number for c in proposal.candidates for a in c.allocations}
+    assert numbers == {"INV-0000202", "INV-0000203"}
+
+
+def test_currencies_must_agree():
+    proposal = match("900.00", payer="深圳嘉禾贸易有限公司", currency="CNY")
+    assert proposal.status != AUTO and proposal.allocations == ()
+
+
+# --- confidence and reasons -----------------------------------------------------------------
+def test_the_threshold_decides_between_automatic_and_review():
+    line = {"amount": "780.25", "payer": "上海华东机械有限公司"}
+    assert match(**line).status == AUTO
+    strict = MatchSettings(auto_threshold=D("0.99"))
+    proposal = match(**line, settings=strict)
+    assert proposal.status == REVIEW and proposal.confidence < D("0.99")
+
+
+def test_reasons_have_stable_codes_and_chinese_sentences():
+    from django.utils import translation
+
+    proposal = match("4321.50", payer="上海华东机械有限公司", memo="INV-0000103")
+    data = proposal.as_dict()
+    assert [r["code"] for r in data["reasons"]][:2] == ["name_exact", "reference_invoice"]
+    with translation.override("zh-hans"):
+        text = proposal.reasons[1].text()
+    assert "INV-0000103" in text and "发票" in text
