@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
-
 from django.db import transaction
 
+from huikuan.cash.matching.engine import account_key
+from huikuan.cash.matching.names import squeeze
 from huikuan.cash.models import AliasKind, BankLine, PayerAlias
 from huikuan.ledger.models import Customer
 
-_NOT_WORD = re.compile(r"[^0-9a-z\u3400-\u9fff]+")
-_SPACES = re.compile(r"\s+")
-
 
 def alias_name(payer_name: str) -> str:
-    """A payer name as aliases keep it: NFKC, lower-case, letters, digits and Chinese only."""
-    return _NOT_WORD.sub("", unicodedata.normalize("NFKC", payer_name).lower())
+    """A payer name as aliases keep it: the matcher's own normal form of a name."""
+    return squeeze(payer_name)
 
 
 def alias_account(payer_account: str) -> str:
-    """A payer account as aliases keep it: without spaces."""
-    return _SPACES.sub("", unicodedata.normalize("NFKC", payer_account))
+    """A payer account as aliases keep it: the matcher's own normal form of an account."""
+    return account_key(payer_account)
 
 
 @transaction.atomic

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from huikuan.cash.matching.reasons import reason_text
+
 LEAVE_OPEN = "leave_open"
 WRITE_OFF = "write_off"
 
@@ -74,6 +76,20 @@ def _splits(rows: Any) -> tuple[Split, ...]:
     return tuple(splits)
 
 
+def _reasons(rows: Any) -> tuple[str, ...]:
+    """Each reason as a sentence in the current language: the matcher stores a reason as its
+    code and parameters (with the text it had then), a person's note as plain text."""
+    texts = []
+    for row in rows or ():
+        if isinstance(row, dict) and row.get("code"):
+            texts.append(reason_text(str(row["code"]), dict(row.get("params") or {})))
+        elif isinstance(row, dict):
+            texts.append(str(row.get("text") or ""))
+        else:
+            texts.append(str(row))
+    return tuple(text for text in texts if text)
+
+
 def _difference(value: Any) -> Difference | None:
     if not isinstance(value, dict):
         return None
@@ -90,7 +106,7 @@ def _candidate(data: dict, difference: Difference | None = None) -> Candidate:
         confidence=_decimal(data.get("confidence")),
         allocations=_splits(data.get("allocations")),
         on_account=_decimal(data.get("on_account"), Decimal("0")),
-        reasons=tuple(str(reason) for reason in data.get("reasons") or ()),
+        reasons=_reasons(data.get("reasons")),
         difference=_difference(data.get("difference")) or difference,
     )
 
@@ -120,6 +136,6 @@ def proposal_of(data: dict | None) -> Proposal:
         status=str(data.get("status") or ""),
         customer_code=str(data.get("customer_code") or ""),
         confidence=_decimal(data.get("confidence")),
-        reasons=tuple(str(reason) for reason in data.get("reasons") or ()),
+        reasons=_reasons(data.get("reasons")),
         candidates=tuple(candidates),
     )

@@ -1,0 +1,93 @@
+"""``huikuan cash match``: every undecided bank line gets the matcher's answer; with --apply the
+automatic ones are posted through the ledger once, and the rest wait for review."""
+
+from __future__ import annotations
+
+import io
+import json
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+
+from huikuan.cash.models import Direction, LineStatus
+from huikuan.ledger.models import Invoice, Payment
+
+pytestmark = pytest.mark.django_db
+
+
+def _match(*args: str) -> dict:
+    out = io.StringIO()
+    call_command("cash", "match", "--json", *args, stdout=out)
+    return json.loads(out.getvalue())
+
+
+@pytest.fixture
+def lines(ledger, bank_line):
+    return {
+        # YS-0302 is 50,000 open: named in the memo, paid exactly, from the customer's own name.
+        "exact": bank_line("50000.00", payer_name="杭州湖畔机电有限公司", memo="货款 YS-0302"),
+        # A bank's interest: not a customer's money.
+        "interest": bank_line("12.34", payer_name="中国工商银行", payer_account="", memo="利息"),
+        # Money going out.
+        "debit": bank_line("800.00", direction=Direction.DEBIT, status=LineStatus.IGNORED, memo="手续费"),
+    }
+
+
+def test_the_json_has_one_entry_per_line_in_the_documented_shape(lines):
+    answer = _match()
+    assert set(answer) == {"lines"}
+    by_ref = {entry["bank_ref"]: entry for entry in answer["lines"]}
+    assert set(by_ref) == {line.bank_ref for line in lines.values()}
+    for entry in answer["lines"]:
+        assert set(entry) == {"bank_ref", "status", "customer_code", "confidence", "allocations", "reasons"}
+        assert entry["status"] in {"auto", "review", "unmatched", "ignored"}
+        Decimal(entry["confidence"])  # a decimal string
+    exact = by_ref[lines["exact"].bank_ref]
+    assert exact["status"] == "auto" and exact["customer_code"] == "HZ001"
+    assert exact["allocations"] == [{"invoice_number": "YS-0302", "amount": "50000.00"}]
+    assert exact["reasons"]
+    assert by_ref[lines["debit"].bank_ref]["status"] == "ignored"
+    assert by_ref[lines["interest"].bank_ref]["status"] in {"ignored", "unmatched"}
+    assert by_ref[lines["interest"].bank_ref]["allocations"] == []
+
+
+def test_without_apply_nothing_is_written(lines):
+    before = (lines["exact"].status, lines["exact"].proposal)
+    _match()
+    assert not Payment.objects.filter(reference__startswith="BANK-").exists()
+    lines["exact"].refresh_from_db()
+    assert (lines["exact"].status, lines["exact"].proposal) == before
+
+
+def test_apply_posts_the_automatic_line_once(lines):
+    _match("--apply")
+    invoice = Invoice.objects.get(number="YS-0302")
+    assert invoice.open_amount == Decimal("0.00")
+    line = lines["exact"]
+    line.refresh_from_db()
+    assert line.status == LineStatus.AUTO and line.payment.amount == Decimal("50000.00")
+    assert not Payment.objects.filter(payer_name="中国工商银行").exists()
+    again = _match("--apply")  # a second run posts nothing new
+    assert line.bank_ref not in {entry["bank_ref"] for entry in again["lines"]}
+    assert Payment.objects.filter(reference__startswith="BANK-").count() == 1
+
+
+def test_a_line_that_fits_two_invoices_waits_for_review_with_its_candidates(ledger, bank_line):
+    # 湖畔机电 owes 60,000 on YS-0301; YS-0302 made 60,000 open too: the receipt could pay either.
+    Invoice.objects.filter(number="YS-0302").update(amount=Decimal("60000.00"), applied_amount=0)
+    line = bank_line("60000.00", payer_name="杭州湖畔机电有限公司", memo="货款")
+    entry = _match("--apply")["lines"][0]
+    assert entry["status"] == "review"
+    line.refresh_from_db()
+    assert line.status == LineStatus.REVIEW and line.payment is None
+    assert line.customer.code == "HZ001"
+    assert len(line.proposal["candidates"]) >= 2
+
+
+def test_a_line_decided_by_a_person_is_not_matched_again(lines):
+    from huikuan.cash.services import line_mark_not_customer
+
+    line_mark_not_customer(line=lines["exact"], decided_by="credit_manager", reason="a refund")
+    refs = {entry["bank_ref"] for entry in _match("--apply")["lines"]}
+    assert lines["exact"].bank_ref not in refs
