@@ -194,19 +194,19 @@ def test_a_write_off_needs_a_reason_and_stays_within_the_tolerance(ledger, bank_
             reason="  ",
             decided_by="x",
         )
-    with pytest.raises(RuleViolation, match=r"more than the 50\.00"):
+    with pytest.raises(RuleViolation, match=r"more than the 200\.00"):
         line_write_off_difference(
-            line=bank_line("49949.99"),
+            line=bank_line("49799.99"),
             customer=customer,
             invoice_number="YS-0302",
             reason="短付",
             decided_by="x",
         )
-    policy_set(key="CASH_TOLERANCE_ABS", value="100.00")
+    policy_set(key="CASH_TOLERANCE_ABS", value="300.00")
     line_write_off_difference(
-        line=bank_line("49949.99"), customer=customer, invoice_number="YS-0302", reason="短付", decided_by="x"
+        line=bank_line("49799.99"), customer=customer, invoice_number="YS-0302", reason="短付", decided_by="x"
     )
-    assert WriteOff.objects.get().amount == Decimal("50.01")
+    assert WriteOff.objects.get().amount == Decimal("200.01")
     with pytest.raises(RuleViolation, match="on an invoice the receipt pays"):
         line_split(
             line=bank_line("100.00"),
