@@ -93,6 +93,10 @@ ACTIONS: dict[str, Rule] = {
     "policy.edit": _any_permission("collections.change_dunningpolicy"),
     "step.edit": _any_permission("collections.change_dunningstep"),
     "dunning.run": _any_permission("collections.add_dunningrun"),
+    # Statements of account and balance confirmations.
+    "statement.read": _any_permission("statements.view_accountstatement"),
+    "statement.send": _any_permission("statements.add_accountstatement"),
+    "statement_schedule.edit": _any_permission("statements.change_statementschedule"),
     # Letters and email.
     "template.edit": _any_permission("correspondence.change_documenttemplate"),
     "letterhead.edit": _any_permission("correspondence.change_letterhead"),

@@ -160,3 +160,18 @@ for _role in ROLE_PERMISSIONS:
         ROLE_PERMISSIONS[_role] += tuple(f"credit.view_{model}" for model in _CREDIT_MODELS) + tuple(
             f"credit.{permission}" for permission in _CREDIT_WRITES.get(_role, ())
         )
+
+# Statements of account (huikuan.statements): every staff role reads them; the collections
+# team and the admin send them; the admin, the credit manager and collectors set schedules.
+_STATEMENT_WRITES: dict[str, tuple[str, ...]] = {
+    ADMIN: ("add_accountstatement", "change_statementschedule"),
+    CREDIT_MANAGER: ("add_accountstatement", "change_statementschedule"),
+    COLLECTOR: ("add_accountstatement", "change_statementschedule"),
+    LEGAL: ("add_accountstatement",),
+}
+for _role in ROLE_PERMISSIONS:
+    if _role != CUSTOMER:
+        ROLE_PERMISSIONS[_role] += (
+            "statements.view_accountstatement",
+            *(f"statements.{permission}" for permission in _STATEMENT_WRITES.get(_role, ())),
+        )
