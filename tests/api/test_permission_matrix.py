@@ -44,6 +44,8 @@ CREDIT_REQUESTERS = frozenset({ADMIN, CREDIT_MANAGER, CREDIT_ANALYST, SALESPERSO
 COLLECTIONS_TEAM = frozenset({CREDIT_MANAGER, COLLECTOR, LEGAL})
 CONFIGURATION = frozenset({ADMIN, CREDIT_MANAGER})
 EVALUATORS = frozenset({ADMIN, CREDIT_MANAGER, CREDIT_ANALYST})
+STATEMENT_SENDERS = frozenset({ADMIN, CREDIT_MANAGER, COLLECTOR, LEGAL})
+STATEMENT_SCHEDULERS = frozenset({ADMIN, CREDIT_MANAGER, COLLECTOR})
 
 # The table: every write endpoint of the API and the roles that may use it.
 API_WRITES: dict[tuple[str, str], frozenset[str]] = {
@@ -72,6 +74,8 @@ API_WRITES: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/api/collections/disputes/{id}/resolve/"): COLLECTIONS_TEAM,
     ("PUT", "/api/dunning/policies/{code}/"): CONFIGURATION,
     ("POST", "/api/dunning/run"): CONFIGURATION,
+    ("POST", "/api/statements/customers/{code}/send/"): STATEMENT_SENDERS,
+    ("PUT", "/api/statements/customers/{code}/schedule/"): STATEMENT_SCHEDULERS,
 }
 # Endpoints anyone may call: signing in.
 API_PUBLIC = {("POST", "/api/auth/token/")}
@@ -132,6 +136,7 @@ def records(people) -> dict[str, str]:
         "{kind}": HOLD_LIFT,
         "runs/{day}": "runs/2024-06-30",
         "policies/{code}": f"policies/{policy.code if policy else 'standard'}",
+        "{reference}": "DZ-HZ001-202404",
     }
 
 
@@ -241,6 +246,8 @@ WEB_POSTS: dict[str, frozenset[str]] = {
     "/collections/runs/": CONFIGURATION,
     "/correspondence/letterhead/": CONFIGURATION,
     "/correspondence/templates/{template}/": CONFIGURATION,
+    "/customers/{code}/statements/send/": STATEMENT_SENDERS,
+    "/customers/{code}/statements/schedule/": STATEMENT_SCHEDULERS,
 }
 
 
