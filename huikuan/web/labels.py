@@ -216,6 +216,18 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
         _("Payment deadline of a letter (days)"),
         _("A letter asks for payment within this many days of its date unless its step gives a date."),
     ),
+    "STATEMENT_SCHEDULE_DEFAULT": (
+        _("Statements of account by default"),
+        _("monthly, quarterly or none: for customers without a schedule of their own."),
+    ),
+    "STATEMENT_SEND_DAY": (
+        _("Day of the month statements are sent"),
+        _("On this day the daily job sends the statements of the period just ended."),
+    ),
+    "STATEMENT_LINK_DAYS": (
+        _("Days a statement's answer link stays valid"),
+        _("After this many days the customer's link shows that it has expired."),
+    ),
 }
 
 # Sub-keys of nested settings: classes stay as letters; the rest get words.
@@ -224,6 +236,7 @@ SUB_KEYS = {**SCORES, **SEGMENTS, **INDUSTRY_POSITIONS}
 JOBS = {
     "promises": _("Promises and payment plans checked"),
     "dunning": _("Daily dunning run"),
+    "statements": _("Statements of account sent"),
     "email_retry": _("Failed emails retried"),
     "credit_monthly": _("Monthly credit classification"),
     "credit_quarterly": _("Quarterly credit review"),
