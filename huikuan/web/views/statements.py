@@ -4,7 +4,7 @@ sign-in). Thin: one statements service or selector per request; sending is queue
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django import forms
 from django.contrib import messages
@@ -77,7 +77,7 @@ def customer_section(request: HttpRequest, customer) -> dict:
     """The statements part of the customer's page (``web/customer.html``)."""
     if not may(request.user, "statement.read"):
         return {}
-    last_month = timezone.localdate().replace(day=1) - timezone.timedelta(days=1)
+    last_month = timezone.localdate().replace(day=1) - timedelta(days=1)
     return {
         "statements": customer_statements(customer=customer)[:LISTED],
         "statement_send_form": SendForm(
