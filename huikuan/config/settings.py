@@ -305,6 +305,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ApprovalStatusEnum": "huikuan.approvals.models.Status.choices",
         "CreditOrderStatusEnum": "huikuan.credit.models.OrderStatus",
+        "AccountStatementKindEnum": "huikuan.statements.models.StatementKind.choices",
+        "StatementLineKindEnum": "huikuan.statements.models.LineKind.choices",
+        "AccountStatementStatusEnum": "huikuan.statements.models.StatementStatus.choices",
     },
 }
 

@@ -20,7 +20,7 @@ class StatementLineSerializer(serializers.Serializer):
     balance = money()
 
 
-class DifferenceSerializer(serializers.Serializer):
+class StatementDifferenceSerializer(serializers.Serializer):
     line = serializers.IntegerField(source="line.position", allow_null=True, default=None)
     reference = TextField()
     entry_date = BusinessDateField(allow_null=True)
@@ -31,7 +31,7 @@ class DifferenceSerializer(serializers.Serializer):
     note = TextField()
 
 
-class StatementSerializer(serializers.Serializer):
+class AccountStatementSerializer(serializers.Serializer):
     reference = TextField()
     kind = serializers.ChoiceField(choices=StatementKind.choices)
     customer = TextField(source="customer.code")
@@ -53,12 +53,12 @@ class StatementSerializer(serializers.Serializer):
     answer_note = TextField()
 
 
-class StatementDetailSerializer(StatementSerializer):
+class AccountStatementDetailSerializer(AccountStatementSerializer):
     lines = StatementLineSerializer(many=True, source="lines.all")
-    differences = DifferenceSerializer(many=True, source="differences.all")
+    differences = StatementDifferenceSerializer(many=True, source="differences.all")
 
 
-class SendSerializer(serializers.Serializer):
+class StatementSendSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=StatementKind.choices, default=StatementKind.ACCOUNT)
     period = serializers.RegexField(
         r"^\d{4}-(0[1-9]|1[0-2])$", required=False, help_text="YYYY-MM: the month of a statement of account."
@@ -76,7 +76,7 @@ class SendSerializer(serializers.Serializer):
         return data
 
 
-class QueuedSerializer(serializers.Serializer):
+class StatementQueuedSerializer(serializers.Serializer):
     task = serializers.IntegerField()
     customer = TextField()
     kind = TextField()
@@ -84,6 +84,6 @@ class QueuedSerializer(serializers.Serializer):
     period_end = BusinessDateField()
 
 
-class ScheduleSerializer(serializers.Serializer):
+class StatementScheduleSerializer(serializers.Serializer):
     customer = TextField(read_only=True)
     frequency = serializers.ChoiceField(choices=Frequency.choices)

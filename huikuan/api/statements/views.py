@@ -13,11 +13,11 @@ from rest_framework.views import APIView
 from huikuan.accounts.access import access_customers
 from huikuan.api.permissions import RolePermissions
 from huikuan.api.statements.serializers import (
-    QueuedSerializer,
-    ScheduleSerializer,
-    SendSerializer,
-    StatementDetailSerializer,
-    StatementSerializer,
+    AccountStatementDetailSerializer,
+    AccountStatementSerializer,
+    StatementQueuedSerializer,
+    StatementScheduleSerializer,
+    StatementSendSerializer,
 )
 from huikuan.core.audit import audit_context
 from huikuan.statements.models import AccountStatement, StatementKind
@@ -46,20 +46,24 @@ class StatementsView(APIView):
 
 
 class CustomerStatementsView(StatementsView):
-    @extend_schema(summary="A customer's statements of account and confirmations, newest first",
-                   responses={200: StatementSerializer(many=True)})  # fmt: skip
+    @extend_schema(
+        summary="A customer's statements of account and confirmations, newest first",
+        responses={200: AccountStatementSerializer(many=True)},
+    )
     def get(self, request, code: str):
         return Response(
-            StatementSerializer(customer_statements(customer=self.customer(code)), many=True).data
+            AccountStatementSerializer(customer_statements(customer=self.customer(code)), many=True).data
         )
 
 
 class StatementDetailView(StatementsView):
-    @extend_schema(summary="One statement with its lines and the customer's answer",
-                   responses={200: StatementDetailSerializer})  # fmt: skip
+    @extend_schema(
+        summary="One statement with its lines and the customer's answer",
+        responses={200: AccountStatementDetailSerializer},
+    )
     def get(self, request, reference: str):
         statement = get_object_or_404(access_statements(user=request.user), reference=reference)
-        return Response(StatementDetailSerializer(statement).data)
+        return Response(AccountStatementDetailSerializer(statement).data)
 
 
 class StatementSendView(StatementsView):
@@ -67,12 +71,12 @@ class StatementSendView(StatementsView):
 
     @extend_schema(
         summary="Make and email a statement (queued: 202); the same period again sends nothing new",
-        request=SendSerializer,
-        responses={202: QueuedSerializer},
+        request=StatementSendSerializer,
+        responses={202: StatementQueuedSerializer},
     )
     def post(self, request, code: str):
         customer = self.customer(code)
-        data = self.valid(SendSerializer)
+        data = self.valid(StatementSendSerializer)
         if data["kind"] == StatementKind.CONFIRMATION:
             start: date = data["as_of"]
             end: date = data["as_of"]
@@ -80,9 +84,13 @@ class StatementSendView(StatementsView):
             start, end = period_bounds(period=data["period"])
         with audit_context(actor=request.user, source=SOURCE):
             task = statement_issue_enqueue(
-                customer=customer, kind=data["kind"], start=start, end=end,
-                created_by=request.user.get_username(), again=data["again"],
-            )  # fmt: skip
+                customer=customer,
+                kind=data["kind"],
+                start=start,
+                end=end,
+                created_by=request.user.get_username(),
+                again=data["again"],
+            )
         body = {
             "task": task,
             "customer": customer.code,
@@ -90,24 +98,28 @@ class StatementSendView(StatementsView):
             "period_start": start,
             "period_end": end,
         }
-        return Response(QueuedSerializer(body).data, status=status.HTTP_202_ACCEPTED)
+        return Response(StatementQueuedSerializer(body).data, status=status.HTTP_202_ACCEPTED)
 
 
 class ScheduleView(StatementsView):
     write_actions = {"PUT": "statement_schedule.edit"}
 
     @extend_schema(
-        summary="How often the customer gets a statement of account", responses={200: ScheduleSerializer}
+        summary="How often the customer gets a statement of account",
+        responses={200: StatementScheduleSerializer},
     )
     def get(self, request, code: str):
         customer = self.customer(code)
         return Response({"customer": customer.code, "frequency": schedule_frequency(customer=customer)})
 
-    @extend_schema(summary="Set how often the customer gets a statement of account",
-                   request=ScheduleSerializer, responses={200: ScheduleSerializer})  # fmt: skip
+    @extend_schema(
+        summary="Set how often the customer gets a statement of account",
+        request=StatementScheduleSerializer,
+        responses={200: StatementScheduleSerializer},
+    )
     def put(self, request, code: str):
         customer = self.customer(code)
-        data = self.valid(ScheduleSerializer)
+        data = self.valid(StatementScheduleSerializer)
         with audit_context(actor=request.user, source=SOURCE):
             schedule = schedule_set(
                 customer=customer, frequency=data["frequency"], updated_by=request.user.get_username()
