@@ -92,6 +92,9 @@ def _seed_again(sender, app_config=None, using="default", **kwargs):
     approval_chains_install()
     policies_install()
     import_module("huikuan.correspondence.migrations.0002_default_templates").seed(apps, None)
+    from huikuan.statements.services import statement_templates_install
+
+    statement_templates_install()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -96,6 +96,10 @@ ACTIONS: dict[str, Rule] = {
     # Cash application: the bank lines and the decisions on them.
     "cash.read": _any_permission("cash.view_bankline"),
     "cash.decide": _any_permission("cash.change_bankline"),
+    # Statements of account and balance confirmations.
+    "statement.read": _any_permission("statements.view_accountstatement"),
+    "statement.send": _any_permission("statements.add_accountstatement"),
+    "statement_schedule.edit": _any_permission("statements.change_statementschedule"),
     # Letters and email.
     "template.edit": _any_permission("correspondence.change_documenttemplate"),
     "letterhead.edit": _any_permission("correspondence.change_letterhead"),

@@ -170,3 +170,17 @@ for _role in ROLE_PERMISSIONS:
         ROLE_PERMISSIONS[_role] += _CASH_READ
 for _role in _CASH_DECIDERS:
     ROLE_PERMISSIONS[_role] += ("cash.change_bankline",)
+# Statements of account (huikuan.statements): every staff role reads them; the collections
+# team and the admin send them; the admin, the credit manager and collectors set schedules.
+_STATEMENT_WRITES: dict[str, tuple[str, ...]] = {
+    ADMIN: ("add_accountstatement", "change_statementschedule"),
+    CREDIT_MANAGER: ("add_accountstatement", "change_statementschedule"),
+    COLLECTOR: ("add_accountstatement", "change_statementschedule"),
+    LEGAL: ("add_accountstatement",),
+}
+for _role in ROLE_PERMISSIONS:
+    if _role != CUSTOMER:
+        ROLE_PERMISSIONS[_role] += (
+            "statements.view_accountstatement",
+            *(f"statements.{permission}" for permission in _STATEMENT_WRITES.get(_role, ())),
+        )

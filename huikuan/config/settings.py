@@ -306,6 +306,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ApprovalStatusEnum": "huikuan.approvals.models.Status.choices",
         "CreditOrderStatusEnum": "huikuan.credit.models.OrderStatus",
+        "AccountStatementKindEnum": "huikuan.statements.models.StatementKind.choices",
+        "StatementLineKindEnum": "huikuan.statements.models.LineKind.choices",
+        "AccountStatementStatusEnum": "huikuan.statements.models.StatementStatus.choices",
     },
 }
 
@@ -461,6 +464,17 @@ HUIKUAN = {
     # Fuzzy payer names: the least rapidfuzz ratio (0-100) that makes a name a candidate.
     "CASH_FUZZY_NAME_CUTOFF": 80,
 }
+# --- Statements of account and balance confirmations (issue 12, huikuan.statements).
+HUIKUAN |= {
+    # Which customers get a statement by default: monthly, quarterly or none (a customer's own
+    # schedule overrides it); sent on this day of the month for the period just ended.
+    "STATEMENT_SCHEDULE_DEFAULT": "monthly",
+    "STATEMENT_SEND_DAY": 1,
+    # The answer link in a statement's email stays valid this many days.
+    "STATEMENT_LINK_DAYS": 30,
+}
+# The address customers reach the server at, for the answer links in statements' emails.
+HUIKUAN_PUBLIC_URL = os.environ.get("HUIKUAN_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- Job leases and delivery attempts (issue 10, stuck jobs). A running job renews its lease
 # every third of JOBS_LEASE_SECONDS; a lease not renewed for that long is stale and the next

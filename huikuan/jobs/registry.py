@@ -79,11 +79,20 @@ def _credit_quarterly(day: date) -> dict:
     return {"period": result.period, "downgrades": len(result.downgrades), "holds": len(result.holds)}
 
 
+def _statements(day: date) -> dict:
+    """On the send day of the month: the statements of account due by each customer's
+    schedule (monthly, quarterly), made and emailed by queued tasks."""
+    from huikuan.statements.services import statements_send_due
+
+    return statements_send_due(day=day)
+
+
 JOBS: dict[str, Job] = {
     job.name: job
     for job in (
         Job("promises", "mark promises to pay and payment plans kept or broken", _promises),
         Job("dunning", "the daily dunning run", _dunning),
+        Job("statements", "statements of account due by the customers' schedules", _statements),
         Job("email_retry", "retry emails that failed", _email_retry, after=("dunning",)),
         Job("credit_monthly", "monthly customer classification, first day of the month", _credit_monthly),
         Job("credit_quarterly", "quarterly credit review, first day of the quarter", _credit_quarterly),

@@ -9,7 +9,6 @@ figures add up to the aging's cells.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -29,8 +28,8 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce
 
 from huikuan.core.fields import ScaledDecimalField
-from huikuan.core.money import functional_amount
 from huikuan.ledger.balances import STILL_OPEN
+from huikuan.ledger.entries import LedgerEntry, account_entries
 from huikuan.ledger.models import Allocation, CreditNote, Customer, Invoice, Payment, WriteOff
 from huikuan.reporting.aging import bucket_earliest_dates, bucket_names
 
@@ -132,95 +131,10 @@ def payments_received(*, payments: QuerySet[Payment], start: date, end: date) ->
     return Decimal(int(total or 0)).scaleb(-2)
 
 
-@dataclass(frozen=True)
-class LedgerEntry:
-    """One line of a customer's ledger: what raised or lowered the balance, and the balance after."""
-
-    entry_date: date
-    kind: str
-    reference: str
-    description: str
-    amount: Decimal  # in ``currency``: positive raises what the customer owes
-    currency: str
-    functional: Decimal
-    balance: Decimal = Decimal(0)
-
-
-def _to_functional(amount: Decimal, fx_rate: Decimal) -> Decimal:
-    return functional_amount(amount, fx_rate)
-
-
-_KIND_ORDER = {"invoice": 0, "payment": 1, "credit_note": 2, "write_off": 3}
-
-
 def customer_ledger(*, customer: Customer) -> list[LedgerEntry]:
-    """Invoices, payments, credit notes and write-offs by date, with the running balance."""
-    entries = [
-        LedgerEntry(
-            i.invoice_date,
-            "invoice",
-            i.number,
-            i.description,
-            i.amount,
-            i.currency,
-            _to_functional(i.amount, i.fx_rate),
-        )
-        for i in Invoice.objects.filter(customer=customer)
-    ]
-    entries += [
-        LedgerEntry(
-            p.payment_date,
-            "payment",
-            p.reference,
-            p.memo or p.payer_name,
-            -p.amount,
-            p.currency,
-            -_to_functional(p.amount, p.fx_rate),
-        )
-        for p in Payment.objects.filter(customer=customer)
-    ]
-    entries += [
-        LedgerEntry(
-            n.note_date,
-            "credit_note",
-            n.number,
-            n.reason,
-            -n.amount,
-            n.currency,
-            -_to_functional(n.amount, n.fx_rate),
-        )
-        for n in CreditNote.objects.filter(customer=customer)
-    ]
-    entries += [
-        LedgerEntry(
-            w.writeoff_date,
-            "write_off",
-            w.invoice.number,
-            w.reason,
-            -w.amount,
-            w.invoice.currency,
-            -_to_functional(w.amount, w.invoice.fx_rate),
-        )
-        for w in WriteOff.objects.filter(invoice__customer=customer).select_related("invoice")
-    ]
-    entries.sort(key=lambda e: (e.entry_date, _KIND_ORDER[e.kind], e.reference))
-    running = Decimal(0)
-    with_balance = []
-    for entry in entries:
-        running += entry.functional
-        with_balance.append(
-            LedgerEntry(
-                entry.entry_date,
-                entry.kind,
-                entry.reference,
-                entry.description,
-                entry.amount,
-                entry.currency,
-                entry.functional,
-                running,
-            )
-        )
-    return with_balance
+    """Invoices, payments, credit notes and write-offs by date, with the running balance
+    (the ledger's one rule of what makes up an account: ``huikuan.ledger.entries``)."""
+    return account_entries(customer=customer)
 
 
 def customer_audit_entries(*, customer: Customer, invoices: QuerySet[Invoice], limit: int = 200):

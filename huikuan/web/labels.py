@@ -255,6 +255,18 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
         _("Least similarity of a payer's name"),
         _("A customer name less similar than this (0 to 100) is not a candidate for the payer."),
     ),
+    "STATEMENT_SCHEDULE_DEFAULT": (
+        _("Statements of account by default"),
+        _("monthly, quarterly or none: for customers without a schedule of their own."),
+    ),
+    "STATEMENT_SEND_DAY": (
+        _("Day of the month statements are sent"),
+        _("On this day the daily job sends the statements of the period just ended."),
+    ),
+    "STATEMENT_LINK_DAYS": (
+        _("Days a statement's answer link stays valid"),
+        _("After this many days the customer's link shows that it has expired."),
+    ),
 }
 
 # Sub-keys of nested settings: classes stay as letters; the rest get words.
@@ -263,6 +275,7 @@ SUB_KEYS = {**SCORES, **SEGMENTS, **INDUSTRY_POSITIONS}
 JOBS = {
     "promises": _("Promises and payment plans checked"),
     "dunning": _("Daily dunning run"),
+    "statements": _("Statements of account sent"),
     "email_retry": _("Failed emails retried"),
     "credit_monthly": _("Monthly credit classification"),
     "credit_quarterly": _("Quarterly credit review"),

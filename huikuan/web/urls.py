@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from huikuan.web.forms import SignInForm
-from huikuan.web.views import aging, customers, dashboard, imports, invoices
+from huikuan.web.views import aging, customers, dashboard, imports, invoices, statements
 
 app_name = "web"
 urlpatterns = [
@@ -15,6 +15,11 @@ urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("customers/", customers.customer_list, name="customers"),
     path("customers/<str:code>/", customers.customer_detail, name="customer"),
+    path("customers/<str:code>/statements/send/", statements.statement_send, name="statement_send"),
+    path("customers/<str:code>/statements/schedule/", statements.schedule_edit, name="statement_schedule"),
+    path("statements/answer/<str:token>/", statements.statement_answer_page, name="statement_answer"),
+    path("statements/<str:reference>/", statements.statement_detail, name="statement"),
+    path("statements/<str:reference>.<str:extension>", statements.statement_file, name="statement_file"),
     path("invoices/", invoices.invoice_list, name="invoices"),
     path("invoices/<str:number>/", invoices.invoice_detail, name="invoice"),
     path("payments/", invoices.payment_list, name="payments"),

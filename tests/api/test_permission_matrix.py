@@ -46,6 +46,8 @@ CONFIGURATION = frozenset({ADMIN, CREDIT_MANAGER})
 EVALUATORS = frozenset({ADMIN, CREDIT_MANAGER, CREDIT_ANALYST})
 CASH_DECIDERS = frozenset({ADMIN, CREDIT_MANAGER, CFO})
 CASH_DECISIONS = ("accept", "split", "write-off", "on-account", "not-customer", "undo")
+STATEMENT_SENDERS = frozenset({ADMIN, CREDIT_MANAGER, COLLECTOR, LEGAL})
+STATEMENT_SCHEDULERS = frozenset({ADMIN, CREDIT_MANAGER, COLLECTOR})
 
 # The table: every write endpoint of the API and the roles that may use it.
 API_WRITES: dict[tuple[str, str], frozenset[str]] = {
@@ -75,6 +77,8 @@ API_WRITES: dict[tuple[str, str], frozenset[str]] = {
     ("PUT", "/api/dunning/policies/{code}/"): CONFIGURATION,
     ("POST", "/api/dunning/run"): CONFIGURATION,
     **{("POST", f"/api/cash/lines/{{id}}/{decision}/"): CASH_DECIDERS for decision in CASH_DECISIONS},
+    ("POST", "/api/statements/customers/{code}/send/"): STATEMENT_SENDERS,
+    ("PUT", "/api/statements/customers/{code}/schedule/"): STATEMENT_SCHEDULERS,
 }
 # Endpoints anyone may call: signing in.
 API_PUBLIC = {("POST", "/api/auth/token/")}
@@ -136,6 +140,7 @@ def records(people) -> dict[str, str]:
         "{kind}": HOLD_LIFT,
         "runs/{day}": "runs/2024-06-30",
         "policies/{code}": f"policies/{policy.code if policy else 'standard'}",
+        "{reference}": "DZ-HZ001-202404",
     }
 
 
@@ -246,6 +251,8 @@ WEB_POSTS: dict[str, frozenset[str]] = {
     "/correspondence/letterhead/": CONFIGURATION,
     "/correspondence/templates/{template}/": CONFIGURATION,
     **{f"/cash/lines/{{line}}/{decision}/": CASH_DECIDERS for decision in CASH_DECISIONS},
+    "/customers/{code}/statements/send/": STATEMENT_SENDERS,
+    "/customers/{code}/statements/schedule/": STATEMENT_SCHEDULERS,
 }
 
 

@@ -71,6 +71,10 @@ GROUPS: tuple[tuple[Any, tuple[str, ...]], ...] = (
             "LETTER_PAYMENT_DAYS",
         ),
     ),
+    (
+        _("Statements of account"),
+        ("STATEMENT_SCHEDULE_DEFAULT", "STATEMENT_SEND_DAY", "STATEMENT_LINK_DAYS"),
+    ),
 )
 
 
