@@ -99,9 +99,12 @@ def parse_bai2(data: bytes, file_name: str) -> ParsedFile:
                         amount=amount,
                         currency=currency,
                         direction=direction,
-                        bank_ref=reference(transaction.bank_reference) or reference(transaction.customer_reference),
+                        bank_ref=reference(transaction.bank_reference)
+                        or reference(transaction.customer_reference),
                         payer_name=clean_text(name.group(1)) if name and direction == CREDIT else "",
-                        payer_account=account_number.group(1) if account_number and direction == CREDIT else "",
+                        payer_account=account_number.group(1)
+                        if account_number and direction == CREDIT
+                        else "",
                         memo=details,
                         where=transaction.type_code.code,
                     )

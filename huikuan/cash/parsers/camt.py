@@ -89,7 +89,9 @@ def parse_xml(data: bytes, file_name: str):
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as error:
         line = error.position[0] if error.position else 0
-        raise refuse_file(file_name, _("not well-formed XML: %(reason)s") % {"reason": error.msg}, line=line) from None
+        raise refuse_file(
+            file_name, _("not well-formed XML: %(reason)s") % {"reason": error.msg}, line=line
+        ) from None
     if root.getroottree().docinfo.doctype:
         raise refuse_file(file_name, _("XML with a DTD or entity declarations is refused"))
     return root

@@ -147,7 +147,9 @@ def parse_mt940(data: bytes, file_name: str) -> ParsedFile:
             period_start=start,
             period_end=end,
         )
-        lines_of_61 = [n for n, line in enumerate(body.splitlines(), start=first_line) if line.startswith(":61:")]
+        lines_of_61 = [
+            n for n, line in enumerate(body.splitlines(), start=first_line) if line.startswith(":61:")
+        ]
         for index, transaction in enumerate(transactions):
             values = transaction.data
             line_number = lines_of_61[index] if index < len(lines_of_61) else first_line
