@@ -151,6 +151,7 @@ def bank_statement_import(
                 result.statement_ids.append(
                     _write(plan, parsed.format, profile_row, path.name, result, imported_by)
                 )
+        result.statements_created = len(result.statement_ids)
     return result
 
 
