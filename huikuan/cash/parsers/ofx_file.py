@@ -6,6 +6,7 @@ FITID is the bank reference; the payee is the other party (the payer of a credit
 from __future__ import annotations
 
 import io
+import warnings
 from datetime import datetime
 from decimal import Decimal
 
@@ -36,7 +37,9 @@ def parse_ofx(data: bytes, file_name: str) -> ParsedFile:
     if b"<!DOCTYPE" in upper or b"<!ENTITY" in upper:
         raise refuse_file(file_name, _("XML with a DTD or entity declarations is refused"))
     try:
-        parsed = ofxparse.OfxParser.parse(io.BytesIO(data))
+        with warnings.catch_warnings():  # ofxparse calls BeautifulSoup's deprecated findAll
+            warnings.simplefilter("ignore", DeprecationWarning)
+            parsed = ofxparse.OfxParser.parse(io.BytesIO(data))
     except Exception as error:  # the library's errors are the file's
         raise refuse_file(file_name, _("not a readable OFX file: %(reason)s") % {"reason": error}) from None
     errors = FileErrors(file_name)
