@@ -47,9 +47,16 @@ A_LINE = {
 def test_every_sample_statement_imports_as_the_bank_stated_it(db, name):
     fmt, statements, lines, credits, debits, totals = SAMPLES[name]
     result = bank_statement_import(path=BANK / name, imported_by="treasurer")
-    assert (result.format, result.statements, result.lines_read, result.lines_new) == (fmt, statements, lines, lines)
+    assert (result.format, result.statements, result.lines_read, result.lines_new) == (
+        fmt,
+        statements,
+        lines,
+        lines,
+    )
     assert (result.credits, result.debits) == (credits, debits)
-    assert result.as_dict()["totals"] == {cur: {"credit": cin, "debit": cout} for cur, (cin, cout) in totals.items()}
+    assert result.as_dict()["totals"] == {
+        cur: {"credit": cin, "debit": cout} for cur, (cin, cout) in totals.items()
+    }
     assert BankLine.objects.count() == lines
     assert set(BankStatement.objects.values_list("imported_by", flat=True)) == {"treasurer"}
     # Money out is kept, never to be applied; money in waits for the matcher.
