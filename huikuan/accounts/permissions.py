@@ -93,6 +93,9 @@ ACTIONS: dict[str, Rule] = {
     "policy.edit": _any_permission("collections.change_dunningpolicy"),
     "step.edit": _any_permission("collections.change_dunningstep"),
     "dunning.run": _any_permission("collections.add_dunningrun"),
+    # Bank statements (cash application).
+    "bank.import": _any_permission("cash.add_bankstatement"),
+    "bank_profile.edit": _any_permission("cash.change_bankprofile"),
     # Letters and email.
     "template.edit": _any_permission("correspondence.change_documenttemplate"),
     "letterhead.edit": _any_permission("correspondence.change_letterhead"),

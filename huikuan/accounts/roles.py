@@ -160,3 +160,14 @@ for _role in ROLE_PERMISSIONS:
         ROLE_PERMISSIONS[_role] += tuple(f"credit.view_{model}" for model in _CREDIT_MODELS) + tuple(
             f"credit.{permission}" for permission in _CREDIT_WRITES.get(_role, ())
         )
+
+# Bank statements (SPEC §7, huikuan.cash): the roles that see every customer read them; the
+# finance side imports them; admins and credit managers keep the banks' profiles.
+_CASH_READ = ("cash.view_bankstatement", "cash.view_bankline", "cash.view_bankprofile")
+for _role in ROLE_PERMISSIONS:
+    if _role not in SCOPED_ROLES:
+        ROLE_PERMISSIONS[_role] += _CASH_READ
+for _role in (ADMIN, CREDIT_MANAGER, CFO):
+    ROLE_PERMISSIONS[_role] += ("cash.add_bankstatement", "cash.add_bankline")
+for _role in (ADMIN, CREDIT_MANAGER):
+    ROLE_PERMISSIONS[_role] += ("cash.add_bankprofile", "cash.change_bankprofile")

@@ -72,6 +72,8 @@ API_WRITES: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/api/collections/disputes/{id}/resolve/"): COLLECTIONS_TEAM,
     ("PUT", "/api/dunning/policies/{code}/"): CONFIGURATION,
     ("POST", "/api/dunning/run"): CONFIGURATION,
+    ("POST", "/api/bank/import/"): frozenset({ADMIN, CREDIT_MANAGER, CFO}),
+    ("POST", "/api/bank/profiles/"): CONFIGURATION,
 }
 # Endpoints anyone may call: signing in.
 API_PUBLIC = {("POST", "/api/auth/token/")}
@@ -132,6 +134,8 @@ def records(people) -> dict[str, str]:
         "{kind}": HOLD_LIFT,
         "runs/{day}": "runs/2024-06-30",
         "policies/{code}": f"policies/{policy.code if policy else 'standard'}",
+        "statements/{id}": "statements/999999",
+        "lines/{id}": "lines/999999",
     }
 
 

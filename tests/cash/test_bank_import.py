@@ -31,12 +31,16 @@ SAMPLES = {
 
 # file → one line the bank stated: (bank_ref, direction, amount, currency, payer_name, payer_account)
 A_LINE = {
-    "camt053v08_genkgo.xml": ("AAAASESS-FP-CN_98765/01", "credit", "8.85", "EUR", "NAME NAME", "NL56AGDH9619008421"),
+    "camt053v08_genkgo.xml": (
+        "AAAASESS-FP-CN_98765/01", "credit", "8.85", "EUR", "NAME NAME", "NL56AGDH9619008421"
+    ),
     "camt054v04_genkgo.xml": ("ACSR160617103200001#2", "credit", "3.20", "CHF", None, None),
     "mt940_wolph_betterplace_sepa_snippet.sta": (
         "0724710333343453", "credit", "50990.05", "EUR", "KARL KAUFMANN", "DE14508800500194785000"
     ),
-    "mt940_wolph_mbank.sta": ("MB170119012058", "credit", "0.01", "PLN", "JAN NOWAK", "56114010810000267002001001"),
+    "mt940_wolph_mbank.sta": (
+        "MB170119012058", "credit", "0.01", "PLN", "JAN NOWAK", "56114010810000267002001001"
+    ),
     "mt940_wolph_sberbank.sta": ("G200000137791678", "debit", "2402.00", "HUF", None, None),
     "bai2_moj_citi_example.bai2": ("1234567890", "credit", "0.01", "GBP", "DOE JO", "11111111"),
     "ofx_v1sgml_ofxparse_checking.ofx": ("0000486", "credit", "0.01", "USD", None, None),
