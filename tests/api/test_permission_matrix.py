@@ -244,6 +244,7 @@ WEB_POSTS: dict[str, frozenset[str]] = {
     "/collections/customers/{code}/penalty/": COLLECTIONS_TEAM,
     "/collections/runs/": CONFIGURATION,
     "/correspondence/letterhead/": CONFIGURATION,
+    "/import/bank/": frozenset({ADMIN, CREDIT_MANAGER, CFO}),
     "/correspondence/templates/{template}/": CONFIGURATION,
 }
 

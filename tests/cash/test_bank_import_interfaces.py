@@ -115,3 +115,30 @@ def test_a_collector_neither_imports_nor_reads_bank_statements(client_of):
         assert collector.post("/api/bank/import/", {"file": upload}, format="multipart").status_code == 403
     assert collector.get("/api/bank/lines/").status_code == 403
     assert BankLine.objects.count() == 0
+
+
+def test_the_import_page_offers_the_bank_statement_and_imports_it(db, client):
+    from huikuan.accounts.roles import CREDIT_MANAGER
+
+    manager = user_create(username="manager", role=CREDIT_MANAGER, password="Huikuan-test-pw-1").user
+    client.force_login(manager)
+    page = client.get("/import/")
+    assert page.status_code == 200 and 'id="bank-import-form"' in page.content.decode()
+    assert "ccb" in page.content.decode()  # the profiles to choose from
+    with (BANK / "cn_icbc_debit_v2_deb.csv").open("rb") as upload:
+        done = client.post("/import/bank/", {"file": upload, "format": "auto", "profile": "", "account": ""})
+    assert done.status_code == 200, done.content.decode()[-2000:]
+    assert 'id="bank-import-result"' in done.content.decode() and BankLine.objects.count() == 11
+
+
+def test_the_bank_import_page_lists_each_bad_line(db, client, tmp_path):
+    user_create(username="cfo", role=CFO, password="Huikuan-test-pw-1")
+    client.login(username="cfo", password="Huikuan-test-pw-1")
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "reference,date,amount,currency\nR1,2024-01-02,abc,CNY\nR2,yesterday,1,CNY\n", encoding="utf-8"
+    )
+    with bad.open("rb") as upload:
+        response = client.post("/import/bank/", {"file": upload, "format": "csv", "profile": "canonical"})
+    assert response.status_code == 422
+    assert 'id="bank-import-errors"' in response.content.decode() and BankLine.objects.count() == 0

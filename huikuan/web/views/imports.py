@@ -13,6 +13,7 @@ from django.utils.text import get_valid_filename
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from huikuan.accounts.access import is_scoped
+from huikuan.accounts.permissions import may
 from huikuan.core.audit import audit_context
 from huikuan.core.errors import ApplicationError, InputRejected, NotFound
 from huikuan.core.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, csv_bytes, xlsx_bytes
@@ -115,6 +116,11 @@ def _import_page(request):
         form = ImportForm(kinds=kinds)
     context["form"] = form
     context["help"] = _help(kinds)
+    if may(request.user, "bank.import"):
+        # The bank statement form posts to its own page (huikuan.web.views.bank_import).
+        from huikuan.web.views.bank_import import BankImportForm  # that module imports this one
+
+        context["bank_form"] = BankImportForm()
     return render(request, "web/import.html", context, status=status)
 
 
