@@ -182,9 +182,8 @@ def main_pages() -> list[str]:
 def import_vocabulary() -> set[str]:
     """What an import file contains, shown on the import page as codes: the kinds, column names,
     accepted values, the date pattern and the documentation's file name."""
-    from huikuan.ledger.imports import help as import_help
-
     from huikuan.cash.profiles import BUILTIN
+    from huikuan.ledger.imports import help as import_help
 
     words = {"YYYY-MM-DD", "docs", "imports"}
     # Bank statement formats (proper names) and the built-in bank profiles' names.
