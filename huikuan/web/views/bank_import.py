@@ -16,10 +16,10 @@ from huikuan.cash.imports import bank_statement_import
 from huikuan.cash.parsers import FORMATS
 from huikuan.cash.profiles import profile_names
 from huikuan.core.audit import audit_context
-from huikuan.core.errors import ApplicationError, InputRejected
-from huikuan.ledger.imports.limits import refused_whole, upload_too_large
+from huikuan.core.errors import ApplicationError
+from huikuan.ledger.imports.limits import upload_too_large
 from huikuan.web.views.common import page_for
-from huikuan.web.views.imports import SizeLimitedUpload
+from huikuan.web.views.imports import SizeLimitedUpload, refusal_context
 
 FORMAT_LABELS = {
     "auto": _("recognise it"),
@@ -67,14 +67,8 @@ def _bank_import_page(request):
         if form.is_valid():
             try:
                 context["result"] = _imported(request.user, form.cleaned_data)
-            except InputRejected as rejected:
-                if refused_whole(rejected):
-                    context["refused"] = rejected.message
-                else:
-                    context["rejected"] = rejected
-                status = 422
             except ApplicationError as refused:
-                context["refused"] = refused.message
+                context.update(refusal_context(refused))
                 status = 422
         else:
             status = 400

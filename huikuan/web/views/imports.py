@@ -103,14 +103,8 @@ def _import_page(request):
                     )
                     return redirect("web:import-job", job_id=job.pk)
                 context["result"] = _imported(request.user, kind, upload)
-            except InputRejected as rejected:
-                if refused_whole(rejected):  # a limit, an unreadable file: one reason, no rows
-                    context["refused"] = rejected.message
-                else:
-                    context["rejected"] = rejected
-                status = 422
             except ApplicationError as refused:
-                context["refused"] = refused.message
+                context.update(refusal_context(refused))
                 status = 422
     else:
         form = ImportForm(kinds=kinds)
@@ -122,6 +116,14 @@ def _import_page(request):
 
         context["bank_form"] = BankImportForm()
     return render(request, "web/import.html", context, status=status)
+
+
+def refusal_context(refused: ApplicationError) -> dict:
+    """What the page shows of a refusal: every bad value, or one reason for a file refused whole
+    (a limit, an unreadable file)."""
+    if isinstance(refused, InputRejected) and not refused_whole(refused):
+        return {"rejected": refused}
+    return {"refused": refused.message}
 
 
 def _help(importable: list[str]) -> list[dict]:

@@ -11,10 +11,9 @@ from django.utils import translation
 from huikuan.cash.imports import bank_statement_import
 from huikuan.cash.parsers import FORMATS
 from huikuan.cash.profiles import profile_load_json, profile_save, profiles_all
-from huikuan.cli.output import cli_language, table, to_json
+from huikuan.cli.output import cli_language, report_refusal, table, to_json
 from huikuan.core.audit import audit_context
 from huikuan.core.errors import ApplicationError, InputRejected
-from huikuan.ledger.imports.limits import refused_whole
 
 
 class Command(BaseCommand):
@@ -66,7 +65,7 @@ class Command(BaseCommand):
                     dry_run=options["dry_run"],
                 )
         except InputRejected as rejected:
-            self._refused(path, rejected, as_json=options["json"])
+            report_refusal(self, rejected, as_json=options["json"], file=path.name)
         except ApplicationError as refused:
             if options["json"]:
                 self.stdout.write(to_json({"file": path.name, "imported": False, "message": refused.message}))
@@ -84,25 +83,6 @@ class Command(BaseCommand):
         )
         for currency, sums in sorted(result.totals.items()):
             self.stdout.write(f"  {currency}: in {sums['credit']}, out {sums['debit']}")
-
-    def _refused(self, path: Path, rejected: InputRejected, *, as_json: bool) -> None:
-        if as_json:
-            self.stdout.write(
-                to_json(
-                    {
-                        "file": path.name,
-                        "imported": False,
-                        "message": rejected.message,
-                        "errors": [e.as_dict() for e in rejected.errors],
-                    }
-                )
-            )
-        else:
-            self.stderr.write(f"Refused: {rejected.message}")
-            if not refused_whole(rejected):
-                for error in rejected.errors:
-                    self.stderr.write(f"  {error}")
-        sys.exit(1)
 
     def _profile_add(self, **options) -> None:
         source: Path = options["from_json"]
