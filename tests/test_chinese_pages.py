@@ -26,6 +26,8 @@ ALLOWED = {
     "CNY", "USD", "EUR", "HKD", "JPY", "GBP", "PDF", "CSV", "XLSX", "XLS", "ODS", "API", "SMS", "CFO",
     "UTF", "GBK", "GB18030", "ISO", "YYYY", "Excel", "Huikuan", "English", "Altman", "admin",
     "SO-", "AP-", "YS", "HH:MM", "UTF-", "Django",
+    # Bank statement formats: their own names.
+    "ISO 20022 camt.053", "ISO 20022 camt.054",
 }  # fmt: skip
 # The variables a document template may use, named on the template page.
 TEMPLATE_VARIABLES = {
@@ -180,9 +182,12 @@ def main_pages() -> list[str]:
 def import_vocabulary() -> set[str]:
     """What an import file contains, shown on the import page as codes: the kinds, column names,
     accepted values, the date pattern and the documentation's file name."""
+    from huikuan.cash.profiles import BUILTIN
     from huikuan.ledger.imports import help as import_help
 
     words = {"YYYY-MM-DD", "docs", "imports"}
+    # Bank statement formats (proper names) and the built-in bank profiles' names.
+    words |= {"SWIFT", "BAI", "OFX", "QFX", "camt", *BUILTIN}
     for kind in import_help.kinds():
         words |= _words(kind)
         for column in import_help.columns_of(kind):

@@ -100,6 +100,9 @@ ACTIONS: dict[str, Rule] = {
     "statement.read": _any_permission("statements.view_accountstatement"),
     "statement.send": _any_permission("statements.add_accountstatement"),
     "statement_schedule.edit": _any_permission("statements.change_statementschedule"),
+    # Bank statements (cash application).
+    "bank.import": _any_permission("cash.add_bankstatement"),
+    "bank_profile.edit": _any_permission("cash.change_bankprofile"),
     # Letters and email.
     "template.edit": _any_permission("correspondence.change_documenttemplate"),
     "letterhead.edit": _any_permission("correspondence.change_letterhead"),

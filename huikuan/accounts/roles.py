@@ -184,3 +184,13 @@ for _role in ROLE_PERMISSIONS:
             "statements.view_accountstatement",
             *(f"statements.{permission}" for permission in _STATEMENT_WRITES.get(_role, ())),
         )
+# Bank statements: the roles that see every customer read the statements and profiles (the
+# lines, above, every staff role, scoped); the finance side imports them; admins and credit
+# managers keep the banks' profiles.
+for _role in ROLE_PERMISSIONS:
+    if _role not in SCOPED_ROLES and _role != CUSTOMER:
+        ROLE_PERMISSIONS[_role] += ("cash.view_bankstatement", "cash.view_bankprofile")
+for _role in (ADMIN, CREDIT_MANAGER, CFO):
+    ROLE_PERMISSIONS[_role] += ("cash.add_bankstatement", "cash.add_bankline")
+for _role in (ADMIN, CREDIT_MANAGER):
+    ROLE_PERMISSIONS[_role] += ("cash.add_bankprofile", "cash.change_bankprofile")

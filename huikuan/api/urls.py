@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("huikuan.api.urls_collections")),
     path("", include("huikuan.api.urls_cash")),
     path("", include("huikuan.api.urls_statements")),
+    path("", include("huikuan.api.urls_bank")),
     path("aging/", views.AgingView.as_view(), name="aging"),
     path("auth/token/", views.TokenView.as_view(), name="token"),
     path("auth/", include("rest_framework.urls")),

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import unicodedata
 from datetime import date
 from typing import Any
 
 from django.core.management.base import CommandError
 
+from huikuan.core.errors import InputRejected
 from huikuan.core.limits import check, validate_business_date
 
 
@@ -80,3 +82,26 @@ def table(headers: list[str], rows: list[list[str]], *, numeric_from: int) -> st
         ]
         lines.append("  ".join(cells).rstrip())
     return "\n".join(lines)
+
+
+def report_refusal(command: Any, rejected: InputRejected, *, as_json: bool, **fields: Any) -> None:
+    """A refused import file: JSON on stdout (``fields``, then the message and every error) or the
+    message and each bad value on stderr; then exit status 1."""
+    if as_json:
+        command.stdout.write(
+            to_json(
+                {
+                    **fields,
+                    "imported": False,
+                    "message": rejected.message,
+                    "errors": [e.as_dict() for e in rejected.errors],
+                }
+            )
+        )
+    else:
+        command.stderr.write(f"Refused: {rejected.message}")
+        # A file refused whole (a limit, an unreadable file) has one reason and no rows.
+        if not all(not e.line and not e.column for e in rejected.errors):
+            for error in rejected.errors:
+                command.stderr.write(f"  {error}")
+    sys.exit(1)

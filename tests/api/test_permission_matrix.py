@@ -79,6 +79,8 @@ API_WRITES: dict[tuple[str, str], frozenset[str]] = {
     **{("POST", f"/api/cash/lines/{{id}}/{decision}/"): CASH_DECIDERS for decision in CASH_DECISIONS},
     ("POST", "/api/statements/customers/{code}/send/"): STATEMENT_SENDERS,
     ("PUT", "/api/statements/customers/{code}/schedule/"): STATEMENT_SCHEDULERS,
+    ("POST", "/api/bank/import/"): frozenset({ADMIN, CREDIT_MANAGER, CFO}),
+    ("POST", "/api/bank/profiles/"): CONFIGURATION,
 }
 # Endpoints anyone may call: signing in.
 API_PUBLIC = {("POST", "/api/auth/token/")}
@@ -141,6 +143,8 @@ def records(people) -> dict[str, str]:
         "runs/{day}": "runs/2024-06-30",
         "policies/{code}": f"policies/{policy.code if policy else 'standard'}",
         "{reference}": "DZ-HZ001-202404",
+        "statements/{id}": "statements/999999",
+        "lines/{id}": "lines/999999",
     }
 
 
@@ -249,6 +253,7 @@ WEB_POSTS: dict[str, frozenset[str]] = {
     "/collections/customers/{code}/penalty/": COLLECTIONS_TEAM,
     "/collections/runs/": CONFIGURATION,
     "/correspondence/letterhead/": CONFIGURATION,
+    "/import/bank/": frozenset({ADMIN, CREDIT_MANAGER, CFO}),
     "/correspondence/templates/{template}/": CONFIGURATION,
     **{f"/cash/lines/{{line}}/{decision}/": CASH_DECIDERS for decision in CASH_DECISIONS},
     "/customers/{code}/statements/send/": STATEMENT_SENDERS,

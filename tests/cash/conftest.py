@@ -10,12 +10,20 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from huikuan.cash.models import BankLine, BankStatement, Direction, LineStatus
 from huikuan.ledger.models import Customer
 from tests.api.conftest import fast_passwords, ledger, personas  # noqa: F401 - shared fixtures
 
 _refs = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    """Messages are asserted in English, whatever language a page test left active."""
+    with translation.override("en"):
+        yield
 
 
 def proposal(

@@ -13,6 +13,7 @@ from django.utils.text import get_valid_filename
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from huikuan.accounts.access import is_scoped
+from huikuan.accounts.permissions import may
 from huikuan.core.audit import audit_context
 from huikuan.core.errors import ApplicationError, InputRejected, NotFound
 from huikuan.core.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, csv_bytes, xlsx_bytes
@@ -102,20 +103,27 @@ def _import_page(request):
                     )
                     return redirect("web:import-job", job_id=job.pk)
                 context["result"] = _imported(request.user, kind, upload)
-            except InputRejected as rejected:
-                if refused_whole(rejected):  # a limit, an unreadable file: one reason, no rows
-                    context["refused"] = rejected.message
-                else:
-                    context["rejected"] = rejected
-                status = 422
             except ApplicationError as refused:
-                context["refused"] = refused.message
+                context.update(refusal_context(refused))
                 status = 422
     else:
         form = ImportForm(kinds=kinds)
     context["form"] = form
     context["help"] = _help(kinds)
+    if may(request.user, "bank.import"):
+        # The bank statement form posts to its own page (huikuan.web.views.bank_import).
+        from huikuan.web.views.bank_import import BankImportForm  # that module imports this one
+
+        context["bank_form"] = BankImportForm()
     return render(request, "web/import.html", context, status=status)
+
+
+def refusal_context(refused: ApplicationError) -> dict:
+    """What the page shows of a refusal: every bad value, or one reason for a file refused whole
+    (a limit, an unreadable file)."""
+    if isinstance(refused, InputRejected) and not refused_whole(refused):
+        return {"rejected": refused}
+    return {"refused": refused.message}
 
 
 def _help(importable: list[str]) -> list[dict]:

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from huikuan.cli.output import cli_language, to_json
+from huikuan.cli.output import cli_language, report_refusal, to_json
 from huikuan.core.audit import audit_context
 from huikuan.core.errors import InputRejected
 from huikuan.ledger.imports import KINDS, ledger_import
-from huikuan.ledger.imports.limits import refused_whole
 
 
 class Command(BaseCommand):
@@ -49,24 +47,7 @@ class Command(BaseCommand):
                     imported_by="cli",
                 )
         except InputRejected as rejected:
-            if options["json"]:
-                self.stdout.write(
-                    to_json(
-                        {
-                            "kind": options["kind"],
-                            "file": path.name,
-                            "imported": False,
-                            "message": rejected.message,
-                            "errors": [e.as_dict() for e in rejected.errors],
-                        }
-                    )
-                )
-            else:
-                self.stderr.write(f"Refused: {rejected.message}")
-                if not refused_whole(rejected):  # a file refused whole: one line
-                    for error in rejected.errors:
-                        self.stderr.write(f"  {error}")
-            sys.exit(1)
+            report_refusal(self, rejected, as_json=options["json"], kind=options["kind"], file=path.name)
         if options["json"]:
             self.stdout.write(to_json({**result.as_dict(), "imported": not result.dry_run}))
             return

@@ -1,0 +1,85 @@
+"""Bank statement files → plain records: one module per format, and the detection of the format.
+
+detect_format(data, file_name) -> "camt053" | "camt054" | "mt940" | "bai2" | "ofx" | "csv"
+parse_statement_file(path, data, fmt="auto", profile=None, profiles=()) -> ParsedFile
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+
+from huikuan.cash.parsers.base import ParsedFile, Statement, StatementLine, refuse_file
+from huikuan.cash.parsers.table import best_profile, parse_table
+from huikuan.cash.profiles import Profile
+
+FORMATS = ("auto", "camt053", "camt054", "mt940", "bai2", "ofx", "csv")
+__all__ = ["FORMATS", "ParsedFile", "Statement", "StatementLine", "detect_format", "parse_statement_file"]
+
+
+def detect_format(data: bytes, file_name: str) -> str:
+    """The format by content: XML namespace, MT940 fields, BAI2's 01 record, OFX's header; else a table."""
+    head = data[:8192].lstrip(b"\xef\xbb\xbf \t\r\n")
+    upper = head.upper()
+    if upper.startswith(b"OFXHEADER") or b"<OFX>" in upper:
+        return "ofx"
+    if head.startswith(b"<"):
+        if b"camt.054" in head or b"BkToCstmrDbtCdtNtfctn" in head:
+            return "camt054"
+        if b"camt.053" in head or b"BkToCstmrStmt" in head:
+            return "camt053"
+        raise refuse_file(file_name, _("an XML file, but not an ISO 20022 camt.053 or camt.054 statement"))
+    if head.startswith(b"01,"):
+        return "bai2"
+    if b":20:" in head and b":61:" in data:
+        return "mt940"
+    return "csv"
+
+
+def parse_statement_file(
+    path: Path,
+    data: bytes,
+    *,
+    fmt: str = "auto",
+    profile: Profile | None = None,
+    profiles: list[Profile] | tuple = (),
+) -> tuple[ParsedFile, Profile | None]:
+    """The file's statements, and the profile a table was read with; or ``InputRejected``."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}")
+    if fmt == "auto":
+        spreadsheet = path.suffix.lower() in {".xls", ".xlsx", ".xlsm", ".ods"}
+        fmt = "csv" if spreadsheet or profile is not None else detect_format(data, path.name)
+    if fmt in ("camt053", "camt054"):
+        from huikuan.cash.parsers.camt import parse_camt
+
+        parsed = parse_camt(data, path.name)
+        if parsed.format != fmt:
+            raise refuse_file(
+                path.name,
+                _("the document is %(found)s, not %(wanted)s") % {"found": parsed.format, "wanted": fmt},
+            )
+        return parsed, None
+    if fmt == "mt940":
+        from huikuan.cash.parsers.swift_mt940 import parse_mt940
+
+        return parse_mt940(data, path.name), None
+    if fmt == "bai2":
+        from huikuan.cash.parsers.bai2_file import parse_bai2
+
+        return parse_bai2(data, path.name), None
+    if fmt == "ofx":
+        from huikuan.cash.parsers.ofx_file import parse_ofx
+
+        return parse_ofx(data, path.name), None
+    if profile is not None:
+        return parse_table(path, data, profile), profile
+    fitting = best_profile(path, data, list(profiles))
+    if fitting is None:
+        raise refuse_file(
+            path.name,
+            _("no bank profile fits the columns of this file; choose one with --profile"),
+        )
+    chosen, rows = fitting
+    return parse_table(path, data, chosen, rows=rows), chosen

@@ -1,0 +1,115 @@
+"""BAI2 cash-management files through the ``bai2`` library.
+
+Amounts are whole minor units (``1234`` = 12.34). One account record (``03``) is one
+statement; its ``16`` records are the lines, credit or debit by their type code. The booking
+date is the group's as-of date (a ``16`` record has no date of its own), the value date the
+availability date when given. Payer: the ``BO:`` (by order of) account and ``BO1:`` name a
+continuation ``88`` record carries, as Citi and other banks write them.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from bai2 import bai2
+from django.utils.translation import gettext as _
+
+from huikuan.cash.parsers.base import (
+    CREDIT,
+    DEBIT,
+    ParsedFile,
+    Statement,
+    StatementLine,
+    business_date,
+    clean_text,
+    reference,
+    refuse_file,
+)
+
+_BY_ORDER_NAME = re.compile(r"\bBO1:\s*(.+?)(?=\s+[A-Z]{2,3}\d?:|$)")
+_BY_ORDER_ACCOUNT = re.compile(r"\bBO:\s*(\S+)")
+_OPENING, _CLOSING = "010", "015"
+
+
+def _cents(value: int | None) -> Decimal | None:
+    return None if value is None else Decimal(int(value)).scaleb(-2)
+
+
+def _first_bad_record(text: str) -> tuple[int, str]:
+    """Where the library's error lies, as far as a simple check of each record can tell."""
+    for number, raw in enumerate(text.splitlines(), start=1):
+        record = raw.strip().rstrip("/")
+        if not record:
+            continue
+        fields = record.split(",")
+        code = fields[0]
+        if code not in {"01", "02", "03", "16", "49", "88", "98", "99"}:
+            return number, _("unknown record code %(code)r") % {"code": code}
+        if code == "16" and (len(fields) < 3 or not re.fullmatch(r"\d*", fields[2])):
+            return number, _("the amount of a 16 record is not a whole number of minor units")
+        if code == "03":
+            amounts = fields[4::4]
+            if any(not re.fullmatch(r"[+-]?\d*", a) for a in amounts):
+                return number, _("a summary amount is not a whole number of minor units")
+    return 0, ""
+
+
+def parse_bai2(data: bytes, file_name: str) -> ParsedFile:
+    text = data.decode("utf-8", errors="replace")
+    if not text.lstrip().startswith("01,"):
+        raise refuse_file(file_name, _("not a BAI2 file (it must begin with a 01 record)"))
+    try:
+        parsed = bai2.parse_from_string(text, check_integrity=True)
+    except Exception as error:  # the library's errors are the file's: say where
+        line, reason = _first_bad_record(text)
+        raise refuse_file(
+            file_name, _("not a readable BAI2 file: %(reason)s") % {"reason": reason or error}, line=line
+        ) from None
+    statements = []
+    for group in parsed.children:
+        as_of = group.header.as_of_date
+        for account in group.children:
+            header = account.header
+            currency = header.currency or group.header.currency or ""
+            summary = {item.type_code.code: _cents(item.amount) for item in header.summary_items}
+            statement = Statement(
+                account=clean_text(header.customer_account_number).replace(" ", ""),
+                currency=currency,
+                statement_ref=f"{parsed.header.file_id}/{as_of.isoformat() if as_of else ''}",
+                period_start=as_of,
+                period_end=as_of,
+                opening_balance=summary.get(_OPENING),
+                closing_balance=summary.get(_CLOSING),
+            )
+            for transaction in account.children:
+                amount = _cents(transaction.amount)
+                if not amount:
+                    continue
+                kind = transaction.type_code.transaction
+                direction = CREDIT if kind is not None and kind.value == "credit" else DEBIT
+                details = clean_text(transaction.text or "")
+                name = _BY_ORDER_NAME.search(details)
+                account_number = _BY_ORDER_ACCOUNT.search(details)
+                availability = (transaction.availability or {}).get("date")
+                statement.lines.append(
+                    StatementLine(
+                        booking_date=business_date(as_of or availability),
+                        value_date=availability,
+                        amount=amount,
+                        currency=currency,
+                        direction=direction,
+                        bank_ref=reference(transaction.bank_reference)
+                        or reference(transaction.customer_reference),
+                        payer_name=clean_text(name.group(1)) if name and direction == CREDIT else "",
+                        payer_account=account_number.group(1)
+                        if account_number and direction == CREDIT
+                        else "",
+                        memo=details,
+                        where=transaction.type_code.code,
+                    )
+                )
+            statements.append(statement)
+    if not statements:
+        raise refuse_file(file_name, _("the file holds no account record"))
+    return ParsedFile(format="bai2", statements=statements)

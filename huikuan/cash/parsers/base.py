@@ -1,0 +1,132 @@
+"""What every bank statement parser returns: plain records, no ORM.
+
+A parser reads bytes and returns a :class:`ParsedFile` (one or more statements, each with its
+lines) or raises ``InputRejected`` naming where the file is wrong: a line number for text
+formats, an XML path (``/Document/BkToCstmrStmt/Stmt[1]/Ntry[3]/Amt``) for ISO 20022.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+from huikuan.core.errors import InputRejected, RowError
+from huikuan.core.limits import check, validate_business_date
+
+CREDIT = "credit"
+DEBIT = "debit"
+# References that say "there is none".
+NO_REFERENCE = {"", "NONREF", "NOTPROVIDED", "NOT PROVIDED", "NONE", "N/A", "-"}
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+@dataclass(frozen=True)
+class StatementLine:
+    """One booked line as the bank states it; ``amount`` is positive, ``direction`` says which way."""
+
+    booking_date: date
+    amount: Decimal
+    currency: str
+    direction: str
+    bank_ref: str = ""
+    value_date: date | None = None
+    payer_name: str = ""
+    payer_account: str = ""
+    memo: str = ""
+    # Where the line is in the file (``line 12`` or an XML path), for messages.
+    where: str = ""
+
+
+@dataclass
+class Statement:
+    account: str = ""
+    statement_ref: str = ""
+    currency: str = ""
+    period_start: date | None = None
+    period_end: date | None = None
+    opening_balance: Decimal | None = None
+    closing_balance: Decimal | None = None
+    lines: list[StatementLine] = field(default_factory=list)
+
+
+@dataclass
+class ParsedFile:
+    format: str
+    statements: list[Statement]
+    warnings: list[str] = field(default_factory=list)
+
+
+class FileErrors:
+    """Errors collected while parsing, each with where and why; raised together at the end."""
+
+    def __init__(self, file_name: str) -> None:
+        self.file_name = file_name
+        self.errors: list[RowError] = []
+
+    def add(self, line: int, where: str, value: object, reason: str) -> None:
+        self.errors.append(RowError(line, where, str(value)[:200], reason))
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise rejected(self.file_name, self.errors)
+
+
+def rejected(file_name: str, errors: list[RowError]) -> InputRejected:
+    return InputRejected(
+        errors=errors,
+        summary=_("%(file)s: %(count)s error(s); nothing was imported")
+        % {"file": file_name, "count": len(errors)},
+    )
+
+
+def refuse_file(file_name: str, reason: str, *, line: int = 0, where: str = "") -> InputRejected:
+    """The whole file is refused for one reason (not a statement of this format, unsafe XML …)."""
+    place = ""
+    if where:
+        place = f" ({where})"
+    elif line:
+        place = " " + _("(line %(line)s)") % {"line": line}
+    return InputRejected(
+        errors=[RowError(line, where, "", reason)],
+        summary=_("%(file)s: %(reason)s%(place)s; nothing was imported")
+        % {"file": file_name, "reason": reason, "place": place},
+    )
+
+
+def clean_text(value: object, limit: int = 2000) -> str:
+    """Text from a bank file: control characters out, runs of white space made one."""
+    text = _CONTROL.sub(" ", str(value or ""))
+    return " ".join(text.split())[:limit]
+
+
+def reference(value: object) -> str:
+    text = clean_text(value, 200)
+    return "" if text.upper() in NO_REFERENCE else text
+
+
+def money_amount(text: str) -> Decimal:
+    """A plain decimal amount ('1234.56', '-3.00'); ``ValueError`` with the reason otherwise."""
+    try:
+        amount = Decimal(str(text).strip())
+    except (InvalidOperation, ValueError):
+        raise ValueError(_("not an amount")) from None
+    if not amount.is_finite():
+        raise ValueError(_("not an amount"))
+    if abs(amount) >= Decimal("1e15") or amount != amount.quantize(Decimal("0.01")):
+        raise ValueError(_("an amount with more than two decimal places, or too large"))
+    return amount
+
+
+def business_date(value: date) -> date:
+    return check(validate_business_date, value)
+
+
+def currency_code(text: str) -> str:
+    code = clean_text(text, 10).upper()
+    if not re.fullmatch(r"[A-Z]{3}", code):
+        raise ValueError(_("not a three-letter currency code"))
+    return code

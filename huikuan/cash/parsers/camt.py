@@ -1,0 +1,282 @@
+"""ISO 20022 camt.053 (statement) and camt.054 (debit/credit notification), versions 001.02–001.08.
+
+Read by local element names, whatever the namespace version. A document with a DTD or an
+entity declaration is refused before parsing (no entity is ever expanded, nothing fetched).
+Each ``Ntry`` gives one line, or one line per ``TxDtls`` when an entry batches several
+transactions with their own amounts.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from lxml import etree
+
+from huikuan.cash.parsers.base import (
+    CREDIT,
+    DEBIT,
+    FileErrors,
+    ParsedFile,
+    Statement,
+    StatementLine,
+    business_date,
+    clean_text,
+    currency_code,
+    money_amount,
+    reference,
+    refuse_file,
+)
+
+_PARSER_OPTIONS = {
+    "resolve_entities": False,
+    "no_network": True,
+    "load_dtd": False,
+    "dtd_validation": False,
+    "huge_tree": False,
+    "remove_comments": True,
+    "remove_pis": True,
+}
+
+
+def local(element) -> str:
+    return etree.QName(element).localname if isinstance(element.tag, str) else ""
+
+
+def kids(element, name: str) -> list:
+    return [child for child in element if local(child) == name] if element is not None else []
+
+
+def find(element, *path: str):
+    """The first element down ``path`` of local names, or None."""
+    for name in path:
+        if element is None:
+            return None
+        element = next((child for child in element if local(child) == name), None)
+    return element
+
+
+def text(element, *path: str) -> str:
+    found = find(element, *path)
+    return clean_text(found.text) if found is not None and found.text else ""
+
+
+def xml_path(element) -> str:
+    """``/Document/BkToCstmrStmt/Stmt[1]/Ntry[3]/Amt``: indices among same-named siblings."""
+    parts = []
+    while element is not None:
+        parent = element.getparent()
+        name = local(element)
+        if parent is None:
+            parts.append(name)
+        else:
+            same = [child for child in parent if local(child) == name]
+            parts.append(f"{name}[{same.index(element) + 1}]" if len(same) > 1 or name in _INDEXED else name)
+        element = parent
+    return "/" + "/".join(reversed(parts))
+
+
+_INDEXED = {"Stmt", "Ntfctn", "Ntry", "TxDtls"}
+
+
+def parse_xml(data: bytes, file_name: str):
+    head = data[:4096].upper()
+    if b"<!DOCTYPE" in head or b"<!ENTITY" in data.upper():
+        raise refuse_file(file_name, _("XML with a DTD or entity declarations is refused"))
+    parser = etree.XMLParser(**_PARSER_OPTIONS)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as error:
+        line = error.position[0] if error.position else 0
+        raise refuse_file(
+            file_name, _("not well-formed XML: %(reason)s") % {"reason": error.msg}, line=line
+        ) from None
+    if root.getroottree().docinfo.doctype:
+        raise refuse_file(file_name, _("XML with a DTD or entity declarations is refused"))
+    return root
+
+
+def namespace_kind(root) -> str:
+    """``camt053``, ``camt054`` or '' from the document's namespace (or its message element)."""
+    namespace = etree.QName(root).namespace or ""
+    if ".053." in namespace or find(root, "BkToCstmrStmt") is not None:
+        return "camt053"
+    if ".054." in namespace or find(root, "BkToCstmrDbtCdtNtfctn") is not None:
+        return "camt054"
+    return ""
+
+
+def _day(element, errors: FileErrors, *path: str) -> date | None:
+    found = find(element, *path)
+    if found is None:
+        return None
+    value = text(found, "Dt") or text(found, "DtTm")
+    if not value:
+        return None
+    try:
+        parsed = date.fromisoformat(value[:10]) if len(value) >= 10 else datetime.fromisoformat(value).date()
+        return business_date(parsed)
+    except ValueError as error:
+        errors.add(found.sourceline or 0, xml_path(found), value, str(error) or _("not a date"))
+        return None
+
+
+def _amount(element, errors: FileErrors) -> tuple[Decimal, str] | None:
+    try:
+        amount = money_amount(element.text or "")
+        currency = currency_code(element.get("Ccy", ""))
+    except ValueError as error:
+        errors.add(element.sourceline or 0, xml_path(element), element.text or "", str(error))
+        return None
+    return amount, currency
+
+
+def _party(details, role: str) -> tuple[str, str]:
+    """Name and account of the debtor (``Dbtr``) or creditor (``Cdtr``) of a transaction."""
+    parties = find(details, "RltdPties")
+    party = find(parties, role)
+    name = text(party, "Nm") or text(party, "Pty", "Nm")  # v08 wraps the party in Pty
+    account = find(parties, f"{role}Acct", "Id")
+    number = text(account, "IBAN") or text(account, "Othr", "Id")
+    return name, number.replace(" ", "")
+
+
+def _memo(entry, details) -> str:
+    parts: list[str] = []
+    information = find(details, "RmtInf")
+    if information is not None:
+        parts.extend(clean_text(u.text) for u in kids(information, "Ustrd") if u.text)
+        for structured in kids(information, "Strd"):
+            ref = text(structured, "CdtrRefInf", "Ref")
+            if ref:
+                parts.append(ref)
+            parts.extend(clean_text(a.text) for a in kids(structured, "AddtlRmtInf") if a.text)
+    for extra in (text(details, "AddtlTxInf"), text(entry, "AddtlNtryInf")):
+        if extra and extra not in parts:
+            parts.append(extra)
+    return " ".join(part for part in parts if part)
+
+
+def _balances(statement_element, statement: Statement, errors: FileErrors) -> None:
+    for balance in kids(statement_element, "Bal"):
+        code = text(balance, "Tp", "CdOrPrtry", "Cd")
+        amount_element = find(balance, "Amt")
+        if amount_element is None:
+            continue
+        parsed = _amount(amount_element, errors)
+        if parsed is None:
+            continue
+        amount = parsed[0] if text(balance, "CdtDbtInd") != "DBIT" else -parsed[0]
+        if code in ("OPBD", "PRCD") and statement.opening_balance is None:
+            statement.opening_balance = amount
+            statement.currency = statement.currency or parsed[1]
+        elif code in ("CLBD",):
+            statement.closing_balance = amount
+            statement.currency = statement.currency or parsed[1]
+
+
+def _entry_lines(entry, statement: Statement, errors: FileErrors) -> list[StatementLine]:
+    status = text(entry, "Sts") or text(entry, "Sts", "Cd")
+    if status in ("PDNG", "INFO", "FUTR"):
+        return []  # not booked yet: it comes again, booked, in a later statement
+    amount_element = find(entry, "Amt")
+    where = xml_path(entry)
+    if amount_element is None:
+        errors.add(entry.sourceline or 0, where + "/Amt", "", _("the entry has no amount"))
+        return []
+    parsed = _amount(amount_element, errors)
+    indicator = text(entry, "CdtDbtInd")
+    if indicator not in ("CRDT", "DBIT"):
+        errors.add(entry.sourceline or 0, where + "/CdtDbtInd", indicator, _("neither CRDT nor DBIT"))
+        return []
+    booked = _day(entry, errors, "BookgDt") or _day(entry, errors, "ValDt")
+    if booked is None:
+        errors.add(entry.sourceline or 0, where + "/BookgDt", "", _("the entry has no booking date"))
+    valued = _day(entry, errors, "ValDt")
+    if parsed is None or booked is None:
+        return []
+    amount, currency = parsed
+    direction = CREDIT if indicator == "CRDT" else DEBIT
+    entry_ref = reference(text(entry, "AcctSvcrRef"))
+    details_list = [d for block in kids(entry, "NtryDtls") for d in kids(block, "TxDtls")]
+    if not details_list:
+        details_list = [None]
+    lines = []
+    # A batch whose parts carry their own amounts gives one line a part; otherwise one line.
+    several = len(details_list) > 1 and all(_own_amount(d) is not None for d in details_list)
+    if not several:
+        details_list = details_list[:1]
+    for index, details in enumerate(details_list, start=1):
+        line_amount, line_currency = amount, currency
+        if several:
+            own_parsed = _amount(_own_amount(details), errors)
+            if own_parsed is None:
+                continue
+            line_amount, line_currency = own_parsed
+        ref = reference(text(details, "Refs", "AcctSvcrRef"))
+        if not ref and entry_ref:
+            ref = f"{entry_ref}#{index}" if several else entry_ref
+        if not ref:
+            ref = reference(text(details, "Refs", "EndToEndId"))
+        line_direction = direction
+        if several and text(details, "CdtDbtInd") in ("CRDT", "DBIT"):
+            line_direction = CREDIT if text(details, "CdtDbtInd") == "CRDT" else DEBIT
+        name, account = _party(details, "Dbtr" if line_direction == CREDIT else "Cdtr")
+        if line_amount <= 0:
+            continue
+        lines.append(
+            StatementLine(
+                booking_date=booked,
+                value_date=valued,
+                amount=line_amount,
+                currency=line_currency,
+                direction=line_direction,
+                bank_ref=ref,
+                payer_name=name,
+                payer_account=account,
+                memo=_memo(entry, details),
+                where=xml_path(details) if several and details is not None else where,
+            )
+        )
+    return lines
+
+
+def _own_amount(details):
+    own = find(details, "Amt")
+    return own if own is not None else find(details, "AmtDtls", "TxAmt", "Amt")
+
+
+def parse_camt(data: bytes, file_name: str) -> ParsedFile:
+    root = parse_xml(data, file_name)
+    kind = namespace_kind(root)
+    if not kind:
+        raise refuse_file(file_name, _("not an ISO 20022 camt.053 or camt.054 document"))
+    message = find(root, "BkToCstmrStmt" if kind == "camt053" else "BkToCstmrDbtCdtNtfctn")
+    if message is None:
+        raise refuse_file(file_name, _("not an ISO 20022 camt.053 or camt.054 document"))
+    errors = FileErrors(file_name)
+    statements = []
+    for element in kids(message, "Stmt" if kind == "camt053" else "Ntfctn"):
+        account = find(element, "Acct")
+        statement = Statement(
+            account=(text(account, "Id", "IBAN") or text(account, "Id", "Othr", "Id")).replace(" ", ""),
+            statement_ref=text(element, "Id"),
+            currency=text(account, "Ccy"),
+        )
+        period = find(element, "FrToDt")
+        for attribute, name in (("period_start", "FrDtTm"), ("period_end", "ToDtTm")):
+            value = text(period, name) or text(period, name[:2] + "Dt")
+            if value:
+                try:
+                    setattr(statement, attribute, date.fromisoformat(value[:10]))
+                except ValueError:
+                    errors.add(period.sourceline or 0, xml_path(period) + "/" + name, value, _("not a date"))
+        _balances(element, statement, errors)
+        for entry in kids(element, "Ntry"):
+            statement.lines.extend(_entry_lines(entry, statement, errors))
+        statements.append(statement)
+    errors.raise_if_any()
+    if not statements:
+        raise refuse_file(file_name, _("the document holds no statement"))
+    return ParsedFile(format=kind, statements=statements)

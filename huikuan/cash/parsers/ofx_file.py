@@ -1,0 +1,87 @@
+"""OFX, SGML (1.x, what most banks' "Quicken/Money" downloads are) and XML (2.x), through ``ofxparse``.
+
+FITID is the bank reference; the payee is the other party (the payer of a credit).
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from datetime import datetime
+from decimal import Decimal
+
+import ofxparse
+from django.utils.translation import gettext as _
+
+from huikuan.cash.parsers.base import (
+    CREDIT,
+    DEBIT,
+    FileErrors,
+    ParsedFile,
+    Statement,
+    StatementLine,
+    business_date,
+    clean_text,
+    money_amount,
+    reference,
+    refuse_file,
+)
+
+
+def _day(value):
+    return value.date() if isinstance(value, datetime) else value
+
+
+def parse_ofx(data: bytes, file_name: str) -> ParsedFile:
+    upper = data.upper()
+    if b"<!DOCTYPE" in upper or b"<!ENTITY" in upper:
+        raise refuse_file(file_name, _("XML with a DTD or entity declarations is refused"))
+    try:
+        with warnings.catch_warnings():  # ofxparse calls BeautifulSoup's deprecated findAll
+            warnings.simplefilter("ignore", DeprecationWarning)
+            parsed = ofxparse.OfxParser.parse(io.BytesIO(data))
+    except Exception as error:  # the library's errors are the file's
+        raise refuse_file(file_name, _("not a readable OFX file: %(reason)s") % {"reason": error}) from None
+    errors = FileErrors(file_name)
+    statements = []
+    for account in parsed.accounts:
+        report = account.statement
+        if report is None or not hasattr(report, "transactions"):
+            continue
+        currency = (getattr(report, "currency", "") or getattr(account, "curdef", "") or "").upper()
+        statement = Statement(
+            account=clean_text(account.account_id).replace(" ", ""),
+            currency=currency,
+            period_start=_day(getattr(report, "start_date", None)),
+            period_end=_day(getattr(report, "end_date", None)),
+            closing_balance=getattr(report, "balance", None),
+        )
+        for index, transaction in enumerate(report.transactions, start=1):
+            where = f"STMTTRN[{index}] FITID={transaction.id}"
+            try:
+                amount = money_amount(str(Decimal(transaction.amount)))
+                booked = business_date(_day(transaction.date))
+            except (ValueError, TypeError) as error:
+                errors.add(0, where, transaction.amount, str(error))
+                continue
+            if amount == 0:
+                continue
+            direction = CREDIT if amount > 0 else DEBIT
+            statement.lines.append(
+                StatementLine(
+                    booking_date=booked,
+                    value_date=_day(transaction.user_date) if transaction.user_date else None,
+                    amount=abs(amount),
+                    currency=currency,
+                    direction=direction,
+                    bank_ref=reference(transaction.id),
+                    payer_name=clean_text(transaction.payee),
+                    memo=clean_text(transaction.memo),
+                    where=where,
+                )
+            )
+        statements.append(statement)
+    errors.raise_if_any()
+    if not statements:
+        raise refuse_file(file_name, _("the OFX file holds no bank statement"))
+    return ParsedFile(format="ofx", statements=statements)

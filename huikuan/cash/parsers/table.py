@@ -1,0 +1,318 @@
+"""Bank exports in CSV, XLS or XLSX, read through a profile (:mod:`huikuan.cash.profiles`).
+
+The header row is found by the profile's column names (preamble rows such as 卡号/账号/币种
+come before it and are read for the account and currency); footer rows (合计, 以上数据仅供参考 …)
+end the table. Cells are trimmed of spaces and tabs. Spreadsheets are read by the ledger's
+bounded reader (a child process with a memory ceiling, the import limits).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+
+from huikuan.cash.parsers.base import (
+    CREDIT,
+    DEBIT,
+    FileErrors,
+    ParsedFile,
+    Statement,
+    StatementLine,
+    business_date,
+    clean_text,
+    reference,
+    refuse_file,
+)
+from huikuan.cash.profiles import Profile
+from huikuan.core.errors import InputRejected
+from huikuan.ledger.imports.limits import import_limits, limit_refused
+from huikuan.ledger.imports.reading import SPREADSHEET_SUFFIXES, decode_text, read_table
+
+HEADER_SEARCH_ROWS = 50
+FOOTER_MARKERS = ("以上数据", "仅供参考", "合计", "总计", "小计", "汇总", "本页", "Total", "TOTAL")
+CURRENCY_NAMES = {
+    "人民币": "CNY", "RMB": "CNY", "元": "CNY", "美元": "USD", "港币": "HKD", "港元": "HKD",
+    "欧元": "EUR", "日元": "JPY", "英镑": "GBP", "澳元": "AUD", "加元": "CAD", "新加坡元": "SGD",
+}  # fmt: skip
+CREDIT_WORDS = {"credit", "cr", "c", "crdt", "in", "贷", "贷方", "收", "收入", "入", "来账", "+"}
+DEBIT_WORDS = {"debit", "dr", "d", "dbit", "out", "借", "借方", "支", "支出", "出", "往账", "-"}
+COMMON_DATES = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y年%m月%d日", "%Y.%m.%d")
+_ACCOUNT_LABEL = re.compile(r"^(?:账号|卡号|账户|帐号|账户号码|Account)[:：]?\s*(.*)$")
+_CURRENCY_LABEL = re.compile(r"^(?:币种|货币|Currency)[:：]?\s*(.*)$")
+_NAME_THEN_ACCOUNT = re.compile(r"^(.*?)\s*(\d{8,}|\d+\*+\d+)$")
+Rows = list[tuple[int, list[str]]]
+
+
+def cell(value: str) -> str:
+    return value.replace("\t", " ").replace("\u3000", " ").strip()
+
+
+def _decode(data: bytes, encoding: str, file_name: str) -> str:
+    if encoding in ("", "auto"):
+        return decode_text(data)
+    try:
+        return data.decode({"utf-8": "utf-8-sig"}.get(encoding, encoding))
+    except (UnicodeDecodeError, LookupError) as error:
+        raise refuse_file(
+            file_name,
+            _("cannot decode the file as %(encoding)s: %(reason)s") % {"encoding": encoding, "reason": error},
+        ) from None
+
+
+def read_rows(path: Path, data: bytes, profile: Profile) -> Rows:
+    """Every non-empty row with its line number, cells trimmed, within the import limits."""
+    if path.suffix.lower() in SPREADSHEET_SUFFIXES:
+        table = read_table(path)
+        rows = [(1, table.headers), *table.rows]
+        return [(n, [cell(c) for c in cells]) for n, cells in rows if any(c.strip() for c in cells)]
+    limits = import_limits()
+    text = _decode(data, profile.encoding, path.name)
+    delimiter = profile.delimiter if profile.delimiter not in ("\\t", "tab") else "\t"
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: Rows = []
+    previous = csv.field_size_limit(limits.max_cell_chars)
+    try:
+        for cells in reader:
+            if len(rows) > limits.max_rows:
+                raise limit_refused(
+                    _("it has more than %(limit)s rows") % {"limit": f"{limits.max_rows:,}"},
+                    file_name=path.name,
+                )
+            if len(cells) > limits.max_columns and any(c.strip() for c in cells[limits.max_columns :]):
+                raise limit_refused(
+                    _("line %(line)s has more than %(limit)s columns")
+                    % {"line": reader.line_num, "limit": limits.max_columns},
+                    file_name=path.name,
+                )
+            if any(c.strip() for c in cells):
+                rows.append((reader.line_num, [cell(c) for c in cells]))
+    except csv.Error as error:
+        raise refuse_file(
+            path.name, _("not a readable CSV file: %(reason)s") % {"reason": error}, line=reader.line_num
+        ) from None
+    finally:
+        csv.field_size_limit(previous)
+    return rows
+
+
+@dataclass
+class Layout:
+    """Where each field is in the rows: field → column indices (memo may have several)."""
+
+    header_line: int
+    header_index: int
+    positions: dict[str, list[int]]
+    amount_layout: str
+    # How many of the profile's headers the row holds: the best-fitting profile holds most.
+    score: int = 0
+
+
+def find_layout(rows: Rows, profile: Profile) -> Layout | None:
+    """The first row (after ``skip_rows``) holding the profile's date and amount headers."""
+    for index, (line, cells) in enumerate(rows[: HEADER_SEARCH_ROWS + profile.skip_rows]):
+        if line <= profile.skip_rows:
+            continue
+        normalised = [re.sub(r"\s+", "", c) for c in cells]
+        positions: dict[str, list[int]] = {}
+        matched = 0
+        for field_name, headers in profile.columns.items():
+            wanted = [re.sub(r"\s+", "", h) for h in headers]
+            found = [normalised.index(h) for h in wanted if h in normalised]
+            matched += len(found)
+            if found:
+                positions[field_name] = found if field_name == "memo" else found[:1]
+        if "date" not in positions:
+            continue
+        layout = _amount_layout(profile.amount_layout, positions)
+        if layout:
+            return Layout(line, index, positions, layout, matched)
+    return None
+
+
+def _amount_layout(preferred: str, positions: dict) -> str:
+    have = {
+        "split": "credit" in positions and "debit" in positions,
+        "direction": "amount" in positions and "direction" in positions,
+        "signed": "amount" in positions,
+    }
+    if have.get(preferred):
+        return preferred
+    return next((layout for layout in ("split", "direction", "signed") if have[layout]), "")
+
+
+def parse_number(text: str, profile: Profile) -> Decimal | None:
+    """A money cell: thousands separators, currency signs and (parentheses) handled; '' or '-' is None."""
+    value = text.strip().replace(" ", "").replace("\u00a0", "")
+    for sign in ("¥", "￥", "$", "€", "£", "RMB", "CNY"):
+        value = value.replace(sign, "")
+    if value in ("", "-", "--", "—"):
+        return None
+    negative = value.startswith("(") and value.endswith(")")
+    value = value.strip("()")
+    if profile.thousands_separator:
+        value = value.replace(profile.thousands_separator, "")
+    if profile.decimal_separator != ".":
+        value = value.replace(profile.decimal_separator, ".")
+    try:
+        amount = Decimal(value)
+    except InvalidOperation:
+        raise ValueError(_("not an amount")) from None
+    if not amount.is_finite() or abs(amount) >= Decimal("1e15") or amount != amount.quantize(Decimal("0.01")):
+        raise ValueError(_("not an amount with at most two decimal places"))
+    return -amount if negative else amount
+
+
+def parse_day(text: str, profile: Profile) -> date:
+    value = text.strip()
+    # A time part after the date: "2024-01-02 10:11:12", "2024-01-02T10:11", "2024年1月2日 10:00".
+    value = re.split(r"[ T]", value, maxsplit=1)[0] if re.match(r"^\d", value) else value
+    for form in [*filter(None, profile.date_format.split(";")), *COMMON_DATES]:
+        try:
+            return business_date(datetime.strptime(value, form).date())  # noqa: DTZ007 - a date only
+        except ValueError as error:
+            if "between" in str(error):
+                raise
+            continue
+    raise ValueError(_("not a date in a form the profile knows (%(forms)s)") % {"forms": profile.date_format})
+
+
+def currency_of(text: str, fallback: str) -> str:
+    value = text.strip()
+    if not value:
+        return fallback
+    if value in CURRENCY_NAMES:
+        return CURRENCY_NAMES[value]
+    if re.fullmatch(r"[A-Za-z]{3}", value):
+        return value.upper()
+    raise ValueError(_("not a currency"))
+
+
+def _preamble(rows: Rows, layout: Layout) -> tuple[str, str]:
+    """Account and currency from the rows above the header (账号: …, 币种: …)."""
+    account = currency = ""
+    for _line, cells in rows[: layout.header_index]:
+        for position, value in enumerate(cells):
+            flat = re.sub(r"\s+", "", value)
+            following = cells[position + 1] if position + 1 < len(cells) else ""
+            if match := _ACCOUNT_LABEL.match(flat):
+                account = account or (match.group(1) or following).strip()
+            elif match := _CURRENCY_LABEL.match(flat):
+                currency = currency or CURRENCY_NAMES.get((match.group(1) or following).strip(), "")
+    return account, currency
+
+
+def is_footer(cells: list[str]) -> bool:
+    first = next((c for c in cells if c), "")
+    return any(first.startswith(marker) or marker in first[:12] for marker in FOOTER_MARKERS)
+
+
+def parse_table(path: Path, data: bytes, profile: Profile, *, rows: Rows | None = None) -> ParsedFile:
+    rows = rows if rows is not None else read_rows(path, data, profile)
+    layout = find_layout(rows, profile)
+    if layout is None:
+        raise refuse_file(
+            path.name,
+            _("no header row with the columns of profile %(profile)s (a date and the amounts)")
+            % {"profile": profile.name},
+        )
+    account, preamble_currency = _preamble(rows, layout)
+    statement = Statement(account=account.replace(" ", ""), currency=preamble_currency or profile.currency)
+    errors = FileErrors(path.name)
+    headers = rows[layout.header_index][1]
+
+    def value(cells: list[str], field_name: str) -> str:
+        found = layout.positions.get(field_name)
+        return cells[found[0]] if found and found[0] < len(cells) else ""
+
+    for line, cells in rows[layout.header_index + 1 :]:
+        if is_footer(cells):
+            break
+        column = ""
+        try:
+            column = headers[layout.positions["date"][0]]
+            booked = parse_day(value(cells, "date"), profile)
+            column = "value_date"
+            valued = parse_day(value(cells, "value_date"), profile) if value(cells, "value_date") else None
+            column = "amount"
+            amount, direction = _money(cells, layout, profile, value)
+            column = "currency"
+            currency = currency_of(value(cells, "currency"), statement.currency or profile.currency)
+            if not currency:
+                raise ValueError(_("no currency in the file or the profile"))
+        except ValueError as error:
+            errors.add(line, column, value(cells, column) if column in layout.positions else "", str(error))
+            continue
+        if amount is None:
+            continue  # a row with no money (a balance or a note line)
+        name, account_number = value(cells, "payer_name"), value(cells, "payer_account")
+        if name and not account_number and (split := _NAME_THEN_ACCOUNT.match(name)):
+            name, account_number = split.group(1), split.group(2)
+        memo = " ".join(cells[i] for i in layout.positions.get("memo", []) if i < len(cells) and cells[i])
+        statement.lines.append(
+            StatementLine(
+                booking_date=booked,
+                value_date=valued,
+                amount=amount,
+                currency=currency,
+                direction=direction,
+                bank_ref=reference(value(cells, "reference")),
+                payer_name=clean_text(name, 300),
+                payer_account=clean_text(account_number, 100).replace(" ", ""),
+                memo=clean_text(memo),
+                where=_("line %(line)s") % {"line": line},
+            )
+        )
+    errors.raise_if_any()
+    dates = [line.booking_date for line in statement.lines]
+    statement.period_start, statement.period_end = (min(dates), max(dates)) if dates else (None, None)
+    return ParsedFile(format="csv", statements=[statement])
+
+
+def _money(cells, layout: Layout, profile: Profile, value) -> tuple[Decimal | None, str]:
+    if layout.amount_layout == "split":
+        money_in = parse_number(value(cells, "credit"), profile)
+        money_out = parse_number(value(cells, "debit"), profile)
+        money_in = money_in if money_in else None  # 0.00 in the other column means nothing
+        money_out = money_out if money_out else None
+        if money_in and money_out:
+            raise ValueError(_("both money in and money out on one line"))
+        if money_in:
+            return abs(money_in), CREDIT if money_in > 0 else DEBIT
+        if money_out:
+            return abs(money_out), DEBIT if money_out > 0 else CREDIT
+        return None, ""
+    amount = parse_number(value(cells, "amount"), profile)
+    if not amount:
+        return None, ""
+    if layout.amount_layout == "direction" and value(cells, "direction"):
+        word = value(cells, "direction").strip().lower()
+        if word in CREDIT_WORDS:
+            return abs(amount), CREDIT
+        if word in DEBIT_WORDS:
+            return abs(amount), DEBIT
+        raise ValueError(_("the direction %(value)r is neither credit nor debit") % {"value": word})
+    return abs(amount), CREDIT if amount > 0 else DEBIT
+
+
+def best_profile(path: Path, data: bytes, profiles: list[Profile]) -> tuple[Profile, Rows] | None:
+    """The profile whose columns this file fits best (most fields found), or None."""
+    best: tuple[int, Profile, Rows] | None = None
+    cache: dict[tuple[str, str], Rows] = {}
+    for profile in profiles:
+        key = (profile.encoding, profile.delimiter)
+        try:
+            rows = cache[key] if key in cache else read_rows(path, data, profile)
+        except InputRejected:
+            continue
+        cache[key] = rows
+        layout = find_layout(rows, profile)
+        if layout and (best is None or layout.score > best[0]):
+            best = (layout.score, profile, rows)
+    return (best[1], best[2]) if best else None

@@ -1,0 +1,282 @@
+"""Profiles: how to read one bank's CSV/XLS/XLSX export.
+
+A profile names the columns (each field → one header, or several headers to try in order, and
+for ``memo`` several columns joined), the amount layout, the number and date forms and the
+encoding. The built-in profiles are defined here, in code, so they improve with Huikuan;
+profiles users save are ``BankProfile`` rows (``huikuan bank profile add --from-json FILE``).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from huikuan.cash.models import AmountLayout, BankProfile
+from huikuan.core.errors import ApplicationError, NotFound
+
+# Fields a profile may map, and what each holds.
+FIELDS = {
+    "reference": "the bank's reference of the line (流水号)",
+    "date": "the booking date (required)",
+    "value_date": "the value date",
+    "amount": "the amount: signed, or with a direction column",
+    "credit": "money in (收入/贷方), when in and out are separate columns",
+    "debit": "money out (支出/借方), when in and out are separate columns",
+    "direction": "credit/debit, 收/支, 贷/借, C/D …",
+    "currency": "the currency (ISO code or 人民币, 美元 …)",
+    "payer_name": "the other party's name (对方户名)",
+    "payer_account": "the other party's account (对方账号)",
+    "memo": "remittance text; several columns are joined",
+}
+ENCODINGS = ("auto", "utf-8", "utf-8-sig", "gbk", "gb18030", "utf-16")
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    columns: dict[str, list[str]]
+    amount_layout: str = AmountLayout.SIGNED
+    encoding: str = "auto"
+    skip_rows: int = 0
+    delimiter: str = ","
+    thousands_separator: str = ","
+    decimal_separator: str = "."
+    # One or more strftime formats separated by ";"; common forms are tried after them.
+    date_format: str = "%Y-%m-%d"
+    currency: str = ""
+    builtin: bool = False
+    label: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    def headers(self, field_name: str) -> list[str]:
+        return self.columns.get(field_name, [])
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.pop("notes")
+        return data
+
+
+def _columns(mapping: dict[str, Any]) -> dict[str, list[str]]:
+    return {
+        key: [value] if isinstance(value, str) else list(value) for key, value in mapping.items() if value
+    }
+
+
+BUILTIN: dict[str, Profile] = {
+    profile.name: profile
+    for profile in (
+        Profile(
+            name="canonical",
+            label="Huikuan bank CSV",
+            columns=_columns(
+                {
+                    "reference": ["reference", "bank_ref"],
+                    "date": ["date", "booking_date"],
+                    "value_date": "value_date",
+                    "amount": "amount",
+                    "direction": "direction",
+                    "currency": "currency",
+                    "payer_name": "payer_name",
+                    "payer_account": "payer_account",
+                    "memo": "memo",
+                }
+            ),
+            amount_layout=AmountLayout.DIRECTION,
+            thousands_separator="",
+            builtin=True,
+        ),
+        Profile(
+            name="icbc",
+            label="工商银行 ICBC",
+            columns=_columns(
+                {
+                    "reference": ["交易流水号", "流水号", "凭证号"],
+                    "date": ["交易日期", "记账日期"],
+                    "credit": ["记账金额(收入)", "交易金额(收入)", "贷方发生额", "收入金额", "收入"],
+                    "debit": ["记账金额(支出)", "交易金额(支出)", "借方发生额", "支出金额", "支出"],
+                    "currency": ["记账币种", "交易币种", "币种"],
+                    "payer_name": ["对方户名", "对方单位名称", "对方账户名称"],
+                    "payer_account": ["对方账户", "对方账号"],
+                    "memo": ["摘要", "用途", "附言", "交易详情", "交易场所"],
+                }
+            ),
+            amount_layout=AmountLayout.SPLIT,
+            currency="CNY",
+            builtin=True,
+        ),
+        Profile(
+            name="cmb",
+            label="招商银行 CMB",
+            columns=_columns(
+                {
+                    "reference": ["流水号", "交易流水号"],
+                    "date": ["记账日期", "交易日", "交易日期"],
+                    "amount": ["交易金额"],
+                    "credit": ["贷方金额", "收入金额"],
+                    "debit": ["借方金额", "支出金额"],
+                    "currency": ["货币", "币种"],
+                    # CMB writes the other party as one cell: name followed by its account.
+                    "payer_name": ["对手信息", "收(付)方名称", "对方户名"],
+                    "payer_account": ["收(付)方帐号", "收(付)方账号", "对方账号"],
+                    "memo": ["交易摘要", "摘要", "客户摘要", "用途"],
+                }
+            ),
+            amount_layout=AmountLayout.SIGNED,
+            currency="CNY",
+            builtin=True,
+        ),
+        Profile(
+            name="ccb",
+            label="建设银行 CCB",
+            columns=_columns(
+                {
+                    "reference": ["交易流水号", "账户明细编号-交易流水号", "流水号"],
+                    "date": ["交易日期", "记账日"],
+                    "credit": ["收入", "贷方发生额（收入）", "贷方发生额"],
+                    "debit": ["支出", "借方发生额（支取）", "借方发生额"],
+                    "currency": ["币种"],
+                    "payer_name": ["对方户名", "对方户名/对方名称"],
+                    "payer_account": ["对方账号"],
+                    "memo": ["摘要", "备注", "交易地点"],
+                }
+            ),
+            amount_layout=AmountLayout.SPLIT,
+            date_format="%Y%m%d",
+            currency="CNY",
+            builtin=True,
+        ),
+        Profile(
+            name="boc",
+            label="中国银行 Bank of China",
+            columns=_columns(
+                {
+                    "reference": ["交易流水号", "流水号"],
+                    "date": ["交易日期", "记账日期"],
+                    "amount": ["交易金额"],
+                    "credit": ["收入金额", "贷方发生额"],
+                    "debit": ["支出金额", "借方发生额"],
+                    "currency": ["币种", "交易货币"],
+                    "payer_name": ["对方户名", "对方账户名称", "付款人名称"],
+                    "payer_account": ["对方账号", "对方账户", "付款人账号"],
+                    "memo": ["摘要", "附言", "用途"],
+                }
+            ),
+            amount_layout=AmountLayout.SIGNED,
+            currency="CNY",
+            builtin=True,
+        ),
+    )
+}
+
+
+def profile_from_row(row: BankProfile) -> Profile:
+    return Profile(
+        name=row.name,
+        columns=_columns(row.columns),
+        amount_layout=row.amount_layout,
+        encoding=row.encoding or "auto",
+        skip_rows=row.skip_rows,
+        delimiter=row.delimiter or ",",
+        thousands_separator=row.thousands_separator,
+        decimal_separator=row.decimal_separator or ".",
+        date_format=row.date_format,
+        currency=row.currency,
+    )
+
+
+def profile_get(*, name: str) -> Profile:
+    """A built-in profile or a saved one, by name; a saved one never shadows a built-in."""
+    if name in BUILTIN:
+        return BUILTIN[name]
+    row = BankProfile.objects.filter(name=name).first()
+    if row is None:
+        raise NotFound(
+            _("no bank profile named %(name)s; one of: %(names)s")
+            % {"name": name, "names": ", ".join(profile_names())}
+        )
+    return profile_from_row(row)
+
+
+def profile_names() -> list[str]:
+    return [*BUILTIN, *BankProfile.objects.order_by("name").values_list("name", flat=True)]
+
+
+def profiles_all() -> list[Profile]:
+    return [*BUILTIN.values(), *(profile_from_row(row) for row in BankProfile.objects.order_by("name"))]
+
+
+def _validated(data: dict[str, Any]) -> dict[str, Any]:
+    problems = []
+    name = str(data.get("name", "")).strip()
+    if not name:
+        problems.append(_("a profile needs a name"))
+    elif name in BUILTIN:
+        problems.append(_("%(name)s is a built-in profile's name") % {"name": name})
+    columns = data.get("columns")
+    if not isinstance(columns, dict) or not columns:
+        problems.append(_("columns must map fields to the file's headers"))
+        columns = {}
+    unknown = sorted(set(columns) - set(FIELDS))
+    if unknown:
+        problems.append(_("unknown fields in columns: %(fields)s") % {"fields": ", ".join(unknown)})
+    if "date" not in columns:
+        problems.append(_("columns must name the date column"))
+    layout = data.get("amount_layout", AmountLayout.SIGNED)
+    if layout not in AmountLayout.values:
+        problems.append(_("amount_layout is one of %(values)s") % {"values": ", ".join(AmountLayout.values)})
+    wanted = {"signed": ["amount"], "direction": ["amount", "direction"], "split": ["credit", "debit"]}
+    missing = [f for f in wanted.get(layout, []) if f not in columns]
+    if missing:
+        problems.append(
+            _("the %(layout)s layout needs columns for %(fields)s")
+            % {"layout": layout, "fields": ", ".join(missing)}
+        )
+    encoding = data.get("encoding", "auto")
+    if encoding not in ENCODINGS:
+        problems.append(_("encoding is one of %(values)s") % {"values": ", ".join(ENCODINGS)})
+    if problems:
+        raise ApplicationError("; ".join(problems))
+    for key, value in columns.items():
+        if not (
+            isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
+        ):
+            raise ApplicationError(_("column %(field)s: a header or a list of headers") % {"field": key})
+    return {
+        "encoding": encoding,
+        "skip_rows": int(data.get("skip_rows", 0)),
+        "delimiter": str(data.get("delimiter", ","))[:4] or ",",
+        "columns": columns,
+        "amount_layout": layout,
+        "thousands_separator": str(data.get("thousands_separator", ","))[:2],
+        "decimal_separator": str(data.get("decimal_separator", "."))[:2] or ".",
+        "date_format": str(data.get("date_format", "%Y-%m-%d"))[:40],
+        "currency": str(data.get("currency", "")).upper()[:3],
+    }
+
+
+@transaction.atomic
+def profile_save(*, data: dict[str, Any]) -> tuple[BankProfile, bool]:
+    """Create or update a saved profile from its JSON form; (profile, created). Audited."""
+    values = _validated(data)
+    row = BankProfile.objects.filter(name=str(data["name"]).strip()).first()
+    if row is None:
+        return BankProfile.objects.create(name=str(data["name"]).strip(), **values), True
+    for key, value in values.items():
+        setattr(row, key, value)
+    row.save(update_fields=list(values))
+    return row, False
+
+
+def profile_load_json(text: str) -> dict[str, Any]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ApplicationError(_("not JSON: %(reason)s") % {"reason": error}) from None
+    if not isinstance(data, dict):
+        raise ApplicationError(_("a profile is a JSON object"))
+    return data

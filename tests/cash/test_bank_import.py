@@ -1,0 +1,158 @@
+"""Importing the public sample statements of every format: lines, amounts, directions,
+references and payers as the bank stated them; again, nothing new; overlapping, only the new."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from huikuan.cash.imports import bank_statement_import
+from huikuan.cash.models import BankLine, BankStatement, LineStatus
+
+BANK = Path(__file__).resolve().parent.parent / "fixtures" / "bank"
+
+# file → (format, statements, lines, credits, debits, {currency: (money in, money out)})
+SAMPLES = {
+    "camt053v08_genkgo.xml": ("camt053", 1, 1, 1, 0, {"EUR": ("8.85", "0.00")}),
+    "camt054v04_genkgo.xml": ("camt054", 1, 3, 3, 0, {"CHF": ("9.50", "0.00")}),
+    "mt940_wolph_abnamro.sta": ("mt940", 2, 10, 0, 10, {"EUR": ("0.00", "345.93")}),
+    "mt940_wolph_betterplace_sepa_snippet.sta": ("mt940", 2, 11, 8, 3, {"EUR": ("1430745.72", "3574069.11")}),
+    "mt940_wolph_mbank.sta": ("mt940", 1, 3, 3, 0, {"PLN": ("0.03", "0.00")}),
+    "mt940_wolph_sberbank.sta": ("mt940", 1, 3, 0, 3, {"HUF": ("0.00", "9437.00")}),
+    "bai2_moj_citi_example.bai2": ("bai2", 1, 1, 1, 0, {"GBP": ("0.01", "0.00")}),
+    "bai2_moj_nwb_example.bai2": ("bai2", 1, 5, 1, 4, {"GBP": ("0.89", "27.65")}),
+    "ofx_v1sgml_ofxparse_checking.ofx": ("ofx", 1, 3, 1, 2, {"USD": ("0.01", "59.51")}),
+    "cn_cmb_debit_deb.csv": ("csv", 1, 5, 1, 4, {"CNY": ("1234.00", "2013.14")}),
+    "cn_icbc_debit_v2_deb.csv": ("csv", 1, 11, 5, 6, {"CNY": ("2841.74", "4241.08")}),
+    "cn_ccb_jiaoyimingxi_deb.xls": ("csv", 1, 6, 0, 6, {"CNY": ("0.00", "703.26")}),
+}
+
+# file → one line the bank stated: (bank_ref, direction, amount, currency, payer_name, payer_account)
+A_LINE = {
+    "camt053v08_genkgo.xml": (
+        "AAAASESS-FP-CN_98765/01", "credit", "8.85", "EUR", "NAME NAME", "NL56AGDH9619008421"
+    ),
+    "camt054v04_genkgo.xml": ("ACSR160617103200001#2", "credit", "3.20", "CHF", None, None),
+    "mt940_wolph_betterplace_sepa_snippet.sta": (
+        "0724710333343453", "credit", "50990.05", "EUR", "KARL KAUFMANN", "DE14508800500194785000"
+    ),
+    "mt940_wolph_mbank.sta": (
+        "MB170119012058", "credit", "0.01", "PLN", "JAN NOWAK", "56114010810000267002001001"
+    ),
+    "mt940_wolph_sberbank.sta": ("G200000137791678", "debit", "2402.00", "HUF", None, None),
+    "bai2_moj_citi_example.bai2": ("1234567890", "credit", "0.01", "GBP", "DOE JO", "11111111"),
+    "ofx_v1sgml_ofxparse_checking.ofx": ("0000486", "credit", "0.01", "USD", None, None),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLES))
+def test_every_sample_statement_imports_as_the_bank_stated_it(db, name):
+    fmt, statements, lines, credits, debits, totals = SAMPLES[name]
+    result = bank_statement_import(path=BANK / name, imported_by="treasurer")
+    assert (result.format, result.statements, result.lines_read, result.lines_new) == (
+        fmt,
+        statements,
+        lines,
+        lines,
+    )
+    assert (result.credits, result.debits) == (credits, debits)
+    assert result.as_dict()["totals"] == {
+        cur: {"credit": cin, "debit": cout} for cur, (cin, cout) in totals.items()
+    }
+    assert BankLine.objects.count() == lines
+    assert set(BankStatement.objects.values_list("imported_by", flat=True)) == {"treasurer"}
+    # Money out is kept, never to be applied; money in waits for the matcher.
+    assert BankLine.objects.filter(direction="debit").exclude(status=LineStatus.IGNORED).count() == 0
+    assert BankLine.objects.filter(direction="credit", status=LineStatus.NEW).count() == credits
+    if name in A_LINE:
+        ref, direction, amount, currency, payer, account = A_LINE[name]
+        line = BankLine.objects.get(bank_ref=ref)
+        assert (line.direction, line.amount, line.currency) == (direction, Decimal(amount), currency)
+        if payer is not None:
+            assert (line.payer_name, line.payer_account) == (payer, account)
+
+
+def test_the_chinese_exports_keep_payer_memo_and_account(db):
+    bank_statement_import(path=BANK / "cn_icbc_debit_v2_deb.csv")
+    li_si = BankLine.objects.get(payer_name="李四")
+    assert (li_si.direction, li_si.amount, li_si.currency, str(li_si.booking_date)) == (
+        "credit", Decimal("1234.56"), "CNY", "2023-04-22"
+    )  # fmt: skip
+    assert li_si.memo == "他行汇入"
+    assert li_si.account_number == "1234****9876"  # from the preamble's 卡号
+
+    bank_statement_import(path=BANK / "cn_cmb_debit_deb.csv")
+    fund = BankLine.objects.get(payer_account="1111111111")
+    assert fund.payer_name == "北京住房公积金管理中心"  # CMB writes name and account in one cell
+    assert fund.amount == Decimal("1234.00") and fund.direction == "credit"
+
+    bank_statement_import(path=BANK / "cn_ccb_jiaoyimingxi_deb.xls")
+    ccb = BankStatement.objects.get(format="csv", profile__isnull=True, account_number="xxxxx*********xxxx")
+    assert ccb.lines.count() == 6  # the footer 以上数据仅供参考 is not a line
+
+
+def test_importing_the_same_file_again_creates_nothing(db):
+    for name in SAMPLES:
+        bank_statement_import(path=BANK / name)
+    lines, statements = BankLine.objects.count(), BankStatement.objects.count()
+    for name in SAMPLES:
+        again = bank_statement_import(path=BANK / name)
+        assert (again.lines_new, again.duplicates, again.statements_created) == (0, again.lines_read, 0), name
+    assert (BankLine.objects.count(), BankStatement.objects.count()) == (lines, statements)
+
+
+CANONICAL = "reference,date,amount,direction,payer_name,payer_account,memo,currency\n"
+
+
+def test_an_overlapping_statement_adds_only_its_new_lines(db, tmp_path):
+    january = tmp_path / "jan.csv"
+    january.write_text(
+        CANONICAL
+        + "B-1,2024-01-02,1000.00,credit,杭州甲公司,6222001,YS-0301,CNY\n"
+        + ",2024-01-03,50.00,debit,电费,,,CNY\n"
+        + "B-2,2024-01-04,2000.00,credit,深圳乙公司,6222002,YS-0302,CNY\n",
+        encoding="utf-8",
+    )
+    overlap = tmp_path / "jan-feb.csv"
+    overlap.write_text(
+        CANONICAL
+        + "B-2,2024-01-04,2000.00,credit,深圳乙公司,6222002,YS-0302,CNY\n"
+        + ",2024-01-03,50.00,debit,电费,,,CNY\n"
+        + "B-3,2024-02-01,3000.00,credit,杭州甲公司,6222001,YS-0303,CNY\n",
+        encoding="utf-8",
+    )
+    first = bank_statement_import(path=january, account="95588-001")
+    second = bank_statement_import(path=overlap, account="95588-001")
+    assert (first.lines_new, second.lines_new, second.duplicates) == (3, 1, 2)
+    assert sorted(BankLine.objects.values_list("bank_ref", flat=True)) == ["", "B-1", "B-2", "B-3"]
+    # Another account's identical line is another line.
+    other = bank_statement_import(path=overlap, account="95588-002")
+    assert other.lines_new == 3
+
+
+def test_two_identical_lines_in_one_statement_are_both_kept(db, tmp_path):
+    twice = tmp_path / "twice.csv"
+    row = ",2024-03-01,99.00,credit,王五,6222,货款,CNY\n"
+    twice.write_text(CANONICAL + row + row, encoding="utf-8")
+    assert bank_statement_import(path=twice, account="A").lines_new == 2
+    assert bank_statement_import(path=twice, account="A").lines_new == 0
+    thrice = tmp_path / "thrice.csv"
+    thrice.write_text(CANONICAL + row * 3, encoding="utf-8")
+    assert bank_statement_import(path=thrice, account="A").lines_new == 1
+
+
+def test_a_dry_run_writes_nothing(db):
+    result = bank_statement_import(path=BANK / "cn_icbc_debit_v2_deb.csv", dry_run=True)
+    assert result.lines_new == 11 and BankLine.objects.count() == 0
+
+
+def test_the_import_is_in_the_audit_trail(db):
+    from auditlog.models import LogEntry
+
+    bank_statement_import(path=BANK / "camt053v08_genkgo.xml", imported_by="treasurer")
+    line = BankLine.objects.get()
+    entry = LogEntry.objects.get(content_type__model="bankline", object_id=line.pk)
+    assert entry.action == LogEntry.Action.CREATE and entry.changes["amount"] == [None, "8.85"]
+    assert LogEntry.objects.filter(content_type__model="bankstatement").count() == 1
