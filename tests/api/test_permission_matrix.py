@@ -144,7 +144,6 @@ def records(people) -> dict[str, str]:
         "policies/{code}": f"policies/{policy.code if policy else 'standard'}",
         "{reference}": "DZ-HZ001-202404",
         "statements/{id}": "statements/999999",
-        "lines/{id}": "lines/999999",
     }
 
 
