@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from huikuan.cash.imports import bank_statement_import
+from huikuan.cash.match import statements_match_enqueue
 from huikuan.cash.models import BankLine, BankProfile, BankStatement
 from huikuan.cash.parsers import FORMATS
 from huikuan.cash.profiles import profile_save, profiles_all
@@ -121,6 +122,7 @@ class BankImportView(APIView):
                     imported_by=request.user.get_username(),
                     dry_run=data["dry_run"],
                 )
+                statements_match_enqueue(statement_ids=result.statement_ids)
         created = result.lines_new and not result.dry_run
         return Response(result.as_dict(), status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 

@@ -34,6 +34,7 @@ from huikuan.cash.models import AliasKind, BankLine, Direction, LineStatus, Paye
 from huikuan.cash.services import line_apply_automatically
 from huikuan.core.errors import ApplicationError
 from huikuan.core.policy import policy_value
+from huikuan.core.tasks import task_enqueue
 from huikuan.ledger.models import Customer, Invoice
 
 logger = logging.getLogger(__name__)
@@ -217,3 +218,21 @@ def _codes(proposal: Proposal) -> set[str]:
     if proposal.customer_code:
         codes.add(proposal.customer_code)
     return codes
+
+
+MATCH_TASK = "huikuan.cash.match.statements_match"
+
+
+def statements_match(*, statement_ids: list[int]) -> dict[str, int]:
+    """The queued work after a bank import: match and apply the new statements' lines.
+    How many lines ended in each status."""
+    counts: dict[str, int] = {}
+    for result in lines_match(lines=lines_in_scope().filter(statement_id__in=statement_ids), apply=True):
+        counts[result.proposal.status] = counts.get(result.proposal.status, 0) + 1
+    return counts
+
+
+def statements_match_enqueue(*, statement_ids: list[int]) -> None:
+    """Queue the matching of freshly imported statements (never inside a request)."""
+    if statement_ids:
+        task_enqueue(func=MATCH_TASK, kwargs={"statement_ids": list(statement_ids)})

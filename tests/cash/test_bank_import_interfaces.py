@@ -78,9 +78,12 @@ def client_of(db):
     return make
 
 
-def test_the_api_imports_a_file_once_and_lists_its_lines(client_of):
+def test_the_api_imports_a_file_once_and_lists_its_lines(client_of, django_capture_on_commit_callbacks):
     cfo = client_of(CFO)
-    with (BANK / "mt940_wolph_mbank.sta").open("rb") as upload:
+    with (
+        (BANK / "mt940_wolph_mbank.sta").open("rb") as upload,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         created = cfo.post("/api/bank/import/", {"file": upload, "format": "mt940"}, format="multipart")
     assert created.status_code == 201, created.content
     assert (created.json()["lines_new"], created.json()["credits"]) == (3, 3)
@@ -90,9 +93,12 @@ def test_the_api_imports_a_file_once_and_lists_its_lines(client_of):
     auditor = client_of(AUDITOR)
     statements = auditor.get("/api/bank/statements/").json()["results"]
     assert [s["imported_by"] for s in statements] == [CFO]
-    lines = auditor.get("/api/bank/lines/", {"status": "new"}).json()["results"]
+    lines = auditor.get("/api/bank/lines/", {"direction": "credit"}).json()["results"]
     assert {line["bank_ref"] for line in lines} == {"MB170119012058", "MB170119012085", "MB170119012121"}
     assert {line["payer_name"] for line in lines} == {"JAN NOWAK"}
+    # The import queued their matching (run at once here): a payer who is no customer is
+    # left unmatched, never applied.
+    assert {line["status"] for line in lines} == {"unmatched"}
 
 
 def test_the_api_refuses_a_bad_file_with_the_xml_path(client_of, tmp_path):
@@ -113,7 +119,9 @@ def test_a_collector_neither_imports_nor_reads_bank_statements(client_of):
     collector = client_of(COLLECTOR)
     with (BANK / "mt940_wolph_mbank.sta").open("rb") as upload:
         assert collector.post("/api/bank/import/", {"file": upload}, format="multipart").status_code == 403
-    assert collector.get("/api/bank/lines/").status_code == 403
+    assert collector.get("/api/bank/statements/").status_code == 403
+    # Bank lines: only those proposed for or applied to the collector's customers.
+    assert collector.get("/api/bank/lines/").json()["results"] == []
     assert BankLine.objects.count() == 0
 
 

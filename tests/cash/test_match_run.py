@@ -91,3 +91,22 @@ def test_a_line_decided_by_a_person_is_not_matched_again(lines):
     line_mark_not_customer(line=lines["exact"], decided_by="credit_manager", reason="a refund")
     refs = {entry["bank_ref"] for entry in _match("--apply")["lines"]}
     assert lines["exact"].bank_ref not in refs
+
+
+def test_bank_import_with_match_posts_the_receipt_it_recognises(ledger, tmp_path):
+    statement = tmp_path / "bank.csv"
+    statement.write_text(
+        "reference,date,amount,direction,payer_name,payer_account,memo,currency\n"
+        "R-1,2024-06-20,50000.00,credit,杭州湖畔机电有限公司,3301000012,货款 YS-0302,CNY\n"
+        "R-2,2024-06-20,15.00,debit,,,手续费,CNY\n",
+        encoding="utf-8",
+    )
+    out = io.StringIO()
+    call_command("bank", "import", str(statement), "--account", "6222", "--match", "--json", stdout=out)
+    answer = json.loads(out.getvalue())
+    assert answer["matched"] == {"auto": 1, "ignored": 1}
+    assert Invoice.objects.get(number="YS-0302").open_amount == Decimal("0.00")
+    out = io.StringIO()
+    call_command("bank", "import", str(statement), "--account", "6222", "--match", "--json", stdout=out)
+    assert json.loads(out.getvalue())["lines_new"] == 0
+    assert Payment.objects.filter(reference__startswith="BANK-").count() == 1

@@ -13,6 +13,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from huikuan.accounts.permissions import may
 from huikuan.cash.imports import bank_statement_import
+from huikuan.cash.match import statements_match_enqueue
 from huikuan.cash.parsers import FORMATS
 from huikuan.cash.profiles import profile_names
 from huikuan.core.audit import audit_context
@@ -86,10 +87,12 @@ def _imported(user, data: dict):
             for chunk in upload.chunks():
                 handle.write(chunk)
         with audit_context(actor=user, source="web:bank-import"):
-            return bank_statement_import(
+            result = bank_statement_import(
                 path=path,
                 fmt=data["format"],
                 profile_name=data.get("profile") or None,
                 account=data.get("account") or None,
                 imported_by=user.get_username(),
             )
+            statements_match_enqueue(statement_ids=result.statement_ids)
+            return result

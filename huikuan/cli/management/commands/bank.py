@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from huikuan.cash.imports import bank_statement_import
+from huikuan.cash.match import statements_match
 from huikuan.cash.parsers import FORMATS
 from huikuan.cash.profiles import profile_load_json, profile_save, profiles_all
 from huikuan.cli.output import cli_language, report_refusal, table, to_json
@@ -31,6 +32,11 @@ class Command(BaseCommand):
         )
         imported.add_argument("--account", help="the account number, when the file does not state it")
         imported.add_argument("--dry-run", action="store_true", help="read and check; write nothing")
+        imported.add_argument(
+            "--match",
+            action="store_true",
+            help="then match the new lines and post the automatic ones (as huikuan cash match --apply)",
+        )
         imported.add_argument("--json", action="store_true", help="machine-readable result on stdout")
 
         profile = actions.add_parser("profile", help="bank profiles for CSV/XLS/XLSX exports")
@@ -71,8 +77,13 @@ class Command(BaseCommand):
                 self.stdout.write(to_json({"file": path.name, "imported": False, "message": refused.message}))
                 sys.exit(1)
             raise CommandError(refused.message) from None
+        matched = None
+        if options["match"] and not result.dry_run:
+            with audit_context(source="cli:bank-import"):
+                matched = statements_match(statement_ids=result.statement_ids)
         if options["json"]:
-            self.stdout.write(to_json({**result.as_dict(), "imported": not result.dry_run}))
+            extra = {"matched": matched} if matched is not None else {}
+            self.stdout.write(to_json({**result.as_dict(), "imported": not result.dry_run, **extra}))
             return
         verb = "Would import" if result.dry_run else "Imported"
         profile = f", profile {result.profile}" if result.profile else ""
@@ -83,6 +94,9 @@ class Command(BaseCommand):
         )
         for currency, sums in sorted(result.totals.items()):
             self.stdout.write(f"  {currency}: in {sums['credit']}, out {sums['debit']}")
+        if matched is not None:
+            summary = ", ".join(f"{n} {status}" for status, n in sorted(matched.items())) or "no lines"
+            self.stdout.write(f"Matched: {summary}")
 
     def _profile_add(self, **options) -> None:
         source: Path = options["from_json"]
