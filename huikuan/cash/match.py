@@ -85,10 +85,10 @@ def lines_in_scope(
 def match_index() -> MatchIndex:
     """The engine's index over every customer, open invoice and learned alias."""
     customers = [
-        CustomerRef(code=code, name=name, currency=currency)
-        for code, name, currency in Customer.objects.values_list("code", "name", "currency").iterator(
-            chunk_size=20_000
-        )
+        CustomerRef(code=code, name=name, short_name=short, english_name=english, currency=currency)
+        for code, name, short, english, currency in Customer.objects.values_list(
+            "code", "name", "short_name", "english_name", "currency"
+        ).iterator(chunk_size=20_000)
     ]
     invoices = (
         OpenInvoice(

@@ -16,6 +16,8 @@ CUSTOMER_FIELDS = (
     "address",
     "status",
     "currency",
+    "short_name",
+    "english_name",
 )
 
 # A payment as received and as allocated so far (the API's payment and the import's rows).

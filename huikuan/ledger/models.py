@@ -113,6 +113,10 @@ class ImportJob(models.Model):
 class Customer(models.Model):
     code = models.CharField(_("customer code"), max_length=64, unique=True)
     name = models.CharField(_("name"), max_length=300)
+    # What payers also write for it: the short form (简称) and the English name; the bank
+    # matcher reads them beside the name.
+    short_name = models.CharField(_("short name"), max_length=150, blank=True)
+    english_name = models.CharField(_("English name"), max_length=300, blank=True)
     credit_class = models.CharField(_("credit class"), max_length=1, choices=CreditClass.choices, blank=True)
     credit_limit = ScaledDecimalField(_("credit limit"), null=True, blank=True)
     term_days = models.PositiveIntegerField(_("term days"), null=True, blank=True)

@@ -230,6 +230,8 @@ _LONG = parse_text(500)
 CUSTOMER_COLUMNS = (
     Column("customer_code", _CODE, True, ("客户编码", "客户代码", "客户编号")),
     Column("name", _NAME, True, ("客户名称", "名称")),
+    Column("short_name", _SHORT, aliases=("客户简称", "简称")),
+    Column("english_name", _NAME, aliases=("英文名称", "英文名")),
     Column("credit_class", parse_credit_class, aliases=("信用等级", "客户等级")),
     Column("credit_limit", parse_limit, aliases=("信用额度",)),
     Column("term_days", parse_count, aliases=("账期", "账期天数", "信用期")),

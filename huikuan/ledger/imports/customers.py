@@ -71,6 +71,8 @@ def plan(parsed: ParsedFile) -> Plan:
                     record.get("address", ""),
                     record.get("status", CustomerStatus.ACTIVE),
                     record.get("currency", functional),
+                    record.get("short_name", ""),
+                    record.get("english_name", ""),
                     record.get("language", "zh-hans"),
                     batch_id,
                     created_at,

@@ -57,6 +57,8 @@ EXAMPLES: dict[str, dict[str, str]] = {
     "customers": {
         "customer_code": "HZ001",
         "name": "杭州示例贸易有限公司",
+        "short_name": "示例贸易",
+        "english_name": "Hangzhou Example Trading Co., Ltd.",
         "credit_class": "B",
         "credit_limit": "500000.00",
         "term_days": "45",
