@@ -14,6 +14,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from huikuan.accounts.access import is_scoped
 from huikuan.cash.imports import bank_statement_import
 from huikuan.cash.match import statements_match_enqueue
 from huikuan.cash.models import BankLine, BankProfile, BankStatement
@@ -38,7 +39,7 @@ class BankStatementSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
-class BankLineSerializer(serializers.ModelSerializer):
+class BankStatementLineSerializer(serializers.ModelSerializer):
     customer = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:
@@ -148,12 +149,15 @@ class BankStatementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
     retrieve=extend_schema(summary="One bank line"),
 )
 class BankLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    serializer_class = BankLineSerializer
+    serializer_class = BankStatementLineSerializer
     queryset = BankLine.objects.select_related("customer")  # for the role permission's model
 
     def get_queryset(self):
-        # Collectors and salespeople: only lines proposed for or applied to their customers.
-        return access_bank_lines(user=self.request.user).select_related("customer")
+        # Every line of the statements (money out too); collectors and salespeople: only the
+        # receipts proposed for or applied to their customers.
+        user = self.request.user
+        lines = access_bank_lines(user=user) if is_scoped(user) else BankLine.objects.all()
+        return lines.select_related("customer")
 
     def filter_queryset(self, queryset):
         params = self.request.query_params

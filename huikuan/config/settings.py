@@ -309,6 +309,7 @@ SPECTACULAR_SETTINGS = {
         "AccountStatementKindEnum": "huikuan.statements.models.StatementKind.choices",
         "StatementLineKindEnum": "huikuan.statements.models.LineKind.choices",
         "AccountStatementStatusEnum": "huikuan.statements.models.StatementStatus.choices",
+        "BankLineStatusEnum": "huikuan.cash.models.LineStatus.choices",
     },
 }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from huikuan.api.fields import BusinessDateField, TextField
@@ -19,7 +20,7 @@ class WriteOffPartSerializer(SplitSerializer):
     reason = TextField(max_length=500)
 
 
-class DecisionSerializer(serializers.Serializer):
+class LineDecisionSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=DecisionKind.choices)
     customer_code = TextField(source="customer.code", allow_null=True, default=None)
     payment_reference = TextField()
@@ -48,11 +49,12 @@ class BankLineSerializer(serializers.Serializer):
     proposal = serializers.JSONField(help_text="The matcher's proposal: candidates, allocations, reasons.")
     decision = serializers.SerializerMethodField()
 
-    def get_decision(self, line) -> DecisionSerializer | None:
+    @extend_schema_field(LineDecisionSerializer(allow_null=True))
+    def get_decision(self, line) -> dict | None:
         decisions = getattr(line, "current_decisions", None)
         if decisions is None:
             decisions = list(line.decisions.filter(undone_at__isnull=True).order_by("-decided_at", "-pk")[:1])
-        return DecisionSerializer(decisions[0]).data if decisions else None
+        return LineDecisionSerializer(decisions[0]).data if decisions else None
 
 
 class DecidedSerializer(serializers.Serializer):
