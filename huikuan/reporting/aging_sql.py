@@ -1,4 +1,4 @@
-"""Aging as of a date, computed in the database (SPEC §4).
+"""Aging as of a date, computed in the database (SPEC §4): the SQL, and the report from its rows.
 
 An invoice is read only if it was open at the end of the as-of day: issued on or before it
 and closed after it, or not yet. The ``open_span`` index finds exactly those (with a window
@@ -9,21 +9,28 @@ the others have their allocations, credit notes and write-offs dated up to the d
 Amounts are minor units here, converted to the functional currency at each item's own rate
 and rounded to the cent per item, half up, in integer arithmetic, so the figures are exact
 and the same on SQLite and PostgreSQL.
+
+No Django here: the queries run through any DB-API cursor, given as ``fetch(sql, params)``
+(parameters in the ``%(name)s`` style) and ``adapt_date`` (a date as the driver takes it).
+``huikuan.reporting.selectors.aging_report`` runs them through Django's connection, and
+``huikuan aging --json`` through the same database's driver, without starting Django
+(``huikuan.cli.quick``): one aging, two ways in.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from datetime import date
 from decimal import Decimal
-
-from django.db import connection
+from typing import Any
 
 from huikuan.core.dates import days_before
-from huikuan.core.fields import from_minor_units
-from huikuan.core.policy import policy_value
+from huikuan.core.money import from_minor_units
 from huikuan.ledger.balances import STILL_OPEN, span_window_days
 from huikuan.reporting.aging import GROUPINGS, AgingReport, assemble, bucket_earliest_dates
+
+Fetch = Callable[[str, dict], list[tuple]]
+AdaptDate = Callable[[date], Any]
 
 # Group keys over a row ``b`` (an open item) joined to its customer ``c``.
 _GROUP_KEY = {
@@ -71,13 +78,13 @@ _PAYMENT_REST = (
 )
 
 
-def _open_on_day(alias: str, dated: str, largest_span: int, params: dict) -> list[str]:
+def _open_on_day(
+    alias: str, dated: str, largest_span: int, params: dict, as_of: date, adapt_date: AdaptDate
+) -> list[str]:
     """WHERE clauses that together select the items open at the end of the as-of day."""
     clauses = [f"{alias}.open_span = {STILL_OPEN} AND {alias}.{dated} <= %(as_of)s"]
     for span in range(1, largest_span + 1):
-        params[f"window_{span}"] = connection.ops.adapt_datefield_value(
-            days_before(params["as_of_date"], span_window_days(span))
-        )
+        params[f"window_{span}"] = adapt_date(days_before(as_of, span_window_days(span)))
         clauses.append(
             f"{alias}.open_span = {span} AND {alias}.{dated} > %(window_{span})s "
             f"AND {alias}.{dated} <= %(as_of)s AND {alias}.closed_on > %(as_of)s"
@@ -85,14 +92,12 @@ def _open_on_day(alias: str, dated: str, largest_span: int, params: dict) -> lis
     return clauses
 
 
-def _largest_closed_span(table: str) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT MAX(open_span) FROM {table} WHERE open_span < %s", [STILL_OPEN])
-        (largest,) = cursor.fetchone()
+def _largest_closed_span(fetch: Fetch, table: str) -> int:
+    [(largest,)] = fetch(f"SELECT MAX(open_span) FROM {table} WHERE open_span < {STILL_OPEN}", {})
     return largest or 0
 
 
-def _bucket_case(as_of: date, basis: str, params: dict) -> str:
+def _bucket_case(as_of: date, basis: str, params: dict, adapt_date: AdaptDate) -> str:
     """The bucket's position in the list, as SQL: small integers group faster than text."""
     column = "b.due_date" if basis == "due" else "b.invoice_date"
     parts = []
@@ -100,7 +105,7 @@ def _bucket_case(as_of: date, basis: str, params: dict) -> str:
         if earliest is None:
             parts.append(f"ELSE {index}")
         else:
-            params[f"bucket_{index}"] = connection.ops.adapt_datefield_value(earliest)
+            params[f"bucket_{index}"] = adapt_date(earliest)
             parts.append(f"WHEN {column} >= %(bucket_{index})s THEN {index}")
     return "CASE " + " ".join(parts) + " END"
 
@@ -135,14 +140,17 @@ def _only_customers(column: str, customer_ids: Collection[int] | None) -> str:
     return f" AND {column} IN ({', '.join(str(int(pk)) for pk in sorted(customer_ids))})"
 
 
-def aging_report(
+def aging_rows(
+    fetch: Fetch,
+    adapt_date: AdaptDate,
     *,
     as_of: date,
     group_by: str = "customer",
     basis: str = "due",
     customer_ids: Collection[int] | None = None,
-) -> AgingReport:
-    """The aging of receivables at the end of ``as_of``, grouped and bucketed.
+) -> tuple[list[tuple], list[tuple]]:
+    """The aging's rows as of the end of ``as_of``: (open rows, account rows), each
+    (code, name, group key, bucket index or unmatched flag, functional minor units).
 
     With ``customer_ids``, only those customers' invoices, payments and credit notes are
     aged (a collector's or salesperson's scope); unmatched payments then belong to nobody
@@ -150,12 +158,14 @@ def aging_report(
     """
     if group_by not in GROUPINGS:
         raise ValueError(f"group_by must be one of {', '.join(GROUPINGS)}, not {group_by!r}")
-    params: dict = {"as_of": connection.ops.adapt_datefield_value(as_of), "as_of_date": as_of}
-    bucket = _bucket_case(as_of, basis, params)
+    params: dict = {"as_of": adapt_date(as_of)}
+    bucket = _bucket_case(as_of, basis, params, adapt_date)
     invoice_columns = "i.id, i.customer_id, i.due_date, i.invoice_date, i.fx_rate"
     if group_by != "customer":
         invoice_columns += ", i.currency, i.salesperson, i.department"
-    open_on_day = _open_on_day("i", "invoice_date", _largest_closed_span("ledger_invoice"), params)
+    open_on_day = _open_on_day(
+        "i", "invoice_date", _largest_closed_span(fetch, "ledger_invoice"), params, as_of, adapt_date
+    )
     invoice_queries = [
         " UNION ALL ".join(
             f"SELECT {invoice_columns}, {balance} AS balance FROM ledger_invoice i "
@@ -164,11 +174,14 @@ def aging_report(
         )
         for balance, which in (("i.amount", _UNTOUCHED), (_BALANCE_LEFT, _TOUCHED))
     ]
+    payments_open = _open_on_day(
+        "p", "payment_date", _largest_closed_span(fetch, "ledger_payment"), params, as_of, adapt_date
+    )
     account_sql = " UNION ALL ".join(
         [
             f"SELECT p.customer_id, p.currency, p.fx_rate, {_PAYMENT_REST} AS balance "
             f"FROM ledger_payment p WHERE {where}{_only_customers('p.customer_id', customer_ids)}"
-            for where in _open_on_day("p", "payment_date", _largest_closed_span("ledger_payment"), params)
+            for where in payments_open
         ]
         + [
             "SELECT n.customer_id, n.currency, n.fx_rate, n.amount AS balance FROM ledger_creditnote n "
@@ -176,11 +189,12 @@ def aging_report(
             + _only_customers("n.customer_id", customer_ids)
         ]
     )
-    bucket_names = [name for name, _ in bucket_earliest_dates(as_of, basis)]
     functional = _FUNCTIONAL.format(amount="b.balance")
-    open_sqls = [
-        _grouped(sql, _GROUP_KEY[group_by], functional, group_by, split=bucket) for sql in invoice_queries
-    ]
+    open_rows: list[tuple] = []
+    for sql in invoice_queries:
+        open_rows.extend(
+            fetch(_grouped(sql, _GROUP_KEY[group_by], functional, group_by, split=bucket), params)
+        )
     # Cash of payments not yet matched to a customer is kept apart, whatever the grouping.
     account_sql = _grouped(
         account_sql,
@@ -189,14 +203,20 @@ def aging_report(
         group_by,
         split="CASE WHEN b.customer_id IS NULL THEN 1 ELSE 0 END",
     )
-    del params["as_of_date"]
-    with connection.cursor() as cursor:
-        open_rows = []
-        for sql in open_sqls:
-            cursor.execute(sql, params)
-            open_rows.extend(cursor.fetchall())
-        cursor.execute(account_sql, params)
-        account_rows = cursor.fetchall()
+    return open_rows, fetch(account_sql, params)
+
+
+def report_from_rows(
+    open_rows: list[tuple],
+    account_rows: list[tuple],
+    *,
+    as_of: date,
+    group_by: str,
+    basis: str,
+    currency: str,
+) -> AgingReport:
+    """The report of the rows of ``aging_rows``."""
+    bucket_names = [name for name, _ in bucket_earliest_dates(as_of, basis)]
     names: dict[str, str] = {}
     open_items = []
     for code, name, _, bucket_index, amount in open_rows:
@@ -214,7 +234,7 @@ def aging_report(
         as_of=as_of,
         basis=basis,
         group_by=group_by,
-        currency=policy_value("FUNCTIONAL_CURRENCY"),
+        currency=currency,
         open_items=open_items,
         unapplied=unapplied,
         names_by_key=names,
