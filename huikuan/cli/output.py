@@ -8,13 +8,14 @@ import unicodedata
 from datetime import date
 from typing import Any
 
-from django.core.management.base import CommandError
-
-from huikuan.core.limits import check, validate_business_date
-
 
 def iso_date(text: str) -> date:
     """A command-line date, YYYY-MM-DD, or a clear error."""
+    # Imported here: ``huikuan aging --json`` prints with ``to_json`` without starting Django.
+    from django.core.management.base import CommandError
+
+    from huikuan.core.limits import check, validate_business_date
+
     try:
         day = date.fromisoformat(text)
     except ValueError:
