@@ -95,7 +95,7 @@ def aging(args: list[str], *, left_out_apps: Collection[str]) -> str | None:
 def _report_json(
     connection: sqlite3.Connection, options: dict, apps: list[str], settings: ModuleType
 ) -> str | None:
-    from huikuan.cli.output import to_json
+    from huikuan.cli.output import aging_json
     from huikuan.reporting.aging_sql import aging_rows, report_from_rows
 
     if not _all_recorded(connection, apps):
@@ -114,7 +114,7 @@ def _report_json(
     report = report_from_rows(
         open_rows, account_rows, as_of=as_of, group_by=group_by, basis=basis, currency=currency
     )
-    return to_json(report.as_dict())
+    return aging_json(report)
 
 
 def _in_business_range(day: date, settings: ModuleType) -> bool:

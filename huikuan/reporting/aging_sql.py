@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from huikuan.core.dates import days_before
@@ -221,15 +220,15 @@ def report_from_rows(
     open_items = []
     for code, name, _, bucket_index, amount in open_rows:
         names[code or ""] = name or ""
-        open_items.append((code or "", bucket_names[bucket_index], from_minor_units(amount)))
-    unapplied: dict[str, Decimal] = {}
-    unidentified = Decimal(0)
+        open_items.append((code or "", bucket_names[bucket_index], int(amount)))
+    unapplied: dict[str, int] = {}
+    unidentified = 0
     for code, name, _, unmatched, amount in account_rows:
         if unmatched:
-            unidentified += from_minor_units(amount)
+            unidentified += int(amount)
             continue
         names[code or ""] = name or ""
-        unapplied[code or ""] = unapplied.get(code or "", Decimal(0)) + from_minor_units(amount)
+        unapplied[code or ""] = unapplied.get(code or "", 0) + int(amount)
     return assemble(
         as_of=as_of,
         basis=basis,
@@ -238,5 +237,5 @@ def report_from_rows(
         open_items=open_items,
         unapplied=unapplied,
         names_by_key=names,
-        unidentified=unidentified,
+        unidentified=from_minor_units(unidentified),
     )
