@@ -1,5 +1,7 @@
 """A quick command line (issue 11): ``huikuan aging`` imports the ORM, the reporting selectors
-and the output helpers, not the web app, the API schema, the PDF renderer or Celery."""
+and the output helpers, not the web app, the API schema, the PDF renderer or Celery; and
+``huikuan aging --json`` on SQLite does not start Django at all, printing what Django's
+command prints, byte for byte."""
 
 from __future__ import annotations
 

@@ -75,7 +75,10 @@ def aging(args: list[str], *, left_out_apps: Collection[str]) -> str | None:
     options = aging_options(args)
     if options is None:
         return None
-    settings = importlib.import_module(os.environ["DJANGO_SETTINGS_MODULE"])
+    try:
+        settings = importlib.import_module(os.environ["DJANGO_SETTINGS_MODULE"])
+    except Exception:  # Django's path raises it again, as it always has
+        return None
     if not _in_business_range(options["as_of"], settings):
         return None
     database = settings.DATABASES.get("default", {})
