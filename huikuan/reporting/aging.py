@@ -185,16 +185,16 @@ def assemble(
     minor units unapplied by group key."""
     names = bucket_names(basis)
     rows: dict[str, AgingRow] = {}
-
-    def row_for(key: str) -> AgingRow:
-        if key not in rows:
-            rows[key] = AgingRow(key, names_by_key.get(key, key), dict.fromkeys(names, 0))
-        return rows[key]
-
     for key, bucket, cents in open_items:
-        row_for(key).cents[bucket] += cents
+        row = rows.get(key)
+        if row is None:
+            row = rows[key] = AgingRow(key, names_by_key.get(key, key), dict.fromkeys(names, 0))
+        row.cents[bucket] += cents
     for key, cents in unapplied.items():
         if cents:
-            row_for(key).unapplied_cents += cents
+            row = rows.get(key)
+            if row is None:
+                row = rows[key] = AgingRow(key, names_by_key.get(key, key), dict.fromkeys(names, 0))
+            row.unapplied_cents += cents
     ordered = [rows[key] for key in sorted(rows)]
     return AgingReport(as_of, basis, group_by, currency, ordered, unidentified, names)
