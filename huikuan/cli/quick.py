@@ -151,15 +151,20 @@ def _connect(name: str, options: dict) -> sqlite3.Connection:
 
 
 def _functional_currency(connection: sqlite3.Connection, settings: ModuleType) -> str | None:
-    """``policy_value("FUNCTIONAL_CURRENCY")``: the stored override (JSON text), else the
-    default of the settings. None for an override that is not a string."""
-    row = connection.execute(
-        "SELECT value FROM core_policysetting WHERE key = ?", ["FUNCTIONAL_CURRENCY"]
-    ).fetchone()
+    """``policy_value("FUNCTIONAL_CURRENCY")``: the stored override (JSON text) converted to
+    the default's type, else the default of the settings. None for an override that is not
+    valid (Django's path says what is wrong with it)."""
+    from huikuan.core.policy_values import converted, default_value
+
+    key = "FUNCTIONAL_CURRENCY"
+    default = default_value(settings, key)
+    row = connection.execute("SELECT value FROM core_policysetting WHERE key = ?", [key]).fetchone()
     if row is None:
-        return settings.HUIKUAN["FUNCTIONAL_CURRENCY"]
-    stored = json.loads(row[0])
-    return stored if isinstance(stored, str) else None
+        return default
+    try:
+        return converted(default, json.loads(row[0]), key)
+    except ValueError:  # BadSettingValue, or a value that is not JSON
+        return None
 
 
 def migration_packages(apps: Iterable[str]) -> list[tuple[str, list[str] | None]] | None:
