@@ -54,8 +54,9 @@ def main() -> None:
     parser.add_argument("--as-of", default="2026-11-25")
     args = parser.parse_args()
     home = Path(tempfile.mkdtemp(prefix="huikuan-startup-"))
+    # Bytecode caches are written (PYTHONDONTWRITEBYTECODE dropped): an installed package has them.
     env = {
-        **os.environ,
+        **{key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"},
         "HUIKUAN_HOME": str(home),
         "DATABASE_URL": "",
         "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep),
@@ -63,10 +64,14 @@ def main() -> None:
     script = Path(sys.executable).with_name("huikuan")
     huikuan = [str(script)] if script.exists() else [sys.executable, "-m", "huikuan.cli.main"]
     subprocess.run([*huikuan, "migrate", "-v0"], env=env, check=True)
-    # One run to write the bytecode caches, as an installed package has them.
-    subprocess.run(
-        [*huikuan, "aging", "--as-of", args.as_of, "--json"], env=env, check=True, stdout=subprocess.DEVNULL
-    )
+    # One run of each to write the bytecode caches, as an installed package has them.
+    for extra in ([], ["--verbosity", "1"]):
+        subprocess.run(
+            [*huikuan, "aging", "--as-of", args.as_of, "--json", *extra],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
     load_before = os.getloadavg()[0]
     bare = timed([sys.executable, "-c", "pass"], env, args.runs)
     aging = timed([*huikuan, "aging", "--as-of", args.as_of, "--json"], env, args.runs)
