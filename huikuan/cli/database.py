@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pkgutil
 from importlib.util import find_spec
 from pathlib import Path
 
@@ -12,6 +11,8 @@ from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
+
+from huikuan.cli.migration_files import unrecorded_migration
 
 
 def _where() -> str:
@@ -56,14 +57,9 @@ def _all_recorded() -> bool:
     recorder = MigrationRecorder(connection)
     if not recorder.has_table():
         return False
-    applied = set(recorder.applied_migrations())
+    packages = []
     for app_config in apps.get_app_configs():
         module_name, _explicit = MigrationLoader.migrations_module(app_config.label)
         spec = find_spec(module_name) if module_name else None
-        if spec is None or spec.submodule_search_locations is None:
-            continue
-        for _finder, name, is_package in pkgutil.iter_modules(spec.submodule_search_locations):
-            # The files MigrationLoader.load_disk reads as migrations.
-            if not is_package and name[0] not in "_~" and (app_config.label, name) not in applied:
-                return False
-    return True
+        packages.append((app_config.label, spec.submodule_search_locations if spec else None))
+    return unrecorded_migration(packages, set(recorder.applied_migrations())) is None

@@ -11,8 +11,10 @@ one line with the fix when it is not, without creating an empty database file.
 Start-up is kept short (cron jobs and scripts call these commands many times a day): Huikuan's
 ledger commands run no system checks (they would import the URLconf, the API and every view),
 the check for a migrated database reads migration file names instead of loading them, and
-``aging`` starts Django without the web, API and admin apps. ``tests/test_cli_startup.py``
-fails if ``aging`` or ``import`` loads the web app, the API schema, the PDF renderer or Celery.
+``aging`` starts Django without the web, API and admin apps. ``aging --json`` on SQLite does
+not start Django at all (``huikuan.cli.quick``: the same queries, checks and output).
+``tests/test_cli_startup.py`` fails if ``aging`` or ``import`` loads the web app, the API
+schema, the PDF renderer or Celery, or if ``aging --json`` starts Django.
 """
 
 from __future__ import annotations
@@ -57,6 +59,11 @@ def main(argv: list[str] | None = None) -> None:
     if args[:1] == ["serve"]:
         # What a server runs: debug off (its gunicorn workers inherit the environment).
         os.environ.setdefault("HUIKUAN_DEBUG", "0")
+    if args[:1] == ["aging"]:
+        from huikuan.cli import quick
+
+        if quick.main(args[1:], left_out_apps=_WEB_APPS):
+            return
     import django
     from django.core.management import execute_from_command_line
 

@@ -64,15 +64,3 @@ class ScaledDecimalField(models.BigIntegerField):
     def value_to_string(self, obj: models.Model) -> str:
         value = self.value_from_object(obj)
         return "" if value is None else str(value)
-
-
-def to_minor_units(amount: Decimal, places: int = 2) -> int:
-    """``Decimal("12.34")`` → ``1234``; refuses sub-unit remainders."""
-    scaled = amount.scaleb(places)
-    if scaled != scaled.to_integral_value():
-        raise ValueError(f"{amount} has more than {places} decimal places")
-    return int(scaled)
-
-
-def from_minor_units(value: int, places: int = 2) -> Decimal:
-    return Decimal(int(value)).scaleb(-places)

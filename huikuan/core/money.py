@@ -97,6 +97,18 @@ class Money:
         return Money(quantize_cents(self.amount * rate), currency)
 
 
+def to_minor_units(amount: Decimal, places: int = 2) -> int:
+    """``Decimal("12.34")`` → ``1234``; refuses sub-unit remainders."""
+    scaled = amount.scaleb(places)
+    if scaled != scaled.to_integral_value():
+        raise ValueError(f"{amount} has more than {places} decimal places")
+    return int(scaled)
+
+
+def from_minor_units(value: int, places: int = 2) -> Decimal:
+    return Decimal(int(value)).scaleb(-places)
+
+
 def percentages_summing_to_100(parts: list[Decimal], total: Decimal) -> list[Decimal]:
     """Each part's share of ``total`` in %, 2 decimals, by largest remainder.
 

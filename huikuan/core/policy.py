@@ -6,13 +6,14 @@ of decimals a dict of decimals, an ``int`` an ``int``. Jobs read a setting once 
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 
 from huikuan.core.errors import NotFound, RuleViolation
+from huikuan.core.policy_values import BadSettingValue, converted, default_value
 
 
 def policy_defaults() -> dict[str, Any]:
@@ -21,7 +22,7 @@ def policy_defaults() -> dict[str, Any]:
 
 def _default(key: str) -> Any:
     try:
-        return settings.HUIKUAN[key]
+        return default_value(settings, key)
     except KeyError:
         raise NotFound(f"no setting named {key!r}") from None
 
@@ -39,37 +40,9 @@ def _to_json(value: Any) -> Any:
 def _like(default: Any, value: Any, key: str) -> Any:
     """``value`` (from JSON or a form) converted to the type of ``default``."""
     try:
-        if isinstance(default, bool):
-            if isinstance(value, str):
-                if value.strip().lower() in {"1", "true", "yes", "on"}:
-                    return True
-                if value.strip().lower() in {"0", "false", "no", "off", ""}:
-                    return False
-                raise ValueError(value)
-            return bool(value)
-        if isinstance(default, Decimal):
-            if isinstance(value, float):
-                raise ValueError("decimals are given as strings, never floats")
-            result = Decimal(str(value).strip())
-            if not result.is_finite():
-                raise ValueError(value)
-            return result
-        if isinstance(default, int):
-            if isinstance(value, float):
-                raise ValueError(value)
-            return int(str(value).strip())
-        if isinstance(default, dict):
-            if not isinstance(value, dict):
-                raise ValueError("expected a mapping")
-            sample = next(iter(default.values()), None)
-            return {str(k): (v if sample is None else _like(sample, v, key)) for k, v in value.items()}
-        if isinstance(default, str):
-            return str(value)
-    except (ValueError, TypeError, InvalidOperation) as error:
-        raise RuleViolation(
-            f"setting {key}: {value!r} is not a valid {type(default).__name__} ({error})"
-        ) from None
-    return value
+        return converted(default, value, key)
+    except BadSettingValue as error:
+        raise RuleViolation(str(error)) from None
 
 
 def policy_value(key: str) -> Any:

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.db import connection
 
-from huikuan.core.fields import from_minor_units
+from huikuan.core.money import from_minor_units
 
 # Minor units × a rate in millionths, rounded half up to functional minor units.
 _FUNCTIONAL = "(CASE WHEN {t}.fx_rate = 1000000 THEN {x} ELSE ({x} * {t}.fx_rate + 500000) / 1000000 END)"

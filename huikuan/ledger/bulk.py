@@ -14,7 +14,8 @@ from typing import Any
 
 from django.db import connection, models
 
-from huikuan.core.fields import ScaledDecimalField, from_minor_units
+from huikuan.core.fields import ScaledDecimalField
+from huikuan.core.money import from_minor_units
 
 # Parameters per statement: under SQLite's limit of 32,766 (and PostgreSQL's 65,535).
 KEY_CHUNK = 30_000

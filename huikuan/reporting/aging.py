@@ -6,12 +6,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from json.encoder import encode_basestring  # what json.dumps(…, ensure_ascii=False) writes a string with
 
 from huikuan.core.dates import days_before
-from huikuan.core.money import percentages_summing_to_100
+from huikuan.core.money import from_minor_units, percentages_summing_to_100
 
 BASES = ("due", "invoice")
-ZERO = Decimal(0)
 GROUPINGS = ("customer", "salesperson", "department", "class", "currency")
 
 # (bucket, the largest age in days it holds); the last bucket holds everything older.
@@ -63,20 +63,38 @@ def bucket_earliest_dates(as_of: date, basis: str) -> list[tuple[str, date | Non
     ]
 
 
-def _text(amount: Decimal) -> str:
-    return f"{amount:.2f}"
+def cents_text(cents: int) -> str:
+    """Minor units as the report writes amounts: ``-1234`` → ``"-12.34"`` (what ``f"{amount:.2f}"``
+    writes for the same ``Decimal``, without making one; most amounts of a report are 0)."""
+    if not cents:
+        return "0.00"
+    if cents >= 100:
+        digits = str(cents)
+        return f"{digits[:-2]}.{digits[-2:]}"
+    whole, part = divmod(-cents if cents < 0 else cents, 100)
+    return f"-{whole}.{part:02d}" if cents < 0 else f"{whole}.{part:02d}"
 
 
 @dataclass
 class AgingRow:
+    """One group's amounts, in functional minor units (cents): by bucket, and unapplied."""
+
     key: str
     name: str
-    buckets: dict[str, Decimal]
-    unapplied: Decimal = Decimal(0)
+    cents: dict[str, int]
+    unapplied_cents: int = 0
+
+    @property
+    def buckets(self) -> dict[str, Decimal]:
+        return {name: from_minor_units(cents) for name, cents in self.cents.items()}
 
     @property
     def balance(self) -> Decimal:
-        return sum(self.buckets.values(), Decimal(0))
+        return from_minor_units(sum(self.cents.values()))
+
+    @property
+    def unapplied(self) -> Decimal:
+        return from_minor_units(self.unapplied_cents)
 
 
 @dataclass
@@ -89,13 +107,23 @@ class AgingReport:
     unidentified: Decimal = Decimal(0)
     names: list[str] = field(default_factory=list)
 
-    def total_buckets(self) -> dict[str, Decimal]:
-        return {name: sum((row.buckets[name] for row in self.rows), Decimal(0)) for name in self.names}
+    def _total_cents(self) -> dict[str, int]:
+        columns = zip(*(row.cents.values() for row in self.rows), strict=True) if self.rows else ()
+        return dict(
+            zip(self.names, [sum(column) for column in columns] or [0] * len(self.names), strict=True)
+        )
 
-    def as_dict(self) -> dict:
-        totals = self.total_buckets()
-        balance = sum(totals.values(), Decimal(0))
-        shares = percentages_summing_to_100([totals[n] for n in self.names], balance)
+    def total_buckets(self) -> dict[str, Decimal]:
+        return {name: from_minor_units(cents) for name, cents in self._total_cents().items()}
+
+    def as_dict(self, *, rows: bool = True) -> dict:
+        """The report as JSON data, amounts as text with two decimals; ``rows=False`` leaves
+        the rows out (an empty list), for ``row_json_texts``."""
+        totals = self._total_cents()
+        balance = sum(totals.values())
+        shares = percentages_summing_to_100(
+            [from_minor_units(totals[n]) for n in self.names], from_minor_units(balance)
+        )
         return {
             "as_of": self.as_of.isoformat(),
             "basis": self.basis,
@@ -106,20 +134,40 @@ class AgingReport:
                 {
                     "key": row.key,
                     "name": row.name,
-                    "balance": _text(row.balance),
-                    "buckets": {n: _text(row.buckets[n]) for n in self.names},
-                    "unapplied": _text(row.unapplied),
+                    "balance": cents_text(sum(row.cents.values())),
+                    "buckets": {name: cents_text(cents) for name, cents in row.cents.items()},
+                    "unapplied": cents_text(row.unapplied_cents),
                 }
-                for row in self.rows
+                for row in (self.rows if rows else ())
             ],
             "total": {
-                "balance": _text(balance),
-                "buckets": {n: _text(totals[n]) for n in self.names},
-                "unapplied": _text(sum((r.unapplied for r in self.rows), Decimal(0))),
+                "balance": cents_text(balance),
+                "buckets": {n: cents_text(totals[n]) for n in self.names},
+                "unapplied": cents_text(sum(r.unapplied_cents for r in self.rows)),
             },
-            "share": {n: _text(s) for n, s in zip(self.names, shares, strict=True)},
-            "unidentified": _text(self.unidentified),
+            "share": {n: f"{s:.2f}" for n, s in zip(self.names, shares, strict=True)},
+            "unidentified": f"{self.unidentified:.2f}",
         }
+
+    def row_json_texts(self) -> list[str]:
+        """Each row of ``as_dict()["rows"]`` as the JSON text ``json.dumps(row,
+        ensure_ascii=False)`` writes, written straight from the minor units (several times
+        faster for a ledger of 10,000 customers; tests compare the two)."""
+        text = encode_basestring
+        # A %-format line per report; a bucket name's own "%" (there is none) would be doubled.
+        buckets = ", ".join(text(name).replace("%", "%%") + ': "%s"' for name in self.names)
+        line = '{"key": %s, "name": %s, "balance": "%s", "buckets": {' + buckets + '}, "unapplied": "%s"}'
+        return [
+            line
+            % (
+                text(row.key),
+                text(row.name),
+                cents_text(sum(row.cents.values())),
+                *[cents_text(cents) if cents else "0.00" for cents in row.cents.values()],
+                cents_text(row.unapplied_cents) if row.unapplied_cents else "0.00",
+            )
+            for row in self.rows
+        ]
 
 
 def assemble(
@@ -128,24 +176,25 @@ def assemble(
     basis: str,
     group_by: str,
     currency: str,
-    open_items: Iterable[tuple[str, str, Decimal]],
-    unapplied: Mapping[str, Decimal],
+    open_items: Iterable[tuple[str, str, int]],
+    unapplied: Mapping[str, int],
     names_by_key: Mapping[str, str],
     unidentified: Decimal = Decimal(0),
 ) -> AgingReport:
-    """Build the report from (group key, bucket, functional amount) triples."""
+    """Build the report from (group key, bucket, functional minor units) triples and the
+    minor units unapplied by group key."""
     names = bucket_names(basis)
     rows: dict[str, AgingRow] = {}
-
-    def row_for(key: str) -> AgingRow:
-        if key not in rows:
-            rows[key] = AgingRow(key, names_by_key.get(key, key), dict.fromkeys(names, ZERO))
-        return rows[key]
-
-    for key, bucket, amount in open_items:
-        row_for(key).buckets[bucket] += amount
-    for key, amount in unapplied.items():
-        if amount:
-            row_for(key).unapplied += amount
+    for key, bucket, cents in open_items:
+        row = rows.get(key)
+        if row is None:
+            row = rows[key] = AgingRow(key, names_by_key.get(key, key), dict.fromkeys(names, 0))
+        row.cents[bucket] += cents
+    for key, cents in unapplied.items():
+        if cents:
+            row = rows.get(key)
+            if row is None:
+                row = rows[key] = AgingRow(key, names_by_key.get(key, key), dict.fromkeys(names, 0))
+            row.unapplied_cents += cents
     ordered = [rows[key] for key in sorted(rows)]
     return AgingReport(as_of, basis, group_by, currency, ordered, unidentified, names)

@@ -14,8 +14,15 @@ from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from huikuan.core.fields import ScaledDecimalField, from_minor_units, to_minor_units
-from huikuan.core.money import CurrencyMismatch, Money, percentages_summing_to_100, to_decimal
+from huikuan.core.fields import ScaledDecimalField
+from huikuan.core.money import (
+    CurrencyMismatch,
+    Money,
+    from_minor_units,
+    percentages_summing_to_100,
+    to_decimal,
+    to_minor_units,
+)
 from huikuan.ledger.balances import closing_date
 from huikuan.ledger.models import Customer, Invoice
 from huikuan.ledger.terms import due_date_for, term_days_for

@@ -23,7 +23,7 @@ from huikuan.collections.run.plan import CustomerRow, Pauses, Policy, Step
 from huikuan.collections.selectors import customers_with_broken_promise, disputed_amounts
 from huikuan.collections.services import policies_install
 from huikuan.core.errors import RuleViolation
-from huikuan.core.fields import to_minor_units
+from huikuan.core.money import to_minor_units
 from huikuan.ledger.balances import STILL_OPEN
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from huikuan.core.fields import to_minor_units
+from huikuan.core.money import to_minor_units
 from huikuan.ledger.bulk import bulk_insert_rows
 from huikuan.ledger.fields import CUSTOMER_FIELDS
 from huikuan.ledger.imports.columns import CUSTOMER_COLUMNS

@@ -8,7 +8,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 from django.utils import translation
 
-from huikuan.cli.output import iso_date, table, to_json
+from huikuan.cli.output import aging_json, iso_date, table
 from huikuan.reporting.aging import BASES, GROUPINGS
 from huikuan.reporting.exports import aging_table, aging_to_csv, aging_to_xlsx
 from huikuan.reporting.selectors import aging_report
@@ -44,7 +44,7 @@ class Command(BaseCommand):
             as_of=iso_date(options["as_of"]), group_by=options["by"], basis=options["basis"]
         )
         if options["json"]:
-            self.stdout.write(to_json(report.as_dict()))
+            self.stdout.write(aging_json(report))
         elif options["csv"] or options["xlsx"]:
             write, path = (
                 (aging_to_csv, options["csv"]) if options["csv"] else (aging_to_xlsx, options["xlsx"])
