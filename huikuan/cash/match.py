@@ -187,30 +187,43 @@ def lines_match(*, lines: Iterable[BankLine] | None = None, apply: bool = False)
     codes = {code for result in results for code in _codes(result.proposal)}
     customers = dict(Customer.objects.filter(code__in=codes).values_list("code", "pk"))
     names = dict(Customer.objects.filter(code__in=codes).values_list("code", "name"))
-    posted = []
-    for result in results:
-        line, proposal = result.line, result.proposal
+    posted: list[LineResult] = []
+    # A transaction per chunk of lines (each line's posting a savepoint in it): a crash loses
+    # at most the chunk, which the next run matches again; commits stay few.
+    for at in range(0, len(results), APPLY_CHUNK):
         with transaction.atomic():
-            locked = BankLine.objects.select_for_update().get(pk=line.pk)
-            if locked.status not in (*UNDECIDED, LineStatus.IGNORED) or locked.payment_id is not None:
-                posted.append(result)  # decided meanwhile (another run, a person): left as it is
-                continue
-            locked.proposal = stored_proposal(proposal, names)
-            locked.status = _STATUS[proposal.status]
-            locked.customer_id = customers.get(proposal.customer_code or "")
-            locked.confidence = proposal.confidence
-            locked.save(update_fields=["proposal", "status", "customer", "confidence"])
-        did_post = False
-        if proposal.status == AUTO:
-            try:
-                did_post = line_apply_automatically(line=locked).posted
-            except ApplicationError as refused:  # the ledger moved since the index was read
-                logger.warning("bank line %s not applied automatically: %s", locked.pk, refused.message)
-                proposal = replace(proposal, status="review")
-                BankLine.objects.filter(pk=locked.pk).update(proposal=stored_proposal(proposal, names))
-                locked.refresh_from_db()
-        posted.append(LineResult(locked, proposal, posted=did_post))
+            for result in results[at : at + APPLY_CHUNK]:
+                posted.append(_store_and_post(result, customers, names))
     return posted
+
+
+APPLY_CHUNK = 200
+
+
+def _store_and_post(result: LineResult, customers: dict[str, int], names: dict[str, str]) -> LineResult:
+    line, proposal = result.line, result.proposal
+    locked = BankLine.objects.select_for_update().get(pk=line.pk)
+    if locked.status not in (*UNDECIDED, LineStatus.IGNORED) or locked.payment_id is not None:
+        return result  # decided meanwhile (another run, a person): left as it is
+    locked.proposal = stored_proposal(proposal, names)
+    locked.status = _STATUS[proposal.status]
+    locked.customer_id = customers.get(proposal.customer_code or "")
+    locked.confidence = proposal.confidence
+    locked.save(update_fields=["proposal", "status", "customer", "confidence"])
+    if proposal.status != AUTO:
+        return LineResult(locked, proposal)
+    try:
+        with transaction.atomic():
+            did_post = line_apply_automatically(line=locked).posted
+    except ApplicationError as refused:  # the ledger moved since the index was read
+        logger.warning("bank line %s not applied automatically: %s", locked.pk, refused.message)
+        proposal = replace(proposal, status="review")
+        BankLine.objects.filter(pk=locked.pk).update(
+            proposal=stored_proposal(proposal, names), status=LineStatus.REVIEW
+        )
+        locked.refresh_from_db()
+        return LineResult(locked, proposal)
+    return LineResult(locked, proposal, posted=did_post)
 
 
 def _codes(proposal: Proposal) -> set[str]:
