@@ -89,30 +89,40 @@ def revenue_by_customer(*, first_day: date, last_day: date) -> dict[int, tuple[D
     }
 
 
-def receipts_by_customer(*, first_day: date, last_day: date) -> dict[int, Decimal]:
-    """Payments received in the period, per customer, in the functional currency."""
+# What the collection-rate figures can be grouped by: the customer, or the item's currency.
+_KEYS = {"customer": "{t}.customer_id", "currency": "{t}.currency"}
+
+
+def receipts_by_customer(*, first_day: date, last_day: date, by: str = "customer") -> dict:
+    """Payments received in the period, per customer (or per currency with ``by="currency"``),
+    in the functional currency. Payments not yet matched to a customer are not counted."""
+    key = _KEYS[by].format(t="p")
     sql = (
-        f"SELECT p.customer_id, CAST(SUM({functional_sql('p', 'p.amount')}) AS BIGINT) FROM ledger_payment p "
+        f"SELECT {key}, CAST(SUM({functional_sql('p', 'p.amount')}) AS BIGINT) FROM ledger_payment p "
         "WHERE p.customer_id IS NOT NULL AND p.payment_date >= %(first)s AND p.payment_date <= %(last)s "
-        "GROUP BY p.customer_id"
+        f"GROUP BY {key}"
     )
     rows = _fetch(sql, {"first": _day(first_day), "last": _day(last_day)})
     return {customer_id: from_minor_units(amount) for customer_id, amount in rows}
 
 
-def collectible_by_customer(*, first_day: date, last_day: date) -> dict[int, tuple[Decimal, Decimal]]:
-    """Per customer: (overdue balance at the period's start, balance falling due in the period).
+def collectible_by_customer(
+    *, first_day: date, last_day: date, by: str = "customer"
+) -> dict[int | str, tuple[Decimal, Decimal]]:
+    """Per customer (or per currency with ``by="currency"``): (overdue balance at the period's
+    start, balance falling due in the period).
 
     Both are balances at the start of the first day (the end of the day before): an invoice
     due before the first day is overdue then; one due within the period falls due in it.
     """
     balance = functional_sql("i", balance_sql("eve"))
+    key = _KEYS[by].format(t="i")
     sql = (
-        "SELECT i.customer_id, "
+        f"SELECT {key}, "
         f"CAST(SUM(CASE WHEN i.due_date < %(first)s THEN {balance} ELSE 0 END) AS BIGINT), "
         f"CAST(SUM(CASE WHEN i.due_date >= %(first)s THEN {balance} ELSE 0 END) AS BIGINT) "
         "FROM ledger_invoice i WHERE i.due_date <= %(last)s AND i.invoice_date <= %(last)s "
-        "AND (i.closed_on IS NULL OR i.closed_on >= %(first)s) GROUP BY i.customer_id"
+        f"AND (i.closed_on IS NULL OR i.closed_on >= %(first)s) GROUP BY {key}"
     )
     params = {"first": _day(first_day), "last": _day(last_day), "eve": _day(first_day - timedelta(days=1))}
     return {
