@@ -39,13 +39,13 @@ KPI_NAMES = tuple(KPI_PLACES)
 
 
 def _ratio(numerator: Decimal, denominator: Decimal) -> Decimal | None:
+    """One division, last: exact to 28 digits, so rounding the result once is exact too."""
     return None if denominator == 0 else numerator / denominator
 
 
 def dso(ending_ar: Decimal, credit_sales: Decimal, days: int) -> Decimal | None:
     """Days sales outstanding, standard method: ending AR / credit sales × days in the period."""
-    ratio = _ratio(ending_ar, credit_sales)
-    return None if ratio is None else ratio * days
+    return _ratio(ending_ar * days, credit_sales)
 
 
 def dso_countback(ending_ar: Decimal, months: Sequence[tuple[Decimal, int]]) -> Decimal | None:
@@ -64,7 +64,7 @@ def dso_countback(ending_ar: Decimal, months: Sequence[tuple[Decimal, int]]) -> 
         if left <= 0:
             break
         if sales > left:
-            return days + left / sales * month_days
+            return days + left * month_days / sales
         left -= sales
         days += month_days
     return days
@@ -83,13 +83,13 @@ def average_days_delinquent(ending_ar: Decimal, ending_current_ar: Decimal, cred
 def cei(opening_ar: Decimal, credit_sales: Decimal, ending_ar: Decimal, ending_current_ar: Decimal):
     """Collection effectiveness index, %: (opening AR + credit sales − ending AR) /
     (opening AR + credit sales − ending current AR) × 100."""
-    ratio = _ratio(opening_ar + credit_sales - ending_ar, opening_ar + credit_sales - ending_current_ar)
-    return None if ratio is None else ratio * HUNDRED
+    return _ratio(
+        (opening_ar + credit_sales - ending_ar) * HUNDRED, opening_ar + credit_sales - ending_current_ar
+    )
 
 
 def percent(part: Decimal, whole: Decimal) -> Decimal | None:
-    ratio = _ratio(part, whole)
-    return None if ratio is None else ratio * HUNDRED
+    return _ratio(part * HUNDRED, whole)
 
 
 def turnover(credit_sales: Decimal, opening_ar: Decimal, ending_ar: Decimal) -> Decimal | None:
@@ -121,6 +121,12 @@ class KpiFigures:
     overdue_at_start: Decimal = ZERO
     falling_due: Decimal = ZERO
     written_off: Decimal = ZERO
+
+    def is_empty(self) -> bool:
+        """Nothing in the period nor at its ends: no row for this group."""
+        skip = ("days", "month_days", "months")
+        amounts = [getattr(self, item.name) for item in fields(self) if item.name not in skip]
+        return not any(amounts) and not any(self.months)
 
     def add(self, other: KpiFigures) -> None:
         """Add another group's figures to these (for totals and roll-ups)."""
@@ -161,9 +167,14 @@ def kpis(f: KpiFigures) -> dict[str, Decimal | None]:
     }
 
 
+def rounded(value: Decimal | None, name: str) -> str | None:
+    """A KPI as the JSON gives it: a decimal string rounded once (never "-0.0"), or None."""
+    if value is None:
+        return None
+    result = quantize_ratio(value, KPI_PLACES[name])
+    return str(abs(result) if result == 0 else result)
+
+
 def kpi_values(f: KpiFigures) -> dict[str, str | None]:
     """The KPIs as the JSON gives them: decimal strings rounded once, or None."""
-    return {
-        name: None if value is None else str(quantize_ratio(value, KPI_PLACES[name]))
-        for name, value in kpis(f).items()
-    }
+    return {name: rounded(value, name) for name, value in kpis(f).items()}

@@ -124,6 +124,7 @@ def kpi_report(*, first_day: date, last_day: date, group_by: str = "company") ->
     total = KpiFigures(days=days, months=[], month_days=lengths)
     for group_figures in groups.values():
         total.add(group_figures)
+    groups = {key: value for key, value in groups.items() if not value.is_empty()}
     if group_by == "company":
         groups.setdefault(COMPANY_KEY, KpiFigures(days=days, months=[], month_days=lengths))
     rows = [KpiRow(key, key, groups[key]) for key in sorted(groups)]
