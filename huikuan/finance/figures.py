@@ -15,7 +15,8 @@ from decimal import Decimal
 from django.db import connection
 
 from huikuan.core.fields import from_minor_units
-from huikuan.credit.figures import functional_sql
+from huikuan.credit.figures import functional_sql, open_on_or_after
+from huikuan.ledger.balances import STILL_OPEN
 
 # Figures are grouped by the customer, or by the item's own currency.
 KEYS = {"customer": "i.customer_id", "currency": "i.currency"}
@@ -38,36 +39,58 @@ def _fetch(sql: str, params: dict) -> list[tuple]:
         return cursor.fetchall()
 
 
-def sales(
-    *, first_day: date, last_day: date, month_starts: list[date], by: str
-) -> dict[object, tuple[Decimal, list[Decimal]]]:
-    """Per key: (credit sales dated in the period, credit sales of each countback month).
+def _issued_between(params: dict, low: date, high: date) -> str:
+    """FROM … WHERE of the invoices ``i`` dated ``low`` … ``high``: on SQLite through the
+    ``open_span`` index, which holds every column these sums read (an index-only scan)."""
+    params["issued_low"], params["issued_high"] = _day(low), _day(high)
+    dated = "i.invoice_date >= %(issued_low)s AND i.invoice_date <= %(issued_high)s"
+    if connection.vendor != "sqlite":
+        return f"FROM ledger_invoice i WHERE {dated}"
+    spans = ", ".join(str(span) for span in range(STILL_OPEN + 1))
+    return f"FROM ledger_invoice i INDEXED BY invoice_open_span WHERE i.open_span IN ({spans}) AND {dated}"
 
-    ``month_starts`` are the first days of the countback months from the latest back; the
-    latest month ends on ``last_day``. Credit sales are the invoices dated in the span.
-    """
-    params = {"first": _day(first_day), "last": _day(last_day)}
+
+def period_sales(*, first_day: date, last_day: date, by: str) -> dict[object, Decimal]:
+    """Per key: credit sales, the invoices dated in the period, in the functional currency."""
+    params: dict = {}
+    key = KEYS[by]
+    sql = (
+        f"SELECT {key}, CAST(SUM({functional_sql('i', 'i.amount')}) AS BIGINT) "
+        f"{_issued_between(params, first_day, last_day)} GROUP BY {key}"
+    )
+    return {group: from_minor_units(amount) for group, amount in _fetch(sql, params)}
+
+
+def month_sales(*, month_starts: list[date], last_day: date, by: str) -> dict[tuple[object, int], Decimal]:
+    """Per (key, month): credit sales of each month starting on ``month_starts`` (latest first),
+    the latest ending on ``last_day``; months are numbered by their place in the list."""
+    params: dict = {}
     cases = []
     for index, start in enumerate(month_starts):
         params[f"m{index}"] = _day(start)
         cases.append(f"WHEN i.invoice_date >= %(m{index})s THEN {index}")
-    month = "CASE " + " ".join(cases) + " ELSE -1 END" if cases else "-1"
-    params["start"] = _day(min([first_day, *month_starts]))
-    amount = functional_sql("i", "i.amount")
+    month = "CASE " + " ".join(cases) + " END"
     key = KEYS[by]
     sql = (
-        f"SELECT {key}, {month}, "
-        f"CAST(SUM(CASE WHEN i.invoice_date >= %(first)s THEN {amount} ELSE 0 END) AS BIGINT), "
-        f"CAST(SUM({amount}) AS BIGINT) FROM ledger_invoice i "
-        f"WHERE i.invoice_date >= %(start)s AND i.invoice_date <= %(last)s GROUP BY {key}, {month}"
+        f"SELECT {key}, {month}, CAST(SUM({functional_sql('i', 'i.amount')}) AS BIGINT) "
+        f"{_issued_between(params, month_starts[-1], last_day)} GROUP BY {key}, {month}"
     )
-    result: dict[object, tuple[Decimal, list[Decimal]]] = {}
-    for group, index, in_period, in_month in _fetch(sql, params):
-        period_sales, months = result.setdefault(group, (Decimal(0), [Decimal(0)] * len(month_starts)))
-        if index >= 0:
-            months[index] += from_minor_units(in_month)
-        result[group] = (period_sales + from_minor_units(in_period), months)
-    return result
+    return {(group, index): from_minor_units(amount) for group, index, amount in _fetch(sql, params)}
+
+
+def _applied_in_period(table: str, date_column: str, first_day: date, last_day: date, by: str, values: str):
+    """Sums of ``values`` over the records of ``table`` dated in the period, per key. Only
+    invoices still open at the period's start or issued since can have any (see
+    ``open_on_or_after``); their records are found through the invoice's index."""
+    params = {"first": _day(first_day), "last": _day(last_day)}
+    invoices = open_on_or_after(
+        first_day, params, f"i.id, {KEYS[by]} AS group_key, i.due_date, i.invoice_date, i.fx_rate"
+    )
+    sql = (
+        f"SELECT i.group_key, {values} FROM ({invoices}) i JOIN {table} a ON a.invoice_id = i.id "
+        f"WHERE a.{date_column} >= %(first)s AND a.{date_column} <= %(last)s GROUP BY i.group_key"
+    )
+    return _fetch(sql, params)
 
 
 def paid(*, first_day: date, last_day: date, by: str) -> dict[object, tuple[Decimal, Decimal, Decimal]]:
@@ -79,14 +102,11 @@ def paid(*, first_day: date, last_day: date, by: str) -> dict[object, tuple[Deci
     amount = functional_sql("i", "a.amount")
     late = days_between_sql("a.allocation_date", "i.due_date")
     since = days_between_sql("a.allocation_date", "i.invoice_date")
-    sql = (
-        "SELECT t.group_key, CAST(SUM(t.amount) AS BIGINT), CAST(SUM(t.amount * t.late) AS BIGINT), "
-        f"CAST(SUM(t.amount * t.since) AS BIGINT) FROM (SELECT {KEYS[by]} AS group_key, "
-        f"{amount} AS amount, {late} AS late, {since} AS since "
-        "FROM ledger_allocation a JOIN ledger_invoice i ON i.id = a.invoice_id "
-        "WHERE a.allocation_date >= %(first)s AND a.allocation_date <= %(last)s) t GROUP BY t.group_key"
+    values = (
+        f"CAST(SUM({amount}) AS BIGINT), CAST(SUM({amount} * {late}) AS BIGINT), "
+        f"CAST(SUM({amount} * {since}) AS BIGINT)"
     )
-    rows = _fetch(sql, {"first": _day(first_day), "last": _day(last_day)})
+    rows = _applied_in_period("ledger_allocation", "allocation_date", first_day, last_day, by, values)
     return {
         group: (from_minor_units(total), from_minor_units(late_sum), from_minor_units(since_sum))
         for group, total, late_sum, since_sum in rows
@@ -95,11 +115,6 @@ def paid(*, first_day: date, last_day: date, by: str) -> dict[object, tuple[Deci
 
 def written_off(*, first_day: date, last_day: date, by: str) -> dict[object, Decimal]:
     """Per key: bad debt written off in the period, in the functional currency at the invoice's rate."""
-    key = KEYS[by]
-    sql = (
-        f"SELECT {key}, CAST(SUM({functional_sql('i', 'w.amount')}) AS BIGINT) FROM ledger_writeoff w "
-        "JOIN ledger_invoice i ON i.id = w.invoice_id "
-        f"WHERE w.writeoff_date >= %(first)s AND w.writeoff_date <= %(last)s GROUP BY {key}"
-    )
-    rows = _fetch(sql, {"first": _day(first_day), "last": _day(last_day)})
+    values = f"CAST(SUM({functional_sql('i', 'a.amount')}) AS BIGINT)"
+    rows = _applied_in_period("ledger_writeoff", "writeoff_date", first_day, last_day, by, values)
     return {group: from_minor_units(amount) for group, amount in rows}

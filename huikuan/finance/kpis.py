@@ -123,10 +123,9 @@ class KpiFigures:
     written_off: Decimal = ZERO
 
     def is_empty(self) -> bool:
-        """Nothing in the period nor at its ends: no row for this group."""
+        """Nothing in the period nor at its ends (earlier months' sales aside): no row for this group."""
         skip = ("days", "month_days", "months")
-        amounts = [getattr(self, item.name) for item in fields(self) if item.name not in skip]
-        return not any(amounts) and not any(self.months)
+        return not any(getattr(self, item.name) for item in fields(self) if item.name not in skip)
 
     def add(self, other: KpiFigures) -> None:
         """Add another group's figures to these (for totals and roll-ups)."""

@@ -82,7 +82,7 @@ def history_flows(*, as_of: date, window_months: int, segment_by: str | None) ->
             f"SELECT {segment}, CAST(SUM({functional_sql('i', entered)}) AS BIGINT), "
             f"CAST(SUM({functional_sql('i', rolled)}) AS BIGINT) FROM ledger_invoice i "
             "JOIN ledger_customer c ON c.id = i.customer_id "
-            f"WHERE i.due_date > %(low)s AND i.due_date <= %(high)s GROUP BY {segment}"
+            "WHERE i.due_date > %(low)s AND i.due_date <= %(high)s GROUP BY 1"
         )
         params = {
             "low": connection.ops.adapt_datefield_value(window_start - timedelta(days=following)),

@@ -10,7 +10,7 @@ from huikuan.core.errors import RuleViolation
 from huikuan.core.policy import policy_value
 from huikuan.credit import figures as credit_figures
 from huikuan.finance import figures
-from huikuan.finance.kpis import KpiFigures, kpi_values
+from huikuan.finance.kpis import ZERO, KpiFigures, kpi_values
 from huikuan.ledger.models import Customer
 from huikuan.reporting.selectors import aging_report
 
@@ -73,6 +73,25 @@ class KpiReport:
         }
 
 
+def _countback_sales(groups: dict, figures_of, starts: list[date], last_day: date, by: str) -> None:
+    """Each group's monthly credit sales, from the latest month back, only as far as some
+    group's ending AR is not yet covered by its sales (the countback reads no further)."""
+    done, size = 0, 3
+    while done < len(starts):
+        chunk = starts[done : done + size]
+        chunk_end = last_day if done == 0 else starts[done - 1] - timedelta(days=1)
+        for (key, index), amount in figures.month_sales(
+            month_starts=chunk, last_day=chunk_end, by=by
+        ).items():
+            target = figures_of(key)
+            target.months = target.months + [ZERO] * (len(starts) - len(target.months))
+            target.months[done + index] += amount
+        done += len(chunk)
+        size *= 2
+        if all(sum(g.months, ZERO) >= g.ending_ar for g in groups.values()):
+            break
+
+
 def kpi_report(*, first_day: date, last_day: date, group_by: str = "company") -> KpiReport:
     """The KPIs of the period ``first_day`` … ``last_day`` (both included) per group."""
     if group_by not in KPI_GROUPINGS:
@@ -108,8 +127,9 @@ def kpi_report(*, first_day: date, last_day: date, group_by: str = "company") ->
             if attribute == "ending":
                 target.ending_current_ar += row.buckets["current"]
     period = {"first_day": first_day, "last_day": last_day}
-    for key, (period_sales, months) in figures.sales(**period, month_starts=starts, by=by).items():
-        figures_of(key).add(KpiFigures(credit_sales=period_sales, months=months))
+    for key, amount in figures.period_sales(**period, by=by).items():
+        figures_of(key).credit_sales += amount
+    _countback_sales(groups, figures_of, starts, last_day, by)
     for key, (amount, late, since) in figures.paid(**period, by=by).items():
         figures_of(key).add(KpiFigures(paid=amount, paid_days_late=late, paid_days_from_invoice=since))
     for key, amount in figures.written_off(**period, by=by).items():

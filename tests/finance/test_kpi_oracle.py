@@ -240,8 +240,9 @@ def oracle(first: date, last: date, group_by: str) -> tuple[dict[str, dict], dic
         }
         return {k: None if v is None else half_up(v, PLACES[k]) for k, v in values.items()}
 
+    # A group has a row when it has something in the period or at its ends (earlier months'
+    # sales alone do not make one).
     touched = {key for key, g in f.items() if any(g.values())}
-    touched |= {key for key, by_month in months.items() if any(by_month.values())}
     if group_by == "company":
         touched.add("company")
     rows = {key: kpis(f[key], months[key]) for key in touched}
