@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from huikuan.web.forms import SignInForm
-from huikuan.web.views import aging, customers, dashboard, imports, invoices
+from huikuan.web.views import aging, customers, dashboard, finance, imports, invoices
 
 app_name = "web"
 urlpatterns = [
@@ -19,6 +19,7 @@ urlpatterns = [
     path("invoices/<str:number>/", invoices.invoice_detail, name="invoice"),
     path("payments/", invoices.payment_list, name="payments"),
     path("aging/", aging.aging, name="aging"),
+    path("kpis/", finance.kpis, name="kpis"),
     path("import/", imports.import_file, name="import"),
     path("import/templates/<str:kind>.<str:extension>", imports.template, name="import-template"),
     path("import/jobs/<int:job_id>/", imports.import_job, name="import-job"),
