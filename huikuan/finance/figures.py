@@ -83,8 +83,12 @@ def _applied_in_period(table: str, date_column: str, first_day: date, last_day: 
     invoices still open at the period's start or issued since can have any (see
     ``open_on_or_after``); their records are found through the invoice's index."""
     params = {"first": _day(first_day), "last": _day(last_day)}
+    # Nothing was applied to an invoice before its first application: skip those untouched by then.
     invoices = open_on_or_after(
-        first_day, params, f"i.id, {KEYS[by]} AS group_key, i.due_date, i.invoice_date, i.fx_rate"
+        first_day,
+        params,
+        f"i.id, {KEYS[by]} AS group_key, i.due_date, i.invoice_date, i.fx_rate",
+        where="i.first_applied_on <= %(last)s",
     )
     sql = (
         f"SELECT i.group_key, {values} FROM ({invoices}) i JOIN {table} a ON a.invoice_id = i.id "
