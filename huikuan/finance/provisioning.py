@@ -10,7 +10,6 @@ entering each of the two buckets; one grouped query per pair, never one per cust
 from __future__ import annotations
 
 import calendar
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -54,45 +53,64 @@ def previous_month_end(day: date) -> date:
     return day.replace(day=1) - timedelta(days=1)
 
 
-def _applied_within(days: int) -> str:
-    """What was applied to invoice ``i`` up to ``days`` days past its due date, as SQL."""
-    parts = [
-        f"COALESCE((SELECT CAST(SUM(r.amount) AS BIGINT) FROM {table} r WHERE r.invoice_id = i.id "
-        f"AND {days_between_sql(f'r.{column}', 'i.due_date')} <= {int(days)}), 0)"
-        for table, column in (
-            ("ledger_allocation", "allocation_date"),
-            ("ledger_creditnote", "note_date"),
-            ("ledger_writeoff", "writeoff_date"),
-        )
-    ]
-    return "(" + " + ".join(parts) + ")"
+_APPLICATIONS = (
+    "SELECT r.invoice_id, r.allocation_date AS applied_on, r.amount FROM ledger_allocation r UNION ALL "
+    "SELECT r.invoice_id, r.note_date, r.amount FROM ledger_creditnote r WHERE r.invoice_id IS NOT NULL "
+    "UNION ALL SELECT r.invoice_id, r.writeoff_date, r.amount FROM ledger_writeoff r"
+)
 
 
 def history_flows(*, as_of: date, window_months: int, segment_by: str | None) -> dict[str, list[Flow]]:
-    """Per segment, the flow between each pair of consecutive aging buckets in the window."""
+    """Per segment, the flow between each pair of consecutive aging buckets in the window.
+
+    One pass: each invoice due in the span any pair needs, with what was applied to it (paid,
+    credited, written off) by each bucket's entry day; then, per pair, the invoices that
+    entered the later bucket within the window.
+    """
     window_start = months_before(as_of, window_months)
     entries = bucket_entry_days()
-    flows: dict[str, list[Flow]] = defaultdict(lambda: [Flow(ZERO, ZERO) for _ in entries[1:]])
-    segment = _SEGMENT_SQL[segment_by]
+    params: dict = {}
+
+    def day(name: str, value: date) -> str:
+        params[name] = connection.ops.adapt_datefield_value(value)
+        return f"%({name})s"
+
+    late = days_between_sql("r.applied_on", "i.due_date")
+    applied = ", ".join(
+        f"COALESCE(SUM(CASE WHEN {late} <= {entry - 1} THEN r.amount ELSE 0 END), 0) AS by{index}"
+        for index, entry in enumerate(entries)
+        if entry is not None
+    )
+    sums = []
     for index in range(len(entries) - 1):
-        this, following = entries[index], entries[index + 1]
-        entered = "i.amount" if this is None else f"(i.amount - {_applied_within(this - 1)})"
-        rolled = f"(i.amount - {_applied_within(following - 1)})"
-        sql = (
-            f"SELECT {segment}, CAST(SUM({functional_sql('i', entered)}) AS BIGINT), "
-            f"CAST(SUM({functional_sql('i', rolled)}) AS BIGINT) FROM ledger_invoice i "
-            "JOIN ledger_customer c ON c.id = i.customer_id "
-            "WHERE i.due_date > %(low)s AND i.due_date <= %(high)s GROUP BY 1"
-        )
-        params = {
-            "low": connection.ops.adapt_datefield_value(window_start - timedelta(days=following)),
-            "high": connection.ops.adapt_datefield_value(as_of - timedelta(days=following)),
-        }
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            for key, entered_sum, rolled_sum in cursor.fetchall():
-                flows[key or ""][index] = Flow(from_minor_units(entered_sum), from_minor_units(rolled_sum))
-    return dict(flows)
+        following = entries[index + 1]
+        low = day(f"low{index}", window_start - timedelta(days=following))
+        high = day(f"high{index}", as_of - timedelta(days=following))
+        within = f"t.due_date > {low} AND t.due_date <= {high}"
+        entered = "t.amount" if index == 0 else f"(t.amount - t.by{index})"
+        rolled = f"(t.amount - t.by{index + 1})"
+        for amount in (entered, rolled):
+            sums.append(
+                f"CAST(SUM(CASE WHEN {within} THEN {functional_sql('t', amount)} ELSE 0 END) AS BIGINT)"
+            )
+    first_due = day("first_due", window_start - timedelta(days=entries[-1]))
+    last_due = day("last_due", as_of - timedelta(days=1))
+    sql = (
+        f"SELECT t.segment, {', '.join(sums)} FROM ("
+        f"SELECT i.id, {_SEGMENT_SQL[segment_by]} AS segment, i.due_date, i.amount, i.fx_rate, {applied} "
+        "FROM ledger_invoice i JOIN ledger_customer c ON c.id = i.customer_id "
+        f"LEFT JOIN ({_APPLICATIONS}) r ON r.invoice_id = i.id "
+        f"WHERE i.due_date > {first_due} AND i.due_date <= {last_due} "
+        "GROUP BY i.id, i.due_date, i.amount, i.fx_rate, 2) t GROUP BY t.segment"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    flows: dict[str, list[Flow]] = {}
+    for segment, *values in rows:
+        amounts = [from_minor_units(value) for value in values]
+        flows[segment or ""] = [Flow(amounts[2 * k], amounts[2 * k + 1]) for k in range(len(entries) - 1)]
+    return flows
 
 
 def _invoice_balances(as_of: date, invoice_ids: list[int]) -> dict[int, tuple[str, Decimal]]:
