@@ -75,12 +75,16 @@ def bpdso(ending_current_ar: Decimal, credit_sales: Decimal, days: int) -> Decim
     return dso(ending_current_ar, credit_sales, days)
 
 
-def average_days_delinquent(ending_ar: Decimal, ending_current_ar: Decimal, credit_sales: Decimal, days: int):
+def average_days_delinquent(
+    ending_ar: Decimal, ending_current_ar: Decimal, credit_sales: Decimal, days: int
+) -> Decimal | None:
     """ADD = DSO − best possible DSO (= ending overdue AR / credit sales × days), unrounded."""
     return dso(ending_ar - ending_current_ar, credit_sales, days)
 
 
-def cei(opening_ar: Decimal, credit_sales: Decimal, ending_ar: Decimal, ending_current_ar: Decimal):
+def cei(
+    opening_ar: Decimal, credit_sales: Decimal, ending_ar: Decimal, ending_current_ar: Decimal
+) -> Decimal | None:
     """Collection effectiveness index, %: (opening AR + credit sales − ending AR) /
     (opening AR + credit sales − ending current AR) × 100."""
     return _ratio(

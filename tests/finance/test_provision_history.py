@@ -137,3 +137,20 @@ def test_bad_inputs_are_refused(steady_history, huikuan):
         huikuan("provision", "--as-of", "2024-13-01")
     with pytest.raises(CommandError, match="invalid choice"):
         huikuan("provision", "--as-of", "2024-12-31", "--by", "colour")
+
+
+def test_xlsx_has_the_lines_and_the_journal(steady_history, huikuan, tmp_path):
+    from openpyxl import load_workbook
+
+    target = tmp_path / "provision.xlsx"
+    assert (
+        huikuan("provision", "--as-of", "2024-12-31", "--xlsx", str(target), "--language", "zh-hans").code
+        == 0
+    )
+    book = load_workbook(target)
+    lines, journal = book.worksheets
+    assert lines.title == "坏账准备" and journal.title == "会计分录"
+    total = provision_as_of(as_of=AS_OF).total
+    assert [row for row in lines.iter_rows(values_only=True)][-1][-1] == float(total)
+    accounts = {row[1] for row in journal.iter_rows(min_row=2, values_only=True) if row[0]}
+    assert accounts == {"6702 信用减值损失", "1231 坏账准备"}

@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
-from huikuan.cli.output import iso_date, table, to_json
+from huikuan.cli.output import cli_language, iso_date, table, to_json
 from huikuan.core.errors import RuleViolation
 from huikuan.core.exports import save_csv, write_xlsx
 from huikuan.finance.provision_report import provision_dict, provision_sheets
@@ -27,6 +28,9 @@ class Command(BaseCommand):
             "--csv", type=Path, metavar="FILE", help="the lines; the journal entry goes to FILE-journal.csv"
         )
         output.add_argument("--xlsx", type=Path, metavar="FILE", help="the lines and the journal entry")
+        parser.add_argument(
+            "--language", choices=("zh-hans", "en"), help="of the CSV/XLSX headers (default: the terminal's)"
+        )
 
     def handle(self, *args, **options):
         try:
@@ -34,8 +38,10 @@ class Command(BaseCommand):
         except RuleViolation as error:
             raise CommandError(str(error)) from None
         entry = journal_lines(now, before)
+        with translation.override(options["language"] or cli_language()):
+            sheets = provision_sheets(now, before, entry)
         if options["csv"]:
-            lines, journal = provision_sheets(now, before, entry)
+            lines, journal = sheets
             path: Path = options["csv"]
             journal_path = path.with_name(f"{path.stem}-journal{path.suffix or '.csv'}")
             save_csv(lines, path)
@@ -43,7 +49,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Wrote {path} and {journal_path}")
             return
         if options["xlsx"]:
-            write_xlsx(provision_sheets(now, before, entry), options["xlsx"])
+            write_xlsx(sheets, options["xlsx"])
             self.stdout.write(f"Wrote {options['xlsx']}")
             return
         data = provision_dict(now, before, entry)
