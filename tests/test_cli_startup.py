@@ -110,6 +110,15 @@ def test_aging_json_does_not_start_django(migrated_home):
     assert sorted(started & modules) == []
 
 
+def test_kpi_and_provision_import_no_web_api_pdf_or_celery_module(migrated_home):
+    modules = _imported_modules(
+        "kpi", "--from", "2024-04-01", "--to", "2024-06-30", "--json", home=migrated_home
+    )
+    assert "huikuan.finance.selectors" in modules and _heavy(modules) == []
+    modules = _imported_modules("provision", "--as-of", "2024-06-30", "--json", home=migrated_home)
+    assert "huikuan.finance.provisioning" in modules and _heavy(modules) == []
+
+
 def test_import_command_imports_no_web_api_pdf_or_celery_module(migrated_home, tmp_path):
     customers = tmp_path / "customers.csv"
     customers.write_text("customer_code,name\nSTARTUP,Startup Ltd\n", encoding="utf-8")

@@ -6,6 +6,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.routers import SimpleRouter
 
 from huikuan.api import (
+    finance,
     schema,  # noqa: F401 - registers the Bearer scheme's description
     views,
 )
@@ -26,6 +27,7 @@ urlpatterns = [
     path("", include("huikuan.api.urls_statements")),
     path("", include("huikuan.api.urls_bank")),
     path("aging/", views.AgingView.as_view(), name="aging"),
+    path("kpi/", finance.KpiView.as_view(), name="kpi"),
     path("auth/token/", views.TokenView.as_view(), name="token"),
     path("auth/", include("rest_framework.urls")),
     path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="schema"),

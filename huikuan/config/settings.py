@@ -464,6 +464,29 @@ HUIKUAN = {
     "CASH_COMBINATION_POOL": 24,
     # Fuzzy payer names: the least rapidfuzz ratio (0-100) that makes a name a candidate.
     "CASH_FUZZY_NAME_CUTOFF": 80,
+    # --- Finance control (issue 13, huikuan.finance). The countback DSO looks back at most
+    # this many calendar months.
+    "KPI_COUNTBACK_MONTHS": 24,
+    # Bad-debt provision (SPEC §8): "roll_rate" (loss rates from the company's own history) or
+    # "manual" (PROVISION_MANUAL_RATES, by aging bucket).
+    "PROVISION_METHOD": "roll_rate",
+    # Months of history the roll rates are measured over.
+    "PROVISION_WINDOW_MONTHS": 12,
+    # What is lost of a balance that reached the last aging bucket (roll rate to loss).
+    "PROVISION_LAST_BUCKET_LOSS_RATE": Decimal("1"),
+    # Forward-looking adjustment: every historical loss rate × (1 + this), capped at 100 %.
+    "PROVISION_FORWARD_LOOKING_ADJUSTMENT": Decimal("0"),
+    "PROVISION_MANUAL_RATES": {
+        "current": Decimal("0.01"),
+        "1-30": Decimal("0.03"),
+        "31-60": Decimal("0.10"),
+        "61-90": Decimal("0.20"),
+        "91-180": Decimal("0.50"),
+        "181-360": Decimal("0.80"),
+        "361+": Decimal("1"),
+    },
+    # The accounts of the provision's journal lines.
+    "PROVISION_ACCOUNTS": {"impairment_loss": "6702 信用减值损失", "allowance": "1231 坏账准备"},
 }
 # --- Statements of account and balance confirmations (issue 12, huikuan.statements).
 HUIKUAN |= {

@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.db import connection
 
 from huikuan.core.money import from_minor_units
+from huikuan.ledger.balances import STILL_OPEN, span_window_days
 
 # Minor units × a rate in millionths, rounded half up to functional minor units.
 _FUNCTIONAL = "(CASE WHEN {t}.fx_rate = 1000000 THEN {x} ELSE ({x} * {t}.fx_rate + 500000) / 1000000 END)"
@@ -89,32 +90,81 @@ def revenue_by_customer(*, first_day: date, last_day: date) -> dict[int, tuple[D
     }
 
 
-def receipts_by_customer(*, first_day: date, last_day: date) -> dict[int, Decimal]:
-    """Payments received in the period, per customer, in the functional currency."""
+# What the collection-rate figures can be grouped by: the customer, or the item's currency.
+_KEYS = {"customer": "{t}.customer_id", "currency": "{t}.currency"}
+
+
+def receipts_by_customer(*, first_day: date, last_day: date, by: str = "customer") -> dict:
+    """Payments received in the period, per customer (or per currency with ``by="currency"``),
+    in the functional currency. Payments not yet matched to a customer are not counted."""
+    key = _KEYS[by].format(t="p")
+    # On SQLite, through the index that holds every column summed here (an index-only scan).
+    source = "ledger_payment p"
+    if connection.vendor == "sqlite" and by == "customer":
+        spans = ", ".join(str(span) for span in range(STILL_OPEN + 1))
+        source = f"ledger_payment p INDEXED BY payment_open_span WHERE p.open_span IN ({spans}) AND"
+    else:
+        source += " WHERE"
     sql = (
-        f"SELECT p.customer_id, CAST(SUM({functional_sql('p', 'p.amount')}) AS BIGINT) FROM ledger_payment p "
-        "WHERE p.customer_id IS NOT NULL AND p.payment_date >= %(first)s AND p.payment_date <= %(last)s "
-        "GROUP BY p.customer_id"
+        f"SELECT {key}, CAST(SUM({functional_sql('p', 'p.amount')}) AS BIGINT) FROM {source} "
+        "p.customer_id IS NOT NULL AND p.payment_date >= %(first)s AND p.payment_date <= %(last)s "
+        f"GROUP BY {key}"
     )
     rows = _fetch(sql, {"first": _day(first_day), "last": _day(last_day)})
     return {customer_id: from_minor_units(amount) for customer_id, amount in rows}
 
 
-def collectible_by_customer(*, first_day: date, last_day: date) -> dict[int, tuple[Decimal, Decimal]]:
-    """Per customer: (overdue balance at the period's start, balance falling due in the period).
+def largest_closed_span() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT MAX(open_span) FROM ledger_invoice WHERE open_span < %s", [STILL_OPEN])
+        (largest,) = cursor.fetchone()
+    return largest or 0
+
+
+def open_on_or_after(first_day: date, params: dict, columns: str, where: str = "") -> str:
+    """``columns`` of the invoices ``i`` still open at the start of ``first_day`` or issued
+    since (closed on or after it, or not closed), as a UNION ALL of index range scans.
+
+    An invoice of span class k (``huikuan.ledger.balances.open_span``) closed on or after
+    the day was issued less than 2**k days before it: one range of invoice dates per class
+    on the ``open_span`` index, instead of a scan of the whole ledger.
+    """
+    params["open_on_or_after"] = connection.ops.adapt_datefield_value(first_day)
+    where = f" AND {where}" if where else ""
+    branches = [f"SELECT {columns} FROM ledger_invoice i WHERE i.open_span = {STILL_OPEN}{where}"]
+    for span in range(0, largest_closed_span() + 1):
+        params[f"issued_after_{span}"] = connection.ops.adapt_datefield_value(
+            first_day - timedelta(days=span_window_days(span))
+        )
+        branches.append(
+            f"SELECT {columns} FROM ledger_invoice i WHERE i.open_span = {span} "
+            f"AND i.invoice_date > %(issued_after_{span})s AND i.closed_on >= %(open_on_or_after)s{where}"
+        )
+    return " UNION ALL ".join(branches)
+
+
+def collectible_by_customer(
+    *, first_day: date, last_day: date, by: str = "customer"
+) -> dict[int | str, tuple[Decimal, Decimal]]:
+    """Per customer (or per currency with ``by="currency"``): (overdue balance at the period's
+    start, balance falling due in the period).
 
     Both are balances at the start of the first day (the end of the day before): an invoice
     due before the first day is overdue then; one due within the period falls due in it.
     """
-    balance = functional_sql("i", balance_sql("eve"))
-    sql = (
-        "SELECT i.customer_id, "
-        f"CAST(SUM(CASE WHEN i.due_date < %(first)s THEN {balance} ELSE 0 END) AS BIGINT), "
-        f"CAST(SUM(CASE WHEN i.due_date >= %(first)s THEN {balance} ELSE 0 END) AS BIGINT) "
-        "FROM ledger_invoice i WHERE i.due_date <= %(last)s AND i.invoice_date <= %(last)s "
-        "AND (i.closed_on IS NULL OR i.closed_on >= %(first)s) GROUP BY i.customer_id"
-    )
     params = {"first": _day(first_day), "last": _day(last_day), "eve": _day(first_day - timedelta(days=1))}
+    key = _KEYS[by].format(t="i")
+    balance = functional_sql("i", balance_sql("eve"))
+    columns = f"{key} AS group_key, i.due_date, {balance} AS balance"
+    touched = open_on_or_after(
+        first_day, params, columns, where="i.due_date <= %(last)s AND i.invoice_date <= %(last)s"
+    )
+    sql = (
+        "SELECT t.group_key, "
+        "CAST(SUM(CASE WHEN t.due_date < %(first)s THEN t.balance ELSE 0 END) AS BIGINT), "
+        "CAST(SUM(CASE WHEN t.due_date >= %(first)s THEN t.balance ELSE 0 END) AS BIGINT) "
+        f"FROM ({touched}) t GROUP BY t.group_key"
+    )
     return {
         customer_id: (from_minor_units(overdue), from_minor_units(due))
         for customer_id, overdue, due in _fetch(sql, params)

@@ -51,6 +51,20 @@ class ScoreRules:
     industry_points: Mapping[str, Decimal]
 
 
+def collection_completion_rate(
+    *, receipts: Decimal, overdue_at_start: Decimal, falling_due: Decimal
+) -> Decimal | None:
+    """回款率: receipts in a period / (overdue balance at its start + balance falling due in it).
+
+    The one definition, used by the payment-credit score and by the finance KPIs; unrounded
+    (each caller rounds to its own places). None when nothing was collectible.
+    """
+    collectible = overdue_at_start + falling_due
+    if collectible <= 0:
+        return None
+    return receipts / collectible
+
+
 @dataclass(frozen=True)
 class MonthInputs:
     """What one customer's month is scored from; amounts in the functional currency."""
@@ -78,9 +92,10 @@ class MonthInputs:
 
     @property
     def collection_rate(self) -> Decimal | None:
-        if self.collectible <= 0:
-            return None
-        return quantize_ratio(self.receipts / self.collectible, RATE_PLACES)
+        rate = collection_completion_rate(
+            receipts=self.receipts, overdue_at_start=self.overdue_at_start, falling_due=self.falling_due
+        )
+        return None if rate is None else quantize_ratio(rate, RATE_PLACES)
 
 
 @dataclass(frozen=True)

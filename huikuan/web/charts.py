@@ -63,3 +63,39 @@ def gauge(*, used: Decimal, limit: Decimal | None) -> Gauge:
     x, y = 100 - 80 * math.cos(angle), 100 - 80 * math.sin(angle)
     arc = f"M 20 100 A 80 80 0 0 1 {x:.2f} {y:.2f}" if share > 0 else ""
     return Gauge(quantize_ratio(share, Decimal("0.0001")), arc, share > 1)
+
+
+@dataclass(frozen=True)
+class Line:
+    name: str
+    points: str  # SVG polyline points "x,y x,y …"
+    dots: list[tuple[int, int, str, Decimal]]  # x, y, label, value
+
+
+@dataclass(frozen=True)
+class LineChart:
+    lines: list[Line]
+    labels: list[tuple[int, str]]  # x of each period's label
+    top: Decimal
+    width: int = WIDTH
+    height: int = HEIGHT
+    baseline: int = BAR_AREA + 20
+
+
+def line_chart(labels: list[str], series: dict[str, list[Decimal | None]]) -> LineChart:
+    """One line per series over the same periods, scaled to the largest value; a missing value
+    (None) leaves a gap in the dots and is skipped by the line."""
+    values = [v for points in series.values() for v in points if v is not None]
+    top = max([*values, Decimal(0)])
+    slot = WIDTH // max(len(labels), 1)
+    xs = [index * slot + slot // 2 for index in range(len(labels))]
+
+    def y(value: Decimal) -> int:
+        height = int(max(value, Decimal(0)) * BAR_AREA / top) if top > 0 else 0
+        return BAR_AREA + 20 - height
+
+    lines = []
+    for name, points in series.items():
+        dots = [(x, y(v), label, v) for x, label, v in zip(xs, labels, points, strict=True) if v is not None]
+        lines.append(Line(name, " ".join(f"{x},{dot_y}" for x, dot_y, _, _ in dots), dots))
+    return LineChart(lines, list(zip(xs, labels, strict=True)), top)

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from huikuan.web.forms import SignInForm
-from huikuan.web.views import aging, bank_import, customers, dashboard, imports, invoices, statements
+from huikuan.web.views import aging, bank_import, customers, dashboard, finance, imports, invoices, statements
 
 app_name = "web"
 urlpatterns = [
@@ -24,6 +24,7 @@ urlpatterns = [
     path("invoices/<str:number>/", invoices.invoice_detail, name="invoice"),
     path("payments/", invoices.payment_list, name="payments"),
     path("aging/", aging.aging, name="aging"),
+    path("kpis/", finance.kpis, name="kpis"),
     path("import/", imports.import_file, name="import"),
     path("import/bank/", bank_import.bank_import, name="bank-import"),
     path("import/templates/<str:kind>.<str:extension>", imports.template, name="import-template"),
