@@ -177,14 +177,38 @@ def test_an_amount_equal_to_a_unique_combination_settles_it():
 
 def test_a_combination_that_is_not_unique_waits_for_review():
     ledger = [
+        invoice("A-1", "C001", "150.00"),
+        invoice("A-2", "C001", "100.00", day=2),
+        invoice("A-3", "C001", "150.00", day=3),
+        invoice("A-4", "C001", "200.00", day=4),
+    ]
+    proposal = match("300.00", payer="上海华东机械有限公司", ledger=ledger)  # 100+200 or 150+150
+    assert proposal.status == REVIEW
+    assert len(proposal.candidates) >= 2
+
+
+def test_the_oldest_invoices_in_order_are_preferred_to_other_combinations():
+    ledger = [
         invoice("A-1", "C001", "100.00"),
         invoice("A-2", "C001", "200.00", day=2),
         invoice("A-3", "C001", "150.00", day=3),
         invoice("A-4", "C001", "150.00", day=4),
     ]
-    proposal = match("300.00", payer="上海华东机械有限公司", ledger=ledger)  # 100+200 or 150+150
-    assert proposal.status == REVIEW
-    assert len(proposal.candidates) >= 2
+    proposal = match("300.00", payer="上海华东机械有限公司", ledger=ledger)  # the two oldest, or 150+150
+    assert proposal.status == AUTO
+    assert allocations(proposal) == {"A-1": D("100.00"), "A-2": D("200.00")}
+
+
+def test_the_open_invoices_of_one_order_are_a_combination_payers_make():
+    ledger = [
+        invoice("A-1", "C001", "310.00", day=1),
+        invoice("A-2", "C001", "120.00", day=2, order="SO-9"),
+        invoice("A-3", "C001", "480.00", day=3),
+        invoice("A-4", "C001", "95.50", day=4, order="SO-9"),
+    ]
+    proposal = match("215.50", payer="上海华东机械有限公司", ledger=ledger)
+    assert proposal.status == AUTO
+    assert allocations(proposal) == {"A-2": D("120.00"), "A-4": D("95.50")}
 
 
 def test_a_bank_fee_within_tolerance_allocates_what_was_paid_and_reports_the_difference():

@@ -228,6 +228,52 @@ def fit_referenced(amount: Decimal, referenced: Sequence[OpenInvoice], settings:
     )
 
 
+def _habitual(amount: Decimal, target: int, invoices: Sequence[OpenInvoice], settings: MatchSettings) -> list[Fit]:
+    """The combinations payers make most: the oldest open invoices in order (paying down the
+    statement from the top), or all the open invoices of one order (one delivery)."""
+    running = 0
+    ordered = sorted(invoices, key=_age_key)
+    for count, invoice in enumerate(ordered, start=1):
+        running += _cents(invoice.open_amount)
+        if running == target and count >= 2:
+            return [
+                _paid(
+                    amount,
+                    ordered[:count],
+                    "exact_oldest",
+                    0.96,
+                    0.8,
+                    settings,
+                    reasons=(reason("amount_oldest", count=count),),
+                )
+            ]
+        if running > target:
+            break
+    orders: dict[str, list[OpenInvoice]] = {}
+    for invoice in invoices:
+        if invoice.order_number:
+            orders.setdefault(invoice.order_number, []).append(invoice)
+    fitting = [
+        (order, members)
+        for order, members in sorted(orders.items())
+        if len(members) >= 2 and sum(_cents(i.open_amount) for i in members) == target
+    ]
+    n = len(fitting)
+    return [
+        _paid(
+            amount,
+            members,
+            "exact_order",
+            _share(0.96, n),
+            0.8,
+            settings,
+            n,
+            (reason("amount_order", order=order, count=len(members)), *_tie(n)),
+        )
+        for order, members in fitting[:2]
+    ]
+
+
 def fit_open_items(amount: Decimal, invoices: Sequence[OpenInvoice], settings: MatchSettings) -> list[Fit]:
     """The receipt against all of a customer's open invoices (none named): best fits first;
     more than one fit of the same kind is a tie."""
@@ -250,6 +296,9 @@ def fit_open_items(amount: Decimal, invoices: Sequence[OpenInvoice], settings: M
             for i in singles[:2]
         ]
     target = _cents(amount)
+    habitual = _habitual(amount, target, invoices, settings)
+    if habitual:
+        return habitual
     window_top = target + _cents(settings.tolerance_for(amount))
     eligible = sorted((i for i in invoices if _cents(i.open_amount) <= window_top), key=_age_key)
     pool = eligible[: settings.combination_pool]

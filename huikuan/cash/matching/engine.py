@@ -78,6 +78,12 @@ NON_CUSTOMER_WORDS = (
     "SALARY",
     "PAYROLL",
 )
+# The fits that apply a receipt automatically when only the payer name says who paid: the
+# amount alone must single out the invoices (a part payment, an overpayment or a combination
+# found among many is a person's decision).
+NAME_ONLY_FITS = frozenset(
+    {"exact_single", "exact_all", "exact_oldest", "exact_order", "exact_combination", "tolerance_single"}
+)
 # Evidence precedence (who paid): higher beats lower when they disagree.
 LEVEL_ACCOUNT, LEVEL_NAME_ALIAS, LEVEL_MEMO, LEVEL_NAME = 4, 3, 2, 1
 WEIGHT_ACCOUNT, WEIGHT_NAME_ALIAS, WEIGHT_REFERENCE, WEIGHT_WEAK_REFERENCE, WEIGHT_CODE = (
@@ -112,6 +118,23 @@ class _Evidence:
     weak: dict[int, Reason] = field(default_factory=dict)
     code_in_memo: bool = False
     explicit: bool = False  # a reference written with its prefix or after 发票/订单
+
+    def firm(self, weak_used: bool) -> bool:
+        """Evidence that may apply a receipt without a person: a learned account or name, a
+        customer code or a reference in the memo (a weak one only when the amount bears it
+        out), or a strong exact name. A fuzzy, cut or place-less name never is."""
+        return bool(
+            self.account
+            or self.name_alias
+            or self.code_in_memo
+            or self.strong
+            or weak_used
+            or (self.name is not None and self.name.strong)
+        )
+
+    def named_only(self, weak_used: bool) -> bool:
+        """Only the payer name says who paid: the amount alone must say what it pays."""
+        return not (self.account or self.name_alias or self.code_in_memo or self.strong or weak_used)
 
     def level(self, memo_counts: bool) -> int:
         if self.account:
@@ -256,29 +279,36 @@ class MatchIndex:
                     reasons=(reason("currency_mismatch", currency=line.currency),),
                 )
             ], False
-        for positions, weak in ((evidence.strong, False), ({**evidence.strong, **evidence.weak}, True)):
+        # Numbers written without prefix are references too when the payer is known otherwise
+        # (its account, name or other references): a customer's own invoice number in the memo
+        # is no coincidence. Otherwise they count only when the amount bears them out.
+        known = evidence.firm(weak_used=False)
+        attempts = [({**evidence.strong, **evidence.weak}, True)] if known and evidence.weak else []
+        attempts += [(evidence.strong, False), ({**evidence.strong, **evidence.weak}, True)]
+        for number, (positions, weak) in enumerate(attempts):
             if weak and not evidence.weak:
-                break
+                continue
             referenced = [
                 self.invoices[p] for p in sorted(positions) if self.invoices[p].currency == line.currency
             ]
             if referenced:
                 fit = fit_referenced(line.amount, referenced, self.settings)
-                if not weak or fit.exact_or_tolerance:
+                if (known and number == 0) or not weak or fit.exact_or_tolerance:
                     return [fit], weak
         return fit_open_items(line.amount, same_currency, self.settings), False
 
-    def _candidates(self, line: BankLine, evidence: dict[str, _Evidence]) -> list[Candidate]:
-        scored: list[tuple[float, int, Candidate]] = []
+    def _candidates(self, line: BankLine, evidence: dict[str, _Evidence]) -> list[tuple[Candidate, bool]]:
+        """Ranked candidates, each with whether it may be applied without a person."""
+        scored: list[tuple[float, bool, Candidate]] = []
         drafts = []
         for code, ev in evidence.items():
             fits, weak_used = self._fits(line, code, ev)
             if not (ev.account or ev.name_alias or ev.name or ev.strong or ev.code_in_memo or weak_used):
                 continue  # only weak references that the amount does not bear out
             identity, who = self._identity(line, code, ev, weak_used)
-            drafts.append((code, ev, fits, identity, who, ev.level(weak_used)))
+            drafts.append((code, ev, fits, identity, who, ev.level(weak_used), weak_used))
         top_level = max((draft[5] for draft in drafts), default=0)
-        for code, _ev, fits, identity, who, level in drafts:
+        for code, ev, fits, identity, who, level, weak_used in drafts:
             penalty = 1.0
             conflict: list[Reason] = []
             if level < top_level:
@@ -287,9 +317,12 @@ class MatchIndex:
                 conflict = [reason("identity_conflict", other=leader)]
             for fit in fits:
                 raw = (1 - (1 - identity) * (1 - fit.corroboration)) * fit.certainty * penalty
-                scored.append((raw, fit.ties, self._candidate(code, raw, fit, who + conflict)))
+                firm = ev.firm(weak_used) and fit.ties == 1
+                if firm and ev.named_only(weak_used):
+                    firm = fit.kind in NAME_ONLY_FITS
+                scored.append((raw, firm, self._candidate(code, raw, fit, who + conflict)))
         scored.sort(key=lambda item: (-item[0], item[2].customer_code))
-        return [candidate for _raw, _ties, candidate in scored]
+        return [(candidate, firm) for _raw, firm, candidate in scored]
 
     def _candidate(self, code: str, raw: float, fit: Fit, who: list[Reason]) -> Candidate:
         reasons = [*who, *fit.reasons]
@@ -330,7 +363,8 @@ class MatchIndex:
             word = next((w for w in NON_CUSTOMER_WORDS if w in text), None)
             if word is not None:
                 return Proposal(line.bank_ref, IGNORED, reasons=(reason("non_customer", keyword=word),))
-        candidates = self._candidates(line, evidence)[: self.settings.max_candidates]
+        ranked = self._candidates(line, evidence)[: self.settings.max_candidates]
+        candidates = [candidate for candidate, _firm in ranked]
         settings = self.settings
         if not candidates or candidates[0].confidence < settings.review_threshold:
             return Proposal(
@@ -339,6 +373,9 @@ class MatchIndex:
         best = candidates[0]
         status = AUTO if best.confidence >= settings.auto_threshold else REVIEW
         reasons = best.reasons
+        if status == AUTO and not ranked[0][1]:
+            status = REVIEW
+            reasons = (*reasons, reason("identity_not_firm"))
         tie = any(r.code == "amount_tie" for r in best.reasons)
         if len(candidates) > 1 and candidates[1].confidence >= best.confidence - Decimal(
             str(COMPETITOR_MARGIN)

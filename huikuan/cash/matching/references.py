@@ -22,7 +22,8 @@ MAX_RANGE = 50
 
 _NOT_ALNUM = re.compile(r"[^0-9A-Z]+")
 _PREFIX = re.compile(r"([A-Z]*)(.*)")
-_SIMPLE = re.compile(r"([A-Za-z]*)[-_ /.#]?(\d+)")
+_DIGITS = "0123456789"
+_SEPARATORS = "-_ /.#"
 
 # Chinese words that say what the number after them is.
 _HINT_WORDS = {
@@ -53,9 +54,11 @@ _RANGE_SIGNS = {"~", "至", "到", *_JOINERS}
 
 def number_key(number: str) -> tuple[str, str]:
     """``("INV", "12345")`` for ``inv-0012345``, ``INV 12345``, ``INV0012345``..."""
-    simple = _SIMPLE.fullmatch(number)
-    if simple is not None:  # the common shape, one regex call (1,000,000 invoices a batch)
-        return simple.group(1).upper(), simple.group(2).lstrip("0") or "0"
+    head = number.rstrip(_DIGITS)  # the common shape in plain string operations (1,000,000 a batch)
+    if len(head) < len(number) and head.isascii():
+        prefix = head.rstrip(_SEPARATORS)
+        if not prefix or prefix.isalpha():
+            return prefix.upper(), number[len(head) :].lstrip("0") or "0"
     text = number.upper() if number.isascii() else unicodedata.normalize("NFKC", number).upper()
     prefix, rest = _PREFIX.fullmatch(_NOT_ALNUM.sub("", text)).groups()
     if rest.isdigit():
