@@ -146,6 +146,14 @@ def _combination_certainty(amount: Decimal, pool_size: int, eligible: int, setti
     return certainty if eligible <= pool_size else min(certainty, 0.85)
 
 
+def _round_doubt(certainty: float, chosen: Sequence[OpenInvoice]) -> float:
+    """A combination with a round invoice in it (say 2,000.00) competes with paying the others
+    and overpaying by that round sum: a person decides."""
+    if any(i.open_amount % 100 == 0 for i in chosen):
+        return min(certainty, 0.85)
+    return certainty
+
+
 def _tie(count: int) -> tuple[Reason, ...]:
     return (reason("amount_tie", count=count),) if count > 1 else ()
 
@@ -236,15 +244,19 @@ def _habitual(amount: Decimal, target: int, invoices: Sequence[OpenInvoice], set
     for count, invoice in enumerate(ordered, start=1):
         running += _cents(invoice.open_amount)
         if running == target and count >= 2:
+            # Another open invoice of the same amount as one of them: which one was paid?
+            paid = {i.open_amount for i in ordered[:count]}
+            ties = 2 if any(i.open_amount in paid for i in ordered[count:]) else 1
             return [
                 _paid(
                     amount,
                     ordered[:count],
                     "exact_oldest",
-                    0.96,
+                    _share(0.96, ties),
                     0.8,
                     settings,
-                    reasons=(reason("amount_oldest", count=count),),
+                    ties,
+                    (reason("amount_oldest", count=count), *_tie(ties)),
                 )
             ]
         if running > target:
@@ -312,7 +324,7 @@ def fit_open_items(amount: Decimal, invoices: Sequence[OpenInvoice], settings: M
                 amount,
                 [pool[i] for i in solution],
                 "exact_combination",
-                _share(certainty, n),
+                _share(_round_doubt(certainty, [pool[i] for i in solution]), n),
                 0.8,
                 settings,
                 n,
@@ -339,13 +351,16 @@ def fit_open_items(amount: Decimal, invoices: Sequence[OpenInvoice], settings: M
     )
     if near:
         # Unique only when a single invoice lies within the tolerance: a closer one is no proof.
+        # A customer with many open invoices has one near almost any amount by chance.
         n = len(near)
+        chance = len(eligible) * settings.tolerance_for(amount) / (3 * amount)
+        single = 0.93 if chance <= Decimal("0.05") else 0.85 if chance <= Decimal("0.2") else 0.7
         return [
             _paid(
                 amount,
                 [i],
                 "tolerance_single",
-                _share(0.93, n),
+                _share(single, n),
                 0.6,
                 settings,
                 n,

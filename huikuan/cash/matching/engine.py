@@ -385,6 +385,18 @@ class MatchIndex:
                 reasons = (*reasons, reason("close_competitor", other=candidates[1].customer_code))
         if tie:
             status = REVIEW
+        # The account, a learned name or the payer's exact name says someone else paid: the
+        # evidence is split (a learned account outranks a name).
+        leader = evidence.get(best.customer_code, _Evidence())
+        identified = {
+            code
+            for code, ev in evidence.items()
+            if ev.account or (not leader.account and (ev.name_alias or (ev.name is not None and ev.name.strong)))
+        }
+        if status == AUTO and identified and identified != {best.customer_code}:
+            status = REVIEW
+            other = sorted(identified - {best.customer_code}) or sorted(identified)
+            reasons = (*reasons, reason("identity_conflict", other=other[0]))
         return Proposal(
             line.bank_ref,
             status,

@@ -19,6 +19,8 @@ ORDER = "order"
 CUSTOMER = "customer"
 
 MAX_RANGE = 50
+# A group of at most this many digits followed by a blank and more digits is one number cut up.
+SPLIT_GROUP = 4
 
 _NOT_ALNUM = re.compile(r"[^0-9A-Z]+")
 _PREFIX = re.compile(r"([A-Z]*)(.*)")
@@ -101,8 +103,19 @@ def memo_numbers(memo: str) -> list[MemoNumber]:
     prefix, hint = "", None
     last: str | None = None
     joiner = ""  # the range or list sign seen after ``last``
+    spaced = False  # only blanks since ``last``
     for match in _TOKENS.finditer(text):
         kind, value = match.lastgroup, match.group()
+        if kind == "num" and last is not None and not joiner and spaced and len(last) <= SPLIT_GROUP:
+            # ``INV 033 6765``: one number written in groups. The whole is the reference; the
+            # groups alone are only numbers without prefix (the amount must bear them out).
+            found.pop((prefix, last, hint), None)
+            add("", last, None)
+            add("", value, None)
+            last, spaced = last + value, False
+            add(prefix, last, hint)
+            continue
+        spaced = kind == "sep" and not value.strip() and last is not None
         if kind == "word":
             if value in _GENERIC_WORDS:  # "NO.", "Invoice No", "Ref": a number follows, no prefix
                 prefix, last, joiner = "", None, ""
