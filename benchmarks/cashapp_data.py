@@ -372,8 +372,10 @@ def _customer_receipt(
         def twin(inv, mine):
             return sum(1 for i in mine if i["open_amount"] == inv["open_amount"]) >= 2
 
+        # Whether the payer names the invoice is its usual habit; without a reference, which of
+        # the two was paid is for a person to decide.
         invoice, mine = _pick(rng, all_invoices, used, open_by_customer, min_open=2, want=twin)
-        chosen, paid, reference_share = [invoice], invoice["open_amount"], 0.0
+        chosen, paid = [invoice], invoice["open_amount"]
     else:
         invoice, mine = _pick(rng, all_invoices, used, open_by_customer)
         chosen, paid = [invoice], invoice["open_amount"]

@@ -147,9 +147,10 @@ def _combination_certainty(amount: Decimal, pool_size: int, eligible: int, setti
 
 
 def _round_doubt(certainty: float, chosen: Sequence[OpenInvoice]) -> float:
-    """A combination with a round invoice in it (say 2,000.00) competes with paying the others
-    and overpaying by that round sum: a person decides."""
-    if any(i.open_amount % 100 == 0 for i in chosen):
+    """A combination with a small round invoice in it (say 2,000.00 of 22,941.13) competes
+    with paying the others and overpaying by that round sum: a person decides."""
+    total = sum((i.open_amount for i in chosen), ZERO)
+    if any(i.open_amount % 100 == 0 and i.open_amount * 10 <= total for i in chosen):
         return min(certainty, 0.85)
     return certainty
 
@@ -354,7 +355,7 @@ def fit_open_items(amount: Decimal, invoices: Sequence[OpenInvoice], settings: M
         # A customer with many open invoices has one near almost any amount by chance.
         n = len(near)
         chance = len(eligible) * settings.tolerance_for(amount) / (3 * amount)
-        single = 0.93 if chance <= Decimal("0.05") else 0.85 if chance <= Decimal("0.2") else 0.7
+        single = 0.93 if chance <= Decimal("0.2") else 0.85 if chance <= Decimal("0.5") else 0.7
         return [
             _paid(
                 amount,

@@ -159,20 +159,23 @@ class MatchIndex:
         self.settings = settings or MatchSettings()
         self.customers = {customer.code: customer for customer in customers}
         self.names = NameIndex(self.customers.values(), fuzzy_cutoff=self.settings.fuzzy_name_cutoff)
-        self.invoices: list[OpenInvoice] = []
+        self.invoices: list[OpenInvoice] = list(invoices)
         self.by_customer: dict[str, list[int]] = defaultdict(list)
-        self.invoice_body: dict[str, int | list[int]] = {}
+        for position, invoice in enumerate(self.invoices):
+            self.by_customer[invoice.customer_code].append(position)
+        bodies = [number_key(invoice.number)[1] for invoice in self.invoices]
+        self.invoice_body: dict[str, int | list[int]] = dict(zip(bodies, range(len(bodies)), strict=True))
+        if len(self.invoice_body) < len(bodies):  # one body behind two numbers (other prefixes)
+            self.invoice_body = {}
+            for position, body in enumerate(bodies):
+                known = self.invoice_body.get(body)
+                if known is None:
+                    self.invoice_body[body] = position
+                else:
+                    self.invoice_body[body] = [*(known if isinstance(known, list) else [known]), position]
         self.order_body: dict[str, list[int]] = defaultdict(list)
         order_keys: dict[str, str] = {}
-        for position, invoice in enumerate(invoices):
-            self.invoices.append(invoice)
-            self.by_customer[invoice.customer_code].append(position)
-            body = number_key(invoice.number)[1]
-            known = self.invoice_body.get(body)
-            if known is None:
-                self.invoice_body[body] = position
-            else:
-                self.invoice_body[body] = [*(known if isinstance(known, list) else [known]), position]
+        for position, invoice in enumerate(self.invoices):
             if invoice.order_number:
                 order = order_keys.get(invoice.order_number)
                 if order is None:

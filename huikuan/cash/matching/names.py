@@ -123,14 +123,15 @@ def _strip_place(text: str, *, leading: bool) -> str:
 
 def chinese_core(name: str) -> str:
     """``上海华东机械有限公司(中国)江苏分公司`` → ``上海华东机械``."""
-    text = squeeze(_BRACKETED.sub("", _nfkc(name)))
-    for branch in _BRANCH_ZH:
+    text = _nfkc(name)
+    text = squeeze(_BRACKETED.sub("", text) if "(" in text or "[" in text or "【" in text else text)
+    for branch in _BRANCH_ZH if text.endswith(_BRANCH_ZH) else ():
         if text.endswith(branch) and len(text) > len(branch) + 2:
             text = text[: -len(branch)]
             cut = max(text.rfind(legal) + len(legal) if legal in text else -1 for legal in _LEGAL_ZH)
             text = text[:cut] if cut > 0 else _strip_place(text, leading=False)
             break
-    stripped = True
+    stripped = text.endswith(_LEGAL_ZH)
     while stripped:
         stripped = False
         for legal in _LEGAL_ZH:
