@@ -278,3 +278,36 @@ def test_reasons_have_stable_codes_and_chinese_sentences():
     with translation.override("zh-hans"):
         text = proposal.reasons[1].text()
     assert "INV-0000103" in text and "发票" in text
+
+
+def test_a_short_name_two_customers_share_is_settled_by_an_amount_only_one_of_them_has_open():
+    twin = CustomerRef("C009", "北京华东机械有限公司", "华东机械", "", "CNY")
+    ledger = [*LEDGER, invoice("INV-0000901", "C009", "2222.22")]
+    index = MatchIndex([HUADONG, CHANGCHENG, ACME, twin], ledger)
+    line = BankLine("B1", date(2024, 3, 1), D("4321.50"), "CNY", "credit", "华东机械", "", "")
+    proposal = index.match(line)
+    assert (proposal.status, proposal.customer_code) == (AUTO, "C001")
+    assert "name_shared_amount" in [r.code for r in proposal.reasons]
+    round_amount = BankLine("B2", date(2024, 3, 1), D("2500.00"), "CNY", "credit", "华东机械", "", "")
+    assert index.match(round_amount).status == REVIEW
+
+
+def test_an_unknown_company_of_a_customers_name_in_another_place_is_never_applied():
+    proposal = match("4321.50", payer="北京华东机械有限公司")  # the customer is 上海华东机械
+    assert proposal.status != AUTO
+
+
+def test_a_number_written_in_groups_is_read_whole():
+    ledger = [*LEDGER, invoice("INV-0336765", "C002", "4500.00"), invoice("INV-0006765", "C001", "1234.00")]
+    proposal = match("4500.00", payer="北京长城电子科技股份有限公司", memo="INV 033 6765", ledger=ledger)
+    assert (proposal.status, allocations(proposal)) == (AUTO, {"INV-0336765": D("4500.00")})
+
+
+def test_a_name_in_pinyin_with_its_legal_form_identifies_the_customer():
+    proposal = match("4321.50", payer="SHANG HAI HUA DONG JI XIE YOU XIAN GONG SI")
+    assert (proposal.status, proposal.customer_code) == (AUTO, "C001")
+
+
+def test_a_name_the_bank_cut_inside_its_legal_form_identifies_the_customer():
+    proposal = match("4321.50", payer="上海华东机械有限")
+    assert (proposal.status, proposal.customer_code) == (AUTO, "C001")

@@ -36,7 +36,7 @@ from huikuan.cash.matching.model import (
     Reason,
     reason,
 )
-from huikuan.cash.matching.names import NameHit, NameIndex, squeeze
+from huikuan.cash.matching.names import STRONG_FORMS, NameHit, NameIndex, squeeze
 from huikuan.cash.matching.references import (
     CUSTOMER,
     INVOICE,
@@ -84,6 +84,9 @@ NON_CUSTOMER_WORDS = (
 NAME_ONLY_FITS = frozenset(
     {"exact_single", "exact_all", "exact_oldest", "exact_order", "exact_combination", "tolerance_single"}
 )
+EXACT_FITS = frozenset({"exact_single", "exact_all", "exact_oldest", "exact_order", "exact_combination"})
+# A name shared by at most this many customers may be settled by the amount.
+SHARED_NAME_MAX = 3
 # Evidence precedence (who paid): higher beats lower when they disagree.
 LEVEL_ACCOUNT, LEVEL_NAME_ALIAS, LEVEL_MEMO, LEVEL_NAME = 4, 3, 2, 1
 WEIGHT_ACCOUNT, WEIGHT_NAME_ALIAS, WEIGHT_REFERENCE, WEIGHT_WEAK_REFERENCE, WEIGHT_CODE = (
@@ -118,6 +121,7 @@ class _Evidence:
     weak: dict[int, Reason] = field(default_factory=dict)
     code_in_memo: bool = False
     explicit: bool = False  # a reference written with its prefix or after 发票/订单
+    settled_by_amount: int = 0  # the name is shared by this many; the amount singled this one out
 
     def firm(self, weak_used: bool) -> bool:
         """Evidence that may apply a receipt without a person: a learned account or name, a
@@ -253,6 +257,10 @@ class MatchIndex:
                 reasons.append(reason("name_fuzzy", name=line.payer_name, score=hit.score))
             elif hit.shared_by > 1:
                 reasons.append(reason("name_shared", name=line.payer_name, count=hit.shared_by))
+            elif evidence.settled_by_amount:
+                reasons.append(
+                    reason("name_shared_amount", name=line.payer_name, count=evidence.settled_by_amount)
+                )
             else:
                 reasons.append(reason("name_exact", name=line.payer_name, form=hit.kind))
         if evidence.strong:
@@ -303,11 +311,15 @@ class MatchIndex:
     def _candidates(self, line: BankLine, evidence: dict[str, _Evidence]) -> list[tuple[Candidate, bool]]:
         """Ranked candidates, each with whether it may be applied without a person."""
         scored: list[tuple[float, bool, Candidate]] = []
-        drafts = []
+        fitted = []
         for code, ev in evidence.items():
             fits, weak_used = self._fits(line, code, ev)
             if not (ev.account or ev.name_alias or ev.name or ev.strong or ev.code_in_memo or weak_used):
                 continue  # only weak references that the amount does not bear out
+            fitted.append((code, ev, fits, weak_used))
+        self._settle_shared_name(line, fitted)
+        drafts = []
+        for code, ev, fits, weak_used in fitted:
             identity, who = self._identity(line, code, ev, weak_used)
             drafts.append((code, ev, fits, identity, who, ev.level(weak_used), weak_used))
         top_level = max((draft[5] for draft in drafts), default=0)
@@ -326,6 +338,27 @@ class MatchIndex:
                 scored.append((raw, firm, self._candidate(code, raw, fit, who + conflict)))
         scored.sort(key=lambda item: (-item[0], item[2].customer_code))
         return [(candidate, firm) for _raw, firm, candidate in scored]
+
+    @staticmethod
+    def _settle_shared_name(line: BankLine, fitted: list) -> None:
+        """A name several customers share (a short name, say) and an amount to the cent (not
+        a round one) that is an open invoice of exactly one of them: that one paid."""
+        owners = [
+            item
+            for item in fitted
+            if item[1].name is not None
+            and item[1].name.kind in STRONG_FORMS
+            and item[1].name.shared_by > 1
+            and item[1].named_only(item[3])
+        ]
+        if len(owners) < 2 or owners[0][1].name.shared_by > SHARED_NAME_MAX or line.amount % 100 == 0:
+            return
+        fitting = [item for item in owners if item[2][0].kind in EXACT_FITS and item[2][0].ties == 1]
+        if len(fitting) == 1:
+            ev = fitting[0][1]
+            hit = ev.name
+            ev.name = NameHit(hit.customer_code, hit.weight, hit.kind, hit.score, 1)
+            ev.settled_by_amount = hit.shared_by
 
     def _candidate(self, code: str, raw: float, fit: Fit, who: list[Reason]) -> Candidate:
         reasons = [*who, *fit.reasons]

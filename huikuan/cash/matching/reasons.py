@@ -19,6 +19,9 @@ REASON_TEXTS = {
     "name_alias": _("The payer name “{name}” was learned for this customer."),
     "name_exact": _("The payer name “{name}” is this customer's name ({form})."),
     "name_shared": _("The payer name “{name}” fits {count} customers."),
+    "name_shared_amount": _(
+        "The payer name “{name}” fits {count} customers; only this one has an open invoice of this amount."
+    ),
     "name_fuzzy": _("The payer name “{name}” resembles this customer's name ({score}% alike)."),
     "reference_invoice": _("The memo names invoice {invoice}."),
     "reference_order": _("The memo names order {order} (invoice {invoice})."),
