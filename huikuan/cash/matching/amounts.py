@@ -237,7 +237,9 @@ def fit_referenced(amount: Decimal, referenced: Sequence[OpenInvoice], settings:
     )
 
 
-def _habitual(amount: Decimal, target: int, invoices: Sequence[OpenInvoice], settings: MatchSettings) -> list[Fit]:
+def _habitual(
+    amount: Decimal, target: int, invoices: Sequence[OpenInvoice], settings: MatchSettings
+) -> list[Fit]:
     """The combinations payers make most: the oldest open invoices in order (paying down the
     statement from the top), or all the open invoices of one order (one delivery)."""
     running = 0

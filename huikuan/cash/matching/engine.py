@@ -427,7 +427,8 @@ class MatchIndex:
         identified = {
             code
             for code, ev in evidence.items()
-            if ev.account or (not leader.account and (ev.name_alias or (ev.name is not None and ev.name.strong)))
+            if ev.account
+            or (not leader.account and (ev.name_alias or (ev.name is not None and ev.name.strong)))
         }
         if status == AUTO and identified and identified != {best.customer_code}:
             status = REVIEW

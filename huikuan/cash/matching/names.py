@@ -65,7 +65,11 @@ _LEGAL_PINYIN = (
 # Legal forms a bank may cut short at its field length (有限公司 → 有限, 有).
 _LEGAL_CUT = tuple(
     sorted(
-        {legal[:size] for legal in ("有限公司", "股份有限公司", "有限责任公司", "集团有限公司") for size in range(1, len(legal))},
+        {
+            legal[:size]
+            for legal in ("有限公司", "股份有限公司", "有限责任公司", "集团有限公司")
+            for size in range(1, len(legal))
+        },
         key=len,
         reverse=True,
     )
@@ -274,7 +278,8 @@ class NameIndex:
                     hits = [NameHit(code, FORM_WEIGHTS[kind], kind, 100, len(owners)) for code in owners]
                 else:
                     hits = [
-                        NameHit(code, FORM_WEIGHTS[form], form, 100, len(owners)) for code, form in owners.items()
+                        NameHit(code, FORM_WEIGHTS[form], form, 100, len(owners))
+                        for code, form in owners.items()
                     ]
                 return tuple(sorted(hits, key=lambda hit: (-hit.weight, hit.customer_code)))
         prefix = self._prefix(keys[0][1]) if keys else ()
