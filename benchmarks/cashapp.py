@@ -209,7 +209,8 @@ def print_report(report: dict) -> None:
         print(f"  invoice-level hit rate: {f['invoice_hit_rate']:.2%}")
         print(
             f"  automatic lines: {f['auto_lines']:,}, wrong: {f['auto_wrong']}"
-            f" -> right {f['auto_precision']:.3%} (target >= {TARGETS['auto_precision']:.1%}); false-match rate {f['false_match_rate']:.3%}"
+            f" -> right {f['auto_precision']:.3%} (target >= {TARGETS['auto_precision']:.1%});"
+            f" false-match rate {f['false_match_rate']:.3%}"
         )
         print(f"  non-customer receipts applied: {f['non_customer_applied']} (must be 0)")
         print(
