@@ -142,7 +142,7 @@ def _combination_certainty(amount: Decimal, pool_size: int, eligible: int, setti
     tried = _combinations_considered(pool_size, settings.combination_max_invoices)
     cents = max(_cents(amount), 1)
     chance = tried / cents * (100 if cents % 10_000 == 0 else 1)
-    certainty = 0.95 if chance <= 0.002 else 0.88 if chance <= 0.02 else 0.7
+    certainty = 0.95 if chance <= 0.002 else 0.92 if chance <= 0.03 else 0.85 if chance <= 0.1 else 0.7
     return certainty if eligible <= pool_size else min(certainty, 0.85)
 
 
@@ -247,9 +247,9 @@ def _habitual(
     for count, invoice in enumerate(ordered, start=1):
         running += _cents(invoice.open_amount)
         if running == target and count >= 2:
-            # Another open invoice of the same amount as one of them: which one was paid?
+            # Equal fees (say three months of 4,500.00) with more of them open: which months?
             paid = {i.open_amount for i in ordered[:count]}
-            ties = 2 if any(i.open_amount in paid for i in ordered[count:]) else 1
+            ties = 2 if len(paid) == 1 and any(i.open_amount in paid for i in ordered[count:]) else 1
             return [
                 _paid(
                     amount,
