@@ -146,6 +146,14 @@ def _combination_certainty(amount: Decimal, pool_size: int, eligible: int, setti
     return certainty if eligible <= pool_size else min(certainty, 0.85)
 
 
+def _swappable(chosen: Sequence[OpenInvoice], invoices: Sequence[OpenInvoice]) -> int:
+    """2 when another open invoice has the amount of one chosen (two fees of 4,500.00: which
+    one was paid?), so that the fit is a tie; 1 otherwise."""
+    numbers = {i.number for i in chosen}
+    amounts = {i.open_amount for i in chosen}
+    return 2 if any(i.open_amount in amounts and i.number not in numbers for i in invoices) else 1
+
+
 def _round_doubt(certainty: float, chosen: Sequence[OpenInvoice]) -> float:
     """A combination with a small round invoice in it (say 2,000.00 of 22,941.13) competes
     with paying the others and overpaying by that round sum: a person decides."""
@@ -247,9 +255,7 @@ def _habitual(
     for count, invoice in enumerate(ordered, start=1):
         running += _cents(invoice.open_amount)
         if running == target and count >= 2:
-            # Equal fees (say three months of 4,500.00) with more of them open: which months?
-            paid = {i.open_amount for i in ordered[:count]}
-            ties = 2 if len(paid) == 1 and any(i.open_amount in paid for i in ordered[count:]) else 1
+            ties = _swappable(ordered[:count], ordered)
             return [
                 _paid(
                     amount,
@@ -320,7 +326,7 @@ def fit_open_items(amount: Decimal, invoices: Sequence[OpenInvoice], settings: M
     cents = [_cents(i.open_amount) for i in pool]
     exact = subset_solutions(cents, target, target, settings.combination_max_invoices)
     if exact:
-        n = len(exact)
+        n = max(len(exact), _swappable([pool[i] for i in exact[0]], invoices))
         certainty = _combination_certainty(amount, len(pool), len(eligible), settings)
         return [
             _paid(
@@ -373,7 +379,7 @@ def fit_open_items(amount: Decimal, invoices: Sequence[OpenInvoice], settings: M
         ]
     window = subset_solutions(cents[:WINDOW_POOL], target, window_top, settings.combination_max_invoices)
     if window:
-        n = len(window)
+        n = max(len(window), _swappable([pool[i] for i in window[0]], invoices))
         searched = min(len(pool), WINDOW_POOL)
         certainty = min(0.9, _combination_certainty(amount, searched, len(eligible), settings)) - 0.05
         fits = []
