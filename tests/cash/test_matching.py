@@ -163,6 +163,23 @@ def test_lists_ranges_and_order_numbers_name_several_invoices(memo):
     assert proposal.status == AUTO
 
 
+def test_a_range_whose_short_end_passes_a_hundred_reads_on():
+    ledger = [
+        invoice("INV-0000198", "C001", "100.00"),
+        invoice("INV-0000199", "C001", "200.00", day=2),
+        invoice("INV-0000200", "C001", "300.00", day=3),
+    ]
+    proposal = match("600.00", payer="上海华东机械有限公司", memo="INV0000198-00", ledger=ledger)
+    assert set(allocations(proposal)) == {"INV-0000198", "INV-0000199", "INV-0000200"}
+
+
+def test_the_customers_own_invoice_number_without_prefix_counts_when_the_payer_is_known():
+    # 101 alone is no proof; the payer's exact name says who paid, so it is that invoice.
+    proposal = match("1200.00", payer="上海华东机械有限公司", memo="0101 货款")
+    assert allocations(proposal) == {"INV-0000101": D("1000.00")}
+    assert proposal.on_account == D("200.00")
+
+
 # --- how much -------------------------------------------------------------------------------
 def test_an_amount_equal_to_one_open_invoice_settles_it():
     proposal = match("4321.50", payer="上海华东机械有限公司")

@@ -149,6 +149,8 @@ def _add_range(add, prefix: str, hint: str | None, start: str, end: str, *, join
     """``start``~``end``: every number between when it is a plausible range; the end alone
     (and, for a hyphen, the two joined, as in ``2024-000123``) otherwise."""
     full_end = _expand_short(start, end) if len(end) < len(start) else end
+    if len(end) < len(start) and int(full_end) <= int(start):  # ``0387198-00`` ends at 0387200
+        full_end = str(int(full_end) + 10 ** len(end)).zfill(len(start))
     low, high = int(start), int(full_end)
     if low < high <= low + MAX_RANGE:
         width = len(start)
