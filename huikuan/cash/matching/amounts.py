@@ -363,7 +363,7 @@ def fit_open_items(amount: Decimal, invoices: Sequence[OpenInvoice], settings: M
         # A customer with many open invoices has one near almost any amount by chance.
         n = len(near)
         chance = len(eligible) * settings.tolerance_for(amount) / (3 * amount)
-        single = 0.93 if chance <= Decimal("0.1") else 0.85 if chance <= Decimal("0.5") else 0.7
+        single = 0.93 if chance <= Decimal("0.2") else 0.85 if chance <= Decimal("0.5") else 0.7
         return [
             _paid(
                 amount,
