@@ -328,3 +328,20 @@ def test_a_name_in_pinyin_with_its_legal_form_identifies_the_customer():
 def test_a_name_the_bank_cut_inside_its_legal_form_identifies_the_customer():
     proposal = match("4321.50", payer="上海华东机械有限")
     assert (proposal.status, proposal.customer_code) == (AUTO, "C001")
+
+
+def test_a_pinyin_name_read_in_context_finds_a_name_with_a_heteronym():
+    chongqing = CustomerRef("C010", "重庆长和电子有限公司", "", "", "CNY")
+    index = MatchIndex([HUADONG, chongqing], [*LEDGER, invoice("INV-0001001", "C010", "6543.21")])
+    line = BankLine(
+        "B1", date(2024, 3, 1), D("6543.21"), "CNY", "credit", "CHONG QING CHANG HE DIAN ZI", "", ""
+    )
+    assert (index.match(line).status, index.match(line).customer_code) == (AUTO, "C010")
+
+
+def test_a_branch_is_matched_to_its_company_by_the_legal_form_when_two_share_the_core():
+    plain = CustomerRef("C011", "上海华东机械股份有限公司", "", "", "CNY")
+    index = MatchIndex([HUADONG, plain], [*LEDGER, invoice("INV-0001101", "C011", "4321.50")])
+    payer = "上海华东机械股份有限公司广州分公司"
+    proposal = index.match(BankLine("B1", date(2024, 3, 1), D("4321.50"), "CNY", "credit", payer, "", ""))
+    assert (proposal.status, proposal.customer_code) == (AUTO, "C011")

@@ -17,7 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import chain
 
-from pypinyin import lazy_pinyin
+from pypinyin import Style, lazy_pinyin
+from pypinyin import pinyin as pypinyin_readings
 from rapidfuzz import fuzz, process
 
 from huikuan.cash.matching.model import CustomerRef
@@ -100,6 +101,8 @@ _NOT_WORD = re.compile(r"[^0-9a-z\u3400-\u9fff]+")
 _LATIN_WORDS = re.compile(r"[0-9a-z]+")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _PINYIN: dict[str, str] = {}
+_READINGS: dict[str, tuple[str, ...]] = {}
+PINYIN_READINGS = 4
 _POSTING_BUDGET = 6000
 _FUZZY_POOL = 3000
 
@@ -171,6 +174,30 @@ def pinyin(text: str) -> str:
     return "".join(out)
 
 
+def pinyin_readings(text: str, limit: int = PINYIN_READINGS) -> list[str]:
+    """The pinyin of ``text`` with each character's other readings too (都 du/dou, 重 zhong/
+    chong, 长 chang/zhang), at most ``limit`` of them: a payer's system reads a name in
+    context, which the character-by-character reading alone misses."""
+    readings = [""]
+    for char in text:
+        options = _READINGS.get(char)
+        if options is None:
+            options = _READINGS[char] = (
+                tuple(
+                    dict.fromkeys(
+                        r.lower() for r in pypinyin_readings(char, style=Style.NORMAL, heteronym=True)[0]
+                    )
+                )
+                if _CJK.match(char)
+                else (char,)
+            )
+        if len(options) == 1 or len(readings) * 2 > limit:
+            readings = [reading + options[0] for reading in readings]
+        else:  # the two commonest readings
+            readings = [reading + option for reading in readings for option in options[:2]]
+    return readings
+
+
 def customer_forms(customer: CustomerRef) -> list[tuple[str, str]]:
     """``(form kind, key)`` for each way a payer may write this customer's name."""
     forms: list[tuple[str, str]] = []
@@ -178,15 +205,27 @@ def customer_forms(customer: CustomerRef) -> list[tuple[str, str]]:
     main = core(customer.name)
     forms += [("full", full), ("core", main), ("placeless", placeless(main))]
     if is_chinese(main):
-        forms.append(("pinyin", pinyin(main)))
+        forms += [("pinyin", reading) for reading in pinyin_readings(main)]
     if customer.short_name:
         short = core(customer.short_name)
         forms.append(("short", short))
         if is_chinese(short):
-            forms.append(("pinyin", pinyin(short)))
+            forms += [("pinyin", reading) for reading in pinyin_readings(short)]
     if customer.english_name:
         forms.append(("english", latin_core(customer.english_name)))
     return [(kind, key) for kind, key in forms if len(key) >= 2]
+
+
+def without_branch(full: str) -> str:
+    """``…股份有限公司广州分公司`` → ``…股份有限公司``: the company a branch belongs to."""
+    if not full.endswith(_BRANCH_ZH):
+        return full
+    for branch in _BRANCH_ZH:
+        if full.endswith(branch):
+            text = full[: -len(branch)]
+            cut = max(text.rfind(legal) + len(legal) if legal in text else -1 for legal in _LEGAL_ZH)
+            return text[:cut] if cut > 0 else full
+    return full
 
 
 def latin_pinyin_core(squeezed: str) -> str:
@@ -209,8 +248,13 @@ def payer_keys(payer_name: str) -> list[tuple[str, str]]:
     """The payer name's forms, strongest first."""
     full = squeeze(payer_name)
     main = core(payer_name)
-    keys = [("full", full), ("core", main)]
-    if is_chinese(main):
+    chinese = is_chinese(main)
+    keys = (
+        [("full", full), ("full", without_branch(full)), ("core", main)]
+        if chinese
+        else [("full", full), ("core", main)]
+    )
+    if chinese:
         keys.append(("core", chinese_core(_BRACKETED.sub("", _nfkc(payer_name)))))
         keys.append(("core", uncut(main)))
     else:
