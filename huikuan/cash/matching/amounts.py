@@ -83,13 +83,20 @@ def _paid(
     return Fit(kind, allocations, max(rest, ZERO), difference, certainty, corroboration, ties, reasons)
 
 
-def _half_sums(items: Sequence[int], offset: int) -> tuple[list[int], list[int]]:
-    sums, masks = [0], [0]
-    for i, value in enumerate(items):
-        bit = 1 << (offset + i)
+def _sums(items: Sequence[int]) -> list[int]:
+    sums = [0]
+    for value in items:
         sums += [total + value for total in sums]
+    return sums
+
+
+def _masks(count: int, offset: int) -> list[int]:
+    """The subset masks in the order ``_sums`` lists the subsets' sums."""
+    masks = [0]
+    for i in range(count):
+        bit = 1 << (offset + i)
         masks += [mask | bit for mask in masks]
-    return sums, masks
+    return masks
 
 
 def subset_solutions(
@@ -98,14 +105,14 @@ def subset_solutions(
     """Index tuples of subsets (2 to ``max_size`` items) whose sum lies in ``[low, high]``:
     those with the sum closest to ``low``, at most ``limit`` of them (meet in the middle)."""
     half = len(amounts) // 2
-    left_sums, left_masks = _half_sums(amounts[:half], 0)
-    right_sums, right_masks = _half_sums(amounts[half:], half)
+    left_sums, right_sums = _sums(amounts[:half]), _sums(amounts[half:])
     found: list[tuple[int, int]] = []
     if low == high:
         right_at: dict[int, list[int]] = {}
         hits = set(right_sums).intersection([low - total for total in left_sums])
-        if not hits:
+        if not hits:  # the common case: no subset sums to the amount (masks not needed)
             return []
+        left_masks, right_masks = _masks(half, 0), _masks(len(amounts) - half, half)
         for total, mask in zip(right_sums, right_masks, strict=True):
             if total in hits:
                 right_at.setdefault(total, []).append(mask)
@@ -114,6 +121,7 @@ def subset_solutions(
                 if 2 <= (mask | other).bit_count() <= max_size:
                     found.append((0, mask | other))
     else:
+        left_masks, right_masks = _masks(half, 0), _masks(len(amounts) - half, half)
         order = sorted(range(len(right_sums)), key=right_sums.__getitem__)
         ordered = [right_sums[i] for i in order]
         for total, mask in zip(left_sums, left_masks, strict=True):

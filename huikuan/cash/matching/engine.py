@@ -165,9 +165,11 @@ class MatchIndex:
         self.names = NameIndex(self.customers.values(), fuzzy_cutoff=self.settings.fuzzy_name_cutoff)
         self.invoices: list[OpenInvoice] = list(invoices)
         self.by_customer: dict[str, list[int]] = defaultdict(list)
+        by_customer = self.by_customer
+        bodies = []
         for position, invoice in enumerate(self.invoices):
-            self.by_customer[invoice.customer_code].append(position)
-        bodies = [number_key(invoice.number)[1] for invoice in self.invoices]
+            by_customer[invoice.customer_code].append(position)
+            bodies.append(number_key(invoice.number)[1])
         self.invoice_body: dict[str, int | list[int]] = dict(zip(bodies, range(len(bodies)), strict=True))
         if len(self.invoice_body) < len(bodies):  # one body behind two numbers (other prefixes)
             self.invoice_body = {}

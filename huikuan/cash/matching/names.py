@@ -103,6 +103,7 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 _PINYIN: dict[str, str] = {}
 _READINGS: dict[str, tuple[str, ...]] = {}
 PINYIN_READINGS = 4
+_CHOICE_KINDS = frozenset({"core", "short", "english", "pinyin"})
 _POSTING_BUDGET = 6000
 _FUZZY_POOL = 3000
 
@@ -200,20 +201,27 @@ def pinyin_readings(text: str, limit: int = PINYIN_READINGS) -> list[str]:
 
 def customer_forms(customer: CustomerRef) -> list[tuple[str, str]]:
     """``(form kind, key)`` for each way a payer may write this customer's name."""
-    forms: list[tuple[str, str]] = []
+    return _customer_forms(customer)[2]
+
+
+def _customer_forms(customer: CustomerRef) -> tuple[str, str, list[tuple[str, str]]]:
+    """The squeezed full name, its core, and the forms (the pinyin readings after the first
+    one have the kind ``pinyin_other``)."""
     full = squeeze(customer.name)
     main = core(customer.name)
-    forms += [("full", full), ("core", main), ("placeless", placeless(main))]
+    forms = [("full", full), ("core", main), ("placeless", placeless(main))]
     if is_chinese(main):
-        forms += [("pinyin", reading) for reading in pinyin_readings(main)]
+        readings = pinyin_readings(main)
+        forms += [("pinyin", readings[0]), *(("pinyin_other", r) for r in readings[1:])]
     if customer.short_name:
         short = core(customer.short_name)
         forms.append(("short", short))
         if is_chinese(short):
-            forms += [("pinyin", reading) for reading in pinyin_readings(short)]
+            readings = pinyin_readings(short)
+            forms += [("pinyin", readings[0]), *(("pinyin_other", r) for r in readings[1:])]
     if customer.english_name:
         forms.append(("english", latin_core(customer.english_name)))
-    return [(kind, key) for kind, key in forms if len(key) >= 2]
+    return full, main, [(kind, key) for kind, key in forms if len(key) >= 2]
 
 
 def without_branch(full: str) -> str:
@@ -287,17 +295,23 @@ class NameIndex:
         self.choice_codes: list[str] = []
         self.chinese_names: dict[str, str] = {}  # code -> Chinese core, to check pinyin
         fulls: list[tuple[str, str]] = []
+        exact = self.exact
         for customer in customers:
-            fulls.append((squeeze(customer.name), customer.code))
-            if is_chinese(customer.name):
-                self.chinese_names[customer.code] = core(customer.name)
-            for kind, key in customer_forms(customer):
-                known = self.exact[key].get(customer.code)
-                if known is None or FORM_WEIGHTS[kind] > FORM_WEIGHTS[known]:
-                    self.exact[key][customer.code] = kind
-                if kind in ("core", "short", "english", "pinyin"):
+            code = customer.code
+            full, main, forms = _customer_forms(customer)
+            fulls.append((full, code))
+            if is_chinese(main):
+                self.chinese_names[code] = main
+            for kind, key in forms:
+                if kind == "pinyin_other":  # looked up exactly, not fuzzily
+                    kind = "pinyin"
+                elif kind in _CHOICE_KINDS:
                     self.choices.append(key)
-                    self.choice_codes.append(customer.code)
+                    self.choice_codes.append(code)
+                owners = exact[key]
+                known = owners.get(code)
+                if known is None or FORM_WEIGHTS[kind] > FORM_WEIGHTS[known]:
+                    owners[code] = kind
         fulls.sort()
         self.full_names = [name for name, _code in fulls]
         self.full_codes = [code for _name, code in fulls]
