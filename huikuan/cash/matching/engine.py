@@ -14,10 +14,23 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from huikuan.cash.matching.amounts import Fit, fit_open_items, fit_referenced
+from huikuan.cash.matching.evidence import (
+    EXACT_FITS,
+    NAME_ONLY_FITS,
+    NON_CUSTOMER_WORDS,
+    SHARED_NAME_MAX,
+    WEIGHT_ACCOUNT,
+    WEIGHT_CODE,
+    WEIGHT_NAME_ALIAS,
+    WEIGHT_REFERENCE,
+    WEIGHT_WEAK_REFERENCE,
+    Evidence,
+    account_key,
+    strong_reference,
+)
 from huikuan.cash.matching.model import (
     AUTO,
     DEBIT,
@@ -41,8 +54,6 @@ from huikuan.cash.matching.references import (
     CUSTOMER,
     INVOICE,
     ORDER,
-    MemoNumber,
-    digits_of,
     memo_numbers,
     number_key,
 )
@@ -51,103 +62,6 @@ from huikuan.core.money import quantize_ratio
 CONFIDENCE_PLACES = Decimal("0.01")
 # A second candidate this close to the best one makes the line a review.
 COMPETITOR_MARGIN = 0.05
-# Payers and memos that are not customers paying: interest, tax refunds, insurers, payroll.
-NON_CUSTOMER_WORDS = (
-    "利息",
-    "结息",
-    "存息",
-    "退税",
-    "税务局",
-    "税务总局",
-    "国库",
-    "保险",
-    "理赔",
-    "赔款",
-    "工资",
-    "薪资",
-    "薪金",
-    "报销",
-    "社保",
-    "公积金",
-    "财政",
-    "补贴",
-    "补助",
-    "INTEREST",
-    "TAX REFUND",
-    "INSURANCE",
-    "SALARY",
-    "PAYROLL",
-)
-# The fits that apply a receipt automatically when only the payer name says who paid: the
-# amount alone must single out the invoices (a part payment, an overpayment or a combination
-# found among many is a person's decision).
-NAME_ONLY_FITS = frozenset(
-    {"exact_single", "exact_all", "exact_oldest", "exact_order", "exact_combination", "tolerance_single"}
-)
-EXACT_FITS = frozenset({"exact_single", "exact_all", "exact_oldest", "exact_order", "exact_combination"})
-# A name shared by at most this many customers may be settled by the amount.
-SHARED_NAME_MAX = 3
-# Evidence precedence (who paid): higher beats lower when they disagree.
-LEVEL_ACCOUNT, LEVEL_NAME_ALIAS, LEVEL_MEMO, LEVEL_NAME = 4, 3, 2, 1
-WEIGHT_ACCOUNT, WEIGHT_NAME_ALIAS, WEIGHT_REFERENCE, WEIGHT_WEAK_REFERENCE, WEIGHT_CODE = (
-    0.99,
-    0.97,
-    0.90,
-    0.50,
-    0.90,
-)
-
-
-def account_key(account: str) -> str:
-    return "".join(ch for ch in account.upper() if ch.isalnum())
-
-
-def _strong(number: MemoNumber, prefix: str, kind: str, written: str) -> bool:
-    """A memo number names a ledger number for sure when written with its prefix, after a word
-    saying what it is (发票, 订单), or without prefix with all its digits (zeros included)."""
-    if number.prefix:
-        return number.prefix == prefix and bool(prefix)
-    return number.hint == kind or (len(number.digits) >= 5 and number.digits == digits_of(written))
-
-
-@dataclass(slots=True)
-class _Evidence:
-    """What one line says about one customer."""
-
-    account: bool = False
-    name_alias: bool = False
-    name: NameHit | None = None
-    strong: dict[int, Reason] = field(default_factory=dict)  # invoice position -> why
-    weak: dict[int, Reason] = field(default_factory=dict)
-    code_in_memo: bool = False
-    explicit: bool = False  # a reference written with its prefix or after 发票/订单
-    settled_by_amount: int = 0  # the name is shared by this many; the amount singled this one out
-
-    def firm(self, weak_used: bool) -> bool:
-        """Evidence that may apply a receipt without a person: a learned account or name, a
-        customer code or a reference in the memo (a weak one only when the amount bears it
-        out), or a strong exact name. A fuzzy, cut or place-less name never is."""
-        return bool(
-            self.account
-            or self.name_alias
-            or self.code_in_memo
-            or self.strong
-            or weak_used
-            or (self.name is not None and self.name.strong)
-        )
-
-    def named_only(self, weak_used: bool) -> bool:
-        """Only the payer name says who paid: the amount alone must say what it pays."""
-        return not (self.account or self.name_alias or self.code_in_memo or self.strong or weak_used)
-
-    def level(self, memo_counts: bool) -> int:
-        if self.account:
-            return LEVEL_ACCOUNT
-        if self.name_alias:
-            return LEVEL_NAME_ALIAS
-        if self.strong or self.code_in_memo or memo_counts:
-            return LEVEL_MEMO
-        return LEVEL_NAME if self.name else 0
 
 
 class MatchIndex:
@@ -196,7 +110,7 @@ class MatchIndex:
         self.alias_name = {squeeze(k): v for k, v in aliases.by_name.items() if squeeze(k)}
 
     # ------------------------------------------------------------------ evidence
-    def _memo_evidence(self, memo: str, evidence: dict[str, _Evidence]) -> None:
+    def _memo_evidence(self, memo: str, evidence: dict[str, Evidence]) -> None:
         for number in memo_numbers(memo):
             body = number.body
             explicit = bool(number.prefix) or number.hint is not None
@@ -207,43 +121,43 @@ class MatchIndex:
                 for position in [] if found is None else found if isinstance(found, list) else [found]:
                     invoice = self.invoices[position]
                     prefix = number_key(invoice.number)[0]
-                    strong = _strong(number, prefix, INVOICE, invoice.number)
+                    strong = strong_reference(number, prefix, INVOICE, invoice.number)
                     why = reason("reference_invoice", invoice=invoice.number)
-                    target = evidence.setdefault(invoice.customer_code, _Evidence())
+                    target = evidence.setdefault(invoice.customer_code, Evidence())
                     (target.strong if strong else target.weak)[position] = why
                     target.explicit |= strong and explicit
             if number.hint in (None, ORDER):
                 for position in self.order_body.get(body, ()):
                     invoice = self.invoices[position]
                     prefix = number_key(invoice.order_number)[0]
-                    strong = _strong(number, prefix, ORDER, invoice.order_number)
+                    strong = strong_reference(number, prefix, ORDER, invoice.order_number)
                     why = reason("reference_order", order=invoice.order_number, invoice=invoice.number)
-                    target = evidence.setdefault(invoice.customer_code, _Evidence())
+                    target = evidence.setdefault(invoice.customer_code, Evidence())
                     (target.strong if strong else target.weak)[position] = why
                     target.explicit |= strong and explicit
             if number.prefix and (number.prefix, body) in self.customer_key:
-                evidence.setdefault(self.customer_key[(number.prefix, body)], _Evidence()).code_in_memo = True
+                evidence.setdefault(self.customer_key[(number.prefix, body)], Evidence()).code_in_memo = True
             elif number.hint == CUSTOMER:
                 for code in self.customer_body.get(body, ()):
-                    evidence.setdefault(code, _Evidence()).code_in_memo = True
+                    evidence.setdefault(code, Evidence()).code_in_memo = True
 
-    def _evidence(self, line: BankLine) -> dict[str, _Evidence]:
-        evidence: dict[str, _Evidence] = {}
+    def _evidence(self, line: BankLine) -> dict[str, Evidence]:
+        evidence: dict[str, Evidence] = {}
         by_account = self.alias_account.get(account_key(line.payer_account)) if line.payer_account else None
         if by_account in self.customers:
-            evidence.setdefault(by_account, _Evidence()).account = True
+            evidence.setdefault(by_account, Evidence()).account = True
         by_name = self.alias_name.get(squeeze(line.payer_name)) if line.payer_name else None
         if by_name in self.customers:
-            evidence.setdefault(by_name, _Evidence()).name_alias = True
+            evidence.setdefault(by_name, Evidence()).name_alias = True
         for hit in self.names.lookup(line.payer_name):
-            evidence.setdefault(hit.customer_code, _Evidence()).name = hit
+            evidence.setdefault(hit.customer_code, Evidence()).name = hit
         if line.memo:
             self._memo_evidence(line.memo, evidence)
         return evidence
 
     # ------------------------------------------------------------------ candidates
     def _identity(
-        self, line: BankLine, code: str, evidence: _Evidence, fit_uses_weak: bool
+        self, line: BankLine, code: str, evidence: Evidence, fit_uses_weak: bool
     ) -> tuple[float, list[Reason]]:
         doubt, reasons = 1.0, []
         if evidence.account:
@@ -276,7 +190,7 @@ class MatchIndex:
             reasons.append(reason("customer_code", code=code))
         return 1 - doubt, reasons
 
-    def _fits(self, line: BankLine, code: str, evidence: _Evidence) -> tuple[list[Fit], bool]:
+    def _fits(self, line: BankLine, code: str, evidence: Evidence) -> tuple[list[Fit], bool]:
         """The amount's fits for this customer, and whether they rest on weak references."""
         invoices = [self.invoices[p] for p in self.by_customer.get(code, ())]
         same_currency = [i for i in invoices if i.currency == line.currency]
@@ -310,7 +224,7 @@ class MatchIndex:
                     return [fit], weak
         return fit_open_items(line.amount, same_currency, self.settings), False
 
-    def _candidates(self, line: BankLine, evidence: dict[str, _Evidence]) -> list[tuple[Candidate, bool]]:
+    def _candidates(self, line: BankLine, evidence: dict[str, Evidence]) -> list[tuple[Candidate, bool]]:
         """Ranked candidates, each with whether it may be applied without a person."""
         scored: list[tuple[float, bool, Candidate]] = []
         fitted = []
@@ -425,7 +339,7 @@ class MatchIndex:
             status = REVIEW
         # The account, a learned name or the payer's exact name says someone else paid: the
         # evidence is split (a learned account outranks a name).
-        leader = evidence.get(best.customer_code, _Evidence())
+        leader = evidence.get(best.customer_code, Evidence())
         identified = {
             code
             for code, ev in evidence.items()
