@@ -345,3 +345,12 @@ def test_a_branch_is_matched_to_its_company_by_the_legal_form_when_two_share_the
     payer = "上海华东机械股份有限公司广州分公司"
     proposal = index.match(BankLine("B1", date(2024, 3, 1), D("4321.50"), "CNY", "credit", payer, "", ""))
     assert (proposal.status, proposal.customer_code) == (AUTO, "C011")
+
+
+def test_a_typo_that_makes_another_places_name_still_offers_the_right_customer():
+    other = CustomerRef("C012", "北京华东机城有限公司", "", "", "CNY")  # 华东机城 in another place
+    index = MatchIndex([HUADONG, other], LEDGER)
+    payer = "上海华东机城有限公司"  # 上海华东机械 with a typo
+    proposal = index.match(BankLine("B1", date(2024, 3, 1), D("4321.50"), "CNY", "credit", payer, "", ""))
+    assert proposal.status == REVIEW
+    assert "C001" in [c.customer_code for c in proposal.candidates]

@@ -334,6 +334,9 @@ class NameIndex:
             if owners:
                 if kind == "placeless":  # another place's company of the same name is no proof
                     hits = [NameHit(code, FORM_WEIGHTS[kind], kind, 100, len(owners)) for code in owners]
+                    # A typo in the name of the right place's company is as likely: both are shown.
+                    named = {hit.customer_code for hit in hits}
+                    hits += [hit for hit in self._fuzzy(core(payer_name)) if hit.customer_code not in named]
                 else:
                     hits = [
                         NameHit(code, FORM_WEIGHTS[form], form, 100, len(owners))
