@@ -25,7 +25,9 @@ from decimal import Decimal
 
 from pypinyin import lazy_pinyin
 
-PLACES = "上海 北京 深圳 广州 杭州 南京 苏州 武汉 成都 天津 重庆 宁波 青岛 厦门 无锡 佛山 东莞 长沙 郑州 济南".split()
+PLACES = (
+    "上海 北京 深圳 广州 杭州 南京 苏州 武汉 成都 天津 重庆 宁波 青岛 厦门 无锡 佛山 东莞 长沙 郑州 济南"
+).split()
 BRAND_CHARS = (
     "华东南北中新恒泰安盛通达宏远鑫源金瑞丰隆嘉德信诚永昌兴海天宇光明博威力创佳美"
     "正和合鼎立凯辉腾飞锦程汇聚星辰澳富强晨阳峰云龙凤祥顺利明亚联成"
@@ -372,8 +374,10 @@ def _customer_receipt(
         def twin(inv, mine):
             return sum(1 for i in mine if i["open_amount"] == inv["open_amount"]) >= 2
 
+        # Whether the payer names the invoice is its usual habit; without a reference, which of
+        # the two was paid is for a person to decide.
         invoice, mine = _pick(rng, all_invoices, used, open_by_customer, min_open=2, want=twin)
-        chosen, paid, reference_share = [invoice], invoice["open_amount"], 0.0
+        chosen, paid = [invoice], invoice["open_amount"]
     else:
         invoice, mine = _pick(rng, all_invoices, used, open_by_customer)
         chosen, paid = [invoice], invoice["open_amount"]

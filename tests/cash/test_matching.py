@@ -163,6 +163,23 @@ def test_lists_ranges_and_order_numbers_name_several_invoices(memo):
     assert proposal.status == AUTO
 
 
+def test_a_range_whose_short_end_passes_a_hundred_reads_on():
+    ledger = [
+        invoice("INV-0000198", "C001", "100.00"),
+        invoice("INV-0000199", "C001", "200.00", day=2),
+        invoice("INV-0000200", "C001", "300.00", day=3),
+    ]
+    proposal = match("600.00", payer="上海华东机械有限公司", memo="INV0000198-00", ledger=ledger)
+    assert set(allocations(proposal)) == {"INV-0000198", "INV-0000199", "INV-0000200"}
+
+
+def test_the_customers_own_invoice_number_without_prefix_counts_when_the_payer_is_known():
+    # 101 alone is no proof; the payer's exact name says who paid, so it is that invoice.
+    proposal = match("1200.00", payer="上海华东机械有限公司", memo="0101 货款")
+    assert allocations(proposal) == {"INV-0000101": D("1000.00")}
+    assert proposal.on_account == D("200.00")
+
+
 # --- how much -------------------------------------------------------------------------------
 def test_an_amount_equal_to_one_open_invoice_settles_it():
     proposal = match("4321.50", payer="上海华东机械有限公司")
@@ -177,14 +194,38 @@ def test_an_amount_equal_to_a_unique_combination_settles_it():
 
 def test_a_combination_that_is_not_unique_waits_for_review():
     ledger = [
+        invoice("A-1", "C001", "150.00"),
+        invoice("A-2", "C001", "100.00", day=2),
+        invoice("A-3", "C001", "150.00", day=3),
+        invoice("A-4", "C001", "200.00", day=4),
+    ]
+    proposal = match("300.00", payer="上海华东机械有限公司", ledger=ledger)  # 100+200 or 150+150
+    assert proposal.status == REVIEW
+    assert len(proposal.candidates) >= 2
+
+
+def test_the_oldest_invoices_in_order_are_preferred_to_other_combinations():
+    ledger = [
         invoice("A-1", "C001", "100.00"),
         invoice("A-2", "C001", "200.00", day=2),
         invoice("A-3", "C001", "150.00", day=3),
         invoice("A-4", "C001", "150.00", day=4),
     ]
-    proposal = match("300.00", payer="上海华东机械有限公司", ledger=ledger)  # 100+200 or 150+150
-    assert proposal.status == REVIEW
-    assert len(proposal.candidates) >= 2
+    proposal = match("300.00", payer="上海华东机械有限公司", ledger=ledger)  # the two oldest, or 150+150
+    assert proposal.status == AUTO
+    assert allocations(proposal) == {"A-1": D("100.00"), "A-2": D("200.00")}
+
+
+def test_the_open_invoices_of_one_order_are_a_combination_payers_make():
+    ledger = [
+        invoice("A-1", "C001", "310.00", day=1),
+        invoice("A-2", "C001", "120.00", day=2, order="SO-9"),
+        invoice("A-3", "C001", "480.00", day=3),
+        invoice("A-4", "C001", "95.50", day=4, order="SO-9"),
+    ]
+    proposal = match("215.50", payer="上海华东机械有限公司", ledger=ledger)
+    assert proposal.status == AUTO
+    assert allocations(proposal) == {"A-2": D("120.00"), "A-4": D("95.50")}
 
 
 def test_a_bank_fee_within_tolerance_allocates_what_was_paid_and_reports_the_difference():
@@ -254,3 +295,62 @@ def test_reasons_have_stable_codes_and_chinese_sentences():
     with translation.override("zh-hans"):
         text = proposal.reasons[1].text()
     assert "INV-0000103" in text and "发票" in text
+
+
+def test_a_short_name_two_customers_share_is_settled_by_an_amount_only_one_of_them_has_open():
+    twin = CustomerRef("C009", "北京华东机械有限公司", "华东机械", "", "CNY")
+    ledger = [*LEDGER, invoice("INV-0000901", "C009", "2222.22")]
+    index = MatchIndex([HUADONG, CHANGCHENG, ACME, twin], ledger)
+    line = BankLine("B1", date(2024, 3, 1), D("4321.50"), "CNY", "credit", "华东机械", "", "")
+    proposal = index.match(line)
+    assert (proposal.status, proposal.customer_code) == (AUTO, "C001")
+    assert "name_shared_amount" in [r.code for r in proposal.reasons]
+    round_amount = BankLine("B2", date(2024, 3, 1), D("2500.00"), "CNY", "credit", "华东机械", "", "")
+    assert index.match(round_amount).status == REVIEW
+
+
+def test_an_unknown_company_of_a_customers_name_in_another_place_is_never_applied():
+    proposal = match("4321.50", payer="北京华东机械有限公司")  # the customer is 上海华东机械
+    assert proposal.status != AUTO
+
+
+def test_a_number_written_in_groups_is_read_whole():
+    ledger = [*LEDGER, invoice("INV-0336765", "C002", "4500.00"), invoice("INV-0006765", "C001", "1234.00")]
+    proposal = match("4500.00", payer="北京长城电子科技股份有限公司", memo="INV 033 6765", ledger=ledger)
+    assert (proposal.status, allocations(proposal)) == (AUTO, {"INV-0336765": D("4500.00")})
+
+
+def test_a_name_in_pinyin_with_its_legal_form_identifies_the_customer():
+    proposal = match("4321.50", payer="SHANG HAI HUA DONG JI XIE YOU XIAN GONG SI")
+    assert (proposal.status, proposal.customer_code) == (AUTO, "C001")
+
+
+def test_a_name_the_bank_cut_inside_its_legal_form_identifies_the_customer():
+    proposal = match("4321.50", payer="上海华东机械有限")
+    assert (proposal.status, proposal.customer_code) == (AUTO, "C001")
+
+
+def test_a_pinyin_name_read_in_context_finds_a_name_with_a_heteronym():
+    chongqing = CustomerRef("C010", "重庆长和电子有限公司", "", "", "CNY")
+    index = MatchIndex([HUADONG, chongqing], [*LEDGER, invoice("INV-0001001", "C010", "6543.21")])
+    line = BankLine(
+        "B1", date(2024, 3, 1), D("6543.21"), "CNY", "credit", "CHONG QING CHANG HE DIAN ZI", "", ""
+    )
+    assert (index.match(line).status, index.match(line).customer_code) == (AUTO, "C010")
+
+
+def test_a_branch_is_matched_to_its_company_by_the_legal_form_when_two_share_the_core():
+    plain = CustomerRef("C011", "上海华东机械股份有限公司", "", "", "CNY")
+    index = MatchIndex([HUADONG, plain], [*LEDGER, invoice("INV-0001101", "C011", "4321.50")])
+    payer = "上海华东机械股份有限公司广州分公司"
+    proposal = index.match(BankLine("B1", date(2024, 3, 1), D("4321.50"), "CNY", "credit", payer, "", ""))
+    assert (proposal.status, proposal.customer_code) == (AUTO, "C011")
+
+
+def test_a_typo_that_makes_another_places_name_still_offers_the_right_customer():
+    other = CustomerRef("C012", "北京华东机城有限公司", "", "", "CNY")  # 华东机城 in another place
+    index = MatchIndex([HUADONG, other], LEDGER)
+    payer = "上海华东机城有限公司"  # 上海华东机械 with a typo
+    proposal = index.match(BankLine("B1", date(2024, 3, 1), D("4321.50"), "CNY", "credit", payer, "", ""))
+    assert proposal.status == REVIEW
+    assert "C001" in [c.customer_code for c in proposal.candidates]

@@ -10,11 +10,9 @@ at most two solutions are counted, since a second one already makes the fit a ti
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from math import comb
 
 from huikuan.cash.matching.model import (
     ZERO,
@@ -24,8 +22,9 @@ from huikuan.cash.matching.model import (
     Reason,
     reason,
 )
+from huikuan.cash.matching.subsets import cents_of as _cents
+from huikuan.cash.matching.subsets import combination_certainty, subset_solutions
 
-CENTS = Decimal(100)
 # Combinations within the tolerance are searched among fewer invoices (a range search is slower).
 WINDOW_POOL = 16
 
@@ -44,10 +43,6 @@ class Fit:
     @property
     def exact_or_tolerance(self) -> bool:
         return self.kind.startswith(("exact", "tolerance"))
-
-
-def _cents(amount: Decimal) -> int:
-    return int(amount * CENTS)
 
 
 def _age_key(invoice: OpenInvoice) -> tuple:
@@ -83,67 +78,21 @@ def _paid(
     return Fit(kind, allocations, max(rest, ZERO), difference, certainty, corroboration, ties, reasons)
 
 
-def _half_sums(items: Sequence[int], offset: int) -> tuple[list[int], list[int]]:
-    sums, masks = [0], [0]
-    for i, value in enumerate(items):
-        bit = 1 << (offset + i)
-        sums += [total + value for total in sums]
-        masks += [mask | bit for mask in masks]
-    return sums, masks
+def _swappable(chosen: Sequence[OpenInvoice], invoices: Sequence[OpenInvoice]) -> int:
+    """2 when another open invoice has the amount of one chosen (two fees of 4,500.00: which
+    one was paid?), so that the fit is a tie; 1 otherwise."""
+    numbers = {i.number for i in chosen}
+    amounts = {i.open_amount for i in chosen}
+    return 2 if any(i.open_amount in amounts and i.number not in numbers for i in invoices) else 1
 
 
-def subset_solutions(
-    amounts: Sequence[int], low: int, high: int, max_size: int, limit: int = 2
-) -> list[tuple[int, ...]]:
-    """Index tuples of subsets (2 to ``max_size`` items) whose sum lies in ``[low, high]``:
-    those with the sum closest to ``low``, at most ``limit`` of them (meet in the middle)."""
-    half = len(amounts) // 2
-    left_sums, left_masks = _half_sums(amounts[:half], 0)
-    right_sums, right_masks = _half_sums(amounts[half:], half)
-    found: list[tuple[int, int]] = []
-    if low == high:
-        right_at: dict[int, list[int]] = {}
-        hits = set(right_sums).intersection([low - total for total in left_sums])
-        if not hits:
-            return []
-        for total, mask in zip(right_sums, right_masks, strict=True):
-            if total in hits:
-                right_at.setdefault(total, []).append(mask)
-        for total, mask in zip(left_sums, left_masks, strict=True):
-            for other in right_at.get(low - total, ()):
-                if 2 <= (mask | other).bit_count() <= max_size:
-                    found.append((0, mask | other))
-    else:
-        order = sorted(range(len(right_sums)), key=right_sums.__getitem__)
-        ordered = [right_sums[i] for i in order]
-        for total, mask in zip(left_sums, left_masks, strict=True):
-            start = bisect_left(ordered, low - total)
-            stop = bisect_right(ordered, high - total)
-            for position in range(start, min(stop, start + 64)):
-                combined = mask | right_masks[order[position]]
-                if 2 <= combined.bit_count() <= max_size:
-                    found.append((total + ordered[position] - low, combined))
-    if not found:
-        return []
-    found.sort()
-    best_gap = found[0][0]
-    chosen = [mask for gap, mask in found if gap == best_gap][:limit]
-    return [tuple(i for i in range(len(amounts)) if mask >> i & 1) for mask in chosen]
-
-
-def _combinations_considered(pool_size: int, max_size: int) -> int:
-    return sum(comb(pool_size, size) for size in range(2, min(pool_size, max_size) + 1))
-
-
-def _combination_certainty(amount: Decimal, pool_size: int, eligible: int, settings: MatchSettings) -> float:
-    """How sure a unique exact combination is: the more subsets were tried against a small
-    amount, the likelier one sums to it by chance (round amounts collide far more often);
-    a pool that left eligible invoices out cannot prove the combination unique."""
-    tried = _combinations_considered(pool_size, settings.combination_max_invoices)
-    cents = max(_cents(amount), 1)
-    chance = tried / cents * (100 if cents % 10_000 == 0 else 1)
-    certainty = 0.95 if chance <= 0.002 else 0.88 if chance <= 0.02 else 0.7
-    return certainty if eligible <= pool_size else min(certainty, 0.85)
+def _round_doubt(certainty: float, chosen: Sequence[OpenInvoice]) -> float:
+    """A combination with a small round invoice in it (say 2,000.00 of 22,941.13) competes
+    with paying the others and overpaying by that round sum: a person decides."""
+    total = sum((i.open_amount for i in chosen), ZERO)
+    if any(i.open_amount % 100 == 0 and i.open_amount * 10 <= total for i in chosen):
+        return min(certainty, 0.85)
+    return certainty
 
 
 def _tie(count: int) -> tuple[Reason, ...]:
@@ -228,6 +177,56 @@ def fit_referenced(amount: Decimal, referenced: Sequence[OpenInvoice], settings:
     )
 
 
+def _habitual(
+    amount: Decimal, target: int, invoices: Sequence[OpenInvoice], settings: MatchSettings
+) -> list[Fit]:
+    """The combinations payers make most: the oldest open invoices in order (paying down the
+    statement from the top), or all the open invoices of one order (one delivery)."""
+    running = 0
+    ordered = sorted(invoices, key=_age_key)
+    for count, invoice in enumerate(ordered, start=1):
+        running += _cents(invoice.open_amount)
+        if running == target and count >= 2:
+            ties = _swappable(ordered[:count], ordered)
+            return [
+                _paid(
+                    amount,
+                    ordered[:count],
+                    "exact_oldest",
+                    _share(0.96, ties),
+                    0.8,
+                    settings,
+                    ties,
+                    (reason("amount_oldest", count=count), *_tie(ties)),
+                )
+            ]
+        if running > target:
+            break
+    orders: dict[str, list[OpenInvoice]] = {}
+    for invoice in invoices:
+        if invoice.order_number:
+            orders.setdefault(invoice.order_number, []).append(invoice)
+    fitting = [
+        (order, members)
+        for order, members in sorted(orders.items())
+        if len(members) >= 2 and sum(_cents(i.open_amount) for i in members) == target
+    ]
+    n = len(fitting)
+    return [
+        _paid(
+            amount,
+            members,
+            "exact_order",
+            _share(0.96, n),
+            0.8,
+            settings,
+            n,
+            (reason("amount_order", order=order, count=len(members)), *_tie(n)),
+        )
+        for order, members in fitting[:2]
+    ]
+
+
 def fit_open_items(amount: Decimal, invoices: Sequence[OpenInvoice], settings: MatchSettings) -> list[Fit]:
     """The receipt against all of a customer's open invoices (none named): best fits first;
     more than one fit of the same kind is a tie."""
@@ -250,20 +249,23 @@ def fit_open_items(amount: Decimal, invoices: Sequence[OpenInvoice], settings: M
             for i in singles[:2]
         ]
     target = _cents(amount)
+    habitual = _habitual(amount, target, invoices, settings)
+    if habitual:
+        return habitual
     window_top = target + _cents(settings.tolerance_for(amount))
     eligible = sorted((i for i in invoices if _cents(i.open_amount) <= window_top), key=_age_key)
     pool = eligible[: settings.combination_pool]
     cents = [_cents(i.open_amount) for i in pool]
     exact = subset_solutions(cents, target, target, settings.combination_max_invoices)
     if exact:
-        n = len(exact)
-        certainty = _combination_certainty(amount, len(pool), len(eligible), settings)
+        n = max(len(exact), _swappable([pool[i] for i in exact[0]], invoices))
+        certainty = combination_certainty(amount, len(pool), len(eligible), settings)
         return [
             _paid(
                 amount,
                 [pool[i] for i in solution],
                 "exact_combination",
-                _share(certainty, n),
+                _share(_round_doubt(certainty, [pool[i] for i in solution]), n),
                 0.8,
                 settings,
                 n,
@@ -290,13 +292,16 @@ def fit_open_items(amount: Decimal, invoices: Sequence[OpenInvoice], settings: M
     )
     if near:
         # Unique only when a single invoice lies within the tolerance: a closer one is no proof.
+        # A customer with many open invoices has one near almost any amount by chance.
         n = len(near)
+        chance = len(eligible) * settings.tolerance_for(amount) / (3 * amount)
+        single = 0.93 if chance <= Decimal("0.2") else 0.85 if chance <= Decimal("0.5") else 0.7
         return [
             _paid(
                 amount,
                 [i],
                 "tolerance_single",
-                _share(0.93, n),
+                _share(single, n),
                 0.6,
                 settings,
                 n,
@@ -306,9 +311,9 @@ def fit_open_items(amount: Decimal, invoices: Sequence[OpenInvoice], settings: M
         ]
     window = subset_solutions(cents[:WINDOW_POOL], target, window_top, settings.combination_max_invoices)
     if window:
-        n = len(window)
+        n = max(len(window), _swappable([pool[i] for i in window[0]], invoices))
         searched = min(len(pool), WINDOW_POOL)
-        certainty = min(0.9, _combination_certainty(amount, searched, len(eligible), settings)) - 0.05
+        certainty = min(0.9, combination_certainty(amount, searched, len(eligible), settings)) - 0.05
         fits = []
         for solution in window:
             chosen = [pool[i] for i in solution]

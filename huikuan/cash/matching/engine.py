@@ -14,10 +14,23 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from huikuan.cash.matching.amounts import Fit, fit_open_items, fit_referenced
+from huikuan.cash.matching.evidence import (
+    EXACT_FITS,
+    NAME_ONLY_FITS,
+    NON_CUSTOMER_WORDS,
+    SHARED_NAME_MAX,
+    WEIGHT_ACCOUNT,
+    WEIGHT_CODE,
+    WEIGHT_NAME_ALIAS,
+    WEIGHT_REFERENCE,
+    WEIGHT_WEAK_REFERENCE,
+    Evidence,
+    account_key,
+    strong_reference,
+)
 from huikuan.cash.matching.model import (
     AUTO,
     DEBIT,
@@ -36,13 +49,11 @@ from huikuan.cash.matching.model import (
     Reason,
     reason,
 )
-from huikuan.cash.matching.names import NameHit, NameIndex, squeeze
+from huikuan.cash.matching.names import STRONG_FORMS, NameHit, NameIndex, squeeze
 from huikuan.cash.matching.references import (
     CUSTOMER,
     INVOICE,
     ORDER,
-    MemoNumber,
-    digits_of,
     memo_numbers,
     number_key,
 )
@@ -51,76 +62,6 @@ from huikuan.core.money import quantize_ratio
 CONFIDENCE_PLACES = Decimal("0.01")
 # A second candidate this close to the best one makes the line a review.
 COMPETITOR_MARGIN = 0.05
-# Payers and memos that are not customers paying: interest, tax refunds, insurers, payroll.
-NON_CUSTOMER_WORDS = (
-    "利息",
-    "结息",
-    "存息",
-    "退税",
-    "税务局",
-    "税务总局",
-    "国库",
-    "保险",
-    "理赔",
-    "赔款",
-    "工资",
-    "薪资",
-    "薪金",
-    "报销",
-    "社保",
-    "公积金",
-    "财政",
-    "补贴",
-    "补助",
-    "INTEREST",
-    "TAX REFUND",
-    "INSURANCE",
-    "SALARY",
-    "PAYROLL",
-)
-# Evidence precedence (who paid): higher beats lower when they disagree.
-LEVEL_ACCOUNT, LEVEL_NAME_ALIAS, LEVEL_MEMO, LEVEL_NAME = 4, 3, 2, 1
-WEIGHT_ACCOUNT, WEIGHT_NAME_ALIAS, WEIGHT_REFERENCE, WEIGHT_WEAK_REFERENCE, WEIGHT_CODE = (
-    0.99,
-    0.97,
-    0.90,
-    0.50,
-    0.90,
-)
-
-
-def account_key(account: str) -> str:
-    return "".join(ch for ch in account.upper() if ch.isalnum())
-
-
-def _strong(number: MemoNumber, prefix: str, kind: str, written: str) -> bool:
-    """A memo number names a ledger number for sure when written with its prefix, after a word
-    saying what it is (发票, 订单), or without prefix with all its digits (zeros included)."""
-    if number.prefix:
-        return number.prefix == prefix and bool(prefix)
-    return number.hint == kind or (len(number.digits) >= 5 and number.digits == digits_of(written))
-
-
-@dataclass(slots=True)
-class _Evidence:
-    """What one line says about one customer."""
-
-    account: bool = False
-    name_alias: bool = False
-    name: NameHit | None = None
-    strong: dict[int, Reason] = field(default_factory=dict)  # invoice position -> why
-    weak: dict[int, Reason] = field(default_factory=dict)
-    code_in_memo: bool = False
-    explicit: bool = False  # a reference written with its prefix or after 发票/订单
-
-    def level(self, memo_counts: bool) -> int:
-        if self.account:
-            return LEVEL_ACCOUNT
-        if self.name_alias:
-            return LEVEL_NAME_ALIAS
-        if self.strong or self.code_in_memo or memo_counts:
-            return LEVEL_MEMO
-        return LEVEL_NAME if self.name else 0
 
 
 class MatchIndex:
@@ -136,20 +77,25 @@ class MatchIndex:
         self.settings = settings or MatchSettings()
         self.customers = {customer.code: customer for customer in customers}
         self.names = NameIndex(self.customers.values(), fuzzy_cutoff=self.settings.fuzzy_name_cutoff)
-        self.invoices: list[OpenInvoice] = []
+        self.invoices: list[OpenInvoice] = list(invoices)
         self.by_customer: dict[str, list[int]] = defaultdict(list)
-        self.invoice_body: dict[str, int | list[int]] = {}
+        by_customer = self.by_customer
+        bodies = []
+        for position, invoice in enumerate(self.invoices):
+            by_customer[invoice.customer_code].append(position)
+            bodies.append(number_key(invoice.number)[1])
+        self.invoice_body: dict[str, int | list[int]] = dict(zip(bodies, range(len(bodies)), strict=True))
+        if len(self.invoice_body) < len(bodies):  # one body behind two numbers (other prefixes)
+            self.invoice_body = {}
+            for position, body in enumerate(bodies):
+                known = self.invoice_body.get(body)
+                if known is None:
+                    self.invoice_body[body] = position
+                else:
+                    self.invoice_body[body] = [*(known if isinstance(known, list) else [known]), position]
         self.order_body: dict[str, list[int]] = defaultdict(list)
         order_keys: dict[str, str] = {}
-        for position, invoice in enumerate(invoices):
-            self.invoices.append(invoice)
-            self.by_customer[invoice.customer_code].append(position)
-            body = number_key(invoice.number)[1]
-            known = self.invoice_body.get(body)
-            if known is None:
-                self.invoice_body[body] = position
-            else:
-                self.invoice_body[body] = [*(known if isinstance(known, list) else [known]), position]
+        for position, invoice in enumerate(self.invoices):
             if invoice.order_number:
                 order = order_keys.get(invoice.order_number)
                 if order is None:
@@ -164,7 +110,7 @@ class MatchIndex:
         self.alias_name = {squeeze(k): v for k, v in aliases.by_name.items() if squeeze(k)}
 
     # ------------------------------------------------------------------ evidence
-    def _memo_evidence(self, memo: str, evidence: dict[str, _Evidence]) -> None:
+    def _memo_evidence(self, memo: str, evidence: dict[str, Evidence]) -> None:
         for number in memo_numbers(memo):
             body = number.body
             explicit = bool(number.prefix) or number.hint is not None
@@ -175,43 +121,43 @@ class MatchIndex:
                 for position in [] if found is None else found if isinstance(found, list) else [found]:
                     invoice = self.invoices[position]
                     prefix = number_key(invoice.number)[0]
-                    strong = _strong(number, prefix, INVOICE, invoice.number)
+                    strong = strong_reference(number, prefix, INVOICE, invoice.number)
                     why = reason("reference_invoice", invoice=invoice.number)
-                    target = evidence.setdefault(invoice.customer_code, _Evidence())
+                    target = evidence.setdefault(invoice.customer_code, Evidence())
                     (target.strong if strong else target.weak)[position] = why
                     target.explicit |= strong and explicit
             if number.hint in (None, ORDER):
                 for position in self.order_body.get(body, ()):
                     invoice = self.invoices[position]
                     prefix = number_key(invoice.order_number)[0]
-                    strong = _strong(number, prefix, ORDER, invoice.order_number)
+                    strong = strong_reference(number, prefix, ORDER, invoice.order_number)
                     why = reason("reference_order", order=invoice.order_number, invoice=invoice.number)
-                    target = evidence.setdefault(invoice.customer_code, _Evidence())
+                    target = evidence.setdefault(invoice.customer_code, Evidence())
                     (target.strong if strong else target.weak)[position] = why
                     target.explicit |= strong and explicit
             if number.prefix and (number.prefix, body) in self.customer_key:
-                evidence.setdefault(self.customer_key[(number.prefix, body)], _Evidence()).code_in_memo = True
+                evidence.setdefault(self.customer_key[(number.prefix, body)], Evidence()).code_in_memo = True
             elif number.hint == CUSTOMER:
                 for code in self.customer_body.get(body, ()):
-                    evidence.setdefault(code, _Evidence()).code_in_memo = True
+                    evidence.setdefault(code, Evidence()).code_in_memo = True
 
-    def _evidence(self, line: BankLine) -> dict[str, _Evidence]:
-        evidence: dict[str, _Evidence] = {}
+    def _evidence(self, line: BankLine) -> dict[str, Evidence]:
+        evidence: dict[str, Evidence] = {}
         by_account = self.alias_account.get(account_key(line.payer_account)) if line.payer_account else None
         if by_account in self.customers:
-            evidence.setdefault(by_account, _Evidence()).account = True
+            evidence.setdefault(by_account, Evidence()).account = True
         by_name = self.alias_name.get(squeeze(line.payer_name)) if line.payer_name else None
         if by_name in self.customers:
-            evidence.setdefault(by_name, _Evidence()).name_alias = True
+            evidence.setdefault(by_name, Evidence()).name_alias = True
         for hit in self.names.lookup(line.payer_name):
-            evidence.setdefault(hit.customer_code, _Evidence()).name = hit
+            evidence.setdefault(hit.customer_code, Evidence()).name = hit
         if line.memo:
             self._memo_evidence(line.memo, evidence)
         return evidence
 
     # ------------------------------------------------------------------ candidates
     def _identity(
-        self, line: BankLine, code: str, evidence: _Evidence, fit_uses_weak: bool
+        self, line: BankLine, code: str, evidence: Evidence, fit_uses_weak: bool
     ) -> tuple[float, list[Reason]]:
         doubt, reasons = 1.0, []
         if evidence.account:
@@ -227,6 +173,10 @@ class MatchIndex:
                 reasons.append(reason("name_fuzzy", name=line.payer_name, score=hit.score))
             elif hit.shared_by > 1:
                 reasons.append(reason("name_shared", name=line.payer_name, count=hit.shared_by))
+            elif evidence.settled_by_amount:
+                reasons.append(
+                    reason("name_shared_amount", name=line.payer_name, count=evidence.settled_by_amount)
+                )
             else:
                 reasons.append(reason("name_exact", name=line.payer_name, form=hit.kind))
         if evidence.strong:
@@ -240,7 +190,7 @@ class MatchIndex:
             reasons.append(reason("customer_code", code=code))
         return 1 - doubt, reasons
 
-    def _fits(self, line: BankLine, code: str, evidence: _Evidence) -> tuple[list[Fit], bool]:
+    def _fits(self, line: BankLine, code: str, evidence: Evidence) -> tuple[list[Fit], bool]:
         """The amount's fits for this customer, and whether they rest on weak references."""
         invoices = [self.invoices[p] for p in self.by_customer.get(code, ())]
         same_currency = [i for i in invoices if i.currency == line.currency]
@@ -256,29 +206,40 @@ class MatchIndex:
                     reasons=(reason("currency_mismatch", currency=line.currency),),
                 )
             ], False
-        for positions, weak in ((evidence.strong, False), ({**evidence.strong, **evidence.weak}, True)):
+        # Numbers written without prefix are references too when the payer is known otherwise
+        # (its account, name or other references): a customer's own invoice number in the memo
+        # is no coincidence. Otherwise they count only when the amount bears them out.
+        known = evidence.firm(weak_used=False)
+        attempts = [({**evidence.strong, **evidence.weak}, True)] if known and evidence.weak else []
+        attempts += [(evidence.strong, False), ({**evidence.strong, **evidence.weak}, True)]
+        for number, (positions, weak) in enumerate(attempts):
             if weak and not evidence.weak:
-                break
+                continue
             referenced = [
                 self.invoices[p] for p in sorted(positions) if self.invoices[p].currency == line.currency
             ]
             if referenced:
                 fit = fit_referenced(line.amount, referenced, self.settings)
-                if not weak or fit.exact_or_tolerance:
+                if (known and number == 0) or not weak or fit.exact_or_tolerance:
                     return [fit], weak
         return fit_open_items(line.amount, same_currency, self.settings), False
 
-    def _candidates(self, line: BankLine, evidence: dict[str, _Evidence]) -> list[Candidate]:
-        scored: list[tuple[float, int, Candidate]] = []
-        drafts = []
+    def _candidates(self, line: BankLine, evidence: dict[str, Evidence]) -> list[tuple[Candidate, bool]]:
+        """Ranked candidates, each with whether it may be applied without a person."""
+        scored: list[tuple[float, bool, Candidate]] = []
+        fitted = []
         for code, ev in evidence.items():
             fits, weak_used = self._fits(line, code, ev)
             if not (ev.account or ev.name_alias or ev.name or ev.strong or ev.code_in_memo or weak_used):
                 continue  # only weak references that the amount does not bear out
+            fitted.append((code, ev, fits, weak_used))
+        self._settle_shared_name(line, fitted)
+        drafts = []
+        for code, ev, fits, weak_used in fitted:
             identity, who = self._identity(line, code, ev, weak_used)
-            drafts.append((code, ev, fits, identity, who, ev.level(weak_used)))
+            drafts.append((code, ev, fits, identity, who, ev.level(weak_used), weak_used))
         top_level = max((draft[5] for draft in drafts), default=0)
-        for code, _ev, fits, identity, who, level in drafts:
+        for code, ev, fits, identity, who, level, weak_used in drafts:
             penalty = 1.0
             conflict: list[Reason] = []
             if level < top_level:
@@ -287,9 +248,33 @@ class MatchIndex:
                 conflict = [reason("identity_conflict", other=leader)]
             for fit in fits:
                 raw = (1 - (1 - identity) * (1 - fit.corroboration)) * fit.certainty * penalty
-                scored.append((raw, fit.ties, self._candidate(code, raw, fit, who + conflict)))
+                firm = ev.firm(weak_used) and fit.ties == 1
+                if firm and ev.named_only(weak_used):
+                    firm = fit.kind in NAME_ONLY_FITS
+                scored.append((raw, firm, self._candidate(code, raw, fit, who + conflict)))
         scored.sort(key=lambda item: (-item[0], item[2].customer_code))
-        return [candidate for _raw, _ties, candidate in scored]
+        return [(candidate, firm) for _raw, firm, candidate in scored]
+
+    @staticmethod
+    def _settle_shared_name(line: BankLine, fitted: list) -> None:
+        """A name several customers share (a short name, say) and an amount to the cent (not
+        a round one) that is an open invoice of exactly one of them: that one paid."""
+        owners = [
+            item
+            for item in fitted
+            if item[1].name is not None
+            and item[1].name.kind in STRONG_FORMS
+            and item[1].name.shared_by > 1
+            and item[1].named_only(item[3])
+        ]
+        if len(owners) < 2 or owners[0][1].name.shared_by > SHARED_NAME_MAX or line.amount % 100 == 0:
+            return
+        fitting = [item for item in owners if item[2][0].kind in EXACT_FITS and item[2][0].ties == 1]
+        if len(fitting) == 1:
+            ev = fitting[0][1]
+            hit = ev.name
+            ev.name = NameHit(hit.customer_code, hit.weight, hit.kind, hit.score, 1)
+            ev.settled_by_amount = hit.shared_by
 
     def _candidate(self, code: str, raw: float, fit: Fit, who: list[Reason]) -> Candidate:
         reasons = [*who, *fit.reasons]
@@ -330,7 +315,8 @@ class MatchIndex:
             word = next((w for w in NON_CUSTOMER_WORDS if w in text), None)
             if word is not None:
                 return Proposal(line.bank_ref, IGNORED, reasons=(reason("non_customer", keyword=word),))
-        candidates = self._candidates(line, evidence)[: self.settings.max_candidates]
+        ranked = self._candidates(line, evidence)[: self.settings.max_candidates]
+        candidates = [candidate for candidate, _firm in ranked]
         settings = self.settings
         if not candidates or candidates[0].confidence < settings.review_threshold:
             return Proposal(
@@ -339,6 +325,9 @@ class MatchIndex:
         best = candidates[0]
         status = AUTO if best.confidence >= settings.auto_threshold else REVIEW
         reasons = best.reasons
+        if status == AUTO and not ranked[0][1]:
+            status = REVIEW
+            reasons = (*reasons, reason("identity_not_firm"))
         tie = any(r.code == "amount_tie" for r in best.reasons)
         if len(candidates) > 1 and candidates[1].confidence >= best.confidence - Decimal(
             str(COMPETITOR_MARGIN)
@@ -348,6 +337,19 @@ class MatchIndex:
                 reasons = (*reasons, reason("close_competitor", other=candidates[1].customer_code))
         if tie:
             status = REVIEW
+        # The account, a learned name or the payer's exact name says someone else paid: the
+        # evidence is split (a learned account outranks a name).
+        leader = evidence.get(best.customer_code, Evidence())
+        identified = {
+            code
+            for code, ev in evidence.items()
+            if ev.account
+            or (not leader.account and (ev.name_alias or (ev.name is not None and ev.name.strong)))
+        }
+        if status == AUTO and identified and identified != {best.customer_code}:
+            status = REVIEW
+            other = sorted(identified - {best.customer_code}) or sorted(identified)
+            reasons = (*reasons, reason("identity_conflict", other=other[0]))
         return Proposal(
             line.bank_ref,
             status,

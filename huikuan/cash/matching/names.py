@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import chain
 
-from pypinyin import lazy_pinyin
+from pypinyin import Style, lazy_pinyin
+from pypinyin import pinyin as pypinyin_readings
 from rapidfuzz import fuzz, process
 
 from huikuan.cash.matching.model import CustomerRef
@@ -29,7 +31,13 @@ FORM_WEIGHTS = {
     "english": 0.93,
     "pinyin": 0.90,
     "placeless": 0.75,
+    "prefix": 0.80,
 }
+# Forms whose exact match (owned by one customer) identifies the payer well enough to apply a
+# receipt without a reference; a name without its place, a cut name or a fuzzy one never does.
+STRONG_FORMS = frozenset({"full", "core", "short", "english", "pinyin"})
+# A cut name is matched as a prefix of a full name only from this many characters on.
+PREFIX_MIN = 8
 
 _LEGAL_ZH = (
     "集团股份有限公司",
@@ -42,6 +50,30 @@ _LEGAL_ZH = (
     "公司",
     "集团",
     "股份",
+)
+# The pinyin of the legal forms, as payers' systems write a Chinese name in Latin letters.
+_LEGAL_PINYIN = (
+    "jituangufenyouxiangongsi",
+    "jituanyouxiangongsi",
+    "gufenyouxiangongsi",
+    "youxianzerengongsi",
+    "youxiangongsi",
+    "jituangongsi",
+    "zonggongsi",
+    "gongsi",
+    "jituan",
+)
+# Legal forms a bank may cut short at its field length (有限公司 → 有限, 有).
+_LEGAL_CUT = tuple(
+    sorted(
+        {
+            legal[:size]
+            for legal in ("有限公司", "股份有限公司", "有限责任公司", "集团有限公司")
+            for size in range(1, len(legal))
+        },
+        key=len,
+        reverse=True,
+    )
 )
 _BRANCH_ZH = ("分公司", "分厂", "分行", "支行", "营业部", "办事处", "分部", "分店")
 _LEGAL_LATIN = frozenset(
@@ -69,6 +101,9 @@ _NOT_WORD = re.compile(r"[^0-9a-z\u3400-\u9fff]+")
 _LATIN_WORDS = re.compile(r"[0-9a-z]+")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _PINYIN: dict[str, str] = {}
+_READINGS: dict[str, tuple[str, ...]] = {}
+PINYIN_READINGS = 4
+_CHOICE_KINDS = frozenset({"core", "short", "english", "pinyin"})
 _POSTING_BUDGET = 6000
 _FUZZY_POOL = 3000
 
@@ -96,14 +131,15 @@ def _strip_place(text: str, *, leading: bool) -> str:
 
 def chinese_core(name: str) -> str:
     """``上海华东机械有限公司(中国)江苏分公司`` → ``上海华东机械``."""
-    text = squeeze(_BRACKETED.sub("", _nfkc(name)))
-    for branch in _BRANCH_ZH:
+    text = _nfkc(name)
+    text = squeeze(_BRACKETED.sub("", text) if "(" in text or "[" in text or "【" in text else text)
+    for branch in _BRANCH_ZH if text.endswith(_BRANCH_ZH) else ():
         if text.endswith(branch) and len(text) > len(branch) + 2:
             text = text[: -len(branch)]
             cut = max(text.rfind(legal) + len(legal) if legal in text else -1 for legal in _LEGAL_ZH)
             text = text[:cut] if cut > 0 else _strip_place(text, leading=False)
             break
-    stripped = True
+    stripped = text.endswith(_LEGAL_ZH)
     while stripped:
         stripped = False
         for legal in _LEGAL_ZH:
@@ -139,31 +175,98 @@ def pinyin(text: str) -> str:
     return "".join(out)
 
 
+def pinyin_readings(text: str, limit: int = PINYIN_READINGS) -> list[str]:
+    """The pinyin of ``text`` with each character's other readings too (都 du/dou, 重 zhong/
+    chong, 长 chang/zhang), at most ``limit`` of them: a payer's system reads a name in
+    context, which the character-by-character reading alone misses."""
+    readings = [""]
+    for char in text:
+        options = _READINGS.get(char)
+        if options is None:
+            options = _READINGS[char] = (
+                tuple(
+                    dict.fromkeys(
+                        r.lower() for r in pypinyin_readings(char, style=Style.NORMAL, heteronym=True)[0]
+                    )
+                )
+                if _CJK.match(char)
+                else (char,)
+            )
+        if len(options) == 1 or len(readings) * 2 > limit:
+            readings = [reading + options[0] for reading in readings]
+        else:  # the two commonest readings
+            readings = [reading + option for reading in readings for option in options[:2]]
+    return readings
+
+
 def customer_forms(customer: CustomerRef) -> list[tuple[str, str]]:
     """``(form kind, key)`` for each way a payer may write this customer's name."""
-    forms: list[tuple[str, str]] = []
+    return _customer_forms(customer)[2]
+
+
+def _customer_forms(customer: CustomerRef) -> tuple[str, str, list[tuple[str, str]]]:
+    """The squeezed full name, its core, and the forms (the pinyin readings after the first
+    one have the kind ``pinyin_other``)."""
     full = squeeze(customer.name)
     main = core(customer.name)
-    forms += [("full", full), ("core", main), ("placeless", placeless(main))]
+    forms = [("full", full), ("core", main), ("placeless", placeless(main))]
     if is_chinese(main):
-        forms.append(("pinyin", pinyin(main)))
+        readings = pinyin_readings(main)
+        forms += [("pinyin", readings[0]), *(("pinyin_other", r) for r in readings[1:])]
     if customer.short_name:
         short = core(customer.short_name)
         forms.append(("short", short))
         if is_chinese(short):
-            forms.append(("pinyin", pinyin(short)))
+            readings = pinyin_readings(short)
+            forms += [("pinyin", readings[0]), *(("pinyin_other", r) for r in readings[1:])]
     if customer.english_name:
         forms.append(("english", latin_core(customer.english_name)))
-    return [(kind, key) for kind, key in forms if len(key) >= 2]
+    return full, main, [(kind, key) for kind, key in forms if len(key) >= 2]
+
+
+def without_branch(full: str) -> str:
+    """``…股份有限公司广州分公司`` → ``…股份有限公司``: the company a branch belongs to."""
+    if not full.endswith(_BRANCH_ZH):
+        return full
+    for branch in _BRANCH_ZH:
+        if full.endswith(branch):
+            text = full[: -len(branch)]
+            cut = max(text.rfind(legal) + len(legal) if legal in text else -1 for legal in _LEGAL_ZH)
+            return text[:cut] if cut > 0 else full
+    return full
+
+
+def latin_pinyin_core(squeezed: str) -> str:
+    """``shanghaihuadongjixieyouxiangongsi`` → ``shanghaihuadongjixie`` (pinyin legal form off)."""
+    for legal in _LEGAL_PINYIN:
+        if squeezed.endswith(legal) and len(squeezed) > len(legal) + 3:
+            return squeezed[: -len(legal)]
+    return squeezed
+
+
+def uncut(text: str) -> str:
+    """A name the bank cut inside its legal form, without the stump (``…机械有限`` → ``…机械``)."""
+    for stump in _LEGAL_CUT:
+        if text.endswith(stump) and len(text) - len(stump) >= 4:
+            return chinese_core(text[: -len(stump)])
+    return text
 
 
 def payer_keys(payer_name: str) -> list[tuple[str, str]]:
     """The payer name's forms, strongest first."""
     full = squeeze(payer_name)
     main = core(payer_name)
-    keys = [("full", full), ("core", main)]
-    if is_chinese(main):
+    chinese = is_chinese(main)
+    keys = (
+        [("full", full), ("full", without_branch(full)), ("core", main)]
+        if chinese
+        else [("full", full), ("core", main)]
+    )
+    if chinese:
         keys.append(("core", chinese_core(_BRACKETED.sub("", _nfkc(payer_name)))))
+        keys.append(("core", uncut(main)))
+    else:
+        keys.append(("core", latin_pinyin_core(full)))
     keys.append(("placeless", placeless(main)))
     return [(kind, key) for kind, key in keys if len(key) >= 2]
 
@@ -176,6 +279,11 @@ class NameHit:
     score: int  # rapidfuzz ratio for fuzzy hits, 100 for exact ones
     shared_by: int  # how many customers the matched form belongs to
 
+    @property
+    def strong(self) -> bool:
+        """An exact match of a full form that belongs to this customer alone."""
+        return self.kind in STRONG_FORMS and self.shared_by == 1
+
 
 class NameIndex:
     """Customers' name forms, built once per batch; lookups cached per payer name."""
@@ -185,14 +293,28 @@ class NameIndex:
         self.exact: dict[str, dict[str, str]] = defaultdict(dict)  # key -> code -> strongest kind
         self.choices: list[str] = []
         self.choice_codes: list[str] = []
+        self.chinese_names: dict[str, str] = {}  # code -> Chinese core, to check pinyin
+        fulls: list[tuple[str, str]] = []
+        exact = self.exact
         for customer in customers:
-            for kind, key in customer_forms(customer):
-                known = self.exact[key].get(customer.code)
-                if known is None or FORM_WEIGHTS[kind] > FORM_WEIGHTS[known]:
-                    self.exact[key][customer.code] = kind
-                if kind in ("core", "short", "english", "pinyin"):
+            code = customer.code
+            full, main, forms = _customer_forms(customer)
+            fulls.append((full, code))
+            if is_chinese(main):
+                self.chinese_names[code] = main
+            for kind, key in forms:
+                if kind == "pinyin_other":  # looked up exactly, not fuzzily
+                    kind = "pinyin"
+                elif kind in _CHOICE_KINDS:
                     self.choices.append(key)
-                    self.choice_codes.append(customer.code)
+                    self.choice_codes.append(code)
+                owners = exact[key]
+                known = owners.get(code)
+                if known is None or FORM_WEIGHTS[kind] > FORM_WEIGHTS[known]:
+                    owners[code] = kind
+        fulls.sort()
+        self.full_names = [name for name, _code in fulls]
+        self.full_codes = [code for _name, code in fulls]
         self._grams: dict[str, list[int]] | None = None
         self._cache: dict[str, tuple[NameHit, ...]] = {}
 
@@ -206,21 +328,55 @@ class NameIndex:
         return cached
 
     def _lookup(self, payer_name: str) -> tuple[NameHit, ...]:
-        for kind, key in payer_keys(payer_name):
+        keys = payer_keys(payer_name)
+        for kind, key in keys:
             owners = self.exact.get(key)
             if owners:
-                hits = [
-                    NameHit(
-                        code,
-                        FORM_WEIGHTS[form] if kind != "placeless" else FORM_WEIGHTS[kind],
-                        form,
-                        100,
-                        len(owners),
-                    )
-                    for code, form in owners.items()
-                ]
+                if kind == "placeless":  # another place's company of the same name is no proof
+                    hits = [NameHit(code, FORM_WEIGHTS[kind], kind, 100, len(owners)) for code in owners]
+                    # A typo in the name of the right place's company is as likely: both are shown.
+                    named = {hit.customer_code for hit in hits}
+                    hits += [hit for hit in self._fuzzy(core(payer_name)) if hit.customer_code not in named]
+                else:
+                    hits = [
+                        NameHit(code, FORM_WEIGHTS[form], form, 100, len(owners))
+                        for code, form in owners.items()
+                    ]
                 return tuple(sorted(hits, key=lambda hit: (-hit.weight, hit.customer_code)))
-        return self._fuzzy(core(payer_name))
+        prefix = self._prefix(keys[0][1]) if keys else ()
+        if prefix:
+            return prefix
+        main = core(payer_name)
+        if is_chinese(main):
+            return self._fuzzy(main)
+        return self._fuzzy_latin(latin_pinyin_core(squeeze(payer_name)))
+
+    def _prefix(self, full: str) -> tuple[NameHit, ...]:
+        """A name the bank cut at its field length: the start of one customer's full name."""
+        if len(full) < PREFIX_MIN:
+            return ()
+        start = bisect_left(self.full_names, full)
+        codes = []
+        for position in range(start, min(start + 3, len(self.full_names))):
+            if not self.full_names[position].startswith(full):
+                break
+            codes.append(self.full_codes[position])
+        return tuple(NameHit(code, FORM_WEIGHTS["prefix"], "prefix", 100, len(codes)) for code in codes)
+
+    def _fuzzy_latin(self, query: str) -> tuple[NameHit, ...]:
+        """A Latin name: fuzzily, then a close pinyin checked against the Chinese name read as a
+        whole (heteronyms such as 重庆 = chongqing are read right only in context)."""
+        hits = self._fuzzy(query)
+        if not hits:
+            return ()
+        checked = []
+        for hit in hits[:3]:
+            chinese = self.chinese_names.get(hit.customer_code)
+            if chinese and "".join(lazy_pinyin(chinese)).lower() == query:
+                checked.append(NameHit(hit.customer_code, FORM_WEIGHTS["pinyin"], "pinyin", 100, 1))
+        if len(checked) == 1:
+            return tuple(checked)
+        return hits
 
     def _fuzzy(self, query: str) -> tuple[NameHit, ...]:
         if len(query) < 3:
@@ -248,7 +404,8 @@ class NameIndex:
         if self._grams is None:
             grams: dict[str, list[int]] = defaultdict(list)
             for position, choice in enumerate(self.choices):
-                for gram in self._ngrams(choice):
+                size = 2 if _CJK.match(choice) else 3
+                for gram in {choice[i : i + size] for i in range(max(1, len(choice) - size + 1))}:
                     grams[gram].append(position)
             self._grams = dict(grams)
         postings = sorted((p for p in map(self._grams.get, self._ngrams(query)) if p), key=len)

@@ -19,15 +19,23 @@ REASON_TEXTS = {
     "name_alias": _("The payer name “{name}” was learned for this customer."),
     "name_exact": _("The payer name “{name}” is this customer's name ({form})."),
     "name_shared": _("The payer name “{name}” fits {count} customers."),
+    "name_shared_amount": _(
+        "The payer name “{name}” fits {count} customers; only this one has an open invoice of this amount."
+    ),
     "name_fuzzy": _("The payer name “{name}” resembles this customer's name ({score}% alike)."),
     "reference_invoice": _("The memo names invoice {invoice}."),
     "reference_order": _("The memo names order {order} (invoice {invoice})."),
     "customer_code": _("The memo gives the customer code {code}."),
     "identity_conflict": _("Stronger evidence points at another customer ({other})."),
+    "identity_not_firm": _(
+        "Who paid rests on a name that is only similar or on the amount alone: a person confirms."
+    ),
     "close_competitor": _("Another candidate is almost as likely ({other})."),
     "amount_exact_reference": _("The amount equals the open amount of the {count} invoice(s) named."),
     "amount_equals_invoice": _("The amount equals the open amount of invoice {invoice}."),
     "amount_combination": _("The amount equals the sum of {count} open invoices."),
+    "amount_oldest": _("The amount equals the {count} oldest open invoices together."),
+    "amount_order": _("The amount equals the {count} open invoices of order {order} together."),
     "amount_all_open": _("The amount equals all {count} open invoices together."),
     "amount_within_tolerance": _(
         "The amount is {difference} short of the open amount, within the tolerance."

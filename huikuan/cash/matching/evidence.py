@@ -1,0 +1,108 @@
+"""What a bank line says about who paid, per customer, and how much each kind of evidence
+weighs; which evidence may apply a receipt without a person."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from huikuan.cash.matching.model import Reason
+from huikuan.cash.matching.names import NameHit
+from huikuan.cash.matching.references import MemoNumber, digits_of
+
+# Payers and memos that are not customers paying: interest, tax refunds, insurers, payroll.
+NON_CUSTOMER_WORDS = (
+    "利息",
+    "结息",
+    "存息",
+    "退税",
+    "税务局",
+    "税务总局",
+    "国库",
+    "保险",
+    "理赔",
+    "赔款",
+    "工资",
+    "薪资",
+    "薪金",
+    "报销",
+    "社保",
+    "公积金",
+    "财政",
+    "补贴",
+    "补助",
+    "INTEREST",
+    "TAX REFUND",
+    "INSURANCE",
+    "SALARY",
+    "PAYROLL",
+)
+# The fits that apply a receipt automatically when only the payer name says who paid: the
+# amount alone must single out the invoices (a part payment, an overpayment or a combination
+# found among many is a person's decision).
+NAME_ONLY_FITS = frozenset(
+    {"exact_single", "exact_all", "exact_oldest", "exact_order", "exact_combination", "tolerance_single"}
+)
+EXACT_FITS = frozenset({"exact_single", "exact_all", "exact_oldest", "exact_order", "exact_combination"})
+# A name shared by at most this many customers may be settled by the amount.
+SHARED_NAME_MAX = 3
+# Evidence precedence (who paid): higher beats lower when they disagree.
+LEVEL_ACCOUNT, LEVEL_NAME_ALIAS, LEVEL_MEMO, LEVEL_NAME = 4, 3, 2, 1
+WEIGHT_ACCOUNT, WEIGHT_NAME_ALIAS, WEIGHT_REFERENCE, WEIGHT_WEAK_REFERENCE, WEIGHT_CODE = (
+    0.99,
+    0.97,
+    0.90,
+    0.50,
+    0.90,
+)
+
+
+def account_key(account: str) -> str:
+    return "".join(ch for ch in account.upper() if ch.isalnum())
+
+
+def strong_reference(number: MemoNumber, prefix: str, kind: str, written: str) -> bool:
+    """A memo number names a ledger number for sure when written with its prefix, after a word
+    saying what it is (发票, 订单), or without prefix with all its digits (zeros included)."""
+    if number.prefix:
+        return number.prefix == prefix and bool(prefix)
+    return number.hint == kind or (len(number.digits) >= 5 and number.digits == digits_of(written))
+
+
+@dataclass(slots=True)
+class Evidence:
+    """What one line says about one customer."""
+
+    account: bool = False
+    name_alias: bool = False
+    name: NameHit | None = None
+    strong: dict[int, Reason] = field(default_factory=dict)  # invoice position -> why
+    weak: dict[int, Reason] = field(default_factory=dict)
+    code_in_memo: bool = False
+    explicit: bool = False  # a reference written with its prefix or after 发票/订单
+    settled_by_amount: int = 0  # the name is shared by this many; the amount singled this one out
+
+    def firm(self, weak_used: bool) -> bool:
+        """Evidence that may apply a receipt without a person: a learned account or name, a
+        customer code or a reference in the memo (a weak one only when the amount bears it
+        out), or a strong exact name. A fuzzy, cut or place-less name never is."""
+        return bool(
+            self.account
+            or self.name_alias
+            or self.code_in_memo
+            or self.strong
+            or weak_used
+            or (self.name is not None and self.name.strong)
+        )
+
+    def named_only(self, weak_used: bool) -> bool:
+        """Only the payer name says who paid: the amount alone must say what it pays."""
+        return not (self.account or self.name_alias or self.code_in_memo or self.strong or weak_used)
+
+    def level(self, memo_counts: bool) -> int:
+        if self.account:
+            return LEVEL_ACCOUNT
+        if self.name_alias:
+            return LEVEL_NAME_ALIAS
+        if self.strong or self.code_in_memo or memo_counts:
+            return LEVEL_MEMO
+        return LEVEL_NAME if self.name else 0

@@ -1,0 +1,88 @@
+"""Which of a customer's open invoices sum to an amount: exact sums over integer cents, found
+meet-in-the-middle among a bounded pool, and how likely such a sum is a coincidence."""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+from decimal import Decimal
+from math import comb
+
+from huikuan.cash.matching.model import MatchSettings
+
+CENTS = Decimal(100)
+
+
+def cents_of(amount: Decimal) -> int:
+    return int(amount * CENTS)
+
+
+def _sums(items: Sequence[int]) -> list[int]:
+    sums = [0]
+    for value in items:
+        sums += [total + value for total in sums]
+    return sums
+
+
+def _masks(count: int, offset: int) -> list[int]:
+    """The subset masks in the order ``_sums`` lists the subsets' sums."""
+    masks = [0]
+    for i in range(count):
+        bit = 1 << (offset + i)
+        masks += [mask | bit for mask in masks]
+    return masks
+
+
+def subset_solutions(
+    amounts: Sequence[int], low: int, high: int, max_size: int, limit: int = 2
+) -> list[tuple[int, ...]]:
+    """Index tuples of subsets (2 to ``max_size`` items) whose sum lies in ``[low, high]``:
+    those with the sum closest to ``low``, at most ``limit`` of them (meet in the middle)."""
+    half = len(amounts) // 2
+    left_sums, right_sums = _sums(amounts[:half]), _sums(amounts[half:])
+    found: list[tuple[int, int]] = []
+    if low == high:
+        right_at: dict[int, list[int]] = {}
+        hits = set(right_sums).intersection([low - total for total in left_sums])
+        if not hits:  # the common case: no subset sums to the amount (masks not needed)
+            return []
+        left_masks, right_masks = _masks(half, 0), _masks(len(amounts) - half, half)
+        for total, mask in zip(right_sums, right_masks, strict=True):
+            if total in hits:
+                right_at.setdefault(total, []).append(mask)
+        for total, mask in zip(left_sums, left_masks, strict=True):
+            for other in right_at.get(low - total, ()):
+                if 2 <= (mask | other).bit_count() <= max_size:
+                    found.append((0, mask | other))
+    else:
+        left_masks, right_masks = _masks(half, 0), _masks(len(amounts) - half, half)
+        order = sorted(range(len(right_sums)), key=right_sums.__getitem__)
+        ordered = [right_sums[i] for i in order]
+        for total, mask in zip(left_sums, left_masks, strict=True):
+            start = bisect_left(ordered, low - total)
+            stop = bisect_right(ordered, high - total)
+            for position in range(start, min(stop, start + 64)):
+                combined = mask | right_masks[order[position]]
+                if 2 <= combined.bit_count() <= max_size:
+                    found.append((total + ordered[position] - low, combined))
+    if not found:
+        return []
+    found.sort()
+    best_gap = found[0][0]
+    chosen = [mask for gap, mask in found if gap == best_gap][:limit]
+    return [tuple(i for i in range(len(amounts)) if mask >> i & 1) for mask in chosen]
+
+
+def _combinations_considered(pool_size: int, max_size: int) -> int:
+    return sum(comb(pool_size, size) for size in range(2, min(pool_size, max_size) + 1))
+
+
+def combination_certainty(amount: Decimal, pool_size: int, eligible: int, settings: MatchSettings) -> float:
+    """How sure a unique exact combination is: the more subsets were tried against a small
+    amount, the likelier one sums to it by chance (round amounts collide far more often);
+    a pool that left eligible invoices out cannot prove the combination unique."""
+    tried = _combinations_considered(pool_size, settings.combination_max_invoices)
+    cents = max(cents_of(amount), 1)
+    chance = tried / cents * (100 if cents % 10_000 == 0 else 1)
+    certainty = 0.95 if chance <= 0.002 else 0.92 if chance <= 0.03 else 0.85 if chance <= 0.1 else 0.7
+    return certainty if eligible <= pool_size else min(certainty, 0.85)
