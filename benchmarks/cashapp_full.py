@@ -95,6 +95,8 @@ def main() -> None:
         "match_and_apply_seconds": round(t2 - t1, 2),
         "total_seconds": round(t2 - t0, 2),
         "cpu_seconds": round(c2 - c0, 2),
+        "import_cpu_seconds": round(c1 - c0, 2),
+        "match_and_apply_cpu_seconds": round(c2 - c1, 2),
         "load_average": [round(x, 2) for x in os.getloadavg()],
         "targets": TARGETS,
         **figures,
