@@ -23,7 +23,7 @@ from pathlib import Path
 from django.db.models import Count, F
 
 from huikuan.cash.imports import bank_statement_import
-from huikuan.cash.match import lines_match, lines_in_scope
+from huikuan.cash.match import lines_in_scope, lines_match
 from huikuan.cash.models import BankLine, LineStatus
 from huikuan.cash.services import line_accept, line_mark_not_customer
 from huikuan.core.money import money_floor
@@ -33,10 +33,28 @@ from huikuan.ledger.models import Customer, CustomerStatus, Invoice
 ICBC_ACCOUNT = "1102020309000188866"  # the letterhead's account
 CMB_ACCOUNT = "512908830610888"
 BANK_FEE = Decimal("25.00")
-ICBC_HEADERS = ["交易日期", "交易流水号", "摘要", "交易金额(收入)", "交易金额(支出)", "交易币种", "对方户名", "对方账户"]
+ICBC_HEADERS = [
+    "交易日期",
+    "交易流水号",
+    "摘要",
+    "交易金额(收入)",
+    "交易金额(支出)",
+    "交易币种",
+    "对方户名",
+    "对方账户",
+]
 ALL_CITIES = sorted({city for cities in CITIES.values() for city in cities}, key=len, reverse=True)
 COMPANY_FORMS = ("集团股份有限公司", "股份有限公司", "集团有限公司", "有限责任公司", "有限公司")
-CANONICAL_HEADERS = ["reference", "date", "amount", "direction", "currency", "payer_name", "payer_account", "memo"]
+CANONICAL_HEADERS = [
+    "reference",
+    "date",
+    "amount",
+    "direction",
+    "currency",
+    "payer_name",
+    "payer_account",
+    "memo",
+]
 
 
 @dataclass(frozen=True)
@@ -93,10 +111,10 @@ def demo_receipts(*, rng: random.Random, as_of: date) -> tuple[list[Receipt], li
     cny = _open_invoices("CNY", as_of)
     several = sorted((c for c, items in cny.items() if len(items) >= 3), key=lambda c: c.code)
     single = sorted(cny, key=lambda c: c.code)
-    picked = rng.sample(several, min(len(several), 8))
+    picked = rng.sample(several, min(len(several), 10))
     others = [c for c in single if c not in picked]
     picked += rng.sample(others, min(len(others), 4))
-    if len(picked) < 12:
+    if len(picked) < 14:
         return [], []
     day = [as_of - timedelta(days=offset) for offset in range(4, -1, -1)]
 
@@ -104,7 +122,8 @@ def demo_receipts(*, rng: random.Random, as_of: date) -> tuple[list[Receipt], li
         return cny[customer][index]
 
     c, f, h, j, a, b, d, e = picked[:8]  # customers with three open invoices or more
-    g, i, k, m = picked[8:12]
+    p, q = picked[8:10]
+    g, i, k, m = picked[10:14]
     icbc = [
         # An invoice number as the ledger writes it, the customer's full name: applied at once.
         Receipt(day[0], pay(a).open_amount, a.name, _account(rng), f"货款 {pay(a).number}"),
@@ -133,7 +152,22 @@ def demo_receipts(*, rng: random.Random, as_of: date) -> tuple[list[Receipt], li
         # The bank's interest, a supplier's refund, a stranger paying: not customers' money.
         Receipt(day[3], Decimal("1286.45"), "中国工商银行苏州工业园区支行", "", "结息 第二季度"),
         Receipt(day[4], Decimal("3850.00"), "苏州顺达物流有限公司", _account(rng), "退还多收运费"),
-        Receipt(day[4], money_floor(pay(g).open_amount, Decimal("1000")) + Decimal("317.00"), "张伟", _account(rng), "转账"),
+        Receipt(
+            day[4],
+            money_floor(pay(g).open_amount, Decimal("1000")) + Decimal("317.00"),
+            "张伟",
+            _account(rng),
+            "转账",
+        ),
+        # Part of what it owes, without a word of which invoice; a clerk's shorthand name.
+        Receipt(
+            day[4],
+            money_floor((pay(p).open_amount + pay(p, 1).open_amount) * Decimal("0.55"), Decimal("1000")),
+            p.name,
+            _account(rng),
+            "货款",
+        ),
+        Receipt(day[4], pay(q, 1).open_amount, short_form(q)[:2] + "公司", _account(rng), "付款"),
         # Money out: a supplier paid, the bank's charges.
         Receipt(day[2], Decimal("58600.00"), "昆山精工模具有限公司", _account(rng), "支付模具款", debit=True),
         Receipt(day[4], Decimal("45.00"), "中国工商银行", "", "汇款手续费", debit=True),
@@ -147,12 +181,14 @@ def demo_receipts(*, rng: random.Random, as_of: date) -> tuple[list[Receipt], li
         # One company paying another's invoice: whose money it is, a person says.
         Receipt(
             day[3],
-            pay(k).open_amount,
+            pay(g).open_amount,
             g.name,
             _account(rng),
             f"代{short_form(k)}付货款 {pay(k).number}",
         ),
-        Receipt(day[4], pay(m).open_amount, m.name, _account(rng), f"合同 {pay(m).order_number or pay(m).number}"),
+        Receipt(
+            day[4], pay(m).open_amount, m.name, _account(rng), f"合同 {pay(m).order_number or pay(m).number}"
+        ),
         Receipt(day[4], Decimal("12.30"), "招商银行", "", "结息"),
         Receipt(day[4], Decimal("30.00"), "招商银行", "", "账户管理费", debit=True),
     ]
@@ -223,22 +259,29 @@ def cash_apply(*, rng: random.Random, as_of: date, reviewer: str) -> dict[str, i
         _write_icbc(first, icbc)
         _write_canonical(second, cmb)
         bank_statement_import(path=first, profile_name="icbc", account=ICBC_ACCOUNT, imported_by=reviewer)
-        bank_statement_import(path=second, profile_name="canonical", account=CMB_ACCOUNT, imported_by=reviewer)
+        bank_statement_import(
+            path=second, profile_name="canonical", account=CMB_ACCOUNT, imported_by=reviewer
+        )
     lines_match(lines=lines_in_scope(), apply=True)
     # A person works the queue: accepts the first proposal to review (the payer's account
     # and name are learned) and sets the bank's interest aside.
     review = BankLine.objects.filter(status=LineStatus.REVIEW).order_by("booking_date", "pk")
-    accepted = next((line for line in review if line.proposal.get("candidates")), None)
-    if accepted is not None:
-        line_accept(line=accepted, decided_by=reviewer)
+    for line in review:
+        if line.proposal.get("candidates"):
+            line_accept(line=line, decided_by=reviewer)
+            break
     interest = (
-        BankLine.objects.filter(memo__startswith="结息", status__in=(LineStatus.UNMATCHED, LineStatus.IGNORED, LineStatus.REVIEW))
+        BankLine.objects.filter(
+            memo__startswith="结息", status__in=(LineStatus.UNMATCHED, LineStatus.IGNORED, LineStatus.REVIEW)
+        )
         .order_by("booking_date", "pk")
         .first()
     )
     if interest is not None:
         line_mark_not_customer(line=interest, decided_by=reviewer, reason="银行存款利息")
-    counts = dict(BankLine.objects.values_list("status").annotate(count=Count("pk")).values_list("status", "count"))
+    counts = dict(
+        BankLine.objects.values_list("status").annotate(count=Count("pk")).values_list("status", "count")
+    )
     return {
         "bank_lines": sum(counts.values()),
         "bank_lines_auto": counts.get(LineStatus.AUTO, 0),

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from huikuan.correspondence.backends import OUTBOX
 from huikuan.correspondence.services import letterhead_update
+from huikuan.demo.cash import cash_apply
 from huikuan.demo.collections import (
     disputes_open,
     dunning_days,
@@ -16,7 +17,6 @@ from huikuan.demo.collections import (
     plans_agree,
     promises_make,
 )
-from huikuan.demo.cash import cash_apply
 from huikuan.demo.credit import evaluations_year, orders_place, statements_record
 from huikuan.demo.statements import provision_specific, statements_send
 from huikuan.demo.users import demo_users_ensure
@@ -44,7 +44,7 @@ def demo_company_load(
     on it; returns how many records of each kind, and the demo users (a password only for a
     user created now). One transaction: refused or failed, nothing is kept. The emails it
     sends (the statements of account) go to the outbox, whatever the email settings."""
-    from django.test.utils import override_settings  # noqa: PLC0415 - only the demo's load needs it
+    from django.test.utils import override_settings
 
     with override_settings(EMAIL_BACKEND=OUTBOX), transaction.atomic():
         summary = demo_load(seed=seed, invoices=invoices, as_of=as_of)

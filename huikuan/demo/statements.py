@@ -105,7 +105,11 @@ def statements_send(*, rng: random.Random, as_of: date, sender: str) -> dict[str
     # Last year-end's balance confirmation (询证函) of the third customer, for the auditors.
     year_end = date(as_of.year - 1, 12, 31)
     confirmation = statement_create(
-        customer=chosen[2][0], kind=StatementKind.CONFIRMATION, start=year_end, end=year_end, created_by=sender
+        customer=chosen[2][0],
+        kind=StatementKind.CONFIRMATION,
+        start=year_end,
+        end=year_end,
+        created_by=sender,
     )
     statement_send(statement=confirmation, now=_moment(min(year_end + timedelta(days=6), as_of), 10))
     return {
