@@ -7,7 +7,9 @@ from datetime import date
 
 from django.db import transaction
 
+from huikuan.correspondence.backends import OUTBOX
 from huikuan.correspondence.services import letterhead_update
+from huikuan.demo.cash import cash_apply
 from huikuan.demo.collections import (
     disputes_open,
     dunning_days,
@@ -16,6 +18,7 @@ from huikuan.demo.collections import (
     promises_make,
 )
 from huikuan.demo.credit import evaluations_year, orders_place, statements_record
+from huikuan.demo.statements import provision_specific, statements_send
 from huikuan.demo.users import demo_users_ensure
 from huikuan.ledger.demo import demo_load, demo_profiles
 from huikuan.ledger.models import Customer
@@ -39,8 +42,11 @@ def demo_company_load(
 ) -> tuple[dict, list[dict]]:
     """The demo ledger (``huikuan.ledger.demo``), then a year of the credit department's work
     on it; returns how many records of each kind, and the demo users (a password only for a
-    user created now). One transaction: refused or failed, nothing is kept."""
-    with transaction.atomic():
+    user created now). One transaction: refused or failed, nothing is kept. The emails it
+    sends (the statements of account) go to the outbox, whatever the email settings."""
+    from django.test.utils import override_settings
+
+    with override_settings(EMAIL_BACKEND=OUTBOX), transaction.atomic():
         summary = demo_load(seed=seed, invoices=invoices, as_of=as_of)
         users = demo_users_ensure()
         letterhead_update(updated_by="demo", **LETTERHEAD)
@@ -60,4 +66,7 @@ def demo_company_load(
         summary.update(promises_make(rng=rng, as_of=as_of, collectors=collectors))
         summary["payment_plans"] = plans_agree(as_of=as_of, collectors=collectors)
         summary.update(dunning_days(as_of=as_of))
+        summary.update(cash_apply(rng=rng, as_of=as_of, reviewer="demo.manager"))
+        summary.update(statements_send(rng=rng, as_of=as_of, sender="demo.manager"))
+        summary["specific_provisions"] = provision_specific(as_of=as_of, created_by="demo.manager")
     return summary, users

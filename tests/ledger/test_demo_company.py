@@ -188,9 +188,45 @@ def test_the_last_days_dunning_runs_fill_the_busiest_collectors_worklist(company
 
 
 def test_loading_the_demo_renders_and_sends_nothing_its_emails_wait_in_the_outbox(company, db):
-    emails = OutboundEmail.objects.all()
+    emails = OutboundEmail.objects.exclude(purpose="statement")
     assert emails.count() == DunningAction.objects.filter(channel=Channel.EMAIL).count() > 0
     assert set(emails.values_list("status", flat=True)) == {EmailStatus.QUEUED}
     assert not emails.exclude(subject="").exists(), "no email written yet"
     assert not Letter.objects.exists(), "no letter rendered"
     assert not [name for name in company[0]["after_commit"] if name.startswith("dunning_run")]
+
+
+def test_the_cash_workbench_has_applied_unmatched_and_decided_lines(company, db, client):
+    from huikuan.cash.models import BankLine, BankStatement, LineDecision
+
+    assert BankStatement.objects.filter(file_name__startswith="工商银行").exists(), "ICBC CSV imported"
+    statuses = Counter(BankLine.objects.values_list("status", flat=True))
+    assert statuses["auto"] >= 5 and statuses["unmatched"] >= 1 and statuses["ignored"] >= 2, statuses
+    assert LineDecision.objects.filter(kind="not_customer", decided_by="demo.manager").exists()
+    assert client.login(username="demo.manager", password=company[1]["demo.manager"]["password"])
+    page = client.get("/cash/?status=decided", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert page.status_code == 200
+
+
+def test_statements_are_sent_one_confirmed_one_disputed_and_a_confirmation(company, db):
+    from huikuan.statements.models import AccountStatement
+
+    statuses = Counter(AccountStatement.objects.values_list("status", flat=True))
+    assert statuses["confirmed"] == 1 and statuses["disputed"] == 1 and statuses["sent"] >= 2, statuses
+    disputed = AccountStatement.objects.get(status="disputed")
+    assert Dispute.objects.filter(
+        invoice__customer=disputed.customer, opened_by__startswith="statement:"
+    ).exists()
+    assert AccountStatement.objects.filter(kind="confirmation").exists()
+    assert OutboundEmail.objects.filter(purpose="statement").count() >= 5
+
+
+def test_a_specific_provision_and_the_kpis_page_shows_figures(company, db, client):
+    from huikuan.finance.models import SpecificProvision
+
+    assert SpecificProvision.objects.filter(customer__status="legal").count() == 1
+    assert client.login(username="demo.manager", password=company[1]["demo.manager"]["password"])
+    page = client.get("/kpis/", {"first": "2025-04-01", "last": AS_OF.isoformat(), "by": "company"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "<polyline" in html and "2025-06" in html
