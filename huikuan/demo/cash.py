@@ -206,7 +206,17 @@ def demo_receipts(*, rng: random.Random, as_of: date) -> tuple[list[Receipt], li
                 currency="USD",
             )
         )
+    # A clerk's typo in the payer's name and no word of the invoice: the name only resembles the
+    # customer's, so the matcher proposes it and a person confirms (the review queue).
+    for spare in [c for c in single if c not in picked][:2]:
+        cmb.append(Receipt(day[2], pay(spare).open_amount, _typo(spare.name), _account(rng), "货款"))
     return icbc, cmb
+
+
+def _typo(name: str) -> str:
+    """The name with one character mistyped (a homophone a bank clerk might enter)."""
+    at = min(2, len(name) - 1)
+    return name[:at] + ("晟" if name[at] != "晟" else "盛") + name[at + 1 :]
 
 
 def _write_icbc(path: Path, receipts: list[Receipt]) -> None:

@@ -202,6 +202,9 @@ def test_the_cash_workbench_has_applied_unmatched_and_decided_lines(company, db,
     assert BankStatement.objects.filter(file_name__startswith="工商银行").exists(), "ICBC CSV imported"
     statuses = Counter(BankLine.objects.values_list("status", flat=True))
     assert statuses["auto"] >= 5 and statuses["unmatched"] >= 1 and statuses["ignored"] >= 2, statuses
+    # A mistyped payer name waits for a person; the demo's manager accepted one such line.
+    assert statuses["review"] >= 1, statuses
+    assert LineDecision.objects.filter(kind="accept", decided_by="demo.manager").exists()
     assert LineDecision.objects.filter(kind="not_customer", decided_by="demo.manager").exists()
     assert client.login(username="demo.manager", password=company[1]["demo.manager"]["password"])
     page = client.get("/cash/?status=decided", HTTP_ACCEPT_LANGUAGE="zh-hans")
