@@ -83,3 +83,12 @@ def may_import(context) -> bool:
     request = context.get("request")
     user = getattr(request, "user", None)
     return bool(user is not None and user.is_authenticated and importable_kinds(user))
+
+
+@register.simple_tag(takes_context=True)
+def may_see_warnings(context) -> bool:
+    """Whether the signed-in user sees the Early warnings page (staff, not customer users)."""
+    from huikuan.accounts.permissions import may
+
+    request = context.get("request")
+    return may(getattr(request, "user", None), "staff.read")
