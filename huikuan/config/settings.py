@@ -523,8 +523,10 @@ HUIKUAN |= {
         "class_downgrade": 2,
         "payment_worsening": 2,
     },
-    # Who receives a grade: "collector" (the customer's collector) or a role's members.
-    "WARNING_RECIPIENTS": {"1": "collector", "2": "credit_manager", "3": "cfo"},
+    # Who receives each grade: "collector" (the customer's collector) or a role's members.
+    "WARNING_RECIPIENT_GRADE_1": "collector",
+    "WARNING_RECIPIENT_GRADE_2": "credit_manager",
+    "WARNING_RECIPIENT_GRADE_3": "cfo",
 }
 # The address customers reach the server at, for the answer links in statements' emails.
 HUIKUAN_PUBLIC_URL = os.environ.get("HUIKUAN_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -62,8 +62,7 @@ def _grade(rule: str) -> int:
 
 
 def _routed_to(grade: int) -> str:
-    recipients = policy_value("WARNING_RECIPIENTS")
-    return str(recipients.get(str(grade), recipients.get(grade, "credit_manager")))
+    return str(policy_value(f"WARNING_RECIPIENT_GRADE_{grade}")).strip() or "credit_manager"
 
 
 def warning_recipients(warning: EarlyWarning) -> list:

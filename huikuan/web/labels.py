@@ -18,6 +18,7 @@ from django.utils.translation import pgettext_lazy
 from huikuan.approvals.registry import kind_label
 from huikuan.collections.labels import SEGMENTS, STEPS
 from huikuan.collections.models import ActivityKind, CallOutcome, Channel
+from huikuan.finance.models import WarningRule
 
 # The default dunning policies: their codes and the names they were installed with.
 POLICIES = {
@@ -299,14 +300,22 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
         _("Early warning: grade of each rule"),
         _("1 info, 2 warning, 3 severe, by rule."),
     ),
-    "WARNING_RECIPIENTS": (
-        _("Early warning: who receives each grade"),
-        _("By grade: collector (the customer's collector) or a role such as credit_manager or cfo."),
+    "WARNING_RECIPIENT_GRADE_1": (
+        _("Early warning: who receives grade 1 (info)"),
+        _("collector (the customer's collector) or a role such as credit_manager or cfo."),
+    ),
+    "WARNING_RECIPIENT_GRADE_2": (
+        _("Early warning: who receives grade 2 (warning)"),
+        _("collector (the customer's collector) or a role such as credit_manager or cfo."),
+    ),
+    "WARNING_RECIPIENT_GRADE_3": (
+        _("Early warning: who receives grade 3 (severe)"),
+        _("collector (the customer's collector) or a role such as credit_manager or cfo."),
     ),
 }
 
 # Sub-keys of nested settings: classes stay as letters; the rest get words.
-SUB_KEYS = {**SCORES, **SEGMENTS, **INDUSTRY_POSITIONS}
+SUB_KEYS = {**SCORES, **SEGMENTS, **INDUSTRY_POSITIONS, **dict(WarningRule.choices)}
 # The scheduled jobs of huikuan/jobs/registry.py, by name.
 JOBS = {
     "promises": _("Promises and payment plans checked"),
@@ -315,6 +324,7 @@ JOBS = {
     "email_retry": _("Failed emails retried"),
     "credit_monthly": _("Monthly credit classification"),
     "credit_quarterly": _("Quarterly credit review"),
+    "warnings": _("Early warnings raised"),
 }
 
 # Who changed a record when no signed-in user did (``huikuan.core.audit``): the source of the
