@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from huikuan.accounts.access import access_customers, customer_filter
+from huikuan.approvals.models import Notification
 from huikuan.core.errors import RuleViolation
 from huikuan.finance.models import EarlyWarning, WarningGrade, WarningRule, WarningStatus
 
@@ -102,3 +103,9 @@ def warning_as_dict(warning: EarlyWarning) -> dict[str, Any]:
         "acknowledged_at": warning.acknowledged_at.isoformat() if warning.acknowledged_at else None,
         "note": warning.note,
     }
+
+
+def unread_warning_notifications(*, user) -> QuerySet[Notification]:
+    """The user's in-app notifications of early warnings not yet read (they belong to no
+    approval request); opening the Early warnings page reads them."""
+    return Notification.objects.filter(user=user, request__isnull=True, read_at__isnull=True)

@@ -72,8 +72,15 @@ def warning_recipients(warning: EarlyWarning) -> list:
     if warning.routed_to == COLLECTOR:
         collector = warning.customer.collector
         found = list(users.filter(username=collector)) if collector else []
-        return found or list(users.filter(groups__name="credit_manager").distinct().order_by("pk"))
-    return list(users.filter(groups__name=warning.routed_to).distinct().order_by("pk"))
+        if found:
+            return found
+    else:
+        found = list(users.filter(groups__name=warning.routed_to).distinct().order_by("pk"))
+        if found:
+            return found
+    # Nobody in the role (or a role misspelt in the settings): the credit managers, so no
+    # warning goes unseen.
+    return list(users.filter(groups__name="credit_manager").distinct().order_by("pk"))
 
 
 @transaction.atomic

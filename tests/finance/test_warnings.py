@@ -256,3 +256,11 @@ def test_promise_status_is_the_collections_rule(people):
     promise.refresh_from_db()
     assert promise.status == PromiseStatus.OPEN
     assert rules_raised() == set()
+
+
+def test_a_role_with_nobody_falls_back_to_the_credit_managers(people):
+    policy_set(key="WARNING_RECIPIENT_GRADE_3", value="president", updated_by="test")
+    _statement(customer("WEAK"), "-200000")
+    warnings_run(as_of=TODAY)
+    assert EarlyWarning.objects.get().routed_to == "president"
+    assert [n.user.username for n in Notification.objects.all()] == ["cm_sun"]

@@ -132,3 +132,14 @@ def test_the_daily_job_runs_after_promises_and_classification(people):
     assert job.work(TODAY)["created"] == 0
     assert job.work(TODAY + timedelta(days=1))["created"] == 0
     assert date(2026, 3, 10) == TODAY
+
+
+def test_the_navigation_counts_unread_warnings_until_the_page_is_opened(people, raised):
+    client = browser(people["cfo_wu"])
+    dashboard = client.get("/").content.decode()
+    assert (
+        'id="nav-warnings"' in dashboard
+        and '<span class="badge">1</span>' in dashboard.split('id="nav-warnings"')[1][:200]
+    )
+    client.get("/warnings/")
+    assert '<span class="badge">' not in client.get("/").content.decode().split('id="nav-warnings"')[1][:200]

@@ -92,3 +92,15 @@ def may_see_warnings(context) -> bool:
 
     request = context.get("request")
     return may(getattr(request, "user", None), "staff.read")
+
+
+@register.simple_tag(takes_context=True)
+def warnings_unread_count(context) -> int:
+    """The signed-in user's unread early-warning notifications (the navigation's badge)."""
+    from huikuan.finance.warning_selectors import unread_warning_notifications
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return 0
+    return unread_warning_notifications(user=user).count()

@@ -9,10 +9,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from huikuan.accounts.permissions import may
+from huikuan.approvals.services import notification_mark_read
 from huikuan.core.audit import audit_context
 from huikuan.core.errors import ApplicationError
 from huikuan.finance.models import WarningGrade, WarningRule, WarningStatus
-from huikuan.finance.warning_selectors import access_warnings, warning_sentence, warnings_filtered
+from huikuan.finance.warning_selectors import (
+    access_warnings,
+    unread_warning_notifications,
+    warning_sentence,
+    warnings_filtered,
+)
 from huikuan.finance.warning_services import warning_acknowledge
 from huikuan.web.views.common import page_for, page_of, template_for
 
@@ -28,6 +34,9 @@ def warning_list(request):
     rule = _choice(request.GET.get("rule"), WarningRule.values)
     warnings = warnings_filtered(access_warnings(user=request.user), grade=grade, status=status, rule=rule)
     page = page_of(request, warnings)
+    unread = list(unread_warning_notifications(user=request.user).values_list("pk", flat=True))
+    if unread:
+        notification_mark_read(user=request.user, notification_ids=unread)
     for warning in page:
         warning.sentence = warning_sentence(warning)
     context = {
