@@ -103,6 +103,8 @@ ACTIONS: dict[str, Rule] = {
     # Bank statements (cash application).
     "bank.import": _any_permission("cash.add_bankstatement"),
     "bank_profile.edit": _any_permission("cash.change_bankprofile"),
+    # Early warnings: whoever handles them (any staff but auditors) acknowledges them.
+    "warning.acknowledge": _staff_who_act,
     # Letters and email.
     "template.edit": _any_permission("correspondence.change_documenttemplate"),
     "letterhead.edit": _any_permission("correspondence.change_letterhead"),

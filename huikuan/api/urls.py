@@ -9,6 +9,7 @@ from huikuan.api import (
     finance,
     schema,  # noqa: F401 - registers the Bearer scheme's description
     views,
+    warnings,
 )
 
 router = SimpleRouter()
@@ -17,6 +18,7 @@ router.register("invoices", views.InvoiceViewSet, basename="invoice")
 router.register("payments", views.PaymentViewSet, basename="payment")
 router.register("allocations", views.AllocationViewSet, basename="allocation")
 router.register("credit-notes", views.CreditNoteViewSet, basename="credit-note")
+router.register("warnings", warnings.EarlyWarningViewSet, basename="warning")
 
 urlpatterns = [
     path("", include(router.urls)),

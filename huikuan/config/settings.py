@@ -497,6 +497,37 @@ HUIKUAN |= {
     # The answer link in a statement's email stays valid this many days.
     "STATEMENT_LINK_DAYS": 30,
 }
+# --- Early warnings (issue 13, huikuan.finance.warnings): the rules' thresholds, each rule's
+# grade (1 info, 2 warning, 3 severe) and who receives each grade.
+HUIKUAN |= {
+    # Credit used (open receivables + open orders) at or above this share of the limit.
+    "WARNING_CREDIT_USAGE": Decimal("0.90"),
+    # An invoice overdue more than this many days (warned once, the day it crosses).
+    "WARNING_OVERDUE_DAYS": 60,
+    # A class C/D customer's invoice of at least this amount (functional currency) that falls
+    # due within WARNING_DUE_SOON_DAYS days.
+    "WARNING_LARGE_INVOICE_AMOUNT": Decimal("100000.00"),
+    "WARNING_DUE_SOON_DAYS": 7,
+    "WARNING_DUE_SOON_CLASSES": "CD",
+    # A payment score this many points below the previous month's evaluation.
+    "WARNING_PAYMENT_SCORE_DROP": Decimal("3"),
+    # Events (broken promises, class downgrades, invoices crossing the overdue threshold) this
+    # many days old are still warned of: a run missed for a few days catches up.
+    "WARNING_EVENT_LOOKBACK_DAYS": 7,
+    "WARNING_GRADES": {
+        "credit_usage": 2,
+        "broken_promise": 1,
+        "newly_overdue": 2,
+        "large_due_soon": 1,
+        "altman_distress": 3,
+        "class_downgrade": 2,
+        "payment_worsening": 2,
+    },
+    # Who receives each grade: "collector" (the customer's collector) or a role's members.
+    "WARNING_RECIPIENT_GRADE_1": "collector",
+    "WARNING_RECIPIENT_GRADE_2": "credit_manager",
+    "WARNING_RECIPIENT_GRADE_3": "cfo",
+}
 # The address customers reach the server at, for the answer links in statements' emails.
 HUIKUAN_PUBLIC_URL = os.environ.get("HUIKUAN_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 

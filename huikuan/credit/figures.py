@@ -247,3 +247,28 @@ def overdue_invoices(
         for customer_id, number, due, currency, own, functional in rows
         if own
     ]
+
+
+def open_invoices_due_between(
+    *, as_of: date, first_due: date, last_due: date, customer_ids: Collection[int] | None = None
+) -> list[tuple[int, int, str, date, Decimal]]:
+    """Invoices open at the end of ``as_of`` whose due date is from ``first_due`` to ``last_due``:
+    (customer id, invoice id, number, due date, balance in the functional currency)."""
+    balance = functional_sql("i", balance_sql("as_of"))
+    sql = (
+        f"SELECT i.customer_id, i.id, i.number, i.due_date, {balance} FROM ledger_invoice i "
+        f"WHERE i.due_date >= %(first)s AND i.due_date <= %(last)s AND {open_at_sql('as_of')}"
+        f"{_only('i.customer_id', customer_ids)} ORDER BY i.customer_id, i.due_date, i.number"
+    )
+    rows = _fetch(sql, {"as_of": _day(as_of), "first": _day(first_due), "last": _day(last_due)})
+    return [
+        (
+            customer_id,
+            invoice_id,
+            number,
+            date.fromisoformat(due) if isinstance(due, str) else due,
+            from_minor_units(amount),
+        )
+        for customer_id, invoice_id, number, due, amount in rows
+        if amount
+    ]

@@ -47,3 +47,61 @@ class SpecificProvision(models.Model):
 
 
 auditlog.register(SpecificProvision)
+
+
+class WarningRule(models.TextChoices):
+    CREDIT_USAGE = "credit_usage", _("credit used near the limit")
+    BROKEN_PROMISE = "broken_promise", _("promise to pay broken")
+    NEWLY_OVERDUE = "newly_overdue", _("invoice newly past the overdue threshold")
+    LARGE_DUE_SOON = "large_due_soon", _("large invoice of a class C/D customer falling due")
+    ALTMAN_DISTRESS = "altman_distress", _("Altman Z in the distress zone")
+    CLASS_DOWNGRADE = "class_downgrade", _("class downgraded")
+    PAYMENT_WORSENING = "payment_worsening", _("payment pattern worsening")
+
+
+class WarningGrade(models.IntegerChoices):
+    INFO = 1, _("info")
+    WARNING = 2, _("warning")
+    SEVERE = 3, _("severe")
+
+
+class WarningStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    ACKNOWLEDGED = "acknowledged", _("acknowledged")
+
+
+class EarlyWarning(models.Model):
+    """One early warning (预警): a rule met by a customer (and perhaps one invoice), once per
+    ``subject_key`` — the event (a promise, an invoice, a class change, a statement) or the
+    period (a month) it is about — so a second run of the same day creates nothing."""
+
+    rule = models.CharField(_("rule"), max_length=32, choices=WarningRule.choices)
+    grade = models.PositiveSmallIntegerField(_("grade"), choices=WarningGrade.choices)
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="early_warnings")
+    invoice = models.ForeignKey(Invoice, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    subject_key = models.CharField(_("subject"), max_length=100)
+    raised_on = models.DateField(_("raised on"))
+    figures = models.JSONField(_("figures"), default=dict)
+    routed_to = models.CharField(_("routed to"), max_length=32)
+    status = models.CharField(
+        _("status"), max_length=16, choices=WarningStatus.choices, default=WarningStatus.OPEN
+    )
+    acknowledged_by = models.CharField(_("acknowledged by"), max_length=150, blank=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-raised_on", "-grade", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule", "customer", "subject_key"], name="warning_once_per_subject"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "grade"], name="warning_status_grade")]
+
+    def __str__(self) -> str:
+        return f"{self.rule} {self.customer_id} {self.subject_key}"
+
+
+auditlog.register(EarlyWarning)

@@ -87,6 +87,14 @@ def _statements(day: date) -> dict:
     return statements_send_due(day=day)
 
 
+def _warnings(day: date) -> dict:
+    """The early warnings of the day (after promises are judged and classes evaluated), routed
+    by grade, notified in the app and in one digest email per recipient."""
+    from huikuan.finance.warning_services import warnings_run
+
+    return warnings_run(as_of=day).as_dict()
+
+
 JOBS: dict[str, Job] = {
     job.name: job
     for job in (
@@ -96,5 +104,11 @@ JOBS: dict[str, Job] = {
         Job("email_retry", "retry emails that failed", _email_retry, after=("dunning",)),
         Job("credit_monthly", "monthly customer classification, first day of the month", _credit_monthly),
         Job("credit_quarterly", "quarterly credit review, first day of the quarter", _credit_quarterly),
+        Job(
+            "warnings",
+            "early warnings: evaluate the rules, notify by grade, queue the digest emails",
+            _warnings,
+            after=("promises", "credit_monthly", "credit_quarterly"),
+        ),
     )
 }

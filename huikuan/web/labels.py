@@ -18,6 +18,7 @@ from django.utils.translation import pgettext_lazy
 from huikuan.approvals.registry import kind_label
 from huikuan.collections.labels import SEGMENTS, STEPS
 from huikuan.collections.models import ActivityKind, CallOutcome, Channel
+from huikuan.finance.models import WarningRule
 
 # The default dunning policies: their codes and the names they were installed with.
 POLICIES = {
@@ -267,10 +268,54 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
         _("Days a statement's answer link stays valid"),
         _("After this many days the customer's link shows that it has expired."),
     ),
+    "WARNING_CREDIT_USAGE": (
+        _("Early warning: credit used (share of the limit)"),
+        _("A customer whose open receivables and orders reach this share of its credit limit is warned of."),
+    ),
+    "WARNING_OVERDUE_DAYS": (
+        _("Early warning: days overdue"),
+        _("An invoice overdue more than this many days is warned of once, when it crosses."),
+    ),
+    "WARNING_LARGE_INVOICE_AMOUNT": (
+        _("Early warning: large invoice amount"),
+        _("An invoice this large of a customer of the classes below falling due soon is warned of."),
+    ),
+    "WARNING_DUE_SOON_DAYS": (
+        _("Early warning: falling due within (days)"),
+        _("How many days ahead a large invoice falling due is warned of."),
+    ),
+    "WARNING_DUE_SOON_CLASSES": (
+        _("Early warning: classes of the large-invoice rule"),
+        _("The credit classes whose large invoices falling due are warned of, e.g. CD."),
+    ),
+    "WARNING_PAYMENT_SCORE_DROP": (
+        _("Early warning: fall of the payment score"),
+        _("A payment score this many points below the previous month's is a worsening payment pattern."),
+    ),
+    "WARNING_EVENT_LOOKBACK_DAYS": (
+        _("Early warning: events of the last (days)"),
+        _("Broken promises, downgrades and invoices crossing the threshold this recent are still warned of."),
+    ),
+    "WARNING_GRADES": (
+        _("Early warning: grade of each rule"),
+        _("1 info, 2 warning, 3 severe, by rule."),
+    ),
+    "WARNING_RECIPIENT_GRADE_1": (
+        _("Early warning: who receives grade 1 (info)"),
+        _("collector (the customer's collector) or a role such as credit_manager or cfo."),
+    ),
+    "WARNING_RECIPIENT_GRADE_2": (
+        _("Early warning: who receives grade 2 (warning)"),
+        _("collector (the customer's collector) or a role such as credit_manager or cfo."),
+    ),
+    "WARNING_RECIPIENT_GRADE_3": (
+        _("Early warning: who receives grade 3 (severe)"),
+        _("collector (the customer's collector) or a role such as credit_manager or cfo."),
+    ),
 }
 
 # Sub-keys of nested settings: classes stay as letters; the rest get words.
-SUB_KEYS = {**SCORES, **SEGMENTS, **INDUSTRY_POSITIONS}
+SUB_KEYS = {**SCORES, **SEGMENTS, **INDUSTRY_POSITIONS, **dict(WarningRule.choices)}
 # The scheduled jobs of huikuan/jobs/registry.py, by name.
 JOBS = {
     "promises": _("Promises and payment plans checked"),
@@ -279,6 +324,7 @@ JOBS = {
     "email_retry": _("Failed emails retried"),
     "credit_monthly": _("Monthly credit classification"),
     "credit_quarterly": _("Quarterly credit review"),
+    "warnings": _("Early warnings raised"),
 }
 
 # Who changed a record when no signed-in user did (``huikuan.core.audit``): the source of the

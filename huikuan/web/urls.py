@@ -2,7 +2,17 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from huikuan.web.forms import SignInForm
-from huikuan.web.views import aging, bank_import, customers, dashboard, finance, imports, invoices, statements
+from huikuan.web.views import (
+    aging,
+    bank_import,
+    customers,
+    dashboard,
+    finance,
+    imports,
+    invoices,
+    statements,
+    warnings,
+)
 
 app_name = "web"
 urlpatterns = [
@@ -25,6 +35,12 @@ urlpatterns = [
     path("payments/", invoices.payment_list, name="payments"),
     path("aging/", aging.aging, name="aging"),
     path("kpis/", finance.kpis, name="kpis"),
+    path("warnings/", warnings.warning_list, name="warnings"),
+    path(
+        "warnings/<int:warning_id>/acknowledge/",
+        warnings.warning_acknowledge_view,
+        name="warning-acknowledge",
+    ),
     path("import/", imports.import_file, name="import"),
     path("import/bank/", bank_import.bank_import, name="bank-import"),
     path("import/templates/<str:kind>.<str:extension>", imports.template, name="import-template"),

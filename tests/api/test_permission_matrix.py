@@ -37,6 +37,7 @@ from huikuan.collections.services import dispute_open
 from huikuan.correspondence.models import DocumentTemplate
 from huikuan.credit.flows import HOLD_LIFT, hold_lift_request
 from huikuan.credit.services import customer_hold_place, order_create
+from huikuan.finance.models import EarlyWarning
 from huikuan.ledger.models import Customer, Invoice
 
 STAFF = frozenset(ROLES) - {CUSTOMER}
@@ -81,6 +82,7 @@ API_WRITES: dict[tuple[str, str], frozenset[str]] = {
     ("PUT", "/api/statements/customers/{code}/schedule/"): STATEMENT_SCHEDULERS,
     ("POST", "/api/bank/import/"): frozenset({ADMIN, CREDIT_MANAGER, CFO}),
     ("POST", "/api/bank/profiles/"): CONFIGURATION,
+    ("POST", "/api/warnings/{id}/acknowledge/"): STAFF - {AUDITOR},
 }
 # Endpoints anyone may call: signing in.
 API_PUBLIC = {("POST", "/api/auth/token/")}
@@ -129,6 +131,10 @@ def records(people) -> dict[str, str]:
         opened_by=manager,
     )
     approval = hold_lift_request(hold=hold, requested_by=manager, reason="已付款")
+    warning = EarlyWarning.objects.create(
+        rule="broken_promise", grade=1, customer=customer, subject_key="promise:0",
+        raised_on=date(2024, 6, 3), routed_to="collector",
+    )  # fmt: skip
     policy = DunningPolicy.objects.order_by("pk").first()
     return {
         "{code}": customer.code,
@@ -144,6 +150,7 @@ def records(people) -> dict[str, str]:
         "policies/{code}": f"policies/{policy.code if policy else 'standard'}",
         "{reference}": "DZ-HZ001-202404",
         "statements/{id}": "statements/999999",
+        "warnings/{id}": f"warnings/{warning.pk}",
     }
 
 
@@ -202,7 +209,11 @@ def test_each_role_gets_what_the_table_says_from_every_api_write(people, records
 @pytest.mark.parametrize(
     ("method", "path"),
     [("POST", "/api/credit/holds/{id}/lift/"), ("POST", "/api/credit/orders/{order_number}/release/")]
-    + [key for key in sorted(API_WRITES) if "{code}" in key[1] or "disputes/{id}" in key[1]],
+    + [
+        key
+        for key in sorted(API_WRITES)
+        if "{code}" in key[1] or "disputes/{id}" in key[1] or "warnings" in key[1]
+    ],
     ids=lambda value: str(value),
 )
 def test_a_collector_never_writes_on_a_customer_outside_his_scope(people, records, method, path):
@@ -257,6 +268,7 @@ WEB_POSTS: dict[str, frozenset[str]] = {
     **{f"/cash/lines/{{line}}/{decision}/": CASH_DECIDERS for decision in CASH_DECISIONS},
     "/customers/{code}/statements/send/": STATEMENT_SENDERS,
     "/customers/{code}/statements/schedule/": STATEMENT_SCHEDULERS,
+    "/warnings/{id}/acknowledge/": STAFF - {AUDITOR},
 }
 
 
@@ -304,6 +316,7 @@ def test_each_role_gets_what_the_table_says_from_every_web_form(people, records,
         "/correspondence/templates/",
         "/import/",
         "/cash/",
+        "/warnings/",
     ],
 )
 def test_a_customer_user_sees_no_staff_page(people, path):

@@ -36,12 +36,21 @@ def test_nothing_runs_before_the_daily_time_then_each_job_once(db, settings):
         "email_retry",
         "credit_monthly",
         "credit_quarterly",
+        "warnings",
     ]
     assert scheduler_tick(now=datetime(2026, 3, 1, 23, 0, tzinfo=UTC)) == []
     assert DunningRun.objects.get().run_date == date(2026, 3, 2)
     assert set(JobRun.objects.values_list("job", "run_date", "status")) == {
         (name, date(2026, 3, 2), JobStatus.DONE)
-        for name in ("promises", "dunning", "statements", "email_retry", "credit_monthly", "credit_quarterly")
+        for name in (
+            "promises",
+            "dunning",
+            "statements",
+            "email_retry",
+            "credit_monthly",
+            "credit_quarterly",
+            "warnings",
+        )
     }
 
 

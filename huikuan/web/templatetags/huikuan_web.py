@@ -83,3 +83,24 @@ def may_import(context) -> bool:
     request = context.get("request")
     user = getattr(request, "user", None)
     return bool(user is not None and user.is_authenticated and importable_kinds(user))
+
+
+@register.simple_tag(takes_context=True)
+def may_see_warnings(context) -> bool:
+    """Whether the signed-in user sees the Early warnings page (staff, not customer users)."""
+    from huikuan.accounts.permissions import may
+
+    request = context.get("request")
+    return may(getattr(request, "user", None), "staff.read")
+
+
+@register.simple_tag(takes_context=True)
+def warnings_unread_count(context) -> int:
+    """The signed-in user's unread early-warning notifications (the navigation's badge)."""
+    from huikuan.finance.warning_selectors import unread_warning_notifications
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return 0
+    return unread_warning_notifications(user=user).count()
