@@ -238,7 +238,7 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     ),
     "CASH_DIFFERENCE_TREATMENT": (
         _("What happens to a short-pay within the tolerance"),
-        _("leave_open: it stays open on the invoice; write_off: it is written off with the reason below."),
+        _("Leave it open on the invoice (leave_open), or write it off with the reason below (write_off)."),
     ),
     "CASH_WRITE_OFF_REASON": (
         _("Reason recorded for a short-pay written off"),
@@ -267,6 +267,34 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     "STATEMENT_LINK_DAYS": (
         _("Days a statement's answer link stays valid"),
         _("After this many days the customer's link shows that it has expired."),
+    ),
+    "KPI_COUNTBACK_MONTHS": (
+        _("Months the countback DSO looks back"),
+        _("The countback DSO subtracts monthly credit sales from the AR for at most this many months."),
+    ),
+    "PROVISION_METHOD": (
+        _("How loss rates are set for the bad-debt provision"),
+        _("roll_rate: from the company's own history; manual: the matrix below."),
+    ),
+    "PROVISION_WINDOW_MONTHS": (
+        _("Months of history behind the roll rates"),
+        _("The roll rates are measured over this many months before the provision date."),
+    ),
+    "PROVISION_LAST_BUCKET_LOSS_RATE": (
+        _("Loss rate of the oldest aging bucket"),
+        _("The share of a balance in the last bucket that is expected to be lost (1 = all of it)."),
+    ),
+    "PROVISION_FORWARD_LOOKING_ADJUSTMENT": (
+        _("Forward-looking adjustment of the loss rates"),
+        _("Every historical loss rate is multiplied by 1 plus this (e.g. 0.10 for 10% worse), at most 100%."),
+    ),
+    "PROVISION_MANUAL_RATES": (
+        _("Loss rates set by hand, by aging bucket"),
+        _("Used when the method is manual: the share of each bucket's balance provided for."),
+    ),
+    "PROVISION_ACCOUNTS": (
+        _("Accounts of the provision's journal lines"),
+        _("The general-ledger accounts debited (impairment loss) and credited (allowance)."),
     ),
     "WARNING_CREDIT_USAGE": (
         _("Early warning: credit used (share of the limit)"),
@@ -315,7 +343,13 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
 }
 
 # Sub-keys of nested settings: classes stay as letters; the rest get words.
-SUB_KEYS = {**SCORES, **SEGMENTS, **INDUSTRY_POSITIONS, **dict(WarningRule.choices)}
+# The provision's buckets and journal accounts.
+PROVISION_KEYS = {
+    "current": _("not yet due"),
+    "impairment_loss": _("credit impairment loss"),
+    "allowance": _("allowance for bad debts"),
+}
+SUB_KEYS = {**SCORES, **SEGMENTS, **INDUSTRY_POSITIONS, **dict(WarningRule.choices), **PROVISION_KEYS}
 # The scheduled jobs of huikuan/jobs/registry.py, by name.
 JOBS = {
     "promises": _("Promises and payment plans checked"),

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from huikuan.core.errors import InputRejected, RowError
 from huikuan.core.limits import check, validate_business_date
+from huikuan.core.money import is_whole_cents
 
 CREDIT = "credit"
 DEBIT = "debit"
@@ -116,7 +117,7 @@ def money_amount(text: str) -> Decimal:
         raise ValueError(_("not an amount")) from None
     if not amount.is_finite():
         raise ValueError(_("not an amount"))
-    if abs(amount) >= Decimal("1e15") or amount != amount.quantize(Decimal("0.01")):
+    if abs(amount) >= Decimal("1e15") or not is_whole_cents(amount):
         raise ValueError(_("an amount with more than two decimal places, or too large"))
     return amount
 

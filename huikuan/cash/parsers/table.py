@@ -32,6 +32,7 @@ from huikuan.cash.parsers.base import (
 )
 from huikuan.cash.profiles import Profile
 from huikuan.core.errors import InputRejected
+from huikuan.core.money import is_whole_cents
 from huikuan.ledger.imports.limits import import_limits, limit_refused
 from huikuan.ledger.imports.reading import SPREADSHEET_SUFFIXES, decode_text, read_table
 
@@ -164,7 +165,7 @@ def parse_number(text: str, profile: Profile) -> Decimal | None:
         amount = Decimal(value)
     except InvalidOperation:
         raise ValueError(_("not an amount")) from None
-    if not amount.is_finite() or abs(amount) >= Decimal("1e15") or amount != amount.quantize(Decimal("0.01")):
+    if not amount.is_finite() or abs(amount) >= Decimal("1e15") or not is_whole_cents(amount):
         raise ValueError(_("not an amount with at most two decimal places"))
     return -amount if negative else amount
 
