@@ -15,7 +15,16 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 
 from huikuan.accounts.access import user_roles
-from huikuan.accounts.roles import ADMIN, AUDITOR, CREDIT_ANALYST, CREDIT_MANAGER, CUSTOMER
+from huikuan.accounts.roles import (
+    ADMIN,
+    AUDITOR,
+    CFO,
+    COLLECTOR,
+    CREDIT_ANALYST,
+    CREDIT_MANAGER,
+    CUSTOMER,
+    LEGAL,
+)
 
 Rule = Callable[[Any], bool]
 
@@ -103,6 +112,8 @@ ACTIONS: dict[str, Rule] = {
     # Bank statements (cash application).
     "bank.import": _any_permission("cash.add_bankstatement"),
     "bank_profile.edit": _any_permission("cash.change_bankprofile"),
+    # Write-offs (核销): proposed by those who chase or assess the debt; decided in approvals.
+    "writeoff.propose": _any_role(ADMIN, CREDIT_MANAGER, CREDIT_ANALYST, COLLECTOR, LEGAL, CFO),
     # Letters and email.
     "template.edit": _any_permission("correspondence.change_documenttemplate"),
     "letterhead.edit": _any_permission("correspondence.change_letterhead"),

@@ -194,3 +194,27 @@ def test_a_reconsidered_rejection_posts_when_approved(seed002_ledger, people):
     assert request.status == Status.APPROVED
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.POSTED and proposal.write_offs.count() == 1
+
+
+def test_the_cli_proposes_with_evidence_and_lists(seed002_ledger, people, huikuan, tmp_path):
+    ruling = tmp_path / "ruling.pdf"
+    ruling.write_bytes(PDF)
+    result = huikuan(
+        "writeoff", "propose", "--invoice", "C-1", "--reason", "bankrupt", "--user", "collector_wang",
+        "--evidence", str(ruling), "--json",
+    )  # fmt: skip
+    assert result.code == 0, result.stderr
+    proposed = result.json()
+    assert proposed["amount"] == "20000.00" and proposed["evidence"][0]["name"] == "ruling.pdf"
+    listed = huikuan("writeoff", "list", "--json").json()
+    assert [row["number"] for row in listed] == [proposed["number"]]
+    refused = huikuan(
+        "writeoff", "propose", "--invoice", "C-1", "--reason", "again", "--user", "collector_wang"
+    )
+    assert refused.code == 1 and proposed["number"] in refused.stderr
+
+
+def test_the_cli_refuses_a_user_who_may_not_propose(seed002_ledger, huikuan):
+    user_create(username="sales_zhang", role="salesperson", password="Huikuan-test-pw-1")
+    result = huikuan("writeoff", "propose", "--invoice", "C-1", "--reason", "x", "--user", "sales_zhang")
+    assert result.code == 1 and "may not propose" in result.stderr
