@@ -9,6 +9,7 @@ from huikuan.api import (
     finance,
     schema,  # noqa: F401 - registers the Bearer scheme's description
     views,
+    write_offs,
 )
 
 router = SimpleRouter()
@@ -26,6 +27,8 @@ urlpatterns = [
     path("", include("huikuan.api.urls_cash")),
     path("", include("huikuan.api.urls_statements")),
     path("", include("huikuan.api.urls_bank")),
+    path("write-offs/", write_offs.WriteOffListView.as_view(), name="write-offs"),
+    path("write-offs/<str:number>/", write_offs.WriteOffDetailView.as_view(), name="write-off"),
     path("aging/", views.AgingView.as_view(), name="aging"),
     path("kpi/", finance.KpiView.as_view(), name="kpi"),
     path("auth/token/", views.TokenView.as_view(), name="token"),

@@ -256,5 +256,63 @@ def write_off_recovery_record(
     )
 
 
+def proposal_as_dict(proposal: WriteOffProposal) -> dict:
+    """A proposal as the CLI's --json and the API give it."""
+    return {
+        "number": proposal.number,
+        "customer": proposal.customer.code,
+        "invoice": proposal.invoice.number if proposal.invoice_id else None,
+        "lines": proposal.lines,
+        "amount": f"{proposal.amount:.2f}",
+        "currency": proposal.currency,
+        "reason": proposal.reason,
+        "status": proposal.status,
+        "approval": proposal.approval_number,
+        "requested_by": proposal.requested_by.get_username(),
+        "evidence": [
+            {"name": item.name, "content_type": item.content_type, "size": item.size, "sha256": item.sha256}
+            for item in proposal.evidence.all()
+        ],
+        "write_offs": [
+            {
+                "invoice": item.invoice.number,
+                "amount": f"{item.amount:.2f}",
+                "date": item.writeoff_date.isoformat(),
+            }
+            for item in proposal.write_offs.select_related("invoice")
+        ],
+        "created_at": proposal.created_at.isoformat(),
+    }
+
+
 def register_approval_kinds() -> None:
     register_kind(WRITE_OFF, label=gettext_lazy("write-off"), on_approved=_approved, on_rejected=_rejected)
+
+
+@dataclass(frozen=True)
+class BadDebt:
+    """A customer's written-off debts (坏账): in the functional currency, each at its invoice's rate."""
+
+    written_off: Decimal
+    recovered: Decimal
+    write_offs: list[WriteOff]
+
+    @property
+    def net(self) -> Decimal:
+        return self.written_off - self.recovered
+
+
+def customer_bad_debt(*, customer: Customer) -> BadDebt:
+    """What was written off of the customer's invoices, and recovered since."""
+    write_offs = list(
+        WriteOff.objects.filter(invoice__customer=customer)
+        .select_related("invoice")
+        .prefetch_related("recoveries")
+        .order_by("writeoff_date", "pk")
+    )
+    written_off = sum((functional_amount(w.amount, w.invoice.fx_rate) for w in write_offs), Decimal(0))
+    recovered = sum(
+        (functional_amount(r.amount, w.invoice.fx_rate) for w in write_offs for r in w.recoveries.all()),
+        Decimal(0),
+    )
+    return BadDebt(written_off=written_off, recovered=recovered, write_offs=write_offs)

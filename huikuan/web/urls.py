@@ -2,7 +2,17 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from huikuan.web.forms import SignInForm
-from huikuan.web.views import aging, bank_import, customers, dashboard, finance, imports, invoices, statements
+from huikuan.web.views import (
+    aging,
+    bank_import,
+    customers,
+    dashboard,
+    finance,
+    imports,
+    invoices,
+    statements,
+    write_offs,
+)
 
 app_name = "web"
 urlpatterns = [
@@ -20,6 +30,11 @@ urlpatterns = [
     path("statements/answer/<str:token>/", statements.statement_answer_page, name="statement_answer"),
     path("statements/<str:reference>/", statements.statement_detail, name="statement"),
     path("statements/<str:reference>.<str:extension>", statements.statement_file, name="statement_file"),
+    path("customers/<str:code>/write-offs/", write_offs.write_off_propose_view, name="write-off-propose"),
+    path("write-offs/<str:number>/", write_offs.write_off_detail, name="write-off"),
+    path(
+        "write-offs/<str:number>/evidence/<int:pk>/", write_offs.write_off_evidence, name="write-off-evidence"
+    ),
     path("invoices/", invoices.invoice_list, name="invoices"),
     path("invoices/<str:number>/", invoices.invoice_detail, name="invoice"),
     path("payments/", invoices.payment_list, name="payments"),

@@ -48,6 +48,7 @@ CASH_DECIDERS = frozenset({ADMIN, CREDIT_MANAGER, CFO})
 CASH_DECISIONS = ("accept", "split", "write-off", "on-account", "not-customer", "undo")
 STATEMENT_SENDERS = frozenset({ADMIN, CREDIT_MANAGER, COLLECTOR, LEGAL})
 STATEMENT_SCHEDULERS = frozenset({ADMIN, CREDIT_MANAGER, COLLECTOR})
+WRITE_OFF_PROPOSERS = frozenset({ADMIN, CREDIT_MANAGER, CREDIT_ANALYST, COLLECTOR, LEGAL, CFO})
 
 # The table: every write endpoint of the API and the roles that may use it.
 API_WRITES: dict[tuple[str, str], frozenset[str]] = {
@@ -81,6 +82,7 @@ API_WRITES: dict[tuple[str, str], frozenset[str]] = {
     ("PUT", "/api/statements/customers/{code}/schedule/"): STATEMENT_SCHEDULERS,
     ("POST", "/api/bank/import/"): frozenset({ADMIN, CREDIT_MANAGER, CFO}),
     ("POST", "/api/bank/profiles/"): CONFIGURATION,
+    ("POST", "/api/write-offs/"): WRITE_OFF_PROPOSERS,
 }
 # Endpoints anyone may call: signing in.
 API_PUBLIC = {("POST", "/api/auth/token/")}
@@ -257,6 +259,7 @@ WEB_POSTS: dict[str, frozenset[str]] = {
     **{f"/cash/lines/{{line}}/{decision}/": CASH_DECIDERS for decision in CASH_DECISIONS},
     "/customers/{code}/statements/send/": STATEMENT_SENDERS,
     "/customers/{code}/statements/schedule/": STATEMENT_SCHEDULERS,
+    "/customers/{code}/write-offs/": WRITE_OFF_PROPOSERS,
 }
 
 

@@ -19,36 +19,13 @@ from huikuan.accounts.permissions import may
 from huikuan.cli.output import iso_date, table, to_json
 from huikuan.core.errors import ApplicationError, NotFound
 from huikuan.finance.models import ProposalStatus, WriteOffProposal
-from huikuan.finance.write_offs import EvidenceFile, write_off_propose, write_off_recovery_record
+from huikuan.finance.write_offs import (
+    EvidenceFile,
+    proposal_as_dict,
+    write_off_propose,
+    write_off_recovery_record,
+)
 from huikuan.ledger.models import Customer, Invoice, WriteOff
-
-
-def proposal_as_dict(proposal: WriteOffProposal) -> dict:
-    return {
-        "number": proposal.number,
-        "customer": proposal.customer.code,
-        "invoice": proposal.invoice.number if proposal.invoice_id else None,
-        "lines": proposal.lines,
-        "amount": f"{proposal.amount:.2f}",
-        "currency": proposal.currency,
-        "reason": proposal.reason,
-        "status": proposal.status,
-        "approval": proposal.approval_number,
-        "requested_by": proposal.requested_by.get_username(),
-        "evidence": [
-            {"name": item.name, "content_type": item.content_type, "size": item.size, "sha256": item.sha256}
-            for item in proposal.evidence.all()
-        ],
-        "write_offs": [
-            {
-                "invoice": item.invoice.number,
-                "amount": f"{item.amount:.2f}",
-                "date": item.writeoff_date.isoformat(),
-            }
-            for item in proposal.write_offs.select_related("invoice")
-        ],
-        "created_at": proposal.created_at.isoformat(),
-    }
 
 
 class Command(BaseCommand):
