@@ -30,12 +30,20 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    """Several files in one input: cleaned to a list (empty when none was chosen)."""
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        return [super(MultipleFileField, self).clean(item, initial) for item in files]
+
+
 class ProposeForm(forms.Form):
     invoice = forms.ChoiceField(label=gettext_lazy("Write off"), required=False)
     reason = forms.CharField(
         label=gettext_lazy("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
-    evidence = forms.FileField(
+    evidence = MultipleFileField(
         label=gettext_lazy("Evidence (court ruling, bankruptcy notice …: PDF, JPEG, PNG)"),
         required=False,
         widget=MultipleFileInput(
@@ -71,7 +79,7 @@ def write_off_propose_view(request: HttpRequest, code: str) -> HttpResponse:
         return redirect("web:customer", code=customer.code)
     limit = policy_value("WRITE_OFF_EVIDENCE_MAX_BYTES")
     evidence = []
-    for upload in request.FILES.getlist("evidence"):
+    for upload in form.cleaned_data["evidence"]:
         if upload.size > limit:  # refused before it is read
             messages.error(
                 request,
