@@ -218,3 +218,61 @@ def test_the_cli_refuses_a_user_who_may_not_propose(seed002_ledger, huikuan):
     user_create(username="sales_zhang", role="salesperson", password="Huikuan-test-pw-1")
     result = huikuan("writeoff", "propose", "--invoice", "C-1", "--reason", "x", "--user", "sales_zhang")
     assert result.code == 1 and "may not propose" in result.stderr
+
+
+def _api(username):
+    from rest_framework.test import APIClient
+
+    from huikuan.accounts.services import user_token
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {user_token(username=username)}", HTTP_ACCEPT_LANGUAGE="en")
+    return client
+
+
+def test_the_api_proposes_with_multipart_evidence_lists_and_reads(seed002_ledger, people):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    Customer.objects.filter(code="C").update(collector="collector_wang")
+    client = _api("collector_wang")
+    response = client.post(
+        "/api/write-offs/",
+        {
+            "invoice": "C-1",
+            "reason": "bankrupt",
+            "evidence": [SimpleUploadedFile("notice.png", b"\x89PNG\r\n\x1a\n0")],
+        },
+        format="multipart",
+    )
+    assert response.status_code == 201, response.content
+    number = response.json()["number"]
+    assert response.json()["evidence"][0]["content_type"] == "image/png"
+    assert [row["number"] for row in client.get("/api/write-offs/").json()] == [number]
+    assert client.get(f"/api/write-offs/{number}/").json()["approval"].startswith("AP-")
+    # Another collector's customer: as if it did not exist.
+    assert (
+        client.post("/api/write-offs/", {"customer": "D", "reason": "x"}, format="multipart").status_code
+        == 404
+    )
+    refused = client.post(
+        "/api/write-offs/",
+        {"customer": "C", "reason": "x", "evidence": [SimpleUploadedFile("a.pdf", b"not a pdf")]},
+        format="multipart",
+    )
+    assert refused.status_code == 409 and "PDF, JPEG or PNG" in refused.content.decode()
+
+
+def test_the_web_pages_show_the_bad_debt_and_the_proposal(seed002_ledger, people, client):
+    proposal = write_off_propose(
+        requested_by=people["collector_wang"],
+        invoice=Invoice.objects.get(number="C-1"),
+        reason="gone",
+        evidence=[EvidenceFile("ruling.pdf", PDF)],
+    )
+    decide(proposal, people["cm_sun"])
+    client.force_login(people["cm_zhou"])
+    customer_page = client.get("/customers/C/").content.decode()
+    assert "20,000.00" in customer_page and proposal.number in customer_page
+    evidence = proposal.evidence.get()
+    download = client.get(f"/write-offs/{proposal.number}/evidence/{evidence.pk}/")
+    assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
