@@ -44,7 +44,7 @@ class ProposeForm(forms.Form):
         label=gettext_lazy("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
     evidence = MultipleFileField(
-        label=gettext_lazy("Evidence (court ruling, bankruptcy notice …: PDF, JPEG, PNG)"),
+        label=gettext_lazy("Evidence (court ruling, bankruptcy notice …): PDF files or images"),
         required=False,
         widget=MultipleFileInput(
             attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}
