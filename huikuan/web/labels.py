@@ -270,7 +270,8 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     "WRITE_OFF_CFO_THRESHOLD": (
         _("Write-offs the CFO approves too, from"),
         _(
-            "A write-off of this amount or more (functional currency) goes to the CFO after the credit manager."
+            "A write-off of this amount or more (functional currency) goes to the CFO "
+            "after the credit manager."
         ),
     ),
     "WRITE_OFF_EVIDENCE_MAX_BYTES": (
