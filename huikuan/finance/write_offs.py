@@ -316,3 +316,13 @@ def customer_bad_debt(*, customer: Customer) -> BadDebt:
         Decimal(0),
     )
     return BadDebt(written_off=written_off, recovered=recovered, write_offs=write_offs)
+
+
+def written_off_between(*, first_day: date, last_day: date, customer_ids: Any = None) -> Decimal:
+    """Bad debt written off from ``first_day`` to ``last_day`` (functional currency): what the
+    aging no longer shows as open. ``customer_ids`` None: every customer."""
+    write_offs = WriteOff.objects.filter(writeoff_date__range=(first_day, last_day))
+    if customer_ids is not None:
+        write_offs = write_offs.filter(invoice__customer_id__in=customer_ids)
+    rows = write_offs.values_list("amount", "invoice__fx_rate")
+    return sum((functional_amount(amount, rate) for amount, rate in rows), Decimal(0))

@@ -3,6 +3,7 @@ the CFO asked only from the threshold, evidence checked, recoveries recorded."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -276,3 +277,15 @@ def test_the_web_pages_show_the_bad_debt_and_the_proposal(seed002_ledger, people
     evidence = proposal.evidence.get()
     download = client.get(f"/write-offs/{proposal.number}/evidence/{evidence.pk}/")
     assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
+
+
+def test_the_aging_notes_the_bad_debt_written_off_in_the_year(seed002_ledger, people, client):
+    from huikuan.ledger.services import invoice_write_off
+
+    invoice = Invoice.objects.get(number="C-1")
+    invoice_write_off(invoice=invoice, amount=Decimal("20000"), writeoff_date=date(2024, 6, 1), reason="gone")
+    client.force_login(people["cm_sun"])
+    note = client.get("/aging/?as_of=2024-06-30&by=customer&basis=due").content.decode()
+    assert 'id="bad-debt-note"' in note and "20,000.00" in note
+    later = client.get("/aging/?as_of=2025-06-30&by=customer&basis=due").content.decode()
+    assert 'id="bad-debt-note"' not in later  # more than a year before
