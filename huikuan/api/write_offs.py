@@ -7,12 +7,13 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from huikuan.accounts.access import access_customers
+from huikuan.accounts.permissions import may
 from huikuan.api.fields import TextField
 from huikuan.core.audit import audit_context
 from huikuan.core.policy import policy_value
@@ -43,6 +44,8 @@ class WriteOffProposeSerializer(serializers.Serializer):
 
 
 def _visible(user):
+    if not may(user, "staff.read"):  # a customer's portal user sees no write-off proposal
+        raise PermissionDenied
     return WriteOffProposal.objects.filter(customer__in=access_customers(user=user)).select_related(
         "customer", "invoice", "requested_by"
     )

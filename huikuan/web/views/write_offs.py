@@ -21,7 +21,7 @@ from huikuan.core.errors import ApplicationError
 from huikuan.core.policy import policy_value
 from huikuan.finance.models import WriteOffProposal
 from huikuan.finance.write_offs import EvidenceFile, customer_bad_debt, write_off_propose
-from huikuan.web.views.common import page_for, staff_page
+from huikuan.web.views.common import page_for
 
 SOURCE = "web:write-off"
 
@@ -61,7 +61,9 @@ class ProposeForm(forms.Form):
 
 
 def write_off_section(request: HttpRequest, customer) -> dict:
-    """The bad-debt (坏账) part of the customer's page."""
+    """The bad-debt (坏账) part of the customer's page (staff only)."""
+    if not may(request.user, "staff.read"):
+        return {}
     return {
         "bad_debt": customer_bad_debt(customer=customer),
         "write_off_proposals": customer.write_off_proposals.select_related("invoice")[:20],
@@ -115,7 +117,7 @@ def _proposal(request: HttpRequest, number: str) -> WriteOffProposal:
     return get_object_or_404(visible.select_related("customer", "invoice", "requested_by"), number=number)
 
 
-@staff_page
+@page_for("staff.read")
 def write_off_detail(request: HttpRequest, number: str) -> HttpResponse:
     proposal = _proposal(request, number)
     approval = ApprovalRequest.objects.filter(number=proposal.approval_number).first()
@@ -130,7 +132,7 @@ def write_off_detail(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "web/write_offs/detail.html", context)
 
 
-@staff_page
+@page_for("staff.read")
 def write_off_evidence(request: HttpRequest, number: str, pk: int) -> FileResponse:
     proposal = _proposal(request, number)
     item = get_object_or_404(proposal.evidence, pk=pk)
