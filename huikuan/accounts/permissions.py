@@ -114,6 +114,8 @@ ACTIONS: dict[str, Rule] = {
     "bank_profile.edit": _any_permission("cash.change_bankprofile"),
     # Write-offs (核销): proposed by those who chase or assess the debt; decided in approvals.
     "writeoff.propose": _any_role(ADMIN, CREDIT_MANAGER, CREDIT_ANALYST, COLLECTOR, LEGAL, CFO),
+    # Money collected on a written-off debt (坏账收回) is recorded by finance.
+    "writeoff.recover": _any_role(ADMIN, CREDIT_MANAGER, CFO),
     # Letters and email.
     "template.edit": _any_permission("correspondence.change_documenttemplate"),
     "letterhead.edit": _any_permission("correspondence.change_letterhead"),

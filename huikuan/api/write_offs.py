@@ -3,7 +3,10 @@ Thin: ``huikuan.finance.write_offs``. Decisions are the approvals' endpoints."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -14,11 +17,16 @@ from rest_framework.views import APIView
 
 from huikuan.accounts.access import access_customers
 from huikuan.accounts.permissions import may
-from huikuan.api.fields import TextField
+from huikuan.api.fields import BusinessDateField, TextField
 from huikuan.core.audit import audit_context
 from huikuan.core.policy import policy_value
 from huikuan.finance.models import WriteOffProposal
-from huikuan.finance.write_offs import EvidenceFile, proposal_as_dict, write_off_propose
+from huikuan.finance.write_offs import (
+    EvidenceFile,
+    proposal_as_dict,
+    write_off_propose,
+    write_off_recovery_record,
+)
 from huikuan.ledger.models import Invoice
 
 ERRORS = {
@@ -39,7 +47,7 @@ class WriteOffProposeSerializer(serializers.Serializer):
 
     def validate(self, data):
         if bool(data.get("invoice")) == bool(data.get("customer")):
-            raise ValidationError({"invoice": ["give an invoice or a customer, one of them"]})
+            raise ValidationError({"invoice": [_("give an invoice or a customer, one of them")]})
         return data
 
 
@@ -82,7 +90,8 @@ class WriteOffListView(APIView):
                 raise ValidationError(
                     {
                         "evidence": [
-                            f"{upload.name}: {upload.size} bytes, more than the limit of {limit} bytes"
+                            _("%(name)s: %(size)s bytes, more than the limit of %(limit)s bytes")
+                            % {"name": upload.name, "size": upload.size, "limit": limit}
                         ]
                     }
                 )
@@ -106,3 +115,41 @@ class WriteOffDetailView(APIView):
     )
     def get(self, request, number: str):
         return Response(proposal_as_dict(get_object_or_404(_visible(request.user), number=number)))
+
+
+class RecoverySerializer(serializers.Serializer):
+    invoice = serializers.CharField(max_length=64)
+    amount = serializers.DecimalField(max_digits=18, decimal_places=2, min_value=Decimal("0.01"))
+    date = BusinessDateField(required=False)
+
+
+class WriteOffRecoveryView(APIView):
+    write_actions = {"POST": "writeoff.recover"}
+    queryset = Invoice.objects.none()
+
+    @extend_schema(
+        summary="Record money collected on a written-off invoice (坏账收回); the invoice stays written off",
+        request=RecoverySerializer,
+        responses={201: OpenApiTypes.OBJECT, **ERRORS},
+    )
+    def post(self, request):
+        form = RecoverySerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        invoices = Invoice.objects.filter(customer__in=access_customers(user=request.user))
+        invoice = get_object_or_404(invoices, number=data["invoice"])
+        write_off = invoice.write_offs.order_by("-id").first()
+        if write_off is None:
+            raise ValidationError(
+                {"invoice": [_("invoice %(number)s has no write-off") % {"number": invoice.number}]}
+            )
+        with audit_context(actor=request.user, source="api:write-off"):
+            recovery = write_off_recovery_record(
+                write_off=write_off, amount=data["amount"], recovery_date=data.get("date")
+            )
+        body = {
+            "invoice": invoice.number,
+            "amount": f"{recovery.amount:.2f}",
+            "date": recovery.recovery_date.isoformat(),
+        }
+        return Response(body, status=status.HTTP_201_CREATED)

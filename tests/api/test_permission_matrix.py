@@ -83,6 +83,7 @@ API_WRITES: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/api/bank/import/"): frozenset({ADMIN, CREDIT_MANAGER, CFO}),
     ("POST", "/api/bank/profiles/"): CONFIGURATION,
     ("POST", "/api/write-offs/"): WRITE_OFF_PROPOSERS,
+    ("POST", "/api/write-offs/recoveries/"): frozenset({ADMIN, CREDIT_MANAGER, CFO}),
 }
 # Endpoints anyone may call: signing in.
 API_PUBLIC = {("POST", "/api/auth/token/")}

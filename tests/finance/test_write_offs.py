@@ -289,3 +289,20 @@ def test_the_aging_notes_the_bad_debt_written_off_in_the_year(seed002_ledger, pe
     assert 'id="bad-debt-note"' in note and "20,000.00" in note
     later = client.get("/aging/?as_of=2025-06-30&by=customer&basis=due").content.decode()
     assert 'id="bad-debt-note"' not in later  # more than a year before
+
+
+def test_the_api_records_a_recovery_never_beyond_the_write_off(seed002_ledger, people):
+    proposal = write_off_propose(
+        requested_by=people["collector_wang"], invoice=Invoice.objects.get(number="C-1"), reason="gone"
+    )
+    decide(proposal, people["cm_sun"])
+    client = _api("cfo_wu")
+    recorded = client.post(
+        "/api/write-offs/recoveries/", {"invoice": "C-1", "amount": "3000.00"}, format="json"
+    )
+    assert recorded.status_code == 201 and recorded.json()["amount"] == "3000.00"
+    too_much = client.post(
+        "/api/write-offs/recoveries/", {"invoice": "C-1", "amount": "17000.01"}, format="json"
+    )
+    assert too_much.status_code == 409
+    assert Invoice.objects.get(number="C-1").open_amount == 0
