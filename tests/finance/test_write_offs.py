@@ -277,6 +277,8 @@ def test_the_web_pages_show_the_bad_debt_and_the_proposal(seed002_ledger, people
     evidence = proposal.evidence.get()
     download = client.get(f"/write-offs/{proposal.number}/evidence/{evidence.pk}/")
     assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
+    approval_page = client.get(f"/approvals/{proposal.approval_number}/").content.decode()
+    assert f'href="/write-offs/{proposal.number}/"' in approval_page  # the approver reaches the evidence
 
 
 def test_the_aging_notes_the_bad_debt_written_off_in_the_year(seed002_ledger, people, client):

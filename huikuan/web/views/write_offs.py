@@ -67,7 +67,9 @@ def write_off_section(request: HttpRequest, customer) -> dict:
     return {
         "bad_debt": customer_bad_debt(customer=customer),
         "write_off_proposals": customer.write_off_proposals.select_related("invoice")[:20],
-        "write_off_form": ProposeForm(customer=customer) if may(request.user, "writeoff.propose") else None,
+        "write_off_form": ProposeForm(customer=customer)
+        if may(request.user, "writeoff.propose") and customer.invoices.filter(closed_on__isnull=True).exists()
+        else None,
     }
 
 
