@@ -15,7 +15,16 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 
 from huikuan.accounts.access import user_roles
-from huikuan.accounts.roles import ADMIN, AUDITOR, CREDIT_ANALYST, CREDIT_MANAGER, CUSTOMER
+from huikuan.accounts.roles import (
+    ADMIN,
+    AUDITOR,
+    CFO,
+    COLLECTOR,
+    CREDIT_ANALYST,
+    CREDIT_MANAGER,
+    CUSTOMER,
+    LEGAL,
+)
 
 Rule = Callable[[Any], bool]
 
@@ -105,6 +114,10 @@ ACTIONS: dict[str, Rule] = {
     "bank_profile.edit": _any_permission("cash.change_bankprofile"),
     # Early warnings: whoever handles them (any staff but auditors) acknowledges them.
     "warning.acknowledge": _staff_who_act,
+    # Write-offs (核销): proposed by those who chase or assess the debt; decided in approvals.
+    "writeoff.propose": _any_role(ADMIN, CREDIT_MANAGER, CREDIT_ANALYST, COLLECTOR, LEGAL, CFO),
+    # Money collected on a written-off debt (坏账收回) is recorded by finance.
+    "writeoff.recover": _any_role(ADMIN, CREDIT_MANAGER, CFO),
     # Letters and email.
     "template.edit": _any_permission("correspondence.change_documenttemplate"),
     "letterhead.edit": _any_permission("correspondence.change_letterhead"),

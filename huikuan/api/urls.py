@@ -10,6 +10,7 @@ from huikuan.api import (
     schema,  # noqa: F401 - registers the Bearer scheme's description
     views,
     warnings,
+    write_offs,
 )
 
 router = SimpleRouter()
@@ -28,6 +29,9 @@ urlpatterns = [
     path("", include("huikuan.api.urls_cash")),
     path("", include("huikuan.api.urls_statements")),
     path("", include("huikuan.api.urls_bank")),
+    path("write-offs/", write_offs.WriteOffListView.as_view(), name="write-offs"),
+    path("write-offs/recoveries/", write_offs.WriteOffRecoveryView.as_view(), name="write-off-recoveries"),
+    path("write-offs/<str:number>/", write_offs.WriteOffDetailView.as_view(), name="write-off"),
     path("aging/", views.AgingView.as_view(), name="aging"),
     path("kpi/", finance.KpiView.as_view(), name="kpi"),
     path("auth/token/", views.TokenView.as_view(), name="token"),

@@ -90,8 +90,14 @@ def approval_request_submit(
     payload: dict | None = None,
     subject_ref: str = "",
     fx_rate: Decimal | None = None,
+    role_minimums: dict[str, Decimal] | None = None,
 ) -> ApprovalRequest:
-    """Open a request of ``kind`` at the first step of its chain that applies to ``amount``."""
+    """Open a request of ``kind`` at the first step of its chain that applies to ``amount``.
+
+    ``role_minimums`` gives a kind's business setting for steps the chain leaves without a
+    minimum amount: such a step whose roles all have a minimum there applies from the smallest
+    of them (e.g. a write-off's CFO step from WRITE_OFF_CFO_THRESHOLD). A minimum set on the
+    chain's step itself wins."""
     kind_get(kind)  # unknown kinds are refused
     chain = list(ApprovalStep.objects.filter(kind=kind).order_by("position"))
     if not chain:
@@ -118,7 +124,9 @@ def approval_request_submit(
         if rate <= 0:
             raise ApplicationError(_("the exchange rate must be positive"))
     in_functional = None if amount is None else amount * rate
-    applying = [chain[i] for i in applicable_positions([s.min_amount for s in chain], in_functional)]
+    applying = [
+        chain[i] for i in applicable_positions([_minimum(s, role_minimums) for s in chain], in_functional)
+    ]
     if not applying:
         raise RuleViolation(_("no step of the %(kind)s chain applies to this amount") % {"kind": kind})
 
@@ -154,6 +162,14 @@ def approval_request_submit(
     ApprovalDecision.objects.create(request=request, actor=requested_by, decision=Decision.SUBMIT)
     _notify_approvers(request)
     return request
+
+
+def _minimum(step: ApprovalStep, role_minimums: dict[str, Decimal] | None) -> Decimal | None:
+    if step.min_amount is not None or not role_minimums or not step.roles:
+        return step.min_amount
+    if all(role in role_minimums for role in step.roles):
+        return min(Decimal(role_minimums[role]) for role in step.roles)
+    return None
 
 
 @transaction.atomic

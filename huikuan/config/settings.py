@@ -584,3 +584,12 @@ REST_FRAMEWORK["NUM_PROXIES"] = HUIKUAN_TRUSTED_PROXIES
 # 409, and after how long a reservation without a response (its process died) is taken over.
 HUIKUAN_IDEMPOTENCY_WAIT_SECONDS = int(os.environ.get("HUIKUAN_IDEMPOTENCY_WAIT_SECONDS", "20"))
 HUIKUAN_IDEMPOTENCY_STALE_SECONDS = int(os.environ.get("HUIKUAN_IDEMPOTENCY_STALE_SECONDS", "300"))
+# --- Write-offs (issue 13, huikuan.finance.write_offs): a proposal from this amount (in the
+# functional currency) needs the CFO after the credit manager; evidence files are PDF, JPEG or
+# PNG of at most this size.
+HUIKUAN |= {
+    "WRITE_OFF_CFO_THRESHOLD": Decimal(os.environ.get("HUIKUAN_WRITE_OFF_CFO_THRESHOLD", "100000.00")),
+    "WRITE_OFF_EVIDENCE_MAX_BYTES": _env_int("HUIKUAN_WRITE_OFF_EVIDENCE_MAX_MB", 20) * _MB,
+}
+# Uploaded files (write-off evidence) are kept in the data folder.
+MEDIA_ROOT = HUIKUAN_HOME / "media"

@@ -6,3 +6,8 @@ class FinanceConfig(AppConfig):
     name = "huikuan.finance"
     label = "finance"
     verbose_name = _("Finance control")
+
+    def ready(self) -> None:
+        from huikuan.approvals.registry import register_kinds_later
+
+        register_kinds_later("huikuan.finance.write_offs.register_approval_kinds")

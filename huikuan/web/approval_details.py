@@ -14,7 +14,15 @@ from huikuan.core.policy import policy_value
 from huikuan.credit.reasons import reason_sentence
 
 # Payload keys that only tie the request to its record: the subject link shows the record.
-INTERNAL_KEYS = {"evaluation_id", "request_id", "hold_id", "application_id", "order_number", "invoice_number"}
+INTERNAL_KEYS = {
+    "evaluation_id",
+    "request_id",
+    "hold_id",
+    "application_id",
+    "order_number",
+    "invoice_number",
+    "proposal",
+}
 
 
 @dataclass(frozen=True)
@@ -31,6 +39,8 @@ def approval_subject(approval) -> Detail | None:
     customer = approval.customer
     if kind == "order" and key:
         return Detail(_("Order"), key, reverse("web:credit-order", args=[key]))
+    if kind == "write_off" and key:
+        return Detail(_("Write-off proposal"), key, reverse("web:write-off", args=[key]))
     if kind == "invoice" and key:
         return Detail(_("Invoice"), key, reverse("web:invoice", args=[key]))
     if customer is not None and kind in ("customer", "evaluation", "hold"):

@@ -340,6 +340,17 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
         _("Early warning: who receives grade 3 (severe)"),
         _("collector (the customer's collector) or a role such as credit_manager or cfo."),
     ),
+    "WRITE_OFF_CFO_THRESHOLD": (
+        _("Write-offs the CFO approves too, from"),
+        _(
+            "A write-off of this amount or more (functional currency) goes to the CFO "
+            "after the credit manager."
+        ),
+    ),
+    "WRITE_OFF_EVIDENCE_MAX_BYTES": (
+        _("Largest evidence file of a write-off (bytes)"),
+        _("A court ruling, a bankruptcy notice …: a larger file is refused."),
+    ),
 }
 
 # Sub-keys of nested settings: classes stay as letters; the rest get words.

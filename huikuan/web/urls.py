@@ -12,6 +12,7 @@ from huikuan.web.views import (
     invoices,
     statements,
     warnings,
+    write_offs,
 )
 
 app_name = "web"
@@ -30,6 +31,11 @@ urlpatterns = [
     path("statements/answer/<str:token>/", statements.statement_answer_page, name="statement_answer"),
     path("statements/<str:reference>/", statements.statement_detail, name="statement"),
     path("statements/<str:reference>.<str:extension>", statements.statement_file, name="statement_file"),
+    path("customers/<str:code>/write-offs/", write_offs.write_off_propose_view, name="write-off-propose"),
+    path("write-offs/<str:number>/", write_offs.write_off_detail, name="write-off"),
+    path(
+        "write-offs/<str:number>/evidence/<int:pk>/", write_offs.write_off_evidence, name="write-off-evidence"
+    ),
     path("invoices/", invoices.invoice_list, name="invoices"),
     path("invoices/<str:number>/", invoices.invoice_detail, name="invoice"),
     path("payments/", invoices.payment_list, name="payments"),

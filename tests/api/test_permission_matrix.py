@@ -49,6 +49,7 @@ CASH_DECIDERS = frozenset({ADMIN, CREDIT_MANAGER, CFO})
 CASH_DECISIONS = ("accept", "split", "write-off", "on-account", "not-customer", "undo")
 STATEMENT_SENDERS = frozenset({ADMIN, CREDIT_MANAGER, COLLECTOR, LEGAL})
 STATEMENT_SCHEDULERS = frozenset({ADMIN, CREDIT_MANAGER, COLLECTOR})
+WRITE_OFF_PROPOSERS = frozenset({ADMIN, CREDIT_MANAGER, CREDIT_ANALYST, COLLECTOR, LEGAL, CFO})
 
 # The table: every write endpoint of the API and the roles that may use it.
 API_WRITES: dict[tuple[str, str], frozenset[str]] = {
@@ -83,6 +84,8 @@ API_WRITES: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/api/bank/import/"): frozenset({ADMIN, CREDIT_MANAGER, CFO}),
     ("POST", "/api/bank/profiles/"): CONFIGURATION,
     ("POST", "/api/warnings/{id}/acknowledge/"): STAFF - {AUDITOR},
+    ("POST", "/api/write-offs/"): WRITE_OFF_PROPOSERS,
+    ("POST", "/api/write-offs/recoveries/"): frozenset({ADMIN, CREDIT_MANAGER, CFO}),
 }
 # Endpoints anyone may call: signing in.
 API_PUBLIC = {("POST", "/api/auth/token/")}
@@ -269,6 +272,7 @@ WEB_POSTS: dict[str, frozenset[str]] = {
     "/customers/{code}/statements/send/": STATEMENT_SENDERS,
     "/customers/{code}/statements/schedule/": STATEMENT_SCHEDULERS,
     "/warnings/{id}/acknowledge/": STAFF - {AUDITOR},
+    "/customers/{code}/write-offs/": WRITE_OFF_PROPOSERS,
 }
 
 

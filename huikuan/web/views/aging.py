@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.http import HttpResponse
@@ -11,6 +12,7 @@ from django.utils import timezone
 
 from huikuan.accounts.access import access_customer_ids
 from huikuan.core.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, csv_bytes, xlsx_bytes
+from huikuan.finance.write_offs import written_off_between
 from huikuan.reporting.exports import aging_sheet, aging_table, aging_words
 from huikuan.reporting.selectors import aging_report
 from huikuan.web.forms import AgingForm
@@ -40,6 +42,13 @@ def aging(request):
         "label_columns": header.index("balance"),
         "rows": _with_drill_down(rows, header, report) if group_by == "customer" else _plain(rows),
         "query": urlencode({"as_of": as_of.isoformat(), "by": group_by, "basis": basis}),
+        # A note: the bad debt written off in the year to the date is no longer in the aging.
+        "bad_debt_since": as_of - timedelta(days=364),
+        "bad_debt": written_off_between(
+            first_day=as_of - timedelta(days=364),
+            last_day=as_of,
+            customer_ids=access_customer_ids(user=request.user),
+        ),
     }
     return render(request, "web/aging.html", context)
 

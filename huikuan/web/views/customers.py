@@ -11,6 +11,7 @@ from huikuan.accounts.access import access_customers, access_invoices
 from huikuan.reporting.receivables import customer_audit_entries, customer_ledger, customers_with_balances
 from huikuan.web.views.common import page_of, staff_page, template_for
 from huikuan.web.views.statements import customer_section
+from huikuan.web.views.write_offs import write_off_section
 
 SORTS = {"code", "name", "open_balance", "overdue"}
 LEDGER_PAGE = 25  # ledger entries a page; the customer page opens on the latest
@@ -53,5 +54,6 @@ def customer_detail(request, code: str):
         "history": customer_audit_entries(customer=customer, invoices=invoices, limit=HISTORY_SHOWN),
         "history_shown": HISTORY_SHOWN,
         **customer_section(request, customer),
+        **write_off_section(request, customer),
     }
     return render(request, "web/customer.html", context)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import Sum
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
@@ -59,6 +60,7 @@ def invoice_detail(request, number: str):
         "allocations": invoice.allocations.select_related("payment").order_by("allocation_date", "pk"),
         "credit_notes": invoice.credit_notes.order_by("note_date", "number"),
         "write_offs": invoice.write_offs.order_by("writeoff_date", "pk"),
+        "written_off": invoice.write_offs.aggregate(total=Sum("amount"))["total"],
         "extensions": invoice.term_extensions.all(),
         "days_overdue": max((timezone.localdate() - invoice.due_date).days, 0)
         if not invoice.closed_on
