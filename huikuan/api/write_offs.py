@@ -64,7 +64,11 @@ class WriteOffListView(APIView):
     write_actions = {"POST": "writeoff.propose"}
     queryset = Invoice.objects.none()  # reads: whoever may read invoices, within their customers
 
-    @extend_schema(summary="Write-off proposals, newest first", responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        summary="Write-off proposals, newest first",
+        operation_id="write_offs_list",
+        responses={200: OpenApiTypes.OBJECT},
+    )
     def get(self, request):
         return Response([proposal_as_dict(proposal) for proposal in _visible(request.user).order_by("-id")])
 
