@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from drf_spectacular.plumbing import build_array_type, build_basic_type
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -67,7 +68,7 @@ class WriteOffListView(APIView):
     @extend_schema(
         summary="Write-off proposals, newest first",
         operation_id="write_offs_list",
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: build_array_type(build_basic_type(OpenApiTypes.OBJECT))},
     )
     def get(self, request):
         return Response([proposal_as_dict(proposal) for proposal in _visible(request.user).order_by("-id")])
