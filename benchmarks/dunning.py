@@ -77,6 +77,8 @@ def generate(customers: int, invoices: int, as_of: date, seed: int) -> dict:
                 "industry_position",
                 "phone",
                 "address",
+                "short_name",
+                "english_name",
                 "status",
                 "currency",
                 "language",
@@ -94,7 +96,7 @@ def generate(customers: int, invoices: int, as_of: date, seed: int) -> dict:
                 )
                 for n in range(customers)
             ],
-            constants=("", "", "", "active", "CNY", "zh-hans", now),
+            constants=("", "", "", "", "", "active", "CNY", "zh-hans", now),
         )
         ids = list(Customer.objects.order_by("id").values_list("id", flat=True))
         rows = []
