@@ -26,6 +26,8 @@ ALLOWED = {
     "CNY", "USD", "EUR", "HKD", "JPY", "GBP", "PDF", "CSV", "XLSX", "XLS", "ODS", "API", "SMS", "CFO",
     "UTF", "GBK", "GB18030", "ISO", "YYYY", "Excel", "Huikuan", "English", "Altman", "admin",
     "SO-", "AP-", "YS", "HH:MM", "UTF-", "Django",
+    # The receivables measures known by these abbreviations in Chinese too, and keys on a keyboard.
+    "DSO", "CEI", "ADD", "Enter", "Esc",
     # Bank statement formats: their own names.
     "ISO 20022 camt.053", "ISO 20022 camt.054",
 }  # fmt: skip
@@ -92,6 +94,10 @@ def data_words() -> set[str]:
         words |= _words(*row)
     words |= _words(*Invoice.objects.values_list("number", flat=True))
     words |= _words(*Payment.objects.values_list("reference", "payer_name"))
+    from huikuan.cash.models import BankLine
+
+    for row in BankLine.objects.values_list("bank_ref", "payer_name", "payer_account", "memo", "decided_by"):
+        words |= _words(*row)
     for row in Order.objects.values_list("number", "shipment_approval_number"):
         words |= _words(*row)
     words |= _words(*get_user_model().objects.values_list("username", flat=True))
@@ -143,7 +149,9 @@ def main_pages() -> list[str]:
     from huikuan.collections.models import DunningAction
     from huikuan.correspondence.models import DocumentTemplate
     from huikuan.credit.models import Order
+    from huikuan.finance.models import WriteOffProposal
     from huikuan.ledger.models import Invoice
+    from huikuan.statements.models import AccountStatement
 
     action = DunningAction.objects.filter(channel="phone").select_related("customer").first()
     code = action.customer.code
@@ -151,6 +159,8 @@ def main_pages() -> list[str]:
     approval = ApprovalRequest.objects.order_by("-pk").first().number
     order = Order.objects.order_by("number").first().number
     template = DocumentTemplate.objects.order_by("pk").first().pk
+    write_offs = WriteOffProposal.objects.values_list("number", flat=True)[:1]
+    statements = AccountStatement.objects.values_list("reference", flat=True)[:1]
     return [
         "/",
         "/customers/",
@@ -176,6 +186,11 @@ def main_pages() -> list[str]:
         "/correspondence/templates/",
         f"/correspondence/templates/{template}/",
         "/correspondence/letterhead/",
+        "/cash/",
+        "/kpis/",
+        "/warnings/?status=",
+        *[f"/write-offs/{number}/" for number in write_offs],
+        *[f"/statements/{reference}/" for reference in statements],
     ]
 
 

@@ -11,6 +11,8 @@ from huikuan.core.money import quantize_ratio
 WIDTH = 640
 HEIGHT = 220
 BAR_AREA = 160  # the tallest bar; the rest holds the labels
+LEGEND_HEIGHT = 16
+LEGEND_SLOT = 200  # the width of one series' key in a line chart's legend
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,7 @@ class Line:
     name: str
     points: str  # SVG polyline points "x,y x,y …"
     dots: list[tuple[int, int, str, Decimal]]  # x, y, label, value
+    legend_x: int = 0  # where its key starts in the legend above the chart
 
 
 @dataclass(frozen=True)
@@ -91,11 +94,13 @@ def line_chart(labels: list[str], series: dict[str, list[Decimal | None]]) -> Li
     xs = [index * slot + slot // 2 for index in range(len(labels))]
 
     def y(value: Decimal) -> int:
-        height = int(max(value, Decimal(0)) * BAR_AREA / top) if top > 0 else 0
+        # The highest dot stays below the legend.
+        height = int(max(value, Decimal(0)) * (BAR_AREA - LEGEND_HEIGHT) / top) if top > 0 else 0
         return BAR_AREA + 20 - height
 
     lines = []
-    for name, points in series.items():
+    for number, (name, points) in enumerate(series.items()):
         dots = [(x, y(v), label, v) for x, label, v in zip(xs, labels, points, strict=True) if v is not None]
-        lines.append(Line(name, " ".join(f"{x},{dot_y}" for x, dot_y, _, _ in dots), dots))
+        points_text = " ".join(f"{x},{dot_y}" for x, dot_y, _, _ in dots)
+        lines.append(Line(name, points_text, dots, legend_x=number * LEGEND_SLOT))
     return LineChart(lines, list(zip(xs, labels, strict=True)), top)

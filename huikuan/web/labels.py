@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from huikuan.approvals.registry import kind_label
+from huikuan.cash.matching.reasons import WRITE_OFF_REASONS
 from huikuan.collections.labels import SEGMENTS, STEPS
 from huikuan.collections.models import ActivityKind, CallOutcome, Channel
 from huikuan.finance.models import WarningRule
@@ -395,6 +396,7 @@ _MAPS: dict[str, dict] = {
     "outcome": OUTCOMES,
     "sub_key": SUB_KEYS,
     "job": JOBS,
+    "write_off_reason": WRITE_OFF_REASONS,
 }
 
 

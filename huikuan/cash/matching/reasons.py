@@ -52,6 +52,12 @@ REASON_TEXTS = {
     "difference_leave_open": _("The difference of {difference} stays open on the invoice."),
 }
 
+# The reasons a short-pay is written off with, as stored (the default of the write-off reason
+# setting); a reason a person typed is shown as they typed it.
+WRITE_OFF_REASONS = {
+    "bank_charges": _("bank charges"),
+}
+
 FORM_LABELS = {
     "full": _("full name"),
     "core": _("name without legal form"),
@@ -70,6 +76,8 @@ def reason_text(code: str, params: Mapping[str, str]) -> str:
     values = dict(params)
     if "form" in values and values["form"] in FORM_LABELS:
         values["form"] = str(FORM_LABELS[values["form"]])
+    if "reason" in values and values["reason"] in WRITE_OFF_REASONS:
+        values["reason"] = str(WRITE_OFF_REASONS[values["reason"]])
     try:
         return str(template).format(**values)
     except (KeyError, IndexError):
