@@ -233,3 +233,18 @@ def test_a_specific_provision_and_the_kpis_page_shows_figures(company, db, clien
     assert page.status_code == 200
     html = page.content.decode()
     assert "<polyline" in html and "2025-06" in html
+
+
+def test_one_write_off_is_posted_and_one_waits_for_the_cfo(company, db, client):
+    from huikuan.approvals.models import ApprovalRequest
+    from huikuan.finance.models import WriteOffProposal
+    from huikuan.ledger.models import WriteOff
+
+    posted, pending = WriteOffProposal.objects.order_by("number")
+    assert (posted.status, pending.status) == ("posted", "pending")
+    assert WriteOff.objects.filter(invoice__number__in=[line["number"] for line in posted.lines]).exists()
+    waiting = ApprovalRequest.objects.get(number=pending.approval_number)
+    assert waiting.status == "pending" and "cfo" in waiting.current_step.roles
+    assert client.login(username="demo.cfo", password=company[1]["demo.cfo"]["password"])
+    page = client.get(f"/write-offs/{pending.number}/")
+    assert page.status_code == 200 and pending.reason in page.content.decode()
