@@ -55,3 +55,9 @@ def applicable_positions(thresholds: list[Decimal | None], amount: Decimal | Non
         for index, threshold in enumerate(thresholds)
         if threshold is None or (amount is not None and amount >= threshold)
     ]
+
+
+def escalated_positions(positions: list[int], length: int) -> list[int]:
+    """``positions`` with the next step after the last of them, when the chain has one."""
+    following = [index for index in range(length) if index > max(positions)]
+    return sorted({*positions, *following[:1]})

@@ -45,7 +45,7 @@ from django.utils.translation import gettext as _
 
 from huikuan.accounts.access import user_roles
 from huikuan.accounts.roles import ROLES, SALES_MANAGER
-from huikuan.approvals.chains import DEFAULT_CHAINS, applicable_positions
+from huikuan.approvals.chains import DEFAULT_CHAINS, applicable_positions, escalated_positions
 from huikuan.approvals.models import (
     ApprovalDecision,
     ApprovalRequest,
@@ -91,8 +91,12 @@ def approval_request_submit(
     subject_ref: str = "",
     fx_rate: Decimal | None = None,
     role_minimums: dict[str, Decimal] | None = None,
+    escalate: bool = False,
 ) -> ApprovalRequest:
     """Open a request of ``kind`` at the first step of its chain that applies to ``amount``.
+
+    ``escalate`` adds the next step of the chain that the amount alone would skip (the first
+    one after the last step that applies): a rule of the kind asks a higher approver.
 
     ``role_minimums`` gives a kind's business setting for steps the chain leaves without a
     minimum amount: such a step whose roles all have a minimum there applies from the smallest
@@ -124,9 +128,10 @@ def approval_request_submit(
         if rate <= 0:
             raise ApplicationError(_("the exchange rate must be positive"))
     in_functional = None if amount is None else amount * rate
-    applying = [
-        chain[i] for i in applicable_positions([_minimum(s, role_minimums) for s in chain], in_functional)
-    ]
+    positions = applicable_positions([_minimum(s, role_minimums) for s in chain], in_functional)
+    if escalate and positions:
+        positions = escalated_positions(positions, len(chain))
+    applying = [chain[i] for i in positions]
     if not applying:
         raise RuleViolation(_("no step of the %(kind)s chain applies to this amount") % {"kind": kind})
 

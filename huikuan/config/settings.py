@@ -399,6 +399,13 @@ HUIKUAN = {
         "payment": Decimal("25"),
         "industry": Decimal("15"),
     },
+    # The Z-score informs the limit: the share of the customer's net worth (book equity) that
+    # its credit limit should not exceed, by Altman zone; above it, the next approval step.
+    "CREDIT_LIMIT_CEILING_SHARES": {
+        "safe": Decimal("0.20"),
+        "grey": Decimal("0.10"),
+        "distress": Decimal("0.05"),
+    },
     # Class = the first of A, B, C whose thresholds are all met, else D (SPEC §5.1).
     "CREDIT_CLASS_THRESHOLDS": {
         "A": {

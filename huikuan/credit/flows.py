@@ -35,7 +35,7 @@ from huikuan.credit.models import (
     TermExtensionRequest,
 )
 from huikuan.credit.scoring import is_below
-from huikuan.credit.selectors import quarter_last_month
+from huikuan.credit.selectors import limit_ceiling, quarter_last_month
 from huikuan.credit.services import (
     credit_evaluate,
     customer_class_change,
@@ -339,21 +339,31 @@ def credit_limit_apply(
         requested_by=requested_by,
         requested_on=requested_on or timezone.localdate(),
     )
+    ceiling = limit_ceiling(customer=customer)
+    above = ceiling is not None and amount > ceiling.ceiling
+    summary = _("%(code)s: credit limit %(before)s → %(after)s %(currency)s") % {
+        "code": customer.code,
+        "before": "-" if customer.credit_limit is None else f"{customer.credit_limit:.2f}",
+        "after": f"{amount:.2f}",
+        "currency": currency,
+    }
+    if above:
+        summary += _(" (above the Z-score ceiling of %(ceiling)s)") % {"ceiling": f"{ceiling.ceiling:.2f}"}
     request = approval_request_submit(
         kind=CREDIT_LIMIT,
         requested_by=requested_by,
-        summary=_("%(code)s: credit limit %(before)s → %(after)s %(currency)s")
-        % {
-            "code": customer.code,
-            "before": "-" if customer.credit_limit is None else f"{customer.credit_limit:.2f}",
-            "after": f"{amount:.2f}",
-            "currency": currency,
-        },
+        summary=summary,
         customer=customer,
         amount=amount,
         currency=currency,
-        payload={"application_id": application.pk, "reason": reason},
+        payload={
+            "application_id": application.pk,
+            "reason": reason,
+            "ceiling": None if ceiling is None else ceiling.as_dict(),
+            "above_ceiling": above,
+        },
         subject_ref=f"customer:{customer.code}",
+        escalate=above,
     )
     application.approval_number = request.number
     application.save(update_fields=["approval_number"])

@@ -16,6 +16,7 @@ from huikuan.core.money import quantize_ratio
 from huikuan.core.policy import policy_value
 from huikuan.credit import figures
 from huikuan.credit.altman import AltmanResult, Statement, altman_score
+from huikuan.credit.ceilings import LimitCeiling, ceiling_from
 from huikuan.credit.fees import days_overdue, overdue_fee, total_fee
 from huikuan.credit.models import (
     ClassChange,
@@ -313,6 +314,7 @@ class CreditSummary:
     orders: list[Order]
     extension_requests: list[TermExtensionRequest]
     limit_applications: list[CreditLimitApplication]
+    ceiling: LimitCeiling | None = None
 
     @property
     def exposure(self) -> Decimal:
@@ -342,6 +344,7 @@ class CreditSummary:
             if self.altman is None or self.statement is None
             else {"statement_date": self.statement.statement_date.isoformat(), **self.altman.as_dict()},
             "holds": [hold_as_dict(hold) for hold in self.holds],
+            "limit_ceiling": None if self.ceiling is None else self.ceiling.as_dict(),
         }
 
 
@@ -373,6 +376,7 @@ def customer_credit_summary(*, customer: Customer, as_of: date) -> CreditSummary
     """Everything a customer's credit page shows, in a fixed number of queries."""
     ids = [customer.pk]
     statement = FinancialStatement.objects.filter(customer=customer).order_by("-statement_date").first()
+    altman = None if statement is None else statement_score(statement)
     fees = overdue_fees(as_of=as_of, customer_ids=ids)
     return CreditSummary(
         customer=customer,
@@ -387,13 +391,22 @@ def customer_credit_summary(*, customer: Customer, as_of: date) -> CreditSummary
         class_changes=list(ClassChange.objects.filter(customer=customer).select_related("changed_by")),
         holds=list(CreditHold.objects.filter(customer=customer).order_by("-placed_on", "-id")),
         statement=statement,
-        altman=None if statement is None else statement_score(statement),
+        altman=altman,
         orders=list(Order.objects.filter(customer=customer).order_by("-order_date", "-id")[:50]),
         extension_requests=list(
             TermExtensionRequest.objects.filter(invoice__customer=customer).select_related("invoice")[:50]
         ),
         limit_applications=list(CreditLimitApplication.objects.filter(customer=customer)[:50]),
+        ceiling=None if statement is None else ceiling_from(statement=statement, altman=altman),
     )
+
+
+def limit_ceiling(*, customer: Customer) -> LimitCeiling | None:
+    """The suggested ceiling of ``customer``'s credit limit, from its latest financial statement."""
+    statement = FinancialStatement.objects.filter(customer=customer).order_by("-statement_date").first()
+    if statement is None:
+        return None
+    return ceiling_from(statement=statement, altman=statement_score(statement))
 
 
 @dataclass

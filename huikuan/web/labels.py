@@ -134,6 +134,13 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
         _("Maximum of each score"),
         _("Each of the four scores of the monthly classification is capped at its maximum."),
     ),
+    "CREDIT_LIMIT_CEILING_SHARES": (
+        _("Suggested ceiling of a credit limit: share of the net worth, by Altman zone"),
+        _(
+            "From the customer's latest financial statement. A limit application above the ceiling "
+            "needs the next step of the approval chain as well."
+        ),
+    ),
     "CREDIT_CLASS_THRESHOLDS": (
         _("Class thresholds: the least of each score and of the total"),
         _("A customer gets the first of A, B, C whose thresholds it all meets, else D."),
@@ -361,7 +368,15 @@ PROVISION_KEYS = {
     "impairment_loss": _("credit impairment loss"),
     "allowance": _("allowance for bad debts"),
 }
-SUB_KEYS = {**SCORES, **SEGMENTS, **INDUSTRY_POSITIONS, **dict(WarningRule.choices), **PROVISION_KEYS}
+ZONES = {"safe": _("safe zone"), "grey": _("grey zone"), "distress": _("distress zone")}
+SUB_KEYS = {
+    **ZONES,
+    **SCORES,
+    **SEGMENTS,
+    **INDUSTRY_POSITIONS,
+    **dict(WarningRule.choices),
+    **PROVISION_KEYS,
+}
 # The scheduled jobs of huikuan/jobs/registry.py, by name.
 JOBS = {
     "promises": _("Promises and payment plans checked"),
