@@ -32,7 +32,12 @@ from huikuan.finance.plans import (
 )
 from huikuan.ledger.models import Invoice
 
-ERRORS = {400: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT, 409: OpenApiTypes.OBJECT}
+ERRORS = {
+    400: OpenApiTypes.OBJECT,
+    403: OpenApiTypes.OBJECT,
+    404: OpenApiTypes.OBJECT,
+    409: OpenApiTypes.OBJECT,
+}
 OBJECT = build_basic_type(OpenApiTypes.OBJECT)
 
 
@@ -49,7 +54,7 @@ class PlanCreateSerializer(serializers.Serializer):
         child=TextField(max_length=254),
         required=False,
         default=list,
-        help_text="Roles (cfo) or addresses, each optionally with :en; default the setting PLAN_REPORT_ROLES.",
+        help_text="Roles (cfo) or addresses, each perhaps with :en; default the setting PLAN_REPORT_ROLES.",
     )
 
 
@@ -59,28 +64,28 @@ class PlanChangeSerializer(serializers.Serializer):
     recipients = serializers.ListField(child=TextField(max_length=254), required=False)
 
 
-class TargetSerializer(serializers.Serializer):
+class PlanTargetSerializer(serializers.Serializer):
     metric = serializers.ChoiceField(choices=PlanMetric.values)
     goal = serializers.DecimalField(max_digits=9, decimal_places=2, min_value=Decimal("0"))
     direction = serializers.ChoiceField(choices=TargetDirection.values, required=False)
 
 
-class TargetsSerializer(serializers.Serializer):
-    targets = TargetSerializer(many=True)
+class PlanTargetsSerializer(serializers.Serializer):
+    targets = PlanTargetSerializer(many=True)
 
 
-class PhaseSerializer(serializers.Serializer):
+class PlanPhaseSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=PlanPhaseKind.values)
     starts_on = BusinessDateField(required=False)
     ends_on = BusinessDateField(required=False)
     owner = TextField(required=False, allow_blank=True, max_length=150)
 
 
-class PhasesSerializer(serializers.Serializer):
-    phases = PhaseSerializer(many=True)
+class PlanPhasesSerializer(serializers.Serializer):
+    phases = PlanPhaseSerializer(many=True)
 
 
-class ProgressQuerySerializer(serializers.Serializer):
+class PlanProgressQuerySerializer(serializers.Serializer):
     as_of = BusinessDateField(required=False, help_text="Default: today.")
     by = serializers.ChoiceField(choices=PLAN_GROUPINGS, default="company")
     trend = serializers.BooleanField(default=True, help_text="One point per week end of the plan.")
@@ -152,12 +157,12 @@ class PlanTargetsView(APIView):
     @extend_schema(
         summary="Set the goals of a clearance plan's targets",
         operation_id="clearance_plans_targets_update",
-        request=TargetsSerializer,
+        request=PlanTargetsSerializer,
         responses={200: OpenApiTypes.OBJECT, **ERRORS},
     )
     def put(self, request, pk: int):
         plan = get_object_or_404(_plans(request.user), pk=pk)
-        form = TargetsSerializer(data=request.data)
+        form = PlanTargetsSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         with audit_context(actor=request.user, source="api:plan"):
             plan_targets_update(plan=plan, targets=form.validated_data["targets"])
@@ -171,12 +176,12 @@ class PlanPhasesView(APIView):
     @extend_schema(
         summary="Set the dates and owners of a clearance plan's phases",
         operation_id="clearance_plans_phases_update",
-        request=PhasesSerializer,
+        request=PlanPhasesSerializer,
         responses={200: OpenApiTypes.OBJECT, **ERRORS},
     )
     def put(self, request, pk: int):
         plan = get_object_or_404(_plans(request.user), pk=pk)
-        form = PhasesSerializer(data=request.data)
+        form = PlanPhasesSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         with audit_context(actor=request.user, source="api:plan"):
             plan_phases_update(plan=plan, phases=form.validated_data["phases"])
@@ -189,12 +194,12 @@ class PlanProgressView(APIView):
     @extend_schema(
         summary="A clearance plan's progress: each target's actual against its goal, and the weekly trend",
         operation_id="clearance_plans_progress",
-        parameters=[ProgressQuerySerializer],
+        parameters=[PlanProgressQuerySerializer],
         responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT},
     )
     def get(self, request, pk: int):
         plan = get_object_or_404(_plans(request.user), pk=pk)
-        query = ProgressQuerySerializer(data=request.query_params)
+        query = PlanProgressQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         data = query.validated_data
         group_by, keys = plan_scope(request.user, data["by"])

@@ -39,7 +39,9 @@ urlpatterns = [
     path("clearance-plans/<int:pk>/", plans.PlanDetailView.as_view(), name="clearance-plan"),
     path("clearance-plans/<int:pk>/targets/", plans.PlanTargetsView.as_view(), name="clearance-plan-targets"),
     path("clearance-plans/<int:pk>/phases/", plans.PlanPhasesView.as_view(), name="clearance-plan-phases"),
-    path("clearance-plans/<int:pk>/progress/", plans.PlanProgressView.as_view(), name="clearance-plan-progress"),
+    path(
+        "clearance-plans/<int:pk>/progress/", plans.PlanProgressView.as_view(), name="clearance-plan-progress"
+    ),
     path("auth/token/", views.TokenView.as_view(), name="token"),
     path("auth/", include("rest_framework.urls")),
     path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="schema"),

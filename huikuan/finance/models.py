@@ -196,7 +196,9 @@ class ClearancePlan(models.Model):
     name = models.CharField(_("name"), max_length=200)
     baseline_date = models.DateField(_("baseline date"))
     ends_on = models.DateField(_("ends on"))
-    status = models.CharField(_("status"), max_length=16, choices=PlanStatus.choices, default=PlanStatus.ACTIVE)
+    status = models.CharField(
+        _("status"), max_length=16, choices=PlanStatus.choices, default=PlanStatus.ACTIVE
+    )
     # Who gets the monthly progress report: [{"role": "cfo", "language": "zh-hans"},
     # {"email": "ar@example.cn", "language": "en"}].
     recipients = models.JSONField(_("recipients"), default=list, blank=True)
@@ -268,7 +270,9 @@ class PlanPhase(models.Model):
         ordering = ["plan", "starts_on", "id"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "kind"], name="plan_phase_once"),
-            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="phase_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="phase_ends_after_start"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -280,7 +284,9 @@ class PlanBaselineItem(models.Model):
     then (its own currency and the functional one) and who it belonged to (the customer's
     department, salesperson and collector then). Written once, in bulk, at the plan's creation."""
 
-    plan = models.ForeignKey(ClearancePlan, on_delete=models.CASCADE, related_name="baseline_items", db_index=False)
+    plan = models.ForeignKey(
+        ClearancePlan, on_delete=models.CASCADE, related_name="baseline_items", db_index=False
+    )
     invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="+")
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="+")
     department = models.CharField(max_length=150, blank=True)

@@ -22,7 +22,8 @@ def plan_as_dict(plan: ClearancePlan) -> dict[str, Any]:
         "currency": plan.currency,
         "recipients": [recipient_text(r) for r in plan.recipients],
         "targets": [
-            {"metric": t.metric, "goal": f"{t.goal:.2f}", "direction": t.direction} for t in plan.targets.all()
+            {"metric": t.metric, "goal": f"{t.goal:.2f}", "direction": t.direction}
+            for t in plan.targets.all()
         ],
         "phases": [
             {

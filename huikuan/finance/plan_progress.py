@@ -30,7 +30,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from huikuan.core.money import HUNDRED, PERCENT_PLACES, functional_amount, from_minor_units, quantize_ratio
+from huikuan.core.money import HUNDRED, PERCENT_PLACES, from_minor_units, functional_amount, quantize_ratio
 from huikuan.core.policy import policy_value
 from huikuan.finance.kpis import DAY_PLACES, kpis
 from huikuan.finance.models import ClearancePlan, PlanMetric, PlanPhase, PlanTarget, TargetDirection
@@ -148,9 +148,7 @@ def _values(
     values["clearance_rate"] = clearance.rate if clearance else None
     turnover = _annualised_turnover(kpi, days)
     values["turnover_growth"] = (
-        None
-        if turnover is None or not baseline_turnover
-        else (turnover / baseline_turnover - 1) * HUNDRED
+        None if turnover is None or not baseline_turnover else (turnover / baseline_turnover - 1) * HUNDRED
     )
     return values
 
@@ -291,7 +289,10 @@ def _points(
             for key in keys
         }
         found[COMPANY] = _values(
-            totals[day].get(COMPANY, Clearance()), kpi.get(COMPANY, {}), baseline_turnover.get(COMPANY), period
+            totals[day].get(COMPANY, Clearance()),
+            kpi.get(COMPANY, {}),
+            baseline_turnover.get(COMPANY),
+            period,
         )
         points[day] = found
     return points
@@ -346,7 +347,8 @@ def plan_progress(
             week_ends=weeks,
             total={m: [points[d][COMPANY][m] for d in weeks] for m in METRICS} if only_keys is None else {},
             rows={
-                row.key: {m: [points[d].get(row.key, {}).get(m) for d in weeks] for m in METRICS} for row in rows
+                row.key: {m: [points[d].get(row.key, {}).get(m) for d in weeks] for m in METRICS}
+                for row in rows
             },
         )
     return result

@@ -52,7 +52,9 @@ def report_recipients(plan: ClearancePlan) -> list[tuple[str, str]]:
         if entry.get("email"):
             found.setdefault(entry["email"].strip().lower(), language)
         elif entry.get("role"):
-            for email in users.filter(groups__name=entry["role"]).order_by("pk").values_list("email", flat=True):
+            for email in (
+                users.filter(groups__name=entry["role"]).order_by("pk").values_list("email", flat=True)
+            ):
                 found.setdefault(email.strip().lower(), language)
     return sorted(found.items())
 

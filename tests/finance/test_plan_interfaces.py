@@ -78,7 +78,9 @@ def test_the_api_creates_edits_and_reads_progress(ledger, people):  # noqa: F811
                             format="json")  # fmt: skip
     assert response.status_code == 201, response.content
     plan_id = response.json()["id"]
-    assert api(people["zhao"]).post("/api/clearance-plans/", {"baseline_date": "2024-03-31"}).status_code == 403
+    assert (
+        api(people["zhao"]).post("/api/clearance-plans/", {"baseline_date": "2024-03-31"}).status_code == 403
+    )
     targets = manager.put(
         f"/api/clearance-plans/{plan_id}/targets/",
         {"targets": [{"metric": "clearance_rate", "goal": "35.00"}]},
@@ -88,7 +90,11 @@ def test_the_api_creates_edits_and_reads_progress(ledger, people):  # noqa: F811
     assert {t["metric"]: t["goal"] for t in targets.json()["targets"]}["clearance_rate"] == "35.00"
     phases = manager.put(
         f"/api/clearance-plans/{plan_id}/phases/",
-        {"phases": [{"kind": "legal", "owner": "lawyer_he", "starts_on": "2024-08-05", "ends_on": "2024-08-30"}]},
+        {
+            "phases": [
+                {"kind": "legal", "owner": "lawyer_he", "starts_on": "2024-08-05", "ends_on": "2024-08-30"}
+            ]
+        },
         format="json",
     )
     assert phases.status_code == 200
@@ -99,14 +105,20 @@ def test_the_api_creates_edits_and_reads_progress(ledger, people):  # noqa: F811
         format="json",
     )
     assert bad.status_code == 409
-    changed = manager.patch(f"/api/clearance-plans/{plan_id}/", {"recipients": ["a@example.com:en"]}, format="json")
+    changed = manager.patch(
+        f"/api/clearance-plans/{plan_id}/", {"recipients": ["a@example.com:en"]}, format="json"
+    )
     assert changed.json()["recipients"] == ["a@example.com:en"]
-    progress = manager.get(f"/api/clearance-plans/{plan_id}/progress/", {"as_of": "2024-06-30", "by": "department"})
+    progress = manager.get(
+        f"/api/clearance-plans/{plan_id}/progress/", {"as_of": "2024-06-30", "by": "department"}
+    )
     assert progress.status_code == 200
     body = progress.json()
     assert body["total"]["cleared"] == "684.00"
     assert {t["metric"]: t["met"] for t in body["targets"]}["clearance_rate"] is False  # 27.25 < 35
-    mine = api(people["zhao"]).get(f"/api/clearance-plans/{plan_id}/progress/", {"as_of": "2024-06-30"}).json()
+    mine = (
+        api(people["zhao"]).get(f"/api/clearance-plans/{plan_id}/progress/", {"as_of": "2024-06-30"}).json()
+    )
     assert mine["total"] is None and [r["key"] for r in mine["rows"]] == ["zhao"]
     assert mine["rows"][0]["baseline_overdue"] == "800.00"
     assert len(manager.get("/api/clearance-plans/").json()) == 1
@@ -116,7 +128,9 @@ def test_the_web_pages_create_show_and_edit_a_plan(ledger, people):  # noqa: F81
     after_baseline(ledger)
     client = browser(people["cfo_wu"])
     assert client.get("/clearance-plans/").status_code == 200
-    response = client.post("/clearance-plans/", {"name": "Q2 plan", "baseline": "2024-03-31", "recipients": "cfo"})
+    response = client.post(
+        "/clearance-plans/", {"name": "Q2 plan", "baseline": "2024-03-31", "recipients": "cfo"}
+    )
     assert response.status_code == 302
     plan = ClearancePlan.objects.get()
     page = client.get(f"/clearance-plans/{plan.pk}/", {"as_of": "2024-06-30", "by": "department"})
@@ -124,13 +138,18 @@ def test_the_web_pages_create_show_and_edit_a_plan(ledger, people):  # noqa: F81
     assert page.status_code == 200
     assert 'id="target-clearance_rate"' in html and "27.25" in html and "<svg" in html and "polyline" in html
     assert "North" in html and "South" in html
-    client.post(f"/clearance-plans/{plan.pk}/targets/", {"goal_clearance_rate": "20", "direction_clearance_rate": "at_least"})
+    client.post(
+        f"/clearance-plans/{plan.pk}/targets/",
+        {"goal_clearance_rate": "20", "direction_clearance_rate": "at_least"},
+    )
     assert plan.targets.get(metric="clearance_rate").goal == 20
-    client.post(f"/clearance-plans/{plan.pk}/phases/", {"review_starts_on": "2024-09-01", "review_ends_on": "2024-09-30",
-                                                        "review_owner": "cfo_wu"})  # fmt: skip
+    dates = {"review_starts_on": "2024-09-01", "review_ends_on": "2024-09-30", "review_owner": "cfo_wu"}
+    client.post(f"/clearance-plans/{plan.pk}/phases/", dates)
     assert plan.phases.get(kind="review").owner == "cfo_wu"
     assert browser(people["auditor_he"]).post(f"/clearance-plans/{plan.pk}/targets/", {}).status_code == 403
-    collector = browser(people["zhao"]).get(f"/clearance-plans/{plan.pk}/", {"as_of": "2024-06-30"}).content.decode()
+    collector = (
+        browser(people["zhao"]).get(f"/clearance-plans/{plan.pk}/", {"as_of": "2024-06-30"}).content.decode()
+    )
     assert "South" not in collector and 'id="targets"' not in collector
 
 

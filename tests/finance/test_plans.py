@@ -51,6 +51,13 @@ def pay(invoice: Invoice, amount: str, day: date, reference: str) -> None:
     payment_allocate(payment=payment, invoice=invoice, amount=Decimal(amount), allocation_date=day)
 
 
+def inv(number, customer, issued, due, amount, currency="CNY", rate=None) -> Invoice:
+    return invoice_issue(
+        number=number, customer=customer, invoice_date=issued, due_date=due,
+        amount=Decimal(amount), currency=currency, fx_rate=rate,
+    )  # fmt: skip
+
+
 @pytest.fixture
 def ledger(db):
     """Two customers in two departments; overdue at the baseline: A1 800.00 (of 1,000.00, 200.00
@@ -58,18 +65,13 @@ def ledger(db):
     baseline and B2 was paid before it."""
     north = customer_create(code="A", name="North Co", department="North", collector="zhao", salesperson="li")
     south = customer_create(code="B", name="South Co", department="South", collector="qian", salesperson="li")
-    a1 = invoice_issue(number="A1", customer=north, invoice_date=date(2024, 1, 1), due_date=date(2024, 1, 31),
-                       amount=Decimal("1000.00"), currency="CNY")  # fmt: skip
+    a1 = inv("A1", north, date(2024, 1, 1), date(2024, 1, 31), "1000.00")
     pay(a1, "200.00", date(2024, 2, 15), "P-A1-1")
-    a2 = invoice_issue(number="A2", customer=north, invoice_date=date(2024, 3, 16), due_date=date(2024, 4, 15),
-                       amount=Decimal("500.00"), currency="CNY")  # fmt: skip
-    b1 = invoice_issue(number="B1", customer=south, invoice_date=date(2024, 2, 1), due_date=date(2024, 3, 1),
-                       amount=Decimal("100.00"), currency="USD", fx_rate=Decimal("7.1"))  # fmt: skip
-    b2 = invoice_issue(number="B2", customer=south, invoice_date=date(2023, 12, 1), due_date=date(2023, 12, 31),
-                       amount=Decimal("2000.00"), currency="CNY")  # fmt: skip
+    a2 = inv("A2", north, date(2024, 3, 16), date(2024, 4, 15), "500.00")
+    b1 = inv("B1", south, date(2024, 2, 1), date(2024, 3, 1), "100.00", "USD", Decimal("7.1"))
+    b2 = inv("B2", south, date(2023, 12, 1), date(2023, 12, 31), "2000.00")
     pay(b2, "2000.00", date(2024, 1, 15), "P-B2")
-    invoice_issue(number="B3", customer=south, invoice_date=date(2024, 2, 15), due_date=date(2024, 3, 15),
-                  amount=Decimal("1000.00"), currency="CNY")  # fmt: skip
+    inv("B3", south, date(2024, 2, 15), date(2024, 3, 15), "1000.00")
     return {"a1": a1, "a2": a2, "b1": b1}
 
 
@@ -77,8 +79,10 @@ def after_baseline(ledger) -> None:
     """Since the baseline: A1 paid 300.00 and credited 100.00, A2 paid (not in scope), B1 paid
     USD 40.00 then written off USD 60.00, B3 written off whole."""
     pay(ledger["a1"], "300.00", date(2024, 4, 10), "P-A1-2")
-    credit_note_issue(number="CN-A1", customer=ledger["a1"].customer, note_date=date(2024, 4, 20),
-                      amount=Decimal("100.00"), currency="CNY", invoice=Invoice.objects.get(number="A1"))  # fmt: skip
+    credit_note_issue(
+        number="CN-A1", customer=ledger["a1"].customer, note_date=date(2024, 4, 20),
+        amount=Decimal("100.00"), currency="CNY", invoice=Invoice.objects.get(number="A1"),
+    )  # fmt: skip
     pay(ledger["a2"], "500.00", date(2024, 4, 16), "P-A2")
     pay(Invoice.objects.get(number="B1"), "40.00", date(2024, 5, 5), "P-B1")
     invoice_write_off(invoice=Invoice.objects.get(number="B1"), amount=Decimal("60.00"),
@@ -93,7 +97,9 @@ def create(**kwargs):
 
 def test_the_baseline_is_the_overdue_balance_of_the_day_snapshotted(ledger):
     plan = create()
-    items = {i.invoice.number: (i.own_balance, i.balance, i.department) for i in PlanBaselineItem.objects.all()}
+    items = {
+        i.invoice.number: (i.own_balance, i.balance, i.department) for i in PlanBaselineItem.objects.all()
+    }
     assert items == {
         "A1": (Decimal("800.00"), Decimal("800.00"), "North"),
         "B1": (Decimal("100.00"), Decimal("710.00"), "South"),
@@ -191,7 +197,9 @@ def test_targets_are_the_kpis_of_the_plan_so_far_against_their_goals(ledger):
 def test_per_department_and_person(ledger):
     plan = create()
     after_baseline(ledger)
-    rows = {r["key"]: r for r in plan_progress(plan=plan, as_of=AS_OF, group_by="department").as_dict()["rows"]}
+    rows = {
+        r["key"]: r for r in plan_progress(plan=plan, as_of=AS_OF, group_by="department").as_dict()["rows"]
+    }
     assert rows["North"]["baseline_overdue"] == "800.00" and rows["North"]["clearance_rate"] == "50.00"
     assert rows["South"]["cleared"] == "284.00" and rows["South"]["written_off"] == "1426.00"
     mine = plan_progress(plan=plan, as_of=AS_OF, group_by="collector", only_keys={"zhao"}).as_dict()
@@ -249,10 +257,13 @@ def readers(db, settings):
 def test_the_monthly_report_goes_once_a_month_in_each_recipients_language(
     ledger, readers, django_capture_on_commit_callbacks
 ):
-    plan = create(name="华东清欠方案", recipients=["cfo", "boss@example.com:en"])
+    create(name="华东清欠方案", recipients=["cfo", "boss@example.com:en"])
     after_baseline(ledger)
     job = JOBS["plan_report"]
-    assert job.work(date(2024, 6, 1)) == {"day": "2024-06-01", "skipped": "before the first working day of the month"}
+    assert job.work(date(2024, 6, 1)) == {
+        "day": "2024-06-01",
+        "skipped": "before the first working day of the month",
+    }
     with django_capture_on_commit_callbacks(execute=True):
         first = job.work(date(2024, 6, 3))
     assert first["plans_reported"] == 1 and first["emails"] == 2

@@ -56,7 +56,9 @@ class PlanForm(forms.Form):
 
 class ProgressForm(forms.Form):
     as_of = BusinessDateField(label=gettext_lazy("as of"), widget=DATE)
-    by = forms.ChoiceField(label=gettext_lazy("by"), choices=[(g, GROUP_LABELS[g]) for g in PLAN_GROUPINGS])
+    by = forms.ChoiceField(
+        label=gettext_lazy("group by"), choices=[(g, GROUP_LABELS[g]) for g in PLAN_GROUPINGS]
+    )
 
 
 def _split(text: str) -> list[str]:
@@ -104,7 +106,9 @@ def _chart(progress, goal: Decimal | None):
         texts = [rounded(metric, value) for value in series.get(metric, [])]
         return [None if text is None else Decimal(text) for text in texts]
 
-    lines = {str(PlanMetric(metric).label): points(metric) for metric in ("clearance_rate", "collection_rate")}
+    lines = {
+        str(PlanMetric(metric).label): points(metric) for metric in ("clearance_rate", "collection_rate")
+    }
     if goal is not None:
         lines[_("clearance goal %")] = [goal] * len(labels)
     return line_chart(labels, lines)
@@ -183,7 +187,9 @@ def plan_targets_edit(request, plan_id: int):
             continue
         goal = _decimal(request.POST[f"goal_{metric}"])
         if goal is None:
-            messages.error(request, _("The goal of %(target)s is not a number.") % {"target": PlanMetric(metric).label})
+            messages.error(
+                request, _("The goal of %(target)s is not a number.") % {"target": PlanMetric(metric).label}
+            )
             return redirect("web:clearance-plan", plan.pk)
         targets.append({"metric": metric, "goal": goal, "direction": request.POST.get(f"direction_{metric}")})
     return _edited(request, plan, lambda: plan_targets_update(plan=plan, targets=targets))
@@ -197,11 +203,23 @@ def plan_phases_edit(request, plan_id: int):
     for kind in PlanPhaseKind.values:
         if f"{kind}_starts_on" not in request.POST:
             continue
-        starts_on, ends_on = _day(request.POST[f"{kind}_starts_on"]), _day(request.POST.get(f"{kind}_ends_on", ""))
+        starts_on, ends_on = (
+            _day(request.POST[f"{kind}_starts_on"]),
+            _day(request.POST.get(f"{kind}_ends_on", "")),
+        )
         if starts_on is None or ends_on is None:
-            messages.error(request, _("The dates of %(phase)s are YYYY-MM-DD.") % {"phase": PlanPhaseKind(kind).label})
+            messages.error(
+                request, _("The dates of %(phase)s are YYYY-MM-DD.") % {"phase": PlanPhaseKind(kind).label}
+            )
             return redirect("web:clearance-plan", plan.pk)
-        phases.append({"kind": kind, "starts_on": starts_on, "ends_on": ends_on, "owner": request.POST.get(f"{kind}_owner", "")})
+        phases.append(
+            {
+                "kind": kind,
+                "starts_on": starts_on,
+                "ends_on": ends_on,
+                "owner": request.POST.get(f"{kind}_owner", ""),
+            }
+        )
     return _edited(request, plan, lambda: plan_phases_update(plan=plan, phases=phases))
 
 

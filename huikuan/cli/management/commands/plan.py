@@ -20,8 +20,8 @@ from huikuan.cli.output import cli_language, iso_date, table, to_json
 from huikuan.core.audit import audit_context
 from huikuan.core.errors import ApplicationError
 from huikuan.finance.models import ClearancePlan, PlanStatus
-from huikuan.finance.plan_progress import METRICS, PLAN_GROUPINGS, plan_progress
 from huikuan.finance.plan_access import plan_as_dict
+from huikuan.finance.plan_progress import METRICS, PLAN_GROUPINGS, plan_progress
 from huikuan.finance.plans import clearance_plan_create
 
 
@@ -91,7 +91,9 @@ class Command(BaseCommand):
             [str(d["id"]), d["status"], d["baseline_date"], d["ends_on"], d["baseline_overdue"], d["name"]]
             for d in data
         ]
-        self.stdout.write(table(["id", "status", "baseline", "ends", "overdue", "name"], rows, numeric_from=4))
+        self.stdout.write(
+            table(["id", "status", "baseline", "ends", "overdue", "name"], rows, numeric_from=4)
+        )
 
     def progress(self, options):
         plans = ClearancePlan.objects.all()
@@ -100,23 +102,39 @@ class Command(BaseCommand):
         else:
             plan = plans.filter(status=PlanStatus.ACTIVE).first()
         if plan is None:
-            raise CommandError("no such plan" if options.get("plan") else "no active plan: huikuan plan create")
+            raise CommandError(
+                "no such plan" if options.get("plan") else "no active plan: huikuan plan create"
+            )
         as_of = options.get("as_of") or timezone.localdate()
         result = plan_progress(plan=plan, as_of=as_of, group_by=options["by"], trend=not options["no_trend"])
         data = result.as_dict()
         if options["json"]:
             self.stdout.write(to_json(data))
             return
-        self.stdout.write(f"Clearance plan {plan.pk} {plan.name}, as of {data['as_of']} ({data['days']} days)")
+        self.stdout.write(
+            f"Clearance plan {plan.pk} {plan.name}, as of {data['as_of']} ({data['days']} days)"
+        )
         rows = [
-            [t["metric"], t["direction"], t["goal"], t["actual"] or "-", {True: "yes", False: "no"}.get(t["met"], "-")]
+            [
+                t["metric"],
+                t["direction"],
+                t["goal"],
+                t["actual"] or "-",
+                {True: "yes", False: "no"}.get(t["met"], "-"),
+            ]
             for t in data["targets"]
         ]
         self.stdout.write(table(["target", "direction", "goal", "actual", "met"], rows, numeric_from=2))
         if data["rows"]:
             header = ["key", "baseline", "cleared", "written_off", *METRICS]
             body = [
-                [r["key"] or "-", r["baseline_overdue"], r["cleared"], r["written_off"], *(r[m] or "-" for m in METRICS)]
+                [
+                    r["key"] or "-",
+                    r["baseline_overdue"],
+                    r["cleared"],
+                    r["written_off"],
+                    *(r[m] or "-" for m in METRICS),
+                ]
                 for r in data["rows"]
             ]
             self.stdout.write(table(header, body, numeric_from=1))
