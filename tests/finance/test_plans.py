@@ -14,6 +14,7 @@ from django.utils import translation
 from huikuan.accounts.services import user_create
 from huikuan.core.errors import RuleViolation
 from huikuan.correspondence.models import OutboundEmail
+from huikuan.finance.kpis import kpis
 from huikuan.finance.models import PlanBaselineItem, PlanReport
 from huikuan.finance.plan_progress import plan_progress, week_ends
 from huikuan.finance.plan_reports import first_working_day, plan_reports_send
@@ -187,11 +188,13 @@ def test_targets_are_the_kpis_of_the_plan_so_far_against_their_goals(ledger):
     assert targets["bad_debt_ratio"]["direction"] == "at_most"
     assert targets["bad_debt_ratio"]["met"] is (Decimal(kpi["bad_debt_ratio"]) <= 1)
     assert targets["collection_cycle"]["goal"] == "30.00"
-    # Turnover growth: the period's annualised turnover over that of the 90 days before.
-    before = kpi_report(first_day=BASELINE - timedelta(days=89), last_day=BASELINE).as_dict()["total"]
-    if before["turnover"] not in (None, "0.00") and kpi["turnover"] is not None:
-        ratio = (Decimal(kpi["turnover"]) * 90) / (Decimal(before["turnover"]) * 91)
-        assert abs(Decimal(targets["turnover_growth"]["actual"]) - (ratio - 1) * 100) < Decimal("1")
+    # Turnover growth: the period's annualised turnover over that of the 90 days before (no
+    # sales since the baseline here: -100 %).
+    now = kpis(kpi_report(first_day=BASELINE + timedelta(days=1), last_day=AS_OF).total)["turnover"]
+    before = kpis(kpi_report(first_day=BASELINE - timedelta(days=89), last_day=BASELINE).total)["turnover"]
+    expected = ((now * 365 / 91) / (before * 365 / 90) - 1) * 100
+    assert targets["turnover_growth"]["actual"] == str(expected.quantize(Decimal("0.01"), ROUND_HALF_UP))
+    assert targets["turnover_growth"]["actual"] == "-100.00" and targets["turnover_growth"]["met"] is False
 
 
 def test_per_department_and_person(ledger):
