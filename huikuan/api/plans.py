@@ -89,6 +89,10 @@ class PlanProgressQuerySerializer(serializers.Serializer):
     as_of = BusinessDateField(required=False, help_text="Default: today.")
     by = serializers.ChoiceField(choices=PLAN_GROUPINGS, default="company")
     trend = serializers.BooleanField(default=True, help_text="One point per week end of the plan.")
+    kpi_trend = serializers.BooleanField(
+        default=False,
+        help_text="The KPI targets' weekly points too (a KPI run per week: slow on a large ledger).",
+    )
 
 
 class PlanListView(APIView):
@@ -208,6 +212,7 @@ class PlanProgressView(APIView):
             as_of=data.get("as_of") or timezone.localdate(),
             group_by=group_by,
             trend=data["trend"],
+            kpi_trend=data["kpi_trend"],
             only_keys=keys,
         )
         return Response(progress.as_dict())

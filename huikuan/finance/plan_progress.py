@@ -277,11 +277,13 @@ def _points(
     baseline_turnover: dict[str, Decimal | None],
     clearance: dict[date, dict[str, Clearance]],
     totals: dict[date, dict[str, Clearance]],
+    kpi_days: set[date],
 ) -> dict[date, dict[str, dict[str, Decimal | None]]]:
-    """Per day, per group key (COMPANY for the total): every target's actual."""
+    """Per day, per group key (COMPANY for the total): every target's actual (the KPIs only
+    on ``kpi_days``: one KPI run each)."""
     points = {}
     for day in days:
-        kpi = _kpi_values(plan, day, group_by)
+        kpi = _kpi_values(plan, day, group_by) if day in kpi_days else {}
         period = (day - plan.baseline_date).days
         keys = (set(clearance[day]) | set(kpi)) - {COMPANY} if group_by != COMPANY else set()
         found = {
@@ -304,20 +306,26 @@ def plan_progress(
     as_of: date,
     group_by: str = COMPANY,
     trend: bool = False,
+    kpi_trend: bool = True,
     only_keys: set[str] | None = None,
 ) -> PlanProgress:
     """The plan's progress at the end of ``as_of``: the targets' actuals in total and per
     group, and with ``trend`` one point per week end of the plan up to ``as_of``.
 
     ``only_keys`` (a collector's or salesperson's own name) keeps only those rows and leaves
-    out the total: a scoped user sees their own progress, not the company's."""
+    out the total: a scoped user sees their own progress, not the company's.
+
+    Each week's KPIs are a KPI run over the plan up to that week end (about 0.7 s at 100,000
+    invoices on a loaded machine); ``kpi_trend=False`` gives the trend of the clearance rate
+    only (one pass over the baseline's records), the KPIs as of ``as_of`` only."""
     if group_by not in PLAN_GROUPINGS:
         raise ValueError(f"group by one of {', '.join(PLAN_GROUPINGS)}, not {group_by!r}")
     baseline_turnover, _days = _baseline_turnover(plan, group_by)
     days = sorted({as_of, *week_ends(plan, as_of)}) if trend else [as_of]
     by_group = clearance_on(plan, days, group_by)
     by_total = clearance_on(plan, days, COMPANY) if group_by != COMPANY else by_group
-    points = _points(plan, days, group_by, baseline_turnover, by_group, by_total)
+    kpi_days = set(days) if kpi_trend else {as_of}
+    points = _points(plan, days, group_by, baseline_turnover, by_group, by_total, kpi_days)
     clearance, totals = by_group[as_of], by_total[as_of]
 
     def visible(key: str) -> bool:

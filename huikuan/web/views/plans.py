@@ -92,8 +92,8 @@ def plan_list(request):
 
 
 def _chart(progress, goal: Decimal | None):
-    """The weekly trend of the clearance and collection rates (the user's own row for a
-    collector or salesperson), with the clearance goal as a flat line."""
+    """The weekly trend of the clearance rate (the user's own row for a collector or
+    salesperson), with its goal as a flat line."""
     trend = progress.trend
     if not trend or not trend.week_ends:
         return None
@@ -106,9 +106,7 @@ def _chart(progress, goal: Decimal | None):
         texts = [rounded(metric, value) for value in series.get(metric, [])]
         return [None if text is None else Decimal(text) for text in texts]
 
-    lines = {
-        str(PlanMetric(metric).label): points(metric) for metric in ("clearance_rate", "collection_rate")
-    }
+    lines = {str(PlanMetric.CLEARANCE_RATE.label): points("clearance_rate")}
     if goal is not None:
         lines[_("clearance goal %")] = [goal] * len(labels)
     return line_chart(labels, lines)
@@ -125,7 +123,12 @@ def plan_detail(request, plan_id: int):
         form.is_valid()
     group_by, keys = plan_scope(request.user, form.cleaned_data["by"])
     progress = plan_progress(
-        plan=plan, as_of=form.cleaned_data["as_of"], group_by=group_by, trend=True, only_keys=keys
+        plan=plan,
+        as_of=form.cleaned_data["as_of"],
+        group_by=group_by,
+        trend=True,
+        kpi_trend=False,  # a KPI run per week is the job's and the API's, not a page's
+        only_keys=keys,
     )
     targets = {t.metric: t.goal for t in progress.targets}
     data = progress.as_dict()
@@ -140,7 +143,7 @@ def plan_detail(request, plan_id: int):
         "metrics": [(m, PlanMetric(m).label) for m in METRICS],
         "group_label": GROUP_LABELS[group_by],
         "chart": _chart(progress, targets.get("clearance_rate")),
-        "chart_label": _("Weekly trend of the clearance rate and the collection rate"),
+        "chart_label": _("Weekly trend of the clearance rate against its goal"),
         "may_edit": may(request.user, "clearance_plan.edit"),
         "directions": TargetDirection.choices,
         "statuses": PlanStatus.choices,
