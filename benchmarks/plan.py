@@ -49,14 +49,20 @@ def child(as_of: date, weeks: int) -> None:
         f"{plan.baseline_overdue:,.2f} {plan.currency}",
         flush=True,
     )
-    for group_by, trend in (("company", False), ("department", False), ("company", True)):
+    runs = (
+        ("company", False, False, ""),
+        ("department", False, False, ""),
+        ("department", True, False, ", the page: trend of the clearance rate"),
+        ("company", True, True, ", trend of every target"),
+    )
+    for group_by, trend, kpi_trend, what in runs:
         started = time.perf_counter()
-        progress = plan_progress(plan=plan, as_of=as_of, group_by=group_by, trend=trend)
+        progress = plan_progress(plan=plan, as_of=as_of, group_by=group_by, trend=trend, kpi_trend=kpi_trend)
         elapsed = time.perf_counter() - started
         total = progress.as_dict()["total"]
         points = len(progress.trend.week_ends) if progress.trend else 0
         print(
-            f"  progress by {group_by}{f', trend of {points} weeks' if trend else ''}: {elapsed:.2f} s; "
+            f"  progress by {group_by}{what}{f' ({points} weeks)' if trend else ''}: {elapsed:.2f} s; "
             f"clearance {total['clearance_rate']}%, collection rate {total['collection_rate']}%",
             flush=True,
         )
