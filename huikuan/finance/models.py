@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from huikuan.core.fields import ScaledDecimalField
 from huikuan.ledger.models import Customer, Invoice, WriteOff
@@ -184,8 +185,8 @@ auditlog.register(WriteOffEvidence)
 
 
 class PlanStatus(models.TextChoices):
-    ACTIVE = "active", _("active")
-    CLOSED = "closed", _("closed")
+    ACTIVE = "active", pgettext_lazy("clearance plan", "active")
+    CLOSED = "closed", pgettext_lazy("clearance plan", "closed")
 
 
 class ClearancePlan(models.Model):
