@@ -7,6 +7,7 @@ from rest_framework.routers import SimpleRouter
 
 from huikuan.api import (
     finance,
+    plans,
     schema,  # noqa: F401 - registers the Bearer scheme's description
     views,
     warnings,
@@ -34,6 +35,13 @@ urlpatterns = [
     path("write-offs/<str:number>/", write_offs.WriteOffDetailView.as_view(), name="write-off"),
     path("aging/", views.AgingView.as_view(), name="aging"),
     path("kpi/", finance.KpiView.as_view(), name="kpi"),
+    path("clearance-plans/", plans.PlanListView.as_view(), name="clearance-plans"),
+    path("clearance-plans/<int:pk>/", plans.PlanDetailView.as_view(), name="clearance-plan"),
+    path("clearance-plans/<int:pk>/targets/", plans.PlanTargetsView.as_view(), name="clearance-plan-targets"),
+    path("clearance-plans/<int:pk>/phases/", plans.PlanPhasesView.as_view(), name="clearance-plan-phases"),
+    path(
+        "clearance-plans/<int:pk>/progress/", plans.PlanProgressView.as_view(), name="clearance-plan-progress"
+    ),
     path("auth/token/", views.TokenView.as_view(), name="token"),
     path("auth/", include("rest_framework.urls")),
     path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="schema"),

@@ -535,6 +535,28 @@ HUIKUAN |= {
     "WARNING_RECIPIENT_GRADE_2": "credit_manager",
     "WARNING_RECIPIENT_GRADE_3": "cfo",
 }
+# --- The clearance plan (issue 13, huikuan.finance.plans; seeds 000 and 004): the default targets
+# of a new plan (each editable per plan), its length, the turnover baseline's window and the
+# monthly progress report's calendar.
+HUIKUAN |= {
+    # Goal of each target: (direction, goal). Percentages, and days for the collection cycle.
+    "PLAN_TARGET_DEFAULTS": {
+        "clearance_rate": Decimal("30"),
+        "turnover_growth": Decimal("20"),
+        "bad_debt_ratio": Decimal("1"),
+        "collection_rate": Decimal("95"),
+        "collection_cycle": Decimal("30"),
+    },
+    # A plan runs this many months from its baseline date.
+    "PLAN_MONTHS": 6,
+    # The baseline AR turnover is the (annualised) turnover of this many days up to the baseline.
+    "PLAN_TURNOVER_BASELINE_DAYS": 90,
+    # Who gets a new plan's monthly report when its creator names nobody: roles, comma-separated.
+    "PLAN_REPORT_ROLES": "cfo,credit_manager",
+    # Weekdays that are not working days (public holidays), YYYY-MM-DD, comma-separated: the
+    # monthly report goes out on the first working day of the month.
+    "PLAN_NON_WORKING_DAYS": "",
+}
 # The address customers reach the server at, for the answer links in statements' emails.
 HUIKUAN_PUBLIC_URL = os.environ.get("HUIKUAN_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 

@@ -18,6 +18,7 @@ from huikuan.demo.collections import (
     promises_make,
 )
 from huikuan.demo.credit import evaluations_year, orders_place, statements_record
+from huikuan.demo.plans import clearance_plan_demo
 from huikuan.demo.statements import provision_specific, statements_send
 from huikuan.demo.users import demo_users_ensure
 from huikuan.demo.write_offs import write_offs_demo
@@ -71,4 +72,5 @@ def demo_company_load(
         summary.update(statements_send(rng=rng, as_of=as_of, sender="demo.manager"))
         summary["specific_provisions"] = provision_specific(as_of=as_of, created_by="demo.manager")
         summary.update(write_offs_demo(as_of=as_of))
+        summary["clearance_plans"] = 1 if clearance_plan_demo(as_of=as_of) else 0
     return summary, users

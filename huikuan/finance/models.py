@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from huikuan.core.fields import ScaledDecimalField
 from huikuan.ledger.models import Customer, Invoice, WriteOff
@@ -178,3 +179,147 @@ class WriteOffEvidence(models.Model):
 
 auditlog.register(WriteOffProposal)
 auditlog.register(WriteOffEvidence)
+
+
+# --- The clearance plan (清欠工作方案, seed 000) ----------------------------------------------
+
+
+class PlanStatus(models.TextChoices):
+    ACTIVE = "active", pgettext_lazy("clearance plan", "active")
+    CLOSED = "closed", pgettext_lazy("clearance plan", "closed")
+
+
+class ClearancePlan(models.Model):
+    """A clearance plan: its scope is the overdue balance at the end of ``baseline_date``,
+    snapshotted invoice by invoice (:class:`PlanBaselineItem`) when the plan is created, so
+    later edits of the ledger never move the baseline. Its progress is read as of any date."""
+
+    name = models.CharField(_("name"), max_length=200)
+    baseline_date = models.DateField(_("baseline date"))
+    ends_on = models.DateField(_("ends on"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=PlanStatus.choices, default=PlanStatus.ACTIVE
+    )
+    # Who gets the monthly progress report: [{"role": "cfo", "language": "zh-hans"},
+    # {"email": "ar@example.cn", "language": "en"}].
+    recipients = models.JSONField(_("recipients"), default=list, blank=True)
+    # The baseline's overdue balance in the functional currency (the items' sum).
+    baseline_overdue = ScaledDecimalField(_("baseline overdue balance"), default=Decimal("0"))
+    currency = models.CharField(_("currency"), max_length=3)
+    created_by = models.CharField(_("created by"), max_length=150, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-baseline_date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gt=models.F("baseline_date")), name="plan_ends_after_baseline"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.baseline_date})"
+
+
+class PlanMetric(models.TextChoices):
+    CLEARANCE_RATE = "clearance_rate", _("overdue clearance rate %")
+    TURNOVER_GROWTH = "turnover_growth", _("AR turnover growth %")
+    BAD_DEBT_RATIO = "bad_debt_ratio", _("bad-debt ratio %")
+    COLLECTION_RATE = "collection_rate", _("collection rate %")
+    COLLECTION_CYCLE = "collection_cycle", _("average collection cycle (days)")
+
+
+class TargetDirection(models.TextChoices):
+    AT_LEAST = "at_least", _("at least")
+    AT_MOST = "at_most", _("at most")
+
+
+class PlanTarget(models.Model):
+    """One of a plan's targets: the metric's actual must reach ``goal`` (at least / at most)."""
+
+    plan = models.ForeignKey(ClearancePlan, on_delete=models.CASCADE, related_name="targets")
+    metric = models.CharField(_("metric"), max_length=32, choices=PlanMetric.choices)
+    goal = ScaledDecimalField(_("goal"), places=2)
+    direction = models.CharField(_("direction"), max_length=16, choices=TargetDirection.choices)
+
+    class Meta:
+        ordering = ["plan", "id"]
+        constraints = [models.UniqueConstraint(fields=["plan", "metric"], name="plan_target_once")]
+
+    def __str__(self) -> str:
+        return f"{self.metric} {self.direction} {self.goal}"
+
+
+class PlanPhaseKind(models.TextChoices):
+    PREPARATION = "preparation", _("preparation and survey")
+    CLASSIFICATION = "classification", _("classification")
+    COLLECTION = "collection", _("collection")
+    LEGAL = "legal", _("legal action")
+    REVIEW = "review", _("review")
+
+
+class PlanPhase(models.Model):
+    """One of the plan's five phases (seed 000), with its dates and who leads it."""
+
+    plan = models.ForeignKey(ClearancePlan, on_delete=models.CASCADE, related_name="phases")
+    kind = models.CharField(_("phase"), max_length=32, choices=PlanPhaseKind.choices)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    owner = models.CharField(_("owner"), max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["plan", "starts_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "kind"], name="plan_phase_once"),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="phase_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.starts_on} – {self.ends_on}"
+
+
+class PlanBaselineItem(models.Model):
+    """An invoice overdue and open at the end of the plan's baseline date, with its balance
+    then (its own currency and the functional one) and who it belonged to (the customer's
+    department, salesperson and collector then). Written once, in bulk, at the plan's creation."""
+
+    plan = models.ForeignKey(
+        ClearancePlan, on_delete=models.CASCADE, related_name="baseline_items", db_index=False
+    )
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="+")
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="+")
+    department = models.CharField(max_length=150, blank=True)
+    salesperson = models.CharField(max_length=150, blank=True)
+    collector = models.CharField(max_length=150, blank=True)
+    own_balance = ScaledDecimalField()
+    balance = ScaledDecimalField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["plan", "invoice"], name="plan_baseline_invoice_once")]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id}: {self.invoice_id} {self.balance}"
+
+
+class PlanReport(models.Model):
+    """The monthly progress report of a plan for one month: sent once (the job's record)."""
+
+    plan = models.ForeignKey(ClearancePlan, on_delete=models.CASCADE, related_name="reports")
+    month = models.CharField(_("month"), max_length=7)
+    as_of = models.DateField(_("as of"))
+    emails = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-month"]
+        constraints = [models.UniqueConstraint(fields=["plan", "month"], name="plan_report_once_a_month")]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id} {self.month}"
+
+
+auditlog.register(ClearancePlan)
+auditlog.register(PlanTarget)
+auditlog.register(PlanPhase)

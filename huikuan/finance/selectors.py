@@ -92,8 +92,13 @@ def _countback_sales(groups: dict, figures_of, starts: list[date], last_day: dat
             break
 
 
-def kpi_report(*, first_day: date, last_day: date, group_by: str = "company") -> KpiReport:
-    """The KPIs of the period ``first_day`` … ``last_day`` (both included) per group."""
+def kpi_report(
+    *, first_day: date, last_day: date, group_by: str = "company", countback: bool = True
+) -> KpiReport:
+    """The KPIs of the period ``first_day`` … ``last_day`` (both included) per group.
+
+    ``countback=False`` skips reading the months of sales behind the countback DSO (the
+    clearance plan's weekly points need the other KPIs only); that DSO is then meaningless."""
     if group_by not in KPI_GROUPINGS:
         raise RuleViolation(f"group by one of {', '.join(KPI_GROUPINGS)}, not {group_by!r}")
     if first_day > last_day:
@@ -129,7 +134,8 @@ def kpi_report(*, first_day: date, last_day: date, group_by: str = "company") ->
     period = {"first_day": first_day, "last_day": last_day}
     for key, amount in figures.period_sales(**period, by=by).items():
         figures_of(key).credit_sales += amount
-    _countback_sales(groups, figures_of, starts, last_day, by)
+    if countback:
+        _countback_sales(groups, figures_of, starts, last_day, by)
     for key, (amount, late, since) in figures.paid(**period, by=by).items():
         figures_of(key).add(KpiFigures(paid=amount, paid_days_late=late, paid_days_from_invoice=since))
     for key, amount in figures.written_off(**period, by=by).items():

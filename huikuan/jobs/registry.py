@@ -95,6 +95,14 @@ def _warnings(day: date) -> dict:
     return warnings_run(as_of=day).as_dict()
 
 
+def _plan_report(day: date) -> dict:
+    """From the first working day of a month: each active clearance plan's progress report of
+    the month just ended, emailed to its recipients once."""
+    from huikuan.finance.plan_reports import plan_reports_send
+
+    return plan_reports_send(day=day).as_dict()
+
+
 JOBS: dict[str, Job] = {
     job.name: job
     for job in (
@@ -110,5 +118,6 @@ JOBS: dict[str, Job] = {
             _warnings,
             after=("promises", "credit_monthly", "credit_quarterly"),
         ),
+        Job("plan_report", "clearance plans' monthly progress report, first working day", _plan_report),
     )
 }

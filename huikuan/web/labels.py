@@ -19,7 +19,7 @@ from huikuan.approvals.registry import kind_label
 from huikuan.cash.matching.reasons import WRITE_OFF_REASONS
 from huikuan.collections.labels import SEGMENTS, STEPS
 from huikuan.collections.models import ActivityKind, CallOutcome, Channel
-from huikuan.finance.models import WarningRule
+from huikuan.finance.models import PlanMetric, WarningRule
 
 # The default dunning policies: their codes and the names they were installed with.
 POLICIES = {
@@ -348,6 +348,26 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
         _("Early warning: who receives grade 3 (severe)"),
         _("collector (the customer's collector) or a role such as credit_manager or cfo."),
     ),
+    "PLAN_TARGET_DEFAULTS": (
+        _("Clearance plan: default goals of a new plan"),
+        _("Percentages, and days for the collection cycle; each plan's goals are edited on its page."),
+    ),
+    "PLAN_MONTHS": (
+        _("Clearance plan: length (months)"),
+        _("A new plan runs this many months from its baseline date."),
+    ),
+    "PLAN_TURNOVER_BASELINE_DAYS": (
+        _("Clearance plan: days of the baseline turnover"),
+        _("The turnover growth compares the plan's turnover with that of this many days up to the baseline."),
+    ),
+    "PLAN_REPORT_ROLES": (
+        _("Clearance plan: roles that get the monthly report"),
+        _("Roles separated by commas (cfo, credit_manager …), when a new plan names no recipient."),
+    ),
+    "PLAN_NON_WORKING_DAYS": (
+        _("Clearance plan: public holidays"),
+        _("Weekdays that are not working days (YYYY-MM-DD, separated by commas): the monthly report waits."),
+    ),
     "WRITE_OFF_CFO_THRESHOLD": (
         _("Write-offs the CFO approves too, from"),
         _(
@@ -376,6 +396,7 @@ SUB_KEYS = {
     **INDUSTRY_POSITIONS,
     **dict(WarningRule.choices),
     **PROVISION_KEYS,
+    **dict(PlanMetric.choices),
 }
 # The scheduled jobs of huikuan/jobs/registry.py, by name.
 JOBS = {
@@ -386,6 +407,7 @@ JOBS = {
     "credit_monthly": _("Monthly credit classification"),
     "credit_quarterly": _("Quarterly credit review"),
     "warnings": _("Early warnings raised"),
+    "plan_report": _("Clearance plans' monthly progress reports"),
 }
 
 # Who changed a record when no signed-in user did (``huikuan.core.audit``): the source of the

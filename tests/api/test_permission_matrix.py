@@ -38,6 +38,7 @@ from huikuan.correspondence.models import DocumentTemplate
 from huikuan.credit.flows import HOLD_LIFT, hold_lift_request
 from huikuan.credit.services import customer_hold_place, order_create
 from huikuan.finance.models import EarlyWarning
+from huikuan.finance.plans import clearance_plan_create
 from huikuan.ledger.models import Customer, Invoice
 
 STAFF = frozenset(ROLES) - {CUSTOMER}
@@ -50,6 +51,7 @@ CASH_DECISIONS = ("accept", "split", "write-off", "on-account", "not-customer", 
 STATEMENT_SENDERS = frozenset({ADMIN, CREDIT_MANAGER, COLLECTOR, LEGAL})
 STATEMENT_SCHEDULERS = frozenset({ADMIN, CREDIT_MANAGER, COLLECTOR})
 WRITE_OFF_PROPOSERS = frozenset({ADMIN, CREDIT_MANAGER, CREDIT_ANALYST, COLLECTOR, LEGAL, CFO})
+PLAN_EDITORS = frozenset({ADMIN, CREDIT_MANAGER, CFO})
 
 # The table: every write endpoint of the API and the roles that may use it.
 API_WRITES: dict[tuple[str, str], frozenset[str]] = {
@@ -86,6 +88,10 @@ API_WRITES: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/api/warnings/{id}/acknowledge/"): STAFF - {AUDITOR},
     ("POST", "/api/write-offs/"): WRITE_OFF_PROPOSERS,
     ("POST", "/api/write-offs/recoveries/"): frozenset({ADMIN, CREDIT_MANAGER, CFO}),
+    ("POST", "/api/clearance-plans/"): PLAN_EDITORS,
+    ("PATCH", "/api/clearance-plans/{id}/"): PLAN_EDITORS,
+    ("PUT", "/api/clearance-plans/{id}/targets/"): PLAN_EDITORS,
+    ("PUT", "/api/clearance-plans/{id}/phases/"): PLAN_EDITORS,
 }
 # Endpoints anyone may call: signing in.
 API_PUBLIC = {("POST", "/api/auth/token/")}
@@ -139,6 +145,7 @@ def records(people) -> dict[str, str]:
         raised_on=date(2024, 6, 3), routed_to="collector",
     )  # fmt: skip
     policy = DunningPolicy.objects.order_by("pk").first()
+    plan = clearance_plan_create(baseline_date=date(2024, 5, 31), created_by=manager.get_username())
     return {
         "{code}": customer.code,
         "{id}/lift": f"{hold.pk}/lift",
@@ -154,6 +161,8 @@ def records(people) -> dict[str, str]:
         "{reference}": "DZ-HZ001-202404",
         "statements/{id}": "statements/999999",
         "warnings/{id}": f"warnings/{warning.pk}",
+        "clearance-plans/{id}": f"clearance-plans/{plan.pk}",
+        "{plan}": str(plan.pk),
     }
 
 
@@ -273,6 +282,10 @@ WEB_POSTS: dict[str, frozenset[str]] = {
     "/customers/{code}/statements/schedule/": STATEMENT_SCHEDULERS,
     "/warnings/{id}/acknowledge/": STAFF - {AUDITOR},
     "/customers/{code}/write-offs/": WRITE_OFF_PROPOSERS,
+    "/clearance-plans/": PLAN_EDITORS,
+    "/clearance-plans/{plan}/targets/": PLAN_EDITORS,
+    "/clearance-plans/{plan}/phases/": PLAN_EDITORS,
+    "/clearance-plans/{plan}/settings/": PLAN_EDITORS,
 }
 
 
@@ -321,6 +334,7 @@ def test_each_role_gets_what_the_table_says_from_every_web_form(people, records,
         "/import/",
         "/cash/",
         "/warnings/",
+        "/clearance-plans/",
     ],
 )
 def test_a_customer_user_sees_no_staff_page(people, path):

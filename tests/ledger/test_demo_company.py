@@ -248,3 +248,16 @@ def test_one_write_off_is_posted_and_one_waits_for_the_cfo(company, db, client):
     assert client.login(username="demo.cfo", password=company[1]["demo.cfo"]["password"])
     page = client.get(f"/write-offs/{pending.number}/")
     assert page.status_code == 200 and pending.reason in page.content.decode()
+
+
+def test_the_clearance_plan_page_shows_a_quarter_of_weekly_progress(company, db, client):
+    from huikuan.finance.models import ClearancePlan
+
+    plan = ClearancePlan.objects.get()
+    assert plan.baseline_overdue > 0 and plan.phases.get(kind="legal").owner == "demo.cfo"
+    assert client.login(username="demo.cfo", password=company[1]["demo.cfo"]["password"])
+    page = client.get(f"/clearance-plans/{plan.pk}/", {"as_of": AS_OF.isoformat(), "by": "department"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'id="target-clearance_rate"' in html and "<polyline" in html
+    assert html.count("<circle") >= 13  # a dot per week end, per line
