@@ -176,6 +176,8 @@ def main_pages() -> list[str]:
         "/correspondence/templates/",
         f"/correspondence/templates/{template}/",
         "/correspondence/letterhead/",
+        "/scorecards/",
+        "/scorecards/rules/",
     ]
 
 

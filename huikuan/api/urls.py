@@ -1,6 +1,6 @@
 from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import SimpleRouter
@@ -8,6 +8,7 @@ from rest_framework.routers import SimpleRouter
 from huikuan.api import (
     finance,
     schema,  # noqa: F401 - registers the Bearer scheme's description
+    scorecards,
     views,
     warnings,
     write_offs,
@@ -34,6 +35,15 @@ urlpatterns = [
     path("write-offs/<str:number>/", write_offs.WriteOffDetailView.as_view(), name="write-off"),
     path("aging/", views.AgingView.as_view(), name="aging"),
     path("kpi/", finance.KpiView.as_view(), name="kpi"),
+    path("scorecards/", scorecards.ScorecardListView.as_view(), name="scorecards"),
+    re_path(
+        r"^scorecards/(?P<month>\d{4}-\d{2})/$", scorecards.ScorecardDetailView.as_view(), name="scorecard"
+    ),
+    re_path(
+        r"^scorecards/(?P<month>\d{4}-\d{2})/xlsx/$",
+        scorecards.ScorecardExportView.as_view(),
+        name="scorecard-xlsx",
+    ),
     path("auth/token/", views.TokenView.as_view(), name="token"),
     path("auth/", include("rest_framework.urls")),
     path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="schema"),

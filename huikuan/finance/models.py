@@ -178,3 +178,12 @@ class WriteOffEvidence(models.Model):
 
 auditlog.register(WriteOffProposal)
 auditlog.register(WriteOffEvidence)
+
+
+# Staff scorecards, rewards and penalties (考核与奖惩): their own module, models of this app.
+from huikuan.finance.scorecard_models import (  # noqa: E402, F401
+    ScorecardLine,
+    ScorecardRule,
+    ScorecardRun,
+    ScorecardTarget,
+)

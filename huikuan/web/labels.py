@@ -370,6 +370,7 @@ JOBS = {
     "credit_monthly": _("Monthly credit classification"),
     "credit_quarterly": _("Quarterly credit review"),
     "warnings": _("Early warnings raised"),
+    "scorecards_monthly": _("Monthly staff scorecards"),
 }
 
 # Who changed a record when no signed-in user did (``huikuan.core.audit``): the source of the

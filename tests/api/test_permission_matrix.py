@@ -86,6 +86,7 @@ API_WRITES: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/api/warnings/{id}/acknowledge/"): STAFF - {AUDITOR},
     ("POST", "/api/write-offs/"): WRITE_OFF_PROPOSERS,
     ("POST", "/api/write-offs/recoveries/"): frozenset({ADMIN, CREDIT_MANAGER, CFO}),
+    ("POST", "/api/scorecards/"): CONFIGURATION,
 }
 # Endpoints anyone may call: signing in.
 API_PUBLIC = {("POST", "/api/auth/token/")}
@@ -154,6 +155,7 @@ def records(people) -> dict[str, str]:
         "{reference}": "DZ-HZ001-202404",
         "statements/{id}": "statements/999999",
         "warnings/{id}": f"warnings/{warning.pk}",
+        "{month}": "2024-05",
     }
 
 
@@ -273,6 +275,9 @@ WEB_POSTS: dict[str, frozenset[str]] = {
     "/customers/{code}/statements/schedule/": STATEMENT_SCHEDULERS,
     "/warnings/{id}/acknowledge/": STAFF - {AUDITOR},
     "/customers/{code}/write-offs/": WRITE_OFF_PROPOSERS,
+    "/scorecards/run/": CONFIGURATION,
+    "/scorecards/rules/save/": CONFIGURATION,
+    "/scorecards/targets/save/": CONFIGURATION,
 }
 
 
@@ -321,6 +326,8 @@ def test_each_role_gets_what_the_table_says_from_every_web_form(people, records,
         "/import/",
         "/cash/",
         "/warnings/",
+        "/scorecards/",
+        "/scorecards/rules/",
     ],
 )
 def test_a_customer_user_sees_no_staff_page(people, path):
