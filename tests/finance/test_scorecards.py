@@ -224,6 +224,7 @@ def test_the_payroll_workbook_holds_the_approved_lines_as_numbers(may_ledger, ma
     run = scorecard_run(month=MONTH)
     approval_decide(request=ApprovalRequest.objects.get(number=run.approval_number), actor=managers[0],
                     decision="approve")  # fmt: skip
+    run.refresh_from_db()
     sheet = load_workbook(io.BytesIO(scorecard_xlsx(run))).active
     rows = list(sheet.iter_rows(values_only=True))
     header = rows[0]

@@ -13,8 +13,9 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
+from django.utils import translation
 
-from huikuan.cli.output import table, to_json
+from huikuan.cli.output import cli_language, table, to_json
 from huikuan.core.audit import audit_context
 from huikuan.core.errors import ApplicationError, NotFound
 from huikuan.finance.models import ScorecardRun
@@ -36,8 +37,11 @@ class Command(BaseCommand):
         export.add_argument("--out", required=True, metavar="FILE.xlsx")
 
     def handle(self, *args, **options):
+        # English unless LANGUAGE asks for Chinese: the messages, the approval's summary and
+        # the workbook's headers.
         try:
-            getattr(self, options["action"])(options)
+            with translation.override(cli_language()):
+                getattr(self, options["action"])(options)
         except ApplicationError as refused:
             self.stderr.write(f"Refused: {refused.message}")
             sys.exit(1)
