@@ -95,6 +95,9 @@ def _seed_again(sender, app_config=None, using="default", **kwargs):
     from huikuan.statements.services import statement_templates_install
 
     statement_templates_install()
+    from huikuan.finance.scorecard_config import scorecard_defaults_install
+
+    scorecard_defaults_install()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -191,6 +191,8 @@ def main_pages() -> list[str]:
         "/warnings/?status=",
         *[f"/write-offs/{number}/" for number in write_offs],
         *[f"/statements/{reference}/" for reference in statements],
+        "/scorecards/",
+        "/scorecards/rules/",
     ]
 
 

@@ -120,6 +120,13 @@ ACTIONS: dict[str, Rule] = {
     "writeoff.recover": _any_role(ADMIN, CREDIT_MANAGER, CFO),
     # The clearance plan (清欠方案): set up and steered by the credit manager and finance.
     "clearance_plan.edit": _any_role(ADMIN, CREDIT_MANAGER, CFO),
+    # Staff scorecards (考核与奖惩): every staff role reads them (a collector or salesperson only
+    # their own line); the credit manager or admin runs a month and edits targets and rules;
+    # approval is the approvals' business; the payroll workbook is finance's.
+    "scorecard.read": _staff,
+    "scorecard.run": _EDITS_CONFIGURATION,
+    "scorecard.configure": _EDITS_CONFIGURATION,
+    "scorecard.export": _any_role(ADMIN, CREDIT_MANAGER, CFO, AUDITOR),
     # Letters and email.
     "template.edit": _any_permission("correspondence.change_documenttemplate"),
     "letterhead.edit": _any_permission("correspondence.change_letterhead"),

@@ -1,6 +1,6 @@
 from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import SimpleRouter
@@ -9,6 +9,7 @@ from huikuan.api import (
     finance,
     plans,
     schema,  # noqa: F401 - registers the Bearer scheme's description
+    scorecards,
     views,
     warnings,
     write_offs,
@@ -41,6 +42,15 @@ urlpatterns = [
     path("clearance-plans/<int:pk>/phases/", plans.PlanPhasesView.as_view(), name="clearance-plan-phases"),
     path(
         "clearance-plans/<int:pk>/progress/", plans.PlanProgressView.as_view(), name="clearance-plan-progress"
+    ),
+    path("scorecards/", scorecards.ScorecardListView.as_view(), name="scorecards"),
+    re_path(
+        r"^scorecards/(?P<month>\d{4}-\d{2})/$", scorecards.ScorecardDetailView.as_view(), name="scorecard"
+    ),
+    re_path(
+        r"^scorecards/(?P<month>\d{4}-\d{2})/xlsx/$",
+        scorecards.ScorecardExportView.as_view(),
+        name="scorecard-xlsx",
     ),
     path("auth/token/", views.TokenView.as_view(), name="token"),
     path("auth/", include("rest_framework.urls")),

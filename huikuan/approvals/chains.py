@@ -43,6 +43,8 @@ DEFAULT_CHAINS: dict[str, tuple[StepDefault, ...]] = {
         StepDefault("credit manager", (CREDIT_MANAGER,)),
         StepDefault("CFO", (CFO,)),
     ),
+    # The month's staff scorecards, rewards and penalties (考核与奖惩), for payroll.
+    "scorecard": (StepDefault("credit manager", (CREDIT_MANAGER,)),),
 }
 
 

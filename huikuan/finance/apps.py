@@ -11,3 +11,4 @@ class FinanceConfig(AppConfig):
         from huikuan.approvals.registry import register_kinds_later
 
         register_kinds_later("huikuan.finance.write_offs.register_approval_kinds")
+        register_kinds_later("huikuan.finance.scorecards.register_approval_kinds")

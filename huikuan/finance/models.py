@@ -323,3 +323,10 @@ class PlanReport(models.Model):
 auditlog.register(ClearancePlan)
 auditlog.register(PlanTarget)
 auditlog.register(PlanPhase)
+# Staff scorecards, rewards and penalties (考核与奖惩): their own module, models of this app.
+from huikuan.finance.scorecard_models import (  # noqa: E402, F401
+    ScorecardLine,
+    ScorecardRule,
+    ScorecardRun,
+    ScorecardTarget,
+)

@@ -103,6 +103,23 @@ def _plan_report(day: date) -> dict:
     return plan_reports_send(day=day).as_dict()
 
 
+def _scorecards_monthly(day: date) -> dict:
+    """On the first day of a month: score the salespeople and collectors on the month just
+    ended and send the proposed rewards and penalties for approval (考核与奖惩); a month
+    already approved is left as it is."""
+    if day.day != 1:
+        return {"skipped": "runs on the first day of a month"}
+    from huikuan.core.errors import RuleViolation
+    from huikuan.finance.scorecards import scorecard_run
+
+    month = (day - timedelta(days=1)).strftime("%Y-%m")
+    try:
+        run = scorecard_run(month=month, computed_by="job")
+    except RuleViolation as refused:
+        return {"month": month, "skipped": refused.message}
+    return {"month": month, "revision": run.revision, "lines": run.lines.count(), "total": str(run.total)}
+
+
 JOBS: dict[str, Job] = {
     job.name: job
     for job in (
@@ -119,5 +136,11 @@ JOBS: dict[str, Job] = {
             after=("promises", "credit_monthly", "credit_quarterly"),
         ),
         Job("plan_report", "clearance plans' monthly progress report, first working day", _plan_report),
+        Job(
+            "scorecards_monthly",
+            "staff scorecards of the month just ended, first day of the month",
+            _scorecards_monthly,
+            after=("promises",),
+        ),
     )
 }

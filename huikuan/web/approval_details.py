@@ -22,6 +22,8 @@ INTERNAL_KEYS = {
     "order_number",
     "invoice_number",
     "proposal",
+    "scorecard_month",
+    "scorecard_revision",
 }
 
 
@@ -41,6 +43,8 @@ def approval_subject(approval) -> Detail | None:
         return Detail(_("Order"), key, reverse("web:credit-order", args=[key]))
     if kind == "write_off" and key:
         return Detail(_("Write-off proposal"), key, reverse("web:write-off", args=[key]))
+    if kind == "scorecard" and key:
+        return Detail(_("Staff scorecards"), key, f"{reverse('web:scorecards')}?month={key}")
     if kind == "invoice" and key:
         return Detail(_("Invoice"), key, reverse("web:invoice", args=[key]))
     if customer is not None and kind in ("customer", "evaluation", "hold"):

@@ -408,6 +408,7 @@ JOBS = {
     "credit_quarterly": _("Quarterly credit review"),
     "warnings": _("Early warnings raised"),
     "plan_report": _("Clearance plans' monthly progress reports"),
+    "scorecards_monthly": _("Monthly staff scorecards"),
 }
 
 # Who changed a record when no signed-in user did (``huikuan.core.audit``): the source of the

@@ -92,6 +92,7 @@ API_WRITES: dict[tuple[str, str], frozenset[str]] = {
     ("PATCH", "/api/clearance-plans/{id}/"): PLAN_EDITORS,
     ("PUT", "/api/clearance-plans/{id}/targets/"): PLAN_EDITORS,
     ("PUT", "/api/clearance-plans/{id}/phases/"): PLAN_EDITORS,
+    ("POST", "/api/scorecards/"): CONFIGURATION,
 }
 # Endpoints anyone may call: signing in.
 API_PUBLIC = {("POST", "/api/auth/token/")}
@@ -163,6 +164,7 @@ def records(people) -> dict[str, str]:
         "warnings/{id}": f"warnings/{warning.pk}",
         "clearance-plans/{id}": f"clearance-plans/{plan.pk}",
         "{plan}": str(plan.pk),
+        "{month}": "2024-05",
     }
 
 
@@ -286,6 +288,9 @@ WEB_POSTS: dict[str, frozenset[str]] = {
     "/clearance-plans/{plan}/targets/": PLAN_EDITORS,
     "/clearance-plans/{plan}/phases/": PLAN_EDITORS,
     "/clearance-plans/{plan}/settings/": PLAN_EDITORS,
+    "/scorecards/run/": CONFIGURATION,
+    "/scorecards/rules/save/": CONFIGURATION,
+    "/scorecards/targets/save/": CONFIGURATION,
 }
 
 
@@ -335,6 +340,8 @@ def test_each_role_gets_what_the_table_says_from_every_web_form(people, records,
         "/cash/",
         "/warnings/",
         "/clearance-plans/",
+        "/scorecards/",
+        "/scorecards/rules/",
     ],
 )
 def test_a_customer_user_sees_no_staff_page(people, path):
