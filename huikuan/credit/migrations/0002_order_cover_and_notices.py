@@ -1,0 +1,38 @@
+"""Class D orders pass against money received in advance (the receipts they relied on are
+kept and reserved), not a ``prepaid`` flag; the customer notices' default texts are seeded."""
+
+from decimal import Decimal
+
+from django.db import migrations, models
+
+import huikuan.core.fields
+
+
+def seed(apps, schema_editor):
+    from huikuan.credit.notices import notice_templates_install
+
+    notice_templates_install(apps=apps)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("credit", "0001_initial"),
+        ("correspondence", "0002_default_templates"),
+    ]
+
+    operations = [
+        migrations.RemoveField(model_name="order", name="prepaid"),
+        migrations.AddField(
+            model_name="order",
+            name="covered_by",
+            field=models.JSONField(blank=True, default=list, verbose_name="covered by receipts"),
+        ),
+        migrations.AddField(
+            model_name="order",
+            name="covered_amount",
+            field=huikuan.core.fields.ScaledDecimalField(
+                default=Decimal("0"), places=2, verbose_name="covered amount"
+            ),
+        ),
+        migrations.RunPython(seed, migrations.RunPython.noop),
+    ]
