@@ -13,7 +13,8 @@ from datetime import date
 from huikuan.core.tasks import tasks_enqueue
 from huikuan.ledger.models import Customer
 
-# The notice → its templates (email, letter) among the editable ones (``notice_texts``).
+# The notice → its templates (email, letter) among the editable ones
+# (``huikuan.correspondence.notice_texts``).
 NOTICES = {
     "credit_limit": ("credit_limit_notice", "credit_limit_letter"),
     "class_change": ("credit_terms_notice", "credit_terms_letter"),
@@ -40,23 +41,3 @@ def customer_notice_enqueue(
             }
         ],
     )
-
-
-def notice_templates_install(*, apps=None) -> int:
-    """Seed the notices' default texts among the editable templates; an edited one is never
-    overwritten. How many were added."""
-    from django.apps import apps as global_apps
-
-    from huikuan.credit.notice_texts import default_templates
-
-    template_model = (apps or global_apps).get_model("correspondence", "DocumentTemplate")
-    created = 0
-    for row in default_templates():
-        _, made = template_model.objects.get_or_create(
-            code=row["code"],
-            language=row["language"],
-            defaults={key: row[key] for key in ("kind", "name", "subject", "body")}
-            | {"updated_by": "migration"},
-        )
-        created += made
-    return created

@@ -1,5 +1,5 @@
-"""Class D orders pass against money received in advance (the receipts they relied on are
-kept and reserved), not a ``prepaid`` flag; the customer notices' default texts are seeded."""
+"""Class D orders pass against money received in advance: the receipts they relied on are
+kept and reserved on the order, instead of a ``prepaid`` flag."""
 
 from decimal import Decimal
 
@@ -8,17 +8,8 @@ from django.db import migrations, models
 import huikuan.core.fields
 
 
-def seed(apps, schema_editor):
-    from huikuan.credit.notices import notice_templates_install
-
-    notice_templates_install(apps=apps)
-
-
 class Migration(migrations.Migration):
-    dependencies = [
-        ("credit", "0001_initial"),
-        ("correspondence", "0002_default_templates"),
-    ]
+    dependencies = [("credit", "0001_initial")]
 
     operations = [
         migrations.RemoveField(model_name="order", name="prepaid"),
@@ -34,5 +25,4 @@ class Migration(migrations.Migration):
                 default=Decimal("0"), places=2, verbose_name="covered amount"
             ),
         ),
-        migrations.RunPython(seed, migrations.RunPython.noop),
     ]

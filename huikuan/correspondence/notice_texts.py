@@ -1,7 +1,8 @@
 # ruff: noqa: E501 - letter texts are data, one paragraph a line
 """The default texts of the customer notices of credit decisions (seed 002: 批准并通知客户):
-an approved credit limit, and a change of credit class with the terms that follow it. Seeded
-once by a data migration among the editable templates; afterwards they are data an admin edits.
+an approved credit limit, and a change of credit class with the terms that follow it
+(``notices.customer_notice_send``). Seeded once by a data migration among the editable
+templates (``defaults.templates_install``); afterwards they are data an admin edits.
 
 Context: ``customer``, ``as_of``, ``letterhead``, ``approval_number``, and for the limit
 ``credit_limit``, ``previous_limit``, ``currency``; for the class ``from_class``, ``to_class``,
