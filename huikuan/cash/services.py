@@ -25,6 +25,7 @@ from huikuan.cash.proposals import WRITE_OFF, Split, proposal_of
 from huikuan.core.errors import NotFound, RuleViolation
 from huikuan.core.money import is_whole_cents
 from huikuan.core.policy import policy_value
+from huikuan.ledger.events import customers_money_received
 from huikuan.ledger.models import Customer, Invoice, Payment, PaymentMethod, WriteOff
 from huikuan.ledger.reversals import payment_reverse, write_off_reverse
 from huikuan.ledger.services import invoice_write_off, payment_allocate
@@ -220,6 +221,8 @@ def _apply(
     )
     if kind != DecisionKind.AUTO:
         alias_learn(line=line, customer=customer, created_by=decided_by)
+    if on_account > 0:  # money on account may cover a class D order (its allocations told already)
+        customers_money_received(customer_ids=[customer.pk], on=line.booking_date, reason="payment")
     return Outcome(decision, posted=True)
 
 

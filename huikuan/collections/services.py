@@ -38,6 +38,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
@@ -70,8 +71,17 @@ from huikuan.collections.segments import SEGMENTS
 from huikuan.collections.selectors import customer_invoice, promise_duplicate
 from huikuan.core.errors import ApplicationError, RuleViolation
 from huikuan.core.money import is_whole_cents
-from huikuan.credit.services import customer_hold_place
+from huikuan.credit.flows import class_downgrade_request
+from huikuan.credit.services import customer_hold_place, system_user
 from huikuan.ledger.models import CreditClass, Customer, Invoice, Payment
+
+
+def _requester(decided_by):
+    """The user who files a request for ``decided_by`` (a user, or a username; the system
+    account when no such user exists)."""
+    if not isinstance(decided_by, str):
+        return decided_by
+    return get_user_model().objects.filter(username=decided_by).first() or system_user()
 
 
 def _username(user) -> str:
@@ -423,21 +433,13 @@ def penalty_apply(
     *, customer: Customer, kind: str, decided_on: date, decided_by, reason: str, proposed_class: str = ""
 ) -> Penalty:
     """Decide a penalty: a credit hold (暂停发货), placed at once through credit
-    (``customer_hold_place``, source "collections"), or a class downgrade proposal, recorded
-    here for the credit manager (credit's class changes go through approvals)."""
+    (``customer_hold_place``, source "collections"), or a class downgrade proposal, sent to the
+    credit manager as a ``class_change`` approval (``class_downgrade_request``; its subject is
+    ``penalty:<id>``): the class changes when it is approved."""
     if kind not in PenaltyKind.values:
         raise RuleViolation(f"unknown penalty {kind!r}; one of {', '.join(PenaltyKind.values)}")
     if not reason.strip():
         raise RuleViolation("a penalty needs a reason")
-    if kind == PenaltyKind.CLASS_DOWNGRADE:
-        order = CreditClass.values
-        if proposed_class not in order:
-            raise RuleViolation("a downgrade proposal names the proposed class (A–D)")
-        if customer.credit_class and order.index(proposed_class) <= order.index(customer.credit_class):
-            raise RuleViolation(
-                f"{proposed_class} is no downgrade from customer {customer.code}'s "
-                f"class {customer.credit_class}"
-            )
     penalty = Penalty.objects.create(
         customer=customer,
         kind=kind,
@@ -445,8 +447,16 @@ def penalty_apply(
         decided_by=_username(decided_by),
         reason=reason,
         proposed_class=proposed_class if kind == PenaltyKind.CLASS_DOWNGRADE else "",
-        carried_out=kind == PenaltyKind.CREDIT_HOLD,
+        carried_out=True,
     )
+    if kind == PenaltyKind.CLASS_DOWNGRADE:
+        class_downgrade_request(
+            customer=customer,
+            to_class=proposed_class,
+            requested_by=_requester(decided_by),
+            reason=reason,
+            subject_ref=f"penalty:{penalty.pk}",
+        )
     if kind == PenaltyKind.CREDIT_HOLD:
         customer_hold_place(
             customer=customer,

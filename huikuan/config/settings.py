@@ -363,6 +363,9 @@ HUIKUAN = {
     "DEFAULT_TERM_DAYS": int(os.environ.get("HUIKUAN_DEFAULT_TERM_DAYS", "30")),
     "TERM_DAYS_BY_CLASS": {"A": 60, "B": 45, "C": 30, "D": 0},
     "MAX_TERM_EXTENSION_DAYS": 30,
+    # A customer's own term beyond its class's (seed 002: terms follow the class), in an import
+    # or an API write: "refuse" it, or "cap" it at the class's term with a warning.
+    "CREDIT_TERMS_BEYOND_CLASS": "refuse",
     "OVERDUE_FEE_ANNUAL_RATE": Decimal(os.environ.get("HUIKUAN_OVERDUE_FEE_RATE", "0.0435")),
     # --- Collections (SPEC §6). Risk segments: premium = class A with nothing overdue beyond
     # this many days; high-risk = class D, or overdue beyond this many, or a promise broken

@@ -382,3 +382,22 @@ def default_templates() -> list[dict]:
                     }
                 )
     return rows
+
+
+def templates_install(*, rows: list[dict], apps=None) -> int:
+    """Seed default texts (``DocumentTemplate`` fields) among the editable templates: each one
+    missing in its language is added, an edited one is never overwritten. How many were added.
+    ``apps`` is a migration's app registry (the installed apps without one)."""
+    from django.apps import apps as global_apps
+
+    template_model = (apps or global_apps).get_model("correspondence", "DocumentTemplate")
+    created = 0
+    for row in rows:
+        _, made = template_model.objects.get_or_create(
+            code=row["code"],
+            language=row["language"],
+            defaults={key: row[key] for key in ("kind", "name", "subject", "body")}
+            | {"updated_by": "migration"},
+        )
+        created += made
+    return created

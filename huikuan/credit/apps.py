@@ -22,5 +22,8 @@ class CreditConfig(AppConfig):
 
     def ready(self) -> None:
         from huikuan.approvals.registry import register_kinds_later
+        from huikuan.ledger.events import register_money_listener
 
         register_kinds_later("huikuan.credit.flows.register_approval_kinds")
+        # Money received may free a customer's blocked orders: they are checked again (queued).
+        register_money_listener("huikuan.credit.orders.orders_recheck_enqueue")

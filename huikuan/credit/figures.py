@@ -210,12 +210,12 @@ def open_orders_by_customer(
 
     A blocked order is not counted: it has not been accepted, and counting it would block the
     customer's next order for an order that may never ship. Released ones count again. A
-    prepaid order is not counted either: it is paid before it ships.
+    class D order covered by money received in advance is not counted either: it is paid.
     """
     exclude = "" if exclude_order_id is None else f" AND o.id <> {int(exclude_order_id)}"
     sql = (
         f"SELECT o.customer_id, CAST(SUM({functional_sql('o', 'o.amount')}) AS BIGINT) FROM credit_order o "
-        "WHERE o.status IN ('open', 'shipped') AND o.check_status <> 'blocked' AND NOT o.prepaid "
+        "WHERE o.status IN ('open', 'shipped') AND o.check_status <> 'blocked' AND o.covered_amount = 0 "
         "AND o.order_date <= %(as_of)s"
         f"{_only('o.customer_id', customer_ids)}{exclude} GROUP BY o.customer_id"
     )

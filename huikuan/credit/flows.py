@@ -34,6 +34,8 @@ from huikuan.credit.models import (
     RequestStatus,
     TermExtensionRequest,
 )
+from huikuan.credit.notices import customer_notice_enqueue
+from huikuan.credit.orders import orders_recheck_enqueue
 from huikuan.credit.scoring import is_below
 from huikuan.credit.selectors import limit_ceiling, quarter_last_month
 from huikuan.credit.services import (
@@ -45,7 +47,7 @@ from huikuan.credit.services import (
     period_bounds,
     system_user,
 )
-from huikuan.ledger.models import Customer, Invoice
+from huikuan.ledger.models import CreditClass, Customer, Invoice
 from huikuan.ledger.services import invoice_extend_term
 
 CLASS_CHANGE = "class_change"
@@ -139,6 +141,47 @@ def evaluations_propose(
         pending.setdefault(customer.pk, set()).add(proposed)
         proposals.append(ClassProposal(customer.code, current, proposed, request.number))
     return proposals
+
+
+@transaction.atomic
+def class_downgrade_request(
+    *, customer: Customer, to_class: str, requested_by, reason: str, subject_ref: str, source: str = "penalty"
+) -> ApprovalRequest:
+    """Send a downgrade decided outside the evaluation (a collections penalty, seed 003) to the
+    credit manager as a ``class_change`` approval; the class changes when it is approved. A
+    change to the same class already pending is returned, not filed again."""
+    order = CreditClass.values
+    if to_class not in order:
+        raise RuleViolation(_("a downgrade names the proposed class (A–D)"))
+    if customer.credit_class and order.index(to_class) <= order.index(customer.credit_class):
+        raise RuleViolation(
+            _("%(to)s is no downgrade from customer %(code)s's class %(cls)s")
+            % {"to": to_class, "code": customer.code, "cls": customer.credit_class}
+        )
+    pending = ApprovalRequest.objects.filter(
+        kind=CLASS_CHANGE, status=Status.PENDING, customer=customer, payload__to_class=to_class
+    ).first()
+    if pending is not None:
+        return pending
+    return approval_request_submit(
+        kind=CLASS_CHANGE,
+        requested_by=requested_by,
+        summary=_("%(code)s: credit class %(before)s → %(after)s (penalty: %(reason)s)")
+        % {
+            "code": customer.code,
+            "before": customer.credit_class or "-",
+            "after": to_class,
+            "reason": reason,
+        },
+        customer=customer,
+        payload={
+            "from_class": customer.credit_class,
+            "to_class": to_class,
+            "source": source,
+            "reason": reason,
+        },
+        subject_ref=subject_ref,
+    )
 
 
 def _class_change_approved(request: ApprovalRequest, actor) -> None:
@@ -273,6 +316,8 @@ def order_release_request(*, order: Order, requested_by, reason: str = "") -> Ap
 
 def _order_release_approved(request: ApprovalRequest, actor) -> None:
     order = Order.objects.get(number=request.payload["order_number"])
+    if order.check_status != CheckStatus.BLOCKED:
+        return  # it passed by itself meanwhile (re-checked): its shipment approval stands
     order_release(order=order, approval_number=request.number, on=timezone.localdate())
 
 
@@ -379,6 +424,24 @@ def _credit_limit_approved(request: ApprovalRequest, actor) -> None:
     application.save(update_fields=["previous_limit", "status", "decided_at"])
     customer.credit_limit = application.amount
     customer.save(update_fields=["credit_limit"])
+    today = timezone.localdate()
+    raised = application.previous_limit is None or application.amount > application.previous_limit
+    if raised:
+        orders_recheck_enqueue(customer_ids=[customer.pk], on=today, reason="limit")
+    customer_notice_enqueue(
+        customer=customer,
+        notice="credit_limit",
+        reference=f"credit_limit:{application.pk}",
+        on=today,
+        facts={
+            "credit_limit": f"{application.amount:.2f}",
+            "previous_limit": ""
+            if application.previous_limit is None
+            else f"{application.previous_limit:.2f}",
+            "currency": application.currency,
+            "approval_number": request.number,
+        },
+    )
 
 
 def _credit_limit_rejected(request: ApprovalRequest, actor) -> None:

@@ -19,7 +19,6 @@ from huikuan.ledger.imports.columns import (
     parse_currency,
     parse_date,
     parse_decimal,
-    parse_flag,
     parse_rate,
     parse_text,
 )
@@ -56,9 +55,8 @@ COLUMNS = (
     Column("currency", parse_currency, aliases=("币种",)),
     Column("exchange_rate", parse_rate, aliases=("汇率",)),
     Column("status", parse_order_status, aliases=("状态", "订单状态")),
-    Column("prepaid", parse_flag, aliases=("预付", "款到发货")),
 )
-_FIELDS = ["customer_id", "order_date", "amount", "currency", "fx_rate", "status", "prepaid"]
+_FIELDS = ["customer_id", "order_date", "amount", "currency", "fx_rate", "status"]
 
 
 def plan(parsed: ParsedFile) -> Plan:
@@ -96,7 +94,7 @@ def plan(parsed: ParsedFile) -> Plan:
             "amount": amount,
             "currency": currency,
             "fx_rate": rate,
-            **{name: row.values[name] for name in ("status", "prepaid") if name in row.values},
+            **({"status": row.values["status"]} if "status" in row.values else {}),
         }
         old = existing.get(number)
         if old is None:

@@ -127,7 +127,11 @@ class Order(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=OrderStatus.choices, default=OrderStatus.OPEN
     )
-    prepaid = models.BooleanField(_("prepaid"), default=False)
+    # Class D (现款现货): the money received in advance the passing check relied on, reserved
+    # for this order while it is open or shipped: [{"reference", "amount"}] and their sum, in
+    # the functional currency. A covered order owes nothing: it is not in exposure.
+    covered_by = models.JSONField(_("covered by receipts"), default=list, blank=True)
+    covered_amount = ScaledDecimalField(_("covered amount"), default=Decimal("0"))
     check_status = models.CharField(
         _("credit check"), max_length=16, choices=CheckStatus.choices, default=CheckStatus.UNCHECKED
     )

@@ -15,6 +15,7 @@ from huikuan.accounts.access import access_customers, customer_filter
 from huikuan.core.money import quantize_ratio
 from huikuan.core.policy import policy_value
 from huikuan.credit import figures
+from huikuan.credit.advance import advance_cover
 from huikuan.credit.altman import AltmanResult, Statement, altman_score
 from huikuan.credit.ceilings import LimitCeiling, ceiling_from
 from huikuan.credit.fees import days_overdue, overdue_fee, total_fee
@@ -39,7 +40,7 @@ def _money(value: Decimal) -> str:
 
 @dataclass(frozen=True)
 class CheckReason:
-    code: str  # over_limit, overdue, on_hold, class_d_not_prepaid
+    code: str  # over_limit, overdue, on_hold, class_d_not_prepaid (not covered by money received)
     message: str
     figures: dict[str, Any]
 
@@ -56,6 +57,8 @@ class CreditCheck:
     open_receivables: Decimal
     open_orders: Decimal
     reasons: list[CheckReason] = field(default_factory=list)
+    # Class D: the receipts whose money on account covers the order [{"reference", "amount"}].
+    covered_by: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def exposure(self) -> Decimal:
@@ -77,6 +80,7 @@ class CreditCheck:
             "exposure": _money(self.exposure),
             "available": _money(self.credit_limit - self.exposure),
             "reasons": [reason.as_dict() for reason in self.reasons],
+            "covered_by": self.covered_by,
         }
 
 
@@ -85,11 +89,11 @@ def credit_check(
     customer: Customer,
     amount: Decimal,
     as_of: date,
-    prepaid: bool = False,
     exclude_order_id: int | None = None,
 ) -> CreditCheck:
     """Whether an order of ``amount`` (functional currency) passes on ``as_of``, with EVERY reason
-    it does not (SPEC §5.3): over the limit, overdue beyond the set days, on hold, class D unpaid."""
+    it does not (SPEC §5.3): over the limit, overdue beyond the set days, on hold, class D not
+    covered by money received in advance (``covered_by`` names the receipts when it is)."""
     ids = [customer.pk]
     receivables = figures.open_receivables_by_customer(as_of=as_of, customer_ids=ids).get(customer.pk, ZERO)
     orders = figures.open_orders_by_customer(
@@ -111,8 +115,14 @@ def credit_check(
         sentence = reason_sentence(code=code, figures=reason_figures, currency=currency)
         return CheckReason(code, sentence, reason_figures)
 
-    # A prepaid order is paid before it ships: it adds nothing to what the customer owes.
-    if not prepaid and after > limit:
+    cover = None
+    if customer.credit_class == CreditClass.D:
+        cover = advance_cover(
+            customer=customer, amount=amount, as_of=as_of, exclude_order_id=exclude_order_id
+        )
+        check.covered_by = cover.parts
+    # An order covered by money received is paid before it ships: it adds nothing owed.
+    if not check.covered_by and after > limit:
         check.reasons.append(
             reason(
                 "over_limit",
@@ -144,8 +154,8 @@ def credit_check(
                 {"holds": [{"placed_on": h.placed_on.isoformat(), "reason": h.reason} for h in holds]},
             )
         )
-    if customer.credit_class == CreditClass.D and not prepaid:
-        check.reasons.append(reason("class_d_not_prepaid", {"credit_class": "D", "prepaid": False}))
+    if cover is not None and not cover.covers:
+        check.reasons.append(reason("class_d_not_prepaid", cover.figures()))
     return check
 
 

@@ -13,25 +13,26 @@ from auditlog.diff import model_instance_diff
 from auditlog.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from huikuan.core.audit import audit_bulk_changes
 from huikuan.core.errors import RuleViolation
-from huikuan.core.money import is_whole_cents, quantize_cents
 from huikuan.core.policy import policy_value, policy_values
 from huikuan.credit import figures
 from huikuan.credit.altman import Statement, altman_score
 from huikuan.credit.models import (
-    CheckStatus,
     ClassChange,
     CreditEvaluation,
     CreditHold,
     FinancialStatement,
-    NumberSequence,
-    Order,
-    OrderStatus,
 )
+from huikuan.credit.notices import customer_notice_enqueue
+from huikuan.credit.orders import order_check as order_check
+from huikuan.credit.orders import order_create as order_create
+from huikuan.credit.orders import order_release as order_release
+from huikuan.credit.orders import orders_recheck_enqueue
+from huikuan.credit.orders import shipment_approval_number as shipment_approval_number
 from huikuan.credit.scoring import MonthInputs, ScoreRules, Scores, score_month
-from huikuan.credit.selectors import credit_check
 from huikuan.ledger.models import CreditClass, Customer, CustomerStatus
 
 SYSTEM_USERNAME = "huikuan-system"
@@ -227,6 +228,18 @@ def credit_evaluate(*, period: str, evaluated_by: str = "") -> EvaluationRun:
     return run
 
 
+def _term_after(customer: Customer, to_class: str, by_class: dict[str, int]) -> int | None:
+    """The customer's own term once its class is ``to_class`` (seed 002: terms follow the
+    class). Without an own term it keeps following the class. An own term equal to the old
+    class's, or beyond the new class's, becomes the new class's; a shorter one is kept."""
+    own = customer.term_days
+    if own is None or to_class not in by_class:
+        return own
+    if own == by_class.get(customer.credit_class) or own > by_class[to_class]:
+        return by_class[to_class]
+    return own
+
+
 @transaction.atomic
 def customer_class_change(
     *,
@@ -236,9 +249,12 @@ def customer_class_change(
     evaluation: CreditEvaluation | None = None,
     approval_number: str = "",
     actor=None,
+    on: date | None = None,
 ) -> ClassChange | None:
     """Set a customer's credit class and record the change (from, to, evaluation, approval, who).
 
+    The customer's terms change with its class; its blocked orders are checked again (queued),
+    and the customer is told of its new class and terms (a notice queued in its language).
     Nothing is recorded when the customer already has that class.
     """
     if to_class not in CreditClass.values:
@@ -246,6 +262,11 @@ def customer_class_change(
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
     if customer.credit_class == to_class:
         return None
+    on = on or timezone.localdate()
+    by_class = policy_value("TERM_DAYS_BY_CLASS")
+    term_before = (
+        customer.term_days if customer.term_days is not None else by_class.get(customer.credit_class)
+    )
     change = ClassChange.objects.create(
         customer=customer,
         from_class=customer.credit_class,
@@ -255,106 +276,25 @@ def customer_class_change(
         source=source,
         changed_by=actor,
     )
+    customer.term_days = _term_after(customer, to_class, by_class)
     customer.credit_class = to_class
-    customer.save(update_fields=["credit_class"])
-    return change
-
-
-# ---------------------------------------------------------------- orders and shipment approvals
-
-
-def _next_number(series: str) -> int:
-    sequence, _ = NumberSequence.objects.get_or_create(name=series)
-    sequence = NumberSequence.objects.select_for_update().get(pk=sequence.pk)
-    sequence.last += 1
-    sequence.save(update_fields=["last"])
-    return sequence.last
-
-
-def shipment_approval_number(*, on: date) -> str:
-    """The next shipment approval number (发货批准单) of the year: SA-2026-000001."""
-    return f"SA-{on.year}-{_next_number(f'SA-{on.year}'):06d}"
-
-
-@transaction.atomic
-def order_create(
-    *,
-    number: str,
-    customer: Customer,
-    order_date: date,
-    amount: Decimal,
-    currency: str = "",
-    fx_rate: Decimal | None = None,
-    prepaid: bool = False,
-    created_by: str = "",
-) -> Order:
-    """Record an order and run the credit check on its date (SPEC §5.3).
-
-    A passed order gets its shipment approval number; a blocked one keeps every reason and
-    may be sent for release (``flows.order_release_request``).
-    """
-    functional = policy_value("FUNCTIONAL_CURRENCY")
-    if amount <= 0 or not is_whole_cents(amount):
-        raise RuleViolation(f"an order amount is positive with at most 2 decimal places, got {amount}")
-    if Order.objects.filter(number=number).exists():
-        raise RuleViolation(f"order {number} already exists")
-    currency = currency or customer.currency or functional
-    if currency == functional:
-        if fx_rate not in (None, Decimal(1)):
-            raise RuleViolation(f"the exchange rate of the functional currency {currency} is 1")
-        fx_rate = Decimal(1)
-    elif fx_rate is None or fx_rate <= 0:
-        raise RuleViolation(f"{currency} is not the functional currency {functional}; give its exchange rate")
-    order = Order(
-        number=number,
+    customer.save(update_fields=["credit_class", "term_days"])
+    term_now = customer.term_days if customer.term_days is not None else by_class.get(to_class)
+    orders_recheck_enqueue(customer_ids=[customer.pk], on=on, reason="class_change")
+    customer_notice_enqueue(
         customer=customer,
-        order_date=order_date,
-        amount=amount,
-        currency=currency,
-        fx_rate=fx_rate,
-        prepaid=prepaid,
-        created_by=created_by,
+        notice="class_change",
+        reference=f"class_change:{change.pk}",
+        on=on,
+        facts={
+            "from_class": change.from_class,
+            "to_class": to_class,
+            "term_days_before": "" if term_before is None else str(term_before),
+            "term_days": str(term_now or ""),  # empty for none: cash before delivery
+            "approval_number": approval_number,
+        },
     )
-    order.full_clean()
-    order.save()
-    return order_check(order=order, as_of=order_date)
-
-
-@transaction.atomic
-def order_check(*, order: Order, as_of: date) -> Order:
-    """Check an open order against the customer's credit; a pass issues its shipment approval."""
-    if order.status not in (OrderStatus.OPEN,):
-        raise RuleViolation(f"order {order.number} is {order.status}; only open orders are checked")
-    if order.shipment_approval_number:
-        raise RuleViolation(
-            f"order {order.number} already has shipment approval {order.shipment_approval_number}"
-        )
-    amount = quantize_cents(order.amount * order.fx_rate)
-    result = credit_check(
-        customer=order.customer, amount=amount, as_of=as_of, prepaid=order.prepaid, exclude_order_id=order.pk
-    )
-    order.check_reasons = [reason.as_dict() for reason in result.reasons]
-    order.checked_on = as_of
-    if result.passed:
-        order.check_status = CheckStatus.PASSED
-        order.shipment_approval_number = shipment_approval_number(on=as_of)
-    else:
-        order.check_status = CheckStatus.BLOCKED
-    order.save(update_fields=["check_reasons", "checked_on", "check_status", "shipment_approval_number"])
-    return order
-
-
-@transaction.atomic
-def order_release(*, order: Order, approval_number: str, on: date) -> Order:
-    """Release a blocked order by approval: it gets its shipment approval number."""
-    order = Order.objects.select_for_update().get(pk=order.pk)
-    if order.check_status != CheckStatus.BLOCKED:
-        raise RuleViolation(f"order {order.number} is not blocked ({order.check_status})")
-    order.check_status = CheckStatus.RELEASED
-    order.release_approval_number = approval_number
-    order.shipment_approval_number = shipment_approval_number(on=on)
-    order.save(update_fields=["check_status", "release_approval_number", "shipment_approval_number"])
-    return order
+    return change
 
 
 # ---------------------------------------------------------------- credit holds
@@ -438,7 +378,8 @@ def customers_hold_place(*, customer_ids: list[int], reason: str, source: str, o
 
 @transaction.atomic
 def customer_hold_lift(*, hold: CreditHold, on: date, approval_number: str, actor=None) -> CreditHold:
-    """Lift a hold (after its approval); with no other hold in force the customer is active again."""
+    """Lift a hold (after its approval); with no other hold in force the customer is active
+    again and its blocked orders are checked again (queued)."""
     hold = CreditHold.objects.select_for_update().get(pk=hold.pk)
     if hold.lifted_on is not None:
         raise RuleViolation(f"this hold was already lifted on {hold.lifted_on}")
@@ -451,6 +392,8 @@ def customer_hold_lift(*, hold: CreditHold, on: date, approval_number: str, acto
     if not others and customer.status == CustomerStatus.CREDIT_HOLD:
         customer.status = CustomerStatus.ACTIVE
         customer.save(update_fields=["status"])
+    if not others:
+        orders_recheck_enqueue(customer_ids=[customer.pk], on=on, reason="hold_lift")
     return hold
 
 

@@ -18,7 +18,7 @@ from huikuan.credit.flows import evaluations_propose, order_release_request
 from huikuan.credit.models import CheckStatus, ClassChange, CreditEvaluation, Order
 from huikuan.credit.services import credit_evaluate, financial_statement_record, order_create
 from huikuan.demo.users import demo_user
-from huikuan.ledger.models import Customer, CustomerStatus, Invoice
+from huikuan.ledger.models import Customer, CustomerStatus, Invoice, Payment
 
 MONTHS_EVALUATED = 12
 LARGE_POSITIONS = ("global500", "top5", "top20", "listed")
@@ -196,15 +196,18 @@ def orders_place(*, rng: random.Random, as_of: date, salesperson: str) -> dict[s
         typical = sum(amount for amount, _ in recent) / len(recent)
         amount = money_floor(typical * Decimal(str(rng.uniform(0.5, 1.4))), Decimal("100"))
         order_date = as_of - timedelta(days=rng.randint(0, 6))
-        prepaid = customer.credit_class == "D" and rng.random() < 0.5
+        amount = max(amount, Decimal(1000))
+        number = f"SO{order_date:%y%m%d}{customer.code[1:]}"
+        if customer.credit_class == "D" and rng.random() < 0.5:
+            # 现款现货: half the cash customers pay before they order; the money on account covers it.
+            _pay_in_advance(customer=customer, order_number=number, amount=amount, on=order_date)
         order = order_create(
-            number=f"SO{order_date:%y%m%d}{customer.code[1:]}",
+            number=number,
             customer=customer,
             order_date=order_date,
-            amount=max(amount, Decimal(1000)),
+            amount=amount,
             currency=customer.currency,
             fx_rate=recent[0][1] if customer.currency != "CNY" else None,
-            prepaid=prepaid,
             created_by=customer.salesperson,
         )
         counts["orders"] += 1
@@ -222,6 +225,27 @@ def orders_place(*, rng: random.Random, as_of: date, salesperson: str) -> dict[s
         counts["order_releases_pending"] += 1
     counts["orders_by_manager"] = by_manager
     return counts
+
+
+def _pay_in_advance(*, customer: Customer, order_number: str, amount: Decimal, on: date) -> None:
+    """A class D customer's payment on account for its next order (in CNY, at its latest rate)."""
+    rate = (
+        Invoice.objects.filter(customer=customer)
+        .order_by("-invoice_date", "-id")
+        .values_list("fx_rate", flat=True)
+        .first()
+    )
+    rate = rate if customer.currency != "CNY" and rate else Decimal(1)
+    Payment.objects.create(
+        reference=f"YF{order_number[2:]}",  # 预付: paid before the order
+        customer=customer,
+        payment_date=on,
+        amount=quantize_cents(amount * rate),
+        currency="CNY",
+        fx_rate=Decimal(1),
+        payer_name=customer.name[:300],
+        memo=f"预付货款 {order_number}",
+    )
 
 
 def blocked_orders() -> int:

@@ -10,14 +10,17 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Sum
+from django.utils.translation import gettext
 
 from huikuan.core.errors import RuleViolation
 from huikuan.core.money import is_whole_cents
 from huikuan.core.policy import policy_value, policy_values
 from huikuan.ledger.balances import closing_date, open_span
 from huikuan.ledger.bulk import KEY_CHUNK, bulk_update_rows, select_rows
+from huikuan.ledger.events import customers_money_received
 from huikuan.ledger.models import (
     Allocation,
     CreditNote,
@@ -35,13 +38,42 @@ from huikuan.ledger.rules import (
     invoice_currency,
     invoice_due_date,
 )
+from huikuan.ledger.terms import terms_within_class
 
 REFRESH_CHUNK = KEY_CHUNK
 
 
+def terms_mode() -> str:
+    """What a term beyond the class's does: "refuse" (the default) or "cap" (CREDIT_TERMS_BEYOND_CLASS)."""
+    return "cap" if policy_value("CREDIT_TERMS_BEYOND_CLASS") == "cap" else "refuse"
+
+
+def terms_beyond_class(*, term_days: int, credit_class: str, ceiling: int) -> str:
+    """The one wording of a term refused (or capped) for exceeding its class's."""
+    return gettext(
+        "%(days)s days exceed the term of class %(cls)s (%(ceiling)s days); "
+        "a longer term needs an extension granted by approval"
+    ) % {"days": term_days, "cls": credit_class, "ceiling": ceiling}
+
+
 @transaction.atomic
 def customer_create(*, code: str, name: str, **fields) -> Customer:
-    """Create a customer; the model's validation names every bad field."""
+    """Create a customer; the model's validation names every bad field. Its term may not
+    exceed its class's (seed 002): refused, or capped when CREDIT_TERMS_BEYOND_CLASS is "cap"."""
+    term_days = fields.get("term_days")
+    kept, ceiling = terms_within_class(
+        term_days=term_days,
+        credit_class=fields.get("credit_class") or "",
+        term_days_by_class=policy_value("TERM_DAYS_BY_CLASS"),
+        mode=terms_mode(),
+    )
+    if ceiling is not None:
+        if kept is None:
+            message = terms_beyond_class(
+                term_days=term_days, credit_class=fields["credit_class"], ceiling=ceiling
+            )
+            raise ValidationError({"term_days": [message]})
+        fields["term_days"] = kept
     customer = Customer(code=code, name=name, **fields)
     customer.full_clean()
     customer.save()
@@ -168,6 +200,9 @@ def payment_allocate(
     Payment.objects.filter(pk=payment.pk).update(allocated_amount=F("allocated_amount") + amount)
     payments_refresh_allocated(payment_ids=[payment.pk])
     _apply_to_invoice(invoice, amount)
+    customers_money_received(
+        customer_ids=[invoice.customer_id], on=allocation.allocation_date, reason="allocation"
+    )
     return allocation
 
 
@@ -207,6 +242,7 @@ def credit_note_issue(
     )
     if invoice is not None:
         _apply_to_invoice(invoice, amount)
+    customers_money_received(customer_ids=[customer.pk], on=note_date, reason="credit_note")
     return note
 
 

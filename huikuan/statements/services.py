@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from huikuan.core.errors import RuleViolation
 from huikuan.core.policy import policy_value
 from huikuan.core.tasks import tasks_enqueue
+from huikuan.correspondence.defaults import templates_install
 from huikuan.correspondence.models import OutboundEmail
 from huikuan.correspondence.selectors import customer_open_items, email_find
 from huikuan.correspondence.services import email_send
@@ -343,14 +344,4 @@ def schedule_set(*, customer: Customer, frequency: str, updated_by: str) -> Stat
 
 def statement_templates_install(*, apps=global_apps) -> int:
     """Seed the default texts of statements and confirmations; an edited one is never overwritten."""
-    template_model = apps.get_model("correspondence", "DocumentTemplate")
-    created = 0
-    for row in default_templates():
-        _, made = template_model.objects.get_or_create(
-            code=row["code"],
-            language=row["language"],
-            defaults={key: row[key] for key in ("kind", "name", "subject", "body")}
-            | {"updated_by": "migration"},
-        )
-        created += made
-    return created
+    return templates_install(rows=default_templates(), apps=apps)

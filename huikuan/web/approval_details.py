@@ -47,10 +47,13 @@ def approval_subject(approval) -> Detail | None:
         return Detail(_("Staff scorecards"), key, f"{reverse('web:scorecards')}?month={key}")
     if kind == "invoice" and key:
         return Detail(_("Invoice"), key, reverse("web:invoice", args=[key]))
-    if customer is not None and kind in ("customer", "evaluation", "hold"):
-        label = {"customer": _("Credit limit"), "evaluation": _("Credit class"), "hold": _("Credit hold")}[
-            kind
-        ]
+    if customer is not None and kind in ("customer", "evaluation", "hold", "penalty"):
+        label = {
+            "customer": _("Credit limit"),
+            "evaluation": _("Credit class"),
+            "penalty": _("Credit class"),  # a collections penalty's downgrade
+            "hold": _("Credit hold"),
+        }[kind]
         return Detail(
             label, f"{customer.code} {customer.name}", reverse("web:credit-customer", args=[customer.code])
         )

@@ -46,7 +46,6 @@ class ReleaseForm(forms.Form):
 
 class CheckForm(forms.Form):
     amount = forms.DecimalField(label=_("Order amount (CNY)"), min_value=0, **MONEY)
-    prepaid = forms.BooleanField(label=_("Prepaid"), required=False)
 
 
 class OrderForm(forms.Form):
@@ -55,7 +54,6 @@ class OrderForm(forms.Form):
     amount = forms.DecimalField(label=_("Amount"), min_value=0, **MONEY)
     currency = TextField(label=_("Currency"), max_length=3, required=False)
     fx_rate = forms.DecimalField(label=_("Exchange rate"), required=False, max_digits=18, decimal_places=6)
-    prepaid = forms.BooleanField(label=_("Prepaid"), required=False)
 
 
 class StatementForm(forms.Form):

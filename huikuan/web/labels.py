@@ -114,6 +114,13 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
         _("Most days all extensions of an invoice may add"),
         _("A term extension request beyond this total is refused."),
     ),
+    "CREDIT_TERMS_BEYOND_CLASS": (
+        _("A customer's term beyond its class's"),
+        _(
+            "A term longer than the class's in a customer import or API write is refused (refuse), "
+            "or cut to the class's term with a warning in the import report (cap)."
+        ),
+    ),
     "CREDIT_EXTENSION_CLASSES": (
         _("Classes that may ask for a term extension"),
         _("The class letters, for example AB; customers of other classes get no extension."),

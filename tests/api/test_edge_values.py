@@ -45,7 +45,10 @@ def test_values_beyond_the_ranges_are_refused_naming_the_field(api_as, url, body
 
 def test_values_at_the_edges_of_the_ranges_are_accepted(api_as):
     manager = api_as("credit_manager")
-    customer = manager.post("/api/customers/", {**NEW_CUSTOMER, "term_days": 3650}, format="json")
+    # Without a class: a class's customer may not exceed its class's term (issue 14).
+    customer = manager.post(
+        "/api/customers/", {**NEW_CUSTOMER, "credit_class": "", "term_days": 3650}, format="json"
+    )
     assert customer.status_code == 201, customer.content
     invoice = {**NEW_INVOICE, "customer": "NJ006", "invoice_date": "2199-12-31", "gross_margin": "1"}
     response = manager.post("/api/invoices/", invoice, format="json")

@@ -168,3 +168,14 @@ def test_keys_are_per_user(api_as):
         .status_code
         == 409
     )
+
+
+def test_a_customer_term_beyond_its_class_is_refused_naming_the_field(api_as, personas):
+    manager = api_as("credit_manager")
+    body = {**NEW_CUSTOMER, "code": "NJ120", "credit_class": "C", "term_days": 120}
+    response = manager.post("/api/customers/", body, format="json")
+    assert response.status_code == 400, response.content
+    [message] = response.json()["term_days"]
+    assert "120" in message and "C" in message and "30" in message
+    ok = manager.post("/api/customers/", {**body, "term_days": 30}, format="json")
+    assert ok.status_code == 201, ok.content

@@ -10,7 +10,7 @@ import pytest
 from huikuan.credit.models import CheckStatus, Order
 from huikuan.credit.selectors import credit_check, overdue_fees
 from huikuan.credit.services import customer_hold_place, order_create
-from tests.credit.conftest import invoice, make_customer
+from tests.credit.conftest import invoice, make_customer, payment
 
 APRIL = date(2026, 4, 30)
 D = Decimal
@@ -70,23 +70,41 @@ def test_a_hold_blocks(clean):
     assert codes(credit_check(customer=clean, amount=D("1"), as_of=APRIL)) == ["on_hold"]
 
 
-def test_class_d_ships_only_prepaid(clean):
+def test_class_d_ships_only_against_money_on_account(clean):
     clean.credit_class = "D"
     clean.save()
     assert codes(credit_check(customer=clean, amount=D("1"), as_of=APRIL)) == ["class_d_not_prepaid"]
-    assert credit_check(customer=clean, amount=D("1"), as_of=APRIL, prepaid=True).passed
+    payment("ADV-1", clean, "2026-04-30", "1.00")
+    check = credit_check(customer=clean, amount=D("1"), as_of=APRIL)
+    assert check.passed and check.covered_by == [{"reference": "ADV-1", "amount": "1.00"}]
+    # Money received after the day of the check covers nothing on that day.
+    assert not credit_check(customer=clean, amount=D("1"), as_of=date(2026, 4, 29)).passed
 
 
-def test_a_cash_before_delivery_customer_without_a_limit_ships_when_prepaid(db):
+def test_a_cash_before_delivery_customer_without_a_limit_ships_when_paid_in_advance(db):
     cash = make_customer("XJ001", name="现款客户", credit_class="D")  # no credit limit at all
     assert codes(credit_check(customer=cash, amount=D("8000.00"), as_of=APRIL)) == [
         "over_limit",
         "class_d_not_prepaid",
     ]
-    assert credit_check(customer=cash, amount=D("8000.00"), as_of=APRIL, prepaid=True).passed
-    # A prepaid order owes nothing: it does not use up credit for the next one.
-    order_create(number="SO-P", customer=cash, order_date=APRIL, amount=D("8000.00"), prepaid=True)
-    assert credit_check(customer=cash, amount=D("1"), as_of=APRIL, prepaid=True).open_orders == 0
+    payment("ADV-8", cash, "2026-04-20", "9000.00")
+    assert credit_check(customer=cash, amount=D("8000.00"), as_of=APRIL).passed
+    # An order paid in advance owes nothing: it does not use up credit for the next one.
+    order_create(number="SO-P", customer=cash, order_date=APRIL, amount=D("8000.00"))
+    check = credit_check(customer=cash, amount=D("1000.00"), as_of=APRIL)
+    assert check.open_orders == 0 and check.passed
+    assert check.covered_by == [{"reference": "ADV-8", "amount": "1000.00"}]
+
+
+def test_check_cli_ignores_the_deprecated_prepaid_flag_with_a_warning(clean, huikuan):
+    clean.credit_class = "D"
+    clean.save()
+    result = huikuan(
+        "credit", "check", "--customer", "JX010", "--amount", "1", "--as-of", "2026-04-30", "--prepaid"
+    )
+    assert result.code == 0
+    assert "--prepaid is deprecated and ignored" in result.stderr
+    assert "BLOCKED" in result.stdout
 
 
 def test_a_customer_handed_to_legal_is_held(clean):

@@ -161,3 +161,45 @@ def test_lift_a_hold_enter_a_statement_and_change_the_fee_rate(page_as, live_ser
     fee_after = Decimal(manager.locator("#overdue-fee").inner_text().replace(",", ""))
     assert fee_after == pytest.approx(fee_before * 2, abs=Decimal("0.02"))
     shot(manager, "credit-customer-zh")
+
+
+def test_a_rechecked_order_passes_and_a_penalty_downgrade_is_approved(page_as, live_server, march, people):
+    """Issue 14: lifting a hold lets the blocked order pass by itself (the salesperson is told),
+    and a collections penalty's downgrade reaches the credit manager's inbox as a class change."""
+    from huikuan.approvals.models import Notification
+    from huikuan.collections.services import penalty_apply
+    from huikuan.credit.flows import hold_lift_request
+    from huikuan.credit.services import order_create
+
+    NB = march["NB002"]
+    Customer.objects.filter(pk=NB.pk).update(salesperson="sales_zhang")
+    hold = customer_hold_place(customer=NB, reason="支票退票", source="manual", on=date(2026, 4, 1))
+    NB.refresh_from_db()
+    order = order_create(number="SO-0402N", customer=NB, order_date=date(2026, 4, 2), amount=Decimal("1000"))
+    assert order.check_status == "blocked"
+    lift = hold_lift_request(hold=hold, requested_by=people["sales_zhang"], reason="已补足货款")
+    manager = page_as("cm_sun")
+    _approve(manager, live_server, lift.number)
+    manager.goto(f"{live_server.url}/credit/orders/SO-0402N/")
+    assert manager.locator("#check-status").inner_text() == "通过"
+    assert re.fullmatch(r"SA-2026-\d{6}", manager.locator("#shipment-approval").inner_text())
+    assert Notification.objects.filter(user__username="sales_zhang", message__contains="SO-0402N").exists()
+
+    penalty = penalty_apply(
+        customer=march["HZ001"],
+        kind="class_downgrade",
+        decided_on=date(2026, 4, 2),
+        decided_by=people["collector_wang"],
+        reason="多次违约",
+        proposed_class="C",
+    )
+    request = ApprovalRequest.objects.get(kind="class_change", subject_ref=f"penalty:{penalty.pk}")
+    with manager.expect_navigation():
+        manager.click("#nav-approvals")
+    with manager.expect_navigation():
+        manager.click(f"a:text-is('{request.number}')")
+    shot(manager, "credit-penalty-downgrade-zh")
+    with manager.expect_navigation():
+        manager.click("#decide button[value=approve]")
+    manager.goto(f"{live_server.url}/credit/customers/HZ001/")
+    assert manager.locator("#credit-class").inner_text() == "C"

@@ -45,16 +45,18 @@ COUNTBACK_MONTHS = 24  # the default setting
 def build_ledger(rng: random.Random) -> None:
     customers = []
     for n in range(rng.randint(2, 5)):
+        credit_class = rng.choice("ABCD")
         customers.append(
             customer_create(
                 code=f"K{n}",
                 name=f"Customer {n}",
-                credit_class=rng.choice("ABCD"),
+                credit_class=credit_class,
                 department=rng.choice(["North", "South"]),
                 salesperson=rng.choice(["li", "wang", ""]),
                 collector=rng.choice(["zhao", "qian"]),
                 currency=rng.choice(["CNY", "CNY", "USD"]),
-                term_days=rng.choice([0, 30, 60]),
+                # Terms follow the class: at most its term (A 60, B 45, C 30, D 0).
+                term_days=min(rng.choice([0, 30, 60]), {"A": 60, "B": 45, "C": 30, "D": 0}[credit_class]),
             )
         )
     for n in range(rng.randint(3, 30)):

@@ -67,7 +67,7 @@ def test_due_date_given_by_the_erp_is_kept(march_invoices):
 def test_a_later_change_of_the_customers_term_does_not_move_issued_invoices(
     march_invoices, huikuan, write_file
 ):
-    terms = write_file("kehu-3.csv", "customer_code,name,term_days\nCD003,成都锦江贸易有限公司,60\n")
+    terms = write_file("kehu-3.csv", "customer_code,name,term_days\nCD003,成都锦江贸易有限公司,15\n")
     assert huikuan("import", "customers", terms).code == 0
     again = write_file(
         "yingshou-03b.csv",

@@ -99,18 +99,18 @@ def test_changed_invoice_row_updates_it_and_the_audit_trail_keeps_before_and_aft
 
 def test_changed_customer_terms_and_owner_are_audited(customers, huikuan, write_file):
     changed = CUSTOMERS_CSV.replace(
-        "HZ001,杭州湖畔机电有限公司,A,500000.00,60,张伟", "HZ001,杭州湖畔机电有限公司,A,800000.00,75,周杰"
+        "HZ001,杭州湖畔机电有限公司,A,500000.00,60,张伟", "HZ001,杭州湖畔机电有限公司,A,800000.00,45,周杰"
     )
 
     data = huikuan("import", "customers", write_file("kehu-0501.csv", changed), "--json").json()
 
     assert (data["updated"], data["unchanged"]) == (1, 4)
     hupan = Customer.objects.get(code="HZ001")
-    assert (hupan.credit_limit, hupan.term_days, hupan.salesperson) == (Decimal("800000.00"), 75, "周杰")
+    assert (hupan.credit_limit, hupan.term_days, hupan.salesperson) == (Decimal("800000.00"), 45, "周杰")
     [entry] = _updates_of(Customer)
     assert entry.changes_dict == {
         "credit_limit": ["500000.00", "800000.00"],
-        "term_days": ["60", "75"],
+        "term_days": ["60", "45"],
         "salesperson": ["张伟", "周杰"],
     }
     assert entry.actor_email.startswith("import:customers:")

@@ -268,7 +268,7 @@ def test_dry_run_reports_what_would_happen_and_writes_nothing(invoices, huikuan,
 
 
 def test_dry_run_of_changes_leaves_the_records_as_they_were(customers, huikuan, write_file, ledger_counts):
-    path = write_file("kehu.csv", "customer_code,name,term_days\nHZ001,杭州湖畔机电有限公司,90\n")
+    path = write_file("kehu.csv", "customer_code,name,term_days\nHZ001,杭州湖畔机电有限公司,45\n")
     before = ledger_counts()
 
     result = huikuan("import", "customers", path, "--dry-run")

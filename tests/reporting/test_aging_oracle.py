@@ -278,7 +278,8 @@ def the_customers() -> dict[str, CustomerFact]:
         CustomerFact("C03", "北方建材", "C", 30, "", "north", "CNY"),
         CustomerFact("C04", "Delta Parts", "", None, "zhang", "", "CNY"),
         CustomerFact("C05", "Echo Foods", "D", 0, "wang", "north", "CNY"),
-        CustomerFact("U01", "Yankee Imports Inc.", "A", 90, "li", "export", "USD"),
+        # Its own term, shorter than class A's: a longer one is refused (terms follow the class).
+        CustomerFact("U01", "Yankee Imports Inc.", "A", 45, "li", "export", "USD"),
     ]
     return {c.code: c for c in customers}
 

@@ -73,7 +73,6 @@ class CreditCheckView(APIView):
             customer=customer,
             amount=data["amount"],
             as_of=data.get("as_of") or timezone.localdate(),
-            prepaid=data["prepaid"],
         )
         return Response(result.as_dict())
 

@@ -76,7 +76,6 @@ class OrderViewSet(
                 amount=data["amount"],
                 currency=data.get("currency", ""),
                 fx_rate=data.get("fx_rate"),
-                prepaid=data.get("prepaid", False),
                 created_by=self.request.user.get_username(),
             )
 

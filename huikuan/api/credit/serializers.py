@@ -70,7 +70,6 @@ class CheckSerializer(serializers.Serializer):
     customer = TextField(max_length=64)
     amount = money(min_value=0)
     as_of = BusinessDateField(required=False)
-    prepaid = serializers.BooleanField(required=False, default=False)
 
 
 class OrderSerializer(ModelSerializer):
@@ -91,9 +90,9 @@ class OrderSerializer(ModelSerializer):
             "currency",
             "fx_rate",
             "status",
-            "prepaid",
             "check_status",
             "check_reasons",
+            "covered_by",
             "checked_on",
             "shipment_approval_number",
             "release_approval_number",
@@ -103,6 +102,7 @@ class OrderSerializer(ModelSerializer):
             "status",
             "check_status",
             "check_reasons",
+            "covered_by",
             "checked_on",
             "shipment_approval_number",
             "release_approval_number",

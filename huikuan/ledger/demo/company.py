@@ -148,7 +148,8 @@ POSITIONS = (
     ("new", 0.04, 15_000, 0.8),
 )
 TERM_DAYS_BY_CLASS = {"A": 60, "B": 45, "C": 30, "D": 0}
-OTHER_TERMS = {"A": (90, 75, 45), "B": (60, 30), "C": (45, 15), "D": (7,)}
+# Terms follow the class (seed 002): a customer's own term is at most its class's.
+OTHER_TERMS = {"A": (45, 50, 30), "B": (30, 40), "C": (15, 20), "D": (0,)}
 # Payment methods of domestic receipts: upper bounds of a uniform draw, and the method.
 METHOD_BOUNDS = (0.64, 0.88, 0.95, 0.995)
 METHODS = ("bank_transfer", "bank_acceptance_bill", "commercial_acceptance_bill", "cheque", "cash")

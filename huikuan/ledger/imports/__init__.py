@@ -7,15 +7,17 @@ from pathlib import Path
 
 from django.apps import apps
 from django.db import transaction
+from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext
 
 from huikuan.core.errors import InputRejected
+from huikuan.ledger.events import customers_money_received
 from huikuan.ledger.imports import credit_notes, customers, invoices, payments
 from huikuan.ledger.imports.columns import ALLOCATION_COLUMNS, PAYMENT_COLUMNS
 from huikuan.ledger.imports.pipeline import CappedErrors, ImportResult, load_mapping, parse_table
 from huikuan.ledger.imports.reading import read_table
-from huikuan.ledger.models import ImportBatch
+from huikuan.ledger.models import Allocation, CreditNote, ImportBatch, Payment
 
 KINDS = {
     "customers": (customers.COLUMNS, customers.plan),
@@ -90,7 +92,40 @@ def ledger_import(
         )
         plan.write(batch.pk)
         result.batch_id = batch.pk
+        if kind in _MONEY_KINDS:
+            customers_money_received(
+                customer_ids=_MONEY_KINDS[kind](batch.pk), on=timezone.localdate(), reason=kind
+            )
     return result
+
+
+def _paid_customers(batch_id: int) -> list[int]:
+    return [
+        *Payment.objects.filter(import_batch_id=batch_id).values_list("customer_id", flat=True).distinct(),
+        *_allocated_customers(batch_id),
+    ]
+
+
+def _allocated_customers(batch_id: int) -> list[int]:
+    return list(
+        Allocation.objects.filter(import_batch_id=batch_id)
+        .values_list("invoice__customer_id", flat=True)
+        .distinct()
+    )
+
+
+def _credited_customers(batch_id: int) -> list[int]:
+    return list(
+        CreditNote.objects.filter(import_batch_id=batch_id).values_list("customer_id", flat=True).distinct()
+    )
+
+
+# Files whose money may free a customer's credit: the customers of the batch, for the listeners.
+_MONEY_KINDS: dict[str, Callable[[int], list[int]]] = {
+    "payments": _paid_customers,
+    "allocations": _allocated_customers,
+    "credit-notes": _credited_customers,
+}
 
 
 def _rejected(file_name: str, errors: CappedErrors, *, checked: bool) -> InputRejected:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
+
 from huikuan.core.money import to_minor_units
+from huikuan.core.policy import policy_value
 from huikuan.ledger.bulk import bulk_insert_rows
 from huikuan.ledger.fields import CUSTOMER_FIELDS
 from huikuan.ledger.imports.columns import CUSTOMER_COLUMNS
@@ -17,6 +20,8 @@ from huikuan.ledger.imports.pipeline import (
     save_changes,
 )
 from huikuan.ledger.models import Customer, CustomerStatus
+from huikuan.ledger.services import terms_beyond_class, terms_mode
+from huikuan.ledger.terms import terms_within_class
 
 COLUMNS = CUSTOMER_COLUMNS
 # File column → model field; every other column has the field's own name.
@@ -35,12 +40,15 @@ def plan(parsed: ParsedFile) -> Plan:
     result = Plan()
     creates: list[dict] = []
     updates: list[tuple[int, dict]] = []
+    by_class, mode = policy_value("TERM_DAYS_BY_CLASS"), terms_mode()
     for row in parsed.rows:
         values = row.values
         if "customer_code" not in values or "name" not in values:
             continue
-        record = {"name": values["name"], **{f: values[f] for f in _FIELDS if f in values}}
         old = existing.get(values["customer_code"])
+        if not _terms_follow_class(parsed, row, old, by_class, mode, result.warnings):
+            continue
+        record = {"name": values["name"], **{f: values[f] for f in _FIELDS if f in values}}
         if old is None:
             creates.append({"code": values["customer_code"], **record})
         elif diffs := changed_fields(old, record):
@@ -83,3 +91,30 @@ def plan(parsed: ParsedFile) -> Plan:
 
     result.write = write
     return result
+
+
+def _terms_follow_class(
+    parsed: ParsedFile, row, old: dict | None, by_class: dict, mode: str, warnings: list[str]
+) -> bool:
+    """The row's term days within its class's term (the row's class, else the customer's):
+    False with the row's error when refused; capped in the row, with a warning, under "cap"."""
+    values = row.values
+    credit_class = values.get("credit_class") or (old or {}).get("credit_class") or ""
+    term_days = values.get("term_days")
+    if term_days is None and "credit_class" in values and old is not None:
+        term_days = old.get("term_days")  # a new class checks the term the customer has
+    kept, ceiling = terms_within_class(
+        term_days=term_days, credit_class=credit_class, term_days_by_class=by_class, mode=mode
+    )
+    if ceiling is None:
+        return True
+    reason = terms_beyond_class(term_days=term_days, credit_class=credit_class, ceiling=ceiling)
+    if kept is None:
+        parsed.error(row, "term_days" if "term_days" in values else "credit_class", reason)
+        return False
+    values["term_days"] = kept
+    warnings.append(
+        gettext("line %(line)s, customer %(code)s: term_days capped at %(ceiling)s: %(reason)s")
+        % {"line": row.line, "code": values["customer_code"], "ceiling": ceiling, "reason": reason}
+    )
+    return True

@@ -24,7 +24,11 @@ from huikuan.ledger.imports.columns import Column
 ORDER = ("customers", "invoices", "payments", "allocations", "credit-notes", "orders", "statements")
 
 SUMMARY: dict[str, Promise] = {
-    "customers": gettext_lazy("One row per customer, keyed by customer_code."),
+    "customers": gettext_lazy(
+        "One row per customer, keyed by customer_code. Terms follow the class: term_days beyond "
+        "the term of the customer's class (the setting TERM_DAYS_BY_CLASS; class D has none: cash "
+        "before delivery) is refused, or cut to it with a warning when CREDIT_TERMS_BEYOND_CLASS is cap."
+    ),
     "invoices": gettext_lazy(
         "One row per invoice, keyed by invoice_number. Without a due_date, the due date is the "
         "invoice date plus the term-start delay plus the customer's term days."
@@ -126,7 +130,6 @@ EXAMPLES: dict[str, dict[str, str]] = {
         "currency": "CNY",
         "exchange_rate": "",
         "status": "open",
-        "prepaid": "no",
     },
     "statements": {
         "customer_code": "HZ001",

@@ -88,7 +88,7 @@ def _customer_page(request, customer: Customer, *, bound: dict | None = None, er
     check = None
     if forms["check"].is_bound and forms["check"].is_valid():
         data = forms["check"].cleaned_data
-        check = credit_check(customer=customer, amount=data["amount"], as_of=today, prepaid=data["prepaid"])
+        check = credit_check(customer=customer, amount=data["amount"], as_of=today)
     latest = summary.evaluations[0] if summary.evaluations else None
     context = {
         "customer": customer,
@@ -177,7 +177,6 @@ def _create_order(request, customer, form) -> None:
         amount=data["amount"],
         currency=data["currency"].upper(),
         fx_rate=data["fx_rate"],
-        prepaid=data["prepaid"],
         created_by=request.user.get_username(),
     )
     request.session["credit_new_order"] = order.number

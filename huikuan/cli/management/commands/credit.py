@@ -71,7 +71,11 @@ class Command(BaseCommand):
         check.add_argument("--customer", required=True, help="customer code")
         check.add_argument("--amount", required=True, help="in the functional currency")
         check.add_argument("--as-of", help="YYYY-MM-DD (default: today)")
-        check.add_argument("--prepaid", action="store_true", help="the order is paid in advance")
+        check.add_argument(
+            "--prepaid",
+            action="store_true",
+            help="deprecated and ignored: a class D order passes when money on account covers it",
+        )
         check.add_argument("--json", action="store_true")
 
         review = actions.add_parser("review", help="the quarterly review: re-evaluate, downgrade, hold")
@@ -165,9 +169,12 @@ class Command(BaseCommand):
     def _check(self, options):
         customer = _customer(options["customer"])
         as_of = iso_date(options["as_of"]) if options["as_of"] else timezone.localdate()
-        result = credit_check(
-            customer=customer, amount=_decimal(options["amount"]), as_of=as_of, prepaid=options["prepaid"]
-        )
+        if options["prepaid"]:
+            self.stderr.write(
+                "warning: --prepaid is deprecated and ignored; a class D order passes when money "
+                "on account (payments not yet allocated) covers it"
+            )
+        result = credit_check(customer=customer, amount=_decimal(options["amount"]), as_of=as_of)
         if options["json"]:
             self.stdout.write(to_json(result.as_dict()))
             return
@@ -183,6 +190,8 @@ class Command(BaseCommand):
         )
         for reason in result.reasons:
             self.stdout.write(f"  {reason.code}: {reason.message}")
+        for part in result.covered_by:
+            self.stdout.write(f"  covered by receipt {part['reference']}: {part['amount']}")
 
     def _review(self, options):
         result = credit_review(
