@@ -36,6 +36,7 @@ def test_nothing_runs_before_the_daily_time_then_each_job_once(db, settings):
         "email_retry",
         "credit_monthly",
         "credit_quarterly",
+        "check_ins",
         "warnings",
     ]
     assert scheduler_tick(now=datetime(2026, 3, 1, 23, 0, tzinfo=UTC)) == []
@@ -49,6 +50,7 @@ def test_nothing_runs_before_the_daily_time_then_each_job_once(db, settings):
             "email_retry",
             "credit_monthly",
             "credit_quarterly",
+            "check_ins",
             "warnings",
         )
     }
