@@ -52,8 +52,16 @@ urlpatterns: list = [
         visits.VisitPlanView.as_view(),
         name="collections-visits",
     ),
-    path("collections/visits/<int:pk>/record/", visits.VisitRecordView.as_view(), name="collections-visit-record"),
-    path("collections/visits/<int:pk>/cancel/", visits.VisitCancelView.as_view(), name="collections-visit-cancel"),
+    path(
+        "collections/visits/<int:pk>/record/",
+        visits.VisitRecordView.as_view(),
+        name="collections-visit-record",
+    ),
+    path(
+        "collections/visits/<int:pk>/cancel/",
+        visits.VisitCancelView.as_view(),
+        name="collections-visit-cancel",
+    ),
     path("dunning/policies/", ladder.PolicyListView.as_view(), name="dunning-policies"),
     path("dunning/policies/<slug:code>/", ladder.PolicyDetailView.as_view(), name="dunning-policy"),
     path("dunning/run", runs.RunView.as_view(), name="dunning-run"),

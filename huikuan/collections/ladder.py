@@ -225,9 +225,7 @@ def accelerated_steps(steps: Sequence[dict]) -> list[dict]:
     class): the steps counted from the due date before the legal demand (the first step
     that sends the case to legal) at half the days; the legal steps, and the contacts of
     the credit period, on the standard days."""
-    legal_from = min(
-        (step["sequence"] for step in steps if step.get("case_to_legal")), default=None
-    )
+    legal_from = min((step["sequence"] for step in steps if step.get("case_to_legal")), default=None)
     return [
         dict(step, day_offset=accelerated_offset(step["day_offset"]))
         if step.get("anchor", DUE) == DUE and (legal_from is None or step["sequence"] < legal_from)

@@ -151,7 +151,9 @@ def last_contacts(*, customer_ids: Collection[int] | None = None) -> dict[int, d
     contacts = Activity.objects.filter(kind__in=CONTACT_KINDS, status=ActivityStatus.DONE)
     if customer_ids is not None:
         contacts = contacts.filter(customer_id__in=customer_ids)
-    return dict(contacts.values("customer_id").annotate(last=Max("occurred_on")).values_list("customer_id", "last"))
+    return dict(
+        contacts.values("customer_id").annotate(last=Max("occurred_on")).values_list("customer_id", "last")
+    )
 
 
 @transaction.atomic

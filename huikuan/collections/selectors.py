@@ -156,8 +156,7 @@ def customers_paid_late(
         open_span__lt=STILL_OPEN,
         closed_on__gt=as_of - timedelta(days=history_days),
         closed_on__lte=as_of,
-        closed_on__gt=F("due_date"),
-    )
+    ).filter(closed_on__gt=F("due_date"))
     if customer_ids is not None:
         paid = paid.filter(customer_id__in=customer_ids)
     late: dict[int, int] = {}
@@ -216,9 +215,7 @@ def worklist_for(*, user, date: date) -> list[WorklistItem]:
     keep = rules["COLLECTIONS_WORKLIST_CONTACTS"]
     for activity in Activity.objects.filter(
         customer_id__in=customer_ids, occurred_on__lte=as_of, status=ActivityStatus.DONE
-    ).order_by(
-        "customer_id", "-occurred_on", "-id"
-    ):
+    ).order_by("customer_id", "-occurred_on", "-id"):
         if len(contacts[activity.customer_id]) < keep:
             contacts[activity.customer_id].append(activity)
     promises: dict[int, list[PromiseToPay]] = defaultdict(list)

@@ -45,9 +45,9 @@ from django.utils.translation import gettext as _
 from huikuan.collections.ladder import Ladder, LadderStep, default_policies
 from huikuan.collections.models import (
     ActionStatus,
-    Anchor,
     Activity,
     ActivityKind,
+    Anchor,
     CallOutcome,
     Channel,
     Dispute,

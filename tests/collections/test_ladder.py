@@ -75,7 +75,9 @@ def test_the_accelerated_ladder_shortens_the_steps_before_the_legal_demand_not_t
 @pytest.mark.parametrize(("days_past_due", "step"), [(45, None), (89, None), (90, "legal"), (120, "lawyer")])
 def test_every_seeded_policy_takes_the_legal_demand_at_90_days_and_not_before(policy, days_past_due, step):
     spec = next(p for p in default_policies() if p["code"] == policy)
-    ladder = Ladder([LadderStep(s["code"], s["sequence"], s["day_offset"], s.get("anchor", "due")) for s in spec["steps"]])
+    ladder = Ladder(
+        [LadderStep(s["code"], s["sequence"], s["day_offset"], s.get("anchor", "due")) for s in spec["steps"]]
+    )
     reached = ladder.reached(Position(days_past_due, 200, 200))
     legal = reached.code if reached and reached.code in ("legal", "lawyer") else None
     assert legal == step

@@ -21,7 +21,9 @@ def day(n: int) -> date:
 
 def claims_of(number: str) -> list[str]:
     return list(
-        DunningClaim.objects.filter(invoice__number=number).order_by("sequence").values_list("step_code", flat=True)
+        DunningClaim.objects.filter(invoice__number=number)
+        .order_by("sequence")
+        .values_list("step_code", flat=True)
     )
 
 

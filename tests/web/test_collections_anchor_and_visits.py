@@ -42,7 +42,7 @@ def test_a_credit_manager_moves_a_step_to_another_anchor_on_the_page(web_as):
     assert (step.anchor, step.day_offset) == ("shipment", 8)
 
 
-def test_the_api_shows_and_accepts_the_anchor(api_as):
+def test_the_api_shows_and_accepts_the_anchor(api_as):  # noqa: F811
     manager = api_as("credit_manager")
     standard = manager.get("/api/dunning/policies/standard/").data
     step = next(s for s in standard["steps"] if s["code"] == "delivery_check")
@@ -57,7 +57,7 @@ def test_the_api_shows_and_accepts_the_anchor(api_as):
     assert wrong.status_code == 400
 
 
-def test_an_invoice_carries_its_shipment_date_through_the_api_and_the_import(api_as, huikuan, tmp_path):
+def test_an_invoice_carries_its_shipment_date_through_the_api_and_the_import(api_as, huikuan, tmp_path):  # noqa: F811
     created = api_as("credit_manager").post(
         "/api/invoices/",
         {
@@ -110,7 +110,7 @@ def test_a_collector_plans_and_records_a_visit_on_the_customers_page(web_as):
     assert other.status_code == 404
 
 
-def test_visits_through_the_api(api_as):
+def test_visits_through_the_api(api_as):  # noqa: F811
     collector = api_as("collector_wang")
     planned = collector.post(
         "/api/collections/customers/HZ001/visits/",
@@ -121,7 +121,9 @@ def test_visits_through_the_api(api_as):
     assert (planned.data["status"], planned.data["purpose"]) == ("planned", "greeting")
     visit_id = planned.data["id"]
     assert api_as("collector_zhao").post(
-        f"/api/collections/visits/{visit_id}/record/", {"occurred_on": "2024-06-12", "result": "x"}, format="json"
+        f"/api/collections/visits/{visit_id}/record/",
+        {"occurred_on": "2024-06-12", "result": "x"},
+        format="json",
     ).status_code in (403, 404)
     done = collector.post(
         f"/api/collections/visits/{visit_id}/record/",

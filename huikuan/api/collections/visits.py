@@ -31,7 +31,9 @@ class VisitSerializer(serializers.Serializer):
 class VisitRecordSerializer(serializers.Serializer):
     occurred_on = BusinessDateField(help_text="The day it took place.")
     result = TextField(help_text="What came of it.")
-    outcome = serializers.ChoiceField(choices=CallOutcome.choices, required=False, allow_blank=True, default="")
+    outcome = serializers.ChoiceField(
+        choices=CallOutcome.choices, required=False, allow_blank=True, default=""
+    )
     people = TextField(required=False, allow_blank=True, help_text="Who was there, when not as planned.")
 
 
@@ -70,7 +72,9 @@ class VisitRecordView(CollectionsView):
     write_actions = {"POST": "activity.log"}
 
     @extend_schema(
-        summary="Record how a planned visit went", request=VisitRecordSerializer, responses={200: VisitSerializer}
+        summary="Record how a planned visit went",
+        request=VisitRecordSerializer,
+        responses={200: VisitSerializer},
     )
     def post(self, request, pk: int):
         visit = _visit(request, pk)

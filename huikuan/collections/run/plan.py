@@ -206,7 +206,17 @@ class Planner:
         step_due, code = policy.due.step_due, policy.code
         disputed, promised_invoices = pauses.disputed, pauses.promised_invoices
         whole_customer_paused = customer_id in pauses.planned or customer_id in pauses.promised_customers
-        for invoice_id, _customer, number, past_due, since_invoice, since_shipment, flagged, open_minor, last_taken in rows:
+        for (
+            invoice_id,
+            _customer,
+            number,
+            past_due,
+            since_invoice,
+            since_shipment,
+            flagged,
+            open_minor,
+            last_taken,
+        ) in rows:
             step = step_due(past_due, since_invoice, since_shipment, last_taken)
             if step is None:
                 continue

@@ -3,19 +3,16 @@ plans, the overdue reason, penalties; and the customer's letters."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from functools import wraps
 
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from huikuan.accounts.permissions import may
 from huikuan.collections.models import (
@@ -42,8 +39,6 @@ from huikuan.collections.services import (
     plan_create,
     promise_make,
 )
-from huikuan.core.audit import audit_context
-from huikuan.core.errors import ApplicationError
 from huikuan.correspondence.models import Letter
 from huikuan.ledger.models import CreditClass
 from huikuan.web.fields import TextField
@@ -55,7 +50,6 @@ from huikuan.web.views.collections.common import (
 )
 from huikuan.web.views.collections.visits import visits_context
 from huikuan.web.views.collections.worklist import duplicate_warning
-from huikuan.web.views.common import page_for
 
 # The newest dunning actions, letters and emails the page lists.
 LISTED = 50

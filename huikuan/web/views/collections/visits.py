@@ -10,7 +10,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from huikuan.collections.models import ActivityPurpose, CallOutcome
-from huikuan.collections.relationship import customer_visit, visit_cancel, visit_plan, visit_record, visits_planned
+from huikuan.collections.relationship import (
+    customer_visit,
+    visit_cancel,
+    visit_plan,
+    visit_record,
+    visits_planned,
+)
 from huikuan.ledger.models import Customer
 from huikuan.web.fields import TextField
 from huikuan.web.views.collections.common import customer_write, date_field
