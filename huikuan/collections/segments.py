@@ -16,8 +16,9 @@ Once the risk model of SPEC §10 exists, its predicted risk joins these inputs h
 
 Until then, the worklist weighs overdue balances by :func:`late_payment_probability`, a
 documented heuristic from the segment and the days overdue (settings
-``COLLECTIONS_LATE_PROBABILITY_BY_SEGMENT`` and ``COLLECTIONS_LATE_PROBABILITY_PER_30_DAYS``),
-capped at 0.99: the ranking of the day's calls, not the ladder.
+``COLLECTIONS_LATE_PROBABILITY_BY_SEGMENT`` and ``COLLECTIONS_LATE_PROBABILITY_PER_30_DAYS``;
+beyond the segments' day limits a customer is weighed as the next segment up), capped at
+0.99: the ranking of the day's calls, not the ladder.
 """
 
 from __future__ import annotations
@@ -52,10 +53,23 @@ def risk_segment(
 
 
 def late_payment_probability(
-    *, segment: str, days_overdue: int, base_by_segment: dict[str, Decimal], per_30_days: Decimal
+    *,
+    segment: str,
+    days_overdue: int,
+    base_by_segment: dict[str, Decimal],
+    per_30_days: Decimal,
+    premium_max_days: int = 30,
+    high_risk_days: int = 60,
 ) -> Decimal:
     """Heuristic probability that the overdue balance stays unpaid: the segment's base
-    rate, plus ``per_30_days`` for every full 30 days overdue, capped at 0.99."""
+    rate, plus ``per_30_days`` for every full 30 days overdue, capped at 0.99. The ranking
+    (never the segment, never the ladder) also weighs what is overdue now: a premium
+    customer more than ``premium_max_days`` overdue is weighed at the normal base rate, and
+    anyone more than ``high_risk_days`` overdue at the high-risk one."""
+    if days_overdue > high_risk_days:
+        segment = HIGH_RISK
+    elif segment == PREMIUM and days_overdue > premium_max_days:
+        segment = NORMAL
     base = base_by_segment.get(segment, base_by_segment.get(NORMAL, Decimal("0.3")))
     months = max(days_overdue, 0) // 30
     return min(base + per_30_days * months, PROBABILITY_CAP)

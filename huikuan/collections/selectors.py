@@ -243,6 +243,8 @@ def worklist_for(*, user, date: date) -> list[WorklistItem]:
             days_overdue=days,
             base_by_segment=rules["COLLECTIONS_LATE_PROBABILITY_BY_SEGMENT"],
             per_30_days=rules["COLLECTIONS_LATE_PROBABILITY_PER_30_DAYS"],
+            premium_max_days=rules["COLLECTIONS_PREMIUM_MAX_DAYS_PAID_LATE"],
+            high_risk_days=rules["COLLECTIONS_HIGH_RISK_DAYS_PAID_LATE"],
         )
         items.append(
             WorklistItem(

@@ -107,3 +107,24 @@ def test_a_far_overdue_customer_stays_on_its_ladder_day_after_day(make_customer,
         ("ST-1", "legal", day(32)),
     }
     assert DunningAction.objects.filter(customer=customer, step_code="lawyer").count() == 0
+
+
+@pytest.mark.parametrize(
+    ("segment", "days", "probability"),
+    [
+        ("premium", 30, "0.20"),  # its own base rate up to 30 days overdue
+        ("premium", 31, "0.40"),  # then weighed as a normal customer
+        ("normal", 60, "0.50"),
+        ("normal", 61, "0.80"),  # beyond 60 days: the high-risk base rate
+        ("high_risk", 0, "0.60"),
+    ],
+)
+def test_the_worklist_weighs_what_is_overdue_now_though_the_segment_does_not(segment, days, probability):
+    from decimal import Decimal
+
+    from huikuan.collections.segments import late_payment_probability
+
+    rates = {"premium": Decimal("0.10"), "normal": Decimal("0.30"), "high_risk": Decimal("0.60")}
+    assert late_payment_probability(
+        segment=segment, days_overdue=days, base_by_segment=rates, per_30_days=Decimal("0.10")
+    ) == Decimal(probability)
