@@ -54,6 +54,12 @@ class InvoiceSerializer(ModelSerializer):
     amount = money(min_value=CENT)
     fx_rate = rate(required=False, allow_null=True, default=None)
     due_date = BusinessDateField(required=False, allow_null=True, default=None)
+    shipment_date = BusinessDateField(
+        required=False,
+        allow_null=True,
+        help_text="The day the goods were shipped; the dunning steps counted from the shipment "
+        "count from the invoice date when it is not known.",
+    )
     applied_amount = money(read_only=True)
     open_amount = money(read_only=True)
     gross_margin = serializers.DecimalField(
@@ -75,6 +81,7 @@ class InvoiceSerializer(ModelSerializer):
             "invoice_date",
             "due_date",
             "original_due_date",
+            "shipment_date",
             "amount",
             "currency",
             "fx_rate",

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from huikuan.api.collections import ladder, records, runs, worklist
+from huikuan.api.collections import ladder, records, runs, visits, worklist
 
 urlpatterns: list = [
     path("worklist/", worklist.WorklistView.as_view(), name="worklist"),
@@ -46,6 +46,21 @@ urlpatterns: list = [
         "collections/disputes/<int:pk>/resolve/",
         records.DisputeResolveView.as_view(),
         name="collections-dispute-resolve",
+    ),
+    path(
+        "collections/customers/<str:code>/visits/",
+        visits.VisitPlanView.as_view(),
+        name="collections-visits",
+    ),
+    path(
+        "collections/visits/<int:pk>/record/",
+        visits.VisitRecordView.as_view(),
+        name="collections-visit-record",
+    ),
+    path(
+        "collections/visits/<int:pk>/cancel/",
+        visits.VisitCancelView.as_view(),
+        name="collections-visit-cancel",
     ),
     path("dunning/policies/", ladder.PolicyListView.as_view(), name="dunning-policies"),
     path("dunning/policies/<slug:code>/", ladder.PolicyDetailView.as_view(), name="dunning-policy"),

@@ -29,7 +29,10 @@ class StepsFormSet(forms.BaseInlineFormSet):
         super().clean()
         steps = [
             LadderStep(
-                form.cleaned_data["code"], form.cleaned_data["sequence"], form.cleaned_data["day_offset"]
+                form.cleaned_data["code"],
+                form.cleaned_data["sequence"],
+                form.cleaned_data["day_offset"],
+                form.cleaned_data.get("anchor") or "due",
             )
             for form in self.forms
             if form.cleaned_data and not form.cleaned_data.get("DELETE")

@@ -8,6 +8,8 @@ from django.utils.translation import pgettext_lazy
 
 # Dunning steps of the default ladder, by code.
 STEPS = {
+    "delivery_check": pgettext_lazy("dunning step", "delivery confirmation call"),
+    "goods_invoice_check": pgettext_lazy("dunning step", "goods and invoice confirmation"),
     "pre_due": pgettext_lazy("dunning step", "pre-due reminder"),
     "due": pgettext_lazy("dunning step", "due notice"),
     "first": pgettext_lazy("dunning step", "first collection"),
@@ -15,6 +17,8 @@ STEPS = {
     "letter": pgettext_lazy("dunning step", "dunning letter"),
     "legal": pgettext_lazy("dunning step", "legal demand"),
     "lawyer": pgettext_lazy("dunning step", "lawyer's letter"),
+    # Not a rung of a ladder: the periodic check-in reminder (huikuan.collections.relationship).
+    "check_in": pgettext_lazy("dunning step", "periodic check-in"),
 }
 
 SEGMENTS = {

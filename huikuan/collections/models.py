@@ -31,6 +31,14 @@ class OwnerRole(models.TextChoices):
     LEGAL = "legal", _("legal")
 
 
+class Anchor(models.TextChoices):
+    """The date a step counts its days from (``huikuan.collections.ladder``)."""
+
+    DUE = "due", _("due date")
+    INVOICE = "invoice", _("invoice date")
+    SHIPMENT = "shipment", _("shipment date")
+
+
 class DunningPolicy(models.Model):
     """A ladder for the customers of some classes or risk segments (SPEC §6.1 差异化).
 
@@ -61,14 +69,16 @@ class DunningPolicy(models.Model):
 
 
 class DunningStep(models.Model):
-    """One rung of a policy's ladder: when (days relative to the due date), how, and by whom."""
+    """One rung of a policy's ladder: when (days relative to its anchor: the due date, the
+    invoice date or the shipment date, the invoice date when none is known), how, and by whom."""
 
     policy = models.ForeignKey(DunningPolicy, on_delete=models.CASCADE, related_name="steps")
     code = models.SlugField(_("code"), max_length=50)
     name_zh = models.CharField(_("name (Chinese)"), max_length=100)
     name_en = models.CharField(_("name (English)"), max_length=100)
     sequence = models.PositiveIntegerField(_("sequence"))
-    day_offset = models.IntegerField(_("days after the due date"))
+    anchor = models.CharField(_("counted from"), max_length=16, choices=Anchor.choices, default=Anchor.DUE)
+    day_offset = models.IntegerField(_("days after the anchor date"))
     channels = models.JSONField(_("channels"), default=list)
     owner_role = models.CharField(_("owner"), max_length=32, choices=OwnerRole.choices)
     email_template = models.CharField(_("email template"), max_length=64, blank=True)
@@ -90,7 +100,7 @@ class DunningStep(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.policy.code}:{self.code} ({self.day_offset:+d})"
+        return f"{self.policy.code}:{self.code} ({self.anchor} {self.day_offset:+d})"
 
 
 class DunningRun(models.Model):
@@ -213,15 +223,41 @@ class CallOutcome(models.TextChoices):
     OTHER = "other", _("other")
 
 
+class ActivityStatus(models.TextChoices):
+    PLANNED = "planned", _("planned")
+    DONE = "done", _("done")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class ActivityPurpose(models.TextChoices):
+    """Why a contact is made (seed 003 上门催款; seed 004 定期回访、节日问候)."""
+
+    COLLECTION = "collection", _("collection")
+    CHECK_IN = "check_in", _("periodic check-in")
+    GREETING = "greeting", _("holiday greeting")
+    OTHER = "other", _("other")
+
+
 class Activity(models.Model):
-    """A contact with a customer or a note about it (SPEC §6.3)."""
+    """A contact with a customer or a note about it (SPEC §6.3). A visit is planned first
+    (status planned, on the day planned, with the people going and met) and done later with
+    its outcome; other contacts are recorded done."""
 
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="collection_activities")
     kind = models.CharField(_("kind"), max_length=16, choices=ActivityKind.choices)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ActivityStatus.choices, default=ActivityStatus.DONE
+    )
+    purpose = models.CharField(_("purpose"), max_length=16, choices=ActivityPurpose.choices, blank=True)
     outcome = models.CharField(_("outcome"), max_length=32, blank=True)
+    # The day it happened, or, while planned, the day it is planned for.
     occurred_on = models.DateField(_("date"))
     user = models.CharField(_("user"), max_length=150)
+    # Who takes part: our people and the customer's (names and roles, free text).
+    people = models.CharField(_("people"), max_length=500, blank=True)
     note = models.TextField(_("note"), blank=True)
+    # What came of it, in words (a visit's outcome).
+    result = models.TextField(_("result"), blank=True)
     invoices = models.ManyToManyField(Invoice, blank=True, related_name="+")
     action = models.ForeignKey(DunningAction, null=True, blank=True, on_delete=models.PROTECT)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -1,20 +1,30 @@
 """Risk segments for collections (SPEC §5.3, seed 000) and a heuristic late-payment probability. Pure.
 
-premium (优质): class A and nothing more than 30 days overdue.
-high_risk (高风险): class D, or anything more than 60 days overdue, or a promise to pay
-broken within the last 90 days.
-normal (正常): everyone else.
-The day limits are settings (``COLLECTIONS_PREMIUM_MAX_DAYS_OVERDUE``,
-``COLLECTIONS_HIGH_RISK_DAYS_OVERDUE``, ``COLLECTIONS_BROKEN_PROMISE_LOOKBACK_DAYS``).
+The segment comes from the class and the payment history, never from what is still open:
+the ladder escalates on the days overdue, and a segment that rose with them would change
+the ladder under the same debt (a class B invoice first met at +90 got the lawyer's letter
+of the accelerated ladder instead of the legal demand).
 
-Until the risk model of SPEC §10 exists, the worklist weighs overdue balances by
-:func:`late_payment_probability`, a documented heuristic from the segment and the days
-overdue (settings ``COLLECTIONS_LATE_PROBABILITY_BY_SEGMENT`` and
-``COLLECTIONS_LATE_PROBABILITY_PER_30_DAYS``), capped at 0.99.
+premium (优质): class A, no promise broken recently and no invoice paid more than
+``premium_max_days_paid_late`` days late within the payment history.
+high_risk (高风险): class D, or a promise to pay broken recently, or an invoice paid more
+than ``high_risk_days_paid_late`` days late within the payment history.
+normal (正常): everyone else.
+The settings: ``COLLECTIONS_PREMIUM_MAX_DAYS_PAID_LATE``, ``COLLECTIONS_HIGH_RISK_DAYS_PAID_LATE``,
+``COLLECTIONS_PAYMENT_HISTORY_DAYS`` (the history) and ``COLLECTIONS_BROKEN_PROMISE_LOOKBACK_DAYS``.
+Once the risk model of SPEC §10 exists, its predicted risk joins these inputs here.
+
+Until then, the worklist weighs overdue balances by :func:`late_payment_probability`, a
+documented heuristic from the segment and the days overdue (settings
+``COLLECTIONS_LATE_PROBABILITY_BY_SEGMENT`` and ``COLLECTIONS_LATE_PROBABILITY_PER_30_DAYS``;
+beyond the segments' day limits a customer is weighed as the next segment up), capped at
+0.99: the ranking of the day's calls, not the ladder.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 
 PREMIUM = "premium"
@@ -28,24 +38,60 @@ PROBABILITY_CAP = Decimal("0.99")
 def risk_segment(
     *,
     credit_class: str,
-    max_days_overdue: int,
     broken_promise_recently: bool,
-    premium_max_days_overdue: int = 30,
-    high_risk_days_overdue: int = 60,
+    max_days_paid_late: int = 0,
+    premium_max_days_paid_late: int = 30,
+    high_risk_days_paid_late: int = 60,
 ) -> str:
-    """The customer's collections segment from its class and payment behaviour."""
-    if credit_class == "D" or max_days_overdue > high_risk_days_overdue or broken_promise_recently:
+    """The customer's collections segment from its class and payment history:
+    ``max_days_paid_late`` is the most days late of the invoices it paid within the history."""
+    if credit_class == "D" or broken_promise_recently or max_days_paid_late > high_risk_days_paid_late:
         return HIGH_RISK
-    if credit_class == "A" and max_days_overdue <= premium_max_days_overdue:
+    if credit_class == "A" and max_days_paid_late <= premium_max_days_paid_late:
         return PREMIUM
     return NORMAL
 
 
 def late_payment_probability(
-    *, segment: str, days_overdue: int, base_by_segment: dict[str, Decimal], per_30_days: Decimal
+    *,
+    segment: str,
+    days_overdue: int,
+    base_by_segment: dict[str, Decimal],
+    per_30_days: Decimal,
+    premium_max_days: int = 30,
+    high_risk_days: int = 60,
 ) -> Decimal:
     """Heuristic probability that the overdue balance stays unpaid: the segment's base
-    rate, plus ``per_30_days`` for every full 30 days overdue, capped at 0.99."""
+    rate, plus ``per_30_days`` for every full 30 days overdue, capped at 0.99. The ranking
+    (never the segment, never the ladder) also weighs what is overdue now: a premium
+    customer more than ``premium_max_days`` overdue is weighed at the normal base rate, and
+    anyone more than ``high_risk_days`` overdue at the high-risk one."""
+    if days_overdue > high_risk_days:
+        segment = HIGH_RISK
+    elif segment == PREMIUM and days_overdue > premium_max_days:
+        segment = NORMAL
     base = base_by_segment.get(segment, base_by_segment.get(NORMAL, Decimal("0.3")))
     months = max(days_overdue, 0) // 30
     return min(base + per_30_days * months, PROBABILITY_CAP)
+
+
+@dataclass(frozen=True)
+class PaymentHistory:
+    """What the segments of some customers are decided from, as of a day (read once by
+    ``selectors.payment_history``): who broke a promise recently, and the most days late of
+    the invoices each paid within the history (customers who paid nothing late are absent)."""
+
+    broken_recently: Collection[int]
+    days_paid_late: Mapping[int, int]
+    premium_max_days_paid_late: int = 30
+    high_risk_days_paid_late: int = 60
+
+    def segment(self, customer_id: int, credit_class: str) -> str:
+        """The customer's segment: :func:`risk_segment` with its history."""
+        return risk_segment(
+            credit_class=credit_class or "",
+            broken_promise_recently=customer_id in self.broken_recently,
+            max_days_paid_late=self.days_paid_late.get(customer_id, 0),
+            premium_max_days_paid_late=self.premium_max_days_paid_late,
+            high_risk_days_paid_late=self.high_risk_days_paid_late,
+        )

@@ -4,6 +4,7 @@
     promise_duplicate(*, customer, amount, promised_date) -> PromiseToPay | None
     customer_timeline(*, customer: Customer, limit: int | None = None) -> list[TimelineEntry]
     customer_segment(*, customer: Customer, as_of: date) -> str
+    payment_history(*, as_of, rules=None, customer_ids=None) -> PaymentHistory   # segments' inputs
     dunning_policies() -> QuerySet[DunningPolicy]   # with their steps
     access_collection_customers / access_tasks (*, user) -> QuerySet   # customers; their actions
     customer_collections(*, customer, limit=None) -> CustomerCollections   # the timeline page's bundle
@@ -29,7 +30,7 @@ from decimal import Decimal
 
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import QuerySet, TextChoices
+from django.db.models import F, QuerySet, TextChoices
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -39,6 +40,7 @@ from huikuan.collections.labels import step_label
 from huikuan.collections.models import (
     ActionStatus,
     Activity,
+    ActivityStatus,
     CallOutcome,
     Channel,
     Dispute,
@@ -52,11 +54,12 @@ from huikuan.collections.models import (
     PromiseStatus,
     PromiseToPay,
 )
-from huikuan.collections.segments import late_payment_probability, risk_segment
+from huikuan.collections.segments import PaymentHistory, late_payment_probability
 from huikuan.core.errors import NotFound
 from huikuan.core.money import amount_text, functional_amount, quantize_cents
 from huikuan.core.policy import policy_values
 from huikuan.correspondence.models import Letter, OutboundEmail
+from huikuan.ledger.balances import STILL_OPEN
 from huikuan.ledger.models import Customer, CustomerStatus, Invoice
 
 
@@ -143,27 +146,51 @@ def disputed_amounts(*, invoice_ids: Collection[int] | None = None) -> dict[int,
     return dict(disputed)
 
 
-def customer_segment(*, customer: Customer, as_of: date) -> str:
-    rules = policy_values()
-    oldest_due = (
-        Invoice.objects.filter(customer=customer, closed_on__isnull=True, due_date__lt=as_of)
-        .order_by("due_date")
-        .values_list("due_date", flat=True)
-        .first()
-    )
-    return risk_segment(
-        credit_class=customer.credit_class,
-        max_days_overdue=(as_of - oldest_due).days if oldest_due else 0,
-        broken_promise_recently=bool(
-            customers_with_broken_promise(
-                as_of=as_of,
-                lookback_days=rules["COLLECTIONS_BROKEN_PROMISE_LOOKBACK_DAYS"],
-                customer_ids=[customer.pk],
-            )
+def customers_paid_late(
+    *, as_of: date, history_days: int, customer_ids: Collection[int] | None = None
+) -> dict[int, int]:
+    """The most days late of the invoices each customer (of ``customer_ids``; None: all)
+    paid within the ``history_days`` days ending ``as_of``: closed then, after their due
+    date. Customers who paid nothing late are absent. Open invoices never count."""
+    paid = Invoice.objects.filter(
+        open_span__lt=STILL_OPEN,
+        closed_on__gt=as_of - timedelta(days=history_days),
+        closed_on__lte=as_of,
+    ).filter(closed_on__gt=F("due_date"))
+    if customer_ids is not None:
+        paid = paid.filter(customer_id__in=customer_ids)
+    late: dict[int, int] = {}
+    for customer_id, due_date, closed_on in paid.values_list("customer_id", "due_date", "closed_on"):
+        days = (closed_on - due_date).days
+        if days > late.get(customer_id, 0):
+            late[customer_id] = days
+    return late
+
+
+def payment_history(
+    *, as_of: date, rules: dict | None = None, customer_ids: Collection[int] | None = None
+) -> PaymentHistory:
+    """What the risk segments of the customers (of ``customer_ids``; None: all) are decided
+    from as of ``as_of``: the one reading the dunning run, the worklist and the pages share."""
+    rules = rules if rules is not None else policy_values()
+    return PaymentHistory(
+        broken_recently=customers_with_broken_promise(
+            as_of=as_of,
+            lookback_days=rules["COLLECTIONS_BROKEN_PROMISE_LOOKBACK_DAYS"],
+            customer_ids=customer_ids,
         ),
-        premium_max_days_overdue=rules["COLLECTIONS_PREMIUM_MAX_DAYS_OVERDUE"],
-        high_risk_days_overdue=rules["COLLECTIONS_HIGH_RISK_DAYS_OVERDUE"],
+        days_paid_late=customers_paid_late(
+            as_of=as_of, history_days=rules["COLLECTIONS_PAYMENT_HISTORY_DAYS"], customer_ids=customer_ids
+        ),
+        premium_max_days_paid_late=rules["COLLECTIONS_PREMIUM_MAX_DAYS_PAID_LATE"],
+        high_risk_days_paid_late=rules["COLLECTIONS_HIGH_RISK_DAYS_PAID_LATE"],
     )
+
+
+def customer_segment(*, customer: Customer, as_of: date) -> str:
+    """The customer's risk segment as of ``as_of`` (class and payment history)."""
+    history = payment_history(as_of=as_of, customer_ids=[customer.pk])
+    return history.segment(customer.pk, customer.credit_class)
 
 
 def worklist_for(*, user, date: date) -> list[WorklistItem]:
@@ -186,9 +213,9 @@ def worklist_for(*, user, date: date) -> list[WorklistItem]:
         invoices[invoice.customer_id].append(invoice)
     contacts: dict[int, list[Activity]] = defaultdict(list)
     keep = rules["COLLECTIONS_WORKLIST_CONTACTS"]
-    for activity in Activity.objects.filter(customer_id__in=customer_ids, occurred_on__lte=as_of).order_by(
-        "customer_id", "-occurred_on", "-id"
-    ):
+    for activity in Activity.objects.filter(
+        customer_id__in=customer_ids, occurred_on__lte=as_of, status=ActivityStatus.DONE
+    ).order_by("customer_id", "-occurred_on", "-id"):
         if len(contacts[activity.customer_id]) < keep:
             contacts[activity.customer_id].append(activity)
     promises: dict[int, list[PromiseToPay]] = defaultdict(list)
@@ -196,11 +223,7 @@ def worklist_for(*, user, date: date) -> list[WorklistItem]:
         customer_id__in=customer_ids, status=PromiseStatus.OPEN
     ).order_by("promised_date"):
         promises[promise.customer_id].append(promise)
-    broken = customers_with_broken_promise(
-        as_of=as_of,
-        lookback_days=rules["COLLECTIONS_BROKEN_PROMISE_LOOKBACK_DAYS"],
-        customer_ids=customer_ids,
-    )
+    history = payment_history(as_of=as_of, rules=rules, customer_ids=customer_ids)
 
     tasks_by_customer: dict[int, list[DunningAction]] = {}
     for task in tasks:
@@ -214,18 +237,14 @@ def worklist_for(*, user, date: date) -> list[WorklistItem]:
             (functional_amount(invoice.open_amount, invoice.fx_rate) for invoice in overdue), Decimal(0)
         )
         days = max(((as_of - invoice.due_date).days for invoice in overdue), default=0)
-        segment = risk_segment(
-            credit_class=customer.credit_class,
-            max_days_overdue=days,
-            broken_promise_recently=customer.pk in broken,
-            premium_max_days_overdue=rules["COLLECTIONS_PREMIUM_MAX_DAYS_OVERDUE"],
-            high_risk_days_overdue=rules["COLLECTIONS_HIGH_RISK_DAYS_OVERDUE"],
-        )
+        segment = history.segment(customer.pk, customer.credit_class)
         probability = late_payment_probability(
             segment=segment,
             days_overdue=days,
             base_by_segment=rules["COLLECTIONS_LATE_PROBABILITY_BY_SEGMENT"],
             per_30_days=rules["COLLECTIONS_LATE_PROBABILITY_PER_30_DAYS"],
+            premium_max_days=rules["COLLECTIONS_PREMIUM_MAX_DAYS_PAID_LATE"],
+            high_risk_days=rules["COLLECTIONS_HIGH_RISK_DAYS_PAID_LATE"],
         )
         items.append(
             WorklistItem(
@@ -307,8 +326,12 @@ def customer_timeline(*, customer: Customer, limit: int | None = None) -> list[T
                 part
                 for part in (
                     activity.get_kind_display(),
+                    activity.get_status_display() if activity.status != ActivityStatus.DONE else "",
+                    activity.get_purpose_display() if activity.purpose else "",
+                    activity.people,
                     _label(CallOutcome, activity.outcome) if activity.outcome else "",
                     activity.note,
+                    activity.result,
                 )
                 if part
             ),

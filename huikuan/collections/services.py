@@ -48,6 +48,7 @@ from huikuan.collections.models import (
     ActionStatus,
     Activity,
     ActivityKind,
+    Anchor,
     CallOutcome,
     Channel,
     Dispute,
@@ -134,6 +135,7 @@ def policies_install() -> int:
                     "name_zh": step["name_zh"],
                     "name_en": step["name_en"],
                     "sequence": step["sequence"],
+                    "anchor": step.get("anchor", "due"),
                     "day_offset": step["day_offset"],
                     "channels": step["channels"],
                     "owner_role": step["owner_role"],
@@ -545,6 +547,7 @@ _ONE_DAY = date(2000, 1, 2) - date(2000, 1, 1)
 STEP_FIELDS = (
     "name_zh",
     "name_en",
+    "anchor",
     "day_offset",
     "channels",
     "owner_role",
@@ -687,16 +690,18 @@ def dunning_step_update(*, step: DunningStep, **fields) -> DunningStep:
         raise RuleViolation("a letter step names its letter template")
     if not isinstance(step.day_offset, int):
         raise RuleViolation("the day offset is a whole number of days")
+    if step.anchor not in Anchor.values:
+        raise RuleViolation(f"unknown anchor {step.anchor!r}; one of {', '.join(Anchor.values)}")
     siblings = [
-        LadderStep(other.code, other.sequence, other.day_offset)
+        LadderStep(other.code, other.sequence, other.day_offset, other.anchor)
         for other in DunningStep.objects.filter(policy_id=step.policy_id).exclude(pk=step.pk)
     ]
     try:
-        Ladder([*siblings, LadderStep(step.code, step.sequence, step.day_offset)])
+        Ladder([*siblings, LadderStep(step.code, step.sequence, step.day_offset, step.anchor)])
     except ValueError:
         raise RuleViolation(
-            f"day {step.day_offset:+d} puts step {step.code} out of order: offsets must not "
-            "decrease along the ladder"
+            f"day {step.day_offset:+d} puts step {step.code} out of order: the offsets of the "
+            "steps counted from one date must not decrease along the ladder"
         ) from None
     step.channels = list(dict.fromkeys(step.channels))
     step.save(update_fields=[*fields])

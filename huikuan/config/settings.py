@@ -310,6 +310,7 @@ SPECTACULAR_SETTINGS = {
         "StatementLineKindEnum": "huikuan.statements.models.LineKind.choices",
         "AccountStatementStatusEnum": "huikuan.statements.models.StatementStatus.choices",
         "BankLineStatusEnum": "huikuan.cash.models.LineStatus.choices",
+        "VisitStatusEnum": "huikuan.collections.models.ActivityStatus.choices",
     },
 }
 
@@ -367,11 +368,17 @@ HUIKUAN = {
     # or an API write: "refuse" it, or "cap" it at the class's term with a warning.
     "CREDIT_TERMS_BEYOND_CLASS": "refuse",
     "OVERDUE_FEE_ANNUAL_RATE": Decimal(os.environ.get("HUIKUAN_OVERDUE_FEE_RATE", "0.0435")),
-    # --- Collections (SPEC §6). Risk segments: premium = class A with nothing overdue beyond
-    # this many days; high-risk = class D, or overdue beyond this many, or a promise broken
+    # --- Collections (SPEC §6). Risk segments, from the class and the payment history (never
+    # from what is still open: the ladder escalates on that): premium = class A that paid no
+    # invoice more than this many days late within the history; high-risk = class D, or an
+    # invoice paid more than this many days late within the history, or a promise broken
     # within the lookback.
-    "COLLECTIONS_PREMIUM_MAX_DAYS_OVERDUE": 30,
-    "COLLECTIONS_HIGH_RISK_DAYS_OVERDUE": 60,
+    "COLLECTIONS_PREMIUM_MAX_DAYS_PAID_LATE": 30,
+    "COLLECTIONS_HIGH_RISK_DAYS_PAID_LATE": 60,
+    "COLLECTIONS_PAYMENT_HISTORY_DAYS": 365,
+    # Relationship care (seed 004 定期回访): a check-in reminder when a customer's last call or
+    # visit is this many days old, by class; 0: none.
+    "COLLECTIONS_CHECK_IN_DAYS_BY_CLASS": {"A": 90, "B": 60, "C": 30, "D": 30},
     "COLLECTIONS_BROKEN_PROMISE_LOOKBACK_DAYS": 90,
     # Who gets actions of the collections team and of legal (usernames).
     "COLLECTIONS_TEAM_ASSIGNEE": os.environ.get("HUIKUAN_COLLECTIONS_TEAM", "collections"),

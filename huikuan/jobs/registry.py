@@ -87,6 +87,13 @@ def _statements(day: date) -> dict:
     return statements_send_due(day=day)
 
 
+def _check_ins(day: date) -> dict:
+    """The periodic check-in reminders (seed 004 定期回访) due by the customers' classes."""
+    from huikuan.collections.relationship import check_ins_create
+
+    return {"reminders": check_ins_create(as_of=day)}
+
+
 def _warnings(day: date) -> dict:
     """The early warnings of the day (after promises are judged and classes evaluated), routed
     by grade, notified in the app and in one digest email per recipient."""
@@ -129,6 +136,7 @@ JOBS: dict[str, Job] = {
         Job("email_retry", "retry emails that failed", _email_retry, after=("dunning",)),
         Job("credit_monthly", "monthly customer classification, first day of the month", _credit_monthly),
         Job("credit_quarterly", "quarterly credit review, first day of the quarter", _credit_quarterly),
+        Job("check_ins", "periodic check-in reminders by class", _check_ins),
         Job(
             "warnings",
             "early warnings: evaluate the rules, notify by grade, queue the digest emails",

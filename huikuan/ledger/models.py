@@ -159,6 +159,9 @@ class Invoice(models.Model):
     currency = models.CharField(_("currency"), max_length=3)
     # Units of the functional currency per unit of ``currency``.
     fx_rate = ScaledDecimalField(_("exchange rate"), places=6, default=Decimal("1"))
+    # The day the goods left (seed 002's contacts of the credit period count from it); null:
+    # not known, and those contacts count from the invoice date.
+    shipment_date = models.DateField(_("shipment date"), null=True, blank=True)
     order_number = models.CharField(_("order number"), max_length=64, blank=True)
     contract_number = models.CharField(_("contract number"), max_length=64, blank=True)
     # Several VAT invoices may cover one receivable: numbers separated by ";".

@@ -30,6 +30,9 @@ POLICIES = {
     "C, D and high-risk customers: each step at half the days": _(
         "C, D and high-risk customers: each step at half the days"
     ),
+    "C, D and high-risk customers: the steps before the legal demand at half the days": _(
+        "C, D and high-risk customers: the steps before the legal demand at half the days"
+    ),
     "A and premium customers: no phone call before +30 days": _(
         "A and premium customers: no phone call before +30 days"
     ),
@@ -180,13 +183,31 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
         _("Functional currency"),
         _("The currency of every amount in the books; set when the system is installed."),
     ),
-    "COLLECTIONS_PREMIUM_MAX_DAYS_OVERDUE": (
-        _("Premium segment: most days overdue"),
-        _("A class A customer with nothing overdue beyond this many days is in the premium segment."),
+    "COLLECTIONS_PREMIUM_MAX_DAYS_PAID_LATE": (
+        _("Premium segment: most days paid late"),
+        _(
+            "A class A customer who paid no invoice more than this many days late within the "
+            "payment history is in the premium segment."
+        ),
     ),
-    "COLLECTIONS_HIGH_RISK_DAYS_OVERDUE": (
-        _("High-risk segment: days overdue"),
-        _("A customer of class D, or overdue beyond this many days, is in the high-risk segment."),
+    "COLLECTIONS_HIGH_RISK_DAYS_PAID_LATE": (
+        _("High-risk segment: days paid late"),
+        _(
+            "A customer of class D, or who paid an invoice more than this many days late within "
+            "the payment history, is in the high-risk segment. What is still open never counts: "
+            "the ladder itself escalates on it."
+        ),
+    ),
+    "COLLECTIONS_CHECK_IN_DAYS_BY_CLASS": (
+        _("Periodic check-in every so many days, by class"),
+        _(
+            "A customer of the class whose last call or visit is this many days old gets a "
+            "check-in reminder on its salesperson's worklist; 0: none."
+        ),
+    ),
+    "COLLECTIONS_PAYMENT_HISTORY_DAYS": (
+        _("Payment history for the risk segment (days)"),
+        _("The invoices paid within this many days make the payment history of the risk segment."),
     ),
     "COLLECTIONS_BROKEN_PROMISE_LOOKBACK_DAYS": (
         _("High-risk segment: broken promises within (days)"),
@@ -416,6 +437,7 @@ JOBS = {
     "warnings": _("Early warnings raised"),
     "plan_report": _("Clearance plans' monthly progress reports"),
     "scorecards_monthly": _("Monthly staff scorecards"),
+    "check_ins": _("Periodic check-in reminders"),
 }
 
 # Who changed a record when no signed-in user did (``huikuan.core.audit``): the source of the

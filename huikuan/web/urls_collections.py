@@ -3,7 +3,7 @@
 from django.urls import path
 
 from huikuan.web.views import correspondence
-from huikuan.web.views.collections import ladder, reports, runs, timeline, worklist
+from huikuan.web.views.collections import ladder, reports, runs, timeline, visits, worklist
 
 urlpatterns: list = [
     path("correspondence/templates/", correspondence.template_list, name="correspondence_templates"),
@@ -26,6 +26,17 @@ urlpatterns: list = [
     path("collections/customers/<str:code>/plan/", timeline.plan_add, name="collections_plan"),
     path("collections/customers/<str:code>/reason/", timeline.reason_set, name="collections_reason"),
     path("collections/customers/<str:code>/penalty/", timeline.penalty_add, name="collections_penalty"),
+    path("collections/customers/<str:code>/visits/", visits.visit_add, name="collections_visit"),
+    path(
+        "collections/customers/<str:code>/visits/<int:pk>/done/",
+        visits.visit_done,
+        name="collections_visit_done",
+    ),
+    path(
+        "collections/customers/<str:code>/visits/<int:pk>/cancel/",
+        visits.visit_cancelled,
+        name="collections_visit_cancel",
+    ),
     path("collections/letters/<int:pk>.pdf", timeline.letter_pdf, name="collections_letter"),
     path("collections/policies/", ladder.policies, name="dunning_policies"),
     path("collections/policies/<int:pk>/", ladder.policy_edit, name="dunning_policy"),

@@ -78,6 +78,9 @@ API_WRITES: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/api/collections/customers/{code}/overdue-reason/"): COLLECTIONS_TEAM,
     ("POST", "/api/collections/customers/{code}/penalties/"): COLLECTIONS_TEAM,
     ("POST", "/api/collections/disputes/{id}/resolve/"): COLLECTIONS_TEAM,
+    ("POST", "/api/collections/customers/{code}/visits/"): COLLECTIONS_TEAM | {SALESPERSON},
+    ("POST", "/api/collections/visits/{id}/record/"): COLLECTIONS_TEAM | {SALESPERSON},
+    ("POST", "/api/collections/visits/{id}/cancel/"): COLLECTIONS_TEAM | {SALESPERSON},
     ("PUT", "/api/dunning/policies/{code}/"): CONFIGURATION,
     ("POST", "/api/dunning/run"): CONFIGURATION,
     **{("POST", f"/api/cash/lines/{{id}}/{decision}/"): CASH_DECIDERS for decision in CASH_DECISIONS},
@@ -165,6 +168,7 @@ def records(people) -> dict[str, str]:
         "clearance-plans/{id}": f"clearance-plans/{plan.pk}",
         "{plan}": str(plan.pk),
         "{month}": "2024-05",
+        "visits/{id}": "visits/999999",  # no such visit: allowed roles get 404, never 403
     }
 
 
@@ -275,6 +279,9 @@ WEB_POSTS: dict[str, frozenset[str]] = {
     "/collections/customers/{code}/plan/": COLLECTIONS_TEAM,
     "/collections/customers/{code}/reason/": COLLECTIONS_TEAM,
     "/collections/customers/{code}/penalty/": COLLECTIONS_TEAM,
+    "/collections/customers/{code}/visits/": COLLECTIONS_TEAM | {SALESPERSON},
+    "/collections/customers/{code}/visits/{id}/done/": COLLECTIONS_TEAM | {SALESPERSON},
+    "/collections/customers/{code}/visits/{id}/cancel/": COLLECTIONS_TEAM | {SALESPERSON},
     "/collections/runs/": CONFIGURATION,
     "/correspondence/letterhead/": CONFIGURATION,
     "/import/bank/": frozenset({ADMIN, CREDIT_MANAGER, CFO}),

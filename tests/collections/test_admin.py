@@ -39,6 +39,7 @@ def test_a_step_moved_before_the_one_it_follows_is_refused_and_a_valid_edit_is_k
                 f"{prefix}-name_zh": step.name_zh,
                 f"{prefix}-name_en": step.name_en,
                 f"{prefix}-sequence": str(step.sequence),
+                f"{prefix}-anchor": step.anchor,
                 f"{prefix}-day_offset": str(step.day_offset),
                 f"{prefix}-channels": json.dumps(step.channels),
                 f"{prefix}-owner_role": step.owner_role,

@@ -24,9 +24,10 @@ def month_ledger(make_customer, make_invoice):
     for number, due in [("S-PRE", 8), ("S-NEW", 2), ("S-28", -28), ("S-28B", -28), ("S-LATE", 40)]:
         make_invoice(standard, number, day(due))
     make_invoice(make_customer("S2"), "S2-58", day(-58))
-    # H is more than 60 days overdue: high-risk, the half-days ladder.
+    # H is far overdue, class B: the standard ladder all the same (the risk segment never
+    # follows the days overdue the ladder escalates on).
     far = make_customer("H")
-    for number, due in [("H-50", -50), ("H-88", -88), ("H-200", -200)]:
+    for number, due in [("H-50", -50), ("H-90", -90), ("H-200", -200)]:
         make_invoice(far, number, day(due))
     make_invoice(make_customer("C", "C"), "C-14", day(-14))
     make_invoice(make_customer("P", "A"), "P-1", day(-1))
@@ -73,6 +74,12 @@ def month_ledger(make_customer, make_invoice):
 
 EXPECTED = {
     # The standard ladder (class B): −5, 0, +1, +30, +60, +90, +120.
+    # S-PRE, invoiced 22 days before day 0: the goods-and-invoice confirmation (invoice +10).
+    ("S-PRE", "goods_invoice_check", day(0)),
+    # S-LATE, invoiced (no shipment date known) the day before day 0: the delivery call
+    # (shipment +5), then the goods-and-invoice confirmation (invoice +10).
+    ("S-LATE", "delivery_check", day(4)),
+    ("S-LATE", "goods_invoice_check", day(9)),
     ("S-NEW", "pre_due", day(0)),  # met at −2: the reminder, late but not skipped
     ("S-NEW", "due", day(2)),
     ("S-NEW", "first", day(3)),
@@ -84,15 +91,14 @@ EXPECTED = {
     ("S-28B", "first", day(0)),
     ("S-28B", "second", day(2)),
     ("S2-58", "second", day(0)),
-    ("S2-58", "letter", day(2)),  # +60
-    # At +61 S2 turns high-risk: on the half-days ladder it has reached the lawyer letter (+60).
-    ("S2-58", "lawyer", day(3)),
-    # High-risk, half the days: −5, 0, +1, +15, +30, +45, +60.
-    ("H-50", "legal", day(0)),
-    ("H-50", "lawyer", day(10)),
-    ("H-88", "lawyer", day(0)),
+    ("S2-58", "letter", day(2)),  # +60; the legal demand would be at +90, after the month
+    # Far overdue, class B: the standard days, the legal demand at +90, never sooner.
+    ("H-50", "second", day(0)),
+    ("H-50", "letter", day(10)),
+    ("H-90", "legal", day(0)),
+    ("H-90", "lawyer", day(30)),
     ("H-200", "lawyer", day(0)),
-    # Class C, half the days: +1, +15, +30, +45.
+    # Class C, half the days before the legal demand: +1, +15, +30 (legal +90, lawyer +120).
     ("C-14", "first", day(0)),
     ("C-14", "second", day(1)),
     ("C-14", "letter", day(16)),
@@ -133,12 +139,16 @@ def test_a_month_of_daily_runs_takes_exactly_the_right_steps_on_the_right_days(m
 def test_one_action_per_customer_step_and_channel_lists_all_its_invoices(month_ledger):
     dunning_run(date=day(0))
     assert [a for a in actions_on(day(0)) if a[0] in ("S", "H")] == [
-        ("H", "lawyer", "email", ("H-200", "H-88"), "legal"),
-        ("H", "lawyer", "letter", ("H-200", "H-88"), "legal"),
-        ("H", "legal", "email", ("H-50",), "legal"),
-        ("H", "legal", "letter", ("H-50",), "legal"),
+        ("H", "lawyer", "email", ("H-200",), "legal"),
+        ("H", "lawyer", "letter", ("H-200",), "legal"),
+        ("H", "legal", "email", ("H-90",), "legal"),
+        ("H", "legal", "letter", ("H-90",), "legal"),
+        ("H", "second", "email", ("H-50",), "zhang.wei"),
+        ("H", "second", "phone", ("H-50",), "zhang.wei"),
         ("S", "first", "email", ("S-28", "S-28B"), "zhang.wei"),
         ("S", "first", "phone", ("S-28", "S-28B"), "zhang.wei"),
+        # The salesperson's call task of the credit period: nothing is sent to the customer.
+        ("S", "goods_invoice_check", "phone", ("S-PRE",), "li.na"),
         ("S", "pre_due", "email", ("S-NEW",), "li.na"),
     ]
     dunning_run(date=day(2))
@@ -190,7 +200,8 @@ def test_a_paid_invoice_leaves_the_ladder(month_ledger, pay):
 
     pay(Invoice.objects.get(number="S-PRE").customer, day(1), "1000.00", Invoice.objects.get(number="S-PRE"))
     run_month(month_ledger)
-    assert {s for s in steps_taken() if s[0] == "S-PRE"} == set()
+    # Only the contact of the credit period taken on day 0, before the payment of day 1.
+    assert {s for s in steps_taken() if s[0] == "S-PRE"} == {("S-PRE", "goods_invoice_check", day(0))}
 
 
 def test_an_active_payment_plan_pauses_every_invoice_of_the_customer(month_ledger):

@@ -8,6 +8,7 @@ from huikuan.api.fields import BusinessDateField, TextField
 from huikuan.api.serializers import money
 from huikuan.collections.models import (
     ActivityKind,
+    Anchor,
     CallOutcome,
     Channel,
     DisputeReason,
@@ -167,7 +168,15 @@ class StepSerializer(serializers.Serializer):
     sequence = serializers.IntegerField(read_only=True)
     name_zh = TextField()
     name_en = TextField()
-    day_offset = serializers.IntegerField(min_value=-DAYS_MAX, max_value=DAYS_MAX)
+    anchor = serializers.ChoiceField(
+        choices=Anchor.choices,
+        required=False,
+        help_text="The date the step counts its days from: the due date (default), the invoice "
+        "date, or the shipment date (the invoice date when the invoice has none).",
+    )
+    day_offset = serializers.IntegerField(
+        min_value=-DAYS_MAX, max_value=DAYS_MAX, help_text="Days after the anchor date (negative: before)."
+    )
     channels = serializers.ListField(child=serializers.ChoiceField(choices=Channel.choices))
     owner_role = serializers.ChoiceField(choices=OwnerRole.choices)
     email_template = TextField(allow_blank=True)

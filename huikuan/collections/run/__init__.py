@@ -4,7 +4,8 @@
     dunning_run_enqueue(*, date: date, started_by: str = "") -> int   # "run now": queued
 
 For every open invoice of every customer not closed: the customer's risk segment (from its
-class and payment behaviour as of ``date``) picks its policy; the invoice's days past due
+class and payment history as of ``date``, never from the days overdue the ladder escalates
+on) picks its policy; the invoice's days past its due date, invoice date and shipment date
 pick the step it has reached; a step beyond every step already taken for the invoice is
 claimed (one ``DunningClaim`` per invoice and step code, inserted conditionally so that
 re-runs and parallel runs never take a step twice). Then, per customer and step, ONE
@@ -86,7 +87,7 @@ def dunning_run(*, date: date, dry_run: bool = False, after_commit: bool = True)
         policies=policies,
         default=default,
         customers=customers,
-        pauses=pauses_read(run_date, rules["COLLECTIONS_BROKEN_PROMISE_LOOKBACK_DAYS"]),
+        pauses=pauses_read(run_date, rules),
         rules=rules,
         claim_day=day_for_db(run_date),
         result=result,

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, NamedTuple
 
-from huikuan.collections.ladder import Ladder
-from huikuan.collections.segments import risk_segment
+from huikuan.collections.ladder import ANCHORS, Ladder, Position
+from huikuan.collections.segments import PaymentHistory
 from huikuan.ledger.models import CustomerStatus
 
 
@@ -73,29 +73,42 @@ class Step:
     credit_hold: bool
     case_to_legal: bool
     write_off_review: bool
+    anchor: str = "due"
 
 
 class DueSteps(dict):
     """The ladder's own rule, :meth:`Ladder.step_due`, as the hot path's lookup table:
-    (days past due, last sequence taken) → the step to take today, or None. ``days`` is
-    clamped to one day before the first offset and to the last offset (the rule gives the
-    same answer beyond them); a pair not met yet is asked of the ladder once and kept."""
+    (position, last sequence taken) → the step to take today, or None. Each day count of the
+    position is clamped to one day before its anchor's first offset and to its last offset
+    (the rule gives the same answer beyond them; an anchor without steps counts as 0); a key
+    not met yet is asked of the ladder once and kept."""
 
     def __init__(self, ladder: Ladder, steps: dict[str, Step]) -> None:
         super().__init__()
         self.ladder, self.steps = ladder, steps
-        offsets = [step.day_offset for step in ladder.steps]
-        self.before, self.last = min(offsets) - 1, max(offsets)
+        self.bounds = []
+        for anchor in ANCHORS:
+            offsets = ladder.anchor_offsets(anchor)
+            self.bounds.append((min(offsets) - 1, max(offsets)) if offsets else (0, 0))
 
-    def __missing__(self, key: tuple[int, int | None]) -> Step | None:
-        due = self.ladder.step_due(*key)
+    def __missing__(self, key: tuple[int, int, int, int | None]) -> Step | None:
+        due = self.ladder.step_due(Position(key[0], key[1], key[2]), key[3])
         self[key] = step = None if due is None else self.steps[due.code]
         return step
 
-    def step_due(self, days_past_due: int, last_sequence_taken: int | None) -> Step | None:
+    def step_due(
+        self, past_due: int, since_invoice: int, since_shipment: int, last_sequence_taken: int | None
+    ) -> Step | None:
         """``Ladder.step_due`` with the policy's step (channels, owner, effects)."""
-        days = self.before if days_past_due < self.before else min(days_past_due, self.last)
-        return self[(days, last_sequence_taken)]
+        (due_low, due_high), (inv_low, inv_high), (ship_low, ship_high) = self.bounds
+        return self[
+            (
+                due_low if past_due < due_low else min(past_due, due_high),
+                inv_low if since_invoice < inv_low else min(since_invoice, inv_high),
+                ship_low if since_shipment < ship_low else min(since_shipment, ship_high),
+                last_sequence_taken,
+            )
+        ]
 
 
 @dataclass
@@ -138,7 +151,7 @@ class Pauses:
     disputed: dict[int, int]  # minor units under open disputes, by invoice
     promised_invoices: set[int]  # invoices under an open promise
     promised_customers: set[int]  # customers under an open promise naming no invoice
-    broken_recently: set[int]  # customers who broke a promise recently (their risk segment)
+    history: PaymentHistory  # what the customers' risk segments are decided from
 
 
 # (id, code, credit class, salesperson, collector, status) by customer id, without the id
@@ -148,8 +161,9 @@ CLOSED = CustomerStatus.CLOSED.value
 
 class Planner:
     """Decides, customer by customer, the steps taken today. Feed it the open-invoice rows
-    (id, customer_id, number, days past due, flagged disputed, open minor units, last
-    sequence taken) grouped by customer; it fills ``stepped``, ``claims`` and ``result``."""
+    (id, customer_id, number, days past due, days since the invoice date, days since the
+    shipment date, flagged disputed, open minor units, last sequence taken) grouped by
+    customer; it fills ``stepped``, ``claims`` and ``result``."""
 
     def __init__(
         self,
@@ -163,8 +177,6 @@ class Planner:
         result: RunResult,
     ) -> None:
         self.policies, self.default, self.customers, self.pauses = policies, default, customers, pauses
-        self.premium_days = rules["COLLECTIONS_PREMIUM_MAX_DAYS_OVERDUE"]
-        self.high_risk_days = rules["COLLECTIONS_HIGH_RISK_DAYS_OVERDUE"]
         self.claim_day, self.result = claim_day, result
         # (customer_id, policy code, step code) → the numbers of the invoices taking that step
         self.stepped: dict[tuple[int, str, str], list[str]] = defaultdict(list)
@@ -188,19 +200,24 @@ class Planner:
             return
         result, pauses, token = self.result, self.pauses, self.result.token
         result.invoices_considered += len(rows)
-        segment = risk_segment(
-            credit_class=customer[1] or "",
-            max_days_overdue=max(max(row[3] for row in rows), 0),
-            broken_promise_recently=customer_id in pauses.broken_recently,
-            premium_max_days_overdue=self.premium_days,
-            high_risk_days_overdue=self.high_risk_days,
-        )
+        # The class and the payment history, never the days overdue the ladder escalates on.
+        segment = pauses.history.segment(customer_id, customer[1] or "")
         policy = policy_for(self.policies, self.default, customer[1] or "", segment)
         step_due, code = policy.due.step_due, policy.code
         disputed, promised_invoices = pauses.disputed, pauses.promised_invoices
         whole_customer_paused = customer_id in pauses.planned or customer_id in pauses.promised_customers
-        for invoice_id, _customer, number, days_past_due, flagged, open_minor, last_taken in rows:
-            step = step_due(days_past_due, last_taken)
+        for (
+            invoice_id,
+            _customer,
+            number,
+            past_due,
+            since_invoice,
+            since_shipment,
+            flagged,
+            open_minor,
+            last_taken,
+        ) in rows:
+            step = step_due(past_due, since_invoice, since_shipment, last_taken)
             if step is None:
                 continue
             if (

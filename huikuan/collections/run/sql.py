@@ -20,7 +20,7 @@ from huikuan.collections.models import (
     PromiseToPay,
 )
 from huikuan.collections.run.plan import CustomerRow, Pauses, Policy, Step
-from huikuan.collections.selectors import customers_with_broken_promise, disputed_amounts
+from huikuan.collections.selectors import disputed_amounts, payment_history
 from huikuan.collections.services import policies_install
 from huikuan.core.errors import RuleViolation
 from huikuan.core.money import to_minor_units
@@ -50,6 +50,7 @@ def policies_read() -> tuple[list[Policy], Policy]:
                 s.credit_hold,
                 s.case_to_legal,
                 s.write_off_review,
+                s.anchor,
             )
             for s in policy.steps.all()
         }
@@ -59,7 +60,7 @@ def policies_read() -> tuple[list[Policy], Policy]:
             policy.code,
             frozenset(policy.credit_classes),
             frozenset(policy.risk_segments),
-            Ladder([LadderStep(s.code, s.sequence, s.day_offset) for s in steps.values()]),
+            Ladder([LadderStep(s.code, s.sequence, s.day_offset, s.anchor) for s in steps.values()]),
             steps,
         )
         loaded.append(item)
@@ -70,9 +71,10 @@ def policies_read() -> tuple[list[Policy], Policy]:
     return loaded, default
 
 
-def pauses_read(run_date: date, lookback_days: int) -> Pauses:
-    """What pauses invoices on ``run_date``; "broken recently" and the disputed amount are the
-    collections selectors' own (one definition each)."""
+def pauses_read(run_date: date, rules: dict) -> Pauses:
+    """What pauses invoices on ``run_date``, and the customers' payment history (their risk
+    segments); the history and the disputed amount are the collections selectors' own (one
+    definition each)."""
     planned = set(
         PaymentPlan.objects.filter(status=PlanStatus.ACTIVE, starts_on__lte=run_date).values_list(
             "customer_id", flat=True
@@ -96,7 +98,7 @@ def pauses_read(run_date: date, lookback_days: int) -> Pauses:
         disputed=disputed,
         promised_invoices=promised_invoices,
         promised_customers=promised_customers,
-        broken_recently=customers_with_broken_promise(as_of=run_date, lookback_days=lookback_days),
+        history=payment_history(as_of=run_date, rules=rules),
     )
 
 
@@ -110,8 +112,9 @@ def customers_read() -> dict[int, CustomerRow]:
 
 
 def open_invoice_rows(run_date: date) -> Iterator[tuple]:
-    """(id, customer_id, number, days past due, disputed, open minor units, last sequence taken)
-    of the invoices open at the end of ``run_date``, by customer.
+    """(id, customer_id, number, days past due, days since the invoice date, days since the
+    shipment date (the invoice date when none is known), disputed, open minor units, last
+    sequence taken) of the invoices open at the end of ``run_date``, by customer.
 
     Two reads merged by customer: the invoices open now (all of them on a normal day), and,
     when ``run_date`` is past, those closed since (few); each in one statement whose plan
@@ -122,24 +125,27 @@ def open_invoice_rows(run_date: date) -> Iterator[tuple]:
     claim = quote(DunningClaim._meta.db_table)
     day = day_for_db(run_date)
     if connection.vendor == "postgresql":
-        days_past_due = "(%s::date - i.due_date)"
+        since = "(%s::date - {})".format
     else:
-        days_past_due = "CAST(julianday(%s) - julianday(i.due_date) AS INTEGER)"
+        since = "CAST(julianday(%s) - julianday({}) AS INTEGER)".format
+    days = ", ".join(
+        (since("i.due_date"), since("i.invoice_date"), since("COALESCE(i.shipment_date, i.invoice_date)"))
+    )
     last_taken = f"(SELECT MAX(c.sequence) FROM {claim} c WHERE c.invoice_id = i.id)"
     open_now = (
-        f"SELECT i.id, i.customer_id, i.number, {days_past_due}, i.disputed, i.amount - i.applied_amount, "
+        f"SELECT i.id, i.customer_id, i.number, {days}, i.disputed, i.amount - i.applied_amount, "
         f"{last_taken} FROM {invoice} i WHERE i.open_span = %s AND i.invoice_date <= %s "
         f"ORDER BY i.customer_id"
     )
     closed_since = (
-        f"SELECT i.id, i.customer_id, i.number, {days_past_due}, i.disputed, i.amount, "
+        f"SELECT i.id, i.customer_id, i.number, {days}, i.disputed, i.amount, "
         f"{last_taken} FROM {invoice} i WHERE i.open_span < %s AND i.invoice_date <= %s AND i.closed_on > %s"
     )
     with connection.cursor() as cursor:
-        cursor.execute(closed_since, [day, STILL_OPEN, day, day])
+        cursor.execute(closed_since, [day, day, day, STILL_OPEN, day, day])
         reopened = sorted(cursor.fetchall(), key=lambda row: row[1])
     with connection.cursor() as cursor:
-        cursor.execute(open_now, [day, STILL_OPEN, day])
+        cursor.execute(open_now, [day, day, day, STILL_OPEN, day])
 
         def batches() -> Iterator[tuple]:
             while rows := cursor.fetchmany(50_000):

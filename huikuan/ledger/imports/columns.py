@@ -252,6 +252,7 @@ INVOICE_COLUMNS = (
     Column("customer_code", _CODE, True, ("客户编码", "客户代码", "客户编号")),
     Column("invoice_date", parse_date, True, ("单据日期", "开票日期", "发票日期")),
     Column("due_date", parse_date, aliases=("到期日", "到期日期")),
+    Column("shipment_date", parse_date, aliases=("发货日期", "出库日期")),
     Column("amount", parse_amount, True, ("金额", "应收金额", "价税合计")),
     Column("currency", parse_currency, aliases=("币种",)),
     Column("exchange_rate", parse_rate, aliases=("汇率",)),

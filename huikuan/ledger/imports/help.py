@@ -82,6 +82,7 @@ EXAMPLES: dict[str, dict[str, str]] = {
         "customer_code": "HZ001",
         "invoice_date": "2024-06-01",
         "due_date": "2024-07-21",
+        "shipment_date": "2024-05-30",
         "amount": "113000.00",
         "currency": "CNY",
         "exchange_rate": "",

@@ -50,6 +50,7 @@ _IMPORTED_FIELDS = [
     *_TEXT_FIELDS,
     "disputed",
     "gross_margin",
+    "shipment_date",
     "applied_amount",
 ]
 _INSERT_COLUMNS = [
@@ -182,6 +183,7 @@ def plan(parsed: ParsedFile) -> Plan:
                     get("description", ""),
                     get("disputed", False),
                     None if margin is None else int(margin.scaleb(4)),
+                    shipment.isoformat() if (shipment := get("shipment_date")) else None,
                     0,
                     None,
                     STILL_OPEN,
@@ -194,7 +196,11 @@ def plan(parsed: ParsedFile) -> Plan:
             "amount": amount,
             "currency": currency,
             "fx_rate": rate,
-            **{f: values[f] for f in (*_TEXT_FIELDS, "disputed", "gross_margin") if f in values},
+            **{
+                f: values[f]
+                for f in (*_TEXT_FIELDS, "disputed", "gross_margin", "shipment_date")
+                if f in values
+            },
         }
         if "due_date" in values:
             record["original_due_date"] = due_date

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from huikuan.accounts.permissions import may
 from huikuan.collections.labels import SEGMENTS as SEGMENT_LABELS
-from huikuan.collections.models import Channel, DunningPolicy, DunningStep, OwnerRole
+from huikuan.collections.models import Anchor, Channel, DunningPolicy, DunningStep, OwnerRole
 from huikuan.collections.segments import SEGMENTS
 from huikuan.collections.selectors import dunning_policies
 from huikuan.collections.services import dunning_policy_update, dunning_step_update
@@ -48,8 +48,10 @@ class PolicyForm(forms.Form):
 class StepForm(forms.Form):
     name_zh = TextField(label=gettext_lazy("Name (Chinese)"), max_length=100)
     name_en = TextField(label=gettext_lazy("Name (English)"), max_length=100)
+    # Not sent (an older form): the step keeps the date it counts from.
+    anchor = forms.ChoiceField(label=gettext_lazy("Counted from"), choices=Anchor.choices, required=False)
     day_offset = forms.IntegerField(
-        label=gettext_lazy("Days after the due date"), min_value=-DAYS_MAX, max_value=DAYS_MAX
+        label=gettext_lazy("Days after that date"), min_value=-DAYS_MAX, max_value=DAYS_MAX
     )
     channels = forms.MultipleChoiceField(
         label=gettext_lazy("Channels"), choices=Channel.choices, widget=forms.CheckboxSelectMultiple
@@ -128,6 +130,8 @@ def step_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _apply(
         request,
         StepForm(request.POST, prefix=f"step{step.pk}"),
-        lambda data: dunning_step_update(step=step, **data),
+        lambda data: dunning_step_update(
+            step=step, **{name: value for name, value in data.items() if name != "anchor" or value}
+        ),
         _("Step %(step)s saved.") % {"step": step.code},
     )

@@ -3,19 +3,16 @@ plans, the overdue reason, penalties; and the customer's letters."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from functools import wraps
 
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from huikuan.accounts.permissions import may
 from huikuan.collections.models import (
@@ -42,20 +39,17 @@ from huikuan.collections.services import (
     plan_create,
     promise_make,
 )
-from huikuan.core.audit import audit_context
-from huikuan.core.errors import ApplicationError
 from huikuan.correspondence.models import Letter
 from huikuan.ledger.models import CreditClass
 from huikuan.web.fields import TextField
 from huikuan.web.views.collections.common import (
-    SOURCE,
     collections_page,
+    customer_write,
     date_field,
-    form_errors,
     money_field,
 )
+from huikuan.web.views.collections.visits import visits_context
 from huikuan.web.views.collections.worklist import duplicate_warning
-from huikuan.web.views.common import page_for
 
 # The newest dunning actions, letters and emails the page lists.
 LISTED = 50
@@ -157,39 +151,12 @@ def customer_page(request: HttpRequest, code: str) -> HttpResponse:
         "penalty_form": PenaltyForm(),
         "may_penalise": may(request.user, "penalty.propose"),
         "may_work": may(request.user, "activity.log"),
+        **visits_context(customer, today),
     }
     return render(request, "web/collections/customer.html", context)
 
 
-def _customer_write(action: str, form_class: type[forms.Form]) -> Callable:
-    """A POST on a customer's timeline: scope, form, one service call audited, back to the page."""
-
-    def decorate(write: Callable) -> Callable:
-        @require_POST
-        @page_for(action)
-        @wraps(write)
-        def view(request: HttpRequest, code: str, **kwargs) -> HttpResponse:
-            customer = get_object_or_404(access_collection_customers(user=request.user), code=code)
-            form = form_class(request.POST)
-            if not form.is_valid():
-                messages.error(request, form_errors(form))
-            else:
-                try:
-                    with audit_context(actor=request.user, source=SOURCE):
-                        done = write(request, customer, form.cleaned_data, **kwargs)
-                except ApplicationError as refused:
-                    messages.error(request, refused.message)
-                else:
-                    if done:
-                        messages.success(request, done)
-            return redirect("web:customer_collections", code=customer.code)
-
-        return view
-
-    return decorate
-
-
-@_customer_write("activity.log", ActivityForm)
+@customer_write("activity.log", ActivityForm)
 def activity_add(request, customer, data) -> str:
     call_log(
         customer=customer,
@@ -206,7 +173,7 @@ def activity_add(request, customer, data) -> str:
     return _("Activity logged.")
 
 
-@_customer_write("promise.make", PromiseForm)
+@customer_write("promise.make", PromiseForm)
 def promise_add(request, customer, data) -> str:
     duplicate = promise_duplicate(
         customer=customer, amount=data["amount"], promised_date=data["promised_date"]
@@ -224,7 +191,7 @@ def promise_add(request, customer, data) -> str:
     return _("Promise to pay recorded.")
 
 
-@_customer_write("dispute.open", DisputeForm)
+@customer_write("dispute.open", DisputeForm)
 def dispute_add(request, customer, data) -> str:
     dispute_open(
         invoice=customer_invoice(customer_id=customer.pk, number=data["invoice"]),
@@ -238,7 +205,7 @@ def dispute_add(request, customer, data) -> str:
     return _("Dispute opened.")
 
 
-@_customer_write("dispute.resolve", ResolveForm)
+@customer_write("dispute.resolve", ResolveForm)
 def dispute_close(request, customer, data, pk: int) -> str:
     dispute = get_object_or_404(Dispute, pk=pk, customer=customer, status=DisputeStatus.OPEN)
     dispute_resolve(
@@ -250,7 +217,7 @@ def dispute_close(request, customer, data, pk: int) -> str:
     return _("Dispute resolved.")
 
 
-@_customer_write("plan.create", PlanForm)
+@customer_write("plan.create", PlanForm)
 def plan_add(request, customer, data) -> str:
     plan_create(
         customer=customer,
@@ -262,7 +229,7 @@ def plan_add(request, customer, data) -> str:
     return _("Payment plan set.")
 
 
-@_customer_write("overdue_reason.set", ReasonForm)
+@customer_write("overdue_reason.set", ReasonForm)
 def reason_set(request, customer, data) -> str:
     overdue_reason_set(
         customer=customer,
@@ -274,7 +241,7 @@ def reason_set(request, customer, data) -> str:
     return _("Overdue reason set.")
 
 
-@_customer_write("penalty.propose", PenaltyForm)
+@customer_write("penalty.propose", PenaltyForm)
 def penalty_add(request, customer, data) -> str:
     penalty_apply(
         customer=customer,
