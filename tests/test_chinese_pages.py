@@ -24,7 +24,7 @@ AS_OF = date(2026, 3, 31)
 # Codes, units and names that stay as they are in a Chinese page.
 ALLOWED = {
     "CNY", "USD", "EUR", "HKD", "JPY", "GBP", "PDF", "CSV", "XLSX", "XLS", "ODS", "API", "SMS", "CFO",
-    "UTF", "GBK", "GB18030", "ISO", "YYYY", "Excel", "Huikuan", "English", "Altman", "admin",
+    "UTF", "GBK", "GB18030", "ISO", "YYYY", "Excel", "Huikuan", "English", "Altman", "admin", "DSO", "CEI",
     "SO-", "AP-", "YS", "HH:MM", "UTF-", "Django",
     # Bank statement formats: their own names.
     "ISO 20022 camt.053", "ISO 20022 camt.054",
@@ -176,6 +176,12 @@ def main_pages() -> list[str]:
         "/correspondence/templates/",
         f"/correspondence/templates/{template}/",
         "/correspondence/letterhead/",
+        "/reports/",
+        f"/reports/daily/?day={AS_OF}",
+        f"/reports/weekly/?day={AS_OF}",
+        "/reports/monthly/?month=2026-03",
+        f"/reports/special/?customer={code}&day={AS_OF}",
+        "/reports/annual/?year=2026",
     ]
 
 

@@ -118,6 +118,8 @@ ACTIONS: dict[str, Rule] = {
     "writeoff.propose": _any_role(ADMIN, CREDIT_MANAGER, CREDIT_ANALYST, COLLECTOR, LEGAL, CFO),
     # Money collected on a written-off debt (坏账收回) is recorded by finance.
     "writeoff.recover": _any_role(ADMIN, CREDIT_MANAGER, CFO),
+    # Management reports: finance (the CFO), the credit manager and admins say who gets which.
+    "report_schedule.edit": _any_role(ADMIN, CREDIT_MANAGER, CFO),
     # Letters and email.
     "template.edit": _any_permission("correspondence.change_documenttemplate"),
     "letterhead.edit": _any_permission("correspondence.change_letterhead"),

@@ -7,6 +7,7 @@ from rest_framework.routers import SimpleRouter
 
 from huikuan.api import (
     finance,
+    reports,
     schema,  # noqa: F401 - registers the Bearer scheme's description
     views,
     warnings,
@@ -34,6 +35,9 @@ urlpatterns = [
     path("write-offs/<str:number>/", write_offs.WriteOffDetailView.as_view(), name="write-off"),
     path("aging/", views.AgingView.as_view(), name="aging"),
     path("kpi/", finance.KpiView.as_view(), name="kpi"),
+    path("reports/schedules/", reports.ScheduleListView.as_view(), name="report-schedules"),
+    path("reports/schedules/<int:pk>/", reports.ScheduleDetailView.as_view(), name="report-schedule"),
+    *(path(f"reports/{kind}/", view.as_view(), name=f"report-{kind}") for kind, view in reports.REPORT_VIEWS.items()),
     path("auth/token/", views.TokenView.as_view(), name="token"),
     path("auth/", include("rest_framework.urls")),
     path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="schema"),

@@ -18,6 +18,7 @@ from huikuan.demo.collections import (
     promises_make,
 )
 from huikuan.demo.credit import evaluations_year, orders_place, statements_record
+from huikuan.demo.reports import reports_prepare
 from huikuan.demo.statements import provision_specific, statements_send
 from huikuan.demo.users import demo_users_ensure
 from huikuan.ledger.demo import demo_load, demo_profiles
@@ -69,4 +70,5 @@ def demo_company_load(
         summary.update(cash_apply(rng=rng, as_of=as_of, reviewer="demo.manager"))
         summary.update(statements_send(rng=rng, as_of=as_of, sender="demo.manager"))
         summary["specific_provisions"] = provision_specific(as_of=as_of, created_by="demo.manager")
+        summary.update(reports_prepare(as_of=as_of))
     return summary, users

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from huikuan.core.fields import ScaledDecimalField
-from huikuan.ledger.models import Customer, Invoice, WriteOff
+from huikuan.ledger.models import Customer, Invoice, Language, WriteOff
 
 
 class SpecificProvision(models.Model):
@@ -178,3 +178,34 @@ class WriteOffEvidence(models.Model):
 
 auditlog.register(WriteOffProposal)
 auditlog.register(WriteOffEvidence)
+
+
+class ReportKind(models.TextChoices):
+    DAILY = "daily", _("daily report")
+    WEEKLY = "weekly", _("weekly report")
+    MONTHLY = "monthly", _("monthly report")
+    ANNUAL = "annual", _("annual report")
+
+
+class ReportSchedule(models.Model):
+    """A management report sent by email when it is due (daily on working days, weekly on
+    Mondays, monthly and annually on the first working day), with its PDF attached, to the
+    members of ``recipient_roles`` and to ``recipient_addresses``; once per period."""
+
+    kind = models.CharField(_("report"), max_length=16, choices=ReportKind.choices)
+    recipient_roles = models.JSONField(_("roles"), default=list, blank=True)
+    recipient_addresses = models.JSONField(_("addresses"), default=list, blank=True)
+    language = models.CharField(_("language"), max_length=8, choices=Language.choices, default=Language.ZH_HANS)
+    enabled = models.BooleanField(_("enabled"), default=True)
+    updated_by = models.CharField(_("updated by"), max_length=150, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk}"
+
+
+auditlog.register(ReportSchedule)

@@ -95,6 +95,14 @@ def _warnings(day: date) -> dict:
     return warnings_run(as_of=day).as_dict()
 
 
+def _reports(day: date) -> dict:
+    """The management reports due on the day (daily on working days, weekly on Mondays, monthly
+    and annual on the first working day), each drawn and emailed by a queued task."""
+    from huikuan.finance.reports.schedules import reports_send_due
+
+    return reports_send_due(day=day)
+
+
 JOBS: dict[str, Job] = {
     job.name: job
     for job in (
@@ -110,5 +118,6 @@ JOBS: dict[str, Job] = {
             _warnings,
             after=("promises", "credit_monthly", "credit_quarterly"),
         ),
+        Job("reports", "management reports due by their schedules, emailed with the PDF", _reports),
     )
 }

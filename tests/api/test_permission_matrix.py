@@ -37,7 +37,7 @@ from huikuan.collections.services import dispute_open
 from huikuan.correspondence.models import DocumentTemplate
 from huikuan.credit.flows import HOLD_LIFT, hold_lift_request
 from huikuan.credit.services import customer_hold_place, order_create
-from huikuan.finance.models import EarlyWarning
+from huikuan.finance.models import EarlyWarning, ReportSchedule
 from huikuan.ledger.models import Customer, Invoice
 
 STAFF = frozenset(ROLES) - {CUSTOMER}
@@ -50,6 +50,7 @@ CASH_DECISIONS = ("accept", "split", "write-off", "on-account", "not-customer", 
 STATEMENT_SENDERS = frozenset({ADMIN, CREDIT_MANAGER, COLLECTOR, LEGAL})
 STATEMENT_SCHEDULERS = frozenset({ADMIN, CREDIT_MANAGER, COLLECTOR})
 WRITE_OFF_PROPOSERS = frozenset({ADMIN, CREDIT_MANAGER, CREDIT_ANALYST, COLLECTOR, LEGAL, CFO})
+REPORT_SCHEDULERS = frozenset({ADMIN, CREDIT_MANAGER, CFO})
 
 # The table: every write endpoint of the API and the roles that may use it.
 API_WRITES: dict[tuple[str, str], frozenset[str]] = {
@@ -86,6 +87,9 @@ API_WRITES: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/api/warnings/{id}/acknowledge/"): STAFF - {AUDITOR},
     ("POST", "/api/write-offs/"): WRITE_OFF_PROPOSERS,
     ("POST", "/api/write-offs/recoveries/"): frozenset({ADMIN, CREDIT_MANAGER, CFO}),
+    ("POST", "/api/reports/schedules/"): REPORT_SCHEDULERS,
+    ("PUT", "/api/reports/schedules/{id}/"): REPORT_SCHEDULERS,
+    ("DELETE", "/api/reports/schedules/{id}/"): REPORT_SCHEDULERS,
 }
 # Endpoints anyone may call: signing in.
 API_PUBLIC = {("POST", "/api/auth/token/")}
@@ -139,6 +143,7 @@ def records(people) -> dict[str, str]:
         raised_on=date(2024, 6, 3), routed_to="collector",
     )  # fmt: skip
     policy = DunningPolicy.objects.order_by("pk").first()
+    schedule = ReportSchedule.objects.create(kind="daily", recipient_roles=["cfo"])
     return {
         "{code}": customer.code,
         "{id}/lift": f"{hold.pk}/lift",
@@ -154,6 +159,7 @@ def records(people) -> dict[str, str]:
         "{reference}": "DZ-HZ001-202404",
         "statements/{id}": "statements/999999",
         "warnings/{id}": f"warnings/{warning.pk}",
+        "schedules/{id}": f"schedules/{schedule.pk}",
     }
 
 
@@ -273,6 +279,9 @@ WEB_POSTS: dict[str, frozenset[str]] = {
     "/customers/{code}/statements/schedule/": STATEMENT_SCHEDULERS,
     "/warnings/{id}/acknowledge/": STAFF - {AUDITOR},
     "/customers/{code}/write-offs/": WRITE_OFF_PROPOSERS,
+    "/reports/schedules/": REPORT_SCHEDULERS,
+    "/reports/schedules/{id}/": REPORT_SCHEDULERS,
+    "/reports/schedules/{id}/delete/": REPORT_SCHEDULERS,
 }
 
 
@@ -321,6 +330,8 @@ def test_each_role_gets_what_the_table_says_from_every_web_form(people, records,
         "/import/",
         "/cash/",
         "/warnings/",
+        "/reports/",
+        "/reports/monthly/",
     ],
 )
 def test_a_customer_user_sees_no_staff_page(people, path):
