@@ -37,7 +37,10 @@ urlpatterns = [
     path("kpi/", finance.KpiView.as_view(), name="kpi"),
     path("reports/schedules/", reports.ScheduleListView.as_view(), name="report-schedules"),
     path("reports/schedules/<int:pk>/", reports.ScheduleDetailView.as_view(), name="report-schedule"),
-    *(path(f"reports/{kind}/", view.as_view(), name=f"report-{kind}") for kind, view in reports.REPORT_VIEWS.items()),
+    *(
+        path(f"reports/{kind}/", view.as_view(), name=f"report-{kind}")
+        for kind, view in reports.REPORT_VIEWS.items()
+    ),
     path("auth/token/", views.TokenView.as_view(), name="token"),
     path("auth/", include("rest_framework.urls")),
     path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="schema"),

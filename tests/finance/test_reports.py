@@ -53,7 +53,12 @@ def manager(db, settings):
 
 def _pay(reference: str, who: Customer, amount: str, day: date, invoice=None, currency="CNY", rate="1"):
     payment = Payment.objects.create(
-        reference=reference, customer=who, payment_date=day, amount=D(amount), currency=currency, fx_rate=D(rate)
+        reference=reference,
+        customer=who,
+        payment_date=day,
+        amount=D(amount),
+        currency=currency,
+        fx_rate=D(rate),
     )
     if invoice is not None:
         payment_allocate(payment=payment, invoice=invoice, amount=D(amount), allocation_date=day)
@@ -63,13 +68,26 @@ def _pay(reference: str, who: Customer, amount: str, day: date, invoice=None, cu
 @pytest.fixture
 def ledger(manager):
     c = {}
-    for code, cls, currency in [("A", "A", "CNY"), ("B", "B", "CNY"), ("C", "C", "CNY"), ("U", "B", "USD"),
-                                ("D", "D", "CNY"), ("E", "D", "CNY"), ("F", "C", "CNY")]:  # fmt: skip
+    for code, cls, currency in [
+        ("A", "A", "CNY"),
+        ("B", "B", "CNY"),
+        ("C", "C", "CNY"),
+        ("U", "B", "USD"),
+        ("D", "D", "CNY"),
+        ("E", "D", "CNY"),
+        ("F", "C", "CNY"),
+    ]:
         c[code] = Customer.objects.create(code=code, name=f"客户{code}", credit_class=cls, currency=currency)
 
     def issue(number, who, issued, due, amount, **extra):
-        return invoice_issue(number=number, customer=c[who], invoice_date=date.fromisoformat(issued),
-                             due_date=date.fromisoformat(due), amount=D(amount), **extra)  # fmt: skip
+        return invoice_issue(
+            number=number,
+            customer=c[who],
+            invoice_date=date.fromisoformat(issued),
+            due_date=date.fromisoformat(due),
+            amount=D(amount),
+            **extra,
+        )
 
     inv = {
         "A-1": issue("A-1", "A", "2026-01-10", "2026-02-09", "10000"),
@@ -90,19 +108,41 @@ def ledger(manager):
     invoice_write_off(invoice=inv["E-1"], amount=D("500"), writeoff_date=date(2026, 3, 1), reason="破产")
     overdue_reason_set(customer=c["D"], code="habitual", noted_on=date(2026, 3, 1), noted_by=manager)
     overdue_reason_set(customer=c["B"], code="dispute", noted_on=date(2026, 3, 9), noted_by=manager)
-    promise_make(customer=c["B"], promised_date=DAY, amount=D("15000"), made_on=date(2026, 3, 3), made_by=manager)
-    dispute_open(invoice=inv["B-1"], amount=D("1000"), reason_code="quality", owner=manager, opened_on=DAY,
-                 opened_by=manager)  # fmt: skip
+    promise_make(
+        customer=c["B"], promised_date=DAY, amount=D("15000"), made_on=date(2026, 3, 3), made_by=manager
+    )
+    dispute_open(
+        invoice=inv["B-1"],
+        amount=D("1000"),
+        reason_code="quality",
+        owner=manager,
+        opened_on=DAY,
+        opened_by=manager,
+    )
     activity_log(customer=c["D"], kind="call", occurred_on=DAY, user=manager, outcome="reached")
     for number, (who, legal, done_on) in enumerate([("B", True, date(2026, 3, 5)), ("D", False, DAY)]):
         DunningAction.objects.create(
-            customer=c[who], action_date=done_on, policy_code="standard", step_code="legal" if legal else "reminder",
-            channel="email", invoice_numbers="x", status="done", completed_on=done_on, case_to_legal=legal,
+            customer=c[who],
+            action_date=done_on,
+            policy_code="standard",
+            step_code="legal" if legal else "reminder",
+            channel="email",
+            invoice_numbers="x",
+            status="done",
+            completed_on=done_on,
+            case_to_legal=legal,
             token=number,
-        )  # fmt: skip
+        )
     for raised_on, grade in ((date(2026, 3, 9), 3), (date(2026, 3, 2), 2), (date(2026, 3, 3), 1)):
-        EarlyWarning.objects.create(rule="newly_overdue", grade=grade, customer=c["D"], raised_on=raised_on,
-                                    subject_key=f"x:{raised_on}", routed_to="cfo", figures={})  # fmt: skip
+        EarlyWarning.objects.create(
+            rule="newly_overdue",
+            grade=grade,
+            customer=c["D"],
+            raised_on=raised_on,
+            subject_key=f"x:{raised_on}",
+            routed_to="cfo",
+            figures={},
+        )
     return c
 
 
@@ -128,7 +168,11 @@ def test_the_weekly_report(ledger):
     # 90 days back from the 10th: credit sales 8,000 + 59,500; 50,000 / 67,500 × 90 = 66.67.
     assert this["dso"] == "66.7"
     # On Sunday the 8th B-1, B-2, U-1 and G-1 are not yet overdue: 7,500 of 52,000.
-    assert (before["receivables"], before["overdue"], before["overdue_ratio"]) == ("52000.00", "7500.00", "14.42")
+    assert (before["receivables"], before["overdue"], before["overdue_ratio"]) == (
+        "52000.00",
+        "7500.00",
+        "14.42",
+    )
     assert data["warnings"]["count"] == 1 and data["warnings"]["by_grade"] == {"1": 0, "2": 0, "3": 1}
     assert data["warnings"]["per_week"][-2] == {"week": before["week"], "1": 1, "2": 1, "3": 0}
 
@@ -138,9 +182,14 @@ def test_the_monthly_report(ledger):
     assert (data["from"], data["to"]) == ("2026-03-01", "2026-03-10")
     assert data["balance"]["receivables"] == "50000.00" and data["balance"]["overdue"] == "37500.00"
     assert data["aging"]["buckets"] == {
-        "current": "12500.00", "1-30": "30000.00", "31-60": "4500.00", "61-90": "0.00",
-        "91-180": "3000.00", "181-360": "0.00", "361+": "0.00",
-    }  # fmt: skip
+        "current": "12500.00",
+        "1-30": "30000.00",
+        "31-60": "4500.00",
+        "61-90": "0.00",
+        "91-180": "3000.00",
+        "181-360": "0.00",
+        "361+": "0.00",
+    }
     assert data["kpis"]["overdue_ratio"] == "75.00"
     assert data["kpis"] == kpi_report(first_day=date(2026, 3, 1), last_day=DAY).as_dict()["total"]
     provision = data["provision"]
@@ -148,8 +197,12 @@ def test_the_monthly_report(ledger):
     assert D(provision["change"]) == D(provision["provision"]) - D(provision["previous"])
     assert provision["previous_as_of"] == "2026-02-28"
     # March: B-2's 2,000, two days late.
-    assert [(r["class"], r["paid"], r["late_1_30_pct"]) for r in data["payment_habits"]] == [("B", "2000.00", "100.00")]
-    reasons = {row["reason"]: (row["customers"], row["overdue"], row["share"]) for row in data["overdue_reasons"]}
+    assert [(r["class"], r["paid"], r["late_1_30_pct"]) for r in data["payment_habits"]] == [
+        ("B", "2000.00", "100.00")
+    ]
+    reasons = {
+        row["reason"]: (row["customers"], row["overdue"], row["share"]) for row in data["overdue_reasons"]
+    }
     assert reasons == {
         "dispute": (1, "23000.00", "61.33"),  # B: 20,000 + 3,000
         "": (3, "10500.00", "28.00"),  # U 7,000, E 500, F 3,000
@@ -159,22 +212,37 @@ def test_the_monthly_report(ledger):
 
 
 def test_payment_habits_by_class_in_february(ledger):
-    rows = {row["class"]: row for row in payment_habits(first_day=date(2026, 2, 1), last_day=date(2026, 2, 28))}
+    rows = {
+        row["class"]: row for row in payment_habits(first_day=date(2026, 2, 1), last_day=date(2026, 2, 28))
+    }
     assert set(rows) == {"A", "C"}
-    assert (rows["A"]["paid"], rows["A"]["on_time_pct"], rows["A"]["late_1_30_pct"]) == ("10000.00", "100.00", "0.00")
+    assert (rows["A"]["paid"], rows["A"]["on_time_pct"], rows["A"]["late_1_30_pct"]) == (
+        "10000.00",
+        "100.00",
+        "0.00",
+    )
     assert (rows["C"]["late_31_60"], rows["C"]["late_31_60_pct"]) == ("8000.00", "100.00")
 
 
 def test_the_special_report(ledger):
     data = report_build(kind="special", day=DAY, customer=ledger["B"])
     assert data["balance"] == {
-        "total": "23000.00", "overdue": "23000.00",
-        "buckets": {"current": "0.00", "1-30": "23000.00", "31-60": "0.00", "61-90": "0.00", "91-180": "0.00",
-                    "181-360": "0.00", "361+": "0.00"},
-    }  # fmt: skip
+        "total": "23000.00",
+        "overdue": "23000.00",
+        "buckets": {
+            "current": "0.00",
+            "1-30": "23000.00",
+            "31-60": "0.00",
+            "61-90": "0.00",
+            "91-180": "0.00",
+            "181-360": "0.00",
+            "361+": "0.00",
+        },
+    }
     assert [(i["number"], i["open"], i["days_overdue"]) for i in data["invoices"]] == [
-        ("B-2", "3000.00", 2), ("B-1", "20000.00", 1)
-    ]  # fmt: skip
+        ("B-2", "3000.00", 2),
+        ("B-1", "20000.00", 1),
+    ]
     assert [p["reference"] for p in data["payments"]] == ["P-B2"]
     assert len(data["promises"]) == 1 and data["disputes"][0]["amount"] == "1000.00"
     assert [(s["date"], s["step"]) for s in data["legal_steps"]] == [("2026-03-05", "legal")]
@@ -237,9 +305,17 @@ def test_the_schedule_job_sends_each_period_once_with_the_pdf(ledger, manager):
     cfo = user_create(username="cfo_wu", role="cfo", password="Huikuan-test-pw-1").user
     cfo.email = "cfo@example.com"
     cfo.save()
-    schedule = report_schedule_save(kind="daily", roles=["cfo"], addresses=["boss@example.com"],
-                                    language="zh-hans", enabled=True, updated_by="cm_sun")  # fmt: skip
-    report_schedule_save(kind="annual", roles=["cfo"], addresses=[], language="en", enabled=True, updated_by="x")
+    schedule = report_schedule_save(
+        kind="daily",
+        roles=["cfo"],
+        addresses=["boss@example.com"],
+        language="zh-hans",
+        enabled=True,
+        updated_by="cm_sun",
+    )
+    report_schedule_save(
+        kind="annual", roles=["cfo"], addresses=[], language="en", enabled=True, updated_by="x"
+    )
     result = reports_send_due(day=date(2026, 3, 11))
     assert result == {"due": ["2026-03-10"], "tasks": 1}
     task = QueuedTask.objects.get(func="huikuan.finance.reports.schedules.report_schedule_send")
@@ -256,3 +332,20 @@ def test_the_schedule_job_sends_each_period_once_with_the_pdf(ledger, manager):
     schedule.save()
     assert reports_send_due(day=date(2026, 3, 12))["tasks"] == 0
     assert ReportSchedule.objects.count() == 2
+
+
+def test_a_chart_with_chinese_labels_draws_every_glyph_as_svg_and_png():
+    import warnings
+
+    from huikuan.finance.reports.charts import BAR, LINE, Chart, chart_png, chart_svg
+
+    chart = Chart(
+        BAR, "近 14 天回款", ["一月", "二月"], {"回款": [D("123456.78"), None]}, unit="CNY", highlight=0
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "Glyph … missing from font" would fail here
+        svg = chart_svg(chart)
+        png = chart_png(chart)
+    assert svg.startswith("<?xml") and "<script" not in svg
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert Chart(LINE, "空", [], {}).empty and not chart.empty

@@ -43,13 +43,19 @@ def test_each_report_page_shows_charts_tables_and_downloads(web_as):
     assert "60,000.00" in daily and "HK-001" in daily  # 湖畔机电's receipt of the day
 
 
-def test_the_pdf_and_xlsx_downloads(web_as):
+def test_the_pdf_and_xlsx_are_drawn_by_a_queued_task_then_downloaded(
+    web_as, django_capture_on_commit_callbacks
+):
     client = web_as("auditor", "en")
+    with django_capture_on_commit_callbacks(execute=True):
+        waiting = client.get("/reports/monthly.pdf", MONTH)
+    assert waiting.status_code == 202 and "being prepared" in waiting.content.decode()
     pdf = client.get("/reports/monthly.pdf", MONTH)
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf" and pdf.content[:4] == b"%PDF"
     assert 'filename="monthly-report-2024-04.pdf"' in pdf["Content-Disposition"]
-    xlsx = client.get("/reports/monthly.xlsx", MONTH)
-    book = load_workbook(io.BytesIO(xlsx.content))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get("/reports/monthly.xlsx", MONTH)
+    book = load_workbook(io.BytesIO(client.get("/reports/monthly.xlsx", MONTH).content))
     assert "Aging by credit class" in book.sheetnames
     assert client.get("/reports/nothing.pdf").status_code == 404
 
@@ -57,17 +63,27 @@ def test_the_pdf_and_xlsx_downloads(web_as):
 def test_who_may_read_and_schedule(web_as):
     assert web_as("collector_wang").get("/reports/monthly/", MONTH).status_code == 403
     assert web_as("customer_contact").get("/reports/").status_code == 403
-    refused = web_as("auditor").post("/reports/schedules/", {"kind": "daily", "roles": ["cfo"], "language": "en"})
+    refused = web_as("auditor").post(
+        "/reports/schedules/", {"kind": "daily", "roles": ["cfo"], "language": "en"}
+    )
     assert refused.status_code == 403
     saved = web_as("credit_manager").post(
         "/reports/schedules/",
-        {"kind": "weekly", "roles": ["cfo"], "addresses": "boss@example.com", "language": "zh-hans", "enabled": "on"},
+        {
+            "kind": "weekly",
+            "roles": ["cfo"],
+            "addresses": "boss@example.com",
+            "language": "zh-hans",
+            "enabled": "on",
+        },
     )
     assert saved.status_code == 302
     schedule = ReportSchedule.objects.get()
     assert (schedule.kind, schedule.recipient_roles, schedule.recipient_addresses) == (
-        "weekly", ["cfo"], ["boss@example.com"]
-    )  # fmt: skip
+        "weekly",
+        ["cfo"],
+        ["boss@example.com"],
+    )
     bad = web_as("credit_manager").post("/reports/schedules/", {"kind": "daily", "language": "en"})
     assert bad.status_code == 400  # nobody to send it to
 
@@ -88,11 +104,13 @@ def test_the_api_gives_what_the_command_line_prints(api_as, huikuan):  # noqa: F
     assert api_as("auditor").delete(f"/api/reports/schedules/{created.json()['id']}/").status_code == 403
 
 
-def test_the_command_line_writes_the_files(huikuan, ledger, tmp_path):  # noqa: F811
+def test_the_command_line_writes_the_files(huikuan, ledger, tmp_path):
     pdf, xlsx = tmp_path / "m.pdf", tmp_path / "m.xlsx"
     done = huikuan("report", "monthly", "--month", "2024-04", "--pdf", str(pdf), "--xlsx", str(xlsx))
     assert done.code == 0 and pdf.read_bytes()[:4] == b"%PDF" and xlsx.stat().st_size > 0
-    text = huikuan("report", "special", "--customer", "HZ001", "--date", "2024-04-30", "--language", "en").stdout
+    text = huikuan(
+        "report", "special", "--customer", "HZ001", "--date", "2024-04-30", "--language", "en"
+    ).stdout
     assert "Special report: HZ001" in text and re.search(r"YS-0301", text)
     with pytest.raises(CommandError, match="one customer"):
         huikuan("report", "special")

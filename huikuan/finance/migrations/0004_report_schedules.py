@@ -27,4 +27,26 @@ class Migration(migrations.Migration):
                 'ordering': ['kind', 'id'],
             },
         ),
+        migrations.CreateModel(
+            name='ReportFile',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(max_length=16, verbose_name='report')),
+                ('day', models.DateField(verbose_name='date')),
+                ('customer_code', models.CharField(blank=True, max_length=64, verbose_name='customer code')),
+                ('language', models.CharField(max_length=8, verbose_name='language')),
+                ('extension', models.CharField(max_length=4)),
+                ('status', models.CharField(choices=[('queued', 'being prepared'), ('done', 'ready'), ('failed', 'failed')], default='queued', max_length=8, verbose_name='status')),
+                ('file_name', models.CharField(blank=True, max_length=200)),
+                ('content', models.BinaryField(default=b'')),
+                ('error', models.TextField(blank=True)),
+                ('requested_by', models.CharField(blank=True, max_length=150)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('finished_at', models.DateTimeField(blank=True, null=True)),
+            ],
+            options={
+                'ordering': ['-created_at', '-id'],
+                'indexes': [models.Index(fields=['kind', 'day', 'customer_code', 'language', 'extension'], name='report_file_key')],
+            },
+        ),
     ]

@@ -40,15 +40,39 @@ class Target:
 
 
 TARGETS = (
-    Target("collection_rate", "REPORT_TARGET_COLLECTION_RATE", gettext_lazy("collection rate %"), "%",
-           lambda actual, goal: actual >= goal, "≥"),
-    Target("collection_cycle", "REPORT_TARGET_COLLECTION_CYCLE_DAYS", gettext_lazy("collection cycle (days)"),
-           "days", lambda actual, goal: actual <= goal, "≤"),
-    Target("bad_debt_ratio", "REPORT_TARGET_BAD_DEBT_RATIO", gettext_lazy("bad-debt ratio %"), "%",
-           lambda actual, goal: actual < goal, "<"),
-    Target("overdue_clearance", "REPORT_TARGET_OVERDUE_CLEARANCE", gettext_lazy("overdue clearance %"), "%",
-           lambda actual, goal: actual >= goal, "≥"),
-)  # fmt: skip
+    Target(
+        "collection_rate",
+        "REPORT_TARGET_COLLECTION_RATE",
+        gettext_lazy("collection rate %"),
+        "%",
+        lambda actual, goal: actual >= goal,
+        "≥",
+    ),
+    Target(
+        "collection_cycle",
+        "REPORT_TARGET_COLLECTION_CYCLE_DAYS",
+        gettext_lazy("collection cycle (days)"),
+        "days",
+        lambda actual, goal: actual <= goal,
+        "≤",
+    ),
+    Target(
+        "bad_debt_ratio",
+        "REPORT_TARGET_BAD_DEBT_RATIO",
+        gettext_lazy("bad-debt ratio %"),
+        "%",
+        lambda actual, goal: actual < goal,
+        "<",
+    ),
+    Target(
+        "overdue_clearance",
+        "REPORT_TARGET_OVERDUE_CLEARANCE",
+        gettext_lazy("overdue clearance %"),
+        "%",
+        lambda actual, goal: actual >= goal,
+        "≥",
+    ),
+)
 
 
 def clearance_percent(*, start: date, as_of: date) -> str | None:
@@ -118,34 +142,60 @@ def annual_document(data: dict) -> ReportDocument:
     overview = Section(
         _("Targets against actuals"),
         figures=[
-            Figure(str(by_key[row["key"]].label), number_text(row["actual"]),
-                   _("target %(sign)s %(goal)s: %(verdict)s") % {"sign": row["comparison"], "goal": row["target"],
-                                                                "verdict": verdict(row)}, row["met"])
+            Figure(
+                str(by_key[row["key"]].label),
+                number_text(row["actual"]),
+                _("target %(sign)s %(goal)s: %(verdict)s")
+                % {"sign": row["comparison"], "goal": row["target"], "verdict": verdict(row)},
+                row["met"],
+            )
             for row in data["targets"]
         ],
         tables=[
-            Table(_("Targets"), [Column(_("KPI")), Column(_("target")), Column(_("actual"), "number"),
-                                 Column(_("result"))],
-                  [[str(by_key[r["key"]].label), f"{r['comparison']} {r['target']}", money(r["actual"]), verdict(r)]
-                   for r in data["targets"]]),
+            Table(
+                _("Targets"),
+                [Column(_("KPI")), Column(_("target")), Column(_("actual"), "number"), Column(_("result"))],
+                [
+                    [
+                        str(by_key[r["key"]].label),
+                        f"{r['comparison']} {r['target']}",
+                        money(r["actual"]),
+                        verdict(r),
+                    ]
+                    for r in data["targets"]
+                ],
+            ),
         ],
-    )  # fmt: skip
+    )
     trend = Section(
         _("Month by month"),
         charts=[
-            Chart(LINE, str(by_key[row["key"]].label), labels,
-                  {_("actual"): [money(month[row["key"]]) for month in months]},
-                  target=Decimal(row["target"]), target_label=_("target"))
+            Chart(
+                LINE,
+                str(by_key[row["key"]].label),
+                labels,
+                {_("actual"): [money(month[row["key"]]) for month in months]},
+                target=Decimal(row["target"]),
+                target_label=_("target"),
+            )
             for row in data["targets"]
         ],
         tables=[
-            Table(_("Each month"), [Column(_("month")), *(Column(str(t.label), "number") for t in TARGETS)],
-                  [[m["month"], *(money(m[t.key]) for t in TARGETS)] for m in months]),
+            Table(
+                _("Each month"),
+                [Column(_("month")), *(Column(str(t.label), "number") for t in TARGETS)],
+                [[m["month"], *(money(m[t.key]) for t in TARGETS)] for m in months],
+            ),
         ],
-        note=_("Each month's collection rate, cycle and bad-debt ratio are the month's own; the overdue "
-               "clearance runs from the start of the year to the month's end."),
-    )  # fmt: skip
+        note=_(
+            "Each month's collection rate, cycle and bad-debt ratio are the month's own; the overdue "
+            "clearance runs from the start of the year to the month's end."
+        ),
+    )
     return ReportDocument(
-        "annual", _("Annual receivables report %(year)s") % {"year": data["year"]},
-        f"{data['from']} – {data['to']}", f"annual-report-{data['year']}", [overview, trend],
-    )  # fmt: skip
+        "annual",
+        _("Annual receivables report %(year)s") % {"year": data["year"]},
+        f"{data['from']} – {data['to']}",
+        f"annual-report-{data['year']}",
+        [overview, trend],
+    )

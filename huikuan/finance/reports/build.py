@@ -39,7 +39,9 @@ _DOCUMENTS = {
 }
 
 
-def report_build(*, kind: str, day: date, customer: Customer | None = None, first_day: date | None = None) -> dict:
+def report_build(
+    *, kind: str, day: date, customer: Customer | None = None, first_day: date | None = None
+) -> dict:
     """The report's data as plain values (what ``--json`` and the API give)."""
     if kind not in KINDS:
         raise RuleViolation(f"no report {kind!r}: one of {', '.join(KINDS)}")

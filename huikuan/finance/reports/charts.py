@@ -91,8 +91,15 @@ def _draw(axes, chart: Chart) -> None:
     names = list(chart.series)
     if chart.kind == LINE:
         for index, name in enumerate(names):
-            axes.plot(positions, _floats(chart.series[name]), marker="o", markersize=3, linewidth=1.6,
-                      color=COLOURS[index % len(COLOURS)], label=name)  # fmt: skip
+            axes.plot(
+                positions,
+                _floats(chart.series[name]),
+                marker="o",
+                markersize=3,
+                linewidth=1.6,
+                color=COLOURS[index % len(COLOURS)],
+                label=name,
+            )
     elif chart.kind in (BAR, STACKED):
         stacked = chart.kind == STACKED
         width = 0.7 if stacked else 0.8 / max(len(names), 1)

@@ -40,7 +40,10 @@ ROWS = 200  # rows listed per table (the totals count them all)
 
 
 def _names(ids: set[int]) -> dict[int, tuple[str, str]]:
-    return {pk: (code, name) for pk, code, name in Customer.objects.filter(pk__in=ids).values_list("pk", "code", "name")}
+    return {
+        pk: (code, name)
+        for pk, code, name in Customer.objects.filter(pk__in=ids).values_list("pk", "code", "name")
+    }
 
 
 def _receipts_on(first_day: date, last_day: date) -> Decimal:
@@ -51,18 +54,23 @@ def _receipts_on(first_day: date, last_day: date) -> Decimal:
 def daily_report(*, first_day: date, last_day: date | None = None) -> dict:
     """The daily report's figures as plain data (decimal strings)."""
     last_day = last_day or first_day
-    period = {"first": first_day, "last": last_day}
     payments = list(
-        Payment.objects.filter(payment_date__gte=period["first"], payment_date__lte=period["last"])
+        Payment.objects.filter(payment_date__gte=first_day, payment_date__lte=last_day)
         .order_by("-amount", "reference")
         .values_list("reference", "payment_date", "customer_id", "amount", "currency", "fx_rate", "method")
     )
     allocations = list(
         Allocation.objects.filter(allocation_date__gte=first_day, allocation_date__lte=last_day)
         .order_by("allocation_date", "pk")
-        .values_list("payment__reference", "invoice__number", "invoice__customer_id", "allocation_date",
-                     "amount", "invoice__fx_rate")
-    )  # fmt: skip
+        .values_list(
+            "payment__reference",
+            "invoice__number",
+            "invoice__customer_id",
+            "allocation_date",
+            "amount",
+            "invoice__fx_rate",
+        )
+    )
     overdue = credit_figures.open_invoices_due_between(
         as_of=last_day, first_due=first_day - timedelta(days=1), last_due=last_day - timedelta(days=1)
     )
@@ -72,9 +80,10 @@ def daily_report(*, first_day: date, last_day: date | None = None) -> dict:
         )
     )
     actions = list(
-        DunningAction.objects.filter(status=ActionStatus.DONE, completed_on__gte=first_day, completed_on__lte=last_day)
-        .values_list("customer_id", "channel", "step_code", "completed_by")
-    )  # fmt: skip
+        DunningAction.objects.filter(
+            status=ActionStatus.DONE, completed_on__gte=first_day, completed_on__lte=last_day
+        ).values_list("customer_id", "channel", "step_code", "completed_by")
+    )
     activities = list(
         Activity.objects.filter(occurred_on__gte=first_day, occurred_on__lte=last_day).values_list(
             "customer_id", "kind", "outcome", "user"
@@ -182,46 +191,115 @@ def daily_document(data: dict) -> ReportDocument:
     summary = Section(
         _("The day at a glance"),
         figures=[
-            Figure(_("Receipts"), money_text(data["receipts"]["amount"]),
-                   _("%(count)d payments") % {"count": data["receipts"]["count"]}),
+            Figure(
+                _("Receipts"),
+                money_text(data["receipts"]["amount"]),
+                _("%(count)d payments") % {"count": data["receipts"]["count"]},
+            ),
             Figure(_("Applied to invoices"), money_text(data["applied"]["amount"])),
-            Figure(_("Newly overdue"), money_text(data["newly_overdue"]["amount"]),
-                   _("%(count)d invoices") % {"count": data["newly_overdue"]["count"]}),
+            Figure(
+                _("Newly overdue"),
+                money_text(data["newly_overdue"]["amount"]),
+                _("%(count)d invoices") % {"count": data["newly_overdue"]["count"]},
+            ),
             Figure(_("Promises falling due"), str(data["promises_due"]["count"])),
-            Figure(_("Actions done"), str(data["actions"]["dunning_actions"] + data["actions"]["activities"])),
+            Figure(
+                _("Actions done"), str(data["actions"]["dunning_actions"] + data["actions"]["activities"])
+            ),
         ],
         charts=[
-            Chart(BAR, _("Receipts, last %(days)d days") % {"days": len(trend)},
-                  [row["date"][5:] for row in trend], {_("Receipts"): [money(row["receipts"]) for row in trend]},
-                  unit=currency, highlight=today),
-            Chart(HBAR, _("Actions done"), [label for label, _n in done],
-                  {_("Actions done"): [Decimal(n) for _label, n in done]}),
+            Chart(
+                BAR,
+                _("Receipts, last %(days)d days") % {"days": len(trend)},
+                [row["date"][5:] for row in trend],
+                {_("Receipts"): [money(row["receipts"]) for row in trend]},
+                unit=currency,
+                highlight=today,
+            ),
+            Chart(
+                HBAR,
+                _("Actions done"),
+                [label for label, _n in done],
+                {_("Actions done"): [Decimal(n) for _label, n in done]},
+            ),
         ],
-    )  # fmt: skip
+    )
     tables = Section(
         _("Details"),
         tables=[
-            Table(_("Receipts"), [Column(_("payment")), Column(_("date"), "date"), Column(_("customer")),
-                                  Column(_("name")), Column(amount, "money"), Column(_("currency")),
-                                  Column(_("amount in its currency"), "money")],
-                  [[r["reference"], date.fromisoformat(r["date"]), r["customer_code"] or _("unidentified"),
-                    r["customer_name"], money(r["amount"]), r["currency"], money(r["amount_in_currency"])]
-                   for r in data["receipts"]["rows"]],
-                  empty_text=_("No receipts.")),
-            Table(_("Newly overdue invoices"), [Column(_("invoice")), Column(_("customer")), Column(_("name")),
-                                                Column(_("due date"), "date"), Column(amount, "money")],
-                  [[r["invoice"], r["customer_code"], r["customer_name"], date.fromisoformat(r["due_date"]),
-                    money(r["balance"])] for r in data["newly_overdue"]["rows"]],
-                  empty_text=_("No invoice fell overdue.")),
-            Table(_("Promises falling due"), [Column(_("customer")), Column(_("name")),
-                                              Column(_("promised date"), "date"), Column(_("amount"), "money"),
-                                              Column(_("currency")), Column(_("paid"), "money"), Column(_("status"))],
-                  [[r["customer_code"], r["customer_name"], date.fromisoformat(r["promised_date"]),
-                    money(r["amount"]), r["currency"], money(r["paid"]), str(statuses.get(r["status"], r["status"]))]
-                   for r in data["promises_due"]["rows"]],
-                  empty_text=_("No promise falls due.")),
+            Table(
+                _("Receipts"),
+                [
+                    Column(_("payment")),
+                    Column(_("date"), "date"),
+                    Column(_("customer")),
+                    Column(_("name")),
+                    Column(amount, "money"),
+                    Column(_("currency")),
+                    Column(_("amount in its currency"), "money"),
+                ],
+                [
+                    [
+                        r["reference"],
+                        date.fromisoformat(r["date"]),
+                        r["customer_code"] or _("unidentified"),
+                        r["customer_name"],
+                        money(r["amount"]),
+                        r["currency"],
+                        money(r["amount_in_currency"]),
+                    ]
+                    for r in data["receipts"]["rows"]
+                ],
+                empty_text=_("No receipts."),
+            ),
+            Table(
+                _("Newly overdue invoices"),
+                [
+                    Column(_("invoice")),
+                    Column(_("customer")),
+                    Column(_("name")),
+                    Column(_("due date"), "date"),
+                    Column(amount, "money"),
+                ],
+                [
+                    [
+                        r["invoice"],
+                        r["customer_code"],
+                        r["customer_name"],
+                        date.fromisoformat(r["due_date"]),
+                        money(r["balance"]),
+                    ]
+                    for r in data["newly_overdue"]["rows"]
+                ],
+                empty_text=_("No invoice fell overdue."),
+            ),
+            Table(
+                _("Promises falling due"),
+                [
+                    Column(_("customer")),
+                    Column(_("name")),
+                    Column(_("promised date"), "date"),
+                    Column(_("amount"), "money"),
+                    Column(_("currency")),
+                    Column(_("paid"), "money"),
+                    Column(_("status")),
+                ],
+                [
+                    [
+                        r["customer_code"],
+                        r["customer_name"],
+                        date.fromisoformat(r["promised_date"]),
+                        money(r["amount"]),
+                        r["currency"],
+                        money(r["paid"]),
+                        str(statuses.get(r["status"], r["status"])),
+                    ]
+                    for r in data["promises_due"]["rows"]
+                ],
+                empty_text=_("No promise falls due."),
+            ),
         ],
-    )  # fmt: skip
+    )
     return ReportDocument(
         "daily", _("Daily receivables report"), period, f"daily-report-{data['to']}", [summary, tables]
     )

@@ -60,7 +60,10 @@ def payment_habits(*, first_day: date, last_day: date) -> list[dict]:
                 "class": credit_class or "",
                 "paid": f"{paid:.2f}",
                 **{band: f"{value:.2f}" for band, value in zip(HABIT_BANDS, amounts, strict=True)},
-                **{f"{band}_pct": _share(value, paid) for band, value in zip(HABIT_BANDS, amounts, strict=True)},
+                **{
+                    f"{band}_pct": _share(value, paid)
+                    for band, value in zip(HABIT_BANDS, amounts, strict=True)
+                },
             }
         )
     return rows

@@ -10,7 +10,15 @@ from huikuan.collections.models import OverdueReasonCode
 from huikuan.core.exports import Column
 from huikuan.finance.kpis import KPI_NAMES
 from huikuan.finance.reports.charts import BAR, HBAR, LINE, Chart
-from huikuan.finance.reports.document import Figure, ReportDocument, Section, Table, money, money_text, number_text
+from huikuan.finance.reports.document import (
+    Figure,
+    ReportDocument,
+    Section,
+    Table,
+    money,
+    money_text,
+    number_text,
+)
 from huikuan.finance.reports.labels import KPI_LABELS
 from huikuan.finance.reports.monthly import HABIT_BANDS
 
@@ -27,27 +35,44 @@ def _balance(data: dict) -> Section:
     return Section(
         _("Balance and aging"),
         figures=[
-            Figure(_("Receivables at the month's end"), money_text(balance["receivables"]),
-                   _("start of the month: %(value)s") % {"value": money_text(balance["previous_receivables"])}),
+            Figure(
+                _("Receivables at the month's end"),
+                money_text(balance["receivables"]),
+                _("start of the month: %(value)s") % {"value": money_text(balance["previous_receivables"])},
+            ),
             Figure(_("of which overdue"), money_text(balance["overdue"])),
             Figure(_("Credit sales"), money_text(balance["credit_sales"])),
             Figure(_("Receipts"), money_text(balance["receipts"])),
             Figure(_("Written off"), money_text(balance["written_off"])),
         ],
         charts=[
-            Chart(BAR, _("Aging at the month's end"), [bucket_label(b) for b in buckets],
-                  {_("Balance"): [money(aging["buckets"][b]) for b in buckets]}, unit=currency),
-            Chart(BAR, _("Receivables and overdue, month by month"), months,
-                  {_("Receivables"): [money(r["receivables"]) for r in trend],
-                   _("Overdue"): [money(r["overdue"]) for r in trend]}, unit=currency),
+            Chart(
+                BAR,
+                _("Aging at the month's end"),
+                [bucket_label(b) for b in buckets],
+                {_("Balance"): [money(aging["buckets"][b]) for b in buckets]},
+                unit=currency,
+            ),
+            Chart(
+                BAR,
+                _("Receivables and overdue, month by month"),
+                months,
+                {
+                    _("Receivables"): [money(r["receivables"]) for r in trend],
+                    _("Overdue"): [money(r["overdue"]) for r in trend],
+                },
+                unit=currency,
+            ),
         ],
         tables=[
-            Table(_("Aging by credit class"),
-                  [Column(_("credit class")), *(Column(bucket_label(b), "money") for b in buckets)],
-                  [[row["class"] or _("none"), *(money(row[b]) for b in buckets)] for row in aging["by_class"]],
-                  total=[_("total"), *(money(aging["buckets"][b]) for b in buckets)]),
+            Table(
+                _("Aging by credit class"),
+                [Column(_("credit class")), *(Column(bucket_label(b), "money") for b in buckets)],
+                [[row["class"] or _("none"), *(money(row[b]) for b in buckets)] for row in aging["by_class"]],
+                total=[_("total"), *(money(aging["buckets"][b]) for b in buckets)],
+            ),
         ],
-    )  # fmt: skip
+    )
 
 
 def _kpis(data: dict) -> Section:
@@ -55,22 +80,41 @@ def _kpis(data: dict) -> Section:
     months = [row["month"] for row in trend]
     return Section(
         _("DSO and the KPIs"),
-        figures=[Figure(str(KPI_LABELS[name]), number_text(kpis[name])) for name in ("dso", "collection_rate",
-                                                                                    "overdue_ratio", "cei")],
+        figures=[
+            Figure(str(KPI_LABELS[name]), number_text(kpis[name]))
+            for name in ("dso", "collection_rate", "overdue_ratio", "cei")
+        ],
         charts=[
-            Chart(LINE, _("DSO and best possible DSO"), months,
-                  {str(KPI_LABELS["dso"]): [money(r["dso"]) for r in trend],
-                   str(KPI_LABELS["bpdso"]): [money(r["bpdso"]) for r in trend]}, unit=_("days")),
-            Chart(LINE, _("Collection rate and overdue ratio"), months,
-                  {str(KPI_LABELS["collection_rate"]): [money(r["collection_rate"]) for r in trend],
-                   str(KPI_LABELS["overdue_ratio"]): [money(r["overdue_ratio"]) for r in trend]}, unit="%"),
+            Chart(
+                LINE,
+                _("DSO and best possible DSO"),
+                months,
+                {
+                    str(KPI_LABELS["dso"]): [money(r["dso"]) for r in trend],
+                    str(KPI_LABELS["bpdso"]): [money(r["bpdso"]) for r in trend],
+                },
+                unit=_("days"),
+            ),
+            Chart(
+                LINE,
+                _("Collection rate and overdue ratio"),
+                months,
+                {
+                    str(KPI_LABELS["collection_rate"]): [money(r["collection_rate"]) for r in trend],
+                    str(KPI_LABELS["overdue_ratio"]): [money(r["overdue_ratio"]) for r in trend],
+                },
+                unit="%",
+            ),
         ],
         tables=[
-            Table(_("KPIs of the month"), [Column(_("KPI")), Column(_("value"), "number")],
-                  [[str(KPI_LABELS[name]), money(kpis[name])] for name in KPI_NAMES]),
+            Table(
+                _("KPIs of the month"),
+                [Column(_("KPI")), Column(_("value"), "number")],
+                [[str(KPI_LABELS[name]), money(kpis[name])] for name in KPI_NAMES],
+            ),
         ],
         note=_("Days to 0.1, percentages to 0.01; – where a figure has nothing to divide by."),
-    )  # fmt: skip
+    )
 
 
 def _provision(data: dict) -> Section:
@@ -85,19 +129,31 @@ def _provision(data: dict) -> Section:
             Figure(_("of which specific provisions"), money_text(provision["specific"])),
         ],
         charts=[
-            Chart(BAR, _("Provision by aging bucket"), [bucket_label(r["bucket"]) for r in rows],
-                  {_("Provision"): [money(r["provision"]) for r in rows]}, unit=data["currency"]),
+            Chart(
+                BAR,
+                _("Provision by aging bucket"),
+                [bucket_label(r["bucket"]) for r in rows],
+                {_("Provision"): [money(r["provision"]) for r in rows]},
+                unit=data["currency"],
+            ),
         ],
         tables=[
-            Table(_("Provision by aging bucket"),
-                  [Column(_("bucket")), Column(_("balance"), "money"), Column(_("provision"), "money")],
-                  [[bucket_label(r["bucket"]), money(r["balance"]), money(r["provision"])] for r in rows]),
-            Table(_("Journal entry of the change"),
-                  [Column(_("account")), Column(_("debit"), "money"), Column(_("credit"), "money")],
-                  [[line["account"], money(line["debit"]), money(line["credit"])] for line in provision["journal"]],
-                  empty_text=_("No change to book.")),
+            Table(
+                _("Provision by aging bucket"),
+                [Column(_("bucket")), Column(_("balance"), "money"), Column(_("provision"), "money")],
+                [[bucket_label(r["bucket"]), money(r["balance"]), money(r["provision"])] for r in rows],
+            ),
+            Table(
+                _("Journal entry of the change"),
+                [Column(_("account")), Column(_("debit"), "money"), Column(_("credit"), "money")],
+                [
+                    [line["account"], money(line["debit"]), money(line["credit"])]
+                    for line in provision["journal"]
+                ],
+                empty_text=_("No change to book."),
+            ),
         ],
-    )  # fmt: skip
+    )
 
 
 def _habits(data: dict) -> Section:
@@ -112,51 +168,89 @@ def _habits(data: dict) -> Section:
     return Section(
         _("Payment habits"),
         charts=[
-            Chart(HBAR, _("Share of what was paid, by credit class (%)"), classes,
-                  {str(names[band]): [money(row[f"{band}_pct"]) or Decimal(0) for row in rows]
-                   for band in HABIT_BANDS}),
+            Chart(
+                HBAR,
+                _("Share of what was paid, by credit class (%)"),
+                classes,
+                {
+                    str(names[band]): [money(row[f"{band}_pct"]) or Decimal(0) for row in rows]
+                    for band in HABIT_BANDS
+                },
+            ),
         ],
         tables=[
-            Table(_("Paid in the month, by credit class"),
-                  [Column(_("credit class")), Column(_("paid"), "money"),
-                   *(Column(f"{names[band]} %", "percent") for band in HABIT_BANDS)],
-                  [[cls, money(row["paid"]), *(money(row[f"{band}_pct"]) for band in HABIT_BANDS)]
-                   for cls, row in zip(classes, rows, strict=True)],
-                  empty_text=_("Nothing was paid in the month.")),
+            Table(
+                _("Paid in the month, by credit class"),
+                [
+                    Column(_("credit class")),
+                    Column(_("paid"), "money"),
+                    *(Column(f"{names[band]} %", "percent") for band in HABIT_BANDS),
+                ],
+                [
+                    [cls, money(row["paid"]), *(money(row[f"{band}_pct"]) for band in HABIT_BANDS)]
+                    for cls, row in zip(classes, rows, strict=True)
+                ],
+                empty_text=_("Nothing was paid in the month."),
+            ),
         ],
-    )  # fmt: skip
+    )
 
 
 def _reasons(data: dict) -> Section:
     rows = data["overdue_reasons"]
     reasons = dict(OverdueReasonCode.choices)
-    names = [str(reasons.get(row["reason"], row["reason"])) if row["reason"] else _("not noted") for row in rows]
+    names = [
+        str(reasons.get(row["reason"], row["reason"])) if row["reason"] else _("not noted") for row in rows
+    ]
     return Section(
         _("Overdue reasons"),
         charts=[
-            Chart(HBAR, _("Overdue balance by reason"), names,
-                  {_("Overdue"): [money(row["overdue"]) for row in rows]}, unit=data["currency"]),
+            Chart(
+                HBAR,
+                _("Overdue balance by reason"),
+                names,
+                {_("Overdue"): [money(row["overdue"]) for row in rows]},
+                unit=data["currency"],
+            ),
         ],
         tables=[
-            Table(_("Overdue customers by their latest reason"),
-                  [Column(_("reason")), Column(_("customers"), "count"), Column(_("overdue"), "money"),
-                   Column(_("share %"), "percent")],
-                  [[name, row["customers"], money(row["overdue"]), money(row["share"])]
-                   for name, row in zip(names, rows, strict=True)],
-                  empty_text=_("Nothing is overdue.")),
+            Table(
+                _("Overdue customers by their latest reason"),
+                [
+                    Column(_("reason")),
+                    Column(_("customers"), "count"),
+                    Column(_("overdue"), "money"),
+                    Column(_("share %"), "percent"),
+                ],
+                [
+                    [name, row["customers"], money(row["overdue"]), money(row["share"])]
+                    for name, row in zip(names, rows, strict=True)
+                ],
+                empty_text=_("Nothing is overdue."),
+            ),
         ],
-    )  # fmt: skip
+    )
 
 
 def _plan(plan: dict) -> Section:
     return Section(
         plan.get("title") or _("Clearance plan"),
         tables=[
-            Table(_("Targets"), [Column(_("target")), Column(_("goal")), Column(_("actual")), Column(_("met"))],
-                  [[row.get("target"), row.get("goal"), row.get("actual"), _("yes") if row.get("met") else _("no")]
-                   for row in plan.get("rows", [])]),
+            Table(
+                _("Targets"),
+                [Column(_("target")), Column(_("goal")), Column(_("actual")), Column(_("met"))],
+                [
+                    [
+                        row.get("target"),
+                        row.get("goal"),
+                        row.get("actual"),
+                        _("yes") if row.get("met") else _("no"),
+                    ]
+                    for row in plan.get("rows", [])
+                ],
+            ),
         ],
-    )  # fmt: skip
+    )
 
 
 def monthly_document(data: dict) -> ReportDocument:

@@ -86,7 +86,9 @@ def due_periods(day: date, holidays: Collection[date] = ()) -> list[Period]:
         first, last = month_bounds(day.replace(day=1) - timedelta(days=1))
         due.append(Period(MONTHLY, first, last, f"{first:%Y-%m}"))
         if day.month == 1:
-            due.append(Period(ANNUAL, date(day.year - 1, 1, 1), date(day.year - 1, 12, 31), str(day.year - 1)))
+            due.append(
+                Period(ANNUAL, date(day.year - 1, 1, 1), date(day.year - 1, 12, 31), str(day.year - 1))
+            )
     return due
 
 

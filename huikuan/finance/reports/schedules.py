@@ -119,7 +119,9 @@ def reports_send_due(*, day: date) -> dict:
     work = []
     for period in periods:
         for schedule in ReportSchedule.objects.filter(kind=period.kind, enabled=True).order_by("pk"):
-            if OutboundEmail.objects.filter(idempotency_key=_key(schedule.pk, period.kind, period.key)).exists():
+            if OutboundEmail.objects.filter(
+                idempotency_key=_key(schedule.pk, period.kind, period.key)
+            ).exists():
                 continue
             work.append(
                 {
@@ -134,7 +136,9 @@ def reports_send_due(*, day: date) -> dict:
     return {"due": [period.key for period in periods], "tasks": len(tasks)}
 
 
-def report_schedule_send(*, schedule_id: int, kind: str, first_day: str, last_day: str, key: str) -> int | None:
+def report_schedule_send(
+    *, schedule_id: int, kind: str, first_day: str, last_day: str, key: str
+) -> int | None:
     """Draw the report of the period and email it with its PDF; the email's id, or None when
     the schedule is gone or disabled or nobody has an address. Sent once per period."""
     schedule = ReportSchedule.objects.filter(pk=schedule_id, enabled=True).first()

@@ -29,7 +29,9 @@ HISTORY_MONTHS = 12
 
 
 def _legal_steps() -> Q:
-    rungs = DunningStep.objects.filter(Q(case_to_legal=True) | Q(litigation_decision=True) | Q(credit_hold=True))
+    rungs = DunningStep.objects.filter(
+        Q(case_to_legal=True) | Q(litigation_decision=True) | Q(credit_hold=True)
+    )
     by_step = Q(pk__in=[])
     for policy_code, step_code in rungs.values_list("policy__code", "code"):
         by_step |= Q(policy_code=policy_code, step_code=step_code)
@@ -54,20 +56,28 @@ def special_report(*, customer: Customer, as_of: date) -> dict:
             as_of=as_of, first_due=date(1900, 1, 1), last_due=date(2199, 12, 31), customer_ids=[customer.pk]
         )
     }
-    invoices = list(customer.invoices.filter(invoice_date__lte=as_of).order_by("-invoice_date", "-number")[:ROWS])
-    payments = list(customer.payments.filter(payment_date__lte=as_of).order_by("-payment_date", "-reference")[:ROWS])
+    invoices = list(
+        customer.invoices.filter(invoice_date__lte=as_of).order_by("-invoice_date", "-number")[:ROWS]
+    )
+    payments = list(
+        customer.payments.filter(payment_date__lte=as_of).order_by("-payment_date", "-reference")[:ROWS]
+    )
     months = _months(as_of)
     invoiced: dict[str, Decimal] = defaultdict(Decimal)
     received: dict[str, Decimal] = defaultdict(Decimal)
-    for day, amount, rate in customer.invoices.filter(invoice_date__gte=months[0], invoice_date__lte=as_of).values_list(
-        "invoice_date", "amount", "fx_rate"
-    ):
+    for day, amount, rate in customer.invoices.filter(
+        invoice_date__gte=months[0], invoice_date__lte=as_of
+    ).values_list("invoice_date", "amount", "fx_rate"):
         invoiced[f"{day:%Y-%m}"] += functional_amount(amount, rate)
     for day, amount, rate in Payment.objects.filter(
         customer=customer, payment_date__gte=months[0], payment_date__lte=as_of
     ).values_list("payment_date", "amount", "fx_rate"):
         received[f"{day:%Y-%m}"] += functional_amount(amount, rate)
-    reason = OverdueReason.objects.filter(customer=customer, noted_on__lte=as_of).order_by("-noted_on", "-pk").first()
+    reason = (
+        OverdueReason.objects.filter(customer=customer, noted_on__lte=as_of)
+        .order_by("-noted_on", "-pk")
+        .first()
+    )
     legal = DunningAction.objects.filter(_legal_steps(), customer=customer, action_date__lte=as_of).order_by(
         "-action_date", "-pk"
     )
@@ -94,10 +104,13 @@ def special_report(*, customer: Customer, as_of: date) -> dict:
             "buckets": {name: f"{value:.2f}" for name, value in buckets.items()},
         },
         "months": [
-            {"month": f"{start:%Y-%m}", "invoiced": f"{invoiced[f'{start:%Y-%m}']:.2f}",
-             "received": f"{received[f'{start:%Y-%m}']:.2f}"}
+            {
+                "month": f"{start:%Y-%m}",
+                "invoiced": f"{invoiced[f'{start:%Y-%m}']:.2f}",
+                "received": f"{received[f'{start:%Y-%m}']:.2f}",
+            }
             for start in months
-        ],  # fmt: skip
+        ],
         "class_changes": [
             {"date": change.changed_at.date().isoformat(), "from": change.from_class, "to": change.to_class}
             for change in ClassChange.objects.filter(customer=customer, changed_at__date__lte=as_of).order_by(
@@ -117,37 +130,72 @@ def special_report(*, customer: Customer, as_of: date) -> dict:
             for invoice in invoices
         ],
         "payments": [
-            {"reference": p.reference, "date": p.payment_date.isoformat(), "amount": f"{p.amount:.2f}",
-             "currency": p.currency, "method": p.method}
+            {
+                "reference": p.reference,
+                "date": p.payment_date.isoformat(),
+                "amount": f"{p.amount:.2f}",
+                "currency": p.currency,
+                "method": p.method,
+            }
             for p in payments
-        ],  # fmt: skip
+        ],
         "promises": [
-            {"made_on": p.made_on.isoformat(), "promised_date": p.promised_date.isoformat(),
-             "amount": f"{p.amount:.2f}", "currency": p.currency, "status": p.status, "paid": f"{p.paid_amount:.2f}"}
-            for p in PromiseToPay.objects.filter(customer=customer, made_on__lte=as_of).order_by("-made_on", "-pk")
-        ],  # fmt: skip
+            {
+                "made_on": p.made_on.isoformat(),
+                "promised_date": p.promised_date.isoformat(),
+                "amount": f"{p.amount:.2f}",
+                "currency": p.currency,
+                "status": p.status,
+                "paid": f"{p.paid_amount:.2f}",
+            }
+            for p in PromiseToPay.objects.filter(customer=customer, made_on__lte=as_of).order_by(
+                "-made_on", "-pk"
+            )
+        ],
         "disputes": [
-            {"invoice": d.invoice.number, "opened_on": d.opened_on.isoformat(), "amount": f"{d.amount:.2f}",
-             "currency": d.currency, "reason": d.reason_code, "status": d.status,
-             "resolved_on": d.resolved_on.isoformat() if d.resolved_on else None}
+            {
+                "invoice": d.invoice.number,
+                "opened_on": d.opened_on.isoformat(),
+                "amount": f"{d.amount:.2f}",
+                "currency": d.currency,
+                "reason": d.reason_code,
+                "status": d.status,
+                "resolved_on": d.resolved_on.isoformat() if d.resolved_on else None,
+            }
             for d in Dispute.objects.filter(customer=customer, opened_on__lte=as_of)
-            .select_related("invoice").order_by("-opened_on", "-pk")
-        ],  # fmt: skip
+            .select_related("invoice")
+            .order_by("-opened_on", "-pk")
+        ],
         "legal_steps": [
-            {"date": a.action_date.isoformat(), "step": a.step_code, "channel": a.channel, "status": a.status,
-             "case_to_legal": a.case_to_legal, "credit_hold": a.credit_hold}
+            {
+                "date": a.action_date.isoformat(),
+                "step": a.step_code,
+                "channel": a.channel,
+                "status": a.status,
+                "case_to_legal": a.case_to_legal,
+                "credit_hold": a.credit_hold,
+            }
             for a in legal[:ROWS]
-        ],  # fmt: skip
+        ],
         "letters": [
-            {"reference": letter.reference, "date": letter.created_at.date().isoformat(), "subject": letter.subject}
+            {
+                "reference": letter.reference,
+                "date": letter.created_at.date().isoformat(),
+                "subject": letter.subject,
+            }
             for letter in Letter.objects.filter(customer=customer, created_at__date__lte=as_of).order_by(
                 "-created_at"
             )[:ROWS]
         ],
         "write_offs": [
-            {"invoice": w.invoice.number, "date": w.writeoff_date.isoformat(), "amount": f"{w.amount:.2f}",
-             "reason": w.reason}
+            {
+                "invoice": w.invoice.number,
+                "date": w.writeoff_date.isoformat(),
+                "amount": f"{w.amount:.2f}",
+                "reason": w.reason,
+            }
             for w in WriteOff.objects.filter(invoice__customer=customer, writeoff_date__lte=as_of)
-            .select_related("invoice").order_by("-writeoff_date", "-pk")
-        ],  # fmt: skip
+            .select_related("invoice")
+            .order_by("-writeoff_date", "-pk")
+        ],
     }

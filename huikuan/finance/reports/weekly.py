@@ -20,7 +20,15 @@ from huikuan.core.policy import policy_value
 from huikuan.credit import figures as credit_figures
 from huikuan.finance.models import EarlyWarning, WarningGrade, WarningRule, WarningStatus
 from huikuan.finance.reports.charts import BAR, LINE, STACKED, Chart
-from huikuan.finance.reports.document import Figure, ReportDocument, Section, Table, money, money_text, number_text
+from huikuan.finance.reports.document import (
+    Figure,
+    ReportDocument,
+    Section,
+    Table,
+    money,
+    money_text,
+    number_text,
+)
 from huikuan.finance.reports.periods import week_start
 from huikuan.finance.selectors import kpi_report
 from huikuan.finance.warning_selectors import warning_as_dict
@@ -62,9 +70,9 @@ def weekly_report(*, as_of: date, weeks: int | None = None) -> dict:
     )
     first = monday - timedelta(weeks=weeks - 1)
     per_week: Counter = Counter()
-    for raised_on, grade in EarlyWarning.objects.filter(raised_on__gte=first, raised_on__lte=as_of).values_list(
-        "raised_on", "grade"
-    ):
+    for raised_on, grade in EarlyWarning.objects.filter(
+        raised_on__gte=first, raised_on__lte=as_of
+    ).values_list("raised_on", "grade"):
         per_week[(week_start(raised_on).isoformat(), grade)] += 1
     return {
         "kind": "weekly",
@@ -97,7 +105,9 @@ def weekly_document(data: dict) -> ReportDocument:
     def change(key: str) -> str:
         if previous is None or this_week[key] is None or previous[key] is None:
             return ""
-        return _("week before: %(value)s") % {"value": money_text(previous[key]) if key != "dso" else previous[key]}
+        return _("week before: %(value)s") % {
+            "value": money_text(previous[key]) if key != "dso" else previous[key]
+        }
 
     trends = Section(
         _("Trends"),
@@ -108,44 +118,110 @@ def weekly_document(data: dict) -> ReportDocument:
             Figure(_("DSO (90 days)"), number_text(this_week["dso"]), change("dso")),
         ],
         charts=[
-            Chart(BAR, _("Receipts per week"), labels, {_("Receipts"): [money(r["receipts"]) for r in trend]},
-                  unit=currency, highlight=len(trend) - 1),
-            Chart(BAR, _("Receivables and overdue balance at each week's end"), labels,
-                  {_("Receivables"): [money(r["receivables"]) for r in trend],
-                   _("Overdue"): [money(r["overdue"]) for r in trend]}, unit=currency),
-            Chart(LINE, _("DSO and overdue ratio"), labels,
-                  {_("DSO (90 days)"): [money(r["dso"]) for r in trend],
-                   _("Overdue ratio %"): [money(r["overdue_ratio"]) for r in trend]}),
+            Chart(
+                BAR,
+                _("Receipts per week"),
+                labels,
+                {_("Receipts"): [money(r["receipts"]) for r in trend]},
+                unit=currency,
+                highlight=len(trend) - 1,
+            ),
+            Chart(
+                BAR,
+                _("Receivables and overdue balance at each week's end"),
+                labels,
+                {
+                    _("Receivables"): [money(r["receivables"]) for r in trend],
+                    _("Overdue"): [money(r["overdue"]) for r in trend],
+                },
+                unit=currency,
+            ),
+            Chart(
+                LINE,
+                _("DSO and overdue ratio"),
+                labels,
+                {
+                    _("DSO (90 days)"): [money(r["dso"]) for r in trend],
+                    _("Overdue ratio %"): [money(r["overdue_ratio"]) for r in trend],
+                },
+            ),
         ],
         tables=[
-            Table(_("Week by week"), [Column(_("week")), Column(_("from"), "date"), Column(_("to"), "date"),
-                                      Column(_("receipts"), "money"), Column(_("receivables"), "money"),
-                                      Column(_("overdue"), "money"), Column(_("overdue ratio %"), "percent"),
-                                      Column(_("DSO (90 days)"), "number")],
-                  [[r["week"], date.fromisoformat(r["from"]), date.fromisoformat(r["to"]), money(r["receipts"]),
-                    money(r["receivables"]), money(r["overdue"]), money(r["overdue_ratio"]), money(r["dso"])]
-                   for r in trend]),
+            Table(
+                _("Week by week"),
+                [
+                    Column(_("week")),
+                    Column(_("from"), "date"),
+                    Column(_("to"), "date"),
+                    Column(_("receipts"), "money"),
+                    Column(_("receivables"), "money"),
+                    Column(_("overdue"), "money"),
+                    Column(_("overdue ratio %"), "percent"),
+                    Column(_("DSO (90 days)"), "number"),
+                ],
+                [
+                    [
+                        r["week"],
+                        date.fromisoformat(r["from"]),
+                        date.fromisoformat(r["to"]),
+                        money(r["receipts"]),
+                        money(r["receivables"]),
+                        money(r["overdue"]),
+                        money(r["overdue_ratio"]),
+                        money(r["dso"]),
+                    ]
+                    for r in trend
+                ],
+            ),
         ],
-    )  # fmt: skip
+    )
     risks = Section(
         _("Risk warnings of the week"),
         figures=[Figure(str(grades[int(g)]), str(n)) for g, n in warnings["by_grade"].items()],
         charts=[
-            Chart(STACKED, _("Early warnings per week, by grade"), labels,
-                  {str(grades[int(g)]): [Decimal(row[g]) for row in warnings["per_week"]]
-                   for g in map(str, WarningGrade.values)}),
+            Chart(
+                STACKED,
+                _("Early warnings per week, by grade"),
+                labels,
+                {
+                    str(grades[int(g)]): [Decimal(row[g]) for row in warnings["per_week"]]
+                    for g in map(str, WarningGrade.values)
+                },
+            ),
         ],
         tables=[
-            Table(_("Warnings"), [Column(_("raised on"), "date"), Column(_("grade")), Column(_("rule")),
-                                  Column(_("customer")), Column(_("name")), Column(_("warning")), Column(_("status"))],
-                  [[date.fromisoformat(w["raised_on"]), str(grades[w["grade"]]), str(rules.get(w["rule"], w["rule"])),
-                    w["customer_code"], w["customer_name"], w["message"],
-                    str(statuses.get(w["status"], w["status"]))]
-                   for w in warnings["rows"]],
-                  empty_text=_("No early warning this week.")),
+            Table(
+                _("Warnings"),
+                [
+                    Column(_("raised on"), "date"),
+                    Column(_("grade")),
+                    Column(_("rule")),
+                    Column(_("customer")),
+                    Column(_("name")),
+                    Column(_("warning")),
+                    Column(_("status")),
+                ],
+                [
+                    [
+                        date.fromisoformat(w["raised_on"]),
+                        str(grades[w["grade"]]),
+                        str(rules.get(w["rule"], w["rule"])),
+                        w["customer_code"],
+                        w["customer_name"],
+                        w["message"],
+                        str(statuses.get(w["status"], w["status"])),
+                    ]
+                    for w in warnings["rows"]
+                ],
+                empty_text=_("No early warning this week."),
+            ),
         ],
-    )  # fmt: skip
+    )
     period = f"{data['from']} – {data['to']}"
     return ReportDocument(
-        "weekly", _("Weekly receivables report"), period, f"weekly-report-{this_week['week']}", [trends, risks]
+        "weekly",
+        _("Weekly receivables report"),
+        period,
+        f"weekly-report-{this_week['week']}",
+        [trends, risks],
     )

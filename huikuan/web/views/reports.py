@@ -21,10 +21,11 @@ from huikuan.accounts.permissions import may, require
 from huikuan.core.audit import audit_context
 from huikuan.core.errors import RuleViolation
 from huikuan.core.exports import XLSX_CONTENT_TYPE
-from huikuan.finance.models import ReportKind, ReportSchedule
-from huikuan.finance.reports.build import report_build, report_document, report_pdf_bytes, report_xlsx_bytes
+from huikuan.finance.models import ReportFile, ReportFileStatus, ReportKind, ReportSchedule
+from huikuan.finance.reports.build import report_build, report_document
 from huikuan.finance.reports.charts import chart_data_uri
 from huikuan.finance.reports.document import ReportDocument
+from huikuan.finance.reports.files import report_file_request
 from huikuan.finance.reports.periods import KINDS, SPECIAL, report_day
 from huikuan.finance.reports.schedules import report_schedule_delete, report_schedule_save
 from huikuan.ledger.models import Language
@@ -42,7 +43,9 @@ KIND_NAMES = {
 }
 KIND_HELP = {
     "daily": gettext_lazy("Receipts, invoices newly overdue, promises falling due and actions done."),
-    "weekly": gettext_lazy("For the CFO: the trend of receipts, overdue balance and DSO, and the week's warnings."),
+    "weekly": gettext_lazy(
+        "For the CFO: the trend of receipts, overdue balance and DSO, and the week's warnings."
+    ),
     "monthly": gettext_lazy(
         "Balance and aging, DSO and the KPIs, the bad-debt provision, payment habits and overdue reasons."
     ),
@@ -55,9 +58,11 @@ NUMERIC = {"money", "percent", "number", "count"}
 class PeriodForm(forms.Form):
     day = BusinessDateField(label=gettext_lazy("date"), widget=DATE, required=False)
     month = forms.RegexField(
-        label=gettext_lazy("month"), regex=r"^\d{4}-\d{2}$", required=False,
+        label=gettext_lazy("month"),
+        regex=r"^\d{4}-\d{2}$",
+        required=False,
         widget=forms.TextInput(attrs={"type": "month"}),
-    )  # fmt: skip
+    )
     year = forms.IntegerField(label=gettext_lazy("year"), min_value=1900, max_value=2199, required=False)
     customer = TextField(label=gettext_lazy("customer code"), max_length=64, required=False)
 
@@ -65,9 +70,11 @@ class PeriodForm(forms.Form):
 class ScheduleForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("report"), choices=ReportKind.choices)
     roles = forms.MultipleChoiceField(
-        label=gettext_lazy("roles"), required=False, widget=forms.CheckboxSelectMultiple,
+        label=gettext_lazy("roles"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         choices=[(role, ROLES[role]) for role in ROLES if role != "customer"],
-    )  # fmt: skip
+    )
     addresses = TextField(
         label=gettext_lazy("addresses (separated by commas)"), required=False, max_length=2000
     )
@@ -98,19 +105,31 @@ def _page_sections(document: ReportDocument) -> list[dict]:
         for table in section.tables:
             kinds = [column.kind for column in table.columns]
             numeric = [kind in NUMERIC for kind in kinds]
-            rows = [[(_cell(v, k), n) for v, k, n in zip(row, kinds, numeric, strict=False)] for row in table.rows]
+            rows = [
+                [(_cell(v, k), n) for v, k, n in zip(row, kinds, numeric, strict=False)] for row in table.rows
+            ]
             total = None
             if table.total is not None:
                 total = [(_cell(v, k), n) for v, k, n in zip(table.total, kinds, numeric, strict=False)]
-            tables.append({"table": table, "header": list(zip(table.columns, numeric, strict=True)),
-                           "rows": rows, "total": total})  # fmt: skip
-        charts = [{"title": chart.title, "uri": chart_data_uri(chart)} for chart in section.charts if not chart.empty]
+            tables.append(
+                {
+                    "table": table,
+                    "header": list(zip(table.columns, numeric, strict=True)),
+                    "rows": rows,
+                    "total": total,
+                }
+            )
+        charts = [
+            {"title": chart.title, "uri": chart_data_uri(chart)}
+            for chart in section.charts
+            if not chart.empty
+        ]
         sections.append({"section": section, "charts": charts, "tables": tables})
     return sections
 
 
-def _requested(request: HttpRequest, kind: str) -> tuple[PeriodForm, dict | None]:
-    """The form and the report's data (None with the form's errors)."""
+def _resolved(request: HttpRequest, kind: str) -> tuple[PeriodForm, tuple[date, object] | None]:
+    """The form, and the day and customer asked for (None with the form's errors)."""
     form = PeriodForm(request.GET)
     if not form.is_valid():
         return form, None
@@ -126,11 +145,27 @@ def _requested(request: HttpRequest, kind: str) -> tuple[PeriodForm, dict | None
             return form, None
     try:
         day = report_day(
-            kind=kind, today=timezone.localdate(), day=values.get("day"),
-            month=values.get("month") or None, year=values.get("year"),
-        )  # fmt: skip
+            kind=kind,
+            today=timezone.localdate(),
+            day=values.get("day"),
+            month=values.get("month") or None,
+            year=values.get("year"),
+        )
+    except ValueError as error:
+        form.add_error(None, str(error))
+        return form, None
+    return form, (day, customer)
+
+
+def _requested(request: HttpRequest, kind: str) -> tuple[PeriodForm, dict | None]:
+    """The form and the report's data (None with the form's errors)."""
+    form, resolved = _resolved(request, kind)
+    if resolved is None:
+        return form, None
+    day, customer = resolved
+    try:
         return form, report_build(kind=kind, day=day, customer=customer)
-    except (RuleViolation, ValueError) as error:
+    except RuleViolation as error:
         form.add_error(None, str(error))
         return form, None
 
@@ -146,10 +181,14 @@ def report_list(request: HttpRequest) -> HttpResponse:
         {
             "reports": [{"kind": kind, "name": KIND_NAMES[kind], "help": KIND_HELP[kind]} for kind in KINDS],
             "schedules": [
-                {"schedule": s, "kind": kinds.get(s.kind, s.kind), "roles": [str(ROLES.get(r, r)) for r in
-                 s.recipient_roles], "language": dict(Language.choices).get(s.language, s.language)}
+                {
+                    "schedule": s,
+                    "kind": kinds.get(s.kind, s.kind),
+                    "roles": [str(ROLES.get(r, r)) for r in s.recipient_roles],
+                    "language": dict(Language.choices).get(s.language, s.language),
+                }
                 for s in schedules
-            ],  # fmt: skip
+            ],
             "may_edit": may(request.user, "report_schedule.edit"),
             "form": ScheduleForm(initial={"language": translation.get_language() or Language.ZH_HANS}),
         },
@@ -164,7 +203,8 @@ def report_page(request: HttpRequest, kind: str) -> HttpResponse:
     form, data = _requested(request, kind)
     context = {"kind": kind, "name": KIND_NAMES[kind], "form": form, "query": request.GET.urlencode()}
     context["fields"] = [
-        form[name] for name in {"monthly": ("month",), "annual": ("year",), "special": ("customer", "day")}.get(
+        form[name]
+        for name in {"monthly": ("month",), "annual": ("year",), "special": ("customer", "day")}.get(
             kind, ("day",)
         )
     ]
@@ -177,23 +217,31 @@ def report_page(request: HttpRequest, kind: str) -> HttpResponse:
 
 @page_for("staff.read")
 def report_file(request: HttpRequest, kind: str, extension: str) -> HttpResponse:
-    """The report as PDF (about 0.3–0.8 s with its charts, measured) or XLSX."""
+    """The report as PDF or XLSX: drawn by a queued task (its data and charts take longer than a
+    request may); this page waits for it and then hands the file over."""
     _reader(request)
     if kind not in KINDS or extension not in ("pdf", "xlsx"):
         raise Http404
-    form, data = _requested(request, kind)
-    if data is None:
+    _form, resolved = _resolved(request, kind)
+    if resolved is None:
         raise Http404
-    language = translation.get_language() or Language.ZH_HANS
-    if extension == "pdf":
-        stem, _title, content = report_pdf_bytes(data, language=language)
-        content_type = "application/pdf"
-    else:
-        stem, content = report_xlsx_bytes(data, language=language)
-        content_type = XLSX_CONTENT_TYPE
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{stem}.{extension}"'
-    return response
+    day, customer = resolved
+    made = report_file_request(
+        kind=kind,
+        day=day,
+        customer_code=customer.code if customer else "",
+        extension=extension,
+        language=translation.get_language() or Language.ZH_HANS,
+        requested_by=request.user.get_username(),
+    )
+    if made.status == ReportFileStatus.DONE:
+        content = ReportFile.objects.values_list("content", flat=True).get(pk=made.pk)
+        content_type = "application/pdf" if extension == "pdf" else XLSX_CONTENT_TYPE
+        response = HttpResponse(bytes(content), content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{made.file_name}"'
+        return response
+    context = {"name": KIND_NAMES[kind], "kind": kind, "file": made, "extension": extension.upper()}
+    return render(request, "web/reports/preparing.html", context, status=202)
 
 
 def _save_schedule(request: HttpRequest, schedule: ReportSchedule | None) -> HttpResponse:
@@ -204,10 +252,14 @@ def _save_schedule(request: HttpRequest, schedule: ReportSchedule | None) -> Htt
         try:
             with audit_context(actor=request.user, source="web"):
                 report_schedule_save(
-                    schedule=schedule, kind=values["kind"], roles=values["roles"],
+                    schedule=schedule,
+                    kind=values["kind"],
+                    roles=values["roles"],
                     addresses=[a for a in values["addresses"].replace(";", ",").split(",") if a.strip()],
-                    language=values["language"], enabled=values["enabled"], updated_by=request.user.get_username(),
-                )  # fmt: skip
+                    language=values["language"],
+                    enabled=values["enabled"],
+                    updated_by=request.user.get_username(),
+                )
             messages.success(request, _("Schedule saved."))
             return redirect("web:reports")
         except RuleViolation as error:
@@ -230,10 +282,13 @@ def schedule_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _reader(request)
     form = ScheduleForm(
         initial={
-            "kind": schedule.kind, "roles": schedule.recipient_roles, "language": schedule.language,
-            "addresses": ", ".join(schedule.recipient_addresses), "enabled": schedule.enabled,
+            "kind": schedule.kind,
+            "roles": schedule.recipient_roles,
+            "language": schedule.language,
+            "addresses": ", ".join(schedule.recipient_addresses),
+            "enabled": schedule.enabled,
         }
-    )  # fmt: skip
+    )
     return render(request, "web/reports/schedule.html", {"form": form, "schedule": schedule})
 
 
@@ -246,4 +301,3 @@ def schedule_delete(request: HttpRequest, pk: int) -> HttpResponse:
         report_schedule_delete(schedule=schedule, deleted_by=request.user.get_username())
     messages.success(request, _("Schedule deleted."))
     return redirect("web:reports")
-

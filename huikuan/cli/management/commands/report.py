@@ -57,9 +57,12 @@ class Command(BaseCommand):
                 raise CommandError(f"no customer {options['customer']}")
         try:
             day = report_day(
-                kind=kind, today=timezone.localdate(), day=iso_date(options["date"]) if options["date"] else None,
-                month=options["month"], year=options["year"],
-            )  # fmt: skip
+                kind=kind,
+                today=timezone.localdate(),
+                day=iso_date(options["date"]) if options["date"] else None,
+                month=options["month"],
+                year=options["year"],
+            )
             data = report_build(kind=kind, day=day, customer=customer)
         except (RuleViolation, ValueError) as error:
             raise CommandError(str(error)) from None
