@@ -293,7 +293,7 @@ def test_reports_are_due_on_working_days_only():
         ("monthly", date(2026, 2, 1), date(2026, 2, 28), "2026-02"),
     ]
     assert due_periods(date(2026, 3, 7)) == []  # Saturday
-    holidays = holidays_from("2027-01-04, 2027-01-05")
+    holidays = holidays_from("2027-01-01, 2027-01-04 2027-01-05")  # New Year on a Friday, then two more
     assert [p.kind for p in due_periods(date(2027, 1, 6), holidays)] == ["daily", "monthly", "annual"]
     assert due_periods(date(2027, 1, 6), holidays)[-1].key == "2026"
     assert report_day(kind="monthly", today=DAY, month="2026-02") == date(2026, 2, 28)
