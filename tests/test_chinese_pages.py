@@ -24,7 +24,8 @@ AS_OF = date(2026, 3, 31)
 # Codes, units and names that stay as they are in a Chinese page.
 ALLOWED = {
     "CNY", "USD", "EUR", "HKD", "JPY", "GBP", "PDF", "CSV", "XLSX", "XLS", "ODS", "API", "SMS", "CFO",
-    "UTF", "GBK", "GB18030", "ISO", "YYYY", "Excel", "Huikuan", "English", "Altman", "admin", "DSO", "CEI", "ADD",
+    "UTF", "GBK", "GB18030", "ISO", "YYYY", "Excel", "Huikuan", "English", "Altman", "admin",
+    "DSO", "CEI", "ADD",
     "SO-", "AP-", "YS", "HH:MM", "UTF-", "Django",
     # Bank statement formats: their own names.
     "ISO 20022 camt.053", "ISO 20022 camt.054",

@@ -101,7 +101,7 @@ REPORT_VIEWS = {kind: _report_view(kind) for kind in KINDS}
 
 
 class ReportScheduleSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=ReportKind.values)
+    kind = serializers.ChoiceField(choices=ReportKind.choices)
     recipient_roles = serializers.ListField(
         child=serializers.ChoiceField(choices=[role for role in ROLES if role != CUSTOMER]),
         required=False,

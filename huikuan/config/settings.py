@@ -310,6 +310,7 @@ SPECTACULAR_SETTINGS = {
         "StatementLineKindEnum": "huikuan.statements.models.LineKind.choices",
         "AccountStatementStatusEnum": "huikuan.statements.models.StatementStatus.choices",
         "BankLineStatusEnum": "huikuan.cash.models.LineStatus.choices",
+        "ReportKindEnum": "huikuan.finance.models.ReportKind.choices",
     },
 }
 
