@@ -74,16 +74,21 @@ def _render(chart: Chart, *, fmt: str, width: float = 7.2, height: float = 2.9, 
     with matplotlib.rc_context(rc):
         # Fixed margins: a layout engine would draw the chart twice (a third of the time).
         figure = Figure(figsize=(width, height), dpi=100)
+        rotated = chart.kind != HBAR and len(chart.labels) > 8
+        legend = len(chart.series) > 1 or chart.target is not None
+        bottom = (0.22 if rotated else 0.13) + (0.11 if legend else 0)
         left = 0.24 if chart.kind == HBAR else 0.11  # room for the categories' names
-        figure.subplots_adjust(left=left, right=0.98, top=0.88, bottom=0.2 if len(chart.labels) > 8 else 0.13)
+        figure.subplots_adjust(left=left, right=0.98, top=0.88, bottom=bottom)
         axes = figure.add_subplot()
         _draw(axes, chart)
         axes.set_title(chart.title, loc="left", fontsize=10, color="#222222")
         axes.spines[["top", "right"]].set_visible(False)
         axes.grid(axis="x" if chart.kind == HBAR else "y", color="#dddddd", linewidth=0.6)
         axes.set_axisbelow(True)
-        if len(chart.series) > 1 or chart.target is not None:
-            axes.legend(frameon=False, fontsize=7.5, loc="best")
+        if legend:  # below the chart, never over its bars
+            entries = len(chart.series) + (chart.target is not None)
+            axes.legend(frameon=False, fontsize=7.5, loc="upper center", ncols=min(entries, 4),
+                        bbox_to_anchor=(0.5, -0.3 if rotated else -0.1))  # fmt: skip
         buffer = io.BytesIO()
         figure.savefig(buffer, format=fmt, dpi=dpi, metadata={"Date": None} if fmt == "svg" else None)
     return buffer.getvalue()
