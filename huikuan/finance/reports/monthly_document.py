@@ -65,11 +65,22 @@ def _balance(data: dict) -> Section:
             ),
         ],
         tables=[
+            # A row per bucket, a column per class: four classes fit a page's width, seven buckets not.
             Table(
                 _("Aging by credit class"),
-                [Column(_("credit class")), *(Column(bucket_label(b), "money") for b in buckets)],
-                [[row["class"] or _("none"), *(money(row[b]) for b in buckets)] for row in aging["by_class"]],
-                total=[_("total"), *(money(aging["buckets"][b]) for b in buckets)],
+                [
+                    Column(_("bucket")),
+                    *(Column(row["class"] or _("none"), "money") for row in aging["by_class"]),
+                    Column(_("total"), "money"),
+                ],
+                [
+                    [
+                        bucket_label(b),
+                        *(money(row[b]) for row in aging["by_class"]),
+                        money(aging["buckets"][b]),
+                    ]
+                    for b in buckets
+                ],
             ),
         ],
     )

@@ -50,23 +50,27 @@ def _table_html(table: Table) -> str:
 def _section(section: Section, width: float) -> list[Flowable]:
     heading = f"<h2>{escape(section.title)}</h2>"
     if section.figures:
+        notes = any(figure.note for figure in section.figures)
         cells = "".join(
             f"<tr><td>{escape(figure.label)}</td><td{NUM}>{escape(figure.value)}</td>"
-            f"<td>{escape(figure.note)}</td></tr>"
+            + (f"<td>{escape(figure.note)}</td>" if notes else "")
+            + "</tr>"
             for figure in section.figures
         )
         heading += f"<table><tbody>{cells}</tbody></table>"
     if section.note:
         heading += f"<p>{escape(section.note)}</p>"
-    out: list[Flowable] = [KeepTogether(html_flowables(heading, width))]
+    body: list[Flowable] = []
     for chart in section.charts:
-        if chart.empty:
-            continue
-        image = Image(io.BytesIO(chart_png(chart)), width=width, height=width * CHART_HEIGHT / CHART_WIDTH)
-        out.append(image)
+        if not chart.empty:
+            png = io.BytesIO(chart_png(chart))
+            body.append(Image(png, width=width, height=width * CHART_HEIGHT / CHART_WIDTH))
     for table in section.tables:
-        out.extend(html_flowables(_table_html(table), width))
-    return out
+        parts = html_flowables(_table_html(table), width)
+        body.append(KeepTogether(parts[:2]) if len(parts) > 1 else parts[0])  # a heading with its table
+        body.extend(parts[2:])
+    # The section's heading never ends a page alone: it goes with what follows it.
+    return [KeepTogether(html_flowables(heading, width) + body[:1]), *body[1:]]
 
 
 def report_pdf(document: ReportDocument, *, language: str) -> bytes:
