@@ -25,9 +25,10 @@ AS_OF = date(2026, 3, 31)
 ALLOWED = {
     "CNY", "USD", "EUR", "HKD", "JPY", "GBP", "PDF", "CSV", "XLSX", "XLS", "ODS", "API", "SMS", "CFO",
     "UTF", "GBK", "GB18030", "ISO", "YYYY", "Excel", "Huikuan", "English", "Altman", "admin",
+    "DSO", "CEI", "ADD",
     "SO-", "AP-", "YS", "HH:MM", "UTF-", "Django",
     # The receivables measures known by these abbreviations in Chinese too, and keys on a keyboard.
-    "DSO", "CEI", "ADD", "Enter", "Esc",
+    "Enter", "Esc",
     # Bank statement formats: their own names.
     "ISO 20022 camt.053", "ISO 20022 camt.054",
 }  # fmt: skip
@@ -193,6 +194,12 @@ def main_pages() -> list[str]:
         *[f"/statements/{reference}/" for reference in statements],
         "/scorecards/",
         "/scorecards/rules/",
+        "/reports/",
+        f"/reports/daily/?day={AS_OF}",
+        f"/reports/weekly/?day={AS_OF}",
+        "/reports/monthly/?month=2026-03",
+        f"/reports/special/?customer={code}&day={AS_OF}",
+        "/reports/annual/?year=2026",
     ]
 
 

@@ -127,6 +127,8 @@ ACTIONS: dict[str, Rule] = {
     "scorecard.run": _EDITS_CONFIGURATION,
     "scorecard.configure": _EDITS_CONFIGURATION,
     "scorecard.export": _any_role(ADMIN, CREDIT_MANAGER, CFO, AUDITOR),
+    # Management reports: finance (the CFO), the credit manager and admins say who gets which.
+    "report_schedule.edit": _any_role(ADMIN, CREDIT_MANAGER, CFO),
     # Letters and email.
     "template.edit": _any_permission("correspondence.change_documenttemplate"),
     "letterhead.edit": _any_permission("correspondence.change_letterhead"),

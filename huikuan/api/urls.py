@@ -8,6 +8,7 @@ from rest_framework.routers import SimpleRouter
 from huikuan.api import (
     finance,
     plans,
+    reports,
     schema,  # noqa: F401 - registers the Bearer scheme's description
     scorecards,
     views,
@@ -51,6 +52,12 @@ urlpatterns = [
         r"^scorecards/(?P<month>\d{4}-\d{2})/xlsx/$",
         scorecards.ScorecardExportView.as_view(),
         name="scorecard-xlsx",
+    ),
+    path("reports/schedules/", reports.ScheduleListView.as_view(), name="report-schedules"),
+    path("reports/schedules/<int:pk>/", reports.ScheduleDetailView.as_view(), name="report-schedule"),
+    *(
+        path(f"reports/{kind}/", view.as_view(), name=f"report-{kind}")
+        for kind, view in reports.REPORT_VIEWS.items()
     ),
     path("auth/token/", views.TokenView.as_view(), name="token"),
     path("auth/", include("rest_framework.urls")),

@@ -26,7 +26,7 @@ import sys
 _DJANGO_DATABASE_COMMANDS = {"createsuperuser", "changepassword", "dumpdata", "loaddata", "drf_create_token"}
 # Commands that only read the ledger: Django starts without the apps of the web app, the API and
 # the admin (and their libraries), which they never use. The ledger's models are all there.
-_LEDGER_READ_COMMANDS = {"aging", "kpi", "provision"}
+_LEDGER_READ_COMMANDS = {"aging", "kpi", "provision", "report"}
 _WEB_APPS = {
     "huikuan.config.admin.AdminConfig",
     "django.contrib.sessions",

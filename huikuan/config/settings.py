@@ -311,6 +311,7 @@ SPECTACULAR_SETTINGS = {
         "AccountStatementStatusEnum": "huikuan.statements.models.StatementStatus.choices",
         "BankLineStatusEnum": "huikuan.cash.models.LineStatus.choices",
         "VisitStatusEnum": "huikuan.collections.models.ActivityStatus.choices",
+        "ReportKindEnum": "huikuan.finance.models.ReportKind.choices",
     },
 }
 
@@ -566,6 +567,23 @@ HUIKUAN |= {
     # Weekdays that are not working days (public holidays), YYYY-MM-DD, comma-separated: the
     # monthly report goes out on the first working day of the month.
     "PLAN_NON_WORKING_DAYS": "",
+}
+
+# --- Management reports (issue 13, item 5, huikuan.finance.reports): the trends' lengths, the
+# days no report is sent, and the annual report's targets (seed 004's and seed 000's numbers).
+HUIKUAN |= {
+    # Weeks of trend in the weekly report (8 to 13 for the CFO) and months in the monthly one.
+    "REPORT_TREND_WEEKS": 13,
+    "REPORT_TREND_MONTHS": 6,
+    # Public holidays (ISO dates, separated by spaces or commas): no report is sent on them,
+    # and the next working day's daily report covers them.
+    "REPORT_NON_WORKING_DAYS": "",
+    # The year's targets: collection rate at least (%), average collection cycle at most (days),
+    # bad-debt ratio under (%), overdue clearance at least (%).
+    "REPORT_TARGET_COLLECTION_RATE": Decimal("95"),
+    "REPORT_TARGET_COLLECTION_CYCLE_DAYS": Decimal("30"),
+    "REPORT_TARGET_BAD_DEBT_RATIO": Decimal("1"),
+    "REPORT_TARGET_OVERDUE_CLEARANCE": Decimal("30"),
 }
 # The address customers reach the server at, for the answer links in statements' emails.
 HUIKUAN_PUBLIC_URL = os.environ.get("HUIKUAN_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")

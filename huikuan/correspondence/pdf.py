@@ -20,6 +20,7 @@ be cached by the hash of what it shows.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from html import escape
@@ -392,8 +393,16 @@ class _NumberedCanvas(Canvas):
         super().save()
 
 
-def document_pdf(*, subject: str, html: str, letterhead: dict[str, str], language: str) -> bytes:
-    """A letter or statement: the letterhead, then the rendered body, as PDF bytes."""
+def html_flowables(html: str, width: float) -> list[Flowable]:
+    """The small HTML above as flowables ``width`` wide, for a document that adds its own
+    (the management reports put their charts between them)."""
+    return _flowables(_tree(html), width)
+
+
+def story_pdf(
+    *, subject: str, story: Callable[[float], list[Flowable]], letterhead: dict[str, str], language: str
+) -> bytes:
+    """The letterhead, then the flowables ``story(width)`` makes for the line's width, as PDF bytes."""
     buffer = io.BytesIO()
     company = letterhead.get("company_name_zh") or letterhead.get("company_name_en") or ""
     document = SimpleDocTemplate(
@@ -401,6 +410,16 @@ def document_pdf(*, subject: str, html: str, letterhead: dict[str, str], languag
         lang="en" if language == "en" else "zh-Hans", invariant=True, **PAGE_MARGINS,
     )  # fmt: skip
     width = document.width
-    story = _letterhead(letterhead, language, width) + _flowables(_tree(html), width)
-    document.build(story or [Spacer(0, 0)], canvasmaker=_NumberedCanvas)
+    flowables = _letterhead(letterhead, language, width) + story(width)
+    document.build(flowables or [Spacer(0, 0)], canvasmaker=_NumberedCanvas)
     return buffer.getvalue()
+
+
+def document_pdf(*, subject: str, html: str, letterhead: dict[str, str], language: str) -> bytes:
+    """A letter or statement: the letterhead, then the rendered body, as PDF bytes."""
+    return story_pdf(
+        subject=subject,
+        story=lambda width: _flowables(_tree(html), width),
+        letterhead=letterhead,
+        language=language,
+    )

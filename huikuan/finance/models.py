@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from huikuan.core.fields import ScaledDecimalField
-from huikuan.ledger.models import Customer, Invoice, WriteOff
+from huikuan.ledger.models import Customer, Invoice, Language, WriteOff
 
 
 class SpecificProvision(models.Model):
@@ -330,3 +330,73 @@ from huikuan.finance.scorecard_models import (  # noqa: E402, F401
     ScorecardRun,
     ScorecardTarget,
 )
+
+
+class ReportKind(models.TextChoices):
+    DAILY = "daily", _("daily report")
+    WEEKLY = "weekly", _("weekly report")
+    MONTHLY = "monthly", _("monthly report")
+    ANNUAL = "annual", _("annual report")
+
+
+class ReportSchedule(models.Model):
+    """A management report sent by email when it is due (daily on working days, weekly on
+    Mondays, monthly and annually on the first working day), with its PDF attached, to the
+    members of ``recipient_roles`` and to ``recipient_addresses``; once per period."""
+
+    kind = models.CharField(_("report"), max_length=16, choices=ReportKind.choices)
+    recipient_roles = models.JSONField(_("roles"), default=list, blank=True)
+    recipient_addresses = models.JSONField(_("addresses"), default=list, blank=True)
+    language = models.CharField(
+        _("language"), max_length=8, choices=Language.choices, default=Language.ZH_HANS
+    )
+    enabled = models.BooleanField(_("enabled"), default=True)
+    updated_by = models.CharField(_("updated by"), max_length=150, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk}"
+
+
+auditlog.register(ReportSchedule)
+
+
+class ReportFileStatus(models.TextChoices):
+    QUEUED = "queued", _("being prepared")
+    DONE = "done", _("ready")
+    FAILED = "failed", _("failed")
+
+
+class ReportFile(models.Model):
+    """A report's PDF or XLSX asked for on the web: drawn by a queued task (a report with its
+    charts takes longer than a request may), kept a while for the same request again."""
+
+    kind = models.CharField(_("report"), max_length=16)
+    day = models.DateField(_("date"))
+    customer_code = models.CharField(_("customer code"), max_length=64, blank=True)
+    language = models.CharField(_("language"), max_length=8)
+    extension = models.CharField(max_length=4)
+    status = models.CharField(
+        _("status"), max_length=8, choices=ReportFileStatus.choices, default=ReportFileStatus.QUEUED
+    )
+    file_name = models.CharField(max_length=200, blank=True)
+    content = models.BinaryField(default=b"")
+    error = models.TextField(blank=True)
+    requested_by = models.CharField(max_length=150, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["kind", "day", "customer_code", "language", "extension"], name="report_file_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.day} {self.extension}"

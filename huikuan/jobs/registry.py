@@ -127,6 +127,14 @@ def _scorecards_monthly(day: date) -> dict:
     return {"month": month, "revision": run.revision, "lines": run.lines.count(), "total": str(run.total)}
 
 
+def _reports(day: date) -> dict:
+    """The management reports due on the day (daily on working days, weekly on Mondays, monthly
+    and annual on the first working day), each drawn and emailed by a queued task."""
+    from huikuan.finance.reports.schedules import reports_send_due
+
+    return reports_send_due(day=day)
+
+
 JOBS: dict[str, Job] = {
     job.name: job
     for job in (
@@ -150,5 +158,6 @@ JOBS: dict[str, Job] = {
             _scorecards_monthly,
             after=("promises",),
         ),
+        Job("reports", "management reports due by their schedules, emailed with the PDF", _reports),
     )
 }

@@ -407,6 +407,34 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
         _("Largest evidence file of a write-off (bytes)"),
         _("A court ruling, a bankruptcy notice …: a larger file is refused."),
     ),
+    "REPORT_TREND_WEEKS": (
+        _("Weeks of trend in the weekly report"),
+        _("The weekly report shows receipts, overdue balance, overdue ratio and DSO for this many weeks."),
+    ),
+    "REPORT_TREND_MONTHS": (
+        _("Months of trend in the monthly report"),
+        _("The monthly report's charts of DSO, collection rate and balances cover this many months."),
+    ),
+    "REPORT_NON_WORKING_DAYS": (
+        _("Public holidays (no report sent)"),
+        _("Dates as YYYY-MM-DD separated by spaces: weekends and these days send no report."),
+    ),
+    "REPORT_TARGET_COLLECTION_RATE": (
+        _("Target: collection rate at least (%)"),
+        _("The annual report compares the year's collection rate with this."),
+    ),
+    "REPORT_TARGET_COLLECTION_CYCLE_DAYS": (
+        _("Target: average collection cycle at most (days)"),
+        _("The annual report compares the year's average days from invoice to payment with this."),
+    ),
+    "REPORT_TARGET_BAD_DEBT_RATIO": (
+        _("Target: bad-debt ratio under (%)"),
+        _("The annual report compares what was written off, as a share of credit sales, with this."),
+    ),
+    "REPORT_TARGET_OVERDUE_CLEARANCE": (
+        _("Target: overdue clearance at least (%)"),
+        _("The annual report compares the share of the overdue balance at the year's start collected since."),
+    ),
 }
 
 # Sub-keys of nested settings: classes stay as letters; the rest get words.
@@ -438,6 +466,7 @@ JOBS = {
     "plan_report": _("Clearance plans' monthly progress reports"),
     "scorecards_monthly": _("Monthly staff scorecards"),
     "check_ins": _("Periodic check-in reminders"),
+    "reports": _("Management reports sent"),
 }
 
 # Who changed a record when no signed-in user did (``huikuan.core.audit``): the source of the

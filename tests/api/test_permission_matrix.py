@@ -37,7 +37,7 @@ from huikuan.collections.services import dispute_open
 from huikuan.correspondence.models import DocumentTemplate
 from huikuan.credit.flows import HOLD_LIFT, hold_lift_request
 from huikuan.credit.services import customer_hold_place, order_create
-from huikuan.finance.models import EarlyWarning
+from huikuan.finance.models import EarlyWarning, ReportSchedule
 from huikuan.finance.plans import clearance_plan_create
 from huikuan.ledger.models import Customer, Invoice
 
@@ -52,6 +52,7 @@ STATEMENT_SENDERS = frozenset({ADMIN, CREDIT_MANAGER, COLLECTOR, LEGAL})
 STATEMENT_SCHEDULERS = frozenset({ADMIN, CREDIT_MANAGER, COLLECTOR})
 WRITE_OFF_PROPOSERS = frozenset({ADMIN, CREDIT_MANAGER, CREDIT_ANALYST, COLLECTOR, LEGAL, CFO})
 PLAN_EDITORS = frozenset({ADMIN, CREDIT_MANAGER, CFO})
+REPORT_SCHEDULERS = frozenset({ADMIN, CREDIT_MANAGER, CFO})
 
 # The table: every write endpoint of the API and the roles that may use it.
 API_WRITES: dict[tuple[str, str], frozenset[str]] = {
@@ -96,6 +97,9 @@ API_WRITES: dict[tuple[str, str], frozenset[str]] = {
     ("PUT", "/api/clearance-plans/{id}/targets/"): PLAN_EDITORS,
     ("PUT", "/api/clearance-plans/{id}/phases/"): PLAN_EDITORS,
     ("POST", "/api/scorecards/"): CONFIGURATION,
+    ("POST", "/api/reports/schedules/"): REPORT_SCHEDULERS,
+    ("PUT", "/api/reports/schedules/{id}/"): REPORT_SCHEDULERS,
+    ("DELETE", "/api/reports/schedules/{id}/"): REPORT_SCHEDULERS,
 }
 # Endpoints anyone may call: signing in.
 API_PUBLIC = {("POST", "/api/auth/token/")}
@@ -150,6 +154,7 @@ def records(people) -> dict[str, str]:
     )  # fmt: skip
     policy = DunningPolicy.objects.order_by("pk").first()
     plan = clearance_plan_create(baseline_date=date(2024, 5, 31), created_by=manager.get_username())
+    schedule = ReportSchedule.objects.create(kind="daily", recipient_roles=["cfo"])
     return {
         "{code}": customer.code,
         "{id}/lift": f"{hold.pk}/lift",
@@ -169,6 +174,7 @@ def records(people) -> dict[str, str]:
         "{plan}": str(plan.pk),
         "{month}": "2024-05",
         "visits/{id}": "visits/999999",  # no such visit: allowed roles get 404, never 403
+        "schedules/{id}": f"schedules/{schedule.pk}",
     }
 
 
@@ -298,6 +304,9 @@ WEB_POSTS: dict[str, frozenset[str]] = {
     "/scorecards/run/": CONFIGURATION,
     "/scorecards/rules/save/": CONFIGURATION,
     "/scorecards/targets/save/": CONFIGURATION,
+    "/reports/schedules/": REPORT_SCHEDULERS,
+    "/reports/schedules/{id}/": REPORT_SCHEDULERS,
+    "/reports/schedules/{id}/delete/": REPORT_SCHEDULERS,
 }
 
 
@@ -349,6 +358,8 @@ def test_each_role_gets_what_the_table_says_from_every_web_form(people, records,
         "/clearance-plans/",
         "/scorecards/",
         "/scorecards/rules/",
+        "/reports/",
+        "/reports/monthly/",
     ],
 )
 def test_a_customer_user_sees_no_staff_page(people, path):

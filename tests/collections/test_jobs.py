@@ -40,6 +40,7 @@ def test_nothing_runs_before_the_daily_time_then_each_job_once(db, settings):
         "warnings",
         "plan_report",
         "scorecards_monthly",
+        "reports",
     ]
     assert scheduler_tick(now=datetime(2026, 3, 1, 23, 0, tzinfo=UTC)) == []
     assert DunningRun.objects.get().run_date == date(2026, 3, 2)
@@ -56,6 +57,7 @@ def test_nothing_runs_before_the_daily_time_then_each_job_once(db, settings):
             "warnings",
             "plan_report",
             "scorecards_monthly",
+            "reports",
         )
     }
 

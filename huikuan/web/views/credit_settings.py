@@ -78,6 +78,18 @@ GROUPS: tuple[tuple[Any, tuple[str, ...]], ...] = (
         ("STATEMENT_SCHEDULE_DEFAULT", "STATEMENT_SEND_DAY", "STATEMENT_LINK_DAYS"),
     ),
     (_("Write-offs"), ("WRITE_OFF_CFO_THRESHOLD", "WRITE_OFF_EVIDENCE_MAX_BYTES")),
+    (
+        _("Management reports"),
+        (
+            "REPORT_TARGET_COLLECTION_RATE",
+            "REPORT_TARGET_COLLECTION_CYCLE_DAYS",
+            "REPORT_TARGET_BAD_DEBT_RATIO",
+            "REPORT_TARGET_OVERDUE_CLEARANCE",
+            "REPORT_TREND_WEEKS",
+            "REPORT_TREND_MONTHS",
+            "REPORT_NON_WORKING_DAYS",
+        ),
+    ),
 )
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from huikuan.accounts.access import is_scoped
 from huikuan.core.errors import RuleViolation
 from huikuan.finance.kpis import KPI_NAMES
+from huikuan.finance.reports.labels import KPI_LABELS
 from huikuan.finance.selectors import KPI_GROUPINGS, kpi_report
 from huikuan.web.charts import line_chart
 from huikuan.web.fields import BusinessDateField
@@ -22,20 +23,6 @@ from huikuan.web.forms import DATE
 from huikuan.web.views.common import staff_page
 
 TREND_MONTHS = 6
-KPI_LABELS = {
-    "dso": gettext_lazy("DSO"),
-    "dso_countback": gettext_lazy("DSO (countback)"),
-    "bpdso": gettext_lazy("best possible DSO"),
-    "add": gettext_lazy("average days delinquent"),
-    "add_paid": gettext_lazy("average days paid late"),
-    "cei": gettext_lazy("CEI %"),
-    "current_pct": gettext_lazy("current %"),
-    "turnover": gettext_lazy("AR turnover"),
-    "collection_rate": gettext_lazy("collection rate %"),
-    "collection_cycle": gettext_lazy("collection cycle (days)"),
-    "overdue_ratio": gettext_lazy("overdue ratio %"),
-    "bad_debt_ratio": gettext_lazy("bad-debt ratio %"),
-}
 GROUP_LABELS = {
     "company": gettext_lazy("company"),
     "department": gettext_lazy("department"),
