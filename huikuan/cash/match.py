@@ -175,6 +175,7 @@ def lines_match(*, lines: Iterable[BankLine] | None = None, apply: bool = False)
     lines = list(lines if lines is not None else lines_in_scope())
     if not lines:
         return []
+    clock.lap("lines")
     index = match_index()
     clock.lap("index")
     results = []

@@ -75,7 +75,7 @@ def everything(lines: list[BankLine]) -> dict:
             return payments.get(int(value), value)
         if field == "invoice":
             return invoices.get(int(value), value)
-        if field in ("allocations", "write_offs"):
+        if field in ("allocations", "write_offs") and value.startswith("["):  # a decision's JSON
             rows = json.loads(value)
             for row in rows:
                 row.pop("allocation_id", None)
@@ -83,18 +83,23 @@ def everything(lines: list[BankLine]) -> dict:
             return rows
         return value
 
-    audit = sorted(
+    audit = (
         (
             entry.content_type.model,
             entry.action,
             sorted(
-                (field, plain(field, old), plain(field, new)) for field, (old, new) in entry.changes.items()
+                (
+                    (field, plain(field, old), plain(field, new))
+                    for field, (old, new) in entry.changes.items()
+                ),
+                key=repr,
             ),
             entry.additional_data,
         )
         for entry in LogEntry.objects.select_related("content_type")
         if entry.object_pk in watched.get(entry.content_type.model, ())
     )
+    audit = sorted(audit, key=repr)
     return {
         "lines": [
             (line.status, line.customer_id, line.payment_id is not None, line.decided_by)
@@ -181,7 +186,7 @@ def test_match_apply_posts_in_bulk_once_and_audits_each_line(ledger, bank_line):
         content_type__model="bankline", object_pk=str(lines[0].pk), action=LogEntry.Action.UPDATE
     )
     assert [entry.changes["status"] for entry in decided.order_by("pk")] == [
-        ["new", "review"],
+        ["unmatched", "review"],
         ["review", "auto"],
     ]
     assert {entry.additional_data["source"] for entry in decided} == {"cli"}
@@ -200,6 +205,7 @@ def test_a_person_deciding_after_the_matcher_read_the_line_wins(ledger, bank_lin
     BankLine.objects.filter(pk=line.pk).update(
         proposal=proposal("review", "HZ001", [("YS-0301", "50000.00")]), status=LineStatus.REVIEW
     )
+    line.refresh_from_db()
     line_accept(line=line, decided_by="credit_manager")
     (result,) = lines_match(lines=[stale], apply=True)
     assert not result.posted
