@@ -135,10 +135,12 @@ def line_in(line: BankLine) -> LineIn:
     )
 
 
-def stored_proposal(proposal: Proposal, names: dict[str, str]) -> dict:
+def stored_proposal(proposal: Proposal, names: dict[str, str], write_off_reason: str | None = None) -> dict:
     """The proposal as ``BankLine.proposal`` keeps it (read back by ``proposals.proposal_of``):
-    reasons as codes with parameters, so the workbench shows them in the reader's language."""
+    reasons as codes with parameters, so the workbench shows them in the reader's language.
+    ``write_off_reason``: the setting ``CASH_WRITE_OFF_REASON`` (read here if not given)."""
     data = proposal.as_dict()
+    reason = policy_value("CASH_WRITE_OFF_REASON") if write_off_reason is None else write_off_reason
 
     def difference(entry: dict) -> dict | None:
         amount = Decimal(entry.pop("difference", "0") or "0")
@@ -148,7 +150,7 @@ def stored_proposal(proposal: Proposal, names: dict[str, str]) -> dict:
         return {
             "amount": str(amount),
             "treatment": treatment,
-            "reason": policy_value("CASH_WRITE_OFF_REASON"),
+            "reason": reason,
         }
 
     data["difference"] = difference(data)
@@ -236,6 +238,7 @@ def _store_and_post(
     """Store the chunk's proposals on their lines (locked, and skipped if decided meanwhile)
     and post the automatic ones in bulk; a line the ledger refuses waits for review."""
     ids = [result.line.pk for result in chunk]
+    reason = policy_value("CASH_WRITE_OFF_REASON")
     locked = {
         line.pk: line for line in BankLine.objects.select_for_update().filter(pk__in=ids).order_by("pk")
     }
@@ -248,7 +251,7 @@ def _store_and_post(
             continue
         before = line_snapshot(line)
         proposal = result.proposal
-        line.proposal = stored_proposal(proposal, names)
+        line.proposal = stored_proposal(proposal, names, reason)
         line.status = _STATUS[proposal.status]
         line.customer_id = customers.get(proposal.customer_code or "")
         line.confidence = proposal.confidence
@@ -274,7 +277,7 @@ def _store_and_post(
         if isinstance(outcome, ApplicationError):  # the ledger moved since the index was read
             logger.warning("bank line %s not applied automatically: %s", line.pk, outcome.message)
             proposal = replace(proposal, status="review")
-            line.proposal = stored_proposal(proposal, names)
+            line.proposal = stored_proposal(proposal, names, reason)
             line.status = LineStatus.REVIEW
             BankLine.objects.filter(pk=line.pk).update(proposal=line.proposal, status=LineStatus.REVIEW)
             changed[line.pk] = LineResult(line, proposal)

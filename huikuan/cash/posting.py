@@ -136,12 +136,16 @@ def _fx_rate(line: BankLine, customer: Customer, paid: list[Invoice], functional
 
 
 def _receipt(
-    application: Application, line: BankLine, invoices: dict[str, Invoice], functional: str
+    application: Application,
+    line: BankLine,
+    invoices: dict[str, Invoice],
+    functional: str,
+    tolerance: Decimal,
 ) -> Receipt:
     customer = application.customer
     if line.direction != Direction.CREDIT:
         raise RuleViolation(f"bank line {line.pk} is money out: only receipts are applied")
-    check_splits(line, customer, application.splits, application.write_offs, invoices, write_off_tolerance())
+    check_splits(line, customer, application.splits, application.write_offs, invoices, tolerance)
     paid = [invoices[split.invoice_number] for split in application.splits]
     return Receipt(
         reference=payment_reference_for(line),
@@ -180,7 +184,7 @@ def lines_apply(applications: Sequence[Application]) -> list[Outcome | Applicati
         current[decision.line_id] = decision  # the latest wins
     numbers = {split.invoice_number for a in applications for split in a.splits}
     invoices = {invoice.number: invoice for invoice in Invoice.objects.filter(number__in=numbers)}
-    functional = policy_value("FUNCTIONAL_CURRENCY")
+    functional, tolerance = policy_value("FUNCTIONAL_CURRENCY"), write_off_tolerance()
     results: list[Outcome | ApplicationError | None] = [None] * len(applications)
     pending: list[tuple[int, Application, BankLine]] = []
     receipts: list[Receipt] = []
@@ -195,7 +199,7 @@ def lines_apply(applications: Sequence[Application]) -> list[Outcome | Applicati
             continue  # asked twice in one batch: answered below with the first one's decision
         else:
             try:
-                receipts.append(_receipt(application, line, invoices, functional))
+                receipts.append(_receipt(application, line, invoices, functional, tolerance))
             except ApplicationError as refused:
                 results[index] = refused
                 continue

@@ -13,6 +13,7 @@ decision posted (``huikuan.ledger.reversals``).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -96,7 +97,7 @@ def _apply(
     return outcome
 
 
-def _automatic(line: BankLine, customers: dict[str, Customer]) -> Application:
+def _automatic(line: BankLine, customers: dict[str, Customer], tolerance: Decimal) -> Application:
     """The application of a line whose proposal is ``auto``, as proposed."""
     proposal = proposal_of(line.proposal)
     if proposal.status != "auto" or not proposal.candidates:
@@ -108,7 +109,7 @@ def _automatic(line: BankLine, customers: dict[str, Customer]) -> Application:
     difference = best.difference
     write_offs = ()
     if difference is not None and difference.treatment == WRITE_OFF and best.allocations:
-        if difference.amount <= write_off_tolerance():
+        if difference.amount <= tolerance:
             write_offs = (
                 WriteOffSplit(
                     best.allocations[-1].invoice_number, difference.amount, difference.reason or MATCHER
@@ -129,11 +130,12 @@ def lines_apply_automatically(*, lines: Sequence[BankLine]) -> list[Outcome | Ap
     transaction; per line its outcome, or the error that refused it (the others still post)."""
     codes = {proposal_of(line.proposal).customer_code for line in lines}
     customers = {customer.code: customer for customer in Customer.objects.filter(code__in=codes - {""})}
+    tolerance = write_off_tolerance()
     answers: list[Outcome | ApplicationError | None] = []
     applications: list[Application] = []
     for line in lines:
         try:
-            applications.append(_automatic(line, customers))
+            applications.append(_automatic(line, customers, tolerance))
             answers.append(None)
         except ApplicationError as refused:
             answers.append(refused)
