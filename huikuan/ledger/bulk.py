@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from django.db import connection, models
+from django.utils import timezone
 
 from huikuan.core.fields import ScaledDecimalField
 from huikuan.core.money import from_minor_units
@@ -31,6 +32,8 @@ def _to_db(field: models.Field) -> Callable[[Any], Any]:
         return lambda value: None if value is None else value.isoformat()
     if isinstance(field, models.DateTimeField):
         return lambda value: connection.ops.adapt_datetimefield_value(value)
+    if isinstance(field, models.JSONField):
+        return lambda value: field.get_db_prep_save(value, connection)
     return lambda value: value
 
 
@@ -44,6 +47,11 @@ def _from_db(field: models.Field) -> Callable[[Any], Any]:
     if isinstance(field, models.BooleanField):
         return lambda value: None if value is None else bool(value)
     return lambda value: value
+
+
+def now_for_db() -> Any:
+    """The creation timestamp as the bulk writer passes it to this database."""
+    return connection.ops.adapt_datetimefield_value(timezone.now())
 
 
 def _fields(model: type[models.Model], names: Sequence[str]) -> list[models.Field]:

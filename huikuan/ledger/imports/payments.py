@@ -6,9 +6,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext
 
-from huikuan.ledger.balances import STILL_OPEN
-from huikuan.ledger.bulk import bulk_insert_rows, select_rows
-from huikuan.ledger.fields import PAYMENT_FIELDS
+from huikuan.ledger.bulk import select_rows
 from huikuan.ledger.imports.invoices import currency_and_rate_against
 from huikuan.ledger.imports.pipeline import (
     ParsedFile,
@@ -23,6 +21,12 @@ from huikuan.ledger.imports.pipeline import (
     save_changes,
 )
 from huikuan.ledger.models import Allocation, Customer, Invoice, Payment, PaymentMethod
+from huikuan.ledger.payment_rows import (
+    allocations_insert,
+    caches_refresh,
+    payment_ids_and_dates,
+    payments_insert,
+)
 
 _INVOICE_FIELDS = ["id", "number", "customer_id", "currency", "amount", "applied_amount"]
 _PAYMENT_FIELDS = [
@@ -49,26 +53,6 @@ def _existing_allocations(payment_ids: list[int]) -> dict[tuple[int, int], dict]
             for row in select_rows(Allocation, fields, where="payment_id", values=payment_ids)
         )
     }
-
-
-def _refresh_caches(invoice_ids: set[int], payment_ids: set[int]) -> None:
-    from huikuan.ledger.services import invoices_refresh_closure, payments_refresh_allocated
-
-    payments_refresh_allocated(payment_ids=payment_ids)
-    invoices_refresh_closure(invoice_ids=invoice_ids)
-
-
-def _insert_allocations(allocations: list[tuple], batch_id: int, created_at: object) -> None:
-    """``allocations``: (payment_id, invoice_id, amount, allocation_date)."""
-    bulk_insert_rows(
-        Allocation,
-        ["payment", "invoice", "amount", "allocation_date", "import_batch", "created_at"],
-        [
-            (payment_id, invoice_id, int(amount.scaleb(2)), on.isoformat(), batch_id, created_at)
-            for payment_id, invoice_id, amount, on in allocations
-        ],
-        prepared=True,
-    )
 
 
 def plan_payments(parsed: ParsedFile) -> Plan:
@@ -198,48 +182,20 @@ def plan_payments(parsed: ParsedFile) -> Plan:
 
     def write(batch_id: int) -> None:
         created_at = now_for_db()
-        bulk_insert_rows(
-            Payment,
-            [*PAYMENT_FIELDS, "closed_on", "open_span", "import_batch", "created_at"],
-            [
-                (
-                    ref,
-                    customer_id,
-                    on.isoformat(),
-                    int(amount.scaleb(2)),
-                    currency,
-                    int(rate.scaleb(6)),
-                    method,
-                    payer,
-                    memo,
-                    int(allocated.scaleb(2)),
-                    on.isoformat() if allocated == amount else None,
-                    # Allocated in full on its own date: never open on account at a day's end.
-                    0 if allocated == amount else STILL_OPEN,
-                    batch_id,
-                    created_at,
-                )
-                for ref, customer_id, on, amount, currency, rate, method, payer, memo, allocated in creates
-            ],
-            prepared=True,
-        )
+        payments_insert(creates, batch_id=batch_id, created_at=created_at)
         save_changes(Payment, updates)
-        ids = {ref: (pk, on) for ref, pk, on in _ids_and_dates([ref for ref, _, _ in new_allocations])}
+        ids = {ref: (pk, on) for ref, pk, on in payment_ids_and_dates([ref for ref, _, _ in new_allocations])}
         allocations = [
             (ids[ref][0], invoice_id, amount, ids[ref][1]) for ref, invoice_id, amount in new_allocations
         ] + allocations_to_existing
-        _insert_allocations(allocations, batch_id, created_at)
-        _refresh_caches(
+        allocations_insert(allocations, batch_id=batch_id, created_at=created_at)
+        caches_refresh(
             {a[1] for a in allocations},
             {a[0] for a in allocations_to_existing} | {pk for pk, _ in updates},
         )
 
     result.write = write
     return result
-
-
-def _ids_and_dates(references: list[str]) -> list[tuple[str, int, object]]:
-    return select_rows(Payment, ["reference", "id", "payment_date"], where="reference", values=references)
 
 
 def plan_allocations(parsed: ParsedFile) -> Plan:
@@ -330,11 +286,11 @@ def plan_allocations(parsed: ParsedFile) -> Plan:
     def write(batch_id: int) -> None:
         for payment_id, customer_id in payment_customers.items():
             save_changes(Payment, [(payment_id, {"customer_id": customer_id})])
-        _insert_allocations(creates, batch_id, now_for_db())
+        allocations_insert(creates, batch_id=batch_id, created_at=now_for_db())
         updated_allocations = Allocation.objects.filter(pk__in=[pk for pk, _ in updates])
         save_changes(Allocation, updates)
         pairs = list(updated_allocations.values_list("payment_id", "invoice_id"))
-        _refresh_caches(
+        caches_refresh(
             {c[1] for c in creates} | {i for _, i in pairs},
             {c[0] for c in creates} | {p for p, _ in pairs},
         )

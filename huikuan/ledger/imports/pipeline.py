@@ -14,13 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import connection, models
-from django.utils import timezone
+from django.db import models
 from django.utils.translation import gettext
 
 from huikuan.core.errors import InputRejected, RowError
 from huikuan.core.policy import policy_value
-from huikuan.ledger.bulk import select_rows
+from huikuan.ledger.bulk import now_for_db, select_rows  # noqa: F401 - now_for_db for the importers
 from huikuan.ledger.imports.columns import Column
 from huikuan.ledger.imports.limits import import_limits
 from huikuan.ledger.imports.reading import PROGRESS_EVERY, Table, decode_text
@@ -238,11 +237,6 @@ def fetch_by_keys(
 def functional_currency() -> str:
     """The functional currency in force; read once per file, not per row."""
     return policy_value("FUNCTIONAL_CURRENCY")
-
-
-def now_for_db() -> Any:
-    """The creation timestamp as the bulk writer passes it to this database."""
-    return connection.ops.adapt_datetimefield_value(timezone.now())
 
 
 def known_customer(parsed: ParsedFile, row, customers: Mapping[str, dict]) -> dict | None:
