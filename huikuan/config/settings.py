@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "huikuan.cash",
     "huikuan.statements",
     "huikuan.finance",
+    "huikuan.risk",
     "huikuan.jobs",
     "huikuan.reporting",
     "huikuan.api",

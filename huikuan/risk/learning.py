@@ -1,0 +1,108 @@
+"""The models: a calibrated gradient-boosted classifier for P(settled more than the grace days
+late) and a gradient-boosted regressor of the days from invoice to settlement, with the metrics
+of a test set and each score's reasons. Pure: matrices in, numbers out (scikit-learn)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+from huikuan.risk.features import FEATURES
+
+TOP_REASONS = 3
+# One thread per process: the job queue and the test workers already use every core, and
+# OpenMP threads fighting over two cores made training several times slower.
+THREADS = 1
+
+
+@dataclass
+class Models:
+    classifier: object
+    regressor: object
+    medians: list[float]  # each feature's median in training: the reference of a score's reasons
+    seed: int
+
+
+def fit(rows: Sequence[Sequence[float]], late: Sequence[int], days: Sequence[float], *, seed: int) -> Models:
+    """Train both models on the same rows; reproducible from ``seed``."""
+    with threadpool_limits(limits=THREADS):
+        return _fit(rows, late, days, seed=seed)
+
+
+def _fit(rows: Sequence[Sequence[float]], late: Sequence[int], days: Sequence[float], *, seed: int) -> Models:
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
+
+    x = np.asarray(rows, dtype=float)
+    y = np.asarray(late, dtype=int)
+    booster = HistGradientBoostingClassifier(
+        max_iter=150, learning_rate=0.05, min_samples_leaf=40, l2_regularization=1.0, random_state=seed
+    )
+    if len(set(y.tolist())) < 2 or min(np.bincount(y)) < 3:
+        classifier = booster.fit(x, y)  # too few of one outcome to calibrate by folds
+    else:
+        classifier = CalibratedClassifierCV(booster, method="isotonic", cv=3).fit(x, y)
+    regressor = HistGradientBoostingRegressor(
+        loss="absolute_error", max_iter=200, learning_rate=0.08, random_state=seed
+    ).fit(x, np.asarray(days, dtype=float))
+    return Models(classifier, regressor, np.median(x, axis=0).tolist(), seed)
+
+
+def predict(models: Models, rows: Sequence[Sequence[float]]) -> tuple[np.ndarray, np.ndarray]:
+    """P(late) and the expected days to settle of each row."""
+    x = np.asarray(rows, dtype=float)
+    if len(x) == 0:
+        return np.zeros(0), np.zeros(0)
+    with threadpool_limits(limits=THREADS):
+        probabilities = models.classifier.predict_proba(x)
+        late = probabilities[:, 1] if probabilities.shape[1] > 1 else np.zeros(len(x))
+        return late, models.regressor.predict(x)
+
+
+def reasons(models: Models, rows: Sequence[Sequence[float]]) -> list[list[tuple[str, float]]]:
+    """Each row's features that pushed its P(late) up most: the drop in P(late) when the feature
+    is set to the training median, largest first (at most ``TOP_REASONS``, only those above 0)."""
+    x = np.asarray(rows, dtype=float)
+    if len(x) == 0:
+        return []
+    base, _ = predict(models, x)
+    pushes = np.zeros_like(x)
+    for column, median in enumerate(models.medians):
+        changed = x.copy()
+        changed[:, column] = median
+        pushes[:, column] = base - predict(models, changed)[0]
+    out = []
+    for row in pushes:
+        order = np.argsort(-row)[:TOP_REASONS]
+        out.append([(FEATURES[i], round(float(row[i]), 4)) for i in order if row[i] > 0.005])
+    return out
+
+
+def metrics(
+    late: Sequence[int], probability: Sequence[float], days: Sequence[float], predicted_days: Sequence[float]
+) -> dict[str, float | None]:
+    """AUC, Brier score and accuracy (at 0.5) of P(late); mean absolute error of the days."""
+    from sklearn.metrics import roc_auc_score
+
+    y = np.asarray(late, dtype=int)
+    p = np.clip(np.asarray(probability, dtype=float), 0.0, 1.0)
+    auc = float(roc_auc_score(y, p)) if 0 < y.sum() < len(y) else None
+    known = [i for i, value in enumerate(days) if value is not None]
+    mae = (
+        float(
+            np.mean(
+                np.abs(np.asarray([days[i] for i in known]) - np.asarray([predicted_days[i] for i in known]))
+            )
+        )
+        if known
+        else None
+    )
+    return {
+        "auc": None if auc is None else round(auc, 4),
+        "brier": round(float(np.mean((p - y) ** 2)), 4) if len(y) else None,
+        "accuracy": round(float(np.mean((p >= 0.5) == (y == 1))), 4) if len(y) else None,
+        "mae_days": None if mae is None else round(mae, 2),
+    }
