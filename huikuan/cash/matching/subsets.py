@@ -77,12 +77,41 @@ def _combinations_considered(pool_size: int, max_size: int) -> int:
     return sum(comb(pool_size, size) for size in range(2, min(pool_size, max_size) + 1))
 
 
+def sums_near(amounts: Sequence[int], target: int, width: int) -> int:
+    """How many subsets of ``amounts`` sum to within ``width`` cents of ``target`` (meet in
+    the middle: the left half's sums against the sorted right half's)."""
+    half = len(amounts) // 2
+    left, right = _sums(amounts[:half]), sorted(_sums(amounts[half:]))
+    low, high = target - width, target + width
+    return sum(bisect_right(right, high - total) - bisect_left(right, low - total) for total in left)
+
+
+def _certainty(chance: float) -> float:
+    return 0.95 if chance <= 0.002 else 0.92 if chance <= 0.03 else 0.85 if chance <= 0.1 else 0.7
+
+
 def combination_certainty(amount: Decimal, pool_size: int, eligible: int, settings: MatchSettings) -> float:
-    """How sure a unique exact combination is: the more subsets were tried against a small
-    amount, the likelier one sums to it by chance (round amounts collide far more often);
-    a pool that left eligible invoices out cannot prove the combination unique."""
+    """How sure a combination is from the number of subsets tried alone: the more were tried
+    against a small amount, the likelier one sums to it by chance (round amounts collide far
+    more often); a pool that left eligible invoices out cannot prove it unique."""
     tried = _combinations_considered(pool_size, settings.combination_max_invoices)
     cents = max(cents_of(amount), 1)
-    chance = tried / cents * (100 if cents % 10_000 == 0 else 1)
-    certainty = 0.95 if chance <= 0.002 else 0.92 if chance <= 0.03 else 0.85 if chance <= 0.1 else 0.7
+    certainty = _certainty(tried / cents * (100 if cents % 10_000 == 0 else 1))
     return certainty if eligible <= pool_size else min(certainty, 0.85)
+
+
+def exact_combination_certainty(
+    amount: Decimal, pool: Sequence[int], eligible: int, settings: MatchSettings
+) -> float:
+    """How sure a unique exact combination is: the chance that some subset of the pool sums
+    to this amount by coincidence, estimated from how many of its subsets' sums actually lie
+    near the amount (within 2%, at least 100.00 either side) per cent of that range: the
+    customer's own invoices say how crowded sums are there, which counting the subsets tried
+    against the amount alone overstates for large amounts and understates for crowded ones.
+    A round amount is a hundred times likelier to be hit (round invoices add up to round
+    sums); a pool that left eligible invoices out cannot prove the combination unique."""
+    target = cents_of(amount)
+    width = max(target // 50, 10_000)
+    chance = sums_near(pool, target, width) / (2 * width + 1) * (100 if target % 10_000 == 0 else 1)
+    certainty = _certainty(chance)
+    return certainty if eligible <= len(pool) else min(certainty, 0.85)

@@ -1,0 +1,109 @@
+"""The matcher's rules where two signals together say who paid though neither does alone, one
+test each, and each with the cases where it must not apply money."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from huikuan.cash.matching import (
+    AUTO,
+    IGNORED,
+    REVIEW,
+    UNMATCHED,
+    Aliases,
+    BankLine,
+    CustomerRef,
+    MatchIndex,
+    OpenInvoice,
+)
+
+D = Decimal
+HUADONG = CustomerRef("C001", "上海华东机械有限公司", "华东机械", "", "CNY")
+HUANAN = CustomerRef("C002", "上海华南机械有限公司", "", "", "CNY")  # one character from 华东
+JINGMI = CustomerRef("C003", "苏州恒泰精密仪器制造有限公司", "", "", "CNY")
+BAOZHANG = CustomerRef("C004", "中国平安财产保障服务有限公司", "", "", "CNY")
+
+
+def invoice(number, customer, amount, day=1):
+    return OpenInvoice(number, customer, D(amount), "CNY", date(2024, 1, day), date(2024, 2, day))
+
+
+LEDGER = [
+    invoice("INV-101", "C001", "4321.57"),
+    invoice("INV-102", "C001", "880.00", 2),
+    invoice("INV-201", "C002", "1999.99"),
+    invoice("INV-301", "C003", "6543.21"),
+    invoice("INV-401", "C004", "7777.77"),
+]
+CUSTOMERS = [HUADONG, HUANAN, JINGMI, BAOZHANG]
+
+
+def match(amount, payer, *, memo="", account="", ledger=LEDGER, customers=CUSTOMERS, aliases=None):
+    index = MatchIndex(customers, ledger, aliases)
+    return index.match(BankLine("B1", date(2024, 3, 1), D(amount), "CNY", "credit", payer, account, memo))
+
+
+def codes(proposal):
+    return [r.code for r in proposal.reasons]
+
+
+# --- a similar name and a distinctive amount ------------------------------------------------
+def test_a_mistyped_name_and_an_amount_only_that_customer_has_open_apply_the_receipt():
+    proposal = match("4321.57", "上海华东机戒有限公司")  # 机械 mistyped
+    assert (proposal.status, proposal.customer_code) == (AUTO, "C001")
+    assert [(a.invoice_number, a.amount) for a in proposal.allocations] == [("INV-101", D("4321.57"))]
+    assert "name_similar_amount" in codes(proposal)
+
+
+def test_a_name_the_bank_cut_short_and_an_amount_only_that_customer_has_open_apply_the_receipt():
+    proposal = match("6543.21", "苏州恒泰精密仪器制")
+    assert (proposal.status, proposal.customer_code) == (AUTO, "C003")
+    assert "name_similar_amount" in codes(proposal)
+
+
+def test_a_similar_name_alone_applies_nothing():
+    # A part payment: the amount singles out no invoice.
+    assert match("2000.00", "上海华东机戒有限公司").status in (REVIEW, UNMATCHED)
+    # A round amount fits anyone's invoice by chance.
+    proposal = match("880.00", "上海华东机戒有限公司")
+    assert proposal.status == REVIEW and proposal.candidates[0].customer_code == "C001"
+
+
+def test_an_amount_many_open_invoices_carry_is_no_evidence_of_who_paid():
+    others = [CustomerRef(f"C9{n}", f"重庆{w}有限公司", "", "", "CNY") for n, w in enumerate("甲乙丙丁")]
+    ledger = [*LEDGER, *(invoice(f"INV-9{n}", f"C9{n}", "4321.57") for n in range(4))]
+    proposal = match("4321.57", "上海华东机戒有限公司", ledger=ledger, customers=[*CUSTOMERS, *others])
+    assert proposal.status == REVIEW
+
+
+def test_two_similar_customers_with_the_amount_open_are_a_person_decision():
+    ledger = [*LEDGER, invoice("INV-202", "C002", "4321.57", 2)]
+    proposal = match("4321.57", "上海华西机械有限公司", ledger=ledger)  # 华东? 华南?
+    assert proposal.status == REVIEW
+    assert {c.customer_code for c in proposal.candidates} >= {"C001", "C002"}
+
+
+def test_a_company_of_the_customers_name_in_another_place_is_not_settled_by_the_amount():
+    proposal = match("4321.57", "北京华东机械有限公司")  # another company, whatever it pays
+    assert proposal.status != AUTO
+
+
+def test_an_insurer_whose_name_resembles_a_customer_is_not_a_customer_receipt():
+    proposal = match("7777.77", "中国平安财产保险股份有限公司", memo="理赔款")
+    assert proposal.status == IGNORED and proposal.allocations == ()
+
+
+def test_a_learned_account_of_another_customer_outranks_a_similar_name_and_the_amount():
+    aliases = Aliases(by_account={"6222000011112222": "C002"})
+    proposal = match("4321.57", "上海华东机戒有限公司", account="6222000011112222", aliases=aliases)
+    assert proposal.status == REVIEW
+
+
+# --- names ------------------------------------------------------------------------------------
+def test_a_foreign_legal_form_is_no_part_of_the_name():
+    jiahe = CustomerRef("C005", "深圳嘉禾贸易有限公司", "", "Jiahe Trading Co., Ltd.", "CNY")
+    ledger = [*LEDGER, invoice("INV-501", "C005", "3141.59")]
+    proposal = match("3141.59", "JIAHE TRADING PTE. LTD.", ledger=ledger, customers=[*CUSTOMERS, jiahe])
+    assert (proposal.status, proposal.customer_code) == (AUTO, "C005")
+    assert "name_exact" in codes(proposal)
