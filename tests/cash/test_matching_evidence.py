@@ -107,3 +107,64 @@ def test_a_foreign_legal_form_is_no_part_of_the_name():
     proposal = match("3141.59", "JIAHE TRADING PTE. LTD.", ledger=ledger, customers=[*CUSTOMERS, jiahe])
     assert (proposal.status, proposal.customer_code) == (AUTO, "C005")
     assert "name_exact" in codes(proposal)
+
+
+def test_a_legal_form_mistyped_by_one_character_is_read_as_meant():
+    proposal = match("4321.57", "上海华东机械有眼责任公司")  # 有限责任公司 mistyped
+    assert (proposal.status, proposal.customer_code) == (AUTO, "C001")
+    assert "name_exact" in codes(proposal)
+    # Only the legal form is mended: a different name stays a different name.
+    assert "name_exact" not in codes(match("4321.57", "上海华南机戒有眼责任公司"))
+
+
+# --- a number of two customers in the memo --------------------------------------------------
+def _order(number, customer, amount, order, day=1):
+    return OpenInvoice(number, customer, D(amount), "CNY", date(2024, 1, day), date(2024, 2, day), order)
+
+
+NUMBERS = [
+    _order("INV-0012345", "C001", "1200.00", "SO-0000777"),
+    _order("INV-0000999", "C002", "1200.00", "SO-0012345"),  # another customer's order 0012345
+]
+
+
+def test_a_bare_number_of_two_customers_is_settled_by_the_payers_exact_name():
+    proposal = match("1200.00", "上海华东机械有限公司", memo="0012345", ledger=NUMBERS)
+    assert (proposal.status, proposal.customer_code) == (AUTO, "C001")
+    assert [a.invoice_number for a in proposal.allocations] == ["INV-0012345"]
+
+
+def test_a_number_written_with_its_prefix_is_not_overruled_by_the_payer_name():
+    # The memo names the other customer's order SO-0012345 explicitly: a third party paying?
+    proposal = match("1200.00", "上海华东机械有限公司", memo="SO-0012345", ledger=NUMBERS)
+    assert proposal.status == REVIEW
+
+
+def test_a_bare_number_of_two_customers_with_no_payer_known_waits_for_a_person():
+    proposal = match("1200.00", "张伟", memo="0012345", ledger=NUMBERS)
+    assert proposal.status == REVIEW
+
+
+# --- how crowded the sums near an amount are ------------------------------------------------
+def test_a_unique_combination_among_many_invoices_is_sure_when_few_sums_come_near_it():
+    from huikuan.cash.matching.model import MatchSettings
+    from huikuan.cash.matching.subsets import cents_of, exact_combination_certainty
+
+    settings = MatchSettings()
+    sparse = [D("12345.67"), D("32654.70"), *(D(33600 + 450 * n) + D("0.31") for n in range(22))]
+    assert exact_combination_certainty(D("45000.37"), [cents_of(a) for a in sparse], 24, settings) >= 0.92
+    crowded = [D(100 + 17 * n) + D("0.13") for n in range(24)]
+    assert exact_combination_certainty(D("1234.56"), [cents_of(a) for a in crowded], 24, settings) <= 0.85
+    # A pool that left eligible invoices out cannot prove the combination unique.
+    assert exact_combination_certainty(D("45000.37"), [cents_of(a) for a in sparse], 30, settings) <= 0.85
+
+
+def test_a_unique_combination_among_many_open_invoices_is_applied():
+    invoices = [
+        invoice("INV-701", "C003", "12345.67"),
+        invoice("INV-702", "C003", "32654.70", 2),
+        *(invoice(f"INV-7{10 + n}", "C003", str(D(33600 + 450 * n) + D("0.31")), 3) for n in range(22)),
+    ]
+    proposal = match("45000.37", "苏州恒泰精密仪器制造有限公司", ledger=[*LEDGER[:-2], *invoices])
+    assert proposal.status == AUTO
+    assert {a.invoice_number for a in proposal.allocations} == {"INV-701", "INV-702"}

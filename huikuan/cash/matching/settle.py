@@ -24,6 +24,9 @@ from huikuan.cash.matching.names import STRONG_FORMS, NameHit
 
 # An amount carried by at most this many open invoices of the whole ledger is distinctive.
 DISTINCT_AMOUNT_MAX = 3
+# A combination this sure (few sums of the customer's invoices come near the amount) is as
+# distinctive as an amount few invoices carry.
+SURE_COMBINATION = 0.92
 
 
 def is_round(amount: Decimal) -> bool:
@@ -37,25 +40,24 @@ def distinctive(amount: Decimal, counts: Mapping[Decimal, int]) -> bool:
 
 
 def settle_shared_name(amount: Decimal, fitted: list, counts: Mapping[Decimal, int]) -> None:
-    """A name several customers share (a short name, say) and an amount to the cent (not
-    a round one) that is an open invoice or combination of exactly one of them: that one
-    paid. A name shared by more than ``SHARED_NAME_MAX`` customers needs a distinctive amount.
+    """A name several customers share (a short name, or one customer's short name that is
+    other places' companies' name without the place) and an amount to the cent (not a round
+    one) that is an open invoice or combination of exactly one of them, a customer whose own
+    name it is: that one paid. A name shared by more than ``SHARED_NAME_MAX`` customers needs
+    a distinctive amount.
 
     ``fitted`` holds ``(code, evidence, fits, weak_used)`` per candidate customer."""
-    owners = [
+    sharing = [
         item
         for item in fitted
-        if item[1].name is not None
-        and item[1].name.kind in STRONG_FORMS
-        and item[1].name.shared_by > 1
-        and item[1].named_only(item[3])
+        if item[1].name is not None and item[1].name.shared_by > 1 and item[1].named_only(item[3])
     ]
-    if len(owners) < 2 or is_round(amount):
+    if len(sharing) < 2 or is_round(amount):
         return
-    if owners[0][1].name.shared_by > SHARED_NAME_MAX and not distinctive(amount, counts):
+    if sharing[0][1].name.shared_by > SHARED_NAME_MAX and not distinctive(amount, counts):
         return
-    fitting = [item for item in owners if item[2][0].kind in EXACT_FITS and item[2][0].ties == 1]
-    if len(fitting) == 1:
+    fitting = [item for item in sharing if item[2][0].kind in EXACT_FITS and item[2][0].ties == 1]
+    if len(fitting) == 1 and fitting[0][1].name.kind in STRONG_FORMS:
         ev = fitting[0][1]
         hit = ev.name
         ev.name = NameHit(hit.customer_code, hit.weight, hit.kind, hit.score, 1)
@@ -64,8 +66,9 @@ def settle_shared_name(amount: Decimal, fitted: list, counts: Mapping[Decimal, i
 
 def settle_similar_name(amount: Decimal, text: str, fitted: list, counts: Mapping[Decimal, int]) -> None:
     """A payer name only similar to customers' names (a typo, a name the bank cut short) and a
-    distinctive amount equal to one open invoice of exactly one of them, and to no open
-    invoice or combination of any other candidate: that one paid.
+    distinctive amount equal to one open invoice of exactly one of them (or a sure unique
+    combination of its invoices), and to no open invoice or combination of any other
+    candidate: that one paid.
 
     Not when anything else is known about who paid (an account, a reference, the exact name
     of some customer), nor when the payer or memo reads like a bank, the tax office or an
@@ -80,11 +83,16 @@ def settle_similar_name(amount: Decimal, text: str, fitted: list, counts: Mappin
         if ev.name.kind not in SIMILAR_NAME_KINDS and ev.name.kind != "placeless":
             return
     exact = [item for item in fitted if item[2][0].kind in EXACT_FITS]
-    if len(exact) != 1 or exact[0][2][0].kind != "exact_single" or exact[0][2][0].ties != 1:
+    if len(exact) != 1 or exact[0][1].name.kind not in SIMILAR_NAME_KINDS:
         return
-    if exact[0][1].name.kind not in SIMILAR_NAME_KINDS:
+    fit = exact[0][2][0]
+    if fit.ties != 1:
         return
-    if distinctive(amount, counts):
+    if fit.kind == "exact_single":
+        sure = distinctive(amount, counts)
+    else:  # the oldest invoices, one order's, a combination: unlikely to be met by chance
+        sure = amount % 10 != 0 and fit.certainty >= SURE_COMBINATION
+    if sure:
         exact[0][1].settled_similar = True
 
 

@@ -77,13 +77,31 @@ def _combinations_considered(pool_size: int, max_size: int) -> int:
     return sum(comb(pool_size, size) for size in range(2, min(pool_size, max_size) + 1))
 
 
-def sums_near(amounts: Sequence[int], target: int, width: int) -> int:
-    """How many subsets of ``amounts`` sum to within ``width`` cents of ``target`` (meet in
-    the middle: the left half's sums against the sorted right half's)."""
+def _sums_by_size(items: Sequence[int], max_size: int) -> list[list[int]]:
+    """The subsets' sums, grouped by how many items they hold (up to ``max_size``)."""
+    groups: list[list[int]] = [[0]] + [[] for _ in range(max_size)]
+    for value in items:
+        for size in range(max_size - 1, -1, -1):
+            if groups[size]:
+                groups[size + 1].extend(total + value for total in groups[size])
+    return groups
+
+
+def sums_near(amounts: Sequence[int], target: int, width: int, max_size: int) -> int:
+    """How many subsets of ``amounts`` (2 to ``max_size`` items: the ones a combination is
+    searched among) sum to within ``width`` cents of ``target``; meet in the middle, the
+    left half's sums against the right half's, sorted, size by size."""
     half = len(amounts) // 2
-    left, right = _sums(amounts[:half]), sorted(_sums(amounts[half:]))
+    left = _sums_by_size(amounts[:half], max_size)
+    right = [sorted(group) for group in _sums_by_size(amounts[half:], max_size)]
     low, high = target - width, target + width
-    return sum(bisect_right(right, high - total) - bisect_left(right, low - total) for total in left)
+    count = 0
+    for size, group in enumerate(left):
+        for other in range(max(0, 2 - size), max_size - size + 1):
+            sums = right[other]
+            if sums:
+                count += sum(bisect_right(sums, high - t) - bisect_left(sums, low - t) for t in group)
+    return count
 
 
 def _certainty(chance: float) -> float:
@@ -112,6 +130,7 @@ def exact_combination_certainty(
     sums); a pool that left eligible invoices out cannot prove the combination unique."""
     target = cents_of(amount)
     width = max(target // 50, 10_000)
-    chance = sums_near(pool, target, width) / (2 * width + 1) * (100 if target % 10_000 == 0 else 1)
+    near = sums_near(pool, target, width, settings.combination_max_invoices)
+    chance = near / (2 * width + 1) * (100 if target % 10_000 == 0 else 1)
     certainty = _certainty(chance)
     return certainty if eligible <= len(pool) else min(certainty, 0.85)
