@@ -168,3 +168,45 @@ def test_a_unique_combination_among_many_open_invoices_is_applied():
     proposal = match("45000.37", "苏州恒泰精密仪器制造有限公司", ledger=[*LEDGER[:-2], *invoices])
     assert proposal.status == AUTO
     assert {a.invoice_number for a in proposal.allocations} == {"INV-701", "INV-702"}
+
+
+def test_a_mistyped_name_and_a_sure_combination_of_that_customers_invoices_apply_the_receipt():
+    ledger = [*LEDGER, invoice("INV-103", "C001", "1234.56", 3)]
+    proposal = match("5556.13", "上海华东机戒有限公司", ledger=ledger)  # 4321.57 + 1234.56
+    assert (proposal.status, proposal.customer_code) == (AUTO, "C001")
+    assert {a.invoice_number for a in proposal.allocations} == {"INV-101", "INV-103"}
+    # The same combination in whole tens (a sum prices and fees make often) is a person's call.
+    ledger = [invoice("INV-111", "C001", "4320.00"), invoice("INV-112", "C001", "1230.00", 2)]
+    assert match("5550.00", "上海华东机戒有限公司", ledger=ledger).status != AUTO
+
+
+def test_a_short_name_that_is_also_other_places_companies_name_is_settled_by_the_amount():
+    beijing = CustomerRef("C006", "北京华东机械有限公司", "", "", "CNY")  # 华东机械 without its place
+    ledger = [*LEDGER, invoice("INV-601", "C006", "555.55")]
+    customers = [*CUSTOMERS, beijing]
+    proposal = match("4321.57", "华东机械", ledger=ledger, customers=customers)  # C001's short name
+    assert (proposal.status, proposal.customer_code) == (AUTO, "C001")
+    assert "name_shared_amount" in codes(proposal)
+    # The other company has the amount open: the short name alone does not decide.
+    proposal = match("555.55", "华东机械", ledger=ledger, customers=customers)
+    assert proposal.status != AUTO
+
+
+def test_the_customer_with_the_amount_open_is_compared_even_when_many_names_are_as_alike():
+    # Seven companies one character from the payer's name: the name search keeps the first few;
+    # the one with the amount open is found from the amount and compared with the name.
+    alike = [
+        CustomerRef(f"C1{n}", f"上海华东机{c}有限公司", "", "", "CNY") for n, c in enumerate("床具电泵件器材")
+    ]
+    mine = CustomerRef("C999", "上海华东机械有限公司", "", "", "CNY")
+    ledger = [
+        invoice("INV-999", "C999", "2718.28"),
+        *(invoice(f"INV-1{n}", f"C1{n}", "100.01") for n in range(7)),
+    ]
+    index = MatchIndex([*alike, mine], ledger)
+    line = BankLine("B1", date(2024, 3, 1), D("2718.28"), "CNY", "credit", "上海华东机戒有限公司", "", "")
+    proposal = index.match(line)
+    assert (proposal.status, proposal.customer_code) == (AUTO, "C999")
+    # A stranger whose name resembles none of the customers with the amount open: nothing.
+    line = BankLine("B2", date(2024, 3, 1), D("2718.28"), "CNY", "credit", "广州远达物流有限公司", "", "")
+    assert index.match(line).status != AUTO

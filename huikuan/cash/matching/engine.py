@@ -56,7 +56,13 @@ from huikuan.cash.matching.references import (
     memo_numbers,
     number_key,
 )
-from huikuan.cash.matching.settle import number_settled_by_payer, settle_shared_name, settle_similar_name
+from huikuan.cash.matching.settle import (
+    DISTINCT_AMOUNT_MAX,
+    number_settled_by_payer,
+    settle_shared_name,
+    settle_similar_name,
+    similar_owners,
+)
 from huikuan.core.money import quantize_ratio
 
 CONFIDENCE_PLACES = Decimal("0.01")
@@ -109,16 +115,37 @@ class MatchIndex:
         self.alias_account = {account_key(k): v for k, v in aliases.by_account.items() if account_key(k)}
         self.alias_name = {squeeze(k): v for k, v in aliases.by_name.items() if squeeze(k)}
         self._amount_counts: dict[Decimal, int] | None = None
+        self._amount_owners: dict[Decimal, str | list[str]] = {}
 
     @property
     def amount_counts(self) -> dict[Decimal, int]:
         """How many open invoices of the ledger carry each amount (built on first use)."""
         if self._amount_counts is None:
             counts: dict[Decimal, int] = {}
+            owners: dict[Decimal, str | list[str]] = {}
             for invoice in self.invoices:
-                counts[invoice.open_amount] = counts.get(invoice.open_amount, 0) + 1
-            self._amount_counts = counts
+                amount = invoice.open_amount
+                known = counts.get(amount)
+                if known is None:
+                    counts[amount] = 1
+                    owners[amount] = invoice.customer_code
+                else:
+                    counts[amount] = known + 1
+                    if known < DISTINCT_AMOUNT_MAX:
+                        first = owners[amount]
+                        codes = [first] if isinstance(first, str) else first
+                        owners[amount] = [*codes, invoice.customer_code]
+            self._amount_counts, self._amount_owners = counts, owners
         return self._amount_counts
+
+    def _owners_of(self, amount: Decimal) -> list[CustomerRef]:
+        """The customers with an open invoice of exactly ``amount`` when few invoices carry it."""
+        count = self.amount_counts.get(amount, 0)
+        if not count or count > DISTINCT_AMOUNT_MAX:
+            return []
+        owners = self._amount_owners[amount]
+        codes = [owners] if isinstance(owners, str) else sorted(set(owners))
+        return [self.customers[code] for code in codes if code in self.customers]
 
     # ------------------------------------------------------------------ evidence
     def _memo_evidence(self, memo: str, evidence: dict[str, Evidence]) -> None:
@@ -164,6 +191,12 @@ class MatchIndex:
             evidence.setdefault(hit.customer_code, Evidence()).name = hit
         if line.memo:
             self._memo_evidence(line.memo, evidence)
+        if line.payer_name and line.amount % 10 != 0 and not any(ev.firm(False) for ev in evidence.values()):
+            # Only a name that resembles: the few customers with an open invoice of this very
+            # amount are compared with it too (see settle.settle_similar_name).
+            for hit in similar_owners(line.payer_name, self._owners_of(line.amount), self.names.fuzzy_cutoff):
+                if hit.customer_code not in evidence:
+                    evidence[hit.customer_code] = Evidence(name=hit)
         return evidence
 
     # ------------------------------------------------------------------ candidates

@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 
+from rapidfuzz import fuzz
+
 from huikuan.cash.matching.evidence import (
     EXACT_FITS,
     NON_CUSTOMER_WORDS,
@@ -20,7 +22,16 @@ from huikuan.cash.matching.evidence import (
     SIMILAR_NAME_KINDS,
     Evidence,
 )
-from huikuan.cash.matching.names import STRONG_FORMS, NameHit
+from huikuan.cash.matching.model import CustomerRef
+from huikuan.cash.matching.names import (
+    STRONG_FORMS,
+    NameHit,
+    core,
+    customer_forms,
+    is_chinese,
+    latin_pinyin_core,
+    squeeze,
+)
 
 # An amount carried by at most this many open invoices of the whole ledger is distinctive.
 DISTINCT_AMOUNT_MAX = 3
@@ -108,3 +119,27 @@ def number_settled_by_payer(leader: Evidence | None, other: Evidence | None) -> 
         other.account or other.name_alias or other.name is not None or other.code_in_memo or other.explicit
     )
     return bool(known and (leader.strong or leader.weak) and only_number and (other.strong or other.weak))
+
+
+def name_similarity(payer_name: str, customer: CustomerRef) -> int:
+    """How alike (0-100) the payer name is to the customer's name in its closest form, compared
+    as the name index compares them (the core of a Chinese name; a Latin name without its
+    legal form, against the English name and the pinyin)."""
+    main = core(payer_name)
+    query = main if is_chinese(main) else latin_pinyin_core(squeeze(payer_name))
+    if len(query) < 3:
+        return 0
+    forms = [key for kind, key in customer_forms(customer) if kind in ("core", "short", "english", "pinyin")]
+    return int(max((fuzz.ratio(query, key) for key in forms), default=0))
+
+
+def similar_owners(payer_name: str, owners: list[CustomerRef], cutoff: int) -> list[NameHit]:
+    """The customers with an open invoice of a distinctive amount whose name the payer's
+    resembles: found from the amount, so that a name the similarity search ranked below
+    others (or did not reach) is still compared."""
+    hits = []
+    for customer in owners:
+        score = name_similarity(payer_name, customer)
+        if score >= cutoff:
+            hits.append(NameHit(customer.code, min(0.9, (score - 50) / 50), "fuzzy", score, 1))
+    return hits
