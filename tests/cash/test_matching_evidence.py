@@ -170,14 +170,12 @@ def test_a_unique_combination_among_many_open_invoices_is_applied():
     assert {a.invoice_number for a in proposal.allocations} == {"INV-701", "INV-702"}
 
 
-def test_a_mistyped_name_and_a_sure_combination_of_that_customers_invoices_apply_the_receipt():
+def test_a_mistyped_name_and_a_combination_of_that_customers_invoices_wait_for_a_person():
+    # A stranger's amount may be some similar customer's combination by chance: only a single
+    # invoice's amount can be counted rare over the whole ledger.
     ledger = [*LEDGER, invoice("INV-103", "C001", "1234.56", 3)]
     proposal = match("5556.13", "上海华东机戒有限公司", ledger=ledger)  # 4321.57 + 1234.56
-    assert (proposal.status, proposal.customer_code) == (AUTO, "C001")
-    assert {a.invoice_number for a in proposal.allocations} == {"INV-101", "INV-103"}
-    # The same combination in whole tens (a sum prices and fees make often) is a person's call.
-    ledger = [invoice("INV-111", "C001", "4320.00"), invoice("INV-112", "C001", "1230.00", 2)]
-    assert match("5550.00", "上海华东机戒有限公司", ledger=ledger).status != AUTO
+    assert proposal.status == REVIEW and proposal.candidates[0].customer_code == "C001"
 
 
 def test_a_short_name_that_is_also_other_places_companies_name_is_settled_by_the_amount():

@@ -35,9 +35,6 @@ from huikuan.cash.matching.names import (
 
 # An amount carried by at most this many open invoices of the whole ledger is distinctive.
 DISTINCT_AMOUNT_MAX = 3
-# A combination this sure (few sums of the customer's invoices come near the amount) is as
-# distinctive as an amount few invoices carry.
-SURE_COMBINATION = 0.92
 
 
 def is_round(amount: Decimal) -> bool:
@@ -55,7 +52,7 @@ def settle_shared_name(amount: Decimal, fitted: list, counts: Mapping[Decimal, i
     other places' companies' name without the place) and an amount to the cent (not a round
     one) that is an open invoice or combination of exactly one of them, a customer whose own
     name it is: that one paid. A name shared by more than ``SHARED_NAME_MAX`` customers needs
-    a distinctive amount.
+    a distinctive amount of one invoice.
 
     ``fitted`` holds ``(code, evidence, fits, weak_used)`` per candidate customer."""
     sharing = [
@@ -65,10 +62,11 @@ def settle_shared_name(amount: Decimal, fitted: list, counts: Mapping[Decimal, i
     ]
     if len(sharing) < 2 or is_round(amount):
         return
-    if sharing[0][1].name.shared_by > SHARED_NAME_MAX and not distinctive(amount, counts):
-        return
     fitting = [item for item in sharing if item[2][0].kind in EXACT_FITS and item[2][0].ties == 1]
-    if len(fitting) == 1 and fitting[0][1].name.kind in STRONG_FORMS:
+    if len(fitting) != 1 or fitting[0][1].name.kind not in STRONG_FORMS:
+        return
+    many = sharing[0][1].name.shared_by > SHARED_NAME_MAX
+    if not many or (fitting[0][2][0].kind == "exact_single" and distinctive(amount, counts)):
         ev = fitting[0][1]
         hit = ev.name
         ev.name = NameHit(hit.customer_code, hit.weight, hit.kind, hit.score, 1)
@@ -77,9 +75,8 @@ def settle_shared_name(amount: Decimal, fitted: list, counts: Mapping[Decimal, i
 
 def settle_similar_name(amount: Decimal, text: str, fitted: list, counts: Mapping[Decimal, int]) -> None:
     """A payer name only similar to customers' names (a typo, a name the bank cut short) and a
-    distinctive amount equal to one open invoice of exactly one of them (or a sure unique
-    combination of its invoices), and to no open invoice or combination of any other
-    candidate: that one paid.
+    distinctive amount equal to one open invoice of exactly one of them, and to no open
+    invoice or combination of any other candidate: that one paid.
 
     Not when anything else is known about who paid (an account, a reference, the exact name
     of some customer), nor when the payer or memo reads like a bank, the tax office or an
@@ -97,13 +94,9 @@ def settle_similar_name(amount: Decimal, text: str, fitted: list, counts: Mappin
     if len(exact) != 1 or exact[0][1].name.kind not in SIMILAR_NAME_KINDS:
         return
     fit = exact[0][2][0]
-    if fit.ties != 1:
-        return
-    if fit.kind == "exact_single":
-        sure = distinctive(amount, counts)
-    else:  # the oldest invoices, one order's, a combination: unlikely to be met by chance
-        sure = amount % 10 != 0 and fit.certainty >= SURE_COMBINATION
-    if sure:
+    # One invoice only: how rare its amount is can be counted over the whole ledger. A
+    # combination cannot (any candidate's invoices may sum to a stranger's amount by chance).
+    if fit.kind == "exact_single" and fit.ties == 1 and distinctive(amount, counts):
         exact[0][1].settled_similar = True
 
 
