@@ -57,7 +57,7 @@ from huikuan.cash.matching.references import (
     number_key,
 )
 from huikuan.cash.matching.settle import (
-    DISTINCT_AMOUNT_MAX,
+    AmountIndex,
     number_settled_by_payer,
     settle_shared_name,
     settle_similar_name,
@@ -114,38 +114,7 @@ class MatchIndex:
         aliases = aliases or Aliases()
         self.alias_account = {account_key(k): v for k, v in aliases.by_account.items() if account_key(k)}
         self.alias_name = {squeeze(k): v for k, v in aliases.by_name.items() if squeeze(k)}
-        self._amount_counts: dict[Decimal, int] | None = None
-        self._amount_owners: dict[Decimal, str | list[str]] = {}
-
-    @property
-    def amount_counts(self) -> dict[Decimal, int]:
-        """How many open invoices of the ledger carry each amount (built on first use)."""
-        if self._amount_counts is None:
-            counts: dict[Decimal, int] = {}
-            owners: dict[Decimal, str | list[str]] = {}
-            for invoice in self.invoices:
-                amount = invoice.open_amount
-                known = counts.get(amount)
-                if known is None:
-                    counts[amount] = 1
-                    owners[amount] = invoice.customer_code
-                else:
-                    counts[amount] = known + 1
-                    if known < DISTINCT_AMOUNT_MAX:
-                        first = owners[amount]
-                        codes = [first] if isinstance(first, str) else first
-                        owners[amount] = [*codes, invoice.customer_code]
-            self._amount_counts, self._amount_owners = counts, owners
-        return self._amount_counts
-
-    def _owners_of(self, amount: Decimal) -> list[CustomerRef]:
-        """The customers with an open invoice of exactly ``amount`` when few invoices carry it."""
-        count = self.amount_counts.get(amount, 0)
-        if not count or count > DISTINCT_AMOUNT_MAX:
-            return []
-        owners = self._amount_owners[amount]
-        codes = [owners] if isinstance(owners, str) else sorted(set(owners))
-        return [self.customers[code] for code in codes if code in self.customers]
+        self.amounts = AmountIndex(self.invoices)
 
     # ------------------------------------------------------------------ evidence
     def _memo_evidence(self, memo: str, evidence: dict[str, Evidence]) -> None:
@@ -194,7 +163,8 @@ class MatchIndex:
         if line.payer_name and line.amount % 10 != 0 and not any(ev.firm(False) for ev in evidence.values()):
             # Only a name that resembles: the few customers with an open invoice of this very
             # amount are compared with it too (see settle.settle_similar_name).
-            for hit in similar_owners(line.payer_name, self._owners_of(line.amount), self.names.fuzzy_cutoff):
+            owners = [self.customers[c] for c in self.amounts.owners_of(line.amount) if c in self.customers]
+            for hit in similar_owners(line.payer_name, owners, self.names.fuzzy_cutoff):
                 if hit.customer_code not in evidence:
                     evidence[hit.customer_code] = Evidence(name=hit)
         return evidence
@@ -282,10 +252,10 @@ class MatchIndex:
             if not (ev.account or ev.name_alias or ev.name or ev.strong or ev.code_in_memo or weak_used):
                 continue  # only weak references that the amount does not bear out
             fitted.append((code, ev, fits, weak_used))
-        settle_shared_name(line.amount, fitted, self.amount_counts)
+        settle_shared_name(line.amount, fitted, self.amounts.counts)
         if fitted and all(item[1].name is not None for item in fitted):
             text = f"{line.payer_name} {line.memo}".upper()
-            settle_similar_name(line.amount, text, fitted, self.amount_counts)
+            settle_similar_name(line.amount, text, fitted, self.amounts.counts)
         drafts = []
         for code, ev, fits, weak_used in fitted:
             identity, who = self._identity(line, code, ev, weak_used)

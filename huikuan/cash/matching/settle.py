@@ -10,7 +10,7 @@ below needs both signals; neither alone applies money.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from rapidfuzz import fuzz
@@ -22,7 +22,7 @@ from huikuan.cash.matching.evidence import (
     SIMILAR_NAME_KINDS,
     Evidence,
 )
-from huikuan.cash.matching.model import CustomerRef
+from huikuan.cash.matching.model import CustomerRef, OpenInvoice
 from huikuan.cash.matching.names import (
     STRONG_FORMS,
     NameHit,
@@ -35,6 +35,45 @@ from huikuan.cash.matching.names import (
 
 # An amount carried by at most this many open invoices of the whole ledger is distinctive.
 DISTINCT_AMOUNT_MAX = 3
+
+
+class AmountIndex:
+    """How many open invoices of the ledger carry each amount, and whose they are when few
+    do; built on first use (one pass over the ledger)."""
+
+    def __init__(self, invoices: Sequence[OpenInvoice]) -> None:
+        self._invoices = invoices
+        self._counts: dict[Decimal, int] | None = None
+        self._owners: dict[Decimal, str | list[str]] = {}
+
+    @property
+    def counts(self) -> dict[Decimal, int]:
+        if self._counts is None:
+            counts: dict[Decimal, int] = {}
+            owners = self._owners
+            for invoice in self._invoices:
+                amount = invoice.open_amount
+                known = counts.get(amount)
+                if known is None:
+                    counts[amount] = 1
+                    owners[amount] = invoice.customer_code
+                else:
+                    counts[amount] = known + 1
+                    if known < DISTINCT_AMOUNT_MAX:
+                        first = owners[amount]
+                        codes = [first] if isinstance(first, str) else first
+                        owners[amount] = [*codes, invoice.customer_code]
+            self._counts = counts
+        return self._counts
+
+    def owners_of(self, amount: Decimal) -> list[str]:
+        """The codes of the customers with an open invoice of ``amount``, when few invoices
+        carry it (none otherwise)."""
+        count = self.counts.get(amount, 0)
+        if not count or count > DISTINCT_AMOUNT_MAX:
+            return []
+        owners = self._owners[amount]
+        return [owners] if isinstance(owners, str) else sorted(set(owners))
 
 
 def is_round(amount: Decimal) -> bool:
