@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from cashapp_data import generate_bank_lines, generate_ledger  # noqa: E402
+from cashapp_misses import misses, print_misses  # noqa: E402
 
 from huikuan.cash.matching import (  # noqa: E402
     AUTO,
@@ -136,7 +137,9 @@ def evaluate(rows: list[dict], proposals: list) -> dict:
     }
 
 
-def run(ledger: dict, rows: list[dict], settings: MatchSettings) -> tuple[dict, float, float]:
+def run(
+    ledger: dict, rows: list[dict], settings: MatchSettings, examples: int = 0
+) -> tuple[dict, float, float]:
     customers, invoices, aliases = engine_inputs(ledger)
     lines = [bank_line(r) for r in rows]
     started, cpu = time.perf_counter(), time.process_time()
@@ -145,6 +148,8 @@ def run(ledger: dict, rows: list[dict], settings: MatchSettings) -> tuple[dict, 
     proposals = index.match_all(lines)
     done, cpu_done = time.perf_counter(), time.process_time()
     figures = evaluate(rows, proposals)
+    if examples:
+        figures["misses"] = misses(rows, proposals, is_right, examples)
     # The same work without the other processes' load (scoring not included).
     figures["cpu_seconds"] = round(cpu_done - cpu, 2)
     figures["index_cpu_seconds"] = round(cpu_built - cpu, 2)
@@ -160,14 +165,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--customers", type=int, default=None, help="default: invoices / 10")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument(
+        "--misses",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also list the customer receipts not applied automatically by category, N examples each",
+    )
+    parser.add_argument(
+        "--mix", choices=("base", "heldout", "both"), default="both", help="which statement(s) to match"
+    )
     args = parser.parse_args(argv)
     customers = args.customers or max(10, args.invoices // 10)
     started = time.perf_counter()
     ledger = generate_ledger(customers=customers, invoices=args.invoices, seed=args.seed)
-    statements = {
-        "base": generate_bank_lines(ledger, lines=args.lines, seed=args.seed),
-        "heldout": generate_bank_lines(ledger, lines=args.lines, seed=args.seed + 1000, variation="heldout"),
-    }
+    statements = {}
+    if args.mix in ("base", "both"):
+        statements["base"] = generate_bank_lines(ledger, lines=args.lines, seed=args.seed)
+    if args.mix in ("heldout", "both"):
+        statements["heldout"] = generate_bank_lines(
+            ledger, lines=args.lines, seed=args.seed + 1000, variation="heldout"
+        )
     generated = time.perf_counter() - started
     report = {
         "lines": args.lines,
@@ -180,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     settings = MatchSettings()
     for name, rows in statements.items():
-        figures, build, match = run(ledger, rows, settings)
+        figures, build, match = run(ledger, rows, settings, args.misses)
         figures.update(
             index_seconds=round(build, 2),
             match_seconds=round(match, 2),
@@ -227,6 +245,8 @@ def print_report(report: dict) -> None:
             print(f"    {habit:40s} {dict(counts)}")
         for example in f["wrong_examples"][:10]:
             print(f"  wrong: {example}")
+        if "misses" in f:
+            print_misses(f["misses"])
 
 
 if __name__ == "__main__":

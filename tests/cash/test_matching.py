@@ -351,6 +351,11 @@ def test_a_typo_that_makes_another_places_name_still_offers_the_right_customer()
     other = CustomerRef("C012", "北京华东机城有限公司", "", "", "CNY")  # 华东机城 in another place
     index = MatchIndex([HUADONG, other], LEDGER)
     payer = "上海华东机城有限公司"  # 上海华东机械 with a typo
-    proposal = index.match(BankLine("B1", date(2024, 3, 1), D("4321.50"), "CNY", "credit", payer, "", ""))
+    # A round amount: the name is only similar, so a person decides.
+    proposal = index.match(BankLine("B1", date(2024, 3, 1), D("2500.00"), "CNY", "credit", payer, "", ""))
     assert proposal.status == REVIEW
     assert "C001" in [c.customer_code for c in proposal.candidates]
+    # An amount to the cent that only 上海华东机械 has open, and 北京华东机城 (another company)
+    # has not: the similar name and the amount together say who paid.
+    proposal = index.match(BankLine("B2", date(2024, 3, 1), D("4321.50"), "CNY", "credit", payer, "", ""))
+    assert (proposal.status, proposal.customer_code) == (AUTO, "C001")

@@ -23,7 +23,11 @@ from huikuan.cash.matching.model import (
     reason,
 )
 from huikuan.cash.matching.subsets import cents_of as _cents
-from huikuan.cash.matching.subsets import combination_certainty, subset_solutions
+from huikuan.cash.matching.subsets import (
+    combination_certainty,
+    exact_combination_certainty,
+    subset_solutions,
+)
 
 # Combinations within the tolerance are searched among fewer invoices (a range search is slower).
 WINDOW_POOL = 16
@@ -259,7 +263,7 @@ def fit_open_items(amount: Decimal, invoices: Sequence[OpenInvoice], settings: M
     exact = subset_solutions(cents, target, target, settings.combination_max_invoices)
     if exact:
         n = max(len(exact), _swappable([pool[i] for i in exact[0]], invoices))
-        certainty = combination_certainty(amount, len(pool), len(eligible), settings)
+        certainty = exact_combination_certainty(amount, cents, len(eligible), settings)
         return [
             _paid(
                 amount,

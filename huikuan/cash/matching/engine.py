@@ -18,14 +18,13 @@ from decimal import Decimal
 
 from huikuan.cash.matching.amounts import Fit, fit_open_items, fit_referenced
 from huikuan.cash.matching.evidence import (
-    EXACT_FITS,
     NAME_ONLY_FITS,
     NON_CUSTOMER_WORDS,
-    SHARED_NAME_MAX,
     WEIGHT_ACCOUNT,
     WEIGHT_CODE,
     WEIGHT_NAME_ALIAS,
     WEIGHT_REFERENCE,
+    WEIGHT_SIMILAR_SETTLED,
     WEIGHT_WEAK_REFERENCE,
     Evidence,
     account_key,
@@ -49,13 +48,20 @@ from huikuan.cash.matching.model import (
     Reason,
     reason,
 )
-from huikuan.cash.matching.names import STRONG_FORMS, NameHit, NameIndex, squeeze
+from huikuan.cash.matching.names import NameIndex, squeeze
 from huikuan.cash.matching.references import (
     CUSTOMER,
     INVOICE,
     ORDER,
     memo_numbers,
     number_key,
+)
+from huikuan.cash.matching.settle import (
+    AmountIndex,
+    number_settled_by_payer,
+    settle_shared_name,
+    settle_similar_name,
+    similar_owners,
 )
 from huikuan.core.money import quantize_ratio
 
@@ -108,6 +114,7 @@ class MatchIndex:
         aliases = aliases or Aliases()
         self.alias_account = {account_key(k): v for k, v in aliases.by_account.items() if account_key(k)}
         self.alias_name = {squeeze(k): v for k, v in aliases.by_name.items() if squeeze(k)}
+        self.amounts = AmountIndex(self.invoices)
 
     # ------------------------------------------------------------------ evidence
     def _memo_evidence(self, memo: str, evidence: dict[str, Evidence]) -> None:
@@ -153,6 +160,13 @@ class MatchIndex:
             evidence.setdefault(hit.customer_code, Evidence()).name = hit
         if line.memo:
             self._memo_evidence(line.memo, evidence)
+        if line.payer_name and line.amount % 10 != 0 and not any(ev.firm(False) for ev in evidence.values()):
+            # Only a name that resembles: the few customers with an open invoice of this very
+            # amount are compared with it too (see settle.settle_similar_name).
+            owners = [self.customers[c] for c in self.amounts.owners_of(line.amount) if c in self.customers]
+            for hit in similar_owners(line.payer_name, owners, self.names.fuzzy_cutoff):
+                if hit.customer_code not in evidence:
+                    evidence[hit.customer_code] = Evidence(name=hit)
         return evidence
 
     # ------------------------------------------------------------------ candidates
@@ -167,7 +181,12 @@ class MatchIndex:
             doubt *= 1 - WEIGHT_NAME_ALIAS
             reasons.append(reason("name_alias", name=line.payer_name))
         hit = evidence.name
-        if hit is not None:
+        if hit is not None and evidence.settled_similar:
+            doubt *= 1 - max(hit.weight, WEIGHT_SIMILAR_SETTLED)
+            reasons.append(
+                reason("name_similar_amount", name=line.payer_name, form=hit.kind, score=hit.score)
+            )
+        elif hit is not None:
             doubt *= 1 - hit.weight / hit.shared_by
             if hit.kind == "fuzzy":
                 reasons.append(reason("name_fuzzy", name=line.payer_name, score=hit.score))
@@ -233,7 +252,10 @@ class MatchIndex:
             if not (ev.account or ev.name_alias or ev.name or ev.strong or ev.code_in_memo or weak_used):
                 continue  # only weak references that the amount does not bear out
             fitted.append((code, ev, fits, weak_used))
-        self._settle_shared_name(line, fitted)
+        settle_shared_name(line.amount, fitted, self.amounts.counts)
+        if fitted and all(item[1].name is not None for item in fitted):
+            text = f"{line.payer_name} {line.memo}".upper()
+            settle_similar_name(line.amount, text, fitted, self.amounts.counts)
         drafts = []
         for code, ev, fits, weak_used in fitted:
             identity, who = self._identity(line, code, ev, weak_used)
@@ -254,27 +276,6 @@ class MatchIndex:
                 scored.append((raw, firm, self._candidate(code, raw, fit, who + conflict)))
         scored.sort(key=lambda item: (-item[0], item[2].customer_code))
         return [(candidate, firm) for _raw, firm, candidate in scored]
-
-    @staticmethod
-    def _settle_shared_name(line: BankLine, fitted: list) -> None:
-        """A name several customers share (a short name, say) and an amount to the cent (not
-        a round one) that is an open invoice of exactly one of them: that one paid."""
-        owners = [
-            item
-            for item in fitted
-            if item[1].name is not None
-            and item[1].name.kind in STRONG_FORMS
-            and item[1].name.shared_by > 1
-            and item[1].named_only(item[3])
-        ]
-        if len(owners) < 2 or owners[0][1].name.shared_by > SHARED_NAME_MAX or line.amount % 100 == 0:
-            return
-        fitting = [item for item in owners if item[2][0].kind in EXACT_FITS and item[2][0].ties == 1]
-        if len(fitting) == 1:
-            ev = fitting[0][1]
-            hit = ev.name
-            ev.name = NameHit(hit.customer_code, hit.weight, hit.kind, hit.score, 1)
-            ev.settled_by_amount = hit.shared_by
 
     def _candidate(self, code: str, raw: float, fit: Fit, who: list[Reason]) -> Candidate:
         reasons = [*who, *fit.reasons]
@@ -332,7 +333,9 @@ class MatchIndex:
         if len(candidates) > 1 and candidates[1].confidence >= best.confidence - Decimal(
             str(COMPETITOR_MARGIN)
         ):
-            if status == AUTO:
+            if status == AUTO and not number_settled_by_payer(
+                evidence.get(best.customer_code), evidence.get(candidates[1].customer_code)
+            ):
                 status = REVIEW
                 reasons = (*reasons, reason("close_competitor", other=candidates[1].customer_code))
         if tie:

@@ -45,6 +45,11 @@ NAME_ONLY_FITS = frozenset(
 EXACT_FITS = frozenset({"exact_single", "exact_all", "exact_oldest", "exact_order", "exact_combination"})
 # A name shared by at most this many customers may be settled by the amount.
 SHARED_NAME_MAX = 3
+# Names only similar to a customer's (a typo, cut at the bank's field length) that a
+# distinctive amount may settle; a name without its place is another company and never is.
+SIMILAR_NAME_KINDS = frozenset({"fuzzy", "prefix"})
+# How much such a name says once the amount singled its customer out.
+WEIGHT_SIMILAR_SETTLED = 0.9
 # Evidence precedence (who paid): higher beats lower when they disagree.
 LEVEL_ACCOUNT, LEVEL_NAME_ALIAS, LEVEL_MEMO, LEVEL_NAME = 4, 3, 2, 1
 WEIGHT_ACCOUNT, WEIGHT_NAME_ALIAS, WEIGHT_REFERENCE, WEIGHT_WEAK_REFERENCE, WEIGHT_CODE = (
@@ -80,13 +85,16 @@ class Evidence:
     code_in_memo: bool = False
     explicit: bool = False  # a reference written with its prefix or after 发票/订单
     settled_by_amount: int = 0  # the name is shared by this many; the amount singled this one out
+    settled_similar: bool = False  # a similar name, and a distinctive amount only this one has open
 
     def firm(self, weak_used: bool) -> bool:
         """Evidence that may apply a receipt without a person: a learned account or name, a
         customer code or a reference in the memo (a weak one only when the amount bears it
-        out), or a strong exact name. A fuzzy, cut or place-less name never is."""
+        out), or a strong exact name. A fuzzy, cut or place-less name alone never is; a fuzzy
+        or cut one is together with a distinctive amount (see ``settle``)."""
         return bool(
-            self.account
+            self.settled_similar
+            or self.account
             or self.name_alias
             or self.code_in_memo
             or self.strong

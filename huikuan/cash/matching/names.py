@@ -78,7 +78,9 @@ _LEGAL_CUT = tuple(
 _BRANCH_ZH = ("分公司", "分厂", "分行", "支行", "营业部", "办事处", "分部", "分店")
 _LEGAL_LATIN = frozenset(
     "co company corp corporation inc incorporated ltd limited llc plc gmbh ag sa bv the group "
-    "holding holdings youxian gongsi youxiangongsi gufen zeren jituan".split()
+    "holding holdings youxian gongsi youxiangongsi gufen zeren jituan "
+    # other countries' legal forms payers abroad write (Singapore, Malaysia, Europe, Japan)
+    "pte pty sdn bhd srl spa sarl sas nv kg kk oy oyj".split()
 )
 _PLACES = tuple(
     sorted(
@@ -252,6 +254,21 @@ def uncut(text: str) -> str:
     return text
 
 
+_LEGAL_LONG = tuple(legal for legal in _LEGAL_ZH if len(legal) >= 4)
+
+
+def mended_legal(text: str) -> str:
+    """A name whose legal form is mistyped by one character (``…有限责壬公司``), with the
+    legal form read as meant and taken off (its core); ``text`` itself otherwise."""
+    for legal in _LEGAL_LONG:
+        size = len(legal)
+        if len(text) > size + 1:
+            tail = text[-size:]
+            if tail != legal and sum(a != b for a, b in zip(tail, legal, strict=True)) == 1:
+                return chinese_core(text[:-size] + legal)
+    return text
+
+
 def payer_keys(payer_name: str) -> list[tuple[str, str]]:
     """The payer name's forms, strongest first."""
     full = squeeze(payer_name)
@@ -265,6 +282,7 @@ def payer_keys(payer_name: str) -> list[tuple[str, str]]:
     if chinese:
         keys.append(("core", chinese_core(_BRACKETED.sub("", _nfkc(payer_name)))))
         keys.append(("core", uncut(main)))
+        keys.append(("core", mended_legal(full)))
     else:
         keys.append(("core", latin_pinyin_core(full)))
     keys.append(("placeless", placeless(main)))

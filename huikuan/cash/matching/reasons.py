@@ -22,6 +22,11 @@ REASON_TEXTS = {
     "name_shared_amount": _(
         "The payer name “{name}” fits {count} customers; only this one has an open invoice of this amount."
     ),
+    "name_similar_amount": _(
+        "The payer name “{name}” resembles this customer's name (similar or cut short), and of the "
+        "customers it resembles only this one has an open invoice of exactly this amount, which few "
+        "open invoices carry: the two together identify the payer."
+    ),
     "name_fuzzy": _("The payer name “{name}” resembles this customer's name ({score}% alike)."),
     "reference_invoice": _("The memo names invoice {invoice}."),
     "reference_order": _("The memo names order {order} (invoice {invoice})."),

@@ -77,12 +77,60 @@ def _combinations_considered(pool_size: int, max_size: int) -> int:
     return sum(comb(pool_size, size) for size in range(2, min(pool_size, max_size) + 1))
 
 
+def _sums_by_size(items: Sequence[int], max_size: int) -> list[list[int]]:
+    """The subsets' sums, grouped by how many items they hold (up to ``max_size``)."""
+    groups: list[list[int]] = [[0]] + [[] for _ in range(max_size)]
+    for value in items:
+        for size in range(max_size - 1, -1, -1):
+            if groups[size]:
+                groups[size + 1].extend(total + value for total in groups[size])
+    return groups
+
+
+def sums_near(amounts: Sequence[int], target: int, width: int, max_size: int) -> int:
+    """How many subsets of ``amounts`` (2 to ``max_size`` items: the ones a combination is
+    searched among) sum to within ``width`` cents of ``target``; meet in the middle, the
+    left half's sums against the right half's, sorted, size by size."""
+    half = len(amounts) // 2
+    left = _sums_by_size(amounts[:half], max_size)
+    right = [sorted(group) for group in _sums_by_size(amounts[half:], max_size)]
+    low, high = target - width, target + width
+    count = 0
+    for size, group in enumerate(left):
+        for other in range(max(0, 2 - size), max_size - size + 1):
+            sums = right[other]
+            if sums:
+                count += sum(bisect_right(sums, high - t) - bisect_left(sums, low - t) for t in group)
+    return count
+
+
+def _certainty(chance: float) -> float:
+    return 0.95 if chance <= 0.002 else 0.92 if chance <= 0.03 else 0.85 if chance <= 0.1 else 0.7
+
+
 def combination_certainty(amount: Decimal, pool_size: int, eligible: int, settings: MatchSettings) -> float:
-    """How sure a unique exact combination is: the more subsets were tried against a small
-    amount, the likelier one sums to it by chance (round amounts collide far more often);
-    a pool that left eligible invoices out cannot prove the combination unique."""
+    """How sure a combination is from the number of subsets tried alone: the more were tried
+    against a small amount, the likelier one sums to it by chance (round amounts collide far
+    more often); a pool that left eligible invoices out cannot prove it unique."""
     tried = _combinations_considered(pool_size, settings.combination_max_invoices)
     cents = max(cents_of(amount), 1)
-    chance = tried / cents * (100 if cents % 10_000 == 0 else 1)
-    certainty = 0.95 if chance <= 0.002 else 0.92 if chance <= 0.03 else 0.85 if chance <= 0.1 else 0.7
+    certainty = _certainty(tried / cents * (100 if cents % 10_000 == 0 else 1))
     return certainty if eligible <= pool_size else min(certainty, 0.85)
+
+
+def exact_combination_certainty(
+    amount: Decimal, pool: Sequence[int], eligible: int, settings: MatchSettings
+) -> float:
+    """How sure a unique exact combination is: the chance that some subset of the pool sums
+    to this amount by coincidence, estimated from how many of its subsets' sums actually lie
+    near the amount (within 2%, at least 100.00 either side) per cent of that range: the
+    customer's own invoices say how crowded sums are there, which counting the subsets tried
+    against the amount alone overstates for large amounts and understates for crowded ones.
+    A round amount is a hundred times likelier to be hit (round invoices add up to round
+    sums); a pool that left eligible invoices out cannot prove the combination unique."""
+    target = cents_of(amount)
+    width = max(target // 50, 10_000)
+    near = sums_near(pool, target, width, settings.combination_max_invoices)
+    chance = near / (2 * width + 1) * (100 if target % 10_000 == 0 else 1)
+    certainty = _certainty(chance)
+    return certainty if eligible <= len(pool) else min(certainty, 0.85)

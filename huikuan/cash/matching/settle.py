@@ -1,0 +1,177 @@
+"""When the amount settles who paid: a payer name that fits several customers, or that only
+resembles a customer's name, and an amount to the cent that is an open invoice of exactly one
+of them.
+
+A receipt equal to one open invoice to the cent is evidence of who paid in its own right,
+independent of the payer name, but only when the amount is distinctive: a round sum or an
+amount that many open invoices of the ledger carry (a monthly fee) fits anyone. Each rule
+below needs both signals; neither alone applies money.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+
+from rapidfuzz import fuzz
+
+from huikuan.cash.matching.evidence import (
+    EXACT_FITS,
+    NON_CUSTOMER_WORDS,
+    SHARED_NAME_MAX,
+    SIMILAR_NAME_KINDS,
+    Evidence,
+)
+from huikuan.cash.matching.model import CustomerRef, OpenInvoice
+from huikuan.cash.matching.names import (
+    STRONG_FORMS,
+    NameHit,
+    core,
+    customer_forms,
+    is_chinese,
+    latin_pinyin_core,
+    squeeze,
+)
+
+# An amount carried by at most this many open invoices of the whole ledger is distinctive.
+DISTINCT_AMOUNT_MAX = 3
+
+
+class AmountIndex:
+    """How many open invoices of the ledger carry each amount, and whose they are when few
+    do; built on first use (one pass over the ledger)."""
+
+    def __init__(self, invoices: Sequence[OpenInvoice]) -> None:
+        self._invoices = invoices
+        self._counts: dict[Decimal, int] | None = None
+        self._owners: dict[Decimal, str | list[str]] = {}
+
+    @property
+    def counts(self) -> dict[Decimal, int]:
+        if self._counts is None:
+            counts: dict[Decimal, int] = {}
+            owners = self._owners
+            for invoice in self._invoices:
+                amount = invoice.open_amount
+                known = counts.get(amount)
+                if known is None:
+                    counts[amount] = 1
+                    owners[amount] = invoice.customer_code
+                else:
+                    counts[amount] = known + 1
+                    if known < DISTINCT_AMOUNT_MAX:
+                        first = owners[amount]
+                        codes = [first] if isinstance(first, str) else first
+                        owners[amount] = [*codes, invoice.customer_code]
+            self._counts = counts
+        return self._counts
+
+    def owners_of(self, amount: Decimal) -> list[str]:
+        """The codes of the customers with an open invoice of ``amount``, when few invoices
+        carry it (none otherwise)."""
+        count = self.counts.get(amount, 0)
+        if not count or count > DISTINCT_AMOUNT_MAX:
+            return []
+        owners = self._owners[amount]
+        return [owners] if isinstance(owners, str) else sorted(set(owners))
+
+
+def is_round(amount: Decimal) -> bool:
+    return amount % 100 == 0
+
+
+def distinctive(amount: Decimal, counts: Mapping[Decimal, int]) -> bool:
+    """Not a sum in whole tens (880.00, 4,500.00: prices and fees many share), and few open
+    invoices of the ledger carry it to the cent."""
+    return amount % 10 != 0 and counts.get(amount, 0) <= DISTINCT_AMOUNT_MAX
+
+
+def settle_shared_name(amount: Decimal, fitted: list, counts: Mapping[Decimal, int]) -> None:
+    """A name several customers share (a short name, or one customer's short name that is
+    other places' companies' name without the place) and an amount to the cent (not a round
+    one) that is an open invoice or combination of exactly one of them, a customer whose own
+    name it is: that one paid. A name shared by more than ``SHARED_NAME_MAX`` customers needs
+    a distinctive amount of one invoice.
+
+    ``fitted`` holds ``(code, evidence, fits, weak_used)`` per candidate customer."""
+    sharing = [
+        item
+        for item in fitted
+        if item[1].name is not None and item[1].name.shared_by > 1 and item[1].named_only(item[3])
+    ]
+    if len(sharing) < 2 or is_round(amount):
+        return
+    fitting = [item for item in sharing if item[2][0].kind in EXACT_FITS and item[2][0].ties == 1]
+    if len(fitting) != 1 or fitting[0][1].name.kind not in STRONG_FORMS:
+        return
+    many = sharing[0][1].name.shared_by > SHARED_NAME_MAX
+    if not many or (fitting[0][2][0].kind == "exact_single" and distinctive(amount, counts)):
+        ev = fitting[0][1]
+        hit = ev.name
+        ev.name = NameHit(hit.customer_code, hit.weight, hit.kind, hit.score, 1)
+        ev.settled_by_amount = hit.shared_by
+
+
+def settle_similar_name(amount: Decimal, text: str, fitted: list, counts: Mapping[Decimal, int]) -> None:
+    """A payer name only similar to customers' names (a typo, a name the bank cut short) and a
+    distinctive amount equal to one open invoice of exactly one of them, and to no open
+    invoice or combination of any other candidate: that one paid.
+
+    Not when anything else is known about who paid (an account, a reference, the exact name
+    of some customer), nor when the payer or memo reads like a bank, the tax office or an
+    insurer. Customers in other places whose name the payer's equals without its place may
+    be among the candidates (they are other companies, and none has the amount open); the
+    one settled is never such a one."""
+    if not fitted or any(word in text for word in NON_CUSTOMER_WORDS):
+        return
+    for _code, ev, _fits, weak_used in fitted:
+        if not ev.named_only(weak_used) or ev.name is None:
+            return
+        if ev.name.kind not in SIMILAR_NAME_KINDS and ev.name.kind != "placeless":
+            return
+    exact = [item for item in fitted if item[2][0].kind in EXACT_FITS]
+    if len(exact) != 1 or exact[0][1].name.kind not in SIMILAR_NAME_KINDS:
+        return
+    fit = exact[0][2][0]
+    # One invoice only: how rare its amount is can be counted over the whole ledger. A
+    # combination cannot (any candidate's invoices may sum to a stranger's amount by chance).
+    if fit.kind == "exact_single" and fit.ties == 1 and distinctive(amount, counts):
+        exact[0][1].settled_similar = True
+
+
+def number_settled_by_payer(leader: Evidence | None, other: Evidence | None) -> bool:
+    """A number in the memo written without prefix or word that is a number of two customers'
+    (one's invoice, the other's order, say) is settled by who the payer is: the leader is also
+    known by its learned account or name or the payer's exact name, the other only by that
+    number. Not when the other's number was written with its prefix (then the memo names it)."""
+    if leader is None or other is None:
+        return False
+    known = leader.account or leader.name_alias or (leader.name is not None and leader.name.strong)
+    only_number = not (
+        other.account or other.name_alias or other.name is not None or other.code_in_memo or other.explicit
+    )
+    return bool(known and (leader.strong or leader.weak) and only_number and (other.strong or other.weak))
+
+
+def name_similarity(payer_name: str, customer: CustomerRef) -> int:
+    """How alike (0-100) the payer name is to the customer's name in its closest form, compared
+    as the name index compares them (the core of a Chinese name; a Latin name without its
+    legal form, against the English name and the pinyin)."""
+    main = core(payer_name)
+    query = main if is_chinese(main) else latin_pinyin_core(squeeze(payer_name))
+    if len(query) < 3:
+        return 0
+    forms = [key for kind, key in customer_forms(customer) if kind in ("core", "short", "english", "pinyin")]
+    return int(max((fuzz.ratio(query, key) for key in forms), default=0))
+
+
+def similar_owners(payer_name: str, owners: list[CustomerRef], cutoff: int) -> list[NameHit]:
+    """The customers with an open invoice of a distinctive amount whose name the payer's
+    resembles: found from the amount, so that a name the similarity search ranked below
+    others (or did not reach) is still compared."""
+    hits = []
+    for customer in owners:
+        score = name_similarity(payer_name, customer)
+        if score >= cutoff:
+            hits.append(NameHit(customer.code, min(0.9, (score - 50) / 50), "fuzzy", score, 1))
+    return hits

@@ -1,0 +1,210 @@
+"""The matcher's rules where two signals together say who paid though neither does alone, one
+test each, and each with the cases where it must not apply money."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from huikuan.cash.matching import (
+    AUTO,
+    IGNORED,
+    REVIEW,
+    UNMATCHED,
+    Aliases,
+    BankLine,
+    CustomerRef,
+    MatchIndex,
+    OpenInvoice,
+)
+
+D = Decimal
+HUADONG = CustomerRef("C001", "上海华东机械有限公司", "华东机械", "", "CNY")
+HUANAN = CustomerRef("C002", "上海华南机械有限公司", "", "", "CNY")  # one character from 华东
+JINGMI = CustomerRef("C003", "苏州恒泰精密仪器制造有限公司", "", "", "CNY")
+BAOZHANG = CustomerRef("C004", "中国平安财产保障服务有限公司", "", "", "CNY")
+
+
+def invoice(number, customer, amount, day=1):
+    return OpenInvoice(number, customer, D(amount), "CNY", date(2024, 1, day), date(2024, 2, day))
+
+
+LEDGER = [
+    invoice("INV-101", "C001", "4321.57"),
+    invoice("INV-102", "C001", "880.00", 2),
+    invoice("INV-201", "C002", "1999.99"),
+    invoice("INV-301", "C003", "6543.21"),
+    invoice("INV-401", "C004", "7777.77"),
+]
+CUSTOMERS = [HUADONG, HUANAN, JINGMI, BAOZHANG]
+
+
+def match(amount, payer, *, memo="", account="", ledger=LEDGER, customers=CUSTOMERS, aliases=None):
+    index = MatchIndex(customers, ledger, aliases)
+    return index.match(BankLine("B1", date(2024, 3, 1), D(amount), "CNY", "credit", payer, account, memo))
+
+
+def codes(proposal):
+    return [r.code for r in proposal.reasons]
+
+
+# --- a similar name and a distinctive amount ------------------------------------------------
+def test_a_mistyped_name_and_an_amount_only_that_customer_has_open_apply_the_receipt():
+    proposal = match("4321.57", "上海华东机戒有限公司")  # 机械 mistyped
+    assert (proposal.status, proposal.customer_code) == (AUTO, "C001")
+    assert [(a.invoice_number, a.amount) for a in proposal.allocations] == [("INV-101", D("4321.57"))]
+    assert "name_similar_amount" in codes(proposal)
+
+
+def test_a_name_the_bank_cut_short_and_an_amount_only_that_customer_has_open_apply_the_receipt():
+    proposal = match("6543.21", "苏州恒泰精密仪器制")
+    assert (proposal.status, proposal.customer_code) == (AUTO, "C003")
+    assert "name_similar_amount" in codes(proposal)
+
+
+def test_a_similar_name_alone_applies_nothing():
+    # A part payment: the amount singles out no invoice.
+    assert match("2000.00", "上海华东机戒有限公司").status in (REVIEW, UNMATCHED)
+    # A round amount fits anyone's invoice by chance.
+    proposal = match("880.00", "上海华东机戒有限公司")
+    assert proposal.status == REVIEW and proposal.candidates[0].customer_code == "C001"
+
+
+def test_an_amount_many_open_invoices_carry_is_no_evidence_of_who_paid():
+    others = [CustomerRef(f"C9{n}", f"重庆{w}有限公司", "", "", "CNY") for n, w in enumerate("甲乙丙丁")]
+    ledger = [*LEDGER, *(invoice(f"INV-9{n}", f"C9{n}", "4321.57") for n in range(4))]
+    proposal = match("4321.57", "上海华东机戒有限公司", ledger=ledger, customers=[*CUSTOMERS, *others])
+    assert proposal.status == REVIEW
+
+
+def test_two_similar_customers_with_the_amount_open_are_a_person_decision():
+    ledger = [*LEDGER, invoice("INV-202", "C002", "4321.57", 2)]
+    proposal = match("4321.57", "上海华西机械有限公司", ledger=ledger)  # 华东? 华南?
+    assert proposal.status == REVIEW
+    assert {c.customer_code for c in proposal.candidates} >= {"C001", "C002"}
+
+
+def test_a_company_of_the_customers_name_in_another_place_is_not_settled_by_the_amount():
+    proposal = match("4321.57", "北京华东机械有限公司")  # another company, whatever it pays
+    assert proposal.status != AUTO
+
+
+def test_an_insurer_whose_name_resembles_a_customer_is_not_a_customer_receipt():
+    proposal = match("7777.77", "中国平安财产保险股份有限公司", memo="理赔款")
+    assert proposal.status == IGNORED and proposal.allocations == ()
+
+
+def test_a_learned_account_of_another_customer_outranks_a_similar_name_and_the_amount():
+    aliases = Aliases(by_account={"6222000011112222": "C002"})
+    proposal = match("4321.57", "上海华东机戒有限公司", account="6222000011112222", aliases=aliases)
+    assert proposal.status == REVIEW
+
+
+# --- names ------------------------------------------------------------------------------------
+def test_a_foreign_legal_form_is_no_part_of_the_name():
+    jiahe = CustomerRef("C005", "深圳嘉禾贸易有限公司", "", "Jiahe Trading Co., Ltd.", "CNY")
+    ledger = [*LEDGER, invoice("INV-501", "C005", "3141.59")]
+    proposal = match("3141.59", "JIAHE TRADING PTE. LTD.", ledger=ledger, customers=[*CUSTOMERS, jiahe])
+    assert (proposal.status, proposal.customer_code) == (AUTO, "C005")
+    assert "name_exact" in codes(proposal)
+
+
+def test_a_legal_form_mistyped_by_one_character_is_read_as_meant():
+    proposal = match("4321.57", "上海华东机械有眼责任公司")  # 有限责任公司 mistyped
+    assert (proposal.status, proposal.customer_code) == (AUTO, "C001")
+    assert "name_exact" in codes(proposal)
+    # Only the legal form is mended: a different name stays a different name.
+    assert "name_exact" not in codes(match("4321.57", "上海华南机戒有眼责任公司"))
+
+
+# --- a number of two customers in the memo --------------------------------------------------
+def _order(number, customer, amount, order, day=1):
+    return OpenInvoice(number, customer, D(amount), "CNY", date(2024, 1, day), date(2024, 2, day), order)
+
+
+NUMBERS = [
+    _order("INV-0012345", "C001", "1200.00", "SO-0000777"),
+    _order("INV-0000999", "C002", "1200.00", "SO-0012345"),  # another customer's order 0012345
+]
+
+
+def test_a_bare_number_of_two_customers_is_settled_by_the_payers_exact_name():
+    proposal = match("1200.00", "上海华东机械有限公司", memo="0012345", ledger=NUMBERS)
+    assert (proposal.status, proposal.customer_code) == (AUTO, "C001")
+    assert [a.invoice_number for a in proposal.allocations] == ["INV-0012345"]
+
+
+def test_a_number_written_with_its_prefix_is_not_overruled_by_the_payer_name():
+    # The memo names the other customer's order SO-0012345 explicitly: a third party paying?
+    proposal = match("1200.00", "上海华东机械有限公司", memo="SO-0012345", ledger=NUMBERS)
+    assert proposal.status == REVIEW
+
+
+def test_a_bare_number_of_two_customers_with_no_payer_known_waits_for_a_person():
+    proposal = match("1200.00", "张伟", memo="0012345", ledger=NUMBERS)
+    assert proposal.status == REVIEW
+
+
+# --- how crowded the sums near an amount are ------------------------------------------------
+def test_a_unique_combination_among_many_invoices_is_sure_when_few_sums_come_near_it():
+    from huikuan.cash.matching.model import MatchSettings
+    from huikuan.cash.matching.subsets import cents_of, exact_combination_certainty
+
+    settings = MatchSettings()
+    sparse = [D("12345.67"), D("32654.70"), *(D(33600 + 450 * n) + D("0.31") for n in range(22))]
+    assert exact_combination_certainty(D("45000.37"), [cents_of(a) for a in sparse], 24, settings) >= 0.92
+    crowded = [D(100 + 17 * n) + D("0.13") for n in range(24)]
+    assert exact_combination_certainty(D("1234.56"), [cents_of(a) for a in crowded], 24, settings) <= 0.85
+    # A pool that left eligible invoices out cannot prove the combination unique.
+    assert exact_combination_certainty(D("45000.37"), [cents_of(a) for a in sparse], 30, settings) <= 0.85
+
+
+def test_a_unique_combination_among_many_open_invoices_is_applied():
+    invoices = [
+        invoice("INV-701", "C003", "12345.67"),
+        invoice("INV-702", "C003", "32654.70", 2),
+        *(invoice(f"INV-7{10 + n}", "C003", str(D(33600 + 450 * n) + D("0.31")), 3) for n in range(22)),
+    ]
+    proposal = match("45000.37", "苏州恒泰精密仪器制造有限公司", ledger=[*LEDGER[:-2], *invoices])
+    assert proposal.status == AUTO
+    assert {a.invoice_number for a in proposal.allocations} == {"INV-701", "INV-702"}
+
+
+def test_a_mistyped_name_and_a_combination_of_that_customers_invoices_wait_for_a_person():
+    # A stranger's amount may be some similar customer's combination by chance: only a single
+    # invoice's amount can be counted rare over the whole ledger.
+    ledger = [*LEDGER, invoice("INV-103", "C001", "1234.56", 3)]
+    proposal = match("5556.13", "上海华东机戒有限公司", ledger=ledger)  # 4321.57 + 1234.56
+    assert proposal.status == REVIEW and proposal.candidates[0].customer_code == "C001"
+
+
+def test_a_short_name_that_is_also_other_places_companies_name_is_settled_by_the_amount():
+    beijing = CustomerRef("C006", "北京华东机械有限公司", "", "", "CNY")  # 华东机械 without its place
+    ledger = [*LEDGER, invoice("INV-601", "C006", "555.55")]
+    customers = [*CUSTOMERS, beijing]
+    proposal = match("4321.57", "华东机械", ledger=ledger, customers=customers)  # C001's short name
+    assert (proposal.status, proposal.customer_code) == (AUTO, "C001")
+    assert "name_shared_amount" in codes(proposal)
+    # The other company has the amount open: the short name alone does not decide.
+    proposal = match("555.55", "华东机械", ledger=ledger, customers=customers)
+    assert proposal.status != AUTO
+
+
+def test_the_customer_with_the_amount_open_is_compared_even_when_many_names_are_as_alike():
+    # Seven companies one character from the payer's name: the name search keeps the first few;
+    # the one with the amount open is found from the amount and compared with the name.
+    alike = [
+        CustomerRef(f"C1{n}", f"上海华东机{c}有限公司", "", "", "CNY") for n, c in enumerate("床具电泵件器材")
+    ]
+    mine = CustomerRef("C999", "上海华东机械有限公司", "", "", "CNY")
+    ledger = [
+        invoice("INV-999", "C999", "2718.28"),
+        *(invoice(f"INV-1{n}", f"C1{n}", "100.01") for n in range(7)),
+    ]
+    index = MatchIndex([*alike, mine], ledger)
+    line = BankLine("B1", date(2024, 3, 1), D("2718.28"), "CNY", "credit", "上海华东机戒有限公司", "", "")
+    proposal = index.match(line)
+    assert (proposal.status, proposal.customer_code) == (AUTO, "C999")
+    # A stranger whose name resembles none of the customers with the amount open: nothing.
+    line = BankLine("B2", date(2024, 3, 1), D("2718.28"), "CNY", "credit", "广州远达物流有限公司", "", "")
+    assert index.match(line).status != AUTO
