@@ -12,51 +12,14 @@ import pytest
 from django.core.management import call_command
 
 from huikuan.ledger.models import Invoice
-from huikuan.risk.features import FEATURES, PRIOR_WEIGHT, Target, features_build
-from huikuan.risk.history import History, InvoiceRow
+from huikuan.risk.features import FEATURES
 from huikuan.risk.models import RiskScore
 from huikuan.risk.services import risk_backtest, risk_score, risk_train
 
 D = date
-
-
-def _row(pk, customer, issued, closed, *, amount=100.0, disputed_on=None):
-    return InvoiceRow(
-        id=pk,
-        number=f"I{pk}",
-        customer_id=customer,
-        invoice_date=issued,
-        due_date=issued + timedelta(days=30),
-        amount=amount,
-        closed_on=closed,
-        disputed=disputed_on is not None,
-        disputed_on=disputed_on,
-        credit_class="B",
-    )
-
-
-def test_a_customers_history_counts_only_what_happened_before_the_day():
-    rows = [
-        _row(1, 1, D(2025, 1, 1), D(2025, 2, 20)),  # 20 days late
-        _row(2, 1, D(2025, 1, 10), D(2025, 2, 5)),  # 4 days early
-        _row(3, 1, D(2025, 2, 1), D(2025, 4, 15)),  # overdue on 2025-3-20, settled after
-        _row(4, 1, D(2025, 3, 20), None),  # the invoice scored
-        _row(5, 2, D(2025, 1, 1), D(2025, 1, 15)),  # another customer, on time
-    ]
-    history = History(invoices=rows, broken_promises={1: [D(2025, 3, 1), D(2025, 5, 1)]})
-    (features,) = features_build(history, [Target(3, D(2025, 3, 20))])
-    f = dict(zip(FEATURES, features, strict=True))
-    # Settled before 2025-03-20: invoices 1, 2 (customer 1) and 5 (the population: 1 late of 3).
-    population_share = 1 / 3
-    assert f["history_settled"] == 2
-    assert f["late_share"] == pytest.approx((1 + PRIOR_WEIGHT * population_share) / (2 + PRIOR_WEIGHT))
-    assert f["open_count"] == 1 and f["overdue_count"] == 1  # invoice 3: due 2025-03-03, unpaid
-    assert f["days_late_recent"] == pytest.approx((20 + -4) / 2)
-    assert f["broken_promises"] == 1 and f["terms_days"] == 30
-    # The same day with invoice 3 settled a day after: nothing changes.
-    later = [*rows[:2], _row(3, 1, D(2025, 2, 1), D(2025, 3, 21)), *rows[3:]]
-    (again,) = features_build(History(later, history.broken_promises), [Target(3, D(2025, 3, 20))])
-    assert again == features
+# Each test trains the models on two years of a hundred customers' history: minutes on a loaded
+# machine, so out of the fast lane.
+pytestmark = pytest.mark.slow
 
 
 def test_the_backtest_beats_the_customers_own_past(history):
