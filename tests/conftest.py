@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.test import override_settings
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -95,6 +96,27 @@ def _seed_again(sender, app_config=None, using="default", **kwargs):
     from huikuan.statements.services import statement_templates_install
 
     statement_templates_install()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_settings():
+    """Two settings for the whole test run (production's stay as they are):
+
+    - passwords are hashed with MD5: tests check who may sign in, not how slowly a password
+      hashes (Argon2id costs about 50 ms a hash; tests/accounts/test_passwords.py checks the
+      production hasher with production's setting);
+    - WhiteNoise looks a static file up when one is asked for (its autorefresh mode, as in
+      development), instead of indexing every app's static files, Swagger UI's among them
+      (about 200), each time a new test client makes its first request: that index took two
+      thirds of the time of a request in tests/api/test_permission_matrix.py, which signs in
+      as fifteen roles a test. Tests get no static file through the test client; the live
+      server of the browser tests serves them with Django's static files handler, and
+      tests/test_serve.py checks what ``huikuan serve`` serves.
+    """
+    with override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"], WHITENOISE_AUTOREFRESH=True
+    ):
+        yield
 
 
 @pytest.fixture(scope="session", autouse=True)

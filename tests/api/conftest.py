@@ -71,12 +71,6 @@ def ledger(db, huikuan, tmp_path):
         assert result.code == 0, result.stderr
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """Tests check who may log in, not how slowly a password hashes."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def personas(ledger, django_user_model) -> dict[str, object]:
     people = {}

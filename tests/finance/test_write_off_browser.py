@@ -21,7 +21,6 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 @pytest.fixture
 def page_as(chromium, live_server, seed002_ledger, settings, tmp_path):  # noqa: F811 - the fixture imported above
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     approval_chains_install()  # a live server's test empties the tables, the seeded chains too
     Customer.objects.filter(code="C").update(collector="collector_wang")  # his customer

@@ -37,7 +37,6 @@ from huikuan.credit.models import CheckStatus, Order
 from huikuan.demo import demo_company_load
 from huikuan.demo.users import demo_users_wanted
 from huikuan.ledger.models import Invoice
-from tests.api.conftest import fast_passwords  # noqa: F401 - the fixture, autouse
 from tests.browser import ARTIFACTS, CHROMIUM, pytestmark, signed_in_tabs  # noqa: F401 - pytestmark marks this module
 from tests.test_chinese_pages import ALLOWED, WORD, data_words, english_words, import_vocabulary
 
