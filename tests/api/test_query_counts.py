@@ -107,7 +107,7 @@ def add_financial_statements(start: int, count: int) -> None:
         financial_statement_record(
             customer=customer,
             statement_date=date(2023, 12, 31),
-            kind="annual",
+            kind="private_manufacturer",
             working_capital=Decimal("100000"),
             retained_earnings=Decimal("50000"),
             ebit=Decimal("30000"),
