@@ -21,20 +21,43 @@ class CliResult:
         return json.loads(self.stdout)
 
 
+def cli(*args: str) -> CliResult:
+    """Run a ``huikuan`` command in-process: ``cli("aging", "--as-of", "2024-06-30")``."""
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command(*args, stdout=out, stderr=err)
+        code = 0
+    except SystemExit as exit_:
+        code = int(exit_.code or 0)
+    return CliResult(code, out.getvalue(), err.getvalue())
+
+
 @pytest.fixture
 def huikuan():
     """Run a ``huikuan`` command in-process: ``huikuan("aging", "--as-of", "2024-06-30")``."""
+    return cli
 
-    def run(*args: str) -> CliResult:
-        out, err = io.StringIO(), io.StringIO()
+
+@pytest.fixture(scope="module")
+def module_db(django_db_setup, django_db_blocker):
+    """Records a module's tests share, made once (as ``TestCase.setUpTestData`` makes a class's).
+
+    A module-scoped fixture that requests this one writes inside one transaction, rolled back
+    after the module's last test; each test runs in a savepoint within it (pytest-django's
+    ``db``), so what a test writes is undone before the next test starts. Objects it returns
+    are shared too: tests read them, they do not change them. Not for a module with
+    transactional tests (a live server, ``transaction=True``), whose flush would empty them.
+    """
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        shared = transaction.atomic()
+        shared.__enter__()
         try:
-            call_command(*args, stdout=out, stderr=err)
-            code = 0
-        except SystemExit as exit_:
-            code = int(exit_.code or 0)
-        return CliResult(code, out.getvalue(), err.getvalue())
-
-    return run
+            yield
+        finally:
+            transaction.set_rollback(True)
+            shared.__exit__(None, None, None)
 
 
 @pytest.fixture
