@@ -4,13 +4,29 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.test import override_settings
+from hypothesis import settings as hypothesis_settings
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+# The fast lane (HUIKUAN_FAST_LANE=1, set by `./scripts/test --fast`) tries each hypothesis
+# property on a quarter of its examples, the whole suite on all of them.
+FAST_LANE = os.environ.get("HUIKUAN_FAST_LANE") == "1"
+hypothesis_settings.register_profile("fast-lane", max_examples=25)
+if FAST_LANE:
+    hypothesis_settings.load_profile("fast-lane")
+
+
+def examples(count: int) -> int:
+    """A property's number of examples: ``count`` in the whole suite, a quarter (at least 3)
+    in the fast lane. For a test that sets its own ``max_examples``, which a profile cannot
+    change."""
+    return max(3, count // 4) if FAST_LANE else count
 
 
 class CliResult:
@@ -79,6 +95,7 @@ SLOW_PLACES = (
     "tests/test_cli_startup.py",
     "tests/test_deployment_files.py",
     "tests/test_duplicate_code.py",
+    "tests/test_deploy_check.py",  # four processes that each start the whole of Django
     "tests/ledger/test_hostile_uploads.py",
     "tests/ledger/test_demo.py",
     "tests/ledger/test_demo_company.py",
