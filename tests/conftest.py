@@ -4,12 +4,29 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.test import override_settings
+from hypothesis import settings as hypothesis_settings
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+# The fast lane (HUIKUAN_FAST_LANE=1, set by `./scripts/test --fast`) tries each hypothesis
+# property on a quarter of its examples, the whole suite on all of them.
+FAST_LANE = os.environ.get("HUIKUAN_FAST_LANE") == "1"
+hypothesis_settings.register_profile("fast-lane", max_examples=25)
+if FAST_LANE:
+    hypothesis_settings.load_profile("fast-lane")
+
+
+def examples(count: int) -> int:
+    """A property's number of examples: ``count`` in the whole suite, a quarter (at least 3)
+    in the fast lane. For a test that sets its own ``max_examples``, which a profile cannot
+    change."""
+    return max(3, count // 4) if FAST_LANE else count
 
 
 class CliResult:
@@ -20,20 +37,43 @@ class CliResult:
         return json.loads(self.stdout)
 
 
+def cli(*args: str) -> CliResult:
+    """Run a ``huikuan`` command in-process: ``cli("aging", "--as-of", "2024-06-30")``."""
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command(*args, stdout=out, stderr=err)
+        code = 0
+    except SystemExit as exit_:
+        code = int(exit_.code or 0)
+    return CliResult(code, out.getvalue(), err.getvalue())
+
+
 @pytest.fixture
 def huikuan():
     """Run a ``huikuan`` command in-process: ``huikuan("aging", "--as-of", "2024-06-30")``."""
+    return cli
 
-    def run(*args: str) -> CliResult:
-        out, err = io.StringIO(), io.StringIO()
+
+@pytest.fixture(scope="module")
+def module_db(django_db_setup, django_db_blocker):
+    """Records a module's tests share, made once (as ``TestCase.setUpTestData`` makes a class's).
+
+    A module-scoped fixture that requests this one writes inside one transaction, rolled back
+    after the module's last test; each test runs in a savepoint within it (pytest-django's
+    ``db``), so what a test writes is undone before the next test starts. Objects it returns
+    are shared too: tests read them, they do not change them. Not for a module with
+    transactional tests (a live server, ``transaction=True``), whose flush would empty them.
+    """
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        shared = transaction.atomic()
+        shared.__enter__()
         try:
-            call_command(*args, stdout=out, stderr=err)
-            code = 0
-        except SystemExit as exit_:
-            code = int(exit_.code or 0)
-        return CliResult(code, out.getvalue(), err.getvalue())
-
-    return run
+            yield
+        finally:
+            transaction.set_rollback(True)
+            shared.__exit__(None, None, None)
 
 
 @pytest.fixture
@@ -55,6 +95,7 @@ SLOW_PLACES = (
     "tests/test_cli_startup.py",
     "tests/test_deployment_files.py",
     "tests/test_duplicate_code.py",
+    "tests/test_deploy_check.py",  # four processes that each start the whole of Django
     "tests/ledger/test_hostile_uploads.py",
     "tests/ledger/test_demo.py",
     "tests/ledger/test_demo_company.py",
@@ -98,6 +139,27 @@ def _seed_again(sender, app_config=None, using="default", **kwargs):
     from huikuan.finance.scorecard_config import scorecard_defaults_install
 
     scorecard_defaults_install()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_settings():
+    """Two settings for the whole test run (production's stay as they are):
+
+    - passwords are hashed with MD5: tests check who may sign in, not how slowly a password
+      hashes (Argon2id costs about 50 ms a hash; tests/accounts/test_passwords.py checks the
+      production hasher with production's setting);
+    - WhiteNoise looks a static file up when one is asked for (its autorefresh mode, as in
+      development), instead of indexing every app's static files, Swagger UI's among them
+      (about 200), each time a new test client makes its first request: that index took two
+      thirds of the time of a request in tests/api/test_permission_matrix.py, which signs in
+      as fifteen roles a test. Tests get no static file through the test client; the live
+      server of the browser tests serves them with Django's static files handler, and
+      tests/test_serve.py checks what ``huikuan serve`` serves.
+    """
+    with override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"], WHITENOISE_AUTOREFRESH=True
+    ):
+        yield
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -112,14 +112,13 @@ def data_words() -> set[str]:
 
 
 @pytest.fixture
-def demo_company(db, tmp_path, settings):
+def demo_company(db, tmp_path):
     """The demo company as of 31 March 2026, after five days of dunning runs, a monthly
     evaluation sent for approval and a few orders checked, with a credit manager."""
     from huikuan.accounts.services import user_create
     from huikuan.ledger.demo import demo_load
     from huikuan.ledger.models import Customer
 
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     demo_load(invoices=500, as_of=AS_OF)
     manager = user_create(username="demo.manager", role="credit_manager", password="Huikuan-test-pw-1").user
     for day in ("2026-03-20", "2026-03-25", "2026-03-30", "2026-03-31"):
@@ -268,10 +267,9 @@ def test_every_main_page_in_chinese_shows_no_english_words_but_codes_and_names(d
 
 
 @pytest.fixture
-def credit_manager(db, settings):
+def credit_manager(db):
     from huikuan.accounts.services import user_create
 
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     return user_create(username="demo.manager", role="credit_manager", password="Huikuan-test-pw-1").user
 
 

@@ -25,6 +25,7 @@ from huikuan.finance.models import WriteOffProposal
 from huikuan.finance.write_offs import (
     EvidenceFile,
     proposal_as_dict,
+    proposals_with_details,
     write_off_propose,
     write_off_recovery_record,
 )
@@ -55,9 +56,7 @@ class WriteOffProposeSerializer(serializers.Serializer):
 def _visible(user):
     if not may(user, "staff.read"):  # a customer's portal user sees no write-off proposal
         raise PermissionDenied
-    return WriteOffProposal.objects.filter(customer__in=access_customers(user=user)).select_related(
-        "customer", "invoice", "requested_by"
-    )
+    return proposals_with_details(WriteOffProposal.objects.filter(customer__in=access_customers(user=user)))
 
 
 class WriteOffListView(APIView):

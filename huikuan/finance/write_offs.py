@@ -28,6 +28,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -256,6 +257,13 @@ def write_off_recovery_record(
     )
 
 
+def proposals_with_details(proposals: QuerySet[WriteOffProposal]) -> QuerySet[WriteOffProposal]:
+    """``proposals`` with all that ``proposal_as_dict`` reads, a query a relation (not a proposal)."""
+    return proposals.select_related("customer", "invoice", "requested_by").prefetch_related(
+        "evidence", Prefetch("write_offs", queryset=WriteOff.objects.select_related("invoice"))
+    )
+
+
 def proposal_as_dict(proposal: WriteOffProposal) -> dict:
     """A proposal as the CLI's --json and the API give it."""
     return {
@@ -279,7 +287,7 @@ def proposal_as_dict(proposal: WriteOffProposal) -> dict:
                 "amount": f"{item.amount:.2f}",
                 "date": item.writeoff_date.isoformat(),
             }
-            for item in proposal.write_offs.select_related("invoice")
+            for item in proposal.write_offs.all()
         ],
         "created_at": proposal.created_at.isoformat(),
     }

@@ -7,7 +7,15 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import PBKDF2PasswordHasher, check_password, make_password
 
+from huikuan.config import settings as production
+
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def production_hashers(settings):
+    """The hashers production stores passwords with (the tests' own are fast: tests/conftest.py)."""
+    settings.PASSWORD_HASHERS = production.PASSWORD_HASHERS
 
 
 def test_a_new_password_is_stored_with_argon2id_at_owasps_parameters():

@@ -10,11 +10,6 @@ from huikuan.accounts.access import access_customers
 from huikuan.accounts.roles import ROLES
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def test_the_migration_creates_one_group_per_role(db):
     groups = {g.name: g for g in Group.objects.prefetch_related("permissions__content_type")}
     assert set(ROLES) <= set(groups)

@@ -8,11 +8,13 @@ The auditor and the credit_manager see everything; the outsider has no role at a
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from rest_framework.test import APIClient
 
 from huikuan.accounts.services import user_create, user_token
+from tests.conftest import cli
 
 CUSTOMERS = """\
 customer_code,name,credit_class,credit_limit,term_days,salesperson,collector,department,currency
@@ -56,8 +58,8 @@ PERSONAS = {
 }
 
 
-@pytest.fixture
-def ledger(db, huikuan, tmp_path):
+def ledger_load(folder: Path) -> None:
+    """The distributor's ledger, imported from its ERP's files (written into ``folder``)."""
     for kind, text in (
         ("customers", CUSTOMERS),
         ("invoices", INVOICES),
@@ -65,16 +67,15 @@ def ledger(db, huikuan, tmp_path):
         ("allocations", ALLOCATIONS),
         ("credit-notes", CREDIT_NOTES),
     ):
-        path = tmp_path / f"{kind}.csv"
+        path = folder / f"{kind}.csv"
         path.write_text(text, encoding="utf-8")
-        result = huikuan("import", kind, str(path))
+        result = cli("import", kind, str(path))
         assert result.code == 0, result.stderr
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """Tests check who may log in, not how slowly a password hashes."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+@pytest.fixture
+def ledger(db, tmp_path):
+    ledger_load(tmp_path)
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -40,6 +41,7 @@ from huikuan.credit.services import customer_hold_place, order_create
 from huikuan.finance.models import EarlyWarning, ReportSchedule
 from huikuan.finance.plans import clearance_plan_create
 from huikuan.ledger.models import Customer, Invoice
+from tests.api.conftest import ledger_load
 
 STAFF = frozenset(ROLES) - {CUSTOMER}
 CREDIT_REQUESTERS = frozenset({ADMIN, CREDIT_MANAGER, CREDIT_ANALYST, SALESPERSON, SALES_MANAGER})
@@ -111,12 +113,11 @@ PEOPLE[SALESPERSON] = "sales_zhang"
 OUT_OF_SCOPE_COLLECTOR = "collector_zhao"
 
 
-@pytest.fixture
-def people(ledger, django_user_model) -> dict[str, object]:
+def _people() -> dict[str, object]:
     users = {}
     for role, username in PEOPLE.items():
         if username is None:
-            users[role] = django_user_model.objects.create_user("outsider", password="not-a-role-9")
+            users[role] = get_user_model().objects.create_user("outsider", password="not-a-role-9")
             continue
         users[role] = user_create(
             username=username,
@@ -130,8 +131,7 @@ def people(ledger, django_user_model) -> dict[str, object]:
     return users
 
 
-@pytest.fixture
-def records(people) -> dict[str, str]:
+def _records(people: dict[str, object]) -> dict[str, str]:
     """Records of HZ001 (collector_wang's customer): a hold, a blocked order, a dispute, an approval."""
     customer = Customer.objects.get(code="HZ001")
     manager = people[CREDIT_MANAGER]
@@ -176,6 +176,26 @@ def records(people) -> dict[str, str]:
         "visits/{id}": "visits/999999",  # no such visit: allowed roles get 404, never 403
         "schedules/{id}": f"schedules/{schedule.pk}",
     }
+
+
+@pytest.fixture(scope="module")
+def shared(module_db, tmp_path_factory) -> tuple[dict[str, object], dict[str, str]]:
+    """The ledger, a user in each role and the records, made once for this module's hundred
+    tests (the fifteen users and the ledger took half of each test's time); each test's
+    writes are undone after it."""
+    ledger_load(tmp_path_factory.mktemp("ledger"))
+    people = _people()
+    return people, _records(people)
+
+
+@pytest.fixture
+def people(shared, db) -> dict[str, object]:
+    return shared[0]
+
+
+@pytest.fixture
+def records(shared, db) -> dict[str, str]:
+    return shared[1]
 
 
 def concrete(path: str, records: dict[str, str]) -> str:

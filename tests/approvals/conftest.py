@@ -35,11 +35,6 @@ TEST_KIND = "test_limit"
 
 
 @pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def in_english():
     """Refusals are read in English here (the default language is zh-Hans)."""
     with translation.override("en"):

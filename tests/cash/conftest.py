@@ -14,7 +14,7 @@ from django.utils import translation
 
 from huikuan.cash.models import BankLine, BankStatement, Direction, LineStatus
 from huikuan.ledger.models import Customer
-from tests.api.conftest import fast_passwords, ledger, personas  # noqa: F401 - shared fixtures
+from tests.api.conftest import ledger, personas  # noqa: F401 - shared fixtures
 
 _refs = itertools.count(1)
 

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from huikuan.cash.matching import AUTO, IGNORED, REVIEW, BankLine, CustomerRef, MatchIndex, OpenInvoice
+from tests.conftest import examples
 
 CUSTOMERS = [
     CustomerRef("C001", "上海华东机械有限公司", "华东机械"),
@@ -35,7 +36,7 @@ def memo_for(numbers):
     return st.lists(st.sampled_from(numbers), max_size=3).map(lambda picked: " ".join(picked))
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=ledgers, data=st.data())
 def test_automatic_allocations_never_exceed_the_line_nor_an_invoice(rows, data):
     index, by_number = build(rows)
@@ -55,7 +56,7 @@ def test_automatic_allocations_never_exceed_the_line_nor_an_invoice(rows, data):
         }
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(rows=ledgers, amount=cents, payer=payers)
 def test_debits_are_always_ignored(rows, amount, payer):
     index, _ = build(rows)
@@ -63,7 +64,7 @@ def test_debits_are_always_ignored(rows, amount, payer):
     assert index.match(line).status == IGNORED
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(rows=ledgers, duplicated=cents, payer=st.sampled_from(["上海华东机械有限公司", "华东机械"]))
 def test_a_line_is_never_automatic_when_two_invoices_tie(rows, duplicated, payer):
     rows = [*rows, ("C001", duplicated), ("C001", duplicated)]
@@ -72,7 +73,7 @@ def test_a_line_is_never_automatic_when_two_invoices_tie(rows, duplicated, payer
     assert index.match(line).status == REVIEW
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(
     rows=ledgers,
     data=st.data(),

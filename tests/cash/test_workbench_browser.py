@@ -10,8 +10,9 @@ import pytest
 
 from huikuan.cash.models import LineStatus
 from huikuan.ledger.models import Invoice, Payment
+from tests.browser import chromium, pytestmark, shot  # noqa: F401 - fixtures and marks shared
 from tests.cash.conftest import proposal
-from tests.web.test_browser import chromium, page_as, pytestmark, shot  # noqa: F401 - fixtures and marks shared
+from tests.web.test_browser import page_as  # noqa: F401 - the fixture
 
 expect = pytest.importorskip("playwright.sync_api").expect
 

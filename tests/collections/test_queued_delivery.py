@@ -14,7 +14,7 @@ from huikuan.core.tasks import task_enqueue, task_execute, task_next, tasks_back
 from huikuan.correspondence.backends import NOT_CONFIGURED, OUTBOX, email_backend_check
 from huikuan.jobs.models import JobRun, JobStatus
 from huikuan.jobs.services import JobNotReady, job_run
-from tests.web.conftest import fast_passwords, ledger, personas, web_as  # noqa: F401 - the web personas
+from tests.web.conftest import ledger, personas, web_as  # noqa: F401 - the web personas
 
 DAY = date(2026, 3, 2)
 

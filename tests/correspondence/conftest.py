@@ -17,7 +17,7 @@ from aiosmtpd.controller import Controller
 
 from huikuan.ledger.models import Payment
 from huikuan.ledger.services import customer_create, invoice_issue, payment_allocate
-from tests.web.conftest import fast_passwords, ledger, personas, web_as  # noqa: F401 - the web personas
+from tests.web.conftest import ledger, personas, web_as  # noqa: F401 - the web personas
 
 AS_OF = date(2024, 6, 30)
 

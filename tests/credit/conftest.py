@@ -34,11 +34,6 @@ PEOPLE = {
 
 
 @pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def in_english():
     """Messages are asserted in English; the zh-Hans catalog is checked on its own."""
     with translation.override("en"):

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from tests.credit.conftest import customers, fast_passwords, march, people  # noqa: F401 - shared fixtures
+from tests.credit.conftest import customers, march, people  # noqa: F401 - shared fixtures
 
 TODAY = "2026-04-02"
 

@@ -19,34 +19,15 @@ from huikuan.approvals.services import approval_chains_install
 from huikuan.credit.models import CreditHold, Order, TermExtensionRequest
 from huikuan.credit.services import customer_hold_place
 from huikuan.ledger.models import Customer, Invoice
-from tests.web.test_browser import CHROMIUM, chromium, shot  # noqa: F401 - the shared browser fixture
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's Chromium"),
-]
+from tests.browser import chromium, pytestmark, shot, signed_in_tabs  # noqa: F401 - the shared browser fixture and marks
 
 
 @pytest.fixture
 def page_as(chromium, live_server, people):  # noqa: F811 - the fixture imported above
     # A live server's test empties the tables afterwards, the seeded approval chains too.
     approval_chains_install()
-    contexts = []
-
-    def log_in(username: str):
-        context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-        contexts.append(context)
-        page = context.new_page()
-        page.goto(f"{live_server.url}/login/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", "Huikuan-test-pw-1")
-        page.click("form button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/")
-        return page
-
-    yield log_in
-    for context in contexts:
-        context.close()
+    with signed_in_tabs(chromium, live_server.url) as log_in:
+        yield log_in
 
 
 def _approve(page, live_server, number: str) -> None:

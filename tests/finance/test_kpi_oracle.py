@@ -32,6 +32,7 @@ from huikuan.ledger.services import (
     invoice_write_off,
     payment_allocate,
 )
+from tests.conftest import examples
 
 START = date(2024, 1, 1)
 GROUPINGS = ["company", "department", "salesperson", "collector", "class", "currency"]
@@ -276,7 +277,9 @@ def periods(rng: random.Random) -> list[tuple[date, date]]:
 
 
 @pytest.mark.django_db
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=examples(12), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(seed=st.integers(min_value=0, max_value=2**32 - 1))
 def test_every_kpi_equals_the_oracle(seed):
     rng = random.Random(seed)

@@ -26,9 +26,11 @@ AS_OF = date(2024, 12, 31)
 PATTERN = [(D(50_000), 0), (D(27_000), 15), (D(15_000), 45), (D(6_000), 75), (D(2_000), None)]
 
 
-@pytest.fixture
-def steady_history(db):
-    """Three years of monthly cohorts of 100,000 that all pay the same way (class B)."""
+@pytest.fixture(scope="module")
+def _history(module_db):
+    """Three years of monthly cohorts of 100,000 that all pay the same way (class B): 180
+    invoices and their payments, made once for the module's tests (each test's writes are
+    undone after it)."""
     customer = customer_create(code="H1", name="History Co", credit_class="B", department="East")
     n = 0
     for month in range(36):
@@ -49,6 +51,11 @@ def steady_history(db):
                 )
                 payment_allocate(payment=payment, invoice=invoice, amount=amount)
     return customer
+
+
+@pytest.fixture
+def steady_history(_history, db):
+    return _history
 
 
 def test_roll_rates_from_history_are_the_cohorts(steady_history):

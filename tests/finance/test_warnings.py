@@ -35,11 +35,6 @@ def in_english():
         yield
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def people(db) -> dict:
     roles = {"col_li": "collector", "col_zhao": "collector", "cm_sun": "credit_manager", "cfo_wu": "cfo"}

@@ -14,18 +14,13 @@ from huikuan.approvals.services import approval_chains_install
 from huikuan.core.policy import policy_set
 from huikuan.finance.models import ProposalStatus, WriteOffProposal
 from huikuan.ledger.models import Customer, Invoice
-from tests.web.test_browser import CHROMIUM, chromium, shot  # noqa: F401 - the shared browser fixture
+from tests.browser import chromium, pytestmark, shot, signed_in_tabs  # noqa: F401 - the shared browser fixture and marks
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's Chromium"),
-]
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture
 def page_as(chromium, live_server, seed002_ledger, settings, tmp_path):  # noqa: F811 - the fixture imported above
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     approval_chains_install()  # a live server's test empties the tables, the seeded chains too
     Customer.objects.filter(code="C").update(collector="collector_wang")  # his customer
@@ -35,22 +30,8 @@ def page_as(chromium, live_server, seed002_ledger, settings, tmp_path):  # noqa:
         "cfo_wu": "cfo",
     }.items():
         user_create(username=username, role=role, password="Huikuan-test-pw-1")
-    contexts = []
-
-    def log_in(username: str):
-        context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-        contexts.append(context)
-        page = context.new_page()
-        page.goto(f"{live_server.url}/login/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", "Huikuan-test-pw-1")
-        page.click("form button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/")
-        return page
-
-    yield log_in
-    for context in contexts:
-        context.close()
+    with signed_in_tabs(chromium, live_server.url) as log_in:
+        yield log_in
 
 
 def _approve_in_the_inbox(page, live_server, number: str) -> None:

@@ -29,8 +29,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture(autouse=True)
-def in_english_and_fast(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def in_english(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     with translation.override("en"):
         yield

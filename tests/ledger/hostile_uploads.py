@@ -21,7 +21,7 @@ from django.utils import translation
 from huikuan.core.errors import InputRejected
 from huikuan.ledger.imports import ledger_import
 from huikuan.ledger.models import Customer, ImportJob
-from tests.api.conftest import fast_passwords, ledger, personas  # noqa: F401 - shared fixtures
+from tests.api.conftest import ledger, personas  # noqa: F401 - shared fixtures
 from tests.ledger.hostile_files import SHEET, deflate_bomb, with_cell, with_dimension, write_zip, xlsx_parts
 from tests.web.conftest import web_as  # noqa: F401 - shared fixture
 

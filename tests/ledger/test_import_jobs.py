@@ -22,7 +22,7 @@ from huikuan.ledger.imports.jobs import (
     import_job_submit,
 )
 from huikuan.ledger.models import Customer, ImportJob, ImportJobStatus
-from tests.api.conftest import fast_passwords, ledger, personas  # noqa: F401 - shared fixtures
+from tests.api.conftest import ledger, personas  # noqa: F401 - shared fixtures
 from tests.web.conftest import web_as  # noqa: F401 - shared fixture
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("personas")]

@@ -12,12 +12,7 @@ import pytest
 from huikuan.collections.models import Dispute
 from huikuan.statements.models import AccountStatement
 from huikuan.statements.services import statement_create, statement_send
-from tests.web.test_browser import CHROMIUM, chromium, shot  # noqa: F401 - the shared browser fixture
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's Chromium"),
-]
+from tests.browser import chromium, pytestmark, shot  # noqa: F401 - the shared browser fixture and marks
 
 
 def _link(customer, start: date, end: date) -> str:

@@ -16,6 +16,7 @@ from huikuan.ledger.services import invoice_issue
 from huikuan.statements.models import AccountStatement, StatementLine, StatementStatus
 from huikuan.statements.selectors import period_bounds, statements_due
 from huikuan.statements.services import schedule_set, statement_create, statement_issue, statement_send
+from tests.conftest import examples
 
 APRIL = (date(2024, 4, 1), date(2024, 4, 30))
 
@@ -145,7 +146,7 @@ def test_a_period_is_a_month_or_a_clear_refusal():
 amounts = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("99999.99"), places=2)
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=examples(25), deadline=None)
 @given(
     days=st.lists(st.tuples(st.integers(0, 90), amounts, st.booleans()), min_size=1, max_size=12),
     cut=st.integers(0, 90),

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 from django.test import Client
 
-from tests.api.conftest import fast_passwords, ledger, personas  # noqa: F401 - fixtures shared with the API tests
+from tests.api.conftest import ledger, personas  # noqa: F401 - fixtures shared with the API tests
 
 PASSWORD = "Huikuan-test-pw-1"
 

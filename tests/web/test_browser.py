@@ -6,23 +6,18 @@ would. Screenshots of both languages land in test-artifacts/ (not committed).
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 
 from huikuan.ledger.models import Invoice
+from tests.browser import (  # noqa: F401 - the shared browser fixture, marks and helpers
+    chromium,
+    pytestmark,
+    shot,
+    signed_in_tabs,
+)
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="needs Debian's Chromium: apt-get install chromium fonts-noto-cjk"
-    ),
-]
 BAD_INVOICES = """\
 invoice_number,customer_code,invoice_date,due_date,amount,currency
 YS-9101,HZ001,2024-07-01,2024-08-01,5000.00,CNY
@@ -31,52 +26,11 @@ YS-9103,NOPE,2024-07-01,2024-08-01,abc,CNY
 """
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    # Playwright's sync API runs an event loop in this thread; the test's ORM calls are still
-    # ordinary blocking calls between its steps.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
-def page_as(chromium, live_server, personas):
+def page_as(chromium, live_server, personas):  # noqa: F811 - the fixture imported above
     """A fresh browser tab logged in through the login form: ``page_as("credit_manager")``."""
-    contexts = []
-
-    def log_in(username: str):
-        context = chromium.new_context(viewport={"width": 1280, "height": 860}, locale="zh-CN")
-        contexts.append(context)
-        page = context.new_page()
-        page.goto(f"{live_server.url}/login/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", "Huikuan-test-pw-1")
-        page.click("form button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/")
-        return page
-
-    yield log_in
-    for context in contexts:
-        context.close()
-
-
-def shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    with signed_in_tabs(chromium, live_server.url, viewport={"width": 1280, "height": 860}) as log_in:
+        yield log_in
 
 
 def test_log_in_see_the_dashboard_in_chinese_then_switch_to_english(page_as):

@@ -10,7 +10,8 @@ from pathlib import Path
 from django.utils import timezone
 
 from huikuan.collections.run import dunning_run
-from tests.web.test_browser import chromium, page_as, pytestmark  # noqa: F401 - fixtures and marks shared
+from tests.browser import chromium, pytestmark  # noqa: F401 - fixtures and marks shared
+from tests.web.test_browser import page_as  # noqa: F401 - the fixture
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 

@@ -37,9 +37,8 @@ from huikuan.credit.models import CheckStatus, Order
 from huikuan.demo import demo_company_load
 from huikuan.demo.users import demo_users_wanted
 from huikuan.ledger.models import Invoice
-from tests.api.conftest import fast_passwords  # noqa: F401 - the fixture, autouse
+from tests.browser import ARTIFACTS, CHROMIUM, pytestmark, signed_in_tabs  # noqa: F401 - pytestmark marks this module
 from tests.test_chinese_pages import ALLOWED, WORD, data_words, english_words, import_vocabulary
-from tests.web.test_browser import ARTIFACTS, CHROMIUM, pytestmark  # noqa: F401 - pytestmark marks this module
 
 ROOT = Path(__file__).resolve().parents[2]
 # One screen of the walk: the README shows these, so a long page is cut to its first 1,600 px.
@@ -97,22 +96,8 @@ def demo(live_server):
 @pytest.fixture
 def browser_as(chromium_zh, live_server, demo):
     """A browser in Chinese, signed in through the login form: ``browser_as("demo.manager")``."""
-    contexts = []
-
-    def sign_in(username: str):
-        context = chromium_zh.new_context(viewport=VIEWPORT, locale="zh-CN", accept_downloads=True)
-        contexts.append(context)
-        page = context.new_page()
-        page.goto(f"{live_server.url}/login/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", demo[1][username])
-        page.click("form button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/")
-        return page
-
-    yield sign_in
-    for context in contexts:
-        context.close()
+    with signed_in_tabs(chromium_zh, live_server.url, demo[1], VIEWPORT, accept_downloads=True) as sign_in:
+        yield sign_in
 
 
 class ChinesePages:

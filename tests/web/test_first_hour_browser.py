@@ -12,7 +12,8 @@ from huikuan.collections.run import dunning_run
 from huikuan.credit.flows import order_release_request
 from huikuan.credit.services import order_create
 from huikuan.ledger.models import Customer
-from tests.web.test_browser import chromium, page_as, pytestmark, shot  # noqa: F401 - shared fixtures
+from tests.browser import chromium, pytestmark, shot  # noqa: F401 - shared fixtures and marks
+from tests.web.test_browser import page_as  # noqa: F401 - the fixture
 
 
 def test_the_aging_is_regrouped_in_chinese_and_keeps_its_date(page_as, live_server):  # noqa: F811 - the fixture imported above

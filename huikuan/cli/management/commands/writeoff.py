@@ -22,6 +22,7 @@ from huikuan.finance.models import ProposalStatus, WriteOffProposal
 from huikuan.finance.write_offs import (
     EvidenceFile,
     proposal_as_dict,
+    proposals_with_details,
     write_off_propose,
     write_off_recovery_record,
 )
@@ -94,7 +95,7 @@ class Command(BaseCommand):
             )
 
     def list(self, options):
-        proposals = WriteOffProposal.objects.select_related("customer", "invoice", "requested_by")
+        proposals = proposals_with_details(WriteOffProposal.objects.all())
         if options["status"]:
             proposals = proposals.filter(status=options["status"])
         if options["customer"]:
