@@ -14,13 +14,8 @@ from huikuan.approvals.services import approval_chains_install
 from huikuan.finance.models import ScorecardRun
 from huikuan.finance.scorecard_config import scorecard_defaults_install
 from huikuan.finance.scorecards import scorecard_run
+from tests.browser import chromium, pytestmark, shot, signed_in_tabs  # noqa: F401 - the shared browser fixture and marks
 from tests.finance.scorecard_ledger import MONTH, build_may_ledger
-from tests.web.test_browser import CHROMIUM, chromium, shot  # noqa: F401 - the shared browser fixture
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's Chromium"),
-]
 
 
 @pytest.fixture
@@ -32,24 +27,10 @@ def page_as(chromium, live_server, transactional_db, settings):  # noqa: F811 - 
     for username, role in {"cm_sun": "credit_manager", "zhao": "collector"}.items():
         user_create(username=username, role=role, password="Huikuan-test-pw-1")
     scorecard_run(month=MONTH)
-    contexts = []
-
-    def log_in(username: str):
-        context = chromium.new_context(
-            viewport={"width": 1400, "height": 900}, locale="zh-CN", accept_downloads=True
-        )
-        contexts.append(context)
-        page = context.new_page()
-        page.goto(f"{live_server.url}/login/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", "Huikuan-test-pw-1")
-        page.click("form button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/")
-        return page
-
-    yield log_in
-    for context in contexts:
-        context.close()
+    with signed_in_tabs(
+        chromium, live_server.url, viewport={"width": 1400, "height": 900}, accept_downloads=True
+    ) as log_in:
+        yield log_in
 
 
 def test_the_credit_manager_approves_the_month_and_downloads_it_for_payroll(page_as, live_server):
