@@ -118,8 +118,9 @@ def pytest_collection_modifyitems(config, items):
 def _seed_again(sender, app_config=None, using="default", **kwargs):
     """After a transactional test's flush (Django sends post_migrate then), put back what the
     data migrations seeded: approval chains, dunning policies, document templates and the
-    letterhead. Without it, a test that runs after a browser test on the same xdist worker
-    finds no approval chain. Runs once per flush, after the last app's signal."""
+    letterhead, the credit notices, the scorecards' defaults. Without it, a test that runs after
+    a browser test on the same xdist worker finds no approval chain. Runs once per flush, after
+    the last app's signal; the fast lane (no migrations) relies on it for all of them."""
     from django.apps import apps
 
     with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
@@ -136,6 +137,10 @@ def _seed_again(sender, app_config=None, using="default", **kwargs):
     from huikuan.statements.services import statement_templates_install
 
     statement_templates_install()
+    from huikuan.correspondence.defaults import templates_install
+    from huikuan.correspondence.notice_texts import default_templates as notice_templates
+
+    templates_install(rows=notice_templates())
     from huikuan.finance.scorecard_config import scorecard_defaults_install
 
     scorecard_defaults_install()

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from huikuan.core.errors import RuleViolation
+from huikuan.core.money import quantize_ratio
 from huikuan.risk.features import FEATURES, Target, features_build
 from huikuan.risk.history import History, history_load
 from huikuan.risk.learning import Models, fit, metrics, predict, reasons
@@ -141,7 +142,7 @@ def risk_train(*, as_of: date, grace: int = 0, seed: int = DEFAULT_SEED, trained
         grace_days=grace,
         seed=seed,
         train_size=len(examples.targets),
-        late_share=Decimal(sum(examples.late) / len(examples.late)).quantize(Decimal("0.0001")),
+        late_share=quantize_ratio(Decimal(sum(examples.late)) / len(examples.late), Decimal("0.0001")),
         features=list(FEATURES),
         metrics=check,
         trained_by=trained_by,
