@@ -14,6 +14,7 @@ from huikuan.core.errors import NotFound, RuleViolation
 from huikuan.correspondence.defaults import EMAILS, LETTERS
 from huikuan.correspondence.documents import document_render, pdf_render, statement_pdf
 from huikuan.correspondence.models import DocumentTemplate, Letter
+from huikuan.correspondence.notice_texts import default_templates as notice_templates
 from huikuan.correspondence.services import document_template_update, letter_create, letterhead_update
 from huikuan.statements.defaults import default_templates as statement_templates
 from tests.correspondence.conftest import AS_OF, dunning_context
@@ -64,6 +65,8 @@ def test_every_default_template_is_seeded_in_chinese_and_english(db):
     }
     # The statements app seeds its own texts (huikuan/statements/defaults.py) beside these.
     codes |= {row["code"] for row in statement_templates()}
+    # So does credit, for the notices of its decisions (huikuan/correspondence/notice_texts.py).
+    codes |= {row["code"] for row in notice_templates()}
     assert seeded == {(code, language) for code in codes for language in ("zh-hans", "en")}
 
 
