@@ -36,6 +36,10 @@ NOTE_NO_MARGIN = gettext_noop(
     "kept last month's profitability score: no gross margin on the month's invoices"
 )
 NOTE_NO_EARLIER = gettext_noop("no earlier score to keep: counted as 0")
+# A first evaluation with no history of an item (seed 002): the class is not decided on it.
+NOTE_INSUFFICIENT = gettext_noop(
+    "insufficient data: no history of an item and no earlier score, so the current class is kept"
+)
 
 
 @dataclass(frozen=True)
@@ -162,15 +166,27 @@ def class_for(scores: Scores, thresholds: Mapping[str, Mapping[str, Decimal]]) -
     return LOWEST_CLASS
 
 
-def score_month(inputs: MonthInputs, *, previous: Scores | None, rules: ScoreRules) -> MonthScore:
-    """Score one customer's month; items without data keep ``previous`` (last month's) scores."""
+def score_month(
+    inputs: MonthInputs, *, previous: Scores | None, rules: ScoreRules, current_class: str = ""
+) -> MonthScore:
+    """Score one customer's month; items without data keep ``previous`` (last month's) scores.
+
+    A first evaluation (no ``previous``) of a customer that already has a class, with no
+    history of an item, does not decide a class on a missing item: it says "insufficient data"
+    and keeps the current class — unless the items it does have data for are by themselves below
+    that class (each missing item counted at its maximum), a drop the data shows. (A missing
+    item's stored score is 0, with that note beside it.)
+    """
     notes: list[str] = []
+    missing: set[str] = set()
 
     def kept(item: str, note: str) -> Decimal:
         notes.append(note)
         if previous is None:
-            if NOTE_NO_EARLIER not in notes:
-                notes.append(NOTE_NO_EARLIER)
+            missing.add(item)
+            marker = NOTE_INSUFFICIENT if current_class else NOTE_NO_EARLIER
+            if marker not in notes:
+                notes.append(marker)
             return ZERO
         return getattr(previous, item)
 
@@ -195,7 +211,14 @@ def score_month(inputs: MonthInputs, *, previous: Scores | None, rules: ScoreRul
         payment = payment_score(collection_rate=rate, rules=rules)
     industry = industry_score(industry_position=inputs.industry_position, rules=rules)
     scores = Scores(revenue=revenue, profitability=profitability, payment=payment, industry=industry)
-    return MonthScore(scores=scores, proposed_class=class_for(scores, rules.thresholds), notes=notes)
+    proposed = class_for(scores, rules.thresholds)
+    if missing and current_class:
+        at_best = Scores(
+            **{item: rules.maxima[item] if item in missing else getattr(scores, item) for item in ITEMS}
+        )
+        shown = class_for(at_best, rules.thresholds)
+        proposed = shown if is_below(shown, current_class) else current_class
+    return MonthScore(scores=scores, proposed_class=proposed, notes=notes)
 
 
 def is_below(credit_class: str, other: str) -> bool:

@@ -32,7 +32,7 @@ from huikuan.credit.orders import order_create as order_create
 from huikuan.credit.orders import order_release as order_release
 from huikuan.credit.orders import orders_recheck_enqueue
 from huikuan.credit.orders import shipment_approval_number as shipment_approval_number
-from huikuan.credit.scoring import MonthInputs, ScoreRules, Scores, score_month
+from huikuan.credit.scoring import NOTE_INSUFFICIENT, MonthInputs, ScoreRules, Scores, score_month
 from huikuan.ledger.models import CreditClass, Customer, CustomerStatus
 
 SYSTEM_USERNAME = "huikuan-system"
@@ -186,7 +186,7 @@ def credit_evaluate(*, period: str, evaluated_by: str = "") -> EvaluationRun:
                 industry=before["industry_score"],
             )
         )
-        month = score_month(inputs, previous=last_scores, rules=rules)
+        month = score_month(inputs, previous=last_scores, rules=rules, current_class=customer.credit_class)
         candidate = CreditEvaluation(
             customer=customer,
             period=period,
@@ -238,6 +238,38 @@ def _term_after(customer: Customer, to_class: str, by_class: dict[str, int]) -> 
     if own == by_class.get(customer.credit_class) or own > by_class[to_class]:
         return by_class[to_class]
     return own
+
+
+class _DryRun(Exception):
+    """Rolls a dry run's evaluation back."""
+
+
+def class_distribution(*, period: str) -> dict:
+    """What ``credit_evaluate`` would produce for ``period``, without storing anything: the
+    customers by class now and by proposed class, how many would change class, and how many
+    keep theirs for insufficient data (a first evaluation without the history of an item)."""
+    from collections import Counter
+
+    summary: dict = {}
+    try:
+        with transaction.atomic():
+            run = credit_evaluate(period=period, evaluated_by="dry-run")
+            classes = dict(Customer.objects.values_list("id", "credit_class"))
+            now = Counter(classes.get(e.customer_id, "") for e in run.evaluations)
+            proposed = Counter(e.proposed_class for e in run.evaluations)
+            summary = {
+                "period": period,
+                "dry_run": True,
+                "customers": len(run.evaluations),
+                "current": dict(sorted(now.items())),
+                "proposed": dict(sorted(proposed.items())),
+                "changes": sum(e.proposed_class != classes.get(e.customer_id, "") for e in run.evaluations),
+                "insufficient": sum(NOTE_INSUFFICIENT in (e.notes or []) for e in run.evaluations),
+            }
+            raise _DryRun
+    except _DryRun:
+        pass
+    return summary
 
 
 @transaction.atomic

@@ -222,3 +222,23 @@ def test_a_listed_manufacturer_without_market_value_is_refused(customers, huikua
     )
     assert result.code == 1
     assert "market value" in result.stderr
+
+
+def test_a_dry_run_shows_the_class_distribution_and_stores_nothing(march, huikuan):
+    from huikuan.credit.models import CreditEvaluation
+
+    before = CreditEvaluation.objects.count()
+    result = huikuan("credit", "evaluate", "--period", "2026-03", "--dry-run", "--json")
+    assert result.code == 0, result.stderr
+    data = result.json()
+    assert data["dry_run"] is True and data["period"] == "2026-03"
+    assert sum(data["current"].values()) == sum(data["proposed"].values()) == data["customers"] > 0
+    assert data["proposed"].get("D", 0) >= 1  # HZ001, class B, scores as D (see the JSON test above)
+    assert data["changes"] >= 1
+    assert CreditEvaluation.objects.count() == before
+    text = huikuan("credit", "evaluate", "--period", "2026-03", "--dry-run")
+    assert "dry run, nothing stored" in text.stdout and "proposed" in text.stdout
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="cannot --apply"):
+        huikuan("credit", "evaluate", "--period", "2026-03", "--dry-run", "--apply")

@@ -19,6 +19,8 @@ from huikuan.credit.altman import (
 )
 from huikuan.credit.fees import days_overdue, overdue_fee, total_fee
 from huikuan.credit.scoring import (
+    NOTE_INSUFFICIENT,
+    NOTE_NO_EARLIER,
     MonthInputs,
     ScoreRules,
     Scores,
@@ -277,3 +279,33 @@ def test_a_listed_manufacturer_needs_its_market_value():
 def test_zero_assets_are_refused():
     with pytest.raises(ValueError, match="total assets"):
         altman_score(statement(total_assets=D(0)), PRIVATE_MANUFACTURER)
+
+
+# ---------------------------------------------------------------- a first evaluation without history
+
+NO_REVENUE = {"customer_revenue": D(0), "margin_revenue": D(0), "margin_weighted": D(0)}
+
+
+def test_a_first_evaluation_without_revenue_history_keeps_the_class_and_says_why():
+    # Payment 90 / 100 × 25 = 22.5 and top20 = 12: even with revenue and profitability at their
+    # maxima, B's payment threshold (23) is missed, so C at best: a drop the data show.
+    result = score_month(month(**NO_REVENUE), previous=None, rules=RULES, current_class="A")
+    assert NOTE_INSUFFICIENT in result.notes and NOTE_NO_EARLIER not in result.notes
+    assert result.proposed_class == "C"
+    # Paid in full: the known items allow A, so the class stays B, never upgraded on no data.
+    paid = score_month(month(receipts=D(100), **NO_REVENUE), previous=None, rules=RULES, current_class="B")
+    assert paid.proposed_class == "B" and NOTE_INSUFFICIENT in paid.notes
+    # The same month scored from zeros would have made it D.
+    assert score_month(month(receipts=D(100), **NO_REVENUE), previous=None, rules=RULES).proposed_class == "D"
+
+
+def test_a_customer_without_a_class_is_classed_from_what_there_is():
+    result = score_month(month(**NO_REVENUE), previous=None, rules=RULES, current_class="")
+    assert NOTE_NO_EARLIER in result.notes and result.proposed_class == "D"
+
+
+def test_with_last_months_scores_nothing_is_insufficient():
+    result = score_month(
+        month(**NO_REVENUE), previous=scores("30", "21", "24.5", "12"), rules=RULES, current_class="A"
+    )
+    assert NOTE_INSUFFICIENT not in result.notes and result.proposed_class == "C"

@@ -16,7 +16,7 @@ from huikuan.core.errors import ApplicationError
 from huikuan.credit.altman import KINDS
 from huikuan.credit.flows import credit_review, evaluations_propose
 from huikuan.credit.selectors import credit_check, overdue_fees, statement_score
-from huikuan.credit.services import credit_evaluate, financial_statement_record
+from huikuan.credit.services import class_distribution, credit_evaluate, financial_statement_record
 from huikuan.ledger.models import Customer
 
 
@@ -65,6 +65,11 @@ class Command(BaseCommand):
             help="send each proposed change of class for approval (or apply it when auto-apply is set)",
         )
         evaluate.add_argument("--requested-by", help="username filing the class-change requests")
+        evaluate.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="store nothing: show the class distribution the evaluation would produce",
+        )
         evaluate.add_argument("--json", action="store_true")
 
         check = actions.add_parser("check", help="would an order of this amount pass?")
@@ -114,7 +119,25 @@ class Command(BaseCommand):
             self.stderr.write(f"Refused: {error.message}")
             sys.exit(1)
 
+    def _evaluate_dry(self, options):
+        data = class_distribution(period=options["period"])
+        if options["json"]:
+            self.stdout.write(to_json(data))
+            return
+        self.stdout.write(
+            f"Credit evaluation {data['period']} (dry run, nothing stored): {data['customers']} customers, "
+            f"{data['changes']} would change class, {data['insufficient']} kept for insufficient data"
+        )
+        rows = [[c, data["current"].get(c, 0), data["proposed"].get(c, 0)] for c in ("A", "B", "C", "D", "")]
+        rows = [[c or "-", *counts] for c, *counts in rows if any(counts)]
+        self.stdout.write(table(["class", "now", "proposed"], rows, numeric_from=1))
+
     def _evaluate(self, options):
+        if options["dry_run"]:
+            if options["apply"]:
+                raise CommandError("--dry-run stores nothing: it cannot --apply")
+            self._evaluate_dry(options)
+            return
         requested_by = _user(options["requested_by"], action="class.propose")
         run = credit_evaluate(period=options["period"], evaluated_by="cli")
         current = {evaluation.customer_id: evaluation.customer.credit_class for evaluation in run.evaluations}
