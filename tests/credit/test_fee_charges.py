@@ -166,6 +166,9 @@ def test_the_cli_charges_every_overdue_customer(march):
     again = StringIO()
     call_command("credit", "fees", "--as-of", "2026-04-30", "--charge", "--json", stdout=again)
     assert json.loads(again.getvalue())["charges"] == []
+    text = StringIO()
+    call_command("credit", "fees", "--as-of", "2026-05-31", "--charge", "--customer", "HZ001", stdout=text)
+    assert "1 debit notes" in text.getvalue() and "ZJF-2026-000004" in text.getvalue()
 
 
 def test_the_credit_manager_charges_from_the_customer_page(march, people):
