@@ -85,6 +85,8 @@ ACTIONS: dict[str, Rule] = {
     "limit.apply": _any_permission("credit.add_creditlimitapplication"),
     "statement.record": _any_permission("credit.add_financialstatement"),
     "credit.evaluate": _RUNS_EVALUATIONS,
+    # Charging the overdue fee raises a receivable: the credit manager's (and admin's) call.
+    "fee.charge": _EDITS_CONFIGURATION,
     "class.propose": _RUNS_EVALUATIONS,
     "settings.edit": _EDITS_CONFIGURATION,
     # Approvals: whether this user may decide this step is the approval rules' business.

@@ -18,6 +18,7 @@ router.register("credit/statements", requests.StatementViewSet, basename="credit
 urlpatterns = [
     path("credit/check/", evaluations.CreditCheckView.as_view(), name="credit-check"),
     path("credit/fees/", evaluations.FeesView.as_view(), name="credit-fees"),
+    path("credit/fees/charge/", evaluations.FeeChargeView.as_view(), name="credit-fee-charge"),
     path(
         "credit/customers/<str:customer_code>/",
         evaluations.CustomerCreditView.as_view(),

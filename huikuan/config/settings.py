@@ -370,6 +370,10 @@ HUIKUAN = {
     # or an API write: "refuse" it, or "cap" it at the class's term with a warning.
     "CREDIT_TERMS_BEYOND_CLASS": "refuse",
     "OVERDUE_FEE_ANNUAL_RATE": Decimal(os.environ.get("HUIKUAN_OVERDUE_FEE_RATE", "0.0435")),
+    # How the overdue fee is charged (seed 002: price = base price + fee): "debit_note" (a
+    # receivable of its own, raised by `credit fees --charge` or the customer's credit page),
+    # "order_surcharge" (added to the customer's next order) or "none" (shown only).
+    "CREDIT_FEE_CHARGE": os.environ.get("HUIKUAN_CREDIT_FEE_CHARGE", "debit_note"),
     # --- Collections (SPEC §6). Risk segments, from the class and the payment history (never
     # from what is still open: the ladder escalates on that): premium = class A that paid no
     # invoice more than this many days late within the history; high-risk = class D, or an

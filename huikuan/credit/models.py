@@ -144,6 +144,12 @@ class Order(models.Model):
     )
     release_approval_number = models.CharField(_("release approval"), max_length=32, blank=True)
     created_by = models.CharField(_("created by"), max_length=150, blank=True)
+    # Seed 002 (price = base price + overdue fee): the fee added to this order's amount, in
+    # its currency, and the fee charge it came from (CREDIT_FEE_CHARGE "order_surcharge").
+    fee_amount = ScaledDecimalField(_("overdue fee surcharge"), default=Decimal("0"))
+    fee_charge = models.ForeignKey(
+        "FeeCharge", null=True, blank=True, on_delete=models.PROTECT, related_name="orders"
+    )
     import_batch = models.ForeignKey(
         ImportBatch, null=True, blank=True, on_delete=models.PROTECT, db_index=False
     )
@@ -287,7 +293,56 @@ class FinancialStatement(models.Model):
         return f"{self.customer_id} {self.statement_date}"
 
 
+class FeeChargeMode(models.TextChoices):
+    DEBIT_NOTE = "debit_note", _("debit note")
+    ORDER_SURCHARGE = "order_surcharge", _("order surcharge")
+
+
+class FeeCharge(models.Model):
+    """The overdue capital-occupation fee (超期资金占用费) charged to a customer up to a date:
+    as a debit note (an invoice of its own) or as a surcharge on an order. Its lines name the
+    invoices and the days charged; days once charged are never charged again."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="fee_charges")
+    as_of = models.DateField(_("charged up to"))
+    mode = models.CharField(_("charged as"), max_length=16, choices=FeeChargeMode.choices)
+    amount = ScaledDecimalField(_("fee"))
+    debit_note = models.OneToOneField(
+        Invoice, null=True, blank=True, on_delete=models.PROTECT, related_name="fee_charge"
+    )
+    charged_by = models.CharField(_("charged by"), max_length=150, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["as_of", "pk"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="fee_charge_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.as_of} {self.amount}"
+
+
+class FeeChargeLine(models.Model):
+    """One overdue invoice of a fee charge: its balance (functional currency), the days
+    charged (after ``days_from`` up to the charge's date), the annual rate and the fee."""
+
+    charge = models.ForeignKey(FeeCharge, on_delete=models.CASCADE, related_name="lines")
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="fee_charge_lines")
+    balance = ScaledDecimalField(_("balance"))
+    days_from = models.DateField(_("days counted after"))
+    days = models.PositiveIntegerField(_("days"))
+    rate = ScaledDecimalField(_("annual rate"), places=6)
+    amount = ScaledDecimalField(_("fee"))
+
+    class Meta:
+        ordering = ["charge", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.invoice_id} {self.days} {self.amount}"
+
+
 for _model in (
+    FeeCharge,
+    FeeChargeLine,
     CreditEvaluation,
     ClassChange,
     Order,

@@ -21,7 +21,8 @@ from huikuan.core.models import QueuedTask, TaskStatus
 from huikuan.core.money import is_whole_cents, quantize_cents
 from huikuan.core.policy import policy_value
 from huikuan.core.tasks import tasks_enqueue
-from huikuan.credit.models import CheckStatus, NumberSequence, Order, OrderStatus
+from huikuan.credit.charges import fee_charge_mode, fee_charge_record
+from huikuan.credit.models import CheckStatus, FeeChargeMode, NumberSequence, Order, OrderStatus
 from huikuan.credit.selectors import credit_check
 from huikuan.ledger.models import Customer
 
@@ -73,14 +74,23 @@ def order_create(
         fx_rate = Decimal(1)
     elif fx_rate is None or fx_rate <= 0:
         raise RuleViolation(f"{currency} is not the functional currency {functional}; give its exchange rate")
+    charge, fee = None, Decimal("0.00")
+    if fee_charge_mode() == "order_surcharge":
+        # Seed 002: price = base price + overdue fee; the fee not yet charged goes on this order.
+        charge = fee_charge_record(
+            customer=customer, as_of=order_date, mode=FeeChargeMode.ORDER_SURCHARGE, charged_by=created_by
+        )
+        fee = quantize_cents(charge.amount / fx_rate) if charge else fee
     order = Order(
         number=number,
         customer=customer,
         order_date=order_date,
-        amount=amount,
+        amount=amount + fee,
         currency=currency,
         fx_rate=fx_rate,
         created_by=created_by,
+        fee_amount=fee,
+        fee_charge=charge,
     )
     order.full_clean()
     order.save()

@@ -124,6 +124,13 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
             "or cut to the class's term with a warning in the import report (cap)."
         ),
     ),
+    "CREDIT_FEE_CHARGE": (
+        _("How the overdue fee is charged"),
+        _(
+            "debit_note: a receivable of its own, raised on request; order_surcharge: added to "
+            "the customer's next order; none: shown only."
+        ),
+    ),
     "CREDIT_EXTENSION_CLASSES": (
         _("Classes that may ask for a term extension"),
         _("The class letters, for example AB; customers of other classes get no extension."),

@@ -73,6 +73,7 @@ API_WRITES: dict[tuple[str, str], frozenset[str]] = {
         {CREDIT_MANAGER, CREDIT_ANALYST, SALESPERSON, SALES_MANAGER}
     ),
     ("POST", "/api/credit/statements/"): frozenset({ADMIN, CREDIT_MANAGER, CREDIT_ANALYST}),
+    ("POST", "/api/credit/fees/charge/"): CONFIGURATION,
     ("POST", "/api/worklist/{id}/complete/"): COLLECTIONS_TEAM | {SALESPERSON},
     ("POST", "/api/collections/customers/{code}/activities/"): COLLECTIONS_TEAM | {SALESPERSON},
     ("POST", "/api/collections/customers/{code}/promises/"): COLLECTIONS_TEAM,
@@ -288,6 +289,7 @@ CREDIT_FORMS = {
     "statement": frozenset({ADMIN, CREDIT_MANAGER, CREDIT_ANALYST}),
     "order": frozenset({ADMIN, CREDIT_MANAGER, SALESPERSON, SALES_MANAGER}),
     "propose": EVALUATORS,
+    "charge": CONFIGURATION,
 }
 WEB_POSTS: dict[str, frozenset[str]] = {
     **{f"/credit/customers/{{code}}/{form}/": roles for form, roles in CREDIT_FORMS.items()},

@@ -24,8 +24,11 @@ from huikuan.api.credit.serializers import (
     CheckSerializer,
     ClassChangeSerializer,
     EvaluationSerializer,
+    FeeChargeRequestSerializer,
 )
 from huikuan.api.permissions import WriteAction
+from huikuan.core.audit import audit_context
+from huikuan.credit.charges import fee_charge_as_dict, overdue_fee_charge
 from huikuan.credit.models import (
     ClassChange,
     CreditEvaluation,
@@ -137,3 +140,31 @@ class FeesView(APIView):
         return Response(
             {"as_of": as_of.isoformat(), "total": f"{total:.2f}", "customers": [e.as_dict() for e in entries]}
         )
+
+
+class FeeChargeView(APIView):
+    """Charge a customer's overdue fee not yet charged up to a date as a debit note (ZJF-…).
+
+    201 with the charge and its lines; 200 with ``charged: false`` when nothing is left to
+    charge (days once charged are never charged again); 409 when CREDIT_FEE_CHARGE is not
+    ``debit_note``."""
+
+    permission_classes = [ReadsCredit, WriteAction]
+    write_actions = {"POST": "fee.charge"}
+
+    @extend_schema(
+        summary="Charge the overdue capital-occupation fee as a debit note",
+        request=FeeChargeRequestSerializer,
+        responses={200: OpenApiTypes.OBJECT, 201: OpenApiTypes.OBJECT, **ERRORS},
+    )
+    def post(self, request):
+        body = FeeChargeRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        customer = scoped_customer(request, body.validated_data["customer"])
+        with audit_context(actor=request.user, source="api"):
+            charge = overdue_fee_charge(
+                customer=customer, as_of=body.validated_data["as_of"], charged_by=request.user.get_username()
+            )
+        if charge is None:
+            return Response({"charged": False, "customer_code": customer.code})
+        return Response({"charged": True, **fee_charge_as_dict(charge)}, status=201)

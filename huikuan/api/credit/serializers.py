@@ -72,6 +72,11 @@ class CheckSerializer(serializers.Serializer):
     as_of = BusinessDateField(required=False)
 
 
+class FeeChargeRequestSerializer(serializers.Serializer):
+    customer = TextField(max_length=64)
+    as_of = BusinessDateField()
+
+
 class OrderSerializer(ModelSerializer):
     takes_customers = True
     order_number = TextField(source="number", max_length=64)

@@ -19,6 +19,7 @@ from huikuan.accounts.permissions import require
 from huikuan.approvals.selectors import access_approval_requests
 from huikuan.core.audit import audit_context
 from huikuan.core.errors import ApplicationError, RuleViolation
+from huikuan.credit.charges import fee_charge_mode, overdue_fee_charge
 from huikuan.credit.flows import (
     credit_limit_apply,
     evaluations_propose,
@@ -105,6 +106,8 @@ def _customer_page(request, customer: Customer, *, bound: dict | None = None, er
         "forms": forms,
         "check": check,
         "may": page_permissions(request.user),
+        "fee_as_debit_note": fee_charge_mode() == "debit_note",
+        "fee_charges": customer.fee_charges.select_related("debit_note").order_by("-as_of", "-pk")[:10],
         "error": error,
         "error_action": (bound or {}).get("_action", ""),
     }
@@ -198,6 +201,19 @@ def _propose_class(request, customer, form) -> None:
     _done(request, _("Class change proposed: %(number)s") % {"number": proposals[0].approval_number or "✓"})
 
 
+def _charge_fee(request, customer, form) -> None:
+    charge = overdue_fee_charge(
+        customer=customer, as_of=timezone.localdate(), charged_by=request.user.get_username()
+    )
+    if charge is None:
+        raise RuleViolation(_("No overdue fee is left to charge up to today."))
+    _done(
+        request,
+        _("Overdue fee charged: debit note %(number)s, %(amount)s")
+        % {"number": charge.debit_note.number, "amount": f"{charge.amount:,.2f}"},
+    )
+
+
 ACTIONS = {
     "limit": (LimitApplicationForm, _apply_limit),
     "extension": (ExtensionForm, _request_extension),
@@ -206,6 +222,7 @@ ACTIONS = {
     "statement": (StatementForm, _enter_statement),
     "order": (OrderForm, _create_order),
     "propose": (None, _propose_class),
+    "charge": (None, _charge_fee),
 }
 
 

@@ -26,6 +26,7 @@ PAGE_ACTIONS = {
     "propose": "class.propose",
     "evaluate": "credit.evaluate",
     "release": "order.release",
+    "charge": "fee.charge",
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import sys
 from decimal import Decimal, InvalidOperation
 
@@ -14,6 +15,7 @@ from huikuan.cli.output import iso_date, table, to_json
 from huikuan.core.audit import audit_context
 from huikuan.core.errors import ApplicationError
 from huikuan.credit.altman import KINDS
+from huikuan.credit.charges import fee_charge_as_dict, overdue_fee_charge
 from huikuan.credit.flows import credit_review, evaluations_propose
 from huikuan.credit.selectors import credit_check, overdue_fees, statement_score
 from huikuan.credit.services import class_distribution, credit_evaluate, financial_statement_record
@@ -91,6 +93,12 @@ class Command(BaseCommand):
         fees = actions.add_parser("fees", help="overdue capital-occupation fees")
         fees.add_argument("--as-of", required=True, help="YYYY-MM-DD")
         fees.add_argument("--customer", help="customer code (default: every customer)")
+        fees.add_argument(
+            "--charge",
+            action="store_true",
+            help="charge the fee not yet charged up to --as-of as a debit note (CREDIT_FEE_CHARGE)",
+        )
+        fees.add_argument("--charged-by", help="username recorded as charging (default: the OS account)")
         fees.add_argument("--json", action="store_true")
 
         statement = actions.add_parser("statement", help="enter a financial statement; prints its Z-score")
@@ -240,6 +248,8 @@ class Command(BaseCommand):
     def _fees(self, options):
         ids = [_customer(options["customer"]).pk] if options["customer"] else None
         as_of = iso_date(options["as_of"])
+        if options["charge"]:
+            return self._charge(options, as_of, ids)
         customers = overdue_fees(as_of=as_of, customer_ids=ids)
         total = sum((entry.total for entry in customers), Decimal("0.00"))
         if options["json"]:
@@ -305,3 +315,33 @@ class Command(BaseCommand):
         )
         for name, value in score.ratios.items():
             self.stdout.write(f"  {name}: {value}")
+
+    def _charge(self, options, as_of, ids):
+        charged_by = options["charged_by"] or getpass.getuser()
+        customers = Customer.objects.filter(pk__in=ids) if ids else None
+        if customers is None:
+            codes = [entry.customer_code for entry in overdue_fees(as_of=as_of)]
+            customers = Customer.objects.filter(code__in=codes)
+        charges = []
+        for customer in customers.order_by("code"):
+            charge = overdue_fee_charge(customer=customer, as_of=as_of, charged_by=charged_by)
+            if charge is not None:
+                charges.append(charge)
+        total = sum((charge.amount for charge in charges), Decimal("0.00"))
+        if options["json"]:
+            payload = {"as_of": as_of.isoformat(), "total": f"{total:.2f}"}
+            self.stdout.write(to_json(payload | {"charges": [fee_charge_as_dict(c) for c in charges]}))
+            return
+        rows = [
+            [
+                charge.customer.code,
+                charge.debit_note.number,
+                line.invoice.number,
+                str(line.days),
+                str(line.amount),
+            ]
+            for charge in charges
+            for line in charge.lines.select_related("invoice")
+        ]
+        self.stdout.write(f"Overdue fees charged up to {as_of}: {len(charges)} debit notes, {total:.2f}")
+        self.stdout.write(table(["customer", "debit note", "invoice", "days", "fee"], rows, numeric_from=3))
