@@ -179,6 +179,21 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
         _("Apply proposed classes without approval"),
         _("When set, a class the monthly evaluation proposes applies at once, without approval."),
     ),
+    "PRICE_APPROVAL_TARGET_SHARE": (
+        _("Price approval: share of the target profit"),
+        _(
+            "A price at or above break-even plus this share of the target profit is within the "
+            "sales manager's power; above break-even it needs the department head's approval, "
+            "below break-even the business unit head's."
+        ),
+    ),
+    "PRICE_APPROVAL_FOR_AB": (
+        _("Price approval for class A and B"),
+        _(
+            "strict: the same rule as class C and D; relaxed: any price from break-even up is "
+            "within the sales manager's power."
+        ),
+    ),
     "FUNCTIONAL_CURRENCY": (
         _("Functional currency"),
         _("The currency of every amount in the books; set when the system is installed."),
