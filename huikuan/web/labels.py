@@ -64,6 +64,8 @@ APPROVAL_STEPS = {
     "CFO": _("CFO"),
     "president": _("president"),
     "department head or above": _("department head or above"),
+    "department head": _("department head"),
+    "business unit head": _("business unit head"),
 }
 
 # Approval kinds that no app registers a label for (the rest come from the registry).
@@ -74,6 +76,7 @@ APPROVAL_KINDS = {
     "term_extension": _("term extension"),
     "order_release": _("order release"),
     "hold_lift": _("credit hold lift"),
+    "price_approval": _("price approval"),
 }
 
 INDUSTRY_POSITIONS = {

@@ -129,7 +129,7 @@ def test_a_price_below_break_even_goes_to_the_business_unit_head(roomy, people):
     assert order.price_level == "business_unit_head"
     request = ApprovalRequest.objects.get(number=order.price_approval_number)
     assert [step.name for step in request.steps.all()] == ["business unit head"]
-    with pytest.raises(Exception):  # noqa: B017 - a department head may not decide it
+    with pytest.raises(RuleViolation, match="decided by"):  # not a department head
         approval_decide(request=request, actor=people["dh_ma"], decision="approve")
     approval_decide(request=request, actor=people["president_zheng"], decision="reject", comment="too low")
     order.refresh_from_db()
@@ -196,3 +196,16 @@ def test_an_import_row_with_only_a_price_is_refused(roomy, huikuan, tmp_path):
     result = huikuan("import", "orders", str(path), "--json")
     assert result.code == 1
     assert [(e["line"], e["column"]) for e in result.json()["errors"]] == [(2, "price")]
+
+
+def test_the_order_page_shows_the_level_the_approval_and_who_approved(roomy, people, client):
+    order = priced(roomy["C"], "SO-W1", "120.00")
+    approval_decide(
+        request=ApprovalRequest.objects.get(number=order.price_approval_number),
+        actor=people["dh_ma"],
+        decision="approve",
+    )
+    client.force_login(people["cm_sun"])
+    html = client.get("/credit/orders/SO-W1/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "价格权限" in html and "部门负责人" in html
+    assert order.price_approval_number in html and 'id="price-approved-by">dh_ma<' in html
