@@ -209,3 +209,21 @@ def test_the_order_page_shows_the_level_the_approval_and_who_approved(roomy, peo
     html = client.get("/credit/orders/SO-W1/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "价格权限" in html and "部门负责人" in html
     assert order.price_approval_number in html and 'id="price-approved-by">dh_ma<' in html
+
+
+def test_the_order_form_takes_the_prices(roomy, people, client):
+    client.force_login(people["sales_zhang"])
+    created = client.post(
+        "/credit/customers/PR-C/order/",
+        {
+            "order-number": "SO-W2",
+            "order-order_date": "2026-04-10",
+            "order-amount": "1000.00",
+            "order-price": "139.99",
+            "order-break_even_price": "100.00",
+            "order-target_profit": "50.00",
+        },
+    )
+    assert created.status_code == 302, created.content.decode()[:2000]
+    order = Order.objects.get(number="SO-W2")
+    assert order.price_level == "department_head" and order.shipment_approval_number == ""
