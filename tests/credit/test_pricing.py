@@ -14,6 +14,7 @@ from huikuan.approvals.models import ApprovalRequest
 from huikuan.approvals.services import approval_decide
 from huikuan.core.errors import RuleViolation
 from huikuan.core.policy import policy_set
+from huikuan.credit.flows import order_release_request
 from huikuan.credit.models import CheckStatus, Order
 from huikuan.credit.pricing import price_level
 from huikuan.credit.reasons import reason_sentence
@@ -116,6 +117,8 @@ def test_a_price_below_the_line_waits_for_the_department_head(roomy, people):
     assert request.kind == "price_approval" and request.requested_by == people["sales_zhang"]
     assert [step.name for step in request.steps.all()] == ["department head"]
     # The credit manager cannot release it past its price.
+    with pytest.raises(RuleViolation, match="waits for its price approval"):
+        order_release_request(order=order, requested_by=people["cm_sun"])
     with pytest.raises(RuleViolation, match="waits for its price approval"):
         order_release(order=order, approval_number="AP-X", on=APRIL)
     approval_decide(request=request, actor=people["dh_ma"], decision="approve")
