@@ -43,6 +43,12 @@ DEFAULT_CHAINS: dict[str, tuple[StepDefault, ...]] = {
         StepDefault("credit manager", (CREDIT_MANAGER,)),
         StepDefault("CFO", (CFO,)),
     ),
+    # Price approval powers (seed 002 §价格政策): the price's level picks the step to ask,
+    # the first above break-even, the second below it (credit.pricing.APPROVAL_STEP).
+    "price_approval": (
+        StepDefault("department head", (DEPARTMENT_HEAD, PRESIDENT)),
+        StepDefault("business unit head", (PRESIDENT,)),
+    ),
     # The month's staff scorecards, rewards and penalties (考核与奖惩), for payroll.
     "scorecard": (StepDefault("credit manager", (CREDIT_MANAGER,)),),
 }

@@ -92,6 +92,7 @@ def approval_request_submit(
     fx_rate: Decimal | None = None,
     role_minimums: dict[str, Decimal] | None = None,
     escalate: bool = False,
+    step: int | None = None,
 ) -> ApprovalRequest:
     """Open a request of ``kind`` at the first step of its chain that applies to ``amount``.
 
@@ -101,7 +102,10 @@ def approval_request_submit(
     ``role_minimums`` gives a kind's business setting for steps the chain leaves without a
     minimum amount: such a step whose roles all have a minimum there applies from the smallest
     of them (e.g. a write-off's CFO step from WRITE_OFF_CFO_THRESHOLD). A minimum set on the
-    chain's step itself wins."""
+    chain's step itself wins.
+
+    ``step`` asks only that step of the chain (1-based; the last one if the chain is shorter):
+    a kind whose rule, not the amount, picks the approver (a price approval's level)."""
     kind_get(kind)  # unknown kinds are refused
     chain = list(ApprovalStep.objects.filter(kind=kind).order_by("position"))
     if not chain:
@@ -131,6 +135,8 @@ def approval_request_submit(
     positions = applicable_positions([_minimum(s, role_minimums) for s in chain], in_functional)
     if escalate and positions:
         positions = escalated_positions(positions, len(chain))
+    if step is not None:
+        positions = [min(max(step, 1), len(chain)) - 1]
     applying = [chain[i] for i in positions]
     if not applying:
         raise RuleViolation(_("no step of the %(kind)s chain applies to this amount") % {"kind": kind})

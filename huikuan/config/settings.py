@@ -467,6 +467,12 @@ HUIKUAN = {
     "CREDIT_EXTENSION_CLASSES": "AB",
     # Apply a proposed class at once instead of asking the credit manager.
     "CREDIT_CLASS_AUTO_APPLY": False,
+    # Price approval powers (seed 002 §价格政策): a price at or above break-even + this share of
+    # the target profit is the sales manager's; above break-even the department head's.
+    "PRICE_APPROVAL_TARGET_SHARE": Decimal("0.80"),
+    # Class A and B customers: "strict" (the same rule) or "relaxed" (the sales manager's power
+    # reaches down to break-even).
+    "PRICE_APPROVAL_FOR_AB": "strict",
     # An order is blocked while anything is overdue beyond this many days (SPEC §5.3).
     "CREDIT_BLOCK_OVERDUE_DAYS": 30,
     # The quarterly review puts customers overdue this long on credit hold.

@@ -25,5 +25,6 @@ class CreditConfig(AppConfig):
         from huikuan.ledger.events import register_money_listener
 
         register_kinds_later("huikuan.credit.flows.register_approval_kinds")
+        register_kinds_later("huikuan.credit.orders.register_price_kind")
         # Money received may free a customer's blocked orders: they are checked again (queued).
         register_money_listener("huikuan.credit.orders.orders_recheck_enqueue")

@@ -295,6 +295,12 @@ def order_release_request(*, order: Order, requested_by, reason: str = "") -> Ap
             _("order %(number)s is already waiting for release (%(approval)s)")
             % {"number": order.number, "approval": order.release_approval_number}
         )
+    if order.price_approval_number and not order.price_approved_by:
+        # A release gives no shipment approval past the price (seed 002 §价格政策).
+        raise RuleViolation(
+            _("order %(number)s waits for its price approval %(approval)s")
+            % {"number": order.number, "approval": order.price_approval_number}
+        )
     reasons = "; ".join(reason_row["message"] for reason_row in order.check_reasons)
     request = approval_request_submit(
         kind=ORDER_RELEASE,

@@ -7,11 +7,16 @@ import (an order created through the API is).
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.utils.translation import gettext, gettext_lazy
 
+from huikuan.core.policy import policy_value
 from huikuan.credit.altman import KINDS as STATEMENT_KINDS
 from huikuan.credit.altman import Statement, altman_score
 from huikuan.credit.models import FinancialStatement, Order, OrderStatus
+from huikuan.credit.price_approvals import PRICE_FIELDS
+from huikuan.credit.pricing import price_level
 from huikuan.ledger.imports.columns import (
     Column,
     parse_amount,
@@ -33,7 +38,30 @@ from huikuan.ledger.imports.pipeline import (
     known_customer,
     save_changes,
 )
-from huikuan.ledger.models import Customer
+from huikuan.ledger.models import CreditClass, Customer
+
+
+def _prices(parsed: ParsedFile, row, customer: dict) -> dict | None:
+    """The row's price, break-even price and target profit with their level, or None (the row
+    is reported) when only some of the three are given."""
+    given = {name: row.values[name] for name in PRICE_FIELDS if row.values.get(name) is not None}
+    if not given:
+        return {}
+    if len(given) < len(PRICE_FIELDS):
+        parsed.error(
+            row, "price", gettext("give the price, the break-even price and the target profit together")
+        )
+        return None
+    level = price_level(
+        price=given["price"],
+        break_even=given["break_even_price"],
+        target_profit=given["target_profit"],
+        credit_class=customer["credit_class"] or CreditClass.C,
+        target_share=policy_value("PRICE_APPROVAL_TARGET_SHARE"),
+        rule_for_ab=policy_value("PRICE_APPROVAL_FOR_AB"),
+    )
+    return {**given, "price_level": level}
+
 
 parse_order_status = parse_choice(
     {
@@ -47,6 +75,8 @@ parse_order_status = parse_choice(
     gettext_lazy("order status"),
 )
 
+parse_price = parse_decimal(places=4, minimum=Decimal(0), strictly_above=False)
+
 COLUMNS = (
     Column("order_number", parse_text(64), True, ("订单号", "销售订单号")),
     Column("customer_code", parse_text(64), True, ("客户编码", "客户代码", "客户编号")),
@@ -55,15 +85,31 @@ COLUMNS = (
     Column("currency", parse_currency, aliases=("币种",)),
     Column("exchange_rate", parse_rate, aliases=("汇率",)),
     Column("status", parse_order_status, aliases=("状态", "订单状态")),
+    # Price approval powers (seed 002 §价格政策): on the same basis, in the order's currency.
+    Column("price", parse_price, aliases=("单价", "价格")),
+    Column("break_even_price", parse_price, aliases=("保本价", "盈亏平衡价")),
+    Column("target_profit", parse_price, aliases=("目标利润",)),
 )
-_FIELDS = ["customer_id", "order_date", "amount", "currency", "fx_rate", "status"]
+_FIELDS = [
+    "customer_id",
+    "order_date",
+    "amount",
+    "currency",
+    "fx_rate",
+    "status",
+    *PRICE_FIELDS,
+    "price_level",
+]
 
 
 def plan(parsed: ParsedFile) -> Plan:
     functional = functional_currency()
     check_unique(parsed, lambda r: r.values.get("order_number"), "order_number", "order_number")
     customers = fetch_by_keys(
-        Customer, "code", (r.values.get("customer_code") for r in parsed.rows), ["id", "code", "currency"]
+        Customer,
+        "code",
+        (r.values.get("customer_code") for r in parsed.rows),
+        ["id", "code", "currency", "credit_class"],
     )
     existing = fetch_by_keys(
         Order, "number", (r.values.get("order_number") for r in parsed.rows), ["id", "number", *_FIELDS]
@@ -96,6 +142,10 @@ def plan(parsed: ParsedFile) -> Plan:
             "fx_rate": rate,
             **({"status": row.values["status"]} if "status" in row.values else {}),
         }
+        prices = _prices(parsed, row, customer)
+        if prices is None:
+            continue
+        record.update(prices)
         old = existing.get(number)
         if old is None:
             creates.append(Order(number=number, **record))

@@ -115,6 +115,13 @@ class CheckStatus(models.TextChoices):
     RELEASED = "released", _("released")
 
 
+class PriceLevel(models.TextChoices):
+    NONE = "", _("no price given")
+    SALES_MANAGER = "sales_manager", _("sales manager")
+    DEPARTMENT_HEAD = "department_head", _("department head")
+    BUSINESS_UNIT_HEAD = "business_unit_head", _("business unit head")
+
+
 class Order(models.Model):
     """A sales order or shipment request (SPEC §5.3): counts in exposure until invoiced."""
 
@@ -153,6 +160,18 @@ class Order(models.Model):
     import_batch = models.ForeignKey(
         ImportBatch, null=True, blank=True, on_delete=models.PROTECT, db_index=False
     )
+    # Price approval powers (seed 002 §价格政策): the unit (or total) price, the product's
+    # break-even price and target profit on the same basis, in the order's currency; whose
+    # power the price is in (pricing.price_level) and, when that is above the sales manager's,
+    # the price_approval request and who approved it.
+    price = ScaledDecimalField(_("price"), places=4, null=True, blank=True)
+    break_even_price = ScaledDecimalField(_("break-even price"), places=4, null=True, blank=True)
+    target_profit = ScaledDecimalField(_("target profit"), places=4, null=True, blank=True)
+    price_level = models.CharField(
+        _("price level"), max_length=32, choices=PriceLevel.choices, default=PriceLevel.NONE, blank=True
+    )
+    price_approval_number = models.CharField(_("price approval"), max_length=32, blank=True)
+    price_approved_by = models.CharField(_("price approved by"), max_length=150, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -13,9 +13,12 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from huikuan.approvals.models import Notification
+from huikuan.approvals.models import ApprovalRequest, Notification
+from huikuan.approvals.registry import register_kind
 from huikuan.core.errors import RuleViolation
 from huikuan.core.models import QueuedTask, TaskStatus
 from huikuan.core.money import is_whole_cents, quantize_cents
@@ -23,6 +26,7 @@ from huikuan.core.policy import policy_value
 from huikuan.core.tasks import tasks_enqueue
 from huikuan.credit.charges import fee_charge_mode, fee_charge_record
 from huikuan.credit.models import CheckStatus, FeeChargeMode, NumberSequence, Order, OrderStatus
+from huikuan.credit.price_approvals import PRICE_APPROVAL, order_price_level, price_reason
 from huikuan.credit.selectors import credit_check
 from huikuan.ledger.models import Customer
 
@@ -55,8 +59,15 @@ def order_create(
     currency: str = "",
     fx_rate: Decimal | None = None,
     created_by: str = "",
+    price: Decimal | None = None,
+    break_even_price: Decimal | None = None,
+    target_profit: Decimal | None = None,
 ) -> Order:
     """Record an order and run the credit check on its date (SPEC §5.3).
+
+    With its price, break-even price and target profit, the order's price level is kept; a
+    price above the sales manager's power files a price approval, and the order does not get
+    its shipment approval number until that is approved.
 
     A passed order gets its shipment approval number; a blocked one keeps every reason and
     may be sent for release (``flows.order_release_request``), or passes by itself later
@@ -91,6 +102,12 @@ def order_create(
         created_by=created_by,
         fee_amount=fee,
         fee_charge=charge,
+        price=price,
+        break_even_price=break_even_price,
+        target_profit=target_profit,
+        price_level=order_price_level(
+            customer=customer, price=price, break_even=break_even_price, target_profit=target_profit
+        ),
     )
     order.full_clean()
     order.save()
@@ -114,10 +131,13 @@ def order_check(*, order: Order, as_of: date) -> Order:
     amount = quantize_cents(order.amount * order.fx_rate)
     result = credit_check(customer=customer, amount=amount, as_of=as_of, exclude_order_id=order.pk)
     order.check_reasons = [reason.as_dict() for reason in result.reasons]
+    if (pricing := price_reason(order)) is not None:
+        order.check_reasons.append(pricing)
+    passed = not order.check_reasons
     order.checked_on = as_of
-    order.covered_by = result.covered_by if result.passed else []
+    order.covered_by = result.covered_by if passed else []
     order.covered_amount = sum((Decimal(part["amount"]) for part in order.covered_by), Decimal("0.00"))
-    if result.passed:
+    if passed:
         order.check_status = CheckStatus.PASSED
         order.shipment_approval_number = shipment_approval_number(on=as_of)
     else:
@@ -141,6 +161,11 @@ def order_release(*, order: Order, approval_number: str, on: date) -> Order:
     order = Order.objects.select_for_update().get(pk=order.pk)
     if order.check_status != CheckStatus.BLOCKED:
         raise RuleViolation(f"order {order.number} is not blocked ({order.check_status})")
+    if any(reason["code"].startswith("price_") for reason in order.check_reasons):
+        raise RuleViolation(
+            _("order %(number)s waits for its price approval %(approval)s")
+            % {"number": order.number, "approval": order.price_approval_number}
+        )
     order.check_status = CheckStatus.RELEASED
     order.release_approval_number = approval_number
     order.shipment_approval_number = shipment_approval_number(on=on)
@@ -220,3 +245,34 @@ def orders_recheck_enqueue(*, customer_ids: list[int], on: date, reason: str = "
     if chunks:
         tasks_enqueue(func=RECHECK_TASK, kwargs_list=chunks)
     return len(ids)
+
+
+# ---------------------------------------------------------------- price approvals
+
+
+def _price_approved(request: ApprovalRequest, actor) -> None:
+    """The order keeps who approved its price, and is checked again: with nothing else in the
+    way it gets its shipment approval number now."""
+    order = Order.objects.select_related("customer").get(number=request.payload["order_number"])
+    order.price_approved_by = getattr(actor, "username", "")
+    order.save(update_fields=["price_approved_by"])
+    if order.status == OrderStatus.OPEN and not order.shipment_approval_number:
+        order = order_check(order=order, as_of=max(timezone.localdate(), order.order_date))
+        if order.shipment_approval_number:
+            _tell_salesperson(order)
+
+
+def _price_rejected(request: ApprovalRequest, actor) -> None:
+    """The order stays blocked; its reason now says the price was rejected."""
+    order = Order.objects.get(number=request.payload["order_number"])
+    if order.status == OrderStatus.OPEN and not order.shipment_approval_number:
+        order_check(order=order, as_of=max(timezone.localdate(), order.order_date))
+
+
+def register_price_kind() -> None:
+    register_kind(
+        PRICE_APPROVAL,
+        label=gettext_lazy("price approval"),
+        on_approved=_price_approved,
+        on_rejected=_price_rejected,
+    )

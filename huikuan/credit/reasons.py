@@ -14,6 +14,11 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from huikuan.core.money import amount_text
+from huikuan.credit.models import PriceLevel
+
+
+def _level_label(level: str) -> str:
+    return str(PriceLevel(level).label) if level in PriceLevel.values else level
 
 
 def reason_sentence(*, code: str, figures: Mapping[str, Any], currency: str, message: str = "") -> str:
@@ -49,4 +54,11 @@ def reason_sentence(*, code: str, figures: Mapping[str, Any], currency: str, mes
             "reserved": amount_text(Decimal(figures["reserved"]), currency),
             "shortfall": amount_text(Decimal(figures["shortfall"]), currency),
         }
+    if code == "price_pending":
+        return _("the price needs the approval of the %(level)s: %(approval)s is pending") % {
+            "level": _level_label(figures.get("level", "")),
+            "approval": figures.get("approval", ""),
+        }
+    if code == "price_rejected":
+        return _("the price approval %(approval)s was rejected") % {"approval": figures.get("approval", "")}
     return message or code

@@ -11,7 +11,6 @@ from decimal import Decimal
 
 from auditlog.diff import model_instance_diff
 from auditlog.models import LogEntry
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
@@ -32,20 +31,10 @@ from huikuan.credit.orders import order_create as order_create
 from huikuan.credit.orders import order_release as order_release
 from huikuan.credit.orders import orders_recheck_enqueue
 from huikuan.credit.orders import shipment_approval_number as shipment_approval_number
+from huikuan.credit.price_approvals import SYSTEM_USERNAME as SYSTEM_USERNAME
+from huikuan.credit.price_approvals import system_user as system_user
 from huikuan.credit.scoring import NOTE_INSUFFICIENT, MonthInputs, ScoreRules, Scores, score_month
 from huikuan.ledger.models import CreditClass, Customer, CustomerStatus
-
-SYSTEM_USERNAME = "huikuan-system"
-
-
-def system_user():
-    """The account that files requests raised by scheduled jobs; it can never sign in."""
-    user, created = get_user_model().objects.get_or_create(username=SYSTEM_USERNAME)
-    if created:
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-    return user
-
 
 # ---------------------------------------------------------------- monthly classification
 

@@ -54,6 +54,14 @@ class OrderForm(forms.Form):
     amount = forms.DecimalField(label=_("Amount"), min_value=0, **MONEY)
     currency = TextField(label=_("Currency"), max_length=3, required=False)
     fx_rate = forms.DecimalField(label=_("Exchange rate"), required=False, max_digits=18, decimal_places=6)
+    # Price approval powers (seed 002 §价格政策): all three or none.
+    price = forms.DecimalField(label=_("Price"), required=False, min_value=0, max_digits=18, decimal_places=4)
+    break_even_price = forms.DecimalField(
+        label=_("Break-even price"), required=False, min_value=0, max_digits=18, decimal_places=4
+    )
+    target_profit = forms.DecimalField(
+        label=_("Target profit"), required=False, min_value=0, max_digits=18, decimal_places=4
+    )
 
 
 class StatementForm(forms.Form):

@@ -64,6 +64,8 @@ APPROVAL_STEPS = {
     "CFO": _("CFO"),
     "president": _("president"),
     "department head or above": _("department head or above"),
+    "department head": _("department head"),
+    "business unit head": _("business unit head"),
 }
 
 # Approval kinds that no app registers a label for (the rest come from the registry).
@@ -74,6 +76,7 @@ APPROVAL_KINDS = {
     "term_extension": _("term extension"),
     "order_release": _("order release"),
     "hold_lift": _("credit hold lift"),
+    "price_approval": _("price approval"),
 }
 
 INDUSTRY_POSITIONS = {
@@ -185,6 +188,21 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     "CREDIT_CLASS_AUTO_APPLY": (
         _("Apply proposed classes without approval"),
         _("When set, a class the monthly evaluation proposes applies at once, without approval."),
+    ),
+    "PRICE_APPROVAL_TARGET_SHARE": (
+        _("Price approval: share of the target profit"),
+        _(
+            "A price at or above break-even plus this share of the target profit is within the "
+            "sales manager's power; above break-even it needs the department head's approval, "
+            "below break-even the business unit head's."
+        ),
+    ),
+    "PRICE_APPROVAL_FOR_AB": (
+        _("Price approval for class A and B"),
+        _(
+            "strict: the same rule as class C and D; relaxed: any price from break-even up is "
+            "within the sales manager's power."
+        ),
     ),
     "FUNCTIONAL_CURRENCY": (
         _("Functional currency"),

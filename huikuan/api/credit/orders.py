@@ -77,6 +77,9 @@ class OrderViewSet(
                 currency=data.get("currency", ""),
                 fx_rate=data.get("fx_rate"),
                 created_by=self.request.user.get_username(),
+                price=data.get("price"),
+                break_even_price=data.get("break_even_price"),
+                target_profit=data.get("target_profit"),
             )
 
     @extend_schema(

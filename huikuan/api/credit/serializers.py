@@ -84,6 +84,15 @@ class OrderSerializer(ModelSerializer):
     amount = money(min_value=0)
     fx_rate = rate(required=False, allow_null=True, default=None)
     currency = TextField(max_length=3, required=False, allow_blank=True, default="")
+    price = serializers.DecimalField(
+        max_digits=18, decimal_places=4, min_value=0, required=False, allow_null=True, default=None
+    )
+    break_even_price = serializers.DecimalField(
+        max_digits=18, decimal_places=4, min_value=0, required=False, allow_null=True, default=None
+    )
+    target_profit = serializers.DecimalField(
+        max_digits=18, decimal_places=4, min_value=0, required=False, allow_null=True, default=None
+    )
 
     class Meta:
         model = Order
@@ -101,9 +110,18 @@ class OrderSerializer(ModelSerializer):
             "checked_on",
             "shipment_approval_number",
             "release_approval_number",
+            "price",
+            "break_even_price",
+            "target_profit",
+            "price_level",
+            "price_approval_number",
+            "price_approved_by",
             "created_at",
         ]
         read_only_fields = [
+            "price_level",
+            "price_approval_number",
+            "price_approved_by",
             "status",
             "check_status",
             "check_reasons",

@@ -181,6 +181,9 @@ def _create_order(request, customer, form) -> None:
         currency=data["currency"].upper(),
         fx_rate=data["fx_rate"],
         created_by=request.user.get_username(),
+        price=data["price"],
+        break_even_price=data["break_even_price"],
+        target_profit=data["target_profit"],
     )
     request.session["credit_new_order"] = order.number
     _done(

@@ -56,6 +56,7 @@ GROUPS: tuple[tuple[Any, tuple[str, ...]], ...] = (
             "CREDIT_CLASS_AUTO_APPLY",
         ),
     ),
+    (_("Price approval"), ("PRICE_APPROVAL_TARGET_SHARE", "PRICE_APPROVAL_FOR_AB")),
     (
         _("Collections"),
         (

@@ -56,6 +56,11 @@ def _order_page(request, order, *, form=None, error: str = "", status: int = 200
         .first()
         if order.release_approval_number
         else None,
+        "price_approval": access_approval_requests(user=request.user)
+        .filter(number=order.price_approval_number)
+        .first()
+        if order.price_approval_number
+        else None,
     }
     return render(request, "web/credit/order.html", context, status=status)
 
