@@ -131,6 +131,9 @@ EXAMPLES: dict[str, dict[str, str]] = {
         "currency": "CNY",
         "exchange_rate": "",
         "status": "open",
+        "price": "128.00",
+        "break_even_price": "100.00",
+        "target_profit": "30.00",
     },
     "statements": {
         "customer_code": "HZ001",
