@@ -19,6 +19,7 @@ from huikuan.demo.collections import (
 )
 from huikuan.demo.credit import evaluations_year, orders_place, statements_record
 from huikuan.demo.plans import clearance_plan_demo
+from huikuan.demo.pricing import fee_charges_raise, priced_orders_place
 from huikuan.demo.reports import reports_prepare
 from huikuan.demo.scorecards import scorecards_score
 from huikuan.demo.statements import provision_specific, statements_send
@@ -63,6 +64,8 @@ def demo_company_load(
         summary.update(evaluations_year(as_of=as_of))
         summary["financial_statements"] = statements_record(rng=rng, as_of=as_of, targets=targets)
         summary.update(orders_place(rng=rng, as_of=as_of, salesperson=salesperson))
+        summary.update(priced_orders_place(rng=rng, as_of=as_of))
+        summary.update(fee_charges_raise(as_of=as_of))
         summary["overdue_reasons"] = overdue_reasons_note(
             rng=rng, as_of=as_of, habits=habits, collectors=collectors
         )

@@ -469,6 +469,13 @@ PROVISION_KEYS = {
     "impairment_loss": _("credit impairment loss"),
     "allowance": _("allowance for bad debts"),
 }
+ALTMAN_RATIOS = {
+    "x1_working_capital_to_assets": _("X1 working capital / total assets"),
+    "x2_retained_earnings_to_assets": _("X2 retained earnings / total assets"),
+    "x3_ebit_to_assets": _("X3 EBIT / total assets"),
+    "x4_equity_to_liabilities": _("X4 equity / total liabilities"),
+    "x5_sales_to_assets": _("X5 sales / total assets"),
+}
 ZONES = {"safe": _("safe zone"), "grey": _("grey zone"), "distress": _("distress zone")}
 SUB_KEYS = {
     **ZONES,
@@ -518,6 +525,7 @@ _MAPS: dict[str, dict] = {
     "sub_key": SUB_KEYS,
     "job": JOBS,
     "write_off_reason": WRITE_OFF_REASONS,
+    "altman_ratio": ALTMAN_RATIOS,
 }
 
 

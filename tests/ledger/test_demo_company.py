@@ -105,7 +105,11 @@ def test_large_customers_have_statements_and_orders_are_checked(company, db):
     assert orders.filter(check_status=CheckStatus.PASSED).exclude(shipment_approval_number="").count() >= 20
     blocked = orders.filter(check_status=CheckStatus.BLOCKED)
     assert blocked.count() >= 3
-    assert all(order.release_approval_number and order.check_reasons for order in blocked)
+    # Blocked for credit: sent for release; blocked for its price: waiting for the price approval.
+    assert all(
+        (order.release_approval_number or order.price_approval_number) and order.check_reasons
+        for order in blocked
+    )
 
 
 def test_every_default_approval_step_has_a_demo_user(company, db):
@@ -261,3 +265,23 @@ def test_the_clearance_plan_page_shows_a_quarter_of_weekly_progress(company, db,
     html = page.content.decode()
     assert 'id="target-clearance_rate"' in html and "<polyline" in html
     assert html.count("<circle") >= 13  # a dot per week end, per line
+
+
+def test_priced_orders_at_each_power_and_fees_charged_as_debit_notes(company, db, client):
+    from huikuan.credit.models import FeeCharge
+
+    priced = Order.objects.exclude(price=None)
+    levels = set(priced.values_list("price_level", flat=True))
+    assert {"sales_manager", "department_head", "business_unit_head"} <= levels
+    approved = priced.exclude(price_approved_by="").get()
+    assert approved.price_level == "department_head" and approved.price_approved_by == "demo.head"
+    pending = ApprovalRequest.objects.filter(kind="price_approval", status=Status.PENDING)
+    assert pending.count() == company[0]["price_approvals_pending"] >= 1
+    charges = FeeCharge.objects.select_related("debit_note", "customer")
+    assert charges.count() == company[0]["fee_charges"] >= 1
+    charge = charges.first()
+    assert charge.debit_note.amount == charge.amount > 0 and charge.lines.exists()
+    assert client.login(username="demo.manager", password=company[1]["demo.manager"]["password"])
+    page = client.get(f"/credit/customers/{charge.customer.code}/").content.decode()
+    assert charge.debit_note.number in page
+    assert client.get(f"/credit/orders/{approved.number}/").content.decode().count("demo.head") >= 1
