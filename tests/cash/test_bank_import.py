@@ -156,3 +156,27 @@ def test_the_import_is_in_the_audit_trail(db):
     entry = LogEntry.objects.get(content_type__model="bankline", object_id=line.pk)
     assert entry.action == LogEntry.Action.CREATE and entry.changes["amount"] == [None, "8.85"]
     assert LogEntry.objects.filter(content_type__model="bankstatement").count() == 1
+
+
+BLANK_TAGS_OFX = (
+    "OFXHEADER:100\nDATA:OFXSGML\nVERSION:102\nSECURITY:NONE\nENCODING:USASCII\nCHARSET:1252\n"
+    "COMPRESSION:NONE\nOLDFILEUID:NONE\nNEWFILEUID:NONE\n\n"
+    "<OFX><BANKMSGSRSV1><STMTTRNRS><TRNUID>0</TRNUID><STMTRS><CURDEF></CURDEF>"
+    "<BANKACCTFROM><BANKID>BANK</BANKID><BRANCHID></BRANCHID><ACCTID>600123</ACCTID></BANKACCTFROM>"
+    "<BANKTRANLIST><DTSTART>20240501</DTSTART><DTEND>20240531</DTEND>"
+    "<STMTTRN><TRNTYPE>Credit</TRNTYPE><DTPOSTED>20240507</DTPOSTED><TRNAMT>1250.40</TRNAMT>"
+    "<FITID></FITID><NAME></NAME><CHECKNUM></CHECKNUM><MEMO>INV-2024-0042</MEMO>"
+    "<CURRENCY><CURRATE>1.0000</CURRATE><CURSYM>AUD</CURSYM></CURRENCY></STMTTRN>"
+    "</BANKTRANLIST><LEDGERBAL><BALAMT></BALAMT><DTASOF></DTASOF></LEDGERBAL>"
+    "</STMTRS></STMTTRNRS></BANKMSGSRSV1></OFX>"
+)
+
+
+def test_an_ofx_file_with_blank_fields_imports_and_again_creates_nothing(db, tmp_path):
+    # Some banks write every field they leave blank as an empty element, the FITID included.
+    path = tmp_path / "blank.ofx"
+    path.write_text(BLANK_TAGS_OFX, encoding="ascii")
+    first = bank_statement_import(path=path)
+    line = BankLine.objects.get()
+    assert (line.bank_ref, line.amount, line.currency, line.memo) == ("", Decimal("1250.40"), "AUD", "INV-2024-0042")
+    assert first.lines_new == 1 and bank_statement_import(path=path).duplicates == 1

@@ -6,6 +6,7 @@ FITID is the bank reference; the payee is the other party (the payer of a credit
 from __future__ import annotations
 
 import io
+import re
 import warnings
 from datetime import datetime
 from decimal import Decimal
@@ -28,6 +29,22 @@ from huikuan.cash.parsers.base import (
 )
 
 
+# An element with nothing in it (``<NAME></NAME>``, ``<CURDEF></CURDEF>``), which some banks
+# write for every field they leave blank and ofxparse refuses ("Empty transaction name"): dropped
+# before parsing, as if the bank had left the field out.
+EMPTY_ELEMENT = re.compile(rb"<([A-Za-z][A-Za-z0-9.]*)>[ \t\r\n]*</\1>")
+# A blank FITID, which ofxparse requires, is read as no bank reference (the line is then known
+# by its date, amount, payer and memo, as a CSV line without a reference column).
+EMPTY_FITID = re.compile(rb"<FITID>[ \t\r\n]*</FITID>", re.IGNORECASE)
+NO_FITID = "HUIKUAN-NO-FITID"
+# With CURDEF left blank, the currency the transactions name (<CURRENCY><CURSYM>AUD).
+CURSYM = re.compile(rb"<CURSYM>\s*([A-Za-z]{3})", re.IGNORECASE)
+
+
+def _blanks_dropped(data: bytes) -> bytes:
+    return EMPTY_ELEMENT.sub(b"", EMPTY_FITID.sub(f"<FITID>{NO_FITID}</FITID>".encode(), data))
+
+
 def _day(value):
     return value.date() if isinstance(value, datetime) else value
 
@@ -39,7 +56,7 @@ def parse_ofx(data: bytes, file_name: str) -> ParsedFile:
     try:
         with warnings.catch_warnings():  # ofxparse calls BeautifulSoup's deprecated findAll
             warnings.simplefilter("ignore", DeprecationWarning)
-            parsed = ofxparse.OfxParser.parse(io.BytesIO(data))
+            parsed = ofxparse.OfxParser.parse(io.BytesIO(_blanks_dropped(data)))
     except Exception as error:  # the library's errors are the file's
         raise refuse_file(file_name, _("not a readable OFX file: %(reason)s") % {"reason": error}) from None
     errors = FileErrors(file_name)
@@ -49,6 +66,8 @@ def parse_ofx(data: bytes, file_name: str) -> ParsedFile:
         if report is None or not hasattr(report, "transactions"):
             continue
         currency = (getattr(report, "currency", "") or getattr(account, "curdef", "") or "").upper()
+        if not currency and (named := CURSYM.search(data)):
+            currency = named.group(1).decode("ascii").upper()
         statement = Statement(
             account=clean_text(account.account_id).replace(" ", ""),
             currency=currency,
@@ -57,7 +76,7 @@ def parse_ofx(data: bytes, file_name: str) -> ParsedFile:
             closing_balance=getattr(report, "balance", None),
         )
         for index, transaction in enumerate(report.transactions, start=1):
-            where = f"STMTTRN[{index}] FITID={transaction.id}"
+            where = f"STMTTRN[{index}] FITID={'' if transaction.id == NO_FITID else transaction.id}"
             try:
                 amount = money_amount(str(Decimal(transaction.amount)))
                 booked = business_date(_day(transaction.date))
@@ -74,7 +93,7 @@ def parse_ofx(data: bytes, file_name: str) -> ParsedFile:
                     amount=abs(amount),
                     currency=currency,
                     direction=direction,
-                    bank_ref=reference(transaction.id),
+                    bank_ref="" if transaction.id == NO_FITID else reference(transaction.id),
                     payer_name=clean_text(transaction.payee),
                     memo=clean_text(transaction.memo),
                     where=where,
