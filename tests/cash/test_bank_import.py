@@ -178,5 +178,6 @@ def test_an_ofx_file_with_blank_fields_imports_and_again_creates_nothing(db, tmp
     path.write_text(BLANK_TAGS_OFX, encoding="ascii")
     first = bank_statement_import(path=path)
     line = BankLine.objects.get()
-    assert (line.bank_ref, line.amount, line.currency, line.memo) == ("", Decimal("1250.40"), "AUD", "INV-2024-0042")
+    seen = (line.bank_ref, line.amount, line.currency, line.memo)
+    assert seen == ("", Decimal("1250.40"), "AUD", "INV-2024-0042")
     assert first.lines_new == 1 and bank_statement_import(path=path).duplicates == 1

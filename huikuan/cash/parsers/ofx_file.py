@@ -28,7 +28,6 @@ from huikuan.cash.parsers.base import (
     refuse_file,
 )
 
-
 # An element with nothing in it (``<NAME></NAME>``, ``<CURDEF></CURDEF>``), which some banks
 # write for every field they leave blank and ofxparse refuses ("Empty transaction name"): dropped
 # before parsing, as if the bank had left the field out.
