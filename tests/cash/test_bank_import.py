@@ -181,3 +181,54 @@ def test_an_ofx_file_with_blank_fields_imports_and_again_creates_nothing(db, tmp
     seen = (line.bank_ref, line.amount, line.currency, line.memo)
     assert seen == ("", Decimal("1250.40"), "AUD", "INV-2024-0042")
     assert first.lines_new == 1 and bank_statement_import(path=path).duplicates == 1
+
+
+def _mt940(tmp_path, body: str, encoding: str = "utf-8") -> Path:
+    path = tmp_path / "statement.sta"
+    path.write_bytes(body.replace("\n", "\r\n").encode(encoding))
+    return path
+
+
+MT940_HEAD = ":20:STMT1\n:25:CN/6222000011112222\n:28C:00042/001\n:60F:C240430CNY100000,00\n"
+
+
+def test_mt940_reversals_keep_the_direction_the_money_moved(db, tmp_path):
+    # RD: a debit reversed, money back in (a credit); RC: a receipt taken back (a debit).
+    body = (
+        MT940_HEAD + ":61:2405020502RD100,00NTRFNONREF//R1\n:86:CHARGE REFUNDED\n"
+        ":61:2405030503RC2500,00NTRFNONREF//R2\n:86:RETURNED RECEIPT\n:62F:C240503CNY97600,00\n-\n"
+    )
+    bank_statement_import(path=_mt940(tmp_path, body))
+    directions = dict(BankLine.objects.values_list("bank_ref", "direction"))
+    assert directions == {"R1": "credit", "R2": "debit"}
+
+
+def test_mt940_swift_structured_details_give_payer_account_and_remittance(db, tmp_path):
+    body = (
+        MT940_HEAD
+        + ":61:2405010501C12500,50NTRFHT2024-018//B1\n"
+        + ":86:/ORDP/SHENZHEN YIDA TRADING CO LTD/REMI/INV-2024-0042 INV-2024-0043\n"
+        + ":61:2405010501C800,00NTRFNONREF//B2\n"
+        + ":86:/EREF/E2E-77/CNTP/NL08INGB0000000555/INGBNL2A/Van Dijk BV/Utrecht/"
+        + "/REMI/USTD//Factuur 2024-118/\n"
+        + ":61:2405010501C300,00NTRFNONREF//B3\n"
+        + ":86:/ORDP//NAME/Jansen Techniek/ADDR/Breda//IBAN/NL91RABO0300065264/REMI/USTD//F-9001/\n"
+        + ":62F:C240501CNY113600,50\n-\n"
+    )
+    bank_statement_import(path=_mt940(tmp_path, body))
+    lines = {
+        line.bank_ref: (line.payer_name, line.payer_account, line.memo) for line in BankLine.objects.all()
+    }
+    assert lines["B1"] == ("SHENZHEN YIDA TRADING CO LTD", "", "INV-2024-0042 INV-2024-0043")
+    assert lines["B2"] == ("Van Dijk BV", "NL08INGB0000000555", "Factuur 2024-118 E2E-77")
+    assert lines["B3"] == ("Jansen Techniek", "NL91RABO0300065264", "F-9001")
+
+
+def test_a_chinese_banks_mt940_in_gbk_keeps_its_chinese(db, tmp_path):
+    body = (
+        MT940_HEAD
+        + ":61:2405010501C5000,00NTRFNONREF//G1\n:86:/ORDP/深圳市益达贸易有限公司/REMI/货款 YS-0301\n-\n"
+    )
+    bank_statement_import(path=_mt940(tmp_path, body, encoding="gbk"))
+    line = BankLine.objects.get()
+    assert (line.payer_name, line.memo) == ("深圳市益达贸易有限公司", "货款 YS-0301")

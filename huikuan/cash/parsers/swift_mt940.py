@@ -4,6 +4,8 @@
 - Polish (mBank): ``…; Z RACH.: account; OD: NAME; TYT.: title; TNR: …``
 - Sberbank's non-standard ``:NS:`` fields (15/16 name, 33/34 account, 17 reference)
 - ABN AMRO: ``GIRO 428428 NAME …`` or ``52.89.39.882 NAME`` before the description
+- SWIFT-structured codes (ING, Rabobank, many Chinese banks' MT940):
+  ``/ORDP//NAME/…/REMI/USTD//…/``, ``/CNTP/account/BIC/name/city/``, ``/ORDP/NAME/REMI/…``
 
 A file may hold several messages (statements), each ending with a ``-`` line.
 """
@@ -40,12 +42,58 @@ _MBANK_ACCOUNT = re.compile(r"\b(?:Z RACH|DO RACH|NA RACH)\.:\s*([\d ]+)")
 _MBANK_TITLE = re.compile(r"\bTYT\.:\s*([^;]+)")
 
 
+# Words that any Chinese bank's statement text holds, to tell GB18030 from ISO-8859-2 (both
+# decode nearly any bytes).
+_CHINESE_WORDS = ("公司", "有限", "货款", "转账", "汇款", "付款", "收款", "银行", "费", "发票", "合同")
+_STRUCTURED = re.compile(
+    r"/(EREF|ORDP|BENM|REMI|CNTP|IBAN|NAME|ADDR|BIC|ID|MARF|CSID|RTRN|PURP|TRCD|ULTC|ULTD|ULTB|ACCW|BYOR|BUSP|INFO)/"
+)
+
+
 def decode(data: bytes) -> str:
-    """UTF-8 when it is, else ISO-8859-2 (mBank and other Central European banks)."""
+    """UTF-8 when it is; GB18030 when that reads as Chinese (Chinese banks' MT940); else
+    ISO-8859-2 (mBank and other Central European banks)."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return data.decode("iso-8859-2")
+        pass
+    try:
+        chinese = data.decode("gb18030")
+    except UnicodeDecodeError:
+        chinese = ""
+    if any(word in chinese for word in _CHINESE_WORDS):
+        return chinese
+    return data.decode("iso-8859-2")
+
+
+def _structured(details: str) -> tuple[str, str, str] | None:
+    """Name, account and remittance text of a SWIFT-structured ``:86:`` (``/CODE/value``
+    fields), or None when the text is not in that form."""
+    flat = details.replace("\r", "").replace("\n", "")
+    parts = _STRUCTURED.split(flat)
+    if len(parts) < 3 or parts[0].strip() not in ("", "/"):
+        return None
+    fields: dict[str, list[str]] = {}
+    for code, value in zip(parts[1::2], parts[2::2], strict=False):
+        fields.setdefault(code, []).append(value.strip("/").strip())
+    if not ({"ORDP", "CNTP", "REMI", "BENM", "EREF"} & fields.keys()):
+        return None
+    name = account = ""
+    if "CNTP" in fields:  # account / BIC / name / city
+        cntp = fields["CNTP"][0].split("/")
+        account = cntp[0] if cntp else ""
+        name = cntp[2] if len(cntp) > 2 else ""
+    for party in ("ORDP", "BENM"):
+        if party in fields and fields[party][0] and not name:
+            name = fields[party][0]  # /ORDP/NAME directly
+    if not name and "NAME" in fields:  # /ORDP//NAME/… or /BENM//NAME/…
+        name = fields["NAME"][0]
+    if not account:
+        account = (fields.get("IBAN") or fields.get("ACCW") or fields.get("ID") or [""])[0]
+    remi = " ".join(fields.get("REMI", []))
+    remi = re.sub(r"^(USTD|STRD)//?(CUR//?)?", "", remi).replace("/", " ")
+    memo = " ".join(v for v in (remi, " ".join(fields.get("EREF", []))) if v and v != "NOTPROVIDED")
+    return clean_text(name), clean_text(account).replace(" ", ""), clean_text(memo)
 
 
 def _messages(text: str) -> list[tuple[int, str]]:
@@ -84,6 +132,10 @@ def _payer(details: str, transaction: dict) -> tuple[str, str, str, str]:
         account = "-".join(v for v in (transaction.get("non_swift_33"), transaction.get("non_swift_34")) if v)
         memo = clean_text(transaction.get("non_swift_text", ""))
         return name, account, memo, reference(transaction.get("non_swift_17", ""))
+    structured = _structured(details)
+    if structured is not None:
+        name, account, memo = structured
+        return name, account, memo or clean_text(details), ""
     memo = clean_text(details)
     if "RACH.:" in details or "TYT.:" in details:  # mBank and other Polish banks
         name = _MBANK_NAME.search(details)
@@ -163,8 +215,10 @@ def parse_mt940(data: bytes, file_name: str) -> ParsedFile:
             except (KeyError, ValueError, AttributeError, TypeError) as error:
                 errors.add(line_number, ":61:", "", str(error) or _("not a readable :61: line"))
                 continue
-            status = str(values.get("status", ""))
-            direction = DEBIT if (amount < 0) != status.startswith("R") else CREDIT
+            # By the :61: mark: D, and RC (a credit reversed: a receipt taken back), are money out;
+            # C, and RD (a debit reversed: money back in), money in. (The library signs only D.)
+            status = str(values.get("status", "")).upper()
+            direction = DEBIT if status in ("D", "RC") or (not status and amount < 0) else CREDIT
             name, account, memo, found_ref = _payer(values.get("transaction_details") or "", values)
             extra = clean_text(values.get("extra_details", ""))
             ref = (
