@@ -232,3 +232,27 @@ def test_a_chinese_banks_mt940_in_gbk_keeps_its_chinese(db, tmp_path):
     bank_statement_import(path=_mt940(tmp_path, body, encoding="gbk"))
     line = BankLine.objects.get()
     assert (line.payer_name, line.memo) == ("深圳市益达贸易有限公司", "货款 YS-0301")
+
+
+BAI2_ACH_AND_WIRES = """01,BANKUS,CUSTCO,240501,0600,1,,,2/
+02,CUSTCO,BANKUS,1,240430,2400,USD,2/
+03,0001234567,USD,010,500000,,,015,520000,,/
+16,195,1250050,0,BR240501A,CR778,/
+88,BO: ACME WIDGETS INC OBI: INV 10042 10043
+16,165,80000,0,BR240501D,,ORIG CO NAME:GLOBEX CORP ORIG ID:1234567890 CO ENTRY DESCR:PAYMENT/
+16,475,35000,0,BR240501B,,CHECK PAID/
+49,2385050,6/
+98,2385050,1,8/
+99,2385050,1,10/
+"""
+
+
+def test_bai2_payers_written_as_by_order_names_and_ach_originators(db, tmp_path):
+    path = tmp_path / "wires.bai2"
+    path.write_text(BAI2_ACH_AND_WIRES, encoding="ascii")
+    bank_statement_import(path=path)
+    lines = {line.bank_ref: line for line in BankLine.objects.all()}
+    assert (lines["BR240501A"].payer_name, lines["BR240501A"].payer_account) == ("ACME WIDGETS INC", "")
+    assert lines["BR240501A"].memo == "BO: ACME WIDGETS INC OBI: INV 10042 10043"
+    assert lines["BR240501D"].payer_name == "GLOBEX CORP" and lines["BR240501D"].direction == "credit"
+    assert (lines["BR240501B"].payer_name, lines["BR240501B"].direction) == ("", "debit")

@@ -27,8 +27,19 @@ from huikuan.cash.parsers.base import (
     refuse_file,
 )
 
-_BY_ORDER_NAME = re.compile(r"\bBO1:\s*(.+?)(?=\s+[A-Z]{2,3}\d?:|$)")
-_BY_ORDER_ACCOUNT = re.compile(r"\bBO:\s*(\S+)")
+# The next keyword of a continuation's text (``OBI:``, ``ORIG ID:``, ``BNF=``): where a value ends.
+_KEYS = (
+    "OBI|BBI|BO|BO1|BO2|BO3|BNF|BENEFICIARY|ORG|ORIG ID|ORIG CO NAME|ORIG BK|ORIGINATOR|B/O|DESC DATE|"
+    "CO ENTRY DESCR|ENTRY DESCR|CO ID|SEC|IND ID|IND NAME|TRACE|TRN|REF|RFB|IMAD|OMAD|SND BNK|RCV BNK|"
+    "EFF DATE|PAYMENT ID|ADDR|INFO|TEXT"
+)
+_NEXT_KEY = r"(?=\s+(?:" + _KEYS + r")\s?[:=]|$)"
+_BY_ORDER_NAME = re.compile(r"\bBO1:\s*(.+?)" + _NEXT_KEY)
+_BY_ORDER = re.compile(r"\bBO:\s*(.+?)" + _NEXT_KEY)
+# ACH credits (``ORIG CO NAME:ACME CORP ORIG ID:…``) and wires (``B/O: ACME``, ``ORIGINATOR: …``,
+# ``ORG=/12345 ACME``), as US banks write them.
+_ORIGINATOR = re.compile(r"\b(?:ORIG CO NAME|B/O|ORIGINATOR|ORG)\s?[:=]\s*(?:/\S+\s+)?(.+?)" + _NEXT_KEY)
+_ACCOUNT_LIKE = re.compile(r"\d[\d-]{3,}")
 _OPENING, _CLOSING = "010", "015"
 
 
@@ -53,6 +64,24 @@ def _first_bad_record(text: str) -> tuple[int, str]:
             if any(not re.fullmatch(r"[+-]?\d*", a) for a in amounts):
                 return number, _("a summary amount is not a whole number of minor units")
     return 0, ""
+
+
+def _payer(details: str) -> tuple[str, str]:
+    """(name, account) of whoever paid: Citi's ``BO:`` account and ``BO1:`` name, a ``BO:``
+    that holds a name, an ACH originator or a wire's by-order-of party."""
+    name = _BY_ORDER_NAME.search(details)
+    by_order = _BY_ORDER.search(details)
+    account = ""
+    if by_order:
+        value = by_order.group(1).strip()
+        first = value.split()[0] if value else ""
+        if _ACCOUNT_LIKE.fullmatch(first):
+            account = first
+        elif not name:
+            name = by_order
+    if not name:
+        name = _ORIGINATOR.search(details)
+    return (clean_text(name.group(1)) if name else ""), account
 
 
 def parse_bai2(data: bytes, file_name: str) -> ParsedFile:
@@ -88,9 +117,8 @@ def parse_bai2(data: bytes, file_name: str) -> ParsedFile:
                     continue
                 kind = transaction.type_code.transaction
                 direction = CREDIT if kind is not None and kind.value == "credit" else DEBIT
-                details = clean_text(transaction.text or "")
-                name = _BY_ORDER_NAME.search(details)
-                account_number = _BY_ORDER_ACCOUNT.search(details)
+                details = clean_text(transaction.text or "").lstrip(", ")
+                name, account_number = _payer(details) if direction == CREDIT else ("", "")
                 availability = (transaction.availability or {}).get("date")
                 statement.lines.append(
                     StatementLine(
@@ -101,10 +129,8 @@ def parse_bai2(data: bytes, file_name: str) -> ParsedFile:
                         direction=direction,
                         bank_ref=reference(transaction.bank_reference)
                         or reference(transaction.customer_reference),
-                        payer_name=clean_text(name.group(1)) if name and direction == CREDIT else "",
-                        payer_account=account_number.group(1)
-                        if account_number and direction == CREDIT
-                        else "",
+                        payer_name=name,
+                        payer_account=account_number,
                         memo=details,
                         where=transaction.type_code.code,
                     )
