@@ -170,6 +170,45 @@ BUILTIN: dict[str, Profile] = {
             currency="CNY",
             builtin=True,
         ),
+        Profile(
+            name="abc",
+            label="农业银行 ABC",
+            columns=_columns(
+                {
+                    "reference": ["交易流水号", "流水号", "日志号"],
+                    "date": ["交易日期", "交易时间", "记账日期"],
+                    "credit": ["收入金额", "贷方发生额", "收入"],
+                    "debit": ["支出金额", "借方发生额", "支出"],
+                    "amount": ["交易金额"],
+                    "currency": ["币种", "交易币种"],
+                    "payer_name": ["对方户名", "对方账户名称", "对方名称"],
+                    "payer_account": ["对方账号", "对方账户"],
+                    "memo": ["交易用途", "摘要", "附言", "备注"],
+                }
+            ),
+            amount_layout=AmountLayout.SPLIT,
+            currency="CNY",
+            builtin=True,
+        ),
+        Profile(
+            name="bocom",
+            label="交通银行 BOCOM",
+            columns=_columns(
+                {
+                    "reference": ["交易流水号", "流水号", "会计流水号"],
+                    "date": ["交易日期", "记账日期"],
+                    "amount": ["发生额", "交易金额"],
+                    "direction": ["借贷标志", "借贷方向", "收支标志"],
+                    "currency": ["币种"],
+                    "payer_name": ["对方户名", "对方账户名称"],
+                    "payer_account": ["对方账号", "对方账户"],
+                    "memo": ["摘要", "附言", "用途", "备注"],
+                }
+            ),
+            amount_layout=AmountLayout.DIRECTION,
+            currency="CNY",
+            builtin=True,
+        ),
     )
 }
 

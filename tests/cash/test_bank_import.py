@@ -256,3 +256,34 @@ def test_bai2_payers_written_as_by_order_names_and_ach_originators(db, tmp_path)
     assert lines["BR240501A"].memo == "BO: ACME WIDGETS INC OBI: INV 10042 10043"
     assert lines["BR240501D"].payer_name == "GLOBEX CORP" and lines["BR240501D"].direction == "credit"
     assert (lines["BR240501B"].payer_name, lines["BR240501B"].direction) == ("", "debit")
+
+
+def test_agricultural_bank_and_bank_of_communications_exports_in_gbk(db, tmp_path):
+    abc = tmp_path / "abc.csv"
+    abc.write_bytes(
+        (
+            "中国农业银行账户明细\n账号：6228480000000001\n"
+            "交易时间,收入金额,支出金额,本次余额,对方户名,对方账号,交易用途,交易渠道\n"
+            '2024-05-01 10:23:11,"12,500.50",,112500.50,深圳市益达贸易有限公司,6222000011119999,货款 YS-0301,网银\n'
+            "2024-05-02 09:00:00,,25.00,112475.50,,,手续费,柜面\n"
+        ).encode("gbk")
+    )
+    bocom = tmp_path / "bocom.csv"
+    bocom.write_bytes(
+        (
+            "交易日期,交易时间,借贷标志,发生额,余额,对方户名,对方账号,摘要,附言\n"
+            "20240501,102311,贷,8000.00,108000.00,杭州甲公司,6222001,转账,YS-0302\n"
+            "20240502,090000,借,30.00,107970.00,,,手续费,\n"
+        ).encode("gbk")
+    )
+    assert bank_statement_import(path=abc).profile == "abc"
+    assert bank_statement_import(path=bocom).profile == "bocom"
+    credits = {
+        line.payer_name: (line.amount, line.payer_account, line.memo, line.booking_date.isoformat())
+        for line in BankLine.objects.filter(direction="credit")
+    }
+    assert credits == {
+        "深圳市益达贸易有限公司": (Decimal("12500.50"), "6222000011119999", "货款 YS-0301", "2024-05-01"),
+        "杭州甲公司": (Decimal("8000.00"), "6222001", "转账 YS-0302", "2024-05-01"),
+    }
+    assert BankLine.objects.filter(direction="debit").count() == 2

@@ -63,7 +63,7 @@ def test_the_cli_saves_and_lists_a_profile(db, huikuan, tmp_path):
         "created": True,
     }
     names = [p["name"] for p in huikuan("bank", "profile", "list", "--json").json()]
-    assert names == ["canonical", "icbc", "cmb", "ccb", "boc", "mybank"]
+    assert names == ["canonical", "icbc", "cmb", "ccb", "boc", "abc", "bocom", "mybank"]
     assert BankProfile.objects.get().columns == {"date": "日期", "amount": "金额"}
 
 
