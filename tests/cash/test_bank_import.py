@@ -287,3 +287,46 @@ def test_agricultural_bank_and_bank_of_communications_exports_in_gbk(db, tmp_pat
         "杭州甲公司": (Decimal("8000.00"), "6222001", "转账 YS-0302", "2024-05-01"),
     }
     assert BankLine.objects.filter(direction="debit").count() == 2
+
+
+CAMT_DATE_TIMES_AND_ULTIMATE_DEBTOR = """<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.04">
+ <BkToCstmrStmt>
+  <GrpHdr><MsgId>M1</MsgId><CreDtTm>2024-05-02T06:10:29</CreDtTm></GrpHdr>
+  <Stmt>
+   <Id>S1</Id><CreDtTm>2024-05-02T06:10:29</CreDtTm>
+   <Acct><Id><Othr><Id>6222000011112222</Id></Othr></Id><Ccy>CNY</Ccy></Acct>
+   <Ntry>
+    <Amt Ccy="CNY">5000.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>
+    <BookgDt><DtTm>2024-05-01T10:11:12.000+08:00</DtTm></BookgDt>
+    <ValDt><DtTm>2024-05-01T10:11:12+08:00</DtTm></ValDt>
+    <AcctSvcrRef>AS-1</AcctSvcrRef>
+    <NtryDtls>
+     <TxDtls><Refs><EndToEndId>E1</EndToEndId></Refs><Amt Ccy="CNY">3000.00</Amt>
+      <RltdPties><Dbtr><Nm>深圳市益达贸易有限公司</Nm></Dbtr><DbtrAcct><Id><Othr><Id>6222000011119999</Id></Othr></Id></DbtrAcct></RltdPties>
+      <RmtInf><Strd><CdtrRefInf><Ref>YS-0301</Ref></CdtrRefInf></Strd></RmtInf></TxDtls>
+     <TxDtls><Refs><EndToEndId>E2</EndToEndId></Refs><Amt Ccy="CNY">2000.00</Amt>
+      <RltdPties><UltmtDbtr><Nm>杭州甲公司</Nm></UltmtDbtr></RltdPties>
+      <RmtInf><Ustrd>货款</Ustrd><Ustrd>YS-0302</Ustrd></RmtInf></TxDtls>
+    </NtryDtls>
+   </Ntry>
+  </Stmt>
+ </BkToCstmrStmt>
+</Document>
+"""
+
+
+def test_camt_booking_times_batched_transactions_and_an_ultimate_debtor(db, tmp_path):
+    # Booking and value dates given as DtTm only; one entry batching two transactions, the
+    # second naming only its ultimate debtor; a structured creditor reference.
+    path = tmp_path / "camt.xml"
+    path.write_text(CAMT_DATE_TIMES_AND_ULTIMATE_DEBTOR, encoding="utf-8")
+    assert bank_statement_import(path=path).lines_new == 2
+    lines = [
+        (line.bank_ref, line.amount, line.payer_name, line.memo, line.booking_date.isoformat())
+        for line in BankLine.objects.order_by("bank_ref")
+    ]
+    assert lines == [
+        ("AS-1#1", Decimal("3000.00"), "深圳市益达贸易有限公司", "YS-0301", "2024-05-01"),
+        ("AS-1#2", Decimal("2000.00"), "杭州甲公司", "货款 YS-0302", "2024-05-01"),
+    ]

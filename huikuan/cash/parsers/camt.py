@@ -137,6 +137,9 @@ def _party(details, role: str) -> tuple[str, str]:
     parties = find(details, "RltdPties")
     party = find(parties, role)
     name = text(party, "Nm") or text(party, "Pty", "Nm")  # v08 wraps the party in Pty
+    if not name:  # only the ultimate debtor (creditor) named: the one the money is from (to)
+        ultimate = find(parties, f"Ultmt{role}")
+        name = text(ultimate, "Nm") or text(ultimate, "Pty", "Nm")
     account = find(parties, f"{role}Acct", "Id")
     number = text(account, "IBAN") or text(account, "Othr", "Id")
     return name, number.replace(" ", "")
