@@ -400,3 +400,22 @@ class ReportFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.day} {self.extension}"
+
+
+class KpiMonth(models.Model):
+    """The company-wide KPIs of one month up to ``last_day`` (its last day, or the as-of date of
+    the month in course), kept by the ``kpi_trend`` job so that the KPIs page's trend reads
+    stored figures instead of computing a KPI run per month in the request."""
+
+    month = models.DateField(_("month"), unique=True)  # its first day
+    last_day = models.DateField(_("up to"))
+    figures = models.JSONField(_("figures"), default=dict)
+    computed_at = models.DateTimeField(_("computed at"), auto_now=True)
+
+    class Meta:
+        ordering = ["month"]
+        verbose_name = _("KPIs of a month")
+        verbose_name_plural = _("KPIs of the months")
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}"

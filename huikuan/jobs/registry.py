@@ -54,6 +54,13 @@ def _email_retry(day: date) -> dict:
     return {"email_tasks": emails_retry_enqueue(), "delivery_tasks": deliveries_resume()}
 
 
+def _kpi_trend(day: date) -> dict:
+    """The company-wide KPIs of the last months up to ``day``, stored for the KPIs page's trend."""
+    from huikuan.finance.kpi_trend import kpi_months_refresh
+
+    return {"months": kpi_months_refresh(last_day=day)}
+
+
 def _credit_monthly(day: date) -> dict:
     """On the first day of a month: score every customer for the month just ended (SPEC §5.1)
     and send the proposed changes of class for approval (or apply them, by the setting)."""
@@ -159,5 +166,6 @@ JOBS: dict[str, Job] = {
             after=("promises",),
         ),
         Job("reports", "management reports due by their schedules, emailed with the PDF", _reports),
+        Job("kpi_trend", "the KPIs of the last six months, for the KPIs page's trend", _kpi_trend),
     )
 }

@@ -41,6 +41,7 @@ def test_nothing_runs_before_the_daily_time_then_each_job_once(db, settings):
         "plan_report",
         "scorecards_monthly",
         "reports",
+        "kpi_trend",
     ]
     assert scheduler_tick(now=datetime(2026, 3, 1, 23, 0, tzinfo=UTC)) == []
     assert DunningRun.objects.get().run_date == date(2026, 3, 2)
@@ -58,6 +59,7 @@ def test_nothing_runs_before_the_daily_time_then_each_job_once(db, settings):
             "plan_report",
             "scorecards_monthly",
             "reports",
+            "kpi_trend",
         )
     }
 

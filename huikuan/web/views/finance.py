@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from huikuan.accounts.access import is_scoped
 from huikuan.core.errors import RuleViolation
+from huikuan.finance.kpi_trend import kpi_trend, kpi_trend_enqueue
 from huikuan.finance.kpis import KPI_NAMES
 from huikuan.finance.reports.labels import KPI_LABELS
 from huikuan.finance.selectors import KPI_GROUPINGS, kpi_report
@@ -22,7 +23,6 @@ from huikuan.web.fields import BusinessDateField
 from huikuan.web.forms import DATE
 from huikuan.web.views.common import staff_page
 
-TREND_MONTHS = 6
 GROUP_LABELS = {
     "company": gettext_lazy("company"),
     "department": gettext_lazy("department"),
@@ -41,20 +41,15 @@ class KpiForm(forms.Form):
     )
 
 
-def _trend(last_day) -> tuple[list[str], dict[str, list[Decimal | None]]]:
-    """DSO and best possible DSO of each of the last months up to ``last_day``, company-wide."""
-    months, end = [], last_day
-    for _index in range(TREND_MONTHS):
-        start = end.replace(day=1)
-        months.append((start, end))
-        end = start - timedelta(days=1)
-    labels, dso, bpdso = [], [], []
-    for start, end in reversed(months):
-        total = kpi_report(first_day=start, last_day=end).as_dict()["total"]
-        labels.append(end.strftime("%Y-%m"))
-        dso.append(None if total["dso"] is None else Decimal(total["dso"]))
-        bpdso.append(None if total["bpdso"] is None else Decimal(total["bpdso"]))
-    return labels, {str(KPI_LABELS["dso"]): dso, str(KPI_LABELS["bpdso"]): bpdso}
+def _trend(last_day) -> tuple[list[str], dict[str, list[Decimal | None]], list[str]]:
+    """DSO and best possible DSO of each of the last months up to ``last_day``, company-wide,
+    as the ``kpi_trend`` job stored them; months not stored yet are queued for a worker (the
+    request never computes them) and named."""
+    trend = kpi_trend(last_day=last_day)
+    if trend.missing:
+        kpi_trend_enqueue(last_day=last_day)
+    series = {str(KPI_LABELS[name]): trend.series(name) for name in ("dso", "bpdso")}
+    return trend.labels, series, trend.missing
 
 
 @staff_page
@@ -77,7 +72,7 @@ def kpis(request):
         form.add_error("first", str(error))
         return render(request, "web/kpis.html", {"form": form}, status=400)
     rows = [[row["key"] or "—", *(row[name] for name in KPI_NAMES)] for row in report["rows"]]
-    labels, series = _trend(last)
+    labels, series, missing = _trend(last)
     context = {
         "form": form,
         "report": report,
@@ -85,5 +80,6 @@ def kpis(request):
         "rows": rows,
         "total": [report["total"][name] for name in KPI_NAMES],
         "chart": line_chart(labels, series),
+        "trend_missing": missing,
     }
     return render(request, "web/kpis.html", context)

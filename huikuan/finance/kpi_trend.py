@@ -1,0 +1,91 @@
+"""The KPIs page's month-by-month trend, computed by a job and stored (``KpiMonth``).
+
+A KPI run over a large ledger takes seconds; the trend needs one per month. The daily
+``kpi_trend`` job (and, when a page finds months missing, a queued task) computes the last
+``TREND_MONTHS`` months company-wide; the page only reads what is stored and says which months
+are still being computed. A closed month is computed again each day too: a payment or credit
+note entered late, back-dated, changes it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+
+from huikuan.core.models import QueuedTask, TaskStatus
+from huikuan.core.tasks import task_enqueue
+from huikuan.finance.models import KpiMonth
+from huikuan.finance.selectors import kpi_report
+
+TREND_MONTHS = 6
+TASK = "huikuan.finance.kpi_trend.kpi_months_refresh_task"
+
+
+def trend_months(last_day: date, months: int = TREND_MONTHS) -> list[tuple[date, date]]:
+    """(first day, last day) of each of the ``months`` months up to ``last_day``, oldest first;
+    the last one ends on ``last_day``."""
+    spans, end = [], last_day
+    for _index in range(months):
+        start = end.replace(day=1)
+        spans.append((start, end))
+        end = start - timedelta(days=1)
+    return list(reversed(spans))
+
+
+@dataclass
+class Trend:
+    labels: list[str] = field(default_factory=list)  # "2026-07" …
+    figures: list[dict | None] = field(default_factory=list)  # the month's total, or None
+    missing: list[str] = field(default_factory=list)  # the months not (yet) computed
+
+    def series(self, name: str) -> list[Decimal | None]:
+        return [
+            None if figures is None or figures.get(name) is None else Decimal(figures[name])
+            for figures in self.figures
+        ]
+
+
+def kpi_trend(*, last_day: date, months: int = TREND_MONTHS) -> Trend:
+    """The stored company-wide KPIs of each month up to ``last_day``; a month stored up to
+    another day (the month in course, computed on another day) counts as missing."""
+    spans = trend_months(last_day, months)
+    stored = {row.month: row for row in KpiMonth.objects.filter(month__in=[start for start, _end in spans])}
+    trend = Trend()
+    for start, end in spans:
+        label = f"{start:%Y-%m}"
+        row = stored.get(start)
+        trend.labels.append(label)
+        if row is None or row.last_day != end:
+            trend.figures.append(None)
+            trend.missing.append(label)
+        else:
+            trend.figures.append(row.figures)
+    return trend
+
+
+def kpi_months_refresh(*, last_day: date, months: int = TREND_MONTHS) -> int:
+    """Compute and store the company-wide KPIs of each month up to ``last_day``; how many."""
+    for start, end in trend_months(last_day, months):
+        total = kpi_report(first_day=start, last_day=end).as_dict()["total"]
+        with transaction.atomic():
+            KpiMonth.objects.update_or_create(month=start, defaults={"last_day": end, "figures": total})
+    return months
+
+
+def kpi_months_refresh_task(*, last_day: str, months: int = TREND_MONTHS) -> dict:
+    """The queued refresh (from the KPIs page)."""
+    return {"months": kpi_months_refresh(last_day=date.fromisoformat(last_day), months=months)}
+
+
+def kpi_trend_enqueue(*, last_day: date, months: int = TREND_MONTHS) -> bool:
+    """Queue the refresh up to ``last_day`` unless one is already waiting or running; whether
+    one was queued."""
+    kwargs = {"last_day": last_day.isoformat(), "months": months}
+    waiting = QueuedTask.objects.filter(func=TASK, status__in=(TaskStatus.QUEUED, TaskStatus.RUNNING))
+    if any(task_kwargs == kwargs for task_kwargs in waiting.values_list("kwargs", flat=True)):
+        return False
+    task_enqueue(func=TASK, kwargs=kwargs)
+    return True
