@@ -25,6 +25,7 @@ from huikuan.demo.scorecards import scorecards_score
 from huikuan.demo.statements import provision_specific, statements_send
 from huikuan.demo.users import demo_users_ensure
 from huikuan.demo.write_offs import write_offs_demo
+from huikuan.finance.kpi_trend import kpi_months_refresh
 from huikuan.ledger.demo import demo_load, demo_profiles
 from huikuan.ledger.models import Customer
 
@@ -80,4 +81,5 @@ def demo_company_load(
         summary["clearance_plans"] = 1 if clearance_plan_demo(as_of=as_of) else 0
         summary.update(scorecards_score(as_of=as_of, approver="demo.manager"))
         summary.update(reports_prepare(as_of=as_of))
+        summary["kpi_months"] = kpi_months_refresh(last_day=as_of)  # the KPIs page's trend
     return summary, users

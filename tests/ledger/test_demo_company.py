@@ -236,7 +236,7 @@ def test_a_specific_provision_and_the_kpis_page_shows_figures(company, db, clien
     page = client.get("/kpis/", {"first": "2025-04-01", "last": AS_OF.isoformat(), "by": "company"})
     assert page.status_code == 200
     html = page.content.decode()
-    assert "<polyline" in html and "2025-06" in html
+    assert "<polyline" in html and "2025-06" in html and 'id="trend-pending"' not in html
 
 
 def test_one_write_off_is_posted_and_one_waits_for_the_cfo(company, db, client):
