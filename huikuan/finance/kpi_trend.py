@@ -21,6 +21,9 @@ from huikuan.finance.models import KpiMonth
 from huikuan.finance.selectors import kpi_report
 
 TREND_MONTHS = 6
+# The job keeps a year and a month: the KPIs page's six months and the monthly and annual
+# reports' trends of closed months read them too.
+STORED_MONTHS = 13
 TASK = "huikuan.finance.kpi_trend.kpi_months_refresh_task"
 
 
@@ -48,39 +51,59 @@ class Trend:
         ]
 
 
+def month_figures(first_day: date, last_day: date) -> dict:
+    """The company-wide KPIs of a month (``huikuan kpi``'s total) with its ending receivables,
+    overdue part and receipts, as decimal strings."""
+    report = kpi_report(first_day=first_day, last_day=last_day)
+    total = report.total
+    return {
+        **report.as_dict()["total"],
+        "receivables": f"{total.ending_ar:.2f}",
+        "overdue": f"{total.ending_ar - total.ending_current_ar:.2f}",
+        "receipts": f"{total.receipts:.2f}",
+    }
+
+
+def stored_months(spans: list[tuple[date, date]]) -> dict[date, dict]:
+    """The stored figures of each (first day, last day) span stored up to that last day."""
+    wanted = dict(spans)
+    return {
+        row.month: row.figures
+        for row in KpiMonth.objects.filter(month__in=list(wanted))
+        if row.last_day == wanted[row.month]
+    }
+
+
 def kpi_trend(*, last_day: date, months: int = TREND_MONTHS) -> Trend:
     """The stored company-wide KPIs of each month up to ``last_day``; a month stored up to
     another day (the month in course, computed on another day) counts as missing."""
     spans = trend_months(last_day, months)
-    stored = {row.month: row for row in KpiMonth.objects.filter(month__in=[start for start, _end in spans])}
+    stored = stored_months(spans)
     trend = Trend()
-    for start, end in spans:
+    for start, _end in spans:
         label = f"{start:%Y-%m}"
-        row = stored.get(start)
         trend.labels.append(label)
-        if row is None or row.last_day != end:
-            trend.figures.append(None)
+        trend.figures.append(stored.get(start))
+        if start not in stored:
             trend.missing.append(label)
-        else:
-            trend.figures.append(row.figures)
     return trend
 
 
-def kpi_months_refresh(*, last_day: date, months: int = TREND_MONTHS) -> int:
+def kpi_months_refresh(*, last_day: date, months: int = STORED_MONTHS) -> int:
     """Compute and store the company-wide KPIs of each month up to ``last_day``; how many."""
     for start, end in trend_months(last_day, months):
-        total = kpi_report(first_day=start, last_day=end).as_dict()["total"]
+        figures = month_figures(start, end)
         with transaction.atomic():
-            KpiMonth.objects.update_or_create(month=start, defaults={"last_day": end, "figures": total})
+            KpiMonth.objects.update_or_create(month=start, defaults={"last_day": end, "figures": figures})
     return months
 
 
-def kpi_months_refresh_task(*, last_day: str, months: int = TREND_MONTHS) -> dict:
+def kpi_months_refresh_task(*, last_day: str, months: int = STORED_MONTHS) -> dict:
     """The queued refresh (from the KPIs page)."""
     return {"months": kpi_months_refresh(last_day=date.fromisoformat(last_day), months=months)}
 
 
-def kpi_trend_enqueue(*, last_day: date, months: int = TREND_MONTHS) -> bool:
+def kpi_trend_enqueue(*, last_day: date, months: int = STORED_MONTHS) -> bool:
     """Queue the refresh up to ``last_day`` unless one is already waiting or running; whether
     one was queued."""
     kwargs = {"last_day": last_day.isoformat(), "months": months}

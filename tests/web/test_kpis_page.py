@@ -52,7 +52,7 @@ def test_months_not_stored_are_queued_not_computed_in_the_request(web_as, monkey
     html = page.content.decode()
     assert page.status_code == 200 and 'id="trend-pending"' in html and "2024-01, 2024-02" in html
     queued = QueuedTask.objects.filter(func=kpi_trend.TASK)
-    assert [task.kwargs for task in queued] == [{"last_day": "2024-06-30", "months": 6}]
+    assert [task.kwargs for task in queued] == [{"last_day": "2024-06-30", "months": 13}]
     client.get("/kpis/", {"first": "2024-04-01", "last": "2024-06-30", "by": "company"})
     assert queued.count() == 1  # asked again while waiting: not queued twice
     monkeypatch.undo()
@@ -69,10 +69,24 @@ def test_months_not_stored_are_queued_not_computed_in_the_request(web_as, monkey
 @pytest.mark.parametrize("day", [date(2024, 6, 12)])
 def test_the_month_in_course_is_stored_up_to_its_day_and_redone_the_next_day(db, day):
     kpi_trend.kpi_months_refresh(last_day=day)
-    assert KpiMonth.objects.count() == 6
+    assert KpiMonth.objects.count() == kpi_trend.STORED_MONTHS == 13
     assert KpiMonth.objects.get(month=date(2024, 6, 1)).last_day == day
     assert kpi_trend.kpi_trend(last_day=day).missing == []
     # The next day the month in course is missing until the job runs again; closed months stand.
     assert kpi_trend.kpi_trend(last_day=date(2024, 6, 13)).missing == ["2024-06"]
     trend = kpi_trend.kpi_trend(last_day=day)
     assert all(value is None or isinstance(value, Decimal) for value in trend.series("dso"))
+
+
+def test_the_monthly_reports_trend_reads_stored_months_and_computes_the_rest(db, monkeypatch):
+    from huikuan.finance.reports import monthly
+
+    fresh = monthly.month_trend(last_day=date(2024, 5, 31), months=6)
+    kpi_trend.kpi_months_refresh(last_day=date(2024, 6, 30))  # May and before, closed: stored
+    computed = []
+    real = kpi_trend.month_figures
+    monkeypatch.setattr(monthly, "month_figures", lambda a, b: computed.append(a) or real(a, b))
+    assert monthly.month_trend(last_day=date(2024, 5, 31), months=6) == fresh
+    assert computed == []
+    monthly.month_trend(last_day=date(2024, 6, 15), months=2)  # June up to the 15th: not stored
+    assert computed == [date(2024, 6, 1)]

@@ -11,7 +11,7 @@ customer's credit class, summed in SQL.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.db import connection
@@ -21,6 +21,7 @@ from huikuan.core.money import HUNDRED, PERCENT_PLACES, from_minor_units, quanti
 from huikuan.core.policy import policy_value
 from huikuan.credit.figures import functional_sql
 from huikuan.finance.figures import days_between_sql
+from huikuan.finance.kpi_trend import month_figures, stored_months, trend_months
 from huikuan.finance.models import ClearancePlan, PlanStatus
 from huikuan.finance.plan_progress import plan_progress
 from huikuan.finance.provision import BUCKETS
@@ -98,23 +99,21 @@ def plan_section(as_of: date) -> dict | None:
 
 
 def month_trend(*, last_day: date, months: int) -> list[dict]:
-    """The KPI report's total of each of the last ``months`` months up to ``last_day``."""
-    rows, end = [], last_day
-    for _index in range(months):
-        start = end.replace(day=1)
-        report = kpi_report(first_day=start, last_day=end)
-        values = report.as_dict()["total"]
+    """The KPI report's total of each of the last ``months`` months up to ``last_day``: as the
+    daily ``kpi_trend`` job stored it, else computed now."""
+    spans = trend_months(last_day, months)
+    stored = stored_months(spans)
+    rows = []
+    for start, end in spans:
+        figures = stored.get(start) or month_figures(start, end)
         rows.append(
             {
                 "month": f"{start:%Y-%m}",
-                "receivables": f"{report.total.ending_ar:.2f}",
-                "overdue": f"{report.total.ending_ar - report.total.ending_current_ar:.2f}",
-                "receipts": f"{report.total.receipts:.2f}",
-                **{name: values[name] for name in ("dso", "bpdso", "collection_rate", "overdue_ratio")},
+                **{name: figures[name] for name in ("receivables", "overdue", "receipts")},
+                **{name: figures[name] for name in ("dso", "bpdso", "collection_rate", "overdue_ratio")},
             }
         )
-        end = start - timedelta(days=1)
-    return list(reversed(rows))
+    return rows
 
 
 def monthly_report(*, month: date, as_of: date | None = None) -> dict:
