@@ -166,6 +166,6 @@ JOBS: dict[str, Job] = {
             after=("promises",),
         ),
         Job("reports", "management reports due by their schedules, emailed with the PDF", _reports),
-        Job("kpi_trend", "the KPIs of the last six months, for the KPIs page's trend", _kpi_trend),
+        Job("kpi_trend", "the KPIs of the last thirteen months, stored for the trends", _kpi_trend),
     )
 }

@@ -499,7 +499,7 @@ JOBS = {
     "scorecards_monthly": _("Monthly staff scorecards"),
     "check_ins": _("Periodic check-in reminders"),
     "reports": _("Management reports sent"),
-    "kpi_trend": _("KPIs of the last six months stored"),
+    "kpi_trend": _("Monthly KPIs stored for the trends"),
 }
 
 # Who changed a record when no signed-in user did (``huikuan.core.audit``): the source of the
