@@ -11,7 +11,7 @@ at most two solutions are counted, since a second one already makes the fit a ti
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from huikuan.cash.matching.model import (
@@ -370,6 +370,15 @@ def fit_open_items(
         (i for i in eligible if ZERO < i.open_amount - amount <= settings.tolerance_for(i.open_amount)),
         key=lambda i: (i.open_amount - amount, _age_key(i)),
     )
+    # One invoice and a round sum more is rarer by chance than a combination within the
+    # tolerance among many invoices (its cents must meet), so it is looked for before those;
+    # with a short-paid invoice besides, the two readings compete and a person decides.
+    over = _over_single(amount, invoices)
+    if over and near:
+        return [
+            replace(fit, certainty=_share(fit.certainty, 2), ties=2, reasons=(*fit.reasons, *_tie(2)))
+            for fit in (*over, *fit_open_items(amount, near, settings)[:1])
+        ]
     if near:
         # Unique only when a single invoice lies within the tolerance: a closer one is no proof.
         # A customer with many open invoices has one near almost any amount by chance.
@@ -407,10 +416,9 @@ def fit_open_items(
             )
             for i in near[:2]
         ]
-    window = subset_solutions(cents[:WINDOW_POOL], target, window_top, settings.combination_max_invoices)
-    over = [] if window else _over_single(amount, invoices)
     if over:
         return over
+    window = subset_solutions(cents[:WINDOW_POOL], target, window_top, settings.combination_max_invoices)
     if window:
         n = max(len(window), _swappable([pool[i] for i in window[0]], invoices))
         searched = min(len(pool), WINDOW_POOL)
