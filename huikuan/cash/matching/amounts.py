@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from huikuan.cash.matching.model import (
+    OLDEST_FIRST,
     ZERO,
     Allocation,
     MatchSettings,
@@ -103,6 +104,16 @@ def _round_doubt(certainty: float, chosen: Sequence[OpenInvoice]) -> float:
     return certainty
 
 
+# How sure an allocation by the oldest-first setting is: the setting decides, not the
+# amount; the customer must be known for sure (a name alone never applies it, see
+# ``evidence.NAME_ONLY_FITS``).
+OLDEST_FIRST_CERTAINTY = 0.95
+
+
+def _policy_reason(applied: bool) -> tuple[Reason, ...]:
+    return (reason("oldest_first_setting"),) if applied else ()
+
+
 def _tie(count: int) -> tuple[Reason, ...]:
     return (reason("amount_tie", count=count),) if count > 1 else ()
 
@@ -164,14 +175,15 @@ def fit_referenced(amount: Decimal, referenced: Sequence[OpenInvoice], settings:
                 best.reasons,
             )
         allocations, _rest = _fifo(amount, referenced)
+        policy = settings.unreferenced_partial == OLDEST_FIRST
         return Fit(
-            "partial_references",
+            "oldest_first" if policy else "partial_references",
             allocations,
             ZERO,
             ZERO,
-            0.6,
+            OLDEST_FIRST_CERTAINTY if policy else 0.6,
             0.4,
-            reasons=(reason("partial_payment_several", count=count),),
+            reasons=(reason("partial_payment_several", count=count), *_policy_reason(policy)),
         )
     invoice = referenced[0]
     return Fit(
@@ -249,9 +261,7 @@ def _over_single(amount: Decimal, invoices: Sequence[OpenInvoice]) -> list[Fit]:
     if tail == 0:
         return []
     fitting = [
-        i
-        for i in invoices
-        if i.open_amount % 100 == tail and i.open_amount < amount <= 2 * i.open_amount
+        i for i in invoices if i.open_amount % 100 == tail and i.open_amount < amount <= 2 * i.open_amount
     ]
     if len(fitting) != 1:
         return []
@@ -444,18 +454,29 @@ def fit_open_items(
                 )
             )
         return fits
+    policy = settings.unreferenced_partial == OLDEST_FIRST
     if amount > total:
         allocations = tuple(Allocation(i.number, i.open_amount) for i in sorted(invoices, key=_age_key))
         return [
             Fit(
-                "over_all",
+                "oldest_first" if policy else "over_all",
                 allocations,
                 amount - total,
                 ZERO,
-                0.6,
+                OLDEST_FIRST_CERTAINTY if policy else 0.6,
                 0.0,
-                reasons=(reason("overpayment", on_account=amount - total),),
+                reasons=(reason("overpayment", on_account=amount - total), *_policy_reason(policy)),
             )
         ]
     allocations, rest = _fifo(amount, invoices)
-    return [Fit("no_fit", allocations, rest, ZERO, 0.45, 0.0, reasons=(reason("amount_no_fit"),))]
+    return [
+        Fit(
+            "oldest_first" if policy else "no_fit",
+            allocations,
+            rest,
+            ZERO,
+            OLDEST_FIRST_CERTAINTY if policy else 0.45,
+            0.0,
+            reasons=(reason("amount_no_fit"), *_policy_reason(policy)),
+        )
+    ]

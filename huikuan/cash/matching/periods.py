@@ -85,6 +85,8 @@ def memo_periods(memo: str) -> list[Period]:
         found.append(Period(int(match.group(2)), int(match.group(1))))
     for match in _ENGLISH.finditer(text):
         number = _ENGLISH_MONTHS.get(match.group(1))
+        if number == 5 and match.group(1) == "MAY" and not match.group(2):
+            continue  # "may" is a word too: the month only with its year
         if number is not None:
             found.append(Period(number, int(match.group(2)) if match.group(2) else None))
     return list(dict.fromkeys(found))

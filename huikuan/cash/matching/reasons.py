@@ -57,6 +57,9 @@ REASON_TEXTS = {
         "The amount is invoice {invoice} and a round {on_account} more, and no other open invoice "
         "is exceeded by a round sum: the rest stays on account."
     ),
+    "oldest_first_setting": _(
+        "The setting applies a part or overpayment that names nothing to the oldest open invoices first."
+    ),
     "amount_no_fit": _("The amount fits none of the customer's open invoices."),
     "no_open_invoices": _("The customer has no open invoices in this currency."),
     "currency_mismatch": _("The customer's open invoices are not in {currency}."),
