@@ -167,8 +167,11 @@ def test_an_overpayment_competing_with_a_short_pay_of_another_invoice_is_a_tie()
     assert "amount_tie" in [r.code for r in proposal.candidates[0].reasons]
 
 
-def test_an_overpayment_known_by_the_payer_name_alone_waits_for_a_person():
-    assert match("18801.39", OVER, account="").status == REVIEW
+def test_an_overpayment_by_a_round_sum_is_applied_on_the_payers_exact_name_alone():
+    # Its cents single the invoice out, as an invoice paid exactly is.
+    assert match("18801.39", OVER, account="").status == AUTO
+    # A name only similar to the customer's is not enough.
+    assert match("18801.39", OVER, account="", payer="上海华东机戒有限公司").status == REVIEW
 
 
 # ------------------------------------------------------------------ a small round invoice in a combination
