@@ -8,7 +8,8 @@ invoices, a bank statement CSV) and run the whole path:
 
 The generator is meant to be hard where real statements are: references with and without
 prefix, other separators, dropped or added zeros, any case, lists and ranges, order numbers
-instead of invoice numbers, no reference at all; names in full, short, without legal form,
+instead of invoice numbers, only the month (sometimes the service month before the invoice
+date), no reference at all; names in full, short, without legal form,
 with a branch, in pinyin, in English, with typos, cut at the bank's field length; bank fees,
 short-pays, part payments, several invoices in one transfer, overpayments, two open invoices
 of the same amount, third parties paying for a customer, and receipts that are not from
