@@ -175,6 +175,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--mix", choices=("base", "heldout", "both"), default="both", help="which statement(s) to match"
     )
+    parser.add_argument(
+        "--unreferenced-partial",
+        choices=("review", "oldest_first"),
+        default="review",
+        help="the CASH_UNREFERENCED_PARTIAL setting (default: review, as shipped)",
+    )
     args = parser.parse_args(argv)
     customers = args.customers or max(10, args.invoices // 10)
     started = time.perf_counter()
@@ -196,7 +202,8 @@ def main(argv: list[str] | None = None) -> int:
         "targets": TARGETS,
         "runs": {},
     }
-    settings = MatchSettings()
+    settings = MatchSettings(unreferenced_partial=args.unreferenced_partial)
+    report["settings"] = {"unreferenced_partial": settings.unreferenced_partial}
     for name, rows in statements.items():
         figures, build, match = run(ledger, rows, settings, args.misses)
         figures.update(

@@ -8,7 +8,8 @@ invoices, a bank statement CSV) and run the whole path:
 
 The generator is meant to be hard where real statements are: references with and without
 prefix, other separators, dropped or added zeros, any case, lists and ranges, order numbers
-instead of invoice numbers, no reference at all; names in full, short, without legal form,
+instead of invoice numbers, only the month (sometimes the service month before the invoice
+date), no reference at all; names in full, short, without legal form,
 with a branch, in pinyin, in English, with typos, cut at the bank's field length; bank fees,
 short-pays, part payments, several invoices in one transfer, overpayments, two open invoices
 of the same amount, third parties paying for a customer, and receipts that are not from
@@ -232,6 +233,27 @@ def _payer_name(rng: random.Random, customer: dict, variation: str) -> tuple[str
     return name, "name_full"
 
 
+# Payers of a monthly fee or a month's goods often write the month instead of the invoice
+# number. Some write the month of the service while the invoice is dated in the month after
+# (a hard case: the month then points at the wrong one of two equal invoices).
+PERIOD_SHARE = {"base": 0.25, "heldout": 0.2}
+PERIOD_STYLES = ["{m}月货款", "{m}月份服务费", "{y}年{m}月货款", "支付{m}月费用", "{m}月管理费"]
+PERIOD_STYLES_HELDOUT = ["{cm}月租金", "{en} {y} FEE", "{y}-{m:02d} 服务费", "{y}.{m} 货款"]
+CHINESE_MONTHS = "一 二 三 四 五 六 七 八 九 十 十一 十二".split()
+ENGLISH_MONTHS = "JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split()
+
+
+def _period_memo(rng: random.Random, invoice: dict, variation: str) -> str:
+    issued = invoice["invoice_date"]
+    year, month = issued.year, issued.month
+    if rng.random() < 0.3:  # the service month, invoiced at the start of the next
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    styles = PERIOD_STYLES + (PERIOD_STYLES_HELDOUT if variation == "heldout" else [])
+    return rng.choice(styles).format(
+        y=year, m=month, cm=CHINESE_MONTHS[month - 1], en=ENGLISH_MONTHS[month - 1]
+    )
+
+
 NOISE = ["货款", "付款", "支付货款", "往来款", "购货款", "", "", "", "转账", "网银转账", "PAYMENT"]
 NOISE_HELDOUT = ["结算款", "设备款", "材料款 HT2024-0088", "付3月货款", "电汇", "TT PAYMENT"]
 
@@ -274,6 +296,8 @@ def generate_bank_lines(
     """Bank lines as dicts (the bank statement CSV's columns) each with ``truth``: who paid
     (``customer_code``, None for a non-customer), which invoices got what, the scenario."""
     rng = random.Random(f"{seed}-{variation}")
+    # Its own stream, so that adding the habit left every other line as it was.
+    period_rng = random.Random(f"{seed}-{variation}-period")
     customers = {c["customer_code"]: c for c in ledger["customers"]}
     open_by_customer: dict[str, list[dict]] = defaultdict(list)
     for invoice in ledger["invoices"]:
@@ -316,6 +340,7 @@ def generate_bank_lines(
                     used,
                     variation,
                     taken,
+                    period_rng,
                 )
             )
         out.append(line)
@@ -353,7 +378,7 @@ def _stranger(rng: random.Random, taken: set[str]) -> str:
 
 
 def _customer_receipt(
-    rng, scenario, customers, open_by_customer, all_invoices, used, variation, taken
+    rng, scenario, customers, open_by_customer, all_invoices, used, variation, taken, period_rng=None
 ) -> dict:
     on_account = Decimal("0.00")
     reference_share = 0.6 if variation == "heldout" else 0.7
@@ -429,6 +454,8 @@ def _customer_receipt(
                 "invoice_number",
             )
         memo = f"{noise} {memo}".strip() if rng.random() < 0.5 else f"{memo} {noise}".strip()
+    elif period_rng is not None and len(chosen) == 1 and period_rng.random() < PERIOD_SHARE[variation]:
+        memo, ref_style = _period_memo(period_rng, chosen[0], variation), "period"
     return {
         "amount": paid,
         "currency": customer["currency"],

@@ -493,6 +493,10 @@ HUIKUAN = {
     "CASH_COMBINATION_POOL": 24,
     # Fuzzy payer names: the least rapidfuzz ratio (0-100) that makes a name a candidate.
     "CASH_FUZZY_NAME_CUTOFF": 80,
+    # A part or overpayment that names nothing and fits no invoice, from a customer known for
+    # sure (account, learned name, code or a reference): "review" (a person decides) or
+    # "oldest_first" (applied to the oldest open invoices first, 先进先出; the rest on account).
+    "CASH_UNREFERENCED_PARTIAL": "review",
     # --- Finance control (issue 13, huikuan.finance). The countback DSO looks back at most
     # this many calendar months.
     "KPI_COUNTBACK_MONTHS": 24,

@@ -313,6 +313,14 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
         _("Invoices searched for combinations"),
         _("How many of a customer's open invoices, oldest first, the combination search considers."),
     ),
+    "CASH_UNREFERENCED_PARTIAL": (
+        _("Part payments that name no invoice"),
+        _(
+            "A part or overpayment from a customer known for sure that names and fits no invoice: "
+            "review (a person decides) or oldest_first (applied to the oldest open invoices first, "
+            "the rest on account)."
+        ),
+    ),
     "CASH_FUZZY_NAME_CUTOFF": (
         _("Least similarity of a payer's name"),
         _("A customer name less similar than this (0 to 100) is not a candidate for the payer."),

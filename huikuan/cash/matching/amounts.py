@@ -11,10 +11,11 @@ at most two solutions are counted, since a second one already makes the fit a ti
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from huikuan.cash.matching.model import (
+    OLDEST_FIRST,
     ZERO,
     Allocation,
     MatchSettings,
@@ -22,6 +23,7 @@ from huikuan.cash.matching.model import (
     Reason,
     reason,
 )
+from huikuan.cash.matching.periods import Period, period_choice
 from huikuan.cash.matching.subsets import cents_of as _cents
 from huikuan.cash.matching.subsets import (
     combination_certainty,
@@ -91,12 +93,25 @@ def _swappable(chosen: Sequence[OpenInvoice], invoices: Sequence[OpenInvoice]) -
 
 
 def _round_doubt(certainty: float, chosen: Sequence[OpenInvoice]) -> float:
-    """A combination with a small round invoice in it (say 2,000.00 of 22,941.13) competes
-    with paying the others and overpaying by that round sum: a person decides."""
+    """A combination of two invoices, one of them small and round (say 2,000.00 with
+    20,941.13), competes with paying the other one and overpaying by that round sum: a person
+    decides. With three or more the others are a combination themselves, and paying a
+    combination and overpaying it by a round sum besides is no likelier than paying the
+    small invoice that is open."""
     total = sum((i.open_amount for i in chosen), ZERO)
-    if any(i.open_amount % 100 == 0 and i.open_amount * 10 <= total for i in chosen):
+    if len(chosen) == 2 and any(i.open_amount % 100 == 0 and i.open_amount * 10 <= total for i in chosen):
         return min(certainty, 0.85)
     return certainty
+
+
+# How sure an allocation by the oldest-first setting is: the setting decides, not the
+# amount; the customer must be known for sure (a name alone never applies it, see
+# ``evidence.NAME_ONLY_FITS``).
+OLDEST_FIRST_CERTAINTY = 0.95
+
+
+def _policy_reason(applied: bool) -> tuple[Reason, ...]:
+    return (reason("oldest_first_setting"),) if applied else ()
 
 
 def _tie(count: int) -> tuple[Reason, ...]:
@@ -148,7 +163,7 @@ def fit_referenced(amount: Decimal, referenced: Sequence[OpenInvoice], settings:
     if count > 1:
         # An order or a list named more than was paid: the part of them the amount fits.
         best = fit_open_items(amount, referenced, settings)[0]
-        if best.kind.startswith(("exact", "tolerance")):
+        if best.kind.startswith(("exact", "tolerance", "over_single")):
             return Fit(
                 best.kind + "_reference",
                 best.allocations,
@@ -160,14 +175,15 @@ def fit_referenced(amount: Decimal, referenced: Sequence[OpenInvoice], settings:
                 best.reasons,
             )
         allocations, _rest = _fifo(amount, referenced)
+        policy = settings.unreferenced_partial == OLDEST_FIRST
         return Fit(
-            "partial_references",
+            "oldest_first" if policy else "partial_references",
             allocations,
             ZERO,
             ZERO,
-            0.6,
+            OLDEST_FIRST_CERTAINTY if policy else 0.6,
             0.4,
-            reasons=(reason("partial_payment_several", count=count),),
+            reasons=(reason("partial_payment_several", count=count), *_policy_reason(policy)),
         )
     invoice = referenced[0]
     return Fit(
@@ -231,12 +247,82 @@ def _habitual(
     ]
 
 
-def fit_open_items(amount: Decimal, invoices: Sequence[OpenInvoice], settings: MatchSettings) -> list[Fit]:
+def _over_single(amount: Decimal, invoices: Sequence[OpenInvoice]) -> list[Fit]:
+    """An overpayment of one invoice by a round sum: the receipt is one open invoice plus a
+    whole number of hundreds (at most as much again as the invoice), the rest on account.
+
+    Only an invoice that is not itself a whole hundred counts, and only when it is the one
+    open invoice the receipt exceeds by a round sum: its tail (the amount modulo 100.00,
+    say 16,801.39 → 1.39) then reappears in the receipt (18,801.39), which a receipt for
+    anything else matches by chance once in ten thousand per open invoice. A round receipt
+    over a round invoice (81,000.00 over 80,000.00) could be a round part payment of
+    anything: a person decides."""
+    tail = amount % 100
+    if tail == 0:
+        return []
+    fitting = [
+        i for i in invoices if i.open_amount % 100 == tail and i.open_amount < amount <= 2 * i.open_amount
+    ]
+    if len(fitting) != 1:
+        return []
+    invoice = fitting[0]
+    rest = amount - invoice.open_amount
+    # The chance that another receipt's tail meets one of these open invoices' by coincidence.
+    chance = len(invoices) / 10_000
+    certainty = 0.95 if chance <= 0.005 else 0.9 if chance <= 0.02 else 0.8
+    return [
+        Fit(
+            "over_single",
+            (Allocation(invoice.number, invoice.open_amount),),
+            rest,
+            ZERO,
+            certainty,
+            0.5,
+            reasons=(
+                reason("amount_invoice_plus_round", invoice=invoice.number, on_account=rest),
+                reason("overpayment", on_account=rest),
+            ),
+        )
+    ]
+
+
+def _untie(tied: Sequence[OpenInvoice], periods: Sequence[Period]) -> OpenInvoice | None:
+    """The one of several invoices that fit equally which the memo's period names (see
+    ``periods.period_choice``), or ``None``."""
+    if not periods or len(tied) < 2:
+        return None
+    chosen = period_choice(list(periods), [i.invoice_date for i in tied])
+    return None if chosen is None else tied[chosen]
+
+
+def fit_open_items(
+    amount: Decimal,
+    invoices: Sequence[OpenInvoice],
+    settings: MatchSettings,
+    periods: Sequence[Period] = (),
+) -> list[Fit]:
     """The receipt against all of a customer's open invoices (none named): best fits first;
-    more than one fit of the same kind is a tie."""
+    more than one fit of the same kind is a tie, unless the memo names the period (month) of
+    exactly one of them (``periods``, see ``periods.memo_periods``)."""
     if not invoices:
         return [Fit("no_open_items", (), amount, ZERO, 0.45, 0.0, reasons=(reason("no_open_invoices"),))]
     singles = sorted((i for i in invoices if i.open_amount == amount), key=_age_key)
+    named = _untie(singles, periods)
+    if named is not None:
+        return [
+            Fit(
+                "exact_single",
+                (Allocation(named.number, amount),),
+                ZERO,
+                ZERO,
+                0.95,
+                0.8,
+                reasons=(
+                    reason("amount_equals_invoice", invoice=named.number),
+                    reason("period_in_memo", count=len(singles), invoice=named.number, period=periods[0]),
+                ),
+            )
+        ]
     if singles:
         n = len(singles)
         return [
@@ -294,12 +380,39 @@ def fit_open_items(amount: Decimal, invoices: Sequence[OpenInvoice], settings: M
         (i for i in eligible if ZERO < i.open_amount - amount <= settings.tolerance_for(i.open_amount)),
         key=lambda i: (i.open_amount - amount, _age_key(i)),
     )
+    # One invoice and a round sum more is rarer by chance than a combination within the
+    # tolerance among many invoices (its cents must meet), so it is looked for before those;
+    # with a short-paid invoice besides, the two readings compete and a person decides.
+    over = _over_single(amount, invoices)
+    if over and near:
+        return [
+            replace(fit, certainty=_share(fit.certainty, 2), ties=2, reasons=(*fit.reasons, *_tie(2)))
+            for fit in (*over, *fit_open_items(amount, near, settings)[:1])
+        ]
     if near:
         # Unique only when a single invoice lies within the tolerance: a closer one is no proof.
         # A customer with many open invoices has one near almost any amount by chance.
         n = len(near)
         chance = len(eligible) * settings.tolerance_for(amount) / (3 * amount)
         single = 0.93 if chance <= Decimal("0.2") else 0.85 if chance <= Decimal("0.5") else 0.7
+        same = [i for i in near if i.open_amount == near[0].open_amount]
+        named = _untie(same, periods) if len(same) == n else None
+        if named is not None:
+            return [
+                _paid(
+                    amount,
+                    [named],
+                    "tolerance_single",
+                    single,
+                    0.6,
+                    settings,
+                    1,
+                    (
+                        reason("amount_within_tolerance", difference=named.open_amount - amount),
+                        reason("period_in_memo", count=n, invoice=named.number, period=periods[0]),
+                    ),
+                )
+            ]
         return [
             _paid(
                 amount,
@@ -313,6 +426,8 @@ def fit_open_items(amount: Decimal, invoices: Sequence[OpenInvoice], settings: M
             )
             for i in near[:2]
         ]
+    if over:
+        return over
     window = subset_solutions(cents[:WINDOW_POOL], target, window_top, settings.combination_max_invoices)
     if window:
         n = max(len(window), _swappable([pool[i] for i in window[0]], invoices))
@@ -339,18 +454,29 @@ def fit_open_items(amount: Decimal, invoices: Sequence[OpenInvoice], settings: M
                 )
             )
         return fits
+    policy = settings.unreferenced_partial == OLDEST_FIRST
     if amount > total:
         allocations = tuple(Allocation(i.number, i.open_amount) for i in sorted(invoices, key=_age_key))
         return [
             Fit(
-                "over_all",
+                "oldest_first" if policy else "over_all",
                 allocations,
                 amount - total,
                 ZERO,
-                0.6,
+                OLDEST_FIRST_CERTAINTY if policy else 0.6,
                 0.0,
-                reasons=(reason("overpayment", on_account=amount - total),),
+                reasons=(reason("overpayment", on_account=amount - total), *_policy_reason(policy)),
             )
         ]
     allocations, rest = _fifo(amount, invoices)
-    return [Fit("no_fit", allocations, rest, ZERO, 0.45, 0.0, reasons=(reason("amount_no_fit"),))]
+    return [
+        Fit(
+            "oldest_first" if policy else "no_fit",
+            allocations,
+            rest,
+            ZERO,
+            OLDEST_FIRST_CERTAINTY if policy else 0.45,
+            0.0,
+            reasons=(reason("amount_no_fit"), *_policy_reason(policy)),
+        )
+    ]

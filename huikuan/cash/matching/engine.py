@@ -49,6 +49,7 @@ from huikuan.cash.matching.model import (
     reason,
 )
 from huikuan.cash.matching.names import NameIndex, squeeze
+from huikuan.cash.matching.periods import memo_periods
 from huikuan.cash.matching.references import (
     CUSTOMER,
     INVOICE,
@@ -241,7 +242,7 @@ class MatchIndex:
                 fit = fit_referenced(line.amount, referenced, self.settings)
                 if (known and number == 0) or not weak or fit.exact_or_tolerance:
                     return [fit], weak
-        return fit_open_items(line.amount, same_currency, self.settings), False
+        return fit_open_items(line.amount, same_currency, self.settings, memo_periods(line.memo)), False
 
     def _candidates(self, line: BankLine, evidence: dict[str, Evidence]) -> list[tuple[Candidate, bool]]:
         """Ranked candidates, each with whether it may be applied without a person."""

@@ -37,10 +37,19 @@ NON_CUSTOMER_WORDS = (
     "PAYROLL",
 )
 # The fits that apply a receipt automatically when only the payer name says who paid: the
-# amount alone must single out the invoices (a part payment, an overpayment or a combination
-# found among many is a person's decision).
+# amount alone must single out the invoices (a part payment, an overpayment of everything or
+# a combination found among many is a person's decision; one invoice overpaid by a round sum
+# is singled out by its cents, as an invoice paid exactly is).
 NAME_ONLY_FITS = frozenset(
-    {"exact_single", "exact_all", "exact_oldest", "exact_order", "exact_combination", "tolerance_single"}
+    {
+        "exact_single",
+        "exact_all",
+        "exact_oldest",
+        "exact_order",
+        "exact_combination",
+        "tolerance_single",
+        "over_single",
+    }
 )
 EXACT_FITS = frozenset({"exact_single", "exact_all", "exact_oldest", "exact_order", "exact_combination"})
 # A name shared by at most this many customers may be settled by the amount.

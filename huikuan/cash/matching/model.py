@@ -20,6 +20,13 @@ UNMATCHED = "unmatched"
 IGNORED = "ignored"
 STATUSES = (AUTO, REVIEW, UNMATCHED, IGNORED)
 
+# A part or overpayment from a customer known for sure (its account, a learned name, its
+# code or a reference) that fits nothing: wait for a person, or apply it to the oldest open
+# invoices first (先进先出), the rest on account.
+REVIEW_PARTIAL = "review"
+OLDEST_FIRST = "oldest_first"
+UNREFERENCED_PARTIAL_CHOICES = (REVIEW_PARTIAL, OLDEST_FIRST)
+
 LEAVE_OPEN = "leave_open"
 WRITE_OFF = "write_off"
 DIFFERENCE_TREATMENTS = (LEAVE_OPEN, WRITE_OFF)
@@ -93,11 +100,14 @@ class MatchSettings:
     combination_max_invoices: int = 6
     combination_pool: int = 24
     fuzzy_name_cutoff: int = 80
+    unreferenced_partial: str = REVIEW_PARTIAL
     max_candidates: int = 5
 
     def __post_init__(self) -> None:
         if self.difference_treatment not in DIFFERENCE_TREATMENTS:
             raise ValueError(f"difference treatment must be one of {DIFFERENCE_TREATMENTS}")
+        if self.unreferenced_partial not in UNREFERENCED_PARTIAL_CHOICES:
+            raise ValueError(f"unreferenced partial must be one of {UNREFERENCED_PARTIAL_CHOICES}")
         if not Decimal(0) <= self.review_threshold <= self.auto_threshold <= Decimal(1):
             raise ValueError("thresholds must satisfy 0 <= review <= auto <= 1")
 
@@ -208,6 +218,7 @@ SETTING_KEYS = {
     "combination_max_invoices": "CASH_COMBINATION_MAX_INVOICES",
     "combination_pool": "CASH_COMBINATION_POOL",
     "fuzzy_name_cutoff": "CASH_FUZZY_NAME_CUTOFF",
+    "unreferenced_partial": "CASH_UNREFERENCED_PARTIAL",
 }
 
 

@@ -45,10 +45,21 @@ REASON_TEXTS = {
     "amount_within_tolerance": _(
         "The amount is {difference} short of the open amount, within the tolerance."
     ),
+    "period_in_memo": _(
+        "{count} open invoices have this amount; the memo names the period {period}, and only "
+        "invoice {invoice} is of that month (none of the month after)."
+    ),
     "amount_tie": _("The amount fits {count} invoices equally well: a person must choose."),
     "partial_payment": _("A part payment of invoice {invoice}; {remaining} stays open."),
     "partial_payment_several": _("Less than the {count} invoices named: allocated oldest first."),
     "overpayment": _("More than the invoices: {on_account} stays on account."),
+    "amount_invoice_plus_round": _(
+        "The amount is invoice {invoice} and a round {on_account} more, and no other open invoice "
+        "is exceeded by a round sum: the rest stays on account."
+    ),
+    "oldest_first_setting": _(
+        "The setting applies a part or overpayment that names nothing to the oldest open invoices first."
+    ),
     "amount_no_fit": _("The amount fits none of the customer's open invoices."),
     "no_open_invoices": _("The customer has no open invoices in this currency."),
     "currency_mismatch": _("The customer's open invoices are not in {currency}."),

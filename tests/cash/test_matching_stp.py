@@ -1,0 +1,246 @@
+"""The rules that let more receipts through without a person, at their edges: a memo's period
+unties invoices of one amount, an invoice overpaid by a round sum, a combination holding a
+small round invoice, and the oldest-first setting for part payments that name nothing."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from huikuan.cash.matching import (
+    AUTO,
+    REVIEW,
+    Aliases,
+    BankLine,
+    CustomerRef,
+    MatchIndex,
+    MatchSettings,
+    OpenInvoice,
+)
+from huikuan.cash.matching.periods import Period, memo_periods
+
+D = Decimal
+KNOWN_ACCOUNT = "6222000011112222"
+HUADONG = CustomerRef("C001", "上海华东机械有限公司", "华东机械", "", "CNY")
+OTHER = CustomerRef("C002", "北京长城电子科技股份有限公司", "", "", "CNY")
+ALIASES = Aliases(by_account={KNOWN_ACCOUNT: "C001"})
+
+
+def inv(number, amount, issued, customer="C001", order=""):
+    return OpenInvoice(number, customer, D(amount), "CNY", issued, None, order)
+
+
+def match(amount, ledger, *, memo="", account=KNOWN_ACCOUNT, payer="上海华东机械有限公司", settings=None):
+    index = MatchIndex([HUADONG, OTHER], ledger, ALIASES, settings)
+    line = BankLine("B1", date(2024, 12, 5), D(amount), "CNY", "credit", payer, account, memo)
+    return index.match(line)
+
+
+def allocations(proposal):
+    return {a.invoice_number: a.amount for a in proposal.allocations}
+
+
+def codes(proposal):
+    return [r.code for r in proposal.reasons]
+
+
+# ------------------------------------------------------------------ the period in a memo
+@pytest.mark.parametrize(
+    ("memo", "expected"),
+    [
+        ("10月服务费", [Period(10)]),
+        ("支付2024年10月货款", [Period(10, 2024)]),
+        ("10月份管理费", [Period(10)]),
+        ("十一月租金", [Period(11)]),
+        ("OCT 2024 FEE", [Period(10, 2024)]),
+        ("2024-10 服务费", [Period(10, 2024)]),
+        ("１０月货款", [Period(10)]),
+        # A day, a duration, a contract number, a date, an invoice number: no period.
+        ("10月5日付款", []),
+        ("3个月服务费", []),
+        ("材料款 HT2024-0088", []),
+        ("2024.10.05", []),
+        ("INV-0000101", []),
+        ("MAY 2024 RENT", [Period(5, 2024)]),
+        ("WE MAY PAY LATER", []),
+        ("", []),
+    ],
+)
+def test_the_period_a_memo_names(memo, expected):
+    assert memo_periods(memo) == expected
+
+
+FEES = [
+    inv("INV-0000901", "4500.00", date(2024, 9, 1)),
+    inv("INV-0000902", "4500.00", date(2024, 10, 1)),
+    inv("INV-0000903", "4500.00", date(2024, 11, 1)),
+    inv("INV-0000904", "12345.67", date(2024, 8, 1)),
+]
+
+
+def test_two_invoices_of_the_paid_amount_are_a_tie_without_a_period():
+    proposal = match("4500.00", FEES, memo="货款")
+    assert proposal.status == REVIEW
+    assert "amount_tie" in codes(proposal)
+
+
+def test_the_memos_month_unties_invoices_of_one_amount():
+    # Only the November invoice is of November, and none is of December.
+    proposal = match("4500.00", FEES, memo="11月服务费")
+    assert proposal.status == AUTO
+    assert allocations(proposal) == {"INV-0000903": D("4500.00")}
+    assert "period_in_memo" in codes(proposal)
+
+
+def test_a_month_followed_by_an_invoice_of_the_next_month_stays_a_tie():
+    # "10月" may be October's invoice or the one for October's service issued on 1 November.
+    proposal = match("4500.00", FEES, memo="10月服务费")
+    assert proposal.status == REVIEW
+    assert "amount_tie" in codes(proposal)
+
+
+def test_a_month_that_no_invoice_of_the_amount_has_stays_a_tie():
+    assert match("4500.00", FEES, memo="3月服务费").status == REVIEW
+
+
+def test_two_invoices_of_the_named_month_stay_a_tie():
+    ledger = [*FEES, inv("INV-0000905", "4500.00", date(2024, 11, 20))]
+    assert match("4500.00", ledger, memo="11月服务费").status == REVIEW
+
+
+def test_a_memo_naming_two_months_stays_a_tie():
+    assert match("4500.00", FEES, memo="9月 11月服务费").status == REVIEW
+
+
+def test_a_year_in_the_memo_must_match_too():
+    assert match("4500.00", FEES, memo="2023年11月服务费").status == REVIEW
+    assert match("4500.00", FEES, memo="2024年11月服务费").status == AUTO
+
+
+def test_the_period_unties_a_short_pay_of_one_of_two_equal_invoices():
+    proposal = match("4490.00", FEES, memo="11月服务费")
+    assert proposal.status == AUTO
+    assert allocations(proposal) == {"INV-0000903": D("4490.00")}
+    assert proposal.difference == D("10.00")
+
+
+# ------------------------------------------------------------------ overpaid by a round sum
+OVER = [
+    inv("INV-0000801", "16801.39", date(2024, 9, 3)),
+    inv("INV-0000802", "7310.76", date(2024, 9, 4)),
+    inv("INV-0000803", "80000.00", date(2024, 9, 5)),
+    inv("INV-0000804", "925.40", date(2024, 9, 6)),
+]
+
+
+def test_an_invoice_overpaid_by_a_round_sum_leaves_the_rest_on_account():
+    proposal = match("18801.39", OVER)
+    assert proposal.status == AUTO
+    assert allocations(proposal) == {"INV-0000801": D("16801.39")}
+    assert proposal.on_account == D("2000.00")
+    assert "amount_invoice_plus_round" in [r.code for r in proposal.candidates[0].reasons]
+
+
+def test_a_round_receipt_over_a_round_invoice_waits_for_a_person():
+    # 81,000.00 over 80,000.00 could as well be a round part payment of anything.
+    assert match("81000.00", OVER).status == REVIEW
+
+
+def test_two_invoices_a_round_sum_below_the_receipt_wait_for_a_person():
+    ledger = [*OVER, inv("INV-0000805", "15801.39", date(2024, 9, 7))]
+    assert match("18801.39", ledger).status == REVIEW
+
+
+def test_an_extra_larger_than_the_invoice_is_no_overpayment_of_it():
+    # 925.40 + 1,000.00: more on account than the invoice itself.
+    proposal = match("1925.40", OVER)
+    assert proposal.status == REVIEW
+
+
+def test_an_overpayment_competing_with_a_short_pay_of_another_invoice_is_a_tie():
+    # 18,801.39 is also 20.00 short of 18,821.39.
+    ledger = [*OVER, inv("INV-0000806", "18821.39", date(2024, 9, 8))]
+    proposal = match("18801.39", ledger)
+    assert proposal.status == REVIEW
+    assert "amount_tie" in [r.code for r in proposal.candidates[0].reasons]
+
+
+def test_an_overpayment_by_a_round_sum_is_applied_on_the_payers_exact_name_alone():
+    # Its cents single the invoice out, as an invoice paid exactly is.
+    assert match("18801.39", OVER, account="").status == AUTO
+    # A name only similar to the customer's is not enough.
+    assert match("18801.39", OVER, account="", payer="上海华东机戒有限公司").status == REVIEW
+
+
+# ------------------------------------------------------------------ a small round invoice in a combination
+ROUND = [
+    inv("INV-0000701", "2000.00", date(2024, 9, 1)),
+    inv("INV-0000702", "67358.30", date(2024, 9, 2)),
+    inv("INV-0000703", "14275.60", date(2024, 9, 3)),
+    inv("INV-0000704", "48112.97", date(2024, 6, 3)),
+    inv("INV-0000705", "5599.18", date(2024, 6, 4)),
+]
+
+
+def test_three_invoices_with_a_small_round_one_are_applied():
+    proposal = match("83633.90", ROUND)
+    assert proposal.status == AUTO
+    assert set(allocations(proposal)) == {"INV-0000701", "INV-0000702", "INV-0000703"}
+
+
+def test_two_invoices_one_small_and_round_could_be_an_overpayment_and_wait():
+    # 69,358.30 is 67,358.30 and 2,000.00, or 67,358.30 overpaid by 2,000.00.
+    assert match("69358.30", ROUND).status == REVIEW
+
+
+# ------------------------------------------------------------------ part payments that name nothing
+PARTS = [
+    inv("INV-0000601", "12000.55", date(2024, 7, 1)),
+    inv("INV-0000602", "8000.10", date(2024, 8, 1)),
+    inv("INV-0000603", "30000.20", date(2024, 9, 1)),
+]
+OLDEST_FIRST = MatchSettings(unreferenced_partial="oldest_first")
+
+
+def test_a_part_payment_that_names_nothing_waits_for_a_person_by_default():
+    proposal = match("15000.00", PARTS)
+    assert proposal.status == REVIEW
+
+
+def test_the_oldest_first_setting_applies_a_part_payment_to_the_oldest_invoices():
+    proposal = match("15000.00", PARTS, settings=OLDEST_FIRST)
+    assert proposal.status == AUTO
+    assert allocations(proposal) == {"INV-0000601": D("12000.55"), "INV-0000602": D("2999.45")}
+    assert proposal.on_account == D("0.00")
+    assert "oldest_first_setting" in codes(proposal)
+
+
+def test_the_oldest_first_setting_puts_the_rest_of_an_overpayment_of_everything_on_account():
+    proposal = match("60000.85", PARTS, settings=OLDEST_FIRST)
+    assert proposal.status == AUTO
+    assert sum(allocations(proposal).values()) == D("50000.85")
+    assert proposal.on_account == D("10000.00")
+
+
+def test_the_oldest_first_setting_needs_a_customer_known_for_sure():
+    # The payer name alone identifies the customer: a person decides what it pays.
+    assert match("15000.00", PARTS, account="", settings=OLDEST_FIRST).status == REVIEW
+
+
+def test_the_oldest_first_setting_applies_within_the_order_named():
+    ledger = [
+        inv("INV-0000501", "9000.33", date(2024, 7, 1), order="SO-0000077"),
+        inv("INV-0000502", "4000.44", date(2024, 7, 2), order="SO-0000077"),
+        inv("INV-0000503", "7777.77", date(2024, 5, 1)),
+    ]
+    proposal = match("10000.00", ledger, memo="SO-0000077", settings=OLDEST_FIRST)
+    assert proposal.status == AUTO
+    assert allocations(proposal) == {"INV-0000501": D("9000.33"), "INV-0000502": D("999.67")}
+    assert match("10000.00", ledger, memo="SO-0000077").status == REVIEW
+
+
+def test_an_unknown_oldest_first_value_is_refused():
+    with pytest.raises(ValueError):
+        MatchSettings(unreferenced_partial="newest_first")
