@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from huikuan.core.fields import ScaledDecimalField
@@ -43,7 +43,7 @@ ZERO = Decimal(0)
 def _sum(queryset: QuerySet) -> Coalesce:
     total = queryset.order_by().annotate(one=Value(1)).values("one").annotate(t=Sum("amount")).values("t")
     return Coalesce(
-        Subquery(total, output_field=ScaledDecimalField()), Value(ZERO), output_field=ScaledDecimalField()
+        Subquery(total, output_field=ScaledDecimalField()), Value(0), output_field=ScaledDecimalField()
     )
 
 
@@ -118,10 +118,13 @@ def receivables_invoicing(*, invoices: QuerySet[Invoice], as_of: date) -> QueryS
                     **mine, state=CorrectionState.CONFIRMED, confirmed_on__lte=as_of
                 )
             ),
-            balance=F("amount")
-            - _sum(Allocation.objects.filter(**mine, allocation_date__lte=as_of))
-            - _sum(CreditNote.objects.filter(**mine, note_date__lte=as_of))
-            - _sum(WriteOff.objects.filter(**mine, writeoff_date__lte=as_of)),
+            balance=ExpressionWrapper(
+                F("amount")
+                - _sum(Allocation.objects.filter(**mine, allocation_date__lte=as_of))
+                - _sum(CreditNote.objects.filter(**mine, note_date__lte=as_of))
+                - _sum(WriteOff.objects.filter(**mine, writeoff_date__lte=as_of)),
+                output_field=ScaledDecimalField(),
+            ),
         )
         # Only what has something to show: not wholly invoiced, or still open.
         .filter(Q(invoiced__lt=F("amount")) | Q(closed_on__isnull=True) | Q(closed_on__gt=as_of))
