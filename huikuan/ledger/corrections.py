@@ -193,3 +193,22 @@ def red_letter_lapse(*, now: datetime) -> int:
         _lapse(correction, now)
         count += 1
     return count
+
+
+def correction_as_dict(correction: RedLetterCorrection) -> dict:
+    """A correction as the API and ``huikuan redletter list --json`` write it."""
+    return {
+        "form_number": correction.form_number,
+        "customer": correction.customer.code,
+        "invoice": correction.invoice.number,
+        "amount": f"{correction.signed_amount:.2f}",
+        "currency": correction.currency,
+        "reason": correction.reason,
+        "state": correction.state,
+        "raised_at": correction.raised_at.isoformat(),
+        "raised_by": correction.raised_by,
+        "lapses_at": correction.lapses_at.isoformat(),
+        "confirmed_on": correction.confirmed_on.isoformat() if correction.confirmed_on else None,
+        "confirmed_by": correction.confirmed_by,
+        "red_vat_invoice_number": correction.red_vat_invoice_number,
+    }

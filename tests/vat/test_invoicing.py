@@ -84,7 +84,10 @@ def test_the_report_as_of_an_earlier_day_reads_only_what_was_issued_by_then(invo
     # A's payment of 1 March is there: uncollected min(7500, 6000) = 6000.
     report = _report(date(2026, 3, 10))
     # B (due 12 March) and C are not yet due: 2000 + 4000 not invoiced in "current".
-    assert report["HY01"] == ({"31-60": "4000.00", "current": "6000.00"}, {"31-60": "6000.00", "current": "4000.00"})
+    assert report["HY01"] == (
+        {"31-60": "4000.00", "current": "6000.00"},
+        {"31-60": "6000.00", "current": "4000.00"},
+    )
 
 
 def test_a_confirmed_correction_cancels_receivable_and_invoice_alike(invoiced):

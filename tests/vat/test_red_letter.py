@@ -50,7 +50,9 @@ def test_a_pending_correction_changes_no_balance_and_confirmed_it_reduces_the_re
     assert _aging() == before
     assert Invoice.objects.get(pk=ledger["A"].pk).open_amount == Decimal("10000.00")
 
-    red_letter_confirm(correction=correction, confirmed_on=date(2026, 3, 11), confirmed_by="credit_li", now=RAISED)
+    red_letter_confirm(
+        correction=correction, confirmed_on=date(2026, 3, 11), confirmed_by="credit_li", now=RAISED
+    )
     correction.refresh_from_db()
     assert correction.state == "confirmed"
     assert correction.credit_note.amount == Decimal("2000.00")
@@ -64,7 +66,9 @@ def test_a_pending_correction_changes_no_balance_and_confirmed_it_reduces_the_re
 def test_a_correction_beyond_the_open_balance_leaves_the_rest_on_the_customers_account(ledger, pay):
     pay(ledger["A"], date(2026, 2, 1), "9000.00")
     correction = _raise(ledger["A"], "2500.00")
-    red_letter_confirm(correction=correction, confirmed_on=date(2026, 3, 11), confirmed_by="credit_li", now=RAISED)
+    red_letter_confirm(
+        correction=correction, confirmed_on=date(2026, 3, 11), confirmed_by="credit_li", now=RAISED
+    )
     correction.refresh_from_db()
     assert correction.credit_note.amount == Decimal("1000.00")
     assert correction.account_credit_note.amount == Decimal("1500.00")
@@ -122,7 +126,9 @@ def test_dunning_uses_the_corrected_balance_only_once_confirmed(ledger):
     day = date(2026, 4, 15)  # B is 34 days past due
     pending = dunning_run(date=day, dry_run=True)
     assert any("YS-B" in a.invoice_numbers for a in pending.actions)
-    red_letter_confirm(correction=correction, confirmed_on=date(2026, 3, 11), confirmed_by="credit_li", now=RAISED)
+    red_letter_confirm(
+        correction=correction, confirmed_on=date(2026, 3, 11), confirmed_by="credit_li", now=RAISED
+    )
     confirmed = dunning_run(date=day, dry_run=True)
     assert not any("YS-B" in a.invoice_numbers for a in confirmed.actions)
 
@@ -136,16 +142,22 @@ def test_a_dispute_is_resolved_by_its_confirmed_correction_and_stays_open_if_it_
         opened_on=date(2026, 3, 9),
         opened_by="zhang.wei",
     )
-    lapsing = dispute_correct(dispute=dispute, form_number="F-1", reason="allowance", raised_by="li", raised_at=RAISED)
+    lapsing = dispute_correct(
+        dispute=dispute, form_number="F-1", reason="allowance", raised_by="li", raised_at=RAISED
+    )
     assert lapsing.amount == Decimal("1500.00")
     red_letter_lapse(now=RAISED + timedelta(days=3))
     dispute.refresh_from_db()
     assert dispute.status == "open"
 
     later = RAISED + timedelta(days=4)
-    correction = dispute_correct(dispute=dispute, form_number="F-2", reason="allowance", raised_by="li", raised_at=later)
+    correction = dispute_correct(
+        dispute=dispute, form_number="F-2", reason="allowance", raised_by="li", raised_at=later
+    )
     with pytest.raises(RuleViolation, match="already waits"):
-        dispute_correct(dispute=dispute, form_number="F-3", reason="allowance", raised_by="li", raised_at=later)
+        dispute_correct(
+            dispute=dispute, form_number="F-3", reason="allowance", raised_by="li", raised_at=later
+        )
     red_letter_confirm(correction=correction, confirmed_on=date(2026, 3, 15), confirmed_by="li", now=later)
     dispute = Dispute.objects.get(pk=dispute.pk)
     assert (dispute.status, dispute.resolved_on) == ("resolved", date(2026, 3, 15))
