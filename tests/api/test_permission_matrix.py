@@ -334,6 +334,9 @@ WEB_POSTS: dict[str, frozenset[str]] = {
     "/reports/schedules/": REPORT_SCHEDULERS,
     "/reports/schedules/{id}/": REPORT_SCHEDULERS,
     "/reports/schedules/{id}/delete/": REPORT_SCHEDULERS,
+    "/vat/invoices/": VAT_KEEPERS,
+    "/vat/red-letters/": VAT_KEEPERS,
+    "/vat/red-letters/{form_number}/confirm/": VAT_KEEPERS,
 }
 
 
@@ -387,6 +390,7 @@ def test_each_role_gets_what_the_table_says_from_every_web_form(people, records,
         "/scorecards/rules/",
         "/reports/",
         "/reports/monthly/",
+        "/vat/",
     ],
 )
 def test_a_customer_user_sees_no_staff_page(people, path):
