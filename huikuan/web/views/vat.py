@@ -62,9 +62,8 @@ class VatInvoiceForm(forms.Form):
             try:
                 pairs.append((number.strip(), Decimal(amount.strip())))
             except InvalidOperation:
-                raise forms.ValidationError(
-                    _("write each receivable as number=amount: %(part)s") % {"part": part}
-                )
+                message = _("write each receivable as number=amount: %(part)s") % {"part": part}
+                raise forms.ValidationError(message) from None
         if not pairs:
             raise forms.ValidationError(_("name at least one receivable"))
         return pairs
