@@ -26,6 +26,7 @@ from huikuan.core.errors import ApplicationError
 from huikuan.ledger.corrections import red_letter_confirm, red_letter_raise
 from huikuan.ledger.models import CorrectionReason, RedLetterCorrection
 from huikuan.reporting.aging import BASES
+from huikuan.reporting.exports import aging_words
 from huikuan.reporting.invoicing import invoicing_report
 from huikuan.vat.models import VatInvoice, VatInvoiceKind
 from huikuan.vat.services import vat_invoice_record
@@ -87,7 +88,10 @@ class CorrectionForm(forms.Form):
 class ConfirmForm(forms.Form):
     confirmed_on = forms.DateField(label=gettext_lazy("Confirmed on"), widget=IsoDateInput())
     red_vat_invoice_number = forms.CharField(
-        label=gettext_lazy("Red-letter VAT invoice number"), max_length=32, required=False
+        label=gettext_lazy("Red-letter VAT invoice number"),
+        max_length=32,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": gettext_lazy("Red-letter VAT invoice number")}),
     )
 
 
@@ -118,6 +122,7 @@ def vat_page(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "report": report,
+        "bucket_labels": [aging_words().get(b, b) for b in report.buckets] if report else [],
         "rows": [
             (
                 row,
@@ -140,13 +145,13 @@ def vat_page(request: HttpRequest) -> HttpResponse:
         .select_related("customer")
         .prefetch_related("links__invoice")[:50],
         "corrections": corrections[:100],
-        "vat_form": VatInvoiceForm(initial={"issue_date": timezone.localdate()})
+        "vat_form": VatInvoiceForm(initial={"issue_date": timezone.localdate()}, prefix="vat")
         if may(request.user, "vat.record")
         else None,
-        "correction_form": CorrectionForm(disputes=_open_disputes(request.user))
+        "correction_form": CorrectionForm(disputes=_open_disputes(request.user), prefix="rl")
         if may(request.user, "correction.raise")
         else None,
-        "confirm_form": ConfirmForm(initial={"confirmed_on": timezone.localdate()})
+        "confirm_form": ConfirmForm(initial={"confirmed_on": timezone.localdate()}, auto_id=False)
         if may(request.user, "correction.confirm")
         else None,
     }
@@ -161,7 +166,7 @@ def _refused(request: HttpRequest, form: forms.Form) -> HttpResponse:
 @require_POST
 @page_for("vat.record")
 def vat_invoice_add(request: HttpRequest) -> HttpResponse:
-    form = VatInvoiceForm(request.POST)
+    form = VatInvoiceForm(request.POST, prefix="vat")
     if not form.is_valid():
         return _refused(request, form)
     data = form.cleaned_data
@@ -191,7 +196,7 @@ def vat_invoice_add(request: HttpRequest) -> HttpResponse:
 @require_POST
 @page_for("correction.raise")
 def correction_raise(request: HttpRequest) -> HttpResponse:
-    form = CorrectionForm(request.POST, disputes=_open_disputes(request.user))
+    form = CorrectionForm(request.POST, disputes=_open_disputes(request.user), prefix="rl")
     if not form.is_valid():
         return _refused(request, form)
     data = form.cleaned_data
