@@ -261,3 +261,22 @@ def test_the_clearance_plan_page_shows_a_quarter_of_weekly_progress(company, db,
     html = page.content.decode()
     assert 'id="target-clearance_rate"' in html and "<polyline" in html
     assert html.count("<circle") >= 13  # a dot per week end, per line
+
+
+def test_vat_invoices_and_red_letter_corrections_in_every_state(company, db):
+    from django.db.models import Count
+
+    from huikuan.ledger.models import Invoice, RedLetterCorrection
+    from huikuan.reporting.invoicing import invoicing_report
+    from huikuan.vat.models import VatInvoiceLink
+
+    summary, _users = company
+    assert summary["vat_invoices"] > 100 and summary["vat_invoice_links"] >= summary["vat_invoices"]
+    states = Counter(RedLetterCorrection.objects.values_list("state", flat=True))
+    assert states["confirmed"] >= 1 and states["lapsed"] >= 1 and states["pending"] >= 1
+    assert RedLetterCorrection.objects.filter(disputes__isnull=False).exists()
+    shared = VatInvoiceLink.objects.values("vat_invoice").annotate(n=Count("id")).filter(n__gt=1)
+    split = VatInvoiceLink.objects.values("invoice").annotate(n=Count("id")).filter(n__gt=1)
+    assert shared.exists() and split.exists()
+    report = invoicing_report(invoices=Invoice.objects.all(), as_of=AS_OF)
+    assert report.total("not_invoiced") > 0 and report.total("uncollected") > 0
