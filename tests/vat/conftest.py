@@ -52,3 +52,12 @@ def pay(db):
         return payment
 
     return make
+
+
+@pytest.fixture
+def english():
+    """The refusals' English wording, which the tests match."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

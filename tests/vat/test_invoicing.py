@@ -15,7 +15,7 @@ from huikuan.reporting.invoicing import invoicing_report
 from huikuan.vat.services import vat_invoice_record
 from tests.vat.conftest import RAISED
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 AS_OF = date(2026, 3, 20)
 DIGITAL = "26442000000000000001"
 

@@ -21,7 +21,7 @@ from huikuan.ledger.models import CreditNote, Invoice
 from huikuan.reporting.selectors import aging_report
 from tests.vat.conftest import RAISED
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 AS_OF = date(2026, 3, 20)
 
 
