@@ -8,10 +8,12 @@ from drf_spectacular.plumbing import build_array_type, build_basic_type
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from huikuan.accounts.access import access_customers, access_invoices
+from huikuan.accounts.permissions import may
 from huikuan.api.fields import BusinessDateField, TextField
 from huikuan.collections.corrections import dispute_correct
 from huikuan.collections.models import Dispute
@@ -114,6 +116,8 @@ class InvoicingReportView(APIView):
         responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
     )
     def get(self, request):
+        if not may(request.user, "staff.read"):  # a customer's portal user: not this report
+            raise PermissionDenied
         query = InvoicingQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         report = invoicing_report(
