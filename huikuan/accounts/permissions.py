@@ -116,6 +116,10 @@ ACTIONS: dict[str, Rule] = {
     "bank_profile.edit": _any_permission("cash.change_bankprofile"),
     # Early warnings: whoever handles them (any staff but auditors) acknowledges them.
     "warning.acknowledge": _staff_who_act,
+    # VAT invoices and red-letter corrections (红冲).
+    "vat.record": _any_permission("vat.add_vatinvoicelink"),
+    "correction.raise": _any_permission("ledger.add_redlettercorrection"),
+    "correction.confirm": _any_permission("ledger.change_redlettercorrection"),
     # Write-offs (核销): proposed by those who chase or assess the debt; decided in approvals.
     "writeoff.propose": _any_role(ADMIN, CREDIT_MANAGER, CREDIT_ANALYST, COLLECTOR, LEGAL, CFO),
     # Money collected on a written-off debt (坏账收回) is recorded by finance.

@@ -194,3 +194,20 @@ for _role in (ADMIN, CREDIT_MANAGER, CFO):
     ROLE_PERMISSIONS[_role] += ("cash.add_bankstatement", "cash.add_bankline")
 for _role in (ADMIN, CREDIT_MANAGER):
     ROLE_PERMISSIONS[_role] += ("cash.add_bankprofile", "cash.change_bankprofile")
+# VAT invoices and red-letter corrections (红冲): every staff role reads them; the finance side
+# (admin, credit manager, CFO) records VAT invoices and raises and confirms corrections.
+for _role in ROLE_PERMISSIONS:
+    if _role != CUSTOMER:
+        ROLE_PERMISSIONS[_role] += (
+            "vat.view_vatinvoice",
+            "vat.view_vatinvoicelink",
+            "ledger.view_redlettercorrection",
+        )
+for _role in (ADMIN, CREDIT_MANAGER, CFO):
+    ROLE_PERMISSIONS[_role] += (
+        "vat.add_vatinvoice",
+        "vat.add_vatinvoicelink",
+        "vat.change_vatinvoicelink",
+        "ledger.add_redlettercorrection",
+        "ledger.change_redlettercorrection",
+    )

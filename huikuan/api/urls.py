@@ -11,6 +11,7 @@ from huikuan.api import (
     reports,
     schema,  # noqa: F401 - registers the Bearer scheme's description
     scorecards,
+    vat,
     views,
     warnings,
     write_offs,
@@ -36,6 +37,14 @@ urlpatterns = [
     path("write-offs/recoveries/", write_offs.WriteOffRecoveryView.as_view(), name="write-off-recoveries"),
     path("write-offs/<str:number>/", write_offs.WriteOffDetailView.as_view(), name="write-off"),
     path("aging/", views.AgingView.as_view(), name="aging"),
+    path("vat-invoices/", vat.VatInvoiceListView.as_view(), name="vat-invoices"),
+    path("vat-invoices/report/", vat.InvoicingReportView.as_view(), name="vat-invoicing-report"),
+    path("red-letters/", vat.CorrectionListView.as_view(), name="red-letters"),
+    path(
+        "red-letters/<str:form_number>/confirm/",
+        vat.CorrectionConfirmView.as_view(),
+        name="red-letter-confirm",
+    ),
     path("kpi/", finance.KpiView.as_view(), name="kpi"),
     path("clearance-plans/", plans.PlanListView.as_view(), name="clearance-plans"),
     path("clearance-plans/<int:pk>/", plans.PlanDetailView.as_view(), name="clearance-plan"),

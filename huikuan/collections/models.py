@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from huikuan.core.fields import ScaledDecimalField
-from huikuan.ledger.models import Customer, Invoice
+from huikuan.ledger.models import Customer, Invoice, RedLetterCorrection
 
 
 class Channel(models.TextChoices):
@@ -379,6 +379,10 @@ class Dispute(models.Model):
     resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
     resolution = models.TextField(_("resolution"), blank=True)
     root_cause = models.CharField(_("root cause"), max_length=200, blank=True)
+    # The red-letter correction (红冲) that settles it: confirmed, it resolves the dispute.
+    red_letter_correction = models.ForeignKey(
+        RedLetterCorrection, null=True, blank=True, on_delete=models.PROTECT, related_name="disputes"
+    )
 
     class Meta:
         ordering = ["-opened_on", "-id"]

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "huikuan.ledger",
     "huikuan.accounts",
     "huikuan.approvals",
+    "huikuan.vat",
     "huikuan.credit",
     "huikuan.correspondence",
     "huikuan.collections",
@@ -663,5 +664,8 @@ HUIKUAN |= {
     "WRITE_OFF_CFO_THRESHOLD": Decimal(os.environ.get("HUIKUAN_WRITE_OFF_CFO_THRESHOLD", "100000.00")),
     "WRITE_OFF_EVIDENCE_MAX_BYTES": _env_int("HUIKUAN_WRITE_OFF_EVIDENCE_MAX_MB", 20) * _MB,
 }
+# --- Red-letter corrections (huikuan.ledger.corrections): a red-letter confirmation form (红字确认单)
+# unconfirmed this many hours after it was raised lapses.
+HUIKUAN |= {"RED_LETTER_LAPSE_HOURS": _env_int("HUIKUAN_RED_LETTER_LAPSE_HOURS", 72)}
 # Uploaded files (write-off evidence) are kept in the data folder.
 MEDIA_ROOT = HUIKUAN_HOME / "media"

@@ -24,6 +24,7 @@ from huikuan.demo.reports import reports_prepare
 from huikuan.demo.scorecards import scorecards_score
 from huikuan.demo.statements import provision_specific, statements_send
 from huikuan.demo.users import demo_users_ensure
+from huikuan.demo.vat import vat_demo
 from huikuan.demo.write_offs import write_offs_demo
 from huikuan.finance.kpi_trend import kpi_months_refresh
 from huikuan.ledger.demo import demo_load, demo_profiles
@@ -78,6 +79,7 @@ def demo_company_load(
         summary.update(statements_send(rng=rng, as_of=as_of, sender="demo.manager"))
         summary["specific_provisions"] = provision_specific(as_of=as_of, created_by="demo.manager")
         summary.update(write_offs_demo(as_of=as_of))
+        summary.update(vat_demo(rng=random.Random(f"{seed}:vat"), as_of=as_of))  # noqa: S311 - not a secret
         summary["clearance_plans"] = 1 if clearance_plan_demo(as_of=as_of) else 0
         summary.update(scorecards_score(as_of=as_of, approver="demo.manager"))
         summary.update(reports_prepare(as_of=as_of))

@@ -142,10 +142,24 @@ def _reports(day: date) -> dict:
     return reports_send_due(day=day)
 
 
+def _red_letter_lapse(day: date) -> dict:
+    """Red-letter confirmation forms (红字确认单) unconfirmed past their time (RED_LETTER_LAPSE_HOURS
+    after they were raised) lapse: by the end of the day, or now if that is earlier."""
+    from datetime import datetime, time
+
+    from django.utils import timezone
+
+    from huikuan.ledger.corrections import red_letter_lapse
+
+    end_of_day = timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+    return {"lapsed": red_letter_lapse(now=min(timezone.now(), end_of_day))}
+
+
 JOBS: dict[str, Job] = {
     job.name: job
     for job in (
         Job("promises", "mark promises to pay and payment plans kept or broken", _promises),
+        Job("red_letter_lapse", "red-letter corrections unconfirmed in time lapse", _red_letter_lapse),
         Job("dunning", "the daily dunning run", _dunning),
         Job("statements", "statements of account due by the customers' schedules", _statements),
         Job("email_retry", "retry emails that failed", _email_retry, after=("dunning",)),

@@ -31,3 +31,22 @@ def customers_money_received(*, customer_ids: Iterable[int | None], on: date, re
         return
     for path in _LISTENERS:
         import_string(path)(customer_ids=ids, on=on, reason=reason)
+
+
+_CORRECTION_LISTENERS: list[str] = []
+
+
+def register_correction_listener(path: str) -> None:
+    """``path`` names a function ``(*, correction_ids: list[int], on: date)``, told of red-letter
+    corrections confirmed (collections resolves the disputes they settle)."""
+    if path not in _CORRECTION_LISTENERS:
+        _CORRECTION_LISTENERS.append(path)
+
+
+def corrections_confirmed(*, correction_ids: Iterable[int], on: date) -> None:
+    """Tell the listeners, inside the confirming transaction, that these corrections now apply."""
+    ids = sorted(set(correction_ids))
+    if not ids:
+        return
+    for path in _CORRECTION_LISTENERS:
+        import_string(path)(correction_ids=ids, on=on)

@@ -395,5 +395,72 @@ class TermExtension(models.Model):
         return (self.new_due_date - self.previous_due_date).days
 
 
-for audited in (Customer, Invoice, Payment, Allocation, CreditNote, WriteOff, Recovery, TermExtension):
+class CorrectionReason(models.TextChoices):
+    RETURN = "return", _("goods returned")
+    ALLOWANCE = "allowance", _("sales allowance")
+    INVOICING_ERROR = "invoicing_error", _("invoicing error")
+
+
+class CorrectionState(models.TextChoices):
+    PENDING = "pending", _("awaiting confirmation")
+    CONFIRMED = "confirmed", _("confirmed")
+    LAPSED = "lapsed", _("lapsed")
+
+
+class RedLetterCorrection(models.Model):
+    """A red-letter correction (红冲): a negative receivable against ``invoice``, made by its
+    red-letter confirmation form (红字确认单). Pending, it changes no balance; confirmed by the
+    other side, it is applied as credit notes (``credit_note`` against the invoice, and
+    ``account_credit_note`` for any part beyond the invoice's open balance); unconfirmed past
+    ``lapses_at`` it lapses and changes nothing."""
+
+    form_number = models.CharField(_("red-letter confirmation form number"), max_length=64, unique=True)
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="red_letter_corrections")
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="red_letter_corrections")
+    amount = ScaledDecimalField(_("amount"))  # what the receivable is reduced by, positive
+    currency = models.CharField(_("currency"), max_length=3)
+    reason = models.CharField(_("reason"), max_length=32, choices=CorrectionReason.choices)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    red_vat_invoice_number = models.CharField(_("red-letter VAT invoice number"), max_length=32, blank=True)
+    state = models.CharField(
+        _("state"), max_length=16, choices=CorrectionState.choices, default=CorrectionState.PENDING
+    )
+    raised_at = models.DateTimeField(_("raised at"))
+    raised_by = models.CharField(_("raised by"), max_length=150)
+    lapses_at = models.DateTimeField(_("lapses at"))
+    confirmed_on = models.DateField(_("confirmed on"), null=True, blank=True)
+    confirmed_by = models.CharField(_("confirmed by"), max_length=150, blank=True)
+    lapsed_at = models.DateTimeField(_("lapsed at"), null=True, blank=True)
+    credit_note = models.OneToOneField(
+        CreditNote, null=True, blank=True, on_delete=models.PROTECT, related_name="red_letter_correction"
+    )
+    account_credit_note = models.OneToOneField(
+        CreditNote, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-raised_at", "-id"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="red_letter_amount_positive")]
+        indexes = [models.Index(fields=["state", "lapses_at"], name="red_letter_state_lapses")]
+
+    def __str__(self) -> str:
+        return self.form_number
+
+    @property
+    def signed_amount(self) -> Decimal:
+        """The negative receivable it is."""
+        return -self.amount
+
+
+for audited in (
+    Customer,
+    Invoice,
+    Payment,
+    Allocation,
+    CreditNote,
+    WriteOff,
+    Recovery,
+    TermExtension,
+    RedLetterCorrection,
+):
     auditlog.register(audited)

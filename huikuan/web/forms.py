@@ -30,6 +30,7 @@ KIND_LABELS = {
     "credit-notes": _("credit notes"),
     "orders": _("orders"),
     "statements": _("financial statements"),
+    "vat-invoices": _("VAT invoices"),
 }
 DATE = IsoDateInput()
 

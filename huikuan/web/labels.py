@@ -436,6 +436,10 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
             "after the credit manager."
         ),
     ),
+    "RED_LETTER_LAPSE_HOURS": (
+        _("Hours a red-letter confirmation form waits"),
+        _("A red-letter correction its customer has not confirmed within this many hours lapses."),
+    ),
     "WRITE_OFF_EVIDENCE_MAX_BYTES": (
         _("Largest evidence file of a write-off (bytes)"),
         _("A court ruling, a bankruptcy notice …: a larger file is refused."),
@@ -506,6 +510,7 @@ JOBS = {
     "plan_report": _("Clearance plans' monthly progress reports"),
     "scorecards_monthly": _("Monthly staff scorecards"),
     "check_ins": _("Periodic check-in reminders"),
+    "red_letter_lapse": _("Red-letter corrections unconfirmed in time lapse"),
     "reports": _("Management reports sent"),
     "kpi_trend": _("Monthly KPIs stored for the trends"),
 }

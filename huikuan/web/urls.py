@@ -14,6 +14,7 @@ from huikuan.web.views import (
     reports,
     scorecards,
     statements,
+    vat,
     warnings,
     write_offs,
 )
@@ -61,6 +62,10 @@ urlpatterns = [
     path("reports/schedules/<int:pk>/delete/", reports.schedule_delete, name="report-schedule-delete"),
     path("reports/<str:kind>.<str:extension>", reports.report_file, name="report-file"),
     path("reports/<str:kind>/", reports.report_page, name="report"),
+    path("vat/", vat.vat_page, name="vat"),
+    path("vat/invoices/", vat.vat_invoice_add, name="vat-invoice-add"),
+    path("vat/red-letters/", vat.correction_raise, name="red-letter-raise"),
+    path("vat/red-letters/<str:form_number>/confirm/", vat.correction_confirm, name="red-letter-confirm"),
     path("warnings/", warnings.warning_list, name="warnings"),
     path(
         "warnings/<int:warning_id>/acknowledge/",

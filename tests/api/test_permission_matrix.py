@@ -55,6 +55,7 @@ STATEMENT_SCHEDULERS = frozenset({ADMIN, CREDIT_MANAGER, COLLECTOR})
 WRITE_OFF_PROPOSERS = frozenset({ADMIN, CREDIT_MANAGER, CREDIT_ANALYST, COLLECTOR, LEGAL, CFO})
 PLAN_EDITORS = frozenset({ADMIN, CREDIT_MANAGER, CFO})
 REPORT_SCHEDULERS = frozenset({ADMIN, CREDIT_MANAGER, CFO})
+VAT_KEEPERS = frozenset({ADMIN, CREDIT_MANAGER, CFO})
 
 # The table: every write endpoint of the API and the roles that may use it.
 API_WRITES: dict[tuple[str, str], frozenset[str]] = {
@@ -103,6 +104,9 @@ API_WRITES: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/api/reports/schedules/"): REPORT_SCHEDULERS,
     ("PUT", "/api/reports/schedules/{id}/"): REPORT_SCHEDULERS,
     ("DELETE", "/api/reports/schedules/{id}/"): REPORT_SCHEDULERS,
+    ("POST", "/api/vat-invoices/"): VAT_KEEPERS,
+    ("POST", "/api/red-letters/"): VAT_KEEPERS,
+    ("POST", "/api/red-letters/{form_number}/confirm/"): VAT_KEEPERS,
 }
 # Endpoints anyone may call: signing in.
 API_PUBLIC = {("POST", "/api/auth/token/")}
@@ -176,6 +180,7 @@ def _records(people: dict[str, object]) -> dict[str, str]:
         "{month}": "2024-05",
         "visits/{id}": "visits/999999",  # no such visit: allowed roles get 404, never 403
         "schedules/{id}": f"schedules/{schedule.pk}",
+        "{form_number}": "HZ-NONE",  # no such form: allowed roles get 404, never 403
     }
 
 
@@ -329,6 +334,9 @@ WEB_POSTS: dict[str, frozenset[str]] = {
     "/reports/schedules/": REPORT_SCHEDULERS,
     "/reports/schedules/{id}/": REPORT_SCHEDULERS,
     "/reports/schedules/{id}/delete/": REPORT_SCHEDULERS,
+    "/vat/invoices/": VAT_KEEPERS,
+    "/vat/red-letters/": VAT_KEEPERS,
+    "/vat/red-letters/{form_number}/confirm/": VAT_KEEPERS,
 }
 
 
@@ -382,6 +390,7 @@ def test_each_role_gets_what_the_table_says_from_every_web_form(people, records,
         "/scorecards/rules/",
         "/reports/",
         "/reports/monthly/",
+        "/vat/",
     ],
 )
 def test_a_customer_user_sees_no_staff_page(people, path):

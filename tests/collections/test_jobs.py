@@ -31,6 +31,7 @@ def test_nothing_runs_before_the_daily_time_then_each_job_once(db, settings):
     assert scheduler_tick(now=datetime(2026, 3, 1, 21, 0, tzinfo=UTC)) == []
     assert scheduler_tick(now=datetime(2026, 3, 1, 22, 30, tzinfo=UTC)) == [
         "promises",
+        "red_letter_lapse",
         "dunning",
         "statements",
         "email_retry",
@@ -49,6 +50,7 @@ def test_nothing_runs_before_the_daily_time_then_each_job_once(db, settings):
         (name, date(2026, 3, 2), JobStatus.DONE)
         for name in (
             "promises",
+            "red_letter_lapse",
             "dunning",
             "statements",
             "email_retry",

@@ -285,3 +285,20 @@ def test_priced_orders_at_each_power_and_fees_charged_as_debit_notes(company, db
     page = client.get(f"/credit/customers/{charge.customer.code}/").content.decode()
     assert charge.debit_note.number in page
     assert client.get(f"/credit/orders/{approved.number}/").content.decode().count("demo.head") >= 1
+def test_vat_invoices_and_red_letter_corrections_in_every_state(company, db):
+    from django.db.models import Count
+
+    from huikuan.ledger.models import Invoice, RedLetterCorrection
+    from huikuan.reporting.invoicing import invoicing_report
+    from huikuan.vat.models import VatInvoiceLink
+
+    summary, _users = company
+    assert summary["vat_invoices"] > 100 and summary["vat_invoice_links"] >= summary["vat_invoices"]
+    states = Counter(RedLetterCorrection.objects.values_list("state", flat=True))
+    assert states["confirmed"] >= 1 and states["lapsed"] >= 1 and states["pending"] >= 1
+    assert RedLetterCorrection.objects.filter(disputes__isnull=False).exists()
+    shared = VatInvoiceLink.objects.values("vat_invoice").annotate(n=Count("id")).filter(n__gt=1)
+    split = VatInvoiceLink.objects.values("invoice").annotate(n=Count("id")).filter(n__gt=1)
+    assert shared.exists() and split.exists()
+    report = invoicing_report(invoices=Invoice.objects.all(), as_of=AS_OF)
+    assert report.total("not_invoiced") > 0 and report.total("uncollected") > 0

@@ -21,7 +21,16 @@ from huikuan.ledger.imports import KINDS
 from huikuan.ledger.imports.columns import Column
 
 # The order to import in: each kind needs only the ones before it.
-ORDER = ("customers", "invoices", "payments", "allocations", "credit-notes", "orders", "statements")
+ORDER = (
+    "customers",
+    "invoices",
+    "payments",
+    "allocations",
+    "credit-notes",
+    "orders",
+    "statements",
+    "vat-invoices",
+)
 
 SUMMARY: dict[str, Promise] = {
     "customers": gettext_lazy(
@@ -53,6 +62,13 @@ SUMMARY: dict[str, Promise] = {
     "statements": gettext_lazy(
         "One row per customer and statement date: the figures of a financial statement, "
         "for the Altman Z-score."
+    ),
+    "vat-invoices": gettext_lazy(
+        "One row per VAT invoice and receivable it invoices, keyed by vat_invoice_number and "
+        "invoice_number: a VAT invoice covering several receivables takes several rows with the same "
+        "number, kind, customer, date and vat_amount. A fully digital e-invoice (数电票) has a 20-digit "
+        "number, a paper one 8 digits. A receivable is never invoiced beyond its amount, nor a VAT "
+        "invoice linked beyond its vat_amount."
     ),
 }
 
@@ -148,6 +164,16 @@ EXAMPLES: dict[str, dict[str, str]] = {
         "sales": "6000000.00",
         "total_assets": "3500000.00",
         "currency": "CNY",
+    },
+    "vat-invoices": {
+        "vat_invoice_number": "24332000000012345678",
+        "kind": "digital_special",
+        "customer_code": "HZ001",
+        "issue_date": "2024-06-02",
+        "vat_amount": "113000.00",
+        "currency": "CNY",
+        "invoice_number": "YS-2024-0001",
+        "amount": "113000.00",
     },
 }
 

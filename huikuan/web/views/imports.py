@@ -38,6 +38,7 @@ PERMISSION = {
     "credit-notes": "ledger.add_creditnote",
     "orders": "credit.add_order",
     "statements": "credit.add_financialstatement",
+    "vat-invoices": "vat.add_vatinvoicelink",
 }
 
 

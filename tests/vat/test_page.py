@@ -1,0 +1,68 @@
+"""The VAT invoices page: the same few queries however many VAT invoices and corrections it
+lists; a collector sees it without the forms, a customer's user not at all."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from huikuan.accounts.services import user_create
+from huikuan.ledger.corrections import red_letter_raise
+from huikuan.ledger.services import invoice_issue
+from huikuan.vat.services import vat_invoice_record
+from tests.vat.conftest import RAISED
+
+pytestmark = pytest.mark.django_db
+
+
+def _add(ledger, start: int, count: int) -> None:
+    customer = ledger["A"].customer
+    for n in range(start, start + count):
+        invoice = invoice_issue(
+            number=f"YS-N{n}", customer=customer, invoice_date=date(2026, 3, 1),
+            due_date=date(2026, 3, 31), amount=Decimal("100.00"), currency="CNY",
+        )  # fmt: skip
+        vat_invoice_record(
+            number=f"{n:08d}", kind="ordinary", customer=customer, issue_date=date(2026, 3, 2),
+            amount=Decimal("60.00"), links=[(invoice, Decimal("60.00"))],
+        )  # fmt: skip
+        red_letter_raise(
+            invoice=invoice, form_number=f"F-{n}", amount=Decimal("10.00"), reason="allowance",
+            raised_by="li", raised_at=RAISED + timedelta(minutes=n),
+        )  # fmt: skip
+
+
+def _queries(client: Client) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/vat/?as_of=2026-03-20&basis=due")
+    assert response.status_code == 200
+    return len(captured)
+
+
+def test_the_page_costs_the_same_queries_for_three_or_thirty_records(ledger):
+    client = Client()
+    client.force_login(user_create(username="cm", role="credit_manager", password="Huikuan-test-pw-1").user)
+    _add(ledger, 1, 3)
+    few = _queries(client)
+    _add(ledger, 10, 27)
+    assert _queries(client) == few
+
+
+def test_a_collector_reads_without_forms_and_a_customer_user_is_refused(ledger):
+    collector = Client()
+    collector.force_login(
+        user_create(username="zhang.wei", role="collector", password="Huikuan-test-pw-1").user
+    )
+    page = collector.get("/vat/").content.decode()
+    assert 'id="invoicing-report"' in page and 'id="vat-invoice-form"' not in page
+    assert 'id="correction-form"' not in page
+    customer = Client()
+    customer.force_login(
+        user_create(username="hy", role="customer", password="Huikuan-test-pw-1", customer_code="HY01").user
+    )
+    assert customer.get("/vat/").status_code == 403
