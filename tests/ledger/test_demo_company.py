@@ -285,6 +285,8 @@ def test_priced_orders_at_each_power_and_fees_charged_as_debit_notes(company, db
     page = client.get(f"/credit/customers/{charge.customer.code}/").content.decode()
     assert charge.debit_note.number in page
     assert client.get(f"/credit/orders/{approved.number}/").content.decode().count("demo.head") >= 1
+
+
 def test_vat_invoices_and_red_letter_corrections_in_every_state(company, db):
     from django.db.models import Count
 
