@@ -35,6 +35,8 @@ from huikuan.ledger.reversals import payment_reverse
 from huikuan.ledger.rules import InvoiceRuleBroken, exchange_rate_for
 from huikuan.ledger.services import invoice_issue
 
+CENT_FLOOR = Decimal("0.01")
+ZERO_COSTS = Decimal("0.00")
 # Days before maturity a bill may be sent for collection (托收: the bank needs the time).
 PRESENT_DAYS_BEFORE_MATURITY = 10
 
@@ -380,8 +382,8 @@ def bills_remind(*, as_of: date) -> int:
             if not Bill.objects.filter(pk=bill.pk, reminded_on__isnull=True).update(reminded_on=as_of):
                 continue
             message = gettext(
-                "Present acceptance bill %(bill)s (%(customer)s, accepted by %(acceptor)s, %(amount)s %(currency)s) "
-                "for payment: it matures on %(day)s."
+                "Present acceptance bill %(bill)s (%(customer)s, accepted by %(acceptor)s, "
+                "%(amount)s %(currency)s) for payment: it matures on %(day)s."
             ) % {
                 "bill": bill.label,
                 "customer": bill.customer.name,
