@@ -63,7 +63,7 @@ def parse_sub_range(raw: str) -> tuple[int, int]:
     return int(match.group(1)), int(match.group(2))
 
 
-described(parse_sub_range, "sub_range")
+described(parse_sub_range, "text", max_length=25)
 
 _INVOICE_PART = re.compile(r"^([^:：]+?)\s*(?:[:：]\s*(.+))?$")
 
@@ -71,6 +71,8 @@ _INVOICE_PART = re.compile(r"^([^:：]+?)\s*(?:[:：]\s*(.+))?$")
 def parse_invoice_list(raw: str) -> tuple[tuple[str, Decimal | None], ...]:
     """``YS-1:3000.00;YS-2``: invoice numbers separated by ";", each with the amount the bill
     pays of it after ":" (without, its open balance, as far as the bill goes)."""
+    if len(raw) > 2000:
+        raise ValueError(gettext("longer than %(n)s characters") % {"n": 2000})
     parts = []
     for piece in re.split(r"[;；]", raw):
         piece = piece.strip()
@@ -84,7 +86,7 @@ def parse_invoice_list(raw: str) -> tuple[tuple[str, Decimal | None], ...]:
     return tuple(parts)
 
 
-described(parse_invoice_list, "invoice_list")
+described(parse_invoice_list, "text", max_length=2000)
 
 COLUMNS = (
     Column("bill_number", parse_text(40), True, ("票据号码", "票号", "汇票号码")),

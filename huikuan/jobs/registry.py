@@ -135,6 +135,14 @@ def _reports(day: date) -> dict:
     return reports_send_due(day=day)
 
 
+def _bills_remind(day: date) -> dict:
+    """The acceptance bills held that mature within BILLS_REMINDER_DAYS: the credit managers
+    are reminded (in the app) to present each for payment, once."""
+    from huikuan.bills.services import bills_remind
+
+    return {"reminded": bills_remind(as_of=day)}
+
+
 JOBS: dict[str, Job] = {
     job.name: job
     for job in (
@@ -159,5 +167,6 @@ JOBS: dict[str, Job] = {
             after=("promises",),
         ),
         Job("reports", "management reports due by their schedules, emailed with the PDF", _reports),
+        Job("bills_remind", "remind to present acceptance bills for payment at maturity", _bills_remind),
     )
 }

@@ -21,7 +21,7 @@ from huikuan.ledger.imports import KINDS
 from huikuan.ledger.imports.columns import Column
 
 # The order to import in: each kind needs only the ones before it.
-ORDER = ("customers", "invoices", "payments", "allocations", "credit-notes", "orders", "statements")
+ORDER = ("customers", "invoices", "payments", "allocations", "credit-notes", "orders", "statements", "bills")
 
 SUMMARY: dict[str, Promise] = {
     "customers": gettext_lazy(
@@ -53,6 +53,14 @@ SUMMARY: dict[str, Promise] = {
     "statements": gettext_lazy(
         "One row per customer and statement date: the figures of a financial statement, "
         "for the Altman Z-score."
+    ),
+    "bills": gettext_lazy(
+        "One row per acceptance bill received as payment, keyed by bill_number and sub_range "
+        "(an electronic bill's sub-range START-END in cents: 1-5000000 is 50,000.00). invoices "
+        "lists the invoices it pays, separated by ;, each with :amount when not its whole open "
+        "balance; what the bill does not use stays on the customer's account. An electronic "
+        "bill maturing more than 6 months after its issue is refused. A bill already received "
+        "with the same details is left as it is."
     ),
 }
 
@@ -148,6 +156,24 @@ EXAMPLES: dict[str, dict[str, str]] = {
         "sales": "6000000.00",
         "total_assets": "3500000.00",
         "currency": "CNY",
+    },
+    "bills": {
+        "bill_number": "531058000001220240626000000123",
+        "sub_range": "1-5000000",
+        "kind": "commercial",
+        "electronic": "yes",
+        "customer_code": "HZ001",
+        "drawer": "杭州示例贸易有限公司",
+        "acceptor": "杭州示例贸易有限公司",
+        "acceptor_bank": "工商银行杭州分行",
+        "issue_date": "2024-06-26",
+        "maturity_date": "2024-12-26",
+        "received_on": "2024-06-28",
+        "amount": "50000.00",
+        "currency": "CNY",
+        "exchange_rate": "",
+        "invoices": "YS-2024-0001:50000.00",
+        "payment_reference": "PJ-2024-0001",
     },
 }
 
