@@ -13,7 +13,10 @@ from huikuan.bills.rules import BillStatus
 from huikuan.ledger.models import Invoice, Payment
 from huikuan.ledger.services import customer_create, invoice_issue
 
-HEADER = "票据号码,子票区间,票据种类,电子票据,客户编码,出票人,承兑人,承兑人开户行,出票日期,到期日,收票日期,票面金额,结算应收单\n"
+HEADER = (
+    "票据号码,子票区间,票据种类,电子票据,客户编码,出票人,承兑人,承兑人开户行,"
+    "出票日期,到期日,收票日期,票面金额,结算应收单\n"
+)
 GOOD = (
     "531058000001220260208000000001,1-8000000,商承,是,HD001,华东机械有限公司,华东机械有限公司,工行上海分行,"
     "2026-02-08,2026-08-08,2026-02-10,80000.00,YS-1:50000.00;YS-2\n"
@@ -63,7 +66,8 @@ def test_bad_rows_refuse_the_whole_file_naming_line_column_and_reason(hd001, hui
         # An electronic bill of more than six months.
         + "531058000001220260208000000003,,商承,是,HD001,甲,甲,,2026-02-08,2026-08-09,2026-02-10,1000.00,\n"
         # A sub-range that does not count the amount.
-        + "531058000001220260208000000004,1-100,商承,是,HD001,甲,甲,,2026-02-08,2026-05-08,2026-02-10,1000.00,\n"
+        + "531058000001220260208000000004,1-100,商承,是,HD001,甲,甲,,"
+        + "2026-02-08,2026-05-08,2026-02-10,1000.00,\n"
         # More than the invoice still owes after the rows above.
         + "531058000001220260208000000005,,商承,否,HD001,甲,甲,,2026-02-08,2026-05-08,2026-02-10,60000.00,"
         + "YS-1:60000.00\n"
