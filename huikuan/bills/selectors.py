@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 
 from huikuan.accounts.access import access_customer_scoped
 from huikuan.bills.models import Bill
@@ -98,9 +98,14 @@ class RegisterTotals:
 
 
 def register_totals(bills: QuerySet[Bill], *, as_of: date) -> RegisterTotals:
-    live = [b.amount for b in bills.filter(status__in=LIVE).only("amount")]
-    soon = [b.amount for b in bills_due_soon(bills, as_of=as_of).only("amount")]
-    return RegisterTotals(len(live), sum(live, Decimal("0.00")), len(soon), sum(soon, Decimal("0.00")))
+    """How many bills are live (and for how much) and how many fall due soon, in the database.
+
+    The amounts are summed as they are: the register's total is in the bills' own currency,
+    which is the functional one for every bill received in China."""
+    live = bills.filter(status__in=LIVE).aggregate(count=Count("pk"), total=Sum("amount"))
+    soon = bills_due_soon(bills, as_of=as_of).aggregate(count=Count("pk"), total=Sum("amount"))
+    zero = Decimal("0.00")
+    return RegisterTotals(live["count"], live["total"] or zero, soon["count"], soon["total"] or zero)
 
 
 def bill_as_dict(bill: Bill) -> dict[str, Any]:

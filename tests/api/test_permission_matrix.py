@@ -55,6 +55,8 @@ STATEMENT_SCHEDULERS = frozenset({ADMIN, CREDIT_MANAGER, COLLECTOR})
 WRITE_OFF_PROPOSERS = frozenset({ADMIN, CREDIT_MANAGER, CREDIT_ANALYST, COLLECTOR, LEGAL, CFO})
 PLAN_EDITORS = frozenset({ADMIN, CREDIT_MANAGER, CFO})
 REPORT_SCHEDULERS = frozenset({ADMIN, CREDIT_MANAGER, CFO})
+BILL_MANAGERS = frozenset({ADMIN, CREDIT_MANAGER, CFO})
+BILL_MOVES = ("endorse", "discount", "present", "honour", "dishonour")
 
 # The table: every write endpoint of the API and the roles that may use it.
 API_WRITES: dict[tuple[str, str], frozenset[str]] = {
@@ -103,6 +105,8 @@ API_WRITES: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/api/reports/schedules/"): REPORT_SCHEDULERS,
     ("PUT", "/api/reports/schedules/{id}/"): REPORT_SCHEDULERS,
     ("DELETE", "/api/reports/schedules/{id}/"): REPORT_SCHEDULERS,
+    ("POST", "/api/bills/"): BILL_MANAGERS,
+    **{("POST", f"/api/bills/{{id}}/{move}/"): BILL_MANAGERS for move in BILL_MOVES},
 }
 # Endpoints anyone may call: signing in.
 API_PUBLIC = {("POST", "/api/auth/token/")}
@@ -176,6 +180,7 @@ def _records(people: dict[str, object]) -> dict[str, str]:
         "{month}": "2024-05",
         "visits/{id}": "visits/999999",  # no such visit: allowed roles get 404, never 403
         "schedules/{id}": f"schedules/{schedule.pk}",
+        "bills/{id}": "bills/999999",  # no such bill: allowed roles get 404, never 403
     }
 
 
@@ -329,6 +334,8 @@ WEB_POSTS: dict[str, frozenset[str]] = {
     "/reports/schedules/": REPORT_SCHEDULERS,
     "/reports/schedules/{id}/": REPORT_SCHEDULERS,
     "/reports/schedules/{id}/delete/": REPORT_SCHEDULERS,
+    "/bills/receive/": BILL_MANAGERS,
+    **{f"/bills/{{id}}/{move}/": BILL_MANAGERS for move in BILL_MOVES},
 }
 
 
@@ -382,6 +389,7 @@ def test_each_role_gets_what_the_table_says_from_every_web_form(people, records,
         "/scorecards/rules/",
         "/reports/",
         "/reports/monthly/",
+        "/bills/",
     ],
 )
 def test_a_customer_user_sees_no_staff_page(people, path):
