@@ -9,6 +9,7 @@ from django.db import transaction
 
 from huikuan.correspondence.backends import OUTBOX
 from huikuan.correspondence.services import letterhead_update
+from huikuan.demo.bills import bills_demo
 from huikuan.demo.cash import cash_apply
 from huikuan.demo.collections import (
     disputes_open,
@@ -77,4 +78,5 @@ def demo_company_load(
         summary["clearance_plans"] = 1 if clearance_plan_demo(as_of=as_of) else 0
         summary.update(scorecards_score(as_of=as_of, approver="demo.manager"))
         summary.update(reports_prepare(as_of=as_of))
+        summary.update(bills_demo(as_of=as_of))
     return summary, users
