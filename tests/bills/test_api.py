@@ -6,8 +6,6 @@ HZ001 owes YS-0301 (60,000.00 open of 100,000.00) and YS-0302 (50,000.00); no or
 
 from __future__ import annotations
 
-from tests.api.conftest import api_as, ledger, personas  # noqa: F401 - the API's fixtures
-
 RECEIVE = {
     "customer_code": "HZ001",
     "number": "531058000001220240430000000777",
@@ -23,7 +21,8 @@ RECEIVE = {
 
 
 def exposure(client, on: str) -> dict:
-    check = client.post("/api/credit/check/", {"customer": "HZ001", "amount": "0", "as_of": on}, format="json")
+    body = {"customer": "HZ001", "amount": "0", "as_of": on}
+    check = client.post("/api/credit/check/", body, format="json")
     assert check.status_code == 200, check.content
     return {key: check.json()[key] for key in ("open_receivables", "bills_outstanding", "exposure")}
 

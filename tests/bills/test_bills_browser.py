@@ -14,14 +14,13 @@ import pytest
 from django.utils import timezone
 
 from huikuan.ledger.models import Invoice
-from tests.api.conftest import ledger, personas  # noqa: F401 - shared fixtures
 from tests.browser import chromium, pytestmark, shot, signed_in_tabs  # noqa: F401 - fixtures and marks
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
 
 @pytest.fixture
-def page_as(chromium, live_server, personas):  # noqa: F811 - the fixtures imported above
+def page_as(chromium, live_server, personas):  # noqa: F811 - the fixture imported above
     with signed_in_tabs(chromium, live_server.url, viewport={"width": 1280, "height": 900}) as log_in:
         yield log_in
 

@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from huikuan.accounts.services import user_create
 from huikuan.approvals.models import Notification
@@ -38,6 +39,13 @@ from huikuan.ledger.services import customer_create, invoice_issue
 from huikuan.reporting.selectors import aging_report
 
 D = Decimal
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The refusals are matched in English here; the pages show them in Chinese."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -228,6 +236,14 @@ def test_discount_interest_is_360_day_interest_to_the_cent():
         discounted_on=date(2026, 1, 1),
         maturity=date(2026, 4, 1),
     ) == D("478.40")  # 123,456.78 × 0.0155 × 90 / 360 = 478.3950…
+
+
+def test_a_refusal_is_worded_in_chinese_for_a_chinese_user(hd001):
+    with (
+        translation.override("zh-hans"),
+        pytest.raises(RuleViolation, match="电子票据的到期日最长为出票后 6 个月"),
+    ):
+        bill_receive(bill=a_bill(hd001, maturity_date=date(2026, 8, 9)))
 
 
 def test_the_reminder_to_present_a_held_bill_goes_to_the_credit_managers_once(hd001):
