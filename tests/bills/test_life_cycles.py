@@ -164,6 +164,8 @@ def test_received_collected_honoured_a_bank_bill_drops_out_of_exposure_per_the_s
         )
     )
     assert Payment.objects.get(reference=bill.payment_reference).method == "bank_acceptance_bill"
+    # YS-1 paid; YS-2 (due 02-19) and YS-3 (due 03-03) not yet due: 100,000 current.
+    assert open_balances(date(2026, 2, 10)) == {"current": D("100000.00")}
     assert exposure(hd001, date(2026, 2, 10)) == D("100000.00")  # accepted by a bank: out at once
     policy_set(key="BILLS_BANK_EXPOSURE", value="until_honoured")
     assert exposure(hd001, date(2026, 2, 10)) == D("200000.00")
@@ -174,6 +176,8 @@ def test_received_collected_honoured_a_bank_bill_drops_out_of_exposure_per_the_s
     assert exposure(hd001, date(2026, 5, 9)) == D("200000.00")
     bill_honour(bill=bill, on=date(2026, 5, 10))
     assert exposure(hd001, date(2026, 5, 10)) == D("100000.00")
+    # Honoured: the aging is as the receipt left it (YS-2 80 days, YS-3 68 days overdue).
+    assert open_balances(date(2026, 5, 10)) == {"61-90": D("100000.00")}
     assert bills_exposure_by_customer(as_of=date(2026, 5, 10)) == {}
 
 
