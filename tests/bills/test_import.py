@@ -7,7 +7,9 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
+from huikuan.accounts.services import user_create
 from huikuan.bills.models import Bill
 from huikuan.bills.rules import BillStatus
 from huikuan.ledger.models import Invoice, Payment
@@ -93,3 +95,12 @@ def test_a_bill_received_again_with_other_details_is_refused(hd001, huikuan, tmp
     result = huikuan("import", "bills", str(write(tmp_path, changed)), "--json")
     assert result.code == 1
     assert result.json()["errors"][0]["column"] == "票据号码"
+
+
+def test_the_import_page_takes_a_file_of_bills_from_the_credit_manager(hd001, tmp_path, client):
+    manager = user_create(username="wang_credit", role="credit_manager", password="Huikuan-test-pw-1").user
+    client.force_login(manager)
+    upload = SimpleUploadedFile("bills.csv", (HEADER + GOOD).encode(), content_type="text/csv")
+    response = client.post("/import/", {"kind": "bills", "file": upload})
+    assert response.status_code == 200, response.content[:500]
+    assert Bill.objects.count() == 2

@@ -38,6 +38,8 @@ PERMISSION = {
     "credit-notes": "ledger.add_creditnote",
     "orders": "credit.add_order",
     "statements": "credit.add_financialstatement",
+    # A bill received is a receipt by bill: whoever records receipts imports bills.
+    "bills": "ledger.add_payment",
 }
 
 
