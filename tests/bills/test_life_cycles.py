@@ -34,6 +34,7 @@ from huikuan.bills.services import (
 from huikuan.core.errors import RuleViolation
 from huikuan.core.policy import policy_set
 from huikuan.credit.selectors import credit_check, customer_credit_summary
+from huikuan.finance.early_warnings import credit_usage
 from huikuan.ledger.models import Invoice, Payment
 from huikuan.ledger.services import customer_create, invoice_issue
 from huikuan.reporting.selectors import aging_report
@@ -258,3 +259,12 @@ def test_the_reminder_to_present_a_held_bill_goes_to_the_credit_managers_once(hd
     assert bills_remind(as_of=date(2026, 8, 6)) == 0
     (notice,) = Notification.objects.filter(user=manager)
     assert "2026-08-08" in notice.message
+
+
+def test_the_credit_usage_warning_counts_a_commercial_bill_not_yet_honoured(hd001):
+    hd001.credit_limit = D("210000.00")
+    hd001.save(update_fields=["credit_limit"])
+    bill_receive(bill=a_bill(hd001))
+    # 80,000 invoices + 120,000 bill = 200,000: 95.2 % of the limit, over the 90 % threshold.
+    (warning,) = credit_usage(date(2026, 2, 10))
+    assert (warning.figures["exposure"], warning.figures["usage_percent"]) == ("200000.00", "95.2")
