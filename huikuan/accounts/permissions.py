@@ -135,6 +135,10 @@ ACTIONS: dict[str, Rule] = {
     "scorecard.export": _any_role(ADMIN, CREDIT_MANAGER, CFO, AUDITOR),
     # Management reports: finance (the CFO), the credit manager and admins say who gets which.
     "report_schedule.edit": _any_role(ADMIN, CREDIT_MANAGER, CFO),
+    # Acceptance bills (承兑汇票): every staff role reads the register; receiving a bill and
+    # recording its moves (endorse, discount, present, honour, dishonour) is finance's work.
+    "bill.read": _staff,
+    "bill.manage": _any_role(ADMIN, CREDIT_MANAGER, CFO),
     # Letters and email.
     "template.edit": _any_permission("correspondence.change_documenttemplate"),
     "letterhead.edit": _any_permission("correspondence.change_letterhead"),

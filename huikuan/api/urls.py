@@ -6,6 +6,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.routers import SimpleRouter
 
 from huikuan.api import (
+    bills,
     finance,
     plans,
     reports,
@@ -36,6 +37,12 @@ urlpatterns = [
     path("write-offs/", write_offs.WriteOffListView.as_view(), name="write-offs"),
     path("write-offs/recoveries/", write_offs.WriteOffRecoveryView.as_view(), name="write-off-recoveries"),
     path("write-offs/<str:number>/", write_offs.WriteOffDetailView.as_view(), name="write-off"),
+    path("bills/", bills.BillListView.as_view(), name="bills"),
+    path("bills/<int:pk>/", bills.BillDetailView.as_view(), name="bill"),
+    *(
+        path(f"bills/<int:pk>/{move}/", view.as_view(), name=f"bill-{move}")
+        for move, view in bills.MOVE_VIEWS.items()
+    ),
     path("aging/", views.AgingView.as_view(), name="aging"),
     path("vat-invoices/", vat.VatInvoiceListView.as_view(), name="vat-invoices"),
     path("vat-invoices/report/", vat.InvoicingReportView.as_view(), name="vat-invoicing-report"),

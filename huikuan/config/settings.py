@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "huikuan.accounts",
     "huikuan.approvals",
     "huikuan.vat",
+    "huikuan.bills",
     "huikuan.credit",
     "huikuan.correspondence",
     "huikuan.collections",
@@ -669,3 +670,15 @@ HUIKUAN |= {
 HUIKUAN |= {"RED_LETTER_LAPSE_HOURS": _env_int("HUIKUAN_RED_LETTER_LAPSE_HOURS", 72)}
 # Uploaded files (write-off evidence) are kept in the data folder.
 MEDIA_ROOT = HUIKUAN_HOME / "media"
+# --- Acceptance bills (issue 15, huikuan.bills).
+HUIKUAN |= {
+    # An electronic bill matures at most this many months after its issue: refused beyond.
+    "BILLS_ELECTRONIC_MAX_MONTHS": 6,
+    # Bank-accepted bills in credit exposure: "drop" (the accepting bank carries the risk from
+    # acceptance) or "until_honoured" (like commercial bills, kept until honoured at maturity).
+    "BILLS_BANK_EXPOSURE": "drop",
+    # The bills register lists the bills falling due within this many days.
+    "BILLS_DUE_SOON_DAYS": 30,
+    # The reminder to present a bill for payment goes out this many days before its maturity.
+    "BILLS_REMINDER_DAYS": 3,
+}

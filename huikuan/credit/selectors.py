@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from huikuan.accounts.access import access_customers, customer_filter
+from huikuan.bills.selectors import bills_exposure_by_customer
 from huikuan.core.money import quantize_ratio
 from huikuan.core.policy import policy_value
 from huikuan.credit import figures
@@ -57,12 +58,14 @@ class CreditCheck:
     open_receivables: Decimal
     open_orders: Decimal
     reasons: list[CheckReason] = field(default_factory=list)
+    # Acceptance bills received and not yet honoured (commercial ones even endorsed or discounted).
+    bills_outstanding: Decimal = ZERO
     # Class D: the receipts whose money on account covers the order [{"reference", "amount"}].
     covered_by: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def exposure(self) -> Decimal:
-        return self.open_receivables + self.open_orders
+        return self.open_receivables + self.bills_outstanding + self.open_orders
 
     @property
     def passed(self) -> bool:
@@ -77,6 +80,7 @@ class CreditCheck:
             "credit_limit": _money(self.credit_limit),
             "open_receivables": _money(self.open_receivables),
             "open_orders": _money(self.open_orders),
+            "bills_outstanding": _money(self.bills_outstanding),
             "exposure": _money(self.exposure),
             "available": _money(self.credit_limit - self.exposure),
             "reasons": [reason.as_dict() for reason in self.reasons],
@@ -107,6 +111,7 @@ def credit_check(
         credit_limit=limit,
         open_receivables=receivables,
         open_orders=orders,
+        bills_outstanding=bills_exposure_by_customer(as_of=as_of, customer_ids=ids).get(customer.pk, ZERO),
     )
     after = check.exposure + amount
     currency = policy_value("FUNCTIONAL_CURRENCY")
@@ -325,10 +330,11 @@ class CreditSummary:
     extension_requests: list[TermExtensionRequest]
     limit_applications: list[CreditLimitApplication]
     ceiling: LimitCeiling | None = None
+    bills_outstanding: Decimal = ZERO
 
     @property
     def exposure(self) -> Decimal:
-        return self.open_receivables + self.open_orders
+        return self.open_receivables + self.bills_outstanding + self.open_orders
 
     @property
     def available(self) -> Decimal | None:
@@ -346,6 +352,7 @@ class CreditSummary:
             "credit_limit": None if self.credit_limit is None else _money(self.credit_limit),
             "open_receivables": _money(self.open_receivables),
             "open_orders": _money(self.open_orders),
+            "bills_outstanding": _money(self.bills_outstanding),
             "exposure": _money(self.exposure),
             "available": None if self.available is None else _money(self.available),
             "overdue_fee": _money(self.overdue_fee),
@@ -408,6 +415,7 @@ def customer_credit_summary(*, customer: Customer, as_of: date) -> CreditSummary
         ),
         limit_applications=list(CreditLimitApplication.objects.filter(customer=customer)[:50]),
         ceiling=None if statement is None else ceiling_from(statement=statement, altman=altman),
+        bills_outstanding=bills_exposure_by_customer(as_of=as_of, customer_ids=ids).get(customer.pk, ZERO),
     )
 
 
@@ -424,10 +432,11 @@ class DashboardRow:
     customer: Customer
     open_receivables: Decimal
     open_orders: Decimal
+    bills_outstanding: Decimal = ZERO
 
     @property
     def exposure(self) -> Decimal:
-        return self.open_receivables + self.open_orders
+        return self.open_receivables + self.bills_outstanding + self.open_orders
 
     @property
     def utilisation(self) -> Decimal | None:
@@ -456,9 +465,15 @@ def credit_dashboard(*, as_of: date, customers: QuerySet[Customer], top: int = 2
     # Grouped over the whole ledger in two queries, then narrowed to the scope.
     receivables = figures.open_receivables_by_customer(as_of=as_of)
     orders = figures.open_orders_by_customer(as_of=as_of)
-    ids = set(receivables) | set(orders)
+    bills = bills_exposure_by_customer(as_of=as_of)
+    ids = set(receivables) | set(orders) | set(bills)
     rows = [
-        DashboardRow(customer, receivables.get(customer.pk, ZERO), orders.get(customer.pk, ZERO))
+        DashboardRow(
+            customer,
+            receivables.get(customer.pk, ZERO),
+            orders.get(customer.pk, ZERO),
+            bills.get(customer.pk, ZERO),
+        )
         for customer in customers.filter(pk__in=ids, credit_limit__isnull=False)
     ]
     rows = [row for row in rows if row.utilisation is not None]

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from huikuan.correspondence.backends import OUTBOX
 from huikuan.correspondence.services import letterhead_update
+from huikuan.demo.bills import bills_demo
 from huikuan.demo.cash import cash_apply
 from huikuan.demo.collections import (
     disputes_open,
@@ -84,4 +85,5 @@ def demo_company_load(
         summary.update(scorecards_score(as_of=as_of, approver="demo.manager"))
         summary.update(reports_prepare(as_of=as_of))
         summary["kpi_months"] = kpi_months_refresh(last_day=as_of)  # the KPIs page's trend
+        summary.update(bills_demo(as_of=as_of))
     return summary, users

@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from huikuan.bills.selectors import bills_exposure_by_customer
 from huikuan.collections.models import PromiseStatus, PromiseToPay
 from huikuan.core.policy import policy_value
 from huikuan.credit import figures
@@ -47,8 +48,8 @@ def _lookback() -> int:
 
 
 def credit_usage(as_of: date) -> list[Candidate]:
-    """Exposure (open receivables + open orders, SPEC's exposure) ≥ the set share of the limit;
-    once a month per customer while it lasts."""
+    """Exposure (open receivables + acceptance bills at risk + open orders, as the credit check
+    counts it) ≥ the set share of the limit; once a month per customer while it lasts."""
     share = policy_value("WARNING_CREDIT_USAGE")
     limits = dict(Customer.objects.filter(credit_limit__gt=0).values_list("pk", "credit_limit"))
     if not limits:
@@ -56,9 +57,12 @@ def credit_usage(as_of: date) -> list[Candidate]:
     ids = list(limits)
     receivables = figures.open_receivables_by_customer(as_of=as_of, customer_ids=ids)
     orders = figures.open_orders_by_customer(as_of=as_of, customer_ids=ids)
+    bills = bills_exposure_by_customer(as_of=as_of, customer_ids=ids)
     found = []
     for customer_id, limit in sorted(limits.items()):
-        exposure = receivables.get(customer_id, ZERO) + orders.get(customer_id, ZERO)
+        exposure = (
+            receivables.get(customer_id, ZERO) + bills.get(customer_id, ZERO) + orders.get(customer_id, ZERO)
+        )
         usage = exposure / limit
         if usage >= share:
             found.append(

@@ -155,6 +155,14 @@ def _red_letter_lapse(day: date) -> dict:
     return {"lapsed": red_letter_lapse(now=min(timezone.now(), end_of_day))}
 
 
+def _bills_remind(day: date) -> dict:
+    """The acceptance bills held that mature within BILLS_REMINDER_DAYS: the credit managers
+    are reminded (in the app) to present each for payment, once."""
+    from huikuan.bills.services import bills_remind
+
+    return {"reminded": bills_remind(as_of=day)}
+
+
 JOBS: dict[str, Job] = {
     job.name: job
     for job in (
@@ -181,5 +189,6 @@ JOBS: dict[str, Job] = {
         ),
         Job("reports", "management reports due by their schedules, emailed with the PDF", _reports),
         Job("kpi_trend", "the KPIs of the last thirteen months, stored for the trends", _kpi_trend),
+        Job("bills_remind", "remind to present acceptance bills for payment at maturity", _bills_remind),
     )
 }

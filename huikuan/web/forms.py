@@ -31,6 +31,7 @@ KIND_LABELS = {
     "orders": _("orders"),
     "statements": _("financial statements"),
     "vat-invoices": _("VAT invoices"),
+    "bills": _("acceptance bills"),
 }
 DATE = IsoDateInput()
 

@@ -142,6 +142,25 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
         _("Overdue capital-occupation fee, annual rate"),
         _("A fraction: 0.0435 is 4.35 percent a year, charged on overdue amounts by the day."),
     ),
+    "BILLS_BANK_EXPOSURE": (
+        _("Bank acceptance bills in credit exposure"),
+        _(
+            "drop: out of the exposure once received (the bank has accepted them); until_honoured: "
+            "kept, like commercial bills, until honoured at maturity."
+        ),
+    ),
+    "BILLS_ELECTRONIC_MAX_MONTHS": (
+        _("Longest term of an electronic bill (months)"),
+        _("An electronic bill maturing later after its issue is refused."),
+    ),
+    "BILLS_DUE_SOON_DAYS": (
+        _("Bills register: falling due within (days)"),
+        _("The bills register lists apart the bills maturing within this many days."),
+    ),
+    "BILLS_REMINDER_DAYS": (
+        _("Reminder to present a bill: days before maturity"),
+        _("The credit managers are reminded this many days before a held bill matures."),
+    ),
     "CREDIT_BLOCK_OVERDUE_DAYS": (
         _("Orders are blocked while anything is overdue beyond (days)"),
         _("An order of a customer with an invoice overdue longer than this fails the credit check."),
@@ -513,6 +532,7 @@ JOBS = {
     "red_letter_lapse": _("Red-letter corrections unconfirmed in time lapse"),
     "reports": _("Management reports sent"),
     "kpi_trend": _("Monthly KPIs stored for the trends"),
+    "bills_remind": _("Acceptance bills to present: reminders"),
 }
 
 # Who changed a record when no signed-in user did (``huikuan.core.audit``): the source of the

@@ -5,6 +5,7 @@ from huikuan.web.forms import SignInForm
 from huikuan.web.views import (
     aging,
     bank_import,
+    bills,
     customers,
     dashboard,
     finance,
@@ -43,6 +44,10 @@ urlpatterns = [
     path("invoices/", invoices.invoice_list, name="invoices"),
     path("invoices/<str:number>/", invoices.invoice_detail, name="invoice"),
     path("payments/", invoices.payment_list, name="payments"),
+    path("bills/", bills.bill_register, name="bills"),
+    path("bills/receive/", bills.bill_receive_view, name="bill-receive"),
+    path("bills/<int:pk>/", bills.bill_detail, name="bill"),
+    path("bills/<int:pk>/<str:move>/", bills.bill_move_view, name="bill-move"),
     path("aging/", aging.aging, name="aging"),
     path("kpis/", finance.kpis, name="kpis"),
     path("clearance-plans/", plans.plan_list, name="clearance-plans"),

@@ -56,6 +56,8 @@ WRITE_OFF_PROPOSERS = frozenset({ADMIN, CREDIT_MANAGER, CREDIT_ANALYST, COLLECTO
 PLAN_EDITORS = frozenset({ADMIN, CREDIT_MANAGER, CFO})
 REPORT_SCHEDULERS = frozenset({ADMIN, CREDIT_MANAGER, CFO})
 VAT_KEEPERS = frozenset({ADMIN, CREDIT_MANAGER, CFO})
+BILL_MANAGERS = frozenset({ADMIN, CREDIT_MANAGER, CFO})
+BILL_MOVES = ("endorse", "discount", "present", "honour", "dishonour")
 
 # The table: every write endpoint of the API and the roles that may use it.
 API_WRITES: dict[tuple[str, str], frozenset[str]] = {
@@ -107,6 +109,8 @@ API_WRITES: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/api/vat-invoices/"): VAT_KEEPERS,
     ("POST", "/api/red-letters/"): VAT_KEEPERS,
     ("POST", "/api/red-letters/{form_number}/confirm/"): VAT_KEEPERS,
+    ("POST", "/api/bills/"): BILL_MANAGERS,
+    **{("POST", f"/api/bills/{{id}}/{move}/"): BILL_MANAGERS for move in BILL_MOVES},
 }
 # Endpoints anyone may call: signing in.
 API_PUBLIC = {("POST", "/api/auth/token/")}
@@ -181,6 +185,7 @@ def _records(people: dict[str, object]) -> dict[str, str]:
         "visits/{id}": "visits/999999",  # no such visit: allowed roles get 404, never 403
         "schedules/{id}": f"schedules/{schedule.pk}",
         "{form_number}": "HZ-NONE",  # no such form: allowed roles get 404, never 403
+        "bills/{id}": "bills/999999",  # no such bill: allowed roles get 404, never 403
     }
 
 
@@ -337,6 +342,8 @@ WEB_POSTS: dict[str, frozenset[str]] = {
     "/vat/invoices/": VAT_KEEPERS,
     "/vat/red-letters/": VAT_KEEPERS,
     "/vat/red-letters/{form_number}/confirm/": VAT_KEEPERS,
+    "/bills/receive/": BILL_MANAGERS,
+    **{f"/bills/{{id}}/{move}/": BILL_MANAGERS for move in BILL_MOVES},
 }
 
 
@@ -391,6 +398,7 @@ def test_each_role_gets_what_the_table_says_from_every_web_form(people, records,
         "/reports/",
         "/reports/monthly/",
         "/vat/",
+        "/bills/",
     ],
 )
 def test_a_customer_user_sees_no_staff_page(people, path):

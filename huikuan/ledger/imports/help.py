@@ -30,6 +30,7 @@ ORDER = (
     "orders",
     "statements",
     "vat-invoices",
+    "bills",
 )
 
 SUMMARY: dict[str, Promise] = {
@@ -69,6 +70,14 @@ SUMMARY: dict[str, Promise] = {
         "number, kind, customer, date and vat_amount. A fully digital e-invoice (数电票) has a 20-digit "
         "number, a paper one 8 digits. A receivable is never invoiced beyond its amount, nor a VAT "
         "invoice linked beyond its vat_amount."
+    ),
+    "bills": gettext_lazy(
+        "One row per acceptance bill received as payment, keyed by bill_number and sub_range "
+        "(an electronic bill's sub-range START-END in cents: 1-5000000 is 50,000.00). invoices "
+        "lists the invoices it pays, separated by ;, each with :amount when not its whole open "
+        "balance; what the bill does not use stays on the customer's account. An electronic "
+        "bill maturing more than 6 months after its issue is refused. A bill already received "
+        "with the same details is left as it is."
     ),
 }
 
@@ -174,6 +183,24 @@ EXAMPLES: dict[str, dict[str, str]] = {
         "currency": "CNY",
         "invoice_number": "YS-2024-0001",
         "amount": "113000.00",
+    },
+    "bills": {
+        "bill_number": "531058000001220240626000000123",
+        "sub_range": "1-5000000",
+        "kind": "commercial",
+        "electronic": "yes",
+        "customer_code": "HZ001",
+        "drawer": "杭州示例贸易有限公司",
+        "acceptor": "杭州示例贸易有限公司",
+        "acceptor_bank": "工商银行杭州分行",
+        "issue_date": "2024-06-26",
+        "maturity_date": "2024-12-26",
+        "received_on": "2024-06-28",
+        "amount": "50000.00",
+        "currency": "CNY",
+        "exchange_rate": "",
+        "invoices": "YS-2024-0001:50000.00",
+        "payment_reference": "PJ-2024-0001",
     },
 }
 

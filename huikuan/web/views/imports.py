@@ -39,6 +39,8 @@ PERMISSION = {
     "orders": "credit.add_order",
     "statements": "credit.add_financialstatement",
     "vat-invoices": "vat.add_vatinvoicelink",
+    # A bill received is a receipt by bill: whoever records receipts imports bills.
+    "bills": "ledger.add_payment",
 }
 
 
