@@ -659,5 +659,8 @@ HUIKUAN |= {
     "WRITE_OFF_CFO_THRESHOLD": Decimal(os.environ.get("HUIKUAN_WRITE_OFF_CFO_THRESHOLD", "100000.00")),
     "WRITE_OFF_EVIDENCE_MAX_BYTES": _env_int("HUIKUAN_WRITE_OFF_EVIDENCE_MAX_MB", 20) * _MB,
 }
+# --- Rounding tails (尾差, issue 15, huikuan.finance.offsets): an invoice whose open balance is
+# under this amount (functional currency) is a tail, written off in bulk with one approval.
+HUIKUAN |= {"TAIL_WRITE_OFF_UNDER": Decimal(os.environ.get("HUIKUAN_TAIL_WRITE_OFF_UNDER", "1.00"))}
 # Uploaded files (write-off evidence) are kept in the data folder.
 MEDIA_ROOT = HUIKUAN_HOME / "media"

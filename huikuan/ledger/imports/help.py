@@ -21,7 +21,16 @@ from huikuan.ledger.imports import KINDS
 from huikuan.ledger.imports.columns import Column
 
 # The order to import in: each kind needs only the ones before it.
-ORDER = ("customers", "invoices", "payments", "allocations", "credit-notes", "orders", "statements")
+ORDER = (
+    "customers",
+    "invoices",
+    "payments",
+    "allocations",
+    "credit-notes",
+    "orders",
+    "statements",
+    "payables",
+)
 
 SUMMARY: dict[str, Promise] = {
     "customers": gettext_lazy(
@@ -36,7 +45,9 @@ SUMMARY: dict[str, Promise] = {
     "payments": gettext_lazy(
         "One row per receipt, keyed by payment_ref. Leave customer_code empty for cash not yet "
         "matched to a customer. With an invoice_number the payment is allocated to that invoice, "
-        "up to its open balance; the rest stays on account."
+        "up to its open balance; the rest stays on account. With advance = yes the payment is an "
+        "advance receipt (预收), kept apart from money on account, for the customer or for the "
+        "order_number given; it is offset against that order's invoices when they are issued."
     ),
     "allocations": gettext_lazy(
         "One row per payment applied to an invoice, keyed by payment_ref and invoice_number; "
@@ -49,6 +60,11 @@ SUMMARY: dict[str, Promise] = {
     "orders": gettext_lazy(
         "One row per sales order, keyed by order_number. Open orders count in the customer's "
         "credit exposure; imported orders are not credit-checked."
+    ),
+    "payables": gettext_lazy(
+        "One row per customer and supplier code: what the company owes a counterparty that is also "
+        "a customer (应付), as of a date, for the AR/AP offset (应收冲应付). A newer row for the same "
+        "pair replaces the balance."
     ),
     "statements": gettext_lazy(
         "One row per customer and statement date: the figures of a financial statement, "
@@ -106,6 +122,8 @@ EXAMPLES: dict[str, dict[str, str]] = {
         "payer_name": "杭州示例贸易有限公司",
         "memo": "货款",
         "invoice_number": "",
+        "advance": "no",
+        "order_number": "",
     },
     "allocations": {
         "payment_ref": "SK-2024-0001",
@@ -148,6 +166,13 @@ EXAMPLES: dict[str, dict[str, str]] = {
         "sales": "6000000.00",
         "total_assets": "3500000.00",
         "currency": "CNY",
+    },
+    "payables": {
+        "customer_code": "HZ001",
+        "supplier_code": "GYS-HZ001",
+        "payable_amount": "20000.00",
+        "currency": "CNY",
+        "as_of_date": "2024-06-30",
     },
 }
 
