@@ -97,6 +97,7 @@ def advance_offset(
     (default: as much as both have open), on ``on`` (default: the later of the two dates)."""
     receipt = AdvanceReceipt.objects.select_related("payment").get(pk=receipt.pk)
     payment = receipt.payment
+    invoice = Invoice.objects.get(pk=invoice.pk)
     if invoice.customer_id != receipt.customer_id:
         raise RuleViolation(
             _("invoice %(number)s is not the customer of advance receipt %(reference)s")
