@@ -6,6 +6,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.routers import SimpleRouter
 
 from huikuan.api import (
+    advances,
     finance,
     plans,
     reports,
@@ -35,6 +36,14 @@ urlpatterns = [
     path("write-offs/", write_offs.WriteOffListView.as_view(), name="write-offs"),
     path("write-offs/recoveries/", write_offs.WriteOffRecoveryView.as_view(), name="write-off-recoveries"),
     path("write-offs/<str:number>/", write_offs.WriteOffDetailView.as_view(), name="write-off"),
+    path("advance-receipts/", advances.AdvanceListView.as_view(), name="advance-receipts"),
+    path(
+        "advance-receipts/<str:reference>/offset/",
+        advances.AdvanceOffsetView.as_view(),
+        name="advance-receipt-offset",
+    ),
+    path("ar-ap-offsets/", advances.OffsetListView.as_view(), name="ar-ap-offsets"),
+    path("rounding-tails/", advances.TailsView.as_view(), name="rounding-tails"),
     path("aging/", views.AgingView.as_view(), name="aging"),
     path("kpi/", finance.KpiView.as_view(), name="kpi"),
     path("clearance-plans/", plans.PlanListView.as_view(), name="clearance-plans"),

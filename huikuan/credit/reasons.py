@@ -49,7 +49,9 @@ def reason_sentence(*, code: str, figures: Mapping[str, Any], currency: str, mes
                 "%(available)s of advance receipts is free (%(reserved)s reserved for other orders), "
                 "%(shortfall)s short of the order"
             ) % {
-                "available": amount_text(Decimal(figures["advance"]) - Decimal(figures["reserved"]), currency),
+                "available": amount_text(
+                    Decimal(figures["advance"]) - Decimal(figures["reserved"]), currency
+                ),
                 "reserved": amount_text(Decimal(figures["reserved"]), currency),
                 "shortfall": amount_text(Decimal(figures["shortfall"]), currency),
             }

@@ -447,7 +447,9 @@ class ArApOffset(models.Model):
     payable = models.ForeignKey(Payable, on_delete=models.PROTECT, related_name="offsets")
     amount = ScaledDecimalField(_("proposed amount"))
     currency = models.CharField(_("currency"), max_length=3)
-    status = models.CharField(_("status"), max_length=16, choices=OffsetStatus.choices, default=OffsetStatus.PENDING)
+    status = models.CharField(
+        _("status"), max_length=16, choices=OffsetStatus.choices, default=OffsetStatus.PENDING
+    )
     approval_number = models.CharField(_("approval"), max_length=32, blank=True)
     proposed_on = models.DateField(_("proposed on"))
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -476,7 +478,9 @@ class TailWriteOff(models.Model):
     lines = models.JSONField(_("invoices"), default=list)  # [{"number", "amount", "currency"}]
     amount = ScaledDecimalField(_("amount"))
     currency = models.CharField(_("currency"), max_length=3)
-    status = models.CharField(_("status"), max_length=16, choices=OffsetStatus.choices, default=OffsetStatus.PENDING)
+    status = models.CharField(
+        _("status"), max_length=16, choices=OffsetStatus.choices, default=OffsetStatus.PENDING
+    )
     approval_number = models.CharField(_("approval"), max_length=32, blank=True)
     proposed_on = models.DateField(_("proposed on"))
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -131,7 +131,9 @@ def offset_propose(*, payable: Payable, requested_by: Any, on: date | None = Non
             _("an offset with supplier %(supplier)s is already waiting for approval")
             % {"supplier": payable.supplier_code}
         )
-    candidate = OffsetCandidate(payable, receivable_open(payable.customer, payable.currency), payable_available(payable))
+    candidate = OffsetCandidate(
+        payable, receivable_open(payable.customer, payable.currency), payable_available(payable)
+    )
     if candidate.amount <= 0:
         raise RuleViolation(
             _("nothing to offset: open receivables %(ar)s, payable %(ap)s %(currency)s")
@@ -155,7 +157,10 @@ def offset_propose(*, payable: Payable, requested_by: Any, on: date | None = Non
     request = approval_request_submit(
         kind=AR_AP_OFFSET,
         requested_by=requested_by,
-        summary=_("%(number)s: offset %(amount)s %(currency)s of %(customer)s's receivables against payable to supplier %(supplier)s")
+        summary=_(
+            "%(number)s: offset %(amount)s %(currency)s of %(customer)s's receivables "
+            "against the payable to supplier %(supplier)s"
+        )
         % {
             "number": offset.number,
             "amount": offset.amount,
@@ -279,7 +284,12 @@ def tails_propose(*, requested_by: Any, on: date | None = None) -> TailWriteOff:
         TAILS_PREFIX,
         threshold=under,
         lines=[
-            {"number": i.number, "customer": i.customer.code, "amount": str(i.open_amount), "currency": i.currency}
+            {
+                "number": i.number,
+                "customer": i.customer.code,
+                "amount": str(i.open_amount),
+                "currency": i.currency,
+            }
             for i in invoices
         ],
         amount=total,
@@ -290,7 +300,9 @@ def tails_propose(*, requested_by: Any, on: date | None = None) -> TailWriteOff:
     request = approval_request_submit(
         kind=ROUNDING_TAILS,
         requested_by=requested_by,
-        summary=_("%(number)s: write off %(count)s rounding tails under %(under)s, %(amount)s %(currency)s in all")
+        summary=_(
+            "%(number)s: write off %(count)s rounding tails under %(under)s, %(amount)s %(currency)s in all"
+        )
         % {
             "number": proposal.number,
             "count": len(invoices),
@@ -378,7 +390,10 @@ def _tails_rejected(request: ApprovalRequest, actor: Any) -> None:
 
 def register_approval_kinds() -> None:
     register_kind(
-        AR_AP_OFFSET, label=gettext_lazy("AR/AP offset"), on_approved=_offset_approved, on_rejected=_offset_rejected
+        AR_AP_OFFSET,
+        label=gettext_lazy("AR/AP offset"),
+        on_approved=_offset_approved,
+        on_rejected=_offset_rejected,
     )
     register_kind(
         ROUNDING_TAILS,
@@ -386,4 +401,3 @@ def register_approval_kinds() -> None:
         on_approved=_tails_approved,
         on_rejected=_tails_rejected,
     )
-

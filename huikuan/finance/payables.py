@@ -40,9 +40,11 @@ def payables_plan(parsed: ParsedFile) -> Plan:
     functional = functional_currency()
     check_unique(
         parsed,
-        lambda r: (r.values.get("customer_code"), r.values.get("supplier_code"))
-        if "customer_code" in r.values and "supplier_code" in r.values
-        else None,
+        lambda r: (
+            (r.values.get("customer_code"), r.values.get("supplier_code"))
+            if "customer_code" in r.values and "supplier_code" in r.values
+            else None
+        ),
         "supplier_code",
         "this customer_code and supplier_code pair",
     )
@@ -72,7 +74,9 @@ def payables_plan(parsed: ParsedFile) -> Plan:
         }
         old = existing.get((customer["id"], values["supplier_code"]))
         if old is None:
-            creates.append({"customer_id": customer["id"], "supplier_code": values["supplier_code"], **record})
+            creates.append(
+                {"customer_id": customer["id"], "supplier_code": values["supplier_code"], **record}
+            )
         elif diffs := changed_fields(old, record):
             updates.append((old["id"], diffs))
         else:

@@ -81,7 +81,9 @@ def _offset(
     receipt: AdvanceReceipt, invoice: Invoice, amount: Decimal, on: date, *, automatic: bool, by: str
 ) -> AdvanceOffset:
     allocation = payment_allocate(payment=receipt.payment, invoice=invoice, amount=amount, allocation_date=on)
-    return AdvanceOffset.objects.create(receipt=receipt, allocation=allocation, automatic=automatic, offset_by=by)
+    return AdvanceOffset.objects.create(
+        receipt=receipt, allocation=allocation, automatic=automatic, offset_by=by
+    )
 
 
 @transaction.atomic
@@ -118,7 +120,10 @@ def advance_offset(
         amount = most
     if most <= 0:
         raise RuleViolation(
-            _("nothing to offset: advance receipt %(reference)s has %(left)s left, invoice %(number)s %(open)s open")
+            _(
+                "nothing to offset: advance receipt %(reference)s has %(left)s left, "
+                "invoice %(number)s %(open)s open"
+            )
             % {
                 "reference": payment.reference,
                 "left": payment.unallocated_amount,

@@ -164,7 +164,11 @@ class AgingReport:
         text = encode_basestring
         # A %-format line per report; a bucket name's own "%" (there is none) would be doubled.
         buckets = ", ".join(text(name).replace("%", "%%") + ': "%s"' for name in self.names)
-        line = '{"key": %s, "name": %s, "balance": "%s", "buckets": {' + buckets + '}, "unapplied": "%s", "advance": "%s"}'
+        line = (
+            '{"key": %s, "name": %s, "balance": "%s", "buckets": {'
+            + buckets
+            + '}, "unapplied": "%s", "advance": "%s"}'
+        )
         return [
             line
             % (

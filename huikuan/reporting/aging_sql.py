@@ -77,7 +77,9 @@ _PAYMENT_REST = (
 )
 
 # A payment recorded as an advance receipt (预收): its rest is ``advance``, not ``unapplied``.
-_ADVANCE = "CASE WHEN EXISTS (SELECT 1 FROM ledger_advancereceipt r WHERE r.payment_id = p.id) THEN 1 ELSE 0 END"
+_ADVANCE = (
+    "CASE WHEN EXISTS (SELECT 1 FROM ledger_advancereceipt r WHERE r.payment_id = p.id) THEN 1 ELSE 0 END"
+)
 # The account rows' split: on account (0), not matched to a customer, an advance receipt.
 UNMATCHED = 1
 ADVANCE = 2
@@ -209,7 +211,9 @@ def aging_rows(
         _ACCOUNT_KEY[group_by],
         functional,
         group_by,
-        split=f"CASE WHEN b.customer_id IS NULL THEN {UNMATCHED} WHEN b.advance = 1 THEN {ADVANCE} ELSE 0 END",
+        split=(
+            f"CASE WHEN b.customer_id IS NULL THEN {UNMATCHED} WHEN b.advance = 1 THEN {ADVANCE} ELSE 0 END"
+        ),
     )
     return open_rows, fetch(account_sql, params)
 

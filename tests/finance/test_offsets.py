@@ -81,7 +81,11 @@ def ending_ar() -> Decimal:
 def both(db) -> Customer:
     """A customer that is also a supplier: three invoices, 12,000 open, all more than 180 days overdue."""
     customer = customer_create(code="GY01", name="供需两用公司", credit_class="B", credit_limit=D("50000"))
-    for number, day, amount in (("I1", "2026-01-10", "3000"), ("I2", "2026-02-10", "5000"), ("I3", "2026-03-10", "4000")):
+    for number, day, amount in (
+        ("I1", "2026-01-10", "3000"),
+        ("I2", "2026-02-10", "5000"),
+        ("I3", "2026-03-10", "4000"),
+    ):
         invoice_issue(
             number=number,
             customer=customer,
@@ -161,7 +165,11 @@ def test_a_rejected_offset_posts_nothing_and_a_lapsed_one_finds_nothing_left(bot
     lapsing = offset_propose(payable=payable, requested_by=people["analyst_li"])
     # Meanwhile the customer pays everything.
     cash = Payment.objects.create(
-        reference="BANK-1", customer=both, payment_date=timezone.localdate(), amount=D("12000"), currency="CNY"
+        reference="BANK-1",
+        customer=both,
+        payment_date=timezone.localdate(),
+        amount=D("12000"),
+        currency="CNY",
     )
     for invoice in Invoice.objects.order_by("number"):
         payment_allocate(payment=cash, invoice=invoice, amount=invoice.open_amount)
@@ -203,7 +211,11 @@ def tails(db) -> dict[str, Invoice]:
     made = {}
     for number, paid_short in (("T-40", "0.40"), ("T-99", "0.99"), ("T-100", "1.00"), ("T-500", "5.00")):
         invoice = invoice_issue(
-            number=number, customer=customer, invoice_date=date(2026, 1, 5), due_date=date(2026, 1, 5), amount=D("100")
+            number=number,
+            customer=customer,
+            invoice_date=date(2026, 1, 5),
+            due_date=date(2026, 1, 5),
+            amount=D("100"),
         )
         payment_allocate(payment=cash, invoice=invoice, amount=D("100") - D(paid_short))
         made[number] = invoice

@@ -58,7 +58,9 @@ def ending_ar(as_of: date) -> Decimal:
 
 @pytest.fixture
 def hz(db) -> Customer:
-    return customer_create(code="HZ9", name="杭州预收客户", credit_class="B", credit_limit=D("100000"), term_days=30)
+    return customer_create(
+        code="HZ9", name="杭州预收客户", credit_class="B", credit_limit=D("100000"), term_days=30
+    )
 
 
 def test_an_order_advance_is_offset_on_invoicing_and_a_customer_advance_by_a_user(hz, tmp_path):
@@ -102,19 +104,33 @@ def test_an_order_advance_is_offset_on_invoicing_and_a_customer_advance_by_a_use
     )
     assert figures("HZ9", date(2026, 3, 12))["unapplied"] == "1500.00"
     customer_wide = advance_receipt_record(payment=money, recorded_on=date(2026, 3, 12), recorded_by="cm_sun")
-    assert figures("HZ9", date(2026, 3, 12)) == {"balance": "3000.00", "unapplied": "0.00", "advance": "1500.00"}
+    assert figures("HZ9", date(2026, 3, 12)) == {
+        "balance": "3000.00",
+        "unapplied": "0.00",
+        "advance": "1500.00",
+    }
     inv3 = invoice_issue(
         number="INV-3", customer=hz, invoice_date=date(2026, 3, 15), amount=D("1000.00"), order_number="SO-9"
     )
     assert inv3.open_amount == D("1000.00")
-    assert figures("HZ9", date(2026, 3, 15)) == {"balance": "4000.00", "unapplied": "0.00", "advance": "1500.00"}
+    assert figures("HZ9", date(2026, 3, 15)) == {
+        "balance": "4000.00",
+        "unapplied": "0.00",
+        "advance": "1500.00",
+    }
     assert exposure(hz, date(2026, 3, 15)) == D("4000.00")
 
     by_user = advance_offset(receipt=customer_wide, invoice=inv3, offset_by="cm_sun")
     assert not by_user.automatic and by_user.allocation.amount == D("1000.00")
     assert by_user.allocation.allocation_date == date(2026, 3, 15)
-    assert figures("HZ9", date(2026, 3, 15)) == {"balance": "3000.00", "unapplied": "0.00", "advance": "500.00"}
-    advance_offset(receipt=customer_wide, invoice=inv2, amount=D("500.00"), on=date(2026, 3, 20), offset_by="cm_sun")
+    assert figures("HZ9", date(2026, 3, 15)) == {
+        "balance": "3000.00",
+        "unapplied": "0.00",
+        "advance": "500.00",
+    }
+    advance_offset(
+        receipt=customer_wide, invoice=inv2, amount=D("500.00"), on=date(2026, 3, 20), offset_by="cm_sun"
+    )
     assert figures("HZ9", date(2026, 3, 20)) == {"balance": "2500.00", "unapplied": "0.00", "advance": "0.00"}
     assert exposure(hz, date(2026, 3, 20)) == D("2500.00")
     assert ending_ar(date(2026, 3, 31)) == D("2500.00")

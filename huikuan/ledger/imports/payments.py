@@ -130,7 +130,9 @@ def plan_payments(parsed: ParsedFile) -> Plan:
             if old is not None and old["id"] in advance_ids:
                 pass  # already an advance receipt: kept as it is
             elif old is not None and amount - old["allocated_amount"] <= 0:
-                parsed.error(row, "advance", gettext("the payment is fully allocated: nothing to hold in advance"))
+                parsed.error(
+                    row, "advance", gettext("the payment is fully allocated: nothing to hold in advance")
+                )
                 continue
             else:
                 advances.append((reference, values.get("order_number", "")))
@@ -234,7 +236,9 @@ def _advance_fits(parsed: ParsedFile, row, invoice: dict | None, customer: dict 
     if values.get("advance"):
         if invoice is not None:
             parsed.error(
-                row, "advance", gettext("an advance receipt is for invoices not yet issued: leave invoice_number empty")
+                row,
+                "advance",
+                gettext("an advance receipt is for invoices not yet issued: leave invoice_number empty"),
             )
             return False
         if customer is None:
