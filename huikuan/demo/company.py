@@ -9,6 +9,7 @@ from django.db import transaction
 
 from huikuan.correspondence.backends import OUTBOX
 from huikuan.correspondence.services import letterhead_update
+from huikuan.demo.advances import advances_demo
 from huikuan.demo.cash import cash_apply
 from huikuan.demo.collections import (
     disputes_open,
@@ -74,6 +75,7 @@ def demo_company_load(
         summary.update(statements_send(rng=rng, as_of=as_of, sender="demo.manager"))
         summary["specific_provisions"] = provision_specific(as_of=as_of, created_by="demo.manager")
         summary.update(write_offs_demo(as_of=as_of))
+        summary.update(advances_demo(as_of=as_of))
         summary["clearance_plans"] = 1 if clearance_plan_demo(as_of=as_of) else 0
         summary.update(scorecards_score(as_of=as_of, approver="demo.manager"))
         summary.update(reports_prepare(as_of=as_of))

@@ -261,3 +261,20 @@ def test_the_clearance_plan_page_shows_a_quarter_of_weekly_progress(company, db,
     html = page.content.decode()
     assert 'id="target-clearance_rate"' in html and "<polyline" in html
     assert html.count("<circle") >= 13  # a dot per week end, per line
+
+
+def test_advance_receipts_ar_ap_offsets_and_rounding_tails_are_populated(company, db):
+    from huikuan.finance.models import ArApOffset, OffsetStatus, TailWriteOff
+    from huikuan.finance.offsets import tails_open
+    from huikuan.ledger.models import AdvanceOffset, AdvanceReceipt
+    from huikuan.reporting.selectors import aging_report
+
+    summary, _users = company
+    assert summary["advance_receipts"] == 2 and summary["ar_ap_offsets"] == 2
+    assert AdvanceOffset.objects.filter(automatic=True).exists()
+    assert AdvanceReceipt.objects.count() >= 2
+    # Advance receipts show apart from money on account in the aging.
+    assert Decimal(aging_report(as_of=AS_OF).as_dict()["total"]["advance"]) > 0
+    assert set(ArApOffset.objects.values_list("status", flat=True)) == {OffsetStatus.POSTED, OffsetStatus.PENDING}
+    assert TailWriteOff.objects.get().status == OffsetStatus.POSTED
+    assert len(tails_open()) >= 2
