@@ -30,6 +30,7 @@ KIND_LABELS = {
     "credit-notes": _("credit notes"),
     "orders": _("orders"),
     "statements": _("financial statements"),
+    "payables": _("payables (for the AR/AP offset)"),
 }
 DATE = IsoDateInput()
 

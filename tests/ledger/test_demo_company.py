@@ -275,6 +275,9 @@ def test_advance_receipts_ar_ap_offsets_and_rounding_tails_are_populated(company
     assert AdvanceReceipt.objects.count() >= 2
     # Advance receipts show apart from money on account in the aging.
     assert Decimal(aging_report(as_of=AS_OF).as_dict()["total"]["advance"]) > 0
-    assert set(ArApOffset.objects.values_list("status", flat=True)) == {OffsetStatus.POSTED, OffsetStatus.PENDING}
+    assert set(ArApOffset.objects.values_list("status", flat=True)) == {
+        OffsetStatus.POSTED,
+        OffsetStatus.PENDING,
+    }
     assert TailWriteOff.objects.get().status == OffsetStatus.POSTED
     assert len(tails_open()) >= 2

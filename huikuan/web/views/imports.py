@@ -38,6 +38,8 @@ PERMISSION = {
     "credit-notes": "ledger.add_creditnote",
     "orders": "credit.add_order",
     "statements": "credit.add_financialstatement",
+    # The payable balances of counterparties that are also customers: whoever imports receipts.
+    "payables": "ledger.add_payment",
 }
 
 
