@@ -400,6 +400,7 @@ class AdvanceSource(models.TextChoices):
     API = "api", _("API")
     WEB = "web", _("web")
     CASH = "cash", _("cash workbench")
+    CLI = "cli", _("command line")
     DEMO = "demo", _("demo")
 
 

@@ -216,3 +216,25 @@ def test_class_d_relies_on_the_advance_for_the_customer_or_for_that_order_only(d
     )
     assert invoice.open_amount == 0
     assert figures("XJ9", date(2026, 4, 5)) == {"balance": "0.00", "unapplied": "0.00", "advance": "0.00"}
+
+
+def test_the_command_line_records_offsets_lists_and_proposes(hz, huikuan, tmp_path):
+    from huikuan.accounts.services import user_create
+
+    user_create(username="cm_sun", role="credit_manager", password="Huikuan-test-pw-1")
+    Payment.objects.create(
+        reference="ADV-C", customer=hz, payment_date=date(2026, 3, 1), amount=D("900.00"), currency="CNY"
+    )
+    invoice_issue(number="INV-C", customer=hz, invoice_date=date(2026, 3, 2), amount=D("400.00"))
+    recorded = huikuan("advance", "record", "--payment", "ADV-C", "--json")
+    assert recorded.code == 0, recorded.stderr
+    assert AdvanceReceipt.objects.get().source == "cli"
+    offset = huikuan("advance", "offset", "ADV-C", "--invoice", "INV-C", "--json")
+    assert offset.code == 0 and offset.json()["amount"] == "400.00"
+    listing = huikuan("advance", "list", "--customer", "HZ9")
+    assert "ADV-C" in listing.stdout and "500.00" in listing.stdout
+    assert huikuan("advance", "offset", "ADV-C", "--invoice", "INV-C").code == 1  # nothing left open
+    assert huikuan("advance", "tails", "--json").json() == {"tails": []}
+    refused = huikuan("advance", "tails", "--propose", "--user", "cm_sun")
+    assert refused.code == 1 and "under" in refused.stderr
+    assert huikuan("advance", "ar-ap", "--json").json() == {"candidates": []}

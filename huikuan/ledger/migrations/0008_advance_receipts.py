@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
                 ('order_number', models.CharField(blank=True, max_length=64, verbose_name='order number')),
                 ('recorded_on', models.DateField(verbose_name='recorded on')),
                 ('recorded_by', models.CharField(blank=True, max_length=150, verbose_name='recorded by')),
-                ('source', models.CharField(choices=[('import', 'import'), ('api', 'API'), ('web', 'web'), ('cash', 'cash workbench'), ('demo', 'demo')], max_length=16, verbose_name='source')),
+                ('source', models.CharField(choices=[('import', 'import'), ('api', 'API'), ('web', 'web'), ('cash', 'cash workbench'), ('cli', 'command line'), ('demo', 'demo')], max_length=16, verbose_name='source')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('customer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='advance_receipts', to='ledger.customer')),
                 ('payment', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='advance_receipt', to='ledger.payment')),
