@@ -2,7 +2,7 @@
 
     advance_receipt_record(*, payment, order_number, recorded_on, recorded_by, source) -> AdvanceReceipt
     advance_offset(*, receipt, invoice, amount, on, offset_by) -> AdvanceOffset    # by a user
-    advances_offset_issued(*, invoice_ids, offset_by) -> list[AdvanceOffset]      # automatic
+    advances_offset_issued(*, invoices, offset_by) -> list[AdvanceOffset]         # automatic
     customer_advances(*, customer) -> list[AdvanceLine]
 
 A payment recorded as an advance receipt keeps its money apart from ordinary money on account:
@@ -21,6 +21,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from huikuan.core.errors import RuleViolation
@@ -70,10 +71,10 @@ def advance_receipt_record(
         source=source,
     )
     if order_number:
-        issued = Invoice.objects.filter(
-            customer_id=payment.customer_id, order_number=order_number, open_span=STILL_OPEN
-        ).values_list("pk", flat=True)
-        advances_offset_issued(invoice_ids=list(issued), offset_by=recorded_by)
+        advances_offset_issued(
+            invoices=Invoice.objects.filter(customer_id=payment.customer_id, order_number=order_number),
+            offset_by=recorded_by,
+        )
     return receipt
 
 
@@ -140,7 +141,7 @@ def advance_offset(
 
 
 @transaction.atomic
-def advances_offset_issued(*, invoice_ids: Iterable[int], offset_by: str = "") -> list[AdvanceOffset]:
+def advances_offset_issued(*, invoices: QuerySet[Invoice], offset_by: str = "") -> list[AdvanceOffset]:
     """Offset the open advance receipts of each invoice's order against it (预收冲应收), oldest
     receipt first, as far as both go: called when invoices are issued (the service, the import)
     and when an advance receipt for an order is recorded. Invoices without an order number, or
@@ -154,17 +155,16 @@ def advances_offset_issued(*, invoice_ids: Iterable[int], offset_by: str = "") -
     if not open_receipts:
         return []
     keys = {(r.customer_id, r.order_number) for r in open_receipts}
-    ids = sorted(set(invoice_ids))
-    invoices = [
+    # Only the invoices of the orders that have an open advance receipt are read.
+    issued = [
         invoice
-        for start in range(0, len(ids), 1000)
-        for invoice in Invoice.objects.filter(pk__in=ids[start : start + 1000], open_span=STILL_OPEN)
-        .exclude(order_number="")
-        .order_by("invoice_date", "number")
+        for invoice in invoices.filter(
+            open_span=STILL_OPEN, order_number__in=sorted({order for _, order in keys})
+        ).order_by("invoice_date", "number")
         if (invoice.customer_id, invoice.order_number) in keys
     ]
     offsets = []
-    for invoice in invoices:
+    for invoice in issued:
         for receipt in open_receipts:
             if (receipt.customer_id, receipt.order_number) != (invoice.customer_id, invoice.order_number):
                 continue

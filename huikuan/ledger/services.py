@@ -128,7 +128,7 @@ def invoice_issue(
         # The order's advance receipts are offset against it (预收冲应收).
         from huikuan.ledger.advances import advances_offset_issued
 
-        if advances_offset_issued(invoice_ids=[invoice.pk]):
+        if advances_offset_issued(invoices=Invoice.objects.filter(pk=invoice.pk)):
             invoice.refresh_from_db()
     return invoice
 

@@ -97,8 +97,7 @@ def ledger_import(
             from huikuan.ledger.advances import advances_offset_issued
 
             advances_offset_issued(
-                invoice_ids=Invoice.objects.filter(import_batch_id=batch.pk).values_list("pk", flat=True),
-                offset_by=imported_by,
+                invoices=Invoice.objects.filter(import_batch_id=batch.pk), offset_by=imported_by
             )
         if kind in _MONEY_KINDS:
             customers_money_received(
