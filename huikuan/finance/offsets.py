@@ -25,7 +25,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Sum
+from django.db.models import BigIntegerField, ExpressionWrapper, F, Min, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -254,11 +254,23 @@ def tails_open(*, under: Decimal | None = None) -> list[Invoice]:
     """The open invoices whose open balance, in the functional currency, is under ``under``
     (default the setting TAIL_WRITE_OFF_UNDER), oldest first."""
     under = Decimal(policy_value("TAIL_WRITE_OFF_UNDER")) if under is None else under
+    # In the database: the open balance, in cents, under the threshold at the invoice's own rate
+    # (a rate below 1 leaves more in its currency: bounded by the smallest rate in use).
+    smallest_rate = min(
+        Invoice.objects.filter(open_span=STILL_OPEN).aggregate(rate=Min("fx_rate"))["rate"] or Decimal(1),
+        Decimal(1),
+    )
+    bound = int((under / smallest_rate).scaleb(2)) + 1 if smallest_rate > 0 else None
     candidates = (
         Invoice.objects.filter(open_span=STILL_OPEN, applied_amount__gt=0)
+        .annotate(
+            open_cents=ExpressionWrapper(F("amount") - F("applied_amount"), output_field=BigIntegerField())
+        )
         .select_related("customer")
         .order_by("invoice_date", "number")
     )
+    if bound is not None:
+        candidates = candidates.filter(open_cents__lt=bound)
     return [
         i for i in candidates if 0 < i.open_amount and functional_amount(i.open_amount, i.fx_rate) < under
     ]
