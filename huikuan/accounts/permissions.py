@@ -124,6 +124,12 @@ ACTIONS: dict[str, Rule] = {
     "writeoff.propose": _any_role(ADMIN, CREDIT_MANAGER, CREDIT_ANALYST, COLLECTOR, LEGAL, CFO),
     # Money collected on a written-off debt (坏账收回) is recorded by finance.
     "writeoff.recover": _any_role(ADMIN, CREDIT_MANAGER, CFO),
+    # Advance receipts (预收): recording a payment as one and offsetting it against invoices is
+    # cash application, finance's and the credit manager's.
+    "advance.record": _any_role(ADMIN, CREDIT_MANAGER, CFO),
+    # The AR/AP offset (应收冲应付) and the rounding tails (尾差): proposed by the credit team or
+    # finance; decided in approvals.
+    "offset.propose": _any_role(ADMIN, CREDIT_MANAGER, CREDIT_ANALYST, CFO),
     # The clearance plan (清欠方案): set up and steered by the credit manager and finance.
     "clearance_plan.edit": _any_role(ADMIN, CREDIT_MANAGER, CFO),
     # Staff scorecards (考核与奖惩): every staff role reads them (a collector or salesperson only

@@ -179,6 +179,7 @@ class AgingTotalSerializer(serializers.Serializer):
     balance = money()
     buckets = serializers.DictField(child=money(), help_text="Amount by bucket name.")
     unapplied = money()
+    advance = money(help_text="Advance receipts (预收) not yet offset against invoices.")
 
 
 class AgingRowSerializer(AgingTotalSerializer):

@@ -6,6 +6,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.routers import SimpleRouter
 
 from huikuan.api import (
+    advances,
     bills,
     finance,
     plans,
@@ -43,6 +44,14 @@ urlpatterns = [
         path(f"bills/<int:pk>/{move}/", view.as_view(), name=f"bill-{move}")
         for move, view in bills.MOVE_VIEWS.items()
     ),
+    path("advance-receipts/", advances.AdvanceListView.as_view(), name="advance-receipts"),
+    path(
+        "advance-receipts/<str:reference>/offset/",
+        advances.AdvanceOffsetView.as_view(),
+        name="advance-receipt-offset",
+    ),
+    path("ar-ap-offsets/", advances.OffsetListView.as_view(), name="ar-ap-offsets"),
+    path("rounding-tails/", advances.TailsView.as_view(), name="rounding-tails"),
     path("aging/", views.AgingView.as_view(), name="aging"),
     path("vat-invoices/", vat.VatInvoiceListView.as_view(), name="vat-invoices"),
     path("vat-invoices/report/", vat.InvoicingReportView.as_view(), name="vat-invoicing-report"),

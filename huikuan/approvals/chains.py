@@ -49,6 +49,9 @@ DEFAULT_CHAINS: dict[str, tuple[StepDefault, ...]] = {
         StepDefault("department head", (DEPARTMENT_HEAD, PRESIDENT)),
         StepDefault("business unit head", (PRESIDENT,)),
     ),
+    # AR/AP offset (应收冲应付) and rounding tails (尾差), issue 15.
+    "ar_ap_offset": (StepDefault("credit manager", (CREDIT_MANAGER,)),),
+    "rounding_tails": (StepDefault("credit manager", (CREDIT_MANAGER,)),),
     # The month's staff scorecards, rewards and penalties (考核与奖惩), for payroll.
     "scorecard": (StepDefault("credit manager", (CREDIT_MANAGER,)),),
 }

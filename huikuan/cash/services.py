@@ -18,6 +18,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from huikuan.cash.models import BankLine, DecisionKind, LineDecision, LineStatus
 from huikuan.cash.posting import (
@@ -30,7 +31,8 @@ from huikuan.cash.posting import (
 )
 from huikuan.cash.proposals import WRITE_OFF, Split, proposal_of
 from huikuan.core.errors import ApplicationError, NotFound, RuleViolation
-from huikuan.ledger.models import Customer, WriteOff
+from huikuan.ledger.advances import advance_receipt_record
+from huikuan.ledger.models import AdvanceSource, Customer, WriteOff
 from huikuan.ledger.reversals import payment_reverse, write_off_reverse
 
 MATCHER = "matcher"
@@ -216,11 +218,27 @@ def line_write_off_difference(
     )
 
 
-def line_put_on_account(*, line: BankLine, customer: Customer, decided_by: str) -> Outcome:
-    """The whole line on account of ``customer``, as a credit to allocate later."""
-    return _apply(
+@transaction.atomic
+def line_put_on_account(
+    *, line: BankLine, customer: Customer, decided_by: str, as_advance: bool = False, order_number: str = ""
+) -> Outcome:
+    """The whole line on account of ``customer``, as a credit to allocate later; ``as_advance``
+    records its payment as an advance receipt (预收), for the customer or for ``order_number``."""
+    if order_number.strip() and not as_advance:
+        raise RuleViolation(_("only an advance receipt names an order"))
+    outcome = _apply(
         line=line, customer=customer, splits=(), kind=DecisionKind.ON_ACCOUNT, decided_by=decided_by
     )
+    if as_advance and outcome.posted:
+        line.refresh_from_db(fields=["payment"])
+        advance_receipt_record(
+            payment=line.payment,
+            recorded_on=line.payment.payment_date,
+            order_number=order_number,
+            recorded_by=decided_by,
+            source=AdvanceSource.CASH,
+        )
+    return outcome
 
 
 @transaction.atomic

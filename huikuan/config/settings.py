@@ -668,6 +668,9 @@ HUIKUAN |= {
 # --- Red-letter corrections (huikuan.ledger.corrections): a red-letter confirmation form (红字确认单)
 # unconfirmed this many hours after it was raised lapses.
 HUIKUAN |= {"RED_LETTER_LAPSE_HOURS": _env_int("HUIKUAN_RED_LETTER_LAPSE_HOURS", 72)}
+# --- Rounding tails (尾差, issue 15, huikuan.finance.offsets): an invoice whose open balance is
+# under this amount (functional currency) is a tail, written off in bulk with one approval.
+HUIKUAN |= {"TAIL_WRITE_OFF_UNDER": Decimal(os.environ.get("HUIKUAN_TAIL_WRITE_OFF_UNDER", "1.00"))}
 # Uploaded files (write-off evidence) are kept in the data folder.
 MEDIA_ROOT = HUIKUAN_HOME / "media"
 # --- Acceptance bills (issue 15, huikuan.bills).

@@ -1,9 +1,12 @@
-"""Money received in advance for class D orders (现款现货, cash before delivery; seed 002).
+"""Advance receipts for class D orders (现款现货, cash before delivery; seed 002).
 
-A class D customer's order passes only when money already received covers it. Until advance
-receipts (预收) are their own records, that money is the unallocated part of the customer's
-payments (money on account). What a passed order relied on is reserved for it while it is
-open or shipped (``Order.covered_by``), so the same money never covers two orders.
+A class D customer's order passes only when recorded advance receipts (预收,
+``huikuan.ledger.advances``) cover it: those for the customer, and those for that very order
+(an advance receipt for another order covers only that one). Plain money on account does not
+count: a payment becomes an advance receipt when it is marked so (import column, API, web, the
+cash workbench). The check names the receipts it relied on; what a passed order relied on is
+reserved for it while it is open or shipped (``Order.covered_by``), so the same money never
+covers two orders.
 """
 
 from __future__ import annotations
@@ -25,10 +28,10 @@ ZERO = Decimal("0.00")
 
 @dataclass
 class AdvanceCover:
-    """Whether the money on account covers an amount, and which receipts it takes, oldest first."""
+    """Whether advance receipts cover an amount, and which receipts it takes, oldest first."""
 
     amount: Decimal
-    on_account: Decimal = ZERO  # unallocated, in the functional currency
+    on_account: Decimal = ZERO  # advance receipts not yet offset, in the functional currency
     reserved: Decimal = ZERO  # of it, reserved for other open orders
     parts: list[dict[str, str]] = field(default_factory=list)  # [{"reference", "amount"}]
 
@@ -44,7 +47,7 @@ class AdvanceCover:
         return {
             "credit_class": "D",
             "amount": f"{self.amount:.2f}",
-            "on_account": f"{self.on_account:.2f}",
+            "advance": f"{self.on_account:.2f}",
             "reserved": f"{self.reserved:.2f}",
             "shortfall": f"{max(self.amount - self.available, ZERO):.2f}",
         }
@@ -64,12 +67,24 @@ def _reserved_by_receipt(customer: Customer, exclude_order_id: int | None) -> di
 def advance_cover(
     *, customer: Customer, amount: Decimal, as_of: date, exclude_order_id: int | None = None
 ) -> AdvanceCover:
-    """The receipts (money on account by ``as_of``, less what other open orders reserve) that
-    cover ``amount`` (functional currency), oldest first; ``covers`` says whether they do."""
+    """The advance receipts (received by ``as_of``, not yet offset, less what other open orders
+    reserve) that cover ``amount`` (functional currency), oldest first; ``covers`` says whether
+    they do. Receipts for another order than ``exclude_order_id``'s are not counted."""
     cover = AdvanceCover(amount=amount)
     reserved = _reserved_by_receipt(customer, exclude_order_id)
+    order_number = (
+        Order.objects.filter(pk=exclude_order_id).values_list("number", flat=True).first()
+        if exclude_order_id is not None
+        else None
+    )
     receipts = (
-        Payment.objects.filter(customer=customer, payment_date__lte=as_of, allocated_amount__lt=F("amount"))
+        Payment.objects.filter(
+            customer=customer,
+            payment_date__lte=as_of,
+            allocated_amount__lt=F("amount"),
+            advance_receipt__isnull=False,
+            advance_receipt__order_number__in=["", order_number] if order_number else [""],
+        )
         .order_by("payment_date", "id")
         .values_list("reference", "amount", "allocated_amount", "fx_rate")
     )

@@ -43,6 +43,18 @@ def reason_sentence(*, code: str, figures: Mapping[str, Any], currency: str, mes
         first = holds[0].get("reason") if holds else ""
         return _("the customer is on credit hold") + (f": {_(first)}" if first else "")
     if code == "class_d_not_prepaid":
+        if "advance" in figures:
+            return _(
+                "class D customers ship only against advance receipts (预收, 现款现货): "
+                "%(available)s of advance receipts is free (%(reserved)s reserved for other orders), "
+                "%(shortfall)s short of the order"
+            ) % {
+                "available": amount_text(
+                    Decimal(figures["advance"]) - Decimal(figures["reserved"]), currency
+                ),
+                "reserved": amount_text(Decimal(figures["reserved"]), currency),
+                "shortfall": amount_text(Decimal(figures["shortfall"]), currency),
+            }
         if "on_account" not in figures:  # a check stored before money on account was counted
             return _("class D customers ship only against prepayment (现款现货)")
         return _(

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from huikuan.correspondence.backends import OUTBOX
 from huikuan.correspondence.services import letterhead_update
+from huikuan.demo.advances import advances_demo
 from huikuan.demo.bills import bills_demo
 from huikuan.demo.cash import cash_apply
 from huikuan.demo.collections import (
@@ -81,6 +82,7 @@ def demo_company_load(
         summary["specific_provisions"] = provision_specific(as_of=as_of, created_by="demo.manager")
         summary.update(write_offs_demo(as_of=as_of))
         summary.update(vat_demo(rng=random.Random(f"{seed}:vat"), as_of=as_of))  # noqa: S311 - not a secret
+        summary.update(advances_demo(as_of=as_of))
         summary["clearance_plans"] = 1 if clearance_plan_demo(as_of=as_of) else 0
         summary.update(scorecards_score(as_of=as_of, approver="demo.manager"))
         summary.update(reports_prepare(as_of=as_of))

@@ -18,7 +18,8 @@ from huikuan.credit.flows import evaluations_propose, order_release_request
 from huikuan.credit.models import CheckStatus, ClassChange, CreditEvaluation, Order
 from huikuan.credit.services import credit_evaluate, financial_statement_record, order_create
 from huikuan.demo.users import demo_user
-from huikuan.ledger.models import Customer, CustomerStatus, Invoice, Payment
+from huikuan.ledger.advances import advance_receipt_record
+from huikuan.ledger.models import AdvanceSource, Customer, CustomerStatus, Invoice, Payment
 
 MONTHS_EVALUATED = 12
 LARGE_POSITIONS = ("global500", "top5", "top20", "listed")
@@ -228,7 +229,7 @@ def orders_place(*, rng: random.Random, as_of: date, salesperson: str) -> dict[s
 
 
 def _pay_in_advance(*, customer: Customer, order_number: str, amount: Decimal, on: date) -> None:
-    """A class D customer's payment on account for its next order (in CNY, at its latest rate)."""
+    """A class D customer's advance receipt for its next order (in CNY, at its latest rate)."""
     rate = (
         Invoice.objects.filter(customer=customer)
         .order_by("-invoice_date", "-id")
@@ -236,7 +237,7 @@ def _pay_in_advance(*, customer: Customer, order_number: str, amount: Decimal, o
         .first()
     )
     rate = rate if customer.currency != "CNY" and rate else Decimal(1)
-    Payment.objects.create(
+    payment = Payment.objects.create(
         reference=f"YF{order_number[2:]}",  # 预付: paid before the order
         customer=customer,
         payment_date=on,
@@ -245,6 +246,14 @@ def _pay_in_advance(*, customer: Customer, order_number: str, amount: Decimal, o
         fx_rate=Decimal(1),
         payer_name=customer.name[:300],
         memo=f"预付货款 {order_number}",
+    )
+    # Recorded as an advance receipt (预收) for the order: what its credit check relies on.
+    advance_receipt_record(
+        payment=payment,
+        recorded_on=on,
+        order_number=order_number,
+        recorded_by="demo.manager",
+        source=AdvanceSource.DEMO,
     )
 
 

@@ -419,3 +419,100 @@ class KpiMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m}"
+
+
+# --- AR/AP offset (应收冲应付) and rounding tails (尾差) --------------------------------------
+
+
+class Payable(models.Model):
+    """What the company owes a counterparty that is also a customer (应付), as imported from
+    the purchasing ledger: one balance per customer and supplier code, as of a date."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="payables")
+    supplier_code = models.CharField(_("supplier code"), max_length=64)
+    amount = ScaledDecimalField(_("payable amount"))
+    currency = models.CharField(_("currency"), max_length=3)
+    as_of = models.DateField(_("as of"))
+    import_batch = models.ForeignKey(
+        "ledger.ImportBatch", null=True, blank=True, on_delete=models.PROTECT, db_index=False
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["customer", "supplier_code"]
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "supplier_code"], name="payable_once_per_supplier"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="payable_amount_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supplier_code}: {self.amount} {self.currency}"
+
+
+class OffsetStatus(models.TextChoices):
+    PENDING = "pending", _("pending approval")
+    POSTED = "posted", _("approved and posted")
+    REJECTED = "rejected", _("rejected")
+    LAPSED = "lapsed", _("nothing left to offset")
+
+
+class ArApOffset(models.Model):
+    """An offset of a customer's receivables against what is owed to it as a supplier
+    (应收冲应付): proposed for min(open AR, payable), approved, then posted as an offset
+    document (``payment``, method "other") allocated to the invoices, oldest first."""
+
+    number = models.CharField(_("number"), max_length=32, unique=True)
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="ar_ap_offsets")
+    payable = models.ForeignKey(Payable, on_delete=models.PROTECT, related_name="offsets")
+    amount = ScaledDecimalField(_("proposed amount"))
+    currency = models.CharField(_("currency"), max_length=3)
+    status = models.CharField(
+        _("status"), max_length=16, choices=OffsetStatus.choices, default=OffsetStatus.PENDING
+    )
+    approval_number = models.CharField(_("approval"), max_length=32, blank=True)
+    proposed_on = models.DateField(_("proposed on"))
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    posted_amount = ScaledDecimalField(_("posted amount"), default=Decimal("0"))
+    posted_on = models.DateField(_("posted on"), null=True, blank=True)
+    payment = models.OneToOneField(
+        "ledger.Payment", null=True, blank=True, on_delete=models.PROTECT, related_name="ar_ap_offset"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="offset_amount_positive")]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class TailWriteOff(models.Model):
+    """Rounding tails (尾差) written off in bulk with one approval: each invoice whose open
+    balance is under the setting at the proposal, closed by a credit note on approval."""
+
+    number = models.CharField(_("number"), max_length=32, unique=True)
+    threshold = ScaledDecimalField(_("under"))
+    lines = models.JSONField(_("invoices"), default=list)  # [{"number", "amount", "currency"}]
+    amount = ScaledDecimalField(_("amount"))
+    currency = models.CharField(_("currency"), max_length=3)
+    status = models.CharField(
+        _("status"), max_length=16, choices=OffsetStatus.choices, default=OffsetStatus.PENDING
+    )
+    approval_number = models.CharField(_("approval"), max_length=32, blank=True)
+    proposed_on = models.DateField(_("proposed on"))
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    credit_notes = models.ManyToManyField("ledger.CreditNote", blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+for _audited in (Payable, ArApOffset, TailWriteOff):
+    auditlog.register(_audited)

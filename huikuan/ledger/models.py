@@ -452,6 +452,54 @@ class RedLetterCorrection(models.Model):
         return -self.amount
 
 
+class AdvanceSource(models.TextChoices):
+    IMPORT = "import", _("import")
+    API = "api", _("API")
+    WEB = "web", _("web")
+    CASH = "cash", _("cash workbench")
+    CLI = "cli", _("command line")
+    DEMO = "demo", _("demo")
+
+
+class AdvanceReceipt(models.Model):
+    """A payment recorded as an advance receipt (预收): money received before the invoices it
+    pays, for the customer or for one of its orders (``order_number``). Its balance is the
+    payment's unallocated rest; it is offset against invoices (预收冲应收) by allocations, each
+    kept as an ``AdvanceOffset``."""
+
+    payment = models.OneToOneField(Payment, on_delete=models.PROTECT, related_name="advance_receipt")
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="advance_receipts")
+    order_number = models.CharField(_("order number"), max_length=64, blank=True)
+    recorded_on = models.DateField(_("recorded on"))
+    recorded_by = models.CharField(_("recorded by"), max_length=150, blank=True)
+    source = models.CharField(_("source"), max_length=16, choices=AdvanceSource.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["recorded_on", "id"]
+        indexes = [models.Index(fields=["customer", "order_number"], name="advance_customer_order")]
+
+    def __str__(self) -> str:
+        return self.payment.reference if self.payment_id else ""
+
+
+class AdvanceOffset(models.Model):
+    """One offset of an advance receipt against an invoice (预收冲应收): the allocation it made,
+    whether it was automatic (the order's invoice was issued) or a user's, and by whom."""
+
+    receipt = models.ForeignKey(AdvanceReceipt, on_delete=models.PROTECT, related_name="offsets")
+    allocation = models.OneToOneField(Allocation, on_delete=models.PROTECT, related_name="advance_offset")
+    automatic = models.BooleanField(_("automatic"), default=False)
+    offset_by = models.CharField(_("offset by"), max_length=150, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.receipt_id} → {self.allocation_id}"
+
+
 for audited in (
     Customer,
     Invoice,
@@ -462,5 +510,7 @@ for audited in (
     Recovery,
     TermExtension,
     RedLetterCorrection,
+    AdvanceReceipt,
+    AdvanceOffset,
 ):
     auditlog.register(audited)

@@ -13,7 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
 from huikuan.core.errors import RuleViolation
-from huikuan.ledger.models import Allocation, Invoice, Payment, WriteOff
+from huikuan.ledger.models import AdvanceOffset, AdvanceReceipt, Allocation, Invoice, Payment, WriteOff
 from huikuan.ledger.services import invoices_refresh_closure, payments_refresh_allocated
 
 
@@ -47,6 +47,9 @@ def allocation_reverse(*, allocation: Allocation, reason: str) -> None:
     Invoice.objects.select_for_update().get(pk=allocation.invoice_id)
     allocation = Allocation.objects.get(pk=allocation.pk)
     pk, payment_id, invoice_id = allocation.pk, allocation.payment_id, allocation.invoice_id
+    # An advance receipt's offset (预收冲应收) goes with its allocation (both kept in the audit trail).
+    for offset in AdvanceOffset.objects.filter(allocation=allocation):
+        offset.delete()
     allocation.delete()
     _note_reason(Allocation, pk, reason)
     payments_refresh_allocated(payment_ids=[payment_id])
@@ -77,5 +80,7 @@ def payment_reverse(*, payment: Payment, reason: str) -> None:
     if payment.recovery_set.exists():
         raise RuleViolation(f"payment {payment.reference} records a recovery: take that back first")
     pk = payment.pk
+    for receipt in AdvanceReceipt.objects.filter(payment=payment):
+        receipt.delete()
     payment.delete()
     _note_reason(Payment, pk, reason)

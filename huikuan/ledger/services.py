@@ -124,6 +124,12 @@ def invoice_issue(
     )
     invoice.full_clean()
     invoice.save()
+    if invoice.order_number:
+        # The order's advance receipts are offset against it (预收冲应收).
+        from huikuan.ledger.advances import advances_offset_issued
+
+        if advances_offset_issued(invoices=Invoice.objects.filter(pk=invoice.pk)):
+            invoice.refresh_from_db()
     return invoice
 
 

@@ -83,6 +83,8 @@ class AgingRow:
     name: str
     cents: dict[str, int]
     unapplied_cents: int = 0
+    # Advance receipts (预收) not yet offset: kept apart from money on account.
+    advance_cents: int = 0
 
     @property
     def buckets(self) -> dict[str, Decimal]:
@@ -95,6 +97,10 @@ class AgingRow:
     @property
     def unapplied(self) -> Decimal:
         return from_minor_units(self.unapplied_cents)
+
+    @property
+    def advance(self) -> Decimal:
+        return from_minor_units(self.advance_cents)
 
 
 @dataclass
@@ -137,6 +143,7 @@ class AgingReport:
                     "balance": cents_text(sum(row.cents.values())),
                     "buckets": {name: cents_text(cents) for name, cents in row.cents.items()},
                     "unapplied": cents_text(row.unapplied_cents),
+                    "advance": cents_text(row.advance_cents),
                 }
                 for row in (self.rows if rows else ())
             ],
@@ -144,6 +151,7 @@ class AgingReport:
                 "balance": cents_text(balance),
                 "buckets": {n: cents_text(totals[n]) for n in self.names},
                 "unapplied": cents_text(sum(r.unapplied_cents for r in self.rows)),
+                "advance": cents_text(sum(r.advance_cents for r in self.rows)),
             },
             "share": {n: f"{s:.2f}" for n, s in zip(self.names, shares, strict=True)},
             "unidentified": f"{self.unidentified:.2f}",
@@ -156,7 +164,11 @@ class AgingReport:
         text = encode_basestring
         # A %-format line per report; a bucket name's own "%" (there is none) would be doubled.
         buckets = ", ".join(text(name).replace("%", "%%") + ': "%s"' for name in self.names)
-        line = '{"key": %s, "name": %s, "balance": "%s", "buckets": {' + buckets + '}, "unapplied": "%s"}'
+        line = (
+            '{"key": %s, "name": %s, "balance": "%s", "buckets": {'
+            + buckets
+            + '}, "unapplied": "%s", "advance": "%s"}'
+        )
         return [
             line
             % (
@@ -165,6 +177,7 @@ class AgingReport:
                 cents_text(sum(row.cents.values())),
                 *[cents_text(cents) if cents else "0.00" for cents in row.cents.values()],
                 cents_text(row.unapplied_cents) if row.unapplied_cents else "0.00",
+                cents_text(row.advance_cents) if row.advance_cents else "0.00",
             )
             for row in self.rows
         ]
@@ -180,9 +193,10 @@ def assemble(
     unapplied: Mapping[str, int],
     names_by_key: Mapping[str, str],
     unidentified: Decimal = Decimal(0),
+    advance: Mapping[str, int] | None = None,
 ) -> AgingReport:
     """Build the report from (group key, bucket, functional minor units) triples and the
-    minor units unapplied by group key."""
+    minor units unapplied, and held as advance receipts, by group key."""
     names = bucket_names(basis)
     rows: dict[str, AgingRow] = {}
     for key, bucket, cents in open_items:
@@ -196,5 +210,11 @@ def assemble(
             if row is None:
                 row = rows[key] = AgingRow(key, names_by_key.get(key, key), dict.fromkeys(names, 0))
             row.unapplied_cents += cents
+    for key, cents in (advance or {}).items():
+        if cents:
+            row = rows.get(key)
+            if row is None:
+                row = rows[key] = AgingRow(key, names_by_key.get(key, key), dict.fromkeys(names, 0))
+            row.advance_cents += cents
     ordered = [rows[key] for key in sorted(rows)]
     return AgingReport(as_of, basis, group_by, currency, ordered, unidentified, names)

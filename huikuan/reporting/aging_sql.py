@@ -76,6 +76,14 @@ _PAYMENT_REST = (
     "WHERE a.payment_id = p.id AND a.allocation_date <= %(as_of)s), 0)"
 )
 
+# A payment recorded as an advance receipt (预收): its rest is ``advance``, not ``unapplied``.
+_ADVANCE = (
+    "CASE WHEN EXISTS (SELECT 1 FROM ledger_advancereceipt r WHERE r.payment_id = p.id) THEN 1 ELSE 0 END"
+)
+# The account rows' split: on account (0), not matched to a customer, an advance receipt.
+UNMATCHED = 1
+ADVANCE = 2
+
 
 def _open_on_day(
     alias: str, dated: str, largest_span: int, params: dict, as_of: date, adapt_date: AdaptDate
@@ -149,7 +157,8 @@ def aging_rows(
     customer_ids: Collection[int] | None = None,
 ) -> tuple[list[tuple], list[tuple]]:
     """The aging's rows as of the end of ``as_of``: (open rows, account rows), each
-    (code, name, group key, bucket index or unmatched flag, functional minor units).
+    (code, name, group key, bucket index or account split, functional minor units); an
+    account row's split is 0 (on account), ``UNMATCHED`` or ``ADVANCE`` (an advance receipt).
 
     With ``customer_ids``, only those customers' invoices, payments and credit notes are
     aged (a collector's or salesperson's scope); unmatched payments then belong to nobody
@@ -178,12 +187,13 @@ def aging_rows(
     )
     account_sql = " UNION ALL ".join(
         [
-            f"SELECT p.customer_id, p.currency, p.fx_rate, {_PAYMENT_REST} AS balance "
+            f"SELECT p.customer_id, p.currency, p.fx_rate, {_PAYMENT_REST} AS balance, {_ADVANCE} AS advance "
             f"FROM ledger_payment p WHERE {where}{_only_customers('p.customer_id', customer_ids)}"
             for where in payments_open
         ]
         + [
-            "SELECT n.customer_id, n.currency, n.fx_rate, n.amount AS balance FROM ledger_creditnote n "
+            "SELECT n.customer_id, n.currency, n.fx_rate, n.amount AS balance, 0 AS advance "
+            "FROM ledger_creditnote n "
             "WHERE n.invoice_id IS NULL AND n.note_date <= %(as_of)s"
             + _only_customers("n.customer_id", customer_ids)
         ]
@@ -194,13 +204,16 @@ def aging_rows(
         open_rows.extend(
             fetch(_grouped(sql, _GROUP_KEY[group_by], functional, group_by, split=bucket), params)
         )
-    # Cash of payments not yet matched to a customer is kept apart, whatever the grouping.
+    # Cash of payments not yet matched to a customer is kept apart, whatever the grouping, and
+    # so are advance receipts (预收).
     account_sql = _grouped(
         account_sql,
         _ACCOUNT_KEY[group_by],
         functional,
         group_by,
-        split="CASE WHEN b.customer_id IS NULL THEN 1 ELSE 0 END",
+        split=(
+            f"CASE WHEN b.customer_id IS NULL THEN {UNMATCHED} WHEN b.advance = 1 THEN {ADVANCE} ELSE 0 END"
+        ),
     )
     return open_rows, fetch(account_sql, params)
 
@@ -222,13 +235,15 @@ def report_from_rows(
         names[code or ""] = name or ""
         open_items.append((code or "", bucket_names[bucket_index], int(amount)))
     unapplied: dict[str, int] = {}
+    advance: dict[str, int] = {}
     unidentified = 0
-    for code, name, _, unmatched, amount in account_rows:
-        if unmatched:
+    for code, name, _, split, amount in account_rows:
+        if split == UNMATCHED:
             unidentified += int(amount)
             continue
         names[code or ""] = name or ""
-        unapplied[code or ""] = unapplied.get(code or "", 0) + int(amount)
+        held = advance if split == ADVANCE else unapplied
+        held[code or ""] = held.get(code or "", 0) + int(amount)
     return assemble(
         as_of=as_of,
         basis=basis,
@@ -236,6 +251,7 @@ def report_from_rows(
         currency=currency,
         open_items=open_items,
         unapplied=unapplied,
+        advance=advance,
         names_by_key=names,
         unidentified=from_minor_units(unidentified),
     )

@@ -28,15 +28,17 @@ def aging_table(report: AgingReport, *, one_label: bool = False) -> tuple[list[s
     name, shown twice (``key`` and ``name``) in the JSON's layout, and ``one_label`` shows it
     once instead, in a column named after the grouping (the page and the files in words)."""
     data = report.as_dict()
-    header = ["key", "name", "balance", *data["buckets"], "unapplied"]
+    header = ["key", "name", "balance", *data["buckets"], "unapplied", "advance"]
     rows = [
-        [row["key"], row["name"], row["balance"], *row["buckets"].values(), row["unapplied"]]
+        [row["key"], row["name"], row["balance"], *row["buckets"].values(), row["unapplied"], row["advance"]]
         for row in data["rows"]
     ]
     total = data["total"]
-    rows.append(["total", "", total["balance"], *total["buckets"].values(), total["unapplied"]])
     rows.append(
-        ["share %", "", "100.00" if Decimal(total["balance"]) else "0.00", *data["share"].values(), ""]
+        ["total", "", total["balance"], *total["buckets"].values(), total["unapplied"], total["advance"]]
+    )
+    rows.append(
+        ["share %", "", "100.00" if Decimal(total["balance"]) else "0.00", *data["share"].values(), "", ""]
     )
     if one_label and report.group_by != "customer":
         header = [report.group_by, *header[2:]]
@@ -56,6 +58,7 @@ def aging_words() -> dict[str, str]:
         "balance": _("Balance"),
         "current": _("current"),
         "unapplied": _("Unapplied"),
+        "advance": _("Advance receipts"),
         "total": _("total"),
         # As the page's template has them: "%%" is a percent sign.
         "share %": _("share %%") % {},
@@ -79,7 +82,7 @@ def aging_sheet(report: AgingReport, *, labels: Labels = "keys") -> Sheet:
     rows: list[list] = [[*row[:named], *(Decimal(v) for v in row[named:])] for row in text_rows[:-2]]
     total, share = text_rows[-2], text_rows[-1]
     rows.append([word("total"), *blank, *(Decimal(v) for v in total[named:])])
-    share_row: list = [word("share %"), *blank, *(Decimal(v) for v in share[named:-1]), None]
+    share_row: list = [word("share %"), *blank, *(Decimal(v) for v in share[named:-2]), None, None]
     rows.append(share_row)
     if report.unidentified:
         rows.append(

@@ -32,6 +32,7 @@ KIND_LABELS = {
     "statements": _("financial statements"),
     "vat-invoices": _("VAT invoices"),
     "bills": _("acceptance bills"),
+    "payables": _("payables (for the AR/AP offset)"),
 }
 DATE = IsoDateInput()
 

@@ -459,6 +459,10 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
         _("Hours a red-letter confirmation form waits"),
         _("A red-letter correction its customer has not confirmed within this many hours lapses."),
     ),
+    "TAIL_WRITE_OFF_UNDER": (
+        _("Rounding tails: open balances under"),
+        _("An invoice with less than this open (functional currency) is a tail (尾差), written off in bulk."),
+    ),
     "WRITE_OFF_EVIDENCE_MAX_BYTES": (
         _("Largest evidence file of a write-off (bytes)"),
         _("A court ruling, a bankruptcy notice …: a larger file is refused."),

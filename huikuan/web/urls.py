@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from huikuan.web.forms import SignInForm
 from huikuan.web.views import (
+    advances,
     aging,
     bank_import,
     bills,
@@ -37,6 +38,11 @@ urlpatterns = [
     path("statements/<str:reference>/", statements.statement_detail, name="statement"),
     path("statements/<str:reference>.<str:extension>", statements.statement_file, name="statement_file"),
     path("customers/<str:code>/write-offs/", write_offs.write_off_propose_view, name="write-off-propose"),
+    path("customers/<str:code>/advances/", advances.advance_record, name="advance-record"),
+    path("customers/<str:code>/advances/offset/", advances.advance_offset_view, name="advance-offset"),
+    path("customers/<str:code>/offsets/", advances.offset_propose_view, name="offset-propose"),
+    path("rounding-tails/", advances.tails_page, name="rounding-tails"),
+    path("rounding-tails/propose/", advances.tails_propose_view, name="rounding-tails-propose"),
     path("write-offs/<str:number>/", write_offs.write_off_detail, name="write-off"),
     path(
         "write-offs/<str:number>/evidence/<int:pk>/", write_offs.write_off_evidence, name="write-off-evidence"

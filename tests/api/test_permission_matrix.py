@@ -58,6 +58,8 @@ REPORT_SCHEDULERS = frozenset({ADMIN, CREDIT_MANAGER, CFO})
 VAT_KEEPERS = frozenset({ADMIN, CREDIT_MANAGER, CFO})
 BILL_MANAGERS = frozenset({ADMIN, CREDIT_MANAGER, CFO})
 BILL_MOVES = ("endorse", "discount", "present", "honour", "dishonour")
+ADVANCE_RECORDERS = frozenset({ADMIN, CREDIT_MANAGER, CFO})
+OFFSET_PROPOSERS = frozenset({ADMIN, CREDIT_MANAGER, CREDIT_ANALYST, CFO})
 
 # The table: every write endpoint of the API and the roles that may use it.
 API_WRITES: dict[tuple[str, str], frozenset[str]] = {
@@ -98,6 +100,10 @@ API_WRITES: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/api/warnings/{id}/acknowledge/"): STAFF - {AUDITOR},
     ("POST", "/api/write-offs/"): WRITE_OFF_PROPOSERS,
     ("POST", "/api/write-offs/recoveries/"): frozenset({ADMIN, CREDIT_MANAGER, CFO}),
+    ("POST", "/api/advance-receipts/"): ADVANCE_RECORDERS,
+    ("POST", "/api/advance-receipts/{reference}/offset/"): ADVANCE_RECORDERS,
+    ("POST", "/api/ar-ap-offsets/"): OFFSET_PROPOSERS,
+    ("POST", "/api/rounding-tails/"): OFFSET_PROPOSERS,
     ("POST", "/api/clearance-plans/"): PLAN_EDITORS,
     ("PATCH", "/api/clearance-plans/{id}/"): PLAN_EDITORS,
     ("PUT", "/api/clearance-plans/{id}/targets/"): PLAN_EDITORS,
@@ -336,6 +342,10 @@ WEB_POSTS: dict[str, frozenset[str]] = {
     "/scorecards/run/": CONFIGURATION,
     "/scorecards/rules/save/": CONFIGURATION,
     "/scorecards/targets/save/": CONFIGURATION,
+    "/customers/{code}/advances/": ADVANCE_RECORDERS,
+    "/customers/{code}/advances/offset/": ADVANCE_RECORDERS,
+    "/customers/{code}/offsets/": OFFSET_PROPOSERS,
+    "/rounding-tails/propose/": OFFSET_PROPOSERS,
     "/reports/schedules/": REPORT_SCHEDULERS,
     "/reports/schedules/{id}/": REPORT_SCHEDULERS,
     "/reports/schedules/{id}/delete/": REPORT_SCHEDULERS,

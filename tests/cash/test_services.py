@@ -295,3 +295,31 @@ def test_a_person_moves_an_alias_that_pointed_elsewhere(ledger, bank_line):
     alias = PayerAlias.objects.get()
     assert (alias.customer.code, alias.learned_from_id) == ("CD003", second.pk)
     assert LogEntry.objects.get_for_object(alias).filter(action=LogEntry.Action.UPDATE).exists()
+
+
+def test_a_line_put_on_account_as_an_advance_receipt_is_aged_as_advance_and_undone_whole(ledger, bank_line):
+    from huikuan.ledger.models import AdvanceReceipt
+    from huikuan.reporting.selectors import aging_report
+
+    line = bank_line("5000.00", payer_name="杭州湖畔机电有限公司")
+    customer = Customer.objects.get(code="HZ001")
+    with pytest.raises(RuleViolation, match="advance receipt"):
+        line_put_on_account(line=line, customer=customer, decided_by="cfo", order_number="SO-1")
+    line_put_on_account(line=line, customer=customer, decided_by="cfo", as_advance=True, order_number="SO-77")
+    receipt = AdvanceReceipt.objects.get(payment__reference=f"BANK-{line.pk}")
+    assert (receipt.order_number, receipt.source, receipt.recorded_by) == ("SO-77", "cash", "cfo")
+    line.refresh_from_db()
+    row = next(
+        r
+        for r in aging_report(as_of=Payment.objects.get(reference=f"BANK-{line.pk}").payment_date).as_dict()[
+            "rows"
+        ]
+        if r["key"] == "HZ001"
+    )
+    assert row["advance"] == "5000.00"
+    # Undone: the payment and its advance receipt go, both kept in the audit trail.
+    line_undo(line=line, undone_by="cfo", reason="not an advance")
+    assert not AdvanceReceipt.objects.exists()
+    assert LogEntry.objects.filter(
+        content_type__model="advancereceipt", action=LogEntry.Action.DELETE
+    ).exists()

@@ -64,6 +64,15 @@ def invoice(number: str, customer: Customer, invoice_date: str, amount: str, due
     )
 
 
+def advance(reference: str, customer: Customer, on: str, amount: str, order_number: str = "", **fields):
+    """A payment recorded as an advance receipt (预收), for the customer or for one order."""
+    from huikuan.ledger.advances import advance_receipt_record
+
+    received = payment(reference, customer, on, amount, **fields)
+    advance_receipt_record(payment=received, recorded_on=received.payment_date, order_number=order_number)
+    return received
+
+
 def payment(reference: str, customer: Customer, on: str, amount: str, currency: str = "CNY", **fields):
     return Payment.objects.create(
         reference=reference,

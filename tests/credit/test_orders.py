@@ -10,7 +10,7 @@ import pytest
 from huikuan.credit.models import CheckStatus, Order
 from huikuan.credit.selectors import credit_check, overdue_fees
 from huikuan.credit.services import customer_hold_place, order_create
-from tests.credit.conftest import invoice, make_customer, payment
+from tests.credit.conftest import advance, invoice, make_customer, payment
 
 APRIL = date(2026, 4, 30)
 D = Decimal
@@ -70,11 +70,17 @@ def test_a_hold_blocks(clean):
     assert codes(credit_check(customer=clean, amount=D("1"), as_of=APRIL)) == ["on_hold"]
 
 
-def test_class_d_ships_only_against_money_on_account(clean):
+def test_class_d_ships_only_against_a_recorded_advance_receipt(clean):
     clean.credit_class = "D"
     clean.save()
     assert codes(credit_check(customer=clean, amount=D("1"), as_of=APRIL)) == ["class_d_not_prepaid"]
-    payment("ADV-1", clean, "2026-04-30", "1.00")
+    # Plain money on account is not an advance receipt: it covers nothing.
+    payment("ON-ACCOUNT", clean, "2026-04-01", "100.00")
+    check = credit_check(customer=clean, amount=D("1"), as_of=APRIL)
+    assert codes(check) == ["class_d_not_prepaid"]
+    assert check.reasons[0].figures["advance"] == "0.00"
+    assert "预收" in check.reasons[0].message
+    advance("ADV-1", clean, "2026-04-30", "1.00")
     check = credit_check(customer=clean, amount=D("1"), as_of=APRIL)
     assert check.passed and check.covered_by == [{"reference": "ADV-1", "amount": "1.00"}]
     # Money received after the day of the check covers nothing on that day.
@@ -87,7 +93,7 @@ def test_a_cash_before_delivery_customer_without_a_limit_ships_when_paid_in_adva
         "over_limit",
         "class_d_not_prepaid",
     ]
-    payment("ADV-8", cash, "2026-04-20", "9000.00")
+    advance("ADV-8", cash, "2026-04-20", "9000.00")
     assert credit_check(customer=cash, amount=D("8000.00"), as_of=APRIL).passed
     # An order paid in advance owes nothing: it does not use up credit for the next one.
     order_create(number="SO-P", customer=cash, order_date=APRIL, amount=D("8000.00"))

@@ -22,7 +22,7 @@ from huikuan.credit.services import customer_class_change, customer_hold_place, 
 from huikuan.ledger.imports import ledger_import
 from huikuan.ledger.models import Customer
 from huikuan.ledger.services import credit_note_issue, customer_create, payment_allocate
-from tests.credit.conftest import invoice, make_customer, payment
+from tests.credit.conftest import advance, invoice, make_customer, payment
 
 D = Decimal
 APRIL = date(2026, 4, 30)
@@ -97,7 +97,7 @@ def test_a_class_change_changes_the_terms_with_it(db):
 # ---------------------------------------------------------------- 2. class D: cash before delivery
 
 
-def test_a_class_d_order_is_blocked_without_money_on_account_and_passes_once_paid(
+def test_a_class_d_order_is_blocked_without_an_advance_receipt_and_passes_once_one_is_recorded(
     db, tmp_path, django_capture_on_commit_callbacks
 ):
     cash = make_customer("XJ001", name="现款客户", credit_class="D")
@@ -110,7 +110,8 @@ def test_a_class_d_order_is_blocked_without_money_on_account_and_passes_once_pai
         import_csv(
             tmp_path,
             "payments",
-            "payment_ref,customer_code,payment_date,amount,currency\nADV-1,XJ001,2026-04-29,8000.00,CNY\n",
+            "payment_ref,customer_code,payment_date,amount,currency,advance\n"
+            "ADV-1,XJ001,2026-04-29,8000.00,CNY,yes\n",
         )
     order.refresh_from_db()
     assert order.check_status == CheckStatus.PASSED and order.shipment_approval_number
@@ -119,13 +120,13 @@ def test_a_class_d_order_is_blocked_without_money_on_account_and_passes_once_pai
     second = order_create(number="SO-D2", customer=cash, order_date=APRIL, amount=D("0.01"))
     assert second.check_status == CheckStatus.BLOCKED
     figures = next(r for r in second.check_reasons if r["code"] == "class_d_not_prepaid")["figures"]
-    assert (figures["on_account"], figures["reserved"]) == ("8000.00", "8000.00")
+    assert (figures["advance"], figures["reserved"]) == ("8000.00", "8000.00")
 
 
-def test_money_on_account_covers_a_class_d_order_only_in_full(db):
+def test_advance_receipts_cover_a_class_d_order_only_in_full(db):
     cash = make_customer("XJ002", credit_class="D")
-    payment("ADV-2", cash, "2026-04-01", "5000.00")
-    payment("ADV-3", cash, "2026-04-02", "2999.99")
+    advance("ADV-2", cash, "2026-04-01", "5000.00")
+    advance("ADV-3", cash, "2026-04-02", "2999.99")
     short = order_create(number="SO-D3", customer=cash, order_date=APRIL, amount=D("8000.00"))
     assert short.check_status == CheckStatus.BLOCKED and short.covered_by == []
     enough = order_create(number="SO-D4", customer=cash, order_date=APRIL, amount=D("7999.99"))

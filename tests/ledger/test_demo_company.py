@@ -304,3 +304,23 @@ def test_vat_invoices_and_red_letter_corrections_in_every_state(company, db):
     assert shared.exists() and split.exists()
     report = invoicing_report(invoices=Invoice.objects.all(), as_of=AS_OF)
     assert report.total("not_invoiced") > 0 and report.total("uncollected") > 0
+
+
+def test_advance_receipts_ar_ap_offsets_and_rounding_tails_are_populated(company, db):
+    from huikuan.finance.models import ArApOffset, OffsetStatus, TailWriteOff
+    from huikuan.finance.offsets import tails_open
+    from huikuan.ledger.models import AdvanceOffset, AdvanceReceipt
+    from huikuan.reporting.selectors import aging_report
+
+    summary, _users = company
+    assert summary["advance_receipts"] == 2 and summary["ar_ap_offsets"] == 2
+    assert AdvanceOffset.objects.filter(automatic=True).exists()
+    assert AdvanceReceipt.objects.count() >= 2
+    # Advance receipts show apart from money on account in the aging.
+    assert Decimal(aging_report(as_of=AS_OF).as_dict()["total"]["advance"]) > 0
+    assert set(ArApOffset.objects.values_list("status", flat=True)) == {
+        OffsetStatus.POSTED,
+        OffsetStatus.PENDING,
+    }
+    assert TailWriteOff.objects.get().status == OffsetStatus.POSTED
+    assert len(tails_open()) >= 2

@@ -76,6 +76,7 @@ class PaymentFact:
     allocations: list[tuple[date, Decimal]] = field(default_factory=list)
     allocated_to: set[str] = field(default_factory=set)
     never_matched: bool = False
+    advance: bool = False  # recorded as an advance receipt (预收): aged as ``advance``
 
     def rest_now(self) -> Decimal:
         return self.amount - sum((amount for _, amount in self.allocations), Decimal(0))
@@ -184,6 +185,7 @@ def oracle_aging(ledger: Ledger, as_of: date, group_by: str, basis: str) -> dict
     names = DUE_BUCKETS if basis == "due" else INVOICE_BUCKETS
     buckets: dict[str, dict[str, Decimal]] = defaultdict(lambda: dict.fromkeys(names, Decimal(0)))
     unapplied: dict[str, Decimal] = defaultdict(Decimal)
+    advance: dict[str, Decimal] = defaultdict(Decimal)
     unidentified = Decimal(0)
     for invoice in ledger.invoices:
         if invoice.invoice_date > as_of:
@@ -207,13 +209,17 @@ def oracle_aging(ledger: Ledger, as_of: date, group_by: str, basis: str) -> dict
             unidentified += in_cny(rest, payment.fx_rate)
         else:
             key = account_group(payment.customer, payment.currency, group_by)
-            unapplied[key] += in_cny(rest, payment.fx_rate)
+            (advance if payment.advance else unapplied)[key] += in_cny(rest, payment.fx_rate)
     for credit in ledger.credits_on_account:
         if credit.note_date <= as_of:
             key = account_group(credit.customer, credit.currency, group_by)
             unapplied[key] += in_cny(credit.amount, credit.fx_rate)
 
-    keys = sorted(set(buckets) | {key for key, amount in unapplied.items() if amount})
+    keys = sorted(
+        set(buckets)
+        | {key for key, amount in unapplied.items() if amount}
+        | {key for key, amount in advance.items() if amount}
+    )
     customer_names = {c.code: c.name for c in ledger.customers.values()}
     rows = []
     for key in keys:
@@ -225,6 +231,7 @@ def oracle_aging(ledger: Ledger, as_of: date, group_by: str, basis: str) -> dict
                 "balance": text(sum(row_buckets.values(), Decimal(0))),
                 "buckets": {name: text(row_buckets[name]) for name in names},
                 "unapplied": text(unapplied.get(key, Decimal(0))),
+                "advance": text(advance.get(key, Decimal(0))),
             }
         )
     totals = {name: sum((buckets[key][name] for key in keys), Decimal(0)) for name in names}
@@ -241,6 +248,7 @@ def oracle_aging(ledger: Ledger, as_of: date, group_by: str, basis: str) -> dict
             "balance": text(balance),
             "buckets": {name: text(totals[name]) for name in names},
             "unapplied": text(sum(unapplied.values(), Decimal(0))),
+            "advance": text(sum(advance.values(), Decimal(0))),
         },
         "share": {name: text(share) for name, share in zip(names, shares, strict=True)},
         "unidentified": text(unidentified),
@@ -384,6 +392,8 @@ def build_ledger(rng: random.Random, folder: Path) -> Ledger:
             invoice.applications.append((payment.payment_date, allocated))
             payment.allocations.append((payment.payment_date, allocated))
             payment.allocated_to.add(invoice.number)
+        # Some receipts are advance receipts (预收), without drawing on the random sequence.
+        payment.advance = customer is not None and invoice_number is None and index % 5 == 0
         ledger.payments.append(payment)
         payment_rows.append(
             [
@@ -394,6 +404,7 @@ def build_ledger(rng: random.Random, folder: Path) -> Ledger:
                 currency,
                 payment.fx_rate if currency == "USD" else None,
                 invoice_number,
+                "yes" if payment.advance else "no",
             ]
         )
     import_file(
@@ -408,6 +419,7 @@ def build_ledger(rng: random.Random, folder: Path) -> Ledger:
                 "currency",
                 "exchange_rate",
                 "invoice_number",
+                "advance",
             ],
             payment_rows,
         ),

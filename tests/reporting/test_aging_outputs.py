@@ -38,18 +38,24 @@ def ledger_with_extras(seed002_ledger, importer):
         "D-USD,D,2024-06-20,2024-07-20,1000.00,USD,7.1,\n"
         "C-2,C,2024-06-25,2024-08-31,5000.00,CNY,,zhao\n",
     )
-    importer("payments", "payment_ref,customer_code,payment_date,amount\nA-PRE,A,2024-06-28,5000\n")
+    importer(
+        "payments",
+        "payment_ref,customer_code,payment_date,amount,advance,order_number\n"
+        "A-PRE,A,2024-06-28,5000,no,\nB-ADV,B,2024-06-29,700,yes,SO-B-9\n",
+    )
 
 
 def _rows_as_text(report: dict) -> list[list[str]]:
     """The rows the exports must hold, built from the JSON report."""
     rows = [
-        [row["key"], row["name"], row["balance"], *row["buckets"].values(), row["unapplied"]]
+        [row["key"], row["name"], row["balance"], *row["buckets"].values(), row["unapplied"], row["advance"]]
         for row in report["rows"]
     ]
     total = report["total"]
-    rows.append(["total", "", total["balance"], *total["buckets"].values(), total["unapplied"]])
-    rows.append(["share %", "", "100.00", *report["share"].values(), ""])
+    rows.append(
+        ["total", "", total["balance"], *total["buckets"].values(), total["unapplied"], total["advance"]]
+    )
+    rows.append(["share %", "", "100.00", *report["share"].values(), "", ""])
     return rows
 
 
@@ -63,10 +69,12 @@ def test_csv_export_holds_exactly_the_json_rows_total_and_share(ledger_with_extr
     assert str(target) in result.stdout
     with target.open(encoding="utf-8-sig", newline="") as handle:
         header, *rows = list(csv.reader(handle))
-    assert header == ["key", "name", "balance", *DUE_BUCKETS, "unapplied"]
+    assert header == ["key", "name", "balance", *DUE_BUCKETS, "unapplied", "advance"]
     assert rows == _rows_as_text(report)
     assert [row[1] for row in rows[:4]] == ["甲公司", "乙公司", "丙公司", "丁公司"]
-    assert rows[0][-1] == "5000.00"
+    assert rows[0][-2:] == ["5000.00", "0.00"]
+    # An advance receipt (预收) is held apart from money on account.
+    assert rows[1][-2:] == ["0.00", "700.00"] and rows[-2][-1] == "700.00"
     assert rows[-2][2] == "282100.00"
 
 
@@ -78,7 +86,7 @@ def test_xlsx_export_holds_exactly_the_json_rows_total_and_share(ledger_with_ext
 
     sheet = load_workbook(target, read_only=True).worksheets[0]
     header, *rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-    assert header == ["key", "name", "balance", *DUE_BUCKETS, "unapplied"]
+    assert header == ["key", "name", "balance", *DUE_BUCKETS, "unapplied", "advance"]
     assert len(rows) == len(report["rows"]) + 2
 
     def cell(value) -> str:
@@ -228,5 +236,5 @@ def test_the_command_line_exports_use_words_of_a_language_when_asked(ledger_with
     assert sheet.freeze_panes == "A2" and sheet["C2"].number_format == "#,##0.00"
     with words.open(encoding="utf-8-sig", newline="") as handle:
         header, *rows = list(csv.reader(handle))
-    assert header == ["编码", "名称", "余额", "信用期内", *DUE_BUCKETS[1:], "未核销款"]
+    assert header == ["编码", "名称", "余额", "信用期内", *DUE_BUCKETS[1:], "未核销款", "预收款"]
     assert [row[0] for row in rows[-2:]] == ["合计", "占比 %"]

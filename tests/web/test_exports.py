@@ -57,7 +57,7 @@ def test_the_csv_aging_from_the_chinese_page_has_chinese_headers(web_as):
     assert content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
     # A department is its own name: one column, named after the grouping.
-    assert rows[0][:2] == ["部门", "余额"] and rows[0][-1] == "未核销款"
+    assert rows[0][:2] == ["部门", "余额"] and rows[0][-2:] == ["未核销款", "预收款"]
     assert all(row[0].endswith("部") and row[1][0].isdigit() for row in rows[1:-3])
     assert [row[0] for row in rows[-3:]] == ["合计", "占比 %", "未认领款项（未匹配客户）"]
 

@@ -85,6 +85,14 @@ class CustomerChoiceSerializer(serializers.Serializer):
     customer_code = TextField(max_length=64)
 
 
+class OnAccountRequestSerializer(CustomerChoiceSerializer):
+    as_advance = serializers.BooleanField(
+        default=False,
+        help_text="Record the payment as an advance receipt (预收), apart from money on account.",
+    )
+    order_number = TextField(max_length=64, required=False, default="", allow_blank=True)
+
+
 class SplitRequestSerializer(CustomerChoiceSerializer):
     allocations = SplitSerializer(many=True, allow_empty=False)
     write_offs = WriteOffPartSerializer(many=True, required=False, default=list)

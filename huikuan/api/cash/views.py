@@ -14,8 +14,8 @@ from huikuan.accounts.access import access_customers
 from huikuan.api.cash.serializers import (
     AcceptSerializer,
     BankLineSerializer,
-    CustomerChoiceSerializer,
     DecidedSerializer,
+    OnAccountRequestSerializer,
     QueueQuerySerializer,
     ReasonSerializer,
     SplitRequestSerializer,
@@ -157,13 +157,21 @@ class WriteOffView(LineView):
 
 
 class OnAccountView(LineView):
-    @_decision_schema("Put the whole line on account of a customer", CustomerChoiceSerializer)
+    @_decision_schema(
+        "Put the whole line on account of a customer, or record it as an advance receipt (预收)",
+        OnAccountRequestSerializer,
+    )
     def post(self, request, pk: int):
         line = self.line(pk)
-        customer = self.customer(self.valid(CustomerChoiceSerializer)["customer_code"])
+        data = self.valid(OnAccountRequestSerializer)
+        customer = self.customer(data["customer_code"])
         with audit_context(actor=request.user, source=SOURCE):
             outcome = services.line_put_on_account(
-                line=line, customer=customer, decided_by=request.user.get_username()
+                line=line,
+                customer=customer,
+                decided_by=request.user.get_username(),
+                as_advance=data["as_advance"],
+                order_number=data["order_number"],
             )
         return self.answer(line, outcome.posted)
 

@@ -17,7 +17,7 @@ from huikuan.ledger.imports import credit_notes, customers, invoices, payments
 from huikuan.ledger.imports.columns import ALLOCATION_COLUMNS, PAYMENT_COLUMNS
 from huikuan.ledger.imports.pipeline import CappedErrors, ImportResult, load_mapping, parse_table
 from huikuan.ledger.imports.reading import read_table
-from huikuan.ledger.models import Allocation, CreditNote, ImportBatch, Payment
+from huikuan.ledger.models import Allocation, CreditNote, ImportBatch, Invoice, Payment
 
 KINDS = {
     "customers": (customers.COLUMNS, customers.plan),
@@ -92,6 +92,13 @@ def ledger_import(
         )
         plan.write(batch.pk)
         result.batch_id = batch.pk
+        if kind == "invoices":
+            # The orders' advance receipts are offset against their new invoices (预收冲应收).
+            from huikuan.ledger.advances import advances_offset_issued
+
+            advances_offset_issued(
+                invoices=Invoice.objects.filter(import_batch_id=batch.pk), offset_by=imported_by
+            )
         if kind in _MONEY_KINDS:
             customers_money_received(
                 customer_ids=_MONEY_KINDS[kind](batch.pk), on=timezone.localdate(), reason=kind

@@ -277,6 +277,9 @@ PAYMENT_COLUMNS = (
     Column("payer_name", _NAME, aliases=("付款人", "付款单位", "对方户名")),
     Column("memo", parse_text(1000), aliases=("摘要", "附言", "用途")),
     Column("invoice_number", _CODE, aliases=("单据编号", "应收单号", "发票号")),
+    # An advance receipt (预收), for the customer or for one of its orders.
+    Column("advance", parse_flag, aliases=("预收", "是否预收")),
+    Column("order_number", parse_text(64), aliases=("订单号", "销售订单号")),
 )
 
 ALLOCATION_COLUMNS = (

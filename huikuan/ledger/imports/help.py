@@ -31,6 +31,7 @@ ORDER = (
     "statements",
     "vat-invoices",
     "bills",
+    "payables",
 )
 
 SUMMARY: dict[str, Promise] = {
@@ -46,7 +47,9 @@ SUMMARY: dict[str, Promise] = {
     "payments": gettext_lazy(
         "One row per receipt, keyed by payment_ref. Leave customer_code empty for cash not yet "
         "matched to a customer. With an invoice_number the payment is allocated to that invoice, "
-        "up to its open balance; the rest stays on account."
+        "up to its open balance; the rest stays on account. With advance = yes the payment is an "
+        "advance receipt (预收), kept apart from money on account, for the customer or for the "
+        "order_number given; it is offset against that order's invoices when they are issued."
     ),
     "allocations": gettext_lazy(
         "One row per payment applied to an invoice, keyed by payment_ref and invoice_number; "
@@ -59,6 +62,11 @@ SUMMARY: dict[str, Promise] = {
     "orders": gettext_lazy(
         "One row per sales order, keyed by order_number. Open orders count in the customer's "
         "credit exposure; imported orders are not credit-checked."
+    ),
+    "payables": gettext_lazy(
+        "One row per customer and supplier code: what the company owes a counterparty that is also "
+        "a customer (应付), as of a date, for the AR/AP offset (应收冲应付). A newer row for the same "
+        "pair replaces the balance."
     ),
     "statements": gettext_lazy(
         "One row per customer and statement date: the figures of a financial statement, "
@@ -131,6 +139,8 @@ EXAMPLES: dict[str, dict[str, str]] = {
         "payer_name": "杭州示例贸易有限公司",
         "memo": "货款",
         "invoice_number": "",
+        "advance": "no",
+        "order_number": "",
     },
     "allocations": {
         "payment_ref": "SK-2024-0001",
@@ -201,6 +211,13 @@ EXAMPLES: dict[str, dict[str, str]] = {
         "exchange_rate": "",
         "invoices": "YS-2024-0001:50000.00",
         "payment_reference": "PJ-2024-0001",
+    },
+    "payables": {
+        "customer_code": "HZ001",
+        "supplier_code": "GYS-HZ001",
+        "payable_amount": "20000.00",
+        "currency": "CNY",
+        "as_of_date": "2024-06-30",
     },
 }
 

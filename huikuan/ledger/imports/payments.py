@@ -20,7 +20,15 @@ from huikuan.ledger.imports.pipeline import (
     now_for_db,
     save_changes,
 )
-from huikuan.ledger.models import Allocation, Customer, Invoice, Payment, PaymentMethod
+from huikuan.ledger.models import (
+    AdvanceReceipt,
+    AdvanceSource,
+    Allocation,
+    Customer,
+    Invoice,
+    Payment,
+    PaymentMethod,
+)
 from huikuan.ledger.payment_rows import (
     allocations_insert,
     caches_refresh,
@@ -70,6 +78,12 @@ def plan_payments(parsed: ParsedFile) -> Plan:
     )
     allocated_pairs = _existing_allocations(sorted(p["id"] for p in existing.values()))
     open_amount = {i["id"]: i["amount"] - i["applied_amount"] for i in invoices.values()}
+    advance_ids = set(
+        AdvanceReceipt.objects.filter(payment_id__in=[p["id"] for p in existing.values()]).values_list(
+            "payment_id", flat=True
+        )
+    )
+    advances: list[tuple[str, str]] = []  # (reference, order number) to record as advance receipts
     result = Plan()
     creates: list[tuple] = []
     # New payments' allocations by reference; existing payments' by id.
@@ -102,6 +116,8 @@ def plan_payments(parsed: ParsedFile) -> Plan:
                     gettext("belongs to another customer than %(code)s") % {"code": customer["code"]},
                 )
                 continue
+        if not _advance_fits(parsed, row, invoice, customer):
+            continue
         money = currency_and_rate_against(
             parsed, row, invoice, customer["currency"] if customer else "", functional
         )
@@ -110,6 +126,19 @@ def plan_payments(parsed: ParsedFile) -> Plan:
         currency, rate = money
         customer_id = customer["id"] if customer else (invoice["customer_id"] if invoice else None)
         old = existing.get(reference)
+        if values.get("advance"):
+            if old is not None and old["id"] in advance_ids:
+                pass  # already an advance receipt: kept as it is
+            elif old is not None and amount - old["allocated_amount"] <= 0:
+                parsed.error(
+                    row, "advance", gettext("the payment is fully allocated: nothing to hold in advance")
+                )
+                continue
+            else:
+                advances.append((reference, values.get("order_number", "")))
+        elif "advance" in values and old is not None and old["id"] in advance_ids:
+            parsed.error(row, "advance", gettext("the payment is an advance receipt; it stays one"))
+            continue
         if old is None:
             allocated = Decimal(0)
             if invoice is not None:
@@ -193,9 +222,48 @@ def plan_payments(parsed: ParsedFile) -> Plan:
             {a[1] for a in allocations},
             {a[0] for a in allocations_to_existing} | {pk for pk, _ in updates},
         )
+        if advances:
+            _advances_record(advances)
 
     result.write = write
     return result
+
+
+def _advance_fits(parsed: ParsedFile, row, invoice: dict | None, customer: dict | None) -> bool:
+    """An advance receipt pays invoices not issued yet, for a known customer; an order number
+    says which order it is for, and only with ``advance``."""
+    values = row.values
+    if values.get("advance"):
+        if invoice is not None:
+            parsed.error(
+                row,
+                "advance",
+                gettext("an advance receipt is for invoices not yet issued: leave invoice_number empty"),
+            )
+            return False
+        if customer is None:
+            parsed.error(row, "customer_code", gettext("an advance receipt needs the customer"))
+            return False
+    elif values.get("order_number"):
+        parsed.error(row, "order_number", gettext("only an advance receipt (advance = yes) names an order"))
+        return False
+    return True
+
+
+def _advances_record(advances: list[tuple[str, str]]) -> None:
+    """Record the imported advance receipts, and offset those for an order whose invoices are
+    already issued."""
+    from huikuan.ledger.advances import advance_receipt_record
+
+    payments = Payment.objects.in_bulk([ref for ref, _ in advances], field_name="reference")
+    for reference, order_number in advances:
+        payment = payments[reference]
+        advance_receipt_record(
+            payment=payment,
+            recorded_on=payment.payment_date,
+            order_number=order_number,
+            source=AdvanceSource.IMPORT,
+        )
 
 
 def plan_allocations(parsed: ParsedFile) -> Plan:

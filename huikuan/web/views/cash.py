@@ -253,7 +253,11 @@ def on_account(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         lambda line, who: services.line_put_on_account(
-            line=line, customer=_customer(request), decided_by=who
+            line=line,
+            customer=_customer(request),
+            decided_by=who,
+            as_advance=request.POST.get("as_advance") == "1",
+            order_number=request.POST.get("order_number", "")[:64],
         ),
     )
 

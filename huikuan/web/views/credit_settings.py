@@ -78,7 +78,7 @@ GROUPS: tuple[tuple[Any, tuple[str, ...]], ...] = (
         _("Statements of account"),
         ("STATEMENT_SCHEDULE_DEFAULT", "STATEMENT_SEND_DAY", "STATEMENT_LINK_DAYS"),
     ),
-    (_("Write-offs"), ("WRITE_OFF_CFO_THRESHOLD", "WRITE_OFF_EVIDENCE_MAX_BYTES")),
+    (_("Write-offs"), ("WRITE_OFF_CFO_THRESHOLD", "WRITE_OFF_EVIDENCE_MAX_BYTES", "TAIL_WRITE_OFF_UNDER")),
     (_("Red-letter corrections"), ("RED_LETTER_LAPSE_HOURS",)),
     (
         _("Management reports"),

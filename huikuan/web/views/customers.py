@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from huikuan.accounts.access import access_customers, access_invoices
 from huikuan.reporting.receivables import customer_audit_entries, customer_ledger, customers_with_balances
+from huikuan.web.views.advances import advance_section
 from huikuan.web.views.common import page_of, staff_page, template_for
 from huikuan.web.views.statements import customer_section
 from huikuan.web.views.write_offs import write_off_section
@@ -55,5 +56,6 @@ def customer_detail(request, code: str):
         "history_shown": HISTORY_SHOWN,
         **customer_section(request, customer),
         **write_off_section(request, customer),
+        **advance_section(request, customer),
     }
     return render(request, "web/customer.html", context)

@@ -41,6 +41,8 @@ PERMISSION = {
     "vat-invoices": "vat.add_vatinvoicelink",
     # A bill received is a receipt by bill: whoever records receipts imports bills.
     "bills": "ledger.add_payment",
+    # The payable balances of counterparties that are also customers: whoever imports receipts.
+    "payables": "ledger.add_payment",
 }
 
 
