@@ -33,6 +33,7 @@ from huikuan.accounts.roles import (
     SALESPERSON,
 )
 from huikuan.accounts.services import user_create, user_token
+from huikuan.collections.legal import legal_case_open
 from huikuan.collections.models import DunningPolicy
 from huikuan.collections.services import dispute_open
 from huikuan.correspondence.models import DocumentTemplate
@@ -55,6 +56,7 @@ STATEMENT_SCHEDULERS = frozenset({ADMIN, CREDIT_MANAGER, COLLECTOR})
 WRITE_OFF_PROPOSERS = frozenset({ADMIN, CREDIT_MANAGER, CREDIT_ANALYST, COLLECTOR, LEGAL, CFO})
 PLAN_EDITORS = frozenset({ADMIN, CREDIT_MANAGER, CFO})
 REPORT_SCHEDULERS = frozenset({ADMIN, CREDIT_MANAGER, CFO})
+LEGAL_TEAM = frozenset({ADMIN, CREDIT_MANAGER, LEGAL})
 
 # The table: every write endpoint of the API and the roles that may use it.
 API_WRITES: dict[tuple[str, str], frozenset[str]] = {
@@ -103,6 +105,15 @@ API_WRITES: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/api/reports/schedules/"): REPORT_SCHEDULERS,
     ("PUT", "/api/reports/schedules/{id}/"): REPORT_SCHEDULERS,
     ("DELETE", "/api/reports/schedules/{id}/"): REPORT_SCHEDULERS,
+    ("POST", "/api/legal/cases/"): LEGAL_TEAM,
+    ("POST", "/api/legal/cases/{number}/events/"): LEGAL_TEAM,
+    ("POST", "/api/legal/cases/{number}/recoveries/"): LEGAL_TEAM,
+    ("POST", "/api/legal/cases/{number}/documents/"): LEGAL_TEAM,
+    ("POST", "/api/legal/cases/{number}/close/"): LEGAL_TEAM,
+    ("POST", "/api/legal/agencies/"): LEGAL_TEAM,
+    ("POST", "/api/legal/assignments/"): LEGAL_TEAM,
+    ("POST", "/api/legal/assignments/{id}/recoveries/"): LEGAL_TEAM,
+    ("POST", "/api/legal/assignments/{id}/end/"): LEGAL_TEAM,
 }
 # Endpoints anyone may call: signing in.
 API_PUBLIC = {("POST", "/api/auth/token/")}
@@ -156,6 +167,10 @@ def _records(people: dict[str, object]) -> dict[str, str]:
     policy = DunningPolicy.objects.order_by("pk").first()
     plan = clearance_plan_create(baseline_date=date(2024, 5, 31), created_by=manager.get_username())
     schedule = ReportSchedule.objects.create(kind="daily", recipient_roles=["cfo"])
+    case = legal_case_open(
+        customer=customer, invoices=[Invoice.objects.get(number="YS-0302")], opened_on=date(2024, 6, 3),
+        opened_by=manager,
+    )  # fmt: skip
     return {
         "{code}": customer.code,
         "{id}/lift": f"{hold.pk}/lift",
@@ -176,6 +191,8 @@ def _records(people: dict[str, object]) -> dict[str, str]:
         "{month}": "2024-05",
         "visits/{id}": "visits/999999",  # no such visit: allowed roles get 404, never 403
         "schedules/{id}": f"schedules/{schedule.pk}",
+        "cases/{number}": f"cases/{case.number}",
+        "assignments/{id}": "assignments/999999",  # no such assignment: allowed roles get 404
     }
 
 
