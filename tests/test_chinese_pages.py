@@ -146,7 +146,7 @@ def _client(user) -> Client:
 
 def main_pages() -> list[str]:
     from huikuan.approvals.models import ApprovalRequest
-    from huikuan.collections.models import DunningAction
+    from huikuan.collections.models import DunningAction, LegalCase
     from huikuan.correspondence.models import DocumentTemplate
     from huikuan.credit.models import Order
     from huikuan.finance.models import WriteOffProposal
@@ -161,6 +161,7 @@ def main_pages() -> list[str]:
     template = DocumentTemplate.objects.order_by("pk").first().pk
     write_offs = WriteOffProposal.objects.values_list("number", flat=True)[:1]
     statements = AccountStatement.objects.values_list("reference", flat=True)[:1]
+    legal_cases = LegalCase.objects.values_list("number", flat=True)[:1]
     return [
         "/",
         "/customers/",
@@ -199,6 +200,8 @@ def main_pages() -> list[str]:
         "/reports/monthly/?month=2026-03",
         f"/reports/special/?customer={code}&day={AS_OF}",
         "/reports/annual/?year=2026",
+        "/legal/",
+        *[f"/legal/cases/{number}/" for number in legal_cases],
     ]
 
 

@@ -34,7 +34,7 @@ from huikuan.collections.legal import (
     legal_document_add,
 )
 from huikuan.collections.legal_models import AgencyKind, CollectionAgency
-from huikuan.collections.legal_selectors import access_legal_cases, case_file
+from huikuan.collections.legal_selectors import access_legal_cases, case_file, case_invoices
 from huikuan.core.audit import audit_context
 from huikuan.finance.legal_cases import legal_case_close
 from huikuan.ledger.imports.limits import import_limits
@@ -56,14 +56,6 @@ def _valid(serializer_class, request) -> dict:
     return serializer.validated_data
 
 
-def _invoices(customer, numbers: list[str]) -> list[Invoice]:
-    found = list(Invoice.objects.filter(customer=customer, number__in=numbers))
-    missing = sorted(set(numbers) - {invoice.number for invoice in found})
-    if missing:
-        raise ValidationError({"invoices": [f"not {customer.code}'s invoices: {', '.join(missing)}"]})
-    return found
-
-
 def _agency(name: str) -> CollectionAgency | None:
     return get_object_or_404(CollectionAgency, name=name) if name else None
 
@@ -74,7 +66,10 @@ class LegalView(APIView):
 
 class CaseOpenSerializer(serializers.Serializer):
     customer = serializers.CharField(max_length=64)
-    invoices = serializers.ListField(child=serializers.CharField(max_length=64), allow_empty=False)
+    invoices = serializers.ListField(
+        child=serializers.CharField(max_length=64), required=False, default=list,
+        help_text="invoice numbers; none: all the customer's open invoices",
+    )  # fmt: skip
     opened_on = BusinessDateField(required=False)
     lawyer = TextField(required=False, allow_blank=True, default="", max_length=200)
     agency = serializers.CharField(required=False, allow_blank=True, default="", help_text="an agency's name")
@@ -101,7 +96,7 @@ class CaseListView(LegalView):
         with audit_context(actor=request.user, source=SOURCE):
             case = legal_case_open(
                 customer=customer,
-                invoices=_invoices(customer, data["invoices"]),
+                invoices=case_invoices(customer=customer, numbers=data["invoices"]),
                 opened_on=data.get("opened_on") or timezone.localdate(),
                 opened_by=request.user,
                 lawyer=data["lawyer"],
@@ -312,7 +307,7 @@ class AssignmentListView(LegalView):
             assignment = agency_assign(
                 agency=get_object_or_404(CollectionAgency, name=data["agency"]),
                 customer=customer,
-                invoices=_invoices(customer, data["invoices"]),
+                invoices=case_invoices(customer=customer, numbers=data["invoices"]),
                 assigned_on=data.get("assigned_on") or timezone.localdate(),
                 by=request.user,
                 commission_percent=data["commission_percent"],

@@ -6,10 +6,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from huikuan.accounts.access import access_customer_scoped
 from huikuan.collections.legal import case_totals
 from huikuan.collections.legal_models import CaseStatus, LegalCase, LegalCaseEvent, LegalDocument
+from huikuan.core.errors import RuleViolation
+from huikuan.ledger.models import Invoice
 
 
 def access_legal_cases(*, user) -> QuerySet[LegalCase]:
@@ -94,3 +97,20 @@ def case_file(*, case: LegalCase) -> CaseFile:
             Decimal(0),
         ),
     )
+
+
+def case_invoices(*, customer, numbers: str | list[str]) -> list:
+    """The invoices a user named for a case or an agency (numbers separated by commas or
+    spaces), each the customer's; none named: all the customer's open invoices."""
+    if isinstance(numbers, str):
+        numbers = [number for number in numbers.replace(",", " ").replace("，", " ").split() if number]
+    invoices = Invoice.objects.filter(customer=customer)
+    if not numbers:
+        return list(invoices.filter(closed_on__isnull=True).order_by("due_date", "number"))
+    found = list(invoices.filter(number__in=numbers))
+    missing = sorted(set(numbers) - {invoice.number for invoice in found})
+    if missing:
+        raise RuleViolation(
+            _("not invoices of customer %(code)s: %(numbers)s") % {"code": customer.code, "numbers": ", ".join(missing)}
+        )
+    return found

@@ -18,6 +18,7 @@ from huikuan.demo.collections import (
     promises_make,
 )
 from huikuan.demo.credit import evaluations_year, orders_place, statements_record
+from huikuan.demo.legal import legal_demo
 from huikuan.demo.plans import clearance_plan_demo
 from huikuan.demo.reports import reports_prepare
 from huikuan.demo.scorecards import scorecards_score
@@ -74,6 +75,7 @@ def demo_company_load(
         summary.update(statements_send(rng=rng, as_of=as_of, sender="demo.manager"))
         summary["specific_provisions"] = provision_specific(as_of=as_of, created_by="demo.manager")
         summary.update(write_offs_demo(as_of=as_of))
+        summary.update(legal_demo(as_of=as_of))
         summary["clearance_plans"] = 1 if clearance_plan_demo(as_of=as_of) else 0
         summary.update(scorecards_score(as_of=as_of, approver="demo.manager"))
         summary.update(reports_prepare(as_of=as_of))

@@ -346,6 +346,15 @@ WEB_POSTS: dict[str, frozenset[str]] = {
     "/reports/schedules/": REPORT_SCHEDULERS,
     "/reports/schedules/{id}/": REPORT_SCHEDULERS,
     "/reports/schedules/{id}/delete/": REPORT_SCHEDULERS,
+    "/legal/cases/": LEGAL_TEAM,
+    "/legal/cases/{number}/event/": LEGAL_TEAM,
+    "/legal/cases/{number}/recovery/": LEGAL_TEAM,
+    "/legal/cases/{number}/document/": LEGAL_TEAM,
+    "/legal/cases/{number}/close/": LEGAL_TEAM,
+    "/legal/agencies/": LEGAL_TEAM,
+    "/legal/assignments/": LEGAL_TEAM,
+    "/legal/assignments/{id}/recovery/": LEGAL_TEAM,
+    "/legal/assignments/{id}/end/": LEGAL_TEAM,
 }
 
 

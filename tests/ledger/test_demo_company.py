@@ -261,3 +261,22 @@ def test_the_clearance_plan_page_shows_a_quarter_of_weekly_progress(company, db,
     html = page.content.decode()
     assert 'id="target-clearance_rate"' in html and "<polyline" in html
     assert html.count("<circle") >= 13  # a dot per week end, per line
+
+
+def test_the_demo_shows_legal_cases_and_an_agency_assignment(company, db):
+    from huikuan.collections.models import AgencyAssignment, CaseOutcome, CaseStatus, LegalCase
+    from huikuan.finance.models import WriteOffProposal
+
+    summary, _users = company
+    assert summary["legal_cases"] == 2
+    in_court = LegalCase.objects.get(status=CaseStatus.JUDGED, opened_by="demo.manager")
+    assert in_court.events.filter(kind="hearing").count() == 2
+    assert in_court.judgment_amount == in_court.claim_amount > 0
+    assert in_court.documents.count() == 1
+    closed = LegalCase.objects.get(status=CaseStatus.CLOSED)
+    assert closed.outcome == CaseOutcome.NOTHING
+    proposal = WriteOffProposal.objects.get(number=closed.write_off_proposal)
+    assert proposal.status == "pending" and closed.number in proposal.reason
+    assignment = AgencyAssignment.objects.get()
+    recovery = assignment.recoveries.get()
+    assert recovery.net == recovery.gross - recovery.commission and recovery.commission > 0
