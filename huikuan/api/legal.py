@@ -139,6 +139,7 @@ class CaseEventView(LegalView):
         data = _valid(CaseEventSerializer, request)
         with audit_context(actor=request.user, source=SOURCE):
             legal_case_record(case=case, by=request.user, **data)
+        case.refresh_from_db()
         return Response(case_file(case=case).as_dict(), status=status.HTTP_201_CREATED)
 
 
@@ -161,6 +162,7 @@ class CaseRecoveryView(LegalView):
         data = _valid(RecoverySerializer, request)
         with audit_context(actor=request.user, source=SOURCE):
             legal_case_recovery_record(case=case, by=request.user, **data)
+        case.refresh_from_db()
         return Response(case_file(case=case).as_dict(), status=status.HTTP_201_CREATED)
 
 
@@ -340,6 +342,7 @@ class AssignmentRecoveryView(LegalView):
         data = _valid(AgencyRecoverySerializer, request)
         with audit_context(actor=request.user, source=SOURCE):
             agency_recovery_record(assignment=assignment, by=request.user, **data)
+        assignment.refresh_from_db()
         return Response(assignment_as_dict(assignment), status=status.HTTP_201_CREATED)
 
 
