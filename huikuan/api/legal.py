@@ -67,9 +67,11 @@ class LegalView(APIView):
 class CaseOpenSerializer(serializers.Serializer):
     customer = serializers.CharField(max_length=64)
     invoices = serializers.ListField(
-        child=serializers.CharField(max_length=64), required=False, default=list,
+        child=serializers.CharField(max_length=64),
+        required=False,
+        default=list,
         help_text="invoice numbers; none: all the customer's open invoices",
-    )  # fmt: skip
+    )
     opened_on = BusinessDateField(required=False)
     lawyer = TextField(required=False, allow_blank=True, default="", max_length=200)
     agency = serializers.CharField(required=False, allow_blank=True, default="", help_text="an agency's name")
@@ -79,7 +81,11 @@ class CaseOpenSerializer(serializers.Serializer):
 class CaseListView(LegalView):
     write_actions = {"POST": "legal_case.edit"}
 
-    @extend_schema(summary="Legal cases, newest first", operation_id="legal_cases_list", responses={200: build_array_type(OBJECT)})
+    @extend_schema(
+        summary="Legal cases, newest first",
+        operation_id="legal_cases_list",
+        responses={200: build_array_type(OBJECT)},
+    )
     def get(self, request):
         _reader(request.user)
         cases = access_legal_cases(user=request.user).order_by("-opened_on", "-id")
@@ -112,7 +118,9 @@ def _case(request, number: str):
 
 
 class CaseDetailView(LegalView):
-    @extend_schema(summary="One legal case: its timeline, documents and figures", responses={200: OBJECT, 404: OBJECT})
+    @extend_schema(
+        summary="One legal case: its timeline, documents and figures", responses={200: OBJECT, 404: OBJECT}
+    )
     def get(self, request, number: str):
         return Response(case_file(case=_case(request, number)).as_dict())
 
@@ -121,7 +129,9 @@ class CaseEventSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=[(kind.value, kind.label) for kind in RECORDED_KINDS])
     occurred_on = BusinessDateField()
     text = TextField(required=False, allow_blank=True, default="")
-    amount = serializers.DecimalField(max_digits=18, decimal_places=2, required=False, allow_null=True, default=None)
+    amount = serializers.DecimalField(
+        max_digits=18, decimal_places=2, required=False, allow_null=True, default=None
+    )
     court = TextField(required=False, allow_blank=True, default="", max_length=200)
     court_case_number = TextField(required=False, allow_blank=True, default="", max_length=100)
 
@@ -130,7 +140,7 @@ class CaseEventView(LegalView):
     write_actions = {"POST": "legal_case.edit"}
 
     @extend_schema(
-        summary="Record an event on a case: filed, hearing, judgment, enforcement, bankruptcy claim, cost, note",
+        summary="Record an event on a case: filed, hearing, judgment, enforcement, bankruptcy claim, cost",
         request=CaseEventSerializer,
         responses={201: OBJECT, **ERRORS},
     )
@@ -237,12 +247,20 @@ def agency_as_dict(agency: CollectionAgency) -> dict:
 class AgencyListView(LegalView):
     write_actions = {"POST": "agency.assign"}
 
-    @extend_schema(summary="Collection agencies and law firms", operation_id="legal_agencies_list", responses={200: build_array_type(OBJECT)})
+    @extend_schema(
+        summary="Collection agencies and law firms",
+        operation_id="legal_agencies_list",
+        responses={200: build_array_type(OBJECT)},
+    )
     def get(self, request):
         _reader(request.user)
         return Response([agency_as_dict(agency) for agency in agencies()])
 
-    @extend_schema(summary="Add a collection agency or law firm", request=AgencySerializer, responses={201: OBJECT, **ERRORS})
+    @extend_schema(
+        summary="Add a collection agency or law firm",
+        request=AgencySerializer,
+        responses={201: OBJECT, **ERRORS},
+    )
     def post(self, request):
         data = _valid(AgencySerializer, request)
         with audit_context(actor=request.user, source=SOURCE):
@@ -256,9 +274,13 @@ class AssignSerializer(serializers.Serializer):
     invoices = serializers.ListField(child=serializers.CharField(max_length=64), allow_empty=False)
     assigned_on = BusinessDateField(required=False)
     commission_percent = serializers.DecimalField(
-        max_digits=5, decimal_places=2, required=False, allow_null=True, default=None,
+        max_digits=5,
+        decimal_places=2,
+        required=False,
+        allow_null=True,
+        default=None,
         help_text="the agency's own rate when left out",
-    )  # fmt: skip
+    )
     note = TextField(required=False, allow_blank=True, default="")
 
 
@@ -291,7 +313,11 @@ def assignment_as_dict(assignment) -> dict:
 class AssignmentListView(LegalView):
     write_actions = {"POST": "agency.assign"}
 
-    @extend_schema(summary="Debts handed to agencies", operation_id="legal_assignments_list", responses={200: build_array_type(OBJECT)})
+    @extend_schema(
+        summary="Debts handed to agencies",
+        operation_id="legal_assignments_list",
+        responses={200: build_array_type(OBJECT)},
+    )
     def get(self, request):
         _reader(request.user)
         assignments = access_agency_assignments(user=request.user)[:200]

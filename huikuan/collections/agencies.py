@@ -108,7 +108,8 @@ def agency_assign(
     for invoice in invoices:
         if invoice.customer_id != customer.pk:
             raise RuleViolation(
-                _("invoice %(number)s is not customer %(code)s's") % {"number": invoice.number, "code": customer.code}
+                _("invoice %(number)s is not customer %(code)s's")
+                % {"number": invoice.number, "code": customer.code}
             )
         if invoice.closed_on is not None:
             raise RuleViolation(_("invoice %(number)s is not open") % {"number": invoice.number})
@@ -195,7 +196,9 @@ def agency_recovery_record(
 
 
 @transaction.atomic
-def agency_assignment_end(*, assignment: AgencyAssignment, ended_on: date, by, note: str = "") -> AgencyAssignment:
+def agency_assignment_end(
+    *, assignment: AgencyAssignment, ended_on: date, by, note: str = ""
+) -> AgencyAssignment:
     """Take the invoices back from the agency: the ladder takes them up again."""
     _username(by)
     assignment = AgencyAssignment.objects.select_for_update().get(pk=assignment.pk)
@@ -216,9 +219,9 @@ def agency_assignment_end(*, assignment: AgencyAssignment, ended_on: date, by, n
 def invoices_with_agency() -> set[int]:
     """The invoices with an agency now: the daily run pauses them."""
     return set(
-        AgencyAssignment.invoices.through.objects.filter(agencyassignment__status=AssignmentStatus.ACTIVE).values_list(
-            "invoice_id", flat=True
-        )
+        AgencyAssignment.invoices.through.objects.filter(
+            agencyassignment__status=AssignmentStatus.ACTIVE
+        ).values_list("invoice_id", flat=True)
     )
 
 

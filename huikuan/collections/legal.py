@@ -135,7 +135,9 @@ def _next_number() -> str:
 
 
 def _event(case: LegalCase, kind: str, on: date, by: str, text: str = "", **fields) -> LegalCaseEvent:
-    return LegalCaseEvent.objects.create(case=case, kind=kind, occurred_on=on, recorded_by=by, text=text, **fields)
+    return LegalCaseEvent.objects.create(
+        case=case, kind=kind, occurred_on=on, recorded_by=by, text=text, **fields
+    )
 
 
 def _claim_of(invoices: Iterable[Invoice], currency: str) -> Decimal:
@@ -200,7 +202,9 @@ def legal_case_open(
         case.invoices.add(*added)
         case.claim_amount += _claim_of(added, case.currency)
         case.save(update_fields=["claim_amount"])
-        _event(case, CaseEventKind.INVOICES_ADDED, opened_on, by, ", ".join(invoice.number for invoice in added))
+        _event(
+            case, CaseEventKind.INVOICES_ADDED, opened_on, by, ", ".join(invoice.number for invoice in added)
+        )
     return case
 
 
@@ -306,7 +310,14 @@ def case_totals(case: LegalCase) -> dict[str, Decimal]:
 
 
 def receipt_for(
-    *, customer: Customer, invoices: list[Invoice], amount: Decimal, currency: str, on: date, reference: str, memo: str
+    *,
+    customer: Customer,
+    invoices: list[Invoice],
+    amount: Decimal,
+    currency: str,
+    on: date,
+    reference: str,
+    memo: str,
 ) -> Receipt:
     """A receipt of ``amount`` applied to ``invoices`` oldest first, each up to its open balance
     (those in ``currency``), the rest left on account."""
@@ -362,7 +373,9 @@ def legal_case_recovery_record(
             memo=_("recovered through legal case %(case)s") % {"case": case.number},
         )
     )
-    return _event(case, CaseEventKind.RECOVERY, received_on, username, amount=amount, payment_reference=reference)
+    return _event(
+        case, CaseEventKind.RECOVERY, received_on, username, amount=amount, payment_reference=reference
+    )
 
 
 def document_check(*, name: str, content: bytes) -> str:
@@ -418,7 +431,8 @@ def legal_case_close(*, case: LegalCase, closed_on: date, by, note: str = "") ->
     case_move(case, CaseStatus.CLOSED)
     if closed_on < case.opened_on:
         raise RuleViolation(
-            _("%(date)s is before the case was opened (%(opened)s)") % {"date": closed_on, "opened": case.opened_on}
+            _("%(date)s is before the case was opened (%(opened)s)")
+            % {"date": closed_on, "opened": case.opened_on}
         )
     recovered = case_totals(case)["recovered"]
     case.outcome = case_outcome(
@@ -426,7 +440,9 @@ def legal_case_close(*, case: LegalCase, closed_on: date, by, note: str = "") ->
     )
     case.status, case.closed_on, case.closed_by = CaseStatus.CLOSED, closed_on, username
     case.save(update_fields=["status", "outcome", "closed_on", "closed_by"])
-    _event(case, CaseEventKind.CLOSED, closed_on, username, note.strip() or str(CaseOutcome(case.outcome).label))
+    _event(
+        case, CaseEventKind.CLOSED, closed_on, username, note.strip() or str(CaseOutcome(case.outcome).label)
+    )
     return case
 
 
@@ -451,7 +467,9 @@ def legal_cases_open_for_run(*, token: int, run_date: date) -> int:
         if action.customer_id in seen:
             continue
         seen.add(action.customer_id)
-        invoices = Invoice.objects.filter(customer_id=action.customer_id, number__in=action.invoice_number_list)
+        invoices = Invoice.objects.filter(
+            customer_id=action.customer_id, number__in=action.invoice_number_list
+        )
         open_invoices = [invoice for invoice in invoices if invoice.closed_on is None]
         if not open_invoices:
             continue

@@ -78,7 +78,11 @@ class LegalCase(models.Model):
     outcome = models.CharField(_("outcome"), max_length=16, choices=CaseOutcome.choices, blank=True)
     lawyer = models.CharField(_("lawyer"), max_length=200, blank=True)
     agency = models.ForeignKey(
-        CollectionAgency, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("law firm or agency")
+        CollectionAgency,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        verbose_name=_("law firm or agency"),
     )
     court = models.CharField(_("court"), max_length=200, blank=True)
     court_case_number = models.CharField(_("court case number"), max_length=100, blank=True)
@@ -222,7 +226,8 @@ class AgencyRecovery(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(gross__gt=0), name="agency_recovery_gross_positive"),
             models.CheckConstraint(
-                condition=Q(net=models.F("gross") - models.F("commission")), name="agency_recovery_net_is_gross_less"
+                condition=Q(net=models.F("gross") - models.F("commission")),
+                name="agency_recovery_net_is_gross_less",
             ),
         ]
 

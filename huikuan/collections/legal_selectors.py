@@ -18,7 +18,8 @@ from huikuan.ledger.models import Invoice
 def access_legal_cases(*, user) -> QuerySet[LegalCase]:
     """The cases of the customers ``user`` may see (a collector: only his customers')."""
     return access_customer_scoped(
-        user=user, queryset=LegalCase.objects.select_related("customer", "agency").prefetch_related("invoices")
+        user=user,
+        queryset=LegalCase.objects.select_related("customer", "agency").prefetch_related("invoices"),
     )
 
 
@@ -78,7 +79,12 @@ class CaseFile:
                 for event in self.events
             ],
             "documents": [
-                {"id": document.pk, "name": document.name, "size": document.size, "type": document.content_type}
+                {
+                    "id": document.pk,
+                    "name": document.name,
+                    "size": document.size,
+                    "type": document.content_type,
+                }
                 for document in self.documents
             ],
         }
@@ -111,6 +117,7 @@ def case_invoices(*, customer, numbers: str | list[str]) -> list:
     missing = sorted(set(numbers) - {invoice.number for invoice in found})
     if missing:
         raise RuleViolation(
-            _("not invoices of customer %(code)s: %(numbers)s") % {"code": customer.code, "numbers": ", ".join(missing)}
+            _("not invoices of customer %(code)s: %(numbers)s")
+            % {"code": customer.code, "numbers": ", ".join(missing)}
         )
     return found

@@ -55,41 +55,73 @@ def legal_demo(*, as_of: date) -> dict[str, int]:
     if CollectionAgency.objects.filter(name=LAW_FIRM).exists():
         return {"legal_cases": 0, "agency_assignments": 0}
     law_firm = agency_create(
-        name=LAW_FIRM, kind="law_firm", commission_percent=Decimal("8"), by=MANAGER,
-        contact="周律师", phone="0512-6758 2200",
-    )  # fmt: skip
+        name=LAW_FIRM,
+        kind="law_firm",
+        commission_percent=Decimal("8"),
+        by=MANAGER,
+        contact="周律师",
+        phone="0512-6758 2200",
+    )
     agency = agency_create(
-        name=AGENCY, kind="collection_agency", commission_percent=Decimal("18"), by=MANAGER,
-        contact="陈经理", phone="0512-6521 0088",
-    )  # fmt: skip
+        name=AGENCY,
+        kind="collection_agency",
+        commission_percent=Decimal("18"),
+        by=MANAGER,
+        contact="陈经理",
+        phone="0512-6521 0088",
+    )
     cases = assignments = 0
     in_court, *others = _candidates(as_of, 120) or [None]
     if in_court is not None:
         opened = as_of - timedelta(days=100)
         case = legal_case_open(
-            customer=in_court, invoices=_old_invoices(in_court, as_of, 120), opened_on=opened, opened_by=MANAGER,
-            lawyer="周明律师", agency=law_firm, note="多次催收无果，经法务部审核后起诉",
-        )  # fmt: skip
+            customer=in_court,
+            invoices=_old_invoices(in_court, as_of, 120),
+            opened_on=opened,
+            opened_by=MANAGER,
+            lawyer="周明律师",
+            agency=law_firm,
+            note="多次催收无果，经法务部审核后起诉",
+        )
         legal_case_record(
-            case=case, kind="filed", occurred_on=opened + timedelta(days=10), by=MANAGER,
-            court="苏州工业园区人民法院", court_case_number="(2026)苏0591民初1234号", text="提交起诉状及证据",
-        )  # fmt: skip
+            case=case,
+            kind="filed",
+            occurred_on=opened + timedelta(days=10),
+            by=MANAGER,
+            court="苏州工业园区人民法院",
+            court_case_number="(2026)苏0591民初1234号",
+            text="提交起诉状及证据",
+        )
         legal_case_record(
-            case=case, kind="cost", occurred_on=opened + timedelta(days=10), by=MANAGER,
-            amount=Decimal("3800.00"), text="案件受理费",
-        )  # fmt: skip
+            case=case,
+            kind="cost",
+            occurred_on=opened + timedelta(days=10),
+            by=MANAGER,
+            amount=Decimal("3800.00"),
+            text="案件受理费",
+        )
         legal_case_record(
-            case=case, kind="hearing", occurred_on=opened + timedelta(days=45), by=MANAGER,
+            case=case,
+            kind="hearing",
+            occurred_on=opened + timedelta(days=45),
+            by=MANAGER,
             text="第一次开庭：被告承认欠款，对金额有异议",
-        )  # fmt: skip
+        )
         legal_case_record(
-            case=case, kind="hearing", occurred_on=opened + timedelta(days=70), by=MANAGER,
+            case=case,
+            kind="hearing",
+            occurred_on=opened + timedelta(days=70),
+            by=MANAGER,
             text="第二次开庭：质证对账单与签收单",
-        )  # fmt: skip
+        )
         legal_case_record(
-            case=case, kind="judgment", occurred_on=opened + timedelta(days=90), by=MANAGER,
-            amount=case.claim_amount, text="判决被告于判决生效后十日内支付全部货款及逾期利息",
-        )  # fmt: skip
+            case=case,
+            kind="judgment",
+            occurred_on=opened + timedelta(days=90),
+            by=MANAGER,
+            amount=case.claim_amount,
+            text="判决被告于判决生效后十日内支付全部货款及逾期利息",
+        )
         legal_document_add(
             case=case, name="民事判决书.pdf", content=_evidence("民事判决书").content, by=MANAGER
         )
@@ -98,27 +130,46 @@ def legal_demo(*, as_of: date) -> dict[str, int]:
     if nothing is not None:
         opened = as_of - timedelta(days=150)
         case = legal_case_open(
-            customer=nothing, invoices=_old_invoices(nothing, as_of, 120), opened_on=opened, opened_by=MANAGER,
-            lawyer="周明律师", agency=law_firm,
-        )  # fmt: skip
+            customer=nothing,
+            invoices=_old_invoices(nothing, as_of, 120),
+            opened_on=opened,
+            opened_by=MANAGER,
+            lawyer="周明律师",
+            agency=law_firm,
+        )
         legal_case_record(
-            case=case, kind="bankruptcy_claim", occurred_on=opened + timedelta(days=12), by=MANAGER,
-            amount=case.claim_amount, text="向破产管理人申报债权",
-        )  # fmt: skip
-        legal_case_close(case=case, closed_on=as_of - timedelta(days=5), by=MANAGER, note="破产财产不足以清偿，普通债权未获分配")
+            case=case,
+            kind="bankruptcy_claim",
+            occurred_on=opened + timedelta(days=12),
+            by=MANAGER,
+            amount=case.claim_amount,
+            text="向破产管理人申报债权",
+        )
+        legal_case_close(
+            case=case,
+            closed_on=as_of - timedelta(days=5),
+            by=MANAGER,
+            note="破产财产不足以清偿，普通债权未获分配",
+        )
         cases += 1
     handed = next(iter(_candidates(as_of, 60)), None)
     if handed is not None:
         invoices = _old_invoices(handed, as_of, 60)[:3]
         assignment = agency_assign(
-            agency=agency, customer=handed, invoices=invoices, assigned_on=as_of - timedelta(days=30), by=MANAGER,
+            agency=agency,
+            customer=handed,
+            invoices=invoices,
+            assigned_on=as_of - timedelta(days=30),
+            by=MANAGER,
             note="委托第三方机构上门催收",
-        )  # fmt: skip
+        )
         open_total = sum((invoice.open_amount for invoice in invoices), Decimal(0))
         agency_recovery_record(
-            assignment=assignment, gross=(open_total / 3).quantize(Decimal("0.01")), received_on=as_of - timedelta(days=8),
+            assignment=assignment,
+            gross=(open_total / 3).quantize(Decimal("0.01")),
+            received_on=as_of - timedelta(days=8),
             by=MANAGER,
-        )  # fmt: skip
+        )
         assignments += 1
     open_cases = LegalCase.objects.exclude(status=CaseStatus.CLOSED).count()
     return {"legal_cases": cases, "legal_cases_open": open_cases, "agency_assignments": assignments}

@@ -15,7 +15,7 @@ from tests.api.conftest import ledger_load
 @pytest.fixture
 def manager(db, tmp_path):
     ledger_load(tmp_path)
-    user = user_create(username="fa.wu", role="credit_manager", password="Huikuan-test-pw-1").user
+    user_create(username="fa.wu", role="credit_manager", password="Huikuan-test-pw-1")
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {user_token(username='fa.wu')}")
     return client
@@ -28,7 +28,9 @@ def _open_invoice(code: str) -> Invoice:
 def test_a_case_opened_worked_and_closed_with_nothing_through_the_api(manager):
     invoice = _open_invoice("HZ001")
     opened = manager.post(
-        "/api/legal/cases/", {"customer": "HZ001", "invoices": [invoice.number], "opened_on": "2024-06-01"}, format="json"
+        "/api/legal/cases/",
+        {"customer": "HZ001", "invoices": [invoice.number], "opened_on": "2024-06-01"},
+        format="json",
     )
     assert opened.status_code == 201, opened.content
     number = opened.json()["number"]
@@ -43,7 +45,9 @@ def test_a_case_opened_worked_and_closed_with_nothing_through_the_api(manager):
     )
     assert [e["kind"] for e in hearing.json()["events"]] == ["opened", "filed", "hearing"]
     refused = manager.post(
-        f"/api/legal/cases/{number}/events/", {"kind": "enforcement", "occurred_on": "2024-07-02"}, format="json"
+        f"/api/legal/cases/{number}/events/",
+        {"kind": "enforcement", "occurred_on": "2024-07-02"},
+        format="json",
     )
     assert refused.status_code in (400, 409, 422), refused.content
     closed = manager.post(f"/api/legal/cases/{number}/close/", {"closed_on": "2024-08-01"}, format="json")
@@ -54,9 +58,14 @@ def test_a_case_opened_worked_and_closed_with_nothing_through_the_api(manager):
 
 def test_an_agency_recovery_through_the_api_is_gross_and_net(manager):
     invoice = _open_invoice("HZ001")
-    assert manager.post(
-        "/api/legal/agencies/", {"name": "信达", "kind": "collection_agency", "commission_percent": "10"}, format="json"
-    ).status_code == 201
+    assert (
+        manager.post(
+            "/api/legal/agencies/",
+            {"name": "信达", "kind": "collection_agency", "commission_percent": "10"},
+            format="json",
+        ).status_code
+        == 201
+    )
     assigned = manager.post(
         "/api/legal/assignments/",
         {"agency": "信达", "customer": "HZ001", "invoices": [invoice.number], "assigned_on": "2024-06-01"},
@@ -70,19 +79,42 @@ def test_an_agency_recovery_through_the_api_is_gross_and_net(manager):
     )
     assert recovered.status_code == 201, recovered.content
     assert (recovered.json()["gross"], recovered.json()["commission"], recovered.json()["net"]) == (
-        "100.00", "10.00", "90.00",
-    )  # fmt: skip
+        "100.00",
+        "10.00",
+        "90.00",
+    )
 
 
 def test_the_cli_opens_records_and_shows_a_case(manager, huikuan):
     invoice = _open_invoice("HZ001")
     opened = huikuan(
-        "legal", "open", "--customer", "HZ001", "--invoices", invoice.number, "--user", "fa.wu",
-        "--date", "2024-06-01", "--json",
-    )  # fmt: skip
+        "legal",
+        "open",
+        "--customer",
+        "HZ001",
+        "--invoices",
+        invoice.number,
+        "--user",
+        "fa.wu",
+        "--date",
+        "2024-06-01",
+        "--json",
+    )
     assert opened.code == 0, opened.stderr
     number = opened.json()["number"]
-    huikuan("legal", "record", number, "--kind", "note", "--date", "2024-06-02", "--text", "律师函已发", "--user", "fa.wu")
+    huikuan(
+        "legal",
+        "record",
+        number,
+        "--kind",
+        "note",
+        "--date",
+        "2024-06-02",
+        "--text",
+        "律师函已发",
+        "--user",
+        "fa.wu",
+    )
     shown = huikuan("legal", "case", number, "--json").json()
     assert [e["kind"] for e in shown["events"]] == ["opened", "note"]
     assert LegalCase.objects.get(number=number).customer.code == "HZ001"

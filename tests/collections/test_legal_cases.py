@@ -54,9 +54,13 @@ def debtor(make_customer, make_invoice):
     return customer
 
 
-def _open(customer, *numbers, on=day(0)):
+def _open(customer, *numbers, on=None):
+    on = on or day(0)
     return legal_case_open(
-        customer=customer, invoices=customer.invoices.filter(number__in=numbers), opened_on=on, opened_by="fa.wu"
+        customer=customer,
+        invoices=customer.invoices.filter(number__in=numbers),
+        opened_on=on,
+        opened_by="fa.wu",
     )
 
 
@@ -77,9 +81,7 @@ def test_a_case_needs_an_open_invoice_of_its_own_customer(debtor, make_customer,
     other = make_customer("LG2")
     make_invoice(other, "LG2-1", day(-100))
     with pytest.raises(RuleViolation, match="not customer LG1"):
-        legal_case_open(
-            customer=debtor, invoices=other.invoices.all(), opened_on=day(0), opened_by="fa.wu"
-        )
+        legal_case_open(customer=debtor, invoices=other.invoices.all(), opened_on=day(0), opened_by="fa.wu")
     with pytest.raises(RuleViolation, match="at least one open invoice"):
         legal_case_open(customer=debtor, invoices=[], opened_on=day(0), opened_by="fa.wu")
 
@@ -93,18 +95,30 @@ def test_the_case_moves_through_its_stages_and_refuses_a_jump(debtor):
     with pytest.raises(RuleViolation, match="needs the court"):
         legal_case_record(case=case, kind="filed", occurred_on=day(5), by="fa.wu")
     legal_case_record(
-        case=case, kind="filed", occurred_on=day(5), by="fa.wu", court="上海市浦东新区人民法院",
+        case=case,
+        kind="filed",
+        occurred_on=day(5),
+        by="fa.wu",
+        court="上海市浦东新区人民法院",
         court_case_number="(2026)沪0115民初1号",
-    )  # fmt: skip
+    )
     legal_case_record(case=case, kind="hearing", occurred_on=day(40), by="fa.wu", text="第一次开庭")
     legal_case_record(
-        case=case, kind="judgment", occurred_on=day(60), by="fa.wu", amount=Decimal("5000.00"), text="判决支付"
+        case=case,
+        kind="judgment",
+        occurred_on=day(60),
+        by="fa.wu",
+        amount=Decimal("5000.00"),
+        text="判决支付",
     )
     legal_case_record(case=case, kind="enforcement", occurred_on=day(80), by="fa.wu")
     case.refresh_from_db()
     assert (case.status, case.court, case.filed_on, case.judgment_amount) == (
-        CaseStatus.ENFORCEMENT, "上海市浦东新区人民法院", day(5), Decimal("5000.00"),
-    )  # fmt: skip
+        CaseStatus.ENFORCEMENT,
+        "上海市浦东新区人民法院",
+        day(5),
+        Decimal("5000.00"),
+    )
     with pytest.raises(RuleViolation, match="before the case was opened"):
         legal_case_record(case=case, kind="note", occurred_on=day(-1), by="fa.wu", text="x")
     with pytest.raises(RuleViolation, match="positive amount"):
@@ -121,8 +135,10 @@ def test_a_recovery_is_the_customers_payment_so_the_balance_falls(debtor):
     event = legal_case_recovery_record(case=case, amount=Decimal("3500.00"), received_on=day(10), by="fa.wu")
     payment = Payment.objects.get(reference=event.payment_reference)
     assert (payment.amount, payment.customer_id, payment.allocated_amount) == (
-        Decimal("3500.00"), debtor.pk, Decimal("3500.00"),
-    )  # fmt: skip
+        Decimal("3500.00"),
+        debtor.pk,
+        Decimal("3500.00"),
+    )
     first, second = debtor.invoices.order_by("number")
     assert (first.open_amount, second.open_amount) == (Decimal("0.00"), Decimal("1500.00"))  # oldest first
     closed = legal_case_close(case=case, closed_on=day(20), by="fa.wu")
@@ -133,7 +149,9 @@ def test_a_recovery_is_the_customers_payment_so_the_balance_falls(debtor):
 def test_a_case_closed_with_nothing_recovered_proposes_a_write_off(debtor, django_user_model):
     django_user_model.objects.create_user("fa.wu")
     case = _open(debtor, "LG1-1", "LG1-2")
-    legal_case_record(case=case, kind="bankruptcy_claim", occurred_on=day(3), by="fa.wu", amount=Decimal("5000.00"))
+    legal_case_record(
+        case=case, kind="bankruptcy_claim", occurred_on=day(3), by="fa.wu", amount=Decimal("5000.00")
+    )
     closed = legal_case_close(case=case, closed_on=day(200), by="fa.wu", note="破产清算无财产可分配")
     assert (closed.status, closed.outcome) == (CaseStatus.CLOSED, CaseOutcome.NOTHING)
     proposal = WriteOffProposal.objects.get(number=closed.write_off_proposal)
@@ -185,21 +203,29 @@ def test_the_ladders_legal_step_opens_a_case_once(make_customer, make_invoice):
 
 @pytest.fixture
 def agency(db):
-    return agency_create(name="信达商账管理", kind="collection_agency", commission_percent=Decimal("15"), by="fa.wu")
+    return agency_create(
+        name="信达商账管理", kind="collection_agency", commission_percent=Decimal("15"), by="fa.wu"
+    )
 
 
 def test_a_recovery_through_the_agency_is_gross_to_the_ledger_and_net_to_the_company(debtor, agency):
     assignment = agency_assign(
         agency=agency, customer=debtor, invoices=debtor.invoices.all(), assigned_on=day(0), by="fa.wu"
     )
-    recovery = agency_recovery_record(assignment=assignment, gross=Decimal("1000.01"), received_on=day(5), by="fa.wu")
+    recovery = agency_recovery_record(
+        assignment=assignment, gross=Decimal("1000.01"), received_on=day(5), by="fa.wu"
+    )
     assert (recovery.gross, recovery.commission, recovery.net) == (
-        Decimal("1000.01"), Decimal("150.00"), Decimal("850.01"),
-    )  # fmt: skip
+        Decimal("1000.01"),
+        Decimal("150.00"),
+        Decimal("850.01"),
+    )
     assert Payment.objects.get(reference=recovery.payment_reference).amount == Decimal("1000.01")
     assert debtor.invoices.get(number="LG1-1").open_amount == Decimal("1999.99")
     with pytest.raises(RuleViolation, match="more than"):
-        agency_recovery_record(assignment=assignment, gross=Decimal("4000.00"), received_on=day(6), by="fa.wu")
+        agency_recovery_record(
+            assignment=assignment, gross=Decimal("4000.00"), received_on=day(6), by="fa.wu"
+        )
     agency_recovery_record(assignment=assignment, gross=Decimal("3999.99"), received_on=day(6), by="fa.wu")
     assignment.refresh_from_db()
     assert (assignment.status, assignment.ended_on) == (AssignmentStatus.ENDED, day(6))  # nothing left open
@@ -211,10 +237,14 @@ def test_commission_rounds_half_up_to_the_cent():
 
 
 def test_an_invoice_is_with_one_agency_at_a_time(debtor, agency):
-    agency_assign(agency=agency, customer=debtor, invoices=debtor.invoices.all(), assigned_on=day(0), by="fa.wu")
+    agency_assign(
+        agency=agency, customer=debtor, invoices=debtor.invoices.all(), assigned_on=day(0), by="fa.wu"
+    )
     other = agency_create(name="金诚律所", kind="law_firm", commission_percent=Decimal("20"), by="fa.wu")
     with pytest.raises(RuleViolation, match="already with 信达商账管理"):
-        agency_assign(agency=other, customer=debtor, invoices=debtor.invoices.all(), assigned_on=day(1), by="fa.wu")
+        agency_assign(
+            agency=other, customer=debtor, invoices=debtor.invoices.all(), assigned_on=day(1), by="fa.wu"
+        )
     with pytest.raises(RuleViolation, match="percentage"):
         agency_create(name="X", kind="law_firm", commission_percent=Decimal("100"), by="fa.wu")
 

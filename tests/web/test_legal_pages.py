@@ -16,7 +16,9 @@ from huikuan.ledger.models import Customer, Invoice
 def test_invoices_with_an_agency_say_so(web_as):
     agency = agency_create(name="信达", kind="collection_agency", commission_percent=Decimal("10"), by="t")
     invoice = Invoice.objects.get(number="YS-0302")
-    agency_assign(agency=agency, customer=invoice.customer, invoices=[invoice], assigned_on=date(2024, 6, 1), by="t")
+    agency_assign(
+        agency=agency, customer=invoice.customer, invoices=[invoice], assigned_on=date(2024, 6, 1), by="t"
+    )
     client = web_as("credit_manager")
     listed = client.get("/invoices/").content.decode()
     assert "委托 信达" in listed

@@ -56,7 +56,9 @@ class CaseOpenForm(forms.Form):
     invoices = TextField(
         label=gettext_lazy("Invoices"),
         required=False,
-        help_text=gettext_lazy("Invoice numbers, separated by commas; none: all the customer's open invoices"),
+        help_text=gettext_lazy(
+            "Invoice numbers, separated by commas; none: all the customer's open invoices"
+        ),
     )
     lawyer = TextField(label=gettext_lazy("Lawyer"), max_length=200, required=False)
     agency = forms.ModelChoiceField(
@@ -67,7 +69,9 @@ class CaseOpenForm(forms.Form):
 
 class EventForm(forms.Form):
     prefix = "event"
-    kind = forms.ChoiceField(label=gettext_lazy("Event"), choices=[(k.value, k.label) for k in RECORDED_KINDS])
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Event"), choices=[(k.value, k.label) for k in RECORDED_KINDS]
+    )
     occurred_on = date_field(gettext_lazy("Date"))
     court = TextField(label=gettext_lazy("Court"), max_length=200, required=False)
     court_case_number = TextField(label=gettext_lazy("Court case number"), max_length=100, required=False)
@@ -113,7 +117,9 @@ class AssignForm(forms.Form):
     invoices = TextField(
         label=gettext_lazy("Invoices"),
         required=False,
-        help_text=gettext_lazy("Invoice numbers, separated by commas; none: all the customer's open invoices"),
+        help_text=gettext_lazy(
+            "Invoice numbers, separated by commas; none: all the customer's open invoices"
+        ),
     )
     commission_percent = forms.DecimalField(
         label=gettext_lazy("Commission (%)"),
@@ -136,7 +142,9 @@ class EndForm(forms.Form):
     ended_on = date_field(gettext_lazy("Taken back on"))
 
 
-def legal_write(action: str, form_class: type[forms.Form], back: Callable[[HttpRequest, dict], str]) -> Callable:
+def legal_write(
+    action: str, form_class: type[forms.Form], back: Callable[[HttpRequest, dict], str]
+) -> Callable:
     """A POST of a legal form: permission, form, one service call audited, back to a page."""
 
     def decorate(write: Callable) -> Callable:

@@ -135,7 +135,9 @@ class Command(BaseCommand):
             [d["number"], d["customer_code"], d["status"], d["opened_on"], d["claim_amount"], d["recovered"]]
             for d in data
         ]
-        self.stdout.write(table(["case", "customer", "status", "opened", "claim", "recovered"], rows, numeric_from=4))
+        self.stdout.write(
+            table(["case", "customer", "status", "opened", "claim", "recovered"], rows, numeric_from=4)
+        )
 
     def case(self, options):
         self._show(options, self._case(options["number"]))
@@ -188,13 +190,21 @@ class Command(BaseCommand):
         user = self._user(options, "legal_case.edit")
         with audit_context(actor=user, source="cli"):
             case = legal_case_close(
-                case=self._case(options["number"]), closed_on=iso_date(options["date"]), by=user, note=options["note"]
+                case=self._case(options["number"]),
+                closed_on=iso_date(options["date"]),
+                by=user,
+                note=options["note"],
             )
         self._show(options, case)
 
     def agencies(self, options):
         data = [
-            {"name": a.name, "kind": a.kind, "commission_percent": str(a.commission_percent), "active": a.active}
+            {
+                "name": a.name,
+                "kind": a.kind,
+                "commission_percent": str(a.commission_percent),
+                "active": a.active,
+            }
             for a in agencies()
         ]
         if options["json"]:

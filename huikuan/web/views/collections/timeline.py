@@ -49,8 +49,8 @@ from huikuan.web.views.collections.common import (
     money_field,
 )
 from huikuan.web.views.collections.visits import visits_context
-from huikuan.web.views.legal import legal_context
 from huikuan.web.views.collections.worklist import duplicate_warning
+from huikuan.web.views.legal import legal_context
 
 # The newest dunning actions, letters and emails the page lists.
 LISTED = 50
