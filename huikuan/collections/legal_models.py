@@ -97,7 +97,9 @@ class LegalCase(models.Model):
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     closed_by = models.CharField(max_length=150, blank=True)
     # The ladder's legal-step action that opened it, when it was the ladder.
-    action = models.ForeignKey("collections.DunningAction", null=True, blank=True, on_delete=models.PROTECT)
+    action = models.ForeignKey(
+        "collections.DunningAction", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # The write-off proposal filed when it closed with nothing recovered.
     write_off_proposal = models.CharField(_("write-off proposal"), max_length=20, blank=True)
     note = models.TextField(_("note"), blank=True)
