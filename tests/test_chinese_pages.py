@@ -26,7 +26,7 @@ ALLOWED = {
     "CNY", "USD", "EUR", "HKD", "JPY", "GBP", "PDF", "CSV", "XLSX", "XLS", "ODS", "API", "SMS", "CFO",
     "UTF", "GBK", "GB18030", "ISO", "YYYY", "Excel", "Huikuan", "English", "Altman", "admin",
     "DSO", "CEI", "ADD",
-    "SO-", "AP-", "LC-", "YS", "JPEG", "PNG", "HH:MM", "UTF-", "Django",
+    "SO-", "AP-", "LC-", "WO-", "YS", "JPEG", "PNG", "HH:MM", "UTF-", "Django",
     # The receivables measures known by these abbreviations in Chinese too, and keys on a keyboard.
     "Enter", "Esc",
     # Bank statement formats: their own names.
