@@ -26,7 +26,7 @@ ALLOWED = {
     "CNY", "USD", "EUR", "HKD", "JPY", "GBP", "PDF", "CSV", "XLSX", "XLS", "ODS", "API", "SMS", "CFO",
     "UTF", "GBK", "GB18030", "ISO", "YYYY", "Excel", "Huikuan", "English", "Altman", "admin",
     "DSO", "CEI", "ADD",
-    "SO-", "AP-", "YS", "HH:MM", "UTF-", "Django",
+    "SO-", "AP-", "LC-", "WO-", "YS", "JPEG", "PNG", "HH:MM", "UTF-", "Django",
     # The receivables measures known by these abbreviations in Chinese too, and keys on a keyboard.
     "Enter", "Esc",
     # Bank statement formats: their own names.
@@ -146,7 +146,7 @@ def _client(user) -> Client:
 
 def main_pages() -> list[str]:
     from huikuan.approvals.models import ApprovalRequest
-    from huikuan.collections.models import DunningAction
+    from huikuan.collections.models import DunningAction, LegalCase
     from huikuan.correspondence.models import DocumentTemplate
     from huikuan.credit.models import Order
     from huikuan.finance.models import WriteOffProposal
@@ -161,6 +161,7 @@ def main_pages() -> list[str]:
     template = DocumentTemplate.objects.order_by("pk").first().pk
     write_offs = WriteOffProposal.objects.values_list("number", flat=True)[:1]
     statements = AccountStatement.objects.values_list("reference", flat=True)[:1]
+    legal_cases = LegalCase.objects.values_list("number", flat=True)[:1]
     return [
         "/",
         "/customers/",
@@ -199,6 +200,8 @@ def main_pages() -> list[str]:
         "/reports/monthly/?month=2026-03",
         f"/reports/special/?customer={code}&day={AS_OF}",
         "/reports/annual/?year=2026",
+        "/legal/",
+        *[f"/legal/cases/{number}/" for number in legal_cases],
     ]
 
 

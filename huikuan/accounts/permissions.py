@@ -145,6 +145,12 @@ ACTIONS: dict[str, Rule] = {
     # recording its moves (endorse, discount, present, honour, dishonour) is finance's work.
     "bill.read": _staff,
     "bill.manage": _any_role(ADMIN, CREDIT_MANAGER, CFO),
+    # Legal cases (法务) and collection agencies (第三方机构): every staff role reads them (scoped
+    # users only their customers'); the credit manager and legal open and work the cases,
+    # hand debts to agencies and record what comes back.
+    "legal.read": _staff,
+    "legal_case.edit": _any_role(ADMIN, CREDIT_MANAGER, LEGAL),
+    "agency.assign": _any_role(ADMIN, CREDIT_MANAGER, LEGAL),
     # Letters and email.
     "template.edit": _any_permission("correspondence.change_documenttemplate"),
     "letterhead.edit": _any_permission("correspondence.change_letterhead"),

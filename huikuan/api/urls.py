@@ -35,6 +35,7 @@ urlpatterns = [
     path("", include("huikuan.api.urls_cash")),
     path("", include("huikuan.api.urls_statements")),
     path("", include("huikuan.api.urls_bank")),
+    path("", include("huikuan.api.urls_legal")),
     path("write-offs/", write_offs.WriteOffListView.as_view(), name="write-offs"),
     path("write-offs/recoveries/", write_offs.WriteOffRecoveryView.as_view(), name="write-off-recoveries"),
     path("write-offs/<str:number>/", write_offs.WriteOffDetailView.as_view(), name="write-off"),

@@ -462,3 +462,19 @@ for audited in (
     Penalty,
 ):
     auditlog.register(audited)
+
+
+# Legal cases and collection agencies live in their own module, of this app.
+from huikuan.collections.legal_models import (  # noqa: E402,F401
+    AgencyAssignment,
+    AgencyKind,
+    AgencyRecovery,
+    AssignmentStatus,
+    CaseEventKind,
+    CaseOutcome,
+    CaseStatus,
+    CollectionAgency,
+    LegalCase,
+    LegalCaseEvent,
+    LegalDocument,
+)

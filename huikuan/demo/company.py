@@ -20,6 +20,7 @@ from huikuan.demo.collections import (
     promises_make,
 )
 from huikuan.demo.credit import evaluations_year, orders_place, statements_record
+from huikuan.demo.legal import legal_demo
 from huikuan.demo.plans import clearance_plan_demo
 from huikuan.demo.pricing import fee_charges_raise, priced_orders_place
 from huikuan.demo.reports import reports_prepare
@@ -83,6 +84,7 @@ def demo_company_load(
         summary.update(write_offs_demo(as_of=as_of))
         summary.update(vat_demo(rng=random.Random(f"{seed}:vat"), as_of=as_of))  # noqa: S311 - not a secret
         summary.update(advances_demo(as_of=as_of))
+        summary.update(legal_demo(as_of=as_of))
         summary["clearance_plans"] = 1 if clearance_plan_demo(as_of=as_of) else 0
         summary.update(scorecards_score(as_of=as_of, approver="demo.manager"))
         summary.update(reports_prepare(as_of=as_of))

@@ -123,8 +123,10 @@ def write_off_propose(
     invoice: Invoice | None = None,
     customer: Customer | None = None,
     evidence: list[EvidenceFile] | None = None,
+    invoices: list[Invoice] | None = None,
 ) -> WriteOffProposal:
-    """Propose writing off ``invoice``'s open balance, or each open invoice of ``customer``."""
+    """Propose writing off ``invoice``'s open balance, or each open invoice of ``customer``
+    (only those of ``invoices`` when given: a legal case's)."""
     if (invoice is None) == (customer is None):
         raise ApplicationError(
             _("propose the write-off of an invoice or of a customer's balance, one of them")
@@ -135,7 +137,13 @@ def write_off_propose(
     customer = customer or invoice.customer
     evidence = evidence or []
     types = [evidence_check(item) for item in evidence]
+    chosen = invoices
     invoices = _lines(customer, invoice)
+    if chosen is not None:
+        numbers = {inv.number for inv in chosen}
+        invoices = [inv for inv in invoices if inv.number in numbers]
+        if not invoices:
+            raise RuleViolation(_("%(target)s has nothing open to write off") % {"target": customer.code})
     pending = _pending_overlap(invoices)
     if pending:
         raise RuleViolation(
@@ -183,6 +191,8 @@ def write_off_propose(
     target = (
         invoice.number
         if invoice is not None
+        else ", ".join(inv.number for inv in invoices)
+        if chosen is not None
         else _("all of %(code)s's open invoices") % {"code": customer.code}
     )
     request = approval_request_submit(

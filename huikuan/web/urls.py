@@ -91,4 +91,5 @@ urlpatterns = [
     path("", include("huikuan.web.urls_credit")),
     path("", include("huikuan.web.urls_collections")),
     path("", include("huikuan.web.urls_cash")),
+    path("", include("huikuan.web.urls_legal")),
 ]

@@ -33,6 +33,7 @@ from huikuan.accounts.roles import (
     SALESPERSON,
 )
 from huikuan.accounts.services import user_create, user_token
+from huikuan.collections.legal import legal_case_open
 from huikuan.collections.models import DunningPolicy
 from huikuan.collections.services import dispute_open
 from huikuan.correspondence.models import DocumentTemplate
@@ -60,6 +61,7 @@ BILL_MANAGERS = frozenset({ADMIN, CREDIT_MANAGER, CFO})
 BILL_MOVES = ("endorse", "discount", "present", "honour", "dishonour")
 ADVANCE_RECORDERS = frozenset({ADMIN, CREDIT_MANAGER, CFO})
 OFFSET_PROPOSERS = frozenset({ADMIN, CREDIT_MANAGER, CREDIT_ANALYST, CFO})
+LEGAL_TEAM = frozenset({ADMIN, CREDIT_MANAGER, LEGAL})
 
 # The table: every write endpoint of the API and the roles that may use it.
 API_WRITES: dict[tuple[str, str], frozenset[str]] = {
@@ -117,6 +119,15 @@ API_WRITES: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/api/red-letters/{form_number}/confirm/"): VAT_KEEPERS,
     ("POST", "/api/bills/"): BILL_MANAGERS,
     **{("POST", f"/api/bills/{{id}}/{move}/"): BILL_MANAGERS for move in BILL_MOVES},
+    ("POST", "/api/legal/cases/"): LEGAL_TEAM,
+    ("POST", "/api/legal/cases/{number}/events/"): LEGAL_TEAM,
+    ("POST", "/api/legal/cases/{number}/recoveries/"): LEGAL_TEAM,
+    ("POST", "/api/legal/cases/{number}/documents/"): LEGAL_TEAM,
+    ("POST", "/api/legal/cases/{number}/close/"): LEGAL_TEAM,
+    ("POST", "/api/legal/agencies/"): LEGAL_TEAM,
+    ("POST", "/api/legal/assignments/"): LEGAL_TEAM,
+    ("POST", "/api/legal/assignments/{id}/recoveries/"): LEGAL_TEAM,
+    ("POST", "/api/legal/assignments/{id}/end/"): LEGAL_TEAM,
 }
 # Endpoints anyone may call: signing in.
 API_PUBLIC = {("POST", "/api/auth/token/")}
@@ -170,6 +181,10 @@ def _records(people: dict[str, object]) -> dict[str, str]:
     policy = DunningPolicy.objects.order_by("pk").first()
     plan = clearance_plan_create(baseline_date=date(2024, 5, 31), created_by=manager.get_username())
     schedule = ReportSchedule.objects.create(kind="daily", recipient_roles=["cfo"])
+    case = legal_case_open(
+        customer=customer, invoices=[Invoice.objects.get(number="YS-0302")], opened_on=date(2024, 6, 3),
+        opened_by=manager,
+    )  # fmt: skip
     return {
         "{code}": customer.code,
         "{id}/lift": f"{hold.pk}/lift",
@@ -192,6 +207,8 @@ def _records(people: dict[str, object]) -> dict[str, str]:
         "schedules/{id}": f"schedules/{schedule.pk}",
         "{form_number}": "HZ-NONE",  # no such form: allowed roles get 404, never 403
         "bills/{id}": "bills/999999",  # no such bill: allowed roles get 404, never 403
+        "cases/{number}": f"cases/{case.number}",
+        "assignments/{id}": "assignments/999999",  # no such assignment: allowed roles get 404
     }
 
 
@@ -354,6 +371,15 @@ WEB_POSTS: dict[str, frozenset[str]] = {
     "/vat/red-letters/{form_number}/confirm/": VAT_KEEPERS,
     "/bills/receive/": BILL_MANAGERS,
     **{f"/bills/{{id}}/{move}/": BILL_MANAGERS for move in BILL_MOVES},
+    "/legal/cases/": LEGAL_TEAM,
+    "/legal/cases/{number}/event/": LEGAL_TEAM,
+    "/legal/cases/{number}/recovery/": LEGAL_TEAM,
+    "/legal/cases/{number}/document/": LEGAL_TEAM,
+    "/legal/cases/{number}/close/": LEGAL_TEAM,
+    "/legal/agencies/": LEGAL_TEAM,
+    "/legal/assignments/": LEGAL_TEAM,
+    "/legal/assignments/{id}/recovery/": LEGAL_TEAM,
+    "/legal/assignments/{id}/end/": LEGAL_TEAM,
 }
 
 

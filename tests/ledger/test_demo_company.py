@@ -244,7 +244,8 @@ def test_one_write_off_is_posted_and_one_waits_for_the_cfo(company, db, client):
     from huikuan.finance.models import WriteOffProposal
     from huikuan.ledger.models import WriteOff
 
-    posted, pending = WriteOffProposal.objects.order_by("number")
+    # The first two; the third is the legal case closed with nothing recovered.
+    posted, pending, *_legal = WriteOffProposal.objects.order_by("number")
     assert (posted.status, pending.status) == ("posted", "pending")
     assert WriteOff.objects.filter(invoice__number__in=[line["number"] for line in posted.lines]).exists()
     waiting = ApprovalRequest.objects.get(number=pending.approval_number)
@@ -324,3 +325,22 @@ def test_advance_receipts_ar_ap_offsets_and_rounding_tails_are_populated(company
     }
     assert TailWriteOff.objects.get().status == OffsetStatus.POSTED
     assert len(tails_open()) >= 2
+
+
+def test_the_demo_shows_legal_cases_and_an_agency_assignment(company, db):
+    from huikuan.collections.models import AgencyAssignment, CaseOutcome, CaseStatus, LegalCase
+    from huikuan.finance.models import WriteOffProposal
+
+    summary, _users = company
+    assert summary["legal_cases"] == 2
+    in_court = LegalCase.objects.get(status=CaseStatus.JUDGED, opened_by="demo.manager")
+    assert in_court.events.filter(kind="hearing").count() == 2
+    assert in_court.judgment_amount == in_court.claim_amount > 0
+    assert in_court.documents.count() == 1
+    closed = LegalCase.objects.get(status=CaseStatus.CLOSED)
+    assert closed.outcome == CaseOutcome.NOTHING
+    proposal = WriteOffProposal.objects.get(number=closed.write_off_proposal)
+    assert proposal.status == "pending" and closed.number in proposal.reason
+    assignment = AgencyAssignment.objects.get()
+    recovery = assignment.recoveries.get()
+    assert recovery.net == recovery.gross - recovery.commission and recovery.commission > 0

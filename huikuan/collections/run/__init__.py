@@ -17,7 +17,10 @@ Paused (not escalated, SPEC §6.1): invoices flagged disputed in the ledger or w
 disputes covering their open balance (a partly disputed invoice is dunned for the
 undisputed rest, as SPEC §13's SME regulation requires); invoices under an open promise
 to pay (one not yet kept or broken; a promise naming no invoices covers all the
-customer's); every invoice of a customer with an active payment plan.
+customer's); every invoice of a customer with an active payment plan; invoices handed to a
+collection agency (``huikuan.collections.agencies``) while they are with it. A legal step
+(one that sends the case to legal) opens the customer's legal case, or adds its invoices
+to the case open (``huikuan.collections.legal``), in the run's transaction.
 
 The modules along its seams: ``plan`` (the decisions, pure: the ladder's own step rule),
 ``sql`` (the reads, plain SQL over the open-invoice index: no per-row ORM on the hot path)
@@ -33,6 +36,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from huikuan.collections.delivery import deliveries_enqueue, outbox_queue
+from huikuan.collections.legal import legal_cases_open_for_run
 from huikuan.collections.models import DunningRun
 from huikuan.collections.run.plan import PlannedAction, Planner, RunResult, actions_plan
 from huikuan.collections.run.sql import (
@@ -124,6 +128,7 @@ def dunning_run(*, date: date, dry_run: bool = False, after_commit: bool = True)
         actions_insert(rows, token)
         if holds:
             holds_record(holds, run_date, token)
+        legal_cases_open_for_run(token=token, run_date=run_date)
         outbox_queue(token=token)
         DunningRun.objects.filter(pk=run.pk).update(
             finished_at=timezone.now(),

@@ -152,6 +152,7 @@ class Pauses:
     promised_invoices: set[int]  # invoices under an open promise
     promised_customers: set[int]  # customers under an open promise naming no invoice
     history: PaymentHistory  # what the customers' risk segments are decided from
+    with_agency: set[int] = field(default_factory=set)  # invoices handed to a collection agency
 
 
 # (id, code, credit class, salesperson, collector, status) by customer id, without the id
@@ -224,6 +225,7 @@ class Planner:
                 whole_customer_paused
                 or flagged
                 or invoice_id in promised_invoices
+                or invoice_id in pauses.with_agency
                 or (invoice_id in disputed and disputed[invoice_id] >= open_minor)
             ):
                 result.invoices_paused += 1

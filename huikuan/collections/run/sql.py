@@ -10,6 +10,7 @@ from datetime import date
 
 from django.db import connection
 
+from huikuan.collections.agencies import invoices_with_agency
 from huikuan.collections.ladder import Ladder, LadderStep
 from huikuan.collections.models import (
     DunningClaim,
@@ -99,6 +100,7 @@ def pauses_read(run_date: date, rules: dict) -> Pauses:
         promised_invoices=promised_invoices,
         promised_customers=promised_customers,
         history=payment_history(as_of=run_date, rules=rules),
+        with_agency=invoices_with_agency(),
     )
 
 

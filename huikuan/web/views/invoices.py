@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from huikuan.accounts.access import access_invoices, access_payments
+from huikuan.collections.agencies import agency_of_invoices
 from huikuan.ledger.filters import InvoiceFilter as LedgerInvoiceFilter
 from huikuan.reporting.receivables import invoices_open_on
 from huikuan.web.forms import InvoiceFilter, PaymentFilter
@@ -43,9 +44,14 @@ def invoice_list(request):
     # Open invoices, oldest due first; the whole ledger newest first, straight off the
     # primary key, so that a page of a million invoices does not sort them all.
     invoices = invoices.order_by("due_date", "number") if narrowed else invoices.order_by("-id")
+    page = page_of(request, invoices)
+    # Invoices handed to a collection agency say so (they are out of the dunning ladder).
+    with_agency = agency_of_invoices(invoice_ids=[invoice.pk for invoice in page])
+    for invoice in page:
+        invoice.with_agency = with_agency.get(invoice.pk, "")
     context = {
         "form": form,
-        "page": page_of(request, invoices),
+        "page": page,
         "drill_down": drill_down,
         "as_of": timezone.localdate(),
     }
@@ -62,6 +68,8 @@ def invoice_detail(request, number: str):
         "write_offs": invoice.write_offs.order_by("writeoff_date", "pk"),
         "written_off": invoice.write_offs.aggregate(total=Sum("amount"))["total"],
         "extensions": invoice.term_extensions.all(),
+        "with_agency": agency_of_invoices(invoice_ids=[invoice.pk]).get(invoice.pk, ""),
+        "legal_cases": invoice.legal_cases.order_by("-opened_on"),
         "days_overdue": max((timezone.localdate() - invoice.due_date).days, 0)
         if not invoice.closed_on
         else 0,

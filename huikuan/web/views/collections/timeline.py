@@ -50,6 +50,7 @@ from huikuan.web.views.collections.common import (
 )
 from huikuan.web.views.collections.visits import visits_context
 from huikuan.web.views.collections.worklist import duplicate_warning
+from huikuan.web.views.legal import legal_context
 
 # The newest dunning actions, letters and emails the page lists.
 LISTED = 50
@@ -152,6 +153,7 @@ def customer_page(request: HttpRequest, code: str) -> HttpResponse:
         "may_penalise": may(request.user, "penalty.propose"),
         "may_work": may(request.user, "activity.log"),
         **visits_context(customer, today),
+        **legal_context(customer),
     }
     return render(request, "web/collections/customer.html", context)
 
