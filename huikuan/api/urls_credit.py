@@ -3,7 +3,7 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from huikuan.api.credit import evaluations, holds, orders, requests
+from huikuan.api.credit import evaluations, holds, orders, requests, terms
 
 router = SimpleRouter()
 router.register("credit/evaluations", evaluations.EvaluationViewSet, basename="credit-evaluation")
@@ -18,6 +18,7 @@ router.register("credit/statements", requests.StatementViewSet, basename="credit
 urlpatterns = [
     path("credit/check/", evaluations.CreditCheckView.as_view(), name="credit-check"),
     path("credit/fees/", evaluations.FeesView.as_view(), name="credit-fees"),
+    path("credit/customer-terms/", terms.CustomerTermsView.as_view(), name="credit-customer-terms"),
     path("credit/fees/charge/", evaluations.FeeChargeView.as_view(), name="credit-fee-charge"),
     path(
         "credit/customers/<str:customer_code>/",

@@ -35,6 +35,7 @@ from huikuan.credit.price_approvals import SYSTEM_USERNAME as SYSTEM_USERNAME
 from huikuan.credit.price_approvals import system_user as system_user
 from huikuan.credit.scoring import NOTE_INSUFFICIENT, MonthInputs, ScoreRules, Scores, score_month
 from huikuan.ledger.models import CreditClass, Customer, CustomerStatus
+from huikuan.ledger.services import granted_term_days
 
 # ---------------------------------------------------------------- monthly classification
 
@@ -217,16 +218,17 @@ def credit_evaluate(*, period: str, evaluated_by: str = "") -> EvaluationRun:
     return run
 
 
-def _term_after(customer: Customer, to_class: str, by_class: dict[str, int]) -> int | None:
+def _term_after(customer: Customer, to_class: str, by_class: dict[str, int], granted: int = 0) -> int | None:
     """The customer's own term once its class is ``to_class`` (seed 002: terms follow the
     class). Without an own term it keeps following the class. An own term equal to the old
-    class's, or beyond the new class's, becomes the new class's; a shorter one is kept."""
+    class's becomes the new class's; one beyond the new class's plus the extension days granted
+    becomes that ceiling; a shorter one is kept."""
     own = customer.term_days
     if own is None or to_class not in by_class:
         return own
-    if own == by_class.get(customer.credit_class) or own > by_class[to_class]:
+    if own == by_class.get(customer.credit_class):
         return by_class[to_class]
-    return own
+    return min(own, by_class[to_class] + granted)
 
 
 class _DryRun(Exception):
@@ -297,7 +299,8 @@ def customer_class_change(
         source=source,
         changed_by=actor,
     )
-    customer.term_days = _term_after(customer, to_class, by_class)
+    granted = granted_term_days(customer_ids=[customer.pk], on=on).get(customer.pk, 0)
+    customer.term_days = _term_after(customer, to_class, by_class, granted)
     customer.credit_class = to_class
     customer.save(update_fields=["credit_class", "term_days"])
     term_now = customer.term_days if customer.term_days is not None else by_class.get(to_class)

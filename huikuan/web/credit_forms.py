@@ -31,6 +31,14 @@ class ExtensionForm(forms.Form):
         self.fields["invoice"].choices = [(number, number) for number in invoices]
 
 
+class TermsForm(forms.Form):
+    """An extension of the customer's terms beyond its class's (an approval)."""
+
+    days = forms.IntegerField(label=_("Days beyond the class's term"), min_value=1, max_value=DAYS_MAX)
+    valid_until = BusinessDateField(label=_("Valid until (empty: without end)"), required=False, widget=DATE)
+    reason = TextField(label=_("Reason"), max_length=500)
+
+
 class HoldForm(forms.Form):
     reason = TextField(label=_("Reason"), max_length=500)
 

@@ -69,6 +69,7 @@ API_WRITES: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/api/credit/holds/"): frozenset({ADMIN, CREDIT_MANAGER, CREDIT_ANALYST}),
     ("POST", "/api/credit/holds/{id}/lift/"): CREDIT_REQUESTERS,
     ("POST", "/api/credit/term-extensions/"): frozenset({CREDIT_MANAGER, SALESPERSON, SALES_MANAGER}),
+    ("POST", "/api/credit/customer-terms/"): frozenset({CREDIT_MANAGER, SALESPERSON, SALES_MANAGER}),
     ("POST", "/api/credit/limit-applications/"): frozenset(
         {CREDIT_MANAGER, CREDIT_ANALYST, SALESPERSON, SALES_MANAGER}
     ),
@@ -284,6 +285,7 @@ def test_read_only_roles_file_no_credit_request_through_the_api(people, records)
 CREDIT_FORMS = {
     "limit": frozenset({CREDIT_MANAGER, CREDIT_ANALYST, SALESPERSON, SALES_MANAGER}),
     "extension": frozenset({CREDIT_MANAGER, SALESPERSON, SALES_MANAGER}),
+    "terms": frozenset({CREDIT_MANAGER, SALESPERSON, SALES_MANAGER}),
     "hold": frozenset({ADMIN, CREDIT_MANAGER, CREDIT_ANALYST}),
     "lift": CREDIT_REQUESTERS,
     "statement": frozenset({ADMIN, CREDIT_MANAGER, CREDIT_ANALYST}),

@@ -22,6 +22,8 @@ from huikuan.core.errors import ApplicationError, RuleViolation
 from huikuan.credit.charges import fee_charge_mode, overdue_fee_charge
 from huikuan.credit.flows import (
     credit_limit_apply,
+    customer_terms_ceiling,
+    customer_terms_extension_request,
     evaluations_propose,
     hold_lift_request,
     term_extension_request,
@@ -47,6 +49,7 @@ from huikuan.web.credit_forms import (
     LimitApplicationForm,
     OrderForm,
     StatementForm,
+    TermsForm,
 )
 from huikuan.web.views.credit_common import PAGE_ACTIONS, credit_reader, page_permissions
 
@@ -79,6 +82,7 @@ def _forms(request, customer: Customer, bound: dict | None = None) -> dict:
         "order": bound.get("order") or OrderForm(prefix="order", initial={"order_date": today}),
         "check": CheckForm(request.GET or None, prefix="check"),
         "lift": LiftForm(prefix="lift"),
+        "terms": bound.get("terms") or TermsForm(prefix="terms"),
     }
 
 
@@ -108,6 +112,8 @@ def _customer_page(request, customer: Customer, *, bound: dict | None = None, er
         "may": page_permissions(request.user),
         "fee_as_debit_note": fee_charge_mode() == "debit_note",
         "fee_charges": customer.fee_charges.select_related("debit_note").order_by("-as_of", "-pk")[:10],
+        "terms": customer_terms_ceiling(customer=customer, on=today),
+        "term_grants": customer.term_grants.order_by("-granted_on", "-pk")[:20],
         "error": error,
         "error_action": (bound or {}).get("_action", ""),
     }
@@ -145,6 +151,17 @@ def _request_extension(request, customer, form) -> None:
         requested_by=request.user,
     )
     _done(request, _("Term extension requested: %(number)s") % {"number": extension.approval_number})
+
+
+def _request_terms(request, customer, form) -> None:
+    approval = customer_terms_extension_request(
+        customer=customer,
+        days=form.cleaned_data["days"],
+        reason=form.cleaned_data["reason"],
+        valid_until=form.cleaned_data["valid_until"],
+        requested_by=request.user,
+    )
+    _done(request, _("Extension of terms requested: %(number)s") % {"number": approval.number})
 
 
 def _place_hold(request, customer, form) -> None:
@@ -220,6 +237,7 @@ def _charge_fee(request, customer, form) -> None:
 ACTIONS = {
     "limit": (LimitApplicationForm, _apply_limit),
     "extension": (ExtensionForm, _request_extension),
+    "terms": (TermsForm, _request_terms),
     "hold": (HoldForm, _place_hold),
     "lift": (LiftForm, _request_lift),
     "statement": (StatementForm, _enter_statement),
