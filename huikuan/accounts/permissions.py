@@ -87,6 +87,8 @@ ACTIONS: dict[str, Rule] = {
     "credit.evaluate": _RUNS_EVALUATIONS,
     # Charging the overdue fee raises a receivable: the credit manager's (and admin's) call.
     "fee.charge": _EDITS_CONFIGURATION,
+    # A customer's contractual late-payment rate and the LPR table: the credit manager's.
+    "interest_rate.set": _EDITS_CONFIGURATION,
     "class.propose": _RUNS_EVALUATIONS,
     "settings.edit": _EDITS_CONFIGURATION,
     # Approvals: whether this user may decide this step is the approval rules' business.

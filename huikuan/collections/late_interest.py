@@ -19,9 +19,9 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from huikuan.collections.models import Dispute
 from huikuan.core.money import quantize_cents
 from huikuan.core.policy import policy_value
-from huikuan.collections.models import Dispute
 from huikuan.credit.charges import PendingLine, charged_up_to, debit_note_charge
 from huikuan.credit.interest import Part, Rate, interest_parts, interest_start, invoice_interest
 from huikuan.credit.interest_rates import interest_rates_for
@@ -145,9 +145,9 @@ def late_interest(
     ``as_of``, per invoice (of ``invoice_ids``, None: all), customers with none left out. With
     ``kind_charged`` only the days after those already charged count (what a charge would add)."""
     in_force = interest_in_force_from()
-    invoices = Invoice.objects.filter(due_date__lt=as_of, invoice_date__lte=as_of, fee_charge__isnull=True).filter(
-        Q(closed_on__isnull=True) | Q(closed_on__gt=in_force)
-    )
+    invoices = Invoice.objects.filter(
+        due_date__lt=as_of, invoice_date__lte=as_of, fee_charge__isnull=True
+    ).filter(Q(closed_on__isnull=True) | Q(closed_on__gt=in_force))
     if customer_ids is not None:
         invoices = invoices.filter(customer_id__in=list(customer_ids))
     if invoice_ids is not None:
@@ -172,7 +172,9 @@ def late_interest(
         interest = invoice_interest(parts, rate)
         if interest <= 0:
             continue
-        entry = by_customer.setdefault(invoice.customer_id, CustomerInterest(customer=invoice.customer, rate=rate))
+        entry = by_customer.setdefault(
+            invoice.customer_id, CustomerInterest(customer=invoice.customer, rate=rate)
+        )
         entry.invoices.append(InvoiceInterest(invoice, start, undisputed, under_dispute, parts, interest))
     return list(by_customer.values())
 

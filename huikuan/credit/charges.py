@@ -99,7 +99,13 @@ def _note_number(on: date, prefix: str = NOTE_PREFIX) -> str:
 
 @transaction.atomic
 def fee_charge_record(
-    *, customer: Customer, as_of: date, mode: str, charged_by: str, kind: str = FeeKind.OVERDUE_FEE, pending=None
+    *,
+    customer: Customer,
+    as_of: date,
+    mode: str,
+    charged_by: str,
+    kind: str = FeeKind.OVERDUE_FEE,
+    pending=None,
 ) -> FeeCharge | None:
     """Record the fee (or, with ``kind`` and ``pending``, another charge computed by its own
     rule: a callable of the customer and the date giving ``PendingLine``s) not yet charged to
@@ -158,7 +164,14 @@ def overdue_fee_charge(*, customer: Customer, as_of: date, charged_by: str) -> F
 
 @transaction.atomic
 def debit_note_charge(
-    *, customer: Customer, as_of: date, charged_by: str, kind: str, prefix: str, description: str, pending=None
+    *,
+    customer: Customer,
+    as_of: date,
+    charged_by: str,
+    kind: str,
+    prefix: str,
+    description: str,
+    pending=None,
 ) -> FeeCharge | None:
     """Charge what is not yet charged up to ``as_of`` (see :func:`fee_charge_record`) as a debit
     note: an invoice <prefix>-<year>-<n> in the functional currency dated ``as_of``, due by the

@@ -290,9 +290,7 @@ def customer_terms_extension_request(
         raise RuleViolation(_("an extension of terms needs its reason"))
     if valid_until is not None and valid_until < timezone.localdate():
         raise RuleViolation(_("an extension of terms cannot end in the past"))
-    if ApprovalRequest.objects.filter(
-        kind=CUSTOMER_TERMS, customer=customer, status=Status.PENDING
-    ).exists():
+    if ApprovalRequest.objects.filter(kind=CUSTOMER_TERMS, customer=customer, status=Status.PENDING).exists():
         raise RuleViolation(
             _("customer %(code)s already has an extension of terms pending") % {"code": customer.code}
         )
@@ -617,7 +615,9 @@ def register_approval_kinds() -> None:
         on_rejected=_term_extension_rejected,
     )
     register_kind(
-        CUSTOMER_TERMS, label=gettext_lazy("extension of a customer's terms"), on_approved=_customer_terms_approved
+        CUSTOMER_TERMS,
+        label=gettext_lazy("extension of a customer's terms"),
+        on_approved=_customer_terms_approved,
     )
     register_kind(ORDER_RELEASE, label=gettext_lazy("order release"), on_approved=_order_release_approved)
     register_kind(HOLD_LIFT, label=gettext_lazy("credit hold lift"), on_approved=_hold_lift_approved)

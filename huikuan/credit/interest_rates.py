@@ -64,7 +64,12 @@ def lpr_rate_add(*, effective_from: date, rate: Decimal, entered_by: str = "") -
 
 @transaction.atomic
 def contract_interest_rate_set(
-    *, customer: Customer, annual_rate: Decimal, effective_from: date, contract_reference: str = "", set_by: str = ""
+    *,
+    customer: Customer,
+    annual_rate: Decimal,
+    effective_from: date,
+    contract_reference: str = "",
+    set_by: str = "",
 ) -> ContractInterestRate:
     """Record a customer's contractual late-payment rate from the day it was agreed. Refused
     below the one-year LPR in force that day (the regulation's floor)."""
@@ -76,7 +81,11 @@ def contract_interest_rate_set(
                 "A contract's late-payment rate may not be below the one-year LPR on the day it was "
                 "agreed: %(rate)s%% is below %(lpr)s%% (LPR in force on %(date)s)"
             )
-            % {"rate": f"{annual_rate * 100:.2f}", "lpr": f"{lpr * 100:.2f}", "date": effective_from.isoformat()}
+            % {
+                "rate": f"{annual_rate * 100:.2f}",
+                "lpr": f"{lpr * 100:.2f}",
+                "date": effective_from.isoformat(),
+            }
         )
     if ContractInterestRate.objects.filter(customer=customer, effective_from=effective_from).exists():
         raise RuleViolation(

@@ -422,5 +422,15 @@ class CustomerTermGrant(models.Model):
         return self.granted_on <= on and (self.valid_until is None or self.valid_until >= on)
 
 
-for audited in (Customer, Invoice, Payment, Allocation, CreditNote, WriteOff, Recovery, TermExtension, CustomerTermGrant):
+for audited in (
+    Customer,
+    Invoice,
+    Payment,
+    Allocation,
+    CreditNote,
+    WriteOff,
+    Recovery,
+    TermExtension,
+    CustomerTermGrant,
+):
     auditlog.register(audited)

@@ -39,6 +39,22 @@ class TermsForm(forms.Form):
     reason = TextField(label=_("Reason"), max_length=500)
 
 
+RATE = {"max_digits": 9, "decimal_places": 6}
+
+
+class InterestRateForm(forms.Form):
+    """A customer's contractual late-payment rate: annual, as a fraction (0.0365 for 3.65 %)."""
+
+    annual_rate = forms.DecimalField(label=_("Annual rate (0.0365 for 3.65%)"), min_value=0, **RATE)
+    effective_from = BusinessDateField(label=_("Agreed on"), widget=DATE)
+    contract_reference = TextField(label=_("Contract"), max_length=100, required=False)
+
+
+class LprForm(forms.Form):
+    effective_from = BusinessDateField(label=_("In force from"), widget=DATE)
+    rate = forms.DecimalField(label=_("One-year LPR (0.03 for 3.00%)"), min_value=0, **RATE)
+
+
 class HoldForm(forms.Form):
     reason = TextField(label=_("Reason"), max_length=500)
 

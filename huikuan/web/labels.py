@@ -77,6 +77,7 @@ APPROVAL_KINDS = {
     "order_release": _("order release"),
     "hold_lift": _("credit hold lift"),
     "price_approval": _("price approval"),
+    "customer_terms": _("extension of a customer's terms"),
 }
 
 INDUSTRY_POSITIONS = {
@@ -123,9 +124,18 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     "CREDIT_TERMS_BEYOND_CLASS": (
         _("A customer's term beyond its class's"),
         _(
-            "A term longer than the class's in a customer import or API write is refused (refuse), "
-            "or cut to the class's term with a warning in the import report (cap)."
+            "A term longer than the class's plus the extension days granted to the customer, in a "
+            "customer import or API write, is refused (refuse), or cut to that ceiling with a "
+            "warning in the import report (cap)."
         ),
+    ),
+    "LATE_INTEREST_DAILY_RATE": (
+        _("Late-payment interest without a contract rate (a day)"),
+        _("The statutory rate (万分之五 = 0.0005 a day) on the undisputed part of an overdue invoice."),
+    ),
+    "LATE_INTEREST_FROM": (
+        _("Late-payment interest counts from"),
+        _("No interest counts for days before this date (YYYY-MM-DD; the regulation: 2025-06-01)."),
     ),
     "CREDIT_FEE_CHARGE": (
         _("How the overdue fee is charged"),

@@ -33,7 +33,9 @@ def test_interest_counts_from_the_day_after_the_due_date_to_the_as_of_date():
     [part] = interest_parts(start=start, reductions=[], undisputed_open=D("10000"), as_of=date(2026, 4, 30))
     assert part.days == 30
     assert invoice_interest([part], Rate(daily=D("0.0005"))) == D("150.00")  # 10,000 × 0.05 % × 30
-    assert interest_parts(start=start, reductions=[], undisputed_open=D("10000"), as_of=date(2026, 3, 31)) == []
+    assert (
+        interest_parts(start=start, reductions=[], undisputed_open=D("10000"), as_of=date(2026, 3, 31)) == []
+    )
     [one_day] = interest_parts(start=start, reductions=[], undisputed_open=D("10000"), as_of=date(2026, 4, 1))
     assert one_day.days == 1
 
@@ -62,18 +64,26 @@ def test_the_lpr_table_is_seeded_with_the_published_rates(db):
 def test_a_contract_rate_below_the_lpr_on_the_day_it_was_agreed_is_refused(db):
     customer = make_customer("LX1", credit_class="B")
     with pytest.raises(RuleViolation, match=r"2\.99% is below 3\.00%"):
-        contract_interest_rate_set(customer=customer, annual_rate=D("0.0299"), effective_from=date(2025, 7, 1))
-    rate = contract_interest_rate_set(customer=customer, annual_rate=D("0.03"), effective_from=date(2025, 7, 1))
+        contract_interest_rate_set(
+            customer=customer, annual_rate=D("0.0299"), effective_from=date(2025, 7, 1)
+        )
+    rate = contract_interest_rate_set(
+        customer=customer, annual_rate=D("0.03"), effective_from=date(2025, 7, 1)
+    )
     assert rate.lpr_checked == D("0.030000")
     # Before 2025-05-20 the LPR was 3.10 %: 3.05 % agreed then is refused.
     with pytest.raises(RuleViolation):
-        contract_interest_rate_set(customer=customer, annual_rate=D("0.0305"), effective_from=date(2025, 3, 1))
+        contract_interest_rate_set(
+            customer=customer, annual_rate=D("0.0305"), effective_from=date(2025, 3, 1)
+        )
 
 
 def test_users_add_later_lpr_rows_and_the_floor_follows_them(db):
     lpr_rate_add(effective_from=date(2026, 1, 20), rate=D("0.0280"), entered_by="cm")
     customer = make_customer("LX2", credit_class="B")
-    assert contract_interest_rate_set(customer=customer, annual_rate=D("0.029"), effective_from=date(2026, 2, 1))
+    assert contract_interest_rate_set(
+        customer=customer, annual_rate=D("0.029"), effective_from=date(2026, 2, 1)
+    )
     with pytest.raises(RuleViolation, match="already in the table"):
         lpr_rate_add(effective_from=date(2026, 1, 20), rate=D("0.0280"))
     with pytest.raises(RuleViolation):
@@ -115,7 +125,12 @@ def test_a_part_paid_late_carries_interest_to_the_day_it_was_paid(overdue):
     payment_allocate(payment=money, invoice=Invoice.objects.get(number="LX-INV-1"), amount=D("4000.00"))
     [item] = customer_late_interest(customer=overdue, as_of=date(2026, 4, 30)).invoices
     paid, still_open = item.parts
-    assert (paid.amount, paid.days, still_open.amount, still_open.days) == (D("4000.00"), 10, D("6000.00"), 30)
+    assert (paid.amount, paid.days, still_open.amount, still_open.days) == (
+        D("4000.00"),
+        10,
+        D("6000.00"),
+        30,
+    )
     assert item.interest == D("110.00")  # 4,000 × 0.05 % × 10 + 6,000 × 0.05 % × 30
 
 
@@ -143,9 +158,9 @@ def test_charging_the_interest_raises_a_debit_note_and_never_charges_a_day_twice
     later = late_interest_charge(customer=overdue, as_of=date(2026, 5, 10), charged_by="cm")
     assert later.amount == D("50.00")  # the 10 new days only
     # The debit notes themselves carry no interest.
-    assert {item.invoice.number for entry in late_interest(as_of=date(2026, 8, 1)) for item in entry.invoices} == {
-        "LX-INV-1"
-    }
+    assert {
+        item.invoice.number for entry in late_interest(as_of=date(2026, 8, 1)) for item in entry.invoices
+    } == {"LX-INV-1"}
 
 
 def test_the_command_prints_the_same_figures_as_json(overdue, capsys):
@@ -153,3 +168,21 @@ def test_the_command_prints_the_same_figures_as_json(overdue, capsys):
     data = json.loads(capsys.readouterr().out)
     assert data["total"] == "150.00"
     assert data["customers"][0]["invoices"][0]["parts"][0]["days"] == 30
+
+
+def test_letters_state_the_interest_from_the_letter_step_on(overdue):
+    from huikuan.collections.delivery import dunning_context
+    from huikuan.collections.models import DunningAction
+    from huikuan.correspondence.documents import document_render
+
+    action = DunningAction(
+        customer=overdue, action_date=date(2026, 4, 30), step_code="letter", invoice_numbers="LX-INV-1"
+    )
+    rows = [Invoice.objects.get(number="LX-INV-1")]
+    assert dunning_context(action, rows)["late_interest"] is None  # an email step before the letter
+    context = dunning_context(action, rows, with_interest=True)
+    assert context["late_interest"]["total"] == D("150.00")
+    zh = document_render(template_code="letter_dunning", language="zh-hans", context=context)
+    assert "保障中小企业款项支付条例" in zh.html and "按每日万分之五" in zh.html and "150.00" in zh.html
+    en = document_render(template_code="letter_lawyer", language="en", context=context)
+    assert "late-payment interest" in en.html and "CNY 150.00" in en.html

@@ -314,14 +314,19 @@ def test_with_a_granted_30_day_extension_a_class_c_customer_may_have_60_days_not
     assert Customer.objects.get(code="NB011").term_days == 60
     with pytest.raises(InputRejected) as refused:
         import_csv(tmp_path, "customers", "customer_code,name,credit_class,term_days\nNB011,宁波,C,61\n")
-    assert "61 days exceed the term of class C plus the 30 days granted (60 days)" in refused.value.errors[0].reason
+    assert (
+        "61 days exceed the term of class C plus the 30 days granted (60 days)"
+        in refused.value.errors[0].reason
+    )
     assert Customer.objects.get(code="NB011").term_days == 60
 
 
 def test_the_cap_setting_caps_at_the_class_term_plus_the_granted_days(db, tmp_path, people):
     _granted_30_days(people)
     policy_set(key="CREDIT_TERMS_BEYOND_CLASS", value="cap")
-    result = import_csv(tmp_path, "customers", "customer_code,name,credit_class,term_days\nNB011,宁波,C,120\n")
+    result = import_csv(
+        tmp_path, "customers", "customer_code,name,credit_class,term_days\nNB011,宁波,C,120\n"
+    )
     assert Customer.objects.get(code="NB011").term_days == 60
     assert "term_days capped at 60" in result.warnings[0]
 
@@ -347,12 +352,18 @@ def test_a_rejected_or_pending_extension_grants_nothing_and_is_not_asked_twice(d
     from huikuan.credit.flows import customer_terms_extension_request
 
     customer = make_customer("NB013", credit_class="C", term_days=30)
-    customer_terms_extension_request(customer=customer, days=15, reason="旺季", requested_by=people["sales_zhang"])
+    customer_terms_extension_request(
+        customer=customer, days=15, reason="旺季", requested_by=people["sales_zhang"]
+    )
     with pytest.raises(RuleViolation, match="already has an extension of terms pending"):
-        customer_terms_extension_request(customer=customer, days=15, reason="再问", requested_by=people["sales_zhang"])
+        customer_terms_extension_request(
+            customer=customer, days=15, reason="再问", requested_by=people["sales_zhang"]
+        )
     assert not customer.term_grants.exists()
     with pytest.raises(RuleViolation):
-        customer_terms_extension_request(customer=customer, days=0, reason="x", requested_by=people["sales_zhang"])
+        customer_terms_extension_request(
+            customer=customer, days=0, reason="x", requested_by=people["sales_zhang"]
+        )
 
 
 def test_a_class_change_keeps_the_granted_days_above_the_new_class(db, people):

@@ -50,5 +50,6 @@ class CustomerTermsView(APIView):
                 requested_by=request.user,
             )
         return Response(
-            {"customer_code": customer.code, "days": data["days"], "approval_number": approval.number}, status=201
+            {"customer_code": customer.code, "days": data["days"], "approval_number": approval.number},
+            status=201,
         )

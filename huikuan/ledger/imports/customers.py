@@ -42,7 +42,9 @@ def plan(parsed: ParsedFile) -> Plan:
     creates: list[dict] = []
     updates: list[tuple[int, dict]] = []
     by_class, mode = policy_value("TERM_DAYS_BY_CLASS"), terms_mode()
-    granted = granted_term_days(customer_ids=[old["id"] for old in existing.values()], on=timezone.localdate())
+    granted = granted_term_days(
+        customer_ids=[old["id"] for old in existing.values()], on=timezone.localdate()
+    )
     for row in parsed.rows:
         values = row.values
         if "customer_code" not in values or "name" not in values:

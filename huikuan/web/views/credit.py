@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from huikuan.accounts.access import access_customers, access_invoices
 from huikuan.accounts.permissions import require
 from huikuan.approvals.selectors import access_approval_requests
+from huikuan.collections.late_interest import customer_late_interest, late_interest_charge
 from huikuan.core.audit import audit_context
 from huikuan.core.errors import ApplicationError, RuleViolation
 from huikuan.credit.charges import fee_charge_mode, overdue_fee_charge
@@ -28,6 +29,7 @@ from huikuan.credit.flows import (
     hold_lift_request,
     term_extension_request,
 )
+from huikuan.credit.interest_rates import contract_interest_rate_set
 from huikuan.credit.models import CreditEvaluation
 from huikuan.credit.selectors import (
     access_credit_holds,
@@ -45,6 +47,7 @@ from huikuan.web.credit_forms import (
     CheckForm,
     ExtensionForm,
     HoldForm,
+    InterestRateForm,
     LiftForm,
     LimitApplicationForm,
     OrderForm,
@@ -83,6 +86,7 @@ def _forms(request, customer: Customer, bound: dict | None = None) -> dict:
         "check": CheckForm(request.GET or None, prefix="check"),
         "lift": LiftForm(prefix="lift"),
         "terms": bound.get("terms") or TermsForm(prefix="terms"),
+        "rate": bound.get("rate") or InterestRateForm(prefix="rate", initial={"effective_from": today}),
     }
 
 
@@ -112,6 +116,8 @@ def _customer_page(request, customer: Customer, *, bound: dict | None = None, er
         "may": page_permissions(request.user),
         "fee_as_debit_note": fee_charge_mode() == "debit_note",
         "fee_charges": customer.fee_charges.select_related("debit_note").order_by("-as_of", "-pk")[:10],
+        "late_interest": customer_late_interest(customer=customer, as_of=today),
+        "interest_rates": customer.interest_rates.all()[:10],
         "terms": customer_terms_ceiling(customer=customer, on=today),
         "term_grants": customer.term_grants.order_by("-granted_on", "-pk")[:20],
         "error": error,
@@ -234,6 +240,24 @@ def _charge_fee(request, customer, form) -> None:
     )
 
 
+def _charge_interest(request, customer, form) -> None:
+    charge = late_interest_charge(
+        customer=customer, as_of=timezone.localdate(), charged_by=request.user.get_username()
+    )
+    if charge is None:
+        raise RuleViolation(_("No late-payment interest is left to charge up to today."))
+    _done(
+        request,
+        _("Late-payment interest charged: debit note %(number)s, %(amount)s")
+        % {"number": charge.debit_note.number, "amount": f"{charge.amount:,.2f}"},
+    )
+
+
+def _set_rate(request, customer, form) -> None:
+    contract_interest_rate_set(customer=customer, **form.cleaned_data, set_by=request.user.get_username())
+    _done(request, _("Contract rate saved."))
+
+
 ACTIONS = {
     "limit": (LimitApplicationForm, _apply_limit),
     "extension": (ExtensionForm, _request_extension),
@@ -244,6 +268,8 @@ ACTIONS = {
     "order": (OrderForm, _create_order),
     "propose": (None, _propose_class),
     "charge": (None, _charge_fee),
+    "interest": (None, _charge_interest),
+    "rate": (InterestRateForm, _set_rate),
 }
 
 

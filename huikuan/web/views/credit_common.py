@@ -28,6 +28,8 @@ PAGE_ACTIONS = {
     "evaluate": "credit.evaluate",
     "release": "order.release",
     "charge": "fee.charge",
+    "interest": "fee.charge",
+    "rate": "interest_rate.set",
 }
 
 

@@ -22,7 +22,9 @@ from huikuan.approvals.selectors import approval_chains
 from huikuan.core.audit import audit_context
 from huikuan.core.errors import ApplicationError
 from huikuan.core.policy import policy_defaults, policy_reset, policy_set, policy_values
+from huikuan.credit.interest_rates import lpr_rate_add, lpr_table
 from huikuan.web import labels
+from huikuan.web.credit_forms import LprForm
 from huikuan.web.labels import approval_kind as kind_label
 from huikuan.web.views.common import staff_page
 
@@ -57,6 +59,7 @@ GROUPS: tuple[tuple[Any, tuple[str, ...]], ...] = (
         ),
     ),
     (_("Price approval"), ("PRICE_APPROVAL_TARGET_SHARE", "PRICE_APPROVAL_FOR_AB")),
+    (_("Late-payment interest"), ("LATE_INTEREST_DAILY_RATE", "LATE_INTEREST_FROM")),
     (
         _("Collections"),
         (
@@ -138,7 +141,7 @@ def _posted(value: Any, post, prefix: tuple[str, ...]) -> Any:
     return post.get(":".join(prefix), "").strip()
 
 
-def _settings_context(request) -> dict:
+def _settings_context(request, lpr_form=None) -> dict:
     values, defaults = policy_values(), policy_defaults()
     grouped = {key for _title, keys in GROUPS for key in keys}
     others = tuple(sorted(key for key in defaults if key not in grouped))
@@ -164,7 +167,13 @@ def _settings_context(request) -> dict:
         {"kind": kind, "label": kind_label(kind), "steps": steps}
         for kind, steps in sorted(approval_chains().items())
     ]
-    return {"groups": groups, "chains": chains, "may_edit": _may_edit(request.user)}
+    return {
+        "groups": groups,
+        "chains": chains,
+        "may_edit": _may_edit(request.user),
+        "lpr_rows": list(reversed(lpr_table())),
+        "lpr_form": lpr_form or LprForm(prefix="lpr"),
+    }
 
 
 @staff_page
@@ -195,3 +204,21 @@ def business_setting_save(request, key: str):
         return render(request, "web/credit/settings.html", _settings_context(request), status=409)
     messages.success(request, _("Saved: %(label)s") % {"label": labels.setting_label(key)})
     return redirect(reverse("web:business-settings") + f"#setting-{key}")
+
+
+@staff_page
+@require_POST
+def lpr_add(request):
+    """Add a published one-year LPR row (the floor of contract late-payment rates)."""
+    require(request.user, "interest_rate.set")
+    form = LprForm(request.POST, prefix="lpr")
+    if form.is_valid():
+        try:
+            with audit_context(actor=request.user, source="web"):
+                lpr_rate_add(**form.cleaned_data, entered_by=request.user.get_username())
+        except ApplicationError as refused:
+            messages.error(request, refused.message)
+            return render(request, "web/credit/settings.html", _settings_context(request, form), status=409)
+        messages.success(request, _("LPR added."))
+        return redirect(reverse("web:business-settings") + "#lpr")
+    return render(request, "web/credit/settings.html", _settings_context(request, form), status=400)

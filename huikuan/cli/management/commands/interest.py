@@ -26,7 +26,9 @@ class Command(BaseCommand):
         parser.add_argument("--as-of", required=True, help="YYYY-MM-DD")
         parser.add_argument("--customer", help="customer code (default: every customer)")
         parser.add_argument(
-            "--charge", action="store_true", help="charge the interest not yet charged up to --as-of as a debit note"
+            "--charge",
+            action="store_true",
+            help="charge the interest not yet charged up to --as-of as a debit note",
         )
         parser.add_argument("--charged-by", help="username recorded as charging (default: the OS account)")
         parser.add_argument("--json", action="store_true")
@@ -62,7 +64,11 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(
                 to_json(
-                    {"as_of": as_of.isoformat(), "total": f"{total:.2f}", "customers": [e.as_dict() for e in entries]}
+                    {
+                        "as_of": as_of.isoformat(),
+                        "total": f"{total:.2f}",
+                        "customers": [e.as_dict() for e in entries],
+                    }
                 )
             )
             return
@@ -84,7 +90,11 @@ class Command(BaseCommand):
                 )
         self.stdout.write(f"Late-payment interest as of {as_of}")
         self.stdout.write(
-            table(["customer", "invoice", "rate", "days", "undisputed", "disputed", "interest"], rows, numeric_from=3)
+            table(
+                ["customer", "invoice", "rate", "days", "undisputed", "disputed", "interest"],
+                rows,
+                numeric_from=3,
+            )
         )
         for entry in entries:
             self.stdout.write(f"{entry.customer.code}: {entry.total:.2f}")
