@@ -55,13 +55,13 @@ from django.db.models import Count, QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from huikuan.collections.late_interest import late_interest
 from huikuan.collections.models import (
     ActionStatus,
     Channel,
     DunningAction,
     DunningStep,
 )
-from huikuan.collections.late_interest import late_interest
 from huikuan.collections.selectors import disputed_amounts
 from huikuan.core.errors import ApplicationError
 from huikuan.core.policy import policy_value
