@@ -455,6 +455,9 @@ HUIKUAN = {
     "CREDIT_REVENUE_FACTOR": Decimal("100"),
     # Profitability score = weighted gross margin / benchmark × its maximum.
     "CREDIT_BENCHMARK_MARGIN": Decimal("0.20"),
+    # Finance sets the benchmark per product line (财务根据产品定利润率基准值): by the customer's
+    # department (or product line) → benchmark margin; a department not listed uses the above.
+    "CREDIT_BENCHMARK_MARGIN_BY_DEPARTMENT": {},
     # Payment score = collection completion rate / target × its maximum.
     "CREDIT_PAYMENT_TARGET_RATE": Decimal("1"),
     "CREDIT_INDUSTRY_POINTS": {

@@ -578,8 +578,10 @@ def credit_review(*, as_of: date, requested_by=None) -> ReviewResult:
             continue
         payment_floor = thresholds.get(current, {}).get("payment")
         before = earlier.get(evaluation.customer_id)
-        fell = before is not None and evaluation.payment_score < before.payment_score
-        under = payment_floor is not None and evaluation.payment_score < Decimal(payment_floor)
+        score = evaluation.payment_score  # none: insufficient data, no fall shown
+        fell = score is not None and before is not None and before.payment_score is not None
+        fell = fell and score < before.payment_score
+        under = score is not None and payment_floor is not None and score < Decimal(payment_floor)
         if fell or under:
             worsening.append(evaluation)
     result.downgrades = evaluations_propose(evaluations=worsening, requested_by=requested_by, source="review")

@@ -42,11 +42,11 @@ class CreditEvaluation(models.Model):
     falling_due = ScaledDecimalField(_("falling due in the month"))
     collection_rate = ScaledDecimalField(_("collection completion rate"), places=6, null=True, blank=True)
     industry_position = models.CharField(_("industry position"), max_length=32, blank=True)
-    # Scores, each capped at its maximum.
-    revenue_score = ScaledDecimalField(_("revenue score"))
-    profitability_score = ScaledDecimalField(_("profitability score"))
-    payment_score = ScaledDecimalField(_("payment score"))
-    industry_score = ScaledDecimalField(_("industry score"))
+    # Scores, each capped at its maximum; none for an item without data (insufficient data).
+    revenue_score = ScaledDecimalField(_("revenue score"), null=True, blank=True)
+    profitability_score = ScaledDecimalField(_("profitability score"), null=True, blank=True)
+    payment_score = ScaledDecimalField(_("payment score"), null=True, blank=True)
+    industry_score = ScaledDecimalField(_("industry score"), null=True, blank=True)
     total_score = ScaledDecimalField(_("total score"))
     proposed_class = models.CharField(_("proposed class"), max_length=1)
     current_class = models.CharField(_("class at the time"), max_length=1, blank=True)

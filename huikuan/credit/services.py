@@ -19,6 +19,7 @@ from huikuan.core.errors import RuleViolation
 from huikuan.core.policy import policy_value, policy_values
 from huikuan.credit import figures
 from huikuan.credit.altman import Statement, altman_score
+from huikuan.credit.benchmarks import benchmarks_by_department
 from huikuan.credit.models import (
     ClassChange,
     CreditEvaluation,
@@ -67,6 +68,7 @@ def score_rules() -> ScoreRules:
         benchmark_margin=rules["CREDIT_BENCHMARK_MARGIN"],
         payment_target_rate=rules["CREDIT_PAYMENT_TARGET_RATE"],
         industry_points=rules["CREDIT_INDUSTRY_POINTS"],
+        benchmark_by_department=benchmarks_by_department(rules["CREDIT_BENCHMARK_MARGIN_BY_DEPARTMENT"]),
     )
 
 
@@ -164,6 +166,7 @@ def credit_evaluate(*, period: str, evaluated_by: str = "") -> EvaluationRun:
             overdue_at_start=overdue,
             falling_due=due,
             industry_position=customer.industry_position,
+            department=customer.department,
         )
         before = previous.get(customer.id)
         last_scores = (
@@ -184,7 +187,7 @@ def credit_evaluate(*, period: str, evaluated_by: str = "") -> EvaluationRun:
             department=customer.department,
             department_revenue=inputs.department_revenue,
             weighted_margin=inputs.weighted_margin,
-            benchmark_margin=rules.benchmark_margin,
+            benchmark_margin=rules.benchmark_for(customer.department),
             receipts=inputs.receipts,
             overdue_at_start=inputs.overdue_at_start,
             falling_due=inputs.falling_due,

@@ -187,6 +187,10 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
         _("Profitability score: benchmark gross margin"),
         _("Profitability score = weighted gross margin ÷ benchmark × its maximum."),
     ),
+    "CREDIT_BENCHMARK_MARGIN_BY_DEPARTMENT": (
+        _("Benchmark margins by department or product line"),
+        _("A customer's profitability score uses its department's benchmark, else the company's."),
+    ),
     "CREDIT_PAYMENT_TARGET_RATE": (
         _("Payment score: target collection rate"),
         _("Payment score = collection completion rate ÷ target × its maximum."),

@@ -10,6 +10,7 @@ urlpatterns = [
     path("credit/propose/", credit_dashboard.credit_propose_view, name="credit-propose"),
     path("credit/settings/", credit_settings.business_settings, name="business-settings"),
     path("credit/lpr/", credit_settings.lpr_add, name="lpr-add"),
+    path("credit/benchmarks/", credit_settings.benchmarks_save, name="benchmarks"),
     path("credit/settings/<str:key>/", credit_settings.business_setting_save, name="business-setting"),
     path("credit/customers/<str:code>/", credit.credit_customer, name="credit-customer"),
     path("credit/customers/<str:code>/<str:action>/", credit.credit_customer_action, name="credit-action"),

@@ -304,6 +304,7 @@ WEB_POSTS: dict[str, frozenset[str]] = {
     "/credit/propose/": EVALUATORS,
     "/credit/settings/DEFAULT_TERM_DAYS/": CONFIGURATION,
     "/credit/lpr/": CONFIGURATION,
+    "/credit/benchmarks/": CONFIGURATION,
     "/credit/orders/{order_number}/release/": CREDIT_REQUESTERS,
     "/approvals/{number}/decide/": STAFF - {AUDITOR},
     "/approvals/chains/{kind}/": CONFIGURATION,

@@ -89,7 +89,8 @@ def test_a_kept_score_is_last_months_own_not_zero(march):
 
 def test_an_invoice_without_margin_keeps_last_months_profitability(march):
     wz = by_code(credit_evaluate(period="2026-03"))["WZ003"]
-    assert wz.profitability_score == Decimal("0.00")
+    assert wz.profitability_score is None  # no earlier score: insufficient data, not 0
+    assert CreditEvaluation.objects.get(customer__code="WZ003").profitability_score is None
     assert any("no gross margin" in note for note in wz.notes)
 
 
@@ -242,3 +243,19 @@ def test_a_dry_run_shows_the_class_distribution_and_stores_nothing(march, huikua
 
     with pytest.raises(CommandError, match="cannot --apply"):
         huikuan("credit", "evaluate", "--period", "2026-03", "--dry-run", "--apply")
+
+
+def test_a_departments_benchmark_scores_its_customers_profitability(march):
+    from huikuan.core.errors import RuleViolation
+    from huikuan.credit.benchmarks import benchmark_margin_remove, benchmark_margin_set
+
+    before = by_code(credit_evaluate(period="2026-03"))["HZ001"]
+    department = before.department
+    benchmark_margin_set(department=department, margin=before.benchmark_margin * 2, updated_by="cm")
+    after = by_code(credit_evaluate(period="2026-03"))["HZ001"]
+    assert after.benchmark_margin == before.benchmark_margin * 2
+    assert after.version == before.version + 1  # a changed input: a new version
+    with pytest.raises(RuleViolation):
+        benchmark_margin_set(department=department, margin=Decimal("25"), updated_by="cm")  # not a fraction
+    benchmark_margin_remove(department=department, updated_by="cm")
+    assert by_code(credit_evaluate(period="2026-03"))["HZ001"].benchmark_margin == before.benchmark_margin

@@ -8,7 +8,7 @@ chains, edited on the chains page.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib import messages
@@ -17,11 +17,18 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from huikuan.accounts.access import access_customers
 from huikuan.accounts.permissions import may, require
 from huikuan.approvals.selectors import approval_chains
 from huikuan.core.audit import audit_context
 from huikuan.core.errors import ApplicationError
 from huikuan.core.policy import policy_defaults, policy_reset, policy_set, policy_values
+from huikuan.credit.benchmarks import (
+    BENCHMARKS,
+    benchmark_margin_remove,
+    benchmark_margin_set,
+    benchmarks_by_department,
+)
 from huikuan.credit.interest_rates import lpr_rate_add, lpr_table
 from huikuan.web import labels
 from huikuan.web.credit_forms import LprForm
@@ -30,6 +37,8 @@ from huikuan.web.views.common import staff_page
 
 # The functional currency changes the meaning of every stored amount: shown, not edited here.
 READ_ONLY = frozenset({"FUNCTIONAL_CURRENCY"})
+# Settings with an editor of their own on the page (a mapping whose keys the user adds).
+OWN_EDITORS = frozenset({BENCHMARKS})
 GROUPS: tuple[tuple[Any, tuple[str, ...]], ...] = (
     (
         _("Credit terms"),
@@ -144,7 +153,7 @@ def _posted(value: Any, post, prefix: tuple[str, ...]) -> Any:
 def _settings_context(request, lpr_form=None) -> dict:
     values, defaults = policy_values(), policy_defaults()
     grouped = {key for _title, keys in GROUPS for key in keys}
-    others = tuple(sorted(key for key in defaults if key not in grouped))
+    others = tuple(sorted(key for key in defaults if key not in grouped and key not in OWN_EDITORS))
     groups = [
         {
             "title": title,
@@ -173,6 +182,27 @@ def _settings_context(request, lpr_form=None) -> dict:
         "may_edit": _may_edit(request.user),
         "lpr_rows": list(reversed(lpr_table())),
         "lpr_form": lpr_form or LprForm(prefix="lpr"),
+        **_benchmarks_context(request),
+    }
+
+
+def _departments(user):
+    return access_customers(user=user).exclude(department="").values_list("department", flat=True)
+
+
+def _benchmarks_context(request, error: str = "") -> dict:
+    return {
+        "benchmarks": sorted(benchmarks_by_department().items()),
+        "company_benchmark": policy_values()["CREDIT_BENCHMARK_MARGIN"],
+        "departments": sorted(
+            set(
+                access_customers(user=request.user)
+                .exclude(department="")
+                .values_list("department", flat=True)
+            )
+        ),
+        "benchmark_error": error,
+        "may_edit": _may_edit(request.user),
     }
 
 
@@ -222,3 +252,37 @@ def lpr_add(request):
         messages.success(request, _("LPR added."))
         return redirect(reverse("web:business-settings") + "#lpr")
     return render(request, "web/credit/settings.html", _settings_context(request, form), status=400)
+
+
+@staff_page
+@require_POST
+def benchmarks_save(request):
+    """Add, change or remove a department's benchmark margin; an HTMX request gets the editor back."""
+    require(request.user, "settings.edit")
+    error = ""
+    try:
+        with audit_context(actor=request.user, source="web"):
+            if request.POST.get("remove"):
+                benchmark_margin_remove(
+                    department=request.POST["remove"], updated_by=request.user.get_username()
+                )
+            else:
+                try:
+                    margin = Decimal(request.POST.get("margin", "").strip())
+                except InvalidOperation:
+                    margin = Decimal("NaN")
+                benchmark_margin_set(
+                    department=request.POST.get("department", ""),
+                    margin=margin,
+                    updated_by=request.user.get_username(),
+                )
+    except ApplicationError as refused:
+        error = refused.message
+    if request.htmx:
+        context = _benchmarks_context(request, error)
+        return render(request, "web/credit/_benchmarks.html", context, status=200 if not error else 409)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("Saved: %(label)s") % {"label": labels.setting_label(BENCHMARKS)})
+    return redirect(reverse("web:business-settings") + "#benchmarks")
