@@ -85,6 +85,8 @@ ACTIONS: dict[str, Rule] = {
     "limit.apply": _any_permission("credit.add_creditlimitapplication"),
     "statement.record": _any_permission("credit.add_financialstatement"),
     "credit.evaluate": _RUNS_EVALUATIONS,
+    # Items 1 and 4 of the classification (seed 002): market development's, never finance's.
+    "market.confirm": _any_permission("credit.add_marketassessment"),
     # Charging the overdue fee raises a receivable: the credit manager's (and admin's) call.
     "fee.charge": _EDITS_CONFIGURATION,
     # A customer's contractual late-payment rate and the LPR table: the credit manager's.

@@ -458,6 +458,9 @@ HUIKUAN = {
     # Finance sets the benchmark per product line (财务根据产品定利润率基准值): by the customer's
     # department (or product line) → benchmark margin; a department not listed uses the above.
     "CREDIT_BENCHMARK_MARGIN_BY_DEPARTMENT": {},
+    # Seed 002: market development confirms the industry position (always) and, with this set,
+    # each month's revenue contribution; an item not confirmed is scored as insufficient data.
+    "CREDIT_REVENUE_CONFIRMED_BY_MARKET": False,
     # Payment score = collection completion rate / target × its maximum.
     "CREDIT_PAYMENT_TARGET_RATE": Decimal("1"),
     "CREDIT_INDUSTRY_POINTS": {

@@ -366,6 +366,33 @@ class FeeChargeLine(models.Model):
         return f"{self.invoice_id} {self.days} {self.amount}"
 
 
+class MarketItem(models.TextChoices):
+    INDUSTRY = "industry", _("industry position")
+    REVENUE = "revenue", _("revenue contribution")
+
+
+class MarketAssessment(models.Model):
+    """An item of the monthly classification entered or confirmed by market development (seed
+    002: items 1 and 4 are theirs, 2 and 3 finance's): the industry position, in force from the
+    day confirmed; or, where the company wants it, the revenue contribution of a month."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="market_assessments")
+    item = models.CharField(_("item"), max_length=16, choices=MarketItem.choices)
+    period = models.CharField(_("period"), max_length=7, blank=True)  # revenue: YYYY-MM
+    industry_position = models.CharField(_("industry position"), max_length=32, blank=True)
+    revenue = ScaledDecimalField(_("revenue contribution"), null=True, blank=True)
+    confirmed_by = models.CharField(_("confirmed by"), max_length=150)
+    confirmed_on = models.DateField(_("confirmed on"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["customer", "item", "confirmed_on", "id"]
+        indexes = [models.Index(fields=["item", "customer", "confirmed_on"], name="market_item_customer")]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.item} {self.period}"
+
+
 class LprRate(models.Model):
     """The one-year loan prime rate (1年期贷款市场报价利率, LPR) in force from a date, as published;
     a contract's late-payment rate may not be below the LPR on the day it was agreed."""
@@ -408,6 +435,7 @@ class ContractInterestRate(models.Model):
 
 
 for _model in (
+    MarketAssessment,
     FeeCharge,
     LprRate,
     ContractInterestRate,

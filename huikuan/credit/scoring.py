@@ -36,6 +36,15 @@ NOTE_NO_MARGIN = gettext_noop(
     "kept last month's profitability score: no gross margin on the month's invoices"
 )
 NOTE_NO_EARLIER = gettext_noop("insufficient data: no earlier score to keep; counted as 0 for the class")
+# Items 1 and 4 are market development's (seed 002): without their confirmation, no score.
+NOTE_UNCONFIRMED = {
+    "industry": gettext_noop(
+        "insufficient data: the industry position is not confirmed by market development"
+    ),
+    "revenue": gettext_noop(
+        "insufficient data: the revenue contribution is not confirmed by market development"
+    ),
+}
 # A first evaluation with no history of an item (seed 002): the class is not decided on it.
 NOTE_INSUFFICIENT = gettext_noop(
     "insufficient data: no history of an item and no earlier score, so the current class is kept"
@@ -86,8 +95,11 @@ class MonthInputs:
     receipts: Decimal
     overdue_at_start: Decimal
     falling_due: Decimal
-    industry_position: str
+    # None: not confirmed by market development (seed 002: items 1 and 4 are theirs).
+    industry_position: str | None
     department: str = ""
+    # False: the company wants the revenue contribution confirmed and it is not (for the month).
+    revenue_confirmed: bool = True
 
     @property
     def weighted_margin(self) -> Decimal | None:
@@ -213,11 +225,20 @@ def score_month(
                 notes.append(marker)
         return earlier
 
+    def unconfirmed(item: str) -> None:
+        notes.append(NOTE_UNCONFIRMED[item])
+        if current_class and NOTE_INSUFFICIENT not in notes:
+            notes.append(NOTE_INSUFFICIENT)
+
     if inputs.customer_revenue > 0:
-        revenue = revenue_score(
-            customer_revenue=inputs.customer_revenue,
-            department_revenue=inputs.department_revenue,
-            rules=rules,
+        revenue = (
+            revenue_score(
+                customer_revenue=inputs.customer_revenue,
+                department_revenue=inputs.department_revenue,
+                rules=rules,
+            )
+            if inputs.revenue_confirmed
+            else unconfirmed("revenue")
         )
         margin = inputs.weighted_margin
         if margin is None:
@@ -226,6 +247,9 @@ def score_month(
             profitability = profitability_score(
                 weighted_margin=margin, rules=rules, department=inputs.department
             )
+    elif not inputs.revenue_confirmed:
+        revenue = unconfirmed("revenue")
+        profitability = kept("profitability", NOTE_KEPT["profitability"])
     else:
         revenue = kept("revenue", NOTE_KEPT["revenue"])
         profitability = kept("profitability", NOTE_KEPT["profitability"])
@@ -234,7 +258,10 @@ def score_month(
         payment = kept("payment", NOTE_KEPT["payment"])
     else:
         payment = payment_score(collection_rate=rate, rules=rules)
-    industry = industry_score(industry_position=inputs.industry_position, rules=rules)
+    if inputs.industry_position is None:
+        industry = unconfirmed("industry")
+    else:
+        industry = industry_score(industry_position=inputs.industry_position, rules=rules)
     scores = Scores(revenue=revenue, profitability=profitability, payment=payment, industry=industry)
     proposed = class_for(scores, rules.thresholds)
     if scores.missing() and current_class:

@@ -20,6 +20,7 @@ from huikuan.core.policy import policy_value, policy_values
 from huikuan.credit import figures
 from huikuan.credit.altman import Statement, altman_score
 from huikuan.credit.benchmarks import benchmarks_by_department
+from huikuan.credit.market import confirmed_industry, confirmed_revenue
 from huikuan.credit.models import (
     ClassChange,
     CreditEvaluation,
@@ -149,6 +150,8 @@ def credit_evaluate(*, period: str, evaluated_by: str = "") -> EvaluationRun:
     for customer_id, (amount, _, _) in revenue.items():
         department = department_of.get(customer_id, "")
         department_revenue[department] = department_revenue.get(department, Decimal(0)) + amount
+    industry = confirmed_industry(on=last)
+    market_revenue = confirmed_revenue(period=period)
     previous = _latest_by_customer(previous_period(period), _SCORE_FIELDS)
     existing = _latest_by_customer(period, (*_COMPARED, *_KEPT_FIELDS))
     zero = Decimal("0.00")
@@ -157,6 +160,9 @@ def credit_evaluate(*, period: str, evaluated_by: str = "") -> EvaluationRun:
     for customer in customers:
         customer_revenue, margin_revenue, margin_weighted = revenue.get(customer.id, (zero, zero, zero))
         overdue, due = collectible.get(customer.id, (zero, zero))
+        revenue_confirmed = market_revenue is None or customer.id in market_revenue
+        if market_revenue is not None and revenue_confirmed:
+            customer_revenue = market_revenue[customer.id]
         inputs = MonthInputs(
             customer_revenue=customer_revenue,
             department_revenue=department_revenue.get(customer.department, zero),
@@ -165,8 +171,9 @@ def credit_evaluate(*, period: str, evaluated_by: str = "") -> EvaluationRun:
             receipts=receipts.get(customer.id, zero),
             overdue_at_start=overdue,
             falling_due=due,
-            industry_position=customer.industry_position,
+            industry_position=industry.get(customer.id),
             department=customer.department,
+            revenue_confirmed=revenue_confirmed,
         )
         before = previous.get(customer.id)
         last_scores = (
@@ -192,7 +199,7 @@ def credit_evaluate(*, period: str, evaluated_by: str = "") -> EvaluationRun:
             overdue_at_start=inputs.overdue_at_start,
             falling_due=inputs.falling_due,
             collection_rate=inputs.collection_rate,
-            industry_position=customer.industry_position,
+            industry_position=industry.get(customer.id, ""),
             revenue_score=month.scores.revenue,
             profitability_score=month.scores.profitability,
             payment_score=month.scores.payment,

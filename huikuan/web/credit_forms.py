@@ -55,6 +55,20 @@ class LprForm(forms.Form):
     rate = forms.DecimalField(label=_("One-year LPR (0.03 for 3.00%)"), min_value=0, **RATE)
 
 
+class MarketForm(forms.Form):
+    """Market development confirms the industry position and, where asked, a month's revenue."""
+
+    industry_position = forms.ChoiceField(label=_("Industry position"), choices=[])
+    period = forms.CharField(label=_("Revenue contribution of the month"), required=False, widget=PERIOD)
+    revenue = forms.DecimalField(
+        label=_("Revenue contribution (empty: the ledger's)"), required=False, min_value=0, **MONEY
+    )
+
+    def __init__(self, *args, positions: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["industry_position"].choices = positions
+
+
 class HoldForm(forms.Form):
     reason = TextField(label=_("Reason"), max_length=500)
 

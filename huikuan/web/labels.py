@@ -47,6 +47,7 @@ ROLES = {
     "sales_manager": _("sales manager"),
     "department_head": _("department head"),
     "legal": pgettext_lazy("role", "legal"),
+    "market_development": _("market development"),
     "cfo": _("CFO"),
     "president": _("president"),
     "auditor": _("auditor"),

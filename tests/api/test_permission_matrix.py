@@ -27,6 +27,7 @@ from huikuan.accounts.roles import (
     CUSTOMER,
     DEPARTMENT_HEAD,
     LEGAL,
+    MARKET_DEVELOPMENT,
     PRESIDENT,
     ROLES,
     SALES_MANAGER,
@@ -297,6 +298,7 @@ CREDIT_FORMS = {
     "charge": CONFIGURATION,
     "interest": CONFIGURATION,
     "rate": CONFIGURATION,
+    "market": frozenset({MARKET_DEVELOPMENT}),
 }
 WEB_POSTS: dict[str, frozenset[str]] = {
     **{f"/credit/customers/{{code}}/{form}/": roles for form, roles in CREDIT_FORMS.items()},

@@ -20,6 +20,7 @@ from huikuan.approvals.selectors import access_approval_requests
 from huikuan.collections.late_interest import customer_late_interest, late_interest_charge
 from huikuan.core.audit import audit_context
 from huikuan.core.errors import ApplicationError, RuleViolation
+from huikuan.core.policy import policy_value
 from huikuan.credit.charges import fee_charge_mode, overdue_fee_charge
 from huikuan.credit.flows import (
     credit_limit_apply,
@@ -30,6 +31,7 @@ from huikuan.credit.flows import (
     term_extension_request,
 )
 from huikuan.credit.interest_rates import contract_interest_rate_set
+from huikuan.credit.market import industry_position_confirm, revenue_contribution_confirm
 from huikuan.credit.models import CreditEvaluation
 from huikuan.credit.selectors import (
     access_credit_holds,
@@ -42,6 +44,7 @@ from huikuan.credit.services import (
     order_create,
 )
 from huikuan.ledger.models import Customer
+from huikuan.web import labels
 from huikuan.web.charts import gauge
 from huikuan.web.credit_forms import (
     CheckForm,
@@ -50,6 +53,7 @@ from huikuan.web.credit_forms import (
     InterestRateForm,
     LiftForm,
     LimitApplicationForm,
+    MarketForm,
     OrderForm,
     StatementForm,
     TermsForm,
@@ -87,7 +91,15 @@ def _forms(request, customer: Customer, bound: dict | None = None) -> dict:
         "lift": LiftForm(prefix="lift"),
         "terms": bound.get("terms") or TermsForm(prefix="terms"),
         "rate": bound.get("rate") or InterestRateForm(prefix="rate", initial={"effective_from": today}),
+        "market": bound.get("market")
+        or MarketForm(
+            prefix="market", positions=_positions(), initial={"industry_position": customer.industry_position}
+        ),
     }
+
+
+def _positions() -> list[tuple[str, str]]:
+    return [(key, labels.label(key, "industry")) for key in policy_value("CREDIT_INDUSTRY_POINTS") if key]
 
 
 def _customer_page(request, customer: Customer, *, bound: dict | None = None, error: str = "", status=200):
@@ -118,6 +130,8 @@ def _customer_page(request, customer: Customer, *, bound: dict | None = None, er
         "fee_charges": customer.fee_charges.select_related("debit_note").order_by("-as_of", "-pk")[:10],
         "late_interest": customer_late_interest(customer=customer, as_of=today),
         "interest_rates": customer.interest_rates.all()[:10],
+        "market": customer.market_assessments.order_by("-confirmed_on", "-pk")[:10],
+        "revenue_confirmation": policy_value("CREDIT_REVENUE_CONFIRMED_BY_MARKET"),
         "terms": customer_terms_ceiling(customer=customer, on=today),
         "term_grants": customer.term_grants.order_by("-granted_on", "-pk")[:20],
         "error": error,
@@ -253,6 +267,23 @@ def _charge_interest(request, customer, form) -> None:
     )
 
 
+def _confirm_market(request, customer, form) -> None:
+    data = form.cleaned_data
+    today = timezone.localdate()
+    industry_position_confirm(
+        customer=customer, confirmed_by=request.user, on=today, industry_position=data["industry_position"]
+    )
+    if data["period"]:
+        revenue_contribution_confirm(
+            customer=customer,
+            period=data["period"],
+            confirmed_by=request.user,
+            on=today,
+            revenue=data["revenue"],
+        )
+    _done(request, _("Confirmed by market development."))
+
+
 def _set_rate(request, customer, form) -> None:
     contract_interest_rate_set(customer=customer, **form.cleaned_data, set_by=request.user.get_username())
     _done(request, _("Contract rate saved."))
@@ -270,6 +301,7 @@ ACTIONS = {
     "charge": (None, _charge_fee),
     "interest": (None, _charge_interest),
     "rate": (InterestRateForm, _set_rate),
+    "market": (MarketForm, _confirm_market),
 }
 
 
@@ -285,6 +317,8 @@ def credit_customer_action(request, code: str, action: str):
     form = None
     if form_class is ExtensionForm:
         form = ExtensionForm(request.POST, prefix=action, invoices=_open_invoice_numbers(request, customer))
+    elif form_class is MarketForm:
+        form = MarketForm(request.POST, prefix=action, positions=_positions())
     elif form_class is not None:
         form = form_class(request.POST, prefix=action)
     bound = {"_action": action}

@@ -30,6 +30,7 @@ PAGE_ACTIONS = {
     "charge": "fee.charge",
     "interest": "fee.charge",
     "rate": "interest_rate.set",
+    "market": "market.confirm",
 }
 
 
