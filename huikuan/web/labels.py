@@ -192,6 +192,13 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
         _("Benchmark margins by department or product line"),
         _("A customer's profitability score uses its department's benchmark, else the company's."),
     ),
+    "CREDIT_REVENUE_CONFIRMED_BY_MARKET": (
+        _("Revenue contribution confirmed by market development"),
+        _(
+            "When set, each month's revenue contribution counts only once market development has "
+            "confirmed it; until then it is scored as insufficient data."
+        ),
+    ),
     "CREDIT_PAYMENT_TARGET_RATE": (
         _("Payment score: target collection rate"),
         _("Payment score = collection completion rate ÷ target × its maximum."),

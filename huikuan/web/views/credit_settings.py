@@ -64,6 +64,7 @@ GROUPS: tuple[tuple[Any, tuple[str, ...]], ...] = (
             "CREDIT_BENCHMARK_MARGIN",
             "CREDIT_PAYMENT_TARGET_RATE",
             "CREDIT_INDUSTRY_POINTS",
+            "CREDIT_REVENUE_CONFIRMED_BY_MARKET",
             "CREDIT_CLASS_AUTO_APPLY",
         ),
     ),
