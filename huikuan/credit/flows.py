@@ -288,8 +288,6 @@ def customer_terms_extension_request(
         raise RuleViolation(_("an extension of terms adds days; got %(days)s") % {"days": days})
     if not reason.strip():
         raise RuleViolation(_("an extension of terms needs its reason"))
-    if valid_until is not None and valid_until < timezone.localdate():
-        raise RuleViolation(_("an extension of terms cannot end in the past"))
     if ApprovalRequest.objects.filter(kind=CUSTOMER_TERMS, customer=customer, status=Status.PENDING).exists():
         raise RuleViolation(
             _("customer %(code)s already has an extension of terms pending") % {"code": customer.code}
