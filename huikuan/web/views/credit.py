@@ -32,7 +32,7 @@ from huikuan.credit.flows import (
 )
 from huikuan.credit.interest_rates import contract_interest_rate_set
 from huikuan.credit.market import industry_position_confirm, revenue_contribution_confirm
-from huikuan.credit.models import CreditEvaluation
+from huikuan.credit.models import CreditEvaluation, FeeKind
 from huikuan.credit.selectors import (
     access_credit_holds,
     credit_check,
@@ -98,6 +98,10 @@ def _forms(request, customer: Customer, bound: dict | None = None) -> dict:
     }
 
 
+def _charges(customer: Customer, kind: str):
+    return customer.fee_charges.filter(kind=kind).select_related("debit_note").order_by("-as_of", "-pk")[:10]
+
+
 def _positions() -> list[tuple[str, str]]:
     return [(key, labels.label(key, "industry")) for key in policy_value("CREDIT_INDUSTRY_POINTS") if key]
 
@@ -127,7 +131,8 @@ def _customer_page(request, customer: Customer, *, bound: dict | None = None, er
         "check": check,
         "may": page_permissions(request.user),
         "fee_as_debit_note": fee_charge_mode() == "debit_note",
-        "fee_charges": customer.fee_charges.select_related("debit_note").order_by("-as_of", "-pk")[:10],
+        "fee_charges": _charges(customer, FeeKind.OVERDUE_FEE),
+        "interest_charges": _charges(customer, FeeKind.LATE_INTEREST),
         "late_interest": customer_late_interest(customer=customer, as_of=today),
         "interest_rates": customer.interest_rates.all()[:10],
         "market": customer.market_assessments.order_by("-confirmed_on", "-pk")[:10],

@@ -281,7 +281,8 @@ def benchmarks_save(request):
         error = refused.message
     if request.htmx:
         context = _benchmarks_context(request, error)
-        return render(request, "web/credit/_benchmarks.html", context, status=200 if not error else 409)
+        # HTMX swaps only a 2xx answer: a refusal comes back as the editor showing its reason.
+        return render(request, "web/credit/_benchmarks.html", context)
     if error:
         messages.error(request, error)
     else:
