@@ -25,6 +25,15 @@ D = Decimal
 IN_FORCE = date(2025, 6, 1)
 
 
+@pytest.fixture(autouse=True)
+def in_english():
+    """Messages are asserted in English; the zh-Hans catalogue is checked on its own."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 # ---------------------------------------------------------------- the pure rule
 
 
@@ -186,3 +195,11 @@ def test_letters_state_the_interest_from_the_letter_step_on(overdue):
     assert "保障中小企业款项支付条例" in zh.html and "按每日万分之五" in zh.html and "150.00" in zh.html
     en = document_render(template_code="letter_lawyer", language="en", context=context)
     assert "late-payment interest" in en.html and "CNY 150.00" in en.html
+
+
+def test_the_command_prints_a_table_and_charges_a_debit_note(overdue, capsys):
+    call_command("interest", "--as-of", "2026-04-30")
+    out = capsys.readouterr().out
+    assert "LX-INV-1" in out and "statutory 0.0005" in out and "total: 150.00" in out
+    call_command("interest", "--as-of", "2026-04-30", "--customer", "LX9", "--charge", "--charged-by", "cm")
+    assert "debit note LX-2026-000001, 150.00" in capsys.readouterr().out
