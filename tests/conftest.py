@@ -144,6 +144,9 @@ def _seed_again(sender, app_config=None, using="default", **kwargs):
     from huikuan.finance.scorecard_config import scorecard_defaults_install
 
     scorecard_defaults_install()
+    from huikuan.credit.interest_rates import lpr_seed
+
+    lpr_seed()
 
 
 @pytest.fixture(scope="session", autouse=True)

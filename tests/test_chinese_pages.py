@@ -25,7 +25,7 @@ AS_OF = date(2026, 3, 31)
 ALLOWED = {
     "CNY", "USD", "EUR", "HKD", "JPY", "GBP", "PDF", "CSV", "XLSX", "XLS", "ODS", "API", "SMS", "CFO",
     "UTF", "GBK", "GB18030", "ISO", "YYYY", "Excel", "Huikuan", "English", "Altman", "admin",
-    "DSO", "CEI", "ADD",
+    "DSO", "CEI", "ADD", "LPR",
     "SO-", "AP-", "LC-", "WO-", "YS", "JPEG", "PNG", "HH:MM", "UTF-", "Django",
     # The receivables measures known by these abbreviations in Chinese too, and keys on a keyboard.
     "Enter", "Esc",

@@ -85,8 +85,12 @@ ACTIONS: dict[str, Rule] = {
     "limit.apply": _any_permission("credit.add_creditlimitapplication"),
     "statement.record": _any_permission("credit.add_financialstatement"),
     "credit.evaluate": _RUNS_EVALUATIONS,
+    # Items 1 and 4 of the classification (seed 002): market development's, never finance's.
+    "market.confirm": _any_permission("credit.add_marketassessment"),
     # Charging the overdue fee raises a receivable: the credit manager's (and admin's) call.
     "fee.charge": _EDITS_CONFIGURATION,
+    # A customer's contractual late-payment rate and the LPR table: the credit manager's.
+    "interest_rate.set": _EDITS_CONFIGURATION,
     "class.propose": _RUNS_EVALUATIONS,
     "settings.edit": _EDITS_CONFIGURATION,
     # Approvals: whether this user may decide this step is the approval rules' business.

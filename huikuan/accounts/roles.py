@@ -14,6 +14,9 @@ SALESPERSON = "salesperson"
 SALES_MANAGER = "sales_manager"
 DEPARTMENT_HEAD = "department_head"
 LEGAL = "legal"
+# Seed 002: market development (市场开发) scores the industry position and, where the company
+# wants it, confirms the revenue contribution; finance scores the other two items.
+MARKET_DEVELOPMENT = "market_development"
 CFO = "cfo"
 # SPEC §5.3: above a second threshold the president approves, after the CFO.
 PRESIDENT = "president"
@@ -55,6 +58,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     SALES_MANAGER: _READ_LEDGER + _may("add_customer", "add_invoice"),
     DEPARTMENT_HEAD: _READ_LEDGER,
     LEGAL: _READ_LEDGER,
+    MARKET_DEVELOPMENT: _READ_LEDGER,
     CFO: _READ_LEDGER + _may("add_allocation", "add_creditnote", "add_writeoff"),
     PRESIDENT: _READ_LEDGER,
     AUDITOR: _READ_LEDGER,
@@ -121,6 +125,7 @@ _COLLECTIONS_PERMISSIONS: dict[str, tuple[str, ...]] = {
     SALES_MANAGER: _READ_COLLECTIONS,
     DEPARTMENT_HEAD: _READ_COLLECTIONS,
     LEGAL: _READ_COLLECTIONS + _COLLECTOR_TOOLS,
+    MARKET_DEVELOPMENT: _READ_COLLECTIONS,
     CFO: _READ_COLLECTIONS,
     PRESIDENT: _READ_COLLECTIONS,
     AUDITOR: _READ_COLLECTIONS,
@@ -141,6 +146,7 @@ _CREDIT_MODELS = (
     "termextensionrequest",
     "creditlimitapplication",
     "financialstatement",
+    "marketassessment",
 )
 _CREDIT_WRITES: dict[str, tuple[str, ...]] = {
     ADMIN: ("add_order", "add_credithold", "add_financialstatement"),
@@ -154,6 +160,7 @@ _CREDIT_WRITES: dict[str, tuple[str, ...]] = {
     CREDIT_ANALYST: ("add_creditlimitapplication", "add_financialstatement", "add_credithold"),
     SALESPERSON: ("add_order", "add_termextensionrequest", "add_creditlimitapplication"),
     SALES_MANAGER: ("add_order", "add_termextensionrequest", "add_creditlimitapplication"),
+    MARKET_DEVELOPMENT: ("add_marketassessment",),
 }
 for _role in ROLE_PERMISSIONS:
     if _role != CUSTOMER:

@@ -3,7 +3,7 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from huikuan.api.credit import evaluations, holds, orders, requests
+from huikuan.api.credit import evaluations, holds, interest, orders, requests, terms
 
 router = SimpleRouter()
 router.register("credit/evaluations", evaluations.EvaluationViewSet, basename="credit-evaluation")
@@ -18,6 +18,11 @@ router.register("credit/statements", requests.StatementViewSet, basename="credit
 urlpatterns = [
     path("credit/check/", evaluations.CreditCheckView.as_view(), name="credit-check"),
     path("credit/fees/", evaluations.FeesView.as_view(), name="credit-fees"),
+    path("credit/interest/", interest.InterestView.as_view(), name="credit-interest"),
+    path("credit/interest/charge/", interest.InterestChargeView.as_view(), name="credit-interest-charge"),
+    path("credit/interest/rates/", interest.ContractRateView.as_view(), name="credit-interest-rates"),
+    path("credit/lpr/", interest.LprView.as_view(), name="credit-lpr"),
+    path("credit/customer-terms/", terms.CustomerTermsView.as_view(), name="credit-customer-terms"),
     path("credit/fees/charge/", evaluations.FeeChargeView.as_view(), name="credit-fee-charge"),
     path(
         "credit/customers/<str:customer_code>/",

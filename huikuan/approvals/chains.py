@@ -37,6 +37,8 @@ DEFAULT_CHAINS: dict[str, tuple[StepDefault, ...]] = {
     ),
     "class_change": (StepDefault("credit manager", (CREDIT_MANAGER,)),),
     "term_extension": (StepDefault("department head or above", (DEPARTMENT_HEAD, CFO, PRESIDENT)),),
+    # An extension of a customer's terms beyond its class's (seed 002), as for an invoice's.
+    "customer_terms": (StepDefault("department head or above", (DEPARTMENT_HEAD, CFO, PRESIDENT)),),
     "order_release": (StepDefault("credit manager", (CREDIT_MANAGER,)),),
     "hold_lift": (StepDefault("credit manager", (CREDIT_MANAGER,)),),
     "write_off": (

@@ -55,6 +55,7 @@ from django.db.models import Count, QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from huikuan.collections.late_interest import late_interest
 from huikuan.collections.models import (
     ActionStatus,
     Channel,
@@ -63,6 +64,7 @@ from huikuan.collections.models import (
 )
 from huikuan.collections.selectors import disputed_amounts
 from huikuan.core.errors import ApplicationError
+from huikuan.core.policy import policy_value
 from huikuan.core.tasks import tasks_enqueue, tasks_pending
 from huikuan.correspondence.documents import (
     document_render,
@@ -171,10 +173,38 @@ def deliveries_after_run(*, run_date: date) -> dict[str, int]:
     return deliveries_send(actions=DunningAction.objects.filter(action_date=run_date))
 
 
+def letter_interest(action: DunningAction, invoices: list[Invoice]) -> dict | None:
+    """The statutory late-payment interest a letter states (from the letter step on): the one
+    rule of ``huikuan.collections.late_interest`` on the letter's invoices, as of its date."""
+    found = late_interest(
+        as_of=action.action_date,
+        customer_ids=[action.customer_id],
+        invoice_ids=[invoice.pk for invoice in invoices],
+    )
+    if not found:
+        return None
+    entry = found[0]
+    return {
+        "total": entry.total,
+        "currency": policy_value("FUNCTIONAL_CURRENCY"),
+        "annual_rate": f"{entry.rate.annual * 100:.2f}%" if entry.rate.contractual else "",
+        "daily_rate": "" if entry.rate.contractual else str(entry.rate.daily),
+        "invoices": [
+            {"number": item.invoice.number, "days": item.days, "interest": item.interest_functional}
+            for item in entry.invoices
+        ],
+    }
+
+
 def dunning_context(
-    action: DunningAction, invoices: list[Invoice], *, disputed: dict[int, Decimal] | None = None
+    action: DunningAction,
+    invoices: list[Invoice],
+    *,
+    disputed: dict[int, Decimal] | None = None,
+    with_interest: bool = False,
 ) -> dict:
-    """The template context of SPEC §6 documents: customer, invoices, total_open, currency, as_of, step.
+    """The template context of SPEC §6 documents: customer, invoices, total_open, currency, as_of, step
+    and, ``with_interest`` (a letter step), the statutory late-payment interest (``late_interest``).
 
     Each invoice's ``open_amount`` is what is dunned: its open balance less the amount under
     open disputes (the run duns a partly disputed invoice for the undisputed rest only). The
@@ -204,6 +234,7 @@ def dunning_context(
         "currency": currency,
         "as_of": action.action_date,
         "step": action.step_code,
+        "late_interest": letter_interest(action, invoices) if with_interest and invoices else None,
     }
 
 
@@ -264,8 +295,9 @@ def _batch_send(actions: list[DunningAction], templates: dict) -> dict[str, int]
                 ),
                 key=lambda invoice: (invoice.invoice_date, invoice.number),  # Invoice's ordering
             )
-            context = dunning_context(action, rows, disputed=disputed)
             step = templates.get((action.policy_code, action.step_code), ("", "", "", False))
+            # From the letter step on (a step with a letter), documents state the late interest.
+            context = dunning_context(action, rows, disputed=disputed, with_interest=bool(step[1]))
             try:
                 done[action.pk] = _deliver(
                     action, context, *step, outbox=outbox, composed=composed, to_attempt=to_attempt

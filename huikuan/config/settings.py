@@ -376,6 +376,10 @@ HUIKUAN = {
     # receivable of its own, raised by `credit fees --charge` or the customer's credit page),
     # "order_surcharge" (added to the customer's next order) or "none" (shown only).
     "CREDIT_FEE_CHARGE": os.environ.get("HUIKUAN_CREDIT_FEE_CHARGE", "debit_note"),
+    # Statutory late-payment interest (保障中小企业款项支付条例): without a contract rate, this
+    # much a day (万分之五), counted from the day after the due date but not before this date.
+    "LATE_INTEREST_DAILY_RATE": Decimal("0.0005"),
+    "LATE_INTEREST_FROM": "2025-06-01",
     # --- Collections (SPEC §6). Risk segments, from the class and the payment history (never
     # from what is still open: the ladder escalates on that): premium = class A that paid no
     # invoice more than this many days late within the history; high-risk = class D, or an
@@ -453,6 +457,12 @@ HUIKUAN = {
     "CREDIT_REVENUE_FACTOR": Decimal("100"),
     # Profitability score = weighted gross margin / benchmark × its maximum.
     "CREDIT_BENCHMARK_MARGIN": Decimal("0.20"),
+    # Finance sets the benchmark per product line (财务根据产品定利润率基准值): by the customer's
+    # department (or product line) → benchmark margin; a department not listed uses the above.
+    "CREDIT_BENCHMARK_MARGIN_BY_DEPARTMENT": {},
+    # Seed 002: market development confirms the industry position (always) and, with this set,
+    # each month's revenue contribution; an item not confirmed is scored as insufficient data.
+    "CREDIT_REVENUE_CONFIRMED_BY_MARKET": False,
     # Payment score = collection completion rate / target × its maximum.
     "CREDIT_PAYMENT_TARGET_RATE": Decimal("1"),
     "CREDIT_INDUSTRY_POINTS": {

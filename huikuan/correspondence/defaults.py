@@ -4,7 +4,8 @@
 Context (see ``documents.document_render``): ``customer`` (code, name, address, email,
 phone), ``invoices`` (number, invoice_date, due_date, amount, open_amount, currency,
 days_overdue), ``total_open``, ``currency``, ``as_of``, ``step``, ``deadline``,
-``consequences`` and ``letterhead``. Filters: ``money`` (1,234.56) and the built-ins.
+``consequences``, ``letterhead`` and, from the letter step on, ``late_interest`` (total,
+currency, annual_rate or daily_rate, invoices). Filters: ``money`` (1,234.56) and the built-ins.
 """
 
 from __future__ import annotations
@@ -245,10 +246,16 @@ _EN_LETTER_SIGN = """<p class="closing">Yours faithfully,</p>
 <p class="signature">{{ letterhead.company_name_en|default:letterhead.company_name_zh }}<br>{{ letterhead.signature }}<br>{{ as_of|date:"j F Y" }}</p>"""
 
 
+# Letters from the letter step on state the statutory late-payment interest (保障中小企业款项支付条例).
+_ZH_INTEREST = """{% if late_interest %}<p class="interest">根据《保障中小企业款项支付条例》{% if late_interest.annual_rate %}及双方合同约定（年利率 {{ late_interest.annual_rate }}）{% else %}，按每日万分之五{% endif %}计算，截至{{ as_of|date:"Y年n月j日" }}，上述逾期款项（不含有争议部分）产生的逾期利息为人民币（{{ late_interest.currency }}）<strong>{{ late_interest.total|money }}</strong>元，我司保留追收该利息的权利。</p>{% endif %}"""
+_EN_INTEREST = """{% if late_interest %}<p class="interest">Under the Regulations on Ensuring Payments to Small and Medium-sized Enterprises{% if late_interest.annual_rate %} and our contract (an annual rate of {{ late_interest.annual_rate }}){% else %}, at 0.05% a day{% endif %}, late-payment interest on the overdue amounts above (disputed parts excluded) comes to <strong>{{ late_interest.currency }} {{ late_interest.total|money }}</strong> as of {{ as_of|date:"j F Y" }}; we reserve the right to claim it.</p>{% endif %}"""
+
+
 def _zh_letter(title: str, paragraphs: str) -> str:
     return f"""<h1>{title}</h1>
 <p class="to">致：{{{{ customer.name }}}}{{% if customer.address %}}<br>地址：{{{{ customer.address }}}}{{% endif %}}</p>
 {paragraphs}
+{_ZH_INTEREST}
 {_ZH_LETTER_BANK}
 {_ZH_LETTER_SIGN}"""
 
@@ -257,6 +264,7 @@ def _en_letter(title: str, paragraphs: str) -> str:
     return f"""<h1>{title}</h1>
 <p class="to">To: {{{{ customer.name }}}}{{% if customer.address %}}<br>{{{{ customer.address }}}}{{% endif %}}</p>
 {paragraphs}
+{_EN_INTEREST}
 {_EN_LETTER_BANK}
 {_EN_LETTER_SIGN}"""
 

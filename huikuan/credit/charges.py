@@ -22,7 +22,7 @@ from huikuan.core.errors import RuleViolation
 from huikuan.core.policy import policy_value
 from huikuan.credit import figures
 from huikuan.credit.fees import days_overdue, overdue_fee, total_fee
-from huikuan.credit.models import FeeCharge, FeeChargeLine, FeeChargeMode, NumberSequence
+from huikuan.credit.models import FeeCharge, FeeChargeLine, FeeChargeMode, FeeKind, NumberSequence
 from huikuan.ledger.models import Customer, Invoice
 from huikuan.ledger.services import invoice_issue
 
@@ -59,7 +59,7 @@ def uncharged_fee_lines(*, customer: Customer, as_of: date) -> list[PendingLine]
         )
     }
     charged_to = dict(
-        FeeChargeLine.objects.filter(invoice__in=invoices.values())
+        FeeChargeLine.objects.filter(invoice__in=invoices.values(), charge__kind=FeeKind.OVERDUE_FEE)
         .values("invoice_id")
         .annotate(last=Max("charge__as_of"))
         .values_list("invoice_id", "last")
@@ -77,8 +77,19 @@ def uncharged_fee_lines(*, customer: Customer, as_of: date) -> list[PendingLine]
     return lines
 
 
-def _note_number(on: date) -> str:
-    series = f"{NOTE_PREFIX}-{on.year}"
+def charged_up_to(*, invoice_ids: list[int], kind: str) -> dict[int, date]:
+    """The date up to which each invoice's ``kind`` was last charged (invoices never charged are
+    left out): days up to it are never charged again."""
+    return dict(
+        FeeChargeLine.objects.filter(invoice_id__in=invoice_ids, charge__kind=kind)
+        .values("invoice_id")
+        .annotate(last=Max("charge__as_of"))
+        .values_list("invoice_id", "last")
+    )
+
+
+def _note_number(on: date, prefix: str = NOTE_PREFIX) -> str:
+    series = f"{prefix}-{on.year}"
     sequence, _created = NumberSequence.objects.get_or_create(name=series)
     sequence = NumberSequence.objects.select_for_update().get(pk=sequence.pk)
     sequence.last += 1
@@ -87,16 +98,26 @@ def _note_number(on: date) -> str:
 
 
 @transaction.atomic
-def fee_charge_record(*, customer: Customer, as_of: date, mode: str, charged_by: str) -> FeeCharge | None:
-    """Record the fee not yet charged to ``customer`` up to ``as_of`` as one charge with its
-    lines; None when nothing is left to charge. The customer row is locked first, so two
-    charges at once cannot charge the same days."""
+def fee_charge_record(
+    *,
+    customer: Customer,
+    as_of: date,
+    mode: str,
+    charged_by: str,
+    kind: str = FeeKind.OVERDUE_FEE,
+    pending=None,
+) -> FeeCharge | None:
+    """Record the fee (or, with ``kind`` and ``pending``, another charge computed by its own
+    rule: a callable of the customer and the date giving ``PendingLine``s) not yet charged to
+    ``customer`` up to ``as_of`` as one charge with its lines; None when nothing is left to
+    charge. The customer row is locked first, so two charges at once cannot charge the same days."""
     Customer.objects.select_for_update().filter(pk=customer.pk).first()
-    lines = uncharged_fee_lines(customer=customer, as_of=as_of)
+    lines = (pending or uncharged_fee_lines)(customer=customer, as_of=as_of)
     if not lines:
         return None
     charge = FeeCharge.objects.create(
         customer=customer,
+        kind=kind,
         as_of=as_of,
         mode=mode,
         amount=total_fee(line.amount for line in lines),
@@ -131,20 +152,49 @@ def overdue_fee_charge(*, customer: Customer, as_of: date, charged_by: str) -> F
             _("The overdue fee is charged as %(mode)s, not as a debit note (CREDIT_FEE_CHARGE).")
             % {"mode": fee_charge_mode()}
         )
+    return debit_note_charge(
+        customer=customer,
+        as_of=as_of,
+        charged_by=charged_by,
+        kind=FeeKind.OVERDUE_FEE,
+        prefix=NOTE_PREFIX,
+        description=_("Overdue capital-occupation fee up to %(date)s on %(invoices)s"),
+    )
+
+
+@transaction.atomic
+def debit_note_charge(
+    *,
+    customer: Customer,
+    as_of: date,
+    charged_by: str,
+    kind: str,
+    prefix: str,
+    description: str,
+    pending=None,
+) -> FeeCharge | None:
+    """Charge what is not yet charged up to ``as_of`` (see :func:`fee_charge_record`) as a debit
+    note: an invoice <prefix>-<year>-<n> in the functional currency dated ``as_of``, due by the
+    customer's terms, described by ``description`` (with %(date)s and %(invoices)s). None when
+    nothing is left to charge."""
     charge = fee_charge_record(
-        customer=customer, as_of=as_of, mode=FeeChargeMode.DEBIT_NOTE, charged_by=charged_by
+        customer=customer,
+        as_of=as_of,
+        mode=FeeChargeMode.DEBIT_NOTE,
+        charged_by=charged_by,
+        kind=kind,
+        pending=pending,
     )
     if charge is None:
         return None
     numbers = ", ".join(line.invoice.number for line in charge.lines.select_related("invoice"))
     charge.debit_note = invoice_issue(
-        number=_note_number(as_of),
+        number=_note_number(as_of, prefix),
         customer=customer,
         invoice_date=as_of,
         amount=charge.amount,
         currency=policy_value("FUNCTIONAL_CURRENCY"),
-        description=_("Overdue capital-occupation fee up to %(date)s on %(invoices)s")
-        % {"date": as_of.isoformat(), "invoices": numbers[:400]},
+        description=description % {"date": as_of.isoformat(), "invoices": numbers[:400]},
     )
     charge.save(update_fields=["debit_note"])
     return charge
@@ -154,6 +204,7 @@ def fee_charge_as_dict(charge: FeeCharge) -> dict:
     """A charge and its lines, for the API and the CLI."""
     return {
         "customer_code": charge.customer.code,
+        "kind": charge.kind,
         "as_of": charge.as_of.isoformat(),
         "mode": charge.mode,
         "amount": f"{charge.amount:.2f}",

@@ -48,13 +48,14 @@ from huikuan.credit.services import (
     system_user,
 )
 from huikuan.ledger.models import CreditClass, Customer, Invoice
-from huikuan.ledger.services import invoice_extend_term
+from huikuan.ledger.services import customer_term_grant, granted_term_days, invoice_extend_term
 
 CLASS_CHANGE = "class_change"
 TERM_EXTENSION = "term_extension"
 ORDER_RELEASE = "order_release"
 HOLD_LIFT = "hold_lift"
 CREDIT_LIMIT = "credit_limit"
+CUSTOMER_TERMS = "customer_terms"
 
 
 # ---------------------------------------------------------------- class changes
@@ -271,6 +272,70 @@ def _term_extension_rejected(request: ApprovalRequest, actor) -> None:
     TermExtensionRequest.objects.filter(pk=request.payload["request_id"]).update(
         status=RequestStatus.REJECTED, decided_at=timezone.now()
     )
+
+
+# ---------------------------------------------------------------- a customer's terms
+
+
+@transaction.atomic
+def customer_terms_extension_request(
+    *, customer: Customer, days: int, reason: str, requested_by, valid_until: date | None = None
+) -> ApprovalRequest:
+    """Ask that a customer's terms may exceed its class's by ``days`` (seed 002: terms follow the
+    class, plus granted extensions), until ``valid_until`` or without end. Once approved the
+    grant raises the ceiling that imports and API writes check the customer's term days against."""
+    if days <= 0:
+        raise RuleViolation(_("an extension of terms adds days; got %(days)s") % {"days": days})
+    if not reason.strip():
+        raise RuleViolation(_("an extension of terms needs its reason"))
+    if ApprovalRequest.objects.filter(kind=CUSTOMER_TERMS, customer=customer, status=Status.PENDING).exists():
+        raise RuleViolation(
+            _("customer %(code)s already has an extension of terms pending") % {"code": customer.code}
+        )
+    until = _("until %(date)s") % {"date": valid_until.isoformat()} if valid_until else _("without end")
+    return approval_request_submit(
+        kind=CUSTOMER_TERMS,
+        requested_by=requested_by,
+        summary=_("%(code)s: terms %(days)s days beyond class %(cls)s, %(until)s: %(reason)s")
+        % {
+            "code": customer.code,
+            "days": days,
+            "cls": customer.credit_class or "-",
+            "until": until,
+            "reason": reason,
+        },
+        customer=customer,
+        payload={
+            "customer_code": customer.code,
+            "days": days,
+            "reason": reason,
+            "valid_until": valid_until.isoformat() if valid_until else "",
+        },
+        subject_ref=f"customer:{customer.code}",
+    )
+
+
+def _customer_terms_approved(request: ApprovalRequest, actor) -> None:
+    payload = request.payload
+    until = payload.get("valid_until") or ""
+    customer_term_grant(
+        customer=Customer.objects.get(pk=request.customer_id),
+        days=int(payload["days"]),
+        reason=payload.get("reason", ""),
+        approved_by=actor.get_username(),
+        granted_on=timezone.localdate(),
+        valid_until=date.fromisoformat(until) if until else None,
+        approval_number=request.number,
+    )
+
+
+def customer_terms_ceiling(*, customer: Customer, on: date) -> dict:
+    """The longest term ``customer`` may have on ``on``: its class's, the days granted and in force,
+    and their sum (None without a class)."""
+    by_class = policy_value("TERM_DAYS_BY_CLASS")
+    granted = granted_term_days(customer_ids=[customer.pk], on=on).get(customer.pk, 0)
+    base = by_class.get(customer.credit_class) if customer.credit_class else None
+    return {"class_days": base, "granted_days": granted, "ceiling": None if base is None else base + granted}
 
 
 # ---------------------------------------------------------------- order releases
@@ -511,8 +576,10 @@ def credit_review(*, as_of: date, requested_by=None) -> ReviewResult:
             continue
         payment_floor = thresholds.get(current, {}).get("payment")
         before = earlier.get(evaluation.customer_id)
-        fell = before is not None and evaluation.payment_score < before.payment_score
-        under = payment_floor is not None and evaluation.payment_score < Decimal(payment_floor)
+        score = evaluation.payment_score  # none: insufficient data, no fall shown
+        fell = score is not None and before is not None and before.payment_score is not None
+        fell = fell and score < before.payment_score
+        under = score is not None and payment_floor is not None and score < Decimal(payment_floor)
         if fell or under:
             worsening.append(evaluation)
     result.downgrades = evaluations_propose(evaluations=worsening, requested_by=requested_by, source="review")
@@ -546,6 +613,11 @@ def register_approval_kinds() -> None:
         label=gettext_lazy("term extension"),
         on_approved=_term_extension_approved,
         on_rejected=_term_extension_rejected,
+    )
+    register_kind(
+        CUSTOMER_TERMS,
+        label=gettext_lazy("extension of a customer's terms"),
+        on_approved=_customer_terms_approved,
     )
     register_kind(ORDER_RELEASE, label=gettext_lazy("order release"), on_approved=_order_release_approved)
     register_kind(HOLD_LIFT, label=gettext_lazy("credit hold lift"), on_approved=_hold_lift_approved)

@@ -42,11 +42,11 @@ class CreditEvaluation(models.Model):
     falling_due = ScaledDecimalField(_("falling due in the month"))
     collection_rate = ScaledDecimalField(_("collection completion rate"), places=6, null=True, blank=True)
     industry_position = models.CharField(_("industry position"), max_length=32, blank=True)
-    # Scores, each capped at its maximum.
-    revenue_score = ScaledDecimalField(_("revenue score"))
-    profitability_score = ScaledDecimalField(_("profitability score"))
-    payment_score = ScaledDecimalField(_("payment score"))
-    industry_score = ScaledDecimalField(_("industry score"))
+    # Scores, each capped at its maximum; none for an item without data (insufficient data).
+    revenue_score = ScaledDecimalField(_("revenue score"), null=True, blank=True)
+    profitability_score = ScaledDecimalField(_("profitability score"), null=True, blank=True)
+    payment_score = ScaledDecimalField(_("payment score"), null=True, blank=True)
+    industry_score = ScaledDecimalField(_("industry score"), null=True, blank=True)
     total_score = ScaledDecimalField(_("total score"))
     proposed_class = models.CharField(_("proposed class"), max_length=1)
     current_class = models.CharField(_("class at the time"), max_length=1, blank=True)
@@ -317,12 +317,19 @@ class FeeChargeMode(models.TextChoices):
     ORDER_SURCHARGE = "order_surcharge", _("order surcharge")
 
 
+class FeeKind(models.TextChoices):
+    OVERDUE_FEE = "overdue_fee", _("overdue capital-occupation fee")
+    LATE_INTEREST = "late_interest", _("statutory late-payment interest")
+
+
 class FeeCharge(models.Model):
-    """The overdue capital-occupation fee (超期资金占用费) charged to a customer up to a date:
-    as a debit note (an invoice of its own) or as a surcharge on an order. Its lines name the
-    invoices and the days charged; days once charged are never charged again."""
+    """The overdue capital-occupation fee (超期资金占用费) or the statutory late-payment interest
+    (逾期利息) charged to a customer up to a date: as a debit note (an invoice of its own) or, for
+    the fee, as a surcharge on an order. Its lines name the invoices and the days charged; days
+    once charged (of the same kind) are never charged again."""
 
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="fee_charges")
+    kind = models.CharField(_("kind"), max_length=16, choices=FeeKind.choices, default=FeeKind.OVERDUE_FEE)
     as_of = models.DateField(_("charged up to"))
     mode = models.CharField(_("charged as"), max_length=16, choices=FeeChargeMode.choices)
     amount = ScaledDecimalField(_("fee"))
@@ -359,8 +366,79 @@ class FeeChargeLine(models.Model):
         return f"{self.invoice_id} {self.days} {self.amount}"
 
 
+class MarketItem(models.TextChoices):
+    INDUSTRY = "industry", _("industry position")
+    REVENUE = "revenue", _("revenue contribution")
+
+
+class MarketAssessment(models.Model):
+    """An item of the monthly classification entered or confirmed by market development (seed
+    002: items 1 and 4 are theirs, 2 and 3 finance's): the industry position, in force from the
+    day confirmed; or, where the company wants it, the revenue contribution of a month."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="market_assessments")
+    item = models.CharField(_("item"), max_length=16, choices=MarketItem.choices)
+    period = models.CharField(_("period"), max_length=7, blank=True)  # revenue: YYYY-MM
+    industry_position = models.CharField(_("industry position"), max_length=32, blank=True)
+    revenue = ScaledDecimalField(_("revenue contribution"), null=True, blank=True)
+    confirmed_by = models.CharField(_("confirmed by"), max_length=150)
+    confirmed_on = models.DateField(_("confirmed on"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["customer", "item", "confirmed_on", "id"]
+        indexes = [models.Index(fields=["item", "customer", "confirmed_on"], name="market_item_customer")]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.item} {self.period}"
+
+
+class LprRate(models.Model):
+    """The one-year loan prime rate (1年期贷款市场报价利率, LPR) in force from a date, as published;
+    a contract's late-payment rate may not be below the LPR on the day it was agreed."""
+
+    effective_from = models.DateField(_("in force from"), unique=True)
+    rate = ScaledDecimalField(_("one-year LPR (annual)"), places=6)
+    entered_by = models.CharField(_("entered by"), max_length=150, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-effective_from"]
+        constraints = [models.CheckConstraint(condition=Q(rate__gt=0), name="lpr_rate_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.effective_from}: {self.rate}"
+
+
+class ContractInterestRate(models.Model):
+    """A customer's contractual late-payment interest rate (annual) from a date; without one the
+    statutory rate applies (保障中小企业款项支付条例: 0.05% a day)."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="interest_rates")
+    annual_rate = ScaledDecimalField(_("annual rate"), places=6)
+    effective_from = models.DateField(_("agreed on"))
+    contract_reference = models.CharField(_("contract"), max_length=100, blank=True)
+    # The LPR in force on the day the rate was agreed, which it was checked against.
+    lpr_checked = ScaledDecimalField(_("LPR on that day"), places=6, null=True, blank=True)
+    set_by = models.CharField(_("set by"), max_length=150, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["customer", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "effective_from"], name="interest_rate_once_a_day"),
+            models.CheckConstraint(condition=Q(annual_rate__gt=0), name="interest_rate_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.effective_from}: {self.annual_rate}"
+
+
 for _model in (
+    MarketAssessment,
     FeeCharge,
+    LprRate,
+    ContractInterestRate,
     FeeChargeLine,
     CreditEvaluation,
     ClassChange,

@@ -35,7 +35,16 @@ NOTE_KEPT = {
 NOTE_NO_MARGIN = gettext_noop(
     "kept last month's profitability score: no gross margin on the month's invoices"
 )
-NOTE_NO_EARLIER = gettext_noop("no earlier score to keep: counted as 0")
+NOTE_NO_EARLIER = gettext_noop("insufficient data: no earlier score to keep; counted as 0 for the class")
+# Items 1 and 4 are market development's (seed 002): without their confirmation, no score.
+NOTE_UNCONFIRMED = {
+    "industry": gettext_noop(
+        "insufficient data: the industry position is not confirmed by market development"
+    ),
+    "revenue": gettext_noop(
+        "insufficient data: the revenue contribution is not confirmed by market development"
+    ),
+}
 # A first evaluation with no history of an item (seed 002): the class is not decided on it.
 NOTE_INSUFFICIENT = gettext_noop(
     "insufficient data: no history of an item and no earlier score, so the current class is kept"
@@ -53,6 +62,11 @@ class ScoreRules:
     benchmark_margin: Decimal
     payment_target_rate: Decimal
     industry_points: Mapping[str, Decimal]
+    # By department (or product line); a department not listed uses ``benchmark_margin``.
+    benchmark_by_department: Mapping[str, Decimal] = field(default_factory=dict)
+
+    def benchmark_for(self, department: str) -> Decimal:
+        return self.benchmark_by_department.get(department, self.benchmark_margin)
 
 
 def collection_completion_rate(
@@ -81,7 +95,11 @@ class MonthInputs:
     receipts: Decimal
     overdue_at_start: Decimal
     falling_due: Decimal
-    industry_position: str
+    # None: not confirmed by market development (seed 002: items 1 and 4 are theirs).
+    industry_position: str | None
+    department: str = ""
+    # False: the company wants the revenue contribution confirmed and it is not (for the month).
+    revenue_confirmed: bool = True
 
     @property
     def weighted_margin(self) -> Decimal | None:
@@ -104,17 +122,32 @@ class MonthInputs:
 
 @dataclass(frozen=True)
 class Scores:
-    revenue: Decimal
-    profitability: Decimal
-    payment: Decimal
-    industry: Decimal
+    """The four scores; an item without data (insufficient data) is None, never 0."""
+
+    revenue: Decimal | None
+    profitability: Decimal | None
+    payment: Decimal | None
+    industry: Decimal | None
 
     @property
     def total(self) -> Decimal:
-        return self.revenue + self.profitability + self.payment + self.industry
+        """The sum of the items that have a score."""
+        return sum((value for value in self.as_dict().values() if value is not None), ZERO)
 
-    def as_dict(self) -> dict[str, Decimal]:
+    def as_dict(self) -> dict[str, Decimal | None]:
         return {item: getattr(self, item) for item in ITEMS}
+
+    def missing(self) -> set[str]:
+        return {item for item, value in self.as_dict().items() if value is None}
+
+    def filled(self, value_for_missing: Mapping[str, Decimal] | None = None) -> Scores:
+        """The scores with each missing item at ``value_for_missing`` (its maximum), else 0."""
+        return Scores(
+            **{
+                item: (value if value is not None else (value_for_missing or {}).get(item, ZERO))
+                for item, value in self.as_dict().items()
+            }
+        )
 
 
 @dataclass(frozen=True)
@@ -139,10 +172,11 @@ def revenue_score(*, customer_revenue: Decimal, department_revenue: Decimal, rul
     return capped(share / rules.revenue_share_base * rules.revenue_factor, rules.maxima["revenue"])
 
 
-def profitability_score(*, weighted_margin: Decimal, rules: ScoreRules) -> Decimal:
-    """Revenue-weighted gross margin / benchmark margin × maximum, capped."""
+def profitability_score(*, weighted_margin: Decimal, rules: ScoreRules, department: str = "") -> Decimal:
+    """Revenue-weighted gross margin / the benchmark margin of the department (or product line,
+    else the company's) × maximum, capped."""
     maximum = rules.maxima["profitability"]
-    return capped(weighted_margin / rules.benchmark_margin * maximum, maximum)
+    return capped(weighted_margin / rules.benchmark_for(department) * maximum, maximum)
 
 
 def payment_score(*, collection_rate: Decimal, rules: ScoreRules) -> Decimal:
@@ -157,7 +191,9 @@ def industry_score(*, industry_position: str, rules: ScoreRules) -> Decimal:
 
 
 def class_for(scores: Scores, thresholds: Mapping[str, Mapping[str, Decimal]]) -> str:
-    """The first of A, B, C whose five thresholds (four items and the total) are all met, else D."""
+    """The first of A, B, C whose five thresholds (four items and the total) are all met, else D
+    (a missing item counts as 0 here: callers decide what a missing item means)."""
+    scores = scores.filled()
     values = {**scores.as_dict(), "total": scores.total}
     for credit_class in CLASSES_IN_ORDER:
         minima = thresholds.get(credit_class)
@@ -174,33 +210,46 @@ def score_month(
     A first evaluation (no ``previous``) of a customer that already has a class, with no
     history of an item, does not decide a class on a missing item: it says "insufficient data"
     and keeps the current class — unless the items it does have data for are by themselves below
-    that class (each missing item counted at its maximum), a drop the data shows. (A missing
-    item's stored score is 0, with that note beside it.)
+    that class (each missing item counted at its maximum), a drop the data shows. A missing
+    item's score is None (shown as "insufficient data"), never 0; a customer without a class
+    gets the class its other items earn, the missing one counted as 0.
     """
     notes: list[str] = []
-    missing: set[str] = set()
 
-    def kept(item: str, note: str) -> Decimal:
+    def kept(item: str, note: str) -> Decimal | None:
         notes.append(note)
-        if previous is None:
-            missing.add(item)
+        earlier = None if previous is None else getattr(previous, item)
+        if earlier is None:
             marker = NOTE_INSUFFICIENT if current_class else NOTE_NO_EARLIER
             if marker not in notes:
                 notes.append(marker)
-            return ZERO
-        return getattr(previous, item)
+        return earlier
+
+    def unconfirmed(item: str) -> None:
+        notes.append(NOTE_UNCONFIRMED[item])
+        if current_class and NOTE_INSUFFICIENT not in notes:
+            notes.append(NOTE_INSUFFICIENT)
 
     if inputs.customer_revenue > 0:
-        revenue = revenue_score(
-            customer_revenue=inputs.customer_revenue,
-            department_revenue=inputs.department_revenue,
-            rules=rules,
+        revenue = (
+            revenue_score(
+                customer_revenue=inputs.customer_revenue,
+                department_revenue=inputs.department_revenue,
+                rules=rules,
+            )
+            if inputs.revenue_confirmed
+            else unconfirmed("revenue")
         )
         margin = inputs.weighted_margin
         if margin is None:
             profitability = kept("profitability", NOTE_NO_MARGIN)
         else:
-            profitability = profitability_score(weighted_margin=margin, rules=rules)
+            profitability = profitability_score(
+                weighted_margin=margin, rules=rules, department=inputs.department
+            )
+    elif not inputs.revenue_confirmed:
+        revenue = unconfirmed("revenue")
+        profitability = kept("profitability", NOTE_KEPT["profitability"])
     else:
         revenue = kept("revenue", NOTE_KEPT["revenue"])
         profitability = kept("profitability", NOTE_KEPT["profitability"])
@@ -209,14 +258,14 @@ def score_month(
         payment = kept("payment", NOTE_KEPT["payment"])
     else:
         payment = payment_score(collection_rate=rate, rules=rules)
-    industry = industry_score(industry_position=inputs.industry_position, rules=rules)
+    if inputs.industry_position is None:
+        industry = unconfirmed("industry")
+    else:
+        industry = industry_score(industry_position=inputs.industry_position, rules=rules)
     scores = Scores(revenue=revenue, profitability=profitability, payment=payment, industry=industry)
     proposed = class_for(scores, rules.thresholds)
-    if missing and current_class:
-        at_best = Scores(
-            **{item: rules.maxima[item] if item in missing else getattr(scores, item) for item in ITEMS}
-        )
-        shown = class_for(at_best, rules.thresholds)
+    if scores.missing() and current_class:
+        shown = class_for(scores.filled(rules.maxima), rules.thresholds)
         proposed = shown if is_below(shown, current_class) else current_class
     return MonthScore(scores=scores, proposed_class=proposed, notes=notes)
 

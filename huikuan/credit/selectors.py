@@ -365,11 +365,16 @@ class CreditSummary:
         }
 
 
+def evaluation_scores(evaluation: CreditEvaluation) -> dict[str, str | None]:
+    """The four scores as text; None for an item with insufficient data."""
+    return {item: None if value is None else str(value) for item, value in evaluation.scores.items()}
+
+
 def evaluation_as_dict(evaluation: CreditEvaluation) -> dict[str, Any]:
     return {
         "period": evaluation.period,
         "version": evaluation.version,
-        "scores": {item: str(value) for item, value in evaluation.scores.items()},
+        "scores": evaluation_scores(evaluation),
         "total": str(evaluation.total_score),
         "proposed_class": evaluation.proposed_class,
         "class_at_the_time": evaluation.current_class,

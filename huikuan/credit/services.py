@@ -19,6 +19,8 @@ from huikuan.core.errors import RuleViolation
 from huikuan.core.policy import policy_value, policy_values
 from huikuan.credit import figures
 from huikuan.credit.altman import Statement, altman_score
+from huikuan.credit.benchmarks import benchmarks_by_department
+from huikuan.credit.market import confirmed_industry, confirmed_revenue
 from huikuan.credit.models import (
     ClassChange,
     CreditEvaluation,
@@ -35,6 +37,7 @@ from huikuan.credit.price_approvals import SYSTEM_USERNAME as SYSTEM_USERNAME
 from huikuan.credit.price_approvals import system_user as system_user
 from huikuan.credit.scoring import NOTE_INSUFFICIENT, MonthInputs, ScoreRules, Scores, score_month
 from huikuan.ledger.models import CreditClass, Customer, CustomerStatus
+from huikuan.ledger.services import granted_term_days
 
 # ---------------------------------------------------------------- monthly classification
 
@@ -66,6 +69,7 @@ def score_rules() -> ScoreRules:
         benchmark_margin=rules["CREDIT_BENCHMARK_MARGIN"],
         payment_target_rate=rules["CREDIT_PAYMENT_TARGET_RATE"],
         industry_points=rules["CREDIT_INDUSTRY_POINTS"],
+        benchmark_by_department=benchmarks_by_department(rules["CREDIT_BENCHMARK_MARGIN_BY_DEPARTMENT"]),
     )
 
 
@@ -146,6 +150,8 @@ def credit_evaluate(*, period: str, evaluated_by: str = "") -> EvaluationRun:
     for customer_id, (amount, _, _) in revenue.items():
         department = department_of.get(customer_id, "")
         department_revenue[department] = department_revenue.get(department, Decimal(0)) + amount
+    industry = confirmed_industry(on=last)
+    market_revenue = confirmed_revenue(period=period)
     previous = _latest_by_customer(previous_period(period), _SCORE_FIELDS)
     existing = _latest_by_customer(period, (*_COMPARED, *_KEPT_FIELDS))
     zero = Decimal("0.00")
@@ -154,6 +160,9 @@ def credit_evaluate(*, period: str, evaluated_by: str = "") -> EvaluationRun:
     for customer in customers:
         customer_revenue, margin_revenue, margin_weighted = revenue.get(customer.id, (zero, zero, zero))
         overdue, due = collectible.get(customer.id, (zero, zero))
+        revenue_confirmed = market_revenue is None or customer.id in market_revenue
+        if market_revenue is not None and revenue_confirmed:
+            customer_revenue = market_revenue[customer.id]
         inputs = MonthInputs(
             customer_revenue=customer_revenue,
             department_revenue=department_revenue.get(customer.department, zero),
@@ -162,7 +171,9 @@ def credit_evaluate(*, period: str, evaluated_by: str = "") -> EvaluationRun:
             receipts=receipts.get(customer.id, zero),
             overdue_at_start=overdue,
             falling_due=due,
-            industry_position=customer.industry_position,
+            industry_position=industry.get(customer.id),
+            department=customer.department,
+            revenue_confirmed=revenue_confirmed,
         )
         before = previous.get(customer.id)
         last_scores = (
@@ -183,12 +194,12 @@ def credit_evaluate(*, period: str, evaluated_by: str = "") -> EvaluationRun:
             department=customer.department,
             department_revenue=inputs.department_revenue,
             weighted_margin=inputs.weighted_margin,
-            benchmark_margin=rules.benchmark_margin,
+            benchmark_margin=rules.benchmark_for(customer.department),
             receipts=inputs.receipts,
             overdue_at_start=inputs.overdue_at_start,
             falling_due=inputs.falling_due,
             collection_rate=inputs.collection_rate,
-            industry_position=customer.industry_position,
+            industry_position=industry.get(customer.id, ""),
             revenue_score=month.scores.revenue,
             profitability_score=month.scores.profitability,
             payment_score=month.scores.payment,
@@ -217,16 +228,17 @@ def credit_evaluate(*, period: str, evaluated_by: str = "") -> EvaluationRun:
     return run
 
 
-def _term_after(customer: Customer, to_class: str, by_class: dict[str, int]) -> int | None:
+def _term_after(customer: Customer, to_class: str, by_class: dict[str, int], granted: int = 0) -> int | None:
     """The customer's own term once its class is ``to_class`` (seed 002: terms follow the
     class). Without an own term it keeps following the class. An own term equal to the old
-    class's, or beyond the new class's, becomes the new class's; a shorter one is kept."""
+    class's becomes the new class's; one beyond the new class's plus the extension days granted
+    becomes that ceiling; a shorter one is kept."""
     own = customer.term_days
     if own is None or to_class not in by_class:
         return own
-    if own == by_class.get(customer.credit_class) or own > by_class[to_class]:
+    if own == by_class.get(customer.credit_class):
         return by_class[to_class]
-    return own
+    return min(own, by_class[to_class] + granted)
 
 
 class _DryRun(Exception):
@@ -297,7 +309,8 @@ def customer_class_change(
         source=source,
         changed_by=actor,
     )
-    customer.term_days = _term_after(customer, to_class, by_class)
+    granted = granted_term_days(customer_ids=[customer.pk], on=on).get(customer.pk, 0)
+    customer.term_days = _term_after(customer, to_class, by_class, granted)
     customer.credit_class = to_class
     customer.save(update_fields=["credit_class", "term_days"])
     term_now = customer.term_days if customer.term_days is not None else by_class.get(to_class)

@@ -20,6 +20,7 @@ from huikuan.demo.collections import (
     promises_make,
 )
 from huikuan.demo.credit import evaluations_year, orders_place, statements_record
+from huikuan.demo.credit_policies import market_and_benchmarks, terms_and_interest
 from huikuan.demo.legal import legal_demo
 from huikuan.demo.plans import clearance_plan_demo
 from huikuan.demo.pricing import fee_charges_raise, priced_orders_place
@@ -66,6 +67,7 @@ def demo_company_load(
         collectors = dict(Customer.objects.values_list("pk", "collector"))
         salesperson = next(user["username"] for user in users if user["role"] == "salesperson")
         rng = random.Random(f"{seed}:demo-company")  # noqa: S311 - reproducible, not a secret
+        summary.update(market_and_benchmarks(as_of=as_of))
         summary.update(evaluations_year(as_of=as_of))
         summary["financial_statements"] = statements_record(rng=rng, as_of=as_of, targets=targets)
         summary.update(orders_place(rng=rng, as_of=as_of, salesperson=salesperson))
@@ -75,6 +77,7 @@ def demo_company_load(
             rng=rng, as_of=as_of, habits=habits, collectors=collectors
         )
         summary["disputes"] = disputes_open(rng=rng, as_of=as_of)
+        summary.update(terms_and_interest(as_of=as_of))
         summary.update(promises_make(rng=rng, as_of=as_of, collectors=collectors))
         summary["payment_plans"] = plans_agree(as_of=as_of, collectors=collectors)
         summary.update(dunning_days(as_of=as_of))

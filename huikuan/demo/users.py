@@ -12,6 +12,7 @@ from huikuan.accounts.roles import (
     CREDIT_ANALYST,
     CREDIT_MANAGER,
     DEPARTMENT_HEAD,
+    MARKET_DEVELOPMENT,
     PRESIDENT,
     SALES_MANAGER,
     SALESPERSON,
@@ -29,6 +30,7 @@ DEMO_USERS = (
     ("demo.cfo", CFO),
     ("demo.president", PRESIDENT),
     ("demo.auditor", AUDITOR),
+    ("demo.market", MARKET_DEVELOPMENT),
 )
 
 

@@ -214,7 +214,7 @@ def payment_worsening(as_of: date) -> list[Candidate]:
     found = []
     for (customer_id, month), score in sorted(scores.items()):
         previous = scores.get((customer_id, before))
-        if month != period or previous is None or previous - score < drop:
+        if month != period or previous is None or score is None or previous - score < drop:
             continue
         found.append(
             Candidate(

@@ -8,6 +8,7 @@ that tests prove equal to the records they summarise. Every change is in the aud
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from auditlog.registry import auditlog
@@ -500,6 +501,32 @@ class AdvanceOffset(models.Model):
         return f"{self.receipt_id} → {self.allocation_id}"
 
 
+class CustomerTermGrant(models.Model):
+    """An approved extension of a customer's terms beyond its class's (seed 002: terms follow the
+    class, plus what was granted): while in force it raises the ceiling of the customer's own
+    term days by ``days``. Granted through the approvals mechanism; kept, never overwritten."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="term_grants")
+    days = models.PositiveIntegerField(_("days"))
+    reason = models.CharField(_("reason"), max_length=500)
+    approved_by = models.CharField(_("approved by"), max_length=150)
+    approval_number = models.CharField(_("approval"), max_length=32, blank=True)
+    granted_on = models.DateField(_("granted on"))
+    # The last day the extension is in force; none: until withdrawn.
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["customer", "granted_on", "id"]
+        constraints = [models.CheckConstraint(condition=Q(days__gt=0), name="term_grant_days_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id}: +{self.days} days"
+
+    def in_force(self, on: date) -> bool:
+        return self.granted_on <= on and (self.valid_until is None or self.valid_until >= on)
+
+
 for audited in (
     Customer,
     Invoice,
@@ -512,5 +539,6 @@ for audited in (
     RedLetterCorrection,
     AdvanceReceipt,
     AdvanceOffset,
+    CustomerTermGrant,
 ):
     auditlog.register(audited)

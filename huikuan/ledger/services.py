@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import F, Q, Sum
 from django.utils.translation import gettext
 
 from huikuan.core.errors import RuleViolation
@@ -25,6 +25,7 @@ from huikuan.ledger.models import (
     Allocation,
     CreditNote,
     Customer,
+    CustomerTermGrant,
     Invoice,
     Payment,
     Recovery,
@@ -48,12 +49,62 @@ def terms_mode() -> str:
     return "cap" if policy_value("CREDIT_TERMS_BEYOND_CLASS") == "cap" else "refuse"
 
 
-def terms_beyond_class(*, term_days: int, credit_class: str, ceiling: int) -> str:
-    """The one wording of a term refused (or capped) for exceeding its class's."""
+def terms_beyond_class(*, term_days: int, credit_class: str, ceiling: int, granted_days: int = 0) -> str:
+    """The one wording of a term refused (or capped) for exceeding its class's (plus what was granted)."""
+    if granted_days:
+        return gettext(
+            "%(days)s days exceed the term of class %(cls)s plus the %(granted)s days granted "
+            "(%(ceiling)s days); a longer term needs a further extension granted by approval"
+        ) % {"days": term_days, "cls": credit_class, "ceiling": ceiling, "granted": granted_days}
     return gettext(
         "%(days)s days exceed the term of class %(cls)s (%(ceiling)s days); "
         "a longer term needs an extension granted by approval"
     ) % {"days": term_days, "cls": credit_class, "ceiling": ceiling}
+
+
+def granted_term_days(*, customer_ids: Iterable[int], on: date) -> dict[int, int]:
+    """The extension days granted to each customer and in force on ``on`` (customers without
+    any are left out)."""
+    wanted = list(customer_ids)
+    granted: dict[int, int] = {}
+    rows = CustomerTermGrant.objects.filter(granted_on__lte=on).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=on)
+    )
+    for start in range(0, len(wanted), KEY_CHUNK):
+        chunk = wanted[start : start + KEY_CHUNK]
+        for customer_id, days in rows.filter(customer_id__in=chunk).values_list("customer_id", "days"):
+            granted[customer_id] = granted.get(customer_id, 0) + days
+    return granted
+
+
+@transaction.atomic
+def customer_term_grant(
+    *,
+    customer: Customer,
+    days: int,
+    reason: str,
+    approved_by: str,
+    granted_on: date,
+    valid_until: date | None = None,
+    approval_number: str = "",
+) -> CustomerTermGrant:
+    """Record an extension of a customer's terms by ``days`` beyond its class's (approved
+    elsewhere: ``huikuan.credit.flows``); the grant is kept as a record, in the audit trail."""
+    if days <= 0:
+        raise RuleViolation(gettext("an extension of terms adds days; got %(days)s") % {"days": days})
+    if not approved_by.strip():
+        raise RuleViolation(gettext("an extension of terms needs the approver's name"))
+    if valid_until is not None and valid_until < granted_on:
+        raise RuleViolation(gettext("an extension of terms cannot end before it is granted"))
+    return CustomerTermGrant.objects.create(
+        customer=customer,
+        days=days,
+        reason=reason,
+        approved_by=approved_by,
+        approval_number=approval_number,
+        granted_on=granted_on,
+        valid_until=valid_until,
+    )
 
 
 @transaction.atomic

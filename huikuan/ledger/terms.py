@@ -46,12 +46,20 @@ def term_days_ceiling(
 
 
 def terms_within_class(
-    *, term_days: int | None, credit_class: str, term_days_by_class: Mapping[str, int], mode: str
+    *,
+    term_days: int | None,
+    credit_class: str,
+    term_days_by_class: Mapping[str, int],
+    mode: str,
+    granted_days: int = 0,
 ) -> tuple[int | None, int | None]:
-    """A customer's term days checked against its class: (the term to keep, the ceiling it
-    passed or None). Within the ceiling (or without a class or own term) the term is kept;
-    beyond it, ``mode`` "cap" keeps the ceiling and "refuse" keeps nothing (None, ceiling)."""
-    ceiling = term_days_ceiling(credit_class=credit_class, term_days_by_class=term_days_by_class)
+    """A customer's term days checked against its class's term plus the extension days granted
+    to it: (the term to keep, the ceiling it passed or None). Within the ceiling (or without a
+    class or own term) the term is kept; beyond it, ``mode`` "cap" keeps the ceiling and
+    "refuse" keeps nothing (None, ceiling)."""
+    ceiling = term_days_ceiling(
+        credit_class=credit_class, term_days_by_class=term_days_by_class, granted_days=granted_days
+    )
     if term_days is None or ceiling is None or term_days <= ceiling:
         return term_days, None
     return (ceiling if mode == "cap" else None), ceiling

@@ -31,6 +31,44 @@ class ExtensionForm(forms.Form):
         self.fields["invoice"].choices = [(number, number) for number in invoices]
 
 
+class TermsForm(forms.Form):
+    """An extension of the customer's terms beyond its class's (an approval)."""
+
+    days = forms.IntegerField(label=_("Days beyond the class's term"), min_value=1, max_value=DAYS_MAX)
+    valid_until = BusinessDateField(label=_("Valid until (empty: without end)"), required=False, widget=DATE)
+    reason = TextField(label=_("Reason"), max_length=500)
+
+
+RATE = {"max_digits": 9, "decimal_places": 6}
+
+
+class InterestRateForm(forms.Form):
+    """A customer's contractual late-payment rate: annual, as a fraction (0.0365 for 3.65 %)."""
+
+    annual_rate = forms.DecimalField(label=_("Annual rate (0.0365 for 3.65%)"), min_value=0, **RATE)
+    effective_from = BusinessDateField(label=_("Agreed on"), widget=DATE)
+    contract_reference = TextField(label=_("Contract"), max_length=100, required=False)
+
+
+class LprForm(forms.Form):
+    effective_from = BusinessDateField(label=_("In force from"), widget=DATE)
+    rate = forms.DecimalField(label=_("One-year LPR (0.03 for 3.00%)"), min_value=0, **RATE)
+
+
+class MarketForm(forms.Form):
+    """Market development confirms the industry position and, where asked, a month's revenue."""
+
+    industry_position = forms.ChoiceField(label=_("Industry position"), choices=[])
+    period = forms.CharField(label=_("Revenue contribution of the month"), required=False, widget=PERIOD)
+    revenue = forms.DecimalField(
+        label=_("Revenue contribution (empty: the ledger's)"), required=False, min_value=0, **MONEY
+    )
+
+    def __init__(self, *args, positions: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["industry_position"].choices = positions
+
+
 class HoldForm(forms.Form):
     reason = TextField(label=_("Reason"), max_length=500)
 

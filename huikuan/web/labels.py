@@ -47,6 +47,7 @@ ROLES = {
     "sales_manager": _("sales manager"),
     "department_head": _("department head"),
     "legal": pgettext_lazy("role", "legal"),
+    "market_development": _("market development"),
     "cfo": _("CFO"),
     "president": _("president"),
     "auditor": _("auditor"),
@@ -77,6 +78,7 @@ APPROVAL_KINDS = {
     "order_release": _("order release"),
     "hold_lift": _("credit hold lift"),
     "price_approval": _("price approval"),
+    "customer_terms": _("extension of a customer's terms"),
 }
 
 INDUSTRY_POSITIONS = {
@@ -123,9 +125,18 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     "CREDIT_TERMS_BEYOND_CLASS": (
         _("A customer's term beyond its class's"),
         _(
-            "A term longer than the class's in a customer import or API write is refused (refuse), "
-            "or cut to the class's term with a warning in the import report (cap)."
+            "A term longer than the class's plus the extension days granted to the customer, in a "
+            "customer import or API write, is refused (refuse), or cut to that ceiling with a "
+            "warning in the import report (cap)."
         ),
+    ),
+    "LATE_INTEREST_DAILY_RATE": (
+        _("Late-payment interest without a contract rate (a day)"),
+        _("The statutory rate (万分之五 = 0.0005 a day) on the undisputed part of an overdue invoice."),
+    ),
+    "LATE_INTEREST_FROM": (
+        _("Late-payment interest counts from"),
+        _("No interest counts for days before this date (YYYY-MM-DD; the regulation: 2025-06-01)."),
     ),
     "CREDIT_FEE_CHARGE": (
         _("How the overdue fee is charged"),
@@ -195,6 +206,17 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     "CREDIT_BENCHMARK_MARGIN": (
         _("Profitability score: benchmark gross margin"),
         _("Profitability score = weighted gross margin ÷ benchmark × its maximum."),
+    ),
+    "CREDIT_BENCHMARK_MARGIN_BY_DEPARTMENT": (
+        _("Benchmark margins by department or product line"),
+        _("A customer's profitability score uses its department's benchmark, else the company's."),
+    ),
+    "CREDIT_REVENUE_CONFIRMED_BY_MARKET": (
+        _("Revenue contribution confirmed by market development"),
+        _(
+            "When set, each month's revenue contribution counts only once market development has "
+            "confirmed it; until then it is scored as insufficient data."
+        ),
     ),
     "CREDIT_PAYMENT_TARGET_RATE": (
         _("Payment score: target collection rate"),

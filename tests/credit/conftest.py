@@ -86,7 +86,7 @@ def payment(reference: str, customer: Customer, on: str, amount: str, currency: 
 
 @pytest.fixture
 def customers(db) -> dict[str, Customer]:
-    return {
+    made = {
         "HZ001": make_customer(
             "HZ001",
             name="杭州湖畔机电有限公司",
@@ -114,6 +114,24 @@ def customers(db) -> dict[str, Customer]:
             industry_position="global500",
         ),
     }
+    confirm_industry(*made.values())
+    return made
+
+
+def confirm_industry(*customers: Customer, on: date = date(2025, 1, 1)) -> None:
+    """Market development confirmed the customers' industry positions (seed 002: theirs to score)."""
+    from huikuan.credit.models import MarketAssessment
+
+    MarketAssessment.objects.bulk_create(
+        MarketAssessment(
+            customer=customer,
+            item="industry",
+            industry_position=customer.industry_position,
+            confirmed_by="market_li",
+            confirmed_on=on,
+        )
+        for customer in customers
+    )
 
 
 @pytest.fixture

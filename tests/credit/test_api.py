@@ -212,3 +212,51 @@ def test_refusals_speak_chinese_by_default(march, people):
     )
     assert response.status_code == 409
     assert response.json()["detail"].startswith("C 类客户不得延期")
+
+
+# ---------------------------------------------------------------- terms and late interest
+
+
+def test_longer_terms_are_asked_for_through_the_api_and_granted_by_approval(march, as_user, people):
+    response = as_user("sales_zhang").post(
+        "/api/credit/customer-terms/",
+        {"customer": "HZ001", "days": 15, "reason": "战略客户", "valid_until": "2026-12-31"},
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    request = ApprovalRequest.objects.get(number=response.json()["approval_number"])
+    assert request.kind == "customer_terms"
+    approval_decide(request=request, actor=people["dh_ma"], decision="approve")
+    [grant] = march["HZ001"].term_grants.all()
+    assert (grant.days, grant.valid_until) == (15, date(2026, 12, 31))
+    refused = as_user("auditor_he").post(
+        "/api/credit/customer-terms/", {"customer": "HZ001", "days": 15, "reason": "x"}, format="json"
+    )
+    assert refused.status_code == 403
+
+
+def test_late_interest_through_the_api_rate_refused_below_the_lpr_and_charged(march, as_user):
+    api = as_user("cm_sun")
+    figures = api.get("/api/credit/interest/", {"as_of": "2026-04-30", "customer": "HZ001"}).json()
+    # H-0101: 10,000 paid 10 days late + 40,000 open 79 days; H-0120: 20,000 open 46 days, at 0.05 %.
+    assert figures["total"] == "2090.00"
+    assert figures["customers"][0]["rate"] == {"basis": "statutory", "daily_rate": "0.0005"}
+    low = api.post(
+        "/api/credit/interest/rates/",
+        {"customer": "HZ001", "annual_rate": "0.025", "effective_from": "2026-01-05"},
+        format="json",
+    )
+    assert low.status_code == 409 and "below the one-year LPR" in low.json()["detail"]
+    assert api.get("/api/credit/lpr/").json()["rows"][-1] == {
+        "effective_from": "2025-05-20",
+        "rate": "0.030000",
+    }
+    charged = api.post(
+        "/api/credit/interest/charge/", {"customer": "HZ001", "as_of": "2026-04-30"}, format="json"
+    )
+    assert charged.status_code == 201 and charged.json()["kind"] == "late_interest"
+    assert charged.json()["amount"] == "2090.00"
+    again = api.post(
+        "/api/credit/interest/charge/", {"customer": "HZ001", "as_of": "2026-04-30"}, format="json"
+    )
+    assert again.json() == {"charged": False, "customer_code": "HZ001"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -89,7 +90,8 @@ def test_a_kept_score_is_last_months_own_not_zero(march):
 
 def test_an_invoice_without_margin_keeps_last_months_profitability(march):
     wz = by_code(credit_evaluate(period="2026-03"))["WZ003"]
-    assert wz.profitability_score == Decimal("0.00")
+    assert wz.profitability_score is None  # no earlier score: insufficient data, not 0
+    assert CreditEvaluation.objects.get(customer__code="WZ003").profitability_score is None
     assert any("no gross margin" in note for note in wz.notes)
 
 
@@ -242,3 +244,71 @@ def test_a_dry_run_shows_the_class_distribution_and_stores_nothing(march, huikua
 
     with pytest.raises(CommandError, match="cannot --apply"):
         huikuan("credit", "evaluate", "--period", "2026-03", "--dry-run", "--apply")
+
+
+def test_a_departments_benchmark_scores_its_customers_profitability(march):
+    from huikuan.core.errors import RuleViolation
+    from huikuan.credit.benchmarks import benchmark_margin_remove, benchmark_margin_set
+
+    before = by_code(credit_evaluate(period="2026-03"))["HZ001"]
+    department = before.department
+    benchmark_margin_set(department=department, margin=before.benchmark_margin * 2, updated_by="cm")
+    after = by_code(credit_evaluate(period="2026-03"))["HZ001"]
+    assert after.benchmark_margin == before.benchmark_margin * 2
+    assert after.version == before.version + 1  # a changed input: a new version
+    with pytest.raises(RuleViolation):
+        benchmark_margin_set(department=department, margin=Decimal("25"), updated_by="cm")  # not a fraction
+    benchmark_margin_remove(department=department, updated_by="cm")
+    assert by_code(credit_evaluate(period="2026-03"))["HZ001"].benchmark_margin == before.benchmark_margin
+
+
+# ---------------------------------------------------------------- market development's items
+
+
+@pytest.fixture
+def market_li(db):
+    from huikuan.accounts.services import user_create
+
+    return user_create(username="market_li", role="market_development", password="Huikuan-test-pw-1").user
+
+
+def test_only_market_development_confirms_the_industry_position_finance_cannot(march, people, market_li):
+    from huikuan.core.errors import RuleViolation
+    from huikuan.credit.market import industry_position_confirm
+
+    for finance in ("cm_sun", "analyst_qian", "cfo_wu"):
+        with pytest.raises(RuleViolation, match="Only market development"):
+            industry_position_confirm(
+                customer=march["NB002"], confirmed_by=people[finance], on=date(2026, 3, 1)
+            )
+    confirmed = industry_position_confirm(
+        customer=march["NB002"], confirmed_by=market_li, on=date(2026, 3, 2), industry_position="regional"
+    )
+    assert (confirmed.industry_position, confirmed.confirmed_by) == ("regional", "market_li")
+    assert by_code(credit_evaluate(period="2026-03"))["NB002"].industry_score == Decimal("9.00")
+
+
+def test_an_unconfirmed_industry_position_is_insufficient_data_and_keeps_the_class(march):
+    from huikuan.credit.models import MarketAssessment
+    from huikuan.credit.scoring import NOTE_INSUFFICIENT
+
+    MarketAssessment.objects.filter(customer=march["SG005"]).delete()
+    sg = by_code(credit_evaluate(period="2026-03"))["SG005"]
+    assert sg.industry_score is None and sg.industry_position == ""
+    assert NOTE_INSUFFICIENT in sg.notes and any("not confirmed by market development" in n for n in sg.notes)
+    assert sg.proposed_class == "A"  # the current class, not decided on a missing item
+
+
+def test_where_the_company_asks_the_revenue_contribution_is_confirmed_by_market_development(march, market_li):
+    from huikuan.core.policy import policy_set
+    from huikuan.credit.market import revenue_contribution_confirm
+
+    policy_set(key="CREDIT_REVENUE_CONFIRMED_BY_MARKET", value=True)
+    unconfirmed = by_code(credit_evaluate(period="2026-03"))["HZ001"]
+    assert unconfirmed.revenue_score is None
+    assert unconfirmed.profitability_score is not None  # finance's item is scored as before
+    revenue_contribution_confirm(
+        customer=march["HZ001"], period="2026-03", confirmed_by=market_li, on=date(2026, 4, 2)
+    )
+    confirmed = by_code(credit_evaluate(period="2026-03"))["HZ001"]
+    assert confirmed.revenue_score is not None and confirmed.customer_revenue == Decimal("40000.00")

@@ -290,3 +290,89 @@ def test_the_same_penalty_downgrade_is_not_filed_twice(customers, people):
             proposed_class="D",
         )
     assert ApprovalRequest.objects.filter(kind="class_change", customer=customers["NB002"]).count() == 1
+
+
+# ---------------------------------------------------------------- 1. plus granted extensions
+
+
+def _granted_30_days(people, code: str = "NB011"):
+    from huikuan.credit.flows import customer_terms_extension_request
+
+    customer = make_customer(code, credit_class="C", term_days=30)
+    request = customer_terms_extension_request(
+        customer=customer, days=30, reason="战略客户,总经理同意", requested_by=people["sales_zhang"]
+    )
+    approve(request, people["dh_ma"])
+    return customer
+
+
+def test_with_a_granted_30_day_extension_a_class_c_customer_may_have_60_days_not_61(db, tmp_path, people):
+    customer = _granted_30_days(people)
+    [grant] = customer.term_grants.all()
+    assert (grant.days, grant.approved_by, grant.valid_until) == (30, "dh_ma", None)
+    assert grant.approval_number.startswith("AP-")
+    import_csv(tmp_path, "customers", "customer_code,name,credit_class,term_days\nNB011,宁波,C,60\n")
+    assert Customer.objects.get(code="NB011").term_days == 60
+    with pytest.raises(InputRejected) as refused:
+        import_csv(tmp_path, "customers", "customer_code,name,credit_class,term_days\nNB011,宁波,C,61\n")
+    assert (
+        "61 days exceed the term of class C plus the 30 days granted (60 days)"
+        in refused.value.errors[0].reason
+    )
+    assert Customer.objects.get(code="NB011").term_days == 60
+
+
+def test_the_cap_setting_caps_at_the_class_term_plus_the_granted_days(db, tmp_path, people):
+    _granted_30_days(people)
+    policy_set(key="CREDIT_TERMS_BEYOND_CLASS", value="cap")
+    result = import_csv(
+        tmp_path, "customers", "customer_code,name,credit_class,term_days\nNB011,宁波,C,120\n"
+    )
+    assert Customer.objects.get(code="NB011").term_days == 60
+    assert "term_days capped at 60" in result.warnings[0]
+
+
+def test_a_grant_that_has_ended_no_longer_raises_the_ceiling(db, tmp_path):
+    from huikuan.ledger.services import customer_term_grant
+
+    customer = make_customer("NB012", credit_class="C", term_days=30)
+    customer_term_grant(
+        customer=customer,
+        days=30,
+        reason="旺季",
+        approved_by="dept_head",
+        granted_on=date(2020, 1, 1),
+        valid_until=date(2020, 3, 31),
+    )
+    with pytest.raises(InputRejected):
+        import_csv(tmp_path, "customers", "customer_code,name,credit_class,term_days\nNB012,宁波,C,60\n")
+
+
+def test_a_rejected_or_pending_extension_grants_nothing_and_is_not_asked_twice(db, people):
+    from huikuan.core.errors import RuleViolation
+    from huikuan.credit.flows import customer_terms_extension_request
+
+    customer = make_customer("NB013", credit_class="C", term_days=30)
+    customer_terms_extension_request(
+        customer=customer, days=15, reason="旺季", requested_by=people["sales_zhang"]
+    )
+    with pytest.raises(RuleViolation, match="already has an extension of terms pending"):
+        customer_terms_extension_request(
+            customer=customer, days=15, reason="再问", requested_by=people["sales_zhang"]
+        )
+    assert not customer.term_grants.exists()
+    with pytest.raises(RuleViolation):
+        customer_terms_extension_request(
+            customer=customer, days=0, reason="x", requested_by=people["sales_zhang"]
+        )
+
+
+def test_a_class_change_keeps_the_granted_days_above_the_new_class(db, people):
+    customer = _granted_30_days(people)
+    Customer.objects.filter(pk=customer.pk).update(term_days=60)
+    customer.refresh_from_db()
+    customer_class_change(customer=customer, to_class="B", source="test")
+    assert Customer.objects.get(code="NB011").term_days == 60  # 45 + 30 granted ≥ 60: kept
+    customer.refresh_from_db()
+    customer_class_change(customer=customer, to_class="D", source="test")
+    assert Customer.objects.get(code="NB011").term_days == 30  # D: 0 + 30 granted

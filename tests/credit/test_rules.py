@@ -299,6 +299,29 @@ def test_a_first_evaluation_without_revenue_history_keeps_the_class_and_says_why
     assert score_month(month(receipts=D(100), **NO_REVENUE), previous=None, rules=RULES).proposed_class == "D"
 
 
+def test_a_missing_item_is_none_never_0_and_the_total_adds_what_there_is():
+    result = score_month(month(**NO_REVENUE), previous=None, rules=RULES, current_class="A")
+    assert (result.scores.revenue, result.scores.profitability) == (None, None)
+    assert result.total == result.scores.payment + result.scores.industry
+    # Last month's missing score is missing again, not 0.
+    kept = score_month(
+        month(**NO_REVENUE), previous=Scores(None, None, D("24"), D("12")), rules=RULES, current_class="B"
+    )
+    assert kept.scores.revenue is None and NOTE_INSUFFICIENT in kept.notes
+
+
+def test_the_benchmark_margin_is_the_departments_else_the_companys():
+    from dataclasses import replace
+
+    from huikuan.credit.scoring import profitability_score
+
+    rules = replace(RULES, benchmark_by_department={"机电事业部": D("0.40")})
+    # 20 % margin: against the company's 20 % it scores the maximum, against 机电's 40 % half of it.
+    assert profitability_score(weighted_margin=D("0.20"), rules=rules) == D("25.00")
+    assert profitability_score(weighted_margin=D("0.20"), rules=rules, department="机电事业部") == D("12.50")
+    assert profitability_score(weighted_margin=D("0.20"), rules=rules, department="其他") == D("25.00")
+
+
 def test_a_customer_without_a_class_is_classed_from_what_there_is():
     result = score_month(month(**NO_REVENUE), previous=None, rules=RULES, current_class="")
     assert NOTE_NO_EARLIER in result.notes and result.proposed_class == "D"

@@ -242,7 +242,7 @@ def test_evaluation_notes_and_the_dunning_runs_hold_reason_read_in_chinese(web_a
     customer_hold_place(customer=march["NB002"], reason=HOLD_REASON, source="dunning", on=date(2026, 4, 1))
     client = web_as("cm_sun", "zh-hans")
     page = client.get("/credit/customers/NB002/?check-amount=10").content.decode()
-    assert "无上月得分可沿用：按 0 分计" in page and NOTE_NO_EARLIER not in page
+    assert "无上月得分可沿用；定级时按 0 分计" in page and NOTE_NO_EARLIER not in page
     assert "催收阶梯的法律步骤" in page and HOLD_REASON not in page  # the hold list and the check
     assert page.count("催收阶梯的法律步骤") == 2
     dashboard = client.get("/credit/").content.decode()

@@ -344,3 +344,31 @@ def test_the_demo_shows_legal_cases_and_an_agency_assignment(company, db):
     assignment = AgencyAssignment.objects.get()
     recovery = assignment.recoveries.get()
     assert recovery.net == recovery.gross - recovery.commission and recovery.commission > 0
+
+
+def test_the_demo_shows_terms_extensions_market_confirmations_benchmarks_and_late_interest(
+    company, db, client
+):
+    from huikuan.collections.late_interest import late_interest
+    from huikuan.credit.benchmarks import benchmarks_by_department
+    from huikuan.credit.models import ContractInterestRate, FeeCharge, MarketAssessment
+    from huikuan.ledger.models import CustomerTermGrant
+
+    summary, _users = company
+    assert summary["term_grants"] == 1 and summary["term_grants_pending"] == 1
+    grant = CustomerTermGrant.objects.get()
+    assert grant.days == 30 and grant.approved_by == "demo.head"
+    assert ApprovalRequest.objects.filter(kind="customer_terms", status=Status.PENDING).count() == 1
+    assert MarketAssessment.objects.filter(item="industry", confirmed_by="demo.market").count() > 100
+    assert len(benchmarks_by_department()) == 2
+    assert ContractInterestRate.objects.count() == 1
+    charge = FeeCharge.objects.get(kind="late_interest")
+    assert charge.debit_note.number.startswith("LX-2025-") and charge.amount > 0
+    assert late_interest(as_of=AS_OF)
+    client.force_login(get_user_model().objects.get(username="demo.manager"))
+    page = client.get(
+        f"/credit/customers/{grant.customer.code}/", HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).content.decode()
+    assert "账期与已批准的延长" in page and "+30" in page
+    settings_page = client.get("/credit/settings/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "各部门/产品线的利润率基准值" in settings_page and "3.00%" in settings_page

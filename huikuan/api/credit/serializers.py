@@ -18,6 +18,7 @@ from huikuan.credit.models import (
     TermExtensionRequest,
 )
 from huikuan.credit.selectors import (
+    evaluation_scores,
     statement_score,
 )
 from huikuan.credit.services import EVALUATION_INPUTS
@@ -54,7 +55,7 @@ class EvaluationSerializer(ModelSerializer):
         ]
 
     def get_scores(self, evaluation) -> dict[str, str]:
-        return {item: str(value) for item, value in evaluation.scores.items()}
+        return evaluation_scores(evaluation)
 
 
 class ClassChangeSerializer(ModelSerializer):

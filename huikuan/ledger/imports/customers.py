@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from huikuan.core.money import to_minor_units
@@ -20,7 +21,7 @@ from huikuan.ledger.imports.pipeline import (
     save_changes,
 )
 from huikuan.ledger.models import Customer, CustomerStatus
-from huikuan.ledger.services import terms_beyond_class, terms_mode
+from huikuan.ledger.services import granted_term_days, terms_beyond_class, terms_mode
 from huikuan.ledger.terms import terms_within_class
 
 COLUMNS = CUSTOMER_COLUMNS
@@ -41,12 +42,16 @@ def plan(parsed: ParsedFile) -> Plan:
     creates: list[dict] = []
     updates: list[tuple[int, dict]] = []
     by_class, mode = policy_value("TERM_DAYS_BY_CLASS"), terms_mode()
+    granted = granted_term_days(
+        customer_ids=[old["id"] for old in existing.values()], on=timezone.localdate()
+    )
     for row in parsed.rows:
         values = row.values
         if "customer_code" not in values or "name" not in values:
             continue
         old = existing.get(values["customer_code"])
-        if not _terms_follow_class(parsed, row, old, by_class, mode, result.warnings):
+        extra = granted.get(old["id"], 0) if old is not None else 0
+        if not _terms_follow_class(parsed, row, old, (by_class, extra), mode, result.warnings):
             continue
         record = {"name": values["name"], **{f: values[f] for f in _FIELDS if f in values}}
         if old is None:
@@ -94,21 +99,29 @@ def plan(parsed: ParsedFile) -> Plan:
 
 
 def _terms_follow_class(
-    parsed: ParsedFile, row, old: dict | None, by_class: dict, mode: str, warnings: list[str]
+    parsed: ParsedFile, row, old: dict | None, terms: tuple[dict, int], mode: str, warnings: list[str]
 ) -> bool:
-    """The row's term days within its class's term (the row's class, else the customer's):
+    """The row's term days within its class's term (the row's class, else the customer's) plus
+    the extension days granted to the customer (``terms``: the class terms and those days):
     False with the row's error when refused; capped in the row, with a warning, under "cap"."""
+    by_class, granted = terms
     values = row.values
     credit_class = values.get("credit_class") or (old or {}).get("credit_class") or ""
     term_days = values.get("term_days")
     if term_days is None and "credit_class" in values and old is not None:
         term_days = old.get("term_days")  # a new class checks the term the customer has
     kept, ceiling = terms_within_class(
-        term_days=term_days, credit_class=credit_class, term_days_by_class=by_class, mode=mode
+        term_days=term_days,
+        credit_class=credit_class,
+        term_days_by_class=by_class,
+        mode=mode,
+        granted_days=granted,
     )
     if ceiling is None:
         return True
-    reason = terms_beyond_class(term_days=term_days, credit_class=credit_class, ceiling=ceiling)
+    reason = terms_beyond_class(
+        term_days=term_days, credit_class=credit_class, ceiling=ceiling, granted_days=granted
+    )
     if kept is None:
         parsed.error(row, "term_days" if "term_days" in values else "credit_class", reason)
         return False

@@ -38,7 +38,8 @@ SUMMARY: dict[str, Promise] = {
     "customers": gettext_lazy(
         "One row per customer, keyed by customer_code. Terms follow the class: term_days beyond "
         "the term of the customer's class (the setting TERM_DAYS_BY_CLASS; class D has none: cash "
-        "before delivery) is refused, or cut to it with a warning when CREDIT_TERMS_BEYOND_CLASS is cap."
+        "before delivery) plus the extension days granted to the customer by approval is refused, "
+        "or cut to that ceiling with a warning when CREDIT_TERMS_BEYOND_CLASS is cap."
     ),
     "invoices": gettext_lazy(
         "One row per invoice, keyed by invoice_number. Without a due_date, the due date is the "

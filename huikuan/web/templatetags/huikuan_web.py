@@ -26,6 +26,14 @@ def money(value) -> str:
 
 
 @register.filter
+def percent(value) -> str:
+    """``Decimal("0.0365")`` → ``3.65%``; empty for None."""
+    if value is None or value == "":
+        return ""
+    return f"{Decimal(value) * 100:.2f}%"
+
+
+@register.filter
 def check_reason(reason: dict) -> str:
     """A stored credit-check reason (code, figures) as a sentence in the active language."""
     return reason_sentence(

@@ -17,16 +17,22 @@ from django.views.decorators.http import require_POST
 from huikuan.accounts.access import access_customers, access_invoices
 from huikuan.accounts.permissions import require
 from huikuan.approvals.selectors import access_approval_requests
+from huikuan.collections.late_interest import customer_late_interest, late_interest_charge
 from huikuan.core.audit import audit_context
 from huikuan.core.errors import ApplicationError, RuleViolation
+from huikuan.core.policy import policy_value
 from huikuan.credit.charges import fee_charge_mode, overdue_fee_charge
 from huikuan.credit.flows import (
     credit_limit_apply,
+    customer_terms_ceiling,
+    customer_terms_extension_request,
     evaluations_propose,
     hold_lift_request,
     term_extension_request,
 )
-from huikuan.credit.models import CreditEvaluation
+from huikuan.credit.interest_rates import contract_interest_rate_set
+from huikuan.credit.market import industry_position_confirm, revenue_contribution_confirm
+from huikuan.credit.models import CreditEvaluation, FeeKind
 from huikuan.credit.selectors import (
     access_credit_holds,
     credit_check,
@@ -38,15 +44,19 @@ from huikuan.credit.services import (
     order_create,
 )
 from huikuan.ledger.models import Customer
+from huikuan.web import labels
 from huikuan.web.charts import gauge
 from huikuan.web.credit_forms import (
     CheckForm,
     ExtensionForm,
     HoldForm,
+    InterestRateForm,
     LiftForm,
     LimitApplicationForm,
+    MarketForm,
     OrderForm,
     StatementForm,
+    TermsForm,
 )
 from huikuan.web.views.credit_common import PAGE_ACTIONS, credit_reader, page_permissions
 
@@ -79,7 +89,21 @@ def _forms(request, customer: Customer, bound: dict | None = None) -> dict:
         "order": bound.get("order") or OrderForm(prefix="order", initial={"order_date": today}),
         "check": CheckForm(request.GET or None, prefix="check"),
         "lift": LiftForm(prefix="lift"),
+        "terms": bound.get("terms") or TermsForm(prefix="terms"),
+        "rate": bound.get("rate") or InterestRateForm(prefix="rate", initial={"effective_from": today}),
+        "market": bound.get("market")
+        or MarketForm(
+            prefix="market", positions=_positions(), initial={"industry_position": customer.industry_position}
+        ),
     }
+
+
+def _charges(customer: Customer, kind: str):
+    return customer.fee_charges.filter(kind=kind).select_related("debit_note").order_by("-as_of", "-pk")[:10]
+
+
+def _positions() -> list[tuple[str, str]]:
+    return [(key, labels.label(key, "industry")) for key in policy_value("CREDIT_INDUSTRY_POINTS") if key]
 
 
 def _customer_page(request, customer: Customer, *, bound: dict | None = None, error: str = "", status=200):
@@ -107,7 +131,14 @@ def _customer_page(request, customer: Customer, *, bound: dict | None = None, er
         "check": check,
         "may": page_permissions(request.user),
         "fee_as_debit_note": fee_charge_mode() == "debit_note",
-        "fee_charges": customer.fee_charges.select_related("debit_note").order_by("-as_of", "-pk")[:10],
+        "fee_charges": _charges(customer, FeeKind.OVERDUE_FEE),
+        "interest_charges": _charges(customer, FeeKind.LATE_INTEREST),
+        "late_interest": customer_late_interest(customer=customer, as_of=today),
+        "interest_rates": customer.interest_rates.all()[:10],
+        "market": customer.market_assessments.order_by("-confirmed_on", "-pk")[:10],
+        "revenue_confirmation": policy_value("CREDIT_REVENUE_CONFIRMED_BY_MARKET"),
+        "terms": customer_terms_ceiling(customer=customer, on=today),
+        "term_grants": customer.term_grants.order_by("-granted_on", "-pk")[:20],
         "error": error,
         "error_action": (bound or {}).get("_action", ""),
     }
@@ -145,6 +176,17 @@ def _request_extension(request, customer, form) -> None:
         requested_by=request.user,
     )
     _done(request, _("Term extension requested: %(number)s") % {"number": extension.approval_number})
+
+
+def _request_terms(request, customer, form) -> None:
+    approval = customer_terms_extension_request(
+        customer=customer,
+        days=form.cleaned_data["days"],
+        reason=form.cleaned_data["reason"],
+        valid_until=form.cleaned_data["valid_until"],
+        requested_by=request.user,
+    )
+    _done(request, _("Extension of terms requested: %(number)s") % {"number": approval.number})
 
 
 def _place_hold(request, customer, form) -> None:
@@ -217,15 +259,54 @@ def _charge_fee(request, customer, form) -> None:
     )
 
 
+def _charge_interest(request, customer, form) -> None:
+    charge = late_interest_charge(
+        customer=customer, as_of=timezone.localdate(), charged_by=request.user.get_username()
+    )
+    if charge is None:
+        raise RuleViolation(_("No late-payment interest is left to charge up to today."))
+    _done(
+        request,
+        _("Late-payment interest charged: debit note %(number)s, %(amount)s")
+        % {"number": charge.debit_note.number, "amount": f"{charge.amount:,.2f}"},
+    )
+
+
+def _confirm_market(request, customer, form) -> None:
+    data = form.cleaned_data
+    today = timezone.localdate()
+    industry_position_confirm(
+        customer=customer, confirmed_by=request.user, on=today, industry_position=data["industry_position"]
+    )
+    if data["period"]:
+        revenue_contribution_confirm(
+            customer=customer,
+            period=data["period"],
+            confirmed_by=request.user,
+            on=today,
+            revenue=data["revenue"],
+        )
+    _done(request, _("Confirmed by market development."))
+
+
+def _set_rate(request, customer, form) -> None:
+    contract_interest_rate_set(customer=customer, **form.cleaned_data, set_by=request.user.get_username())
+    _done(request, _("Contract rate saved."))
+
+
 ACTIONS = {
     "limit": (LimitApplicationForm, _apply_limit),
     "extension": (ExtensionForm, _request_extension),
+    "terms": (TermsForm, _request_terms),
     "hold": (HoldForm, _place_hold),
     "lift": (LiftForm, _request_lift),
     "statement": (StatementForm, _enter_statement),
     "order": (OrderForm, _create_order),
     "propose": (None, _propose_class),
     "charge": (None, _charge_fee),
+    "interest": (None, _charge_interest),
+    "rate": (InterestRateForm, _set_rate),
+    "market": (MarketForm, _confirm_market),
 }
 
 
@@ -241,6 +322,8 @@ def credit_customer_action(request, code: str, action: str):
     form = None
     if form_class is ExtensionForm:
         form = ExtensionForm(request.POST, prefix=action, invoices=_open_invoice_numbers(request, customer))
+    elif form_class is MarketForm:
+        form = MarketForm(request.POST, prefix=action, positions=_positions())
     elif form_class is not None:
         form = form_class(request.POST, prefix=action)
     bound = {"_action": action}

@@ -19,6 +19,7 @@ CREDIT_KINDS = (CLASS_CHANGE, TERM_EXTENSION, ORDER_RELEASE, HOLD_LIFT, CREDIT_L
 PAGE_ACTIONS = {
     "limit": "limit.apply",
     "extension": "extension.request",
+    "terms": "extension.request",
     "hold": "hold.place",
     "lift": "hold.lift",
     "statement": "statement.record",
@@ -27,6 +28,9 @@ PAGE_ACTIONS = {
     "evaluate": "credit.evaluate",
     "release": "order.release",
     "charge": "fee.charge",
+    "interest": "fee.charge",
+    "rate": "interest_rate.set",
+    "market": "market.confirm",
 }
 
 

@@ -8,7 +8,7 @@ chains, edited on the chains page.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib import messages
@@ -17,17 +17,28 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from huikuan.accounts.access import access_customers
 from huikuan.accounts.permissions import may, require
 from huikuan.approvals.selectors import approval_chains
 from huikuan.core.audit import audit_context
 from huikuan.core.errors import ApplicationError
 from huikuan.core.policy import policy_defaults, policy_reset, policy_set, policy_values
+from huikuan.credit.benchmarks import (
+    BENCHMARKS,
+    benchmark_margin_remove,
+    benchmark_margin_set,
+    benchmarks_by_department,
+)
+from huikuan.credit.interest_rates import lpr_rate_add, lpr_table
 from huikuan.web import labels
+from huikuan.web.credit_forms import LprForm
 from huikuan.web.labels import approval_kind as kind_label
 from huikuan.web.views.common import staff_page
 
 # The functional currency changes the meaning of every stored amount: shown, not edited here.
 READ_ONLY = frozenset({"FUNCTIONAL_CURRENCY"})
+# Settings with an editor of their own on the page (a mapping whose keys the user adds).
+OWN_EDITORS = frozenset({BENCHMARKS})
 GROUPS: tuple[tuple[Any, tuple[str, ...]], ...] = (
     (
         _("Credit terms"),
@@ -53,10 +64,12 @@ GROUPS: tuple[tuple[Any, tuple[str, ...]], ...] = (
             "CREDIT_BENCHMARK_MARGIN",
             "CREDIT_PAYMENT_TARGET_RATE",
             "CREDIT_INDUSTRY_POINTS",
+            "CREDIT_REVENUE_CONFIRMED_BY_MARKET",
             "CREDIT_CLASS_AUTO_APPLY",
         ),
     ),
     (_("Price approval"), ("PRICE_APPROVAL_TARGET_SHARE", "PRICE_APPROVAL_FOR_AB")),
+    (_("Late-payment interest"), ("LATE_INTEREST_DAILY_RATE", "LATE_INTEREST_FROM")),
     (
         _("Collections"),
         (
@@ -139,10 +152,10 @@ def _posted(value: Any, post, prefix: tuple[str, ...]) -> Any:
     return post.get(":".join(prefix), "").strip()
 
 
-def _settings_context(request) -> dict:
+def _settings_context(request, lpr_form=None) -> dict:
     values, defaults = policy_values(), policy_defaults()
     grouped = {key for _title, keys in GROUPS for key in keys}
-    others = tuple(sorted(key for key in defaults if key not in grouped))
+    others = tuple(sorted(key for key in defaults if key not in grouped and key not in OWN_EDITORS))
     groups = [
         {
             "title": title,
@@ -165,7 +178,34 @@ def _settings_context(request) -> dict:
         {"kind": kind, "label": kind_label(kind), "steps": steps}
         for kind, steps in sorted(approval_chains().items())
     ]
-    return {"groups": groups, "chains": chains, "may_edit": _may_edit(request.user)}
+    return {
+        "groups": groups,
+        "chains": chains,
+        "may_edit": _may_edit(request.user),
+        "lpr_rows": list(reversed(lpr_table())),
+        "lpr_form": lpr_form or LprForm(prefix="lpr"),
+        **_benchmarks_context(request),
+    }
+
+
+def _departments(user):
+    return access_customers(user=user).exclude(department="").values_list("department", flat=True)
+
+
+def _benchmarks_context(request, error: str = "") -> dict:
+    return {
+        "benchmarks": sorted(benchmarks_by_department().items()),
+        "company_benchmark": policy_values()["CREDIT_BENCHMARK_MARGIN"],
+        "departments": sorted(
+            set(
+                access_customers(user=request.user)
+                .exclude(department="")
+                .values_list("department", flat=True)
+            )
+        ),
+        "benchmark_error": error,
+        "may_edit": _may_edit(request.user),
+    }
 
 
 @staff_page
@@ -196,3 +236,56 @@ def business_setting_save(request, key: str):
         return render(request, "web/credit/settings.html", _settings_context(request), status=409)
     messages.success(request, _("Saved: %(label)s") % {"label": labels.setting_label(key)})
     return redirect(reverse("web:business-settings") + f"#setting-{key}")
+
+
+@staff_page
+@require_POST
+def lpr_add(request):
+    """Add a published one-year LPR row (the floor of contract late-payment rates)."""
+    require(request.user, "interest_rate.set")
+    form = LprForm(request.POST, prefix="lpr")
+    if form.is_valid():
+        try:
+            with audit_context(actor=request.user, source="web"):
+                lpr_rate_add(**form.cleaned_data, entered_by=request.user.get_username())
+        except ApplicationError as refused:
+            messages.error(request, refused.message)
+            return render(request, "web/credit/settings.html", _settings_context(request, form), status=409)
+        messages.success(request, _("LPR added."))
+        return redirect(reverse("web:business-settings") + "#lpr")
+    return render(request, "web/credit/settings.html", _settings_context(request, form), status=400)
+
+
+@staff_page
+@require_POST
+def benchmarks_save(request):
+    """Add, change or remove a department's benchmark margin; an HTMX request gets the editor back."""
+    require(request.user, "settings.edit")
+    error = ""
+    try:
+        with audit_context(actor=request.user, source="web"):
+            if request.POST.get("remove"):
+                benchmark_margin_remove(
+                    department=request.POST["remove"], updated_by=request.user.get_username()
+                )
+            else:
+                try:
+                    margin = Decimal(request.POST.get("margin", "").strip())
+                except InvalidOperation:
+                    margin = Decimal("NaN")
+                benchmark_margin_set(
+                    department=request.POST.get("department", ""),
+                    margin=margin,
+                    updated_by=request.user.get_username(),
+                )
+    except ApplicationError as refused:
+        error = refused.message
+    if request.htmx:
+        context = _benchmarks_context(request, error)
+        # HTMX swaps only a 2xx answer: a refusal comes back as the editor showing its reason.
+        return render(request, "web/credit/_benchmarks.html", context)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("Saved: %(label)s") % {"label": labels.setting_label(BENCHMARKS)})
+    return redirect(reverse("web:business-settings") + "#benchmarks")

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from huikuan.accounts.access import access_customers, access_invoices
+from huikuan.collections.late_interest import customer_late_interest
 from huikuan.reporting.receivables import customer_audit_entries, customer_ledger, customers_with_balances
 from huikuan.web.views.advances import advance_section
 from huikuan.web.views.common import page_of, staff_page, template_for
@@ -54,6 +55,7 @@ def customer_detail(request, code: str):
         "portal_users": customer.portal_users.select_related("user"),
         "history": customer_audit_entries(customer=customer, invoices=invoices, limit=HISTORY_SHOWN),
         "history_shown": HISTORY_SHOWN,
+        "late_interest": customer_late_interest(customer=customer, as_of=today),
         **customer_section(request, customer),
         **write_off_section(request, customer),
         **advance_section(request, customer),

@@ -17,7 +17,7 @@ from huikuan.core.errors import ApplicationError
 from huikuan.credit.altman import KINDS
 from huikuan.credit.charges import fee_charge_as_dict, overdue_fee_charge
 from huikuan.credit.flows import credit_review, evaluations_propose
-from huikuan.credit.selectors import credit_check, overdue_fees, statement_score
+from huikuan.credit.selectors import credit_check, evaluation_scores, overdue_fees, statement_score
 from huikuan.credit.services import class_distribution, credit_evaluate, financial_statement_record
 from huikuan.ledger.models import Customer
 
@@ -160,7 +160,7 @@ class Command(BaseCommand):
                         "customers": [
                             {
                                 "customer_code": evaluation.customer.code,
-                                "scores": {item: str(value) for item, value in evaluation.scores.items()},
+                                "scores": evaluation_scores(evaluation),
                                 "total": str(evaluation.total_score),
                                 "proposed_class": evaluation.proposed_class,
                                 "current_class": current[evaluation.customer_id],
@@ -181,7 +181,7 @@ class Command(BaseCommand):
                 evaluation.customer.code,
                 current[evaluation.customer_id] or "-",
                 evaluation.proposed_class,
-                *(str(value) for value in evaluation.scores.values()),
+                *("-" if value is None else str(value) for value in evaluation.scores.values()),
                 str(evaluation.total_score),
             ]
             for evaluation in run.evaluations
