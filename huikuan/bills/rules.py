@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import calendar
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from huikuan.core.money import is_whole_cents, quantize_cents
 
 CENT = Decimal("0.01")
 DAYS_IN_DISCOUNT_YEAR = 360
@@ -74,7 +76,7 @@ def discount_interest(
 ) -> Decimal:
     """贴现利息 = amount × annual rate × days from the discount to maturity / 360, half up."""
     days = max((maturity - discounted_on).days, 0)
-    return (amount * annual_rate * days / DAYS_IN_DISCOUNT_YEAR).quantize(CENT, rounding=ROUND_HALF_UP)
+    return quantize_cents(amount * annual_rate * days / DAYS_IN_DISCOUNT_YEAR)
 
 
 def counts_in_exposure(*, kind: str, bank_exposure: str) -> bool:
@@ -107,7 +109,7 @@ def bill_problems(
     problems: list[tuple[str, str]] = []
     if kind not in BillKind.values:
         problems.append(("kind", gettext("the kind is bank or commercial acceptance")))
-    if amount <= 0 or amount != amount.quantize(CENT, rounding=ROUND_HALF_UP):
+    if amount <= 0 or not is_whole_cents(amount):
         problems.append(("amount", gettext("the amount must be positive, in whole cents")))
     if maturity_date <= issue_date:
         problems.append(("maturity_date", gettext("a bill matures after its issue date")))

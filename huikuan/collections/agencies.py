@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import QuerySet, Sum
@@ -39,6 +39,7 @@ from huikuan.collections.legal_models import (
     CollectionAgency,
 )
 from huikuan.core.errors import RuleViolation
+from huikuan.core.money import is_whole_cents, quantize_cents
 from huikuan.ledger.models import Customer, Invoice
 
 CENT = Decimal("0.01")
@@ -47,7 +48,7 @@ CENT = Decimal("0.01")
 def _percent(value: Decimal) -> Decimal:
     if not isinstance(value, Decimal) or not Decimal(0) <= value < Decimal(100):
         raise RuleViolation(_("the commission is a percentage from 0 to under 100"))
-    if value != value.quantize(CENT):
+    if not is_whole_cents(value):
         raise RuleViolation(_("the commission has at most 2 decimal places"))
     return value
 
@@ -83,7 +84,7 @@ def agency_create(
 
 def commission_of(gross: Decimal, percent: Decimal) -> Decimal:
     """The agency's share of ``gross``: ``percent`` of it, rounded half up to the cent."""
-    return (gross * percent / Decimal(100)).quantize(CENT, rounding=ROUND_HALF_UP)
+    return quantize_cents(gross * percent / Decimal(100))
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from django.db.models import F
 
 from huikuan.approvals.models import ApprovalRequest
 from huikuan.approvals.services import approval_decide
+from huikuan.core.money import money_floor
 from huikuan.finance.models import Payable
 from huikuan.finance.offsets import offset_propose, tails_propose
 from huikuan.ledger.advances import advance_receipt_record
@@ -94,7 +95,7 @@ def _offsets(customers: list[Customer], as_of: date, analyst, manager) -> int:
         payable = Payable.objects.create(
             customer=customer,
             supplier_code=f"GYS-{customer.code}",
-            amount=(_open_ar(customer) / 2).quantize(Decimal("1")),
+            amount=money_floor(_open_ar(customer) / 2, Decimal("1")),
             currency="CNY",
             as_of=as_of - timedelta(days=1),
         )

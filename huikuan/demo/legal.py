@@ -16,6 +16,7 @@ from huikuan.collections.legal import (
     legal_document_add,
 )
 from huikuan.collections.legal_models import CaseStatus, CollectionAgency, LegalCase
+from huikuan.core.money import quantize_cents
 from huikuan.demo.write_offs import _evidence
 from huikuan.finance.legal_cases import legal_case_close
 from huikuan.finance.models import ProposalStatus, WriteOffProposal
@@ -166,7 +167,7 @@ def legal_demo(*, as_of: date) -> dict[str, int]:
         open_total = sum((invoice.open_amount for invoice in invoices), Decimal(0))
         agency_recovery_record(
             assignment=assignment,
-            gross=(open_total / 3).quantize(Decimal("0.01")),
+            gross=quantize_cents(open_total / 3),
             received_on=as_of - timedelta(days=8),
             by=MANAGER,
         )
