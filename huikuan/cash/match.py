@@ -32,8 +32,6 @@ from huikuan.cash.matching import (
 from huikuan.cash.matching import (
     BankLine as LineIn,
 )
-from huikuan.cash.matching.evidence import account_key
-from huikuan.cash.matching.names import squeeze
 from huikuan.cash.matching.partial import PartialLedger
 from huikuan.cash.matching.references import memo_numbers
 from huikuan.cash.matching.settle import DISTINCT_AMOUNT_MAX
@@ -156,21 +154,12 @@ def match_index(lines: Sequence[LineIn] = ()) -> MatchIndex:
 
 def _prefetch(index: MatchIndex, ledger: PartialLedger, lines: Sequence[LineIn]) -> None:
     """Read at once what matching ``lines`` will ask for: the invoices and orders named in the
-    memos (all their numbers: the engine decides which count), the lines' amounts, then the
-    open invoices of the customers the payer's account, a learned name, the payer's name or
-    a named invoice points at. (What this misses is read when the engine asks for it.)"""
+    memos (all their numbers: the engine decides which count) and the lines' amounts, then
+    the open invoices of the customers the engine will consider for each line. (Anything
+    this misses is read when the engine asks for it.)"""
     bodies = {number.body for line in lines if line.memo for number in memo_numbers(line.memo)}
     ledger.prefetch(numbers=bodies, orders=bodies, amounts={line.amount for line in lines})
-    codes = {invoice.customer_code for invoice in ledger.invoices}
-    for line in lines:
-        if line.payer_account:
-            codes.add(index.alias_account.get(account_key(line.payer_account)))
-        if line.payer_name:
-            codes.add(index.alias_name.get(squeeze(line.payer_name)))
-            codes.update(hit.customer_code for hit in index.names.lookup(line.payer_name))
-        codes.update(ledger.amounts.owners_of(line.amount))
-    codes.discard(None)
-    ledger.prefetch(customers=codes)
+    ledger.prefetch(customers={code for line in lines for code in index.customers_considered(line)})
 
 
 def line_in(line: BankLine) -> LineIn:

@@ -174,6 +174,11 @@ class MatchIndex:
                     evidence[hit.customer_code] = Evidence(name=hit)
         return evidence
 
+    def customers_considered(self, line: BankLine) -> set[str]:
+        """The customers whose open invoices matching ``line`` looks at (a caller reading the
+        ledger as the lines need it reads theirs beforehand, see ``partial``)."""
+        return set() if line.direction == DEBIT else set(self._evidence(line))
+
     # ------------------------------------------------------------------ candidates
     def _identity(
         self, line: BankLine, code: str, evidence: Evidence, fit_uses_weak: bool
