@@ -33,7 +33,6 @@ from huikuan.cash.matching import (
     BankLine as LineIn,
 )
 from huikuan.cash.matching.partial import PartialLedger
-from huikuan.cash.matching.references import memo_numbers
 from huikuan.cash.matching.settle import DISTINCT_AMOUNT_MAX
 from huikuan.cash.models import AliasKind, BankLine, Direction, LineStatus, PayerAlias
 from huikuan.cash.posting import line_snapshot
@@ -148,18 +147,8 @@ def match_index(lines: Sequence[LineIn] = ()) -> MatchIndex:
     aliases = Aliases(by_account=by_kind[AliasKind.ACCOUNT], by_name=by_kind[AliasKind.NAME])
     ledger = PartialLedger(_Reader(code_of, {code: pk for pk, code in code_of.items()}))
     index = MatchIndex(customers, (), aliases, settings_from(policy_value), ledger=ledger)
-    _prefetch(index, ledger, [line for line in lines if line.direction != Direction.DEBIT])
+    ledger.prefetch_for(index, lines)
     return index
-
-
-def _prefetch(index: MatchIndex, ledger: PartialLedger, lines: Sequence[LineIn]) -> None:
-    """Read at once what matching ``lines`` will ask for: the invoices and orders named in the
-    memos (all their numbers: the engine decides which count) and the lines' amounts, then
-    the open invoices of the customers the engine will consider for each line. (Anything
-    this misses is read when the engine asks for it.)"""
-    bodies = {number.body for line in lines if line.memo for number in memo_numbers(line.memo)}
-    ledger.prefetch(numbers=bodies, orders=bodies, amounts={line.amount for line in lines})
-    ledger.prefetch(customers={code for line in lines for code in index.customers_considered(line)})
 
 
 def line_in(line: BankLine) -> LineIn:

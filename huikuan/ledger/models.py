@@ -170,7 +170,7 @@ class InvoiceQuerySet(models.QuerySet):
 
     def update(self, **kwargs):
         for name, key in (("number", "number_key"), ("order_number", "order_key")):
-            if name in kwargs:
+            if name in kwargs and key not in kwargs:  # (bulk_update sets both)
                 if not isinstance(kwargs[name], str):
                     raise ValueError(f"an invoice's {name} is updated to a plain value (its key follows it)")
                 kwargs[key] = number_body(kwargs[name])

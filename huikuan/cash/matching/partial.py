@@ -16,7 +16,8 @@ from collections.abc import Callable, Collection, Hashable, Iterable
 from decimal import Decimal
 from typing import Protocol
 
-from huikuan.cash.matching.model import OpenInvoice
+from huikuan.cash.matching.model import DEBIT, BankLine, OpenInvoice
+from huikuan.cash.matching.references import memo_numbers
 from huikuan.cash.matching.settle import DISTINCT_AMOUNT_MAX
 
 
@@ -131,6 +132,17 @@ class PartialLedger:
                 dict.__getitem__(self.by_order, order_key).append(position)
             if invoice.customer_code in want_customers:
                 dict.__getitem__(self.by_customer, invoice.customer_code).append(position)
+
+    def prefetch_for(self, index, lines: Iterable[BankLine]) -> None:
+        """Read at once what matching ``lines`` with ``index`` will ask for: the invoices and
+        orders named in the memos (all their numbers: the engine decides which count) and the
+        lines' amounts, then the open invoices of every customer the engine will consider for
+        a line. The positions of the invoices named are then in the ledger's order, as the
+        engine's reading of references needs them; anything missed is read when asked for."""
+        credits = [line for line in lines if line.direction != DEBIT]
+        bodies = {number.body for line in credits if line.memo for number in memo_numbers(line.memo)}
+        self.prefetch(numbers=bodies, orders=bodies, amounts={line.amount for line in credits})
+        self.prefetch(customers={code for line in credits for code in index.customers_considered(line)})
 
     def attach(self, index) -> None:
         """Make ``index`` (a ``MatchIndex`` built without invoices) look up this ledger."""
