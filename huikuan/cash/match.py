@@ -1,5 +1,8 @@
-"""Matching the bank lines nobody has decided yet: the open ledger and the learned aliases are
-read once, the pure engine (``huikuan.cash.matching``) proposes per line, and with ``apply`` the
+"""Matching the bank lines nobody has decided yet: the customers and the learned aliases are
+read once, and of the open ledger what the lines need (the invoices their memos name, the open
+invoices of the customers who may have paid, how many open invoices carry their amounts: a few
+indexed queries, see :func:`match_index`); the pure engine (``huikuan.cash.matching``) proposes
+per line, and with ``apply`` the
 proposals are stored on the lines and the automatic ones posted, a chunk of lines at a time,
 through the decision services (``huikuan.cash.services``, which post a batch of lines as they
 post one) — idempotently: a line once applied is never matched again.
