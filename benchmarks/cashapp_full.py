@@ -50,6 +50,11 @@ def main() -> None:
         "--save", type=Path, help="SQLite: keep the prepared database and statement in this folder"
     )
     parser.add_argument(
+        "--answers",
+        type=Path,
+        help="write what `huikuan cash match --json` reports for the lines to this file",
+    )
+    parser.add_argument(
         "--prepared", type=Path, help="SQLite: start from a folder --save wrote (not generated)"
     )
     args = parser.parse_args()
@@ -119,6 +124,12 @@ def main() -> None:
     results = lines_match(lines=lines_in_scope(), apply=True)
     t2, c2 = time.perf_counter(), time.process_time()
     by_ref = {result.line.bank_ref: result.proposal for result in results}
+    if args.answers:
+        ordered = sorted(results, key=lambda result: result.line.bank_ref)
+        args.answers.write_text(
+            json.dumps({"lines": [result.as_dict() for result in ordered]}, ensure_ascii=False, indent=0),
+            encoding="utf-8",
+        )
     figures = evaluate(rows, [by_ref[row["bank_ref"]] for row in rows])
     figures.pop("wrong_examples", None)
     report = {
