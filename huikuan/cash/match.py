@@ -212,17 +212,21 @@ def lines_match(*, lines: Iterable[BankLine] | None = None, apply: bool = False)
     if not lines:
         return []
     clock.lap("lines")
-    plain = [line_in(line) for line in lines]
     with _collector_paused():
-        index = match_index(plain)
-        clock.lap("index")
-        results = []
-        for line, plain_line in zip(lines, plain, strict=True):
-            proposal = index.match(plain_line)
-            if line.direction == Direction.DEBIT and proposal.status != "ignored":  # never applied
-                proposal = Proposal(bank_ref=proposal.bank_ref, status="ignored", reasons=proposal.reasons)
-            results.append(LineResult(line, proposal))
-        del index, plain
+        return _match_and_post(lines, apply, clock)
+
+
+def _match_and_post(lines: list[BankLine], apply: bool, clock: _Phases) -> list[LineResult]:
+    plain = [line_in(line) for line in lines]
+    index = match_index(plain)
+    clock.lap("index")
+    results = []
+    for line, plain_line in zip(lines, plain, strict=True):
+        proposal = index.match(plain_line)
+        if line.direction == Direction.DEBIT and proposal.status != "ignored":  # never applied
+            proposal = Proposal(bank_ref=proposal.bank_ref, status="ignored", reasons=proposal.reasons)
+        results.append(LineResult(line, proposal))
+    del index, plain
     clock.lap("match")
     if not apply:
         clock.report(len(lines))
@@ -245,8 +249,9 @@ def lines_match(*, lines: Iterable[BankLine] | None = None, apply: bool = False)
 
 @contextlib.contextmanager
 def _collector_paused() -> Iterator[None]:
-    """Python's cycle collector off while the index's hundreds of thousands of objects are
-    made and used (they hold no cycles; each collection would walk them all again)."""
+    """Python's cycle collector off while a batch is matched and posted: the index's hundreds
+    of thousands of objects hold no cycles, and each collection would walk them all again
+    (what garbage the batch leaves is collected once it is done)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
