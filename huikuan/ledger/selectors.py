@@ -17,11 +17,15 @@ def _columns(*names: str) -> list[str]:
     return [quote(Invoice._meta.get_field(name).column) for name in names]
 
 
-def _in(column: str, values: list) -> tuple[str, list]:
-    """``column IN values`` (PostgreSQL: one array parameter)."""
+def _in(column: str, values: list, not_blank: bool = False) -> tuple[str, list]:
+    """``column IN values`` (PostgreSQL: one array parameter). ``not_blank``: the condition of
+    a partial index on the column (``invoice_order_key``) repeated, so that SQLite uses it."""
     if connection.vendor == "postgresql":
-        return f"{column} = ANY(%s)", [values]
-    return f"{column} IN ({', '.join(['%s'] * len(values))})", values
+        sql = f"{column} = ANY(%s)"
+        values = [values]
+    else:
+        sql = f"{column} IN ({', '.join(['%s'] * len(values))})"
+    return (f"({sql} AND NOT ({column} = ''))" if not_blank else sql), values
 
 
 OpenRow = tuple[str, int, int, str, date, date, str, str, str]
@@ -57,7 +61,7 @@ def open_invoices_by_keys(
     rows: dict[str, tuple] = {}
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":  # one query, in the database's order of numbers
-            parts = [_in(column, values) for column, values in wanted if values]
+            parts = [_in(column, values, column == order_key) for column, values in wanted if values]
             if parts:
                 cursor.execute(
                     select + "(" + " OR ".join(sql for sql, _ in parts) + f") ORDER BY {invoiced}, {number}",
@@ -67,7 +71,7 @@ def open_invoices_by_keys(
         else:
             for column, values in wanted:
                 for start in range(0, len(values), KEY_CHUNK):
-                    sql, params = _in(column, values[start : start + KEY_CHUNK])
+                    sql, params = _in(column, values[start : start + KEY_CHUNK], column == order_key)
                     cursor.execute(select + sql, params)
                     rows.update((row[0], row) for row in cursor.fetchall())
         cursor.execute(select + f"{number_key} = ''")
