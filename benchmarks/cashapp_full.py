@@ -5,6 +5,8 @@ then every line matched and the automatic ones posted to the ledger.
     .venv/bin/python benchmarks/cashapp_full.py                       # SQLite, 10k lines, 1M invoices
     .venv/bin/python benchmarks/cashapp_full.py --lines 2000 --invoices 100000
     .venv/bin/python benchmarks/cashapp_full.py --database-url postgres://postgres@127.0.0.1:5432/huikuan_bench
+    .venv/bin/python benchmarks/cashapp_full.py --save /tmp/cash1m      # keep the prepared ledger, statement
+    .venv/bin/python benchmarks/cashapp_full.py --prepared /tmp/cash1m  # time them again, not generated
 
 The ledger and the statement come from the generator of ``benchmarks/cashapp_data.py`` (payer
 habits, reference formats, name variants, fees, part payments, combinations, overpayments,
@@ -23,6 +25,8 @@ import csv
 import json
 import logging
 import os
+import pickle
+import shutil
 import sys
 import tempfile
 import time
@@ -42,6 +46,17 @@ def main() -> None:
     parser.add_argument("--variation", choices=("base", "heldout"), default="base")
     parser.add_argument("--database-url", help="default: a fresh SQLite file in a temporary folder")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--save", type=Path, help="SQLite: keep the prepared database and statement in this folder"
+    )
+    parser.add_argument(
+        "--answers",
+        type=Path,
+        help="write what `huikuan cash match --json` reports for the lines to this file",
+    )
+    parser.add_argument(
+        "--prepared", type=Path, help="SQLite: start from a folder --save wrote (not generated)"
+    )
     args = parser.parse_args()
     home = tempfile.mkdtemp(prefix="huikuan-cashapp-")
     os.environ["HUIKUAN_HOME"] = home
@@ -58,17 +73,36 @@ def main() -> None:
     from cashapp_data import generate_bank_lines, generate_ledger
     from django.core.management import call_command
 
+    from huikuan.ledger.models import Invoice
+
     if args.database_url:
         call_command("flush", interactive=False, verbosity=0)
-    call_command("migrate", verbosity=0)
     customers = args.customers or max(10, args.invoices // 10)
-    started = time.perf_counter()
-    ledger = generate_ledger(customers=customers, invoices=args.invoices, seed=args.seed)
     seed = args.seed + (1000 if args.variation == "heldout" else 0)
-    rows = generate_bank_lines(ledger, lines=args.lines, seed=seed, variation=args.variation)
-    insert(ledger)
+    started = time.perf_counter()
     statement = Path(home) / "statement.csv"
-    write_statement(statement, rows)
+    if args.prepared:  # the database (migrated to the code's schema below), the statement, the truth
+        for name in ("huikuan.sqlite3", "statement.csv", "rows.pickle"):
+            shutil.copy(args.prepared / name, Path(home) / name)
+        call_command("migrate", verbosity=0)
+        with (Path(home) / "rows.pickle").open("rb") as handle:
+            rows = pickle.load(handle)
+        invoice_count = Invoice.objects.count()
+    else:
+        call_command("migrate", verbosity=0)
+        ledger = generate_ledger(customers=customers, invoices=args.invoices, seed=args.seed)
+        rows = generate_bank_lines(ledger, lines=args.lines, seed=seed, variation=args.variation)
+        insert(ledger)
+        invoice_count = len(ledger["invoices"])
+        del ledger
+        write_statement(statement, rows)
+        if args.save:
+            args.save.mkdir(parents=True, exist_ok=True)
+            django.db.connection.close()
+            shutil.copy(Path(home) / "huikuan.sqlite3", args.save / "huikuan.sqlite3")
+            shutil.copy(statement, args.save / "statement.csv")
+            with (args.save / "rows.pickle").open("wb") as handle:
+                pickle.dump(rows, handle)
     prepared = time.perf_counter() - started
     print(f"  ledger inserted and statement written in {prepared:.0f} s (not timed)", file=sys.stderr)
 
@@ -90,12 +124,18 @@ def main() -> None:
     results = lines_match(lines=lines_in_scope(), apply=True)
     t2, c2 = time.perf_counter(), time.process_time()
     by_ref = {result.line.bank_ref: result.proposal for result in results}
+    if args.answers:
+        ordered = sorted(results, key=lambda result: result.line.bank_ref)
+        args.answers.write_text(
+            json.dumps({"lines": [result.as_dict() for result in ordered]}, ensure_ascii=False, indent=0),
+            encoding="utf-8",
+        )
     figures = evaluate(rows, [by_ref[row["bank_ref"]] for row in rows])
     figures.pop("wrong_examples", None)
     report = {
         "database": django.db.connection.vendor,
         "lines": args.lines,
-        "invoices": len(ledger["invoices"]),
+        "invoices": invoice_count,
         "customers": customers,
         "variation": args.variation,
         "seed": seed,

@@ -1,5 +1,8 @@
-"""Matching the bank lines nobody has decided yet: the open ledger and the learned aliases are
-read once, the pure engine (``huikuan.cash.matching``) proposes per line, and with ``apply`` the
+"""Matching the bank lines nobody has decided yet: the customers and the learned aliases are
+read once, and of the open ledger what the lines need (the invoices their memos name, the open
+invoices of the customers who may have paid, how many open invoices carry their amounts: a few
+indexed queries, see :func:`match_index`); the pure engine (``huikuan.cash.matching``) proposes
+per line, and with ``apply`` the
 proposals are stored on the lines and the automatic ones posted, a chunk of lines at a time,
 through the decision services (``huikuan.cash.services``, which post a batch of lines as they
 post one) — idempotently: a line once applied is never matched again.
@@ -10,9 +13,11 @@ The CLI (``huikuan cash match``), the job after a bank import and the API all ca
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
@@ -32,17 +37,19 @@ from huikuan.cash.matching import (
 from huikuan.cash.matching import (
     BankLine as LineIn,
 )
+from huikuan.cash.matching.partial import PartialLedger
+from huikuan.cash.matching.settle import DISTINCT_AMOUNT_MAX
 from huikuan.cash.models import AliasKind, BankLine, Direction, LineStatus, PayerAlias
 from huikuan.cash.posting import line_snapshot
 from huikuan.cash.services import lines_apply_automatically
 from huikuan.core.audit import audit_saved_in_bulk
 from huikuan.core.errors import ApplicationError
-from huikuan.core.money import from_minor_units
+from huikuan.core.money import CENT, from_minor_units
 from huikuan.core.policy import policy_value
 from huikuan.core.tasks import task_enqueue
 from huikuan.ledger.bulk import bulk_update_rows, select_rows
 from huikuan.ledger.models import Customer
-from huikuan.ledger.selectors import open_invoices_scan
+from huikuan.ledger.selectors import open_amount_counts, open_invoices_by_keys
 
 logger = logging.getLogger(__name__)
 
@@ -89,9 +96,47 @@ def lines_in_scope(
     return lines.order_by("booking_date", "id")
 
 
-def match_index() -> MatchIndex:
-    """The engine's index over every customer, open invoice and learned alias: read in three
-    plain queries (the open invoices in one scan, without model objects)."""
+class _Reader:
+    """The open invoices and amounts the engine asks for, read by the ledger's keys
+    (``huikuan.cash.matching.partial.Reader``)."""
+
+    def __init__(self, code_of: dict[int, str], id_of: dict[str, int]) -> None:
+        self.code_of, self.id_of = code_of, id_of
+
+    def invoices(self, numbers, orders, customers):
+        code_of = self.code_of
+        rows = open_invoices_by_keys(
+            numbers=numbers,
+            orders=orders,
+            customer_ids=[self.id_of[code] for code in customers if code in self.id_of],
+        )
+        for number, customer_id, open_minor, currency, invoiced, due, order, number_key, order_key in rows:
+            invoice = OpenInvoice(
+                number=number,
+                customer_code=code_of[customer_id],
+                open_amount=from_minor_units(open_minor),
+                currency=currency,
+                invoice_date=invoiced,
+                due_date=due,
+                order_number=order,
+            )
+            yield invoice, number_key, order_key
+
+    def amounts(self, amounts):
+        minor = {int(amount.scaleb(2)): amount for amount in amounts if amount == amount.quantize(CENT)}
+        counts = open_amount_counts(minor, owners_up_to=DISTINCT_AMOUNT_MAX)
+        return {
+            minor[value]: (count, [self.code_of[pk] for pk in owners])
+            for value, (count, owners) in counts.items()
+        }
+
+
+def match_index(lines: Sequence[LineIn] = ()) -> MatchIndex:
+    """The engine's index over every customer and learned alias, and over the open ledger as
+    far as ``lines`` need it: the invoices their memos name, the open invoices of the
+    customers who may have paid and how many open invoices carry their amounts, read in a few
+    large queries by the invoices' stored number keys (``Invoice.number_key``); whatever else
+    the engine asks for is read when it asks (``huikuan.cash.matching.partial``)."""
     customers = []
     code_of: dict[int, str] = {}
     for pk, code, name, short, english, currency in Customer.objects.values_list(
@@ -101,25 +146,14 @@ def match_index() -> MatchIndex:
         customers.append(
             CustomerRef(code=code, name=name, short_name=short, english_name=english, currency=currency)
         )
-    invoices = (
-        OpenInvoice(
-            number=number,
-            customer_code=code_of[customer_id],
-            open_amount=from_minor_units(open_minor),
-            currency=currency,
-            invoice_date=invoice_date,
-            due_date=due_date,
-            order_number=order_number,
-        )
-        for number, customer_id, open_minor, currency, invoice_date, due_date, order_number in (
-            open_invoices_scan()
-        )
-    )
     by_kind: dict[str, dict[str, str]] = {AliasKind.ACCOUNT: {}, AliasKind.NAME: {}}
     for kind, value, customer_id in PayerAlias.objects.values_list("kind", "value", "customer_id"):
         by_kind[kind][value] = code_of[customer_id]
     aliases = Aliases(by_account=by_kind[AliasKind.ACCOUNT], by_name=by_kind[AliasKind.NAME])
-    return MatchIndex(customers, invoices, aliases, settings_from(policy_value))
+    ledger = PartialLedger(_Reader(code_of, {code: pk for pk, code in code_of.items()}))
+    index = MatchIndex(customers, (), aliases, settings_from(policy_value), ledger=ledger)
+    ledger.prefetch_for(index, lines)
+    return index
 
 
 def line_in(line: BankLine) -> LineIn:
@@ -178,15 +212,21 @@ def lines_match(*, lines: Iterable[BankLine] | None = None, apply: bool = False)
     if not lines:
         return []
     clock.lap("lines")
-    index = match_index()
+    with _collector_paused():
+        return _match_and_post(lines, apply, clock)
+
+
+def _match_and_post(lines: list[BankLine], apply: bool, clock: _Phases) -> list[LineResult]:
+    plain = [line_in(line) for line in lines]
+    index = match_index(plain)
     clock.lap("index")
     results = []
-    for line in lines:
-        proposal = index.match(line_in(line))
+    for line, plain_line in zip(lines, plain, strict=True):
+        proposal = index.match(plain_line)
         if line.direction == Direction.DEBIT and proposal.status != "ignored":  # never applied
             proposal = Proposal(bank_ref=proposal.bank_ref, status="ignored", reasons=proposal.reasons)
         results.append(LineResult(line, proposal))
-    del index
+    del index, plain
     clock.lap("match")
     if not apply:
         clock.report(len(lines))
@@ -205,6 +245,20 @@ def lines_match(*, lines: Iterable[BankLine] | None = None, apply: bool = False)
     clock.lap("post")
     clock.report(len(lines))
     return posted
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while a batch is matched and posted: the index's hundreds
+    of thousands of objects hold no cycles, and each collection would walk them all again
+    (what garbage the batch leaves is collected once it is done)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class _Phases:

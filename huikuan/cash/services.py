@@ -29,7 +29,7 @@ from huikuan.cash.posting import (
     payment_reference_for,
     write_off_tolerance,
 )
-from huikuan.cash.proposals import WRITE_OFF, Split, proposal_of
+from huikuan.cash.proposals import WRITE_OFF, Proposal, Split, proposal_of
 from huikuan.core.errors import ApplicationError, NotFound, RuleViolation
 from huikuan.ledger.advances import advance_receipt_record
 from huikuan.ledger.models import AdvanceSource, Customer, WriteOff
@@ -99,9 +99,10 @@ def _apply(
     return outcome
 
 
-def _automatic(line: BankLine, customers: dict[str, Customer], tolerance: Decimal) -> Application:
-    """The application of a line whose proposal is ``auto``, as proposed."""
-    proposal = proposal_of(line.proposal)
+def _automatic(
+    line: BankLine, proposal: Proposal, customers: dict[str, Customer], tolerance: Decimal
+) -> Application:
+    """The application of a line whose proposal (``proposal_of(line.proposal)``) is ``auto``, as proposed."""
     if proposal.status != "auto" or not proposal.candidates:
         raise RuleViolation(f"bank line {line.pk} has no automatic proposal")
     best = proposal.candidates[0]
@@ -130,14 +131,15 @@ def _automatic(line: BankLine, customers: dict[str, Customer], tolerance: Decima
 def lines_apply_automatically(*, lines: Sequence[BankLine]) -> list[Outcome | ApplicationError]:
     """The matcher's path: apply each line whose proposal is ``auto`` as proposed, in one
     transaction; per line its outcome, or the error that refused it (the others still post)."""
-    codes = {proposal_of(line.proposal).customer_code for line in lines}
+    proposals = [proposal_of(line.proposal) for line in lines]
+    codes = {proposal.customer_code for proposal in proposals}
     customers = {customer.code: customer for customer in Customer.objects.filter(code__in=codes - {""})}
     tolerance = write_off_tolerance()
     answers: list[Outcome | ApplicationError | None] = []
     applications: list[Application] = []
-    for line in lines:
+    for line, proposal in zip(lines, proposals, strict=True):
         try:
-            applications.append(_automatic(line, customers, tolerance))
+            applications.append(_automatic(line, proposal, customers, tolerance))
             answers.append(None)
         except ApplicationError as refused:
             answers.append(refused)

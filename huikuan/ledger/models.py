@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from huikuan.core.fields import ScaledDecimalField
+from huikuan.core.numbers import number_body
 from huikuan.ledger.balances import STILL_OPEN
 
 
@@ -146,10 +147,46 @@ class Customer(models.Model):
         return f"{self.code} {self.name}"
 
 
+# The fields an invoice's number keys are computed from (see ``Invoice.fill_keys``).
+KEYED_FIELDS = frozenset({"number", "order_number"})
+KEY_FIELDS = ("number_key", "order_key")
+
+
+class InvoiceQuerySet(models.QuerySet):
+    """Keeps the number keys of the invoices written in bulk up to date, as ``save`` does."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for invoice in objs:
+            invoice.fill_keys()
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        if KEYED_FIELDS & set(fields):
+            for invoice in objs:
+                invoice.fill_keys()
+            fields = [*fields, *(name for name in KEY_FIELDS if name not in fields)]
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+    def update(self, **kwargs):
+        for name, key in (("number", "number_key"), ("order_number", "order_key")):
+            if name in kwargs and key not in kwargs:  # (bulk_update sets both)
+                if not isinstance(kwargs[name], str):
+                    raise ValueError(f"an invoice's {name} is updated to a plain value (its key follows it)")
+                kwargs[key] = number_body(kwargs[name])
+        return super().update(**kwargs)
+
+
 class Invoice(models.Model):
     """A receivable (应收单). Its open balance is amount − applied_amount."""
 
     number = models.CharField(_("invoice number"), max_length=64, unique=True)
+    # The number and the order number as payers may write them (``huikuan.core.numbers``: no
+    # prefix, separators or leading zeros), kept by every write: the cash matcher looks up
+    # the invoices a bank memo names by them.
+    number_key = models.CharField(max_length=64, default="", db_default="", editable=False)
+    order_key = models.CharField(max_length=64, default="", db_default="", editable=False)
     # Indexed by invoice_customer_date, whose first column is the customer.
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="invoices", db_index=False)
     invoice_date = models.DateField(_("invoice date"))
@@ -186,6 +223,8 @@ class Invoice(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = InvoiceQuerySet.as_manager()
+
     class Meta:
         ordering = ["invoice_date", "number"]
         constraints = [
@@ -215,6 +254,15 @@ class Invoice(models.Model):
                 name="invoice_open_span",
             ),
             models.Index(fields=["customer", "invoice_date"], name="invoice_customer_date"),
+            # The cash matcher: the invoices a memo names, and how many open invoices carry an
+            # amount (only open rows).
+            models.Index(fields=["number_key"], name="invoice_number_key"),
+            models.Index(fields=["order_key"], condition=~Q(order_key=""), name="invoice_order_key"),
+            models.Index(
+                F("amount") - F("applied_amount"),
+                condition=Q(amount__gt=F("applied_amount")),
+                name="invoice_open_amount",
+            ),
             # Each customer's open invoices, for balances per customer: only open rows.
             models.Index(
                 fields=["customer", "due_date"],
@@ -226,9 +274,21 @@ class Invoice(models.Model):
     def __str__(self) -> str:
         return self.number
 
+    def save(self, *args, **kwargs) -> None:
+        self.fill_keys()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and KEYED_FIELDS & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, *KEY_FIELDS}
+        super().save(*args, **kwargs)
+
     @property
     def open_amount(self) -> Decimal:
         return self.amount - self.applied_amount
+
+    def fill_keys(self) -> None:
+        """Compute the number keys from the number and the order number."""
+        self.number_key = number_body(self.number)
+        self.order_key = number_body(self.order_number)
 
 
 class Payment(models.Model):
@@ -529,7 +589,6 @@ class CustomerTermGrant(models.Model):
 
 for audited in (
     Customer,
-    Invoice,
     Payment,
     Allocation,
     CreditNote,
@@ -542,3 +601,5 @@ for audited in (
     CustomerTermGrant,
 ):
     auditlog.register(audited)
+# The number keys follow the numbers: nothing of their own to audit.
+auditlog.register(Invoice, exclude_fields=list(KEY_FIELDS))

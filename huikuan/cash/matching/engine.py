@@ -49,6 +49,7 @@ from huikuan.cash.matching.model import (
     reason,
 )
 from huikuan.cash.matching.names import NameIndex, squeeze
+from huikuan.cash.matching.partial import PartialLedger
 from huikuan.cash.matching.periods import memo_periods
 from huikuan.cash.matching.references import (
     CUSTOMER,
@@ -80,7 +81,9 @@ class MatchIndex:
         invoices: Iterable[OpenInvoice],
         aliases: Aliases | None = None,
         settings: MatchSettings | None = None,
+        ledger: PartialLedger | None = None,
     ) -> None:
+        """``ledger``: instead of ``invoices``, the open ledger read as the lines need it."""
         self.settings = settings or MatchSettings()
         self.customers = {customer.code: customer for customer in customers}
         self.names = NameIndex(self.customers.values(), fuzzy_cutoff=self.settings.fuzzy_name_cutoff)
@@ -116,6 +119,8 @@ class MatchIndex:
         self.alias_account = {account_key(k): v for k, v in aliases.by_account.items() if account_key(k)}
         self.alias_name = {squeeze(k): v for k, v in aliases.by_name.items() if squeeze(k)}
         self.amounts = AmountIndex(self.invoices)
+        if ledger is not None:
+            ledger.attach(self)
 
     # ------------------------------------------------------------------ evidence
     def _memo_evidence(self, memo: str, evidence: dict[str, Evidence]) -> None:
@@ -169,6 +174,11 @@ class MatchIndex:
                 if hit.customer_code not in evidence:
                     evidence[hit.customer_code] = Evidence(name=hit)
         return evidence
+
+    def customers_considered(self, line: BankLine) -> set[str]:
+        """The customers whose open invoices matching ``line`` looks at (a caller reading the
+        ledger as the lines need it reads theirs beforehand, see ``partial``)."""
+        return set() if line.direction == DEBIT else set(self._evidence(line))
 
     # ------------------------------------------------------------------ candidates
     def _identity(

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext
 
+from huikuan.core.numbers import number_body
 from huikuan.core.policy import policy_values
 from huikuan.ledger.balances import STILL_OPEN
 from huikuan.ledger.bulk import bulk_insert_rows
@@ -20,7 +21,7 @@ from huikuan.ledger.imports.pipeline import (
     now_for_db,
     save_changes,
 )
-from huikuan.ledger.models import Customer, Invoice
+from huikuan.ledger.models import KEY_FIELDS, Customer, Invoice
 from huikuan.ledger.rules import (
     ONE,
     InvoiceRuleBroken,
@@ -59,6 +60,7 @@ _INSERT_COLUMNS = [
     *_IMPORTED_FIELDS,
     "closed_on",
     "open_span",
+    *KEY_FIELDS,
     "import_batch",
     "created_at",
 ]
@@ -187,6 +189,8 @@ def plan(parsed: ParsedFile) -> Plan:
                     0,
                     None,
                     STILL_OPEN,
+                    number_body(number),
+                    number_body(get("order_number", "")),
                 )
             )
             continue
