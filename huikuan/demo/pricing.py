@@ -100,4 +100,4 @@ def fee_charges_raise(*, as_of: date) -> dict[str, int]:
     )
     for customer in customers:
         overdue_fee_charge(customer=customer, as_of=as_of, charged_by="demo.manager")
-    return {"fee_charges": FeeCharge.objects.count()}
+    return {"fee_charges": FeeCharge.objects.filter(kind=FeeKind.OVERDUE_FEE).count()}

@@ -278,7 +278,7 @@ def test_priced_orders_at_each_power_and_fees_charged_as_debit_notes(company, db
     assert approved.price_level == "department_head" and approved.price_approved_by == "demo.head"
     pending = ApprovalRequest.objects.filter(kind="price_approval", status=Status.PENDING)
     assert pending.count() == company[0]["price_approvals_pending"] >= 1
-    charges = FeeCharge.objects.select_related("debit_note", "customer")
+    charges = FeeCharge.objects.filter(kind="overdue_fee").select_related("debit_note", "customer")
     assert charges.count() == company[0]["fee_charges"] >= 1
     charge = charges.first()
     assert charge.debit_note.amount == charge.amount > 0 and charge.lines.exists()
