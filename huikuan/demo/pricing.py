@@ -18,7 +18,7 @@ from huikuan.approvals.services import approval_decide
 from huikuan.core.errors import RuleViolation
 from huikuan.credit import figures
 from huikuan.credit.charges import fee_charge_mode, overdue_fee_charge
-from huikuan.credit.models import FeeCharge
+from huikuan.credit.models import FeeCharge, FeeKind
 from huikuan.credit.services import order_create
 from huikuan.demo.users import demo_user
 from huikuan.ledger.models import Customer, CustomerStatus

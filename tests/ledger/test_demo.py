@@ -116,7 +116,7 @@ def test_demo_load_fills_an_empty_ledger_with_a_believable_overdue_share(db):
     summary = demo_load(invoices=SMALL, as_of=AS_OF)
 
     assert summary["customers"] == 300
-    # The scale counts the ledger's invoices (YS…); debit notes (fees, interest, bill dishonour costs) come on top.
+    # The scale counts the ledger's invoices (YS…); debit notes (fees, interest, bill costs) on top.
     assert summary["invoices"] == SMALL == Invoice.objects.filter(number__regex=r"^YS[0-9]+$").count()
     assert summary["payments"] > SMALL / 2
     assert summary["allocations"] > summary["payments"] / 2
@@ -142,7 +142,7 @@ def test_demo_command_makes_exactly_scale_invoices_and_refuses_to_run_twice(db, 
 
     assert result.code == 0, result.stderr
     summary = result.json()
-    # The scale counts the ledger's invoices (YS…); debit notes (fees, interest, bill dishonour costs) come on top.
+    # The scale counts the ledger's invoices (YS…); debit notes (fees, interest, bill costs) on top.
     assert summary["invoices"] == SMALL == Invoice.objects.filter(number__regex=r"^YS[0-9]+$").count()
     assert (summary["as_of"], summary["seed"]) == (AS_OF.isoformat(), 2026)
     write_off = LogEntry.objects.get_for_object(WriteOff.objects.first()).get()
