@@ -9,6 +9,7 @@ from huikuan.api import (
     finance,
     plans,
     reports,
+    risk,
     schema,  # noqa: F401 - registers the Bearer scheme's description
     scorecards,
     views,
@@ -36,6 +37,8 @@ urlpatterns = [
     path("write-offs/recoveries/", write_offs.WriteOffRecoveryView.as_view(), name="write-off-recoveries"),
     path("write-offs/<str:number>/", write_offs.WriteOffDetailView.as_view(), name="write-off"),
     path("aging/", views.AgingView.as_view(), name="aging"),
+    path("risk/scores/", risk.RiskScoresView.as_view(), name="risk-scores"),
+    path("risk/customers/<str:customer_code>/", risk.CustomerRiskHistoryView.as_view(), name="risk-customer"),
     path("kpi/", finance.KpiView.as_view(), name="kpi"),
     path("clearance-plans/", plans.PlanListView.as_view(), name="clearance-plans"),
     path("clearance-plans/<int:pk>/", plans.PlanDetailView.as_view(), name="clearance-plan"),

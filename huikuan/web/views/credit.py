@@ -38,6 +38,7 @@ from huikuan.credit.services import (
     order_create,
 )
 from huikuan.ledger.models import Customer
+from huikuan.risk.selectors import customer_risk_history
 from huikuan.web.charts import gauge
 from huikuan.web.credit_forms import (
     CheckForm,
@@ -107,6 +108,7 @@ def _customer_page(request, customer: Customer, *, bound: dict | None = None, er
         "check": check,
         "may": page_permissions(request.user),
         "fee_as_debit_note": fee_charge_mode() == "debit_note",
+        "risk_history": customer_risk_history(customer_id=customer.pk),
         "fee_charges": customer.fee_charges.select_related("debit_note").order_by("-as_of", "-pk")[:10],
         "error": error,
         "error_action": (bound or {}).get("_action", ""),
