@@ -20,6 +20,7 @@ from huikuan.demo.collections import (
 from huikuan.demo.credit import evaluations_year, orders_place, statements_record
 from huikuan.demo.plans import clearance_plan_demo
 from huikuan.demo.reports import reports_prepare
+from huikuan.demo.risk import risk_demo
 from huikuan.demo.scorecards import scorecards_score
 from huikuan.demo.statements import provision_specific, statements_send
 from huikuan.demo.users import demo_users_ensure
@@ -77,4 +78,6 @@ def demo_company_load(
         summary["clearance_plans"] = 1 if clearance_plan_demo(as_of=as_of) else 0
         summary.update(scorecards_score(as_of=as_of, approver="demo.manager"))
         summary.update(reports_prepare(as_of=as_of))
+        # Last: the model learns from the whole ledger; the worklist and segments read its scores.
+        summary.update(risk_demo(as_of=as_of))
     return summary, users

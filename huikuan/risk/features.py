@@ -43,6 +43,10 @@ FEATURES = (
     "days_late_same_due_day",
     "late_share_same_month",  # of the invoices due in the same calendar month (seasons)
     "late_share_same_size",  # of the invoices of the same size band (large or usual)
+    "days_late_projected",  # the recent days late carried forward along their slope to this due date
+    "pay_day_share",  # the share of the customer's settlements on its usual day of the month (a payment run)
+    "pay_day_before_due",  # days from that usual day's last occurrence on or before the due date
+    "pay_day_after_due",  # days from the due date to its next occurrence
     "days_to_settle_mean",  # mean days from invoice to settlement (smoothed)
     "open_count",  # invoices open at D
     "open_amount_relative",  # their amount over the customer's usual invoice
@@ -139,6 +143,14 @@ class _Bucket:
         self.days = 0.0
 
 
+def _month_day(year: int, month: int, day: int) -> date:
+    while True:
+        try:
+            return date(year, month, day)
+        except ValueError:
+            day -= 1  # the 31st of a 30-day month: its last day
+
+
 def _bucket_share(buckets: Sequence[_Bucket], prior_share: float, prior_days: float) -> tuple[float, float]:
     count = sum(b.count for b in buckets)
     late = sum(b.late for b in buckets)
@@ -174,6 +186,8 @@ class _State:
         self.by_due_day = [_Bucket() for _ in range(32)]
         self.by_month = [_Bucket() for _ in range(13)]
         self.by_size = [_Bucket(), _Bucket()]
+        self.pay_days = [0] * 32  # settlements by day of the month
+        self.lately: deque[tuple[int, int]] = deque(maxlen=RECENT_SHARE)  # (settled on, days late)
 
     def usual(self, fallback: float) -> float:
         return (self.issued_amount / self.issued if self.issued else fallback) or 1.0
@@ -208,6 +222,8 @@ class _State:
             self.days_to_settle += (row.closed_on - row.invoice_date).days
             self.recent.append(late)
             self.recent_late.append(int(is_late))
+            self.pay_days[row.closed_on.day] += 1
+            self.lately.append((row.closed_on.toordinal(), late))
             self.ewma_days = late if self.ewma_days is None else EWMA * late + (1 - EWMA) * self.ewma_days
             self.ewma_late = (
                 float(is_late) if self.ewma_late is None else EWMA * is_late + (1 - EWMA) * self.ewma_late
@@ -220,6 +236,42 @@ class _State:
                 bucket.count += 1
                 bucket.late += is_late
                 bucket.days += late
+
+    def _projected(self, due: date, level: float) -> float:
+        """The days late of the recent settlements carried along their least-squares slope to the
+        due date (at most a year's slope, and only with three settlements or more)."""
+        if len(self.lately) < 3:
+            return level
+        xs = [x for x, _ in self.lately]
+        ys = [y for _, y in self.lately]
+        mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+        spread = sum((x - mx) ** 2 for x in xs)
+        if spread == 0:
+            return level
+        slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / spread
+        ahead = min(max(due.toordinal() + level - xs[-1], 0), 365)
+        return ys[-1] + slope * ahead
+
+    def _pay_day(self, due: date) -> tuple[float, float, float]:
+        """The customer's usual day of the month to pay (the most settlements within a day of it),
+        the share of settlements there, and where the due date falls between two of them."""
+        if self.settled < 3:
+            return 0.0, 0.0, 0.0
+        counts = self.pay_days
+        best, best_count = 1, -1
+        for d in range(1, 32):
+            around = counts[d] + counts[d - 1 if d > 1 else 31] + counts[d + 1 if d < 31 else 1]
+            if around > best_count:
+                best, best_count = d, around
+        before = _month_day(due.year, due.month, best)
+        if before > due:
+            previous = date(due.year - (due.month == 1), 12 if due.month == 1 else due.month - 1, 1)
+            before = _month_day(previous.year, previous.month, best)
+        following = date(due.year + (due.month == 12), 1 if due.month == 12 else due.month + 1, 1)
+        after = _month_day(due.year, due.month, best)
+        if after <= due:
+            after = _month_day(following.year, following.month, best)
+        return best_count / self.settled, float((due - before).days), float((after - due).days)
 
     def row(
         self, invoice: InvoiceRow, day: date, prior: tuple[float, float, float], broken: list[date]
@@ -244,6 +296,8 @@ class _State:
         large = invoice.amount > LARGE * usual
         size_share, _ = _bucket_share([self.by_size[int(large)]], share, mean_late)
         oldest = min(self.overdue_due.values(), default=None)
+        projected = self._projected(invoice.due_date, mean_late if self.ewma_days is None else self.ewma_days)
+        pay_share, before_due, after_due = self._pay_day(invoice.due_date)
         return [
             float(self.settled),
             share,
@@ -258,6 +312,10 @@ class _State:
             due_days,
             month_share,
             size_share,
+            projected,
+            pay_share,
+            before_due,
+            after_due,
             _smoothed(self.days_to_settle, self.settled, settle_prior),
             float(self.open_count),
             max(self.open_amount, 0.0) / usual,

@@ -261,3 +261,15 @@ def test_the_clearance_plan_page_shows_a_quarter_of_weekly_progress(company, db,
     html = page.content.decode()
     assert 'id="target-clearance_rate"' in html and "<polyline" in html
     assert html.count("<circle") >= 13  # a dot per week end, per line
+
+
+def test_the_demo_is_scored_by_the_late_payment_model(company):
+    from huikuan.risk.models import CustomerRiskScore, RiskModel, RiskScore
+
+    summary, _ = company
+    assert summary["risk_models"] == 2 and summary["risk_scores"] > 0, summary.get("risk_skipped")
+    assert RiskModel.objects.count() == 2 and RiskScore.objects.filter(as_of=AS_OF).exists()
+    scored = CustomerRiskScore.objects.filter(as_of=AS_OF).exclude(segment="")
+    assert set(scored.values_list("segment", flat=True)) == {"premium", "normal", "high_risk"}
+    # The credit page's risk history: three days a month apart.
+    assert CustomerRiskScore.objects.values("as_of").distinct().count() == 3
