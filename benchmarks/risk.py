@@ -54,6 +54,16 @@ def history_of(invoices: int, seed: int):
     return history, end
 
 
+def _progress(stage: str, seconds: tuple[float, float], count: int) -> None:
+    wall, cpu = seconds
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(
+        f"{stage}: {count:,} rows, {wall:.1f} s wall, {cpu:.1f} s CPU (load {load})",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--invoices", type=int, default=1_000_000)
@@ -70,16 +80,19 @@ def main() -> None:
     wall, cpu = time.perf_counter(), time.process_time()
     history, end = history_of(args.invoices, args.seed)
     generated = (time.perf_counter() - wall, time.process_time() - cpu)
+    _progress("generate", generated, len(history.invoices))
     cutoff = end - timedelta(days=240)
 
     wall, cpu = time.perf_counter(), time.process_time()
     examples = services._examples(history, before=cutoff, grace=0)
     rows = features_build(history, examples.targets, grace=0)
     featured = (time.perf_counter() - wall, time.process_time() - cpu)
+    _progress("features", featured, len(rows))
 
     wall, cpu = time.perf_counter(), time.process_time()
     models = services._fit(history, examples, grace=0, seed=args.seed)
     trained = (time.perf_counter() - wall, time.process_time() - cpu)
+    _progress("train", trained, len(rows))
 
     wall, cpu = time.perf_counter(), time.process_time()
     test = services._outcomes_after(history, cutoff=cutoff, until=end, grace=0)
