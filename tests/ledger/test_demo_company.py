@@ -263,7 +263,7 @@ def test_the_clearance_plan_page_shows_a_quarter_of_weekly_progress(company, db,
     assert html.count("<circle") >= 13  # a dot per week end, per line
 
 
-def test_the_demo_is_scored_by_the_late_payment_model(company):
+def test_the_demo_is_scored_by_the_late_payment_model(db, company):
     from huikuan.risk.models import CustomerRiskScore, RiskModel, RiskScore
 
     summary, _ = company
