@@ -259,7 +259,7 @@ def worklist_for(*, user, date: date) -> list[WorklistItem]:
         days = max(((as_of - invoice.due_date).days for invoice in overdue), default=0)
         segment = history.segment(customer.pk, customer.credit_class)
         source, why, weighted = "heuristic", [], None
-        if overdue and history.from_model(customer.pk) and all(invoice.pk in scores for invoice in overdue):
+        if history.from_model(customer.pk) and all(invoice.pk in scores for invoice in overdue):
             source = "model"
             weights = {
                 invoice.pk: functional_amount(invoice.open_amount, invoice.fx_rate)
@@ -268,8 +268,9 @@ def worklist_for(*, user, date: date) -> list[WorklistItem]:
             }
             weighted = sum(weights.values(), Decimal(0))
             probability = (weighted / balance).quantize(Decimal("0.0001")) if balance else Decimal(0)
-            heaviest = max(overdue, key=lambda invoice: (weights[invoice.pk], invoice.number))
-            why = [reason["feature"] for reason in scores[heaviest.pk].reasons]
+            if overdue:
+                heaviest = max(overdue, key=lambda invoice: (weights[invoice.pk], invoice.number))
+                why = [reason["feature"] for reason in scores[heaviest.pk].reasons]
         else:
             probability = late_payment_probability(
                 segment=segment,
