@@ -11,6 +11,7 @@ from huikuan.api import (
     finance,
     plans,
     reports,
+    risk,
     schema,  # noqa: F401 - registers the Bearer scheme's description
     scorecards,
     vat,
@@ -62,6 +63,8 @@ urlpatterns = [
         vat.CorrectionConfirmView.as_view(),
         name="red-letter-confirm",
     ),
+    path("risk/scores/", risk.RiskScoresView.as_view(), name="risk-scores"),
+    path("risk/customers/<str:customer_code>/", risk.CustomerRiskHistoryView.as_view(), name="risk-customer"),
     path("kpi/", finance.KpiView.as_view(), name="kpi"),
     path("clearance-plans/", plans.PlanListView.as_view(), name="clearance-plans"),
     path("clearance-plans/<int:pk>/", plans.PlanDetailView.as_view(), name="clearance-plan"),

@@ -12,9 +12,13 @@ than ``high_risk_days_paid_late`` days late within the payment history.
 normal (正常): everyone else.
 The settings: ``COLLECTIONS_PREMIUM_MAX_DAYS_PAID_LATE``, ``COLLECTIONS_HIGH_RISK_DAYS_PAID_LATE``,
 ``COLLECTIONS_PAYMENT_HISTORY_DAYS`` (the history) and ``COLLECTIONS_BROKEN_PROMISE_LOOKBACK_DAYS``.
-Once the risk model of SPEC §10 exists, its predicted risk joins these inputs here.
 
-Until then, the worklist weighs overdue balances by :func:`late_payment_probability`, a
+When the risk model (``huikuan.risk``) has scored a customer with enough history of its own, its
+segment comes from the model's P(late) of a usual new invoice, what is overdue now left out
+(``RISK_SEGMENT_THRESHOLDS``); class D and a promise broken recently still make it high-risk.
+The rest keep the class heuristic above.
+
+Without the model's scores, the worklist weighs overdue balances by :func:`late_payment_probability`, a
 documented heuristic from the segment and the days overdue (settings
 ``COLLECTIONS_LATE_PROBABILITY_BY_SEGMENT`` and ``COLLECTIONS_LATE_PROBABILITY_PER_30_DAYS``;
 beyond the segments' day limits a customer is weighed as the next segment up), capped at
@@ -24,7 +28,7 @@ beyond the segments' day limits a customer is weighed as the next segment up), c
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 PREMIUM = "premium"
@@ -85,9 +89,19 @@ class PaymentHistory:
     days_paid_late: Mapping[int, int]
     premium_max_days_paid_late: int = 30
     high_risk_days_paid_late: int = 60
+    model_segments: Mapping[int, str] = field(default_factory=dict)  # from the risk model's scores
+
+    def from_model(self, customer_id: int) -> bool:
+        return bool(self.model_segments.get(customer_id))
 
     def segment(self, customer_id: int, credit_class: str) -> str:
-        """The customer's segment: :func:`risk_segment` with its history."""
+        """The customer's segment: the risk model's when it scored the customer, else
+        :func:`risk_segment` with its history; class D or a broken promise: high-risk."""
+        model = self.model_segments.get(customer_id)
+        if model:
+            if credit_class == "D" or customer_id in self.broken_recently:
+                return HIGH_RISK
+            return model
         return risk_segment(
             credit_class=credit_class or "",
             broken_promise_recently=customer_id in self.broken_recently,

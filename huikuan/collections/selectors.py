@@ -14,10 +14,13 @@
     access_payment_plans / access_disputes / access_overdue_reasons (*, user) -> QuerySet
         # the records of the customers ``user`` may see (collectors: their own customers)
 
-Worklist order (SPEC §6.2): risk-weighted overdue amount (late-payment probability ×
-overdue balance, the probability from :mod:`huikuan.collections.segments` until the risk
-model exists), then days overdue, both descending. Each item carries the customer's open
-invoices, last contacts and open promises, fetched in bulk (a fixed number of queries).
+Worklist order (SPEC §6.2): risk-weighted overdue amount, then days overdue, both descending.
+The weight: the risk model's P(late) of each overdue invoice × its open amount, when the model
+scored the customer (enough history of its own) and each of its overdue invoices within
+``RISK_SCORE_MAX_AGE_DAYS``; otherwise the class heuristic of
+:mod:`huikuan.collections.segments` × the overdue balance (the item says which). Each item
+carries the customer's open invoices, last contacts and open promises, fetched in bulk (a fixed
+number of queries).
 """
 
 from __future__ import annotations
@@ -61,6 +64,7 @@ from huikuan.core.policy import policy_values
 from huikuan.correspondence.models import Letter, OutboundEmail
 from huikuan.ledger.balances import STILL_OPEN
 from huikuan.ledger.models import Customer, CustomerStatus, Invoice
+from huikuan.risk.selectors import customer_scores_fresh, invoice_scores_fresh
 
 
 @dataclass
@@ -79,6 +83,8 @@ class WorklistItem:
     last_contacts: list[Activity] = field(default_factory=list)
     promises: list[PromiseToPay] = field(default_factory=list)
     tasks: list[DunningAction] = field(default_factory=list)
+    probability_source: str = "heuristic"  # "model" (the risk model's scores) or "heuristic"
+    reasons: list[str] = field(default_factory=list)  # the model's top reasons (feature codes)
 
     @property
     def step_codes(self) -> list[str]:
@@ -184,6 +190,13 @@ def payment_history(
         ),
         premium_max_days_paid_late=rules["COLLECTIONS_PREMIUM_MAX_DAYS_PAID_LATE"],
         high_risk_days_paid_late=rules["COLLECTIONS_HIGH_RISK_DAYS_PAID_LATE"],
+        model_segments={
+            customer_id: score.segment
+            for customer_id, score in customer_scores_fresh(
+                as_of=as_of, max_age_days=rules["RISK_SCORE_MAX_AGE_DAYS"], customer_ids=customer_ids
+            ).items()
+            if score.segment
+        },
     )
 
 
@@ -224,6 +237,13 @@ def worklist_for(*, user, date: date) -> list[WorklistItem]:
     ).order_by("promised_date"):
         promises[promise.customer_id].append(promise)
     history = payment_history(as_of=as_of, rules=rules, customer_ids=customer_ids)
+    scores = invoice_scores_fresh(
+        as_of=as_of,
+        max_age_days=rules["RISK_SCORE_MAX_AGE_DAYS"],
+        invoice_ids=[
+            invoice.pk for found in invoices.values() for invoice in found if invoice.due_date < as_of
+        ],
+    )
 
     tasks_by_customer: dict[int, list[DunningAction]] = {}
     for task in tasks:
@@ -238,14 +258,28 @@ def worklist_for(*, user, date: date) -> list[WorklistItem]:
         )
         days = max(((as_of - invoice.due_date).days for invoice in overdue), default=0)
         segment = history.segment(customer.pk, customer.credit_class)
-        probability = late_payment_probability(
-            segment=segment,
-            days_overdue=days,
-            base_by_segment=rules["COLLECTIONS_LATE_PROBABILITY_BY_SEGMENT"],
-            per_30_days=rules["COLLECTIONS_LATE_PROBABILITY_PER_30_DAYS"],
-            premium_max_days=rules["COLLECTIONS_PREMIUM_MAX_DAYS_PAID_LATE"],
-            high_risk_days=rules["COLLECTIONS_HIGH_RISK_DAYS_PAID_LATE"],
-        )
+        source, why, weighted = "heuristic", [], None
+        if history.from_model(customer.pk) and all(invoice.pk in scores for invoice in overdue):
+            source = "model"
+            weights = {
+                invoice.pk: functional_amount(invoice.open_amount, invoice.fx_rate)
+                * scores[invoice.pk].probability_late
+                for invoice in overdue
+            }
+            weighted = sum(weights.values(), Decimal(0))
+            probability = (weighted / balance).quantize(Decimal("0.0001")) if balance else Decimal(0)
+            if overdue:
+                heaviest = max(overdue, key=lambda invoice: (weights[invoice.pk], invoice.number))
+                why = [reason["feature"] for reason in scores[heaviest.pk].reasons]
+        else:
+            probability = late_payment_probability(
+                segment=segment,
+                days_overdue=days,
+                base_by_segment=rules["COLLECTIONS_LATE_PROBABILITY_BY_SEGMENT"],
+                per_30_days=rules["COLLECTIONS_LATE_PROBABILITY_PER_30_DAYS"],
+                premium_max_days=rules["COLLECTIONS_PREMIUM_MAX_DAYS_PAID_LATE"],
+                high_risk_days=rules["COLLECTIONS_HIGH_RISK_DAYS_PAID_LATE"],
+            )
         items.append(
             WorklistItem(
                 task=task,
@@ -254,11 +288,13 @@ def worklist_for(*, user, date: date) -> list[WorklistItem]:
                 overdue_balance=balance,
                 days_overdue=days,
                 late_probability=probability,
-                risk_weighted_amount=quantize_cents(balance * probability),
+                risk_weighted_amount=quantize_cents(balance * probability if weighted is None else weighted),
                 open_invoices=invoices[customer.pk],
                 last_contacts=contacts[customer.pk],
                 promises=promises[customer.pk],
                 tasks=customer_tasks,
+                probability_source=source,
+                reasons=why,
             )
         )
     items.sort(

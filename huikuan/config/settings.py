@@ -403,6 +403,15 @@ HUIKUAN = {
         "high_risk": Decimal("0.60"),
     },
     "COLLECTIONS_LATE_PROBABILITY_PER_30_DAYS": Decimal("0.10"),
+    # --- Late-payment prediction. A customer's segment from the model's P(late) of a usual new
+    # invoice (what is overdue now left out): premium below the first, high-risk from the second.
+    "RISK_SEGMENT_THRESHOLDS": {"premium": Decimal("0.15"), "high_risk": Decimal("0.60")},
+    # A customer with fewer invoices settled keeps the class heuristic (said on screen).
+    "RISK_MIN_SETTLED_INVOICES": 6,
+    # Scores older than this many days are not used (the class heuristic instead).
+    "RISK_SCORE_MAX_AGE_DAYS": 7,
+    # The nightly job retrains once this many invoices have been decided since the last model.
+    "RISK_RETRAIN_NEW_INVOICES": 200,
     "COLLECTIONS_WORKLIST_CONTACTS": 3,
     # Receipts within this many days after an action count as collected after it.
     "COLLECTIONS_ATTRIBUTION_DAYS": 14,

@@ -25,6 +25,7 @@ from huikuan.demo.legal import legal_demo
 from huikuan.demo.plans import clearance_plan_demo
 from huikuan.demo.pricing import fee_charges_raise, priced_orders_place
 from huikuan.demo.reports import reports_prepare
+from huikuan.demo.risk import risk_demo
 from huikuan.demo.scorecards import scorecards_score
 from huikuan.demo.statements import provision_specific, statements_send
 from huikuan.demo.users import demo_users_ensure
@@ -93,4 +94,6 @@ def demo_company_load(
         summary.update(reports_prepare(as_of=as_of))
         summary["kpi_months"] = kpi_months_refresh(last_day=as_of)  # the KPIs page's trend
         summary.update(bills_demo(as_of=as_of))
+        # Last: the model learns from the whole ledger; the worklist and segments read its scores.
+        summary.update(risk_demo(as_of=as_of))
     return summary, users

@@ -134,6 +134,14 @@ def _scorecards_monthly(day: date) -> dict:
     return {"month": month, "revision": run.revision, "lines": run.lines.count(), "total": str(run.total)}
 
 
+def _risk(day: date) -> dict:
+    """Retrain the late-payment model when enough new history has accrued (or none exists yet),
+    then score the open invoices and the customers (the next day's worklist and segments)."""
+    from huikuan.risk.services import risk_nightly
+
+    return risk_nightly(as_of=day)
+
+
 def _reports(day: date) -> dict:
     """The management reports due on the day (daily on working days, weekly on Mondays, monthly
     and annual on the first working day), each drawn and emailed by a queued task."""
@@ -190,5 +198,6 @@ JOBS: dict[str, Job] = {
         Job("reports", "management reports due by their schedules, emailed with the PDF", _reports),
         Job("kpi_trend", "the KPIs of the last thirteen months, stored for the trends", _kpi_trend),
         Job("bills_remind", "remind to present acceptance bills for payment at maturity", _bills_remind),
+        Job("risk", "late-payment model: retrain when enough new history, score the open invoices", _risk),
     )
 }

@@ -28,6 +28,11 @@ class Models:
 
 def fit(rows: Sequence[Sequence[float]], late: Sequence[int], days: Sequence[float], *, seed: int) -> Models:
     """Train both models on the same rows; reproducible from ``seed``."""
+    # scikit-learn's OpenMP runtime must be loaded before the limit is set: a limit set before
+    # it is loaded does not apply, and two spinning threads per fit on a loaded machine made a
+    # two-second training last minutes.
+    import sklearn.ensemble  # noqa: F401
+
     with threadpool_limits(limits=THREADS):
         return _fit(rows, late, days, seed=seed)
 

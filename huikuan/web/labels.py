@@ -20,6 +20,7 @@ from huikuan.cash.matching.reasons import WRITE_OFF_REASONS
 from huikuan.collections.labels import SEGMENTS, STEPS
 from huikuan.collections.models import ActivityKind, CallOutcome, Channel
 from huikuan.finance.models import PlanMetric, WarningRule
+from huikuan.risk.labels import REASONS as RISK_REASONS
 
 # The default dunning policies: their codes and the names they were installed with.
 POLICIES = {
@@ -295,6 +296,29 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
         _("Late-payment probability added per 30 days overdue"),
         _("Added for every full 30 days overdue; the probability is capped at 0.99."),
     ),
+    "RISK_SEGMENT_THRESHOLDS": (
+        _("Risk segments from the model's probability of late payment"),
+        _(
+            "A customer whose predicted probability of paying a new invoice late is below the "
+            "premium value is premium; at or above the high-risk value, high-risk; normal between. "
+            "What is overdue now is left out of it."
+        ),
+    ),
+    "RISK_MIN_SETTLED_INVOICES": (
+        _("Invoices settled before the model decides"),
+        _(
+            "A customer with fewer settled invoices is segmented and weighed by the class "
+            "heuristic instead of the model."
+        ),
+    ),
+    "RISK_SCORE_MAX_AGE_DAYS": (
+        _("Most days a risk score is used"),
+        _("Older scores are not used: the class heuristic weighs the worklist instead."),
+    ),
+    "RISK_RETRAIN_NEW_INVOICES": (
+        _("Retrain after this many new outcomes"),
+        _("The nightly job retrains the model once this many invoices have been decided since the last one."),
+    ),
     "COLLECTIONS_WORKLIST_CONTACTS": (
         _("Contacts shown per worklist task"),
         _("How many of the customer's latest contacts a worklist task shows."),
@@ -559,6 +583,7 @@ JOBS = {
     "reports": _("Management reports sent"),
     "kpi_trend": _("Monthly KPIs stored for the trends"),
     "bills_remind": _("Acceptance bills to present: reminders"),
+    "risk": _("Late-payment model retrained and scores made"),
 }
 
 # Who changed a record when no signed-in user did (``huikuan.core.audit``): the source of the
@@ -586,6 +611,7 @@ _MAPS: dict[str, dict] = {
     "job": JOBS,
     "write_off_reason": WRITE_OFF_REASONS,
     "altman_ratio": ALTMAN_RATIOS,
+    "risk_reason": RISK_REASONS,
 }
 
 

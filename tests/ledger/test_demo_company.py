@@ -372,3 +372,15 @@ def test_the_demo_shows_terms_extensions_market_confirmations_benchmarks_and_lat
     assert "账期与已批准的延长" in page and "+30" in page
     settings_page = client.get("/credit/settings/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "各部门/产品线的利润率基准值" in settings_page and "3.00%" in settings_page
+
+
+def test_the_demo_is_scored_by_the_late_payment_model(db, company):
+    from huikuan.risk.models import CustomerRiskScore, RiskModel, RiskScore
+
+    summary, _ = company
+    assert summary["risk_models"] == 2 and summary["risk_scores"] > 0, summary.get("risk_skipped")
+    assert RiskModel.objects.count() == 2 and RiskScore.objects.filter(as_of=AS_OF).exists()
+    scored = CustomerRiskScore.objects.filter(as_of=AS_OF).exclude(segment="")
+    assert set(scored.values_list("segment", flat=True)) == {"premium", "normal", "high_risk"}
+    # The credit page's risk history: three days a month apart.
+    assert CustomerRiskScore.objects.values("as_of").distinct().count() == 3

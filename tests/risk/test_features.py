@@ -49,3 +49,24 @@ def test_a_customers_history_counts_only_what_happened_before_the_day():
     later = [*rows[:2], _row(3, 1, D(2025, 2, 1), D(2025, 3, 21)), *rows[3:]]
     (again,) = features_build(History(later, history.broken_promises), [Target(3, D(2025, 3, 20))])
     assert again == features
+
+
+def test_an_outcome_counts_once_decided_and_an_invoice_still_open_past_due_is_late():
+    from huikuan.risk.services import _examples
+
+    rows = [
+        _row(1, 1, D(2025, 1, 1), D(2025, 1, 25)),  # due 1-31, paid early: on time
+        _row(2, 1, D(2025, 1, 5), D(2025, 2, 10)),  # due 2-4, paid 6 days late
+        _row(3, 1, D(2025, 1, 10), None),  # due 2-9, still open on 3-1: late, days unknown
+        _row(4, 1, D(2025, 1, 20), D(2025, 3, 5)),  # due 2-19, paid after the day: late
+        _row(5, 1, D(2025, 2, 10), D(2025, 2, 12)),  # due 3-12: not decided yet, left out
+    ]
+    history = History(invoices=rows, broken_promises={})
+    examples = _examples(history, before=D(2025, 3, 1), grace=0)
+    assert [history.invoices[t.invoice].id for t in examples.targets] == [1, 2, 3, 4]
+    assert examples.late == [0, 1, 1, 1]
+    assert examples.days == [24.0, 36.0, None, None]
+    # Six days late within ten days' grace: on time; invoice 4 is not decided by 3-1 with it.
+    graced = _examples(history, before=D(2025, 3, 1), grace=10)
+    assert [history.invoices[t.invoice].id for t in graced.targets] == [1, 2, 3]
+    assert graced.late == [0, 0, 1]

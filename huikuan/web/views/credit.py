@@ -44,6 +44,7 @@ from huikuan.credit.services import (
     order_create,
 )
 from huikuan.ledger.models import Customer
+from huikuan.risk.selectors import customer_risk_history
 from huikuan.web import labels
 from huikuan.web.charts import gauge
 from huikuan.web.credit_forms import (
@@ -139,6 +140,7 @@ def _customer_page(request, customer: Customer, *, bound: dict | None = None, er
         "revenue_confirmation": policy_value("CREDIT_REVENUE_CONFIRMED_BY_MARKET"),
         "terms": customer_terms_ceiling(customer=customer, on=today),
         "term_grants": customer.term_grants.order_by("-granted_on", "-pk")[:20],
+        "risk_history": customer_risk_history(customer_id=customer.pk),
         "error": error,
         "error_action": (bound or {}).get("_action", ""),
     }
