@@ -153,7 +153,7 @@ class CaseEventView(LegalView):
         return Response(case_file(case=case).as_dict(), status=status.HTTP_201_CREATED)
 
 
-class RecoverySerializer(serializers.Serializer):
+class CaseRecoverySerializer(serializers.Serializer):
     amount = serializers.DecimalField(max_digits=18, decimal_places=2)
     received_on = BusinessDateField()
     reference = TextField(required=False, allow_blank=True, default="", max_length=100)
@@ -164,12 +164,12 @@ class CaseRecoveryView(LegalView):
 
     @extend_schema(
         summary="Record money recovered through a case (posted as the customer's payment)",
-        request=RecoverySerializer,
+        request=CaseRecoverySerializer,
         responses={201: OBJECT, **ERRORS},
     )
     def post(self, request, number: str):
         case = _case(request, number)
-        data = _valid(RecoverySerializer, request)
+        data = _valid(CaseRecoverySerializer, request)
         with audit_context(actor=request.user, source=SOURCE):
             legal_case_recovery_record(case=case, by=request.user, **data)
         case.refresh_from_db()
@@ -229,7 +229,7 @@ class AgencySerializer(serializers.Serializer):
     commission_percent = serializers.DecimalField(max_digits=5, decimal_places=2)
     contact = TextField(required=False, allow_blank=True, default="", max_length=200)
     phone = TextField(required=False, allow_blank=True, default="", max_length=50)
-    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    email = serializers.EmailField(required=False, allow_blank=True)
 
 
 def agency_as_dict(agency: CollectionAgency) -> dict:

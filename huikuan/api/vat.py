@@ -133,7 +133,7 @@ class CorrectionSerializer(serializers.Serializer):
     form_number = serializers.CharField(max_length=64)
     amount = serializers.DecimalField(**AMOUNT, required=False)
     reason = serializers.ChoiceField(choices=CorrectionReason.choices)
-    note = TextField(max_length=500, required=False, default="")
+    note = TextField(max_length=500, required=False, allow_blank=True, default="")
     dispute = serializers.IntegerField(required=False, help_text="the dispute it settles")
 
     def validate(self, data):
@@ -195,7 +195,9 @@ class CorrectionListView(APIView):
 
 class ConfirmSerializer(serializers.Serializer):
     confirmed_on = BusinessDateField()
-    red_vat_invoice_number = serializers.CharField(max_length=32, required=False, default="")
+    red_vat_invoice_number = serializers.CharField(
+        max_length=32, required=False, allow_blank=True, default=""
+    )
 
 
 class CorrectionConfirmView(APIView):

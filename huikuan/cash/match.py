@@ -44,7 +44,7 @@ from huikuan.cash.posting import line_snapshot
 from huikuan.cash.services import lines_apply_automatically
 from huikuan.core.audit import audit_saved_in_bulk
 from huikuan.core.errors import ApplicationError
-from huikuan.core.money import CENT, from_minor_units
+from huikuan.core.money import from_minor_units, is_whole_cents
 from huikuan.core.policy import policy_value
 from huikuan.core.tasks import task_enqueue
 from huikuan.ledger.bulk import bulk_update_rows, select_rows
@@ -123,7 +123,7 @@ class _Reader:
             yield invoice, number_key, order_key
 
     def amounts(self, amounts):
-        minor = {int(amount.scaleb(2)): amount for amount in amounts if amount == amount.quantize(CENT)}
+        minor = {int(amount.scaleb(2)): amount for amount in amounts if is_whole_cents(amount)}
         counts = open_amount_counts(minor, owners_up_to=DISTINCT_AMOUNT_MAX)
         return {
             minor[value]: (count, [self.code_of[pk] for pk in owners])

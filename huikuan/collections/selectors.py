@@ -59,7 +59,7 @@ from huikuan.collections.models import (
 )
 from huikuan.collections.segments import PaymentHistory, late_payment_probability
 from huikuan.core.errors import NotFound
-from huikuan.core.money import amount_text, functional_amount, quantize_cents
+from huikuan.core.money import amount_text, functional_amount, quantize_cents, quantize_ratio
 from huikuan.core.policy import policy_values
 from huikuan.correspondence.models import Letter, OutboundEmail
 from huikuan.ledger.balances import STILL_OPEN
@@ -267,7 +267,7 @@ def worklist_for(*, user, date: date) -> list[WorklistItem]:
                 for invoice in overdue
             }
             weighted = sum(weights.values(), Decimal(0))
-            probability = (weighted / balance).quantize(Decimal("0.0001")) if balance else Decimal(0)
+            probability = quantize_ratio(weighted / balance, Decimal("0.0001")) if balance else Decimal(0)
             if overdue:
                 heaviest = max(overdue, key=lambda invoice: (weights[invoice.pk], invoice.number))
                 why = [reason["feature"] for reason in scores[heaviest.pk].reasons]

@@ -48,7 +48,8 @@ def test_a_run_with_a_live_lease_is_left_alone(db, huikuan):
     assert job_run(name="dunning", date=DAY) is None
     answer = huikuan("jobs", "run", "dunning", "--date", DAY.isoformat())
     assert "is running (celery@worker-1:4242:abcd, lease until" in answer.stdout
-    assert huikuan("jobs", "list", "--json").json()[1]["last_status"] == "running"
+    listed = {row["job"]: row for row in huikuan("jobs", "list", "--json").json()}
+    assert listed["dunning"]["last_status"] == "running"
 
 
 def test_a_stale_run_is_shown_stale_and_taken_over_by_the_next_attempt(db, huikuan):
