@@ -75,6 +75,7 @@ def test_a_price_below_break_even_is_approved_by_the_business_unit_head(page_as,
     number = seller.locator("#price-approval").inner_text()
     assert "AP-" in number and "待审批" in seller.locator("#price").inner_text()
     assert "价格须经事业部负责人审批" in seller.locator("#reasons").inner_text()
+    assert seller.locator("#release").count() == 0  # no release past the price
     shot(seller, "walk-price-pending-zh")
 
     # The chain's second step: below break-even, only the president decides.
