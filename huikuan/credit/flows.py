@@ -36,6 +36,7 @@ from huikuan.credit.models import (
 )
 from huikuan.credit.notices import customer_notice_enqueue
 from huikuan.credit.orders import orders_recheck_enqueue
+from huikuan.credit.pricing import waits_for_price
 from huikuan.credit.scoring import is_below
 from huikuan.credit.selectors import limit_ceiling, quarter_last_month
 from huikuan.credit.services import (
@@ -360,7 +361,7 @@ def order_release_request(*, order: Order, requested_by, reason: str = "") -> Ap
             _("order %(number)s is already waiting for release (%(approval)s)")
             % {"number": order.number, "approval": order.release_approval_number}
         )
-    if order.price_approval_number and not order.price_approved_by:
+    if waits_for_price(order):
         # A release gives no shipment approval past the price (seed 002 §价格政策).
         raise RuleViolation(
             _("order %(number)s waits for its price approval %(approval)s")

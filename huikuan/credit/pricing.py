@@ -43,3 +43,8 @@ def price_level(
 
 def needs_approval(level: str) -> bool:
     return level in APPROVAL_STEP
+
+
+def waits_for_price(order) -> bool:
+    """Whether ``order`` waits for its price approval: no release can ship it before that."""
+    return bool(order.price_approval_number) and not order.price_approved_by

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from huikuan.core.errors import RuleViolation
 from huikuan.core.limits import check, validate_plain_text
 from huikuan.ledger.balances import STILL_OPEN
+from huikuan.ledger.events import customers_money_received
 from huikuan.ledger.models import AdvanceOffset, AdvanceReceipt, AdvanceSource, Invoice, Payment
 from huikuan.ledger.services import payment_allocate
 
@@ -75,6 +76,9 @@ def advance_receipt_record(
             invoices=Invoice.objects.filter(customer_id=payment.customer_id, order_number=order_number),
             offset_by=recorded_by,
         )
+    # Money held in advance may let a class D order (现款现货) pass: its blocked orders are
+    # checked again after the commit, as for a payment received.
+    customers_money_received(customer_ids=[payment.customer_id], on=recorded_on, reason="advance")
     return receipt
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from huikuan.core.money import amount_text
 from huikuan.core.policy import policy_value
 from huikuan.credit.reasons import reason_sentence
+from huikuan.web.labels import ZONES
 
 # Payload keys that only tie the request to its record: the subject link shows the record.
 INTERNAL_KEYS = {
@@ -92,12 +93,42 @@ def approval_details(approval) -> list[Detail]:
         details.append(Detail(_("Extension"), _("%(days)s days") % {"days": payload["days"]}))
     if payload.get("reason"):
         details.append(Detail(_("Reason"), str(payload["reason"])))
-    shown = {"reasons", "from_class", "to_class", "period", "total", "days", "reason", "source"}
+    ceiling = payload.get("ceiling")
+    if isinstance(ceiling, dict):
+        details.append(Detail(_("Altman Z-score"), _ceiling_text(ceiling)))
+    shown = {
+        "reasons",
+        "from_class",
+        "to_class",
+        "period",
+        "total",
+        "days",
+        "reason",
+        "source",
+        "ceiling",
+        "above_ceiling",
+    }
     for key, value in payload.items():
         if key in shown or key in INTERNAL_KEYS or value in (None, "", [], {}):
             continue
         details.append(Detail(key.replace("_", " ").capitalize(), _value_text(value)))
     return details
+
+
+def _ceiling_text(ceiling: dict) -> str:
+    """A limit application's Z-score ceiling (credit.ceilings), in the customer page's words."""
+    return _(
+        "Altman Z %(score)s (%(date)s statement): %(zone)s. Suggested ceiling: %(ceiling)s "
+        "%(currency)s (a share of %(share)s of the net worth); an application above it needs the "
+        "next approval step."
+    ) % {
+        "score": ceiling.get("score", ""),
+        "date": ceiling.get("statement_date", ""),
+        "zone": ZONES.get(ceiling.get("zone"), ceiling.get("zone", "")),
+        "ceiling": _value_text(ceiling.get("ceiling", "")),
+        "currency": ceiling.get("currency", ""),
+        "share": ceiling.get("share", ""),
+    }
 
 
 def _value_text(value) -> str:

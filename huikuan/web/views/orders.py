@@ -16,6 +16,7 @@ from huikuan.credit.flows import (
     order_release_request,
 )
 from huikuan.credit.models import CheckStatus, OrderStatus
+from huikuan.credit.pricing import waits_for_price
 from huikuan.credit.selectors import (
     access_orders,
 )
@@ -50,7 +51,9 @@ def _order_page(request, order, *, form=None, error: str = "", status: int = 200
         "order": order,
         "form": form or ReleaseForm(),
         "error": error,
-        "may_release": order.check_status == CheckStatus.BLOCKED and may(request.user, "order.release"),
+        "may_release": order.check_status == CheckStatus.BLOCKED
+        and not waits_for_price(order)
+        and may(request.user, "order.release"),
         "approval": access_approval_requests(user=request.user)
         .filter(number=order.release_approval_number)
         .first()
