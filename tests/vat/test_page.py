@@ -66,3 +66,21 @@ def test_a_collector_reads_without_forms_and_a_customer_user_is_refused(ledger):
         user_create(username="hy", role="customer", password="Huikuan-test-pw-1", customer_code="HY01").user
     )
     assert customer.get("/vat/").status_code == 403
+
+
+def test_the_report_shows_fifty_customers_a_page_with_the_whole_reports_totals(db):
+    from huikuan.ledger.services import customer_create
+
+    for n in range(55):
+        customer = customer_create(code=f"P{n:03d}", name=f"客户{n:03d}有限公司")
+        invoice_issue(
+            number=f"PG-{n:03d}", customer=customer, invoice_date=date(2024, 5, 1),
+            due_date=date(2024, 5, 31), amount=Decimal("100.00"), currency="CNY",
+        )  # fmt: skip
+    client = Client()
+    client.force_login(user_create(username="cm", role="credit_manager", password="Huikuan-test-pw-1").user)
+    first = client.get("/vat/", {"as_of": "2024-06-30", "basis": "due"}).content.decode()
+    assert first.count('class="not-invoiced"') == 50 and 'id="report-pages"' in first
+    assert 'id="total-not-invoiced">5,500.00<' in first
+    second = client.get("/vat/", {"as_of": "2024-06-30", "basis": "due", "page": 2}).content.decode()
+    assert second.count('class="not-invoiced"') == 5 and "P054" in second and "P000" not in second

@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -34,6 +35,7 @@ from huikuan.web.views.common import page_for, staff_page
 from huikuan.web.widgets import IsoDateInput
 
 SOURCE = "web:vat"
+CUSTOMERS_PER_PAGE = 50
 BASIS_LABELS = {"due": gettext_lazy("days past due"), "invoice": gettext_lazy("days since the receivable")}
 
 
@@ -119,9 +121,14 @@ def vat_page(request: HttpRequest) -> HttpResponse:
     corrections = RedLetterCorrection.objects.filter(customer__in=customers).select_related(
         "customer", "invoice"
     )
+    # The customers' rows a page at a time; the totals are the whole report's.
+    customers_page = Paginator(report.rows if report else [], CUSTOMERS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     context = {
         "form": form,
         "report": report,
+        "customers_page": customers_page,
         "bucket_labels": [aging_words().get(b, b) for b in report.buckets] if report else [],
         "rows": [
             (
@@ -129,7 +136,7 @@ def vat_page(request: HttpRequest) -> HttpResponse:
                 [row.not_invoiced.get(b, 0) for b in report.buckets],
                 [row.uncollected.get(b, 0) for b in report.buckets],
             )
-            for row in report.rows
+            for row in customers_page.object_list
         ]
         if report
         else [],
