@@ -101,6 +101,9 @@ def data_words() -> set[str]:
         words |= _words(*row)
     for row in Order.objects.values_list("number", "shipment_approval_number"):
         words |= _words(*row)
+    from huikuan.finance.models import Payable
+
+    words |= _words(*Payable.objects.values_list("supplier_code", flat=True))
     words |= _words(*get_user_model().objects.values_list("username", flat=True))
     words |= _words(*DunningAction.objects.values_list("delivery_note", "assigned_to"))
     words |= _words(*DunningStep.objects.values_list("email_template", "letter_template", "name_en"))
