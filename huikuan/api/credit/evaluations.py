@@ -158,13 +158,19 @@ class FeeChargeView(APIView):
         responses={200: OpenApiTypes.OBJECT, 201: OpenApiTypes.OBJECT, **ERRORS},
     )
     def post(self, request):
-        body = FeeChargeRequestSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        customer = scoped_customer(request, body.validated_data["customer"])
-        with audit_context(actor=request.user, source="api"):
-            charge = overdue_fee_charge(
-                customer=customer, as_of=body.validated_data["as_of"], charged_by=request.user.get_username()
-            )
-        if charge is None:
-            return Response({"charged": False, "customer_code": customer.code})
-        return Response({"charged": True, **fee_charge_as_dict(charge)}, status=201)
+        return fee_charge_post(request, overdue_fee_charge)
+
+
+def fee_charge_post(request, charge_service) -> Response:
+    """A charge of the customer's fee or interest up to a date (``charge_service``: the overdue
+    fee's or the late interest's), as the two charge endpoints answer it."""
+    body = FeeChargeRequestSerializer(data=request.data)
+    body.is_valid(raise_exception=True)
+    customer = scoped_customer(request, body.validated_data["customer"])
+    with audit_context(actor=request.user, source="api"):
+        charge = charge_service(
+            customer=customer, as_of=body.validated_data["as_of"], charged_by=request.user.get_username()
+        )
+    if charge is None:
+        return Response({"charged": False, "customer_code": customer.code})
+    return Response({"charged": True, **fee_charge_as_dict(charge)}, status=201)

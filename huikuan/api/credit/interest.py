@@ -13,12 +13,12 @@ from rest_framework.views import APIView
 
 from huikuan.accounts.access import access_customers
 from huikuan.api.credit.common import AS_OF, ERRORS, ReadsCredit, as_of_param, scoped_customer
+from huikuan.api.credit.evaluations import fee_charge_post
 from huikuan.api.credit.serializers import FeeChargeRequestSerializer
 from huikuan.api.fields import BusinessDateField, TextField
 from huikuan.api.permissions import WriteAction
 from huikuan.collections.late_interest import late_interest, late_interest_charge
 from huikuan.core.audit import audit_context
-from huikuan.credit.charges import fee_charge_as_dict
 from huikuan.credit.interest_rates import contract_interest_rate_set, lpr_rate_add, lpr_table
 
 RATE = {"max_digits": 9, "decimal_places": 6}
@@ -60,16 +60,7 @@ class InterestChargeView(APIView):
         responses={200: OpenApiTypes.OBJECT, 201: OpenApiTypes.OBJECT, **ERRORS},
     )
     def post(self, request):
-        body = FeeChargeRequestSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        customer = scoped_customer(request, body.validated_data["customer"])
-        with audit_context(actor=request.user, source="api"):
-            charge = late_interest_charge(
-                customer=customer, as_of=body.validated_data["as_of"], charged_by=request.user.get_username()
-            )
-        if charge is None:
-            return Response({"charged": False, "customer_code": customer.code})
-        return Response({"charged": True, **fee_charge_as_dict(charge)}, status=201)
+        return fee_charge_post(request, late_interest_charge)
 
 
 class ContractRateSerializer(serializers.Serializer):
