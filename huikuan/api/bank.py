@@ -3,6 +3,7 @@ list and save the profiles that read banks' CSV/Excel exports. Thin: the cash ap
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 
@@ -164,8 +165,12 @@ class BankLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         for name in ("status", "direction"):
             if params.get(name):
                 queryset = queryset.filter(**{name: params[name]})
-        if params.get("statement", "").isdigit():
-            queryset = queryset.filter(statement_id=int(params["statement"]))
+        statement = params.get("statement", "")
+        if statement:
+            # An id the database can hold (at most 18 ASCII digits), else no such statement.
+            if not re.fullmatch(r"[0-9]{1,18}", statement):
+                return queryset.none()
+            queryset = queryset.filter(statement_id=int(statement))
         return queryset
 
 

@@ -3,6 +3,7 @@ of its life (endorse, discount, present, honour, dishonour). Thin: ``huikuan.bil
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from django.shortcuts import get_object_or_404
@@ -97,7 +98,7 @@ class BillListView(APIView):
             customer=params.get("customer", "")[:64],
             order=params.get("order", "maturity"),
         )
-        if (within := params.get("due_within", "")).isdigit():
+        if re.fullmatch(r"[0-9]{1,6}", within := params.get("due_within", "")):
             as_of = _as_of(params.get("as_of"))
             bills = bills_due_soon(bills, as_of=as_of, days=min(int(within), 3660))
         return Response({"results": [bill_as_dict(bill) for bill in bills[:1000]]})

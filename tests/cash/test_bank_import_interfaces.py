@@ -96,6 +96,13 @@ def test_the_api_imports_a_file_once_and_lists_its_lines(client_of, django_captu
     lines = auditor.get("/api/bank/lines/", {"direction": "credit"}).json()["results"]
     assert {line["bank_ref"] for line in lines} == {"MB170119012058", "MB170119012085", "MB170119012121"}
     assert {line["payer_name"] for line in lines} == {"JAN NOWAK"}
+    statement_id = statements[0]["id"]
+    by_statement = auditor.get("/api/bank/lines/", {"statement": statement_id}).json()["results"]
+    assert len(by_statement) == 3
+    # An id beyond what the database holds, or not plain digits: no such statement, not a 500.
+    for odd in ("35046518888785412096", "²", "-1"):
+        answer = auditor.get("/api/bank/lines/", {"statement": odd})
+        assert answer.status_code == 200 and answer.json()["results"] == []
     # The import queued their matching (run at once here): a payer who is no customer is
     # left unmatched, never applied.
     assert {line["status"] for line in lines} == {"unmatched"}
