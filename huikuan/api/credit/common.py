@@ -45,6 +45,15 @@ def as_of_param(request):
         raise serializers.ValidationError({"as_of": error.detail}) from None
 
 
+def customer_ids_param(request) -> list[int]:
+    """The ids of the customers the user reaches, or only the one ``?customer=CODE`` names."""
+    code = request.query_params.get("customer")
+    customers = access_customers(user=request.user)
+    if code:
+        customers = customers.filter(code=code) if "\x00" not in code else customers.none()
+    return list(customers.values_list("pk", flat=True))
+
+
 def scoped_customer(request, code: str):
     customer = access_customers(user=request.user).filter(code=code).first() if "\x00" not in code else None
     if customer is None:

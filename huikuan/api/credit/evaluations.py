@@ -11,13 +11,13 @@ from rest_framework import mixins
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from huikuan.accounts.access import access_customers
 from huikuan.api.credit.common import (
     AS_OF,
     ERRORS,
     ReadsCredit,
     ScopedCreditViewSet,
     as_of_param,
+    customer_ids_param,
     scoped_customer,
 )
 from huikuan.api.credit.serializers import (
@@ -129,13 +129,8 @@ class FeesView(APIView):
         responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
     )
     def get(self, request):
-        code = request.query_params.get("customer")
-        customers = access_customers(user=request.user)
-        if code:
-            customers = customers.filter(code=code) if "\x00" not in code else customers.none()
-        ids = list(customers.values_list("pk", flat=True))
         as_of = as_of_param(request)
-        entries = overdue_fees(as_of=as_of, customer_ids=ids)
+        entries = overdue_fees(as_of=as_of, customer_ids=customer_ids_param(request))
         total = sum((entry.total for entry in entries), Decimal("0.00"))
         return Response(
             {"as_of": as_of.isoformat(), "total": f"{total:.2f}", "customers": [e.as_dict() for e in entries]}

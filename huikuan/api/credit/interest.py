@@ -11,8 +11,14 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from huikuan.accounts.access import access_customers
-from huikuan.api.credit.common import AS_OF, ERRORS, ReadsCredit, as_of_param, scoped_customer
+from huikuan.api.credit.common import (
+    AS_OF,
+    ERRORS,
+    ReadsCredit,
+    as_of_param,
+    customer_ids_param,
+    scoped_customer,
+)
 from huikuan.api.credit.evaluations import fee_charge_post
 from huikuan.api.credit.serializers import FeeChargeRequestSerializer
 from huikuan.api.fields import BusinessDateField, TextField
@@ -35,12 +41,8 @@ class InterestView(APIView):
         responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
     )
     def get(self, request):
-        code = request.query_params.get("customer")
-        customers = access_customers(user=request.user)
-        if code:
-            customers = customers.filter(code=code) if "\x00" not in code else customers.none()
         as_of = as_of_param(request)
-        entries = late_interest(as_of=as_of, customer_ids=list(customers.values_list("pk", flat=True)))
+        entries = late_interest(as_of=as_of, customer_ids=customer_ids_param(request))
         total = sum((entry.total for entry in entries), Decimal("0.00"))
         return Response(
             {"as_of": as_of.isoformat(), "total": f"{total:.2f}", "customers": [e.as_dict() for e in entries]}
