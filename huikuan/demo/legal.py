@@ -84,45 +84,19 @@ def legal_demo(*, as_of: date) -> dict[str, int]:
             agency=law_firm,
             note="多次催收无果，经法务部审核后起诉",
         )
-        legal_case_record(
-            case=case,
-            kind="filed",
-            occurred_on=opened + timedelta(days=10),
-            by=MANAGER,
-            court="苏州工业园区人民法院",
-            court_case_number="(2026)苏0591民初1234号",
-            text="提交起诉状及证据",
-        )
-        legal_case_record(
-            case=case,
-            kind="cost",
-            occurred_on=opened + timedelta(days=10),
-            by=MANAGER,
-            amount=Decimal("3800.00"),
-            text="案件受理费",
-        )
-        legal_case_record(
-            case=case,
-            kind="hearing",
-            occurred_on=opened + timedelta(days=45),
-            by=MANAGER,
-            text="第一次开庭：被告承认欠款，对金额有异议",
-        )
-        legal_case_record(
-            case=case,
-            kind="hearing",
-            occurred_on=opened + timedelta(days=70),
-            by=MANAGER,
-            text="第二次开庭：质证对账单与签收单",
-        )
-        legal_case_record(
-            case=case,
-            kind="judgment",
-            occurred_on=opened + timedelta(days=90),
-            by=MANAGER,
-            amount=case.claim_amount,
-            text="判决被告于判决生效后十日内支付全部货款及逾期利息",
-        )
+        # The case in court: filed, its cost, two hearings and the judgment.
+        for days, kind, extra in (
+            (10, "filed", {"court": "苏州工业园区人民法院", "court_case_number": "(2026)苏0591民初1234号",
+                           "text": "提交起诉状及证据"}),
+            (10, "cost", {"amount": Decimal("3800.00"), "text": "案件受理费"}),
+            (45, "hearing", {"text": "第一次开庭：被告承认欠款，对金额有异议"}),
+            (70, "hearing", {"text": "第二次开庭：质证对账单与签收单"}),
+            (90, "judgment", {"amount": case.claim_amount,
+                              "text": "判决被告于判决生效后十日内支付全部货款及逾期利息"}),
+        ):  # fmt: skip
+            legal_case_record(
+                case=case, kind=kind, occurred_on=opened + timedelta(days=days), by=MANAGER, **extra
+            )
         legal_document_add(
             case=case, name="民事判决书.pdf", content=_evidence("民事判决书").content, by=MANAGER
         )
