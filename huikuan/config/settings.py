@@ -530,6 +530,9 @@ HUIKUAN = {
     "PROVISION_LAST_BUCKET_LOSS_RATE": Decimal("1"),
     # Forward-looking adjustment: every historical loss rate × (1 + this), capped at 100 %.
     "PROVISION_FORWARD_LOOKING_ADJUSTMENT": Decimal("0"),
+    # Loss rates per segment when a report does not say: None (one matrix for all customers),
+    # "class", "department" or "risk" (the customer's risk segment on the provision's day).
+    "PROVISION_SEGMENT_BY": None,
     "PROVISION_MANUAL_RATES": {
         "current": Decimal("0.01"),
         "1-30": Decimal("0.03"),

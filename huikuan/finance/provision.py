@@ -59,6 +59,27 @@ def loss_rates(
     return [min(max(rate * (ONE + adjustment), ZERO), ONE) for rate in rates]
 
 
+def pooled_where_missing(flows: Sequence[Flow], pooled: Sequence[Flow]) -> tuple[list[Flow], list[bool]]:
+    """A segment's flows with each one without history (nothing entered the bucket) replaced by
+    the pooled flow of every segment, when that has history; and, per flow, whether it was.
+    A segment too small to have reached a bucket rolls at the whole ledger's rate there, not
+    at 100 %."""
+    filled, used = [], []
+    for own, whole in zip(flows, pooled, strict=True):
+        substitute = own.roll_rate is None and whole.roll_rate is not None
+        filled.append(whole if substitute else own)
+        used.append(substitute)
+    return filled, used
+
+
+def flows_pooled(segments: Sequence[Sequence[Flow]], pairs: int) -> list[Flow]:
+    """The flows of all segments together (each invoice is in one segment)."""
+    return [
+        Flow(sum((s[k].entered for s in segments), ZERO), sum((s[k].rolled for s in segments), ZERO))
+        for k in range(pairs)
+    ]
+
+
 def cohort_flows(entered: Sequence[Decimal]) -> list[Flow]:
     """Flows of one cohort: ``entered[k]`` is what was unpaid on entering bucket k."""
     return [Flow(entered[k], entered[k + 1]) for k in range(len(entered) - 1)]

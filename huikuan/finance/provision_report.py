@@ -6,13 +6,25 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from huikuan.collections.labels import SEGMENTS as RISK_BANDS
 from huikuan.core.exports import Column, Sheet
 from huikuan.core.money import HUNDRED, quantize_ratio
 from huikuan.finance.provision import BUCKETS, ZERO, ProvisionLine, provision_total
-from huikuan.finance.provisioning import Provision
+from huikuan.finance.provisioning import RISK, Provision
 
 RATE_PERCENT_PLACES = Decimal("0.01")
+SEGMENT_NAMES = {
+    "class": gettext_lazy("credit class"),
+    "department": gettext_lazy("department"),
+    "risk": gettext_lazy("risk segment"),
+}
+
+
+def segment_name(segment_by: str) -> str:
+    """What the loss rates are measured per, in words."""
+    return str(SEGMENT_NAMES.get(segment_by, segment_by))
 
 
 def percent_text(rate: Decimal) -> str:
@@ -32,7 +44,8 @@ def _line(line: ProvisionLine) -> dict:
 
 
 def bucket_summary(provision: Provision) -> list[dict]:
-    """Per segment and bucket: balance, loss rate and provision (the matrix)."""
+    """Per segment and bucket: balance, loss rate and provision (the matrix); ``pooled``: the
+    segment had no history for the bucket, its roll rate out of it is all customers'."""
     grouped: dict[tuple[str, str], list[ProvisionLine]] = defaultdict(list)
     for line in provision.lines:
         grouped[(line.segment, line.bucket)].append(line)
@@ -46,6 +59,7 @@ def bucket_summary(provision: Provision) -> list[dict]:
                     "bucket": bucket,
                     "balance": f"{sum((line.balance for line in lines), ZERO):.2f}",
                     "rate": percent_text(provision.rates[segment][index]),
+                    "pooled": bool(provision.pooled.get(segment, [False] * len(BUCKETS))[index]),
                     "provision": f"{provision_total(lines):.2f}",
                 }
             )
@@ -61,6 +75,7 @@ def provision_dict(now: Provision, before: Provision, journal: list[tuple[str, D
         "matrix": bucket_summary(now),
         "lines": [_line(line) for line in now.lines],
         "specific": [_line(line) for line in now.specific],
+        "banded_by_heuristic": now.banded_by_heuristic,
         "total": {"balance": f"{now.balance:.2f}", "provision": f"{now.total:.2f}"},
         "previous": {"as_of": before.as_of.isoformat(), "provision": f"{before.total:.2f}"},
         "change": f"{now.total - before.total:.2f}",
@@ -74,13 +89,26 @@ def provision_dict(now: Provision, before: Provision, journal: list[tuple[str, D
 def provision_sheets(
     now: Provision, before: Provision, journal: list[tuple[str, Decimal, Decimal]]
 ) -> list[Sheet]:
-    """The lines (matrix and specific) and the journal entry, for the safe writer."""
+    """The lines (matrix and specific) and the journal entry, for the safe writer. By risk band:
+    the bands in words, a customer banded by the class heuristic said so; below the total, the
+    rates whose roll rate is all customers' (the segment had no history for the bucket)."""
+    by_risk = now.segment_by == RISK
+    heuristic = set(now.banded_by_heuristic)
+
+    def segment_text(line: ProvisionLine) -> str:
+        if not by_risk:
+            return line.segment
+        band = str(RISK_BANDS.get(line.segment, line.segment))
+        if line.key in heuristic:
+            return _("%(band)s (class heuristic)") % {"band": band}
+        return band
+
     lines = Sheet(
         _("Provision"),
         [
             Column(_("customer or invoice")),
             Column(_("name")),
-            Column(_("segment")),
+            Column(_("risk segment") if by_risk else _("segment")),
             Column(_("bucket")),
             Column(_("balance"), "money"),
             Column(_("rate %"), "percent"),
@@ -93,7 +121,7 @@ def provision_sheets(
             [
                 line.key,
                 line.name,
-                line.segment,
+                segment_text(line),
                 bucket,
                 line.balance,
                 quantize_ratio(line.rate * HUNDRED, RATE_PERCENT_PLACES),
@@ -102,6 +130,13 @@ def provision_sheets(
         )
     lines.rows.append([_("total"), "", "", "", now.balance, None, now.total])
     lines.bold_rows.add(len(lines.rows) - 1)
+    for segment in sorted(now.pooled):
+        if segment not in {line.segment for line in now.lines}:
+            continue
+        for bucket, pooled in zip(BUCKETS, now.pooled[segment], strict=True):
+            if pooled:
+                shown = str(RISK_BANDS.get(segment, segment)) if by_risk else segment
+                lines.rows.append([_("roll rate of all customers"), "", shown, bucket, None, None, None])
     entry = Sheet(
         _("Journal"),
         [

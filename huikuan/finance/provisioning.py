@@ -10,12 +10,16 @@ entering each of the two buckets; one grouped query per pair, never one per cust
 from __future__ import annotations
 
 import calendar
+import re
+from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import connection
 
+from huikuan.collections.selectors import payment_history
 from huikuan.core.errors import RuleViolation
 from huikuan.core.money import from_minor_units
 from huikuan.core.policy import policy_value
@@ -28,19 +32,76 @@ from huikuan.finance.provision import (
     Flow,
     ProvisionLine,
     bucket_entry_days,
+    flows_pooled,
     journal,
     loss_rates,
     matrix_lines,
+    pooled_where_missing,
     provision_total,
 )
 from huikuan.ledger.models import Customer
 from huikuan.reporting.aging import bucket_of
 from huikuan.reporting.selectors import aging_report
 
-SEGMENTS = ("class", "department")
+RISK = "risk"
+SEGMENTS = ("class", "department", RISK)
 _SEGMENT_SQL = {None: "'all'", "class": "c.credit_class", "department": "c.department"}
-_SEGMENT_FIELD = {None: None, "class": "credit_class", "department": "department"}
+_SEGMENT_FIELD = {None: None, "class": "credit_class", "department": "department", RISK: None}
 SPECIFIC = "specific"
+_BAND_NAME = re.compile(r"^[a-z_]{1,16}$")
+
+
+def segment_in_force(segment_by: str | None) -> str | None:
+    """``segment_by`` checked, or when None the setting ``PROVISION_SEGMENT_BY`` (empty: one matrix)."""
+    if segment_by is None:
+        segment_by = policy_value("PROVISION_SEGMENT_BY") or None
+        if segment_by not in (None, *SEGMENTS):
+            raise RuleViolation(
+                f"setting PROVISION_SEGMENT_BY: empty or one of {', '.join(SEGMENTS)}, not {segment_by!r}"
+            )
+    elif segment_by not in SEGMENTS:
+        raise RuleViolation(f"segment by one of {', '.join(SEGMENTS)}, not {segment_by!r}")
+    return segment_by
+
+
+@dataclass(frozen=True)
+class RiskBands:
+    """Each customer's risk band on a day (id → premium, normal or high_risk), and the customers
+    banded by the class heuristic because the risk model has no fresh score of theirs."""
+
+    of: dict[int, str]
+    by_heuristic: frozenset[int]
+
+
+def risk_bands(*, as_of: date) -> RiskBands:
+    """Every customer's band as of ``as_of``: the collections segment (the one rule the worklist
+    and the dunning run use), read for all customers at once."""
+    history = payment_history(as_of=as_of)
+    bands, heuristic = {}, set()
+    for pk, credit_class in Customer.objects.values_list("pk", "credit_class"):
+        bands[pk] = history.segment(pk, credit_class)
+        if not history.from_model(pk):
+            heuristic.add(pk)
+    return RiskBands(bands, frozenset(heuristic))
+
+
+def _band_sql(bands: Mapping[int, str]) -> str:
+    """A CASE giving each invoice its customer's band (the commonest band as the ELSE)."""
+    members: dict[str, list[int]] = defaultdict(list)
+    for pk, band in bands.items():
+        if not _BAND_NAME.match(band):
+            raise RuleViolation(f"risk segment {band!r} of customer {pk} is not a segment")
+        members[band].append(int(pk))
+    if not members:
+        return "''"
+    commonest, *others = sorted(members, key=lambda band: (-len(members[band]), band))
+    if not others:
+        return f"'{commonest}'"
+    whens = " ".join(
+        f"WHEN i.customer_id IN ({', '.join(str(pk) for pk in sorted(members[band]))}) THEN '{band}'"
+        for band in others
+    )
+    return f"CASE {whens} ELSE '{commonest}' END"
 
 
 def months_before(day: date, months: int) -> date:
@@ -60,8 +121,11 @@ _APPLICATIONS = (
 )
 
 
-def history_flows(*, as_of: date, window_months: int, segment_by: str | None) -> dict[str, list[Flow]]:
+def history_flows(
+    *, as_of: date, window_months: int, segment_by: str | None, bands: Mapping[int, str] | None = None
+) -> dict[str, list[Flow]]:
     """Per segment, the flow between each pair of consecutive aging buckets in the window.
+    By risk band: ``bands`` gives each customer's band (:func:`risk_bands`); one query still.
 
     One pass: each invoice due in the span any pair needs, with what was applied to it (paid,
     credited, written off) by each bucket's entry day; then, per pair, the invoices that
@@ -93,11 +157,15 @@ def history_flows(*, as_of: date, window_months: int, segment_by: str | None) ->
             sums.append(
                 f"CAST(SUM(CASE WHEN {within} THEN {functional_sql('t', amount)} ELSE 0 END) AS BIGINT)"
             )
+    if segment_by == RISK:
+        segment_sql = _band_sql(bands if bands is not None else risk_bands(as_of=as_of).of)
+    else:
+        segment_sql = _SEGMENT_SQL[segment_by]
     first_due = day("first_due", window_start - timedelta(days=entries[-1]))
     last_due = day("last_due", as_of - timedelta(days=1))
     sql = (
         f"SELECT t.segment, {', '.join(sums)} FROM ("
-        f"SELECT i.id, {_SEGMENT_SQL[segment_by]} AS segment, i.due_date, i.amount, i.fx_rate, {applied} "
+        f"SELECT i.id, {segment_sql} AS segment, i.due_date, i.amount, i.fx_rate, {applied} "
         "FROM ledger_invoice i JOIN ledger_customer c ON c.id = i.customer_id "
         f"LEFT JOIN ({_APPLICATIONS}) r ON r.invoice_id = i.id "
         f"WHERE i.due_date > {first_due} AND i.due_date <= {last_due} "
@@ -141,6 +209,10 @@ class Provision:
     lines: list[ProvisionLine]
     specific: list[ProvisionLine]
     flows: dict[str, list[Flow]] = field(default_factory=dict)
+    # Per segment and bucket: the roll rate out of the bucket is all customers' (no own history).
+    pooled: dict[str, list[bool]] = field(default_factory=dict)
+    # By risk band: the codes of the customers in the matrix banded by the class heuristic.
+    banded_by_heuristic: list[str] = field(default_factory=list)
 
     @property
     def total(self) -> Decimal:
@@ -151,44 +223,69 @@ class Provision:
         return sum((line.balance for line in [*self.lines, *self.specific]), ZERO)
 
 
-def loss_rate_matrix(*, as_of: date, segment_by: str | None, segments: set[str]) -> tuple[str, dict, dict]:
-    """(method, rates per segment and bucket, the history's flows) in force at ``as_of``."""
+@dataclass(frozen=True)
+class LossRates:
+    method: str
+    rates: dict[str, list[Decimal]]
+    flows: dict[str, list[Flow]]
+    pooled: dict[str, list[bool]]
+
+
+def loss_rate_matrix(
+    *, as_of: date, segment_by: str | None, segments: set[str], bands: Mapping[int, str] | None = None
+) -> LossRates:
+    """The method, rates per segment and bucket, the history's flows and where a segment's
+    missing history took all customers' roll rate, in force at ``as_of``."""
     method = policy_value("PROVISION_METHOD")
+    no_pooling = [False] * len(BUCKETS)
     if method == "manual":
         manual = policy_value("PROVISION_MANUAL_RATES")
         missing = [bucket for bucket in BUCKETS if bucket not in manual]
         if missing:
             raise RuleViolation(f"setting PROVISION_MANUAL_RATES: no rate for {', '.join(missing)}")
         rates = [Decimal(manual[bucket]) for bucket in BUCKETS]
-        return method, {segment: rates for segment in segments | {"all"}}, {}
+        every = segments | {"all"}
+        return LossRates(method, {s: rates for s in every}, {}, {s: no_pooling for s in every})
     if method != "roll_rate":
         raise RuleViolation(f"setting PROVISION_METHOD: 'roll_rate' or 'manual', not {method!r}")
     flows = history_flows(
-        as_of=as_of, window_months=int(policy_value("PROVISION_WINDOW_MONTHS")), segment_by=segment_by
+        as_of=as_of,
+        window_months=int(policy_value("PROVISION_WINDOW_MONTHS")),
+        segment_by=segment_by,
+        bands=bands,
     )
-    empty = [Flow(ZERO, ZERO) for _ in BUCKETS[1:]]
+    pairs = len(BUCKETS) - 1
+    empty = [Flow(ZERO, ZERO) for _ in range(pairs)]
+    pooled_flows = flows_pooled(list(flows.values()), pairs)
     last = policy_value("PROVISION_LAST_BUCKET_LOSS_RATE")
     adjustment = policy_value("PROVISION_FORWARD_LOOKING_ADJUSTMENT")
-    rates = {
-        segment: loss_rates(flows.get(segment, empty), last_bucket_loss=last, adjustment=adjustment)
-        for segment in segments | set(flows)
-    }
-    return method, rates, flows
+    rates, pooled = {}, {}
+    for segment in segments | set(flows):
+        own = flows.get(segment, empty)
+        if segment_by is not None:
+            own, used = pooled_where_missing(own, pooled_flows)
+        else:
+            used = [False] * pairs
+        rates[segment] = loss_rates(own, last_bucket_loss=last, adjustment=adjustment)
+        pooled[segment] = [*used, False]  # the last bucket: PROVISION_LAST_BUCKET_LOSS_RATE
+    return LossRates(method, rates, flows, pooled)
 
 
 def provision_as_of(*, as_of: date, segment_by: str | None = None) -> Provision:
     """The provision at the end of ``as_of``: the matrix on the aging's balances per customer
-    and bucket, except what a specific provision in force covers."""
-    if segment_by not in (None, *SEGMENTS):
-        raise RuleViolation(f"segment by one of {', '.join(SEGMENTS)}, not {segment_by!r}")
+    and bucket, except what a specific provision in force covers. ``segment_by`` None: the
+    setting ``PROVISION_SEGMENT_BY``."""
+    segment_by = segment_in_force(segment_by)
     attribute = _SEGMENT_FIELD[segment_by]
-    customers = {
-        code: (pk, name, "all" if attribute is None else (value or ""))
-        for pk, code, name, value in Customer.objects.values_list("pk", "code", "name", attribute or "code")
-    }
+    bands = risk_bands(as_of=as_of) if segment_by == RISK else None
+    customers = {}
+    for pk, code, name, value in Customer.objects.values_list("pk", "code", "name", attribute or "code"):
+        if bands is not None:
+            value = bands.of.get(pk, "")
+        customers[code] = (pk, name, "all" if segment_by is None else (value or ""))
     balances: dict[tuple[str, str, str], dict[str, Decimal]] = {}
     for row in aging_report(as_of=as_of, group_by="customer").rows:
-        _, name, segment = customers.get(row.key, (None, row.name, "all" if attribute is None else ""))
+        _, name, segment = customers.get(row.key, (None, row.name, "all" if segment_by is None else ""))
         balances[(row.key, name, segment)] = dict(row.buckets)
     in_force = SpecificProvision.objects.filter(effective_from__lte=as_of).exclude(ended_on__lte=as_of)
     in_force = list(in_force.select_related("customer", "invoice").order_by("customer__code", "pk"))
@@ -210,12 +307,32 @@ def provision_as_of(*, as_of: date, segment_by: str | None = None) -> Provision:
         number = provision.invoice.number
         specific.append(ProvisionLine(number, key[1], key[2], SPECIFIC, balance, provision.rate))
     segments = {key[2] for key in balances}
-    method, rates, flows = loss_rate_matrix(as_of=as_of, segment_by=segment_by, segments=segments)
-    return Provision(as_of, method, segment_by, rates, matrix_lines(balances, rates), specific, flows)
+    matrix = loss_rate_matrix(
+        as_of=as_of, segment_by=segment_by, segments=segments, bands=bands.of if bands else None
+    )
+    lines = matrix_lines(balances, matrix.rates)
+    heuristic = []
+    if bands is not None:
+        provided = {line.key for line in lines}
+        heuristic = sorted(
+            code for code, (pk, _, _) in customers.items() if code in provided and pk in bands.by_heuristic
+        )
+    return Provision(
+        as_of,
+        matrix.method,
+        segment_by,
+        matrix.rates,
+        lines,
+        specific,
+        matrix.flows,
+        matrix.pooled,
+        heuristic,
+    )
 
 
 def provision_change(*, as_of: date, segment_by: str | None = None) -> tuple[Provision, Provision]:
-    """The provision at ``as_of`` and at the previous month-end."""
+    """The provision at ``as_of`` and at the previous month-end, segmented alike."""
+    segment_by = segment_in_force(segment_by)
     return (
         provision_as_of(as_of=as_of, segment_by=segment_by),
         provision_as_of(as_of=previous_month_end(as_of), segment_by=segment_by),

@@ -422,6 +422,13 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
         _("Forward-looking adjustment of the loss rates"),
         _("Every historical loss rate is multiplied by 1 plus this (e.g. 0.10 for 10% worse), at most 100%."),
     ),
+    "PROVISION_SEGMENT_BY": (
+        _("Loss rates per segment"),
+        _(
+            "Empty: one matrix for all customers; class, department or risk: roll rates measured "
+            "per credit class, department or risk segment (premium, normal, high risk)."
+        ),
+    ),
     "PROVISION_MANUAL_RATES": (
         _("Loss rates set by hand, by aging bucket"),
         _("Used when the method is manual: the share of each bucket's balance provided for."),

@@ -158,6 +158,8 @@ def monthly_report(*, month: date, as_of: date | None = None) -> dict:
         "trend": month_trend(last_day=last_day, months=int(policy_value("REPORT_TREND_MONTHS"))),
         "provision": {
             "method": now.method,
+            "by": now.segment_by,
+            "banded_by_heuristic": len(now.banded_by_heuristic),
             "provision": f"{now.total:.2f}",
             "previous_as_of": before.as_of.isoformat(),
             "previous": f"{before.total:.2f}",

@@ -20,6 +20,7 @@ from huikuan.finance.reports.document import (
     number_text,
 )
 from huikuan.finance.reports.labels import KPI_LABELS
+from huikuan.finance.provision_report import segment_name
 from huikuan.finance.reports.monthly import HABIT_BANDS
 
 
@@ -131,6 +132,13 @@ def _kpis(data: dict) -> Section:
 def _provision(data: dict) -> Section:
     provision = data["provision"]
     rows = provision["buckets"]
+    note = ""
+    if provision.get("by"):
+        note = _("Loss rates measured per %(segment)s.") % {"segment": segment_name(provision["by"])}
+    if provision.get("by") == "risk":
+        note += " " + _("Customers banded by the class heuristic (no risk score): %(count)s.") % {
+            "count": provision["banded_by_heuristic"]
+        }
     return Section(
         _("Bad-debt provision"),
         figures=[
@@ -164,6 +172,7 @@ def _provision(data: dict) -> Section:
                 empty_text=_("No change to book."),
             ),
         ],
+        note=note,
     )
 
 

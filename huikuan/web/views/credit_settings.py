@@ -123,7 +123,7 @@ def _leaves(value: Any, path: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...
         for name, inner in value.items():
             pairs.extend(_leaves(inner, (*path, str(name))))
         return pairs
-    return [(path, value)]
+    return [(path, "" if value is None else value)]  # None (not set): an empty field
 
 
 def _kind(value: Any) -> str:

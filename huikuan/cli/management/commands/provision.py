@@ -1,4 +1,4 @@
-"""huikuan provision --as-of YYYY-MM-DD [--by class|department] [--json | --csv F | --xlsx F]"""
+"""huikuan provision --as-of YYYY-MM-DD [--by class|department|risk] [--json | --csv F | --xlsx F]"""
 
 from __future__ import annotations
 
@@ -21,7 +21,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--as-of", required=True, help="YYYY-MM-DD: balances at the end of this day")
-        parser.add_argument("--by", choices=SEGMENTS, help="loss rates per credit class or department")
+        parser.add_argument(
+            "--by",
+            choices=SEGMENTS,
+            help="loss rates per credit class, department or risk band (default: setting PROVISION_SEGMENT_BY)",
+        )
         output = parser.add_mutually_exclusive_group()
         output.add_argument("--json", action="store_true")
         output.add_argument(
@@ -56,15 +60,33 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(to_json(data))
             return
-        self.stdout.write(f"Bad-debt provision as of {data['as_of']} ({data['method']})")
+        by = f", by {data['by']}" if data["by"] else ""
+        self.stdout.write(f"Bad-debt provision as of {data['as_of']} ({data['method']}{by})")
         header = ["segment", "bucket", "balance", "rate %", "provision"]
-        rows = [[r["segment"], r["bucket"], r["balance"], r["rate"], r["provision"]] for r in data["matrix"]]
+        rows = [
+            [
+                r["segment"],
+                r["bucket"],
+                r["balance"],
+                r["rate"] + (" *" if r["pooled"] else ""),
+                r["provision"],
+            ]
+            for r in data["matrix"]
+        ]
         for line in data["specific"]:
             rows.append(
                 [line["segment"], f"specific {line['key']}", line["balance"], line["rate"], line["provision"]]
             )
         rows.append(["total", "", data["total"]["balance"], "", data["total"]["provision"]])
         self.stdout.write(table(header, rows, numeric_from=2))
+        if any(r["pooled"] for r in data["matrix"]):
+            self.stdout.write("* no history of the segment for the bucket: the roll rate of all customers")
+        if data["by"] == "risk":
+            heuristic = data["banded_by_heuristic"]
+            self.stdout.write(
+                f"Banded by the class heuristic (no fresh risk score): {len(heuristic)} customer(s)"
+                + (f": {', '.join(heuristic)}" if heuristic else "")
+            )
         previous = data["previous"]
         self.stdout.write(f"Change since {previous['as_of']}: {data['change']} (was {previous['provision']})")
         for line in data["journal"]:
