@@ -114,3 +114,27 @@ def test_the_command_line_writes_the_files(huikuan, ledger, tmp_path):
     assert "Special report: HZ001" in text and re.search(r"YS-0301", text)
     with pytest.raises(CommandError, match="one customer"):
         huikuan("report", "special")
+
+
+def test_the_provision_by_risk_segment_when_the_setting_says_so(web_as, api_as, huikuan):  # noqa: F811
+    from huikuan.core.policy import policy_value
+
+    manager = web_as("credit_manager")
+    settings_page = manager.get("/credit/settings/").content.decode()
+    assert 'name="v:PROVISION_SEGMENT_BY" value=""' in settings_page  # not set: one matrix
+    saved = manager.post("/credit/settings/PROVISION_SEGMENT_BY/", {"v:PROVISION_SEGMENT_BY": "risk"})
+    assert saved.status_code == 302 and policy_value("PROVISION_SEGMENT_BY") == "risk"
+    api = api_as("auditor").get("/api/reports/monthly/", MONTH)
+    assert api.status_code == 200
+    provision = api.json()["provision"]
+    assert provision["by"] == "risk" and provision["banded_by_heuristic"] > 0
+    assert api.json() == huikuan("report", "monthly", "--month", "2024-04", "--json").json()
+    page = manager.get("/reports/monthly/", MONTH).content.decode()
+    assert "损失率按风险分层分别计算。" in page and "按信用等级经验规则分层的客户（无风险评分）" in page
+    by_risk = huikuan("provision", "--as-of", "2024-04-30", "--json").json()
+    assert by_risk["by"] == "risk" and {row["segment"] for row in by_risk["matrix"]} <= {
+        "premium",
+        "normal",
+        "high_risk",
+    }
+    assert provision["provision"] == by_risk["total"]["provision"]

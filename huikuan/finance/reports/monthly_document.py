@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from huikuan.collections.models import OverdueReasonCode
 from huikuan.core.exports import Column
 from huikuan.finance.kpis import KPI_NAMES
+from huikuan.finance.provision_report import segment_name
 from huikuan.finance.reports.charts import BAR, HBAR, LINE, Chart
 from huikuan.finance.reports.document import (
     Figure,
@@ -20,7 +21,6 @@ from huikuan.finance.reports.document import (
     number_text,
 )
 from huikuan.finance.reports.labels import KPI_LABELS
-from huikuan.finance.provision_report import segment_name
 from huikuan.finance.reports.monthly import HABIT_BANDS
 
 

@@ -24,7 +24,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--by",
             choices=SEGMENTS,
-            help="loss rates per credit class, department or risk band (default: setting PROVISION_SEGMENT_BY)",
+            help="loss rates per credit class, department or risk segment (default: PROVISION_SEGMENT_BY)",
         )
         output = parser.add_mutually_exclusive_group()
         output.add_argument("--json", action="store_true")
