@@ -57,6 +57,11 @@ FEATURES = (
     "amount_log",
     "amount_relative",  # this invoice over the customer's usual invoice
     "disputed",  # a dispute opened on it before D
+    "electronic",  # sent electronically (1), on paper (0), not known (-1)
+    "days_late_same_billing",  # the customer's days late on invoices sent the same way (smoothed)
+    "late_share_same_billing",
+    "days_late_same_dispute",  # the customer's days late on invoices disputed (or not) like this one
+    "late_share_same_dispute",
     "month",
     "due_month",
     "due_day_of_month",  # a customer that pays at month end is late on a due date before it
@@ -143,6 +148,17 @@ class _Bucket:
         self.days = 0.0
 
 
+def _disputed_when_settled(row: InvoiceRow) -> bool:
+    """A dispute known by the day the invoice was settled (a flag without a date: from the start)."""
+    if row.disputed_on is not None:
+        return row.closed_on is not None and row.disputed_on <= row.closed_on
+    return row.disputed
+
+
+def _billing(row: InvoiceRow) -> int:
+    return 2 if row.electronic is None else int(row.electronic)
+
+
 def _month_day(year: int, month: int, day: int) -> date:
     while True:
         try:
@@ -186,6 +202,8 @@ class _State:
         self.by_due_day = [_Bucket() for _ in range(32)]
         self.by_month = [_Bucket() for _ in range(13)]
         self.by_size = [_Bucket(), _Bucket()]
+        self.by_billing = [_Bucket(), _Bucket(), _Bucket()]  # paper, electronic, not known
+        self.by_dispute = [_Bucket(), _Bucket()]  # settled undisputed, disputed
         self.pay_days = [0] * 32  # settlements by day of the month
         self.lately: deque[tuple[int, int]] = deque(maxlen=RECENT_SHARE)  # (settled on, days late)
 
@@ -232,6 +250,8 @@ class _State:
                 self.by_due_day[row.due_date.day],
                 self.by_month[row.due_date.month],
                 self.by_size[int(self.large.get(position, False))],
+                self.by_billing[_billing(row)],
+                self.by_dispute[int(_disputed_when_settled(row))],
             ):
                 bucket.count += 1
                 bucket.late += is_late
@@ -295,6 +315,8 @@ class _State:
         month_share, _ = _bucket_share([self.by_month[invoice.due_date.month]], share, mean_late)
         large = invoice.amount > LARGE * usual
         size_share, _ = _bucket_share([self.by_size[int(large)]], share, mean_late)
+        billing_share, billing_days = _bucket_share([self.by_billing[_billing(invoice)]], share, mean_late)
+        dispute_share, dispute_days = _bucket_share([self.by_dispute[int(disputed)]], share, mean_late)
         oldest = min(self.overdue_due.values(), default=None)
         projected = self._projected(invoice.due_date, mean_late if self.ewma_days is None else self.ewma_days)
         pay_share, before_due, after_due = self._pay_day(invoice.due_date)
@@ -326,6 +348,11 @@ class _State:
             math.log1p(max(invoice.amount, 0.0)),
             invoice.amount / usual,
             1.0 if disputed else 0.0,
+            -1.0 if invoice.electronic is None else float(invoice.electronic),
+            billing_days,
+            billing_share,
+            dispute_days,
+            dispute_share,
             float(invoice.invoice_date.month),
             float(invoice.due_date.month),
             float(due_day),

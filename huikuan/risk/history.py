@@ -24,6 +24,10 @@ class InvoiceRow:
     disputed: bool
     disputed_on: date | None  # the first dispute recorded on it, when the date is known
     credit_class: str
+    # How the invoice reached the customer: True electronic (an e-invoice, e-mail), False on
+    # paper (by post or courier), None not known. A paper invoice takes days to arrive, and many
+    # customers pay only against the invoice in hand (收票付款).
+    electronic: bool | None = None
 
 
 @dataclass(frozen=True)

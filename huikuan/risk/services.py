@@ -76,13 +76,7 @@ def _fit(history: History, examples: Examples, *, grace: int, seed: int) -> Mode
             f"too little history to train: {len(with_days)} settled invoices (at least {MINIMUM_HISTORY})"
         )
     # The regressor learns from the settled invoices; the classifier from every known outcome.
-    models = fit(rows, examples.late, [examples.days[i] or 0.0 for i in range(len(rows))], seed=seed)
-    if len(with_days) < len(rows):
-        from sklearn.ensemble import HistGradientBoostingRegressor
-
-        models.regressor = HistGradientBoostingRegressor(
-            loss="absolute_error", max_iter=200, learning_rate=0.08, random_state=seed
-        ).fit([rows[i] for i in with_days], [examples.days[i] for i in with_days])
+    models = fit(rows, examples.late, examples.days, seed=seed)
     return models
 
 

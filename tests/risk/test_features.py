@@ -70,3 +70,55 @@ def test_an_outcome_counts_once_decided_and_an_invoice_still_open_past_due_is_la
     graced = _examples(history, before=D(2025, 3, 1), grace=10)
     assert [history.invoices[t.invoice].id for t in graced.targets] == [1, 2, 3]
     assert graced.late == [0, 0, 1]
+
+
+def test_a_customer_late_only_on_disputed_invoices_is_read_by_dispute_and_a_later_dispute_is_not_known():
+    rows = [
+        _row(1, 1, D(2025, 1, 1), D(2025, 1, 31)),  # undisputed: on the due date
+        _row(2, 1, D(2025, 1, 5), D(2025, 3, 6), disputed_on=D(2025, 1, 20)),  # disputed: 30 days late
+        _row(3, 1, D(2025, 1, 10), D(2025, 2, 9)),  # undisputed: on the due date
+        # Settled on time, disputed only after the scoring day: not a disputed invoice on that day.
+        _row(4, 1, D(2025, 1, 15), D(2025, 2, 14), disputed_on=D(2025, 5, 1)),
+        _row(5, 1, D(2025, 4, 1), None, disputed_on=D(2025, 4, 2)),  # scored while disputed
+        _row(6, 1, D(2025, 4, 1), None),  # scored undisputed
+    ]
+    history = History(invoices=rows, broken_promises={})
+    disputed, undisputed = (
+        dict(zip(FEATURES, row, strict=True))
+        for row in features_build(history, [Target(4, D(2025, 4, 10)), Target(5, D(2025, 4, 10))])
+    )
+    assert disputed["disputed"] == 1 and undisputed["disputed"] == 0
+    # One disputed settlement 30 days late against three undisputed on time, each smoothed toward
+    # the customer's mean (7.5 days; two invoices' weight): 15 days against 3. Had invoice 4's
+    # later dispute counted, the two would read 11.25 and 3.75.
+    assert disputed["days_late_same_dispute"] == pytest.approx((30 + 2 * 7.5) / 3)
+    assert undisputed["days_late_same_dispute"] == pytest.approx((0 + 2 * 7.5) / 5)
+    assert disputed["late_share_same_dispute"] == pytest.approx(0.5)
+    assert undisputed["late_share_same_dispute"] == pytest.approx(0.1)
+
+
+def test_how_an_invoice_was_sent_is_a_feature_with_the_customers_history_on_each_channel():
+    def sent(pk, issued, closed, electronic):
+        return InvoiceRow(**{**_row(pk, 1, issued, closed).__dict__, "electronic": electronic})
+
+    rows = [
+        sent(1, D(2025, 1, 1), D(2025, 2, 20), False),  # paper: 20 days late
+        sent(2, D(2025, 1, 5), D(2025, 2, 24), False),  # paper: 20 days late
+        sent(3, D(2025, 1, 10), D(2025, 2, 5), True),  # electronic: 4 days early
+        sent(4, D(2025, 4, 1), None, True),
+        sent(5, D(2025, 4, 1), None, False),
+        sent(6, D(2025, 4, 1), None, None),
+    ]
+    electronic, paper, unknown = (
+        dict(zip(FEATURES, row, strict=True))
+        for row in features_build(
+            History(rows, {}),
+            [Target(3, D(2025, 4, 10)), Target(4, D(2025, 4, 10)), Target(5, D(2025, 4, 10))],
+        )
+    )
+    assert (electronic["electronic"], paper["electronic"], unknown["electronic"]) == (1, 0, -1)
+    assert (
+        paper["days_late_same_billing"]
+        > unknown["days_late_same_billing"]
+        > electronic["days_late_same_billing"]
+    )
