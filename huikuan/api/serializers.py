@@ -95,11 +95,19 @@ class InvoiceSerializer(ModelSerializer):
             "department",
             "description",
             "disputed",
+            "billing",
             "gross_margin",
             "created_at",
         ]
-        read_only_fields = ["original_due_date", "closed_on", "created_at"]
-        extra_kwargs = {"number": {"validators": []}, "currency": {"required": False}}
+        read_only_fields = ["original_due_date", "closed_on", "billing", "created_at"]
+        extra_kwargs = {
+            "number": {"validators": []},
+            "currency": {"required": False},
+            "billing": {
+                "help_text": "How the invoice reached the customer: paper (by post or courier) or "
+                "electronic (an e-invoice or e-mail); empty when not known. Set by the invoices import."
+            },
+        }
 
     def __init__(self, *args, customers=None, **kwargs):
         super().__init__(*args, **kwargs)
