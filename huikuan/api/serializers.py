@@ -10,7 +10,7 @@ from rest_framework import serializers
 from huikuan.api.fields import BusinessDateField, ModelSerializer, TextField
 from huikuan.core.limits import GROSS_MARGIN_MAX, GROSS_MARGIN_MIN, TERM_DAYS_MAX
 from huikuan.ledger.fields import CUSTOMER_FIELDS, PAYMENT_FIELDS
-from huikuan.ledger.models import Allocation, CreditNote, Customer, Invoice, Payment
+from huikuan.ledger.models import Allocation, Billing, CreditNote, Customer, Invoice, Payment
 from huikuan.reporting.aging import BASES, GROUPINGS
 
 CENT = Decimal("0.01")
@@ -62,6 +62,14 @@ class InvoiceSerializer(ModelSerializer):
     )
     applied_amount = money(read_only=True)
     open_amount = money(read_only=True)
+    # Declared, so that its schema admits the empty value (not known).
+    billing = serializers.ChoiceField(
+        choices=Billing.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="How the invoice reached the customer: paper (by post or courier) or electronic "
+        "(an e-invoice or e-mail); empty when not known. Set by the invoices import.",
+    )
     gross_margin = serializers.DecimalField(
         max_digits=18,
         decimal_places=4,
@@ -95,6 +103,7 @@ class InvoiceSerializer(ModelSerializer):
             "department",
             "description",
             "disputed",
+            "billing",
             "gross_margin",
             "created_at",
         ]

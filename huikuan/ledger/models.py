@@ -50,6 +50,13 @@ class PaymentMethod(models.TextChoices):
     OTHER = "other", _("other")
 
 
+class Billing(models.TextChoices):
+    """How an invoice reached the customer; "" (no choice) when it is not known."""
+
+    PAPER = "paper", _("paper")  # 纸质: by post or courier
+    ELECTRONIC = "electronic", _("electronic")  # 电子: an e-invoice (数电票) or e-mail
+
+
 class ImportBatch(models.Model):
     """One run of an import: what file, by whom, and what it changed.
 
@@ -208,6 +215,11 @@ class Invoice(models.Model):
     department = models.CharField(_("department"), max_length=150, blank=True)
     description = models.CharField(_("description"), max_length=500, blank=True)
     disputed = models.BooleanField(_("disputed"), default=False)
+    # The database's default too, so that adding the column rewrites no row and bulk writers
+    # that leave it out still insert.
+    billing = models.CharField(
+        _("billing"), max_length=16, choices=Billing.choices, blank=True, default="", db_default=""
+    )
     gross_margin = ScaledDecimalField(_("gross margin"), places=4, null=True, blank=True)
     # Cached: sum of allocations, credit notes and write-offs against this invoice.
     applied_amount = ScaledDecimalField(default=Decimal("0"))

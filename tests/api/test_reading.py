@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from huikuan.api.pagination import Pages
+from huikuan.ledger.models import Invoice
 from tests.api.conftest import keys
 
 
@@ -195,3 +196,11 @@ def test_list_pages_take_a_fixed_number_of_queries(api_as, url, django_assert_ma
     manager = api_as("credit_manager")
     with django_assert_max_num_queries(8):
         assert manager.get(url, {"page_size": 500}).status_code == 200
+
+
+def test_an_invoice_says_how_it_reached_the_customer_and_the_api_cannot_change_it(manager):
+    Invoice.objects.filter(number="YS-0301").update(billing="paper")
+    assert manager.get("/api/invoices/YS-0301/").json()["billing"] == "paper"
+    assert manager.get("/api/invoices/YS-0302/").json()["billing"] == ""  # not known
+    manager.patch("/api/invoices/YS-0301/", {"billing": "electronic"}, format="json")
+    assert Invoice.objects.get(number="YS-0301").billing == "paper"

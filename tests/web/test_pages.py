@@ -244,3 +244,12 @@ def test_overdue_days_means_more_than_n_days_on_the_web_and_in_the_api_alike(web
         assert (invoice.number in page.content.decode()) is listed, n
         api = client.get("/api/invoices/", {"overdue_days": n, "customer": invoice.customer.code})
         assert (invoice.number in [row["number"] for row in api.json()["results"]]) is listed, n
+
+
+def test_the_invoice_page_says_how_the_invoice_reached_the_customer(web_as):
+    Invoice.objects.filter(number="YS-0301").update(billing="electronic")
+    page = web_as("credit_manager").get("/invoices/YS-0301/").content.decode()
+    assert "<dt>送达方式</dt>" in page and 'id="invoice-billing">电子<' in page
+    english = web_as("credit_manager", "en").get("/invoices/YS-0301/").content.decode()
+    assert 'id="invoice-billing">electronic<' in english
+    assert 'id="invoice-billing">—<' in web_as("credit_manager").get("/invoices/YS-0302/").content.decode()

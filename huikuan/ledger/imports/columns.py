@@ -23,7 +23,7 @@ from huikuan.core.limits import (
     validate_business_date,
     validate_plain_text,
 )
-from huikuan.ledger.models import CreditClass, CustomerStatus, PaymentMethod
+from huikuan.ledger.models import Billing, CreditClass, CustomerStatus, PaymentMethod
 
 Parser = Callable[[str], Any]
 
@@ -209,6 +209,17 @@ parse_language = parse_choice(
     },
     gettext_lazy("language"),
 )
+parse_billing = parse_choice(
+    {
+        **{b: b for b in Billing.values},
+        "纸质": Billing.PAPER.value,
+        "纸质发票": Billing.PAPER.value,
+        "电子": Billing.ELECTRONIC.value,
+        "电子发票": Billing.ELECTRONIC.value,
+        "数电票": Billing.ELECTRONIC.value,
+    },
+    gettext_lazy("billing method"),
+)
 INDUSTRY_POSITIONS = ("global500", "top5", "top20", "listed", "regional", "ordinary", "new")
 parse_industry_position = parse_choice({p: p for p in INDUSTRY_POSITIONS}, gettext_lazy("industry position"))
 
@@ -264,6 +275,8 @@ INVOICE_COLUMNS = (
     Column("description", _LONG, aliases=("摘要", "备注")),
     Column("disputed", parse_flag, aliases=("争议",)),
     Column("gross_margin", parse_fraction, aliases=("毛利率",)),
+    # How the invoice reached the customer: on paper or electronically.
+    Column("billing", parse_billing, aliases=("送达方式", "开票方式", "发票形式")),
 )
 
 PAYMENT_COLUMNS = (

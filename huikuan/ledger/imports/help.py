@@ -128,6 +128,7 @@ EXAMPLES: dict[str, dict[str, str]] = {
         "description": "6月货款",
         "disputed": "no",
         "gross_margin": "0.18",
+        "billing": "electronic",
     },
     "payments": {
         "payment_ref": "SK-2024-0001",

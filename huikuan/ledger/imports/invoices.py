@@ -50,6 +50,7 @@ _IMPORTED_FIELDS = [
     "fx_rate",
     *_TEXT_FIELDS,
     "disputed",
+    "billing",
     "gross_margin",
     "shipment_date",
     "applied_amount",
@@ -184,6 +185,7 @@ def plan(parsed: ParsedFile) -> Plan:
                     get("department") or customer["department"],
                     get("description", ""),
                     get("disputed", False),
+                    get("billing", ""),
                     None if margin is None else int(margin.scaleb(4)),
                     shipment.isoformat() if (shipment := get("shipment_date")) else None,
                     0,
@@ -202,7 +204,7 @@ def plan(parsed: ParsedFile) -> Plan:
             "fx_rate": rate,
             **{
                 f: values[f]
-                for f in (*_TEXT_FIELDS, "disputed", "gross_margin", "shipment_date")
+                for f in (*_TEXT_FIELDS, "disputed", "billing", "gross_margin", "shipment_date")
                 if f in values
             },
         }
