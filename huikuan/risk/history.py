@@ -36,6 +36,9 @@ class History:
     broken_promises: dict[int, list[date]]  # customer id → the days promises were broken
 
 
+_BILLING = {"paper": False, "electronic": True}  # ledger's Billing; "" (not known): None
+
+
 def date_from_db(value) -> date:
     """A DATE column's value: a string on SQLite, a date on PostgreSQL."""
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
@@ -55,7 +58,7 @@ def history_load(*, until: date | None = None) -> History:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT i.id, i.number, i.customer_id, i.invoice_date, i.due_date, i.amount, "
-            "i.closed_on, i.disputed, c.credit_class, "
+            "i.closed_on, i.disputed, c.credit_class, i.billing, "
             "(SELECT MIN(d.opened_on) FROM collections_dispute d WHERE d.invoice_id = i.id) "
             f"FROM ledger_invoice i JOIN ledger_customer c ON c.id = i.customer_id {where} "
             "ORDER BY i.invoice_date, i.id",
@@ -71,7 +74,7 @@ def history_load(*, until: date | None = None) -> History:
         InvoiceRow(
             id=pk,
             number=number,
-            customer_id=customer_id,
+            customer_id=customer,
             invoice_date=date_from_db(issued),
             due_date=date_from_db(due),
             amount=minor / 100,
@@ -79,8 +82,9 @@ def history_load(*, until: date | None = None) -> History:
             disputed=bool(disputed) or opened is not None,
             disputed_on=_day(opened),
             credit_class=credit_class or "",
+            electronic=_BILLING.get(billing or ""),
         )
-        for pk, number, customer_id, issued, due, minor, closed, disputed, credit_class, opened in rows
+        for pk, number, customer, issued, due, minor, closed, disputed, credit_class, billing, opened in rows
     ]
     broken: dict[int, list[date]] = {}
     for customer_id, day in promises:

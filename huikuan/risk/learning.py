@@ -63,9 +63,13 @@ def _fit(
         classifier = booster.fit(x, y)  # too few of one outcome to calibrate by folds
     else:
         # Platt scaling fitted on out-of-fold scores, one booster on all rows (ensemble=False):
-        # probabilities calibrated, the booster's ranking kept (isotonic steps and averaging
-        # three boosters on two thirds of the rows each lost AUC on a time split).
-        classifier = CalibratedClassifierCV(booster, method="sigmoid", cv=3, ensemble=False).fit(x, y)
+        # probabilities calibrated, the booster's ranking kept. The folds are shuffled: the rows
+        # come in date order, and folds cut in time calibrated each period on a booster that had
+        # not seen it (a drifting history: a Brier score of 0.155 against 0.079 when shuffled).
+        from sklearn.model_selection import StratifiedKFold
+
+        folds = StratifiedKFold(n_splits=3, shuffle=True, random_state=seed)
+        classifier = CalibratedClassifierCV(booster, method="sigmoid", cv=folds, ensemble=False).fit(x, y)
     known = [i for i, value in enumerate(days) if value is not None]
     regressor = _regressor(x[known], [days[i] for i in known], seed=seed)
     return Models(classifier, regressor, np.median(x, axis=0).tolist(), seed)

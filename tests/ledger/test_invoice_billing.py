@@ -32,7 +32,8 @@ def test_billing_in_english_or_chinese_sets_how_the_invoice_reached_the_customer
         + "YS-5,HZ001,2024-05-01,100.00,数电票\n"
         + "YS-6,HZ001,2024-05-01,100.00,纸质发票\n"
         + "YS-7,HZ001,2024-05-01,100.00,PAPER\n"
-        + "YS-8,HZ001,2024-05-01,100.00,\n",
+        + "YS-8,HZ001,2024-05-01,100.00,\n"
+        + "YS-9,HZ001,2024-05-01,100.00,全电发票\n",
     )
 
     result = huikuan("import", "invoices", path, "--json")
@@ -47,6 +48,7 @@ def test_billing_in_english_or_chinese_sets_how_the_invoice_reached_the_customer
         "YS-6": "paper",
         "YS-7": "paper",
         "YS-8": "",  # not known
+        "YS-9": "electronic",
     }
 
 

@@ -105,3 +105,18 @@ def test_the_command_line_backtest_prints_the_contracted_json(history):
     data = json.loads(out.getvalue())
     assert data["model"]["auc"] is not None and data["baseline"]["auc"] is not None
     assert data["test"] > 0
+
+
+def test_the_imported_billing_channel_reaches_the_models_features(history):
+    from huikuan.risk.features import Target, features_build
+    from huikuan.risk.history import history_load
+
+    numbers = list(Invoice.objects.order_by("number").values_list("number", flat=True)[:3])
+    Invoice.objects.filter(number=numbers[0]).update(billing="paper")
+    Invoice.objects.filter(number=numbers[1]).update(billing="electronic")
+    loaded = history_load()
+    channel = {row.number: row.electronic for row in loaded.invoices if row.number in numbers}
+    assert channel == {numbers[0]: False, numbers[1]: True, numbers[2]: None}
+    position = {row.number: k for k, row in enumerate(loaded.invoices)}
+    rows = features_build(loaded, [Target(position[n], history) for n in numbers])
+    assert [row[FEATURES.index("electronic")] for row in rows] == [0.0, 1.0, -1.0]

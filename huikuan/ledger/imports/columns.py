@@ -217,6 +217,7 @@ parse_billing = parse_choice(
         "电子": Billing.ELECTRONIC.value,
         "电子发票": Billing.ELECTRONIC.value,
         "数电票": Billing.ELECTRONIC.value,
+        "全电发票": Billing.ELECTRONIC.value,
     },
     gettext_lazy("billing method"),
 )
