@@ -16,12 +16,13 @@ from huikuan.collections.corrections import dispute_correct
 from huikuan.collections.models import Dispute, DisputeStatus
 from huikuan.core.money import money_floor
 from huikuan.ledger.corrections import red_letter_confirm, red_letter_lapse, red_letter_raise
-from huikuan.ledger.models import Invoice
-from huikuan.vat.models import VatInvoice, VatInvoiceKind, VatInvoiceLink
+from huikuan.ledger.models import Billing, Invoice
+from huikuan.vat.models import DIGITAL_KINDS, VatInvoice, VatInvoiceKind, VatInvoiceLink
 from huikuan.vat.services import vat_invoice_record
 
 RECENT_DAYS = 90
 REASONS = ("return", "allowance", "invoicing_error")
+PAPER_KINDS = frozenset(VatInvoiceKind) - DIGITAL_KINDS
 
 
 def _digital(as_of: date, serial: int) -> str:
@@ -96,6 +97,11 @@ def vat_demo(*, rng: random.Random, as_of: date) -> dict[str, int]:
             issue_date=issued, amount=sum((i.amount for i in pair), Decimal(0)), currency=invoice.currency,
             links=[(i, i.amount) for i in pair],
         )  # fmt: skip
+    # How each receivable reached the customer follows its VAT invoice: a fully digital one is
+    # sent electronically, a paper one by courier (the invoice page and the risk model read it;
+    # a receivable invoiced both ways waited for the paper one).
+    for kinds, billing in ((PAPER_KINDS, Billing.PAPER), (DIGITAL_KINDS, Billing.ELECTRONIC)):
+        Invoice.objects.filter(billing="", vat_links__vat_invoice__kind__in=kinds).update(billing=billing)
     return {
         "vat_invoices": VatInvoice.objects.count(),
         "vat_invoice_links": VatInvoiceLink.objects.count(),

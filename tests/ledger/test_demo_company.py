@@ -305,6 +305,10 @@ def test_vat_invoices_and_red_letter_corrections_in_every_state(company, db):
     assert shared.exists() and split.exists()
     report = invoicing_report(invoices=Invoice.objects.all(), as_of=AS_OF)
     assert report.total("not_invoiced") > 0 and report.total("uncollected") > 0
+    # Each receivable's billing follows its VAT invoice; not yet invoiced: not known.
+    billing = Counter(Invoice.objects.values_list("billing", flat=True))
+    assert billing["electronic"] > 100 and billing["paper"] >= 1 and billing[""] >= 1
+    assert not Invoice.objects.filter(billing="", vat_links__isnull=False).exists()
 
 
 def test_advance_receipts_ar_ap_offsets_and_rounding_tails_are_populated(company, db):
