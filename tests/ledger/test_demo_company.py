@@ -386,5 +386,15 @@ def test_the_demo_is_scored_by_the_late_payment_model(db, company):
     assert RiskModel.objects.count() == 2 and RiskScore.objects.filter(as_of=AS_OF).exists()
     scored = CustomerRiskScore.objects.filter(as_of=AS_OF).exclude(segment="")
     assert set(scored.values_list("segment", flat=True)) == {"premium", "normal", "high_risk"}
-    # The credit page's risk history: three days a month apart.
-    assert CustomerRiskScore.objects.values("as_of").distinct().count() == 3
+    # The credit page's risk history: the last two month-ends and the day.
+    assert set(CustomerRiskScore.objects.values_list("as_of", flat=True)) == {
+        date(2025, 4, 30),
+        date(2025, 5, 31),
+        AS_OF,
+    }
+    # The monthly report's provision by risk segment bands the month-end's customers by the model.
+    from huikuan.finance.provisioning import provision_as_of
+
+    banded = provision_as_of(as_of=date(2025, 5, 31), segment_by="risk")
+    customers = CustomerRiskScore.objects.filter(as_of=date(2025, 5, 31)).count()
+    assert len(banded.banded_by_heuristic) < customers / 3
