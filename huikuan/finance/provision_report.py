@@ -27,6 +27,11 @@ def segment_name(segment_by: str) -> str:
     return str(SEGMENT_NAMES.get(segment_by, segment_by))
 
 
+def segment_text(segment_by: str | None, segment: str) -> str:
+    """A segment's name as a reader knows it: a risk band in words, a class or department as is."""
+    return str(RISK_BANDS.get(segment, segment)) if segment_by == RISK else segment
+
+
 def percent_text(rate: Decimal) -> str:
     return str(quantize_ratio(rate * HUNDRED, RATE_PERCENT_PLACES))
 
@@ -95,11 +100,9 @@ def provision_sheets(
     by_risk = now.segment_by == RISK
     heuristic = set(now.banded_by_heuristic)
 
-    def segment_text(line: ProvisionLine) -> str:
-        if not by_risk:
-            return line.segment
-        band = str(RISK_BANDS.get(line.segment, line.segment))
-        if line.key in heuristic:
+    def line_segment(line: ProvisionLine) -> str:
+        band = segment_text(now.segment_by, line.segment)
+        if by_risk and line.key in heuristic:
             return _("%(band)s (class heuristic)") % {"band": band}
         return band
 
@@ -121,7 +124,7 @@ def provision_sheets(
             [
                 line.key,
                 line.name,
-                segment_text(line),
+                line_segment(line),
                 bucket,
                 line.balance,
                 quantize_ratio(line.rate * HUNDRED, RATE_PERCENT_PLACES),
@@ -135,7 +138,7 @@ def provision_sheets(
             continue
         for bucket, pooled in zip(BUCKETS, now.pooled[segment], strict=True):
             if pooled:
-                shown = str(RISK_BANDS.get(segment, segment)) if by_risk else segment
+                shown = segment_text(now.segment_by, segment)
                 lines.rows.append([_("roll rate of all customers"), "", shown, bucket, None, None, None])
     entry = Sheet(
         _("Journal"),

@@ -131,6 +131,11 @@ def test_the_provision_by_risk_segment_when_the_setting_says_so(web_as, api_as, 
     assert api.json() == huikuan("report", "monthly", "--month", "2024-04", "--json").json()
     page = manager.get("/reports/monthly/", MONTH).content.decode()
     assert "损失率按风险分层分别计算。" in page and "按信用等级经验规则分层的客户（无风险评分）" in page
+    # Each band's rates by bucket, in words, on the page (the same rows as the API's matrix).
+    assert "按风险分层的损失率" in page
+    words = {"premium": "优质", "normal": "普通", "high_risk": "高风险"}
+    bands = {row["segment"] for row in provision["matrix"]}
+    assert bands and all(f"<td>{words[band]}</td>" in page for band in bands)
     by_risk = huikuan("provision", "--as-of", "2024-04-30", "--json").json()
     assert by_risk["by"] == "risk" and {row["segment"] for row in by_risk["matrix"]} <= {
         "premium",

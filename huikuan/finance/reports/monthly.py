@@ -160,6 +160,8 @@ def monthly_report(*, month: date, as_of: date | None = None) -> dict:
             "method": now.method,
             "by": now.segment_by,
             "banded_by_heuristic": len(now.banded_by_heuristic),
+            # Segmented: each segment's balance, loss rate and provision by bucket.
+            "matrix": bucket_summary(now) if now.segment_by else [],
             "provision": f"{now.total:.2f}",
             "previous_as_of": before.as_of.isoformat(),
             "previous": f"{before.total:.2f}",

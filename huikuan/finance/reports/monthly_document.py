@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from huikuan.collections.models import OverdueReasonCode
 from huikuan.core.exports import Column
 from huikuan.finance.kpis import KPI_NAMES
-from huikuan.finance.provision_report import segment_name
+from huikuan.finance.provision_report import segment_name, segment_text
 from huikuan.finance.reports.charts import BAR, HBAR, LINE, Chart
 from huikuan.finance.reports.document import (
     Figure,
@@ -139,6 +139,8 @@ def _provision(data: dict) -> Section:
         note += " " + _("Customers banded by the class heuristic (no risk score): %(count)s.") % {
             "count": provision["banded_by_heuristic"]
         }
+    if any(r["pooled"] for r in provision.get("matrix", [])):
+        note += " " + _("* no history of the segment for the bucket: the roll rate of all customers.")
     return Section(
         _("Bad-debt provision"),
         figures=[
@@ -161,6 +163,32 @@ def _provision(data: dict) -> Section:
                 _("Provision by aging bucket"),
                 [Column(_("bucket")), Column(_("balance"), "money"), Column(_("provision"), "money")],
                 [[bucket_label(r["bucket"]), money(r["balance"]), money(r["provision"])] for r in rows],
+            ),
+            *(
+                [
+                    Table(
+                        _("Loss rates per %(segment)s") % {"segment": segment_name(provision["by"])},
+                        [
+                            Column(segment_name(provision["by"])),
+                            Column(_("bucket")),
+                            Column(_("balance"), "money"),
+                            Column(_("rate %")),
+                            Column(_("provision"), "money"),
+                        ],
+                        [
+                            [
+                                segment_text(provision["by"], r["segment"]),
+                                bucket_label(r["bucket"]),
+                                money(r["balance"]),
+                                r["rate"] + (" *" if r["pooled"] else ""),
+                                money(r["provision"]),
+                            ]
+                            for r in provision["matrix"]
+                        ],
+                    )
+                ]
+                if provision.get("matrix")
+                else []
             ),
             Table(
                 _("Journal entry of the change"),
