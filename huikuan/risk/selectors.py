@@ -3,7 +3,7 @@
     customer_scores_fresh(*, as_of, max_age_days, customer_ids=None) -> dict[int, CustomerRiskScore]
     invoice_scores_fresh(*, as_of, max_age_days, invoice_ids=None) -> dict[int, RiskScore]
     customer_risk_history(*, customer_id, limit=24) -> list[CustomerRiskScore]   # newest first
-    model_latest(*, as_of) -> RiskModel | None
+    model_latest(*, as_of) -> RiskModel | None   # trained on today's features
 
 A score is "fresh" on a day when it was made on that day or within ``max_age_days`` before it
 (setting ``RISK_SCORE_MAX_AGE_DAYS``); only the newest fresh score of each counts.
@@ -14,11 +14,18 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import date, timedelta
 
+from huikuan.risk.features import FEATURES
 from huikuan.risk.models import CustomerRiskScore, RiskModel, RiskScore
 
 
 def model_latest(*, as_of: date) -> RiskModel | None:
-    return RiskModel.objects.filter(as_of__lte=as_of).order_by("-as_of", "-id").first()
+    """The newest model trained by ``as_of`` on today's features: a model stored by an earlier
+    version of Huikuan, trained on other features, cannot score (the nightly job retrains)."""
+    trained = RiskModel.objects.filter(as_of__lte=as_of).order_by("-as_of", "-id")
+    for pk, features in trained.values_list("pk", "features").iterator():
+        if list(features or []) == list(FEATURES):
+            return RiskModel.objects.get(pk=pk)
+    return None
 
 
 def customer_scores_fresh(

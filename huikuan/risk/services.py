@@ -227,7 +227,9 @@ def risk_score(*, as_of: date) -> list[RiskScore]:
     at least the days it has been open."""
     stored = model_latest(as_of=as_of)
     if stored is None:
-        raise RuleViolation("no model trained yet: run huikuan risk train first")
+        raise RuleViolation(
+            "no model trained on today's features yet: run huikuan risk train first (or let the nightly job)"
+        )
     models = models_load(stored)
     rules = policy_values()
     history = history_load(until=as_of)

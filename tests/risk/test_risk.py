@@ -11,6 +11,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from huikuan.core.errors import RuleViolation
 from huikuan.ledger.models import Invoice
 from huikuan.risk.features import FEATURES
 from huikuan.risk.models import CustomerRiskScore, RiskScore
@@ -120,3 +121,20 @@ def test_the_imported_billing_channel_reaches_the_models_features(history):
     position = {row.number: k for k, row in enumerate(loaded.invoices)}
     rows = features_build(loaded, [Target(position[n], history) for n in numbers])
     assert [row[FEATURES.index("electronic")] for row in rows] == [0.0, 1.0, -1.0]
+
+
+def test_a_model_stored_on_other_features_is_not_used_and_the_nightly_job_retrains(history):
+    from huikuan.risk.models import RiskModel
+    from huikuan.risk.selectors import model_latest
+    from huikuan.risk.services import risk_nightly
+
+    day = history - timedelta(days=60)
+    stored = risk_train(as_of=day)
+    # A model trained by an earlier version of Huikuan: fewer features than today's.
+    RiskModel.objects.filter(pk=stored.pk).update(features=list(FEATURES[:-3]))
+    assert model_latest(as_of=day) is None
+    with pytest.raises(RuleViolation, match="no model trained on today's features"):
+        risk_score(as_of=day)
+    nightly = risk_nightly(as_of=day)
+    assert nightly["trained"] and nightly["scored"] > 0
+    assert model_latest(as_of=day).pk == nightly["trained"]
