@@ -11,7 +11,10 @@ data at run time and does not redistribute it.
 
 Without ``--write-imports`` the backtest runs in memory, exactly as ``huikuan risk backtest
 --cutoff D --json`` does on the imported file (the same features, models and baseline), once
-with the invoices' billing channel (PaperlessBill → the ``billing`` column) and once without.
+with the invoices' billing channel (PaperlessBill → the ``billing`` column) and once without,
+and beside them a reference that is not a model (``lookup``: the median days to settle of the
+customer's own earlier invoices sent the same way and with the same dispute status), to show
+how much the sample allows.
 With ``--write-imports DIR`` it writes the three canonical import files instead (customers,
 invoices with ``disputed`` and ``billing``, payments), in USD at ``--usd-rate``, to import with
 ``huikuan import``.
@@ -70,6 +73,39 @@ def history_of(rows: list[dict], *, billing: bool):
     history = History(invoices, {})
     last = max(max(i.invoice_date for i in invoices), max(i.closed_on for i in invoices if i.closed_on))
     return history, last
+
+
+def lookup(history, *, cutoff: date, until: date, grace: int) -> dict:
+    """A reference that is not a model: each test invoice predicted as the median days to settle of
+    the customer's own invoices settled before its date with the same billing channel and dispute
+    status (at least two; else those with the same dispute status, else all of the customer's,
+    else everyone's). AUC from the predicted days past the due date; MAE of the days."""
+    import statistics
+
+    from sklearn.metrics import roc_auc_score
+
+    from huikuan.risk.learning import metrics
+    from huikuan.risk.services import _outcomes_after
+
+    test = _outcomes_after(history, cutoff=cutoff, until=until, grace=grace)
+    invoices = history.invoices
+    settled = [row for row in invoices if row.closed_on is not None]
+    everyone = statistics.median((row.closed_on - row.invoice_date).days for row in settled)
+    predicted, past_due = [], []
+    for target in test.targets:
+        row = invoices[target.invoice]
+        own = [o for o in settled if o.customer_id == row.customer_id and o.closed_on < row.invoice_date]
+        days: list[int] = []
+        for fields in (("disputed", "electronic"), ("disputed",), ()):
+            alike = [o for o in own if all(getattr(o, f) == getattr(row, f) for f in fields)]
+            days = [(o.closed_on - o.invoice_date).days for o in alike]
+            if len(days) >= 2:
+                break
+        guess = statistics.median(days) if days else everyone
+        predicted.append(float(guess))
+        past_due.append(guess - (row.due_date - row.invoice_date).days)
+    result = metrics(test.late, [0.0] * len(predicted), test.days, predicted)
+    return {"auc": round(float(roc_auc_score(test.late, past_due)), 4), "mae_days": result["mae_days"]}
 
 
 def write_imports(rows: list[dict], folder: Path, *, usd_rate: str) -> None:
@@ -161,9 +197,9 @@ def main(argv: list[str] | None = None) -> int:
     for billing in (True, False):
         history, last = history_of(rows, billing=billing)
         for cutoff in args.cutoff or DEFAULT_CUTOFFS:
-            result = backtest_history(
-                history, cutoff=date.fromisoformat(cutoff), until=last, grace=args.grace
-            )
+            day = date.fromisoformat(cutoff)
+            result = backtest_history(history, cutoff=day, until=last, grace=args.grace)
+            result["lookup"] = lookup(history, cutoff=day, until=last, grace=args.grace)
             results.append({"billing_channel": billing, **result})
     print(json.dumps(results, indent=2))
     return 0
