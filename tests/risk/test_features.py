@@ -122,3 +122,16 @@ def test_how_an_invoice_was_sent_is_a_feature_with_the_customers_history_on_each
         > unknown["days_late_same_billing"]
         > electronic["days_late_same_billing"]
     )
+
+
+def test_every_feature_has_words_for_the_collector_in_chinese():
+    from django.utils import translation
+
+    from huikuan.risk.labels import REASONS
+
+    assert set(REASONS) == set(FEATURES)
+    with translation.override("zh-hans"):
+        untranslated = [
+            name for name, words in REASONS.items() if not any("\u4e00" <= c <= "\u9fff" for c in str(words))
+        ]
+    assert not untranslated
