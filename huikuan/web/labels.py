@@ -631,6 +631,53 @@ def label(value: Any, kind: str) -> str:
     return str(found) if found is not None else str(value)
 
 
+# The settings that take one of a few values: each value in words, so that the settings page
+# offers a list instead of a code to type (the empty value: not set).
+SETTING_CHOICES: dict[str, tuple[tuple[str, Any], ...]] = {
+    "PROVISION_SEGMENT_BY": (
+        ("", _("one matrix for all customers")),
+        ("class", _("per credit class")),
+        ("department", _("per department")),
+        ("risk", _("per risk segment (premium, normal, high risk)")),
+    ),
+    "PROVISION_METHOD": (
+        ("roll_rate", _("roll rates from the company's own history")),
+        ("manual", _("rates set by hand")),
+    ),
+    "CASH_UNREFERENCED_PARTIAL": (
+        ("review", _("a person decides")),
+        ("oldest_first", _("applied to the oldest open invoices first")),
+    ),
+    "CASH_DIFFERENCE_TREATMENT": (
+        ("leave_open", _("left open on the invoice")),
+        ("write_off", _("written off with the reason below")),
+    ),
+    "STATEMENT_SCHEDULE_DEFAULT": (
+        ("monthly", _("monthly")),
+        ("quarterly", _("quarterly")),
+        ("none", _("none")),
+    ),
+    "PRICE_APPROVAL_FOR_AB": (
+        ("strict", _("the same rule as class C and D")),
+        ("relaxed", _("the sales manager's power reaches down to break-even")),
+    ),
+    "BILLS_BANK_EXPOSURE": (
+        ("drop", _("out of the exposure once received")),
+        ("until_honoured", _("kept until honoured at maturity")),
+    ),
+    "CREDIT_FEE_CHARGE": (
+        ("debit_note", _("a receivable of its own (debit note)")),
+        ("order_surcharge", _("added to the customer's next order")),
+        ("none", _("shown only")),
+    ),
+}
+
+
+def setting_choices(key: str) -> list[tuple[str, str]]:
+    """The values a setting takes, each in words; empty for a setting typed freely."""
+    return [(value, str(words)) for value, words in SETTING_CHOICES.get(key, ())]
+
+
 def setting_label(key: str) -> str:
     found = SETTINGS.get(key)
     return str(found[0]) if found else key

@@ -121,7 +121,10 @@ def test_the_provision_by_risk_segment_when_the_setting_says_so(web_as, api_as, 
 
     manager = web_as("credit_manager")
     settings_page = manager.get("/credit/settings/").content.decode()
-    assert 'name="v:PROVISION_SEGMENT_BY" value=""' in settings_page  # not set: one matrix
+    # A list of the segmentations in words, not a code to type; not set: one matrix.
+    assert '<select name="v:PROVISION_SEGMENT_BY">' in settings_page
+    assert '<option value="" selected>全体客户使用同一矩阵</option>' in settings_page
+    assert '<option value="risk">按风险分层（优质、普通、高风险）</option>' in settings_page
     saved = manager.post("/credit/settings/PROVISION_SEGMENT_BY/", {"v:PROVISION_SEGMENT_BY": "risk"})
     assert saved.status_code == 302 and policy_value("PROVISION_SEGMENT_BY") == "risk"
     api = api_as("auditor").get("/api/reports/monthly/", MONTH)

@@ -136,14 +136,20 @@ def _kind(value: Any) -> str:
 
 def _rows(values: dict[str, Any], defaults: dict[str, Any], key: str) -> list[dict]:
     default_at = dict(_leaves(defaults[key]))
+    choices = labels.setting_choices(key)
+    words = dict(choices)
     return [
         {
             "name": ":".join(("v", key, *path)),
             "label": " · ".join(labels.label(name, "sub_key") for name in path),
             "value": value,
-            "default": default_at.get(path),
+            "default": words.get(default_at.get(path), default_at.get(path))
+            if choices
+            else default_at.get(path),
             "changed": default_at.get(path) != value,
-            "kind": _kind(value),
+            "kind": "choice" if choices and not path else _kind(value),
+            # A value no longer among the choices stays listed, so that saving keeps it.
+            "choices": choices + ([] if value in words else [(value, value)]) if choices else [],
         }
         for path, value in _leaves(values[key])
     ]
