@@ -425,8 +425,8 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     "PROVISION_SEGMENT_BY": (
         _("Loss rates per segment"),
         _(
-            "Empty: one matrix for all customers; class, department or risk: roll rates measured "
-            "per credit class, department or risk segment (premium, normal, high risk)."
+            "One matrix for all customers, or roll rates measured per credit class, department "
+            "or risk segment (premium, normal, high risk)."
         ),
     ),
     "PROVISION_MANUAL_RATES": (
