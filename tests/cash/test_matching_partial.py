@@ -40,16 +40,18 @@ class ListReader:
         self.all = invoices
         self.reads = 0
 
-    def invoices(self, numbers, orders, customers):
+    def invoices(self, numbers, orders, customers, contracts):
         self.reads += 1
         for invoice in self.all:
             number_key, order_key = number_body(invoice.number), number_body(invoice.order_number)
+            contract_key = number_body(invoice.contract_number)
             if (
                 number_key in numbers
                 or (order_key and order_key in orders)
                 or invoice.customer_code in customers
+                or (contract_key and contract_key in contracts)
             ):
-                yield invoice, number_key, order_key
+                yield invoice, number_key, order_key, contract_key
 
     def amounts(self, wanted):
         found: dict[Decimal, tuple[int, list[str]]] = {}
