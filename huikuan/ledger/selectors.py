@@ -19,7 +19,8 @@ def _columns(*names: str) -> list[str]:
 
 def _in(column: str, values: list, not_blank: bool = False) -> tuple[str, list]:
     """``column IN values`` (PostgreSQL: one array parameter). ``not_blank``: the condition of
-    a partial index on the column (``invoice_order_key``, ``invoice_contract_key``) repeated, so that SQLite uses it."""
+    a partial index on the column (``invoice_order_key``, ``invoice_contract_key``) repeated,
+    so that SQLite uses it."""
     if connection.vendor == "postgresql":
         sql = f"{column} = ANY(%s)"
         values = [values]
