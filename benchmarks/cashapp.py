@@ -58,6 +58,7 @@ def engine_inputs(ledger: dict) -> tuple[list[CustomerRef], list[OpenInvoice], A
             i["invoice_date"],
             i["due_date"],
             i["order_number"],
+            i.get("contract_number", ""),
         )
         for i in ledger["invoices"]
     ]

@@ -202,6 +202,7 @@ def insert(ledger: dict) -> None:
                 amount=row["amount"],
                 currency=row["currency"],
                 order_number=row["order_number"],
+                contract_number=row.get("contract_number", ""),
             )
         )
         if len(batch) == 20_000:

@@ -103,14 +103,17 @@ class _Reader:
     def __init__(self, code_of: dict[int, str], id_of: dict[str, int]) -> None:
         self.code_of, self.id_of = code_of, id_of
 
-    def invoices(self, numbers, orders, customers):
+    def invoices(self, numbers, orders, customers, contracts=()):
         code_of = self.code_of
         rows = open_invoices_by_keys(
             numbers=numbers,
             orders=orders,
             customer_ids=[self.id_of[code] for code in customers if code in self.id_of],
+            contracts=contracts,
         )
-        for number, customer_id, open_minor, currency, invoiced, due, order, number_key, order_key in rows:
+        for row in rows:
+            number, customer_id, open_minor, currency, invoiced, due, order, number_key, order_key = row[:9]
+            contract, contract_key = row[9:]
             invoice = OpenInvoice(
                 number=number,
                 customer_code=code_of[customer_id],
@@ -119,8 +122,9 @@ class _Reader:
                 invoice_date=invoiced,
                 due_date=due,
                 order_number=order,
+                contract_number=contract,
             )
-            yield invoice, number_key, order_key
+            yield invoice, number_key, order_key, contract_key
 
     def amounts(self, amounts):
         minor = {int(amount.scaleb(2)): amount for amount in amounts if is_whole_cents(amount)}

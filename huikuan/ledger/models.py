@@ -155,8 +155,8 @@ class Customer(models.Model):
 
 
 # The fields an invoice's number keys are computed from (see ``Invoice.fill_keys``).
-KEYED_FIELDS = frozenset({"number", "order_number"})
-KEY_FIELDS = ("number_key", "order_key")
+KEYED_FIELDS = frozenset({"number", "order_number", "contract_number"})
+KEY_FIELDS = ("number_key", "order_key", "contract_key")
 
 
 class InvoiceQuerySet(models.QuerySet):
@@ -177,7 +177,11 @@ class InvoiceQuerySet(models.QuerySet):
         return super().bulk_update(objs, fields, *args, **kwargs)
 
     def update(self, **kwargs):
-        for name, key in (("number", "number_key"), ("order_number", "order_key")):
+        for name, key in (
+            ("number", "number_key"),
+            ("order_number", "order_key"),
+            ("contract_number", "contract_key"),
+        ):
             if name in kwargs and key not in kwargs:  # (bulk_update sets both)
                 if not isinstance(kwargs[name], str):
                     raise ValueError(f"an invoice's {name} is updated to a plain value (its key follows it)")
@@ -189,11 +193,12 @@ class Invoice(models.Model):
     """A receivable (应收单). Its open balance is amount − applied_amount."""
 
     number = models.CharField(_("invoice number"), max_length=64, unique=True)
-    # The number and the order number as payers may write them (``huikuan.core.numbers``: no
-    # prefix, separators or leading zeros), kept by every write: the cash matcher looks up
-    # the invoices a bank memo names by them.
+    # The number, the order number and the contract number as payers may write them
+    # (``huikuan.core.numbers``: no prefix, separators or leading zeros), kept by every write:
+    # the cash matcher looks up the invoices a bank memo names by them.
     number_key = models.CharField(max_length=64, default="", db_default="", editable=False)
     order_key = models.CharField(max_length=64, default="", db_default="", editable=False)
+    contract_key = models.CharField(max_length=64, default="", db_default="", editable=False)
     # Indexed by invoice_customer_date, whose first column is the customer.
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="invoices", db_index=False)
     invoice_date = models.DateField(_("invoice date"))
@@ -270,6 +275,7 @@ class Invoice(models.Model):
             # amount (only open rows).
             models.Index(fields=["number_key"], name="invoice_number_key"),
             models.Index(fields=["order_key"], condition=~Q(order_key=""), name="invoice_order_key"),
+            models.Index(fields=["contract_key"], condition=~Q(contract_key=""), name="invoice_contract_key"),
             models.Index(
                 F("amount") - F("applied_amount"),
                 condition=Q(amount__gt=F("applied_amount")),
@@ -298,9 +304,10 @@ class Invoice(models.Model):
         return self.amount - self.applied_amount
 
     def fill_keys(self) -> None:
-        """Compute the number keys from the number and the order number."""
+        """Compute the number keys from the number, the order number and the contract number."""
         self.number_key = number_body(self.number)
         self.order_key = number_body(self.order_number)
+        self.contract_key = number_body(self.contract_number)
 
 
 class Payment(models.Model):

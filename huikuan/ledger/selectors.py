@@ -19,7 +19,8 @@ def _columns(*names: str) -> list[str]:
 
 def _in(column: str, values: list, not_blank: bool = False) -> tuple[str, list]:
     """``column IN values`` (PostgreSQL: one array parameter). ``not_blank``: the condition of
-    a partial index on the column (``invoice_order_key``) repeated, so that SQLite uses it."""
+    a partial index on the column (``invoice_order_key``, ``invoice_contract_key``) repeated,
+    so that SQLite uses it."""
     if connection.vendor == "postgresql":
         sql = f"{column} = ANY(%s)"
         values = [values]
@@ -28,19 +29,37 @@ def _in(column: str, values: list, not_blank: bool = False) -> tuple[str, list]:
     return (f"({sql} AND NOT ({column} = ''))" if not_blank else sql), values
 
 
-OpenRow = tuple[str, int, int, str, date, date, str, str, str]
+OpenRow = tuple[str, int, int, str, date, date, str, str, str, str, str]
 
 
 def open_invoices_by_keys(
-    *, numbers: Collection[str], orders: Collection[str], customer_ids: Collection[int]
+    *,
+    numbers: Collection[str],
+    orders: Collection[str],
+    customer_ids: Collection[int],
+    contracts: Collection[str] = (),
 ) -> list[OpenRow]:
     """The open invoices whose number key is among ``numbers``, whose order key is among
-    ``orders`` or whose customer is among ``customer_ids`` (``Invoice.number_key``, indexed),
-    oldest first then by number (as a scan of the whole ledger would give them): (number, customer
-    id, open amount in minor units, currency, invoice date, due date, order number, number
-    key, order key). An invoice whose keys were never computed (written by raw SQL) is keyed
+    ``orders``, whose contract key is among ``contracts`` or whose customer is among
+    ``customer_ids`` (``Invoice.number_key``, indexed), oldest first then by number (as a scan
+    of the whole ledger would give them): (number, customer id, open amount in minor units,
+    currency, invoice date, due date, order number, number key, order key, contract number,
+    contract key). An invoice whose keys were never computed (written by raw SQL) is keyed
     here."""
-    number, customer, amount, applied, currency, invoiced, due, order, number_key, order_key = _columns(
+    (
+        number,
+        customer,
+        amount,
+        applied,
+        currency,
+        invoiced,
+        due,
+        order,
+        number_key,
+        order_key,
+        contract,
+        contract_key,
+    ) = _columns(
         "number",
         "customer",
         "amount",
@@ -51,17 +70,25 @@ def open_invoices_by_keys(
         "order_number",
         "number_key",
         "order_key",
+        "contract_number",
+        "contract_key",
     )
     select = (
         f"SELECT {number}, {customer}, {amount} - {applied}, {currency}, {invoiced}, {due}, {order}, "
-        f"{number_key}, {order_key} FROM {connection.ops.quote_name(Invoice._meta.db_table)} "
-        f"WHERE {amount} > {applied} AND "
+        f"{number_key}, {order_key}, {contract}, {contract_key} "
+        f"FROM {connection.ops.quote_name(Invoice._meta.db_table)} WHERE {amount} > {applied} AND "
     )
-    wanted = [(number_key, list(numbers)), (order_key, list(orders)), (customer, list(customer_ids))]
+    wanted = [
+        (number_key, list(numbers)),
+        (order_key, list(orders)),
+        (customer, list(customer_ids)),
+        (contract_key, list(contracts)),
+    ]
+    partial = {order_key, contract_key}
     rows: dict[str, tuple] = {}
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":  # one query, in the database's order of numbers
-            parts = [_in(column, values, column == order_key) for column, values in wanted if values]
+            parts = [_in(column, values, column in partial) for column, values in wanted if values]
             if parts:
                 cursor.execute(
                     select + "(" + " OR ".join(sql for sql, _ in parts) + f") ORDER BY {invoiced}, {number}",
@@ -71,7 +98,7 @@ def open_invoices_by_keys(
         else:
             for column, values in wanted:
                 for start in range(0, len(values), KEY_CHUNK):
-                    sql, params = _in(column, values[start : start + KEY_CHUNK], column == order_key)
+                    sql, params = _in(column, values[start : start + KEY_CHUNK], column in partial)
                     cursor.execute(select + sql, params)
                     rows.update((row[0], row) for row in cursor.fetchall())
         cursor.execute(select + f"{number_key} = ''")
@@ -79,8 +106,13 @@ def open_invoices_by_keys(
     if unkeyed:
         want = [set(values) for _column, values in wanted]
         for row in unkeyed:
-            keyed = (*row[:7], number_body(row[0]), number_body(row[6]))
-            if keyed[7] in want[0] or (keyed[8] and keyed[8] in want[1]) or row[1] in want[2]:
+            keyed = (*row[:7], number_body(row[0]), number_body(row[6]), row[9], number_body(row[9]))
+            if (
+                keyed[7] in want[0]
+                or (keyed[8] and keyed[8] in want[1])
+                or row[1] in want[2]
+                or (keyed[10] and keyed[10] in want[3])
+            ):
                 rows[row[0]] = keyed
     found = list(rows.values())
     if found and isinstance(found[0][4], str):  # SQLite keeps dates as text (and orders numbers bytewise)

@@ -110,3 +110,12 @@ def test_bank_import_with_match_posts_the_receipt_it_recognises(ledger, tmp_path
     call_command("bank", "import", str(statement), "--account", "6222", "--match", "--json", stdout=out)
     assert json.loads(out.getvalue())["lines_new"] == 0
     assert Payment.objects.filter(reference__startswith="BANK-").count() == 1
+
+
+def test_a_memo_naming_the_contract_applies_the_receipt_to_the_contracts_invoice(ledger, bank_line):
+    Invoice.objects.filter(number="YS-0302").update(contract_number="HT2024-0088")
+    bank_line("50000.00", payer_name="某某商贸", memo="合同HT2024-0088货款")
+    entry = _match()["lines"][0]
+    assert (entry["status"], entry["customer_code"]) == ("auto", "HZ001")
+    assert entry["allocations"] == [{"invoice_number": "YS-0302", "amount": "50000.00"}]
+    assert "The memo names contract HT2024-0088 (invoice YS-0302)." in entry["reasons"]

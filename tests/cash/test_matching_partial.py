@@ -40,16 +40,18 @@ class ListReader:
         self.all = invoices
         self.reads = 0
 
-    def invoices(self, numbers, orders, customers):
+    def invoices(self, numbers, orders, customers, contracts):
         self.reads += 1
         for invoice in self.all:
             number_key, order_key = number_body(invoice.number), number_body(invoice.order_number)
+            contract_key = number_body(invoice.contract_number)
             if (
                 number_key in numbers
                 or (order_key and order_key in orders)
                 or invoice.customer_code in customers
+                or (contract_key and contract_key in contracts)
             ):
-                yield invoice, number_key, order_key
+                yield invoice, number_key, order_key, contract_key
 
     def amounts(self, wanted):
         found: dict[Decimal, tuple[int, list[str]]] = {}
@@ -70,7 +72,13 @@ def build(rows) -> list[OpenInvoice]:
         invoices.setdefault(
             number,
             OpenInvoice(
-                number, code, amount, "CNY", date(2024, 1, 1 + day), order_number=f"SO-{(body * 7) % 50:05d}"
+                number,
+                code,
+                amount,
+                "CNY",
+                date(2024, 1, 1 + day),
+                order_number=f"SO-{(body * 7) % 50:05d}",
+                contract_number=f"HT2024-{(body * 3) % 40:04d}" if n % 3 else "",
             ),
         )
     # The order of the whole ledger's scan: oldest first, then by number.
@@ -79,6 +87,7 @@ def build(rows) -> list[OpenInvoice]:
 
 def memo_for(invoices):
     written = [i.number for i in invoices] + [i.order_number for i in invoices]
+    written += [f"合同{i.contract_number}" for i in invoices if i.contract_number]
     written += [number_body(i.number) for i in invoices] + [f"发票{number_body(i.number)}" for i in invoices]
     return st.lists(st.sampled_from(written), max_size=3).map(" / ".join)
 

@@ -201,7 +201,8 @@ def _habitual(
     amount: Decimal, target: int, invoices: Sequence[OpenInvoice], settings: MatchSettings
 ) -> list[Fit]:
     """The combinations payers make most: the oldest open invoices in order (paying down the
-    statement from the top), or all the open invoices of one order (one delivery)."""
+    statement from the top), or all the open invoices of one order (one delivery) or of one
+    contract (its instalments; a contract whose invoices are those of one order is one fit)."""
     running = 0
     ordered = sorted(invoices, key=_age_key)
     for count, invoice in enumerate(ordered, start=1):
@@ -222,29 +223,29 @@ def _habitual(
             ]
         if running > target:
             break
-    orders: dict[str, list[OpenInvoice]] = {}
-    for invoice in invoices:
-        if invoice.order_number:
-            orders.setdefault(invoice.order_number, []).append(invoice)
-    fitting = [
-        (order, members)
-        for order, members in sorted(orders.items())
-        if len(members) >= 2 and sum(_cents(i.open_amount) for i in members) == target
-    ]
+    fitting: dict[frozenset[str], tuple[str, Reason, list[OpenInvoice]]] = {}
+    for kind, field, code, param in _GROUPS:
+        groups: dict[str, list[OpenInvoice]] = {}
+        for invoice in invoices:
+            if written := getattr(invoice, field):
+                groups.setdefault(written, []).append(invoice)
+        for written, members in sorted(groups.items()):
+            if len(members) >= 2 and sum(_cents(i.open_amount) for i in members) == target:
+                why = reason(code, count=len(members), **{param: written})
+                fitting.setdefault(frozenset(i.number for i in members), (kind, why, members))
     n = len(fitting)
     return [
-        _paid(
-            amount,
-            members,
-            "exact_order",
-            _share(0.96, n),
-            0.8,
-            settings,
-            n,
-            (reason("amount_order", order=order, count=len(members)), *_tie(n)),
-        )
-        for order, members in fitting[:2]
+        _paid(amount, members, kind, _share(0.96, n), 0.8, settings, n, (why, *_tie(n)))
+        for kind, why, members in list(fitting.values())[:2]
     ]
+
+
+# The invoices payers pay together: those of one order, those of one contract (fit kind, the
+# field naming the group, the reason and its parameter).
+_GROUPS = (
+    ("exact_order", "order_number", "amount_order", "order"),
+    ("exact_contract", "contract_number", "amount_contract", "contract"),
+)
 
 
 def _over_single(amount: Decimal, invoices: Sequence[OpenInvoice]) -> list[Fit]:

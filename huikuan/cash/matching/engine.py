@@ -2,7 +2,7 @@
 proposal per line.
 
 Who paid, by precedence: the payer's account (a learned alias), a learned payer name, the
-invoice/order numbers or customer codes in the memo, the payer name against the customers'
+invoice, order or contract numbers or customer codes in the memo, the payer name against the customers'
 names. What it pays: the invoices named, else the customer's open invoices the amount fits.
 The confidence of a candidate is ``(1 − (1 − identity) × (1 − corroboration)) × certainty``:
 identity from the evidence about who paid (independent pieces combined), corroboration
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from decimal import Decimal
 
 from huikuan.cash.matching.amounts import Fit, fit_open_items, fit_referenced
@@ -52,6 +53,7 @@ from huikuan.cash.matching.names import NameIndex, squeeze
 from huikuan.cash.matching.partial import PartialLedger
 from huikuan.cash.matching.periods import memo_periods
 from huikuan.cash.matching.references import (
+    CONTRACT,
     CUSTOMER,
     INVOICE,
     ORDER,
@@ -70,6 +72,20 @@ from huikuan.core.money import quantize_ratio
 CONFIDENCE_PLACES = Decimal("0.01")
 # A second candidate this close to the best one makes the line a review.
 COMPETITOR_MARGIN = 0.05
+
+
+def _body_index(invoices: Sequence[OpenInvoice], field: str) -> dict[str, list[int]]:
+    """The positions of the invoices per body of their order or contract number (``field``)."""
+    found: dict[str, list[int]] = defaultdict(list)
+    keys: dict[str, str] = {}
+    for position, invoice in enumerate(invoices):
+        written = getattr(invoice, field)
+        if written:
+            key = keys.get(written)
+            if key is None:
+                key = keys[written] = number_key(written)[1]
+            found[key].append(position)
+    return found
 
 
 class MatchIndex:
@@ -103,14 +119,8 @@ class MatchIndex:
                     self.invoice_body[body] = position
                 else:
                     self.invoice_body[body] = [*(known if isinstance(known, list) else [known]), position]
-        self.order_body: dict[str, list[int]] = defaultdict(list)
-        order_keys: dict[str, str] = {}
-        for position, invoice in enumerate(self.invoices):
-            if invoice.order_number:
-                order = order_keys.get(invoice.order_number)
-                if order is None:
-                    order = order_keys[invoice.order_number] = number_key(invoice.order_number)[1]
-                self.order_body[order].append(position)
+        self.order_body = _body_index(self.invoices, "order_number")
+        self.contract_body = _body_index(self.invoices, "contract_number")
         self.customer_key = {number_key(code): code for code in self.customers}
         self.customer_body: dict[str, list[str]] = defaultdict(list)
         for (_prefix, body), code in self.customer_key.items():
@@ -129,7 +139,7 @@ class MatchIndex:
             explicit = bool(number.prefix) or number.hint is not None
             if not explicit and len(number.digits) < 4:
                 continue
-            if number.hint in (None, INVOICE):
+            if number.hint in (None, INVOICE, CONTRACT):
                 found = self.invoice_body.get(body)
                 for position in [] if found is None else found if isinstance(found, list) else [found]:
                     invoice = self.invoices[position]
@@ -139,14 +149,26 @@ class MatchIndex:
                     target = evidence.setdefault(invoice.customer_code, Evidence())
                     (target.strong if strong else target.weak)[position] = why
                     target.explicit |= strong and explicit
-            if number.hint in (None, ORDER):
+            if number.hint in (None, ORDER, CONTRACT):
+                # 合同号 before an order number: payers call the order their contract.
+                as_order = replace(number, hint=ORDER) if number.hint == CONTRACT else number
                 for position in self.order_body.get(body, ()):
                     invoice = self.invoices[position]
                     prefix = number_key(invoice.order_number)[0]
-                    strong = strong_reference(number, prefix, ORDER, invoice.order_number)
+                    strong = strong_reference(as_order, prefix, ORDER, invoice.order_number)
                     why = reason("reference_order", order=invoice.order_number, invoice=invoice.number)
                     target = evidence.setdefault(invoice.customer_code, Evidence())
                     (target.strong if strong else target.weak)[position] = why
+                    target.explicit |= strong and explicit
+            if number.hint in (None, CONTRACT):
+                for position in self.contract_body.get(body, ()):
+                    invoice = self.invoices[position]
+                    contract = invoice.contract_number
+                    strong = strong_reference(number, number_key(contract)[0], CONTRACT, contract)
+                    why = reason("reference_contract", contract=contract, invoice=invoice.number)
+                    target = evidence.setdefault(invoice.customer_code, Evidence())
+                    if position not in target.strong:  # the invoice named otherwise too
+                        (target.strong if strong else target.weak)[position] = why
                     target.explicit |= strong and explicit
             if number.prefix and (number.prefix, body) in self.customer_key:
                 evidence.setdefault(self.customer_key[(number.prefix, body)], Evidence()).code_in_memo = True

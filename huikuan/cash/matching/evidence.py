@@ -46,12 +46,15 @@ NAME_ONLY_FITS = frozenset(
         "exact_all",
         "exact_oldest",
         "exact_order",
+        "exact_contract",
         "exact_combination",
         "tolerance_single",
         "over_single",
     }
 )
-EXACT_FITS = frozenset({"exact_single", "exact_all", "exact_oldest", "exact_order", "exact_combination"})
+EXACT_FITS = frozenset(
+    {"exact_single", "exact_all", "exact_oldest", "exact_order", "exact_contract", "exact_combination"}
+)
 # A name shared by at most this many customers may be settled by the amount.
 SHARED_NAME_MAX = 3
 # Names only similar to a customer's (a typo, cut at the bank's field length) that a

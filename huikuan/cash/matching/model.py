@@ -74,6 +74,7 @@ class OpenInvoice:
     invoice_date: date
     due_date: date | None = None
     order_number: str = ""
+    contract_number: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,7 @@
 """The open ledger as far as a batch of bank lines needs it, read on demand.
 
 A million open invoices need not all be read to match ten thousand lines: the matcher looks up
-the invoices whose numbers or order numbers a memo names, the open invoices of the customers
+the invoices whose numbers, order numbers or contract numbers a memo names, the open invoices of the customers
 who may have paid, and how many open invoices of the whole ledger carry a line's amount. The
 caller gives a :class:`Reader` (no ORM here) and asks for what the batch will need in a few
 large reads (:meth:`PartialLedger.prefetch`); anything else the engine asks for is read when
@@ -23,11 +23,16 @@ from huikuan.cash.matching.settle import DISTINCT_AMOUNT_MAX
 
 class Reader(Protocol):
     def invoices(
-        self, numbers: Collection[str], orders: Collection[str], customers: Collection[str]
-    ) -> Iterable[tuple[OpenInvoice, str, str]]:
+        self,
+        numbers: Collection[str],
+        orders: Collection[str],
+        customers: Collection[str],
+        contracts: Collection[str],
+    ) -> Iterable[tuple[OpenInvoice, str, str, str]]:
         """The open invoices whose number key is in ``numbers``, whose order key is in
-        ``orders`` or whose customer is in ``customers``, each with its number key and order
-        key, oldest first then by number (the order of the whole ledger's scan)."""
+        ``orders``, whose customer is in ``customers`` or whose contract key is in
+        ``contracts``, each with its number key, order key and contract key, oldest first then
+        by number (the order of the whole ledger's scan)."""
 
     def amounts(self, amounts: Collection[Decimal]) -> dict[Decimal, tuple[int, list[str]]]:
         """For each amount that open invoices carry: how many do, and (when at most
@@ -87,7 +92,8 @@ class _Amounts:
 
 class PartialLedger:
     """The engine's view of the open ledger (``MatchIndex(..., ledger=…)``): the invoices
-    read so far, and per number key, order key and customer the positions of theirs."""
+    read so far, and per number key, order key, contract key and customer the positions of
+    theirs."""
 
     def __init__(self, reader: Reader) -> None:
         self._reader = reader
@@ -96,6 +102,7 @@ class PartialLedger:
         self.by_number = _OnDemand(lambda keys: self.prefetch(numbers=keys))
         self.by_order = _OnDemand(lambda keys: self.prefetch(orders=keys))
         self.by_customer = _OnDemand(lambda keys: self.prefetch(customers=keys))
+        self.by_contract = _OnDemand(lambda keys: self.prefetch(contracts=keys))
         self.amounts = _Amounts(reader)
 
     def prefetch(
@@ -105,23 +112,25 @@ class PartialLedger:
         orders: Iterable[str] = (),
         customers: Iterable[str] = (),
         amounts: Iterable[Decimal] = (),
+        contracts: Iterable[str] = (),
     ) -> None:
-        """Read in one go what is not read yet: the open invoices with these number keys or
-        order keys, the open invoices of these customers, the counts of these amounts."""
+        """Read in one go what is not read yet: the open invoices with these number keys,
+        order keys or contract keys, the open invoices of these customers, the counts of these
+        amounts."""
         self.amounts.prefetch(amounts)
-        maps = (self.by_number, self.by_order, self.by_customer)
+        maps = (self.by_number, self.by_order, self.by_customer, self.by_contract)
         wanted = [
             {key for key in keys if not dict.__contains__(known, key)}
-            for keys, known in zip((numbers, orders, customers), maps, strict=True)
+            for keys, known in zip((numbers, orders, customers, contracts), maps, strict=True)
         ]
         if not any(wanted):
             return
         for keys, known in zip(wanted, maps, strict=True):
             for key in keys:
                 dict.__setitem__(known, key, [])
-        want_numbers, want_orders, want_customers = wanted
+        want_numbers, want_orders, want_customers, want_contracts = wanted
         position_of, invoices = self._position, self.invoices
-        for invoice, number_key, order_key in self._reader.invoices(*wanted):
+        for invoice, number_key, order_key, contract_key in self._reader.invoices(*wanted):
             position = position_of.get(invoice.number)
             if position is None:
                 position = position_of[invoice.number] = len(invoices)
@@ -132,16 +141,20 @@ class PartialLedger:
                 dict.__getitem__(self.by_order, order_key).append(position)
             if invoice.customer_code in want_customers:
                 dict.__getitem__(self.by_customer, invoice.customer_code).append(position)
+            if contract_key and contract_key in want_contracts:
+                dict.__getitem__(self.by_contract, contract_key).append(position)
 
     def prefetch_for(self, index, lines: Iterable[BankLine]) -> None:
         """Read at once what matching ``lines`` with ``index`` will ask for: the invoices and
-        orders named in the memos (all their numbers: the engine decides which count) and the
+        orders and contracts named in the memos (all their numbers: the engine decides which count) and the
         lines' amounts, then the open invoices of every customer the engine will consider for
         a line. The positions of the invoices named are then in the ledger's order, as the
         engine's reading of references needs them; anything missed is read when asked for."""
         credits = [line for line in lines if line.direction != DEBIT]
         bodies = {number.body for line in credits if line.memo for number in memo_numbers(line.memo)}
-        self.prefetch(numbers=bodies, orders=bodies, amounts={line.amount for line in credits})
+        self.prefetch(
+            numbers=bodies, orders=bodies, contracts=bodies, amounts={line.amount for line in credits}
+        )
         self.prefetch(customers={code for line in credits for code in index.customers_considered(line)})
 
     def attach(self, index) -> None:
@@ -149,5 +162,6 @@ class PartialLedger:
         index.invoices = self.invoices
         index.invoice_body = self.by_number
         index.order_body = self.by_order
+        index.contract_body = self.by_contract
         index.by_customer = self.by_customer
         index.amounts = self.amounts

@@ -30,6 +30,7 @@ REASON_TEXTS = {
     "name_fuzzy": _("The payer name “{name}” resembles this customer's name ({score}% alike)."),
     "reference_invoice": _("The memo names invoice {invoice}."),
     "reference_order": _("The memo names order {order} (invoice {invoice})."),
+    "reference_contract": _("The memo names contract {contract} (invoice {invoice})."),
     "customer_code": _("The memo gives the customer code {code}."),
     "identity_conflict": _("Stronger evidence points at another customer ({other})."),
     "identity_not_firm": _(
@@ -41,6 +42,7 @@ REASON_TEXTS = {
     "amount_combination": _("The amount equals the sum of {count} open invoices."),
     "amount_oldest": _("The amount equals the {count} oldest open invoices together."),
     "amount_order": _("The amount equals the {count} open invoices of order {order} together."),
+    "amount_contract": _("The amount equals the {count} open invoices of contract {contract} together."),
     "amount_all_open": _("The amount equals all {count} open invoices together."),
     "amount_within_tolerance": _(
         "The amount is {difference} short of the open amount, within the tolerance."

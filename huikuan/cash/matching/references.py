@@ -3,7 +3,7 @@
 A number is reduced to a key: letters, digits and nothing else, upper-case, split into the
 alphabetic prefix and the body, the body without leading zeros (``inv-0012345`` →
 ``("INV", "12345")``). The ledger's numbers are keyed once per batch; a memo gives every
-number it contains, with the prefix or the Chinese word (发票, 订单...) written before it,
+number it contains, with the prefix or the Chinese word (发票, 订单, 合同...) written before it,
 lists (``INV-1/2/3``, ``发票123、124``) and ranges (``INV-0001~0003``, ``12345-47``)
 expanded. Which of them are real references is decided against the index, not here.
 """
@@ -19,6 +19,7 @@ from huikuan.core.numbers import number_key  # noqa: F401
 
 INVOICE = "invoice"
 ORDER = "order"
+CONTRACT = "contract"
 CUSTOMER = "customer"
 
 MAX_RANGE = 50
@@ -36,7 +37,11 @@ _HINT_WORDS = {
     "订单号": ORDER,
     "订单": ORDER,
     "销售订单": ORDER,
-    "合同号": ORDER,
+    # Payers call the order their contract too: a number after these words is looked up among
+    # the contracts, the orders and the invoices (see ``engine.MatchIndex._memo_evidence``).
+    "合同号": CONTRACT,
+    "合同编号": CONTRACT,
+    "合同": CONTRACT,
     "单号": None,
     "客户编号": CUSTOMER,
     "客户编码": CUSTOMER,

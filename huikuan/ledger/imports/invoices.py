@@ -193,6 +193,7 @@ def plan(parsed: ParsedFile) -> Plan:
                     STILL_OPEN,
                     number_body(number),
                     number_body(get("order_number", "")),
+                    number_body(get("contract_number", "")),
                 )
             )
             continue
