@@ -10,8 +10,6 @@ entering each of the two buckets; one grouped query per pair, never one per cust
 from __future__ import annotations
 
 import calendar
-import re
-from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -48,7 +46,6 @@ SEGMENTS = ("class", "department", RISK)
 _SEGMENT_SQL = {None: "'all'", "class": "c.credit_class", "department": "c.department"}
 _SEGMENT_FIELD = {None: None, "class": "credit_class", "department": "department", RISK: None}
 SPECIFIC = "specific"
-_BAND_NAME = re.compile(r"^[a-z_]{1,16}$")
 
 
 def segment_in_force(segment_by: str | None) -> str | None:
@@ -85,25 +82,6 @@ def risk_bands(*, as_of: date) -> RiskBands:
     return RiskBands(bands, frozenset(heuristic))
 
 
-def _band_sql(bands: Mapping[int, str]) -> str:
-    """A CASE giving each invoice its customer's band (the commonest band as the ELSE)."""
-    members: dict[str, list[int]] = defaultdict(list)
-    for pk, band in bands.items():
-        if not _BAND_NAME.match(band):
-            raise RuleViolation(f"risk segment {band!r} of customer {pk} is not a segment")
-        members[band].append(int(pk))
-    if not members:
-        return "''"
-    commonest, *others = sorted(members, key=lambda band: (-len(members[band]), band))
-    if not others:
-        return f"'{commonest}'"
-    whens = " ".join(
-        f"WHEN i.customer_id IN ({', '.join(str(pk) for pk in sorted(members[band]))}) THEN '{band}'"
-        for band in others
-    )
-    return f"CASE {whens} ELSE '{commonest}' END"
-
-
 def months_before(day: date, months: int) -> date:
     year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
     month += 1
@@ -125,7 +103,8 @@ def history_flows(
     *, as_of: date, window_months: int, segment_by: str | None, bands: Mapping[int, str] | None = None
 ) -> dict[str, list[Flow]]:
     """Per segment, the flow between each pair of consecutive aging buckets in the window.
-    By risk band: ``bands`` gives each customer's band (:func:`risk_bands`); one query still.
+    By risk band: the query groups by customer and ``bands`` (:func:`risk_bands`) adds each
+    customer's flows to its band's; one query still.
 
     One pass: each invoice due in the span any pair needs, with what was applied to it (paid,
     credited, written off) by each bucket's entry day; then, per pair, the invoices that
@@ -157,10 +136,9 @@ def history_flows(
             sums.append(
                 f"CAST(SUM(CASE WHEN {within} THEN {functional_sql('t', amount)} ELSE 0 END) AS BIGINT)"
             )
-    if segment_by == RISK:
-        segment_sql = _band_sql(bands if bands is not None else risk_bands(as_of=as_of).of)
-    else:
-        segment_sql = _SEGMENT_SQL[segment_by]
+    if segment_by == RISK and bands is None:
+        bands = risk_bands(as_of=as_of).of
+    segment_sql = "i.customer_id" if segment_by == RISK else _SEGMENT_SQL[segment_by]
     first_due = day("first_due", window_start - timedelta(days=entries[-1]))
     last_due = day("last_due", as_of - timedelta(days=1))
     sql = (
@@ -174,10 +152,16 @@ def history_flows(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    flows: dict[str, list[Flow]] = {}
+    minor: dict[str, list[int]] = {}
     for segment, *values in rows:
-        amounts = [from_minor_units(value) for value in values]
-        flows[segment or ""] = [Flow(amounts[2 * k], amounts[2 * k + 1]) for k in range(len(entries) - 1)]
+        key = (bands.get(segment, "") if bands is not None else segment) or ""
+        totals = minor.setdefault(key, [0] * len(values))
+        for k, value in enumerate(values):
+            totals[k] += int(value or 0)
+    flows: dict[str, list[Flow]] = {}
+    for segment, totals in minor.items():
+        amounts = [from_minor_units(value) for value in totals]
+        flows[segment] = [Flow(amounts[2 * k], amounts[2 * k + 1]) for k in range(len(entries) - 1)]
     return flows
 
 
