@@ -111,9 +111,19 @@ class _Reader:
             customer_ids=[self.id_of[code] for code in customers if code in self.id_of],
             contracts=contracts,
         )
-        for row in rows:
-            number, customer_id, open_minor, currency, invoiced, due, order, number_key, order_key = row[:9]
-            contract, contract_key = row[9:]
+        for (
+            number,
+            customer_id,
+            open_minor,
+            currency,
+            invoiced,
+            due,
+            order,
+            number_key,
+            order_key,
+            contract,
+            contract_key,
+        ) in rows:
             invoice = OpenInvoice(
                 number=number,
                 customer_code=code_of[customer_id],
