@@ -88,6 +88,24 @@ def _body_index(invoices: Sequence[OpenInvoice], field: str) -> dict[str, list[i
     return found
 
 
+def _named(
+    evidence: dict[str, Evidence],
+    customer_code: str,
+    position: int,
+    why: Reason,
+    *,
+    strong: bool,
+    explicit: bool,
+    keep: bool = False,
+) -> None:
+    """An invoice named in the memo: evidence for its customer, strong or weak. ``keep``: a
+    strong reference already found for the invoice (its number, its order) stays."""
+    target = evidence.setdefault(customer_code, Evidence())
+    if not (keep and position in target.strong):
+        (target.strong if strong else target.weak)[position] = why
+    target.explicit |= strong and explicit
+
+
 class MatchIndex:
     """Customers, open invoices and aliases indexed once; ``match`` then answers per line."""
 
@@ -146,9 +164,7 @@ class MatchIndex:
                     prefix = number_key(invoice.number)[0]
                     strong = strong_reference(number, prefix, INVOICE, invoice.number)
                     why = reason("reference_invoice", invoice=invoice.number)
-                    target = evidence.setdefault(invoice.customer_code, Evidence())
-                    (target.strong if strong else target.weak)[position] = why
-                    target.explicit |= strong and explicit
+                    _named(evidence, invoice.customer_code, position, why, strong=strong, explicit=explicit)
             if number.hint in (None, ORDER, CONTRACT):
                 # 合同号 before an order number: payers call the order their contract.
                 as_order = replace(number, hint=ORDER) if number.hint == CONTRACT else number
@@ -157,19 +173,22 @@ class MatchIndex:
                     prefix = number_key(invoice.order_number)[0]
                     strong = strong_reference(as_order, prefix, ORDER, invoice.order_number)
                     why = reason("reference_order", order=invoice.order_number, invoice=invoice.number)
-                    target = evidence.setdefault(invoice.customer_code, Evidence())
-                    (target.strong if strong else target.weak)[position] = why
-                    target.explicit |= strong and explicit
+                    _named(evidence, invoice.customer_code, position, why, strong=strong, explicit=explicit)
             if number.hint in (None, CONTRACT):
                 for position in self.contract_body.get(body, ()):
                     invoice = self.invoices[position]
                     contract = invoice.contract_number
                     strong = strong_reference(number, number_key(contract)[0], CONTRACT, contract)
                     why = reason("reference_contract", contract=contract, invoice=invoice.number)
-                    target = evidence.setdefault(invoice.customer_code, Evidence())
-                    if position not in target.strong:  # the invoice named otherwise too
-                        (target.strong if strong else target.weak)[position] = why
-                    target.explicit |= strong and explicit
+                    _named(
+                        evidence,
+                        invoice.customer_code,
+                        position,
+                        why,
+                        strong=strong,
+                        explicit=explicit,
+                        keep=True,
+                    )
             if number.prefix and (number.prefix, body) in self.customer_key:
                 evidence.setdefault(self.customer_key[(number.prefix, body)], Evidence()).code_in_memo = True
             elif number.hint == CUSTOMER:
