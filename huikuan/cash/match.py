@@ -31,6 +31,7 @@ from huikuan.cash.matching import (
     CustomerRef,
     MatchIndex,
     OpenInvoice,
+    OwnParty,
     Proposal,
     settings_from,
 )
@@ -39,7 +40,7 @@ from huikuan.cash.matching import (
 )
 from huikuan.cash.matching.partial import PartialLedger
 from huikuan.cash.matching.settle import DISTINCT_AMOUNT_MAX
-from huikuan.cash.models import AliasKind, BankLine, Direction, LineStatus, PayerAlias
+from huikuan.cash.models import AliasKind, BankLine, BankStatement, Direction, LineStatus, PayerAlias
 from huikuan.cash.posting import line_snapshot
 from huikuan.cash.services import lines_apply_automatically
 from huikuan.core.audit import audit_saved_in_bulk
@@ -47,6 +48,7 @@ from huikuan.core.errors import ApplicationError
 from huikuan.core.money import from_minor_units, is_whole_cents
 from huikuan.core.policy import policy_value
 from huikuan.core.tasks import task_enqueue
+from huikuan.correspondence.documents import letterhead_values
 from huikuan.ledger.bulk import bulk_update_rows, select_rows
 from huikuan.ledger.models import Customer
 from huikuan.ledger.selectors import open_amount_counts, open_invoices_by_keys
@@ -165,9 +167,19 @@ def match_index(lines: Sequence[LineIn] = ()) -> MatchIndex:
         by_kind[kind][value] = code_of[customer_id]
     aliases = Aliases(by_account=by_kind[AliasKind.ACCOUNT], by_name=by_kind[AliasKind.NAME])
     ledger = PartialLedger(_Reader(code_of, {code: pk for pk, code in code_of.items()}))
-    index = MatchIndex(customers, (), aliases, settings_from(policy_value), ledger=ledger)
+    index = MatchIndex(customers, (), aliases, settings_from(policy_value), ledger=ledger, own=own_party())
     ledger.prefetch_for(index, lines)
     return index
+
+
+def own_party() -> OwnParty:
+    """The company's own accounts (every account whose statements were imported, and the
+    letterhead's) and names (the letterhead's)."""
+    letterhead = letterhead_values()
+    accounts = set(BankStatement.objects.exclude(account_number="").values_list("account_number", flat=True))
+    accounts.add(letterhead.get("bank_account", ""))
+    names = (letterhead.get("company_name_zh", ""), letterhead.get("company_name_en", ""))
+    return OwnParty(accounts=tuple(a for a in accounts if a), names=tuple(n for n in names if n))
 
 
 def line_in(line: BankLine) -> LineIn:

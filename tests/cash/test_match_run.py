@@ -119,3 +119,26 @@ def test_a_memo_naming_the_contract_applies_the_receipt_to_the_contracts_invoice
     assert (entry["status"], entry["customer_code"]) == ("auto", "HZ001")
     assert entry["allocations"] == [{"invoice_number": "YS-0302", "amount": "50000.00"}]
     assert "The memo names contract HT2024-0088 (invoice YS-0302)." in entry["reasons"]
+
+
+def test_money_from_another_of_the_companys_accounts_or_in_its_own_name_is_never_applied(ledger, bank_line):
+    from huikuan.cash.models import BankStatement
+    from huikuan.correspondence.services import letterhead_update
+
+    BankStatement.objects.create(
+        account_number="3100 9999 0000", format="mt940", file_name="other-bank.sta", sha256="1" * 64
+    )
+    letterhead_update(updated_by="finance", company_name_zh="杭州回款实业有限公司")
+    # Both would otherwise be the customer's exact payment of YS-0302.
+    pooled = bank_line(
+        "50000.00", payer_name="杭州湖畔机电有限公司", payer_account="31009999 0000", memo="YS-0302"
+    )
+    own_name = bank_line(
+        "50000.00", payer_name="杭州回款实业有限公司", payer_account="", memo="资金调拨 YS-0302"
+    )
+    by_ref = {entry["bank_ref"]: entry for entry in _match("--apply")["lines"]}
+    assert by_ref[pooled.bank_ref]["status"] == "ignored"
+    assert by_ref[own_name.bank_ref]["status"] == "ignored"
+    assert by_ref[pooled.bank_ref]["reasons"] and by_ref[own_name.bank_ref]["customer_code"] is None
+    assert Invoice.objects.get(number="YS-0302").open_amount == Decimal("50000.00")
+    assert not Payment.objects.filter(reference__startswith="BANK-").exists()

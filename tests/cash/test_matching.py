@@ -19,6 +19,7 @@ from huikuan.cash.matching import (
     MatchIndex,
     MatchSettings,
     OpenInvoice,
+    OwnParty,
 )
 
 D = Decimal
@@ -121,6 +122,9 @@ def test_payer_name_forms_identify_the_customer(payer):
         ("中国工商银行股份有限公司上海分行", "结息", IGNORED),
         ("国家税务总局上海市税务局", "出口退税", IGNORED),
         ("中国平安财产保险股份有限公司", "理赔款 报案号0000101", IGNORED),
+        ("中国银行股份有限公司深圳分行", "季度付息", IGNORED),
+        ("中国建设银行股份有限公司", "流动资金贷款发放", IGNORED),
+        ("招商银行股份有限公司", "理财产品到期赎回", IGNORED),
         ("张伟", "还款", UNMATCHED),
         ("上海华南建材有限公司", "货款", UNMATCHED),
     ],
@@ -129,6 +133,43 @@ def test_a_payer_that_is_no_customer_is_never_applied(payer, memo, status):
     proposal = match("1000.00", payer=payer, memo=memo)
     assert proposal.status == status
     assert proposal.allocations == ()
+
+
+OWN = OwnParty(
+    accounts=["6222 0000 1111 2222"], names=["上海回款实业有限公司", "Huikuan Industrial Co., Ltd."]
+)
+
+
+@pytest.mark.parametrize(
+    ("payer", "account", "reason_code"),
+    [
+        ("上海回款实业有限公司", "", "own_name"),
+        ("上海回款实业有限公司北京分公司", "", "own_name"),
+        ("HUIKUAN INDUSTRIAL CO LTD", "", "own_name"),
+        ("", "6222000011112222", "own_account"),
+        # The company's own account outranks a name: the money moved between its accounts.
+        ("上海华东机械有限公司", "6222000011112222", "own_account"),
+    ],
+)
+def test_a_transfer_from_the_companys_own_account_or_name_is_no_customer_receipt(payer, account, reason_code):
+    index = MatchIndex([HUADONG, CHANGCHENG, ACME], LEDGER, own=OWN)
+    proposal = index.match(
+        BankLine(
+            "B1", date(2024, 3, 1), D("1000.00"), "CNY", "credit", payer, account, "资金归集 INV-0000101"
+        )
+    )
+    assert proposal.status == IGNORED
+    assert proposal.allocations == ()
+    assert [r.code for r in proposal.reasons] == [reason_code]
+
+
+def test_a_customer_named_like_the_company_is_still_a_customer():
+    index = MatchIndex([HUADONG], LEDGER, own=OwnParty(names=["上海华东机械有限公司"]))
+    proposal = index.match(
+        BankLine("B1", date(2024, 3, 1), D("1000.00"), "CNY", "credit", "上海华东机械有限公司", "", "")
+    )
+    assert proposal.status == AUTO
+    assert allocations(proposal) == {"INV-0000101": D("1000.00")}
 
 
 # --- what it pays ---------------------------------------------------------------------------

@@ -45,11 +45,12 @@ from huikuan.cash.matching.model import (
     CustomerRef,
     MatchSettings,
     OpenInvoice,
+    OwnParty,
     Proposal,
     Reason,
     reason,
 )
-from huikuan.cash.matching.names import NameIndex, squeeze
+from huikuan.cash.matching.names import NameIndex, core, squeeze
 from huikuan.cash.matching.partial import PartialLedger
 from huikuan.cash.matching.periods import memo_periods
 from huikuan.cash.matching.references import (
@@ -116,10 +117,17 @@ class MatchIndex:
         aliases: Aliases | None = None,
         settings: MatchSettings | None = None,
         ledger: PartialLedger | None = None,
+        own: OwnParty | None = None,
     ) -> None:
-        """``ledger``: instead of ``invoices``, the open ledger read as the lines need it."""
+        """``ledger``: instead of ``invoices``, the open ledger read as the lines need it.
+        ``own``: the company's own accounts and names (a transfer between its accounts)."""
         self.settings = settings or MatchSettings()
         self.customers = {customer.code: customer for customer in customers}
+        own = own or OwnParty()
+        self.own_accounts = {account_key(a) for a in own.accounts if len(account_key(a)) >= 6}
+        customer_cores = {core(c.name) for c in self.customers.values()}
+        # A customer of the same name as the company is still a customer.
+        self.own_names = {core(n) for n in own.names if n.strip()} - customer_cores - {""}
         self.names = NameIndex(self.customers.values(), fuzzy_cutoff=self.settings.fuzzy_name_cutoff)
         self.invoices: list[OpenInvoice] = list(invoices)
         self.by_customer: dict[str, list[int]] = defaultdict(list)
@@ -354,6 +362,9 @@ class MatchIndex:
         """The proposal for one bank line."""
         if line.direction == DEBIT:
             return Proposal(line.bank_ref, IGNORED, reasons=(reason("debit_line"),))
+        own = self._own_transfer(line)
+        if own is not None:
+            return Proposal(line.bank_ref, IGNORED, reasons=(own,))
         evidence = self._evidence(line)
         firm = any(
             ev.account
@@ -417,6 +428,16 @@ class MatchIndex:
             tuple(candidates),
             reasons,
         )
+
+    def _own_transfer(self, line: BankLine) -> Reason | None:
+        """Money from one of the company's own accounts, or paid in the company's own name: a
+        transfer between its accounts (资金归集, 同名划转), not a customer receipt."""
+        account = account_key(line.payer_account)
+        if account and account in self.own_accounts:
+            return reason("own_account", account=line.payer_account.strip())
+        if self.own_names and line.payer_name.strip() and core(line.payer_name) in self.own_names:
+            return reason("own_name", name=line.payer_name.strip())
+        return None
 
     def match_all(self, lines: Sequence[BankLine]) -> list[Proposal]:
         return [self.match(line) for line in lines]

@@ -9,11 +9,26 @@ from huikuan.cash.matching.model import Reason
 from huikuan.cash.matching.names import NameHit
 from huikuan.cash.matching.references import MemoNumber, digits_of
 
-# Payers and memos that are not customers paying: interest, tax refunds, insurers, payroll.
+# Payers and memos that are not customers paying: interest, tax refunds, insurers, payroll,
+# government grants, loans drawn, deposits and wealth products coming back, refunds.
 NON_CUSTOMER_WORDS = (
     "利息",
     "结息",
     "存息",
+    "付息",
+    "计息",
+    "退库",
+    "贷款发放",
+    "放款",
+    "理财",
+    "结构性存款",
+    "定期存款",
+    "定期到期",
+    "资金归集",
+    "资金下拨",
+    "同名划转",
+    "内部划转",
+    "内部转账",
     "退税",
     "税务局",
     "税务总局",
@@ -31,7 +46,10 @@ NON_CUSTOMER_WORDS = (
     "补贴",
     "补助",
     "INTEREST",
+    "INT CREDIT",
     "TAX REFUND",
+    "LOAN DRAWDOWN",
+    "LOAN DISBURSEMENT",
     "INSURANCE",
     "SALARY",
     "PAYROLL",

@@ -3,7 +3,7 @@ learned aliases, settings) and what comes out (a proposal per line). No ORM."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -83,6 +83,15 @@ class Aliases:
 
     by_account: Mapping[str, str] = field(default_factory=dict)
     by_name: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class OwnParty:
+    """The company's own bank accounts and names: money from them is a transfer between its
+    accounts, never a customer receipt."""
+
+    accounts: Iterable[str] = ()
+    names: Iterable[str] = ()
 
 
 @dataclass(frozen=True, slots=True)

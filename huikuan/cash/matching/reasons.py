@@ -13,6 +13,13 @@ from django.utils.translation import gettext_lazy as _
 REASON_TEXTS = {
     "debit_line": _("A debit (money going out) is not a customer receipt."),
     "non_customer": _("The payer or memo says “{keyword}”: not a customer receipt."),
+    "own_account": _(
+        "Paid from account {account}, one of the company's own accounts: a transfer between its "
+        "accounts, not a customer receipt."
+    ),
+    "own_name": _(
+        "The payer “{name}” is the company itself: a transfer between its accounts, not a customer receipt."
+    ),
     "account_alias": _(
         "Paid from account {account}, which earlier receipts taught belongs to this customer."
     ),
