@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from cashapp_data import generate_bank_lines, generate_ledger  # noqa: E402
+from cashapp_data import BANK_FEES, SHORT_PAY_SHARE, generate_bank_lines, generate_ledger  # noqa: E402
 from cashapp_misses import misses, print_misses  # noqa: E402
 
 from huikuan.cash.matching import (  # noqa: E402
@@ -138,6 +138,132 @@ def evaluate(rows: list[dict], proposals: list) -> dict:
     }
 
 
+def undecidable(ledger: dict, rows: list[dict]) -> dict:
+    """Customer receipts whose line cannot tell which invoices were paid, counted from the
+    generator's truth and the ledger alone (no matcher): a lower bound of what no honest
+    matcher may apply automatically.
+
+    - *tie*: one invoice paid (exactly, less a fee or a short-pay), the memo names no invoice
+      or order, and the same customer has another open invoice of the same open amount (the
+      payer, its account and the amount are the same for both);
+    - *tie in a combination*: several invoices paid, the memo names none, and one of them has
+      the amount of another open invoice of the customer's not paid (swapping them gives the
+      same sum);
+    - *another combination of the sum*: several invoices paid, the memo names none, and 2 to 4
+      other open invoices of the customer's sum to the same total (one is found);
+    - *fee or short-pay of another*: one invoice paid less a bank fee or short, the memo names
+      none, and another open invoice of the customer's would give the same amount under the
+      same habits (paid exactly, less one of the fees, or short by the short-pay share);
+    - *part payment*: a part of one invoice, the memo names none (or only its order, with
+      another of the order's invoices larger than what was paid), and the customer has another
+      open invoice larger than what was paid.
+
+    Combinations of 5 or more with the same sum, a combination less a fee that another would
+    give, and overpayments are not counted (it is a lower bound)."""
+    amounts: dict[str, Counter] = defaultdict(Counter)
+    larger_than: dict[str, list[Decimal]] = defaultdict(list)
+    by_number, order_of = {}, {}
+    order_amounts: dict[str, list[Decimal]] = defaultdict(list)
+    invoices_of: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for invoice in ledger["invoices"]:
+        cents = int(invoice["open_amount"] * 100)
+        invoices_of[invoice["customer_code"]].append((invoice["invoice_number"], cents))
+        order_of[invoice["invoice_number"]] = invoice["order_number"]
+        order_amounts[invoice["order_number"]].append(invoice["open_amount"])
+        amounts[invoice["customer_code"]][invoice["open_amount"]] += 1
+        larger_than[invoice["customer_code"]].append(invoice["open_amount"])
+        by_number[invoice["invoice_number"]] = invoice["open_amount"]
+    found: Counter = Counter()
+    customer_receipts = 0
+    for row in rows:
+        truth = row["truth"]
+        if truth["kind"] != "customer":
+            continue
+        customer_receipts += 1
+        code, scenario = truth["customer_code"], truth["scenario"]
+        if truth["reference"] == "order_number" and scenario == "partial":
+            # A part of one invoice of an order, named by the order: which invoice is open.
+            (number,) = truth["allocations"]
+            order = order_of[number]
+            if sum(1 for a in order_amounts[order] if a > row["amount"]) >= 2:
+                found["part_payment_of_an_order"] += 1
+            continue
+        if truth["reference"] != "no_reference":
+            continue
+        if len(truth["allocations"]) > 1:
+            # Swapping a paid invoice for an unpaid one of the same amount gives the same sum.
+            paid = Counter(by_number[number] for number in truth["allocations"])
+            if scenario == "overpayment":
+                continue
+            if any(amounts[code][a] > n for a, n in paid.items()):
+                found["tie_in_combination"] += 1
+            elif _another_subset(
+                sum(paid.elements(), Decimal(0)), set(truth["allocations"]), invoices_of[code]
+            ):
+                found["another_combination_of_the_sum"] += 1
+            continue
+        (number,) = truth["allocations"]
+        if scenario == "partial":
+            if sum(1 for amount in larger_than[code] if amount > row["amount"]) >= 2:
+                found["part_payment"] += 1
+        elif scenario != "overpayment" and amounts[code][by_number[number]] >= 2:
+            found["tie"] += 1
+        elif scenario in ("bank_fee", "short_pay") and _could_be_another(
+            row["amount"], by_number[number], larger_than[code]
+        ):
+            found["fee_or_short_pay_of_another"] += 1
+    total = sum(found.values())
+    return {
+        "counts": dict(sorted(found.items())),
+        "share": round(total / max(1, customer_receipts), 4),
+        "ceiling": round(1 - total / max(1, customer_receipts), 4),
+    }
+
+
+def _another_subset(total: Decimal, paid: set[str], invoices: list[tuple[str, int]]) -> bool:
+    """Whether 2 to 4 of the customer's open invoices other than those paid sum to the same
+    total (a witness found by pairing pair sums)."""
+    target = int(total * 100)
+    items = [(number, cents) for number, cents in invoices if cents < target]
+    pairs: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for i in range(len(items)):
+        for j in range(i + 1, len(items)):
+            pairs[items[i][1] + items[j][1]].append((i, j))
+
+    def other(indexes: set[int]) -> bool:
+        return {items[k][0] for k in indexes} != paid
+
+    if any(other({i, j}) for i, j in pairs.get(target, ())):
+        return True
+    for k, (_number, cents) in enumerate(items):
+        for i, j in pairs.get(target - cents, ())[:50]:
+            if k not in (i, j) and other({i, j, k}):
+                return True
+    for left, members in pairs.items():
+        rest = pairs.get(target - left)
+        if not rest or left > target - left:
+            continue
+        for i, j in members[:20]:
+            for k, m in rest[:20]:
+                if len({i, j, k, m}) == 4 and other({i, j, k, m}):
+                    return True
+    return False
+
+
+def _could_be_another(paid: Decimal, invoice_amount: Decimal, amounts: list[Decimal]) -> bool:
+    """Whether the customer has another open invoice that the same habits (paid exactly, less
+    one of the bank fees, or short by the short-pay share) would turn into this amount."""
+    low, high = SHORT_PAY_SHARE
+    others = list(amounts)
+    others.remove(invoice_amount)
+    for amount in others:
+        if amount == paid or amount - paid in BANK_FEES:
+            return True
+        if amount > paid and Decimal(str(low)) <= (amount - paid) / amount <= Decimal(str(high)):
+            return True
+    return False
+
+
 def run(
     ledger: dict, rows: list[dict], settings: MatchSettings, examples: int = 0
 ) -> tuple[dict, float, float]:
@@ -149,6 +275,7 @@ def run(
     proposals = index.match_all(lines)
     done, cpu_done = time.perf_counter(), time.process_time()
     figures = evaluate(rows, proposals)
+    figures["undecidable"] = undecidable(ledger, rows)
     if examples:
         figures["misses"] = misses(rows, proposals, is_right, examples)
     # The same work without the other processes' load (scoring not included).
@@ -231,6 +358,11 @@ def print_report(report: dict) -> None:
         print(
             f"  straight-through (customer receipts applied automatically): {f['straight_through']:.2%}"
             f"  (target >= {TARGETS['straight_through']:.0%})"
+        )
+        u = f["undecidable"]
+        print(
+            f"  undecidable by construction (from the truth, no matcher; a lower bound): {u['share']:.2%}"
+            f" {u['counts']} -> no honest matcher applies more than {u['ceiling']:.2%}"
         )
         print(f"  invoice-level hit rate: {f['invoice_hit_rate']:.2%}")
         print(

@@ -281,6 +281,9 @@ HELDOUT_MIX = {
     "third_party": 4,
     "whole_statement": 4,
 }
+# What a bank keeps of a transfer, and the share of an invoice a short-pay leaves unpaid.
+BANK_FEES = tuple(Decimal(x) for x in ("0.50", "1.00", "5.00", "10.00", "15.00", "20.00", "25.00", "50.00"))
+SHORT_PAY_SHARE = (0.001, 0.015)
 NON_CUSTOMER_MIX = {"interest": 2, "tax_refund": 1, "insurer": 1, "private_person": 3, "unknown_company": 2}
 
 
@@ -409,11 +412,9 @@ def _customer_receipt(
     total = sum(i["open_amount"] for i in chosen)
     allocations = {i["invoice_number"]: i["open_amount"] for i in chosen}
     if scenario == "bank_fee":
-        paid = total - rng.choice(
-            [Decimal(x) for x in ("0.50", "1.00", "5.00", "10.00", "15.00", "20.00", "25.00", "50.00")]
-        )
+        paid = total - rng.choice(list(BANK_FEES))
     elif scenario == "short_pay":
-        paid = (total * Decimal(1 - rng.uniform(0.001, 0.015))).quantize(Decimal("0.01"))
+        paid = (total * Decimal(1 - rng.uniform(*SHORT_PAY_SHARE))).quantize(Decimal("0.01"))
     elif scenario == "partial":
         paid, reference_share = (total * Decimal(rng.uniform(0.3, 0.8))).quantize(Decimal("0.01")), 0.85
     elif scenario == "overpayment":
