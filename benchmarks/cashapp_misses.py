@@ -58,12 +58,16 @@ def best_is_right(proposal, truth: dict, is_right) -> bool:
     return bool(proposal.candidates) and is_right(proposal.candidates[0], truth)
 
 
-def misses(rows: list[dict], proposals: list, is_right, examples: int = 3) -> dict:
+def misses(
+    rows: list[dict], proposals: list, is_right, examples: int = 3, undecidable: frozenset[str] = frozenset()
+) -> dict:
     """Counts per category (share of customer receipts), how many of them had the right best
-    candidate, and a few examples each."""
+    candidate, how many the line cannot decide (``undecidable``: bank refs), and a few
+    examples of the others each."""
     customer = [(r, p) for r, p in zip(rows, proposals, strict=True) if r["truth"]["kind"] == "customer"]
     counts: Counter = Counter()
     right: Counter = Counter()
+    moot: Counter = Counter()
     scenarios: dict[str, Counter] = defaultdict(Counter)
     shown: dict[str, list] = defaultdict(list)
     for row, proposal in customer:
@@ -75,6 +79,9 @@ def misses(rows: list[dict], proposals: list, is_right, examples: int = 3) -> di
         right[name] += ok
         truth = row["truth"]
         scenarios[name][f"{truth['scenario']}/{truth['habit']}/{truth['reference']}"] += 1
+        if row["bank_ref"] in undecidable:
+            moot[name] += 1
+            continue
         if len(shown[name]) < examples:
             best = proposal.candidates[0] if proposal.candidates else None
             shown[name].append(
@@ -100,6 +107,7 @@ def misses(rows: list[dict], proposals: list, is_right, examples: int = 3) -> di
             "count": n,
             "share": round(n / total, 4),
             "best_right": right[name],
+            "undecidable": moot[name],
             "scenarios": dict(scenarios[name].most_common(6)),
             "examples": shown[name],
         }
@@ -112,7 +120,7 @@ def print_misses(table: dict) -> None:
     for name, row in table.items():
         print(
             f"    {name:34s} {row['count']:5d} ({row['share']:.2%} of customer receipts);"
-            f" best candidate right in {row['best_right']}"
+            f" best candidate right in {row['best_right']}; undecidable by construction {row['undecidable']}"
         )
         print(f"      {row['scenarios']}")
         for example in row["examples"]:
