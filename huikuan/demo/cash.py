@@ -27,6 +27,7 @@ from huikuan.cash.match import lines_in_scope, lines_match
 from huikuan.cash.models import BankLine, LineStatus
 from huikuan.cash.services import line_accept, line_mark_not_customer
 from huikuan.core.money import money_floor
+from huikuan.correspondence.documents import letterhead_values
 from huikuan.ledger.demo.company import CITIES
 from huikuan.ledger.models import Customer, CustomerStatus, Invoice
 
@@ -117,6 +118,7 @@ def demo_receipts(*, rng: random.Random, as_of: date) -> tuple[list[Receipt], li
     if len(picked) < 14:
         return [], []
     day = [as_of - timedelta(days=offset) for offset in range(4, -1, -1)]
+    own_name = letterhead_values()["company_name_zh"] or "苏州澜拓智能装备股份有限公司"
 
     def pay(customer: Customer, index: int = 0) -> Invoice:
         return cny[customer][index]
@@ -171,6 +173,7 @@ def demo_receipts(*, rng: random.Random, as_of: date) -> tuple[list[Receipt], li
         # Money out: a supplier paid, the bank's charges.
         Receipt(day[2], Decimal("58600.00"), "昆山精工模具有限公司", _account(rng), "支付模具款", debit=True),
         Receipt(day[4], Decimal("45.00"), "中国工商银行", "", "汇款手续费", debit=True),
+        Receipt(day[4], Decimal("200000.00"), own_name, CMB_ACCOUNT, "资金调拨 至招商银行", debit=True),
     ]
     # An amount that two of the customer's invoices fit: which one is for a person to say.
     pair = pay(h, 1).open_amount + pay(h, 2).open_amount
@@ -191,6 +194,8 @@ def demo_receipts(*, rng: random.Random, as_of: date) -> tuple[list[Receipt], li
         ),
         Receipt(day[4], Decimal("12.30"), "招商银行", "", "结息"),
         Receipt(day[4], Decimal("30.00"), "招商银行", "", "账户管理费", debit=True),
+        # Money moved from the company's own ICBC account: a transfer, not a customer's.
+        Receipt(day[4], Decimal("200000.00"), own_name, ICBC_ACCOUNT, "资金调拨"),
     ]
     dollars = sorted(_open_invoices("USD", as_of), key=lambda c: c.code)
     if dollars:
