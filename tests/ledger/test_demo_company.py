@@ -210,6 +210,10 @@ def test_the_cash_workbench_has_applied_unmatched_and_decided_lines(company, db,
     assert statuses["review"] >= 1, statuses
     assert LineDecision.objects.filter(kind="accept", decided_by="demo.manager").exists()
     assert LineDecision.objects.filter(kind="not_customer", decided_by="demo.manager").exists()
+    # Money from the company's own ICBC account into its CMB account is set aside by itself.
+    transfer = BankLine.objects.get(memo="资金调拨", direction="credit")
+    assert transfer.status == "ignored" and transfer.payment is None
+    assert [r["code"] for r in transfer.proposal["reasons"]] == ["own_account"]
     assert client.login(username="demo.manager", password=company[1]["demo.manager"]["password"])
     page = client.get("/cash/?status=decided", HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert page.status_code == 200
