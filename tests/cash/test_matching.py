@@ -400,3 +400,36 @@ def test_a_typo_that_makes_another_places_name_still_offers_the_right_customer()
     # has not: the similar name and the amount together say who paid.
     proposal = index.match(BankLine("B2", date(2024, 3, 1), D("4321.50"), "CNY", "credit", payer, "", ""))
     assert (proposal.status, proposal.customer_code) == (AUTO, "C001")
+
+
+@pytest.mark.parametrize(
+    "memo",
+    [
+        "INV/2024/00012",
+        "inv/2024/00012",
+        "Invoice INV/2024/00012",
+        "INV2024/00012",
+        "付款 INV/2024/00012 谢谢",
+    ],
+)
+def test_an_invoice_number_written_with_slashes_after_its_year_is_read_whole(memo):
+    # As some ERPs number invoices: the same running number in two years, another customer's.
+    ledger = [
+        invoice("INV/2024/00012", "C001", "1000.00"),
+        invoice("INV/2024/00013", "C001", "2000.00"),
+        invoice("INV/2023/00012", "C002", "1000.00"),
+    ]
+    proposal = match("1000.00", payer="UNKNOWN TRADING LTD", memo=memo, ledger=ledger)
+    assert proposal.status == AUTO and proposal.customer_code == "C001"
+    assert allocations(proposal) == {"INV/2024/00012": D("1000.00")}
+
+
+def test_a_list_after_a_number_with_slashes_keeps_its_year():
+    ledger = [
+        invoice("INV/2024/0007", "C001", "1000.00"),
+        invoice("INV/2024/0008", "C001", "2000.00"),
+        invoice("INV/2023/0008", "C002", "2000.00"),
+    ]
+    proposal = match("3000.00", payer="UNKNOWN TRADING LTD", memo="INV/2024/0007、0008", ledger=ledger)
+    assert proposal.status == AUTO
+    assert allocations(proposal) == {"INV/2024/0007": D("1000.00"), "INV/2024/0008": D("2000.00")}

@@ -5,7 +5,9 @@ alphabetic prefix and the body, the body without leading zeros (``inv-0012345`` 
 ``("INV", "12345")``). The ledger's numbers are keyed once per batch; a memo gives every
 number it contains, with the prefix or the Chinese word (发票, 订单, 合同...) written before it,
 lists (``INV-1/2/3``, ``发票123、124``) and ranges (``INV-0001~0003``, ``12345-47``)
-expanded. Which of them are real references is decided against the index, not here.
+expanded, and numbers written with slashes after their year (``INV/2024/00012``, as some
+ERPs number invoices) read whole as well as in parts. Which of them are real references is
+decided against the index, not here.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ CONTRACT = "contract"
 CUSTOMER = "customer"
 
 MAX_RANGE = 50
+# A number of these years followed by a slash may begin a number written with slashes.
+YEARS = (1990, 2099)
 # A group of at most this many digits followed by a blank and more digits is one number cut up.
 SPLIT_GROUP = 4
 
@@ -94,8 +98,21 @@ def memo_numbers(memo: str) -> list[MemoNumber]:
     last: str | None = None
     joiner = ""  # the range or list sign seen after ``last``
     spaced = False  # only blanks since ``last``
+    path = ""  # the digits of a number written with slashes after its year (``INV/2024/00012``)
+    stem = ""  # ``path`` without its last part, for a list after it (``INV/2024/0007、0008``)
     for match in _TOKENS.finditer(text):
         kind, value = match.lastgroup, match.group()
+        if kind == "num" and path and joiner == "/":
+            stem, path = path, path + value
+            add(prefix, path, hint)
+        elif kind == "num" and stem and joiner == "list" and last is not None and len(value) == len(last):
+            path = stem + value
+            add(prefix, path, hint)
+        elif kind == "num":
+            path = value if len(value) == 4 and YEARS[0] <= int(value) <= YEARS[1] else ""
+            stem = ""
+        elif kind not in ("list", "sep"):
+            path = stem = ""
         if kind == "num" and last is not None and not joiner and spaced and len(last) <= SPLIT_GROUP:
             # ``INV 033 6765``: one number written in groups. The whole is the reference; the
             # groups alone are only numbers without prefix (the amount must bear them out).
@@ -127,7 +144,7 @@ def memo_numbers(memo: str) -> list[MemoNumber]:
         elif kind == "range":
             joiner = value if last is not None else ""
         elif kind == "list":
-            joiner = "list" if last is not None else ""
+            joiner = ("/" if path and value == "/" else "list") if last is not None else ""
         elif kind == "sep":
             continue
         else:
