@@ -10,18 +10,14 @@ import re
 from pathlib import Path
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from huikuan.cash.parsers.base import ParsedFile, Statement, StatementLine, refuse_file
+from huikuan.cash.parsers.camt import CAMT052_REFUSED
 from huikuan.cash.parsers.table import best_profile, parse_table
 from huikuan.cash.profiles import Profile
 
 # Field tags that open a line of an MT940 statement (``:\n86:``: a tag some banks wrap).
 MT940_TAGS = re.compile(rb"(?m)^:\r?\n?(20|25|28C?|60[FM]|61|62[FM]|86):")
-CAMT052_REFUSED = gettext_noop(
-    "a camt.052 intraday account report, not a statement: import the day's camt.053 statement "
-    "(or camt.054 notifications) instead"
-)
 FORMATS = ("auto", "camt053", "camt054", "mt940", "bai2", "ofx", "csv")
 __all__ = ["FORMATS", "ParsedFile", "Statement", "StatementLine", "detect_format", "parse_statement_file"]
 

@@ -52,7 +52,9 @@ _ACCOUNT_FIRST = re.compile(
 )
 _IBAN_OR_ACCOUNT = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{10,30}|\d{9,10}|P\d{6,9}")
 _KNAB = re.compile(r"\bREK:\s*([A-Z0-9 ]+?)\s*/\s*NAAM:\s*(.+?)\s*$", re.S)
-_SWISS = re.compile(r"\b(?:AUFTRAGGEBER|BEGUENSTIGTER|ZAHLUNGSEMPFAENGER):\s*(.+?)\s*(?:MITTEILUNGEN:|$)", re.S)
+_SWISS = re.compile(
+    r"\b(?:AUFTRAGGEBER|BEGUENSTIGTER|ZAHLUNGSEMPFAENGER):\s*(.+?)\s*(?:MITTEILUNGEN:|$)", re.S
+)
 _MBANK_NAME = re.compile(r"\b(?:OD|DLA):\s*([^;\n]+)")
 _MBANK_ACCOUNT = re.compile(r"\b(?:Z RACH|DO RACH|NA RACH)\.:\s*([\d ]+)")
 _MBANK_TITLE = re.compile(r"\bTYT\.:\s*([^;]+)")
@@ -183,7 +185,7 @@ def _messages(text: str) -> list[tuple[int, list[tuple[int, str]]]]:
 
 def _after_closing(lines: list[tuple[int, str]]) -> bool:
     """Whether the last field tag so far is a closing or forward balance (``:62:``, ``:64:``, ``:65:``)."""
-    for _, line in reversed(lines):
+    for _number, line in reversed(lines):
         tag = _TAG.match(line)
         if tag:
             return tag.group(1) in ("62F", "62M", "64", "65")
@@ -329,7 +331,8 @@ def _where_failed(error: Exception, lines: list[tuple[int, str]]) -> tuple[int, 
         first = args[2].strip().splitlines()[0] if args[2].strip() else ""
         for number, line in lines:
             if line.startswith(f":{tag}") and first and first in line:
-                return number, _("the :%(tag)s: field cannot be read: %(text)s") % {"tag": tag, "text": first[:60]}
+                reason = _("the :%(tag)s: field cannot be read: %(text)s")
+                return number, reason % {"tag": tag, "text": first[:60]}
     return lines[0][0], str(error)
 
 
@@ -345,7 +348,8 @@ def parse_mt940(data: bytes, file_name: str) -> ParsedFile:
             continue  # a header or a lone :20:, no statement
         accounts = [number for number, code in tags if code == "25"]
         if len(accounts) > 1:
-            errors.add(accounts[1], ":25:", "", _("a second account (:25:) in one statement: a field tag is wrong"))
+            reason = _("a second account (:25:) in one statement: a field tag is wrong")
+            errors.add(accounts[1], ":25:", "", reason)
             continue
         if _bad_dates(lines, errors):
             continue
