@@ -143,7 +143,7 @@ def _structured(details: str) -> tuple[str, str, str, str] | None:
 _BLOCKS_BEFORE = re.compile(r"^\s*\{1:[^}]*\}(?:\{2:[^}]*\})?(?:\{3:(?:\{[^}]*\})*\})?(?:\{4:)?")
 _MESSAGE_END = re.compile(r"^-(?:\}.*|[A-Z]{0,4})\s*$|^\{5:.*\}\s*$|^\s*-\s*$")
 _TAG = re.compile(r"^:(\d\d[A-Z]?|NS):")
-_BALANCE_TAGS = {"60F", "60M", "62F", "62M", "64", "65"}
+_BALANCE_TAGS = {"60F", "60M", "62F", "62M"}
 
 
 def _messages(text: str) -> list[tuple[int, list[tuple[int, str]]]]:
@@ -152,7 +152,8 @@ def _messages(text: str) -> list[tuple[int, list[tuple[int, str]]]]:
     A message ends at a ``-`` line (``-}`` / ``-}{5:…}`` with SWIFT blocks), and a ``:20:``
     after the message's balances or lines starts the next one (files that only leave a blank
     line between statements, or nothing). The SWIFT blocks are taken off, and a ``:86:`` after
-    the closing balance (the bank's word on the whole statement) is left out.
+    the closing balance (the bank's word on the whole statement) is left out, and so are the
+    available and forward balances (``:64:``, ``:65:``).
     """
     messages: list[tuple[int, list[tuple[int, str]]]] = []
     current: list[tuple[int, str]] = []
@@ -174,7 +175,9 @@ def _messages(text: str) -> list[tuple[int, list[tuple[int, str]]]]:
             close()
         if tag:
             started = started or tag.group(1) in ("61", *_BALANCE_TAGS)
-            skipping = tag.group(1) == "86" and _after_closing(current)
+            # Left out: the statement's own :86:, and the available and forward balances
+            # (:64:, :65:), which nothing here reads and some banks fill with anything.
+            skipping = (tag.group(1) == "86" and _after_closing(current)) or tag.group(1)[:2] in ("64", "65")
         if skipping:
             continue
         if line.strip() or current:
@@ -188,7 +191,7 @@ def _after_closing(lines: list[tuple[int, str]]) -> bool:
     for _number, line in reversed(lines):
         tag = _TAG.match(line)
         if tag:
-            return tag.group(1) in ("62F", "62M", "64", "65")
+            return tag.group(1) in ("62F", "62M")
     return False
 
 
@@ -224,16 +227,23 @@ def _gvc(details: str, separator: str) -> tuple[str, str, str]:
     fields: dict[str, str] = {}
     for code, value in zip(parts[1::2], parts[2::2], strict=False):
         fields[code] = fields.get(code, "") + value
-    purpose = "".join(fields.get(f"{n}", "") for n in [*range(20, 30), *range(60, 64)])
-    purpose = _SEPA_KEYS.sub(lambda m: f" {m.group(1)}+", purpose).strip()
-    name = clean_text(fields.get("32", "") + fields.get("33", ""))
+    previous = ""
+    # Subfields of 27 characters are one text wrapped; a shorter one ends its own item.
+    purpose = ""
+    for value in (fields.get(f"{n}", "") for n in [*range(20, 30), *range(60, 64)]):
+        if value:
+            purpose += ("" if not purpose or len(previous) >= 27 else " ") + value
+            previous = value
+    purpose = _SEPA_KEYS.sub(lambda m: f" {m.group(1)}+", purpose).strip() or fields.get("00", "")
+    name, more = fields.get("32", ""), fields.get("33", "")
+    name = clean_text(name + ("" if len(name) >= 27 else " ") + more)
     account = fields.get("38", "") or fields.get("31", "")  # ?38: the IBAN (Polish banks)
     return name, clean_text(account).replace(" ", ""), clean_text(purpose)
 
 
 def _payer(details: str, transaction: dict) -> tuple[str, str, str, str]:
     """(name, account, memo, reference) found in the details, whichever dialect they are in."""
-    gvc = _GVC.match(details.strip())
+    gvc = _GVC.match(details.replace("\r", "").replace("\n", "").strip())
     if gvc:
         name, account, memo = _gvc(details, gvc.group(1))
         return name, account, memo, ""
