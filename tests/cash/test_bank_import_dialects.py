@@ -158,7 +158,8 @@ TAIL = ":62F:C240102EUR100,00\n-\n"
     [
         (  # Rabobank IBAN: the other party's IBAN on the :61: second line, /EREF/ the reference
             ":61:240102C25,00N102EREF            \nNL70ABNA0987654321\n",
-            ":86:/EREF/02-01-2024 12:00 0030000987654321/ORDP//NAME/CONTRA ACCOUN\nT HOLDER/REMI//ISDT/2024-01-02\n",
+            ":86:/EREF/02-01-2024 12:00 0030000987654321/ORDP//NAME/CONTRA ACCOUN\n"
+            "T HOLDER/REMI//ISDT/2024-01-02\n",
             "CONTRA ACCOUNT HOLDER", "NL70ABNA0987654321", "02-01-2024 12:00 0030000987654321",
             "02-01-2024 12:00 0030000987654321",
         ),
@@ -182,7 +183,8 @@ TAIL = ":62F:C240102EUR100,00\n-\n"
         ),
         (  # Raiffeisen Luxembourg: one German subfield a line, each an item of its own
             ":61:2401020102CR1,00N229NONREF//FT22059PGV08\n",
-            ":86:229\n?00BONIFICATION\n?20INVOICE 2024-17\n?21ORDER 99\n?31LU280019400644750000\n?32ABC SARL\n",
+            ":86:229\n?00BONIFICATION\n?20INVOICE 2024-17\n?21ORDER 99\n"
+            "?31LU280019400644750000\n?32ABC SARL\n",
             "ABC SARL", "LU280019400644750000", "INVOICE 2024-17 ORDER 99", "FT22059PGV08",
         ),
     ],
@@ -232,7 +234,8 @@ def test_a_balance_dated_on_a_day_no_calendar_has_is_refused_with_its_line(tmp_p
 def test_february_30th_is_read_as_the_months_last_day_as_german_banks_mean_it(tmp_path):
     text = HEAD.replace("240102", "160229") + ":61:1602300301DR6,00N024NONREF\n:86:805?20Pauschalen\n" + TAIL
     (line,) = lines_of(parse(tmp_path, "feb.sta", text))
-    assert (line.value_date, line.booking_date, line.amount) == (date(2016, 2, 29), date(2016, 3, 1), Decimal("6.00"))
+    assert (line.value_date, line.booking_date) == (date(2016, 2, 29), date(2016, 3, 1))
+    assert line.amount == Decimal("6.00")
 
 
 def test_an_unreadable_statement_line_is_refused_naming_the_line(tmp_path):
@@ -330,8 +333,9 @@ SGML_HEADER = (
 @pytest.mark.parametrize(
     ("content", "encoding"),
     [
-        (SGML_HEADER.format(charset="1252") + OFX_BODY, "cp1252"),  # the header says ASCII
-        ("\n\n" + SGML_HEADER.format(charset="NONE") + OFX_BODY, "utf-8"),
+        # a blank line first (Chase), the header says ASCII, the names are in Windows-1252
+        ("\n" + SGML_HEADER.format(charset="1252") + OFX_BODY, "cp1252"),
+        (SGML_HEADER.format(charset="NONE") + OFX_BODY, "utf-8"),
         (
             '<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n'
             '<?OFX OFXHEADER="200" VERSION="211" SECURITY="NONE" OLDFILEUID="NONE" NEWFILEUID="NONE"?>\n'
@@ -343,7 +347,8 @@ SGML_HEADER = (
 )
 def test_an_ofx_file_keeps_the_payers_accented_name_whatever_its_header(tmp_path, content, encoding):
     (line,) = lines_of(parse(tmp_path, "bank.ofx", content, encoding=encoding))
-    assert (line.payer_name, line.memo, line.bank_ref) == ("Müller & Söhne ¦ GmbH", "INV-2020-7", "2020010112341")
+    assert (line.payer_name, line.memo) == ("Müller & Söhne ¦ GmbH", "INV-2020-7")
+    assert line.bank_ref == "2020010112341"
     assert (line.direction, line.amount, line.currency) == ("credit", Decimal("1250.00"), "USD")
 
 
