@@ -50,6 +50,7 @@ _ACCOUNT_FIRST = re.compile(
     r"^(?:GIRO\s+(\d+)|(\d{2}\.\d{2}\.\d{2}\.\d{3})|([A-Z]{2}\d{2}[A-Z0-9]{10,30})|(\d{9,10}))"
     r"[ ]+(\S.*?)(?:\s{2,}|\t|\n|$)"
 )
+_IBAN = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{10,30}")
 _IBAN_OR_ACCOUNT = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{10,30}|\d{9,10}|P\d{6,9}")
 _KNAB = re.compile(r"\bREK:\s*([A-Z0-9 ]+?)\s*/\s*NAAM:\s*(.+?)\s*$", re.S)
 _SWISS = re.compile(
@@ -117,7 +118,7 @@ def _structured(details: str) -> tuple[str, str, str, str] | None:
     fields: dict[str, list[str]] = {}
     for code, value in zip(parts[1::2], parts[2::2], strict=False):
         fields.setdefault(code, []).append(value.strip("/").strip())
-    if not ({"ORDP", "CNTP", "REMI", "BENM", "EREF"} & fields.keys()):
+    if not ({"ORDP", "CNTP", "REMI", "BENM", "EREF", "PREF"} & fields.keys()):
         return None
     name = account = ""
     if "CNTP" in fields:  # account / BIC / name / city
@@ -133,7 +134,7 @@ def _structured(details: str) -> tuple[str, str, str, str] | None:
         account = (fields.get("IBAN") or fields.get("ACCW") or fields.get("ID") or [""])[0]
     remi = " ".join(fields.get("REMI", []))
     remi = re.sub(r"^(USTD|STRD)//?(CUR//?)?", "", remi).replace("/", " ")
-    remi = " ".join(v for v in (remi, " ".join(fields.get("CDTRREF", []))) if v)
+    remi = " ".join(v for v in (remi, *fields.get("CDTRREF", [])) if v) or " ".join(fields.get("PREF", []))
     end_to_end = reference(" ".join(fields.get("EREF", [])))
     memo = " ".join(v for v in (remi, end_to_end) if v)
     return clean_text(name), clean_text(account).replace(" ", ""), clean_text(memo), end_to_end
@@ -286,12 +287,14 @@ def _from_statement_line(values: dict) -> tuple[str, str]:
     its account as the reference and its name (or IBAN) on the supplementary details."""
     own_reference = str(values.get("customer_reference") or "").strip()
     extra = clean_text(values.get("extra_details", ""))
-    account = own_reference if _IBAN_OR_ACCOUNT.fullmatch(own_reference) else ""
-    if _IBAN_OR_ACCOUNT.fullmatch(extra.replace(" ", "")):
+    if _IBAN_OR_ACCOUNT.fullmatch(extra.replace(" ", "")) and extra.strip("0 "):
         return "", extra.replace(" ", "")
-    if account and re.search(r"[^\W\d_]{2}", extra) and not extra.startswith("/"):
-        return extra, account
-    return "", account
+    named = bool(re.search(r"[^\W\d_]{2}", extra)) and not extra.startswith("/")
+    if _IBAN.fullmatch(own_reference):
+        return (extra if named else ""), own_reference
+    if _IBAN_OR_ACCOUNT.fullmatch(own_reference) and named:
+        return extra, own_reference
+    return "", ""
 
 
 def _own_reference(values: dict, account: str) -> str:
@@ -304,6 +307,15 @@ def _own_reference(values: dict, account: str) -> str:
     if not own or compact == account or _IBAN_OR_ACCOUNT.fullmatch(compact):
         return ""
     return own if len(compact) >= 6 and re.search(r"\d", own) else ""
+
+
+def _account(identification: str, currency: str) -> str:
+    """The ``:25:`` account without spaces, and without the currency some banks write after it
+    (``NL10BUNQ2290325473 EUR``, ``1291.99.348EUR``), so it reads as in the bank's other formats."""
+    account = clean_text(identification).replace(" ", "")
+    if currency and account.endswith(currency) and account[: -len(currency)][-1:].isdigit():
+        return account[: -len(currency)]
+    return account
 
 
 def _balance(value) -> tuple[Decimal | None, str, date | None]:
@@ -379,7 +391,7 @@ def parse_mt940(data: bytes, file_name: str) -> ParsedFile:
             header.get("final_closing_balance") or header.get("intermediate_closing_balance")
         )
         statement = Statement(
-            account=clean_text(header.get("account_identification", "")).replace(" ", ""),
+            account=_account(header.get("account_identification", ""), currency or closing_currency),
             statement_ref="/".join(
                 str(v) for v in (header.get("statement_number"), header.get("sequence_number")) if v
             ),
