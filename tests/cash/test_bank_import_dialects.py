@@ -244,6 +244,12 @@ def test_an_unreadable_statement_line_is_refused_naming_the_line(tmp_path):
     assert rejected.errors[0].line == 7 and ":61:" in rejected.errors[0].reason
 
 
+def test_a_dos_end_of_file_mark_after_the_last_balance_is_no_matter(tmp_path):
+    text = HEAD + ":61:2401020102C5,00NTRFNONREF//B1\r\n:86:RENT\r\n:62F:C240102EUR105,00\r\n\x1a"
+    (line,) = lines_of(parse(tmp_path, "dos.sta", text))
+    assert (line.amount, line.memo, line.bank_ref) == (Decimal("5.00"), "RENT", "B1")
+
+
 def test_a_file_with_only_a_reference_is_no_statement(tmp_path):
     assert "no MT940 statement" in refusal(tmp_path, "empty.sta", "\n:20:TELEREPORTING\n").message
 
@@ -259,7 +265,8 @@ CAMT054_UNDATED = """<?xml version="1.0" encoding="UTF-8"?>
       <Ntry><Amt Ccy="CHF">470.40</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts>
         <NtryDtls><TxDtls><Refs><UETR>255ae394-9965-4438-ac86-f406feada396</UETR></Refs>
           <RltdPties><Dbtr><Pty><Nm>Remote Party AG</Nm></Pty></Dbtr></RltdPties>
-          <RmtInf><Ustrd>Invoice 2025-031</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>
+          <RmtInf><Ustrd>Invoice 2025-031</Ustrd><Strd><RfrdDocInf><Nb>YS-0301</Nb></RfrdDocInf>
+            <RfrdDocInf><Nb>YS-0302</Nb></RfrdDocInf></Strd></RmtInf></TxDtls></NtryDtls></Ntry>
       <Ntry><Amt Ccy="CHF">47.40</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>INFO</Cd></Sts>
         <ValDt><Dt>2025-03-25</Dt></ValDt></Ntry>
     </Ntfctn>
@@ -277,7 +284,7 @@ def test_a_notification_entry_without_dates_is_dated_by_the_notification_and_sai
         "CHF",
         "credit",
     )
-    assert (line.payer_name, line.memo) == ("Remote Party AG", "Invoice 2025-031")
+    assert (line.payer_name, line.memo) == ("Remote Party AG", "Invoice 2025-031 YS-0301 YS-0302")
     assert line.bank_ref == "255ae394-9965-4438-ac86-f406feada396"
     assert parsed.warnings == [
         "1 entry not booked yet (pending or for information) was left out",

@@ -171,6 +171,8 @@ def _memo(entry, details) -> str:
     if information is not None:
         parts.extend(clean_text(u.text) for u in kids(information, "Ustrd") if u.text)
         for structured in kids(information, "Strd"):
+            # the invoices paid (RfrdDocInf/Nb), then the creditor's reference (a QR or RF number)
+            parts.extend(text(document, "Nb") for document in kids(structured, "RfrdDocInf"))
             ref = text(structured, "CdtrRefInf", "Ref")
             if ref:
                 parts.append(ref)

@@ -359,7 +359,7 @@ def _where_failed(error: Exception, lines: list[tuple[int, str]]) -> tuple[int, 
 
 
 def parse_mt940(data: bytes, file_name: str) -> ParsedFile:
-    text = decode(data)
+    text = decode(data).replace("\x1a", "").replace("\x00", "")  # DOS end-of-file mark, padding
     if ":61:" not in text and ":20:" not in text and ":25:" not in text:
         raise refuse_file(file_name, _("not an MT940 statement (no :20: or :61: field)"))
     errors = FileErrors(file_name)
