@@ -75,7 +75,8 @@ def test_a_broken_ofx_file_is_refused(db, tmp_path):
     bad = tmp_path / "bad.ofx"
     text = (BANK / "ofx_v1sgml_ofxparse_checking.ofx").read_bytes()
     bad.write_bytes(text.replace(b"<TRNAMT>-34.51", b"<TRNAMT>-34,5x1", 1))
-    assert "OFX" in refused(bad).message
+    error = refused(bad).errors[0]
+    assert error.column == "STMTTRN FITID=0000487" and "-34,5x1" in error.reason
 
 
 CANONICAL = "reference,date,amount,direction,payer_name,payer_account,memo,currency\n"

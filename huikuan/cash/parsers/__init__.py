@@ -6,14 +6,18 @@ parse_statement_file(path, data, fmt="auto", profile=None, profiles=()) -> Parse
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from django.utils.translation import gettext as _
 
 from huikuan.cash.parsers.base import ParsedFile, Statement, StatementLine, refuse_file
+from huikuan.cash.parsers.camt import CAMT052_REFUSED
 from huikuan.cash.parsers.table import best_profile, parse_table
 from huikuan.cash.profiles import Profile
 
+# Field tags that open a line of an MT940 statement (``:\n86:``: a tag some banks wrap).
+MT940_TAGS = re.compile(rb"(?m)^:\r?\n?(20|25|28C?|60[FM]|61|62[FM]|86):")
 FORMATS = ("auto", "camt053", "camt054", "mt940", "bai2", "ofx", "csv")
 __all__ = ["FORMATS", "ParsedFile", "Statement", "StatementLine", "detect_format", "parse_statement_file"]
 
@@ -29,10 +33,12 @@ def detect_format(data: bytes, file_name: str) -> str:
             return "camt054"
         if b"camt.053" in head or b"BkToCstmrStmt" in head:
             return "camt053"
+        if b"camt.052" in head or b"BkToCstmrAcctRpt" in head:
+            raise refuse_file(file_name, _(CAMT052_REFUSED))
         raise refuse_file(file_name, _("an XML file, but not an ISO 20022 camt.053 or camt.054 statement"))
     if head.startswith(b"01,"):
         return "bai2"
-    if b":20:" in head and b":61:" in data:
+    if len(set(MT940_TAGS.findall(head))) >= 2 or head.startswith((b":20:", b"{1:", b":940:")):
         return "mt940"
     return "csv"
 

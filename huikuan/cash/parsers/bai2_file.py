@@ -1,6 +1,7 @@
 """BAI2 cash-management files through the ``bai2`` library.
 
-Amounts are whole minor units (``1234`` = 12.34). One account record (``03``) is one
+Amounts are whole minor units (``1234`` = 12.34; in yen and other currencies without
+minor units, ``1234`` = 1234). One account record (``03``) is one
 statement; its ``16`` records are the lines, credit or debit by their type code. The booking
 date is the group's as-of date (a ``16`` record has no date of its own), the value date the
 availability date when given. Payer: the ``BO:`` (by order of) account and ``BO1:`` name a
@@ -43,8 +44,15 @@ _ACCOUNT_LIKE = re.compile(r"\d[\d-]{3,}")
 _OPENING, _CLOSING = "010", "015"
 
 
-def _cents(value: int | None) -> Decimal | None:
-    return None if value is None else Decimal(int(value)).scaleb(-2)
+# Currencies without minor units (ISO 4217 exponent 0): a BAI2 amount of ``1000`` in yen is 1000.
+WHOLE_UNIT_CURRENCIES = {"BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "VND",
+                         "VUV", "XAF", "XOF", "XPF"}  # fmt: skip
+
+
+def _cents(value: int | None, currency: str = "") -> Decimal | None:
+    if value is None:
+        return None
+    return Decimal(int(value)).scaleb(0 if currency.upper() in WHOLE_UNIT_CURRENCIES else -2)
 
 
 def _first_bad_record(text: str) -> tuple[int, str]:
@@ -85,7 +93,7 @@ def _payer(details: str) -> tuple[str, str]:
 
 
 def parse_bai2(data: bytes, file_name: str) -> ParsedFile:
-    text = data.decode("utf-8", errors="replace")
+    text = data.decode("utf-8-sig", errors="replace")
     if not text.lstrip().startswith("01,"):
         raise refuse_file(file_name, _("not a BAI2 file (it must begin with a 01 record)"))
     try:
@@ -101,7 +109,7 @@ def parse_bai2(data: bytes, file_name: str) -> ParsedFile:
         for account in group.children:
             header = account.header
             currency = header.currency or group.header.currency or ""
-            summary = {item.type_code.code: _cents(item.amount) for item in header.summary_items}
+            summary = {item.type_code.code: _cents(item.amount, currency) for item in header.summary_items}
             statement = Statement(
                 account=clean_text(header.customer_account_number).replace(" ", ""),
                 currency=currency,
@@ -112,7 +120,7 @@ def parse_bai2(data: bytes, file_name: str) -> ParsedFile:
                 closing_balance=summary.get(_CLOSING),
             )
             for transaction in account.children:
-                amount = _cents(transaction.amount)
+                amount = _cents(transaction.amount, currency)
                 if not amount:
                     continue
                 kind = transaction.type_code.transaction

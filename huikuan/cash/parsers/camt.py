@@ -1,17 +1,23 @@
 """ISO 20022 camt.053 (statement) and camt.054 (debit/credit notification), versions 001.02–001.08.
 
-Read by local element names, whatever the namespace version. A document with a DTD or an
-entity declaration is refused before parsing (no entity is ever expanded, nothing fetched).
-Each ``Ntry`` gives one line, or one line per ``TxDtls`` when an entry batches several
-transactions with their own amounts.
+Read by local element names, whatever the namespace version or prefix, and wherever the
+message sits (a bank may wrap the ``Document`` in an envelope with a business application
+header). A document with a DTD or an entity declaration is refused before parsing (no entity is
+ever expanded, nothing fetched). Each ``Ntry`` gives one line, or one line per ``TxDtls`` when an
+entry batches several transactions with their own amounts. An entry with neither a booking nor
+a value date (some camt.054 notifications) is dated by the notification's creation, and the file
+says so in a warning; entries not booked (``PDNG``, ``INFO``) are left out, also with a warning.
+camt.052 intraday reports are refused: their entries come again in the day's statement.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, datetime
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
 from lxml import etree
 
 from huikuan.cash.parsers.base import (
@@ -29,6 +35,10 @@ from huikuan.cash.parsers.base import (
     refuse_file,
 )
 
+CAMT052_REFUSED = gettext_noop(
+    "a camt.052 intraday account report, not a statement: import the day's camt.053 statement "
+    "(or camt.054 notifications) instead"
+)
 _PARSER_OPTIONS = {
     "resolve_entities": False,
     "no_network": True,
@@ -97,14 +107,23 @@ def parse_xml(data: bytes, file_name: str):
     return root
 
 
+_MESSAGES = {"BkToCstmrStmt": "camt053", "BkToCstmrDbtCdtNtfctn": "camt054", "BkToCstmrAcctRpt": "camt052"}
+
+
+def message_element(root):
+    """The statement, notification or report element, and its kind; ``(None, '')`` if none.
+
+    Usually the child of ``Document``; found anywhere when an envelope wraps the document."""
+    for element in root.iter():
+        kind = _MESSAGES.get(local(element))
+        if kind:
+            return element, kind
+    return None, ""
+
+
 def namespace_kind(root) -> str:
-    """``camt053``, ``camt054`` or '' from the document's namespace (or its message element)."""
-    namespace = etree.QName(root).namespace or ""
-    if ".053." in namespace or find(root, "BkToCstmrStmt") is not None:
-        return "camt053"
-    if ".054." in namespace or find(root, "BkToCstmrDbtCdtNtfctn") is not None:
-        return "camt054"
-    return ""
+    """``camt053``, ``camt054``, ``camt052`` or '' from the document's message element."""
+    return message_element(root)[1]
 
 
 def _day(element, errors: FileErrors, *path: str) -> date | None:
@@ -136,7 +155,8 @@ def _party(details, role: str) -> tuple[str, str]:
     """Name and account of the debtor (``Dbtr``) or creditor (``Cdtr``) of a transaction."""
     parties = find(details, "RltdPties")
     party = find(parties, role)
-    name = text(party, "Nm") or text(party, "Pty", "Nm")  # v08 wraps the party in Pty
+    # v08 wraps the party in Pty, or names a bank (Agt) in its place
+    name = text(party, "Nm") or text(party, "Pty", "Nm") or text(party, "Agt", "FinInstnId", "Nm")
     if not name:  # only the ultimate debtor (creditor) named: the one the money is from (to)
         ultimate = find(parties, f"Ultmt{role}")
         name = text(ultimate, "Nm") or text(ultimate, "Pty", "Nm")
@@ -151,6 +171,8 @@ def _memo(entry, details) -> str:
     if information is not None:
         parts.extend(clean_text(u.text) for u in kids(information, "Ustrd") if u.text)
         for structured in kids(information, "Strd"):
+            # the invoices paid (RfrdDocInf/Nb), then the creditor's reference (a QR or RF number)
+            parts.extend(text(document, "Nb") for document in kids(structured, "RfrdDocInf"))
             ref = text(structured, "CdtrRefInf", "Ref")
             if ref:
                 parts.append(ref)
@@ -179,9 +201,22 @@ def _balances(statement_element, statement: Statement, errors: FileErrors) -> No
             statement.currency = statement.currency or parsed[1]
 
 
-def _entry_lines(entry, statement: Statement, errors: FileErrors) -> list[StatementLine]:
+def _created(element) -> date | None:
+    """The day a statement, notification or group header was created (``CreDtTm``)."""
+    value = text(element, "CreDtTm")
+    try:
+        return date.fromisoformat(value[:10]) if len(value) >= 10 else None
+    except ValueError:
+        return None
+
+
+def _entry_lines(
+    entry, statement: Statement, errors: FileErrors, created: date | None = None, notes: Counter | None = None
+) -> list[StatementLine]:
+    notes = Counter() if notes is None else notes
     status = text(entry, "Sts") or text(entry, "Sts", "Cd")
     if status in ("PDNG", "INFO", "FUTR"):
+        notes["not booked"] += 1
         return []  # not booked yet: it comes again, booked, in a later statement
     amount_element = find(entry, "Amt")
     where = xml_path(entry)
@@ -194,6 +229,9 @@ def _entry_lines(entry, statement: Statement, errors: FileErrors) -> list[Statem
         errors.add(entry.sourceline or 0, where + "/CdtDbtInd", indicator, _("neither CRDT nor DBIT"))
         return []
     booked = _day(entry, errors, "BookgDt") or _day(entry, errors, "ValDt")
+    if booked is None and created is not None and find(entry, "BookgDt") is None:
+        booked = created  # a notification that gives no date: the day the bank sent it
+        notes["dated by creation"] += 1
     if booked is None:
         errors.add(entry.sourceline or 0, where + "/BookgDt", "", _("the entry has no booking date"))
     valued = _day(entry, errors, "ValDt")
@@ -220,8 +258,8 @@ def _entry_lines(entry, statement: Statement, errors: FileErrors) -> list[Statem
         ref = reference(text(details, "Refs", "AcctSvcrRef"))
         if not ref and entry_ref:
             ref = f"{entry_ref}#{index}" if several else entry_ref
-        if not ref:
-            ref = reference(text(details, "Refs", "EndToEndId"))
+        for other in ("EndToEndId", "TxId", "UETR"):  # the payer's, the banks', SWIFT gpi's
+            ref = ref or reference(text(details, "Refs", other))
         line_direction = direction
         if several and text(details, "CdtDbtInd") in ("CRDT", "DBIT"):
             line_direction = CREDIT if text(details, "CdtDbtInd") == "CRDT" else DEBIT
@@ -252,14 +290,15 @@ def _own_amount(details):
 
 def parse_camt(data: bytes, file_name: str) -> ParsedFile:
     root = parse_xml(data, file_name)
-    kind = namespace_kind(root)
-    if not kind:
-        raise refuse_file(file_name, _("not an ISO 20022 camt.053 or camt.054 document"))
-    message = find(root, "BkToCstmrStmt" if kind == "camt053" else "BkToCstmrDbtCdtNtfctn")
+    message, kind = message_element(root)
+    if kind == "camt052":
+        raise refuse_file(file_name, _(CAMT052_REFUSED))
     if message is None:
         raise refuse_file(file_name, _("not an ISO 20022 camt.053 or camt.054 document"))
     errors = FileErrors(file_name)
     statements = []
+    notes: Counter = Counter()
+    sent = _created(find(message, "GrpHdr"))
     for element in kids(message, "Stmt" if kind == "camt053" else "Ntfctn"):
         account = find(element, "Acct")
         statement = Statement(
@@ -276,10 +315,30 @@ def parse_camt(data: bytes, file_name: str) -> ParsedFile:
                 except ValueError:
                     errors.add(period.sourceline or 0, xml_path(period) + "/" + name, value, _("not a date"))
         _balances(element, statement, errors)
+        created = (_created(element) or sent) if kind == "camt054" else None
         for entry in kids(element, "Ntry"):
-            statement.lines.extend(_entry_lines(entry, statement, errors))
+            statement.lines.extend(_entry_lines(entry, statement, errors, created, notes))
         statements.append(statement)
     errors.raise_if_any()
     if not statements:
         raise refuse_file(file_name, _("the document holds no statement"))
-    return ParsedFile(format=kind, statements=statements)
+    warnings = []
+    if notes["not booked"]:
+        warnings.append(
+            ngettext(
+                "%(count)s entry not booked yet (pending or for information) was left out",
+                "%(count)s entries not booked yet (pending or for information) were left out",
+                notes["not booked"],
+            )
+            % {"count": notes["not booked"]}
+        )
+    if notes["dated by creation"]:
+        warnings.append(
+            ngettext(
+                "%(count)s entry gave no booking date: dated by the day the notification was created",
+                "%(count)s entries gave no booking date: dated by the day the notification was created",
+                notes["dated by creation"],
+            )
+            % {"count": notes["dated by creation"]}
+        )
+    return ParsedFile(format=kind, statements=statements, warnings=warnings)

@@ -1,10 +1,14 @@
 """OFX, SGML (1.x, what most banks' "Quicken/Money" downloads are) and XML (2.x), through ``ofxparse``.
 
+The body is decoded first (UTF-8 when it is, else the code page the header names, else
+Windows-1252) and handed over with a plain header, whatever header the bank wrote.
+
 FITID is the bank reference; the payee is the other party (the payer of a credit).
 """
 
 from __future__ import annotations
 
+import codecs
 import io
 import re
 import warnings
@@ -44,6 +48,49 @@ def _blanks_dropped(data: bytes) -> bytes:
     return EMPTY_ELEMENT.sub(b"", EMPTY_FITID.sub(f"<FITID>{NO_FITID}</FITID>".encode(), data))
 
 
+# What ofxparse is given: the body in UTF-8 behind a plain OFX 1.x header. Banks' own headers
+# are often wrong for ofxparse: ``ENCODING:USASCII`` with accented names in Windows-1252,
+# ``CHARSET:NONE``, blank lines before the header, an OFX 2 XML declaration (``<?xml …?><?OFX …?>``)
+# that ofxparse reads as ASCII.
+UTF8_HEADER = (
+    b"OFXHEADER:100\r\nDATA:OFXSGML\r\nVERSION:102\r\nSECURITY:NONE\r\nENCODING:UTF-8\r\n"
+    b"CHARSET:NONE\r\nCOMPRESSION:NONE\r\nOLDFILEUID:NONE\r\nNEWFILEUID:NONE\r\n\r\n"
+)
+OFX_START = re.compile(rb"<OFX>", re.IGNORECASE)
+STATEMENT = re.compile(rb"<(?:STMTRS|CCSTMTRS)>", re.IGNORECASE)
+DECLARED_CHARSET = re.compile(rb"(?:CHARSET:\s*|encoding=[\"'])([A-Za-z0-9_.-]+)", re.IGNORECASE)
+
+
+def _code_page(head: bytes) -> str:
+    """The single-byte code page the header names (``CHARSET:1252``, ``8859-1``), else Windows-1252."""
+    for found in DECLARED_CHARSET.findall(head):
+        name = found.decode("ascii").lower()
+        if name.isdigit():
+            name = "cp" + name
+        elif name.startswith("8859"):
+            name = "iso-" + name
+        try:
+            codecs.lookup(name)
+        except LookupError:
+            continue
+        if name.replace("-", "").replace("_", "") not in ("utf8", "none"):
+            return name
+    return "cp1252"
+
+
+def _normalised(data: bytes) -> bytes | None:
+    """The file as ofxparse reads it right, or None when it has no ``<OFX>`` element."""
+    start = OFX_START.search(data)
+    if start is None:
+        return None
+    head, body = data[: start.start()], data[start.start() :]
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        text = body.decode(_code_page(head), errors="replace")
+    return UTF8_HEADER + text.encode("utf-8")
+
+
 def _day(value):
     return value.date() if isinstance(value, datetime) else value
 
@@ -52,10 +99,15 @@ def parse_ofx(data: bytes, file_name: str) -> ParsedFile:
     upper = data.upper()
     if b"<!DOCTYPE" in upper or b"<!ENTITY" in upper:
         raise refuse_file(file_name, _("XML with a DTD or entity declarations is refused"))
+    normalised = _normalised(data)
+    if normalised is None:
+        raise refuse_file(file_name, _("not an OFX file: it has no <OFX> element"))
+    if not STATEMENT.search(normalised):  # sign-on only, an account list, investments
+        raise refuse_file(file_name, _("the OFX file holds no bank statement"))
     try:
         with warnings.catch_warnings():  # ofxparse calls BeautifulSoup's deprecated findAll
             warnings.simplefilter("ignore", DeprecationWarning)
-            parsed = ofxparse.OfxParser.parse(io.BytesIO(_blanks_dropped(data)))
+            parsed = ofxparse.OfxParser.parse(io.BytesIO(_blanks_dropped(normalised)), fail_fast=False)
     except Exception as error:  # the library's errors are the file's
         raise refuse_file(file_name, _("not a readable OFX file: %(reason)s") % {"reason": error}) from None
     errors = FileErrors(file_name)
@@ -74,6 +126,11 @@ def parse_ofx(data: bytes, file_name: str) -> ParsedFile:
             period_end=_day(getattr(report, "end_date", None)),
             closing_balance=getattr(report, "balance", None),
         )
+        for discarded in getattr(report, "discarded_entries", []):  # each bad STMTTRN, with why
+            fitid = discarded["content"].find("fitid")
+            fitid = clean_text(fitid.get_text() if fitid is not None else "", 60).split(" ")[0]
+            where = f"STMTTRN FITID={'' if fitid == NO_FITID else fitid}"
+            errors.add(0, where, clean_text(discarded["content"].get_text(" "), 200), discarded["error"])
         for index, transaction in enumerate(report.transactions, start=1):
             where = f"STMTTRN[{index}] FITID={'' if transaction.id == NO_FITID else transaction.id}"
             try:

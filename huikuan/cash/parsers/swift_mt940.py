@@ -6,13 +6,22 @@
 - ABN AMRO: ``GIRO 428428 NAME …`` or ``52.89.39.882 NAME`` before the description
 - SWIFT-structured codes (ING, Rabobank, many Chinese banks' MT940):
   ``/ORDP//NAME/…/REMI/USTD//…/``, ``/CNTP/account/BIC/name/city/``, ``/ORDP/NAME/REMI/…``
+- Triodos: the German subfields with ``>`` instead of ``?`` (``000>100987654321>20…>31…``)
+- Knab: ``REK: NL65INGB0123456789/NAAM: PICQER``; PostFinance: ``AUFTRAGGEBER: … MITTEILUNGEN: …``
+- ASN, SNS and the old Rabobank format: the other party's account as the ``:61:`` reference
+  and its name on the ``:61:`` second line (``…NIOB0987654321`` / ``marechal s``), or the
+  account then the name opening the ``:86:``
 
-A file may hold several messages (statements), each ending with a ``-`` line.
+A file may hold several messages (statements): each ends with a ``-`` line (``-}`` with the
+SWIFT blocks ``{1:…}{2:…}{4:`` … ``-}{5:}``) or a new ``:20:`` starts the next one. A
+``:86:`` after the closing balance speaks of the whole statement, not of its last line.
 """
 
 from __future__ import annotations
 
+import calendar
 import re
+import unicodedata
 from datetime import date
 from decimal import Decimal
 
@@ -33,10 +42,20 @@ from huikuan.cash.parsers.base import (
     refuse_file,
 )
 
-_GVC = re.compile(r"^\d{3}\?")
-_GVC_FIELD = re.compile(r"\?(\d\d)")
+_GVC = re.compile(r"^\d{3}([?>])")
 _SEPA_KEYS = re.compile(r"(EREF|KREF|MREF|CRED|DEBT|SVWZ|ABWA|ABWE|COAM|OAMT|IBAN|BIC)\+")
-_ABN_PAYER = re.compile(r"^(?:GIRO\s+(\d+)|(\d{2}\.\d{2}\.\d{2}\.\d{3}))\s+(.+?)(?:\s{2,}|$)")
+# ``GIRO 428428 NAME``, ``52.89.39.882 NAME`` (ABN AMRO), ``NL47INGB9999999999 name`` or
+# ``0987654321 name`` (ASN, SNS, ING): an account, then the name to the end of the first line.
+_ACCOUNT_FIRST = re.compile(
+    r"^(?:GIRO\s+(\d+)|(\d{2}\.\d{2}\.\d{2}\.\d{3})|([A-Z]{2}\d{2}[A-Z0-9]{10,30})|(\d{9,10}))"
+    r"[ ]+(\S.*?)(?:\s{2,}|\t|\n|$)"
+)
+_IBAN = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{10,30}")
+_IBAN_OR_ACCOUNT = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{10,30}|\d{9,10}|P\d{6,9}")
+_KNAB = re.compile(r"\bREK:\s*([A-Z0-9 ]+?)\s*/\s*NAAM:\s*(.+?)\s*$", re.S)
+_SWISS = re.compile(
+    r"\b(?:AUFTRAGGEBER|BEGUENSTIGTER|ZAHLUNGSEMPFAENGER):\s*(.+?)\s*(?:MITTEILUNGEN:|$)", re.S
+)
 _MBANK_NAME = re.compile(r"\b(?:OD|DLA):\s*([^;\n]+)")
 _MBANK_ACCOUNT = re.compile(r"\b(?:Z RACH|DO RACH|NA RACH)\.:\s*([\d ]+)")
 _MBANK_TITLE = re.compile(r"\bTYT\.:\s*([^;]+)")
@@ -46,13 +65,35 @@ _MBANK_TITLE = re.compile(r"\bTYT\.:\s*([^;]+)")
 # decode nearly any bytes).
 _CHINESE_WORDS = ("公司", "有限", "货款", "转账", "汇款", "付款", "收款", "银行", "费", "发票", "合同")
 _STRUCTURED = re.compile(
-    r"/(EREF|ORDP|BENM|REMI|CNTP|IBAN|NAME|ADDR|BIC|ID|MARF|CSID|RTRN|PURP|TRCD|ULTC|ULTD|ULTB|ACCW|BYOR|BUSP|INFO)/"
+    r"/(EREF|ORDP|BENM|REMI|CNTP|IBAN|NAME|ADDR|BIC|ID|MARF|CSID|RTRN|PURP|TRCD|ULTC|ULTD|ULTB|ACCW|BYOR|BUSP|INFO"
+    r"|ISDT|PREF|SVCL|CDTRREFTP|CDTRREF|CD|TP|ISSR|RTRN|OCMT|CHGS|EXCH)/"
 )
 
 
+# Single-byte code pages of the banks that do not write UTF-8, the first preferred on a tie:
+# ISO-8859-2 (mBank), Windows-1250 and DOS 852 (Raiffeisen, other Central European banks).
+_CODE_PAGES = ("iso-8859-2", "cp1250", "cp852")
+
+
+def _plausibility(text: str) -> int:
+    """How much a decoding reads as text: letters beside letters count, control characters and
+    box drawing (what a wrong code page makes of accented letters) count against."""
+    score = 0
+    for index, char in enumerate(text):
+        if ord(char) < 128:
+            continue
+        if unicodedata.category(char).startswith("L"):
+            before = text[index - 1] if index else " "
+            after = text[index + 1] if index + 1 < len(text) else " "
+            score += 1 if before.isalpha() or after.isalpha() else 0
+        else:
+            score -= 3
+    return score
+
+
 def decode(data: bytes) -> str:
-    """UTF-8 when it is; GB18030 when that reads as Chinese (Chinese banks' MT940); else
-    ISO-8859-2 (mBank and other Central European banks)."""
+    """UTF-8 when it is; GB18030 when that reads as Chinese (Chinese banks' MT940); else the
+    single-byte code page whose letters read best (ISO-8859-2 on a tie)."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -63,12 +104,13 @@ def decode(data: bytes) -> str:
         chinese = ""
     if any(word in chinese for word in _CHINESE_WORDS):
         return chinese
-    return data.decode("iso-8859-2")
+    decoded = [data.decode(page, errors="replace") for page in _CODE_PAGES]
+    return max(decoded, key=_plausibility)  # max keeps the first of equal scores
 
 
-def _structured(details: str) -> tuple[str, str, str] | None:
-    """Name, account and remittance text of a SWIFT-structured ``:86:`` (``/CODE/value``
-    fields), or None when the text is not in that form."""
+def _structured(details: str) -> tuple[str, str, str, str] | None:
+    """Name, account, remittance text and end-to-end reference of a SWIFT-structured ``:86:``
+    (``/CODE/value`` fields), or None when the text is not in that form."""
     flat = details.replace("\r", "").replace("\n", "")
     parts = _STRUCTURED.split(flat)
     if len(parts) < 3 or parts[0].strip() not in ("", "/"):
@@ -76,7 +118,7 @@ def _structured(details: str) -> tuple[str, str, str] | None:
     fields: dict[str, list[str]] = {}
     for code, value in zip(parts[1::2], parts[2::2], strict=False):
         fields.setdefault(code, []).append(value.strip("/").strip())
-    if not ({"ORDP", "CNTP", "REMI", "BENM", "EREF"} & fields.keys()):
+    if not ({"ORDP", "CNTP", "REMI", "BENM", "EREF", "PREF"} & fields.keys()):
         return None
     name = account = ""
     if "CNTP" in fields:  # account / BIC / name / city
@@ -92,50 +134,130 @@ def _structured(details: str) -> tuple[str, str, str] | None:
         account = (fields.get("IBAN") or fields.get("ACCW") or fields.get("ID") or [""])[0]
     remi = " ".join(fields.get("REMI", []))
     remi = re.sub(r"^(USTD|STRD)//?(CUR//?)?", "", remi).replace("/", " ")
-    memo = " ".join(v for v in (remi, " ".join(fields.get("EREF", []))) if v and v != "NOTPROVIDED")
-    return clean_text(name), clean_text(account).replace(" ", ""), clean_text(memo)
+    remi = " ".join(v for v in (remi, *fields.get("CDTRREF", [])) if v) or " ".join(fields.get("PREF", []))
+    end_to_end = reference(" ".join(fields.get("EREF", [])))
+    memo = " ".join(v for v in (remi, end_to_end) if v)
+    return clean_text(name), clean_text(account).replace(" ", ""), clean_text(memo), end_to_end
 
 
-def _messages(text: str) -> list[tuple[int, str]]:
-    """(first line number, text) of each message: split at lines holding only ``-``."""
-    messages, current, start = [], [], 1
-    for number, line in enumerate(text.splitlines(), start=1):
-        if line.strip() == "-":
-            messages.append((start, "\n".join(current)))
-            current, start = [], number + 1
-        else:
-            current.append(line)
-    messages.append((start, "\n".join(current)))
-    return [(first, body) for first, body in messages if ":61:" in body or ":20:" in body]
+# The SWIFT blocks around a message's text: ``{1:F01…}{2:O940…}{3:…}{4:`` before, ``-}{5:…}`` after.
+_BLOCKS_BEFORE = re.compile(r"^\s*\{1:[^}]*\}(?:\{2:[^}]*\})?(?:\{3:(?:\{[^}]*\})*\})?(?:\{4:)?")
+_MESSAGE_END = re.compile(r"^-(?:\}.*|[A-Z]{0,4})\s*$|^\{5:.*\}\s*$|^\s*-\s*$")
+_TAG = re.compile(r"^:(\d\d[A-Z]?|NS):")
+_BALANCE_TAGS = {"60F", "60M", "62F", "62M"}
 
 
-def _gvc(details: str) -> tuple[str, str, str]:
-    """Name, account and purpose text of a German GVC ``:86:``."""
+def _messages(text: str) -> list[tuple[int, list[tuple[int, str]]]]:
+    """Each message's first line number and its (line number, line) pairs.
+
+    A message ends at a ``-`` line (``-}`` / ``-}{5:…}`` with SWIFT blocks), and a ``:20:``
+    after the message's balances or lines starts the next one (files that only leave a blank
+    line between statements, or nothing). The SWIFT blocks are taken off, and a ``:86:`` after
+    the closing balance (the bank's word on the whole statement) is left out, and so are the
+    available and forward balances (``:64:``, ``:65:``).
+    """
+    messages: list[tuple[int, list[tuple[int, str]]]] = []
+    current: list[tuple[int, str]] = []
+    started = skipping = False
+
+    def close() -> None:
+        nonlocal current, started, skipping
+        if any(_TAG.match(line) for _, line in current):
+            messages.append((current[0][0], current))
+        current, started, skipping = [], False, False
+
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = _BLOCKS_BEFORE.sub("", raw)
+        if _MESSAGE_END.match(line):
+            close()
+            continue
+        tag = _TAG.match(line)
+        if tag and tag.group(1) == "20" and started:
+            close()
+        if tag:
+            started = started or tag.group(1) in ("61", *_BALANCE_TAGS)
+            # Left out: the statement's own :86:, and the available and forward balances
+            # (:64:, :65:), which nothing here reads and some banks fill with anything.
+            skipping = (tag.group(1) == "86" and _after_closing(current)) or tag.group(1)[:2] in ("64", "65")
+        if skipping:
+            continue
+        if line.strip() or current:
+            current.append((number, line))
+    close()
+    return messages
+
+
+def _after_closing(lines: list[tuple[int, str]]) -> bool:
+    """Whether the last field tag so far is a closing or forward balance (``:62:``, ``:64:``, ``:65:``)."""
+    for _number, line in reversed(lines):
+        tag = _TAG.match(line)
+        if tag:
+            return tag.group(1) in ("62F", "62M")
+    return False
+
+
+def _bad_dates(lines: list[tuple[int, str]], errors: FileErrors) -> bool:
+    """Dates of balances and of ``:61:`` lines that no calendar has; February's 29th–31st are
+    read as its last day, as German banks date month-end interest."""
+    found = False
+    for number, line in lines:
+        tag = _TAG.match(line)
+        if not tag:
+            continue
+        code = tag.group(1)
+        value = line[tag.end() :]
+        matched = None
+        if code in _BALANCE_TAGS:
+            matched = re.match(r"\s*[CD](\d\d)(\d\d)(\d\d)", value)
+        elif code == "61":
+            matched = re.match(r"\s*(\d\d)(\d\d)(\d\d)", value)
+        if not matched:
+            continue
+        year, month, day = (int(part) for part in matched.groups())
+        last = calendar.monthrange(2000 + year, month)[1] if 1 <= month <= 12 else 0
+        if not 1 <= month <= 12 or day < 1 or (day > last and month != 2) or day > 31:
+            errors.add(number, f":{code}:", value.strip()[:40], _("not a date"))
+            found = True
+    return found
+
+
+def _gvc(details: str, separator: str) -> tuple[str, str, str]:
+    """Name, account and purpose text of a German GVC ``:86:`` (``?20…``; Triodos: ``>20…``)."""
     flat = details.replace("\r", "").replace("\n", "")
-    parts = _GVC_FIELD.split(flat)
+    parts = re.split(re.escape(separator) + r"(\d\d)", flat)
     fields: dict[str, str] = {}
     for code, value in zip(parts[1::2], parts[2::2], strict=False):
         fields[code] = fields.get(code, "") + value
-    purpose = "".join(fields.get(f"{n}", "") for n in [*range(20, 30), *range(60, 64)])
-    purpose = _SEPA_KEYS.sub(lambda m: f" {m.group(1)}+", purpose).strip()
-    name = clean_text(fields.get("32", "") + fields.get("33", ""))
-    return name, clean_text(fields.get("31", "")).replace(" ", ""), clean_text(purpose)
+    previous = ""
+    # Subfields of 27 characters are one text wrapped; a shorter one ends its own item.
+    purpose = ""
+    for value in (fields.get(f"{n}", "") for n in [*range(20, 30), *range(60, 64)]):
+        if value:
+            purpose += ("" if not purpose or len(previous) >= 27 else " ") + value
+            previous = value
+    purpose = _SEPA_KEYS.sub(lambda m: f" {m.group(1)}+", purpose).strip() or fields.get("00", "")
+    name, more = fields.get("32", ""), fields.get("33", "")
+    name = clean_text(name + ("" if len(name) >= 27 else " ") + more)
+    account = fields.get("38", "") or fields.get("31", "")  # ?38: the IBAN (Polish banks)
+    return name, clean_text(account).replace(" ", ""), clean_text(purpose)
 
 
 def _payer(details: str, transaction: dict) -> tuple[str, str, str, str]:
     """(name, account, memo, reference) found in the details, whichever dialect they are in."""
-    if _GVC.match(details.strip()):
-        name, account, memo = _gvc(details)
+    gvc = _GVC.match(details.replace("\r", "").replace("\n", "").strip())
+    if gvc:
+        name, account, memo = _gvc(details, gvc.group(1))
         return name, account, memo, ""
     if "non_swift_15" in transaction or "non_swift_17" in transaction:  # Sberbank :NS:
         name = clean_text(transaction.get("non_swift_15", "") + transaction.get("non_swift_16", ""))
         account = "-".join(v for v in (transaction.get("non_swift_33"), transaction.get("non_swift_34")) if v)
         memo = clean_text(transaction.get("non_swift_text", ""))
-        return name, account, memo, reference(transaction.get("non_swift_17", ""))
+        found = reference(transaction.get("non_swift_17", ""))
+        return name, account, memo, found if re.search(r"\d", found) else ""  # else a booking text
     structured = _structured(details)
     if structured is not None:
-        name, account, memo = structured
-        return name, account, memo or clean_text(details), ""
+        name, account, memo, end_to_end = structured
+        return name, account, memo or clean_text(details), end_to_end
     memo = clean_text(details)
     if "RACH.:" in details or "TYT.:" in details:  # mBank and other Polish banks
         name = _MBANK_NAME.search(details)
@@ -147,10 +269,53 @@ def _payer(details: str, transaction: dict) -> tuple[str, str, str, str]:
             clean_text(title.group(1)) + " | " + memo if title else memo,
             "",
         )
-    abn = _ABN_PAYER.match(details)
-    if abn:
-        return clean_text(abn.group(3)), (abn.group(1) or abn.group(2) or "").replace(".", ""), memo, ""
+    knab = _KNAB.search(details)
+    if knab:
+        return clean_text(knab.group(2)), knab.group(1).replace(" ", ""), memo, ""
+    swiss = _SWISS.search(details)
+    if swiss:
+        return clean_text(swiss.group(1)), "", memo, ""
+    first = _ACCOUNT_FIRST.match(details.strip(" "))
+    if first:
+        account = next(group for group in first.groups()[:4] if group)
+        return clean_text(first.group(5)), account.replace(".", ""), memo, ""
     return "", "", memo, ""
+
+
+def _from_statement_line(values: dict) -> tuple[str, str]:
+    """The other party as ASN, SNS and the old Rabobank format put it in the ``:61:`` itself:
+    its account as the reference and its name (or IBAN) on the supplementary details."""
+    own_reference = str(values.get("customer_reference") or "").strip()
+    extra = clean_text(values.get("extra_details", ""))
+    if _IBAN_OR_ACCOUNT.fullmatch(extra.replace(" ", "")) and extra.strip("0 "):
+        return "", extra.replace(" ", "")
+    named = bool(re.search(r"[^\W\d_]{2}", extra)) and not extra.startswith("/")
+    if _IBAN.fullmatch(own_reference):
+        return (extra if named else ""), own_reference
+    if _IBAN_OR_ACCOUNT.fullmatch(own_reference) and named:
+        return extra, own_reference
+    return "", ""
+
+
+def _own_reference(values: dict, account: str) -> str:
+    """The account owner's reference of a ``:61:``, when it can tell one payment from another:
+    not the other party's account (ASN, SNS, Rabobank put it there), nor a short code or a word
+    that every line of a statement repeats (PostFinance ``01916``, ``KREF+``) — the bank
+    reference is what tells a payment seen twice, so it must not be shared by two payments."""
+    own = reference(values.get("customer_reference"))
+    compact = own.replace(" ", "")
+    if not own or compact == account or _IBAN_OR_ACCOUNT.fullmatch(compact):
+        return ""
+    return own if len(compact) >= 6 and re.search(r"\d", own) else ""
+
+
+def _account(identification: str, currency: str) -> str:
+    """The ``:25:`` account without spaces, and without the currency some banks write after it
+    (``NL10BUNQ2290325473 EUR``, ``1291.99.348EUR``), so it reads as in the bank's other formats."""
+    account = clean_text(identification).replace(" ", "")
+    if currency and account.endswith(currency) and account[: -len(currency)][-1:].isdigit():
+        return account[: -len(currency)]
+    return account
 
 
 def _balance(value) -> tuple[Decimal | None, str, date | None]:
@@ -160,26 +325,63 @@ def _balance(value) -> tuple[Decimal | None, str, date | None]:
     return Decimal(str(amount.amount)), amount.currency or "", getattr(value, "date", None)
 
 
+# The ``:61:`` patterns tried in turn: the standard one, then the library's variants for
+# references longer than SWIFT's 16 characters (GLS/Atruvia; ASN's IBAN as the reference).
+_STATEMENT_LINE_TAGS = (None, mt940.tags.StatementGLS(), mt940.tags.StatementASNB())
+
+
 def _transactions(body: str):
     # Without the GVC post-processor: the raw :86: text is read by the dialects above.
-    processors = {"post_transaction_details": []}
-    transactions = mt940.models.Transactions(processors=processors)
-    transactions.parse(body)
-    return transactions
+    first_error = None
+    for statement_tag in _STATEMENT_LINE_TAGS:
+        tags = {statement_tag.id: statement_tag} if statement_tag is not None else None
+        transactions = mt940.models.Transactions(processors={"post_transaction_details": []}, tags=tags)
+        try:
+            transactions.parse(body)
+        except Exception as error:  # the library's errors are the file's
+            first_error = first_error or error
+            continue
+        return transactions
+    raise first_error
+
+
+def _where_failed(error: Exception, lines: list[tuple[int, str]]) -> tuple[int, str]:
+    """The line and a plain reason for an error of the library, which names the field's text."""
+    args = getattr(error, "args", ())
+    if len(args) == 3 and isinstance(args[2], str):
+        tag = getattr(args[1], "id", "")
+        first = args[2].strip().splitlines()[0] if args[2].strip() else ""
+        for number, line in lines:
+            if line.startswith(f":{tag}") and first and first in line:
+                reason = _("the :%(tag)s: field cannot be read: %(text)s")
+                return number, reason % {"tag": tag, "text": first[:60]}
+    return lines[0][0], str(error)
 
 
 def parse_mt940(data: bytes, file_name: str) -> ParsedFile:
-    text = decode(data)
-    if ":61:" not in text and ":20:" not in text:
+    text = decode(data).replace("\x1a", "").replace("\x00", "")  # DOS end-of-file mark, padding
+    if ":61:" not in text and ":20:" not in text and ":25:" not in text:
         raise refuse_file(file_name, _("not an MT940 statement (no :20: or :61: field)"))
     errors = FileErrors(file_name)
     statements = []
-    for first_line, body in _messages(text):
+    for first_line, lines in _messages(text):
+        tags = [(number, _TAG.match(line).group(1)) for number, line in lines if _TAG.match(line)]
+        if not any(code in ("25", "61", *_BALANCE_TAGS) for _, code in tags):
+            continue  # a header or a lone :20:, no statement
+        accounts = [number for number, code in tags if code == "25"]
+        if len(accounts) > 1:
+            reason = _("a second account (:25:) in one statement: a field tag is wrong")
+            errors.add(accounts[1], ":25:", "", reason)
+            continue
+        if _bad_dates(lines, errors):
+            continue
+        body = "\n".join(line for _, line in lines)
         try:
             transactions = _transactions(body)
         except Exception as error:  # the library's errors are the file's: say where
+            line, reason = _where_failed(error, lines)
             raise refuse_file(
-                file_name, _("not a readable MT940 message: %(reason)s") % {"reason": error}, line=first_line
+                file_name, _("not a readable MT940 message: %(reason)s") % {"reason": reason}, line=line
             ) from None
         header = transactions.data
         opening, currency, start = _balance(
@@ -189,7 +391,7 @@ def parse_mt940(data: bytes, file_name: str) -> ParsedFile:
             header.get("final_closing_balance") or header.get("intermediate_closing_balance")
         )
         statement = Statement(
-            account=clean_text(header.get("account_identification", "")).replace(" ", ""),
+            account=_account(header.get("account_identification", ""), currency or closing_currency),
             statement_ref="/".join(
                 str(v) for v in (header.get("statement_number"), header.get("sequence_number")) if v
             ),
@@ -199,9 +401,7 @@ def parse_mt940(data: bytes, file_name: str) -> ParsedFile:
             period_start=start,
             period_end=end,
         )
-        lines_of_61 = [
-            n for n, line in enumerate(body.splitlines(), start=first_line) if line.startswith(":61:")
-        ]
+        lines_of_61 = [number for number, code in tags if code == "61"]
         for index, transaction in enumerate(transactions):
             values = transaction.data
             line_number = lines_of_61[index] if index < len(lines_of_61) else first_line
@@ -220,12 +420,11 @@ def parse_mt940(data: bytes, file_name: str) -> ParsedFile:
             status = str(values.get("status", "")).upper()
             direction = DEBIT if status in ("D", "RC") or (not status and amount < 0) else CREDIT
             name, account, memo, found_ref = _payer(values.get("transaction_details") or "", values)
+            if not name or not account:
+                line_name, line_account = _from_statement_line(values)
+                name, account = name or line_name, account or line_account
             extra = clean_text(values.get("extra_details", ""))
-            ref = (
-                reference(values.get("bank_reference"))
-                or found_ref
-                or reference(values.get("customer_reference"))
-            )
+            ref = reference(values.get("bank_reference")) or found_ref or _own_reference(values, account)
             if abs(amount) == 0:
                 continue
             statement.lines.append(

@@ -1,0 +1,385 @@
+"""Banks' own ways of writing the international formats, as their real files have them (the
+public test files of WoLpH/mt940, jejik-mt940, genkgo/camt, ofxparse and bai2, reproduced here
+in small): every line read with the amount, direction, payer, memo and reference a user sees,
+and files that are really broken refused whole, saying where."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from huikuan.cash.imports import bank_statement_import
+from huikuan.cash.models import BankLine
+from huikuan.cash.parsers import detect_format, parse_statement_file
+from huikuan.core.errors import InputRejected
+
+
+def parse(tmp_path: Path, name: str, content: str | bytes, encoding: str = "utf-8"):
+    path = tmp_path / name
+    path.write_bytes(content if isinstance(content, bytes) else content.encode(encoding))
+    parsed, _profile = parse_statement_file(path, path.read_bytes(), fmt="auto")
+    return parsed
+
+
+def refusal(tmp_path: Path, name: str, content: str | bytes) -> InputRejected:
+    with pytest.raises(InputRejected) as caught:
+        parse(tmp_path, name, content)
+    return caught.value
+
+
+def lines_of(parsed) -> list:
+    return [line for statement in parsed.statements for line in statement.lines]
+
+
+# --- MT940 ------------------------------------------------------------------------------------
+
+# ASN Bank: each message inside the SWIFT blocks, the other party's IBAN as the :61: reference
+# (longer than SWIFT's 16 characters) and its name on the :61: second line.
+ASN = """{1:F01ASNBNL21XXXX0000000000}{2:O940ASNBNL21XXXXN}{3:}{4:
+:20:0000000000
+:25:NL81ASNB9999999999
+:28C:1/1
+:60F:C200101EUR444,29
+:61:2001010101C65,00NOVBNL47INGB9999999999
+hr gjlm paulissen
+:86:NL47INGB9999999999 hr gjlm paulissen
+                                                                 
+Betaling sieraden                                                
+:62F:C200101EUR509,29
+-}{5:}
+{1:F01ASNBNL21XXXX0000000000}{2:O940ASNBNL21XXXXN}{3:}{4:
+:20:0000000000
+:25:NL81ASNB9999999999
+:28C:2/1
+:60F:C200102EUR509,29
+:62F:C200102EUR509,29
+-}{5:}
+"""  # noqa: W291, W293 - the bank pads :86: lines with spaces
+
+
+def test_mt940_in_swift_blocks_with_an_iban_as_reference_reads_each_statement(tmp_path):
+    parsed = parse(tmp_path, "asn.txt", ASN)
+    assert parsed.format == "mt940"
+    assert [s.statement_ref for s in parsed.statements] == ["1/1", "2/1"]
+    assert [(s.opening_balance, s.closing_balance) for s in parsed.statements] == [
+        (Decimal("444.29"), Decimal("509.29")),
+        (Decimal("509.29"), Decimal("509.29")),
+    ]
+    (line,) = lines_of(parsed)
+    assert (line.direction, line.amount, line.booking_date) == ("credit", Decimal("65.00"), date(2020, 1, 1))
+    assert (line.payer_name, line.payer_account) == ("hr gjlm paulissen", "NL47INGB9999999999")
+    assert "Betaling sieraden" in line.memo
+    # The payer's account is no reference: two payments from them must not look the same.
+    assert line.bank_ref == ""
+
+
+def test_payments_from_one_account_on_different_days_are_both_imported(db, tmp_path):
+    first = tmp_path / "first.sta"
+    first.write_text(ASN)
+    second = tmp_path / "second.sta"
+    second.write_text(ASN.replace("2001010101C", "2002010201C").replace("1/1", "31/1"))
+    bank_statement_import(path=first)
+    result = bank_statement_import(path=second)
+    assert result.lines_new == 1
+    assert sorted(BankLine.objects.values_list("booking_date", flat=True)) == [
+        date(2020, 1, 1),
+        date(2020, 2, 1),
+    ]
+
+
+# The old Rabobank format: a ':940:' first line, statements apart by a blank line only, the
+# other party's account as the reference and its name after it, several :86: to one line.
+RABOBANK = """:940:
+:20:940A110615
+:25:1291.99.348EUR
+:28:00000/00
+:60F:C110614EUR000000000473,17
+:61:110527C000000001213,28N0440121470966      W.P. Jansen
+:86:Terugboeking
+:86:KOSTEN KINDEROPVANG JUNI
+:62F:C110615EUR000000001686,45
+
+:20:940A110616
+:25:1291.99.348EUR
+:28:00000/00
+:60F:C110615EUR000000001686,45
+:61:110616D000000000044,95N0600733959555      T-MOBILE NETHERLANDS BV
+:86:FACTUURNUMMER 987654321
+:62F:C110616EUR000000001641,50
+"""
+
+
+def test_rabobank_statements_apart_by_a_blank_line_keep_their_own_balances(tmp_path):
+    parsed = parse(tmp_path, "rabo.sta", RABOBANK)
+    assert [(s.opening_balance, s.closing_balance) for s in parsed.statements] == [
+        (Decimal("473.17"), Decimal("1686.45")),
+        (Decimal("1686.45"), Decimal("1641.50")),
+    ]
+    credit, debit = lines_of(parsed)
+    assert (credit.direction, credit.amount) == ("credit", Decimal("1213.28"))
+    assert (credit.payer_name, credit.payer_account) == ("W.P. Jansen", "0121470966")
+    assert "Terugboeking" in credit.memo and "KOSTEN KINDEROPVANG JUNI" in credit.memo
+    assert (debit.payer_name, debit.payer_account) == ("T-MOBILE NETHERLANDS BV", "0733959555")
+
+
+# ING's old export: header lines before :20:, and a :86: after the closing balance that speaks
+# of the whole statement; '-XXX' ends the message.
+ING = """0000 01INGBNL2AXXXX00001
+940 00
+:20:MPBZ
+:25:0001234567
+:28C:000
+:60F:C100722EUR0,00
+:61:100723C1,00NGT NONREF
+:86:0111111111 Hr S Marechal
+ROSMALEN Betaling transactiedatum: 22-07-2010
+:62F:C100723EUR1,00
+:64:C100723EUR1,00
+:86:D000000C000001D0,00C1,00
+-XXX
+"""
+
+
+def test_a_statements_own_note_is_not_glued_to_its_last_line(tmp_path):
+    (line,) = lines_of(parse(tmp_path, "ing.sta", ING))
+    assert (line.payer_name, line.payer_account) == ("Hr S Marechal", "0111111111")
+    assert line.memo == "0111111111 Hr S Marechal ROSMALEN Betaling transactiedatum: 22-07-2010"
+
+
+HEAD = ":20:STMT\n:25:NL71RABO0123456789\n:28C:1/1\n:60F:C240102EUR100,00\n"
+TAIL = ":62F:C240102EUR100,00\n-\n"
+
+
+@pytest.mark.parametrize(
+    ("statement_line", "details", "payer", "account", "memo", "ref"),
+    [
+        (  # Rabobank IBAN: the other party's IBAN on the :61: second line, /EREF/ the reference
+            ":61:240102C25,00N102EREF            \nNL70ABNA0987654321\n",
+            ":86:/EREF/02-01-2024 12:00 0030000987654321/ORDP//NAME/CONTRA ACCOUN\n"
+            "T HOLDER/REMI//ISDT/2024-01-02\n",
+            "CONTRA ACCOUNT HOLDER", "NL70ABNA0987654321", "02-01-2024 12:00 0030000987654321",
+            "02-01-2024 12:00 0030000987654321",
+        ),
+        (  # Knab: 'REK: account/NAAM: name'
+            ":61:2401020102C500,NTRFNONREF//B4G29PGDCK1QFV3E\n",
+            ":86:ORDERID: 264267 MEDIA MARKT\nREK: NL84INGB0234561789/NAAM: MMS ONLINE NEDERLAND B.V.\n",
+            "MMS ONLINE NEDERLAND B.V.", "NL84INGB0234561789",
+            "ORDERID: 264267 MEDIA MARKT REK: NL84INGB0234561789/NAAM: MMS ONLINE NEDERLAND B.V.",
+            "B4G29PGDCK1QFV3E",
+        ),
+        (  # Triodos: the German subfields with '>' for '?'
+            ":61:240102C700,00N000NONREF\n",
+            ":86:000>100133967858\n>20 HUUR>21 KANTOOR - FEB 2010>310390123456>32VERHUUR BV\n",
+            "VERHUUR BV", "0390123456", "HUUR KANTOOR - FEB 2010", "",
+        ),
+        (  # PostFinance: 'AUFTRAGGEBER: … MITTEILUNGEN: …'
+            ":61:2401020102C79,7FMSC01916//NONREF\n20131209007602198765432000000012\n",
+            ":86:GIRO AUS ONLINE-SIC 80532 AUFTRAGGEBER: JANE DOE\n MITTEILUNGEN: RECHNUNG 4711\n",
+            "JANE DOE", "", "GIRO AUS ONLINE-SIC 80532 AUFTRAGGEBER: JANE DOE MITTEILUNGEN: RECHNUNG 4711",
+            "",
+        ),
+        (  # Raiffeisen Luxembourg: one German subfield a line, each an item of its own
+            ":61:2401020102CR1,00N229NONREF//FT22059PGV08\n",
+            ":86:229\n?00BONIFICATION\n?20INVOICE 2024-17\n?21ORDER 99\n"
+            "?31LU280019400644750000\n?32ABC SARL\n",
+            "ABC SARL", "LU280019400644750000", "INVOICE 2024-17 ORDER 99", "FT22059PGV08",
+        ),
+    ],
+    ids=["rabobank-iban", "knab", "triodos", "postfinance", "gvc-one-a-line"],
+)  # fmt: skip
+def test_each_banks_details_give_payer_account_memo_and_reference(
+    tmp_path, statement_line, details, payer, account, memo, ref
+):
+    (line,) = lines_of(parse(tmp_path, "bank.sta", HEAD + statement_line + details + TAIL))
+    assert line.direction == "credit"
+    assert (line.payer_name, line.payer_account, line.bank_ref) == (payer, account, ref)
+    assert line.memo.startswith(memo)
+    assert "ISDT" not in line.memo
+
+
+def test_a_dos_code_page_file_keeps_its_accented_letters(tmp_path):
+    text = HEAD + ":61:240102C10,00N527\nCsoportos átutalás\n:86:HUNGARY KFT. napi összevont díj\n" + TAIL
+    (line,) = lines_of(parse(tmp_path, "raiffeisen.sta", text, encoding="cp852"))
+    assert "összevont díj" in line.memo and "átutalás" in line.memo
+
+
+def test_an_unused_forward_balance_the_bank_filled_with_anything_does_not_stop_the_import(tmp_path):
+    text = HEAD + ":61:2401020102C230,00N051NONREF\n:86:166?00GUTSCHRIFT?20SVWZ+RE 4711?32EWE GMBH\n"
+    (line,) = lines_of(parse(tmp_path, "olb.sta", text + ":65F:Dnullnull7414,3\n"))
+    assert (line.amount, line.payer_name, line.memo) == (Decimal("230.00"), "EWE GMBH", "SVWZ+RE 4711")
+
+
+def test_a_tag_wrapped_onto_the_next_line_is_still_mt940(tmp_path):
+    data = b":61:1811261126CR\n30,00N062NONREF\n:\n86:166?00GUTSCHR. UEBERWEISUNG?20SVWZ+Test\n"
+    assert detect_format(data, "snippet.sta") == "mt940"
+    (line,) = lines_of(parse(tmp_path, "snippet.sta", data))
+    assert (line.direction, line.amount, line.memo) == ("credit", Decimal("30.00"), "SVWZ+Test")
+
+
+def test_a_second_account_field_in_one_statement_is_refused_with_its_line(tmp_path):
+    text = HEAD + ":61:2401020102CR50,00NTRFNONREF//0724710333343453\n:25:166?00GUTSCHRIFT?20EREF+X\n" + TAIL
+    error = refusal(tmp_path, "broken.sta", text).errors[0]
+    assert (error.line, error.column) == (6, ":25:")
+
+
+def test_a_balance_dated_on_a_day_no_calendar_has_is_refused_with_its_line(tmp_path):
+    text = HEAD + ":61:2401020102CR50,00NTRFNONREF\n:86:X\n:62F:C241131EUR150,00\n-\n"
+    error = refusal(tmp_path, "nov31.sta", text).errors[0]
+    assert (error.line, error.column, error.value) == (7, ":62F:", "C241131EUR150,00")
+
+
+def test_february_30th_is_read_as_the_months_last_day_as_german_banks_mean_it(tmp_path):
+    text = HEAD.replace("240102", "160229") + ":61:1602300301DR6,00N024NONREF\n:86:805?20Pauschalen\n" + TAIL
+    (line,) = lines_of(parse(tmp_path, "feb.sta", text))
+    assert (line.value_date, line.booking_date) == (date(2016, 2, 29), date(2016, 3, 1))
+    assert line.amount == Decimal("6.00")
+
+
+def test_an_unreadable_statement_line_is_refused_naming_the_line(tmp_path):
+    text = HEAD + ":61:2401020102C50,00NTRFNONREF\n:86:OK\n:61:24010X0102CXX\n:86:bad\n" + TAIL
+    rejected = refusal(tmp_path, "bad61.sta", text)
+    assert rejected.errors[0].line == 7 and ":61:" in rejected.errors[0].reason
+
+
+def test_a_dos_end_of_file_mark_after_the_last_balance_is_no_matter(tmp_path):
+    text = HEAD + ":61:2401020102C5,00NTRFNONREF//B1\r\n:86:RENT\r\n:62F:C240102EUR105,00\r\n\x1a"
+    (line,) = lines_of(parse(tmp_path, "dos.sta", text))
+    assert (line.amount, line.memo, line.bank_ref) == (Decimal("5.00"), "RENT", "B1")
+
+
+def test_a_file_with_only_a_reference_is_no_statement(tmp_path):
+    assert "no MT940 statement" in refusal(tmp_path, "empty.sta", "\n:20:TELEREPORTING\n").message
+
+
+# --- ISO 20022 camt ------------------------------------------------------------------------------
+
+CAMT054_UNDATED = """<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.08">
+  <BkToCstmrDbtCdtNtfctn>
+    <GrpHdr><MsgId>M1</MsgId><CreDtTm>2025-03-25T21:18:34+01:00</CreDtTm></GrpHdr>
+    <Ntfctn><Id>N1</Id><CreDtTm>2025-03-26T08:00:00+01:00</CreDtTm>
+      <Acct><Id><IBAN>CH2801234000123456789</IBAN></Id></Acct>
+      <Ntry><Amt Ccy="CHF">470.40</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts>
+        <NtryDtls><TxDtls><Refs><UETR>255ae394-9965-4438-ac86-f406feada396</UETR></Refs>
+          <RltdPties><Dbtr><Pty><Nm>Remote Party AG</Nm></Pty></Dbtr></RltdPties>
+          <RmtInf><Ustrd>Invoice 2025-031</Ustrd><Strd><RfrdDocInf><Nb>YS-0301</Nb></RfrdDocInf>
+            <RfrdDocInf><Nb>YS-0302</Nb></RfrdDocInf></Strd></RmtInf></TxDtls></NtryDtls></Ntry>
+      <Ntry><Amt Ccy="CHF">47.40</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>INFO</Cd></Sts>
+        <ValDt><Dt>2025-03-25</Dt></ValDt></Ntry>
+    </Ntfctn>
+  </BkToCstmrDbtCdtNtfctn>
+</Document>
+"""
+
+
+def test_a_notification_entry_without_dates_is_dated_by_the_notification_and_said_so(tmp_path):
+    parsed = parse(tmp_path, "camt054.xml", CAMT054_UNDATED)
+    (line,) = lines_of(parsed)
+    assert (line.booking_date, line.amount, line.currency, line.direction) == (
+        date(2025, 3, 26),
+        Decimal("470.40"),
+        "CHF",
+        "credit",
+    )
+    assert (line.payer_name, line.memo) == ("Remote Party AG", "Invoice 2025-031 YS-0301 YS-0302")
+    assert line.bank_ref == "255ae394-9965-4438-ac86-f406feada396"
+    assert parsed.warnings == [
+        "1 entry not booked yet (pending or for information) was left out",
+        "1 entry gave no booking date: dated by the day the notification was created",
+    ]
+
+
+def test_a_camt_document_in_an_envelope_with_prefixes_is_read(tmp_path):
+    wrapped = (
+        '<?xml version="1.0"?><Envelope><AppHdr><MsgDefIdr>camt.053.001.04</MsgDefIdr></AppHdr>'
+        '<s:Document xmlns:s="urn:iso:std:iso:20022:tech:xsd:camt.053.001.04"><s:BkToCstmrStmt>'
+        "<s:GrpHdr><s:MsgId>1</s:MsgId></s:GrpHdr><s:Stmt><s:Id>S1</s:Id>"
+        "<s:Acct><s:Id><s:IBAN>NL26VAYB8060476890</s:IBAN></s:Id></s:Acct>"
+        '<s:Ntry><s:Amt Ccy="EUR">8.85</s:Amt><s:CdtDbtInd>CRDT</s:CdtDbtInd><s:Sts>BOOK</s:Sts>'
+        "<s:BookgDt><s:Dt>2014-12-31</s:Dt></s:BookgDt><s:AcctSvcrRef>REF-1</s:AcctSvcrRef>"
+        "<s:NtryDtls><s:TxDtls><s:RltdPties><s:Dbtr><s:Nm>NAME NAME</s:Nm></s:Dbtr></s:RltdPties>"
+        "</s:TxDtls></s:NtryDtls></s:Ntry></s:Stmt></s:BkToCstmrStmt></s:Document></Envelope>"
+    )
+    parsed = parse(tmp_path, "wrapped.xml", wrapped)
+    (line,) = lines_of(parsed)
+    assert (parsed.format, line.bank_ref, line.payer_name, line.amount) == (
+        "camt053",
+        "REF-1",
+        "NAME NAME",
+        Decimal("8.85"),
+    )
+
+
+def test_a_camt052_intraday_report_is_refused_with_the_reason(tmp_path):
+    report = (
+        '<?xml version="1.0"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.052.001.02">'
+        "<BkToCstmrAcctRpt><GrpHdr><MsgId>1</MsgId></GrpHdr><Rpt><Id>R</Id></Rpt></BkToCstmrAcctRpt></Document>"
+    )
+    assert "camt.052 intraday" in refusal(tmp_path, "camt052.xml", report).message
+
+
+# --- OFX ------------------------------------------------------------------------------------------
+
+OFX_BODY = (
+    "<OFX><BANKMSGSRSV1><STMTTRNRS><TRNUID>1</TRNUID><STMTRS><CURDEF>USD</CURDEF>"
+    "<BANKACCTFROM><BANKID>1</BANKID><ACCTID>0123</ACCTID><ACCTTYPE>CHECKING</ACCTTYPE></BANKACCTFROM>"
+    "<BANKTRANLIST><DTSTART>20200101</DTSTART><DTEND>20200102</DTEND><STMTTRN><TRNTYPE>CREDIT</TRNTYPE>"
+    "<DTPOSTED>20200101120000[0:GMT]</DTPOSTED><TRNAMT>1250.00</TRNAMT><FITID>2020010112341</FITID>"
+    "<NAME>Müller & Söhne ¦ GmbH</NAME><MEMO>INV-2020-7</MEMO></STMTTRN></BANKTRANLIST>"
+    "</STMTRS></STMTTRNRS></BANKMSGSRSV1></OFX>"
+)
+SGML_HEADER = (
+    "OFXHEADER:100\nDATA:OFXSGML\nVERSION:102\nSECURITY:NONE\nENCODING:USASCII\nCHARSET:{charset}\n"
+    "COMPRESSION:NONE\nOLDFILEUID:NONE\nNEWFILEUID:NONE\n\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("content", "encoding"),
+    [
+        # a blank line first (Chase), the header says ASCII, the names are in Windows-1252
+        ("\n" + SGML_HEADER.format(charset="1252") + OFX_BODY, "cp1252"),
+        (SGML_HEADER.format(charset="NONE") + OFX_BODY, "utf-8"),
+        (
+            '<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n'
+            '<?OFX OFXHEADER="200" VERSION="211" SECURITY="NONE" OLDFILEUID="NONE" NEWFILEUID="NONE"?>\n'
+            + OFX_BODY,
+            "utf-8",
+        ),
+    ],
+    ids=["usascii-with-1252-letters", "charset-none", "ofx2-xml"],
+)
+def test_an_ofx_file_keeps_the_payers_accented_name_whatever_its_header(tmp_path, content, encoding):
+    (line,) = lines_of(parse(tmp_path, "bank.ofx", content, encoding=encoding))
+    assert (line.payer_name, line.memo) == ("Müller & Söhne ¦ GmbH", "INV-2020-7")
+    assert line.bank_ref == "2020010112341"
+    assert (line.direction, line.amount, line.currency) == ("credit", Decimal("1250.00"), "USD")
+
+
+def test_an_ofx_file_without_a_bank_statement_is_refused(tmp_path):
+    content = SGML_HEADER.format(charset="1252") + "<OFX></OFX>"
+    assert "no bank statement" in refusal(tmp_path, "empty.ofx", content).message
+
+
+# --- BAI2 -----------------------------------------------------------------------------------------
+
+
+def test_bai2_amounts_in_yen_are_whole_yen_and_a_byte_order_mark_is_no_matter(tmp_path):
+    bai2 = (
+        "\ufeff01,BANK,CUST,240301,0800,1,,,2/\n02,CUST,BANK,1,240229,,JPY,2/\n"
+        "03,1234567,JPY,010,500000,,,015,620000,,/\n16,195,120000,,REF77,/\n88,ORIG CO NAME:SAKURA KK\n"
+        "49,1240000,4/\n98,1240000,1,6/\n99,1240000,1,8/\n"
+    )
+    parsed = parse(tmp_path, "jpy.bai2", bai2)
+    (statement,) = parsed.statements
+    (line,) = statement.lines
+    assert (statement.opening_balance, statement.closing_balance) == (Decimal("500000"), Decimal("620000"))
+    assert (line.amount, line.currency, line.direction, line.payer_name) == (
+        Decimal("120000"),
+        "JPY",
+        "credit",
+        "SAKURA KK",
+    )
