@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -37,22 +38,55 @@ from huikuan.ledger.imports.limits import import_limits, limit_refused
 from huikuan.ledger.imports.reading import SPREADSHEET_SUFFIXES, decode_text, read_table
 
 HEADER_SEARCH_ROWS = 50
-FOOTER_MARKERS = ("以上数据", "仅供参考", "合计", "总计", "小计", "汇总", "本页", "Total", "TOTAL")
+FOOTER_MARKERS = (
+    "以上数据", "仅供参考", "合计", "总计", "小计", "汇总", "本页", "说明", "注:", "温馨提示", "打印时间",
+    "Total", "TOTAL",
+)  # fmt: skip
 CURRENCY_NAMES = {
-    "人民币": "CNY", "RMB": "CNY", "元": "CNY", "美元": "USD", "港币": "HKD", "港元": "HKD",
-    "欧元": "EUR", "日元": "JPY", "英镑": "GBP", "澳元": "AUD", "加元": "CAD", "新加坡元": "SGD",
+    "人民币": "CNY", "人民币元": "CNY", "RMB": "CNY", "元": "CNY", "美元": "USD", "港币": "HKD",
+    "港元": "HKD", "欧元": "EUR", "日元": "JPY", "英镑": "GBP", "澳元": "AUD", "澳大利亚元": "AUD",
+    "加元": "CAD", "加拿大元": "CAD", "新加坡元": "SGD", "瑞士法郎": "CHF", "新西兰元": "NZD",
 }  # fmt: skip
-CREDIT_WORDS = {"credit", "cr", "c", "crdt", "in", "贷", "贷方", "收", "收入", "入", "来账", "+"}
-DEBIT_WORDS = {"debit", "dr", "d", "dbit", "out", "借", "借方", "支", "支出", "出", "往账", "-"}
+CREDIT_WORDS = {
+    "credit", "cr", "c", "crdt", "in", "贷", "贷方", "收", "收入", "入", "来账", "+", "存入", "转入", "入账",
+}  # fmt: skip
+DEBIT_WORDS = {
+    "debit", "dr", "d", "dbit", "out", "借", "借方", "支", "支出", "出", "往账", "-", "支取", "取出", "转出",
+}  # fmt: skip
+# A column saying which way the money went, looked for when the profile names none: without
+# it, the unsigned amounts of such a file would all read as money in.
+DIRECTION_HEADERS = (
+    "借贷标志", "借贷方向", "借贷标识", "借贷", "收支标志", "收支方向", "收支", "收/支", "收付标志",
+    "交易方向", "资金方向", "资金流向", "credit/debit", "debit/credit", "dr/cr", "cr/dr",
+)  # fmt: skip
 COMMON_DATES = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y年%m月%d日", "%Y.%m.%d")
-_ACCOUNT_LABEL = re.compile(r"^(?:账号|卡号|账户|帐号|账户号码|Account)[:：]?\s*(.*)$")
-_CURRENCY_LABEL = re.compile(r"^(?:币种|货币|Currency)[:：]?\s*(.*)$")
+# A label above the header, alone in its cell (the value in the next) or followed by ':'.
+_ACCOUNT_LABEL = re.compile(
+    r"^(?:账号|卡号|账户|帐号|账户号码|账户账号|帐户账号|银行账号|查询账号|本方账号|Account(?:No\.?|Number)?)"
+    r"(?:[:：](.*))?$",
+    re.IGNORECASE,
+)
+_CURRENCY_LABEL = re.compile(r"^(?:币种|币别|货币|卡内账户|子账户|Currency)(?:[:：](.*))?$", re.IGNORECASE)
+_ACCOUNT_NUMBER = re.compile(r"^[0-9*xX][0-9*xX -]{5,}$")
 _NAME_THEN_ACCOUNT = re.compile(r"^(.*?)\s*(\d{8,}|\d+\*+\d+)$")
+# Cells a bank fills with dashes or stars to say "nothing here".
+_PLACEHOLDER = re.compile(r"^[-—－*＊/_.]+$")
 Rows = list[tuple[int, list[str]]]
 
 
 def cell(value: str) -> str:
-    return value.replace("\t", " ").replace("\u3000", " ").strip()
+    return value.replace("\t", " ").replace("\u3000", " ").replace("\ufeff", "").strip()
+
+
+def header_key(text: str) -> str:
+    """A header as compared: full-width forms made plain, spaces out, case and a unit suffix ignored."""
+    key = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).lower()
+    return re.sub(r"\((?:元|人民币|rmb|cny)\)$", "", key)
+
+
+def text_value(value: str) -> str:
+    """A text cell, or '' where the bank wrote a placeholder (--, ****, /)."""
+    return "" if _PLACEHOLDER.match(value) else value
 
 
 def _decode(data: bytes, encoding: str, file_name: str) -> str:
@@ -120,17 +154,22 @@ def find_layout(rows: Rows, profile: Profile) -> Layout | None:
     for index, (line, cells) in enumerate(rows[: HEADER_SEARCH_ROWS + profile.skip_rows]):
         if line <= profile.skip_rows:
             continue
-        normalised = [re.sub(r"\s+", "", c) for c in cells]
+        normalised = [header_key(c) for c in cells]
         positions: dict[str, list[int]] = {}
         matched = 0
         for field_name, headers in profile.columns.items():
-            wanted = [re.sub(r"\s+", "", h) for h in headers]
+            wanted = [header_key(h) for h in headers]
             found = [normalised.index(h) for h in wanted if h in normalised]
             matched += len(found)
             if found:
-                positions[field_name] = found if field_name == "memo" else found[:1]
+                # Several date columns: the first one filled on a line is used.
+                positions[field_name] = found if field_name in ("memo", "date") else found[:1]
         if "date" not in positions:
             continue
+        if "direction" not in positions and "amount" in positions:
+            found = [normalised.index(h) for h in DIRECTION_HEADERS if h in normalised]
+            if found:
+                positions["direction"] = found[:1]
         layout = _amount_layout(profile.amount_layout, positions)
         if layout:
             return Layout(line, index, positions, layout, matched)
@@ -150,13 +189,15 @@ def _amount_layout(preferred: str, positions: dict) -> str:
 
 def parse_number(text: str, profile: Profile) -> Decimal | None:
     """A money cell: thousands separators, currency signs and (parentheses) handled; '' or '-' is None."""
-    value = text.strip().replace(" ", "").replace("\u00a0", "")
-    for sign in ("¥", "￥", "$", "€", "£", "RMB", "CNY"):
+    value = unicodedata.normalize("NFKC", text).strip().replace(" ", "").replace("\u00a0", "")
+    for sign in ("¥", "$", "€", "£", "RMB", "CNY", "元"):
         value = value.replace(sign, "")
-    if value in ("", "-", "--", "—"):
+    if value == "" or _PLACEHOLDER.match(value):
         return None
     negative = value.startswith("(") and value.endswith(")")
     value = value.strip("()")
+    if value.endswith("-") and not value.startswith(("-", "+")):  # 1,234.00- : money out
+        negative, value = True, value[:-1]
     if profile.thousands_separator:
         value = value.replace(profile.thousands_separator, "")
     if profile.decimal_separator != ".":
@@ -171,7 +212,7 @@ def parse_number(text: str, profile: Profile) -> Decimal | None:
 
 
 def parse_day(text: str, profile: Profile) -> date:
-    value = text.strip()
+    value = unicodedata.normalize("NFKC", text).strip()
     # A time part after the date: "2024-01-02 10:11:12", "2024-01-02T10:11", "2024年1月2日 10:00".
     value = re.split(r"[ T]", value, maxsplit=1)[0] if re.match(r"^\d", value) else value
     for form in [*filter(None, profile.date_format.split(";")), *COMMON_DATES]:
@@ -186,13 +227,21 @@ def parse_day(text: str, profile: Profile) -> date:
 
 def currency_of(text: str, fallback: str) -> str:
     value = text.strip()
-    if not value:
+    if not value or _PLACEHOLDER.match(value):
         return fallback
     if value in CURRENCY_NAMES:
         return CURRENCY_NAMES[value]
     if re.fullmatch(r"[A-Za-z]{3}", value):
         return value.upper()
+    if found := currency_named(value):  # 人民币 现汇, 美元现钞, 港币 钞 …
+        return found
     raise ValueError(_("not a currency"))
+
+
+def currency_named(text: str) -> str:
+    """The currency a text names (人民币活期, 001 活期储蓄存款 港币 现汇), or ''."""
+    names = [name for name in CURRENCY_NAMES if len(name) > 1 and name in text]
+    return CURRENCY_NAMES[max(names, key=len)] if names else ""
 
 
 def _preamble(rows: Rows, layout: Layout) -> tuple[str, str]:
@@ -200,17 +249,19 @@ def _preamble(rows: Rows, layout: Layout) -> tuple[str, str]:
     account = currency = ""
     for _line, cells in rows[: layout.header_index]:
         for position, value in enumerate(cells):
-            flat = re.sub(r"\s+", "", value)
+            label, _colon, rest = unicodedata.normalize("NFKC", value).partition(":")
+            flat = re.sub(r"\s+", "", label) + (":" if _colon else "")
             following = cells[position + 1] if position + 1 < len(cells) else ""
-            if match := _ACCOUNT_LABEL.match(flat):
-                account = account or (match.group(1) or following).strip()
-            elif match := _CURRENCY_LABEL.match(flat):
-                currency = currency or CURRENCY_NAMES.get((match.group(1) or following).strip(), "")
+            given = rest.strip() or following.strip()
+            if _ACCOUNT_LABEL.match(flat) and _ACCOUNT_NUMBER.match(given):
+                account = account or given
+            elif _CURRENCY_LABEL.match(flat):
+                currency = currency or CURRENCY_NAMES.get(given, "") or currency_named(given)
     return account, currency
 
 
 def is_footer(cells: list[str]) -> bool:
-    first = next((c for c in cells if c), "")
+    first = unicodedata.normalize("NFKC", next((c for c in cells if c), ""))
     return any(first.startswith(marker) or marker in first[:12] for marker in FOOTER_MARKERS)
 
 
@@ -229,33 +280,45 @@ def parse_table(path: Path, data: bytes, profile: Profile, *, rows: Rows | None 
     headers = rows[layout.header_index][1]
 
     def value(cells: list[str], field_name: str) -> str:
-        found = layout.positions.get(field_name)
-        return cells[found[0]] if found and found[0] < len(cells) else ""
+        found = layout.positions.get(field_name, [])
+        filled = [cells[i] for i in found if i < len(cells) and cells[i]]
+        return filled[0] if filled else ""
 
     for line, cells in rows[layout.header_index + 1 :]:
         if is_footer(cells):
             break
         column = ""
         try:
-            column = headers[layout.positions["date"][0]]
+            column = "amount"
+            amount, direction = _money(cells, layout, profile, value)
+            if amount is None:
+                continue  # a row with no money (a balance, a note, a zero line)
+            found = [i for i in layout.positions["date"] if i < len(cells) and cells[i]]
+            column = headers[(found or layout.positions["date"])[0]]
             booked = parse_day(value(cells, "date"), profile)
             column = "value_date"
             valued = parse_day(value(cells, "value_date"), profile) if value(cells, "value_date") else None
-            column = "amount"
-            amount, direction = _money(cells, layout, profile, value)
             column = "currency"
             currency = currency_of(value(cells, "currency"), statement.currency or profile.currency)
             if not currency:
                 raise ValueError(_("no currency in the file or the profile"))
         except ValueError as error:
-            errors.add(line, column, value(cells, column) if column in layout.positions else "", str(error))
+            where = column if column in layout.positions else ""
+            shown = (
+                value(cells, column)
+                if where
+                else next((cells[i] for i, h in enumerate(headers) if h == column and i < len(cells)), "")
+            )
+            errors.add(line, column, shown, str(error))
             continue
-        if amount is None:
-            continue  # a row with no money (a balance or a note line)
-        name, account_number = value(cells, "payer_name"), value(cells, "payer_account")
+        name = text_value(value(cells, "payer_name"))
+        account_number = text_value(value(cells, "payer_account"))
         if name and not account_number and (split := _NAME_THEN_ACCOUNT.match(name)):
             name, account_number = split.group(1), split.group(2)
-        memo = " ".join(cells[i] for i in layout.positions.get("memo", []) if i < len(cells) and cells[i])
+        if account_number.replace(" ", "") == statement.account:
+            account_number = ""  # the statement's own account is not the other party's
+        memo_parts = [text_value(cells[i]) for i in layout.positions.get("memo", []) if i < len(cells)]
+        memo = " ".join(dict.fromkeys(part for part in memo_parts if part))
         statement.lines.append(
             StatementLine(
                 booking_date=booked,
@@ -293,18 +356,27 @@ def _money(cells, layout: Layout, profile: Profile, value) -> tuple[Decimal | No
     if not amount:
         return None, ""
     if layout.amount_layout == "direction" and value(cells, "direction"):
-        word = value(cells, "direction").strip().lower()
-        if word in CREDIT_WORDS:
-            return abs(amount), CREDIT
-        if word in DEBIT_WORDS:
-            return abs(amount), DEBIT
-        raise ValueError(_("the direction %(value)r is neither credit nor debit") % {"value": word})
+        word = value(cells, "direction")
+        direction = direction_of(word)
+        if not direction:
+            raise ValueError(_("the direction %(value)r is neither credit nor debit") % {"value": word})
+        return abs(amount), direction
+    if profile.card_statement:  # a card statement: a positive amount is money spent
+        return abs(amount), DEBIT if amount > 0 else CREDIT
     return abs(amount), CREDIT if amount > 0 else DEBIT
+
+
+def direction_of(word: str) -> str:
+    """credit or debit from a direction cell (贷, 借 Dr, 收入, CREDIT …); '' when it says neither."""
+    flat = unicodedata.normalize("NFKC", word).strip().lower()
+    parts = [flat, *re.split(r"[\s/()|,.]+", flat)]
+    said = {CREDIT if p in CREDIT_WORDS else DEBIT for p in parts if p in CREDIT_WORDS or p in DEBIT_WORDS}
+    return said.pop() if len(said) == 1 else ""
 
 
 def best_profile(path: Path, data: bytes, profiles: list[Profile]) -> tuple[Profile, Rows] | None:
     """The profile whose columns this file fits best (most fields found), or None."""
-    best: tuple[int, Profile, Rows] | None = None
+    best: tuple[tuple[int, bool], Profile, Rows] | None = None
     cache: dict[tuple[str, str], Rows] = {}
     for profile in profiles:
         key = (profile.encoding, profile.delimiter)
@@ -314,6 +386,11 @@ def best_profile(path: Path, data: bytes, profiles: list[Profile]) -> tuple[Prof
             continue
         cache[key] = rows
         layout = find_layout(rows, profile)
-        if layout and (best is None or layout.score > best[0]):
-            best = (layout.score, profile, rows)
+        if layout is None:
+            continue
+        above = " ".join(" ".join(cells) for _line, cells in rows[: layout.header_index]).lower()
+        named = any(name.lower() in above for name in profile.bank_names)
+        score = (layout.score, named)
+        if best is None or score > best[0]:
+            best = (score, profile, rows)
     return (best[1], best[2]) if best else None
