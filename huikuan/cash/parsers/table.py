@@ -182,6 +182,8 @@ def _amount_layout(preferred: str, positions: dict) -> str:
         "direction": "amount" in positions and "direction" in positions,
         "signed": "amount" in positions,
     }
+    if preferred == "signed" and have["direction"]:
+        return "direction"  # a direction column beside the amount says which way, not its sign
     if have.get(preferred):
         return preferred
     return next((layout for layout in ("split", "direction", "signed") if have[layout]), "")
@@ -293,9 +295,7 @@ def parse_table(path: Path, data: bytes, profile: Profile, *, rows: Rows | None 
             amount, direction = _money(cells, layout, profile, value)
             if amount is None:
                 continue  # a row with no money (a balance, a note, a zero line)
-            found = [i for i in layout.positions["date"] if i < len(cells) and cells[i]]
-            column = headers[(found or layout.positions["date"])[0]]
-            booked = parse_day(value(cells, "date"), profile)
+            column, booked = _booking_date(cells, headers, layout.positions["date"], profile)
             column = "value_date"
             valued = parse_day(value(cells, "value_date"), profile) if value(cells, "value_date") else None
             column = "currency"
@@ -303,6 +303,7 @@ def parse_table(path: Path, data: bytes, profile: Profile, *, rows: Rows | None 
             if not currency:
                 raise ValueError(_("no currency in the file or the profile"))
         except ValueError as error:
+            column = getattr(error, "field", column)
             where = column if column in layout.positions else ""
             shown = (
                 value(cells, column)
@@ -339,6 +340,21 @@ def parse_table(path: Path, data: bytes, profile: Profile, *, rows: Rows | None 
     return ParsedFile(format="csv", statements=[statement])
 
 
+def _booking_date(
+    cells: list[str], headers: list[str], found: list[int], profile: Profile
+) -> tuple[str, date]:
+    """The first date column filled with a date (a 交易时间 column may hold only the time)."""
+    filled = [i for i in found if i < len(cells) and cells[i]] or found[:1]
+    first_error: ValueError | None = None
+    for index in filled:
+        try:
+            return headers[index], parse_day(cells[index] if index < len(cells) else "", profile)
+        except ValueError as error:
+            first_error = first_error or error
+            first_error.field = headers[filled[0]]  # type: ignore[attr-defined]
+    raise first_error or ValueError(_("no date"))
+
+
 def _money(cells, layout: Layout, profile: Profile, value) -> tuple[Decimal | None, str]:
     if layout.amount_layout == "split":
         money_in = parse_number(value(cells, "credit"), profile)
@@ -359,7 +375,9 @@ def _money(cells, layout: Layout, profile: Profile, value) -> tuple[Decimal | No
         word = value(cells, "direction")
         direction = direction_of(word)
         if not direction:
-            raise ValueError(_("the direction %(value)r is neither credit nor debit") % {"value": word})
+            error = ValueError(_("the direction %(value)r is neither credit nor debit") % {"value": word})
+            error.field = "direction"  # type: ignore[attr-defined]
+            raise error
         return abs(amount), direction
     if profile.card_statement:  # a card statement: a positive amount is money spent
         return abs(amount), DEBIT if amount > 0 else CREDIT
