@@ -24,8 +24,12 @@ SAMPLES = {
     "cn_bocom_debit_deb.csv": ("bocom", 6, 3, 3, {"CNY": ("11.25", "114.00")}),
     "cn_abc_debit_deb.csv": ("abc", 4, 2, 2, {"CNY": ("10000.01", "12355.89")}),
     "cn_cgb_credit_deb.csv": ("cgb_credit", 4, 2, 2, {"CNY": ("1227.88", "403.32")}),
-    "hk_hsbc_debit_deb.csv": ("hsbc_hk", 10, 4, 6, {"HKD": ("13005.45", "3526.50"), "CNY": ("12500.00", "0.00")}),
-    "hk_hsbc_credit_deb.csv": ("hsbc_hk", 11, 2, 9, {"CNY": ("3291.16", "1558.89"), "HKD": ("0.00", "27.90")}),
+    "hk_hsbc_debit_deb.csv": (
+        "hsbc_hk", 10, 4, 6, {"HKD": ("13005.45", "3526.50"), "CNY": ("12500.00", "0.00")}
+    ),
+    "hk_hsbc_credit_deb.csv": (
+        "hsbc_hk", 11, 2, 9, {"CNY": ("3291.16", "1558.89"), "HKD": ("0.00", "27.90")}
+    ),
 }  # fmt: skip
 
 
@@ -186,20 +190,17 @@ def test_an_unknown_direction_word_is_refused_with_its_line(db, tmp_path):
 def test_industrial_bank_workbook_currency_from_the_preamble_and_a_closing_note(db, tmp_path):
     book = Workbook()
     sheet = book.active
-    for row in (
-        ["兴业银行交易明细"],
-        [],
-        ["账户户名", "示例用户"],
-        ["账户账号", "622909000011112222"],
-        ["卡内账户", "002 活期储蓄存款 港币 现汇"],
-        [],
-        ["交易时间", "记账日", "支出", "收入", "账户余额", "摘要", "对方户名", "对方银行", "对方账号", "用途", "交易渠道", "备注"],
-        ["2024-01-01 09:30:00", "2024-01-01", "", "20.00", "20.00", "转账", "示例公司", "示例银行", "12345678901", "货款", "手机银行", ""],
-        ["2024-01-02 10:00:00", "2024-01-02", "-5.00", "", "25.00", "当日冲账", "示例公司", "示例银行", "12345678901", "冲正", "手机银行", ""],
-        ["2024-01-03 11:00:00", "2024-01-03", "15.00", "", "10.00", "转账转出", "乙方", "乙银行", "98765432100", "", "手机银行", "房租"],
-        ["说明", "交易明细涉及您的个人隐私，请妥善处理，内容仅供个人参考。"],
-    ):  # fmt: skip
-        sheet.append(row)
+    rows = (
+        "兴业银行交易明细", "", "账户户名,示例用户", "账户账号,622909000011112222",
+        "卡内账户,002 活期储蓄存款 港币 现汇", "",
+        "交易时间,记账日,支出,收入,账户余额,摘要,对方户名,对方银行,对方账号,用途,交易渠道,备注",
+        "2024-01-01 09:30:00,2024-01-01,,20.00,20.00,转账,示例公司,示例银行,12345678901,货款,手机银行,",
+        "2024-01-02 10:00:00,2024-01-02,-5.00,,25.00,当日冲账,示例公司,示例银行,12345678901,冲正,手机银行,",
+        "2024-01-03 11:00:00,2024-01-03,15.00,,10.00,转账转出,乙方,乙银行,98765432100,,手机银行,房租",
+        "说明,交易明细涉及您的个人隐私，请妥善处理，内容仅供个人参考。",
+    )  # fmt: skip
+    for row in rows:
+        sheet.append(row.split(",") if row else [])
     path = tmp_path / "cib.xlsx"
     book.save(path)
     result = bank_statement_import(path=path)
@@ -244,3 +245,47 @@ def test_an_amount_with_a_trailing_minus_is_money_out(db, tmp_path):
     bank_statement_import(path=path)
     line = BankLine.objects.get()
     assert (line.direction, line.amount, line.payer_name) == ("debit", Decimal("1200.00"), "丁公司")
+
+
+HTML_XLS = """<html><head><meta http-equiv="Content-Type" content="text/html; charset=gbk"></head><body>
+<table><tr><td colspan="6">中国民生银行 账户交易明细</td></tr>
+<tr><td>账号：</td><td>6226 0000 1234 5678</td></tr>
+<tr><th>交易日期</th><th>收入金额</th><th>支出金额</th><th>对方户名</th><th>对方账号</th><th>摘要</th></tr>
+<tr><td>2024-06-01</td><td>8,800.00</td><td></td><td>戊公司</td><td>6214000000000001</td><td>货款 YS-0601</td></tr>
+<tr><td>2024-06-02</td><td></td><td>12.00</td><td></td><td></td><td>短信费</td></tr>
+<tr><td>合计</td><td>8,800.00</td><td>12.00</td><td></td><td></td><td></td></tr>
+</table><script>alert(1)</script></body></html>"""
+
+
+def test_an_xls_that_is_an_html_table_is_read_as_one(db, tmp_path):
+    path = tmp_path / "明细.xls"
+    path.write_bytes(HTML_XLS.encode("gbk"))
+    result = bank_statement_import(path=path)
+    assert (result.lines_read, result.credits, result.debits) == (2, 1, 1)
+    assert BankStatement.objects.get().account_number == "6226000012345678"
+    credit = BankLine.objects.get(direction="credit")
+    assert (credit.booking_date, credit.amount, credit.payer_name, credit.payer_account, credit.memo) == (
+        date(2024, 6, 1),
+        Decimal("8800.00"),
+        "戊公司",
+        "6214000000000001",
+        "货款 YS-0601",
+    )
+
+
+@pytest.mark.parametrize(("suffix", "encoding"), [(".xls", "utf-16"), (".csv", "gb18030"), (".txt", "utf-8")])
+def test_tab_separated_exports_whatever_their_name(db, tmp_path, suffix, encoding):
+    path = tmp_path / f"export{suffix}"
+    path.write_bytes(
+        "交易日期\t贷方发生额\t借方发生额\t对方户名\t用途\n2024-07-01\t1,000.00\t\t己公司\t预付款\n".encode(
+            encoding
+        )
+    )
+    bank_statement_import(path=path)
+    line = BankLine.objects.get()
+    assert (line.direction, line.amount, line.payer_name, line.memo) == (
+        "credit",
+        Decimal("1000.00"),
+        "己公司",
+        "预付款",
+    )

@@ -12,6 +12,7 @@ import csv
 import io
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -102,39 +103,82 @@ def _decode(data: bytes, encoding: str, file_name: str) -> str:
 
 
 def read_rows(path: Path, data: bytes, profile: Profile) -> Rows:
-    """Every non-empty row with its line number, cells trimmed, within the import limits."""
-    if path.suffix.lower() in SPREADSHEET_SUFFIXES:
+    """Every non-empty row with its line number, cells trimmed, within the import limits.
+
+    A ``.xls`` that is not a workbook (banks often save an HTML table or tab-separated text
+    under that name) is read as what it is."""
+    if path.suffix.lower() in SPREADSHEET_SUFFIXES and data.startswith((_OLE2, _ZIP)):
         table = read_table(path)
         rows = [(1, table.headers), *table.rows]
         return [(n, [cell(c) for c in cells]) for n, cells in rows if any(c.strip() for c in cells)]
-    limits = import_limits()
     text = _decode(data, profile.encoding, path.name)
+    if re.search(r"<table[\s>]", text[:65536], re.IGNORECASE):
+        try:
+            return _bounded(path, _html_rows(text))
+        except ValueError as error:
+            raise refuse_file(
+                path.name, _("not a readable HTML table: %(reason)s") % {"reason": error}
+            ) from None
     delimiter = profile.delimiter if profile.delimiter not in ("\\t", "tab") else "\t"
+    if delimiter == "," and not _has_columns(text, ","):
+        # No line has a second comma-separated column: a tab- or semicolon-separated export.
+        delimiter = next((d for d in ("\t", ";", "|") if _has_columns(text, d)), ",")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows: Rows = []
-    previous = csv.field_size_limit(limits.max_cell_chars)
+    previous = csv.field_size_limit(import_limits().max_cell_chars)
     try:
-        for cells in reader:
-            if len(rows) > limits.max_rows:
-                raise limit_refused(
-                    _("it has more than %(limit)s rows") % {"limit": f"{limits.max_rows:,}"},
-                    file_name=path.name,
-                )
-            if len(cells) > limits.max_columns and any(c.strip() for c in cells[limits.max_columns :]):
-                raise limit_refused(
-                    _("line %(line)s has more than %(limit)s columns")
-                    % {"line": reader.line_num, "limit": limits.max_columns},
-                    file_name=path.name,
-                )
-            if any(c.strip() for c in cells):
-                rows.append((reader.line_num, [cell(c) for c in cells]))
+        return _bounded(path, ((reader.line_num, cells) for cells in reader))
     except csv.Error as error:
         raise refuse_file(
             path.name, _("not a readable CSV file: %(reason)s") % {"reason": error}, line=reader.line_num
         ) from None
     finally:
         csv.field_size_limit(previous)
-    return rows
+
+
+_OLE2 = b"\xd0\xcf\x11\xe0"  # an Excel 97 workbook
+_ZIP = b"PK\x03\x04"  # an Office Open XML or OpenDocument workbook
+
+
+def _has_columns(text: str, delimiter: str) -> bool:
+    head = text[:65536].splitlines()[:HEADER_SEARCH_ROWS]
+    try:
+        return any(len(cells) > 2 for cells in csv.reader(head, delimiter=delimiter))
+    except csv.Error:
+        return False
+
+
+def _html_rows(text: str) -> Iterator[tuple[int, list[str]]]:
+    """The rows of the HTML tables, numbered from 1; nothing is fetched, scripts are dropped."""
+    from lxml import etree, html
+
+    parser = html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True)
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)  # lxml takes no encoding declaration in a str
+    try:
+        document = html.document_fromstring(text, parser=parser)
+    except (etree.LxmlError, ValueError) as error:
+        raise ValueError(str(error)) from None
+    for number, row in enumerate(document.iter("tr"), start=1):
+        yield number, [c.text_content() for c in row if c.tag in ("td", "th")]
+
+
+def _bounded(path: Path, rows: Iterable[tuple[int, list[str]]]) -> Rows:
+    limits = import_limits()
+    kept: Rows = []
+    for line, cells in rows:
+        if len(kept) > limits.max_rows:
+            raise limit_refused(
+                _("it has more than %(limit)s rows") % {"limit": f"{limits.max_rows:,}"},
+                file_name=path.name,
+            )
+        if len(cells) > limits.max_columns and any(c.strip() for c in cells[limits.max_columns :]):
+            raise limit_refused(
+                _("line %(line)s has more than %(limit)s columns")
+                % {"line": line, "limit": limits.max_columns},
+                file_name=path.name,
+            )
+        if any(c.strip() for c in cells):
+            kept.append((line, [cell(c) for c in cells]))
+    return kept
 
 
 @dataclass
