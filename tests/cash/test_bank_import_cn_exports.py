@@ -251,7 +251,8 @@ HTML_XLS = """<html><head><meta http-equiv="Content-Type" content="text/html; ch
 <table><tr><td colspan="6">中国民生银行 账户交易明细</td></tr>
 <tr><td>账号：</td><td>6226 0000 1234 5678</td></tr>
 <tr><th>交易日期</th><th>收入金额</th><th>支出金额</th><th>对方户名</th><th>对方账号</th><th>摘要</th></tr>
-<tr><td>2024-06-01</td><td>8,800.00</td><td></td><td>戊公司</td><td>6214000000000001</td><td>货款 YS-0601</td></tr>
+<tr><td>2024-06-01</td><td>8,800.00</td><td></td><td>戊公司</td><td>6214000000000001</td>
+<td>货款 YS-0601</td></tr>
 <tr><td>2024-06-02</td><td></td><td>12.00</td><td></td><td></td><td>短信费</td></tr>
 <tr><td>合计</td><td>8,800.00</td><td>12.00</td><td></td><td></td><td></td></tr>
 </table><script>alert(1)</script></body></html>"""
