@@ -53,6 +53,8 @@ class Profile:
     card_statement: bool = False
     # How the bank names itself in the rows above the header: the tie-breaker between profiles.
     bank_names: tuple[str, ...] = ()
+    # Used only when no other profile fits the file.
+    last_resort: bool = False
     label: str = ""
     notes: list[str] = field(default_factory=list)
 
@@ -93,6 +95,21 @@ _PAYER_ACCOUNT = [
     "付款人账号", "对手账号",
 ]  # fmt: skip
 _CURRENCY = ["币种", "币别", "交易币种", "记账币种", "货币", "交易货币"]
+
+_MEMO = [
+    "摘要", "交易摘要", "用途", "交易用途", "附言", "交易附言", "备注", "客户摘要", "交易说明", "交易描述",
+    "摘要说明", "备注信息", "汇款附言",
+]  # fmt: skip
+# Read when a profile names none of its own headers for the field (they do not count towards
+# which profile fits best), so that a bank's new column name does not lose the memo or payer.
+COMMON_HEADERS = {
+    "reference": [*_REFERENCE, "结算号", "交易参考号", "银行流水号"],
+    "payer_name": _PAYER_NAME,
+    "payer_account": _PAYER_ACCOUNT,
+    "memo": _MEMO,
+    "currency": _CURRENCY,
+    "value_date": ["起息日", "起息日期"],
+}
 
 
 def _with(own: list[str], shared: list[str]) -> list[str]:
@@ -259,7 +276,7 @@ BUILTIN: dict[str, Profile] = {
                 {
                     "reference": _REFERENCE,
                     # 交易时间 holds the date and the time; 记账日 the booking date.
-                    "date": ["交易时间", "记账日", "交易日期"],
+                    "date": ["交易时间", "记账日"],
                     "credit": ["收入", "收入金额", "贷方发生额"],
                     "debit": ["支出", "支出金额", "借方发生额"],
                     "currency": _CURRENCY,
@@ -328,6 +345,57 @@ BUILTIN: dict[str, Profile] = {
             date_format="%d/%m/%Y",
             currency="HKD",
             builtin=True,
+        ),
+        Profile(
+            name="cn_generic",
+            label="其他银行 Other Chinese banks",
+            columns=_columns(
+                {
+                    "reference": COMMON_HEADERS["reference"],
+                    "date": [
+                        "交易日期",
+                        "记账日期",
+                        "业务日期",
+                        "入账日期",
+                        "交易日",
+                        "记账日",
+                        "日期",
+                        "交易时间",
+                        "记账时间",
+                    ],
+                    "credit": [
+                        "贷方发生额",
+                        "贷方金额",
+                        "收入金额",
+                        "收入",
+                        "存入金额",
+                        "存入",
+                        "转入金额",
+                        "来账金额",
+                        "贷方",
+                    ],
+                    "debit": [
+                        "借方发生额",
+                        "借方金额",
+                        "支出金额",
+                        "支出",
+                        "取出金额",
+                        "支取金额",
+                        "转出金额",
+                        "往账金额",
+                        "借方",
+                    ],
+                    "amount": ["交易金额", "发生额", "金额"],
+                    "currency": _CURRENCY,
+                    "payer_name": _PAYER_NAME,
+                    "payer_account": _PAYER_ACCOUNT,
+                    "memo": _MEMO,
+                }
+            ),
+            amount_layout=AmountLayout.SPLIT,
+            currency="CNY",
+            builtin=True,
+            last_resort=True,
         ),
     )
 }

@@ -290,3 +290,41 @@ def test_tab_separated_exports_whatever_their_name(db, tmp_path, suffix, encodin
         "己公司",
         "预付款",
     )
+
+
+def test_a_bank_without_its_own_profile_is_read_by_the_common_chinese_headers(db, tmp_path):
+    path = tmp_path / "对账单.csv"
+    path.write_bytes(
+        (
+            "业务日期,摘要,结算号,借方发生额,贷方发生额,余额\n"
+            "2026-01-06,收到货款 INV-0106,JS0001,0.00,1000.00,101000.00\n"
+            "2026-01-20,支付手续费,,15.00,0.00,100985.00\n"
+        ).encode("gbk")
+    )
+    result = bank_statement_import(path=path)
+    assert result.profile == "cn_generic"
+    lines = [
+        (line.bank_ref, line.direction, line.amount, line.memo)
+        for line in BankLine.objects.order_by("booking_date")
+    ]
+    assert lines == [
+        ("JS0001", "credit", Decimal("1000.00"), "收到货款 INV-0106"),
+        ("", "debit", Decimal("15.00"), "支付手续费"),
+    ]
+
+
+def test_a_memo_under_a_header_the_bank_profile_does_not_name_is_kept(db, tmp_path):
+    path = tmp_path / "icbc.csv"
+    path.write_text(
+        "交易日期,借方发生额,贷方发生额,余额,汇款附言,对方单位\n"
+        "2026-05-10,,80000.00,180000.00,货款 HT-2026-05,庚公司\n",
+        "utf-8",
+    )
+    bank_statement_import(path=path)
+    line = BankLine.objects.get()
+    assert (line.memo, line.payer_name, line.amount, line.direction) == (
+        "货款 HT-2026-05",
+        "庚公司",
+        Decimal("80000.00"),
+        "credit",
+    )

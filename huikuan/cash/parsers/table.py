@@ -32,7 +32,7 @@ from huikuan.cash.parsers.base import (
     reference,
     refuse_file,
 )
-from huikuan.cash.profiles import Profile
+from huikuan.cash.profiles import COMMON_HEADERS, Profile
 from huikuan.core.errors import InputRejected
 from huikuan.core.money import is_whole_cents
 from huikuan.ledger.imports.limits import import_limits, limit_refused
@@ -214,6 +214,13 @@ def find_layout(rows: Rows, profile: Profile) -> Layout | None:
             found = [normalised.index(h) for h in DIRECTION_HEADERS if h in normalised]
             if found:
                 positions["direction"] = found[:1]
+        for field_name, headers in COMMON_HEADERS.items():
+            if field_name not in positions:
+                found = [
+                    normalised.index(k) for k in dict.fromkeys(map(header_key, headers)) if k in normalised
+                ]
+                if found:
+                    positions[field_name] = found if field_name == "memo" else found[:1]
         layout = _amount_layout(profile.amount_layout, positions)
         if layout:
             return Layout(line, index, positions, layout, matched)
@@ -440,7 +447,11 @@ def best_profile(path: Path, data: bytes, profiles: list[Profile]) -> tuple[Prof
     """The profile whose columns this file fits best (most fields found), or None."""
     best: tuple[tuple[int, bool], Profile, Rows] | None = None
     cache: dict[tuple[str, str], Rows] = {}
-    for profile in profiles:
+    # A last-resort profile only when no other fits.
+    ordered = sorted(profiles, key=lambda profile: profile.last_resort)
+    for profile in ordered:
+        if best is not None and profile.last_resort:
+            break
         key = (profile.encoding, profile.delimiter)
         try:
             rows = cache[key] if key in cache else read_rows(path, data, profile)
