@@ -191,10 +191,12 @@ BUILTIN: dict[str, Profile] = {
                     "date": ["交易日期", "记账日"],
                     "credit": ["收入", "贷方发生额（收入）", "贷方发生额"],
                     "debit": ["支出", "借方发生额（支取）", "借方发生额"],
-                    "currency": ["币种"],
-                    "payer_name": _with(["对方户名", "对方户名/对方名称"], _PAYER_NAME),
+                    # The CSV download: one signed 交易金额, 币别, the other party in one cell.
+                    "amount": ["交易金额"],
+                    "currency": ["币种", "币别"],
+                    "payer_name": _with(["对方户名", "对方户名/对方名称", "对方账号与户名"], _PAYER_NAME),
                     "payer_account": _PAYER_ACCOUNT,
-                    "memo": ["摘要", "备注", "交易地点"],
+                    "memo": ["摘要", "备注", "交易地点", "交易地点/附言"],
                 }
             ),
             amount_layout=AmountLayout.SPLIT,

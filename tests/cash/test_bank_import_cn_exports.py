@@ -328,3 +328,44 @@ def test_a_memo_under_a_header_the_bank_profile_does_not_name_is_kept(db, tmp_pa
         Decimal("80000.00"),
         "credit",
     )
+
+
+def test_ccb_csv_download_with_the_other_party_in_one_cell(db, tmp_path):
+    path = tmp_path / "ccb.csv"
+    path.write_text(
+        "中国建设银行 交易明细\n"
+        "卡号/账号:6217000000009999,起始日期:20240101,结束日期:20240131\n"
+        "序号,摘要,币别,钞汇,交易日期,交易金额,账户余额,交易地点/附言,对方账号与户名\n"
+        "1,转账存入,人民币元,钞,20240105,2000.00,2000.00,货款 YS-0105,6222000011112222/辛公司\n"
+        "2,消费,人民币元,钞,20240106,-35.50,1964.50,某超市,\n"
+        "3,跨行转出,人民币元,钞,20240107,-100.00,1864.50,,壬 6228480000000001\n",
+        "utf-8",
+    )
+    result = bank_statement_import(path=path)
+    assert result.profile == "ccb"
+    assert BankStatement.objects.get().account_number == "6217000000009999"
+    lines = [
+        (
+            line.booking_date,
+            line.direction,
+            line.amount,
+            line.currency,
+            line.payer_name,
+            line.payer_account,
+            line.memo,
+        )
+        for line in BankLine.objects.order_by("booking_date")
+    ]
+    assert lines == [
+        (
+            date(2024, 1, 5),
+            "credit",
+            Decimal("2000.00"),
+            "CNY",
+            "辛公司",
+            "6222000011112222",
+            "转账存入 货款 YS-0105",
+        ),
+        (date(2024, 1, 6), "debit", Decimal("35.50"), "CNY", "", "", "消费 某超市"),
+        (date(2024, 1, 7), "debit", Decimal("100.00"), "CNY", "壬", "6228480000000001", "跨行转出"),
+    ]

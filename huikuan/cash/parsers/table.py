@@ -63,13 +63,15 @@ DIRECTION_HEADERS = (
 COMMON_DATES = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y年%m月%d日", "%Y.%m.%d")
 # A label above the header, alone in its cell (the value in the next) or followed by ':'.
 _ACCOUNT_LABEL = re.compile(
-    r"^(?:账号|卡号|账户|帐号|账户号码|账户账号|帐户账号|银行账号|查询账号|本方账号|Account(?:No\.?|Number)?)"
+    r"^(?:账号|卡号|账户|帐号|账户号码|账户账号|帐户账号|卡号/账号|银行账号|查询账号|本方账号|客户账号"
+    r"|Account(?:No\.?|Number)?|Account/CardNo\.?)"
     r"(?:[:：](.*))?$",
     re.IGNORECASE,
 )
 _CURRENCY_LABEL = re.compile(r"^(?:币种|币别|货币|卡内账户|子账户|Currency)(?:[:：](.*))?$", re.IGNORECASE)
 _ACCOUNT_NUMBER = re.compile(r"^[0-9*xX][0-9*xX -]{5,}$")
-_NAME_THEN_ACCOUNT = re.compile(r"^(.*?)\s*(\d{8,}|\d+\*+\d+)$")
+# An account number inside a cell that also holds the name (对手信息, 对方账号与户名).
+_ACCOUNT_IN_TEXT = re.compile(r"(?<![\d*])(\d[\d*]{6,}\d)(?![\d*])")
 # Cells a bank fills with dashes or stars to say "nothing here".
 _PLACEHOLDER = re.compile(r"^[-—－*＊/_.]+$")
 Rows = list[tuple[int, list[str]]]
@@ -189,7 +191,7 @@ class Layout:
     header_index: int
     positions: dict[str, list[int]]
     amount_layout: str
-    # How many of the profile's headers the row holds: the best-fitting profile holds most.
+    # How many of the profile's fields the row holds: the best-fitting profile holds most.
     score: int = 0
 
 
@@ -204,7 +206,8 @@ def find_layout(rows: Rows, profile: Profile) -> Layout | None:
         for field_name, headers in profile.columns.items():
             wanted = [header_key(h) for h in headers]
             found = [normalised.index(h) for h in wanted if h in normalised]
-            matched += len(found)
+            # A field counts once (a long list of date headers wins nothing); memo columns each.
+            matched += len(set(found)) if field_name == "memo" else min(len(found), 1)
             if found:
                 # Several date columns: the first one filled on a line is used.
                 positions[field_name] = found if field_name in ("memo", "date") else found[:1]
@@ -313,6 +316,16 @@ def _preamble(rows: Rows, layout: Layout) -> tuple[str, str]:
     return account, currency
 
 
+def split_name_account(text: str) -> tuple[str, str]:
+    """'张三 6222000011112222', '6222000011112222/张三' → name and account; else the text as the name."""
+    found = list(_ACCOUNT_IN_TEXT.finditer(text))
+    if len(found) != 1:
+        return text, ""
+    match = found[0]
+    name = (text[: match.start()] + " " + text[match.end() :]).strip(" /／-:：|,，")
+    return " ".join(name.split()), match.group(1)
+
+
 def is_footer(cells: list[str]) -> bool:
     first = unicodedata.normalize("NFKC", next((c for c in cells if c), ""))
     return any(first.startswith(marker) or marker in first[:12] for marker in FOOTER_MARKERS)
@@ -365,8 +378,8 @@ def parse_table(path: Path, data: bytes, profile: Profile, *, rows: Rows | None 
             continue
         name = text_value(value(cells, "payer_name"))
         account_number = text_value(value(cells, "payer_account"))
-        if name and not account_number and (split := _NAME_THEN_ACCOUNT.match(name)):
-            name, account_number = split.group(1), split.group(2)
+        if name and not account_number:
+            name, account_number = split_name_account(name)
         if account_number.replace(" ", "") == statement.account:
             account_number = ""  # the statement's own account is not the other party's
         memo_parts = [text_value(cells[i]) for i in layout.positions.get("memo", []) if i < len(cells)]
