@@ -369,3 +369,29 @@ def test_ccb_csv_download_with_the_other_party_in_one_cell(db, tmp_path):
         (date(2024, 1, 6), "debit", Decimal("35.50"), "CNY", "", "", "消费 某超市"),
         (date(2024, 1, 7), "debit", Decimal("100.00"), "CNY", "壬", "6228480000000001", "跨行转出"),
     ]
+
+
+def test_pages_subtotals_and_repeated_headers_do_not_end_the_table(db, tmp_path):
+    book = Workbook()
+    sheet = book.active
+    header = ["交易日期", "摘要", "收入金额", "支出金额", "对方户名"]
+    for row in (
+        header,
+        [45292, "货款", 100, None, "癸公司"],  # a day number the spreadsheet shows as 2024-01-01
+        ["本页小计", None, 100, 0, None],
+        header,
+        ["2024-01-03", "退款", None, 40.5, "癸公司"],
+        ["合计", None, 100, 40.5, None],
+        ["2024-01-09", "页脚之后", 1, None, None],
+    ):
+        sheet.append(row)
+    path = tmp_path / "pages.xlsx"
+    book.save(path)
+    bank_statement_import(path=path)
+    lines = [
+        (line.booking_date, line.direction, line.amount) for line in BankLine.objects.order_by("booking_date")
+    ]
+    assert lines == [
+        (date(2024, 1, 1), "credit", Decimal("100.00")),
+        (date(2024, 1, 3), "debit", Decimal("40.50")),
+    ]

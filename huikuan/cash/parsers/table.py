@@ -14,7 +14,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -39,8 +39,10 @@ from huikuan.ledger.imports.limits import import_limits, limit_refused
 from huikuan.ledger.imports.reading import SPREADSHEET_SUFFIXES, decode_text, read_table
 
 HEADER_SEARCH_ROWS = 50
+# Rows between pages (本页小计, 承前页 …): skipped, the table goes on after them.
+PAGE_MARKERS = ("本页", "小计", "承前页", "过次页", "接上页")
 FOOTER_MARKERS = (
-    "以上数据", "仅供参考", "合计", "总计", "小计", "汇总", "本页", "说明", "注:", "温馨提示", "打印时间",
+    "以上数据", "仅供参考", "合计", "总计", "汇总", "说明", "注:", "温馨提示", "打印时间",
     "Total", "TOTAL",
 )  # fmt: skip
 CURRENCY_NAMES = {
@@ -58,8 +60,10 @@ DEBIT_WORDS = {
 # it, the unsigned amounts of such a file would all read as money in.
 DIRECTION_HEADERS = (
     "借贷标志", "借贷方向", "借贷标识", "借贷", "收支标志", "收支方向", "收支", "收/支", "收付标志",
-    "交易方向", "资金方向", "资金流向", "credit/debit", "debit/credit", "dr/cr", "cr/dr",
+    "收支类型", "借贷类型", "收付方向", "记账方向", "交易方向", "资金方向", "资金流向", "credit/debit",
+    "debit/credit", "dr/cr", "cr/dr", "d/c", "c/d",
 )  # fmt: skip
+EXCEL_EPOCH = date(1899, 12, 30)
 COMMON_DATES = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y年%m月%d日", "%Y.%m.%d")
 # A label above the header, alone in its cell (the value in the next) or followed by ':'.
 _ACCOUNT_LABEL = re.compile(
@@ -271,6 +275,8 @@ def parse_day(text: str, profile: Profile) -> date:
     value = unicodedata.normalize("NFKC", text).strip()
     # A time part after the date: "2024-01-02 10:11:12", "2024-01-02T10:11", "2024年1月2日 10:00".
     value = re.split(r"[ T]", value, maxsplit=1)[0] if re.match(r"^\d", value) else value
+    if re.fullmatch(r"[2-7]\d{4}", value):  # a spreadsheet's day number (45292 = 2024-01-01)
+        return business_date(EXCEL_EPOCH + timedelta(days=int(value)))
     for form in [*filter(None, profile.date_format.split(";")), *COMMON_DATES]:
         try:
             return business_date(datetime.strptime(value, form).date())  # noqa: DTZ007 - a date only
@@ -326,6 +332,11 @@ def split_name_account(text: str) -> tuple[str, str]:
     return " ".join(name.split()), match.group(1)
 
 
+def is_page_break(cells: list[str]) -> bool:
+    first = unicodedata.normalize("NFKC", next((c for c in cells if c), ""))
+    return any(marker in first[:12] for marker in PAGE_MARKERS)
+
+
 def is_footer(cells: list[str]) -> bool:
     first = unicodedata.normalize("NFKC", next((c for c in cells if c), ""))
     return any(first.startswith(marker) or marker in first[:12] for marker in FOOTER_MARKERS)
@@ -350,7 +361,10 @@ def parse_table(path: Path, data: bytes, profile: Profile, *, rows: Rows | None 
         filled = [cells[i] for i in found if i < len(cells) and cells[i]]
         return filled[0] if filled else ""
 
+    header_keys = [header_key(c) for c in headers]
     for line, cells in rows[layout.header_index + 1 :]:
+        if is_page_break(cells) or [header_key(c) for c in cells] == header_keys:
+            continue  # a page's subtotal, or the header repeated on the next page
         if is_footer(cells):
             break
         column = ""
