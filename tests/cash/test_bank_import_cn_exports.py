@@ -395,3 +395,19 @@ def test_pages_subtotals_and_repeated_headers_do_not_end_the_table(db, tmp_path)
         (date(2024, 1, 1), "credit", Decimal("100.00")),
         (date(2024, 1, 3), "debit", Decimal("40.50")),
     ]
+
+
+def test_dates_run_into_their_times_and_numeric_currency_codes(db, tmp_path):
+    path = tmp_path / "corporate.csv"
+    path.write_text(
+        "交易时间,币种,借方发生额,贷方发生额,对方单位,用途\n"
+        "2024-01-02-10.11.12.000000,156,,500.00,子公司,预收 YS-1\n"
+        "20240103101112,840,20.00,,丑公司,服务费\n",
+        "utf-8",
+    )
+    bank_statement_import(path=path)
+    lines = [
+        (line.booking_date, line.currency, line.direction)
+        for line in BankLine.objects.order_by("booking_date")
+    ]
+    assert lines == [(date(2024, 1, 2), "CNY", "credit"), (date(2024, 1, 3), "USD", "debit")]

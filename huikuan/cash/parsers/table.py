@@ -49,6 +49,8 @@ CURRENCY_NAMES = {
     "人民币": "CNY", "人民币元": "CNY", "RMB": "CNY", "元": "CNY", "美元": "USD", "港币": "HKD",
     "港元": "HKD", "欧元": "EUR", "日元": "JPY", "英镑": "GBP", "澳元": "AUD", "澳大利亚元": "AUD",
     "加元": "CAD", "加拿大元": "CAD", "新加坡元": "SGD", "瑞士法郎": "CHF", "新西兰元": "NZD",
+    # ISO 4217 numeric codes, as some banks' systems write them.
+    "156": "CNY", "344": "HKD", "840": "USD", "978": "EUR", "392": "JPY", "826": "GBP",
 }  # fmt: skip
 CREDIT_WORDS = {
     "credit", "cr", "c", "crdt", "in", "贷", "贷方", "收", "收入", "入", "来账", "+", "存入", "转入", "入账",
@@ -64,6 +66,9 @@ DIRECTION_HEADERS = (
     "debit/credit", "dr/cr", "cr/dr", "d/c", "c/d",
 )  # fmt: skip
 EXCEL_EPOCH = date(1899, 12, 30)
+_DATE_THEN_TIME = re.compile(
+    r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})[-.:]\d{1,2}[.:]\d{2}|^(\d{4})(\d{2})(\d{2})\d{4,6}$"
+)
 COMMON_DATES = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y年%m月%d日", "%Y.%m.%d")
 # A label above the header, alone in its cell (the value in the next) or followed by ':'.
 _ACCOUNT_LABEL = re.compile(
@@ -284,6 +289,13 @@ def parse_day(text: str, profile: Profile) -> date:
             if "between" in str(error):
                 raise
             continue
+    # A date run into its time: 2024-01-02-10.11.12.000000, 20240102103000.
+    if found := _DATE_THEN_TIME.match(value):
+        try:
+            return business_date(date(*(int(part) for part in found.groups() if part)))
+        except ValueError as error:
+            if "between" in str(error):
+                raise
     raise ValueError(_("not a date in a form the profile knows (%(forms)s)") % {"forms": profile.date_format})
 
 
@@ -302,7 +314,7 @@ def currency_of(text: str, fallback: str) -> str:
 
 def currency_named(text: str) -> str:
     """The currency a text names (人民币活期, 001 活期储蓄存款 港币 现汇), or ''."""
-    names = [name for name in CURRENCY_NAMES if len(name) > 1 and name in text]
+    names = [name for name in CURRENCY_NAMES if len(name) > 1 and not name.isdigit() and name in text]
     return CURRENCY_NAMES[max(names, key=len)] if names else ""
 
 
