@@ -411,3 +411,17 @@ def test_dates_run_into_their_times_and_numeric_currency_codes(db, tmp_path):
         for line in BankLine.objects.order_by("booking_date")
     ]
     assert lines == [(date(2024, 1, 2), "CNY", "credit"), (date(2024, 1, 3), "USD", "debit")]
+
+
+def test_amounts_without_sign_or_direction_are_refused_saying_what_is_missing(db, tmp_path):
+    """A card statement listing purchases and refunds alike as 'CNY 12.00'."""
+    path = tmp_path / "card.csv"
+    path.write_text(
+        "信用卡账单\n交易日期,记账日期,交易说明,入账币种/金额\n2025-01-10,2025-01-10,退货 商户,CNY 12.00\n",
+        "utf-8",
+    )
+    with pytest.raises(InputRejected) as refused:
+        bank_statement_import(path=path)
+    assert refused.value.errors[0].line == 2
+    assert "no amounts a profile can read" in refused.value.errors[0].reason
+    assert not BankLine.objects.exists()

@@ -505,4 +505,24 @@ def best_profile(path: Path, data: bytes, profiles: list[Profile]) -> tuple[Prof
         score = (layout.score, named)
         if best is None or score > best[0]:
             best = (score, profile, rows)
+    if best is None:
+        _refuse_without_amounts(path, cache, profiles)
     return (best[1], best[2]) if best else None
+
+
+def _refuse_without_amounts(path: Path, cache: dict[tuple[str, str], Rows], profiles: list[Profile]) -> None:
+    """A header with a date column the profiles know but no amounts they can read: say so."""
+    dates = {header_key(h) for profile in profiles for h in profile.headers("date")}
+    for rows in cache.values():
+        for line, cells in rows[:HEADER_SEARCH_ROWS]:
+            if any(header_key(c) in dates for c in cells):
+                raise refuse_file(
+                    path.name,
+                    _(
+                        "the header row has a date column but no amounts a profile can read: money in"
+                        " and money out columns (收入/支出, 贷方发生额/借方发生额 …), one signed amount"
+                        " (交易金额, 金额 …), or an amount and a 借贷 column; choose a profile with"
+                        " --profile or save one for this export"
+                    ),
+                    line=line,
+                )
