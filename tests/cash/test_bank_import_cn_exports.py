@@ -425,3 +425,16 @@ def test_amounts_without_sign_or_direction_are_refused_saying_what_is_missing(db
     assert refused.value.errors[0].line == 2
     assert "no amounts a profile can read" in refused.value.errors[0].reason
     assert not BankLine.objects.exists()
+
+
+def test_an_app_export_with_a_money_in_or_out_column(db, tmp_path):
+    path = tmp_path / "app.csv"
+    path.write_text(
+        "账单日期,交易金额,支出/收入,账户余额,交易方式,备注\n"
+        "2024-02-01,300.00,收入,1300.00,转账,寅公司 货款\n"
+        "2024-02-02,20.00,支出,1280.00,快捷支付,午餐\n",
+        "utf-8",
+    )
+    bank_statement_import(path=path)
+    lines = {line.memo: (line.direction, line.amount) for line in BankLine.objects.all()}
+    assert lines == {"寅公司 货款": ("credit", Decimal("300.00")), "午餐": ("debit", Decimal("20.00"))}

@@ -62,6 +62,7 @@ DEBIT_WORDS = {
 # it, the unsigned amounts of such a file would all read as money in.
 DIRECTION_HEADERS = (
     "借贷标志", "借贷方向", "借贷标识", "借贷", "收支标志", "收支方向", "收支", "收/支", "收付标志",
+    "支出/收入", "收入/支出",
     "收支类型", "借贷类型", "收付方向", "记账方向", "交易方向", "资金方向", "资金流向", "credit/debit",
     "debit/credit", "dr/cr", "cr/dr", "d/c", "c/d",
 )  # fmt: skip
