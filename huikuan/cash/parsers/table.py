@@ -1,9 +1,13 @@
 """Bank exports in CSV, XLS or XLSX, read through a profile (:mod:`huikuan.cash.profiles`).
 
-The header row is found by the profile's column names (preamble rows such as 卡号/账号/币种
-come before it and are read for the account and currency); footer rows (合计, 以上数据仅供参考 …)
-end the table. Cells are trimmed of spaces and tabs. Spreadsheets are read by the ledger's
-bounded reader (a child process with a memory ceiling, the import limits).
+The header row is found by the profile's column names, compared with full-width forms, spaces
+and case ignored (preamble rows such as 卡号/账号/币种 come before it and are read for the account
+and currency); footer rows (合计, 以上数据仅供参考 …) end the table, page subtotals and repeated
+headers are skipped. Cells are trimmed of spaces and tabs; placeholders (--, ****) are empty.
+A direction column (借贷, 收支 …) and the common Chinese names of the memo, payer and reference
+columns are found even when the profile names none. Spreadsheets are read by the ledger's
+bounded reader (a child process with a memory ceiling, the import limits); an "xls" that is
+an HTML table or tab-separated text is read as such.
 """
 
 from __future__ import annotations
