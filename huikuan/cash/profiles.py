@@ -49,6 +49,12 @@ class Profile:
     date_format: str = "%Y-%m-%d"
     currency: str = ""
     builtin: bool = False
+    # A card statement's signed amounts are the card holder's: positive is money spent.
+    card_statement: bool = False
+    # How the bank names itself in the rows above the header: the tie-breaker between profiles.
+    bank_names: tuple[str, ...] = ()
+    # Used only when no other profile fits the file.
+    last_resort: bool = False
     label: str = ""
     notes: list[str] = field(default_factory=list)
 
@@ -65,6 +71,49 @@ def _columns(mapping: dict[str, Any]) -> dict[str, list[str]]:
     return {
         key: [value] if isinstance(value, str) else list(value) for key, value in mapping.items() if value
     }
+
+
+# Headers many Chinese banks share (personal and corporate exports alike); each built-in
+# profile adds its bank's own. The first header a file holds is the one read. Dates, amounts
+# and memo columns stay each bank's own, so that the profile fitting a file best is its bank's.
+_REFERENCE = [
+    "交易流水号",
+    "流水号",
+    "业务流水号",
+    "核心流水号",
+    "会计流水号",
+    "交易序号",
+    "凭证号",
+    "日志号",
+]
+_PAYER_NAME = [
+    "对方户名", "对方账户名称", "对方账户名", "对方名称", "对方单位名称", "对方单位", "对方姓名",
+    "收(付)方名称", "付款人名称", "对手户名", "对手信息",
+]  # fmt: skip
+_PAYER_ACCOUNT = [
+    "对方账号", "对方账户", "对方卡号/账号", "对方卡号", "对方帐号", "收(付)方帐号", "收(付)方账号",
+    "付款人账号", "对手账号",
+]  # fmt: skip
+_CURRENCY = ["币种", "币别", "交易币种", "记账币种", "货币", "交易货币"]
+
+_MEMO = [
+    "摘要", "交易摘要", "用途", "交易用途", "附言", "交易附言", "备注", "客户摘要", "交易说明", "交易描述",
+    "摘要说明", "备注信息", "汇款附言",
+]  # fmt: skip
+# Read when a profile names none of its own headers for the field (they do not count towards
+# which profile fits best), so that a bank's new column name does not lose the memo or payer.
+COMMON_HEADERS = {
+    "reference": [*_REFERENCE, "结算号", "交易参考号", "银行流水号"],
+    "payer_name": _PAYER_NAME,
+    "payer_account": _PAYER_ACCOUNT,
+    "memo": _MEMO,
+    "currency": _CURRENCY,
+    "value_date": ["起息日", "起息日期"],
+}
+
+
+def _with(own: list[str], shared: list[str]) -> list[str]:
+    return list(dict.fromkeys([*own, *shared]))
 
 
 BUILTIN: dict[str, Profile] = {
@@ -92,16 +141,17 @@ BUILTIN: dict[str, Profile] = {
         ),
         Profile(
             name="icbc",
+            bank_names=("工商银行", "ICBC", "Industrial and Commercial Bank"),
             label="工商银行 ICBC",
             columns=_columns(
                 {
-                    "reference": ["交易流水号", "流水号", "凭证号"],
+                    "reference": _REFERENCE,
                     "date": ["交易日期", "记账日期"],
                     "credit": ["记账金额(收入)", "交易金额(收入)", "贷方发生额", "收入金额", "收入"],
                     "debit": ["记账金额(支出)", "交易金额(支出)", "借方发生额", "支出金额", "支出"],
                     "currency": ["记账币种", "交易币种", "币种"],
-                    "payer_name": ["对方户名", "对方单位名称", "对方账户名称"],
-                    "payer_account": ["对方账户", "对方账号"],
+                    "payer_name": _PAYER_NAME,
+                    "payer_account": _PAYER_ACCOUNT,
                     "memo": ["摘要", "用途", "附言", "交易详情", "交易场所"],
                 }
             ),
@@ -111,18 +161,19 @@ BUILTIN: dict[str, Profile] = {
         ),
         Profile(
             name="cmb",
+            bank_names=("招商银行", "China Merchants Bank"),
             label="招商银行 CMB",
             columns=_columns(
                 {
-                    "reference": ["流水号", "交易流水号"],
+                    "reference": _with(["流水号", "交易流水号"], _REFERENCE),
                     "date": ["记账日期", "交易日", "交易日期"],
                     "amount": ["交易金额"],
                     "credit": ["贷方金额", "收入金额"],
                     "debit": ["借方金额", "支出金额"],
                     "currency": ["货币", "币种"],
                     # CMB writes the other party as one cell: name followed by its account.
-                    "payer_name": ["对手信息", "收(付)方名称", "对方户名"],
-                    "payer_account": ["收(付)方帐号", "收(付)方账号", "对方账号"],
+                    "payer_name": _with(["对手信息", "收(付)方名称"], _PAYER_NAME),
+                    "payer_account": _with(["收(付)方帐号", "收(付)方账号"], _PAYER_ACCOUNT),
                     "memo": ["交易摘要", "摘要", "客户摘要", "用途"],
                 }
             ),
@@ -132,17 +183,20 @@ BUILTIN: dict[str, Profile] = {
         ),
         Profile(
             name="ccb",
+            bank_names=("建设银行", "China Construction Bank"),
             label="建设银行 CCB",
             columns=_columns(
                 {
-                    "reference": ["交易流水号", "账户明细编号-交易流水号", "流水号"],
+                    "reference": _with(["交易流水号", "账户明细编号-交易流水号"], _REFERENCE),
                     "date": ["交易日期", "记账日"],
                     "credit": ["收入", "贷方发生额（收入）", "贷方发生额"],
                     "debit": ["支出", "借方发生额（支取）", "借方发生额"],
-                    "currency": ["币种"],
-                    "payer_name": ["对方户名", "对方户名/对方名称"],
-                    "payer_account": ["对方账号"],
-                    "memo": ["摘要", "备注", "交易地点"],
+                    # The CSV download: one signed 交易金额, 币别, the other party in one cell.
+                    "amount": ["交易金额"],
+                    "currency": ["币种", "币别"],
+                    "payer_name": _with(["对方户名", "对方户名/对方名称", "对方账号与户名"], _PAYER_NAME),
+                    "payer_account": _PAYER_ACCOUNT,
+                    "memo": ["摘要", "备注", "交易地点", "交易地点/附言"],
                 }
             ),
             amount_layout=AmountLayout.SPLIT,
@@ -152,18 +206,21 @@ BUILTIN: dict[str, Profile] = {
         ),
         Profile(
             name="boc",
+            bank_names=("中国银行", "Bank of China"),
             label="中国银行 Bank of China",
             columns=_columns(
                 {
-                    "reference": ["交易流水号", "流水号"],
-                    "date": ["交易日期", "记账日期"],
-                    "amount": ["交易金额"],
-                    "credit": ["收入金额", "贷方发生额"],
-                    "debit": ["支出金额", "借方发生额"],
-                    "currency": ["币种", "交易货币"],
-                    "payer_name": ["对方户名", "对方账户名称", "付款人名称"],
-                    "payer_account": ["对方账号", "对方账户", "付款人账号"],
-                    "memo": ["摘要", "附言", "用途"],
+                    "reference": _REFERENCE,
+                    # 交易日/银行记账日 and 存入/支出: the card statement's columns.
+                    "date": ["交易日期", "记账日期", "交易日"],
+                    "value_date": ["银行记账日"],
+                    "amount": ["交易金额", "金额"],
+                    "credit": ["收入金额", "贷方发生额", "存入"],
+                    "debit": ["支出金额", "借方发生额", "支出"],
+                    "currency": ["币种", "币别", "交易货币"],
+                    "payer_name": _with(["对方账户名"], _PAYER_NAME),
+                    "payer_account": _with(["对方卡号/账号"], _PAYER_ACCOUNT),
+                    "memo": ["摘要", "交易名称", "附言", "用途", "交易描述"],
                 }
             ),
             amount_layout=AmountLayout.SIGNED,
@@ -172,18 +229,19 @@ BUILTIN: dict[str, Profile] = {
         ),
         Profile(
             name="abc",
+            bank_names=("农业银行", "Agricultural Bank"),
             label="农业银行 ABC",
             columns=_columns(
                 {
-                    "reference": ["交易流水号", "流水号", "日志号"],
-                    "date": ["交易日期", "交易时间", "记账日期"],
+                    "reference": _with(["交易流水号", "流水号", "日志号"], _REFERENCE),
+                    "date": ["交易日期", "记账日期", "交易时间"],
                     "credit": ["收入金额", "贷方发生额", "收入"],
                     "debit": ["支出金额", "借方发生额", "支出"],
                     "amount": ["交易金额"],
                     "currency": ["币种", "交易币种"],
-                    "payer_name": ["对方户名", "对方账户名称", "对方名称"],
-                    "payer_account": ["对方账号", "对方账户"],
-                    "memo": ["交易用途", "摘要", "附言", "备注"],
+                    "payer_name": _with(["对方户名", "对手信息"], _PAYER_NAME),
+                    "payer_account": _PAYER_ACCOUNT,
+                    "memo": ["交易用途", "摘要", "交易摘要", "附言", "交易附言", "备注"],
                 }
             ),
             amount_layout=AmountLayout.SPLIT,
@@ -192,22 +250,155 @@ BUILTIN: dict[str, Profile] = {
         ),
         Profile(
             name="bocom",
+            bank_names=("交通银行", "Bank of Communications"),
             label="交通银行 BOCOM",
             columns=_columns(
                 {
-                    "reference": ["交易流水号", "流水号", "会计流水号"],
+                    "reference": _REFERENCE,
                     "date": ["交易日期", "记账日期"],
                     "amount": ["发生额", "交易金额"],
-                    "direction": ["借贷标志", "借贷方向", "收支标志"],
+                    "direction": ["借贷标志", "借贷", "借贷方向", "收支标志"],
+                    "credit": ["贷方发生额", "收入金额"],
+                    "debit": ["借方发生额", "支出金额"],
                     "currency": ["币种"],
-                    "payer_name": ["对方户名", "对方账户名称"],
-                    "payer_account": ["对方账号", "对方账户"],
-                    "memo": ["摘要", "附言", "用途", "备注"],
+                    "payer_name": _PAYER_NAME,
+                    "payer_account": _PAYER_ACCOUNT,
+                    "memo": ["摘要", "交易类型", "附言", "用途", "备注"],
                 }
             ),
             amount_layout=AmountLayout.DIRECTION,
             currency="CNY",
             builtin=True,
+        ),
+        Profile(
+            name="cib",
+            bank_names=("兴业银行", "Industrial Bank"),
+            label="兴业银行 CIB",
+            columns=_columns(
+                {
+                    "reference": _REFERENCE,
+                    # 交易时间 holds the date and the time; 记账日 the booking date.
+                    "date": ["交易时间", "记账日"],
+                    "credit": ["收入", "收入金额", "贷方发生额"],
+                    "debit": ["支出", "支出金额", "借方发生额"],
+                    "currency": _CURRENCY,
+                    "payer_name": _PAYER_NAME,
+                    "payer_account": _PAYER_ACCOUNT,
+                    "memo": ["摘要", "用途", "备注"],
+                }
+            ),
+            amount_layout=AmountLayout.SPLIT,
+            currency="CNY",
+            builtin=True,
+        ),
+        Profile(
+            name="spdb",
+            bank_names=("浦发银行", "浦东发展银行", "SPD Bank"),
+            label="浦发银行 SPDB",
+            columns=_columns(
+                {
+                    "reference": _REFERENCE,
+                    "date": ["交易日期", "交易时间", "交易日期时间", "记账日期"],
+                    "credit": ["存入金额", "存入", "收入金额", "贷方发生额"],
+                    "debit": ["取出金额", "支取金额", "取出", "支出金额", "借方发生额"],
+                    "currency": _CURRENCY,
+                    "payer_name": _PAYER_NAME,
+                    "payer_account": _PAYER_ACCOUNT,
+                    "memo": ["交易摘要", "摘要", "附言", "用途", "备注"],
+                }
+            ),
+            amount_layout=AmountLayout.SPLIT,
+            currency="CNY",
+            builtin=True,
+        ),
+        Profile(
+            name="cgb_credit",
+            bank_names=("广发银行", "广发卡"),
+            label="广发银行信用卡 CGB credit card",
+            columns=_columns(
+                {
+                    "date": ["交易日期"],
+                    "value_date": ["入账日期"],
+                    "amount": ["入账金额"],
+                    "currency": ["入账货币"],
+                    "memo": ["交易摘要"],
+                }
+            ),
+            amount_layout=AmountLayout.SIGNED,
+            card_statement=True,
+            currency="CNY",
+            builtin=True,
+        ),
+        Profile(
+            name="hsbc_hk",
+            bank_names=("HSBC", "汇丰"),
+            label="HSBC Hong Kong 香港汇丰",
+            columns=_columns(
+                {
+                    "date": ["Transaction date", "Date"],
+                    "value_date": ["Post date"],
+                    "amount": ["Billing amount"],
+                    "direction": ["Credit / Debit"],
+                    "currency": ["Billing currency"],
+                    "memo": ["Description"],
+                }
+            ),
+            amount_layout=AmountLayout.SIGNED,
+            date_format="%d/%m/%Y",
+            currency="HKD",
+            builtin=True,
+        ),
+        Profile(
+            name="cn_generic",
+            label="其他银行 Other Chinese banks",
+            columns=_columns(
+                {
+                    "reference": COMMON_HEADERS["reference"],
+                    "date": [
+                        "交易日期",
+                        "记账日期",
+                        "业务日期",
+                        "入账日期",
+                        "交易日",
+                        "记账日",
+                        "日期",
+                        "交易时间",
+                        "记账时间",
+                        "账单日期",
+                    ],
+                    "credit": [
+                        "贷方发生额",
+                        "贷方金额",
+                        "收入金额",
+                        "收入",
+                        "存入金额",
+                        "存入",
+                        "转入金额",
+                        "来账金额",
+                        "贷方",
+                    ],
+                    "debit": [
+                        "借方发生额",
+                        "借方金额",
+                        "支出金额",
+                        "支出",
+                        "取出金额",
+                        "支取金额",
+                        "转出金额",
+                        "往账金额",
+                        "借方",
+                    ],
+                    "amount": ["交易金额", "发生额", "金额"],
+                    "currency": _CURRENCY,
+                    "payer_name": _PAYER_NAME,
+                    "payer_account": _PAYER_ACCOUNT,
+                    "memo": _MEMO,
+                }
+            ),
+            amount_layout=AmountLayout.SPLIT,
+            currency="CNY",
+            builtin=True,
+            last_resort=True,
         ),
     )
 }

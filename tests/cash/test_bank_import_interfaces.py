@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 from huikuan.accounts.roles import AUDITOR, CFO, COLLECTOR
 from huikuan.accounts.services import user_create, user_token
 from huikuan.cash.models import BankLine, BankProfile
+from huikuan.cash.profiles import BUILTIN
 
 BANK = Path(__file__).resolve().parent.parent / "fixtures" / "bank"
 
@@ -63,7 +64,7 @@ def test_the_cli_saves_and_lists_a_profile(db, huikuan, tmp_path):
         "created": True,
     }
     names = [p["name"] for p in huikuan("bank", "profile", "list", "--json").json()]
-    assert names == ["canonical", "icbc", "cmb", "ccb", "boc", "abc", "bocom", "mybank"]
+    assert names == [*BUILTIN, "mybank"]
     assert BankProfile.objects.get().columns == {"date": "日期", "amount": "金额"}
 
 

@@ -93,8 +93,9 @@ def test_a_csv_with_bad_rows_lists_each_with_line_and_column_and_imports_nothing
         encoding="utf-8",
     )
     errors = refused(bad).errors
-    assert [(e.line, e.column) for e in errors] == [(3, "date"), (4, "amount"), (5, "amount")]
+    assert [(e.line, e.column) for e in errors] == [(3, "date"), (4, "amount"), (5, "direction")]
     assert "neither credit nor debit" in errors[2].reason
+    assert errors[2].value == "sideways"
 
 
 def test_a_file_no_profile_fits_asks_for_one(db, tmp_path):

@@ -1,9 +1,13 @@
 """Bank exports in CSV, XLS or XLSX, read through a profile (:mod:`huikuan.cash.profiles`).
 
-The header row is found by the profile's column names (preamble rows such as 卡号/账号/币种
-come before it and are read for the account and currency); footer rows (合计, 以上数据仅供参考 …)
-end the table. Cells are trimmed of spaces and tabs. Spreadsheets are read by the ledger's
-bounded reader (a child process with a memory ceiling, the import limits).
+The header row is found by the profile's column names, compared with full-width forms, spaces
+and case ignored (preamble rows such as 卡号/账号/币种 come before it and are read for the account
+and currency); footer rows (合计, 以上数据仅供参考 …) end the table, page subtotals and repeated
+headers are skipped. Cells are trimmed of spaces and tabs; placeholders (--, ****) are empty.
+A direction column (借贷, 收支 …) and the common Chinese names of the memo, payer and reference
+columns are found even when the profile names none. Spreadsheets are read by the ledger's
+bounded reader (a child process with a memory ceiling, the import limits); an "xls" that is
+an HTML table or tab-separated text is read as such.
 """
 
 from __future__ import annotations
@@ -11,8 +15,10 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -30,29 +36,74 @@ from huikuan.cash.parsers.base import (
     reference,
     refuse_file,
 )
-from huikuan.cash.profiles import Profile
+from huikuan.cash.profiles import COMMON_HEADERS, Profile
 from huikuan.core.errors import InputRejected
 from huikuan.core.money import is_whole_cents
 from huikuan.ledger.imports.limits import import_limits, limit_refused
 from huikuan.ledger.imports.reading import SPREADSHEET_SUFFIXES, decode_text, read_table
 
 HEADER_SEARCH_ROWS = 50
-FOOTER_MARKERS = ("以上数据", "仅供参考", "合计", "总计", "小计", "汇总", "本页", "Total", "TOTAL")
+# Rows between pages (本页小计, 承前页 …): skipped, the table goes on after them.
+PAGE_MARKERS = ("本页", "小计", "承前页", "过次页", "接上页")
+FOOTER_MARKERS = (
+    "以上数据", "仅供参考", "合计", "总计", "汇总", "说明", "注:", "温馨提示", "打印时间",
+    "Total", "TOTAL",
+)  # fmt: skip
 CURRENCY_NAMES = {
-    "人民币": "CNY", "RMB": "CNY", "元": "CNY", "美元": "USD", "港币": "HKD", "港元": "HKD",
-    "欧元": "EUR", "日元": "JPY", "英镑": "GBP", "澳元": "AUD", "加元": "CAD", "新加坡元": "SGD",
+    "人民币": "CNY", "人民币元": "CNY", "RMB": "CNY", "元": "CNY", "美元": "USD", "港币": "HKD",
+    "港元": "HKD", "欧元": "EUR", "日元": "JPY", "英镑": "GBP", "澳元": "AUD", "澳大利亚元": "AUD",
+    "加元": "CAD", "加拿大元": "CAD", "新加坡元": "SGD", "瑞士法郎": "CHF", "新西兰元": "NZD",
+    # ISO 4217 numeric codes, as some banks' systems write them.
+    "156": "CNY", "344": "HKD", "840": "USD", "978": "EUR", "392": "JPY", "826": "GBP",
 }  # fmt: skip
-CREDIT_WORDS = {"credit", "cr", "c", "crdt", "in", "贷", "贷方", "收", "收入", "入", "来账", "+"}
-DEBIT_WORDS = {"debit", "dr", "d", "dbit", "out", "借", "借方", "支", "支出", "出", "往账", "-"}
+CREDIT_WORDS = {
+    "credit", "cr", "c", "crdt", "in", "贷", "贷方", "收", "收入", "入", "来账", "+", "存入", "转入", "入账",
+}  # fmt: skip
+DEBIT_WORDS = {
+    "debit", "dr", "d", "dbit", "out", "借", "借方", "支", "支出", "出", "往账", "-", "支取", "取出", "转出",
+}  # fmt: skip
+# A column saying which way the money went, looked for when the profile names none: without
+# it, the unsigned amounts of such a file would all read as money in.
+DIRECTION_HEADERS = (
+    "借贷标志", "借贷方向", "借贷标识", "借贷", "收支标志", "收支方向", "收支", "收/支", "收付标志",
+    "支出/收入", "收入/支出",
+    "收支类型", "借贷类型", "收付方向", "记账方向", "交易方向", "资金方向", "资金流向", "credit/debit",
+    "debit/credit", "dr/cr", "cr/dr", "d/c", "c/d",
+)  # fmt: skip
+EXCEL_EPOCH = date(1899, 12, 30)
+_DATE_THEN_TIME = re.compile(
+    r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})[-.:]\d{1,2}[.:]\d{2}|^(\d{4})(\d{2})(\d{2})\d{4,6}$"
+)
 COMMON_DATES = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y年%m月%d日", "%Y.%m.%d")
-_ACCOUNT_LABEL = re.compile(r"^(?:账号|卡号|账户|帐号|账户号码|Account)[:：]?\s*(.*)$")
-_CURRENCY_LABEL = re.compile(r"^(?:币种|货币|Currency)[:：]?\s*(.*)$")
-_NAME_THEN_ACCOUNT = re.compile(r"^(.*?)\s*(\d{8,}|\d+\*+\d+)$")
+# A label above the header, alone in its cell (the value in the next) or followed by ':'.
+_ACCOUNT_LABEL = re.compile(
+    r"^(?:账号|卡号|账户|帐号|账户号码|账户账号|帐户账号|卡号/账号|银行账号|查询账号|本方账号|客户账号"
+    r"|Account(?:No\.?|Number)?|Account/CardNo\.?)"
+    r"(?:[:：](.*))?$",
+    re.IGNORECASE,
+)
+_CURRENCY_LABEL = re.compile(r"^(?:币种|币别|货币|卡内账户|子账户|Currency)(?:[:：](.*))?$", re.IGNORECASE)
+_ACCOUNT_NUMBER = re.compile(r"^[0-9*xX][0-9*xX -]{5,}$")
+# An account number inside a cell that also holds the name (对手信息, 对方账号与户名).
+_ACCOUNT_IN_TEXT = re.compile(r"(?<![\d*])(\d[\d*]{6,}\d)(?![\d*])")
+# Cells a bank fills with dashes or stars to say "nothing here".
+_PLACEHOLDER = re.compile(r"^[-—－*＊/_.]+$")
 Rows = list[tuple[int, list[str]]]
 
 
 def cell(value: str) -> str:
-    return value.replace("\t", " ").replace("\u3000", " ").strip()
+    return value.replace("\t", " ").replace("\u3000", " ").replace("\ufeff", "").strip()
+
+
+def header_key(text: str) -> str:
+    """A header as compared: full-width forms made plain, spaces out, case and a unit suffix ignored."""
+    key = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).lower()
+    return re.sub(r"\((?:元|人民币|rmb|cny)\)$", "", key)
+
+
+def text_value(value: str) -> str:
+    """A text cell, or '' where the bank wrote a placeholder (--, ****, /)."""
+    return "" if _PLACEHOLDER.match(value) else value
 
 
 def _decode(data: bytes, encoding: str, file_name: str) -> str:
@@ -68,39 +119,82 @@ def _decode(data: bytes, encoding: str, file_name: str) -> str:
 
 
 def read_rows(path: Path, data: bytes, profile: Profile) -> Rows:
-    """Every non-empty row with its line number, cells trimmed, within the import limits."""
-    if path.suffix.lower() in SPREADSHEET_SUFFIXES:
+    """Every non-empty row with its line number, cells trimmed, within the import limits.
+
+    A ``.xls`` that is not a workbook (banks often save an HTML table or tab-separated text
+    under that name) is read as what it is."""
+    if path.suffix.lower() in SPREADSHEET_SUFFIXES and data.startswith((_OLE2, _ZIP)):
         table = read_table(path)
         rows = [(1, table.headers), *table.rows]
         return [(n, [cell(c) for c in cells]) for n, cells in rows if any(c.strip() for c in cells)]
-    limits = import_limits()
     text = _decode(data, profile.encoding, path.name)
+    if re.search(r"<table[\s>]", text[:65536], re.IGNORECASE):
+        try:
+            return _bounded(path, _html_rows(text))
+        except ValueError as error:
+            raise refuse_file(
+                path.name, _("not a readable HTML table: %(reason)s") % {"reason": error}
+            ) from None
     delimiter = profile.delimiter if profile.delimiter not in ("\\t", "tab") else "\t"
+    if delimiter == "," and not _has_columns(text, ","):
+        # No line has a second comma-separated column: a tab- or semicolon-separated export.
+        delimiter = next((d for d in ("\t", ";", "|") if _has_columns(text, d)), ",")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows: Rows = []
-    previous = csv.field_size_limit(limits.max_cell_chars)
+    previous = csv.field_size_limit(import_limits().max_cell_chars)
     try:
-        for cells in reader:
-            if len(rows) > limits.max_rows:
-                raise limit_refused(
-                    _("it has more than %(limit)s rows") % {"limit": f"{limits.max_rows:,}"},
-                    file_name=path.name,
-                )
-            if len(cells) > limits.max_columns and any(c.strip() for c in cells[limits.max_columns :]):
-                raise limit_refused(
-                    _("line %(line)s has more than %(limit)s columns")
-                    % {"line": reader.line_num, "limit": limits.max_columns},
-                    file_name=path.name,
-                )
-            if any(c.strip() for c in cells):
-                rows.append((reader.line_num, [cell(c) for c in cells]))
+        return _bounded(path, ((reader.line_num, cells) for cells in reader))
     except csv.Error as error:
         raise refuse_file(
             path.name, _("not a readable CSV file: %(reason)s") % {"reason": error}, line=reader.line_num
         ) from None
     finally:
         csv.field_size_limit(previous)
-    return rows
+
+
+_OLE2 = b"\xd0\xcf\x11\xe0"  # an Excel 97 workbook
+_ZIP = b"PK\x03\x04"  # an Office Open XML or OpenDocument workbook
+
+
+def _has_columns(text: str, delimiter: str) -> bool:
+    head = text[:65536].splitlines()[:HEADER_SEARCH_ROWS]
+    try:
+        return any(len(cells) > 2 for cells in csv.reader(head, delimiter=delimiter))
+    except csv.Error:
+        return False
+
+
+def _html_rows(text: str) -> Iterator[tuple[int, list[str]]]:
+    """The rows of the HTML tables, numbered from 1; nothing is fetched, scripts are dropped."""
+    from lxml import etree, html
+
+    parser = html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True)
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)  # lxml takes no encoding declaration in a str
+    try:
+        document = html.document_fromstring(text, parser=parser)
+    except (etree.LxmlError, ValueError) as error:
+        raise ValueError(str(error)) from None
+    for number, row in enumerate(document.iter("tr"), start=1):
+        yield number, [c.text_content() for c in row if c.tag in ("td", "th")]
+
+
+def _bounded(path: Path, rows: Iterable[tuple[int, list[str]]]) -> Rows:
+    limits = import_limits()
+    kept: Rows = []
+    for line, cells in rows:
+        if len(kept) > limits.max_rows:
+            raise limit_refused(
+                _("it has more than %(limit)s rows") % {"limit": f"{limits.max_rows:,}"},
+                file_name=path.name,
+            )
+        if len(cells) > limits.max_columns and any(c.strip() for c in cells[limits.max_columns :]):
+            raise limit_refused(
+                _("line %(line)s has more than %(limit)s columns")
+                % {"line": line, "limit": limits.max_columns},
+                file_name=path.name,
+            )
+        if any(c.strip() for c in cells):
+            kept.append((line, [cell(c) for c in cells]))
+    return kept
 
 
 @dataclass
@@ -111,7 +205,7 @@ class Layout:
     header_index: int
     positions: dict[str, list[int]]
     amount_layout: str
-    # How many of the profile's headers the row holds: the best-fitting profile holds most.
+    # How many of the profile's fields the row holds: the best-fitting profile holds most.
     score: int = 0
 
 
@@ -120,17 +214,30 @@ def find_layout(rows: Rows, profile: Profile) -> Layout | None:
     for index, (line, cells) in enumerate(rows[: HEADER_SEARCH_ROWS + profile.skip_rows]):
         if line <= profile.skip_rows:
             continue
-        normalised = [re.sub(r"\s+", "", c) for c in cells]
+        normalised = [header_key(c) for c in cells]
         positions: dict[str, list[int]] = {}
         matched = 0
         for field_name, headers in profile.columns.items():
-            wanted = [re.sub(r"\s+", "", h) for h in headers]
+            wanted = [header_key(h) for h in headers]
             found = [normalised.index(h) for h in wanted if h in normalised]
-            matched += len(found)
+            # A field counts once (a long list of date headers wins nothing); memo columns each.
+            matched += len(set(found)) if field_name == "memo" else min(len(found), 1)
             if found:
-                positions[field_name] = found if field_name == "memo" else found[:1]
+                # Several date columns: the first one filled on a line is used.
+                positions[field_name] = found if field_name in ("memo", "date") else found[:1]
         if "date" not in positions:
             continue
+        if "direction" not in positions and "amount" in positions:
+            found = [normalised.index(h) for h in DIRECTION_HEADERS if h in normalised]
+            if found:
+                positions["direction"] = found[:1]
+        for field_name, headers in COMMON_HEADERS.items():
+            if field_name not in positions:
+                found = [
+                    normalised.index(k) for k in dict.fromkeys(map(header_key, headers)) if k in normalised
+                ]
+                if found:
+                    positions[field_name] = found if field_name == "memo" else found[:1]
         layout = _amount_layout(profile.amount_layout, positions)
         if layout:
             return Layout(line, index, positions, layout, matched)
@@ -143,6 +250,8 @@ def _amount_layout(preferred: str, positions: dict) -> str:
         "direction": "amount" in positions and "direction" in positions,
         "signed": "amount" in positions,
     }
+    if preferred == "signed" and have["direction"]:
+        return "direction"  # a direction column beside the amount says which way, not its sign
     if have.get(preferred):
         return preferred
     return next((layout for layout in ("split", "direction", "signed") if have[layout]), "")
@@ -150,13 +259,15 @@ def _amount_layout(preferred: str, positions: dict) -> str:
 
 def parse_number(text: str, profile: Profile) -> Decimal | None:
     """A money cell: thousands separators, currency signs and (parentheses) handled; '' or '-' is None."""
-    value = text.strip().replace(" ", "").replace("\u00a0", "")
-    for sign in ("¥", "￥", "$", "€", "£", "RMB", "CNY"):
+    value = unicodedata.normalize("NFKC", text).strip().replace(" ", "").replace("\u00a0", "")
+    for sign in ("¥", "$", "€", "£", "RMB", "CNY", "元"):
         value = value.replace(sign, "")
-    if value in ("", "-", "--", "—"):
+    if value == "" or _PLACEHOLDER.match(value):
         return None
     negative = value.startswith("(") and value.endswith(")")
     value = value.strip("()")
+    if value.endswith("-") and not value.startswith(("-", "+")):  # 1,234.00- : money out
+        negative, value = True, value[:-1]
     if profile.thousands_separator:
         value = value.replace(profile.thousands_separator, "")
     if profile.decimal_separator != ".":
@@ -171,9 +282,11 @@ def parse_number(text: str, profile: Profile) -> Decimal | None:
 
 
 def parse_day(text: str, profile: Profile) -> date:
-    value = text.strip()
+    value = unicodedata.normalize("NFKC", text).strip()
     # A time part after the date: "2024-01-02 10:11:12", "2024-01-02T10:11", "2024年1月2日 10:00".
     value = re.split(r"[ T]", value, maxsplit=1)[0] if re.match(r"^\d", value) else value
+    if re.fullmatch(r"[2-7]\d{4}", value):  # a spreadsheet's day number (45292 = 2024-01-01)
+        return business_date(EXCEL_EPOCH + timedelta(days=int(value)))
     for form in [*filter(None, profile.date_format.split(";")), *COMMON_DATES]:
         try:
             return business_date(datetime.strptime(value, form).date())  # noqa: DTZ007 - a date only
@@ -181,18 +294,33 @@ def parse_day(text: str, profile: Profile) -> date:
             if "between" in str(error):
                 raise
             continue
+    # A date run into its time: 2024-01-02-10.11.12.000000, 20240102103000.
+    if found := _DATE_THEN_TIME.match(value):
+        try:
+            return business_date(date(*(int(part) for part in found.groups() if part)))
+        except ValueError as error:
+            if "between" in str(error):
+                raise
     raise ValueError(_("not a date in a form the profile knows (%(forms)s)") % {"forms": profile.date_format})
 
 
 def currency_of(text: str, fallback: str) -> str:
     value = text.strip()
-    if not value:
+    if not value or _PLACEHOLDER.match(value):
         return fallback
     if value in CURRENCY_NAMES:
         return CURRENCY_NAMES[value]
     if re.fullmatch(r"[A-Za-z]{3}", value):
         return value.upper()
+    if found := currency_named(value):  # 人民币 现汇, 美元现钞, 港币 钞 …
+        return found
     raise ValueError(_("not a currency"))
+
+
+def currency_named(text: str) -> str:
+    """The currency a text names (人民币活期, 001 活期储蓄存款 港币 现汇), or ''."""
+    names = [name for name in CURRENCY_NAMES if len(name) > 1 and not name.isdigit() and name in text]
+    return CURRENCY_NAMES[max(names, key=len)] if names else ""
 
 
 def _preamble(rows: Rows, layout: Layout) -> tuple[str, str]:
@@ -200,17 +328,34 @@ def _preamble(rows: Rows, layout: Layout) -> tuple[str, str]:
     account = currency = ""
     for _line, cells in rows[: layout.header_index]:
         for position, value in enumerate(cells):
-            flat = re.sub(r"\s+", "", value)
+            label, _colon, rest = unicodedata.normalize("NFKC", value).partition(":")
+            flat = re.sub(r"\s+", "", label) + (":" if _colon else "")
             following = cells[position + 1] if position + 1 < len(cells) else ""
-            if match := _ACCOUNT_LABEL.match(flat):
-                account = account or (match.group(1) or following).strip()
-            elif match := _CURRENCY_LABEL.match(flat):
-                currency = currency or CURRENCY_NAMES.get((match.group(1) or following).strip(), "")
+            given = rest.strip() or following.strip()
+            if _ACCOUNT_LABEL.match(flat) and _ACCOUNT_NUMBER.match(given):
+                account = account or given
+            elif _CURRENCY_LABEL.match(flat):
+                currency = currency or CURRENCY_NAMES.get(given, "") or currency_named(given)
     return account, currency
 
 
+def split_name_account(text: str) -> tuple[str, str]:
+    """'张三 6222000011112222', '6222000011112222/张三' → name and account; else the text as the name."""
+    found = list(_ACCOUNT_IN_TEXT.finditer(text))
+    if len(found) != 1:
+        return text, ""
+    match = found[0]
+    name = (text[: match.start()] + " " + text[match.end() :]).strip(" /／-:：|,，")
+    return " ".join(name.split()), match.group(1)
+
+
+def is_page_break(cells: list[str]) -> bool:
+    first = unicodedata.normalize("NFKC", next((c for c in cells if c), ""))
+    return any(marker in first[:12] for marker in PAGE_MARKERS)
+
+
 def is_footer(cells: list[str]) -> bool:
-    first = next((c for c in cells if c), "")
+    first = unicodedata.normalize("NFKC", next((c for c in cells if c), ""))
     return any(first.startswith(marker) or marker in first[:12] for marker in FOOTER_MARKERS)
 
 
@@ -229,33 +374,47 @@ def parse_table(path: Path, data: bytes, profile: Profile, *, rows: Rows | None 
     headers = rows[layout.header_index][1]
 
     def value(cells: list[str], field_name: str) -> str:
-        found = layout.positions.get(field_name)
-        return cells[found[0]] if found and found[0] < len(cells) else ""
+        found = layout.positions.get(field_name, [])
+        filled = [cells[i] for i in found if i < len(cells) and cells[i]]
+        return filled[0] if filled else ""
 
+    header_keys = [header_key(c) for c in headers]
     for line, cells in rows[layout.header_index + 1 :]:
+        if is_page_break(cells) or [header_key(c) for c in cells] == header_keys:
+            continue  # a page's subtotal, or the header repeated on the next page
         if is_footer(cells):
             break
         column = ""
         try:
-            column = headers[layout.positions["date"][0]]
-            booked = parse_day(value(cells, "date"), profile)
-            column = "value_date"
-            valued = parse_day(value(cells, "value_date"), profile) if value(cells, "value_date") else None
             column = "amount"
             amount, direction = _money(cells, layout, profile, value)
+            if amount is None:
+                continue  # a row with no money (a balance, a note, a zero line)
+            column, booked = _booking_date(cells, headers, layout.positions["date"], profile)
+            column = "value_date"
+            valued = parse_day(value(cells, "value_date"), profile) if value(cells, "value_date") else None
             column = "currency"
             currency = currency_of(value(cells, "currency"), statement.currency or profile.currency)
             if not currency:
                 raise ValueError(_("no currency in the file or the profile"))
         except ValueError as error:
-            errors.add(line, column, value(cells, column) if column in layout.positions else "", str(error))
+            column = getattr(error, "field", column)
+            where = column if column in layout.positions else ""
+            shown = (
+                value(cells, column)
+                if where
+                else next((cells[i] for i, h in enumerate(headers) if h == column and i < len(cells)), "")
+            )
+            errors.add(line, column, shown, str(error))
             continue
-        if amount is None:
-            continue  # a row with no money (a balance or a note line)
-        name, account_number = value(cells, "payer_name"), value(cells, "payer_account")
-        if name and not account_number and (split := _NAME_THEN_ACCOUNT.match(name)):
-            name, account_number = split.group(1), split.group(2)
-        memo = " ".join(cells[i] for i in layout.positions.get("memo", []) if i < len(cells) and cells[i])
+        name = text_value(value(cells, "payer_name"))
+        account_number = text_value(value(cells, "payer_account"))
+        if name and not account_number:
+            name, account_number = split_name_account(name)
+        if account_number.replace(" ", "") == statement.account:
+            account_number = ""  # the statement's own account is not the other party's
+        memo_parts = [text_value(cells[i]) for i in layout.positions.get("memo", []) if i < len(cells)]
+        memo = " ".join(dict.fromkeys(part for part in memo_parts if part))
         statement.lines.append(
             StatementLine(
                 booking_date=booked,
@@ -276,6 +435,21 @@ def parse_table(path: Path, data: bytes, profile: Profile, *, rows: Rows | None 
     return ParsedFile(format="csv", statements=[statement])
 
 
+def _booking_date(
+    cells: list[str], headers: list[str], found: list[int], profile: Profile
+) -> tuple[str, date]:
+    """The first date column filled with a date (a 交易时间 column may hold only the time)."""
+    filled = [i for i in found if i < len(cells) and cells[i]] or found[:1]
+    first_error: ValueError | None = None
+    for index in filled:
+        try:
+            return headers[index], parse_day(cells[index] if index < len(cells) else "", profile)
+        except ValueError as error:
+            first_error = first_error or error
+            first_error.field = headers[filled[0]]  # type: ignore[attr-defined]
+    raise first_error or ValueError(_("no date"))
+
+
 def _money(cells, layout: Layout, profile: Profile, value) -> tuple[Decimal | None, str]:
     if layout.amount_layout == "split":
         money_in = parse_number(value(cells, "credit"), profile)
@@ -293,20 +467,35 @@ def _money(cells, layout: Layout, profile: Profile, value) -> tuple[Decimal | No
     if not amount:
         return None, ""
     if layout.amount_layout == "direction" and value(cells, "direction"):
-        word = value(cells, "direction").strip().lower()
-        if word in CREDIT_WORDS:
-            return abs(amount), CREDIT
-        if word in DEBIT_WORDS:
-            return abs(amount), DEBIT
-        raise ValueError(_("the direction %(value)r is neither credit nor debit") % {"value": word})
+        word = value(cells, "direction")
+        direction = direction_of(word)
+        if not direction:
+            error = ValueError(_("the direction %(value)r is neither credit nor debit") % {"value": word})
+            error.field = "direction"  # type: ignore[attr-defined]
+            raise error
+        return abs(amount), direction
+    if profile.card_statement:  # a card statement: a positive amount is money spent
+        return abs(amount), DEBIT if amount > 0 else CREDIT
     return abs(amount), CREDIT if amount > 0 else DEBIT
+
+
+def direction_of(word: str) -> str:
+    """credit or debit from a direction cell (贷, 借 Dr, 收入, CREDIT …); '' when it says neither."""
+    flat = unicodedata.normalize("NFKC", word).strip().lower()
+    parts = [flat, *re.split(r"[\s/()|,.]+", flat)]
+    said = {CREDIT if p in CREDIT_WORDS else DEBIT for p in parts if p in CREDIT_WORDS or p in DEBIT_WORDS}
+    return said.pop() if len(said) == 1 else ""
 
 
 def best_profile(path: Path, data: bytes, profiles: list[Profile]) -> tuple[Profile, Rows] | None:
     """The profile whose columns this file fits best (most fields found), or None."""
-    best: tuple[int, Profile, Rows] | None = None
+    best: tuple[tuple[int, bool], Profile, Rows] | None = None
     cache: dict[tuple[str, str], Rows] = {}
-    for profile in profiles:
+    # A last-resort profile only when no other fits.
+    ordered = sorted(profiles, key=lambda profile: profile.last_resort)
+    for profile in ordered:
+        if best is not None and profile.last_resort:
+            break
         key = (profile.encoding, profile.delimiter)
         try:
             rows = cache[key] if key in cache else read_rows(path, data, profile)
@@ -314,6 +503,31 @@ def best_profile(path: Path, data: bytes, profiles: list[Profile]) -> tuple[Prof
             continue
         cache[key] = rows
         layout = find_layout(rows, profile)
-        if layout and (best is None or layout.score > best[0]):
-            best = (layout.score, profile, rows)
+        if layout is None:
+            continue
+        above = " ".join(" ".join(cells) for _line, cells in rows[: layout.header_index]).lower()
+        named = any(name.lower() in above for name in profile.bank_names)
+        score = (layout.score, named)
+        if best is None or score > best[0]:
+            best = (score, profile, rows)
+    if best is None:
+        _refuse_without_amounts(path, cache, profiles)
     return (best[1], best[2]) if best else None
+
+
+def _refuse_without_amounts(path: Path, cache: dict[tuple[str, str], Rows], profiles: list[Profile]) -> None:
+    """A header with a date column the profiles know but no amounts they can read: say so."""
+    dates = {header_key(h) for profile in profiles for h in profile.headers("date")}
+    for rows in cache.values():
+        for line, cells in rows[:HEADER_SEARCH_ROWS]:
+            if any(header_key(c) in dates for c in cells):
+                raise refuse_file(
+                    path.name,
+                    _(
+                        "the header row has a date column but no amounts a profile can read: money in"
+                        " and money out columns (收入/支出, 贷方发生额/借方发生额 …), one signed amount"
+                        " (交易金额, 金额 …), or an amount and a 借贷 column; choose a profile with"
+                        " --profile or save one for this export"
+                    ),
+                    line=line,
+                )
