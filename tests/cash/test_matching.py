@@ -433,3 +433,21 @@ def test_a_list_after_a_number_with_slashes_keeps_its_year():
     proposal = match("3000.00", payer="UNKNOWN TRADING LTD", memo="INV/2024/0007、0008", ledger=ledger)
     assert proposal.status == AUTO
     assert allocations(proposal) == {"INV/2024/0007": D("1000.00"), "INV/2024/0008": D("2000.00")}
+
+
+def test_a_number_written_with_the_order_prefix_names_the_order_not_an_invoice_of_those_digits():
+    # Another customer's invoice happens to carry the order's digits and the same amount.
+    ledger = [
+        OpenInvoice(
+            "INV-0012172", "C001", D("1200.00"), "CNY", date(2024, 1, 1), date(2024, 2, 1), "SO-0007000"
+        ),
+        OpenInvoice(
+            "INV-0022400", "C002", D("1200.00"), "CNY", date(2024, 1, 1), date(2024, 2, 1), "SO-0012172"
+        ),
+    ]
+    proposal = match("1200.00", payer="北京辉嘉环保设备有限公司", memo="网银转账 SO-0012172", ledger=ledger)
+    assert proposal.status == AUTO and proposal.customer_code == "C002"
+    assert allocations(proposal) == {"INV-0022400": D("1200.00")}
+    # Without a prefix the digits name both: a person decides.
+    proposal = match("1200.00", payer="北京辉嘉环保设备有限公司", memo="0012172", ledger=ledger)
+    assert proposal.status != AUTO

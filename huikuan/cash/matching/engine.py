@@ -165,6 +165,7 @@ class MatchIndex:
             explicit = bool(number.prefix) or number.hint is not None
             if not explicit and len(number.digits) < 4:
                 continue
+            readings: list[tuple[int, Reason, bool, bool]] = []  # position, why, strong, keep
             if number.hint in (None, INVOICE, CONTRACT):
                 found = self.invoice_body.get(body)
                 for position in [] if found is None else found if isinstance(found, list) else [found]:
@@ -172,7 +173,7 @@ class MatchIndex:
                     prefix = number_key(invoice.number)[0]
                     strong = strong_reference(number, prefix, INVOICE, invoice.number)
                     why = reason("reference_invoice", invoice=invoice.number)
-                    _named(evidence, invoice.customer_code, position, why, strong=strong, explicit=explicit)
+                    readings.append((position, why, strong, False))
             if number.hint in (None, ORDER, CONTRACT):
                 # 合同号 before an order number: payers call the order their contract.
                 as_order = replace(number, hint=ORDER) if number.hint == CONTRACT else number
@@ -181,22 +182,28 @@ class MatchIndex:
                     prefix = number_key(invoice.order_number)[0]
                     strong = strong_reference(as_order, prefix, ORDER, invoice.order_number)
                     why = reason("reference_order", order=invoice.order_number, invoice=invoice.number)
-                    _named(evidence, invoice.customer_code, position, why, strong=strong, explicit=explicit)
+                    readings.append((position, why, strong, False))
             if number.hint in (None, CONTRACT):
                 for position in self.contract_body.get(body, ()):
                     invoice = self.invoices[position]
                     contract = invoice.contract_number
                     strong = strong_reference(number, number_key(contract)[0], CONTRACT, contract)
                     why = reason("reference_contract", contract=contract, invoice=invoice.number)
-                    _named(
-                        evidence,
-                        invoice.customer_code,
-                        position,
-                        why,
-                        strong=strong,
-                        explicit=explicit,
-                        keep=True,
-                    )
+                    readings.append((position, why, strong, True))
+            # ``SO-0012172`` is order SO-0012172, not invoice INV-0012172: a number written with
+            # a prefix that one reading bears out is not read the ways its prefix contradicts.
+            if number.prefix and any(strong for _p, _w, strong, _k in readings):
+                readings = [reading for reading in readings if reading[2]]
+            for position, why, strong, keep in readings:
+                _named(
+                    evidence,
+                    self.invoices[position].customer_code,
+                    position,
+                    why,
+                    strong=strong,
+                    explicit=explicit,
+                    keep=keep,
+                )
             if number.prefix and (number.prefix, body) in self.customer_key:
                 evidence.setdefault(self.customer_key[(number.prefix, body)], Evidence()).code_in_memo = True
             elif number.hint == CUSTOMER:
