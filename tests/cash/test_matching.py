@@ -451,3 +451,21 @@ def test_a_number_written_with_the_order_prefix_names_the_order_not_an_invoice_o
     # Without a prefix the digits name both: a person decides.
     proposal = match("1200.00", payer="北京辉嘉环保设备有限公司", memo="0012172", ledger=ledger)
     assert proposal.status != AUTO
+
+
+def test_a_round_rest_that_another_open_invoice_carries_is_no_overpayment():
+    # Many older small invoices: the pair is beyond the pool the combinations are searched in.
+    older = [
+        OpenInvoice(
+            f"INV-00001{k:02d}", "C001", D(f"5{k:02d}.17"), "CNY", date(2023, 1, 1), date(2023, 2, k + 1), ""
+        )
+        for k in range(27)
+    ]
+    ledger = [
+        *older,
+        invoice("INV-0000301", "C001", "16801.39", day=1),
+        invoice("INV-0000302", "C001", "2000.00", day=2),
+    ]
+    # 16,801.39 + 2,000.00: invoice 301 overpaid by a round sum, or 301 and 302 together.
+    proposal = match("18801.39", payer="上海华东机械有限公司", ledger=ledger)
+    assert not (proposal.status == AUTO and proposal.on_account == D("2000.00"))

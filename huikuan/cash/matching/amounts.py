@@ -257,7 +257,8 @@ def _over_single(amount: Decimal, invoices: Sequence[OpenInvoice]) -> list[Fit]:
     say 16,801.39 → 1.39) then reappears in the receipt (18,801.39), which a receipt for
     anything else matches by chance once in ten thousand per open invoice. A round receipt
     over a round invoice (81,000.00 over 80,000.00) could be a round part payment of
-    anything: a person decides."""
+    anything, and a rest that another open invoice carries may pay that invoice too: a
+    person decides."""
     tail = amount % 100
     if tail == 0:
         return []
@@ -268,6 +269,9 @@ def _over_single(amount: Decimal, invoices: Sequence[OpenInvoice]) -> list[Fit]:
         return []
     invoice = fitting[0]
     rest = amount - invoice.open_amount
+    if any(i.open_amount == rest for i in invoices if i is not invoice):
+        # The round rest is another open invoice: the receipt may pay the two exactly.
+        return []
     # The chance that another receipt's tail meets one of these open invoices' by coincidence.
     chance = len(invoices) / 10_000
     certainty = 0.95 if chance <= 0.005 else 0.9 if chance <= 0.02 else 0.8
