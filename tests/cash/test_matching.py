@@ -469,3 +469,21 @@ def test_a_round_rest_that_another_open_invoice_carries_is_no_overpayment():
     # 16,801.39 + 2,000.00: invoice 301 overpaid by a round sum, or 301 and 302 together.
     proposal = match("18801.39", payer="上海华东机械有限公司", ledger=ledger)
     assert not (proposal.status == AUTO and proposal.on_account == D("2000.00"))
+
+
+def test_a_round_rest_that_several_other_open_invoices_make_up_is_no_overpayment():
+    # Many older small invoices: the fees are beyond the pool the combinations are searched in.
+    older = [
+        OpenInvoice(
+            f"INV-00001{k:02d}", "C001", D(f"5{k:02d}.17"), "CNY", date(2023, 1, 1), date(2023, 2, k + 1), ""
+        )
+        for k in range(27)
+    ]
+    ledger = [
+        *older,
+        invoice("INV-0000301", "C001", "29681.24", day=1),
+        *(invoice(f"INV-000040{k}", "C001", "4500.00", day=k + 2) for k in range(4)),
+    ]
+    # 29,681.24 + 13,500.00: invoice 301 overpaid by a round sum, or 301 and three fees of 4,500.
+    proposal = match("43181.24", payer="上海华东机械有限公司", ledger=ledger)
+    assert proposal.status != AUTO

@@ -33,6 +33,8 @@ from huikuan.cash.matching.subsets import (
 
 # Combinations within the tolerance are searched among fewer invoices (a range search is slower).
 WINDOW_POOL = 16
+# Among how many of the customer's other open invoices an overpayment's round rest is looked for.
+OVER_REST_POOL = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,8 +271,8 @@ def _over_single(amount: Decimal, invoices: Sequence[OpenInvoice]) -> list[Fit]:
         return []
     invoice = fitting[0]
     rest = amount - invoice.open_amount
-    if any(i.open_amount == rest for i in invoices if i is not invoice):
-        # The round rest is another open invoice: the receipt may pay the two exactly.
+    if _rest_is_open(rest, invoice, invoices):
+        # The round rest is another open invoice, or several: the receipt may pay them exactly.
         return []
     # The chance that another receipt's tail meets one of these open invoices' by coincidence.
     chance = len(invoices) / 10_000
@@ -289,6 +291,20 @@ def _over_single(amount: Decimal, invoices: Sequence[OpenInvoice]) -> list[Fit]:
             ),
         )
     ]
+
+
+def _rest_is_open(rest: Decimal, paid: OpenInvoice, invoices: Sequence[OpenInvoice]) -> bool:
+    """Whether another open invoice, or 2 to 6 of the others together (among the largest that
+    fit: six make up the rest only with some of them large), carries ``rest`` exactly."""
+    others = sorted(
+        (i for i in invoices if i is not paid and i.open_amount <= rest),
+        key=lambda i: i.open_amount,
+        reverse=True,
+    )
+    if any(i.open_amount == rest for i in others):
+        return True
+    cents = [_cents(i.open_amount) for i in others[:OVER_REST_POOL]]
+    return bool(subset_solutions(cents, _cents(rest), _cents(rest), 6, limit=1))
 
 
 def _untie(tied: Sequence[OpenInvoice], periods: Sequence[Period]) -> OpenInvoice | None:
