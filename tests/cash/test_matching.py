@@ -453,16 +453,20 @@ def test_a_number_written_with_the_order_prefix_names_the_order_not_an_invoice_o
     assert proposal.status != AUTO
 
 
+# 27 old invoices of about 500.00: more than the pool of oldest invoices combinations are
+# searched in, and too small for six of them to make up a receipt of thousands.
+OLDER_SMALL_INVOICES = [
+    OpenInvoice(
+        f"INV-00001{k:02d}", "C001", D(f"5{k:02d}.17"), "CNY", date(2023, 1, 1), date(2023, 2, k + 1), ""
+    )
+    for k in range(27)
+]
+
+
 def test_a_round_rest_that_another_open_invoice_carries_is_no_overpayment():
     # Many older small invoices: the pair is beyond the pool the combinations are searched in.
-    older = [
-        OpenInvoice(
-            f"INV-00001{k:02d}", "C001", D(f"5{k:02d}.17"), "CNY", date(2023, 1, 1), date(2023, 2, k + 1), ""
-        )
-        for k in range(27)
-    ]
     ledger = [
-        *older,
+        *OLDER_SMALL_INVOICES,
         invoice("INV-0000301", "C001", "16801.39", day=1),
         invoice("INV-0000302", "C001", "2000.00", day=2),
     ]
@@ -473,14 +477,8 @@ def test_a_round_rest_that_another_open_invoice_carries_is_no_overpayment():
 
 def test_a_round_rest_that_several_other_open_invoices_make_up_is_no_overpayment():
     # Many older small invoices: the fees are beyond the pool the combinations are searched in.
-    older = [
-        OpenInvoice(
-            f"INV-00001{k:02d}", "C001", D(f"5{k:02d}.17"), "CNY", date(2023, 1, 1), date(2023, 2, k + 1), ""
-        )
-        for k in range(27)
-    ]
     ledger = [
-        *older,
+        *OLDER_SMALL_INVOICES,
         invoice("INV-0000301", "C001", "29681.24", day=1),
         *(invoice(f"INV-000040{k}", "C001", "4500.00", day=k + 2) for k in range(4)),
     ]

@@ -39,8 +39,8 @@ from huikuan.cash.parsers.base import (
 from huikuan.cash.profiles import COMMON_HEADERS, Profile
 from huikuan.core.errors import InputRejected
 from huikuan.core.money import is_whole_cents
-from huikuan.ledger.imports.limits import import_limits, limit_refused
-from huikuan.ledger.imports.reading import SPREADSHEET_SUFFIXES, decode_text, read_table
+from huikuan.ledger.imports.limits import import_limits
+from huikuan.ledger.imports.reading import SPREADSHEET_SUFFIXES, BoundedRows, decode_text, read_table
 
 HEADER_SEARCH_ROWS = 50
 # Rows between pages (本页小计, 承前页 …): skipped, the table goes on after them.
@@ -178,20 +178,10 @@ def _html_rows(text: str) -> Iterator[tuple[int, list[str]]]:
 
 
 def _bounded(path: Path, rows: Iterable[tuple[int, list[str]]]) -> Rows:
-    limits = import_limits()
+    bounds = BoundedRows(import_limits(), path.name, None)
     kept: Rows = []
     for line, cells in rows:
-        if len(kept) > limits.max_rows:
-            raise limit_refused(
-                _("it has more than %(limit)s rows") % {"limit": f"{limits.max_rows:,}"},
-                file_name=path.name,
-            )
-        if len(cells) > limits.max_columns and any(c.strip() for c in cells[limits.max_columns :]):
-            raise limit_refused(
-                _("line %(line)s has more than %(limit)s columns")
-                % {"line": line, "limit": limits.max_columns},
-                file_name=path.name,
-            )
+        bounds.row(line, cells)
         if any(c.strip() for c in cells):
             kept.append((line, [cell(c) for c in cells]))
     return kept

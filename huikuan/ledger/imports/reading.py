@@ -83,7 +83,7 @@ def decode_text(data: bytes) -> str:
         ) from None
 
 
-class _Bounded:
+class BoundedRows:
     """Rows checked against the limits as they are read; the refusal names the limit."""
 
     def __init__(self, limits: ImportLimits, file_name: str, progress: Progress | None) -> None:
@@ -133,7 +133,7 @@ def _csv_encodings(data: bytes) -> tuple[str, ...]:
     return ("utf-8", "gb18030")
 
 
-def _read_csv(data: bytes, bounds: _Bounded) -> tuple[list[str], list[tuple[int, list[str]]]]:
+def _read_csv(data: bytes, bounds: BoundedRows) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """Decoded as it is read (never the whole text at once), in the first encoding that fits."""
     encodings = _csv_encodings(data)
     for attempt, encoding in enumerate(encodings, start=1):
@@ -161,7 +161,7 @@ def _read_csv(data: bytes, bounds: _Bounded) -> tuple[list[str], list[tuple[int,
 
 
 def _read_csv_as(
-    data: bytes, encoding: str, bounds: _Bounded
+    data: bytes, encoding: str, bounds: BoundedRows
 ) -> tuple[list[str], list[tuple[int, list[str]]]]:
     stream = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, errors="strict", newline="")
     first_line = stream.readline()
@@ -211,7 +211,7 @@ def _column_number(letters: bytes) -> int:
     return number
 
 
-def _scan_xml(stream: Iterable[bytes], bounds: _Bounded, *, cells: bool) -> None:
+def _scan_xml(stream: Iterable[bytes], bounds: BoundedRows, *, cells: bool) -> None:
     """Refuse a sheet whose cells span too many rows, columns or cells, or a text too long.
 
     Reads ``stream`` in chunks; a text (between ``>`` and ``<``) longer than the cell
@@ -268,7 +268,7 @@ def _chunks(archive: zipfile.ZipFile, name: str) -> Iterator[bytes]:
             yield chunk
 
 
-def _check_spreadsheet_archive(path: Path, bounds: _Bounded) -> None:
+def _check_spreadsheet_archive(path: Path, bounds: BoundedRows) -> None:
     archive = check_archive(path, bounds.limits)
     with archive:
         try:
@@ -291,7 +291,7 @@ def _reader_memory(wanted: int) -> int:
     return wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
 
 
-def _read_spreadsheet(path: Path, bounds: _Bounded) -> tuple[list[str], list[tuple[int, list[str]]]]:
+def _read_spreadsheet(path: Path, bounds: BoundedRows) -> tuple[list[str], list[tuple[int, list[str]]]]:
     if path.suffix.lower() in ZIPPED_SUFFIXES:
         _check_spreadsheet_archive(path, bounds)
     memory = _reader_memory(bounds.limits.reader_memory_bytes)
@@ -345,7 +345,7 @@ def read_table(path: Path, *, progress: Progress | None = None) -> Table:
     """The file's header and non-empty rows, within the import limits, or a refusal."""
     limits = import_limits()
     check_file_size(path.stat().st_size, limits, file_name=path.name)
-    bounds = _Bounded(limits, path.name, progress)
+    bounds = BoundedRows(limits, path.name, progress)
     data = path.read_bytes()
     sha256 = hashlib.sha256(data).hexdigest()
     if path.suffix.lower() in SPREADSHEET_SUFFIXES:
