@@ -68,6 +68,7 @@ from huikuan.cash.matching.settle import (
     settle_similar_name,
     similar_owners,
 )
+from huikuan.cash.matching.third_party import on_behalf_name
 from huikuan.core.money import quantize_ratio
 
 CONFIDENCE_PLACES = Decimal("0.01")
@@ -224,10 +225,27 @@ class MatchIndex:
                     evidence[hit.customer_code] = Evidence(name=hit)
         return evidence
 
+    def _paid_for(self, line: BankLine) -> tuple[BankLine, str]:
+        """The line as the customer the memo says it pays for would have paid it (代…付, 受…委托,
+        on behalf of …), and that customer's name; the line as it is when the memo names no
+        customer, or names one the payer's own name is."""
+        name = on_behalf_name(line.memo)
+        if not name:
+            return line, ""
+        named = {hit.customer_code for hit in self.names.lookup(name) if hit.kind != "fuzzy"}
+        if not named:
+            return line, ""
+        payer_hits = self.names.lookup(line.payer_name)
+        payer = {hit.customer_code for hit in payer_hits if hit.weight == payer_hits[0].weight}
+        if named & payer:
+            return line, ""
+        # The payer is a third party: neither its name nor its account says whose money it is.
+        return replace(line, payer_name=name, payer_account=""), name
+
     def customers_considered(self, line: BankLine) -> set[str]:
         """The customers whose open invoices matching ``line`` looks at (a caller reading the
         ledger as the lines need it reads theirs beforehand, see ``partial``)."""
-        return set() if line.direction == DEBIT else set(self._evidence(line))
+        return set() if line.direction == DEBIT else set(self._evidence(self._paid_for(line)[0]))
 
     # ------------------------------------------------------------------ candidates
     def _identity(
@@ -365,6 +383,7 @@ class MatchIndex:
         own = self._own_transfer(line)
         if own is not None:
             return Proposal(line.bank_ref, IGNORED, reasons=(own,))
+        line, paid_for = self._paid_for(line)
         evidence = self._evidence(line)
         firm = any(
             ev.account
@@ -383,8 +402,9 @@ class MatchIndex:
         candidates = [candidate for candidate, _firm in ranked]
         settings = self.settings
         if not candidates or candidates[0].confidence < settings.review_threshold:
+            why = (reason("on_behalf", name=paid_for),) if paid_for else ()
             return Proposal(
-                line.bank_ref, UNMATCHED, candidates=tuple(candidates), reasons=(reason("no_customer"),)
+                line.bank_ref, UNMATCHED, candidates=tuple(candidates), reasons=(*why, reason("no_customer"))
             )
         best = candidates[0]
         status = AUTO if best.confidence >= settings.auto_threshold else REVIEW
@@ -416,6 +436,16 @@ class MatchIndex:
             status = REVIEW
             other = sorted(identified - {best.customer_code}) or sorted(identified)
             reasons = (*reasons, reason("identity_conflict", other=other[0]))
+        if status == AUTO and leader.named_only(False):
+            # Only a name says who paid, and the memo says interest, a tax refund, a claim …:
+            # a bank, the tax office or an insurer that is also a customer is not paying it.
+            memo = line.memo.upper()
+            word = next((w for w in NON_CUSTOMER_WORDS if w in memo), None)
+            if word is not None:
+                status = REVIEW
+                reasons = (*reasons, reason("non_customer_memo", keyword=word))
+        if paid_for:
+            reasons = (reason("on_behalf", name=paid_for), *reasons)
         return Proposal(
             line.bank_ref,
             status,
