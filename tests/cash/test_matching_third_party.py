@@ -99,3 +99,33 @@ def test_a_customer_name_on_interest_or_a_tax_refund_is_not_applied_automaticall
 def test_a_reference_in_the_memo_still_applies_a_customers_payment_with_such_a_word():
     proposal = match("6543.21", "中国银行股份有限公司上海市分行", "INV-0013010 含保险费")
     assert (proposal.status, proposal.customer_code) == (AUTO, "C40")
+
+
+NUMBERED = [  # an ERP that numbers its invoices with digits only
+    invoice("1000302", "C08", "1130.00"),
+    invoice("1000303", "C08", "2260.00", 2),
+]
+
+
+def match_numbered(amount, payer, memo):
+    index = MatchIndex([HUADONG, JIAHE], NUMBERED)
+    return index.match(BankLine("B1", date(2026, 12, 1), D(amount), "CNY", "credit", payer, "6222", memo))
+
+
+def test_a_bare_number_from_an_unknown_payer_applies_only_the_amount_it_names():
+    """王五 writes 1000302 and pays 1,200.00 for an invoice of 1,130.00: a number without prefix
+    or word, from nobody known, that the amount does not bear out, is a person's decision."""
+    over = match_numbered("1200.00", "王五", "1000302")
+    assert over.status == REVIEW and "reference_unconfirmed" in [r.code for r in over.reasons]
+    assert match_numbered("600.00", "王五", "1000302").status == REVIEW
+    exact = match_numbered("1130.00", "王五", "1000302")
+    assert (exact.status, exact.customer_code) == (AUTO, "C08")
+
+
+@pytest.mark.parametrize(
+    ("payer", "memo"), [("王五", "发票号1000302"), ("上海嘉和（中国）有限公司", "1000302")]
+)
+def test_a_number_after_its_word_or_from_the_customer_still_applies_a_part_payment(payer, memo):
+    proposal = match_numbered("600.00", payer, memo)
+    assert (proposal.status, proposal.customer_code) == (AUTO, "C08")
+    assert [(a.invoice_number, a.amount) for a in proposal.allocations] == [("1000302", D("600.00"))]

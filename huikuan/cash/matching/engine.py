@@ -351,6 +351,8 @@ class MatchIndex:
                 firm = ev.firm(weak_used) and fit.ties == 1
                 if firm and ev.named_only(weak_used):
                     firm = fit.kind in NAME_ONLY_FITS
+                if firm and ev.bare_reference_only() and not fit.exact_or_tolerance:
+                    firm = False
                 scored.append((raw, firm, self._candidate(code, raw, fit, who + conflict)))
         scored.sort(key=lambda item: (-item[0], item[2].customer_code))
         return [(candidate, firm) for _raw, firm, candidate in scored]
@@ -411,7 +413,8 @@ class MatchIndex:
         reasons = best.reasons
         if status == AUTO and not ranked[0][1]:
             status = REVIEW
-            reasons = (*reasons, reason("identity_not_firm"))
+            bare = evidence.get(best.customer_code, Evidence()).bare_reference_only()
+            reasons = (*reasons, reason("reference_unconfirmed" if bare else "identity_not_firm"))
         tie = any(r.code == "amount_tie" for r in best.reasons)
         if len(candidates) > 1 and candidates[1].confidence >= best.confidence - Decimal(
             str(COMPETITOR_MARGIN)

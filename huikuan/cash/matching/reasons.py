@@ -53,6 +53,10 @@ REASON_TEXTS = {
     "claimed_earlier": _(
         "An earlier line of this run already pays invoice {invoice}: a person decides what this one pays."
     ),
+    "reference_unconfirmed": _(
+        "Only a number written without prefix says who paid, and the amount does not bear it out: "
+        "a person confirms."
+    ),
     "close_competitor": _("Another candidate is almost as likely ({other})."),
     "amount_exact_reference": _("The amount equals the open amount of the {count} invoice(s) named."),
     "amount_equals_invoice": _("The amount equals the open amount of invoice {invoice}."),
