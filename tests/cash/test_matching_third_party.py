@@ -129,3 +129,19 @@ def test_a_number_after_its_word_or_from_the_customer_still_applies_a_part_payme
     proposal = match_numbered("600.00", payer, memo)
     assert (proposal.status, proposal.customer_code) == (AUTO, "C08")
     assert [(a.invoice_number, a.amount) for a in proposal.allocations] == [("1000302", D("600.00"))]
+
+
+def test_a_number_written_with_its_prefix_names_no_other_customers_number_of_those_digits():
+    """SO-0012172 is an order of 嘉和; INV-0012172 an invoice of 华东机械, of the same amount.
+    The payer wrote the order's prefix: the invoice is not a candidate."""
+    ledger = [
+        OpenInvoice("INV-0022400", "C08", D("1200.00"), "CNY", date(2026, 10, 1), None, "SO-0012172"),
+        OpenInvoice("INV-0012172", "C01", D("1200.00"), "CNY", date(2026, 10, 1), None, "SO-0099999"),
+    ]
+    index = MatchIndex([HUADONG, JIAHE], ledger)
+    line = BankLine(
+        "B1", date(2026, 12, 1), D("1200.00"), "CNY", "credit", "北京辉嘉环保设备有限公司", "", "SO-0012172"
+    )
+    proposal = index.match(line)
+    assert (proposal.status, proposal.customer_code) == (AUTO, "C08")
+    assert [c.customer_code for c in proposal.candidates] == ["C08"]

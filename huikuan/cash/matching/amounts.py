@@ -248,6 +248,27 @@ _GROUPS = (
 )
 
 
+# How many of the customer's other open invoices (the largest below the rest) a round rest is
+# compared with as a combination.
+REST_POOL = 24
+
+
+def _made_up_by_others(rest: Decimal, invoice: OpenInvoice, invoices: Sequence[OpenInvoice]) -> bool:
+    """Whether the customer's other open invoices add up to the round rest: one of them, several
+    of one amount (three fees of 4,500.00) or a combination of up to six. The receipt then more
+    likely pays them with ``invoice`` than overpays it."""
+    others = [i for i in invoices if i is not invoice and i.open_amount <= rest]
+    counts: dict[Decimal, int] = {}
+    for other in others:
+        counts[other.open_amount] = counts.get(other.open_amount, 0) + 1
+    if any(value > 0 and rest % value == 0 and rest / value <= count for value, count in counts.items()):
+        return True
+    largest = sorted(others, key=lambda i: i.open_amount, reverse=True)[:REST_POOL]
+    target = _cents(rest)
+    cents = [_cents(i.open_amount) for i in largest]
+    return len(cents) > 1 and bool(subset_solutions(cents, target, target, 6, limit=1))
+
+
 def _over_single(amount: Decimal, invoices: Sequence[OpenInvoice]) -> list[Fit]:
     """An overpayment of one invoice by a round sum: the receipt is one open invoice plus a
     whole number of hundreds (at most as much again as the invoice), the rest on account.
@@ -268,6 +289,8 @@ def _over_single(amount: Decimal, invoices: Sequence[OpenInvoice]) -> list[Fit]:
         return []
     invoice = fitting[0]
     rest = amount - invoice.open_amount
+    if _made_up_by_others(rest, invoice, invoices):
+        return []
     # The chance that another receipt's tail meets one of these open invoices' by coincidence.
     chance = len(invoices) / 10_000
     certainty = 0.95 if chance <= 0.005 else 0.9 if chance <= 0.02 else 0.8

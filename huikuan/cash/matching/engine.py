@@ -166,6 +166,7 @@ class MatchIndex:
             explicit = bool(number.prefix) or number.hint is not None
             if not explicit and len(number.digits) < 4:
                 continue
+            hits: list[tuple[str, int, Reason, bool, bool]] = []  # customer, invoice, why, strong, keep
             if number.hint in (None, INVOICE, CONTRACT):
                 found = self.invoice_body.get(body)
                 for position in [] if found is None else found if isinstance(found, list) else [found]:
@@ -173,7 +174,7 @@ class MatchIndex:
                     prefix = number_key(invoice.number)[0]
                     strong = strong_reference(number, prefix, INVOICE, invoice.number)
                     why = reason("reference_invoice", invoice=invoice.number)
-                    _named(evidence, invoice.customer_code, position, why, strong=strong, explicit=explicit)
+                    hits.append((invoice.customer_code, position, why, strong, False))
             if number.hint in (None, ORDER, CONTRACT):
                 # 合同号 before an order number: payers call the order their contract.
                 as_order = replace(number, hint=ORDER) if number.hint == CONTRACT else number
@@ -182,22 +183,20 @@ class MatchIndex:
                     prefix = number_key(invoice.order_number)[0]
                     strong = strong_reference(as_order, prefix, ORDER, invoice.order_number)
                     why = reason("reference_order", order=invoice.order_number, invoice=invoice.number)
-                    _named(evidence, invoice.customer_code, position, why, strong=strong, explicit=explicit)
+                    hits.append((invoice.customer_code, position, why, strong, False))
             if number.hint in (None, CONTRACT):
                 for position in self.contract_body.get(body, ()):
                     invoice = self.invoices[position]
                     contract = invoice.contract_number
                     strong = strong_reference(number, number_key(contract)[0], CONTRACT, contract)
                     why = reason("reference_contract", contract=contract, invoice=invoice.number)
-                    _named(
-                        evidence,
-                        invoice.customer_code,
-                        position,
-                        why,
-                        strong=strong,
-                        explicit=explicit,
-                        keep=True,
-                    )
+                    hits.append((invoice.customer_code, position, why, strong, True))
+            if number.prefix and any(hit[3] for hit in hits):
+                # Written with its prefix (SO-0012172) and a number of that kind has it: the same
+                # digits behind another prefix (another customer's INV-0012172) are not named.
+                hits = [hit for hit in hits if hit[3]]
+            for code, position, why, strong, keep in hits:
+                _named(evidence, code, position, why, strong=strong, explicit=explicit, keep=keep)
             if number.prefix and (number.prefix, body) in self.customer_key:
                 evidence.setdefault(self.customer_key[(number.prefix, body)], Evidence()).code_in_memo = True
             elif number.hint == CUSTOMER:
