@@ -145,3 +145,11 @@ def test_a_number_written_with_its_prefix_names_no_other_customers_number_of_tho
     proposal = index.match(line)
     assert (proposal.status, proposal.customer_code) == (AUTO, "C08")
     assert [c.customer_code for c in proposal.candidates] == ["C08"]
+
+
+def test_a_part_payment_made_for_another_customer_waits_for_a_person():
+    """嘉和 pays its own invoice's amount, 5,123.40, for 华东机械's INV-0013002 (7,412.35): whose
+    money it is, and for what, a person says."""
+    proposal = match("5123.40", "上海嘉和（中国）有限公司", "代华东机械付货款 INV-0013002")
+    assert proposal.status == REVIEW
+    assert "on_behalf_amount" in [r.code for r in proposal.reasons]

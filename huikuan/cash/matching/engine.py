@@ -320,8 +320,11 @@ class MatchIndex:
                     return [fit], weak
         return fit_open_items(line.amount, same_currency, self.settings, memo_periods(line.memo)), False
 
-    def _candidates(self, line: BankLine, evidence: dict[str, Evidence]) -> list[tuple[Candidate, bool]]:
-        """Ranked candidates, each with whether it may be applied without a person."""
+    def _candidates(
+        self, line: BankLine, evidence: dict[str, Evidence], third_party: bool = False
+    ) -> list[tuple[Candidate, bool]]:
+        """Ranked candidates, each with whether it may be applied without a person.
+        ``third_party``: the memo says the money is paid for the customer by someone else."""
         scored: list[tuple[float, bool, Candidate]] = []
         fitted = []
         for code, ev in evidence.items():
@@ -350,8 +353,8 @@ class MatchIndex:
                 firm = ev.firm(weak_used) and fit.ties == 1
                 if firm and ev.named_only(weak_used):
                     firm = fit.kind in NAME_ONLY_FITS
-                if firm and ev.bare_reference_only() and not fit.exact_or_tolerance:
-                    firm = False
+                if firm and (third_party or ev.bare_reference_only()) and not fit.exact_or_tolerance:
+                    firm = False  # only the amount paying the invoices exactly bears such a line out
                 scored.append((raw, firm, self._candidate(code, raw, fit, who + conflict)))
         scored.sort(key=lambda item: (-item[0], item[2].customer_code))
         return [(candidate, firm) for _raw, firm, candidate in scored]
@@ -399,7 +402,7 @@ class MatchIndex:
             word = next((w for w in NON_CUSTOMER_WORDS if w in text), None)
             if word is not None:
                 return Proposal(line.bank_ref, IGNORED, reasons=(reason("non_customer", keyword=word),))
-        ranked = self._candidates(line, evidence)[: self.settings.max_candidates]
+        ranked = self._candidates(line, evidence, bool(paid_for))[: self.settings.max_candidates]
         candidates = [candidate for candidate, _firm in ranked]
         settings = self.settings
         if not candidates or candidates[0].confidence < settings.review_threshold:
@@ -413,7 +416,10 @@ class MatchIndex:
         if status == AUTO and not ranked[0][1]:
             status = REVIEW
             bare = evidence.get(best.customer_code, Evidence()).bare_reference_only()
-            reasons = (*reasons, reason("reference_unconfirmed" if bare else "identity_not_firm"))
+            code = (
+                "reference_unconfirmed" if bare else "on_behalf_amount" if paid_for else "identity_not_firm"
+            )
+            reasons = (*reasons, reason(code))
         tie = any(r.code == "amount_tie" for r in best.reasons)
         if len(candidates) > 1 and candidates[1].confidence >= best.confidence - Decimal(
             str(COMPETITOR_MARGIN)

@@ -57,6 +57,9 @@ REASON_TEXTS = {
         "Only a number written without prefix says who paid, and the amount does not bear it out: "
         "a person confirms."
     ),
+    "on_behalf_amount": _(
+        "Paid for another customer, and the amount is not what its invoices come to: a person confirms."
+    ),
     "close_competitor": _("Another candidate is almost as likely ({other})."),
     "amount_exact_reference": _("The amount equals the open amount of the {count} invoice(s) named."),
     "amount_equals_invoice": _("The amount equals the open amount of invoice {invoice}."),
