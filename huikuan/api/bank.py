@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from huikuan.accounts.access import is_scoped
+from huikuan.api.fields import ModelSerializer
 from huikuan.cash.imports import bank_statement_import
 from huikuan.cash.match import statements_match_enqueue
 from huikuan.cash.models import BankLine, BankProfile, BankStatement
@@ -28,7 +29,7 @@ from huikuan.ledger.imports.limits import check_file_size, import_limits
 ERRORS = {400: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT}
 
 
-class BankStatementSerializer(serializers.ModelSerializer):
+class BankStatementSerializer(ModelSerializer):
     profile = serializers.SlugRelatedField(slug_field="name", read_only=True)
 
     class Meta:
@@ -40,7 +41,7 @@ class BankStatementSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
-class BankStatementLineSerializer(serializers.ModelSerializer):
+class BankStatementLineSerializer(ModelSerializer):
     customer = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from huikuan.cash.matching.engine import account_key
 from huikuan.cash.matching.names import squeeze
+from huikuan.cash.matching.third_party import on_behalf_name
 from huikuan.cash.models import AliasKind, BankLine, PayerAlias
 from huikuan.ledger.models import Customer
 
@@ -25,8 +26,11 @@ def alias_learn(*, line: BankLine, customer: Customer, created_by: str) -> list[
     """Remember that this line's payer account and name are ``customer``'s.
 
     An alias that pointed at another customer is moved to this one (the audit trail keeps
-    where it pointed before)."""
-    learned = []
+    where it pointed before). A line whose memo says it pays for someone else (代…付) teaches
+    nothing: its account and name are a third party's."""
+    learned: list[PayerAlias] = []
+    if on_behalf_name(line.memo):
+        return learned
     for kind, value in (
         (AliasKind.ACCOUNT, alias_account(line.payer_account)),
         (AliasKind.NAME, alias_name(line.payer_name)),

@@ -159,7 +159,8 @@ def _plan(statements: list[Statement], account: str | None, result: BankImportRe
     plans = []
     taken: dict[str, set[str]] = defaultdict(set)  # keys already planned in this file, per account
     for statement in statements:
-        number = (account or statement.account or "").strip()
+        # One account however it was typed: "6222 0200 0123 4567" is 6222020001234567.
+        number = "".join((account or statement.account or "").split())
         keys = dedupe_keys(statement.lines)
         known = _existing(number, keys) | taken[number]
         new = [(key, line) for key, line in zip(keys, statement.lines, strict=True) if key not in known]

@@ -27,6 +27,7 @@ from django.db.models import QuerySet
 
 from huikuan.cash.matching import (
     AUTO,
+    REVIEW,
     Aliases,
     CustomerRef,
     MatchIndex,
@@ -38,6 +39,7 @@ from huikuan.cash.matching import (
 from huikuan.cash.matching import (
     BankLine as LineIn,
 )
+from huikuan.cash.matching.model import reason
 from huikuan.cash.matching.partial import PartialLedger
 from huikuan.cash.matching.settle import DISTINCT_AMOUNT_MAX
 from huikuan.cash.models import AliasKind, BankLine, BankStatement, Direction, LineStatus, PayerAlias
@@ -252,6 +254,7 @@ def _match_and_post(lines: list[BankLine], apply: bool, clock: _Phases) -> list[
         if line.direction == Direction.DEBIT and proposal.status != "ignored":  # never applied
             proposal = Proposal(bank_ref=proposal.bank_ref, status="ignored", reasons=proposal.reasons)
         results.append(LineResult(line, proposal))
+    results = _claimed_once(results, {invoice.number: invoice.open_amount for invoice in index.invoices})
     del index, plain
     clock.lap("match")
     if not apply:
@@ -271,6 +274,36 @@ def _match_and_post(lines: list[BankLine], apply: bool, clock: _Phases) -> list[
     clock.lap("post")
     clock.report(len(lines))
     return posted
+
+
+def _claimed_once(results: list[LineResult], open_amounts: dict[str, Decimal]) -> list[LineResult]:
+    """The automatic proposals of one run against each other, in the order they are posted: a
+    line whose invoices earlier automatic lines of the run already settle (the same payment
+    twice on a statement, two part payments of more than is open) waits for review, as its
+    posting would be refused — so a dry run says what ``--apply`` does."""
+    left = dict(open_amounts)
+    checked = []
+    for result in results:
+        proposal = result.proposal
+        if proposal.status == AUTO:
+            short = next(
+                (
+                    allocation.invoice_number
+                    for allocation in proposal.allocations
+                    if allocation.amount > left.get(allocation.invoice_number, allocation.amount)
+                ),
+                None,
+            )
+            if short is None:
+                for allocation in proposal.allocations:
+                    if allocation.invoice_number in left:
+                        left[allocation.invoice_number] -= allocation.amount
+            else:
+                why = reason("claimed_earlier", invoice=short)
+                proposal = replace(proposal, status=REVIEW, reasons=(*proposal.reasons, why))
+                result = replace(result, proposal=proposal)
+        checked.append(result)
+    return checked
 
 
 @contextlib.contextmanager

@@ -132,6 +132,15 @@ def test_an_overlapping_statement_adds_only_its_new_lines(db, tmp_path):
     assert other.lines_new == 3
 
 
+def test_an_account_number_written_with_spaces_is_the_same_account(db, tmp_path):
+    statement = tmp_path / "jan.csv"
+    statement.write_text(CANONICAL + "B-1,2024-01-02,1000.00,credit,杭州甲公司,6222001,YS-0301,CNY\n")
+    assert bank_statement_import(path=statement, account="6222 0200 0123 4567").lines_new == 1
+    again = bank_statement_import(path=statement, account="6222020001234567 ")
+    assert (again.lines_new, again.duplicates) == (0, 1)
+    assert set(BankStatement.objects.values_list("account_number", flat=True)) == {"6222020001234567"}
+
+
 def test_two_identical_lines_in_one_statement_are_both_kept(db, tmp_path):
     twice = tmp_path / "twice.csv"
     row = ",2024-03-01,99.00,credit,王五,6222,货款,CNY\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from rest_framework.test import APIClient
 
 from huikuan.accounts.roles import AUDITOR, CFO, COLLECTOR
 from huikuan.accounts.services import user_create, user_token
-from huikuan.cash.models import BankLine, BankProfile
+from huikuan.cash.models import BankLine, BankProfile, BankStatement
 from huikuan.cash.profiles import BUILTIN
 
 BANK = Path(__file__).resolve().parent.parent / "fixtures" / "bank"
@@ -158,3 +159,20 @@ def test_the_bank_import_page_lists_each_bad_line(db, client, tmp_path):
         response = client.post("/import/bank/", {"file": upload, "format": "csv", "profile": "canonical"})
     assert response.status_code == 422
     assert 'id="bank-import-errors"' in response.content.decode() and BankLine.objects.count() == 0
+
+
+def test_the_api_gives_amounts_and_balances_as_decimal_strings_with_their_cents(client_of, tmp_path):
+    statement = tmp_path / "bank.csv"
+    statement.write_text(
+        "reference,date,amount,direction,payer_name,payer_account,memo,currency\n"
+        "R-1,2026-11-30,67332.18,C,江苏恒瑞化工股份有限公司,3200,货款,CNY\n",
+        encoding="utf-8",
+    )
+    cfo = client_of(CFO)
+    with statement.open("rb") as upload:
+        assert cfo.post("/api/bank/import/", {"file": upload}, format="multipart").status_code == 201
+    BankStatement.objects.update(opening_balance=Decimal("1000.05"), closing_balance=Decimal("68332.23"))
+    line = cfo.get("/api/bank/lines/").json()["results"][0]
+    assert line["amount"] == "67332.18"
+    listed = cfo.get("/api/bank/statements/").json()["results"][0]
+    assert (listed["opening_balance"], listed["closing_balance"]) == ("1000.05", "68332.23")

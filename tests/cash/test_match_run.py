@@ -142,3 +142,23 @@ def test_money_from_another_of_the_companys_accounts_or_in_its_own_name_is_never
     assert by_ref[pooled.bank_ref]["reasons"] and by_ref[own_name.bank_ref]["customer_code"] is None
     assert Invoice.objects.get(number="YS-0302").open_amount == Decimal("50000.00")
     assert not Payment.objects.filter(reference__startswith="BANK-").exists()
+
+
+@pytest.mark.parametrize("apply", [False, True])
+def test_the_same_payment_twice_is_applied_once_and_the_dry_run_says_so(ledger, bank_line, apply):
+    """Two lines both pay YS-0302 (50,000 open) in full: one is applied, the other waits for a
+    person — and the dry run reports what --apply does."""
+    first = bank_line("50000.00", payer_name="杭州湖畔机电有限公司", memo="货款 YS-0302")
+    second = bank_line("50000.00", payer_name="杭州湖畔机电有限公司", memo="货款 YS-0302")
+    entries = {entry["bank_ref"]: entry for entry in _match(*(["--apply"] if apply else []))["lines"]}
+    assert [entries[first.bank_ref]["status"], entries[second.bank_ref]["status"]] == ["auto", "review"]
+    assert any("YS-0302" in text for text in entries[second.bank_ref]["reasons"])
+    assert Payment.objects.filter(reference__startswith="BANK-").count() == (1 if apply else 0)
+
+
+def test_two_part_payments_of_one_invoice_are_both_applied(ledger, bank_line):
+    first = bank_line("20000.00", payer_name="杭州湖畔机电有限公司", memo="YS-0302 部分付款")
+    second = bank_line("30000.00", payer_name="杭州湖畔机电有限公司", memo="YS-0302 部分付款")
+    entries = {entry["bank_ref"]: entry for entry in _match()["lines"]}
+    statuses = [entries[first.bank_ref]["status"], entries[second.bank_ref]["status"]]
+    assert statuses == ["auto", "auto"]

@@ -174,6 +174,25 @@ def test_an_overpayment_by_a_round_sum_is_applied_on_the_payers_exact_name_alone
     assert match("18801.39", OVER, account="", payer="上海华东机戒有限公司").status == REVIEW
 
 
+@pytest.mark.parametrize(
+    ("rest_invoices", "amount"),
+    [
+        (["250000.00"], "657938.09"),  # the round rest is an open invoice
+        (["4500.00", "4500.00", "4500.00", "4500.00"], "421438.09"),  # or three of them together
+    ],
+)
+def test_a_round_rest_that_open_invoices_make_up_is_no_overpayment(rest_invoices, amount):
+    """407,938.09 and a round rest that the customer's other open invoices add up to: paying
+    them together is likelier than overpaying one, even when so many invoices are open that the
+    combination search (among the oldest) does not reach them. A person decides."""
+    old = [inv(f"INV-00005{n:02d}", f"{100 + n}.{n:02d}", date(2024, 1, 1 + n)) for n in range(26)]
+    later = [inv(f"INV-00009{n:02d}", a, date(2024, 10, 1 + n)) for n, a in enumerate(rest_invoices)]
+    ledger = [*old, inv("INV-0000990", "407938.09", date(2024, 10, 20)), *later]
+    proposal = match(amount, ledger)
+    assert proposal.status == REVIEW
+    assert not (proposal.allocations and proposal.on_account and len(proposal.allocations) == 1)
+
+
 # ------------------------------------------------------------------ a small round invoice in a combination
 ROUND = [
     inv("INV-0000701", "2000.00", date(2024, 9, 1)),

@@ -297,6 +297,21 @@ def test_a_person_moves_an_alias_that_pointed_elsewhere(ledger, bank_line):
     assert LogEntry.objects.get_for_object(alias).filter(action=LogEntry.Action.UPDATE).exists()
 
 
+def test_a_third_partys_payment_teaches_nothing_about_its_payer(ledger, bank_line):
+    """锦江贸易 pays for 湖畔机电: its account and name are still 锦江贸易's, not 湖畔机电's."""
+    line = bank_line(
+        "60000.00",
+        proposal("review", "HZ001", [("YS-0301", "60000.00")]),
+        payer_name="成都锦江贸易有限公司",
+        payer_account="5101 0000 9999",
+        memo="代杭州湖畔机电有限公司付货款",
+    )
+    outcome = line_accept(line=line, decided_by="credit_manager")
+
+    assert outcome.posted and Payment.objects.get(reference=f"BANK-{line.pk}").customer.code == "HZ001"
+    assert not PayerAlias.objects.exists()
+
+
 def test_a_line_put_on_account_as_an_advance_receipt_is_aged_as_advance_and_undone_whole(ledger, bank_line):
     from huikuan.ledger.models import AdvanceReceipt
     from huikuan.reporting.selectors import aging_report

@@ -33,8 +33,6 @@ from huikuan.cash.matching.subsets import (
 
 # Combinations within the tolerance are searched among fewer invoices (a range search is slower).
 WINDOW_POOL = 16
-# Among how many of the customer's other open invoices an overpayment's round rest is looked for.
-OVER_REST_POOL = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,6 +248,27 @@ _GROUPS = (
 )
 
 
+# How many of the customer's other open invoices (the largest below the rest) a round rest is
+# compared with as a combination.
+REST_POOL = 24
+
+
+def _made_up_by_others(rest: Decimal, invoice: OpenInvoice, invoices: Sequence[OpenInvoice]) -> bool:
+    """Whether the customer's other open invoices add up to the round rest: one of them, several
+    of one amount (three fees of 4,500.00) or a combination of up to six. The receipt then more
+    likely pays them with ``invoice`` than overpays it."""
+    others = [i for i in invoices if i is not invoice and i.open_amount <= rest]
+    counts: dict[Decimal, int] = {}
+    for other in others:
+        counts[other.open_amount] = counts.get(other.open_amount, 0) + 1
+    if any(value > 0 and rest % value == 0 and rest / value <= count for value, count in counts.items()):
+        return True
+    largest = sorted(others, key=lambda i: i.open_amount, reverse=True)[:REST_POOL]
+    target = _cents(rest)
+    cents = [_cents(i.open_amount) for i in largest]
+    return len(cents) > 1 and bool(subset_solutions(cents, target, target, 6, limit=1))
+
+
 def _over_single(amount: Decimal, invoices: Sequence[OpenInvoice]) -> list[Fit]:
     """An overpayment of one invoice by a round sum: the receipt is one open invoice plus a
     whole number of hundreds (at most as much again as the invoice), the rest on account.
@@ -271,8 +290,7 @@ def _over_single(amount: Decimal, invoices: Sequence[OpenInvoice]) -> list[Fit]:
         return []
     invoice = fitting[0]
     rest = amount - invoice.open_amount
-    if _rest_is_open(rest, invoice, invoices):
-        # The round rest is another open invoice, or several: the receipt may pay them exactly.
+    if _made_up_by_others(rest, invoice, invoices):
         return []
     # The chance that another receipt's tail meets one of these open invoices' by coincidence.
     chance = len(invoices) / 10_000
@@ -291,20 +309,6 @@ def _over_single(amount: Decimal, invoices: Sequence[OpenInvoice]) -> list[Fit]:
             ),
         )
     ]
-
-
-def _rest_is_open(rest: Decimal, paid: OpenInvoice, invoices: Sequence[OpenInvoice]) -> bool:
-    """Whether another open invoice, or 2 to 6 of the others together (among the largest that
-    fit: six make up the rest only with some of them large), carries ``rest`` exactly."""
-    others = sorted(
-        (i for i in invoices if i is not paid and i.open_amount <= rest),
-        key=lambda i: i.open_amount,
-        reverse=True,
-    )
-    if any(i.open_amount == rest for i in others):
-        return True
-    cents = [_cents(i.open_amount) for i in others[:OVER_REST_POOL]]
-    return bool(subset_solutions(cents, _cents(rest), _cents(rest), 6, limit=1))
 
 
 def _untie(tied: Sequence[OpenInvoice], periods: Sequence[Period]) -> OpenInvoice | None:

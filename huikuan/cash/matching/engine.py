@@ -68,6 +68,7 @@ from huikuan.cash.matching.settle import (
     settle_similar_name,
     similar_owners,
 )
+from huikuan.cash.matching.third_party import on_behalf_name
 from huikuan.core.money import quantize_ratio
 
 CONFIDENCE_PLACES = Decimal("0.01")
@@ -165,7 +166,7 @@ class MatchIndex:
             explicit = bool(number.prefix) or number.hint is not None
             if not explicit and len(number.digits) < 4:
                 continue
-            readings: list[tuple[int, Reason, bool, bool]] = []  # position, why, strong, keep
+            hits: list[tuple[str, int, Reason, bool, bool]] = []  # customer, invoice, why, strong, keep
             if number.hint in (None, INVOICE, CONTRACT):
                 found = self.invoice_body.get(body)
                 for position in [] if found is None else found if isinstance(found, list) else [found]:
@@ -173,7 +174,7 @@ class MatchIndex:
                     prefix = number_key(invoice.number)[0]
                     strong = strong_reference(number, prefix, INVOICE, invoice.number)
                     why = reason("reference_invoice", invoice=invoice.number)
-                    readings.append((position, why, strong, False))
+                    hits.append((invoice.customer_code, position, why, strong, False))
             if number.hint in (None, ORDER, CONTRACT):
                 # 合同号 before an order number: payers call the order their contract.
                 as_order = replace(number, hint=ORDER) if number.hint == CONTRACT else number
@@ -182,28 +183,20 @@ class MatchIndex:
                     prefix = number_key(invoice.order_number)[0]
                     strong = strong_reference(as_order, prefix, ORDER, invoice.order_number)
                     why = reason("reference_order", order=invoice.order_number, invoice=invoice.number)
-                    readings.append((position, why, strong, False))
+                    hits.append((invoice.customer_code, position, why, strong, False))
             if number.hint in (None, CONTRACT):
                 for position in self.contract_body.get(body, ()):
                     invoice = self.invoices[position]
                     contract = invoice.contract_number
                     strong = strong_reference(number, number_key(contract)[0], CONTRACT, contract)
                     why = reason("reference_contract", contract=contract, invoice=invoice.number)
-                    readings.append((position, why, strong, True))
-            # ``SO-0012172`` is order SO-0012172, not invoice INV-0012172: a number written with
-            # a prefix that one reading bears out is not read the ways its prefix contradicts.
-            if number.prefix and any(strong for _p, _w, strong, _k in readings):
-                readings = [reading for reading in readings if reading[2]]
-            for position, why, strong, keep in readings:
-                _named(
-                    evidence,
-                    self.invoices[position].customer_code,
-                    position,
-                    why,
-                    strong=strong,
-                    explicit=explicit,
-                    keep=keep,
-                )
+                    hits.append((invoice.customer_code, position, why, strong, True))
+            if number.prefix and any(hit[3] for hit in hits):
+                # Written with its prefix (SO-0012172) and a number of that kind has it: the same
+                # digits behind another prefix (another customer's INV-0012172) are not named.
+                hits = [hit for hit in hits if hit[3]]
+            for code, position, why, strong, keep in hits:
+                _named(evidence, code, position, why, strong=strong, explicit=explicit, keep=keep)
             if number.prefix and (number.prefix, body) in self.customer_key:
                 evidence.setdefault(self.customer_key[(number.prefix, body)], Evidence()).code_in_memo = True
             elif number.hint == CUSTOMER:
@@ -231,10 +224,27 @@ class MatchIndex:
                     evidence[hit.customer_code] = Evidence(name=hit)
         return evidence
 
+    def _paid_for(self, line: BankLine) -> tuple[BankLine, str]:
+        """The line as the customer the memo says it pays for would have paid it (代…付, 受…委托,
+        on behalf of …), and that customer's name; the line as it is when the memo names no
+        customer, or names one the payer's own name is."""
+        name = on_behalf_name(line.memo)
+        if not name:
+            return line, ""
+        named = {hit.customer_code for hit in self.names.lookup(name) if hit.kind != "fuzzy"}
+        if not named:
+            return line, ""
+        payer_hits = self.names.lookup(line.payer_name)
+        payer = {hit.customer_code for hit in payer_hits if hit.weight == payer_hits[0].weight}
+        if named & payer:
+            return line, ""
+        # The payer is a third party: neither its name nor its account says whose money it is.
+        return replace(line, payer_name=name, payer_account=""), name
+
     def customers_considered(self, line: BankLine) -> set[str]:
         """The customers whose open invoices matching ``line`` looks at (a caller reading the
         ledger as the lines need it reads theirs beforehand, see ``partial``)."""
-        return set() if line.direction == DEBIT else set(self._evidence(line))
+        return set() if line.direction == DEBIT else set(self._evidence(self._paid_for(line)[0]))
 
     # ------------------------------------------------------------------ candidates
     def _identity(
@@ -310,8 +320,11 @@ class MatchIndex:
                     return [fit], weak
         return fit_open_items(line.amount, same_currency, self.settings, memo_periods(line.memo)), False
 
-    def _candidates(self, line: BankLine, evidence: dict[str, Evidence]) -> list[tuple[Candidate, bool]]:
-        """Ranked candidates, each with whether it may be applied without a person."""
+    def _candidates(
+        self, line: BankLine, evidence: dict[str, Evidence], third_party: bool = False
+    ) -> list[tuple[Candidate, bool]]:
+        """Ranked candidates, each with whether it may be applied without a person.
+        ``third_party``: the memo says the money is paid for the customer by someone else."""
         scored: list[tuple[float, bool, Candidate]] = []
         fitted = []
         for code, ev in evidence.items():
@@ -340,6 +353,8 @@ class MatchIndex:
                 firm = ev.firm(weak_used) and fit.ties == 1
                 if firm and ev.named_only(weak_used):
                     firm = fit.kind in NAME_ONLY_FITS
+                if firm and (third_party or ev.bare_reference_only()) and not fit.exact_or_tolerance:
+                    firm = False  # only the amount paying the invoices exactly bears such a line out
                 scored.append((raw, firm, self._candidate(code, raw, fit, who + conflict)))
         scored.sort(key=lambda item: (-item[0], item[2].customer_code))
         return [(candidate, firm) for _raw, firm, candidate in scored]
@@ -372,6 +387,7 @@ class MatchIndex:
         own = self._own_transfer(line)
         if own is not None:
             return Proposal(line.bank_ref, IGNORED, reasons=(own,))
+        line, paid_for = self._paid_for(line)
         evidence = self._evidence(line)
         firm = any(
             ev.account
@@ -386,19 +402,24 @@ class MatchIndex:
             word = next((w for w in NON_CUSTOMER_WORDS if w in text), None)
             if word is not None:
                 return Proposal(line.bank_ref, IGNORED, reasons=(reason("non_customer", keyword=word),))
-        ranked = self._candidates(line, evidence)[: self.settings.max_candidates]
+        ranked = self._candidates(line, evidence, bool(paid_for))[: self.settings.max_candidates]
         candidates = [candidate for candidate, _firm in ranked]
         settings = self.settings
         if not candidates or candidates[0].confidence < settings.review_threshold:
+            why = (reason("on_behalf", name=paid_for),) if paid_for else ()
             return Proposal(
-                line.bank_ref, UNMATCHED, candidates=tuple(candidates), reasons=(reason("no_customer"),)
+                line.bank_ref, UNMATCHED, candidates=tuple(candidates), reasons=(*why, reason("no_customer"))
             )
         best = candidates[0]
         status = AUTO if best.confidence >= settings.auto_threshold else REVIEW
         reasons = best.reasons
         if status == AUTO and not ranked[0][1]:
             status = REVIEW
-            reasons = (*reasons, reason("identity_not_firm"))
+            bare = evidence.get(best.customer_code, Evidence()).bare_reference_only()
+            code = (
+                "reference_unconfirmed" if bare else "on_behalf_amount" if paid_for else "identity_not_firm"
+            )
+            reasons = (*reasons, reason(code))
         tie = any(r.code == "amount_tie" for r in best.reasons)
         if len(candidates) > 1 and candidates[1].confidence >= best.confidence - Decimal(
             str(COMPETITOR_MARGIN)
@@ -423,6 +444,16 @@ class MatchIndex:
             status = REVIEW
             other = sorted(identified - {best.customer_code}) or sorted(identified)
             reasons = (*reasons, reason("identity_conflict", other=other[0]))
+        if status == AUTO and leader.named_only(False):
+            # Only a name says who paid, and the memo says interest, a tax refund, a claim …:
+            # a bank, the tax office or an insurer that is also a customer is not paying it.
+            memo = line.memo.upper()
+            word = next((w for w in NON_CUSTOMER_WORDS if w in memo), None)
+            if word is not None:
+                status = REVIEW
+                reasons = (*reasons, reason("non_customer_memo", keyword=word))
+        if paid_for:
+            reasons = (reason("on_behalf", name=paid_for), *reasons)
         return Proposal(
             line.bank_ref,
             status,

@@ -132,6 +132,18 @@ class Evidence:
             or (self.name is not None and self.name.strong)
         )
 
+    def bare_reference_only(self) -> bool:
+        """Only numbers written without prefix or word say who paid (a payer nobody knows
+        writing 1000302): the amount must bear them out before they apply anything."""
+        return bool(self.strong) and not (
+            self.account
+            or self.name_alias
+            or self.code_in_memo
+            or self.explicit
+            or self.settled_similar
+            or (self.name is not None and self.name.strong)
+        )
+
     def named_only(self, weak_used: bool) -> bool:
         """Only the payer name says who paid: the amount alone must say what it pays."""
         return not (self.account or self.name_alias or self.code_in_memo or self.strong or weak_used)

@@ -23,6 +23,13 @@ REASON_TEXTS = {
     "account_alias": _(
         "Paid from account {account}, which earlier receipts taught belongs to this customer."
     ),
+    "non_customer_memo": _(
+        "The memo says “{keyword}”, which a customer's payment seldom does: a person confirms."
+    ),
+    "on_behalf": _(
+        "The memo says the money is paid for “{name}”: it is matched as that customer's payment, "
+        "not the payer's."
+    ),
     "name_alias": _("The payer name “{name}” was learned for this customer."),
     "name_exact": _("The payer name “{name}” is this customer's name ({form})."),
     "name_shared": _("The payer name “{name}” fits {count} customers."),
@@ -42,6 +49,16 @@ REASON_TEXTS = {
     "identity_conflict": _("Stronger evidence points at another customer ({other})."),
     "identity_not_firm": _(
         "Who paid rests on a name that is only similar or on the amount alone: a person confirms."
+    ),
+    "claimed_earlier": _(
+        "An earlier line of this run already pays invoice {invoice}: a person decides what this one pays."
+    ),
+    "reference_unconfirmed": _(
+        "Only a number written without prefix says who paid, and the amount does not bear it out: "
+        "a person confirms."
+    ),
+    "on_behalf_amount": _(
+        "Paid for another customer, and the amount is not what its invoices come to: a person confirms."
     ),
     "close_competitor": _("Another candidate is almost as likely ({other})."),
     "amount_exact_reference": _("The amount equals the open amount of the {count} invoice(s) named."),
