@@ -136,7 +136,6 @@ BUILTIN: dict[str, Profile] = {
                 }
             ),
             amount_layout=AmountLayout.DIRECTION,
-            thousands_separator="",
             builtin=True,
         ),
         Profile(

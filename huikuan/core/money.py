@@ -6,8 +6,11 @@ database, SQLite included, whose own decimal type is a binary float.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.utils.translation import gettext
 
 CENT = Decimal("0.01")
 PERCENT_PLACES = Decimal("0.01")  # percentages to two decimals: 12.35 %
@@ -27,6 +30,29 @@ def to_decimal(value: str | int | Decimal) -> Decimal:
         return Decimal(value)
     except (InvalidOperation, ValueError) as exc:
         raise ValueError(f"not a decimal number: {value!r}") from exc
+
+
+def ungrouped(text: str, *, thousands: str = ",", decimal: str = ".") -> str:
+    """A number's text with its thousands separators taken out and ``.`` as its decimal point:
+    ``1,234,567.50`` → ``1234567.50`` (``1.234,50`` with ``thousands="."``, ``decimal=","``).
+
+    A thousands separator counts only where one goes: after one to three digits, then before
+    every group of three up to the decimal point. ``12,34.5`` or ``1,2345`` raise ``ValueError``
+    with the reason, never read as some other number. A text without the separator is returned
+    with its decimal point made ``.``, whatever else it holds (the caller reads the number).
+    """
+    if thousands and thousands != decimal and thousands in text:
+        grouped = rf"[+-]?\d{{1,3}}(?:{re.escape(thousands)}\d{{3}})+(?:{re.escape(decimal)}\d+)?"
+        if not re.fullmatch(grouped, text):
+            raise ValueError(
+                gettext(
+                    "not a number: the thousands separators (%(separator)s) are in the wrong places;"
+                    " they must split the whole part into groups of three digits, as in 1,234,567.89"
+                )
+                % {"separator": thousands}
+            )
+        text = text.replace(thousands, "")
+    return text.replace(decimal, ".") if decimal and decimal != "." else text
 
 
 def quantize_cents(amount: Decimal) -> Decimal:

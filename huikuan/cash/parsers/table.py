@@ -38,7 +38,7 @@ from huikuan.cash.parsers.base import (
 )
 from huikuan.cash.profiles import COMMON_HEADERS, Profile
 from huikuan.core.errors import InputRejected
-from huikuan.core.money import is_whole_cents
+from huikuan.core.money import is_whole_cents, ungrouped
 from huikuan.ledger.imports.limits import import_limits
 from huikuan.ledger.imports.reading import SPREADSHEET_SUFFIXES, BoundedRows, decode_text, read_table
 
@@ -89,6 +89,8 @@ _ACCOUNT_IN_TEXT = re.compile(r"(?<![\d*])(\d[\d*]{6,}\d)(?![\d*])")
 # Cells a bank fills with dashes or stars to say "nothing here".
 _PLACEHOLDER = re.compile(r"^[-—－*＊/_.]+$")
 Rows = list[tuple[int, list[str]]]
+# The columns a line cannot do without (see parse_table).
+ESSENTIAL = ("date", "amount", "credit", "debit", "direction", "currency")
 
 
 def cell(value: str) -> str:
@@ -258,10 +260,8 @@ def parse_number(text: str, profile: Profile) -> Decimal | None:
     value = value.strip("()")
     if value.endswith("-") and not value.startswith(("-", "+")):  # 1,234.00- : money out
         negative, value = True, value[:-1]
-    if profile.thousands_separator:
-        value = value.replace(profile.thousands_separator, "")
-    if profile.decimal_separator != ".":
-        value = value.replace(profile.decimal_separator, ".")
+    # 1,234.56 or 1.234,56 as the profile says; a separator out of place (12,34.5) is refused.
+    value = ungrouped(value, thousands=profile.thousands_separator, decimal=profile.decimal_separator)
     try:
         amount = Decimal(value)
     except InvalidOperation:
@@ -369,6 +369,14 @@ def parse_table(path: Path, data: bytes, profile: Profile, *, rows: Rows | None 
         return filled[0] if filled else ""
 
     header_keys = [header_key(c) for c in headers]
+    # The header's width, up to its last named column (a trailing empty header cell is no column).
+    width = max((i + 1 for i, h in enumerate(headers) if h), default=0)
+    # A line may leave out empty cells at its end (some banks write no trailing commas), but
+    # not the columns that say when, how much, which way and in what currency: without them
+    # its values are under the wrong columns (a separator is missing) or not there at all.
+    needed = 1 + max(
+        (layout.positions[name][0] for name in ESSENTIAL if name in layout.positions), default=-1
+    )
     for line, cells in rows[layout.header_index + 1 :]:
         if is_page_break(cells) or [header_key(c) for c in cells] == header_keys:
             continue  # a page's subtotal, or the header repeated on the next page
@@ -377,9 +385,18 @@ def parse_table(path: Path, data: bytes, profile: Profile, *, rows: Rows | None 
         column = ""
         try:
             column = "amount"
-            amount, direction = _money(cells, layout, profile, value)
+            try:
+                amount, direction = _money(cells, layout, profile, value)
+            except ValueError:
+                if len(cells) < needed:
+                    raise _short(len(cells), width) from None
+                raise
             if amount is None:
-                continue  # a row with no money (a balance, a note, a zero line)
+                if not reference(value(cells, "reference")) or _has_money_cell(cells, layout, value):
+                    continue  # a row with no money (a balance, a note, a zero line)
+                raise _no_amount(layout)
+            if len(cells) < needed:
+                raise _short(len(cells), width)
             column, booked = _booking_date(cells, headers, layout.positions["date"], profile)
             column = "value_date"
             valued = parse_day(value(cells, "value_date"), profile) if value(cells, "value_date") else None
@@ -389,12 +406,14 @@ def parse_table(path: Path, data: bytes, profile: Profile, *, rows: Rows | None 
                 raise ValueError(_("no currency in the file or the profile"))
         except ValueError as error:
             column = getattr(error, "field", column)
-            where = column if column in layout.positions else ""
-            shown = (
-                value(cells, column)
-                if where
-                else next((cells[i] for i, h in enumerate(headers) if h == column and i < len(cells)), "")
-            )
+            if not column:  # the whole line is wrong (too few columns)
+                shown = ",".join(cells)
+            elif column in layout.positions:
+                shown = value(cells, column)
+                # Named as the file's header names it (交易金额, 借贷标志 …).
+                column = headers[layout.positions[column][0]] or column
+            else:
+                shown = next((cells[i] for i, h in enumerate(headers) if h == column and i < len(cells)), "")
             errors.add(line, column, shown, str(error))
             continue
         name = text_value(value(cells, "payer_name"))
@@ -440,6 +459,33 @@ def _booking_date(
     raise first_error or ValueError(_("no date"))
 
 
+def _short(found: int, width: int) -> ValueError:
+    """A row with fewer cells than the header: its values may sit under the wrong columns."""
+    error = ValueError(
+        _("the line has %(found)s columns but the header has %(width)s: a value or a separator is missing")
+        % {"found": found, "width": width}
+    )
+    error.field = ""  # type: ignore[attr-defined]
+    return error
+
+
+def _no_amount(layout: Layout) -> ValueError:
+    """A line with a bank reference but no amount: a payment whose money the file does not say."""
+    if layout.amount_layout == "split":
+        error = ValueError(_("the line has a reference but both the money in and money out columns are empty"))
+        error.field = "credit"  # type: ignore[attr-defined]
+    else:
+        error = ValueError(_("the line has a reference but no amount"))
+        error.field = "amount"  # type: ignore[attr-defined]
+    return error
+
+
+def _has_money_cell(cells: list[str], layout: Layout, value) -> bool:
+    """Whether an amount cell is filled (0.00 is a written amount, a blank or '--' is none)."""
+    fields = ("credit", "debit") if layout.amount_layout == "split" else ("amount",)
+    return any(text_value(value(cells, name)) for name in fields)
+
+
 def _money(cells, layout: Layout, profile: Profile, value) -> tuple[Decimal | None, str]:
     if layout.amount_layout == "split":
         money_in = parse_number(value(cells, "credit"), profile)
@@ -463,10 +509,31 @@ def _money(cells, layout: Layout, profile: Profile, value) -> tuple[Decimal | No
             error = ValueError(_("the direction %(value)r is neither credit nor debit") % {"value": word})
             error.field = "direction"  # type: ignore[attr-defined]
             raise error
+        if amount < 0 and direction != _signed_direction(amount, profile):
+            # A minus sign that the direction column contradicts: which one is right is unknown.
+            reason = (
+                _(
+                    "the amount %(amount)s is negative (money out) but the direction column says"
+                    " %(direction)r (money in): the two contradict each other"
+                )
+                if direction == CREDIT
+                else _(
+                    "the amount %(amount)s is negative (money in on a card statement) but the"
+                    " direction column says %(direction)r (money out): the two contradict each other"
+                )
+            )
+            error = ValueError(reason % {"amount": value(cells, "amount"), "direction": word})
+            error.field = "amount"  # type: ignore[attr-defined]
+            raise error
         return abs(amount), direction
-    if profile.card_statement:  # a card statement: a positive amount is money spent
-        return abs(amount), DEBIT if amount > 0 else CREDIT
-    return abs(amount), CREDIT if amount > 0 else DEBIT
+    return abs(amount), _signed_direction(amount, profile)
+
+
+def _signed_direction(amount: Decimal, profile: Profile) -> str:
+    """The way a signed amount goes: minus is money out (on a card statement, plus is money spent)."""
+    if profile.card_statement:
+        return DEBIT if amount > 0 else CREDIT
+    return CREDIT if amount > 0 else DEBIT
 
 
 def direction_of(word: str) -> str:

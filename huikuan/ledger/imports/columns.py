@@ -23,11 +23,10 @@ from huikuan.core.limits import (
     validate_business_date,
     validate_plain_text,
 )
+from huikuan.core.money import ungrouped
 from huikuan.ledger.models import Billing, CreditClass, CustomerStatus, PaymentMethod
 
 Parser = Callable[[str], Any]
-
-_THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
 
 
 def described(parser: Parser, kind: str, **facts: Any) -> Parser:
@@ -59,7 +58,7 @@ described(parse_date, "date")
 
 
 def _decimal(raw: str) -> Decimal:
-    text = raw.replace(",", "") if "," in raw and _THOUSANDS.match(raw) else raw
+    text = ungrouped(raw)  # 1,234.50; a misplaced comma (12,34.5) is refused with the reason
     try:
         value = Decimal(text)
     except InvalidOperation:
