@@ -76,7 +76,10 @@ def test_a_broken_ofx_file_is_refused(db, tmp_path):
     text = (BANK / "ofx_v1sgml_ofxparse_checking.ofx").read_bytes()
     bad.write_bytes(text.replace(b"<TRNAMT>-34.51", b"<TRNAMT>-34,5x1", 1))
     error = refused(bad).errors[0]
-    assert error.column == "STMTTRN FITID=0000487" and "-34,5x1" in error.reason
+    # The transaction (its place and FITID), the field, its line in the file and the value.
+    assert error.column == "STMTTRN[2] FITID=0000487 TRNAMT" and error.value == "-34,5x1"
+    assert error.line == text[: text.index(b"<TRNAMT>-34.51")].count(b"\n") + 1
+    assert error.reason == "not a number"
 
 
 CANONICAL = "reference,date,amount,direction,payer_name,payer_account,memo,currency\n"

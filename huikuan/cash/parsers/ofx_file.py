@@ -12,7 +12,7 @@ import codecs
 import io
 import re
 import warnings
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 import ofxparse
@@ -31,6 +31,7 @@ from huikuan.cash.parsers.base import (
     reference,
     refuse_file,
 )
+from huikuan.core.money import ungrouped
 
 # An element with nothing in it (``<NAME></NAME>``, ``<CURDEF></CURDEF>``), which some banks
 # write for every field they leave blank and ofxparse refuses ("Empty transaction name"): dropped
@@ -78,8 +79,11 @@ def _code_page(head: bytes) -> str:
     return "cp1252"
 
 
-def _normalised(data: bytes) -> bytes | None:
-    """The file as ofxparse reads it right, or None when it has no ``<OFX>`` element."""
+def _normalised(data: bytes, errors: FileErrors) -> tuple[bytes, dict[str, int]] | None:
+    """The file as ofxparse reads it right, and the line of each transaction by its FITID; or
+    None when it has no ``<OFX>`` element. Each transaction's amount and dates are checked
+    here (their errors go to ``errors``) and its amount handed on in one plain form, so that
+    ofxparse never reads a number some other way (``12,34.5`` as 1234.5)."""
     start = OFX_START.search(data)
     if start is None:
         return None
@@ -88,7 +92,86 @@ def _normalised(data: bytes) -> bytes | None:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         text = body.decode(_code_page(head), errors="replace")
-    return UTF8_HEADER + text.encode("utf-8")
+    text, lines = _checked(text, head.count(b"\n"), errors)
+    return UTF8_HEADER + text.encode("utf-8"), lines
+
+
+# A transaction (SGML leaves the closing tag out: the next one or the list's end closes it),
+# and one of its fields: the text up to the next tag or the end of the line.
+TRANSACTION = re.compile(
+    r"<STMTTRN>.*?(?=</STMTTRN>|<STMTTRN>|</BANKTRANLIST>|\Z)", re.IGNORECASE | re.DOTALL
+)
+FIELD = "<{tag}>([^<\r\n]*)"
+# YYYYMMDD, then optionally HHMM[SS[.XXX]] and a time zone ([-5:EST], [+8], [-05:00]).
+OFX_DATE = re.compile(
+    r"(\d{4})(\d{2})(\d{2})(?:\d{4}(?:\d{2}(?:\.\d{1,6})?)?)?\s*(?:\[[+-]?\d{1,2}(?:\.\d+)?(?::\w*)?\])?"
+)
+DATE_FIELDS = ("DTPOSTED", "DTUSER", "DTAVAIL")
+
+
+def ofx_amount(text: str) -> Decimal:
+    """An OFX amount: a point or a comma as the decimal mark (``-34.51``, ``-34,51``), and
+    thousands separators only where they group by three (``1,234.56``, ``1.234,56``, ``1 234,56``);
+    ``ValueError`` with the reason otherwise."""
+    value = text.strip()
+    if not re.fullmatch(r"[+-]?[\d.,][\d., ]*", value):
+        raise ValueError(_("not a number"))
+    if not re.fullmatch(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)", value):
+        marks = [mark for mark in (".", ",") if mark in value]
+        # With both marks the last is the decimal one; a mark written twice separates thousands.
+        decimal = max(marks, key=value.rfind) if len(marks) == 2 else ""
+        if len(marks) == 1 and value.count(marks[0]) == 1 and " " in value:
+            decimal = marks[0]  # 1 025,53
+        thousands = " " if " " in value else next((m for m in marks if m != decimal), "")
+        value = ungrouped(value, thousands=thousands, decimal=decimal or ("," if thousands == "." else "."))
+    value = value.replace(",", ".")
+    if not re.fullmatch(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)", value):
+        raise ValueError(_("not a number"))
+    return money_amount(value)
+
+
+def _checked(text: str, first_line: int, errors: FileErrors) -> tuple[str, dict[str, int]]:
+    """The body with each ``<TRNAMT>`` written plainly (``1234.56``); the line of each FITID."""
+    lines: dict[str, int] = {}
+    index = 0
+
+    def transaction(found: re.Match) -> str:
+        nonlocal index
+        index += 1
+        block = found.group(0)
+        line = first_line + text.count("\n", 0, found.start()) + 1
+        fitid = re.search(FIELD.format(tag="FITID"), block, re.IGNORECASE)
+        fitid = clean_text(fitid.group(1), 60) if fitid else ""
+        lines.setdefault(fitid, line)
+
+        def refuse(tag: str, value: str, reason: str) -> None:
+            at = re.search(f"<{tag}>", block, re.IGNORECASE)
+            place = line + block.count("\n", 0, at.start() if at else 0)
+            errors.add(place, f"STMTTRN[{index}] FITID={fitid} {tag}", value.strip(), reason)
+
+        for tag in DATE_FIELDS:
+            written = re.search(FIELD.format(tag=tag), block, re.IGNORECASE)
+            if written is None:
+                continue
+            day = OFX_DATE.fullmatch(written.group(1).strip())
+            try:
+                if day is None:
+                    raise ValueError
+                date(*(int(part) for part in day.groups()))
+            except ValueError:
+                refuse(tag, written.group(1), _("not a valid date: OFX dates are written YYYYMMDD[HHMMSS]"))
+        amount = re.search(FIELD.format(tag="TRNAMT"), block, re.IGNORECASE)
+        if amount is None:
+            refuse("TRNAMT", "", _("the transaction has no amount"))
+            return block
+        try:
+            plain = ofx_amount(amount.group(1))
+        except ValueError as error:
+            refuse("TRNAMT", amount.group(1), str(error))
+            return block
+        return block[: amount.start(1)] + format(plain, "f") + block[amount.end(1) :]
+
+    return TRANSACTION.sub(transaction, text), lines
 
 
 def _day(value):
@@ -99,18 +182,20 @@ def parse_ofx(data: bytes, file_name: str) -> ParsedFile:
     upper = data.upper()
     if b"<!DOCTYPE" in upper or b"<!ENTITY" in upper:
         raise refuse_file(file_name, _("XML with a DTD or entity declarations is refused"))
-    normalised = _normalised(data)
-    if normalised is None:
+    errors = FileErrors(file_name)
+    checked = _normalised(data, errors)
+    if checked is None:
         raise refuse_file(file_name, _("not an OFX file: it has no <OFX> element"))
+    normalised, lines = checked
     if not STATEMENT.search(normalised):  # sign-on only, an account list, investments
         raise refuse_file(file_name, _("the OFX file holds no bank statement"))
+    errors.raise_if_any()
     try:
         with warnings.catch_warnings():  # ofxparse calls BeautifulSoup's deprecated findAll
             warnings.simplefilter("ignore", DeprecationWarning)
             parsed = ofxparse.OfxParser.parse(io.BytesIO(_blanks_dropped(normalised)), fail_fast=False)
     except Exception as error:  # the library's errors are the file's
         raise refuse_file(file_name, _("not a readable OFX file: %(reason)s") % {"reason": error}) from None
-    errors = FileErrors(file_name)
     statements = []
     for account in parsed.accounts:
         report = account.statement
@@ -130,14 +215,16 @@ def parse_ofx(data: bytes, file_name: str) -> ParsedFile:
             fitid = discarded["content"].find("fitid")
             fitid = clean_text(fitid.get_text() if fitid is not None else "", 60).split(" ")[0]
             where = f"STMTTRN FITID={'' if fitid == NO_FITID else fitid}"
-            errors.add(0, where, clean_text(discarded["content"].get_text(" "), 200), discarded["error"])
+            shown = clean_text(discarded["content"].get_text(" "), 200)
+            errors.add(lines.get(fitid, 0), where, shown, discarded["error"])
         for index, transaction in enumerate(report.transactions, start=1):
             where = f"STMTTRN[{index}] FITID={'' if transaction.id == NO_FITID else transaction.id}"
             try:
                 amount = money_amount(str(Decimal(transaction.amount)))
                 booked = business_date(_day(transaction.date))
             except (ValueError, TypeError) as error:
-                errors.add(0, where, transaction.amount, str(error))
+                line = lines.get("" if transaction.id == NO_FITID else transaction.id, 0)
+                errors.add(line, where, transaction.amount, str(error))
                 continue
             if amount == 0:
                 continue

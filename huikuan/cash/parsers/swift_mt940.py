@@ -196,9 +196,19 @@ def _after_closing(lines: list[tuple[int, str]]) -> bool:
     return False
 
 
-def _bad_dates(lines: list[tuple[int, str]], errors: FileErrors) -> bool:
-    """Dates of balances and of ``:61:`` lines that no calendar has; February's 29th–31st are
-    read as its last day, as German banks date month-end interest."""
+# Where the amount of a balance and of a ``:61:`` line starts: after the date (and a balance's
+# currency), or the ``:61:`` dates, debit/credit mark and funds code; the amount is what follows
+# up to the next letter. SWIFT writes it with one decimal comma (``1234,56``, ``100,``).
+_BALANCE_AMOUNT = re.compile(r"\s*[CD]\d{6}[A-Z]{3}")
+_LINE_AMOUNT = re.compile(r"\s*\d{6}(?:\d{4}|\s{4})?[A-Z]?[DC](?:[A-Z](?=[\d,.]|\s*$))?")
+_AMOUNT_TEXT = re.compile(r"[^A-Za-z\n/]*")
+_SWIFT_AMOUNT = re.compile(r"\d{1,15}(?:,\d*)?|,\d{1,15}")
+
+
+def _bad_fields(lines: list[tuple[int, str]], errors: FileErrors) -> bool:
+    """Dates that no calendar has and amounts that are no number, in balances and ``:61:``
+    lines, each with its line; February's 29th–31st are read as its last day, as German banks
+    date month-end interest."""
     found = False
     for number, line in lines:
         tag = _TAG.match(line)
@@ -217,6 +227,18 @@ def _bad_dates(lines: list[tuple[int, str]], errors: FileErrors) -> bool:
         last = calendar.monthrange(2000 + year, month)[1] if 1 <= month <= 12 else 0
         if not 1 <= month <= 12 or day < 1 or (day > last and month != 2) or day > 31:
             errors.add(number, f":{code}:", value.strip()[:40], _("not a date"))
+            found = True
+            continue
+        before = (_BALANCE_AMOUNT if code in _BALANCE_TAGS else _LINE_AMOUNT).match(value)
+        if before is None or not value[before.end() :].strip():
+            continue  # the library says what else is wrong (or the amount is on the next line)
+        amount = _AMOUNT_TEXT.match(value, before.end()).group(0).strip()
+        if not _SWIFT_AMOUNT.fullmatch(amount):
+            shown = amount or value[before.end() :].strip()[:20]
+            reason = _(
+                "the amount is not a number: MT940 writes amounts with one decimal comma, as in 1234,56"
+            )
+            errors.add(number, f":{code}:", shown, reason)
             found = True
     return found
 
@@ -373,7 +395,7 @@ def parse_mt940(data: bytes, file_name: str) -> ParsedFile:
             reason = _("a second account (:25:) in one statement: a field tag is wrong")
             errors.add(accounts[1], ":25:", "", reason)
             continue
-        if _bad_dates(lines, errors):
+        if _bad_fields(lines, errors):
             continue
         body = "\n".join(line for _, line in lines)
         try:

@@ -472,7 +472,9 @@ def _short(found: int, width: int) -> ValueError:
 def _no_amount(layout: Layout) -> ValueError:
     """A line with a bank reference but no amount: a payment whose money the file does not say."""
     if layout.amount_layout == "split":
-        error = ValueError(_("the line has a reference but both the money in and money out columns are empty"))
+        error = ValueError(
+            _("the line has a reference but both the money in and money out columns are empty")
+        )
         error.field = "credit"  # type: ignore[attr-defined]
     else:
         error = ValueError(_("the line has a reference but no amount"))

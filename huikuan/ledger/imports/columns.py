@@ -6,7 +6,6 @@ A parser takes the cell's text (never empty) and returns the value or raises
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
