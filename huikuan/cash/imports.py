@@ -96,12 +96,22 @@ class _Planned:
     lines: list[tuple[str, StatementLine]]
 
 
-def _existing(account: str, keys: list[str]) -> set[str]:
+def account_key(text: str) -> str:
+    """One account however it was typed: its letters and digits only ("6222 0200-0123 4567" is
+    6222020001234567, "NL91 ABNA.0417.1643.00" NL91ABNA0417164300); a masked digit (``*``)
+    stays, so that two masked cards are not taken for one."""
+    return "".join(char for char in text if char.isalnum() or char == "*")
+
+
+def _existing(account: str, keys: list[str], written: str = "") -> set[str]:
+    """Of ``keys``, those already stored for the account (also under ``written``, the form an
+    earlier import may have stored it in: with its dashes or small letters)."""
+    accounts = list(dict.fromkeys([account, written or account]))
     found: set[str] = set()
     for start in range(0, len(keys), 500):
         chunk = keys[start : start + 500]
         found.update(
-            BankLine.objects.filter(account_number=account, dedupe_key__in=chunk).values_list(
+            BankLine.objects.filter(account_number__in=accounts, dedupe_key__in=chunk).values_list(
                 "dedupe_key", flat=True
             )
         )
@@ -141,6 +151,22 @@ def bank_statement_import(
         lines_read=total,
         warnings=list(parsed.warnings),
     )
+    earlier = BankStatement.objects.filter(sha256=result.sha256).order_by("imported_at", "pk").first()
+    if earlier is not None:
+        # The very same file again, whatever account it is now said to be: nothing of it is new.
+        result.duplicates = total
+        result.warnings.append(
+            _(
+                "this file was already imported on %(date)s (as %(file)s, account %(account)s):"
+                " none of its lines is added again"
+            )
+            % {
+                "date": earlier.imported_at.date().isoformat(),
+                "file": earlier.file_name,
+                "account": earlier.account_number or "-",
+            }
+        )
+        return result
     with transaction.atomic():
         plans = _plan(parsed.statements, account, result)
         if dry_run:
@@ -159,10 +185,10 @@ def _plan(statements: list[Statement], account: str | None, result: BankImportRe
     plans = []
     taken: dict[str, set[str]] = defaultdict(set)  # keys already planned in this file, per account
     for statement in statements:
-        # One account however it was typed: "6222 0200 0123 4567" is 6222020001234567.
-        number = "".join((account or statement.account or "").split())
+        given = account or statement.account or ""
+        number = account_key(given)
         keys = dedupe_keys(statement.lines)
-        known = _existing(number, keys) | taken[number]
+        known = _existing(number, keys, written="".join(given.split())) | taken[number]
         new = [(key, line) for key, line in zip(keys, statement.lines, strict=True) if key not in known]
         taken[number].update(keys)
         result.duplicates += len(statement.lines) - len(new)

@@ -127,8 +127,10 @@ def test_an_overlapping_statement_adds_only_its_new_lines(db, tmp_path):
     second = bank_statement_import(path=overlap, account="95588-001")
     assert (first.lines_new, second.lines_new, second.duplicates) == (3, 1, 2)
     assert sorted(BankLine.objects.values_list("bank_ref", flat=True)) == ["", "B-1", "B-2", "B-3"]
-    # Another account's identical line is another line.
-    other = bank_statement_import(path=overlap, account="95588-002")
+    # Another account's identical line is another line (in that account's own file).
+    other_account = tmp_path / "jan-feb-002.csv"
+    other_account.write_text(overlap.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    other = bank_statement_import(path=other_account, account="95588-002")
     assert other.lines_new == 3
 
 

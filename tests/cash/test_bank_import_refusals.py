@@ -168,3 +168,157 @@ def test_a_profile_without_a_date_column_is_refused(db):
         profile_save(data={"name": "half", "columns": {"amount": "金额"}})
     with pytest.raises(ApplicationError, match="built-in"):
         profile_save(data={"name": "icbc", "columns": {"date": "d", "amount": "a"}})
+
+
+# --- never a wrong value read silently ------------------------------------------------------------
+
+OFX_SAMPLE = (BANK / "ofx_v1sgml_ofxparse_checking.ofx").read_bytes()
+
+
+def line_of(data: bytes, text: bytes) -> int:
+    return data[: data.index(text)].count(b"\n") + 1
+
+
+def test_an_ofx_amount_with_a_comma_out_of_place_is_refused_not_read_as_thousands(db, tmp_path):
+    bad = tmp_path / "bad.ofx"
+    bad.write_bytes(OFX_SAMPLE.replace(b"<TRNAMT>-34.51", b"<TRNAMT>12,34.5", 1))
+    error = refused(bad).errors[0]
+    assert (error.line, error.column, error.value) == (
+        line_of(OFX_SAMPLE, b"<TRNAMT>-34.51"),
+        "STMTTRN[2] FITID=0000487 TRNAMT",
+        "12,34.5",
+    )
+    assert "thousands separators" in error.reason
+
+
+@pytest.mark.parametrize("written", ["-1,234.51", "-1.234,51", "-1234,51"])
+def test_an_ofx_amount_grouped_by_thousands_is_read_as_written(db, tmp_path, written):
+    good = tmp_path / "good.ofx"
+    good.write_bytes(OFX_SAMPLE.replace(b"<TRNAMT>-34.51", b"<TRNAMT>" + written.encode(), 1))
+    bank_statement_import(path=good)
+    assert BankLine.objects.get(bank_ref="0000487").amount == Decimal("1234.51")
+
+
+def test_an_ofx_transaction_with_a_bad_date_is_named_by_its_line_and_field(db, tmp_path):
+    first_date = OFX_SAMPLE[OFX_SAMPLE.index(b"<DTPOSTED>") :].split(b"\n")[0]
+    bad = tmp_path / "bad.ofx"
+    bad.write_bytes(OFX_SAMPLE.replace(first_date, b"<DTPOSTED>2011033x", 1))
+    rejected = refused(bad)
+    assert len(rejected.errors) == 1
+    error = rejected.errors[0]
+    assert (error.line, error.column, error.value) == (
+        line_of(OFX_SAMPLE, first_date),
+        "STMTTRN[1] FITID=0000486 DTPOSTED",
+        "2011033x",
+    )
+    assert "not a valid date" in error.reason and "unconverted" not in error.reason
+
+
+MBANK = (BANK / "mt940_wolph_mbank.sta").read_bytes().decode("iso-8859-2")
+
+
+@pytest.mark.parametrize("amount", ["0,0,1", ",", "0.01"])
+def test_an_mt940_amount_that_is_no_number_is_refused_at_its_own_line(db, tmp_path, amount):
+    bad = tmp_path / "bad.sta"
+    bad.write_text(MBANK.replace("CN0,01NTRF", f"CN{amount}NTRF", 1), encoding="utf-8")
+    error = refused(bad).errors[0]
+    assert (error.line, error.column, error.value) == (
+        MBANK.split("\n").index(next(line for line in MBANK.split("\n") if line.startswith(":61:"))) + 1,
+        ":61:",
+        amount,
+    )
+    assert "not a number" in error.reason and "decimal" in error.reason
+
+
+def test_an_mt940_balance_amount_that_is_no_number_is_refused_at_its_line(db, tmp_path):
+    bad = tmp_path / "bad.sta"
+    bad.write_text(MBANK.replace(":62F:C170119PLN0,43", ":62F:C170119PLN0,4,3"), encoding="utf-8")
+    error = refused(bad).errors[0]
+    assert (error.line, error.column, error.value) == (
+        MBANK.split("\n").index(":62F:C170119PLN0,43") + 1,
+        ":62F:",
+        "0,4,3",
+    )
+
+
+def canonical(tmp_path: Path, *rows: str) -> Path:
+    path = tmp_path / "statement.csv"
+    path.write_text(CANONICAL + "".join(f"{row}\n" for row in rows), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("written", "read"), [('"1,234.56"', "1234.56"), ('"1,234,567.00"', "1234567.00")])
+def test_a_bank_csv_reads_amounts_grouped_by_thousands(db, tmp_path, written, read):
+    bank_statement_import(path=canonical(tmp_path, f"R1,2024-01-02,{written},credit,甲,1,,CNY"))
+    assert BankLine.objects.get().amount == Decimal(read)
+
+
+@pytest.mark.parametrize("written", ['"12,34.5"', '"1,2345.00"', '"1234,56"'])
+def test_a_bank_csv_amount_with_a_separator_out_of_place_is_refused(db, tmp_path, written):
+    error = refused(canonical(tmp_path, f"R1,2024-01-02,{written},credit,甲,1,,CNY")).errors[0]
+    assert (error.line, error.column, error.value) == (2, "amount", written.strip('"'))
+    assert "thousands separators" in error.reason
+
+
+def test_a_line_with_a_reference_and_no_amount_is_refused_but_a_note_line_skipped(db, tmp_path):
+    rows = ("R1,2024-01-02,100.00,credit,甲,1,,CNY", "R2,2024-01-03,,credit,乙,2,,CNY", ",,,,,,备注,")
+    error = refused(canonical(tmp_path, *rows)).errors[0]
+    assert (error.line, error.column, error.value) == (3, "amount", "")
+    assert "no amount" in error.reason
+    result = bank_statement_import(path=canonical(tmp_path, rows[0], rows[2]))
+    assert (result.lines_read, result.lines_new) == (1, 1)
+
+
+def test_a_split_export_line_with_a_reference_and_no_money_names_the_money_column(db, tmp_path):
+    export = tmp_path / "icbc.csv"
+    export.write_text(
+        "交易日期,流水号,记账金额(收入),记账金额(支出),记账币种,对方户名\n"
+        "2024-01-02,A1,100.00,,人民币,甲\n"
+        "2024-01-03,A2,,,人民币,乙\n",
+        encoding="utf-8",
+    )
+    error = refused(export).errors[0]
+    assert (error.line, error.column) == (3, "记账金额(收入)")
+    assert "money in and money out" in error.reason
+
+
+def test_a_minus_sign_the_direction_contradicts_is_refused_and_one_it_confirms_read(db, tmp_path):
+    error = refused(canonical(tmp_path, "R1,2024-01-02,-5.00,C,甲,1,,CNY")).errors[0]
+    assert (error.line, error.column, error.value) == (2, "amount", "-5.00")
+    assert "contradict" in error.reason and "'C'" in error.reason
+    bank_statement_import(path=canonical(tmp_path, "R1,2024-01-02,-5.00,D,甲,1,,CNY"))
+    line = BankLine.objects.get()
+    assert (line.amount, line.direction) == (Decimal("5.00"), "debit")
+
+
+def test_a_line_with_fewer_columns_than_the_header_is_refused_as_such(db, tmp_path):
+    rejected = refused(canonical(tmp_path, "R1,2024-01-02,5.00,credit,甲,1,,CNY", "R2,2024-01-02,5.00"))
+    error = rejected.errors[0]
+    assert (error.line, error.column, error.value) == (3, "", "R2,2024-01-02,5.00")
+    assert "3 columns but the header has 8" in error.reason and "currency" not in error.reason
+
+
+# --- a file imported twice ------------------------------------------------------------------------
+
+
+def test_the_same_file_is_imported_once_whatever_account_it_is_given(db, tmp_path):
+    statement = tmp_path / "mbank.sta"
+    statement.write_text(MBANK, encoding="utf-8")
+    first = bank_statement_import(path=statement, account="PL29114010810000267002001002")
+    again = bank_statement_import(path=statement)
+    other = bank_statement_import(path=statement, account="999")
+    assert first.lines_new == 3
+    assert [(r.lines_new, r.duplicates) for r in (again, other)] == [(0, 3), (0, 3)]
+    assert "already imported" in again.warnings[0]
+    assert (BankLine.objects.count(), BankStatement.objects.count()) == (3, 1)
+
+
+def test_an_account_is_the_same_account_written_with_dashes_or_from_the_file(db, tmp_path):
+    first_copy = tmp_path / "mbank.sta"
+    first_copy.write_text(MBANK, encoding="utf-8")
+    second_copy = tmp_path / "mbank-again.sta"
+    second_copy.write_text(MBANK + "\n", encoding="utf-8")  # another file, the same lines
+    assert bank_statement_import(path=first_copy).lines_new == 3
+    again = bank_statement_import(path=second_copy, account="PL29 1140-1081-0000-2670-0200-1002")
+    assert (again.lines_new, again.duplicates) == (0, 3)
+    assert BankLine.objects.count() == 3
