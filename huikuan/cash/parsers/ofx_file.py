@@ -106,7 +106,7 @@ FIELD = "<{tag}>([^<\r\n]*)"
 OFX_DATE = re.compile(
     r"(\d{4})(\d{2})(\d{2})(?:\d{4}(?:\d{2}(?:\.\d{1,6})?)?)?\s*(?:\[[+-]?\d{1,2}(?:\.\d+)?(?::\w*)?\])?"
 )
-DATE_FIELDS = ("DTPOSTED", "DTUSER", "DTAVAIL")
+DATE_FIELDS = ("DTPOSTED", "DTUSER")
 
 
 def ofx_amount(text: str) -> Decimal:
@@ -133,13 +133,15 @@ def ofx_amount(text: str) -> Decimal:
 def _checked(text: str, first_line: int, errors: FileErrors) -> tuple[str, dict[str, int]]:
     """The body with each ``<TRNAMT>`` written plainly (``1234.56``); the line of each FITID."""
     lines: dict[str, int] = {}
-    index = 0
+    index = counted = 0
+    line = first_line + 1
 
     def transaction(found: re.Match) -> str:
-        nonlocal index
+        nonlocal index, counted, line
         index += 1
         block = found.group(0)
-        line = first_line + text.count("\n", 0, found.start()) + 1
+        line += text.count("\n", counted, found.start())  # counted on from the last one
+        counted = found.start()
         fitid = re.search(FIELD.format(tag="FITID"), block, re.IGNORECASE)
         fitid = clean_text(fitid.group(1), 60) if fitid else ""
         lines.setdefault(fitid, line)
@@ -151,8 +153,8 @@ def _checked(text: str, first_line: int, errors: FileErrors) -> tuple[str, dict[
 
         for tag in DATE_FIELDS:
             written = re.search(FIELD.format(tag=tag), block, re.IGNORECASE)
-            if written is None:
-                continue
+            if written is None or (tag == "DTUSER" and re.fullmatch(r"0{8}\S*", written.group(1).strip())):
+                continue  # no user date (00000000 says none)
             day = OFX_DATE.fullmatch(written.group(1).strip())
             try:
                 if day is None:
