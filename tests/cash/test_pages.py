@@ -89,3 +89,24 @@ def test_a_collector_does_not_see_lines_of_others_or_without_a_customer(web_as, 
     bank_line("3333.00", proposal("review", "HZ001", []))
     html = web_as("collector_wang").get("/cash/").content.decode()
     assert "3,333.00" in html and "1,111.00" not in html and "2,222.00" not in html
+
+
+def test_receipts_the_matcher_set_aside_can_be_listed_and_still_applied(web_as, bank_line):  # noqa: F811
+    line = bank_line(
+        "60000.00",
+        proposal("ignored", reasons=["付款账户是本公司自己的账户：这是本公司账户之间的划转，不是客户回款。"]),
+        payer_name="杭州湖畔机电有限公司",
+    )
+    client = web_as("credit_manager")
+    assert "60,000.00" not in client.get("/cash/").content.decode()
+    html = client.get("/cash/?status=ignored").content.decode()
+    assert "60,000.00" in html and "本公司账户之间的划转" in html
+    answer = client.post(
+        f"/cash/lines/{line.pk}/split/",
+        {"customer": "HZ001", "invoice": ["YS-0301"], "amount": ["60000.00"]},
+        **HTMX,
+    )
+    assert answer.status_code == 200
+    line.refresh_from_db()
+    assert line.status == LineStatus.APPLIED
+    assert Invoice.objects.get(number="YS-0301").open_amount == Decimal("0.00")

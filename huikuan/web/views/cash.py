@@ -40,7 +40,16 @@ from huikuan.web.views.common import model_page, page_for, page_of
 SOURCE = "web:cash"
 LINES_PER_PAGE = 100
 SPLIT_ROWS = 3
-STATUS_CHOICES = (QUEUE, LineStatus.REVIEW, LineStatus.UNMATCHED, DECIDED, *DECIDED_STATUSES)
+# Receipts the matcher set aside (interest, a tax refund, a transfer between the company's own
+# accounts) have their own choice: a person can look them over and still apply one.
+STATUS_CHOICES = (
+    QUEUE,
+    LineStatus.REVIEW,
+    LineStatus.UNMATCHED,
+    DECIDED,
+    *DECIDED_STATUSES,
+    LineStatus.IGNORED,
+)
 
 
 @dataclass(frozen=True)
