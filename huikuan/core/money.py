@@ -10,8 +10,6 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 
-from django.utils.translation import gettext
-
 CENT = Decimal("0.01")
 PERCENT_PLACES = Decimal("0.01")  # percentages to two decimals: 12.35 %
 RATE_PLACES = 6
@@ -44,6 +42,9 @@ def ungrouped(text: str, *, thousands: str = ",", decimal: str = ".") -> str:
     if thousands and thousands != decimal and thousands in text:
         grouped = rf"[+-]?\d{{1,3}}(?:{re.escape(thousands)}\d{{3}})+(?:{re.escape(decimal)}\d+)?"
         if not re.fullmatch(grouped, text):
+            # Imported here: the aging command's fast path reads money without starting Django.
+            from django.utils.translation import gettext
+
             raise ValueError(
                 gettext(
                     "not a number: the thousands separators (%(separator)s) are in the wrong places;"
