@@ -178,7 +178,9 @@ def own_party() -> OwnParty:
     """The company's own accounts (every account whose statements were imported, and the
     letterhead's) and names (the letterhead's)."""
     letterhead = letterhead_values()
-    accounts = set(BankStatement.objects.exclude(account_number="").values_list("account_number", flat=True))
+    accounts = set(
+        BankStatement.objects.exclude(account_number="").values_list("account_number", flat=True).distinct()
+    )
     accounts.add(letterhead.get("bank_account", ""))
     names = (letterhead.get("company_name_zh", ""), letterhead.get("company_name_en", ""))
     return OwnParty(accounts=tuple(a for a in accounts if a), names=tuple(n for n in names if n))
