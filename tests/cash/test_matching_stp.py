@@ -126,6 +126,23 @@ def test_the_period_unties_a_short_pay_of_one_of_two_equal_invoices():
     assert proposal.difference == D("10.00")
 
 
+def test_the_period_picks_one_of_two_invoices_of_different_amounts_within_the_tolerance():
+    # 4,490.00 is 10.00 short of September's 4,500.00 and 15.00 short of November's 4,505.00.
+    ledger = [
+        inv("INV-0000911", "4500.00", date(2024, 9, 2)),
+        inv("INV-0000912", "4505.00", date(2024, 11, 2)),
+    ]
+    assert match("4490.00", ledger, memo="货款").status == REVIEW
+    proposal = match("4490.00", ledger, memo="11月服务费")
+    assert proposal.status == AUTO
+    assert allocations(proposal) == {"INV-0000912": D("4490.00")}
+    assert proposal.difference == D("15.00")
+    assert "period_in_memo" in codes(proposal)
+    # A month that names neither, or both with the next month's invoice, leaves it to a person.
+    assert match("4490.00", ledger, memo="10月服务费").status == REVIEW
+    assert match("4490.00", ledger, memo="3月服务费").status == REVIEW
+
+
 # ------------------------------------------------------------------ overpaid by a round sum
 OVER = [
     inv("INV-0000801", "16801.39", date(2024, 9, 3)),

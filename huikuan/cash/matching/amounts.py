@@ -420,8 +420,9 @@ def fit_open_items(
         n = len(near)
         chance = len(eligible) * settings.tolerance_for(amount) / (3 * amount)
         single = 0.93 if chance <= Decimal("0.2") else 0.85 if chance <= Decimal("0.5") else 0.7
-        same = [i for i in near if i.open_amount == near[0].open_amount]
-        named = _untie(same, periods) if len(same) == n else None
+        # The memo's month picks one of them whatever their amounts: each is a fee or a
+        # short-pay away from the receipt, and only one was issued in the month it names.
+        named = _untie(near, periods)
         if named is not None:
             return [
                 _paid(
