@@ -145,6 +145,17 @@ def test_a_bare_number_of_two_customers_with_no_payer_known_waits_for_a_person()
     assert proposal.status == REVIEW
 
 
+def test_a_mistyped_name_and_a_bare_number_of_that_customers_invoice_propose_the_part_payment():
+    # Neither the mistyped name nor "12345" (the number without its zeros) says it alone; the
+    # two agree on one invoice, so a person is shown that part payment rather than nothing.
+    proposal = match("500.00", "上海华东机戒有限公司", memo="12345 付款", ledger=NUMBERS)
+    assert (proposal.status, proposal.customer_code) == (REVIEW, "C001")
+    assert [(a.invoice_number, a.amount) for a in proposal.allocations] == [("INV-0012345", D("500.00"))]
+    assert {"name_fuzzy", "reference_invoice", "partial_payment"} <= set(codes(proposal))
+    # A payer nobody knows writing the same number is still nobody's.
+    assert match("500.00", "张伟", memo="12345 付款", ledger=NUMBERS).status == UNMATCHED
+
+
 # --- how crowded the sums near an amount are ------------------------------------------------
 def test_a_unique_combination_among_many_invoices_is_sure_when_few_sums_come_near_it():
     from huikuan.cash.matching.model import MatchSettings

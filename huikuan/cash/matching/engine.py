@@ -305,7 +305,7 @@ class MatchIndex:
         # Numbers written without prefix are references too when the payer is known otherwise
         # (its account, name or other references): a customer's own invoice number in the memo
         # is no coincidence. Otherwise they count only when the amount bears them out.
-        known = evidence.firm(weak_used=False)
+        known = evidence.firm(weak_used=False) or evidence.name is not None
         attempts = [({**evidence.strong, **evidence.weak}, True)] if known and evidence.weak else []
         attempts += [(evidence.strong, False), ({**evidence.strong, **evidence.weak}, True)]
         for number, (positions, weak) in enumerate(attempts):
