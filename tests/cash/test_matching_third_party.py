@@ -57,6 +57,10 @@ def test_a_payment_made_for_another_customer_is_never_applied_to_the_payer(memo)
     assert not (proposal.status == AUTO and proposal.customer_code == "C08")
     assert proposal.customer_code == "C01"
     assert "on_behalf" in [r.code for r in proposal.reasons]
+    # The name the line is matched on is the memo's, and the reasons say so.
+    codes = [r.code for r in proposal.reasons]
+    assert any(code.startswith("memo_name_") for code in codes)
+    assert not any(code.startswith("name_") for code in codes)
 
 
 def test_the_customer_paid_for_is_matched_on_its_own_invoices():

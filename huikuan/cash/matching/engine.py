@@ -339,6 +339,9 @@ class MatchIndex:
         drafts = []
         for code, ev, fits, weak_used in fitted:
             identity, who = self._identity(line, code, ev, weak_used)
+            if third_party:
+                # The name compared is the one the memo pays for, not the payer's.
+                who = [replace(r, code=ON_BEHALF_NAME.get(r.code, r.code)) for r in who]
             drafts.append((code, ev, fits, identity, who, ev.level(weak_used), weak_used))
         top_level = max((draft[5] for draft in drafts), default=0)
         for code, ev, fits, identity, who, level, weak_used in drafts:
@@ -479,6 +482,17 @@ class MatchIndex:
 
     def match_all(self, lines: Sequence[BankLine]) -> list[Proposal]:
         return [self.match(line) for line in lines]
+
+
+# The reasons about the payer name, said of the name a memo pays for (代…付, on behalf of …).
+ON_BEHALF_NAME = {
+    "name_alias": "memo_name_alias",
+    "name_exact": "memo_name_exact",
+    "name_fuzzy": "memo_name_fuzzy",
+    "name_shared": "memo_name_shared",
+    "name_shared_amount": "memo_name_shared_amount",
+    "name_similar_amount": "memo_name_similar_amount",
+}
 
 
 def match_lines(

@@ -42,6 +42,20 @@ REASON_TEXTS = {
         "open invoices carry: the two together identify the payer."
     ),
     "name_fuzzy": _("The payer name “{name}” resembles this customer's name ({score}% alike)."),
+    "memo_name_alias": _("The name the memo pays for, “{name}”, was learned for this customer."),
+    "memo_name_exact": _("The name the memo pays for, “{name}”, is this customer's name ({form})."),
+    "memo_name_fuzzy": _(
+        "The name the memo pays for, “{name}”, resembles this customer's name ({score}% alike)."
+    ),
+    "memo_name_shared": _("The name the memo pays for, “{name}”, fits {count} customers."),
+    "memo_name_shared_amount": _(
+        "The name the memo pays for, “{name}”, fits {count} customers; only this one has an open "
+        "invoice of this amount."
+    ),
+    "memo_name_similar_amount": _(
+        "The name the memo pays for, “{name}”, resembles this customer's name, and of the customers "
+        "it resembles only this one has an open invoice of exactly this amount."
+    ),
     "reference_invoice": _("The memo names invoice {invoice}."),
     "reference_order": _("The memo names order {order} (invoice {invoice})."),
     "reference_contract": _("The memo names contract {contract} (invoice {invoice})."),
