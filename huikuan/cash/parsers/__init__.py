@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from huikuan.cash.parsers.base import ParsedFile, Statement, StatementLine, refuse_file
+from huikuan.cash.parsers.base import ParsedFile, Statement, StatementLine, marked_text, refuse_file
 from huikuan.cash.parsers.camt import CAMT052_REFUSED
 from huikuan.cash.parsers.table import best_profile, parse_table
 from huikuan.cash.profiles import Profile
@@ -23,8 +23,12 @@ __all__ = ["FORMATS", "ParsedFile", "Statement", "StatementLine", "detect_format
 
 
 def detect_format(data: bytes, file_name: str) -> str:
-    """The format by content: XML namespace, MT940 fields, BAI2's 01 record, OFX's header; else a table."""
-    head = data[:8192].lstrip(b"\xef\xbb\xbf \t\r\n")
+    """The format by content: XML namespace, MT940 fields, BAI2's 01 record, OFX's header; else a table.
+
+    A file with a byte-order mark (UTF-16, UTF-8) is told by its text, and blank lines before
+    its first tag or record are passed over."""
+    head = data[:8192]
+    head = (marked_text(head, limit=8192) or head).lstrip(b" \t\r\n")
     upper = head.upper()
     if upper.startswith(b"OFXHEADER") or b"<OFX>" in upper:
         return "ofx"
@@ -57,6 +61,8 @@ def parse_statement_file(
     if fmt == "auto":
         spreadsheet = path.suffix.lower() in {".xls", ".xlsx", ".xlsm", ".ods"}
         fmt = "csv" if spreadsheet or profile is not None else detect_format(data, path.name)
+    if fmt != "csv":  # the text formats read a file saved in UTF-16 or with a mark as UTF-8
+        data = marked_text(data) or data
     if fmt in ("camt053", "camt054"):
         from huikuan.cash.parsers.camt import parse_camt
 
