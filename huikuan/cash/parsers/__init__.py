@@ -7,11 +7,19 @@ parse_statement_file(path, data, fmt="auto", profile=None, profiles=()) -> Parse
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from huikuan.cash.parsers.base import ParsedFile, Statement, StatementLine, marked_text, refuse_file
+from huikuan.cash.parsers.base import (
+    ParsedFile,
+    Statement,
+    StatementLine,
+    iban_form,
+    marked_text,
+    refuse_file,
+)
 from huikuan.cash.parsers.camt import CAMT052_REFUSED
 from huikuan.cash.parsers.table import best_profile, parse_table
 from huikuan.cash.profiles import Profile
@@ -55,7 +63,28 @@ def parse_statement_file(
     profile: Profile | None = None,
     profiles: list[Profile] | tuple = (),
 ) -> tuple[ParsedFile, Profile | None]:
-    """The file's statements, and the profile a table was read with; or ``InputRejected``."""
+    """The file's statements, and the profile a table was read with; or ``InputRejected``.
+
+    Every account shaped like an IBAN, the statement's own and the payers', is given in one form
+    (capitals, no spaces), so that ``de89 3704 …`` in one file is ``DE89370400…`` in another."""
+    parsed, used = _parsed(path, data, fmt=fmt, profile=profile, profiles=profiles)
+    for statement in parsed.statements:
+        statement.account = iban_form(statement.account)
+        statement.lines = [
+            replace(line, payer_account=iban_form(line.payer_account)) if line.payer_account else line
+            for line in statement.lines
+        ]
+    return parsed, used
+
+
+def _parsed(
+    path: Path,
+    data: bytes,
+    *,
+    fmt: str = "auto",
+    profile: Profile | None = None,
+    profiles: list[Profile] | tuple = (),
+) -> tuple[ParsedFile, Profile | None]:
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
     if fmt == "auto":

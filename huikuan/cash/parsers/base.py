@@ -120,6 +120,18 @@ def marked_text(data: bytes, limit: int | None = None) -> bytes | None:
     return None
 
 
+# An IBAN: a country, two check digits, then letters and digits, 15 to 34 in all.
+_IBAN_SHAPED = re.compile(r"[A-Za-z]{2}\d{2}[A-Za-z0-9]{11,30}")
+
+
+def iban_form(account: str) -> str:
+    """An account number shaped like an IBAN, however written (``de89 3704 0044 0532 0130 00``),
+    in its one form: capitals without spaces (``DE89370400440532013000``); any other account
+    number as it is (a Chinese account keeps its ``*`` mask)."""
+    compact = "".join(account.split())
+    return compact.upper() if _IBAN_SHAPED.fullmatch(compact) else account
+
+
 def clean_text(value: object, limit: int = 2000) -> str:
     """Text from a bank file: control characters out, runs of white space made one."""
     text = _CONTROL.sub(" ", str(value or ""))
