@@ -254,6 +254,37 @@ def test_a_file_with_only_a_reference_is_no_statement(tmp_path):
     assert "no MT940 statement" in refusal(tmp_path, "empty.sta", "\n:20:TELEREPORTING\n").message
 
 
+MT942 = """{1:F01BANKDEFFAXXX0000000000}{2:O9421200240102BANKDEFFAXXX00000000002401021200N}{4:
+:20:INTRADAY1
+:25:DE89370400440532013000
+:28C:1/1
+:34F:EURD0,
+:34F:EURC0,
+:13D:2401021200+0100
+:61:2401020102CR1250,00NTRFNONREF//B1
+:86:/ORDP//NAME/ACME GMBH/REMI/USTD//INV-1/
+:90D:0EUR0,
+:90C:1EUR1250,00
+-}
+"""
+
+
+@pytest.mark.parametrize(
+    ("content", "line"),
+    [(MT942, 1), (MT942.split("{4:\n", 1)[1].replace("-}", "-"), 4)],
+    ids=["swift-header-says-942", "floor-limit-and-no-opening-balance"],
+)
+def test_an_mt942_intraday_report_is_refused_saying_to_import_the_days_statement(tmp_path, content, line):
+    for fmt in ("auto", "mt940"):
+        path = tmp_path / "intraday.sta"
+        path.write_text(content, encoding="utf-8")
+        with pytest.raises(InputRejected) as caught:
+            parse_statement_file(path, path.read_bytes(), fmt=fmt)
+        assert "MT942 intraday report, not a statement" in caught.value.message
+        assert "MT940 statement (or camt.053)" in caught.value.message
+        assert caught.value.errors[0].line == line
+
+
 # --- ISO 20022 camt ------------------------------------------------------------------------------
 
 CAMT054_UNDATED = """<?xml version="1.0" encoding="UTF-8"?>
