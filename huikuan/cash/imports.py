@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from huikuan.cash.models import BankLine, BankProfile, BankStatement, Direction, LineStatus
 from huikuan.cash.parsers import parse_statement_file
-from huikuan.cash.parsers.base import Statement, StatementLine
+from huikuan.cash.parsers.base import Statement, StatementLine, iban_form
 from huikuan.cash.profiles import profile_get, profiles_all
 from huikuan.core.audit import audit_bulk_changes
 from huikuan.core.money import quantize_cents
@@ -185,7 +185,7 @@ def _plan(statements: list[Statement], account: str | None, result: BankImportRe
     plans = []
     taken: dict[str, set[str]] = defaultdict(set)  # keys already planned in this file, per account
     for statement in statements:
-        given = account or statement.account or ""
+        given = iban_form(account) if account else statement.account  # as the parsers give it
         number = account_key(given)
         keys = dedupe_keys(statement.lines)
         known = _existing(number, keys, written="".join(given.split())) | taken[number]

@@ -329,6 +329,25 @@ BUILTIN: dict[str, Profile] = {
             builtin=True,
         ),
         Profile(
+            name="cmb_credit",
+            bank_names=("招商银行信用卡", "招商银行"),
+            label="招商银行信用卡 CMB credit card",
+            columns=_columns(
+                {
+                    # 交易日 is blank on a repayment: 记账日 is read then. Neither has a year:
+                    # it comes from the statement's month or period above the table.
+                    "date": ["交易日", "记账日"],
+                    "value_date": ["记账日"],
+                    "amount": ["人民币金额"],
+                    "memo": ["交易摘要"],
+                }
+            ),
+            amount_layout=AmountLayout.SIGNED,
+            card_statement=True,
+            currency="CNY",
+            builtin=True,
+        ),
+        Profile(
             name="hsbc_hk",
             bank_names=("HSBC", "汇丰"),
             label="HSBC Hong Kong 香港汇丰",

@@ -143,6 +143,42 @@ def test_an_account_number_written_with_spaces_is_the_same_account(db, tmp_path)
     assert set(BankStatement.objects.values_list("account_number", flat=True)) == {"6222020001234567"}
 
 
+def test_an_iban_written_in_small_letters_and_groups_is_the_same_account(db, tmp_path):
+    mbank = (BANK / "mt940_wolph_mbank.sta").read_bytes().decode("iso-8859-2")
+    small = tmp_path / "small.sta"
+    small.write_text(
+        mbank.replace(":25:PL29114010810000267002001002", ":25:pl29 1140 1081 0000 2670 0200 1002")
+    )
+    capitals = tmp_path / "capitals.sta"
+    capitals.write_text(mbank)
+    assert bank_statement_import(path=small).lines_new == 3
+    again = bank_statement_import(path=capitals)
+    assert (again.lines_new, again.duplicates) == (0, 3)
+    typed = bank_statement_import(
+        path=BANK / "mt940_wolph_mbank.sta", account="pl29 1140 1081 0000 2670 0200 1002"
+    )
+    assert (typed.lines_new, typed.duplicates) == (0, 3)
+    assert set(BankLine.objects.values_list("account_number", flat=True)) == {"PL29114010810000267002001002"}
+    assert set(BankStatement.objects.values_list("account_number", flat=True)) == {
+        "PL29114010810000267002001002"
+    }
+
+
+def test_a_payers_iban_is_kept_in_capitals_and_a_masked_card_number_as_written(db, tmp_path):
+    camt = (BANK / "camt053v08_genkgo.xml").read_text(encoding="utf-8")
+    statement = tmp_path / "camt.xml"
+    statement.write_text(
+        camt.replace("<IBAN>NL56AGDH9619008421</IBAN>", "<IBAN>nl56 agdh 9619 0084 21</IBAN>")
+    )
+    bank_statement_import(path=statement)
+    assert BankLine.objects.get().payer_account == "NL56AGDH9619008421"
+    export = tmp_path / "cards.csv"
+    export.write_text(CANONICAL + "B-1,2024-01-02,10.00,credit,甲,6222****1234,,CNY\n", encoding="utf-8")
+    bank_statement_import(path=export, account="6222 **** 9876")
+    assert BankLine.objects.get(bank_ref="B-1").payer_account == "6222****1234"
+    assert BankLine.objects.get(bank_ref="B-1").account_number == "6222****9876"
+
+
 def test_two_identical_lines_in_one_statement_are_both_kept(db, tmp_path):
     twice = tmp_path / "twice.csv"
     row = ",2024-03-01,99.00,credit,王五,6222,货款,CNY\n"

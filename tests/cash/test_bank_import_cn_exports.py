@@ -24,6 +24,7 @@ SAMPLES = {
     "cn_bocom_debit_deb.csv": ("bocom", 6, 3, 3, {"CNY": ("11.25", "114.00")}),
     "cn_abc_debit_deb.csv": ("abc", 4, 2, 2, {"CNY": ("10000.01", "12355.89")}),
     "cn_cgb_credit_deb.csv": ("cgb_credit", 4, 2, 2, {"CNY": ("1227.88", "403.32")}),
+    "cn_cmb_credit_deb.csv": ("cmb_credit", 6, 4, 2, {"CNY": ("380.80", "8056.78")}),
     "hk_hsbc_debit_deb.csv": (
         "hsbc_hk", 10, 4, 6, {"HKD": ("13005.45", "3526.50"), "CNY": ("12500.00", "0.00")}
     ),
@@ -438,3 +439,73 @@ def test_an_app_export_with_a_money_in_or_out_column(db, tmp_path):
     bank_statement_import(path=path)
     lines = {line.memo: (line.direction, line.amount) for line in BankLine.objects.all()}
     assert lines == {"寅公司 货款": ("credit", Decimal("300.00")), "午餐": ("debit", Decimal("20.00"))}
+
+
+# --- card statements whose dates have no year ------------------------------------------------------
+
+
+def test_a_card_statement_without_years_is_dated_by_the_month_its_title_names(db):
+    """招商银行信用卡对账单（… 2024年01月）: 12/29 is of 2023, 01/05 of 2024; a repayment has no 交易日."""
+    bank_statement_import(path=BANK / "cn_cmb_credit_deb.csv")
+    lines = [
+        (str(line.booking_date), str(line.value_date), line.direction, line.amount)
+        for line in BankLine.objects.order_by("booking_date", "pk")
+    ]
+    assert lines[0] == ("2023-12-29", "2023-12-29", "credit", Decimal("1.23"))  # a repayment
+    assert lines[-1] == ("2024-01-05", "2024-01-07", "debit", Decimal("8000.00"))  # money spent
+    assert [line[0] for line in lines] == [
+        "2023-12-29", "2023-12-30", "2024-01-01", "2024-01-02", "2024-01-03", "2024-01-05",
+    ]  # fmt: skip
+
+
+CARD_HEADER = "交易日,记账日,交易摘要,人民币金额\n"
+
+
+@pytest.mark.parametrize(
+    "stated",
+    [
+        "账单周期,2024/11/30-2025/01/01\n",
+        "账单周期：2024年11月30日 至 2025年01月01日\n",
+        "记账日期,2024-11-30,至,2025-01-01,到期还款日,2025-01-20\n",
+        "账单日,2025/01/01,到期还款日,2025/01/20\n",
+    ],
+    ids=["period-in-next-cell", "period-after-colon", "range-over-cells", "statement-date"],
+)
+def test_dates_without_a_year_take_it_from_the_stated_period_or_statement_date(db, tmp_path, stated):
+    path = tmp_path / "card.csv"
+    rows = "11-28,12-01,商户 甲,100.00\n12-30,01-01,还款,-50.00\n"
+    path.write_text("招商银行信用卡\n" + stated + CARD_HEADER + rows, encoding="utf-8")
+    assert bank_statement_import(path=path).profile == "cmb_credit"
+    assert [
+        (str(line.booking_date), str(line.value_date), line.direction)
+        for line in BankLine.objects.order_by("pk")
+    ] == [
+        ("2024-11-28", "2024-12-01", "debit"),
+        ("2024-12-30", "2025-01-01", "credit"),
+    ]
+
+
+def test_a_date_without_a_year_outside_the_stated_period_is_refused_with_the_period(db, tmp_path):
+    path = tmp_path / "card.csv"
+    path.write_text(
+        "账单周期,2024/11/30-2024/12/29\n"
+        + CARD_HEADER
+        + "12/01,12/02,商户 甲,100.00\n06/15,06/16,商户 乙,9.00\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputRejected) as refused:
+        bank_statement_import(path=path)
+    (error,) = refused.value.errors
+    assert (error.line, error.column, error.value) == (4, "交易日", "06/15")
+    assert "no year" in error.reason and "2024-11-30 to 2024-12-29" in error.reason
+    assert not BankLine.objects.exists()
+
+
+def test_dates_without_a_year_and_no_stated_period_are_still_refused(db, tmp_path):
+    path = tmp_path / "card.csv"
+    path.write_text("招商银行信用卡\n" + CARD_HEADER + "12/01,12/02,商户 甲,100.00\n", encoding="utf-8")
+    with pytest.raises(InputRejected) as refused:
+        bank_statement_import(path=path)
+    (error,) = refused.value.errors
+    assert (error.line, error.column, error.value) == (3, "交易日", "12/01")
+    assert "not a date in a form the profile knows" in error.reason

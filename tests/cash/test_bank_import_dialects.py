@@ -254,6 +254,37 @@ def test_a_file_with_only_a_reference_is_no_statement(tmp_path):
     assert "no MT940 statement" in refusal(tmp_path, "empty.sta", "\n:20:TELEREPORTING\n").message
 
 
+MT942 = """{1:F01BANKDEFFAXXX0000000000}{2:O9421200240102BANKDEFFAXXX00000000002401021200N}{4:
+:20:INTRADAY1
+:25:DE89370400440532013000
+:28C:1/1
+:34F:EURD0,
+:34F:EURC0,
+:13D:2401021200+0100
+:61:2401020102CR1250,00NTRFNONREF//B1
+:86:/ORDP//NAME/ACME GMBH/REMI/USTD//INV-1/
+:90D:0EUR0,
+:90C:1EUR1250,00
+-}
+"""
+
+
+@pytest.mark.parametrize(
+    ("content", "line"),
+    [(MT942, 1), (MT942.split("{4:\n", 1)[1].replace("-}", "-"), 4)],
+    ids=["swift-header-says-942", "floor-limit-and-no-opening-balance"],
+)
+def test_an_mt942_intraday_report_is_refused_saying_to_import_the_days_statement(tmp_path, content, line):
+    for fmt in ("auto", "mt940"):
+        path = tmp_path / "intraday.sta"
+        path.write_text(content, encoding="utf-8")
+        with pytest.raises(InputRejected) as caught:
+            parse_statement_file(path, path.read_bytes(), fmt=fmt)
+        assert "MT942 intraday report, not a statement" in caught.value.message
+        assert "MT940 statement (or camt.053)" in caught.value.message
+        assert caught.value.errors[0].line == line
+
+
 # --- ISO 20022 camt ------------------------------------------------------------------------------
 
 CAMT054_UNDATED = """<?xml version="1.0" encoding="UTF-8"?>
@@ -383,3 +414,69 @@ def test_bai2_amounts_in_yen_are_whole_yen_and_a_byte_order_mark_is_no_matter(tm
         "credit",
         "SAKURA KK",
     )
+
+
+# --- files saved in UTF-16, with a byte-order mark, or with blank lines first -------------------
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "bank"
+CAMT053 = (FIXTURES / "camt053v08_genkgo.xml").read_text(encoding="utf-8")
+SAVED_AS = {
+    "utf-16-le": lambda text: text.replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16"),
+    "utf-16-be": lambda text: (
+        b"\xfe\xff" + text.replace('encoding="UTF-8"', 'encoding="UTF-16BE"').encode("utf-16-be")
+    ),
+    "utf-8-bom": lambda text: text.encode("utf-8-sig"),
+    "blank-lines-first": lambda text: ("\r\n\r\n  " + text).encode("utf-8"),
+    "bom-and-blank-lines": lambda text: ("\n\n" + text).encode("utf-16"),
+}
+
+
+@pytest.mark.parametrize("saved_as", sorted(SAVED_AS))
+def test_a_camt053_saved_in_utf16_or_with_blank_lines_first_imports_as_the_original(db, tmp_path, saved_as):
+    path = tmp_path / "statement.xml"
+    path.write_bytes(SAVED_AS[saved_as](CAMT053))
+    result = bank_statement_import(path=path)
+    assert (result.format, result.lines_new) == ("camt053", 1)
+    line = BankLine.objects.get()
+    assert (line.bank_ref, line.amount, line.payer_name, line.account_number) == (
+        "AAAASESS-FP-CN_98765/01",
+        Decimal("8.85"),
+        "NAME NAME",
+        "NL26VAYB8060476890",
+    )
+
+
+def test_a_camt_file_with_blank_lines_first_names_the_line_of_the_file_in_a_refusal(tmp_path):
+    text = "\n\n" + CAMT053.replace('Ccy="EUR">8.85<', 'Ccy="EUR">8,85<', 1)
+    error = refusal(tmp_path, "bad.xml", text.encode("utf-16")).errors[0]
+    assert error.column == "/Document/BkToCstmrStmt/Stmt[1]/Ntry[1]/Amt" and error.value == "8,85"
+    assert error.line == text[: text.index("8,85")].count("\n") + 1
+
+
+def test_a_dtd_in_a_utf16_camt_file_is_still_refused(tmp_path):
+    head, rest = CAMT053.split("?>", 1)
+    hostile = head + '?><!DOCTYPE d [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>' + rest
+    assert "DTD or entity" in refusal(tmp_path, "xxe.xml", hostile.encode("utf-16")).message
+
+
+@pytest.mark.parametrize(
+    ("name", "encoding", "fmt"),
+    [
+        ("mt940_wolph_mbank.sta", "iso-8859-2", "mt940"),
+        ("ofx_v1sgml_ofxparse_checking.ofx", "cp1252", "ofx"),
+        ("bai2_moj_nwb_example.bai2", "ascii", "bai2"),
+        ("camt054v04_genkgo.xml", "utf-8", "camt054"),
+    ],
+)
+def test_mt940_ofx_bai2_and_camt054_saved_in_utf16_read_as_the_original(tmp_path, name, encoding, fmt):
+    original = (FIXTURES / name).read_bytes()
+    for saved in (
+        original.decode(encoding).encode("utf-16"),
+        b"\xfe\xff" + original.decode(encoding).encode("utf-16-be"),
+    ):
+        assert detect_format(saved, name) == fmt
+        wide, plain = parse(tmp_path, name, saved), parse(tmp_path, name, original)
+        assert [(s.account, s.closing_balance) for s in wide.statements] == [
+            (s.account, s.closing_balance) for s in plain.statements
+        ]
+        assert lines_of(wide) == lines_of(plain) and lines_of(wide)

@@ -214,6 +214,25 @@ def test_an_ofx_transaction_with_a_bad_date_is_named_by_its_line_and_field(db, t
     assert "not a valid date" in error.reason and "unconverted" not in error.reason
 
 
+@pytest.mark.parametrize(
+    ("tag", "written"), [("DTSTART", "2011032x"), ("DTEND", "20111399"), ("DTEND", "2013-05-25")]
+)
+def test_an_ofx_statement_period_with_a_bad_date_is_refused_naming_the_tag_and_value(
+    db, tmp_path, tag, written
+):
+    field = OFX_SAMPLE[OFX_SAMPLE.index(f"<{tag}>".encode()) :].split(b"\n")[0]
+    bad = tmp_path / "bad.ofx"
+    bad.write_bytes(OFX_SAMPLE.replace(field, f"<{tag}>{written}".encode(), 1))
+    rejected = refused(bad)
+    (error,) = rejected.errors
+    assert (error.line, error.column, error.value) == (
+        line_of(OFX_SAMPLE, field),
+        f"BANKTRANLIST {tag}",
+        written,
+    )
+    assert "not a valid date" in error.reason and "YYYYMMDD" in error.reason
+
+
 MBANK = (BANK / "mt940_wolph_mbank.sta").read_bytes().decode("iso-8859-2")
 
 

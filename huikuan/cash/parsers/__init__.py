@@ -7,11 +7,19 @@ parse_statement_file(path, data, fmt="auto", profile=None, profiles=()) -> Parse
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from huikuan.cash.parsers.base import ParsedFile, Statement, StatementLine, refuse_file
+from huikuan.cash.parsers.base import (
+    ParsedFile,
+    Statement,
+    StatementLine,
+    iban_form,
+    marked_text,
+    refuse_file,
+)
 from huikuan.cash.parsers.camt import CAMT052_REFUSED
 from huikuan.cash.parsers.table import best_profile, parse_table
 from huikuan.cash.profiles import Profile
@@ -23,8 +31,12 @@ __all__ = ["FORMATS", "ParsedFile", "Statement", "StatementLine", "detect_format
 
 
 def detect_format(data: bytes, file_name: str) -> str:
-    """The format by content: XML namespace, MT940 fields, BAI2's 01 record, OFX's header; else a table."""
-    head = data[:8192].lstrip(b"\xef\xbb\xbf \t\r\n")
+    """The format by content: XML namespace, MT940 fields, BAI2's 01 record, OFX's header; else a table.
+
+    A file with a byte-order mark (UTF-16, UTF-8) is told by its text, and blank lines before
+    its first tag or record are passed over."""
+    head = data[:8192]
+    head = (marked_text(head, limit=8192) or head).lstrip(b" \t\r\n")
     upper = head.upper()
     if upper.startswith(b"OFXHEADER") or b"<OFX>" in upper:
         return "ofx"
@@ -51,12 +63,35 @@ def parse_statement_file(
     profile: Profile | None = None,
     profiles: list[Profile] | tuple = (),
 ) -> tuple[ParsedFile, Profile | None]:
-    """The file's statements, and the profile a table was read with; or ``InputRejected``."""
+    """The file's statements, and the profile a table was read with; or ``InputRejected``.
+
+    Every account shaped like an IBAN, the statement's own and the payers', is given in one form
+    (capitals, no spaces), so that ``de89 3704 …`` in one file is ``DE89370400…`` in another."""
+    parsed, used = _parsed(path, data, fmt=fmt, profile=profile, profiles=profiles)
+    for statement in parsed.statements:
+        statement.account = iban_form(statement.account)
+        statement.lines = [
+            replace(line, payer_account=iban_form(line.payer_account)) if line.payer_account else line
+            for line in statement.lines
+        ]
+    return parsed, used
+
+
+def _parsed(
+    path: Path,
+    data: bytes,
+    *,
+    fmt: str = "auto",
+    profile: Profile | None = None,
+    profiles: list[Profile] | tuple = (),
+) -> tuple[ParsedFile, Profile | None]:
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
     if fmt == "auto":
         spreadsheet = path.suffix.lower() in {".xls", ".xlsx", ".xlsm", ".ods"}
         fmt = "csv" if spreadsheet or profile is not None else detect_format(data, path.name)
+    if fmt != "csv":  # the text formats read a file saved in UTF-16 or with a mark as UTF-8
+        data = marked_text(data) or data
     if fmt in ("camt053", "camt054"):
         from huikuan.cash.parsers.camt import parse_camt
 

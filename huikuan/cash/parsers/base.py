@@ -7,6 +7,7 @@ formats, an XML path (``/Document/BkToCstmrStmt/Stmt[1]/Ntry[3]/Amt``) for ISO 2
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from huikuan.core.errors import InputRejected, RowError
 from huikuan.core.limits import check, validate_business_date
 from huikuan.core.money import is_whole_cents
+from huikuan.ledger.imports.reading import decode_text
 
 CREDIT = "credit"
 DEBIT = "debit"
@@ -96,6 +98,38 @@ def refuse_file(file_name: str, reason: str, *, line: int = 0, where: str = "") 
         summary=_("%(file)s: %(reason)s%(place)s; nothing was imported")
         % {"file": file_name, "reason": reason, "place": place},
     )
+
+
+# Byte-order marks, and the encoding each says the file is in (UTF-16 as Windows' Notepad and
+# many banks' "Unicode" exports save it; UTF-8 with a mark as Excel saves it).
+BYTE_ORDER_MARKS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def marked_text(data: bytes, limit: int | None = None) -> bytes | None:
+    """The text of a file that starts with a byte-order mark, as UTF-8 without the mark (only
+    its first ``limit`` bytes, read leniently, to tell what it is); None without a mark."""
+    for mark, encoding in BYTE_ORDER_MARKS:
+        if data.startswith(mark):
+            if limit is not None:
+                return data[len(mark) : limit].decode(encoding, errors="ignore").encode("utf-8")
+            return decode_text(data).encode("utf-8")  # a damaged file refused by the ledger's rule
+    return None
+
+
+# An IBAN: a country, two check digits, then letters and digits, 15 to 34 in all.
+_IBAN_SHAPED = re.compile(r"[A-Za-z]{2}\d{2}[A-Za-z0-9]{11,30}")
+
+
+def iban_form(account: str) -> str:
+    """An account number shaped like an IBAN, however written (``de89 3704 0044 0532 0130 00``),
+    in its one form: capitals without spaces (``DE89370400440532013000``); any other account
+    number as it is (a Chinese account keeps its ``*`` mask)."""
+    compact = "".join(account.split())
+    return compact.upper() if _IBAN_SHAPED.fullmatch(compact) else account
 
 
 def clean_text(value: object, limit: int = 2000) -> str:

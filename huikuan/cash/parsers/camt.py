@@ -12,6 +12,7 @@ camt.052 intraday reports are refused: their entries come again in the day's sta
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import date, datetime
 from decimal import Decimal
@@ -90,7 +91,38 @@ def xml_path(element) -> str:
 _INDEXED = {"Stmt", "Ntfctn", "Ntry", "TxDtls"}
 
 
+# The XML declaration, and blank lines before it (which XML forbids, and some banks write).
+_DECLARATION = re.compile(rb"^[ \t\r\n]*<\?xml[^>]*\?>")
+_DECLARED_ENCODING = re.compile(rb"encoding\s*=\s*[\"']([A-Za-z0-9._-]+)")
+
+
+def _declaration_read(data: bytes, file_name: str) -> bytes:
+    """The document as lxml reads it right: with blank lines before its declaration, or a
+    declaration naming UTF-16 in a file already read from UTF-16 into UTF-8 (see
+    ``marked_text``), the text in UTF-8 with the declaration blanked out (its line breaks kept,
+    so that lines are counted as in the file); any other document as it is."""
+    found = _DECLARATION.match(data)
+    if found is None:
+        return data
+    declared = _DECLARED_ENCODING.search(found.group(0))
+    encoding = declared.group(1).decode("ascii").lower() if declared else "utf-8"
+    wide = (
+        encoding.replace("-", "").replace("_", "").startswith(("utf16", "utf32", "ucs2", "ucs4", "unicode"))
+    )
+    if not wide and data.startswith(b"<?xml"):
+        return data
+    try:
+        text = data[found.end() :].decode("utf-8" if wide else encoding)
+    except (LookupError, UnicodeDecodeError) as error:
+        raise refuse_file(
+            file_name,
+            _("cannot decode the file as %(encoding)s: %(reason)s") % {"encoding": encoding, "reason": error},
+        ) from None
+    return ("\n" * found.group(0).count(b"\n") + text).encode("utf-8")
+
+
 def parse_xml(data: bytes, file_name: str):
+    data = _declaration_read(data, file_name)
     head = data[:4096].upper()
     if b"<!DOCTYPE" in head or b"<!ENTITY" in data.upper():
         raise refuse_file(file_name, _("XML with a DTD or entity declarations is refused"))

@@ -17,6 +17,7 @@ from decimal import Decimal
 
 import ofxparse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from huikuan.cash.parsers.base import (
     CREDIT,
@@ -107,6 +108,18 @@ OFX_DATE = re.compile(
     r"(\d{4})(\d{2})(\d{2})(?:\d{4}(?:\d{2}(?:\.\d{1,6})?)?)?\s*(?:\[[+-]?\d{1,2}(?:\.\d+)?(?::\w*)?\])?"
 )
 DATE_FIELDS = ("DTPOSTED", "DTUSER")
+# The statement's period, in its list of transactions (``<BANKTRANLIST><DTSTART>…<DTEND>…``).
+PERIOD = re.compile(r"<(DTSTART|DTEND)>([^<\r\n]*)", re.IGNORECASE)
+OFX_DATE_REASON = gettext_noop("not a valid date: OFX dates are written YYYYMMDD[HHMMSS]")
+
+
+def is_ofx_date(value: str) -> bool:
+    """Whether an OFX date field holds a day of the calendar, as ``20240131[120000[.000]][-5:EST]``."""
+    day = OFX_DATE.fullmatch(value.strip())
+    try:
+        return day is not None and bool(date(*(int(part) for part in day.groups())))
+    except ValueError:
+        return False
 
 
 def ofx_amount(text: str) -> Decimal:
@@ -155,13 +168,8 @@ def _checked(text: str, first_line: int, errors: FileErrors) -> tuple[str, dict[
             written = re.search(FIELD.format(tag=tag), block, re.IGNORECASE)
             if written is None or (tag == "DTUSER" and re.fullmatch(r"0{8}\S*", written.group(1).strip())):
                 continue  # no user date (00000000 says none)
-            day = OFX_DATE.fullmatch(written.group(1).strip())
-            try:
-                if day is None:
-                    raise ValueError
-                date(*(int(part) for part in day.groups()))
-            except ValueError:
-                refuse(tag, written.group(1), _("not a valid date: OFX dates are written YYYYMMDD[HHMMSS]"))
+            if not is_ofx_date(written.group(1)):
+                refuse(tag, written.group(1), _(OFX_DATE_REASON))
         amount = re.search(FIELD.format(tag="TRNAMT"), block, re.IGNORECASE)
         if amount is None:
             refuse("TRNAMT", "", _("the transaction has no amount"))
@@ -173,11 +181,20 @@ def _checked(text: str, first_line: int, errors: FileErrors) -> tuple[str, dict[
             return block
         return block[: amount.start(1)] + format(plain, "f") + block[amount.end(1) :]
 
+    for found in PERIOD.finditer(text):  # the period's dates, which ofxparse would leave blank
+        if found.group(2).strip() and not is_ofx_date(found.group(2)):
+            place = first_line + 1 + text.count("\n", 0, found.start())
+            errors.add(
+                place, f"BANKTRANLIST {found.group(1).upper()}", found.group(2).strip(), _(OFX_DATE_REASON)
+            )
     return TRANSACTION.sub(transaction, text), lines
 
 
-def _day(value):
-    return value.date() if isinstance(value, datetime) else value
+def _day(value) -> date | None:
+    """A date ofxparse read (a datetime, or a date); None for what it left blank."""
+    if isinstance(value, datetime):
+        return value.date()
+    return value if isinstance(value, date) else None
 
 
 def parse_ofx(data: bytes, file_name: str) -> ParsedFile:
@@ -223,7 +240,10 @@ def parse_ofx(data: bytes, file_name: str) -> ParsedFile:
             where = f"STMTTRN[{index}] FITID={'' if transaction.id == NO_FITID else transaction.id}"
             try:
                 amount = money_amount(str(Decimal(transaction.amount)))
-                booked = business_date(_day(transaction.date))
+                booked = _day(transaction.date)
+                if booked is None:
+                    raise ValueError(_(OFX_DATE_REASON))
+                booked = business_date(booked)
             except (ValueError, TypeError) as error:
                 line = lines.get("" if transaction.id == NO_FITID else transaction.id, 0)
                 errors.add(line, where, transaction.amount, str(error))

@@ -27,6 +27,7 @@ from decimal import Decimal
 
 import mt940
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from huikuan.cash.parsers.base import (
     CREDIT,
@@ -380,10 +381,30 @@ def _where_failed(error: Exception, lines: list[tuple[int, str]]) -> tuple[int, 
     return lines[0][0], str(error)
 
 
+MT942_REFUSED = gettext_noop(
+    "an MT942 intraday report, not a statement: import the day's MT940 statement (or camt.053) instead"
+)
+# An MT942 (interim transaction report): its message type in the SWIFT application header, or its
+# floor limit (:34F:) and date-time (:13D:) fields where a statement has an opening balance.
+_MT942_HEADER = re.compile(r"\{2:[IO]942")
+_MT942_TAGS = re.compile(r"(?m)^:(34F|13D):")
+_OPENING_BALANCE = re.compile(r"(?m)^:60[FM]:")
+
+
+def _intraday_line(text: str) -> int:
+    """The line that shows the file is an MT942 intraday report, or 0."""
+    found = _MT942_HEADER.search(text)
+    if found is None and not _OPENING_BALANCE.search(text):
+        found = _MT942_TAGS.search(text)
+    return text.count("\n", 0, found.start()) + 1 if found else 0
+
+
 def parse_mt940(data: bytes, file_name: str) -> ParsedFile:
     text = decode(data).replace("\x1a", "").replace("\x00", "")  # DOS end-of-file mark, padding
     if ":61:" not in text and ":20:" not in text and ":25:" not in text:
         raise refuse_file(file_name, _("not an MT940 statement (no :20: or :61: field)"))
+    if intraday := _intraday_line(text):
+        raise refuse_file(file_name, _(MT942_REFUSED), line=intraday)
     errors = FileErrors(file_name)
     statements = []
     for first_line, lines in _messages(text):

@@ -84,11 +84,40 @@ _ACCOUNT_LABEL = re.compile(
 )
 _CURRENCY_LABEL = re.compile(r"^(?:币种|币别|货币|卡内账户|子账户|Currency)(?:[:：](.*))?$", re.IGNORECASE)
 _ACCOUNT_NUMBER = re.compile(r"^[0-9*xX][0-9*xX -]{5,}$")
+# The statement's period above the header (账单周期 2024/11/30-2024/12/29, 记账日期 … 至 …), or its
+# date (账单日 2024/12/29): what dates written without their year (12/29) are read by.
+_PERIOD_LABEL = re.compile(
+    r"^(?:本期)?(?:(账单周期|账单期间|对账周期|对账期间|记账日期|交易日期|查询期间|查询日期|查询区间|起止日期"
+    r"|交易期间|明细期间|Statement\s*period)|账单日期|账单日|对账日期|出账日|Statement\s*date)\s*[:：]?\s*(.*)$",
+    re.IGNORECASE,
+)
+_DATE_IN_TEXT = re.compile(
+    r"(?<!\d)(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)|(?<!\d)(\d{4})(\d{2})(\d{2})(?!\d)"
+)
+# A statement titled by its month: 招商银行信用卡对账单（个人消费卡账户 2024年01月）.
+_STATEMENT_MONTH = re.compile(r"账单.*?(\d{4})\s*年\s*(\d{1,2})\s*月(?!\s*\d{1,2}\s*日)")
+_PERIOD_CONNECTORS = {"至", "到", "~", "～", "-", "—", "－", "〜", "to"}
+# A date without its year, as card statements write it: 12/29, 12-29, 12月29日.
+_YEARLESS = re.compile(r"(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+# How long before the period's first day a line may be dated (a card's purchase booked later).
+PERIOD_LEEWAY = timedelta(days=31)
 # An account number inside a cell that also holds the name (对手信息, 对方账号与户名).
 _ACCOUNT_IN_TEXT = re.compile(r"(?<![\d*])(\d[\d*]{6,}\d)(?![\d*])")
 # Cells a bank fills with dashes or stars to say "nothing here".
 _PLACEHOLDER = re.compile(r"^[-—－*＊/_.]+$")
 Rows = list[tuple[int, list[str]]]
+
+
+@dataclass(frozen=True)
+class StatedPeriod:
+    """The statement period a file states above its table: its last day (the statement date,
+    the period's end, or the last day of the month the statement is titled by), and its first
+    day when the file gives it."""
+
+    end: date
+    start: date | None = None
+
+
 # The columns a line cannot do without (see parse_table).
 ESSENTIAL = ("date", "amount", "credit", "debit", "direction", "currency")
 
@@ -271,7 +300,9 @@ def parse_number(text: str, profile: Profile) -> Decimal | None:
     return -amount if negative else amount
 
 
-def parse_day(text: str, profile: Profile) -> date:
+def parse_day(text: str, profile: Profile, period: StatedPeriod | None = None) -> date:
+    """A date cell in the profile's forms or the common ones; without its year (12/29) when the
+    file states its statement period (``period``), in the year that puts it in that period."""
     value = unicodedata.normalize("NFKC", text).strip()
     # A time part after the date: "2024-01-02 10:11:12", "2024-01-02T10:11", "2024年1月2日 10:00".
     value = re.split(r"[ T]", value, maxsplit=1)[0] if re.match(r"^\d", value) else value
@@ -291,7 +322,34 @@ def parse_day(text: str, profile: Profile) -> date:
         except ValueError as error:
             if "between" in str(error):
                 raise
+    if period is not None and (yearless := _YEARLESS.fullmatch(value)):
+        if (found := _in_period(int(yearless.group(1)), int(yearless.group(2)), period)) is not None:
+            return business_date(found)
     raise ValueError(_("not a date in a form the profile knows (%(forms)s)") % {"forms": profile.date_format})
+
+
+def _in_period(month: int, day: int, period: StatedPeriod) -> date | None:
+    """The day of a date written without its year: the last one on or before the period's end
+    (a December line on a statement dated January is of the year before), within a year of it;
+    None when no year has that day. Refused when it then falls before the period's first day."""
+    for year in (period.end.year, period.end.year - 1):
+        try:
+            found = date(year, month, day)
+        except ValueError:
+            continue
+        if period.end - timedelta(days=366) < found <= period.end:
+            break
+    else:
+        return None
+    if period.start is not None and found < period.start - PERIOD_LEEWAY:
+        raise ValueError(
+            _(
+                "the date has no year, and no year puts it in the statement period the file"
+                " states (%(start)s to %(end)s)"
+            )
+            % {"start": period.start.isoformat(), "end": period.end.isoformat()}
+        )
+    return found
 
 
 def currency_of(text: str, fallback: str) -> str:
@@ -313,9 +371,11 @@ def currency_named(text: str) -> str:
     return CURRENCY_NAMES[max(names, key=len)] if names else ""
 
 
-def _preamble(rows: Rows, layout: Layout) -> tuple[str, str]:
-    """Account and currency from the rows above the header (账号: …, 币种: …)."""
+def _preamble(rows: Rows, layout: Layout) -> tuple[str, str, StatedPeriod | None]:
+    """Account, currency and statement period from the rows above the header (账号: …, 币种: …,
+    账单周期: …, 账单日: …, or a title naming the statement's month)."""
     account = currency = ""
+    period: StatedPeriod | None = None
     for _line, cells in rows[: layout.header_index]:
         for position, value in enumerate(cells):
             label, _colon, rest = unicodedata.normalize("NFKC", value).partition(":")
@@ -326,7 +386,47 @@ def _preamble(rows: Rows, layout: Layout) -> tuple[str, str]:
                 account = account or given
             elif _CURRENCY_LABEL.match(flat):
                 currency = currency or CURRENCY_NAMES.get(given, "") or currency_named(given)
-    return account, currency
+            elif period is None:
+                period = _stated_period(value, cells[position + 1 :]) or _month_of(value)
+    return account, currency, period
+
+
+def _dates_in(text: str) -> list[date]:
+    found = []
+    for match in _DATE_IN_TEXT.finditer(unicodedata.normalize("NFKC", text)):
+        try:
+            found.append(date(*(int(part) for part in match.groups() if part)))
+        except ValueError:
+            continue
+    return found
+
+
+def _stated_period(text: str, following: list[str]) -> StatedPeriod | None:
+    """The period (账单周期, 记账日期 …: two dates) or the statement date (账单日: one) that a cell
+    above the header gives, after its label or in the cells after it (``2024-11-30``, ``至``, …)."""
+    label = _PERIOD_LABEL.match(unicodedata.normalize("NFKC", text).strip())
+    if label is None:
+        return None
+    dates = _dates_in(label.group(2))
+    if not dates:
+        for value in following:
+            within = _dates_in(value)
+            if not within and value.strip().lower() not in _PERIOD_CONNECTORS:
+                break  # the next label (到期还款日 …): no longer the period
+            dates.extend(within)
+    if label.group(1) and len(dates) >= 2:
+        return StatedPeriod(end=max(dates[:2]), start=min(dates[:2]))
+    return StatedPeriod(end=dates[0]) if dates else None
+
+
+def _month_of(title: str) -> StatedPeriod | None:
+    """The statement month a title names (对账单 … 2024年01月): the period ends with that month."""
+    found = _STATEMENT_MONTH.search(unicodedata.normalize("NFKC", title))
+    if found is None or not 1 <= int(found.group(2)) <= 12:
+        return None
+    year, month = int(found.group(1)), int(found.group(2))
+    following = date(year + month // 12, month % 12 + 1, 1)
+    return StatedPeriod(end=following - timedelta(days=1))
 
 
 def split_name_account(text: str) -> tuple[str, str]:
@@ -358,7 +458,7 @@ def parse_table(path: Path, data: bytes, profile: Profile, *, rows: Rows | None 
             _("no header row with the columns of profile %(profile)s (a date and the amounts)")
             % {"profile": profile.name},
         )
-    account, preamble_currency = _preamble(rows, layout)
+    account, preamble_currency, period = _preamble(rows, layout)
     statement = Statement(account=account.replace(" ", ""), currency=preamble_currency or profile.currency)
     errors = FileErrors(path.name)
     headers = rows[layout.header_index][1]
@@ -397,9 +497,11 @@ def parse_table(path: Path, data: bytes, profile: Profile, *, rows: Rows | None 
                 raise _no_amount(layout)
             if len(cells) < needed:
                 raise _short(len(cells), width)
-            column, booked = _booking_date(cells, headers, layout.positions["date"], profile)
+            column, booked = _booking_date(cells, headers, layout.positions["date"], profile, period)
             column = "value_date"
-            valued = parse_day(value(cells, "value_date"), profile) if value(cells, "value_date") else None
+            valued = (
+                parse_day(value(cells, "value_date"), profile, period) if value(cells, "value_date") else None
+            )
             column = "currency"
             currency = currency_of(value(cells, "currency"), statement.currency or profile.currency)
             if not currency:
@@ -445,14 +547,14 @@ def parse_table(path: Path, data: bytes, profile: Profile, *, rows: Rows | None 
 
 
 def _booking_date(
-    cells: list[str], headers: list[str], found: list[int], profile: Profile
+    cells: list[str], headers: list[str], found: list[int], profile: Profile, period: StatedPeriod | None
 ) -> tuple[str, date]:
     """The first date column filled with a date (a 交易时间 column may hold only the time)."""
     filled = [i for i in found if i < len(cells) and cells[i]] or found[:1]
     first_error: ValueError | None = None
     for index in filled:
         try:
-            return headers[index], parse_day(cells[index] if index < len(cells) else "", profile)
+            return headers[index], parse_day(cells[index] if index < len(cells) else "", profile, period)
         except ValueError as error:
             first_error = first_error or error
             first_error.field = headers[filled[0]]  # type: ignore[attr-defined]
