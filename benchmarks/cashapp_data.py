@@ -243,15 +243,17 @@ CHINESE_MONTHS = "一 二 三 四 五 六 七 八 九 十 十一 十二".split()
 ENGLISH_MONTHS = "JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split()
 
 
-def _period_memo(rng: random.Random, invoice: dict, variation: str) -> str:
+def _period_memo(rng: random.Random, invoice: dict, variation: str) -> tuple[str, tuple[int, int]]:
+    """The memo, and the (year, month) it names."""
     issued = invoice["invoice_date"]
     year, month = issued.year, issued.month
     if rng.random() < 0.3:  # the service month, invoiced at the start of the next
         year, month = (year - 1, 12) if month == 1 else (year, month - 1)
     styles = PERIOD_STYLES + (PERIOD_STYLES_HELDOUT if variation == "heldout" else [])
-    return rng.choice(styles).format(
+    memo = rng.choice(styles).format(
         y=year, m=month, cm=CHINESE_MONTHS[month - 1], en=ENGLISH_MONTHS[month - 1]
     )
+    return memo, (year, month)
 
 
 NOISE = ["货款", "付款", "支付货款", "往来款", "购货款", "", "", "", "转账", "网银转账", "PAYMENT"]
@@ -441,7 +443,7 @@ def _customer_receipt(
         payer, habit = _payer_name(rng, customer, variation)
         account = rng.choice(customer["accounts"]) if rng.random() < 0.9 else ""
     noise = rng.choice(NOISE + (NOISE_HELDOUT if variation == "heldout" else []))
-    memo, ref_style = noise, "no_reference"
+    memo, ref_style, period = noise, "no_reference", None
     if rng.random() < reference_share:
         if rng.random() < 0.12:
             orders = sorted({i["order_number"] for i in chosen})
@@ -456,7 +458,7 @@ def _customer_receipt(
             )
         memo = f"{noise} {memo}".strip() if rng.random() < 0.5 else f"{memo} {noise}".strip()
     elif period_rng is not None and len(chosen) == 1 and period_rng.random() < PERIOD_SHARE[variation]:
-        memo, ref_style = _period_memo(period_rng, chosen[0], variation), "period"
+        (memo, period), ref_style = _period_memo(period_rng, chosen[0], variation), "period"
     return {
         "amount": paid,
         "currency": customer["currency"],
@@ -470,6 +472,7 @@ def _customer_receipt(
             "scenario": scenario,
             "habit": habit,
             "reference": ref_style,
+            "period": period,  # (year, month) the memo names, for reference "period"
             "kind": "customer",
         },
     }
