@@ -60,6 +60,7 @@ from huikuan.cash.matching.references import (
     ORDER,
     memo_numbers,
     number_key,
+    sequence_body,
 )
 from huikuan.cash.matching.settle import (
     AmountIndex,
@@ -203,6 +204,23 @@ class MatchIndex:
                 for code in self.customer_body.get(body, ()):
                     evidence.setdefault(code, Evidence()).code_in_memo = True
 
+    def _sequence_evidence(self, memo: str, evidence: dict[str, Evidence]) -> None:
+        """Invoices numbered within their year (``INV-2026-0153``) that the memo names by their
+        running number alone (``153``, ``INV 0153``, ``0153/2026``), among the open invoices of
+        the customers the line already points at: weak references, which count as a number
+        written without all its digits does (the payer known otherwise, or the amount bearing
+        them out)."""
+        bodies = {number.body for number in memo_numbers(memo) if number.hint in (None, INVOICE)}
+        if not bodies:
+            return
+        for code, ev in list(evidence.items()):
+            for position in self.by_customer.get(code, ()):
+                invoice = self.invoices[position]
+                if position in ev.strong or position in ev.weak:
+                    continue
+                if sequence_body(invoice.number) in bodies:
+                    ev.weak[position] = reason("reference_invoice", invoice=invoice.number)
+
     def _evidence(self, line: BankLine) -> dict[str, Evidence]:
         evidence: dict[str, Evidence] = {}
         by_account = self.alias_account.get(account_key(line.payer_account)) if line.payer_account else None
@@ -215,6 +233,8 @@ class MatchIndex:
             evidence.setdefault(hit.customer_code, Evidence()).name = hit
         if line.memo:
             self._memo_evidence(line.memo, evidence)
+            if evidence:
+                self._sequence_evidence(line.memo, evidence)
         if line.payer_name and line.amount % 10 != 0 and not any(ev.firm(False) for ev in evidence.values()):
             # Only a name that resembles: the few customers with an open invoice of this very
             # amount are compared with it too (see settle.settle_similar_name).

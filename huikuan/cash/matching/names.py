@@ -82,6 +82,24 @@ _LEGAL_LATIN = frozenset(
     # other countries' legal forms payers abroad write (Singapore, Malaysia, Europe, Japan)
     "pte pty sdn bhd srl spa sarl sas nv kg kk oy oyj".split()
 )
+# Legal forms taken off only at the end of a Latin name (they are words, or pinyin syllables,
+# elsewhere): Nordic AB/AS/A/S/ApS, Baltic UAB, Polish Sp. z o.o., Spanish S.L., Peruvian
+# S.A.C., Turkish A.Ş., Vietnamese JSC (Joint Stock Company), Czech s.r.o., Hungarian Kft. ...
+_LEGAL_LATIN_END = frozenset(
+    "ab aktiebolag aktiebolaget as asa aps uab sp zoo spzoo sac saa sl slu sro kft zrt doo ltda "
+    "pt jsc pjsc ojsc cjsc tbk pcl eurl snc sprl bvba llp lp ohg mbh".split()
+)
+_LEGAL_LATIN_TAILS = (("joint", "stock"),)
+# ... and at the start (Indonesian PT, CV; a French SAS or SA written first).
+_LEGAL_LATIN_START = frozenset("pt cv sas sa".split())
+# A Latin name at least this long may be one the bank cut at its field length (35 in SWIFT).
+LATIN_CUT_MIN = 30
+_LEGAL_LATIN_WORDS = tuple(
+    word for word in (*_LEGAL_LATIN, *_LEGAL_LATIN_END, "jointstock") if len(word) >= 2
+)
+# Letters written with marks the banks' character sets drop (Ş → S, ł → l, ı → i).
+_FOLD = str.maketrans({"ı": "i", "ł": "l", "ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "đ": "d", "ð": "d", "þ": "th"})
+_MARKED_LATIN = re.compile(r"[\u00c0-\u024f]")
 _PLACES = tuple(
     sorted(
         (
@@ -111,7 +129,11 @@ _FUZZY_POOL = 3000
 
 
 def _nfkc(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).lower()
+    text = unicodedata.normalize("NFKC", text).lower()
+    if _MARKED_LATIN.search(text) is None:
+        return text
+    folded = unicodedata.normalize("NFKD", text.translate(_FOLD))
+    return unicodedata.normalize("NFC", "".join(ch for ch in folded if not unicodedata.combining(ch)))
 
 
 def is_chinese(text: str) -> bool:
@@ -131,6 +153,23 @@ def _strip_place(text: str, *, leading: bool) -> str:
     return text[len(match.group()) :] if leading else text[: -len(match.group())]
 
 
+def leading_place(text: str) -> str:
+    """The place a Chinese name begins with, without 省/市 (``广州市宏达`` → ``广州``)."""
+    match = _LEADING_PLACE.match(text)
+    if match is None or len(text) - len(match.group()) < 2:
+        return ""
+    return match.group().rstrip("省市")
+
+
+def plain_place(text: str) -> str:
+    """``广州市宏达五金`` → ``广州宏达五金``: 市 or 省 after a leading place says nothing more."""
+    place = leading_place(text)
+    if not place:
+        return text
+    written = _LEADING_PLACE.match(text).group()
+    return text if written == place else place + text[len(written) :]
+
+
 def chinese_core(name: str) -> str:
     """``上海华东机械有限公司(中国)江苏分公司`` → ``上海华东机械``."""
     text = _nfkc(name)
@@ -148,14 +187,60 @@ def chinese_core(name: str) -> str:
             if text.endswith(legal) and len(text) > len(legal) + 1:
                 text, stripped = text[: -len(legal)], True
                 break
-    return text
+    return plain_place(text)
+
+
+def _latin_words(name: str) -> list[str]:
+    """The words of a Latin name, letters written apart joined (``S.r.l.`` → ``srl``, ``A/S``
+    → ``as``, ``Sp. z o.o.`` → ``sp``, ``zoo``)."""
+    words: list[str] = []
+    run = ""
+    for word in _LATIN_WORDS.findall(_BRACKETED.sub(" ", _nfkc(name))):
+        if len(word) == 1 and word.isalpha():
+            run += word
+            continue
+        if run:
+            words.append(run)
+            run = ""
+        words.append(word)
+    if run:
+        words.append(run)
+    return words
+
+
+def _without_legal(words: list[str]) -> list[str]:
+    kept = [word for word in words if word not in _LEGAL_LATIN]
+    while len(kept) > 1:
+        if kept[-1] in _LEGAL_LATIN_END:
+            kept.pop()
+        elif kept[0] in _LEGAL_LATIN_START:
+            kept.pop(0)
+        elif any(len(kept) > len(tail) and tuple(kept[-len(tail) :]) == tail for tail in _LEGAL_LATIN_TAILS):
+            kept = kept[: -len(next(t for t in _LEGAL_LATIN_TAILS if tuple(kept[-len(t) :]) == t))]
+        else:
+            break
+    return kept or words
 
 
 def latin_core(name: str) -> str:
-    """``Huadong Machinery Co., Ltd. (China)`` → ``huadongmachinery``."""
-    words = _LATIN_WORDS.findall(_BRACKETED.sub(" ", _nfkc(name)))
-    kept = [word for word in words if word not in _LEGAL_LATIN]
-    return "".join(kept or words)
+    """``Huadong Machinery Co., Ltd. (China)`` → ``huadongmachinery``; ``PT Sinar Jaya Teknik``,
+    ``Nordic Marine Supply AB`` and ``… Joint Stock Company`` without their legal forms too."""
+    return "".join(_without_legal(_latin_words(name)))
+
+
+def latin_uncut(name: str) -> str:
+    """A long Latin name the bank cut inside its legal form, without the stump (``… SUPPLIES
+    LIMI``, ``… PT`` for Pty, ``… JOINT`` for Joint Stock Company, ``… YOUXIAN GON``); ``""``
+    when it is not cut there."""
+    if len(name.strip()) < LATIN_CUT_MIN:
+        return ""
+    words = _latin_words(name)
+    if len(words) < 3:
+        return ""
+    stump = words[-1]
+    if not any(legal.startswith(stump) and legal != stump for legal in _LEGAL_LATIN_WORDS):
+        return ""
+    return "".join(_without_legal(words[:-1]))
 
 
 def core(name: str) -> str:
@@ -211,7 +296,7 @@ def _customer_forms(customer: CustomerRef) -> tuple[str, str, list[tuple[str, st
     one have the kind ``pinyin_other``)."""
     full = squeeze(customer.name)
     main = core(customer.name)
-    forms = [("full", full), ("core", main), ("placeless", placeless(main))]
+    forms = [("full", full), ("full", plain_place(full)), ("core", main), ("placeless", placeless(main))]
     if is_chinese(main):
         readings = pinyin_readings(main)
         forms += [("pinyin", readings[0]), *(("pinyin_other", r) for r in readings[1:])]
@@ -275,7 +360,7 @@ def payer_keys(payer_name: str) -> list[tuple[str, str]]:
     main = core(payer_name)
     chinese = is_chinese(main)
     keys = (
-        [("full", full), ("full", without_branch(full)), ("core", main)]
+        [("full", full), ("full", plain_place(full)), ("full", without_branch(full)), ("core", main)]
         if chinese
         else [("full", full), ("core", main)]
     )
@@ -285,6 +370,10 @@ def payer_keys(payer_name: str) -> list[tuple[str, str]]:
         keys.append(("core", mended_legal(full)))
     else:
         keys.append(("core", latin_pinyin_core(full)))
+        cut = latin_uncut(payer_name)
+        if cut:
+            keys.append(("core", cut))
+            keys.append(("core", latin_pinyin_core(cut)))
     keys.append(("placeless", placeless(main)))
     return [(kind, key) for kind, key in keys if len(key) >= 2]
 
@@ -312,6 +401,7 @@ class NameIndex:
         self.choices: list[str] = []
         self.choice_codes: list[str] = []
         self.chinese_names: dict[str, str] = {}  # code -> Chinese core, to check pinyin
+        self.places: dict[str, str] = {}  # code -> the place its Chinese name begins with
         fulls: list[tuple[str, str]] = []
         exact = self.exact
         for customer in customers:
@@ -320,6 +410,9 @@ class NameIndex:
             fulls.append((full, code))
             if is_chinese(main):
                 self.chinese_names[code] = main
+                place = leading_place(main)
+                if place:
+                    self.places[code] = place
             for kind, key in forms:
                 if kind == "pinyin_other":  # looked up exactly, not fuzzily
                     kind = "pinyin"
@@ -351,7 +444,15 @@ class NameIndex:
             owners = self.exact.get(key)
             if owners:
                 if kind == "placeless":  # another place's company of the same name is no proof
-                    hits = [NameHit(code, FORM_WEIGHTS[kind], kind, 100, len(owners)) for code in owners]
+                    # ... but the customer's own place before its short name is its name:
+                    # 杭州恒通机电 for 杭州恒通机电设备有限公司, short name 恒通机电.
+                    place = leading_place(core(payer_name))
+                    hits = [
+                        NameHit(code, FORM_WEIGHTS[form], form, 100, len(owners))
+                        if place and self.places.get(code) == place and form in STRONG_FORMS
+                        else NameHit(code, FORM_WEIGHTS[kind], kind, 100, len(owners))
+                        for code, form in owners.items()
+                    ]
                     # A typo in the name of the right place's company is as likely: both are shown.
                     named = {hit.customer_code for hit in hits}
                     hits += [hit for hit in self._fuzzy(core(payer_name)) if hit.customer_code not in named]

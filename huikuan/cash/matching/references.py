@@ -58,6 +58,12 @@ _TOKENS = re.compile(
     r"|(?P<sep>[\s#:._()\[\]【】〔〕'\"“”]+|号|第|张)|(?P<other>.)"
 )
 _GENERIC_WORDS = frozenset({"NO", "NR", "NUM", "NUMBER", "REF", "INVOICE", "INVOICES"})
+# Words between two numbers that make a range (``INVOICES 153 TO 156``, ``RE 12 BIS 15``) or a
+# list (``153 AND 154``, ``RE 151 U. 188``, ``FT 150 E 176``): the prefix before goes on.
+_RANGE_WORDS = frozenset({"TO", "THRU", "THROUGH", "TILL", "BIS", "AL", "A"})
+_LIST_WORDS = frozenset({"AND", "UND", "U", "ET", "E", "Y", "PLUS"})
+# An invoice numbered within its year: the year, a separator, the running number.
+_YEAR_SEQUENCE = re.compile(r"(?<![0-9])(?:199[0-9]|20[0-9][0-9])[-/_. ]+0*([0-9]+)$")
 _JOINERS = {"-", "–", "—"}
 _RANGE_SIGNS = {"~", "至", "到", *_JOINERS}
 
@@ -124,6 +130,9 @@ def memo_numbers(memo: str) -> list[MemoNumber]:
             continue
         spaced = kind == "sep" and not value.strip() and last is not None
         if kind == "word":
+            if last is not None and not joiner and (value in _RANGE_WORDS or value in _LIST_WORDS):
+                joiner = "~" if value in _RANGE_WORDS else "list"
+                continue
             if value in _GENERIC_WORDS:  # "NO.", "Invoice No", "Ref": a number follows, no prefix
                 prefix, last, joiner = "", None, ""
                 hint = INVOICE if value.startswith("INVOICE") else hint
@@ -150,6 +159,13 @@ def memo_numbers(memo: str) -> list[MemoNumber]:
         else:
             prefix, hint, last, joiner = "", None, None, ""
     return list(found.values())
+
+
+def sequence_body(number: str) -> str:
+    """The running number of an invoice numbered within its year, as payers write it alone
+    (``INV-2026-0153`` → ``153``, ``FV/2024/00012`` → ``12``); ``""`` for other numbers."""
+    match = _YEAR_SEQUENCE.search(number)
+    return match.group(1) if match is not None and match.group(1) else ""
 
 
 def _add_range(add, prefix: str, hint: str | None, start: str, end: str, *, joined: bool) -> None:
