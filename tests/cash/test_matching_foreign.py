@@ -23,6 +23,8 @@ CUSTOMERS = [
     CustomerRef("K06", "Brightline Industrial Supplies Ltd", "", "", "USD"),
     CustomerRef("C01", "广州宏达五金制品有限公司", "宏达五金", "", "CNY"),
     CustomerRef("C02", "杭州恒通机电设备有限公司", "恒通机电", "", "CNY"),
+    CustomerRef("C03", "宁波甬兴进出口有限公司", "", "Ningbo Yongxing Import and Export Co., Ltd.", "USD"),
+    CustomerRef("K07", "Atlantic Tool Distributors Inc", "", "", "USD"),
 ]
 
 
@@ -48,6 +50,9 @@ LEDGER = [
     invoice("YS26-0481", "C01", "9871.20", "CNY"),
     invoice("YS26-0460", "C02", "120000.00", "CNY"),
     invoice("YS26-0475", "C02", "240000.00", "CNY", 2),
+    invoice("INV-2026-0167", "C03", "33450.00", "USD"),
+    invoice("INV-2026-0159", "K07", "16480.00", "USD"),
+    invoice("INV-2026-0186", "K07", "7395.65", "USD", 2),
 ]
 
 
@@ -73,6 +78,7 @@ def allocations(proposal):
         ("SAIGON INDUSTRIAL COMPONENTS JOINT", "24156.90", "USD", "K04", "INV-2026-0183"),  # cut at 35
         ("广州市宏达五金制品有限公司", "9871.20", "CNY", "C01", "YS26-0481"),  # 市 after the place
         ("杭州恒通机电", "120000.00", "CNY", "C02", "YS26-0460"),  # its place and short name
+        ("NINGBO YONGXING IMP. & EXP. CO., LTD.", "33450.00", "USD", "C03", "INV-2026-0167"),
     ],
 )
 def test_a_foreign_or_place_written_name_of_one_customer_applies_an_amount_of_one_invoice(
@@ -142,3 +148,13 @@ def test_a_range_of_running_numbers_in_words_pays_the_invoices_of_the_range():
         "INV-2026-0156": "3215.60",
         "INV-2026-0157": "2480.00",
     }
+
+
+def test_a_parent_paying_for_a_customer_named_in_the_memo_pays_that_customers_invoice():
+    proposal = match("7395.65", "ATLANTIC HOLDINGS GROUP INC", "PAYMENT FOR ATLANTIC TOOL DISTRIBUTORS INV 186")
+    assert (proposal.status, proposal.customer_code) == (AUTO, "K07")
+    assert allocations(proposal) == {"INV-2026-0186": "7395.65"}
+    assert "on_behalf" in [r.code for r in proposal.reasons]
+    # For someone else, a part payment waits for a person; "payment for" goods names nobody.
+    assert match("5000.00", "ATLANTIC HOLDINGS GROUP INC", "PAYMENT FOR ATLANTIC TOOL DISTRIBUTORS").status != AUTO
+    assert match("16480.00", "ATLANTIC HOLDINGS GROUP INC", "PAYMENT FOR GOODS").status != AUTO

@@ -97,6 +97,19 @@ LATIN_CUT_MIN = 30
 _LEGAL_LATIN_WORDS = tuple(
     word for word in (*_LEGAL_LATIN, *_LEGAL_LATIN_END, "jointstock") if len(word) >= 2
 )
+# Words payers' banks shorten (IMP. & EXP., INTL, MFG, BLDG), read in full on both sides; "and"
+# (or &, which is no word) says nothing.
+_LATIN_ABBREVIATIONS = {
+    "imp": "import",
+    "exp": "export",
+    "intl": "international",
+    "mfg": "manufacturing",
+    "bldg": "building",
+    "trdg": "trading",
+    "svcs": "services",
+    "mgmt": "management",
+    "equip": "equipment",
+}
 # Letters written with marks the banks' character sets drop (Ş → S, ł → l, ı → i).
 _FOLD = str.maketrans({"ı": "i", "ł": "l", "ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "đ": "d", "ð": "d", "þ": "th"})
 _MARKED_LATIN = re.compile(r"[\u00c0-\u024f]")
@@ -202,7 +215,8 @@ def _latin_words(name: str) -> list[str]:
         if run:
             words.append(run)
             run = ""
-        words.append(word)
+        if word != "and":
+            words.append(_LATIN_ABBREVIATIONS.get(word, word))
     if run:
         words.append(run)
     return words

@@ -13,8 +13,12 @@ _DAI = re.compile(
 )
 _ENTRUSTED = re.compile(r"受\s*(?P<name>[^\s,，。;；、:：]{2,}?)\s*委托")
 _BEHALF = re.compile(
-    r"(?:ON\s+BEHALF\s+OF|O/B/O|OBO)\s*[:：]?\s*(?P<name>[^,;:]+(?:,\s*LTD\.?|,\s*INC\.?)?)", re.IGNORECASE
+    r"(?:ON\s+BEHALF\s+OF|O/B/O|OBO|FOR\s+(?:THE\s+)?ACCOUNT\s+OF|F/A/O|(?:PAYMENT|PMT)\s+FOR)"
+    r"\s*[:：]?\s*(?P<name>[^,;:]+(?:,\s*LTD\.?|,\s*INC\.?)?)",
+    re.IGNORECASE,
 )
+# A Latin name ends where the invoice or order it pays is named (… DISTRIBUTORS INV 186).
+_LATIN_TAIL = re.compile(r"(?:^|\s+)(?:(?:INV|INVOICES?|PO|ORDER|REF|RE|NO)\b|[#/]|\d).*$", re.IGNORECASE)
 # What follows the name: paying, for what, which month.
 _TAIL = re.compile(
     r"(?:(?:支付|付款|付|还款|偿还|归还|转账|汇款|结算|委托)"
@@ -32,6 +36,8 @@ def on_behalf_name(memo: str) -> str:
         found = pattern.search(memo)
         if found:
             name = found.group("name").strip()
+            if pattern is _BEHALF:
+                name = _LATIN_TAIL.sub("", name).strip()
             previous = None
             while name and name != previous:
                 previous, name = name, _TAIL.sub("", name).strip()
