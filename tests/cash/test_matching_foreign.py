@@ -158,3 +158,13 @@ def test_a_parent_paying_for_a_customer_named_in_the_memo_pays_that_customers_in
     # For someone else, a part payment waits for a person; "payment for" goods names nobody.
     assert match("5000.00", "ATLANTIC HOLDINGS GROUP INC", "PAYMENT FOR ATLANTIC TOOL DISTRIBUTORS").status != AUTO
     assert match("16480.00", "ATLANTIC HOLDINGS GROUP INC", "PAYMENT FOR GOODS").status != AUTO
+
+
+def test_a_name_whose_last_word_the_bank_shortened_and_a_distinctive_amount_identify_the_payer():
+    proposal = match("7789.00", "SAHIN YAPI MALZ. A.S.")
+    assert (proposal.status, proposal.customer_code) == (AUTO, "K02")
+    assert allocations(proposal) == {"INV-2026-0172": "7789.00"}
+    # The shortened name alone (an amount of no invoice) is a candidate, never applied.
+    assert match("7000.00", "SAHIN YAPI MALZ. A.S.").status != AUTO
+    # One word (a group's name without its legal forms) is no shortened name of a customer.
+    assert match("16480.00", "ATLANTIC HOLDINGS GROUP INC").customer_code is None

@@ -417,11 +417,15 @@ class NameIndex:
         self.chinese_names: dict[str, str] = {}  # code -> Chinese core, to check pinyin
         self.places: dict[str, str] = {}  # code -> the place its Chinese name begins with
         fulls: list[tuple[str, str]] = []
+        cores: list[tuple[str, str]] = []  # Latin names without legal form, for abbreviations
         exact = self.exact
         for customer in customers:
             code = customer.code
             full, main, forms = _customer_forms(customer)
             fulls.append((full, code))
+            for latin in (customer.name, customer.english_name):
+                if latin and not is_chinese(latin):
+                    cores.append((latin_core(latin), code))
             if is_chinese(main):
                 self.chinese_names[code] = main
                 place = leading_place(main)
@@ -440,6 +444,9 @@ class NameIndex:
         fulls.sort()
         self.full_names = [name for name, _code in fulls]
         self.full_codes = [code for _name, code in fulls]
+        cores = sorted(set(cores))
+        self.core_names = [name for name, _code in cores]
+        self.core_codes = [code for _name, code in cores]
         self._grams: dict[str, list[int]] | None = None
         self._cache: dict[str, tuple[NameHit, ...]] = {}
 
@@ -477,23 +484,31 @@ class NameIndex:
                     ]
                 return tuple(sorted(hits, key=lambda hit: (-hit.weight, hit.customer_code)))
         prefix = self._prefix(keys[0][1]) if keys else ()
+        main = core(payer_name)
+        if not prefix and not is_chinese(main) and len(_without_legal(_latin_words(payer_name))) >= 2:
+            # A Latin name of two words or more whose last word the payer's bank shortened
+            # (SAHIN YAPI MALZ. A.S.): the start of one customer's name without legal form.
+            prefix = self._prefix(main, self.core_names, self.core_codes)
         if prefix:
             return prefix
-        main = core(payer_name)
         if is_chinese(main):
             return self._fuzzy(main)
         return self._fuzzy_latin(latin_pinyin_core(squeeze(payer_name)))
 
-    def _prefix(self, full: str) -> tuple[NameHit, ...]:
-        """A name the bank cut at its field length: the start of one customer's full name."""
+    def _prefix(self, full: str, names: list[str] | None = None, owners: list[str] | None = None) -> tuple[NameHit, ...]:
+        """A name the bank cut at its field length: the start of one customer's full name
+        (or of the names in ``names``, sorted, whose customers are ``owners``)."""
         if len(full) < PREFIX_MIN:
             return ()
-        start = bisect_left(self.full_names, full)
+        names = self.full_names if names is None else names
+        owners = self.full_codes if owners is None else owners
+        start = bisect_left(names, full)
         codes = []
-        for position in range(start, min(start + 3, len(self.full_names))):
-            if not self.full_names[position].startswith(full):
+        for position in range(start, min(start + 3, len(names))):
+            if not names[position].startswith(full):
                 break
-            codes.append(self.full_codes[position])
+            if owners[position] not in codes:
+                codes.append(owners[position])
         return tuple(NameHit(code, FORM_WEIGHTS["prefix"], "prefix", 100, len(codes)) for code in codes)
 
     def _fuzzy_latin(self, query: str) -> tuple[NameHit, ...]:
