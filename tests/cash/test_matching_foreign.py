@@ -151,12 +151,17 @@ def test_a_range_of_running_numbers_in_words_pays_the_invoices_of_the_range():
 
 
 def test_a_parent_paying_for_a_customer_named_in_the_memo_pays_that_customers_invoice():
-    proposal = match("7395.65", "ATLANTIC HOLDINGS GROUP INC", "PAYMENT FOR ATLANTIC TOOL DISTRIBUTORS INV 186")
+    proposal = match(
+        "7395.65", "ATLANTIC HOLDINGS GROUP INC", "PAYMENT FOR ATLANTIC TOOL DISTRIBUTORS INV 186"
+    )
     assert (proposal.status, proposal.customer_code) == (AUTO, "K07")
     assert allocations(proposal) == {"INV-2026-0186": "7395.65"}
     assert "on_behalf" in [r.code for r in proposal.reasons]
     # For someone else, a part payment waits for a person; "payment for" goods names nobody.
-    assert match("5000.00", "ATLANTIC HOLDINGS GROUP INC", "PAYMENT FOR ATLANTIC TOOL DISTRIBUTORS").status != AUTO
+    assert (
+        match("5000.00", "ATLANTIC HOLDINGS GROUP INC", "PAYMENT FOR ATLANTIC TOOL DISTRIBUTORS").status
+        != AUTO
+    )
     assert match("16480.00", "ATLANTIC HOLDINGS GROUP INC", "PAYMENT FOR GOODS").status != AUTO
 
 

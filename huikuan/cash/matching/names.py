@@ -111,7 +111,9 @@ _LATIN_ABBREVIATIONS = {
     "equip": "equipment",
 }
 # Letters written with marks the banks' character sets drop (Ş → S, ł → l, ı → i).
-_FOLD = str.maketrans({"ı": "i", "ł": "l", "ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "đ": "d", "ð": "d", "þ": "th"})
+_FOLD = str.maketrans(
+    {"ı": "i", "ł": "l", "ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "đ": "d", "ð": "d", "þ": "th"}
+)
 _MARKED_LATIN = re.compile(r"[\u00c0-\u024f]")
 _PLACES = tuple(
     sorted(
@@ -495,7 +497,9 @@ class NameIndex:
             return self._fuzzy(main)
         return self._fuzzy_latin(latin_pinyin_core(squeeze(payer_name)))
 
-    def _prefix(self, full: str, names: list[str] | None = None, owners: list[str] | None = None) -> tuple[NameHit, ...]:
+    def _prefix(
+        self, full: str, names: list[str] | None = None, owners: list[str] | None = None
+    ) -> tuple[NameHit, ...]:
         """A name the bank cut at its field length: the start of one customer's full name
         (or of the names in ``names``, sorted, whose customers are ``owners``)."""
         if len(full) < PREFIX_MIN:
