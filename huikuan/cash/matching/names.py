@@ -227,12 +227,13 @@ def _latin_words(name: str) -> list[str]:
 def _without_legal(words: list[str]) -> list[str]:
     kept = [word for word in words if word not in _LEGAL_LATIN]
     while len(kept) > 1:
+        tail = next((t for t in _LEGAL_LATIN_TAILS if len(kept) > len(t) and tuple(kept[-len(t) :]) == t), ())
         if kept[-1] in _LEGAL_LATIN_END:
             kept.pop()
         elif kept[0] in _LEGAL_LATIN_START:
             kept.pop(0)
-        elif any(len(kept) > len(tail) and tuple(kept[-len(tail) :]) == tail for tail in _LEGAL_LATIN_TAILS):
-            kept = kept[: -len(next(t for t in _LEGAL_LATIN_TAILS if tuple(kept[-len(t) :]) == t))]
+        elif tail:
+            kept = kept[: -len(tail)]
         else:
             break
     return kept or words
