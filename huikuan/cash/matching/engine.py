@@ -157,13 +157,19 @@ class MatchIndex:
         self.alias_account = {account_key(k): v for k, v in aliases.by_account.items() if account_key(k)}
         self.alias_name = {squeeze(k): v for k, v in aliases.by_name.items() if squeeze(k)}
         self.amounts = AmountIndex(self.invoices)
+        self._sequences: dict[str, str] = {}  # invoice number -> its running number, as asked
         if ledger is not None:
             ledger.attach(self)
 
     # ------------------------------------------------------------------ evidence
-    def _memo_evidence(self, memo: str, evidence: dict[str, Evidence]) -> None:
+    def _memo_evidence(self, memo: str, evidence: dict[str, Evidence]) -> set[str]:
+        """The memo's references as evidence; returns the bodies of the numbers that may be
+        invoice numbers (for ``_sequence_evidence``)."""
+        bodies: set[str] = set()
         for number in memo_numbers(memo):
             body = number.body
+            if number.hint in (None, INVOICE):
+                bodies.add(body)
             explicit = bool(number.prefix) or number.hint is not None
             if not explicit and len(number.digits) < 4:
                 continue
@@ -203,23 +209,23 @@ class MatchIndex:
             elif number.hint == CUSTOMER:
                 for code in self.customer_body.get(body, ()):
                     evidence.setdefault(code, Evidence()).code_in_memo = True
+        return bodies
 
-    def _sequence_evidence(self, memo: str, evidence: dict[str, Evidence]) -> None:
+    def _sequence_evidence(self, bodies: set[str], evidence: dict[str, Evidence]) -> None:
         """Invoices numbered within their year (``INV-2026-0153``) that the memo names by their
         running number alone (``153``, ``INV 0153``, ``0153/2026``), among the open invoices of
         the customers the line already points at: weak references, which count as a number
         written without all its digits does (the payer known otherwise, or the amount bearing
         them out)."""
-        bodies = {number.body for number in memo_numbers(memo) if number.hint in (None, INVOICE)}
-        if not bodies:
-            return
+        sequences = self._sequences
         for code, ev in list(evidence.items()):
             for position in self.by_customer.get(code, ()):
-                invoice = self.invoices[position]
-                if position in ev.strong or position in ev.weak:
-                    continue
-                if sequence_body(invoice.number) in bodies:
-                    ev.weak[position] = reason("reference_invoice", invoice=invoice.number)
+                number = self.invoices[position].number
+                running = sequences.get(number)
+                if running is None:
+                    running = sequences[number] = sequence_body(number)
+                if running in bodies and position not in ev.strong and position not in ev.weak:
+                    ev.weak[position] = reason("reference_invoice", invoice=number)
 
     def _evidence(self, line: BankLine) -> dict[str, Evidence]:
         evidence: dict[str, Evidence] = {}
@@ -232,9 +238,9 @@ class MatchIndex:
         for hit in self.names.lookup(line.payer_name):
             evidence.setdefault(hit.customer_code, Evidence()).name = hit
         if line.memo:
-            self._memo_evidence(line.memo, evidence)
-            if evidence:
-                self._sequence_evidence(line.memo, evidence)
+            bodies = self._memo_evidence(line.memo, evidence)
+            if evidence and bodies:
+                self._sequence_evidence(bodies, evidence)
         if line.payer_name and line.amount % 10 != 0 and not any(ev.firm(False) for ev in evidence.values()):
             # Only a name that resembles: the few customers with an open invoice of this very
             # amount are compared with it too (see settle.settle_similar_name).
