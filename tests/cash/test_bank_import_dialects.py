@@ -187,8 +187,41 @@ TAIL = ":62F:C240102EUR100,00\n-\n"
             "?31LU280019400644750000\n?32ABC SARL\n",
             "ABC SARL", "LU280019400644750000", "INVOICE 2024-17 ORDER 99", "FT22059PGV08",
         ),
+        # The cases below: fruitl00p/php-mt940, test/Parser/Banking/Mt940/Engine/<Bank>/sample…
+        (  # ABN AMRO SEPA (Abn/issue48): '/TRTP/' first; a name and a NOTPROVIDED wrapped
+            ":61:1612151215C109,65N654NONREF\n",
+            ":86:/TRTP/SEPA OVERBOEKING/IBAN/NL75INGB0001234567/BIC/INGBNL2A/NAME/\n"
+            "HR K XXXXXXX EN/OF MW H XXXXXXX/REMI/RES.NR 00042/EREF/NOTPROV\nIDED\n",
+            "HR K XXXXXXX EN/OF MW H XXXXXXX", "NL75INGB0001234567", "RES.NR 00042", "",
+        ),
+        (  # Knab SEPA (Knab/sample3): a Dutch account number as '/BBAN/'
+            ":61:2206300630C100000,N110108318805//C2F30PGZEG63AX84\n",
+            ":86:/TRTP/SEPA OVERBOEKING/BBAN/53851317/BIC/KNABNL2HXXX/NAME/NAMENAM\nE B.V./REMI/OPNAME\n",
+            "NAMENAME B.V.", "53851317", "OPNAME", "C2F30PGZEG63AX84",
+        ),
+        (  # Rabobank (Rabo/sample3): '/ACCW/IBAN,BIC' — the account without the BIC
+            ":61:130920C000000000384,75N541NONREF\nNL54INGB0006752576\n",
+            ":86:/ACCW/NL54INGB0006752576,INGBNL2A/ORDP//NAME/Hr A B Huibers en/of\n"
+            " Mw S L Huibers-Huveneers/REMI/1000122-P5549161\n",
+            "Hr A B Huibers en/of Mw S L Huibers-Huveneers", "NL54INGB0006752576", "1000122-P5549161", "",
+        ),
+        (  # Penta (Penta/sample): '999TYPE:purpose:name:IBAN:more', colons in the purpose
+            ":61:2009030903C11,25NONREF\n",
+            ":86:999SEPA_CREDIT_TRANSFER:CCI : 0150577373,PURPOSE:DEVELOPER PROCEEDS,HOPPA:HOPPA Inc:"
+            "GB29DEUT40333124517700:PRODUKTVERKAUF AWAKE\n",
+            "HOPPA Inc", "GB29DEUT40333124517700",
+            "CCI : 0150577373,PURPOSE:DEVELOPER PROCEEDS,HOPPA PRODUKTVERKAUF AWAKE", "",
+        ),
+        (  # Komercijalna Banka Skopje (Kbs/sample): one item a line, the name on the second
+            ":61:2012011201CD2250,NMSCNONREF//25577226\n",
+            ":86:/ORDP/300000000460495\n/IVOTEHNA DOOEL SKOPJE\n/747//747\n/Uplata po faktura 747\n",
+            "IVOTEHNA DOOEL SKOPJE", "300000000460495", "Uplata po faktura 747", "25577226",
+        ),
     ],
-    ids=["rabobank-iban", "knab", "triodos", "postfinance", "gvc-one-a-line"],
+    ids=[
+        "rabobank-iban", "knab", "triodos", "postfinance", "gvc-one-a-line",
+        "abnamro-trtp", "knab-bban", "rabobank-accw", "penta", "kbs-skopje",
+    ],
 )  # fmt: skip
 def test_each_banks_details_give_payer_account_memo_and_reference(
     tmp_path, statement_line, details, payer, account, memo, ref
@@ -252,6 +285,36 @@ def test_a_dos_end_of_file_mark_after_the_last_balance_is_no_matter(tmp_path):
 
 def test_a_file_with_only_a_reference_is_no_statement(tmp_path):
     assert "no MT940 statement" in refusal(tmp_path, "empty.sta", "\n:20:TELEREPORTING\n").message
+
+
+# Zenith Bank (Nigeria), from fruitl00p/php-mt940 test/Parser/Banking/Mt940/Engine/Zetb/sample:
+# a blank statement number and :61: lines without a transaction type code (no 'NTRF').
+ZENITH = """{1:F01ZEIBNGLAXXXX0000000000}{2:I940ZEIBNGLAXXXXN}{4:
+:20:202012182126594
+:25:1014365930  
+:28C: /1
+:60F:C201218NGN6213,05
+:61:2011301130CN220000,00//19239782213
+:86:11302020-TRANSFER-PAYROLL// TRF TO COZ INTERNET LTD SALARY (PAYROLL)
+:61:2011301130DN43000,00//19239810200
+:86:1001-NOVEMBER-WAGES// TRF TO FRANK JOHN
+:61:2011301130DN240,23//19245574932
+:86:Acct Maint. Fee + VAT
+:62F:C201130NGN182972,82
+:86:ZENITH BANK PLC
+-}
+"""  # noqa: W291 - the bank pads :25: with spaces
+
+
+def test_statement_lines_without_a_type_code_are_each_read_and_a_blank_statement_number_is_kept(tmp_path):
+    (statement,) = parse(tmp_path, "zenith.sta", ZENITH).statements
+    assert (statement.account, statement.statement_ref) == ("1014365930", "/1")
+    assert [(line.direction, line.amount, line.bank_ref) for line in statement.lines] == [
+        ("credit", Decimal("220000.00"), "19239782213"),
+        ("debit", Decimal("43000.00"), "19239810200"),
+        ("debit", Decimal("240.23"), "19245574932"),
+    ]
+    assert statement.lines[0].memo == "11302020-TRANSFER-PAYROLL// TRF TO COZ INTERNET LTD SALARY (PAYROLL)"
 
 
 # --- ISO 20022 camt ------------------------------------------------------------------------------
