@@ -422,6 +422,18 @@ def test_an_ofx_file_keeps_the_payers_accented_name_whatever_its_header(tmp_path
     assert (line.direction, line.amount, line.currency) == ("credit", Decimal("1250.00"), "USD")
 
 
+# Banks write the posting time with their time zone (csingley/ofxtools tests/data/br_nubank_cc.ofx:
+# '20240323000000[-3:GMT]'); east of Greenwich, a midnight posting is the day before in UTC.
+@pytest.mark.parametrize(
+    "posted", ["20240323000000[+8:CST]", "20240323000000.000[+1:CET]", "20240323235959[-3:GMT]"]
+)
+def test_an_ofx_line_is_booked_on_the_day_the_bank_wrote_whatever_its_time_zone(tmp_path, posted):
+    content = SGML_HEADER.format(charset="NONE") + OFX_BODY.replace("20200101120000[0:GMT]", posted)
+    content = content.replace("<TRNAMT>", "<DTUSER>" + posted + "</DTUSER><TRNAMT>")
+    (line,) = lines_of(parse(tmp_path, "bank.ofx", content))
+    assert (line.booking_date, line.value_date) == (date(2024, 3, 23), date(2024, 3, 23))
+
+
 def test_an_ofx_file_without_a_bank_statement_is_refused(tmp_path):
     content = SGML_HEADER.format(charset="1252") + "<OFX></OFX>"
     assert "no bank statement" in refusal(tmp_path, "empty.ofx", content).message

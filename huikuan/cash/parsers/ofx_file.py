@@ -162,6 +162,10 @@ def _checked(text: str, first_line: int, errors: FileErrors) -> tuple[str, dict[
                 date(*(int(part) for part in day.groups()))
             except ValueError:
                 refuse(tag, written.group(1), _("not a valid date: OFX dates are written YYYYMMDD[HHMMSS]"))
+                continue
+            # The day as the bank wrote it: ofxparse turns a time with its zone into UTC, which
+            # moves '20240323000000[+8:CST]' (a Chinese or European bank's midnight) to the 22nd.
+            block = block[: written.start(1)] + "".join(day.groups()) + block[written.end(1) :]
         amount = re.search(FIELD.format(tag="TRNAMT"), block, re.IGNORECASE)
         if amount is None:
             refuse("TRNAMT", "", _("the transaction has no amount"))
