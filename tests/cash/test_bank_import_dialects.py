@@ -317,6 +317,29 @@ def test_statement_lines_without_a_type_code_are_each_read_and_a_blank_statement
     assert statement.lines[0].memo == "11302020-TRANSFER-PAYROLL// TRF TO COZ INTERNET LTD SALARY (PAYROLL)"
 
 
+# Danske Bank (svenstaro/mt940-rs tests/data/mt940/full/danskebank/MT940_NO_Example.sta): the
+# booking text runs on after '//', where the bank reference belongs.
+DANSKE = """:20:3996-11.11.11111
+:25:DABADKKK/1111.11.11111
+:28C:00147/001
+:60F:C100311NOK94372951,20
+:61:1003230323CK5968,64NTRFOverforing med//melding
+:86:Overforing med melding / INV 1234365263
+:62F:C100323NOK94378919,84
+"""
+
+
+def test_words_after_the_double_slash_are_no_bank_reference_so_a_repeat_payment_is_kept(db, tmp_path):
+    first = tmp_path / "danske-0323.sta"
+    first.write_text(DANSKE)
+    (line,) = lines_of(parse(tmp_path, "danske.sta", DANSKE))
+    assert (line.bank_ref, line.memo) == ("", "Overforing med melding / INV 1234365263")
+    second = tmp_path / "danske-0324.sta"
+    second.write_text(DANSKE.replace("1003230323", "1003240324").replace("00147", "00148"))
+    bank_statement_import(path=first)
+    assert bank_statement_import(path=second).lines_new == 1
+
+
 # --- ISO 20022 camt ------------------------------------------------------------------------------
 
 CAMT054_UNDATED = """<?xml version="1.0" encoding="UTF-8"?>

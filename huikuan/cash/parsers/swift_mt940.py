@@ -513,7 +513,11 @@ def parse_mt940(data: bytes, file_name: str) -> ParsedFile:
                 line_name, line_account = _from_statement_line(values)
                 name, account = name or line_name, account or line_account
             extra = clean_text(values.get("extra_details", ""))
-            ref = reference(values.get("bank_reference")) or found_ref or _own_reference(values, account)
+            # A bank reference is a number or a code; words after '//' are the booking text
+            # (Danske Bank: 'NTRFOverforing med//melding'), which every such line repeats.
+            bank_ref = reference(values.get("bank_reference"))
+            bank_ref = bank_ref if re.search(r"\d", bank_ref) else ""
+            ref = bank_ref or found_ref or _own_reference(values, account)
             if abs(amount) == 0:
                 continue
             statement.lines.append(
