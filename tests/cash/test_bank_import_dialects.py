@@ -465,6 +465,24 @@ def test_an_ofx_file_without_a_bank_statement_is_refused(tmp_path):
 # --- BAI2 -----------------------------------------------------------------------------------------
 
 
+def test_a_btrs_version_3_file_reads_as_bai2(tmp_path):
+    # moov-io/bai2 test/testdata/bai3/x9-status-summary-detail.txt (from the X9.121 BTRS guide's samples)
+    btrs = (
+        "01,122099999,123456789,150623,0200,1,,,3/\n02,,122099999,1,150622,,,2/\n"
+        "03,987654321,CAD,010,500000,,,190,70000000,4,0/\n16,399,25000,0,,,/\n"
+        "49,70525000,3/\n98,70525000,1,5/\n99,70525000,1,7/\n"
+    )
+    (statement,) = parse(tmp_path, "btrs.txt", btrs).statements
+    (line,) = statement.lines
+    assert (statement.account, statement.opening_balance) == ("987654321", Decimal("5000.00"))
+    assert (line.booking_date, line.direction, line.amount, line.currency) == (
+        date(2015, 6, 22),
+        "credit",
+        Decimal("250.00"),
+        "CAD",
+    )
+
+
 def test_bai2_amounts_in_yen_are_whole_yen_and_a_byte_order_mark_is_no_matter(tmp_path):
     bai2 = (
         "\ufeff01,BANK,CUST,240301,0800,1,,,2/\n02,CUST,BANK,1,240229,,JPY,2/\n"

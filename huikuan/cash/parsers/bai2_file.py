@@ -92,12 +92,22 @@ def _payer(details: str) -> tuple[str, str]:
     return (clean_text(name.group(1)) if name else ""), account
 
 
+# The file header's version field (the ninth): 2 for BAI2, 3 for its successor BTRS (X9.121),
+# whose records read the same way.
+_VERSION_3 = re.compile(r"\A(\s*01(?:,[^,/\n]*){7}),3(?=\s*(?:/|,|$))", re.M)
+
+
+def _as_version_2(text: str) -> str:
+    """A BTRS version 3 file as the library reads it: the library knows version 2 only."""
+    return _VERSION_3.sub(r"\1,2", text, count=1)
+
+
 def parse_bai2(data: bytes, file_name: str) -> ParsedFile:
     text = data.decode("utf-8-sig", errors="replace")
     if not text.lstrip().startswith("01,"):
         raise refuse_file(file_name, _("not a BAI2 file (it must begin with a 01 record)"))
     try:
-        parsed = bai2.parse_from_string(text, check_integrity=True)
+        parsed = bai2.parse_from_string(_as_version_2(text), check_integrity=True)
     except Exception as error:  # the library's errors are the file's: say where
         line, reason = _first_bad_record(text)
         raise refuse_file(
