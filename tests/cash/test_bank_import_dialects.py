@@ -483,6 +483,26 @@ def test_a_btrs_version_3_file_reads_as_bai2(tmp_path):
     )
 
 
+def test_a_goldman_sachs_wire_gives_the_debtor_named_in_its_continuation_records(tmp_path):
+    # moov-io/bai2 test/testdata/sample5-issue113.txt (Goldman Sachs): records without '/', one 88 a
+    # field, an empty summary item after the account's currency
+    bai2 = (
+        "01,GSBI,cont001,210706,1249,1,,,2/\n02,cont001,026015079,1,230906,2000,,/\n"
+        "03,107049932,USD,,,,,060,6865898,,,100,1912,1,,400,000,0,/\n"
+        "16,195,3797999624,,GI2323300007089,20230821J1Q5040C000707,Incoming Wire,From: TEST AND COMPANY, "
+        "Client Ref ID: 20230821J1Q5040C000707, GS ID: GI2323300007089\n"
+        "88,EREF: 20230821J1Q5040C000707\n88,CRNM: SAMPLE INC\n88,DBNM: TEST AND COMPANY\n"
+        "88,DACT: 000001000600427\n49,3804867434,7/\n98,3804867434,1,9/\n99,3804867434,1,11/\n"
+    )
+    (line,) = lines_of(parse(tmp_path, "gs.bai2", bai2))
+    assert (line.direction, line.amount, line.bank_ref) == (
+        "credit",
+        Decimal("37979996.24"),
+        "GI2323300007089",
+    )
+    assert (line.payer_name, line.payer_account) == ("TEST AND COMPANY", "000001000600427")
+
+
 def test_bai2_amounts_in_yen_are_whole_yen_and_a_byte_order_mark_is_no_matter(tmp_path):
     bai2 = (
         "\ufeff01,BANK,CUST,240301,0800,1,,,2/\n02,CUST,BANK,1,240229,,JPY,2/\n"

@@ -32,7 +32,7 @@ from huikuan.cash.parsers.base import (
 _KEYS = (
     "OBI|BBI|BO|BO1|BO2|BO3|BNF|BENEFICIARY|ORG|ORIG ID|ORIG CO NAME|ORIG BK|ORIGINATOR|B/O|DESC DATE|"
     "CO ENTRY DESCR|ENTRY DESCR|CO ID|SEC|IND ID|IND NAME|TRACE|TRN|REF|RFB|IMAD|OMAD|SND BNK|RCV BNK|"
-    "EFF DATE|PAYMENT ID|ADDR|INFO|TEXT"
+    "EFF DATE|PAYMENT ID|ADDR|INFO|TEXT|DBNM|DACT|DABA|DBIC|CRNM|CACT|CABA|CBIC|EREF|CREF|REMI|IDNM|CHKN"
 )
 _NEXT_KEY = r"(?=\s+(?:" + _KEYS + r")\s?[:=]|$)"
 _BY_ORDER_NAME = re.compile(r"\bBO1:\s*(.+?)" + _NEXT_KEY)
@@ -40,6 +40,9 @@ _BY_ORDER = re.compile(r"\bBO:\s*(.+?)" + _NEXT_KEY)
 # ACH credits (``ORIG CO NAME:ACME CORP ORIG ID:…``) and wires (``B/O: ACME``, ``ORIGINATOR: …``,
 # ``ORG=/12345 ACME``), as US banks write them.
 _ORIGINATOR = re.compile(r"\b(?:ORIG CO NAME|B/O|ORIGINATOR|ORG)\s?[:=]\s*(?:/\S+\s+)?(.+?)" + _NEXT_KEY)
+# Goldman Sachs: one continuation record a field, the debtor's name and account as ``DBNM:``, ``DACT:``.
+_DEBTOR_NAME = re.compile(r"\bDBNM:\s*(.+?)" + _NEXT_KEY)
+_DEBTOR_ACCOUNT = re.compile(r"\bDACT:\s*(\S+)")
 _ACCOUNT_LIKE = re.compile(r"\d[\d-]{3,}")
 _OPENING, _CLOSING = "010", "015"
 
@@ -76,7 +79,12 @@ def _first_bad_record(text: str) -> tuple[int, str]:
 
 def _payer(details: str) -> tuple[str, str]:
     """(name, account) of whoever paid: Citi's ``BO:`` account and ``BO1:`` name, a ``BO:``
-    that holds a name, an ACH originator or a wire's by-order-of party."""
+    that holds a name, an ACH originator or a wire's by-order-of party; Goldman Sachs's
+    ``DBNM:`` and ``DACT:``."""
+    debtor = _DEBTOR_NAME.search(details)
+    if debtor:
+        account = _DEBTOR_ACCOUNT.search(details)
+        return clean_text(debtor.group(1)), account.group(1) if account else ""
     name = _BY_ORDER_NAME.search(details)
     by_order = _BY_ORDER.search(details)
     account = ""
@@ -119,7 +127,11 @@ def parse_bai2(data: bytes, file_name: str) -> ParsedFile:
         for account in group.children:
             header = account.header
             currency = header.currency or group.header.currency or ""
-            summary = {item.type_code.code: _cents(item.amount, currency) for item in header.summary_items}
+            summary = {  # an empty summary item (Goldman Sachs: '03,acct,USD,,,,,060,…') has no type
+                item.type_code.code: _cents(item.amount, currency)
+                for item in header.summary_items
+                if item.type_code is not None
+            }
             statement = Statement(
                 account=clean_text(header.customer_account_number).replace(" ", ""),
                 currency=currency,
