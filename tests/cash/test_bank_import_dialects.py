@@ -503,6 +503,28 @@ def test_a_goldman_sachs_wire_gives_the_debtor_named_in_its_continuation_records
     assert (line.payer_name, line.payer_account) == ("TEST AND COMPANY", "000001000600427")
 
 
+def test_the_bai2_specifications_own_example_of_continued_summaries_is_read(tmp_path):
+    # moov-io/bai2 test/testdata/sample2.txt (the BAI2 specification's example): the 190 summary
+    # item starts on the 03 record and its amount is on the 88; a lockbox line's availability
+    # leaves its immediate amount out ('S,,200000,300000').
+    bai2 = (
+        "01,122099999,123456789,040621,0200,1,65,,2/\n02,031001234,122099999,1,040620,2359,,2/\n"
+        "03,9876543210,,010,-500000,,,100,1000000,,,400,2000000,,,190/\n"
+        "88,500000,,,110,1000000,,,072,500000,,,074,500000,,,040/\n88,-1500000,,/\n"
+        "16,115,500000,S,,200000,300000,,,LOCK BOX NO.68751/\n"
+        "49,4000000,5/\n98,4000000,1,7/\n99,4000000,1,9/\n"
+    )
+    (statement,) = parse(tmp_path, "spec.bai2", bai2).statements
+    (line,) = statement.lines
+    assert statement.opening_balance == Decimal("-5000.00")
+    assert (line.direction, line.amount, line.currency, line.memo) == (
+        "credit",
+        Decimal("5000.00"),
+        "USD",
+        "LOCK BOX NO.68751",
+    )
+
+
 def test_bai2_amounts_in_yen_are_whole_yen_and_a_byte_order_mark_is_no_matter(tmp_path):
     bai2 = (
         "\ufeff01,BANK,CUST,240301,0800,1,,,2/\n02,CUST,BANK,1,240229,,JPY,2/\n"

@@ -110,12 +110,46 @@ def _as_version_2(text: str) -> str:
     return _VERSION_3.sub(r"\1,2", text, count=1)
 
 
+def _availability_filled(row: str) -> str:
+    """A transaction (16) whose distributed availability (funds type ``S``) leaves an amount
+    out (``16,115,500000,S,,200000,300000,…``, as in the specification): none available then."""
+    fields = row.split(",")
+    if fields[0] == "16" and len(fields) > 7 and fields[3].strip() == "S":
+        fields[4:7] = [value if value.strip() else "0" for value in fields[4:7]]
+    return ",".join(fields)
+
+
+def _summaries_unsplit(text: str) -> str:
+    """An account record (03) whose summary item runs on in the next continuation (88), as the
+    BAI2 specification's own example has it (``…,400,2000000,,,190/`` then ``88,500000,,,…``):
+    the item's start moved to the continuation, since the library would glue ``190`` and
+    ``500000`` into one field. Each record keeps its line, so the record counts still hold."""
+    rows = [_availability_filled(row) for row in text.split("\n")]
+    in_account = False
+    for index in range(len(rows) - 1):
+        row = rows[index]  # as the record before may have changed it
+        code = row[:3]
+        in_account = code == "03," or (in_account and code == "88,")
+        if not in_account or not rows[index + 1].startswith("88,"):
+            continue
+        core = row[3:].rstrip()
+        if not core.endswith("/"):
+            continue
+        core = core[:-1]
+        separators = core.count(",") - (2 if code == "03," else 0)
+        if core and not core.endswith(",") and separators % 4 == 0:
+            head, _comma, start = core.rpartition(",")
+            rows[index] = f"{code}{head}/"
+            rows[index + 1] = f"88,{start},{rows[index + 1][3:]}"
+    return "\n".join(rows)
+
+
 def parse_bai2(data: bytes, file_name: str) -> ParsedFile:
     text = data.decode("utf-8-sig", errors="replace")
     if not text.lstrip().startswith("01,"):
         raise refuse_file(file_name, _("not a BAI2 file (it must begin with a 01 record)"))
     try:
-        parsed = bai2.parse_from_string(_as_version_2(text), check_integrity=True)
+        parsed = bai2.parse_from_string(_summaries_unsplit(_as_version_2(text)), check_integrity=True)
     except Exception as error:  # the library's errors are the file's: say where
         line, reason = _first_bad_record(text)
         raise refuse_file(
