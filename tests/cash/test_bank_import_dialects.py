@@ -525,6 +525,18 @@ def test_the_bai2_specifications_own_example_of_continued_summaries_is_read(tmp_
     )
 
 
+def test_an_account_trailer_counting_the_wrong_number_of_records_is_refused_naming_its_line(tmp_path):
+    # moov-io/bai2 test/testdata/bai3/x9-continuation-16.txt: its 49 counts 4 records for 5
+    bai2 = (
+        "01,122099999,123456789,150623,0200,1,,,3/\n02,,122099999,1,150622,,,2/\n"
+        "03,1234567890,USD,010,0,,,100,123000000000,1,S,100000000000,20000000000,3000000000/\n"
+        "16,165,123000000000,S,100000000000,20000000000,3000000000/\n88,TRACE12345678900,CUST REF 79/\n"
+        "88,THIS IS THE TEXT HERE\n49,246000000000,4/\n98,246000000000,1,6/\n99,246000000000,1,8/\n"
+    )
+    (error,) = refusal(tmp_path, "x9.txt", bai2).errors
+    assert error.line == 7 and "counts 4 records, but the account has 5" in error.reason
+
+
 def test_bai2_amounts_in_yen_are_whole_yen_and_a_byte_order_mark_is_no_matter(tmp_path):
     bai2 = (
         "\ufeff01,BANK,CUST,240301,0800,1,,,2/\n02,CUST,BANK,1,240229,,JPY,2/\n"

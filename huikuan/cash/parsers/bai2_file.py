@@ -60,12 +60,17 @@ def _cents(value: int | None, currency: str = "") -> Decimal | None:
 
 def _first_bad_record(text: str) -> tuple[int, str]:
     """Where the library's error lies, as far as a simple check of each record can tell."""
+    in_account = 0
     for number, raw in enumerate(text.splitlines(), start=1):
         record = raw.strip().rstrip("/")
         if not record:
             continue
         fields = record.split(",")
         code = fields[0]
+        in_account = 1 if code == "03" else in_account + 1 if in_account else 0
+        if code == "49" and len(fields) > 2 and fields[2].strip().isdigit() and int(fields[2]) != in_account:
+            reason = _("the account trailer (49) counts %(said)s records, but the account has %(found)s")
+            return number, reason % {"said": int(fields[2]), "found": in_account}
         if code not in {"01", "02", "03", "16", "49", "88", "98", "99"}:
             return number, _("unknown record code %(code)r") % {"code": code}
         if code == "16" and (len(fields) < 3 or not re.fullmatch(r"\d*", fields[2])):
