@@ -217,10 +217,15 @@ TAIL = ":62F:C240102EUR100,00\n-\n"
             ":86:/ORDP/300000000460495\n/IVOTEHNA DOOEL SKOPJE\n/747//747\n/Uplata po faktura 747\n",
             "IVOTEHNA DOOEL SKOPJE", "300000000460495", "Uplata po faktura 747", "25577226",
         ),
+        (  # old ING (Ing/sample): an account, then a transaction code where a name would be
+            ":61:100722C3,68NVZ NONREF\n",
+            ":86:0111111111 EJ46GREENP100610T1456\nCLIEOP TMG GPHONGKONG AMSTERDAM\n",
+            "", "0111111111", "0111111111 EJ46GREENP100610T1456 CLIEOP TMG GPHONGKONG AMSTERDAM", "",
+        ),
     ],
     ids=[
         "rabobank-iban", "knab", "triodos", "postfinance", "gvc-one-a-line",
-        "abnamro-trtp", "knab-bban", "rabobank-accw", "penta", "kbs-skopje",
+        "abnamro-trtp", "knab-bban", "rabobank-accw", "penta", "kbs-skopje", "ing-code-no-name",
     ],
 )  # fmt: skip
 def test_each_banks_details_give_payer_account_memo_and_reference(

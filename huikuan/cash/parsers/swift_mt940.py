@@ -326,7 +326,11 @@ def _payer(details: str, transaction: dict) -> tuple[str, str, str, str]:
     first = _ACCOUNT_FIRST.match(details.strip(" "))
     if first:
         account = next(group for group in first.groups()[:4] if group)
-        return clean_text(first.group(5)), account.replace(".", ""), memo, ""
+        name = clean_text(first.group(5))
+        # One word of letters and several digits is a transaction code (ING: '0111111111
+        # EJ46GREENP100610T1456'), not the other party's name.
+        name = "" if re.fullmatch(r"\S*(?:\d\S*){3,}", name) else name
+        return name, account.replace(".", ""), memo, ""
     return "", "", memo, ""
 
 
