@@ -292,7 +292,7 @@ def _payer(details: str, transaction: dict) -> tuple[str, str, str, str]:
     if (
         len(party_lines) >= 3
         and _PARTY_LINES.match(party_lines[0])
-        and all(line.startswith("/") for line in party_lines[1:])
+        and all(line.startswith("/") and not _STRUCTURED.match(line) for line in party_lines[1:])
     ):
         references = [part for part in party_lines[2].split("/") if part.strip("0 ") and part != "EMPTY"]
         memo = " ".join([*(line[1:] for line in party_lines[3:]), *references])
