@@ -187,8 +187,46 @@ TAIL = ":62F:C240102EUR100,00\n-\n"
             "?31LU280019400644750000\n?32ABC SARL\n",
             "ABC SARL", "LU280019400644750000", "INVOICE 2024-17 ORDER 99", "FT22059PGV08",
         ),
+        # The cases below: fruitl00p/php-mt940, test/Parser/Banking/Mt940/Engine/<Bank>/sample…
+        (  # ABN AMRO SEPA (Abn/issue48): '/TRTP/' first; a name and a NOTPROVIDED wrapped
+            ":61:1612151215C109,65N654NONREF\n",
+            ":86:/TRTP/SEPA OVERBOEKING/IBAN/NL75INGB0001234567/BIC/INGBNL2A/NAME/\n"
+            "HR K XXXXXXX EN/OF MW H XXXXXXX/REMI/RES.NR 00042/EREF/NOTPROV\nIDED\n",
+            "HR K XXXXXXX EN/OF MW H XXXXXXX", "NL75INGB0001234567", "RES.NR 00042", "",
+        ),
+        (  # Knab SEPA (Knab/sample3): a Dutch account number as '/BBAN/'
+            ":61:2206300630C100000,N110108318805//C2F30PGZEG63AX84\n",
+            ":86:/TRTP/SEPA OVERBOEKING/BBAN/53851317/BIC/KNABNL2HXXX/NAME/NAMENAM\nE B.V./REMI/OPNAME\n",
+            "NAMENAME B.V.", "53851317", "OPNAME", "C2F30PGZEG63AX84",
+        ),
+        (  # Rabobank (Rabo/sample3): '/ACCW/IBAN,BIC' — the account without the BIC
+            ":61:130920C000000000384,75N541NONREF\nNL54INGB0006752576\n",
+            ":86:/ACCW/NL54INGB0006752576,INGBNL2A/ORDP//NAME/Hr A B Huibers en/of\n"
+            " Mw S L Huibers-Huveneers/REMI/1000122-P5549161\n",
+            "Hr A B Huibers en/of Mw S L Huibers-Huveneers", "NL54INGB0006752576", "1000122-P5549161", "",
+        ),
+        (  # Penta (Penta/sample): '999TYPE:purpose:name:IBAN:more', colons in the purpose
+            ":61:2009030903C11,25NONREF\n",
+            ":86:999SEPA_CREDIT_TRANSFER:CCI : 0150577373,PURPOSE:DEVELOPER PROCEEDS,HOPPA:HOPPA Inc:"
+            "GB29DEUT40333124517700:PRODUKTVERKAUF AWAKE\n",
+            "HOPPA Inc", "GB29DEUT40333124517700",
+            "CCI : 0150577373,PURPOSE:DEVELOPER PROCEEDS,HOPPA PRODUKTVERKAUF AWAKE", "",
+        ),
+        (  # Komercijalna Banka Skopje (Kbs/sample): one item a line, the name on the second
+            ":61:2012011201CD2250,NMSCNONREF//25577226\n",
+            ":86:/ORDP/300000000460495\n/IVOTEHNA DOOEL SKOPJE\n/747//747\n/Uplata po faktura 747\n",
+            "IVOTEHNA DOOEL SKOPJE", "300000000460495", "Uplata po faktura 747", "25577226",
+        ),
+        (  # old ING (Ing/sample): an account, then a transaction code where a name would be
+            ":61:100722C3,68NVZ NONREF\n",
+            ":86:0111111111 EJ46GREENP100610T1456\nCLIEOP TMG GPHONGKONG AMSTERDAM\n",
+            "", "0111111111", "0111111111 EJ46GREENP100610T1456 CLIEOP TMG GPHONGKONG AMSTERDAM", "",
+        ),
     ],
-    ids=["rabobank-iban", "knab", "triodos", "postfinance", "gvc-one-a-line"],
+    ids=[
+        "rabobank-iban", "knab", "triodos", "postfinance", "gvc-one-a-line",
+        "abnamro-trtp", "knab-bban", "rabobank-accw", "penta", "kbs-skopje", "ing-code-no-name",
+    ],
 )  # fmt: skip
 def test_each_banks_details_give_payer_account_memo_and_reference(
     tmp_path, statement_line, details, payer, account, memo, ref
@@ -283,6 +321,59 @@ def test_an_mt942_intraday_report_is_refused_saying_to_import_the_days_statement
         assert "MT942 intraday report, not a statement" in caught.value.message
         assert "MT940 statement (or camt.053)" in caught.value.message
         assert caught.value.errors[0].line == line
+
+
+# Zenith Bank (Nigeria), from fruitl00p/php-mt940 test/Parser/Banking/Mt940/Engine/Zetb/sample:
+# a blank statement number and :61: lines without a transaction type code (no 'NTRF').
+ZENITH = """{1:F01ZEIBNGLAXXXX0000000000}{2:I940ZEIBNGLAXXXXN}{4:
+:20:202012182126594
+:25:1014365930  
+:28C: /1
+:60F:C201218NGN6213,05
+:61:2011301130CN220000,00//19239782213
+:86:11302020-TRANSFER-PAYROLL// TRF TO COZ INTERNET LTD SALARY (PAYROLL)
+:61:2011301130DN43000,00//19239810200
+:86:1001-NOVEMBER-WAGES// TRF TO FRANK JOHN
+:61:2011301130DN240,23//19245574932
+:86:Acct Maint. Fee + VAT
+:62F:C201130NGN182972,82
+:86:ZENITH BANK PLC
+-}
+"""  # noqa: W291 - the bank pads :25: with spaces
+
+
+def test_statement_lines_without_a_type_code_are_each_read_and_a_blank_statement_number_is_kept(tmp_path):
+    (statement,) = parse(tmp_path, "zenith.sta", ZENITH).statements
+    assert (statement.account, statement.statement_ref) == ("1014365930", "/1")
+    assert [(line.direction, line.amount, line.bank_ref) for line in statement.lines] == [
+        ("credit", Decimal("220000.00"), "19239782213"),
+        ("debit", Decimal("43000.00"), "19239810200"),
+        ("debit", Decimal("240.23"), "19245574932"),
+    ]
+    assert statement.lines[0].memo == "11302020-TRANSFER-PAYROLL// TRF TO COZ INTERNET LTD SALARY (PAYROLL)"
+
+
+# Danske Bank (svenstaro/mt940-rs tests/data/mt940/full/danskebank/MT940_NO_Example.sta): the
+# booking text runs on after '//', where the bank reference belongs.
+DANSKE = """:20:3996-11.11.11111
+:25:DABADKKK/1111.11.11111
+:28C:00147/001
+:60F:C100311NOK94372951,20
+:61:1003230323CK5968,64NTRFOverforing med//melding
+:86:Overforing med melding / INV 1234365263
+:62F:C100323NOK94378919,84
+"""
+
+
+def test_words_after_the_double_slash_are_no_bank_reference_so_a_repeat_payment_is_kept(db, tmp_path):
+    first = tmp_path / "danske-0323.sta"
+    first.write_text(DANSKE)
+    (line,) = lines_of(parse(tmp_path, "danske.sta", DANSKE))
+    assert (line.bank_ref, line.memo) == ("", "Overforing med melding / INV 1234365263")
+    second = tmp_path / "danske-0324.sta"
+    second.write_text(DANSKE.replace("1003230323", "1003240324").replace("00147", "00148"))
+    bank_statement_import(path=first)
+    assert bank_statement_import(path=second).lines_new == 1
 
 
 # --- ISO 20022 camt ------------------------------------------------------------------------------
@@ -390,12 +481,96 @@ def test_an_ofx_file_keeps_the_payers_accented_name_whatever_its_header(tmp_path
     assert (line.direction, line.amount, line.currency) == ("credit", Decimal("1250.00"), "USD")
 
 
+# Banks write the posting time with their time zone (csingley/ofxtools tests/data/br_nubank_cc.ofx:
+# '20240323000000[-3:GMT]'); east of Greenwich, a midnight posting is the day before in UTC.
+@pytest.mark.parametrize(
+    "posted", ["20240323000000[+8:CST]", "20240323000000.000[+1:CET]", "20240323235959[-3:GMT]"]
+)
+def test_an_ofx_line_is_booked_on_the_day_the_bank_wrote_whatever_its_time_zone(tmp_path, posted):
+    content = SGML_HEADER.format(charset="NONE") + OFX_BODY.replace("20200101120000[0:GMT]", posted)
+    content = content.replace("<TRNAMT>", "<DTUSER>" + posted + "</DTUSER><TRNAMT>")
+    (line,) = lines_of(parse(tmp_path, "bank.ofx", content))
+    assert (line.booking_date, line.value_date) == (date(2024, 3, 23), date(2024, 3, 23))
+
+
 def test_an_ofx_file_without_a_bank_statement_is_refused(tmp_path):
     content = SGML_HEADER.format(charset="1252") + "<OFX></OFX>"
     assert "no bank statement" in refusal(tmp_path, "empty.ofx", content).message
 
 
 # --- BAI2 -----------------------------------------------------------------------------------------
+
+
+def test_a_btrs_version_3_file_reads_as_bai2(tmp_path):
+    # moov-io/bai2 test/testdata/bai3/x9-status-summary-detail.txt (from the X9.121 BTRS guide's samples)
+    btrs = (
+        "01,122099999,123456789,150623,0200,1,,,3/\n02,,122099999,1,150622,,,2/\n"
+        "03,987654321,CAD,010,500000,,,190,70000000,4,0/\n16,399,25000,0,,,/\n"
+        "49,70525000,3/\n98,70525000,1,5/\n99,70525000,1,7/\n"
+    )
+    (statement,) = parse(tmp_path, "btrs.txt", btrs).statements
+    (line,) = statement.lines
+    assert (statement.account, statement.opening_balance) == ("987654321", Decimal("5000.00"))
+    assert (line.booking_date, line.direction, line.amount, line.currency) == (
+        date(2015, 6, 22),
+        "credit",
+        Decimal("250.00"),
+        "CAD",
+    )
+
+
+def test_a_goldman_sachs_wire_gives_the_debtor_named_in_its_continuation_records(tmp_path):
+    # moov-io/bai2 test/testdata/sample5-issue113.txt (Goldman Sachs): records without '/', one 88 a
+    # field, an empty summary item after the account's currency
+    bai2 = (
+        "01,GSBI,cont001,210706,1249,1,,,2/\n02,cont001,026015079,1,230906,2000,,/\n"
+        "03,107049932,USD,,,,,060,6865898,,,100,1912,1,,400,000,0,/\n"
+        "16,195,3797999624,,GI2323300007089,20230821J1Q5040C000707,Incoming Wire,From: TEST AND COMPANY, "
+        "Client Ref ID: 20230821J1Q5040C000707, GS ID: GI2323300007089\n"
+        "88,EREF: 20230821J1Q5040C000707\n88,CRNM: SAMPLE INC\n88,DBNM: TEST AND COMPANY\n"
+        "88,DACT: 000001000600427\n49,3804867434,7/\n98,3804867434,1,9/\n99,3804867434,1,11/\n"
+    )
+    (line,) = lines_of(parse(tmp_path, "gs.bai2", bai2))
+    assert (line.direction, line.amount, line.bank_ref) == (
+        "credit",
+        Decimal("37979996.24"),
+        "GI2323300007089",
+    )
+    assert (line.payer_name, line.payer_account) == ("TEST AND COMPANY", "000001000600427")
+
+
+def test_the_bai2_specifications_own_example_of_continued_summaries_is_read(tmp_path):
+    # moov-io/bai2 test/testdata/sample2.txt (the BAI2 specification's example): the 190 summary
+    # item starts on the 03 record and its amount is on the 88; a lockbox line's availability
+    # leaves its immediate amount out ('S,,200000,300000').
+    bai2 = (
+        "01,122099999,123456789,040621,0200,1,65,,2/\n02,031001234,122099999,1,040620,2359,,2/\n"
+        "03,9876543210,,010,-500000,,,100,1000000,,,400,2000000,,,190/\n"
+        "88,500000,,,110,1000000,,,072,500000,,,074,500000,,,040/\n88,-1500000,,/\n"
+        "16,115,500000,S,,200000,300000,,,LOCK BOX NO.68751/\n"
+        "49,4000000,5/\n98,4000000,1,7/\n99,4000000,1,9/\n"
+    )
+    (statement,) = parse(tmp_path, "spec.bai2", bai2).statements
+    (line,) = statement.lines
+    assert statement.opening_balance == Decimal("-5000.00")
+    assert (line.direction, line.amount, line.currency, line.memo) == (
+        "credit",
+        Decimal("5000.00"),
+        "USD",
+        "LOCK BOX NO.68751",
+    )
+
+
+def test_an_account_trailer_counting_the_wrong_number_of_records_is_refused_naming_its_line(tmp_path):
+    # moov-io/bai2 test/testdata/bai3/x9-continuation-16.txt: its 49 counts 4 records for 5
+    bai2 = (
+        "01,122099999,123456789,150623,0200,1,,,3/\n02,,122099999,1,150622,,,2/\n"
+        "03,1234567890,USD,010,0,,,100,123000000000,1,S,100000000000,20000000000,3000000000/\n"
+        "16,165,123000000000,S,100000000000,20000000000,3000000000/\n88,TRACE12345678900,CUST REF 79/\n"
+        "88,THIS IS THE TEXT HERE\n49,246000000000,4/\n98,246000000000,1,6/\n99,246000000000,1,8/\n"
+    )
+    (error,) = refusal(tmp_path, "x9.txt", bai2).errors
+    assert error.line == 7 and "counts 4 records, but the account has 5" in error.reason
 
 
 def test_bai2_amounts_in_yen_are_whole_yen_and_a_byte_order_mark_is_no_matter(tmp_path):

@@ -32,7 +32,7 @@ from huikuan.cash.parsers.base import (
 _KEYS = (
     "OBI|BBI|BO|BO1|BO2|BO3|BNF|BENEFICIARY|ORG|ORIG ID|ORIG CO NAME|ORIG BK|ORIGINATOR|B/O|DESC DATE|"
     "CO ENTRY DESCR|ENTRY DESCR|CO ID|SEC|IND ID|IND NAME|TRACE|TRN|REF|RFB|IMAD|OMAD|SND BNK|RCV BNK|"
-    "EFF DATE|PAYMENT ID|ADDR|INFO|TEXT"
+    "EFF DATE|PAYMENT ID|ADDR|INFO|TEXT|DBNM|DACT|DABA|DBIC|CRNM|CACT|CABA|CBIC|EREF|CREF|REMI|IDNM|CHKN"
 )
 _NEXT_KEY = r"(?=\s+(?:" + _KEYS + r")\s?[:=]|$)"
 _BY_ORDER_NAME = re.compile(r"\bBO1:\s*(.+?)" + _NEXT_KEY)
@@ -40,6 +40,9 @@ _BY_ORDER = re.compile(r"\bBO:\s*(.+?)" + _NEXT_KEY)
 # ACH credits (``ORIG CO NAME:ACME CORP ORIG ID:…``) and wires (``B/O: ACME``, ``ORIGINATOR: …``,
 # ``ORG=/12345 ACME``), as US banks write them.
 _ORIGINATOR = re.compile(r"\b(?:ORIG CO NAME|B/O|ORIGINATOR|ORG)\s?[:=]\s*(?:/\S+\s+)?(.+?)" + _NEXT_KEY)
+# Goldman Sachs: one continuation record a field, the debtor's name and account as ``DBNM:``, ``DACT:``.
+_DEBTOR_NAME = re.compile(r"\bDBNM:\s*(.+?)" + _NEXT_KEY)
+_DEBTOR_ACCOUNT = re.compile(r"\bDACT:\s*(\S+)")
 _ACCOUNT_LIKE = re.compile(r"\d[\d-]{3,}")
 _OPENING, _CLOSING = "010", "015"
 
@@ -57,12 +60,17 @@ def _cents(value: int | None, currency: str = "") -> Decimal | None:
 
 def _first_bad_record(text: str) -> tuple[int, str]:
     """Where the library's error lies, as far as a simple check of each record can tell."""
+    in_account = 0
     for number, raw in enumerate(text.splitlines(), start=1):
         record = raw.strip().rstrip("/")
         if not record:
             continue
         fields = record.split(",")
         code = fields[0]
+        in_account = 1 if code == "03" else in_account + 1 if in_account else 0
+        if code == "49" and len(fields) > 2 and fields[2].strip().isdigit() and int(fields[2]) != in_account:
+            reason = _("the account trailer (49) counts %(said)s records, but the account has %(found)s")
+            return number, reason % {"said": int(fields[2]), "found": in_account}
         if code not in {"01", "02", "03", "16", "49", "88", "98", "99"}:
             return number, _("unknown record code %(code)r") % {"code": code}
         if code == "16" and (len(fields) < 3 or not re.fullmatch(r"\d*", fields[2])):
@@ -76,7 +84,12 @@ def _first_bad_record(text: str) -> tuple[int, str]:
 
 def _payer(details: str) -> tuple[str, str]:
     """(name, account) of whoever paid: Citi's ``BO:`` account and ``BO1:`` name, a ``BO:``
-    that holds a name, an ACH originator or a wire's by-order-of party."""
+    that holds a name, an ACH originator or a wire's by-order-of party; Goldman Sachs's
+    ``DBNM:`` and ``DACT:``."""
+    debtor = _DEBTOR_NAME.search(details)
+    if debtor:
+        account = _DEBTOR_ACCOUNT.search(details)
+        return clean_text(debtor.group(1)), account.group(1) if account else ""
     name = _BY_ORDER_NAME.search(details)
     by_order = _BY_ORDER.search(details)
     account = ""
@@ -92,12 +105,56 @@ def _payer(details: str) -> tuple[str, str]:
     return (clean_text(name.group(1)) if name else ""), account
 
 
+# The file header's version field (the ninth): 2 for BAI2, 3 for its successor BTRS (X9.121),
+# whose records read the same way.
+_VERSION_3 = re.compile(r"\A(\s*01(?:,[^,/\n]*){7}),3(?=\s*(?:/|,|$))", re.M)
+
+
+def _as_version_2(text: str) -> str:
+    """A BTRS version 3 file as the library reads it: the library knows version 2 only."""
+    return _VERSION_3.sub(r"\1,2", text, count=1)
+
+
+def _availability_filled(row: str) -> str:
+    """A transaction (16) whose distributed availability (funds type ``S``) leaves an amount
+    out (``16,115,500000,S,,200000,300000,…``, as in the specification): none available then."""
+    fields = row.split(",")
+    if fields[0] == "16" and len(fields) > 7 and fields[3].strip() == "S":
+        fields[4:7] = [value if value.strip() else "0" for value in fields[4:7]]
+    return ",".join(fields)
+
+
+def _summaries_unsplit(text: str) -> str:
+    """An account record (03) whose summary item runs on in the next continuation (88), as the
+    BAI2 specification's own example has it (``…,400,2000000,,,190/`` then ``88,500000,,,…``):
+    the item's start moved to the continuation, since the library would glue ``190`` and
+    ``500000`` into one field. Each record keeps its line, so the record counts still hold."""
+    rows = [_availability_filled(row) for row in text.split("\n")]
+    in_account = False
+    for index in range(len(rows) - 1):
+        row = rows[index]  # as the record before may have changed it
+        code = row[:3]
+        in_account = code == "03," or (in_account and code == "88,")
+        if not in_account or not rows[index + 1].startswith("88,"):
+            continue
+        core = row[3:].rstrip()
+        if not core.endswith("/"):
+            continue
+        core = core[:-1]
+        separators = core.count(",") - (2 if code == "03," else 0)
+        if core and not core.endswith(",") and separators % 4 == 0:
+            head, _comma, start = core.rpartition(",")
+            rows[index] = f"{code}{head}/"
+            rows[index + 1] = f"88,{start},{rows[index + 1][3:]}"
+    return "\n".join(rows)
+
+
 def parse_bai2(data: bytes, file_name: str) -> ParsedFile:
     text = data.decode("utf-8-sig", errors="replace")
     if not text.lstrip().startswith("01,"):
         raise refuse_file(file_name, _("not a BAI2 file (it must begin with a 01 record)"))
     try:
-        parsed = bai2.parse_from_string(text, check_integrity=True)
+        parsed = bai2.parse_from_string(_summaries_unsplit(_as_version_2(text)), check_integrity=True)
     except Exception as error:  # the library's errors are the file's: say where
         line, reason = _first_bad_record(text)
         raise refuse_file(
@@ -109,7 +166,11 @@ def parse_bai2(data: bytes, file_name: str) -> ParsedFile:
         for account in group.children:
             header = account.header
             currency = header.currency or group.header.currency or ""
-            summary = {item.type_code.code: _cents(item.amount, currency) for item in header.summary_items}
+            summary = {  # an empty summary item (Goldman Sachs: '03,acct,USD,,,,,060,…') has no type
+                item.type_code.code: _cents(item.amount, currency)
+                for item in header.summary_items
+                if item.type_code is not None
+            }
             statement = Statement(
                 account=clean_text(header.customer_account_number).replace(" ", ""),
                 currency=currency,

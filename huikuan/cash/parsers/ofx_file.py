@@ -170,6 +170,11 @@ def _checked(text: str, first_line: int, errors: FileErrors) -> tuple[str, dict[
                 continue  # no user date (00000000 says none)
             if not is_ofx_date(written.group(1)):
                 refuse(tag, written.group(1), _(OFX_DATE_REASON))
+                continue
+            day = OFX_DATE.fullmatch(written.group(1).strip())
+            # The day as the bank wrote it: ofxparse turns a time with its zone into UTC, which
+            # moves '20240323000000[+8:CST]' (a Chinese or European bank's midnight) to the 22nd.
+            block = block[: written.start(1)] + "".join(day.groups()) + block[written.end(1) :]
         amount = re.search(FIELD.format(tag="TRNAMT"), block, re.IGNORECASE)
         if amount is None:
             refuse("TRNAMT", "", _("the transaction has no amount"))

@@ -53,6 +53,11 @@ _ACCOUNT_FIRST = re.compile(
 )
 _IBAN = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{10,30}")
 _IBAN_OR_ACCOUNT = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{10,30}|\d{9,10}|P\d{6,9}")
+# Penta (solarisBank): ``999TYPE:purpose:name:IBAN[:more]``, the purpose free to hold colons.
+_PENTA = re.compile(r"^999[A-Z_]+:(.*):([^:]*):([A-Z]{2}\d{2}[A-Z0-9]{10,30})(?::([^:]*))?$", re.S)
+# One item a line, each after a '/' (Komercijalna Banka Skopje): ``/ORDP/account``, then
+# ``/name``, ``/model//reference number`` and ``/purpose``.
+_PARTY_LINES = re.compile(r"^/(?:ORDP|BENM)/([A-Z0-9]{5,34})\s*$")
 _KNAB = re.compile(r"\bREK:\s*([A-Z0-9 ]+?)\s*/\s*NAAM:\s*(.+?)\s*$", re.S)
 _SWISS = re.compile(
     r"\b(?:AUFTRAGGEBER|BEGUENSTIGTER|ZAHLUNGSEMPFAENGER):\s*(.+?)\s*(?:MITTEILUNGEN:|$)", re.S
@@ -67,7 +72,7 @@ _MBANK_TITLE = re.compile(r"\bTYT\.:\s*([^;]+)")
 _CHINESE_WORDS = ("公司", "有限", "货款", "转账", "汇款", "付款", "收款", "银行", "费", "发票", "合同")
 _STRUCTURED = re.compile(
     r"/(EREF|ORDP|BENM|REMI|CNTP|IBAN|NAME|ADDR|BIC|ID|MARF|CSID|RTRN|PURP|TRCD|ULTC|ULTD|ULTB|ACCW|BYOR|BUSP|INFO"
-    r"|ISDT|PREF|SVCL|CDTRREFTP|CDTRREF|CD|TP|ISSR|RTRN|OCMT|CHGS|EXCH)/"
+    r"|ISDT|PREF|SVCL|CDTRREFTP|CDTRREF|CD|TP|ISSR|RTRN|OCMT|CHGS|EXCH|TRTP|BBAN)/"
 )
 
 
@@ -132,7 +137,10 @@ def _structured(details: str) -> tuple[str, str, str, str] | None:
     if not name and "NAME" in fields:  # /ORDP//NAME/… or /BENM//NAME/…
         name = fields["NAME"][0]
     if not account:
-        account = (fields.get("IBAN") or fields.get("ACCW") or fields.get("ID") or [""])[0]
+        account = (
+            fields.get("IBAN") or fields.get("BBAN") or fields.get("ACCW") or fields.get("ID") or [""]
+        )[0]
+        account = account.split(",")[0]  # Rabobank's /ACCW/IBAN,BIC
     remi = " ".join(fields.get("REMI", []))
     remi = re.sub(r"^(USTD|STRD)//?(CUR//?)?", "", remi).replace("/", " ")
     remi = " ".join(v for v in (remi, *fields.get("CDTRREF", [])) if v) or " ".join(fields.get("PREF", []))
@@ -277,6 +285,24 @@ def _payer(details: str, transaction: dict) -> tuple[str, str, str, str]:
         memo = clean_text(transaction.get("non_swift_text", ""))
         found = reference(transaction.get("non_swift_17", ""))
         return name, account, memo, found if re.search(r"\d", found) else ""  # else a booking text
+    penta = _PENTA.match(" ".join(details.replace("\r", "").split("\n")).strip())
+    if penta:
+        purpose, name, account, more = penta.groups()
+        return clean_text(name), account, clean_text(f"{purpose} {more or ''}"), ""
+    party_lines = [line.strip() for line in details.replace("\r", "").split("\n") if line.strip()]
+    if (
+        len(party_lines) >= 3
+        and _PARTY_LINES.match(party_lines[0])
+        and all(line.startswith("/") and not _STRUCTURED.match(line) for line in party_lines[1:])
+    ):
+        references = [part for part in party_lines[2].split("/") if part.strip("0 ") and part != "EMPTY"]
+        memo = " ".join([*(line[1:] for line in party_lines[3:]), *references])
+        return (
+            clean_text(party_lines[1][1:]),
+            _PARTY_LINES.match(party_lines[0]).group(1),
+            clean_text(memo),
+            "",
+        )
     structured = _structured(details)
     if structured is not None:
         name, account, memo, end_to_end = structured
@@ -301,7 +327,11 @@ def _payer(details: str, transaction: dict) -> tuple[str, str, str, str]:
     first = _ACCOUNT_FIRST.match(details.strip(" "))
     if first:
         account = next(group for group in first.groups()[:4] if group)
-        return clean_text(first.group(5)), account.replace(".", ""), memo, ""
+        name = clean_text(first.group(5))
+        # One word of letters and several digits is a transaction code (ING: '0111111111
+        # EJ46GREENP100610T1456'), not the other party's name.
+        name = "" if re.fullmatch(r"\S*(?:\d\S*){3,}", name) else name
+        return name, account.replace(".", ""), memo, ""
     return "", "", memo, ""
 
 
@@ -348,16 +378,40 @@ def _balance(value) -> tuple[Decimal | None, str, date | None]:
     return Decimal(str(amount.amount)), amount.currency or "", getattr(value, "date", None)
 
 
+class _OwnLine:
+    """A ``:61:`` always opens a line of its own. The library merges a ``:61:`` without a
+    transaction type code (``…1130CN220000,00//…`` from Zenith Bank, no ``NTRF``) into the line
+    before it, so that all but the last of such lines were lost."""
+
+    def __call__(self, transactions, value):
+        data = super().__call__(transactions, value)
+        data["id"] = data.get("id") or "NONE"
+        return data
+
+
+# (The library finds a tag's processors by the capitalised words of its class name: "statement".)
+class _StatementSWIFT(_OwnLine, mt940.tags.Statement):
+    pass
+
+
+class _StatementGLS(_OwnLine, mt940.tags.StatementGLS):
+    pass
+
+
+class _StatementASNB(_OwnLine, mt940.tags.StatementASNB):
+    pass
+
+
 # The ``:61:`` patterns tried in turn: the standard one, then the library's variants for
 # references longer than SWIFT's 16 characters (GLS/Atruvia; ASN's IBAN as the reference).
-_STATEMENT_LINE_TAGS = (None, mt940.tags.StatementGLS(), mt940.tags.StatementASNB())
+_STATEMENT_LINE_TAGS = (_StatementSWIFT(), _StatementGLS(), _StatementASNB())
 
 
 def _transactions(body: str):
     # Without the GVC post-processor: the raw :86: text is read by the dialects above.
     first_error = None
     for statement_tag in _STATEMENT_LINE_TAGS:
-        tags = {statement_tag.id: statement_tag} if statement_tag is not None else None
+        tags = {statement_tag.id: statement_tag}
         transactions = mt940.models.Transactions(processors={"post_transaction_details": []}, tags=tags)
         try:
             transactions.parse(body)
@@ -418,7 +472,15 @@ def parse_mt940(data: bytes, file_name: str) -> ParsedFile:
             continue
         if _bad_fields(lines, errors):
             continue
-        body = "\n".join(line for _, line in lines)
+        # A statement number the bank left blank (Zenith Bank ':28C: /1') is no reason to refuse
+        # the statement: the library is not given it, and the text is kept as the statement's.
+        numbers = [
+            line[tag.end() :].strip()
+            for _, line in lines
+            if (tag := _TAG.match(line)) and tag.group(1)[:2] == "28"
+        ]
+        blank_number = bool(numbers) and not re.fullmatch(r"\d{1,5}(?:/\d{1,5})?", numbers[0])
+        body = "\n".join(line for _, line in lines if not (blank_number and line.startswith(":28")))
         try:
             transactions = _transactions(body)
         except Exception as error:  # the library's errors are the file's: say where
@@ -435,7 +497,9 @@ def parse_mt940(data: bytes, file_name: str) -> ParsedFile:
         )
         statement = Statement(
             account=_account(header.get("account_identification", ""), currency or closing_currency),
-            statement_ref="/".join(
+            statement_ref=clean_text(numbers[0])
+            if blank_number
+            else "/".join(
                 str(v) for v in (header.get("statement_number"), header.get("sequence_number")) if v
             ),
             currency=currency or closing_currency,
@@ -445,6 +509,13 @@ def parse_mt940(data: bytes, file_name: str) -> ParsedFile:
             period_end=end,
         )
         lines_of_61 = [number for number, code in tags if code == "61"]
+        if len(transactions) != len(lines_of_61):  # never import a statement with a line lost
+            reason = _("%(read)s of the statement's %(count)s :61: lines could be read") % {
+                "read": len(transactions),
+                "count": len(lines_of_61),
+            }
+            errors.add(lines_of_61[0] if lines_of_61 else first_line, ":61:", "", reason)
+            continue
         for index, transaction in enumerate(transactions):
             values = transaction.data
             line_number = lines_of_61[index] if index < len(lines_of_61) else first_line
@@ -467,7 +538,11 @@ def parse_mt940(data: bytes, file_name: str) -> ParsedFile:
                 line_name, line_account = _from_statement_line(values)
                 name, account = name or line_name, account or line_account
             extra = clean_text(values.get("extra_details", ""))
-            ref = reference(values.get("bank_reference")) or found_ref or _own_reference(values, account)
+            # A bank reference is a number or a code; words after '//' are the booking text
+            # (Danske Bank: 'NTRFOverforing med//melding'), which every such line repeats.
+            bank_ref = reference(values.get("bank_reference"))
+            bank_ref = bank_ref if re.search(r"\d", bank_ref) else ""
+            ref = bank_ref or found_ref or _own_reference(values, account)
             if abs(amount) == 0:
                 continue
             statement.lines.append(
