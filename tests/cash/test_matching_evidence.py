@@ -152,6 +152,13 @@ def test_a_mistyped_name_and_a_bare_number_of_that_customers_invoice_propose_the
     assert (proposal.status, proposal.customer_code) == (REVIEW, "C001")
     assert [(a.invoice_number, a.amount) for a in proposal.allocations] == [("INV-0012345", D("500.00"))]
     assert {"name_fuzzy", "reference_invoice", "partial_payment"} <= set(codes(proposal))
+    # However alike the name (one character of a long one): the part payment is never applied
+    # without a person, though its confidence reaches the threshold.
+    ledger = [_order("INV-0054321", "C003", "9000.00", "SO-0000778"), *NUMBERS]
+    alike = match("4000.00", "苏州恒泰精蜜仪器制造有限公司", memo="54321 付款", ledger=ledger)
+    assert (alike.status, alike.customer_code) == (REVIEW, "C003")
+    assert alike.confidence >= D("0.90")
+    assert "identity_not_firm" in codes(alike)
     # A payer nobody knows writing the same number is still nobody's.
     assert match("500.00", "张伟", memo="12345 付款", ledger=NUMBERS).status == UNMATCHED
 
