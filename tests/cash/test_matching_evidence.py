@@ -117,6 +117,34 @@ def test_a_legal_form_mistyped_by_one_character_is_read_as_meant():
     assert "name_exact" not in codes(match("4321.57", "上海华南机戒有眼责任公司"))
 
 
+def test_a_mistyped_name_and_the_sum_of_one_order_of_that_customer_apply_the_receipt():
+    # 1,234.56 + 2,345.67: all the open invoices of order SO-9, as payers pay a delivery.
+    ledger = [
+        *LEDGER,
+        _order("INV-501", "C001", "1234.56", "SO-9"),
+        _order("INV-502", "C001", "2345.67", "SO-9", 2),
+        _order("INV-503", "C001", "999.99", "SO-10", 3),
+    ]
+    proposal = match("3580.23", "上海华东机戒有限公司", ledger=ledger)
+    assert (proposal.status, proposal.customer_code) == (AUTO, "C001")
+    assert {a.invoice_number for a in proposal.allocations} == {"INV-501", "INV-502"}
+    assert "name_similar_sum" in codes(proposal)
+    # A sum in whole tens is anyone's; a similar name with it waits for a person.
+    round_ledger = [
+        *ledger[:-3],
+        _order("INV-501", "C001", "1200.00", "SO-9"),
+        _order("INV-502", "C001", "2300.00", "SO-9", 2),
+    ]
+    assert match("3500.00", "上海华东机戒有限公司", ledger=round_ledger).status == REVIEW
+    # Nor does a combination found among all subsets settle a similar name.
+    scattered = [
+        *LEDGER,
+        _order("INV-504", "C001", "1234.56", "SO-11"),
+        _order("INV-505", "C001", "2345.67", "SO-12", 2),
+    ]
+    assert match("3580.23", "上海华东机戒有限公司", ledger=scattered).status != AUTO
+
+
 # --- a number of two customers in the memo --------------------------------------------------
 def _order(number, customer, amount, order, day=1):
     return OpenInvoice(number, customer, D(amount), "CNY", date(2024, 1, day), date(2024, 2, day), order)

@@ -286,9 +286,8 @@ class MatchIndex:
         hit = evidence.name
         if hit is not None and evidence.settled_similar:
             doubt *= 1 - max(hit.weight, WEIGHT_SIMILAR_SETTLED)
-            reasons.append(
-                reason("name_similar_amount", name=line.payer_name, form=hit.kind, score=hit.score)
-            )
+            code = "name_similar_sum" if evidence.settled_by_sum else "name_similar_amount"
+            reasons.append(reason(code, name=line.payer_name, form=hit.kind, score=hit.score))
         elif hit is not None:
             doubt *= 1 - hit.weight / hit.shared_by
             if hit.kind == "fuzzy":
@@ -522,6 +521,7 @@ ON_BEHALF_NAME = {
     "name_shared": "memo_name_shared",
     "name_shared_amount": "memo_name_shared_amount",
     "name_similar_amount": "memo_name_similar_amount",
+    "name_similar_sum": "memo_name_similar_sum",
 }
 
 

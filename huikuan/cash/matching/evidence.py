@@ -116,6 +116,7 @@ class Evidence:
     explicit: bool = False  # a reference written with its prefix or after 发票/订单
     settled_by_amount: int = 0  # the name is shared by this many; the amount singled this one out
     settled_similar: bool = False  # a similar name, and a distinctive amount only this one has open
+    settled_by_sum: bool = False  # … the amount being what it pays as a habit (one order's invoices)
 
     def firm(self, weak_used: bool) -> bool:
         """Evidence that may apply a receipt without a person: a learned account or name, a

@@ -41,6 +41,15 @@ REASON_TEXTS = {
         "customers it resembles only this one has an open invoice of exactly this amount, which few "
         "open invoices carry: the two together identify the payer."
     ),
+    "name_similar_sum": _(
+        "The payer name “{name}” resembles this customer's name (similar or cut short), and of the "
+        "customers it resembles only this one has open invoices that together come to exactly this "
+        "amount as payers pay them (one order's, the oldest, all): the two together identify the payer."
+    ),
+    "memo_name_similar_sum": _(
+        "The name the memo pays for, “{name}”, resembles this customer's name, and of the customers "
+        "it resembles only this one has open invoices that together come to exactly this amount."
+    ),
     "name_fuzzy": _("The payer name “{name}” resembles this customer's name ({score}% alike)."),
     "memo_name_alias": _("The name the memo pays for, “{name}”, was learned for this customer."),
     "memo_name_exact": _("The name the memo pays for, “{name}”, is this customer's name ({form})."),

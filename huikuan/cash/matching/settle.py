@@ -33,6 +33,9 @@ from huikuan.cash.matching.names import (
     squeeze,
 )
 
+# The combinations payers make as a habit, each one of a few per customer: all the open
+# invoices of one order or contract, the oldest in order, everything open.
+HABITUAL_FITS = frozenset({"exact_order", "exact_contract", "exact_oldest", "exact_all"})
 # An amount carried by at most this many open invoices of the whole ledger is distinctive.
 DISTINCT_AMOUNT_MAX = 3
 
@@ -133,10 +136,16 @@ def settle_similar_name(amount: Decimal, text: str, fitted: list, counts: Mappin
     if len(exact) != 1 or exact[0][1].name.kind not in SIMILAR_NAME_KINDS:
         return
     fit = exact[0][2][0]
-    # One invoice only: how rare its amount is can be counted over the whole ledger. A
-    # combination cannot (any candidate's invoices may sum to a stranger's amount by chance).
-    if fit.kind == "exact_single" and fit.ties == 1 and distinctive(amount, counts):
+    # One invoice: how rare its amount is can be counted over the whole ledger. A combination
+    # found among all subsets cannot (any candidate's invoices may sum to a stranger's amount
+    # by chance); the few sums payers make (all of one order, the oldest in order, everything
+    # open) are as rare as one invoice's amount when their cents are not round.
+    if fit.ties != 1:
+        return
+    if fit.kind == "exact_single" and distinctive(amount, counts):
         exact[0][1].settled_similar = True
+    elif fit.kind in HABITUAL_FITS and amount % 10 != 0:
+        exact[0][1].settled_similar = exact[0][1].settled_by_sum = True
 
 
 def number_settled_by_payer(leader: Evidence | None, other: Evidence | None) -> bool:
