@@ -254,3 +254,29 @@ def test_the_customer_with_the_amount_open_is_compared_even_when_many_names_are_
     # A stranger whose name resembles none of the customers with the amount open: nothing.
     line = BankLine("B2", date(2024, 3, 1), D("2718.28"), "CNY", "credit", "广州远达物流有限公司", "", "")
     assert index.match(line).status != AUTO
+
+
+# --- dates and periods are no references ------------------------------------------------------
+def test_the_year_and_month_of_a_period_are_not_read_as_numbers_of_another_customer():
+    from huikuan.cash.matching.references import memo_numbers
+
+    for memo in (
+        "2024年7月货款",
+        "7月份服务费",
+        "3月5日付款",
+        "2024年度返利",
+        "2024-07 货款",
+        "2024.9 货款",
+        "2024-07-15",
+        "APR 2024 FEE",
+    ):
+        assert memo_numbers(memo) == [], memo
+    # A number beside a period is still read; a year with a slash may be an invoice's year.
+    assert [n.digits for n in memo_numbers("2024年7月 发票12345")] == ["12345"]
+    assert "202400012" in [n.digits for n in memo_numbers("INV/2024/00012")]
+    # Another customer's order SO-0002024 with an open invoice of the amount: "2024年7月货款"
+    # says nothing of it, and the payer's own customer stays the only candidate.
+    ledger = [*LEDGER, _order("INV-0000777", "C002", "4321.57", "SO-0002024")]
+    proposal = match("4321.57", "上海华东机械有限公司", memo="2024年7月货款", ledger=ledger)
+    assert (proposal.status, proposal.customer_code) == (AUTO, "C001")
+    assert all(c.customer_code == "C001" for c in proposal.candidates)

@@ -64,6 +64,16 @@ _RANGE_WORDS = frozenset({"TO", "THRU", "THROUGH", "TILL", "BIS", "AL", "A"})
 _LIST_WORDS = frozenset({"AND", "UND", "U", "ET", "E", "Y", "PLUS"})
 # An invoice numbered within its year: the year, a separator, the running number.
 _YEAR_SEQUENCE = re.compile(r"(?<![0-9])(?:199[0-9]|20[0-9][0-9])[-/_. ]+0*([0-9]+)$")
+# Dates and periods are no references: ``2024年7月``, ``7月份``, ``3月5日``, ``2024年度``,
+# ``2024-07``, ``2024.9``, ``2024-07-15``, ``2024/07/15``, ``APR 2024`` (a year and month written
+# with a slash alone, ``2024/10``, may be an invoice numbered within its year, and stays).
+_PERIODS = re.compile(
+    r"(?:(?:19|20)\d{2}\s*年\s*)?(?:1[0-2]|0?[1-9])\s*月份?(?:\s*(?:3[01]|[12]\d|0?[1-9])\s*[日号])?"
+    r"|(?:19|20)\d{2}\s*年度?"
+    r"|(?<![\w/.-])(?:19|20)\d{2}([-./])(?:1[0-2]|0?[1-9])\1(?:3[01]|[12]\d|0?[1-9])(?![\w/.-]*\d)"
+    r"|(?<![\w/.-])(?:19|20)\d{2}[-.](?:1[0-2]|0?[1-9])(?![\w/.-]*\d)"
+    r"|\b(?:JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|SEPT|OCT|NOV|DEC)[A-Z]*\.?\s*[-,]?\s*(?:19|20)\d{2}\b"
+)
 _JOINERS = {"-", "–", "—"}
 _RANGE_SIGNS = {"~", "至", "到", *_JOINERS}
 
@@ -93,7 +103,7 @@ def _expand_short(previous: str, short: str) -> str:
 
 def memo_numbers(memo: str) -> list[MemoNumber]:
     """Every number in ``memo``, with lists and ranges expanded (duplicates dropped)."""
-    text = unicodedata.normalize("NFKC", memo).upper()
+    text = _PERIODS.sub("。", unicodedata.normalize("NFKC", memo).upper())
     found: dict[tuple[str, str, str | None], MemoNumber] = {}
 
     def add(prefix: str, digits: str, hint: str | None) -> None:
