@@ -143,6 +143,46 @@ def test_the_period_picks_one_of_two_invoices_of_different_amounts_within_the_to
     assert match("4490.00", ledger, memo="3月服务费").status == REVIEW
 
 
+# ------------------------------------------------------------------ short by a bank charge
+CHARGED = [
+    inv("INV-0000921", "12345.67", date(2024, 9, 2)),
+    inv("INV-0000922", "12400.00", date(2024, 9, 3)),
+    # A busy customer: many open invoices below the amount make a fit within the tolerance common.
+    *(inv(f"INV-00009{30 + k}", f"{1000 + 97 * k}.{k:02d}", date(2024, 8, 1 + k)) for k in range(25)),
+]
+
+
+def test_an_invoice_short_by_a_bank_charge_is_paid_though_another_lies_within_the_tolerance():
+    # 12,335.67 is 10.00 short of INV-0000921 (its cents) and 64.33 short of INV-0000922.
+    proposal = match("12335.67", CHARGED, account="")
+    assert proposal.status == AUTO
+    assert allocations(proposal) == {"INV-0000921": D("12335.67")}
+    assert proposal.difference == D("10.00")
+    assert "difference_bank_charge" in codes(proposal)
+
+
+def test_a_difference_no_bank_charges_leaves_the_busy_customers_fit_to_a_person():
+    # 37.23 short: a fee of no bank, and with so many open invoices one is near any amount.
+    proposal = match("12308.44", CHARGED, account="")
+    assert proposal.status == REVIEW
+    assert "difference_bank_charge" not in codes(proposal)
+
+
+def test_two_invoices_short_by_a_bank_charge_are_a_tie():
+    ledger = [*CHARGED, inv("INV-0000923", "12355.67", date(2024, 9, 4))]
+    proposal = match("12335.67", ledger, account="")
+    assert proposal.status == REVIEW
+    assert "amount_tie" in codes(proposal)
+
+
+def test_a_round_receipt_under_a_round_invoice_is_no_bank_charge():
+    ledger = [
+        inv("INV-0000924", "5000.00", date(2024, 9, 2)),
+        inv("INV-0000925", "5080.00", date(2024, 9, 3)),
+    ]
+    assert "difference_bank_charge" not in codes(match("4990.00", ledger, account=""))
+
+
 # ------------------------------------------------------------------ overpaid by a round sum
 OVER = [
     inv("INV-0000801", "16801.39", date(2024, 9, 3)),

@@ -311,6 +311,17 @@ def _over_single(amount: Decimal, invoices: Sequence[OpenInvoice]) -> list[Fit]:
     ]
 
 
+# What a bank keeps of a transfer: at most this much, in steps of 0.50 (手续费 of 0.50 to 50.00).
+BANK_CHARGE_MAX = Decimal("50.00")
+
+
+def _bank_charge(amount: Decimal, difference: Decimal) -> bool:
+    """Whether ``difference`` has a bank charge's size: 0.50 to 50.00 in steps of 0.50, on a
+    receipt that is not itself in whole tens (a round receipt under a round invoice says
+    nothing: any round part payment is)."""
+    return ZERO < difference <= BANK_CHARGE_MAX and (difference * 2) % 1 == 0 and amount % 10 != 0
+
+
 def _untie(tied: Sequence[OpenInvoice], periods: Sequence[Period]) -> OpenInvoice | None:
     """The one of several invoices that fit equally which the memo's period names (see
     ``periods.period_choice``), or ``None``."""
@@ -413,6 +424,28 @@ def fit_open_items(
         return [
             replace(fit, certainty=_share(fit.certainty, 2), ties=2, reasons=(*fit.reasons, *_tie(2)))
             for fit in (*over, *fit_open_items(amount, near, settings)[:1])
+        ]
+    fee_sized = [i for i in near if _bank_charge(amount, i.open_amount - amount)]
+    if near and len(fee_sized) == 1:
+        # One invoice short by a bank charge's size (the receipt's cents are the invoice's): a
+        # receipt for anything else meets a charge of one of a customer's invoices about once
+        # in a thousand, far rarer than landing somewhere within the tolerance of one.
+        invoice = fee_sized[0]
+        others = len(near) - 1
+        return [
+            _paid(
+                amount,
+                [invoice],
+                "tolerance_single",
+                0.95,
+                0.7,
+                settings,
+                1,
+                (
+                    reason("amount_within_tolerance", difference=invoice.open_amount - amount),
+                    reason("difference_bank_charge", difference=invoice.open_amount - amount, others=others),
+                ),
+            )
         ]
     if near:
         # Unique only when a single invoice lies within the tolerance: a closer one is no proof.

@@ -94,6 +94,10 @@ REASON_TEXTS = {
     "amount_within_tolerance": _(
         "The amount is {difference} short of the open amount, within the tolerance."
     ),
+    "difference_bank_charge": _(
+        "The difference {difference} has the size of a bank charge; {others} other open invoice(s) "
+        "within the tolerance are short by sums no bank charges."
+    ),
     "period_in_memo": _(
         "{count} open invoices have this amount; the memo names the period {period}, and only "
         "invoice {invoice} is of that month (none of the month after)."
