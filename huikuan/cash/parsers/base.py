@@ -44,6 +44,20 @@ class StatementLine:
     where: str = ""
 
 
+@dataclass(frozen=True)
+class Correction:
+    """A transaction the bank corrects (OFX ``CORRECTACTION`` ``REPLACE`` or ``DELETE``): the
+    statement's lines already have it applied when the corrected transaction is in the same
+    file (``in_file``); the importer refuses the file when the corrected one was imported before
+    or is nowhere to be found."""
+
+    action: str
+    corrected_ref: str
+    in_file: bool
+    line: int = 0
+    where: str = ""
+
+
 @dataclass
 class Statement:
     account: str = ""
@@ -54,6 +68,7 @@ class Statement:
     opening_balance: Decimal | None = None
     closing_balance: Decimal | None = None
     lines: list[StatementLine] = field(default_factory=list)
+    corrections: list[Correction] = field(default_factory=list)
 
 
 @dataclass
