@@ -13,13 +13,16 @@ matcher); debit lines are kept ``ignored`` and never applied.
 A correction (OFX ``REPLACE``/``DELETE``) is applied by the parser when the transaction it
 corrects is in the same file; the file is refused when that transaction was imported before
 (an imported line is never changed by a later file) or is nowhere to be found.
+
+A line whose reference Huikuan reads only since a later version (a camt entry's ``NtryRef``) is
+also known again by the key an earlier import gave it without that reference.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -186,6 +189,16 @@ def bank_statement_import(
     return result
 
 
+def _known_without_ref(lines: list[StatementLine], keys: list[str], number: str, written: str) -> set[str]:
+    """Of ``keys``, those of lines an earlier import stored without the reference read now
+    (``ref_read_since``), so that they are not imported a second time under it."""
+    if not any(line.ref_read_since for line in lines):
+        return set()
+    plain = dedupe_keys([replace(line, bank_ref="") if line.ref_read_since else line for line in lines])
+    stored = _existing(number, plain, written)
+    return {key for key, earlier in zip(keys, plain, strict=True) if earlier in stored}
+
+
 def _corrections_refused(statement: Statement, number: str, written: str) -> list[RowError]:
     """Why each correction of the statement cannot be imported: the transaction it corrects was
     imported earlier (it is never changed by a later file), or is neither there nor in the file."""
@@ -241,6 +254,7 @@ def _plan(statements: list[Statement], account: str | None, result: BankImportRe
         refused.extend(_corrections_refused(statement, number, "".join(given.split())))
         keys = dedupe_keys(statement.lines)
         known = _existing(number, keys, written="".join(given.split())) | taken[number]
+        known |= _known_without_ref(statement.lines, keys, number, "".join(given.split()))
         new = [(key, line) for key, line in zip(keys, statement.lines, strict=True) if key not in known]
         taken[number].update(keys)
         result.duplicates += len(statement.lines) - len(new)

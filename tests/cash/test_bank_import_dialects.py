@@ -5,6 +5,7 @@ and files that are really broken refused whole, saying where."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -479,6 +480,18 @@ def test_a_camt_entry_known_only_by_its_entry_number_keeps_it_and_is_not_importe
     result = bank_statement_import(path=later)  # overlaps the first: only the new entry is added
     assert (result.lines_new, result.duplicates) == (1, 3)
     assert BankLine.objects.filter(bank_ref="TRANSFER-1207731").count() == 1
+
+
+def test_wise_entries_imported_before_their_entry_number_was_read_are_not_imported_again(db, tmp_path):
+    before, later = tmp_path / "wise-02-03.xml", tmp_path / "wise-02-04.xml"
+    # as an earlier import stored them: without a reference, known by date, amount, payer and memo
+    before.write_text(re.sub(r"<NtryRef>[^<]*</NtryRef>", "", WISE_CAMT053.format(statement="S-1", more="")))
+    assert bank_statement_import(path=before).lines_new == 3
+    assert set(BankLine.objects.values_list("bank_ref", flat=True)) == {""}
+    later.write_text(WISE_CAMT053.format(statement="S-2", more=WISE_LATER_ENTRY))
+    result = bank_statement_import(path=later)
+    assert (result.lines_new, result.duplicates) == (1, 3)
+    assert BankLine.objects.count() == 4
 
 
 # --- OFX ------------------------------------------------------------------------------------------

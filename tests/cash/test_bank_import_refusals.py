@@ -442,3 +442,27 @@ def test_an_ofx_correction_naming_a_transaction_found_nowhere_is_refused_naming_
         "0000999",
     )
     assert "neither in this file nor imported earlier" in error.reason
+
+
+@pytest.mark.parametrize(
+    ("written", "tag", "reason"),
+    [
+        (b"<CORRECTACTION>UPDATE", "CORRECTACTION", "either REPLACE or DELETE"),
+        (b"<CORRECTFITID>\n", "CORRECTFITID", "does not name the transaction it corrects"),
+    ],
+)
+def test_an_ofx_correction_that_says_no_action_or_no_transaction_is_refused(
+    db, tmp_path, written, tag, reason
+):
+    content = ofx_corrected("REPLACE", "0000486", "0000490")
+    content = content.replace(
+        b"<CORRECTACTION>REPLACE" if tag == "CORRECTACTION" else b"<CORRECTFITID>0000486\n", written
+    )
+    path = tmp_path / "odd.ofx"
+    path.write_bytes(content)
+    (error,) = refused(path).errors
+    assert (error.line, error.column) == (
+        line_of(content, f"<{tag}>".encode()),
+        f"STMTTRN[4] FITID=0000490 {tag}",
+    )
+    assert reason in error.reason

@@ -42,6 +42,9 @@ class StatementLine:
     memo: str = ""
     # Where the line is in the file (``line 12`` or an XML path), for messages.
     where: str = ""
+    # The bank reference is one Huikuan did not read before (a camt entry's NtryRef): an earlier
+    # import may hold the line without it, known by its date, amount, payer and memo.
+    ref_read_since: bool = False
 
 
 @dataclass(frozen=True)

@@ -296,7 +296,8 @@ def _entry_lines(
             ref = f"{entry_ref}#{index}" if several else entry_ref
         for other in ("EndToEndId", "TxId", "UETR"):  # the payer's, the banks', SWIFT gpi's
             ref = ref or reference(text(details, "Refs", other))
-        if not ref and entry_number:  # only the entry's own number (Wise): a batch's part by its place
+        read_since = not ref and bool(entry_number)
+        if read_since:  # only the entry's own number (Wise): a batch's part by its place
             ref = f"{entry_number}#{index}" if several else entry_number
         line_direction = direction
         if several and text(details, "CdtDbtInd") in ("CRDT", "DBIT"):
@@ -316,6 +317,7 @@ def _entry_lines(
                 payer_account=account,
                 memo=_memo(entry, details),
                 where=xml_path(details) if several and details is not None else where,
+                ref_read_since=read_since,
             )
         )
     return lines

@@ -318,6 +318,7 @@ def parse_ofx(data: bytes, file_name: str) -> ParsedFile:
         for discarded in getattr(report, "discarded_entries", []):  # each bad STMTTRN, with why
             fitid = discarded["content"].find("fitid")
             fitid = clean_text(fitid.get_text() if fitid is not None else "", 60).split(" ")[0]
+            fitid = corrections[fitid].fitid if fitid in corrections else fitid
             where = f"STMTTRN FITID={'' if fitid == NO_FITID else fitid}"
             shown = clean_text(discarded["content"].get_text(" "), 200)
             errors.add(lines.get(fitid, 0), where, shown, discarded["error"])
