@@ -9,13 +9,20 @@ Either way an occurrence counter within the statement is part of the key, so two
 lines in one statement are both kept, while the same statement again — or a later one
 overlapping it — adds only the lines not seen before. Credit lines start ``new`` (for the
 matcher); debit lines are kept ``ignored`` and never applied.
+
+A correction (OFX ``REPLACE``/``DELETE``) is applied by the parser when the transaction it
+corrects is in the same file; the file is refused when that transaction was imported before
+(an imported line is never changed by a later file) or is nowhere to be found.
+
+A line whose reference Huikuan reads only since a later version (a camt entry's ``NtryRef``) is
+also known again by the key an earlier import gave it without that reference.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -25,9 +32,10 @@ from django.utils.translation import gettext as _
 
 from huikuan.cash.models import BankLine, BankProfile, BankStatement, Direction, LineStatus
 from huikuan.cash.parsers import parse_statement_file
-from huikuan.cash.parsers.base import Statement, StatementLine, iban_form
+from huikuan.cash.parsers.base import Statement, StatementLine, iban_form, rejected
 from huikuan.cash.profiles import profile_get, profiles_all
 from huikuan.core.audit import audit_bulk_changes
+from huikuan.core.errors import RowError
 from huikuan.core.money import quantize_cents
 from huikuan.ledger.imports.limits import check_file_size, import_limits, limit_refused
 
@@ -181,14 +189,72 @@ def bank_statement_import(
     return result
 
 
+def _known_without_ref(lines: list[StatementLine], keys: list[str], number: str, written: str) -> set[str]:
+    """Of ``keys``, those of lines an earlier import stored without the reference read now
+    (``ref_read_since``), so that they are not imported a second time under it."""
+    if not any(line.ref_read_since for line in lines):
+        return set()
+    plain = dedupe_keys([replace(line, bank_ref="") if line.ref_read_since else line for line in lines])
+    stored = _existing(number, plain, written)
+    return {key for key, earlier in zip(keys, plain, strict=True) if earlier in stored}
+
+
+def _corrections_refused(statement: Statement, number: str, written: str) -> list[RowError]:
+    """Why each correction of the statement cannot be imported: the transaction it corrects was
+    imported earlier (it is never changed by a later file), or is neither there nor in the file."""
+    if not statement.corrections:
+        return []
+    earlier: dict[str, BankLine] = {}
+    targets = {correction.corrected_ref for correction in statement.corrections}
+    for line in BankLine.objects.filter(
+        account_number__in=list(dict.fromkeys([number, written or number])), bank_ref__in=targets
+    ).order_by("pk"):
+        earlier.setdefault(line.bank_ref, line)
+    errors = []
+    for correction in statement.corrections:
+        line = earlier.get(correction.corrected_ref)
+        values = {"fitid": correction.corrected_ref, "action": correction.action}
+        if line is not None:
+            reason = _(
+                "corrects (%(action)s) transaction %(fitid)s, already imported as bank line %(line)s"
+                " (%(date)s, %(amount)s %(currency)s, %(status)s): an imported line is never changed"
+                " by a later file; settle the correction on the cash workbench (undo the line's"
+                " decision if it was applied), then import the file without this transaction"
+            ) % {
+                **values,
+                "line": line.pk,
+                "date": line.booking_date.isoformat(),
+                "amount": quantize_cents(line.amount),
+                "currency": line.currency,
+                "status": line.get_status_display(),
+            }
+        elif not correction.in_file:
+            reason = (
+                _(
+                    "corrects (%(action)s) transaction %(fitid)s, which is neither in this file nor"
+                    " imported earlier for this account: ask the bank which transaction it corrects"
+                )
+                % values
+            )
+        else:
+            continue
+        errors.append(
+            RowError(correction.line, f"{correction.where} CORRECTFITID", correction.corrected_ref, reason)
+        )
+    return errors
+
+
 def _plan(statements: list[Statement], account: str | None, result: BankImportResult) -> list[_Planned]:
     plans = []
     taken: dict[str, set[str]] = defaultdict(set)  # keys already planned in this file, per account
+    refused: list[RowError] = []
     for statement in statements:
         given = iban_form(account) if account else statement.account  # as the parsers give it
         number = account_key(given)
+        refused.extend(_corrections_refused(statement, number, "".join(given.split())))
         keys = dedupe_keys(statement.lines)
         known = _existing(number, keys, written="".join(given.split())) | taken[number]
+        known |= _known_without_ref(statement.lines, keys, number, "".join(given.split()))
         new = [(key, line) for key, line in zip(keys, statement.lines, strict=True) if key not in known]
         taken[number].update(keys)
         result.duplicates += len(statement.lines) - len(new)
@@ -201,6 +267,8 @@ def _plan(statements: list[Statement], account: str | None, result: BankImportRe
             else:
                 result.debits += 1
         plans.append(_Planned(statement, number, new))
+    if refused:
+        raise rejected(result.file_name, refused)
     return plans
 
 

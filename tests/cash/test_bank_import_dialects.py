@@ -5,6 +5,7 @@ and files that are really broken refused whole, saying where."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -441,6 +442,56 @@ def test_a_camt052_intraday_report_is_refused_with_the_reason(tmp_path):
         "<BkToCstmrAcctRpt><GrpHdr><MsgId>1</MsgId></GrpHdr><Rpt><Id>R</Id></Rpt></BkToCstmrAcctRpt></Document>"
     )
     assert "camt.052 intraday" in refusal(tmp_path, "camt052.xml", report).message
+
+
+# Wise writes each entry's number (NtryRef) and no other reference; a batch entry's parts too.
+WISE_CAMT053 = """<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt>
+  <GrpHdr><MsgId>W1</MsgId></GrpHdr>
+  <Stmt><Id>{statement}</Id><Acct><Id><IBAN>GB33BUKB20201555555555</IBAN></Id></Acct>
+    <Ntry><NtryRef>TRANSFER-1207731</NtryRef><Amt Ccy="EUR">120.00</Amt><CdtDbtInd>CRDT</CdtDbtInd>
+      <Sts>BOOK</Sts><BookgDt><Dt>2025-02-03</Dt></BookgDt>
+      <NtryDtls><TxDtls><Refs><EndToEndId>NOTPROVIDED</EndToEndId></Refs>
+        <RltdPties><Dbtr><Nm>Acme BV</Nm></Dbtr></RltdPties><RmtInf><Ustrd>INV-77</Ustrd></RmtInf>
+      </TxDtls></NtryDtls></Ntry>
+    <Ntry><NtryRef>BATCH-88</NtryRef><Amt Ccy="EUR">30.00</Amt><CdtDbtInd>CRDT</CdtDbtInd>
+      <Sts>BOOK</Sts><BookgDt><Dt>2025-02-03</Dt></BookgDt><NtryDtls>
+        <TxDtls><Amt Ccy="EUR">10.00</Amt><RmtInf><Ustrd>INV-78</Ustrd></RmtInf></TxDtls>
+        <TxDtls><Amt Ccy="EUR">20.00</Amt><RmtInf><Ustrd>INV-79</Ustrd></RmtInf></TxDtls>
+      </NtryDtls></Ntry>{more}
+  </Stmt></BkToCstmrStmt></Document>
+"""
+WISE_LATER_ENTRY = """
+    <Ntry><NtryRef>TRANSFER-1207900</NtryRef><Amt Ccy="EUR">5.00</Amt><CdtDbtInd>CRDT</CdtDbtInd>
+      <Sts>BOOK</Sts><BookgDt><Dt>2025-02-04</Dt></BookgDt></Ntry>"""
+
+
+def test_a_camt_entry_known_only_by_its_entry_number_keeps_it_and_is_not_imported_again(db, tmp_path):
+    parsed = parse(tmp_path, "wise.xml", WISE_CAMT053.format(statement="S-1", more=""))
+    assert [(line.bank_ref, line.amount) for line in lines_of(parsed)] == [
+        ("TRANSFER-1207731", Decimal("120.00")),
+        ("BATCH-88#1", Decimal("10.00")),
+        ("BATCH-88#2", Decimal("20.00")),
+    ]
+    first, later = tmp_path / "wise-02-03.xml", tmp_path / "wise-02-04.xml"
+    first.write_text(WISE_CAMT053.format(statement="S-1", more=""))
+    later.write_text(WISE_CAMT053.format(statement="S-2", more=WISE_LATER_ENTRY))
+    assert bank_statement_import(path=first).lines_new == 3
+    result = bank_statement_import(path=later)  # overlaps the first: only the new entry is added
+    assert (result.lines_new, result.duplicates) == (1, 3)
+    assert BankLine.objects.filter(bank_ref="TRANSFER-1207731").count() == 1
+
+
+def test_wise_entries_imported_before_their_entry_number_was_read_are_not_imported_again(db, tmp_path):
+    before, later = tmp_path / "wise-02-03.xml", tmp_path / "wise-02-04.xml"
+    # as an earlier import stored them: without a reference, known by date, amount, payer and memo
+    before.write_text(re.sub(r"<NtryRef>[^<]*</NtryRef>", "", WISE_CAMT053.format(statement="S-1", more="")))
+    assert bank_statement_import(path=before).lines_new == 3
+    assert set(BankLine.objects.values_list("bank_ref", flat=True)) == {""}
+    later.write_text(WISE_CAMT053.format(statement="S-2", more=WISE_LATER_ENTRY))
+    result = bank_statement_import(path=later)
+    assert (result.lines_new, result.duplicates) == (1, 3)
+    assert BankLine.objects.count() == 4
 
 
 # --- OFX ------------------------------------------------------------------------------------------

@@ -341,3 +341,128 @@ def test_an_account_is_the_same_account_written_with_dashes_or_from_the_file(db,
     again = bank_statement_import(path=second_copy, account="PL29 1140-1081-0000-2670-0200-1002")
     assert (again.lines_new, again.duplicates) == (0, 3)
     assert BankLine.objects.count() == 3
+
+
+def ofx_corrected(
+    action: str, corrected: str, fitid: str, *, first: bool = False, base: bytes = OFX_SAMPLE
+) -> bytes:
+    """The sample with a transaction correcting the one ``corrected`` names, last in its list
+    (or ``first``, as banks listing the newest first write it)."""
+    tab = b"\t" * 6
+    block = (
+        b"\t\t\t\t\t<STMTTRN>\n" + tab + b"<TRNTYPE>CREDIT\n" + tab + b"<DTPOSTED>20110408120000.000\n"
+        + tab + b"<TRNAMT>0.02\n" + tab + b"<FITID>" + fitid.encode() + b"\n"
+        + tab + b"<CORRECTFITID>" + corrected.encode() + b"\n"
+        + tab + b"<CORRECTACTION>" + action.encode() + b"\n"
+        + tab + b"<NAME>DIVIDEND CORRECTED\n\t\t\t\t\t</STMTTRN>\n"
+    )  # fmt: skip
+    if first:
+        at = base.index(b"\t\t\t\t\t<STMTTRN>")
+    else:
+        at = base.index(b"\t\t\t\t</BANKTRANLIST>")
+    return base[:at] + block + base[at:]
+
+
+@pytest.mark.parametrize(
+    ("action", "corrected", "first", "expected"),
+    [
+        ("REPLACE", "0000486", False, {"0000490": "0.02", "0000487": "34.51", "0000488": "25.00"}),
+        ("REPLACE", "0000486", True, {"0000490": "0.02", "0000487": "34.51", "0000488": "25.00"}),
+        ("DELETE", "0000487", True, {"0000486": "0.01", "0000488": "25.00"}),
+    ],
+    ids=["replace-after", "replace-listed-first", "delete"],
+)
+def test_an_ofx_correction_replaces_or_deletes_the_transaction_it_names_in_the_same_file(
+    db, tmp_path, action, corrected, first, expected
+):
+    path = tmp_path / "corrected.ofx"
+    path.write_bytes(ofx_corrected(action, corrected, "0000490", first=first))
+    result = bank_statement_import(path=path)
+    assert result.lines_new == len(expected)
+    assert {line.bank_ref: str(line.amount) for line in BankLine.objects.all()} == expected
+
+
+def test_a_correction_of_a_correction_in_the_same_file_leaves_only_the_last(db, tmp_path):
+    twice = ofx_corrected(
+        "REPLACE", "0000490", "0000491", base=ofx_corrected("REPLACE", "0000486", "0000490")
+    )
+    path = tmp_path / "corrected-twice.ofx"
+    path.write_bytes(
+        twice.replace(
+            b"<TRNAMT>0.02\n\t\t\t\t\t\t<FITID>0000491", b"<TRNAMT>0.03\n\t\t\t\t\t\t<FITID>0000491"
+        )
+    )
+    bank_statement_import(path=path)
+    assert sorted(BankLine.objects.values_list("bank_ref", "amount")) == [
+        ("0000487", Decimal("34.51")),
+        ("0000488", Decimal("25.00")),
+        ("0000491", Decimal("0.03")),
+    ]
+
+
+@pytest.mark.parametrize("with_the_original", [False, True], ids=["correction-alone", "statement-again"])
+def test_an_ofx_correction_of_a_transaction_imported_earlier_is_refused_and_changes_nothing(
+    db, tmp_path, with_the_original
+):
+    bank_statement_import(path=BANK / "ofx_v1sgml_ofxparse_checking.ofx")
+    earlier = BankLine.objects.get(bank_ref="0000486")
+    content = ofx_corrected("REPLACE", "0000486", "0000490")
+    if not with_the_original:  # the bank's next download: only the correction
+        start = content.index(b"\t\t\t\t\t<STMTTRN>")
+        end = content.index(b"\t\t\t\t\t<STMTTRN>", content.index(b"<FITID>0000488"))
+        content = content[:start] + content[end:]
+    path = tmp_path / "later.ofx"
+    path.write_bytes(content)
+    with pytest.raises(InputRejected) as caught:
+        bank_statement_import(path=path)
+    (error,) = caught.value.errors
+    transaction = 1 if not with_the_original else 4
+    assert (error.line, error.column, error.value) == (
+        line_of(content, b"<CORRECTFITID>0000486"),
+        f"STMTTRN[{transaction}] FITID=0000490 CORRECTFITID",
+        "0000486",
+    )
+    assert (
+        f"already imported as bank line {earlier.pk} (2011-03-31, 0.01 USD, not matched yet)" in error.reason
+    )
+    assert "cash workbench" in error.reason
+    assert BankLine.objects.count() == 3 and BankStatement.objects.count() == 1
+    earlier.refresh_from_db()
+    assert (earlier.amount, earlier.bank_ref) == (Decimal("0.01"), "0000486")
+
+
+def test_an_ofx_correction_naming_a_transaction_found_nowhere_is_refused_naming_it(db, tmp_path):
+    path = tmp_path / "stray.ofx"
+    content = ofx_corrected("DELETE", "0000999", "0000490")
+    path.write_bytes(content)
+    (error,) = refused(path).errors
+    assert (error.line, error.column, error.value) == (
+        line_of(content, b"<CORRECTFITID>0000999"),
+        "STMTTRN[4] FITID=0000490 CORRECTFITID",
+        "0000999",
+    )
+    assert "neither in this file nor imported earlier" in error.reason
+
+
+@pytest.mark.parametrize(
+    ("written", "tag", "reason"),
+    [
+        (b"<CORRECTACTION>UPDATE", "CORRECTACTION", "either REPLACE or DELETE"),
+        (b"<CORRECTFITID>\n", "CORRECTFITID", "does not name the transaction it corrects"),
+    ],
+)
+def test_an_ofx_correction_that_says_no_action_or_no_transaction_is_refused(
+    db, tmp_path, written, tag, reason
+):
+    content = ofx_corrected("REPLACE", "0000486", "0000490")
+    content = content.replace(
+        b"<CORRECTACTION>REPLACE" if tag == "CORRECTACTION" else b"<CORRECTFITID>0000486\n", written
+    )
+    path = tmp_path / "odd.ofx"
+    path.write_bytes(content)
+    (error,) = refused(path).errors
+    assert (error.line, error.column) == (
+        line_of(content, f"<{tag}>".encode()),
+        f"STMTTRN[4] FITID=0000490 {tag}",
+    )
+    assert reason in error.reason

@@ -42,6 +42,23 @@ class StatementLine:
     memo: str = ""
     # Where the line is in the file (``line 12`` or an XML path), for messages.
     where: str = ""
+    # The bank reference is one Huikuan did not read before (a camt entry's NtryRef): an earlier
+    # import may hold the line without it, known by its date, amount, payer and memo.
+    ref_read_since: bool = False
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A transaction the bank corrects (OFX ``CORRECTACTION`` ``REPLACE`` or ``DELETE``): the
+    statement's lines already have it applied when the corrected transaction is in the same
+    file (``in_file``); the importer refuses the file when the corrected one was imported before
+    or is nowhere to be found."""
+
+    action: str
+    corrected_ref: str
+    in_file: bool
+    line: int = 0
+    where: str = ""
 
 
 @dataclass
@@ -54,6 +71,7 @@ class Statement:
     opening_balance: Decimal | None = None
     closing_balance: Decimal | None = None
     lines: list[StatementLine] = field(default_factory=list)
+    corrections: list[Correction] = field(default_factory=list)
 
 
 @dataclass

@@ -7,6 +7,9 @@ ever expanded, nothing fetched). Each ``Ntry`` gives one line, or one line per `
 entry batches several transactions with their own amounts. An entry with neither a booking nor
 a value date (some camt.054 notifications) is dated by the notification's creation, and the file
 says so in a warning; entries not booked (``PDNG``, ``INFO``) are left out, also with a warning.
+A line's bank reference is its ``AcctSvcrRef`` (the entry's, numbered by place in a batch), else
+its ``EndToEndId``, ``TxId`` or ``UETR``, else the entry's ``NtryRef`` (Wise gives only that),
+numbered by the transaction's place when a batch gives several lines.
 camt.052 intraday reports are refused: their entries come again in the day's statement.
 """
 
@@ -272,6 +275,7 @@ def _entry_lines(
     amount, currency = parsed
     direction = CREDIT if indicator == "CRDT" else DEBIT
     entry_ref = reference(text(entry, "AcctSvcrRef"))
+    entry_number = reference(text(entry, "NtryRef"))
     details_list = [d for block in kids(entry, "NtryDtls") for d in kids(block, "TxDtls")]
     if not details_list:
         details_list = [None]
@@ -292,6 +296,9 @@ def _entry_lines(
             ref = f"{entry_ref}#{index}" if several else entry_ref
         for other in ("EndToEndId", "TxId", "UETR"):  # the payer's, the banks', SWIFT gpi's
             ref = ref or reference(text(details, "Refs", other))
+        read_since = not ref and bool(entry_number)
+        if read_since:  # only the entry's own number (Wise): a batch's part by its place
+            ref = f"{entry_number}#{index}" if several else entry_number
         line_direction = direction
         if several and text(details, "CdtDbtInd") in ("CRDT", "DBIT"):
             line_direction = CREDIT if text(details, "CdtDbtInd") == "CRDT" else DEBIT
@@ -310,6 +317,7 @@ def _entry_lines(
                 payer_account=account,
                 memo=_memo(entry, details),
                 where=xml_path(details) if several and details is not None else where,
+                ref_read_since=read_since,
             )
         )
     return lines

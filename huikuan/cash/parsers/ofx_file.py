@@ -4,6 +4,11 @@ The body is decoded first (UTF-8 when it is, else the code page the header names
 Windows-1252) and handed over with a plain header, whatever header the bank wrote.
 
 FITID is the bank reference; the payee is the other party (the payer of a credit).
+
+A transaction with ``<CORRECTACTION>`` corrects the one its ``<CORRECTFITID>`` names, which
+ofxparse does not read: a ``DELETE`` takes that transaction out of the file's lines, a
+``REPLACE`` puts itself in its place (known by its own FITID). Each correction is handed on
+(``Statement.corrections``) for the importer to refuse one whose transaction is not in the file.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import codecs
 import io
 import re
 import warnings
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -22,6 +28,7 @@ from django.utils.translation import gettext_noop
 from huikuan.cash.parsers.base import (
     CREDIT,
     DEBIT,
+    Correction,
     FileErrors,
     ParsedFile,
     Statement,
@@ -42,6 +49,10 @@ EMPTY_ELEMENT = re.compile(rb"<([A-Za-z][A-Za-z0-9.]*)>[ \t\r\n]*</\1>")
 # by its date, amount, payer and memo, as a CSV line without a reference column).
 EMPTY_FITID = re.compile(rb"<FITID>[ \t\r\n]*</FITID>", re.IGNORECASE)
 NO_FITID = "HUIKUAN-NO-FITID"
+# A correcting transaction's FITID as ofxparse is given it (the n-th correction of the file), so
+# that its CORRECTACTION and CORRECTFITID, read from the raw block, are found again.
+CORRECTION_FITID = "HUIKUAN-CORRECTION-{}"
+CORRECT_ACTIONS = ("REPLACE", "DELETE")
 # With CURDEF left blank, the currency the transactions name (<CURRENCY><CURSYM>AUD).
 CURSYM = re.compile(rb"<CURSYM>\s*([A-Za-z]{3})", re.IGNORECASE)
 
@@ -80,11 +91,23 @@ def _code_page(head: bytes) -> str:
     return "cp1252"
 
 
-def _normalised(data: bytes, errors: FileErrors) -> tuple[bytes, dict[str, int]] | None:
-    """The file as ofxparse reads it right, and the line of each transaction by its FITID; or
-    None when it has no ``<OFX>`` element. Each transaction's amount and dates are checked
-    here (their errors go to ``errors``) and its amount handed on in one plain form, so that
-    ofxparse never reads a number some other way (``12,34.5`` as 1234.5)."""
+@dataclass(frozen=True)
+class _Corrects:
+    """What a correcting transaction's raw block says: its own FITID, REPLACE or DELETE, the
+    FITID it corrects, and the line that names it."""
+
+    fitid: str
+    action: str
+    target: str
+    line: int
+
+
+def _normalised(data: bytes, errors: FileErrors) -> tuple[bytes, dict[str, int], dict[str, _Corrects]] | None:
+    """The file as ofxparse reads it right, the line of each transaction by its FITID, and each
+    correction by the FITID ofxparse is given for it; or None when it has no ``<OFX>`` element.
+    Each transaction's amount and dates are checked here (their errors go to ``errors``) and its
+    amount handed on in one plain form, so that ofxparse never reads a number some other way
+    (``12,34.5`` as 1234.5)."""
     start = OFX_START.search(data)
     if start is None:
         return None
@@ -93,8 +116,8 @@ def _normalised(data: bytes, errors: FileErrors) -> tuple[bytes, dict[str, int]]
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         text = body.decode(_code_page(head), errors="replace")
-    text, lines = _checked(text, head.count(b"\n"), errors)
-    return UTF8_HEADER + text.encode("utf-8"), lines
+    text, lines, corrections = _checked(text, head.count(b"\n"), errors)
+    return UTF8_HEADER + text.encode("utf-8"), lines, corrections
 
 
 # A transaction (SGML leaves the closing tag out: the next one or the list's end closes it),
@@ -143,9 +166,13 @@ def ofx_amount(text: str) -> Decimal:
     return money_amount(value)
 
 
-def _checked(text: str, first_line: int, errors: FileErrors) -> tuple[str, dict[str, int]]:
-    """The body with each ``<TRNAMT>`` written plainly (``1234.56``); the line of each FITID."""
+def _checked(
+    text: str, first_line: int, errors: FileErrors
+) -> tuple[str, dict[str, int], dict[str, _Corrects]]:
+    """The body with each ``<TRNAMT>`` written plainly (``1234.56``) and each correction's FITID
+    replaced by one that finds it again; the line of each FITID; the corrections."""
     lines: dict[str, int] = {}
+    corrections: dict[str, _Corrects] = {}
     index = counted = 0
     line = first_line + 1
 
@@ -163,6 +190,22 @@ def _checked(text: str, first_line: int, errors: FileErrors) -> tuple[str, dict[
             at = re.search(f"<{tag}>", block, re.IGNORECASE)
             place = line + block.count("\n", 0, at.start() if at else 0)
             errors.add(place, f"STMTTRN[{index}] FITID={fitid} {tag}", value.strip(), reason)
+
+        action = re.search(FIELD.format(tag="CORRECTACTION"), block, re.IGNORECASE)
+        if action is not None:
+            corrected = re.search(FIELD.format(tag="CORRECTFITID"), block, re.IGNORECASE)
+            target = clean_text(corrected.group(1), 60) if corrected else ""
+            own = re.search(FIELD.format(tag="FITID"), block, re.IGNORECASE)
+            if action.group(1).strip().upper() not in CORRECT_ACTIONS:
+                refuse("CORRECTACTION", action.group(1), _("a correction is either REPLACE or DELETE"))
+            elif not target:
+                refuse("CORRECTFITID", "", _("the correction does not name the transaction it corrects"))
+            elif own is not None:
+                marker = CORRECTION_FITID.format(len(corrections) + 1)
+                named_at = line + block.count("\n", 0, corrected.start())
+                corrections[marker] = _Corrects(fitid, action.group(1).strip().upper(), target, named_at)
+                lines[marker] = line
+                block = block[: own.start(1)] + marker + block[own.end(1) :]
 
         for tag in DATE_FIELDS:
             written = re.search(FIELD.format(tag=tag), block, re.IGNORECASE)
@@ -192,7 +235,7 @@ def _checked(text: str, first_line: int, errors: FileErrors) -> tuple[str, dict[
             errors.add(
                 place, f"BANKTRANLIST {found.group(1).upper()}", found.group(2).strip(), _(OFX_DATE_REASON)
             )
-    return TRANSACTION.sub(transaction, text), lines
+    return TRANSACTION.sub(transaction, text), lines, corrections
 
 
 def _day(value) -> date | None:
@@ -200,6 +243,43 @@ def _day(value) -> date | None:
     if isinstance(value, datetime):
         return value.date()
     return value if isinstance(value, date) else None
+
+
+def _corrections_applied(
+    entries: list[tuple[str, StatementLine | None]],
+    correcting: list[tuple[_Corrects, str, StatementLine | None]],
+    errors: FileErrors,
+) -> tuple[list[StatementLine], list[Correction]]:
+    """The statement's lines once each correction is applied to the transaction it names in
+    the same statement (in any order, a correction of a correction too), and every correction,
+    said to be ``in_file`` or not."""
+    slots = list(entries)
+    applied: list[Correction] = []
+    pending = list(correcting)
+    while pending:
+        still = []
+        for raw, where, line in pending:
+            places = [place for place, (fitid, _line) in enumerate(slots) if fitid and fitid == raw.target]
+            if not places:
+                still.append((raw, where, line))
+                continue
+            if len(places) > 1:
+                errors.add(
+                    raw.line,
+                    f"{where} CORRECTFITID",
+                    raw.target,
+                    _("%(count)s transactions of the file have this FITID: which one is corrected is unclear")
+                    % {"count": len(places)},
+                )
+            else:  # a DELETE leaves nothing; a REPLACE is the line now, known by its own FITID
+                slots[places[0]] = (raw.fitid, line) if raw.action == "REPLACE" else ("", None)
+            applied.append(Correction(raw.action, raw.target, True, raw.line, where))
+        if len(still) == len(pending):
+            break
+        pending = still
+    applied.extend(Correction(raw.action, raw.target, False, raw.line, where) for raw, where, _ in pending)
+    applied.sort(key=lambda correction: correction.line)
+    return [line for _fitid, line in slots if line is not None], applied
 
 
 def parse_ofx(data: bytes, file_name: str) -> ParsedFile:
@@ -210,7 +290,7 @@ def parse_ofx(data: bytes, file_name: str) -> ParsedFile:
     checked = _normalised(data, errors)
     if checked is None:
         raise refuse_file(file_name, _("not an OFX file: it has no <OFX> element"))
-    normalised, lines = checked
+    normalised, lines, corrections = checked
     if not STATEMENT.search(normalised):  # sign-on only, an account list, investments
         raise refuse_file(file_name, _("the OFX file holds no bank statement"))
     errors.raise_if_any()
@@ -238,11 +318,16 @@ def parse_ofx(data: bytes, file_name: str) -> ParsedFile:
         for discarded in getattr(report, "discarded_entries", []):  # each bad STMTTRN, with why
             fitid = discarded["content"].find("fitid")
             fitid = clean_text(fitid.get_text() if fitid is not None else "", 60).split(" ")[0]
+            fitid = corrections[fitid].fitid if fitid in corrections else fitid
             where = f"STMTTRN FITID={'' if fitid == NO_FITID else fitid}"
             shown = clean_text(discarded["content"].get_text(" "), 200)
             errors.add(lines.get(fitid, 0), where, shown, discarded["error"])
+        entries: list[tuple[str, StatementLine | None]] = []  # each transaction by its FITID
+        correcting: list[tuple[_Corrects, str, StatementLine | None]] = []
         for index, transaction in enumerate(report.transactions, start=1):
-            where = f"STMTTRN[{index}] FITID={'' if transaction.id == NO_FITID else transaction.id}"
+            raw = corrections.get(transaction.id)
+            own = "" if transaction.id == NO_FITID else raw.fitid if raw else transaction.id
+            where = f"STMTTRN[{index}] FITID={own}"
             try:
                 amount = money_amount(str(Decimal(transaction.amount)))
                 booked = _day(transaction.date)
@@ -250,25 +335,28 @@ def parse_ofx(data: bytes, file_name: str) -> ParsedFile:
                     raise ValueError(_(OFX_DATE_REASON))
                 booked = business_date(booked)
             except (ValueError, TypeError) as error:
-                line = lines.get("" if transaction.id == NO_FITID else transaction.id, 0)
+                line = lines.get(transaction.id if raw else own, 0)
                 errors.add(line, where, transaction.amount, str(error))
                 continue
-            if amount == 0:
-                continue
             direction = CREDIT if amount > 0 else DEBIT
-            statement.lines.append(
-                StatementLine(
+            line = None
+            if amount != 0:
+                line = StatementLine(
                     booking_date=booked,
                     value_date=_day(transaction.user_date) if transaction.user_date else None,
                     amount=abs(amount),
                     currency=currency,
                     direction=direction,
-                    bank_ref="" if transaction.id == NO_FITID else reference(transaction.id),
+                    bank_ref=reference(own),
                     payer_name=clean_text(transaction.payee),
                     memo=clean_text(transaction.memo),
                     where=where,
                 )
-            )
+            if raw:
+                correcting.append((raw, where, line))
+            else:
+                entries.append((own, line))
+        statement.lines, statement.corrections = _corrections_applied(entries, correcting, errors)
         statements.append(statement)
     errors.raise_if_any()
     if not statements:
