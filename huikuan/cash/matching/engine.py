@@ -286,13 +286,7 @@ class MatchIndex:
         hit = evidence.name
         if hit is not None and evidence.settled_similar:
             doubt *= 1 - max(hit.weight, WEIGHT_SIMILAR_SETTLED)
-            code = (
-                "name_similar_sum"
-                if evidence.settled_by_sum
-                else "name_similar_charge"
-                if evidence.settled_by_charge
-                else "name_similar_amount"
-            )
+            code = "name_similar_sum" if evidence.settled_by_sum else "name_similar_amount"
             reasons.append(reason(code, name=line.payer_name, form=hit.kind, score=hit.score))
         elif hit is not None:
             doubt *= 1 - hit.weight / hit.shared_by
@@ -528,7 +522,6 @@ ON_BEHALF_NAME = {
     "name_shared_amount": "memo_name_shared_amount",
     "name_similar_amount": "memo_name_similar_amount",
     "name_similar_sum": "memo_name_similar_sum",
-    "name_similar_charge": "memo_name_similar_charge",
 }
 
 

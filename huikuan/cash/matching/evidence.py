@@ -117,7 +117,6 @@ class Evidence:
     settled_by_amount: int = 0  # the name is shared by this many; the amount singled this one out
     settled_similar: bool = False  # a similar name, and a distinctive amount only this one has open
     settled_by_sum: bool = False  # … the amount being what it pays as a habit (one order's invoices)
-    settled_by_charge: bool = False  # … the amount being such an invoice less a bank charge
 
     def firm(self, weak_used: bool) -> bool:
         """Evidence that may apply a receipt without a person: a learned account or name, a

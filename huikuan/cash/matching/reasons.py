@@ -46,15 +46,6 @@ REASON_TEXTS = {
         "customers it resembles only this one has open invoices that together come to exactly this "
         "amount as payers pay them (one order's, the oldest, all): the two together identify the payer."
     ),
-    "name_similar_charge": _(
-        "The payer name “{name}” resembles this customer's name (similar or cut short), and of the "
-        "customers it resembles only this one has an open invoice, of an amount few open invoices "
-        "carry, that this amount pays less a bank charge: the two together identify the payer."
-    ),
-    "memo_name_similar_charge": _(
-        "The name the memo pays for, “{name}”, resembles this customer's name, and of the customers "
-        "it resembles only this one has an open invoice that this amount pays less a bank charge."
-    ),
     "memo_name_similar_sum": _(
         "The name the memo pays for, “{name}”, resembles this customer's name, and of the customers "
         "it resembles only this one has open invoices that together come to exactly this amount."

@@ -132,7 +132,7 @@ def settle_similar_name(amount: Decimal, text: str, fitted: list, counts: Mappin
             return
         if ev.name.kind not in SIMILAR_NAME_KINDS and ev.name.kind != "placeless":
             return
-    exact = [item for item in fitted if item[2][0].kind in EXACT_FITS or _bank_charged(item[2][0])]
+    exact = [item for item in fitted if item[2][0].kind in EXACT_FITS]
     if len(exact) != 1 or exact[0][1].name.kind not in SIMILAR_NAME_KINDS:
         return
     fit = exact[0][2][0]
@@ -146,14 +146,6 @@ def settle_similar_name(amount: Decimal, text: str, fitted: list, counts: Mappin
         exact[0][1].settled_similar = True
     elif fit.kind in HABITUAL_FITS and amount % 10 != 0:
         exact[0][1].settled_similar = exact[0][1].settled_by_sum = True
-    elif _bank_charged(fit) and distinctive(amount + fit.difference, counts):
-        # One invoice of a distinctive amount less a bank charge (its cents in the receipt).
-        exact[0][1].settled_similar = exact[0][1].settled_by_charge = True
-
-
-def _bank_charged(fit) -> bool:
-    """One invoice paid less a bank charge's size (see ``amounts.fit_open_items``)."""
-    return fit.kind == "tolerance_single" and any(r.code == "difference_bank_charge" for r in fit.reasons)
 
 
 def number_settled_by_payer(leader: Evidence | None, other: Evidence | None) -> bool:
