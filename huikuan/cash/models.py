@@ -18,6 +18,9 @@ from django.utils.translation import gettext_lazy as _
 from huikuan.core.fields import ScaledDecimalField
 from huikuan.ledger.models import Customer, Payment
 
+# Who a decision the matcher took is recorded as (``LineDecision.decided_by``).
+MATCHER = "matcher"
+
 
 class StatementFormat(models.TextChoices):
     CAMT053 = "camt053", _("ISO 20022 camt.053 statement")
@@ -212,6 +215,11 @@ class LineDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.line_id} {self.kind} by {self.decided_by}"
+
+    @property
+    def decided_by_label(self) -> str:
+        """Who decided, as people read it: the user, or the matcher by that name."""
+        return str(_("the automatic matcher")) if self.decided_by == MATCHER else self.decided_by
 
 
 auditlog.register(LineDecision)

@@ -20,7 +20,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from huikuan.cash.models import BankLine, DecisionKind, LineDecision, LineStatus
+from huikuan.cash.models import MATCHER, BankLine, DecisionKind, LineDecision, LineStatus
 from huikuan.cash.posting import (
     Application,
     Outcome,
@@ -35,7 +35,6 @@ from huikuan.ledger.advances import advance_receipt_record
 from huikuan.ledger.models import AdvanceSource, Customer, WriteOff
 from huikuan.ledger.reversals import payment_reverse, write_off_reverse
 
-MATCHER = "matcher"
 # Lines a decision may still be taken on; the others carry a current decision.
 OPEN_STATUSES = (LineStatus.NEW, LineStatus.REVIEW, LineStatus.UNMATCHED, LineStatus.IGNORED)
 
