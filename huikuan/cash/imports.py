@@ -250,11 +250,11 @@ def _plan(statements: list[Statement], account: str | None, result: BankImportRe
     refused: list[RowError] = []
     for statement in statements:
         given = iban_form(account) if account else statement.account  # as the parsers give it
-        number = account_key(given)
-        refused.extend(_corrections_refused(statement, number, "".join(given.split())))
+        number, written = account_key(given), "".join(given.split())
+        refused.extend(_corrections_refused(statement, number, written))
         keys = dedupe_keys(statement.lines)
-        known = _existing(number, keys, written="".join(given.split())) | taken[number]
-        known |= _known_without_ref(statement.lines, keys, number, "".join(given.split()))
+        known = _existing(number, keys, written=written) | taken[number]
+        known |= _known_without_ref(statement.lines, keys, number, written)
         new = [(key, line) for key, line in zip(keys, statement.lines, strict=True) if key not in known]
         taken[number].update(keys)
         result.duplicates += len(statement.lines) - len(new)
