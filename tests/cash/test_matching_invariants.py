@@ -94,3 +94,26 @@ def test_a_payer_that_is_no_customer_is_never_applied(rows, data, payer, memo):
     amount = data.draw(st.one_of(cents, st.sampled_from([amount for _code, amount in rows])))
     line = BankLine("B", date(2024, 3, 1), amount, "CNY", "credit", payer, "6217000011112222", memo)
     assert index.match(line).status != AUTO
+
+
+@settings(max_examples=examples(200), deadline=None)
+@given(
+    st.lists(st.integers(min_value=1, max_value=2_000), min_size=2, max_size=14),
+    st.integers(min_value=2, max_value=8_000),
+)
+def test_the_wide_combination_search_finds_what_trying_every_subset_finds(amounts, target):
+    """Up to two combinations of two to four invoices summing exactly to the amount: none when
+    no subset does, one when one does, two when several do."""
+    from itertools import combinations
+
+    from huikuan.cash.matching.subsets import small_subsets
+
+    every = {
+        tuple(members)
+        for size in range(2, 5)
+        for members in combinations(range(len(amounts)), size)
+        if sum(amounts[i] for i in members) == target
+    }
+    found = small_subsets(amounts, target)
+    assert set(found) <= every
+    assert len(found) == min(2, len(every))

@@ -232,22 +232,26 @@ def test_an_overpayment_by_a_round_sum_is_applied_on_the_payers_exact_name_alone
 
 
 @pytest.mark.parametrize(
-    ("rest_invoices", "amount"),
+    ("rest_invoices", "amount", "status"),
     [
-        (["250000.00"], "657938.09"),  # the round rest is an open invoice
-        (["4500.00", "4500.00", "4500.00", "4500.00"], "421438.09"),  # or three of them together
+        (["250000.00"], "657938.09", AUTO),  # the round rest is an open invoice: both are paid
+        # or three of four equal ones together: which three is a person's choice
+        (["4500.00", "4500.00", "4500.00", "4500.00"], "421438.09", REVIEW),
     ],
 )
-def test_a_round_rest_that_open_invoices_make_up_is_no_overpayment(rest_invoices, amount):
+def test_a_round_rest_that_open_invoices_make_up_is_no_overpayment(rest_invoices, amount, status):
     """407,938.09 and a round rest that the customer's other open invoices add up to: paying
     them together is likelier than overpaying one, even when so many invoices are open that the
-    combination search (among the oldest) does not reach them. A person decides."""
+    combination search among the oldest does not reach them (the wider search for up to four
+    invoices does)."""
     old = [inv(f"INV-00005{n:02d}", f"{100 + n}.{n:02d}", date(2024, 1, 1 + n)) for n in range(26)]
     later = [inv(f"INV-00009{n:02d}", a, date(2024, 10, 1 + n)) for n, a in enumerate(rest_invoices)]
     ledger = [*old, inv("INV-0000990", "407938.09", date(2024, 10, 20)), *later]
     proposal = match(amount, ledger)
-    assert proposal.status == REVIEW
+    assert proposal.status == status
     assert not (proposal.allocations and proposal.on_account and len(proposal.allocations) == 1)
+    if status == AUTO:
+        assert {a.invoice_number for a in proposal.allocations} == {"INV-0000990", "INV-0000900"}
 
 
 # ------------------------------------------------------------------ a small round invoice in a combination
@@ -320,3 +324,88 @@ def test_the_oldest_first_setting_applies_within_the_order_named():
 def test_an_unknown_oldest_first_value_is_refused():
     with pytest.raises(ValueError):
         MatchSettings(unreferenced_partial="newest_first")
+
+
+# ------------------------------------------------------------------ more open invoices than the pool
+# 26 small old invoices fill the pool of the oldest (24); the ones paid come later.
+CROWDED = [
+    inv(f"INV-00011{n:02d}", f"{300 + n * 37 % 101}.{n * 53 % 97:02d}", date(2024, 1, 1 + n))
+    for n in range(26)
+]
+
+
+def test_a_combination_beyond_the_oldest_invoices_is_found_and_applied():
+    later = [
+        inv("INV-0001201", "18211.47", date(2024, 9, 1)),
+        inv("INV-0001202", "7340.15", date(2024, 9, 9)),
+        inv("INV-0001203", "12999.02", date(2024, 10, 3)),
+    ]
+    proposal = match("31210.49", [*CROWDED, *later])  # 18,211.47 + 12,999.02
+    assert proposal.status == AUTO
+    assert allocations(proposal) == {"INV-0001201": D("18211.47"), "INV-0001203": D("12999.02")}
+    assert "amount_combination" in codes(proposal)
+
+
+def test_two_combinations_beyond_the_oldest_invoices_are_a_tie():
+    later = [
+        inv("INV-0001201", "18211.47", date(2024, 9, 1)),
+        inv("INV-0001202", "7340.15", date(2024, 9, 9)),
+        inv("INV-0001203", "12999.02", date(2024, 10, 3)),
+        inv("INV-0001204", "10000.00", date(2024, 10, 4)),
+        inv("INV-0001205", "21210.49", date(2024, 10, 5)),  # + 10,000.00 is the same sum
+    ]
+    proposal = match("31210.49", [*CROWDED, *later])
+    assert proposal.status == REVIEW
+    assert "amount_tie" in [r.code for r in proposal.candidates[0].reasons]
+
+
+def test_a_combination_in_the_pool_that_a_wider_search_repeats_is_a_tie():
+    # 300.00 + 310.62 are among the oldest; a later pair, 600.00 + 10.62, sums the same.
+    later = [inv("INV-0001301", "600.00", date(2024, 9, 1)), inv("INV-0001302", "10.62", date(2024, 9, 2))]
+    proposal = match("610.62", [*CROWDED, *later])
+    assert proposal.status == REVIEW
+    assert "amount_tie" in [r.code for r in proposal.candidates[0].reasons]
+    # Without the later pair, the one in the pool is applied.
+    alone = match("610.62", [*CROWDED, later[0]])
+    assert alone.status == AUTO
+    assert allocations(alone) == {"INV-0001100": D("300.00"), "INV-0001103": D("310.62")}
+
+
+# ------------------------------------------------------------------ an invoice short-paid by a deduction
+SHORT = [
+    inv("INV-0001401", "48210.55", date(2024, 9, 1)),
+    inv("INV-0001402", "9120.30", date(2024, 9, 5)),
+    inv("INV-0001403", "23777.81", date(2024, 10, 2)),
+]
+
+
+def test_an_invoice_short_paid_beyond_the_tolerance_is_paid_in_part_and_the_rest_stays_open():
+    # 1.2% (578.53) short of 48,210.55: more than the tolerance (200.00), no other invoice near.
+    proposal = match("47632.02", SHORT)
+    assert proposal.status == AUTO
+    assert allocations(proposal) == {"INV-0001401": D("47632.02")}
+    assert proposal.difference == 0  # nothing written off: the rest stays open
+    assert {"amount_short_of_one", "partial_payment"} <= set(codes(proposal))
+    # On the payer's exact name alone too; a similar name is a person's decision.
+    assert match("47632.02", SHORT, account="").status == AUTO
+    assert match("47632.02", SHORT, account="", payer="上海华东机戒有限公司").status == REVIEW
+
+
+@pytest.mark.parametrize(
+    ("amount", "extra"),
+    [
+        ("47632.02", [inv("INV-0001404", "48010.00", date(2024, 10, 9))]),  # two invoices that near
+        ("47600.00", []),  # a round sum is as likely a part payment
+        ("45000.37", []),  # 6.7% short: a part payment, not a deduction
+    ],
+)
+def test_a_short_pay_that_does_not_single_out_one_invoice_waits_for_a_person(amount, extra):
+    proposal = match(amount, [*SHORT, *extra])
+    assert proposal.status != AUTO
+
+
+def test_a_short_pay_among_many_open_invoices_waits_for_a_person():
+    # With so many open invoices, some part payment lands this near one of them by chance.
+    proposal = match("47632.02", [*CROWDED, *SHORT])
+    assert proposal.status == REVIEW
+    assert allocations(proposal.candidates[0]) == {"INV-0001401": D("47632.02")}

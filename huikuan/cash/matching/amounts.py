@@ -28,11 +28,16 @@ from huikuan.cash.matching.subsets import cents_of as _cents
 from huikuan.cash.matching.subsets import (
     combination_certainty,
     exact_combination_certainty,
+    small_subsets,
     subset_solutions,
 )
 
 # Combinations within the tolerance are searched among fewer invoices (a range search is slower).
 WINDOW_POOL = 16
+# Exact combinations of up to WIDE_SIZE invoices are also searched among this many of a
+# customer's oldest open invoices when they are more than the pool (see ``small_subsets``).
+WIDE_POOL = 72
+WIDE_SIZE = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -322,6 +327,44 @@ def _bank_charge(amount: Decimal, difference: Decimal) -> bool:
     return ZERO < difference <= BANK_CHARGE_MAX and (difference * 2) % 1 == 0 and amount % 10 != 0
 
 
+def _short_single(amount: Decimal, invoices: Sequence[OpenInvoice], settings: MatchSettings) -> list[Fit]:
+    """One invoice short-paid by more than the tolerance's fixed sum but by no more than its
+    share of the invoice (a deduction: a discount taken, a quantity disputed): when that is the
+    only invoice the receipt is so near, it pays that invoice in part and the rest stays open
+    (nothing is written off). Looked for after every exact and tolerance fit, and before a
+    combination within the tolerance, which among many invoices is likelier a coincidence. The
+    more open invoices, the likelier another receipt (a part payment) falls so near one by
+    chance, so a customer with many is a person's decision."""
+    if settings.tolerance_rel <= 0:
+        return []
+    nearby = [i for i in invoices if ZERO < i.open_amount - amount <= i.open_amount * settings.tolerance_rel]
+    if len(nearby) != 1 or amount % 100 == 0:
+        return []
+    invoice = nearby[0]
+    chance = Decimal(len(invoices)) * settings.tolerance_rel / 3
+    certainty = 0.93 if chance <= Decimal("0.15") else 0.7
+    difference = invoice.open_amount - amount
+    return [
+        Fit(
+            "short_single",
+            (Allocation(invoice.number, amount),),
+            ZERO,
+            ZERO,
+            certainty,
+            0.5,
+            reasons=(
+                reason(
+                    "amount_short_of_one",
+                    invoice=invoice.number,
+                    difference=difference,
+                    share=(difference * 100 / invoice.open_amount).quantize(Decimal("0.1")),
+                ),
+                reason("partial_payment", invoice=invoice.number, remaining=difference),
+            ),
+        )
+    ]
+
+
 def _untie(tied: Sequence[OpenInvoice], periods: Sequence[Period]) -> OpenInvoice | None:
     """The one of several invoices that fit equally which the memo's period names (see
     ``periods.period_choice``), or ``None``."""
@@ -383,9 +426,25 @@ def fit_open_items(
     pool = eligible[: settings.combination_pool]
     cents = [_cents(i.open_amount) for i in pool]
     exact = subset_solutions(cents, target, target, settings.combination_max_invoices)
+    wider = len(eligible) > len(pool) and (not exact or (len(exact) == 1 and len(exact[0]) <= WIDE_SIZE))
+    certainty = 0.0
+    if exact:
+        # (Left out of the pool, the rest is searched below for combinations of up to four.)
+        searched = len(pool) if wider else len(eligible)
+        certainty = exact_combination_certainty(amount, cents, searched, settings)
+    if wider:
+        # A customer with more open invoices than the pool: combinations of up to four are
+        # looked for among more of them, which also shows whether one found in the pool is
+        # the only one.
+        pool = eligible[:WIDE_POOL]
+        cents = [_cents(i.open_amount) for i in pool]
+        size = min(WIDE_SIZE, settings.combination_max_invoices)
+        exact = sorted({*exact, *small_subsets(cents, target, size)})
+        if exact:
+            wide = exact_combination_certainty(amount, cents, len(eligible), settings, size)
+            certainty = min(certainty, wide) if certainty else wide
     if exact:
         n = max(len(exact), _swappable([pool[i] for i in exact[0]], invoices))
-        certainty = exact_combination_certainty(amount, cents, len(eligible), settings)
         return [
             _paid(
                 amount,
@@ -487,6 +546,9 @@ def fit_open_items(
         ]
     if over:
         return over
+    short = _short_single(amount, invoices, settings)
+    if short:
+        return short
     window = subset_solutions(cents[:WINDOW_POOL], target, window_top, settings.combination_max_invoices)
     if window:
         n = max(len(window), _swappable([pool[i] for i in window[0]], invoices))

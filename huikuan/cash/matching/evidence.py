@@ -67,6 +67,7 @@ NAME_ONLY_FITS = frozenset(
         "exact_contract",
         "exact_combination",
         "tolerance_single",
+        "short_single",
         "over_single",
     }
 )

@@ -94,6 +94,10 @@ REASON_TEXTS = {
     "amount_within_tolerance": _(
         "The amount is {difference} short of the open amount, within the tolerance."
     ),
+    "amount_short_of_one": _(
+        "The amount is {difference} ({share}%) short of invoice {invoice}: more than the tolerance, "
+        "but no other open invoice is so near (a deduction)."
+    ),
     "difference_bank_charge": _(
         "The difference {difference} has the size of a bank charge; {others} other open invoice(s) "
         "within the tolerance are short by sums no bank charges."

@@ -73,6 +73,60 @@ def subset_solutions(
     return [tuple(i for i in range(len(amounts)) if mask >> i & 1) for mask in chosen]
 
 
+def small_subsets(
+    amounts: Sequence[int], target: int, max_size: int = 4, limit: int = 2
+) -> list[tuple[int, ...]]:
+    """Index tuples of subsets of 2 to ``max_size`` (at most 4) items that sum exactly to
+    ``target``, at most ``limit`` of them: pairs' sums in a table, each pair, single or other
+    pair looked up against it (quadratic, so a larger pool than meet in the middle allows)."""
+    pairs: dict[int, list[tuple[int, int]]] = {}
+    count = len(amounts)
+    for i in range(count):
+        for j in range(i + 1, count):
+            pairs.setdefault(amounts[i] + amounts[j], []).append((i, j))
+    found: set[tuple[int, ...]] = set()
+
+    def add(members: tuple[int, ...]) -> bool:
+        if len(set(members)) == len(members):
+            found.add(tuple(sorted(members)))
+        return len(found) >= limit
+
+    for pair in pairs.get(target, ()):
+        if add(pair):
+            return sorted(found)
+    if max_size >= 3:
+        for k, value in enumerate(amounts):
+            for pair in pairs.get(target - value, ()):
+                if k not in pair and add((*pair, k)):
+                    return sorted(found)
+    if max_size >= 4:
+        for total, group in pairs.items():
+            for other in pairs.get(target - total, ()):
+                for pair in group:
+                    if not set(pair) & set(other) and add((*pair, *other)):
+                        return sorted(found)
+    return sorted(found)
+
+
+def small_sums_near(amounts: Sequence[int], target: int, width: int, max_size: int = 4) -> float:
+    """About how many subsets of 2 to ``max_size`` (at most 4) items sum to within ``width``
+    cents of ``target``: from the pairs' sums alone (a triple is a single and a pair in three
+    ways, a quadruple two pairs in six), so quadratic where ``sums_near`` is not."""
+    count = len(amounts)
+    pairs = sorted(amounts[i] + amounts[j] for i in range(count) for j in range(i + 1, count))
+    low, high = target - width, target + width
+
+    def within(shift: int) -> int:
+        return bisect_right(pairs, high - shift) - bisect_left(pairs, low - shift)
+
+    near = float(within(0))
+    if max_size >= 3:
+        near += sum(within(value) for value in amounts) / 3
+    if max_size >= 4:
+        near += sum(within(total) for total in pairs) / 6
+    return near
+
+
 def _combinations_considered(pool_size: int, max_size: int) -> int:
     return sum(comb(pool_size, size) for size in range(2, min(pool_size, max_size) + 1))
 
@@ -119,7 +173,7 @@ def combination_certainty(amount: Decimal, pool_size: int, eligible: int, settin
 
 
 def exact_combination_certainty(
-    amount: Decimal, pool: Sequence[int], eligible: int, settings: MatchSettings
+    amount: Decimal, pool: Sequence[int], eligible: int, settings: MatchSettings, max_size: int | None = None
 ) -> float:
     """How sure a unique exact combination is: the chance that some subset of the pool sums
     to this amount by coincidence, estimated from how many of its subsets' sums actually lie
@@ -130,7 +184,8 @@ def exact_combination_certainty(
     sums); a pool that left eligible invoices out cannot prove the combination unique."""
     target = cents_of(amount)
     width = max(target // 50, 10_000)
-    near = sums_near(pool, target, width, settings.combination_max_invoices)
+    size = max_size or settings.combination_max_invoices
+    near = sums_near(pool, target, width, size) if size > 4 else small_sums_near(pool, target, width, size)
     chance = near / (2 * width + 1) * (100 if target % 10_000 == 0 else 1)
     certainty = _certainty(chance)
     return certainty if eligible <= len(pool) else min(certainty, 0.85)
