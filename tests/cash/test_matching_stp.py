@@ -409,3 +409,16 @@ def test_a_short_pay_among_many_open_invoices_waits_for_a_person():
     proposal = match("47632.02", [*CROWDED, *SHORT])
     assert proposal.status == REVIEW
     assert allocations(proposal.candidates[0]) == {"INV-0001401": D("47632.02")}
+
+
+def test_an_invoice_of_a_named_order_short_paid_by_a_deduction_is_paid_in_part():
+    order = [
+        inv("INV-0001501", "12050.00", date(2024, 9, 1), order="SO-0007001"),
+        inv("INV-0001502", "31880.40", date(2024, 9, 2), order="SO-0007001"),
+        inv("INV-0001503", "2205.10", date(2024, 9, 3), order="SO-0007001"),
+    ]
+    # 1.5% (478.21) short of 31,880.40, the only invoice of the order so near.
+    proposal = match("31402.19", order, memo="SO-0007001 货款")
+    assert proposal.status == AUTO
+    assert allocations(proposal) == {"INV-0001502": D("31402.19")}
+    assert "amount_short_of_one" in codes(proposal)
