@@ -422,3 +422,17 @@ def test_an_invoice_of_a_named_order_short_paid_by_a_deduction_is_paid_in_part()
     assert proposal.status == AUTO
     assert allocations(proposal) == {"INV-0001502": D("31402.19")}
     assert "amount_short_of_one" in codes(proposal)
+
+
+@pytest.mark.parametrize(("count", "status"), [(90, AUTO), (150, REVIEW)])
+def test_an_overpayment_by_a_round_sum_among_many_open_invoices(count, status):
+    # The invoice's tail (.39) met by chance: about once per hundred receipts with 90 open
+    # invoices (applied on the exact name), more often with 150 (a person decides).
+    many = [
+        inv(f"INV-0009{n:03d}", f"{500 + n * 37 % 211}.{n * 53 % 97 + 2:02d}", date(2024, 3, 1))
+        for n in range(count - len(OVER))
+    ]
+    proposal = match("18801.39", [*OVER, *many], account="")
+    assert proposal.status == status
+    assert allocations(proposal.candidates[0]) == {"INV-0000801": D("16801.39")}
+    assert proposal.candidates[0].on_account == D("2000.00")

@@ -299,7 +299,7 @@ def _over_single(amount: Decimal, invoices: Sequence[OpenInvoice]) -> list[Fit]:
         return []
     # The chance that another receipt's tail meets one of these open invoices' by coincidence.
     chance = len(invoices) / 10_000
-    certainty = 0.95 if chance <= 0.005 else 0.9 if chance <= 0.02 else 0.8
+    certainty = 0.95 if chance <= 0.01 else 0.9 if chance <= 0.02 else 0.8
     return [
         Fit(
             "over_single",
