@@ -386,6 +386,11 @@ def test_an_invoice_short_paid_beyond_the_tolerance_is_paid_in_part_and_the_rest
     assert allocations(proposal) == {"INV-0001401": D("47632.02")}
     assert proposal.difference == 0  # nothing written off: the rest stays open
     assert {"amount_short_of_one", "partial_payment"} <= set(codes(proposal))
+    # Even where differences within the tolerance are written off, this one is not.
+    written = match("47632.02", SHORT, settings=MatchSettings(difference_treatment="write_off"))
+    assert (written.status, written.difference, written.difference_treatment) == (AUTO, 0, "")
+    # Without a share of the invoice as tolerance there is no deduction to recognise.
+    assert match("47632.02", SHORT, settings=MatchSettings(tolerance_rel=D(0))).status != AUTO
     # On the payer's exact name alone too; a similar name is a person's decision.
     assert match("47632.02", SHORT, account="").status == AUTO
     assert match("47632.02", SHORT, account="", payer="上海华东机戒有限公司").status == REVIEW

@@ -79,6 +79,8 @@ def small_subsets(
     """Index tuples of subsets of 2 to ``max_size`` (at most 4) items that sum exactly to
     ``target``, at most ``limit`` of them: pairs' sums in a table, each pair, single or other
     pair looked up against it (quadratic, so a larger pool than meet in the middle allows)."""
+    if max_size < 2:
+        return []
     pairs: dict[int, list[tuple[int, int]]] = {}
     count = len(amounts)
     for i in range(count):
