@@ -54,6 +54,7 @@ from huikuan.correspondence.documents import letterhead_values
 from huikuan.ledger.bulk import bulk_update_rows, select_rows
 from huikuan.ledger.models import Customer
 from huikuan.ledger.selectors import open_amount_counts, open_invoices_by_keys
+from huikuan.vat.selectors import invoices_by_vat_number
 
 logger = logging.getLogger(__name__)
 
@@ -139,6 +140,9 @@ class _Reader:
                 contract_number=contract,
             )
             yield invoice, number_key, order_key, contract_key
+
+    def vat_invoices(self, numbers):
+        return invoices_by_vat_number(numbers)
 
     def amounts(self, amounts):
         minor = {int(amount.scaleb(2)): amount for amount in amounts if is_whole_cents(amount)}

@@ -276,6 +276,10 @@ class Invoice(models.Model):
             models.Index(fields=["number_key"], name="invoice_number_key"),
             models.Index(fields=["order_key"], condition=~Q(order_key=""), name="invoice_order_key"),
             models.Index(fields=["contract_key"], condition=~Q(contract_key=""), name="invoice_contract_key"),
+            # The VAT invoice number a memo names (发票号码), as the invoice file wrote it.
+            models.Index(
+                fields=["vat_invoice_number"], condition=~Q(vat_invoice_number=""), name="invoice_vat_number"
+            ),
             models.Index(
                 F("amount") - F("applied_amount"),
                 condition=Q(amount__gt=F("applied_amount")),

@@ -121,6 +121,42 @@ def test_a_memo_naming_the_contract_applies_the_receipt_to_the_contracts_invoice
     assert "The memo names contract HT2024-0088 (invoice YS-0302)." in entry["reasons"]
 
 
+def test_a_memo_naming_a_vat_invoice_applies_the_receipt_to_the_invoices_it_invoices(ledger, bank_line):
+    from datetime import date
+
+    from huikuan.vat.models import VatInvoice, VatInvoiceLink
+
+    # The invoice file gave YS-0302 two paper VAT invoices; a digital one (数电票) is recorded
+    # with its link to YS-0301 (60,000 open).
+    Invoice.objects.filter(number="YS-0302").update(vat_invoice_number="04400123;04400124")
+    customer = Invoice.objects.get(number="YS-0301").customer
+    vat = VatInvoice.objects.create(
+        number="24332000000012345678",
+        kind="digital_special",
+        customer=customer,
+        issue_date=date(2024, 9, 1),
+        amount=Decimal("60000.00"),
+        currency="CNY",
+    )
+    VatInvoiceLink.objects.create(
+        vat_invoice=vat, invoice=Invoice.objects.get(number="YS-0301"), amount=Decimal("60000.00")
+    )
+    paper = bank_line("50000.00", payer_name="某某商贸", memo="付发票号码04400124货款")
+    digital = bank_line("60000.00", payer_name="张三", memo="发票24332000000012345678")
+    by_ref = {entry["bank_ref"]: entry for entry in _match()["lines"]}
+    entry = by_ref[paper.bank_ref]
+    assert (entry["status"], entry["customer_code"]) == ("auto", "HZ001")
+    assert entry["allocations"] == [{"invoice_number": "YS-0302", "amount": "50000.00"}]
+    assert "The memo names VAT invoice 04400124, which invoices YS-0302." in entry["reasons"]
+    entry = by_ref[digital.bank_ref]
+    assert (entry["status"], entry["customer_code"]) == ("auto", "HZ001")
+    assert entry["allocations"] == [{"invoice_number": "YS-0301", "amount": "60000.00"}]
+    # A VAT invoice number the ledger does not know names nothing.
+    Invoice.objects.filter(number="YS-0302").update(vat_invoice_number="")
+    again = {entry["bank_ref"]: entry for entry in _match()["lines"]}
+    assert again[paper.bank_ref]["status"] != "auto"
+
+
 def test_money_from_another_of_the_companys_accounts_or_in_its_own_name_is_never_applied(ledger, bank_line):
     from huikuan.cash.models import BankStatement
     from huikuan.correspondence.services import letterhead_update

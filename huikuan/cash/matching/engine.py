@@ -13,7 +13,7 @@ allocation is once the customer is known (a tie between n equal fits divides it 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from decimal import Decimal
 
@@ -58,6 +58,7 @@ from huikuan.cash.matching.references import (
     CUSTOMER,
     INVOICE,
     ORDER,
+    VAT_NUMBER_LENGTHS,
     memo_numbers,
     number_key,
     sequence_body,
@@ -120,10 +121,14 @@ class MatchIndex:
         settings: MatchSettings | None = None,
         ledger: PartialLedger | None = None,
         own: OwnParty | None = None,
+        vat_invoices: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
         """``ledger``: instead of ``invoices``, the open ledger read as the lines need it.
-        ``own``: the company's own accounts and names (a transfer between its accounts)."""
+        ``own``: the company's own accounts and names (a transfer between its accounts).
+        ``vat_invoices``: VAT invoice numbers (发票号码, digits) → the numbers of the open
+        invoices (receivables) each invoices; with ``ledger``, the ledger reads them."""
         self.settings = settings or MatchSettings()
+        self.vat_invoices: Mapping[str, Sequence[str]] = dict(vat_invoices or {})
         self.customers = {customer.code: customer for customer in customers}
         own = own or OwnParty()
         self.own_accounts = {account_key(a) for a in own.accounts if len(account_key(a)) >= 6}
@@ -174,6 +179,8 @@ class MatchIndex:
             if not explicit and len(number.digits) < 4:
                 continue
             hits: list[tuple[str, int, Reason, bool, bool]] = []  # customer, invoice, why, strong, keep
+            if number.hint in (None, INVOICE) and len(number.digits) in VAT_NUMBER_LENGTHS:
+                hits += self._vat_hits(number.digits)
             if number.hint in (None, INVOICE, CONTRACT):
                 found = self.invoice_body.get(body)
                 for position in [] if found is None else found if isinstance(found, list) else [found]:
@@ -210,6 +217,19 @@ class MatchIndex:
                 for code in self.customer_body.get(body, ()):
                     evidence.setdefault(code, Evidence()).code_in_memo = True
         return bodies
+
+    def _vat_hits(self, digits: str) -> list[tuple[str, int, Reason, bool, bool]]:
+        """The open invoices that the VAT invoice ``digits`` invoices: named as surely as by
+        their own numbers (a VAT invoice number is the tax office's, unique)."""
+        hits = []
+        for number in self.vat_invoices.get(digits, ()):
+            found = self.invoice_body.get(number_key(number)[1])
+            for position in [] if found is None else found if isinstance(found, list) else [found]:
+                invoice = self.invoices[position]
+                if invoice.number == number:
+                    why = reason("reference_vat_invoice", vat=digits, invoice=invoice.number)
+                    hits.append((invoice.customer_code, position, why, True, False))
+        return hits
 
     def _sequence_evidence(self, bodies: set[str], evidence: dict[str, Evidence]) -> None:
         """Invoices numbered within their year (``INV-2026-0153``) that the memo names by their

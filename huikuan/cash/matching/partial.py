@@ -17,7 +17,8 @@ from decimal import Decimal
 from typing import Protocol
 
 from huikuan.cash.matching.model import DEBIT, BankLine, OpenInvoice
-from huikuan.cash.matching.references import memo_numbers
+from huikuan.cash.matching.references import memo_numbers, vat_numbers
+from huikuan.cash.matching.references import number_key as key_of
 from huikuan.cash.matching.settle import DISTINCT_AMOUNT_MAX
 
 
@@ -37,6 +38,9 @@ class Reader(Protocol):
     def amounts(self, amounts: Collection[Decimal]) -> dict[Decimal, tuple[int, list[str]]]:
         """For each amount that open invoices carry: how many do, and (when at most
         ``DISTINCT_AMOUNT_MAX`` do) the codes of their customers."""
+
+    # Optional: ``vat_invoices(numbers) -> dict[str, list[str]]``, for each of these VAT
+    # invoice numbers that the ledger knows, the numbers of the open invoices it invoices.
 
 
 class _OnDemand(dict):
@@ -104,6 +108,19 @@ class PartialLedger:
         self.by_customer = _OnDemand(lambda keys: self.prefetch(customers=keys))
         self.by_contract = _OnDemand(lambda keys: self.prefetch(contracts=keys))
         self.amounts = _Amounts(reader)
+        # VAT invoice number → the numbers of the open invoices it invoices
+        self.vat_invoices = _OnDemand(lambda keys: self.prefetch_vat(keys))
+
+    def prefetch_vat(self, numbers: Iterable[str]) -> set[str]:
+        """Read which open invoices these VAT invoice numbers invoice (once each); returns the
+        number keys of those invoices."""
+        numbers = set(numbers)
+        missing = {n for n in numbers if not dict.__contains__(self.vat_invoices, n)}
+        read = getattr(self._reader, "vat_invoices", None)
+        found = read(missing) if missing and read is not None else {}
+        for vat in missing:
+            dict.__setitem__(self.vat_invoices, vat, list(found.get(vat, ())))
+        return {key_of(n)[1] for vat in numbers for n in dict.get(self.vat_invoices, vat, ())}
 
     def prefetch(
         self,
@@ -152,6 +169,7 @@ class PartialLedger:
         engine's reading of references needs them; anything missed is read when asked for."""
         credits = [line for line in lines if line.direction != DEBIT]
         bodies = {number.body for line in credits if line.memo for number in memo_numbers(line.memo)}
+        bodies |= self.prefetch_vat({vat for line in credits if line.memo for vat in vat_numbers(line.memo)})
         self.prefetch(
             numbers=bodies, orders=bodies, contracts=bodies, amounts={line.amount for line in credits}
         )
@@ -163,5 +181,6 @@ class PartialLedger:
         index.invoice_body = self.by_number
         index.order_body = self.by_order
         index.contract_body = self.by_contract
+        index.vat_invoices = self.vat_invoices
         index.by_customer = self.by_customer
         index.amounts = self.amounts

@@ -84,6 +84,7 @@ REASON_TEXTS = {
         "Paid for another customer, and the amount is not what its invoices come to: a person confirms."
     ),
     "close_competitor": _("Another candidate is almost as likely ({other})."),
+    "reference_vat_invoice": _("The memo names VAT invoice {vat}, which invoices {invoice}."),
     "amount_exact_reference": _("The amount equals the open amount of the {count} invoice(s) named."),
     "amount_equals_invoice": _("The amount equals the open amount of invoice {invoice}."),
     "amount_combination": _("The amount equals the sum of {count} open invoices."),

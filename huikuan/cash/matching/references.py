@@ -83,6 +83,10 @@ def digits_of(number: str) -> str:
     return "".join(ch for ch in number if ch.isdigit())
 
 
+# A VAT invoice's number (发票号码): 8 digits on a paper invoice, 20 on a fully digital one (数电票).
+VAT_NUMBER_LENGTHS = frozenset({8, 20})
+
+
 @dataclass(frozen=True, slots=True)
 class MemoNumber:
     """A number found in a memo: the prefix or hint before it and its digits as written."""
@@ -193,3 +197,12 @@ def _add_range(add, prefix: str, hint: str | None, start: str, end: str, *, join
         add(prefix, end, hint)
     if joined:
         add(prefix, start + end, hint)
+
+
+def vat_numbers(memo: str) -> set[str]:
+    """The numbers in ``memo`` that may be VAT invoice numbers (see ``VAT_NUMBER_LENGTHS``)."""
+    return {
+        number.digits
+        for number in memo_numbers(memo)
+        if number.hint in (None, INVOICE) and len(number.digits) in VAT_NUMBER_LENGTHS
+    }
