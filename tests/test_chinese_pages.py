@@ -104,6 +104,9 @@ def data_words() -> set[str]:
     from huikuan.finance.models import Payable
 
     words |= _words(*Payable.objects.values_list("supplier_code", flat=True))
+    from huikuan.ledger.models import WriteOff
+
+    words |= _words(*WriteOff.objects.values_list("approved_by", flat=True))
     words |= _words(*get_user_model().objects.values_list("username", flat=True))
     words |= _words(*DunningAction.objects.values_list("delivery_note", "assigned_to"))
     words |= _words(*DunningStep.objects.values_list("email_template", "letter_template", "name_en"))

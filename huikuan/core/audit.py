@@ -152,6 +152,52 @@ def audit_saved_in_bulk(records: Sequence[tuple[Model | None, Model, Sequence[st
     log_entries_insert(entries)
 
 
+def own_field(field: Any) -> bool:
+    """Whether ``field`` is a record's own (a column, or a many-to-many of its own), not a
+    relation another model declares (its invoices' allocations, its VAT links)."""
+    return not (field.auto_created and not field.concrete)
+
+
+def audit_relations_untracked() -> None:
+    """Leave the relations other models declare out of every audited model's changes.
+
+    django-auditlog diffs a record created or deleted over all its fields, the reverse
+    relations included, and writes each as the text of its related manager
+    (``allocations: None → ledger.Allocation.None``); only a record's own fields are its
+    changes. Called once the models are loaded (``CoreConfig.ready``)."""
+    from auditlog.registry import auditlog
+
+    for model in auditlog.get_models():
+        excluded = auditlog._registry[model]["exclude_fields"]
+        for field in model._meta.get_fields():
+            if not own_field(field) and field.name not in excluded:
+                excluded.append(field.name)
+
+
+def _shown(value: Any) -> str:
+    """A value as the audit trail stored it, for people: nothing for "None", yes or no for a
+    flag (in the active language)."""
+    from django.utils.translation import gettext
+
+    text = "" if value is None else str(value)
+    return {"None": "", "True": gettext("yes"), "False": gettext("no")}.get(text, text)
+
+
+def own_changes(entry: Any) -> list[tuple[str, tuple[str, str]]]:
+    """An audit entry's changes to the record's own fields, each (field, (before, after)) as
+    people read them (entries written before ``audit_relations_untracked`` may list reverse
+    relations too); a field that went from nothing to nothing is left out."""
+    model = entry.content_type.model_class() if entry.content_type_id else None
+    names = None if model is None else {f.name for f in model._meta.get_fields() if own_field(f)}
+    shown = []
+    for name, values in (entry.changes_dict or {}).items():
+        before, after = values if isinstance(values, list | tuple) and len(values) == 2 else ("", values)
+        change = (_shown(before), _shown(after))
+        if (names is None or name in names) and change != ("", ""):
+            shown.append((name, change))
+    return shown
+
+
 # Per model: the fields django-auditlog tracks on a creation (its own choice of fields).
 _TRACKED: dict[type, list] = {}
 
@@ -174,7 +220,8 @@ def _created_changes(record: Model) -> dict[str, tuple[str, str]] | None:
         tracked = [
             field
             for field in get_fields_in_model(record)
-            if (not options["include_fields"] or field.name in options["include_fields"])
+            if own_field(field)
+            and (not options["include_fields"] or field.name in options["include_fields"])
             and field.name not in options["exclude_fields"]
         ]
         _TRACKED[model] = tracked

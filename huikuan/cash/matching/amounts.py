@@ -31,6 +31,7 @@ from huikuan.cash.matching.subsets import (
     small_subsets,
     subset_solutions,
 )
+from huikuan.core.money import quantize_ratio
 
 # Combinations within the tolerance are searched among fewer invoices (a range search is slower).
 WINDOW_POOL = 16
@@ -357,7 +358,7 @@ def _short_single(amount: Decimal, invoices: Sequence[OpenInvoice], settings: Ma
                     "amount_short_of_one",
                     invoice=invoice.number,
                     difference=difference,
-                    share=(difference * 100 / invoice.open_amount).quantize(Decimal("0.1")),
+                    share=quantize_ratio(difference * 100 / invoice.open_amount, Decimal("0.1")),
                 ),
                 reason("partial_payment", invoice=invoice.number, remaining=difference),
             ),

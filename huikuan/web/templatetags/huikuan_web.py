@@ -8,6 +8,7 @@ from django import template
 from django.http import QueryDict
 from django.utils.translation import gettext, pgettext
 
+from huikuan.core import audit
 from huikuan.core.money import amount_text
 from huikuan.core.policy import policy_value
 from huikuan.credit.reasons import reason_sentence
@@ -48,6 +49,12 @@ def check_reason(reason: dict) -> str:
 def audit_who(actor_email: str) -> str:
     """Who made an audited change when no user did, in words (see ``huikuan.web.labels``)."""
     return labels.audit_who(actor_email)
+
+
+@register.filter
+def own_changes(entry) -> list:
+    """An audit entry's changes to the record's own fields, as (field, (before, after))."""
+    return audit.own_changes(entry)
 
 
 @register.filter
