@@ -127,3 +127,12 @@ def test_a_memo_in_traditional_characters_names_the_customer_paid_for(memo):
     assert (proposal.status, proposal.customer_code) == (AUTO, "C01")
     assert "on_behalf" in [r.code for r in proposal.reasons]
     assert dict(name_reason(proposal).params)["name"] == "深圳市華強電子有限公司"
+
+
+@pytest.mark.parametrize("memo", ["存款結息", "理財產品到期"])
+def test_a_bank_customers_name_on_interest_written_in_traditional_characters_is_not_applied(memo):
+    """The bank is a customer and its name is now its exact name; the memo, read in simplified
+    characters too, says interest or a wealth product: a person decides, as in simplified."""
+    proposal = match("6543.21", "南洋商業銀行（中國）有限公司", memo)
+    assert proposal.status == REVIEW
+    assert "non_customer_memo" in [r.code for r in proposal.reasons]
