@@ -20,7 +20,6 @@ from decimal import Decimal
 from huikuan.cash.matching.amounts import Fit, fit_open_items, fit_referenced
 from huikuan.cash.matching.evidence import (
     NAME_ONLY_FITS,
-    NON_CUSTOMER_WORDS,
     WEIGHT_ACCOUNT,
     WEIGHT_CODE,
     WEIGHT_NAME_ALIAS,
@@ -29,6 +28,7 @@ from huikuan.cash.matching.evidence import (
     WEIGHT_WEAK_REFERENCE,
     Evidence,
     account_key,
+    non_customer_word,
     strong_reference,
 )
 from huikuan.cash.matching.model import (
@@ -379,7 +379,7 @@ class MatchIndex:
             fitted.append((code, ev, fits, weak_used))
         settle_shared_name(line.amount, fitted, self.amounts.counts)
         if fitted and all(item[1].name is not None for item in fitted):
-            text = f"{line.payer_name} {line.memo}".upper()
+            text = f"{line.payer_name} {line.memo}"
             settle_similar_name(line.amount, text, fitted, self.amounts.counts)
         drafts = []
         for code, ev, fits, weak_used in fitted:
@@ -450,8 +450,7 @@ class MatchIndex:
             for ev in evidence.values()
         )
         if not firm:
-            text = f"{line.payer_name} {line.memo}".upper()
-            word = next((w for w in NON_CUSTOMER_WORDS if w in text), None)
+            word = non_customer_word(f"{line.payer_name} {line.memo}")
             if word is not None:
                 return Proposal(line.bank_ref, IGNORED, reasons=(reason("non_customer", keyword=word),))
         ranked = self._candidates(line, evidence, bool(paid_for))[: self.settings.max_candidates]
@@ -499,8 +498,7 @@ class MatchIndex:
         if status == AUTO and leader.named_only(False):
             # Only a name says who paid, and the memo says interest, a tax refund, a claim …:
             # a bank, the tax office or an insurer that is also a customer is not paying it.
-            memo = line.memo.upper()
-            word = next((w for w in NON_CUSTOMER_WORDS if w in memo), None)
+            word = non_customer_word(line.memo)
             if word is not None:
                 status = REVIEW
                 reasons = (*reasons, reason("non_customer_memo", keyword=word))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from huikuan.cash.matching.model import Reason
-from huikuan.cash.matching.names import NameHit
+from huikuan.cash.matching.names import NameHit, simplified
 from huikuan.cash.matching.references import MemoNumber, digits_of
 
 # Payers and memos that are not customers paying: interest, tax refunds, insurers, payroll,
@@ -54,6 +54,15 @@ NON_CUSTOMER_WORDS = (
     "SALARY",
     "PAYROLL",
 )
+
+
+def non_customer_word(text: str) -> str | None:
+    """The first of ``NON_CUSTOMER_WORDS`` in ``text`` (a payer name, a memo), read as names
+    are read (in simplified characters: 存款結息 says 结息), or None."""
+    read = simplified(text).upper()
+    return next((word for word in NON_CUSTOMER_WORDS if word in read), None)
+
+
 # The fits that apply a receipt automatically when only the payer name says who paid: the
 # amount alone must single out the invoices (a part payment, an overpayment of everything or
 # a combination found among many is a person's decision; one invoice overpaid by a round sum

@@ -4,7 +4,8 @@ then fuzzily (rapidfuzz) among the names that share rare character n-grams with 
 Forms of a customer's name: the full name; its core, without the legal form (有限公司,
 股份有限公司, 有限责任公司, 集团, Co., Ltd., ...), a bracketed part such as (中国) and a branch
 (…上海分公司, …支行); the core without a leading place name (上海, 江苏省...); the short name;
-the English name; the pinyin of the core. A payer name is reduced the same ways.
+the English name; the pinyin of the core. A payer name is reduced the same ways. Both are
+read in simplified characters first (``simplified``): 深圳市華強電子 is 深圳市华强电子.
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from itertools import chain
 
+import opencc
 from pypinyin import Style, lazy_pinyin
 from pypinyin import pinyin as pypinyin_readings
 from rapidfuzz import fuzz, process
@@ -143,8 +146,56 @@ _POSTING_BUDGET = 6000
 _FUZZY_POOL = 3000
 
 
+@cache
+def _t2s() -> opencc.OpenCC:
+    """OpenCC's Traditional-to-Simplified conversion (its standard character and phrase tables,
+    no regional vocabulary: 軟體 stays 软体, not 软件)."""
+    return opencc.OpenCC("t2s")
+
+
+@cache
+def _simplified_too(char: str) -> bool:
+    """A character of the simplified set (GB2312): 乾 (乾坤), 於 (a surname), 後, 徵 are among
+    them, though OpenCC reads them as 干, 于, 后, 征 in a traditional text."""
+    try:
+        char.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _t2s_char(char: str) -> str:
+    read = _t2s().convert(char)
+    return read if len(read) == 1 else char
+
+
+def simplified(text: str) -> str:
+    """``深圳市華強電子有限公司`` → ``深圳市华强电子有限公司``: the characters of a name written
+    in Traditional characters (Hong Kong, Taiwan, Macau, many banks' cross-border remittances)
+    as simplified ones, one for one, so that the text keeps its length. A character that is
+    also a simplified one stays as written: reading 乾 as 干 would make 乾盛贸易 another
+    company's name (干盛贸易), and a name written all in simplified characters is never changed."""
+    if text.isascii():
+        return text
+    try:
+        text.encode("gb2312")
+    except UnicodeEncodeError:
+        pass
+    else:
+        return text
+    try:
+        read = _t2s().convert(text)
+    except UnicodeEncodeError:  # a lone surrogate: nothing to read
+        return text
+    if len(read) != len(text):  # a phrase read as one of another length: character by character
+        read = "".join(_t2s_char(char) for char in text)
+    return "".join(
+        written if _simplified_too(written) else new for written, new in zip(text, read, strict=True)
+    )
+
+
 def _nfkc(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).lower()
+    text = simplified(unicodedata.normalize("NFKC", text).lower())
     if _MARKED_LATIN.search(text) is None:
         return text
     folded = unicodedata.normalize("NFKD", text.translate(_FOLD))

@@ -17,10 +17,10 @@ from rapidfuzz import fuzz
 
 from huikuan.cash.matching.evidence import (
     EXACT_FITS,
-    NON_CUSTOMER_WORDS,
     SHARED_NAME_MAX,
     SIMILAR_NAME_KINDS,
     Evidence,
+    non_customer_word,
 )
 from huikuan.cash.matching.model import CustomerRef, OpenInvoice
 from huikuan.cash.matching.names import (
@@ -125,7 +125,7 @@ def settle_similar_name(amount: Decimal, text: str, fitted: list, counts: Mappin
     insurer. Customers in other places whose name the payer's equals without its place may
     be among the candidates (they are other companies, and none has the amount open); the
     one settled is never such a one."""
-    if not fitted or any(word in text for word in NON_CUSTOMER_WORDS):
+    if not fitted or non_customer_word(text) is not None:
         return
     for _code, ev, _fits, weak_used in fitted:
         if not ev.named_only(weak_used) or ev.name is None:

@@ -1,10 +1,13 @@
 """A memo saying the payer pays for someone else: 代上海华东机械有限公司付货款, 代付：…,
 受…委托, on behalf of …. The name written there, if it is a customer's, says whose money it is;
-the payer's own name then says nothing (the payer is a third party)."""
+the payer's own name then says nothing (the payer is a third party). A memo written in
+Traditional characters (代深圳市華強電子有限公司支付貨款, 受…委託) is read as the names are."""
 
 from __future__ import annotations
 
 import re
+
+from huikuan.cash.matching.names import simplified
 
 # 代 + the name + what is paid; not 代理 (agency, part of names), 代发/代收/代扣/代缴/代办 (a
 # bank's services), 代表, 代码, 时代/年代 (words in names).
@@ -32,15 +35,18 @@ def on_behalf_name(memo: str) -> str:
     """The name of whom the memo says the payer pays for, or ''."""
     if not memo:
         return ""
+    read = simplified(memo)  # as long as the memo: the name is cut from the memo as written
     for pattern in (_ENTRUSTED, _DAI, _BEHALF):
-        found = pattern.search(memo)
+        found = pattern.search(read)
         if found:
-            name = found.group("name").strip()
+            written = found.group("name")
+            start = found.start("name") + len(written) - len(written.lstrip())
+            name = written.strip()
             if pattern is _BEHALF:
                 name = _LATIN_TAIL.sub("", name).strip()
             previous = None
             while name and name != previous:
                 previous, name = name, _TAIL.sub("", name).strip()
-            if len(name) >= 2:
-                return name
+            if len(name) >= 2:  # what was left of the name, from where it starts
+                return memo[start : start + len(name)]
     return ""
