@@ -136,3 +136,11 @@ def test_a_bank_customers_name_on_interest_written_in_traditional_characters_is_
     proposal = match("6543.21", "南洋商業銀行（中國）有限公司", memo)
     assert proposal.status == REVIEW
     assert "non_customer_memo" in [r.code for r in proposal.reasons]
+
+
+def test_a_memo_in_traditional_characters_names_invoices_orders_and_contracts():
+    from huikuan.cash.matching.references import CONTRACT, INVOICE, ORDER, memo_numbers
+
+    hints = {(n.digits, n.hint) for n in memo_numbers("支付發票號碼12345、12346 訂單號778 合同編號2024")}
+    assert hints == {("12345", INVOICE), ("12346", INVOICE), ("778", ORDER), ("2024", CONTRACT)}
+    assert memo_numbers("支付發票號碼12345") == memo_numbers("支付发票号码12345")

@@ -17,6 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 
 # Keyed as the ledger keys its invoice and order numbers (``Invoice.number_key``).
+from huikuan.cash.matching.names import simplified
 from huikuan.core.numbers import number_key  # noqa: F401
 
 INVOICE = "invoice"
@@ -107,7 +108,8 @@ def _expand_short(previous: str, short: str) -> str:
 
 def memo_numbers(memo: str) -> list[MemoNumber]:
     """Every number in ``memo``, with lists and ranges expanded (duplicates dropped)."""
-    text = _PERIODS.sub("。", unicodedata.normalize("NFKC", memo).upper())
+    # Read in simplified characters: 發票號碼 is 发票号码 (a memo from Hong Kong or Taiwan).
+    text = _PERIODS.sub("。", simplified(unicodedata.normalize("NFKC", memo)).upper())
     found: dict[tuple[str, str, str | None], MemoNumber] = {}
 
     def add(prefix: str, digits: str, hint: str | None) -> None:
