@@ -58,7 +58,7 @@ from huikuan.cash.matching.references import (
     CUSTOMER,
     INVOICE,
     ORDER,
-    VAT_NUMBER_LENGTHS,
+    may_be_vat,
     memo_numbers,
     number_key,
     sequence_body,
@@ -179,7 +179,7 @@ class MatchIndex:
             if not explicit and len(number.digits) < 4:
                 continue
             hits: list[tuple[str, int, Reason, bool, bool]] = []  # customer, invoice, why, strong, keep
-            if number.hint in (None, INVOICE) and len(number.digits) in VAT_NUMBER_LENGTHS:
+            if may_be_vat(number):
                 hits += self._vat_hits(number.digits)
             if number.hint in (None, INVOICE, CONTRACT):
                 found = self.invoice_body.get(body)

@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Protocol
 
 from huikuan.cash.matching.model import DEBIT, BankLine, OpenInvoice
-from huikuan.cash.matching.references import memo_numbers, vat_numbers
+from huikuan.cash.matching.references import may_be_vat, memo_numbers
 from huikuan.cash.matching.references import number_key as key_of
 from huikuan.cash.matching.settle import DISTINCT_AMOUNT_MAX
 
@@ -168,8 +168,9 @@ class PartialLedger:
         a line. The positions of the invoices named are then in the ledger's order, as the
         engine's reading of references needs them; anything missed is read when asked for."""
         credits = [line for line in lines if line.direction != DEBIT]
-        bodies = {number.body for line in credits if line.memo for number in memo_numbers(line.memo)}
-        bodies |= self.prefetch_vat({vat for line in credits if line.memo for vat in vat_numbers(line.memo)})
+        numbers = [number for line in credits if line.memo for number in memo_numbers(line.memo)]
+        bodies = {number.body for number in numbers}
+        bodies |= self.prefetch_vat({number.digits for number in numbers if may_be_vat(number)})
         self.prefetch(
             numbers=bodies, orders=bodies, contracts=bodies, amounts={line.amount for line in credits}
         )

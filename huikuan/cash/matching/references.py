@@ -201,10 +201,6 @@ def _add_range(add, prefix: str, hint: str | None, start: str, end: str, *, join
         add(prefix, start + end, hint)
 
 
-def vat_numbers(memo: str) -> set[str]:
-    """The numbers in ``memo`` that may be VAT invoice numbers (see ``VAT_NUMBER_LENGTHS``)."""
-    return {
-        number.digits
-        for number in memo_numbers(memo)
-        if number.hint in (None, INVOICE) and len(number.digits) in VAT_NUMBER_LENGTHS
-    }
+def may_be_vat(number: MemoNumber) -> bool:
+    """Whether a memo's number may be a VAT invoice number (see ``VAT_NUMBER_LENGTHS``)."""
+    return number.hint in (None, INVOICE) and len(number.digits) in VAT_NUMBER_LENGTHS

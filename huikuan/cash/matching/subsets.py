@@ -186,8 +186,10 @@ def exact_combination_certainty(
     sums); a pool that left eligible invoices out cannot prove the combination unique."""
     target = cents_of(amount)
     width = max(target // 50, 10_000)
-    size = max_size or settings.combination_max_invoices
-    near = sums_near(pool, target, width, size) if size > 4 else small_sums_near(pool, target, width, size)
+    if max_size is None:  # the pool, every size the setting allows
+        near = float(sums_near(pool, target, width, settings.combination_max_invoices))
+    else:  # a wider pool, combinations of up to ``max_size`` (at most 4) invoices
+        near = small_sums_near(pool, target, width, max_size)
     chance = near / (2 * width + 1) * (100 if target % 10_000 == 0 else 1)
     certainty = _certainty(chance)
     return certainty if eligible <= len(pool) else min(certainty, 0.85)
