@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from huikuan.credit.altman import (
@@ -78,6 +78,9 @@ def test_the_total_threshold_can_fail_alone():
     assert class_for(scores(28, 20, 24, 12), tight) == "B"
 
 
+# Drawing decimals can take a second on a loaded machine (seen with both databases' suites at
+# once on 2 cores): that is the machine, not the rule under test.
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.decimals(min_value=0, max_value=35, places=2),
     st.decimals(min_value=0, max_value=25, places=2),
