@@ -7,7 +7,8 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given
+from hypothesis import settings as examples_settings
 from hypothesis import strategies as st
 
 from huikuan.credit.altman import (
@@ -80,7 +81,7 @@ def test_the_total_threshold_can_fail_alone():
 
 # Drawing decimals can take a second on a loaded machine (seen with both databases' suites at
 # once on 2 cores): that is the machine, not the rule under test.
-@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@examples_settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.decimals(min_value=0, max_value=35, places=2),
     st.decimals(min_value=0, max_value=25, places=2),
