@@ -101,6 +101,15 @@ def test_a_month_followed_by_an_invoice_of_the_next_month_stays_a_tie():
     assert "amount_tie" in codes(proposal)
 
 
+def test_a_month_whose_service_only_the_next_months_invoice_bills_picks_that_invoice():
+    # No invoice of the amount is of December; the one of 2 January 2025 bills December.
+    ledger = [*FEES, inv("INV-0000906", "4500.00", date(2025, 1, 2))]
+    proposal = match("4500.00", ledger, memo="2024年12月服务费")
+    assert proposal.status == AUTO
+    assert allocations(proposal) == {"INV-0000906": D("4500.00")}
+    assert "period_in_memo" in codes(proposal)
+
+
 def test_a_month_that_no_invoice_of_the_amount_has_stays_a_tie():
     assert match("4500.00", FEES, memo="3月服务费").status == REVIEW
 
@@ -138,9 +147,14 @@ def test_the_period_picks_one_of_two_invoices_of_different_amounts_within_the_to
     assert allocations(proposal) == {"INV-0000912": D("4490.00")}
     assert proposal.difference == D("15.00")
     assert "period_in_memo" in codes(proposal)
-    # A month that names neither, or both with the next month's invoice, leaves it to a person.
-    assert match("4490.00", ledger, memo="10月服务费").status == REVIEW
+    # October's service, invoiced at the start of November: November's invoice.
+    proposal = match("4490.00", ledger, memo="10月服务费")
+    assert (proposal.status, allocations(proposal)) == (AUTO, {"INV-0000912": D("4490.00")})
+    # A month that names neither (nor is the month before one), or both, leaves it to a person.
     assert match("4490.00", ledger, memo="3月服务费").status == REVIEW
+    assert match("4490.00", ledger, memo="7月服务费").status == REVIEW
+    both = [*ledger[:1], inv("INV-0000912", "4505.00", date(2024, 10, 2))]
+    assert match("4490.00", both, memo="9月服务费").status == REVIEW
 
 
 # ------------------------------------------------------------------ short by a bank charge

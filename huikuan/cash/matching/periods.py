@@ -93,12 +93,11 @@ def memo_periods(memo: str) -> list[Period]:
 
 
 def period_choice(periods: list[Period], dates: list[date]) -> int | None:
-    """Which of several invoices (by invoice date) the memo's one period points at: exactly
-    one invoice of that month and none of the month after; else ``None``."""
+    """Which of several invoices (by invoice date) the memo's one period points at: the only
+    one issued in that month or in the month after (a month's goods or service invoiced at
+    the start of the next); else ``None``."""
     if len(periods) != 1:
         return None
     period = periods[0]
-    within = [i for i, day in enumerate(dates) if period.holds(day)]
-    if len(within) != 1 or any(period.following(day) for day in dates):
-        return None
-    return within[0]
+    within = [i for i, day in enumerate(dates) if period.holds(day) or period.following(day)]
+    return within[0] if len(within) == 1 else None

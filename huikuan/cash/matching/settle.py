@@ -38,6 +38,9 @@ from huikuan.cash.matching.names import (
 HABITUAL_FITS = frozenset({"exact_order", "exact_contract", "exact_oldest", "exact_all"})
 # An amount carried by at most this many open invoices of the whole ledger is distinctive.
 DISTINCT_AMOUNT_MAX = 3
+# A unique combination this sure (its sum met by chance at most about once in 500) is as rare
+# as a distinctive amount.
+RARE_COMBINATION = 0.95
 
 
 class AmountIndex:
@@ -132,20 +135,32 @@ def settle_similar_name(amount: Decimal, text: str, fitted: list, counts: Mappin
             return
         if ev.name.kind not in SIMILAR_NAME_KINDS and ev.name.kind != "placeless":
             return
-    exact = [item for item in fitted if item[2][0].kind in EXACT_FITS]
+    exact = [item for item in fitted if item[2][0].kind in EXACT_FITS or _charged(item[2][0])]
     if len(exact) != 1 or exact[0][1].name.kind not in SIMILAR_NAME_KINDS:
         return
     fit = exact[0][2][0]
-    # One invoice: how rare its amount is can be counted over the whole ledger. A combination
-    # found among all subsets cannot (any candidate's invoices may sum to a stranger's amount
-    # by chance); the few sums payers make (all of one order, the oldest in order, everything
-    # open) are as rare as one invoice's amount when their cents are not round.
+    # One invoice: how rare its amount is can be counted over the whole ledger, and so can the
+    # amount an invoice less a bank charge leaves (its cents are the invoice's). A combination
+    # found among all subsets only when the customer's own sums say a coincidence is most
+    # unlikely (any candidate's invoices may sum to a stranger's amount by chance); the few
+    # sums payers make (all of one order, the oldest in order, everything open) are as rare as
+    # one invoice's amount when their cents are not round.
     if fit.ties != 1:
         return
     if fit.kind == "exact_single" and distinctive(amount, counts):
         exact[0][1].settled_similar = True
+    elif _charged(fit) and distinctive(amount + fit.difference, counts):
+        exact[0][1].settled_similar = True
     elif fit.kind in HABITUAL_FITS and amount % 10 != 0:
         exact[0][1].settled_similar = exact[0][1].settled_by_sum = True
+    elif fit.kind == "exact_combination" and fit.certainty >= RARE_COMBINATION and amount % 10 != 0:
+        exact[0][1].settled_similar = exact[0][1].settled_by_sum = True
+
+
+def _charged(fit) -> bool:
+    """One invoice paid less a bank charge (see ``amounts``: the difference has a charge's
+    size and the receipt is not in whole tens)."""
+    return fit.kind == "tolerance_single" and any(r.code == "difference_bank_charge" for r in fit.reasons)
 
 
 def number_settled_by_payer(leader: Evidence | None, other: Evidence | None) -> bool:
