@@ -168,8 +168,13 @@ def test_a_mistyped_name_and_an_invoice_less_a_bank_charge_apply_the_receipt():
     # An invoice in whole tens less a charge is anyone's amount: a person decides.
     round_ledger = [*LEDGER, invoice("INV-103", "C001", "5000.00", 3)]
     assert match("4985.50", "上海华东机戒有限公司", ledger=round_ledger).status != AUTO
-    # Nor does a short-pay of another size (31.44) settle the name.
+    # Nor does a short-pay of another size (31.44), or a charge no price list names (6.00).
     assert match("4290.13", "上海华东机戒有限公司").status != AUTO
+    assert match("4315.57", "上海华东机戒有限公司").status != AUTO
+    # A customer with many invoices for the amount's size meets a stranger's receipt less some
+    # charge too often: the same receipt waits for a person.
+    busy = [*LEDGER, *(invoice(f"INV-8{k:02d}", "C001", f"{2000 + 173 * k}.{k:02d}", 3) for k in range(60))]
+    assert match("4306.57", "上海华东机戒有限公司", ledger=busy).status != AUTO
 
 
 # --- a number of two customers in the memo --------------------------------------------------

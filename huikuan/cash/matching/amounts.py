@@ -26,8 +26,9 @@ from huikuan.cash.matching.model import (
 from huikuan.cash.matching.periods import Period, period_choice
 from huikuan.cash.matching.subsets import cents_of as _cents
 from huikuan.cash.matching.subsets import (
+    certainty_of_chance,
     combination_certainty,
-    exact_combination_certainty,
+    exact_combination_chance,
     small_subsets,
     subset_solutions,
 )
@@ -51,6 +52,9 @@ class Fit:
     corroboration: float
     ties: int = 1
     reasons: tuple[Reason, ...] = ()
+    # How likely a receipt for anything else meets this fit by coincidence (a combination's:
+    # see ``subsets.exact_combination_chance``; 1.0 when not counted).
+    chance: float = 1.0
 
     @property
     def exact_or_tolerance(self) -> bool:
@@ -82,12 +86,14 @@ def _paid(
     settings: MatchSettings,
     ties: int = 1,
     reasons: tuple[Reason, ...] = (),
+    chance: float = 1.0,
 ) -> Fit:
     """``amount`` paid against ``invoices`` (their sum, or less within the tolerance)."""
     allocations, rest = _fifo(amount, invoices)
     total = sum((invoice.open_amount for invoice in invoices), ZERO)
     difference = total - amount if total > amount else ZERO
-    return Fit(kind, allocations, max(rest, ZERO), difference, certainty, corroboration, ties, reasons)
+    rest = max(rest, ZERO)
+    return Fit(kind, allocations, rest, difference, certainty, corroboration, ties, reasons, chance)
 
 
 def _swappable(chosen: Sequence[OpenInvoice], invoices: Sequence[OpenInvoice]) -> int:
@@ -319,6 +325,8 @@ def _over_single(amount: Decimal, invoices: Sequence[OpenInvoice]) -> list[Fit]:
 
 # What a bank keeps of a transfer: at most this much, in steps of 0.50 (手续费 of 0.50 to 50.00).
 BANK_CHARGE_MAX = Decimal("50.00")
+# The charges banks' price lists name most (a transfer's fee by its size, a remittance's).
+USUAL_BANK_CHARGES = frozenset(Decimal(x) for x in ("0.5", "1", "2", "5", "10", "15", "20", "25", "30", "50"))
 
 
 def _bank_charge(amount: Decimal, difference: Decimal) -> bool:
@@ -428,11 +436,12 @@ def fit_open_items(
     cents = [_cents(i.open_amount) for i in pool]
     exact = subset_solutions(cents, target, target, settings.combination_max_invoices)
     wider = len(eligible) > len(pool) and (not exact or (len(exact) == 1 and len(exact[0]) <= WIDE_SIZE))
-    certainty = 0.0
+    certainty, chance = 0.0, 0.0
     if exact:
         # (Left out of the pool, the rest is searched below for combinations of up to four.)
         searched = len(pool) if wider else len(eligible)
-        certainty = exact_combination_certainty(amount, cents, searched, settings)
+        chance = exact_combination_chance(amount, cents, settings)
+        certainty = certainty_of_chance(chance, len(cents), searched)
     if wider:
         # A customer with more open invoices than the pool: combinations of up to four are
         # looked for among more of them, which also shows whether one found in the pool is
@@ -442,8 +451,12 @@ def fit_open_items(
         size = min(WIDE_SIZE, settings.combination_max_invoices)
         exact = sorted({*exact, *small_subsets(cents, target, size)})
         if exact:
-            wide = exact_combination_certainty(amount, cents, len(eligible), settings, size)
+            wide_chance = exact_combination_chance(amount, cents, settings, size)
+            wide = certainty_of_chance(wide_chance, len(cents), len(eligible))
             certainty = min(certainty, wide) if certainty else wide
+            chance = max(chance, wide_chance)
+    if len(eligible) > len(pool):
+        chance = 1.0  # not every combination was looked at: none is proven rare
     if exact:
         n = max(len(exact), _swappable([pool[i] for i in exact[0]], invoices))
         return [
@@ -456,6 +469,7 @@ def fit_open_items(
                 settings,
                 n,
                 (reason("amount_combination", count=len(solution)), *_tie(n)),
+                chance,
             )
             for solution in exact
         ]
@@ -492,6 +506,12 @@ def fit_open_items(
         # in a thousand, far rarer than landing somewhere within the tolerance of one.
         invoice = fee_sized[0]
         others = len(near) - 1
+        charge = invoice.open_amount - amount
+        # A stranger's receipt meets one of this customer's invoices less one of the usual
+        # charges about this often (see ``settle.settle_similar_name``).
+        chance = 1.0
+        if charge in USUAL_BANK_CHARGES:
+            chance = len(invoices) * len(USUAL_BANK_CHARGES) / _cents(amount)
         return [
             _paid(
                 amount,
@@ -502,9 +522,10 @@ def fit_open_items(
                 settings,
                 1,
                 (
-                    reason("amount_within_tolerance", difference=invoice.open_amount - amount),
-                    reason("difference_bank_charge", difference=invoice.open_amount - amount, others=others),
+                    reason("amount_within_tolerance", difference=charge),
+                    reason("difference_bank_charge", difference=charge, others=others),
                 ),
+                chance,
             )
         ]
     if near:

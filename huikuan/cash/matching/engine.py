@@ -132,9 +132,9 @@ class MatchIndex:
         self.customers = {customer.code: customer for customer in customers}
         own = own or OwnParty()
         self.own_accounts = {account_key(a) for a in own.accounts if len(account_key(a)) >= 6}
-        customer_cores = {core(c.name) for c in self.customers.values()}
-        # A customer of the same name as the company is still a customer.
-        self.own_names = {core(n) for n in own.names if n.strip()} - customer_cores - {""}
+        self.own_names = {core(n) for n in own.names if n.strip()} - {""}
+        if self.own_names:  # a customer of the same name as the company is still a customer
+            self.own_names -= {core(c.name) for c in self.customers.values()}
         self.names = NameIndex(self.customers.values(), fuzzy_cutoff=self.settings.fuzzy_name_cutoff)
         self.invoices: list[OpenInvoice] = list(invoices)
         self.by_customer: dict[str, list[int]] = defaultdict(list)

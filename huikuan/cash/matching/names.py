@@ -238,8 +238,8 @@ def plain_place(text: str) -> str:
 
 def chinese_core(name: str) -> str:
     """``上海华东机械有限公司(中国)江苏分公司`` → ``上海华东机械``."""
-    text = _nfkc(name)
-    text = squeeze(_BRACKETED.sub("", text) if "(" in text or "[" in text or "【" in text else text)
+    text = _nfkc(name)  # (once: squeezing it again would read it again)
+    text = _NOT_WORD.sub("", _BRACKETED.sub("", text) if "(" in text or "[" in text or "【" in text else text)
     for branch in _BRANCH_ZH if text.endswith(_BRANCH_ZH) else ():
         if text.endswith(branch) and len(text) > len(branch) + 2:
             text = text[: -len(branch)]

@@ -38,9 +38,11 @@ from huikuan.cash.matching.names import (
 HABITUAL_FITS = frozenset({"exact_order", "exact_contract", "exact_oldest", "exact_all"})
 # An amount carried by at most this many open invoices of the whole ledger is distinctive.
 DISTINCT_AMOUNT_MAX = 3
-# A unique combination this sure (its sum met by chance at most about once in 500) is as rare
-# as a distinctive amount.
-RARE_COMBINATION = 0.95
+# A fit a stranger's receipt meets by coincidence at most this often (a combination of the
+# customer's invoices, an invoice less one of the usual bank charges) is as rare as a
+# distinctive amount: a similar name with it is settled. Some hundreds of strangers' receipts
+# a month, each with a few similar customers, make such a coincidence rarer than once a year.
+RARE_CHANCE = 1e-4
 
 
 class AmountIndex:
@@ -140,20 +142,21 @@ def settle_similar_name(amount: Decimal, text: str, fitted: list, counts: Mappin
         return
     fit = exact[0][2][0]
     # One invoice: how rare its amount is can be counted over the whole ledger, and so can the
-    # amount an invoice less a bank charge leaves (its cents are the invoice's). A combination
-    # found among all subsets only when the customer's own sums say a coincidence is most
-    # unlikely (any candidate's invoices may sum to a stranger's amount by chance); the few
+    # invoice an amount less one of the usual bank charges is (its cents are the receipt's),
+    # when the customer has few invoices for its size. A combination found among all subsets
+    # only when the customer's own sums say a coincidence is most unlikely (any candidate's
+    # invoices may sum to a stranger's amount by chance); the few
     # sums payers make (all of one order, the oldest in order, everything open) are as rare as
     # one invoice's amount when their cents are not round.
     if fit.ties != 1:
         return
     if fit.kind == "exact_single" and distinctive(amount, counts):
         exact[0][1].settled_similar = True
-    elif _charged(fit) and distinctive(amount + fit.difference, counts):
+    elif _charged(fit) and fit.chance <= RARE_CHANCE and distinctive(amount + fit.difference, counts):
         exact[0][1].settled_similar = True
     elif fit.kind in HABITUAL_FITS and amount % 10 != 0:
         exact[0][1].settled_similar = exact[0][1].settled_by_sum = True
-    elif fit.kind == "exact_combination" and fit.certainty >= RARE_COMBINATION and amount % 10 != 0:
+    elif fit.kind == "exact_combination" and fit.chance <= RARE_CHANCE and amount % 10 != 0:
         exact[0][1].settled_similar = exact[0][1].settled_by_sum = True
 
 

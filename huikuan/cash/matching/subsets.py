@@ -174,22 +174,33 @@ def combination_certainty(amount: Decimal, pool_size: int, eligible: int, settin
     return certainty if eligible <= pool_size else min(certainty, 0.85)
 
 
-def exact_combination_certainty(
-    amount: Decimal, pool: Sequence[int], eligible: int, settings: MatchSettings, max_size: int | None = None
+def exact_combination_chance(
+    amount: Decimal, pool: Sequence[int], settings: MatchSettings, max_size: int | None = None
 ) -> float:
-    """How sure a unique exact combination is: the chance that some subset of the pool sums
-    to this amount by coincidence, estimated from how many of its subsets' sums actually lie
-    near the amount (within 2%, at least 100.00 either side) per cent of that range: the
-    customer's own invoices say how crowded sums are there, which counting the subsets tried
-    against the amount alone overstates for large amounts and understates for crowded ones.
-    A round amount is a hundred times likelier to be hit (round invoices add up to round
-    sums); a pool that left eligible invoices out cannot prove the combination unique."""
+    """The chance that some subset of the pool sums to this amount by coincidence, estimated
+    from how many of its subsets' sums actually lie near the amount (within 2%, at least 100.00
+    either side) per cent of that range: the customer's own invoices say how crowded sums are
+    there, which counting the subsets tried against the amount alone overstates for large
+    amounts and understates for crowded ones. A round amount is a hundred times likelier to be
+    hit (round invoices add up to round sums)."""
     target = cents_of(amount)
     width = max(target // 50, 10_000)
     if max_size is None:  # the pool, every size the setting allows
         near = float(sums_near(pool, target, width, settings.combination_max_invoices))
     else:  # a wider pool, combinations of up to ``max_size`` (at most 4) invoices
         near = small_sums_near(pool, target, width, max_size)
-    chance = near / (2 * width + 1) * (100 if target % 10_000 == 0 else 1)
+    return near / (2 * width + 1) * (100 if target % 10_000 == 0 else 1)
+
+
+def exact_combination_certainty(
+    amount: Decimal, pool: Sequence[int], eligible: int, settings: MatchSettings, max_size: int | None = None
+) -> float:
+    """How sure a unique exact combination is, from ``exact_combination_chance``; a pool that
+    left eligible invoices out cannot prove the combination unique."""
+    chance = exact_combination_chance(amount, pool, settings, max_size)
+    return certainty_of_chance(chance, len(pool), eligible)
+
+
+def certainty_of_chance(chance: float, pool_size: int, eligible: int) -> float:
     certainty = _certainty(chance)
-    return certainty if eligible <= len(pool) else min(certainty, 0.85)
+    return certainty if eligible <= pool_size else min(certainty, 0.85)
