@@ -237,6 +237,23 @@ def test_a_unique_combination_among_many_invoices_is_sure_when_few_sums_come_nea
     assert exact_combination_certainty(D("45000.37"), [cents_of(a) for a in sparse], 30, settings) <= 0.85
 
 
+def test_only_sums_of_as_many_invoices_compete_with_the_combination_found():
+    from huikuan.cash.matching.model import MatchSettings
+    from huikuan.cash.matching.subsets import cents_of, exact_combination_chance
+
+    # Twenty small invoices whose sums of three and four crowd around 4,999.63; of two large
+    # ones alone it is the sum of two.
+    amounts = [D("2100.37"), D("2899.26"), *(D(900 + 61 * n) + D("0.11") * n for n in range(20))]
+    cents, settings = [cents_of(a) for a in amounts], MatchSettings()
+    assert exact_combination_chance(D("4999.63"), cents, settings) > 0.01
+    assert exact_combination_chance(D("4999.63"), cents, settings, size=2) < 0.001
+    assert exact_combination_chance(D("4999.63"), cents, settings, size=4) > 0.01
+    ledger = [invoice(f"INV-9{k:02d}", "C001", str(a), 1 + k % 20) for k, a in enumerate(amounts)]
+    proposal = match("4999.63", "上海华东机械有限公司", ledger=ledger)
+    assert (proposal.status, proposal.customer_code) == (AUTO, "C001")
+    assert {a.invoice_number for a in proposal.allocations} == {"INV-900", "INV-901"}
+
+
 def test_a_unique_combination_among_many_open_invoices_is_applied():
     invoices = [
         invoice("INV-701", "C003", "12345.67"),

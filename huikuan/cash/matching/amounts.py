@@ -383,6 +383,11 @@ def _untie(tied: Sequence[OpenInvoice], periods: Sequence[Period]) -> OpenInvoic
     return None if chosen is None else tied[chosen]
 
 
+def _found_size(solutions: Sequence[tuple[int, ...]]) -> int | None:
+    """The size of the one combination found (``None`` for several: a tie anyway)."""
+    return len(solutions[0]) if len(solutions) == 1 else None
+
+
 def fit_open_items(
     amount: Decimal,
     invoices: Sequence[OpenInvoice],
@@ -440,7 +445,7 @@ def fit_open_items(
     if exact:
         # (Left out of the pool, the rest is searched below for combinations of up to four.)
         searched = len(pool) if wider else len(eligible)
-        chance = exact_combination_chance(amount, cents, settings)
+        chance = exact_combination_chance(amount, cents, settings, size=_found_size(exact))
         certainty = certainty_of_chance(chance, len(cents), searched)
     if wider:
         # A customer with more open invoices than the pool: combinations of up to four are
@@ -451,7 +456,7 @@ def fit_open_items(
         size = min(WIDE_SIZE, settings.combination_max_invoices)
         exact = sorted({*exact, *small_subsets(cents, target, size)})
         if exact:
-            wide_chance = exact_combination_chance(amount, cents, settings, size)
+            wide_chance = exact_combination_chance(amount, cents, settings, size, _found_size(exact))
             wide = certainty_of_chance(wide_chance, len(cents), len(eligible))
             certainty = min(certainty, wide) if certainty else wide
             chance = max(chance, wide_chance)

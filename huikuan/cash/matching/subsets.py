@@ -110,21 +110,25 @@ def small_subsets(
     return sorted(found)
 
 
-def small_sums_near(amounts: Sequence[int], target: int, width: int, max_size: int = 4) -> float:
-    """About how many subsets of 2 to ``max_size`` (at most 4) items sum to within ``width``
-    cents of ``target``: from the pairs' sums alone (a triple is a single and a pair in three
-    ways, a quadruple two pairs in six), so quadratic where ``sums_near`` is not."""
+def small_sums_near(
+    amounts: Sequence[int], target: int, width: int, max_size: int = 4, size: int | None = None
+) -> float:
+    """About how many subsets of 2 to ``max_size`` (at most 4) items, or of ``size`` items
+    only, sum to within ``width`` cents of ``target``: from the pairs' sums alone (a triple is
+    a single and a pair in three ways, a quadruple two pairs in six), so quadratic where
+    ``sums_near`` is not."""
     count = len(amounts)
     pairs = sorted(amounts[i] + amounts[j] for i in range(count) for j in range(i + 1, count))
     low, high = target - width, target + width
+    sizes = range(2, max_size + 1) if size is None else (size,)
 
     def within(shift: int) -> int:
         return bisect_right(pairs, high - shift) - bisect_left(pairs, low - shift)
 
-    near = float(within(0))
-    if max_size >= 3:
+    near = float(within(0)) if 2 in sizes else 0.0
+    if 3 in sizes:
         near += sum(within(value) for value in amounts) / 3
-    if max_size >= 4:
+    if 4 in sizes:
         near += sum(within(total) for total in pairs) / 6
     return near
 
@@ -143,17 +147,20 @@ def _sums_by_size(items: Sequence[int], max_size: int) -> list[list[int]]:
     return groups
 
 
-def sums_near(amounts: Sequence[int], target: int, width: int, max_size: int) -> int:
+def sums_near(amounts: Sequence[int], target: int, width: int, max_size: int, size: int | None = None) -> int:
     """How many subsets of ``amounts`` (2 to ``max_size`` items: the ones a combination is
-    searched among) sum to within ``width`` cents of ``target``; meet in the middle, the
-    left half's sums against the right half's, sorted, size by size."""
+    searched among; or of ``size`` items only) sum to within ``width`` cents of ``target``;
+    meet in the middle, the left half's sums against the right half's, sorted, size by size."""
     half = len(amounts) // 2
     left = _sums_by_size(amounts[:half], max_size)
     right = [sorted(group) for group in _sums_by_size(amounts[half:], max_size)]
     low, high = target - width, target + width
     count = 0
-    for size, group in enumerate(left):
-        for other in range(max(0, 2 - size), max_size - size + 1):
+    for taken, group in enumerate(left):
+        others = range(max(0, 2 - taken), max_size - taken + 1) if size is None else (size - taken,)
+        for other in others:
+            if not 0 <= other < len(right):
+                continue
             sums = right[other]
             if sums:
                 count += sum(bisect_right(sums, high - t) - bisect_left(sums, low - t) for t in group)
@@ -175,20 +182,30 @@ def combination_certainty(amount: Decimal, pool_size: int, eligible: int, settin
 
 
 def exact_combination_chance(
-    amount: Decimal, pool: Sequence[int], settings: MatchSettings, max_size: int | None = None
+    amount: Decimal,
+    pool: Sequence[int],
+    settings: MatchSettings,
+    max_size: int | None = None,
+    size: int | None = None,
 ) -> float:
     """The chance that some subset of the pool sums to this amount by coincidence, estimated
     from how many of its subsets' sums actually lie near the amount (within 2%, at least 100.00
     either side) per cent of that range: the customer's own invoices say how crowded sums are
     there, which counting the subsets tried against the amount alone overstates for large
     amounts and understates for crowded ones. A round amount is a hundred times likelier to be
-    hit (round invoices add up to round sums)."""
+    hit (round invoices add up to round sums).
+
+    ``size``: the number of invoices of the combination found. Only sums of as many invoices
+    compete with it: a receipt for anything else that met a sum of two of them by chance would
+    have been found as two too, and pairs are far fewer than fours."""
     target = cents_of(amount)
     width = max(target // 50, 10_000)
+    if size is not None and size > (max_size or settings.combination_max_invoices):
+        size = None  # found among more invoices than counted here: all sizes compete
     if max_size is None:  # the pool, every size the setting allows
-        near = float(sums_near(pool, target, width, settings.combination_max_invoices))
+        near = float(sums_near(pool, target, width, settings.combination_max_invoices, size))
     else:  # a wider pool, combinations of up to ``max_size`` (at most 4) invoices
-        near = small_sums_near(pool, target, width, max_size)
+        near = small_sums_near(pool, target, width, max_size, size)
     return near / (2 * width + 1) * (100 if target % 10_000 == 0 else 1)
 
 
