@@ -150,13 +150,15 @@ def settle_similar_name(amount: Decimal, text: str, fitted: list, counts: Mappin
     # one invoice's amount when their cents are not round.
     if fit.ties != 1:
         return
+    # A stranger's receipt is compared with every customer its name resembles: each is a chance.
+    rare = fit.chance * len(fitted) <= RARE_CHANCE
     if fit.kind == "exact_single" and distinctive(amount, counts):
         exact[0][1].settled_similar = True
-    elif _charged(fit) and fit.chance <= RARE_CHANCE and distinctive(amount + fit.difference, counts):
+    elif _charged(fit) and rare and distinctive(amount + fit.difference, counts):
         exact[0][1].settled_similar = True
     elif fit.kind in HABITUAL_FITS and amount % 10 != 0:
         exact[0][1].settled_similar = exact[0][1].settled_by_sum = True
-    elif fit.kind == "exact_combination" and fit.chance <= RARE_CHANCE and amount % 10 != 0:
+    elif fit.kind == "exact_combination" and rare and amount % 10 != 0:
         exact[0][1].settled_similar = exact[0][1].settled_by_sum = True
 
 
