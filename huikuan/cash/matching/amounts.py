@@ -10,6 +10,7 @@ at most two solutions are counted, since a second one already makes the fit a ti
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -326,6 +327,7 @@ def _over_single(amount: Decimal, invoices: Sequence[OpenInvoice]) -> list[Fit]:
 # What a bank keeps of a transfer: at most this much, in steps of 0.50 (手续费 of 0.50 to 50.00).
 BANK_CHARGE_MAX = Decimal("50.00")
 # The charges banks' price lists name most (a transfer's fee by its size, a remittance's).
+AMOUNT_SPREAD = math.log(1000)
 USUAL_BANK_CHARGES = frozenset(Decimal(x) for x in ("0.5", "1", "2", "5", "10", "15", "20", "25", "30", "50"))
 
 
@@ -513,10 +515,12 @@ def fit_open_items(
         others = len(near) - 1
         charge = invoice.open_amount - amount
         # A stranger's receipt meets one of this customer's invoices less one of the usual
-        # charges about this often (see ``settle.settle_similar_name``).
+        # charges about this often (see ``settle.settle_similar_name``): receipts spread
+        # evenly over about three decades on a log scale (as invoice amounts do), so one is a
+        # given amount to the cent about once in (its cents × ln 1000).
         chance = 1.0
         if charge in USUAL_BANK_CHARGES:
-            chance = len(invoices) * len(USUAL_BANK_CHARGES) / _cents(amount)
+            chance = len(invoices) * len(USUAL_BANK_CHARGES) / (_cents(amount) * AMOUNT_SPREAD)
         return [
             _paid(
                 amount,
