@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from auditlog.context import set_extra_data
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Model
 from django.db.models.signals import pre_save
 
@@ -196,6 +197,18 @@ def own_changes(entry: Any) -> list[tuple[str, tuple[str, str]]]:
         if (names is None or name in names) and change != ("", ""):
             shown.append((name, change))
     return shown
+
+
+def field_label(entry: Any, name: str) -> str:
+    """What people call a field an audit entry changed: its model field's verbose name, in the
+    active language (``disputed`` → 有争议), or the name itself for a field no longer there."""
+    model = entry.content_type.model_class() if entry.content_type_id else None
+    try:
+        field = model._meta.get_field(name) if model is not None else None
+    except FieldDoesNotExist:
+        field = None
+    label = getattr(field, "verbose_name", None)
+    return str(label) if label else name
 
 
 # Per model: the fields django-auditlog tracks on a creation (its own choice of fields).

@@ -11,7 +11,7 @@ from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.utils import translation
 
-from huikuan.core.audit import audit_saved_in_bulk, own_changes
+from huikuan.core.audit import audit_saved_in_bulk, field_label, own_changes
 from huikuan.ledger.models import Customer, Invoice
 
 pytestmark = pytest.mark.django_db
@@ -75,3 +75,15 @@ def test_history_shows_flags_and_empty_values_in_words():
     assert all(change != ("", "") for change in shown.values())
     with translation.override("en"):
         assert dict(own_changes(_created(invoice)))["disputed"] == ("", "no")
+
+
+def test_history_names_the_fields_as_people_call_them():
+    customer = Customer.objects.create(code="AUD5", name="字段有限公司", currency="CNY")
+    invoice = _invoice(customer, "YS-AUD-5")
+    invoice.save()
+    entry = _created(invoice)
+    with translation.override("zh-hans"):
+        assert field_label(entry, "disputed") == "有争议"
+    with translation.override("en"):
+        assert field_label(entry, "disputed") == "disputed"
+    assert field_label(entry, "gone_long_ago") == "gone_long_ago"  # a field no longer there

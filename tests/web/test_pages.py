@@ -130,7 +130,10 @@ def test_the_customer_page_shows_the_ledger_with_its_running_balance_and_the_his
     assert [row[2] for row in ledger[1:]] == ["YS-0301", "YS-0302", "CN-002", "HK-001"]
     assert ledger[-1][-1] == "89,500.00"  # 150000 − 500 credit note − 60000 paid
     history = cells(html, "history")
-    assert history[1][3] == "changed" and "500000.00 → 650000.00" in history[1][4]
+    assert history[1][3] == "changed" and "credit limit: 500000.00 → 650000.00" in history[1][4]
+    # In Chinese, the field as the credit team calls it, not its name in the code.
+    html = web_as("credit_manager", "zh-hans").get("/customers/HZ001/").content.decode()
+    assert "信用额度: 500000.00 → 650000.00" in cells(html, "history")[1][4]
 
 
 def test_each_aging_drill_down_link_lists_exactly_the_invoices_of_its_cell(web_as):

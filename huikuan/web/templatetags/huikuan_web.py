@@ -58,6 +58,12 @@ def own_changes(entry) -> list:
 
 
 @register.filter
+def audit_field(entry, name: str) -> str:
+    """The name people use for a field an audit entry changed (``{{ entry|audit_field:field }}``)."""
+    return audit.field_label(entry, name)
+
+
+@register.filter
 def translated(value) -> str:
     """A text stored in English and marked with ``gettext_noop`` (evaluation notes, the
     dunning run's hold reason), in the active language; any other text unchanged."""
