@@ -30,6 +30,7 @@ from huikuan.core.money import money_floor
 from huikuan.correspondence.documents import letterhead_values
 from huikuan.ledger.demo.company import CITIES
 from huikuan.ledger.models import Customer, CustomerStatus, Invoice
+from huikuan.vat.models import VatInvoiceLink
 
 ICBC_ACCOUNT = "1102020309000188866"  # the letterhead's account
 CMB_ACCOUNT = "512908830610888"
@@ -244,14 +245,14 @@ def _write_icbc(path: Path, receipts: list[Receipt]) -> None:
             )
 
 
-def _write_canonical(path: Path, receipts: list[Receipt]) -> None:
+def _write_canonical(path: Path, receipts: list[Receipt], prefix: str = "CMB") -> None:
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(CANONICAL_HEADERS)
         for number, line in enumerate(receipts, start=1):
             writer.writerow(
                 [
-                    f"CMB{line.day:%Y%m%d}{number:05d}",
+                    f"{prefix}{line.day:%Y%m%d}{number:05d}",
                     line.day.isoformat(),
                     f"{line.amount:.2f}",
                     "debit" if line.debit else "credit",
@@ -304,3 +305,40 @@ def cash_apply(*, rng: random.Random, as_of: date, reviewer: str) -> dict[str, i
         "bank_lines_unmatched": counts.get(LineStatus.UNMATCHED, 0),
         "bank_lines_decided": counts.get(LineStatus.APPLIED, 0) + counts.get(LineStatus.NOT_CUSTOMER, 0),
     }
+
+
+def vat_receipt_apply(*, as_of: date, reviewer: str) -> dict[str, int]:
+    """After the VAT invoices are recorded: a receipt whose memo names a VAT invoice number
+    (发票号码) and nothing of the ledger's, as payers who pay against the 发票 they received
+    write it; the matcher finds the receivable through the VAT invoice."""
+    link = (
+        VatInvoiceLink.objects.filter(
+            invoice__applied_amount=0,
+            invoice__disputed=False,
+            invoice__currency="CNY",
+            invoice__invoice_date__lte=as_of,
+            invoice__customer__status=CustomerStatus.ACTIVE,
+            amount=F("invoice__amount"),
+        )
+        .select_related("vat_invoice", "invoice__customer")
+        .order_by("-invoice__invoice_date", "invoice__number")
+        .first()
+    )
+    if link is None:
+        return {"bank_lines_vat": 0}
+    invoice = link.invoice
+    receipt = Receipt(
+        day=as_of,
+        amount=invoice.amount,
+        payer_name=invoice.customer.name,
+        payer_account=_account(random.Random(invoice.number)),  # noqa: S311 - not a secret
+        memo=f"货款 发票号码{link.vat_invoice.number}",
+    )
+    with tempfile.TemporaryDirectory(prefix="huikuan-demo-bank-") as folder:
+        path = Path(folder) / f"cmb-vat-{as_of:%Y%m%d}.csv"
+        _write_canonical(path, [receipt], prefix="CMBVAT")
+        result = bank_statement_import(
+            path=path, profile_name="canonical", account=CMB_ACCOUNT, imported_by=reviewer
+        )
+    matched = lines_match(lines=lines_in_scope(statement_id=result.statement_ids[0]), apply=True)
+    return {"bank_lines_vat": sum(1 for result in matched if result.posted)}

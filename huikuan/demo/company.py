@@ -11,7 +11,7 @@ from huikuan.correspondence.backends import OUTBOX
 from huikuan.correspondence.services import letterhead_update
 from huikuan.demo.advances import advances_demo
 from huikuan.demo.bills import bills_demo
-from huikuan.demo.cash import cash_apply
+from huikuan.demo.cash import cash_apply, vat_receipt_apply
 from huikuan.demo.collections import (
     disputes_open,
     dunning_days,
@@ -87,6 +87,7 @@ def demo_company_load(
         summary["specific_provisions"] = provision_specific(as_of=as_of, created_by="demo.manager")
         summary.update(write_offs_demo(as_of=as_of))
         summary.update(vat_demo(rng=random.Random(f"{seed}:vat"), as_of=as_of))  # noqa: S311 - not a secret
+        summary.update(vat_receipt_apply(as_of=as_of, reviewer="demo.manager"))
         summary.update(advances_demo(as_of=as_of))
         summary.update(legal_demo(as_of=as_of))
         summary["clearance_plans"] = 1 if clearance_plan_demo(as_of=as_of) else 0

@@ -217,6 +217,10 @@ def test_the_cash_workbench_has_applied_unmatched_and_decided_lines(company, db,
     assert client.login(username="demo.manager", password=company[1]["demo.manager"]["password"])
     page = client.get("/cash/?status=decided", HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert page.status_code == 200
+    # A receipt whose memo names only the VAT invoice (发票号码) was applied through it.
+    (vat,) = BankLine.objects.filter(memo__contains="发票号码")
+    assert vat.status == "auto" and vat.payment is not None
+    assert "reference_vat_invoice" in [r["code"] for r in vat.proposal["reasons"]]
 
 
 def test_statements_are_sent_one_confirmed_one_disputed_and_a_confirmation(company, db):
