@@ -247,7 +247,9 @@ class MatchIndex:
                 if running in bodies and position not in ev.strong and position not in ev.weak:
                     ev.weak[position] = reason("reference_invoice", invoice=number)
 
-    def _evidence(self, line: BankLine) -> dict[str, Evidence]:
+    def _evidence(self, line: BankLine, sequences: bool = True) -> dict[str, Evidence]:
+        """What ``line`` says about each customer it may be from. ``sequences``: also read the
+        memo's running numbers against those customers' invoices (which adds no customer)."""
         evidence: dict[str, Evidence] = {}
         by_account = self.alias_account.get(account_key(line.payer_account)) if line.payer_account else None
         if by_account in self.customers:
@@ -259,7 +261,7 @@ class MatchIndex:
             evidence.setdefault(hit.customer_code, Evidence()).name = hit
         if line.memo:
             bodies = self._memo_evidence(line.memo, evidence)
-            if evidence and bodies:
+            if evidence and bodies and sequences:
                 self._sequence_evidence(bodies, evidence)
         if line.payer_name and line.amount % 10 != 0 and not any(ev.firm(False) for ev in evidence.values()):
             # Only a name that resembles: the few customers with an open invoice of this very
@@ -290,7 +292,11 @@ class MatchIndex:
     def customers_considered(self, line: BankLine) -> set[str]:
         """The customers whose open invoices matching ``line`` looks at (a caller reading the
         ledger as the lines need it reads theirs beforehand, see ``partial``)."""
-        return set() if line.direction == DEBIT else set(self._evidence(self._paid_for(line)[0]))
+        if line.direction == DEBIT:
+            return set()
+        # (Running numbers only add evidence to customers found otherwise: not read here, so that
+        # a caller reading the ledger beforehand does not read each customer's invoices alone.)
+        return set(self._evidence(self._paid_for(line)[0], sequences=False))
 
     # ------------------------------------------------------------------ candidates
     def _identity(
