@@ -16,6 +16,7 @@ from auditlog.context import set_extra_data
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Model
 from django.db.models.signals import pre_save
+from django.utils.functional import Promise
 
 
 @contextlib.contextmanager
@@ -199,16 +200,18 @@ def own_changes(entry: Any) -> list[tuple[str, tuple[str, str]]]:
     return shown
 
 
-def field_label(entry: Any, name: str) -> str:
+def field_label(entry: Any, name: str) -> str | None:
     """What people call a field an audit entry changed: its model field's verbose name, in the
-    active language (``disputed`` → 有争议), or the name itself for a field no longer there."""
+    active language (``disputed`` → 有争议); ``None`` for a field without one of its own (Django
+    would only spell its code name out in English) or no longer there."""
     model = entry.content_type.model_class() if entry.content_type_id else None
     try:
         field = model._meta.get_field(name) if model is not None else None
     except FieldDoesNotExist:
         field = None
     label = getattr(field, "verbose_name", None)
-    return str(label) if label else name
+    # A name given in the model is marked for translation (lazy); Django's own is a plain str.
+    return str(label) if isinstance(label, Promise) else None
 
 
 # Per model: the fields django-auditlog tracks on a creation (its own choice of fields).

@@ -86,4 +86,7 @@ def test_history_names_the_fields_as_people_call_them():
         assert field_label(entry, "disputed") == "有争议"
     with translation.override("en"):
         assert field_label(entry, "disputed") == "disputed"
-    assert field_label(entry, "gone_long_ago") == "gone_long_ago"  # a field no longer there
+    # A field without a name of its own (Django would spell its code name out in English), or
+    # no longer there: none, and the page shows the code name as code.
+    assert field_label(entry, "applied_amount") is None
+    assert field_label(entry, "gone_long_ago") is None

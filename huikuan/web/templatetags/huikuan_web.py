@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django import template
 from django.http import QueryDict
+from django.utils.html import conditional_escape, format_html
 from django.utils.translation import gettext, pgettext
 
 from huikuan.core import audit
@@ -59,8 +60,10 @@ def own_changes(entry) -> list:
 
 @register.filter
 def audit_field(entry, name: str) -> str:
-    """The name people use for a field an audit entry changed (``{{ entry|audit_field:field }}``)."""
-    return audit.field_label(entry, name)
+    """The name people use for a field an audit entry changed (``{{ entry|audit_field:field }}``);
+    a field without one shows its code name, as code."""
+    label = audit.field_label(entry, name)
+    return conditional_escape(label) if label else format_html("<code>{}</code>", name)
 
 
 @register.filter
