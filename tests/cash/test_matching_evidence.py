@@ -226,9 +226,13 @@ def test_a_mistyped_name_and_a_bare_number_of_that_customers_invoice_propose_the
 # --- how crowded the sums near an amount are ------------------------------------------------
 def test_a_unique_combination_among_many_invoices_is_sure_when_few_sums_come_near_it():
     from huikuan.cash.matching.model import MatchSettings
-    from huikuan.cash.matching.subsets import cents_of, exact_combination_certainty
+    from huikuan.cash.matching.subsets import cents_of, certainty_of_chance, exact_combination_chance
 
     settings = MatchSettings()
+
+    def exact_combination_certainty(amount, pool, eligible, settings):
+        return certainty_of_chance(exact_combination_chance(amount, pool, settings), len(pool), eligible)
+
     sparse = [D("12345.67"), D("32654.70"), *(D(33600 + 450 * n) + D("0.31") for n in range(22))]
     assert exact_combination_certainty(D("45000.37"), [cents_of(a) for a in sparse], 24, settings) >= 0.92
     crowded = [D(100 + 17 * n) + D("0.13") for n in range(24)]

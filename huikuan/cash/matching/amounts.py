@@ -326,8 +326,9 @@ def _over_single(amount: Decimal, invoices: Sequence[OpenInvoice]) -> list[Fit]:
 
 # What a bank keeps of a transfer: at most this much, in steps of 0.50 (手续费 of 0.50 to 50.00).
 BANK_CHARGE_MAX = Decimal("50.00")
-# The charges banks' price lists name most (a transfer's fee by its size, a remittance's).
+# Receipts' amounts spread evenly over about three decades on a log scale (as invoice amounts do).
 AMOUNT_SPREAD = math.log(1000)
+# The charges banks' price lists name most (a transfer's fee by its size, a remittance's).
 USUAL_BANK_CHARGES = frozenset(Decimal(x) for x in ("0.5", "1", "2", "5", "10", "15", "20", "25", "30", "50"))
 
 

@@ -145,9 +145,9 @@ def settle_similar_name(amount: Decimal, text: str, fitted: list, counts: Mappin
     # invoice an amount less one of the usual bank charges is (its cents are the receipt's),
     # when the customer has few invoices for its size. A combination found among all subsets
     # only when the customer's own sums say a coincidence is most unlikely (any candidate's
-    # invoices may sum to a stranger's amount by chance); the few
-    # sums payers make (all of one order, the oldest in order, everything open) are as rare as
-    # one invoice's amount when their cents are not round.
+    # invoices may sum to a stranger's amount by chance); the few sums payers make (all of one
+    # order, the oldest in order, everything open) are as rare as one invoice's amount when
+    # their cents are not round.
     if fit.ties != 1:
         return
     # A stranger's receipt is compared with every customer its name resembles: each is a chance.

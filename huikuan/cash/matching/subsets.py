@@ -209,15 +209,8 @@ def exact_combination_chance(
     return near / (2 * width + 1) * (100 if target % 10_000 == 0 else 1)
 
 
-def exact_combination_certainty(
-    amount: Decimal, pool: Sequence[int], eligible: int, settings: MatchSettings, max_size: int | None = None
-) -> float:
+def certainty_of_chance(chance: float, pool_size: int, eligible: int) -> float:
     """How sure a unique exact combination is, from ``exact_combination_chance``; a pool that
     left eligible invoices out cannot prove the combination unique."""
-    chance = exact_combination_chance(amount, pool, settings, max_size)
-    return certainty_of_chance(chance, len(pool), eligible)
-
-
-def certainty_of_chance(chance: float, pool_size: int, eligible: int) -> float:
     certainty = _certainty(chance)
     return certainty if eligible <= pool_size else min(certainty, 0.85)
