@@ -281,6 +281,39 @@ def test_a_short_name_that_is_also_other_places_companies_name_is_settled_by_the
     assert proposal.status != AUTO
 
 
+def test_a_shared_name_and_one_invoice_less_a_bank_charge_settle_who_paid():
+    beijing = CustomerRef("C006", "北京华东机械有限公司", "", "", "CNY")
+    ledger = [*LEDGER, invoice("INV-601", "C006", "555.55")]
+    customers = [*CUSTOMERS, beijing]
+    proposal = match("4311.57", "华东机械", ledger=ledger, customers=customers)  # 4,321.57 less 10.00
+    assert (proposal.status, proposal.customer_code) == (AUTO, "C001")
+    assert [(a.invoice_number, a.amount) for a in proposal.allocations] == [("INV-101", D("4311.57"))]
+    assert "name_shared_amount" in codes(proposal)
+    # Less a sum no bank charges (13.00): the name alone does not say which of the two paid.
+    assert match("4308.57", "华东机械", ledger=ledger, customers=customers).status != AUTO
+
+
+def test_a_name_many_customers_share_is_settled_by_what_one_of_them_pays_as_a_habit():
+    places = ["北京", "广州", "天津", "重庆"]
+    others = [CustomerRef(f"C5{n}", f"{p}华东机械有限公司", "", "", "CNY") for n, p in enumerate(places)]
+    ledger = [*LEDGER, *(invoice(f"INV-5{n}", f"C5{n}", "3000.00") for n in range(4))]
+    # Everything 华东机械 (C001) has open, to the cent: 4,321.57 and 880.00.
+    proposal = match("5201.57", "华东机械", ledger=ledger, customers=[*CUSTOMERS, *others])
+    assert (proposal.status, proposal.customer_code) == (AUTO, "C001")
+    assert {a.invoice_number for a in proposal.allocations} == {"INV-101", "INV-102"}
+    # A sum in whole tens is anyone's.
+    assert match("6000.00", "华东机械", ledger=ledger, customers=[*CUSTOMERS, *others]).status != AUTO
+
+
+def test_a_shared_name_and_a_number_of_one_of_them_in_the_memo_apply_a_part_payment():
+    """The short name is two customers'; the number (written bare) is an invoice of one."""
+    beijing = CustomerRef("C006", "北京华东机械有限公司", "", "", "CNY")
+    ledger = [*LEDGER, invoice("INV-0043210", "C001", "4321.57"), invoice("INV-601", "C006", "555.55")]
+    proposal = match("2000.00", "华东机械", memo="0043210", ledger=ledger, customers=[*CUSTOMERS, beijing])
+    assert (proposal.status, proposal.customer_code) == (AUTO, "C001")
+    assert [(a.invoice_number, a.amount) for a in proposal.allocations] == [("INV-0043210", D("2000.00"))]
+
+
 def test_the_customer_with_the_amount_open_is_compared_even_when_many_names_are_as_alike():
     # Seven companies one character from the payer's name: the name search keeps the first few;
     # the one with the amount open is found from the amount and compared with the name.

@@ -135,6 +135,27 @@ def test_a_number_after_its_word_or_from_the_customer_still_applies_a_part_payme
     assert [(a.invoice_number, a.amount) for a in proposal.allocations] == [("1000302", D("600.00"))]
 
 
+def test_a_bare_number_and_a_name_like_the_customers_apply_a_part_payment():
+    """The payer's name mistyped (机戒 for 机械): a number without prefix that is one of that
+    customer's invoices bears the name out, and the name the number."""
+    ledger = [invoice_of("1000302", "C01", "1130.00"), invoice_of("1000303", "C08", "2260.00")]
+    index = MatchIndex([HUADONG, JIAHE], ledger)
+
+    def paid(memo):
+        payer = "上海华东机戒有限公司"
+        return index.match(BankLine("B1", date(2026, 12, 1), D("600.00"), "CNY", "credit", payer, "", memo))
+
+    proposal = paid("1000302")
+    assert (proposal.status, proposal.customer_code) == (AUTO, "C01")
+    assert [(a.invoice_number, a.amount) for a in proposal.allocations] == [("1000302", D("600.00"))]
+    # The number of a customer the name does not resemble stays a person's decision.
+    assert paid("1000303").status == REVIEW
+
+
+def invoice_of(number, customer, amount):
+    return OpenInvoice(number, customer, D(amount), "CNY", date(2026, 10, 1), None)
+
+
 def test_a_number_written_with_its_prefix_names_no_other_customers_number_of_those_digits():
     """SO-0012172 is an order of 嘉和; INV-0012172 an invoice of 华东机械, of the same amount.
     The payer wrote the order's prefix: the invoice is not a candidate."""

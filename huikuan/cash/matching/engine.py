@@ -315,7 +315,9 @@ class MatchIndex:
             code = "name_similar_sum" if evidence.settled_by_sum else "name_similar_amount"
             reasons.append(reason(code, name=line.payer_name, form=hit.kind, score=hit.score))
         elif hit is not None:
-            doubt *= 1 - hit.weight / hit.shared_by
+            # A name several customers share says one of them paid; a number of this one's in
+            # the memo says which.
+            doubt *= 1 - hit.weight / (1 if evidence.strong else hit.shared_by)
             if hit.kind == "fuzzy":
                 reasons.append(reason("name_fuzzy", name=line.payer_name, score=hit.score))
             elif hit.shared_by > 1:

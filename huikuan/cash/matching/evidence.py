@@ -145,14 +145,17 @@ class Evidence:
 
     def bare_reference_only(self) -> bool:
         """Only numbers written without prefix or word say who paid (a payer nobody knows
-        writing 1000302): the amount must bear them out before they apply anything."""
+        writing 1000302): the amount must bear them out before they apply anything. A payer
+        name like this customer's (similar, cut short, or a name several customers share)
+        bears the number out instead: a stranger's number meets one of the invoices of a
+        customer its name resembles about once in a million."""
         return bool(self.strong) and not (
             self.account
             or self.name_alias
             or self.code_in_memo
             or self.explicit
             or self.settled_similar
-            or (self.name is not None and self.name.strong)
+            or self.name is not None
         )
 
     def named_only(self, weak_used: bool) -> bool:

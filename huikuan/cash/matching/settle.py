@@ -43,6 +43,9 @@ DISTINCT_AMOUNT_MAX = 3
 # distinctive amount: a similar name with it is settled. Some hundreds of strangers' receipts
 # a month, each with a few similar customers, make such a coincidence rarer than once a year.
 RARE_CHANCE = 1e-4
+# The same for a name that is each sharing customer's own (a short name several use): the
+# payer is almost always one of them, so a coincidence need only be rarer than among them.
+SHARED_RARE_CHANCE = 1e-3
 
 
 class AmountIndex:
@@ -109,11 +112,28 @@ def settle_shared_name(amount: Decimal, fitted: list, counts: Mapping[Decimal, i
     ]
     if len(sharing) < 2 or is_round(amount):
         return
-    fitting = [item for item in sharing if item[2][0].kind in EXACT_FITS and item[2][0].ties == 1]
+    fitting = [
+        item
+        for item in sharing
+        if (item[2][0].kind in EXACT_FITS or _charged(item[2][0])) and item[2][0].ties == 1
+    ]
     if len(fitting) != 1 or fitting[0][1].name.kind not in STRONG_FORMS:
         return
+    fit = fitting[0][2][0]
+    if _charged(fit):
+        # One invoice less one of the usual bank charges: as rare by chance as a distinctive
+        # amount when the invoice's is distinctive and few receipts meet such a fit.
+        if fit.chance * len(sharing) > SHARED_RARE_CHANCE or not distinctive(amount + fit.difference, counts):
+            return
+        single = True
+    else:
+        # One invoice of a distinctive amount, or what the customer pays as a habit (one
+        # order's invoices, the oldest in order, everything open) to cents not in whole tens.
+        single = (fit.kind == "exact_single" and distinctive(amount, counts)) or (
+            fit.kind in HABITUAL_FITS and amount % 10 != 0
+        )
     many = sharing[0][1].name.shared_by > SHARED_NAME_MAX
-    if not many or (fitting[0][2][0].kind == "exact_single" and distinctive(amount, counts)):
+    if not many or single:
         ev = fitting[0][1]
         hit = ev.name
         ev.name = NameHit(hit.customer_code, hit.weight, hit.kind, hit.score, 1)
