@@ -200,6 +200,18 @@ def test_a_number_written_with_its_prefix_is_not_overruled_by_the_payer_name():
     assert proposal.status == REVIEW
 
 
+def test_another_customer_paying_an_invoice_the_memo_names_to_the_cent_applies_it():
+    """上海华南机械 (C002, by its exact name) pays 华东机械's invoice INV-0012345, named in the
+    memo, to the cent: one company paying for another. Its own open invoice (1,999.99) is not
+    what it pays."""
+    ledger = [NUMBERS[0], invoice("INV-201", "C002", "1999.99")]
+    proposal = match("1200.00", "上海华南机械有限公司", memo="INV-0012345", ledger=ledger)
+    assert (proposal.status, proposal.customer_code) == (AUTO, "C001")
+    assert [a.invoice_number for a in proposal.allocations] == ["INV-0012345"]
+    # A part of it: who pays what for whom is a person's decision.
+    assert match("600.00", "上海华南机械有限公司", memo="INV-0012345", ledger=ledger).status == REVIEW
+
+
 def test_a_bare_number_of_two_customers_with_no_payer_known_waits_for_a_person():
     proposal = match("1200.00", "张伟", memo="0012345", ledger=NUMBERS)
     assert proposal.status == REVIEW

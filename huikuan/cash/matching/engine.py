@@ -499,6 +499,22 @@ class MatchIndex:
             if ev.account
             or (not leader.account and (ev.name_alias or (ev.name is not None and ev.name.strong)))
         }
+        # Unless only another customer's name says so, the amount fits nothing of that one's
+        # well, and the memo names this one's invoices, which the amount pays to the cent: one
+        # company paying for another (a group's).
+        if (
+            identified
+            and leader.strong
+            and any(r.code == "amount_exact_reference" for r in best.reasons)
+            and not any(evidence[code].account for code in identified)
+            and not any(
+                r.code in AMOUNT_FIT_CODES
+                for c in candidates
+                if c.customer_code in identified
+                for r in c.reasons
+            )
+        ):
+            identified = set()
         if status == AUTO and identified and identified != {best.customer_code}:
             status = REVIEW
             other = sorted(identified - {best.customer_code}) or sorted(identified)
@@ -538,6 +554,23 @@ class MatchIndex:
     def match_all(self, lines: Sequence[BankLine]) -> list[Proposal]:
         return [self.match(line) for line in lines]
 
+
+# The reasons that say a receipt's amount fits a customer's open invoices (exactly, within the
+# tolerance, or one of them and a round sum more).
+AMOUNT_FIT_CODES = frozenset(
+    {
+        "amount_all_open",
+        "amount_combination",
+        "amount_contract",
+        "amount_equals_invoice",
+        "amount_exact_reference",
+        "amount_invoice_plus_round",
+        "amount_oldest",
+        "amount_order",
+        "amount_short_of_one",
+        "amount_within_tolerance",
+    }
+)
 
 # The reasons about the payer name, said of the name a memo pays for (代…付, on behalf of …).
 ON_BEHALF_NAME = {
