@@ -32,7 +32,7 @@ FORM_WEIGHTS = {
     "core": 0.95,
     "short": 0.93,
     "english": 0.93,
-    "pinyin": 0.90,
+    "pinyin": 0.93,
     "placeless": 0.75,
     "prefix": 0.80,
 }
