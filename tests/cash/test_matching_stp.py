@@ -238,6 +238,16 @@ def test_an_overpayment_competing_with_a_short_pay_of_another_invoice_is_a_tie()
     assert "amount_tie" in [r.code for r in proposal.candidates[0].reasons]
 
 
+def test_an_overpayment_beats_a_short_pay_of_another_invoice_by_no_charges_size():
+    # 18,801.39 is also 57.31 short of 18,858.70: a shortfall of any size is far likelier a
+    # coincidence than a receipt meeting an invoice's cents and a round sum more.
+    ledger = [*OVER, inv("INV-0000806", "18858.70", date(2024, 9, 8))]
+    proposal = match("18801.39", ledger)
+    assert proposal.status == AUTO
+    assert allocations(proposal) == {"INV-0000801": D("16801.39")}
+    assert proposal.on_account == D("2000.00")
+
+
 def test_an_overpayment_by_a_round_sum_is_applied_on_the_payers_exact_name_alone():
     # Its cents single the invoice out, as an invoice paid exactly is.
     assert match("18801.39", OVER, account="").status == AUTO

@@ -499,14 +499,19 @@ def fit_open_items(
         key=lambda i: (i.open_amount - amount, _age_key(i)),
     )
     # One invoice and a round sum more is rarer by chance than a combination within the
-    # tolerance among many invoices (its cents must meet), so it is looked for before those;
-    # with a short-paid invoice besides, the two readings compete and a person decides.
+    # tolerance among many invoices (its cents must meet), so it is looked for before those.
+    # It is also far likelier than another invoice short by a sum of no particular size: a
+    # payer rounding up lands on one amount to the cent, a short-pay on any of thousands. A
+    # shortfall of a bank charge's size is as exact: the two readings compete and a person
+    # decides.
     over = _over_single(amount, invoices)
-    if over and near:
+    if over and any(_bank_charge(amount, i.open_amount - amount) for i in near):
         return [
             replace(fit, certainty=_share(fit.certainty, 2), ties=2, reasons=(*fit.reasons, *_tie(2)))
             for fit in (*over, *fit_open_items(amount, near, settings)[:1])
         ]
+    if over:
+        return over
     fee_sized = [i for i in near if _bank_charge(amount, i.open_amount - amount)]
     if near and len(fee_sized) == 1:
         # One invoice short by a bank charge's size (the receipt's cents are the invoice's): a
@@ -576,8 +581,6 @@ def fit_open_items(
             )
             for i in near[:2]
         ]
-    if over:
-        return over
     short = _short_single(amount, invoices, settings)
     if short:
         return short
