@@ -135,6 +135,25 @@ def test_the_period_unties_a_short_pay_of_one_of_two_equal_invoices():
     assert proposal.difference == D("10.00")
 
 
+def test_the_memos_month_names_the_invoice_a_part_payment_is_of():
+    ledger = [
+        inv("INV-0000921", "3000.00", date(2024, 1, 5)),
+        inv("INV-0000922", "12345.67", date(2024, 3, 5)),
+        inv("INV-0000923", "4500.00", date(2024, 5, 5)),
+        inv("INV-0000924", "8000.00", date(2024, 5, 20)),
+    ]
+    # March's invoice is the only one of March or April: 5,000.00 of it.
+    proposal = match("5000.00", ledger, memo="2024年3月货款")
+    assert proposal.status == AUTO
+    assert allocations(proposal) == {"INV-0000922": D("5000.00")}
+    assert {"period_in_memo", "partial_payment"} <= set(codes(proposal))
+    # Without the month, or naming a month of two invoices, a person decides which it is of.
+    assert match("2000.00", ledger, memo="货款").status == REVIEW
+    assert match("2000.00", ledger, memo="5月货款").status == REVIEW
+    # More than the one invoice of that month: not a part of it.
+    assert match("15000.00", ledger, memo="3月货款").status == REVIEW
+
+
 def test_the_period_picks_one_of_two_invoices_of_different_amounts_within_the_tolerance():
     # 4,490.00 is 10.00 short of September's 4,500.00 and 15.00 short of November's 4,505.00.
     ledger = [

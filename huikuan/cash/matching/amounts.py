@@ -610,6 +610,27 @@ def fit_open_items(
                 )
             )
         return fits
+    if periods and amount < total:
+        # The memo's month names one invoice (the only one issued in that month or the month
+        # after) and the receipt is less than it: a part payment of that invoice, as of one
+        # whose number the memo gives.
+        chosen = period_choice(list(periods), [i.invoice_date for i in invoices])
+        if chosen is not None and invoices[chosen].open_amount > amount:
+            named = invoices[chosen]
+            return [
+                Fit(
+                    "partial_period",
+                    (Allocation(named.number, amount),),
+                    ZERO,
+                    ZERO,
+                    0.93,
+                    0.4,
+                    reasons=(
+                        reason("period_in_memo", count=1, invoice=named.number, period=periods[0]),
+                        reason("partial_payment", invoice=named.number, remaining=named.open_amount - amount),
+                    ),
+                )
+            ]
     policy = settings.unreferenced_partial == OLDEST_FIRST
     if amount > total:
         allocations = tuple(Allocation(i.number, i.open_amount) for i in sorted(invoices, key=_age_key))

@@ -78,6 +78,7 @@ NAME_ONLY_FITS = frozenset(
         "tolerance_single",
         "short_single",
         "over_single",
+        "partial_period",
     }
 )
 EXACT_FITS = frozenset(
