@@ -154,6 +154,38 @@ def test_the_memos_month_names_the_invoice_a_part_payment_is_of():
     assert match("15000.00", ledger, memo="3月货款").status == REVIEW
 
 
+# A customer with many open invoices of the first half of 2024 (none near the receipts below).
+BUSY = [
+    inv(f"INV-00010{k:02d}", f"{600 + 97 * k}.{k:02d}", date(2024, 1 + k % 6, 1 + k % 28)) for k in range(40)
+]
+
+
+def test_the_memos_month_singles_out_a_deduction_from_a_busy_customers_invoice():
+    # 47,072.17 is 1.46% short of August's 47,769.94; with 41 open invoices a part payment of
+    # anything lands that near one of them too often, but only one other is of July or August.
+    ledger = [
+        *BUSY,
+        inv("INV-0001100", "47769.94", date(2024, 8, 3)),
+        inv("INV-0001101", "1200.00", date(2024, 7, 9)),
+    ]
+    assert match("47072.17", ledger, memo="货款").status == REVIEW
+    proposal = match("47072.17", ledger, memo="7月份服务费")
+    assert proposal.status == AUTO
+    assert allocations(proposal) == {"INV-0001100": D("47072.17")}
+    assert {"amount_short_of_one", "period_in_memo"} <= set(codes(proposal))
+    # A month the invoice is not of says nothing for it.
+    assert match("47072.17", ledger, memo="3月份服务费").status == REVIEW
+
+
+def test_the_memos_month_singles_out_a_short_pay_within_the_tolerance_of_a_busy_customer():
+    # 4,284.35 is 37.15 short of August's 4,321.50, among 40 smaller open invoices.
+    ledger = [*BUSY, inv("INV-0001102", "4321.50", date(2024, 8, 20))]
+    assert match("4284.35", ledger, memo="货款").status == REVIEW
+    proposal = match("4284.35", ledger, memo="2024年8月货款")
+    assert proposal.status == AUTO
+    assert allocations(proposal) == {"INV-0001102": D("4284.35")}
+
+
 def test_the_period_picks_one_of_two_invoices_of_different_amounts_within_the_tolerance():
     # 4,490.00 is 10.00 short of September's 4,500.00 and 15.00 short of November's 4,505.00.
     ledger = [

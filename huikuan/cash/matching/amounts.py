@@ -339,7 +339,13 @@ def _bank_charge(amount: Decimal, difference: Decimal) -> bool:
     return ZERO < difference <= BANK_CHARGE_MAX and (difference * 2) % 1 == 0 and amount % 10 != 0
 
 
-def _short_single(amount: Decimal, invoices: Sequence[OpenInvoice], settings: MatchSettings) -> list[Fit]:
+def _of_month(period: Period, invoice: OpenInvoice) -> bool:
+    return period.holds(invoice.invoice_date) or period.following(invoice.invoice_date)
+
+
+def _short_single(
+    amount: Decimal, invoices: Sequence[OpenInvoice], settings: MatchSettings, periods: Sequence[Period] = ()
+) -> list[Fit]:
     """One invoice short-paid by more than the tolerance's fixed sum but by no more than its
     share of the invoice (a deduction: a discount taken, a quantity disputed): when that is the
     only invoice the receipt is so near, it pays that invoice in part and the rest stays open
@@ -353,7 +359,13 @@ def _short_single(amount: Decimal, invoices: Sequence[OpenInvoice], settings: Ma
     if len(nearby) != 1 or amount % 100 == 0:
         return []
     invoice = nearby[0]
-    chance = Decimal(len(invoices)) * settings.tolerance_rel / 3
+    # When the memo's month is the invoice's (issued in it or the month after), a coincidence
+    # would have had to fall near an invoice of that month: only those compete.
+    competing, month = len(invoices), ()
+    if len(periods) == 1 and _of_month(periods[0], invoice):
+        competing = sum(1 for i in invoices if _of_month(periods[0], i))
+        month = (reason("period_in_memo", count=competing, invoice=invoice.number, period=periods[0]),)
+    chance = Decimal(competing) * settings.tolerance_rel / 3
     certainty = 0.93 if chance <= Decimal("0.15") else 0.7
     difference = invoice.open_amount - amount
     return [
@@ -371,6 +383,7 @@ def _short_single(amount: Decimal, invoices: Sequence[OpenInvoice], settings: Ma
                     difference=difference,
                     share=quantize_ratio(difference * 100 / invoice.open_amount, Decimal("0.1")),
                 ),
+                *month,
                 reason("partial_payment", invoice=invoice.number, remaining=difference),
             ),
         )
@@ -384,6 +397,43 @@ def _untie(tied: Sequence[OpenInvoice], periods: Sequence[Period]) -> OpenInvoic
         return None
     chosen = period_choice(list(periods), [i.invoice_date for i in tied])
     return None if chosen is None else tied[chosen]
+
+
+# How sure a fit is once the memo's month names its invoice (the only open one of the month).
+MONTH_NAMED_CERTAINTY = 0.93
+
+
+def _month_invoice(invoices: Sequence[OpenInvoice], periods: Sequence[Period]) -> OpenInvoice | None:
+    """The one open invoice of the month the memo names (see ``periods.period_choice``), or
+    ``None``."""
+    if not periods:
+        return None
+    chosen = period_choice(list(periods), [i.invoice_date for i in invoices])
+    return None if chosen is None else invoices[chosen]
+
+
+def _part_of_month(amount: Decimal, invoice: OpenInvoice, period: Period, settings: MatchSettings) -> Fit:
+    """Less than the one invoice of the month the memo names: a deduction from it (short by no
+    more than the tolerance's share) or a part payment of it, as of an invoice the memo names
+    by number; the rest stays open."""
+    difference = invoice.open_amount - amount
+    reasons = [reason("period_in_memo", count=1, invoice=invoice.number, period=period)]
+    kind = "partial_period"
+    if difference <= invoice.open_amount * settings.tolerance_rel:
+        share = quantize_ratio(difference * 100 / invoice.open_amount, Decimal("0.1"))
+        reasons.insert(
+            0, reason("amount_short_of_one", invoice=invoice.number, difference=difference, share=share)
+        )
+        kind = "short_single"
+    return Fit(
+        kind,
+        (Allocation(invoice.number, amount),),
+        ZERO,
+        ZERO,
+        MONTH_NAMED_CERTAINTY,
+        0.4,
+        reasons=(*reasons, reason("partial_payment", invoice=invoice.number, remaining=difference)),
+    )
 
 
 def _found_size(solutions: Sequence[tuple[int, ...]]) -> int | None:
@@ -547,11 +597,20 @@ def fit_open_items(
         # Unique only when a single invoice lies within the tolerance: a closer one is no proof.
         # A customer with many open invoices has one near almost any amount by chance.
         n = len(near)
-        chance = len(eligible) * settings.tolerance_for(amount) / (3 * amount)
+        competing = len(eligible)
+        if n == 1 and len(periods) == 1 and _of_month(periods[0], near[0]):
+            # As for a deduction (``_short_single``): only invoices of the memo's month compete.
+            competing = sum(1 for i in eligible if _of_month(periods[0], i))
+        chance = competing * settings.tolerance_for(amount) / (3 * amount)
         single = 0.93 if chance <= Decimal("0.2") else 0.85 if chance <= Decimal("0.5") else 0.7
         # The memo's month picks one of them whatever their amounts: each is a fee or a
-        # short-pay away from the receipt, and only one was issued in the month it names.
-        named = _untie(near, periods)
+        # short-pay away from the receipt, and only one was issued in the month it names. When
+        # it is the only open invoice of that month at all, the month names it as surely as
+        # its number would, however many others the customer has open.
+        month = _month_invoice(invoices, periods)
+        named = month if month in near else _untie(near, periods)
+        if named is month and month is not None:
+            single = max(single, MONTH_NAMED_CERTAINTY)
         if named is not None:
             return [
                 _paid(
@@ -581,7 +640,10 @@ def fit_open_items(
             )
             for i in near[:2]
         ]
-    short = _short_single(amount, invoices, settings)
+    month = _month_invoice(invoices, periods)
+    if month is not None and month.open_amount > amount:
+        return [_part_of_month(amount, month, periods[0], settings)]
+    short = _short_single(amount, invoices, settings, periods)
     if short:
         return short
     window = subset_solutions(cents[:WINDOW_POOL], target, window_top, settings.combination_max_invoices)
@@ -610,27 +672,6 @@ def fit_open_items(
                 )
             )
         return fits
-    if periods and amount < total:
-        # The memo's month names one invoice (the only one issued in that month or the month
-        # after) and the receipt is less than it: a part payment of that invoice, as of one
-        # whose number the memo gives.
-        chosen = period_choice(list(periods), [i.invoice_date for i in invoices])
-        if chosen is not None and invoices[chosen].open_amount > amount:
-            named = invoices[chosen]
-            return [
-                Fit(
-                    "partial_period",
-                    (Allocation(named.number, amount),),
-                    ZERO,
-                    ZERO,
-                    0.93,
-                    0.4,
-                    reasons=(
-                        reason("period_in_memo", count=1, invoice=named.number, period=periods[0]),
-                        reason("partial_payment", invoice=named.number, remaining=named.open_amount - amount),
-                    ),
-                )
-            ]
     policy = settings.unreferenced_partial == OLDEST_FIRST
     if amount > total:
         allocations = tuple(Allocation(i.number, i.open_amount) for i in sorted(invoices, key=_age_key))
