@@ -79,6 +79,7 @@ NAME_ONLY_FITS = frozenset(
         "short_single",
         "over_single",
         "partial_period",
+        "charged_single",
     }
 )
 EXACT_FITS = frozenset(

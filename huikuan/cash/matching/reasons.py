@@ -95,6 +95,10 @@ REASON_TEXTS = {
     "amount_within_tolerance": _(
         "The amount is {difference} short of the open amount, within the tolerance."
     ),
+    "amount_less_bank_charge": _(
+        "The amount is invoice {invoice} less {difference}, one of the charges banks take for a "
+        "transfer: more than the tolerance, so the charge stays open on the invoice."
+    ),
     "amount_short_of_one": _(
         "The amount is {difference} ({share}%) short of invoice {invoice}: more than the tolerance, "
         "but no other open invoice is so near (a deduction)."
