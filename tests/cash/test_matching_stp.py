@@ -299,7 +299,7 @@ def test_an_overpayment_beats_a_short_pay_of_another_invoice_by_no_charges_size(
     assert proposal.on_account == D("2000.00")
 
 
-CHARGED = [
+BEYOND = [
     inv("INV-0000931", "2017.15", date(2024, 9, 3)),
     inv("INV-0000932", "1500.00", date(2024, 9, 4)),
     inv("INV-0000933", "36815.40", date(2024, 9, 5)),
@@ -309,14 +309,14 @@ CHARGED = [
 def test_an_invoice_less_a_bank_charge_beyond_the_tolerance_is_paid_in_part():
     # 50.00 kept of a transfer of 2,017.15 (2.5%, over the 2% tolerance): the charge stays open.
     for account in (KNOWN_ACCOUNT, ""):
-        proposal = match("1967.15", CHARGED, account=account)
+        proposal = match("1967.15", BEYOND, account=account)
         assert proposal.status == AUTO
         assert allocations(proposal) == {"INV-0000931": D("1967.15")}
         assert proposal.difference == D("0") and proposal.on_account == D("0")
         assert "amount_less_bank_charge" in codes(proposal)
     # A round receipt under a round invoice, or a sum no bank charges: a person decides.
-    assert match("1450.00", CHARGED).status == REVIEW
-    assert match("1971.15", CHARGED).status == REVIEW
+    assert match("1450.00", BEYOND).status == REVIEW
+    assert match("1971.15", BEYOND).status == REVIEW
     # Two invoices less a charge each (25.00 and 50.00, both over the tolerance): which one?
     ledger = [inv("INV-0000934", "992.15", date(2024, 9, 6)), inv("INV-0000935", "1017.15", date(2024, 9, 7))]
     assert match("967.15", ledger).status == REVIEW

@@ -339,13 +339,14 @@ def _bank_charge(amount: Decimal, difference: Decimal) -> bool:
     return ZERO < difference <= BANK_CHARGE_MAX and (difference * 2) % 1 == 0 and amount % 10 != 0
 
 
-def _less_a_charge(amount: Decimal, invoices: Sequence[OpenInvoice]) -> list[Fit]:
+def _less_a_charge(amount: Decimal, invoices: Sequence[OpenInvoice], settings: MatchSettings) -> list[Fit]:
     """One invoice less one of the usual bank charges, beyond the tolerance (50.00 kept of a
     transfer of 2,017.15): the receipt's cents are the invoice's, which a receipt for anything
     else meets about as rarely as an invoice's amount to the cent. Not for a receipt in whole
     tens, nor when two invoices are so. The charge stays open on the invoice (it is more than
-    the tolerance allows to write off)."""
-    if amount % 10 == 0:
+    the tolerance allows to write off). Like a deduction, not when the tolerance's share is
+    zero (no shortfall is to be taken without a person)."""
+    if amount % 10 == 0 or settings.tolerance_rel <= 0:
         return []
     fitting = [i for i in invoices if i.open_amount - amount in USUAL_BANK_CHARGES]
     if len(fitting) != 1:
@@ -671,7 +672,7 @@ def fit_open_items(
             )
             for i in near[:2]
         ]
-    charged = _less_a_charge(amount, invoices)
+    charged = _less_a_charge(amount, invoices, settings)
     if charged:
         return charged
     month = _month_invoice(invoices, periods)
