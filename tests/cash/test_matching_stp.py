@@ -322,6 +322,16 @@ def test_an_invoice_less_a_bank_charge_beyond_the_tolerance_is_paid_in_part():
     assert match("967.15", ledger).status == REVIEW
 
 
+def test_an_invoice_of_the_order_named_less_a_bank_charge_is_paid_in_part():
+    ledger = [
+        inv("INV-0000941", "1494.31", date(2024, 3, 15), order="SO-0146264"),
+        inv("INV-0000942", "3000.00", date(2024, 3, 16), order="SO-0146264"),
+    ]
+    proposal = match("1444.31", ledger, memo="支付货款 订单146264")
+    assert proposal.status == AUTO
+    assert allocations(proposal) == {"INV-0000941": D("1444.31")}
+
+
 def test_an_overpayment_by_a_round_sum_is_applied_on_the_payers_exact_name_alone():
     # Its cents single the invoice out, as an invoice paid exactly is.
     assert match("18801.39", OVER, account="").status == AUTO

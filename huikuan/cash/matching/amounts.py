@@ -176,7 +176,7 @@ def fit_referenced(amount: Decimal, referenced: Sequence[OpenInvoice], settings:
     if count > 1:
         # An order or a list named more than was paid: the part of them the amount fits.
         best = fit_open_items(amount, referenced, settings)[0]
-        if best.kind.startswith(("exact", "tolerance", "over_single", "short_single")):
+        if best.kind.startswith(("exact", "tolerance", "over_single", "short_single", "charged_single")):
             return Fit(
                 best.kind + "_reference",
                 best.allocations,
