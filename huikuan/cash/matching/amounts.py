@@ -396,7 +396,7 @@ def _short_single(
     competing, month = len(invoices), ()
     if len(periods) == 1 and _of_month(periods[0], invoice):
         competing = sum(1 for i in invoices if _of_month(periods[0], i))
-        month = (reason("period_in_memo", count=competing, invoice=invoice.number, period=periods[0]),)
+        month = (reason("period_narrows", count=competing, invoice=invoice.number, period=periods[0]),)
     chance = Decimal(competing) * settings.tolerance_rel / 3
     certainty = 0.93 if chance <= Decimal("0.15") else 0.7
     difference = invoice.open_amount - amount
@@ -449,7 +449,7 @@ def _part_of_month(amount: Decimal, invoice: OpenInvoice, period: Period, settin
     more than the tolerance's share) or a part payment of it, as of an invoice the memo names
     by number; the rest stays open."""
     difference = invoice.open_amount - amount
-    reasons = [reason("period_in_memo", count=1, invoice=invoice.number, period=period)]
+    reasons = [reason("period_names_invoice", invoice=invoice.number, period=period)]
     kind = "partial_period"
     if difference <= invoice.open_amount * settings.tolerance_rel:
         share = quantize_ratio(difference * 100 / invoice.open_amount, Decimal("0.1"))
@@ -629,10 +629,11 @@ def fit_open_items(
         # Unique only when a single invoice lies within the tolerance: a closer one is no proof.
         # A customer with many open invoices has one near almost any amount by chance.
         n = len(near)
-        competing = len(eligible)
+        competing, narrowed = len(eligible), ()
         if n == 1 and len(periods) == 1 and _of_month(periods[0], near[0]):
             # As for a deduction (``_short_single``): only invoices of the memo's month compete.
             competing = sum(1 for i in eligible if _of_month(periods[0], i))
+            narrowed = (reason("period_narrows", count=competing, invoice=near[0].number, period=periods[0]),)
         chance = competing * settings.tolerance_for(amount) / (3 * amount)
         single = 0.93 if chance <= Decimal("0.2") else 0.85 if chance <= Decimal("0.5") else 0.7
         # The memo's month picks one of them whatever their amounts: each is a fee or a
@@ -641,9 +642,12 @@ def fit_open_items(
         # its number would, however many others the customer has open.
         month = _month_invoice(invoices, periods)
         named = month if month in near else _untie(near, periods)
-        if named is month and month is not None:
-            single = max(single, MONTH_NAMED_CERTAINTY)
         if named is not None:
+            if named is month:
+                single = max(single, MONTH_NAMED_CERTAINTY)
+                why = reason("period_names_invoice", invoice=named.number, period=periods[0])
+            else:
+                why = reason("period_in_memo", count=n, invoice=named.number, period=periods[0])
             return [
                 _paid(
                     amount,
@@ -653,10 +657,7 @@ def fit_open_items(
                     0.6,
                     settings,
                     1,
-                    (
-                        reason("amount_within_tolerance", difference=named.open_amount - amount),
-                        reason("period_in_memo", count=n, invoice=named.number, period=periods[0]),
-                    ),
+                    (reason("amount_within_tolerance", difference=named.open_amount - amount), why),
                 )
             ]
         return [
@@ -668,7 +669,7 @@ def fit_open_items(
                 0.6,
                 settings,
                 n,
-                (reason("amount_within_tolerance", difference=i.open_amount - amount), *_tie(n)),
+                (reason("amount_within_tolerance", difference=i.open_amount - amount), *narrowed, *_tie(n)),
             )
             for i in near[:2]
         ]

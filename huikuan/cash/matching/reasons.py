@@ -111,6 +111,14 @@ REASON_TEXTS = {
         "{count} open invoices have this amount; the memo names the period {period}, and only "
         "invoice {invoice} is of that month (none of the month after)."
     ),
+    "period_names_invoice": _(
+        "The memo names the period {period}: invoice {invoice} is the only open invoice of that "
+        "month or issued in the month after."
+    ),
+    "period_narrows": _(
+        "The memo names the period {period}, the month of invoice {invoice}: only the customer's "
+        "{count} open invoice(s) of that month compete."
+    ),
     "amount_tie": _("The amount fits {count} invoices equally well: a person must choose."),
     "partial_payment": _("A part payment of invoice {invoice}; {remaining} stays open."),
     "partial_payment_several": _("Less than the {count} invoices named: allocated oldest first."),
