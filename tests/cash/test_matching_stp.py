@@ -156,7 +156,7 @@ def test_the_memos_month_names_the_invoice_a_part_payment_is_of():
 
 # A customer with many open invoices of the first half of 2024 (none near the receipts below).
 BUSY = [
-    inv(f"INV-00010{k:02d}", f"{600 + 97 * k}.{k:02d}", date(2024, 1 + k % 6, 1 + k % 28)) for k in range(40)
+    inv(f"INV-00010{k:02d}", f"{600 + 90 * k}.{k:02d}", date(2024, 1 + k % 6, 1 + k % 28)) for k in range(40)
 ]
 
 
@@ -185,6 +185,12 @@ def test_the_memos_month_singles_out_a_short_pay_within_the_tolerance_of_a_busy_
     assert proposal.status == AUTO
     assert allocations(proposal) == {"INV-0001102": D("4284.35")}
     assert "period_names_invoice" in codes(proposal)
+    # Another invoice of August: the month no longer names one, but only two invoices compete.
+    ledger = [*ledger, inv("INV-0001103", "1500.00", date(2024, 8, 2))]
+    assert match("4284.35", ledger, memo="货款").status == REVIEW
+    proposal = match("4284.35", ledger, memo="2024年8月货款")
+    assert (proposal.status, allocations(proposal)) == (AUTO, {"INV-0001102": D("4284.35")})
+    assert "period_narrows" in codes(proposal)
 
 
 def test_the_period_picks_one_of_two_invoices_of_different_amounts_within_the_tolerance():

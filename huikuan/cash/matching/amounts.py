@@ -371,8 +371,9 @@ def _less_a_charge(amount: Decimal, invoices: Sequence[OpenInvoice], settings: M
     ]
 
 
-def _of_month(period: Period, invoice: OpenInvoice) -> bool:
-    return period.holds(invoice.invoice_date) or period.following(invoice.invoice_date)
+def _short_of_one(invoice: OpenInvoice, difference: Decimal) -> Reason:
+    share = quantize_ratio(difference * 100 / invoice.open_amount, Decimal("0.1"))
+    return reason("amount_short_of_one", invoice=invoice.number, difference=difference, share=share)
 
 
 def _short_single(
@@ -394,8 +395,8 @@ def _short_single(
     # When the memo's month is the invoice's (issued in it or the month after), a coincidence
     # would have had to fall near an invoice of that month: only those compete.
     competing, month = len(invoices), ()
-    if len(periods) == 1 and _of_month(periods[0], invoice):
-        competing = sum(1 for i in invoices if _of_month(periods[0], i))
+    if len(periods) == 1 and periods[0].covers(invoice.invoice_date):
+        competing = sum(1 for i in invoices if periods[0].covers(i.invoice_date))
         month = (reason("period_narrows", count=competing, invoice=invoice.number, period=periods[0]),)
     chance = Decimal(competing) * settings.tolerance_rel / 3
     certainty = 0.93 if chance <= Decimal("0.15") else 0.7
@@ -409,12 +410,7 @@ def _short_single(
             certainty,
             0.5,
             reasons=(
-                reason(
-                    "amount_short_of_one",
-                    invoice=invoice.number,
-                    difference=difference,
-                    share=quantize_ratio(difference * 100 / invoice.open_amount, Decimal("0.1")),
-                ),
+                _short_of_one(invoice, difference),
                 *month,
                 reason("partial_payment", invoice=invoice.number, remaining=difference),
             ),
@@ -452,10 +448,7 @@ def _part_of_month(amount: Decimal, invoice: OpenInvoice, period: Period, settin
     reasons = [reason("period_names_invoice", invoice=invoice.number, period=period)]
     kind = "partial_period"
     if difference <= invoice.open_amount * settings.tolerance_rel:
-        share = quantize_ratio(difference * 100 / invoice.open_amount, Decimal("0.1"))
-        reasons.insert(
-            0, reason("amount_short_of_one", invoice=invoice.number, difference=difference, share=share)
-        )
+        reasons.insert(0, _short_of_one(invoice, difference))
         kind = "short_single"
     return Fit(
         kind,
@@ -586,6 +579,8 @@ def fit_open_items(
     # payer rounding up lands on one amount to the cent, a short-pay on any of thousands. A
     # shortfall of a bank charge's size is as exact: the two readings compete and a person
     # decides.
+    # The one open invoice of the month the memo names, if any (the month names that invoice).
+    month = _month_invoice(invoices, periods)
     over = _over_single(amount, invoices)
     if over and any(_bank_charge(amount, i.open_amount - amount) for i in near):
         return [
@@ -630,9 +625,9 @@ def fit_open_items(
         # A customer with many open invoices has one near almost any amount by chance.
         n = len(near)
         competing, narrowed = len(eligible), ()
-        if n == 1 and len(periods) == 1 and _of_month(periods[0], near[0]):
+        if n == 1 and len(periods) == 1 and periods[0].covers(near[0].invoice_date):
             # As for a deduction (``_short_single``): only invoices of the memo's month compete.
-            competing = sum(1 for i in eligible if _of_month(periods[0], i))
+            competing = sum(1 for i in eligible if periods[0].covers(i.invoice_date))
             narrowed = (reason("period_narrows", count=competing, invoice=near[0].number, period=periods[0]),)
         chance = competing * settings.tolerance_for(amount) / (3 * amount)
         single = 0.93 if chance <= Decimal("0.2") else 0.85 if chance <= Decimal("0.5") else 0.7
@@ -640,7 +635,6 @@ def fit_open_items(
         # short-pay away from the receipt, and only one was issued in the month it names. When
         # it is the only open invoice of that month at all, the month names it as surely as
         # its number would, however many others the customer has open.
-        month = _month_invoice(invoices, periods)
         named = month if month in near else _untie(near, periods)
         if named is not None:
             if named is month:
@@ -676,7 +670,6 @@ def fit_open_items(
     charged = _less_a_charge(amount, invoices, settings)
     if charged:
         return charged
-    month = _month_invoice(invoices, periods)
     if month is not None and month.open_amount > amount:
         return [_part_of_month(amount, month, periods[0], settings)]
     short = _short_single(amount, invoices, settings, periods)

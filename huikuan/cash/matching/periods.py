@@ -67,6 +67,10 @@ class Period:
         year = None if self.year is None else self.year + (1 if self.month == 12 else 0)
         return Period(month, year).holds(day)
 
+    def covers(self, day: date) -> bool:
+        """``day`` lies in this period or in the month after: an invoice for the month it names."""
+        return self.holds(day) or self.following(day)
+
     def __str__(self) -> str:
         return f"{self.year}-{self.month:02d}" if self.year else f"{self.month:02d}"
 
@@ -99,5 +103,5 @@ def period_choice(periods: list[Period], dates: list[date]) -> int | None:
     if len(periods) != 1:
         return None
     period = periods[0]
-    within = [i for i, day in enumerate(dates) if period.holds(day) or period.following(day)]
+    within = [i for i, day in enumerate(dates) if period.covers(day)]
     return within[0] if len(within) == 1 else None
