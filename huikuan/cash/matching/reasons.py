@@ -117,7 +117,7 @@ REASON_TEXTS = {
     ),
     "period_narrows": _(
         "The memo names the period {period}, the month of invoice {invoice}: only the customer's "
-        "{count} open invoice(s) of that month compete."
+        "{count} open invoice(s) of that month or issued in the month after compete."
     ),
     "amount_tie": _("The amount fits {count} invoices equally well: a person must choose."),
     "partial_payment": _("A part payment of invoice {invoice}; {remaining} stays open."),
