@@ -65,3 +65,40 @@ def test_an_accountant_clears_the_queue_with_the_keyboard(page_as, live_server, 
     interest.refresh_from_db()
     assert interest.status == LineStatus.NOT_CUSTOMER
     expect(page.locator("#count-queue")).to_have_text("0")
+
+
+def test_the_counts_end_at_the_last_decision_when_a_refresh_is_slow(page_as, live_server, bank_line):  # noqa: F811
+    """Two quick decisions: the figures fetched after the first come back only after the second.
+    They must not be the figures the page ends with."""
+    first = bank_line("60000.00", proposal("review", "HZ001", [("YS-0301", "60000.00")]))
+    second = bank_line(
+        "8000.50", proposal("review", "CD003", [("YS-0401", "8000.50")]), payer_name="锦江贸易"
+    )
+    page = page_as("credit_manager")
+    page.goto(f"{live_server.url}/cash/")
+    assert page.locator("#count-queue").inner_text() == "2"
+
+    held = []
+
+    def hold_the_first_refresh(route):
+        if held:
+            route.continue_()
+        else:  # fetched now, so it holds the figures after the first decision, answered later
+            held.append((route, route.fetch()))
+
+    page.route("**/cash/counts/**", hold_the_first_refresh)
+    page.keyboard.press("Enter")
+    page.locator(f"#line-{first.pk}.decided").wait_for()
+    page.locator(f"#line-{second.pk}.current").wait_for()
+    page.keyboard.press("a")
+    page.locator(f"#line-{second.pk}.decided").wait_for()
+    page.wait_for_timeout(200)  # time for the second refresh to be asked for
+    route, answer = held[0]
+    try:
+        route.fulfill(response=answer)
+    except Exception:  # the page may have given up on it already; that is the point
+        pass
+    expect(page.locator("#count-queue")).to_have_text("0")
+    page.wait_for_timeout(300)
+    expect(page.locator("#count-queue")).to_have_text("0")
+    expect(page.locator("#count-decided")).to_have_text("2")

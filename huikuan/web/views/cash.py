@@ -124,10 +124,9 @@ def workbench(request: HttpRequest) -> HttpResponse:
 def counts(request: HttpRequest) -> HttpResponse:
     return render(
         request,
-        "web/cash/_counts.html",
+        "web/cash/_count_figures.html",
         {
             "counts": bank_line_counts(user=request.user, filters=_filters(request)),
-            "query": request.GET.urlencode(),
         },
     )
 
