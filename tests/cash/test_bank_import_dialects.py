@@ -252,10 +252,83 @@ def test_an_unused_forward_balance_the_bank_filled_with_anything_does_not_stop_t
 
 
 def test_a_tag_wrapped_onto_the_next_line_is_still_mt940(tmp_path):
-    data = b":61:1811261126CR\n30,00N062NONREF\n:\n86:166?00GUTSCHR. UEBERWEISUNG?20SVWZ+Test\n"
-    assert detect_format(data, "snippet.sta") == "mt940"
+    lines = b":61:1811261126CR\n30,00N062NONREF\n:\n86:166?00GUTSCHR. UEBERWEISUNG?20SVWZ+Test\n"
+    data = HEAD.encode() + lines + TAIL.encode()
+    assert detect_format(lines, "snippet.sta") == "mt940"
     (line,) = lines_of(parse(tmp_path, "snippet.sta", data))
     assert (line.direction, line.amount, line.memo) == ("credit", Decimal("30.00"), "SVWZ+Test")
+
+
+def test_statement_lines_without_their_account_are_refused_not_imported_without_one(tmp_path):
+    """A fragment (a :61: and its :86: with no :25: or balance) has no account and no currency."""
+    data = ":61:1811261126CR\n30,00N062NONREF\n:86:166?00GUTSCHR. UEBERWEISUNG?20SVWZ+Test\n"
+    error = refusal(tmp_path, "fragment.sta", data)
+    assert "line 1" in str(error.errors[0]) and ":25:" in str(error.errors[0])
+    # Also after a whole statement: the stray line is not imported on its own.
+    error = refusal(tmp_path, "stray.sta", HEAD + TAIL + data)
+    assert "line 7" in str(error.errors[0]) and ":25:" in str(error.errors[0])
+
+
+def test_a_balance_without_its_currency_takes_the_one_the_other_balances_state(tmp_path):
+    text = (
+        ":20:STMT\n:25:1222333444\n:28C:1/1\n:60F:C020315DEM0,00\n"
+        ":61:020315CM20000,00S051\n:86:051?00UEBERWEISUNG\n:62F:C02031520000,00\n-\n"
+    )
+    (statement,) = parse(tmp_path, "no-currency.sta", text).statements
+    assert (statement.currency, statement.closing_balance) == ("DEM", Decimal("20000.00"))
+    error = refusal(tmp_path, "none.sta", text.replace("DEM", ""))
+    assert "line 4" in str(error.errors[0]) and "currency" in str(error.errors[0])
+
+
+def test_the_same_payment_on_the_next_page_of_a_statement_is_another_payment(db, tmp_path):
+    """Pages of one statement (:62M: closing a page, :60M: opening the next): a payment that is
+    on both pages, to the cent and with the same text, was paid twice (the balances say so)."""
+    line = ":61:240102CD20000,00NTRFNONREF\n:86:166?00GUTSCHRIFT?20RE 4711?32EWE GMBH\n"
+    text = (
+        ":20:STMT\n:25:NL71RABO0123456789\n:28C:1/1\n:60F:C240102EUR0,00\n"
+        + line * 2
+        + ":62M:C240102EUR40000,00\n-\n"
+        ":20:STMT\n:25:NL71RABO0123456789\n:28C:1/2\n:60M:C240102EUR40000,00\n"
+        + line
+        + ":62F:C240102EUR60000,00\n-\n"
+    )
+    (statement,) = parse(tmp_path, "pages.sta", text).statements
+    assert (len(statement.lines), statement.opening_balance, statement.closing_balance) == (
+        3,
+        Decimal("0.00"),
+        Decimal("60000.00"),
+    )
+    path = tmp_path / "pages.sta"
+    result = bank_statement_import(path=path)
+    assert (result.lines_new, result.duplicates) == (3, 0)
+    assert BankLine.objects.filter(amount=Decimal("20000.00")).count() == 3
+
+
+def test_a_zero_balance_written_with_more_zeros_than_swift_allows_digits_is_read(tmp_path):
+    text = (
+        ":20:1810118101\n:25:0067-00763/93984487\n:28C:1810118101\n"
+        ":60F:C180410TRY0000000000000000,00\n:61:180410C100,00NTRFNONREF\n:86:EFT\n"
+        ":62F:C180410TRY0000000000000100,00\n-\n"
+    )
+    (statement,) = parse(tmp_path, "try.sta", text).statements
+    assert (statement.opening_balance, statement.closing_balance) == (Decimal("0"), Decimal("100.00"))
+
+
+def test_slashes_in_swift_structured_remittance_text_are_kept(tmp_path):
+    text = (
+        HEAD
+        + ":61:240102C50,00NTRFNONREF\n"
+        + ":86:/EREF/NOTPROVIDED/ORDP//NAME/ACME BV/REMI/USTD//INV/2024/0042 22/07/2024/\n"
+        + TAIL
+    )
+    (line,) = lines_of(parse(tmp_path, "remi.sta", text))
+    assert line.memo == "INV/2024/0042 22/07/2024"
+
+
+def test_an_account_between_slashes_with_its_currency_after_one_is_the_account(tmp_path):
+    text = HEAD.replace(":25:NL71RABO0123456789", ":25://AT39364/12345678912/EUR") + TAIL
+    (statement,) = parse(tmp_path, "raiffeisen.sta", text).statements
+    assert statement.account == "AT39364/12345678912"
 
 
 def test_a_second_account_field_in_one_statement_is_refused_with_its_line(tmp_path):

@@ -50,7 +50,8 @@ def detect_format(data: bytes, file_name: str) -> str:
         raise refuse_file(file_name, _("an XML file, but not an ISO 20022 camt.053 or camt.054 statement"))
     if head.startswith(b"01,"):
         return "bai2"
-    if len(set(MT940_TAGS.findall(head))) >= 2 or head.startswith((b":20:", b"{1:", b":940:")):
+    tags = set(MT940_TAGS.findall(head))
+    if len(tags) >= 2 or MT940_TAGS.match(head) or head.startswith((b"{1:", b":940:")):
         return "mt940"
     return "csv"
 

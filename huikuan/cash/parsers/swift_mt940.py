@@ -142,7 +142,8 @@ def _structured(details: str) -> tuple[str, str, str, str] | None:
         )[0]
         account = account.split(",")[0]  # Rabobank's /ACCW/IBAN,BIC
     remi = " ".join(fields.get("REMI", []))
-    remi = re.sub(r"^(USTD|STRD)//?(CUR//?)?", "", remi).replace("/", " ")
+    # The text keeps its slashes (INV/2024/0042, 22/07/2010); '//' only parts its lines.
+    remi = re.sub(r"/{2,}", " ", re.sub(r"^(USTD|STRD)//?(CUR//?)?", "", remi))
     remi = " ".join(v for v in (remi, *fields.get("CDTRREF", [])) if v) or " ".join(fields.get("PREF", []))
     end_to_end = reference(" ".join(fields.get("EREF", [])))
     memo = " ".join(v for v in (remi, end_to_end) if v)
@@ -211,7 +212,9 @@ def _after_closing(lines: list[tuple[int, str]]) -> bool:
 _BALANCE_AMOUNT = re.compile(r"\s*[CD]\d{6}[A-Z]{3}")
 _LINE_AMOUNT = re.compile(r"\s*\d{6}(?:\d{4}|\s{4})?[A-Z]?[DC](?:[A-Z](?=[\d,.]|\s*$))?")
 _AMOUNT_TEXT = re.compile(r"[^A-Za-z\n/]*")
-_SWIFT_AMOUNT = re.compile(r"\d{1,15}(?:,\d*)?|,\d{1,15}")
+# (Zeros before the digits are no digits of the amount: a Turkish bank writes a zero balance
+# as 0000000000000000,00.)
+_SWIFT_AMOUNT = re.compile(r"0*\d{1,15}(?:,\d*)?|,\d{1,15}")
 
 
 def _bad_fields(lines: list[tuple[int, str]], errors: FileErrors) -> bool:
@@ -250,6 +253,35 @@ def _bad_fields(lines: list[tuple[int, str]], errors: FileErrors) -> bool:
             errors.add(number, f":{code}:", shown, reason)
             found = True
     return found
+
+
+_BALANCE_WITHOUT_CURRENCY = re.compile(r"(\s*[CD]\d{6})(?=[\d,])")
+
+
+def _balance_currencies(lines: list[tuple[int, str]], errors: FileErrors) -> list[tuple[int, str]] | None:
+    """The balances with their currency: one that leaves it out (``:62M:C020315105000,00``) takes
+    the currency the message's other balances state; without one, the message is refused at that
+    line (the library would read the amount's first digits as the currency)."""
+    stated = set()
+    for _number, line in lines:
+        tag = _TAG.match(line)
+        if tag and tag.group(1) in _BALANCE_TAGS:
+            found = re.match(r"\s*[CD]\d{6}([A-Z]{3})", line[tag.end() :])
+            if found:
+                stated.add(found.group(1))
+    fixed = []
+    for number, line in lines:
+        tag = _TAG.match(line)
+        if tag and tag.group(1) in _BALANCE_TAGS and _BALANCE_WITHOUT_CURRENCY.match(line[tag.end() :]):
+            if len(stated) != 1:
+                value = line[tag.end() :].strip()[:40]
+                errors.add(number, f":{tag.group(1)}:", value, _("the balance states no currency"))
+                return None
+            (currency,) = stated
+            value = _BALANCE_WITHOUT_CURRENCY.sub(r"\g<1>" + currency, line[tag.end() :], count=1)
+            line = line[: tag.end()] + value
+        fixed.append((number, line))
+    return fixed
 
 
 def _gvc(details: str, separator: str) -> tuple[str, str, str]:
@@ -365,7 +397,9 @@ def _own_reference(values: dict, account: str) -> str:
 def _account(identification: str, currency: str) -> str:
     """The ``:25:`` account without spaces, and without the currency some banks write after it
     (``NL10BUNQ2290325473 EUR``, ``1291.99.348EUR``), so it reads as in the bank's other formats."""
-    account = clean_text(identification).replace(" ", "")
+    account = clean_text(identification).replace(" ", "").strip("/")  # Raiffeisen: //AT39364/12345678912/EUR
+    if currency and account.endswith("/" + currency):
+        return account[: -len(currency) - 1]
     if currency and account.endswith(currency) and account[: -len(currency)][-1:].isdigit():
         return account[: -len(currency)]
     return account
@@ -460,7 +494,8 @@ def parse_mt940(data: bytes, file_name: str) -> ParsedFile:
     if intraday := _intraday_line(text):
         raise refuse_file(file_name, _(MT942_REFUSED), line=intraday)
     errors = FileErrors(file_name)
-    statements = []
+    statements: list[Statement] = []
+    going_on: Statement | None = None  # the statement whose page closed with an intermediate balance
     for first_line, lines in _messages(text):
         tags = [(number, _TAG.match(line).group(1)) for number, line in lines if _TAG.match(line)]
         if not any(code in ("25", "61", *_BALANCE_TAGS) for _, code in tags):
@@ -471,6 +506,13 @@ def parse_mt940(data: bytes, file_name: str) -> ParsedFile:
             errors.add(accounts[1], ":25:", "", reason)
             continue
         if _bad_fields(lines, errors):
+            continue
+        lines = _balance_currencies(lines, errors)
+        if lines is None:
+            continue
+        if not accounts:
+            first = next(number for number, code in tags if code in ("61", *_BALANCE_TAGS))
+            errors.add(first, "", "", _("no account (:25:) before it: not a whole MT940 statement"))
             continue
         # A statement number the bank left blank (Zenith Bank ':28C: /1') is no reason to refuse
         # the statement: the library is not given it, and the text is kept as the statement's.
@@ -559,7 +601,31 @@ def parse_mt940(data: bytes, file_name: str) -> ParsedFile:
                     where=where,
                 )
             )
-        statements.append(statement)
+        if statement.lines and not all(line.currency for line in statement.lines):
+            reason = _("no currency: no balance (:60F:, :62F:) of the statement states it")
+            errors.add(lines_of_61[0], ":61:", "", reason)
+            continue
+        # A page that opens with the intermediate balance the page before closed with (:62M:
+        # then :60M:) goes on with that statement: its lines are counted with the first page's,
+        # so that the same payment on two pages is two payments.
+        intermediate = "final_opening_balance" not in header and "intermediate_opening_balance" in header
+        if (
+            intermediate
+            and going_on is not None
+            and (going_on.account, going_on.currency)
+            == (
+                statement.account,
+                statement.currency,
+            )
+        ):
+            going_on.lines.extend(statement.lines)
+            going_on.closing_balance = statement.closing_balance
+            going_on.period_end = statement.period_end or going_on.period_end
+        else:
+            statements.append(statement)
+            going_on = statement
+        if "final_closing_balance" in header or "intermediate_closing_balance" not in header:
+            going_on = None
     errors.raise_if_any()
     if not statements:
         raise refuse_file(file_name, _("the file holds no MT940 statement"))
