@@ -300,7 +300,8 @@ def test_bai2_payers_written_as_by_order_names_and_ach_originators(db, tmp_path)
     bank_statement_import(path=path)
     lines = {line.bank_ref: line for line in BankLine.objects.all()}
     assert (lines["BR240501A"].payer_name, lines["BR240501A"].payer_account) == ("ACME WIDGETS INC", "")
-    assert lines["BR240501A"].memo == "BO: ACME WIDGETS INC OBI: INV 10042 10043"
+    # The customer reference (CR778) is read with the text: it may be the payer's invoice number.
+    assert lines["BR240501A"].memo == "BO: ACME WIDGETS INC OBI: INV 10042 10043 CR778"
     assert lines["BR240501D"].payer_name == "GLOBEX CORP" and lines["BR240501D"].direction == "credit"
     assert (lines["BR240501B"].payer_name, lines["BR240501B"].direction) == ("", "debit")
 

@@ -663,6 +663,37 @@ def test_a_goldman_sachs_wire_gives_the_debtor_named_in_its_continuation_records
     assert (line.payer_name, line.payer_account) == ("TEST AND COMPANY", "000001000600427")
 
 
+BAI2_BANK_CODES = (
+    "01,BANKUS,CUSTCO,240501,0600,1,,,2/\n02,CUSTCO,BANKUS,1,240430,2400,USD,2/\n"
+    "03,0001234567,USD,010,500000,,,015,520000,,/\n"
+    "16,{credit},1250050,0,BR1,,WIRE FROM ACME/\n16,{debit},35000,0,BR2,,BANK FEE/\n"
+    "16,890,1000,0,BR3,,NOTICE OF RETURNED ITEM/\n"
+    "49,2306050,5/\n98,2306050,1,7/\n99,2306050,1,9/\n"
+)
+
+
+def test_bai2_type_codes_a_bank_defines_itself_read_by_the_ranges_the_specification_gives(tmp_path):
+    """920–959 are a bank's own credit codes, 960–999 its debit codes (the library knows none of
+    them); 890 is information, not money: it is left out and the import says so."""
+    parsed = parse(tmp_path, "own.bai2", BAI2_BANK_CODES.format(credit="955", debit="975"))
+    credit, debit = lines_of(parsed)
+    assert (credit.direction, credit.amount, credit.where) == ("credit", Decimal("12500.50"), "line 4")
+    assert (debit.direction, debit.amount) == ("debit", Decimal("350.00"))
+    (warning,) = parsed.warnings
+    assert "line 6" in warning and "890" in warning
+
+
+def test_a_wires_debtor_account_without_a_debtor_name_is_the_payers_account(tmp_path):
+    bai2 = (
+        BAI2_BANK_CODES.format(credit="195", debit="495")
+        .replace("WIRE FROM ACME/", "Incoming Wire,- EREF: GS0D9V DBIC: CITIUS30XXX\n88,DACT: 8348572423")
+        .replace("49,2306050,5/", "49,2306050,6/")
+        .replace("98,2306050,1,7/\n99,2306050,1,9/", "98,2306050,1,8/\n99,2306050,1,10/")
+    )
+    credit = lines_of(parse(tmp_path, "gs.bai2", bai2))[0]
+    assert (credit.payer_name, credit.payer_account) == ("", "8348572423")
+
+
 def test_the_bai2_specifications_own_example_of_continued_summaries_is_read(tmp_path):
     # moov-io/bai2 test/testdata/sample2.txt (the BAI2 specification's example): the 190 summary
     # item starts on the 03 record and its amount is on the 88; a lockbox line's availability

@@ -14,6 +14,7 @@ import re
 from decimal import Decimal
 
 from bai2 import bai2
+from bai2.constants import TypeCodes
 from django.utils.translation import gettext as _
 
 from huikuan.cash.parsers.base import (
@@ -87,9 +88,10 @@ def _payer(details: str) -> tuple[str, str]:
     that holds a name, an ACH originator or a wire's by-order-of party; Goldman Sachs's
     ``DBNM:`` and ``DACT:``."""
     debtor = _DEBTOR_NAME.search(details)
-    if debtor:
-        account = _DEBTOR_ACCOUNT.search(details)
-        return clean_text(debtor.group(1)), account.group(1) if account else ""
+    debtor_account = _DEBTOR_ACCOUNT.search(details)
+    if debtor or debtor_account:
+        name = clean_text(debtor.group(1)) if debtor else ""
+        return name, debtor_account.group(1) if debtor_account else ""
     name = _BY_ORDER_NAME.search(details)
     by_order = _BY_ORDER.search(details)
     account = ""
@@ -149,18 +151,46 @@ def _summaries_unsplit(text: str) -> str:
     return "\n".join(rows)
 
 
+# Type codes of transactions the BAI2 specification leaves to each bank (920–959 credits, 960–999
+# debits; 900–919 statuses), read as its miscellaneous credit or debit; 890 and the statuses
+# carry information, not money.
+_BANK_CREDIT, _BANK_DEBIT, _INFORMATION = "399", "699", "890"
+
+
+def _bank_codes(text: str) -> tuple[str, list[tuple[int, str]]]:
+    """The text with each transaction (16) of a type code the library does not know given the
+    one it stands for (see above), and, for every 16 record in order, its line and own code."""
+    rows = text.split("\n")
+    codes = []
+    for number, row in enumerate(rows, start=1):
+        fields = row.lstrip().split(",")
+        if fields[0] != "16" or len(fields) < 2:
+            continue
+        code = fields[1].strip()
+        codes.append((number, code))
+        if code in TypeCodes or not re.fullmatch(r"\d{3}", code):
+            continue
+        value = int(code)
+        fields[1] = _BANK_CREDIT if 920 <= value <= 959 else _BANK_DEBIT if value >= 960 else _INFORMATION
+        rows[number - 1] = ",".join(fields)
+    return "\n".join(rows), codes
+
+
 def parse_bai2(data: bytes, file_name: str) -> ParsedFile:
     text = data.decode("utf-8-sig", errors="replace")
     if not text.lstrip().startswith("01,"):
         raise refuse_file(file_name, _("not a BAI2 file (it must begin with a 01 record)"))
+    readable, codes = _bank_codes(_summaries_unsplit(_as_version_2(text)))
     try:
-        parsed = bai2.parse_from_string(_summaries_unsplit(_as_version_2(text)), check_integrity=True)
+        parsed = bai2.parse_from_string(readable, check_integrity=True)
     except Exception as error:  # the library's errors are the file's: say where
         line, reason = _first_bad_record(text)
         raise refuse_file(
             file_name, _("not a readable BAI2 file: %(reason)s") % {"reason": reason or error}, line=line
         ) from None
     statements = []
+    warnings = []
+    records = iter(codes)
     for group in parsed.children:
         as_of = group.header.as_of_date
         for account in group.children:
@@ -181,13 +211,25 @@ def parse_bai2(data: bytes, file_name: str) -> ParsedFile:
                 closing_balance=summary.get(_CLOSING),
             )
             for transaction in account.children:
+                line, code = next(records, (0, transaction.type_code.code))
                 amount = _cents(transaction.amount, currency)
                 if not amount:
                     continue
-                kind = transaction.type_code.transaction
-                direction = CREDIT if kind is not None and kind.value == "credit" else DEBIT
+                kind = getattr(transaction.type_code.transaction, "value", None)
+                if kind not in ("credit", "debit"):
+                    warnings.append(
+                        _("line %(line)s: type code %(code)s is information, not money moved: left out")
+                        % {"line": line, "code": code}
+                    )
+                    continue
+                direction = CREDIT if kind == "credit" else DEBIT
                 details = clean_text(transaction.text or "").lstrip(", ")
                 name, account_number = _payer(details) if direction == CREDIT else ("", "")
+                bank_ref = reference(transaction.bank_reference)
+                own_ref = reference(transaction.customer_reference)
+                if bank_ref and own_ref and own_ref not in details:
+                    # The customer reference (often the payer's invoice number) is read with the text.
+                    details = f"{details} {own_ref}".strip()
                 availability = (transaction.availability or {}).get("date")
                 statement.lines.append(
                     StatementLine(
@@ -196,15 +238,14 @@ def parse_bai2(data: bytes, file_name: str) -> ParsedFile:
                         amount=amount,
                         currency=currency,
                         direction=direction,
-                        bank_ref=reference(transaction.bank_reference)
-                        or reference(transaction.customer_reference),
+                        bank_ref=bank_ref or own_ref,
                         payer_name=name,
                         payer_account=account_number,
                         memo=details,
-                        where=transaction.type_code.code,
+                        where=_("line %(line)s") % {"line": line} if line else code,
                     )
                 )
             statements.append(statement)
     if not statements:
         raise refuse_file(file_name, _("the file holds no account record"))
-    return ParsedFile(format="bai2", statements=statements)
+    return ParsedFile(format="bai2", statements=statements, warnings=warnings)
