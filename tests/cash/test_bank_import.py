@@ -16,7 +16,9 @@ BANK = Path(__file__).resolve().parent.parent / "fixtures" / "bank"
 # file → (format, statements, lines, credits, debits, {currency: (money in, money out)})
 SAMPLES = {
     "camt053v08_genkgo.xml": ("camt053", 1, 1, 1, 0, {"EUR": ("8.85", "0.00")}),
-    "camt054v04_genkgo.xml": ("camt054", 1, 3, 3, 0, {"CHF": ("9.50", "0.00")}),
+    # One 200,000 SEK debit whose three parts say CHF credits of 9.50 in all: the parts do not add up
+    # to the entry, so the entry is what moved the account (see test_a_batch_whose_parts_…).
+    "camt054v04_genkgo.xml": ("camt054", 1, 1, 0, 1, {"SEK": ("0.00", "200000.00")}),
     "mt940_wolph_abnamro.sta": ("mt940", 2, 10, 0, 10, {"EUR": ("0.00", "345.93")}),
     "mt940_wolph_betterplace_sepa_snippet.sta": ("mt940", 2, 11, 8, 3, {"EUR": ("1430745.72", "3574069.11")}),
     "mt940_wolph_mbank.sta": ("mt940", 1, 3, 3, 0, {"PLN": ("0.03", "0.00")}),
@@ -34,7 +36,7 @@ A_LINE = {
     "camt053v08_genkgo.xml": (
         "AAAASESS-FP-CN_98765/01", "credit", "8.85", "EUR", "NAME NAME", "NL56AGDH9619008421"
     ),
-    "camt054v04_genkgo.xml": ("ACSR160617103200001#2", "credit", "3.20", "CHF", None, None),
+    "camt054v04_genkgo.xml": ("ACSR160617103200001", "debit", "200000", "SEK", None, None),
     "mt940_wolph_betterplace_sepa_snippet.sta": (
         "0724710333343453", "credit", "50990.05", "EUR", "KARL KAUFMANN", "DE14508800500194785000"
     ),

@@ -539,6 +539,56 @@ WISE_LATER_ENTRY = """
       <Sts>BOOK</Sts><BookgDt><Dt>2025-02-04</Dt></BookgDt></Ntry>"""
 
 
+def test_a_batch_whose_parts_do_not_add_up_to_the_entry_is_one_line_of_the_entrys_amount(tmp_path):
+    """Parts of 6,000 and 5,000 in an entry of 15,000 (the bank left a part out): split, 4,000
+    would be lost; so the entry is one line, with every part's text and reference."""
+    batch = (
+        WISE_CAMT053.format(statement="S-1", more="")
+        .replace('<Amt Ccy="EUR">30.00</Amt>', '<Amt Ccy="EUR">15000.00</Amt>')
+        .replace('"EUR">10.00<', '"EUR">6000.00<')
+        .replace('"EUR">20.00<', '"EUR">5000.00<')
+    )
+    batch = batch.replace(
+        "<Ustrd>INV-79</Ustrd>",
+        "<Ustrd>INV-79</Ustrd></RmtInf><Refs><EndToEndId>E2E-79</EndToEndId></Refs><RmtInf>",
+    )
+    whole = lines_of(parse(tmp_path, "batch.xml", batch))[1]
+    assert (whole.bank_ref, whole.amount, whole.direction) == ("BATCH-88", Decimal("15000.00"), "credit")
+    assert all(text in whole.memo for text in ("INV-78", "INV-79", "E2E-79"))
+    # Parts in another currency than the entry's, or money out inside money in, are not split either.
+    for other in (
+        batch.replace('"EUR">6000.00<', '"CHF">10000.00<'),
+        batch.replace('"EUR">6000.00<', '"EUR">10000.00<').replace(
+            '<Amt Ccy="EUR">10000.00</Amt>', '<Amt Ccy="EUR">10000.00</Amt><CdtDbtInd>DBIT</CdtDbtInd>'
+        ),
+    ):
+        assert lines_of(parse(tmp_path, "other.xml", other))[1].amount == Decimal("15000.00")
+    # Parts that add up are each a line.
+    parts = batch.replace('"EUR">6000.00<', '"EUR">10000.00<')
+    assert [line.amount for line in lines_of(parse(tmp_path, "parts.xml", parts))[1:]] == [
+        Decimal("10000.00"),
+        Decimal("5000.00"),
+    ]
+
+
+def test_a_statements_entries_without_dates_are_dated_by_its_closing_balance_and_said_so(tmp_path):
+    """A Lithuanian bank's one-day camt.053 gives its entries neither a booking nor a value date."""
+    undated = (
+        WISE_CAMT053.format(statement="S-1", more="")
+        .replace("<BookgDt><Dt>2025-02-03</Dt></BookgDt>", "")
+        .replace(
+            "<Ntry>",
+            '<Bal><Tp><CdOrPrtry><Cd>CLBD</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">150.00</Amt>'
+            "<CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2024-03-07</Dt></Dt></Bal><Ntry>",
+            1,
+        )
+    )
+    parsed = parse(tmp_path, "lt.xml", undated)
+    assert {line.booking_date for line in lines_of(parsed)} == {date(2024, 3, 7)}
+    (warning,) = parsed.warnings
+    assert "2 entries gave no booking date" in warning
+
+
 def test_a_camt_entry_known_only_by_its_entry_number_keeps_it_and_is_not_imported_again(db, tmp_path):
     parsed = parse(tmp_path, "wise.xml", WISE_CAMT053.format(statement="S-1", more=""))
     assert [(line.bank_ref, line.amount) for line in lines_of(parsed)] == [

@@ -18,18 +18,18 @@ BANK = Path(__file__).resolve().parent.parent / "fixtures" / "bank"
 
 
 def test_the_cli_imports_and_answers_in_json(db, huikuan):
-    first = huikuan("bank", "import", str(BANK / "camt054v04_genkgo.xml"), "--json")
+    first = huikuan("bank", "import", str(BANK / "camt053v08_genkgo.xml"), "--json")
     assert first.code == 0, first.stderr
     answer = first.json()
     assert (answer["imported"], answer["format"], answer["lines_new"], answer["credits"]) == (
         True,
-        "camt054",
-        3,
-        3,
+        "camt053",
+        1,
+        1,
     )
-    assert answer["totals"] == {"CHF": {"credit": "9.50", "debit": "0.00"}}
-    again = huikuan("bank", "import", str(BANK / "camt054v04_genkgo.xml"), "--json").json()
-    assert (again["lines_new"], again["duplicates"]) == (0, 3)
+    assert answer["totals"] == {"EUR": {"credit": "8.85", "debit": "0.00"}}
+    again = huikuan("bank", "import", str(BANK / "camt053v08_genkgo.xml"), "--json").json()
+    assert (again["lines_new"], again["duplicates"]) == (0, 1)
 
 
 def test_the_cli_refuses_a_bad_file_with_exit_1_and_where(db, huikuan, tmp_path):

@@ -236,6 +236,18 @@ def _balances(statement_element, statement: Statement, errors: FileErrors) -> No
             statement.currency = statement.currency or parsed[1]
 
 
+def _closing_day(statement_element) -> date | None:
+    """The day of a statement's closing balance (``CLBD``), if it says."""
+    for balance in kids(statement_element, "Bal"):
+        if text(balance, "Tp", "CdOrPrtry", "Cd") == "CLBD":
+            value = text(balance, "Dt", "Dt") or text(balance, "Dt", "DtTm")
+            try:
+                return date.fromisoformat(value[:10]) if len(value) >= 10 else None
+            except ValueError:
+                return None
+    return None
+
+
 def _created(element) -> date | None:
     """The day a statement, notification or group header was created (``CreDtTm``)."""
     value = text(element, "CreDtTm")
@@ -246,7 +258,12 @@ def _created(element) -> date | None:
 
 
 def _entry_lines(
-    entry, statement: Statement, errors: FileErrors, created: date | None = None, notes: Counter | None = None
+    entry,
+    statement: Statement,
+    errors: FileErrors,
+    created: date | None = None,
+    notes: Counter | None = None,
+    dated_by: str = "dated by creation",
 ) -> list[StatementLine]:
     notes = Counter() if notes is None else notes
     status = text(entry, "Sts") or text(entry, "Sts", "Cd")
@@ -265,8 +282,8 @@ def _entry_lines(
         return []
     booked = _day(entry, errors, "BookgDt") or _day(entry, errors, "ValDt")
     if booked is None and created is not None and find(entry, "BookgDt") is None:
-        booked = created  # a notification that gives no date: the day the bank sent it
-        notes["dated by creation"] += 1
+        booked = created  # an entry that gives no date: the day of the statement or notification
+        notes[dated_by] += 1
     if booked is None:
         errors.add(entry.sourceline or 0, where + "/BookgDt", "", _("the entry has no booking date"))
     valued = _day(entry, errors, "ValDt")
@@ -280,8 +297,10 @@ def _entry_lines(
     if not details_list:
         details_list = [None]
     lines = []
-    # A batch whose parts carry their own amounts gives one line a part; otherwise one line.
-    several = len(details_list) > 1 and all(_own_amount(d) is not None for d in details_list)
+    # A batch whose parts carry their own amounts, adding up to the entry's, gives one line a
+    # part; otherwise the entry is one line, with every part's references and text.
+    several = len(details_list) > 1 and _parts_add_up(details_list, amount, currency, direction)
+    whole = details_list if not several else []
     if not several:
         details_list = details_list[:1]
     for index, details in enumerate(details_list, start=1):
@@ -303,6 +322,13 @@ def _entry_lines(
         if several and text(details, "CdtDbtInd") in ("CRDT", "DBIT"):
             line_direction = CREDIT if text(details, "CdtDbtInd") == "CRDT" else DEBIT
         name, account = _party(details, "Dbtr" if line_direction == CREDIT else "Cdtr")
+        memo = _memo(entry, details)
+        if len(whole) > 1:  # one line for all the parts: who paid only when they all say the same
+            role = "Dbtr" if line_direction == CREDIT else "Cdtr"
+            if len({_party(part, role) for part in whole}) > 1:
+                name, account = "", ""
+            pieces = [piece for part in whole for piece in (_memo(None, part), _refs(part))]
+            memo = clean_text(" ".join(dict.fromkeys(p for p in (*pieces, text(entry, "AddtlNtryInf")) if p)))
         if line_amount <= 0:
             continue
         lines.append(
@@ -315,12 +341,40 @@ def _entry_lines(
                 bank_ref=ref,
                 payer_name=name,
                 payer_account=account,
-                memo=_memo(entry, details),
+                memo=memo,
                 where=xml_path(details) if several and details is not None else where,
                 ref_read_since=read_since,
             )
         )
     return lines
+
+
+def _refs(details) -> str:
+    """A part's own references, for the text of an entry kept whole."""
+    return " ".join(
+        dict.fromkeys(v for other in ("EndToEndId", "TxId") if (v := reference(text(details, "Refs", other))))
+    )
+
+
+def _parts_add_up(parts: list, amount: Decimal, currency: str, direction: str) -> bool:
+    """Whether every part of a batch has its own amount, in the entry's currency, and the parts,
+    each in its own direction, add up to the entry (else the entry is one line: splitting it
+    would lose or invent money)."""
+    total = Decimal(0)
+    for part in parts:
+        own = _own_amount(part)
+        if own is None:
+            return False
+        try:
+            value, part_currency = money_amount(own.text or ""), currency_code(own.get("Ccy", ""))
+        except ValueError:
+            return False
+        if part_currency != currency:
+            return False
+        indicator = text(part, "CdtDbtInd")
+        part_direction = {"CRDT": CREDIT, "DBIT": DEBIT}.get(indicator, direction)
+        total += value if part_direction == direction else -value
+    return total == amount
 
 
 def _own_amount(details):
@@ -355,9 +409,13 @@ def parse_camt(data: bytes, file_name: str) -> ParsedFile:
                 except ValueError:
                     errors.add(period.sourceline or 0, xml_path(period) + "/" + name, value, _("not a date"))
         _balances(element, statement, errors)
-        created = (_created(element) or sent) if kind == "camt054" else None
+        if kind == "camt054":
+            created, dated_by = _created(element) or sent, "dated by creation"
+        else:  # a one-day statement whose entries give no date (a Lithuanian bank's): its day
+            created = statement.period_end or _closing_day(element) or _created(element) or sent
+            dated_by = "dated by statement"
         for entry in kids(element, "Ntry"):
-            statement.lines.extend(_entry_lines(entry, statement, errors, created, notes))
+            statement.lines.extend(_entry_lines(entry, statement, errors, created, notes, dated_by))
         statements.append(statement)
     errors.raise_if_any()
     if not statements:
@@ -380,5 +438,14 @@ def parse_camt(data: bytes, file_name: str) -> ParsedFile:
                 notes["dated by creation"],
             )
             % {"count": notes["dated by creation"]}
+        )
+    if notes["dated by statement"]:
+        warnings.append(
+            ngettext(
+                "%(count)s entry gave no booking date: dated by the statement's day",
+                "%(count)s entries gave no booking date: dated by the statement's day",
+                notes["dated by statement"],
+            )
+            % {"count": notes["dated by statement"]}
         )
     return ParsedFile(format=kind, statements=statements, warnings=warnings)
