@@ -571,6 +571,15 @@ def test_a_batch_whose_parts_do_not_add_up_to_the_entry_is_one_line_of_the_entry
     ]
 
 
+def test_a_returned_direct_debit_names_the_customer_whose_payment_came_back(tmp_path):
+    """A reversal (RvslInd) of money in is money out whose other party is the original debtor."""
+    returned = WISE_CAMT053.format(statement="S-1", more="").replace(
+        "<CdtDbtInd>CRDT</CdtDbtInd>", "<CdtDbtInd>DBIT</CdtDbtInd><RvslInd>true</RvslInd>", 1
+    )
+    line = lines_of(parse(tmp_path, "returned.xml", returned))[0]
+    assert (line.direction, line.amount, line.payer_name) == ("debit", Decimal("120.00"), "Acme BV")
+
+
 def test_a_statements_entries_without_dates_are_dated_by_its_closing_balance_and_said_so(tmp_path):
     """A Lithuanian bank's one-day camt.053 gives its entries neither a booking nor a value date."""
     undated = (

@@ -321,10 +321,14 @@ def _entry_lines(
         line_direction = direction
         if several and text(details, "CdtDbtInd") in ("CRDT", "DBIT"):
             line_direction = CREDIT if text(details, "CdtDbtInd") == "CRDT" else DEBIT
-        name, account = _party(details, "Dbtr" if line_direction == CREDIT else "Cdtr")
+        # The other party: the debtor of money in, the creditor of money out; of a reversal (a
+        # direct debit returned: RvslInd), the original payment's, e.g. the customer whose
+        # payment came back.
+        reversal = text(entry, "RvslInd").lower() in ("true", "1")
+        role = "Dbtr" if (line_direction == CREDIT) != reversal else "Cdtr"
+        name, account = _party(details, role)
         memo = _memo(entry, details)
         if len(whole) > 1:  # one line for all the parts: who paid only when they all say the same
-            role = "Dbtr" if line_direction == CREDIT else "Cdtr"
             if len({_party(part, role) for part in whole}) > 1:
                 name, account = "", ""
             pieces = [piece for part in whole for piece in (_memo(None, part), _refs(part))]
