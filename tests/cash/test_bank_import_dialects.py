@@ -681,6 +681,18 @@ def test_an_ofx_file_without_a_bank_statement_is_refused(tmp_path):
     assert "no bank statement" in refusal(tmp_path, "empty.ofx", content).message
 
 
+def test_an_ofx_download_the_bank_answered_with_an_error_is_refused_with_the_banks_words(tmp_path):
+    content = SGML_HEADER.format(charset="1252") + (
+        "<OFX><SIGNONMSGSRSV1><SONRS><STATUS><CODE>0<SEVERITY>INFO</STATUS></SONRS></SIGNONMSGSRSV1>"
+        "<BANKMSGSRSV1><STMTTRNRS><TRNUID>1<STATUS><CODE>2000<SEVERITY>ERROR"
+        "<MESSAGE>General Server Error</STATUS></STMTTRNRS></BANKMSGSRSV1></OFX>"
+    )
+    message = refusal(tmp_path, "error.ofx", content).message
+    assert "error 2000 (General Server Error)" in message
+    investments = SGML_HEADER.format(charset="1252") + "<OFX><INVSTMTMSGSRSV1><INVSTMTTRNRS><INVSTMTRS>"
+    assert "investment statement" in refusal(tmp_path, "brokerage.ofx", investments + "</OFX>").message
+
+
 # --- BAI2 -----------------------------------------------------------------------------------------
 
 

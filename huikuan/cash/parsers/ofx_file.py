@@ -71,6 +71,13 @@ UTF8_HEADER = (
 )
 OFX_START = re.compile(rb"<OFX>", re.IGNORECASE)
 STATEMENT = re.compile(rb"<(?:STMTRS|CCSTMTRS)>", re.IGNORECASE)
+# A transaction response's status that is an error (``<CODE>2000<SEVERITY>ERROR<MESSAGE>…``).
+BANK_ERROR = re.compile(
+    rb"<STMTTRNRS>.*?<STATUS>\s*<CODE>\s*(\d+)\s*(?:</CODE>)?\s*<SEVERITY>\s*ERROR\s*(?:</SEVERITY>)?"
+    rb"\s*(?:<MESSAGE>([^<]*))?",
+    re.IGNORECASE | re.DOTALL,
+)
+INVESTMENT = re.compile(rb"<INVSTMTRS>", re.IGNORECASE)
 DECLARED_CHARSET = re.compile(rb"(?:CHARSET:\s*|encoding=[\"'])([A-Za-z0-9_.-]+)", re.IGNORECASE)
 
 
@@ -292,6 +299,18 @@ def parse_ofx(data: bytes, file_name: str) -> ParsedFile:
         raise refuse_file(file_name, _("not an OFX file: it has no <OFX> element"))
     normalised, lines, corrections = checked
     if not STATEMENT.search(normalised):  # sign-on only, an account list, investments
+        failed = BANK_ERROR.search(normalised)
+        if failed:  # the bank answered the download with an error instead of the statement
+            code, message = failed.group(1).decode(), failed.group(2).decode("utf-8", "replace").strip()
+            raise refuse_file(
+                file_name,
+                _("the OFX file holds no bank statement: the bank answered with error %(code)s (%(message)s)")
+                % {"code": code, "message": message or "-"},
+            )
+        if INVESTMENT.search(normalised):
+            raise refuse_file(
+                file_name, _("the OFX file holds an investment statement, not a bank account's statement")
+            )
         raise refuse_file(file_name, _("the OFX file holds no bank statement"))
     errors.raise_if_any()
     try:
