@@ -34,6 +34,8 @@ def test_the_queue_shows_review_first_with_candidates_and_reasons_in_chinese(web
     assert html.index("60,000.00") < html.index("不明付款人")
     assert "备注中有发票号 YS-0301" in html and "85%" in html
     assert 'id="count-review">1<' in html and 'id="count-unmatched">1<' in html
+    # The lines decided, as a count and in the status list: not the approvals page's date word.
+    assert "已处理 <strong" in html and ">已处理</option>" in html and "审批完成时间" not in html
 
 
 def test_one_post_accepts_and_the_row_comes_back_decided(web_as, bank_line):  # noqa: F811

@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from huikuan.accounts.access import access_customers
@@ -96,7 +97,7 @@ def _filters(request: HttpRequest) -> LineFilters:
 
 
 def _status_labels() -> list[tuple[str, str]]:
-    labels = {QUEUE: _("To do (review, then unmatched)"), DECIDED: _("Decided")}
+    labels = {QUEUE: _("To do (review, then unmatched)"), DECIDED: pgettext("cash lines", "Decided")}
     return [(status, labels.get(status) or LineStatus(status).label) for status in STATUS_CHOICES]
 
 
