@@ -306,6 +306,36 @@ def test_an_overpayment_allocates_the_invoices_and_keeps_the_rest_on_account():
     assert proposal.status == AUTO
 
 
+def test_a_memo_naming_one_invoice_and_paying_it_and_the_next_pays_both():
+    """'付INV-0000103等2张发票': 4,321.50 + 780.25. The rest is the customer's other open invoice to
+    the cent, not money on account."""
+    proposal = match("5101.75", payer="上海华东机械有限公司", memo="付INV-0000103等2张发票")
+    assert proposal.status == AUTO and proposal.on_account == D("0")
+    assert allocations(proposal) == {"INV-0000103": D("4321.50"), "INV-0000104": D("780.25")}
+    # Without the count, a rest of cents that one other invoice carries says the same.
+    proposal = match("5101.75", payer="上海华东机械有限公司", memo="INV-0000103")
+    assert proposal.status == AUTO and allocations(proposal) == {
+        "INV-0000103": D("4321.50"),
+        "INV-0000104": D("780.25"),
+    }
+
+
+def test_a_round_sum_more_than_the_named_invoice_is_on_account_unless_the_memo_counts_another():
+    """4,321.50 named and 2,500.00 more: a round sum paid ahead (on account), although invoice 102
+    is 2,500.00 too; '等两张' (two invoices) says it is 102."""
+    proposal = match("6821.50", payer="上海华东机械有限公司", memo="INV-0000103")
+    assert proposal.status == AUTO and proposal.on_account == D("2500.00")
+    assert allocations(proposal) == {"INV-0000103": D("4321.50")}
+    proposal = match("6821.50", payer="上海华东机械有限公司", memo="付INV-0000103等两张发票")
+    assert proposal.status == AUTO and proposal.on_account == D("0")
+    assert allocations(proposal) == {"INV-0000103": D("4321.50"), "INV-0000102": D("2500.00")}
+
+
+def test_a_memo_saying_more_invoices_than_it_names_and_a_rest_nothing_makes_up_waits():
+    proposal = match("5000.00", payer="上海华东机械有限公司", memo="付INV-0000103等2张发票")
+    assert proposal.status == REVIEW
+
+
 def test_an_amount_fitting_two_invoices_equally_is_never_automatic():
     proposal = match("5000.00", payer="北京长城电子科技股份有限公司")
     assert proposal.status == REVIEW
@@ -492,3 +522,23 @@ def test_a_round_rest_that_several_other_open_invoices_make_up_is_no_overpayment
     # 29,681.24 + 13,500.00: invoice 301 overpaid by a round sum, or 301 and three fees of 4,500.
     proposal = match("43181.24", payer="上海华东机械有限公司", ledger=ledger)
     assert proposal.status != AUTO
+
+
+def test_a_german_bank_spelling_out_the_umlauts_names_the_customer_exactly():
+    muller = CustomerRef("C9", "Müller Automation GmbH", "", "", "EUR")
+    ledger = [OpenInvoice("90001234", "C9", D("1234.56"), "EUR", date(2025, 11, 1), date(2025, 12, 1), "")]
+    index = MatchIndex([muller], ledger)
+    for payer in ("MUELLER AUTOMATION GMBH", "MULLER AUTOMATION GMBH"):
+        line = BankLine("B1", date(2025, 11, 20), D("1234.56"), "EUR", "credit", payer, "", "Rechnung")
+        proposal = index.match(line)
+        assert proposal.status == AUTO and proposal.customer_code == "C9"
+        assert "name_exact" in [r.code for r in proposal.reasons]
+
+
+@pytest.mark.parametrize("memo", ["ERSTATTUNG RG 2025-118", "REFUND OF OVERPAID FREIGHT", "运费退款"])
+def test_a_refund_from_a_company_named_like_a_customer_is_not_applied_on_the_name_alone(memo):
+    """A supplier or carrier refunds what the company paid it: its name may be a customer's."""
+    proposal = match("780.25", payer="华东机械", memo=memo)
+    assert proposal.status != AUTO
+    proposal = match("780.25", payer="华东机械", memo="货款")
+    assert proposal.status == AUTO

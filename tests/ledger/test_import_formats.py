@@ -271,6 +271,20 @@ def test_builtin_chinese_header_aliases_need_no_mapping(db, huikuan, write_file)
     assert (payment.method, payment.payer_name) == ("bank_acceptance_bill", "杭州湖畔机电有限公司")
 
 
+@pytest.mark.parametrize("header", ["发票号码", "数电票号码"])
+def test_the_tax_systems_own_header_for_the_vat_invoice_number_is_read(db, huikuan, write_file, header):
+    """Kingdee and Yonyou exports head the VAT invoice number 发票号码 (数电票号码 for a digital one);
+    dropped, a memo quoting it would name nothing."""
+    kehu = write_file("客户档案.csv", "客户编码,客户名称\nHZ001,杭州湖畔机电有限公司\n")
+    yingshou = write_file(
+        "应收单.csv",
+        f"单据编号,客户编码,单据日期,价税合计,{header}\nXSFP000101,HZ001,2025-11-03,56800.00,04412388\n",
+    )
+    assert huikuan("import", "customers", kehu).code == 0
+    assert huikuan("import", "invoices", yingshou).code == 0
+    assert Invoice.objects.get(number="XSFP000101").vat_invoice_number == "04412388"
+
+
 def test_extra_columns_are_ignored(db, huikuan, write_file):
     path = write_file("kehu.csv", "customer_code,name,备注,legacy_id\nHZ001,杭州湖畔机电有限公司,老客户,77\n")
 

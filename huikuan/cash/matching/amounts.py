@@ -136,8 +136,68 @@ def _share(certainty: float, ties: int) -> float:
     return certainty if ties == 1 else certainty * 0.6
 
 
-def fit_referenced(amount: Decimal, referenced: Sequence[OpenInvoice], settings: MatchSettings) -> Fit:
-    """The receipt against the invoices its memo names."""
+# How sure "the named invoices and the rest to the cent": the memo said how many invoices it
+# pays and that many make the amount; the rest is one other invoice to the cent (not a round
+# sum); a combination of others, or a count the memo says and the invoices do not (a person
+# decides).
+REST_STATED, REST_ONE, REST_OTHER = 0.97, 0.93, 0.8
+
+
+def _named_and_rest(
+    amount: Decimal,
+    referenced: Sequence[OpenInvoice],
+    others: Sequence[OpenInvoice],
+    stated: int | None,
+    settings: MatchSettings,
+) -> Fit | None:
+    """More than the named invoices, and the rest is exactly another open invoice of the
+    customer, or a combination of them ('付XSFP000101等2张发票' paying 101 and 102): those are
+    paid too, not the rest put on account. ``stated``: how many invoices the memo says it pays."""
+    total = sum((invoice.open_amount for invoice in referenced), ZERO)
+    rest = amount - total
+    if stated is None and rest % 100 == 0:
+        # A round sum more than the invoices named, and the memo does not say it pays more of
+        # them: paid on account as much as another invoice of that sum (the overpayment below).
+        return None
+    named = {invoice.number for invoice in referenced}
+    pool = sorted((i for i in others if i.number not in named and i.open_amount <= rest), key=_age_key)
+    solutions = [[invoice] for invoice in pool if invoice.open_amount == rest]
+    if not solutions:
+        pool = pool[: settings.combination_pool]
+        target = _cents(rest)
+        found = subset_solutions(
+            [_cents(i.open_amount) for i in pool], target, target, min(settings.combination_max_invoices, 4)
+        )
+        solutions = [[pool[k] for k in solution] for solution in found]
+    if not solutions:
+        return None
+    chosen = solutions[0]
+    if stated is not None and stated == len(referenced) + len(chosen):
+        certainty = REST_STATED
+    elif stated is None and len(chosen) == 1 and rest % 100 != 0:
+        certainty = REST_ONE
+    else:
+        certainty = REST_OTHER
+    ties = len(solutions)
+    reasons = (
+        reason("amount_exact_reference", count=len(referenced)),
+        reason("reference_and_rest", count=len(chosen), rest=rest),
+        *((reason("invoice_count_stated", count=stated),) if stated is not None else ()),
+        *_tie(ties),
+    )
+    paid = [*referenced, *chosen]
+    return _paid(amount, paid, "exact_reference_rest", _share(certainty, ties), 0.9, settings, ties, reasons)
+
+
+def fit_referenced(
+    amount: Decimal,
+    referenced: Sequence[OpenInvoice],
+    settings: MatchSettings,
+    others: Sequence[OpenInvoice] = (),
+    stated: int | None = None,
+) -> Fit:
+    """The receipt against the invoices its memo names (``others``: the customer's other open
+    invoices; ``stated``: how many invoices the memo says it pays, if it says)."""
     total = sum((invoice.open_amount for invoice in referenced), ZERO)
     count = len(referenced)
     if amount == total:
@@ -161,17 +221,26 @@ def fit_referenced(amount: Decimal, referenced: Sequence[OpenInvoice], settings:
             reasons=(reason("amount_within_tolerance", difference=total - amount),),
         )
     if amount > total:
+        more = _named_and_rest(amount, referenced, others, stated, settings)
+        if more is not None:
+            return more
         allocations = tuple(
             Allocation(invoice.number, invoice.open_amount) for invoice in sorted(referenced, key=_age_key)
         )
+        # The memo says it pays more invoices than it names, and no other open one makes the
+        # rest: a person sees what the rest is for.
+        more_said = stated is not None and stated > count
         return Fit(
             "over_reference",
             allocations,
             amount - total,
             ZERO,
-            0.95,
+            REST_OTHER if more_said else 0.95,
             0.5,
-            reasons=(reason("overpayment", on_account=amount - total),),
+            reasons=(
+                reason("overpayment", on_account=amount - total),
+                *((reason("invoice_count_stated", count=stated),) if more_said else ()),
+            ),
         )
     if count > 1:
         # An order or a list named more than was paid: the part of them the amount fits.

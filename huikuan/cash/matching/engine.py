@@ -62,6 +62,7 @@ from huikuan.cash.matching.references import (
     memo_numbers,
     number_key,
     sequence_body,
+    stated_invoice_count,
 )
 from huikuan.cash.matching.settle import (
     AmountIndex,
@@ -368,7 +369,8 @@ class MatchIndex:
                 self.invoices[p] for p in sorted(positions) if self.invoices[p].currency == line.currency
             ]
             if referenced:
-                fit = fit_referenced(line.amount, referenced, self.settings)
+                stated = stated_invoice_count(line.memo)
+                fit = fit_referenced(line.amount, referenced, self.settings, same_currency, stated)
                 if (known and number == 0) or not weak or fit.exact_or_tolerance:
                     return [fit], weak
         return fit_open_items(line.amount, same_currency, self.settings, memo_periods(line.memo)), False

@@ -53,6 +53,13 @@ NON_CUSTOMER_WORDS = (
     "INSURANCE",
     "SALARY",
     "PAYROLL",
+    # A refund comes from someone the company paid (a supplier, a carrier), not from a customer.
+    "退款",
+    "REFUND",
+    "ERSTATTUNG",
+    "REMBOURSEMENT",
+    "RIMBORSO",
+    "REEMBOLSO",
 )
 
 

@@ -354,6 +354,9 @@ def pinyin_readings(text: str, limit: int = PINYIN_READINGS) -> list[str]:
     return readings
 
 
+_UMLAUTS_SPELT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
+
+
 def customer_forms(customer: CustomerRef) -> list[tuple[str, str]]:
     """``(form kind, key)`` for each way a payer may write this customer's name."""
     return _customer_forms(customer)[2]
@@ -376,6 +379,25 @@ def _customer_forms(customer: CustomerRef) -> tuple[str, str, list[tuple[str, st
             forms += [("pinyin", readings[0]), *(("pinyin_other", r) for r in readings[1:])]
     if customer.english_name:
         forms.append(("english", latin_core(customer.english_name)))
+    # German banks spell umlauts out (SEPA's character set): Müller is MUELLER as well as MULLER.
+    for kind, written in (
+        ("full", customer.name),
+        ("core", customer.name),
+        ("english", customer.english_name),
+    ):
+        spelt = written.translate(_UMLAUTS_SPELT)
+        if spelt != written:
+            forms.append(
+                (
+                    kind,
+                    squeeze(spelt)
+                    if kind == "full"
+                    else core(spelt)
+                    if kind == "core"
+                    else latin_core(spelt),
+                )
+            )
+    forms = list(dict.fromkeys(forms))
     return full, main, [(kind, key) for kind, key in forms if len(key) >= 2]
 
 

@@ -123,6 +123,11 @@ REASON_TEXTS = {
     "partial_payment": _("A part payment of invoice {invoice}; {remaining} stays open."),
     "partial_payment_several": _("Less than the {count} invoices named: allocated oldest first."),
     "overpayment": _("More than the invoices: {on_account} stays on account."),
+    "reference_and_rest": _(
+        "More than the invoices named: the rest, {rest}, is {count} other open invoice(s) of the "
+        "customer to the cent, paid too."
+    ),
+    "invoice_count_stated": _("The memo says it pays {count} invoices."),
     "amount_invoice_plus_round": _(
         "The amount is invoice {invoice} and a round {on_account} more, and no other open invoice "
         "is exceeded by a round sum: the rest stays on account."

@@ -204,3 +204,17 @@ def _add_range(add, prefix: str, hint: str | None, start: str, end: str, *, join
 def may_be_vat(number: MemoNumber) -> bool:
     """Whether a memo's number may be a VAT invoice number (see ``VAT_NUMBER_LENGTHS``)."""
     return number.hint in (None, INVOICE) and len(number.digits) in VAT_NUMBER_LENGTHS
+
+
+# How many invoices the memo says it pays: '等2张发票', '等两张', '共3笔'.
+_STATED_COUNT = re.compile(r"(?:等|共|计)\s*([0-9]{1,2}|[一二两三四五六七八九十])\s*(?:张|笔|份)")
+_CHINESE_COUNTS = dict(zip("一二两三四五六七八九十", (1, 2, 2, 3, 4, 5, 6, 7, 8, 9, 10), strict=True))
+
+
+def stated_invoice_count(memo: str) -> int | None:
+    """The number of invoices a Chinese memo says it pays (``付XSFP000101等2张发票``: 2), if it says."""
+    found = _STATED_COUNT.search(unicodedata.normalize("NFKC", memo))
+    if found is None:
+        return None
+    value = found.group(1)
+    return int(value) if value.isdigit() else _CHINESE_COUNTS[value]
