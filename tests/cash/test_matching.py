@@ -542,3 +542,17 @@ def test_a_refund_from_a_company_named_like_a_customer_is_not_applied_on_the_nam
     assert proposal.status != AUTO
     proposal = match("780.25", payer="华东机械", memo="货款")
     assert proposal.status == AUTO
+
+
+def test_a_tie_the_memos_month_cannot_settle_offers_that_months_invoices_first():
+    """Three fees of 5,000.00, two of November: still a tie, but November's come first, so that
+    accepting the best candidate does not pay October's."""
+    ledger = [
+        OpenInvoice("FEE-10", "C001", D("5000.00"), "CNY", date(2025, 10, 3), date(2025, 11, 3), ""),
+        OpenInvoice("FEE-11A", "C001", D("5000.00"), "CNY", date(2025, 11, 3), date(2025, 12, 3), ""),
+        OpenInvoice("FEE-11B", "C001", D("5000.00"), "CNY", date(2025, 11, 4), date(2025, 12, 4), ""),
+    ]
+    proposal = match("5000.00", payer="上海华东机械有限公司", memo="11月云服务费", ledger=ledger)
+    assert proposal.status == REVIEW
+    offered = [c.allocations[0].invoice_number for c in proposal.candidates[:2]]
+    assert offered == ["FEE-11A", "FEE-11B"]

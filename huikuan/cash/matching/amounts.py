@@ -487,6 +487,13 @@ def _short_single(
     ]
 
 
+def _month_rank(invoice: OpenInvoice, periods: Sequence[Period]) -> int:
+    """0 for an invoice dated in a month the memo names, 1 in the month after, else 2."""
+    if any(period.holds(invoice.invoice_date) for period in periods):
+        return 0
+    return 1 if any(period.following(invoice.invoice_date) for period in periods) else 2
+
+
 def _untie(tied: Sequence[OpenInvoice], periods: Sequence[Period]) -> OpenInvoice | None:
     """The one of several invoices that fit equally which the memo's period names (see
     ``periods.period_choice``), or ``None``."""
@@ -565,6 +572,10 @@ def fit_open_items(
         ]
     if singles:
         n = len(singles)
+        if periods:
+            # Still a tie, but the invoices of the month the memo names are offered first (an
+            # accountant accepting the best candidate takes the likelier one).
+            singles.sort(key=lambda i: (_month_rank(i, periods), _age_key(i)))
         return [
             Fit(
                 "exact_single",
