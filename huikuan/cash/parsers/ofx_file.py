@@ -133,7 +133,7 @@ TRANSACTION = re.compile(
     r"<STMTTRN>.*?(?=</STMTTRN>|<STMTTRN>|</BANKTRANLIST>|\Z)", re.IGNORECASE | re.DOTALL
 )
 FIELD = "<{tag}>([^<\r\n]*)"
-# YYYYMMDD, then optionally HHMM[SS[.XXX]] and a time zone ([-5:EST], [+8], [-05:00]).
+# YYYYMMDD, then optionally HHMM[SS[.fff]] (fractions of a second) and a time zone ([-5:EST], [+8], [-05:00]).
 OFX_DATE = re.compile(
     r"(\d{4})(\d{2})(\d{2})(?:\d{4}(?:\d{2}(?:\.\d{1,6})?)?)?\s*(?:\[[+-]?\d{1,2}(?:\.\d+)?(?::\w*)?\])?"
 )
