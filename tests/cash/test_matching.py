@@ -376,8 +376,21 @@ def test_a_short_name_two_customers_share_is_settled_by_an_amount_only_one_of_th
     proposal = index.match(line)
     assert (proposal.status, proposal.customer_code) == (AUTO, "C001")
     assert "name_shared_amount" in [r.code for r in proposal.reasons]
-    round_amount = BankLine("B2", date(2024, 3, 1), D("2500.00"), "CNY", "credit", "华东机械", "", "")
-    assert index.match(round_amount).status == REVIEW
+
+
+def test_a_shared_name_and_a_round_invoice_settle_who_paid_only_if_no_other_could_pay_in_part():
+    # 2,500.00 is an open invoice of 上海华东机械's. A round sum is what anyone pays in part or in
+    # advance: while 北京华东机械 has only a smaller invoice open it cannot be paying part of one.
+    twin = CustomerRef("C009", "北京华东机械有限公司", "华东机械", "", "CNY")
+    line = BankLine("B2", date(2024, 3, 1), D("2500.00"), "CNY", "credit", "华东机械", "", "")
+    small = [*LEDGER, invoice("INV-0000901", "C009", "2222.22")]
+    proposal = MatchIndex([HUADONG, CHANGCHENG, ACME, twin], small).match(line)
+    assert (proposal.status, proposal.customer_code) == (AUTO, "C001")
+    assert allocations(proposal) == {"INV-0000102": D("2500.00")}
+    assert "name_shared_amount" in [r.code for r in proposal.reasons]
+    # With a larger one open, the 2,500.00 may be a part of it: a person decides.
+    large = [*small, invoice("INV-0000902", "C009", "8000.00")]
+    assert MatchIndex([HUADONG, CHANGCHENG, ACME, twin], large).match(line).status == REVIEW
 
 
 def test_an_unknown_company_of_a_customers_name_in_another_place_is_never_applied():

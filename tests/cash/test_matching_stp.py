@@ -160,11 +160,18 @@ BUSY = [
 ]
 
 
+# The same, each larger than the deductions below: a part payment of any may be such a sum.
+BUSY_LARGE = [
+    inv(f"INV-00012{k:02d}", f"{50600 + 900 * k}.{k:02d}", date(2024, 1 + k % 6, 1 + k % 28))
+    for k in range(40)
+]
+
+
 def test_the_memos_month_singles_out_a_deduction_from_a_busy_customers_invoice():
-    # 47,072.17 is 1.46% short of August's 47,769.94; with 41 open invoices a part payment of
-    # anything lands that near one of them too often, but only one other is of July or August.
+    # 47,072.17 is 1.46% short of August's 47,769.94; with 40 larger open invoices a part
+    # payment of one lands that near too often, but only one other is of July or August.
     ledger = [
-        *BUSY,
+        *BUSY_LARGE,
         inv("INV-0001100", "47769.94", date(2024, 8, 3)),
         inv("INV-0001101", "1200.00", date(2024, 7, 9)),
     ]
@@ -524,9 +531,35 @@ def test_a_short_pay_that_does_not_single_out_one_invoice_waits_for_a_person(amo
     assert proposal.status != AUTO
 
 
-def test_a_short_pay_among_many_open_invoices_waits_for_a_person():
-    # With so many open invoices, some part payment lands this near one of them by chance.
+# Open invoices larger than the receipts below: a part of any of them may be such a sum.
+LARGER = [
+    inv(f"INV-00016{n:02d}", f"{52000 + n * 1733}.{n * 53 % 97:02d}", date(2024, 6, 1 + n)) for n in range(12)
+]
+
+
+def test_a_short_pay_among_many_larger_open_invoices_waits_for_a_person():
+    # A part payment of one of twelve larger invoices lands this near 48,210.55 by chance.
+    proposal = match("47632.02", [*LARGER, *SHORT])
+    assert proposal.status == REVIEW
+    assert allocations(proposal.candidates[0]) == {"INV-0001401": D("47632.02")}
+
+
+def test_a_short_pay_among_many_smaller_open_invoices_is_applied():
+    # Invoices smaller than the receipt cannot be paid in part with it, however many are open.
     proposal = match("47632.02", [*CROWDED, *SHORT])
+    assert proposal.status == AUTO
+    assert allocations(proposal) == {"INV-0001401": D("47632.02")}
+    assert "amount_short_of_one" in codes(proposal)
+
+
+def test_a_short_pay_among_more_smaller_invoices_than_combinations_are_sought_among_waits():
+    # Over 72 invoices below the receipt: an exact combination of them not looked for is as
+    # likely what was paid as a deduction from 48,210.55.
+    many = [
+        inv(f"INV-0017{n:03d}", f"{300 + n * 37 % 101}.{n * 53 % 97:02d}", date(2024, 1, 1 + n % 28))
+        for n in range(80)
+    ]
+    proposal = match("47632.02", [*many, *SHORT])
     assert proposal.status == REVIEW
     assert allocations(proposal.candidates[0]) == {"INV-0001401": D("47632.02")}
 

@@ -446,15 +446,25 @@ def _short_of_one(invoice: OpenInvoice, difference: Decimal) -> Reason:
 
 
 def _short_single(
-    amount: Decimal, invoices: Sequence[OpenInvoice], settings: MatchSettings, periods: Sequence[Period] = ()
+    amount: Decimal,
+    invoices: Sequence[OpenInvoice],
+    settings: MatchSettings,
+    periods: Sequence[Period] = (),
+    unsearched: bool = False,
 ) -> list[Fit]:
     """One invoice short-paid by more than the tolerance's fixed sum but by no more than its
     share of the invoice (a deduction: a discount taken, a quantity disputed): when that is the
     only invoice the receipt is so near, it pays that invoice in part and the rest stays open
     (nothing is written off). Looked for after every exact and tolerance fit, and before a
-    combination within the tolerance, which among many invoices is likelier a coincidence. The
-    more open invoices, the likelier another receipt (a part payment) falls so near one by
-    chance, so a customer with many is a person's decision."""
+    combination within the tolerance, which among many invoices is likelier a coincidence.
+
+    What else lands so near the invoice is a part payment of another, larger one (a part of an
+    invoice is any sum below it, about evenly) or a sum on account of everything open: the
+    chance of that is the window below the invoice over each larger invoice's amount, summed,
+    and over the whole open balance. A customer with many invoices larger than the receipt is a
+    person's decision; invoices smaller than the receipt cannot be paid in part with it. So is
+    a customer with more invoices below the receipt than combinations were looked for among
+    (``unsearched``): an exact combination not found is as likely what was paid."""
     if settings.tolerance_rel <= 0:
         return []
     nearby = [i for i in invoices if ZERO < i.open_amount - amount <= i.open_amount * settings.tolerance_rel]
@@ -463,12 +473,12 @@ def _short_single(
     invoice = nearby[0]
     # When the memo's month is the invoice's (issued in it or the month after), a coincidence
     # would have had to fall near an invoice of that month: only those compete.
-    competing, month = len(invoices), ()
+    competing, month = list(invoices), ()
     if len(periods) == 1 and periods[0].covers(invoice.invoice_date):
-        competing = sum(1 for i in invoices if periods[0].covers(i.invoice_date))
-        month = (reason("period_narrows", count=competing, invoice=invoice.number, period=periods[0]),)
-    chance = Decimal(competing) * settings.tolerance_rel / 3
-    certainty = 0.93 if chance <= Decimal("0.15") else 0.7
+        competing = [i for i in invoices if periods[0].covers(i.invoice_date)]
+        month = (reason("period_narrows", count=len(competing), invoice=invoice.number, period=periods[0]),)
+    chance = _part_payment_chance(amount, invoice, competing, settings)
+    certainty = 0.93 if chance <= PART_PAYMENT_CHANCE_MAX and not unsearched else 0.7
     difference = invoice.open_amount - amount
     return [
         Fit(
@@ -485,6 +495,22 @@ def _short_single(
             ),
         )
     ]
+
+
+# A deduction is applied when a part payment of another invoice lands so near by chance at
+# most this often (a short-pay is rarer than a part payment: about 1 in 20 is a coincidence).
+PART_PAYMENT_CHANCE_MAX = 0.1
+
+
+def _part_payment_chance(
+    amount: Decimal, invoice: OpenInvoice, competing: Sequence[OpenInvoice], settings: MatchSettings
+) -> float:
+    """How likely a part payment of another of ``competing`` (or a sum on account of all of
+    them) lands within the tolerance's share below ``invoice``, as ``amount`` did."""
+    window = float(invoice.open_amount * settings.tolerance_rel)
+    larger = [float(i.open_amount) for i in competing if i is not invoice and i.open_amount > amount]
+    total = float(sum((i.open_amount for i in competing), ZERO))
+    return sum(window / value for value in larger) + (window / total if total else 0.0)
 
 
 def _month_rank(invoice: OpenInvoice, periods: Sequence[Period]) -> int:
@@ -752,7 +778,7 @@ def fit_open_items(
         return charged
     if month is not None and month.open_amount > amount:
         return [_part_of_month(amount, month, periods[0], settings)]
-    short = _short_single(amount, invoices, settings, periods)
+    short = _short_single(amount, invoices, settings, periods, unsearched=len(eligible) > WIDE_POOL)
     if short:
         return short
     window = subset_solutions(cents[:WINDOW_POOL], target, window_top, settings.combination_max_invoices)

@@ -387,7 +387,7 @@ class MatchIndex:
             if not (ev.account or ev.name_alias or ev.name or ev.strong or ev.code_in_memo or weak_used):
                 continue  # only weak references that the amount does not bear out
             fitted.append((code, ev, fits, weak_used))
-        settle_shared_name(line.amount, fitted, self.amounts.counts)
+        settle_shared_name(line.amount, fitted, self.amounts.counts, self._largest_open(line, fitted))
         if fitted and all(item[1].name is not None for item in fitted):
             text = f"{line.payer_name} {line.memo}"
             settle_similar_name(line.amount, text, fitted, self.amounts.counts)
@@ -420,6 +420,20 @@ class MatchIndex:
                 scored.append((raw, firm, self._candidate(code, raw, fit, who + conflict)))
         scored.sort(key=lambda item: (-item[0], item[2].customer_code))
         return [(candidate, firm) for _raw, firm, candidate in scored]
+
+    def _largest_open(self, line: BankLine, fitted: list) -> dict[str, Decimal]:
+        """The largest open invoice (in the line's currency) of each customer a shared name
+        fits (see ``settle.settle_shared_name``)."""
+        largest: dict[str, Decimal] = {}
+        for code, ev, _fits, _weak in fitted:
+            if ev.name is not None and ev.name.shared_by > 1:
+                amounts = [
+                    self.invoices[p].open_amount
+                    for p in self.by_customer.get(code, ())
+                    if self.invoices[p].currency == line.currency
+                ]
+                largest[code] = max(amounts, default=ZERO)
+        return largest
 
     def _candidate(self, code: str, raw: float, fit: Fit, who: list[Reason]) -> Candidate:
         reasons = [*who, *fit.reasons]

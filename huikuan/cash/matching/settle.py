@@ -22,7 +22,7 @@ from huikuan.cash.matching.evidence import (
     Evidence,
     non_customer_word,
 )
-from huikuan.cash.matching.model import CustomerRef, OpenInvoice
+from huikuan.cash.matching.model import ZERO, CustomerRef, OpenInvoice
 from huikuan.cash.matching.names import (
     STRONG_FORMS,
     NameHit,
@@ -97,7 +97,12 @@ def distinctive(amount: Decimal, counts: Mapping[Decimal, int]) -> bool:
     return amount % 10 != 0 and counts.get(amount, 0) <= DISTINCT_AMOUNT_MAX
 
 
-def settle_shared_name(amount: Decimal, fitted: list, counts: Mapping[Decimal, int]) -> None:
+def settle_shared_name(
+    amount: Decimal,
+    fitted: list,
+    counts: Mapping[Decimal, int],
+    largest: Mapping[str, Decimal] | None = None,
+) -> None:
     """A name several customers share (a short name, or one customer's short name that is
     other places' companies' name without the place) and an amount to the cent (not a round
     one) that is an open invoice or combination of exactly one of them, a customer whose own
@@ -110,7 +115,7 @@ def settle_shared_name(amount: Decimal, fitted: list, counts: Mapping[Decimal, i
         for item in fitted
         if item[1].name is not None and item[1].name.shared_by > 1 and item[1].named_only(item[3])
     ]
-    if len(sharing) < 2 or is_round(amount):
+    if len(sharing) < 2:
         return
     fitting = [
         item
@@ -120,7 +125,21 @@ def settle_shared_name(amount: Decimal, fitted: list, counts: Mapping[Decimal, i
     if len(fitting) != 1 or fitting[0][1].name.kind not in STRONG_FORMS:
         return
     fit = fitting[0][2][0]
-    if _charged(fit):
+    many = sharing[0][1].name.shared_by > SHARED_NAME_MAX
+    if is_round(amount):
+        # A round sum is what anyone pays in part or in advance. It singles out the one whose
+        # open invoice it is only when none of the others could be paying part of one of theirs
+        # (none has a larger invoice open) and few share the name.
+        others = [item[0] for item in sharing if item is not fitting[0]]
+        if (
+            many
+            or fit.kind != "exact_single"
+            or largest is None
+            or any(largest.get(code, ZERO) > amount for code in others)
+        ):
+            return
+        single = True
+    elif _charged(fit):
         # One invoice less one of the usual bank charges: as rare by chance as a distinctive
         # amount when the invoice's is distinctive and few receipts meet such a fit.
         if fit.chance * len(sharing) > SHARED_RARE_CHANCE or not distinctive(amount + fit.difference, counts):
@@ -132,7 +151,6 @@ def settle_shared_name(amount: Decimal, fitted: list, counts: Mapping[Decimal, i
         single = (fit.kind == "exact_single" and distinctive(amount, counts)) or (
             fit.kind in HABITUAL_FITS and amount % 10 != 0
         )
-    many = sharing[0][1].name.shared_by > SHARED_NAME_MAX
     if not many or single:
         ev = fitting[0][1]
         hit = ev.name
