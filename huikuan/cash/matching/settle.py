@@ -104,10 +104,11 @@ def settle_shared_name(
     largest: Mapping[str, Decimal] | None = None,
 ) -> None:
     """A name several customers share (a short name, or one customer's short name that is
-    other places' companies' name without the place) and an amount to the cent (not a round
-    one) that is an open invoice or combination of exactly one of them, a customer whose own
-    name it is: that one paid. A name shared by more than ``SHARED_NAME_MAX`` customers needs
-    a distinctive amount of one invoice.
+    other places' companies' name without the place) and an amount to the cent that is an
+    open invoice or combination of exactly one of them, a customer whose own name it is: that
+    one paid. A round amount only as one invoice, when none of the others has a larger invoice
+    open (``largest``: each sharing customer's largest open invoice). A name shared by more
+    than ``SHARED_NAME_MAX`` customers needs a distinctive amount of one invoice.
 
     ``fitted`` holds ``(code, evidence, fits, weak_used)`` per candidate customer."""
     sharing = [
