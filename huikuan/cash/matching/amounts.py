@@ -498,19 +498,22 @@ def _short_single(
 
 
 # A deduction is applied when a part payment of another invoice lands so near by chance at
-# most this often (a short-pay is rarer than a part payment: about 1 in 20 is a coincidence).
-PART_PAYMENT_CHANCE_MAX = 0.1
+# most this often (a short-pay and a part payment are about as frequent: about 1 in 10 of
+# the deductions applied at the limit would be a coincidence, far fewer below it).
+PART_PAYMENT_CHANCE_MAX = Decimal("0.1")
 
 
 def _part_payment_chance(
     amount: Decimal, invoice: OpenInvoice, competing: Sequence[OpenInvoice], settings: MatchSettings
-) -> float:
+) -> Decimal:
     """How likely a part payment of another of ``competing`` (or a sum on account of all of
-    them) lands within the tolerance's share below ``invoice``, as ``amount`` did."""
-    window = float(invoice.open_amount * settings.tolerance_rel)
-    larger = [float(i.open_amount) for i in competing if i is not invoice and i.open_amount > amount]
-    total = float(sum((i.open_amount for i in competing), ZERO))
-    return sum(window / value for value in larger) + (window / total if total else 0.0)
+    them) lands within the tolerance's share below ``invoice``, as ``amount`` did: the window
+    over each larger invoice's amount (a part of it is about evenly any sum below it), summed,
+    and over the whole open balance."""
+    window = invoice.open_amount * settings.tolerance_rel
+    larger = [i.open_amount for i in competing if i is not invoice and i.open_amount > amount]
+    total = sum((i.open_amount for i in competing), ZERO)
+    return sum((window / value for value in larger), ZERO) + (window / total if total else ZERO)
 
 
 def _month_rank(invoice: OpenInvoice, periods: Sequence[Period]) -> int:
