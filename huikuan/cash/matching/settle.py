@@ -123,18 +123,24 @@ def settle_shared_name(
         for item in sharing
         if (item[2][0].kind in EXACT_FITS or _charged(item[2][0])) and item[2][0].ties == 1
     ]
+    within = not fitting and not is_round(amount)
+    if within:
+        # No exact fit: one invoice short by a fee or a short-pay of no particular size.
+        fitting = [item for item in sharing if item[2][0].kind == "tolerance_single" and item[2][0].ties == 1]
     if len(fitting) != 1 or fitting[0][1].name.kind not in STRONG_FORMS:
         return
     fit = fitting[0][2][0]
     many = sharing[0][1].name.shared_by > SHARED_NAME_MAX
-    if is_round(amount):
-        # A round sum is what anyone pays in part or in advance. It singles out the one whose
-        # open invoice it is only when none of the others could be paying part of one of theirs
-        # (none has a larger invoice open) and few share the name.
+    if is_round(amount) or within:
+        # A round sum is what anyone pays in part or in advance, and a sum short of one
+        # invoice by no particular amount is as likely another's part payment. Either singles
+        # out the one whose open invoice it is (or is near) only when none of the others could
+        # be paying part of one of theirs (none has a larger invoice open) and few share the
+        # name.
         others = [item[0] for item in sharing if item is not fitting[0]]
         if (
             many
-            or fit.kind != "exact_single"
+            or fit.kind not in ("exact_single", "tolerance_single")
             or largest is None
             or any(largest.get(code, ZERO) > amount for code in others)
         ):
