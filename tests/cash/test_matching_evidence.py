@@ -217,6 +217,28 @@ def test_a_bare_number_of_two_customers_with_no_payer_known_waits_for_a_person()
     assert proposal.status == REVIEW
 
 
+def test_a_bare_number_of_two_customers_is_settled_by_an_amount_paying_one_of_them_to_the_cent():
+    """0427240 is 华东机械's invoice (11,615.77) and 长城电子's order (an invoice of 11,641.06):
+    a receipt of 11,615.77 pays the invoice to the cent, while the order would be paid 25.29
+    short. Someone nobody knows pays: the amount says which number was meant."""
+    ledger = [
+        _order("INV-0427240", "C001", "11615.77", "SO-0000901"),
+        _order("INV-0789270", "C002", "11641.06", "SO-0427240"),
+    ]
+    proposal = match("11615.77", "厦门合美食品有限责任公司", memo="付3月货款 0427240", ledger=ledger)
+    assert (proposal.status, proposal.customer_code) == (AUTO, "C001")
+    assert [(a.invoice_number, a.amount) for a in proposal.allocations] == [("INV-0427240", D("11615.77"))]
+    # A round sum pays many invoices to the cent by chance: still a person's decision.
+    round_ledger = [
+        _order("INV-0427240", "C001", "11600.00", "SO-0000901"),
+        _order("INV-0789270", "C002", "11625.00", "SO-0427240"),
+    ]
+    assert match("11600.00", "厦门合美食品有限责任公司", memo="0427240", ledger=round_ledger).status == REVIEW
+    # So when the payer's name is the other customer's: it may be paying its own order short.
+    named = match("11615.77", "上海华南机械有限公司", memo="0427240", ledger=ledger)
+    assert named.status == REVIEW
+
+
 def test_a_mistyped_name_and_a_bare_number_of_that_customers_invoice_propose_the_part_payment():
     # Neither the mistyped name nor "12345" (the number without its zeros) says it alone; the
     # two agree on one invoice, so a person is shown that part payment rather than nothing.

@@ -66,6 +66,7 @@ from huikuan.cash.matching.references import (
 )
 from huikuan.cash.matching.settle import (
     AmountIndex,
+    number_settled_by_amount,
     number_settled_by_payer,
     settle_shared_name,
     settle_similar_name,
@@ -499,8 +500,15 @@ class MatchIndex:
         if len(candidates) > 1 and candidates[1].confidence >= best.confidence - Decimal(
             str(COMPETITOR_MARGIN)
         ):
-            if status == AUTO and not number_settled_by_payer(
-                evidence.get(best.customer_code), evidence.get(candidates[1].customer_code)
+            second = candidates[1]
+            if (
+                status == AUTO
+                and not number_settled_by_payer(
+                    evidence.get(best.customer_code), evidence.get(second.customer_code)
+                )
+                and not number_settled_by_amount(
+                    line.amount, best, second, evidence.get(second.customer_code)
+                )
             ):
                 status = REVIEW
                 reasons = (*reasons, reason("close_competitor", other=candidates[1].customer_code))

@@ -227,6 +227,37 @@ def number_settled_by_payer(leader: Evidence | None, other: Evidence | None) -> 
     return bool(known and (leader.strong or leader.weak) and only_number and (other.strong or other.weak))
 
 
+def number_settled_by_amount(amount: Decimal, leader, other, other_evidence: Evidence | None) -> bool:
+    """A number in the memo that is the leader's invoice and another customer's order or
+    invoice (numbers of one range, written without their prefix), settled by the amount: it
+    pays the leader's invoices it names to the cent, while the other's reading needs a part
+    payment, an overpayment or a difference. A receipt meets an invoice's amount to the cent
+    by chance about once in its cents; a part or a sum near an order's is met by chance far
+    more often. Not when anything but the number (an account, a name) speaks for the other,
+    nor when the amount is in whole tens (a round sum pays many invoices to the cent).
+
+    ``leader`` and ``other`` are candidates (``model.Candidate``)."""
+    if other_evidence is None or amount % 10 == 0:
+        return False
+    if (
+        other_evidence.account
+        or other_evidence.name_alias
+        or other_evidence.code_in_memo
+        or other_evidence.name is not None
+        or other_evidence.settled_similar
+    ):
+        return False
+    exact = any(r.code == "amount_exact_reference" for r in leader.reasons)
+    if not exact or leader.difference or leader.on_account:
+        return False
+    paid = sum((a.amount for a in other.allocations), ZERO)
+    return bool(other.difference or other.on_account or paid != amount or _parted(other))
+
+
+def _parted(candidate) -> bool:
+    return any(r.code in ("partial_payment", "partial_payment_several") for r in candidate.reasons)
+
+
 def name_similarity(payer_name: str, customer: CustomerRef) -> int:
     """How alike (0-100) the payer name is to the customer's name in its closest form, compared
     as the name index compares them (the core of a Chinese name; a Latin name without its
