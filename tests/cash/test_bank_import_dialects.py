@@ -450,6 +450,83 @@ def test_words_after_the_double_slash_are_no_bank_reference_so_a_repeat_payment_
     assert bank_statement_import(path=second).lines_new == 1
 
 
+# Rabobank (zilverline/mt940 spec/fixtures/rabobank/dash_as_start_of_line.txt): the text wrapped
+# at 65 characters leaves its last '-' alone on a line, before the closing balance; ING
+# (OCA/bank-statement-import test-ing.940) a '-' of a mandate reference ('MND-EV01').
+RABO_DASH = """:940:
+:20:940S170606
+:25:NL84RABO0121212121 EUR
+:28C:17109
+:60F:C170605EUR000000010000,50
+:61:170606C000000001000,00N541EREF
+NL55RABO0444444444
+:86:/EREF/3434343434343/ORDP//NAME/Delta Lloyd/REMI/Periode 01-01-2018/3
+1-01-2018 Arrap -
+-
+:62F:C170606EUR000000011000,50
+"""
+ING_DASH = """{1:F01INGBNL2ABXXX0000000000}{2:I940INGBNL2AXXXN}{4:
+:20:P140220000000001
+:25:NL77INGB0574908765EUR
+:28C:0000
+0
+:60F:C140219EUR662,23
+:61:1402200220D12,75NRTIEREF//00000000001010
+/TRCD/01315/
+:86:/RTRN/MS03//EREF/20120501P0123478//MARF/MND
+-
+120123//CNTP/NL32INGB0000012345/INGBNL2A/J.Janssen///REMI/USTD//CONTR
+IBUTIE FEB 2014/
+:62F:C140220EUR649,48
+-}
+"""
+
+
+def test_a_line_of_a_lone_dash_inside_the_details_is_text_not_the_end_of_the_statement(tmp_path):
+    (rabobank,) = parse(tmp_path, "rabo.sta", RABO_DASH).statements
+    assert rabobank.closing_balance == Decimal("11000.50")
+    (line,) = rabobank.lines
+    assert (line.direction, line.amount, line.payer_name) == ("credit", Decimal("1000.00"), "Delta Lloyd")
+    assert line.memo.startswith("Periode 01-01-2018/31-01-2018 Arrap --")
+    # ING: the statement number wrapped onto a second line is one number, and the '-' line of
+    # the details leaves the next field where it is.
+    (ing,) = parse(tmp_path, "ing.sta", ING_DASH).statements
+    assert (ing.statement_ref, ing.closing_balance) == ("00000", Decimal("649.48"))
+    (line,) = ing.lines
+    assert (line.direction, line.payer_name) == ("debit", "J.Janssen")
+    assert line.payer_account == "NL32INGB0000012345"
+    assert line.memo.startswith("CONTRIBUTIE FEB 2014")
+
+
+# Banks cut the :86: text at SWIFT's 65 characters wherever the word is (SNS, OCA/bank-statement-
+# import test-sns.940: '…4XZJ4Z   M' then 'CC:5411', a merchant code) and end a line with a
+# space that parts two words (Van Lanschot, zilverline/mt940 van_lanschot.txt: '…2014  3 ' then
+# 'MND 8888888888'; a German bank, my-flow/mt940 date.sta: '?26Ref. ' then '38A15313…').
+SNS_WRAPPED = (
+    ":20:0000000000\n:25:NL05SNSB0908244436\n:28C:361/1\n:60F:C171227EUR3026,96\n"
+    ":61:1712271227D10,18NBEA//228ohu/972795\n:86: \n" + " " * 65 + "\n"
+    "Jumbo Wijchen B.V.    >WIJCHEN  27.12.2017 13U38 KV005 4XZJ4Z   M\n"
+    "CC:5411 Contactloze betaling" + " " * 37 + "\n"
+    ":61:1712271227D816,75NXXX0130138568\n"
+    ":86:/TRTP/SEPA Incasso/CSID/NL72BAS555444333000/NAME/BEN/MARF/BEN1234\n"
+    "09999999999999999990/IBAN/NL80RABO0676767676/BIC/RABONL2U/REMI/Ke\n"
+    "nmerk: 1234.4321.0000.5555 Omschrijving: 123123444 01-01-2014  3 \n"
+    "MND 8888888888 Servicecontract/EREF/1234432100005555\n"
+    ":61:1511091109DR10,40NMSCNONREF//POS 2775118254\n"
+    ":86:005?20LASTSCHRIFT/BELAST.?21KARTENZAHLUNG?26Ref. \n38A15313A4223786/1642?32PENNY\n"
+    ":62F:C171227EUR2189,63\n-\n"
+)
+
+
+def test_a_word_cut_at_the_full_line_is_one_word_and_a_space_ending_a_line_parts_two(tmp_path):
+    card, debit, german = lines_of(parse(tmp_path, "sns.sta", SNS_WRAPPED))
+    assert card.memo == (
+        "Jumbo Wijchen B.V. >WIJCHEN 27.12.2017 13U38 KV005 4XZJ4Z MCC:5411 Contactloze betaling"
+    )
+    assert debit.memo.startswith("Kenmerk: 1234.4321.0000.5555 Omschrijving: 123123444 01-01-2014 3 MND")
+    assert german.memo == "LASTSCHRIFT/BELAST. KARTENZAHLUNG Ref. 38A15313A4223786/1642"
+
+
 # --- ISO 20022 camt ------------------------------------------------------------------------------
 
 CAMT054_UNDATED = """<?xml version="1.0" encoding="UTF-8"?>
