@@ -527,6 +527,51 @@ def test_a_word_cut_at_the_full_line_is_one_word_and_a_space_ending_a_line_parts
     assert german.memo == "LASTSCHRIFT/BELAST. KARTENZAHLUNG Ref. 38A15313A4223786/1642"
 
 
+# BRD (Romania, OCA/bank-statement-import account_bank_statement_import_mt940_ro_brd test-brd.940):
+# the German subfields with '+' before each number; a SEPA key's '+' ('EREF+…') stays text.
+BRD = """:20:6450374100
+:25:RO56BRDE360SV52474653600
+:28:00138/1
+:60F:C160517EUR3885,24
+:61:1605170517D210,60NTRFOPH478
+PLATA FACT 4603309
+:86:000+20Plata           +30302410000+31RO89RZBR0000060003480121
++32RUSSMEDIA PRESS SRL+33/
++23PLATA FACT 4603309 EREF+20160517
+:61:1605170517D2,76NCOMOPH478
+25-Comision MULTIX
+:86:000+20Comision
++2325-Comision MULTIX
+:62F:C160517EUR3671,88
+"""
+
+
+def test_german_subfields_written_with_a_plus_give_payee_account_and_purpose(tmp_path):
+    payment, fee = lines_of(parse(tmp_path, "brd.sta", BRD))
+    assert (payment.direction, payment.amount) == ("debit", Decimal("210.60"))
+    assert (payment.payer_name, payment.payer_account) == ("RUSSMEDIA PRESS SRL", "RO89RZBR0000060003480121")
+    assert payment.memo == "Plata PLATA FACT 4603309 EREF+20160517"
+    assert fee.memo == "Comision 25-Comision MULTIX"
+
+
+# FinTS (HBCI) banks part an MT940's lines by '@@' (my-flow/mt940 test/fixtures/pending.sta).
+AT_AT = (
+    "@@:20:STARTUMS@@:25:72090900/9876543219@@:28C:0@@:60F:C160420EUR100,00"
+    "@@:61:160421D0,02NMSCKREF+@@:86:177?00EURO-Ueberweisung?10804?20KREF+2016-04-20T20:53:12.74"
+    "@@?210Z ?22SVWZ+Black TAN1:113040?31DE29200411111234567890?32Florian Joerg Breunig"
+    "@@:62F:C160421EUR99,98@@-"
+)
+
+
+def test_an_mt940_whose_lines_are_parted_by_two_at_signs_is_read_and_an_mt942_so_written_refused(tmp_path):
+    assert detect_format(AT_AT.encode(), "umsaetze.txt") == "mt940"
+    (line,) = lines_of(parse(tmp_path, "umsaetze.txt", AT_AT))
+    assert (line.direction, line.amount, line.booking_date) == ("debit", Decimal("0.02"), date(2016, 4, 21))
+    assert (line.payer_name, line.payer_account) == ("Florian Joerg Breunig", "DE29200411111234567890")
+    intraday = AT_AT.replace("@@:60F:C160420EUR100,00", "@@:34F:EUR 999999999999,99@@:13:1604202255")
+    assert "MT942 intraday report" in refusal(tmp_path, "vormerk.txt", intraday).message
+
+
 # --- ISO 20022 camt ------------------------------------------------------------------------------
 
 CAMT054_UNDATED = """<?xml version="1.0" encoding="UTF-8"?>

@@ -6,7 +6,8 @@
 - ABN AMRO: ``GIRO 428428 NAME …`` or ``52.89.39.882 NAME`` before the description
 - SWIFT-structured codes (ING, Rabobank, many Chinese banks' MT940):
   ``/ORDP//NAME/…/REMI/USTD//…/``, ``/CNTP/account/BIC/name/city/``, ``/ORDP/NAME/REMI/…``
-- Triodos: the German subfields with ``>`` instead of ``?`` (``000>100987654321>20…>31…``)
+- Triodos: the German subfields with ``>`` instead of ``?`` (``000>100987654321>20…>31…``); BRD
+  (Romania) with ``+`` (``000+20Plata+30302410000+31RO89RZBR…+32NAME+33/``)
 - Knab: ``REK: NL65INGB0123456789/NAAM: PICQER``; PostFinance: ``AUFTRAGGEBER: … MITTEILUNGEN: …``
 - ASN, SNS and the old Rabobank format: the other party's account as the ``:61:`` reference
   and its name on the ``:61:`` second line (``…NIOB0987654321`` / ``marechal s``), or the
@@ -43,8 +44,11 @@ from huikuan.cash.parsers.base import (
     refuse_file,
 )
 
-_GVC = re.compile(r"^\d{3}([?>])")
-_SEPA_KEYS = re.compile(r"(EREF|KREF|MREF|CRED|DEBT|SVWZ|ABWA|ABWE|COAM|OAMT|IBAN|BIC)\+")
+# The German subfields: ``?`` before each number, ``>`` (Triodos), or ``+`` (BRD Romania:
+# ``000+20Plata+30302410000+31RO89RZBR…+32RUSSMEDIA PRESS SRL``).
+_GVC = re.compile(r"^\d{3}([?>]|\+(?=\d\d))")
+_SEPA_KEY_NAMES = "EREF KREF MREF CRED DEBT SVWZ ABWA ABWE COAM OAMT IBAN BIC".split()
+_SEPA_KEYS = re.compile(r"(" + "|".join(_SEPA_KEY_NAMES) + r")\+")
 # ``GIRO 428428 NAME``, ``52.89.39.882 NAME`` (ABN AMRO), ``NL47INGB9999999999 name`` or
 # ``0987654321 name`` (ASN, SNS, ING): an account, then the name to the end of the first line.
 _ACCOUNT_FIRST = re.compile(
@@ -361,7 +365,9 @@ def _balance_currencies(lines: list[tuple[int, str]], errors: FileErrors) -> lis
 def _gvc(details: str, separator: str) -> tuple[str, str, str]:
     """Name, account and purpose text of a German GVC ``:86:`` (``?20…``; Triodos: ``>20…``)."""
     flat = details.replace("\r", "").replace("\n", "")
-    parts = re.split(re.escape(separator) + r"(\d\d)", flat)
+    # ('+' parts subfields only where no SEPA key stands before it: 'EREF+20…' is text.)
+    before = "".join(f"(?<!{key})" for key in _SEPA_KEY_NAMES) if separator == "+" else ""
+    parts = re.split(before + re.escape(separator) + r"(\d\d)", flat)
     fields: dict[str, str] = {}
     for code, value in zip(parts[1::2], parts[2::2], strict=False):
         fields[code] = fields.get(code, "") + value
@@ -374,7 +380,7 @@ def _gvc(details: str, separator: str) -> tuple[str, str, str]:
             previous = value
     purpose = _SEPA_KEYS.sub(lambda m: f" {m.group(1)}+", purpose).strip() or fields.get("00", "")
     name, more = fields.get("32", ""), fields.get("33", "")
-    name = clean_text(name + ("" if len(name) >= 27 else " ") + more)
+    name = clean_text(name + ("" if len(name) >= 27 else " ") + more).strip(" /")
     account = fields.get("38", "") or fields.get("31", "")  # ?38: the IBAN (Polish banks)
     return name, clean_text(account).replace(" ", ""), clean_text(purpose)
 
@@ -543,6 +549,7 @@ def _where_failed(error: Exception, lines: list[tuple[int, str]]) -> tuple[int, 
     return lines[0][0], str(error)
 
 
+_AT_AT_LINES = re.compile(r"@@:(20|25|28C?|60[FM]|61|86):")
 MT942_REFUSED = gettext_noop(
     "an MT942 intraday report, not a statement: import the day's MT940 statement (or camt.053) instead"
 )
@@ -563,6 +570,8 @@ def _intraday_line(text: str) -> int:
 
 def parse_mt940(data: bytes, file_name: str) -> ParsedFile:
     text = decode(data).replace("\x1a", "").replace("\x00", "")  # DOS end-of-file mark, padding
+    if _AT_AT_LINES.search(text):  # FinTS (HBCI) banks part the lines by '@@'
+        text = text.replace("@@", "\n")
     if ":61:" not in text and ":20:" not in text and ":25:" not in text:
         raise refuse_file(file_name, _("not an MT940 statement (no :20: or :61: field)"))
     if intraday := _intraday_line(text):
