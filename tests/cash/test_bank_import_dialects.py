@@ -748,6 +748,53 @@ def test_wise_entries_imported_before_their_entry_number_was_read_are_not_import
     assert BankLine.objects.count() == 4
 
 
+# A Swiss bank's camt.054 writes a whole amount without its cents (OCA/bank-statement-import
+# account_statement_import_camt54 test-camt054-qrr.xml: <Amt Ccy="CHF">184</Amt>), its camt.053
+# of the day '184.00': the same payment, with the same reference.
+CAMT_WHOLE = """<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.0{kind}">
+  <{message}><GrpHdr><MsgId>M1</MsgId><CreDtTm>2026-08-03T12:13:14+02:00</CreDtTm></GrpHdr>
+    <{part}><Id>N1</Id><Acct><Id><IBAN>CH2801234000123456789</IBAN></Id></Acct>
+      <Ntry><Amt Ccy="CHF">{amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>
+        <BookgDt><Dt>2026-08-03</Dt></BookgDt><AcctSvcrRef>A000000000000001</AcctSvcrRef>
+        <NtryDtls><TxDtls><RltdPties><Dbtr><Nm>Test Donor One</Nm></Dbtr></RltdPties></TxDtls></NtryDtls>
+      </Ntry></{part}></{message}></Document>
+"""
+
+
+def test_an_amount_written_without_its_cents_is_the_same_payment_as_with_them(db, tmp_path):
+    notification = tmp_path / "camt054.xml"
+    notification.write_text(
+        CAMT_WHOLE.format(kind="54.001.04", message="BkToCstmrDbtCdtNtfctn", part="Ntfctn", amount="184")
+    )
+    statement = tmp_path / "camt053.xml"
+    statement.write_text(
+        CAMT_WHOLE.format(kind="53.001.04", message="BkToCstmrStmt", part="Stmt", amount="184.00")
+    )
+    assert bank_statement_import(path=notification).lines_new == 1
+    assert bank_statement_import(path=statement).lines_new == 0
+    assert BankLine.objects.get().amount == Decimal("184.00")
+
+
+def test_a_line_keyed_by_its_amount_as_written_by_an_earlier_import_is_not_imported_again(db, tmp_path):
+    from huikuan.cash.imports import dedupe_keys
+
+    notification = tmp_path / "camt054.xml"
+    notification.write_text(
+        CAMT_WHOLE.format(kind="54.001.04", message="BkToCstmrDbtCdtNtfctn", part="Ntfctn", amount="184")
+    )
+    bank_statement_import(path=notification)
+    # As an import before amounts were keyed to the cent stored it: by '184'.
+    BankLine.objects.update(
+        dedupe_key=dedupe_keys(lines_of(parse(tmp_path, "a.xml", notification.read_text())), as_written=True)[
+            0
+        ]
+    )
+    again = tmp_path / "camt054-again.xml"
+    again.write_text(notification.read_text().replace("<Id>N1</Id>", "<Id>N2</Id>"))
+    assert bank_statement_import(path=again).lines_new == 0
+
+
 # --- OFX ------------------------------------------------------------------------------------------
 
 OFX_BODY = (
