@@ -748,6 +748,35 @@ def test_wise_entries_imported_before_their_entry_number_was_read_are_not_import
     assert BankLine.objects.count() == 4
 
 
+# A returned direct debit that names the customer as the creditor, the only party it names
+# (OCA/bank-statement-import account_statement_import_camt test-camt053).
+CAMT_RETURN = """<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt>
+  <GrpHdr><MsgId>M1</MsgId><CreDtTm>2014-01-06T16:20:26Z</CreDtTm></GrpHdr>
+  <Stmt><Id>1234Test/1</Id><Acct><Id><IBAN>NL77ABNA0574908765</IBAN></Id></Acct>
+    <Ntry><Amt Ccy="EUR">564.05</Amt><CdtDbtInd>DBIT</CdtDbtInd><RvslInd>true</RvslInd><Sts>BOOK</Sts>
+      <BookgDt><Dt>2014-01-05</Dt></BookgDt>
+      <NtryDtls><TxDtls><Refs><EndToEndId>TESTBANK/NL/20141229/01206408</EndToEndId></Refs>
+        <RltdPties><Cdtr><Nm>Test Customer</Nm></Cdtr>
+          <CdtrAcct><Id><IBAN>NL46ABNA0499998748</IBAN></Id></CdtrAcct></RltdPties>
+        <RmtInf><Ustrd>Direct Debit S14 0410</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>
+    <Ntry><Amt Ccy="EUR">10.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>
+      <BookgDt><Dt>2014-01-05</Dt></BookgDt>
+      <NtryDtls><TxDtls><RltdPties><Cdtr><Nm>Example company</Nm></Cdtr>
+          <CdtrAcct><Id><IBAN>NL77ABNA0574908765</IBAN></Id></CdtrAcct></RltdPties>
+        <RmtInf><Ustrd>INV 17</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>
+  </Stmt></BkToCstmrStmt></Document>
+"""
+
+
+def test_a_camt_entry_naming_only_the_other_role_takes_it_unless_it_is_the_account_itself(tmp_path):
+    returned, credit = lines_of(parse(tmp_path, "camt053.xml", CAMT_RETURN))
+    assert (returned.direction, returned.amount) == ("debit", Decimal("564.05"))
+    assert (returned.payer_name, returned.payer_account) == ("Test Customer", "NL46ABNA0499998748")
+    # A credit naming only the account holder as creditor: no payer, not the company itself.
+    assert (credit.payer_name, credit.payer_account) == ("", "")
+
+
 # A Swiss bank's camt.054 writes a whole amount without its cents (OCA/bank-statement-import
 # account_statement_import_camt54 test-camt054-qrr.xml: <Amt Ccy="CHF">184</Amt>), its camt.053
 # of the day '184.00': the same payment, with the same reference.
