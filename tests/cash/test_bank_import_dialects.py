@@ -870,8 +870,14 @@ def test_an_ofx_file_keeps_the_payers_accented_name_whatever_its_header(tmp_path
 def test_an_ofx_line_is_booked_on_the_day_the_bank_wrote_whatever_its_time_zone(tmp_path, posted):
     content = SGML_HEADER.format(charset="NONE") + OFX_BODY.replace("20200101120000[0:GMT]", posted)
     content = content.replace("<TRNAMT>", "<DTUSER>" + posted + "</DTUSER><TRNAMT>")
-    (line,) = lines_of(parse(tmp_path, "bank.ofx", content))
+    # The period too (OCA/bank-statement-import test_ofx_fields.ofx: '20130831165153.000[-8:PST]').
+    content = content.replace("<DTEND>20200102", "<DTEND>" + posted).replace(
+        "<DTSTART>20200101", "<DTSTART>" + posted
+    )
+    (statement,) = parse(tmp_path, "bank.ofx", content).statements
+    (line,) = statement.lines
     assert (line.booking_date, line.value_date) == (date(2024, 3, 23), date(2024, 3, 23))
+    assert (statement.period_start, statement.period_end) == (date(2024, 3, 23), date(2024, 3, 23))
 
 
 def test_an_ofx_file_without_a_bank_statement_is_refused(tmp_path):
