@@ -70,13 +70,17 @@ class BankImportResult:
         return data
 
 
-def dedupe_basis(line: StatementLine) -> tuple:
+def dedupe_basis(line: StatementLine, *, as_written: bool = False) -> tuple:
+    """What tells the line from another: its amount to the cent, however the file wrote it (a
+    camt.054's ``42`` is the camt.053's ``42.00``, an MT940's ``100,`` is ``100,00``); with
+    ``as_written``, as the file wrote it, as imports before that keyed it."""
+    amount = str(line.amount) if as_written else str(quantize_cents(line.amount))
     if line.bank_ref:
-        return ("ref", line.bank_ref, str(line.amount), line.currency, line.direction)
+        return ("ref", line.bank_ref, amount, line.currency, line.direction)
     return (
         "line",
         line.booking_date.isoformat(),
-        str(line.amount),
+        amount,
         line.currency,
         line.direction,
         line.payer_name.casefold(),
@@ -85,12 +89,12 @@ def dedupe_basis(line: StatementLine) -> tuple:
     )
 
 
-def dedupe_keys(lines: list[StatementLine]) -> list[str]:
+def dedupe_keys(lines: list[StatementLine], *, as_written: bool = False) -> list[str]:
     """One key per line; the n-th identical line of a statement gets occurrence n."""
     seen: Counter = Counter()
     keys = []
     for line in lines:
-        basis = dedupe_basis(line)
+        basis = dedupe_basis(line, as_written=as_written)
         seen[basis] += 1
         text = "\x1f".join([*basis, str(seen[basis])])
         keys.append(hashlib.sha256(text.encode("utf-8")).hexdigest())
@@ -199,6 +203,16 @@ def _known_without_ref(lines: list[StatementLine], keys: list[str], number: str,
     return {key for key, earlier in zip(keys, plain, strict=True) if earlier in stored}
 
 
+def _known_as_written(lines: list[StatementLine], keys: list[str], number: str, written: str) -> set[str]:
+    """Of ``keys``, those of lines an earlier import stored keyed by the amount as its file wrote
+    it (``42``, ``5.9``), before amounts were keyed to the cent."""
+    if all(str(line.amount) == str(quantize_cents(line.amount)) for line in lines):
+        return set()
+    earlier_keys = dedupe_keys(lines, as_written=True)
+    stored = _existing(number, earlier_keys, written)
+    return {key for key, earlier in zip(keys, earlier_keys, strict=True) if earlier in stored}
+
+
 def _corrections_refused(statement: Statement, number: str, written: str) -> list[RowError]:
     """Why each correction of the statement cannot be imported: the transaction it corrects was
     imported earlier (it is never changed by a later file), or is neither there nor in the file."""
@@ -255,6 +269,7 @@ def _plan(statements: list[Statement], account: str | None, result: BankImportRe
         keys = dedupe_keys(statement.lines)
         known = _existing(number, keys, written=written) | taken[number]
         known |= _known_without_ref(statement.lines, keys, number, written)
+        known |= _known_as_written(statement.lines, keys, number, written)
         new = [(key, line) for key, line in zip(keys, statement.lines, strict=True) if key not in known]
         taken[number].update(keys)
         result.duplicates += len(statement.lines) - len(new)

@@ -450,6 +450,128 @@ def test_words_after_the_double_slash_are_no_bank_reference_so_a_repeat_payment_
     assert bank_statement_import(path=second).lines_new == 1
 
 
+# Rabobank (zilverline/mt940 spec/fixtures/rabobank/dash_as_start_of_line.txt): the text wrapped
+# at 65 characters leaves its last '-' alone on a line, before the closing balance; ING
+# (OCA/bank-statement-import test-ing.940) a '-' of a mandate reference ('MND-EV01').
+RABO_DASH = """:940:
+:20:940S170606
+:25:NL84RABO0121212121 EUR
+:28C:17109
+:60F:C170605EUR000000010000,50
+:61:170606C000000001000,00N541EREF
+NL55RABO0444444444
+:86:/EREF/3434343434343/ORDP//NAME/Delta Lloyd/REMI/Periode 01-01-2018/3
+1-01-2018 Arrap -
+-
+:62F:C170606EUR000000011000,50
+"""
+ING_DASH = """{1:F01INGBNL2ABXXX0000000000}{2:I940INGBNL2AXXXN}{4:
+:20:P140220000000001
+:25:NL77INGB0574908765EUR
+:28C:0000
+0
+:60F:C140219EUR662,23
+:61:1402200220D12,75NRTIEREF//00000000001010
+/TRCD/01315/
+:86:/RTRN/MS03//EREF/20120501P0123478//MARF/MND
+-
+120123//CNTP/NL32INGB0000012345/INGBNL2A/J.Janssen///REMI/USTD//CONTR
+IBUTIE FEB 2014/
+:62F:C140220EUR649,48
+-}
+"""
+
+
+def test_a_line_of_a_lone_dash_inside_the_details_is_text_not_the_end_of_the_statement(tmp_path):
+    (rabobank,) = parse(tmp_path, "rabo.sta", RABO_DASH).statements
+    assert rabobank.closing_balance == Decimal("11000.50")
+    (line,) = rabobank.lines
+    assert (line.direction, line.amount, line.payer_name) == ("credit", Decimal("1000.00"), "Delta Lloyd")
+    assert line.memo.startswith("Periode 01-01-2018/31-01-2018 Arrap --")
+    # ING: the statement number wrapped onto a second line is one number, and the '-' line of
+    # the details leaves the next field where it is.
+    (ing,) = parse(tmp_path, "ing.sta", ING_DASH).statements
+    assert (ing.statement_ref, ing.closing_balance) == ("00000", Decimal("649.48"))
+    (line,) = ing.lines
+    assert (line.direction, line.payer_name) == ("debit", "J.Janssen")
+    assert line.payer_account == "NL32INGB0000012345"
+    assert line.memo.startswith("CONTRIBUTIE FEB 2014")
+
+
+# Banks cut the :86: text at SWIFT's 65 characters wherever the word is (SNS, OCA/bank-statement-
+# import test-sns.940: '…4XZJ4Z   M' then 'CC:5411', a merchant code) and end a line with a
+# space that parts two words (Van Lanschot, zilverline/mt940 van_lanschot.txt: '…2014  3 ' then
+# 'MND 8888888888'; a German bank, my-flow/mt940 date.sta: '?26Ref. ' then '38A15313…').
+SNS_WRAPPED = (
+    ":20:0000000000\n:25:NL05SNSB0908244436\n:28C:361/1\n:60F:C171227EUR3026,96\n"
+    ":61:1712271227D10,18NBEA//228ohu/972795\n:86: \n" + " " * 65 + "\n"
+    "Jumbo Wijchen B.V.    >WIJCHEN  27.12.2017 13U38 KV005 4XZJ4Z   M\n"
+    "CC:5411 Contactloze betaling" + " " * 37 + "\n"
+    ":61:1712271227D816,75NXXX0130138568\n"
+    ":86:/TRTP/SEPA Incasso/CSID/NL72BAS555444333000/NAME/BEN/MARF/BEN1234\n"
+    "09999999999999999990/IBAN/NL80RABO0676767676/BIC/RABONL2U/REMI/Ke\n"
+    "nmerk: 1234.4321.0000.5555 Omschrijving: 123123444 01-01-2014  3 \n"
+    "MND 8888888888 Servicecontract/EREF/1234432100005555\n"
+    ":61:1511091109DR10,40NMSCNONREF//POS 2775118254\n"
+    ":86:005?20LASTSCHRIFT/BELAST.?21KARTENZAHLUNG?26Ref. \n38A15313A4223786/1642?32PENNY\n"
+    ":62F:C171227EUR2189,63\n-\n"
+)
+
+
+def test_a_word_cut_at_the_full_line_is_one_word_and_a_space_ending_a_line_parts_two(tmp_path):
+    card, debit, german = lines_of(parse(tmp_path, "sns.sta", SNS_WRAPPED))
+    assert card.memo == (
+        "Jumbo Wijchen B.V. >WIJCHEN 27.12.2017 13U38 KV005 4XZJ4Z MCC:5411 Contactloze betaling"
+    )
+    assert debit.memo.startswith("Kenmerk: 1234.4321.0000.5555 Omschrijving: 123123444 01-01-2014 3 MND")
+    assert german.memo == "LASTSCHRIFT/BELAST. KARTENZAHLUNG Ref. 38A15313A4223786/1642"
+
+
+# BRD (Romania, OCA/bank-statement-import account_bank_statement_import_mt940_ro_brd test-brd.940):
+# the German subfields with '+' before each number; a SEPA key's '+' ('EREF+…') stays text.
+BRD = """:20:6450374100
+:25:RO56BRDE360SV52474653600
+:28:00138/1
+:60F:C160517EUR3885,24
+:61:1605170517D210,60NTRFOPH478
+PLATA FACT 4603309
+:86:000+20Plata           +30302410000+31RO89RZBR0000060003480121
++32RUSSMEDIA PRESS SRL+33/
++23PLATA FACT 4603309 EREF+20160517
+:61:1605170517D2,76NCOMOPH478
+25-Comision MULTIX
+:86:000+20Comision
++2325-Comision MULTIX
+:62F:C160517EUR3671,88
+"""
+
+
+def test_german_subfields_written_with_a_plus_give_payee_account_and_purpose(tmp_path):
+    payment, fee = lines_of(parse(tmp_path, "brd.sta", BRD))
+    assert (payment.direction, payment.amount) == ("debit", Decimal("210.60"))
+    assert (payment.payer_name, payment.payer_account) == ("RUSSMEDIA PRESS SRL", "RO89RZBR0000060003480121")
+    assert payment.memo == "Plata PLATA FACT 4603309 EREF+20160517"
+    assert fee.memo == "Comision 25-Comision MULTIX"
+
+
+# FinTS (HBCI) banks part an MT940's lines by '@@' (my-flow/mt940 test/fixtures/pending.sta).
+AT_AT = (
+    "@@:20:STARTUMS@@:25:72090900/9876543219@@:28C:0@@:60F:C160420EUR100,00"
+    "@@:61:160421D0,02NMSCKREF+@@:86:177?00EURO-Ueberweisung?10804?20KREF+2016-04-20T20:53:12.74"
+    "@@?210Z ?22SVWZ+Black TAN1:113040?31DE29200411111234567890?32Florian Joerg Breunig"
+    "@@:62F:C160421EUR99,98@@-"
+)
+
+
+def test_an_mt940_whose_lines_are_parted_by_two_at_signs_is_read_and_an_mt942_so_written_refused(tmp_path):
+    assert detect_format(AT_AT.encode(), "umsaetze.txt") == "mt940"
+    (line,) = lines_of(parse(tmp_path, "umsaetze.txt", AT_AT))
+    assert (line.direction, line.amount, line.booking_date) == ("debit", Decimal("0.02"), date(2016, 4, 21))
+    assert (line.payer_name, line.payer_account) == ("Florian Joerg Breunig", "DE29200411111234567890")
+    intraday = AT_AT.replace("@@:60F:C160420EUR100,00", "@@:34F:EUR 999999999999,99@@:13:1604202255")
+    assert "MT942 intraday report" in refusal(tmp_path, "vormerk.txt", intraday).message
+
+
 # --- ISO 20022 camt ------------------------------------------------------------------------------
 
 CAMT054_UNDATED = """<?xml version="1.0" encoding="UTF-8"?>
@@ -626,6 +748,82 @@ def test_wise_entries_imported_before_their_entry_number_was_read_are_not_import
     assert BankLine.objects.count() == 4
 
 
+# A returned direct debit that names the customer as the creditor, the only party it names
+# (OCA/bank-statement-import account_statement_import_camt test-camt053).
+CAMT_RETURN = """<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt>
+  <GrpHdr><MsgId>M1</MsgId><CreDtTm>2014-01-06T16:20:26Z</CreDtTm></GrpHdr>
+  <Stmt><Id>1234Test/1</Id><Acct><Id><IBAN>NL77ABNA0574908765</IBAN></Id></Acct>
+    <Ntry><Amt Ccy="EUR">564.05</Amt><CdtDbtInd>DBIT</CdtDbtInd><RvslInd>true</RvslInd><Sts>BOOK</Sts>
+      <BookgDt><Dt>2014-01-05</Dt></BookgDt>
+      <NtryDtls><TxDtls><Refs><EndToEndId>TESTBANK/NL/20141229/01206408</EndToEndId></Refs>
+        <RltdPties><Cdtr><Nm>Test Customer</Nm></Cdtr>
+          <CdtrAcct><Id><IBAN>NL46ABNA0499998748</IBAN></Id></CdtrAcct></RltdPties>
+        <RmtInf><Ustrd>Direct Debit S14 0410</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>
+    <Ntry><Amt Ccy="EUR">10.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>
+      <BookgDt><Dt>2014-01-05</Dt></BookgDt>
+      <NtryDtls><TxDtls><RltdPties><Cdtr><Nm>Example company</Nm></Cdtr>
+          <CdtrAcct><Id><IBAN>NL77ABNA0574908765</IBAN></Id></CdtrAcct></RltdPties>
+        <RmtInf><Ustrd>INV 17</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>
+  </Stmt></BkToCstmrStmt></Document>
+"""
+
+
+def test_a_camt_entry_naming_only_the_other_role_takes_it_unless_it_is_the_account_itself(tmp_path):
+    returned, credit = lines_of(parse(tmp_path, "camt053.xml", CAMT_RETURN))
+    assert (returned.direction, returned.amount) == ("debit", Decimal("564.05"))
+    assert (returned.payer_name, returned.payer_account) == ("Test Customer", "NL46ABNA0499998748")
+    # A credit naming only the account holder as creditor: no payer, not the company itself.
+    assert (credit.payer_name, credit.payer_account) == ("", "")
+
+
+# A Swiss bank's camt.054 writes a whole amount without its cents (OCA/bank-statement-import
+# account_statement_import_camt54 test-camt054-qrr.xml: <Amt Ccy="CHF">184</Amt>), its camt.053
+# of the day '184.00': the same payment, with the same reference.
+CAMT_WHOLE = """<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.0{kind}">
+  <{message}><GrpHdr><MsgId>M1</MsgId><CreDtTm>2026-08-03T12:13:14+02:00</CreDtTm></GrpHdr>
+    <{part}><Id>N1</Id><Acct><Id><IBAN>CH2801234000123456789</IBAN></Id></Acct>
+      <Ntry><Amt Ccy="CHF">{amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>
+        <BookgDt><Dt>2026-08-03</Dt></BookgDt><AcctSvcrRef>A000000000000001</AcctSvcrRef>
+        <NtryDtls><TxDtls><RltdPties><Dbtr><Nm>Test Donor One</Nm></Dbtr></RltdPties></TxDtls></NtryDtls>
+      </Ntry></{part}></{message}></Document>
+"""
+
+
+def test_an_amount_written_without_its_cents_is_the_same_payment_as_with_them(db, tmp_path):
+    notification = tmp_path / "camt054.xml"
+    notification.write_text(
+        CAMT_WHOLE.format(kind="54.001.04", message="BkToCstmrDbtCdtNtfctn", part="Ntfctn", amount="184")
+    )
+    statement = tmp_path / "camt053.xml"
+    statement.write_text(
+        CAMT_WHOLE.format(kind="53.001.04", message="BkToCstmrStmt", part="Stmt", amount="184.00")
+    )
+    assert bank_statement_import(path=notification).lines_new == 1
+    assert bank_statement_import(path=statement).lines_new == 0
+    assert BankLine.objects.get().amount == Decimal("184.00")
+
+
+def test_a_line_keyed_by_its_amount_as_written_by_an_earlier_import_is_not_imported_again(db, tmp_path):
+    from huikuan.cash.imports import dedupe_keys
+
+    notification = tmp_path / "camt054.xml"
+    notification.write_text(
+        CAMT_WHOLE.format(kind="54.001.04", message="BkToCstmrDbtCdtNtfctn", part="Ntfctn", amount="184")
+    )
+    bank_statement_import(path=notification)
+    # As an import before amounts were keyed to the cent stored it: by '184'.
+    BankLine.objects.update(
+        dedupe_key=dedupe_keys(lines_of(parse(tmp_path, "a.xml", notification.read_text())), as_written=True)[
+            0
+        ]
+    )
+    again = tmp_path / "camt054-again.xml"
+    again.write_text(notification.read_text().replace("<Id>N1</Id>", "<Id>N2</Id>"))
+    assert bank_statement_import(path=again).lines_new == 0
+
+
 # --- OFX ------------------------------------------------------------------------------------------
 
 OFX_BODY = (
@@ -672,8 +870,14 @@ def test_an_ofx_file_keeps_the_payers_accented_name_whatever_its_header(tmp_path
 def test_an_ofx_line_is_booked_on_the_day_the_bank_wrote_whatever_its_time_zone(tmp_path, posted):
     content = SGML_HEADER.format(charset="NONE") + OFX_BODY.replace("20200101120000[0:GMT]", posted)
     content = content.replace("<TRNAMT>", "<DTUSER>" + posted + "</DTUSER><TRNAMT>")
-    (line,) = lines_of(parse(tmp_path, "bank.ofx", content))
+    # The period too (OCA/bank-statement-import test_ofx_fields.ofx: '20130831165153.000[-8:PST]').
+    content = content.replace("<DTEND>20200102", "<DTEND>" + posted).replace(
+        "<DTSTART>20200101", "<DTSTART>" + posted
+    )
+    (statement,) = parse(tmp_path, "bank.ofx", content).statements
+    (line,) = statement.lines
     assert (line.booking_date, line.value_date) == (date(2024, 3, 23), date(2024, 3, 23))
+    assert (statement.period_start, statement.period_end) == (date(2024, 3, 23), date(2024, 3, 23))
 
 
 def test_an_ofx_file_without_a_bank_statement_is_refused(tmp_path):

@@ -26,6 +26,8 @@ from huikuan.cash.profiles import Profile
 
 # Field tags that open a line of an MT940 statement (``:\n86:``: a tag some banks wrap).
 MT940_TAGS = re.compile(rb"(?m)^:\r?\n?(20|25|28C?|60[FM]|61|62[FM]|86):")
+# An MT940 as FinTS (HBCI) banks send it, its lines parted by '@@' instead of line breaks.
+AT_AT_LINES = re.compile(rb"@@:(20|25|28C?|60[FM]|61|86):")
 FORMATS = ("auto", "camt053", "camt054", "mt940", "bai2", "ofx", "csv")
 __all__ = ["FORMATS", "ParsedFile", "Statement", "StatementLine", "detect_format", "parse_statement_file"]
 
@@ -50,6 +52,8 @@ def detect_format(data: bytes, file_name: str) -> str:
         raise refuse_file(file_name, _("an XML file, but not an ISO 20022 camt.053 or camt.054 statement"))
     if head.startswith(b"01,"):
         return "bai2"
+    if AT_AT_LINES.search(head):  # the lines of the statement parted by '@@' (FinTS)
+        return "mt940"
     tags = set(MT940_TAGS.findall(head))
     if len(tags) >= 2 or MT940_TAGS.match(head) or head.startswith((b"{1:", b":940:")):
         return "mt940"

@@ -327,6 +327,13 @@ def _entry_lines(
         reversal = text(entry, "RvslInd").lower() in ("true", "1")
         role = "Dbtr" if (line_direction == CREDIT) != reversal else "Cdtr"
         name, account = _party(details, role)
+        if not name and not account:
+            # Only the other role named (OCA/bank-statement-import test-camt053: a returned direct
+            # debit names the customer as Cdtr): it is the other party when its account is not
+            # the statement's own (a name alone may be the account holder's).
+            other_name, other_account = _party(details, "Cdtr" if role == "Dbtr" else "Dbtr")
+            if other_account and other_account != statement.account.replace(" ", ""):
+                name, account = other_name, other_account
         memo = _memo(entry, details)
         if len(whole) > 1:  # one line for all the parts: who paid only when they all say the same
             if len({_party(part, role) for part in whole}) > 1:

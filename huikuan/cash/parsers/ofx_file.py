@@ -242,7 +242,14 @@ def _checked(
             errors.add(
                 place, f"BANKTRANLIST {found.group(1).upper()}", found.group(2).strip(), _(OFX_DATE_REASON)
             )
-    return TRANSACTION.sub(transaction, text), lines, corrections
+
+    def period_day(found: re.Match) -> str:  # the period's days as the bank wrote them, as above
+        day = OFX_DATE.fullmatch(found.group(2).strip())
+        if day is None or not is_ofx_date(found.group(2)):
+            return found.group(0)
+        return f"<{found.group(1)}>{''.join(day.groups())}"
+
+    return PERIOD.sub(period_day, TRANSACTION.sub(transaction, text)), lines, corrections
 
 
 def _day(value) -> date | None:

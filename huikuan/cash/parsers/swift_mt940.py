@@ -6,7 +6,8 @@
 - ABN AMRO: ``GIRO 428428 NAME …`` or ``52.89.39.882 NAME`` before the description
 - SWIFT-structured codes (ING, Rabobank, many Chinese banks' MT940):
   ``/ORDP//NAME/…/REMI/USTD//…/``, ``/CNTP/account/BIC/name/city/``, ``/ORDP/NAME/REMI/…``
-- Triodos: the German subfields with ``>`` instead of ``?`` (``000>100987654321>20…>31…``)
+- Triodos: the German subfields with ``>`` instead of ``?`` (``000>100987654321>20…>31…``); BRD
+  (Romania) with ``+`` (``000+20Plata+30302410000+31RO89RZBR…+32NAME+33/``)
 - Knab: ``REK: NL65INGB0123456789/NAAM: PICQER``; PostFinance: ``AUFTRAGGEBER: … MITTEILUNGEN: …``
 - ASN, SNS and the old Rabobank format: the other party's account as the ``:61:`` reference
   and its name on the ``:61:`` second line (``…NIOB0987654321`` / ``marechal s``), or the
@@ -43,8 +44,11 @@ from huikuan.cash.parsers.base import (
     refuse_file,
 )
 
-_GVC = re.compile(r"^\d{3}([?>])")
-_SEPA_KEYS = re.compile(r"(EREF|KREF|MREF|CRED|DEBT|SVWZ|ABWA|ABWE|COAM|OAMT|IBAN|BIC)\+")
+# The German subfields: ``?`` before each number, ``>`` (Triodos), or ``+`` (BRD Romania:
+# ``000+20Plata+30302410000+31RO89RZBR…+32RUSSMEDIA PRESS SRL``).
+_GVC = re.compile(r"^\d{3}([?>]|\+(?=\d\d))")
+_SEPA_KEY_NAMES = "EREF KREF MREF CRED DEBT SVWZ ABWA ABWE COAM OAMT IBAN BIC".split()
+_SEPA_KEYS = re.compile(r"(" + "|".join(_SEPA_KEY_NAMES) + r")\+")
 # ``GIRO 428428 NAME``, ``52.89.39.882 NAME`` (ABN AMRO), ``NL47INGB9999999999 name`` or
 # ``0987654321 name`` (ASN, SNS, ING): an account, then the name to the end of the first line.
 _ACCOUNT_FIRST = re.compile(
@@ -176,9 +180,13 @@ def _messages(text: str) -> list[tuple[int, list[tuple[int, str]]]]:
             messages.append((current[0][0], current))
         current, started, skipping = [], False, False
 
-    for number, raw in enumerate(text.splitlines(), start=1):
+    raw_lines = text.splitlines()
+    for number, raw in enumerate(raw_lines, start=1):
         line = _BLOCKS_BEFORE.sub("", raw)
         if _MESSAGE_END.match(line):
+            if line.strip() == "-" and _dash_in_text(current, raw_lines[number:]):
+                current.append((number, line))
+                continue
             close()
             continue
         tag = _TAG.match(line)
@@ -195,6 +203,76 @@ def _messages(text: str) -> list[tuple[int, list[tuple[int, str]]]]:
             current.append((number, line))
     close()
     return messages
+
+
+def _dash_in_text(lines: list[tuple[int, str]], after: list[str]) -> bool:
+    """Whether a line of a lone ``-`` is the text of a ``:61:`` or ``:86:`` field wrapped at
+    a dash, not the end of the message: the message has not reached its closing balance and
+    goes on with its own fields (Rabobank: ``…Arrap xxxxx yyyyyyyyyyy -`` then ``-`` then
+    ``:62F:``; ING: ``/MARF/MND`` then ``-`` then ``EV01//CSID/…``)."""
+    last = next((tag.group(1) for _number, line in reversed(lines) if (tag := _TAG.match(line))), "")
+    if last not in ("61", "86"):
+        return False
+    following = next((line for line in after if line.strip()), "")
+    return bool(following) and not following.startswith(("{", ":20:", ":940:", "-"))
+
+
+# Fields of one line (reference, account, statement number, balances): a line after one is the
+# field's own text wrapped (ING: ':28C:0000' then '0'), not supplementary details.
+_SINGLE_LINE_TAGS = {"20", "21", "25", "28", "28C", *_BALANCE_TAGS}
+
+
+def _single_line_fields(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The message's lines with a one-line field's wrapped text joined to the field's line."""
+    joined: list[tuple[int, str]] = []
+    in_single = False
+    for number, line in lines:
+        tag = _TAG.match(line)
+        if tag:
+            in_single = tag.group(1) in _SINGLE_LINE_TAGS
+        elif in_single and line.strip() and joined:
+            joined[-1] = (joined[-1][0], joined[-1][1].rstrip() + line.strip())
+            continue
+        joined.append((number, line))
+    return joined
+
+
+def _details_texts(lines: list[tuple[int, str]]) -> list[str]:
+    """The ``:86:`` text of each ``:61:`` line, as the file has it: its lines with their spaces
+    (``Ref. `` then ``38A15313…`` are two words) and a line of a lone ``-``; several ``:86:``
+    to one ``:61:`` are one text, a line each (the old Rabobank format)."""
+    texts: list[list[str]] = []
+    in_details = False
+    for _number, line in lines:
+        tag = _TAG.match(line)
+        if tag:
+            code = tag.group(1)
+            if code == "61":
+                texts.append([])
+            in_details = code == "86" and bool(texts)
+            if in_details:
+                texts[-1].append(line[tag.end() :])
+        elif in_details:
+            texts[-1].append(line)
+    return ["\n".join(_unwrapped(parts)) for parts in texts]
+
+
+# SWIFT's line of a field's text: 65 characters. A line that fills it and ends in the middle
+# of a word goes on with the next line (SNS: '…4XZJ4Z   M' then 'CC:5411', a merchant code;
+# Rabobank: '/REMI/Ke' then 'nmerk'): the two are one word.
+_LINE_WIDTH = 65
+
+
+def _unwrapped(lines: list[str]) -> list[str]:
+    """The lines of a field's text, each line cut at the full width joined to the next one."""
+    unwrapped: list[str] = []
+    for line in lines:
+        previous = unwrapped[-1] if unwrapped else ""
+        if len(previous) >= _LINE_WIDTH and not previous[-1].isspace() and line[:1].strip():
+            unwrapped[-1] = previous + line
+        else:
+            unwrapped.append(line)
+    return unwrapped
 
 
 def _after_closing(lines: list[tuple[int, str]]) -> bool:
@@ -287,7 +365,9 @@ def _balance_currencies(lines: list[tuple[int, str]], errors: FileErrors) -> lis
 def _gvc(details: str, separator: str) -> tuple[str, str, str]:
     """Name, account and purpose text of a German GVC ``:86:`` (``?20…``; Triodos: ``>20…``)."""
     flat = details.replace("\r", "").replace("\n", "")
-    parts = re.split(re.escape(separator) + r"(\d\d)", flat)
+    # ('+' parts subfields only where no SEPA key stands before it: 'EREF+20…' is text.)
+    before = "".join(f"(?<!{key})" for key in _SEPA_KEY_NAMES) if separator == "+" else ""
+    parts = re.split(before + re.escape(separator) + r"(\d\d)", flat)
     fields: dict[str, str] = {}
     for code, value in zip(parts[1::2], parts[2::2], strict=False):
         fields[code] = fields.get(code, "") + value
@@ -300,7 +380,7 @@ def _gvc(details: str, separator: str) -> tuple[str, str, str]:
             previous = value
     purpose = _SEPA_KEYS.sub(lambda m: f" {m.group(1)}+", purpose).strip() or fields.get("00", "")
     name, more = fields.get("32", ""), fields.get("33", "")
-    name = clean_text(name + ("" if len(name) >= 27 else " ") + more)
+    name = clean_text(name + ("" if len(name) >= 27 else " ") + more).strip(" /")
     account = fields.get("38", "") or fields.get("31", "")  # ?38: the IBAN (Polish banks)
     return name, clean_text(account).replace(" ", ""), clean_text(purpose)
 
@@ -469,6 +549,7 @@ def _where_failed(error: Exception, lines: list[tuple[int, str]]) -> tuple[int, 
     return lines[0][0], str(error)
 
 
+_AT_AT_LINES = re.compile(r"@@:(20|25|28C?|60[FM]|61|86):")
 MT942_REFUSED = gettext_noop(
     "an MT942 intraday report, not a statement: import the day's MT940 statement (or camt.053) instead"
 )
@@ -489,6 +570,8 @@ def _intraday_line(text: str) -> int:
 
 def parse_mt940(data: bytes, file_name: str) -> ParsedFile:
     text = decode(data).replace("\x1a", "").replace("\x00", "")  # DOS end-of-file mark, padding
+    if _AT_AT_LINES.search(text):  # FinTS (HBCI) banks part the lines by '@@'
+        text = text.replace("@@", "\n")
     if ":61:" not in text and ":20:" not in text and ":25:" not in text:
         raise refuse_file(file_name, _("not an MT940 statement (no :20: or :61: field)"))
     if intraday := _intraday_line(text):
@@ -496,7 +579,8 @@ def parse_mt940(data: bytes, file_name: str) -> ParsedFile:
     errors = FileErrors(file_name)
     statements: list[Statement] = []
     going_on: Statement | None = None  # the statement whose page closed with an intermediate balance
-    for first_line, lines in _messages(text):
+    for first_line, message_lines in _messages(text):
+        lines = _single_line_fields(message_lines)
         tags = [(number, _TAG.match(line).group(1)) for number, line in lines if _TAG.match(line)]
         if not any(code in ("25", "61", *_BALANCE_TAGS) for _, code in tags):
             continue  # a header or a lone :20:, no statement
@@ -558,6 +642,7 @@ def parse_mt940(data: bytes, file_name: str) -> ParsedFile:
             }
             errors.add(lines_of_61[0] if lines_of_61 else first_line, ":61:", "", reason)
             continue
+        details_texts = _details_texts(lines)
         for index, transaction in enumerate(transactions):
             values = transaction.data
             line_number = lines_of_61[index] if index < len(lines_of_61) else first_line
@@ -575,7 +660,11 @@ def parse_mt940(data: bytes, file_name: str) -> ParsedFile:
             # C, and RD (a debit reversed: money back in), money in. (The library signs only D.)
             status = str(values.get("status", "")).upper()
             direction = DEBIT if status in ("D", "RC") or (not status and amount < 0) else CREDIT
-            name, account, memo, found_ref = _payer(values.get("transaction_details") or "", values)
+            # The :86: as the file has it (the library drops a line's last spaces and a line of
+            # a lone '-', both text that a wrapped line can end or start with).
+            details = details_texts[index] if index < len(details_texts) else ""
+            details = details or values.get("transaction_details") or ""
+            name, account, memo, found_ref = _payer(details, values)
             if not name or not account:
                 line_name, line_account = _from_statement_line(values)
                 name, account = name or line_name, account or line_account
