@@ -255,8 +255,7 @@ def _match_and_post(lines: list[BankLine], apply: bool, clock: _Phases) -> list[
     index = match_index(plain)
     clock.lap("index")
     results = []
-    for line, plain_line in zip(lines, plain, strict=True):
-        proposal = index.match(plain_line)
+    for line, proposal in zip(lines, index.match_all(plain), strict=True):
         if line.direction == Direction.DEBIT and proposal.status != "ignored":  # never applied
             proposal = Proposal(bank_ref=proposal.bank_ref, status="ignored", reasons=proposal.reasons)
         results.append(LineResult(line, proposal))

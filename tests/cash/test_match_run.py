@@ -198,3 +198,25 @@ def test_two_part_payments_of_one_invoice_are_both_applied(ledger, bank_line):
     entries = {entry["bank_ref"]: entry for entry in _match()["lines"]}
     statuses = [entries[first.bank_ref]["status"], entries[second.bank_ref]["status"]]
     assert statuses == ["auto", "auto"]
+
+
+def test_an_account_that_paid_in_the_customers_name_settles_the_runs_other_line_from_it(ledger, bank_line):
+    # YS-0302 named and paid in 湖畔机电's own name; then 60,000 (YS-0301) in a mistyped name,
+    # which from another account waits for a person.
+    named = bank_line(
+        "50000.00", payer_name="杭州湖畔机电有限公司", memo="货款 YS-0302", payer_account="6222 1111"
+    )
+    mistyped = bank_line(
+        "60000.00", payer_name="杭州湖畔机屯有限公司", memo="货款", payer_account="6222 9999"
+    )
+    entry = {e["bank_ref"]: e for e in _match()["lines"]}[mistyped.bank_ref]
+    assert entry["status"] == "review"
+    # From the same account as the first: applied with it.
+    mistyped.payer_account = "6222 1111"
+    mistyped.save()
+    entry = {e["bank_ref"]: e for e in _match("--apply")["lines"]}[mistyped.bank_ref]
+    assert (entry["status"], entry["customer_code"]) == ("auto", "HZ001")
+    assert entry["allocations"] == [{"invoice_number": "YS-0301", "amount": "60000.00"}]
+    assert any("another receipt of this batch" in text for text in entry["reasons"])
+    assert Invoice.objects.get(number="YS-0301").open_amount == Decimal("0.00")
+    assert not {named.bank_ref, mistyped.bank_ref} & {e["bank_ref"] for e in _match()["lines"]}

@@ -163,6 +163,8 @@ class MatchIndex:
         aliases = aliases or Aliases()
         self.alias_account = {account_key(k): v for k, v in aliases.by_account.items() if account_key(k)}
         self.alias_name = {squeeze(k): v for k, v in aliases.by_name.items() if squeeze(k)}
+        # Accounts another line of the batch being matched shows to be a customer's (match_all).
+        self.batch_accounts: dict[str, str] = {}
         self.amounts = AmountIndex(self.invoices)
         self._sequences: dict[str, str] = {}  # invoice number -> its running number, as asked
         if ledger is not None:
@@ -253,9 +255,14 @@ class MatchIndex:
         """What ``line`` says about each customer it may be from. ``sequences``: also read the
         memo's running numbers against those customers' invoices (which adds no customer)."""
         evidence: dict[str, Evidence] = {}
-        by_account = self.alias_account.get(account_key(line.payer_account)) if line.payer_account else None
+        key = account_key(line.payer_account) if line.payer_account else ""
+        by_account = self.alias_account.get(key) if key else None
+        seen = by_account is None and key in self.batch_accounts
+        if seen:
+            by_account = self.batch_accounts[key]
         if by_account in self.customers:
-            evidence.setdefault(by_account, Evidence()).account = True
+            found = evidence.setdefault(by_account, Evidence())
+            found.account, found.account_seen = True, seen
         by_name = self.alias_name.get(squeeze(line.payer_name)) if line.payer_name else None
         if by_name in self.customers:
             evidence.setdefault(by_name, Evidence()).name_alias = True
@@ -307,7 +314,8 @@ class MatchIndex:
         doubt, reasons = 1.0, []
         if evidence.account:
             doubt *= 1 - WEIGHT_ACCOUNT
-            reasons.append(reason("account_alias", account=line.payer_account))
+            code = "account_seen" if evidence.account_seen else "account_alias"
+            reasons.append(reason(code, account=line.payer_account))
         if evidence.name_alias:
             doubt *= 1 - WEIGHT_NAME_ALIAS
             reasons.append(reason("name_alias", name=line.payer_name))
@@ -576,7 +584,56 @@ class MatchIndex:
         return None
 
     def match_all(self, lines: Sequence[BankLine]) -> list[Proposal]:
-        return [self.match(line) for line in lines]
+        """The proposals for a batch of lines (a statement, a run of ``cash match``).
+
+        An account is known for the whole batch once a line of it from that account is applied
+        automatically with the payer named by the customer's own name (exactly, or by a name
+        learned) and no line of the batch from it is applied to anyone else: the batch's other
+        lines from that account are matched again knowing it (reason ``account_seen``), and
+        take the new answer when it is applied automatically. Nothing is learned for later
+        runs (a person's decision teaches an alias)."""
+        proposals = [self.match(line) for line in lines]
+        self.batch_accounts = accounts_shown(lines, proposals, self.alias_account)
+        if not self.batch_accounts:
+            return proposals
+        try:
+            for position, (line, proposal) in enumerate(zip(lines, proposals, strict=True)):
+                if proposal.status in (AUTO, IGNORED) or not line.payer_account:
+                    continue
+                if account_key(line.payer_account) not in self.batch_accounts:
+                    continue
+                again = self.match(line)
+                if again.status == AUTO:
+                    proposals[position] = again
+        finally:
+            self.batch_accounts = {}
+        return proposals
+
+
+# The reasons that name the payer by the customer's own name (not shared, not only similar).
+OWN_NAME_CODES = frozenset({"name_exact", "name_alias"})
+
+
+def accounts_shown(
+    lines: Sequence[BankLine], proposals: Sequence[Proposal], learned: Mapping[str, str]
+) -> dict[str, str]:
+    """Account key → customer code, for the accounts (not learned already) from which a line
+    of the batch is applied automatically to a customer named by its own name in the payer
+    field, and no line to another customer. A line paid on someone's behalf teaches nothing
+    (the account is the payer's, not the customer's)."""
+    shown: dict[str, set[str]] = defaultdict(set)
+    applied: dict[str, set[str]] = defaultdict(set)
+    for line, proposal in zip(lines, proposals, strict=True):
+        if proposal.status != AUTO or not line.payer_account or proposal.customer_code is None:
+            continue
+        key = account_key(line.payer_account)
+        if not key or key in learned:
+            continue
+        applied[key].add(proposal.customer_code)
+        codes = {r.code for r in proposal.reasons}
+        if codes & OWN_NAME_CODES and "on_behalf" not in codes:
+            shown[key].add(proposal.customer_code)
+    return {key: next(iter(codes)) for key, codes in shown.items() if len(applied[key]) == 1}
 
 
 # The reasons that say a receipt's amount fits a customer's open invoices (exactly, within the

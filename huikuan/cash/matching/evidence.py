@@ -127,6 +127,7 @@ class Evidence:
     """What one line says about one customer."""
 
     account: bool = False
+    account_seen: bool = False  # the account is known from another line of the batch, not learned
     name_alias: bool = False
     name: NameHit | None = None
     strong: dict[int, Reason] = field(default_factory=dict)  # invoice position -> why

@@ -23,6 +23,10 @@ REASON_TEXTS = {
     "account_alias": _(
         "Paid from account {account}, which earlier receipts taught belongs to this customer."
     ),
+    "account_seen": _(
+        "Paid from account {account}, from which another receipt of this batch, in this customer's "
+        "own name, was applied to it."
+    ),
     "non_customer_memo": _(
         "The memo says “{keyword}”, which a customer's payment seldom does: a person confirms."
     ),
