@@ -171,10 +171,10 @@ TAIL = ":62F:C240102EUR100,00\n-\n"
             "ORDERID: 264267 MEDIA MARKT REK: NL84INGB0234561789/NAAM: MMS ONLINE NEDERLAND B.V.",
             "B4G29PGDCK1QFV3E",
         ),
-        (  # Triodos: the German subfields with '>' for '?'
+        (  # Triodos: the German subfields with '>' for '?'; >10 the other party's account, >31 ours
             ":61:240102C700,00N000NONREF\n",
             ":86:000>100133967858\n>20 HUUR>21 KANTOOR - FEB 2010>310390123456>32VERHUUR BV\n",
-            "VERHUUR BV", "0390123456", "HUUR KANTOOR - FEB 2010", "",
+            "VERHUUR BV", "0133967858", "HUUR KANTOOR - FEB 2010", "",
         ),
         (  # PostFinance: 'AUFTRAGGEBER: … MITTEILUNGEN: …'
             ":61:2401020102C79,7FMSC01916//NONREF\n20131209007602198765432000000012\n",
@@ -237,6 +237,25 @@ def test_each_banks_details_give_payer_account_memo_and_reference(
     assert (line.payer_name, line.payer_account, line.bank_ref) == (payer, account, ref)
     assert line.memo.startswith(memo)
     assert "ISDT" not in line.memo
+
+
+def test_triodos_gives_the_other_partys_account_not_the_statements_own(tmp_path):
+    # dovadi/mt940 test/fixtures/triodos_sepa.txt, jejik-mt940 triodos.txt: >10 is the other
+    # party's account, >31 the statement's own; a SEPA payment: >10 zeros, >20 BIC, >21 IBAN.
+    head = ":20:1352294232659/1\n:25:TRIODOSBANK/0666666666\n:28:1\n:60F:C121123EUR1000,00\n"
+    text = (
+        head
+        + ":61:121123D10,00NIT NONREF\n:86:000>100555555555\n>20TENAAMSTELLING TEGENREKENIN"
+        + ">21G EN ADRES>310666666666\n"
+        + ":61:121123C150,00NET NONREF\n:86:000>100000000000\n>20BBBBAA2U\n>21AA99BBBB0555555555\n"
+        + ">22TENAAMSTELLING TEGENREKENIN>23G FACTUUR 2012-118\n>310666666666\n"
+        + ":62F:C121123EUR1140,00\n-\n"
+    )
+    paid, received = lines_of(parse(tmp_path, "triodos.sta", text))
+    assert paid.payer_account == "0555555555"
+    assert paid.memo == "TENAAMSTELLING TEGENREKENING EN ADRES"
+    assert received.payer_account == "AA99BBBB0555555555"
+    assert received.memo == "TENAAMSTELLING TEGENREKENING FACTUUR 2012-118"
 
 
 def test_a_dos_code_page_file_keeps_its_accented_letters(tmp_path):

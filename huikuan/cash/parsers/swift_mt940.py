@@ -56,6 +56,7 @@ _ACCOUNT_FIRST = re.compile(
     r"[ ]+(\S.*?)(?:\s{2,}|\t|\n|$)"
 )
 _IBAN = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{10,30}")
+_BIC = re.compile(r"[A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?")
 _IBAN_OR_ACCOUNT = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{10,30}|\d{9,10}|P\d{6,9}")
 # Penta (solarisBank): ``999TYPE:purpose:name:IBAN[:more]``, the purpose free to hold colons.
 _PENTA = re.compile(r"^999[A-Z_]+:(.*):([^:]*):([A-Z]{2}\d{2}[A-Z0-9]{10,30})(?::([^:]*))?$", re.S)
@@ -371,10 +372,20 @@ def _gvc(details: str, separator: str) -> tuple[str, str, str]:
     fields: dict[str, str] = {}
     for code, value in zip(parts[1::2], parts[2::2], strict=False):
         fields[code] = fields.get(code, "") + value
+    # Triodos ('>'): >10 is the other party's account and >31 the statement's own; a SEPA
+    # payment gives the other party's BIC in >20 and IBAN in >21, and >10 is all zeros.
+    triodos_account = ""
+    purpose_codes = [*range(20, 30), *range(60, 64)]
+    if separator == ">":
+        if _BIC.fullmatch(fields.get("20", "").strip()) and _IBAN.fullmatch(fields.get("21", "").strip()):
+            triodos_account = fields["21"].strip()
+            purpose_codes = purpose_codes[2:]
+        elif fields.get("10", "").strip("0 ").isdigit():
+            triodos_account = fields["10"].strip()
     previous = ""
     # Subfields of 27 characters are one text wrapped; a shorter one ends its own item.
     purpose = ""
-    for value in (fields.get(f"{n}", "") for n in [*range(20, 30), *range(60, 64)]):
+    for value in (fields.get(f"{n}", "") for n in purpose_codes):
         if value:
             purpose += ("" if not purpose or len(previous) >= 27 else " ") + value
             previous = value
@@ -382,6 +393,8 @@ def _gvc(details: str, separator: str) -> tuple[str, str, str]:
     name, more = fields.get("32", ""), fields.get("33", "")
     name = clean_text(name + ("" if len(name) >= 27 else " ") + more).strip(" /")
     account = fields.get("38", "") or fields.get("31", "")  # ?38: the IBAN (Polish banks)
+    if separator == ">":
+        account = triodos_account
     return name, clean_text(account).replace(" ", ""), clean_text(purpose)
 
 
