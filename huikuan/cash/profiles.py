@@ -148,6 +148,9 @@ BUILTIN: dict[str, Profile] = {
                     "date": ["交易日期", "记账日期"],
                     "credit": ["记账金额(收入)", "交易金额(收入)", "贷方发生额", "收入金额", "收入"],
                     "debit": ["记账金额(支出)", "交易金额(支出)", "借方发生额", "支出金额", "支出"],
+                    # The 借记卡账户历史明细清单 (the PDF statement, and tables made of it): one
+                    # signed amount, 收入/支出金额 (-5.00 out, 1,200.00 in).
+                    "amount": ["收入/支出金额"],
                     "currency": ["记账币种", "交易币种", "币种"],
                     "payer_name": _PAYER_NAME,
                     "payer_account": _PAYER_ACCOUNT,
@@ -406,7 +409,7 @@ BUILTIN: dict[str, Profile] = {
                         "往账金额",
                         "借方",
                     ],
-                    "amount": ["交易金额", "发生额", "金额"],
+                    "amount": ["交易金额", "发生额", "金额", "收入/支出金额"],
                     "currency": _CURRENCY,
                     "payer_name": _PAYER_NAME,
                     "payer_account": _PAYER_ACCOUNT,

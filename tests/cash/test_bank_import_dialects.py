@@ -1104,3 +1104,28 @@ def test_mt940_ofx_bai2_and_camt054_saved_in_utf16_read_as_the_original(tmp_path
             (s.account, s.closing_balance) for s in plain.statements
         ]
         assert lines_of(wide) == lines_of(plain) and lines_of(wide)
+
+
+# --- Chinese banks' tables ----------------------------------------------------------------------
+
+
+def test_icbcs_statement_with_one_signed_income_or_expense_amount_is_read(db, tmp_path):
+    # 工商银行 借记卡账户历史明细清单 (the PDF statement's table): 收入/支出金额, signed.
+    path = tmp_path / "icbc.csv"
+    path.write_text(
+        "交易日期,账号,储种,序号,币种,钞汇,摘要,地区,收入/支出金额,余额,对方户名,对方账号,渠道\n"
+        "2025-09-07 08:20:50,0200006201066534327,活期,00000,人民币,钞,消费,0200,-5.00,1799.57,"
+        "北京轨道交通路网管理有限公司,2088****0156,快捷支付\n"
+        '2025-09-08 10:00:00,0200006201066534327,活期,00000,人民币,钞,货款,0200,"1,200.00",2999.57,'
+        "某某科技有限公司,6222020200001234567,网上银行\n",
+        encoding="utf-8",
+    )
+    result = bank_statement_import(path=path, imported_by="treasurer")
+    assert (result.profile, result.credits, result.debits) == ("icbc", 1, 1)
+    received = BankLine.objects.get(direction="credit")
+    assert (received.amount, received.booking_date, received.payer_name) == (
+        Decimal("1200.00"),
+        date(2025, 9, 8),
+        "某某科技有限公司",
+    )
+    assert BankLine.objects.get(direction="debit").amount == Decimal("5.00")
