@@ -1129,3 +1129,22 @@ def test_icbcs_statement_with_one_signed_income_or_expense_amount_is_read(db, tm
         "某某科技有限公司",
     )
     assert BankLine.objects.get(direction="debit").amount == Decimal("5.00")
+
+
+def test_the_other_partys_name_and_account_in_one_column_named_for_both_give_both(db, tmp_path):
+    # 民生银行 个人账户对账单: 对方户名/账号 holds 'name/account'; it was not read at all.
+    path = tmp_path / "cmbc.csv"
+    path.write_text(
+        "中国民生银行个人账户对账单\n"
+        "凭证类型,凭证号码,交易时间,摘要,交易金额,账户余额,现转标志,交易渠道,交易机构,对方户名/账号,对方行名\n"
+        ",,2024/01/05 10:11:12,转账,1000.00,5000.00,转账,网上银行,0101,"
+        "上海某某有限公司/6222020200001234567,中国工商银行上海分行\n",
+        encoding="utf-8",
+    )
+    bank_statement_import(path=path, imported_by="treasurer")
+    line = BankLine.objects.get()
+    assert (line.payer_name, line.payer_account, line.amount) == (
+        "上海某某有限公司",
+        "6222020200001234567",
+        Decimal("1000.00"),
+    )
