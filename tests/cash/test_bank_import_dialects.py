@@ -1148,3 +1148,26 @@ def test_the_other_partys_name_and_account_in_one_column_named_for_both_give_bot
         "6222020200001234567",
         Decimal("1000.00"),
     )
+
+
+# --- BAI2 headers -------------------------------------------------------------------------------
+
+
+def test_a_bai2_header_time_with_seconds_is_read_and_a_wrong_control_total_named_by_its_line(tmp_path):
+    # ActiveArchitexture/BAI-BTRS-active-parsers, test/BAI2 BTRS Validator samples: the file
+    # header's time as HHMMSS (120000) refused the file with the library's "unconverted data
+    # remains: 00", and an account trailer's wrong control total was refused without a line.
+    head = "01,senderID,Receiver,160605,120000,87,,,2/\n02,,ORgID,1,160506,235959,USD,2/\n"
+    good = (
+        head
+        + "03,1234567,USD/\n16,195,150000,,REF1,,PAYMENT/\n49,150000,3/\n98,150000,1,5/\n99,150000,1,7/\n"
+    )
+    (line,) = lines_of(parse(tmp_path, "bai2.txt", good))
+    assert (line.amount, line.direction, line.booking_date) == (
+        Decimal("1500.00"),
+        "credit",
+        date(2016, 5, 6),
+    )
+    broken = head + "03,1234567,USD/\n16,890,,,,,/\n49,1,3/\n98,1,1,5/\n99,1,1,7/\n"
+    (error,) = refusal(tmp_path, "bai2.txt", broken).errors
+    assert error.line == 5 and "control total of 1" in error.reason
