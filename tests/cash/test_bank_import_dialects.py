@@ -1171,3 +1171,23 @@ def test_a_bai2_header_time_with_seconds_is_read_and_a_wrong_control_total_named
     broken = head + "03,1234567,USD/\n16,890,,,,,/\n49,1,3/\n98,1,1,5/\n99,1,1,7/\n"
     (error,) = refusal(tmp_path, "bai2.txt", broken).errors
     assert error.line == 5 and "control total of 1" in error.reason
+
+
+def test_details_of_subfields_without_a_transaction_code_give_payee_account_and_purpose(tmp_path):
+    # a-fas/mt940js test/test2.mt940x (a Polish bank): '>20…>31…>32…' with no code before it
+    # was kept whole as the memo; the statement's own account is never the other party's.
+    head = ":20:17013109020\n:25:B4E08MS9D00A0009\n:28C:17001/1\n:60F:C170101PLN3503,60\n"
+    text = (
+        head
+        + ":61:170103DN369,00FCHGNONREF\n"
+        + ":86:>20Usługi księgowe - m-c grudzien 2016 rok.>31491050195310000\n0477656534>32BOOKING GROUP\n"
+        + ":61:170131DN25,00FCHGNONREF\n:86:>20Opłata za prowadzenie rachunku>31B4E08MS9D00A0009>32\n"
+        + ":62F:C170131PLN3109,60\n"
+    )
+    booking, fee = lines_of(parse(tmp_path, "pl.sta", text))
+    assert (booking.payer_name, booking.payer_account, booking.memo) == (
+        "BOOKING GROUP",
+        "4910501953100000477656534",
+        "Usługi księgowe - m-c grudzien 2016 rok.",
+    )
+    assert (fee.payer_account, fee.memo) == ("", "Opłata za prowadzenie rachunku")
