@@ -1191,3 +1191,17 @@ def test_details_of_subfields_without_a_transaction_code_give_payee_account_and_
         "Usługi księgowe - m-c grudzien 2016 rok.",
     )
     assert (fee.payer_account, fee.memo) == ("", "Opłata za prowadzenie rachunku")
+
+
+def test_an_ofx_statement_naming_no_currency_anywhere_is_refused_not_imported_without_one(tmp_path):
+    # leonardomelosantos/ofxparser.net TestData/comma_decimal_extract.ofx: no header, no CURDEF,
+    # no CURRENCY; its line was imported in no currency at all.
+    ofx = (
+        "<OFX>\n<BANKMSGSRSV1>\n<STMTTRNRS>\n<STMTRS>\n<BANKACCTFROM>\n<BANKID>237\n<ACCTID>55555-1\n"
+        "<ACCTTYPE>CHECKING\n</BANKACCTFROM>\n<BANKTRANLIST>\n<DTSTART>20250301000000\n"
+        "<DTEND>20250331235959\n<STMTTRN>\n<TRNTYPE>CREDIT\n<DTPOSTED>20250310120000\n"
+        "<TRNAMT>1234.56\n<FITID>BR001\n<MEMO>Pagamento Boleto\n</STMTTRN>\n</BANKTRANLIST>\n"
+        "</STMTRS>\n</STMTTRNRS>\n</BANKMSGSRSV1>\n</OFX>\n"
+    )
+    (error,) = refusal(tmp_path, "extract.ofx", ofx).errors
+    assert (error.line, error.column) == (13, "CURDEF") and "no currency" in error.reason
