@@ -89,6 +89,8 @@ _REFERENCE = [
 _PAYER_NAME = [
     "对方户名", "对方账户名称", "对方账户名", "对方名称", "对方单位名称", "对方单位", "对方姓名",
     "收(付)方名称", "付款人名称", "对手户名", "对手信息",
+    # The name and the account in one cell (民生银行: 上海某某有限公司/6222…).
+    "对方户名/账号", "对方户名/帐号", "对方账号/户名", "对方账号与户名", "对方户名与账号",
 ]  # fmt: skip
 _PAYER_ACCOUNT = [
     "对方账号", "对方账户", "对方卡号/账号", "对方卡号", "对方帐号", "收(付)方帐号", "收(付)方账号",
@@ -148,6 +150,9 @@ BUILTIN: dict[str, Profile] = {
                     "date": ["交易日期", "记账日期"],
                     "credit": ["记账金额(收入)", "交易金额(收入)", "贷方发生额", "收入金额", "收入"],
                     "debit": ["记账金额(支出)", "交易金额(支出)", "借方发生额", "支出金额", "支出"],
+                    # The 借记卡账户历史明细清单 (the PDF statement, and tables made of it): one
+                    # signed amount, 收入/支出金额 (-5.00 out, 1,200.00 in).
+                    "amount": ["收入/支出金额"],
                     "currency": ["记账币种", "交易币种", "币种"],
                     "payer_name": _PAYER_NAME,
                     "payer_account": _PAYER_ACCOUNT,
@@ -406,7 +411,7 @@ BUILTIN: dict[str, Profile] = {
                         "往账金额",
                         "借方",
                     ],
-                    "amount": ["交易金额", "发生额", "金额"],
+                    "amount": ["交易金额", "发生额", "金额", "收入/支出金额"],
                     "currency": _CURRENCY,
                     "payer_name": _PAYER_NAME,
                     "payer_account": _PAYER_ACCOUNT,

@@ -171,10 +171,10 @@ TAIL = ":62F:C240102EUR100,00\n-\n"
             "ORDERID: 264267 MEDIA MARKT REK: NL84INGB0234561789/NAAM: MMS ONLINE NEDERLAND B.V.",
             "B4G29PGDCK1QFV3E",
         ),
-        (  # Triodos: the German subfields with '>' for '?'
+        (  # Triodos: the German subfields with '>' for '?'; >10 the other party's account, >31 ours
             ":61:240102C700,00N000NONREF\n",
             ":86:000>100133967858\n>20 HUUR>21 KANTOOR - FEB 2010>310390123456>32VERHUUR BV\n",
-            "VERHUUR BV", "0390123456", "HUUR KANTOOR - FEB 2010", "",
+            "VERHUUR BV", "0133967858", "HUUR KANTOOR - FEB 2010", "",
         ),
         (  # PostFinance: 'AUFTRAGGEBER: … MITTEILUNGEN: …'
             ":61:2401020102C79,7FMSC01916//NONREF\n20131209007602198765432000000012\n",
@@ -237,6 +237,25 @@ def test_each_banks_details_give_payer_account_memo_and_reference(
     assert (line.payer_name, line.payer_account, line.bank_ref) == (payer, account, ref)
     assert line.memo.startswith(memo)
     assert "ISDT" not in line.memo
+
+
+def test_triodos_gives_the_other_partys_account_not_the_statements_own(tmp_path):
+    # dovadi/mt940 test/fixtures/triodos_sepa.txt, jejik-mt940 triodos.txt: >10 is the other
+    # party's account, >31 the statement's own; a SEPA payment: >10 zeros, >20 BIC, >21 IBAN.
+    head = ":20:1352294232659/1\n:25:TRIODOSBANK/0666666666\n:28:1\n:60F:C121123EUR1000,00\n"
+    text = (
+        head
+        + ":61:121123D10,00NIT NONREF\n:86:000>100555555555\n>20TENAAMSTELLING TEGENREKENIN"
+        + ">21G EN ADRES>310666666666\n"
+        + ":61:121123C150,00NET NONREF\n:86:000>100000000000\n>20BBBBAA2U\n>21AA99BBBB0555555555\n"
+        + ">22TENAAMSTELLING TEGENREKENIN>23G FACTUUR 2012-118\n>310666666666\n"
+        + ":62F:C121123EUR1140,00\n-\n"
+    )
+    paid, received = lines_of(parse(tmp_path, "triodos.sta", text))
+    assert paid.payer_account == "0555555555"
+    assert paid.memo == "TENAAMSTELLING TEGENREKENING EN ADRES"
+    assert received.payer_account == "AA99BBBB0555555555"
+    assert received.memo == "TENAAMSTELLING TEGENREKENING FACTUUR 2012-118"
 
 
 def test_a_dos_code_page_file_keeps_its_accented_letters(tmp_path):
@@ -1085,3 +1104,104 @@ def test_mt940_ofx_bai2_and_camt054_saved_in_utf16_read_as_the_original(tmp_path
             (s.account, s.closing_balance) for s in plain.statements
         ]
         assert lines_of(wide) == lines_of(plain) and lines_of(wide)
+
+
+# --- Chinese banks' tables ----------------------------------------------------------------------
+
+
+def test_icbcs_statement_with_one_signed_income_or_expense_amount_is_read(db, tmp_path):
+    # 工商银行 借记卡账户历史明细清单 (the PDF statement's table): 收入/支出金额, signed.
+    path = tmp_path / "icbc.csv"
+    path.write_text(
+        "交易日期,账号,储种,序号,币种,钞汇,摘要,地区,收入/支出金额,余额,对方户名,对方账号,渠道\n"
+        "2025-09-07 08:20:50,0200006201066534327,活期,00000,人民币,钞,消费,0200,-5.00,1799.57,"
+        "北京轨道交通路网管理有限公司,2088****0156,快捷支付\n"
+        '2025-09-08 10:00:00,0200006201066534327,活期,00000,人民币,钞,货款,0200,"1,200.00",2999.57,'
+        "某某科技有限公司,6222020200001234567,网上银行\n",
+        encoding="utf-8",
+    )
+    result = bank_statement_import(path=path, imported_by="treasurer")
+    assert (result.profile, result.credits, result.debits) == ("icbc", 1, 1)
+    received = BankLine.objects.get(direction="credit")
+    assert (received.amount, received.booking_date, received.payer_name) == (
+        Decimal("1200.00"),
+        date(2025, 9, 8),
+        "某某科技有限公司",
+    )
+    assert BankLine.objects.get(direction="debit").amount == Decimal("5.00")
+
+
+def test_the_other_partys_name_and_account_in_one_column_named_for_both_give_both(db, tmp_path):
+    # 民生银行 个人账户对账单: 对方户名/账号 holds 'name/account'; it was not read at all.
+    path = tmp_path / "cmbc.csv"
+    path.write_text(
+        "中国民生银行个人账户对账单\n"
+        "凭证类型,凭证号码,交易时间,摘要,交易金额,账户余额,现转标志,交易渠道,交易机构,对方户名/账号,对方行名\n"
+        ",,2024/01/05 10:11:12,转账,1000.00,5000.00,转账,网上银行,0101,"
+        "上海某某有限公司/6222020200001234567,中国工商银行上海分行\n",
+        encoding="utf-8",
+    )
+    bank_statement_import(path=path, imported_by="treasurer")
+    line = BankLine.objects.get()
+    assert (line.payer_name, line.payer_account, line.amount) == (
+        "上海某某有限公司",
+        "6222020200001234567",
+        Decimal("1000.00"),
+    )
+
+
+# --- BAI2 headers -------------------------------------------------------------------------------
+
+
+def test_a_bai2_header_time_with_seconds_is_read_and_a_wrong_control_total_named_by_its_line(tmp_path):
+    # ActiveArchitexture/BAI-BTRS-active-parsers, test/BAI2 BTRS Validator samples: the file
+    # header's time as HHMMSS (120000) refused the file with the library's "unconverted data
+    # remains: 00", and an account trailer's wrong control total was refused without a line.
+    head = "01,senderID,Receiver,160605,120000,87,,,2/\n02,,ORgID,1,160506,235959,USD,2/\n"
+    good = (
+        head
+        + "03,1234567,USD/\n16,195,150000,,REF1,,PAYMENT/\n49,150000,3/\n98,150000,1,5/\n99,150000,1,7/\n"
+    )
+    (line,) = lines_of(parse(tmp_path, "bai2.txt", good))
+    assert (line.amount, line.direction, line.booking_date) == (
+        Decimal("1500.00"),
+        "credit",
+        date(2016, 5, 6),
+    )
+    broken = head + "03,1234567,USD/\n16,890,,,,,/\n49,1,3/\n98,1,1,5/\n99,1,1,7/\n"
+    (error,) = refusal(tmp_path, "bai2.txt", broken).errors
+    assert error.line == 5 and "control total of 1" in error.reason
+
+
+def test_details_of_subfields_without_a_transaction_code_give_payee_account_and_purpose(tmp_path):
+    # a-fas/mt940js test/test2.mt940x (a Polish bank): '>20…>31…>32…' with no code before it
+    # was kept whole as the memo; the statement's own account is never the other party's.
+    head = ":20:17013109020\n:25:B4E08MS9D00A0009\n:28C:17001/1\n:60F:C170101PLN3503,60\n"
+    text = (
+        head
+        + ":61:170103DN369,00FCHGNONREF\n"
+        + ":86:>20Usługi księgowe - m-c grudzien 2016 rok.>31491050195310000\n0477656534>32BOOKING GROUP\n"
+        + ":61:170131DN25,00FCHGNONREF\n:86:>20Opłata za prowadzenie rachunku>31B4E08MS9D00A0009>32\n"
+        + ":62F:C170131PLN3109,60\n"
+    )
+    booking, fee = lines_of(parse(tmp_path, "pl.sta", text))
+    assert (booking.payer_name, booking.payer_account, booking.memo) == (
+        "BOOKING GROUP",
+        "4910501953100000477656534",
+        "Usługi księgowe - m-c grudzien 2016 rok.",
+    )
+    assert (fee.payer_account, fee.memo) == ("", "Opłata za prowadzenie rachunku")
+
+
+def test_an_ofx_statement_naming_no_currency_anywhere_is_refused_not_imported_without_one(tmp_path):
+    # leonardomelosantos/ofxparser.net TestData/comma_decimal_extract.ofx: no header, no CURDEF,
+    # no CURRENCY; its line was imported in no currency at all.
+    ofx = (
+        "<OFX>\n<BANKMSGSRSV1>\n<STMTTRNRS>\n<STMTRS>\n<BANKACCTFROM>\n<BANKID>237\n<ACCTID>55555-1\n"
+        "<ACCTTYPE>CHECKING\n</BANKACCTFROM>\n<BANKTRANLIST>\n<DTSTART>20250301000000\n"
+        "<DTEND>20250331235959\n<STMTTRN>\n<TRNTYPE>CREDIT\n<DTPOSTED>20250310120000\n"
+        "<TRNAMT>1234.56\n<FITID>BR001\n<MEMO>Pagamento Boleto\n</STMTTRN>\n</BANKTRANLIST>\n"
+        "</STMTRS>\n</STMTTRNRS>\n</BANKMSGSRSV1>\n</OFX>\n"
+    )
+    (error,) = refusal(tmp_path, "extract.ofx", ofx).errors
+    assert (error.line, error.column) == (13, "CURDEF") and "no currency" in error.reason

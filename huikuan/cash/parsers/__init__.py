@@ -13,6 +13,7 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 from huikuan.cash.parsers.base import (
+    FileErrors,
     ParsedFile,
     Statement,
     StatementLine,
@@ -73,6 +74,12 @@ def parse_statement_file(
     Every account shaped like an IBAN, the statement's own and the payers', is given in one form
     (capitals, no spaces), so that ``de89 3704 …`` in one file is ``DE89370400…`` in another."""
     parsed, used = _parsed(path, data, fmt=fmt, profile=profile, profiles=profiles)
+    errors = FileErrors(path.name)
+    for statement in parsed.statements:
+        for line in statement.lines:
+            if not re.fullmatch(r"[A-Z]{3}", line.currency or ""):
+                errors.add(0, line.where, line.currency, _("no currency: the file does not say which"))
+    errors.raise_if_any()
     for statement in parsed.statements:
         statement.account = iban_form(statement.account)
         statement.lines = [

@@ -11,6 +11,7 @@ continuation ``88`` record carries, as Citi and other banks write them.
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal
 
 from bai2 import bai2
@@ -59,9 +60,20 @@ def _cents(value: int | None, currency: str = "") -> Decimal | None:
     return Decimal(int(value)).scaleb(0 if currency.upper() in WHOLE_UNIT_CURRENCIES else -2)
 
 
+def _is_yymmdd(value: str) -> bool:
+    if not re.fullmatch(r"\d{6}", value):
+        return False
+    try:
+        date(2000 + int(value[:2]), int(value[2:4]), int(value[4:]))
+    except ValueError:
+        return False
+    return True
+
+
 def _first_bad_record(text: str) -> tuple[int, str]:
     """Where the library's error lies, as far as a simple check of each record can tell."""
     in_account = 0
+    total: int | None = 0
     for number, raw in enumerate(text.splitlines(), start=1):
         record = raw.strip().rstrip("/")
         if not record:
@@ -72,8 +84,34 @@ def _first_bad_record(text: str) -> tuple[int, str]:
         if code == "49" and len(fields) > 2 and fields[2].strip().isdigit() and int(fields[2]) != in_account:
             reason = _("the account trailer (49) counts %(said)s records, but the account has %(found)s")
             return number, reason % {"said": int(fields[2]), "found": in_account}
+        # The control total, where every item is a plain one (a funds type S, V or D adds fields).
+        if code == "03":
+            items = [fields[i : i + 4] for i in range(3, len(fields), 4)]
+            simple = all(len(item) < 4 or item[3].strip() in ("", "0", "1", "2", "Z") for item in items)
+            total = (
+                sum(int(a) for a in fields[4::4] if re.fullmatch(r"[+-]?\d+", a.strip())) if simple else None
+            )
+        elif code == "16" and total is not None:
+            simple = len(fields) > 3 and fields[3].strip() in ("", "0", "1", "2", "Z")
+            amount = fields[2].strip() or "0"
+            total = total + int(amount) if simple and amount.isdigit() else None
+        said = fields[1].strip() if code == "49" and len(fields) > 1 else ""
+        if total is not None and re.fullmatch(r"[+-]?\d+", said) and int(said) != total:
+            reason = _(
+                "the account trailer (49) states a control total of %(said)s, but the account's"
+                " amounts add up to %(found)s"
+            )
+            return number, reason % {"said": int(said), "found": total}
         if code not in {"01", "02", "03", "16", "49", "88", "98", "99"}:
             return number, _("unknown record code %(code)r") % {"code": code}
+        if code in _TIME_FIELDS:
+            position = _TIME_FIELDS[code]
+            day = fields[position - 1].strip() if len(fields) > position - 1 else ""
+            time = fields[position].strip() if len(fields) > position else ""
+            if day and not _is_yymmdd(day):
+                return number, _("%(value)r is not a date (YYMMDD)") % {"value": day}
+            if time and not (_HHMM.fullmatch(time) or _HHMMSS.fullmatch(time)):
+                return number, _("%(value)r is not a time of day (HHMM)") % {"value": time}
         if code == "16" and (len(fields) < 3 or not re.fullmatch(r"\d*", fields[2])):
             return number, _("the amount of a 16 record is not a whole number of minor units")
         if code == "03":
@@ -115,6 +153,28 @@ _VERSION_3 = re.compile(r"\A(\s*01(?:,[^,/\n]*){7}),3(?=\s*(?:/|,|$))", re.M)
 def _as_version_2(text: str) -> str:
     """A BTRS version 3 file as the library reads it: the library knows version 2 only."""
     return _VERSION_3.sub(r"\1,2", text, count=1)
+
+
+# Where the file header (01) and the group header (02) state a time of day (HHMM).
+_TIME_FIELDS = {"01": 4, "02": 5}
+_HHMM = re.compile(r"(?:[01]\d|2[0-3])[0-5]\d|2400|9999")
+_HHMMSS = re.compile(r"(?:(?:[01]\d|2[0-3])[0-5]\d|2400|9999)[0-5]\d")
+
+
+def _times_as_hhmm(text: str) -> str:
+    """A creation or as-of time written with its seconds (``120000``, as some banks' and
+    validators' files have it) as the HHMM the specification gives it: the seconds say nothing
+    the import uses (the library refused such a file)."""
+    rows = text.split("\n")
+    for index, row in enumerate(rows):
+        fields = row.split(",")
+        position = _TIME_FIELDS.get(fields[0].strip())
+        if position is None or len(fields) <= position:
+            continue
+        if _HHMMSS.fullmatch(fields[position].strip()):
+            fields[position] = fields[position].strip()[:4]
+            rows[index] = ",".join(fields)
+    return "\n".join(rows)
 
 
 def _availability_filled(row: str) -> str:
@@ -180,7 +240,7 @@ def parse_bai2(data: bytes, file_name: str) -> ParsedFile:
     text = data.decode("utf-8-sig", errors="replace")
     if not text.lstrip().startswith("01,"):
         raise refuse_file(file_name, _("not a BAI2 file (it must begin with a 01 record)"))
-    readable, codes = _bank_codes(_summaries_unsplit(_as_version_2(text)))
+    readable, codes = _bank_codes(_summaries_unsplit(_times_as_hhmm(_as_version_2(text))))
     try:
         parsed = bai2.parse_from_string(readable, check_integrity=True)
     except Exception as error:  # the library's errors are the file's: say where

@@ -334,6 +334,15 @@ def parse_ofx(data: bytes, file_name: str) -> ParsedFile:
         currency = (getattr(report, "currency", "") or getattr(account, "curdef", "") or "").upper()
         if not currency and (named := CURSYM.search(data)):
             currency = named.group(1).decode("ascii").upper()
+        if not currency and report.transactions:  # never a line of money in no currency
+            first = report.transactions[0]
+            line = lines.get(first.id, 0)
+            errors.add(
+                line,
+                "CURDEF",
+                "",
+                _("no currency: the statement names none (CURDEF), nor do its transactions"),
+            )
         statement = Statement(
             account=clean_text(account.account_id).replace(" ", ""),
             currency=currency,

@@ -45,8 +45,9 @@ from huikuan.cash.parsers.base import (
 )
 
 # The German subfields: ``?`` before each number, ``>`` (Triodos), or ``+`` (BRD Romania:
-# ``000+20Plata+30302410000+31RO89RZBR…+32RUSSMEDIA PRESS SRL``).
-_GVC = re.compile(r"^\d{3}([?>]|\+(?=\d\d))")
+# ``000+20Plata+30302410000+31RO89RZBR…+32RUSSMEDIA PRESS SRL``); a Polish bank leaves the
+# transaction code out (``>20Usługi księgowe>31491050…>32BOOKING GROUP``).
+_GVC = re.compile(r"^(?:\d{3}([?>]|\+(?=\d\d))|([?>])(?=\d\d))")
 _SEPA_KEY_NAMES = "EREF KREF MREF CRED DEBT SVWZ ABWA ABWE COAM OAMT IBAN BIC".split()
 _SEPA_KEYS = re.compile(r"(" + "|".join(_SEPA_KEY_NAMES) + r")\+")
 # ``GIRO 428428 NAME``, ``52.89.39.882 NAME`` (ABN AMRO), ``NL47INGB9999999999 name`` or
@@ -56,6 +57,7 @@ _ACCOUNT_FIRST = re.compile(
     r"[ ]+(\S.*?)(?:\s{2,}|\t|\n|$)"
 )
 _IBAN = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{10,30}")
+_BIC = re.compile(r"[A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?")
 _IBAN_OR_ACCOUNT = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{10,30}|\d{9,10}|P\d{6,9}")
 # Penta (solarisBank): ``999TYPE:purpose:name:IBAN[:more]``, the purpose free to hold colons.
 _PENTA = re.compile(r"^999[A-Z_]+:(.*):([^:]*):([A-Z]{2}\d{2}[A-Z0-9]{10,30})(?::([^:]*))?$", re.S)
@@ -371,10 +373,20 @@ def _gvc(details: str, separator: str) -> tuple[str, str, str]:
     fields: dict[str, str] = {}
     for code, value in zip(parts[1::2], parts[2::2], strict=False):
         fields[code] = fields.get(code, "") + value
+    # Triodos ('>'): >10 is the other party's account and >31 the statement's own; a SEPA
+    # payment gives the other party's BIC in >20 and IBAN in >21, and >10 is all zeros.
+    triodos_account = ""
+    purpose_codes = [*range(20, 30), *range(60, 64)]
+    if separator == ">":
+        if _BIC.fullmatch(fields.get("20", "").strip()) and _IBAN.fullmatch(fields.get("21", "").strip()):
+            triodos_account = fields["21"].strip()
+            purpose_codes = purpose_codes[2:]
+        elif fields.get("10", "").strip("0 ").isdigit():
+            triodos_account = fields["10"].strip()
     previous = ""
     # Subfields of 27 characters are one text wrapped; a shorter one ends its own item.
     purpose = ""
-    for value in (fields.get(f"{n}", "") for n in [*range(20, 30), *range(60, 64)]):
+    for value in (fields.get(f"{n}", "") for n in purpose_codes):
         if value:
             purpose += ("" if not purpose or len(previous) >= 27 else " ") + value
             previous = value
@@ -382,6 +394,8 @@ def _gvc(details: str, separator: str) -> tuple[str, str, str]:
     name, more = fields.get("32", ""), fields.get("33", "")
     name = clean_text(name + ("" if len(name) >= 27 else " ") + more).strip(" /")
     account = fields.get("38", "") or fields.get("31", "")  # ?38: the IBAN (Polish banks)
+    if separator == ">" and "10" in fields:  # Triodos: >31 is the statement's own account
+        account = triodos_account
     return name, clean_text(account).replace(" ", ""), clean_text(purpose)
 
 
@@ -389,7 +403,7 @@ def _payer(details: str, transaction: dict) -> tuple[str, str, str, str]:
     """(name, account, memo, reference) found in the details, whichever dialect they are in."""
     gvc = _GVC.match(details.replace("\r", "").replace("\n", "").strip())
     if gvc:
-        name, account, memo = _gvc(details, gvc.group(1))
+        name, account, memo = _gvc(details, gvc.group(1) or gvc.group(2))
         return name, account, memo, ""
     if "non_swift_15" in transaction or "non_swift_17" in transaction:  # Sberbank :NS:
         name = clean_text(transaction.get("non_swift_15", "") + transaction.get("non_swift_16", ""))
@@ -668,6 +682,9 @@ def parse_mt940(data: bytes, file_name: str) -> ParsedFile:
             if not name or not account:
                 line_name, line_account = _from_statement_line(values)
                 name, account = name or line_name, account or line_account
+            own = re.sub(r"\W", "", account)
+            if len(own) >= 6 and re.sub(r"\W", "", statement.account).endswith(own):
+                account = ""  # the statement's own account is not the other party's
             extra = clean_text(values.get("extra_details", ""))
             # A bank reference is a number or a code; words after '//' are the booking text
             # (Danske Bank: 'NTRFOverforing med//melding'), which every such line repeats.
