@@ -937,6 +937,18 @@ def test_a_btrs_version_3_file_reads_as_bai2(tmp_path):
     )
 
 
+def test_a_bai2_file_that_names_no_currency_is_in_us_dollars_as_the_specification_defaults(tmp_path):
+    # Group (02) and account (03) headers with the currency code left out, as many US banks send.
+    bai2 = (
+        "01,122099999,123456789,150623,0200,1,,,2/\n02,,122099999,1,150622,,,2/\n"
+        "03,987654321,,010,500000,,/\n16,195,25000,0,BR1,,/\n"
+        "49,525000,3/\n98,525000,1,5/\n99,525000,1,7/\n"
+    )
+    (statement,) = parse(tmp_path, "bai2.txt", bai2).statements
+    (line,) = statement.lines
+    assert (statement.currency, line.currency, line.amount) == ("USD", "USD", Decimal("250.00"))
+
+
 def test_a_goldman_sachs_wire_gives_the_debtor_named_in_its_continuation_records(tmp_path):
     # moov-io/bai2 test/testdata/sample5-issue113.txt (Goldman Sachs): records without '/', one 88 a
     # field, an empty summary item after the account's currency
