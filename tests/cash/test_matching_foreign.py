@@ -173,3 +173,23 @@ def test_a_name_whose_last_word_the_bank_shortened_and_a_distinctive_amount_iden
     assert match("7000.00", "SAHIN YAPI MALZ. A.S.").status != AUTO
     # One word (a group's name without its legal forms) is no shortened name of a customer.
     assert match("16480.00", "ATLANTIC HOLDINGS GROUP INC").customer_code is None
+
+
+@pytest.mark.parametrize(
+    ("payer", "name"),
+    [
+        ("F.LLI ROSSI S.P.A.", "Fratelli Rossi S.p.A."),  # Italian F.LLI for Fratelli
+        ("FLLI ROSSI SPA", "Fratelli Rossi S.p.A."),
+        ("HNOS GARCIA SL", "Hermanos García S.L."),  # Spanish HNOS. for Hermanos
+        ("KOWALSKI BROS LTD", "Kowalski Brothers Ltd"),
+        ("EASTERN INT'L TRADING CO", "Eastern International Trading Co."),  # INT'L
+    ],
+)
+def test_words_payers_banks_shorten_in_a_name_are_read_in_full(payer, name):
+    customers = [CustomerRef("E01", name, "", "", "EUR"), *CUSTOMERS]
+    ledger = [invoice("INV-2026-0301", "E01", "5120.45", "EUR"), *LEDGER]
+    proposal = MatchIndex(customers, ledger).match(
+        BankLine("B1", date(2026, 11, 5), D("5120.45"), "EUR", "credit", payer, "", "")
+    )
+    assert (proposal.status, proposal.customer_code) == (AUTO, "E01")
+    assert "name_exact" in [r.code for r in proposal.reasons]

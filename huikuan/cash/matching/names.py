@@ -112,7 +112,12 @@ _LATIN_ABBREVIATIONS = {
     "svcs": "services",
     "mgmt": "management",
     "equip": "equipment",
+    "bros": "brothers",
+    "flli": "fratelli",  # Italian F.LLI
+    "hnos": "hermanos",  # Spanish HNOS.
 }
+# The same written as two words (F.LLI, INT'L).
+_LATIN_PAIRS = {("f", "lli"): "fratelli", ("int", "l"): "international"}
 # Letters written with marks the banks' character sets drop (Ş → S, ł → l, ı → i).
 _FOLD = str.maketrans(
     {"ı": "i", "ł": "l", "ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "đ": "d", "ð": "d", "þ": "th"}
@@ -272,7 +277,14 @@ def _latin_words(name: str) -> list[str]:
             words.append(_LATIN_ABBREVIATIONS.get(word, word))
     if run:
         words.append(run)
-    return words
+    joined: list[str] = []
+    for word in words:
+        pair = _LATIN_PAIRS.get((joined[-1], word)) if joined else None
+        if pair:
+            joined[-1] = pair
+        else:
+            joined.append(word)
+    return joined
 
 
 def _without_legal(words: list[str]) -> list[str]:
