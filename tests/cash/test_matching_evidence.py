@@ -381,8 +381,17 @@ def test_the_year_and_month_of_a_period_are_not_read_as_numbers_of_another_custo
         "2024.9 货款",
         "2024-07-15",
         "APR 2024 FEE",
+        # Instalments, batches and quarters counted are no numbers either.
+        "第3期货款",
+        "支付第 12 期租金",
+        "第二批货款",
+        "2024年第3季度服务费",
+        "分12期付款",
+        "Q3 FEE",
     ):
         assert memo_numbers(memo) == [], memo
+    # … nor the continuation of a list after a contract number.
+    assert ("HT", "2") not in {(n.prefix, n.digits) for n in memo_numbers("合同HT-2024-018 第2期")}
     # A number beside a period is still read; a year with a slash may be an invoice's year.
     assert [n.digits for n in memo_numbers("2024年7月 发票12345")] == ["12345"]
     assert "202400012" in [n.digits for n in memo_numbers("INV/2024/00012")]
