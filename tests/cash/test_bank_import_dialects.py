@@ -1277,3 +1277,36 @@ def test_an_ofx_transaction_in_its_own_currency_is_in_that_currency_not_the_stat
     fixed = lines_of(parse(tmp_path, "fix.ofx", replaced))
     seen = [(line.bank_ref, line.amount, line.currency) for line in fixed]
     assert seen == [("B1", Decimal("100.00"), "USD"), ("B2R", Decimal("90.00"), "EUR")]
+
+
+# A German bank's Rücklastschrift (as hbci4java's test-camt-ruecklastschrift.xml has it, here in
+# a camt.053): money out with no RvslInd, the return's reasons in RtrInf, the roles of the
+# original direct debit kept: the customer is the Dbtr, the statement's own holder the Cdtr.
+RUECKLASTSCHRIFT = """<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt>
+<GrpHdr><MsgId>M1</MsgId><CreDtTm>2021-03-26T13:44:56+01:00</CreDtTm></GrpHdr>
+<Stmt><Id>S1</Id><Acct><Id><IBAN>DE02120300000000202051</IBAN></Id><Ccy>EUR</Ccy></Acct>
+<Ntry><Amt Ccy="EUR">53.00</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts>BOOK</Sts>
+<BookgDt><Dt>2021-03-26</Dt></BookgDt><AcctSvcrRef>NONREF</AcctSvcrRef>
+<NtryDtls><TxDtls><Refs><EndToEndId>INV-2021-77</EndToEndId><MndtId>M-1234</MndtId></Refs>
+<AmtDtls><InstdAmt><Amt Ccy="EUR">50.00</Amt></InstdAmt></AmtDtls><Chrgs><Amt Ccy="EUR">3.00</Amt></Chrgs>
+<RltdPties><Dbtr><Nm>Sven Schuldner</Nm></Dbtr>
+<DbtrAcct><Id><IBAN>DE89370400440532013000</IBAN></Id></DbtrAcct>
+<Cdtr><Nm>Erwin Einzieher GmbH</Nm></Cdtr><CdtrAcct><Id><IBAN>DE02120300000000202051</IBAN></Id></CdtrAcct>
+</RltdPties><RmtInf><Ustrd>Rechnung 2021-77</Ustrd></RmtInf>
+<RtrInf><Rsn><Cd>MS03</Cd></Rsn><AddtlInf>RUECKLASTSCHRIFT Sonstige Gruende</AddtlInf></RtrInf>
+</TxDtls></NtryDtls><AddtlNtryInf>LS RUECKBELASTUNG</AddtlNtryInf></Ntry>
+</Stmt></BkToCstmrStmt></Document>
+"""
+
+
+def test_a_returned_direct_debit_without_a_reversal_mark_names_the_customer_not_the_account_holder(tmp_path):
+    """The line's other party was the statement's own holder and IBAN (the Cdtr of money out)."""
+    (line,) = lines_of(parse(tmp_path, "camt053.xml", RUECKLASTSCHRIFT))
+    assert (line.direction, line.amount, line.bank_ref) == ("debit", Decimal("53.00"), "INV-2021-77")
+    assert (line.payer_name, line.payer_account) == ("Sven Schuldner", "DE89370400440532013000")
+    assert line.memo == "Rechnung 2021-77 RUECKLASTSCHRIFT Sonstige Gruende LS RUECKBELASTUNG"
+    # Without its RtrInf, the Cdtr's account being the statement's own still says it is not the other party.
+    unmarked = re.sub(r"<RtrInf>.*</RtrInf>", "", RUECKLASTSCHRIFT)
+    (line,) = lines_of(parse(tmp_path, "unmarked.xml", unmarked))
+    assert (line.payer_name, line.payer_account) == ("Sven Schuldner", "DE89370400440532013000")
