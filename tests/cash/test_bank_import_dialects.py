@@ -1310,3 +1310,26 @@ def test_a_returned_direct_debit_without_a_reversal_mark_names_the_customer_not_
     unmarked = re.sub(r"<RtrInf>.*</RtrInf>", "", RUECKLASTSCHRIFT)
     (line,) = lines_of(parse(tmp_path, "unmarked.xml", unmarked))
     assert (line.payer_name, line.payer_account) == ("Sven Schuldner", "DE89370400440532013000")
+
+
+def test_a_batch_whose_parts_are_instructed_in_another_currency_splits_by_the_amounts_booked(tmp_path):
+    """Each part's Amt in the currency the payer sent (EUR, as the ISO business example's SEK
+    entry has it), its AmtDtls/TxAmt in the account's: the parts add up by the latter (the batch
+    was kept as one line)."""
+    batch = (
+        WISE_CAMT053.format(statement="S-1", more="")
+        .replace('<Amt Ccy="EUR">30.00</Amt>', '<Amt Ccy="SEK">3300.00</Amt>')
+        .replace(
+            '<Amt Ccy="EUR">10.00</Amt>',
+            '<Amt Ccy="EUR">100.00</Amt><AmtDtls><TxAmt><Amt Ccy="SEK">1100.00</Amt></TxAmt></AmtDtls>',
+        )
+        .replace(
+            '<Amt Ccy="EUR">20.00</Amt>',
+            '<Amt Ccy="EUR">200.00</Amt><AmtDtls><TxAmt><Amt Ccy="SEK">2200.00</Amt></TxAmt></AmtDtls>',
+        )
+    )
+    parts = lines_of(parse(tmp_path, "batch.xml", batch))[1:]
+    assert [(line.amount, line.currency, line.memo) for line in parts] == [
+        (Decimal("1100.00"), "SEK", "INV-78"),
+        (Decimal("2200.00"), "SEK", "INV-79"),
+    ]

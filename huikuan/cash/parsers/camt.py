@@ -310,7 +310,7 @@ def _entry_lines(
     for index, details in enumerate(details_list, start=1):
         line_amount, line_currency = amount, currency
         if several:
-            own_parsed = _amount(_own_amount(details), errors)
+            own_parsed = _amount(_own_amount(details, currency), errors)
             if own_parsed is None:
                 continue
             line_amount, line_currency = own_parsed
@@ -385,7 +385,7 @@ def _parts_add_up(parts: list, amount: Decimal, currency: str, direction: str) -
     would lose or invent money)."""
     total = Decimal(0)
     for part in parts:
-        own = _own_amount(part)
+        own = _own_amount(part, currency)
         if own is None:
             return False
         try:
@@ -400,9 +400,13 @@ def _parts_add_up(parts: list, amount: Decimal, currency: str, direction: str) -
     return total == amount
 
 
-def _own_amount(details):
-    own = find(details, "Amt")
-    return own if own is not None else find(details, "AmtDtls", "TxAmt", "Amt")
+def _own_amount(details, currency: str = ""):
+    """A part's own amount: its ``Amt``, else the amount booked (``AmtDtls/TxAmt``); the one in
+    the entry's ``currency`` when the ``Amt`` is in another (the amount as instructed, as in the
+    ISO business example's SEK entry of a EUR payment)."""
+    found = [a for a in (find(details, "Amt"), find(details, "AmtDtls", "TxAmt", "Amt")) if a is not None]
+    same = [a for a in found if currency and a.get("Ccy", "").strip().upper() == currency]
+    return (same or found or [None])[0]
 
 
 def parse_camt(data: bytes, file_name: str) -> ParsedFile:
