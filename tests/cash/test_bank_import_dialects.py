@@ -1217,3 +1217,119 @@ def test_an_ofx_statement_naming_no_currency_anywhere_is_refused_not_imported_wi
     )
     (error,) = refusal(tmp_path, "extract.ofx", ofx).errors
     assert (error.line, error.column) == (13, "CURDEF") and "no currency" in error.reason
+
+
+# A brokerage's download: the cash account's statement and the investment account's in one file
+# (as ofxtools' tests/data/invstmtrs.ofx and a bank's STMTRS put together).
+BANK_AND_INVESTMENTS_OFX = SGML_HEADER.format(charset="1252") + (
+    "<OFX><SIGNONMSGSRSV1><SONRS><STATUS><CODE>0<SEVERITY>INFO</STATUS><DTSERVER>20240105"
+    "<LANGUAGE>ENG</SONRS></SIGNONMSGSRSV1>\n"
+    "<BANKMSGSRSV1><STMTTRNRS><TRNUID>1<STATUS><CODE>0<SEVERITY>INFO</STATUS>\n"
+    "<STMTRS><CURDEF>USD<BANKACCTFROM><BANKID>121000248<ACCTID>1111<ACCTTYPE>CHECKING</BANKACCTFROM>\n"
+    "<BANKTRANLIST><DTSTART>20240101<DTEND>20240105\n"
+    "<STMTTRN><TRNTYPE>CREDIT<DTPOSTED>20240102<TRNAMT>100.00<FITID>B1<NAME>ACME CORP<MEMO>INV-1</STMTTRN>\n"
+    "<STMTTRN><TRNTYPE>CREDIT<DTPOSTED>20240103<TRNAMT>90.00<FITID>B2<NAME>EURO GMBH<MEMO>INV-2\n"
+    "<CURRENCY><CURRATE>1.10<CURSYM>EUR</CURRENCY></STMTTRN>\n"
+    "<STMTTRN><TRNTYPE>CREDIT<DTPOSTED>20240104<TRNAMT>55.00<FITID>B3<NAME>CAN INC<MEMO>INV-3\n"
+    "<ORIGCURRENCY><CURRATE>0.74<CURSYM>CAD</ORIGCURRENCY></STMTTRN>\n"
+    "</BANKTRANLIST><LEDGERBAL><BALAMT>100.00<DTASOF>20240105</LEDGERBAL></STMTRS></STMTTRNRS>"
+    "</BANKMSGSRSV1>\n"
+    "<INVSTMTMSGSRSV1><INVSTMTTRNRS><TRNUID>2<STATUS><CODE>0<SEVERITY>INFO</STATUS>\n"
+    "<INVSTMTRS><DTASOF>20240105<CURDEF>USD<INVACCTFROM><BROKERID>example.com<ACCTID>2222</INVACCTFROM>\n"
+    "<INVTRANLIST><DTSTART>20240101<DTEND>20240105\n"
+    "<BUYSTOCK><INVBUY><INVTRAN><FITID>T1<DTTRADE>20240103</INVTRAN><SECID><UNIQUEID>123456789"
+    "<UNIQUEIDTYPE>CUSIP</SECID><UNITS>10<UNITPRICE>10.00<COMMISSION>1.00<TOTAL>-101.00"
+    "<SUBACCTSEC>CASH<SUBACCTFUND>CASH</INVBUY><BUYTYPE>BUY</BUYSTOCK>\n"
+    "</INVTRANLIST></INVSTMTRS></INVSTMTTRNRS></INVSTMTMSGSRSV1></OFX>\n"
+)
+
+
+def test_an_investment_accounts_statement_beside_a_bank_statement_is_left_out_and_said_so(tmp_path):
+    """The file was refused with Python's own words ('InvestmentTransaction' object has no
+    attribute 'amount'); now the bank statement is read and the investments left out, saying so."""
+    parsed = parse(tmp_path, "download.ofx", BANK_AND_INVESTMENTS_OFX)
+    (statement,) = parsed.statements
+    assert statement.account == "1111"
+    assert [line.bank_ref for line in statement.lines] == ["B1", "B2", "B3"]
+    assert parsed.warnings == [
+        "1 investment account's statement was left out: only bank and credit card statements are imported"
+    ]
+
+
+def test_an_ofx_transaction_in_its_own_currency_is_in_that_currency_not_the_statements(tmp_path):
+    """<CURRENCY> says the amount is in the currency it names (OFX 2.2, 5.2): 90.00 EUR was
+    imported as 90.00 USD. <ORIGCURRENCY> only says what the amount was converted from."""
+    parsed = parse(tmp_path, "download.ofx", BANK_AND_INVESTMENTS_OFX)
+    seen = [(line.bank_ref, line.amount, line.currency, line.payer_name) for line in lines_of(parsed)]
+    assert seen == [
+        ("B1", Decimal("100.00"), "USD", "ACME CORP"),
+        ("B2", Decimal("90.00"), "EUR", "EURO GMBH"),
+        ("B3", Decimal("55.00"), "USD", "CAN INC"),
+    ]
+    # Also when the transaction's FITID is blank, or it corrects another (REPLACE).
+    blank = BANK_AND_INVESTMENTS_OFX.replace("<FITID>B2", "<FITID></FITID>")
+    assert [(line.bank_ref, line.currency) for line in lines_of(parse(tmp_path, "blank.ofx", blank))][1] == (
+        "",
+        "EUR",
+    )
+    correction = "<FITID>B2R<CORRECTFITID>B3<CORRECTACTION>REPLACE"
+    replaced = BANK_AND_INVESTMENTS_OFX.replace("<FITID>B2", correction)
+    fixed = lines_of(parse(tmp_path, "fix.ofx", replaced))
+    seen = [(line.bank_ref, line.amount, line.currency) for line in fixed]
+    assert seen == [("B1", Decimal("100.00"), "USD"), ("B2R", Decimal("90.00"), "EUR")]
+
+
+# A German bank's Rücklastschrift (as hbci4java's test-camt-ruecklastschrift.xml has it, here in
+# a camt.053): money out with no RvslInd, the return's reasons in RtrInf, the roles of the
+# original direct debit kept: the customer is the Dbtr, the statement's own holder the Cdtr.
+RUECKLASTSCHRIFT = """<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt>
+<GrpHdr><MsgId>M1</MsgId><CreDtTm>2021-03-26T13:44:56+01:00</CreDtTm></GrpHdr>
+<Stmt><Id>S1</Id><Acct><Id><IBAN>DE02120300000000202051</IBAN></Id><Ccy>EUR</Ccy></Acct>
+<Ntry><Amt Ccy="EUR">53.00</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts>BOOK</Sts>
+<BookgDt><Dt>2021-03-26</Dt></BookgDt><AcctSvcrRef>NONREF</AcctSvcrRef>
+<NtryDtls><TxDtls><Refs><EndToEndId>INV-2021-77</EndToEndId><MndtId>M-1234</MndtId></Refs>
+<AmtDtls><InstdAmt><Amt Ccy="EUR">50.00</Amt></InstdAmt></AmtDtls><Chrgs><Amt Ccy="EUR">3.00</Amt></Chrgs>
+<RltdPties><Dbtr><Nm>Sven Schuldner</Nm></Dbtr>
+<DbtrAcct><Id><IBAN>DE89370400440532013000</IBAN></Id></DbtrAcct>
+<Cdtr><Nm>Erwin Einzieher GmbH</Nm></Cdtr><CdtrAcct><Id><IBAN>DE02120300000000202051</IBAN></Id></CdtrAcct>
+</RltdPties><RmtInf><Ustrd>Rechnung 2021-77</Ustrd></RmtInf>
+<RtrInf><Rsn><Cd>MS03</Cd></Rsn><AddtlInf>RUECKLASTSCHRIFT Sonstige Gruende</AddtlInf></RtrInf>
+</TxDtls></NtryDtls><AddtlNtryInf>LS RUECKBELASTUNG</AddtlNtryInf></Ntry>
+</Stmt></BkToCstmrStmt></Document>
+"""
+
+
+def test_a_returned_direct_debit_without_a_reversal_mark_names_the_customer_not_the_account_holder(tmp_path):
+    """The line's other party was the statement's own holder and IBAN (the Cdtr of money out)."""
+    (line,) = lines_of(parse(tmp_path, "camt053.xml", RUECKLASTSCHRIFT))
+    assert (line.direction, line.amount, line.bank_ref) == ("debit", Decimal("53.00"), "INV-2021-77")
+    assert (line.payer_name, line.payer_account) == ("Sven Schuldner", "DE89370400440532013000")
+    assert line.memo == "Rechnung 2021-77 RUECKLASTSCHRIFT Sonstige Gruende LS RUECKBELASTUNG"
+    # Without its RtrInf, the Cdtr's account being the statement's own still says it is not the other party.
+    unmarked = re.sub(r"<RtrInf>.*</RtrInf>", "", RUECKLASTSCHRIFT)
+    (line,) = lines_of(parse(tmp_path, "unmarked.xml", unmarked))
+    assert (line.payer_name, line.payer_account) == ("Sven Schuldner", "DE89370400440532013000")
+
+
+def test_a_batch_whose_parts_are_instructed_in_another_currency_splits_by_the_amounts_booked(tmp_path):
+    """Each part's Amt in the currency the payer sent (EUR, as the ISO business example's SEK
+    entry has it), its AmtDtls/TxAmt in the account's: the parts add up by the latter (the batch
+    was kept as one line)."""
+    batch = (
+        WISE_CAMT053.format(statement="S-1", more="")
+        .replace('<Amt Ccy="EUR">30.00</Amt>', '<Amt Ccy="SEK">3300.00</Amt>')
+        .replace(
+            '<Amt Ccy="EUR">10.00</Amt>',
+            '<Amt Ccy="EUR">100.00</Amt><AmtDtls><TxAmt><Amt Ccy="SEK">1100.00</Amt></TxAmt></AmtDtls>',
+        )
+        .replace(
+            '<Amt Ccy="EUR">20.00</Amt>',
+            '<Amt Ccy="EUR">200.00</Amt><AmtDtls><TxAmt><Amt Ccy="SEK">2200.00</Amt></TxAmt></AmtDtls>',
+        )
+    )
+    parts = lines_of(parse(tmp_path, "batch.xml", batch))[1:]
+    assert [(line.amount, line.currency, line.memo) for line in parts] == [
+        (Decimal("1100.00"), "SEK", "INV-78"),
+        (Decimal("2200.00"), "SEK", "INV-79"),
+    ]

@@ -212,7 +212,11 @@ def _memo(entry, details) -> str:
             if ref:
                 parts.append(ref)
             parts.extend(clean_text(a.text) for a in kids(structured, "AddtlRmtInf") if a.text)
-    for extra in (text(details, "AddtlTxInf"), text(entry, "AddtlNtryInf")):
+    for extra in (
+        text(details, "AddtlTxInf"),
+        text(details, "RtrInf", "AddtlInf"),
+        text(entry, "AddtlNtryInf"),
+    ):
         if extra and extra not in parts:
             parts.append(extra)
     return " ".join(part for part in parts if part)
@@ -306,7 +310,7 @@ def _entry_lines(
     for index, details in enumerate(details_list, start=1):
         line_amount, line_currency = amount, currency
         if several:
-            own_parsed = _amount(_own_amount(details), errors)
+            own_parsed = _amount(_own_amount(details, currency), errors)
             if own_parsed is None:
                 continue
             line_amount, line_currency = own_parsed
@@ -322,17 +326,25 @@ def _entry_lines(
         if several and text(details, "CdtDbtInd") in ("CRDT", "DBIT"):
             line_direction = CREDIT if text(details, "CdtDbtInd") == "CRDT" else DEBIT
         # The other party: the debtor of money in, the creditor of money out; of a reversal (a
-        # direct debit returned: RvslInd), the original payment's, e.g. the customer whose
-        # payment came back.
-        reversal = text(entry, "RvslInd").lower() in ("true", "1")
+        # direct debit returned: RvslInd, or the return's reasons, RtrInf, as German banks write
+        # a Rücklastschrift), the original payment's, e.g. the customer whose payment came back.
+        reversal = text(entry, "RvslInd").lower() in ("true", "1") or find(details, "RtrInf") is not None
         role = "Dbtr" if (line_direction == CREDIT) != reversal else "Cdtr"
+        other_role = "Cdtr" if role == "Dbtr" else "Dbtr"
+        own_account = statement.account.replace(" ", "").upper()
         name, account = _party(details, role)
-        if not name and not account:
+        if account and account.upper() == own_account:
+            # The role names the statement's own account (a return written without its reasons):
+            # the other role is the other party.
+            name, account = _party(details, other_role)
+            if account.upper() == own_account:
+                name, account = "", ""
+        elif not name and not account:
             # Only the other role named (OCA/bank-statement-import test-camt053: a returned direct
             # debit names the customer as Cdtr): it is the other party when its account is not
             # the statement's own (a name alone may be the account holder's).
-            other_name, other_account = _party(details, "Cdtr" if role == "Dbtr" else "Dbtr")
-            if other_account and other_account != statement.account.replace(" ", ""):
+            other_name, other_account = _party(details, other_role)
+            if other_account and other_account.upper() != own_account:
                 name, account = other_name, other_account
         memo = _memo(entry, details)
         if len(whole) > 1:  # one line for all the parts: who paid only when they all say the same
@@ -373,7 +385,7 @@ def _parts_add_up(parts: list, amount: Decimal, currency: str, direction: str) -
     would lose or invent money)."""
     total = Decimal(0)
     for part in parts:
-        own = _own_amount(part)
+        own = _own_amount(part, currency)
         if own is None:
             return False
         try:
@@ -388,9 +400,13 @@ def _parts_add_up(parts: list, amount: Decimal, currency: str, direction: str) -
     return total == amount
 
 
-def _own_amount(details):
-    own = find(details, "Amt")
-    return own if own is not None else find(details, "AmtDtls", "TxAmt", "Amt")
+def _own_amount(details, currency: str = ""):
+    """A part's own amount: its ``Amt``, else the amount booked (``AmtDtls/TxAmt``); the one in
+    the entry's ``currency`` when the ``Amt`` is in another (the amount as instructed, as in the
+    ISO business example's SEK entry of a EUR payment)."""
+    found = [a for a in (find(details, "Amt"), find(details, "AmtDtls", "TxAmt", "Amt")) if a is not None]
+    same = [a for a in found if currency and a.get("Ccy", "").strip().upper() == currency]
+    return (same or found or [None])[0]
 
 
 def parse_camt(data: bytes, file_name: str) -> ParsedFile:

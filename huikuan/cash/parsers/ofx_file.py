@@ -3,7 +3,11 @@
 The body is decoded first (UTF-8 when it is, else the code page the header names, else
 Windows-1252) and handed over with a plain header, whatever header the bank wrote.
 
-FITID is the bank reference; the payee is the other party (the payer of a credit).
+FITID is the bank reference; the payee is the other party (the payer of a credit). A
+transaction with its own ``<CURRENCY>`` aggregate is in the currency that names (``<CURSYM>``),
+not the statement's (``<ORIGCURRENCY>`` only says what the amount was converted from). An
+investment account's statement beside bank statements in one download is left out, and the
+import says so.
 
 A transaction with ``<CORRECTACTION>`` corrects the one its ``<CORRECTFITID>`` names, which
 ofxparse does not read: a ``DELETE`` takes that transaction out of the file's lines, a
@@ -23,7 +27,7 @@ from decimal import Decimal
 
 import ofxparse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 
 from huikuan.cash.parsers.base import (
     CREDIT,
@@ -53,8 +57,14 @@ NO_FITID = "HUIKUAN-NO-FITID"
 # that its CORRECTACTION and CORRECTFITID, read from the raw block, are found again.
 CORRECTION_FITID = "HUIKUAN-CORRECTION-{}"
 CORRECT_ACTIONS = ("REPLACE", "DELETE")
-# With CURDEF left blank, the currency the transactions name (<CURRENCY><CURSYM>AUD).
-CURSYM = re.compile(rb"<CURSYM>\s*([A-Za-z]{3})", re.IGNORECASE)
+# A transaction's own currency (<CURRENCY><CURRATE>1.1<CURSYM>EUR</CURRENCY>, in any order), in
+# which its amount is; never an <ORIGCURRENCY>, which names what the amount was converted from.
+# With CURDEF left blank, the statement's currency is the first such.
+CURSYM = re.compile(rb"<CURRENCY>(?:\s*</?CURRATE>[^<]*)*\s*<CURSYM>\s*([A-Za-z]{3})", re.IGNORECASE)
+TEXT_CURSYM = re.compile(CURSYM.pattern.decode(), re.IGNORECASE)
+# A transaction in its own currency, as ofxparse is given it (which does not read the currency):
+# the n-th such transaction of the file, so that its FITID and currency are found again.
+FOREIGN_FITID = "HUIKUAN-CURRENCY-{}"
 
 
 def _blanks_dropped(data: bytes) -> bytes:
@@ -109,9 +119,12 @@ class _Corrects:
     line: int
 
 
-def _normalised(data: bytes, errors: FileErrors) -> tuple[bytes, dict[str, int], dict[str, _Corrects]] | None:
-    """The file as ofxparse reads it right, the line of each transaction by its FITID, and each
-    correction by the FITID ofxparse is given for it; or None when it has no ``<OFX>`` element.
+def _normalised(
+    data: bytes, errors: FileErrors
+) -> tuple[bytes, dict[str, int], dict[str, _Corrects], dict[str, tuple[str, str]]] | None:
+    """The file as ofxparse reads it right, the line of each transaction by its FITID, each
+    correction by the FITID ofxparse is given for it, and each transaction in its own currency
+    by that FITID (its own FITID, the currency); or None when it has no ``<OFX>`` element.
     Each transaction's amount and dates are checked here (their errors go to ``errors``) and its
     amount handed on in one plain form, so that ofxparse never reads a number some other way
     (``12,34.5`` as 1234.5)."""
@@ -123,8 +136,8 @@ def _normalised(data: bytes, errors: FileErrors) -> tuple[bytes, dict[str, int],
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         text = body.decode(_code_page(head), errors="replace")
-    text, lines, corrections = _checked(text, head.count(b"\n"), errors)
-    return UTF8_HEADER + text.encode("utf-8"), lines, corrections
+    text, lines, corrections, foreign = _checked(text, head.count(b"\n"), errors)
+    return UTF8_HEADER + text.encode("utf-8"), lines, corrections, foreign
 
 
 # A transaction (SGML leaves the closing tag out: the next one or the list's end closes it),
@@ -175,11 +188,13 @@ def ofx_amount(text: str) -> Decimal:
 
 def _checked(
     text: str, first_line: int, errors: FileErrors
-) -> tuple[str, dict[str, int], dict[str, _Corrects]]:
-    """The body with each ``<TRNAMT>`` written plainly (``1234.56``) and each correction's FITID
-    replaced by one that finds it again; the line of each FITID; the corrections."""
+) -> tuple[str, dict[str, int], dict[str, _Corrects], dict[str, tuple[str, str]]]:
+    """The body with each ``<TRNAMT>`` written plainly (``1234.56``) and the FITID of each
+    correction, and of each transaction in its own currency, replaced by one that finds it
+    again; the line of each FITID; the corrections; the transactions in their own currency."""
     lines: dict[str, int] = {}
     corrections: dict[str, _Corrects] = {}
+    foreign: dict[str, tuple[str, str]] = {}
     index = counted = 0
     line = first_line + 1
 
@@ -213,6 +228,13 @@ def _checked(
                 corrections[marker] = _Corrects(fitid, action.group(1).strip().upper(), target, named_at)
                 lines[marker] = line
                 block = block[: own.start(1)] + marker + block[own.end(1) :]
+        named = TEXT_CURSYM.search(block)
+        own = re.search(FIELD.format(tag="FITID"), block, re.IGNORECASE)
+        if named is not None and own is not None:  # in its own currency, not the statement's
+            marker = own.group(1) if own.group(1) in corrections else FOREIGN_FITID.format(len(foreign) + 1)
+            foreign[marker] = (fitid, named.group(1).upper())
+            lines[marker] = line
+            block = block[: own.start(1)] + marker + block[own.end(1) :]
 
         for tag in DATE_FIELDS:
             written = re.search(FIELD.format(tag=tag), block, re.IGNORECASE)
@@ -249,7 +271,7 @@ def _checked(
             return found.group(0)
         return f"<{found.group(1)}>{''.join(day.groups())}"
 
-    return PERIOD.sub(period_day, TRANSACTION.sub(transaction, text)), lines, corrections
+    return PERIOD.sub(period_day, TRANSACTION.sub(transaction, text)), lines, corrections, foreign
 
 
 def _day(value) -> date | None:
@@ -304,7 +326,7 @@ def parse_ofx(data: bytes, file_name: str) -> ParsedFile:
     checked = _normalised(data, errors)
     if checked is None:
         raise refuse_file(file_name, _("not an OFX file: it has no <OFX> element"))
-    normalised, lines, corrections = checked
+    normalised, lines, corrections, foreign = checked
     if not STATEMENT.search(normalised):  # sign-on only, an account list, investments
         failed = BANK_ERROR.search(normalised)
         if failed:  # the bank answered the download with an error instead of the statement
@@ -327,9 +349,13 @@ def parse_ofx(data: bytes, file_name: str) -> ParsedFile:
     except Exception as error:  # the library's errors are the file's
         raise refuse_file(file_name, _("not a readable OFX file: %(reason)s") % {"reason": error}) from None
     statements = []
+    investments = 0
     for account in parsed.accounts:
         report = account.statement
         if report is None or not hasattr(report, "transactions"):
+            continue
+        if account.type == ofxparse.AccountType.Investment:  # securities, not a bank account's money
+            investments += 1
             continue
         currency = (getattr(report, "currency", "") or getattr(account, "curdef", "") or "").upper()
         if not currency and (named := CURSYM.search(data)):
@@ -353,7 +379,7 @@ def parse_ofx(data: bytes, file_name: str) -> ParsedFile:
         for discarded in getattr(report, "discarded_entries", []):  # each bad STMTTRN, with why
             fitid = discarded["content"].find("fitid")
             fitid = clean_text(fitid.get_text() if fitid is not None else "", 60).split(" ")[0]
-            fitid = corrections[fitid].fitid if fitid in corrections else fitid
+            fitid = corrections[fitid].fitid if fitid in corrections else foreign.get(fitid, (fitid,))[0]
             where = f"STMTTRN FITID={'' if fitid == NO_FITID else fitid}"
             shown = clean_text(discarded["content"].get_text(" "), 200)
             errors.add(lines.get(fitid, 0), where, shown, discarded["error"])
@@ -361,7 +387,9 @@ def parse_ofx(data: bytes, file_name: str) -> ParsedFile:
         correcting: list[tuple[_Corrects, str, StatementLine | None]] = []
         for index, transaction in enumerate(report.transactions, start=1):
             raw = corrections.get(transaction.id)
+            own_currency = foreign.get(transaction.id)
             own = "" if transaction.id == NO_FITID else raw.fitid if raw else transaction.id
+            own = own_currency[0] if own_currency and not raw else own
             where = f"STMTTRN[{index}] FITID={own}"
             try:
                 amount = money_amount(str(Decimal(transaction.amount)))
@@ -370,7 +398,7 @@ def parse_ofx(data: bytes, file_name: str) -> ParsedFile:
                     raise ValueError(_(OFX_DATE_REASON))
                 booked = business_date(booked)
             except (ValueError, TypeError) as error:
-                line = lines.get(transaction.id if raw else own, 0)
+                line = lines.get(transaction.id if raw or own_currency else own, 0)
                 errors.add(line, where, transaction.amount, str(error))
                 continue
             direction = CREDIT if amount > 0 else DEBIT
@@ -380,7 +408,7 @@ def parse_ofx(data: bytes, file_name: str) -> ParsedFile:
                     booking_date=booked,
                     value_date=_day(transaction.user_date) if transaction.user_date else None,
                     amount=abs(amount),
-                    currency=currency,
+                    currency=own_currency[1] if own_currency else currency,
                     direction=direction,
                     bank_ref=reference(own),
                     payer_name=clean_text(transaction.payee),
@@ -396,4 +424,16 @@ def parse_ofx(data: bytes, file_name: str) -> ParsedFile:
     errors.raise_if_any()
     if not statements:
         raise refuse_file(file_name, _("the OFX file holds no bank statement"))
-    return ParsedFile(format="ofx", statements=statements)
+    notes = []
+    if investments:
+        notes.append(
+            ngettext(
+                "%(count)s investment account's statement was left out: only bank and credit card "
+                "statements are imported",
+                "%(count)s investment accounts' statements were left out: only bank and credit card "
+                "statements are imported",
+                investments,
+            )
+            % {"count": investments}
+        )
+    return ParsedFile(format="ofx", statements=statements, warnings=notes)
