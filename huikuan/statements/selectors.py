@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from huikuan.accounts.access import access_customer_scoped
 from huikuan.core.errors import ApplicationError, RuleViolation
+from huikuan.core.limits import date_range
 from huikuan.core.policy import policy_value
 from huikuan.ledger.models import Customer, CustomerStatus
 from huikuan.statements.models import (
@@ -44,6 +45,12 @@ def period_bounds(*, period: str) -> tuple[date, date]:
     match = _PERIOD.fullmatch(period.strip())
     if not match or not 1 <= int(match.group(2)) <= 12:
         raise RuleViolation(_("not a month in the form YYYY-MM: %(period)r") % {"period": period})
+    first, last = date_range()
+    if not first.year <= int(match.group(1)) <= last.year:
+        raise RuleViolation(
+            _("a month between %(first)s and %(last)s: %(period)r")
+            % {"first": first.strftime("%Y-%m"), "last": last.strftime("%Y-%m"), "period": period}
+        )
     start = date(int(match.group(1)), int(match.group(2)), 1)
     return start, month_end(start)
 

@@ -105,3 +105,6 @@ def test_the_api_queues_the_sending_and_a_worker_sends_it(spring, django_user_mo
     }
     refused = client.post("/api/statements/customers/HZ001/send/", {"kind": "account", "period": "2024-4"})
     assert refused.status_code == 400 and "period" in str(refused.json())
+    # A month of no calendar Huikuan keeps (the year 0) is refused, not a server error.
+    refused = client.post("/api/statements/customers/HZ001/send/", {"kind": "account", "period": "0000-01"})
+    assert refused.status_code == 400 and "0000-01" in str(refused.json())

@@ -141,6 +141,9 @@ def test_a_period_is_a_month_or_a_clear_refusal():
     for wrong in ("2024-13", "2024/02", "24-02", ""):
         with pytest.raises(RuleViolation, match="YYYY-MM"):
             period_bounds(period=wrong)
+    for far in ("0000-01", "1899-12", "9999-12"):
+        with pytest.raises(RuleViolation, match="1900-01"):
+            period_bounds(period=far)
 
 
 amounts = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("99999.99"), places=2)

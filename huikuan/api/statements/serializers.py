@@ -6,7 +6,9 @@ from rest_framework import serializers
 
 from huikuan.api.fields import BusinessDateField, TextField
 from huikuan.api.serializers import money
+from huikuan.core.errors import RuleViolation
 from huikuan.statements.models import Frequency, LineKind, StatementKind, StatementStatus
+from huikuan.statements.selectors import period_bounds
 
 
 class StatementLineSerializer(serializers.Serializer):
@@ -69,6 +71,11 @@ class StatementSendSerializer(serializers.Serializer):
     def validate(self, data):
         if data["kind"] == StatementKind.ACCOUNT and not data.get("period"):
             raise serializers.ValidationError({"period": "a statement of account needs its month, YYYY-MM"})
+        if data.get("period"):
+            try:
+                period_bounds(period=data["period"])
+            except RuleViolation as refused:
+                raise serializers.ValidationError({"period": str(refused)}) from None
         if data["kind"] == StatementKind.CONFIRMATION and not data.get("as_of"):
             raise serializers.ValidationError(
                 {"as_of": "a balance confirmation needs the date of the balance"}
