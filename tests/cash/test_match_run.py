@@ -207,7 +207,7 @@ def test_an_account_that_paid_in_the_customers_name_settles_the_runs_other_line_
         "50000.00", payer_name="杭州湖畔机电有限公司", memo="货款 YS-0302", payer_account="6222 1111"
     )
     mistyped = bank_line(
-        "60000.00", payer_name="杭州湖畔机屯有限公司", memo="货款", payer_account="6222 9999"
+        "60000.00", payer_name="杭州湖伴机电有限公司", memo="货款", payer_account="6222 9999"
     )
     entry = {e["bank_ref"]: e for e in _match()["lines"]}[mistyped.bank_ref]
     assert entry["status"] == "review"

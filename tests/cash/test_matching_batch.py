@@ -35,7 +35,7 @@ def line(ref, amount, payer, memo="", account=ACCOUNT):
 NAMED = line("B1", "4321.57", "上海华东机械有限公司", "INV-0000101")
 # A mistyped name and a round amount equal to one of the customer's invoices: alone, who paid is
 # not firm (strangers' round receipts meet such names), so a person confirms.
-MISTYPED = line("B2", "20000.00", "上海华东机戒有限公司", "货款")
+MISTYPED = line("B2", "20000.00", "上海桦东机械有限公司", "货款")
 
 
 def match_all(*lines, aliases=None):
@@ -59,7 +59,7 @@ def test_an_account_that_paid_in_the_customers_own_name_settles_another_line_of_
     # The order of the lines is no matter.
     assert match_all(MISTYPED, NAMED)["B2"].status == AUTO
     # Another account is not known by it.
-    other = line("B3", "20000.00", "上海华东机戒有限公司", "货款", account="6222 0210 0100 9999")
+    other = line("B3", "20000.00", "上海桦东机械有限公司", "货款", account="6222 0210 0100 9999")
     assert match_all(NAMED, other)["B3"].status == REVIEW
 
 

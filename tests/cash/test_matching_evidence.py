@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import pytest
+
 from huikuan.cash.matching import (
     AUTO,
     IGNORED,
@@ -50,7 +52,7 @@ def codes(proposal):
 
 # --- a similar name and a distinctive amount ------------------------------------------------
 def test_a_mistyped_name_and_an_amount_only_that_customer_has_open_apply_the_receipt():
-    proposal = match("4321.57", "上海华东机戒有限公司")  # 机械 mistyped
+    proposal = match("4321.57", "上海桦东机械有限公司")  # 华东 (its trade name) mistyped
     assert (proposal.status, proposal.customer_code) == (AUTO, "C001")
     assert [(a.invoice_number, a.amount) for a in proposal.allocations] == [("INV-101", D("4321.57"))]
     assert "name_similar_amount" in codes(proposal)
@@ -64,16 +66,16 @@ def test_a_name_the_bank_cut_short_and_an_amount_only_that_customer_has_open_app
 
 def test_a_similar_name_alone_applies_nothing():
     # A part payment: the amount singles out no invoice.
-    assert match("2000.00", "上海华东机戒有限公司").status in (REVIEW, UNMATCHED)
+    assert match("2000.00", "上海桦东机械有限公司").status in (REVIEW, UNMATCHED)
     # A round amount fits anyone's invoice by chance.
-    proposal = match("880.00", "上海华东机戒有限公司")
+    proposal = match("880.00", "上海桦东机械有限公司")
     assert proposal.status == REVIEW and proposal.candidates[0].customer_code == "C001"
 
 
 def test_an_amount_many_open_invoices_carry_is_no_evidence_of_who_paid():
     others = [CustomerRef(f"C9{n}", f"重庆{w}有限公司", "", "", "CNY") for n, w in enumerate("甲乙丙丁")]
     ledger = [*LEDGER, *(invoice(f"INV-9{n}", f"C9{n}", "4321.57") for n in range(4))]
-    proposal = match("4321.57", "上海华东机戒有限公司", ledger=ledger, customers=[*CUSTOMERS, *others])
+    proposal = match("4321.57", "上海桦东机械有限公司", ledger=ledger, customers=[*CUSTOMERS, *others])
     assert proposal.status == REVIEW
 
 
@@ -96,7 +98,7 @@ def test_an_insurer_whose_name_resembles_a_customer_is_not_a_customer_receipt():
 
 def test_a_learned_account_of_another_customer_outranks_a_similar_name_and_the_amount():
     aliases = Aliases(by_account={"6222000011112222": "C002"})
-    proposal = match("4321.57", "上海华东机戒有限公司", account="6222000011112222", aliases=aliases)
+    proposal = match("4321.57", "上海桦东机械有限公司", account="6222000011112222", aliases=aliases)
     assert proposal.status == REVIEW
 
 
@@ -125,7 +127,7 @@ def test_a_mistyped_name_and_the_sum_of_one_order_of_that_customer_apply_the_rec
         _order("INV-502", "C001", "2345.67", "SO-9", 2),
         _order("INV-503", "C001", "999.99", "SO-10", 3),
     ]
-    proposal = match("3580.23", "上海华东机戒有限公司", ledger=ledger)
+    proposal = match("3580.23", "上海桦东机械有限公司", ledger=ledger)
     assert (proposal.status, proposal.customer_code) == (AUTO, "C001")
     assert {a.invoice_number for a in proposal.allocations} == {"INV-501", "INV-502"}
     assert "name_similar_sum" in codes(proposal)
@@ -135,7 +137,7 @@ def test_a_mistyped_name_and_the_sum_of_one_order_of_that_customer_apply_the_rec
         _order("INV-501", "C001", "1200.00", "SO-9"),
         _order("INV-502", "C001", "2300.00", "SO-9", 2),
     ]
-    assert match("3500.00", "上海华东机戒有限公司", ledger=round_ledger).status == REVIEW
+    assert match("3500.00", "上海桦东机械有限公司", ledger=round_ledger).status == REVIEW
     # A combination found among all subsets settles it only while the customer's sums are too
     # few for a coincidence: two invoices of two orders among four open, yes …
     scattered = [
@@ -143,7 +145,7 @@ def test_a_mistyped_name_and_the_sum_of_one_order_of_that_customer_apply_the_rec
         _order("INV-504", "C001", "1234.56", "SO-11"),
         _order("INV-505", "C001", "2345.67", "SO-12", 2),
     ]
-    proposal = match("3580.23", "上海华东机戒有限公司", ledger=scattered)
+    proposal = match("3580.23", "上海桦东机械有限公司", ledger=scattered)
     assert (proposal.status, proposal.customer_code) == (AUTO, "C001")
     assert {a.invoice_number for a in proposal.allocations} == {"INV-504", "INV-505"}
     # … the same two among forty more, whose sums lie thick around the amount, no.
@@ -154,27 +156,72 @@ def test_a_mistyped_name_and_the_sum_of_one_order_of_that_customer_apply_the_rec
             for k in range(40)
         ),
     ]
-    proposal = match("3580.23", "上海华东机戒有限公司", ledger=crowded)
+    proposal = match("3580.23", "上海桦东机械有限公司", ledger=crowded)
     assert (proposal.status, proposal.customer_code) == (REVIEW, "C001")
     assert {a.invoice_number for a in proposal.allocations} == {"INV-504", "INV-505"}
 
 
 def test_a_mistyped_name_and_an_invoice_less_a_bank_charge_apply_the_receipt():
     # 4,321.57 less a 15.00 charge: the receipt's cents are the invoice's, which only C001 has.
-    proposal = match("4306.57", "上海华东机戒有限公司")
+    proposal = match("4306.57", "上海桦东机械有限公司")
     assert (proposal.status, proposal.customer_code) == (AUTO, "C001")
     assert [(a.invoice_number, a.amount) for a in proposal.allocations] == [("INV-101", D("4306.57"))]
     assert {"name_similar_amount", "difference_bank_charge"} <= set(codes(proposal))
     # An invoice in whole tens less a charge is anyone's amount: a person decides.
     round_ledger = [*LEDGER, invoice("INV-103", "C001", "5000.00", 3)]
-    assert match("4985.50", "上海华东机戒有限公司", ledger=round_ledger).status != AUTO
+    assert match("4985.50", "上海桦东机械有限公司", ledger=round_ledger).status != AUTO
     # Nor does a short-pay of another size (31.44), or a charge no price list names (6.00).
-    assert match("4290.13", "上海华东机戒有限公司").status != AUTO
-    assert match("4315.57", "上海华东机戒有限公司").status != AUTO
+    assert match("4290.13", "上海桦东机械有限公司").status != AUTO
+    assert match("4315.57", "上海桦东机械有限公司").status != AUTO
     # A customer with many invoices for the amount's size meets a stranger's receipt less some
     # charge too often: the same receipt waits for a person.
     busy = [*LEDGER, *(invoice(f"INV-8{k:02d}", "C001", f"{2000 + 173 * k}.{k:02d}", 3) for k in range(60))]
-    assert match("4306.57", "上海华东机戒有限公司", ledger=busy).status != AUTO
+    assert match("4306.57", "上海桦东机械有限公司", ledger=busy).status != AUTO
+
+
+# --- a name mistyped in a common word ---------------------------------------------------------
+@pytest.mark.parametrize(
+    "payer",
+    [
+        "上海华东机戒有限公司",  # its trade, 机械, mistyped into no word
+        "上湖华东机械有限公司",  # its place, 上海, mistyped into no word
+        "上海华东机戒有限公司杭州分公司",
+    ],
+)
+def test_a_name_with_its_place_or_trade_mistyped_into_no_word_names_the_customer(payer):
+    # A round amount, which a similar name alone would leave to a person: no company is
+    # registered with a place or a trade that is no word, so the payer is the customer.
+    proposal = match("880.00", payer)
+    assert (proposal.status, proposal.customer_code) == (AUTO, "C001")
+    assert [(a.invoice_number, a.amount) for a in proposal.allocations] == [("INV-102", D("880.00"))]
+    assert "name_typo" in codes(proposal)
+
+
+@pytest.mark.parametrize(
+    "payer",
+    [
+        "上海桦东机械有限公司",  # its trade name mistyped: as likely another company's
+        "上海华东机床有限公司",  # another trade (机床 is a word): another company
+    ],
+)
+def test_a_name_that_differs_in_its_trade_name_or_in_a_real_word_is_only_similar(payer):
+    proposal = match("880.00", payer)
+    assert proposal.status == REVIEW and proposal.candidates[0].customer_code == "C001"
+    assert "name_typo" not in codes(proposal) and "name_fuzzy" in codes(proposal)
+
+
+def test_a_mistyped_word_that_two_customers_names_are_one_character_from_names_neither():
+    # 上海华东机戒 is one character from 上海华东机械 and from 上海华东机诫 (both customers).
+    twin = CustomerRef("C005", "上海华东机诫有限公司", "", "", "CNY")
+    ledger = [*LEDGER, invoice("INV-501", "C005", "880.00")]
+    proposal = match("880.00", "上海华东机戒有限公司", ledger=ledger, customers=[*CUSTOMERS, twin])
+    assert proposal.status != AUTO
+    assert "name_typo" not in codes(proposal)
+
+
+def test_a_mistyped_name_still_waits_for_a_person_when_the_amount_fits_nothing():
+    proposal = match("2000.00", "上海华东机戒有限公司")
+    assert proposal.status in (REVIEW, UNMATCHED)
 
 
 # --- a number of two customers in the memo --------------------------------------------------
@@ -242,14 +289,14 @@ def test_a_bare_number_of_two_customers_is_settled_by_an_amount_paying_one_of_th
 def test_a_mistyped_name_and_a_bare_number_of_that_customers_invoice_propose_the_part_payment():
     # Neither the mistyped name nor "12345" (the number without its zeros) says it alone; the
     # two agree on one invoice, so a person is shown that part payment rather than nothing.
-    proposal = match("500.00", "上海华东机戒有限公司", memo="12345 付款", ledger=NUMBERS)
+    proposal = match("500.00", "上海桦东机械有限公司", memo="12345 付款", ledger=NUMBERS)
     assert (proposal.status, proposal.customer_code) == (REVIEW, "C001")
     assert [(a.invoice_number, a.amount) for a in proposal.allocations] == [("INV-0012345", D("500.00"))]
     assert {"name_fuzzy", "reference_invoice", "partial_payment"} <= set(codes(proposal))
     # However alike the name (one character of a long one): the part payment is never applied
     # without a person, though its confidence reaches the threshold.
     ledger = [_order("INV-0054321", "C003", "9000.00", "SO-0000778"), *NUMBERS]
-    alike = match("4000.00", "苏州恒泰精蜜仪器制造有限公司", memo="54321 付款", ledger=ledger)
+    alike = match("4000.00", "苏州恒秦精密仪器制造有限公司", memo="54321 付款", ledger=ledger)
     assert (alike.status, alike.customer_code) == (REVIEW, "C003")
     assert alike.confidence >= D("0.90")
     assert "identity_not_firm" in codes(alike)
@@ -360,7 +407,7 @@ def test_the_customer_with_the_amount_open_is_compared_even_when_many_names_are_
         *(invoice(f"INV-1{n}", f"C1{n}", "100.01") for n in range(7)),
     ]
     index = MatchIndex([*alike, mine], ledger)
-    line = BankLine("B1", date(2024, 3, 1), D("2718.28"), "CNY", "credit", "上海华东机戒有限公司", "", "")
+    line = BankLine("B1", date(2024, 3, 1), D("2718.28"), "CNY", "credit", "上海桦东机械有限公司", "", "")
     proposal = index.match(line)
     assert (proposal.status, proposal.customer_code) == (AUTO, "C999")
     # A stranger whose name resembles none of the customers with the amount open: nothing.

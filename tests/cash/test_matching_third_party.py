@@ -136,13 +136,13 @@ def test_a_number_after_its_word_or_from_the_customer_still_applies_a_part_payme
 
 
 def test_a_bare_number_and_a_name_like_the_customers_apply_a_part_payment():
-    """The payer's name mistyped (机戒 for 机械): a number without prefix that is one of that
+    """The payer's name mistyped (桦东 for 华东): a number without prefix that is one of that
     customer's invoices bears the name out, and the name the number."""
     ledger = [invoice_of("1000302", "C01", "1130.00"), invoice_of("1000303", "C08", "2260.00")]
     index = MatchIndex([HUADONG, JIAHE], ledger)
 
     def paid(memo):
-        payer = "上海华东机戒有限公司"
+        payer = "上海桦东机械有限公司"
         return index.match(BankLine("B1", date(2026, 12, 1), D("600.00"), "CNY", "credit", payer, "", memo))
 
     proposal = paid("1000302")

@@ -330,6 +330,8 @@ class MatchIndex:
             doubt *= 1 - hit.weight / (1 if evidence.strong else hit.shared_by)
             if hit.kind == "fuzzy":
                 reasons.append(reason("name_fuzzy", name=line.payer_name, score=hit.score))
+            elif hit.kind == "typo":
+                reasons.append(reason("name_typo", name=line.payer_name))
             elif hit.shared_by > 1:
                 reasons.append(reason("name_shared", name=line.payer_name, count=hit.shared_by))
             elif evidence.settled_by_amount:
@@ -658,6 +660,7 @@ ON_BEHALF_NAME = {
     "name_alias": "memo_name_alias",
     "name_exact": "memo_name_exact",
     "name_fuzzy": "memo_name_fuzzy",
+    "name_typo": "memo_name_typo",
     "name_shared": "memo_name_shared",
     "name_shared_amount": "memo_name_shared_amount",
     "name_similar_amount": "memo_name_similar_amount",

@@ -25,6 +25,7 @@ from pypinyin import pinyin as pypinyin_readings
 from rapidfuzz import fuzz, process
 
 from huikuan.cash.matching.model import CustomerRef
+from huikuan.cash.matching.typos import mistyped_word, one_substitution
 
 # How much an exact match of each form says about who paid (1 = certain).
 FORM_WEIGHTS = {
@@ -35,10 +36,12 @@ FORM_WEIGHTS = {
     "pinyin": 0.93,
     "placeless": 0.75,
     "prefix": 0.80,
+    # The name with one character of its place or trade mistyped into no word (see ``typos``).
+    "typo": 0.90,
 }
 # Forms whose exact match (owned by one customer) identifies the payer well enough to apply a
 # receipt without a reference; a name without its place, a cut name or a fuzzy one never does.
-STRONG_FORMS = frozenset({"full", "core", "short", "english", "pinyin"})
+STRONG_FORMS = frozenset({"full", "core", "short", "english", "pinyin", "typo"})
 # A cut name is matched as a prefix of a full name only from this many characters on.
 PREFIX_MIN = 8
 
@@ -580,7 +583,7 @@ class NameIndex:
         if prefix:
             return prefix
         if is_chinese(main):
-            return self._fuzzy(main)
+            return self._mistyped(main, self._fuzzy(main))
         return self._fuzzy_latin(latin_pinyin_core(squeeze(payer_name)))
 
     def _prefix(
@@ -600,6 +603,23 @@ class NameIndex:
             if owners[position] not in codes:
                 codes.append(owners[position])
         return tuple(NameHit(code, FORM_WEIGHTS["prefix"], "prefix", 100, len(codes)) for code in codes)
+
+    def _mistyped(self, main: str, hits: tuple[NameHit, ...]) -> tuple[NameHit, ...]:
+        """The one customer whose name the payer's (``main``, without legal form) is with one
+        character of its place or trade mistyped into no word (see ``typos``), named as its
+        own name is; the similar names as they were otherwise."""
+        near = [
+            hit
+            for hit in hits
+            if one_substitution(main, self.chinese_names.get(hit.customer_code, "")) is not None
+        ]
+        if len(near) != 1:
+            return hits
+        code = near[0].customer_code
+        if mistyped_word(main, self.chinese_names[code], self.places.get(code, "")) is None:
+            return hits
+        typo = NameHit(code, FORM_WEIGHTS["typo"], "typo", near[0].score, 1)
+        return (typo, *(hit for hit in hits if hit is not near[0]))
 
     def _fuzzy_latin(self, query: str) -> tuple[NameHit, ...]:
         """A Latin name: fuzzily, then a close pinyin checked against the Chinese name read as a

@@ -55,6 +55,14 @@ REASON_TEXTS = {
         "it resembles only this one has open invoices that together come to exactly this amount."
     ),
     "name_fuzzy": _("The payer name “{name}” resembles this customer's name ({score}% alike)."),
+    "name_typo": _(
+        "The payer name “{name}” is this customer's name with one character of its place or trade "
+        "mistyped (no company's name has that word)."
+    ),
+    "memo_name_typo": _(
+        "The name the memo pays for, “{name}”, is this customer's name with one character of its "
+        "place or trade mistyped (no company's name has that word)."
+    ),
     "memo_name_alias": _("The name the memo pays for, “{name}”, was learned for this customer."),
     "memo_name_exact": _("The name the memo pays for, “{name}”, is this customer's name ({form})."),
     "memo_name_fuzzy": _(
