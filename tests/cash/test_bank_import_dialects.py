@@ -546,6 +546,37 @@ def test_a_word_cut_at_the_full_line_is_one_word_and_a_space_ending_a_line_parts
     assert german.memo == "LASTSCHRIFT/BELAST. KARTENZAHLUNG Ref. 38A15313A4223786/1642"
 
 
+# A break that parts two things never written as one word gives them their space, wherever the
+# line ends: Knab writes a card payment's date and time ('03-12-2015 16:04 PAS: 1122',
+# fruitl00p/php-mt940 test/…/Engine/Knab/sample) and wraps its lines short, here after the date;
+# a Polish bank (a-fas/mt940js test/test-with-NS.mt940x) wraps its '>32' name before the street
+# ('OFFICE GROUP' then 'UL. SPOKOJNA 3'). The same files cut a BIC, an amount's reference and an
+# account number in two at a short line's end (Knab/sample2: '…/BIC/SXPYDEHHXX' then 'X/NAME/'):
+# those are still one word.
+KNAB_DATE_TIME_WRAPPED = (
+    ":20:C0D28MSTE73HKBCM\n:25:NL52RABO0326203011\n:28C:108/1\n:60F:C160914EUR1000,00\n"
+    ":61:1609140914D15,N106NONREF//C9I14PGZEG63AX84\n"
+    ":86:/TRTP/BETAALAUTOMAAT/REMI/JUMBO WIJCHEN 14-09-2016\n12:32 PAS: 1122\n"
+    ":61:1609140914C567,42N110NONREF//C0D27XM01D000031\n"
+    ":86:/TRTP/OVERBOEKING/IBAN/NL51ABNA0393939393/BIC/SXPYDEHHXX\n"
+    "X/NAME/STRIPE PAYMENTS UK LTD/REMI/SHOPIFY D3DJ2\n"
+    ":61:1609140914DN123,00FCHGNONREF\n"
+    ":86:>20usługa biurowa 2017/01>315910902053000000\n016768736>32OFFICE GROUP\nUL. SPOKOJNA 3\n"
+    ":62F:C160914EUR1429,42\n-\n"
+)
+
+
+def test_a_date_and_time_or_a_name_and_street_wrapped_apart_keep_their_space(tmp_path):
+    card, stripe, office = lines_of(parse(tmp_path, "knab.sta", KNAB_DATE_TIME_WRAPPED))
+    assert (card.direction, card.amount) == ("debit", Decimal("15.00"))
+    assert card.memo == "JUMBO WIJCHEN 14-09-2016 12:32 PAS: 1122"
+    assert (stripe.payer_name, stripe.memo) == ("STRIPE PAYMENTS UK LTD", "SHOPIFY D3DJ2")
+    assert (office.payer_name, office.payer_account) == (
+        "OFFICE GROUP UL. SPOKOJNA 3",
+        "5910902053000000016768736",
+    )
+
+
 # BRD (Romania, OCA/bank-statement-import account_bank_statement_import_mt940_ro_brd test-brd.940):
 # the German subfields with '+' before each number; a SEPA key's '+' ('EREF+…') stays text.
 BRD = """:20:6450374100

@@ -265,12 +265,35 @@ def _details_texts(lines: list[tuple[int, str]]) -> list[str]:
 _LINE_WIDTH = 65
 
 
+# Where a line ends and the next begins with two things that are never one word, the break
+# parts them, whatever the line's width: a whole date, then a time (Knab: '…14-09-2016' then
+# '12:32 PAS: 1122'), or a name, then a street written the Polish way ('>32OFFICE GROUP' then
+# 'UL. SPOKOJNA 3'). Elsewhere a line that ends short may still have cut a word or an account
+# number in two (Knab: '…/BIC/SXPYDEHHXX' then 'X/NAME/…', a Polish bank: '…>315910902053000000'
+# then '016768736>32…'), so the lines are joined as the file has them.
+_WHOLE_DATE_AT_END = re.compile(r"(?<![\w./-])(?:\d{2}([-./])\d{2}\1\d{4}|\d{4}-\d{2}-\d{2})$")
+_TIME_AT_START = re.compile(r"^\d{2}:\d{2}(?::\d{2})?(?![\w:])")
+_STREET_AT_START = re.compile(r"^(?:UL|AL|OS|PL)\.\s")
+
+
+def _words_apart(previous: str, line: str) -> bool:
+    """Whether the break between two lines of a field's text parts two words for sure."""
+    return bool(
+        (_WHOLE_DATE_AT_END.search(previous) and _TIME_AT_START.match(line))
+        or (previous[-1:].isalpha() and _STREET_AT_START.match(line))
+    )
+
+
 def _unwrapped(lines: list[str]) -> list[str]:
-    """The lines of a field's text, each line cut at the full width joined to the next one."""
+    """The lines of a field's text, each line cut at the full width joined to the next one, and
+    a line that ends where the next one's word surely starts given the space the break stood for."""
     unwrapped: list[str] = []
     for line in lines:
         previous = unwrapped[-1] if unwrapped else ""
-        if len(previous) >= _LINE_WIDTH and not previous[-1].isspace() and line[:1].strip():
+        if previous and _words_apart(previous, line):
+            unwrapped[-1] = previous + " "
+            unwrapped.append(line)
+        elif len(previous) >= _LINE_WIDTH and not previous[-1].isspace() and line[:1].strip():
             unwrapped[-1] = previous + line
         else:
             unwrapped.append(line)
