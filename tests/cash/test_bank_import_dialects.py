@@ -577,6 +577,63 @@ def test_a_date_and_time_or_a_name_and_street_wrapped_apart_keep_their_space(tmp
     )
 
 
+# OCA/bank-statement-import's ING test files (account_bank_statement_import_mt940_nl_ing
+# test-ing-old.940, account_bank_statement_import_mt940_base test-ing.940) wrap :61: lines by
+# hand: the bank reference cut in two ('…EREF//00000000001' then '005'), the supplementary
+# details cut after it ('/TRCD/010' then '16' then '/'; '/' then 'TRCD/00108/'). The file was
+# refused; put back together, each line is MT940's statement line and its details.
+ING_HAND_WRAPPED = (
+    ":20:P140220000000001\n:25:NL77INGB0574908765EUR\n:28C:0000\n0\n:60F:C140219EUR662,23\n"
+    ":61:1402200220C1,56NTRFEREF//00000000001\n005\n/TRCD/00100/\n"
+    ":86:/EREF/EV12341REP1231456T1234//CNTP/NL32INGB0000012345/INGBNL2\n"
+    "A/ING BANK NV INZAKE WEB///REMI/USTD//EV10001REP1000000T1000/\n"
+    ":61:1402200220D1,14NDDTEREF//00000000001009\n/TRCD/010\n16\n/\n"
+    ":86:/EREF/EV123R\nEP123412T1234//MARF/MND\n-\nEV01//CSID/NL32ZZZ9999999\n"
+    "91234//CNTP/NL32INGB0000012345/INGBNL2A/ING Bank N.V. inzake WeB/\n//REMI/USTD//EV123REP123412T1234/\n"
+    ":61:1402200220D119,00NTRF1070123412341234//00000000001012\n/\nTRCD/00108/\n"
+    ":86:/EREF/15614016000384600//CNTP/NL32INGB0000012345/INGBNL2A/ING\n"
+    "BANK NV///REMI/STRD/CUR/1070123412341234/\n"
+    ":62F:C140220EUR427,85\n-\n"
+)
+
+
+def test_statement_lines_wrapped_by_hand_are_put_back_together(tmp_path):
+    web, direct_debit, paid = lines_of(parse(tmp_path, "test-ing.940", ING_HAND_WRAPPED))
+    assert (web.direction, web.amount, web.bank_ref) == ("credit", Decimal("1.56"), "00000000001005")
+    assert (web.payer_name, web.payer_account) == ("ING BANK NV INZAKE WEB", "NL32INGB0000012345")
+    assert web.memo.startswith("EV10001REP1000000T1000")
+    assert (direct_debit.direction, direct_debit.amount, direct_debit.bank_ref) == (
+        "debit",
+        Decimal("1.14"),
+        "00000000001009",
+    )
+    assert direct_debit.payer_name == "ING Bank N.V. inzake WeB"
+    assert (paid.direction, paid.amount, paid.bank_ref) == ("debit", Decimal("119.00"), "00000000001012")
+
+
+def test_a_statement_line_over_three_lines_that_puts_together_into_none_is_refused_naming_it(tmp_path):
+    text = ING_HAND_WRAPPED.replace("/TRCD/010\n16\n/", "TRCD 010\n16 EXTRA\nWORDS")
+    (error,) = refusal(tmp_path, "test-ing.940", text).errors
+    assert (error.line, error.column) == (11, ":61:")  # the :61: of 1,14
+    assert "runs over 4 lines" in error.reason and "no statement line" in error.reason
+
+
+# BIL (Banque Internationale à Luxembourg, jejik-mt940 tests/…/Fixture/document/bil.txt): the bank
+# reference fills SWIFT's 16 characters and the supplementary details follow it on the same line.
+BIL = (
+    ":20:BILMT940\n:25:BILLLULLXXX/LU540026121160200600\n:28C:00001/001\n:60F:C211206EUR0,\n"
+    ":61:2201170117DR4,NCOMNONREF          //CIOB220117990193/IACC/D3/\n"
+    ":86:808?00FORFAIT MENSUEL ENVOI DE COURRIER?20COMPTE . IBAN LU54 0026 1211 6020 0?21600\n"
+    ":62F:D220118EUR4,\n"
+)
+
+
+def test_a_bank_reference_of_sixteen_characters_ends_where_the_supplementary_details_start(tmp_path):
+    (line,) = lines_of(parse(tmp_path, "bil.txt", BIL))
+    assert (line.direction, line.amount, line.bank_ref) == ("debit", Decimal("4"), "CIOB220117990193")
+    assert line.memo.startswith("COMPTE . IBAN LU54 0026 1211 6020 0600")
+
+
 # BRD (Romania, OCA/bank-statement-import account_bank_statement_import_mt940_ro_brd test-brd.940):
 # the German subfields with '+' before each number; a SEPA key's '+' ('EREF+…') stays text.
 BRD = """:20:6450374100

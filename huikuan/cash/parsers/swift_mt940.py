@@ -239,6 +239,74 @@ def _single_line_fields(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
     return joined
 
 
+# A ``:61:`` is one line and, at most, a second of supplementary details (34x). Its bank
+# reference after ``//`` is SWIFT's 16x: where the 16 characters are followed by a '/' on the same
+# line, that is the supplementary details (BIL: ``…NONREF          //CIOB220117990193/IACC/D3/``).
+_FULL_BANK_REFERENCE = re.compile(r"^(?P<line>.*?//[A-Za-z0-9]{16})(?P<details>/.*)$")
+# A ``:61:`` wrapped by hand over more lines (OCA's ING test files: ``…EREF//00000000001`` then
+# ``005`` then ``/TRCD/00100/``; ``…//00000000001012`` then ``/`` then ``TRCD/00108/``) is read when
+# its lines, put together, are one statement line whose bank reference (up to 16 letters and
+# digits) is followed by nothing or by supplementary details that start with '/'.
+_WRAPPED_STATEMENT_LINE = re.compile(
+    r"^(?P<line>\d{6}(?:\d{4})?R?[DC][A-Z]?[\d,]+[A-Z][A-Z0-9]{3}[^/\n]*?//[A-Za-z0-9]{1,16})(?P<details>/.*)?$"
+)
+STATEMENT_LINE_WRAPPED = gettext_noop(
+    "the :61: field runs over %(count)s lines, where MT940 has two (the line and its supplementary "
+    "details), and its lines put together are no statement line"
+)
+
+
+def _fields_of_61(lines: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
+    """The message's lines in fields: a tag's line and the lines up to the next tag."""
+    fields: list[list[tuple[int, str]]] = []
+    for number, line in lines:
+        if _TAG.match(line) or line.strip() == ":" or not fields:  # (':' then '86:…': a tag wrapped)
+            fields.append([(number, line)])
+        else:
+            fields[-1].append((number, line))
+    return fields
+
+
+def _split_bank_references(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The lines with a ``:61:``'s supplementary details written after a full bank reference on
+    the same line (BIL) put on a line of their own, where MT940 has them."""
+    fixed: list[tuple[int, str]] = []
+    for field in _fields_of_61(lines):
+        number, first = field[0]
+        split = _FULL_BANK_REFERENCE.match(first.rstrip()) if first[:4] == ":61:" else None
+        if split and not any(line.strip() for _number, line in field[1:]):
+            fixed.extend([(number, split.group("line")), (number, split.group("details")), *field[1:]])
+        else:
+            fixed.extend(field)
+    return fixed
+
+
+def _hand_wrapped_statement_lines(
+    lines: list[tuple[int, str]],
+) -> tuple[list[tuple[int, str]] | None, tuple[int, str, str] | None]:
+    """For a message the library cannot read: its lines with each ``:61:`` wrapped over more than
+    two lines put back together as its line and its supplementary details, or the first such
+    ``:61:`` that puts together into no statement line (its line, text and the reason); (None,
+    None) when no ``:61:`` runs over more than two lines."""
+    fixed: list[tuple[int, str]] = []
+    wrapped = False
+    for field in _fields_of_61(lines):
+        first_number, first = field[0]
+        more = [(number, line.strip()) for number, line in field[1:] if line.strip()]
+        if first[:4] != ":61:" or len(more) <= 1:
+            fixed.extend(field)
+            continue
+        wrapped = True
+        value = first[4:].strip() + "".join(line for _number, line in more)
+        whole = _WRAPPED_STATEMENT_LINE.match(value)
+        if whole is None:
+            return None, (first_number, value[:40], _(STATEMENT_LINE_WRAPPED) % {"count": len(more) + 1})
+        fixed.append((first_number, ":61:" + whole.group("line")))
+        if whole.group("details"):
+            fixed.append((more[0][0], whole.group("details")))
+    return (fixed if wrapped else None), None
+
+
 def _details_texts(lines: list[tuple[int, str]]) -> list[str]:
     """The ``:86:`` text of each ``:61:`` line, as the file has it: its lines with their spaces
     (``Ref. `` then ``38A15313…`` are two words) and a line of a lone ``-``; several ``:86:``
@@ -631,6 +699,7 @@ def parse_mt940(data: bytes, file_name: str) -> ParsedFile:
         lines = _balance_currencies(lines, errors)
         if lines is None:
             continue
+        lines = _split_bank_references(lines)
         if not accounts:
             first = next(number for number, code in tags if code in ("61", *_BALANCE_TAGS))
             errors.add(first, "", "", _("no account (:25:) before it: not a whole MT940 statement"))
@@ -643,14 +712,30 @@ def parse_mt940(data: bytes, file_name: str) -> ParsedFile:
             if (tag := _TAG.match(line)) and tag.group(1)[:2] == "28"
         ]
         blank_number = bool(numbers) and not re.fullmatch(r"\d{1,5}(?:/\d{1,5})?", numbers[0])
-        body = "\n".join(line for _, line in lines if not (blank_number and line.startswith(":28")))
+
+        def body_of(lines: list[tuple[int, str]], blank_number: bool = blank_number) -> str:
+            return "\n".join(line for _, line in lines if not (blank_number and line.startswith(":28")))
+
         try:
-            transactions = _transactions(body)
+            transactions = _transactions(body_of(lines))
         except Exception as error:  # the library's errors are the file's: say where
-            line, reason = _where_failed(error, lines)
-            raise refuse_file(
-                file_name, _("not a readable MT940 message: %(reason)s") % {"reason": reason}, line=line
-            ) from None
+            # A :61: wrapped by hand over more lines: read again with it put back together.
+            unwrapped, problem = _hand_wrapped_statement_lines(lines)
+            if problem is not None:
+                errors.add(problem[0], ":61:", problem[1], problem[2])
+                continue
+            transactions = None
+            if unwrapped is not None:
+                try:
+                    transactions = _transactions(body_of(unwrapped))
+                    lines = unwrapped
+                except Exception:  # the first error says what is wrong
+                    transactions = None
+            if transactions is None:
+                line, reason = _where_failed(error, lines)
+                raise refuse_file(
+                    file_name, _("not a readable MT940 message: %(reason)s") % {"reason": reason}, line=line
+                ) from None
         header = transactions.data
         opening, currency, start = _balance(
             header.get("final_opening_balance") or header.get("intermediate_opening_balance")
