@@ -634,6 +634,25 @@ def test_a_bank_reference_of_sixteen_characters_ends_where_the_supplementary_det
     assert line.memo.startswith("COMPTE . IBAN LU54 0026 1211 6020 0600")
 
 
+def test_text_in_a_non_swift_field_outside_sberbanks_layout_is_kept_in_the_memo(tmp_path):
+    # a-fas/mt940js test/test-with-NS.mt940x: a ':NS:' of numbered lines between the :61: and its
+    # :86: (left out before); Sberbank's own layout is read as before (test_bank_import).
+    text = (
+        ":20:17013109020\n:25:B4E08MS9D00A0009\n:28C:17001/2\n:60M:C170124PLN2996,53\n\n"
+        ":61:170131DN25,00FCHGNONREF\n\n:NS:01My Street 17\n02City and Region\n03Invoice Nr. 12345\n\n"
+        ":86:>20Opłata za prowadzenie rachunku od  1-01-2017 do 31-01-2017\n>31>32\n\n"
+        ":61:170131CN70,00NTRFNONREF\n:NS:01Invoice Nr. 12346\n"
+        ":62F:C170131PLN3041,53\n"
+    )
+    fee, paid = lines_of(parse(tmp_path, "ns.mt940", text))
+    assert (fee.direction, fee.amount) == ("debit", Decimal("25.00"))
+    assert fee.memo == (
+        "Opłata za prowadzenie rachunku od 1-01-2017 do 31-01-2017"
+        " My Street 17 City and Region Invoice Nr. 12345"
+    )
+    assert (paid.direction, paid.amount, paid.memo) == ("credit", Decimal("70.00"), "Invoice Nr. 12346")
+
+
 # BRD (Romania, OCA/bank-statement-import account_bank_statement_import_mt940_ro_brd test-brd.940):
 # the German subfields with '+' before each number; a SEPA key's '+' ('EREF+…') stays text.
 BRD = """:20:6450374100

@@ -552,6 +552,16 @@ def _payer(details: str, transaction: dict) -> tuple[str, str, str, str]:
     return "", "", memo, ""
 
 
+def _non_swift_text(values: dict) -> str:
+    """The text of a ``:NS:`` field that is not in Sberbank's layout (a-fas/mt940js: ``01My Street
+    17``, ``02City and Region``, ``03Invoice Nr. 12345``): each line without its two-digit number,
+    a line without one as it is. Sberbank's are read as its layout (name, account, reference)."""
+    if "non_swift_15" in values or "non_swift_17" in values:
+        return ""
+    lines = str(values.get("non_swift") or "").replace("\r", "").split("\n")
+    return clean_text(" ".join(re.sub(r"^\d{2}(?=\S)", "", line.strip()) for line in lines))
+
+
 def _from_statement_line(values: dict) -> tuple[str, str]:
     """The other party as ASN, SNS and the old Rabobank format put it in the ``:61:`` itself:
     its account as the reference and its name (or IBAN) on the supplementary details."""
@@ -793,6 +803,11 @@ def parse_mt940(data: bytes, file_name: str) -> ParsedFile:
             own = re.sub(r"\W", "", account)
             if len(own) >= 6 and re.sub(r"\W", "", statement.account).endswith(own):
                 account = ""  # the statement's own account is not the other party's
+            # Text the bank put in a :NS: field of its own, outside Sberbank's layout, is the line's
+            # too (it was left out): after the details, as the file has it.
+            non_swift = _non_swift_text(values)
+            if non_swift and non_swift not in memo:
+                memo = f"{memo} {non_swift}".strip()
             extra = clean_text(values.get("extra_details", ""))
             # A bank reference is a number or a code; words after '//' are the booking text
             # (Danske Bank: 'NTRFOverforing med//melding'), which every such line repeats.
