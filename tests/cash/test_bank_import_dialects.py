@@ -239,6 +239,51 @@ def test_each_banks_details_give_payer_account_memo_and_reference(
     assert "ISDT" not in line.memo
 
 
+@pytest.mark.parametrize(
+    ("statement_line", "details", "payer", "account"),
+    [
+        (  # PostFinance (jejik-mt940 postfinance.txt): the address after the name, wrapped in a word
+            ":61:1312161216C79,9FMSC01916//NONREF\n20131216007602112345678000000012\n",
+            ":86:GIRO AUS ONLINE-SIC 80701 AUFTRAGGEBER: XXXXXXXXX XXX XXXXXXXXSTR\n"
+            "ASSE 111 1234 XXXXXXXXXXXX 131216CH12345678 MITTEILUNGEN: 1 SONNE\nNGLAESER\n",
+            "XXXXXXXXX XXX", "",
+        ),
+        (  # PostFinance: the name, then the street
+            ":61:1312091209C149,5FMSC01916//NONREF\n20131209007602187654321000000012\n",
+            ":86:GIRO AUS ONLINE-SIC 81379 AUFTRAGGEBER: JOHN DOE EXAMPLESTRASSE\n"
+            " 12 1234 XXXXXXXXXX 131209CH87654321\n",
+            "JOHN DOE", "",
+        ),
+        (  # mBank (WoLpH/mt940 tests/mBank/with_newline_in_tnr.sta): two spaces before the address;
+            # an account of zeros is none
+            ":61:1702010201CN45,00NTRFNONREF//MB170201323000\n911-TRANSAKCJA IPH\n",
+            ":86:911 TRANSAKCJA COLLECT; ID IPH: XX000002052409; Z RACH.: \n"
+            "00000000000000000000000000; OD: AAAAAA AAAAAA  UL.AAAAAAAAAAA 27 \n"
+            "M.32 31-000 AAAAAA; TYT.: _FAKTURA VAT NR FVD-0000/02/2017  A \n"
+            "AAAAA AAAAAA UL. AAAAAAAAAAA 220/22  ; TNR: \n179301073837502.000001\n",
+            "AAAAAA AAAAAA", "",
+        ),
+        # Old ING (jejik-mt940 document/ing.txt): the account, the name, then a reference, a kind of
+        # payment, or an iDEAL payment's reference where no name is; a code where the name would be.
+        (":61:100722C3,03NOV NONREF\n", ":86:0111111111 GPSEOUL SPOEDBETALING\tMPBZS1016000047 GPSEOUL\n",
+         "GPSEOUL", "0111111111"),
+        (":61:100722C1,10NGT NONREF\n", ":86:0111111111 GPPeking 170000001AC\n", "GPPeking", "0111111111"),
+        (":61:100722C1,11NGT TMG TANGO\n",
+         ":86:0111111111 ING iDEAL KN: TMG TANGO TRANSACTIENR 0050000534527978 10062010 15:32 TMG TANGO\n",
+         "", "0111111111"),
+        (":61:100722C3,68NVZ NONREF\n",
+         ":86:0111111111 EJ46GREENP100610T1456 CLIEOP TMG GPHONGKONG AMSTERDAM\n", "", "0111111111"),
+    ],
+    ids=["postfinance-wrapped", "postfinance", "mbank", "ing-kind", "ing-ref", "ing-ideal", "ing-code"],
+)  # fmt: skip
+def test_the_payers_name_comes_without_the_address_reference_or_kind_of_payment_after_it(
+    tmp_path, statement_line, details, payer, account
+):
+    (line,) = lines_of(parse(tmp_path, "bank.sta", HEAD + statement_line + details + TAIL))
+    assert line.direction == "credit"
+    assert (line.payer_name, line.payer_account) == (payer, account)
+
+
 def test_triodos_gives_the_other_partys_account_not_the_statements_own(tmp_path):
     # dovadi/mt940 test/fixtures/triodos_sepa.txt, jejik-mt940 triodos.txt: >10 is the other
     # party's account, >31 the statement's own; a SEPA payment: >10 zeros, >20 BIC, >21 IBAN.

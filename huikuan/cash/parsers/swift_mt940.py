@@ -68,7 +68,15 @@ _KNAB = re.compile(r"\bREK:\s*([A-Z0-9 ]+?)\s*/\s*NAAM:\s*(.+?)\s*$", re.S)
 _SWISS = re.compile(
     r"\b(?:AUFTRAGGEBER|BEGUENSTIGTER|ZAHLUNGSEMPFAENGER):\s*(.+?)\s*(?:MITTEILUNGEN:|$)", re.S
 )
-_MBANK_NAME = re.compile(r"\b(?:OD|DLA):\s*([^;\n]+)")
+# mBank: the name, then two spaces before the address ('OD: JAN NOWAK  UL. NIJAKA 1 …').
+_MBANK_NAME = re.compile(r"\b(?:OD|DLA):[ \t]*([^;\n]+?)(?=[ \t]{2,}|[ \t]*(?:;|\n|$))")
+# PostFinance writes the party's address after its name ('JANE DOE EXAMPLESTRASSE 10 1234 XXXX
+# 131209CH98765432'): the name ends before the street, a word in a street's ending or the word
+# before the first house number.
+_STREET_WORD = re.compile(
+    r"(?i)\S*(?:STRASSE|STRAẞE|STRAßE|STR\.|WEG|GASSE|PLATZ|ALLEE|RUE|AVENUE|CHEMIN|ROUTE|VIA)$"
+)
+_HOUSE_NUMBER = re.compile(r"\d{1,4}[A-Za-z]?")
 _MBANK_ACCOUNT = re.compile(r"\b(?:Z RACH|DO RACH|NA RACH)\.:\s*([\d ]+)")
 _MBANK_TITLE = re.compile(r"\bTYT\.:\s*([^;]+)")
 
@@ -490,6 +498,40 @@ def _gvc(details: str, separator: str) -> tuple[str, str, str]:
     return name, clean_text(account).replace(" ", ""), clean_text(purpose)
 
 
+def _name_before_address(text: str) -> str:
+    """A party's name without the address written after it (PostFinance)."""
+    words = text.split()
+    for index, word in enumerate(words):
+        if index >= 1 and _STREET_WORD.match(word):
+            return " ".join(words[:index])
+        if index >= 2 and _HOUSE_NUMBER.fullmatch(word):
+            return " ".join(words[: index - 1])
+    return text
+
+
+# Words of the old ING (and ABN AMRO) details that say what kind of payment it is, not whose.
+_BOOKING_WORDS = {"SPOEDBETALING", "OVERBOEKING", "ACCEPTGIRO", "INCASSO", "BETALING", "STORTING"}
+
+
+def _old_ing_name(name: str) -> str:
+    """The other party's name from the words after the account in old ING, ABN AMRO, ASN and SNS
+    details: up to a word holding a reference's digits ('GPPeking 170000001AC'), without a word
+    saying what kind of payment it is ('GPSEOUL SPOEDBETALING'). A transaction code where the
+    name would be (ING: '0111111111 EJ46GREENP100610T1456') and an iDEAL payment's reference
+    ('ING iDEAL KN: TMG TANGO TRANSACTIENR …') are no name."""
+    words = name.split()
+    if "KN:" in words:
+        return ""
+    kept: list[str] = []
+    for word in words:
+        if len(re.findall(r"\d", word)) >= 3:
+            break
+        kept.append(word)
+    while kept and kept[-1].upper() in _BOOKING_WORDS:
+        kept.pop()
+    return " ".join(kept)
+
+
 def _payer(details: str, transaction: dict) -> tuple[str, str, str, str]:
     """(name, account, memo, reference) found in the details, whichever dialect they are in."""
     gvc = _GVC.match(details.replace("\r", "").replace("\n", "").strip())
@@ -540,15 +582,11 @@ def _payer(details: str, transaction: dict) -> tuple[str, str, str, str]:
         return clean_text(knab.group(2)), knab.group(1).replace(" ", ""), memo, ""
     swiss = _SWISS.search(details)
     if swiss:
-        return clean_text(swiss.group(1)), "", memo, ""
+        return _name_before_address(clean_text(swiss.group(1))), "", memo, ""
     first = _ACCOUNT_FIRST.match(details.strip(" "))
     if first:
         account = next(group for group in first.groups()[:4] if group)
-        name = clean_text(first.group(5))
-        # One word of letters and several digits is a transaction code (ING: '0111111111
-        # EJ46GREENP100610T1456'), not the other party's name.
-        name = "" if re.fullmatch(r"\S*(?:\d\S*){3,}", name) else name
-        return name, account.replace(".", ""), memo, ""
+        return _old_ing_name(clean_text(first.group(5))), account.replace(".", ""), memo, ""
     return "", "", memo, ""
 
 
@@ -801,6 +839,8 @@ def parse_mt940(data: bytes, file_name: str) -> ParsedFile:
                 line_name, line_account = _from_statement_line(values)
                 name, account = name or line_name, account or line_account
             own = re.sub(r"\W", "", account)
+            if not own.strip("0"):
+                account = ""  # all zeros (mBank's 'Z RACH.: 000…'): no account
             if len(own) >= 6 and re.sub(r"\W", "", statement.account).endswith(own):
                 account = ""  # the statement's own account is not the other party's
             # Text the bank put in a :NS: field of its own, outside Sberbank's layout, is the line's
