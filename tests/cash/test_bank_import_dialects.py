@@ -622,6 +622,27 @@ def test_a_date_and_time_or_a_name_and_street_wrapped_apart_keep_their_space(tmp
     )
 
 
+def test_a_line_after_a_full_line_and_its_cut_word_starts_its_own_words(tmp_path):
+    # fruitl00p/php-mt940 test/…/Engine/Knab/sample: a full line, its last word cut ('…TEST PURCHAS'
+    # then '567890'), then the 'REK:/NAAM:' line, which was glued on ('567890REK:') and its payer
+    # lost; a card payment names the terminal alone ('NAAM: POS').
+    text = (
+        ":20:B5L04MSAU20N3I99\n:25:0762918446\n:28C:20/3\n:60M:C151203EUR1000,21\n"
+        ":61:1512031203D15,NTRF03-12-2015 15:58\n"
+        ":86:61385002542767281000000000000000000 6676341986995664 TEST PURCHAS\n567890\n"
+        "REK: NL52RABO0326203011/NAAM: SOME NAME\n"
+        ":61:1512031203D15,NTRFNONREF\n:86:03-12-2015 16:04 PAS: 1122\nNAAM: POS\n"
+        ":62M:C151203EUR970,21\n-}\n"
+    )
+    purchase, card = lines_of(parse(tmp_path, "knab.sta", text))
+    assert (purchase.payer_name, purchase.payer_account) == ("SOME NAME", "NL52RABO0326203011")
+    assert purchase.memo.startswith(
+        "61385002542767281000000000000000000 6676341986995664 TEST PURCHAS567890 REK:"
+    )
+    assert (card.direction, card.amount, card.payer_name) == ("debit", Decimal("15"), "POS")
+    assert card.memo == "03-12-2015 16:04 PAS: 1122 NAAM: POS"
+
+
 # OCA/bank-statement-import's ING test files (account_bank_statement_import_mt940_nl_ing
 # test-ing-old.940, account_bank_statement_import_mt940_base test-ing.940) wrap :61: lines by
 # hand: the bank reference cut in two ('…EREF//00000000001' then '005'), the supplementary

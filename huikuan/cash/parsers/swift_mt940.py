@@ -64,7 +64,8 @@ _PENTA = re.compile(r"^999[A-Z_]+:(.*):([^:]*):([A-Z]{2}\d{2}[A-Z0-9]{10,30})(?:
 # One item a line, each after a '/' (Komercijalna Banka Skopje): ``/ORDP/account``, then
 # ``/name``, ``/model//reference number`` and ``/purpose``.
 _PARTY_LINES = re.compile(r"^/(?:ORDP|BENM)/([A-Z0-9]{5,34})\s*$")
-_KNAB = re.compile(r"\bREK:\s*([A-Z0-9 ]+?)\s*/\s*NAAM:\s*(.+?)\s*$", re.S)
+# Knab: 'REK: account/NAAM: name', or a card payment's 'NAAM: name' alone, on the last line.
+_KNAB = re.compile(r"(?:\bREK:\s*([A-Z0-9 ]+?)\s*/\s*|^|\n)NAAM:\s*(.+?)\s*$", re.S)
 _SWISS = re.compile(
     r"\b(?:AUFTRAGGEBER|BEGUENSTIGTER|ZAHLUNGSEMPFAENGER):\s*(.+?)\s*(?:MITTEILUNGEN:|$)", re.S
 )
@@ -364,15 +365,17 @@ def _unwrapped(lines: list[str]) -> list[str]:
     """The lines of a field's text, each line cut at the full width joined to the next one, and
     a line that ends where the next one's word surely starts given the space the break stood for."""
     unwrapped: list[str] = []
+    last = ""  # the line before, as the file has it: its own width, not that of the lines joined
     for line in lines:
         previous = unwrapped[-1] if unwrapped else ""
         if previous and _words_apart(previous, line):
             unwrapped[-1] = previous + " "
             unwrapped.append(line)
-        elif len(previous) >= _LINE_WIDTH and not previous[-1].isspace() and line[:1].strip():
+        elif len(last) >= _LINE_WIDTH and not last[-1].isspace() and line[:1].strip():
             unwrapped[-1] = previous + line
         else:
             unwrapped.append(line)
+        last = line
     return unwrapped
 
 
@@ -579,7 +582,7 @@ def _payer(details: str, transaction: dict) -> tuple[str, str, str, str]:
         )
     knab = _KNAB.search(details)
     if knab:
-        return clean_text(knab.group(2)), knab.group(1).replace(" ", ""), memo, ""
+        return clean_text(knab.group(2)), (knab.group(1) or "").replace(" ", ""), memo, ""
     swiss = _SWISS.search(details)
     if swiss:
         return _name_before_address(clean_text(swiss.group(1))), "", memo, ""
