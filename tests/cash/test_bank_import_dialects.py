@@ -239,6 +239,51 @@ def test_each_banks_details_give_payer_account_memo_and_reference(
     assert "ISDT" not in line.memo
 
 
+@pytest.mark.parametrize(
+    ("statement_line", "details", "payer", "account"),
+    [
+        (  # PostFinance (jejik-mt940 postfinance.txt): the address after the name, wrapped in a word
+            ":61:1312161216C79,9FMSC01916//NONREF\n20131216007602112345678000000012\n",
+            ":86:GIRO AUS ONLINE-SIC 80701 AUFTRAGGEBER: XXXXXXXXX XXX XXXXXXXXSTR\n"
+            "ASSE 111 1234 XXXXXXXXXXXX 131216CH12345678 MITTEILUNGEN: 1 SONNE\nNGLAESER\n",
+            "XXXXXXXXX XXX", "",
+        ),
+        (  # PostFinance: the name, then the street
+            ":61:1312091209C149,5FMSC01916//NONREF\n20131209007602187654321000000012\n",
+            ":86:GIRO AUS ONLINE-SIC 81379 AUFTRAGGEBER: JOHN DOE EXAMPLESTRASSE\n"
+            " 12 1234 XXXXXXXXXX 131209CH87654321\n",
+            "JOHN DOE", "",
+        ),
+        (  # mBank (WoLpH/mt940 tests/mBank/with_newline_in_tnr.sta): two spaces before the address;
+            # an account of zeros is none
+            ":61:1702010201CN45,00NTRFNONREF//MB170201323000\n911-TRANSAKCJA IPH\n",
+            ":86:911 TRANSAKCJA COLLECT; ID IPH: XX000002052409; Z RACH.: \n"
+            "00000000000000000000000000; OD: AAAAAA AAAAAA  UL.AAAAAAAAAAA 27 \n"
+            "M.32 31-000 AAAAAA; TYT.: _FAKTURA VAT NR FVD-0000/02/2017  A \n"
+            "AAAAA AAAAAA UL. AAAAAAAAAAA 220/22  ; TNR: \n179301073837502.000001\n",
+            "AAAAAA AAAAAA", "",
+        ),
+        # Old ING (jejik-mt940 document/ing.txt): the account, the name, then a reference, a kind of
+        # payment, or an iDEAL payment's reference where no name is; a code where the name would be.
+        (":61:100722C3,03NOV NONREF\n", ":86:0111111111 GPSEOUL SPOEDBETALING\tMPBZS1016000047 GPSEOUL\n",
+         "GPSEOUL", "0111111111"),
+        (":61:100722C1,10NGT NONREF\n", ":86:0111111111 GPPeking 170000001AC\n", "GPPeking", "0111111111"),
+        (":61:100722C1,11NGT TMG TANGO\n",
+         ":86:0111111111 ING iDEAL KN: TMG TANGO TRANSACTIENR 0050000534527978 10062010 15:32 TMG TANGO\n",
+         "", "0111111111"),
+        (":61:100722C3,68NVZ NONREF\n",
+         ":86:0111111111 EJ46GREENP100610T1456 CLIEOP TMG GPHONGKONG AMSTERDAM\n", "", "0111111111"),
+    ],
+    ids=["postfinance-wrapped", "postfinance", "mbank", "ing-kind", "ing-ref", "ing-ideal", "ing-code"],
+)  # fmt: skip
+def test_the_payers_name_comes_without_the_address_reference_or_kind_of_payment_after_it(
+    tmp_path, statement_line, details, payer, account
+):
+    (line,) = lines_of(parse(tmp_path, "bank.sta", HEAD + statement_line + details + TAIL))
+    assert line.direction == "credit"
+    assert (line.payer_name, line.payer_account) == (payer, account)
+
+
 def test_triodos_gives_the_other_partys_account_not_the_statements_own(tmp_path):
     # dovadi/mt940 test/fixtures/triodos_sepa.txt, jejik-mt940 triodos.txt: >10 is the other
     # party's account, >31 the statement's own; a SEPA payment: >10 zeros, >20 BIC, >21 IBAN.
@@ -544,6 +589,134 @@ def test_a_word_cut_at_the_full_line_is_one_word_and_a_space_ending_a_line_parts
     )
     assert debit.memo.startswith("Kenmerk: 1234.4321.0000.5555 Omschrijving: 123123444 01-01-2014 3 MND")
     assert german.memo == "LASTSCHRIFT/BELAST. KARTENZAHLUNG Ref. 38A15313A4223786/1642"
+
+
+# A break that parts two things never written as one word gives them their space, wherever the
+# line ends: Knab writes a card payment's date and time ('03-12-2015 16:04 PAS: 1122',
+# fruitl00p/php-mt940 test/…/Engine/Knab/sample) and wraps its lines short, here after the date;
+# a Polish bank (a-fas/mt940js test/test-with-NS.mt940x) wraps its '>32' name before the street
+# ('OFFICE GROUP' then 'UL. SPOKOJNA 3'). The same files cut a BIC, an amount's reference and an
+# account number in two at a short line's end (Knab/sample2: '…/BIC/SXPYDEHHXX' then 'X/NAME/'):
+# those are still one word.
+KNAB_DATE_TIME_WRAPPED = (
+    ":20:C0D28MSTE73HKBCM\n:25:NL52RABO0326203011\n:28C:108/1\n:60F:C160914EUR1000,00\n"
+    ":61:1609140914D15,N106NONREF//C9I14PGZEG63AX84\n"
+    ":86:/TRTP/BETAALAUTOMAAT/REMI/JUMBO WIJCHEN 14-09-2016\n12:32 PAS: 1122\n"
+    ":61:1609140914C567,42N110NONREF//C0D27XM01D000031\n"
+    ":86:/TRTP/OVERBOEKING/IBAN/NL51ABNA0393939393/BIC/SXPYDEHHXX\n"
+    "X/NAME/STRIPE PAYMENTS UK LTD/REMI/SHOPIFY D3DJ2\n"
+    ":61:1609140914DN123,00FCHGNONREF\n"
+    ":86:>20usługa biurowa 2017/01>315910902053000000\n016768736>32OFFICE GROUP\nUL. SPOKOJNA 3\n"
+    ":62F:C160914EUR1429,42\n-\n"
+)
+
+
+def test_a_date_and_time_or_a_name_and_street_wrapped_apart_keep_their_space(tmp_path):
+    card, stripe, office = lines_of(parse(tmp_path, "knab.sta", KNAB_DATE_TIME_WRAPPED))
+    assert (card.direction, card.amount) == ("debit", Decimal("15.00"))
+    assert card.memo == "JUMBO WIJCHEN 14-09-2016 12:32 PAS: 1122"
+    assert (stripe.payer_name, stripe.memo) == ("STRIPE PAYMENTS UK LTD", "SHOPIFY D3DJ2")
+    assert (office.payer_name, office.payer_account) == (
+        "OFFICE GROUP UL. SPOKOJNA 3",
+        "5910902053000000016768736",
+    )
+
+
+def test_a_line_after_a_full_line_and_its_cut_word_starts_its_own_words(tmp_path):
+    # fruitl00p/php-mt940 test/…/Engine/Knab/sample: a full line, its last word cut ('…TEST PURCHAS'
+    # then '567890'), then the 'REK:/NAAM:' line, which was glued on ('567890REK:') and its payer
+    # lost; a card payment names the terminal alone ('NAAM: POS').
+    text = (
+        ":20:B5L04MSAU20N3I99\n:25:0762918446\n:28C:20/3\n:60M:C151203EUR1000,21\n"
+        ":61:1512031203D15,NTRF03-12-2015 15:58\n"
+        ":86:61385002542767281000000000000000000 6676341986995664 TEST PURCHAS\n567890\n"
+        "REK: NL52RABO0326203011/NAAM: SOME NAME\n"
+        ":61:1512031203D15,NTRFNONREF\n:86:03-12-2015 16:04 PAS: 1122\nNAAM: POS\n"
+        ":62M:C151203EUR970,21\n-}\n"
+    )
+    purchase, card = lines_of(parse(tmp_path, "knab.sta", text))
+    assert (purchase.payer_name, purchase.payer_account) == ("SOME NAME", "NL52RABO0326203011")
+    assert purchase.memo.startswith(
+        "61385002542767281000000000000000000 6676341986995664 TEST PURCHAS567890 REK:"
+    )
+    assert (card.direction, card.amount, card.payer_name) == ("debit", Decimal("15"), "POS")
+    assert card.memo == "03-12-2015 16:04 PAS: 1122 NAAM: POS"
+
+
+# OCA/bank-statement-import's ING test files (account_bank_statement_import_mt940_nl_ing
+# test-ing-old.940, account_bank_statement_import_mt940_base test-ing.940) wrap :61: lines by
+# hand: the bank reference cut in two ('…EREF//00000000001' then '005'), the supplementary
+# details cut after it ('/TRCD/010' then '16' then '/'; '/' then 'TRCD/00108/'). The file was
+# refused; put back together, each line is MT940's statement line and its details.
+ING_HAND_WRAPPED = (
+    ":20:P140220000000001\n:25:NL77INGB0574908765EUR\n:28C:0000\n0\n:60F:C140219EUR662,23\n"
+    ":61:1402200220C1,56NTRFEREF//00000000001\n005\n/TRCD/00100/\n"
+    ":86:/EREF/EV12341REP1231456T1234//CNTP/NL32INGB0000012345/INGBNL2\n"
+    "A/ING BANK NV INZAKE WEB///REMI/USTD//EV10001REP1000000T1000/\n"
+    ":61:1402200220D1,14NDDTEREF//00000000001009\n/TRCD/010\n16\n/\n"
+    ":86:/EREF/EV123R\nEP123412T1234//MARF/MND\n-\nEV01//CSID/NL32ZZZ9999999\n"
+    "91234//CNTP/NL32INGB0000012345/INGBNL2A/ING Bank N.V. inzake WeB/\n//REMI/USTD//EV123REP123412T1234/\n"
+    ":61:1402200220D119,00NTRF1070123412341234//00000000001012\n/\nTRCD/00108/\n"
+    ":86:/EREF/15614016000384600//CNTP/NL32INGB0000012345/INGBNL2A/ING\n"
+    "BANK NV///REMI/STRD/CUR/1070123412341234/\n"
+    ":62F:C140220EUR427,85\n-\n"
+)
+
+
+def test_statement_lines_wrapped_by_hand_are_put_back_together(tmp_path):
+    web, direct_debit, paid = lines_of(parse(tmp_path, "test-ing.940", ING_HAND_WRAPPED))
+    assert (web.direction, web.amount, web.bank_ref) == ("credit", Decimal("1.56"), "00000000001005")
+    assert (web.payer_name, web.payer_account) == ("ING BANK NV INZAKE WEB", "NL32INGB0000012345")
+    assert web.memo.startswith("EV10001REP1000000T1000")
+    assert (direct_debit.direction, direct_debit.amount, direct_debit.bank_ref) == (
+        "debit",
+        Decimal("1.14"),
+        "00000000001009",
+    )
+    assert direct_debit.payer_name == "ING Bank N.V. inzake WeB"
+    assert (paid.direction, paid.amount, paid.bank_ref) == ("debit", Decimal("119.00"), "00000000001012")
+
+
+def test_a_statement_line_over_three_lines_that_puts_together_into_none_is_refused_naming_it(tmp_path):
+    text = ING_HAND_WRAPPED.replace("/TRCD/010\n16\n/", "TRCD 010\n16 EXTRA\nWORDS")
+    (error,) = refusal(tmp_path, "test-ing.940", text).errors
+    assert (error.line, error.column) == (11, ":61:")  # the :61: of 1,14
+    assert "runs over 4 lines" in error.reason and "no statement line" in error.reason
+
+
+# BIL (Banque Internationale à Luxembourg, jejik-mt940 tests/…/Fixture/document/bil.txt): the bank
+# reference fills SWIFT's 16 characters and the supplementary details follow it on the same line.
+BIL = (
+    ":20:BILMT940\n:25:BILLLULLXXX/LU540026121160200600\n:28C:00001/001\n:60F:C211206EUR0,\n"
+    ":61:2201170117DR4,NCOMNONREF          //CIOB220117990193/IACC/D3/\n"
+    ":86:808?00FORFAIT MENSUEL ENVOI DE COURRIER?20COMPTE . IBAN LU54 0026 1211 6020 0?21600\n"
+    ":62F:D220118EUR4,\n"
+)
+
+
+def test_a_bank_reference_of_sixteen_characters_ends_where_the_supplementary_details_start(tmp_path):
+    (line,) = lines_of(parse(tmp_path, "bil.txt", BIL))
+    assert (line.direction, line.amount, line.bank_ref) == ("debit", Decimal("4"), "CIOB220117990193")
+    assert line.memo.startswith("COMPTE . IBAN LU54 0026 1211 6020 0600")
+
+
+def test_text_in_a_non_swift_field_outside_sberbanks_layout_is_kept_in_the_memo(tmp_path):
+    # a-fas/mt940js test/test-with-NS.mt940x: a ':NS:' of numbered lines between the :61: and its
+    # :86: (left out before); Sberbank's own layout is read as before (test_bank_import).
+    text = (
+        ":20:17013109020\n:25:B4E08MS9D00A0009\n:28C:17001/2\n:60M:C170124PLN2996,53\n\n"
+        ":61:170131DN25,00FCHGNONREF\n\n:NS:01My Street 17\n02City and Region\n03Invoice Nr. 12345\n\n"
+        ":86:>20Opłata za prowadzenie rachunku od  1-01-2017 do 31-01-2017\n>31>32\n\n"
+        ":61:170131CN70,00NTRFNONREF\n:NS:01Invoice Nr. 12346\n"
+        ":62F:C170131PLN3041,53\n"
+    )
+    fee, paid = lines_of(parse(tmp_path, "ns.mt940", text))
+    assert (fee.direction, fee.amount) == ("debit", Decimal("25.00"))
+    assert fee.memo == (
+        "Opłata za prowadzenie rachunku od 1-01-2017 do 31-01-2017"
+        " My Street 17 City and Region Invoice Nr. 12345"
+    )
+    assert (paid.direction, paid.amount, paid.memo) == ("credit", Decimal("70.00"), "Invoice Nr. 12346")
 
 
 # BRD (Romania, OCA/bank-statement-import account_bank_statement_import_mt940_ro_brd test-brd.940):

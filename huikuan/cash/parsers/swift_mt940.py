@@ -64,11 +64,20 @@ _PENTA = re.compile(r"^999[A-Z_]+:(.*):([^:]*):([A-Z]{2}\d{2}[A-Z0-9]{10,30})(?:
 # One item a line, each after a '/' (Komercijalna Banka Skopje): ``/ORDP/account``, then
 # ``/name``, ``/model//reference number`` and ``/purpose``.
 _PARTY_LINES = re.compile(r"^/(?:ORDP|BENM)/([A-Z0-9]{5,34})\s*$")
-_KNAB = re.compile(r"\bREK:\s*([A-Z0-9 ]+?)\s*/\s*NAAM:\s*(.+?)\s*$", re.S)
+# Knab: 'REK: account/NAAM: name', or a card payment's 'NAAM: name' alone, on the last line.
+_KNAB = re.compile(r"(?:\bREK:\s*([A-Z0-9 ]+?)\s*/\s*|^|\n)NAAM:\s*(.+?)\s*$", re.S)
 _SWISS = re.compile(
     r"\b(?:AUFTRAGGEBER|BEGUENSTIGTER|ZAHLUNGSEMPFAENGER):\s*(.+?)\s*(?:MITTEILUNGEN:|$)", re.S
 )
-_MBANK_NAME = re.compile(r"\b(?:OD|DLA):\s*([^;\n]+)")
+# mBank: the name, then two spaces before the address ('OD: JAN NOWAK  UL. NIJAKA 1 …').
+_MBANK_NAME = re.compile(r"\b(?:OD|DLA):[ \t]*([^;\n]+?)(?=[ \t]{2,}|[ \t]*(?:;|\n|$))")
+# PostFinance writes the party's address after its name ('JANE DOE EXAMPLESTRASSE 10 1234 XXXX
+# 131209CH98765432'): the name ends before the street, a word in a street's ending or the word
+# before the first house number.
+_STREET_WORD = re.compile(
+    r"(?i)\S*(?:STRASSE|STRAẞE|STRAßE|STR\.|WEG|GASSE|PLATZ|ALLEE|RUE|AVENUE|CHEMIN|ROUTE|VIA)$"
+)
+_HOUSE_NUMBER = re.compile(r"\d{1,4}[A-Za-z]?")
 _MBANK_ACCOUNT = re.compile(r"\b(?:Z RACH|DO RACH|NA RACH)\.:\s*([\d ]+)")
 _MBANK_TITLE = re.compile(r"\bTYT\.:\s*([^;]+)")
 
@@ -239,6 +248,74 @@ def _single_line_fields(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
     return joined
 
 
+# A ``:61:`` is one line and, at most, a second of supplementary details (34x). Its bank
+# reference after ``//`` is SWIFT's 16x: where the 16 characters are followed by a '/' on the same
+# line, that is the supplementary details (BIL: ``…NONREF          //CIOB220117990193/IACC/D3/``).
+_FULL_BANK_REFERENCE = re.compile(r"^(?P<line>.*?//[A-Za-z0-9]{16})(?P<details>/.*)$")
+# A ``:61:`` wrapped by hand over more lines (OCA's ING test files: ``…EREF//00000000001`` then
+# ``005`` then ``/TRCD/00100/``; ``…//00000000001012`` then ``/`` then ``TRCD/00108/``) is read when
+# its lines, put together, are one statement line whose bank reference (up to 16 letters and
+# digits) is followed by nothing or by supplementary details that start with '/'.
+_WRAPPED_STATEMENT_LINE = re.compile(
+    r"^(?P<line>\d{6}(?:\d{4})?R?[DC][A-Z]?[\d,]+[A-Z][A-Z0-9]{3}[^/\n]*?//[A-Za-z0-9]{1,16})(?P<details>/.*)?$"
+)
+STATEMENT_LINE_WRAPPED = gettext_noop(
+    "the :61: field runs over %(count)s lines, where MT940 has two (the line and its supplementary "
+    "details), and its lines put together are no statement line"
+)
+
+
+def _fields_of_61(lines: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
+    """The message's lines in fields: a tag's line and the lines up to the next tag."""
+    fields: list[list[tuple[int, str]]] = []
+    for number, line in lines:
+        if _TAG.match(line) or line.strip() == ":" or not fields:  # (':' then '86:…': a tag wrapped)
+            fields.append([(number, line)])
+        else:
+            fields[-1].append((number, line))
+    return fields
+
+
+def _split_bank_references(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The lines with a ``:61:``'s supplementary details written after a full bank reference on
+    the same line (BIL) put on a line of their own, where MT940 has them."""
+    fixed: list[tuple[int, str]] = []
+    for field in _fields_of_61(lines):
+        number, first = field[0]
+        split = _FULL_BANK_REFERENCE.match(first.rstrip()) if first[:4] == ":61:" else None
+        if split and not any(line.strip() for _number, line in field[1:]):
+            fixed.extend([(number, split.group("line")), (number, split.group("details")), *field[1:]])
+        else:
+            fixed.extend(field)
+    return fixed
+
+
+def _hand_wrapped_statement_lines(
+    lines: list[tuple[int, str]],
+) -> tuple[list[tuple[int, str]] | None, tuple[int, str, str] | None]:
+    """For a message the library cannot read: its lines with each ``:61:`` wrapped over more than
+    two lines put back together as its line and its supplementary details, or the first such
+    ``:61:`` that puts together into no statement line (its line, text and the reason); (None,
+    None) when no ``:61:`` runs over more than two lines."""
+    fixed: list[tuple[int, str]] = []
+    wrapped = False
+    for field in _fields_of_61(lines):
+        first_number, first = field[0]
+        more = [(number, line.strip()) for number, line in field[1:] if line.strip()]
+        if first[:4] != ":61:" or len(more) <= 1:
+            fixed.extend(field)
+            continue
+        wrapped = True
+        value = first[4:].strip() + "".join(line for _number, line in more)
+        whole = _WRAPPED_STATEMENT_LINE.match(value)
+        if whole is None:
+            return None, (first_number, value[:40], _(STATEMENT_LINE_WRAPPED) % {"count": len(more) + 1})
+        fixed.append((first_number, ":61:" + whole.group("line")))
+        if whole.group("details"):
+            fixed.append((more[0][0], whole.group("details")))
+    return (fixed if wrapped else None), None
+
+
 def _details_texts(lines: list[tuple[int, str]]) -> list[str]:
     """The ``:86:`` text of each ``:61:`` line, as the file has it: its lines with their spaces
     (``Ref. `` then ``38A15313…`` are two words) and a line of a lone ``-``; several ``:86:``
@@ -265,15 +342,40 @@ def _details_texts(lines: list[tuple[int, str]]) -> list[str]:
 _LINE_WIDTH = 65
 
 
+# Where a line ends and the next begins with two things that are never one word, the break
+# parts them, whatever the line's width: a whole date, then a time (Knab: '…14-09-2016' then
+# '12:32 PAS: 1122'), or a name, then a street written the Polish way ('>32OFFICE GROUP' then
+# 'UL. SPOKOJNA 3'). Elsewhere a line that ends short may still have cut a word or an account
+# number in two (Knab: '…/BIC/SXPYDEHHXX' then 'X/NAME/…', a Polish bank: '…>315910902053000000'
+# then '016768736>32…'), so the lines are joined as the file has them.
+_WHOLE_DATE_AT_END = re.compile(r"(?<![\w./-])(?:\d{2}([-./])\d{2}\1\d{4}|\d{4}-\d{2}-\d{2})$")
+_TIME_AT_START = re.compile(r"^\d{2}:\d{2}(?::\d{2})?(?![\w:])")
+_STREET_AT_START = re.compile(r"^(?:UL|AL|OS|PL)\.\s")
+
+
+def _words_apart(previous: str, line: str) -> bool:
+    """Whether the break between two lines of a field's text parts two words for sure."""
+    return bool(
+        (_WHOLE_DATE_AT_END.search(previous) and _TIME_AT_START.match(line))
+        or (previous[-1:].isalpha() and _STREET_AT_START.match(line))
+    )
+
+
 def _unwrapped(lines: list[str]) -> list[str]:
-    """The lines of a field's text, each line cut at the full width joined to the next one."""
+    """The lines of a field's text, each line cut at the full width joined to the next one, and
+    a line that ends where the next one's word surely starts given the space the break stood for."""
     unwrapped: list[str] = []
+    last = ""  # the line before, as the file has it: its own width, not that of the lines joined
     for line in lines:
         previous = unwrapped[-1] if unwrapped else ""
-        if len(previous) >= _LINE_WIDTH and not previous[-1].isspace() and line[:1].strip():
+        if previous and _words_apart(previous, line):
+            unwrapped[-1] = previous + " "
+            unwrapped.append(line)
+        elif len(last) >= _LINE_WIDTH and not last[-1].isspace() and line[:1].strip():
             unwrapped[-1] = previous + line
         else:
             unwrapped.append(line)
+        last = line
     return unwrapped
 
 
@@ -399,6 +501,40 @@ def _gvc(details: str, separator: str) -> tuple[str, str, str]:
     return name, clean_text(account).replace(" ", ""), clean_text(purpose)
 
 
+def _name_before_address(text: str) -> str:
+    """A party's name without the address written after it (PostFinance)."""
+    words = text.split()
+    for index, word in enumerate(words):
+        if index >= 1 and _STREET_WORD.match(word):
+            return " ".join(words[:index])
+        if index >= 2 and _HOUSE_NUMBER.fullmatch(word):
+            return " ".join(words[: index - 1])
+    return text
+
+
+# Words of the old ING (and ABN AMRO) details that say what kind of payment it is, not whose.
+_BOOKING_WORDS = {"SPOEDBETALING", "OVERBOEKING", "ACCEPTGIRO", "INCASSO", "BETALING", "STORTING"}
+
+
+def _old_ing_name(name: str) -> str:
+    """The other party's name from the words after the account in old ING, ABN AMRO, ASN and SNS
+    details: up to a word holding a reference's digits ('GPPeking 170000001AC'), without a word
+    saying what kind of payment it is ('GPSEOUL SPOEDBETALING'). A transaction code where the
+    name would be (ING: '0111111111 EJ46GREENP100610T1456') and an iDEAL payment's reference
+    ('ING iDEAL KN: TMG TANGO TRANSACTIENR …') are no name."""
+    words = name.split()
+    if "KN:" in words:
+        return ""
+    kept: list[str] = []
+    for word in words:
+        if len(re.findall(r"\d", word)) >= 3:
+            break
+        kept.append(word)
+    while kept and kept[-1].upper() in _BOOKING_WORDS:
+        kept.pop()
+    return " ".join(kept)
+
+
 def _payer(details: str, transaction: dict) -> tuple[str, str, str, str]:
     """(name, account, memo, reference) found in the details, whichever dialect they are in."""
     gvc = _GVC.match(details.replace("\r", "").replace("\n", "").strip())
@@ -446,19 +582,25 @@ def _payer(details: str, transaction: dict) -> tuple[str, str, str, str]:
         )
     knab = _KNAB.search(details)
     if knab:
-        return clean_text(knab.group(2)), knab.group(1).replace(" ", ""), memo, ""
+        return clean_text(knab.group(2)), (knab.group(1) or "").replace(" ", ""), memo, ""
     swiss = _SWISS.search(details)
     if swiss:
-        return clean_text(swiss.group(1)), "", memo, ""
+        return _name_before_address(clean_text(swiss.group(1))), "", memo, ""
     first = _ACCOUNT_FIRST.match(details.strip(" "))
     if first:
         account = next(group for group in first.groups()[:4] if group)
-        name = clean_text(first.group(5))
-        # One word of letters and several digits is a transaction code (ING: '0111111111
-        # EJ46GREENP100610T1456'), not the other party's name.
-        name = "" if re.fullmatch(r"\S*(?:\d\S*){3,}", name) else name
-        return name, account.replace(".", ""), memo, ""
+        return _old_ing_name(clean_text(first.group(5))), account.replace(".", ""), memo, ""
     return "", "", memo, ""
+
+
+def _non_swift_text(values: dict) -> str:
+    """The text of a ``:NS:`` field that is not in Sberbank's layout (a-fas/mt940js: ``01My Street
+    17``, ``02City and Region``, ``03Invoice Nr. 12345``): each line without its two-digit number,
+    a line without one as it is. Sberbank's are read as its layout (name, account, reference)."""
+    if "non_swift_15" in values or "non_swift_17" in values:
+        return ""
+    lines = str(values.get("non_swift") or "").replace("\r", "").split("\n")
+    return clean_text(" ".join(re.sub(r"^\d{2}(?=\S)", "", line.strip()) for line in lines))
 
 
 def _from_statement_line(values: dict) -> tuple[str, str]:
@@ -608,6 +750,7 @@ def parse_mt940(data: bytes, file_name: str) -> ParsedFile:
         lines = _balance_currencies(lines, errors)
         if lines is None:
             continue
+        lines = _split_bank_references(lines)
         if not accounts:
             first = next(number for number, code in tags if code in ("61", *_BALANCE_TAGS))
             errors.add(first, "", "", _("no account (:25:) before it: not a whole MT940 statement"))
@@ -620,14 +763,30 @@ def parse_mt940(data: bytes, file_name: str) -> ParsedFile:
             if (tag := _TAG.match(line)) and tag.group(1)[:2] == "28"
         ]
         blank_number = bool(numbers) and not re.fullmatch(r"\d{1,5}(?:/\d{1,5})?", numbers[0])
-        body = "\n".join(line for _, line in lines if not (blank_number and line.startswith(":28")))
+
+        def body_of(lines: list[tuple[int, str]], blank_number: bool = blank_number) -> str:
+            return "\n".join(line for _, line in lines if not (blank_number and line.startswith(":28")))
+
         try:
-            transactions = _transactions(body)
+            transactions = _transactions(body_of(lines))
         except Exception as error:  # the library's errors are the file's: say where
-            line, reason = _where_failed(error, lines)
-            raise refuse_file(
-                file_name, _("not a readable MT940 message: %(reason)s") % {"reason": reason}, line=line
-            ) from None
+            # A :61: wrapped by hand over more lines: read again with it put back together.
+            unwrapped, problem = _hand_wrapped_statement_lines(lines)
+            if problem is not None:
+                errors.add(problem[0], ":61:", problem[1], problem[2])
+                continue
+            transactions = None
+            if unwrapped is not None:
+                try:
+                    transactions = _transactions(body_of(unwrapped))
+                    lines = unwrapped
+                except Exception:  # the first error says what is wrong
+                    transactions = None
+            if transactions is None:
+                line, reason = _where_failed(error, lines)
+                raise refuse_file(
+                    file_name, _("not a readable MT940 message: %(reason)s") % {"reason": reason}, line=line
+                ) from None
         header = transactions.data
         opening, currency, start = _balance(
             header.get("final_opening_balance") or header.get("intermediate_opening_balance")
@@ -683,8 +842,15 @@ def parse_mt940(data: bytes, file_name: str) -> ParsedFile:
                 line_name, line_account = _from_statement_line(values)
                 name, account = name or line_name, account or line_account
             own = re.sub(r"\W", "", account)
+            if not own.strip("0"):
+                account = ""  # all zeros (mBank's 'Z RACH.: 000…'): no account
             if len(own) >= 6 and re.sub(r"\W", "", statement.account).endswith(own):
                 account = ""  # the statement's own account is not the other party's
+            # Text the bank put in a :NS: field of its own, outside Sberbank's layout, is the line's
+            # too (it was left out): after the details, as the file has it.
+            non_swift = _non_swift_text(values)
+            if non_swift and non_swift not in memo:
+                memo = f"{memo} {non_swift}".strip()
             extra = clean_text(values.get("extra_details", ""))
             # A bank reference is a number or a code; words after '//' are the booking text
             # (Danske Bank: 'NTRFOverforing med//melding'), which every such line repeats.
