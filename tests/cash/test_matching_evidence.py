@@ -197,6 +197,14 @@ def test_a_name_with_its_place_or_trade_mistyped_into_no_word_names_the_customer
     assert "name_typo" in codes(proposal)
 
 
+def test_a_mistyped_name_weighs_as_a_short_name_so_a_short_pay_within_the_tolerance_is_applied():
+    # 4,321.57 open, 4,310.12 paid: short by 11.45, no bank charge's size.
+    proposal = match("4310.12", "上海华东机戒有限公司")
+    assert (proposal.status, proposal.customer_code) == (AUTO, "C001")
+    assert [(a.invoice_number, a.amount) for a in proposal.allocations] == [("INV-101", D("4310.12"))]
+    assert {"name_typo", "amount_within_tolerance"} <= set(codes(proposal))
+
+
 @pytest.mark.parametrize(
     "payer",
     [

@@ -37,7 +37,7 @@ FORM_WEIGHTS = {
     "placeless": 0.75,
     "prefix": 0.80,
     # The name with one character of its place or trade mistyped into no word (see ``typos``).
-    "typo": 0.90,
+    "typo": 0.93,
 }
 # Forms whose exact match (owned by one customer) identifies the payer well enough to apply a
 # receipt without a reference; a name without its place, a cut name or a fuzzy one never does.
