@@ -796,6 +796,63 @@ def test_a_camt_entry_naming_only_the_other_role_takes_it_unless_it_is_the_accou
     assert (credit.payer_name, credit.payer_account) == ("", "")
 
 
+# A credit returned, its words in two AddtlInf pieces (ISO gives each 105 characters), as a Rust
+# port of hbci4java's camt tests writes it ('Wrong account', 'Returned by bank'), and a rejection
+# whose words are in the transaction's AddtlTxInf.
+CAMT_RETURNED_CREDIT = """<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt>
+  <GrpHdr><MsgId>M1</MsgId></GrpHdr>
+  <Stmt><Id>S1</Id><Acct><Id><IBAN>DE12345678901234567890</IBAN></Id></Acct>
+    <Ntry><Amt Ccy="EUR">10</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>
+      <BookgDt><Dt>2018-07-20</Dt></BookgDt><AcctSvcrRef>ENTRY-REF</AcctSvcrRef>
+      <NtryDtls><TxDtls>
+        <AmtDtls><InstdAmt><Amt Ccy="USD">12.00</Amt></InstdAmt></AmtDtls>
+        <RltdPties><Dbtr><Nm>Original Debtor</Nm></Dbtr>
+          <DbtrAcct><Id><IBAN>DE02123456780000000000</IBAN></Id></DbtrAcct></RltdPties>
+        <RtrInf><Rsn><Cd>AC01</Cd></Rsn><AddtlInf>Wrong account</AddtlInf>
+          <AddtlInf>Returned by bank</AddtlInf></RtrInf>
+        <RmtInf><Ustrd>Return Usage</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>
+    <Ntry><Amt Ccy="EUR">25.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>
+      <BookgDt><Dt>2018-07-20</Dt></BookgDt><AcctSvcrRef>ENTRY-REF-2</AcctSvcrRef>
+      <NtryDtls><TxDtls><RmtInf><Ustrd>INV-2018-07</Ustrd></RmtInf>
+        <AddtlTxInf>Status changed to REJECTED : REJECT REVERSAL</AddtlTxInf></TxDtls></NtryDtls></Ntry>
+  </Stmt></BkToCstmrStmt></Document>
+"""
+
+
+def test_a_returned_credit_keeps_every_piece_of_the_banks_words_in_its_memo(tmp_path):
+    returned, rejected = lines_of(parse(tmp_path, "returned.xml", CAMT_RETURNED_CREDIT))
+    assert (returned.amount, returned.currency, returned.direction) == (Decimal("10"), "EUR", "credit")
+    assert (returned.payer_name, returned.payer_account) == ("Original Debtor", "DE02123456780000000000")
+    assert returned.memo == "Return Usage Wrong account Returned by bank"
+    assert rejected.memo == "INV-2018-07 Status changed to REJECTED : REJECT REVERSAL"
+
+
+@pytest.mark.parametrize(
+    ("written", "where"),
+    [
+        ('<Amt Ccy="XXX">10</Amt>', "/Document/BkToCstmrStmt/Stmt[1]/Ntry[1]/Amt"),
+        (
+            '<Amt Ccy="XXX">12.00</Amt>',
+            "/Document/BkToCstmrStmt/Stmt[1]/Ntry[1]/NtryDtls/TxDtls[1]/AmtDtls/InstdAmt/Amt",
+        ),
+    ],
+)
+def test_an_amount_in_no_currency_refuses_the_file_naming_where(db, tmp_path, written, where):
+    """ISO 4217's XXX is "no currency": such money cannot be applied, so nothing is imported."""
+    original = '<Amt Ccy="EUR">10</Amt>' if "10<" in written else '<Amt Ccy="USD">12.00</Amt>'
+    content = CAMT_RETURNED_CREDIT.replace(original, written)
+    refused = refusal(tmp_path, "nocurrency.xml", content)
+    (error,) = refused.errors
+    assert error.column == where
+    assert "XXX means no currency" in error.reason
+    path = tmp_path / "nocurrency2.xml"
+    path.write_text(content)
+    with pytest.raises(InputRejected):
+        bank_statement_import(path=path)
+    assert BankLine.objects.count() == 0
+
+
 # A Swiss bank's camt.054 writes a whole amount without its cents (OCA/bank-statement-import
 # account_statement_import_camt54 test-camt054-qrr.xml: <Amt Ccy="CHF">184</Amt>), its camt.053
 # of the day '184.00': the same payment, with the same reference.

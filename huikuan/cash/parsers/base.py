@@ -182,4 +182,6 @@ def currency_code(text: str) -> str:
     code = clean_text(text, 10).upper()
     if not re.fullmatch(r"[A-Z]{3}", code):
         raise ValueError(_("not a three-letter currency code"))
+    if code == "XXX":  # ISO 4217's code for "no currency"
+        raise ValueError(_("XXX means no currency: money without a currency cannot be applied"))
     return code
