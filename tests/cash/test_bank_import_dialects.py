@@ -1079,6 +1079,26 @@ def test_the_bai2_specifications_own_example_of_continued_summaries_is_read(tmp_
     )
 
 
+def test_bai2_text_continued_on_88_records_reads_as_the_banks_text(tmp_path):
+    # moov-io/bai2 test/testdata/sample3.txt: each record of a wire's text ends with '/', the text
+    # goes on in the next 88 ('… 900 METRO CENTER BLVD /' then '88,        FOSTER CITY …'); an ACH
+    # credit's originator, its entry description and the payer's words one 88 each.
+    bai2 = (
+        "01,103100195,103100195,220919,2112,4,,,2/\n02,103100195,103100195,1,220919,2400,USD,2/\n"
+        "03,11111111,,010,-4078,,,015,27595,,/\n"
+        "16,195,13855,Z,,,Wire Transfer Credit          VISA INTERNATIONAL            900 METRO CENTER BLVD /\n"
+        "88,        FOSTER CITY       CA 94404/\n"
+        "16,195,500,0,BR9,,ORIG CO NAME:ACME CORP/\n88,ENTRY DESCR:PAYMENT/\n88,INV 2024-0042, INV 2024-0043/\n"
+        "49,37872,7/\n98,37872,1,9/\n99,37872,1,11/\n"
+    )
+    wire, ach = lines_of(parse(tmp_path, "sample3.bai2", bai2))
+    assert (wire.amount, wire.direction, wire.currency) == (Decimal("138.55"), "credit", "USD")
+    assert wire.memo == "Wire Transfer Credit VISA INTERNATIONAL 900 METRO CENTER BLVD FOSTER CITY CA 94404"
+    assert (ach.amount, ach.bank_ref, ach.payer_name) == (Decimal("5.00"), "BR9", "ACME CORP")
+    # the bank's own comma between two invoices is kept
+    assert ach.memo == "ORIG CO NAME:ACME CORP ENTRY DESCR:PAYMENT INV 2024-0042, INV 2024-0043"
+
+
 def test_an_account_trailer_counting_the_wrong_number_of_records_is_refused_naming_its_line(tmp_path):
     # moov-io/bai2 test/testdata/bai3/x9-continuation-16.txt: its 49 counts 4 records for 5
     bai2 = (
