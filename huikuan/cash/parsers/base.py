@@ -37,6 +37,9 @@ class StatementLine:
     direction: str
     bank_ref: str = ""
     value_date: date | None = None
+    # The day the payer or card holder made the transaction, when the bank gives it beside the
+    # day it booked it: OFX's DTUSER, a card statement's 交易日 (the booking date is its 记账日).
+    transaction_date: date | None = None
     payer_name: str = ""
     payer_account: str = ""
     memo: str = ""
