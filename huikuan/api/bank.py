@@ -47,8 +47,9 @@ class BankStatementLineSerializer(ModelSerializer):
     class Meta:
         model = BankLine
         fields = [
-            "id", "statement", "account_number", "bank_ref", "booking_date", "value_date", "amount",
-            "currency", "direction", "payer_name", "payer_account", "memo", "status", "customer",
+            "id", "statement", "account_number", "bank_ref", "booking_date", "value_date",
+            "transaction_date", "amount", "currency", "direction", "payer_name", "payer_account",
+            "memo", "status", "customer",
         ]  # fmt: skip
 
 

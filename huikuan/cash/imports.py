@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 
 from huikuan.cash.models import BankLine, BankProfile, BankStatement, Direction, LineStatus
 from huikuan.cash.parsers import parse_statement_file
-from huikuan.cash.parsers.base import Statement, StatementLine, iban_form, rejected
+from huikuan.cash.parsers.base import Statement, StatementLine, iban_form, refuse_file, rejected
 from huikuan.cash.profiles import profile_get, profiles_all
 from huikuan.core.audit import audit_bulk_changes
 from huikuan.core.errors import RowError
@@ -213,6 +213,21 @@ def _known_as_written(lines: list[StatementLine], keys: list[str], number: str, 
     return {key for key, earlier in zip(keys, earlier_keys, strict=True) if earlier in stored}
 
 
+def _known_by_transaction_day(
+    lines: list[StatementLine], keys: list[str], number: str, written: str
+) -> set[str]:
+    """Of ``keys``, those of card statement lines an earlier import stored dated by their
+    transaction day (交易日), before a card's lines were booked on the day the bank booked them
+    (记账日): a later statement overlapping that one adds them not again."""
+    if not any(line.transaction_date and line.transaction_date != line.booking_date for line in lines):
+        return set()
+    earlier_keys = dedupe_keys(
+        [replace(line, booking_date=line.transaction_date or line.booking_date) for line in lines]
+    )
+    stored = _existing(number, earlier_keys, written)
+    return {key for key, earlier in zip(keys, earlier_keys, strict=True) if earlier in stored}
+
+
 def _corrections_refused(statement: Statement, number: str, written: str) -> list[RowError]:
     """Why each correction of the statement cannot be imported: the transaction it corrects was
     imported earlier (it is never changed by a later file), or is neither there nor in the file."""
@@ -262,6 +277,16 @@ def _plan(statements: list[Statement], account: str | None, result: BankImportRe
     plans = []
     taken: dict[str, set[str]] = defaultdict(set)  # keys already planned in this file, per account
     refused: list[RowError] = []
+    named = list(dict.fromkeys(account_key(s.account) for s in statements if s.account))
+    if account and len(named) > 1:  # one account given for lines the file says are of several
+        raise refuse_file(
+            result.file_name,
+            _(
+                "the file's lines name %(count)s accounts (%(accounts)s), but one account was given:"
+                " import it without an account, each line then goes to the account it names"
+            )
+            % {"count": len(named), "accounts": ", ".join(named)},
+        )
     for statement in statements:
         given = iban_form(account) if account else statement.account  # as the parsers give it
         number, written = account_key(given), "".join(given.split())
@@ -270,6 +295,7 @@ def _plan(statements: list[Statement], account: str | None, result: BankImportRe
         known = _existing(number, keys, written=written) | taken[number]
         known |= _known_without_ref(statement.lines, keys, number, written)
         known |= _known_as_written(statement.lines, keys, number, written)
+        known |= _known_by_transaction_day(statement.lines, keys, number, written)
         new = [(key, line) for key, line in zip(keys, statement.lines, strict=True) if key not in known]
         taken[number].update(keys)
         result.duplicates += len(statement.lines) - len(new)
@@ -316,6 +342,7 @@ def _write(
                 dedupe_key=key,
                 booking_date=line.booking_date,
                 value_date=line.value_date,
+                transaction_date=line.transaction_date,
                 amount=line.amount,
                 currency=line.currency,
                 direction=line.direction,

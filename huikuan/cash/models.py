@@ -115,6 +115,9 @@ class BankLine(models.Model):
     dedupe_key = models.CharField(max_length=64)
     booking_date = models.DateField(_("booking date"))
     value_date = models.DateField(_("value date"), null=True, blank=True)
+    # The day the payer or card holder made the transaction (OFX DTUSER, a card's 交易日), when
+    # the bank gives it beside the booking date.
+    transaction_date = models.DateField(_("transaction date"), null=True, blank=True)
     amount = ScaledDecimalField(_("amount"))
     currency = models.CharField(_("currency"), max_length=3)
     direction = models.CharField(_("direction"), max_length=8, choices=Direction.choices)

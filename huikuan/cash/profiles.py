@@ -22,7 +22,9 @@ from huikuan.core.errors import ApplicationError, NotFound
 FIELDS = {
     "reference": "the bank's reference of the line (流水号)",
     "date": "the booking date (required)",
-    "value_date": "the value date",
+    "value_date": "the value date (起息日)",
+    "account": "the statement's own account, when each line names it (本方账号, 账号)",
+    "transaction_date": "the day the transaction was made, beside the booking date (a card's 交易日)",
     "amount": "the amount: signed, or with a direction column",
     "credit": "money in (收入/贷方), when in and out are separate columns",
     "debit": "money out (支出/借方), when in and out are separate columns",
@@ -111,6 +113,8 @@ COMMON_HEADERS = {
     "memo": _MEMO,
     "currency": _CURRENCY,
     "value_date": ["起息日", "起息日期"],
+    # The statement's own account on each line (工商银行's 借记卡账户历史明细清单, corporate exports).
+    "account": ["本方账号", "本方账户", "本方帐号", "本方卡号", "账号", "帐号", "卡号"],
 }
 
 
@@ -153,6 +157,8 @@ BUILTIN: dict[str, Profile] = {
                     # The 借记卡账户历史明细清单 (the PDF statement, and tables made of it): one
                     # signed amount, 收入/支出金额 (-5.00 out, 1,200.00 in).
                     "amount": ["收入/支出金额"],
+                    # The statement's own account on each line (the same 清单, corporate exports).
+                    "account": ["本方账号", "账号"],
                     "currency": ["记账币种", "交易币种", "币种"],
                     "payer_name": _PAYER_NAME,
                     "payer_account": _PAYER_ACCOUNT,
@@ -215,9 +221,10 @@ BUILTIN: dict[str, Profile] = {
             columns=_columns(
                 {
                     "reference": _REFERENCE,
-                    # 交易日/银行记账日 and 存入/支出: the card statement's columns.
-                    "date": ["交易日期", "记账日期", "交易日"],
-                    "value_date": ["银行记账日"],
+                    # 交易日/银行记账日 and 存入/支出: the card statement's columns, booked on
+                    # the day the bank booked it (银行记账日), made on its 交易日.
+                    "date": ["交易日期", "记账日期", "银行记账日", "交易日"],
+                    "transaction_date": ["交易日"],
                     "amount": ["交易金额", "金额"],
                     "credit": ["收入金额", "贷方发生额", "存入"],
                     "debit": ["支出金额", "借方发生额", "支出"],
@@ -321,8 +328,9 @@ BUILTIN: dict[str, Profile] = {
             label="广发银行信用卡 CGB credit card",
             columns=_columns(
                 {
-                    "date": ["交易日期"],
-                    "value_date": ["入账日期"],
+                    # Booked on its 入账日期, made on its 交易日期.
+                    "date": ["入账日期", "交易日期"],
+                    "transaction_date": ["交易日期"],
                     "amount": ["入账金额"],
                     "currency": ["入账货币"],
                     "memo": ["交易摘要"],
@@ -339,10 +347,10 @@ BUILTIN: dict[str, Profile] = {
             label="招商银行信用卡 CMB credit card",
             columns=_columns(
                 {
-                    # 交易日 is blank on a repayment: 记账日 is read then. Neither has a year:
-                    # it comes from the statement's month or period above the table.
-                    "date": ["交易日", "记账日"],
-                    "value_date": ["记账日"],
+                    # Booked on its 记账日, made on its 交易日 (blank on a repayment). Neither
+                    # has a year: it comes from the statement's month or period above the table.
+                    "date": ["记账日", "交易日"],
+                    "transaction_date": ["交易日"],
                     "amount": ["人民币金额"],
                     "memo": ["交易摘要"],
                 }
@@ -358,8 +366,9 @@ BUILTIN: dict[str, Profile] = {
             label="HSBC Hong Kong 香港汇丰",
             columns=_columns(
                 {
-                    "date": ["Transaction date", "Date"],
-                    "value_date": ["Post date"],
+                    # A card: booked on its Post date, made on its Transaction date.
+                    "date": ["Post date", "Date", "Transaction date"],
+                    "transaction_date": ["Transaction date"],
                     "amount": ["Billing amount"],
                     "direction": ["Credit / Debit"],
                     "currency": ["Billing currency"],

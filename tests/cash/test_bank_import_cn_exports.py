@@ -4,6 +4,7 @@ reference, dates). Public samples are in tests/fixtures/bank (README.md says whe
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -84,11 +85,67 @@ def test_abc_reference_memo_and_placeholder_payer(db):
 
 
 def test_a_card_statement_shows_spending_as_money_out(db):
+    """Booked on the day the bank booked it (入账日期), made on its 交易日期: both kept."""
     bank_statement_import(path=BANK / "cn_cgb_credit_deb.csv")
-    spent = BankLine.objects.get(booking_date=date(2025, 1, 5))
+    spent = BankLine.objects.get(memo="（消费）示例商户A")
     refund = BankLine.objects.get(booking_date=date(2025, 1, 4))
-    assert (spent.direction, spent.amount, spent.value_date) == ("debit", Decimal("15.90"), date(2025, 1, 6))
+    assert (spent.direction, spent.amount, spent.booking_date, spent.transaction_date) == (
+        "debit",
+        Decimal("15.90"),
+        date(2025, 1, 6),
+        date(2025, 1, 5),
+    )
     assert (refund.direction, refund.amount, refund.memo) == ("credit", Decimal("97.20"), "（退款）示例商户B")
+
+
+def test_card_statements_are_booked_on_the_banks_day_and_keep_the_day_of_the_purchase(db):
+    """中国银行 and 香港汇丰 cards: booked on 银行记账日 / Post date, made on 交易日 / Transaction date."""
+    bank_statement_import(path=BANK / "cn_boc_credit_deb.csv")
+    usd = BankLine.objects.get(currency="USD")
+    assert (usd.booking_date, usd.transaction_date, usd.amount, usd.direction) == (
+        date(2024, 12, 24),
+        date(2024, 12, 22),
+        Decimal("3.72"),
+        "debit",
+    )
+    result = bank_statement_import(path=BANK / "hk_hsbc_credit_deb.csv")
+    metro = BankLine.objects.get(memo__startswith="APPLEPAY SHENZHEN METRO")
+    assert (metro.booking_date, metro.transaction_date, metro.amount, metro.currency, metro.direction) == (
+        date(2025, 3, 24),
+        date(2025, 3, 22),
+        Decimal("1.01"),
+        "CNY",
+        "debit",
+    )
+    # the card is billed in renminbi: its statement is, not in the profile's Hong Kong dollars
+    assert BankStatement.objects.get(pk=result.statement_ids[0]).currency == "CNY"
+
+
+def test_card_lines_imported_dated_by_their_purchase_are_not_imported_again(db, tmp_path):
+    """An earlier version dated a card's lines by 交易日: the same lines, now dated by 记账日, in a
+    later statement overlapping that one are known again."""
+    path = tmp_path / "cgb.csv"
+    path.write_bytes((BANK / "cn_cgb_credit_deb.csv").read_bytes())
+    bank_statement_import(path=path)
+    for line in BankLine.objects.all():  # as the earlier version stored them
+        line.booking_date = line.transaction_date
+        line.save()
+    from huikuan.cash.imports import dedupe_keys
+    from huikuan.cash.parsers import parse_statement_file
+    from huikuan.cash.profiles import BUILTIN
+
+    parsed, _profile = parse_statement_file(path, path.read_bytes(), profiles=list(BUILTIN.values()))
+    lines = parsed.statements[0].lines
+    earlier = dedupe_keys([replace(line, booking_date=line.transaction_date) for line in lines])
+    for line, key in zip(BankLine.objects.order_by("pk"), earlier, strict=True):
+        line.dedupe_key = key
+        line.save()
+    later = tmp_path / "cgb-later.csv"
+    later.write_bytes(
+        path.read_bytes() + "2025/01/07,2025/01/08,（消费）示例商户C,1.00,人民币,1.00,人民币\n".encode()
+    )
+    result = bank_statement_import(path=later)
+    assert (result.lines_new, result.duplicates) == (1, 4)
 
 
 def test_hsbc_hong_kong_dates_are_day_first(db):
@@ -445,17 +502,19 @@ def test_an_app_export_with_a_money_in_or_out_column(db, tmp_path):
 
 
 def test_a_card_statement_without_years_is_dated_by_the_month_its_title_names(db):
-    """招商银行信用卡对账单（… 2024年01月）: 12/29 is of 2023, 01/05 of 2024; a repayment has no 交易日."""
+    """招商银行信用卡对账单（… 2024年01月）: 12/29 is of 2023, 01/05 of 2024; booked on its 记账日,
+    made on its 交易日, which a repayment has not."""
     bank_statement_import(path=BANK / "cn_cmb_credit_deb.csv")
     lines = [
-        (str(line.booking_date), str(line.value_date), line.direction, line.amount)
+        (str(line.booking_date), str(line.transaction_date), line.direction, line.amount)
         for line in BankLine.objects.order_by("booking_date", "pk")
     ]
-    assert lines[0] == ("2023-12-29", "2023-12-29", "credit", Decimal("1.23"))  # a repayment
-    assert lines[-1] == ("2024-01-05", "2024-01-07", "debit", Decimal("8000.00"))  # money spent
+    assert lines[0] == ("2023-12-29", "None", "credit", Decimal("1.23"))  # a repayment
+    assert lines[-1] == ("2024-01-07", "2024-01-05", "debit", Decimal("8000.00"))  # money spent
     assert [line[0] for line in lines] == [
-        "2023-12-29", "2023-12-30", "2024-01-01", "2024-01-02", "2024-01-03", "2024-01-05",
+        "2023-12-29", "2023-12-30", "2024-01-01", "2024-01-03", "2024-01-04", "2024-01-07",
     ]  # fmt: skip
+    assert {line.value_date for line in BankLine.objects.all()} == {None}
 
 
 CARD_HEADER = "交易日,记账日,交易摘要,人民币金额\n"
@@ -477,11 +536,11 @@ def test_dates_without_a_year_take_it_from_the_stated_period_or_statement_date(d
     path.write_text("招商银行信用卡\n" + stated + CARD_HEADER + rows, encoding="utf-8")
     assert bank_statement_import(path=path).profile == "cmb_credit"
     assert [
-        (str(line.booking_date), str(line.value_date), line.direction)
+        (str(line.booking_date), str(line.transaction_date), line.direction)
         for line in BankLine.objects.order_by("pk")
     ] == [
-        ("2024-11-28", "2024-12-01", "debit"),
-        ("2024-12-30", "2025-01-01", "credit"),
+        ("2024-12-01", "2024-11-28", "debit"),
+        ("2025-01-01", "2024-12-30", "credit"),
     ]
 
 
@@ -496,7 +555,7 @@ def test_a_date_without_a_year_outside_the_stated_period_is_refused_with_the_per
     with pytest.raises(InputRejected) as refused:
         bank_statement_import(path=path)
     (error,) = refused.value.errors
-    assert (error.line, error.column, error.value) == (4, "交易日", "06/15")
+    assert (error.line, error.column, error.value) == (4, "记账日", "06/16")
     assert "no year" in error.reason and "2024-11-30 to 2024-12-29" in error.reason
     assert not BankLine.objects.exists()
 
@@ -507,5 +566,5 @@ def test_dates_without_a_year_and_no_stated_period_are_still_refused(db, tmp_pat
     with pytest.raises(InputRejected) as refused:
         bank_statement_import(path=path)
     (error,) = refused.value.errors
-    assert (error.line, error.column, error.value) == (3, "交易日", "12/01")
+    assert (error.line, error.column, error.value) == (3, "记账日", "12/02")
     assert "not a date in a form the profile knows" in error.reason

@@ -969,6 +969,63 @@ def test_a_camt_entry_naming_only_the_other_role_takes_it_unless_it_is_the_accou
     assert (credit.payer_name, credit.payer_account) == ("", "")
 
 
+# A credit returned, its words in two AddtlInf pieces (ISO gives each 105 characters), as a Rust
+# port of hbci4java's camt tests writes it ('Wrong account', 'Returned by bank'), and a rejection
+# whose words are in the transaction's AddtlTxInf.
+CAMT_RETURNED_CREDIT = """<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt>
+  <GrpHdr><MsgId>M1</MsgId></GrpHdr>
+  <Stmt><Id>S1</Id><Acct><Id><IBAN>DE12345678901234567890</IBAN></Id></Acct>
+    <Ntry><Amt Ccy="EUR">10</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>
+      <BookgDt><Dt>2018-07-20</Dt></BookgDt><AcctSvcrRef>ENTRY-REF</AcctSvcrRef>
+      <NtryDtls><TxDtls>
+        <AmtDtls><InstdAmt><Amt Ccy="USD">12.00</Amt></InstdAmt></AmtDtls>
+        <RltdPties><Dbtr><Nm>Original Debtor</Nm></Dbtr>
+          <DbtrAcct><Id><IBAN>DE02123456780000000000</IBAN></Id></DbtrAcct></RltdPties>
+        <RtrInf><Rsn><Cd>AC01</Cd></Rsn><AddtlInf>Wrong account</AddtlInf>
+          <AddtlInf>Returned by bank</AddtlInf></RtrInf>
+        <RmtInf><Ustrd>Return Usage</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>
+    <Ntry><Amt Ccy="EUR">25.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>
+      <BookgDt><Dt>2018-07-20</Dt></BookgDt><AcctSvcrRef>ENTRY-REF-2</AcctSvcrRef>
+      <NtryDtls><TxDtls><RmtInf><Ustrd>INV-2018-07</Ustrd></RmtInf>
+        <AddtlTxInf>Status changed to REJECTED : REJECT REVERSAL</AddtlTxInf></TxDtls></NtryDtls></Ntry>
+  </Stmt></BkToCstmrStmt></Document>
+"""
+
+
+def test_a_returned_credit_keeps_every_piece_of_the_banks_words_in_its_memo(tmp_path):
+    returned, rejected = lines_of(parse(tmp_path, "returned.xml", CAMT_RETURNED_CREDIT))
+    assert (returned.amount, returned.currency, returned.direction) == (Decimal("10"), "EUR", "credit")
+    assert (returned.payer_name, returned.payer_account) == ("Original Debtor", "DE02123456780000000000")
+    assert returned.memo == "Return Usage Wrong account Returned by bank"
+    assert rejected.memo == "INV-2018-07 Status changed to REJECTED : REJECT REVERSAL"
+
+
+@pytest.mark.parametrize(
+    ("written", "where"),
+    [
+        ('<Amt Ccy="XXX">10</Amt>', "/Document/BkToCstmrStmt/Stmt[1]/Ntry[1]/Amt"),
+        (
+            '<Amt Ccy="XXX">12.00</Amt>',
+            "/Document/BkToCstmrStmt/Stmt[1]/Ntry[1]/NtryDtls/TxDtls[1]/AmtDtls/InstdAmt/Amt",
+        ),
+    ],
+)
+def test_an_amount_in_no_currency_refuses_the_file_naming_where(db, tmp_path, written, where):
+    """ISO 4217's XXX is "no currency": such money cannot be applied, so nothing is imported."""
+    original = '<Amt Ccy="EUR">10</Amt>' if "10<" in written else '<Amt Ccy="USD">12.00</Amt>'
+    content = CAMT_RETURNED_CREDIT.replace(original, written)
+    refused = refusal(tmp_path, "nocurrency.xml", content)
+    (error,) = refused.errors
+    assert error.column == where
+    assert "XXX means no currency" in error.reason
+    path = tmp_path / "nocurrency2.xml"
+    path.write_text(content)
+    with pytest.raises(InputRejected):
+        bank_statement_import(path=path)
+    assert BankLine.objects.count() == 0
+
+
 # A Swiss bank's camt.054 writes a whole amount without its cents (OCA/bank-statement-import
 # account_statement_import_camt54 test-camt054-qrr.xml: <Amt Ccy="CHF">184</Amt>), its camt.053
 # of the day '184.00': the same payment, with the same reference.
@@ -1068,8 +1125,40 @@ def test_an_ofx_line_is_booked_on_the_day_the_bank_wrote_whatever_its_time_zone(
     )
     (statement,) = parse(tmp_path, "bank.ofx", content).statements
     (line,) = statement.lines
-    assert (line.booking_date, line.value_date) == (date(2024, 3, 23), date(2024, 3, 23))
+    assert (line.booking_date, line.transaction_date) == (date(2024, 3, 23), date(2024, 3, 23))
     assert (statement.period_start, statement.period_end) == (date(2024, 3, 23), date(2024, 3, 23))
+
+
+# A card purchase made on the 2nd, posted on the 5th, the money available on the 6th (the three
+# dates OFX gives: DTUSER, DTPOSTED, DTAVAIL; ofxparse tests/fixtures/checking.ofx writes only
+# DTPOSTED); a DTUSER of 00000000 says none.
+def test_an_ofx_line_is_booked_when_posted_made_when_the_user_made_it_valued_when_available(db, tmp_path):
+    content = SGML_HEADER.format(charset="NONE") + OFX_BODY.replace(
+        "<DTPOSTED>20200101120000[0:GMT]</DTPOSTED>",
+        "<DTPOSTED>20200105120000[-5:EST]</DTPOSTED><DTUSER>20200102</DTUSER><DTAVAIL>20200106</DTAVAIL>",
+    )
+    (line,) = lines_of(parse(tmp_path, "card.ofx", content))
+    assert (line.booking_date, line.transaction_date, line.value_date) == (
+        date(2020, 1, 5),
+        date(2020, 1, 2),
+        date(2020, 1, 6),
+    )
+    path = tmp_path / "card2.ofx"
+    path.write_text(content)
+    bank_statement_import(path=path)
+    stored = BankLine.objects.get()
+    assert (stored.booking_date, stored.transaction_date, stored.value_date, stored.amount) == (
+        date(2020, 1, 5),
+        date(2020, 1, 2),
+        date(2020, 1, 6),
+        Decimal("1250.00"),
+    )
+    unset = content.replace("<DTUSER>20200102", "<DTUSER>00000000").replace("<DTAVAIL>20200106</DTAVAIL>", "")
+    (line,) = lines_of(parse(tmp_path, "unset.ofx", unset))
+    assert (line.booking_date, line.transaction_date, line.value_date) == (date(2020, 1, 5), None, None)
+    bad = content.replace("<DTAVAIL>20200106", "<DTAVAIL>20201399")
+    (error,) = refusal(tmp_path, "bad.ofx", bad).errors
+    assert (error.column, error.value) == ("STMTTRN[1] FITID=2020010112341 DTAVAIL", "20201399")
 
 
 def test_an_ofx_file_without_a_bank_statement_is_refused(tmp_path):
@@ -1195,6 +1284,28 @@ def test_the_bai2_specifications_own_example_of_continued_summaries_is_read(tmp_
     )
 
 
+def test_bai2_text_continued_on_88_records_reads_as_the_banks_text(tmp_path):
+    # moov-io/bai2 test/testdata/sample3.txt: each record of a wire's text ends with '/', the text
+    # goes on in the next 88 ('… 900 METRO CENTER BLVD /' then '88,        FOSTER CITY …'); an ACH
+    # credit's originator, its entry description and the payer's words one 88 each.
+    bai2 = (
+        "01,103100195,103100195,220919,2112,4,,,2/\n02,103100195,103100195,1,220919,2400,USD,2/\n"
+        "03,11111111,,010,-4078,,,015,27595,,/\n"
+        "16,195,13855,Z,,,Wire Transfer Credit          VISA INTERNATIONAL            "
+        "900 METRO CENTER BLVD /\n"
+        "88,        FOSTER CITY       CA 94404/\n"
+        "16,195,500,0,BR9,,ORIG CO NAME:ACME CORP/\n88,ENTRY DESCR:PAYMENT/\n"
+        "88,INV 2024-0042, INV 2024-0043/\n"
+        "49,37872,7/\n98,37872,1,9/\n99,37872,1,11/\n"
+    )
+    wire, ach = lines_of(parse(tmp_path, "sample3.bai2", bai2))
+    assert (wire.amount, wire.direction, wire.currency) == (Decimal("138.55"), "credit", "USD")
+    assert wire.memo == "Wire Transfer Credit VISA INTERNATIONAL 900 METRO CENTER BLVD FOSTER CITY CA 94404"
+    assert (ach.amount, ach.bank_ref, ach.payer_name) == (Decimal("5.00"), "BR9", "ACME CORP")
+    # the bank's own comma between two invoices is kept
+    assert ach.memo == "ORIG CO NAME:ACME CORP ENTRY DESCR:PAYMENT INV 2024-0042, INV 2024-0043"
+
+
 def test_an_account_trailer_counting_the_wrong_number_of_records_is_refused_naming_its_line(tmp_path):
     # moov-io/bai2 test/testdata/bai3/x9-continuation-16.txt: its 49 counts 4 records for 5
     bai2 = (
@@ -1314,6 +1425,32 @@ def test_icbcs_statement_with_one_signed_income_or_expense_amount_is_read(db, tm
         "某某科技有限公司",
     )
     assert BankLine.objects.get(direction="debit").amount == Decimal("5.00")
+
+
+ICBC_ROWS = (
+    "交易日期,账号,储种,序号,币种,钞汇,摘要,地区,收入/支出金额,余额,对方户名,对方账号,渠道\n"
+    '2025-09-08 10:00:00,0200006201066534327,活期,00000,人民币,钞,货款,0200,"1,200.00",2999.57,'
+    "某某科技有限公司,6222020200001234567,网上银行\n"
+    "2025-09-09 10:00:00,{second},活期,00000,人民币,钞,货款,0200,300.00,3299.57,"
+    "某某贸易有限公司,6222020200007654321,网上银行\n"
+)
+
+
+def test_icbcs_account_on_each_row_is_the_statements_account(db, tmp_path):
+    """工商银行's 清单 names the statement's own account on each row (账号), not above the table:
+    one account is the statement's without --account; several, a statement each."""
+    path = tmp_path / "icbc.csv"
+    path.write_text(ICBC_ROWS.format(second="0200006201066534327"), encoding="utf-8")
+    assert bank_statement_import(path=path).lines_new == 2
+    assert set(BankLine.objects.values_list("account_number", flat=True)) == {"0200006201066534327"}
+    two = tmp_path / "icbc-two.csv"
+    two.write_text(ICBC_ROWS.format(second="0200006201066599999"), encoding="utf-8")
+    with pytest.raises(InputRejected) as refused:  # one account given for lines of two
+        bank_statement_import(path=two, account="0200006201066534327")
+    assert "name 2 accounts (0200006201066534327, 0200006201066599999)" in refused.value.message
+    result = bank_statement_import(path=two)
+    assert (result.lines_new, result.duplicates) == (1, 1)
+    assert BankLine.objects.get(account_number="0200006201066599999").amount == Decimal("300.00")
 
 
 def test_the_other_partys_name_and_account_in_one_column_named_for_both_give_both(db, tmp_path):

@@ -38,6 +38,7 @@ class BankLineSerializer(serializers.Serializer):
     bank_ref = TextField()
     booking_date = BusinessDateField()
     value_date = BusinessDateField(allow_null=True)
+    transaction_date = BusinessDateField(allow_null=True)
     amount = money()
     currency = TextField()
     payer_name = TextField()

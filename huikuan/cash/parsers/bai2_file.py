@@ -211,6 +211,25 @@ def _summaries_unsplit(text: str) -> str:
     return "\n".join(rows)
 
 
+def _bank_text(transaction) -> str:
+    """A transaction's text as the bank wrote it, over its continuation records: where a record
+    ends with ``/`` and the next ``88`` goes on with the text, the two are parted by a space (the
+    library parts them by a comma, which read ``BLVD , FOSTER CITY`` and glued ``ACME CORP,ENTRY
+    DESCR:``); a comma the bank wrote in the text is kept."""
+    text = transaction.text or ""
+    rows = [row for _code, row in transaction.rows if row]
+    if not text or len(rows) < 2:
+        return text
+    # The records joined as the library joins them, with a mark where it puts a comma for a '/'.
+    marked = "".join(row[:-1] + "\x1f" if row.endswith("/") else row + " " for row in rows)[:-1]
+    parts = re.split("([,\x1f])", marked)
+    before = (len(parts) + 1) // 2 - (text.count(",") + 1)  # the fields before the text
+    own = "".join(parts[2 * before :]) if before >= 0 else ""
+    if own.replace("\x1f", ",") != text:
+        return text  # not as expected: the library's text rather than a guess
+    return own.replace("\x1f", " ")
+
+
 # Type codes of transactions the BAI2 specification leaves to each bank (920–959 credits, 960–999
 # debits; 900–919 statuses), read as its miscellaneous credit or debit; 890 and the statuses
 # carry information, not money.
@@ -283,7 +302,7 @@ def parse_bai2(data: bytes, file_name: str) -> ParsedFile:
                     )
                     continue
                 direction = CREDIT if kind == "credit" else DEBIT
-                details = clean_text(transaction.text or "").lstrip(", ")
+                details = clean_text(_bank_text(transaction)).lstrip(", ")
                 name, account_number = _payer(details) if direction == CREDIT else ("", "")
                 bank_ref = reference(transaction.bank_reference)
                 own_ref = reference(transaction.customer_reference)

@@ -37,6 +37,9 @@ class StatementLine:
     direction: str
     bank_ref: str = ""
     value_date: date | None = None
+    # The day the payer or card holder made the transaction, when the bank gives it beside the
+    # day it booked it: OFX's DTUSER, a card statement's 交易日 (the booking date is its 记账日).
+    transaction_date: date | None = None
     payer_name: str = ""
     payer_account: str = ""
     memo: str = ""
@@ -182,4 +185,6 @@ def currency_code(text: str) -> str:
     code = clean_text(text, 10).upper()
     if not re.fullmatch(r"[A-Z]{3}", code):
         raise ValueError(_("not a three-letter currency code"))
+    if code == "XXX":  # ISO 4217's code for "no currency"
+        raise ValueError(_("XXX means no currency: money without a currency cannot be applied"))
     return code

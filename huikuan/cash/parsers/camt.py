@@ -212,11 +212,10 @@ def _memo(entry, details) -> str:
             if ref:
                 parts.append(ref)
             parts.extend(clean_text(a.text) for a in kids(structured, "AddtlRmtInf") if a.text)
-    for extra in (
-        text(details, "AddtlTxInf"),
-        text(details, "RtrInf", "AddtlInf"),
-        text(entry, "AddtlNtryInf"),
-    ):
+    # A return's or rejection's words (RtrInf/AddtlInf) come in as many pieces of 105 characters
+    # as the bank needs: all of them, in order.
+    returned = " ".join(clean_text(a.text) for a in kids(find(details, "RtrInf"), "AddtlInf") if a.text)
+    for extra in (text(details, "AddtlTxInf"), returned, text(entry, "AddtlNtryInf")):
         if extra and extra not in parts:
             parts.append(extra)
     return " ".join(part for part in parts if part)
@@ -409,6 +408,21 @@ def _own_amount(details, currency: str = ""):
     return (same or found or [None])[0]
 
 
+def _no_currency(message, errors: FileErrors) -> None:
+    """Any other amount of the document in ``XXX``, ISO 4217's "no currency" (a batch's part, a
+    charge, an amount as instructed): the file is refused, naming it, as for the entries' own."""
+    named = {error.column for error in errors.errors}
+    for element in message.iter():
+        if not isinstance(element.tag, str) or (element.get("Ccy") or "").strip().upper() != "XXX":
+            continue
+        where = xml_path(element)
+        if where not in named:
+            try:
+                currency_code(element.get("Ccy"))
+            except ValueError as error:
+                errors.add(element.sourceline or 0, where, element.text or "", str(error))
+
+
 def parse_camt(data: bytes, file_name: str) -> ParsedFile:
     root = parse_xml(data, file_name)
     message, kind = message_element(root)
@@ -444,6 +458,7 @@ def parse_camt(data: bytes, file_name: str) -> ParsedFile:
         for entry in kids(element, "Ntry"):
             statement.lines.extend(_entry_lines(entry, statement, errors, created, notes, dated_by))
         statements.append(statement)
+    _no_currency(message, errors)
     errors.raise_if_any()
     if not statements:
         raise refuse_file(file_name, _("the document holds no statement"))

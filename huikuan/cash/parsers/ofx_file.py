@@ -119,9 +119,7 @@ class _Corrects:
     line: int
 
 
-def _normalised(
-    data: bytes, errors: FileErrors
-) -> tuple[bytes, dict[str, int], dict[str, _Corrects], dict[str, tuple[str, str]]] | None:
+def _normalised(data: bytes, errors: FileErrors) -> tuple[bytes, dict, dict, dict, dict] | None:
     """The file as ofxparse reads it right, the line of each transaction by its FITID, each
     correction by the FITID ofxparse is given for it, and each transaction in its own currency
     by that FITID (its own FITID, the currency); or None when it has no ``<OFX>`` element.
@@ -136,8 +134,8 @@ def _normalised(
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         text = body.decode(_code_page(head), errors="replace")
-    text, lines, corrections, foreign = _checked(text, head.count(b"\n"), errors)
-    return UTF8_HEADER + text.encode("utf-8"), lines, corrections, foreign
+    text, lines, corrections, foreign, available = _checked(text, head.count(b"\n"), errors)
+    return UTF8_HEADER + text.encode("utf-8"), lines, corrections, foreign, available
 
 
 # A transaction (SGML leaves the closing tag out: the next one or the list's end closes it),
@@ -150,7 +148,7 @@ FIELD = "<{tag}>([^<\r\n]*)"
 OFX_DATE = re.compile(
     r"(\d{4})(\d{2})(\d{2})(?:\d{4}(?:\d{2}(?:\.\d{1,6})?)?)?\s*(?:\[[+-]?\d{1,2}(?:\.\d+)?(?::\w*)?\])?"
 )
-DATE_FIELDS = ("DTPOSTED", "DTUSER")
+DATE_FIELDS = ("DTPOSTED", "DTUSER", "DTAVAIL")
 # The statement's period, in its list of transactions (``<BANKTRANLIST><DTSTART>…<DTEND>…``).
 PERIOD = re.compile(r"<(DTSTART|DTEND)>([^<\r\n]*)", re.IGNORECASE)
 OFX_DATE_REASON = gettext_noop("not a valid date: OFX dates are written YYYYMMDD[HHMMSS]")
@@ -186,15 +184,15 @@ def ofx_amount(text: str) -> Decimal:
     return money_amount(value)
 
 
-def _checked(
-    text: str, first_line: int, errors: FileErrors
-) -> tuple[str, dict[str, int], dict[str, _Corrects], dict[str, tuple[str, str]]]:
+def _checked(text: str, first_line: int, errors: FileErrors) -> tuple[str, dict, dict, dict, dict]:
     """The body with each ``<TRNAMT>`` written plainly (``1234.56``) and the FITID of each
     correction, and of each transaction in its own currency, replaced by one that finds it
-    again; the line of each FITID; the corrections; the transactions in their own currency."""
+    again; the line of each FITID; the corrections; the transactions in their own currency; the
+    availability dates (``DTAVAIL``), in the order of the transactions, by the FITID given."""
     lines: dict[str, int] = {}
     corrections: dict[str, _Corrects] = {}
     foreign: dict[str, tuple[str, str]] = {}
+    available: dict[str, list[date]] = {}
     index = counted = 0
     line = first_line + 1
 
@@ -238,8 +236,8 @@ def _checked(
 
         for tag in DATE_FIELDS:
             written = re.search(FIELD.format(tag=tag), block, re.IGNORECASE)
-            if written is None or (tag == "DTUSER" and re.fullmatch(r"0{8}\S*", written.group(1).strip())):
-                continue  # no user date (00000000 says none)
+            if written is None or (tag != "DTPOSTED" and re.fullmatch(r"0{8}\S*", written.group(1).strip())):
+                continue  # no user or availability date (00000000 says none)
             if not is_ofx_date(written.group(1)):
                 refuse(tag, written.group(1), _(OFX_DATE_REASON))
                 continue
@@ -247,6 +245,16 @@ def _checked(
             # The day as the bank wrote it: ofxparse turns a time with its zone into UTC, which
             # moves '20240323000000[+8:CST]' (a Chinese or European bank's midnight) to the 22nd.
             block = block[: written.start(1)] + "".join(day.groups()) + block[written.end(1) :]
+        # The availability date, which ofxparse does not read: by the FITID it is given.
+        given = re.search(FIELD.format(tag="FITID"), block, re.IGNORECASE)
+        given = (given.group(1).strip() if given else "") or NO_FITID
+        written = re.search(FIELD.format(tag="DTAVAIL"), block, re.IGNORECASE)
+        day = (
+            OFX_DATE.fullmatch(written.group(1).strip())
+            if written and is_ofx_date(written.group(1))
+            else None
+        )
+        available.setdefault(given, []).append(date(*map(int, day.groups())) if day else None)
         amount = re.search(FIELD.format(tag="TRNAMT"), block, re.IGNORECASE)
         if amount is None:
             refuse("TRNAMT", "", _("the transaction has no amount"))
@@ -271,7 +279,8 @@ def _checked(
             return found.group(0)
         return f"<{found.group(1)}>{''.join(day.groups())}"
 
-    return PERIOD.sub(period_day, TRANSACTION.sub(transaction, text)), lines, corrections, foreign
+    body = PERIOD.sub(period_day, TRANSACTION.sub(transaction, text))
+    return body, lines, corrections, foreign, available
 
 
 def _day(value) -> date | None:
@@ -326,7 +335,7 @@ def parse_ofx(data: bytes, file_name: str) -> ParsedFile:
     checked = _normalised(data, errors)
     if checked is None:
         raise refuse_file(file_name, _("not an OFX file: it has no <OFX> element"))
-    normalised, lines, corrections, foreign = checked
+    normalised, lines, corrections, foreign, available = checked
     if not STATEMENT.search(normalised):  # sign-on only, an account list, investments
         failed = BANK_ERROR.search(normalised)
         if failed:  # the bank answered the download with an error instead of the statement
@@ -404,9 +413,14 @@ def parse_ofx(data: bytes, file_name: str) -> ParsedFile:
             direction = CREDIT if amount > 0 else DEBIT
             line = None
             if amount != 0:
+                # Booked on the day the bank posted it (DTPOSTED), its value date the day the money
+                # is available (DTAVAIL), made on the day the user made it (DTUSER: a card's
+                # purchase, a cheque's writing), as each is given.
+                valued = available.get(transaction.id) or [None]
                 line = StatementLine(
                     booking_date=booked,
-                    value_date=_day(transaction.user_date) if transaction.user_date else None,
+                    value_date=valued.pop(0) if valued else None,
+                    transaction_date=_day(transaction.user_date),
                     amount=abs(amount),
                     currency=own_currency[1] if own_currency else currency,
                     direction=direction,

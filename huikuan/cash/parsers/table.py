@@ -16,8 +16,9 @@ import csv
 import io
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -468,6 +469,7 @@ def parse_table(path: Path, data: bytes, profile: Profile, *, rows: Rows | None 
         filled = [cells[i] for i in found if i < len(cells) and cells[i]]
         return filled[0] if filled else ""
 
+    owners: list[str] = []  # the statement's own account each line names (本方账号), or the file's
     header_keys = [header_key(c) for c in headers]
     # The header's width, up to its last named column (a trailing empty header cell is no column).
     width = max((i + 1 for i, h in enumerate(headers) if h), default=0)
@@ -502,6 +504,9 @@ def parse_table(path: Path, data: bytes, profile: Profile, *, rows: Rows | None 
             valued = (
                 parse_day(value(cells, "value_date"), profile, period) if value(cells, "value_date") else None
             )
+            column = "transaction_date"
+            traded = value(cells, "transaction_date")
+            traded = parse_day(traded, profile, period) if traded else None
             column = "currency"
             currency = currency_of(value(cells, "currency"), statement.currency or profile.currency)
             if not currency:
@@ -518,18 +523,21 @@ def parse_table(path: Path, data: bytes, profile: Profile, *, rows: Rows | None 
                 shown = next((cells[i] for i, h in enumerate(headers) if h == column and i < len(cells)), "")
             errors.add(line, column, shown, str(error))
             continue
+        own = text_value(value(cells, "account")).replace(" ", "") or statement.account
         name = text_value(value(cells, "payer_name"))
         account_number = text_value(value(cells, "payer_account"))
         if name and not account_number:
             name, account_number = split_name_account(name)
-        if account_number.replace(" ", "") == statement.account:
+        if account_number.replace(" ", "") in (statement.account, own):
             account_number = ""  # the statement's own account is not the other party's
         memo_parts = [text_value(cells[i]) for i in layout.positions.get("memo", []) if i < len(cells)]
         memo = " ".join(dict.fromkeys(part for part in memo_parts if part))
+        owners.append(own)
         statement.lines.append(
             StatementLine(
                 booking_date=booked,
                 value_date=valued,
+                transaction_date=traded,
                 amount=amount,
                 currency=currency,
                 direction=direction,
@@ -541,9 +549,31 @@ def parse_table(path: Path, data: bytes, profile: Profile, *, rows: Rows | None 
             )
         )
     errors.raise_if_any()
-    dates = [line.booking_date for line in statement.lines]
-    statement.period_start, statement.period_end = (min(dates), max(dates)) if dates else (None, None)
-    return ParsedFile(format="csv", statements=[statement])
+    if not preamble_currency and statement.lines:  # the currency most of the lines are in
+        statement.currency = Counter(line.currency for line in statement.lines).most_common(1)[0][0]
+    statements = _by_account(statement, owners)
+    for each in statements:
+        dates = [line.booking_date for line in each.lines]
+        each.period_start, each.period_end = (min(dates), max(dates)) if dates else (None, None)
+    return ParsedFile(format="csv", statements=statements)
+
+
+def _by_account(statement: Statement, owners: list[str]) -> list[Statement]:
+    """The statement as one per account its lines name in an account column of their own
+    (本方账号, 账号), in the order they first appear; the statement as it is when they name one
+    account, or none (the account above the table, or ``--account``, is then the statement's)."""
+    accounts = list(dict.fromkeys(owners))
+    if len(accounts) <= 1:
+        statement.account = accounts[0] if accounts else statement.account
+        return [statement]
+    return [
+        replace(
+            statement,
+            account=account,
+            lines=[line for line, own in zip(statement.lines, owners, strict=True) if own == account],
+        )
+        for account in accounts
+    ]
 
 
 def _booking_date(
