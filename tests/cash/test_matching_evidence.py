@@ -456,3 +456,36 @@ def test_the_year_and_month_of_a_period_are_not_read_as_numbers_of_another_custo
     proposal = match("4321.57", "上海华东机械有限公司", memo="2024年7月货款", ledger=ledger)
     assert (proposal.status, proposal.customer_code) == (AUTO, "C001")
     assert all(c.customer_code == "C001" for c in proposal.candidates)
+
+
+def test_a_number_padded_to_another_width_after_another_prefix_is_not_one_of_ours():
+    # 材料款 HT2024-0088: the payer's contract (合同, HT), numbered in its own series. INV-0000088
+    # is another customer's invoice of the same round amount; the payer's exact name is C001's.
+    ledger = [
+        invoice("INV-0000088", "C002", "880.00"),
+        invoice("INV-0000089", "C002", "1200.00"),
+        *LEDGER,
+    ]
+    proposal = match("880.00", "上海华东机械有限公司", memo="材料款 HT2024-0088", ledger=ledger)
+    assert (proposal.status, proposal.customer_code) == (AUTO, "C001")
+    assert [(a.invoice_number, a.amount) for a in proposal.allocations] == [("INV-102", D("880.00"))]
+    # Written with our prefix, or with all its digits, it is ours.
+    for memo in ("材料款 INV-0088", "材料款 HT0000088"):
+        named = match("880.00", "上海华东机械有限公司", memo=memo, ledger=ledger)
+        assert named.status != AUTO or named.customer_code == "C002"
+
+
+def test_a_number_written_with_our_prefix_settles_one_of_another_customers_written_without():
+    # A person pays; the memo names INV-0938402 (C001) in full, and "2024" of the payer's
+    # contract HT2024-0088 is C002's INV-0002024. Both invoices are 40,000.00.
+    ledger = [
+        invoice("INV-0938402", "C001", "40000.00"),
+        invoice("INV-0002024", "C002", "40000.00"),
+        *LEDGER,
+    ]
+    proposal = match("40000.00", "朱军娜", memo="INV_0938402 材料款 HT2024-0088", ledger=ledger)
+    assert (proposal.status, proposal.customer_code) == (AUTO, "C001")
+    assert [(a.invoice_number, a.amount) for a in proposal.allocations] == [("INV-0938402", D("40000.00"))]
+    # Both written with our prefix: which one it pays is a person's decision.
+    both = match("40000.00", "朱军娜", memo="INV-0938402 INV-0002024", ledger=ledger)
+    assert both.status != AUTO

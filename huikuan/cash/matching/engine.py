@@ -58,6 +58,7 @@ from huikuan.cash.matching.references import (
     CUSTOMER,
     INVOICE,
     ORDER,
+    digits_of,
     may_be_vat,
     memo_numbers,
     number_key,
@@ -209,6 +210,11 @@ class MatchIndex:
                     strong = strong_reference(number, number_key(contract)[0], CONTRACT, contract)
                     why = reason("reference_contract", contract=contract, invoice=invoice.number)
                     hits.append((invoice.customer_code, position, why, strong, True))
+            if number.prefix and number.digits.startswith("0"):
+                # Written after another prefix and padded with zeros to another width (HT2024-0088
+                # for INV-0000088): another series' number, a contract's or an order's of the
+                # payer's own, not ours.
+                hits = [hit for hit in hits if hit[3] or self._same_width(number.digits, hit[1])]
             if number.prefix and any(hit[3] for hit in hits):
                 # Written with its prefix (SO-0012172) and a number of that kind has it: the same
                 # digits behind another prefix (another customer's INV-0012172) are not named.
@@ -221,6 +227,15 @@ class MatchIndex:
                 for code in self.customer_body.get(body, ()):
                     evidence.setdefault(code, Evidence()).code_in_memo = True
         return bodies
+
+    def _same_width(self, digits: str, position: int) -> bool:
+        """Whether the memo's ``digits`` are as many as those of the invoice's number, order
+        number or contract number (whichever it was found by)."""
+        invoice = self.invoices[position]
+        widths = {
+            len(digits_of(n)) for n in (invoice.number, invoice.order_number, invoice.contract_number) if n
+        }
+        return len(digits) in widths
 
     def _vat_hits(self, digits: str) -> list[tuple[str, int, Reason, bool, bool]]:
         """The open invoices that the VAT invoice ``digits`` invoices: named as surely as by
@@ -517,7 +532,11 @@ class MatchIndex:
                     evidence.get(best.customer_code), evidence.get(second.customer_code)
                 )
                 and not number_settled_by_amount(
-                    line.amount, best, second, evidence.get(second.customer_code)
+                    line.amount,
+                    best,
+                    second,
+                    evidence.get(second.customer_code),
+                    _named_surely(evidence.get(best.customer_code), best),
                 )
             ):
                 status = REVIEW
@@ -614,6 +633,15 @@ class MatchIndex:
 
 # The reasons that name the payer by the customer's own name (not shared, not only similar).
 OWN_NAME_CODES = frozenset({"name_exact", "name_alias"})
+
+
+def _named_surely(evidence: Evidence | None, candidate) -> bool:
+    """Whether every invoice the candidate pays is named in the memo surely (with its prefix,
+    after 发票/订单, or with all its digits)."""
+    if evidence is None or not evidence.strong or not candidate.allocations:
+        return False
+    named = {dict(why.params).get("invoice") for why in evidence.strong.values()}
+    return all(allocation.invoice_number in named for allocation in candidate.allocations)
 
 
 def accounts_shown(

@@ -227,7 +227,9 @@ def number_settled_by_payer(leader: Evidence | None, other: Evidence | None) -> 
     return bool(known and (leader.strong or leader.weak) and only_number and (other.strong or other.weak))
 
 
-def number_settled_by_amount(amount: Decimal, leader, other, other_evidence: Evidence | None) -> bool:
+def number_settled_by_amount(
+    amount: Decimal, leader, other, other_evidence: Evidence | None, leader_strong: bool = False
+) -> bool:
     """A number in the memo that is the leader's invoice and another customer's order or
     invoice (numbers of one range, written without their prefix), settled by the amount: it
     pays the leader's invoices it names to the cent, while the other's reading needs a part
@@ -236,8 +238,13 @@ def number_settled_by_amount(amount: Decimal, leader, other, other_evidence: Evi
     more often. Not when anything but the number (an account, a name) speaks for the other,
     nor when the amount is in whole tens (a round sum pays many invoices to the cent).
 
+    A number written with the leader's prefix (or all its digits) that the amount pays to the
+    cent settles it against numbers of the other's only written without (a year, another
+    series' number), whatever the amount: the one names an invoice, the others only resemble
+    numbers.
+
     ``leader`` and ``other`` are candidates (``model.Candidate``)."""
-    if other_evidence is None or amount % 10 == 0:
+    if other_evidence is None:
         return False
     if (
         other_evidence.account
@@ -249,6 +256,10 @@ def number_settled_by_amount(amount: Decimal, leader, other, other_evidence: Evi
         return False
     exact = any(r.code == "amount_exact_reference" for r in leader.reasons)
     if not exact or leader.difference or leader.on_account:
+        return False
+    if leader_strong and not other_evidence.strong:
+        return True
+    if amount % 10 == 0:
         return False
     paid = sum((a.amount for a in other.allocations), ZERO)
     return bool(other.difference or other.on_account or paid != amount or _parted(other))
