@@ -214,14 +214,28 @@ def demo_receipts(*, rng: random.Random, as_of: date) -> tuple[list[Receipt], li
         )
     # A clerk's typo in the payer's name and no word of the invoice: the name only resembles the
     # customer's, so the matcher proposes it and a person confirms (the review queue).
-    for spare in [c for c in single if c not in picked][:2]:
+    spares = [c for c in single if c not in picked]
+    for spare in spares[:2]:
         cmb.append(Receipt(day[2], pay(spare).open_amount, _typo(spare.name), _account(rng), "货款"))
+    # A typo in a word of the trade (智能装备 → 智能装晟): no company is registered with a trade
+    # that is no word, so the name is read as the customer's own and the receipt is applied.
+    for spare in spares[2:3]:
+        account = "62220210" + "".join(ch for ch in spare.code if ch.isdigit()).zfill(11)
+        cmb.append(Receipt(day[3], pay(spare).open_amount, _mistyped_trade(spare.name), account, "货款"))
     return icbc, cmb
 
 
 def _typo(name: str) -> str:
     """The name with one character mistyped (a homophone a bank clerk might enter)."""
     at = min(2, len(name) - 1)
+    return name[:at] + ("晟" if name[at] != "晟" else "盛") + name[at + 1 :]
+
+
+def _mistyped_trade(name: str) -> str:
+    """The name with the last character of its trade mistyped (苏州澜拓智能装备股份有限公司 →
+    苏州澜拓智能装晟股份有限公司)."""
+    end = next((len(name) - len(form) for form in COMPANY_FORMS if name.endswith(form)), len(name))
+    at = end - 1
     return name[:at] + ("晟" if name[at] != "晟" else "盛") + name[at + 1 :]
 
 

@@ -221,6 +221,13 @@ def test_the_cash_workbench_has_applied_unmatched_and_decided_lines(company, db,
     (vat,) = BankLine.objects.filter(memo__contains="发票号码")
     assert vat.status == "auto" and vat.payment is not None
     assert "reference_vat_invoice" in [r["code"] for r in vat.proposal["reasons"]]
+    # A payer name with a word of its trade mistyped (…装晟…) is read as the customer's own name.
+    (typo,) = [
+        line
+        for line in BankLine.objects.filter(payer_name__contains="晟")
+        if line.status == "auto" and "name_typo" in [r["code"] for r in line.proposal["reasons"]]
+    ]
+    assert typo.payment is not None
 
 
 def test_statements_are_sent_one_confirmed_one_disputed_and_a_confirmation(company, db):
