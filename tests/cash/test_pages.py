@@ -52,10 +52,14 @@ def test_one_post_accepts_and_the_row_comes_back_decided(web_as, bank_line):  # 
 def test_a_line_the_matcher_applied_says_so_in_chinese(web_as, bank_line):  # noqa: F811
     from huikuan.cash.services import lines_apply_automatically
 
-    line = bank_line("60000.00", proposal("auto", "HZ001", [("YS-0301", "60000.00")]))
+    line = bank_line(
+        "60000.00", proposal("auto", "HZ001", [("YS-0301", "60000.00")], reasons=["备注中有发票号 YS-0301"])
+    )
     lines_apply_automatically(lines=[line])
     html = web_as("credit_manager").get("/cash/", {"status": "auto"}).content.decode()
     assert "处理人 自动匹配" in html and "matcher" not in html
+    # Why it was applied without a person, for whoever checks it afterwards.
+    assert "备注中有发票号 YS-0301" in html
 
 
 def test_a_refusal_comes_back_in_the_row_and_posts_nothing(web_as, bank_line):  # noqa: F811
