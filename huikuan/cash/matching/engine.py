@@ -12,8 +12,10 @@ allocation is once the customer is known (a tie between n equal fits divides it 
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from decimal import Decimal
 
@@ -81,6 +83,20 @@ CONFIDENCE_PLACES = Decimal("0.01")
 COMPETITOR_MARGIN = 0.05
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector held back while the indexes are built: building them makes
+    a million small objects and no cycles, and each of the collector's passes walks them all
+    (about a tenth of the build)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _body_index(invoices: Sequence[OpenInvoice], field: str) -> dict[str, list[int]]:
     """The positions of the invoices per body of their order or contract number (``field``)."""
     found: dict[str, list[int]] = defaultdict(list)
@@ -130,46 +146,47 @@ class MatchIndex:
         ``own``: the company's own accounts and names (a transfer between its accounts).
         ``vat_invoices``: VAT invoice numbers (发票号码, digits) → the numbers of the open
         invoices (receivables) each invoices; with ``ledger``, the ledger reads them."""
-        self.settings = settings or MatchSettings()
-        self.vat_invoices: Mapping[str, Sequence[str]] = dict(vat_invoices or {})
-        self.customers = {customer.code: customer for customer in customers}
-        own = own or OwnParty()
-        self.own_accounts = {account_key(a) for a in own.accounts if len(account_key(a)) >= 6}
-        self.own_names = {core(n) for n in own.names if n.strip()} - {""}
-        if self.own_names:  # a customer of the same name as the company is still a customer
-            self.own_names -= {core(c.name) for c in self.customers.values()}
-        self.names = NameIndex(self.customers.values(), fuzzy_cutoff=self.settings.fuzzy_name_cutoff)
-        self.invoices: list[OpenInvoice] = list(invoices)
-        self.by_customer: dict[str, list[int]] = defaultdict(list)
-        by_customer = self.by_customer
-        bodies = []
-        for position, invoice in enumerate(self.invoices):
-            by_customer[invoice.customer_code].append(position)
-            bodies.append(number_key(invoice.number)[1])
-        self.invoice_body: dict[str, int | list[int]] = dict(zip(bodies, range(len(bodies)), strict=True))
-        if len(self.invoice_body) < len(bodies):  # one body behind two numbers (other prefixes)
-            self.invoice_body = {}
-            for position, body in enumerate(bodies):
-                known = self.invoice_body.get(body)
-                if known is None:
-                    self.invoice_body[body] = position
-                else:
-                    self.invoice_body[body] = [*(known if isinstance(known, list) else [known]), position]
-        self.order_body = _body_index(self.invoices, "order_number")
-        self.contract_body = _body_index(self.invoices, "contract_number")
-        self.customer_key = {number_key(code): code for code in self.customers}
-        self.customer_body: dict[str, list[str]] = defaultdict(list)
-        for (_prefix, body), code in self.customer_key.items():
-            self.customer_body[body].append(code)
-        aliases = aliases or Aliases()
-        self.alias_account = {account_key(k): v for k, v in aliases.by_account.items() if account_key(k)}
-        self.alias_name = {squeeze(k): v for k, v in aliases.by_name.items() if squeeze(k)}
-        # Accounts another line of the batch being matched shows to be a customer's (match_all).
-        self.batch_accounts: dict[str, str] = {}
-        self.amounts = AmountIndex(self.invoices)
-        self._sequences: dict[str, str] = {}  # invoice number -> its running number, as asked
-        if ledger is not None:
-            ledger.attach(self)
+        with _collector_paused():
+            self.settings = settings or MatchSettings()
+            self.vat_invoices: Mapping[str, Sequence[str]] = dict(vat_invoices or {})
+            self.customers = {customer.code: customer for customer in customers}
+            own = own or OwnParty()
+            self.own_accounts = {account_key(a) for a in own.accounts if len(account_key(a)) >= 6}
+            self.own_names = {core(n) for n in own.names if n.strip()} - {""}
+            if self.own_names:  # a customer of the same name as the company is still a customer
+                self.own_names -= {core(c.name) for c in self.customers.values()}
+            self.names = NameIndex(self.customers.values(), fuzzy_cutoff=self.settings.fuzzy_name_cutoff)
+            self.invoices: list[OpenInvoice] = list(invoices)
+            self.by_customer: dict[str, list[int]] = defaultdict(list)
+            by_customer = self.by_customer
+            bodies = []
+            for position, invoice in enumerate(self.invoices):
+                by_customer[invoice.customer_code].append(position)
+                bodies.append(number_key(invoice.number)[1])
+            self.invoice_body: dict[str, int | list[int]] = dict(zip(bodies, range(len(bodies)), strict=True))
+            if len(self.invoice_body) < len(bodies):  # one body behind two numbers (other prefixes)
+                self.invoice_body = {}
+                for position, body in enumerate(bodies):
+                    known = self.invoice_body.get(body)
+                    if known is None:
+                        self.invoice_body[body] = position
+                    else:
+                        self.invoice_body[body] = [*(known if isinstance(known, list) else [known]), position]
+            self.order_body = _body_index(self.invoices, "order_number")
+            self.contract_body = _body_index(self.invoices, "contract_number")
+            self.customer_key = {number_key(code): code for code in self.customers}
+            self.customer_body: dict[str, list[str]] = defaultdict(list)
+            for (_prefix, body), code in self.customer_key.items():
+                self.customer_body[body].append(code)
+            aliases = aliases or Aliases()
+            self.alias_account = {account_key(k): v for k, v in aliases.by_account.items() if account_key(k)}
+            self.alias_name = {squeeze(k): v for k, v in aliases.by_name.items() if squeeze(k)}
+            # Accounts another line of the batch being matched shows to be a customer's (match_all).
+            self.batch_accounts: dict[str, str] = {}
+            self.amounts = AmountIndex(self.invoices)
+            self._sequences: dict[str, str] = {}  # invoice number -> its running number, as asked
+            if ledger is not None:
+                ledger.attach(self)
 
     # ------------------------------------------------------------------ evidence
     def _memo_evidence(self, memo: str, evidence: dict[str, Evidence]) -> set[str]:
