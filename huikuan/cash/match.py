@@ -13,11 +13,9 @@ The CLI (``huikuan cash match``), the job after a bank import and the API all ca
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import logging
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
@@ -39,6 +37,7 @@ from huikuan.cash.matching import (
 from huikuan.cash.matching import (
     BankLine as LineIn,
 )
+from huikuan.cash.matching.engine import collector_paused
 from huikuan.cash.matching.model import reason
 from huikuan.cash.matching.partial import PartialLedger
 from huikuan.cash.matching.settle import DISTINCT_AMOUNT_MAX
@@ -246,7 +245,7 @@ def lines_match(*, lines: Iterable[BankLine] | None = None, apply: bool = False)
     if not lines:
         return []
     clock.lap("lines")
-    with _collector_paused():
+    with collector_paused():
         return _match_and_post(lines, apply, clock)
 
 
@@ -309,20 +308,6 @@ def _claimed_once(results: list[LineResult], open_amounts: dict[str, Decimal]) -
                 result = replace(result, proposal=proposal)
         checked.append(result)
     return checked
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cycle collector off while a batch is matched and posted: the index's hundreds
-    of thousands of objects hold no cycles, and each collection would walk them all again
-    (what garbage the batch leaves is collected once it is done)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 class _Phases:

@@ -84,10 +84,11 @@ COMPETITOR_MARGIN = 0.05
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector held back while the indexes are built: building them makes
-    a million small objects and no cycles, and each of the collector's passes walks them all
-    (about a tenth of the build)."""
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector held back while the indexes are built (and, by the service, while
+    a batch is matched and posted): they are a million small objects holding no cycles, and each
+    of the collector's passes would walk them all again (about a tenth of the build). What
+    garbage is left is collected once it is done; nested, the outermost turns it back on."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -146,7 +147,7 @@ class MatchIndex:
         ``own``: the company's own accounts and names (a transfer between its accounts).
         ``vat_invoices``: VAT invoice numbers (发票号码, digits) → the numbers of the open
         invoices (receivables) each invoices; with ``ledger``, the ledger reads them."""
-        with _collector_paused():
+        with collector_paused():
             self.settings = settings or MatchSettings()
             self.vat_invoices: Mapping[str, Sequence[str]] = dict(vat_invoices or {})
             self.customers = {customer.code: customer for customer in customers}
