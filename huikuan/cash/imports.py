@@ -193,14 +193,20 @@ def bank_statement_import(
     return result
 
 
+def _stored_under(keys: list[str], earlier_keys: list[str], number: str, written: str) -> set[str]:
+    """Of ``keys``, those whose line an earlier import stored under its key of then
+    (``earlier_keys``, in the same order)."""
+    stored = _existing(number, earlier_keys, written)
+    return {key for key, earlier in zip(keys, earlier_keys, strict=True) if earlier in stored}
+
+
 def _known_without_ref(lines: list[StatementLine], keys: list[str], number: str, written: str) -> set[str]:
     """Of ``keys``, those of lines an earlier import stored without the reference read now
     (``ref_read_since``), so that they are not imported a second time under it."""
     if not any(line.ref_read_since for line in lines):
         return set()
     plain = dedupe_keys([replace(line, bank_ref="") if line.ref_read_since else line for line in lines])
-    stored = _existing(number, plain, written)
-    return {key for key, earlier in zip(keys, plain, strict=True) if earlier in stored}
+    return _stored_under(keys, plain, number, written)
 
 
 def _known_as_written(lines: list[StatementLine], keys: list[str], number: str, written: str) -> set[str]:
@@ -209,8 +215,7 @@ def _known_as_written(lines: list[StatementLine], keys: list[str], number: str, 
     if all(str(line.amount) == str(quantize_cents(line.amount)) for line in lines):
         return set()
     earlier_keys = dedupe_keys(lines, as_written=True)
-    stored = _existing(number, earlier_keys, written)
-    return {key for key, earlier in zip(keys, earlier_keys, strict=True) if earlier in stored}
+    return _stored_under(keys, earlier_keys, number, written)
 
 
 def _known_by_transaction_day(
@@ -224,8 +229,7 @@ def _known_by_transaction_day(
     earlier_keys = dedupe_keys(
         [replace(line, booking_date=line.transaction_date or line.booking_date) for line in lines]
     )
-    stored = _existing(number, earlier_keys, written)
-    return {key for key, earlier in zip(keys, earlier_keys, strict=True) if earlier in stored}
+    return _stored_under(keys, earlier_keys, number, written)
 
 
 def _corrections_refused(statement: Statement, number: str, written: str) -> list[RowError]:
