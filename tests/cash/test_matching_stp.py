@@ -254,6 +254,50 @@ def test_two_invoices_short_by_a_bank_charge_are_a_tie():
     assert "amount_tie" in codes(proposal)
 
 
+# A busy customer: 28 open invoices of 1,000 to 5,700, whose sums of three or four crowd
+# every amount of some thousands; three of them (and others) sum to 7,499.54, which is also
+# INV-0002000 (7,514.54) less a 15.00 charge.
+SUMMING = [
+    inv(f"INV-00010{k:02d}", f"{1000 + 173 * k}.{k * 29 % 100:02d}", date(2024, 7, 1 + k)) for k in range(28)
+]
+SUMMING_CHARGED = [*SUMMING, inv("INV-0002000", "7514.54", date(2024, 9, 1))]
+
+
+def test_an_invoice_less_a_bank_charge_beats_a_sum_a_busy_customers_invoices_make_by_chance():
+    three = {"INV-0001001", "INV-0001005", "INV-0001020"}
+    assert sum(i.open_amount for i in SUMMING if i.number in three) == D("7499.54")
+    proposal = match("7499.54", SUMMING_CHARGED)
+    assert proposal.status == AUTO
+    assert allocations(proposal) == {"INV-0002000": D("7499.54")}
+    assert proposal.difference == D("15.00")
+    assert {"difference_bank_charge", "charge_rather_than_sum"} <= set(codes(proposal))
+    # A sum is still offered to a person, after the charge, as unlikely as it is.
+    second = proposal.candidates[1]
+    assert "amount_combination" in [r.code for r in second.reasons]
+    assert sum(a.amount for a in second.allocations) == D("7499.54")
+    assert second.confidence < D("0.5")
+
+
+def test_without_an_invoice_less_a_charge_the_busy_customers_chance_sum_waits_for_a_person():
+    proposal = match("7499.54", SUMMING)
+    assert proposal.status == REVIEW
+    assert "amount_combination" in codes(proposal)
+
+
+def test_a_sum_rarer_by_chance_than_an_invoice_less_a_charge_stays_the_reading():
+    # Three invoices, none alike: their one sum of 7,499.54 is no coincidence, and one
+    # invoice 15.00 above it does not make it one.
+    few = [
+        inv("INV-0003001", "1173.29", date(2024, 7, 1)),
+        inv("INV-0003002", "1865.45", date(2024, 7, 2)),
+        inv("INV-0003003", "4460.80", date(2024, 7, 3)),
+        inv("INV-0003004", "7514.54", date(2024, 9, 1)),
+    ]
+    proposal = match("7499.54", few)
+    assert set(allocations(proposal)) == {"INV-0003001", "INV-0003002", "INV-0003003"}
+    assert "charge_rather_than_sum" not in codes(proposal)
+
+
 def test_a_round_receipt_under_a_round_invoice_is_no_bank_charge():
     ledger = [
         inv("INV-0000924", "5000.00", date(2024, 9, 2)),

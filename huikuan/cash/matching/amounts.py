@@ -401,6 +401,14 @@ AMOUNT_SPREAD = math.log(1000)
 USUAL_BANK_CHARGES = frozenset(Decimal(x) for x in ("0.5", "1", "2", "5", "10", "15", "20", "25", "30", "50"))
 
 
+def _charge_chance(amount: Decimal, invoices: Sequence[OpenInvoice]) -> float:
+    """How often a receipt for anything else meets one of these open invoices less one of the
+    usual bank charges: receipts spread evenly over about three decades on a log scale (as
+    invoice amounts do), so one is a given amount to the cent about once in (its cents ×
+    ln 1000), and there are as many such amounts as invoices times charges."""
+    return len(invoices) * len(USUAL_BANK_CHARGES) / (_cents(amount) * AMOUNT_SPREAD)
+
+
 def _bank_charge(amount: Decimal, difference: Decimal) -> bool:
     """Whether ``difference`` has a bank charge's size: 0.50 to 50.00 in steps of 0.50, on a
     receipt that is not itself in whole tens (a round receipt under a round invoice says
@@ -422,7 +430,7 @@ def _less_a_charge(amount: Decimal, invoices: Sequence[OpenInvoice], settings: M
         return []
     invoice = fitting[0]
     charge = invoice.open_amount - amount
-    chance = len(invoices) * len(USUAL_BANK_CHARGES) / (_cents(amount) * AMOUNT_SPREAD)
+    chance = _charge_chance(amount, invoices)
     return [
         Fit(
             "charged_single",
@@ -438,6 +446,74 @@ def _less_a_charge(amount: Decimal, invoices: Sequence[OpenInvoice], settings: M
             chance=chance,
         )
     ]
+
+
+def _short_by_charge(
+    amount: Decimal,
+    invoice: OpenInvoice,
+    others: int,
+    invoices: Sequence[OpenInvoice],
+    settings: MatchSettings,
+    *why: Reason,
+) -> Fit:
+    """``invoice`` paid less a bank charge's size within the tolerance (``others``: the other
+    invoices within the tolerance, short by sums no bank charges). Its chance is counted only
+    for one of the usual charges (see ``settle.settle_similar_name``)."""
+    charge = invoice.open_amount - amount
+    chance = _charge_chance(amount, invoices) if charge in USUAL_BANK_CHARGES else 1.0
+    return _paid(
+        amount,
+        [invoice],
+        "tolerance_single",
+        0.95,
+        0.7,
+        settings,
+        1,
+        (
+            reason("amount_within_tolerance", difference=charge),
+            reason("difference_bank_charge", difference=charge, others=others),
+            *why,
+        ),
+        chance,
+    )
+
+
+# How much rarer by chance one invoice less a usual bank charge must be than a combination
+# of the same customer's invoices summing to the receipt for the charge to be the reading.
+CHARGE_OVER_SUM = 100
+
+
+def _charge_rather_than_sum(
+    amount: Decimal, invoices: Sequence[OpenInvoice], settings: MatchSettings, sums: list[Fit]
+) -> list[Fit]:
+    """One invoice less one of the usual bank charges, when a combination of other invoices
+    also sums to the receipt: the likelier reading is the one a receipt for anything else meets
+    more rarely by coincidence. A combination's chance is counted from the customer's own sums
+    (``subsets.exact_combination_chance``), the charge's from the invoice's cents (as in
+    ``_less_a_charge``); when the charge is far the rarer (``CHARGE_OVER_SUM``), it is the fit
+    and the combination is offered after it, as sure as its odds against the charge. Not for a
+    receipt in whole tens, nor when two invoices are so, nor when the tolerance's share is zero
+    (as for any charge)."""
+    if amount % 10 == 0 or settings.tolerance_rel <= 0:
+        return []
+    fitting = [i for i in invoices if i.open_amount - amount in USUAL_BANK_CHARGES]
+    if len(fitting) != 1:
+        return []
+    invoice = fitting[0]
+    charge = invoice.open_amount - amount
+    chance = _charge_chance(amount, invoices)
+    coincidence = min(fit.chance for fit in sums)
+    if chance * CHARGE_OVER_SUM > coincidence:
+        return []
+    count = len(sums[0].allocations)
+    why = reason("charge_rather_than_sum", count=count)
+    if charge <= settings.tolerance_for(invoice.open_amount):
+        fit = _short_by_charge(amount, invoice, 0, invoices, settings, why)
+    else:
+        fit = _less_a_charge(amount, invoices, settings)[0]
+        fit = replace(fit, reasons=(*fit.reasons, why))
+    odds = chance / (chance + coincidence)
+    return [fit, *(replace(other, certainty=other.certainty * odds) for other in sums[:1])]
 
 
 def _short_of_one(invoice: OpenInvoice, difference: Decimal) -> Reason:
@@ -651,7 +727,7 @@ def fit_open_items(
         chance = 1.0  # not every combination was looked at: none is proven rare
     if exact:
         n = max(len(exact), _swappable([pool[i] for i in exact[0]], invoices))
-        return [
+        sums = [
             _paid(
                 amount,
                 [pool[i] for i in solution],
@@ -665,6 +741,7 @@ def fit_open_items(
             )
             for solution in exact
         ]
+        return _charge_rather_than_sum(amount, invoices, settings, sums) or sums
     total = sum((i.open_amount for i in invoices), ZERO)
     if amount == total:
         return [
@@ -703,32 +780,7 @@ def fit_open_items(
         # One invoice short by a bank charge's size (the receipt's cents are the invoice's): a
         # receipt for anything else meets a charge of one of a customer's invoices about once
         # in a thousand, far rarer than landing somewhere within the tolerance of one.
-        invoice = fee_sized[0]
-        others = len(near) - 1
-        charge = invoice.open_amount - amount
-        # A stranger's receipt meets one of this customer's invoices less one of the usual
-        # charges about this often (see ``settle.settle_similar_name``): receipts spread
-        # evenly over about three decades on a log scale (as invoice amounts do), so one is a
-        # given amount to the cent about once in (its cents × ln 1000).
-        chance = 1.0
-        if charge in USUAL_BANK_CHARGES:
-            chance = len(invoices) * len(USUAL_BANK_CHARGES) / (_cents(amount) * AMOUNT_SPREAD)
-        return [
-            _paid(
-                amount,
-                [invoice],
-                "tolerance_single",
-                0.95,
-                0.7,
-                settings,
-                1,
-                (
-                    reason("amount_within_tolerance", difference=charge),
-                    reason("difference_bank_charge", difference=charge, others=others),
-                ),
-                chance,
-            )
-        ]
+        return [_short_by_charge(amount, fee_sized[0], len(near) - 1, invoices, settings)]
     if near:
         # Unique only when a single invoice lies within the tolerance: a closer one is no proof.
         # A customer with many open invoices has one near almost any amount by chance.

@@ -115,6 +115,10 @@ REASON_TEXTS = {
         "The amount is {difference} ({share}%) short of invoice {invoice}: more than the tolerance, "
         "but no other open invoice is so near (a deduction)."
     ),
+    "charge_rather_than_sum": _(
+        "{count} other open invoices also sum to the amount, but a receipt for anything else "
+        "meets such a sum far more often than an invoice less a bank charge."
+    ),
     "difference_bank_charge": _(
         "The difference {difference} has the size of a bank charge; {others} other open invoice(s) "
         "within the tolerance are short by sums no bank charges."
