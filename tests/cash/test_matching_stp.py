@@ -298,6 +298,37 @@ def test_a_sum_rarer_by_chance_than_an_invoice_less_a_charge_stays_the_reading()
     assert "charge_rather_than_sum" not in codes(proposal)
 
 
+def test_an_invoice_less_a_charge_and_a_sum_about_as_likely_by_chance_are_a_tie():
+    # Ten invoices: their sums near 4,558.61 are few, so three of them making it is a
+    # coincidence only about ten times likelier than INV-0002000 less 15.00 is: a person decides.
+    ten = SUMMING[:10]
+    proposal = match("4558.61", [*ten, inv("INV-0002000", "4573.61", date(2024, 9, 1))])
+    assert proposal.status == REVIEW
+    assert "amount_tie" in codes(proposal)
+    charge, other = sorted(proposal.candidates[:2], key=lambda c: len(c.allocations))
+    assert [a.invoice_number for a in charge.allocations] == ["INV-0002000"]
+    assert len(other.allocations) == 3 and sum(a.amount for a in other.allocations) == D("4558.61")
+
+
+# A customer with more open invoices below the receipt than the oldest combinations are
+# searched among: 100 small ones and two large issued last.
+MANY_SMALL = [
+    inv(f"INV-0004{n:03d}", f"{300 + n * 37 % 101}.{n * 53 % 97:02d}", date(2024, 1, 1 + n % 28))
+    for n in range(100)
+]
+
+
+def test_two_invoices_beyond_the_oldest_hundred_that_sum_to_the_receipt_are_applied():
+    ledger = [
+        *MANY_SMALL,
+        inv("INV-0004901", "14553.59", date(2024, 10, 1)),
+        inv("INV-0004902", "27883.20", date(2024, 10, 2)),
+    ]
+    proposal = match("42436.79", ledger)
+    assert proposal.status == AUTO
+    assert allocations(proposal) == {"INV-0004901": D("14553.59"), "INV-0004902": D("27883.20")}
+
+
 def test_a_round_receipt_under_a_round_invoice_is_no_bank_charge():
     ledger = [
         inv("INV-0000924", "5000.00", date(2024, 9, 2)),
@@ -597,11 +628,11 @@ def test_a_short_pay_among_many_smaller_open_invoices_is_applied():
 
 
 def test_a_short_pay_among_more_smaller_invoices_than_combinations_are_sought_among_waits():
-    # Over 72 invoices below the receipt: an exact combination of them not looked for is as
+    # Over 150 invoices below the receipt: an exact combination of them not looked for is as
     # likely what was paid as a deduction from 48,210.55.
     many = [
         inv(f"INV-0017{n:03d}", f"{300 + n * 37 % 101}.{n * 53 % 97:02d}", date(2024, 1, 1 + n % 28))
-        for n in range(80)
+        for n in range(160)
     ]
     proposal = match("47632.02", [*many, *SHORT])
     assert proposal.status == REVIEW

@@ -38,8 +38,10 @@ from huikuan.core.money import quantize_ratio
 # Combinations within the tolerance are searched among fewer invoices (a range search is slower).
 WINDOW_POOL = 16
 # Exact combinations of up to WIDE_SIZE invoices are also searched among this many of a
-# customer's oldest open invoices when they are more than the pool (see ``small_subsets``).
-WIDE_POOL = 72
+# customer's oldest open invoices when they are more than the pool (see ``small_subsets``):
+# enough for all of most busy customers' invoices below a receipt, so that a combination found
+# is shown the only one of its size (and applied) rather than capped as one that may not be.
+WIDE_POOL = 150
 WIDE_SIZE = 4
 
 
@@ -454,7 +456,6 @@ def _short_by_charge(
     others: int,
     invoices: Sequence[OpenInvoice],
     settings: MatchSettings,
-    *why: Reason,
 ) -> Fit:
     """``invoice`` paid less a bank charge's size within the tolerance (``others``: the other
     invoices within the tolerance, short by sums no bank charges). Its chance is counted only
@@ -472,48 +473,55 @@ def _short_by_charge(
         (
             reason("amount_within_tolerance", difference=charge),
             reason("difference_bank_charge", difference=charge, others=others),
-            *why,
         ),
         chance,
     )
 
 
-# How much rarer by chance one invoice less a usual bank charge must be than a combination
-# of the same customer's invoices summing to the receipt for the charge to be the reading.
+# How much rarer by chance one reading of a receipt must be than another for it to be the
+# reading: one invoice less a usual bank charge against a combination of the same customer's
+# invoices that sums to the receipt. Between the two, both are offered as a tie.
 CHARGE_OVER_SUM = 100
 
 
-def _charge_rather_than_sum(
+def _charge_or_sum(
     amount: Decimal, invoices: Sequence[OpenInvoice], settings: MatchSettings, sums: list[Fit]
 ) -> list[Fit]:
-    """One invoice less one of the usual bank charges, when a combination of other invoices
-    also sums to the receipt: the likelier reading is the one a receipt for anything else meets
-    more rarely by coincidence. A combination's chance is counted from the customer's own sums
-    (``subsets.exact_combination_chance``), the charge's from the invoice's cents (as in
-    ``_less_a_charge``); when the charge is far the rarer (``CHARGE_OVER_SUM``), it is the fit
-    and the combination is offered after it, as sure as its odds against the charge. Not for a
-    receipt in whole tens, nor when two invoices are so, nor when the tolerance's share is zero
-    (as for any charge)."""
+    """A combination of a customer's invoices sums to the receipt (``sums``); one invoice less
+    one of the usual bank charges may also be it. The likelier reading is the one a receipt for
+    anything else meets more rarely by coincidence: a combination's chance is counted from the
+    customer's own sums (``subsets.exact_combination_chance``), the charge's from the
+    invoice's cents (as in ``_less_a_charge``). When one is far the rarer
+    (``CHARGE_OVER_SUM``), it is the fit and the other is offered after it, as sure as its odds;
+    otherwise the two are a tie and a person decides. A charge counts only as anywhere else:
+    not on a receipt in whole tens, not when two invoices are so, not when the tolerance's
+    share is zero."""
     if amount % 10 == 0 or settings.tolerance_rel <= 0:
-        return []
+        return sums
     fitting = [i for i in invoices if i.open_amount - amount in USUAL_BANK_CHARGES]
     if len(fitting) != 1:
-        return []
+        return sums
     invoice = fitting[0]
-    charge = invoice.open_amount - amount
     chance = _charge_chance(amount, invoices)
     coincidence = min(fit.chance for fit in sums)
-    if chance * CHARGE_OVER_SUM > coincidence:
-        return []
-    count = len(sums[0].allocations)
-    why = reason("charge_rather_than_sum", count=count)
-    if charge <= settings.tolerance_for(invoice.open_amount):
-        fit = _short_by_charge(amount, invoice, 0, invoices, settings, why)
+    if chance >= coincidence * CHARGE_OVER_SUM:
+        return sums
+    if invoice.open_amount - amount <= settings.tolerance_for(invoice.open_amount):
+        fit = _short_by_charge(amount, invoice, 0, invoices, settings)
     else:
         fit = _less_a_charge(amount, invoices, settings)[0]
-        fit = replace(fit, reasons=(*fit.reasons, why))
+    if chance * CHARGE_OVER_SUM > coincidence:
+        return [
+            other
+            if other.ties > 1
+            else replace(
+                other, certainty=_share(other.certainty, 2), ties=2, reasons=(*other.reasons, *_tie(2))
+            )
+            for other in (fit, sums[0])
+        ]
+    why = reason("charge_rather_than_sum", count=len(sums[0].allocations))
     odds = chance / (chance + coincidence)
-    return [fit, *(replace(other, certainty=other.certainty * odds) for other in sums[:1])]
+    return [replace(fit, reasons=(*fit.reasons, why)), replace(sums[0], certainty=sums[0].certainty * odds)]
 
 
 def _short_of_one(invoice: OpenInvoice, difference: Decimal) -> Reason:
@@ -741,7 +749,7 @@ def fit_open_items(
             )
             for solution in exact
         ]
-        return _charge_rather_than_sum(amount, invoices, settings, sums) or sums
+        return _charge_or_sum(amount, invoices, settings, sums)
     total = sum((i.open_amount for i in invoices), ZERO)
     if amount == total:
         return [
