@@ -133,7 +133,7 @@ def test_the_quickstarts_demo_walked_in_chinese(browser_as, live_server, demo, t
     pages.check(manager, "customer")
     snap(manager, "walk-02-customer-zh")
     manager.click("#overdue-link")
-    manager.wait_for_url(re.compile(r".*/invoices/\?.*overdue_days=1.*"))
+    manager.wait_for_url(re.compile(r".*/invoices/\?.*overdue_days=0.*"))
     rows = manager.locator("#invoices tbody tr")
     assert rows.count() >= 1
     overdue = set(
