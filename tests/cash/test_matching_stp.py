@@ -32,6 +32,14 @@ def inv(number, amount, issued, customer="C001", order=""):
     return OpenInvoice(number, customer, D(amount), "CNY", issued, None, order)
 
 
+def small_invoices(count, series):
+    """``count`` old open invoices of 300 to 400, numbered ``INV-{series}NNN`` (a busy customer)."""
+    return [
+        inv(f"INV-{series}{n:03d}", f"{300 + n * 37 % 101}.{n * 53 % 97:02d}", date(2024, 1, 1 + n % 28))
+        for n in range(count)
+    ]
+
+
 def match(amount, ledger, *, memo="", account=KNOWN_ACCOUNT, payer="上海华东机械有限公司", settings=None):
     index = MatchIndex([HUADONG, OTHER], ledger, ALIASES, settings)
     line = BankLine("B1", date(2024, 12, 5), D(amount), "CNY", "credit", payer, account, memo)
@@ -312,10 +320,7 @@ def test_an_invoice_less_a_charge_and_a_sum_about_as_likely_by_chance_are_a_tie(
 
 # A customer with more open invoices below the receipt than the oldest combinations are
 # searched among: 100 small ones and two large issued last.
-MANY_SMALL = [
-    inv(f"INV-0004{n:03d}", f"{300 + n * 37 % 101}.{n * 53 % 97:02d}", date(2024, 1, 1 + n % 28))
-    for n in range(100)
-]
+MANY_SMALL = small_invoices(100, "0004")
 
 
 def test_two_invoices_beyond_the_oldest_hundred_that_sum_to_the_receipt_are_applied():
@@ -630,11 +635,7 @@ def test_a_short_pay_among_many_smaller_open_invoices_is_applied():
 def test_a_short_pay_among_more_smaller_invoices_than_combinations_are_sought_among_waits():
     # Over 150 invoices below the receipt: an exact combination of them not looked for is as
     # likely what was paid as a deduction from 48,210.55.
-    many = [
-        inv(f"INV-0017{n:03d}", f"{300 + n * 37 % 101}.{n * 53 % 97:02d}", date(2024, 1, 1 + n % 28))
-        for n in range(160)
-    ]
-    proposal = match("47632.02", [*many, *SHORT])
+    proposal = match("47632.02", [*small_invoices(160, "0017"), *SHORT])
     assert proposal.status == REVIEW
     assert allocations(proposal.candidates[0]) == {"INV-0001401": D("47632.02")}
 
