@@ -635,22 +635,25 @@ class MatchIndex:
         The collector is held back for the batch, as for the build: the indexes built on first
         use (amounts, name n-grams) are as many small objects."""
         with collector_paused():
-            proposals = [self.match(line) for line in lines]
-            self.batch_accounts = accounts_shown(lines, proposals, self.alias_account)
-            if not self.batch_accounts:
-                return proposals
-            try:
-                for position, (line, proposal) in enumerate(zip(lines, proposals, strict=True)):
-                    if proposal.status in (AUTO, IGNORED) or not line.payer_account:
-                        continue
-                    if account_key(line.payer_account) not in self.batch_accounts:
-                        continue
-                    again = self.match(line)
-                    if again.status == AUTO:
-                        proposals[position] = again
-            finally:
-                self.batch_accounts = {}
+            return self._match_batch(lines)
+
+    def _match_batch(self, lines: Sequence[BankLine]) -> list[Proposal]:
+        proposals = [self.match(line) for line in lines]
+        self.batch_accounts = accounts_shown(lines, proposals, self.alias_account)
+        if not self.batch_accounts:
             return proposals
+        try:
+            for position, (line, proposal) in enumerate(zip(lines, proposals, strict=True)):
+                if proposal.status in (AUTO, IGNORED) or not line.payer_account:
+                    continue
+                if account_key(line.payer_account) not in self.batch_accounts:
+                    continue
+                again = self.match(line)
+                if again.status == AUTO:
+                    proposals[position] = again
+        finally:
+            self.batch_accounts = {}
+        return proposals
 
 
 # The reasons that name the payer by the customer's own name (not shared, not only similar).
