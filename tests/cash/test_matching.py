@@ -378,19 +378,20 @@ def test_a_short_name_two_customers_share_is_settled_by_an_amount_only_one_of_th
     assert "name_shared_amount" in [r.code for r in proposal.reasons]
 
 
-def test_a_shared_name_and_a_round_invoice_settle_who_paid_only_if_no_other_could_pay_in_part():
-    # 2,500.00 is an open invoice of 上海华东机械's. A round sum is what anyone pays in part or in
-    # advance: while 北京华东机械 has only a smaller invoice open it cannot be paying part of one.
+def test_a_shared_name_and_a_round_invoice_of_only_one_of_them_settle_who_paid():
+    # 2,500.00 is an open invoice of 上海华东机械's and of no other company named 华东机械. That
+    # 北京华东机械 pays a part of its larger invoice of just that sum is far rarer than that
+    # 上海华东机械 pays its invoice: the one whose invoice it is paid.
     twin = CustomerRef("C009", "北京华东机械有限公司", "华东机械", "", "CNY")
     line = BankLine("B2", date(2024, 3, 1), D("2500.00"), "CNY", "credit", "华东机械", "", "")
-    small = [*LEDGER, invoice("INV-0000901", "C009", "2222.22")]
-    proposal = MatchIndex([HUADONG, CHANGCHENG, ACME, twin], small).match(line)
+    ledger = [*LEDGER, invoice("INV-0000901", "C009", "2222.22"), invoice("INV-0000902", "C009", "8000.00")]
+    proposal = MatchIndex([HUADONG, CHANGCHENG, ACME, twin], ledger).match(line)
     assert (proposal.status, proposal.customer_code) == (AUTO, "C001")
     assert allocations(proposal) == {"INV-0000102": D("2500.00")}
     assert "name_shared_amount" in [r.code for r in proposal.reasons]
-    # With a larger one open, the 2,500.00 may be a part of it: a person decides.
-    large = [*small, invoice("INV-0000902", "C009", "8000.00")]
-    assert MatchIndex([HUADONG, CHANGCHENG, ACME, twin], large).match(line).status == REVIEW
+    # When the other has an invoice of 2,500.00 open too, a person decides.
+    both = [*ledger, invoice("INV-0000903", "C009", "2500.00")]
+    assert MatchIndex([HUADONG, CHANGCHENG, ACME, twin], both).match(line).status == REVIEW
 
 
 def test_a_shared_name_and_a_short_pay_of_one_invoice_settle_who_paid_only_if_no_other_could_pay_in_part():

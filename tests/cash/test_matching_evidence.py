@@ -382,6 +382,21 @@ def test_a_shared_name_and_one_invoice_less_a_bank_charge_settle_who_paid():
     assert match("4308.57", "华东机械", ledger=ledger, customers=customers).status != AUTO
 
 
+def test_a_shared_name_and_a_round_invoice_less_a_bank_charge_settle_who_paid():
+    """5,000.00 is an amount many invoices carry; among the companies named 华东机械, only
+    上海华东机械 has it open, so 4,985.00 (15.00 kept by the banks) is its."""
+    beijing = CustomerRef("C006", "北京华东机械有限公司", "", "", "CNY")
+    ledger = [*LEDGER, invoice("INV-103", "C001", "5000.00", 3), invoice("INV-601", "C006", "7555.55")]
+    ledger += [invoice(f"INV-9{n:02}", "C004", "5000.00", n + 1) for n in range(5)]  # not distinctive
+    customers = [*CUSTOMERS, beijing]
+    proposal = match("4985.00", "华东机械", ledger=ledger, customers=customers)
+    assert (proposal.status, proposal.customer_code) == (AUTO, "C001")
+    assert [(a.invoice_number, a.amount) for a in proposal.allocations] == [("INV-103", D("4985.00"))]
+    # The other company has two invoices of 5,000.00 open: as near, and as likely its payment.
+    twice = [*ledger, invoice("INV-602", "C006", "5000.00", 2), invoice("INV-603", "C006", "5000.00", 3)]
+    assert match("4985.00", "华东机械", ledger=twice, customers=customers).status != AUTO
+
+
 def test_a_name_many_customers_share_is_settled_by_what_one_of_them_pays_as_a_habit():
     places = ["北京", "广州", "天津", "重庆"]
     others = [CustomerRef(f"C5{n}", f"{p}华东机械有限公司", "", "", "CNY") for n, p in enumerate(places)]

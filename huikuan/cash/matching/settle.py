@@ -106,9 +106,10 @@ def settle_shared_name(
     """A name several customers share (a short name, or one customer's short name that is
     other places' companies' name without the place) and an amount to the cent that is an
     open invoice or combination of exactly one of them, a customer whose own name it is: that
-    one paid. A round amount only as one invoice, when none of the others has a larger invoice
-    open (``largest``: each sharing customer's largest open invoice). A name shared by more
-    than ``SHARED_NAME_MAX`` customers needs a distinctive amount of one invoice.
+    one paid. A round amount only as one invoice; one short of an invoice by no particular sum
+    only when none of the others has a larger invoice open (``largest``: each sharing
+    customer's largest open invoice). A name shared by more than ``SHARED_NAME_MAX``
+    customers needs a distinctive amount of one invoice.
 
     ``fitted`` holds ``(code, evidence, fits, weak_used)`` per candidate customer."""
     sharing = [
@@ -132,24 +133,29 @@ def settle_shared_name(
     fit = fitting[0][2][0]
     many = sharing[0][1].name.shared_by > SHARED_NAME_MAX
     if is_round(amount) or within:
-        # A round sum is what anyone pays in part or in advance, and a sum short of one
-        # invoice by no particular amount is as likely another's part payment. Either singles
-        # out the one whose open invoice it is (or is near) only when none of the others could
-        # be paying part of one of theirs (none has a larger invoice open) and few share the
-        # name.
+        # A round sum is what anyone pays in part or in advance, yet that another pays a part
+        # of just the sum one's open invoice is, to the cent, is far rarer than that the one
+        # pays it: it singles that one out as one invoice, when few share the name. A sum
+        # short of one invoice by no particular amount is as likely another's part payment
+        # of no particular amount: only when none of the others could be paying part of one
+        # of theirs (none has a larger invoice open).
         others = [item[0] for item in sharing if item is not fitting[0]]
         if (
             many
             or fit.kind not in ("exact_single", "tolerance_single")
-            or largest is None
-            or any(largest.get(code, ZERO) > amount for code in others)
+            or (within and (largest is None or any(largest.get(code, ZERO) > amount for code in others)))
         ):
             return
         single = True
     elif _charged(fit):
-        # One invoice less one of the usual bank charges: as rare by chance as a distinctive
-        # amount when the invoice's is distinctive and few receipts meet such a fit.
-        if fit.chance * len(sharing) > SHARED_RARE_CHANCE or not distinctive(amount + fit.difference, counts):
+        # One invoice less one of the usual bank charges: rare by chance when few receipts
+        # meet such a fit. When the invoice's amount is a common one (a round sum), another
+        # sharer with an invoice the receipt is as near (two of them, say, so that neither is
+        # the one less a charge) is as likely the payer.
+        if fit.chance * len(sharing) > SHARED_RARE_CHANCE or (
+            not distinctive(amount + fit.difference, counts)
+            and any(item[2][0].kind == "tolerance_single" for item in sharing if item is not fitting[0])
+        ):
             return
         single = True
     else:
