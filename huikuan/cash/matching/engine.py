@@ -431,7 +431,8 @@ class MatchIndex:
             if not (ev.account or ev.name_alias or ev.name or ev.strong or ev.code_in_memo or weak_used):
                 continue  # only weak references that the amount does not bear out
             fitted.append((code, ev, fits, weak_used))
-        settle_shared_name(line.amount, fitted, self.amounts.counts, self._largest_open(line, fitted))
+        sharers = self._sharers_open(line, fitted)
+        settle_shared_name(line.amount, fitted, self.amounts.counts, sharers, self.settings.tolerance_for)
         if fitted and all(item[1].name is not None for item in fitted):
             text = f"{line.payer_name} {line.memo}"
             settle_similar_name(line.amount, text, fitted, self.amounts.counts)
@@ -465,19 +466,18 @@ class MatchIndex:
         scored.sort(key=lambda item: (-item[0], item[2].customer_code))
         return [(candidate, firm) for _raw, firm, candidate in scored]
 
-    def _largest_open(self, line: BankLine, fitted: list) -> dict[str, Decimal]:
-        """The largest open invoice (in the line's currency) of each customer a shared name
+    def _sharers_open(self, line: BankLine, fitted: list) -> dict[str, list[Decimal]]:
+        """The open invoices' amounts (in the line's currency) of each customer a shared name
         fits (see ``settle.settle_shared_name``)."""
-        largest: dict[str, Decimal] = {}
+        amounts: dict[str, list[Decimal]] = {}
         for code, ev, _fits, _weak in fitted:
             if ev.name is not None and ev.name.shared_by > 1:
-                amounts = [
+                amounts[code] = [
                     self.invoices[p].open_amount
                     for p in self.by_customer.get(code, ())
                     if self.invoices[p].currency == line.currency
                 ]
-                largest[code] = max(amounts, default=ZERO)
-        return largest
+        return amounts
 
     def _candidate(self, code: str, raw: float, fit: Fit, who: list[Reason]) -> Candidate:
         reasons = [*who, *fit.reasons]

@@ -10,7 +10,7 @@ below needs both signals; neither alone applies money.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 
 from rapidfuzz import fuzz
@@ -46,6 +46,9 @@ RARE_CHANCE = 1e-4
 # The same for a name that is each sharing customer's own (a short name several use): the
 # payer is almost always one of them, so a coincidence need only be rarer than among them.
 SHARED_RARE_CHANCE = 1e-3
+# A receipt short of one sharer's invoice by no particular sum is that sharer's short-pay
+# unless a part payment of another sharer's invoice would land as near it more often than this.
+SHARED_PART_CHANCE = 0.05
 
 
 class AmountIndex:
@@ -101,15 +104,17 @@ def settle_shared_name(
     amount: Decimal,
     fitted: list,
     counts: Mapping[Decimal, int],
-    largest: Mapping[str, Decimal] | None = None,
+    open_amounts: Mapping[str, Sequence[Decimal]] | None = None,
+    tolerance_for: Callable[[Decimal], Decimal] | None = None,
 ) -> None:
     """A name several customers share (a short name, or one customer's short name that is
     other places' companies' name without the place) and an amount to the cent that is an
     open invoice or combination of exactly one of them, a customer whose own name it is: that
     one paid. A round amount only as one invoice; one short of an invoice by no particular sum
-    only when none of the others has a larger invoice open (``largest``: each sharing
-    customer's largest open invoice). A name shared by more than ``SHARED_NAME_MAX``
-    customers needs a distinctive amount of one invoice.
+    only when a part payment of the others' larger invoices (``open_amounts``: each sharing
+    customer's open invoices) would rarely land as near it (within ``tolerance_for`` the
+    invoice). A name shared by more than ``SHARED_NAME_MAX`` customers needs a distinctive
+    amount of one invoice.
 
     ``fitted`` holds ``(code, evidence, fits, weak_used)`` per candidate customer."""
     sharing = [
@@ -137,14 +142,11 @@ def settle_shared_name(
         # of just the sum one's open invoice is, to the cent, is far rarer than that the one
         # pays it: it singles that one out as one invoice, when few share the name. A sum
         # short of one invoice by no particular amount is as likely another's part payment
-        # of no particular amount: only when none of the others could be paying part of one
-        # of theirs (none has a larger invoice open).
+        # of no particular amount: only when such a part of one of the others' larger
+        # invoices would rarely land as near the one's invoice.
         others = [item[0] for item in sharing if item is not fitting[0]]
-        if (
-            many
-            or fit.kind not in ("exact_single", "tolerance_single")
-            or (within and (largest is None or any(largest.get(code, ZERO) > amount for code in others)))
-        ):
+        part_chance = _part_chance(amount, fit, others, open_amounts, tolerance_for) if within else 0.0
+        if many or fit.kind not in ("exact_single", "tolerance_single") or part_chance > SHARED_PART_CHANCE:
             return
         single = True
     elif _charged(fit):
@@ -169,6 +171,23 @@ def settle_shared_name(
         hit = ev.name
         ev.name = NameHit(hit.customer_code, hit.weight, hit.kind, hit.score, 1)
         ev.settled_by_amount = hit.shared_by
+
+
+def _part_chance(
+    amount: Decimal,
+    fit,
+    others: list[str],
+    open_amounts: Mapping[str, Sequence[Decimal]] | None,
+    tolerance_for: Callable[[Decimal], Decimal] | None,
+) -> float:
+    """How often a part payment of one of the ``others``' open invoices larger than ``amount``
+    lands within the tolerance below ``fit``'s invoice: a part of an invoice is anything up to
+    it, so it lands in a window of the tolerance's width about once in (invoice ÷ width)."""
+    if open_amounts is None or tolerance_for is None:
+        return 1.0
+    invoice = amount + fit.difference
+    width = float(tolerance_for(invoice))
+    return sum(width / float(open) for code in others for open in open_amounts.get(code, ()) if open > amount)
 
 
 def settle_similar_name(amount: Decimal, text: str, fitted: list, counts: Mapping[Decimal, int]) -> None:
