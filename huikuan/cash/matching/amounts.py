@@ -11,7 +11,7 @@ at most two solutions are counted, since a second one already makes the fit a ti
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -595,9 +595,16 @@ def _part_payment_chance(
     over each larger invoice's amount (a part of it is about evenly any sum below it), summed,
     and over the whole open balance."""
     window = invoice.open_amount * settings.tolerance_rel
-    larger = [i.open_amount for i in competing if i is not invoice and i.open_amount > amount]
+    others = (i.open_amount for i in competing if i is not invoice)
     total = sum((i.open_amount for i in competing), ZERO)
-    return sum((window / value for value in larger), ZERO) + (window / total if total else ZERO)
+    return part_landing_chance(window, amount, others) + (window / total if total else ZERO)
+
+
+def part_landing_chance(window: Decimal, amount: Decimal, open_amounts: Iterable[Decimal]) -> Decimal:
+    """How often a part payment of one of these open invoices that are larger than ``amount``
+    lands in a given ``window`` (a width in money) below it: a part of an invoice is about
+    evenly any sum below it, so each lands there once in (its amount ÷ the window)."""
+    return sum((window / value for value in open_amounts if value > amount), ZERO)
 
 
 def _month_rank(invoice: OpenInvoice, periods: Sequence[Period]) -> int:

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from rapidfuzz import fuzz
 
+from huikuan.cash.matching.amounts import part_landing_chance
 from huikuan.cash.matching.evidence import (
     EXACT_FITS,
     SHARED_NAME_MAX,
@@ -48,7 +49,7 @@ RARE_CHANCE = 1e-4
 SHARED_RARE_CHANCE = 1e-3
 # A receipt short of one sharer's invoice by no particular sum is that sharer's short-pay
 # unless a part payment of another sharer's invoice would land as near it more often than this.
-SHARED_PART_CHANCE = 0.05
+SHARED_PART_CHANCE = Decimal("0.05")
 
 
 class AmountIndex:
@@ -145,7 +146,7 @@ def settle_shared_name(
         # of no particular amount: only when such a part of one of the others' larger
         # invoices would rarely land as near the one's invoice.
         others = [item[0] for item in sharing if item is not fitting[0]]
-        part_chance = _part_chance(amount, fit, others, open_amounts, tolerance_for) if within else 0.0
+        part_chance = _part_chance(amount, fit, others, open_amounts, tolerance_for) if within else ZERO
         if many or fit.kind not in ("exact_single", "tolerance_single") or part_chance > SHARED_PART_CHANCE:
             return
         single = True
@@ -179,15 +180,13 @@ def _part_chance(
     others: list[str],
     open_amounts: Mapping[str, Sequence[Decimal]] | None,
     tolerance_for: Callable[[Decimal], Decimal] | None,
-) -> float:
-    """How often a part payment of one of the ``others``' open invoices larger than ``amount``
-    lands within the tolerance below ``fit``'s invoice: a part of an invoice is anything up to
-    it, so it lands in a window of the tolerance's width about once in (invoice ÷ width)."""
+) -> Decimal:
+    """How often a part payment of one of the ``others``' open invoices lands within the
+    tolerance below ``fit``'s invoice (see ``amounts.part_landing_chance``)."""
     if open_amounts is None or tolerance_for is None:
-        return 1.0
-    invoice = amount + fit.difference
-    width = float(tolerance_for(invoice))
-    return sum(width / float(open) for code in others for open in open_amounts.get(code, ()) if open > amount)
+        return Decimal(1)
+    window = tolerance_for(amount + fit.difference)
+    return part_landing_chance(window, amount, (v for code in others for v in open_amounts.get(code, ())))
 
 
 def settle_similar_name(amount: Decimal, text: str, fitted: list, counts: Mapping[Decimal, int]) -> None:
