@@ -382,6 +382,17 @@ def test_a_shared_name_and_one_invoice_less_a_bank_charge_settle_who_paid():
     assert match("4308.57", "华东机械", ledger=ledger, customers=customers).status != AUTO
 
 
+def test_a_shared_name_and_an_invoice_less_a_charge_beyond_the_tolerance_settle_who_paid():
+    """50.00 kept of 1,234.56 is more than the tolerance (2 %, 24.69): the invoice is paid in
+    part, and the charge's cents single out 上海华东机械 among the companies named 华东机械."""
+    beijing = CustomerRef("C006", "北京华东机械有限公司", "", "", "CNY")
+    ledger = [*LEDGER, invoice("INV-103", "C001", "1234.56", 3), invoice("INV-601", "C006", "7555.55")]
+    proposal = match("1184.56", "华东机械", ledger=ledger, customers=[*CUSTOMERS, beijing])
+    assert (proposal.status, proposal.customer_code) == (AUTO, "C001")
+    assert [(a.invoice_number, a.amount) for a in proposal.allocations] == [("INV-103", D("1184.56"))]
+    assert {"name_shared_amount", "amount_less_bank_charge"} <= set(codes(proposal))
+
+
 def test_a_shared_name_and_a_round_invoice_less_a_bank_charge_settle_who_paid():
     """5,000.00 is an amount many invoices carry; among the companies named 华东机械, only
     上海华东机械 has it open, so 4,985.00 (15.00 kept by the banks) is its."""

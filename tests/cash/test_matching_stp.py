@@ -4,6 +4,7 @@ small round invoice, and the oldest-first setting for part payments that name no
 
 from __future__ import annotations
 
+import random
 from datetime import date
 from decimal import Decimal
 
@@ -665,3 +666,37 @@ def test_an_overpayment_by_a_round_sum_among_many_open_invoices(count, status):
     assert proposal.status == status
     assert allocations(proposal.candidates[0]) == {"INV-0000801": D("16801.39")}
     assert proposal.candidates[0].on_account == D("2000.00")
+
+
+# ------------------------------------------------------------------ a sum that is the only reading
+def _busy_ledger():
+    """100 open invoices of 500.00 to 9,000.00 (seeded): among them three, INV-3001, INV-3002
+    and INV-3004, make 12,921.11, and some receipt for anything else would meet some three of
+    them about once in eight (their sums crowd there)."""
+    rng = random.Random(100)
+    return [
+        inv(f"INV-3{n:03d}", str(D(rng.randrange(50_000, 900_000)) / 100), date(2024, 1 + n % 12, 1 + n % 28))
+        for n in range(100)
+    ]
+
+
+def test_a_combination_that_is_the_only_reading_of_the_amount_is_applied():
+    ledger = _busy_ledger()
+    paid = {"INV-3001", "INV-3002", "INV-3004"}
+    assert sum(i.open_amount for i in ledger if i.number in paid) == D("12921.11")
+    proposal = match("12921.11", ledger)
+    assert proposal.status == AUTO
+    assert set(allocations(proposal)) == paid
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        pytest.param("13050.00", id="an-invoice-a-short-pay-above"),  # 128.89 short: within 2 %
+        pytest.param("11921.11", id="an-invoice-overpaid-by-1000"),  # its cents, 1,000.00 less
+    ],
+)
+def test_a_combination_the_amount_could_also_be_a_short_or_overpayment_of_waits(other):
+    ledger = [*_busy_ledger(), inv("INV-3999", other, date(2024, 11, 1))]
+    proposal = match("12921.11", ledger)
+    assert proposal.status == REVIEW

@@ -156,7 +156,7 @@ def settle_shared_name(
         # sharer with an invoice the receipt is as near (two of them, say, so that neither is
         # the one less a charge) is as likely the payer.
         if fit.chance * len(sharing) > SHARED_RARE_CHANCE or (
-            not distinctive(amount + fit.difference, counts)
+            not distinctive(amount + _charge(fit), counts)
             and any(item[2][0].kind == "tolerance_single" for item in sharing if item is not fitting[0])
         ):
             return
@@ -223,7 +223,7 @@ def settle_similar_name(amount: Decimal, text: str, fitted: list, counts: Mappin
     rare = fit.chance * len(fitted) <= RARE_CHANCE
     if fit.kind == "exact_single" and distinctive(amount, counts):
         exact[0][1].settled_similar = True
-    elif _charged(fit) and rare and distinctive(amount + fit.difference, counts):
+    elif _charged(fit) and rare and distinctive(amount + _charge(fit), counts):
         exact[0][1].settled_similar = True
     elif fit.kind in HABITUAL_FITS and amount % 10 != 0:
         exact[0][1].settled_similar = exact[0][1].settled_by_sum = True
@@ -232,9 +232,20 @@ def settle_similar_name(amount: Decimal, text: str, fitted: list, counts: Mappin
 
 
 def _charged(fit) -> bool:
-    """One invoice paid less a bank charge (see ``amounts``: the difference has a charge's
-    size and the receipt is not in whole tens)."""
-    return fit.kind == "tolerance_single" and any(r.code == "difference_bank_charge" for r in fit.reasons)
+    """One invoice paid less one of the usual bank charges (see ``amounts``: the difference
+    has a charge's size and the receipt is not in whole tens), within the tolerance or beyond."""
+    return fit.kind == "charged_single" or (
+        fit.kind == "tolerance_single" and any(r.code == "difference_bank_charge" for r in fit.reasons)
+    )
+
+
+def _charge(fit) -> Decimal:
+    """What the banks kept of a ``_charged`` fit's invoice (left open beyond the tolerance)."""
+    if fit.kind == "charged_single":
+        return next(
+            Decimal(dict(r.params)["difference"]) for r in fit.reasons if r.code == "amount_less_bank_charge"
+        )
+    return fit.difference
 
 
 def number_settled_by_payer(leader: Evidence | None, other: Evidence | None) -> bool:
