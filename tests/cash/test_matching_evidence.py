@@ -517,3 +517,16 @@ def test_a_number_written_with_our_prefix_settles_one_of_another_customers_writt
     # Both written with our prefix: which one it pays is a person's decision.
     both = match("40000.00", "朱军娜", memo="INV-0938402 INV-0002024", ledger=ledger)
     assert both.status != AUTO
+
+
+def test_a_part_payment_of_a_named_invoice_from_another_customers_name_is_that_invoices():
+    # The payer's exact name is 上海华南机械's (C002), whose one open invoice the amount fits in
+    # no way; the memo names C001's INV-101 with our prefix, and 2,100.35 is a part of it: a
+    # company paying for another (a group's). C001's invoice is paid in part.
+    proposal = match("2100.35", "上海华南机械有限公司", memo="INV-101 付款")
+    assert (proposal.status, proposal.customer_code) == (AUTO, "C001")
+    assert [(a.invoice_number, a.amount) for a in proposal.allocations] == [("INV-101", D("2100.35"))]
+    # When the amount is an open invoice of the payer's own, the name and the memo disagree.
+    own = [*LEDGER, invoice("INV-202", "C002", "2100.35", 2)]
+    split = match("2100.35", "上海华南机械有限公司", memo="INV-101 付款", ledger=own)
+    assert split.status == REVIEW and "identity_conflict" in codes(split)

@@ -571,18 +571,19 @@ class MatchIndex:
             or (not leader.account and (ev.name_alias or (ev.name is not None and ev.name.strong)))
         }
         # Unless only another customer's name says so, the amount fits nothing of that one's
-        # well, and the memo names this one's invoices, which the amount pays to the cent: one
-        # company paying for another (a group's).
+        # well, and what is applied is the invoices or orders the memo names of this one's:
+        # one company paying for another (a group's). Paying them in part or overpaying them,
+        # only when the amount cannot be a part of that one's own invoices either.
+        exact = _pays_named_to_the_cent(best)
         if (
             identified
             and leader.strong
-            and any(r.code == "amount_exact_reference" for r in best.reasons)
+            and _applies_what_the_memo_names(best)
             and not any(evidence[code].account for code in identified)
             and not any(
-                r.code in AMOUNT_FIT_CODES
+                _fits_well(c) or (not exact and _parts_of(c))
                 for c in candidates
                 if c.customer_code in identified
-                for r in c.reasons
             )
         ):
             identified = set()
@@ -707,6 +708,37 @@ AMOUNT_FIT_CODES = frozenset(
         "amount_within_tolerance",
     }
 )
+
+
+def _pays_named_to_the_cent(candidate: Candidate) -> bool:
+    """The memo's invoices (or the one invoice of the order it names) paid to the cent."""
+    codes = {r.code for r in candidate.reasons}
+    if candidate.difference or candidate.on_account:
+        return False
+    return "amount_exact_reference" in codes or {"reference_order", "amount_equals_invoice"} <= codes
+
+
+def _parts_of(candidate: Candidate) -> bool:
+    """The amount could be a part payment of the candidate's open invoices (it is less than
+    what is open)."""
+    return any(
+        r.code in ("amount_no_fit", "partial_payment", "partial_payment_several") for r in candidate.reasons
+    )
+
+
+def _applies_what_the_memo_names(candidate: Candidate) -> bool:
+    """The candidate's allocations are to invoices the memo names (or of orders it names)."""
+    return any(r.code in ("reference_invoice", "reference_order") for r in candidate.reasons)
+
+
+def _fits_well(candidate: Candidate) -> bool:
+    """The amount fits the candidate's open invoices in some way other than a combination
+    within the tolerance (which a customer with many invoices offers near any sum)."""
+    codes = {r.code for r in candidate.reasons}
+    if {"amount_combination", "amount_within_tolerance"} <= codes:
+        return False
+    return bool(codes & AMOUNT_FIT_CODES)
+
 
 # The reasons about the payer name, said of the name a memo pays for (代…付, on behalf of …).
 ON_BEHALF_NAME = {
