@@ -458,9 +458,17 @@ class MatchIndex:
                     firm = fit.kind in NAME_ONLY_FITS
                 if firm and (third_party or ev.bare_reference_only()) and not fit.exact_or_tolerance:
                     firm = False  # only the amount paying the invoices exactly bears such a line out
-                if firm and weak_used and not ev.firm(False) and not fit.exact_or_tolerance:
-                    # A name only similar and a number without its prefix: a part or over-payment
-                    # on them is a person's decision, as on the number alone.
+                if (
+                    firm
+                    and weak_used
+                    and not ev.firm(False)
+                    and ev.name is None
+                    and not fit.exact_or_tolerance
+                ):
+                    # A number without its prefix alone: a part or over-payment on it is a
+                    # person's decision. With a payer name like the customer's it is not: a
+                    # stranger's number meets an invoice of a customer its name resembles
+                    # about once in a million (see ``Evidence.bare_reference_only``).
                     firm = False
                 scored.append((raw, firm, self._candidate(code, raw, fit, who + conflict)))
         scored.sort(key=lambda item: (-item[0], item[2].customer_code))

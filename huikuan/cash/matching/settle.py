@@ -251,11 +251,13 @@ def _charge(fit) -> Decimal:
 def number_settled_by_payer(leader: Evidence | None, other: Evidence | None) -> bool:
     """A number in the memo written without prefix or word that is a number of two customers'
     (one's invoice, the other's order, say) is settled by who the payer is: the leader is also
-    known by its learned account or name or the payer's exact name, the other only by that
-    number. Not when the other's number was written with its prefix (then the memo names it)."""
+    known by its learned account or name or the payer's name (exact, or only like the
+    leader's: a stranger's number meets a number of a customer its name resembles about once
+    in a million), the other only by that number. Not when the other's number was written with
+    its prefix (then the memo names it)."""
     if leader is None or other is None:
         return False
-    known = leader.account or leader.name_alias or (leader.name is not None and leader.name.strong)
+    known = leader.account or leader.name_alias or leader.name is not None
     only_number = not (
         other.account or other.name_alias or other.name is not None or other.code_in_memo or other.explicit
     )
