@@ -13,11 +13,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from itertools import chain
+from typing import Any
 
 import opencc
 from pypinyin import Style, lazy_pinyin
@@ -538,7 +538,7 @@ class NameIndex:
         cores = sorted(set(cores))
         self.core_names = [name for name, _code in cores]
         self.core_codes = [code for _name, code in cores]
-        self._grams: dict[str, list[int]] | None = None
+        self._grams: dict[str, Any] | None = None  # n-gram -> positions in ``choices`` (numpy)
         self._cache: dict[str, tuple[NameHit, ...]] = {}
 
     def lookup(self, payer_name: str) -> tuple[NameHit, ...]:
@@ -659,14 +659,22 @@ class NameIndex:
         return {text[i : i + size] for i in range(max(1, len(text) - size + 1))}
 
     def _block(self, query: str) -> dict[int, str]:
+        """The choices sharing the query's rarest n-grams (two of them, when more than two
+        are taken), at most ``_FUZZY_POOL``, those sharing most first. Counted with numpy: a
+        common short name's postings run to thousands of positions."""
+        import numpy as np
+
         if self._grams is None:
             grams: dict[str, list[int]] = defaultdict(list)
             for position, choice in enumerate(self.choices):
                 size = 2 if _CJK.match(choice) else 3
                 for gram in {choice[i : i + size] for i in range(max(1, len(choice) - size + 1))}:
                     grams[gram].append(position)
-            self._grams = dict(grams)
-        postings = sorted((p for p in map(self._grams.get, self._ngrams(query)) if p), key=len)
+            self._grams = {gram: np.array(posting, dtype=np.int32) for gram, posting in grams.items()}
+        # In the n-grams' own order among postings of one length, so that the same query
+        # always takes the same postings (a set's order changes from run to run).
+        found = (self._grams.get(gram) for gram in sorted(self._ngrams(query)))
+        postings = sorted((p for p in found if p is not None), key=len)
         if not postings:
             return {}
         taken, budget = [], _POSTING_BUDGET
@@ -675,9 +683,12 @@ class NameIndex:
                 break
             taken.append(posting)
             budget -= len(posting)
-        counts = Counter(chain.from_iterable(taken))
+        # Each position with how many of the postings taken hold it, in the order first seen.
+        positions, first, counts = np.unique(np.concatenate(taken), return_index=True, return_counts=True)
+        seen = np.argsort(first, kind="stable")
+        positions, counts = positions[seen], counts[seen]
         needed = 1 if len(taken) <= 2 else 2
-        chosen = [position for position, n in counts.items() if n >= needed]
+        chosen = positions[counts >= needed]
         if len(chosen) > _FUZZY_POOL:
-            chosen = [position for position, _n in counts.most_common(_FUZZY_POOL)]
-        return {position: self.choices[position] for position in chosen}
+            chosen = positions[np.argsort(-counts, kind="stable")[:_FUZZY_POOL]]
+        return {position: self.choices[position] for position in chosen.tolist()}
