@@ -312,10 +312,13 @@ def test_a_mistyped_name_and_a_bare_number_of_that_customers_invoice_apply_the_p
     assert (alike.status, alike.customer_code) == (AUTO, "C003")
     assert [(a.invoice_number, a.amount) for a in alike.allocations] == [("INV-0054321", D("4000.00"))]
     assert {"name_fuzzy", "reference_invoice", "partial_payment"} <= set(codes(alike))
-    # A name less alike still proposes that part payment to a person rather than nothing.
     proposal = match("500.00", "上海桦东机械有限公司", memo="12345 付款", ledger=NUMBERS)
-    assert (proposal.status, proposal.customer_code) == (REVIEW, "C001")
+    assert (proposal.status, proposal.customer_code) == (AUTO, "C001")
     assert [(a.invoice_number, a.amount) for a in proposal.allocations] == [("INV-0012345", D("500.00"))]
+    # The same digits behind another prefix (the payer's contract HT12345) are its own series'
+    # number, which many memos carry: shown to a person, not applied.
+    contract = match("500.00", "上海桦东机械有限公司", memo="材料款 HT12345", ledger=NUMBERS)
+    assert contract.status == REVIEW and contract.customer_code == "C001"
     # A payer nobody knows writing the same number is still nobody's.
     assert match("500.00", "张伟", memo="12345 付款", ledger=NUMBERS).status == UNMATCHED
     assert match("4000.00", "张伟", memo="54321 付款", ledger=ledger).status != AUTO

@@ -128,6 +128,7 @@ def _named(
     if not (keep and position in target.strong):
         (target.strong if strong else target.weak)[position] = why
     target.explicit |= strong and explicit
+    target.behind_other_prefix |= not strong and explicit
 
 
 class MatchIndex:
@@ -377,7 +378,8 @@ class MatchIndex:
             doubt *= 1 - WEIGHT_REFERENCE
             reasons.extend(list(evidence.strong.values())[:5])
         if fit_uses_weak and evidence.weak:
-            doubt *= 1 - WEIGHT_WEAK_REFERENCE
+            # Such a number says as much as one written surely when the payer's name bears it out.
+            doubt *= 1 - (WEIGHT_REFERENCE if _bears_out(evidence) else WEIGHT_WEAK_REFERENCE)
             reasons.extend(list(evidence.weak.values())[:5])
         if evidence.code_in_memo:
             doubt *= 1 - WEIGHT_CODE
@@ -462,13 +464,12 @@ class MatchIndex:
                     firm
                     and weak_used
                     and not ev.firm(False)
-                    and ev.name is None
+                    and not _bears_out(ev)
                     and not fit.exact_or_tolerance
                 ):
                     # A number without its prefix alone: a part or over-payment on it is a
-                    # person's decision. With a payer name like the customer's it is not: a
-                    # stranger's number meets an invoice of a customer its name resembles
-                    # about once in a million (see ``Evidence.bare_reference_only``).
+                    # person's decision. With a payer name like the customer's it is not (see
+                    # ``_bears_out``).
                     firm = False
                 scored.append((raw, firm, self._candidate(code, raw, fit, who + conflict)))
         scored.sort(key=lambda item: (-item[0], item[2].customer_code))
@@ -732,6 +733,14 @@ def _parts_of(candidate: Candidate) -> bool:
     return any(
         r.code in ("amount_no_fit", "partial_payment", "partial_payment_several") for r in candidate.reasons
     )
+
+
+def _bears_out(evidence: Evidence) -> bool:
+    """A payer name like the customer's bears out a number of its written bare (without prefix
+    or zeros): a stranger's number meets an invoice of a customer its name resembles about once
+    in a million. Not a number written behind another prefix (the year of the payer's contract
+    HT2024-0088 is in many memos, and meets invoice 2024 of a customer so named far oftener)."""
+    return evidence.name is not None and not evidence.behind_other_prefix
 
 
 def _applies_what_the_memo_names(candidate: Candidate) -> bool:

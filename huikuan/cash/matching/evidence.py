@@ -134,6 +134,7 @@ class Evidence:
     weak: dict[int, Reason] = field(default_factory=dict)
     code_in_memo: bool = False
     explicit: bool = False  # a reference written with its prefix or after 发票/订单
+    behind_other_prefix: bool = False  # a weak one written behind another prefix (HT2024-0088)
     settled_by_amount: int = 0  # the name is shared by this many; the amount singled this one out
     settled_similar: bool = False  # a similar name, and a distinctive amount only this one has open
     settled_by_sum: bool = False  # … the amount being what it pays as a habit (one order's invoices)
